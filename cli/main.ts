@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/**
+ * The btfkit binary: runs the program, maps errors to exit codes. The only
+ * place that ends the process: 0 success, 1 a bad input or failed operation
+ * (one line `btfkit: FILE: what is wrong (offset 0x…)`), 2 a usage error.
+ * Set BTFKIT_DEBUG=1 for stack traces.
+ */
+import { CommanderError } from 'commander';
+import { isInputError } from '../lib/errors.js';
+import { processIo } from './io.js';
+import { createProgram } from './program.js';
+
+/** Returns the one-line message for an error. */
+export function errorLine(e: unknown): string {
+  if (isInputError(e)) return `btfkit: ${e.file ? `${e.file}: ` : ''}${e.message}`;
+  return `btfkit: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+async function main(): Promise<number> {
+  const io = processIo();
+  // A closed pipe (`btfkit dump | head`) ends output quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  const program = createProgram(io);
+  try {
+    await program.parseAsync(process.argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') return 0;
+    io.err(errorLine(e) + '\n');
+    if (process.env['BTFKIT_DEBUG'] === '1' && e instanceof Error) io.err(String(e.stack) + '\n');
+    return 1;
+  }
+}
+
+process.exitCode = await main();

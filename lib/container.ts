@@ -1,0 +1,586 @@
+/**
+ * The BTF container: header, type records, string section, base/split.
+ *
+ * Mirrors libbpf's `struct btf`. A parsed BTF is read-only until the first
+ * modification and reads straight from the input bytes; the first change
+ * (`ensureModifiable`, libbpf's `btf_ensure_modifiable`) splits it into
+ * growable regions and indexes the strings. Any later change drops the cached
+ * raw data.
+ *
+ *   parsed, read-only                     modifiable
+ *   +--------+-------+--------+--------+  +--------+ +-----------------+ +----------------+
+ *   | header | types | layout | strings|  | header | | words (growable)| | StrSet (bytes  |
+ *   +--------+-------+--------+--------+  +--------+ +-----------------+ |  + hash index) |
+ *   ^input    ^words (view or swapped copy)                             +----------------+
+ *
+ * Type ids: local type `i` (0-based) has id `startId + i`; `offs[i]` is its
+ * word offset in `words`. Ids below `startId` belong to the base. String
+ * offsets below `startStrOff` belong to the base as well.
+ *
+ * Byte order: records are kept in host (little-endian) order; big-endian
+ * input is swapped word by word once on load (every field of every record is
+ * a 32-bit word), and `bigEndian` remembers the order to write back.
+ */
+import { BtfError, BtfErrorCode } from './errors.js';
+import {
+  BTF_MAGIC, BTF_MAX_NAME_OFFSET, BTF_MAX_TYPE, BTF_VERSION, ELEM_WORDS, INFO_WORDS, NR_BTF_KINDS,
+  TYPE_HDR_WORDS, infoKind, infoVlen, kindName,
+} from './kinds.js';
+import { StrSet, StringReader, decodeStrAt, encodeStr } from './strings.js';
+
+/** `struct btf_header`, with the optional layout fields of newer BTF. */
+export interface BtfHeader {
+  magic: number;
+  version: number;
+  flags: number;
+  hdrLen: number;
+  typeOff: number;
+  typeLen: number;
+  strOff: number;
+  strLen: number;
+  /** 0 when the header has no layout fields. */
+  layoutOff: number;
+  layoutLen: number;
+}
+
+/** Bytes of the header fields this version knows. */
+const HDR_BASE = 24;
+const HDR_LAYOUT = 32;
+const IS_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+export function bswap32(x: number): number {
+  return (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
+}
+
+/** Swaps every 32-bit word of `w` in place. */
+export function swapWords(w: Uint32Array): void {
+  for (let i = 0; i < w.length; i++) {
+    const x = w[i]!;
+    w[i] = ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
+  }
+}
+
+/** Options for parsing. */
+export interface ParseOptions {
+  /** The base BTF, for split BTF (module BTF on top of vmlinux). */
+  base?: BtfContainer;
+  /** Named in error messages. */
+  file?: string;
+}
+
+/** The BTF container. Use {@link Btf} (lib/btf.ts), which adds the builder and queries. */
+export class BtfContainer {
+  /** @internal the base BTF of split BTF, or null. */
+  base: BtfContainer | null = null;
+  /** Id of the first type of this BTF (1 for base BTF). */
+  startId = 1;
+  /** String offset where this BTF's strings start (0 for base BTF). */
+  startStrOff = 0;
+
+  /** @internal type section words, host order; `[0, typeWords)` used. */
+  words: Uint32Array = new Uint32Array(0);
+  /** @internal used words of `words`. */
+  typeWords = 0;
+  /** @internal word offset of each local type. */
+  offs: Uint32Array = new Uint32Array(16);
+  /** @internal number of local types. */
+  nrTypes = 0;
+
+  /** @internal read-only string bytes (null once modifiable). */
+  strs: Uint8Array | null = new Uint8Array(1);
+  /** @internal the intern set (null while read-only). */
+  strset: StrSet | null = null;
+  /** @internal whether strings are known unique (libbpf's `strs_deduped`). */
+  strsDeduped = false;
+
+  /** @internal the header as read (or as created). */
+  hdr: BtfHeader = {
+    magic: BTF_MAGIC, version: BTF_VERSION, flags: 0, hdrLen: HDR_BASE,
+    typeOff: 0, typeLen: 0, strOff: 0, strLen: 1, layoutOff: 0, layoutLen: 0,
+  };
+  /** @internal header bytes past the known fields, kept verbatim. */
+  hdrExtra: Uint8Array = new Uint8Array(0);
+  /** @internal layout section (host order), or null. */
+  layout: Uint8Array | null = null;
+  /** @internal whether output carries a layout section. */
+  emitLayout = false;
+
+  /** Byte order of the input, and of `rawData()` output. */
+  bigEndian = false;
+  /** @internal the original bytes of a parsed BTF, or null. */
+  input: Uint8Array | null = null;
+  /** @internal byte order of `input`. */
+  inputBigEndian = false;
+  /** @internal whether `input` is still what rawData() would produce. */
+  pristine = false;
+  private rawCache: Uint8Array | null = null;
+  private rawCacheBig = false;
+  /** @internal whether the container has been split into growable regions. */
+  modifiable = false;
+
+  /** Number of type ids (`btf__type_cnt`): last id + 1, void and base included. */
+  get typeCount(): number {
+    return this.startId + this.nrTypes;
+  }
+
+  /** Number of types in this BTF alone (`btf__type_cnt - start_id`). */
+  get localTypeCount(): number {
+    return this.nrTypes;
+  }
+
+  /** Length of this BTF's own string section in bytes. */
+  get strLen(): number {
+    return this.strset ? this.strset.len : this.strs!.length;
+  }
+
+  // ---------------------------------------------------------------- parsing
+
+  /** @internal fills this container from raw BTF bytes. */
+  loadRaw(data: Uint8Array, opts: ParseOptions): void {
+    const ctx = (offset: number) => ({ offset, section: '.BTF', ...(opts.file ? { file: opts.file } : {}) });
+    const fail = (code: BtfErrorCode, msg: string, offset: number): never => {
+      throw new BtfError(code, msg, ctx(offset));
+    };
+    if (data.length < HDR_BASE) fail(BtfErrorCode.Truncated, `btf header needs ${HDR_BASE} bytes, have ${data.length}`, 0);
+    const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    let le: boolean;
+    if (dv.getUint16(0, true) === BTF_MAGIC) le = true;
+    else if (dv.getUint16(0, false) === BTF_MAGIC) le = false;
+    else return fail(BtfErrorCode.BadHeader, `bad btf magic 0x${dv.getUint16(0, true).toString(16)}`, 0);
+    const h: BtfHeader = {
+      magic: BTF_MAGIC,
+      version: dv.getUint8(2),
+      flags: dv.getUint8(3),
+      hdrLen: dv.getUint32(4, le),
+      typeOff: dv.getUint32(8, le),
+      typeLen: dv.getUint32(12, le),
+      strOff: dv.getUint32(16, le),
+      strLen: dv.getUint32(20, le),
+      layoutOff: 0,
+      layoutLen: 0,
+    };
+    if (h.version !== BTF_VERSION) fail(BtfErrorCode.BadHeader, `unsupported btf version ${h.version}`, 2);
+    if (h.flags !== 0) fail(BtfErrorCode.BadHeader, `unsupported btf flags 0x${h.flags.toString(16)}`, 3);
+    if (h.hdrLen < HDR_BASE) fail(BtfErrorCode.BadHeader, `btf header length ${h.hdrLen} is below ${HDR_BASE}`, 4);
+    if (h.hdrLen > data.length) fail(BtfErrorCode.Truncated, `btf header length ${h.hdrLen} is past the end of the data (${data.length} bytes)`, 4);
+    if (h.hdrLen >= HDR_LAYOUT) {
+      h.layoutOff = dv.getUint32(24, le);
+      h.layoutLen = dv.getUint32(28, le);
+    } else if (h.hdrLen > HDR_BASE) {
+      // A partial layout field pair is not a header any kernel knows.
+      fail(BtfErrorCode.BadHeader, `unsupported btf header length ${h.hdrLen}`, 4);
+    }
+    // Like the kernel, refuse header bytes we do not understand unless zero.
+    const known = h.hdrLen >= HDR_LAYOUT ? HDR_LAYOUT : HDR_BASE;
+    for (let i = known; i < h.hdrLen; i++) {
+      if (data[i] !== 0) fail(BtfErrorCode.BadHeader, `unsupported non-zero btf header byte at ${i}`, i);
+    }
+    const body = data.length - h.hdrLen;
+    // Section bounds: types, then the optional layout, then strings, with no
+    // gaps and nothing after (the kernel's btf_check_sec_info).
+    if (h.typeOff % 4) fail(BtfErrorCode.BadSection, `btf type section offset ${h.typeOff} is not 4-byte aligned`, 8);
+    if (h.typeLen % 4) fail(BtfErrorCode.BadSection, `btf type section length ${h.typeLen} is not a multiple of 4`, 12);
+    if (h.typeOff !== 0) fail(BtfErrorCode.BadSection, `btf type section does not start right after the header (type_off ${h.typeOff})`, 8);
+    let expectStr = h.typeOff + h.typeLen;
+    if (h.layoutLen) {
+      if (h.layoutOff % 4) fail(BtfErrorCode.BadSection, `btf layout section offset ${h.layoutOff} is not 4-byte aligned`, 24);
+      if (h.layoutLen % 4) fail(BtfErrorCode.BadSection, `btf layout section length ${h.layoutLen} is not a multiple of 4`, 28);
+      if (h.layoutOff !== expectStr) fail(BtfErrorCode.BadSection, `btf layout section at ${h.layoutOff} does not follow the type section (ends at ${expectStr})`, 24);
+      expectStr += h.layoutLen;
+    }
+    if (h.strOff !== expectStr) fail(BtfErrorCode.BadSection, `btf string section at ${h.strOff} does not follow the previous section (ends at ${expectStr})`, 16);
+    if (h.strOff + h.strLen > body) {
+      fail(BtfErrorCode.Truncated, `btf string section ${h.strOff}+${h.strLen} is past the end of the data (${body} bytes after the header)`, h.hdrLen + h.strOff);
+    }
+    if (h.strOff + h.strLen < body) {
+      fail(BtfErrorCode.BadSection, `${body - h.strOff - h.strLen} trailing bytes after the btf string section`, h.hdrLen + h.strOff + h.strLen);
+    }
+    // Strings.
+    const sBeg = h.hdrLen + h.strOff;
+    const strs = data.subarray(sBeg, sBeg + h.strLen);
+    if (this.base) {
+      if (h.strLen && strs[h.strLen - 1] !== 0) fail(BtfErrorCode.BadString, 'btf string section does not end with a NUL', sBeg + h.strLen - 1);
+    } else {
+      if (!h.strLen) fail(BtfErrorCode.BadString, 'btf string section is empty (it must hold at least the empty string)', 20);
+      if (strs[0] !== 0) fail(BtfErrorCode.BadString, 'btf string section does not start with the empty string', sBeg);
+      if (strs[h.strLen - 1] !== 0) fail(BtfErrorCode.BadString, 'btf string section does not end with a NUL', sBeg + h.strLen - 1);
+    }
+    if (this.startStrOff + h.strLen - 1 > BTF_MAX_NAME_OFFSET && h.strLen > 0) {
+      fail(BtfErrorCode.TooBig, `btf string section of ${h.strLen} bytes is larger than the kernel allows`, 20);
+    }
+    // Layout.
+    if (h.layoutLen) {
+      const lBeg = h.hdrLen + h.layoutOff;
+      const l = data.slice(lBeg, lBeg + h.layoutLen);
+      if (!le) for (let i = 0; i + 3 < l.length; i += 4) { const a = l[i + 2]!; l[i + 2] = l[i + 3]!; l[i + 3] = a; }
+      this.layout = l;
+      this.emitLayout = true;
+    }
+    // Types: view in place when aligned and host order, else copy.
+    const tBeg = h.hdrLen + h.typeOff;
+    let words: Uint32Array;
+    if (le === IS_LE && (data.byteOffset + tBeg) % 4 === 0) {
+      words = new Uint32Array(data.buffer, data.byteOffset + tBeg, h.typeLen / 4);
+    } else {
+      words = new Uint32Array(h.typeLen / 4);
+      new Uint8Array(words.buffer).set(data.subarray(tBeg, tBeg + h.typeLen));
+      if (le !== IS_LE) swapWords(words);
+    }
+    this.hdr = h;
+    this.hdrExtra = data.slice(known, h.hdrLen);
+    this.words = words;
+    this.typeWords = words.length;
+    this.strs = strs;
+    this.bigEndian = !le;
+    this.inputBigEndian = !le;
+    this.input = data;
+    this.pristine = true;
+    this.indexTypes(tBeg, opts);
+  }
+
+  /** Walks the type section once, recording each record's word offset. */
+  private indexTypes(byteBase: number, opts: ParseOptions): void {
+    const w = this.words;
+    const n = this.typeWords;
+    let offs = new Uint32Array(Math.max(16, (n / 5) | 0));
+    let cnt = 0;
+    let o = 0;
+    while (o < n) {
+      if (o + TYPE_HDR_WORDS > n) {
+        throw new BtfError(BtfErrorCode.Truncated, `type [${this.startId + cnt}]: record header runs past the end of the type section`,
+          { offset: byteBase + o * 4, typeId: this.startId + cnt, section: '.BTF', ...(opts.file ? { file: opts.file } : {}) });
+      }
+      const info = w[o + 1]!;
+      const sz = this.recordSize(info, this.startId + cnt, byteBase + o * 4, opts);
+      if (o + sz > n) {
+        throw new BtfError(BtfErrorCode.Truncated,
+          `type [${this.startId + cnt}] ${kindName(infoKind(info))}: record of ${sz * 4} bytes (vlen ${infoVlen(info)}) runs past the end of the type section`,
+          { offset: byteBase + o * 4, typeId: this.startId + cnt, section: '.BTF', ...(opts.file ? { file: opts.file } : {}) });
+      }
+      if (cnt === offs.length) {
+        const g = new Uint32Array(offs.length * 2);
+        g.set(offs);
+        offs = g;
+      }
+      offs[cnt++] = o;
+      o += sz;
+      if (this.startId + cnt - 1 > BTF_MAX_TYPE) {
+        throw new BtfError(BtfErrorCode.TooBig, `more than ${BTF_MAX_TYPE} types`, { offset: byteBase + o * 4, section: '.BTF' });
+      }
+    }
+    this.offs = offs;
+    this.nrTypes = cnt;
+  }
+
+  /** Returns the record size in words of a record with this `info`, consulting the layout section for unknown kinds. */
+  recordSize(info: number, typeId: number, offset: number, opts: ParseOptions = {}): number {
+    const kind = infoKind(info);
+    const vlen = infoVlen(info);
+    if (kind > 0 && kind < NR_BTF_KINDS) return TYPE_HDR_WORDS + INFO_WORDS[kind]! + vlen * ELEM_WORDS[kind]!;
+    let layout = this.layout;
+    for (let b = this.base; !layout && b; b = b.base) layout = b.layout;
+    if (kind !== 0 && layout && kind * 4 + 1 < layout.length) {
+      const infoSz = layout[kind * 4]!;
+      const elemSz = layout[kind * 4 + 1]!;
+      if (infoSz % 4 === 0 && elemSz % 4 === 0) return TYPE_HDR_WORDS + infoSz / 4 + vlen * (elemSz / 4);
+    }
+    throw new BtfError(BtfErrorCode.BadType, `type [${typeId}]: unknown kind ${kind}`,
+      { offset, typeId, section: '.BTF', ...(opts.file ? { file: opts.file } : {}) });
+  }
+
+  // ------------------------------------------------------------ type access
+
+  /** @internal returns the container holding `typeId` (this or a base), or null for void. */
+  owner(typeId: number): BtfContainer | null {
+    let c: BtfContainer | null = this;
+    while (c && typeId < c.startId) c = c.base;
+    return c && typeId < c.startId + c.nrTypes ? c : null;
+  }
+
+  /** @internal throws unless `typeId` names a type (void excluded). */
+  checkId(typeId: number): BtfContainer {
+    const c = Number.isInteger(typeId) ? this.owner(typeId) : null;
+    if (!c) throw new BtfError(BtfErrorCode.NotFound, `type id ${typeId} is out of range (1..${this.typeCount - 1})`, { typeId });
+    return c;
+  }
+
+  /** Returns the `info` word of a type (0 for void). */
+  infoOf(typeId: number): number {
+    if (typeId === 0) return 0;
+    const c = this.checkId(typeId);
+    return c.words[c.offs[typeId - c.startId]! + 1]!;
+  }
+
+  /** Returns the kind of a type (0 for void). */
+  kindOf(typeId: number): number {
+    return infoKind(this.infoOf(typeId));
+  }
+
+  /** Returns the vlen of a type. */
+  vlenOf(typeId: number): number {
+    return infoVlen(this.infoOf(typeId));
+  }
+
+  /** Returns word `i` of a type's record (0 = name_off, 1 = info, 2 = size/type, ...). */
+  wordOf(typeId: number, i: number): number {
+    if (typeId === 0) return 0;
+    const c = this.checkId(typeId);
+    return c.words[c.offs[typeId - c.startId]! + i]!;
+  }
+
+  /** @internal returns the words array and record offset of a type as a pair. */
+  recordOf(typeId: number): [Uint32Array, number] {
+    const c = this.checkId(typeId);
+    return [c.words, c.offs[typeId - c.startId]!];
+  }
+
+  // --------------------------------------------------------------- strings
+
+  /** Returns the string at `off` (`btf__str_by_offset`); throws for an offset past the section. */
+  str(off: number): string {
+    let c: BtfContainer = this;
+    while (off < c.startStrOff && c.base) c = c.base;
+    const local = off - c.startStrOff;
+    const bytes = c.strset ? c.strset.data : c.strs!;
+    const len = c.strLen;
+    if (local < 0 || local >= len) {
+      throw new BtfError(BtfErrorCode.BadString, `string offset ${off} is past the string section (${c.startStrOff + len} bytes)`);
+    }
+    return decodeStrAt(bytes, local, len);
+  }
+
+  /** Returns the name of a type (`''` when anonymous, and for void). */
+  nameOf(typeId: number): string {
+    return typeId === 0 ? '' : this.str(this.wordOf(typeId, 0));
+  }
+
+  /**
+   * Returns a function mapping string offsets (of this BTF and its bases) to
+   * strings, fast for many lookups; valid until the next modification.
+   */
+  nameReader(): (off: number) => string {
+    const chain: Array<{ start: number; r: StringReader }> = [];
+    for (let c: BtfContainer | null = this; c; c = c.base) chain.push({ start: c.startStrOff, r: new StringReader(c.stringSection()) });
+    const top = chain[0]!;
+    if (chain.length === 1) return (off) => top.r.at(off);
+    return (off) => {
+      for (const l of chain) if (off >= l.start) return l.r.at(off - l.start);
+      return '';
+    };
+  }
+
+  /** @internal whether `off` is a valid string offset of this BTF or its base. */
+  strOffValid(off: number): boolean {
+    return off < this.startStrOff + this.strLen;
+  }
+
+  /** @internal the bytes and local offset of a string (no decoding). */
+  strBytes(off: number): Uint8Array {
+    let c: BtfContainer = this;
+    while (off < c.startStrOff && c.base) c = c.base;
+    const local = off - c.startStrOff;
+    const bytes = c.strset ? c.strset.data : c.strs!;
+    const len = c.strLen;
+    let e = bytes.indexOf(0, local);
+    if (e < 0 || e > len) e = len;
+    return bytes.subarray(local, e);
+  }
+
+  /** Returns the string bytes of this BTF's own section (a view). */
+  stringSection(): Uint8Array {
+    return this.strset ? this.strset.bytes() : this.strs!;
+  }
+
+  /**
+   * Returns the offset of string `s` in this BTF or its base, or -1
+   * (`btf__find_str`; like libbpf, this makes the BTF modifiable).
+   */
+  findStr(s: string): number {
+    const bytes = encodeStr(s);
+    if (this.base) {
+      const off = this.base.findStr(s);
+      if (off >= 0) return off;
+    }
+    this.ensureModifiable();
+    const off = this.strset!.find(bytes);
+    return off < 0 ? -1 : this.startStrOff + off;
+  }
+
+  /**
+   * Returns the offset of `s`, adding it when new (`btf__add_str`). Strings
+   * already in the base are referenced at the base's offset.
+   */
+  addStr(s: string): number {
+    if (typeof s !== 'string') throw new BtfError(BtfErrorCode.InvalidArgument, 'string expected');
+    const bytes = encodeStr(s);
+    if (bytes.includes(0)) throw new BtfError(BtfErrorCode.InvalidArgument, 'string contains a NUL byte');
+    return this.addStrBytes(bytes);
+  }
+
+  /** @internal addStr for raw bytes. */
+  addStrBytes(bytes: Uint8Array): number {
+    if (this.base) {
+      const off = this.base.findStrBytes(bytes);
+      if (off >= 0) return off;
+    }
+    this.ensureModifiable();
+    const off = this.strset!.add(bytes);
+    if (this.startStrOff + this.strset!.len - 1 > 0x7fffffff) throw new BtfError(BtfErrorCode.TooBig, 'string section too large');
+    return this.startStrOff + off;
+  }
+
+  /** @internal findStr for raw bytes. */
+  findStrBytes(bytes: Uint8Array): number {
+    if (this.base) {
+      const off = this.base.findStrBytes(bytes);
+      if (off >= 0) return off;
+    }
+    this.ensureModifiable();
+    const off = this.strset!.find(bytes);
+    return off < 0 ? -1 : this.startStrOff + off;
+  }
+
+  // ---------------------------------------------------------- modification
+
+  /**
+   * Splits a parsed BTF into growable regions and indexes its strings
+   * (libbpf's `btf_ensure_modifiable`); on an already modifiable BTF, drops
+   * the cached raw data. Called by every modifying method.
+   */
+  ensureModifiable(): void {
+    this.rawCache = null;
+    this.pristine = false;
+    if (this.modifiable) return;
+    const words = new Uint32Array(Math.max(64, this.typeWords + (this.typeWords >> 2)));
+    words.set(this.words.subarray(0, this.typeWords));
+    this.words = words;
+    const strs = this.strs!;
+    this.strset = new StrSet(strs);
+    this.strs = null;
+    // Created from scratch: all strings are known unique.
+    if (strs.length === 0 || (!this.base && strs.length === 1)) this.strsDeduped = true;
+    this.modifiable = true;
+  }
+
+  /** @internal reserves `n` words at the end of the type section; returns their offset. */
+  reserveWords(n: number): number {
+    const need = this.typeWords + n;
+    if (need > this.words.length) {
+      let cap = this.words.length;
+      while (cap < need) cap += Math.max(cap >> 2, 16);
+      const g = new Uint32Array(cap);
+      g.set(this.words.subarray(0, this.typeWords));
+      this.words = g;
+    }
+    return this.typeWords;
+  }
+
+  /** @internal commits a record of `n` words written at the end; returns the new type id. */
+  commitType(n: number): number {
+    if (this.nrTypes === this.offs.length) {
+      const g = new Uint32Array(Math.max(16, this.offs.length + (this.offs.length >> 2)));
+      g.set(this.offs);
+      this.offs = g;
+    }
+    this.offs[this.nrTypes++] = this.typeWords;
+    this.typeWords += n;
+    return this.startId + this.nrTypes - 1;
+  }
+
+  /** @internal marks raw data stale after in-place edits of existing records. */
+  invalidate(): void {
+    this.ensureModifiable();
+  }
+
+  // --------------------------------------------------------------- output
+
+  /** Sets the byte order of `rawData()` output (`btf__set_endianness`). */
+  setEndianness(endian: 'little' | 'big'): void {
+    if (endian !== 'little' && endian !== 'big') throw new BtfError(BtfErrorCode.InvalidArgument, `bad endianness ${String(endian)}`);
+    this.bigEndian = endian === 'big';
+  }
+
+  /** Returns the byte order `rawData()` writes. */
+  endianness(): 'little' | 'big' {
+    return this.bigEndian ? 'big' : 'little';
+  }
+
+  /**
+   * Chooses whether `rawData()` carries a layout section (the table of
+   * record sizes per kind newer BTF has, which lets a reader skip kinds it
+   * does not know). Turning it on makes the header 32 bytes long.
+   */
+  setLayout(on: boolean): void {
+    if (on === this.emitLayout) return;
+    this.emitLayout = on;
+    this.pristine = false;
+    this.rawCache = null;
+  }
+
+  /**
+   * Returns the BTF as one contiguous buffer (`btf__raw_data`): header,
+   * types, optional layout, strings, in the chosen byte order. An unmodified
+   * parsed BTF gives back its input bytes. Cached until the next change.
+   */
+  rawData(): Uint8Array {
+    if (this.pristine && this.input && this.bigEndian === this.inputBigEndian) return this.input;
+    if (this.rawCache && this.rawCacheBig === this.bigEndian) return this.rawCache;
+    const out = this.buildRaw(this.bigEndian);
+    this.rawCache = out;
+    this.rawCacheBig = this.bigEndian;
+    return out;
+  }
+
+  private buildRaw(big: boolean): Uint8Array {
+    const typeLen = this.typeWords * 4;
+    const strs = this.stringSection();
+    const layout = this.emitLayout ? this.layoutBytes() : null;
+    const layoutLen = layout ? layout.length : 0;
+    let hdrLen = this.hdr.hdrLen;
+    if (layout && hdrLen < HDR_LAYOUT) hdrLen = HDR_LAYOUT;
+    const total = hdrLen + typeLen + layoutLen + strs.length;
+    const out = new Uint8Array(total);
+    const dv = new DataView(out.buffer);
+    const le = !big;
+    dv.setUint16(0, BTF_MAGIC, le);
+    dv.setUint8(2, BTF_VERSION);
+    dv.setUint8(3, 0);
+    dv.setUint32(4, hdrLen, le);
+    dv.setUint32(8, 0, le);
+    dv.setUint32(12, typeLen, le);
+    dv.setUint32(16, typeLen + layoutLen, le);
+    dv.setUint32(20, strs.length, le);
+    if (hdrLen >= HDR_LAYOUT) {
+      dv.setUint32(24, layout ? typeLen : 0, le);
+      dv.setUint32(28, layoutLen, le);
+      const extra = this.hdr.hdrLen >= HDR_LAYOUT ? this.hdrExtra : this.hdrExtra.subarray(HDR_LAYOUT - HDR_BASE);
+      out.set(extra.subarray(0, hdrLen - HDR_LAYOUT), HDR_LAYOUT);
+    } else {
+      out.set(this.hdrExtra.subarray(0, hdrLen - HDR_BASE), HDR_BASE);
+    }
+    const tw = new Uint32Array(out.buffer, hdrLen, this.typeWords);
+    tw.set(this.words.subarray(0, this.typeWords));
+    if (big === IS_LE) swapWords(tw);
+    if (layout) {
+      out.set(layout, hdrLen + typeLen);
+      if (big === IS_LE) {
+        for (let i = hdrLen + typeLen; i + 3 < hdrLen + typeLen + layoutLen; i += 4) {
+          const a = out[i + 2]!; out[i + 2] = out[i + 3]!; out[i + 3] = a;
+        }
+      }
+    }
+    out.set(strs, hdrLen + typeLen + layoutLen);
+    return out;
+  }
+
+  /** Returns the layout table this BTF writes: the input's, or one generated for the kinds this version knows. */
+  layoutBytes(): Uint8Array {
+    if (this.layout) return this.layout;
+    const l = new Uint8Array(NR_BTF_KINDS * 4);
+    for (let k = 0; k < NR_BTF_KINDS; k++) {
+      l[k * 4] = INFO_WORDS[k]! * 4;
+      l[k * 4 + 1] = ELEM_WORDS[k]! * 4;
+    }
+    return l;
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * btfkit: read, build, deduplicate and print BTF (BPF Type Format).
+ * Named re-exports only: this file is the public API.
+ */
+export { Btf, isElf, isRawBtf, type BtfOptions } from './btf.js';
+export { BtfContainer, type BtfHeader } from './container.js';
+export { BtfError, ElfError, BtfErrorCode, isBtfError, isElfError, isInputError, type ErrorContext } from './errors.js';
+export {
+  BTF_KIND_UNKN, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_ARRAY, BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_ENUM,
+  BTF_KIND_FWD, BTF_KIND_TYPEDEF, BTF_KIND_VOLATILE, BTF_KIND_CONST, BTF_KIND_RESTRICT, BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO, BTF_KIND_VAR, BTF_KIND_DATASEC, BTF_KIND_FLOAT, BTF_KIND_DECL_TAG, BTF_KIND_TYPE_TAG,
+  BTF_KIND_ENUM64, NR_BTF_KINDS, BTF_KIND_MAX, BtfKind, KIND_NAMES, kindName, kindByName,
+  BTF_INT_SIGNED, BTF_INT_CHAR, BTF_INT_BOOL,
+  BTF_FUNC_STATIC, BTF_FUNC_GLOBAL, BTF_FUNC_EXTERN,
+  BTF_VAR_STATIC, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN,
+  BTF_FWD_STRUCT, BTF_FWD_UNION, BTF_FWD_ENUM,
+  BTF_MAGIC, BTF_VERSION, BTF_MAX_TYPE, BTF_MAX_NAME_OFFSET, BTF_MAX_VLEN,
+} from './kinds.js';
+export { TypeView, type Member, type Param, type EnumValue, type SecInfo, type InflatedType } from './view.js';
+export { KIND_FIELDS, forEachTypeIdWord, forEachStrWord, type KindFields } from './fields.js';
+export { rawDump, jsonDump, writeRawDump, writeJsonDump, type RawDumpOptions, type JsonDumpOptions } from './dump/raw.js';

@@ -1,0 +1,43 @@
+/**
+ * The Node-only file helpers: reading inputs and writing outputs atomically
+ * (temporary file in the same directory, then rename), so that a failure
+ * never leaves a half-written or clobbered file.
+ */
+import { readFile, rename, unlink, writeFile, open } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { BtfError, BtfErrorCode } from './errors.js';
+
+/** Returns the bytes of `path`; throws BtfError(EIO) naming the file. */
+export async function readInput(path: string): Promise<Uint8Array> {
+  try {
+    const buf = await readFile(path);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((e as Error).message);
+    throw new BtfError(BtfErrorCode.Io, why, { file: path });
+  }
+}
+
+/** Writes `data` to `path` through a temporary file and rename. */
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw new BtfError(BtfErrorCode.Io, `cannot write: ${(e as Error).message}`, { file: path });
+  }
+}
+
+/** Returns whether `path` can be opened for reading. */
+export async function readable(path: string): Promise<boolean> {
+  try {
+    const fh = await open(path, 'r');
+    await fh.close();
+    return true;
+  } catch {
+    return false;
+  }
+}

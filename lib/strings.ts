@@ -1,0 +1,201 @@
+/**
+ * String sections.
+ *
+ * A BTF string section is a run of NUL-terminated strings; offset 0 is the
+ * empty string (split BTF continues the base's offsets and has no leading
+ * NUL of its own). Read-only BTF reads names straight from the input bytes.
+ * The first modification turns the section into a {@link StrSet}: a growable
+ * copy of the bytes plus an open-addressing index from string content to
+ * offset (libbpf's `strset.c`). Seeding the index keeps the *first* offset of
+ * every distinct string and leaves later duplicates where they are, so every
+ * offset already handed out stays valid ("imperfect" dedup).
+ *
+ *   data:  \0 i n t \0 c h a r \0 i n t \0 f o o \0 [free capacity ...]
+ *          ^0 ^1        ^5        ^10(dup) ^14
+ *   index: hash("int") -> 1, hash("char") -> 5, hash("foo") -> 14
+ */
+import { hash32 } from './hash.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8');
+
+/** Returns the UTF-8 bytes of `s`. */
+export function encodeStr(s: string): Uint8Array {
+  return encoder.encode(s);
+}
+
+/** Returns the string at `off` in `data` (up to the next NUL or the end). */
+export function decodeStrAt(data: Uint8Array, off: number, end: number = data.length): string {
+  let e = data.indexOf(0, off);
+  if (e < 0 || e > end) e = end;
+  // Short ASCII names dominate; String.fromCharCode avoids TextDecoder's
+  // per-call overhead for them.
+  if (e - off <= 64) {
+    let ascii = true;
+    for (let i = off; i < e; i++) if (data[i]! >= 0x80) { ascii = false; break; }
+    if (ascii) return String.fromCharCode.apply(null, data.subarray(off, e) as unknown as number[]);
+  }
+  return decoder.decode(data.subarray(off, e));
+}
+
+const EMPTY = 0xffffffff;
+
+/**
+ * The intern set of a modifiable string section: bytes plus a hash index.
+ * Offsets returned are local to this section.
+ */
+export class StrSet {
+  /** The section bytes; only `[0, len)` is meaningful. */
+  data: Uint8Array;
+  len: number;
+  private slots: Uint32Array;
+  private mask: number;
+  private count = 0;
+
+  /** Returns a set over a copy of `init` (the empty set when absent). */
+  constructor(init?: Uint8Array, extraCapacity = 0) {
+    const n = init ? init.length : 0;
+    this.data = new Uint8Array(Math.max(64, n + extraCapacity + (n >> 2)));
+    if (init) this.data.set(init);
+    this.len = n;
+    let cap = 64;
+    let strings = 0;
+    if (init) for (let i = 0; i < n; i++) if (init[i] === 0) strings++;
+    while (cap < strings * 2) cap *= 2;
+    this.slots = new Uint32Array(cap).fill(EMPTY);
+    this.mask = cap - 1;
+    for (let off = 0; off < n;) {
+      let end = this.data.indexOf(0, off);
+      if (end < 0 || end >= n) end = n;
+      this.insertIfAbsent(off, end - off);
+      off = end + 1;
+    }
+  }
+
+  /** Number of distinct strings indexed. */
+  get size(): number {
+    return this.count;
+  }
+
+  private ensureData(extra: number): void {
+    if (this.len + extra <= this.data.length) return;
+    let cap = this.data.length;
+    while (cap < this.len + extra) cap += Math.max(cap >> 2, 64);
+    const d = new Uint8Array(cap);
+    d.set(this.data.subarray(0, this.len));
+    this.data = d;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const cap = old.length * 2;
+    this.slots = new Uint32Array(cap).fill(EMPTY);
+    this.mask = cap - 1;
+    const d = this.data;
+    for (let i = 0; i < old.length; i++) {
+      const off = old[i]!;
+      if (off === EMPTY) continue;
+      const end = d.indexOf(0, off);
+      let h = hash32(d.subarray(off, end)) & this.mask;
+      while (this.slots[h] !== EMPTY) h = (h + 1) & this.mask;
+      this.slots[h] = off;
+    }
+  }
+
+  /** Probes for the string at `[off, off+n)` of data; returns the existing offset, or inserts `off` and returns -1. */
+  private insertIfAbsent(off: number, n: number): number {
+    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    const d = this.data;
+    const key = d.subarray(off, off + n);
+    let h = hash32(key) & this.mask;
+    for (;;) {
+      const cur = this.slots[h]!;
+      if (cur === EMPTY) {
+        this.slots[h] = off;
+        this.count++;
+        return -1;
+      }
+      if (d[cur + n] === 0 && sameBytes(d, cur, off, n)) return cur;
+      h = (h + 1) & this.mask;
+    }
+  }
+
+  private lookup(off: number, n: number): number {
+    const d = this.data;
+    let h = hash32(d.subarray(off, off + n)) & this.mask;
+    for (;;) {
+      const cur = this.slots[h]!;
+      if (cur === EMPTY) return -1;
+      if (d[cur + n] === 0 && sameBytes(d, cur, off, n)) return cur;
+      h = (h + 1) & this.mask;
+    }
+  }
+
+  /**
+   * Returns the offset of `bytes` (no NUL inside), appending it when new
+   * (libbpf's `strset__add_str`: write at the end, then probe).
+   */
+  add(bytes: Uint8Array): number {
+    const n = bytes.length;
+    this.ensureData(n + 1);
+    const off = this.len;
+    this.data.set(bytes, off);
+    this.data[off + n] = 0;
+    const old = this.insertIfAbsent(off, n);
+    if (old >= 0) return old;
+    this.len += n + 1;
+    return off;
+  }
+
+  /** Returns the offset of `bytes`, or -1 when absent (libbpf's `strset__find_str`). */
+  find(bytes: Uint8Array): number {
+    const n = bytes.length;
+    this.ensureData(n + 1);
+    this.data.set(bytes, this.len);
+    this.data[this.len + n] = 0;
+    return this.lookup(this.len, n);
+  }
+
+  /** Returns the used bytes (a view, valid until the next add). */
+  bytes(): Uint8Array {
+    return this.data.subarray(0, this.len);
+  }
+}
+
+function sameBytes(d: Uint8Array, a: number, b: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (d[a + i] !== d[b + i]) return false;
+  return true;
+}
+
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * Fast repeated lookups of names in one string section, for dumps: an ASCII
+ * section is decoded once and names are sliced out of it; otherwise each
+ * offset is decoded once and cached.
+ */
+export class StringReader {
+  private whole: string | null = null;
+  private cache: Map<number, string> | null = null;
+  constructor(private readonly bytes: Uint8Array) {
+    let ascii = true;
+    for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) { ascii = false; break; }
+    if (ascii) this.whole = latin1.decode(bytes);
+    else this.cache = new Map();
+  }
+
+  /** Returns the string at local offset `off`. */
+  at(off: number): string {
+    const w = this.whole;
+    if (w !== null) {
+      const e = w.indexOf('\0', off);
+      return w.slice(off, e < 0 ? w.length : e);
+    }
+    let s = this.cache!.get(off);
+    if (s === undefined) {
+      s = decodeStrAt(this.bytes, off);
+      this.cache!.set(off, s);
+    }
+    return s;
+  }
+}
