@@ -376,6 +376,7 @@ export class BtfBuilder extends BtfContainer {
    * re-added here, type ids are copied as they are. Returns the new type id.
    */
   addType(src: BtfContainer, srcTypeId: number): number {
+    if (!Number.isInteger(srcTypeId) || srcTypeId <= 0 || srcTypeId >= src.typeCount) invalid(`addType: invalid source type id ${srcTypeId}`);
     const [sw, so] = src.recordOf(srcTypeId);
     const n = src.recordSize(sw[so + 1]!, srcTypeId, so * 4);
     const o = this.begin(n - 3);

@@ -16,7 +16,7 @@ export function register(program: Command, io: CliIo): void {
     .option('-B, --base <file>', 'base BTF, for split BTF (as bpftool -B)')
     .action(async (file: string | undefined, opts: { format: string; json?: boolean; pretty?: boolean; base?: string }) => {
       const btf = await loadBtf(file, opts.base);
-      const write = (s: string) => io.out(s);
+      const write = (s: string | Uint8Array) => io.out(s);
       if (opts.json || opts.pretty) {
         writeJsonDump(btf, write, { pretty: Boolean(opts.pretty) });
       } else {

@@ -11,7 +11,7 @@ import {
   BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG, BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR,
   BTF_KIND_VOLATILE, infoKind, kindName,
 } from '../kinds.js';
-import { Chunker, JsonWriter, collect, type Write } from './out.js';
+import { ByteOut, bytesToText, collectBytes, type ByteSink } from './bytes.js';
 
 /** Options for the raw and JSON dumps. */
 export interface RawDumpOptions {
@@ -39,102 +39,136 @@ function ids(btf: Btf, opts: RawDumpOptions): Iterable<number> {
   return { *[Symbol.iterator]() { for (let i = start; i < end; i++) yield i; } };
 }
 
-/** Writes the bpftool raw dump of `btf` to `write`. */
-export function writeRawDump(btf: Btf, write: Write, opts: RawDumpOptions = {}): void {
-  const out = new Chunker(write);
-  const str = btf.nameReader();
-  const name = (off: number): string => (off ? str(off) : '(anon)');
+/** Writes the bpftool raw dump of `btf` to `sink`, as bytes. */
+export function writeRawDump(btf: Btf, sink: ByteSink, opts: RawDumpOptions = {}): void {
+  const out = new ByteOut(sink);
   const count = btf.typeCount;
+  const name = (off: number): void => {
+    if (off) out.bytes(btf.strBytes(off));
+    else out.ascii('(anon)');
+  };
   for (const id of ids(btf, opts)) {
     const [w, o] = btf.recordOf(id);
     const info = w[o + 1]!;
     const kind = infoKind(info);
     const vlen = info & 0xffff;
     const kflag = info >>> 31;
-    let s = `[${id}] ${kindName(kind)} '${name(w[o]!)}'`;
+    out.byte(91); // [
+    out.uint(id);
+    out.ascii('] ');
+    out.ascii(kindName(kind));
+    out.ascii(" '");
+    name(w[o]!);
+    out.byte(39);
     switch (kind) {
       case BTF_KIND_INT: {
         const v = w[o + 3]!;
-        s += ` size=${w[o + 2]} bits_offset=${(v >>> 16) & 0xff} nr_bits=${v & 0xff} encoding=${intEnc((v >>> 24) & 0xf)}`;
+        out.ascii(' size='); out.uint(w[o + 2]!);
+        out.ascii(' bits_offset='); out.uint((v >>> 16) & 0xff);
+        out.ascii(' nr_bits='); out.uint(v & 0xff);
+        out.ascii(' encoding='); out.ascii(intEnc((v >>> 24) & 0xf));
         break;
       }
       case BTF_KIND_PTR: case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT:
       case BTF_KIND_TYPEDEF: case BTF_KIND_TYPE_TAG:
-        s += ` type_id=${w[o + 2]}`;
+        out.ascii(' type_id='); out.uint(w[o + 2]!);
         break;
       case BTF_KIND_ARRAY:
-        s += ` type_id=${w[o + 3]} index_type_id=${w[o + 4]} nr_elems=${w[o + 5]}`;
+        out.ascii(' type_id='); out.uint(w[o + 3]!);
+        out.ascii(' index_type_id='); out.uint(w[o + 4]!);
+        out.ascii(' nr_elems='); out.uint(w[o + 5]!);
         break;
       case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
-        s += ` size=${w[o + 2]} vlen=${vlen}`;
+        out.ascii(' size='); out.uint(w[o + 2]!);
+        out.ascii(' vlen='); out.uint(vlen);
         for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
           const off = w[m + 2]!;
-          const bitOff = kflag ? off & 0xffffff : off;
-          const bitSz = kflag ? off >>> 24 : 0;
-          s += `\n\t'${name(w[m]!)}' type_id=${w[m + 1]} bits_offset=${bitOff}`;
-          if (bitSz) s += ` bitfield_size=${bitSz}`;
+          out.ascii("\n\t'");
+          name(w[m]!);
+          out.ascii("' type_id="); out.uint(w[m + 1]!);
+          out.ascii(' bits_offset='); out.uint(kflag ? off & 0xffffff : off);
+          if (kflag && off >>> 24) { out.ascii(' bitfield_size='); out.uint(off >>> 24); }
         }
         break;
       }
-      case BTF_KIND_ENUM: {
-        s += ` encoding=${kflag ? 'SIGNED' : 'UNSIGNED'} size=${w[o + 2]} vlen=${vlen}`;
+      case BTF_KIND_ENUM:
+        out.ascii(kflag ? ' encoding=SIGNED size=' : ' encoding=UNSIGNED size='); out.uint(w[o + 2]!);
+        out.ascii(' vlen='); out.uint(vlen);
         for (let i = 0, e = o + 3; i < vlen; i++, e += 2) {
-          s += `\n\t'${name(w[e]!)}' val=${kflag ? w[e + 1]! | 0 : w[e + 1]!}`;
+          out.ascii("\n\t'");
+          name(w[e]!);
+          out.ascii("' val=");
+          if (kflag) out.int(w[e + 1]! | 0); else out.uint(w[e + 1]!);
         }
         break;
-      }
-      case BTF_KIND_ENUM64: {
-        s += ` encoding=${kflag ? 'SIGNED' : 'UNSIGNED'} size=${w[o + 2]} vlen=${vlen}`;
+      case BTF_KIND_ENUM64:
+        out.ascii(kflag ? ' encoding=SIGNED size=' : ' encoding=UNSIGNED size='); out.uint(w[o + 2]!);
+        out.ascii(' vlen='); out.uint(vlen);
         for (let i = 0, e = o + 3; i < vlen; i++, e += 3) {
           const u = (BigInt(w[e + 2]!) << 32n) | BigInt(w[e + 1]!);
-          s += `\n\t'${name(w[e]!)}' val=${kflag ? `${BigInt.asIntN(64, u)}LL` : `${u}ULL`}`;
+          out.ascii("\n\t'");
+          name(w[e]!);
+          out.ascii("' val=");
+          out.ascii(kflag ? `${BigInt.asIntN(64, u)}LL` : `${u}ULL`);
         }
         break;
-      }
       case BTF_KIND_FWD:
-        s += ` fwd_kind=${kflag ? 'union' : 'struct'}`;
+        out.ascii(kflag ? ' fwd_kind=union' : ' fwd_kind=struct');
         break;
       case BTF_KIND_FUNC:
-        s += ` type_id=${w[o + 2]} linkage=${linkageStr(vlen)}`;
+        out.ascii(' type_id='); out.uint(w[o + 2]!);
+        out.ascii(' linkage='); out.ascii(linkageStr(vlen));
         break;
       case BTF_KIND_FUNC_PROTO:
-        s += ` ret_type_id=${w[o + 2]} vlen=${vlen}`;
-        for (let i = 0, p = o + 3; i < vlen; i++, p += 2) s += `\n\t'${name(w[p]!)}' type_id=${w[p + 1]}`;
+        out.ascii(' ret_type_id='); out.uint(w[o + 2]!);
+        out.ascii(' vlen='); out.uint(vlen);
+        for (let i = 0, p = o + 3; i < vlen; i++, p += 2) {
+          out.ascii("\n\t'");
+          name(w[p]!);
+          out.ascii("' type_id="); out.uint(w[p + 1]!);
+        }
         break;
       case BTF_KIND_VAR:
-        s += ` type_id=${w[o + 2]}, linkage=${linkageStr(w[o + 3]!)}`;
+        out.ascii(' type_id='); out.uint(w[o + 2]!);
+        out.ascii(', linkage='); out.ascii(linkageStr(w[o + 3]!));
         break;
       case BTF_KIND_DATASEC:
-        s += ` size=${w[o + 2]} vlen=${vlen}`;
+        out.ascii(' size='); out.uint(w[o + 2]!);
+        out.ascii(' vlen='); out.uint(vlen);
         for (let i = 0, v = o + 3; i < vlen; i++, v += 3) {
           const t = w[v]!;
-          s += `\n\ttype_id=${t} offset=${w[v + 1]} size=${w[v + 2]}`;
+          out.ascii('\n\ttype_id='); out.uint(t);
+          out.ascii(' offset='); out.uint(w[v + 1]!);
+          out.ascii(' size='); out.uint(w[v + 2]!);
           if (t < count) {
-            if (t === 0) s += ` (UNKNOWN '(anon)')`;
-            else {
-              const [tw, to] = btf.recordOf(t);
-              s += ` (${kindName(infoKind(tw[to + 1]!))} '${name(tw[to]!)}')`;
-            }
+            // bpftool prints the entry's kind and name; void reads as an all-zero record.
+            const [tw, to] = t === 0 ? [ZERO, 0] : btf.recordOf(t);
+            out.ascii(' ('); out.ascii(kindName(infoKind(tw[to + 1]!))); out.ascii(" '");
+            name(tw[to]!);
+            out.ascii("')");
           }
         }
         break;
       case BTF_KIND_FLOAT:
-        s += ` size=${w[o + 2]}`;
+        out.ascii(' size='); out.uint(w[o + 2]!);
         break;
       case BTF_KIND_DECL_TAG:
-        s += ` type_id=${w[o + 2]} component_idx=${w[o + 3]! | 0}`;
+        out.ascii(' type_id='); out.uint(w[o + 2]!);
+        out.ascii(' component_idx='); out.int(w[o + 3]! | 0);
         break;
       default:
         break;
     }
-    out.add(s + '\n');
+    out.byte(10);
   }
   out.flush();
 }
 
-/** Returns the bpftool raw dump of `btf` as one string. */
+const ZERO = new Uint32Array(3);
+
+/** Returns the bpftool raw dump of `btf` as a string. */
 export function rawDump(btf: Btf, opts: RawDumpOptions = {}): string {
-  return collect((w) => writeRawDump(btf, w, opts));
+  return bytesToText(collectBytes((s) => writeRawDump(btf, s, opts)));
 }
 
 /** Options for the JSON dump. */
@@ -143,12 +177,109 @@ export interface JsonDumpOptions extends RawDumpOptions {
   pretty?: boolean;
 }
 
-/** Writes the bpftool JSON dump (`-j`, or `-p` when pretty) of `btf` to `write`. */
-export function writeJsonDump(btf: Btf, write: Write, opts: JsonDumpOptions = {}): void {
-  const out = new Chunker(write);
-  const j = new JsonWriter(out, opts.pretty ?? false);
-  const str = btf.nameReader();
-  const name = (off: number): string => (off ? str(off) : '(anon)');
+/**
+ * bpftool's `json_writer.c` over bytes: the same separators, the same
+ * pretty-printing (4-space indent, a newline before each member, none before
+ * array elements) and the same string escapes, including bpftool 7.1's
+ * quirk of writing a backslash as `\n` and a single quote as `\'`.
+ */
+export class JsonBytesWriter {
+  private depth = 0;
+  private sep = 0;
+  constructor(readonly out: ByteOut, private readonly pretty: boolean) {}
+
+  private eol(): void {
+    if (!this.pretty) return;
+    this.out.byte(10);
+    for (let i = 0; i < this.depth; i++) this.out.ascii('    ');
+  }
+  private eor(): void {
+    if (this.sep) this.out.byte(this.sep);
+    this.sep = 44;
+  }
+  private begin(c: number): void {
+    this.eor();
+    this.out.byte(c);
+    this.depth++;
+    this.sep = 0;
+  }
+  private end(c: number): void {
+    this.depth--;
+    if (this.sep) this.eol();
+    this.out.byte(c);
+    this.sep = 44;
+  }
+  startObject(): void { this.begin(123); }
+  endObject(): void { this.end(125); }
+  startArray(): void { this.begin(91); }
+  endArray(): void { this.end(93); }
+  /** Writes a property name (ASCII). */
+  name(n: string): void {
+    this.eor();
+    this.eol();
+    this.sep = 0;
+    this.out.byte(34);
+    this.out.ascii(n);
+    this.out.ascii(this.pretty ? '": ' : '":');
+  }
+  uint(v: number): void { this.eor(); this.out.uint(v); }
+  int(v: number): void { this.eor(); this.out.int(v); }
+  big(v: bigint): void { this.eor(); this.out.ascii(String(v)); }
+  /** Writes a quoted string from raw bytes with bpftool's escapes. */
+  strBytes(b: Uint8Array): void {
+    this.eor();
+    quoteBytes(this.out, b);
+  }
+  /** Writes a quoted ASCII string. */
+  str(s: string): void {
+    this.eor();
+    this.out.byte(34);
+    this.out.ascii(s);
+    this.out.byte(34);
+  }
+  uintField(n: string, v: number): void { this.name(n); this.uint(v); }
+  intField(n: string, v: number): void { this.name(n); this.int(v); }
+  strField(n: string, s: string): void { this.name(n); this.str(s); }
+  /** Ends the document as bpftool's `jsonw_destroy` does: a newline. */
+  finish(): void { this.out.byte(10); }
+}
+
+function quoteBytes(out: ByteOut, b: Uint8Array): void {
+  out.byte(34);
+  let plain = true;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c === 9 || c === 10 || c === 13 || c === 12 || c === 8 || c === 92 || c === 34 || c === 39) { plain = false; break; }
+  }
+  if (plain) out.bytes(b);
+  else {
+    for (let i = 0; i < b.length; i++) {
+      const c = b[i]!;
+      switch (c) {
+        case 9: out.ascii('\\t'); break;
+        case 10: out.ascii('\\n'); break;
+        case 13: out.ascii('\\r'); break;
+        case 12: out.ascii('\\f'); break;
+        case 8: out.ascii('\\b'); break;
+        case 92: out.ascii('\\n'); break; // sic: bpftool 7.1 writes a backslash as \n
+        case 34: out.ascii('\\"'); break;
+        case 39: out.ascii("\\'"); break;
+        default: out.byte(c);
+      }
+    }
+  }
+  out.byte(34);
+}
+
+/** Writes the bpftool JSON dump (`-j`, or `-p` when pretty) of `btf` to `sink`. */
+export function writeJsonDump(btf: Btf, sink: ByteSink, opts: JsonDumpOptions = {}): void {
+  const out = new ByteOut(sink);
+  const j = new JsonBytesWriter(out, opts.pretty ?? false);
+  const ANON = new TextEncoder().encode('(anon)');
+  const nameField = (off: number): void => {
+    j.name('name');
+    j.strBytes(off ? btf.strBytes(off) : ANON);
+  };
   j.startObject();
   j.name('types');
   j.startArray();
@@ -159,71 +290,75 @@ export function writeJsonDump(btf: Btf, write: Write, opts: JsonDumpOptions = {}
     const vlen = info & 0xffff;
     const kflag = info >>> 31;
     j.startObject();
-    j.numField('id', id);
+    j.uintField('id', id);
     j.strField('kind', kindName(kind));
-    j.strField('name', name(w[o]!));
+    nameField(w[o]!);
     switch (kind) {
       case BTF_KIND_INT: {
         const v = w[o + 3]!;
-        j.numField('size', w[o + 2]!);
-        j.numField('bits_offset', (v >>> 16) & 0xff);
-        j.numField('nr_bits', v & 0xff);
+        j.uintField('size', w[o + 2]!);
+        j.uintField('bits_offset', (v >>> 16) & 0xff);
+        j.uintField('nr_bits', v & 0xff);
         j.strField('encoding', intEnc((v >>> 24) & 0xf));
         break;
       }
       case BTF_KIND_PTR: case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT:
       case BTF_KIND_TYPEDEF: case BTF_KIND_TYPE_TAG:
-        j.numField('type_id', w[o + 2]!);
+        j.uintField('type_id', w[o + 2]!);
         break;
       case BTF_KIND_ARRAY:
-        j.numField('type_id', w[o + 3]!);
-        j.numField('index_type_id', w[o + 4]!);
-        j.numField('nr_elems', w[o + 5]!);
+        j.uintField('type_id', w[o + 3]!);
+        j.uintField('index_type_id', w[o + 4]!);
+        j.uintField('nr_elems', w[o + 5]!);
         break;
       case BTF_KIND_STRUCT: case BTF_KIND_UNION:
-        j.numField('size', w[o + 2]!);
-        j.numField('vlen', vlen);
+        j.uintField('size', w[o + 2]!);
+        j.uintField('vlen', vlen);
         j.name('members');
         j.startArray();
         for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
           const off = w[m + 2]!;
           j.startObject();
-          j.strField('name', name(w[m]!));
-          j.numField('type_id', w[m + 1]!);
-          j.numField('bits_offset', kflag ? off & 0xffffff : off);
-          if (kflag && off >>> 24) j.numField('bitfield_size', off >>> 24);
+          nameField(w[m]!);
+          j.uintField('type_id', w[m + 1]!);
+          j.uintField('bits_offset', kflag ? off & 0xffffff : off);
+          if (kflag && off >>> 24) j.uintField('bitfield_size', off >>> 24);
           j.endObject();
         }
         j.endArray();
         break;
       case BTF_KIND_ENUM:
         j.strField('encoding', kflag ? 'SIGNED' : 'UNSIGNED');
-        j.numField('size', w[o + 2]!);
-        j.numField('vlen', vlen);
+        j.uintField('size', w[o + 2]!);
+        j.uintField('vlen', vlen);
         j.name('values');
         j.startArray();
         for (let i = 0, e = o + 3; i < vlen; i++, e += 2) {
           j.startObject();
-          j.strField('name', name(w[e]!));
+          nameField(w[e]!);
           // bpftool passes the __s32 `val` to jsonw_uint_field, which
           // sign-extends it: unsigned values >= 2^31 print as 2^64 + val.
           const v = w[e + 1]! | 0;
-          j.numField('val', kflag || v >= 0 ? v : (1n << 64n) + BigInt(v));
+          j.name('val');
+          if (kflag) j.int(v);
+          else if (v >= 0) j.uint(v);
+          else j.big((1n << 64n) + BigInt(v));
           j.endObject();
         }
         j.endArray();
         break;
       case BTF_KIND_ENUM64:
         j.strField('encoding', kflag ? 'SIGNED' : 'UNSIGNED');
-        j.numField('size', w[o + 2]!);
-        j.numField('vlen', vlen);
+        j.uintField('size', w[o + 2]!);
+        j.uintField('vlen', vlen);
         j.name('values');
         j.startArray();
         for (let i = 0, e = o + 3; i < vlen; i++, e += 3) {
           const u = (BigInt(w[e + 2]!) << 32n) | BigInt(w[e + 1]!);
           j.startObject();
-          j.strField('name', name(w[e]!));
-          j.numField('val', kflag ? BigInt.asIntN(64, u) : u);
+          nameField(w[e]!);
+          j.name('val');
+          j.big(kflag ? BigInt.asIntN(64, u) : u);
           j.endObject();
         }
         j.endArray();
@@ -232,46 +367,46 @@ export function writeJsonDump(btf: Btf, write: Write, opts: JsonDumpOptions = {}
         j.strField('fwd_kind', kflag ? 'union' : 'struct');
         break;
       case BTF_KIND_FUNC:
-        j.numField('type_id', w[o + 2]!);
+        j.uintField('type_id', w[o + 2]!);
         j.strField('linkage', linkageStr(vlen));
         break;
       case BTF_KIND_FUNC_PROTO:
-        j.numField('ret_type_id', w[o + 2]!);
-        j.numField('vlen', vlen);
+        j.uintField('ret_type_id', w[o + 2]!);
+        j.uintField('vlen', vlen);
         j.name('params');
         j.startArray();
         for (let i = 0, p = o + 3; i < vlen; i++, p += 2) {
           j.startObject();
-          j.strField('name', name(w[p]!));
-          j.numField('type_id', w[p + 1]!);
+          nameField(w[p]!);
+          j.uintField('type_id', w[p + 1]!);
           j.endObject();
         }
         j.endArray();
         break;
       case BTF_KIND_VAR:
-        j.numField('type_id', w[o + 2]!);
+        j.uintField('type_id', w[o + 2]!);
         j.strField('linkage', linkageStr(w[o + 3]!));
         break;
       case BTF_KIND_DATASEC:
-        j.numField('size', w[o + 2]!);
-        j.numField('vlen', vlen);
+        j.uintField('size', w[o + 2]!);
+        j.uintField('vlen', vlen);
         j.name('vars');
         j.startArray();
         for (let i = 0, v = o + 3; i < vlen; i++, v += 3) {
           j.startObject();
-          j.numField('type_id', w[v]!);
-          j.numField('offset', w[v + 1]!);
-          j.numField('size', w[v + 2]!);
+          j.uintField('type_id', w[v]!);
+          j.uintField('offset', w[v + 1]!);
+          j.uintField('size', w[v + 2]!);
           j.endObject();
         }
         j.endArray();
         break;
       case BTF_KIND_FLOAT:
-        j.numField('size', w[o + 2]!);
+        j.uintField('size', w[o + 2]!);
         break;
       case BTF_KIND_DECL_TAG:
-        j.numField('type_id', w[o + 2]!);
-        j.numField('component_idx', w[o + 3]! | 0);
+        j.uintField('type_id', w[o + 2]!);
+        j.intField('component_idx', w[o + 3]! | 0);
         break;
       default:
         break;
@@ -284,7 +419,7 @@ export function writeJsonDump(btf: Btf, write: Write, opts: JsonDumpOptions = {}
   out.flush();
 }
 
-/** Returns the bpftool JSON dump of `btf` as one string. */
+/** Returns the bpftool JSON dump of `btf` as a string. */
 export function jsonDump(btf: Btf, opts: JsonDumpOptions = {}): string {
-  return collect((w) => writeJsonDump(btf, w, opts));
+  return bytesToText(collectBytes((s) => writeJsonDump(btf, s, opts)));
 }

@@ -1,0 +1,87 @@
+/**
+ * A byte-level output buffer for the dumps that print names verbatim (raw,
+ * JSON): names are copied straight from the string section and numbers
+ * written as ASCII digits, so a dump of vmlinux makes no JS string per line
+ * and prints exactly the bytes bpftool prints, even for names that are not
+ * valid UTF-8. Full 64 KiB chunks go to the sink.
+ */
+
+/** Receives output bytes; each chunk is fresh and may be kept. */
+export type ByteSink = (chunk: Uint8Array) => void;
+
+const CHUNK = 1 << 16;
+
+export class ByteOut {
+  private buf = new Uint8Array(CHUNK);
+  private pos = 0;
+  constructor(private readonly sink: ByteSink) {}
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    this.flush();
+    if (n > this.buf.length) this.buf = new Uint8Array(n);
+  }
+
+  /** Writes an ASCII string (characters above 0x7f must not occur). */
+  ascii(s: string): void {
+    const n = s.length;
+    this.room(n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    this.pos = p;
+  }
+
+  byte(c: number): void {
+    if (this.pos >= this.buf.length) this.flush();
+    this.buf[this.pos++] = c;
+  }
+
+  bytes(src: Uint8Array): void {
+    this.room(src.length);
+    this.buf.set(src, this.pos);
+    this.pos += src.length;
+  }
+
+  /** Writes a non-negative integer below 2^53 in decimal. */
+  uint(v: number): void {
+    this.room(16);
+    const b = this.buf;
+    if (v < 10) { b[this.pos++] = 48 + v; return; }
+    let n = 0;
+    for (let x = v; x >= 1; x = Math.floor(x / 10)) n++;
+    let p = this.pos + n;
+    this.pos = p;
+    for (let x = v; x >= 1; x = Math.floor(x / 10)) b[--p] = 48 + (x % 10);
+  }
+
+  /** Writes a signed integer in decimal. */
+  int(v: number): void {
+    if (v < 0) { this.byte(45); this.uint(-v); } else this.uint(v);
+  }
+
+  /** Hands buffered bytes to the sink. */
+  flush(): void {
+    if (this.pos) this.sink(this.buf.subarray(0, this.pos));
+    this.buf = new Uint8Array(this.buf.length);
+    this.pos = 0;
+  }
+}
+
+/** Runs `fn` with a sink that collects everything; returns the bytes. */
+export function collectBytes(fn: (sink: ByteSink) => void): Uint8Array {
+  const parts: Uint8Array[] = [];
+  fn((c) => parts.push(c));
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+const utf8 = new TextDecoder('utf-8');
+/** Returns the UTF-8 text of collected bytes. */
+export function bytesToText(b: Uint8Array): string {
+  return utf8.decode(b);
+}
