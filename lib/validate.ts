@@ -29,10 +29,12 @@ import {
   kindName,
 } from './kinds.js';
 
-const NEEDS_NAME = new Set<number>([BTF_KIND_INT, BTF_KIND_TYPEDEF, BTF_KIND_FWD, BTF_KIND_FUNC,
-  BTF_KIND_VAR, BTF_KIND_DATASEC, BTF_KIND_FLOAT, BTF_KIND_DECL_TAG, BTF_KIND_TYPE_TAG]);
-const NO_NAME = new Set<number>([BTF_KIND_PTR, BTF_KIND_ARRAY, BTF_KIND_VOLATILE, BTF_KIND_CONST,
-  BTF_KIND_RESTRICT, BTF_KIND_FUNC_PROTO]);
+const mask = (...kinds: number[]): number => kinds.reduce((m, k) => m | (1 << k), 0);
+/** Kinds that must be named, and kinds that must not be (kernel's *_check_meta). */
+const NEEDS_NAME = mask(BTF_KIND_INT, BTF_KIND_TYPEDEF, BTF_KIND_FWD, BTF_KIND_FUNC, BTF_KIND_VAR,
+  BTF_KIND_DATASEC, BTF_KIND_FLOAT, BTF_KIND_DECL_TAG, BTF_KIND_TYPE_TAG);
+const NO_NAME = mask(BTF_KIND_PTR, BTF_KIND_ARRAY, BTF_KIND_VOLATILE, BTF_KIND_CONST, BTF_KIND_RESTRICT,
+  BTF_KIND_FUNC_PROTO);
 
 /**
  * Checks every local type of `btf`; throws a BtfError naming the type id and
@@ -44,19 +46,22 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
   const total = btf.typeCount;
   const strEnd = btf.startStrOff + btf.strLen;
   const start = btf.startId;
+  // One closure for the whole walk; `cur` says which record it reports on.
+  let cur = 0;
+  const err = (msg: string, word = 0): never => {
+    const o = offs[cur]!;
+    const kind = infoKind(w[o + 1]!);
+    const name = w[o]! < strEnd ? safeName(btf, w[o]!) : '';
+    throw new BtfError(codeFor(msg), `type [${start + cur}] ${kindName(kind)}${name ? ` '${name}'` : ''}: ${msg}`,
+      { offset: byteBase + (o + word) * 4, typeId: start + cur, section: '.BTF', ...(file ? { file } : {}) });
+  };
   for (let i = 0; i < btf.nrTypes; i++) {
+    cur = i;
     const o = offs[i]!;
-    const id = start + i;
     const info = w[o + 1]!;
     const kind = infoKind(info);
     const vlen = infoVlen(info);
     const kflag = infoKflag(info);
-    const err = (msg: string, word = 0): never => {
-      const name = w[o]! < strEnd ? safeName(btf, w[o]!) : '';
-      throw new BtfError(codeFor(msg),
-        `type [${id}] ${kindName(kind)}${name ? ` '${name}'` : ''}: ${msg}`,
-        { offset: byteBase + (o + word) * 4, typeId: id, section: '.BTF', ...(file ? { file } : {}) });
-    };
     if (kind === 0) err('kind 0 (UNKN) is not a type');
     if (kind >= NR_BTF_KINDS) {
       // Known only from the layout section: its ids and strings are opaque,
@@ -66,8 +71,8 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
     }
     const nameOff = w[o]!;
     if (nameOff >= strEnd) err(`name offset ${nameOff} is past the string section (${strEnd} bytes)`);
-    if (nameOff === 0 && NEEDS_NAME.has(kind)) err('a name is required');
-    if (nameOff !== 0 && NO_NAME.has(kind)) err(`name offset ${nameOff} given where none is allowed`);
+    if (nameOff === 0 && (NEEDS_NAME & (1 << kind))) err('a name is required');
+    if (nameOff !== 0 && (NO_NAME & (1 << kind))) err(`name offset ${nameOff} given where none is allowed`);
     // vlen and kflag rules.
     switch (kind) {
       case BTF_KIND_INT: {
@@ -138,22 +143,24 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
     }
     // Type ids and item names, through the fields table.
     const f = KIND_FIELDS[kind]!;
-    for (const p of f.fixedTypeIds) {
-      const t = w[o + p]!;
-      if (t >= total) err(`invalid type id ${t}`, p);
+    const fixed = f.fixedTypeIds;
+    for (let k = 0; k < fixed.length; k++) {
+      const t = w[o + fixed[k]!]!;
+      if (t >= total) err(`invalid type id ${t}`, fixed[k]);
     }
-    if (f.elemTypeIds.length || f.elemStrs.length) {
+    const elemIds = f.elemTypeIds, elemStrs = f.elemStrs;
+    if (elemIds.length || elemStrs.length) {
       const esz = ELEM_WORDS[kind]!;
       const base = o + TYPE_HDR_WORDS + INFO_WORDS[kind]!;
       for (let j = 0; j < vlen; j++) {
         const e = base + j * esz;
-        for (const p of f.elemTypeIds) {
-          const t = w[e + p]!;
-          if (t >= total) err(`${itemName(kind)} ${j}: invalid type id ${t}`, e + p - o);
+        for (let k = 0; k < elemIds.length; k++) {
+          const t = w[e + elemIds[k]!]!;
+          if (t >= total) err(`${itemName(kind)} ${j}: invalid type id ${t}`, e + elemIds[k]! - o);
         }
-        for (const p of f.elemStrs) {
-          const s = w[e + p]!;
-          if (s >= strEnd) err(`${itemName(kind)} ${j}: name offset ${s} is past the string section (${strEnd} bytes)`, e + p - o);
+        for (let k = 0; k < elemStrs.length; k++) {
+          const s = w[e + elemStrs[k]!]!;
+          if (s >= strEnd) err(`${itemName(kind)} ${j}: name offset ${s} is past the string section (${strEnd} bytes)`, e + elemStrs[k]! - o);
         }
       }
     }
@@ -213,31 +220,24 @@ function isModifierOrTypedef(k: number): boolean {
     k === BTF_KIND_RESTRICT || k === BTF_KIND_TYPE_TAG;
 }
 
-/** Returns the type ids a type's resolution waits for (kernel's per-kind resolve callbacks). */
-function nextTypes(btf: BtfContainer, w: Uint32Array, o: number, kind: number, out: number[]): void {
-  out.length = 0;
+/**
+ * Returns the `pos`-th type id a type's resolution waits for (the kernel's
+ * per-kind resolve callbacks), or -1 when there are no more.
+ */
+function nextType(w: Uint32Array, o: number, kind: number, pos: number): number {
   switch (kind) {
     case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST:
     case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG: case BTF_KIND_VAR: case BTF_KIND_DECL_TAG:
-      out.push(w[o + 2]!);
-      break;
+      return pos === 0 ? w[o + 2]! : -1;
     case BTF_KIND_ARRAY:
-      out.push(w[o + 3]!, w[o + 4]!);
-      break;
-    case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
-      const vlen = infoVlen(w[o + 1]!);
-      for (let j = 0; j < vlen; j++) out.push(w[o + 3 + j * 3 + 1]!);
-      break;
-    }
-    case BTF_KIND_DATASEC: {
-      const vlen = infoVlen(w[o + 1]!);
-      for (let j = 0; j < vlen; j++) out.push(w[o + 3 + j * 3]!);
-      break;
-    }
+      return pos < 2 ? w[o + 3 + pos]! : -1;
+    case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+      return pos < infoVlen(w[o + 1]!) ? w[o + 4 + pos * 3]! : -1;
+    case BTF_KIND_DATASEC:
+      return pos < infoVlen(w[o + 1]!) ? w[o + 3 + pos * 3]! : -1;
     default:
-      break;
+      return -1;
   }
-  void btf;
 }
 
 /** Whether `next` needs no resolution on this path (kernel's env_type_is_resolve_sink). */
@@ -312,48 +312,41 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
   // Loops: iterative DFS per unresolved type, modes as in the kernel.
   const RESOLVED = 2, VISITING = 1;
   const state = new Uint8Array(n);
-  const stackIds: number[] = [];
-  const stackNext: number[][] = [];
-  const stackPos: number[] = [];
-  const pool: number[][] = [];
+  const stackId = new Int32Array(n + 1);
+  const stackPos = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {
     if (state[i]) continue;
     let mode = TBD;
-    const push = (id: number): void => {
-      const li = id - start;
+    let sp = 0;
+    const k0 = infoKind(w[offs[i]! + 1]!);
+    if (k0 === BTF_KIND_PTR) mode = PTR;
+    else if (k0 === BTF_KIND_STRUCT || k0 === BTF_KIND_UNION || k0 === BTF_KIND_ARRAY) mode = STRUCT_OR_ARRAY;
+    state[i] = VISITING;
+    stackId[0] = i;
+    stackPos[0] = 0;
+    sp = 1;
+    while (sp > 0) {
+      const li = stackId[sp - 1]!;
       const o = offs[li]!;
-      const k = infoKind(w[o + 1]!);
-      if (mode === TBD) {
-        if (k === BTF_KIND_PTR) mode = PTR;
-        else if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_ARRAY) mode = STRUCT_OR_ARRAY;
-      }
-      state[li] = VISITING;
-      const nx = pool.pop() ?? [];
-      nextTypes(btf, w, o, k, nx);
-      stackIds.push(id);
-      stackNext.push(nx);
-      stackPos.push(0);
-    };
-    push(start + i);
-    while (stackIds.length) {
-      const top = stackIds.length - 1;
-      const nx = stackNext[top]!;
-      const pos = stackPos[top]!;
-      if (pos >= nx.length) {
-        state[stackIds[top]! - start] = RESOLVED;
-        stackIds.pop();
-        pool.push(stackNext.pop()!);
-        stackPos.pop();
+      const t = nextType(w, o, infoKind(w[o + 1]!), stackPos[sp - 1]!++);
+      if (t < 0) {
+        state[li] = RESOLVED;
+        sp--;
         continue;
       }
-      stackPos[top] = pos + 1;
-      const t = nx[pos]!;
       if (t < start) continue; // void or base: already checked
-      const tk = infoKind(w[offs[t - start]! + 1]!);
-      if (tk >= NR_BTF_KINDS) continue;
-      if (state[t - start] === RESOLVED || isSink(mode, tk)) continue;
-      if (state[t - start] === VISITING) fail(stackIds[top]!, `loop: type id ${t} refers back to itself through this type`);
-      push(t);
+      const tl = t - start;
+      const tk = infoKind(w[offs[tl]! + 1]!);
+      if (tk >= NR_BTF_KINDS || state[tl] === RESOLVED || isSink(mode, tk)) continue;
+      if (state[tl] === VISITING) fail(start + li, `loop: type id ${t} refers back to itself through this type`);
+      if (mode === TBD) {
+        if (tk === BTF_KIND_PTR) mode = PTR;
+        else if (tk === BTF_KIND_STRUCT || tk === BTF_KIND_UNION || tk === BTF_KIND_ARRAY) mode = STRUCT_OR_ARRAY;
+      }
+      state[tl] = VISITING;
+      stackId[sp] = tl;
+      stackPos[sp] = 0;
+      sp++;
     }
   }
 }

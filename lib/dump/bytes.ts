@@ -45,9 +45,24 @@ export class ByteOut {
 
   /** Writes a non-negative integer below 2^53 in decimal. */
   uint(v: number): void {
-    this.room(16);
+    this.room(20);
     const b = this.buf;
     if (v < 10) { b[this.pos++] = 48 + v; return; }
+    if (v <= 0x7fffffff) {
+      // Small ints: integer division only, the digit count up front.
+      const n = v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6
+        : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+      let p = this.pos + n;
+      this.pos = p;
+      let x = v | 0;
+      while (x >= 10) {
+        const q = (x / 10) | 0;
+        b[--p] = 48 + x - q * 10;
+        x = q;
+      }
+      b[--p] = 48 + x;
+      return;
+    }
     let n = 0;
     for (let x = v; x >= 1; x = Math.floor(x / 10)) n++;
     let p = this.pos + n;

@@ -242,28 +242,26 @@ function rewrite(elf: ElfFile, changes: ReadonlyMap<string, Uint8Array | null>, 
   const indexMap = planRemoval(elf, removed, replaced);
   const newShstrndx = indexMap[elf.shstrndx] ?? elf.shstrndx;
 
-  // 2. Names of added sections: reuse a NUL-terminated match, else append.
+  // 2. Names of added sections: reuse an existing string, else append.
   const shstrSec = sections[elf.shstrndx] as ElfSection;
-  let shstrtab = elf.sectionData(shstrSec);
   const nameOffs: number[] = [];
   if (added.length) {
-    const tail: number[] = [];
-    const grown = (): Uint8Array => (tail.length ? concat(shstrtab, Uint8Array.from(tail)) : shstrtab);
+    const tab = elf.sectionData(shstrSec);
+    const known = stringOffsets(tab);
+    const tail: Uint8Array[] = [];
+    let size = tab.length;
     for (const a of added) {
-      const nameBytes = encoder.encode(a.name);
-      const tab = grown();
-      let off = findString(tab, nameBytes);
-      if (off < 0) {
-        off = tab.length;
-        for (const b of nameBytes) tail.push(b);
-        tail.push(0);
+      let off = known.get(a.name);
+      if (off === undefined) {
+        const b = encoder.encode(`${a.name}\0`);
+        off = size;
+        size += b.length;
+        tail.push(b);
+        known.set(a.name, off);
       }
       nameOffs.push(off);
     }
-    if (tail.length) {
-      shstrtab = grown();
-      replaced.set(elf.shstrndx, shstrtab);
-    }
+    if (tail.length) replaced.set(elf.shstrndx, concat([tab, ...tail]));
   }
 
   // 3. The output sections, by new index.
@@ -560,24 +558,30 @@ function writeSectionHeaders(
   }
 }
 
-/** Returns the offset of `needle` followed by NUL in `tab`, or -1. */
-function findString(tab: Uint8Array, needle: Uint8Array): number {
-  const first = needle[0];
-  if (first === undefined) return -1;
-  const last = tab.length - needle.length - 1;
-  for (let i = tab.indexOf(first); i >= 0 && i <= last; i = tab.indexOf(first, i + 1)) {
-    if (tab[i + needle.length] !== 0) continue;
-    let j = 1;
-    while (j < needle.length && tab[i + j] === needle[j]) j++;
-    if (j === needle.length) return i;
+const decoder = new TextDecoder('utf-8');
+
+/** Returns each string of a string table with the offset of its first occurrence. */
+function stringOffsets(tab: Uint8Array): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let start = 0; start < tab.length; ) {
+    let end = tab.indexOf(0, start);
+    if (end < 0) end = tab.length;
+    else {
+      const str = decoder.decode(tab.subarray(start, end));
+      if (!out.has(str)) out.set(str, start);
+    }
+    start = end + 1;
   }
-  return -1;
+  return out;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const r = new Uint8Array(a.length + b.length);
-  r.set(a, 0);
-  r.set(b, a.length);
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const r = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    r.set(p, off);
+    off += p.length;
+  }
   return r;
 }
 

@@ -1,0 +1,70 @@
+/**
+ * Shared benchmark plumbing: timing external commands (btfkit's CLI against
+ * bpftool or the libbpf harness) in the same run, interleaved so that machine
+ * noise hits both alike, and printing medians, minimums and ratios.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+
+export interface Timing {
+  label: string;
+  median: number;
+  min: number;
+  runs: number;
+}
+
+/** Returns whether a command is on PATH. */
+export function has(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+function once(cmd: string, args: string[], out: string): number {
+  const fd = openSync(out, 'w');
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', fd, 'pipe'] });
+  const dt = performance.now() - t;
+  closeSync(fd);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  return dt;
+}
+
+function stats(label: string, xs: number[]): Timing {
+  const s = [...xs].sort((a, b) => a - b);
+  return { label, median: s[Math.floor(s.length / 2)]!, min: s[0]!, runs: s.length };
+}
+
+/** Times several commands, each writing stdout to `out`, interleaved, after one warm-up each. */
+export function timeCommands(cmds: Array<{ label: string; cmd: string; args: string[] }>, runs: number, out: string): Timing[] {
+  const times = cmds.map(() => [] as number[]);
+  cmds.forEach((c) => once(c.cmd, c.args, out));
+  for (let r = 0; r < runs; r++) cmds.forEach((c, i) => times[i]!.push(once(c.cmd, c.args, out)));
+  return cmds.map((c, i) => stats(c.label, times[i]!));
+}
+
+/** Times an in-process function: `warm` warm-ups, then `runs` runs. */
+export function timeFn(label: string, fn: () => void, warm: number, runs: number): Timing {
+  for (let i = 0; i < warm; i++) fn();
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    xs.push(performance.now() - t);
+  }
+  return stats(label, xs);
+}
+
+/** Returns the peak RSS in KiB of a command (GNU time's %M), or null when /usr/bin/time is absent. */
+export function peakRss(cmd: string, args: string[]): number | null {
+  if (!has('/usr/bin/time')) return null;
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const m = /(\d+)\s*$/.exec(String(r.stderr));
+  return m ? Number(m[1]) : null;
+}
+
+export function fmt(t: Timing): string {
+  return `${t.label.padEnd(44)} median ${t.median.toFixed(1).padStart(8)} ms   min ${t.min.toFixed(1).padStart(8)} ms   (${t.runs} runs)`;
+}
+
+export function ratio(label: string, a: Timing, b: Timing): string {
+  return `${label.padEnd(44)} ${(a.median / b.median).toFixed(2)}x (median)   ${(a.min / b.min).toFixed(2)}x (min)`;
+}

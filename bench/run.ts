@@ -1,0 +1,71 @@
+/**
+ * `npm run bench`: btfkit against bpftool (and libbpf through the project's
+ * harness) on the running kernel's BTF, in the same run, with ratios.
+ * Targets (issue 2): parse < 30 ms after warm-up; `dump` of vmlinux to a file
+ * at most 1.0x bpftool's wall time; a parse's peak memory at most 3x the
+ * file size. Set BENCH_RUNS to change the number of runs (default 10).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Btf } from '../lib/btf.js';
+import { writeRawDump } from '../lib/dump/raw.js';
+import { fmt, has, ratio, timeCommands, timeFn } from './common.js';
+
+const VMLINUX = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
+const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const OUT = join(tmpdir(), `btfkit-bench-${process.pid}.out`);
+
+function parseMemory(): { file: number; delta: number } {
+  // A fresh process: peak RSS growth caused by the parse alone.
+  const code = `
+    const { readFileSync } = await import('node:fs');
+    const { Btf } = await import(${JSON.stringify(new URL('../lib/btf.js', import.meta.url).href)});
+    const b = new Uint8Array(readFileSync(${JSON.stringify(VMLINUX)}));
+    globalThis.gc?.();
+    const before = process.resourceUsage().maxRSS;
+    const rss0 = process.memoryUsage().rss / 1024;
+    const btf = Btf.parse(b);
+    const after = process.resourceUsage().maxRSS;
+    console.log(JSON.stringify({ delta: Math.max(after - Math.max(before, rss0), process.memoryUsage().rss / 1024 - rss0), n: btf.nrTypes }));`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', code], { encoding: 'utf8' });
+  const j = JSON.parse(r.stdout) as { delta: number };
+  return { file: statSync(VMLINUX).size, delta: j.delta * 1024 };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(VMLINUX)) {
+    console.log(`bench: ${VMLINUX} is missing; nothing to measure`);
+    return;
+  }
+  const bytes = new Uint8Array(readFileSync(VMLINUX));
+  console.log(`input: ${VMLINUX} (${bytes.length} bytes)`);
+  const parse = timeFn('btfkit parse (in process, after warm-up)', () => { Btf.parse(bytes); }, 10, 30);
+  console.log(fmt(parse), parse.median < 30 ? '  [target < 30 ms: ok]' : '  [target < 30 ms: MISSED]');
+  const btf = Btf.parse(bytes);
+  const dumpIn = timeFn('btfkit raw dump (in process, to memory)', () => { writeRawDump(btf, () => undefined); }, 3, 10);
+  console.log(fmt(dumpIn));
+  const mem = parseMemory();
+  console.log(`${'btfkit parse peak memory growth'.padEnd(44)} ${(mem.delta / 1e6).toFixed(1)} MB = ${(mem.delta / mem.file).toFixed(2)}x the file`,
+    mem.delta <= 3 * mem.file ? '  [target <= 3x: ok]' : '  [target <= 3x: MISSED]');
+
+  if (!has('bpftool')) {
+    console.log('bpftool: not installed; skipping the comparisons (apt-get install bpftool)');
+    return;
+  }
+  for (const [what, extra] of [['raw', []], ['json', ['-j']]] as const) {
+    const [ours, theirs] = timeCommands([
+      { label: `btfkit dump ${what} > file`, cmd: process.execPath, args: [CLI, 'dump', ...extra, VMLINUX] },
+      { label: `bpftool btf dump ${what} > file`, cmd: 'bpftool', args: [...extra, 'btf', 'dump', 'file', VMLINUX] },
+    ], RUNS, OUT);
+    console.log(fmt(ours!));
+    console.log(fmt(theirs!));
+    console.log(ratio(`ratio btfkit/bpftool (${what})`, ours!, theirs!), what === 'raw' ? (ours!.median <= theirs!.median ? '  [target <= 1.0x: ok]' : '  [target <= 1.0x: MISSED]') : '');
+  }
+  spawnSync('rm', ['-f', OUT]);
+}
+
+await main();

@@ -1,0 +1,104 @@
+/**
+ * Integration: every golden object dumps exactly as bpftool v7.1.0 printed it
+ * (raw and JSON, committed under golden/expected/), through the library and
+ * through `btfkit dump`; the running kernel's BTF dumps exactly as bpftool
+ * prints it live (raw and pretty JSON).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Btf } from '../lib/btf.js';
+import { collectBytes } from '../lib/dump/bytes.js';
+import { jsonDump, rawDump, writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
+import {
+  VMLINUX, firstDiff, goldenObjects, readBytes, readText, runCli, sameBytes, skip, text, vmlinuxBytes,
+} from './helpers/golden.js';
+import { hasTool, run } from './helpers/tools.js';
+
+const golden = goldenObjects().map((g) => ({ ...g, bytes: readBytes(g.obj), rawExp: readBytes(g.raw), jsonExp: readBytes(g.json) }));
+const vmlinux = vmlinuxBytes();
+const bpftool = hasTool('bpftool');
+
+const rawOf = (btf: Btf): Uint8Array => collectBytes((s) => writeRawDump(btf, s));
+const jsonOf = (btf: Btf, pretty = false): Uint8Array => collectBytes((s) => writeJsonDump(btf, s, { pretty }));
+
+/** Compares bytes; on a difference, shows a line diff of the text. */
+function sameOutput(actual: Uint8Array, expected: Uint8Array, what: string): void {
+  if (sameBytes(actual, expected)) return;
+  const at = firstDiff(actual, expected);
+  assert.fixture(text(actual), text(expected), `${what}: first difference at byte ${at}`);
+  assert.unreachable(`${what}: bytes differ at ${at} (text equal after UTF-8 decoding)`);
+}
+
+test('the corpus is complete', () => {
+  assert.ok(golden.length >= 25, `only ${golden.length} golden objects`);
+  assert.ok(golden.some((g) => g.bigEndian), 'no big-endian objects');
+  assert.ok(golden.some((g) => g.name === 'merge/linked'));
+});
+
+for (const g of golden) {
+  test(`${g.name}: rawDump()/jsonDump() strings equal the goldens`, () => {
+    const btf = Btf.parse(g.bytes, { file: g.obj });
+    assert.fixture(rawDump(btf), readText(g.raw));
+    assert.fixture(jsonDump(btf), readText(g.json));
+  });
+
+  test(`${g.name}: raw dump equals bpftool's`, () => {
+    const btf = Btf.parse(g.bytes, { file: g.obj });
+    sameOutput(rawOf(btf), g.rawExp, g.name);
+  });
+
+  test(`${g.name}: JSON dump equals bpftool -j`, () => {
+    const btf = Btf.parse(g.bytes, { file: g.obj });
+    sameOutput(jsonOf(btf), g.jsonExp, g.name);
+  });
+
+  test(`${g.name}: btfkit dump and dump -j print the same bytes`, async () => {
+    const r = await runCli(['dump', g.obj]);
+    assert.is(r.error, undefined, String(r.error));
+    assert.is(r.stderr, '');
+    sameOutput(r.stdout, g.rawExp, `btfkit dump ${g.name}`);
+    const j = await runCli(['dump', '-j', g.obj]);
+    assert.is(j.error, undefined, String(j.error));
+    sameOutput(j.stdout, g.jsonExp, `btfkit dump -j ${g.name}`);
+  });
+}
+
+if (bpftool) {
+  test('golden objects: pretty JSON equals bpftool -p (live)', () => {
+    for (const g of golden) {
+      const r = run('bpftool', ['-p', 'btf', 'dump', 'file', g.obj]);
+      assert.is(r.status, 0, r.stderr);
+      sameOutput(jsonOf(Btf.parse(g.bytes), true), r.stdout, `${g.name} -p`);
+    }
+  });
+} else {
+  skip('golden', 'bpftool not installed: live comparisons skipped (committed goldens still checked)');
+}
+
+if (!vmlinux) {
+  skip('golden', `${VMLINUX} not readable: kernel BTF comparisons skipped`);
+} else if (!bpftool) {
+  skip('golden', `bpftool not installed: ${VMLINUX} dumps not compared`);
+} else {
+  const kernel = Btf.parse(vmlinux, { file: VMLINUX });
+
+  test('vmlinux: raw dump equals bpftool (live)', () => {
+    const r = run('bpftool', ['btf', 'dump', 'file', VMLINUX]);
+    assert.is(r.status, 0, r.stderr);
+    sameOutput(rawOf(kernel), r.stdout, 'vmlinux raw');
+  });
+
+  test('vmlinux: pretty JSON equals bpftool -p (live)', () => {
+    const r = run('bpftool', ['-p', 'btf', 'dump', 'file', VMLINUX]);
+    assert.is(r.status, 0, r.stderr);
+    sameOutput(jsonOf(kernel, true), r.stdout, 'vmlinux -p');
+  });
+
+  test('vmlinux: btfkit dump with no FILE prints the kernel BTF as bpftool does', async () => {
+    const r = await runCli(['dump']);
+    assert.is(r.error, undefined, String(r.error));
+    sameOutput(r.stdout, rawOf(kernel), 'btfkit dump');
+  });
+}
+
+test.run();
