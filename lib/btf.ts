@@ -25,6 +25,10 @@ export interface BtfOptions {
   file?: string;
 }
 
+/** The names libbpf's `determine_ptr_size` takes for `long`. */
+const LONG_ALIASES = new Set(['long', 'long int', 'int long', 'unsigned long', 'long unsigned', 'unsigned long int',
+  'unsigned int long', 'long unsigned int', 'long int unsigned', 'int unsigned long', 'int long unsigned']);
+
 /** libbpf's MAX_RESOLVE_DEPTH. */
 const MAX_RESOLVE_DEPTH = 32;
 
@@ -156,15 +160,21 @@ export class Btf extends BtfBuilder {
     return -1;
   }
 
-  /** Pointer size in bytes: the size of `long`, as libbpf guesses it (`btf__pointer_size`), defaulting to 8. */
+  /**
+   * Pointer size in bytes (`btf__pointer_size`): the size of the first INT,
+   * by id, named like `long` with size 4 or 8 (libbpf's
+   * `determine_ptr_size`), the base's when it already knows it; defaults to 8.
+   */
   pointerSize(): number {
     if (this.ptrSz) return this.ptrSz;
-    let sz = 8;
-    for (const name of ['long int', 'long unsigned int', 'unsigned long', 'long']) {
-      const id = this.findByName(name, BTF_KIND_INT);
-      if (id > 0) { sz = this.wordOf(id, 2); break; }
+    let sz = this.base && this.base.ptrSz > 0 ? this.base.ptrSz : 0;
+    for (let id = 1; !sz && id < this.typeCount; id++) {
+      const [w, o] = this.recordOf(id);
+      if (infoKind(w[o + 1]!) !== BTF_KIND_INT) continue;
+      const s = w[o + 2]!;
+      if ((s === 4 || s === 8) && LONG_ALIASES.has(this.str(w[o]!))) sz = s;
     }
-    this.ptrSz = sz === 4 || sz === 8 ? sz : 8;
+    this.ptrSz = sz || 8;
     return this.ptrSz;
   }
 

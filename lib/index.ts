@@ -19,3 +19,4 @@ export {
 export { TypeView, type Member, type Param, type EnumValue, type SecInfo, type InflatedType } from './view.js';
 export { KIND_FIELDS, forEachTypeIdWord, forEachStrWord, type KindFields } from './fields.js';
 export { rawDump, jsonDump, writeRawDump, writeJsonDump, type RawDumpOptions, type JsonDumpOptions } from './dump/raw.js';
+export { BtfExt, CORE_RELO_KINDS, type ExtInfo, type ExtKind, type ExtSec } from './ext.js';

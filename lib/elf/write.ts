@@ -250,8 +250,15 @@ function rewrite(elf: ElfFile, changes: ReadonlyMap<string, Uint8Array | null>, 
     const known = stringOffsets(tab);
     const tail: Uint8Array[] = [];
     let size = tab.length;
+    // A name that is the tail of another (".BTF" in ".rel.BTF") is found by a
+    // byte search, done only for a few names to stay linear in the table size.
+    const searchTails = added.length <= 32;
     for (const a of added) {
       let off = known.get(a.name);
+      if (off === undefined && searchTails) {
+        const at = findTail(tab, encoder.encode(a.name));
+        if (at >= 0) off = at;
+      }
       if (off === undefined) {
         const b = encoder.encode(`${a.name}\0`);
         off = size;
@@ -573,6 +580,19 @@ function stringOffsets(tab: Uint8Array): Map<string, number> {
     start = end + 1;
   }
   return out;
+}
+
+/** Returns the offset of `needle` followed by NUL in `tab`, or -1. */
+function findTail(tab: Uint8Array, needle: Uint8Array): number {
+  const n = needle.length;
+  if (n === 0) return -1;
+  // Look for the NULs that could end a match; compare backwards from there.
+  for (let end = tab.indexOf(0, n); end >= 0; end = tab.indexOf(0, end + 1)) {
+    let j = 1;
+    while (j <= n && tab[end - j] === needle[n - j]) j++;
+    if (j > n) return end - n;
+  }
+  return -1;
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

@@ -1,0 +1,217 @@
+/**
+ * The order in which bpftool 7.5 and later visit types for `format c`
+ * (`sort_btf_c` in bpftool's btf.c, the default since 7.5; `unsorted` turns
+ * it off): a header that lists types by kind rank and name instead of by id,
+ * so that vmlinux.h of two kernel builds diff well.
+ *
+ * Every id from 0 (void) to n-1 gets a key:
+ *
+ *   rank       0 anonymous enum, 1 named enum, 2 int/float, 3 named
+ *              struct/union, 4 named prototype; a typedef, modifier, array or
+ *              decl tag takes the rank of what it names, with "has a name"
+ *              carried down; everything else (and anything anonymous) 10
+ *   sort name  the name of the type a typedef/modifier/array/decl tag leads
+ *              to; for an anonymous enum, its first enumerator's name
+ *   own name   the type's own name
+ *   hash       `h = h * 31 + x` over names (libbpf's `str_hash`, signed
+ *              chars) and member types, in 64 bits: tells apart same-named
+ *              types of different shape
+ *   id         the last tie-break
+ *
+ * Names compare as strings, which is strcmp's order for the ASCII names BTF
+ * holds. The hash is only computed for keys that tie on the rest.
+ */
+import {
+  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT,
+  BTF_KIND_FUNC_PROTO, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG,
+  BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VOLATILE,
+} from '../kinds.js';
+
+const MAX_RANK = 10;
+const TWO32 = 0x100000000;
+
+function isRefKind(kind: number): boolean {
+  return kind === BTF_KIND_TYPE_TAG || kind === BTF_KIND_CONST || kind === BTF_KIND_PTR ||
+    kind === BTF_KIND_VOLATILE || kind === BTF_KIND_RESTRICT || kind === BTF_KIND_TYPEDEF ||
+    kind === BTF_KIND_DECL_TAG;
+}
+
+/**
+ * Returns the ids 0 .. count-1 in bpftool's sorted order. `w` and `off` are
+ * the flattened records (void's three zero words at offset 0), `str` reads
+ * names.
+ */
+export function sortedTypeIds(w: Uint32Array, off: Uint32Array, count: number, str: (off: number) => string): Uint32Array {
+  const kindOf = (id: number): number => (w[off[id]! + 1]! >>> 24) & 0x1f;
+
+  /** `btf_type_rank`. */
+  const rankOf = (start: number): number => {
+    let id = start;
+    let hasName = false;
+    for (;;) {
+      const o = off[id]!;
+      if (w[o] !== 0) hasName = true;
+      switch (kindOf(id)) {
+        case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
+          return hasName ? 1 : 0;
+        case BTF_KIND_INT: case BTF_KIND_FLOAT:
+          return 2;
+        case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+          return hasName ? 3 : MAX_RANK;
+        case BTF_KIND_FUNC_PROTO:
+          return hasName ? 4 : MAX_RANK;
+        case BTF_KIND_ARRAY:
+          if (!hasName) return MAX_RANK;
+          id = w[o + 3]!;
+          break;
+        case BTF_KIND_TYPE_TAG: case BTF_KIND_CONST: case BTF_KIND_PTR: case BTF_KIND_VOLATILE:
+        case BTF_KIND_RESTRICT: case BTF_KIND_TYPEDEF: case BTF_KIND_DECL_TAG:
+          if (!hasName) return MAX_RANK;
+          id = w[o + 2]!;
+          break;
+        default:
+          return MAX_RANK;
+      }
+    }
+  };
+
+  /** `btf_type_sort_name`, as a string offset. */
+  const sortNameOff = (start: number): number => {
+    let id = start;
+    let fromRef = false;
+    for (;;) {
+      const o = off[id]!;
+      const info = w[o + 1]!;
+      const kind = (info >>> 24) & 0x1f;
+      if (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) {
+        // An anonymous enum sorts by its first enumerator.
+        if (!fromRef && w[o] === 0 && (info & 0xffff) !== 0) return w[o + 3]!;
+        return w[o]!;
+      }
+      if (kind === BTF_KIND_ARRAY) id = w[o + 3]!;
+      else if (isRefKind(kind)) id = w[o + 2]!;
+      else return w[o]!;
+      fromRef = true;
+    }
+  };
+
+  const rank = new Uint8Array(count);
+  const sortName: string[] = new Array<string>(count);
+  const ownName: string[] = new Array<string>(count);
+  const names = new Map<number, string>();
+  const nameAt = (n: number): string => {
+    let s = names.get(n);
+    if (s === undefined) {
+      s = n ? str(n) : '';
+      names.set(n, s);
+    }
+    return s;
+  };
+  for (let id = 0; id < count; id++) {
+    rank[id] = rankOf(id);
+    sortName[id] = nameAt(sortNameOff(id));
+    ownName[id] = nameAt(w[off[id]!]!);
+  }
+
+  // 64-bit hashes, computed on demand: high and low halves, and a done flag.
+  const hashHi = new Uint32Array(count);
+  const hashLo = new Uint32Array(count);
+  const hashDone = new Uint8Array(count);
+  const strHashes = new Map<number, [number, number]>();
+  // The running hash of the functions below (two 32-bit halves).
+  let H = 0;
+  let L = 0;
+  /** `hasher(hash, val)`: hash * 31 + val, modulo 2^64, on (H, L). */
+  const mix = (vHi: number, vLo: number): void => {
+    const lo31 = L * 31;
+    const carry = Math.floor(lo31 / TWO32);
+    const lo = (lo31 >>> 0) + vLo;
+    L = lo >>> 0;
+    H = (Math.imul(H, 31) + carry + vHi + (lo >= TWO32 ? 1 : 0)) >>> 0;
+  };
+  /** libbpf's `str_hash` of the name at `n` (chars are signed on the targets bpftool is built for). */
+  const strHash = (n: number): [number, number] => {
+    let r = strHashes.get(n);
+    if (r) return r;
+    const sH = H, sL = L;
+    H = 0; L = 0;
+    const s = nameAt(n);
+    let ascii = true;
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) { ascii = false; break; }
+    const bytes: ArrayLike<number> = ascii ? { length: s.length } : new TextEncoder().encode(s);
+    for (let i = 0; i < bytes.length; i++) {
+      const c = ascii ? s.charCodeAt(i) : bytes[i]!;
+      if (c < 0x80) mix(0, c);
+      else mix(0xffffffff, (c - 256) >>> 0);
+    }
+    r = [H, L];
+    strHashes.set(n, r);
+    H = sH; L = sL;
+    return r;
+  };
+  const mixName = (n: number): void => {
+    if (!n) return;
+    const [hi, lo] = strHash(n);
+    mix(hi, lo);
+  };
+  /** `btf_type_disambig_hash`: leaves the hash of `id` in (H, L). */
+  const disambig = (id: number, members: boolean): void => {
+    H = 0; L = 0;
+    const o = off[id]!;
+    const info = w[o + 1]!;
+    const kind = (info >>> 24) & 0x1f;
+    const vlen = info & 0xffff;
+    mixName(w[o]!);
+    if (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) {
+      const step = kind === BTF_KIND_ENUM ? 2 : 3;
+      for (let i = 0, e = o + 3; i < vlen; i++, e += step) mixName(w[e]!);
+    } else if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
+      if (!members) return;
+      for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
+        mixName(w[m]!);
+        const sH = H, sL = L;
+        disambig(w[m + 1]!, false);
+        const cH = H, cL = L;
+        H = sH; L = sL;
+        mix(cH, cL);
+      }
+    } else if (isRefKind(kind)) {
+      const sH = H, sL = L;
+      disambig(w[o + 2]!, members);
+      const cH = H, cL = L;
+      H = sH; L = sL;
+      mix(cH, cL);
+    } else if (kind === BTF_KIND_ARRAY) {
+      mix(0, w[o + 5]!);
+      const sH = H, sL = L;
+      disambig(w[o + 3]!, members);
+      const cH = H, cL = L;
+      H = sH; L = sL;
+      mix(cH, cL);
+    }
+  };
+  const hashOf = (id: number): void => {
+    if (hashDone[id]) return;
+    disambig(id, true);
+    hashHi[id] = H;
+    hashLo[id] = L;
+    hashDone[id] = 1;
+  };
+
+  const ids: number[] = new Array<number>(count);
+  for (let i = 0; i < count; i++) ids[i] = i;
+  ids.sort((a, b) => {
+    const r = rank[a]! - rank[b]!;
+    if (r) return r;
+    const sa = sortName[a]!, sb = sortName[b]!;
+    if (sa !== sb) return sa < sb ? -1 : 1;
+    const oa = ownName[a]!, ob = ownName[b]!;
+    if (oa !== ob) return oa < ob ? -1 : 1;
+    hashOf(a);
+    hashOf(b);
+    if (hashHi[a] !== hashHi[b]) return hashHi[a]! < hashHi[b]! ? -1 : 1;
+    if (hashLo[a] !== hashLo[b]) return hashLo[a]! < hashLo[b]! ? -1 : 1;
+    return a - b;
+  });
+  return Uint32Array.from(ids);
+}
