@@ -16,6 +16,7 @@ import { encodeStr } from './strings.js';
 import { validateTypes } from './validate.js';
 import { TypeView, inflateView, type InflatedType } from './view.js';
 import { parseElf } from './elf/read.js';
+import { dedup, type DedupOptions, type DedupReport } from './dedup/index.js';
 
 /** Options for {@link Btf.parse} and {@link Btf.fromFile}. */
 export interface BtfOptions {
@@ -271,6 +272,14 @@ export class Btf extends BtfBuilder {
       default:
         throw new BtfError(BtfErrorCode.InvalidArgument, `type [${typeId}]: ${typeId === 0 ? 'void' : this.type(typeId).kindName} has no alignment`, { typeId });
     }
+  }
+
+  /**
+   * Deduplicates types and strings in place (`btf__dedup`); returns per-pass
+   * times and counts. See lib/dedup/index.ts.
+   */
+  dedup(opts: DedupOptions = {}): DedupReport {
+    return dedup(this, opts);
   }
 
   /** Returns the magic every BTF starts with. */

@@ -558,9 +558,13 @@ export class BtfContainer {
     } else {
       out.set(this.hdrExtra.subarray(0, hdrLen - HDR_BASE), HDR_BASE);
     }
-    const tw = new Uint32Array(out.buffer, hdrLen, this.typeWords);
+    // A header length that is not a multiple of 4 (legal, if odd) leaves the
+    // type section unaligned: build the words aside and copy the bytes.
+    const aligned = hdrLen % 4 === 0;
+    const tw = aligned ? new Uint32Array(out.buffer, hdrLen, this.typeWords) : new Uint32Array(this.typeWords);
     tw.set(this.words.subarray(0, this.typeWords));
     if (big === IS_LE) swapWords(tw);
+    if (!aligned) out.set(new Uint8Array(tw.buffer), hdrLen);
     if (layout) {
       out.set(layout, hdrLen + typeLen);
       if (big === IS_LE) {

@@ -212,6 +212,9 @@ function safeName(btf: BtfContainer, off: number): string {
   }
 }
 
+/** The kernel's MAX_RESOLVE_DEPTH: how many unresolved types one resolution may stack. */
+const MAX_RESOLVE_DEPTH = 32;
+
 // Resolve modes (kernel's enum resolve_mode).
 const TBD = 0, PTR = 1, STRUCT_OR_ARRAY = 2;
 
@@ -339,6 +342,13 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
       const tk = infoKind(w[offs[tl]! + 1]!);
       if (tk >= NR_BTF_KINDS || state[tl] === RESOLVED || isSink(mode, tk)) continue;
       if (state[tl] === VISITING) fail(start + li, `loop: type id ${t} refers back to itself through this type`);
+      if (sp === MAX_RESOLVE_DEPTH) {
+        // the kernel's env_stack_push: -E2BIG past MAX_RESOLVE_DEPTH unresolved types
+        const o2 = offs[li]!;
+        throw new BtfError(BtfErrorCode.TooBig,
+          `type [${start + li}] ${kindName(infoKind(w[o2 + 1]!))}: reference chain deeper than ${MAX_RESOLVE_DEPTH} unresolved types`,
+          { offset: byteBase + o2 * 4, typeId: start + li, section: '.BTF', ...(file ? { file } : {}) });
+      }
       if (mode === TBD) {
         if (tk === BTF_KIND_PTR) mode = PTR;
         else if (tk === BTF_KIND_STRUCT || tk === BTF_KIND_UNION || tk === BTF_KIND_ARRAY) mode = STRUCT_OR_ARRAY;

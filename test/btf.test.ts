@@ -475,7 +475,8 @@ function outcome(fn: () => number): number | string {
   }
 }
 
-function checkQueries(btf: Btf, d: Map<number, DumpedType>, where: string): void {
+/** Checks every query on every type; findByName (a linear scan, as in libbpf) on every `sample`-th name. */
+function checkQueries(btf: Btf, d: Map<number, DumpedType>, where: string, sample = 1): void {
   const ptrSz = refPtrSize(d);
   assert.is(btf.pointerSize(), ptrSz, `${where}: pointer size`);
   const firstByName = new Map<string, number>();
@@ -489,17 +490,16 @@ function checkQueries(btf: Btf, d: Map<number, DumpedType>, where: string): void
   }
   let n = 0;
   for (const [name, id] of firstByName) {
-    if (name === 'void') continue;
+    if (name === 'void' || n++ % sample) continue;
     assert.is(btf.findByName(name), id, `${where}: findByName('${name}')`);
-    if (++n > 5000) break;
   }
   n = 0;
   for (const [key, id] of firstByKind) {
+    if (n++ % sample) continue;
     const sp = key.indexOf(' ');
     const kind = ['UNKNOWN', 'INT', 'PTR', 'ARRAY', 'STRUCT', 'UNION', 'ENUM', 'FWD', 'TYPEDEF', 'VOLATILE', 'CONST',
       'RESTRICT', 'FUNC', 'FUNC_PROTO', 'VAR', 'DATASEC', 'FLOAT', 'DECL_TAG', 'TYPE_TAG', 'ENUM64'].indexOf(key.slice(0, sp));
     assert.is(btf.findByName(key.slice(sp + 1), kind), id, `${where}: findByName('${key.slice(sp + 1)}', ${kindName(kind)})`);
-    if (++n > 5000) break;
   }
   assert.is(btf.findByName('no such type, surely'), -1);
   assert.is(btf.findByName('void'), 0);
@@ -512,7 +512,7 @@ test('findByName, resolveSize, resolveType, alignOf match libbpf on every golden
 
 if (kernel && kernelDump) {
   test('findByName, resolveSize, resolveType, alignOf match libbpf on vmlinux', () => {
-    checkQueries(kernel, kernelDump, 'vmlinux');
+    checkQueries(kernel, kernelDump, 'vmlinux', 500);
   });
 
   test('vmlinux: task_struct and friends', () => {

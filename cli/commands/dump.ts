@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { writeJsonDump, writeRawDump } from '../../lib/dump/raw.js';
+import { writeCDump } from '../../lib/dump/c.js';
+import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import type { CliIo } from '../io.js';
 import { loadBtf } from '../load.js';
 
@@ -10,14 +12,32 @@ export function register(program: Command, io: CliIo): void {
     .command('dump')
     .description("print BTF as 'bpftool btf dump file' does (the running kernel's when FILE is omitted)")
     .argument('[file]', 'raw BTF or an ELF object with a .BTF section')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['raw']).default('raw'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['raw', 'c']).default('raw'))
     .option('-j, --json', 'JSON output, as bpftool -j')
     .option('-p, --pretty', 'pretty JSON output, as bpftool -p')
     .option('-B, --base <file>', 'base BTF, for split BTF (as bpftool -B)')
-    .action(async (file: string | undefined, opts: { format: string; json?: boolean; pretty?: boolean; base?: string }) => {
+    .option('--type <name>', "format c: only this type and what it needs ('struct NAME', 'union NAME', 'enum NAME', a name or an id; repeatable)",
+      (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--sort', 'format c: visit types in the sorted order of bpftool 7.5 and later')
+    .option('--no-pragma', "format c: leave out the '#pragma clang attribute' preserve_access_index block")
+    .action(async (file: string | undefined, opts: {
+      format: string; json?: boolean; pretty?: boolean; base?: string; type: string[]; sort?: boolean; pragma: boolean;
+    }) => {
+      if (opts.format === 'c' && (opts.json || opts.pretty)) {
+        throw new BtfError(BtfErrorCode.InvalidArgument, 'JSON output for C-syntax dump is not supported');
+      }
+      if (opts.format !== 'c' && (opts.type.length > 0 || opts.sort || !opts.pragma)) {
+        throw new BtfError(BtfErrorCode.InvalidArgument, '--type, --sort and --no-pragma need --format c');
+      }
       const btf = await loadBtf(file, opts.base);
       const write = (s: string | Uint8Array) => io.out(s);
-      if (opts.json || opts.pretty) {
+      if (opts.format === 'c') {
+        writeCDump(btf, write, {
+          ...(opts.type.length ? { typeNames: opts.type } : {}),
+          sort: Boolean(opts.sort),
+          pragma: opts.pragma,
+        });
+      } else if (opts.json || opts.pretty) {
         writeJsonDump(btf, write, { pretty: Boolean(opts.pretty) });
       } else {
         writeRawDump(btf, write);

@@ -35,19 +35,26 @@
  * Names are made unique lazily, in the order they are first printed, which is
  * why the `___N` suffixes depend on the emission order and not on type ids.
  *
- * Data: the records of the BTF (and of its bases, for split BTF) are copied
- * once into one word array indexed through `off[typeId]`, with three zero
- * words at offset 0 for void. Per-type state lives in byte arrays, names in a
- * sparse array; output text is gathered per queued type and handed to the
- * {@link Chunker}.
+ * Data: the emitter reads the type words in place (split BTF and its bases
+ * are first copied into one array, and their string sections into one byte
+ * array, so that one offset table `off[typeId]` and one string offset space
+ * serve every id). Per-type state lives in byte arrays; a name that clashed
+ * is remembered as its occurrence count, not as a string. Output is bytes:
+ * names are copied straight from the string section, numbers written as
+ * digits, into 64 KiB chunks for the sink; JS strings are made only for the
+ * names whose clashes are counted.
  *
- *   w:    [0 0 0 | name info size | m m m | m m m | name info type | ...]
- *   off:   0       3                                21
- *          ^void   ^id 1 (a struct with two members) ^id 2
+ *   w:    [... | name info size | m m m | m m m | name info type | ...]
+ *   off:  [-, o1, o2, ...]   ^o1 (id 1, a struct with 2 members)  ^o2 (id 2)
+ *   strs: \0 i n t \0 t a s k _ s t r u c t \0 ...
  *
- * Where libbpf 1.1.2 differs from later libbpf (no-argument prototypes print
- * as `(*f)()`, type tags always as `btf_type_tag`, no `aligned(N)` ever), we
- * follow 1.1.2, as bpftool 7.1 does.
+ * The reference is what Debian's bpftool 7.1.0 prints. It is built from the
+ * 6.1.192 kernel tree, whose `tools/lib/bpf/btf_dump.c` is libbpf 1.1.2's
+ * with two differences that show in the output: enums of unusual size get no
+ * `__attribute__((mode(byte|word)))`, and prototypes without arguments print
+ * as `(void)` (a stable backport). Like every libbpf, it never prints
+ * `aligned(N)` (explicit padding reproduces the layout instead), prints type
+ * tags as `btf_type_tag` whatever their kflag, and prints no decl tags.
  */
 import type { Btf } from '../btf.js';
 import type { BtfContainer } from '../container.js';
@@ -58,8 +65,8 @@ import {
   BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG, BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR,
   BTF_KIND_VOLATILE,
 } from '../kinds.js';
+import { bytesToText, collectBytes, type ByteSink } from './bytes.js';
 import { sortedTypeIds } from './c-sort.js';
-import { Chunker, collect, type Write } from './out.js';
 
 /** Options for {@link writeCDump} and {@link cDump}. */
 export interface CDumpOptions {
@@ -93,49 +100,41 @@ const EPILOGUE_GUARD = '#endif /* __VMLINUX_H__ */\n';
 
 /**
  * Writes the C header bpftool prints for `btf` (`bpftool btf dump file FILE
- * format c`) to `write`. For split BTF the base types are dumped too, as
- * bpftool does. Throws BtfError ENOENT for a name in `typeNames` that no type
- * has, and ELOOP (after writing what came before, without the epilogue, as
- * bpftool stops) for a type cycle C cannot express.
+ * format c`) to `sink`, as bytes in chunks of about 64 KiB. For split BTF the
+ * base types are dumped too, as bpftool does. Throws BtfError ENOENT for a
+ * name in `typeNames` that no type has, and ELOOP for a type cycle C cannot
+ * express (after handing the sink what came before, without the epilogue:
+ * bpftool stops there too).
  */
-export function writeCDump(btf: Btf, write: Write, opts: CDumpOptions = {}): void {
-  const out = new Chunker(write);
+export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): void {
   const pragma = opts.pragma ?? true;
-  const d = new CEmitter(btf);
-  let roots: ArrayLike<number>;
+  const d = new CEmitter(btf, sink);
+  let roots: ArrayLike<number> | null = null;
   let first = 1;
   if (opts.typeNames) {
-    roots = resolveTypeNames(btf, d, opts.typeNames);
+    roots = resolveTypeNames(d, opts.typeNames);
     first = 0;
   } else if (opts.sort) {
     // bpftool sorts ids 0 .. n-1, void included, and then dumps entries 1 ..
     // n-1 of the sorted array: whatever sorts first is only printed when
     // another type needs it. We keep that, to stay identical.
     roots = sortedTypeIds(d.w, d.off, d.count, d.str);
-  } else {
-    const all = new Uint32Array(d.count);
-    for (let i = 0; i < all.length; i++) all[i] = i;
-    roots = all;
   }
-  out.add(pragma ? PREAMBLE_GUARD + PREAMBLE_PRAGMA : PREAMBLE_GUARD);
+  d.lit(pragma ? PREAMBLE_GUARD + PREAMBLE_PRAGMA : PREAMBLE_GUARD);
   try {
-    for (let i = first; i < roots.length; i++) {
-      d.dumpType(roots[i]!);
-      if (d.o.length) {
-        out.add(d.o);
-        d.o = '';
-      }
-    }
-  } finally {
-    out.flush();
+    if (roots) for (let i = first; i < roots.length; i++) d.dumpType(roots[i]!);
+    else for (let id = 1; id < d.count; id++) d.dumpType(id);
+  } catch (e) {
+    d.flush();
+    throw e;
   }
-  out.add(pragma ? EPILOGUE_PRAGMA + EPILOGUE_GUARD : EPILOGUE_GUARD);
-  out.flush();
+  d.lit(pragma ? EPILOGUE_PRAGMA + EPILOGUE_GUARD : EPILOGUE_GUARD);
+  d.flush();
 }
 
 /** Returns the C header bpftool prints for `btf` as one string (see {@link writeCDump}). */
 export function cDump(btf: Btf, opts: CDumpOptions = {}): string {
-  return collect((w) => writeCDump(btf, w, opts));
+  return bytesToText(collectBytes((sink) => writeCDump(btf, sink, opts)));
 }
 
 // Kinds that name a type C code can refer to by that name.
@@ -145,7 +144,7 @@ const NAMED_KINDS = new Set<number>([
 ]);
 
 /** Returns the root ids for `names` (see {@link CDumpOptions.typeNames}); throws ENOENT for an unknown one. */
-function resolveTypeNames(btf: Btf, d: CEmitter, names: readonly string[]): number[] {
+function resolveTypeNames(d: CEmitter, names: readonly string[]): number[] {
   const { w, off, count, str } = d;
   const roots: number[] = [];
   for (const spec of names) {
@@ -165,21 +164,19 @@ function resolveTypeNames(btf: Btf, d: CEmitter, names: readonly string[]): numb
       const o = off[id]!;
       const nameOff = w[o]!;
       if (nameOff === 0) continue;
-      const kind = (w[o + 1]! >>> 24) & 0x1f;
-      const ok = tag === 'struct' ? kind === BTF_KIND_STRUCT || (kind === BTF_KIND_FWD && w[o + 1]! >>> 31 === 0)
-        : tag === 'union' ? kind === BTF_KIND_UNION || (kind === BTF_KIND_FWD && w[o + 1]! >>> 31 === 1)
+      const info = w[o + 1]!;
+      const kind = (info >>> 24) & 0x1f;
+      const ok = tag === 'struct' ? kind === BTF_KIND_STRUCT || (kind === BTF_KIND_FWD && info >>> 31 === 0)
+        : tag === 'union' ? kind === BTF_KIND_UNION || (kind === BTF_KIND_FWD && info >>> 31 === 1)
           : tag === 'enum' ? kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64
             : NAMED_KINDS.has(kind) || kind === BTF_KIND_FUNC || kind === BTF_KIND_VAR;
       if (!ok || str(nameOff) !== name) continue;
       if (kind === BTF_KIND_FUNC || kind === BTF_KIND_VAR) refs.push(w[o + 2]!);
       else found.push(id);
     }
-    if (found.length === 0 && refs.length === 0) {
-      throw new BtfError(BtfErrorCode.NotFound, `no type named '${s}'`);
-    }
+    if (found.length === 0 && refs.length === 0) throw new BtfError(BtfErrorCode.NotFound, `no type named '${s}'`);
     roots.push(...(found.length ? found : refs));
   }
-  void btf;
   return roots;
 }
 
@@ -190,16 +187,16 @@ const ORDERED = 2;
 const NOT_EMITTED = 0;
 const EMITTING = 1;
 const EMITTED = 2;
+void NOT_ORDERED;
 // Per-type flags.
 const FWD_EMITTED = 1;
 const NAME_RESOLVED = 2;
 const REFERENCED = 4;
 
-/** libbpf's `pfx()`: tabs, at most 13 of them. */
-const PFX: readonly string[] = Array.from({ length: 14 }, (_, i) => '\t'.repeat(i));
-function pfx(lvl: number): string {
-  return PFX[lvl > 13 ? 13 : lvl]!;
-}
+const CHUNK = 1 << 16;
+const TAB = 9;
+const NL = 10;
+const SPACE = 32;
 
 /** libbpf's `roundup()`. */
 function roundup(x: number, y: number): number {
@@ -220,22 +217,38 @@ const LONG_ALIASES = new Set([
   'unsigned int long', 'long unsigned int', 'long int unsigned', 'int unsigned long', 'int long unsigned',
 ]);
 
-/** Returns every record of `btf` and its bases in one array, void at offset 0, and the offset of each id. */
-function flatten(btf: Btf): { w: Uint32Array; off: Uint32Array } {
+/**
+ * Returns the type words, the word offset of every id (base ids included;
+ * entry 0, void, unused) and the string bytes of `btf`. Split BTF is copied
+ * into one array of each, so that ids and string offsets index them directly.
+ */
+function flatten(btf: Btf): { w: Uint32Array; off: Uint32Array; strs: Uint8Array } {
+  const off = new Uint32Array(btf.typeCount);
+  if (!btf.base) {
+    const offs = btf.offs;
+    for (let i = 0, n = btf.nrTypes; i < n; i++) off[i + 1] = offs[i]!;
+    return { w: btf.words, off, strs: btf.stringSection() };
+  }
   const chain: BtfContainer[] = [];
   for (let c: BtfContainer | null = btf; c; c = c.base) chain.unshift(c);
-  let total = 3;
-  for (const c of chain) total += c.typeWords;
-  const w = new Uint32Array(total);
-  const off = new Uint32Array(btf.typeCount);
-  let at = 3;
+  let words = 0;
+  let bytes = 0;
+  for (const c of chain) {
+    words += c.typeWords;
+    bytes += c.stringSection().length;
+  }
+  const w = new Uint32Array(words);
+  const strs = new Uint8Array(bytes);
+  let at = 0;
   for (const c of chain) {
     w.set(c.words.subarray(0, c.typeWords), at);
     const offs = c.offs;
     for (let i = 0, id = c.startId; i < c.nrTypes; i++, id++) off[id] = offs[i]! + at;
     at += c.typeWords;
+    // A split BTF's string offsets continue where its base's section ends.
+    strs.set(c.stringSection(), c.startStrOff);
   }
-  return { w, off };
+  return { w, off, strs };
 }
 
 /**
@@ -247,15 +260,14 @@ class CEmitter {
   readonly off: Uint32Array;
   readonly count: number;
   readonly str: (off: number) => string;
-  readonly ptrSz: number;
-  /** Output gathered since the caller last took it. */
-  o = '';
+  private readonly strs: Uint8Array;
+  private readonly ptrSz: number;
 
   private readonly orderState: Uint8Array;
   private readonly emitState: Uint8Array;
   private readonly flags: Uint8Array;
-  /** Unique names assigned to types whose name clashed (libbpf's `cached_names`). */
-  private readonly cachedNames: (string | undefined)[] = [];
+  /** How many types had this type's name when it was first printed (libbpf's `cached_names`, `NAME___N` when above 1). */
+  private readonly dups: Uint32Array;
   /** Occurrences of struct/union/enum names (and INT names, as libbpf counts them). */
   private readonly typeNames = new Map<string, number>();
   /** Occurrences of typedef names and enumerators. */
@@ -267,32 +279,136 @@ class CEmitter {
   private top = 0;
   private loopId = 0;
 
-  constructor(btf: Btf) {
-    const { w, off } = flatten(btf);
+  // Output buffer.
+  private b = new Uint8Array(CHUNK);
+  private p = 0;
+
+  constructor(btf: Btf, private readonly sink: ByteSink) {
+    const { w, off, strs } = flatten(btf);
     this.w = w;
     this.off = off;
+    this.strs = strs;
     this.count = btf.typeCount;
     this.str = btf.nameReader();
     this.orderState = new Uint8Array(this.count);
     this.emitState = new Uint8Array(this.count);
     this.flags = new Uint8Array(this.count);
+    this.dups = new Uint32Array(this.count);
     this.alignCache = new Int32Array(this.count);
     this.ptrSz = this.determinePtrSize();
-    // VOID is special (btf_dump_resize).
+    // VOID is special (btf_dump_resize); it has no alignment either.
     this.orderState[0] = ORDERED;
     this.emitState[0] = EMITTED;
+    this.alignCache[0] = 1;
     this.markReferenced();
+  }
+
+  // ---------------------------------------------------------------- output
+
+  private room(n: number): void {
+    if (this.p + n <= this.b.length) return;
+    this.flush();
+    if (n > this.b.length) this.b = new Uint8Array(n);
+  }
+
+  /** Hands what is buffered to the sink. */
+  flush(): void {
+    if (this.p) this.sink(this.b.subarray(0, this.p));
+    this.b = new Uint8Array(this.b.length);
+    this.p = 0;
+  }
+
+  /** Writes ASCII text. */
+  lit(s: string): void {
+    const n = s.length;
+    this.room(n);
+    const b = this.b;
+    let p = this.p;
+    for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    this.p = p;
+  }
+
+  private ch(c: number): void {
+    if (this.p === this.b.length) this.flush();
+    this.b[this.p++] = c;
+  }
+
+  /** Writes a newline and `lvl` tabs (libbpf's `pfx()` stops at 13). */
+  private nlTabs(lvl: number): void {
+    if (lvl > 13) lvl = 13;
+    this.room(lvl + 1);
+    const b = this.b;
+    let p = this.p;
+    b[p++] = NL;
+    for (let i = 0; i < lvl; i++) b[p++] = TAB;
+    this.p = p;
+  }
+
+  /** Writes an integer below 2^53 in decimal. */
+  private num(v: number): void {
+    this.room(21);
+    const b = this.b;
+    if (v < 0) {
+      b[this.p++] = 45;
+      v = -v;
+    }
+    if (v < 10) {
+      b[this.p++] = 48 + v;
+      return;
+    }
+    let n = 1;
+    for (let x = v; x >= 10; x = Math.floor(x / 10)) n++;
+    let p = this.p + n;
+    this.p = p;
+    for (let x = v; ; x = Math.floor(x / 10)) {
+      b[--p] = 48 + (x % 10);
+      if (x < 10) break;
+    }
+  }
+
+  /** Writes the string at offset `n` of the string section. */
+  private name(n: number): void {
+    const s = this.strs;
+    let e = n;
+    while (s[e] !== 0 && e < s.length) e++;
+    const len = e - n;
+    this.room(len);
+    const b = this.b;
+    let p = this.p;
+    for (let i = n; i < e; i++) b[p++] = s[i]!;
+    this.p = p;
+  }
+
+  /** Writes the unique name of type `id`: its name, then `___N` when it is the N-th of that name. */
+  private uniqueName(id: number, map: Map<string, number>): void {
+    const n = this.w[this.off[id]!]!;
+    if (n === 0) return;
+    const dup = this.resolveName(id, map);
+    if (dup <= 1) {
+      this.name(n);
+      return;
+    }
+    // libbpf formats the new name into a 256-byte buffer.
+    const full = new TextEncoder().encode(`___${dup}`);
+    let len = 0;
+    while (this.strs[n + len] !== 0 && n + len < this.strs.length) len++;
+    if (len + full.length <= 255) {
+      this.name(n);
+      this.lit(`___${dup}`);
+    } else {
+      const bytes = new Uint8Array(len + full.length);
+      bytes.set(this.strs.subarray(n, n + len));
+      bytes.set(full, len);
+      this.room(255);
+      this.b.set(bytes.subarray(0, 255), this.p);
+      this.p += 255;
+    }
   }
 
   // ------------------------------------------------------------ type words
 
   private kind(id: number): number {
-    return (this.w[this.off[id]! + 1]! >>> 24) & 0x1f;
-  }
-
-  private name(id: number): string {
-    const n = this.w[this.off[id]!]!;
-    return n ? this.str(n) : '';
+    return id === 0 ? 0 : (this.w[this.off[id]! + 1]! >>> 24) & 0x1f;
   }
 
   /** libbpf's `determine_ptr_size`: the size of the first INT named like `long`, else 8 (`sizeof(void *)`). */
@@ -315,7 +431,7 @@ class CEmitter {
     const { w } = this;
     const o = this.off[id]!;
     const info = w[o + 1]!;
-    let a = 0;
+    let a: number;
     switch ((info >>> 24) & 0x1f) {
       case BTF_KIND_INT: case BTF_KIND_ENUM: case BTF_KIND_ENUM64: case BTF_KIND_FLOAT:
         a = Math.min(this.ptrSz, w[o + 2]!);
@@ -411,6 +527,7 @@ class CEmitter {
           for (let i = 0, m = o + 4; i < vlen; i++, m += 3) flags[w[m]!]! |= REFERENCED;
           break;
         case BTF_KIND_FUNC_PROTO:
+          // Parameters only: libbpf does not mark the return type.
           for (let i = 0, p = o + 4; i < vlen; i++, p += 2) flags[w[p]!]! |= REFERENCED;
           break;
         case BTF_KIND_DATASEC:
@@ -458,9 +575,9 @@ class CEmitter {
         this.orderState[id] = ORDERED;
         return 0;
       case BTF_KIND_PTR: {
-        const err = this.orderType(w[o + 2]!, true);
+        const r = this.orderType(w[o + 2]!, true);
         this.orderState[id] = ORDERED;
-        return err;
+        return r;
       }
       case BTF_KIND_ARRAY:
         return this.orderType(w[o + 3]!, false);
@@ -516,8 +633,8 @@ class CEmitter {
 
   // ----------------------------------------------------------------- emit
 
+  /** Whether `id` is named `__builtin_va_list`, the compiler's own type, which must not be redefined. */
   private isBlacklisted(id: number): boolean {
-    // __builtin_va_list is the compiler's own; redefining it breaks builds.
     const n = this.w[this.off[id]!]!;
     return n !== 0 && this.str(n) === '__builtin_va_list';
   }
@@ -540,14 +657,15 @@ class CEmitter {
       if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
         // A struct referring to itself needs no forward declaration.
         if (id === contId) return;
-        if (w[o] === 0) return; // an anonymous struct/union loop; libbpf warns and goes on
-        this.o += this.structFwd(id, info) + ';\n\n';
+        if (w[o] === 0) return; // an anonymous struct/union loop: libbpf warns and goes on
+        this.structFwd(id, info);
+        this.lit(';\n\n');
         this.flags[id]! |= FWD_EMITTED;
       } else if (kind === BTF_KIND_TYPEDEF) {
         // The typedef is printed now, for use through pointers only.
         if (!this.isBlacklisted(id)) {
           this.emitTypedefDef(id, 0);
-          this.o += ';\n\n';
+          this.lit(';\n\n');
         }
         this.flags[id]! |= FWD_EMITTED;
       }
@@ -557,16 +675,20 @@ class CEmitter {
     switch (kind) {
       case BTF_KIND_INT: {
         // libbpf resolves (and so counts) every INT name here.
-        const name = this.typeName(id);
-        const alias = MISSING_BASE_TYPES.get(name);
-        if (alias) this.o += `typedef ${alias} ${name};\n\n`;
+        const dup = this.resolveName(id, this.typeNames);
+        const alias = dup === 1 && MISSING_BASE_TYPES.get(this.str(w[o]!));
+        if (alias) {
+          this.lit(`typedef ${alias} `);
+          this.uniqueName(id, this.typeNames);
+          this.lit(';\n\n');
+        }
         this.emitState[id] = EMITTED;
         break;
       }
       case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
         if (contId === 0) {
           this.emitEnumDef(id, 0);
-          this.o += ';\n\n';
+          this.lit(';\n\n');
         }
         this.emitState[id] = EMITTED;
         break;
@@ -578,7 +700,8 @@ class CEmitter {
         this.emitType(w[o + 3]!, contId);
         break;
       case BTF_KIND_FWD:
-        this.o += this.fwdDef(id, info) + ';\n\n';
+        this.fwdDef(id, info);
+        this.lit(';\n\n');
         this.emitState[id] = EMITTED;
         break;
       case BTF_KIND_TYPEDEF:
@@ -586,7 +709,7 @@ class CEmitter {
         this.emitType(w[o + 2]!, id);
         if (!(this.flags[id]! & FWD_EMITTED) && !this.isBlacklisted(id)) {
           this.emitTypedefDef(id, 0);
-          this.o += ';\n\n';
+          this.lit(';\n\n');
         }
         this.emitState[id] = EMITTED;
         break;
@@ -600,12 +723,13 @@ class CEmitter {
           const cont = named ? id : contId;
           for (let i = 0, m = o + 4; i < vlen; i++, m += 3) this.emitType(w[m]!, cont);
         } else if (!(this.flags[id]! & FWD_EMITTED) && id !== contId) {
-          this.o += this.structFwd(id, info) + ';\n\n';
+          this.structFwd(id, info);
+          this.lit(';\n\n');
           this.flags[id]! |= FWD_EMITTED;
         }
         if (contId === 0) {
           this.emitStructDef(id, 0);
-          this.o += ';\n\n';
+          this.lit(';\n\n');
           this.emitState[id] = EMITTED;
         } else {
           this.emitState[id] = NOT_EMITTED;
@@ -619,6 +743,7 @@ class CEmitter {
         break;
       }
       default:
+        // FLOAT needs nothing; FUNC, VAR, DATASEC and DECL_TAG print nothing.
         break;
     }
   }
@@ -639,6 +764,15 @@ class CEmitter {
     return w[o + 2]! % max !== 0;
   }
 
+  /** Writes one padding field: newline, tabs, `type: bits;`. */
+  private pad(lvl: number, type: string, bits: number): void {
+    this.nlTabs(lvl);
+    this.lit(type);
+    this.lit(': ');
+    this.num(bits);
+    this.ch(59); // ;
+  }
+
   /**
    * `btf_dump_emit_bit_padding`: fills the gap from bit `cur` to bit `next`
    * with anonymous bitfields, relying on natural alignment where it gives the
@@ -646,8 +780,9 @@ class CEmitter {
    */
   private emitBitPadding(cur: number, next: number, nextAlign: number, inBitfield: boolean, lvl: number): void {
     if (cur >= next) return;
-    const p = pfx(lvl);
     const longBits = this.ptrSz * 8;
+    // The largest of long, int, short and char whose alignment boundary
+    // after `cur` is not past `next`.
     let padBits = longBits;
     let padType = 'long';
     let newOff = roundup(cur, padBits);
@@ -666,29 +801,36 @@ class CEmitter {
       if (inBitfield ||
         (newOff === next && roundup(cur, nextAlign * 8) !== newOff) ||
         (newOff !== next && next - newOff <= newOff - cur)) {
-        this.o += `\n${p}${padType}: ${inBitfield ? newOff - cur : 0};`;
+        this.pad(lvl, padType, inBitfield ? newOff - cur : 0);
       }
       cur = newOff;
     }
-    // Whole `type: bits` markers, then the smallest type for the rest.
+    // Whole `type: bits` markers, then the smallest type that holds the rest.
     while (cur !== next) {
       const bits = Math.min(next - cur, padBits);
       if (bits === padBits) {
-        this.o += `\n${p}${padType}: ${padBits};`;
+        this.pad(lvl, padType, padBits);
         cur += bits;
         continue;
       }
-      const t = bits <= 8 ? 'char' : bits <= 16 ? 'short' : bits <= 32 ? 'int' : 'long';
-      padType = t;
-      padBits = t === 'char' ? 8 : t === 'short' ? 16 : t === 'int' ? 32 : longBits;
-      this.o += `\n${p}${t}: ${bits};`;
+      if (bits <= 8) { padType = 'char'; padBits = 8; }
+      else if (bits <= 16) { padType = 'short'; padBits = 16; }
+      else if (bits <= 32) { padType = 'int'; padBits = 32; }
+      else { padType = 'long'; padBits = longBits; }
+      this.pad(lvl, padType, bits);
       cur += bits;
     }
   }
 
-  private structFwd(id: number, info: number): string {
-    const kw = ((info >>> 24) & 0x1f) === BTF_KIND_STRUCT ? 'struct' : 'union';
-    return this.w[this.off[id]!] ? kw + ' ' + this.typeName(id) : kw;
+  /** `btf_dump_emit_struct_fwd`: `struct NAME`, `union NAME`, or the bare keyword. */
+  private structFwd(id: number, info: number): void {
+    const isStruct = ((info >>> 24) & 0x1f) === BTF_KIND_STRUCT;
+    if (this.w[this.off[id]!] === 0) {
+      this.lit(isStruct ? 'struct' : 'union');
+      return;
+    }
+    this.lit(isStruct ? 'struct ' : 'union ');
+    this.uniqueName(id, this.typeNames);
   }
 
   /** `btf_dump_emit_struct_def`. */
@@ -702,8 +844,8 @@ class CEmitter {
     const size = w[o + 2]!;
     const align = this.alignOf(id);
     const packed = isStruct && this.isStructPacked(o);
-    this.o += this.structFwd(id, info) + ' {';
-    const mp = pfx(lvl + 1);
+    this.structFwd(id, info);
+    this.lit(' {');
     let off = 0;
     let prevBitfield = false;
     for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
@@ -711,26 +853,26 @@ class CEmitter {
       const raw = w[m + 2]!;
       let msz = kflag ? raw >>> 24 : 0;
       const moff = kflag ? raw & 0xffffff : raw;
-      const malign = packed ? 1 : this.alignOf(mtype);
-      this.emitBitPadding(off, moff, malign, prevBitfield && msz !== 0, lvl + 1);
-      this.o += '\n' + mp;
-      const n = w[m]!;
-      this.emitTypeDecl(mtype, n ? this.str(n) : '', lvl + 1);
+      this.emitBitPadding(off, moff, packed ? 1 : this.alignOf(mtype), prevBitfield && msz !== 0, lvl + 1);
+      this.nlTabs(lvl + 1);
+      this.emitTypeDecl(mtype, w[m]!, lvl + 1);
       if (msz) {
-        this.o += `: ${msz};`;
+        this.lit(': ');
+        this.num(msz);
         off = moff + msz;
         prevBitfield = true;
       } else {
         msz = Math.max(0, this.resolveSize(mtype));
         off = moff + msz * 8;
         prevBitfield = false;
-        this.o += ';';
       }
+      this.ch(59); // ;
     }
     if (isStruct) this.emitBitPadding(off, size * 8, align, false, lvl + 1);
     // `struct empty {}` stays on one line.
-    this.o += vlen || size ? '\n' + pfx(lvl) + '}' : '}';
-    if (packed) this.o += ' __attribute__((packed))';
+    if (vlen || size) this.nlTabs(lvl);
+    this.ch(125); // }
+    if (packed) this.lit(' __attribute__((packed))');
   }
 
   /** `btf_dump_emit_enum_def`. */
@@ -739,60 +881,72 @@ class CEmitter {
     const o = this.off[id]!;
     const info = w[o + 1]!;
     const vlen = info & 0xffff;
-    this.o += w[o] ? 'enum ' + this.typeName(id) : 'enum';
+    if (w[o] === 0) {
+      this.lit('enum');
+    } else {
+      this.lit('enum ');
+      this.uniqueName(id, this.typeNames);
+    }
     if (!vlen) return;
-    this.o += ' {';
+    this.lit(' {');
     const signed = info >>> 31 === 1;
-    const is64 = ((info >>> 24) & 0x1f) === BTF_KIND_ENUM64;
-    const vp = pfx(lvl + 1);
-    let s = '';
-    let anyHi = false;
-    if (!is64) {
+    if (((info >>> 24) & 0x1f) === BTF_KIND_ENUM) {
       for (let i = 0, e = o + 3; i < vlen; i++, e += 2) {
-        const vname = this.str(w[e]!);
-        // Enumerators share the namespace of typedef names.
-        const dups = this.nameDups(this.identNames, vname);
-        const v = signed ? w[e + 1]! | 0 : w[e + 1]!;
-        s += dups > 1 ? `\n${vp}${vname}___${dups} = ${v},` : `\n${vp}${vname} = ${v},`;
+        this.enumerator(w[e]!, lvl);
+        this.num(signed ? w[e + 1]! | 0 : w[e + 1]!);
+        this.ch(44); // ,
       }
     } else {
       for (let i = 0, e = o + 3; i < vlen; i++, e += 3) {
-        const vname = this.str(w[e]!);
-        const dups = this.nameDups(this.identNames, vname);
+        this.enumerator(w[e]!, lvl);
         const lo = w[e + 1]!;
         const hi = w[e + 2]!;
-        if (hi) anyHi = true;
-        let v: string;
-        if (signed) v = (hi === 0 && lo < 0x80000000 ? String(lo) : String(BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)))) + 'LL';
-        else v = (hi === 0 ? String(lo) : String((BigInt(hi) << 32n) | BigInt(lo))) + 'ULL';
-        s += dups > 1 ? `\n${vp}${vname}___${dups} = ${v},` : `\n${vp}${vname} = ${v},`;
+        if (hi === 0 || (signed && hi === 0xffffffff && lo >= 0x80000000)) {
+          this.num(hi === 0 ? lo : lo - 0x100000000);
+        } else {
+          const u = (BigInt(hi) << 32n) | BigInt(lo);
+          this.lit(String(signed ? BigInt.asIntN(64, u) : u));
+        }
+        this.lit(signed ? 'LL,' : 'ULL,');
       }
     }
-    this.o += s + '\n' + pfx(lvl) + '}';
-    const size = w[o + 2]!;
-    if (size === 1) {
-      this.o += ' __attribute__((mode(byte)))';
-    } else if (size === 8 && this.ptrSz === 8) {
-      // An enum whose values all fit in 32 bits needs mode(word) to be 8 bytes.
-      if (!is64 || !anyHi) this.o += ' __attribute__((mode(word)))';
-    }
+    // No `mode(byte)`/`mode(word)` for enums of unusual size: that came with
+    // libbpf 1.1 and is not in the 6.1 kernel's libbpf bpftool is built from.
+    this.nlTabs(lvl);
+    this.ch(125); // }
   }
 
-  private fwdDef(id: number, info: number): string {
-    return (info >>> 31 ? 'union ' : 'struct ') + this.typeName(id);
+  /** Writes the start of an enumerator line, `\n\tNAME = ` or `\n\tNAME___N = `. */
+  private enumerator(nameOff: number, lvl: number): void {
+    // Enumerators share the namespace of typedef names.
+    const dups = this.nameDups(this.identNames, this.str(nameOff));
+    this.nlTabs(lvl + 1);
+    this.name(nameOff);
+    if (dups > 1) {
+      this.lit('___');
+      this.num(dups);
+    }
+    this.lit(' = ');
+  }
+
+  /** `btf_dump_emit_fwd_def`. */
+  private fwdDef(id: number, info: number): void {
+    this.lit(info >>> 31 ? 'union ' : 'struct ');
+    this.uniqueName(id, this.typeNames);
   }
 
   /** `btf_dump_emit_typedef_def`. */
   private emitTypedefDef(id: number, lvl: number): void {
-    const name = this.identName(id);
-    const target = this.w[this.off[id]! + 2]!;
+    const o = this.off[id]!;
+    const target = this.w[o + 2]!;
+    this.resolveName(id, this.identNames);
     // Old GCC emits __gnuc_va_list as a typedef of void.
-    if (target === 0 && name === '__gnuc_va_list') {
-      this.o += 'typedef __builtin_va_list __gnuc_va_list';
+    if (target === 0 && this.w[o] !== 0 && this.str(this.w[o]!) === '__gnuc_va_list' && this.dups[id]! <= 1) {
+      this.lit('typedef __builtin_va_list __gnuc_va_list');
       return;
     }
-    this.o += 'typedef ';
-    this.emitTypeDecl(target, name, lvl);
+    this.lit('typedef ');
+    this.emitTypeDecl(target, -id, lvl);
   }
 
   // ---------------------------------------------------------- declarations
@@ -807,11 +961,14 @@ class CEmitter {
   }
 
   /**
-   * `btf_dump_emit_type_decl`: prints the declaration of `fname` as type
+   * `btf_dump_emit_type_decl`: prints the declaration of a name as type
    * `id`. The chain down to the terminal type goes on the shared stack as
    * this call's own frame, and is printed back from the terminal type.
+   *
+   * The declared name is `fname`: a string offset when positive or zero (0
+   * is no name), or minus the id of a typedef whose unique name it is.
    */
-  private emitTypeDecl(id: number, fname: string, lvl: number): void {
+  private emitTypeDecl(id: number, fname: number, lvl: number): void {
     const start = this.top;
     const { w } = this;
     for (;;) {
@@ -837,9 +994,9 @@ class CEmitter {
   private emitMods(start: number): void {
     while (this.top > start) {
       const k = this.kind(this.stack[this.top - 1]!);
-      if (k === BTF_KIND_VOLATILE) this.o += 'volatile ';
-      else if (k === BTF_KIND_CONST) this.o += 'const ';
-      else if (k === BTF_KIND_RESTRICT) this.o += 'restrict ';
+      if (k === BTF_KIND_VOLATILE) this.lit('volatile ');
+      else if (k === BTF_KIND_CONST) this.lit('const ');
+      else if (k === BTF_KIND_RESTRICT) this.lit('restrict ');
       else return;
       this.top--;
     }
@@ -855,7 +1012,7 @@ class CEmitter {
   }
 
   /** `btf_dump_emit_type_chain`: pops the frame above `start` and prints it. */
-  private emitTypeChain(start: number, fname: string, lvl: number): void {
+  private emitTypeChain(start: number, fname: number, lvl: number): void {
     const { w } = this;
     // Whether the last thing printed was `*`: then no space before a name
     // or another `*` (`int ***p`), which is also right for the lone pointer
@@ -865,7 +1022,7 @@ class CEmitter {
       const id = this.stack[--this.top]!;
       if (id === 0) {
         this.emitMods(start);
-        this.o += 'void';
+        this.lit('void');
         lastWasPtr = false;
         continue;
       }
@@ -875,42 +1032,49 @@ class CEmitter {
       switch (kind) {
         case BTF_KIND_INT: case BTF_KIND_FLOAT:
           this.emitMods(start);
-          this.o += this.str(w[o]!);
+          this.name(w[o]!);
           break;
         case BTF_KIND_STRUCT: case BTF_KIND_UNION:
           this.emitMods(start);
           // Anonymous structs and unions are defined inline.
           if (w[o] === 0) this.emitStructDef(id, lvl);
-          else this.o += this.structFwd(id, info);
+          else this.structFwd(id, info);
           break;
         case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
           this.emitMods(start);
-          if (w[o] === 0) this.emitEnumDef(id, lvl);
-          else this.o += 'enum ' + this.typeName(id);
+          if (w[o] === 0) {
+            this.emitEnumDef(id, lvl);
+          } else {
+            this.lit('enum ');
+            this.uniqueName(id, this.typeNames);
+          }
           break;
         case BTF_KIND_FWD:
           this.emitMods(start);
-          this.o += this.fwdDef(id, info);
+          this.fwdDef(id, info);
           break;
         case BTF_KIND_TYPEDEF:
           this.emitMods(start);
-          this.o += this.identName(id);
+          this.uniqueName(id, this.identNames);
           break;
         case BTF_KIND_PTR:
-          this.o += lastWasPtr ? '*' : ' *';
+          if (lastWasPtr) this.ch(42); // *
+          else this.lit(' *');
           break;
         case BTF_KIND_VOLATILE:
-          this.o += ' volatile';
+          this.lit(' volatile');
           break;
         case BTF_KIND_CONST:
-          this.o += ' const';
+          this.lit(' const');
           break;
         case BTF_KIND_RESTRICT:
-          this.o += ' restrict';
+          this.lit(' restrict');
           break;
         case BTF_KIND_TYPE_TAG:
           this.emitMods(start);
-          this.o += ` __attribute__((btf_type_tag("${this.str(w[o]!)}")))`;
+          this.lit(' __attribute__((btf_type_tag("');
+          this.name(w[o]!);
+          this.lit('")))');
           break;
         case BTF_KIND_ARRAY: {
           // GCC puts the element's cv-qualifiers on the array too; drop them.
@@ -918,46 +1082,48 @@ class CEmitter {
           const nelems = w[o + 5]!;
           if (this.top === start) {
             this.emitName(fname, lastWasPtr);
-            this.o += `[${nelems}]`;
-            return;
+          } else {
+            const multidim = this.kind(this.stack[this.top - 1]!) === BTF_KIND_ARRAY;
+            if (!lastWasPtr && this.hasName(fname)) this.ch(SPACE);
+            // No parentheses for a multi-dimensional array.
+            if (!multidim) this.ch(40); // (
+            this.emitTypeChain(start, fname, lvl);
+            if (!multidim) this.ch(41); // )
           }
-          const multidim = this.kind(this.stack[this.top - 1]!) === BTF_KIND_ARRAY;
-          if (fname && !lastWasPtr) this.o += ' ';
-          // No parentheses for a multi-dimensional array.
-          if (!multidim) this.o += '(';
-          this.emitTypeChain(start, fname, lvl);
-          if (!multidim) this.o += ')';
-          this.o += `[${nelems}]`;
+          this.ch(91); // [
+          this.num(nelems);
+          this.ch(93); // ]
           return;
         }
         case BTF_KIND_FUNC_PROTO: {
           // GCC marks noreturn function pointers volatile; drop that too.
           this.dropMods(start);
           if (this.top > start) {
-            this.o += ' (';
+            this.lit(' (');
             this.emitTypeChain(start, fname, lvl);
-            this.o += ')';
+            this.ch(41); // )
           } else {
             this.emitName(fname, lastWasPtr);
           }
-          this.o += '(';
+          this.ch(40); // (
           const vlen = info & 0xffff;
-          // Clang gives a prototype without arguments one void argument.
-          if (vlen === 1 && w[o + 4] === 0) {
-            this.o += ')';
+          // Clang gives a prototype without arguments one void argument;
+          // both that and no arguments at all print as `(void)` (the 6.1
+          // stable backport of libbpf's "fix no-args func prototype").
+          if (vlen === 0 || (vlen === 1 && w[o + 4] === 0)) {
+            this.lit('void)');
             return;
           }
           for (let i = 0, p = o + 3; i < vlen; i++, p += 2) {
-            if (i > 0) this.o += ', ';
+            if (i > 0) this.lit(', ');
             // A last argument of type void is the ellipsis.
             if (i === vlen - 1 && w[p + 1] === 0) {
-              this.o += '...';
+              this.lit('...');
               break;
             }
-            const n = w[p]!;
-            this.emitTypeDecl(w[p + 1]!, n ? this.str(n) : '', lvl);
+            this.emitTypeDecl(w[p + 1]!, w[p]!, lvl);
           }
-          this.o += ')';
+          this.ch(41); // )
           return;
         }
         default:
@@ -969,8 +1135,18 @@ class CEmitter {
     this.emitName(fname, lastWasPtr);
   }
 
-  private emitName(name: string, lastWasPtr: boolean): void {
-    if (name) this.o += lastWasPtr ? name : ' ' + name;
+  /** Whether the declared name `fname` (see {@link emitTypeDecl}) is not empty. */
+  private hasName(fname: number): boolean {
+    return fname > 0 ? this.strs[fname] !== 0 : fname < 0 && this.w[this.off[-fname]!] !== 0;
+  }
+
+  /** `btf_dump_emit_name`: the declared name, after a space unless it follows `*`. */
+  private emitName(fname: number, lastWasPtr: boolean): void {
+    if (!this.hasName(fname)) return;
+    if (!lastWasPtr) this.ch(SPACE);
+    // A typedef's own name may carry a ___N suffix.
+    if (fname > 0) this.name(fname);
+    else this.uniqueName(-fname, this.identNames);
   }
 
   // ---------------------------------------------------------------- names
@@ -982,37 +1158,24 @@ class CEmitter {
     return n;
   }
 
-  /** `btf_dump_resolve_name`: the unique name of `id`, `NAME___N` from its N-th distinct use on. */
-  private resolveName(id: number, map: Map<string, number>): string {
+  /**
+   * `btf_dump_resolve_name`: on first use, counts the name of `id` in `map`;
+   * returns how many types had it then (0 for an anonymous type), so that
+   * the type prints as `NAME___N` when that is above 1.
+   */
+  private resolveName(id: number, map: Map<string, number>): number {
     const { w } = this;
     const o = this.off[id]!;
     const n = w[o]!;
-    if (n === 0) return '';
-    const orig = this.str(n);
-    if (this.flags[id]! & NAME_RESOLVED) return this.cachedNames[id] ?? orig;
+    if (n === 0) return 0;
+    if (this.flags[id]! & NAME_RESOLVED) return this.dups[id]!;
     this.flags[id]! |= NAME_RESOLVED;
     const info = w[o + 1]!;
     const kind = (info >>> 24) & 0x1f;
     // FWDs and enum forward declarations never clash with their definitions.
-    if (kind === BTF_KIND_FWD || (kind === BTF_KIND_ENUM && (info & 0xffff) === 0)) return orig;
-    const dups = this.nameDups(map, orig);
-    if (dups > 1) {
-      // libbpf formats into a 256-byte buffer.
-      let unique = `${orig}___${dups}`;
-      if (unique.length > 255) unique = unique.slice(0, 255);
-      this.cachedNames[id] = unique;
-      return unique;
-    }
-    return orig;
-  }
-
-  /** Struct, union and enum names (the tag namespace). */
-  private typeName(id: number): string {
-    return this.resolveName(id, this.typeNames);
-  }
-
-  /** Typedef names (the identifier namespace, shared with enumerators). */
-  private identName(id: number): string {
-    return this.resolveName(id, this.identNames);
+    const dups = kind === BTF_KIND_FWD || (kind === BTF_KIND_ENUM && (info & 0xffff) === 0)
+      ? 1 : this.nameDups(map, this.str(n));
+    this.dups[id] = dups;
+    return dups;
   }
 }

@@ -779,16 +779,12 @@ function checkOverlaps(c: Ctx, sections: MutableSection[], segments: ElfSegment[
   let prev: Span | undefined;
   for (const sp of spans) {
     if (prev !== undefined && sp.start < prev.end) {
-      // Name the section when one is involved; the later one if both are.
-      const culprit = sp.sec ?? prev.sec;
-      const detail = `${hex(sp.start)}-${hex(sp.end)} overlaps ${prev.what} (${hex(prev.start)}-${hex(prev.end)})`;
-      if (culprit !== undefined) {
-        const other = culprit === sp.sec ? prev.what : sp.what;
-        const range = culprit === sp.sec ? `${hex(sp.start)}-${hex(sp.end)}` : `${hex(prev.start)}-${hex(prev.end)}`;
-        const otherRange = culprit === sp.sec ? `${hex(prev.start)}-${hex(prev.end)}` : `${hex(sp.start)}-${hex(sp.end)}`;
-        throw sectionError(BtfErrorCode.BadSection, culprit, `${range} overlaps ${other} (${otherRange})`, culprit.headerOffset + lay.sh.offset);
-      }
-      throw new ElfError(BtfErrorCode.BadSection, `${sp.what}: ${detail}`, { offset: sp.start });
+      // Blame a section rather than a header table; the later one if both are sections.
+      const [culprit, other] = sp.sec !== undefined || prev.sec === undefined ? [sp, prev] : [prev, sp];
+      const range = (x: Span): string => `${hex(x.start)}-${hex(x.end)}`;
+      const detail = `${range(culprit)} overlaps ${other.what} (${range(other)})`;
+      if (culprit.sec !== undefined) throw sectionError(BtfErrorCode.BadSection, culprit.sec, detail, culprit.sec.headerOffset + lay.sh.offset);
+      throw new ElfError(BtfErrorCode.BadSection, `${culprit.what}: ${detail}`, { offset: culprit.start });
     }
     if (prev === undefined || sp.end > prev.end) prev = sp;
   }

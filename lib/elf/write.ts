@@ -104,20 +104,11 @@ class FieldWriter {
     this.#le = le;
     this.#is64 = is64;
   }
-  u8(off: number, v: number): void {
-    this.#dv.setUint8(off, v);
-  }
   u16(off: number, v: number): void {
     this.#dv.setUint16(off, v, this.#le);
   }
   u32(off: number, v: number): void {
     this.#dv.setUint32(off, v >>> 0, this.#le);
-  }
-  u32At(off: number): number {
-    return this.#dv.getUint32(off, this.#le);
-  }
-  u16At(off: number): number {
-    return this.#dv.getUint16(off, this.#le);
   }
   /** A class-sized unsigned field from a non-negative safe integer. */
   word(off: number, v: number): void {

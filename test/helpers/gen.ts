@@ -78,12 +78,17 @@ export interface RawSpec {
   bigEndian?: boolean;
 }
 
-/** Returns raw BTF bytes assembled from `spec`; the header is 24 bytes, or 32 with a layout section. */
+/**
+ * Returns raw BTF bytes assembled from `spec`; the header is 24 bytes, or 32
+ * with a layout section, or `hdr.hdrLen` when that is 24..256 (another
+ * `hdrLen` is written into the field only).
+ */
 export function rawBtf(spec: RawSpec): Uint8Array {
   const strs = spec.strings ?? new Uint8Array([0]);
   const layout = spec.layout ?? null;
   const h = spec.hdr ?? {};
-  const hdrLen = h.hdrLen ?? (layout ? 32 : 24);
+  // the header as written; an absurd hdr_len is only a field value
+  const hdrLen = h.hdrLen !== undefined && h.hdrLen >= 24 && h.hdrLen <= 256 ? h.hdrLen : layout ? 32 : 24;
   const typeLen = spec.types.length * 4;
   const layoutLen = layout ? layout.length : 0;
   const out = new Uint8Array(hdrLen + typeLen + layoutLen + strs.length);
@@ -92,7 +97,7 @@ export function rawBtf(spec: RawSpec): Uint8Array {
   dv.setUint16(0, h.magic ?? 0xeb9f, le);
   dv.setUint8(2, h.version ?? 1);
   dv.setUint8(3, h.flags ?? 0);
-  dv.setUint32(4, hdrLen, le);
+  dv.setUint32(4, h.hdrLen ?? hdrLen, le);
   dv.setUint32(8, h.typeOff ?? 0, le);
   dv.setUint32(12, h.typeLen ?? typeLen, le);
   dv.setUint32(16, h.strOff ?? typeLen + layoutLen, le);

@@ -1,0 +1,213 @@
+/**
+ * BTF deduplication: libbpf 1.1.2's `btf__dedup`, with the same output,
+ * byte for byte.
+ *
+ * ## The problem
+ *
+ * Every compilation unit carries the types it uses, so a linked object or a
+ * kernel built from thousands of units holds the same `int`, the same
+ * `struct list_head`, the same `task_struct *` thousands of times. Worse,
+ * units see types to different depths: one knows `struct S` only as a
+ * forward declaration, another has it in full.
+ *
+ *   // unit 1                          // unit 2
+ *   struct S;                          struct S { int x; struct S *next; };
+ *   struct A { struct S *s; };         struct A { struct S *s; };
+ *
+ *   merged (unit 1, then unit 2)       deduplicated
+ *   [1] FWD 'S' struct                 [1] PTR -> [4]
+ *   [2] PTR -> [1]                     [2] STRUCT 'A' { s: [1] }
+ *   [3] STRUCT 'A' { s: [2] }          [3] INT 'int'
+ *   [4] INT 'int'                      [4] STRUCT 'S' { x: [3], next: [1] }
+ *   [5] STRUCT 'S' { x: [4], next: [6] }
+ *   [6] PTR -> [5]
+ *   [7] STRUCT 'A' { s: [8] }
+ *   [8] PTR -> [5]
+ *
+ * Dedup maps every type to one canonical type of its equivalence class (the
+ * first in id order, normally), resolves forward declarations to the
+ * structs they name where that is unambiguous, drops the rest and renumbers.
+ * Type graphs have cycles (through struct members), so equality of structs
+ * is decided by walking two graphs side by side rather than by hashing.
+ *
+ * ## The passes (libbpf's order; one module each)
+ *
+ *   0. prim.ts    base types of split BTF: canonical, and candidates
+ *   1. strings.ts string section rebuilt in reference order (unless the
+ *                 strings are unique already: builder / addBtf output)
+ *   2. prim.ts    INT, FLOAT, FWD, ENUM, ENUM64: hash and compare
+ *   3. struct.ts  STRUCT, UNION: hash without member types, then the
+ *                 side-by-side graph walk; resolves FWDs met on the way
+ *   4. fwd.ts     remaining FWDs -> the unique struct/union of their name
+ *   5. ref.ts     PTR, TYPEDEF, modifiers, TYPE_TAG, FUNC, DECL_TAG, ARRAY,
+ *                 FUNC_PROTO: settle referenced types, then hash and compare
+ *   6. compact.ts keep canonical types in order, number them densely
+ *   7. remap.ts   rewrite every type id (and .BTF.ext's)
+ *
+ * VAR and DATASEC are never deduplicated: each is its own canonical type.
+ *
+ * ## The buffers (state.ts)
+ *
+ *   w     [ base records ... | this BTF's records ...   | 0 0 0 ]
+ *                               ^ localWords                ^ void
+ *   off   id -> word offset in w          (Uint32Array, typeCnt)
+ *   map   id -> canonical id | UNPROCESSED (~0) | IN_PROGRESS (~1)
+ *   hypotMap  canonical-graph id -> candidate-graph id during one walk,
+ *         then old id -> new id after compaction; hypotList: ids set
+ *   table signature hash -> candidate ids, in libbpf's hashmap visiting
+ *         order (table.ts explains why that order decides outputs)
+ *
+ *   the example above: comparing [7] with [3] pairs [8] with [2] and
+ *   [5] with the FWD [1], so [1] -> 5 and [7] -> 3; then [2] reads
+ *   PTR -> [5] and [6], [8] equal it:
+ *     id        1  2  3  4  5  6  7  8
+ *     map       5  2  3  4  5  2  3  2
+ *     new id    -  1  2  3  4  -  -  -
+ *
+ * Everything is flat typed arrays indexed by id; records are compared in
+ * place. Split BTF copies the base records into `w` (read only) so that one
+ * offset table serves every id; the base itself is never changed.
+ */
+import type { BtfContainer } from '../container.js';
+import { BtfError, BtfErrorCode } from '../errors.js';
+import { compactTypes, type Compacted } from './compact.js';
+import { resolveFwds } from './fwd.js';
+import { dedupPrimTypes, prepBase } from './prim.js';
+import { dedupRefTypes } from './ref.js';
+import { remapTypes } from './remap.js';
+import { DedupState, type ProgressFn } from './state.js';
+import { dedupStrings } from './strings.js';
+import { dedupStructTypes } from './struct.js';
+
+/**
+ * A hook into .BTF.ext (func_info, line_info, CO-RE relocations), so that
+ * dedup keeps it consistent with the new strings and type ids (libbpf's
+ * `btf_ext_visit_str_offs` / `btf_ext_visit_type_ids`). Each method calls
+ * `visit` once per field, in libbpf's order, and stores what it returns.
+ */
+export interface DedupExt {
+  /** Visits every string offset: section names, line_info file and line, CO-RE access strings. */
+  visitStrOffs(visit: (strOff: number) => number): void;
+  /** Visits every type id: func_info and CO-RE relocation type ids. */
+  visitTypeIds(visit: (typeId: number) => number): void;
+}
+
+/** Names of the passes, as reported to `onProgress` and in {@link DedupReport}. */
+export type DedupPass = 'prep' | 'strings' | 'prim' | 'struct' | 'fwd' | 'ref' | 'compact' | 'remap';
+
+/** Options for {@link dedup} (libbpf's `struct btf_dedup_opts`). */
+export interface DedupOptions {
+  /**
+   * The base BTF of a split BTF. Optional: a split BTF knows its base; when
+   * given it must be that base (EINVAL otherwise), since the ids of a split
+   * BTF are fixed relative to it when it is parsed or built.
+   */
+  base?: BtfContainer;
+  /** .BTF.ext to keep in step (libbpf's `btf_dedup_opts.btf_ext`). */
+  ext?: DedupExt;
+  /** Called at the start and end of each pass and every 16384 types within one. */
+  onProgress?: (phase: DedupPass, done: number, total: number) => void;
+}
+
+/** What a dedup did. */
+export interface DedupReport {
+  /** This BTF's types before and after (base excluded). */
+  typesBefore: number;
+  typesAfter: number;
+  /** Bytes of this BTF's string section before and after. */
+  strBytesBefore: number;
+  strBytesAfter: number;
+  /** Time of each pass in milliseconds, in order. */
+  passes: Array<{ pass: DedupPass; ms: number }>;
+}
+
+/**
+ * Makes the container safe to edit in place (libbpf's `btf_ensure_modifiable`).
+ * A pristine parsed BTF whose strings will be rebuilt anyway only gets its
+ * records copied: indexing strings that are about to be replaced would be
+ * wasted work, and a pristine container has no cached raw data to drop.
+ */
+function prepareContainer(btf: BtfContainer): void {
+  if (!btf.modifiable && !btf.strsDeduped && btf.pristine && btf.bigEndian === btf.inputBigEndian) {
+    const words = new Uint32Array(btf.typeWords + 3 + (btf.typeWords >> 4));
+    words.set(btf.words.subarray(0, btf.typeWords));
+    btf.words = words;
+    btf.pristine = false;
+    return;
+  }
+  btf.ensureModifiable();
+}
+
+/** Puts the compacted records and the new strings into the container. */
+function install(btf: BtfContainer, d: DedupState, c: Compacted, strings: Uint8Array | null): void {
+  if (btf.base) {
+    const words = new Uint32Array(Math.max(64, c.typeWords + (c.typeWords >> 3)));
+    words.set(d.w.subarray(d.localWords, d.localWords + c.typeWords));
+    btf.words = words;
+  } else {
+    btf.words = d.w;
+  }
+  btf.typeWords = c.typeWords;
+  btf.offs = c.offs;
+  btf.nrTypes = c.nrTypes;
+  if (strings) {
+    // Like a freshly parsed BTF: the string index is built on the next
+    // modification (ensureModifiable), if there is one.
+    btf.strs = strings;
+    btf.strset = null;
+    btf.modifiable = false;
+    btf.strsDeduped = true;
+  }
+}
+
+/**
+ * Deduplicates `btf` in place (libbpf's `btf__dedup`) and returns what it
+ * did. The result, as `rawData()`, is byte-identical to libbpf 1.1.2's.
+ * Split BTF is deduplicated against its base, which is not changed. On
+ * error the BTF is left half-done and should be dropped, as in libbpf.
+ * Throws BtfError: EINVAL for a wrong `base` option, ETYPE for a kind dedup
+ * does not know, ELOOP for a reference loop that does not pass through a
+ * struct or union, ETYPEID for a type id with no deduplicated type.
+ */
+export function dedup(btf: BtfContainer, opts: DedupOptions = {}): DedupReport {
+  if (opts.base !== undefined && opts.base !== btf.base) {
+    throw new BtfError(BtfErrorCode.InvalidArgument, btf.base
+      ? 'dedup: the base given is not the base of this split BTF'
+      : 'dedup: this BTF is not split BTF; parse it with { base } to dedup it against a base');
+  }
+  const report: DedupReport = {
+    typesBefore: btf.nrTypes, typesAfter: 0, strBytesBefore: btf.strLen, strBytesAfter: 0, passes: [],
+  };
+  const onProgress = opts.onProgress;
+  const progress: ProgressFn | null = onProgress ? (phase, done, total) => onProgress(phase as DedupPass, done, total) : null;
+  let t = performance.now();
+  const lap = (pass: DedupPass): void => {
+    const now = performance.now();
+    report.passes.push({ pass, ms: now - t });
+    if (onProgress) onProgress(pass, 1, 1);
+    t = now;
+  };
+
+  prepareContainer(btf);
+  const d = new DedupState(btf, progress);
+  prepBase(d);
+  lap('prep');
+  const strings = dedupStrings(d, opts.ext);
+  lap('strings');
+  dedupPrimTypes(d);
+  lap('prim');
+  dedupStructTypes(d);
+  lap('struct');
+  resolveFwds(d);
+  lap('fwd');
+  dedupRefTypes(d);
+  lap('ref');
+  const c = compactTypes(d);
+  lap('compact');
+  remapTypes(d, c, opts.ext);
+  install(btf, d, c, strings);
+  lap('remap');
+  report.typesAfter = btf.nrTypes;
+  report.strBytesAfter = btf.strLen;
+  return report;
+}

@@ -1,0 +1,163 @@
+/**
+ * The working state of one dedup run (libbpf's `struct btf_dedup`): every
+ * type record, base included, in one words array, and flat maps indexed by
+ * type id. See index.ts for the picture.
+ */
+import type { BtfContainer } from '../container.js';
+import { BtfError, BtfErrorCode } from '../errors.js';
+import { BTF_KIND_DATASEC, BTF_KIND_FWD, BTF_KIND_VAR, NR_BTF_KINDS, kindName } from '../kinds.js';
+import { CandTable } from './table.js';
+
+/** `map`/`hypotMap` value of a type not looked at yet (libbpf's BTF_UNPROCESSED_ID). */
+export const UNPROCESSED = 0xffffffff;
+/** `map` value of a reference type on the current resolution path (BTF_IN_PROGRESS_ID). */
+export const IN_PROGRESS = 0xfffffffe;
+/** Values up to this are type ids; above it, the two markers (BTF_MAX_NR_TYPES). */
+export const MAX_NR_TYPES = 0x7fffffff;
+
+/** Called now and then during long passes. */
+export type ProgressFn = (phase: string, done: number, total: number) => void;
+
+/** How often (in types) a pass reports progress. */
+export const PROGRESS_STEP = 1 << 14;
+
+/** One dedup run's state. */
+export class DedupState {
+  /** The BTF being deduplicated (its base, if any, is only read). */
+  readonly btf: BtfContainer;
+  /** Records of every type id: base types first, then this BTF's, then 3 zero words for void. */
+  w: Uint32Array;
+  /** Word offset in `w` of each type id's record; `off[0]` is the zero record of void. */
+  readonly off: Uint32Array;
+  /** Type ids in all, void and base included (`btf__type_cnt`). */
+  readonly typeCnt: number;
+  /** First id of this BTF (1 unless split). */
+  readonly startId: number;
+  /** Word offset in `w` where this BTF's own records start. */
+  readonly localWords: number;
+  /** Words of this BTF's own records. */
+  readonly nrWords: number;
+  /** id -> canonical id, or UNPROCESSED / IN_PROGRESS (libbpf's `map`). */
+  readonly map: Uint32Array;
+  /** Canonical-graph id -> candidate-graph id during one equivalence check; new ids after compaction. */
+  readonly hypotMap: Uint32Array;
+  /** The ids set in `hypotMap`, in the order they were set. */
+  hypotList: Uint32Array = new Uint32Array(256);
+  hypotCnt = 0;
+  /** Whether the last equivalence would resolve a base FWD (not allowed: the base is fixed). */
+  hypotAdjustCanon = false;
+  /** Signature hash -> canonical candidates. */
+  readonly table: CandTable;
+  readonly progress: ProgressFn | null;
+
+  /** Returns the state for deduplicating `btf` (made modifiable by the caller). */
+  constructor(btf: BtfContainer, progress: ProgressFn | null) {
+    this.btf = btf;
+    this.progress = progress;
+    this.startId = btf.startId;
+    this.typeCnt = btf.startId + btf.nrTypes;
+    const chain: BtfContainer[] = [];
+    for (let b = btf.base; b; b = b.base) chain.unshift(b);
+    let baseWords = 0;
+    for (const b of chain) baseWords += b.typeWords;
+    this.localWords = baseWords;
+    this.nrWords = btf.typeWords;
+    const total = baseWords + btf.typeWords;
+    const off = new Uint32Array(this.typeCnt);
+    let w: Uint32Array;
+    if (chain.length === 0) {
+      // Work in the container's own (modifiable) words; the spare words past
+      // the end hold void's zero record.
+      w = btf.words;
+      if (w.length < total + 3) {
+        const g = new Uint32Array(total + 3 + (total >> 3));
+        g.set(w.subarray(0, total));
+        w = g;
+      }
+    } else {
+      // Split BTF: base records are copied (read, never written) so that one
+      // array and one offset table serve every id.
+      w = new Uint32Array(total + 3 + (btf.typeWords >> 3));
+      let at = 0;
+      for (const b of chain) {
+        w.set(b.words.subarray(0, b.typeWords), at);
+        for (let i = 0; i < b.nrTypes; i++) off[b.startId + i] = at + b.offs[i]!;
+        at += b.typeWords;
+      }
+      w.set(btf.words.subarray(0, btf.typeWords), at);
+    }
+    for (let i = 0; i < btf.nrTypes; i++) off[btf.startId + i] = baseWords + btf.offs[i]!;
+    w[total] = 0;
+    w[total + 1] = 0;
+    w[total + 2] = 0;
+    off[0] = total;
+    this.w = w;
+    this.off = off;
+
+    const map = new Uint32Array(this.typeCnt).fill(UNPROCESSED);
+    map[0] = 0;
+    // VAR and DATASEC are never deduplicated: each is its own canonical type.
+    for (let id = this.startId; id < this.typeCnt; id++) {
+      const k = this.kind(id);
+      if (k === BTF_KIND_VAR || k === BTF_KIND_DATASEC) map[id] = id;
+    }
+    this.map = map;
+    this.hypotMap = new Uint32Array(this.typeCnt).fill(UNPROCESSED);
+    this.table = new CandTable(this.typeCnt);
+  }
+
+  /** Returns the kind of type `id` (0 for void). */
+  kind(id: number): number {
+    return (this.w[this.off[id]! + 1]! >>> 24) & 0x7f;
+  }
+
+  /** Returns whether `id` has a canonical type yet (`is_type_mapped`). */
+  isMapped(id: number): boolean {
+    return this.map[id]! <= MAX_NR_TYPES;
+  }
+
+  /** Returns the canonical id `id` resolves to so far, following FWD resolutions (`resolve_type_id`). */
+  resolve(id: number): number {
+    const map = this.map;
+    let m = map[id]!;
+    while (m <= MAX_NR_TYPES && m !== id) {
+      id = m;
+      m = map[id]!;
+    }
+    return id;
+  }
+
+  /** Returns the STRUCT/UNION a FWD resolves to, or `id` itself (`resolve_fwd_id`). */
+  resolveFwd(id: number): number {
+    if (this.kind(id) !== BTF_KIND_FWD) return id;
+    const r = this.resolve(id);
+    return this.kind(r) !== BTF_KIND_FWD ? r : id;
+  }
+
+  /** Records the hypothesis canonical `from` == candidate `to` (`btf_dedup_hypot_map_add`). */
+  hypotAdd(from: number, to: number): void {
+    if (this.hypotCnt === this.hypotList.length) {
+      const g = new Uint32Array(this.hypotList.length * 2);
+      g.set(this.hypotList);
+      this.hypotList = g;
+    }
+    this.hypotList[this.hypotCnt++] = from;
+    this.hypotMap[from] = to;
+  }
+
+  /** Forgets all hypotheses (`btf_dedup_clear_hypot_map`). */
+  clearHypot(): void {
+    const list = this.hypotList;
+    const hm = this.hypotMap;
+    for (let i = 0; i < this.hypotCnt; i++) hm[list[i]!] = UNPROCESSED;
+    this.hypotCnt = 0;
+    this.hypotAdjustCanon = false;
+  }
+
+  /** Returns the error for a kind dedup cannot handle (libbpf: -EINVAL). */
+  badKind(id: number, what: string): BtfError {
+    const k = this.kind(id);
+    return new BtfError(BtfErrorCode.BadType,
+      `type [${id}] ${k < NR_BTF_KINDS ? kindName(k) : `kind ${k}`}: ${what}`, { typeId: id });
+  }
+}

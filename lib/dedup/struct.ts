@@ -1,0 +1,272 @@
+/**
+ * Pass 3, structs and unions (libbpf's `btf_dedup_struct_types`,
+ * `btf_dedup_is_equiv`, `btf_dedup_merge_hypot_map`).
+ *
+ * A struct's signature leaves out its member types: they may point back at
+ * the struct (through pointers), so they cannot be settled first. Instead,
+ * for each candidate with the same signature, walk both type graphs side by
+ * side, depth first, from the struct (candidate side) and the canonical
+ * candidate (canonical side), and record the hypothesis "canonical type X
+ * is candidate type Y" in `hypotMap` for each pair of types met:
+ *
+ *   cand  [10] struct list { next: [11] }     canon  [1] struct list { next: [2] }
+ *         [11] PTR -> [10]                           [2] PTR -> [1]
+ *
+ *   (10, 1): shallow equal, hypot[1] = 10, visit members
+ *   (11, 2): both PTR,      hypot[2] = 11, visit target
+ *   (10, 1): hypot[1] is already 10: a cycle, consistent -> equivalent
+ *
+ * A pair is inconsistent when the canonical type was already paired with a
+ * different candidate type (unless both candidate types are identical
+ * ARRAYs or STRUCTs, down to referenced ids: compilers emit such twins
+ * inside one unit). A FWD may pair with a STRUCT/UNION of its name and
+ * kind; on the canonical side FWDs already resolved are followed first.
+ * Pairs whose types already share a canonical type need no walk.
+ *
+ * On success the hypotheses are kept where safe: FWDs get the struct they
+ * resolve to, and structs of the candidate graph not yet mapped get the
+ * canonical struct (a shortcut for later structs). For split BTF, a walk
+ * that would resolve a base FWD is not a match (the base is fixed), though
+ * it still points base FWDs at the struct they name.
+ *
+ * libbpf's walk is recursive; ours runs the same pre-order walk on an
+ * explicit stack (children pushed in reverse), because type graphs like the
+ * kernel's are deep enough to exhaust a JavaScript stack. Any failing pair
+ * fails the whole check, so no per-frame state is needed.
+ */
+import {
+  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT, BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT,
+  BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_UNION, BTF_KIND_VOLATILE,
+} from '../kinds.js';
+import {
+  compatArray, compatEnum, compatFnProto, equalArray, equalCommon, equalIntTag, hashStruct, shallowEqualStruct,
+} from './hash.js';
+import { MAX_NR_TYPES, PROGRESS_STEP, type DedupState } from './state.js';
+
+/** Returns whether `id1` and `id2` are ARRAYs equal down to referenced ids (`btf_dedup_identical_arrays`). */
+function identicalArrays(d: DedupState, id1: number, id2: number): boolean {
+  if (d.kind(id1) !== BTF_KIND_ARRAY || d.kind(id2) !== BTF_KIND_ARRAY) return false;
+  return equalArray(d.w, d.off[id1]!, d.off[id2]!);
+}
+
+/** Returns whether `id1` and `id2` are STRUCTs/UNIONs equal down to referenced ids (`btf_dedup_identical_structs`). */
+function identicalStructs(d: DedupState, id1: number, id2: number): boolean {
+  const k = d.kind(id1);
+  if ((k !== BTF_KIND_STRUCT && k !== BTF_KIND_UNION) || k !== d.kind(id2)) return false;
+  const w = d.w;
+  const a = d.off[id1]!;
+  const b = d.off[id2]!;
+  if (!shallowEqualStruct(w, a, b)) return false;
+  const end = 3 + (w[a + 1]! & 0xffffff) * 3;
+  for (let i = 4; i < end; i += 3) {
+    const t1 = w[a + i]!;
+    const t2 = w[b + i]!;
+    if (t1 !== t2 && !identicalArrays(d, t1, t2) && !identicalStructs(d, t1, t2)) return false;
+  }
+  return true;
+}
+
+/** Pending (candidate, canonical) pairs of the current walk. */
+let stack: Uint32Array = new Uint32Array(1024);
+
+/** Returns the stack, grown to hold at least `n` entries. */
+function growStack(n: number): Uint32Array {
+  let cap = stack.length;
+  while (cap < n) cap *= 2;
+  const g = new Uint32Array(cap);
+  g.set(stack);
+  stack = g;
+  return g;
+}
+
+/**
+ * Returns whether the type graphs of `candId` and `canonId` are equivalent
+ * (`btf_dedup_is_equiv`), leaving the hypotheses in `hypotMap`/`hypotList`.
+ * A failed check changes nothing else, which the caller relies on. This is
+ * the hot loop of the whole dedup (the kernel's BTF has 1,601 anonymous
+ * `union { event; handler; }` of one shape, each compared with the
+ * others), hence the inlined `resolve`, `resolveFwd` and `hypotAdd`.
+ */
+export function isEquiv(d: DedupState, candId: number, canonId: number): boolean {
+  const { w, off, map, hypotMap } = d;
+  const startId = d.startId;
+  let st = stack;
+  st[0] = candId;
+  st[1] = canonId;
+  let sp = 2;
+  while (sp > 0) {
+    sp -= 2;
+    const cand = st[sp]!;
+    let canon = st[sp + 1]!;
+
+    // resolve_type_id() of both sides
+    let rc = cand;
+    for (let m = map[rc]!; m <= MAX_NR_TYPES && m !== rc; m = map[rc]!) rc = m;
+    let rn = canon;
+    for (let m = map[rn]!; m <= MAX_NR_TYPES && m !== rn; m = map[rn]!) rn = m;
+    if (rc === rn) continue;
+
+    // resolve_fwd_id(canon): rn is where canon resolves to
+    let no = off[canon]!;
+    if (((w[no + 1]! >>> 24) & 0x7f) === BTF_KIND_FWD && rn !== canon) {
+      const ro = off[rn]!;
+      if (((w[ro + 1]! >>> 24) & 0x7f) !== BTF_KIND_FWD) {
+        canon = rn;
+        no = ro;
+      }
+    }
+
+    const hyp = hypotMap[canon]!;
+    if (hyp <= MAX_NR_TYPES) {
+      if (hyp === cand || identicalArrays(d, hyp, cand) || identicalStructs(d, hyp, cand)) continue;
+      return false;
+    }
+    d.hypotAdd(canon, cand);
+
+    const co = off[cand]!;
+    if (w[co] !== w[no]) return false;
+    const cInfo = w[co + 1]!;
+    const nInfo = w[no + 1]!;
+    const candKind = (cInfo >>> 24) & 0x7f;
+    const canonKind = (nInfo >>> 24) & 0x7f;
+
+    // FWD <-> STRUCT/UNION of the same name
+    if ((candKind === BTF_KIND_FWD || canonKind === BTF_KIND_FWD) && candKind !== canonKind) {
+      let realKind: number;
+      let fwdKind: number;
+      if (candKind === BTF_KIND_FWD) {
+        realKind = canonKind;
+        fwdKind = cInfo >>> 31 ? BTF_KIND_UNION : BTF_KIND_STRUCT;
+      } else {
+        realKind = candKind;
+        fwdKind = nInfo >>> 31 ? BTF_KIND_UNION : BTF_KIND_STRUCT;
+        // the match would resolve a FWD of the (fixed) base
+        if (fwdKind === realKind && canon < startId) d.hypotAdjustCanon = true;
+      }
+      if (fwdKind !== realKind) return false;
+      continue;
+    }
+    if (candKind !== canonKind) return false;
+
+    switch (candKind) {
+      case BTF_KIND_INT:
+        if (!equalIntTag(w, co, no)) return false;
+        break;
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+        if (!compatEnum(w, co, no)) return false;
+        break;
+      case BTF_KIND_FWD:
+      case BTF_KIND_FLOAT:
+        if (!equalCommon(w, co, no)) return false;
+        break;
+      case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
+      case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_TYPE_TAG:
+        if (cInfo !== nInfo) return false;
+        if (sp + 2 > st.length) st = growStack(sp + 2);
+        st[sp] = w[co + 2]!;
+        st[sp + 1] = w[no + 2]!;
+        sp += 2;
+        break;
+      case BTF_KIND_ARRAY:
+        if (!compatArray(w, co, no)) return false;
+        if (sp + 4 > st.length) st = growStack(sp + 4);
+        // index type first, then element type: push them the other way round
+        st[sp] = w[co + 3]!;
+        st[sp + 1] = w[no + 3]!;
+        st[sp + 2] = w[co + 4]!;
+        st[sp + 3] = w[no + 4]!;
+        sp += 4;
+        break;
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION: {
+        if (!shallowEqualStruct(w, co, no)) return false;
+        const vlen = cInfo & 0xffffff;
+        if (sp + 2 * vlen > st.length) st = growStack(sp + 2 * vlen);
+        for (let i = vlen - 1; i >= 0; i--) {
+          st[sp] = w[co + 4 + i * 3]!;
+          st[sp + 1] = w[no + 4 + i * 3]!;
+          sp += 2;
+        }
+        break;
+      }
+      case BTF_KIND_FUNC_PROTO: {
+        if (!compatFnProto(w, co, no)) return false;
+        const vlen = cInfo & 0xffffff;
+        if (sp + 2 * vlen + 2 > st.length) st = growStack(sp + 2 * vlen + 2);
+        for (let i = vlen - 1; i >= 0; i--) {
+          st[sp] = w[co + 4 + i * 2]!;
+          st[sp + 1] = w[no + 4 + i * 2]!;
+          sp += 2;
+        }
+        st[sp] = w[co + 2]!;
+        st[sp + 1] = w[no + 2]!;
+        sp += 2;
+        break;
+      }
+      default:
+        throw d.badKind(cand, `cannot be compared (met through type [${candId}])`);
+    }
+  }
+  return true;
+}
+
+/** Keeps the safe part of a successful walk's hypotheses (`btf_dedup_merge_hypot_map`). */
+function mergeHypot(d: DedupState): void {
+  const { map, hypotMap, hypotList } = d;
+  for (let i = 0; i < d.hypotCnt; i++) {
+    const canonId = hypotList[i]!;
+    const targId = hypotMap[canonId]!;
+    const t = d.resolve(targId);
+    const c = d.resolve(canonId);
+    const tk = d.kind(t);
+    const ck = d.kind(c);
+    // A FWD resolves to the STRUCT/UNION it met, on either side. For split
+    // BTF this also points base FWDs at split structs, so that split FWDs
+    // resolved against them end up at the struct too.
+    if (tk !== BTF_KIND_FWD && ck === BTF_KIND_FWD) map[c] = t;
+    if (d.hypotAdjustCanon) continue;
+    if (tk === BTF_KIND_FWD && ck !== BTF_KIND_FWD) map[t] = c;
+    // A struct of the candidate graph joins a canonical struct, but only one
+    // that already has its canonical type (member types may not yet).
+    if ((tk === BTF_KIND_STRUCT || tk === BTF_KIND_UNION) && ck !== BTF_KIND_FWD &&
+      map[c]! <= MAX_NR_TYPES && map[t]! > MAX_NR_TYPES) {
+      map[t] = c;
+    }
+  }
+}
+
+/** Deduplicates one STRUCT/UNION (`btf_dedup_struct_type`). */
+function dedupStruct(d: DedupState, id: number): void {
+  const { w, off, map, table } = d;
+  if (map[id]! <= MAX_NR_TYPES) return;
+  const kind = d.kind(id);
+  if (kind !== BTF_KIND_STRUCT && kind !== BTF_KIND_UNION) return;
+  const o = off[id]!;
+  const h = hashStruct(w, o);
+  let newId = id;
+  for (let e = table.first(h); e >= 0; e = table.nextOf(e, h)) {
+    const c = table.types[e]!;
+    // Also keeps a FWD that shares the hash from becoming a candidate (FWD
+    // and STRUCT count as equivalent in the walk, which could make a loop).
+    if (!shallowEqualStruct(w, o, off[c]!)) continue;
+    d.clearHypot();
+    if (!isEquiv(d, id, c)) continue;
+    mergeHypot(d);
+    if (d.hypotAdjustCanon) continue;
+    newId = c;
+    break;
+  }
+  map[id] = newId;
+  if (newId === id) table.add(h, id);
+}
+
+/** Deduplicates every STRUCT and UNION (`btf_dedup_struct_types`). */
+export function dedupStructTypes(d: DedupState): void {
+  const n = d.typeCnt - d.startId;
+  for (let i = 0; i < n; i++) {
+    if (d.progress && (i & (PROGRESS_STEP - 1)) === 0) d.progress('struct', i, n);
+    dedupStruct(d, d.startId + i);
+  }
+}

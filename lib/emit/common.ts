@@ -1,0 +1,160 @@
+/**
+ * What the instance emitters (maps.ts, datasec.ts, func.ts) share: type
+ * arguments given by id or as a function, in-place patching of a reference
+ * word, and finding the records clang would reuse.
+ *
+ * clang's BTF writer (LLVM `BTFDebug`) keeps one BTF type per debug-info
+ * type, and LLVM uniques debug-info types by content: the `int (*)[6]` of two
+ * `__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY)` members is one PTR to one ARRAY,
+ * and there is only ever one `int` and one `__ARRAY_SIZE_TYPE__`. The
+ * emitters follow it: they look for an identical PTR or ARRAY before adding
+ * one (unless asked not to), and find or add the base INTs.
+ *
+ * clang also numbers types in the order it visits them, which is not
+ * bottom-up: a PTR, TYPEDEF or STRUCT gets its id before what it refers to,
+ * an ARRAY after its element type. To reproduce clang's ids when building
+ * from scratch, a type can be given as a function ({@link TypeArg}) that the
+ * emitter calls at the moment clang would visit it; the referring record is
+ * added first with a placeholder and patched afterwards.
+ * @module
+ */
+import type { Btf } from '../btf.js';
+import { BtfError, BtfErrorCode } from '../errors.js';
+import {
+  BTF_INT_SIGNED, BTF_KIND_ARRAY, BTF_KIND_INT, BTF_KIND_PTR, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN,
+  BTF_VAR_STATIC, infoKind,
+} from '../kinds.js';
+
+/**
+ * A type for an emitter: an existing type id, or a function that adds the
+ * type and returns its id. The function is called at the point where clang
+ * would emit the type, so that ids come out in clang's order.
+ */
+export type TypeArg = number | ((btf: Btf) => number);
+
+/** Variable linkage by name or by number (BTF_VAR_STATIC, _GLOBAL_ALLOCATED, _GLOBAL_EXTERN). */
+export type VarLinkage = 'static' | 'global' | 'extern' | number;
+
+/** Throws the emitters' EINVAL. */
+export function invalid(msg: string): never {
+  throw new BtfError(BtfErrorCode.InvalidArgument, msg);
+}
+
+/** Returns the id a {@link TypeArg} stands for, calling it when it is a function; checks the range. */
+export function resolveTypeArg(btf: Btf, arg: TypeArg, what: string, allowVoid = false): number {
+  const id = typeof arg === 'function' ? arg(btf) : arg;
+  if (!Number.isInteger(id) || id < (allowVoid ? 0 : 1) || id >= btf.typeCount) {
+    invalid(`${what}: invalid type id ${String(id)}`);
+  }
+  return id;
+}
+
+/** Returns the VAR linkage number for a {@link VarLinkage}. */
+export function varLinkage(l: VarLinkage | undefined, what: string): number {
+  switch (l) {
+    case undefined: case 'global': return BTF_VAR_GLOBAL_ALLOCATED;
+    case 'static': return BTF_VAR_STATIC;
+    case 'extern': return BTF_VAR_GLOBAL_EXTERN;
+    default:
+      if (l === BTF_VAR_STATIC || l === BTF_VAR_GLOBAL_ALLOCATED || l === BTF_VAR_GLOBAL_EXTERN) return l;
+      return invalid(`${what}: invalid linkage ${String(l)}`);
+  }
+}
+
+/** Returns the word offset of local type `typeId`; throws when it belongs to the base. */
+function localOff(btf: Btf, typeId: number): number {
+  const i = typeId - btf.startId;
+  if (i < 0 || i >= btf.nrTypes) invalid(`type [${typeId}] is not a type of this BTF`);
+  return btf.offs[i]!;
+}
+
+/**
+ * Sets word `word` of local type `typeId` (2: a PTR/TYPEDEF/FUNC_PROTO's
+ * type, 4: an ARRAY's index type ...), for records added with a placeholder.
+ */
+export function patchWord(btf: Btf, typeId: number, word: number, value: number): void {
+  btf.ensureModifiable();
+  btf.words[localOff(btf, typeId) + word] = value >>> 0;
+}
+
+/** Calls `fn(id, words, off)` for every type id (base first) until it returns true; returns that id or -1. */
+export function findType(btf: Btf, kind: number, fn: (w: Uint32Array, o: number, id: number) => boolean): number {
+  for (let id = 1; id < btf.typeCount; id++) {
+    const [w, o] = btf.recordOf(id);
+    if (infoKind(w[o + 1]!) === kind && fn(w, o, id)) return id;
+  }
+  return -1;
+}
+
+/** Returns the id of an INT named `name` of `size` bytes and `encoding`, or -1. */
+export function findInt(btf: Btf, name: string, size: number, encoding: number): number {
+  const enc = ((encoding << 24) | (size * 8)) >>> 0;
+  return findType(btf, BTF_KIND_INT, (w, o) => w[o + 2]! === size && w[o + 3]! === enc && btf.str(w[o]!) === name);
+}
+
+/** Returns the id of the INT `name` (found, or added as clang would add it). */
+export function ensureInt(btf: Btf, name: string, size: number, encoding: number): number {
+  const id = findInt(btf, name, size, encoding);
+  return id > 0 ? id : btf.addInt(name, size, encoding);
+}
+
+/** clang's `int`. */
+export function ensureCInt(btf: Btf): number {
+  return ensureInt(btf, 'int', 4, BTF_INT_SIGNED);
+}
+
+/** Returns the id of clang's array index type `__ARRAY_SIZE_TYPE__`, or -1. */
+export function findArrayIndexType(btf: Btf): number {
+  return findInt(btf, '__ARRAY_SIZE_TYPE__', 4, 0);
+}
+
+/** Returns the id of a PTR to `targetId`, or -1. */
+export function findPtr(btf: Btf, targetId: number): number {
+  return findType(btf, BTF_KIND_PTR, (w, o) => w[o]! === 0 && w[o + 2]! === targetId);
+}
+
+/** Returns the id of an ARRAY of `nelems` `elemId` indexed by `indexId`, or -1. */
+export function findArray(btf: Btf, elemId: number, indexId: number, nelems: number): number {
+  return findType(btf, BTF_KIND_ARRAY, (w, o) => w[o + 3]! === elemId && w[o + 4]! === indexId && w[o + 5]! === nelems);
+}
+
+/**
+ * Returns an ARRAY of `nelems` elements of `elemId` as clang emits it: the
+ * element type first (done by the caller), then the ARRAY, then
+ * `__ARRAY_SIZE_TYPE__` when the BTF has none yet. Reuses an identical
+ * ARRAY when `reuse` is set.
+ */
+export function clangArray(btf: Btf, elemId: number, nelems: number, reuse: boolean): number {
+  const idx = findArrayIndexType(btf);
+  if (idx > 0 && reuse) {
+    const a = findArray(btf, elemId, idx, nelems);
+    if (a > 0) return a;
+  }
+  const arr = btf.addArray(idx > 0 ? idx : 0, elemId, nelems);
+  if (idx < 0) patchWord(btf, arr, 4, btf.addInt('__ARRAY_SIZE_TYPE__', 4, 0));
+  return arr;
+}
+
+/**
+ * Returns a PTR to the type `target` stands for, as clang emits it: when
+ * `target` is a function, the PTR is added first and the pointee after;
+ * otherwise an identical PTR is reused when `reuse` is set.
+ */
+export function clangPtr(btf: Btf, target: TypeArg, what: string, reuse: boolean, allowVoid = false): number {
+  if (typeof target === 'number') {
+    const id = resolveTypeArg(btf, target, what, allowVoid);
+    if (reuse) {
+      const p = findPtr(btf, id);
+      if (p > 0) return p;
+    }
+    return btf.addPtr(id);
+  }
+  const ptr = btf.addPtr(0);
+  patchWord(btf, ptr, 2, resolveTypeArg(btf, target, what, allowVoid));
+  return ptr;
+}
+
+/** Rounds `n` up to a multiple of `align`. */
+export function alignUp(n: number, align: number): number {
+  return align > 1 ? Math.ceil(n / align) * align : n;
+}

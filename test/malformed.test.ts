@@ -1,0 +1,428 @@
+/**
+ * Malformed input: every failure is a BtfError or ElfError (isInputError),
+ * never another exception, never slow (each case well under 100 ms), never a
+ * huge allocation; reference loops are rejected where the kernel rejects
+ * them, and queries on deep chains stop at libbpf's depth limit.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Btf } from '../lib/btf.js';
+import { jsonDump, rawDump } from '../lib/dump/raw.js';
+import { parseElf } from '../lib/elf/read.js';
+import { isInputError } from '../lib/errors.js';
+import {
+  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
+  BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_PTR, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_UNION,
+  BTF_KIND_VAR, BTF_KIND_VOLATILE,
+} from '../lib/kinds.js';
+import { btfSection, goldenObject, readBytes } from './helpers/golden.js';
+import { Strings, arrayRec, expectInputError, expectNoCrash, intRec, rawBtf, rec, rng } from './helpers/gen.js';
+
+const elfLE = readBytes(goldenObject('xdp_pkt_counter').obj);
+const elfBE = readBytes(goldenObject('xdp_pkt_counter.bpfeb').obj);
+const btfLE = btfSection(elfLE);
+const btfBE = btfSection(elfBE);
+
+/** Parses, and when that works, exercises everything a reader does with the result. */
+function exercise(bytes: Uint8Array): void {
+  const btf = Btf.parse(bytes);
+  rawDump(btf);
+  jsonDump(btf);
+  for (const id of btf.ids()) {
+    btf.inflate(id);
+    for (const q of [() => btf.resolveSize(id), () => btf.resolveType(id), () => btf.alignOf(id)]) {
+      try {
+        q();
+      } catch (e) {
+        if (!isInputError(e)) throw e;
+      }
+    }
+  }
+  btf.setEndianness(btf.bigEndian ? 'little' : 'big');
+  const other = btf.rawData();
+  btf.setLayout(true);
+  btf.rawData();
+  Btf.parse(other);
+}
+
+const code = (e: unknown): string => (e as { code: string }).code;
+
+// ------------------------------------------------------------ truncations
+
+test('every truncation of a .BTF section (both byte orders) is a BtfError', () => {
+  for (const [name, bytes] of [['le', btfLE], ['be', btfBE]] as const) {
+    for (let n = 0; n < bytes.length; n++) {
+      const e = expectInputError(() => Btf.parse(bytes.subarray(0, n)), `${name} .BTF truncated to ${n}`);
+      assert.is(e.name, 'BtfError');
+    }
+  }
+});
+
+test('every truncation of an ELF object is an input error', () => {
+  for (let n = 0; n < elfLE.length; n++) expectInputError(() => Btf.parse(elfLE.subarray(0, n)), `ELF truncated to ${n}`);
+  for (let n = 0; n < elfBE.length; n += 7) expectInputError(() => Btf.parse(elfBE.subarray(0, n)), `big-endian ELF truncated to ${n}`);
+});
+
+test('an unaligned view of a .BTF (as inside an ELF) parses like an aligned copy', () => {
+  const buf = new Uint8Array(btfLE.length + 3);
+  buf.set(btfLE, 3);
+  assert.is(rawDump(Btf.parse(buf.subarray(3))), rawDump(Btf.parse(btfLE)));
+});
+
+// ------------------------------------------------------------ random flips
+
+test('seeded random byte flips of a .BTF: an input error, or a BTF that dumps, queries and round trips', () => {
+  const next = rng(0xb7f);
+  let parsed = 0;
+  for (const src of [btfLE, btfBE]) {
+    for (let i = 0; i < 2000; i++) {
+      const c = src.slice();
+      const flips = 1 + (next() % 4);
+      for (let j = 0; j < flips; j++) c[next() % c.length] = next() & 0xff;
+      if (expectNoCrash(() => exercise(c), `flip run ${i} (seed 0xb7f)`) === undefined) parsed++;
+    }
+  }
+  assert.ok(parsed > 100, `only ${parsed} mutants parsed: the flips test little`);
+});
+
+test('seeded random byte flips of an ELF object: an input error or a BTF', () => {
+  const next = rng(0xe1f);
+  const sec = parseElf(elfLE).section('.BTF')!;
+  for (let i = 0; i < 1500; i++) {
+    const c = elfLE.slice();
+    const flips = 1 + (next() % 4);
+    for (let j = 0; j < flips; j++) {
+      // half the flips land in the .BTF section, the rest anywhere
+      const at = j % 2 ? next() % c.length : sec.offset + (next() % sec.size);
+      c[at] = next() & 0xff;
+    }
+    expectNoCrash(() => exercise(c), `ELF flip run ${i} (seed 0xe1f)`);
+  }
+});
+
+test('every word of a .BTF set to absurd values: an input error or a usable BTF', () => {
+  const values = [0, 1, 0xff, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff, 0x00ffffff,
+    0x0400ffff, 0x0100ffff, 0x1300ffff, 0x84000001, 0x1f000001];
+  const dv = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let off = 0; off + 4 <= btfLE.length; off += 4) {
+    for (const v of values) {
+      const c = btfLE.slice();
+      dv(c).setUint32(off, v, true);
+      expectNoCrash(() => exercise(c), `word at ${off} = 0x${v.toString(16)}`);
+    }
+  }
+});
+
+// ---------------------------------------------------------------- header
+
+/** A small well-formed BTF: [1] int, [2] struct s { int a; int *p; }, [3] PTR -> 1. */
+function small(hdr: Parameters<typeof rawBtf>[0]['hdr'] = {}, extra: { strings?: Uint8Array; types?: number[] } = {}): Uint8Array {
+  const s = new Strings();
+  const types = extra.types ?? [
+    ...intRec(s.off('int'), 4, 1),
+    ...rec(BTF_KIND_STRUCT, s.off('s'), 2, 16, [s.off('a'), 1, 0, s.off('p'), 3, 64]),
+    ...rec(BTF_KIND_PTR, 0, 0, 1),
+  ];
+  return rawBtf({ types, strings: extra.strings ?? s.bytes(), hdr });
+}
+
+test('the small BTF is well formed', () => {
+  assert.is(rawDump(Btf.parse(small())), "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n[2] STRUCT 's' size=16 vlen=2\n\t'a' type_id=1 bits_offset=0\n\t'p' type_id=3 bits_offset=64\n[3] PTR '(anon)' type_id=1\n");
+});
+
+test('absurd header fields are BtfErrors with the right code', () => {
+  const good = small();
+  const typeLen = good.length - 24 - 11;
+  const cases: Array<[string, Uint8Array, string]> = [
+    ['empty input', new Uint8Array(0), 'EFORMAT'],
+    ['one byte', new Uint8Array([0x9f]), 'EFORMAT'],
+    ['magic only', new Uint8Array([0x9f, 0xeb]), 'ETRUNC'],
+    ['bad magic', small({ magic: 0x1234 }), 'EFORMAT'],
+    ['version 0', small({ version: 0 }), 'EHEADER'],
+    ['version 2', small({ version: 2 }), 'EHEADER'],
+    ['flags 1', small({ flags: 1 }), 'EHEADER'],
+    ['flags 0x80', small({ flags: 0x80 }), 'EHEADER'],
+    ['hdr_len 0', small({ hdrLen: 0 }), 'EHEADER'],
+    ['hdr_len 23', small({ hdrLen: 23 }), 'EHEADER'],
+    ['hdr_len 28', small({ hdrLen: 28 }), 'EHEADER'],
+    ['hdr_len past the data', small({ hdrLen: 0xfffffff0 }), 'ETRUNC'],
+    ['type_off 4', small({ typeOff: 4 }), 'ESECTION'],
+    ['type_off unaligned', small({ typeOff: 2 }), 'ESECTION'],
+    ['type_len huge', small({ typeLen: 0xfffffff0 }), 'ESECTION'],
+    ['type_len not a multiple of 4', small({ typeLen: typeLen - 2 }), 'ESECTION'],
+    ['type_len short by a word', small({ typeLen: typeLen - 4 }), 'ESECTION'],
+    ['str_off before the end of the types', small({ strOff: 4 }), 'ESECTION'],
+    ['str_off huge', small({ strOff: 0xfffffff0 }), 'ESECTION'],
+    ['str_len 0 (bytes left over)', small({ strLen: 0 }), 'ESECTION'],
+    ['an empty string section', small({}, { strings: new Uint8Array(0) }), 'ESTRING'],
+    ['str_len huge', small({ strLen: 0xffffffff }), 'ETRUNC'],
+    ['str_len one short (trailing byte)', small({ strLen: 10 }), 'ESECTION'],
+    ['strings without the leading empty string', small({}, { strings: new TextEncoder().encode('int\0s\0a\0p\0\0') }), 'ESTRING'],
+    ['strings without the final NUL', small({}, { strings: new TextEncoder().encode('\0int\0s\0a\0p\0x') }), 'ESTRING'],
+  ];
+  for (const [what, bytes, want] of cases) {
+    const e = expectInputError(() => Btf.parse(bytes), what);
+    assert.is(e.name, 'BtfError', what);
+    assert.is(code(e), want, `${what}: ${e.message}`);
+  }
+});
+
+test('a longer header is accepted only when its unknown bytes are zero', () => {
+  const h40 = small({ hdrLen: 40 });
+  assert.is(Btf.parse(h40).typeCount, 4);
+  h40[36] = 1;
+  assert.is(code(expectInputError(() => Btf.parse(h40), 'non-zero byte past the known header')), 'EHEADER');
+});
+
+test('an odd header length (33) parses and writes back in every form', () => {
+  const bytes = small({ hdrLen: 33 });
+  const btf = Btf.parse(bytes);
+  assert.is(btf.typeCount, 4);
+  assert.ok(Buffer.from(btf.rawData()).equals(Buffer.from(bytes)));
+  btf.ensureModifiable();
+  assert.ok(Buffer.from(btf.rawData()).equals(Buffer.from(bytes)), 'rebuilt');
+  btf.setEndianness('big');
+  const be = Btf.parse(btf.rawData());
+  assert.is(rawDump(be), rawDump(Btf.parse(bytes)));
+  btf.setLayout(true);
+  assert.is(rawDump(Btf.parse(btf.rawData())), rawDump(Btf.parse(bytes)));
+});
+
+test('errors inside an ELF name the file offset of the problem in .BTF', () => {
+  const sec = parseElf(elfLE).section('.BTF')!;
+  const c = elfLE.slice();
+  c[sec.offset + 2] = 9; // version
+  const e = expectInputError(() => Btf.parse(c), 'ELF with a bad .BTF version') as Error & { offset?: number };
+  assert.is(code(e), 'EHEADER');
+  assert.is(e.offset, sec.offset + 2);
+});
+
+test('ELF and input-kind errors', () => {
+  // an ELF without .BTF
+  const noBtf = elfLE.slice();
+  const elf = parseElf(noBtf);
+  const sec = elf.section('.BTF')!;
+  const shstr = elf.sections[elf.shstrndx]!;
+  // rename the section: change the first letter of ".BTF" in the section name table
+  noBtf[shstr.offset + sec.nameOff + 1] = 'X'.charCodeAt(0);
+  const e1 = expectInputError(() => Btf.parse(noBtf), 'ELF without .BTF');
+  assert.is(e1.name, 'BtfError');
+  assert.is(code(e1), 'EFORMAT');
+  // a section header pointing past the end of the file
+  const past = elfLE.slice();
+  const dv = new DataView(past.buffer);
+  dv.setBigUint64(sec.headerOffset + 24, BigInt(past.length + 100), true); // sh_offset
+  const e2 = expectInputError(() => Btf.parse(past), '.BTF past the end of the file');
+  assert.is(e2.name, 'ElfError');
+  // neither BTF nor ELF
+  assert.is(code(expectInputError(() => Btf.parse(new TextEncoder().encode('hello world, not btf')), 'text')), 'EFORMAT');
+  // not bytes at all
+  assert.is(code(expectInputError(() => Btf.parse('abc' as unknown as Uint8Array), 'a string')), 'EINVAL');
+});
+
+// ----------------------------------------------------------------- records
+
+function recordCase(types: number[], strs?: Strings): Uint8Array {
+  return rawBtf({ types, strings: (strs ?? new Strings()).bytes() });
+}
+
+test('absurd records: vlen, kinds, sizes, ids, linkage, bitfields', () => {
+  const s = new Strings();
+  const int = intRec(s.off('int'), 4, 1);
+  const name = s.off('n');
+  const cases: Array<[string, number[], string]> = [
+    ['STRUCT vlen 0xffff with no members', [...int, ...rec(BTF_KIND_STRUCT, name, 0xffff, 4)], 'ETRUNC'],
+    ['ENUM vlen 0xffff', [...int, ...rec(BTF_KIND_ENUM, name, 0xffff, 4)], 'ETRUNC'],
+    ['FUNC_PROTO vlen 0xffffff', [...int, ...rec(BTF_KIND_FUNC_PROTO, 0, 0xffffff, 1)], 'ETRUNC'],
+    ['a record cut short', [...int, ...rec(BTF_KIND_ARRAY, 0, 0, 0, [1])], 'ETRUNC'],
+    ['a lone word', [...int, 0], 'ETRUNC'],
+    ['kind 0', [...int, ...rec(0, 0, 0, 0)], 'ETYPE'],
+    ['kind 20 (unknown, no layout)', [...int, ...rec(20, name, 0, 0)], 'ETYPE'],
+    ['kind 127', [...int, ...rec(127, name, 0, 0)], 'ETYPE'],
+    ['INT size 3', [...intRec(name, 3, 0, 24)], 'ETYPE'],
+    ['INT size 0xffffffff', [...intRec(name, 0xffffffff, 0, 32)], 'ETYPE'],
+    ['INT nr_bits 200', [...intRec(name, 16, 0, 200)], 'ETYPE'],
+    ['INT offset + bits past the size', [name, 1 << 24 | 0, 4, (8 << 16) | 32], 'ETYPE'],
+    ['INT encoding SIGNED|CHAR', [...intRec(name, 1, 3)], 'ETYPE'],
+    ['INT vlen 1', [name, (1 << 24) | 1, 4, 32], 'ETYPE'],
+    ['PTR to id 99999', [...int, ...rec(BTF_KIND_PTR, 0, 0, 99999)], 'ETYPEID'],
+    ['PTR to id 0xffffffff', [...int, ...rec(BTF_KIND_PTR, 0, 0, 0xffffffff)], 'ETYPEID'],
+    ['PTR with a name', [...int, ...rec(BTF_KIND_PTR, name, 0, 1)], 'ESTRING'],
+    ['TYPEDEF without a name', [...int, ...rec(BTF_KIND_TYPEDEF, 0, 0, 1)], 'ESTRING'],
+    ['ARRAY of id 7', [...int, ...arrayRec(7, 1, 4)], 'ETYPEID'],
+    ['ARRAY index id 7', [...int, ...arrayRec(1, 7, 4)], 'ETYPEID'],
+    ['member type id 50', [...int, ...rec(BTF_KIND_STRUCT, name, 1, 4, [0, 50, 0])], 'ETYPEID'],
+    ['member of type void', [...int, ...rec(BTF_KIND_STRUCT, name, 1, 4, [0, 0, 0])], 'ETYPE'],
+    ['member past the struct size', [...int, ...rec(BTF_KIND_STRUCT, name, 1, 4, [0, 1, 0xfffffff0])], 'ETYPE'],
+    ['bitfield past the union size', [...int, ...rec(BTF_KIND_UNION, name, 1, 4, [0, 1, (8 << 24) | 30], true)], 'ETYPE'],
+    ['ENUM size 3', [...rec(BTF_KIND_ENUM, name, 0, 3)], 'ETYPE'],
+    ['ENUM64 size 0', [...rec(BTF_KIND_ENUM64, name, 0, 0)], 'ETYPE'],
+    ['FUNC linkage 3', [...int, ...rec(BTF_KIND_FUNC_PROTO, 0, 0, 1), ...rec(BTF_KIND_FUNC, name, 3, 2)], 'ETYPE'],
+    ['FUNC of an INT', [...int, ...rec(BTF_KIND_FUNC, name, 0, 1)], 'ETYPEID'],
+    ['FUNC_PROTO param id 0xffff', [...int, ...rec(BTF_KIND_FUNC_PROTO, 0, 1, 1, [0, 0xffff])], 'ETYPEID'],
+    ['void param not last', [...int, ...rec(BTF_KIND_FUNC_PROTO, 0, 2, 1, [0, 0, 0, 1])], 'ETYPE'],
+    ['VAR of void', [...rec(BTF_KIND_VAR, name, 0, 0, [0])], 'ETYPEID'],
+    ['VAR linkage 7', [...int, ...rec(BTF_KIND_VAR, name, 0, 1, [7])], 'ETYPE'],
+    ['DATASEC entry is an INT', [...int, ...rec(BTF_KIND_DATASEC, name, 1, 4, [1, 0, 4])], 'ETYPEID'],
+    ['DATASEC entry id 9', [...int, ...rec(BTF_KIND_DATASEC, name, 1, 4, [9, 0, 4])], 'ETYPEID'],
+    ['DECL_TAG component -2', [...int, ...rec(BTF_KIND_DECL_TAG, name, 0, 1, [0xfffffffe])], 'ETYPE'],
+    ['DECL_TAG of id 5', [...int, ...rec(BTF_KIND_DECL_TAG, name, 0, 5, [0xffffffff])], 'ETYPEID'],
+  ];
+  for (const [what, types, want] of cases) {
+    const e = expectInputError(() => Btf.parse(recordCase(types, s)), what) as Error & { typeId?: number; offset?: number };
+    assert.is(e.name, 'BtfError', what);
+    assert.is(code(e), want, `${what}: ${e.message}`);
+    assert.ok(e.offset !== undefined && e.offset >= 24, `${what}: offset ${e.offset}`);
+    if (want !== 'ETRUNC' || what.includes('vlen')) assert.ok(e.typeId !== undefined, `${what}: no type id in ${e.message}`);
+  }
+});
+
+test('huge nelems parses; resolveSize says E2BIG instead of overflowing', () => {
+  const s = new Strings();
+  const bytes = recordCase([...intRec(s.off('int'), 4, 1), ...arrayRec(1, 1, 0xffffffff), ...arrayRec(2, 1, 0xffffffff)], s);
+  const btf = Btf.parse(bytes);
+  assert.is(btf.type(2).nelems, 0xffffffff);
+  assert.is(code(expectInputError(() => btf.resolveSize(2), 'resolveSize')), 'E2BIG');
+  assert.is(code(expectInputError(() => btf.resolveSize(3), 'resolveSize nested')), 'E2BIG');
+  assert.is(btf.alignOf(3), 4);
+});
+
+test('string offsets out of range are ESTRING, wherever they are', () => {
+  const s = new Strings();
+  const int = intRec(s.off('int'), 4, 1);
+  const bytes0 = s.bytes();
+  const end = bytes0.length;
+  const cases: Array<[string, number[]]> = [
+    ['type name at the end', [...intRec(end, 4, 1)]],
+    ['type name far away', [...intRec(0x00ffffff, 4, 1)]],
+    ['type name 0xffffffff', [...intRec(0xffffffff, 4, 1)]],
+    ['member name', [...int, ...rec(BTF_KIND_STRUCT, 0, 1, 4, [end + 3, 1, 0])]],
+    ['enum value name', [...rec(BTF_KIND_ENUM, 0, 1, 4, [end, 1])]],
+    ['enum64 value name', [...rec(BTF_KIND_ENUM64, 0, 1, 8, [end, 1, 0])]],
+    ['param name', [...int, ...rec(BTF_KIND_FUNC_PROTO, 0, 1, 1, [0x7fffffff, 1])]],
+    ['var name', [...int, ...rec(BTF_KIND_VAR, end, 0, 1, [0])]],
+    ['decl tag name', [...int, ...rec(BTF_KIND_DECL_TAG, end + 100, 0, 1, [0xffffffff])]],
+    ['unnamed enum value', [...rec(BTF_KIND_ENUM, 0, 1, 4, [0, 1])]],
+  ];
+  for (const [what, types] of cases) {
+    const e = expectInputError(() => Btf.parse(rawBtf({ types, strings: bytes0 })), what);
+    assert.is(code(e), 'ESTRING', `${what}: ${e.message}`);
+  }
+});
+
+// -------------------------------------------------------------- reference loops
+
+function loopCase(build: (s: Strings) => number[]): Uint8Array {
+  const s = new Strings();
+  return rawBtf({ types: build(s), strings: s.bytes() });
+}
+
+test("reference loops: rejected where the kernel rejects them, accepted where it accepts them", () => {
+  const rejected: Array<[string, (s: Strings) => number[]]> = [
+    ['PTR -> TYPEDEF -> PTR', (s) => [...rec(BTF_KIND_PTR, 0, 0, 2), ...rec(BTF_KIND_TYPEDEF, s.off('t'), 0, 1)]],
+    ['TYPEDEF -> itself', (s) => [...rec(BTF_KIND_TYPEDEF, s.off('t'), 0, 1)]],
+    ['PTR -> itself', () => [...rec(BTF_KIND_PTR, 0, 0, 1)]],
+    ['CONST -> VOLATILE -> CONST', () => [...rec(BTF_KIND_CONST, 0, 0, 2), ...rec(BTF_KIND_VOLATILE, 0, 0, 1)]],
+    ['struct containing itself by value', (s) => [...rec(BTF_KIND_STRUCT, s.off('s'), 1, 4, [s.off('self'), 1, 0])]],
+    ['struct A { B b; } struct B { A a; }', (s) => [
+      ...rec(BTF_KIND_STRUCT, s.off('A'), 1, 4, [s.off('b'), 2, 0]),
+      ...rec(BTF_KIND_STRUCT, s.off('B'), 1, 4, [s.off('a'), 1, 0])]],
+    ['struct s { s arr[2]; }', (s) => [
+      ...rec(BTF_KIND_STRUCT, s.off('s'), 1, 8, [s.off('arr'), 2, 0]),
+      ...arrayRec(1, 3, 2), ...intRec(s.off('int'), 4, 1)]],
+    ['array of itself', (s) => [...arrayRec(1, 2, 2), ...intRec(s.off('int'), 4, 1)]],
+    ['union through a typedef of itself', (s) => [
+      ...rec(BTF_KIND_UNION, s.off('u'), 1, 4, [s.off('x'), 2, 0]), ...rec(BTF_KIND_TYPEDEF, s.off('u_t'), 0, 1)]],
+  ];
+  for (const [what, build] of rejected) {
+    const e = expectInputError(() => Btf.parse(loopCase(build)), what);
+    assert.is(code(e), 'ELOOP', `${what}: ${e.message}`);
+  }
+  const accepted: Array<[string, (s: Strings) => number[]]> = [
+    ['struct with a pointer to itself', (s) => [
+      ...rec(BTF_KIND_STRUCT, s.off('node'), 1, 8, [s.off('next'), 2, 0]), ...rec(BTF_KIND_PTR, 0, 0, 1)]],
+    ['struct A { B *b; } struct B { A a; }', (s) => [
+      ...rec(BTF_KIND_STRUCT, s.off('A'), 1, 8, [s.off('b'), 3, 0]),
+      ...rec(BTF_KIND_STRUCT, s.off('B'), 1, 8, [s.off('a'), 1, 0]),
+      ...rec(BTF_KIND_PTR, 0, 0, 2)]],
+    ['PTR -> FUNC_PROTO taking that PTR', () => [
+      ...rec(BTF_KIND_PTR, 0, 0, 2), ...rec(BTF_KIND_FUNC_PROTO, 0, 1, 0, [0, 1])]],
+    ['typedef struct s *sp; struct s { sp next; }', (s) => [
+      ...rec(BTF_KIND_TYPEDEF, s.off('sp'), 0, 2), ...rec(BTF_KIND_PTR, 0, 0, 3),
+      ...rec(BTF_KIND_STRUCT, s.off('s'), 1, 8, [s.off('next'), 1, 0])]],
+  ];
+  for (const [what, build] of accepted) {
+    const btf = Btf.parse(loopCase(build));
+    rawDump(btf);
+    for (const id of btf.ids()) {
+      expectNoCrash(() => btf.resolveSize(id), `${what}: resolveSize(${id})`);
+      expectNoCrash(() => btf.alignOf(id), `${what}: alignOf(${id})`);
+    }
+  }
+});
+
+test('the kernel resolves at most 32 unresolved types at once: a forward chain of 33 is E2BIG, 32 is fine', () => {
+  const chain = (n: number) => loopCase((s) => {
+    const types: number[] = [];
+    for (let i = 1; i <= n; i++) types.push(...rec(BTF_KIND_TYPEDEF, s.off(`t${i}`), 0, i + 1));
+    types.push(...intRec(s.off('int'), 4, 1));
+    return types;
+  });
+  const ok = Btf.parse(chain(32));
+  // libbpf's btf__resolve_size follows at most 31 typedefs to a sized type
+  assert.is(ok.resolveSize(2), 4);
+  assert.is(code(expectInputError(() => ok.resolveSize(1), '32 typedefs')), 'EINVAL');
+  assert.is(code(expectInputError(() => Btf.parse(chain(33)), 'a forward chain of 33 typedefs')), 'E2BIG');
+  // pointers end the chain: PTR mode makes a struct a sink
+  const viaPtr = loopCase((s) => {
+    const types: number[] = [];
+    for (let i = 1; i <= 100; i++) types.push(...rec(BTF_KIND_STRUCT, s.off(`s${i}`), 1, 8, [s.off('p'), 100 + i, 0]));
+    for (let i = 1; i <= 100; i++) types.push(...rec(BTF_KIND_PTR, 0, 0, i === 100 ? 1 : i + 1));
+    return types;
+  });
+  assert.is(Btf.parse(viaPtr).typeCount, 201);
+});
+
+test('deep backward chains parse quickly; queries stop at depth 32 with EINVAL; dumps stay fast', () => {
+  const N = 100_000;
+  const typedefs = loopCase((s) => {
+    const types = [...intRec(s.off('int'), 4, 1)];
+    const n = s.off('t');
+    for (let i = 2; i <= N; i++) types.push(...rec(BTF_KIND_TYPEDEF, n, 0, i - 1));
+    return types;
+  });
+  let btf!: Btf;
+  expectNoCrash(() => { btf = Btf.parse(typedefs); }, 'parse 100k typedefs', 1000);
+  assert.is(btf.typeCount, N + 1);
+  assert.is(btf.resolveSize(32), 4, '31 typedefs deep still resolves');
+  assert.is(code(expectInputError(() => btf.resolveSize(N), 'resolveSize at the top')), 'EINVAL');
+  assert.is(code(expectInputError(() => btf.resolveSize(33), 'resolveSize 32 deep')), 'EINVAL');
+  assert.is(btf.resolveType(32), 1);
+  assert.is(code(expectInputError(() => btf.resolveType(33), 'resolveType 32 deep')), 'EINVAL');
+  assert.is(code(expectInputError(() => btf.resolveType(N), 'resolveType at the top')), 'EINVAL');
+  assert.is(code(expectInputError(() => btf.alignOf(N), 'alignOf at the top')), 'EINVAL');
+  expectNoCrash(() => rawDump(btf), 'dump 100k typedefs', 2000);
+
+  const nested = loopCase((s) => {
+    const types = [...intRec(s.off('int'), 4, 1)];
+    const n = s.off('s');
+    const m = s.off('m');
+    for (let i = 2; i <= N; i++) types.push(...rec(BTF_KIND_STRUCT, n, 1, 4, [m, i - 1, 0]));
+    return types;
+  });
+  expectNoCrash(() => { btf = Btf.parse(nested); }, 'parse 100k nested structs', 1000);
+  assert.is(btf.resolveSize(N), 4);
+  expectInputError(() => btf.alignOf(N), 'alignOf of a 100k-deep struct');
+});
+
+test('absurd counts and lengths never allocate for what they claim', () => {
+  const before = process.memoryUsage().arrayBuffers;
+  for (const hdr of [{ typeLen: 0xfffffffc }, { strLen: 0xfffffff0 }, { hdrLen: 0x7ffffff0 }, { strOff: 0x7ffffff0 }]) {
+    expectInputError(() => Btf.parse(small(hdr)), JSON.stringify(hdr), 20);
+  }
+  const s = new Strings();
+  expectInputError(() => Btf.parse(recordCase([...rec(BTF_KIND_STRUCT, s.off('s'), 0xffffff, 4)], s)), 'vlen 2^24-1', 20);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 64 << 20, 'allocated more than 64 MiB');
+});
+
+test.run();
