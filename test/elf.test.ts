@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,16 +15,22 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const golden = join(root, 'golden');
 const objDir = join(golden, 'obj');
 const objects: { name: string; path: string; bytes: Uint8Array; bigEndian: boolean }[] = [];
-for (const [dir, names] of [
-  [objDir, readdirSync(objDir)],
-  [join(objDir, 'merge'), readdirSync(join(objDir, 'merge'))],
-  [join(golden, 'expected', 'merge'), ['linked.o']],
-] as const) {
-  for (const n of [...names].sort()) {
-    if (!n.endsWith('.o')) continue;
-    const path = join(dir, n);
-    objects.push({ name: path.slice(golden.length + 1), path, bytes: new Uint8Array(readFileSync(path)), bigEndian: n.includes('.bpfeb.') });
+/** Every object under golden/obj (recursively), then the linked merge result. */
+function addObjects(dir: string): void {
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) addObjects(path);
+    else if (e.name.endsWith('.o')) {
+      objects.push({ name: path.slice(golden.length + 1), path, bytes: new Uint8Array(readFileSync(path)), bigEndian: e.name.includes('.bpfeb.') });
+    }
   }
+}
+addObjects(objDir);
+addObjects(join(golden, 'expected', 'merge'));
+/** The bpftool raw dump committed for an object, if any. */
+function expectedRaw(name: string): string | undefined {
+  const p = join(golden, 'expected', name.replace(/^obj\//, '').replace(/\.o$/, '.raw.txt'));
+  return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
 }
 const small = objects.find((o) => o.name === 'obj/xdp_pkt_counter.o');
 if (small === undefined) throw new Error('golden/obj/xdp_pkt_counter.o is missing');
@@ -385,8 +391,7 @@ test('a foreign .BTF put into an object dumps as bpftool printed it', () => {
     const f = tmpFile(out);
     const r = run('bpftool', ['btf', 'dump', 'file', f]);
     assert.is(r.status, 0, r.stderr);
-    const want = readFileSync(join(golden, 'expected', src.replace(/^obj\//, '').replace(/\.o$/, '.raw.txt')), 'utf8');
-    assert.fixture(r.stdout.toString(), want);
+    assert.fixture(r.stdout.toString(), expectedRaw(src) ?? '');
   }
 });
 
@@ -493,32 +498,37 @@ test('bad requests to replaceSections are ElfErrors', () => {
 
 test('layout changes leave the program bpftool gen object links unchanged', () => {
   if (!need('bpftool', 'linking of written objects')) return;
+  let linked = 0;
   for (const o of objects.filter((x) => x.name.startsWith('obj/') && !x.bigEndian)) {
     const elf = parseElf(o.bytes);
-    const link = (bytes: Uint8Array): Buffer => {
+    const link = (bytes: Uint8Array): Buffer | undefined => {
       const f = tmpFile(bytes);
       const r = run('bpftool', ['gen', 'object', `${f}.linked`, f]);
-      assert.is(r.status, 0, `${o.name}: ${r.stderr}`);
-      return readFileSync(`${f}.linked`);
+      return r.status === 0 ? readFileSync(`${f}.linked`) : undefined;
     };
     const want = link(o.bytes);
+    if (want === undefined) continue; // libbpf's linker refuses the input itself.
+    linked++;
     // Grow a DWARF section the linker ignores: everything after it moves.
     const abbrev = btfOf(elf, '.debug_abbrev');
     const grown = new Uint8Array(abbrev.length + 77);
     grown.set(abbrev);
     const moved = replaceSections(elf, new Map([['.debug_abbrev', grown]]));
     assert.ok(parseElf(moved).section('.BTF')!.offset !== elf.section('.BTF')!.offset, 'layout changed');
-    assert.ok(link(moved).equals(want), `${o.name}: same linked object`);
+    assert.ok(link(moved)?.equals(want), `${o.name}: same linked object`);
     // An added section is linked through, and the BTF is unchanged.
-    const added = parseElf(new Uint8Array(link(replaceSections(elf, new Map([['.btfkit', new Uint8Array(9).fill(3)]])))));
+    const withAdded = link(replaceSections(elf, new Map([['.btfkit', new Uint8Array(9).fill(3)]])));
+    assert.ok(withAdded, `${o.name}: links with an added section`);
+    const added = parseElf(new Uint8Array(withAdded ?? []));
     const base = parseElf(new Uint8Array(want));
     assert.ok(equalBytes(btfOf(added, '.btfkit'), new Uint8Array(9).fill(3)));
     assert.ok(equalBytes(btfOf(added), btfOf(base)), `${o.name}: same linked .BTF`);
   }
+  assert.ok(linked >= 10, `bpftool gen object linked ${linked} golden objects`);
 });
 
 test('newBtfObject is accepted by readelf and bpftool', () => {
-  for (const o of objects.filter((x) => x.name.startsWith('obj/') && !x.name.startsWith('obj/merge'))) {
+  for (const o of objects.filter((x) => expectedRaw(x.name) !== undefined)) {
     const elf = parseElf(o.bytes);
     for (const withExt of [false, true]) {
       const btf = btfOf(elf);
@@ -540,8 +550,7 @@ test('newBtfObject is accepted by readelf and bpftool', () => {
       if (need('bpftool', 'new objects')) {
         const r = run('bpftool', ['btf', 'dump', 'file', f]);
         assert.is(r.status, 0, r.stderr);
-        const want = readFileSync(join(golden, 'expected', o.name.replace(/^obj\//, '').replace(/\.o$/, '.raw.txt')), 'utf8');
-        assert.fixture(r.stdout.toString(), want);
+        assert.fixture(r.stdout.toString(), expectedRaw(o.name) ?? '');
       }
     }
   }

@@ -77,7 +77,7 @@ class NameMap {
 /** Resolves canonical FWDs to the unique canonical STRUCT/UNION of their name (`btf_dedup_resolve_fwds`). */
 export function resolveFwds(d: DedupState): void {
   const { w, off, map } = d;
-  const names = new NameMap(1024);
+  const names = new NameMap(d.typeCnt >> 4);
   // btf_dedup_fill_unique_names_map: base and split ids alike
   for (let id = 1; id < d.typeCnt; id++) {
     const k = d.kind(id);

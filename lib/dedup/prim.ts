@@ -95,15 +95,16 @@ function dedupPrim(d: DedupState, id: number): void {
     case BTF_KIND_ENUM:
     case BTF_KIND_ENUM64:
       h = hashEnum(w, o);
-      for (let e = table.first(h); e >= 0; e = table.nextOf(e, h)) {
+      for (let e = table.first(h), fwd = isEnumFwd(w, o); e >= 0; e = table.nextOf(e, h)) {
         const c = table.types[e]!;
         const co = off[c]!;
         if (equalEnum(w, o, co)) {
           newId = c;
           break;
         }
-        if (compatEnum(w, o, co)) {
-          if (isEnumFwd(w, o)) {
+        // btf_compat_enum() of two full enums is btf_equal_enum(), just failed
+        if ((fwd || isEnumFwd(w, co)) && compatEnum(w, o, co)) {
+          if (fwd) {
             // a forward declaration resolves to the full enum
             newId = c;
             break;

@@ -237,6 +237,85 @@ function mergeHypot(d: DedupState): void {
   }
 }
 
+function resolveIn(map: Uint32Array, id: number): number {
+  for (let m = map[id]!; m <= MAX_NR_TYPES && m !== id; m = map[id]!) id = m;
+  return id;
+}
+
+/**
+ * Returns true when `isEquiv(d, t, c)` would surely fail, for a struct `t`
+ * not mapped yet and a shallow-equal canonical candidate `c`; false when
+ * unsure. A failed walk has no effect (the next candidate clears the
+ * hypotheses anyway), so skipping it is exact.
+ *
+ * The walk's first step pairs `c` with `t`, then visits member pairs in
+ * order; pairs that already resolve to the same type are passed over. The
+ * first pair that does not is looked at with only `c -> t` hypothesised, so
+ * its own record test (names, kinds, sizes...) decides whether the walk
+ * fails there. That test alone rejects nearly all the candidates of the
+ * large groups of same-shape structs (1,601 in the kernel's BTF) without
+ * touching the hypothesis map.
+ */
+function surelyNotEquiv(d: DedupState, t: number, c: number): boolean {
+  const { w, off, map } = d;
+  const to = off[t]!;
+  const co = off[c]!;
+  const end = 3 + (w[to + 1]! & 0xffffff) * 3;
+  let a = 0;
+  let b = 0;
+  let rb = 0;
+  let i = 4;
+  for (; i < end; i += 3) {
+    a = w[to + i]!;
+    b = w[co + i]!;
+    rb = resolveIn(map, b);
+    if (resolveIn(map, a) !== rb) break;
+  }
+  if (i >= end) return false;
+  // resolve_fwd_id(b)
+  let bo = off[b]!;
+  if (((w[bo + 1]! >>> 24) & 0x7f) === BTF_KIND_FWD && rb !== b) {
+    const ro = off[rb]!;
+    if (((w[ro + 1]! >>> 24) & 0x7f) !== BTF_KIND_FWD) {
+      b = rb;
+      bo = ro;
+    }
+  }
+  if (b === c) return false;
+  const ao = off[a]!;
+  if (w[ao] !== w[bo]) return true;
+  const ak = (w[ao + 1]! >>> 24) & 0x7f;
+  const bk = (w[bo + 1]! >>> 24) & 0x7f;
+  if ((ak === BTF_KIND_FWD || bk === BTF_KIND_FWD) && ak !== bk) {
+    const fwdInfo = ak === BTF_KIND_FWD ? w[ao + 1]! : w[bo + 1]!;
+    const realKind = ak === BTF_KIND_FWD ? bk : ak;
+    return (fwdInfo >>> 31 ? BTF_KIND_UNION : BTF_KIND_STRUCT) !== realKind;
+  }
+  if (ak !== bk) return true;
+  switch (ak) {
+    case BTF_KIND_INT:
+      return !equalIntTag(w, ao, bo);
+    case BTF_KIND_ENUM:
+    case BTF_KIND_ENUM64:
+      return !compatEnum(w, ao, bo);
+    case BTF_KIND_FWD:
+    case BTF_KIND_FLOAT:
+      return !equalCommon(w, ao, bo);
+    case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
+    case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_TYPE_TAG:
+      return w[ao + 1] !== w[bo + 1];
+    case BTF_KIND_ARRAY:
+      return !compatArray(w, ao, bo);
+    case BTF_KIND_STRUCT:
+    case BTF_KIND_UNION:
+      return !shallowEqualStruct(w, ao, bo);
+    case BTF_KIND_FUNC_PROTO:
+      return !compatFnProto(w, ao, bo);
+    default:
+      return false;
+  }
+}
+
 /** Deduplicates one STRUCT/UNION (`btf_dedup_struct_type`). */
 function dedupStruct(d: DedupState, id: number): void {
   const { w, off, map, table } = d;
@@ -251,6 +330,7 @@ function dedupStruct(d: DedupState, id: number): void {
     // Also keeps a FWD that shares the hash from becoming a candidate (FWD
     // and STRUCT count as equivalent in the walk, which could make a loop).
     if (!shallowEqualStruct(w, o, off[c]!)) continue;
+    if (surelyNotEquiv(d, id, c)) continue;
     d.clearHypot();
     if (!isEquiv(d, id, c)) continue;
     mergeHypot(d);

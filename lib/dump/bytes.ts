@@ -43,6 +43,18 @@ export class ByteOut {
     this.pos += src.length;
   }
 
+  /** Copies the NUL-terminated string at `off` of `src` (without the NUL). */
+  cstr(src: Uint8Array, off: number): void {
+    let e = off;
+    while (e < src.length && src[e] !== 0) e++;
+    const n = e - off;
+    this.room(n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = off; i < e; i++) b[p++] = src[i]!;
+    this.pos = p;
+  }
+
   /** Writes a non-negative integer below 2^53 in decimal. */
   uint(v: number): void {
     this.room(20);

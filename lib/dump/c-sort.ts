@@ -38,17 +38,19 @@ function isRefKind(kind: number): boolean {
 
 /**
  * Returns the ids 0 .. count-1 in bpftool's sorted order. `w` and `off` are
- * the flattened records (void's three zero words at offset 0), `str` reads
- * names.
+ * the type words and the word offset of every id (`off[0]`, void, is not
+ * read: void is all zeroes, as libbpf's `btf_void`), `str` reads names.
  */
 export function sortedTypeIds(w: Uint32Array, off: Uint32Array, count: number, str: (off: number) => string): Uint32Array {
-  const kindOf = (id: number): number => (w[off[id]! + 1]! >>> 24) & 0x1f;
+  // Void reads as three zero words.
+  const kindOf = (id: number): number => (id ? (w[off[id]! + 1]! >>> 24) & 0x1f : 0);
 
   /** `btf_type_rank`. */
   const rankOf = (start: number): number => {
     let id = start;
     let hasName = false;
     for (;;) {
+      if (id === 0) return MAX_RANK;
       const o = off[id]!;
       if (w[o] !== 0) hasName = true;
       switch (kindOf(id)) {
@@ -80,6 +82,7 @@ export function sortedTypeIds(w: Uint32Array, off: Uint32Array, count: number, s
     let id = start;
     let fromRef = false;
     for (;;) {
+      if (id === 0) return 0;
       const o = off[id]!;
       const info = w[o + 1]!;
       const kind = (info >>> 24) & 0x1f;
@@ -110,7 +113,7 @@ export function sortedTypeIds(w: Uint32Array, off: Uint32Array, count: number, s
   for (let id = 0; id < count; id++) {
     rank[id] = rankOf(id);
     sortName[id] = nameAt(sortNameOff(id));
-    ownName[id] = nameAt(w[off[id]!]!);
+    ownName[id] = nameAt(id ? w[off[id]!]! : 0);
   }
 
   // 64-bit hashes, computed on demand: high and low halves, and a done flag.
@@ -157,6 +160,7 @@ export function sortedTypeIds(w: Uint32Array, off: Uint32Array, count: number, s
   /** `btf_type_disambig_hash`: leaves the hash of `id` in (H, L). */
   const disambig = (id: number, members: boolean): void => {
     H = 0; L = 0;
+    if (id === 0) return;
     const o = off[id]!;
     const info = w[o + 1]!;
     const kind = (info >>> 24) & 0x1f;

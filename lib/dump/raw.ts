@@ -43,8 +43,12 @@ function ids(btf: Btf, opts: RawDumpOptions): Iterable<number> {
 export function writeRawDump(btf: Btf, sink: ByteSink, opts: RawDumpOptions = {}): void {
   const out = new ByteOut(sink);
   const count = btf.typeCount;
+  // Names are copied straight from the string section that holds them.
+  const own = btf.stringSection();
+  const ownStart = btf.startStrOff;
   const name = (off: number): void => {
-    if (off) out.bytes(btf.strBytes(off));
+    if (off >= ownStart && off !== 0) out.cstr(own, off - ownStart);
+    else if (off) out.bytes(btf.strBytes(off));
     else out.ascii('(anon)');
   };
   for (const id of ids(btf, opts)) {
