@@ -7,6 +7,14 @@ import type { CliIo } from './io.js';
 import { register as registerDump } from './commands/dump.js';
 import { register as registerConvert } from './commands/convert.js';
 import { register as registerStats } from './commands/stats.js';
+import { register as registerMaps } from './commands/maps.js';
+import { register as registerVars } from './commands/vars.js';
+import { register as registerDedup } from './commands/dedup.js';
+import { register as registerMerge } from './commands/merge.js';
+import { register as registerSections } from './commands/sections.js';
+import { register as registerExtract } from './commands/extract.js';
+import { register as registerAttach } from './commands/attach.js';
+import { register as registerExt } from './commands/ext.js';
 
 /** The package version (kept in step with package.json by a test). */
 export const VERSION = '0.1.0';
@@ -24,7 +32,7 @@ export function createProgram(io: CliIo): Command {
     })
     .showHelpAfterError(false)
     .exitOverride();
-  for (const register of [registerDump, registerConvert, registerStats]) register(program, io);
+  for (const register of [registerDump, registerConvert, registerStats, registerMaps, registerVars, registerDedup, registerMerge, registerSections, registerExtract, registerAttach, registerExt]) register(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }

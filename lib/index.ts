@@ -20,3 +20,27 @@ export { TypeView, type Member, type Param, type EnumValue, type SecInfo, type I
 export { KIND_FIELDS, forEachTypeIdWord, forEachStrWord, type KindFields } from './fields.js';
 export { rawDump, jsonDump, writeRawDump, writeJsonDump, type RawDumpOptions, type JsonDumpOptions } from './dump/raw.js';
 export { BtfExt, CORE_RELO_KINDS, type ExtInfo, type ExtKind, type ExtSec } from './ext.js';
+export {
+  addMap, addLegacyMapAnnotation, mapTypeName, mapTypeByName, BPF_MAP_TYPE_NAMES, MAP_ATTR_ORDER, LIBBPF_PIN_NONE, LIBBPF_PIN_BY_NAME,
+  type MapSpec, type MapDefSpec, type MapAttr, type AddMapResult, type LegacyKvSpec, type LegacyKvResult,
+} from './emit/maps.js';
+export {
+  addGlobalVar, PendingSections, findDatasec, type GlobalVarSpec, type GlobalVarResult, type EmitOptions, type SectionLayout,
+} from './emit/datasec.js';
+export { addFunction, type FunctionSpec, type FuncParamSpec, type FuncLinkage, type AddFunctionResult } from './emit/func.js';
+export { addRefFirst, addStructFirst, type TypeArg, type VarLinkage, type RefKind, type StructMemberSpec } from './emit/common.js';
+export { openBpfObject, objectName, type BpfObject } from './inspect/object.js';
+export {
+  listMaps, parseMapDef, mapSpecOf, internalMapName, legacyKvTypes, mapTypeLabel,
+  type MapInfo, type MapDef, type MapList, type MapProblem, type MapVariable, type ListMapsOptions,
+} from './inspect/maps.js';
+export { listVars, varLine, type VarValue, type ListVarsOptions } from './inspect/vars.js';
+export { TypedDataDumper, type TypedDataOptions, type TypedDataResult } from './inspect/typed-data.js';
+export { datasecLayouts, type DatasecLayout, type LayoutEntry } from './inspect/layout.js';
+export {
+  openObject, writeObject, parseCoreSpec, BTF_ELF_SEC, BTF_EXT_ELF_SEC,
+  type BtfObject, type OpenObjectOptions, type WriteObjectOptions, type CoreSpec, type CoreAccessor,
+} from './object.js';
+export {
+  fixupDatasecs, findElfVarSym, KCONFIG_SEC, KSYMS_SEC, type FixupOptions, type FixupResult, type FixedDatasec,
+} from './elf/fixup.js';

@@ -93,8 +93,16 @@ export class TypeView {
   /** ENUM/ENUM64: whether values are signed (kind_flag). */
   get isSigned(): boolean { return this.kflag; }
 
-  /** Returns member `i` of a STRUCT or UNION. */
+  /** Throws EINVAL unless this type is `ok` for the accessor and `i` indexes one of its vlen items. */
+  private checkItem(i: number, what: string, ok: boolean): void {
+    if (!ok || !Number.isInteger(i) || i < 0 || i >= this.vlen) {
+      throw new BtfError(BtfErrorCode.InvalidArgument, `type [${this.typeId}] ${this.kindName}: no ${what} ${i}`, { typeId: this.typeId });
+    }
+  }
+
+  /** Returns member `i` of a STRUCT or UNION; throws EINVAL for another kind or an index out of range. */
   member(i: number): Member {
+    this.checkItem(i, 'member', this.kind === BTF_KIND_STRUCT || this.kind === BTF_KIND_UNION);
     const e = this.o + 3 + i * 3;
     const off = this.w[e + 2]!;
     const kf = this.kflag;
@@ -126,8 +134,9 @@ export class TypeView {
     return out;
   }
 
-  /** Returns value `i` of an ENUM (number, signed when kflag) or ENUM64 (bigint). */
+  /** Returns value `i` of an ENUM (number, signed when kflag) or ENUM64 (bigint); throws EINVAL for another kind or an index out of range. */
   enumValue(i: number): EnumValue {
+    this.checkItem(i, 'value', this.kind === BTF_KIND_ENUM || this.kind === BTF_KIND_ENUM64);
     if (this.kind === BTF_KIND_ENUM64) {
       const e = this.o + 3 + i * 3;
       const u = (BigInt(this.w[e + 2]!) << 32n) | BigInt(this.w[e + 1]!);

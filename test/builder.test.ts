@@ -468,51 +468,73 @@ if (harness && harnessOk) {
   });
 }
 
-/** A seeded random builder script: valid syntax, arguments from the edge values libbpf checks. */
+/**
+ * A seeded random builder script: blocks of one type plus its items (fields,
+ * values, params, var infos), mostly sane arguments, and one in five taken
+ * from the edge values libbpf checks.
+ */
 function randomScript(seed: number, paths: { xdpPath: string; bePath: string; basePath: string }): string {
   const next = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[next() % xs.length]!;
+  const edge = (): boolean => next() % 5 === 0;
   const split = seed % 4 === 0;
   const out: string[] = [split ? `new_split ${paths.basePath}` : 'new'];
-  let count = split ? 8 : 1; // next type id (roughly; failed calls do not count)
+  let count = split ? 8 : 1; // the next type id, roughly (failed calls do not count)
   const words = ['a', 'b', 'int', 'x y', 'pair', 'RED', '#hash', 'long name with spaces', 'ü', 'v1', 'v2', 'f'];
-  const name = () => pick(['NULL', '""', ...words.map((w) => `"${w}"`), `"n${next() % 50}"`]);
-  const str = () => pick(['""', ...words.map((w) => `"${w}"`), `"s${next() % 50}"`]);
-  const id = () => String(pick([-1, 0, 1, 2, 3, 0x7fffffff, -2147483648, next() % (count + 3), next() % (count + 3), next() % (count + 3)]));
-  const u32 = (xs: readonly number[]) => String(pick(xs));
+  const named = () => `"${pick(words)}${next() % 3 ? next() % 40 : ''}"`;
+  const name = () => (edge() ? pick(['NULL', '""']) : named());
+  const opt = () => (next() % 3 ? named() : pick(['NULL', '""']));
+  const id = () => String(edge() ? pick([-1, 0x7fffffff, -2147483648, count + 5]) : next() % count);
+  const num = (sane: readonly (number | string)[], bad: readonly (number | string)[]) => String(edge() ? pick(bad) : pick(sane));
   let loaded = false;
-  for (let i = 0; i < 150; i++) {
+  for (let block = 0; block < 60; block++) {
     const r = next() % 100;
+    const items: string[] = [];
+    const item = (n: number, f: () => string) => { for (let i = next() % (n + 1); i > 0; i--) items.push(f()); };
     let line: string;
-    if (r < 4) line = `add_str ${str()}`;
-    else if (r < 10) line = `add_int ${name()} ${u32([0, 1, 2, 3, 4, 8, 16, 32])} ${pick(['0', '1', '2', '3', '4', '7', '8', '-1'])}`;
-    else if (r < 13) line = `add_float ${name()} ${u32([0, 1, 2, 4, 8, 12, 16])}`;
-    else if (r < 18) line = `${pick(['add_ptr', 'add_const', 'add_volatile', 'add_restrict', 'add_func_proto'])} ${id()}`;
-    else if (r < 21) line = `add_array ${id()} ${id()} ${u32([0, 1, 4, 0xffffffff])}`;
-    else if (r < 27) line = `${pick(['add_struct', 'add_union'])} ${name()} ${u32([0, 1, 4, 8, 16, 0xffffffff])}`;
-    else if (r < 40) line = `add_field ${name()} ${id()} ${u32([0, 1, 3, 8, 32, 64, 0xffffff, 0x1000000, 0xffffffff])} ${u32([0, 0, 0, 1, 7, 8, 32, 255, 256])}`;
-    else if (r < 44) line = `add_enum ${name()} ${u32([0, 1, 2, 3, 4, 8, 16])}`;
-    else if (r < 52) line = `add_enum_value ${name()} ${pick(['0', '1', '-1', '2147483647', '-2147483648', '4294967295', '4294967296', '-2147483649', '0x7f'])}`;
-    else if (r < 55) line = `add_enum64 ${name()} ${u32([0, 1, 4, 8, 3])} ${pick(['0', '1'])}`;
-    else if (r < 60) line = `add_enum64_value ${name()} ${pick(['0', '-1', '18446744073709551615', '0x8000000000000000', '-9223372036854775808', '42'])}`;
-    else if (r < 63) line = `add_fwd ${name()} ${pick(['-1', '0', '1', '2', '3'])}`;
-    else if (r < 67) line = `${pick(['add_typedef', 'add_type_tag'])} ${name()} ${id()}`;
-    else if (r < 70) line = `add_func ${name()} ${pick(['-1', '0', '1', '2', '3'])} ${id()}`;
-    else if (r < 76) line = `add_func_param ${name()} ${id()}`;
-    else if (r < 79) line = `add_var ${name()} ${pick(['-1', '0', '1', '2', '3'])} ${id()}`;
-    else if (r < 82) line = `add_datasec ${name()} ${u32([0, 4, 8, 0xffffffff])}`;
-    else if (r < 87) line = `add_datasec_var_info ${id()} ${u32([0, 4, 0xffffffff])} ${u32([0, 4, 8])}`;
-    else if (r < 91) line = `add_decl_tag ${name()} ${id()} ${pick(['-2', '-1', '0', '1', '99'])}`;
-    else if (r < 93) line = `set_endianness ${pick(['big', 'little'])}`;
-    else if (r < 95 && !loaded) {
+    if (r < 5) line = `add_str ${next() % 4 ? named() : '""'}`;
+    else if (r < 15) line = `add_int ${name()} ${num([1, 2, 4, 8, 16], [0, 3, 32])} ${num([0, 1, 2, 4], [3, 7, 8, -1])}`;
+    else if (r < 19) line = `add_float ${name()} ${num([2, 4, 8, 12, 16], [0, 1, 3])}`;
+    else if (r < 29) line = `${pick(['add_ptr', 'add_const', 'add_volatile', 'add_restrict'])} ${id()}`;
+    else if (r < 33) line = `add_array ${id()} ${id()} ${num([0, 1, 4, 16], [0xffffffff])}`;
+    else if (r < 45) {
+      const union = next() % 3 === 0;
+      line = `${union ? 'add_union' : 'add_struct'} ${opt()} ${num([0, 4, 8, 16], [0xffffffff])}`;
+      let off = 0;
+      item(5, () => {
+        const bits = edge() ? pick([1, 7, 255, 256]) : next() % 4 ? 0 : 1 + (next() % 31);
+        const at = union ? (edge() ? 8 : 0) : edge() ? pick([3, 0xffffff, 0x1000000, 0xffffffff]) : off;
+        off += bits || 32;
+        return `add_field ${opt()} ${id()} ${at} ${bits}`;
+      });
+    } else if (r < 53) {
+      line = `add_enum ${opt()} ${num([1, 2, 4, 8], [0, 3, 16])}`;
+      item(4, () => `add_enum_value ${name()} ${num([0, 1, 42, -1, 4294967295], ['4294967296', '-2147483649', '2147483647', '-2147483648'])}`);
+    } else if (r < 58) {
+      line = `add_enum64 ${opt()} ${num([8, 4, 1], [0, 3])} ${pick(['0', '1'])}`;
+      item(3, () => `add_enum64_value ${name()} ${pick(['0', '-1', '18446744073709551615', '0x8000000000000000', '-9223372036854775808', '42'])}`);
+    } else if (r < 62) line = `add_fwd ${name()} ${num([0, 1, 2], [3, -1])}`;
+    else if (r < 68) line = `${pick(['add_typedef', 'add_type_tag'])} ${name()} ${id()}`;
+    else if (r < 76) {
+      line = `add_func_proto ${id()}`;
+      item(4, () => `add_func_param ${opt()} ${id()}`);
+    } else if (r < 80) line = `add_func ${name()} ${num([0, 1, 2], [3, -1])} ${id()}`;
+    else if (r < 84) line = `add_var ${name()} ${num([0, 1, 2], [3, -1])} ${id()}`;
+    else if (r < 88) {
+      line = `add_datasec ${name()} ${num([0, 4, 8, 64], [0xffffffff])}`;
+      item(3, () => `add_datasec_var_info ${id()} ${num([0, 4, 8], [0xffffffff])} ${num([4, 8], [0, 0xffffffff])}`);
+    } else if (r < 92) line = `add_decl_tag ${name()} ${id()} ${num([-1, 0, 1], [-2, 99])}`;
+    else if (r < 94) line = `set_endianness ${pick(['big', 'little'])}`;
+    else if (!loaded) {
       out.push(`load src ${paths.xdpPath}`, `load be ${paths.bePath}`);
       loaded = true;
       continue;
-    } else if (r < 98 && loaded) line = `add_type ${pick(['src', 'be'])} ${1 + (next() % 40)}`;
-    else if (loaded && r === 99) { line = `add_btf ${pick(['src', 'be'])}`; count += 49; }
-    else line = `add_ptr ${id()}`;
-    out.push(line);
-    if (!/^add_(str|field|enum_value|enum64_value|func_param|datasec_var_info)|^set_/.test(line)) count++;
+    } else if (r < 98) line = `add_type ${pick(['src', 'be'])} ${1 + (next() % 40)}`;
+    else { line = `add_btf ${pick(['src', 'be'])}`; count += 48; }
+    // items sometimes go to the wrong type
+    if (items.length && edge()) out.push(items.shift()!);
+    out.push(line, ...items);
+    if (/^add_(?!str|btf)/.test(line)) count++;
   }
   return out.join('\n') + '\n';
 }

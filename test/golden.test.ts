@@ -10,13 +10,20 @@ import { Btf } from '../lib/btf.js';
 import { collectBytes } from '../lib/dump/bytes.js';
 import { jsonDump, rawDump, writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
 import {
-  VMLINUX, firstDiff, goldenObjects, readBytes, readText, runCli, sameBytes, skip, text, vmlinuxBytes,
+  VMLINUX, firstDiff, goldenObjects, readBytes, repoPath, runCli, sameBytes, skip, text, vmlinuxBytes,
 } from './helpers/golden.js';
 import { hasTool, run } from './helpers/tools.js';
 
 const golden = goldenObjects().map((g) => ({ ...g, bytes: readBytes(g.obj), rawExp: readBytes(g.raw), jsonExp: readBytes(g.json) }));
 const vmlinux = vmlinuxBytes();
 const bpftool = hasTool('bpftool');
+const namesPath = repoPath('test', 'fixtures', 'btf', 'names.btf');
+const names = {
+  btf: readBytes(namesPath),
+  raw: readBytes(repoPath('test', 'fixtures', 'btf', 'names.raw.txt')),
+  json: readBytes(repoPath('test', 'fixtures', 'btf', 'names.json')),
+  pretty: readBytes(repoPath('test', 'fixtures', 'btf', 'names.pretty.json')),
+};
 
 const rawOf = (btf: Btf): Uint8Array => collectBytes((s) => writeRawDump(btf, s));
 const jsonOf = (btf: Btf, pretty = false): Uint8Array => collectBytes((s) => writeJsonDump(btf, s, { pretty }));
@@ -38,8 +45,8 @@ test('the corpus is complete', () => {
 for (const g of golden) {
   test(`${g.name}: rawDump()/jsonDump() strings equal the goldens`, () => {
     const btf = Btf.parse(g.bytes, { file: g.obj });
-    assert.fixture(rawDump(btf), readText(g.raw));
-    assert.fixture(jsonDump(btf), readText(g.json));
+    assert.fixture(rawDump(btf), text(g.rawExp));
+    assert.fixture(jsonDump(btf), text(g.jsonExp));
   });
 
   test(`${g.name}: raw dump equals bpftool's`, () => {
@@ -62,6 +69,17 @@ for (const g of golden) {
     sameOutput(j.stdout, g.jsonExp, `btfkit dump -j ${g.name}`);
   });
 }
+
+test('names with quotes, backslashes, control bytes and invalid UTF-8 print byte for byte as bpftool prints them', () => {
+  const btf = Btf.parse(names.btf);
+  sameOutput(rawOf(btf), names.raw, 'names raw');
+  sameOutput(jsonOf(btf), names.json, 'names -j');
+  sameOutput(jsonOf(btf, true), names.pretty, 'names -p');
+  if (!bpftool) return;
+  sameOutput(run('bpftool', ['btf', 'dump', 'file', namesPath]).stdout, names.raw, 'names raw (live)');
+  sameOutput(run('bpftool', ['-j', 'btf', 'dump', 'file', namesPath]).stdout, names.json, 'names -j (live)');
+  sameOutput(run('bpftool', ['-p', 'btf', 'dump', 'file', namesPath]).stdout, names.pretty, 'names -p (live)');
+});
 
 if (bpftool) {
   test('golden objects: pretty JSON equals bpftool -p (live)', () => {

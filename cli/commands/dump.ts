@@ -6,6 +6,7 @@ import { writeCDump } from '../../lib/dump/c.js';
 import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import type { CliIo } from '../io.js';
 import { loadBtf } from '../load.js';
+import { fixupMode, fixupOptions, loadFixedBtf } from './extract.js';
 
 export function register(program: Command, io: CliIo): void {
   program
@@ -20,8 +21,10 @@ export function register(program: Command, io: CliIo): void {
       (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--sort', 'format c: visit types in the sorted order of bpftool 7.5 and later')
     .option('--no-pragma', "format c: leave out the '#pragma clang attribute' preserve_access_index block")
+    .addOption(fixupOptions('open')[0]!)
+    .addOption(fixupOptions('open')[1]!)
     .action(async (file: string | undefined, opts: {
-      format: string; json?: boolean; pretty?: boolean; base?: string; type: string[]; sort?: boolean; pragma: boolean;
+      format: string; json?: boolean; pretty?: boolean; base?: string; type: string[]; sort?: boolean; pragma: boolean; fixup?: boolean; fixupMode?: string;
     }) => {
       if (opts.format === 'c' && (opts.json || opts.pretty)) {
         throw new BtfError(BtfErrorCode.InvalidArgument, 'JSON output for C-syntax dump is not supported');
@@ -29,7 +32,8 @@ export function register(program: Command, io: CliIo): void {
       if (opts.format !== 'c' && (opts.type.length > 0 || opts.sort || !opts.pragma)) {
         throw new BtfError(BtfErrorCode.InvalidArgument, '--type, --sort and --no-pragma need --format c');
       }
-      const btf = await loadBtf(file, opts.base);
+      const mode = fixupMode(opts, 'open');
+      const btf = mode ? await loadFixedBtf(file, mode, opts.base) : await loadBtf(file, opts.base);
       const write = (s: string | Uint8Array) => io.out(s);
       if (opts.format === 'c') {
         writeCDump(btf, write, {

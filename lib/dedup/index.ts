@@ -105,6 +105,12 @@ export interface DedupOptions {
   base?: BtfContainer;
   /** .BTF.ext to keep in step (libbpf's `btf_dedup_opts.btf_ext`). */
   ext?: DedupExt;
+  /**
+   * Puts every type signature in one hash bucket (libbpf's
+   * `force_collisions`, for testing): much slower, same output. Defaults to
+   * false.
+   */
+  forceCollisions?: boolean;
   /** Called at the start and end of each pass and every 16384 types within one. */
   onProgress?: (phase: DedupPass, done: number, total: number) => void;
 }
@@ -189,7 +195,7 @@ export function dedup(btf: BtfContainer, opts: DedupOptions = {}): DedupReport {
   };
 
   prepareContainer(btf);
-  const d = new DedupState(btf, progress);
+  const d = new DedupState(btf, progress, opts.forceCollisions === true);
   prepBase(d);
   lap('prep');
   const strings = dedupStrings(d, opts.ext);

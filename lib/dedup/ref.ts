@@ -18,14 +18,14 @@
  * a loop that C cannot express; it fails the dedup, as in libbpf (-ELOOP).
  */
 import { BtfError, BtfErrorCode } from '../errors.js';
-import { KIND_FIELDS } from '../fields.js';
 import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DECL_TAG, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_PTR,
-  BTF_KIND_RESTRICT, BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_VOLATILE, ELEM_WORDS, INFO_WORDS, kindName,
+  BTF_KIND_RESTRICT, BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_VOLATILE, kindName,
 } from '../kinds.js';
 import {
   equalArray, equalCommon, equalFnProto, equalIntTag, hashArray, hashCommon, hashFnProto, hashIntTag,
 } from './hash.js';
+import { idFieldCount, idFieldPos } from './fields.js';
 import { IN_PROGRESS, MAX_NR_TYPES, PROGRESS_STEP, type DedupState } from './state.js';
 
 function isRefKind(k: number): boolean {
@@ -41,17 +41,7 @@ function isRefKind(k: number): boolean {
 
 /** Returns the word offset of referenced field `i` of the record at `o` (fields table order), or -1 past the last. */
 function fieldPos(w: Uint32Array, o: number, i: number): number {
-  const info = w[o + 1]!;
-  const kind = (info >>> 24) & 0x7f;
-  const f = KIND_FIELDS[kind]!;
-  const nf = f.fixedTypeIds.length;
-  if (i < nf) return o + f.fixedTypeIds[i]!;
-  const ne = f.elemTypeIds.length;
-  if (ne === 0) return -1;
-  const j = i - nf;
-  const item = (j / ne) | 0;
-  if (item >= (info & 0xffffff)) return -1;
-  return o + 3 + INFO_WORDS[kind]! + item * ELEM_WORDS[kind]! + f.elemTypeIds[j - item * ne]!;
+  return i < idFieldCount(w, o) ? idFieldPos(w, o, i) : -1;
 }
 
 /** Finds the canonical twin of a settled reference type, or makes it canonical; returns its canonical id. */

@@ -50,8 +50,8 @@ export class DedupState {
   readonly table: CandTable;
   readonly progress: ProgressFn | null;
 
-  /** Returns the state for deduplicating `btf` (made modifiable by the caller). */
-  constructor(btf: BtfContainer, progress: ProgressFn | null) {
+  /** Returns the state for deduplicating `btf` (made modifiable by the caller); see {@link CandTable} for `forceCollisions`. */
+  constructor(btf: BtfContainer, progress: ProgressFn | null, forceCollisions = false) {
     this.btf = btf;
     this.progress = progress;
     this.startId = btf.startId;
@@ -103,7 +103,7 @@ export class DedupState {
     }
     this.map = map;
     this.hypotMap = new Uint32Array(this.typeCnt).fill(UNPROCESSED);
-    this.table = new CandTable(this.typeCnt);
+    this.table = new CandTable(this.typeCnt, forceCollisions);
   }
 
   /** Returns the kind of type `id` (0 for void). */

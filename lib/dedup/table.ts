@@ -54,19 +54,25 @@ export class CandTable {
   private readonly heads: Int32Array;
   private readonly flips: Uint8Array;
   private readonly shift: number;
+  private readonly mask: number;
   // libbpf's hashmap size, capacity and the number of times it grew.
   private sz = 0;
   private cap = 0;
   private capBits = 0;
   private grows = 0;
 
-  /** Returns a table sized for about `expected` entries (it grows past that). */
-  constructor(expected: number) {
+  /**
+   * Returns a table sized for about `expected` entries (it grows past that).
+   * With `collide`, every key shares one bucket (libbpf's
+   * `force_collisions` test option): slower, same results.
+   */
+  constructor(expected: number, collide = false) {
     let bits = 4;
     while (1 << bits < expected && bits < 24) bits++;
     this.heads = new Int32Array(1 << bits).fill(NONE);
     this.flips = new Uint8Array(1 << bits);
     this.shift = 32 - bits;
+    this.mask = collide ? 0 : (1 << bits) - 1;
     const cap = Math.max(16, expected);
     this.keys = new Int32Array(cap);
     this.types = new Uint32Array(cap);
@@ -74,7 +80,7 @@ export class CandTable {
   }
 
   private bucket(key: number): number {
-    return Math.imul(key, 0x9e3779b1) >>> this.shift;
+    return (Math.imul(key, 0x9e3779b1) >>> this.shift) & this.mask;
   }
 
   /** Puts chain `b` in libbpf's current order. */

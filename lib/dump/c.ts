@@ -73,9 +73,8 @@ export interface CDumpOptions {
   /**
    * Dump only these types and what they need, in this order (bpftool's root
    * types). A name is `struct NAME`, `union NAME`, `enum NAME`, a plain name
-   * (every struct, union, enum, typedef, FWD, INT or FLOAT so named; failing
-   * those, the prototype of a function or the type of a variable so named),
-   * or a decimal type id. Defaults to every type.
+   * (every struct, union, enum, typedef, FWD, INT or FLOAT so named), or a
+   * decimal type id. Defaults to every type.
    */
   typeNames?: readonly string[];
   /**
@@ -118,7 +117,7 @@ export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): v
     // bpftool sorts ids 0 .. n-1, void included, and then dumps entries 1 ..
     // n-1 of the sorted array: whatever sorts first is only printed when
     // another type needs it. We keep that, to stay identical.
-    roots = sortedTypeIds(d.w, d.off, d.count, d.str);
+    roots = sortedTypeIds(d.w, d.off, d.count, btf.nameReader());
   }
   d.lit(pragma ? PREAMBLE_GUARD + PREAMBLE_PRAGMA : PREAMBLE_GUARD);
   try {
@@ -159,7 +158,6 @@ function resolveTypeNames(d: CEmitter, names: readonly string[]): number[] {
     const tag = m ? m[1]! : '';
     const name = m ? m[2]! : s;
     const found: number[] = [];
-    const refs: number[] = [];
     for (let id = 1; id < count; id++) {
       const o = off[id]!;
       const nameOff = w[o]!;
@@ -169,13 +167,11 @@ function resolveTypeNames(d: CEmitter, names: readonly string[]): number[] {
       const ok = tag === 'struct' ? kind === BTF_KIND_STRUCT || (kind === BTF_KIND_FWD && info >>> 31 === 0)
         : tag === 'union' ? kind === BTF_KIND_UNION || (kind === BTF_KIND_FWD && info >>> 31 === 1)
           : tag === 'enum' ? kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64
-            : NAMED_KINDS.has(kind) || kind === BTF_KIND_FUNC || kind === BTF_KIND_VAR;
-      if (!ok || str(nameOff) !== name) continue;
-      if (kind === BTF_KIND_FUNC || kind === BTF_KIND_VAR) refs.push(w[o + 2]!);
-      else found.push(id);
+            : NAMED_KINDS.has(kind);
+      if (ok && str(nameOff) === name) found.push(id);
     }
-    if (found.length === 0 && refs.length === 0) throw new BtfError(BtfErrorCode.NotFound, `no type named '${s}'`);
-    roots.push(...(found.length ? found : refs));
+    if (found.length === 0) throw new BtfError(BtfErrorCode.NotFound, `no type named '${s}'`);
+    roots.push(...found);
   }
   return roots;
 }
@@ -192,6 +188,8 @@ void NOT_ORDERED;
 const FWD_EMITTED = 1;
 const NAME_RESOLVED = 2;
 const REFERENCED = 4;
+/** A cached declaration of the type puts a space before the name. */
+const DECL_SEP = 8;
 
 const CHUNK = 1 << 16;
 const TAB = 9;
@@ -216,6 +214,15 @@ const LONG_ALIASES = new Set([
   'long', 'long int', 'int long', 'unsigned long', 'long unsigned', 'unsigned long int',
   'unsigned int long', 'long unsigned int', 'long int unsigned', 'int unsigned long', 'int long unsigned',
 ]);
+
+const utf8 = new TextDecoder();
+
+/** Returns the string at offset `n` of a string section (for the few names compared as strings). */
+function decodeName(strs: Uint8Array, n: number): string {
+  let e = n;
+  while (e < strs.length && strs[e] !== 0) e++;
+  return utf8.decode(strs.subarray(n, e));
+}
 
 /**
  * Returns the type words, the word offset of every id (base ids included;
@@ -252,6 +259,71 @@ function flatten(btf: Btf): { w: Uint32Array; off: Uint32Array; strs: Uint8Array
 }
 
 /**
+ * Occurrences of names, keyed by their bytes in the string section (one of
+ * libbpf's `type_names`/`ident_names` hashmaps), so that counting a name
+ * makes no string: open addressing over the offset of the first copy met.
+ */
+class NameCounter {
+  private keys: Int32Array;
+  private counts: Uint32Array;
+  private used = 0;
+
+  /** Returns a counter for names of `strs`, sized for about `expected` names. */
+  constructor(private readonly strs: Uint8Array, expected: number) {
+    let cap = 1024;
+    while (cap < expected * 2) cap *= 2;
+    this.keys = new Int32Array(cap).fill(-1);
+    this.counts = new Uint32Array(cap);
+  }
+
+  /** Counts one more use of the name at string offset `off`; returns how many uses it has had. */
+  add(off: number): number {
+    const s = this.strs;
+    let h = 0x811c9dc5;
+    let e = off;
+    for (let c = s[e]; c !== 0 && c !== undefined; c = s[++e]) h = Math.imul(h ^ c, 0x01000193);
+    const len = e - off;
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const k = keys[i]!;
+      if (k < 0) {
+        keys[i] = off;
+        this.counts[i] = 1;
+        if (++this.used * 2 > keys.length) this.grow();
+        return 1;
+      }
+      if (k === off || sameName(s, k, off, len)) return ++this.counts[i]!;
+    }
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldCounts = this.counts;
+    const n = oldKeys.length * 2;
+    this.keys = new Int32Array(n).fill(-1);
+    this.counts = new Uint32Array(n);
+    const s = this.strs;
+    for (let j = 0; j < oldKeys.length; j++) {
+      const off = oldKeys[j]!;
+      if (off < 0) continue;
+      let h = 0x811c9dc5;
+      for (let e = off, c = s[e]; c !== 0 && c !== undefined; c = s[++e]) h = Math.imul(h ^ c, 0x01000193);
+      let i = h & (n - 1);
+      while (this.keys[i]! >= 0) i = (i + 1) & (n - 1);
+      this.keys[i] = off;
+      this.counts[i] = oldCounts[j]!;
+    }
+  }
+}
+
+/** Whether the NUL-terminated names at `a` and `b` (`len` bytes at `b`) are equal. */
+function sameName(s: Uint8Array, a: number, b: number, len: number): boolean {
+  for (let i = 0; i < len; i++) if (s[a + i] !== s[b + i]) return false;
+  return (s[a + len] ?? 0) === 0;
+}
+
+/**
  * libbpf's `struct btf_dump` with its C emitter. One instance per dump: the
  * order, emit and name state carries over from one root type to the next.
  */
@@ -269,19 +341,38 @@ class CEmitter {
   /** How many types had this type's name when it was first printed (libbpf's `cached_names`, `NAME___N` when above 1). */
   private readonly dups: Uint32Array;
   /** Occurrences of struct/union/enum names (and INT names, as libbpf counts them). */
-  private readonly typeNames = new Map<string, number>();
+  private readonly typeNames: NameCounter;
   /** Occurrences of typedef names and enumerators. */
-  private readonly identNames = new Map<string, number>();
+  private readonly identNames: NameCounter;
   /** Alignment + 1 per type, 0 until computed. */
   private readonly alignCache: Int32Array;
+  /** Size + 2 per type (-1 + 2 where it has none), 0 until computed. */
+  private readonly sizeCache: Float64Array;
   private readonly queue: number[] = [];
   private stack = new Uint32Array(64);
   private top = 0;
   private loopId = 0;
 
-  // Output buffer.
+  // Output buffer, and how many times it was handed to the sink.
   private b = new Uint8Array(CHUNK);
   private p = 0;
+  private flushes = 0;
+
+  // The declaration cache: the text of a declaration of a type, before and
+  // after the declared name (`int (*` and `)[4]`), in one byte arena; for
+  // type `id`, `declAt[id] - 1` is where its text starts (0: not cached).
+  private arena = new Uint8Array(CHUNK);
+  private arenaLen = 0;
+  private readonly declAt: Uint32Array;
+  private readonly declPreLen: Uint32Array;
+  private readonly declPostLen: Uint32Array;
+  // The declaration being recorded: its frame, and where its name went.
+  private capFrame = -1;
+  private capNameAt = -1;
+  private capNameEnd = 0;
+  private capSep = false;
+  /** Anonymous types defined inline so far (their declarations are not cached). */
+  private inlineDefs = 0;
 
   constructor(btf: Btf, private readonly sink: ByteSink) {
     const { w, off, strs } = flatten(btf);
@@ -289,12 +380,19 @@ class CEmitter {
     this.off = off;
     this.strs = strs;
     this.count = btf.typeCount;
-    this.str = btf.nameReader();
+    this.str = (n) => decodeName(strs, n);
+    // A quarter of the types is about what vmlinux names in each namespace.
+    this.typeNames = new NameCounter(strs, this.count >> 2);
+    this.identNames = new NameCounter(strs, this.count >> 2);
     this.orderState = new Uint8Array(this.count);
     this.emitState = new Uint8Array(this.count);
     this.flags = new Uint8Array(this.count);
     this.dups = new Uint32Array(this.count);
     this.alignCache = new Int32Array(this.count);
+    this.sizeCache = new Float64Array(this.count);
+    this.declAt = new Uint32Array(this.count);
+    this.declPreLen = new Uint32Array(this.count);
+    this.declPostLen = new Uint32Array(this.count);
     this.ptrSz = this.determinePtrSize();
     // VOID is special (btf_dump_resize); it has no alignment either.
     this.orderState[0] = ORDERED;
@@ -313,6 +411,7 @@ class CEmitter {
 
   /** Hands what is buffered to the sink. */
   flush(): void {
+    this.flushes++;
     if (this.p) this.sink(this.b.subarray(0, this.p));
     this.b = new Uint8Array(this.b.length);
     this.p = 0;
@@ -379,8 +478,15 @@ class CEmitter {
     this.p = p;
   }
 
+  /** Whether the string at offset `n` is `ascii`. */
+  private nameIs(n: number, ascii: string): boolean {
+    const s = this.strs;
+    for (let i = 0; i < ascii.length; i++) if (s[n + i] !== ascii.charCodeAt(i)) return false;
+    return s[n + ascii.length] === 0;
+  }
+
   /** Writes the unique name of type `id`: its name, then `___N` when it is the N-th of that name. */
-  private uniqueName(id: number, map: Map<string, number>): void {
+  private uniqueName(id: number, map: NameCounter): void {
     const n = this.w[this.off[id]!]!;
     if (n === 0) return;
     const dup = this.resolveName(id, map);
@@ -467,6 +573,15 @@ class CEmitter {
     }
     this.alignCache[id] = a + 1;
     return a;
+  }
+
+  /** libbpf's `btf__resolve_size`, or -1 where it fails; memoised. */
+  private sizeOf(id: number): number {
+    const c = this.sizeCache[id]!;
+    if (c) return c - 2;
+    const size = this.resolveSize(id);
+    this.sizeCache[id] = size + 2;
+    return size;
   }
 
   /** libbpf's `btf__resolve_size`, or -1 where it fails. */
@@ -636,7 +751,7 @@ class CEmitter {
   /** Whether `id` is named `__builtin_va_list`, the compiler's own type, which must not be redefined. */
   private isBlacklisted(id: number): boolean {
     const n = this.w[this.off[id]!]!;
-    return n !== 0 && this.str(n) === '__builtin_va_list';
+    return n !== 0 && this.nameIs(n, '__builtin_va_list');
   }
 
   /**
@@ -853,7 +968,7 @@ class CEmitter {
       const raw = w[m + 2]!;
       let msz = kflag ? raw >>> 24 : 0;
       const moff = kflag ? raw & 0xffffff : raw;
-      this.emitBitPadding(off, moff, packed ? 1 : this.alignOf(mtype), prevBitfield && msz !== 0, lvl + 1);
+      if (off < moff) this.emitBitPadding(off, moff, packed ? 1 : this.alignOf(mtype), prevBitfield && msz !== 0, lvl + 1);
       this.nlTabs(lvl + 1);
       this.emitTypeDecl(mtype, w[m]!, lvl + 1);
       if (msz) {
@@ -862,7 +977,7 @@ class CEmitter {
         off = moff + msz;
         prevBitfield = true;
       } else {
-        msz = Math.max(0, this.resolveSize(mtype));
+        msz = Math.max(0, this.sizeOf(mtype));
         off = moff + msz * 8;
         prevBitfield = false;
       }
@@ -919,7 +1034,7 @@ class CEmitter {
   /** Writes the start of an enumerator line, `\n\tNAME = ` or `\n\tNAME___N = `. */
   private enumerator(nameOff: number, lvl: number): void {
     // Enumerators share the namespace of typedef names.
-    const dups = this.nameDups(this.identNames, this.str(nameOff));
+    const dups = this.identNames.add(nameOff);
     this.nlTabs(lvl + 1);
     this.name(nameOff);
     if (dups > 1) {
@@ -941,7 +1056,7 @@ class CEmitter {
     const target = this.w[o + 2]!;
     this.resolveName(id, this.identNames);
     // Old GCC emits __gnuc_va_list as a typedef of void.
-    if (target === 0 && this.w[o] !== 0 && this.str(this.w[o]!) === '__gnuc_va_list' && this.dups[id]! <= 1) {
+    if (target === 0 && this.w[o] !== 0 && this.nameIs(this.w[o]!, '__gnuc_va_list') && this.dups[id]! <= 1) {
       this.lit('typedef __builtin_va_list __gnuc_va_list');
       return;
     }
@@ -969,7 +1084,74 @@ class CEmitter {
    * is no name), or minus the id of a typedef whose unique name it is.
    */
   private emitTypeDecl(id: number, fname: number, lvl: number): void {
+    // Most declarations repeat a type already printed (`u32 x`, `struct
+    // list_head y`): those come from the cache, with the new name put in.
+    const named = this.hasName(fname);
+    if (named) {
+      const at = this.declAt[id]!;
+      if (at !== 0) {
+        this.copyDecl(at - 1, this.declPreLen[id]!);
+        if (this.flags[id]! & DECL_SEP) this.ch(SPACE);
+        this.declName(fname);
+        this.copyDecl(at - 1 + this.declPreLen[id]!, this.declPostLen[id]!);
+        return;
+      }
+    }
     const start = this.top;
+    // Record this declaration if it has a name, unless something below
+    // records one already (a parameter of a prototype in this chain).
+    const saved = this.capFrame;
+    const record = named && saved < 0;
+    let p0 = 0, flushes = 0, inline = 0;
+    if (record) {
+      this.capFrame = start;
+      this.capNameAt = -1;
+      p0 = this.p;
+      flushes = this.flushes;
+      inline = this.inlineDefs;
+    }
+    this.emitDecl(id, fname, lvl, start);
+    if (record) {
+      this.capFrame = saved;
+      // Not cacheable: text that spans a flushed chunk, or anonymous types
+      // defined inline (their text depends on the indent and counts enumerators).
+      if (this.capNameAt >= 0 && this.flushes === flushes && this.inlineDefs === inline) {
+        this.saveDecl(id, p0, this.capNameAt, this.capNameEnd, this.capSep);
+      }
+    }
+  }
+
+  /** Copies `len` bytes of the declaration cache from `at` to the output. */
+  private copyDecl(at: number, len: number): void {
+    this.room(len);
+    const b = this.b, a = this.arena;
+    let p = this.p;
+    for (let i = at, e = at + len; i < e; i++) b[p++] = a[i]!;
+    this.p = p;
+  }
+
+  /** Caches the text of a declaration of `id`: output `[p0, nameAt)` before the name, `[nameEnd, p)` after it. */
+  private saveDecl(id: number, p0: number, nameAt: number, nameEnd: number, sep: boolean): void {
+    const pre = nameAt - p0;
+    const post = this.p - nameEnd;
+    if (this.arenaLen + pre + post > this.arena.length) {
+      const a = new Uint8Array(Math.max(this.arena.length * 2, this.arenaLen + pre + post));
+      a.set(this.arena.subarray(0, this.arenaLen));
+      this.arena = a;
+    }
+    const a = this.arena, b = this.b;
+    let q = this.arenaLen;
+    for (let i = p0; i < nameAt; i++) a[q++] = b[i]!;
+    for (let i = nameEnd, e = this.p; i < e; i++) a[q++] = b[i]!;
+    this.declAt[id] = this.arenaLen + 1;
+    this.declPreLen[id] = pre;
+    this.declPostLen[id] = post;
+    if (sep) this.flags[id]! |= DECL_SEP;
+    this.arenaLen = q;
+  }
+
+  /** The body of {@link emitTypeDecl}: pushes the chain as the frame at `start` and prints it. */
+  private emitDecl(id: number, fname: number, lvl: number, start: number): void {
     const { w } = this;
     for (;;) {
       this.push(id);
@@ -1037,12 +1219,17 @@ class CEmitter {
         case BTF_KIND_STRUCT: case BTF_KIND_UNION:
           this.emitMods(start);
           // Anonymous structs and unions are defined inline.
-          if (w[o] === 0) this.emitStructDef(id, lvl);
-          else this.structFwd(id, info);
+          if (w[o] === 0) {
+            this.inlineDefs++;
+            this.emitStructDef(id, lvl);
+          } else {
+            this.structFwd(id, info);
+          }
           break;
         case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
           this.emitMods(start);
           if (w[o] === 0) {
+            this.inlineDefs++;
             this.emitEnumDef(id, lvl);
           } else {
             this.lit('enum ');
@@ -1081,7 +1268,7 @@ class CEmitter {
           this.dropMods(start);
           const nelems = w[o + 5]!;
           if (this.top === start) {
-            this.emitName(fname, lastWasPtr);
+            this.emitName(fname, lastWasPtr, start);
           } else {
             const multidim = this.kind(this.stack[this.top - 1]!) === BTF_KIND_ARRAY;
             if (!lastWasPtr && this.hasName(fname)) this.ch(SPACE);
@@ -1103,7 +1290,7 @@ class CEmitter {
             this.emitTypeChain(start, fname, lvl);
             this.ch(41); // )
           } else {
-            this.emitName(fname, lastWasPtr);
+            this.emitName(fname, lastWasPtr, start);
           }
           this.ch(40); // (
           const vlen = info & 0xffff;
@@ -1132,7 +1319,7 @@ class CEmitter {
       }
       lastWasPtr = kind === BTF_KIND_PTR;
     }
-    this.emitName(fname, lastWasPtr);
+    this.emitName(fname, lastWasPtr, start);
   }
 
   /** Whether the declared name `fname` (see {@link emitTypeDecl}) is not empty. */
@@ -1141,29 +1328,32 @@ class CEmitter {
   }
 
   /** `btf_dump_emit_name`: the declared name, after a space unless it follows `*`. */
-  private emitName(fname: number, lastWasPtr: boolean): void {
+  private emitName(fname: number, lastWasPtr: boolean, frame: number): void {
     if (!this.hasName(fname)) return;
+    if (frame === this.capFrame) {
+      // The name of the declaration being recorded for the cache.
+      this.capNameAt = this.p;
+      this.capSep = !lastWasPtr;
+    }
     if (!lastWasPtr) this.ch(SPACE);
-    // A typedef's own name may carry a ___N suffix.
+    this.declName(fname);
+    if (frame === this.capFrame) this.capNameEnd = this.p;
+  }
+
+  /** Writes a declared name: a string, or a typedef's own name, which may carry a ___N suffix. */
+  private declName(fname: number): void {
     if (fname > 0) this.name(fname);
     else this.uniqueName(-fname, this.identNames);
   }
 
   // ---------------------------------------------------------------- names
 
-  /** `btf_dump_name_dups`: counts one more use of `name`; returns the count. */
-  private nameDups(map: Map<string, number>, name: string): number {
-    const n = (map.get(name) ?? 0) + 1;
-    map.set(name, n);
-    return n;
-  }
-
   /**
    * `btf_dump_resolve_name`: on first use, counts the name of `id` in `map`;
    * returns how many types had it then (0 for an anonymous type), so that
    * the type prints as `NAME___N` when that is above 1.
    */
-  private resolveName(id: number, map: Map<string, number>): number {
+  private resolveName(id: number, map: NameCounter): number {
     const { w } = this;
     const o = this.off[id]!;
     const n = w[o]!;
@@ -1174,7 +1364,7 @@ class CEmitter {
     const kind = (info >>> 24) & 0x1f;
     // FWDs and enum forward declarations never clash with their definitions.
     const dups = kind === BTF_KIND_FWD || (kind === BTF_KIND_ENUM && (info & 0xffff) === 0)
-      ? 1 : this.nameDups(map, this.str(n));
+      ? 1 : map.add(n);
     this.dups[id] = dups;
     return dups;
   }

@@ -185,7 +185,8 @@ export interface JsonDumpOptions extends RawDumpOptions {
  * bpftool's `json_writer.c` over bytes: the same separators, the same
  * pretty-printing (4-space indent, a newline before each member, none before
  * array elements) and the same string escapes, including bpftool 7.1's
- * quirk of writing a backslash as `\n` and a single quote as `\'`.
+ * quirk of writing a backslash as `\n`. A single quote is written as is
+ * (checked against bpftool v7.1.0 live: its json_writer no longer escapes it).
  */
 export class JsonBytesWriter {
   private depth = 0;
@@ -253,7 +254,7 @@ function quoteBytes(out: ByteOut, b: Uint8Array): void {
   let plain = true;
   for (let i = 0; i < b.length; i++) {
     const c = b[i]!;
-    if (c === 9 || c === 10 || c === 13 || c === 12 || c === 8 || c === 92 || c === 34 || c === 39) { plain = false; break; }
+    if (c === 9 || c === 10 || c === 13 || c === 12 || c === 8 || c === 92 || c === 34) { plain = false; break; }
   }
   if (plain) out.bytes(b);
   else {
@@ -267,7 +268,6 @@ function quoteBytes(out: ByteOut, b: Uint8Array): void {
         case 8: out.ascii('\\b'); break;
         case 92: out.ascii('\\n'); break; // sic: bpftool 7.1 writes a backslash as \n
         case 34: out.ascii('\\"'); break;
-        case 39: out.ascii("\\'"); break;
         default: out.byte(c);
       }
     }

@@ -158,3 +158,51 @@ export function clangPtr(btf: Btf, target: TypeArg, what: string, reuse: boolean
 export function alignUp(n: number, align: number): number {
   return align > 1 ? Math.ceil(n / align) * align : n;
 }
+
+/** Kinds {@link addRefFirst} adds. */
+export type RefKind = 'ptr' | 'typedef' | 'const' | 'volatile' | 'restrict' | 'type_tag';
+
+/**
+ * Adds a PTR, TYPEDEF, CONST, VOLATILE, RESTRICT or TYPE_TAG before the type
+ * it refers to, as clang numbers them (`typedef __u32 u32` is the TYPEDEF
+ * then `__u32`): the record is added with a placeholder, `target` is
+ * resolved (called, when a function), then the record is patched. Returns
+ * the new id. `name` is the typedef's name or the tag's value.
+ */
+export function addRefFirst(btf: Btf, kind: RefKind, target: TypeArg, name = ''): number {
+  let id: number;
+  switch (kind) {
+    case 'ptr': id = btf.addPtr(0); break;
+    case 'typedef': id = btf.addTypedef(name, 0); break;
+    case 'const': id = btf.addConst(0); break;
+    case 'volatile': id = btf.addVolatile(0); break;
+    case 'restrict': id = btf.addRestrict(0); break;
+    case 'type_tag': id = btf.addTypeTag(name, 0); break;
+    default: return invalid(`addRefFirst: unknown kind ${String(kind)}`);
+  }
+  patchWord(btf, id, 2, resolveTypeArg(btf, target, `${kind} ${name}`.trim(), true));
+  return id;
+}
+
+/** A member for {@link addStructFirst}. */
+export interface StructMemberSpec {
+  name: string | null;
+  type: TypeArg;
+  /** Offset in bits. */
+  bitOffset: number;
+  /** Bitfield size in bits, 0 for none. */
+  bitSize?: number;
+}
+
+/**
+ * Adds a STRUCT (or UNION) before its members' types, as clang numbers a
+ * struct: the record with placeholder member types first, then each member
+ * type resolved in order (called, when a function), then patched. Returns
+ * the new id.
+ */
+export function addStructFirst(btf: Btf, spec: { name: string | null; size: number; union?: boolean; members: readonly StructMemberSpec[] }): number {
+  const id = spec.union ? btf.addUnion(spec.name, spec.size) : btf.addStruct(spec.name, spec.size);
+  for (const m of spec.members) btf.addField(m.name, 0, m.bitOffset, m.bitSize ?? 0);
+  spec.members.forEach((m, i) => patchWord(btf, id, 3 + i * 3 + 1, resolveTypeArg(btf, m.type, `member ${m.name ?? i}`)));
+  return id;
+}

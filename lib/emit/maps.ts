@@ -53,11 +53,11 @@ import { type EmitOptions, placeInSection, safeAlign } from './datasec.js';
  * libbpf 1.1.2, which prints them as numbers; so do we.
  */
 export const BPF_MAP_TYPE_NAMES: readonly string[] = [
-  'unspec', 'hash', 'array', 'prog_array', 'perf_event_array', 'percpu_hash', 'percpu_array',
-  'stack_trace', 'cgroup_array', 'lru_hash', 'lru_percpu_hash', 'lpm_trie', 'array_of_maps',
-  'hash_of_maps', 'devmap', 'devmap_hash', 'sockmap', 'cpumap', 'xskmap', 'sockhash', 'cgroup_storage',
-  'reuseport_sockarray', 'percpu_cgroup_storage', 'queue', 'stack', 'sk_storage', 'struct_ops', 'ringbuf',
-  'inode_storage', 'task_storage', 'bloom_filter', 'user_ringbuf', 'cgrp_storage',
+  'unspec', 'hash', 'array', 'prog_array', 'perf_event_array', 'percpu_hash', 'percpu_array', 'stack_trace',
+  'cgroup_array', 'lru_hash', 'lru_percpu_hash', 'lpm_trie', 'array_of_maps', 'hash_of_maps', 'devmap', 'sockmap',
+  'cpumap', 'xskmap', 'sockhash', 'cgroup_storage', 'reuseport_sockarray', 'percpu_cgroup_storage', 'queue',
+  'stack', 'sk_storage', 'devmap_hash', 'struct_ops', 'ringbuf', 'inode_storage', 'task_storage', 'bloom_filter',
+  'user_ringbuf', 'cgrp_storage',
 ];
 
 /** `enum bpf_map_type` values btfkit itself refers to. */

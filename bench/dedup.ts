@@ -1,0 +1,137 @@
+/**
+ * Dedup benchmark: btfkit against libbpf 1.1.2 (through the project's C
+ * harness, `btfh bench-dedup`) on the kernel's BTF appended to itself
+ * COPIES times (253k types in, 127k out for 2), in the same run.
+ *
+ *   node dist/bench/dedup.js [FILE] [--copies N] [--runs N] [--rounds N]
+ *
+ * Each side is measured the same way, in a fresh process per round: parse
+ * FILE, then RUNS times merge COPIES copies into a new BTF (COPIES 0: dedup
+ * the parsed BTF in place) and dedup it; the median dedup time of a round
+ * is reported. btfkit also reports its first (cold, not yet compiled) run,
+ * which is what a one-shot `btfkit merge` pays. Rounds alternate between
+ * the two so that machine noise hits both alike. Peak RSS is the peak of a
+ * separate single-run process (getrusage's ru_maxrss on both sides, so the
+ * Node.js runtime itself, about 40 MB, is part of btfkit's figure).
+ *
+ * Targets (issue 4): dedup time at most 1.5x libbpf's, peak memory at most
+ * 3x libbpf's.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Btf } from '../lib/btf.js';
+
+interface Round {
+  parse_ms: number;
+  merge_ms: number;
+  dedup_ms: number;
+  first_dedup_ms?: number;
+  types_in: number;
+  types_out: number;
+  bytes_out: number;
+  maxrss_kb: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** One round in this process: what `btfh bench-dedup FILE COPIES RUNS` measures, in btfkit. */
+function child(file: string, copies: number, runs: number): Round {
+  const bytes = new Uint8Array(readFileSync(file));
+  const parse: number[] = [];
+  const merge: number[] = [];
+  const dedup: number[] = [];
+  let typesIn = 0;
+  let out: Btf | null = null;
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    const src = Btf.parse(bytes);
+    const t1 = performance.now();
+    let dst = src;
+    if (copies > 0) {
+      dst = Btf.empty();
+      for (let c = 0; c < copies; c++) dst.addBtf(src);
+    }
+    const t2 = performance.now();
+    typesIn = dst.nrTypes;
+    dst.dedup();
+    const t3 = performance.now();
+    parse.push(t1 - t0);
+    merge.push(t2 - t1);
+    dedup.push(t3 - t2);
+    out = dst;
+  }
+  return {
+    parse_ms: median(parse), merge_ms: median(merge), dedup_ms: median(dedup), first_dedup_ms: dedup[0]!,
+    types_in: typesIn, types_out: out!.nrTypes, bytes_out: out!.rawData().length,
+    maxrss_kb: process.resourceUsage().maxRSS,
+  };
+}
+
+function runJson(cmd: string, args: string[]): Round {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Round;
+}
+
+function harness(): string | null {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const h = `${root}test/harness/build/btfh`;
+  if (!existsSync(h)) spawnSync('make', ['-s', '-C', `${root}test/harness`], { stdio: 'ignore' });
+  return existsSync(h) ? h : null;
+}
+
+function main(): void {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') {
+    console.log(JSON.stringify(child(argv[1]!, Number(argv[2]), Number(argv[3]))));
+    return;
+  }
+  const opt = (name: string, dflt: number): number => {
+    const i = argv.indexOf(name);
+    if (i < 0) return dflt;
+    const v = Number(argv.splice(i, 2)[1]);
+    return v;
+  };
+  const copies = opt('--copies', 2);
+  const runs = opt('--runs', 5);
+  const rounds = opt('--rounds', 3);
+  const file = argv[0] ?? '/sys/kernel/btf/vmlinux';
+  if (!existsSync(file)) {
+    console.log(`bench: ${file} is missing; nothing to measure`);
+    return;
+  }
+  const self = fileURLToPath(import.meta.url);
+  const h = harness();
+  if (!h) console.log('bench: the libbpf harness is unavailable (cc + libbpf-dev); btfkit alone');
+  const ours: Round[] = [];
+  const theirs: Round[] = [];
+  for (let r = 0; r < rounds; r++) {
+    ours.push(runJson(process.execPath, [self, '--child', file, String(copies), String(runs)]));
+    if (h) theirs.push(runJson(h, ['bench-dedup', file, String(copies), String(runs)]));
+  }
+  const memOurs = runJson(process.execPath, [self, '--child', file, String(copies), '1']).maxrss_kb;
+  const memTheirs = h ? runJson(h, ['bench-dedup', file, String(copies), '1']).maxrss_kb : 0;
+  const o = ours[0]!;
+  console.log(`input: ${file} x${copies} (${copies ? 'merged with btf__add_btf / addBtf' : 'parsed, deduplicated in place'}): ${o.types_in} types -> ${o.types_out}, ${o.bytes_out} bytes`);
+  const line = (label: string, xs: number[]) => `${label.padEnd(34)} median ${median(xs).toFixed(1).padStart(7)} ms   min ${Math.min(...xs).toFixed(1).padStart(7)} ms`;
+  console.log(line('btfkit dedup (warm, median/round)', ours.map((x) => x.dedup_ms)));
+  console.log(line('btfkit dedup (first run, cold)', ours.map((x) => x.first_dedup_ms!)));
+  if (copies) console.log(line('btfkit merge (addBtf)', ours.map((x) => x.merge_ms)));
+  if (h) {
+    if (theirs.some((t) => t.types_out !== o.types_out || t.bytes_out !== o.bytes_out)) console.log('WARNING: outputs differ in size from libbpf');
+    console.log(line('libbpf dedup', theirs.map((x) => x.dedup_ms)));
+    if (copies) console.log(line('libbpf merge (btf__add_btf)', theirs.map((x) => x.merge_ms)));
+    const ratio = median(ours.map((x) => x.dedup_ms)) / median(theirs.map((x) => x.dedup_ms));
+    const cold = median(ours.map((x) => x.first_dedup_ms!)) / median(theirs.map((x) => x.dedup_ms));
+    console.log(`dedup time ratio btfkit/libbpf       ${ratio.toFixed(2)}x warm, ${cold.toFixed(2)}x cold   [target <= 1.5x: ${ratio <= 1.5 ? 'ok' : 'MISSED'}]`);
+    console.log(`peak RSS (one run)                   btfkit ${(memOurs / 1024).toFixed(1)} MB, libbpf ${(memTheirs / 1024).toFixed(1)} MB = ${(memOurs / memTheirs).toFixed(2)}x   [target <= 3x: ${memOurs <= 3 * memTheirs ? 'ok' : 'MISSED'}]`);
+  } else {
+    console.log(`peak RSS (one run)                   btfkit ${(memOurs / 1024).toFixed(1)} MB`);
+  }
+}
+
+main();

@@ -1,0 +1,110 @@
+/**
+ * `btfkit maps OBJ [-j]`: the maps libbpf 1.1.2 creates when it opens OBJ
+ * (plus the seed patch's `.percpu` maps), in libbpf's order.
+ */
+import type { Command } from 'commander';
+import { BtfError, BtfErrorCode } from '../../lib/errors.js';
+import { readInput } from '../../lib/io.js';
+import { type MapInfo, type MapList, type MapProblem, listMaps, mapTypeLabel } from '../../lib/inspect/maps.js';
+import { type BpfObject, openBpfObject } from '../../lib/inspect/object.js';
+import { TypedDataDumper } from '../../lib/inspect/typed-data.js';
+import type { CliIo } from '../io.js';
+
+/** A type as `{id, name}` for JSON, or null for id 0. */
+function typeRef(obj: BpfObject, names: TypedDataDumper | null, typeId: number): { id: number; name: string } | null {
+  if (!typeId || !obj.btf || !names) return null;
+  return { id: typeId, name: names.typeName(typeId, false) };
+}
+
+/** Returns one map as the JSON object `btfkit maps -j` prints (bpftool's key names where they overlap). */
+export function mapJson(obj: BpfObject, m: MapInfo, names: TypedDataDumper | null = obj.btf ? new TypedDataDumper(obj.btf) : null): Record<string, unknown> {
+  return {
+    name: m.name,
+    type: mapTypeLabel(m.type),
+    bytes_key: m.keySize,
+    bytes_value: m.valueSize,
+    max_entries: m.maxEntries,
+    flags: m.mapFlags,
+    numa_node: m.numaNode,
+    map_extra: m.mapExtra,
+    pinning: m.pinning === 1 ? 'by_name' : 'none',
+    pin_path: m.pinPath,
+    key_type: typeRef(obj, names, m.btfKeyTypeId),
+    value_type: typeRef(obj, names, m.btfValueTypeId),
+    inner_map: m.innerMap ? mapJson(obj, m.innerMap, names) : null,
+    internal: m.internal,
+    section: m.section,
+    variables: m.variables.map((v) => ({
+      name: v.name, offset: v.offset, size: v.size, linkage: v.linkage, type: typeRef(obj, names, v.typeId),
+    })),
+    kernel_name: m.kernelName,
+    mmapable: m.mmapable,
+    frozen: m.frozen,
+    initial_value_size: m.initialValueSize,
+    initial_values: m.initialSlots,
+    legacy: m.legacy,
+  };
+}
+
+function bytes(n: number, what: string): string {
+  return what ? `${n}B (${what})` : `${n}B`;
+}
+
+/** Returns the plain-text listing of `btfkit maps`. */
+export function mapsText(obj: BpfObject, list: MapList): string {
+  const names = obj.btf ? new TypedDataDumper(obj.btf) : null;
+  const tname = (id: number) => (id && names ? names.typeName(id, false) : '');
+  const out: string[] = [];
+  const head = (m: MapInfo, indent: string, label: string) => {
+    const tags: string[] = [`flags 0x${m.mapFlags.toString(16)}`];
+    if (m.internal) tags.push(`internal ${m.section}`);
+    if (m.legacy) tags.push('legacy SEC("maps")');
+    if (m.mmapable) tags.push('mmapable');
+    if (m.frozen) tags.push('frozen');
+    out.push(`${indent}${label}: ${mapTypeLabel(m.type)}  ${tags.join('  ')}`);
+    const line = [`key ${bytes(m.keySize, tname(m.btfKeyTypeId))}`, `value ${bytes(m.valueSize, tname(m.btfValueTypeId))}`, `max_entries ${m.maxEntries}`];
+    if (m.numaNode) line.push(`numa_node ${m.numaNode}`);
+    if (m.mapExtra) line.push(`map_extra ${m.mapExtra}`);
+    out.push(`${indent}\t${line.join('  ')}`);
+    if (m.pinPath) out.push(`${indent}\tpinned by name: ${m.pinPath}`);
+  };
+  for (const m of list.maps) {
+    head(m, '', m.name === m.kernelName ? m.name : `${m.name} (${m.kernelName})`);
+    if (m.innerMap) head(m.innerMap, '\t', `inner map ${m.innerMap.name}`);
+    if (m.initialSlots.length) out.push(`\tinitial values: ${m.initialSlots.map((s) => `[${s.index}] ${s.name}`).join(', ')}`);
+    if (m.type === 6 && m.internal) out.push(`\tper-CPU: each CPU starts from ${Math.ceil(m.valueSize / 8) * 8}B of initial value`);
+    for (const v of m.variables) {
+      out.push(`\t${String(v.offset).padStart(6)} ${String(v.size).padStart(5)}  ${v.linkage === 'global' ? '' : `${v.linkage} `}${tname(v.typeId)} ${v.name}`);
+    }
+  }
+  return out.length ? `${out.join('\n')}\n` : '';
+}
+
+/** Returns the problem as one line, naming the file. */
+export function problemLine(file: string, p: MapProblem): string {
+  return `btfkit: ${file}: ${p.message}\n`;
+}
+
+export function register(program: Command, io: CliIo): void {
+  program
+    .command('maps')
+    .description('list the maps libbpf creates when it opens a BPF object (libbpf 1.1.2 rules, .percpu as the seed patch)')
+    .argument('<obj>', 'a BPF ELF object')
+    .option('-j, --json', 'JSON output: an array, one object per map')
+    .option('--relaxed', 'ignore unknown map definition members, as libbpf with relaxed_maps')
+    .option('--pin-root <dir>', 'pin root for maps pinned by name', '/sys/fs/bpf')
+    .action(async (file: string, opts: { json?: boolean; relaxed?: boolean; pinRoot: string }) => {
+      const obj = openBpfObject(await readInput(file), { file });
+      const list = listMaps(obj, { relaxed: Boolean(opts.relaxed), pinRoot: opts.pinRoot });
+      if (opts.json) {
+        const names = obj.btf ? new TypedDataDumper(obj.btf) : null;
+        io.out(`${JSON.stringify(list.maps.map((m) => mapJson(obj, m, names)))}\n`);
+      } else {
+        io.out(mapsText(obj, list));
+      }
+      for (const p of list.problems) io.err(problemLine(file, p));
+      if (list.problems.length) {
+        throw new BtfError(BtfErrorCode.Format, `${list.problems.length} problem${list.problems.length > 1 ? 's' : ''} (libbpf would not open this object); the other maps are listed`, { file });
+      }
+    });
+}

@@ -1,0 +1,44 @@
+/**
+ * `btfkit merge IN... -o OUT`: the BTF of every input appended into a new
+ * BTF (libbpf's `btf__new_empty` + `btf__add_btf` per input, so strings are
+ * unique and in first-use order), then deduplicated unless `--no-dedup`.
+ * The output is little-endian whatever the inputs' byte order, as libbpf's.
+ */
+import type { Command } from 'commander';
+import { Btf } from '../../lib/btf.js';
+import { BtfError, BtfErrorCode } from '../../lib/errors.js';
+import { writeFileAtomic } from '../../lib/io.js';
+import type { CliIo } from '../io.js';
+import { PROGRESS_MIN_TYPES, runDedup } from './dedup.js';
+
+export function register(program: Command, io: CliIo): void {
+  program
+    .command('merge')
+    .description('append the BTF of every input (as btf__add_btf) and deduplicate the result')
+    .argument('<in...>', 'raw BTF files or ELF objects with a .BTF section')
+    .requiredOption('-o, --output <file>', 'output raw BTF file')
+    .option('--no-dedup', 'only append, do not deduplicate')
+    .option('--stats', 'print types per kind, string bytes and the time of each dedup pass')
+    .option('-j, --json', 'with --stats: one JSON object')
+    .action(async (inputs: string[], opts: { output: string; dedup: boolean; stats?: boolean; json?: boolean }) => {
+      if (opts.json && !opts.stats) throw new BtfError(BtfErrorCode.InvalidArgument, '--json goes with --stats');
+      if (opts.stats && !opts.dedup) throw new BtfError(BtfErrorCode.InvalidArgument, '--stats needs dedup (drop --no-dedup)');
+      const merged = Btf.empty();
+      let total = 0;
+      const tty = io.stderrIsTTY;
+      for (const [i, file] of inputs.entries()) {
+        const src = await Btf.fromFile(file);
+        try {
+          merged.addBtf(src);
+        } catch (e) {
+          if (e instanceof BtfError) e.withFile(file);
+          throw e;
+        }
+        total += src.nrTypes;
+        if (tty && total >= PROGRESS_MIN_TYPES) io.err(`\rmerge: ${i + 1}/${inputs.length} inputs`);
+      }
+      if (tty && total >= PROGRESS_MIN_TYPES) io.err('\r\x1b[K');
+      if (opts.dedup) runDedup(io, merged, opts, { inputs: inputs.length });
+      await writeFileAtomic(opts.output, merged.rawData());
+    });
+}

@@ -1,0 +1,42 @@
+/**
+ * `btfkit vars OBJ [-j]`: the initial value of every global variable,
+ * `SECTION NAME = VALUE`, VALUE as libbpf's `btf_dump__dump_type_data`
+ * prints it (compact, with zeroes; char arrays as libbpf >= 1.5 prints them).
+ */
+import type { Command } from 'commander';
+import { BtfError, BtfErrorCode } from '../../lib/errors.js';
+import { readInput } from '../../lib/io.js';
+import { listMaps } from '../../lib/inspect/maps.js';
+import { openBpfObject } from '../../lib/inspect/object.js';
+import { TypedDataDumper } from '../../lib/inspect/typed-data.js';
+import { listVars, varLine } from '../../lib/inspect/vars.js';
+import type { CliIo } from '../io.js';
+
+export function register(program: Command, io: CliIo): void {
+  program
+    .command('vars')
+    .description("print every global variable's initial value as libbpf's btf_dump__dump_type_data does")
+    .argument('<obj>', 'a BPF ELF object')
+    .option('-j, --json', 'JSON output: an array, one object per variable')
+    .option('--pretty', 'multi-line values (libbpf without .compact)')
+    .option('--legacy-chars', "print char arrays as libbpf 1.1.2 does (no '\\0', later 1-byte members left empty)")
+    .action(async (file: string, opts: { json?: boolean; pretty?: boolean; legacyChars?: boolean }) => {
+      const obj = openBpfObject(await readInput(file), { file });
+      const maps = listMaps(obj);
+      const vars = listVars(obj, { maps, compact: !opts.pretty, legacyCharArrays: Boolean(opts.legacyChars) });
+      if (opts.json) {
+        const names = obj.btf ? new TypedDataDumper(obj.btf) : null;
+        io.out(`${JSON.stringify(vars.map((v) => ({
+          section: v.section, map: v.map, name: v.name, offset: v.offset, size: v.size,
+          type: names && v.varId && obj.btf!.kindOf(v.varId) === 14 ? names.typeName(obj.btf!.wordOf(v.varId, 2), false) : null,
+          value: v.value, ...(v.error !== undefined ? { error: v.error } : {}),
+        })))}\n`);
+      } else {
+        io.out(vars.map((v) => `${varLine(v)}\n`).join(''));
+      }
+      const bad = vars.filter((v) => v.error !== undefined);
+      for (const v of bad) io.err(`btfkit: ${file}: ${v.section} ${v.name}: ${v.error}\n`);
+      if (!obj.btf) throw new BtfError(BtfErrorCode.Format, obj.btfProblem ?? 'no .BTF section: the variables have no types', { file });
+      if (bad.length) throw new BtfError(BtfErrorCode.Format, `${bad.length} variable${bad.length > 1 ? 's' : ''} could not be printed in full`, { file });
+    });
+}
