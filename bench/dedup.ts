@@ -84,29 +84,34 @@ function harness(): string | null {
   return existsSync(h) ? h : null;
 }
 
-function main(): void {
-  const argv = process.argv.slice(2);
-  if (argv[0] === '--child') {
-    console.log(JSON.stringify(child(argv[1]!, Number(argv[2]), Number(argv[3]))));
-    return;
-  }
-  const opt = (name: string, dflt: number): number => {
-    const i = argv.indexOf(name);
-    if (i < 0) return dflt;
-    const v = Number(argv.splice(i, 2)[1]);
-    return v;
-  };
-  const copies = opt('--copies', 2);
-  const runs = opt('--runs', 5);
-  const rounds = opt('--rounds', 3);
-  const file = argv[0] ?? '/sys/kernel/btf/vmlinux';
+/** Options for {@link benchDedup}. */
+export interface DedupBenchOptions {
+  /** Raw BTF or object. Defaults to /sys/kernel/btf/vmlinux. */
+  file?: string;
+  /** Copies merged before dedup (0: dedup the parsed BTF in place). Defaults to 2. */
+  copies?: number;
+  /** Dedups per process (the median is kept). Defaults to 5. */
+  runs?: number;
+  /** Processes per side, alternating. Defaults to 3. */
+  rounds?: number;
+  /** Where lines go. Defaults to console.log. */
+  print?: (line: string) => void;
+}
+
+/** Runs the benchmark (see the module comment) and prints its lines; `npm run bench` can call it. */
+export function benchDedup(opts: DedupBenchOptions = {}): void {
+  const copies = opts.copies ?? 2;
+  const runs = opts.runs ?? 5;
+  const rounds = opts.rounds ?? 3;
+  const file = opts.file ?? '/sys/kernel/btf/vmlinux';
+  const print = opts.print ?? ((l: string) => console.log(l));
   if (!existsSync(file)) {
-    console.log(`bench: ${file} is missing; nothing to measure`);
+    print(`bench: ${file} is missing; nothing to measure`);
     return;
   }
   const self = fileURLToPath(import.meta.url);
   const h = harness();
-  if (!h) console.log('bench: the libbpf harness is unavailable (cc + libbpf-dev); btfkit alone');
+  if (!h) print('bench: the libbpf harness is unavailable (cc + libbpf-dev); btfkit alone');
   const ours: Round[] = [];
   const theirs: Round[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -116,22 +121,43 @@ function main(): void {
   const memOurs = runJson(process.execPath, [self, '--child', file, String(copies), '1']).maxrss_kb;
   const memTheirs = h ? runJson(h, ['bench-dedup', file, String(copies), '1']).maxrss_kb : 0;
   const o = ours[0]!;
-  console.log(`input: ${file} x${copies} (${copies ? 'merged with btf__add_btf / addBtf' : 'parsed, deduplicated in place'}): ${o.types_in} types -> ${o.types_out}, ${o.bytes_out} bytes`);
+  print(`input: ${file} x${copies} (${copies ? 'merged with btf__add_btf / addBtf' : 'parsed, deduplicated in place'}): ${o.types_in} types -> ${o.types_out}, ${o.bytes_out} bytes`);
   const line = (label: string, xs: number[]) => `${label.padEnd(34)} median ${median(xs).toFixed(1).padStart(7)} ms   min ${Math.min(...xs).toFixed(1).padStart(7)} ms`;
-  console.log(line('btfkit dedup (warm, median/round)', ours.map((x) => x.dedup_ms)));
-  console.log(line('btfkit dedup (first run, cold)', ours.map((x) => x.first_dedup_ms!)));
-  if (copies) console.log(line('btfkit merge (addBtf)', ours.map((x) => x.merge_ms)));
+  print(line('btfkit dedup (warm, median/round)', ours.map((x) => x.dedup_ms)));
+  print(line('btfkit dedup (first run, cold)', ours.map((x) => x.first_dedup_ms!)));
+  if (copies) print(line('btfkit merge (addBtf)', ours.map((x) => x.merge_ms)));
   if (h) {
-    if (theirs.some((t) => t.types_out !== o.types_out || t.bytes_out !== o.bytes_out)) console.log('WARNING: outputs differ in size from libbpf');
-    console.log(line('libbpf dedup', theirs.map((x) => x.dedup_ms)));
-    if (copies) console.log(line('libbpf merge (btf__add_btf)', theirs.map((x) => x.merge_ms)));
+    if (theirs.some((t) => t.types_out !== o.types_out || t.bytes_out !== o.bytes_out)) print('WARNING: outputs differ in size from libbpf');
+    print(line('libbpf dedup', theirs.map((x) => x.dedup_ms)));
+    if (copies) print(line('libbpf merge (btf__add_btf)', theirs.map((x) => x.merge_ms)));
     const ratio = median(ours.map((x) => x.dedup_ms)) / median(theirs.map((x) => x.dedup_ms));
     const cold = median(ours.map((x) => x.first_dedup_ms!)) / median(theirs.map((x) => x.dedup_ms));
-    console.log(`dedup time ratio btfkit/libbpf       ${ratio.toFixed(2)}x warm, ${cold.toFixed(2)}x cold   [target <= 1.5x: ${ratio <= 1.5 ? 'ok' : 'MISSED'}]`);
-    console.log(`peak RSS (one run)                   btfkit ${(memOurs / 1024).toFixed(1)} MB, libbpf ${(memTheirs / 1024).toFixed(1)} MB = ${(memOurs / memTheirs).toFixed(2)}x   [target <= 3x: ${memOurs <= 3 * memTheirs ? 'ok' : 'MISSED'}]`);
+    print(`dedup time ratio btfkit/libbpf       ${ratio.toFixed(2)}x warm, ${cold.toFixed(2)}x cold   [target <= 1.5x: ${ratio <= 1.5 ? 'ok' : 'MISSED'}]`);
+    print(`peak RSS (one run)                   btfkit ${(memOurs / 1024).toFixed(1)} MB, libbpf ${(memTheirs / 1024).toFixed(1)} MB = ${(memOurs / memTheirs).toFixed(2)}x   [target <= 3x: ${memOurs <= 3 * memTheirs ? 'ok' : 'MISSED'}]`);
   } else {
-    console.log(`peak RSS (one run)                   btfkit ${(memOurs / 1024).toFixed(1)} MB`);
+    print(`peak RSS (one run)                   btfkit ${(memOurs / 1024).toFixed(1)} MB`);
   }
 }
 
-main();
+function main(): void {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') {
+    console.log(JSON.stringify(child(argv[1]!, Number(argv[2]), Number(argv[3]))));
+    return;
+  }
+  const opt = (name: string): number | undefined => {
+    const i = argv.indexOf(name);
+    return i < 0 ? undefined : Number(argv.splice(i, 2)[1]);
+  };
+  const copies = opt('--copies');
+  const runs = opt('--runs');
+  const rounds = opt('--rounds');
+  benchDedup({
+    ...(argv[0] ? { file: argv[0] } : {}),
+    ...(copies !== undefined ? { copies } : {}),
+    ...(runs !== undefined ? { runs } : {}),
+    ...(rounds !== undefined ? { rounds } : {}),
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

@@ -9,7 +9,8 @@
 #
 # With a bpftool of version 7.5 or later in BPFTOOL_SORTED (it sorts the
 # `format c` output by default; build one from github.com/libbpf/bpftool),
-# also the sorted order that `btfkit dump -f c --sort` reproduces:
+# also the sorted order that `btfkit dump -f c --sort` reproduces (without
+# it, the committed sorted/ files are left alone):
 #   expected/c/sorted/NAME.h       for every object above
 #   expected/c/sorted/linked.h     for expected/merge/linked.o
 #   expected/c/sorted/versions.txt which bpftool printed them
@@ -35,7 +36,8 @@ shopt -s nullglob
 srcs=(src/c/*.bpf.c)
 [ ${#srcs[@]} -gt 0 ] || die "no sources in src/c/"
 
-rm -rf expected/c
+# sorted/ stays as it is unless BPFTOOL_SORTED can print it again.
+rm -f expected/c/*.o expected/c/*.h expected/c/versions.txt
 mkdir -p expected/c
 for src in "${srcs[@]}"; do
 	name=$(basename "$src" .bpf.c)
@@ -50,6 +52,7 @@ for src in "${srcs[@]}"; do
 done
 
 if [ -n "$BPFTOOL_SORTED" ]; then
+	rm -rf expected/c/sorted
 	mkdir -p expected/c/sorted
 	for o in expected/c/*.o expected/merge/linked.o; do
 		[ -f "$o" ] || continue

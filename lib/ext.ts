@@ -101,6 +101,8 @@ export class BtfExt {
     const hdrLen = dv.getUint32(4, le);
     if (hdrLen < HDR_MIN) fail(BtfErrorCode.BadHeader, `header length ${hdrLen} is below ${HDR_MIN}`, 4);
     if (hdrLen > data.length) fail(BtfErrorCode.Truncated, `header length ${hdrLen} is past the end of the section (${data.length} bytes)`, 4);
+    // libbpf's btf_ext_parse_hdr: a header alone is no .BTF.ext.
+    if (hdrLen === data.length) fail(BtfErrorCode.Truncated, `has no data after the ${hdrLen}-byte header`, 4);
     const parts: Array<[ExtKind, number]> = [['func_info', 8], ['line_info', 16]];
     if (hdrLen >= HDR_CORE) parts.push(['core_relo', 24]);
     const infos: Array<ExtInfo | null> = [null, null, null];

@@ -15,6 +15,7 @@ import { isBtfError } from '../lib/errors.js';
 import { addGlobalVar } from '../lib/emit/datasec.js';
 import { addMap } from '../lib/emit/maps.js';
 import { datasecLayouts } from '../lib/inspect/layout.js';
+import { fixupDatasecs } from '../lib/elf/fixup.js';
 import { type MapInfo, internalMapName, listMaps, mapTypeLabel, parseMapDef } from '../lib/inspect/maps.js';
 import { type BpfObject, objectName, openBpfObject } from '../lib/inspect/object.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
@@ -198,6 +199,32 @@ test('parseMapDef reads back what addMap wrote', () => {
     [13, 4, 4, 16, 1, 2, 1, 7, u32]);
   assert.equal(def.order, ['type', 'key', 'max_entries', 'map_flags', 'numa_node', 'pinning', 'map_extra', 'values']);
   assert.equal([def.inner!.type, def.inner!.maxEntries, def.inner!.keyTypeId, def.inner!.valueTypeId], [2, 8, u32, u32]);
+});
+
+test('the inspectors\' DATASEC layout agrees with the ELF layer\'s fixup wherever libbpf would open the object', () => {
+  let compared = 0;
+  for (const o of loaded) {
+    if (!o.obj.btf) continue;
+    const fixed = Btf.parse(o.obj.btf.rawData());
+    try {
+      fixupDatasecs(fixed, o.obj.elf);
+    } catch {
+      // libbpf would refuse the object; the layouts carry a problem instead
+      assert.ok([...o.obj.layouts.values()].some((l) => l.problem) || o.name === 'legacy_kv' || o.name.startsWith('merge_'), o.name);
+      continue;
+    }
+    for (const lay of o.obj.layouts.values()) {
+      const v = fixed.type(lay.typeId);
+      assert.is(lay.size, v.size, `${o.name} ${lay.name} size`);
+      // libbpf points a .ksyms FUNC's entry at its dummy_ksym VAR; the inspectors keep the FUNC
+      const ids = (t: number, kind: string) => (kind === 'FUNC' && lay.name === '.ksyms' ? 'func' : t);
+      assert.equal(lay.entries.map((e) => [ids(e.typeId, e.kind), e.offset, e.size]),
+        v.secinfos().map((e, i) => [ids(e.typeId, lay.entries[i]?.kind ?? ''), e.offset, e.size]), `${o.name} ${lay.name} entries`);
+      for (const e of lay.entries) if (e.kind === 'VAR') assert.is(e.linkage, fixed.wordOf(e.typeId, 3), `${o.name} ${e.name} linkage`);
+    }
+    compared++;
+  }
+  assert.ok(compared >= 15, `${compared} objects compared`);
 });
 
 test('internal map names and object names, as libbpf makes them', () => {

@@ -13,7 +13,7 @@ import { parseElf, type ElfFile } from '../../lib/elf/read.js';
 import { readInput } from '../../lib/io.js';
 import { BTF_ELF_SEC, BTF_EXT_ELF_SEC, writeObject } from '../../lib/object.js';
 import type { CliIo } from '../io.js';
-import { fixupLibOptions, fixupMode, fixupOptions, writeOutput } from './extract.js';
+import { fixupFlag, fixupLibOptions, fixupMode, fixupModeOption, writeOutput } from './extract.js';
 
 /** Returns the bytes of section `name` when `file` is an ELF object, else the file itself. */
 async function sectionOrRaw(file: string, name: string): Promise<Uint8Array> {
@@ -52,8 +52,8 @@ export function register(program: Command, io: CliIo): void {
     .option('--ext <file>', "the new .BTF.ext: raw .BTF.ext, or an object whose .BTF.ext is taken (default: the object's own)")
     .option('-o, --output <file>', 'the output object')
     .option('-i, --in-place', 'rewrite OBJ itself (through a temporary file and rename)')
-    .addOption(fixupOptions('datasec')[0]!)
-    .addOption(fixupOptions('datasec')[1]!)
+    .addOption(fixupFlag('datasec'))
+    .addOption(fixupModeOption())
     .option('--no-check', 'do not check that .BTF.ext refers only to types and strings the BTF has')
     .action(async (file: string, o: { btf?: string; ext?: string; output?: string; inPlace?: boolean; fixup?: boolean; fixupMode?: string; check: boolean }) => {
       const opts = { ...o, fixup: fixupMode(o, 'datasec') };
@@ -80,6 +80,10 @@ export function register(program: Command, io: CliIo): void {
       if (fix !== undefined) {
         const r = fixupDatasecs(btf, elf, fix);
         if (r.changed || btfOut !== undefined) btfOut = btf.rawData();
+        if (r.externs.length > 0) {
+          // libbpf's open looks for extern VARs and FUNCs; after this pass they are allocated/global.
+          io.err(`btfkit: warning: ${r.externs.length} externs resolved as libbpf's loader does; libbpf cannot open the result (--fixup-mode datasec keeps them)\n`);
+        }
       }
 
       const extFile = opts.ext ?? file;

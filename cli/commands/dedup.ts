@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import type { Btf } from '../../lib/btf.js';
-import { Btf as BtfClass } from '../../lib/btf.js';
+import { Btf as BtfClass, isElf } from '../../lib/btf.js';
 import type { DedupPass, DedupReport } from '../../lib/dedup/index.js';
 import { replaceSections } from '../../lib/elf/write.js';
 import { parseElf } from '../../lib/elf/read.js';
@@ -108,6 +108,7 @@ export function runDedup(io: CliIo, btf: Btf, opts: { stats?: boolean; json?: bo
 /** Deduplicates the `.BTF` (and `.BTF.ext`) of an object and returns the rewritten object. */
 async function dedupElf(io: CliIo, input: string, basePath: string | undefined, opts: { stats?: boolean; json?: boolean }): Promise<Uint8Array> {
   const bytes = await readInput(input);
+  if (!isElf(bytes)) throw new BtfError(BtfErrorCode.InvalidArgument, '--elf needs an ELF object (this is not one)', { file: input });
   const elf = parseElf(bytes, { file: input });
   const sec = elf.section('.BTF');
   if (!sec) throw new BtfError(BtfErrorCode.Format, 'no .BTF section in the ELF object', { file: input });

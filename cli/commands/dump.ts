@@ -6,7 +6,7 @@ import { writeCDump } from '../../lib/dump/c.js';
 import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import type { CliIo } from '../io.js';
 import { loadBtf } from '../load.js';
-import { fixupMode, fixupOptions, loadFixedBtf } from './extract.js';
+import { fixupFlag, fixupMode, fixupModeOption, loadFixedBtf } from './extract.js';
 
 export function register(program: Command, io: CliIo): void {
   program
@@ -21,8 +21,8 @@ export function register(program: Command, io: CliIo): void {
       (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--sort', 'format c: visit types in the sorted order of bpftool 7.5 and later')
     .option('--no-pragma', "format c: leave out the '#pragma clang attribute' preserve_access_index block")
-    .addOption(fixupOptions('open')[0]!)
-    .addOption(fixupOptions('open')[1]!)
+    .addOption(fixupFlag('open'))
+    .addOption(fixupModeOption())
     .action(async (file: string | undefined, opts: {
       format: string; json?: boolean; pretty?: boolean; base?: string; type: string[]; sort?: boolean; pragma: boolean; fixup?: boolean; fixupMode?: string;
     }) => {

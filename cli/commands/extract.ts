@@ -19,21 +19,26 @@ import type { CliIo } from '../io.js';
 export type FixupMode = 'open' | 'datasec';
 
 /**
- * Returns the `--fixup` and `--fixup-mode MODE` options. `open` does what
- * `bpf_object__open` does to BTF (externs and DATASECs: what libbpf loads);
- * `datasec` only fixes DATASEC sizes, offsets, `__hidden` linkage and order,
- * leaving `.kconfig`/`.ksyms` externs as they are (what the static linker
- * writes, and what libbpf can still open). `--fixup` takes no value, so that
- * `dump --fixup OBJ` reads OBJ as the file.
+ * Returns the `--fixup` flag. It takes no value, so that `dump --fixup OBJ`
+ * reads OBJ as the file; `--fixup-mode` ({@link fixupModeOption}) picks the
+ * mode, `preset` when only `--fixup` is given.
  */
-export function fixupOptions(preset: FixupMode): Option[] {
-  return [
-    new Option('--fixup', `fix up DATASEC sizes and offsets from the ELF sections and symbols first, as libbpf does (mode ${preset}, see --fixup-mode)`),
-    new Option(
-      '--fixup-mode <mode>',
-      "implies --fixup: 'open' (everything bpf_object__open does to BTF, .kconfig/.ksyms externs included) or 'datasec' (sizes, offsets, __hidden and order only; externs kept, so libbpf can still open the object)",
-    ).choices(['open', 'datasec']),
-  ];
+export function fixupFlag(preset: FixupMode): Option {
+  return new Option('--fixup', `fix up DATASEC sizes and offsets from the ELF sections and symbols first, as libbpf does (mode '${preset}', see --fixup-mode)`);
+}
+
+/**
+ * Returns the `--fixup-mode MODE` option. `open` does what `bpf_object__open`
+ * does to BTF (externs and DATASECs: what libbpf loads); `datasec` only
+ * fixes DATASEC sizes, offsets, `__hidden` linkage and order, leaving
+ * `.kconfig`/`.ksyms` externs as they are (what the static linker writes,
+ * and what libbpf can still open).
+ */
+export function fixupModeOption(): Option {
+  return new Option(
+    '--fixup-mode <mode>',
+    "implies --fixup: 'open' (everything bpf_object__open does to BTF, .kconfig/.ksyms externs included) or 'datasec' (sizes, offsets, __hidden and order only; externs kept, so libbpf can still open the object)",
+  ).choices(['open', 'datasec']);
 }
 
 /** Returns the fixup mode the `--fixup`/`--fixup-mode` options ask for, or undefined. */
@@ -102,8 +107,8 @@ export function register(program: Command, io: CliIo): void {
     .argument('<obj>', 'an ELF object')
     .requiredOption('-o, --output <file>', "output file for .BTF ('-' for standard output)")
     .option('--ext <file>', 'output file for .BTF.ext')
-    .addOption(fixupOptions('open')[0]!)
-    .addOption(fixupOptions('open')[1]!)
+    .addOption(fixupFlag('open'))
+    .addOption(fixupModeOption())
     .option('--object', 'write a minimal ELF object holding .BTF (and .BTF.ext) to --output instead of raw BTF')
     .action(async (file: string, o: { output: string; ext?: string; fixup?: boolean; fixupMode?: string; object?: boolean }) => {
       const opts = { ...o, fixup: fixupMode(o, 'open') };

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import { readInput } from '../../lib/io.js';
+import { BTF_KIND_DATASEC } from '../../lib/kinds.js';
 import { type MapInfo, type MapList, type MapProblem, listMaps, mapTypeLabel } from '../../lib/inspect/maps.js';
 import { type BpfObject, openBpfObject } from '../../lib/inspect/object.js';
 import { TypedDataDumper } from '../../lib/inspect/typed-data.js';
@@ -38,6 +39,7 @@ export function mapJson(obj: BpfObject, m: MapInfo, names: TypedDataDumper | nul
       name: v.name, offset: v.offset, size: v.size, linkage: v.linkage, type: typeRef(obj, names, v.typeId),
     })),
     kernel_name: m.kernelName,
+    percpu_value_size: m.cpuValueSize,
     mmapable: m.mmapable,
     frozen: m.frozen,
     initial_value_size: m.initialValueSize,
@@ -53,7 +55,7 @@ function bytes(n: number, what: string): string {
 /** Returns the plain-text listing of `btfkit maps`. */
 export function mapsText(obj: BpfObject, list: MapList): string {
   const names = obj.btf ? new TypedDataDumper(obj.btf) : null;
-  const tname = (id: number) => (id && names ? names.typeName(id, false) : '');
+  const tname = (id: number) => (!id || !names ? '' : obj.btf!.kindOf(id) === BTF_KIND_DATASEC ? `DATASEC ${obj.btf!.nameOf(id)}` : names.typeName(id, false));
   const out: string[] = [];
   const head = (m: MapInfo, indent: string, label: string) => {
     const tags: string[] = [`flags 0x${m.mapFlags.toString(16)}`];
@@ -72,7 +74,7 @@ export function mapsText(obj: BpfObject, list: MapList): string {
     head(m, '', m.name === m.kernelName ? m.name : `${m.name} (${m.kernelName})`);
     if (m.innerMap) head(m.innerMap, '\t', `inner map ${m.innerMap.name}`);
     if (m.initialSlots.length) out.push(`\tinitial values: ${m.initialSlots.map((s) => `[${s.index}] ${s.name}`).join(', ')}`);
-    if (m.type === 6 && m.internal) out.push(`\tper-CPU: each CPU starts from ${Math.ceil(m.valueSize / 8) * 8}B of initial value`);
+    if (m.cpuValueSize !== null && m.internal) out.push(`\tper-CPU: each CPU starts from ${m.cpuValueSize}B of initial value`);
     for (const v of m.variables) {
       out.push(`\t${String(v.offset).padStart(6)} ${String(v.size).padStart(5)}  ${v.linkage === 'global' ? '' : `${v.linkage} `}${tname(v.typeId)} ${v.name}`);
     }

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import { readInput } from '../../lib/io.js';
+import { BTF_KIND_VAR } from '../../lib/kinds.js';
 import { listMaps } from '../../lib/inspect/maps.js';
 import { openBpfObject } from '../../lib/inspect/object.js';
 import { TypedDataDumper } from '../../lib/inspect/typed-data.js';
@@ -19,16 +20,16 @@ export function register(program: Command, io: CliIo): void {
     .argument('<obj>', 'a BPF ELF object')
     .option('-j, --json', 'JSON output: an array, one object per variable')
     .option('--pretty', 'multi-line values (libbpf without .compact)')
-    .option('--legacy-chars', "print char arrays as libbpf 1.1.2 does (no '\\0', later 1-byte members left empty)")
-    .action(async (file: string, opts: { json?: boolean; pretty?: boolean; legacyChars?: boolean }) => {
+    .option('--libbpf11', "print exactly as libbpf 1.1.2 (char arrays without '\\0', then 1-byte members left empty)")
+    .action(async (file: string, opts: { json?: boolean; pretty?: boolean; libbpf11?: boolean }) => {
       const obj = openBpfObject(await readInput(file), { file });
       const maps = listMaps(obj);
-      const vars = listVars(obj, { maps, compact: !opts.pretty, legacyCharArrays: Boolean(opts.legacyChars) });
+      const vars = listVars(obj, { maps, compact: !opts.pretty, libbpf11: Boolean(opts.libbpf11) });
       if (opts.json) {
         const names = obj.btf ? new TypedDataDumper(obj.btf) : null;
         io.out(`${JSON.stringify(vars.map((v) => ({
           section: v.section, map: v.map, name: v.name, offset: v.offset, size: v.size,
-          type: names && v.varId && obj.btf!.kindOf(v.varId) === 14 ? names.typeName(obj.btf!.wordOf(v.varId, 2), false) : null,
+          type: names && v.varId && obj.btf!.kindOf(v.varId) === BTF_KIND_VAR ? names.typeName(obj.btf!.wordOf(v.varId, 2), false) : null,
           value: v.value, ...(v.error !== undefined ? { error: v.error } : {}),
         })))}\n`);
       } else {

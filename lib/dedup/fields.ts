@@ -35,6 +35,15 @@ for (let k = 0; k < N; k++) {
   elemSize[k] = ELEM_WORDS[k]!;
 }
 
+/**
+ * Per kind: the string offset word within each vlen item (-1: none), the
+ * first item's word offset in the record, and the item size in words. For
+ * loops that walk every string of every record.
+ */
+export const STR_ELEM_POS: Readonly<Int8Array> = elemStrPos;
+export const ELEM_BASE: Readonly<Uint8Array> = elemBase;
+export const ELEM_SIZE: Readonly<Uint8Array> = elemSize;
+
 /** Returns whether the fields table knows `kind`. */
 export function knownKind(kind: number): boolean {
   return kind < N && known[kind] === 1;

@@ -78,17 +78,17 @@ class NameMap {
 export function resolveFwds(d: DedupState): void {
   const { w, off, map } = d;
   const names = new NameMap(d.typeCnt >> 4);
-  // btf_dedup_fill_unique_names_map: base and split ids alike
-  for (let id = 1; id < d.typeCnt; id++) {
+  // btf_dedup_fill_unique_names_map: base and split ids alike, in id order
+  for (let id = 1; id < d.startId; id++) {
     const k = d.kind(id);
-    if (k !== BTF_KIND_STRUCT && k !== BTF_KIND_UNION) continue;
-    if (map[id] !== id) continue;
-    names.add(w[off[id]!]!, id);
+    if ((k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) && map[id] === id) names.add(w[off[id]!]!, id);
   }
-  const n = d.typeCnt - d.startId;
+  for (const id of d.structIds) if (map[id] === id) names.add(w[off[id]!]!, id);
+  const ids = d.primIds;
+  const n = ids.length;
   for (let i = 0; i < n; i++) {
     if (d.progress && (i & (PROGRESS_STEP - 1)) === 0) d.progress('fwd', i, n);
-    const id = d.startId + i;
+    const id = ids[i]!;
     const o = off[id]!;
     const info = w[o + 1]!;
     if (((info >>> 24) & 0x7f) !== BTF_KIND_FWD || map[id] !== id) continue;

@@ -18,7 +18,11 @@
  *   ARRAY            common + type, index_type, nelems
  *   FUNC_PROTO       common + each param's name_off and type
  */
-import { BTF_KIND_ENUM, BTF_KIND_ENUM64 } from '../kinds.js';
+import {
+  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO,
+  BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG,
+  BTF_KIND_UNION, BTF_KIND_VOLATILE,
+} from '../kinds.js';
 
 /** Mixes one word into a running 32-bit hash. */
 function mix(h: number, v: number): number {
@@ -43,11 +47,97 @@ export function hashEnum(w: Uint32Array, o: number): number {
   return mix(SEED, w[o]!);
 }
 
+/**
+ * Returns the secondary key of an ENUM/ENUM64 (table.ts `addAlias`): forward
+ * declarations by name alone, full enums by everything `btf_equal_enum`
+ * compares, so that a full enum finds its equals without walking every enum
+ * of its name (the kernel has 956 anonymous ones).
+ */
+export function hashEnumAlias(w: Uint32Array, o: number): number {
+  const info = w[o + 1]!;
+  const vlen = info & 0xffffff;
+  if (vlen === 0) return mix(0x0e1f2a3b, w[o]!);
+  let h = mix(hashCommon(w, o), 0x7a6b5c4d);
+  const n = ((info >>> 24) & 0x7f) === BTF_KIND_ENUM ? vlen * 2 : vlen * 3;
+  for (let i = o + 3; i < o + 3 + n; i++) h = mix(h, w[i]!);
+  return h;
+}
+
+/** Returns the alias key under which the forward declarations named like the enum at `o` are listed. */
+export function hashEnumFwdAlias(w: Uint32Array, o: number): number {
+  return mix(0x0e1f2a3b, w[o]!);
+}
+
 /** Returns the hash of a STRUCT or UNION without member types (`btf_hash_struct`). */
 export function hashStruct(w: Uint32Array, o: number): number {
   let h = hashCommon(w, o);
   const end = o + 3 + (w[o + 1]! & 0xffffff) * 3;
   for (let m = o + 3; m < end; m += 3) h = mix(mix(h, w[m]!), w[m + 2]!);
+  return h;
+}
+
+/**
+ * Returns a hash of what the graph walk would compare below type `id`, down
+ * to `depth` references, that is equal for any two types the walk can pair
+ * (struct.ts): names, and infos of references, arrays and prototypes; INT
+ * and FLOAT records; only the name of a STRUCT, UNION or FWD (a FWD pairs
+ * with a struct of its name, and structs are where the walk goes round
+ * cycles) and of an ENUM (a forward enum pairs with any enum of its name).
+ */
+function refSig(w: Uint32Array, off: Uint32Array, id: number, depth: number): number {
+  if (id === 0) return 0x3b9a73c9;
+  const o = off[id]!;
+  if (o === undefined) return 0;
+  const info = w[o + 1]!;
+  switch ((info >>> 24) & 0x7f) {
+    case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_FWD:
+      return mix(0x51a3c2d1, w[o]!);
+    case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
+      return mix(0x6e3f0a97, w[o]!);
+    case BTF_KIND_INT:
+      return mix(hashCommon(w, o), w[o + 3]!);
+    case BTF_KIND_FLOAT:
+      return hashCommon(w, o);
+    case BTF_KIND_PTR: case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT:
+    case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_TYPE_TAG: {
+      const h = mix(mix(0x1f83d9ab, w[o]!), info);
+      return depth > 0 ? mix(h, refSig(w, off, w[o + 2]!, depth - 1)) : h;
+    }
+    case BTF_KIND_ARRAY: {
+      const h = mix(0x7c159e37, w[o + 5]!);
+      return depth > 0 ? mix(mix(h, refSig(w, off, w[o + 3]!, depth - 1)), refSig(w, off, w[o + 4]!, depth - 1)) : h;
+    }
+    case BTF_KIND_FUNC_PROTO: {
+      let h = mix(mix(0x2545f491, w[o]!), info);
+      const end = o + 3 + (info & 0xffffff) * 2;
+      for (let p = o + 3; p < end; p += 2) h = mix(h, w[p]!);
+      if (depth > 0) {
+        h = mix(h, refSig(w, off, w[o + 2]!, depth - 1));
+        for (let p = o + 3; p < end; p += 2) h = mix(h, refSig(w, off, w[p + 1]!, depth - 1));
+      }
+      return h;
+    }
+    default:
+      return 0;
+  }
+}
+
+/** How deep {@link hashStructDeep} looks through member types. */
+const SIG_DEPTH = 2;
+
+/**
+ * Returns the candidate-table key of a STRUCT/UNION: {@link hashStruct}
+ * plus a signature of each member's type ({@link refSig}). libbpf keys
+ * structs by `btf_hash_struct` alone; adding what every successful graph
+ * walk needs equal only leaves out candidates whose walk would fail (which
+ * has no effect), and keeps the order of the others (see table.ts). It
+ * saves the kernel's 1,601 anonymous `union { event; handler; }`, which
+ * share a `btf_hash_struct`, from being walked against one another.
+ */
+export function hashStructDeep(w: Uint32Array, off: Uint32Array, o: number): number {
+  let h = hashStruct(w, o);
+  const end = o + 3 + (w[o + 1]! & 0xffffff) * 3;
+  for (let m = o + 4; m < end; m += 3) h = mix(h, refSig(w, off, w[m]!, SIG_DEPTH));
   return h;
 }
 

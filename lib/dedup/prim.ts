@@ -22,8 +22,9 @@ import {
   BTF_KIND_VOLATILE,
 } from '../kinds.js';
 import {
-  compatEnum, equalCommon, equalEnum, equalIntTag, hashArray, hashCommon, hashEnum, hashFnProto, hashIntTag,
-  hashStruct, isEnumFwd,
+  compatEnum, equalCommon, equalEnum, equalIntTag, hashArray, hashCommon, hashEnum, hashEnumAlias, hashEnumFwdAlias,
+  hashFnProto, hashIntTag,
+  hashStructDeep, isEnumFwd,
 } from './hash.js';
 import { PROGRESS_STEP, type DedupState } from './state.js';
 
@@ -50,10 +51,12 @@ export function prepBase(d: DedupState): void {
       case BTF_KIND_ENUM:
       case BTF_KIND_ENUM64:
         h = hashEnum(w, o);
-        break;
+        table.add(h, id);
+        table.addAlias(hashEnumAlias(w, o), id);
+        continue;
       case BTF_KIND_STRUCT:
       case BTF_KIND_UNION:
-        h = hashStruct(w, o);
+        h = hashStructDeep(w, off, o);
         break;
       case BTF_KIND_ARRAY:
         h = hashArray(w, o);
@@ -74,13 +77,9 @@ function dedupPrim(d: DedupState, id: number): void {
   const o = off[id]!;
   let newId = id;
   let h: number;
-  switch (d.kind(id)) {
-    case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
-    case BTF_KIND_TYPEDEF: case BTF_KIND_ARRAY: case BTF_KIND_STRUCT: case BTF_KIND_UNION:
-    case BTF_KIND_FUNC: case BTF_KIND_FUNC_PROTO: case BTF_KIND_VAR: case BTF_KIND_DATASEC:
-    case BTF_KIND_DECL_TAG: case BTF_KIND_TYPE_TAG:
-      return;
-
+  const kind = d.kind(id);
+  // only primitive (and unknown) kinds come here: see DedupState.primIds
+  switch (kind) {
     case BTF_KIND_INT:
       h = hashIntTag(w, o);
       for (let e = table.first(h); e >= 0; e = table.nextOf(e, h)) {
@@ -95,6 +94,24 @@ function dedupPrim(d: DedupState, id: number): void {
     case BTF_KIND_ENUM:
     case BTF_KIND_ENUM64:
       h = hashEnum(w, o);
+      if (!isEnumFwd(w, o) && table.first(hashEnumFwdAlias(w, o)) < 0) {
+        // No forward declaration of this name is a candidate, so only equal
+        // enums matter: walk those alone, in the same order.
+        const a = hashEnumAlias(w, o);
+        for (let e = table.first(a); e >= 0; e = table.nextOf(e, a)) {
+          const c = table.types[e]!;
+          if (equalEnum(w, o, off[c]!)) {
+            newId = c;
+            break;
+          }
+        }
+        map[id] = newId;
+        if (newId === id) {
+          table.add(h, id);
+          table.addAlias(a, id);
+        }
+        return;
+      }
       for (let e = table.first(h), fwd = isEnumFwd(w, o); e >= 0; e = table.nextOf(e, h)) {
         const c = table.types[e]!;
         const co = off[c]!;
@@ -131,14 +148,18 @@ function dedupPrim(d: DedupState, id: number): void {
       throw d.badKind(id, 'dedup does not know this kind');
   }
   map[id] = newId;
-  if (newId === id) table.add(h, id);
+  if (newId === id) {
+    table.add(h, id);
+    if (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) table.addAlias(hashEnumAlias(w, o), id);
+  }
 }
 
-/** Deduplicates INT, FLOAT, FWD, ENUM and ENUM64 types (`btf_dedup_prim_types`). */
+/** Deduplicates INT, FLOAT, FWD, ENUM and ENUM64 types (`btf_dedup_prim_types`, which skips the other kinds). */
 export function dedupPrimTypes(d: DedupState): void {
-  const n = d.typeCnt - d.startId;
+  const ids = d.primIds;
+  const n = ids.length;
   for (let i = 0; i < n; i++) {
     if (d.progress && (i & (PROGRESS_STEP - 1)) === 0) d.progress('prim', i, n);
-    dedupPrim(d, d.startId + i);
+    dedupPrim(d, ids[i]!);
   }
 }

@@ -141,9 +141,11 @@ function dedupRef(d: DedupState, id: number): void {
 
 /** Deduplicates every reference type (`btf_dedup_ref_types`). */
 export function dedupRefTypes(d: DedupState): void {
-  const n = d.typeCnt - d.startId;
+  // libbpf visits every id; for the others (already mapped) that is a no-op
+  const ids = d.refIds;
+  const n = ids.length;
   for (let i = 0; i < n; i++) {
     if (d.progress && (i & (PROGRESS_STEP - 1)) === 0) d.progress('ref', i, n);
-    dedupRef(d, d.startId + i);
+    dedupRef(d, ids[i]!);
   }
 }

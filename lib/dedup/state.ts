@@ -5,7 +5,11 @@
  */
 import type { BtfContainer } from '../container.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
-import { BTF_KIND_DATASEC, BTF_KIND_FWD, BTF_KIND_VAR, NR_BTF_KINDS, kindName } from '../kinds.js';
+import {
+  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO,
+  BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_UNION, BTF_KIND_VAR,
+  BTF_KIND_VOLATILE, NR_BTF_KINDS, kindName,
+} from '../kinds.js';
 import { CandTable } from './table.js';
 
 /** `map`/`hypotMap` value of a type not looked at yet (libbpf's BTF_UNPROCESSED_ID). */
@@ -15,8 +19,26 @@ export const IN_PROGRESS = 0xfffffffe;
 /** Values up to this are type ids; above it, the two markers (BTF_MAX_NR_TYPES). */
 export const MAX_NR_TYPES = 0x7fffffff;
 
+const CLASS_PRIM = 0;
+const CLASS_STRUCT = 1;
+const CLASS_REF = 2;
+/** VAR, DATASEC: their own canonical types. */
+const CLASS_SELF = 3;
+/** Pass class of each kind. */
+const KIND_CLASS: Uint8Array = (() => {
+  const c = new Uint8Array(NR_BTF_KINDS);
+  for (const k of [BTF_KIND_STRUCT, BTF_KIND_UNION]) c[k] = CLASS_STRUCT;
+  for (const k of [BTF_KIND_PTR, BTF_KIND_TYPEDEF, BTF_KIND_VOLATILE, BTF_KIND_CONST, BTF_KIND_RESTRICT, BTF_KIND_FUNC,
+    BTF_KIND_FUNC_PROTO, BTF_KIND_ARRAY, BTF_KIND_TYPE_TAG, BTF_KIND_DECL_TAG]) c[k] = CLASS_REF;
+  for (const k of [BTF_KIND_VAR, BTF_KIND_DATASEC]) c[k] = CLASS_SELF;
+  return c;
+})();
+
+/** Names of the passes, in order, as reported to progress callbacks and in reports. */
+export type DedupPass = 'prep' | 'strings' | 'prim' | 'struct' | 'fwd' | 'ref' | 'compact' | 'remap';
+
 /** Called now and then during long passes. */
-export type ProgressFn = (phase: string, done: number, total: number) => void;
+export type ProgressFn = (phase: DedupPass, done: number, total: number) => void;
 
 /** How often (in types) a pass reports progress. */
 export const PROGRESS_STEP = 1 << 14;
@@ -46,6 +68,12 @@ export class DedupState {
   hypotCnt = 0;
   /** Whether the last equivalence would resolve a base FWD (not allowed: the base is fixed). */
   hypotAdjustCanon = false;
+  /** This BTF's INT, FLOAT, ENUM, ENUM64, FWD (and unknown kinds) ids, in id order. */
+  readonly primIds: Uint32Array;
+  /** This BTF's STRUCT and UNION ids, in id order. */
+  readonly structIds: Uint32Array;
+  /** This BTF's reference type ids (PTR ... FUNC_PROTO, DECL_TAG), in id order. */
+  readonly refIds: Uint32Array;
   /** Signature hash -> canonical candidates. */
   readonly table: CandTable;
   readonly progress: ProgressFn | null;
@@ -96,11 +124,27 @@ export class DedupState {
 
     const map = new Uint32Array(this.typeCnt).fill(UNPROCESSED);
     map[0] = 0;
-    // VAR and DATASEC are never deduplicated: each is its own canonical type.
-    for (let id = this.startId; id < this.typeCnt; id++) {
-      const k = this.kind(id);
-      if (k === BTF_KIND_VAR || k === BTF_KIND_DATASEC) map[id] = id;
+    // Sort this BTF's ids by what the passes do with them (a stable counting
+    // sort, so each list is in id order): a pass then visits only its own
+    // types, as libbpf's passes effectively do (they skip the others).
+    const n = btf.nrTypes;
+    const cls = new Uint8Array(n);
+    const counts = [0, 0, 0, 0];
+    for (let i = 0; i < n; i++) {
+      const k = (w[off[this.startId + i]! + 1]! >>> 24) & 0x7f;
+      const c = k < NR_BTF_KINDS ? KIND_CLASS[k]! : CLASS_PRIM;
+      cls[i] = c;
+      counts[c]!++;
     }
+    const ids = new Uint32Array(n);
+    const at = [0, counts[0]!, counts[0]! + counts[1]!, counts[0]! + counts[1]! + counts[2]!];
+    const starts = at.slice();
+    for (let i = 0; i < n; i++) ids[at[cls[i]!]!++] = this.startId + i;
+    this.primIds = ids.subarray(starts[CLASS_PRIM]!, starts[CLASS_PRIM]! + counts[CLASS_PRIM]!);
+    this.structIds = ids.subarray(starts[CLASS_STRUCT]!, starts[CLASS_STRUCT]! + counts[CLASS_STRUCT]!);
+    this.refIds = ids.subarray(starts[CLASS_REF]!, starts[CLASS_REF]! + counts[CLASS_REF]!);
+    // VAR and DATASEC are never deduplicated: each is its own canonical type.
+    for (let j = starts[CLASS_SELF]!, e = j + counts[CLASS_SELF]!; j < e; j++) map[ids[j]!] = ids[j]!;
     this.map = map;
     this.hypotMap = new Uint32Array(this.typeCnt).fill(UNPROCESSED);
     this.table = new CandTable(this.typeCnt, forceCollisions);
@@ -109,11 +153,6 @@ export class DedupState {
   /** Returns the kind of type `id` (0 for void). */
   kind(id: number): number {
     return (this.w[this.off[id]! + 1]! >>> 24) & 0x7f;
-  }
-
-  /** Returns whether `id` has a canonical type yet (`is_type_mapped`). */
-  isMapped(id: number): boolean {
-    return this.map[id]! <= MAX_NR_TYPES;
   }
 
   /** Returns the canonical id `id` resolves to so far, following FWD resolutions (`resolve_type_id`). */
@@ -125,13 +164,6 @@ export class DedupState {
       m = map[id]!;
     }
     return id;
-  }
-
-  /** Returns the STRUCT/UNION a FWD resolves to, or `id` itself (`resolve_fwd_id`). */
-  resolveFwd(id: number): number {
-    if (this.kind(id) !== BTF_KIND_FWD) return id;
-    const r = this.resolve(id);
-    return this.kind(r) !== BTF_KIND_FWD ? r : id;
   }
 
   /** Records the hypothesis canonical `from` == candidate `to` (`btf_dedup_hypot_map_add`). */

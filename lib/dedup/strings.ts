@@ -17,23 +17,29 @@
  *   references    5, 1, 20, 16
  *   new section   \0 foo \0 int \0 bar \0      5->1  1->5  20->9  16->5
  *
- * Strings are hashed here with a small JS hash (one call per distinct old
- * offset; a cache of old offset -> new offset catches repeats) instead of
- * the container's StrSet, whose index the caller builds only if the BTF is
- * modified again.
+ * Strings are hashed here with a small JS hash (a small cache of old offset
+ * -> new offset catches most repeats) instead of the container's StrSet,
+ * whose index the caller builds only if the BTF is modified again.
  */
 import type { BtfContainer } from '../container.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
-import { KIND_FIELDS } from '../fields.js';
-import { ELEM_WORDS, INFO_WORDS } from '../kinds.js';
+import { ELEM_BASE, ELEM_SIZE, STR_ELEM_POS } from './fields.js';
 import type { DedupExt } from './index.js';
 import type { DedupState } from './state.js';
 
 const EMPTY = -1;
+const CACHE_BITS = 15;
+const CACHE_SLOTS = 1 << CACHE_BITS;
 
+/** Length of the string last hashed by {@link hashAt}. */
+let hashedLen = 0;
+
+/** Returns the FNV-1a hash of the NUL-terminated string at `d[p]` (and sets `hashedLen`). */
 function hashAt(d: Uint8Array, p: number): number {
   let h = 0x811c9dc5;
+  const s = p;
   for (let c = d[p]!; c !== 0; c = d[++p]!) h = Math.imul(h ^ c, 0x01000193);
+  hashedLen = p - s;
   return h ^ (h >>> 16);
 }
 
@@ -75,25 +81,26 @@ class StrIndex {
     }
   }
 
-  /** Returns the offset of the string at `src[p]`, appending it when new (`strset__add_str`). */
-  add(src: Uint8Array, p: number, h: number): number {
-    const d = this.data;
+  /**
+   * Returns the offset of the string at `src[p]`, of `len` bytes, appending
+   * it when new (`strset__add_str`).
+   */
+  add(src: Uint8Array, p: number, h: number, len: number): number {
+    let d = this.data;
     let i = h & this.mask;
     for (; ; i = (i + 1) & this.mask) {
       const o = this.slots[i]!;
       if (o === EMPTY) break;
       if (sameAt(d, o, src, p)) return o;
     }
-    let e = p;
-    while (src[e] !== 0) e++;
-    const n = e - p + 1;
-    if (this.len + n > this.data.length) {
-      const g = new Uint8Array(Math.max(this.data.length * 2, this.len + n));
-      g.set(this.data.subarray(0, this.len));
-      this.data = g;
+    const n = len + 1;
+    if (this.len + n > d.length) {
+      const g = new Uint8Array(Math.max(d.length * 2, this.len + n));
+      g.set(d.subarray(0, this.len));
+      this.data = d = g;
     }
     const off = this.len;
-    this.data.set(src.subarray(p, p + n), off);
+    for (let j = 0; j < n; j++) d[off + j] = src[p + j]!;
     this.len += n;
     this.slots[i] = off;
     if (++this.count * 2 > this.slots.length) this.grow();
@@ -147,9 +154,7 @@ class BaseStrings {
     for (let b: BtfContainer | null = base; b; b = b.base) chain.unshift(b);
     for (const b of chain) {
       const s = terminated(b.stringSection());
-      let n = 0;
-      for (let i = 0; i < s.length; i++) if (s[i] === 0) n++;
-      const index = new StrIndex(0, n);
+      const index = new StrIndex(0, s.length >> 4);
       index.data = s;
       index.len = s.length;
       for (let off = 0; off < s.length;) {
@@ -181,14 +186,16 @@ export function dedupStrings(d: DedupState, ext: DedupExt | undefined): Uint8Arr
   const old = terminated(btf.stringSection());
   const start = btf.startStrOff;
   const split = btf.base !== null;
-  let strings = 0;
-  for (let i = 0; i < old.length; i++) if (old[i] === 0) strings++;
-  const set = new StrIndex(old.length, strings);
+  // about one string per 16 bytes in practice; the index grows if not
+  const set = new StrIndex(old.length, old.length >> 4);
   // strset__add_str(""): base BTF always starts with the empty string.
-  if (!split) set.add(old, old.length - 1, hashAt(old, old.length - 1));
+  if (!split) set.add(old, old.length - 1, hashAt(old, old.length - 1), 0);
   let base: BaseStrings | null = null;
-  // Old local offset -> new global offset + 1 (0: not seen yet).
-  const seen = new Uint32Array(old.length);
+  // A direct-mapped cache of old offset -> new offset: names like `next` or
+  // `flags` are referenced thousands of times; a full table (one slot per
+  // old byte) would cost 4 bytes per byte of the section.
+  const cacheKey = new Int32Array(CACHE_SLOTS).fill(-1);
+  const cacheVal = new Uint32Array(CACHE_SLOTS);
 
   const remap = (off: number): number => {
     if (off === 0 || off < start) return off;
@@ -196,16 +203,18 @@ export function dedupStrings(d: DedupState, ext: DedupExt | undefined): Uint8Arr
     if (local >= old.length) {
       throw new BtfError(BtfErrorCode.BadString, `string offset ${off} is past the string section`, { section: '.BTF' });
     }
-    const known = seen[local]!;
-    if (known) return known - 1;
+    const slot = Math.imul(local, 0x9e3779b1) >>> (32 - CACHE_BITS);
+    if (cacheKey[slot] === local) return cacheVal[slot]!;
     const h = hashAt(old, local);
+    const len = hashedLen;
     let r = -1;
     if (split) {
       base ??= new BaseStrings(btf.base!);
       r = base.find(old, local, h);
     }
-    if (r < 0) r = start + set.add(old, local, h);
-    seen[local] = r + 1;
+    if (r < 0) r = start + set.add(old, local, h, len);
+    cacheKey[slot] = local;
+    cacheVal[slot] = r;
     return r;
   };
 
@@ -217,18 +226,15 @@ export function dedupStrings(d: DedupState, ext: DedupExt | undefined): Uint8Arr
     if (nameOff) w[o] = remap(nameOff);
     const info = w[o + 1]!;
     const kind = (info >>> 24) & 0x7f;
-    const f = KIND_FIELDS[kind];
-    if (!f || f.elemStrs.length === 0) continue;
-    const esz = ELEM_WORDS[kind]!;
-    const vlen = info & 0xffffff;
-    let e = o + 3 + INFO_WORDS[kind]!;
-    for (let i = 0; i < vlen; i++, e += esz) {
-      for (const p of f.elemStrs) {
-        const s = w[e + p]!;
-        if (s) w[e + p] = remap(s);
-      }
+    const sp = kind < STR_ELEM_POS.length ? STR_ELEM_POS[kind]! : -1;
+    if (sp < 0) continue;
+    const esz = ELEM_SIZE[kind]!;
+    for (let e = o + ELEM_BASE[kind]! + sp, n = info & 0xffffff; n > 0; n--, e += esz) {
+      const s = w[e]!;
+      if (s) w[e] = remap(s);
     }
   }
   if (ext) ext.visitStrOffs(remap);
-  return set.data.slice(0, set.len);
+  // a view: the section was sized for the old strings, so little is wasted
+  return set.data.subarray(0, set.len);
 }

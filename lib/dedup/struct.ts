@@ -40,7 +40,7 @@ import {
   BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_UNION, BTF_KIND_VOLATILE,
 } from '../kinds.js';
 import {
-  compatArray, compatEnum, compatFnProto, equalArray, equalCommon, equalIntTag, hashStruct, shallowEqualStruct,
+  compatArray, compatEnum, compatFnProto, equalArray, equalCommon, equalIntTag, hashStructDeep, shallowEqualStruct,
 } from './hash.js';
 import { MAX_NR_TYPES, PROGRESS_STEP, type DedupState } from './state.js';
 
@@ -86,7 +86,7 @@ function growStack(n: number): Uint32Array {
  * A failed check changes nothing else, which the caller relies on. This is
  * the hot loop of the whole dedup (the kernel's BTF has 1,601 anonymous
  * `union { event; handler; }` of one shape, each compared with the
- * others), hence the inlined `resolve`, `resolveFwd` and `hypotAdd`.
+ * others), hence `resolve_type_id` and `resolve_fwd_id` written inline.
  */
 export function isEquiv(d: DedupState, candId: number, canonId: number): boolean {
   const { w, off, map, hypotMap } = d;
@@ -323,7 +323,7 @@ function dedupStruct(d: DedupState, id: number): void {
   const kind = d.kind(id);
   if (kind !== BTF_KIND_STRUCT && kind !== BTF_KIND_UNION) return;
   const o = off[id]!;
-  const h = hashStruct(w, o);
+  const h = hashStructDeep(w, off, o);
   let newId = id;
   for (let e = table.first(h); e >= 0; e = table.nextOf(e, h)) {
     const c = table.types[e]!;
@@ -342,11 +342,12 @@ function dedupStruct(d: DedupState, id: number): void {
   if (newId === id) table.add(h, id);
 }
 
-/** Deduplicates every STRUCT and UNION (`btf_dedup_struct_types`). */
+/** Deduplicates every STRUCT and UNION (`btf_dedup_struct_types`), in id order. */
 export function dedupStructTypes(d: DedupState): void {
-  const n = d.typeCnt - d.startId;
+  const ids = d.structIds;
+  const n = ids.length;
   for (let i = 0; i < n; i++) {
     if (d.progress && (i & (PROGRESS_STEP - 1)) === 0) d.progress('struct', i, n);
-    dedupStruct(d, d.startId + i);
+    dedupStruct(d, ids[i]!);
   }
 }

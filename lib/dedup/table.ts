@@ -127,6 +127,19 @@ export class CandTable {
       this.grows++;
     }
     this.sz++;
+    this.insert(key, typeId);
+  }
+
+  /**
+   * Also lists the entry just added under a second, finer `key`: a sub-list
+   * of candidates in the same order, which libbpf does not have (so it does
+   * not count towards libbpf's size and growth).
+   */
+  addAlias(key: number, typeId: number): void {
+    this.insert(key, typeId);
+  }
+
+  private insert(key: number, typeId: number): void {
     if (this.n === this.types.length) this.growEntries();
     const b = this.bucket(key);
     this.order(b);

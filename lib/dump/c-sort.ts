@@ -18,8 +18,10 @@
  *              types of different shape
  *   id         the last tie-break
  *
- * Names compare as strings, which is strcmp's order for the ASCII names BTF
- * holds. The hash is only computed for keys that tie on the rest.
+ * Names compare as JS strings (UTF-16 code units), which is strcmp's byte
+ * order for the ASCII names BTF holds; each distinct name is replaced by its
+ * place in the sorted list of names first, so the sort compares numbers. The
+ * hash is only computed for keys that tie on the rest, and kept per type.
  */
 import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT,
@@ -98,9 +100,10 @@ export function sortedTypeIds(w: Uint32Array, off: Uint32Array, count: number, s
     }
   };
 
+  // Names become their rank in the sorted list of distinct names, so that
+  // the sort compares numbers.
   const rank = new Uint8Array(count);
-  const sortName: string[] = new Array<string>(count);
-  const ownName: string[] = new Array<string>(count);
+  const sortOff = new Uint32Array(count);
   const names = new Map<number, string>();
   const nameAt = (n: number): string => {
     let s = names.get(n);
@@ -112,13 +115,26 @@ export function sortedTypeIds(w: Uint32Array, off: Uint32Array, count: number, s
   };
   for (let id = 0; id < count; id++) {
     rank[id] = rankOf(id);
-    sortName[id] = nameAt(sortNameOff(id));
-    ownName[id] = nameAt(id ? w[off[id]!]! : 0);
+    sortOff[id] = sortNameOff(id);
+    nameAt(sortOff[id]!);
+    nameAt(id ? w[off[id]!]! : 0);
+  }
+  const distinct = [...new Set(names.values())].sort();
+  const ordinal = new Map<string, number>();
+  for (let i = 0; i < distinct.length; i++) ordinal.set(distinct[i]!, i);
+  const ordOf = new Map<number, number>();
+  for (const [n, s] of names) ordOf.set(n, ordinal.get(s)!);
+  const sortOrd = new Uint32Array(count);
+  const ownOrd = new Uint32Array(count);
+  for (let id = 0; id < count; id++) {
+    sortOrd[id] = ordOf.get(sortOff[id]!)!;
+    ownOrd[id] = ordOf.get(id ? w[off[id]!]! : 0)!;
   }
 
-  // 64-bit hashes, computed on demand: high and low halves, and a done flag.
-  const hashHi = new Uint32Array(count);
-  const hashLo = new Uint32Array(count);
+  // 64-bit hashes, computed on demand and kept, with and without members
+  // (index 0 and 1): high and low halves, and done flags (bit 1 << index).
+  const hashHi = [new Uint32Array(count), new Uint32Array(count)] as const;
+  const hashLo = [new Uint32Array(count), new Uint32Array(count)] as const;
   const hashDone = new Uint8Array(count);
   const strHashes = new Map<number, [number, number]>();
   // The running hash of the functions below (two 32-bit halves).
@@ -157,8 +173,20 @@ export function sortedTypeIds(w: Uint32Array, off: Uint32Array, count: number, s
     const [hi, lo] = strHash(n);
     mix(hi, lo);
   };
-  /** `btf_type_disambig_hash`: leaves the hash of `id` in (H, L). */
+  /** `btf_type_disambig_hash`, memoised: leaves the hash of `id` in (H, L). */
   const disambig = (id: number, members: boolean): void => {
+    const mode = members ? 0 : 1;
+    if (hashDone[id]! & (1 << mode)) {
+      H = hashHi[mode][id]!;
+      L = hashLo[mode][id]!;
+      return;
+    }
+    disambigOf(id, members);
+    hashHi[mode][id] = H;
+    hashLo[mode][id] = L;
+    hashDone[id]! |= 1 << mode;
+  };
+  const disambigOf = (id: number, members: boolean): void => {
     H = 0; L = 0;
     if (id === 0) return;
     const o = off[id]!;
@@ -194,27 +222,20 @@ export function sortedTypeIds(w: Uint32Array, off: Uint32Array, count: number, s
       mix(cH, cL);
     }
   };
-  const hashOf = (id: number): void => {
-    if (hashDone[id]) return;
-    disambig(id, true);
-    hashHi[id] = H;
-    hashLo[id] = L;
-    hashDone[id] = 1;
-  };
-
   const ids: number[] = new Array<number>(count);
   for (let i = 0; i < count; i++) ids[i] = i;
   ids.sort((a, b) => {
     const r = rank[a]! - rank[b]!;
     if (r) return r;
-    const sa = sortName[a]!, sb = sortName[b]!;
-    if (sa !== sb) return sa < sb ? -1 : 1;
-    const oa = ownName[a]!, ob = ownName[b]!;
-    if (oa !== ob) return oa < ob ? -1 : 1;
-    hashOf(a);
-    hashOf(b);
-    if (hashHi[a] !== hashHi[b]) return hashHi[a]! < hashHi[b]! ? -1 : 1;
-    if (hashLo[a] !== hashLo[b]) return hashLo[a]! < hashLo[b]! ? -1 : 1;
+    const sn = sortOrd[a]! - sortOrd[b]!;
+    if (sn) return sn;
+    const on = ownOrd[a]! - ownOrd[b]!;
+    if (on) return on;
+    disambig(a, true);
+    const aH = H, aL = L;
+    disambig(b, true);
+    if (aH !== H) return aH < H ? -1 : 1;
+    if (aL !== L) return aL < L ? -1 : 1;
     return a - b;
   });
   return Uint32Array.from(ids);

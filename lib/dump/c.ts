@@ -144,7 +144,7 @@ const NAMED_KINDS = new Set<number>([
 
 /** Returns the root ids for `names` (see {@link CDumpOptions.typeNames}); throws ENOENT for an unknown one. */
 function resolveTypeNames(d: CEmitter, names: readonly string[]): number[] {
-  const { w, off, count, str } = d;
+  const { w, off, count } = d;
   const roots: number[] = [];
   for (const spec of names) {
     const s = spec.trim();
@@ -156,7 +156,7 @@ function resolveTypeNames(d: CEmitter, names: readonly string[]): number[] {
     }
     const m = /^(struct|union|enum)\s+(\S+)$/.exec(s);
     const tag = m ? m[1]! : '';
-    const name = m ? m[2]! : s;
+    const name = new TextEncoder().encode(m ? m[2]! : s);
     const found: number[] = [];
     for (let id = 1; id < count; id++) {
       const o = off[id]!;
@@ -168,7 +168,7 @@ function resolveTypeNames(d: CEmitter, names: readonly string[]): number[] {
         : tag === 'union' ? kind === BTF_KIND_UNION || (kind === BTF_KIND_FWD && info >>> 31 === 1)
           : tag === 'enum' ? kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64
             : NAMED_KINDS.has(kind);
-      if (ok && str(nameOff) === name) found.push(id);
+      if (ok && d.nameIs(nameOff, name)) found.push(id);
     }
     if (found.length === 0) throw new BtfError(BtfErrorCode.NotFound, `no type named '${s}'`);
     roots.push(...found);
@@ -176,14 +176,13 @@ function resolveTypeNames(d: CEmitter, names: readonly string[]): number[] {
   return roots;
 }
 
-// Order and emit states (libbpf's btf_dump_type_order_state / emit_state).
-const NOT_ORDERED = 0;
+// Order and emit states (libbpf's btf_dump_type_order_state / emit_state);
+// NOT_ORDERED is 0, the initial value.
 const ORDERING = 1;
 const ORDERED = 2;
 const NOT_EMITTED = 0;
 const EMITTING = 1;
 const EMITTED = 2;
-void NOT_ORDERED;
 // Per-type flags.
 const FWD_EMITTED = 1;
 const NAME_RESOLVED = 2;
@@ -331,7 +330,7 @@ class CEmitter {
   readonly w: Uint32Array;
   readonly off: Uint32Array;
   readonly count: number;
-  readonly str: (off: number) => string;
+  private readonly str: (off: number) => string;
   private readonly strs: Uint8Array;
   private readonly ptrSz: number;
 
@@ -353,15 +352,17 @@ class CEmitter {
   private top = 0;
   private loopId = 0;
 
-  // Output buffer, and how many times it was handed to the sink.
-  private b = new Uint8Array(CHUNK);
+  // Output buffer, and how many times it was handed to the sink. The first
+  // chunk is small, so that the path that hands a full chunk over runs
+  // before V8 optimises the writers (it would otherwise deoptimise them).
+  private b = new Uint8Array(1024);
   private p = 0;
   private flushes = 0;
 
   // The declaration cache: the text of a declaration of a type, before and
   // after the declared name (`int (*` and `)[4]`), in one byte arena; for
   // type `id`, `declAt[id] - 1` is where its text starts (0: not cached).
-  private arena = new Uint8Array(CHUNK);
+  private arena: Uint8Array;
   private arenaLen = 0;
   private readonly declAt: Uint32Array;
   private readonly declPreLen: Uint32Array;
@@ -390,6 +391,9 @@ class CEmitter {
     this.dups = new Uint32Array(this.count);
     this.alignCache = new Int32Array(this.count);
     this.sizeCache = new Float64Array(this.count);
+    // vmlinux caches about 2.6 bytes per type; growing the arena later costs
+    // a deoptimisation of its readers.
+    this.arena = new Uint8Array(Math.max(CHUNK, this.count * 4));
     this.declAt = new Uint32Array(this.count);
     this.declPreLen = new Uint32Array(this.count);
     this.declPostLen = new Uint32Array(this.count);
@@ -413,7 +417,7 @@ class CEmitter {
   flush(): void {
     this.flushes++;
     if (this.p) this.sink(this.b.subarray(0, this.p));
-    this.b = new Uint8Array(this.b.length);
+    this.b = new Uint8Array(CHUNK);
     this.p = 0;
   }
 
@@ -478,11 +482,15 @@ class CEmitter {
     this.p = p;
   }
 
-  /** Whether the string at offset `n` is `ascii`. */
-  private nameIs(n: number, ascii: string): boolean {
+  /** Whether the string at offset `n` is `name` (ASCII text, or UTF-8 bytes). */
+  nameIs(n: number, name: string | Uint8Array): boolean {
     const s = this.strs;
-    for (let i = 0; i < ascii.length; i++) if (s[n + i] !== ascii.charCodeAt(i)) return false;
-    return s[n + ascii.length] === 0;
+    if (typeof name === 'string') {
+      for (let i = 0; i < name.length; i++) if (s[n + i] !== name.charCodeAt(i)) return false;
+    } else {
+      for (let i = 0; i < name.length; i++) if (s[n + i] !== name[i]) return false;
+    }
+    return s[n + name.length] === 0;
   }
 
   /** Writes the unique name of type `id`: its name, then `___N` when it is the N-th of that name. */
@@ -494,21 +502,16 @@ class CEmitter {
       this.name(n);
       return;
     }
-    // libbpf formats the new name into a 256-byte buffer.
-    const full = new TextEncoder().encode(`___${dup}`);
+    // libbpf formats the new name into a 256-byte buffer: at most 255 bytes.
+    // Room for all of it first, so that the cut happens within this chunk.
     let len = 0;
     while (this.strs[n + len] !== 0 && n + len < this.strs.length) len++;
-    if (len + full.length <= 255) {
-      this.name(n);
-      this.lit(`___${dup}`);
-    } else {
-      const bytes = new Uint8Array(len + full.length);
-      bytes.set(this.strs.subarray(n, n + len));
-      bytes.set(full, len);
-      this.room(255);
-      this.b.set(bytes.subarray(0, 255), this.p);
-      this.p += 255;
-    }
+    this.room(len + 24);
+    const p0 = this.p;
+    this.name(n);
+    this.lit('___');
+    this.num(dup);
+    if (this.p - p0 > 255) this.p = p0 + 255;
   }
 
   // ------------------------------------------------------------ type words

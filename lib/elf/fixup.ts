@@ -381,7 +381,7 @@ class Fixup {
         const extName = this.name(vt);
         const ext = byName(extName);
         if (ext === undefined) {
-          this.fail(BtfErrorCode.NotFound, `sec '${KSYMS_SEC}': failed to find extern definition for BTF ${kindName(kind)} '${extName}'`, { section: KSYMS_SEC, typeId: vt });
+          this.fail(BtfErrorCode.NotFound, `sec '${KSYMS_SEC}': failed to find extern definition for BTF ${kindName(kind).toLowerCase()} '${extName}'`, { section: KSYMS_SEC, typeId: vt });
         }
         ext.dataOff = off;
         if (kind === BTF_KIND_FUNC) {

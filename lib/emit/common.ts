@@ -77,9 +77,9 @@ export function patchWord(btf: Btf, typeId: number, word: number, value: number)
   btf.words[localOff(btf, typeId) + word] = value >>> 0;
 }
 
-/** Calls `fn(id, words, off)` for every type id (base first) until it returns true; returns that id or -1. */
-export function findType(btf: Btf, kind: number, fn: (w: Uint32Array, o: number, id: number) => boolean): number {
-  for (let id = 1; id < btf.typeCount; id++) {
+/** Calls `fn(id, words, off)` for every type id from `from` on (base first) until it returns true; returns that id or -1. */
+export function findType(btf: Btf, kind: number, fn: (w: Uint32Array, o: number, id: number) => boolean, from = 1): number {
+  for (let id = Math.max(1, from); id < btf.typeCount; id++) {
     const [w, o] = btf.recordOf(id);
     if (infoKind(w[o + 1]!) === kind && fn(w, o, id)) return id;
   }
@@ -108,26 +108,26 @@ export function findArrayIndexType(btf: Btf): number {
   return findInt(btf, '__ARRAY_SIZE_TYPE__', 4, 0);
 }
 
-/** Returns the id of a PTR to `targetId`, or -1. */
-export function findPtr(btf: Btf, targetId: number): number {
-  return findType(btf, BTF_KIND_PTR, (w, o) => w[o]! === 0 && w[o + 2]! === targetId);
+/** Returns the id (from `from` on) of a PTR to `targetId`, or -1. */
+export function findPtr(btf: Btf, targetId: number, from = 1): number {
+  return findType(btf, BTF_KIND_PTR, (w, o) => w[o]! === 0 && w[o + 2]! === targetId, from);
 }
 
-/** Returns the id of an ARRAY of `nelems` `elemId` indexed by `indexId`, or -1. */
-export function findArray(btf: Btf, elemId: number, indexId: number, nelems: number): number {
-  return findType(btf, BTF_KIND_ARRAY, (w, o) => w[o + 3]! === elemId && w[o + 4]! === indexId && w[o + 5]! === nelems);
+/** Returns the id (from `from` on) of an ARRAY of `nelems` `elemId` indexed by `indexId`, or -1. */
+export function findArray(btf: Btf, elemId: number, indexId: number, nelems: number, from = 1): number {
+  return findType(btf, BTF_KIND_ARRAY, (w, o) => w[o + 3]! === elemId && w[o + 4]! === indexId && w[o + 5]! === nelems, from);
 }
 
 /**
  * Returns an ARRAY of `nelems` elements of `elemId` as clang emits it: the
  * element type first (done by the caller), then the ARRAY, then
  * `__ARRAY_SIZE_TYPE__` when the BTF has none yet. Reuses an identical
- * ARRAY when `reuse` is set.
+ * ARRAY with an id from `reuseFrom` on (1: any; `btf.typeCount`: none).
  */
-export function clangArray(btf: Btf, elemId: number, nelems: number, reuse: boolean): number {
+export function clangArray(btf: Btf, elemId: number, nelems: number, reuseFrom: number): number {
   const idx = findArrayIndexType(btf);
-  if (idx > 0 && reuse) {
-    const a = findArray(btf, elemId, idx, nelems);
+  if (idx > 0) {
+    const a = findArray(btf, elemId, idx, nelems, reuseFrom);
     if (a > 0) return a;
   }
   const arr = btf.addArray(idx > 0 ? idx : 0, elemId, nelems);
@@ -138,15 +138,13 @@ export function clangArray(btf: Btf, elemId: number, nelems: number, reuse: bool
 /**
  * Returns a PTR to the type `target` stands for, as clang emits it: when
  * `target` is a function, the PTR is added first and the pointee after;
- * otherwise an identical PTR is reused when `reuse` is set.
+ * otherwise an identical PTR with an id from `reuseFrom` on is reused.
  */
-export function clangPtr(btf: Btf, target: TypeArg, what: string, reuse: boolean, allowVoid = false): number {
+export function clangPtr(btf: Btf, target: TypeArg, what: string, reuseFrom: number, allowVoid = false): number {
   if (typeof target === 'number') {
     const id = resolveTypeArg(btf, target, what, allowVoid);
-    if (reuse) {
-      const p = findPtr(btf, id);
-      if (p > 0) return p;
-    }
+    const p = findPtr(btf, id, reuseFrom);
+    if (p > 0) return p;
     return btf.addPtr(id);
   }
   const ptr = btf.addPtr(0);

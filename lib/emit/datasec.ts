@@ -61,9 +61,10 @@ export interface EmitOptions {
    */
   pending?: PendingSections;
   /**
-   * Reuse an identical PTR or ARRAY already in the BTF, as clang reuses one
-   * type per debug-info type. Defaults to true; false adds fresh records
-   * (which deduplication then merges).
+   * Reuse an identical PTR, ARRAY or named definition struct already in the
+   * BTF, as clang keeps one type per debug-info type. Defaults to true;
+   * false reuses only what the same call added, as clang would when writing
+   * a new object (deduplication then merges the copies).
    */
   reuse?: boolean;
 }

@@ -62,8 +62,8 @@ export const BPF_MAP_TYPE_NAMES: readonly string[] = [
 
 /** `enum bpf_map_type` values btfkit itself refers to. */
 export const BPF_MAP_TYPE = {
-  HASH: 1, ARRAY: 2, PROG_ARRAY: 3, PERF_EVENT_ARRAY: 4, PERCPU_ARRAY: 6, ARRAY_OF_MAPS: 12,
-  HASH_OF_MAPS: 13, STRUCT_OPS: 26, RINGBUF: 27, USER_RINGBUF: 31,
+  HASH: 1, ARRAY: 2, PROG_ARRAY: 3, PERF_EVENT_ARRAY: 4, PERCPU_HASH: 5, PERCPU_ARRAY: 6, LRU_PERCPU_HASH: 10,
+  ARRAY_OF_MAPS: 12, HASH_OF_MAPS: 13, PERCPU_CGROUP_STORAGE: 21, STRUCT_OPS: 26, RINGBUF: 27, USER_RINGBUF: 31,
 } as const;
 
 /** libbpf's pinning values (`enum libbpf_pin_type`). */
@@ -179,7 +179,7 @@ function isDefSpec(x: MapDefSpec | TypeArg): x is MapDefSpec {
 }
 
 /** The member list of a definition, in order, with how to emit each member's type. */
-function members(btf: Btf, spec: MapDefSpec, what: string, reuse: boolean, inner: boolean, out: { innerStructId?: number }): Member[] {
+function members(btf: Btf, spec: MapDefSpec, what: string, reuseFrom: number, inner: boolean, out: { innerStructId?: number }): Member[] {
   const type = mapTypeByName(spec.type);
   if (type < 0) invalid(`${what}: unknown map type ${String(spec.type)}`);
   for (const [k, v] of [['key_size', spec.keySize], ['value_size', spec.valueSize], ['max_entries', spec.maxEntries],
@@ -195,13 +195,13 @@ function members(btf: Btf, spec: MapDefSpec, what: string, reuse: boolean, inner
   if (spec.values?.proto !== undefined && type !== BPF_MAP_TYPE.PROG_ARRAY) invalid(`${what}: 'values' with a prototype needs a prog_array`);
   if (spec.values?.proto !== undefined && spec.innerMap !== undefined) invalid(`${what}: both an inner map and a program prototype`);
 
-  const intAttr = (n: number) => () => intArrayPtr(btf, n, reuse);
+  const intAttr = (n: number) => () => intArrayPtr(btf, n, reuseFrom);
   const avail = new Map<MapAttr, Member>();
   const add = (name: MapAttr, emit: () => number, size = 8) => avail.set(name, { name, emit, size, typeId: 0 });
   add('type', intAttr(type));
-  if (spec.key !== undefined) add('key', () => clangPtr(btf, spec.key!, `${what}: key`, reuse));
+  if (spec.key !== undefined) add('key', () => clangPtr(btf, spec.key!, `${what}: key`, reuseFrom));
   if (spec.keySize !== undefined) add('key_size', intAttr(spec.keySize));
-  if (spec.value !== undefined) add('value', () => clangPtr(btf, spec.value!, `${what}: value`, reuse));
+  if (spec.value !== undefined) add('value', () => clangPtr(btf, spec.value!, `${what}: value`, reuseFrom));
   if (spec.valueSize !== undefined) add('value_size', intAttr(spec.valueSize));
   if (spec.maxEntries !== undefined) add('max_entries', intAttr(spec.maxEntries));
   if (spec.mapFlags !== undefined) add('map_flags', intAttr(spec.mapFlags));
@@ -214,15 +214,15 @@ function members(btf: Btf, spec: MapDefSpec, what: string, reuse: boolean, inner
       let elem: number;
       if (innerMap !== undefined && isDefSpec(innerMap)) {
         elem = btf.addPtr(0);
-        const s = emitDef(btf, innerMap, `${what}.inner`, reuse, true, {});
+        const s = emitDef(btf, innerMap, `${what}.inner`, reuseFrom, true, {});
         out.innerStructId = s.structId;
         patchWord(btf, elem, 2, s.structId);
       } else {
         const target = (innerMap ?? spec.values!.proto) as TypeArg;
-        elem = clangPtr(btf, target, `${what}: values`, reuse);
+        elem = clangPtr(btf, target, `${what}: values`, reuseFrom);
         if (innerMap !== undefined) out.innerStructId = btf.wordOf(elem, 2);
       }
-      return clangArray(btf, elem, 0, reuse);
+      return clangArray(btf, elem, 0, reuseFrom);
     }, 0);
   }
 
@@ -243,24 +243,22 @@ function members(btf: Btf, spec: MapDefSpec, what: string, reuse: boolean, inner
 }
 
 /** clang's `int (*)[n]`: PTR first, then `int`, the ARRAY and `__ARRAY_SIZE_TYPE__` as needed. */
-function intArrayPtr(btf: Btf, n: number, reuse: boolean): number {
-  if (reuse) {
-    const intId = findInt(btf, 'int', 4, BTF_INT_SIGNED);
-    const idx = findArrayIndexType(btf);
-    if (intId > 0 && idx > 0) {
-      const arr = findArray(btf, intId, idx, n);
-      const p = arr > 0 ? findPtr(btf, arr) : -1;
-      if (p > 0) return p;
-    }
+function intArrayPtr(btf: Btf, n: number, reuseFrom: number): number {
+  const intId = findInt(btf, 'int', 4, BTF_INT_SIGNED);
+  const idx = findArrayIndexType(btf);
+  if (intId > 0 && idx > 0) {
+    const arr = findArray(btf, intId, idx, n, reuseFrom);
+    const p = arr > 0 ? findPtr(btf, arr, reuseFrom) : -1;
+    if (p > 0) return p;
   }
   const ptr = btf.addPtr(0);
   const elem = ensureCInt(btf);
-  patchWord(btf, ptr, 2, clangArray(btf, elem, n, reuse));
+  patchWord(btf, ptr, 2, clangArray(btf, elem, n, reuseFrom));
   return ptr;
 }
 
 /** Returns an existing STRUCT named `name` with exactly these members, or -1. */
-function findStruct(btf: Btf, name: string, size: number, list: Member[]): number {
+function findStruct(btf: Btf, name: string, size: number, list: Member[], from: number): number {
   return findType(btf, BTF_KIND_STRUCT, (w, o) => {
     if (w[o + 2] !== size || infoVlen(w[o + 1]!) !== list.length || btf.str(w[o]!) !== name) return false;
     let off = 0;
@@ -270,12 +268,12 @@ function findStruct(btf: Btf, name: string, size: number, list: Member[]): numbe
       off += list[i]!.size;
     }
     return true;
-  });
+  }, from);
 }
 
 /** Writes a definition struct (members' types first at top level, the struct first for an inner definition). */
-function emitDef(btf: Btf, spec: MapDefSpec, what: string, reuse: boolean, inner: boolean, out: { innerStructId?: number }): { structId: number; size: number; list: Member[] } {
-  const list = members(btf, spec, what, reuse, inner, out);
+function emitDef(btf: Btf, spec: MapDefSpec, what: string, reuseFrom: number, inner: boolean, out: { innerStructId?: number }): { structId: number; size: number; list: Member[] } {
+  const list = members(btf, spec, what, reuseFrom, inner, out);
   const size = list.reduce((a, m) => a + m.size, 0);
   const addFields = (withTypes: boolean) => {
     let off = 0;
@@ -298,7 +296,7 @@ function emitDef(btf: Btf, spec: MapDefSpec, what: string, reuse: boolean, inner
   for (const m of list) m.typeId = m.emit();
   if (spec.structName !== undefined) {
     if (!spec.structName) invalid(`${what}: empty struct name`);
-    const existing = findStruct(btf, spec.structName, size, list);
+    const existing = findStruct(btf, spec.structName, size, list, reuseFrom);
     if (existing > 0) return { structId: existing, size, list };
   }
   const structId = btf.addStruct(spec.structName ?? null, size);
@@ -317,7 +315,9 @@ export function addMap(btf: Btf, spec: MapSpec, opts: EmitOptions = {}): AddMapR
   if (!spec || typeof spec.name !== 'string' || !spec.name) invalid('addMap: a name is required');
   const what = `map '${spec.name}'`;
   const out: { innerStructId?: number } = {};
-  const def = emitDef(btf, spec, what, opts.reuse ?? true, false, out);
+  // clang reuses one record per type within its object; `reuse: false` reuses
+  // only the records this call adds (as clang would, writing a new object)
+  const def = emitDef(btf, spec, what, opts.reuse === false ? btf.typeCount : 1, false, out);
   const varId = btf.addVar(spec.name, BTF_VAR_GLOBAL_ALLOCATED, def.structId);
   const p = placeInSection(btf, spec.section ?? '.maps', { typeId: varId, size: def.size, align: 8, extern: false }, opts);
   const result: AddMapResult = {

@@ -41,11 +41,11 @@
  * @module
  */
 import type { Btf } from '../btf.js';
-import { SHF, SHT } from '../elf/read.js';
+import { SHF, SHT, STB, STT } from '../elf/read.js';
 import type { ElfSection } from '../elf/read.js';
 import {
-  BTF_KIND_ARRAY, BTF_KIND_DATASEC, BTF_KIND_FUNC_PROTO, BTF_KIND_PTR, BTF_KIND_STRUCT, BTF_KIND_VAR,
-  BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC, infoKind,
+  BTF_KIND_ARRAY, BTF_KIND_DATASEC, BTF_KIND_FUNC_PROTO, BTF_KIND_PTR, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_VAR,
+  BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC, infoKind, isModifierKind,
 } from '../kinds.js';
 import {
   BPF_MAP_TYPE, LIBBPF_PIN_BY_NAME, LIBBPF_PIN_NONE, type MapAttr, type MapDefSpec, type MapSpec, mapTypeName,
@@ -138,6 +138,13 @@ export interface MapInfo {
   initialValueSize: number | null;
   /** Map-in-map declared with `__array(values, ...)`: the inner map (`NAME.inner`). */
   innerMap: MapInfo | null;
+  /**
+   * Per-CPU maps (percpu_hash, percpu_array, lru_percpu_hash,
+   * percpu_cgroup_storage, and the `.percpu` internal maps): the bytes each
+   * CPU's copy of a value takes, the value size rounded up to 8 (for `.percpu`,
+   * the initial value each CPU starts from); null for other maps.
+   */
+  cpuValueSize: number | null;
   /** Whether user space can mmap it (BPF_F_MMAPABLE). */
   mmapable: boolean;
   /** Whether libbpf freezes it after loading (`.rodata*`, `.kconfig`). */
@@ -178,11 +185,12 @@ function fail(map: string, member: string | undefined, message: string): never {
   throw new DefError({ map, ...(member !== undefined ? { member } : {}), message });
 }
 
+/** libbpf's `skip_mods_and_typedefs`. */
 function skipModsAndTypedefs(btf: Btf, id: number): number {
   let t = id;
   for (let n = 0; n < 1000 && t > 0 && t < btf.typeCount; n++) {
     const k = btf.kindOf(t);
-    if (k !== 8 && k !== 9 && k !== 10 && k !== 11 && k !== 18) return t;
+    if (k !== BTF_KIND_TYPEDEF && !isModifierKind(k)) return t;
     t = btf.wordOf(t, 2);
   }
   return t;
@@ -296,6 +304,13 @@ export function parseMapDef(btf: Btf, defId: number, map: string, opts: { strict
   return def;
 }
 
+/** Map types whose values are per CPU. */
+function cpuValueSize(type: number, valueSize: number): number | null {
+  const perCpu = type === BPF_MAP_TYPE.PERCPU_HASH || type === BPF_MAP_TYPE.PERCPU_ARRAY ||
+    type === BPF_MAP_TYPE.LRU_PERCPU_HASH || type === BPF_MAP_TYPE.PERCPU_CGROUP_STORAGE;
+  return perCpu ? Math.ceil(valueSize / 8) * 8 : null;
+}
+
 /** libbpf's `adjust_ringbuf_sz`. */
 function ringbufSize(sz: number, page: number): number {
   if (sz === 0) return 0;
@@ -317,7 +332,8 @@ function userMap(name: string, def: MapDef, section: string, offset: number, opt
     mapFlags: def.mapFlags, numaNode: def.numaNode, mapExtra: def.mapExtra, pinning: def.pinning,
     pinPath: def.pinning === LIBBPF_PIN_BY_NAME ? `${opts.pinRoot ?? '/sys/fs/bpf'}/${name}` : null,
     btfKeyTypeId: def.keyTypeId, btfValueTypeId: def.valueTypeId, internal: false, section, sectionOffset: offset,
-    initialValueSize: null, innerMap: null, mmapable: (def.mapFlags & BPF_F_MMAPABLE) !== 0, frozen: false,
+    initialValueSize: null, innerMap: null, cpuValueSize: cpuValueSize(def.type, def.valueSize),
+    mmapable: (def.mapFlags & BPF_F_MMAPABLE) !== 0, frozen: false,
     variables: [], initialSlots: [], legacy: false, origin: 'user',
   };
 }
@@ -434,7 +450,7 @@ export function listMaps(obj: BpfObject, opts: ListMapsOptions = {}): MapList {
         maps.push({
           name: e.name, kernelName: e.name, type: BPF_MAP_TYPE.STRUCT_OPS, keySize: 4, valueSize: size, maxEntries: 1, mapFlags: 0,
           numaNode: 0, mapExtra: 0, pinning: 0, pinPath: null, btfKeyTypeId: 0, btfValueTypeId: 0, internal: false,
-          section: '.struct_ops', sectionOffset: e.offset, initialValueSize: null, innerMap: null, mmapable: false,
+          section: '.struct_ops', sectionOffset: e.offset, initialValueSize: null, innerMap: null, cpuValueSize: null, mmapable: false,
           frozen: false, variables: [], initialSlots: [], legacy: false, origin: 'struct_ops',
         });
       }
@@ -498,7 +514,7 @@ function internalMap(obj: BpfObject, secName: string, kind: DataKind | 'kconfig'
     type: kind === 'percpu' ? BPF_MAP_TYPE.PERCPU_ARRAY : BPF_MAP_TYPE.ARRAY,
     keySize: 4, valueSize: size, maxEntries: 1, mapFlags: flags, numaNode: 0, mapExtra: 0, pinning: 0, pinPath: null,
     btfKeyTypeId: 0, btfValueTypeId: valueId, internal: true, section: secName, sectionOffset: 0, initialValueSize: size,
-    innerMap: null, mmapable: (flags & BPF_F_MMAPABLE) !== 0, frozen: kind === 'rodata' || kind === 'kconfig',
+    innerMap: null, cpuValueSize: kind === 'percpu' ? Math.ceil(size / 8) * 8 : null, mmapable: (flags & BPF_F_MMAPABLE) !== 0, frozen: kind === 'rodata' || kind === 'kconfig',
     variables: lay ? lay.entries.filter((e) => e.kind === 'VAR').map((e) => ({
       name: e.name, varId: e.typeId, typeId: btf!.wordOf(e.typeId, 2), offset: e.offset, size: e.size, linkage: linkageName(e.linkage),
     })) : [],
@@ -509,7 +525,7 @@ function internalMap(obj: BpfObject, secName: string, kind: DataKind | 'kconfig'
 /** libbpf 0.8's `bpf_object__init_user_maps` and `btf__get_map_kv_tids`. */
 function legacyMaps(obj: BpfObject, sec: ElfSection, maps: MapInfo[], problems: MapProblem[]): void {
   const { elf, btf } = obj;
-  const syms = elf.symbols.filter((s) => s.shndx === sec.index && s.type !== 3 /* STT_SECTION */);
+  const syms = elf.symbols.filter((s) => s.shndx === sec.index && s.type !== STT.SECTION);
   if (!sec.size || !syms.length || sec.size % syms.length) {
     problems.push({ section: 'maps', message: `maps: unable to determine the legacy map definition size (${sec.size} bytes, ${syms.length} symbols)` });
     return;
@@ -519,7 +535,7 @@ function legacyMaps(obj: BpfObject, sec: ElfSection, maps: MapInfo[], problems: 
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   for (const s of syms) {
     const off = Number(s.value);
-    if (s.bind === 0) {
+    if (s.bind === STB.LOCAL) {
       problems.push({ map: s.name, section: 'maps', message: `map '${s.name}' (legacy): static maps are not supported` });
       continue;
     }
@@ -531,10 +547,11 @@ function legacyMaps(obj: BpfObject, sec: ElfSection, maps: MapInfo[], problems: 
     const m: MapInfo = {
       name: s.name, kernelName: s.name, type: field(0), keySize: field(1), valueSize: field(2), maxEntries: field(3), mapFlags: field(4),
       numaNode: 0, mapExtra: 0, pinning: 0, pinPath: null, btfKeyTypeId: 0, btfValueTypeId: 0, internal: false,
-      section: 'maps', sectionOffset: off, initialValueSize: null, innerMap: null, mmapable: false, frozen: false,
+      section: 'maps', sectionOffset: off, initialValueSize: null, innerMap: null, cpuValueSize: null, mmapable: false, frozen: false,
       variables: [], initialSlots: [], legacy: true, origin: 'legacy',
     };
     m.mmapable = (m.mapFlags & BPF_F_MMAPABLE) !== 0;
+    m.cpuValueSize = cpuValueSize(m.type, m.valueSize);
     if (btf) {
       const kv = legacyKvTypes(btf, s.name, m.keySize, m.valueSize);
       if ('problem' in kv) problems.push({ map: s.name, section: `.maps.${s.name}`, message: kv.problem });

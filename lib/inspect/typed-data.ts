@@ -25,8 +25,12 @@
  *   clears the "terminated" state, so every later 1-byte integer of the value
  *   prints nothing at all, not even its comma (`.enabled = (_Bool).color =`).
  *   libbpf >= 1.5 prints the NUL as `'\0'` and clears the state after each
- *   array; we print as libbpf >= 1.5 does, unless `legacyCharArrays` asks for
- *   1.1.2's output (the differential tests use it).
+ *   array; we print as libbpf >= 1.5 does, unless `libbpf11` asks for 1.1.2's
+ *   output (the differential tests use it).
+ * - libbpf 1.1.2 checks that a bitfield fits in the data by the size of its
+ *   base type, so a bitfield near the end of a struct can fail with E2BIG;
+ *   libbpf >= 1.5 checks the bytes the bitfield covers, and so do we, unless
+ *   `libbpf11` is set.
  * - An enum at an unaligned address (a packed struct) reads as 0: libbpf
  *   reads it through its bitfield helper with a bit size of 0, a 64-bit shift
  *   that the compiler folds to 0.
@@ -59,8 +63,12 @@ export interface TypedDataOptions {
   indentLevel?: number;
   /** One level of indentation (pretty output); a tab by default. */
   indentStr?: string;
-  /** Reproduce libbpf 1.1.2's char-array output (see the module comment). */
-  legacyCharArrays?: boolean;
+  /**
+   * Print exactly as libbpf 1.1.2 does: its char-array output and its
+   * bitfield overflow check (see the module comment). By default both follow
+   * libbpf >= 1.5.
+   */
+  libbpf11?: boolean;
   /** Byte order of the data; little-endian by default. */
   littleEndian?: boolean;
 }
@@ -73,6 +81,8 @@ export interface TypedDataResult {
 }
 
 const ENODATA = 'ENODATA';
+/** Nesting beyond which a value is refused (only malformed BTF gets there). */
+const MAX_DEPTH = 128;
 class DumpError {
   constructor(readonly code: string, readonly message: string) {}
 }
@@ -110,6 +120,8 @@ export class TypedDataDumper {
   private isArrayChar = false;
   private stripMods = false;
   private skipAnonDefs = false;
+  /** Nesting of declarations (prototypes' parameters), bounded against malformed loops. */
+  private declDepth = 0;
 
   constructor(btf: Btf, private readonly opts: TypedDataOptions = {}) {
     this.btf = btf;
@@ -130,7 +142,7 @@ export class TypedDataDumper {
     this.compact = o.compact ?? true;
     this.skipNames = o.skipNames ?? false;
     this.emitZeroes = o.emitZeroes ?? true;
-    this.legacy = o.legacyCharArrays ?? false;
+    this.legacy = o.libbpf11 ?? false;
     this.indentLvl = o.indentLevel ?? 0;
     this.indentStr = (o.indentStr ?? '\t').slice(0, 31);
     this.depth = 0;
@@ -259,6 +271,10 @@ export class TypedDataDumper {
   }
 
   private emitTypeDecl(id: number, fname: string, lvl: number): void {
+    if (this.declDepth > 32) {
+      this.print('...');
+      return;
+    }
     const stack: number[] = [];
     for (let guard = 0; guard < 10000; guard++) {
       const k = this.kind(id);
@@ -387,7 +403,12 @@ export class TypedDataDumper {
               this.print('...');
               break;
             }
-            this.emitTypeDecl(ptype, this.btf.str(pname), lvl);
+            this.declDepth++;
+            try {
+              this.emitTypeDecl(ptype, this.btf.str(pname), lvl);
+            } finally {
+              this.declDepth--;
+            }
           }
           this.print(')');
           return;
@@ -568,6 +589,7 @@ export class TypedDataDumper {
     const elemSize = this.resolveSize(elemId);
     if (elemSize <= 0) throw new DumpError('EINVAL', `unexpected elem size ${elemSize} for array type [${id}]`);
     if (this.kind(elemT) === BTF_KIND_INT && elemSize === 1) this.isArrayChar = true;
+    if (this.depth >= MAX_DEPTH) throw new DumpError('ELOOP', `type [${id}] nests deeper than ${MAX_DEPTH} levels`);
     this.depth++;
     this.print(`[${this.newline()}`);
     const wasMember = this.isArrayMember;
@@ -595,6 +617,7 @@ export class TypedDataDumper {
     const info = w[o + 1]!;
     const n = infoVlen(info) & 0xffff;
     const kflag = infoKflag(info);
+    if (this.depth >= MAX_DEPTH) throw new DumpError('ELOOP', `type [${t}] nests deeper than ${MAX_DEPTH} levels`);
     this.depth++;
     this.print(`{${this.newline()}`);
     for (let i = 0; i < n; i++) {
@@ -613,8 +636,13 @@ export class TypedDataDumper {
   }
 
   /** `btf_dump_type_data_check_overflow`: the type's size, or E2BIG when a base type runs past the data. */
-  private checkOverflow(id: number, at: number, bitsOffset: number): number {
-    // libbpf >= 1.5 checks a bitfield by its bytes only; 1.1.2 by its type's size, as here.
+  private checkOverflow(id: number, at: number, bitsOffset: number, bitSz: number): number {
+    if (bitSz && !this.legacy) {
+      // libbpf >= 1.5: a bitfield needs only the bytes it covers
+      const nrBytes = Math.floor((bitsOffset + bitSz + 7) / 8);
+      if (at + nrBytes > this.dataEnd) throw new DumpError('E2BIG', 'data overruns the buffer');
+      return nrBytes;
+    }
     const size = this.resolveSize(id);
     if (size < 0 || size >= 0x7fffffff) throw new DumpError('EINVAL', `unexpected size [${size}] for id [${id}]`);
     const t = this.skipModsAndTypedefs(id);
@@ -699,7 +727,7 @@ export class TypedDataDumper {
 
   /** `btf_dump_dump_type_data`: prints one value; returns its size. */
   private dumpTypeData(fname: string, id: number, at: number, bitsOffset: number, bitSz: number): number {
-    const size = this.checkOverflow(id, at, bitsOffset);
+    const size = this.checkOverflow(id, at, bitsOffset, bitSz);
     try {
       this.checkZero(id, at, bitsOffset, bitSz);
     } catch (e) {

@@ -146,6 +146,7 @@ int use(void *ctx)
 	static struct dup { long b; } dup2 = { 5 };
 
 	/* every other global is kept anyway: they are visible outside */
+	dup2.b++;
 	return dup1.a + dup2.b;
 }
 
