@@ -49,6 +49,11 @@ export interface OpenObjectOptions {
    * included). Defaults to false.
    */
   fixup?: boolean | FixupOptions;
+  /**
+   * Parse `.BTF.ext`. With false, `ext` is null and a malformed `.BTF.ext`
+   * goes unnoticed (libbpf, too, ignores one it cannot parse). Defaults to true.
+   */
+  ext?: boolean;
 }
 
 /**
@@ -67,7 +72,7 @@ export function openObject(bytes: Uint8Array, opts: OpenObjectOptions = {}): Btf
     const btfSec = elf.section(BTF_ELF_SEC);
     const extSec = elf.section(BTF_EXT_ELF_SEC);
     const btf = btfSec ? Btf.parse(elf.sectionData(btfSec).slice(), { ...fileOpt, ...(opts.base ? { base: opts.base } : {}) }) : null;
-    const ext = extSec ? BtfExt.parse(elf.sectionData(extSec), fileOpt) : null;
+    const ext = extSec && opts.ext !== false ? BtfExt.parse(elf.sectionData(extSec), fileOpt) : null;
     let fixup: FixupResult | null = null;
     if (opts.fixup !== undefined && opts.fixup !== false) {
       if (btf === null) throw new BtfError(BtfErrorCode.InvalidArgument, 'cannot fix up DATASECs: the object has no .BTF section', fileOpt);

@@ -341,10 +341,23 @@ function withoutIds(key: string, value: unknown): unknown {
   return ID_KEYS.has(key) ? undefined : value;
 }
 
-/** Returns why type `ia` of `a` and `ib` of `b` differ in shape (to `depth` references), or ''. */
-function shapeDiff(a: Btf, ia: number, b: Btf, ib: number, depth: number): string {
+function isEnum(btf: Btf, id: number): boolean {
+  const k = btf.kindOf(id);
+  return k === BTF_KIND_ENUM || k === BTF_KIND_ENUM64;
+}
+
+/**
+ * Returns why type `ia` of `a` and `ib` of `b` differ in shape (to `depth`
+ * references), or ''. Referenced enums need only share a name: a struct may
+ * map to one that names the enum through a forward declaration (`enum e;`),
+ * which libbpf accepts for any enum of that name, and which resolves to the
+ * first one (an ENUM64 `e` perhaps, where the struct had an ENUM `e`; seed
+ * 2699309 of a longer run).
+ */
+function shapeDiff(a: Btf, ia: number, b: Btf, ib: number, depth: number, top = true): string {
   if (ia === 0 || ib === 0) return ia === ib ? '' : `void vs [${ia || ib}]`;
   if (isFwdOf(a, ia, b, ib)) return '';
+  if (!top && isEnum(a, ia) && isEnum(b, ib)) return a.nameOf(ia) === b.nameOf(ib) ? '' : `enum [${ia}] '${a.nameOf(ia)}' vs [${ib}] '${b.nameOf(ib)}'`;
   const [wa, oa] = a.recordOf(ia);
   const [wb, ob] = b.recordOf(ib);
   const info = wa[oa + 1]!;
@@ -360,7 +373,7 @@ function shapeDiff(a: Btf, ia: number, b: Btf, ib: number, depth: number): strin
   if (depth === 0) return '';
   for (let p = 0; p < len; p++) {
     if (!ids.has(p)) continue;
-    const why = shapeDiff(a, wa[oa + p]!, b, wb[ob + p]!, depth - 1);
+    const why = shapeDiff(a, wa[oa + p]!, b, wb[ob + p]!, depth - 1, false);
     if (why) return `[${ia}] word ${p}: ${why}`;
   }
   return '';

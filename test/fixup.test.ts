@@ -293,6 +293,11 @@ test('--fixup-mode datasec and the library option agree; dump --fixup of raw BTF
   assert.is(r.error, undefined, String(r.error));
   const { rawDump } = await import('../lib/dump/raw.js');
   assert.fixture(text(r.stdout), rawDump(btf));
+  // A .BTF.ext libbpf could not parse does not stand in the way (libbpf ignores it too).
+  const badExt = tmpFile(replaceSections(parseElf(c.bytes), new Map([['.BTF.ext', new Uint8Array(16)]])), 'badext.o');
+  const b = await runCli(['dump', '--fixup', badExt]);
+  assert.is(b.error, undefined, String(b.error));
+  assert.fixture(text(b.stdout), readText(join(OUT_DIR, `${c.stem}.raw.txt`)));
   const raw = tmpFile(btf.rawData(), 'raw.btf');
   const e = await runCli(['dump', '--fixup', raw]);
   assert.ok(isBtfError(e.error), String(e.error));

@@ -57,12 +57,12 @@ export function fixupLibOptions(mode: FixupMode | undefined): FixupOptions | und
  * Returns the object in `file`, with its BTF fixed up when `mode` is given.
  * @throws BtfError `EINVAL` when `file` is not an ELF object.
  */
-export async function loadObject(file: string, opts: { fixup?: FixupMode | undefined; base?: string | undefined } = {}): Promise<BtfObject> {
+export async function loadObject(file: string, opts: { fixup?: FixupMode | undefined; base?: string | undefined; ext?: boolean } = {}): Promise<BtfObject> {
   const bytes = await readInput(file);
   if (!isElf(bytes)) throw new BtfError(BtfErrorCode.InvalidArgument, 'not an ELF object', { file });
   const base = opts.base !== undefined ? await Btf.fromFile(opts.base) : undefined;
   const fixup = fixupLibOptions(opts.fixup);
-  return openObject(bytes, { file, ...(base ? { base } : {}), ...(fixup ? { fixup } : {}) });
+  return openObject(bytes, { file, ...(base ? { base } : {}), ...(fixup ? { fixup } : {}), ext: opts.ext !== false });
 }
 
 /**
@@ -72,7 +72,7 @@ export async function loadObject(file: string, opts: { fixup?: FixupMode | undef
  */
 export async function loadFixedBtf(file: string | undefined, mode: FixupMode, base?: string): Promise<Btf> {
   if (file === undefined) throw new BtfError(BtfErrorCode.InvalidArgument, '--fixup needs an ELF object');
-  const obj = await loadObject(file, { fixup: mode, base });
+  const obj = await loadObject(file, { fixup: mode, base, ext: false });
   return obj.btf!;
 }
 
