@@ -452,7 +452,7 @@ test('every original type maps to a deduplicated type of the same shape', () => 
     for (const id of input.ids()) {
       const to = map[id]!;
       assert.ok(to > 0 && to < out.typeCount, `seed ${c.seed}: type [${id}] maps to ${to}`);
-      const why = shapeDiff(input, id, out, to, 3);
+      const why = shapeDiff(input, id, out, to, 2);
       assert.is(why, '', `seed ${c.seed}: [${id}] -> [${to}]: ${why}`);
     }
   }
