@@ -44,3 +44,8 @@ export {
 export {
   fixupDatasecs, findElfVarSym, KCONFIG_SEC, KSYMS_SEC, type FixupOptions, type FixupResult, type FixedDatasec,
 } from './elf/fixup.js';
+export {
+  EM, ET, PT, SHF, SHN, SHT, STB, STT, STV, ElfFile, parseElf, newBtfObject, replaceSections,
+  type ElfRelocation, type ElfRelocationSection, type ElfSection, type ElfSegment, type ElfSymbol, type ParseElfOptions,
+  type NewBtfObjectOptions, type NewSectionOptions, type ReplaceSectionsOptions,
+} from './elf/index.js';
