@@ -3,7 +3,8 @@
  * harness) on the running kernel's BTF, in the same run, with ratios.
  * Targets (issue 2): parse < 30 ms after warm-up; `dump` of vmlinux to a file
  * at most 1.0x bpftool's wall time; a parse's peak memory at most 3x the
- * file size. Set BENCH_RUNS to change the number of runs (default 10).
+ * file size; dedup of vmlinux x2 at most 1.5x libbpf's time and 3x its peak
+ * memory. Set BENCH_RUNS to change the number of runs (default 10).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Btf } from '../lib/btf.js';
 import { writeRawDump } from '../lib/dump/raw.js';
 import { fmt, has, ratio, timeCommands, timeFn } from './common.js';
+import { benchDedup } from './dedup.js';
 
 const VMLINUX = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
@@ -53,9 +55,15 @@ async function main(): Promise<void> {
     mem.delta <= 3 * mem.file ? '  [target <= 3x: ok]' : '  [target <= 3x: MISSED]');
 
   if (!has('bpftool')) {
-    console.log('bpftool: not installed; skipping the comparisons (apt-get install bpftool)');
-    return;
+    console.log('bpftool: not installed; skipping the dump comparisons (apt-get install bpftool)');
+  } else {
+    dumpVsBpftool();
   }
+  console.log('\n# dedup: vmlinux merged with itself twice, btfkit against libbpf (test/harness)');
+  benchDedup({ file: VMLINUX, copies: 2 });
+}
+
+function dumpVsBpftool(): void {
   for (const [what, extra] of [['raw', []], ['json', ['-j']]] as const) {
     const [ours, theirs] = timeCommands([
       { label: `btfkit dump ${what} > file`, cmd: process.execPath, args: [CLI, 'dump', ...extra, VMLINUX] },

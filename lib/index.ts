@@ -36,16 +36,17 @@ export {
 } from './inspect/maps.js';
 export { listVars, varLine, type VarValue, type ListVarsOptions } from './inspect/vars.js';
 export { TypedDataDumper, type TypedDataOptions, type TypedDataResult } from './inspect/typed-data.js';
-export { datasecLayouts, type DatasecLayout, type LayoutEntry } from './inspect/layout.js';
 export {
-  openObject, writeObject, parseCoreSpec, BTF_ELF_SEC, BTF_EXT_ELF_SEC,
+  openObject, writeObject, readObjectBtf, parseCoreSpec, BTF_ELF_SEC, BTF_EXT_ELF_SEC,
   type BtfObject, type OpenObjectOptions, type WriteObjectOptions, type CoreSpec, type CoreAccessor,
 } from './object.js';
 export {
-  fixupDatasecs, findElfVarSym, KCONFIG_SEC, KSYMS_SEC, type FixupOptions, type FixupResult, type FixedDatasec,
+  fixupDatasecs, datasecLayouts, findElfVarSym, KCONFIG_SEC, KSYMS_SEC,
+  type FixupOptions, type FixupResult, type FixedDatasec, type DatasecLayout, type LayoutEntry,
 } from './elf/fixup.js';
 export {
   EM, ET, PT, SHF, SHN, SHT, STB, STT, STV, ElfFile, parseElf, newBtfObject, replaceSections,
   type ElfRelocation, type ElfRelocationSection, type ElfSection, type ElfSegment, type ElfSymbol, type ParseElfOptions,
   type NewBtfObjectOptions, type NewSectionOptions, type ReplaceSectionsOptions,
 } from './elf/index.js';
+export { dedup, type DedupOptions, type DedupReport, type DedupExt, type DedupPass } from './dedup/index.js';

@@ -69,9 +69,8 @@ export function openObject(bytes: Uint8Array, opts: OpenObjectOptions = {}): Btf
   const fileOpt = file !== undefined ? { file } : {};
   try {
     const elf = parseElf(bytes, fileOpt);
-    const btfSec = elf.section(BTF_ELF_SEC);
     const extSec = elf.section(BTF_EXT_ELF_SEC);
-    const btf = btfSec ? Btf.parse(elf.sectionData(btfSec).slice(), { ...fileOpt, ...(opts.base ? { base: opts.base } : {}) }) : null;
+    const btf = readObjectBtf(elf, opts);
     const ext = extSec && opts.ext !== false ? BtfExt.parse(elf.sectionData(extSec), fileOpt) : null;
     let fixup: FixupResult | null = null;
     if (opts.fixup !== undefined && opts.fixup !== false) {
@@ -83,6 +82,20 @@ export function openObject(bytes: Uint8Array, opts: OpenObjectOptions = {}): Btf
     if (isInputError(e) && file !== undefined) e.withFile(file);
     throw e;
   }
+}
+
+/**
+ * Returns the `.BTF` section of `elf` parsed (a copy of its bytes, so the BTF
+ * can be modified), or null when the object has none. {@link openObject}
+ * reads the object's BTF with it, and so does the inspectors' opener
+ * (lib/inspect/object.ts), which goes on without BTF when it is malformed.
+ *
+ * @throws BtfError for a malformed `.BTF` (the offset relative to the section).
+ */
+export function readObjectBtf(elf: ElfFile, opts: Pick<OpenObjectOptions, 'file' | 'base'> = {}): Btf | null {
+  const sec = elf.section(BTF_ELF_SEC);
+  if (sec === undefined) return null;
+  return Btf.parse(elf.sectionData(sec).slice(), { ...(opts.file !== undefined ? { file: opts.file } : {}), ...(opts.base ? { base: opts.base } : {}) });
 }
 
 /** What to put in the object's BTF sections; see {@link writeObject}. */

@@ -341,23 +341,31 @@ function withoutIds(key: string, value: unknown): unknown {
   return ID_KEYS.has(key) ? undefined : value;
 }
 
-function isEnum(btf: Btf, id: number): boolean {
+/** Returns a kind class: 1 for STRUCT, UNION and FWD, 2 for ENUM and ENUM64, 0 otherwise. */
+function nameClass(btf: Btf, id: number): number {
   const k = btf.kindOf(id);
-  return k === BTF_KIND_ENUM || k === BTF_KIND_ENUM64;
+  if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_FWD) return 1;
+  return k === BTF_KIND_ENUM || k === BTF_KIND_ENUM64 ? 2 : 0;
 }
 
 /**
  * Returns why type `ia` of `a` and `ib` of `b` differ in shape (to `depth`
- * references), or ''. Referenced enums need only share a name: a struct may
- * map to one that names the enum through a forward declaration (`enum e;`),
- * which libbpf accepts for any enum of that name, and which resolves to the
- * first one (an ENUM64 `e` perhaps, where the struct had an ENUM `e`; seed
- * 2699309 of a longer run).
+ * references), or ''. The type itself must match exactly; the structs,
+ * unions and enums it refers to only by name. A struct may map to one that
+ * reached that name through a forward declaration, which libbpf resolves to
+ * a struct of that name and kind even where several differ ("this could
+ * lead to incorrect FWD to STRUCT/UNION resolution, if there are two
+ * exactly named ... structs/unions", btf.c); an `enum e;` likewise stands
+ * for any enum `e`. The generator's clashing names hit both (seeds
+ * 19977463270 and 2699309 of longer runs).
  */
 function shapeDiff(a: Btf, ia: number, b: Btf, ib: number, depth: number, top = true): string {
   if (ia === 0 || ib === 0) return ia === ib ? '' : `void vs [${ia || ib}]`;
   if (isFwdOf(a, ia, b, ib)) return '';
-  if (!top && isEnum(a, ia) && isEnum(b, ib)) return a.nameOf(ia) === b.nameOf(ib) ? '' : `enum [${ia}] '${a.nameOf(ia)}' vs [${ib}] '${b.nameOf(ib)}'`;
+  const cls = nameClass(a, ia);
+  if (!top && cls !== 0) {
+    return cls === nameClass(b, ib) && a.nameOf(ia) === b.nameOf(ib) ? '' : `[${ia}] '${a.nameOf(ia)}' vs [${ib}] '${b.nameOf(ib)}'`;
+  }
   const [wa, oa] = a.recordOf(ia);
   const [wb, ob] = b.recordOf(ib);
   const info = wa[oa + 1]!;
@@ -445,14 +453,38 @@ test('dedup is idempotent once it reaches its fixpoint, which it does in a few p
   assert.ok(onePass > cases.length / 2, `only ${onePass} of ${cases.length} inputs were done after one pass`);
 });
 
+/** Returns the names given to two or more different STRUCT/UNION definitions in `btf`. */
+function clashingNames(btf: Btf): Set<string> {
+  const seen = new Map<string, string>();
+  const clash = new Set<string>();
+  for (const id of btf.ids()) {
+    const k = btf.kindOf(id);
+    if (k !== BTF_KIND_STRUCT && k !== BTF_KIND_UNION) continue;
+    const name = btf.nameOf(id);
+    if (name === '') continue;
+    const shape = JSON.stringify(btf.inflate(id), withoutIds);
+    const prev = seen.get(name);
+    if (prev === undefined) seen.set(name, shape);
+    else if (prev !== shape) clash.add(name);
+  }
+  return clash;
+}
+
 test('every original type maps to a deduplicated type of the same shape', () => {
   for (const c of cases) {
     const input = parse(c.merged.rawData());
     const { out, map } = dedupWithMap(c.merged.rawData());
+    // Where different structs share a name, one walk can resolve two forward
+    // declarations of that name (one already mapped to the other) to the two
+    // structs, and map one struct to the other (libbpf's merge of hypotheses
+    // follows the FWD it just resolved; seed 19977463270 of a longer run).
+    // Such a struct need only keep its name.
+    const clash = clashingNames(input);
     for (const id of input.ids()) {
       const to = map[id]!;
       assert.ok(to > 0 && to < out.typeCount, `seed ${c.seed}: type [${id}] maps to ${to}`);
-      const why = shapeDiff(input, id, out, to, 2);
+      const loose = nameClass(input, id) === 1 && clash.has(input.nameOf(id));
+      const why = shapeDiff(input, id, out, to, 3, !loose);
       assert.is(why, '', `seed ${c.seed}: [${id}] -> [${to}]: ${why}`);
     }
   }

@@ -122,6 +122,7 @@ async function dedupElf(io: CliIo, input: string, basePath: string | undefined, 
   return replaceSections(elf, changes);
 }
 
+/** Adds `btfkit dedup` to the program. */
 export function register(program: Command, io: CliIo): void {
   program
     .command('dedup')

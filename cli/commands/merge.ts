@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../../lib/io.js';
 import type { CliIo } from '../io.js';
 import { PROGRESS_MIN_TYPES, runDedup } from './dedup.js';
 
+/** Adds `btfkit merge` to the program. */
 export function register(program: Command, io: CliIo): void {
   program
     .command('merge')

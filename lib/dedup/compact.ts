@@ -7,6 +7,7 @@
  *   before  [1 int][2 int'][3 PTR][4 PTR'][5 struct]     map: 1 1 3 3 5
  *   after   [1 int][2 PTR][3 struct]                     new: 1 - 2 - 3
  */
+import { recordWords } from '../kinds.js';
 import { PROGRESS_STEP, UNPROCESSED, type DedupState } from './state.js';
 
 /** The compacted records: word offsets relative to this BTF's first record. */
@@ -25,7 +26,6 @@ export function compactTypes(d: DedupState): Compacted {
   for (let id = 1; id < d.startId; id++) hypotMap[id] = id;
   const n = d.typeCnt - d.startId;
   const offs = new Uint32Array(Math.max(16, n));
-  const localEnd = d.localWords + d.nrWords;
   let p = d.localWords;
   let next = d.startId;
   for (let i = 0; i < n; i++) {
@@ -36,11 +36,12 @@ export function compactTypes(d: DedupState): Compacted {
       continue;
     }
     const o = off[id]!;
-    const end = i + 1 < n ? off[id + 1]! : localEnd;
-    if (o !== p) w.copyWithin(p, o, end);
+    const info = w[o + 1]!;
+    const size = recordWords((info >>> 24) & 0x7f, info & 0xffffff);
+    if (o !== p) w.copyWithin(p, o, o + size);
     hypotMap[id] = next;
     offs[next - d.startId] = p - d.localWords;
-    p += end - o;
+    p += size;
     next++;
   }
   return { offs, nrTypes: next - d.startId, typeWords: p - d.localWords };

@@ -41,7 +41,9 @@ for (let k = 0; k < N; k++) {
  * loops that walk every string of every record.
  */
 export const STR_ELEM_POS: Readonly<Int8Array> = elemStrPos;
+/** Per kind: word offset of the first vlen item in a record. */
 export const ELEM_BASE: Readonly<Uint8Array> = elemBase;
+/** Per kind: words per vlen item. */
 export const ELEM_SIZE: Readonly<Uint8Array> = elemSize;
 
 /** Returns whether the fields table knows `kind`. */

@@ -102,6 +102,7 @@ export interface DedupExt {
   visitTypeIds(visit: (typeId: number) => number): void;
 }
 
+/** Names of the passes, in order (`prep` ... `remap`). */
 export type { DedupPass } from './state.js';
 
 /** Options for {@link dedup} (libbpf's `struct btf_dedup_opts`). */

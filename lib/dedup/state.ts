@@ -57,8 +57,6 @@ export class DedupState {
   readonly startId: number;
   /** Word offset in `w` where this BTF's own records start. */
   readonly localWords: number;
-  /** Words of this BTF's own records. */
-  readonly nrWords: number;
   /** id -> canonical id, or UNPROCESSED / IN_PROGRESS (libbpf's `map`). */
   readonly map: Uint32Array;
   /** Canonical-graph id -> candidate-graph id during one equivalence check; new ids after compaction. */
@@ -89,7 +87,6 @@ export class DedupState {
     let baseWords = 0;
     for (const b of chain) baseWords += b.typeWords;
     this.localWords = baseWords;
-    this.nrWords = btf.typeWords;
     const total = baseWords + btf.typeWords;
     const off = new Uint32Array(this.typeCnt);
     let w: Uint32Array;

@@ -62,24 +62,39 @@
  * rewrites kinds the running kernel lacks) happens at load time on a copy,
  * not at open, and is not done here.
  *
+ * Two entry points share the passes, which never write the BTF themselves:
+ * they record the words they change over it (the fixed-up BTF is the BTF
+ * under those words, with `dummy_ksym` as a type still to be added).
+ * - {@link fixupDatasecs} runs them strictly (the first failure throws, as
+ *   libbpf fails the open), then writes the recorded words into the BTF.
+ * - {@link datasecLayouts} runs them leniently and reads every DATASEC back
+ *   as libbpf has it after the open, for the inspectors (lib/inspect/).
+ *   Where libbpf would fail, the failure becomes the `problem` of the DATASEC
+ *   it concerns and the passes go on with the rest of the object: the entry
+ *   or extern concerned keeps clang's numbers (a DATASEC without a usable ELF
+ *   section keeps all of them, and one with a non-VAR entry those from that
+ *   entry on). Failures that concern no DATASEC (an extern symbol without
+ *   BTF, or whose BTF no DATASEC lists, as in objects still to be linked) are
+ *   not reported there; the other externs are laid out all the same.
+ *
  * @module
  */
 import type { Btf } from '../btf.js';
-import { BtfError, BtfErrorCode, type ErrorContext } from '../errors.js';
+import { BtfError, BtfErrorCode, type ErrorContext, isBtfError } from '../errors.js';
 import {
   BTF_FUNC_GLOBAL, BTF_INT_BOOL, BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_ENUM,
   BTF_KIND_ENUM64, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_INT, BTF_KIND_RESTRICT, BTF_KIND_TYPE_TAG,
   BTF_KIND_TYPEDEF, BTF_KIND_VAR, BTF_KIND_VOLATILE, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC,
-  infoKind, infoVlen, kindName,
+  infoKind, infoVlen, kindName, packInfo,
 } from '../kinds.js';
-import { type ElfFile, type ElfSymbol, SHN, STB, STT, STV } from './read.js';
+import { type ElfFile, type ElfSection, type ElfSymbol, SHN, STB, STT, STV } from './read.js';
 
 /** libbpf's KCONFIG_SEC. */
 export const KCONFIG_SEC = '.kconfig';
 /** libbpf's KSYMS_SEC. */
 export const KSYMS_SEC = '.ksyms';
 
-/** Options for {@link fixupDatasecs}. */
+/** Options for {@link fixupDatasecs} and {@link datasecLayouts}. */
 export interface FixupOptions {
   /**
    * Run libbpf's extern pass first (`.kconfig` layout, `.ksyms` slots,
@@ -118,6 +133,32 @@ export interface FixupResult {
   addedTypeIds: number[];
 }
 
+/** One entry of a DATASEC as libbpf sees it after open ({@link datasecLayouts}). */
+export interface LayoutEntry {
+  /** The VAR or FUNC id (a `.ksyms` FUNC stays itself, not libbpf's `dummy_ksym` that takes its slot). */
+  typeId: number;
+  /** The VAR's or FUNC's name. */
+  name: string;
+  kind: 'VAR' | 'FUNC' | 'OTHER';
+  offset: number;
+  size: number;
+  /** VAR linkage after the fixup (BTF_VAR_*): hidden globals are static, `.kconfig`/`.ksyms` externs global; -1 for a FUNC. */
+  linkage: number;
+}
+
+/** A DATASEC after libbpf's open-time fixups ({@link datasecLayouts}). */
+export interface DatasecLayout {
+  typeId: number;
+  name: string;
+  size: number;
+  /** Sorted by offset. */
+  entries: LayoutEntry[];
+  /** The ELF section of the same name, if any. */
+  section: ElfSection | undefined;
+  /** Why libbpf would fail to open the object here, if it would (the first reason, in libbpf's order). */
+  problem?: string;
+}
+
 // libbpf's `enum extern_type` and `enum kcfg_type`.
 const EXT_KCFG = 1;
 const EXT_KSYM = 2;
@@ -127,6 +168,15 @@ const KCFG_BOOL = 2;
 const KCFG_INT = 3;
 const KCFG_TRISTATE = 4;
 const KCFG_CHAR_ARR = 5;
+
+/** The name of libbpf's `dummy_ksym` VAR. */
+const DUMMY_KSYM = 'dummy_ksym';
+/**
+ * Stands for the name offset of `dummy_ksym` in recorded words: its string
+ * is only interned when the fixup is written (never a u32, so never a real
+ * word).
+ */
+const DUMMY_NAME_OFF = -1;
 
 interface Extern {
   name: string;
@@ -138,12 +188,20 @@ interface Extern {
   dataOff: number;
 }
 
+/** A place where libbpf would fail the open (lenient runs only). */
+interface Problem {
+  /** The DATASEC it concerns, if any. */
+  datasecId: number | undefined;
+  message: string;
+}
+
 /**
  * Fixes up the DATASECs of `btf` from the sections and symbols of `elf`, in
  * place, as libbpf 1.1.2 does when it opens the object (see the module
  * comment); returns what changed. BTF that needs nothing (already fixed up,
  * or without DATASECs) is left byte-identical. Only this BTF's own types are
- * visited; for split BTF the base is read, never written.
+ * visited; for split BTF the base is read, never written. When it throws, the
+ * BTF is left as it was.
  *
  * @throws BtfError `ENOENT` when a DATASEC has no ELF section or an empty
  *   one, when a global VAR has no symbol, or when an extern has no BTF or no
@@ -154,24 +212,80 @@ interface Extern {
  *   the variable, as libbpf's log does.
  */
 export function fixupDatasecs(btf: Btf, elf: ElfFile, opts: FixupOptions = {}): FixupResult {
-  const fx = new Fixup(btf, elf);
-  if (opts.externs !== false) fx.collectExterns();
-  fx.fixupAll();
+  const fx = new Fixup(btf, elf, true);
+  fx.run(opts);
+  fx.write();
   return fx.result();
 }
 
+/**
+ * Returns every DATASEC of `btf` (its own types, by id) as libbpf 1.1.2 has
+ * it after `bpf_object__open`, computed by the passes of
+ * {@link fixupDatasecs} without changing the BTF and without throwing: where
+ * libbpf would fail the open, the DATASEC concerned carries a `problem` and
+ * the rest of the object is laid out all the same (see the module comment).
+ */
+export function datasecLayouts(btf: Btf, elf: ElfFile, opts: FixupOptions = {}): Map<number, DatasecLayout> {
+  const fx = new Fixup(btf, elf, false);
+  fx.run(opts);
+  return fx.layouts();
+}
+
+/**
+ * libbpf's open-time passes over `btf`. They read the BTF through the words
+ * recorded so far and record what they change; {@link Fixup.write} writes
+ * it. Strict, a failure throws (libbpf's); lenient, it is recorded as a
+ * {@link Problem} and the passes go on.
+ */
 class Fixup {
   readonly btf: Btf;
   readonly elf: ElfFile;
+  readonly strict: boolean;
+  /** Words changed, by type id, then word index; the fixed-up BTF is `btf` under these. */
+  readonly writes = new Map<number, Map<number, number>>();
+  /** The type count of the fixed-up BTF (`dummy_ksym` included). */
+  typeCount: number;
+  /** The id `dummy_ksym` takes, 0 when none is needed. */
+  dummyId = 0;
+  /** The type of `dummy_ksym`. */
+  dummyTypeId = 0;
+  /** For a DATASEC whose entries were repointed (`.ksyms` FUNCs to `dummy_ksym`): the type each entry stands for, in entry order. */
+  readonly slots = new Map<number, number[]>();
   changed = false;
   readonly hidden: string[] = [];
-  readonly added: number[] = [];
   readonly datasecs: FixedDatasec[] = [];
   externs: Extern[] = [];
+  readonly problems: Problem[] = [];
+  private varSyms: Map<string, ElfSymbol> | undefined;
 
-  constructor(btf: Btf, elf: ElfFile) {
+  constructor(btf: Btf, elf: ElfFile, strict: boolean) {
     this.btf = btf;
     this.elf = elf;
+    this.strict = strict;
+    this.typeCount = btf.typeCount;
+  }
+
+  /** Runs libbpf's passes (`bpf_object__collect_externs`, then `bpf_object_fixup_btf`). */
+  run(opts: FixupOptions): void {
+    if (opts.externs !== false) this.guard(undefined, () => this.collectExterns());
+    this.fixupAll();
+  }
+
+  /** Writes the recorded changes into the BTF. */
+  write(): void {
+    const btf = this.btf;
+    let dummyNameOff = 0;
+    if (this.dummyId) {
+      const id = btf.addVar(DUMMY_KSYM, BTF_VAR_GLOBAL_ALLOCATED, this.dummyTypeId);
+      if (id !== this.dummyId) throw new Error(`internal error: dummy_ksym added as [${id}], expected [${this.dummyId}]`);
+      dummyNameOff = btf.wordOf(id, 0);
+    }
+    if (this.writes.size === 0) return;
+    btf.ensureModifiable();
+    for (const [typeId, words] of this.writes) {
+      const off = btf.offs[typeId - btf.startId]!;
+      for (const [i, v] of words) btf.words[off + i] = v === DUMMY_NAME_OFF ? dummyNameOff : v;
+    }
   }
 
   result(): FixupResult {
@@ -180,18 +294,68 @@ class Fixup {
       datasecs: this.datasecs,
       hidden: this.hidden,
       externs: this.externs.map((e) => ({ name: e.name, section: e.type === EXT_KCFG ? KCONFIG_SEC : KSYMS_SEC, typeId: e.typeId, offset: e.dataOff })),
-      addedTypeIds: this.added,
+      addedTypeIds: this.dummyId ? [this.dummyId] : [],
     };
+  }
+
+  /** Every DATASEC of the BTF's own types as the passes left it, with its first problem. */
+  layouts(): Map<number, DatasecLayout> {
+    const out = new Map<number, DatasecLayout>();
+    for (let id = this.btf.startId; id < this.btf.typeCount; id++) {
+      if (this.kind(id) !== BTF_KIND_DATASEC) continue;
+      const name = this.name(id);
+      const slots = this.slots.get(id);
+      const entries: LayoutEntry[] = [];
+      const vlen = infoVlen(this.info(id));
+      for (let i = 0; i < vlen; i++) {
+        const typeId = slots?.[i] ?? this.word(id, 3 + 3 * i);
+        const k = this.exists(typeId) ? this.kind(typeId) : -1;
+        entries.push({
+          typeId,
+          name: k >= 0 ? this.name(typeId) : '',
+          kind: k === BTF_KIND_VAR ? 'VAR' : k === BTF_KIND_FUNC ? 'FUNC' : 'OTHER',
+          offset: this.word(id, 4 + 3 * i),
+          size: this.word(id, 5 + 3 * i),
+          linkage: k === BTF_KIND_VAR ? this.word(typeId, 3) : -1,
+        });
+      }
+      const problem = this.problems.find((p) => p.datasecId === id)?.message;
+      out.set(id, { typeId: id, name, size: this.word(id, 2), entries, section: this.elf.section(name), ...(problem !== undefined ? { problem } : {}) });
+    }
+    return out;
   }
 
   // ------------------------------------------------------------- helpers
 
-  fail(code: BtfErrorCode, msg: string, ctx: ErrorContext = {}): never {
-    throw new BtfError(code, msg, { ...ctx, ...(this.elf.file !== undefined ? { file: this.elf.file } : {}) });
+  /**
+   * libbpf fails the open here. Strict, throws the BtfError; lenient, records
+   * it against DATASEC `at.datasec` (in the inspectors' wording `at.note`,
+   * when given) and returns, for the caller to go on with the rest.
+   */
+  report(code: BtfErrorCode, msg: string, ctx: ErrorContext = {}, at: { datasec?: number; note?: string } = {}): void {
+    const err = new BtfError(code, msg, { ...ctx, ...(this.elf.file !== undefined ? { file: this.elf.file } : {}) });
+    if (this.strict) throw err;
+    this.problems.push({ datasecId: at.datasec, message: at.note ?? err.message });
   }
 
-  /** Reads word `i` of type `typeId`'s record (base types included). */
+  /** Runs `fn`; lenient, a BtfError it throws (BTF too broken to read on) is recorded against `datasecId` instead. */
+  guard(datasecId: number | undefined, fn: () => void): void {
+    if (this.strict) return fn();
+    try {
+      fn();
+    } catch (e) {
+      if (!isBtfError(e)) throw e;
+      this.problems.push({ datasecId, message: e.message });
+    }
+  }
+
+  /** Reads word `i` of type `typeId`'s record as fixed up so far (base types included). */
   word(typeId: number, i: number): number {
+    const v = this.writes.get(typeId)?.get(i);
+    if (v !== undefined) return v;
+    if (this.dummyId !== 0 && typeId === this.dummyId) {
+      return [DUMMY_NAME_OFF, packInfo(BTF_KIND_VAR, 0, 0), this.dummyTypeId, BTF_VAR_GLOBAL_ALLOCATED][i] ?? 0;
+    }
     const [w, o] = this.btf.recordOf(typeId);
     return w[o + i]!;
   }
@@ -205,21 +369,23 @@ class Fixup {
   }
 
   name(typeId: number): string {
-    return this.btf.str(this.word(typeId, 0));
+    const off = this.word(typeId, 0);
+    return off === DUMMY_NAME_OFF ? DUMMY_KSYM : this.btf.str(off);
   }
 
   /** Whether `typeId` names a type (libbpf's `btf__type_by_id` returning non-NULL). */
   exists(typeId: number): boolean {
-    return Number.isInteger(typeId) && typeId >= 1 && typeId < this.btf.typeCount;
+    return Number.isInteger(typeId) && typeId >= 1 && typeId < this.typeCount;
   }
 
-  /** Writes word `i` of local type `typeId`; a no-op when the value is already there. */
+  /** Records word `i` of local type `typeId`; a no-op when the value is already there. */
   set(typeId: number, i: number, value: number): void {
-    if (this.word(typeId, i) === value >>> 0) return;
-    const btf = this.btf;
-    if (typeId < btf.startId) this.fail(BtfErrorCode.InvalidArgument, `type [${typeId}] belongs to the base BTF and cannot be fixed up`, { typeId });
-    btf.ensureModifiable();
-    btf.words[btf.offs[typeId - btf.startId]! + i] = value >>> 0;
+    const v = value === DUMMY_NAME_OFF ? value : value >>> 0;
+    if (this.word(typeId, i) === v) return;
+    if (typeId < this.btf.startId) this.report(BtfErrorCode.InvalidArgument, `type [${typeId}] belongs to the base BTF and cannot be fixed up`, { typeId });
+    let words = this.writes.get(typeId);
+    if (words === undefined) this.writes.set(typeId, (words = new Map()));
+    words.set(i, v);
     this.changed = true;
   }
 
@@ -234,41 +400,55 @@ class Fixup {
     return id;
   }
 
+  /** libbpf's `find_elf_var_sym` ({@link findElfVarSym}), over a table built once. */
+  varSym(name: string): ElfSymbol | undefined {
+    if (this.varSyms === undefined) {
+      this.varSyms = new Map();
+      for (const sym of this.elf.symbols) {
+        if (sym.type !== STT.OBJECT || (sym.bind !== STB.GLOBAL && sym.bind !== STB.WEAK)) continue;
+        if (!this.varSyms.has(sym.name)) this.varSyms.set(sym.name, sym);
+      }
+    }
+    return this.varSyms.get(name);
+  }
+
   // -------------------------------------------------------------- externs
 
-  /** libbpf's `find_extern_btf_id`: the first VAR or FUNC called `name`, which must be extern. */
+  /** libbpf's `find_extern_btf_id`: the first VAR or FUNC called `name`, which must be extern; -1 when there is none (lenient). */
   findExternBtfId(name: string): number {
-    const n = this.btf.typeCount;
+    const n = this.typeCount;
     for (let i = 1; i < n; i++) {
       const k = this.kind(i);
       if (k !== BTF_KIND_VAR && k !== BTF_KIND_FUNC) continue;
       if (this.name(i) !== name) continue;
       if (k === BTF_KIND_VAR && this.word(i, 3) !== BTF_VAR_GLOBAL_EXTERN) {
-        this.fail(BtfErrorCode.InvalidArgument, `failed to find BTF for extern '${name}': VAR [${i}] is not extern`, { typeId: i });
+        this.report(BtfErrorCode.InvalidArgument, `failed to find BTF for extern '${name}': VAR [${i}] is not extern`, { typeId: i });
+        return -1;
       }
       if (k === BTF_KIND_FUNC && infoVlen(this.info(i)) !== 2 /* BTF_FUNC_EXTERN */) {
-        this.fail(BtfErrorCode.InvalidArgument, `failed to find BTF for extern '${name}': FUNC [${i}] is not extern`, { typeId: i });
+        this.report(BtfErrorCode.InvalidArgument, `failed to find BTF for extern '${name}': FUNC [${i}] is not extern`, { typeId: i });
+        return -1;
       }
       return i;
     }
-    return this.fail(BtfErrorCode.NotFound, `failed to find BTF for extern '${name}': no VAR or FUNC of that name`);
+    this.report(BtfErrorCode.NotFound, `failed to find BTF for extern '${name}': no VAR or FUNC of that name`);
+    return -1;
   }
 
   /** libbpf's `find_extern_sec_btf_id`: the first DATASEC listing `typeId`, or -1. */
   findExternSecBtfId(typeId: number): number {
-    const n = this.btf.typeCount;
+    const n = this.typeCount;
     for (let i = 1; i < n; i++) {
       if (this.kind(i) !== BTF_KIND_DATASEC) continue;
-      const [w, o] = this.btf.recordOf(i);
-      const vlen = infoVlen(w[o + 1]!);
-      for (let j = 0; j < vlen; j++) if (w[o + 3 + 3 * j] === typeId) return i;
+      const vlen = infoVlen(this.info(i));
+      for (let j = 0; j < vlen; j++) if (this.word(i, 3 + 3 * j) === typeId) return i;
     }
     return -1;
   }
 
   /** libbpf's `find_int_btf_id`: the first INT of 32 bits, or 0 (void). */
   findIntBtfId(): number {
-    const n = this.btf.typeCount;
+    const n = this.typeCount;
     for (let i = 1; i < n; i++) if (this.kind(i) === BTF_KIND_INT && (this.word(i, 3) & 0xff) === 32) return i;
     return 0;
   }
@@ -299,23 +479,25 @@ class Fixup {
     }
   }
 
-  /** libbpf's `add_dummy_ksym_var`: 0 when `.ksyms` lists no FUNC. */
+  /** libbpf's `add_dummy_ksym_var`: records `dummy_ksym` when `.ksyms` lists a FUNC; returns its id, or 0. */
   addDummyKsymVar(): number {
     const secId = this.btf.findByName(KSYMS_SEC, BTF_KIND_DATASEC);
     if (secId < 0) return 0;
-    const [w, o] = this.btf.recordOf(secId);
-    const vlen = infoVlen(w[o + 1]!);
+    const vlen = infoVlen(this.info(secId));
     let hasFunc = false;
     for (let j = 0; j < vlen && !hasFunc; j++) {
-      const t = w[o + 3 + 3 * j]!;
-      if (!this.exists(t)) this.fail(BtfErrorCode.BadTypeId, `sec '${KSYMS_SEC}': entry ${j}: invalid type id ${t}`, { section: KSYMS_SEC, typeId: secId });
+      const t = this.word(secId, 3 + 3 * j);
+      if (!this.exists(t)) {
+        this.report(BtfErrorCode.BadTypeId, `sec '${KSYMS_SEC}': entry ${j}: invalid type id ${t}`, { section: KSYMS_SEC, typeId: secId }, { datasec: secId });
+        continue;
+      }
       hasFunc = this.kind(t) === BTF_KIND_FUNC;
     }
     if (!hasFunc) return 0;
-    const id = this.btf.addVar('dummy_ksym', BTF_VAR_GLOBAL_ALLOCATED, this.findIntBtfId());
-    this.added.push(id);
+    this.dummyTypeId = this.findIntBtfId();
+    this.dummyId = this.typeCount++;
     this.changed = true;
-    return id;
+    return this.dummyId;
   }
 
   /** libbpf's `bpf_object__collect_externs`, the BTF half of it. */
@@ -329,38 +511,51 @@ class Fixup {
     for (const sym of elf.symbols) {
       if (!symIsExtern(sym) || sym.name === '') continue;
       const typeId = this.findExternBtfId(sym.name);
+      if (typeId < 0) continue;
       const name = this.name(typeId);
       const secTypeId = this.findExternSecBtfId(typeId);
       if (secTypeId <= 0) {
-        this.fail(BtfErrorCode.NotFound, `failed to find BTF for extern '${name}' [${typeId}] section`, { typeId });
+        this.report(BtfErrorCode.NotFound, `failed to find BTF for extern '${name}' [${typeId}] section`, { typeId });
+        continue;
       }
       const secName = this.name(secTypeId);
+      const at = { datasec: secTypeId };
       const ext: Extern = { name, typeId, type: EXT_KSYM, secTypeId, size: 0, align: 0, dataOff: 0 };
       if (secName === KCONFIG_SEC) {
         const ctx = { section: KCONFIG_SEC, typeId };
         if (this.kind(typeId) === BTF_KIND_FUNC) {
-          this.fail(BtfErrorCode.InvalidArgument, `extern function ${name} is unsupported under ${KCONFIG_SEC} section`, ctx);
+          this.report(BtfErrorCode.InvalidArgument, `extern function ${name} is unsupported under ${KCONFIG_SEC} section`, ctx,
+            { ...at, note: `extern function ${name} is unsupported under the .kconfig section` });
+          continue;
         }
         kcfgSec = secTypeId;
         ext.type = EXT_KCFG;
         const t = this.word(typeId, 2);
+        const sizeNote = `cannot determine the size or alignment of extern (kcfg) '${name}'`;
         try {
           ext.size = this.btf.resolveSize(t);
         } catch {
           ext.size = 0;
         }
-        if (ext.size <= 0) this.fail(BtfErrorCode.InvalidArgument, `failed to resolve size of extern (kcfg) '${name}'`, ctx);
+        if (ext.size <= 0) {
+          this.report(BtfErrorCode.InvalidArgument, `failed to resolve size of extern (kcfg) '${name}'`, ctx, { ...at, note: sizeNote });
+          continue;
+        }
         try {
           ext.align = this.btf.alignOf(t);
         } catch {
           ext.align = 0;
         }
-        if (ext.align <= 0) this.fail(BtfErrorCode.InvalidArgument, `failed to determine alignment of extern (kcfg) '${name}'`, ctx);
-        if (this.kcfgType(t) === KCFG_UNKNOWN) this.fail(BtfErrorCode.InvalidArgument, `extern (kcfg) '${name}': type is unsupported`, ctx);
+        if (ext.align <= 0) {
+          this.report(BtfErrorCode.InvalidArgument, `failed to determine alignment of extern (kcfg) '${name}'`, ctx, { ...at, note: sizeNote });
+          continue;
+        }
+        if (this.kcfgType(t) === KCFG_UNKNOWN) this.report(BtfErrorCode.InvalidArgument, `extern (kcfg) '${name}': type is unsupported`, ctx, at);
       } else if (secName === KSYMS_SEC) {
         ksymSec = secTypeId;
       } else {
-        this.fail(BtfErrorCode.InvalidArgument, `unrecognized extern section '${secName}' of extern '${name}'`, { section: secName, typeId });
+        this.report(BtfErrorCode.InvalidArgument, `unrecognized extern section '${secName}' of extern '${name}'`, { section: secName, typeId }, at);
+        continue;
       }
       externs.push(ext);
     }
@@ -373,33 +568,40 @@ class Fixup {
       const intId = this.findIntBtfId();
       const dummyNameOff = dummyVarId ? this.word(dummyVarId, 0) : 0;
       const vlen = infoVlen(this.info(ksymSec));
+      const slots: number[] = [];
+      for (let i = 0; i < vlen; i++) slots.push(this.word(ksymSec, 3 + 3 * i));
+      this.slots.set(ksymSec, slots);
       let off = 0;
       for (let i = 0; i < vlen; i++, off += 4) {
         const e = 3 + 3 * i;
-        const vt = this.word(ksymSec, e);
-        const kind = this.kind(vt);
-        const extName = this.name(vt);
-        const ext = byName(extName);
-        if (ext === undefined) {
-          this.fail(BtfErrorCode.NotFound, `sec '${KSYMS_SEC}': failed to find extern definition for BTF ${kindName(kind).toLowerCase()} '${extName}'`, { section: KSYMS_SEC, typeId: vt });
-        }
-        ext.dataOff = off;
-        if (kind === BTF_KIND_FUNC) {
-          const proto = this.word(vt, 2);
-          if (this.exists(proto) && this.kind(proto) === BTF_KIND_FUNC_PROTO) {
-            const n = infoVlen(this.info(proto));
-            for (let j = 0; j < n; j++) {
-              if (this.word(proto, 3 + 2 * j + 1) !== 0 && this.word(proto, 3 + 2 * j) === 0) this.set(proto, 3 + 2 * j, dummyNameOff);
+        this.guard(ksymSec, () => {
+          const vt = this.word(ksymSec, e);
+          const kind = this.kind(vt);
+          const extName = this.name(vt);
+          const ext = byName(extName);
+          if (ext === undefined) {
+            this.report(BtfErrorCode.NotFound, `sec '${KSYMS_SEC}': failed to find extern definition for BTF ${kindName(kind).toLowerCase()} '${extName}'`,
+              { section: KSYMS_SEC, typeId: vt }, { datasec: ksymSec });
+          } else {
+            ext.dataOff = off;
+            if (kind === BTF_KIND_FUNC) {
+              const proto = this.word(vt, 2);
+              if (this.exists(proto) && this.kind(proto) === BTF_KIND_FUNC_PROTO) {
+                const n = infoVlen(this.info(proto));
+                for (let j = 0; j < n; j++) {
+                  if (this.word(proto, 3 + 2 * j + 1) !== 0 && this.word(proto, 3 + 2 * j) === 0) this.set(proto, 3 + 2 * j, dummyNameOff);
+                }
+              }
+              this.set(ksymSec, e, dummyVarId);
+              this.set(vt, 1, (this.info(vt) & ~0xffff) | BTF_FUNC_GLOBAL);
+            } else {
+              this.set(vt, 3, BTF_VAR_GLOBAL_ALLOCATED);
+              this.set(vt, 2, intId);
             }
           }
-          this.set(ksymSec, e, dummyVarId);
-          this.set(vt, 1, (this.info(vt) & ~0xffff) | BTF_FUNC_GLOBAL);
-        } else {
-          this.set(vt, 3, BTF_VAR_GLOBAL_ALLOCATED);
-          this.set(vt, 2, intId);
-        }
-        this.set(ksymSec, e + 1, off);
-        this.set(ksymSec, e + 2, 4);
+          this.set(ksymSec, e + 1, off);
+          this.set(ksymSec, e + 2, 4);
+        });
       }
       this.set(ksymSec, 2, off);
     }
@@ -415,14 +617,18 @@ class Fixup {
       const vlen = infoVlen(this.info(kcfgSec));
       for (let i = 0; i < vlen; i++) {
         const e = 3 + 3 * i;
-        const vt = this.word(kcfgSec, e);
-        const extName = this.name(vt);
-        const ext = byName(extName);
-        if (ext === undefined) {
-          this.fail(BtfErrorCode.NotFound, `sec '${KCONFIG_SEC}': failed to find extern definition for BTF var '${extName}'`, { section: KCONFIG_SEC, typeId: vt });
-        }
-        this.set(vt, 3, BTF_VAR_GLOBAL_ALLOCATED);
-        this.set(kcfgSec, e + 1, ext.dataOff);
+        this.guard(kcfgSec, () => {
+          const vt = this.word(kcfgSec, e);
+          const extName = this.name(vt);
+          const ext = byName(extName);
+          if (ext === undefined) {
+            this.report(BtfErrorCode.NotFound, `sec '${KCONFIG_SEC}': failed to find extern definition for BTF var '${extName}'`,
+              { section: KCONFIG_SEC, typeId: vt }, { datasec: kcfgSec });
+            return;
+          }
+          this.set(vt, 3, BTF_VAR_GLOBAL_ALLOCATED);
+          this.set(kcfgSec, e + 1, ext.dataOff);
+        });
       }
     }
   }
@@ -444,47 +650,65 @@ class Fixup {
     const before = this.changed;
     this.changed = false;
     const vlen = infoVlen(this.info(secId));
-    const ctx = { section: secName, typeId: secId };
-    if (secName !== KCONFIG_SEC && secName !== KSYMS_SEC) {
-      let fixupOffsets = false;
-      if (oldSize === 0) {
-        const sec = this.elf.section(secName);
-        if (sec === undefined) this.fail(BtfErrorCode.NotFound, `sec '${secName}': failed to determine size from ELF: no such section`, ctx);
-        if (sec.size === 0) this.fail(BtfErrorCode.NotFound, `sec '${secName}': failed to determine size from ELF: section is empty`, ctx);
-        // DATASEC sizes are u32; libelf's d_size is truncated the same way.
-        this.set(secId, 2, sec.size % 0x1_0000_0000);
-        fixupOffsets = true;
-      }
-      for (let i = 0; i < vlen; i++) {
-        const e = 3 + 3 * i;
-        const vt = this.word(secId, e);
-        if (!this.exists(vt) || this.kind(vt) !== BTF_KIND_VAR) {
-          this.fail(BtfErrorCode.InvalidArgument, `sec '${secName}': unexpected non-VAR type found (entry ${i}, type [${vt}])`, ctx);
-        }
-        const linkage = this.word(vt, 3);
-        if (linkage === BTF_VAR_STATIC || linkage === BTF_VAR_GLOBAL_EXTERN) continue;
-        const varName = this.name(vt);
-        const sym = findElfVarSym(this.elf, varName);
-        if (sym === undefined) {
-          this.fail(BtfErrorCode.NotFound, `sec '${secName}': failed to find ELF symbol for VAR '${varName}'`, { section: secName, typeId: vt });
-        }
-        if (fixupOffsets) this.set(secId, e + 1, Number(sym.value & 0xffff_ffffn));
-        if (sym.visibility === STV.HIDDEN || sym.visibility === STV.INTERNAL) {
-          if (this.word(vt, 3) !== BTF_VAR_STATIC) this.hidden.push(varName);
-          this.set(vt, 3, BTF_VAR_STATIC);
-        }
-      }
-    }
+    if (secName !== KCONFIG_SEC && secName !== KSYMS_SEC) this.guard(secId, () => this.fixupVars(secId, secName, oldSize, vlen));
     this.sortVars(secId, vlen);
     this.datasecs.push({ typeId: secId, name: secName, oldSize, size: this.word(secId, 2), changed: this.changed });
     this.changed ||= before;
   }
 
+  /** `btf_fixup_datasec` but for the sort: the size from the ELF section, the offsets from the symbols, hidden globals static. */
+  fixupVars(secId: number, secName: string, oldSize: number, vlen: number): void {
+    const ctx = { section: secName, typeId: secId };
+    const at = { datasec: secId };
+    let fixupOffsets = false;
+    if (oldSize === 0) {
+      const sec = this.elf.section(secName);
+      if (sec === undefined || sec.size === 0) {
+        this.report(BtfErrorCode.NotFound, `sec '${secName}': failed to determine size from ELF: ${sec === undefined ? 'no such section' : 'section is empty'}`, ctx, {
+          ...at,
+          note: sec === undefined ? `DATASEC ${secName} has no ELF section of that name` : `section ${secName} is empty, so DATASEC ${secName} gets no size`,
+        });
+        return;
+      }
+      // DATASEC sizes are u32; libelf's d_size is truncated the same way.
+      this.set(secId, 2, sec.size % 0x1_0000_0000);
+      fixupOffsets = true;
+    }
+    for (let i = 0; i < vlen; i++) {
+      const e = 3 + 3 * i;
+      const vt = this.word(secId, e);
+      if (!this.exists(vt) || this.kind(vt) !== BTF_KIND_VAR) {
+        const what = this.exists(vt) && this.kind(vt) === BTF_KIND_FUNC ? 'FUNC' : 'not a VAR';
+        this.report(BtfErrorCode.InvalidArgument, `sec '${secName}': unexpected non-VAR type found (entry ${i}, type [${vt}])`, ctx,
+          { ...at, note: `DATASEC ${secName}: entry [${vt}] is ${what}` });
+        return;
+      }
+      const linkage = this.word(vt, 3);
+      if (linkage === BTF_VAR_STATIC || linkage === BTF_VAR_GLOBAL_EXTERN) continue;
+      const varName = this.name(vt);
+      const sym = this.varSym(varName);
+      if (sym === undefined) {
+        this.report(BtfErrorCode.NotFound, `sec '${secName}': failed to find ELF symbol for VAR '${varName}'`, { section: secName, typeId: vt },
+          { ...at, note: `DATASEC ${secName}: no ELF symbol for variable '${varName}'` });
+        continue;
+      }
+      if (fixupOffsets) this.set(secId, e + 1, Number(sym.value & 0xffff_ffffn));
+      if (sym.visibility === STV.HIDDEN || sym.visibility === STV.INTERNAL) {
+        if (this.word(vt, 3) !== BTF_VAR_STATIC) this.hidden.push(varName);
+        this.set(vt, 3, BTF_VAR_STATIC);
+      }
+    }
+  }
+
   /** Sorts a DATASEC's entries by offset, stably (libbpf's `compare_vsi_off`, as glibc's merge sort runs it). */
   sortVars(secId: number, vlen: number): void {
     if (vlen < 2) return;
-    const entries: Array<[number, number, number]> = [];
-    for (let i = 0; i < vlen; i++) entries.push([this.word(secId, 3 + 3 * i), this.word(secId, 4 + 3 * i), this.word(secId, 5 + 3 * i)]);
+    const slots = this.slots.get(secId);
+    const entries: Array<[number, number, number, number]> = [];
+    for (let i = 0; i < vlen; i++) {
+      const t = this.word(secId, 3 + 3 * i);
+      entries.push([t, this.word(secId, 4 + 3 * i), this.word(secId, 5 + 3 * i), slots?.[i] ?? t]);
+    }
     // `a->offset - b->offset` computed in u32 and read as int, as libbpf does.
     const sorted = entries.slice().sort((a, b) => (a[1] - b[1]) | 0);
     if (sorted.every((s, i) => s === entries[i])) return;
@@ -493,6 +717,7 @@ class Fixup {
       this.set(secId, 4 + 3 * i, off);
       this.set(secId, 5 + 3 * i, size);
     });
+    if (slots) this.slots.set(secId, sorted.map((s) => s[3]));
   }
 }
 

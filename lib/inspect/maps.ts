@@ -45,12 +45,12 @@ import { SHF, SHT, STB, STT } from '../elf/read.js';
 import type { ElfSection } from '../elf/read.js';
 import {
   BTF_KIND_ARRAY, BTF_KIND_DATASEC, BTF_KIND_FUNC_PROTO, BTF_KIND_PTR, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_VAR,
-  BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC, infoKind, isModifierKind,
+  BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC, infoKind, isModifierKind, kindName,
 } from '../kinds.js';
 import {
   BPF_MAP_TYPE, LIBBPF_PIN_BY_NAME, LIBBPF_PIN_NONE, type MapAttr, type MapDefSpec, type MapSpec, mapTypeName,
 } from '../emit/maps.js';
-import { type DatasecLayout, kindLabel } from './layout.js';
+import type { DatasecLayout } from '../elf/fixup.js';
 import type { BpfObject } from './object.js';
 
 /** `BPF_F_MMAPABLE`, `BPF_F_RDONLY_PROG`. */
@@ -636,4 +636,11 @@ function defSpecOf(btf: Btf, defId: number, name: string): MapDefSpec {
 /** Returns the bpftool name of a map type, or the number when libbpf 1.1.2 does not know it. */
 export function mapTypeLabel(type: number): string | number {
   return mapTypeName(type) ?? type;
+}
+
+/** Returns a kind's name for messages (`INT`, `STRUCT` ...; `VOID` for 0). */
+function kindLabel(btf: Btf, typeId: number): string {
+  if (typeId === 0) return 'VOID';
+  if (typeId < 0 || typeId >= btf.typeCount) return `invalid type [${typeId}]`;
+  return kindName(infoKind(btf.infoOf(typeId)));
 }

@@ -1,12 +1,15 @@
 /**
  * A BPF object as the inspectors see it: the ELF file, its BTF, libbpf's
- * object name and the DATASEC layout libbpf has after opening it.
+ * object name and the DATASEC layout libbpf has after opening it. The ELF
+ * and BTF are read as lib/object.ts reads them (`readObjectBtf`), the layout
+ * is lib/elf/fixup.ts's fixup run read-only (`datasecLayouts`).
  * @module
  */
-import { Btf } from '../btf.js';
+import type { Btf } from '../btf.js';
 import { isInputError } from '../errors.js';
+import { type DatasecLayout, datasecLayouts } from '../elf/fixup.js';
 import { type ElfFile, parseElf } from '../elf/read.js';
-import { type DatasecLayout, datasecLayouts } from './layout.js';
+import { readObjectBtf } from '../object.js';
 
 /** An opened BPF object. */
 export interface BpfObject {
@@ -44,17 +47,15 @@ export function objectName(path: string): string {
  * when the ELF itself cannot be read.
  */
 export function openBpfObject(bytes: Uint8Array, opts: { file?: string; name?: string } = {}): BpfObject {
-  const elf = parseElf(bytes, opts.file !== undefined ? { file: opts.file } : {});
+  const fileOpt = opts.file !== undefined ? { file: opts.file } : {};
+  const elf = parseElf(bytes, fileOpt);
   let btf: Btf | null = null;
   let btfProblem: string | undefined;
-  const sec = elf.section('.BTF');
-  if (sec) {
-    try {
-      btf = Btf.parse(elf.sectionData(sec).slice(), opts.file !== undefined ? { file: opts.file } : {});
-    } catch (e) {
-      if (!isInputError(e)) throw e;
-      btfProblem = `.BTF: ${e.message}`;
-    }
+  try {
+    btf = readObjectBtf(elf, fileOpt);
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    btfProblem = `.BTF: ${e.message}`;
   }
   return {
     file: opts.file,
