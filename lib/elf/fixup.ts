@@ -256,7 +256,6 @@ class Fixup {
   readonly datasecs: FixedDatasec[] = [];
   externs: Extern[] = [];
   readonly problems: Problem[] = [];
-  private varSyms: Map<string, ElfSymbol> | undefined;
 
   constructor(btf: Btf, elf: ElfFile, strict: boolean) {
     this.btf = btf;
@@ -398,18 +397,6 @@ class Fixup {
       id = this.word(id, 2);
     }
     return id;
-  }
-
-  /** libbpf's `find_elf_var_sym` ({@link findElfVarSym}), over a table built once. */
-  varSym(name: string): ElfSymbol | undefined {
-    if (this.varSyms === undefined) {
-      this.varSyms = new Map();
-      for (const sym of this.elf.symbols) {
-        if (sym.type !== STT.OBJECT || (sym.bind !== STB.GLOBAL && sym.bind !== STB.WEAK)) continue;
-        if (!this.varSyms.has(sym.name)) this.varSyms.set(sym.name, sym);
-      }
-    }
-    return this.varSyms.get(name);
   }
 
   // -------------------------------------------------------------- externs
@@ -686,7 +673,7 @@ class Fixup {
       const linkage = this.word(vt, 3);
       if (linkage === BTF_VAR_STATIC || linkage === BTF_VAR_GLOBAL_EXTERN) continue;
       const varName = this.name(vt);
-      const sym = this.varSym(varName);
+      const sym = findElfVarSym(this.elf, varName);
       if (sym === undefined) {
         this.report(BtfErrorCode.NotFound, `sec '${secName}': failed to find ELF symbol for VAR '${varName}'`, { section: secName, typeId: vt },
           { ...at, note: `DATASEC ${secName}: no ELF symbol for variable '${varName}'` });
