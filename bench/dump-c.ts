@@ -44,7 +44,8 @@ function coldDump(runs: number): Timing {
   return { label: 'btfkit C dump (in process, first call)', median: xs[Math.floor(xs.length / 2)]!, min: xs[0]!, runs: xs.length };
 }
 
-function main(): void {
+/** Runs the C dump benchmark and prints its lines; `npm run bench` calls it. */
+export function benchDumpC(): void {
   if (!existsSync(VMLINUX)) {
     console.log(`bench: ${VMLINUX} is missing; nothing to measure`);
     return;
@@ -73,4 +74,4 @@ function main(): void {
   spawnSync('rm', ['-f', OUT]);
 }
 
-main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) benchDumpC();

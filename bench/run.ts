@@ -15,6 +15,7 @@ import { Btf } from '../lib/btf.js';
 import { writeRawDump } from '../lib/dump/raw.js';
 import { fmt, has, ratio, timeCommands, timeFn } from './common.js';
 import { benchDedup } from './dedup.js';
+import { benchDumpC } from './dump-c.js';
 
 const VMLINUX = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
   } else {
     dumpVsBpftool();
   }
+  console.log('\n# C header (vmlinux.h): btfkit dump -f c against bpftool format c');
+  benchDumpC();
   console.log('\n# dedup: vmlinux merged with itself twice, btfkit against libbpf (test/harness)');
   benchDedup({ file: VMLINUX, copies: 2 });
 }

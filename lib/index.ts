@@ -50,3 +50,5 @@ export {
   type NewBtfObjectOptions, type NewSectionOptions, type ReplaceSectionsOptions,
 } from './elf/index.js';
 export { dedup, type DedupOptions, type DedupReport, type DedupExt, type DedupPass } from './dedup/index.js';
+export { cDump, writeCDump, type CDumpOptions } from './dump/c.js';
+export { ByteOut, collectBytes, bytesToText, type ByteSink } from './dump/bytes.js';

@@ -59,7 +59,8 @@ test('every btfkit command line in the README runs', () => {
         if (!line.startsWith('btfkit ')) continue;
         if (line.includes('/sys/kernel/btf/vmlinux') && !hasVmlinux) continue;
         if (line.includes('module.btf')) continue; // placeholder for a user's module BTF
-        const args = line.split(/\s+/).slice(1);
+        // Shell-like words: quotes group, as a shell would pass them.
+        const args = [...line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!).slice(1);
         const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
         assert.is(r.status, 0, `${line}: ${r.stderr}`);
         ran++;

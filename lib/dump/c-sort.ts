@@ -41,9 +41,12 @@ function isRefKind(kind: number): boolean {
 /**
  * Returns the ids 0 .. count-1 in bpftool's sorted order. `w` and `off` are
  * the type words and the word offset of every id (`off[0]`, void, is not
- * read: void is all zeroes, as libbpf's `btf_void`), `str` reads names.
+ * read: void is all zeroes, as libbpf's `btf_void`), `strs` the string
+ * section (base and split in one) and `str` reads a name from it.
  */
-export function sortedTypeIds(w: Uint32Array, off: Uint32Array, count: number, str: (off: number) => string): Uint32Array {
+export function sortedTypeIds(
+  w: Uint32Array, off: Uint32Array, count: number, strs: Uint8Array, str: (off: number) => string,
+): Uint32Array {
   // Void reads as three zero words.
   const kindOf = (id: number): number => (id ? (w[off[id]! + 1]! >>> 24) & 0x1f : 0);
 
@@ -100,35 +103,41 @@ export function sortedTypeIds(w: Uint32Array, off: Uint32Array, count: number, s
     }
   };
 
-  // Names become their rank in the sorted list of distinct names, so that
-  // the sort compares numbers.
+  // Names become their place in the sorted list of distinct names, so that
+  // the sort compares numbers: `slot` interns string offsets.
   const rank = new Uint8Array(count);
-  const sortOff = new Uint32Array(count);
-  const names = new Map<number, string>();
-  const nameAt = (n: number): string => {
-    let s = names.get(n);
-    if (s === undefined) {
-      s = n ? str(n) : '';
-      names.set(n, s);
+  const sortIdx = new Uint32Array(count);
+  const ownIdx = new Uint32Array(count);
+  const slot = new Int32Array(strs.length + 1).fill(-1);
+  const strings: string[] = [];
+  const intern = (n: number): number => {
+    let i = slot[n]!;
+    if (i < 0) {
+      i = strings.length;
+      strings.push(n ? str(n) : '');
+      slot[n] = i;
     }
-    return s;
+    return i;
   };
   for (let id = 0; id < count; id++) {
     rank[id] = rankOf(id);
-    sortOff[id] = sortNameOff(id);
-    nameAt(sortOff[id]!);
-    nameAt(id ? w[off[id]!]! : 0);
+    sortIdx[id] = intern(sortNameOff(id));
+    ownIdx[id] = intern(id ? w[off[id]!]! : 0);
   }
-  const distinct = [...new Set(names.values())].sort();
-  const ordinal = new Map<string, number>();
-  for (let i = 0; i < distinct.length; i++) ordinal.set(distinct[i]!, i);
-  const ordOf = new Map<number, number>();
-  for (const [n, s] of names) ordOf.set(n, ordinal.get(s)!);
+  // Equal strings at different offsets share a place.
+  const sorted = strings.slice().sort();
+  const place = new Map<string, number>();
+  for (let i = 0, at = 0; i < sorted.length; i++) {
+    if (i && sorted[i] !== sorted[i - 1]) at = i;
+    place.set(sorted[i]!, at);
+  }
+  const ord = new Uint32Array(strings.length);
+  for (let i = 0; i < strings.length; i++) ord[i] = place.get(strings[i]!)!;
   const sortOrd = new Uint32Array(count);
   const ownOrd = new Uint32Array(count);
   for (let id = 0; id < count; id++) {
-    sortOrd[id] = ordOf.get(sortOff[id]!)!;
-    ownOrd[id] = ordOf.get(id ? w[off[id]!]! : 0)!;
+    sortOrd[id] = ord[sortIdx[id]!]!;
+    ownOrd[id] = ord[ownIdx[id]!]!;
   }
 
   // 64-bit hashes, computed on demand and kept, with and without members
@@ -136,7 +145,6 @@ export function sortedTypeIds(w: Uint32Array, off: Uint32Array, count: number, s
   const hashHi = [new Uint32Array(count), new Uint32Array(count)] as const;
   const hashLo = [new Uint32Array(count), new Uint32Array(count)] as const;
   const hashDone = new Uint8Array(count);
-  const strHashes = new Map<number, [number, number]>();
   // The running hash of the functions below (two 32-bit halves).
   let H = 0;
   let L = 0;
@@ -148,30 +156,18 @@ export function sortedTypeIds(w: Uint32Array, off: Uint32Array, count: number, s
     L = lo >>> 0;
     H = (Math.imul(H, 31) + carry + vHi + (lo >= TWO32 ? 1 : 0)) >>> 0;
   };
-  /** libbpf's `str_hash` of the name at `n` (chars are signed on the targets bpftool is built for). */
-  const strHash = (n: number): [number, number] => {
-    let r = strHashes.get(n);
-    if (r) return r;
+  /** Mixes in libbpf's `str_hash` of the name at `n` (chars are signed on the hosts bpftool is built for); none for 0. */
+  const mixName = (n: number): void => {
+    if (!n) return;
     const sH = H, sL = L;
     H = 0; L = 0;
-    const s = nameAt(n);
-    let ascii = true;
-    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) { ascii = false; break; }
-    const bytes: ArrayLike<number> = ascii ? { length: s.length } : new TextEncoder().encode(s);
-    for (let i = 0; i < bytes.length; i++) {
-      const c = ascii ? s.charCodeAt(i) : bytes[i]!;
+    for (let i = n, c = strs[i]; c !== 0 && c !== undefined; c = strs[++i]) {
       if (c < 0x80) mix(0, c);
       else mix(0xffffffff, (c - 256) >>> 0);
     }
-    r = [H, L];
-    strHashes.set(n, r);
+    const nH = H, nL = L;
     H = sH; L = sL;
-    return r;
-  };
-  const mixName = (n: number): void => {
-    if (!n) return;
-    const [hi, lo] = strHash(n);
-    mix(hi, lo);
+    mix(nH, nL);
   };
   /** `btf_type_disambig_hash`, memoised: leaves the hash of `id` in (H, L). */
   const disambig = (id: number, members: boolean): void => {

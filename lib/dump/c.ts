@@ -117,7 +117,7 @@ export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): v
     // bpftool sorts ids 0 .. n-1, void included, and then dumps entries 1 ..
     // n-1 of the sorted array: whatever sorts first is only printed when
     // another type needs it. We keep that, to stay identical.
-    roots = sortedTypeIds(d.w, d.off, d.count, btf.nameReader());
+    roots = sortedTypeIds(d.w, d.off, d.count, d.strs, btf.nameReader());
   }
   d.lit(pragma ? PREAMBLE_GUARD + PREAMBLE_PRAGMA : PREAMBLE_GUARD);
   try {
@@ -331,7 +331,7 @@ class CEmitter {
   readonly off: Uint32Array;
   readonly count: number;
   private readonly str: (off: number) => string;
-  private readonly strs: Uint8Array;
+  readonly strs: Uint8Array;
   private readonly ptrSz: number;
 
   private readonly orderState: Uint8Array;
