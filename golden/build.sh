@@ -82,7 +82,7 @@ CFLAGS=(-g -O2 -Wall
 
 # expected/c/ is build-c.sh's (run at the end): its sorted/ goldens need a
 # bpftool newer than this one, so they are kept unless it can redo them.
-rm -rf obj
+rm -rf obj/*.o obj/merge obj/maps
 find expected -mindepth 1 -maxdepth 1 ! -name c -exec rm -rf {} + 2>/dev/null || true
 mkdir -p obj/merge expected/merge
 
@@ -116,6 +116,16 @@ for src in "${srcs[@]}"; do
 		compile bpfeb "$src" "obj/$name.bpfeb.o"
 		objs+=("obj/$name.bpfeb.o")
 	fi
+done
+
+# src/maps: self-contained sources for the maps/vars inspectors and the
+# emitters; each is built in its own directory, as its header says.
+mkdir -p obj/maps
+for src in src/maps/*.bpf.c; do
+	name=$(basename "$src" .bpf.c)
+	echo "  CC  obj/maps/$name.o"
+	(cd src/maps && "$CLANG" -g -O2 -target bpf -fdebug-compilation-dir=. -c "$name.bpf.c" -o "../../obj/maps/$name.o") ||
+		die "compilation of $src failed"
 done
 
 mobjs=()
