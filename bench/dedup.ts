@@ -20,6 +20,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { peakRss } from './common.js';
 import { Btf } from '../lib/btf.js';
 
 interface Round {
@@ -118,8 +119,12 @@ export function benchDedup(opts: DedupBenchOptions = {}): void {
     ours.push(runJson(process.execPath, [self, '--child', file, String(copies), String(runs)]));
     if (h) theirs.push(runJson(h, ['bench-dedup', file, String(copies), String(runs)]));
   }
-  const memOurs = runJson(process.execPath, [self, '--child', file, String(copies), '1']).maxrss_kb;
-  const memTheirs = h ? runJson(h, ['bench-dedup', file, String(copies), '1']).maxrss_kb : 0;
+  // Peak RSS through /usr/bin/time when present: a process spawned straight
+  // from Node inherits Node's ru_maxrss across exec (Linux keeps the signal
+  // struct's maxrss), which would inflate the harness's own figure.
+  const peak = (cmd: string, args: string[]): number => peakRss(cmd, args) ?? runJson(cmd, args).maxrss_kb;
+  const memOurs = peak(process.execPath, [self, '--child', file, String(copies), '1']);
+  const memTheirs = h ? peak(h, ['bench-dedup', file, String(copies), '1']) : 0;
   const o = ours[0]!;
   print(`input: ${file} x${copies} (${copies ? 'merged with btf__add_btf / addBtf' : 'parsed, deduplicated in place'}): ${o.types_in} types -> ${o.types_out}, ${o.bytes_out} bytes`);
   const line = (label: string, xs: number[]) => `${label.padEnd(34)} median ${median(xs).toFixed(1).padStart(7)} ms   min ${Math.min(...xs).toFixed(1).padStart(7)} ms`;
