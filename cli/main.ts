@@ -23,7 +23,7 @@ async function main(): Promise<number> {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
-  const program = createProgram(io);
+  const program = await createProgram(io, process.argv.slice(2));
   try {
     await program.parseAsync(process.argv);
     return 0;

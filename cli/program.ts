@@ -4,23 +4,36 @@
  */
 import { Command } from 'commander';
 import type { CliIo } from './io.js';
-import { register as registerDump } from './commands/dump.js';
-import { register as registerConvert } from './commands/convert.js';
-import { register as registerStats } from './commands/stats.js';
-import { register as registerMaps } from './commands/maps.js';
-import { register as registerVars } from './commands/vars.js';
-import { register as registerDedup } from './commands/dedup.js';
-import { register as registerMerge } from './commands/merge.js';
-import { register as registerSections } from './commands/sections.js';
-import { register as registerExtract } from './commands/extract.js';
-import { register as registerAttach } from './commands/attach.js';
-import { register as registerExt } from './commands/ext.js';
+type Register = (program: Command, io: CliIo) => void;
+
+/**
+ * The commands, in help order, each loaded on demand: a run loads only the
+ * module of the command it runs (module loading is a large share of a small
+ * command's time); help and unknown commands load them all.
+ */
+const COMMANDS: ReadonlyArray<readonly [string, () => Promise<{ register: Register }>]> = [
+  ['dump', () => import('./commands/dump.js')],
+  ['convert', () => import('./commands/convert.js')],
+  ['stats', () => import('./commands/stats.js')],
+  ['maps', () => import('./commands/maps.js')],
+  ['vars', () => import('./commands/vars.js')],
+  ['dedup', () => import('./commands/dedup.js')],
+  ['merge', () => import('./commands/merge.js')],
+  ['sections', () => import('./commands/sections.js')],
+  ['extract', () => import('./commands/extract.js')],
+  ['attach', () => import('./commands/attach.js')],
+  ['ext', () => import('./commands/ext.js')],
+];
 
 /** The package version (kept in step with package.json by a test). */
 export const VERSION = '0.1.0';
 
-/** Returns the btfkit program wired to `io`. */
-export function createProgram(io: CliIo): Command {
+/**
+ * Returns the btfkit program wired to `io`. With `args` (the user's
+ * arguments, without node and the script), only the command they name is
+ * loaded when they name one.
+ */
+export async function createProgram(io: CliIo, args?: readonly string[]): Promise<Command> {
   const program = new Command();
   program
     .name('btfkit')
@@ -32,7 +45,9 @@ export function createProgram(io: CliIo): Command {
     })
     .showHelpAfterError(false)
     .exitOverride();
-  for (const register of [registerDump, registerConvert, registerStats, registerMaps, registerVars, registerDedup, registerMerge, registerSections, registerExtract, registerAttach, registerExt]) register(program, io);
+  const first = args?.find((a) => !a.startsWith('-'));
+  const wanted = COMMANDS.filter(([name]) => name === first);
+  for (const [, load] of wanted.length ? wanted : COMMANDS) (await load()).register(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }

@@ -2,11 +2,10 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { writeJsonDump, writeRawDump } from '../../lib/dump/raw.js';
-import { writeCDump } from '../../lib/dump/c.js';
 import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import type { CliIo } from '../io.js';
 import { loadBtf } from '../load.js';
-import { fixupFlag, fixupMode, fixupModeOption, loadFixedBtf } from './extract.js';
+import { fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 
 export function register(program: Command, io: CliIo): void {
   program
@@ -33,9 +32,12 @@ export function register(program: Command, io: CliIo): void {
         throw new BtfError(BtfErrorCode.InvalidArgument, '--type, --sort and --no-pragma need --format c');
       }
       const mode = fixupMode(opts, 'open');
-      const btf = mode ? await loadFixedBtf(file, mode, opts.base) : await loadBtf(file, opts.base);
+      // The fixup and C emitter are loaded only when asked for: startup time is
+      // a large share of a dump's wall time.
+      const btf = mode ? await (await import('./extract.js')).loadFixedBtf(file, mode, opts.base) : await loadBtf(file, opts.base);
       const write = (s: string | Uint8Array) => io.out(s);
       if (opts.format === 'c') {
+        const { writeCDump } = await import('../../lib/dump/c.js');
         writeCDump(btf, write, {
           ...(opts.type.length ? { typeNames: opts.type } : {}),
           sort: Boolean(opts.sort),

@@ -154,7 +154,7 @@ export async function runCli(args: readonly string[], env: Record<string, string
   const { createProgram } = await import('../../cli/program.js');
   const { memoryIo } = await import('../../cli/io.js');
   const io = memoryIo(env);
-  const program = createProgram(io);
+  const program = await createProgram(io);
   let error: unknown;
   try {
     await program.parseAsync([...args], { from: 'user' });
