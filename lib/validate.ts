@@ -123,7 +123,10 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
       }
       case BTF_KIND_ENUM: case BTF_KIND_ENUM64: {
         const s = w[o + 2]!;
-        if (s !== 1 && s !== 2 && s !== 4 && s !== 8) err(`invalid enum size ${s}`, 2);
+        // clang writes a forward-declared enum (`enum e;`) as size 0 with no
+        // values; the kernel refuses it, but libbpf and bpftool read it and
+        // real objects carry it, so it is the one exception we allow.
+        if (s !== 1 && s !== 2 && s !== 4 && s !== 8 && !(s === 0 && vlen === 0 && kind === BTF_KIND_ENUM)) err(`invalid enum size ${s}`, 2);
         const esz = ELEM_WORDS[kind]!;
         for (let j = 0; j < vlen; j++) {
           const e = o + TYPE_HDR_WORDS + j * esz;

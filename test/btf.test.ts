@@ -234,6 +234,26 @@ test('an unknown kind without a layout entry is a BtfError naming the type', () 
   }
 });
 
+test('a forward-declared enum (ENUM, size 0, no values) parses as clang writes it; other zero sizes do not', () => {
+  const strs = new Strings();
+  const e = strs.off('later');
+  const ok = rawBtf({ types: [...rec(BTF_KIND_ENUM, e, 0, 0)], strings: strs.bytes() });
+  assert.match(rawDump(Btf.parse(ok)), /^\[1\] ENUM 'later' encoding=UNSIGNED size=0 vlen=0$/m);
+  const v = strs.off('A');
+  for (const bad of [
+    rawBtf({ types: [...rec(BTF_KIND_ENUM, e, 1, 0, [v, 1])], strings: strs.bytes() }),
+    rawBtf({ types: [...rec(BTF_KIND_ENUM64, e, 0, 0)], strings: strs.bytes() }),
+  ]) {
+    try {
+      Btf.parse(bad);
+      assert.unreachable('parsed');
+    } catch (err) {
+      assert.ok(isBtfError(err), String(err));
+      assert.match((err as Error).message, /invalid enum size 0/);
+    }
+  }
+});
+
 // --------------------------------------------------- views against JSON goldens
 
 interface JType {
