@@ -15,6 +15,10 @@ export async function loadBtf(file: string | undefined, basePath?: string): Prom
   if (file === undefined && !(await readable(VMLINUX))) {
     throw new BtfError(BtfErrorCode.Io, 'no FILE given and the running kernel has no BTF (CONFIG_DEBUG_INFO_BTF is off, or it is not readable)', { file: VMLINUX });
   }
-  const base = basePath ? await Btf.fromFile(basePath) : undefined;
+  // Like bpftool: a module's BTF under /sys/kernel/btf/ is split BTF over
+  // the kernel's, which is taken as the base unless one is given.
+  const implied = basePath === undefined && path.startsWith('/sys/kernel/btf/') && path !== VMLINUX ? VMLINUX : undefined;
+  const baseFile = basePath ?? implied;
+  const base = baseFile ? await Btf.fromFile(baseFile) : undefined;
   return Btf.fromFile(path, base ? { base } : {});
 }
