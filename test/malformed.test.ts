@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
 import { jsonDump, rawDump } from '../lib/dump/raw.js';
+import { cDump } from '../lib/dump/c.js';
 import { parseElf } from '../lib/elf/read.js';
 import { isInputError } from '../lib/errors.js';
 import {
@@ -423,6 +424,24 @@ test('absurd counts and lengths never allocate for what they claim', () => {
   const s = new Strings();
   expectInputError(() => Btf.parse(recordCase([...rec(BTF_KIND_STRUCT, s.off('s'), 0xffffff, 4)], s)), 'vlen 2^24-1', 20);
   assert.ok(process.memoryUsage().arrayBuffers - before < 64 << 20, 'allocated more than 64 MiB');
+});
+
+test('a struct whose size leaves a gigabyte gap: the C dump says E2BIG instead of printing padding for ever', () => {
+  const b = Btf.empty();
+  const int = b.addInt('int', 4, 1);
+  b.addStruct('huge', 0x7fffffff);
+  b.addField('x', int, 0, 0);
+  const btf = Btf.parse(b.rawData());
+  const t = performance.now();
+  try {
+    cDump(btf);
+    assert.unreachable('printed');
+  } catch (e) {
+    assert.ok(isInputError(e), String(e));
+    assert.is((e as { code?: string }).code, 'E2BIG');
+    assert.is((e as { typeId?: number }).typeId, 2);
+  }
+  assert.ok(performance.now() - t < 1000, 'took more than a second');
 });
 
 test.run();

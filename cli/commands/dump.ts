@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { writeJsonDump, writeRawDump } from '../../lib/dump/raw.js';
-import { BtfError, BtfErrorCode } from '../../lib/errors.js';
+import { BtfError, BtfErrorCode, isInputError } from '../../lib/errors.js';
 import type { CliIo } from '../io.js';
-import { loadBtf } from '../load.js';
+import { VMLINUX, loadBtf } from '../load.js';
 import { fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 
 export function register(program: Command, io: CliIo): void {
@@ -36,17 +36,23 @@ export function register(program: Command, io: CliIo): void {
       // a large share of a dump's wall time.
       const btf = mode ? await (await import('./extract.js')).loadFixedBtf(file, mode, opts.base) : await loadBtf(file, opts.base);
       const write = (s: string | Uint8Array) => io.out(s);
-      if (opts.format === 'c') {
-        const { writeCDump } = await import('../../lib/dump/c.js');
-        writeCDump(btf, write, {
-          ...(opts.type.length ? { typeNames: opts.type } : {}),
-          sort: Boolean(opts.sort),
-          pragma: opts.pragma,
-        });
-      } else if (opts.json || opts.pretty) {
-        writeJsonDump(btf, write, { pretty: Boolean(opts.pretty) });
-      } else {
-        writeRawDump(btf, write);
+      try {
+        if (opts.format === 'c') {
+          const { writeCDump } = await import('../../lib/dump/c.js');
+          writeCDump(btf, write, {
+            ...(opts.type.length ? { typeNames: opts.type } : {}),
+            sort: Boolean(opts.sort),
+            pragma: opts.pragma,
+          });
+        } else if (opts.json || opts.pretty) {
+          writeJsonDump(btf, write, { pretty: Boolean(opts.pretty) });
+        } else {
+          writeRawDump(btf, write);
+        }
+      } catch (e) {
+        // Errors found while printing name the file like errors found on load.
+        if (isInputError(e)) e.withFile(file ?? VMLINUX);
+        throw e;
       }
     });
 }

@@ -5,6 +5,7 @@
  * and prints exactly the bytes bpftool prints, even for names that are not
  * valid UTF-8. Full 64 KiB chunks go to the sink.
  */
+import { BtfError, BtfErrorCode } from '../errors.js';
 
 /** Receives output bytes; each chunk is fresh and may be kept. */
 export type ByteSink = (chunk: Uint8Array) => void;
@@ -95,10 +96,23 @@ export class ByteOut {
   }
 }
 
-/** Runs `fn` with a sink that collects everything; returns the bytes. */
+/** Largest output the string-returning dumps build (V8's string limit is about 2^29). */
+const MAX_COLLECT = 1 << 29;
+
+/**
+ * Runs `fn` with a sink that collects everything; returns the bytes. Throws
+ * BtfError E2BIG past 512 MiB: stream such output to a sink instead.
+ */
 export function collectBytes(fn: (sink: ByteSink) => void): Uint8Array {
   const parts: Uint8Array[] = [];
-  fn((c) => parts.push(c));
+  let total = 0;
+  fn((c) => {
+    total += c.length;
+    if (total > MAX_COLLECT) {
+      throw new BtfError(BtfErrorCode.TooBig, `output larger than ${MAX_COLLECT} bytes; write it to a sink (writeRawDump, writeJsonDump, writeCDump) instead`);
+    }
+    parts.push(c);
+  });
   let n = 0;
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);

@@ -90,6 +90,9 @@ export interface CDumpOptions {
   pragma?: boolean;
 }
 
+/** Largest padding gap printed: 1 MiB (kernel types stay far below). */
+const MAX_PAD_BITS = 8 * (1 << 20);
+
 const PREAMBLE_GUARD = '#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n';
 const PREAMBLE_PRAGMA = '#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n' +
   '#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n' +
@@ -882,6 +885,9 @@ class CEmitter {
     return w[o + 2]! % max !== 0;
   }
 
+  /** The struct whose padding is being written (for error messages). */
+  private padFor = 0;
+
   /** Writes one padding field: newline, tabs, `type: bits;`. */
   private pad(lvl: number, type: string, bits: number): void {
     this.nlTabs(lvl);
@@ -898,6 +904,13 @@ class CEmitter {
    */
   private emitBitPadding(cur: number, next: number, nextAlign: number, inBitfield: boolean, lvl: number): void {
     if (cur >= next) return;
+    // bpftool would print one line per 8 bytes of a gap however large; a gap
+    // no real type has (a corrupt size) is an error instead of gigabytes.
+    if (next - cur > MAX_PAD_BITS) {
+      throw new BtfError(BtfErrorCode.TooBig,
+        `type [${this.padFor}]: a gap of ${Math.floor((next - cur) / 8)} bytes before bit ${next} is too large to print as C padding`,
+        { typeId: this.padFor });
+    }
     const longBits = this.ptrSz * 8;
     // The largest of long, int, short and char whose alignment boundary
     // after `cur` is not past `next`.
@@ -962,6 +975,7 @@ class CEmitter {
     const size = w[o + 2]!;
     const align = this.alignOf(id);
     const packed = isStruct && this.isStructPacked(o);
+    this.padFor = id;
     this.structFwd(id, info);
     this.lit(' {');
     let off = 0;
