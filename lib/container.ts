@@ -396,14 +396,7 @@ export class BtfContainer {
    * (`btf__find_str`; like libbpf, this makes the BTF modifiable).
    */
   findStr(s: string): number {
-    const bytes = encodeStr(s);
-    if (this.base) {
-      const off = this.base.findStr(s);
-      if (off >= 0) return off;
-    }
-    this.ensureModifiable();
-    const off = this.strset!.find(bytes);
-    return off < 0 ? -1 : this.startStrOff + off;
+    return this.findStrBytes(encodeStr(s));
   }
 
   /**

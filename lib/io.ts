@@ -4,7 +4,7 @@
  * never leaves a half-written or clobbered file.
  */
 import { readFileSync } from 'node:fs';
-import { rename, unlink, writeFile, open } from 'node:fs/promises';
+import { rename, stat, unlink, writeFile, open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BtfError, BtfErrorCode } from './errors.js';
 
@@ -22,8 +22,28 @@ export async function readInput(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Writes `data` to `path` through a temporary file and rename. */
+/**
+ * Writes `data` to `path` through a temporary file and rename, so a failure
+ * never leaves a half-written or clobbered file. Where `path` exists and is
+ * not a regular file (a device or FIFO such as /dev/stdout), a rename would
+ * replace the device node itself, so those are written in place.
+ */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  let special = false;
+  try {
+    const st = await stat(path);
+    special = !st.isFile() && !st.isDirectory();
+  } catch {
+    // absent (or unreadable): the temporary file and rename create it or say why not
+  }
+  if (special) {
+    try {
+      await writeFile(path, data);
+    } catch (e) {
+      throw new BtfError(BtfErrorCode.Io, `cannot write: ${(e as Error).message}`, { file: path });
+    }
+    return;
+  }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
     await writeFile(tmp, data);

@@ -1,8 +1,6 @@
 /** `btfkit convert IN -o OUT`: re-encode raw BTF (byte order, layout section); from an object, extract its `.BTF`. */
-import { stat, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import { writeFileAtomic } from '../../lib/io.js';
 import type { CliIo } from '../io.js';
 import { loadBtf } from '../load.js';
@@ -21,29 +19,7 @@ export function register(program: Command, io: CliIo): void {
       const btf = await loadBtf(input, opts.base);
       if (opts.endian) btf.setEndianness(opts.endian);
       if (opts.layout !== undefined && (opts.layout || btf.emitLayout)) btf.setLayout(opts.layout);
-      await writeOutput(opts.output, btf.rawData());
+      await writeFileAtomic(opts.output, btf.rawData());
       void io;
     });
-}
-
-/**
- * Writes `data` to `path` atomically (temporary file, then rename), except
- * where `path` exists and is not a regular file (a device or FIFO such as
- * /dev/stdout): a rename would replace the device node itself, so those are
- * written in place.
- */
-async function writeOutput(path: string, data: Uint8Array): Promise<void> {
-  let special = false;
-  try {
-    const st = await stat(path);
-    special = !st.isFile() && !st.isDirectory();
-  } catch {
-    // absent (or unreadable): writeFileAtomic reports it
-  }
-  if (!special) return writeFileAtomic(path, data);
-  try {
-    await writeFile(path, data);
-  } catch (e) {
-    throw new BtfError(BtfErrorCode.Io, `cannot write: ${(e as Error).message}`, { file: path });
-  }
 }

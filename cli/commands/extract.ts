@@ -4,9 +4,7 @@
  * the DATASEC fixup. Also the shared helpers of the object commands: the
  * `--fixup` option, loading an object's BTF with it, and writing outputs.
  */
-import { stat, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import { Btf, isElf } from '../../lib/btf.js';
 import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import { newBtfObject } from '../../lib/elf/write.js';
@@ -48,27 +46,15 @@ export async function loadFixedBtf(file: string | undefined, mode: FixupMode, ba
 }
 
 /**
- * Writes `data` to `path`: `-` is standard output; a device or FIFO is
- * written in place; anything else through a temporary file and rename.
+ * Writes `data` to `path`: `-` is standard output; anything else through
+ * lib/io.ts's writeFileAtomic (a device or FIFO is written in place).
  */
 export async function writeOutput(io: CliIo, path: string, data: Uint8Array): Promise<void> {
   if (path === '-') {
     io.out(data);
     return;
   }
-  let special = false;
-  try {
-    const st = await stat(path);
-    special = !st.isFile() && !st.isDirectory();
-  } catch {
-    // absent: writeFileAtomic creates it (or reports why not)
-  }
-  if (!special) return writeFileAtomic(path, data);
-  try {
-    await writeFile(path, data);
-  } catch (e) {
-    throw new BtfError(BtfErrorCode.Io, `cannot write: ${(e as Error).message}`, { file: path });
-  }
+  await writeFileAtomic(path, data);
 }
 
 export function register(program: Command, io: CliIo): void {
