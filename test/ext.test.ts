@@ -23,6 +23,7 @@ import { openObject, parseCoreSpec } from '../lib/object.js';
 import { extReport, type ExtReport } from '../cli/commands/ext.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
 import { ROOT, readBytes, readText, repoPath, runCli, sameBytes, text, VMLINUX, hasVmlinux } from './helpers/golden.js';
+import { allObjectPaths } from './helpers/objects.js';
 import { hasTool, run } from './helpers/tools.js';
 
 // ------------------------------------------------------------- fixtures
@@ -48,16 +49,7 @@ function load(path: string): Obj {
   return { obj, stem: obj.replace(/\.o$/, '').replace(/\//g, '__'), bytes, elf: o.elf, btf: o.btf!, ext: o.ext, bigEndian: o.elf.endianness === 'big' };
 }
 
-const objects: Obj[] = [];
-(function walk(dir: string): void {
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p);
-    else if (e.name.endsWith('.o')) objects.push(load(p));
-  }
-})(repoPath('golden', 'obj'));
-objects.push(load(repoPath('golden', 'expected', 'merge', 'linked.o')));
-for (const f of readdirSync(FIX_DIR).sort()) if (f.endsWith('.o')) objects.push(load(join(FIX_DIR, f)));
+const objects: Obj[] = allObjectPaths().map(load);
 const withExt = objects.filter((o) => o.ext !== null);
 const byName = new Map(objects.map((o) => [o.obj, o]));
 function obj(name: string): Obj {

@@ -22,6 +22,7 @@ import { rawDump } from '../lib/dump/raw.js';
 import { sectionFlagLetters, sectionTypeName } from '../cli/commands/sections.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
 import { ROOT, readBytes, readText, repoPath, runCli, sameBytes, text } from './helpers/golden.js';
+import { allObjectPaths } from './helpers/objects.js';
 import { hasTool, run } from './helpers/tools.js';
 
 // ------------------------------------------------------------- fixtures
@@ -47,17 +48,8 @@ function load(path: string): Obj {
   return { obj, path, bytes, elf, bigEndian: elf.endianness === 'big', expectedRaw: exp };
 }
 
-const objects: Obj[] = [];
-(function walk(dir: string): void {
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p);
-    else if (e.name.endsWith('.o')) objects.push(load(p));
-  }
-})(repoPath('golden', 'obj'));
-objects.push(load(repoPath('golden', 'expected', 'merge', 'linked.o')));
+const objects: Obj[] = allObjectPaths().map(load);
 const FIX_DIR = repoPath('test', 'fixtures', 'ext');
-for (const f of readdirSync(FIX_DIR).sort()) if (f.endsWith('.o')) objects.push(load(join(FIX_DIR, f)));
 const byName = new Map(objects.map((o) => [o.obj, o]));
 const xdp = byName.get('golden/obj/xdp_pkt_counter.o')!;
 const xdpBE = byName.get('golden/obj/xdp_pkt_counter.bpfeb.o')!;

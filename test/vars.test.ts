@@ -5,8 +5,8 @@
  * harness (committed under test/fixtures/maps/ for when it cannot run); by
  * default char arrays print as libbpf >= 1.5 prints them.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
@@ -17,18 +17,10 @@ import { openBpfObject } from '../lib/inspect/object.js';
 import { TypedDataDumper, formatF, formatLongDouble } from '../lib/inspect/typed-data.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
 import { readBytes, readText, repoPath, runCli, skip } from './helpers/golden.js';
+import { inspectorObjects } from './helpers/objects.js';
 
 const FIX = repoPath('test', 'fixtures', 'maps');
-const objects = (() => {
-  const out: Array<{ name: string; path: string; rel: string }> = [];
-  for (const dir of ['golden/obj', 'golden/obj/merge', 'golden/obj/maps', 'test/fixtures/maps']) {
-    for (const f of readdirSync(repoPath(dir)).sort()) {
-      if (f.endsWith('.o') && !f.endsWith('.bpfeb.o')) out.push({ name: basename(f, '.o'), path: repoPath(dir, f), rel: `${dir}/${f}` });
-    }
-  }
-  out.push({ name: 'linked', path: repoPath('golden/expected/merge/linked.o'), rel: 'golden/expected/merge/linked.o' });
-  return out;
-})();
+const objects = inspectorObjects();
 const loaded = objects.map((o) => ({ ...o, obj: openBpfObject(readBytes(o.path), { file: o.rel }) }));
 const fixture = (name: string): string | null => (existsSync(join(FIX, name)) ? readText(join(FIX, name)) : null);
 const harness = harnessPath();
