@@ -17,11 +17,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Btf } from '../lib/btf.js';
 import { writeCDump } from '../lib/dump/c.js';
-import { fmt, has, ratio, timeCommands, timeFn, type Timing } from './common.js';
+import { binPath, fmt, has, ratio, timeCommands, timeFn, type Timing } from './common.js';
 
 const VMLINUX = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
-const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const CLI = binPath();
 const OUT = join(tmpdir(), `btfkit-bench-c-${process.pid}.h`);
 
 /** Times the first C dump of a fresh process (parse excluded), `runs` times; the JIT is cold each time. */

@@ -10,16 +10,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Btf } from '../lib/btf.js';
 import { writeRawDump } from '../lib/dump/raw.js';
-import { fmt, has, ratio, timeCommands, timeFn } from './common.js';
+import { binPath, fmt, has, ratio, timeCommands, timeFn } from './common.js';
 import { benchDedup } from './dedup.js';
 import { benchDumpC } from './dump-c.js';
 
 const VMLINUX = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
-const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const CLI = binPath();
 const OUT = join(tmpdir(), `btfkit-bench-${process.pid}.out`);
 
 function parseMemory(): { file: number; delta: number } {

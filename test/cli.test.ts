@@ -1,7 +1,7 @@
 /**
  * The command line: `dump`, `convert` and `stats` run in-process through
  * `createProgram(memoryIo())` (commander's exitOverride: nothing exits), and
- * the compiled binary `node dist/cli/main.js` for exit codes and the one-line
+ * the installed binary (package.json's bin, the bundled CLI) for exit codes and the one-line
  * error format.
  */
 import { spawn } from 'node:child_process';
@@ -16,7 +16,7 @@ import { rawDump } from '../lib/dump/raw.js';
 import { isBtfError } from '../lib/errors.js';
 import { VERSION } from '../cli/program.js';
 import {
-  ROOT, btfSection, goldenObject, goldenObjects, readBytes, readText, repoPath, runCli, sameBytes, text,
+  BIN, ROOT, btfSection, goldenObject, goldenObjects, readBytes, readText, repoPath, runCli, sameBytes, text,
 } from './helpers/golden.js';
 import { hasTool, run } from './helpers/tools.js';
 
@@ -27,7 +27,7 @@ const xdpJson = readText(xdp.json);
 const xdpSec = btfSection(readBytes(xdp.obj));
 const statsTsv = readText(repoPath('golden', 'expected', 'stats.tsv')).trim().split('\n').slice(1).map((l) => l.split('\t'));
 const pkg = JSON.parse(readText(repoPath('package.json'))) as { version: string };
-const bin = repoPath('dist', 'cli', 'main.js');
+const bin = BIN;
 const converted = goldenObjects().filter((o) => !o.name.startsWith('merge/')).slice(0, 6).concat([xdpBE])
   .map((g) => ({ ...g, rawText: readText(g.raw), leSec: btfSection(readBytes(g.obj.replace('.bpfeb.o', '.o'))) }));
 const splitBase = goldenObject('sched_switch_stats').obj;

@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
+import { BIN } from './helpers/golden.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const cli = join(root, 'dist', 'cli', 'main.js');
+const cli = BIN;
 const lib = new URL('../lib/index.js', import.meta.url).href;
 const hasVmlinux = existsSync('/sys/kernel/btf/vmlinux');
 

@@ -25,6 +25,9 @@ export function repoPath(...parts: string[]): string {
   return join(ROOT, ...parts);
 }
 
+/** The installed binary: package.json's `bin.btfkit` (the bundled CLI), as users run it. */
+export const BIN: string = repoPath((JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { bin: { btfkit: string } }).bin.btfkit);
+
 /** Returns the bytes of a file as a Uint8Array (a fresh, 0-offset buffer). */
 export function readBytes(path: string): Uint8Array {
   const b = readFileSync(path);
