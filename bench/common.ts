@@ -49,6 +49,19 @@ export function timeCommands(cmds: Array<{ label: string; cmd: string; args: str
   return cmds.map((c, i) => stats(c.label, times[i]!));
 }
 
+/**
+ * The floor of any Node CLI on this machine: a command that starts Node,
+ * reads `input` and writes `outBytes` bytes to stdout, doing no BTF work at
+ * all. Timed beside btfkit and bpftool, it shows how much of a ratio is
+ * Node's start-up and I/O rather than btfkit's code.
+ */
+export function nodeFloor(input: string, outBytes: number): { label: string; cmd: string; args: string[] } {
+  const code = `const fs = require('node:fs'); fs.readFileSync(${JSON.stringify(input)});
+    const b = Buffer.alloc(1 << 16, 65); let n = ${outBytes};
+    while (n > 0) { const k = Math.min(n, b.length); fs.writeSync(1, b, 0, k); n -= k; }`;
+  return { label: `node floor: start, read, write ${(outBytes / 1e6).toFixed(1)} MB`, cmd: process.execPath, args: ['-e', code] };
+}
+
 /** Times an in-process function: `warm` warm-ups, then `runs` runs. */
 export function timeFn(label: string, fn: () => void, warm: number, runs: number): Timing {
   for (let i = 0; i < warm; i++) fn();

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Btf } from '../lib/btf.js';
 import { writeCDump } from '../lib/dump/c.js';
-import { binPath, fmt, has, ratio, timeCommands, timeFn, type Timing } from './common.js';
+import { binPath, fmt, has, nodeFloor, ratio, timeCommands, timeFn, type Timing } from './common.js';
 
 const VMLINUX = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
@@ -61,14 +61,19 @@ export function benchDumpC(): void {
     console.log('bpftool: not installed; skipping the comparison (apt-get install bpftool)');
     return;
   }
-  const [ours, sorted, theirs] = timeCommands([
+  let size = 0;
+  writeCDump(btf, (c) => { size += c.length; });
+  const [ours, sorted, theirs, floor] = timeCommands([
     { label: 'btfkit dump -f c > file', cmd: process.execPath, args: [CLI, 'dump', '-f', 'c', VMLINUX] },
     { label: 'btfkit dump -f c --sort > file', cmd: process.execPath, args: [CLI, 'dump', '-f', 'c', '--sort', VMLINUX] },
     { label: 'bpftool btf dump format c > file', cmd: 'bpftool', args: ['btf', 'dump', 'file', VMLINUX, 'format', 'c'] },
+    nodeFloor(VMLINUX, size),
   ], RUNS, OUT);
   console.log(fmt(ours!));
   console.log(fmt(sorted!));
   console.log(fmt(theirs!));
+  console.log(fmt(floor!));
+  console.log(ratio('ratio node floor/bpftool (format c)', floor!, theirs!));
   console.log(ratio('ratio btfkit/bpftool (format c)', ours!, theirs!),
     ours!.median <= theirs!.median ? '  [target <= 1.0x: ok]' : '  [target <= 1.0x: MISSED]');
   spawnSync('rm', ['-f', OUT]);

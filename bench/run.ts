@@ -11,8 +11,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Btf } from '../lib/btf.js';
-import { writeRawDump } from '../lib/dump/raw.js';
-import { binPath, fmt, has, ratio, timeCommands, timeFn } from './common.js';
+import { writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
+import { binPath, fmt, has, nodeFloor, ratio, timeCommands, timeFn } from './common.js';
 import { benchDedup } from './dedup.js';
 import { benchDumpC } from './dump-c.js';
 
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   if (!has('bpftool')) {
     console.log('bpftool: not installed; skipping the dump comparisons (apt-get install bpftool)');
   } else {
-    dumpVsBpftool();
+    dumpVsBpftool(btf);
   }
   console.log('\n# C header (vmlinux.h): btfkit dump -f c against bpftool format c');
   benchDumpC();
@@ -65,14 +65,19 @@ async function main(): Promise<void> {
   benchDedup({ file: VMLINUX, copies: 2 });
 }
 
-function dumpVsBpftool(): void {
+function dumpVsBpftool(btf: Btf): void {
   for (const [what, extra] of [['raw', []], ['json', ['-j']]] as const) {
-    const [ours, theirs] = timeCommands([
+    let size = 0;
+    (what === 'raw' ? writeRawDump : writeJsonDump)(btf, (c) => { size += c.length; });
+    const [ours, theirs, floor] = timeCommands([
       { label: `btfkit dump ${what} > file`, cmd: process.execPath, args: [CLI, 'dump', ...extra, VMLINUX] },
       { label: `bpftool btf dump ${what} > file`, cmd: 'bpftool', args: [...extra, 'btf', 'dump', 'file', VMLINUX] },
+      nodeFloor(VMLINUX, size),
     ], RUNS, OUT);
     console.log(fmt(ours!));
     console.log(fmt(theirs!));
+    console.log(fmt(floor!));
+    console.log(ratio(`ratio node floor/bpftool (${what})`, floor!, theirs!));
     console.log(ratio(`ratio btfkit/bpftool (${what})`, ours!, theirs!), what === 'raw' ? (ours!.median <= theirs!.median ? '  [target <= 1.0x: ok]' : '  [target <= 1.0x: MISSED]') : '');
   }
   spawnSync('rm', ['-f', OUT]);

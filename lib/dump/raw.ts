@@ -33,10 +33,38 @@ function linkageStr(l: number): string {
   return l === 0 ? 'static' : l === 1 ? 'global' : l === 2 ? 'extern' : '(unknown)';
 }
 
-function ids(btf: Btf, opts: RawDumpOptions): Iterable<number> {
-  if (opts.typeIds) return opts.typeIds;
-  const start = btf.startId, end = btf.typeCount;
-  return { *[Symbol.iterator]() { for (let i = start; i < end; i++) yield i; } };
+/**
+ * The records to print, as a count and an accessor: the `k`-th id, and its
+ * words and offset. Every type of this BTF by default (read straight from
+ * the container: no generator, no array per record, since a first call runs
+ * interpreted for a good part of vmlinux), or `opts.typeIds` through the
+ * checked lookup.
+ */
+class Records {
+  readonly n: number;
+  w: Uint32Array;
+  o = 0;
+  private readonly list: readonly number[] | undefined;
+  private readonly start: number;
+  private readonly offs: Uint32Array;
+  constructor(private readonly btf: Btf, opts: RawDumpOptions) {
+    this.list = opts.typeIds;
+    this.start = btf.startId;
+    this.n = this.list ? this.list.length : btf.typeCount - btf.startId;
+    this.w = btf.words;
+    this.offs = btf.offs;
+  }
+
+  /** Moves to the `k`-th record (sets `w` and `o`); returns its id. */
+  at(k: number): number {
+    if (this.list) {
+      const id = this.list[k]!;
+      [this.w, this.o] = this.btf.recordOf(id);
+      return id;
+    }
+    this.o = this.offs[k]!;
+    return this.start + k;
+  }
 }
 
 /** Writes the bpftool raw dump of `btf` to `sink`, as bytes. */
@@ -51,10 +79,12 @@ export function writeRawDump(btf: Btf, sink: ByteSink, opts: RawDumpOptions = {}
     else if (off) out.bytes(btf.strBytes(off));
     else out.ascii('(anon)');
   };
-  for (const id of ids(btf, opts)) {
-    const [w, o] = btf.recordOf(id);
+  const recs = new Records(btf, opts);
+  for (let k = 0; k < recs.n; k++) {
+    const id = recs.at(k);
+    const w = recs.w, o = recs.o;
     const info = w[o + 1]!;
-    const kind = infoKind(info);
+    const kind = (info >>> 24) & 0x7f; // infoKind, inline
     const vlen = info & 0xffff;
     const kflag = info >>> 31;
     out.byte(91); // [
@@ -287,10 +317,12 @@ export function writeJsonDump(btf: Btf, sink: ByteSink, opts: JsonDumpOptions = 
   j.startObject();
   j.name('types');
   j.startArray();
-  for (const id of ids(btf, opts)) {
-    const [w, o] = btf.recordOf(id);
+  const recs = new Records(btf, opts);
+  for (let k = 0; k < recs.n; k++) {
+    const id = recs.at(k);
+    const w = recs.w, o = recs.o;
     const info = w[o + 1]!;
-    const kind = infoKind(info);
+    const kind = (info >>> 24) & 0x7f; // infoKind, inline
     const vlen = info & 0xffff;
     const kflag = info >>> 31;
     j.startObject();
