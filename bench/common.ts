@@ -4,15 +4,7 @@
  * noise hits both alike, and printing medians, minimums and ratios.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-/** Returns the path of the installed binary (package.json's `bin.btfkit`, the bundled CLI). */
-export function binPath(): string {
-  const pkg = new URL('../../package.json', import.meta.url);
-  const bin = (JSON.parse(readFileSync(pkg, 'utf8')) as { bin: { btfkit: string } }).bin.btfkit;
-  return fileURLToPath(new URL(`../../${bin}`, import.meta.url));
-}
+import { closeSync, openSync } from 'node:fs';
 
 export interface Timing {
   label: string;

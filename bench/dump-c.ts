@@ -17,11 +17,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Btf } from '../lib/btf.js';
 import { writeCDump } from '../lib/dump/c.js';
-import { binPath, fmt, has, nodeFloor, ratio, timeCommands, timeFn, type Timing } from './common.js';
+import { fmt, has, nodeFloor, ratio, timeCommands, timeFn, type Timing } from './common.js';
+import { BIN } from '../test/helpers/golden.js';
 
 const VMLINUX = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
-const CLI = binPath();
+const CLI = BIN; // the installed binary, as the tests run it
 const OUT = join(tmpdir(), `btfkit-bench-c-${process.pid}.h`);
 
 /** Times the first C dump of a fresh process (parse excluded), `runs` times; the JIT is cold each time. */

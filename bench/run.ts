@@ -12,13 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Btf } from '../lib/btf.js';
 import { writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
-import { binPath, fmt, has, nodeFloor, ratio, timeCommands, timeFn } from './common.js';
+import { fmt, has, nodeFloor, ratio, timeCommands, timeFn } from './common.js';
+import { BIN } from '../test/helpers/golden.js';
 import { benchDedup } from './dedup.js';
 import { benchDumpC } from './dump-c.js';
 
 const VMLINUX = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
-const CLI = binPath();
+const CLI = BIN; // the installed binary, as the tests run it
 const OUT = join(tmpdir(), `btfkit-bench-${process.pid}.out`);
 
 function parseMemory(): { file: number; delta: number } {

@@ -251,10 +251,7 @@ export class BtfContainer {
           { offset: byteBase + o * 4, typeId: this.startId + cnt, section: '.BTF', ...(opts.file ? { file: opts.file } : {}) });
       }
       const info = w[o + 1]!;
-      // recordSize's known-kind case inline (a first parse runs interpreted).
-      const kind = (info >>> 24) & 0x7f;
-      const sz = kind > 0 && kind < NR_BTF_KINDS ? TYPE_HDR_WORDS + INFO_WORDS[kind]! + (info & 0xffffff) * ELEM_WORDS[kind]!
-        : this.recordSize(info, this.startId + cnt, byteBase + o * 4, opts);
+      const sz = this.recordSize(info, this.startId + cnt, byteBase + o * 4, opts);
       if (o + sz > n) {
         throw new BtfError(BtfErrorCode.Truncated,
           `type [${this.startId + cnt}] ${kindName(infoKind(info))}: record of ${sz * 4} bytes (vlen ${infoVlen(info)}) runs past the end of the type section`,

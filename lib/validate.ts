@@ -59,11 +59,9 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
     cur = i;
     const o = offs[i]!;
     const info = w[o + 1]!;
-    // infoKind, infoVlen and infoKflag written out: a first parse runs
-    // interpreted for much of vmlinux, where every call counts.
-    const kind = (info >>> 24) & 0x7f;
-    const vlen = info & 0xffffff;
-    const kflag = info >>> 31 === 1;
+    const kind = infoKind(info);
+    const vlen = infoVlen(info);
+    const kflag = infoKflag(info);
     if (kind === 0) err('kind 0 (UNKN) is not a type');
     if (kind >= NR_BTF_KINDS) {
       // Known only from the layout section: its ids and strings are opaque,
@@ -268,7 +266,7 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
   const n = btf.nrTypes;
   const w = btf.words;
   const offs = btf.offs;
-  const kindAt = (id: number): number => (id < start ? btf.kindOf(id) : (w[offs[id - start]! + 1]! >>> 24) & 0x7f);
+  const kindAt = (id: number): number => (id < start ? btf.kindOf(id) : infoKind(w[offs[id - start]! + 1]!));
   const fail = (id: number, msg: string): never => {
     const o = offs[id - start]!;
     const kind = infoKind(w[o + 1]!);
@@ -281,9 +279,8 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
   for (let i = 0; i < n; i++) {
     const o = offs[i]!;
     const id = start + i;
-    const info = w[o + 1]!;
-    const kind = (info >>> 24) & 0x7f;
-    const vlen = info & 0xffffff;
+    const kind = infoKind(w[o + 1]!);
+    const vlen = infoVlen(w[o + 1]!);
     switch (kind) {
       case BTF_KIND_FUNC:
         if (kindAt(w[o + 2]!) !== BTF_KIND_FUNC_PROTO) fail(id, `type id ${w[o + 2]} is not a FUNC_PROTO`);
@@ -337,7 +334,7 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
     while (sp > 0) {
       const li = stackId[sp - 1]!;
       const o = offs[li]!;
-      const t = nextType(w, o, (w[o + 1]! >>> 24) & 0x7f, stackPos[sp - 1]!++);
+      const t = nextType(w, o, infoKind(w[o + 1]!), stackPos[sp - 1]!++);
       if (t < 0) {
         state[li] = RESOLVED;
         sp--;
@@ -345,7 +342,7 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
       }
       if (t < start) continue; // void or base: already checked
       const tl = t - start;
-      const tk = (w[offs[tl]! + 1]! >>> 24) & 0x7f;
+      const tk = infoKind(w[offs[tl]! + 1]!);
       if (tk >= NR_BTF_KINDS || state[tl] === RESOLVED || isSink(mode, tk)) continue;
       if (state[tl] === VISITING) fail(start + li, `loop: type id ${t} refers back to itself through this type`);
       if (sp === MAX_RESOLVE_DEPTH) {

@@ -84,7 +84,7 @@ export function writeRawDump(btf: Btf, sink: ByteSink, opts: RawDumpOptions = {}
     const id = recs.at(k);
     const w = recs.w, o = recs.o;
     const info = w[o + 1]!;
-    const kind = (info >>> 24) & 0x7f; // infoKind, inline
+    const kind = infoKind(info);
     const vlen = info & 0xffff;
     const kflag = info >>> 31;
     out.byte(91); // [
@@ -322,7 +322,7 @@ export function writeJsonDump(btf: Btf, sink: ByteSink, opts: JsonDumpOptions = 
     const id = recs.at(k);
     const w = recs.w, o = recs.o;
     const info = w[o + 1]!;
-    const kind = (info >>> 24) & 0x7f; // infoKind, inline
+    const kind = infoKind(info);
     const vlen = info & 0xffff;
     const kflag = info >>> 31;
     j.startObject();
