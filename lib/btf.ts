@@ -4,6 +4,7 @@
  * fromFile), views and libbpf's queries (find by name, resolve size and type,
  * alignment).
  */
+import { inputBytes } from './input.js';
 import { BtfBuilder } from './builder.js';
 import type { BtfContainer } from './container.js';
 import { BtfError, BtfErrorCode, isInputError } from './errors.js';
@@ -73,8 +74,8 @@ export class Btf extends BtfBuilder {
    * the sections and every type record; throws a BtfError (or ElfError)
    * naming the offset and type id of the first problem.
    */
-  static parse(bytes: Uint8Array, opts: BtfOptions = {}): Btf {
-    if (!(bytes instanceof Uint8Array)) throw new BtfError(BtfErrorCode.InvalidArgument, 'Btf.parse expects a Uint8Array');
+  static parse(input: Uint8Array, opts: BtfOptions = {}): Btf {
+    const bytes = inputBytes(input, 'Btf.parse');
     let data = bytes;
     let sectionBase = 0;
     if (isElf(bytes)) {

@@ -34,6 +34,7 @@
  *
  * @module
  */
+import { inputBytes } from '../input.js';
 import { BtfErrorCode, ElfError } from '../errors.js';
 
 /** Section types (`sh_type`), as in `<elf.h>`. */
@@ -511,7 +512,7 @@ function readString(tab: Uint8Array, off: number, what: () => string, tabSec: El
  */
 export function parseElf(bytes: Uint8Array, opts: ParseElfOptions = {}): ElfFile {
   try {
-    return parse(bytes, opts.file);
+    return parse(inputBytes(bytes, 'parseElf'), opts.file);
   } catch (e) {
     if (e instanceof ElfError && opts.file !== undefined) e.withFile(opts.file);
     throw e;
