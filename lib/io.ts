@@ -8,6 +8,17 @@ import { rename, stat, unlink, writeFile, open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BtfError, BtfErrorCode } from './errors.js';
 
+/**
+ * Returns the system's words for a failed file operation, lower case and
+ * without the code and syscall Node wraps them in: `no space left on
+ * device` for `ENOSPC: no space left on device, write`.
+ */
+export function errnoText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const m = /^[A-Z0-9_]+: (.*?)(?:, \w+(?: '.*')?)?$/s.exec(String(err?.message ?? e));
+  return (m ? m[1]! : String(err?.message ?? e)).toLowerCase();
+}
+
 /** Returns the bytes of `path`; throws BtfError(EIO) naming the file. */
 export async function readInput(path: string): Promise<Uint8Array> {
   try {
