@@ -20,12 +20,18 @@ export function errnoText(e: unknown): string {
   return (m ? m[1]! : String(err?.message ?? e)).toLowerCase();
 }
 
-/** Returns the bytes of `path`; throws BtfError(EIO) naming the file. */
+/** The path that means standard input (for reading) or standard output (for writing). */
+export const STDIO_PATH = '-';
+
+/**
+ * Returns the bytes of `path` (standard input for `-`); throws BtfError(EIO)
+ * naming the file.
+ */
 export async function readInput(path: string): Promise<Uint8Array> {
   try {
     // Synchronous on purpose: for sysfs files like /sys/kernel/btf/vmlinux
     // the thread-pool read is several times slower (30 ms against 5 ms).
-    const buf = readFileSync(path);
+    const buf = readFileSync(path === STDIO_PATH ? 0 : path);
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
