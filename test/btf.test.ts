@@ -15,10 +15,11 @@ import {
   kindName,
 } from '../lib/kinds.js';
 import {
-  VMLINUX, btfSection, goldenObjects, parseRawDump, readBytes, readText, repoPath, sameBytes, skip, vmlinuxBytes,
+  VMLINUX, btfSection, goldenObjects, parseRawDump, readBytes, readText, repoPath, sameBytes, vmlinuxBytes,
   type DumpedType,
 } from './helpers/golden.js';
 import { Strings, intRec, rawBtf, rec } from './helpers/gen.js';
+import { skip } from './helpers/skip.js';
 
 const golden = goldenObjects().map((g) => {
   const obj = readBytes(g.obj);
@@ -27,15 +28,27 @@ const golden = goldenObjects().map((g) => {
 });
 const littleGolden = golden.filter((g) => !g.bigEndian);
 const vmlinux = vmlinuxBytes();
-if (!vmlinux) skip('btf', `${VMLINUX} not readable: kernel BTF round trips and queries skipped`);
 const kernel = vmlinux ? Btf.parse(vmlinux, { file: VMLINUX }) : null;
 const kernelDump = kernel ? parseRawDump(rawDump(kernel)) : null;
 
-/** The inputs every round-trip test runs on: each golden .BTF section, and vmlinux. */
-const inputs: Array<{ name: string; bytes: Uint8Array; big: boolean }> = [
-  ...golden.map((g) => ({ name: `${g.name}.BTF`, bytes: g.sec, big: g.bigEndian })),
-  ...(vmlinux ? [{ name: 'vmlinux', bytes: vmlinux, big: false }] : []),
-];
+/** An input of the round-trip tests. */
+interface Input {
+  name: string;
+  bytes: Uint8Array;
+  big: boolean;
+}
+/** The inputs every round-trip test runs on: each golden .BTF section (and, apart, vmlinux). */
+const goldenInputs: Input[] = golden.map((g) => ({ name: `${g.name}.BTF`, bytes: g.sec, big: g.bigEndian }));
+const NO_VMLINUX = `${VMLINUX} not readable: the kernel BTF not checked`;
+
+/** Registers a round-trip test twice: over the golden inputs, and over vmlinux (skipped when unreadable). */
+function roundTrip(title: string, fn: (inputs: readonly Input[]) => void): void {
+  test(title, () => fn(goldenInputs));
+  test(`${title} (vmlinux)`, () => {
+    if (!vmlinux) return skip(NO_VMLINUX, 'env');
+    fn([{ name: 'vmlinux', bytes: vmlinux, big: false }]);
+  });
+}
 
 const u32 = (b: Uint8Array, off: number, le = true): number => new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(off, le);
 
@@ -49,7 +62,7 @@ function sameTypes(a: Btf, b: Btf, what: string): void {
 
 // ------------------------------------------------------------ raw in and out
 
-test('parse then rawData gives back the input bytes (read-only and after ensureModifiable)', () => {
+roundTrip('parse then rawData gives back the input bytes (read-only and after ensureModifiable)', (inputs) => {
   for (const { name, bytes } of inputs) {
     const btf = Btf.parse(bytes);
     assert.ok(sameBytes(btf.rawData(), bytes), `${name}: read-only`);
@@ -58,7 +71,7 @@ test('parse then rawData gives back the input bytes (read-only and after ensureM
   }
 });
 
-test('adding strings that already exist changes nothing (imperfect dedup keeps offsets)', () => {
+roundTrip('adding strings that already exist changes nothing (imperfect dedup keeps offsets)', (inputs) => {
   for (const { name, bytes } of inputs) {
     const btf = Btf.parse(bytes);
     const id = Math.min(btf.typeCount - 1, 7);
@@ -81,7 +94,7 @@ test('rawData is cached until the next change', () => {
   assert.is(Btf.parse(b).typeCount, btf.typeCount);
 });
 
-test('setEndianness to the other byte order then parse gives the same types; swapping back gives the input', () => {
+roundTrip('setEndianness to the other byte order then parse gives the same types; swapping back gives the input', (inputs) => {
   for (const { name, bytes, big } of inputs) {
     const btf = Btf.parse(bytes);
     assert.is(btf.endianness(), big ? 'big' : 'little', name);
@@ -133,7 +146,7 @@ function expectedLayout(): number[][] {
   return out;
 }
 
-test('setLayout(true): 32-byte header, a layout section between types and strings, parses back, dumps the same', () => {
+roundTrip('setLayout(true): 32-byte header, a layout section between types and strings, parses back, dumps the same', (inputs) => {
   for (const { name, bytes, big } of inputs) {
     for (const endian of ['little', 'big'] as const) {
       const btf = Btf.parse(bytes);
@@ -554,37 +567,37 @@ test('findByName, resolveSize, resolveType, alignOf match libbpf on every golden
   for (const g of golden) checkQueries(Btf.parse(g.objBytes), parseRawDump(g.rawText), g.name);
 });
 
-if (kernel && kernelDump) {
-  test('findByName, resolveSize, resolveType, alignOf match libbpf on vmlinux', () => {
-    checkQueries(kernel, kernelDump, 'vmlinux', { nameEvery: 2500, alignEvery: 7 });
-  });
+test('findByName, resolveSize, resolveType, alignOf match libbpf on vmlinux', () => {
+  if (!kernel || !kernelDump) return skip(NO_VMLINUX, 'env');
+  checkQueries(kernel, kernelDump, 'vmlinux', { nameEvery: 2500, alignEvery: 7 });
+});
 
-  test('vmlinux: task_struct and friends', () => {
-    const line = /^\[(\d+)\] STRUCT 'task_struct' size=(\d+) /m.exec(rawDump(kernel))!;
-    assert.ok(line, 'task_struct in the dump');
-    const id = kernel.findByName('task_struct', BTF_KIND_STRUCT);
-    assert.is(id, Number(line[1]));
-    assert.is(kernel.resolveSize(id), Number(line[2]));
-    // BTF does not record alignment attributes: libbpf sees the largest member's
-    assert.is(kernel.alignOf(id), 8);
-    assert.is(kernel.pointerSize(), 8);
-    const u64 = kernel.findByName('u64', BTF_KIND_TYPEDEF);
-    assert.ok(u64 > 0);
-    assert.is(kernel.resolveSize(u64), 8);
-    assert.is(kernel.kindOf(kernel.resolveType(u64)), BTF_KIND_INT);
-    const ptr = kernel.type(id).members().find((m) => kernel.kindOf(m.typeId) === BTF_KIND_PTR)!;
-    assert.is(kernel.resolveSize(ptr.typeId), 8);
-    const fn = kernel.findByName('schedule', BTF_KIND_FUNC);
-    assert.ok(fn > 0);
-    assert.is(kernel.kindOf(kernel.type(fn).typeRef), BTF_KIND_FUNC_PROTO);
-    assert.is(outcome(() => kernel.resolveSize(fn)), 'EINVAL', 'a FUNC has no size');
-    assert.is(outcome(() => kernel.alignOf(fn)), 'EINVAL');
-    assert.is(outcome(() => kernel.resolveType(0)), 'EINVAL');
-    assert.is(outcome(() => kernel.resolveSize(0)), 'EINVAL');
-    const ds = kernel.findByName('.data..percpu', BTF_KIND_DATASEC);
-    if (ds > 0) assert.is(kernel.resolveSize(ds), kernel.type(ds).size);
-  });
-}
+test('vmlinux: task_struct and friends', () => {
+  if (!kernel) return skip(NO_VMLINUX, 'env');
+  const line = /^\[(\d+)\] STRUCT 'task_struct' size=(\d+) /m.exec(rawDump(kernel))!;
+  assert.ok(line, 'task_struct in the dump');
+  const id = kernel.findByName('task_struct', BTF_KIND_STRUCT);
+  assert.is(id, Number(line[1]));
+  assert.is(kernel.resolveSize(id), Number(line[2]));
+  // BTF does not record alignment attributes: libbpf sees the largest member's
+  assert.is(kernel.alignOf(id), 8);
+  assert.is(kernel.pointerSize(), 8);
+  const u64 = kernel.findByName('u64', BTF_KIND_TYPEDEF);
+  assert.ok(u64 > 0);
+  assert.is(kernel.resolveSize(u64), 8);
+  assert.is(kernel.kindOf(kernel.resolveType(u64)), BTF_KIND_INT);
+  const ptr = kernel.type(id).members().find((m) => kernel.kindOf(m.typeId) === BTF_KIND_PTR)!;
+  assert.is(kernel.resolveSize(ptr.typeId), 8);
+  const fn = kernel.findByName('schedule', BTF_KIND_FUNC);
+  assert.ok(fn > 0);
+  assert.is(kernel.kindOf(kernel.type(fn).typeRef), BTF_KIND_FUNC_PROTO);
+  assert.is(outcome(() => kernel.resolveSize(fn)), 'EINVAL', 'a FUNC has no size');
+  assert.is(outcome(() => kernel.alignOf(fn)), 'EINVAL');
+  assert.is(outcome(() => kernel.resolveType(0)), 'EINVAL');
+  assert.is(outcome(() => kernel.resolveSize(0)), 'EINVAL');
+  const ds = kernel.findByName('.data..percpu', BTF_KIND_DATASEC);
+  if (ds > 0) assert.is(kernel.resolveSize(ds), kernel.type(ds).size);
+});
 
 test('tc_flow_classifier: alignOf of the packed struct is 1, of natural ones their largest member', () => {
   const btf = Btf.parse(golden.find((g) => g.name === 'tc_flow_classifier')!.objBytes);

@@ -19,6 +19,7 @@ import {
   BIN, ROOT, btfSection, goldenObject, goldenObjects, readBytes, readText, repoPath, runCli, sameBytes, text,
 } from './helpers/golden.js';
 import { hasTool, run } from './helpers/tools.js';
+import { skip } from './helpers/skip.js';
 
 const xdp = goldenObject('xdp_pkt_counter');
 const xdpBE = goldenObject('xdp_pkt_counter.bpfeb');
@@ -213,10 +214,7 @@ test('convert writes atomically: a failure leaves no temporary file and no clobb
 });
 
 test('convert to a FIFO (or a device such as /dev/stdout) writes into it instead of replacing it', async () => {
-  if (!hasTool('mkfifo')) {
-    console.log('  [cli] skipped: mkfifo not installed (FIFO output not checked)');
-    return;
-  }
+  if (!hasTool('mkfifo')) return skip('mkfifo not installed: output into a FIFO not checked');
   const dir = freshDir();
   const fifo = join(dir, 'pipe');
   assert.is(run('mkfifo', [fifo]).status, 0);

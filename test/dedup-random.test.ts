@@ -25,6 +25,7 @@ import {
 } from '../lib/kinds.js';
 import { forEachTypeIdWord } from '../lib/fields.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
+import { skip } from './helpers/skip.js';
 
 // ------------------------------------------------------------ generator
 
@@ -554,10 +555,9 @@ test('the output does not depend on how signatures share hash buckets (force col
 // ------------------------------------------------------------ against libbpf
 
 const harness = harnessPath();
-if (!harness) console.log(`  [dedup-random] libbpf comparisons skipped: ${harnessSkipReason()}`);
 
 test('random graphs: dedup and merge are byte-identical to libbpf 1.1.2', () => {
-  if (!harness) return;
+  if (!harness) return skip(harnessSkipReason());
   const dir = mkdtempSync(join(tmpdir(), 'btfkit-dedup-'));
   try {
     for (const c of cases) {
@@ -599,7 +599,7 @@ test('random graphs: dedup and merge are byte-identical to libbpf 1.1.2', () => 
 });
 
 test('random graphs: split dedup is byte-identical to libbpf 1.1.2', () => {
-  if (!harness) return;
+  if (!harness) return skip(harnessSkipReason());
   const dir = mkdtempSync(join(tmpdir(), 'btfkit-dedup-'));
   try {
     for (const c of cases.slice(0, 80)) {

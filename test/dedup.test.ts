@@ -18,15 +18,14 @@ import { parseElf } from '../lib/elf/read.js';
 import { isBtfError } from '../lib/errors.js';
 import { BtfExt } from '../lib/ext.js';
 import { BTF_FWD_ENUM, BTF_FWD_STRUCT, BTF_FWD_UNION, BTF_INT_SIGNED, BTF_VAR_GLOBAL_ALLOCATED } from '../lib/kinds.js';
-import { VMLINUX, firstDiff, goldenObjects, readBytes, repoPath, sameBytes, skip, vmlinuxBytes } from './helpers/golden.js';
+import { VMLINUX, firstDiff, goldenObjects, readBytes, repoPath, sameBytes, vmlinuxBytes } from './helpers/golden.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
+import { skip } from './helpers/skip.js';
 
 const FIXTURES = repoPath('test', 'fixtures', 'dedup');
 const golden = goldenObjects().map((g) => ({ ...g, file: basename(g.obj, '.o'), bytes: readBytes(g.obj) }));
 const harness = harnessPath();
-if (!harness) skip('dedup', `live comparisons with libbpf skipped: ${harnessSkipReason()}`);
 const vmlinux = vmlinuxBytes();
-if (!vmlinux) skip('dedup', `${VMLINUX} not readable: kernel BTF cases skipped`);
 
 /** Fails with the first differing byte when `got` is not `want`. */
 function sameAs(got: Uint8Array, want: Uint8Array, what: string): void {
@@ -328,7 +327,7 @@ test('split BTF over a golden object (committed outputs)', () => {
 // ------------------------------------------------------ libbpf, live
 
 test('live: golden objects, .BTF.ext and merges against libbpf', () => {
-  if (!harness) return;
+  if (!harness) return skip(harnessSkipReason());
   for (const g of golden) {
     const btf = Btf.parse(g.bytes);
     btf.dedup();
@@ -345,7 +344,8 @@ test('live: golden objects, .BTF.ext and merges against libbpf', () => {
 });
 
 test('live: vmlinux in place, and merged with itself 2x and 4x', () => {
-  if (!harness || !vmlinux) return;
+  if (!harness) return skip(harnessSkipReason());
+  if (!vmlinux) return skip(`${VMLINUX} not readable: the kernel BTF not deduplicated`, 'env');
   const inPlace = Btf.parse(vmlinux);
   inPlace.dedup();
   sameAs(inPlace.rawData(), libbpf(['dedup', VMLINUX, join(tmp, 'v.btf')], join(tmp, 'v.btf')), 'vmlinux');
@@ -356,7 +356,8 @@ test('live: vmlinux in place, and merged with itself 2x and 4x', () => {
 });
 
 test('live: split BTF over vmlinux', () => {
-  if (!harness || !vmlinux) return;
+  if (!harness) return skip(harnessSkipReason());
+  if (!vmlinux) return skip(`${VMLINUX} not readable: the kernel BTF not deduplicated`, 'env');
   const base = Btf.parse(vmlinux);
   for (const name of ['exec_ringbuf', 'linked', 'tcp_cc_struct_ops']) {
     const split = Btf.empty({ base });

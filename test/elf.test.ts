@@ -8,6 +8,7 @@ import { BtfErrorCode, isElfError, type ElfError } from '../lib/errors.js';
 import { EM, ET, newBtfObject, parseElf, replaceSections, SHF, SHN, SHT, STB, STT, type ElfFile } from '../lib/elf/index.js';
 import { ELF_LAYOUT } from '../lib/elf/read.js';
 import { hasTool, run } from './helpers/tools.js';
+import { skip } from './helpers/skip.js';
 
 // ---------------------------------------------------------------- fixtures
 
@@ -49,14 +50,10 @@ function tmpFile(bytes: Uint8Array, hint = 'obj'): string {
 const READELF = 'llvm-readelf-19';
 const GNU_READELF = 'readelf';
 const OBJCOPY = 'llvm-objcopy-19';
-const skipped = new Set<string>();
-/** Returns true when `tool` exists; otherwise prints (once per tool) why a check is skipped. */
+/** Returns true when `tool` exists; otherwise marks the test skipped (`what` not checked against the tool). */
 function need(tool: string, what: string): boolean {
   if (hasTool(tool)) return true;
-  if (!skipped.has(tool)) {
-    skipped.add(tool);
-    console.log(`  skip: ${tool} not found; ${what} not checked against it`);
-  }
+  skip(`${tool} not found: ${what} not checked against it`);
   return false;
 }
 
@@ -687,7 +684,7 @@ test('objects clang-19 builds for other machines', () => {
     const obj = join(tmp, `${target}.o`);
     const cc = run('clang-19', ['-target', target, '-g', '-O2', '-fno-asynchronous-unwind-tables', '-c', src, '-o', obj]);
     if (cc.status !== 0) {
-      console.log(`  skip: clang-19 cannot build for ${target}: ${cc.stderr.split('\n')[0]}`);
+      skip(`clang-19 cannot build for ${target}: ${cc.stderr.split('\n')[0]}`);
       continue;
     }
     // Put a .BTF in, as pahole or objcopy would for an ordinary object.
@@ -724,7 +721,7 @@ test('an executable: sections outside segments move, sections inside them stay p
   const exe = join(tmp, 'exe');
   const cc = run('clang-19', ['-g', '-O2', '-nostdlib', '-static', '-Wl,-e,get', src, '-o', exe]);
   if (cc.status !== 0) {
-    console.log(`  skip: clang-19 cannot link a static executable here: ${cc.stderr.split('\n')[0]}`);
+    skip(`clang-19 cannot link a static executable here: ${cc.stderr.split('\n')[0]}`);
     return;
   }
   const withBtf = `${exe}.btf`;

@@ -22,6 +22,7 @@ import { BTF_KIND_FUNC } from '../lib/kinds.js';
 import { openObject, parseCoreSpec } from '../lib/object.js';
 import { extReport, type ExtReport } from '../cli/commands/ext.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
+import { skip } from './helpers/skip.js';
 import { ROOT, readBytes, readText, repoPath, runCli, sameBytes, text, VMLINUX, hasVmlinux } from './helpers/golden.js';
 import { allObjectPaths } from './helpers/objects.js';
 import { hasTool, run } from './helpers/tools.js';
@@ -80,12 +81,6 @@ function tmpFile(bytes: Uint8Array, hint: string): string {
   return p;
 }
 
-const skipped = new Set<string>();
-function skipOnce(what: string, why: string): void {
-  if (skipped.has(what)) return;
-  skipped.add(what);
-  console.log(`  skip: ${what}: ${why}`);
-}
 
 /** Our CO-RE lines, as libbpf's debug log prints them: `prog 'SEC': relo #N: SPEC`. */
 function coreLines(o: Obj): string[] {
@@ -186,8 +181,8 @@ test('CO-RE relocations render as libbpf renders them (committed bpftool logs)',
 });
 
 test('live: bpftool -d gen min_core_btf logs the same specs', () => {
-  if (!hasTool('bpftool')) return skipOnce('bpftool CO-RE logs', 'bpftool not found');
-  if (!hasVmlinux()) return skipOnce('bpftool CO-RE logs', `${VMLINUX} not readable`);
+  if (!hasTool('bpftool')) return skip('bpftool not found: CO-RE specs not compared with its libbpf log');
+  if (!hasVmlinux()) return skip(`${VMLINUX} not readable: CO-RE specs not compared with bpftool's libbpf log`, 'env');
   for (const o of coreObjects) assert.equal(coreLines(o), bpftoolCoreLines(o), o.obj);
 });
 
@@ -377,7 +372,7 @@ test('lying headers, lengths, record sizes and counts: BtfErrors, exactly where 
     if (!r.ok) assert.ok(isBtfError(r.err), `${what}: BtfError`);
     if (!r.ok) assert.is((r.err as BtfError).section, '.BTF.ext', `${what}: names .BTF.ext`);
     const lib = libbpfAccepts(base, bytes);
-    if (lib === undefined) skipOnce('libbpf verdicts on malformed .BTF.ext', harnessSkipReason());
+    if (lib === undefined) skip(`${harnessSkipReason()}: libbpf's verdicts on malformed .BTF.ext not compared`);
     else assert.is(lib, r.ok, `${what}: libbpf ${lib ? 'accepts' : 'refuses'} it`);
   }
 });
@@ -420,7 +415,7 @@ test('larger record sizes than known are accepted and their tails kept, as libbp
   assert.equal(ext.lineInfos(xdp.btf), src.lineInfos(xdp.btf));
   assert.ok(sameBytes(ext.rawData(), bytes));
   const lib = libbpfAccepts(xdp, bytes);
-  if (lib === undefined) skipOnce('libbpf verdicts on malformed .BTF.ext', harnessSkipReason());
+  if (lib === undefined) skip(`${harnessSkipReason()}: libbpf's verdicts on malformed .BTF.ext not compared`);
   else assert.ok(lib, 'libbpf accepts larger records');
 });
 
@@ -455,7 +450,7 @@ test('random corruption of the structural words: ours and libbpf\'s verdicts agr
       agreed++;
     }
   }
-  if (!harness) skipOnce('libbpf verdicts on malformed .BTF.ext', harnessSkipReason());
+  if (!harness) skip(`${harnessSkipReason()}: libbpf's verdicts on malformed .BTF.ext not compared`);
   assert.ok(accepted > 0, 'some corruptions are still valid');
   void agreed;
 });

@@ -37,6 +37,7 @@ import {
 } from '../lib/kinds.js';
 import { openObject, writeObject } from '../lib/object.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
+import { skip } from './helpers/skip.js';
 import { ROOT, readBytes, readText, repoPath, runCli, sameBytes, text } from './helpers/golden.js';
 import { hasTool, run } from './helpers/tools.js';
 
@@ -192,7 +193,10 @@ function ours(c: Case, opts: FixupOptions = {}): { btf: Btf; elf: ElfFile } {
 }
 
 function bpftoolDump(btf: Uint8Array, hint: string): string | undefined {
-  if (!hasTool('bpftool')) return undefined;
+  if (!hasTool('bpftool')) {
+    skip('bpftool not found: fixed-up BTF not dumped by it');
+    return undefined;
+  }
   const f = tmpFile(btf, `${hint}.btf`);
   const r = run('bpftool', ['btf', 'dump', 'file', f]);
   assert.is(r.status, 0, r.stderr);
@@ -200,12 +204,6 @@ function bpftoolDump(btf: Uint8Array, hint: string): string | undefined {
 }
 
 const harness = harnessPath() !== null;
-const skipped = new Set<string>();
-function skipOnce(what: string, why: string): void {
-  if (skipped.has(what)) return;
-  skipped.add(what);
-  console.log(`  skip: ${what}: ${why}`);
-}
 
 // ------------------------------------------------------------- regen
 
@@ -262,7 +260,7 @@ test('after fixup, rawData() equals libbpf 1.1.2\'s fixed-up BTF byte for byte',
 });
 
 test('live: the harness still gives the committed BTF for every object (same derivations)', () => {
-  if (!harness) return skipOnce('live libbpf comparison', harnessSkipReason());
+  if (!harness) return skip(`${harnessSkipReason()}: fixups not compared with libbpf live`);
   for (const row of opened) {
     const c = caseOf(row.obj);
     const r = libbpfFixup(derive(c, row.how), c.stem);
@@ -279,7 +277,7 @@ test('btfkit dump --fixup equals bpftool\'s dump of libbpf\'s fixed BTF', async 
     assert.is(r.error, undefined, `${c.obj}: ${String(r.error)}`);
     assert.fixture(text(r.stdout), want, c.obj);
   }
-  if (!hasTool('bpftool')) return skipOnce('bpftool dumps of the fixtures', 'bpftool not found');
+  if (!hasTool('bpftool')) return skip('bpftool not found: the fixtures\' dumps not compared with it');
   for (const row of opened) {
     const c = caseOf(row.obj);
     assert.fixture(bpftoolDump(readBytes(join(OUT_DIR, `${c.stem}.btf`)), c.stem)!, readText(join(OUT_DIR, `${c.stem}.raw.txt`)), `${c.obj}: bpftool`);
@@ -649,7 +647,7 @@ test('libbpf\'s errors: a BtfError naming the section and variable, where libbpf
     assert.match(e.message, ec.message, ec.what);
     if (ec.section !== undefined) assert.is(e.section, ec.section, `${ec.what}: section`);
     if (!harness) {
-      skipOnce('libbpf\'s own errors', harnessSkipReason());
+      skip(`${harnessSkipReason()}: libbpf's own errors not compared`);
       continue;
     }
     const obj = tmpFile(bytes, 'err.o');

@@ -23,6 +23,7 @@ import { sectionFlagLetters, sectionTypeName } from '../cli/commands/sections.js
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
 import { ROOT, readBytes, readText, repoPath, runCli, sameBytes, text } from './helpers/golden.js';
 import { allObjectPaths } from './helpers/objects.js';
+import { skip } from './helpers/skip.js';
 import { hasTool, run } from './helpers/tools.js';
 
 // ------------------------------------------------------------- fixtures
@@ -67,13 +68,10 @@ function tmpFile(bytes: Uint8Array, hint: string): string {
   return p;
 }
 
-const skipped = new Set<string>();
+/** Returns true when `tool` exists; otherwise marks the test skipped (`what` not checked against the tool). */
 function need(tool: string, what: string): boolean {
   if (hasTool(tool)) return true;
-  if (!skipped.has(tool)) {
-    skipped.add(tool);
-    console.log(`  skip: ${tool} not found; ${what} not checked against it`);
-  }
+  skip(`${tool} not found: ${what} not checked against it`);
   return false;
 }
 
@@ -346,7 +344,7 @@ test('extract then attach back, over every object: same sections, same dumps, re
     originals.push(o.path, o.path);
     results.push(replaced, added);
 
-    if (!o.bigEndian && hasTool('bpftool')) {
+    if (!o.bigEndian && need('bpftool', 'linking of written objects')) {
       const want = link(o.path);
       if (want === undefined) continue; // the linker refuses the input itself
       linked++;
@@ -409,7 +407,7 @@ test('attach --fixup: the object keeps opening in libbpf, which then fixes it up
   const index = readText(join(FIX_DIR, 'fixup', 'index.tsv')).split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
   const direct = index.filter(([, how]) => how === 'direct').map(([obj]) => obj!);
   const harness = harnessPath() !== null;
-  if (!harness) console.log(`  skip: libbpf opening attach --fixup results: ${harnessSkipReason()}`);
+  if (!harness) skip(`${harnessSkipReason()}: libbpf not opening attach --fixup results`);
   for (const obj of direct) {
     const o = byName.get(obj);
     if (o === undefined) continue;
@@ -519,7 +517,7 @@ test('dump, stats, convert, sections, extract, attach and ext accept ELF32 and E
       const o = tmpPath(`${target}.o`);
       const r = run('clang-19', ['-target', target, '-O2', '-c', c, '-o', o]);
       if (r.status !== 0) {
-        console.log(`  skip: clang-19 cannot build for ${target}: ${r.stderr.split('\n')[0]}`);
+        skip(`clang-19 cannot build for ${target}: ${r.stderr.split('\n')[0]}`);
         continue;
       }
       const withBtf = tmpPath(`${target}-btf.o`);

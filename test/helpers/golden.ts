@@ -135,11 +135,6 @@ export function firstDiff(a: Uint8Array, b: Uint8Array): number {
   return a.length === b.length ? -1 : n;
 }
 
-/** Prints a suite's skip reason once, in one line. */
-export function skip(suite: string, reason: string): void {
-  console.log(`  [${suite}] skipped: ${reason}`);
-}
-
 /** What {@link runCli} returns. */
 export interface CliRun {
   stdout: Uint8Array;
