@@ -24,6 +24,7 @@ import { rng } from './helpers/gen.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
 import { runScript, runScriptText } from './helpers/script.js';
 import { skip } from './helpers/skip.js';
+import { fuzzRuns } from './helpers/budget.js';
 import { hasTool, run } from './helpers/tools.js';
 
 const fixtureDir = repoPath('test', 'fixtures', 'builder');
@@ -454,7 +455,7 @@ for (const s of scripts) {
     const xdpPath = goldenObject('xdp_pkt_counter').obj;
     const bePath = goldenObject('xdp_pkt_counter.bpfeb').obj;
     const basePath = join(fixtureDir, 'base.btf');
-    for (let seed = 1; seed <= 40; seed++) {
+    for (let seed = 1; seed <= fuzzRuns(40); seed++) {
       const path = join(dir, `random${seed}.txt`);
       writeFileSync(path, randomScript(seed, { xdpPath, bePath, basePath }));
       differential(path, `random script seed ${seed} (${path})`);

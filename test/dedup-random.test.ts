@@ -26,6 +26,7 @@ import {
 import { forEachTypeIdWord } from '../lib/fields.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
 import { skip } from './helpers/skip.js';
+import { fuzzRuns } from './helpers/budget.js';
 
 // ------------------------------------------------------------ generator
 
@@ -304,7 +305,8 @@ function genBtf(seed: number): { merged: Btf; units: Btf[] } {
 
 // ------------------------------------------------------------ helpers
 
-const SEEDS = Array.from({ length: 150 }, (_, i) => 1000 + i * 7919);
+// BTFKIT_FUZZ_RUNS (test/helpers/budget.ts) adds seeds after the first 150
+const SEEDS = Array.from({ length: fuzzRuns(150) }, (_, i) => 1000 + i * 7919);
 
 function parse(bytes: Uint8Array): Btf {
   return Btf.parse(bytes.slice());

@@ -11,6 +11,7 @@ import { BTF_KIND_STRUCT, BTF_KIND_TYPEDEF } from '../lib/kinds.js';
 import { StrSet, StringReader, decodeStrAt } from '../lib/strings.js';
 import { btfSection, goldenObject, readBytes, sameBytes } from './helpers/golden.js';
 import { intRec, rawBtf, rec, rng } from './helpers/gen.js';
+import { fuzzRuns } from './helpers/budget.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const golden = btfSection(readBytes(goldenObject('xdp_pkt_counter').obj));
@@ -177,7 +178,7 @@ test('a golden .BTF: every name resolves the same before and after the set is bu
 
 test('random strings: addStr and findStr agree with a Map over many seeded runs', () => {
   const next = rng(7);
-  for (let run = 0; run < 5; run++) {
+  for (let run = 0; run < fuzzRuns(5); run++) {
     const btf = Btf.empty();
     const ref = new Map<string, number>([['', 0]]);
     let len = 1;
