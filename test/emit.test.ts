@@ -28,10 +28,11 @@ import { addFunction } from '../lib/emit/func.js';
 import { type MapSpec, addLegacyMapAnnotation, addMap } from '../lib/emit/maps.js';
 import { mapSpecOf, parseMapDef } from '../lib/inspect/maps.js';
 import { btfSection, readBytes, readText, repoPath } from './helpers/golden.js';
+import { INSPECTED_DIRS } from './helpers/objects.js';
 
 const objects = (() => {
   const out: Array<{ name: string; path: string }> = [];
-  for (const dir of ['golden/obj', 'golden/obj/merge', 'golden/obj/maps', 'test/fixtures/maps']) {
+  for (const dir of INSPECTED_DIRS) {
     for (const f of readdirSync(repoPath(dir)).sort()) if (f.endsWith('.o') && !f.endsWith('.bpfeb.o')) out.push({ name: basename(f, '.o'), path: repoPath(dir, f) });
   }
   out.push({ name: 'linked', path: repoPath('golden/expected/merge/linked.o') });

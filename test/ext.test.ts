@@ -61,10 +61,10 @@ function obj(name: string): Obj {
   if (o === undefined) throw new Error(`no object ${name}`);
   return o;
 }
-const coreKinds = obj('test/fixtures/ext/core_kinds.o');
+const coreKinds = obj('golden/obj/ext/core_kinds.o');
 const xdp = obj('golden/obj/xdp_pkt_counter.o');
 
-/** Sources by base name: golden/src/** and the fixtures here. */
+/** Sources by base name: golden/src/**. */
 const sources = new Map<string, string[]>();
 (function walk(dir: string): void {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -73,7 +73,6 @@ const sources = new Map<string, string[]>();
     else if (e.name.endsWith('.c') || e.name.endsWith('.h')) sources.set(e.name, readText(p).split('\n'));
   }
 })(repoPath('golden', 'src'));
-for (const f of readdirSync(FIX_DIR)) if (f.endsWith('.bpf.c')) sources.set(f, readText(join(FIX_DIR, f)).split('\n'));
 
 const tmp = mkdtempSync(join(tmpdir(), 'btfkit-ext-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -455,7 +454,7 @@ test('random corruption of the structural words: ours and libbpf\'s verdicts agr
 });
 
 test('big-endian .BTF.ext is read (libbpf 1.1.2 refuses it) and visits in its own order', () => {
-  const be = obj('test/fixtures/ext/core_kinds.bpfeb.o');
+  const be = obj('golden/obj/ext/core_kinds.bpfeb.o');
   assert.ok(be.ext!.bigEndian);
   // clang lays out the code differently per byte order; the relocations it records are the same.
   const specs = (o: Obj) => [...new Set(coreLines(o).map((l) => l.replace(/^.*: relo #\d+: /, '')))].sort();

@@ -61,7 +61,7 @@ interface Case {
   bigEndian: boolean;
 }
 
-/** Every BPF object the project holds: golden/obj (recursively), the linked merge result, the C-dump objects, the fixtures here. */
+/** Every BPF object the project holds: golden/obj (recursively), the linked merge result, the C-dump objects. */
 function allObjects(): Case[] {
   const out: Case[] = [];
   const walk = (dir: string): void => {
@@ -79,7 +79,6 @@ function allObjects(): Case[] {
   walk(repoPath('golden', 'obj'));
   add(repoPath('golden', 'expected', 'merge', 'linked.o'));
   for (const f of readdirSync(repoPath('golden', 'expected', 'c')).sort()) if (f.endsWith('.o')) add(repoPath('golden', 'expected', 'c', f));
-  for (const f of readdirSync(FIX_DIR).sort()) if (f.endsWith('.o')) add(join(FIX_DIR, f));
   return out;
 }
 
@@ -246,7 +245,7 @@ test('fixtures cover every object, and libbpf opened most of them', () => {
   assert.equal(index.map((r) => r.obj).sort(), cases.map((c) => c.obj).sort(), 'index.tsv lists every object (run test/fixtures/ext/regen.sh)');
   const hows = (h: How): string[] => index.filter((r) => r.how === h).map((r) => r.obj);
   assert.ok(hows('direct').length >= 20, `direct: ${hows('direct').length}`);
-  assert.equal(hows('strip').sort(), ['golden/obj/global_data_layout.o', 'golden/obj/maps/percpu_sections.o', 'golden/obj/perf_bperf_counters.o']);
+  assert.equal(hows('strip').sort(), ['golden/obj/global_data_layout.o', 'golden/obj/maps/percpu_ref.o', 'golden/obj/maps/percpu_sections.o', 'golden/obj/perf_bperf_counters.o']);
   assert.ok(hows('flip').length >= 4, 'every big-endian object, flipped');
   for (const c of cases) if (c.bigEndian) assert.is(index.find((r) => r.obj === c.obj)?.how, 'flip', c.obj);
 });
@@ -443,8 +442,8 @@ test('.percpu and .percpu.*: sized and laid out like .data (seed patch)', () => 
   assert.is(g.type(g.findByName('.percpu', BTF_KIND_DATASEC)).size, 8);
 });
 
-test('edge cases (test/fixtures/ext/fixup_edges.o): __hidden, internal, weak, static, .kconfig and .ksyms', () => {
-  const c = caseOf('test/fixtures/ext/fixup_edges.o');
+test('edge cases (golden/obj/ext/fixup_edges.o): __hidden, internal, weak, static, .kconfig and .ksyms', () => {
+  const c = caseOf('golden/obj/ext/fixup_edges.o');
   const elf = parseElf(c.bytes);
   const btf = Btf.parse(elf.sectionData(elf.section('.BTF')!).slice());
   const r = fixupDatasecs(btf, elf);
@@ -533,7 +532,7 @@ interface ErrorCase {
   section?: string;
 }
 
-const edges = 'test/fixtures/ext/fixup_edges.o';
+const edges = 'golden/obj/ext/fixup_edges.o';
 const errorCases: ErrorCase[] = [
   {
     what: 'a DATASEC without an ELF section',

@@ -265,7 +265,7 @@ test('btfkit maps: text listing', async () => {
 });
 
 test('btfkit maps -j: bpftool key names, then btfkit\'s', async () => {
-  const r = await runCli(['maps', '-j', join(FIX, 'maps_demo.o')]);
+  const r = await runCli(['maps', '-j', repoPath('golden', 'obj', 'maps', 'maps_demo.o')]);
   assert.is(r.error, undefined);
   const maps = JSON.parse(new TextDecoder().decode(r.stdout)) as Array<Record<string, unknown>>;
   assert.equal(Object.keys(maps[0]!).slice(0, 15), [

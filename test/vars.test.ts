@@ -200,7 +200,7 @@ test('typed data: names shared by several types get ___2 in the order printed', 
 });
 
 test('btfkit vars: lines, --libbpf11, --pretty, -j', async () => {
-  const obj = join(FIX, 'maps_demo.o');
+  const obj = repoPath('golden', 'obj', 'maps', 'maps_demo.o');
   const plain = await runCli(['vars', obj]);
   assert.is(plain.error, undefined);
   assert.fixture(new TextDecoder().decode(plain.stdout), fixture('maps_demo.btfkit.vars.txt')!);
