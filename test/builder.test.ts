@@ -531,7 +531,7 @@ function randomScript(seed: number, paths: { xdpPath: string; bePath: string; ba
     out.push(line, ...items);
     if (/^add_(?!str|btf)/.test(line)) count++;
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 test('script errors stop the interpreter with SCRIPT:LINE', () => {

@@ -16,7 +16,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Btf } from '../lib/btf.js';
-import { rawDump } from '../lib/dump/raw.js';
 import type { DedupExt } from '../lib/dedup/index.js';
 import {
   BTF_FUNC_GLOBAL, BTF_FUNC_STATIC, BTF_FWD_ENUM, BTF_FWD_STRUCT, BTF_FWD_UNION, BTF_INT_BOOL, BTF_INT_CHAR,

@@ -406,7 +406,7 @@ const built: Array<{ name: string; btf: Btf; expect?: string }> = [];
   const long = 'n'.repeat(254);
   b.addStruct(long, 4); b.addField('a', int, 0, 0);
   b.addStruct(long, 4); b.addField('b', int, 0, 0);
-  built.push({ name: 'long-names', btf: b, expect: `struct ${long}___`.slice(0, 7 + 255) + ' {\n\tint b;\n};\n\n' });
+  built.push({ name: 'long-names', btf: b, expect: `${`struct ${long}___`.slice(0, 7 + 255)} {\n\tint b;\n};\n\n` });
 }
 
 /** Why the libbpf oracle cannot run ('' when it can). */
@@ -615,7 +615,7 @@ function layoutAsserts(btf: Btf): string {
       if (m.name && m.bitSize === 0) lines.push(`_Static_assert(__builtin_offsetof(${tag}, ${m.name}) == ${m.bitOffset / 8}, "${tag}.${m.name}");`);
     }
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** Compiles `header` plus `prog` with clang-19 -target bpf; returns clang's exit status and errors. */

@@ -898,9 +898,16 @@ test('lying headers are ElfErrors naming the section and offset', () => {
   expectElfError(() => parseElf(mutate(b, (dv) => dv.setUint16(lay.e.shstrndx, 2, le))), BtfErrorCode.BadSection);
   // e_phnum / e_phoff lies.
   expectElfError(() => parseElf(mutate(b, (dv) => dv.setUint16(lay.e.phnum, 3, le))));
-  expectElfError(() => parseElf(mutate(b, (dv) => (dv.setUint16(lay.e.phnum, 3, le), dv.setUint16(lay.e.phentsize, 56, le)))), BtfErrorCode.Truncated);
+  expectElfError(() => parseElf(mutate(b, (dv) => {
+    dv.setUint16(lay.e.phnum, 3, le);
+    dv.setUint16(lay.e.phentsize, 56, le);
+  })), BtfErrorCode.Truncated);
   expectElfError(
-    () => parseElf(mutate(b, (dv) => (dv.setUint16(lay.e.phnum, 1000, le), dv.setUint16(lay.e.phentsize, 56, le), dv.setBigUint64(lay.e.phoff, 64n, le)))),
+    () => parseElf(mutate(b, (dv) => {
+      dv.setUint16(lay.e.phnum, 1000, le);
+      dv.setUint16(lay.e.phentsize, 56, le);
+      dv.setBigUint64(lay.e.phoff, 64n, le);
+    })),
     BtfErrorCode.Truncated,
   );
 
@@ -927,17 +934,25 @@ test('lying headers are ElfErrors naming the section and offset', () => {
   e = expectElfError(() => parseElf(mutate(b, (dv) => dv.setBigUint64(hdr('.BTF.ext') + sh.offset, BigInt(btf.offset + 8), le))), BtfErrorCode.BadSection);
   assert.match(e.message, /overlaps/);
   expectElfError(() => parseElf(mutate(b, (dv) => dv.setBigUint64(btfHdr + sh.offset, 0n, le))), BtfErrorCode.BadSection);
-  expectElfError(() => parseElf(mutate(b, (dv) => (dv.setBigUint64(btfHdr + sh.offset, BigInt(elf.shoff), le), dv.setBigUint64(btfHdr + sh.size, 8n, le)))), BtfErrorCode.BadSection);
+  expectElfError(() => parseElf(mutate(b, (dv) => {
+    dv.setBigUint64(btfHdr + sh.offset, BigInt(elf.shoff), le);
+    dv.setBigUint64(btfHdr + sh.size, 8n, le);
+  })), BtfErrorCode.BadSection);
   expectElfError(() => parseElf(mutate(b, (dv) => dv.setBigUint64(btfHdr + sh.size, BigInt(btf.size + 4), le))), BtfErrorCode.BadSection);
 
   // Names: out of the table, or running off its end without a NUL.
   e = expectElfError(() => parseElf(mutate(b, (dv) => dv.setUint32(btfHdr + sh.name, 0xffffff, le))), BtfErrorCode.BadString);
   assert.is(e.offset, btfHdr + sh.name);
   const strtab = elf.section('.strtab')!;
-  expectElfError(() => parseElf(mutate(b, (_, x) => (x[strtab.offset + strtab.size - 1] = 0x41))), BtfErrorCode.BadString);
+  expectElfError(() => parseElf(mutate(b, (_, x) => {
+    x[strtab.offset + strtab.size - 1] = 0x41;
+  })), BtfErrorCode.BadString);
   expectElfError(() => parseElf(mutate(b, (_, x) => x.fill(0x41, strtab.offset, strtab.offset + strtab.size))), BtfErrorCode.BadString);
   e = expectElfError(
-    () => parseElf(mutate(b, (dv, x) => (dv.setUint32(btfHdr + sh.name, strtab.size - 1, le), (x[strtab.offset + strtab.size - 1] = 0x41)))),
+    () => parseElf(mutate(b, (dv, x) => {
+      dv.setUint32(btfHdr + sh.name, strtab.size - 1, le);
+      x[strtab.offset + strtab.size - 1] = 0x41;
+    })),
     BtfErrorCode.BadString,
   );
   assert.match(e.message, /is not NUL-terminated/);

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Btf } from '../lib/btf.js';
+import type { Btf } from '../lib/btf.js';
 import { isBtfError, type BtfError } from '../lib/errors.js';
 import { BtfExt, CORE_RELO_KINDS } from '../lib/ext.js';
 import { replaceSections, STB, STT, type ElfFile } from '../lib/elf/index.js';
@@ -110,7 +110,7 @@ if (REGEN) {
   if (!hasTool('bpftool') || !hasVmlinux()) throw new Error('BTFKIT_REGEN_FIXTURES: needs bpftool and a readable /sys/kernel/btf/vmlinux');
   rmSync(CORE_DIR, { recursive: true, force: true });
   mkdirSync(CORE_DIR, { recursive: true });
-  for (const o of coreObjects) writeFileSync(join(CORE_DIR, `${o.stem}.txt`), bpftoolCoreLines(o).join('\n') + '\n');
+  for (const o of coreObjects) writeFileSync(join(CORE_DIR, `${o.stem}.txt`), `${bpftoolCoreLines(o).join('\n')}\n`);
   console.log(`  regenerated ${coreObjects.length} files in ${relative(ROOT, CORE_DIR)}`);
 }
 
@@ -460,9 +460,15 @@ test('big-endian .BTF.ext is read (libbpf 1.1.2 refuses it) and visits in its ow
   const specs = (o: Obj) => [...new Set(coreLines(o).map((l) => l.replace(/^.*: relo #\d+: /, '')))].sort();
   assert.equal(specs(be), specs(coreKinds));
   const ids: number[] = [];
-  be.ext!.visitTypeIds((x) => (ids.push(x), x));
+  be.ext!.visitTypeIds((x) => {
+    ids.push(x);
+    return x;
+  });
   const leIds: number[] = [];
-  coreKinds.ext!.visitTypeIds((x) => (leIds.push(x), x));
+  coreKinds.ext!.visitTypeIds((x) => {
+    leIds.push(x);
+    return x;
+  });
   assert.equal([...new Set(ids)].sort((a, b) => a - b), [...new Set(leIds)].sort((a, b) => a - b));
 });
 

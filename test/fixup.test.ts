@@ -232,7 +232,7 @@ if (REGEN) {
     }
     if (!done) rows.push(`${c.obj}\tnone\t${firstError}`);
   }
-  writeFileSync(join(OUT_DIR, 'index.tsv'), rows.join('\n') + '\n');
+  writeFileSync(join(OUT_DIR, 'index.tsv'), `${rows.join('\n')}\n`);
   index = readIndex();
   console.log(`  regenerated ${rows.length - 1} entries in ${relative(ROOT, OUT_DIR)}`);
 }

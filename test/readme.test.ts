@@ -21,7 +21,7 @@ const hasVmlinux = existsSync('/sys/kernel/btf/vmlinux');
 
 function blocks(lang: string): string[] {
   const out: string[] = [];
-  const re = new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g');
+  const re = new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g');
   for (let m = re.exec(readme); m; m = re.exec(readme)) out.push(m[1]!);
   return out;
 }

@@ -42,6 +42,7 @@ for (const [i, f] of files.entries()) {
 // from it so the last line can be the plain `N passed, N skipped, N failed`.
 // uvu also writes one mark per finished test, '• ' (passed) or '✘ '
 // (failed): that is when a skip recorded by the test is counted.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: uvu's colours are ESC sequences
 const ansi = /\x1b\[[0-9;]*m/g;
 let tail = '';
 let skipped = 0;

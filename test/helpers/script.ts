@@ -89,11 +89,12 @@ export function runScriptText(text: string, where: { dir: string; name: string }
       continue;
     }
     const name = tok[0]!.kind === 'word' ? tok[0]!.text : '';
-    const sig = Object.prototype.hasOwnProperty.call(SIGS, name) ? SIGS[name]! : fail(`unknown call '${tok[0]!.text}'`);
+    const sig = Object.hasOwn(SIGS, name) ? SIGS[name]! : fail(`unknown call '${tok[0]!.text}'`);
     if (tok.length - 1 !== sig.length) fail(`${name} takes ${sig.length} argument${sig.length === 1 ? '' : 's'}, got ${tok.length - 1}`);
     const a: Arg[] = [];
     for (let i = 0; i < sig.length; i++) a.push(parseArg(sig[i]!, tok[i + 1]!, `${name}: argument ${i + 1}`, fail));
     const b: Btf = btf;
+    // biome-ignore lint/suspicious/noConfusingVoidType: the builder's add* return an id or nothing (void), as libbpf's
     const call = (): number | void => {
       // arguments are checked against the signature above; the builder checks their values
       const s = (i: number): never => a[i] as never;
