@@ -50,7 +50,15 @@ function load(path: string): Obj {
   const obj = relative(ROOT, path);
   const bytes = readBytes(path);
   const o = openObject(bytes, { file: obj });
-  return { obj, stem: obj.replace(/\.o$/, '').replace(/\//g, '__'), bytes, elf: o.elf, btf: o.btf!, ext: o.ext, bigEndian: o.elf.endianness === 'big' };
+  return {
+    obj,
+    stem: obj.replace(/\.o$/, '').replace(/\//g, '__'),
+    bytes,
+    elf: o.elf,
+    btf: o.btf!,
+    ext: o.ext,
+    bigEndian: o.elf.endianness === 'big',
+  };
 }
 
 const objects: Obj[] = allObjectPaths().map(load);
@@ -83,7 +91,6 @@ function tmpFile(bytes: Uint8Array, hint: string): string {
   return p;
 }
 
-
 /** Our CO-RE lines, as libbpf's debug log prints them: `prog 'SEC': relo #N: SPEC`. */
 function coreLines(o: Obj): string[] {
   const perSec = new Map<string, number>();
@@ -107,7 +114,8 @@ function bpftoolCoreLines(o: Obj): string[] {
 const coreObjects = withExt.filter((o) => !o.bigEndian && o.ext!.coreRelo !== null);
 
 if (REGEN) {
-  if (!hasTool('bpftool') || !hasVmlinux()) throw new Error('BTFKIT_REGEN_FIXTURES: needs bpftool and a readable /sys/kernel/btf/vmlinux');
+  if (!hasTool('bpftool') || !hasVmlinux())
+    throw new Error('BTFKIT_REGEN_FIXTURES: needs bpftool and a readable /sys/kernel/btf/vmlinux');
   rmSync(CORE_DIR, { recursive: true, force: true });
   mkdirSync(CORE_DIR, { recursive: true });
   for (const o of coreObjects) writeFileSync(join(CORE_DIR, `${o.stem}.txt`), `${bpftoolCoreLines(o).join('\n')}\n`);
@@ -137,11 +145,16 @@ test('func_info: each record names a FUNC whose ELF symbol sits at that instruct
       assert.is(o.btf.type(r.typeId).kind, BTF_KIND_FUNC, `${o.obj}: ${r.name}`);
       const sec = o.elf.section(r.section);
       assert.ok(sec, `${o.obj}: section ${r.section}`);
-      const sym = o.elf.symbols.find((s) => s.type === STT.FUNC && s.shndx === sec!.index && Number(s.value) === r.insnOff);
+      const sym = o.elf.symbols.find(
+        (s) => s.type === STT.FUNC && s.shndx === sec!.index && Number(s.value) === r.insnOff,
+      );
       if (sym === undefined && o.obj.endsWith('linked.o')) {
         // libbpf's linker keeps the code (and func_info) of every copy of a
         // weak function, but only the symbol of the one that won.
-        assert.ok(o.elf.symbols.some((s) => s.name === r.name && s.bind === STB.WEAK), `${o.obj}: ${r.name} is a weak duplicate`);
+        assert.ok(
+          o.elf.symbols.some((s) => s.name === r.name && s.bind === STB.WEAK),
+          `${o.obj}: ${r.name} is a weak duplicate`,
+        );
         continue;
       }
       assert.is(sym?.name, r.name, `${o.obj}: ${r.section}+${r.insnOff}`);
@@ -188,7 +201,7 @@ test('live: bpftool -d gen min_core_btf logs the same specs', () => {
   for (const o of coreObjects) assert.equal(coreLines(o), bpftoolCoreLines(o), o.obj);
 });
 
-test('parseCoreSpec: what libbpf\'s parser rejects is a BtfError', () => {
+test("parseCoreSpec: what libbpf's parser rejects is a BtfError", () => {
   const o = coreKinds;
   const root = o.btf.findByName('btfkit_core');
   const bad: Array<[number, string, number, string]> = [
@@ -214,7 +227,10 @@ test('parseCoreSpec: what libbpf\'s parser rejects is a BtfError', () => {
     assert.ok(isBtfError(err), `${what}: ${String(err)}`);
   }
   // A flexible array member may be indexed past its (zero) length.
-  assert.is(parseCoreSpec(o.btf, root, '0:4:5', 0).text, `<byte_off> [${root}] struct btfkit_core.tail[5] (0:4:5 @ offset 69)`);
+  assert.is(
+    parseCoreSpec(o.btf, root, '0:4:5', 0).text,
+    `<byte_off> [${root}] struct btfkit_core.tail[5] (0:4:5 @ offset 69)`,
+  );
 });
 
 // ------------------------------------------------------------- btfkit ext
@@ -232,14 +248,26 @@ test('btfkit ext -j: every record, with names, files and specs; big-endian like 
   const ck = JSON.parse(text((await runCli(['ext', '-j', repoPath(coreKinds.obj)])).stdout)) as ExtReport;
   assert.is(ck.core_relo?.rec_size, 16);
   const first = ck.core_relo?.records[0];
-  assert.equal(first && { type: first.type, access: first.access, kind: first.kind }, { type: 'struct btfkit_core', access: '0:2:2:1:3', kind: 'byte_off' });
-  assert.match(first?.spec ?? '', /^<byte_off> \[\d+\] struct btfkit_core\.arr\[2\]\.b\[3\] \(0:2:2:1:3 @ offset 50\)$/);
+  assert.equal(first && { type: first.type, access: first.access, kind: first.kind }, {
+    type: 'struct btfkit_core',
+    access: '0:2:2:1:3',
+    kind: 'byte_off',
+  });
+  assert.match(
+    first?.spec ?? '',
+    /^<byte_off> \[\d+\] struct btfkit_core\.arr\[2\]\.b\[3\] \(0:2:2:1:3 @ offset 50\)$/,
+  );
   // clang lays code out differently per byte order: compare what does not depend on it.
   for (const twin of ['xdp_pkt_counter', 'xdp_dispatch_tailcall', 'tc_flow_classifier']) {
-    const le = JSON.parse(text((await runCli(['ext', '-j', repoPath('golden', 'obj', `${twin}.o`)])).stdout)) as ExtReport;
-    const be = JSON.parse(text((await runCli(['ext', '-j', repoPath('golden', 'obj', `${twin}.bpfeb.o`)])).stdout)) as ExtReport;
+    const le = JSON.parse(
+      text((await runCli(['ext', '-j', repoPath('golden', 'obj', `${twin}.o`)])).stdout),
+    ) as ExtReport;
+    const be = JSON.parse(
+      text((await runCli(['ext', '-j', repoPath('golden', 'obj', `${twin}.bpfeb.o`)])).stdout),
+    ) as ExtReport;
     const funcs = (r: ExtReport) => r.func_info?.records.map((x) => [x.section, x.name, x.type_id]);
-    const lines = (r: ExtReport) => [...new Set(r.line_info?.records.map((x) => `${x.file}:${x.line} ${x.source}`))].sort();
+    const lines = (r: ExtReport) =>
+      [...new Set(r.line_info?.records.map((x) => `${x.file}:${x.line} ${x.source}`))].sort();
     assert.equal(funcs(be), funcs(le), `${twin}: func_info`);
     assert.equal(lines(be), lines(le), `${twin}: line_info`);
   }
@@ -255,9 +283,15 @@ test('btfkit ext: the tables', async () => {
   assert.match(lines[1]!, /^ {2}SECTION +INSN +TYPE_ID +FUNCTION$/);
   assert.match(lines[2]!, /^ {2}tp\/btfkit\/core +0 +\d+ +core_kinds$/);
   assert.match(out, /\nline_info: \d+ records of 16 bytes\n {2}SECTION +INSN +FILE:LINE:COL +SOURCE\n/);
-  assert.match(out, /\n {2}tp\/btfkit\/core +\d+ +\.\/core_kinds\.bpf\.c:\d+:\d+ +results\[0\] = BPF_CORE_READ\(c, arr\[2\]\.b\[3\]\);\n/);
+  assert.match(
+    out,
+    /\n {2}tp\/btfkit\/core +\d+ +\.\/core_kinds\.bpf\.c:\d+:\d+ +results\[0\] = BPF_CORE_READ\(c, arr\[2\]\.b\[3\]\);\n/,
+  );
   assert.match(out, /\ncore_relo: 28 records of 16 bytes\n/);
-  assert.match(out, / +\d+ +enum btfkit_state +2 +enumval_value +<enumval_value> \[\d+\] enum btfkit_state::BTFKIT_NEG = -3\n/);
+  assert.match(
+    out,
+    / +\d+ +enum btfkit_state +2 +enumval_value +<enumval_value> \[\d+\] enum btfkit_state::BTFKIT_NEG = -3\n/,
+  );
   const x = text((await runCli(['ext', repoPath(xdp.obj)])).stdout);
   assert.match(x, /\ncore_relo: none\n$/);
 });
@@ -273,7 +307,10 @@ test('btfkit ext: a raw .BTF.ext with --btf; errors', async () => {
   assert.ok(isBtfError(noBtf.error) && /needs --btf/.test((noBtf.error as BtfError).message));
   const stripped = tmpFile(replaceSections(xdp.elf, new Map([['.BTF.ext', null]])), 'noext.o');
   const none = await runCli(['ext', stripped]);
-  assert.ok(isBtfError(none.error) && /no \.BTF\.ext section/.test((none.error as BtfError).message), String(none.error));
+  assert.ok(
+    isBtfError(none.error) && /no \.BTF\.ext section/.test((none.error as BtfError).message),
+    String(none.error),
+  );
 });
 
 // ------------------------------------------------------------- malformed .BTF.ext
@@ -333,8 +370,24 @@ test('lying headers, lengths, record sizes and counts: BtfErrors, exactly where 
   const cases: Array<[string, Uint8Array, boolean]> = [
     ['unchanged', ext, true],
     ['bad magic', patch(ext, [[0, 0x0100eb9e]]), false],
-    ['version 2', (() => { const b = ext.slice(); b[2] = 2; return b; })(), false],
-    ['flags 1', (() => { const b = ext.slice(); b[3] = 1; return b; })(), false],
+    [
+      'version 2',
+      (() => {
+        const b = ext.slice();
+        b[2] = 2;
+        return b;
+      })(),
+      false,
+    ],
+    [
+      'flags 1',
+      (() => {
+        const b = ext.slice();
+        b[3] = 1;
+        return b;
+      })(),
+      false,
+    ],
     ['hdr_len 20, below the minimum', patch(ext, [[4, 20]]), false],
     ['hdr_len past the end', patch(ext, [[4, ext.length + 4]]), false],
     ['hdr_len equal to the size: no data', patch(ext, [[4, 32]], 32), false],
@@ -360,9 +413,31 @@ test('lying headers, lengths, record sizes and counts: BtfErrors, exactly where 
     ['func_info num_info one too many', patch(ext, [[fiSecNum, fiNum + 1]]), false],
     ['line_info num_info 0x40000000', patch(ext, [[liSecNum, 0x40000000]]), false],
     ['func_info one record shorter than its length says', patch(ext, [[fiSecNum, fiNum - 1]]), false],
-    ['no core_relo: hdr_len 24 with the same offsets', patch(ext, [[4, 24], [8, dv.getUint32(8, true) + 8], [16, dv.getUint32(16, true) + 8]]), true],
-    ['sub-sections of length 0 are absent', patch(ext, [[20, 0], [28, 0]]), true],
-    ['line_info pointing at func_info: record size 8, below 16', patch(ext, [[16, dv.getUint32(8, true)], [20, fiLen]]), false],
+    [
+      'no core_relo: hdr_len 24 with the same offsets',
+      patch(ext, [
+        [4, 24],
+        [8, dv.getUint32(8, true) + 8],
+        [16, dv.getUint32(16, true) + 8],
+      ]),
+      true,
+    ],
+    [
+      'sub-sections of length 0 are absent',
+      patch(ext, [
+        [20, 0],
+        [28, 0],
+      ]),
+      true,
+    ],
+    [
+      'line_info pointing at func_info: record size 8, below 16',
+      patch(ext, [
+        [16, dv.getUint32(8, true)],
+        [20, fiLen],
+      ]),
+      false,
+    ],
   ];
   for (const [what, bytes, ok] of cases) {
     const r = budget.time(what, () => tryParse(bytes));
@@ -417,7 +492,7 @@ test('larger record sizes than known are accepted and their tails kept, as libbp
   else assert.ok(lib, 'libbpf accepts larger records');
 });
 
-test('random corruption of the structural words: ours and libbpf\'s verdicts agree, never a raw error', () => {
+test("random corruption of the structural words: ours and libbpf's verdicts agree, never a raw error", () => {
   const base = coreKinds;
   const ext = base.ext!.rawData();
   // The words that shape the section: the header, record sizes and section headers.
@@ -469,10 +544,12 @@ test('big-endian .BTF.ext is read (libbpf 1.1.2 refuses it) and visits in its ow
     leIds.push(x);
     return x;
   });
-  assert.equal([...new Set(ids)].sort((a, b) => a - b), [...new Set(leIds)].sort((a, b) => a - b));
+  assert.equal(
+    [...new Set(ids)].sort((a, b) => a - b),
+    [...new Set(leIds)].sort((a, b) => a - b),
+  );
 });
 
 budget.check();
 
 test.run();
-

@@ -10,12 +10,25 @@ import { Btf } from '../lib/btf.js';
 import { collectBytes } from '../lib/dump/bytes.js';
 import { jsonDump, rawDump, writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
 import {
-  VMLINUX, firstDiff, goldenObjects, readBytes, repoPath, runCli, sameBytes, text, vmlinuxBytes,
+  VMLINUX,
+  firstDiff,
+  goldenObjects,
+  readBytes,
+  repoPath,
+  runCli,
+  sameBytes,
+  text,
+  vmlinuxBytes,
 } from './helpers/golden.js';
 import { skip } from './helpers/skip.js';
 import { hasTool, run } from './helpers/tools.js';
 
-const golden = goldenObjects().map((g) => ({ ...g, bytes: readBytes(g.obj), rawExp: readBytes(g.raw), jsonExp: readBytes(g.json) }));
+const golden = goldenObjects().map((g) => ({
+  ...g,
+  bytes: readBytes(g.obj),
+  rawExp: readBytes(g.raw),
+  jsonExp: readBytes(g.json),
+}));
 const vmlinux = vmlinuxBytes();
 const bpftool = hasTool('bpftool');
 const NO_BPFTOOL = 'bpftool not installed: live comparisons not run (committed goldens still checked)';
@@ -40,7 +53,10 @@ function sameOutput(actual: Uint8Array, expected: Uint8Array, what: string): voi
 
 test('the corpus is complete', () => {
   assert.ok(golden.length >= 25, `only ${golden.length} golden objects`);
-  assert.ok(golden.some((g) => g.bigEndian), 'no big-endian objects');
+  assert.ok(
+    golden.some((g) => g.bigEndian),
+    'no big-endian objects',
+  );
   assert.ok(golden.some((g) => g.name === 'merge/linked'));
 });
 

@@ -32,7 +32,8 @@ test('README opens with exactly two set-up commands', () => {
 });
 
 test('the library example runs', () => {
-  if (!hasVmlinux) return skip('/sys/kernel/btf/vmlinux not readable: the library example (which reads it) not run', 'env');
+  if (!hasVmlinux)
+    return skip('/sys/kernel/btf/vmlinux not readable: the library example (which reads it) not run', 'env');
   const code = blocks('ts')[0]!.replace("from 'btfkit'", `from ${JSON.stringify(lib)}`);
   const dir = mkdtempSync(join(tmpdir(), 'btfkit-readme-'));
   try {

@@ -65,7 +65,9 @@ await exec(false);
 process.stdout.write = write;
 const plain = tail.replace(ansi, '');
 const num = (re) => Number(re.exec(plain)?.[1] ?? 0);
-const total = num(/Total:\s+(\d+)/), ran = num(/Passed:\s+(\d+)/), uvuSkipped = num(/Skipped:\s+(\d+)/);
+const total = num(/Total:\s+(\d+)/),
+  ran = num(/Passed:\s+(\d+)/),
+  uvuSkipped = num(/Skipped:\s+(\d+)/);
 const failed = total - ran;
 if (ledger.reasons.size > 0) {
   console.log('Skipped, and why:');

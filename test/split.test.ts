@@ -14,7 +14,15 @@ import { jsonDump, rawDump } from '../lib/dump/raw.js';
 import { isInputError } from '../lib/errors.js';
 import { BTF_KIND_STRUCT } from '../lib/kinds.js';
 import {
-  VMLINUX, goldenObject, readBytes, readText, repoPath, runCli, sameBytes, text, vmlinuxBytes,
+  VMLINUX,
+  goldenObject,
+  readBytes,
+  readText,
+  repoPath,
+  runCli,
+  sameBytes,
+  text,
+  vmlinuxBytes,
 } from './helpers/golden.js';
 import { skip } from './helpers/skip.js';
 import { hasTool, run } from './helpers/tools.js';
@@ -31,7 +39,12 @@ const dedupRaw = readText(fx('split-golden.dedup.raw.txt'));
 const dedupJson = readText(fx('split-golden.dedup.json'));
 const vmSplitBytes = readBytes(fx('split-vmlinux.btf'));
 const vmSplitRaw = readText(fx('split-vmlinux.raw.txt'));
-const vmSplitBase = Object.fromEntries(readText(fx('split-vmlinux.base.txt')).trim().split('\n').map((l) => l.split(' ') as [string, string]));
+const vmSplitBase = Object.fromEntries(
+  readText(fx('split-vmlinux.base.txt'))
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' ') as [string, string]),
+);
 const vmlinux = vmlinuxBytes();
 const bpftool = hasTool('bpftool');
 
@@ -69,8 +82,12 @@ test('ids and string offsets continue after the base', () => {
   assert.equal(split.inflate(5), base.inflate(5));
   assert.is(split.findByName('int'), base.findByName('int'), 'the base is searched first');
   const own = [...split.ids()].find((id) => split.kindOf(id) === BTF_KIND_STRUCT)!;
-  assert.is(split.findByName(split.nameOf(own), BTF_KIND_STRUCT), base.findByName(split.nameOf(own), BTF_KIND_STRUCT) >= 0
-    ? base.findByName(split.nameOf(own), BTF_KIND_STRUCT) : own);
+  assert.is(
+    split.findByName(split.nameOf(own), BTF_KIND_STRUCT),
+    base.findByName(split.nameOf(own), BTF_KIND_STRUCT) >= 0
+      ? base.findByName(split.nameOf(own), BTF_KIND_STRUCT)
+      : own,
+  );
   assert.ok(split.resolveSize(own) > 0);
   assert.is(split.pointerSize(), 8);
 });
@@ -121,9 +138,15 @@ test('split BTF round trips: identity, other byte order, layout', () => {
 });
 
 test('a split BTF parsed without its base, or over the wrong base, is an input error', () => {
-  assert.not.equal(parseErr(() => Btf.parse(dedupBytes)), 'ok');
+  assert.not.equal(
+    parseErr(() => Btf.parse(dedupBytes)),
+    'ok',
+  );
   const small = Btf.parse(readBytes(goldenObject('xdp_pkt_counter').obj));
-  assert.not.equal(parseErr(() => Btf.parse(dedupBytes, { base: small })), 'ok');
+  assert.not.equal(
+    parseErr(() => Btf.parse(dedupBytes, { base: small })),
+    'ok',
+  );
 });
 
 test('new types and strings of a split BTF continue after the base; a split of a split continues after both', () => {
@@ -153,14 +176,18 @@ test('split dumps equal bpftool -B (live)', () => {
   assert.is(r.status, 0, r.stderr);
   assert.fixture(rawDump(Btf.parse(dedupBytes, { base: Btf.parse(baseBytes) })), r.stdout.toString());
   const p = run('bpftool', ['-p', 'btf', 'dump', 'file', fx('split-golden.dedup.btf'), '-B', basePath]);
-  assert.fixture(jsonDump(Btf.parse(dedupBytes, { base: Btf.parse(baseBytes) }), { pretty: true }), p.stdout.toString());
+  assert.fixture(
+    jsonDump(Btf.parse(dedupBytes, { base: Btf.parse(baseBytes) }), { pretty: true }),
+    p.stdout.toString(),
+  );
 });
 
 const kernel = vmlinux ? Btf.parse(vmlinux, { file: VMLINUX }) : null;
 
 test('split over vmlinux: ids continue at the kernel type count; dump equals bpftool -B (committed)', async () => {
   if (!kernel) return skip(NO_VMLINUX, 'env');
-  if (!vmlinuxMatches) return skip(`${VMLINUX} is not the kernel split-vmlinux.btf was made on: its committed comparison not run`, 'env');
+  if (!vmlinuxMatches)
+    return skip(`${VMLINUX} is not the kernel split-vmlinux.btf was made on: its committed comparison not run`, 'env');
   const split = Btf.parse(vmSplitBytes, { base: kernel });
   assert.is(split.startId, Number(vmSplitBase['type_count']));
   assert.is(split.startStrOff, Number(vmSplitBase['str_len']));

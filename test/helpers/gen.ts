@@ -26,7 +26,10 @@ export class Strings {
   private readonly offs = new Map<string, number>([['', 0]]);
   private len = 1;
   /** @param startOff string offset of the first byte (the base's str_len for split BTF). */
-  constructor(private readonly startOff = 0, split = false) {
+  constructor(
+    private readonly startOff = 0,
+    split = false,
+  ) {
     if (split) {
       this.parts = [];
       this.offs.clear();
@@ -121,7 +124,14 @@ export function rawBtf(spec: RawSpec): Uint8Array {
 }
 
 /** Returns the words of a type record: `name_off, info, size_or_type, ...rest`. */
-export function rec(kind: number, nameOff: number, vlen: number, sizeOrType: number, rest: readonly number[] = [], kflag = false): number[] {
+export function rec(
+  kind: number,
+  nameOff: number,
+  vlen: number,
+  sizeOrType: number,
+  rest: readonly number[] = [],
+  kflag = false,
+): number[] {
   return [nameOff, packInfo(kind, kflag, vlen), sizeOrType >>> 0, ...rest.map((x) => x >>> 0)];
 }
 

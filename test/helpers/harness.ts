@@ -38,7 +38,10 @@ function hasCommand(cmd: string): boolean {
 }
 
 function firstLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   return lines.find((l) => /error/i.test(l)) ?? lines[0] ?? '';
 }
 

@@ -40,7 +40,8 @@ export function inspectorObjects(): InspectedObject[] {
   const out: InspectedObject[] = [];
   for (const dir of INSPECTED_DIRS) {
     for (const f of readdirSync(repoPath(dir)).sort()) {
-      if (f.endsWith('.o') && !f.endsWith('.bpfeb.o')) out.push({ name: basename(f, '.o'), path: repoPath(dir, f), rel: `${dir}/${f}` });
+      if (f.endsWith('.o') && !f.endsWith('.bpfeb.o'))
+        out.push({ name: basename(f, '.o'), path: repoPath(dir, f), rel: `${dir}/${f}` });
     }
   }
   out.push({ name: 'linked', path: repoPath('golden/expected/merge/linked.o'), rel: 'golden/expected/merge/linked.o' });

@@ -105,13 +105,18 @@ const sources = new Map(users.map((f) => [f, stripComments(readFileSync(f, 'utf8
 for (const file of checked) {
   const src = sources.get(file);
   const ex = new Map();
-  const decl = /^export\s+(?:declare\s+)?(?:default\s+)?(?:abstract\s+)?(?:async\s+)?(function\*?|class|const|let|var|interface|type|enum)\s+([\w$]+)/gm;
+  const decl =
+    /^export\s+(?:declare\s+)?(?:default\s+)?(?:abstract\s+)?(?:async\s+)?(function\*?|class|const|let|var|interface|type|enum)\s+([\w$]+)/gm;
   for (const m of src.matchAll(decl)) ex.set(m[2], { line: lineOf(src, m.index), kind: m[1] });
   const list = /^export\s+(type\s+)?\{([^}]*)\}(?:\s*from\s*['"]([^'"]+)['"])?/gm;
   for (const m of src.matchAll(list)) {
     const target = m[3] ? resolveSpec(file, m[3]) : null;
     for (const [inner, outer] of names(m[2])) {
-      ex.set(outer, { line: lineOf(src, m.index), kind: m[3] ? 're-export' : 'export', ...(target ? { from: [target, inner] } : {}) });
+      ex.set(outer, {
+        line: lineOf(src, m.index),
+        kind: m[3] ? 're-export' : 'export',
+        ...(target ? { from: [target, inner] } : {}),
+      });
     }
   }
   const star = /^export\s+\*\s+from\s*['"]([^'"]+)['"]/gm;
@@ -139,7 +144,8 @@ addEntry(pkg.types);
 
 for (const file of users) {
   const src = sources.get(file);
-  const importFrom = /\bimport\s+(?:type\s+)?(?:([\w$]+)\s*,\s*)?(?:\{([^}]*)\}|\*\s+as\s+[\w$]+)?\s*from\s*['"]([^'"]+)['"]/g;
+  const importFrom =
+    /\bimport\s+(?:type\s+)?(?:([\w$]+)\s*,\s*)?(?:\{([^}]*)\}|\*\s+as\s+[\w$]+)?\s*from\s*['"]([^'"]+)['"]/g;
   for (const m of src.matchAll(importFrom)) {
     const target = resolveSpec(file, m[3]);
     if (!target || target === file) continue;
@@ -166,7 +172,12 @@ for (const file of users) {
   // import(`./commands/${name}.js`): every module the pattern can name
   for (const m of src.matchAll(/import\(\s*`([^`]*\$\{[^`]*)`\s*\)/g)) {
     const pattern = resolve(dirname(file), m[1]);
-    const re = new RegExp(`^${pattern.split(/\$\{[^}]*\}/).map((s) => s.replace(/[.*+?^()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
+    const re = new RegExp(
+      `^${pattern
+        .split(/\$\{[^}]*\}/)
+        .map((s) => s.replace(/[.*+?^()|[\]\\]/g, '\\$&'))
+        .join('[^/]+')}$`,
+    );
     for (const target of checked) if (re.test(target.replace(/\.ts$/, '.js'))) useAll(target);
   }
   // scripts that load the build: 'dist/lib/x.js'
@@ -203,10 +214,13 @@ for (let changed = true; changed; ) {
 const unused = [];
 for (const [file, ex] of exportsOf) {
   if (entries.has(file)) continue;
-  for (const [name, e] of ex) if (!used.has(key(file, name))) unused.push(`${rel(file)}:${e.line}: ${name} (${e.kind})`);
+  for (const [name, e] of ex)
+    if (!used.has(key(file, name))) unused.push(`${rel(file)}:${e.line}: ${name} (${e.kind})`);
 }
 if (unused.length > 0) {
-  console.log(`unused exports (${unused.length}): exported from lib/ or cli/, imported by no other module and not public:`);
+  console.log(
+    `unused exports (${unused.length}): exported from lib/ or cli/, imported by no other module and not public:`,
+  );
   for (const u of unused) console.log(`  ${u}`);
   process.exitCode = 1;
 } else {
