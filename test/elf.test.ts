@@ -66,7 +66,7 @@ function tmpFile(bytes: Uint8Array, hint = 'obj'): string {
 }
 
 /** The malformed-input cases' parses, in all (about 0.9 s on a busy 2-core machine). */
-const budget = new TimeBudget('elf', 5_000);
+const budget = new TimeBudget('elf', 10_000);
 
 const READELF = 'llvm-readelf-19';
 const GNU_READELF = 'readelf';
