@@ -5,7 +5,18 @@
  * file.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -38,7 +49,12 @@ test('attach -i keeps the mode of the object and writes through a symlink', () =
 
 test('-o over an existing file keeps its mode (convert, extract, dedup, merge)', () => {
   const out = join(work, 'out.btf');
-  for (const args of [['convert', OBJ, '-o', out], ['extract', OBJ, '-o', out], ['dedup', OBJ, '-o', out], ['merge', OBJ, OBJ, '-o', out]]) {
+  for (const args of [
+    ['convert', OBJ, '-o', out],
+    ['extract', OBJ, '-o', out],
+    ['dedup', OBJ, '-o', out],
+    ['merge', OBJ, OBJ, '-o', out],
+  ]) {
     writeFileSync(out, 'old');
     chmodSync(out, 0o600);
     const r = btfkit(...args);

@@ -10,8 +10,19 @@ import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  Btf, BtfExt, cDump, jsonDump, listMaps, listVars, newBtfObject, openBpfObject, openObject, parseElf, rawDump,
-  replaceSections, writeObject,
+  Btf,
+  BtfExt,
+  cDump,
+  jsonDump,
+  listMaps,
+  listVars,
+  newBtfObject,
+  openBpfObject,
+  openObject,
+  parseElf,
+  rawDump,
+  replaceSections,
+  writeObject,
 } from '../lib/index.js';
 import { repoPath } from './helpers/golden.js';
 
@@ -86,7 +97,9 @@ test('Btf.parse views, then modification and dedup, leave the input alone', () =
 
 test('parseElf, BtfExt.parse, openObject, openBpfObject', () => {
   for (const o of [objBytes, objBeBytes]) {
-    sameOnEveryView('parseElf', o, (b) => parseElf(b).sections.map((s) => [s.name, s.size, Array.from(parseElf(b).sectionData(s)).length]));
+    sameOnEveryView('parseElf', o, (b) =>
+      parseElf(b).sections.map((s) => [s.name, s.size, Array.from(parseElf(b).sectionData(s)).length]),
+    );
     const elf = parseElf(o);
     const ext = elf.section('.BTF.ext');
     if (ext) {
@@ -113,8 +126,12 @@ test('ELF writers: replaceSections, writeObject, newBtfObject', () => {
     const btf = elf.sectionData(elf.section('.BTF')!).slice();
     const extSec = elf.section('.BTF.ext');
     const ext = extSec ? elf.sectionData(extSec).slice() : undefined;
-    sameOnEveryView('replaceSections (the object)', o, (b) => Array.from(replaceSections(parseElf(b), new Map([['.BTF', btf]]))));
-    sameOnEveryView('replaceSections (the new data)', btf, (b) => Array.from(replaceSections(parseElf(o), new Map([['.BTF', b]]))));
+    sameOnEveryView('replaceSections (the object)', o, (b) =>
+      Array.from(replaceSections(parseElf(b), new Map([['.BTF', btf]]))),
+    );
+    sameOnEveryView('replaceSections (the new data)', btf, (b) =>
+      Array.from(replaceSections(parseElf(o), new Map([['.BTF', b]]))),
+    );
     sameOnEveryView('writeObject', o, (b) => Array.from(writeObject(openObject(b))));
     sameOnEveryView('newBtfObject', btf, (b) => Array.from(newBtfObject(b, ext)));
     if (ext) sameOnEveryView('newBtfObject (ext)', ext, (b) => Array.from(newBtfObject(btf, b)));
