@@ -60,8 +60,11 @@ export function parseKernelHeader(data: Uint8Array, split: boolean): KernelHeade
 
   // btf_check_sec_info: the two sections sorted by (offset, length), the
   // kernel comparing with a signed difference of unsigned values
-  const secs = [{ off: h.typeOff, len: h.typeLen, at: 8 }, { off: h.strOff, len: h.strLen, at: 16 }];
-  secs.sort((x, y) => ((x.off - y.off) | 0) || ((x.len - y.len) | 0));
+  // the kernel's sort() (a heapsort) of two elements keeps their order
+  // exactly when cmp(first, second) < 0
+  let secs = [{ off: h.typeOff, len: h.typeLen, at: 8 }, { off: h.strOff, len: h.strLen, at: 16 }];
+  const [t, s] = secs as [{ off: number; len: number; at: number }, { off: number; len: number; at: number }];
+  if ((((t.off - s.off) | 0) || ((t.len - s.len) | 0)) >= 0) secs = [s, t];
   let total = 0;
   const expected = (size - hdrLen) >>> 0;
   for (const s of secs) {

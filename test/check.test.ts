@@ -1,0 +1,186 @@
+// btfkit check (lib/check) against the running kernel's BTF verifier: the
+// hand-written cases (after the kernel's raw_tests), the golden corpus,
+// vmlinux and seeded random mutations. Where BPF_BTF_LOAD is not permitted,
+// the kernel comparisons are skipped (and say why); the cases' expected
+// messages are still checked.
+import { readFileSync, existsSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkRawBtf, checkBtf, type CheckReport } from '../lib/check/index.js';
+import { Btf } from '../lib/btf.js';
+import { parseElf } from '../lib/elf/index.js';
+import { CHECK_CASES, caseBytes } from './helpers/check-cases.js';
+import { kernelLoad, kernelSkipReason, type KernelVerdict } from './helpers/kernel.js';
+import { allObjectPaths } from './helpers/objects.js';
+
+const VMLINUX = '/sys/kernel/btf/vmlinux';
+const skip = kernelSkipReason();
+if (skip) console.log(`  check.test: kernel comparisons skipped: ${skip}`);
+
+/** The last line btfkit's first violation puts in the log (a name may hold a newline). */
+function firstLine(r: CheckReport): string {
+  return (r.violations[0]?.line ?? '').split('\n').filter((l) => l.trim() !== '').pop() ?? '';
+}
+
+/** '' when btfkit and the kernel agree on verdict and (for a refusal) the last log line. */
+function disagreement(r: CheckReport, k: KernelVerdict): string {
+  if (r.ok !== k.ok) return `verdict: btfkit ${r.ok ? 'loads' : 'refuses'}, kernel ${k.ok ? 'loads' : `refuses (errno ${k.errno})`}: btfkit ${JSON.stringify(firstLine(r))}, kernel ${JSON.stringify(k.lastLine)}`;
+  if (!k.ok && firstLine(r) !== k.lastLine) return `message: btfkit ${JSON.stringify(firstLine(r))}, kernel ${JSON.stringify(k.lastLine)}`;
+  if (!k.ok && r.errno !== k.errno) return `errno: btfkit ${r.errno}, kernel ${k.errno}`;
+  return '';
+}
+
+const caseBufs = CHECK_CASES.map(caseBytes);
+
+test('cases: verdict and message as expected', () => {
+  CHECK_CASES.forEach((c, i) => {
+    const r = checkRawBtf(caseBufs[i]!);
+    if (c.err === null) assert.ok(r.ok, `${c.name}: refused: ${firstLine(r)}`);
+    else {
+      assert.not.ok(r.ok, `${c.name}: accepted`);
+      assert.ok(firstLine(r).includes(c.err), `${c.name}: ${JSON.stringify(firstLine(r))} lacks ${JSON.stringify(c.err)}`);
+      assert.ok(r.violations[0]!.kernelFirst);
+    }
+  });
+});
+
+test('cases: same verdict, errno and last log line as the kernel', () => {
+  if (skip) return;
+  const kv = kernelLoad(caseBufs);
+  const bad: string[] = [];
+  CHECK_CASES.forEach((c, i) => {
+    const d = disagreement(checkRawBtf(caseBufs[i]!), kv[i]!);
+    if (d) bad.push(`${c.name}: ${d}`);
+  });
+  assert.equal(bad, []);
+});
+
+test('every violation is listed, the kernel\'s first', () => {
+  // a DATASEC of size 0 (meta) and a loop (resolve): the kernel stops at the first
+  const c = CHECK_CASES.find((x) => x.name === 'datasec size 0')!;
+  const loop = [0, 0x08000000, 3]; // [3] TYPEDEF (anon) -> itself: also 'Invalid name'
+  const r = checkRawBtf(caseBytes({ ...c, words: [...c.words, ...loop] }));
+  assert.is(r.violations.length, 2);
+  assert.is(r.violations[0]!.line, '[3] DATASEC .bss size=0 vlen=1 size == 0');
+  assert.ok(r.violations[0]!.kernelFirst);
+  assert.not.ok(r.violations[1]!.kernelFirst);
+  assert.is(r.violations[1]!.message, 'Invalid name');
+  assert.is(r.violations[0]!.offset, 24 + 4 * 4 + 4 * 4);
+});
+
+const goldenBtf: Array<{ path: string; bytes: Uint8Array }> = [];
+for (const path of allObjectPaths()) {
+  const elf = parseElf(new Uint8Array(readFileSync(path)), { file: path });
+  const sec = elf.section('.BTF');
+  if (sec) goldenBtf.push({ path, bytes: elf.sectionData(sec).slice() });
+}
+
+test('golden corpus: same verdict and message as the kernel', () => {
+  assert.ok(goldenBtf.length > 10);
+  if (skip) return;
+  const kv = kernelLoad(goldenBtf.map((g) => g.bytes));
+  const bad: string[] = [];
+  goldenBtf.forEach((g, i) => {
+    const d = disagreement(checkRawBtf(g.bytes), kv[i]!);
+    if (d) bad.push(`${g.path}: ${d}`);
+  });
+  assert.equal(bad, []);
+});
+
+test('vmlinux is accepted, by the parsed Btf too', () => {
+  if (!existsSync(VMLINUX)) return;
+  const bytes = new Uint8Array(readFileSync(VMLINUX));
+  const r = checkRawBtf(bytes);
+  assert.ok(r.ok, firstLine(r));
+  assert.ok(r.typeCount > 1000);
+  assert.ok(checkBtf(Btf.parse(bytes)).ok);
+});
+
+test('split BTF is checked as module BTF: metas and type tags over the base', () => {
+  const base = Btf.empty();
+  base.addInt('int', 4, 1); // [1]
+  base.addPtr(1); // [2]
+  base.addStruct('s', 8); // [3]
+  const split = Btf.empty({ base });
+  split.addPtr(1);
+  split.addConst(5); // [5] const -> itself: module BTF is not resolved, only tag-checked
+  const r = checkBtf(split);
+  assert.not.ok(r.ok);
+  assert.is(r.violations[0]!.message, 'Max chain length or cycle detected');
+  const ok = Btf.empty({ base });
+  ok.addPtr(3);
+  assert.ok(checkBtf(ok).ok);
+});
+
+// ------------------------------------------------------------- mutations
+
+/** mulberry32 */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const INTERESTING = [0, 1, 2, 3, 4, 7, 8, 16, 31, 32, 33, 64, 0xff, 0xffff, 0xfffff, 0x100000, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe];
+
+/** Returns a mutant of `src`: 1-3 changes to a word of the type section (or, rarely, the header or strings). */
+function mutate(src: Uint8Array, r: () => number): Uint8Array {
+  const b = src.slice();
+  const dv = new DataView(b.buffer);
+  const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const hdrLen = sv.getUint32(4, true), typeLen = Math.min(sv.getUint32(12, true), b.length - hdrLen);
+  const n = 1 + Math.floor(r() * 3);
+  for (let i = 0; i < n; i++) {
+    const where = r();
+    if (where < 0.85 && typeLen >= 4) {
+      const at = hdrLen + 4 * Math.floor(r() * (typeLen >>> 2));
+      const old = dv.getUint32(at, true);
+      const how = r();
+      let v: number;
+      if (how < 0.3) v = old ^ (1 << Math.floor(r() * 32));
+      else if (how < 0.6) v = INTERESTING[Math.floor(r() * INTERESTING.length)]!;
+      else if (how < 0.8) v = old + Math.floor(r() * 7) - 3;
+      else v = Math.floor(r() * 64);
+      dv.setUint32(at, v >>> 0, true);
+    } else if (where < 0.93) {
+      const at = Math.floor(r() * 24);
+      b[at] = r() < 0.5 ? b[at]! ^ (1 << Math.floor(r() * 8)) : Math.floor(r() * 256);
+    } else {
+      const at = Math.floor(r() * b.length);
+      b[at] = Math.floor(r() * 256);
+    }
+  }
+  return b;
+}
+
+test('random mutations (seeded, ~10 s): same verdict and message as the kernel', () => {
+  if (skip) return;
+  const seeds = [...caseBufs, ...goldenBtf.map((g) => g.bytes).filter((b) => b.length < 64 * 1024)];
+  const r = rng(0xb7f);
+  const deadline = Date.now() + 8000;
+  let total = 0, mismatches = 0;
+  const examples: string[] = [];
+  while (Date.now() < deadline) {
+    const batch: Uint8Array[] = [];
+    for (let i = 0; i < 400; i++) batch.push(mutate(seeds[Math.floor(r() * seeds.length)]!, r));
+    const kv = kernelLoad(batch);
+    batch.forEach((b, i) => {
+      total++;
+      const d = disagreement(checkRawBtf(b), kv[i]!);
+      if (d) {
+        mismatches++;
+        if (examples.length < 5) examples.push(`${Buffer.from(b).toString('base64')}: ${d}`);
+      }
+    });
+  }
+  console.log(`  check.test: ${total} mutants, ${total - mismatches} agree with the kernel, ${mismatches} do not`);
+  assert.ok(total >= 1000, `only ${total} mutants in the time budget`);
+  assert.equal(examples, []);
+});
+
+test.run();
