@@ -58,7 +58,7 @@ test('cases: same verdict, errno and last log line as the kernel', () => {
 test('every violation is listed, the kernel\'s first', () => {
   // a DATASEC of size 0 (meta) and a loop (resolve): the kernel stops at the first
   const c = CHECK_CASES.find((x) => x.name === 'datasec size 0')!;
-  const loop = [0, 0x08000000, 3]; // [3] TYPEDEF (anon) -> itself: also 'Invalid name'
+  const loop = [0, 0x08000000, 3]; // [4] TYPEDEF (anon) -> [3]: an unnamed typedef, "Invalid name"
   const r = checkRawBtf(caseBytes({ ...c, words: [...c.words, ...loop] }));
   assert.is(r.violations.length, 2);
   assert.is(r.violations[0]!.line, '[3] DATASEC .bss size=0 vlen=1 size == 0');
