@@ -12,10 +12,17 @@ import { parseElf } from '../lib/elf/index.js';
 import { CHECK_CASES, caseBytes } from './helpers/check-cases.js';
 import { kernelLoad, kernelSkipReason, type KernelVerdict } from './helpers/kernel.js';
 import { allObjectPaths } from './helpers/objects.js';
+import { BIN, repoPath } from './helpers/golden.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const VMLINUX = '/sys/kernel/btf/vmlinux';
 const skip = kernelSkipReason();
 if (skip) console.log(`  check.test: kernel comparisons skipped: ${skip}`);
+/** Tests that need the kernel: counted as skipped when it cannot be asked. */
+const kernelTest = skip ? test.skip : test;
 
 /** The last line btfkit's first violation puts in the log (a name may hold a newline). */
 function firstLine(r: CheckReport): string {
@@ -44,8 +51,7 @@ test('cases: verdict and message as expected', () => {
   });
 });
 
-test('cases: same verdict, errno and last log line as the kernel', () => {
-  if (skip) return;
+kernelTest('cases: same verdict, errno and last log line as the kernel', () => {
   const kv = kernelLoad(caseBufs);
   const bad: string[] = [];
   CHECK_CASES.forEach((c, i) => {
@@ -75,9 +81,8 @@ for (const path of allObjectPaths()) {
   if (sec) goldenBtf.push({ path, bytes: elf.sectionData(sec).slice() });
 }
 
-test('golden corpus: same verdict and message as the kernel', () => {
+kernelTest('golden corpus: same verdict and message as the kernel', () => {
   assert.ok(goldenBtf.length > 10);
-  if (skip) return;
   const kv = kernelLoad(goldenBtf.map((g) => g.bytes));
   const bad: string[] = [];
   goldenBtf.forEach((g, i) => {
@@ -110,6 +115,38 @@ test('split BTF is checked as module BTF: metas and type tags over the base', ()
   const ok = Btf.empty({ base });
   ok.addPtr(3);
   assert.ok(checkBtf(ok).ok);
+});
+
+test('btfkit check: exit status 0, 3 and 1, human and JSON output', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-check-'));
+  try {
+    const good = join(dir, 'good.btf'), bad = join(dir, 'bad.btf');
+    writeFileSync(good, caseBufs[0]!);
+    const c = CHECK_CASES.find((x) => x.name === 'datasec size 0')!;
+    writeFileSync(bad, caseBytes({ ...c, words: [...c.words, 0, 0x08000000, 3] }));
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'check', ...args], { encoding: 'utf8' });
+    let r = run(good);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /good\.btf: ok, the kernel \(6\.18\) would load it \(3 types\)/);
+    r = run(good, bad);
+    assert.is(r.status, 3, r.stderr);
+    assert.match(r.stdout, /bad\.btf: the kernel \(6\.18\) would refuse it \(EINVAL\); 2 violations:/);
+    assert.match(r.stdout, /  \* \[3\] DATASEC \.bss size=0 vlen=1 size == 0 \(offset 0x38, type 3, the one the kernel reports\)/);
+    assert.match(r.stdout, /  - \[4\] TYPEDEF \(anon\) type_id=3 Invalid name \(offset 0x50, type 4\)/);
+    r = run('-j', bad);
+    assert.is(r.status, 3);
+    const j = JSON.parse(r.stdout) as CheckReport & { file: string };
+    assert.is(j.violations.length, 2);
+    assert.is(j.violations[0]!.line, '[3] DATASEC .bss size=0 vlen=1 size == 0');
+    r = run(join(dir, 'missing.btf'));
+    assert.is(r.status, 1);
+    assert.match(r.stderr, /missing\.btf/);
+    r = run(repoPath('golden', 'obj', 'exec_ringbuf.o'));
+    assert.is(r.status, 3, r.stderr);
+    assert.match(r.stdout, /\* \[406\] DATASEC \.maps size=0 vlen=2 size == 0/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 // ------------------------------------------------------------- mutations
@@ -158,8 +195,7 @@ function mutate(src: Uint8Array, r: () => number): Uint8Array {
   return b;
 }
 
-test('random mutations (seeded, ~10 s): same verdict and message as the kernel', () => {
-  if (skip) return;
+kernelTest('random mutations (seeded, ~10 s): same verdict and message as the kernel', () => {
   const seeds = [...caseBufs, ...goldenBtf.map((g) => g.bytes).filter((b) => b.length < 64 * 1024)];
   const r = rng(0xb7f);
   const deadline = Date.now() + 8000;
