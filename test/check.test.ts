@@ -163,6 +163,51 @@ function rng(seed: number): () => number {
   };
 }
 
+
+const GEN_STRS = '\0a\0b\0.bss\0x.y\0?q\0tag\0';
+const GEN_NAMES = [0, 1, 3, 5, 10, 14, 17];
+
+/** Returns a random type graph of 1-12 records: kinds, references and sizes picked to hit the resolver's rules. */
+function randomBtf(r: () => number): Uint8Array {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const n = 1 + Math.floor(r() * 12);
+  const ref = () => (r() < 0.1 ? 0 : r() < 0.05 ? n + 3 : 1 + Math.floor(r() * n));
+  const small = () => pick([0, 1, 2, 4, 8, 12, 16, 3, 32]);
+  const words: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = 1 + Math.floor(r() * 19);
+    const kflag = r() < 0.15 ? 1 : 0;
+    const name = pick(GEN_NAMES);
+    const vlen = ({ 4: 3, 5: 3, 6: 3, 13: 3, 15: 3, 19: 2, 12: 2 } as Record<number, number>)[k] ?? 0;
+    const vl = vlen ? Math.floor(r() * vlen) : r() < 0.03 ? 1 : 0;
+    const third = [1, 4, 5, 6, 15, 16, 19].includes(k) ? small() : k === 7 ? 0 : ref();
+    words.push(name, ((kflag << 31) | (k << 24) | vl) >>> 0, third >>> 0);
+    if (k === 1) words.push(pick([8, 16, 32, 64, 3, 0x01000020, 0x00080008]));
+    else if (k === 3) words.push(ref(), ref(), pick([0, 1, 2, 4, 0x40000000]));
+    else if (k === 14) words.push(r() < 0.9 ? 0 : 2);
+    else if (k === 17) words.push(pick([0xffffffff, 0, 1, 2]));
+    for (let j = 0; j < vl; j++) {
+      if (k === 4 || k === 5) words.push(pick(GEN_NAMES), ref(), pick([0, 0, 8, 32, 64, 3, 0x02000000]));
+      else if (k === 6) words.push(pick(GEN_NAMES), j);
+      else if (k === 19) words.push(pick(GEN_NAMES), j, 0);
+      else if (k === 13) words.push(pick(GEN_NAMES), ref());
+      else if (k === 15) words.push(ref(), j * 4, pick([4, 8, 0]));
+    }
+  }
+  const strs = Uint8Array.from(GEN_STRS, (c) => c.charCodeAt(0));
+  const out = new Uint8Array(24 + words.length * 4 + strs.length);
+  const dv = new DataView(out.buffer);
+  dv.setUint16(0, 0xeb9f, true);
+  dv.setUint8(2, 1);
+  dv.setUint32(4, 24, true);
+  dv.setUint32(12, words.length * 4, true);
+  dv.setUint32(16, words.length * 4, true);
+  dv.setUint32(20, strs.length, true);
+  words.forEach((w, i) => dv.setUint32(24 + 4 * i, w, true));
+  out.set(strs, 24 + words.length * 4);
+  return out;
+}
+
 const INTERESTING = [0, 1, 2, 3, 4, 7, 8, 16, 31, 32, 33, 64, 0xff, 0xffff, 0xfffff, 0x100000, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe];
 
 /** Returns a mutant of `src`: 1-3 changes to a word of the type section (or, rarely, the header or strings). */
@@ -195,26 +240,28 @@ function mutate(src: Uint8Array, r: () => number): Uint8Array {
   return b;
 }
 
-kernelTest('random mutations (seeded, ~10 s): same verdict and message as the kernel', () => {
+kernelTest('random mutations and random type graphs (seeded, ~8 s): same verdict and message as the kernel', () => {
   const seeds = [...caseBufs, ...goldenBtf.map((g) => g.bytes).filter((b) => b.length < 64 * 1024)];
-  const r = rng(0xb7f);
-  const deadline = Date.now() + 8000;
-  let total = 0, mismatches = 0;
+  // BTFKIT_CHECK_SEED / BTFKIT_CHECK_MS: another seed or a longer soak
+  const r = rng(Number(process.env['BTFKIT_CHECK_SEED'] ?? 0xb7f));
+  const deadline = Date.now() + Number(process.env['BTFKIT_CHECK_MS'] ?? 8000);
+  let total = 0, mismatches = 0, accepted = 0;
   const examples: string[] = [];
   while (Date.now() < deadline) {
     const batch: Uint8Array[] = [];
-    for (let i = 0; i < 400; i++) batch.push(mutate(seeds[Math.floor(r() * seeds.length)]!, r));
+    for (let i = 0; i < 400; i++) batch.push(i % 2 ? randomBtf(r) : mutate(seeds[Math.floor(r() * seeds.length)]!, r));
     const kv = kernelLoad(batch);
     batch.forEach((b, i) => {
       total++;
       const d = disagreement(checkRawBtf(b), kv[i]!);
+      if (kv[i]!.ok) accepted++;
       if (d) {
         mismatches++;
         if (examples.length < 5) examples.push(`${Buffer.from(b).toString('base64')}: ${d}`);
       }
     });
   }
-  console.log(`  check.test: ${total} mutants, ${total - mismatches} agree with the kernel, ${mismatches} do not`);
+  console.log(`  check.test: ${total} mutants and random graphs (${accepted} loaded), ${total - mismatches} agree with the kernel, ${mismatches} do not`);
   assert.ok(total >= 1000, `only ${total} mutants in the time budget`);
   assert.equal(examples, []);
 });

@@ -47,8 +47,13 @@ export function parseKernelHeader(data: Uint8Array, split: boolean): KernelHeade
   for (let i = HDR_SIZE; i < hdrLen; i++) {
     if (data[i] !== 0) return { message: 'Unsupported btf_header', errno: 7, offset: i };
   }
-  const field = (off: number, bytes: 1 | 2 | 4): number =>
-    off + bytes > hdrLen ? 0 : bytes === 4 ? dv.getUint32(off, true) : bytes === 2 ? dv.getUint16(off, true) : dv.getUint8(off);
+  // the kernel copies min(hdr_len, 24) bytes over a zeroed header: a field
+  // cut by hdr_len keeps its low bytes
+  const field = (off: number, bytes: number): number => {
+    let v = 0;
+    for (let i = bytes - 1; i >= 0; i--) v = v * 256 + (off + i < hdrLen ? dv.getUint8(off + i) : 0);
+    return v;
+  };
   const h: KernelHeader = {
     magic: field(0, 2), version: field(2, 1), flags: field(3, 1), hdrLen,
     typeOff: field(8, 4), typeLen: field(12, 4), strOff: field(16, 4), strLen: field(20, 4),
