@@ -240,11 +240,11 @@ function mutate(src: Uint8Array, r: () => number): Uint8Array {
   return b;
 }
 
-kernelTest('random mutations and random type graphs (seeded, ~8 s): same verdict and message as the kernel', () => {
+kernelTest('random mutations and random type graphs (seeded, ~6 s): same verdict and message as the kernel', () => {
   const seeds = [...caseBufs, ...goldenBtf.map((g) => g.bytes).filter((b) => b.length < 64 * 1024)];
   // BTFKIT_CHECK_SEED / BTFKIT_CHECK_MS: another seed or a longer soak
   const r = rng(Number(process.env['BTFKIT_CHECK_SEED'] ?? 0xb7f));
-  const deadline = Date.now() + Number(process.env['BTFKIT_CHECK_MS'] ?? 8000);
+  const deadline = Date.now() + Number(process.env['BTFKIT_CHECK_MS'] ?? 6000);
   let total = 0, mismatches = 0, accepted = 0;
   const examples: string[] = [];
   while (Date.now() < deadline) {
@@ -264,6 +264,29 @@ kernelTest('random mutations and random type graphs (seeded, ~8 s): same verdict
   console.log(`  check.test: ${total} mutants and random graphs (${accepted} loaded), ${total - mismatches} agree with the kernel, ${mismatches} do not`);
   assert.ok(total >= 1000, `only ${total} mutants in the time budget`);
   assert.equal(examples, []);
+});
+
+kernelTest('vmlinux with one word changed (30 mutants): same verdict and message as the kernel', () => {
+  if (!existsSync(VMLINUX)) return;
+  const src = new Uint8Array(readFileSync(VMLINUX));
+  const typeLen = new DataView(src.buffer).getUint32(12, true);
+  const r = rng(0x5eed);
+  const batch: Uint8Array[] = [];
+  for (let i = 0; i < 30; i++) {
+    const b = src.slice();
+    const dv = new DataView(b.buffer);
+    const at = 24 + 4 * Math.floor(r() * (typeLen >>> 2));
+    const old = dv.getUint32(at, true);
+    const v = r() < 0.5 ? old ^ (1 << Math.floor(r() * 32)) : r() < 0.5 ? INTERESTING[Math.floor(r() * INTERESTING.length)]! : old + Math.floor(r() * 5) - 2;
+    dv.setUint32(at, v >>> 0, true);
+    batch.push(b);
+  }
+  const bad: string[] = [];
+  kernelLoad(batch).forEach((k, i) => {
+    const d = disagreement(checkRawBtf(batch[i]!), k);
+    if (d) bad.push(`mutant ${i}: ${d}`);
+  });
+  assert.equal(bad, []);
 });
 
 test.run();
