@@ -6,6 +6,7 @@
  * Strings: "\0A\0B\0C\0D\0E\0F\0G" puts A at 1, B at 3, ... G at 13.
  */
 import { int, kOffset, member, rawBtf, type, type RawHeader } from './raw-btf.js';
+import { RAW_TESTS } from './raw-tests.js';
 
 export interface CheckCase {
   name: string;
@@ -22,7 +23,7 @@ const INT = int(0, 1, 0, 32, 4); // [1] int
 const PTR = 2, ARRAY = 3, STRUCT = 4, UNION = 5, ENUM = 6, FWD = 7, TYPEDEF = 8, VOLATILE = 9, CONST = 10;
 const FUNC = 12, PROTO = 13, VAR = 14, DATASEC = 15, FLOAT = 16, DECL_TAG = 17, TYPE_TAG = 18, ENUM64 = 19;
 
-export const CHECK_CASES: CheckCase[] = [
+const OWN_CASES: CheckCase[] = [
   // ---- accepted
   { name: 'int, pointer, struct with a self pointer', err: null,
     words: [...INT, ...type(0, PTR, 0, 0, 3), ...type(A, STRUCT, 0, 2, 16), ...member(B, 1, 0), ...member(C, 2, 64)] },
@@ -116,6 +117,9 @@ export const CHECK_CASES: CheckCase[] = [
   { name: 'struct member through const ptr loop', err: 'Loop detected',
     words: [...INT, ...type(A, STRUCT, 0, 1, 8), ...member(B, 3, 0), ...type(0, CONST, 0, 0, 4), ...type(0, PTR, 0, 0, 3)] },
 ];
+
+/** Every case: btfkit's own, then the port of the kernel's raw_tests. */
+export const CHECK_CASES: CheckCase[] = [...OWN_CASES, ...RAW_TESTS];
 
 function info2(kind: number): number {
   return (kind << 24) >>> 0;
