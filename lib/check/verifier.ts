@@ -381,10 +381,15 @@ export class Verifier {
         if (metaLeft < need) return this.failBasic(id, `meta_left:${metaLeft} meta_needed:${need}`);
         if (nameOff && !this.ident(nameOff)) return this.fail(id, 'Invalid name');
         let last = 0;
+        const cache = this.identCache, base0 = this.startStrOff, nStrs = this.strs.length;
         for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
           const mName = w[m]!, mType = w[m + 1]!, mOff = w[m + 2]!;
-          if (!this.nameOffValid(mName)) return this.failMember(id, m, mType, `Invalid member name_offset:${mName}`);
-          if (mName && !this.ident(mName)) return this.failMember(id, m, mType, 'Invalid name');
+          // the common case inline: a name of this BTF already judged valid
+          const l = mName - base0;
+          if (mName !== 0 && !(l >= 0 && l < nStrs && cache[l] === 1)) {
+            if (!this.nameOffValid(mName)) return this.failMember(id, m, mType, `Invalid member name_offset:${mName}`);
+            if (mName && !this.ident(mName)) return this.failMember(id, m, mType, 'Invalid name');
+          }
           if (!mType || mType > BTF_MAX_TYPE) return this.failMember(id, m, mType, 'Invalid type_id');
           const off = kflag ? mOff & 0xffffff : mOff;
           if (k === K_UNION && off) return this.failMember(id, m, mType, 'Invalid member bits_offset');
