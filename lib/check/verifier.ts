@@ -76,6 +76,21 @@ export interface VerifierBase {
 
 const decoder = new TextDecoder();
 
+/**
+ * Per-type scratch arrays, kept between calls: a check of vmlinux needs a few
+ * MB of them, and allocating them anew each time leaves the collector a
+ * large share of the work. Checks are synchronous, so one set suffices.
+ */
+const pool = { u8a: new Uint8Array(0), u8b: new Uint8Array(0), offs: new Uint32Array(0), rids: new Uint32Array(0), rsizes: new Uint32Array(0) };
+function zeroed<K extends keyof typeof pool>(key: K, n: number): (typeof pool)[K] {
+  let a = pool[key];
+  if (a.length < n) {
+    a = (a instanceof Uint8Array ? new Uint8Array(n + (n >>> 3)) : new Uint32Array(n + (n >>> 3))) as (typeof pool)[K];
+    pool[key] = a;
+  } else a.fill(0, 0, n);
+  return a.subarray(0, n) as (typeof pool)[K];
+}
+
 const isModifier = (k: number) => k === K_TYPEDEF || k === K_VOLATILE || k === K_CONST || k === K_RESTRICT || k === K_TYPE_TAG;
 const isStruct = (k: number) => k === K_STRUCT || k === K_UNION;
 const hasSize = (k: number) => k === K_INT || k === K_STRUCT || k === K_UNION || k === K_ENUM || k === K_DATASEC || k === K_FLOAT || k === K_ENUM64;
@@ -114,7 +129,7 @@ export class Verifier {
   ) {
     this.startId = base ? base.typeCount : 0;
     this.startStrOff = base ? base.strs.length : 0;
-    this.identCache = new Uint8Array(strs.length);
+    this.identCache = zeroed('u8a', strs.length);
   }
 
   // ------------------------------------------------------------ records
@@ -266,7 +281,7 @@ export class Verifier {
     const w = this.w;
     const endByte = typeLenBytes;
     let cap = Math.max(16, (typeLenBytes / 12) | 0) + 1;
-    let offs = new Uint32Array(cap);
+    let offs = zeroed('offs', cap);
     let n = 0;
     if (!this.base) offs[n++] = 0; // void
     let cur = 0; // bytes into the type section
@@ -327,7 +342,7 @@ export class Verifier {
       cur += 12 + need;
     }
     this.offs = offs;
-    this.state = new Uint8Array(this.nrTypes);
+    this.state = zeroed('u8b', this.nrTypes);
     for (const p of poisoned) this.state[p] = POISON;
     return ok;
   }
@@ -538,8 +553,8 @@ export class Verifier {
   checkAllTypes(): void {
     this.phaseName = 'resolve';
     const n = this.nrTypes;
-    this.rids = new Uint32Array(n);
-    this.rsizes = new Uint32Array(n);
+    this.rids = zeroed('rids', n);
+    this.rsizes = zeroed('rsizes', n);
     for (let i = this.base ? 0 : 1; i < n; i++) {
       const id = this.startId + i;
       if (this.state[i] === POISON) continue;
