@@ -52,3 +52,4 @@ export {
 export { dedup, type DedupOptions, type DedupReport, type DedupExt, type DedupPass } from './dedup/index.js';
 export { cDump, writeCDump, type CDumpOptions } from './dump/c.js';
 export { ByteOut, collectBytes, bytesToText, type ByteSink } from './dump/bytes.js';
+export { checkRawBtf, checkBtf, CHECK_KERNEL_VERSION, type CheckReport, type CheckViolation, type CheckOptions } from './check/index.js';
