@@ -35,7 +35,13 @@ if (h) {
   kernel = r.status === 0 ? JSON.parse(r.stdout) : r.stderr.trim();
 }
 const k = typeof kernel === 'object' && kernel ? (kernel as { median_ms: number }).median_ms : NaN;
-console.log(JSON.stringify({
-  file, checkRawBtf_median_ms: +median(inProc).toFixed(2), checkRawBtf_min_ms: +Math.min(...inProc).toFixed(2),
-  kernel, ratio: +(median(inProc) / k).toFixed(2), cli_cold_median_ms: +median(cold).toFixed(1),
-}));
+console.log(
+  JSON.stringify({
+    file,
+    checkRawBtf_median_ms: +median(inProc).toFixed(2),
+    checkRawBtf_min_ms: +Math.min(...inProc).toFixed(2),
+    kernel,
+    ratio: +(median(inProc) / k).toFixed(2),
+    cli_cold_median_ms: +median(cold).toFixed(1),
+  }),
+);

@@ -26,13 +26,20 @@ const kernelTest = skip ? test.skip : test;
 
 /** The last line btfkit's first violation puts in the log (a name may hold a newline). */
 function firstLine(r: CheckReport): string {
-  return (r.violations[0]?.line ?? '').split('\n').filter((l) => l.trim() !== '').pop() ?? '';
+  return (
+    (r.violations[0]?.line ?? '')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .pop() ?? ''
+  );
 }
 
 /** '' when btfkit and the kernel agree on verdict and (for a refusal) the last log line. */
 function disagreement(r: CheckReport, k: KernelVerdict): string {
-  if (r.ok !== k.ok) return `verdict: btfkit ${r.ok ? 'loads' : 'refuses'}, kernel ${k.ok ? 'loads' : `refuses (errno ${k.errno})`}: btfkit ${JSON.stringify(firstLine(r))}, kernel ${JSON.stringify(k.lastLine)}`;
-  if (!k.ok && firstLine(r) !== k.lastLine) return `message: btfkit ${JSON.stringify(firstLine(r))}, kernel ${JSON.stringify(k.lastLine)}`;
+  if (r.ok !== k.ok)
+    return `verdict: btfkit ${r.ok ? 'loads' : 'refuses'}, kernel ${k.ok ? 'loads' : `refuses (errno ${k.errno})`}: btfkit ${JSON.stringify(firstLine(r))}, kernel ${JSON.stringify(k.lastLine)}`;
+  if (!k.ok && firstLine(r) !== k.lastLine)
+    return `message: btfkit ${JSON.stringify(firstLine(r))}, kernel ${JSON.stringify(k.lastLine)}`;
   if (!k.ok && r.errno !== k.errno) return `errno: btfkit ${r.errno}, kernel ${k.errno}`;
   return '';
 }
@@ -45,7 +52,10 @@ test('cases: verdict and message as expected', () => {
     if (c.err === null) assert.ok(r.ok, `${c.name}: refused: ${firstLine(r)}`);
     else {
       assert.not.ok(r.ok, `${c.name}: accepted`);
-      assert.ok(firstLine(r).includes(c.err), `${c.name}: ${JSON.stringify(firstLine(r))} lacks ${JSON.stringify(c.err)}`);
+      assert.ok(
+        firstLine(r).includes(c.err),
+        `${c.name}: ${JSON.stringify(firstLine(r))} lacks ${JSON.stringify(c.err)}`,
+      );
       assert.ok(r.violations[0]!.kernelFirst);
     }
   });
@@ -61,7 +71,7 @@ kernelTest('cases: same verdict, errno and last log line as the kernel', () => {
   assert.equal(bad, []);
 });
 
-test('every violation is listed, the kernel\'s first', () => {
+test("every violation is listed, the kernel's first", () => {
   // a DATASEC of size 0 (meta) and a loop (resolve): the kernel stops at the first
   const c = CHECK_CASES.find((x) => x.name === 'datasec size 0')!;
   const loop = [0, 0x08000000, 3]; // [4] TYPEDEF (anon) -> [3]: an unnamed typedef, "Invalid name"
@@ -95,7 +105,9 @@ kernelTest('golden corpus: same verdict and message as the kernel', () => {
 // what libbpf 1.1.2 makes of the same objects at open (DATASEC sizes and
 // offsets fixed up: most of these load), committed by the fixup suite
 const fixedDir = repoPath('test', 'fixtures', 'ext', 'fixup');
-const fixedBtf = readdirSync(fixedDir).filter((f) => f.endsWith('.btf')).sort()
+const fixedBtf = readdirSync(fixedDir)
+  .filter((f) => f.endsWith('.btf'))
+  .sort()
   .map((f) => ({ path: f, bytes: new Uint8Array(readFileSync(join(fixedDir, f))) }));
 
 kernelTest("libbpf's fixed-up BTF of the corpus: same verdict and message as the kernel", () => {
@@ -140,7 +152,8 @@ test('split BTF is checked as module BTF: metas and type tags over the base', ()
 test('btfkit check: exit status 0, 3 and 1, human and JSON output', () => {
   const dir = mkdtempSync(join(tmpdir(), 'btfkit-check-'));
   try {
-    const good = join(dir, 'good.btf'), bad = join(dir, 'bad.btf');
+    const good = join(dir, 'good.btf'),
+      bad = join(dir, 'bad.btf');
     writeFileSync(good, caseBufs[0]!);
     const c = CHECK_CASES.find((x) => x.name === 'datasec size 0')!;
     writeFileSync(bad, caseBytes({ ...c, words: [...c.words, 0, 0x08000000, 3] }));
@@ -151,7 +164,10 @@ test('btfkit check: exit status 0, 3 and 1, human and JSON output', () => {
     r = run(good, bad);
     assert.is(r.status, 3, r.stderr);
     assert.match(r.stdout, /bad\.btf: the kernel \(6\.18\) would refuse it \(EINVAL\); 2 violations:/);
-    assert.match(r.stdout, /  \* \[3\] DATASEC \.bss size=0 vlen=1 size == 0 \(offset 0x38, type 3, the one the kernel reports\)/);
+    assert.match(
+      r.stdout,
+      /  \* \[3\] DATASEC \.bss size=0 vlen=1 size == 0 \(offset 0x38, type 3, the one the kernel reports\)/,
+    );
     assert.match(r.stdout, /  - \[4\] TYPEDEF \(anon\) type_id=3 Invalid name \(offset 0x50, type 4\)/);
     r = run('-j', bad);
     assert.is(r.status, 3);
@@ -182,7 +198,6 @@ function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
 
 const GEN_STRS = '\0a\0b\0.bss\0x.y\0?q\0tag\0';
 const GEN_NAMES = [0, 1, 3, 5, 10, 14, 17];
@@ -228,14 +243,18 @@ function randomBtf(r: () => number): Uint8Array {
   return out;
 }
 
-const INTERESTING = [0, 1, 2, 3, 4, 7, 8, 16, 31, 32, 33, 64, 0xff, 0xffff, 0xfffff, 0x100000, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe];
+const INTERESTING = [
+  0, 1, 2, 3, 4, 7, 8, 16, 31, 32, 33, 64, 0xff, 0xffff, 0xfffff, 0x100000, 0x7fffffff, 0x80000000, 0xffffffff,
+  0xfffffffe,
+];
 
 /** Returns a mutant of `src`: 1-3 changes to a word of the type section (or, rarely, the header or strings). */
 function mutate(src: Uint8Array, r: () => number): Uint8Array {
   const b = src.slice();
   const dv = new DataView(b.buffer);
   const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
-  const hdrLen = sv.getUint32(4, true), typeLen = Math.min(sv.getUint32(12, true), b.length - hdrLen);
+  const hdrLen = sv.getUint32(4, true),
+    typeLen = Math.min(sv.getUint32(12, true), b.length - hdrLen);
   const n = 1 + Math.floor(r() * 3);
   for (let i = 0; i < n; i++) {
     const where = r();
@@ -265,7 +284,9 @@ kernelTest('random mutations and random type graphs (seeded, ~6 s): same verdict
   // BTFKIT_CHECK_SEED / BTFKIT_CHECK_MS: another seed or a longer soak
   const r = rng(Number(process.env['BTFKIT_CHECK_SEED'] ?? 0xb7f));
   const deadline = Date.now() + Number(process.env['BTFKIT_CHECK_MS'] ?? 6000);
-  let total = 0, mismatches = 0, accepted = 0;
+  let total = 0,
+    mismatches = 0,
+    accepted = 0;
   const examples: string[] = [];
   while (Date.now() < deadline) {
     const batch: Uint8Array[] = [];
@@ -281,7 +302,9 @@ kernelTest('random mutations and random type graphs (seeded, ~6 s): same verdict
       }
     });
   }
-  console.log(`  check.test: ${total} mutants and random graphs (${accepted} loaded), ${total - mismatches} agree with the kernel, ${mismatches} do not`);
+  console.log(
+    `  check.test: ${total} mutants and random graphs (${accepted} loaded), ${total - mismatches} agree with the kernel, ${mismatches} do not`,
+  );
   assert.ok(total >= 1000, `only ${total} mutants in the time budget`);
   assert.equal(examples, []);
 });
@@ -297,7 +320,12 @@ kernelTest('vmlinux with one word changed (30 mutants): same verdict and message
     const dv = new DataView(b.buffer);
     const at = 24 + 4 * Math.floor(r() * (typeLen >>> 2));
     const old = dv.getUint32(at, true);
-    const v = r() < 0.5 ? old ^ (1 << Math.floor(r() * 32)) : r() < 0.5 ? INTERESTING[Math.floor(r() * INTERESTING.length)]! : old + Math.floor(r() * 5) - 2;
+    const v =
+      r() < 0.5
+        ? old ^ (1 << Math.floor(r() * 32))
+        : r() < 0.5
+          ? INTERESTING[Math.floor(r() * INTERESTING.length)]!
+          : old + Math.floor(r() * 5) - 2;
     dv.setUint32(at, v >>> 0, true);
     batch.push(b);
   }

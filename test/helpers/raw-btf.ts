@@ -28,8 +28,14 @@ export function kOffset(bitfieldSize: number, bitsOffset: number): number {
 
 /** Header fields to override (byte offsets follow `struct btf_header`). */
 export interface RawHeader {
-  magic?: number; version?: number; flags?: number; hdrLen?: number;
-  typeOff?: number; typeLen?: number; strOff?: number; strLen?: number;
+  magic?: number;
+  version?: number;
+  flags?: number;
+  hdrLen?: number;
+  typeOff?: number;
+  typeLen?: number;
+  strOff?: number;
+  strLen?: number;
 }
 
 /**
