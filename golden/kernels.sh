@@ -209,6 +209,9 @@ extract_modules() { # tree out nobtf
 		die "$LLVM_OBJCOPY failed on some modules"
 	fi
 	rm -f "$errs"
+	local got
+	got=$(($(find "$out" -name '*.btf' | wc -l) + $(wc -l <"$nobtf")))
+	[ "$got" -eq "$total" ] || die "$tree: $total modules, but $got were extracted or found without .BTF"
 }
 
 json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
