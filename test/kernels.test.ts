@@ -13,6 +13,7 @@
  * Without the cache, bpftool or the harness, the parts that need them say
  * they skipped.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,6 +182,11 @@ const sampleSize = (spread: number, largest: number): string => (spread === Infi
 for (const { k, bytes, base, mods } of loaded) {
   const tag = `${k.release} (${k.manifest.package} ${k.manifest.version})`;
   const startId = base.typeCount;
+
+  test(`${tag}: the cache holds what the manifest says`, () => {
+    assert.is(createHash('sha256').update(bytes).digest('hex'), k.manifest.vmlinuxSha256, 'vmlinux.btf checksum');
+    assert.is(mods.length, k.manifest.modules, 'module count');
+  });
 
   dumpTest(`${tag}: vmlinux raw, -j and format c equal bpftool`, async () => {
     const want = [bpftoolDump(k, 'vmlinux.btf'), bpftoolDump(k, 'vmlinux.btf', { json: true }), bpftoolDump(k, 'vmlinux.btf', { c: true })];
