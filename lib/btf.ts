@@ -10,7 +10,8 @@ import { BtfError, BtfErrorCode, isInputError } from './errors.js';
 import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
   BTF_KIND_FLOAT, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG,
-  BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR, BTF_KIND_VOLATILE, BTF_MAGIC, infoKind, infoVlen,
+  BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR, BTF_KIND_VOLATILE, BTF_MAGIC, infoKflag, infoKind, infoVlen,
+  memberBitfieldSize, memberBitOffset,
 } from './kinds.js';
 import { encodeStr } from './strings.js';
 import { validateTypes } from './validate.js';
@@ -255,15 +256,15 @@ export class Btf extends BtfBuilder {
       case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
         const [w, o] = this.recordOf(typeId);
         const vlen = infoVlen(info);
-        const kflag = info >>> 31 === 1;
+        const kflag = infoKflag(info);
         let maxAlign = 1;
         for (let i = 0; i < vlen; i++) {
           const m = o + 3 + i * 3;
           const align = this.alignOf(w[m + 1]!, depth + 1);
           maxAlign = Math.max(maxAlign, align);
           const off = w[m + 2]!;
-          const bitSize = kflag ? off >>> 24 : 0;
-          const bitOff = kflag ? off & 0xffffff : off;
+          const bitSize = memberBitfieldSize(off, kflag);
+          const bitOff = memberBitOffset(off, kflag);
           if (bitSize === 0 && bitOff % (8 * align) !== 0) return 1;
         }
         if (w[o + 2]! % maxAlign !== 0) return 1;

@@ -105,6 +105,34 @@ export function infoVlen(info: number): number {
 export function infoKflag(info: number): boolean {
   return info >>> 31 === 1;
 }
+
+/**
+ * Member `offset` word helpers (`BTF_MEMBER_BIT_OFFSET`,
+ * `BTF_MEMBER_BITFIELD_SIZE`): with the record's kflag set, the bitfield size
+ * is in bits 24-31 and the bit offset in bits 0-23; without it the whole word
+ * is the bit offset and the size is 0.
+ */
+export function memberBitOffset(offset: number, kflag: boolean): number {
+  return kflag ? offset & 0xffffff : offset;
+}
+/** Returns the bitfield size of a member's `offset` word (0 when not a bitfield); see {@link memberBitOffset}. */
+export function memberBitfieldSize(offset: number, kflag: boolean): number {
+  return kflag ? offset >>> 24 : 0;
+}
+
+/** INT's extra word (`BTF_INT_ENCODING`): the `BTF_INT_SIGNED`/`CHAR`/`BOOL` bits. */
+export function intEncoding(data: number): number {
+  return (data >>> 24) & 0x0f;
+}
+/** INT's extra word (`BTF_INT_OFFSET`): the bit offset of the value. */
+export function intOffset(data: number): number {
+  return (data >>> 16) & 0xff;
+}
+/** INT's extra word (`BTF_INT_BITS`): the number of value bits. */
+export function intBits(data: number): number {
+  return data & 0xff;
+}
+
 /** Returns the packed `info` word (`BTF_INFO_ENC`). */
 export function packInfo(kind: number, kflag: boolean | number, vlen: number): number {
   return ((kflag ? 1 : 0) << 31 | (kind & 0x7f) << 24 | (vlen & 0xffffff)) >>> 0;

@@ -16,6 +16,7 @@
 import { Btf } from './btf.js';
 import { BtfError, BtfErrorCode, isInputError } from './errors.js';
 import { BtfExt } from './ext.js';
+import { infoKflag, memberBitOffset } from './kinds.js';
 import { fixupDatasecs, type FixupOptions, type FixupResult } from './elf/fixup.js';
 import { parseElf, type ElfFile } from './elf/read.js';
 import { replaceSections } from './elf/write.js';
@@ -249,7 +250,7 @@ export function parseCoreSpec(btf: Btf, typeId: number, access: string, kind: nu
           const vlen = btf.vlenOf(id);
           if (idx < 0 || idx >= vlen) bad(`step ${i}: member ${idx} out of range (${vlen} members)`);
           const off = btf.wordOf(id, 3 + idx * 3 + 2);
-          const bitOff = (btf.infoOf(id) >>> 31) === 1 ? off & 0xffffff : off;
+          const bitOff = memberBitOffset(off, infoKflag(btf.infoOf(id)));
           spec.bitOffset = (spec.bitOffset + bitOff) >>> 0;
           const nameOff = btf.wordOf(id, 3 + idx * 3);
           if (nameOff !== 0) {
@@ -295,7 +296,7 @@ function formatCoreSpec(btf: Btf, spec: CoreSpec): string {
   if (ENUMVAL_BASED.has(spec.kind)) {
     const e = spec.accessors[0]!;
     const t = e.typeId;
-    const signed = (btf.infoOf(t) >>> 31) === 1;
+    const signed = infoKflag(btf.infoOf(t));
     if (btf.kindOf(t) === 6) {
       const v = btf.wordOf(t, 3 + e.idx * 2 + 1);
       return `${s}::${e.name ?? ''} = ${signed ? v | 0 : v >>> 0}`;

@@ -23,7 +23,8 @@
  */
 import type { BtfContainer } from '../container.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
-import { ELEM_BASE, ELEM_SIZE, STR_ELEM_POS } from './fields.js';
+import { ELEM_BASE, ELEM_SIZE, STR_ELEM_POS } from '../fields.js';
+import { infoKind, infoVlen } from '../kinds.js';
 import type { DedupExt } from './index.js';
 import type { DedupState } from './state.js';
 
@@ -225,11 +226,11 @@ export function dedupStrings(d: DedupState, ext: DedupExt | undefined): Uint8Arr
     const nameOff = w[o]!;
     if (nameOff) w[o] = remap(nameOff);
     const info = w[o + 1]!;
-    const kind = (info >>> 24) & 0x7f;
+    const kind = infoKind(info);
     const sp = kind < STR_ELEM_POS.length ? STR_ELEM_POS[kind]! : -1;
     if (sp < 0) continue;
     const esz = ELEM_SIZE[kind]!;
-    for (let e = o + ELEM_BASE[kind]! + sp, n = info & 0xffffff; n > 0; n--, e += esz) {
+    for (let e = o + ELEM_BASE[kind]! + sp, n = infoVlen(info); n > 0; n--, e += esz) {
       const s = w[e]!;
       if (s) w[e] = remap(s);
     }

@@ -41,7 +41,7 @@
  * @module
  */
 import type { Btf } from '../btf.js';
-import { BTF_KIND_DATASEC, BTF_VAR_GLOBAL_EXTERN, infoKind, infoVlen, packInfo } from '../kinds.js';
+import { BTF_KIND_DATASEC, BTF_VAR_GLOBAL_EXTERN, infoKflag, infoKind, infoVlen, packInfo } from '../kinds.js';
 import { type TypeArg, type VarLinkage, alignUp, invalid, resolveTypeArg, varLinkage } from './common.js';
 
 /** How DATASEC offsets and sizes are written. */
@@ -123,7 +123,7 @@ export function insertSecInfo(btf: Btf, datasecId: number, index: number, typeId
   w[at + 2] = size >>> 0;
   btf.typeWords += 3;
   for (let j = t + 1; j < btf.nrTypes; j++) btf.offs[j] = btf.offs[j]! + 3;
-  w[o + 1] = packInfo(BTF_KIND_DATASEC, info >>> 31, vlen + 1);
+  w[o + 1] = packInfo(BTF_KIND_DATASEC, infoKflag(info), vlen + 1);
 }
 
 /**
