@@ -85,7 +85,7 @@ import {
   BTF_FUNC_GLOBAL, BTF_INT_BOOL, BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_ENUM,
   BTF_KIND_ENUM64, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_INT, BTF_KIND_RESTRICT, BTF_KIND_TYPE_TAG,
   BTF_KIND_TYPEDEF, BTF_KIND_VAR, BTF_KIND_VOLATILE, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC,
-  infoKind, infoVlen, kindName, packInfo,
+  infoKind, infoVlen, intEncoding, kindName, packInfo,
 } from '../kinds.js';
 import { type ElfFile, type ElfSection, type ElfSymbol, SHN, STB, STT, STV } from './read.js';
 
@@ -276,7 +276,10 @@ class Fixup {
     let dummyNameOff = 0;
     if (this.dummyId) {
       const id = btf.addVar(DUMMY_KSYM, BTF_VAR_GLOBAL_ALLOCATED, this.dummyTypeId);
-      if (id !== this.dummyId) throw new Error(`internal error: dummy_ksym added as [${id}], expected [${this.dummyId}]`);
+      if (id !== this.dummyId) {
+        // Only a BTF changed between planning and writing gets here.
+        throw new BtfError(BtfErrorCode.InvalidArgument, `dummy_ksym added as [${id}], expected [${this.dummyId}]: the BTF changed during the fixup`, { typeId: id });
+      }
       dummyNameOff = btf.wordOf(id, 0);
     }
     if (this.writes.size === 0) return;
@@ -447,7 +450,7 @@ class Fixup {
     const size = this.word(id, 2);
     switch (this.kind(id)) {
       case BTF_KIND_INT: {
-        const enc = (this.word(id, 3) >>> 24) & 0x0f;
+        const enc = intEncoding(this.word(id, 3));
         if (enc & BTF_INT_BOOL) return size === 1 ? KCFG_BOOL : KCFG_UNKNOWN;
         if (size === 1) return KCFG_CHAR;
         if (size < 1 || size > 8 || (size & (size - 1))) return KCFG_UNKNOWN;

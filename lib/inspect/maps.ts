@@ -41,6 +41,7 @@
  * @module
  */
 import type { Btf } from '../btf.js';
+import { BtfError, BtfErrorCode } from '../errors.js';
 import { SHF, SHT, STB, STT } from '../elf/read.js';
 import type { ElfSection } from '../elf/read.js';
 import {
@@ -175,14 +176,19 @@ export interface MapList {
   problems: MapProblem[];
 }
 
-class DefError extends Error {
+/**
+ * A map definition libbpf refuses (-EINVAL): a BtfError, as every public
+ * function here throws, that also carries the {@link MapProblem} for
+ * {@link listMaps}, which records it and goes on with the next map.
+ */
+class MapDefError extends BtfError {
   constructor(readonly problem: MapProblem) {
-    super(problem.message);
+    super(BtfErrorCode.InvalidArgument, problem.message, { section: '.maps' });
   }
 }
 
 function fail(map: string, member: string | undefined, message: string): never {
-  throw new DefError({ map, ...(member !== undefined ? { member } : {}), message });
+  throw new MapDefError({ map, ...(member !== undefined ? { member } : {}), message });
 }
 
 /** libbpf's `skip_mods_and_typedefs`. */
@@ -212,8 +218,10 @@ function fieldInt(btf: Btf, map: string, name: string, typeId: number): number {
 
 /**
  * Decodes the map definition struct `defId` (already past typedefs and
- * modifiers) of map `map` as libbpf's `parse_btf_map_def` does. Throws a
- * message naming the map and the member where libbpf would fail.
+ * modifiers) of map `map` as libbpf's `parse_btf_map_def` does.
+ *
+ * @throws BtfError `EINVAL` (section `.maps`) naming the map and the member
+ *   where libbpf would fail.
  */
 export function parseMapDef(btf: Btf, defId: number, map: string, opts: { strict?: boolean; inner?: boolean } = {}): MapDef {
   const strict = opts.strict ?? true;
@@ -401,7 +409,7 @@ export function listMaps(obj: BpfObject, opts: ListMapsOptions = {}): MapList {
         try {
           maps.push(btfMap(btf, obj, e, i, mapsSec, opts));
         } catch (err) {
-          if (!(err instanceof DefError)) throw err;
+          if (!(err instanceof MapDefError)) throw err;
           problems.push({ ...err.problem, section: '.maps' });
         }
       });
@@ -595,11 +603,15 @@ export function legacyKvTypes(btf: Btf, name: string, keySize: number, valueSize
  * Returns the emitter spec ({@link MapSpec}) that rebuilds the map VAR
  * `varId` of `btf`: the attributes, key and value by type id, the member
  * order, the struct's name if it has one, and the inner definition
- * (recursively when anonymous, by id when named). Throws like
- * {@link parseMapDef} (always relaxed: unknown members are dropped).
+ * (recursively when anonymous, by id when named).
+ *
+ * @throws BtfError `EINVAL` when `varId` is not a VAR, and as
+ *   {@link parseMapDef} does (always relaxed: unknown members are dropped).
  */
 export function mapSpecOf(btf: Btf, varId: number): MapSpec {
-  if (btf.kindOf(varId) !== BTF_KIND_VAR) throw new Error(`type [${varId}] is not a VAR`);
+  if (btf.kindOf(varId) !== BTF_KIND_VAR) {
+    throw new BtfError(BtfErrorCode.InvalidArgument, `type [${varId}] ${kindName(btf.kindOf(varId))}: not a VAR`, { typeId: varId });
+  }
   const name = btf.nameOf(varId);
   const defId = skipModsAndTypedefs(btf, btf.wordOf(varId, 2));
   if (kindOf(btf, defId) !== BTF_KIND_STRUCT) fail(name, undefined, `map '${name}': not a struct`);
