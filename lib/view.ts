@@ -221,8 +221,3 @@ export function inflateView(v: TypeView): InflatedType {
       return { kind: 'UNKNOWN', id, name, kindNumber: v.kind };
   }
 }
-
-/** @internal throws the standard "not found" error for a type id. */
-export function noSuchType(typeId: number, count: number): never {
-  throw new BtfError(BtfErrorCode.NotFound, `type id ${typeId} is out of range (0..${count - 1})`, { typeId });
-}

@@ -7,6 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
+import { parseBtf } from '../lib/object/open.js';
 import { collectBytes } from '../lib/dump/bytes.js';
 import { jsonDump, rawDump, writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
 import {
@@ -44,18 +45,18 @@ test('the corpus is complete', () => {
 
 for (const g of golden) {
   test(`${g.name}: rawDump()/jsonDump() strings equal the goldens`, () => {
-    const btf = Btf.parse(g.bytes, { file: g.obj });
+    const btf = parseBtf(g.bytes, { file: g.obj });
     assert.fixture(rawDump(btf), text(g.rawExp));
     assert.fixture(jsonDump(btf), text(g.jsonExp));
   });
 
   test(`${g.name}: raw dump equals bpftool's`, () => {
-    const btf = Btf.parse(g.bytes, { file: g.obj });
+    const btf = parseBtf(g.bytes, { file: g.obj });
     sameOutput(rawOf(btf), g.rawExp, g.name);
   });
 
   test(`${g.name}: JSON dump equals bpftool -j`, () => {
-    const btf = Btf.parse(g.bytes, { file: g.obj });
+    const btf = parseBtf(g.bytes, { file: g.obj });
     sameOutput(jsonOf(btf), g.jsonExp, g.name);
   });
 
@@ -71,7 +72,7 @@ for (const g of golden) {
 }
 
 test('names with quotes, backslashes, control bytes and invalid UTF-8 print byte for byte as bpftool prints them', () => {
-  const btf = Btf.parse(names.btf);
+  const btf = parseBtf(names.btf);
   sameOutput(rawOf(btf), names.raw, 'names raw');
   sameOutput(jsonOf(btf), names.json, 'names -j');
   sameOutput(jsonOf(btf, true), names.pretty, 'names -p');
@@ -86,7 +87,7 @@ if (bpftool) {
     for (const g of golden) {
       const r = run('bpftool', ['-p', 'btf', 'dump', 'file', g.obj]);
       assert.is(r.status, 0, r.stderr);
-      sameOutput(jsonOf(Btf.parse(g.bytes), true), r.stdout, `${g.name} -p`);
+      sameOutput(jsonOf(parseBtf(g.bytes), true), r.stdout, `${g.name} -p`);
     }
   });
 } else {
@@ -98,7 +99,7 @@ if (!vmlinux) {
 } else if (!bpftool) {
   skip('golden', `bpftool not installed: ${VMLINUX} dumps not compared`);
 } else {
-  const kernel = Btf.parse(vmlinux, { file: VMLINUX });
+  const kernel = parseBtf(vmlinux, { file: VMLINUX });
 
   test('vmlinux: raw dump equals bpftool (live)', () => {
     const r = run('bpftool', ['btf', 'dump', 'file', VMLINUX]);

@@ -7,6 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
+import { parseBtf } from '../lib/object/open.js';
 import { jsonDump, rawDump } from '../lib/dump/raw.js';
 import { cDump } from '../lib/dump/c.js';
 import { parseElf } from '../lib/elf/read.js';
@@ -26,7 +27,7 @@ const btfBE = btfSection(elfBE);
 
 /** Parses, and when that works, exercises everything a reader does with the result. */
 function exercise(bytes: Uint8Array): void {
-  const btf = Btf.parse(bytes);
+  const btf = parseBtf(bytes);
   rawDump(btf);
   jsonDump(btf);
   for (const id of btf.ids()) {
@@ -43,7 +44,7 @@ function exercise(bytes: Uint8Array): void {
   const other = btf.rawData();
   btf.setLayout(true);
   btf.rawData();
-  Btf.parse(other);
+  parseBtf(other);
 }
 
 const code = (e: unknown): string => (e as { code: string }).code;
@@ -53,21 +54,21 @@ const code = (e: unknown): string => (e as { code: string }).code;
 test('every truncation of a .BTF section (both byte orders) is a BtfError', () => {
   for (const [name, bytes] of [['le', btfLE], ['be', btfBE]] as const) {
     for (let n = 0; n < bytes.length; n++) {
-      const e = expectInputError(() => Btf.parse(bytes.subarray(0, n)), `${name} .BTF truncated to ${n}`);
+      const e = expectInputError(() => parseBtf(bytes.subarray(0, n)), `${name} .BTF truncated to ${n}`);
       assert.is(e.name, 'BtfError');
     }
   }
 });
 
 test('every truncation of an ELF object is an input error', () => {
-  for (let n = 0; n < elfLE.length; n++) expectInputError(() => Btf.parse(elfLE.subarray(0, n)), `ELF truncated to ${n}`);
-  for (let n = 0; n < elfBE.length; n += 7) expectInputError(() => Btf.parse(elfBE.subarray(0, n)), `big-endian ELF truncated to ${n}`);
+  for (let n = 0; n < elfLE.length; n++) expectInputError(() => parseBtf(elfLE.subarray(0, n)), `ELF truncated to ${n}`);
+  for (let n = 0; n < elfBE.length; n += 7) expectInputError(() => parseBtf(elfBE.subarray(0, n)), `big-endian ELF truncated to ${n}`);
 });
 
 test('an unaligned view of a .BTF (as inside an ELF) parses like an aligned copy', () => {
   const buf = new Uint8Array(btfLE.length + 3);
   buf.set(btfLE, 3);
-  assert.is(rawDump(Btf.parse(buf.subarray(3))), rawDump(Btf.parse(btfLE)));
+  assert.is(rawDump(parseBtf(buf.subarray(3))), rawDump(parseBtf(btfLE)));
 });
 
 // ------------------------------------------------------------ random flips
@@ -128,7 +129,7 @@ function small(hdr: Parameters<typeof rawBtf>[0]['hdr'] = {}, extra: { strings?:
 }
 
 test('the small BTF is well formed', () => {
-  assert.is(rawDump(Btf.parse(small())), "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n[2] STRUCT 's' size=16 vlen=2\n\t'a' type_id=1 bits_offset=0\n\t'p' type_id=3 bits_offset=64\n[3] PTR '(anon)' type_id=1\n");
+  assert.is(rawDump(parseBtf(small())), "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n[2] STRUCT 's' size=16 vlen=2\n\t'a' type_id=1 bits_offset=0\n\t'p' type_id=3 bits_offset=64\n[3] PTR '(anon)' type_id=1\n");
 });
 
 test('absurd header fields are BtfErrors with the right code', () => {
@@ -162,7 +163,7 @@ test('absurd header fields are BtfErrors with the right code', () => {
     ['strings without the final NUL', small({}, { strings: new TextEncoder().encode('\0int\0s\0a\0p\0x') }), 'ESTRING'],
   ];
   for (const [what, bytes, want] of cases) {
-    const e = expectInputError(() => Btf.parse(bytes), what);
+    const e = expectInputError(() => parseBtf(bytes), what);
     assert.is(e.name, 'BtfError', what);
     assert.is(code(e), want, `${what}: ${e.message}`);
   }
@@ -170,30 +171,30 @@ test('absurd header fields are BtfErrors with the right code', () => {
 
 test('a longer header is accepted only when its unknown bytes are zero', () => {
   const h40 = small({ hdrLen: 40 });
-  assert.is(Btf.parse(h40).typeCount, 4);
+  assert.is(parseBtf(h40).typeCount, 4);
   h40[36] = 1;
-  assert.is(code(expectInputError(() => Btf.parse(h40), 'non-zero byte past the known header')), 'EHEADER');
+  assert.is(code(expectInputError(() => parseBtf(h40), 'non-zero byte past the known header')), 'EHEADER');
 });
 
 test('an odd header length (33) parses and writes back in every form', () => {
   const bytes = small({ hdrLen: 33 });
-  const btf = Btf.parse(bytes);
+  const btf = parseBtf(bytes);
   assert.is(btf.typeCount, 4);
   assert.ok(Buffer.from(btf.rawData()).equals(Buffer.from(bytes)));
   btf.ensureModifiable();
   assert.ok(Buffer.from(btf.rawData()).equals(Buffer.from(bytes)), 'rebuilt');
   btf.setEndianness('big');
-  const be = Btf.parse(btf.rawData());
-  assert.is(rawDump(be), rawDump(Btf.parse(bytes)));
+  const be = parseBtf(btf.rawData());
+  assert.is(rawDump(be), rawDump(parseBtf(bytes)));
   btf.setLayout(true);
-  assert.is(rawDump(Btf.parse(btf.rawData())), rawDump(Btf.parse(bytes)));
+  assert.is(rawDump(parseBtf(btf.rawData())), rawDump(parseBtf(bytes)));
 });
 
 test('errors inside an ELF name the file offset of the problem in .BTF', () => {
   const sec = parseElf(elfLE).section('.BTF')!;
   const c = elfLE.slice();
   c[sec.offset + 2] = 9; // version
-  const e = expectInputError(() => Btf.parse(c), 'ELF with a bad .BTF version') as Error & { offset?: number };
+  const e = expectInputError(() => parseBtf(c), 'ELF with a bad .BTF version') as Error & { offset?: number };
   assert.is(code(e), 'EHEADER');
   assert.is(e.offset, sec.offset + 2);
 });
@@ -206,19 +207,19 @@ test('ELF and input-kind errors', () => {
   const shstr = elf.sections[elf.shstrndx]!;
   // rename the section: change the first letter of ".BTF" in the section name table
   noBtf[shstr.offset + sec.nameOff + 1] = 'X'.charCodeAt(0);
-  const e1 = expectInputError(() => Btf.parse(noBtf), 'ELF without .BTF');
+  const e1 = expectInputError(() => parseBtf(noBtf), 'ELF without .BTF');
   assert.is(e1.name, 'BtfError');
   assert.is(code(e1), 'EFORMAT');
   // a section header pointing past the end of the file
   const past = elfLE.slice();
   const dv = new DataView(past.buffer);
   dv.setBigUint64(sec.headerOffset + 24, BigInt(past.length + 100), true); // sh_offset
-  const e2 = expectInputError(() => Btf.parse(past), '.BTF past the end of the file');
+  const e2 = expectInputError(() => parseBtf(past), '.BTF past the end of the file');
   assert.is(e2.name, 'ElfError');
   // neither BTF nor ELF
-  assert.is(code(expectInputError(() => Btf.parse(new TextEncoder().encode('hello world, not btf')), 'text')), 'EFORMAT');
+  assert.is(code(expectInputError(() => parseBtf(new TextEncoder().encode('hello world, not btf')), 'text')), 'EFORMAT');
   // not bytes at all
-  assert.is(code(expectInputError(() => Btf.parse('abc' as unknown as Uint8Array), 'a string')), 'EINVAL');
+  assert.is(code(expectInputError(() => parseBtf('abc' as unknown as Uint8Array), 'a string')), 'EINVAL');
 });
 
 // ----------------------------------------------------------------- records
@@ -270,7 +271,7 @@ test('absurd records: vlen, kinds, sizes, ids, linkage, bitfields', () => {
     ['DECL_TAG of id 5', [...int, ...rec(BTF_KIND_DECL_TAG, name, 0, 5, [0xffffffff])], 'ETYPEID'],
   ];
   for (const [what, types, want] of cases) {
-    const e = expectInputError(() => Btf.parse(recordCase(types, s)), what) as Error & { typeId?: number; offset?: number };
+    const e = expectInputError(() => parseBtf(recordCase(types, s)), what) as Error & { typeId?: number; offset?: number };
     assert.is(e.name, 'BtfError', what);
     assert.is(code(e), want, `${what}: ${e.message}`);
     assert.ok(e.offset !== undefined && e.offset >= 24, `${what}: offset ${e.offset}`);
@@ -281,7 +282,7 @@ test('absurd records: vlen, kinds, sizes, ids, linkage, bitfields', () => {
 test('huge nelems parses; resolveSize says E2BIG instead of overflowing', () => {
   const s = new Strings();
   const bytes = recordCase([...intRec(s.off('int'), 4, 1), ...arrayRec(1, 1, 0xffffffff), ...arrayRec(2, 1, 0xffffffff)], s);
-  const btf = Btf.parse(bytes);
+  const btf = parseBtf(bytes);
   assert.is(btf.type(2).nelems, 0xffffffff);
   assert.is(code(expectInputError(() => btf.resolveSize(2), 'resolveSize')), 'E2BIG');
   assert.is(code(expectInputError(() => btf.resolveSize(3), 'resolveSize nested')), 'E2BIG');
@@ -306,7 +307,7 @@ test('string offsets out of range are ESTRING, wherever they are', () => {
     ['unnamed enum value', [...rec(BTF_KIND_ENUM, 0, 1, 4, [0, 1])]],
   ];
   for (const [what, types] of cases) {
-    const e = expectInputError(() => Btf.parse(rawBtf({ types, strings: bytes0 })), what);
+    const e = expectInputError(() => parseBtf(rawBtf({ types, strings: bytes0 })), what);
     assert.is(code(e), 'ESTRING', `${what}: ${e.message}`);
   }
 });
@@ -336,7 +337,7 @@ test("reference loops: rejected where the kernel rejects them, accepted where it
       ...rec(BTF_KIND_UNION, s.off('u'), 1, 4, [s.off('x'), 2, 0]), ...rec(BTF_KIND_TYPEDEF, s.off('u_t'), 0, 1)]],
   ];
   for (const [what, build] of rejected) {
-    const e = expectInputError(() => Btf.parse(loopCase(build)), what);
+    const e = expectInputError(() => parseBtf(loopCase(build)), what);
     assert.is(code(e), 'ELOOP', `${what}: ${e.message}`);
   }
   const accepted: Array<[string, (s: Strings) => number[]]> = [
@@ -353,7 +354,7 @@ test("reference loops: rejected where the kernel rejects them, accepted where it
       ...rec(BTF_KIND_STRUCT, s.off('s'), 1, 8, [s.off('next'), 1, 0])]],
   ];
   for (const [what, build] of accepted) {
-    const btf = Btf.parse(loopCase(build));
+    const btf = parseBtf(loopCase(build));
     rawDump(btf);
     for (const id of btf.ids()) {
       expectNoCrash(() => btf.resolveSize(id), `${what}: resolveSize(${id})`);
@@ -369,11 +370,11 @@ test('the kernel resolves at most 32 unresolved types at once: a forward chain o
     types.push(...intRec(s.off('int'), 4, 1));
     return types;
   });
-  const ok = Btf.parse(chain(32));
+  const ok = parseBtf(chain(32));
   // libbpf's btf__resolve_size follows at most 31 typedefs to a sized type
   assert.is(ok.resolveSize(2), 4);
   assert.is(code(expectInputError(() => ok.resolveSize(1), '32 typedefs')), 'EINVAL');
-  assert.is(code(expectInputError(() => Btf.parse(chain(33)), 'a forward chain of 33 typedefs')), 'E2BIG');
+  assert.is(code(expectInputError(() => parseBtf(chain(33)), 'a forward chain of 33 typedefs')), 'E2BIG');
   // pointers end the chain: PTR mode makes a struct a sink
   const viaPtr = loopCase((s) => {
     const types: number[] = [];
@@ -381,7 +382,7 @@ test('the kernel resolves at most 32 unresolved types at once: a forward chain o
     for (let i = 1; i <= 100; i++) types.push(...rec(BTF_KIND_PTR, 0, 0, i === 100 ? 1 : i + 1));
     return types;
   });
-  assert.is(Btf.parse(viaPtr).typeCount, 201);
+  assert.is(parseBtf(viaPtr).typeCount, 201);
 });
 
 test('deep backward chains parse quickly; queries stop at depth 32 with EINVAL; dumps stay fast', () => {
@@ -393,7 +394,7 @@ test('deep backward chains parse quickly; queries stop at depth 32 with EINVAL; 
     return types;
   });
   let btf!: Btf;
-  expectNoCrash(() => { btf = Btf.parse(typedefs); }, 'parse 100k typedefs', 1000);
+  expectNoCrash(() => { btf = parseBtf(typedefs); }, 'parse 100k typedefs', 1000);
   assert.is(btf.typeCount, N + 1);
   assert.is(btf.resolveSize(32), 4, '31 typedefs deep still resolves');
   assert.is(code(expectInputError(() => btf.resolveSize(N), 'resolveSize at the top')), 'EINVAL');
@@ -411,7 +412,7 @@ test('deep backward chains parse quickly; queries stop at depth 32 with EINVAL; 
     for (let i = 2; i <= N; i++) types.push(...rec(BTF_KIND_STRUCT, n, 1, 4, [m, i - 1, 0]));
     return types;
   });
-  expectNoCrash(() => { btf = Btf.parse(nested); }, 'parse 100k nested structs', 1000);
+  expectNoCrash(() => { btf = parseBtf(nested); }, 'parse 100k nested structs', 1000);
   assert.is(btf.resolveSize(N), 4);
   expectInputError(() => btf.alignOf(N), 'alignOf of a 100k-deep struct');
 });
@@ -419,10 +420,10 @@ test('deep backward chains parse quickly; queries stop at depth 32 with EINVAL; 
 test('absurd counts and lengths never allocate for what they claim', () => {
   const before = process.memoryUsage().arrayBuffers;
   for (const hdr of [{ typeLen: 0xfffffffc }, { strLen: 0xfffffff0 }, { hdrLen: 0x7ffffff0 }, { strOff: 0x7ffffff0 }]) {
-    expectInputError(() => Btf.parse(small(hdr)), JSON.stringify(hdr), 20);
+    expectInputError(() => parseBtf(small(hdr)), JSON.stringify(hdr), 20);
   }
   const s = new Strings();
-  expectInputError(() => Btf.parse(recordCase([...rec(BTF_KIND_STRUCT, s.off('s'), 0xffffff, 4)], s)), 'vlen 2^24-1', 20);
+  expectInputError(() => parseBtf(recordCase([...rec(BTF_KIND_STRUCT, s.off('s'), 0xffffff, 4)], s)), 'vlen 2^24-1', 20);
   assert.ok(process.memoryUsage().arrayBuffers - before < 64 << 20, 'allocated more than 64 MiB');
 });
 
@@ -431,7 +432,7 @@ test('a struct whose size leaves a gigabyte gap: the C dump says E2BIG instead o
   const int = b.addInt('int', 4, 1);
   b.addStruct('huge', 0x7fffffff);
   b.addField('x', int, 0, 0);
-  const btf = Btf.parse(b.rawData());
+  const btf = parseBtf(b.rawData());
   const t = performance.now();
   try {
     cDump(btf);

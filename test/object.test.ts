@@ -17,7 +17,7 @@ import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
 import { isBtfError, isInputError, type BtfError } from '../lib/errors.js';
 import { EM, parseElf, replaceSections, SHT, type ElfFile } from '../lib/elf/index.js';
-import { openObject, writeObject } from '../lib/object.js';
+import { openObject, writeObject, parseBtf } from '../lib/object/open.js';
 import { rawDump } from '../lib/dump/raw.js';
 import { sectionFlagLetters, sectionTypeName } from '../cli/commands/sections.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
@@ -339,7 +339,7 @@ test('extract then attach back, over every object: same sections, same dumps, re
     }
 
     for (const f of [replaced, added]) {
-      assert.fixture(rawDump(Btf.parse(readBytes(f))), rawDump(Btf.parse(o.bytes)), `${o.obj}: our dump`);
+      assert.fixture(rawDump(parseBtf(readBytes(f))), rawDump(parseBtf(o.bytes)), `${o.obj}: our dump`);
       const d = bpftoolDump(f);
       if (d !== undefined) assert.fixture(d, o.expectedRaw ?? bpftoolDump(o.path)!, `${o.obj}: bpftool dump`);
     }
@@ -417,7 +417,7 @@ test('attach --fixup: the object keeps opening in libbpf, which then fixes it up
     await cli(['attach', o.path, '--fixup', '-o', out]);
     const fixed = parseElf(readBytes(out));
     // Sizes are in the object now: no DATASEC but the extern ones has size 0.
-    const btf = Btf.parse(readBytes(out));
+    const btf = parseBtf(readBytes(out));
     for (let id = 1; id < btf.typeCount; id++) {
       const t = btf.type(id);
       if (t.kind === 15 && t.name !== '.kconfig' && t.name !== '.ksyms') assert.ok(t.size > 0, `${obj}: ${t.name} sized`);

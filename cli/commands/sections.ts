@@ -5,7 +5,7 @@ import { isInputError } from '../../lib/errors.js';
 import { BtfExt } from '../../lib/ext.js';
 import { EM, ET, parseElf, SHT, type ElfFile, type ElfSection } from '../../lib/elf/index.js';
 import { readInput } from '../../lib/io.js';
-import { BTF_ELF_SEC, BTF_EXT_ELF_SEC } from '../../lib/object.js';
+import { BTF_ELF_SEC, BTF_EXT_ELF_SEC } from '../../lib/object/open.js';
 import type { CliIo } from '../io.js';
 
 const SHT_NAMES = new Map<number, string>(Object.entries(SHT).map(([k, v]) => [v, k]));

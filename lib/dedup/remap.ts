@@ -8,8 +8,7 @@ import { BtfError, BtfErrorCode } from '../errors.js';
 import type { Compacted } from './compact.js';
 import { idFieldCount, idFieldPos, knownKind } from '../fields.js';
 import { infoKind } from '../kinds.js';
-import type { DedupExt } from './index.js';
-import { MAX_NR_TYPES, PROGRESS_STEP, type DedupState } from './state.js';
+import { MAX_NR_TYPES, PROGRESS_STEP, type DedupExt, type DedupState } from './state.js';
 
 /** Returns the final id of old type id `typeId` (`btf_dedup_remap_type_id`). */
 function finalId(d: DedupState, typeId: number): number {

@@ -35,6 +35,19 @@ const KIND_CLASS: Uint8Array = (() => {
 })();
 
 /** Names of the passes, in order, as reported to progress callbacks and in reports. */
+/**
+ * A hook into .BTF.ext (func_info, line_info, CO-RE relocations), so that
+ * dedup keeps it consistent with the new strings and type ids (libbpf's
+ * `btf_ext_visit_str_offs` / `btf_ext_visit_type_ids`). Each method calls
+ * `visit` once per field, in libbpf's order, and stores what it returns.
+ */
+export interface DedupExt {
+  /** Visits every string offset: section names, line_info file and line, CO-RE access strings. */
+  visitStrOffs(visit: (strOff: number) => number): void;
+  /** Visits every type id: func_info and CO-RE relocation type ids. */
+  visitTypeIds(visit: (typeId: number) => number): void;
+}
+
 export type DedupPass = 'prep' | 'strings' | 'prim' | 'struct' | 'fwd' | 'ref' | 'compact' | 'remap';
 
 /** Called now and then during long passes. */

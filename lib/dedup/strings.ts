@@ -25,8 +25,7 @@ import type { BtfContainer } from '../container.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
 import { ELEM_BASE, ELEM_SIZE, STR_ELEM_POS } from '../fields.js';
 import { infoKind, infoVlen } from '../kinds.js';
-import type { DedupExt } from './index.js';
-import type { DedupState } from './state.js';
+import type { DedupExt, DedupState } from './state.js';
 
 const EMPTY = -1;
 const CACHE_BITS = 15;

@@ -51,8 +51,8 @@ import {
 import {
   BPF_MAP_TYPE, LIBBPF_PIN_BY_NAME, LIBBPF_PIN_NONE, type MapAttr, type MapDefSpec, type MapSpec, mapTypeName,
 } from '../emit/maps.js';
-import type { DatasecLayout } from '../elf/fixup.js';
-import type { BpfObject } from './object.js';
+import type { DatasecLayout } from '../object/fixup.js';
+import type { BpfObject } from '../object/open.js';
 
 /** `BPF_F_MMAPABLE`, `BPF_F_RDONLY_PROG`. */
 export const BPF_F_MMAPABLE = 1 << 10;

@@ -87,7 +87,7 @@ import {
   BTF_KIND_TYPEDEF, BTF_KIND_VAR, BTF_KIND_VOLATILE, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC,
   infoKind, infoVlen, intEncoding, kindName, packInfo,
 } from '../kinds.js';
-import { type ElfFile, type ElfSection, type ElfSymbol, SHN, STB, STT, STV } from './read.js';
+import { type ElfFile, type ElfSection, type ElfSymbol, SHN, STB, STT, STV } from '../elf/read.js';
 
 /** libbpf's KCONFIG_SEC. */
 export const KCONFIG_SEC = '.kconfig';
@@ -283,10 +283,8 @@ class Fixup {
       dummyNameOff = btf.wordOf(id, 0);
     }
     if (this.writes.size === 0) return;
-    btf.ensureModifiable();
     for (const [typeId, words] of this.writes) {
-      const off = btf.offs[typeId - btf.startId]!;
-      for (const [i, v] of words) btf.words[off + i] = v === DUMMY_NAME_OFF ? dummyNameOff : v;
+      for (const [i, v] of words) btf.setWord(typeId, i, v === DUMMY_NAME_OFF ? dummyNameOff : v);
     }
   }
 
