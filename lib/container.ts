@@ -31,7 +31,7 @@
  */
 import { BtfError, BtfErrorCode } from './errors.js';
 import {
-  BTF_MAGIC, BTF_MAX_NAME_OFFSET, BTF_MAX_TYPE, BTF_VERSION, ELEM_WORDS, INFO_WORDS, NR_BTF_KINDS,
+  BTF_ELF_SEC, BTF_MAGIC, BTF_MAX_NAME_OFFSET, BTF_MAX_TYPE, BTF_VERSION, ELEM_WORDS, INFO_WORDS, NR_BTF_KINDS,
   TYPE_HDR_WORDS, infoKflag, infoKind, infoVlen, kindName, packInfo,
 } from './kinds.js';
 import { StrSet, StringReader, decodeStrAt, encodeStr } from './strings.js';
@@ -150,7 +150,7 @@ export class BtfContainer {
 
   /** @internal fills this container from raw BTF bytes. */
   loadRaw(data: Uint8Array, opts: ParseOptions): void {
-    const ctx = (offset: number) => ({ offset, section: '.BTF', ...(opts.file ? { file: opts.file } : {}) });
+    const ctx = (offset: number) => ({ offset, section: BTF_ELF_SEC, ...(opts.file ? { file: opts.file } : {}) });
     const fail = (code: BtfErrorCode, msg: string, offset: number): never => {
       throw new BtfError(code, msg, ctx(offset));
     };
@@ -261,14 +261,14 @@ export class BtfContainer {
     while (o < n) {
       if (o + TYPE_HDR_WORDS > n) {
         throw new BtfError(BtfErrorCode.Truncated, `type [${this.startId + cnt}]: record header runs past the end of the type section`,
-          { offset: byteBase + o * 4, typeId: this.startId + cnt, section: '.BTF', ...(opts.file ? { file: opts.file } : {}) });
+          { offset: byteBase + o * 4, typeId: this.startId + cnt, section: BTF_ELF_SEC, ...(opts.file ? { file: opts.file } : {}) });
       }
       const info = w[o + 1]!;
       const sz = this.recordSize(info, this.startId + cnt, byteBase + o * 4, opts);
       if (o + sz > n) {
         throw new BtfError(BtfErrorCode.Truncated,
           `type [${this.startId + cnt}] ${kindName(infoKind(info))}: record of ${sz * 4} bytes (vlen ${infoVlen(info)}) runs past the end of the type section`,
-          { offset: byteBase + o * 4, typeId: this.startId + cnt, section: '.BTF', ...(opts.file ? { file: opts.file } : {}) });
+          { offset: byteBase + o * 4, typeId: this.startId + cnt, section: BTF_ELF_SEC, ...(opts.file ? { file: opts.file } : {}) });
       }
       if (cnt === offs.length) {
         const g = new Uint32Array(offs.length * 2);
@@ -278,7 +278,7 @@ export class BtfContainer {
       offs[cnt++] = o;
       o += sz;
       if (this.startId + cnt - 1 > BTF_MAX_TYPE) {
-        throw new BtfError(BtfErrorCode.TooBig, `more than ${BTF_MAX_TYPE} types`, { offset: byteBase + o * 4, section: '.BTF' });
+        throw new BtfError(BtfErrorCode.TooBig, `more than ${BTF_MAX_TYPE} types`, { offset: byteBase + o * 4, section: BTF_ELF_SEC });
       }
     }
     this.offs = offs;
@@ -298,7 +298,7 @@ export class BtfContainer {
       if (infoSz % 4 === 0 && elemSz % 4 === 0) return TYPE_HDR_WORDS + infoSz / 4 + vlen * (elemSz / 4);
     }
     throw new BtfError(BtfErrorCode.BadType, `type [${typeId}]: unknown kind ${kind}`,
-      { offset, typeId, section: '.BTF', ...(opts.file ? { file: opts.file } : {}) });
+      { offset, typeId, section: BTF_ELF_SEC, ...(opts.file ? { file: opts.file } : {}) });
   }
 
   // ------------------------------------------------------------ type access
@@ -380,11 +380,6 @@ export class BtfContainer {
       for (const l of chain) if (off >= l.start) return l.r.at(off - l.start);
       return '';
     };
-  }
-
-  /** @internal whether `off` is a valid string offset of this BTF or its base. */
-  strOffValid(off: number): boolean {
-    return off < this.startStrOff + this.strLen;
   }
 
   /** @internal the bytes and local offset of a string (no decoding). */

@@ -90,6 +90,10 @@ export const BTF_MAX_TYPE = 0x000fffff;
 export const BTF_MAX_NAME_OFFSET = 0x00ffffff;
 export const BTF_MAX_VLEN = 0xffff;
 export const BTF_MAGIC = 0xeb9f;
+/** The ELF section that holds BTF (and the name errors give raw BTF's types). */
+export const BTF_ELF_SEC = '.BTF';
+/** The ELF section that holds `.BTF.ext`. */
+export const BTF_EXT_ELF_SEC = '.BTF.ext';
 export const BTF_VERSION = 1;
 
 /** Words in `struct btf_type`. */
@@ -120,6 +124,15 @@ export function memberBitfieldSize(offset: number, kflag: boolean): number {
   return kflag ? offset >>> 24 : 0;
 }
 
+/** Returns a member's packed `offset` word: with a bitfield size, kflag's layout ({@link memberBitOffset}). */
+export function packMemberOffset(bitOffset: number, bitfieldSize: number): number {
+  return (bitOffset | (bitfieldSize << 24)) >>> 0;
+}
+
+/** Returns INT's packed extra word (`BTF_INT_ENC(encoding, offset, bits)`). */
+export function packIntData(encoding: number, offset: number, bits: number): number {
+  return ((encoding << 24) | (offset << 16) | bits) >>> 0;
+}
 /** INT's extra word (`BTF_INT_ENCODING`): the `BTF_INT_SIGNED`/`CHAR`/`BOOL` bits. */
 export function intEncoding(data: number): number {
   return (data >>> 24) & 0x0f;

@@ -22,7 +22,7 @@ import type { BtfContainer } from './container.js';
 import { BtfError, BtfErrorCode } from './errors.js';
 import { KIND_FIELDS } from './fields.js';
 import {
-  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
+  BTF_ELF_SEC, BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
   BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR,
   BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG, BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR,
   BTF_KIND_VOLATILE, ELEM_WORDS, INFO_WORDS, NR_BTF_KINDS, TYPE_HDR_WORDS, infoKflag, infoKind, infoVlen,
@@ -53,7 +53,7 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
     const kind = infoKind(w[o + 1]!);
     const name = w[o]! < strEnd ? safeName(btf, w[o]!) : '';
     throw new BtfError(code, `type [${start + cur}] ${kindName(kind)}${name ? ` '${name}'` : ''}: ${msg}`,
-      { offset: byteBase + (o + word) * 4, typeId: start + cur, section: '.BTF', ...(file ? { file } : {}) });
+      { offset: byteBase + (o + word) * 4, typeId: start + cur, section: BTF_ELF_SEC, ...(file ? { file } : {}) });
   };
   for (let i = 0; i < btf.nrTypes; i++) {
     cur = i;
@@ -267,7 +267,7 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
     const name = safeName(btf, w[o]!);
     throw new BtfError(code,
       `type [${id}] ${kindName(kind)}${name ? ` '${name}'` : ''}: ${msg}`,
-      { offset: byteBase + o * 4, typeId: id, section: '.BTF', ...(file ? { file } : {}) });
+      { offset: byteBase + o * 4, typeId: id, section: BTF_ELF_SEC, ...(file ? { file } : {}) });
   };
   // Kind-of-target rules.
   for (let i = 0; i < n; i++) {
@@ -344,7 +344,7 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
         const o2 = offs[li]!;
         throw new BtfError(BtfErrorCode.TooBig,
           `type [${start + li}] ${kindName(infoKind(w[o2 + 1]!))}: reference chain deeper than ${MAX_RESOLVE_DEPTH} unresolved types`,
-          { offset: byteBase + o2 * 4, typeId: start + li, section: '.BTF', ...(file ? { file } : {}) });
+          { offset: byteBase + o2 * 4, typeId: start + li, section: BTF_ELF_SEC, ...(file ? { file } : {}) });
       }
       if (mode === TBD) {
         if (tk === BTF_KIND_PTR) mode = PTR;

@@ -24,7 +24,7 @@
 import type { BtfContainer } from '../container.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
 import { ELEM_BASE, ELEM_SIZE, STR_ELEM_POS } from '../fields.js';
-import { infoKind, infoVlen } from '../kinds.js';
+import { BTF_ELF_SEC, infoKind, infoVlen } from '../kinds.js';
 import type { DedupExt, DedupState } from './state.js';
 
 const EMPTY = -1;
@@ -201,7 +201,7 @@ export function dedupStrings(d: DedupState, ext: DedupExt | undefined): Uint8Arr
     if (off === 0 || off < start) return off;
     const local = off - start;
     if (local >= old.length) {
-      throw new BtfError(BtfErrorCode.BadString, `string offset ${off} is past the string section`, { section: '.BTF' });
+      throw new BtfError(BtfErrorCode.BadString, `string offset ${off} is past the string section`, { section: BTF_ELF_SEC });
     }
     const slot = Math.imul(local, 0x9e3779b1) >>> (32 - CACHE_BITS);
     if (cacheKey[slot] === local) return cacheVal[slot]!;

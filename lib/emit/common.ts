@@ -22,7 +22,7 @@ import type { Btf } from '../btf.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
 import {
   BTF_INT_SIGNED, BTF_KIND_ARRAY, BTF_KIND_INT, BTF_KIND_PTR, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN,
-  BTF_VAR_STATIC, infoKind,
+  BTF_VAR_STATIC, infoKind, packIntData,
 } from '../kinds.js';
 
 /**
@@ -72,7 +72,7 @@ export function findType(btf: Btf, kind: number, fn: (w: Uint32Array, o: number,
 
 /** Returns the id of an INT named `name` of `size` bytes and `encoding`, or -1. */
 export function findInt(btf: Btf, name: string, size: number, encoding: number): number {
-  const enc = ((encoding << 24) | (size * 8)) >>> 0;
+  const enc = packIntData(encoding, 0, size * 8);
   return findType(btf, BTF_KIND_INT, (w, o) => w[o + 2]! === size && w[o + 3]! === enc && btf.str(w[o]!) === name);
 }
 

@@ -45,8 +45,8 @@ import { BtfError, BtfErrorCode } from '../errors.js';
 import { SHF, SHT, STB, STT } from '../elf/read.js';
 import type { ElfSection } from '../elf/read.js';
 import {
-  BTF_KIND_ARRAY, BTF_KIND_DATASEC, BTF_KIND_FUNC_PROTO, BTF_KIND_PTR, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_VAR,
-  BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC, infoKind, isModifierKind, kindName,
+  BTF_ELF_SEC, BTF_EXT_ELF_SEC, BTF_KIND_ARRAY, BTF_KIND_DATASEC, BTF_KIND_FUNC_PROTO, BTF_KIND_PTR, BTF_KIND_STRUCT,
+  BTF_KIND_TYPEDEF, BTF_KIND_VAR, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC, infoKind, isModifierKind, kindName,
 } from '../kinds.js';
 import {
   BPF_MAP_TYPE, LIBBPF_PIN_BY_NAME, LIBBPF_PIN_NONE, type MapAttr, type MapDefSpec, type MapSpec, mapTypeName,
@@ -367,7 +367,7 @@ type DataKind = 'data' | 'rodata' | 'bss' | 'percpu';
 /** How libbpf's `bpf_object__elf_collect` classifies a section (null: no map of its own). */
 function dataKind(s: ElfSection): DataKind | 'struct_ops' | null {
   const n = s.name;
-  if (n === 'license' || n === 'version' || n === 'maps' || n === '.maps' || n === '.BTF' || n === '.BTF.ext') return null;
+  if (n === 'license' || n === 'version' || n === 'maps' || n === '.maps' || n === BTF_ELF_SEC || n === BTF_EXT_ELF_SEC) return null;
   const family = (base: string) => n === base || n.startsWith(`${base}.`);
   if (s.type === SHT.PROGBITS && s.size > 0) {
     if (s.flags & SHF.EXECINSTR) return null;
@@ -390,7 +390,7 @@ export function listMaps(obj: BpfObject, opts: ListMapsOptions = {}): MapList {
   const maps: MapInfo[] = [];
   const problems: MapProblem[] = [];
   const { elf, btf } = obj;
-  if (obj.btfProblem) problems.push({ section: '.BTF', message: obj.btfProblem });
+  if (obj.btfProblem) problems.push({ section: BTF_ELF_SEC, message: obj.btfProblem });
   for (const lay of obj.layouts.values()) {
     if (lay.problem) problems.push({ section: lay.name, message: lay.problem });
   }

@@ -21,14 +21,12 @@
 import { Btf, isElf, type BtfOptions } from '../btf.js';
 import { BtfError, BtfErrorCode, isInputError } from '../errors.js';
 import { BtfExt } from '../ext.js';
+import { BTF_ELF_SEC, BTF_EXT_ELF_SEC } from '../kinds.js';
 import { parseElf, type ElfFile } from '../elf/read.js';
 import { replaceSections } from '../elf/write.js';
 import { datasecLayouts, fixupDatasecs, type DatasecLayout, type FixupOptions, type FixupResult } from './fixup.js';
 
-/** The ELF section name of BTF. */
-export const BTF_ELF_SEC = '.BTF';
-/** The ELF section name of `.BTF.ext`. */
-export const BTF_EXT_ELF_SEC = '.BTF.ext';
+export { BTF_ELF_SEC, BTF_EXT_ELF_SEC };
 
 /** A BPF object file with its BTF and `.BTF.ext` parsed (libbpf's `struct bpf_object` after open). */
 export interface BpfObject {
