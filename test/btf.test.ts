@@ -671,4 +671,33 @@ test('resolveSize: array overflow is E2BIG, a FWD or FUNC_PROTO is EINVAL', () =
   assert.is(outcome(() => btf.resolveSize(btf.addArray(i, fwd, 0))), 'EINVAL', 'zero elements still need an element size');
 });
 
+test('setWord, insertItem, headerLength and hasLayout: the container edited and read through its methods', () => {
+  const base = Btf.empty();
+  const bi = base.addInt('int', 4, 0);
+  const btf = Btf.empty({ base });
+  const ptr = btf.addPtr(0);
+  const a = btf.addVar('a', bi, 1);
+  const sec = btf.addDatasec('.data', 4);
+  btf.addDatasecVarInfo(a, 0, 4);
+  const after = btf.addPtr(bi);
+  btf.setWord(ptr, 2, bi);
+  assert.is(btf.type(ptr).typeRef, bi);
+  const b = btf.addVar('b', bi, 1);
+  btf.insertItem(sec, 0, [b, 4, 4]);
+  assert.equal(btf.type(sec).secinfos().map((v) => v.typeId), [b, a]);
+  assert.is(btf.type(after).typeRef, bi, 'the records after the DATASEC moved up with it');
+  const raw = btf.rawData();
+  assert.equal(rawDump(Btf.parse(raw.slice(), { base })), rawDump(btf));
+  assert.is(outcome(() => { btf.setWord(bi, 2, 8); return 0; }), 'EINVAL', 'a base type is not this BTF\'s');
+  assert.is(outcome(() => { btf.insertItem(sec, 0, [1, 2]); return 0; }), 'EINVAL', 'a DATASEC item has three words');
+  assert.is(outcome(() => { btf.insertItem(sec, 9, [b, 0, 4]); return 0; }), 'EINVAL', 'past the last item');
+  assert.is(outcome(() => { btf.insertItem(ptr, 0, [b, 0, 4]); return 0; }), 'EINVAL', 'a PTR has no items');
+  assert.is(btf.headerLength(), 24);
+  assert.not.ok(btf.hasLayout());
+  btf.setLayout(true);
+  assert.ok(btf.hasLayout());
+  assert.is(btf.headerLength(), 32);
+  assert.is(new DataView(btf.rawData().buffer).getUint32(4, true), 32);
+});
+
 test.run();

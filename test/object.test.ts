@@ -1,5 +1,5 @@
 /**
- * BPF objects as a whole: lib/object.ts (`openObject`, `writeObject`) and the
+ * BPF objects as a whole: lib/object/open.ts (`openObject`, `writeObject`) and the
  * object commands `sections`, `extract`, `attach`, and `dump`/`stats`/
  * `convert` over every ELF flavour (ELF32/ELF64, both byte orders).
  *
@@ -142,7 +142,7 @@ async function cliError(args: string[]): Promise<BtfError> {
   return r.error as BtfError;
 }
 
-// ------------------------------------------------------------- lib/object.ts
+// -------------------------------------------------------- lib/object/open.ts
 
 test('openObject / writeObject: unchanged objects are written back byte for byte', () => {
   for (const o of objects) {
@@ -162,6 +162,24 @@ test('openObject / writeObject: unchanged objects are written back byte for byte
   // Removing sections renumbers the later ones: .symtab's st_shndx follow.
   assertSectionsKept('re-added', xdp.elf, backElf, new Set(['.rel.BTF', '.rel.BTF.ext', '.symtab']));
   assert.equal(symbolsByName(backElf), symbolsByName(xdp.elf));
+});
+
+test('openObject: object name, a malformed .BTF thrown or recorded, layouts on first use', () => {
+  const o = openObject(xdp.bytes, { file: 'dir/xdp_pkt_counter.bpf.o' });
+  assert.is(o.name, 'xdp_pkt_counter');
+  assert.is(openObject(xdp.bytes, { file: 'x.o', name: 'other' }).name, 'other');
+  assert.ok(o.layouts.size > 0);
+  assert.is(o.layouts, o.layouts, 'computed once');
+  // Corrupt the BTF magic inside .BTF: the ELF stays readable.
+  const bad = xdp.bytes.slice();
+  const at = o.elf.section('.BTF')!.offset;
+  bad[at] = bad[at]! ^ 0xff;
+  assert.throws(() => openObject(bad, { file: 'bad.o' }), (e: unknown) => isBtfError(e) && (e as BtfError).file === 'bad.o');
+  const r = openObject(bad, { file: 'bad.o', badBtf: 'record' });
+  assert.is(r.btf, null);
+  assert.match(r.btfProblem ?? '', /^\.BTF: /);
+  assert.is(r.layouts.size, 0);
+  assert.is(o.btfProblem, undefined);
 });
 
 test('openObject({fixup}) is fixupDatasecs over the object\'s own sections', () => {

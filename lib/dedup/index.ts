@@ -77,6 +77,14 @@
  * from the first member pair (`surelyNotEquiv`) before walking. A failed
  * comparison changes nothing in libbpf, and the order of the candidates
  * that remain is libbpf's (table.ts).
+ *
+ * ## Where it sits
+ *
+ * `dedup(btf, opts)` is a function over the container, as libbpf's
+ * `btf__dedup(btf, opts)` is, not a method of `Btf`: lib/btf.ts stays below
+ * this directory. The passes read the container's words in place and hand
+ * the result back through its methods (`prepareRewrite`, `replaceContents`).
+ * This module is also the `btfkit/dedup` entry point.
  */
 import type { BtfContainer } from '../container.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
@@ -139,7 +147,6 @@ function install(btf: BtfContainer, d: DedupState, c: Compacted, strings: Uint8A
   }
   btf.replaceContents(words, c.typeWords, c.offs, c.nrTypes, strings);
 }
-
 
 /**
  * Deduplicates `btf` in place (libbpf's `btf__dedup`) and returns what it

@@ -176,8 +176,9 @@ export async function readBtfFile(path: string, opts: { base?: Btf } = {}): Prom
 
 /**
  * Returns the `.BTF` section of `elf` parsed (a copy of its bytes, so the BTF
- * can be modified), or null when the object has none. {@link openObject}
- * and {@link parseBtf} read an object's BTF with it.
+ * can be modified), or null when the object has none: {@link openObject}
+ * reads the object's BTF with it. ({@link parseBtf} parses the section in
+ * place instead, and gives offsets relative to the file, as `btf__parse`.)
  *
  * @throws BtfError for a malformed `.BTF` (the offset relative to the section).
  */
