@@ -34,7 +34,11 @@ function stats(label: string, xs: number[]): Timing {
 }
 
 /** Times several commands, each writing stdout to `out`, interleaved, after one warm-up each. */
-export function timeCommands(cmds: Array<{ label: string; cmd: string; args: string[] }>, runs: number, out: string): Timing[] {
+export function timeCommands(
+  cmds: Array<{ label: string; cmd: string; args: string[] }>,
+  runs: number,
+  out: string,
+): Timing[] {
   const times = cmds.map(() => [] as number[]);
   cmds.forEach((c) => once(c.cmd, c.args, out));
   for (let r = 0; r < runs; r++) cmds.forEach((c, i) => times[i]!.push(once(c.cmd, c.args, out)));
@@ -51,7 +55,11 @@ export function nodeFloor(input: string, outBytes: number): { label: string; cmd
   const code = `const fs = require('node:fs'); fs.readFileSync(${JSON.stringify(input)});
     const b = Buffer.alloc(1 << 16, 65); let n = ${outBytes};
     while (n > 0) { const k = Math.min(n, b.length); fs.writeSync(1, b, 0, k); n -= k; }`;
-  return { label: `node floor: start, read, write ${(outBytes / 1e6).toFixed(1)} MB`, cmd: process.execPath, args: ['-e', code] };
+  return {
+    label: `node floor: start, read, write ${(outBytes / 1e6).toFixed(1)} MB`,
+    cmd: process.execPath,
+    args: ['-e', code],
+  };
 }
 
 /** Times an in-process function: `warm` warm-ups, then `runs` runs. */

@@ -68,8 +68,13 @@ function child(file: string, copies: number, runs: number): Round {
     out = dst;
   }
   return {
-    parse_ms: median(parse), merge_ms: median(merge), dedup_ms: median(dedup), first_dedup_ms: dedup[0]!,
-    types_in: typesIn, types_out: out!.nrTypes, bytes_out: out!.rawData().length,
+    parse_ms: median(parse),
+    merge_ms: median(merge),
+    dedup_ms: median(dedup),
+    first_dedup_ms: dedup[0]!,
+    types_in: typesIn,
+    types_out: out!.nrTypes,
+    bytes_out: out!.rawData().length,
     maxrss_kb: process.resourceUsage().maxRSS,
   };
 }
@@ -128,19 +133,56 @@ export function benchDedup(opts: DedupBenchOptions = {}): void {
   const memOurs = peak(process.execPath, [self, '--child', file, String(copies), '1']);
   const memTheirs = h ? peak(h, ['bench-dedup', file, String(copies), '1']) : 0;
   const o = ours[0]!;
-  print(`input: ${file} x${copies} (${copies ? 'merged with btf__add_btf / addBtf' : 'parsed, deduplicated in place'}): ${o.types_in} types -> ${o.types_out}, ${o.bytes_out} bytes`);
-  const line = (label: string, xs: number[]) => `${label.padEnd(34)} median ${median(xs).toFixed(1).padStart(7)} ms   min ${Math.min(...xs).toFixed(1).padStart(7)} ms`;
-  print(line('btfkit dedup (warm, median/round)', ours.map((x) => x.dedup_ms)));
-  print(line('btfkit dedup (first run, cold)', ours.map((x) => x.first_dedup_ms!)));
-  if (copies) print(line('btfkit merge (addBtf)', ours.map((x) => x.merge_ms)));
+  print(
+    `input: ${file} x${copies} (${copies ? 'merged with btf__add_btf / addBtf' : 'parsed, deduplicated in place'}): ${o.types_in} types -> ${o.types_out}, ${o.bytes_out} bytes`,
+  );
+  const line = (label: string, xs: number[]) =>
+    `${label.padEnd(34)} median ${median(xs).toFixed(1).padStart(7)} ms   min ${Math.min(...xs)
+      .toFixed(1)
+      .padStart(7)} ms`;
+  print(
+    line(
+      'btfkit dedup (warm, median/round)',
+      ours.map((x) => x.dedup_ms),
+    ),
+  );
+  print(
+    line(
+      'btfkit dedup (first run, cold)',
+      ours.map((x) => x.first_dedup_ms!),
+    ),
+  );
+  if (copies)
+    print(
+      line(
+        'btfkit merge (addBtf)',
+        ours.map((x) => x.merge_ms),
+      ),
+    );
   if (h) {
-    if (theirs.some((t) => t.types_out !== o.types_out || t.bytes_out !== o.bytes_out)) print('WARNING: outputs differ in size from libbpf');
-    print(line('libbpf dedup', theirs.map((x) => x.dedup_ms)));
-    if (copies) print(line('libbpf merge (btf__add_btf)', theirs.map((x) => x.merge_ms)));
+    if (theirs.some((t) => t.types_out !== o.types_out || t.bytes_out !== o.bytes_out))
+      print('WARNING: outputs differ in size from libbpf');
+    print(
+      line(
+        'libbpf dedup',
+        theirs.map((x) => x.dedup_ms),
+      ),
+    );
+    if (copies)
+      print(
+        line(
+          'libbpf merge (btf__add_btf)',
+          theirs.map((x) => x.merge_ms),
+        ),
+      );
     const ratio = median(ours.map((x) => x.dedup_ms)) / median(theirs.map((x) => x.dedup_ms));
     const cold = median(ours.map((x) => x.first_dedup_ms!)) / median(theirs.map((x) => x.dedup_ms));
-    print(`dedup time ratio btfkit/libbpf       ${ratio.toFixed(2)}x warm, ${cold.toFixed(2)}x cold   [target <= 1.5x: ${ratio <= 1.5 ? 'ok' : 'MISSED'}]`);
-    print(`peak RSS (one run)                   btfkit ${(memOurs / 1024).toFixed(1)} MB, libbpf ${(memTheirs / 1024).toFixed(1)} MB = ${(memOurs / memTheirs).toFixed(2)}x   [target <= 3x: ${memOurs <= 3 * memTheirs ? 'ok' : 'MISSED'}]`);
+    print(
+      `dedup time ratio btfkit/libbpf       ${ratio.toFixed(2)}x warm, ${cold.toFixed(2)}x cold   [target <= 1.5x: ${ratio <= 1.5 ? 'ok' : 'MISSED'}]`,
+    );
+    print(
+      `peak RSS (one run)                   btfkit ${(memOurs / 1024).toFixed(1)} MB, libbpf ${(memTheirs / 1024).toFixed(1)} MB = ${(memOurs / memTheirs).toFixed(2)}x   [target <= 3x: ${memOurs <= 3 * memTheirs ? 'ok' : 'MISSED'}]`,
+    );
   } else {
     print(`peak RSS (one run)                   btfkit ${(memOurs / 1024).toFixed(1)} MB`);
   }

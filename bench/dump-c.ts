@@ -42,7 +42,12 @@ function coldDump(runs: number): Timing {
     xs.push(Number(r.stdout.trim()));
   }
   xs.sort((a, b) => a - b);
-  return { label: 'btfkit C dump (in process, first call)', median: xs[Math.floor(xs.length / 2)]!, min: xs[0]!, runs: xs.length };
+  return {
+    label: 'btfkit C dump (in process, first call)',
+    median: xs[Math.floor(xs.length / 2)]!,
+    min: xs[0]!,
+    runs: xs.length,
+  };
 }
 
 /** Runs the C dump benchmark and prints its lines; `npm run bench` calls it. */
@@ -55,28 +60,66 @@ export function benchDumpC(): void {
   console.log(`input: ${VMLINUX} (${bytes.length} bytes)`);
   const btf = Btf.parse(bytes);
   console.log(fmt(coldDump(Math.max(3, Math.min(RUNS, 10)))));
-  console.log(fmt(timeFn('btfkit C dump (in process, after warm-up)', () => { writeCDump(btf, () => undefined); }, 5, 10)));
-  console.log(fmt(timeFn('btfkit C dump --sort (in process, warm)', () => { writeCDump(btf, () => undefined, { sort: true }); }, 3, 5)));
+  console.log(
+    fmt(
+      timeFn(
+        'btfkit C dump (in process, after warm-up)',
+        () => {
+          writeCDump(btf, () => undefined);
+        },
+        5,
+        10,
+      ),
+    ),
+  );
+  console.log(
+    fmt(
+      timeFn(
+        'btfkit C dump --sort (in process, warm)',
+        () => {
+          writeCDump(btf, () => undefined, { sort: true });
+        },
+        3,
+        5,
+      ),
+    ),
+  );
 
   if (!has('bpftool')) {
     console.log('bpftool: not installed; skipping the comparison (apt-get install bpftool)');
     return;
   }
   let size = 0;
-  writeCDump(btf, (c) => { size += c.length; });
-  const [ours, sorted, theirs, floor] = timeCommands([
-    { label: 'btfkit dump -f c > file', cmd: process.execPath, args: [CLI, 'dump', '-f', 'c', VMLINUX] },
-    { label: 'btfkit dump -f c --sort > file', cmd: process.execPath, args: [CLI, 'dump', '-f', 'c', '--sort', VMLINUX] },
-    { label: 'bpftool btf dump format c > file', cmd: 'bpftool', args: ['btf', 'dump', 'file', VMLINUX, 'format', 'c'] },
-    nodeFloor(VMLINUX, size),
-  ], RUNS, OUT);
+  writeCDump(btf, (c) => {
+    size += c.length;
+  });
+  const [ours, sorted, theirs, floor] = timeCommands(
+    [
+      { label: 'btfkit dump -f c > file', cmd: process.execPath, args: [CLI, 'dump', '-f', 'c', VMLINUX] },
+      {
+        label: 'btfkit dump -f c --sort > file',
+        cmd: process.execPath,
+        args: [CLI, 'dump', '-f', 'c', '--sort', VMLINUX],
+      },
+      {
+        label: 'bpftool btf dump format c > file',
+        cmd: 'bpftool',
+        args: ['btf', 'dump', 'file', VMLINUX, 'format', 'c'],
+      },
+      nodeFloor(VMLINUX, size),
+    ],
+    RUNS,
+    OUT,
+  );
   console.log(fmt(ours!));
   console.log(fmt(sorted!));
   console.log(fmt(theirs!));
   console.log(fmt(floor!));
   console.log(ratio('ratio node floor/bpftool (format c)', floor!, theirs!));
-  console.log(ratio('ratio btfkit/bpftool (format c)', ours!, theirs!),
-    ours!.median <= theirs!.median ? '  [target <= 1.0x: ok]' : '  [target <= 1.0x: MISSED]');
+  console.log(
+    ratio('ratio btfkit/bpftool (format c)', ours!, theirs!),
+    ours!.median <= theirs!.median ? '  [target <= 1.0x: ok]' : '  [target <= 1.0x: MISSED]',
+  );
   spawnSync('rm', ['-f', OUT]);
 }
 

@@ -46,14 +46,30 @@ async function main(): Promise<void> {
   }
   const bytes = new Uint8Array(readFileSync(VMLINUX));
   console.log(`input: ${VMLINUX} (${bytes.length} bytes)`);
-  const parse = timeFn('btfkit parse (in process, after warm-up)', () => { Btf.parse(bytes); }, 10, 30);
+  const parse = timeFn(
+    'btfkit parse (in process, after warm-up)',
+    () => {
+      Btf.parse(bytes);
+    },
+    10,
+    30,
+  );
   console.log(fmt(parse), parse.median < 30 ? '  [target < 30 ms: ok]' : '  [target < 30 ms: MISSED]');
   const btf = Btf.parse(bytes);
-  const dumpIn = timeFn('btfkit raw dump (in process, to memory)', () => { writeRawDump(btf, () => undefined); }, 3, 10);
+  const dumpIn = timeFn(
+    'btfkit raw dump (in process, to memory)',
+    () => {
+      writeRawDump(btf, () => undefined);
+    },
+    3,
+    10,
+  );
   console.log(fmt(dumpIn));
   const mem = parseMemory();
-  console.log(`${'btfkit parse peak memory growth'.padEnd(44)} ${(mem.delta / 1e6).toFixed(1)} MB = ${(mem.delta / mem.file).toFixed(2)}x the file`,
-    mem.delta <= 3 * mem.file ? '  [target <= 3x: ok]' : '  [target <= 3x: MISSED]');
+  console.log(
+    `${'btfkit parse peak memory growth'.padEnd(44)} ${(mem.delta / 1e6).toFixed(1)} MB = ${(mem.delta / mem.file).toFixed(2)}x the file`,
+    mem.delta <= 3 * mem.file ? '  [target <= 3x: ok]' : '  [target <= 3x: MISSED]',
+  );
 
   if (!has('bpftool')) {
     console.log('bpftool: not installed; skipping the dump comparisons (apt-get install bpftool)');
@@ -67,19 +83,31 @@ async function main(): Promise<void> {
 }
 
 function dumpVsBpftool(btf: Btf): void {
-  for (const [what, extra] of [['raw', []], ['json', ['-j']]] as const) {
+  for (const [what, extra] of [
+    ['raw', []],
+    ['json', ['-j']],
+  ] as const) {
     let size = 0;
-    (what === 'raw' ? writeRawDump : writeJsonDump)(btf, (c) => { size += c.length; });
-    const [ours, theirs, floor] = timeCommands([
-      { label: `btfkit dump ${what} > file`, cmd: process.execPath, args: [CLI, 'dump', ...extra, VMLINUX] },
-      { label: `bpftool btf dump ${what} > file`, cmd: 'bpftool', args: [...extra, 'btf', 'dump', 'file', VMLINUX] },
-      nodeFloor(VMLINUX, size),
-    ], RUNS, OUT);
+    (what === 'raw' ? writeRawDump : writeJsonDump)(btf, (c) => {
+      size += c.length;
+    });
+    const [ours, theirs, floor] = timeCommands(
+      [
+        { label: `btfkit dump ${what} > file`, cmd: process.execPath, args: [CLI, 'dump', ...extra, VMLINUX] },
+        { label: `bpftool btf dump ${what} > file`, cmd: 'bpftool', args: [...extra, 'btf', 'dump', 'file', VMLINUX] },
+        nodeFloor(VMLINUX, size),
+      ],
+      RUNS,
+      OUT,
+    );
     console.log(fmt(ours!));
     console.log(fmt(theirs!));
     console.log(fmt(floor!));
     console.log(ratio(`ratio node floor/bpftool (${what})`, floor!, theirs!));
-    console.log(ratio(`ratio btfkit/bpftool (${what})`, ours!, theirs!), what === 'raw' ? (ours!.median <= theirs!.median ? '  [target <= 1.0x: ok]' : '  [target <= 1.0x: MISSED]') : '');
+    console.log(
+      ratio(`ratio btfkit/bpftool (${what})`, ours!, theirs!),
+      what === 'raw' ? (ours!.median <= theirs!.median ? '  [target <= 1.0x: ok]' : '  [target <= 1.0x: MISSED]') : '',
+    );
   }
   spawnSync('rm', ['-f', OUT]);
 }

@@ -102,7 +102,7 @@ export function countedKindName(k: number): string {
 export const PROGRESS_MIN_TYPES = 400_000;
 
 /** What `--stats` reports. */
-export interface DedupStats {
+interface DedupStats {
   /** Per kind name: types before and after. */
   kinds: Record<string, { before: number; after: number }>;
   types: { before: number; after: number };
@@ -113,7 +113,7 @@ export interface DedupStats {
 }
 
 /** Returns the `--stats` record for a BTF counted before (`before`) and deduplicated since (`report`). */
-export function dedupStats(btf: Btf, before: number[], report: DedupReport): DedupStats {
+function dedupStats(btf: Btf, before: number[], report: DedupReport): DedupStats {
   const after = kindCounts(btf);
   const kinds: Record<string, { before: number; after: number }> = {};
   for (let k = 1; k <= NR_BTF_KINDS; k++) {
@@ -129,7 +129,7 @@ export function dedupStats(btf: Btf, before: number[], report: DedupReport): Ded
 }
 
 /** Prints `--stats` as a table, or as one JSON object with `json`. */
-export function printStats(io: CliIo, s: DedupStats, json: boolean, extra: Record<string, unknown> = {}): void {
+function printStats(io: CliIo, s: DedupStats, json: boolean, extra: Record<string, unknown> = {}): void {
   if (json) {
     io.out(JSON.stringify({ ...extra, ...s }) + '\n');
     return;

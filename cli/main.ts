@@ -7,6 +7,7 @@
  */
 import { CommanderError } from 'commander';
 import { isInputError } from '../lib/errors.js';
+import { errnoText } from '../lib/io.js';
 import { processIo } from './io.js';
 import { createProgram } from './program.js';
 
@@ -19,9 +20,12 @@ export function errorLine(e: unknown): string {
 async function main(): Promise<number> {
   const io = processIo();
   // A closed pipe (`btfkit dump | head`) ends output quietly.
+  // Any other failure to write standard output (a full disk, an I/O error)
+  // is one line and status 1, like any failed operation.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
-    throw e;
+    process.stderr.write(`btfkit: <stdout>: ${errnoText(e)}\n`);
+    process.exit(1);
   });
   const program = await createProgram(io, process.argv.slice(2));
   try {

@@ -12,6 +12,11 @@
 #   obj/NAME.bpfeb.o        clang -target bpfeb (only for sources tagged
 #                           "corpus: also-bpfeb")
 #   obj/merge/NAME.o        objects of the merge set (src/merge/*.bpf.c)
+#   obj/maps/NAME.o         the maps/vars inspectors' objects (src/maps/*.bpf.c)
+#   obj/ext/NAME.o, obj/ext/NAME.bpfeb.o
+#                           the .BTF.ext and DATASEC fixup corpus (src/ext/*.bpf.c),
+#                           both byte orders; what libbpf and bpftool print for
+#                           them lives in test/fixtures/ext (its regen.sh)
 #   expected/NAME.raw.txt     bpftool btf dump file obj/NAME.o
 #   expected/NAME.json        bpftool -j btf dump file obj/NAME.o   (compact JSON)
 #   expected/NAME.h           bpftool btf dump file obj/NAME.o format c
@@ -82,7 +87,7 @@ CFLAGS=(-g -O2 -Wall
 
 # expected/c/ is build-c.sh's (run at the end): its sorted/ goldens need a
 # bpftool newer than this one, so they are kept unless it can redo them.
-rm -rf obj/*.o obj/merge obj/maps
+rm -rf obj/*.o obj/merge obj/maps obj/ext
 find expected -mindepth 1 -maxdepth 1 ! -name c -exec rm -rf {} + 2>/dev/null || true
 mkdir -p obj/merge expected/merge
 
@@ -126,6 +131,21 @@ for src in src/maps/*.bpf.c; do
 	echo "  CC  obj/maps/$name.o"
 	(cd src/maps && "$CLANG" -g -O2 -target bpf -fdebug-compilation-dir=. -c "$name.bpf.c" -o "../../obj/maps/$name.o") ||
 		die "compilation of $src failed"
+done
+
+# src/ext: every rule of the DATASEC fixup and every CO-RE relocation kind,
+# in both byte orders, built in their directory (the paths in .BTF are "./").
+mkdir -p obj/ext
+for src in src/ext/*.bpf.c; do
+	name=$(basename "$src" .bpf.c)
+	for target in bpf bpfeb; do
+		out=$name.o
+		[ "$target" = bpfeb ] && out=$name.bpfeb.o
+		echo "  CC  obj/ext/$out"
+		(cd src/ext && "$CLANG" -g -O2 -Wall -target "$target" -idirafter "$ASM_INC" \
+			"-fdebug-prefix-map=$(pwd)=." -c "$name.bpf.c" -o "../../obj/ext/$out") ||
+			die "compilation of $src (-target $target) failed"
+	done
 done
 
 mobjs=()

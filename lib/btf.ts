@@ -9,6 +9,7 @@
  * (lib/dedup/) is a function over a Btf, so this module imports neither
  * lib/elf/ nor lib/dedup/.
  */
+import { inputBytes } from './input.js';
 import { BtfBuilder } from './builder.js';
 import type { BtfContainer } from './container.js';
 import { BtfError, BtfErrorCode, isInputError } from './errors.js';
@@ -73,8 +74,8 @@ export class Btf extends BtfBuilder {
    * @throws BtfError `EFORMAT` for anything but raw BTF (an ELF object
    *   included: the message points to `parseBtf`).
    */
-  static parse(bytes: Uint8Array, opts: BtfOptions = {}): Btf {
-    if (!(bytes instanceof Uint8Array)) throw new BtfError(BtfErrorCode.InvalidArgument, 'Btf.parse expects a Uint8Array');
+  static parse(input: Uint8Array, opts: BtfOptions = {}): Btf {
+    const bytes = inputBytes(input, 'Btf.parse');
     const fileOpt = opts.file ? { file: opts.file } : {};
     if (isElf(bytes)) {
       throw new BtfError(BtfErrorCode.Format, 'an ELF object, not raw BTF (read it with parseBtf or openObject)', { offset: 0, ...fileOpt });

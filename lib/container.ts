@@ -37,7 +37,7 @@ import {
 import { StrSet, StringReader, decodeStrAt, encodeStr } from './strings.js';
 
 /** `struct btf_header`, with the optional layout fields of newer BTF. */
-export interface BtfHeader {
+interface BtfHeader {
   magic: number;
   version: number;
   flags: number;
@@ -57,7 +57,7 @@ const HDR_LAYOUT = 32;
 const IS_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Swaps every 32-bit word of `w` in place. */
-export function swapWords(w: Uint32Array): void {
+function swapWords(w: Uint32Array): void {
   for (let i = 0; i < w.length; i++) {
     const x = w[i]!;
     w[i] = ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
@@ -79,7 +79,7 @@ function swapLayoutFlags(l: Uint8Array, from = 0, to = l.length): void {
 }
 
 /** Options for parsing. */
-export interface ParseOptions {
+interface ParseOptions {
   /** The base BTF, for split BTF (module BTF on top of vmlinux). */
   base?: BtfContainer;
   /** Named in error messages. */

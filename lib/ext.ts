@@ -20,6 +20,7 @@
  * (libbpf 1.1.2 refuses big-endian `.BTF.ext`); values are read and written in
  * the input's order.
  */
+import { inputBytes } from './input.js';
 import { BtfError, BtfErrorCode } from './errors.js';
 import { BTF_EXT_ELF_SEC } from './kinds.js';
 import type { BtfContainer } from './container.js';
@@ -91,8 +92,8 @@ export class BtfExt {
       throw new BtfError(code, `.BTF.ext: ${msg}`, ctx(offset));
     };
     if (bytes.length < 8) fail(BtfErrorCode.Truncated, `header needs at least 8 bytes, have ${bytes.length}`, 0);
-    const data = bytes.slice();
-    const dv = new DataView(data.buffer);
+    const data = inputBytes(bytes, 'BtfExt.parse').slice();
+    const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
     let le: boolean;
     if (dv.getUint16(0, true) === EXT_MAGIC) le = true;
     else if (dv.getUint16(0, false) === EXT_MAGIC) le = false;

@@ -20,7 +20,7 @@ import {
   BTF_KIND_VOLATILE, ELEM_WORDS, INFO_WORDS, NR_BTF_KINDS, TYPE_HDR_WORDS, infoKind, infoVlen,
 } from './kinds.js';
 
-export interface KindFields {
+interface KindFields {
   /** Word positions (from the record start) holding type ids. */
   readonly fixedTypeIds: readonly number[];
   /** Word positions within each vlen item holding type ids. */

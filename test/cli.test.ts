@@ -16,19 +16,37 @@ import { rawDump } from '../lib/dump/raw.js';
 import { isBtfError } from '../lib/errors.js';
 import { VERSION } from '../cli/program.js';
 import {
-  BIN, ROOT, btfSection, goldenObject, goldenObjects, readBytes, readText, repoPath, runCli, sameBytes, text,
+  BIN,
+  ROOT,
+  btfSection,
+  goldenObject,
+  goldenObjects,
+  readBytes,
+  readText,
+  repoPath,
+  runCli,
+  sameBytes,
+  text,
 } from './helpers/golden.js';
 import { hasTool, run } from './helpers/tools.js';
+import { skip } from './helpers/skip.js';
 
 const xdp = goldenObject('xdp_pkt_counter');
 const xdpBE = goldenObject('xdp_pkt_counter.bpfeb');
 const xdpRaw = readText(xdp.raw);
 const xdpJson = readText(xdp.json);
 const xdpSec = btfSection(readBytes(xdp.obj));
-const statsTsv = readText(repoPath('golden', 'expected', 'stats.tsv')).trim().split('\n').slice(1).map((l) => l.split('\t'));
+const statsTsv = readText(repoPath('golden', 'expected', 'stats.tsv'))
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((l) => l.split('\t'));
 const pkg = JSON.parse(readText(repoPath('package.json'))) as { version: string };
 const bin = BIN;
-const converted = goldenObjects().filter((o) => !o.name.startsWith('merge/')).slice(0, 6).concat([xdpBE])
+const converted = goldenObjects()
+  .filter((o) => !o.name.startsWith('merge/'))
+  .slice(0, 6)
+  .concat([xdpBE])
   .map((g) => ({ ...g, rawText: readText(g.raw), leSec: btfSection(readBytes(g.obj.replace('.bpfeb.o', '.o'))) }));
 const splitBase = goldenObject('sched_switch_stats').obj;
 const splitFile = repoPath('test', 'fixtures', 'btf', 'split-golden.dedup.btf');
@@ -109,8 +127,12 @@ test('usage errors are CommanderErrors with a non-zero exit code', async () => {
 
 test('a missing file is a BtfError naming the file', async () => {
   const missing = join(work, 'no-such-file.o');
-  for (const args of [['dump', missing], ['stats', missing], ['convert', missing, '-o', join(work, 'out.btf')],
-    ['dump', xdp.obj, '--base', missing]]) {
+  for (const args of [
+    ['dump', missing],
+    ['stats', missing],
+    ['convert', missing, '-o', join(work, 'out.btf')],
+    ['dump', xdp.obj, '--base', missing],
+  ]) {
     const r = await runCli(args);
     assert.ok(isBtfError(r.error), `${args.join(' ')}: ${String(r.error)}`);
     const e = r.error as { file?: string; message: string; code: string };
@@ -213,10 +235,7 @@ test('convert writes atomically: a failure leaves no temporary file and no clobb
 });
 
 test('convert to a FIFO (or a device such as /dev/stdout) writes into it instead of replacing it', async () => {
-  if (!hasTool('mkfifo')) {
-    console.log('  [cli] skipped: mkfifo not installed (FIFO output not checked)');
-    return;
-  }
+  if (!hasTool('mkfifo')) return skip('mkfifo not installed: output into a FIFO not checked');
   const dir = freshDir();
   const fifo = join(dir, 'pipe');
   assert.is(run('mkfifo', [fifo]).status, 0);
@@ -255,11 +274,20 @@ test('stats -j agrees with golden/expected/stats.tsv for every object', async ()
     const path = obj === 'golden/merge/linked.o' ? goldenObject('merge/linked').obj : repoPath('golden', obj!);
     const r = await runCli(['stats', '-j', path]);
     assert.is(r.error, undefined, String(r.error));
-    const s = JSON.parse(text(r.stdout)) as { types: number; totalBytes: number; kinds: Record<string, number>; endian: string; firstId: number };
+    const s = JSON.parse(text(r.stdout)) as {
+      types: number;
+      totalBytes: number;
+      kinds: Record<string, number>;
+      endian: string;
+      firstId: number;
+    };
     assert.is(s.types, Number(types), obj);
     assert.is(s.totalBytes, Number(btfBytes), obj);
     assert.equal(Object.keys(s.kinds).sort(), kinds!.split(',').sort(), obj);
-    assert.is(Object.values(s.kinds).reduce((a, b) => a + b, 0), s.types);
+    assert.is(
+      Object.values(s.kinds).reduce((a, b) => a + b, 0),
+      s.types,
+    );
     assert.is(s.endian, obj!.includes('bpfeb') ? 'big' : 'little');
     assert.is(s.firstId, 1);
   }
@@ -289,7 +317,10 @@ test('the binary: a bad input exits 1 with one line `btfkit: FILE: ...`', () => 
   const dir = freshDir();
   const bad = join(dir, 'bad.btf');
   writeFileSync(bad, xdpSec.subarray(0, 50));
-  for (const [file, re] of [[bad, /^btfkit: .*bad\.btf: .+\(offset 0x[0-9a-f]+\)$/], [join(dir, 'missing.o'), /^btfkit: .*missing\.o: no such file$/]] as const) {
+  for (const [file, re] of [
+    [bad, /^btfkit: .*bad\.btf: .+\(offset 0x[0-9a-f]+\)$/],
+    [join(dir, 'missing.o'), /^btfkit: .*missing\.o: no such file$/],
+  ] as const) {
     const r = run(process.execPath, [bin, 'dump', file]);
     assert.is(r.status, 1, r.stderr);
     const lines = r.stderr.split('\n').filter((l) => l !== '');

@@ -18,8 +18,15 @@ import { goldenObject, readBytes, repoPath, runCli, sameBytes } from './helpers/
 const FIXTURES = repoPath('test', 'fixtures', 'dedup');
 const tmp = mkdtempSync(join(tmpdir(), 'btfkit-dedup-cli-'));
 const out = (name: string): string => join(tmp, name);
-const mergeDir = ['merge_cgroup', 'merge_core', 'merge_file', 'merge_skb', 'merge_sock', 'merge_task', 'merge_task_files']
-  .map((n) => goldenObject(`merge/${n}`).obj);
+const mergeDir = [
+  'merge_cgroup',
+  'merge_core',
+  'merge_file',
+  'merge_skb',
+  'merge_sock',
+  'merge_task',
+  'merge_task_files',
+].map((n) => goldenObject(`merge/${n}`).obj);
 const linked = goldenObject('merge/linked').obj;
 
 test('dedup IN -o OUT writes what libbpf writes', async () => {
@@ -39,12 +46,22 @@ test('dedup --stats prints counts per kind, string bytes and pass times; -j as J
   assert.match(text, /\nSTRUCT\s+\d+\s+\d+\n/);
   assert.match(text, /\ntypes\s+1461\s+1457\n/);
   assert.match(text, /\nstring bytes\s+\d+\s+\d+\n/);
-  assert.match(text, /\npasses \(ms\)  prep [\d.]+, strings [\d.]+, prim [\d.]+, struct [\d.]+, fwd [\d.]+, ref [\d.]+, compact [\d.]+, remap [\d.]+; total [\d.]+\n$/);
+  assert.match(
+    text,
+    /\npasses \(ms\) {2}prep [\d.]+, strings [\d.]+, prim [\d.]+, struct [\d.]+, fwd [\d.]+, ref [\d.]+, compact [\d.]+, remap [\d.]+; total [\d.]+\n$/,
+  );
   r = await runCli(['dedup', linked, '-o', out('l.btf'), '--stats', '-j']);
-  const s = JSON.parse(new TextDecoder().decode(r.stdout)) as { types: { before: number; after: number }; kinds: Record<string, { before: number; after: number }>; passes: unknown[] };
+  const s = JSON.parse(new TextDecoder().decode(r.stdout)) as {
+    types: { before: number; after: number };
+    kinds: Record<string, { before: number; after: number }>;
+    passes: unknown[];
+  };
   assert.equal(s.types, { before: 1461, after: 1457 });
   assert.is(s.passes.length, 8);
-  assert.is(Object.values(s.kinds).reduce((a, k) => a + k.after, 0), 1457);
+  assert.is(
+    Object.values(s.kinds).reduce((a, k) => a + k.after, 0),
+    1457,
+  );
   assert.ok(sameBytes(readBytes(out('l.btf')), readBytes(join(FIXTURES, 'linked.btf'))));
 });
 
@@ -56,7 +73,10 @@ test('dedup --elf rewrites .BTF and .BTF.ext together, as btf__dedup with btf_ex
   assert.ok(sameBytes(elf.sectionData(elf.section('.BTF.ext')!), readBytes(join(FIXTURES, 'linked.ext'))), '.BTF.ext');
   // everything else is the input's
   const input = parseElf(readBytes(linked));
-  assert.equal(elf.sections.map((s) => s.name), input.sections.map((s) => s.name));
+  assert.equal(
+    elf.sections.map((s) => s.name),
+    input.sections.map((s) => s.name),
+  );
   const text = elf.section('.text');
   if (text) assert.ok(sameBytes(elf.sectionData(text), input.sectionData(input.section('.text')!)));
 });
@@ -66,9 +86,18 @@ test('dedup --base deduplicates split BTF against its base', async () => {
   const split = Btf.empty({ base });
   split.addBtf(parseBtf(readBytes(goldenObject('sched_switch_stats').obj)));
   writeFileSync(out('split.btf'), split.rawData());
-  const r = await runCli(['dedup', out('split.btf'), '-B', goldenObject('exec_ringbuf').obj, '-o', out('split.out.btf')]);
+  const r = await runCli([
+    'dedup',
+    out('split.btf'),
+    '-B',
+    goldenObject('exec_ringbuf').obj,
+    '-o',
+    out('split.out.btf'),
+  ]);
   assert.is(r.error, undefined, String(r.error));
-  assert.ok(sameBytes(readBytes(out('split.out.btf')), readBytes(join(FIXTURES, 'split-exec_ringbuf-sched_switch_stats.btf'))));
+  assert.ok(
+    sameBytes(readBytes(out('split.out.btf')), readBytes(join(FIXTURES, 'split-exec_ringbuf-sched_switch_stats.btf'))),
+  );
 });
 
 test('merge IN... -o OUT equals libbpf btf__add_btf + btf__dedup; --no-dedup only appends', async () => {
@@ -81,7 +110,10 @@ test('merge IN... -o OUT equals libbpf btf__add_btf + btf__dedup; --no-dedup onl
   for (const f of mergeDir) m.addBtf(parseBtf(readBytes(f)));
   assert.ok(sameBytes(readBytes(out('m.raw.btf')), m.rawData()));
   r = await runCli(['merge', ...mergeDir, '-o', out('m.btf'), '--stats', '-j']);
-  const s = JSON.parse(new TextDecoder().decode(r.stdout)) as { inputs: number; types: { before: number; after: number } };
+  const s = JSON.parse(new TextDecoder().decode(r.stdout)) as {
+    inputs: number;
+    types: { before: number; after: number };
+  };
   assert.is(s.inputs, 7);
   assert.is(s.types.before, m.nrTypes);
 });
@@ -102,13 +134,16 @@ test('progress: in place on a terminal for large inputs, nothing otherwise', () 
   assert.is(progressFor(quiet, 1_000_000).onProgress, undefined, 'not a terminal');
   const tty = { ...memoryIo(), stderrIsTTY: true };
   let err = '';
-  tty.err = (s: string) => { err += s; };
+  tty.err = (s: string) => {
+    err += s;
+  };
   assert.is(progressFor(tty, 1000).onProgress, undefined, 'small input');
   const p = progressFor(tty, 1_000_000);
   p.onProgress!('struct', 50, 100);
   p.onProgress!('struct', 100, 100);
   p.done();
-  assert.match(err, /^\rdedup: struct    50%\rdedup: struct   100%\r\x1b\[K$/);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the progress line is drawn with CR and ESC [K
+  assert.match(err, /^\rdedup: struct {4}50%\rdedup: struct {3}100%\r\x1b\[K$/);
 });
 
 test.after(() => rmSync(tmp, { recursive: true, force: true }));

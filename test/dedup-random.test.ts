@@ -16,16 +16,33 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Btf } from '../lib/btf.js';
-import { parseBtf } from '../lib/object/open.js';
-import { rawDump } from '../lib/dump/raw.js';
 import { dedup, type DedupExt } from '../lib/dedup/index.js';
 import {
-  BTF_FUNC_GLOBAL, BTF_FUNC_STATIC, BTF_FWD_ENUM, BTF_FWD_STRUCT, BTF_FWD_UNION, BTF_INT_BOOL, BTF_INT_CHAR,
-  BTF_INT_SIGNED, BTF_KIND_DATASEC, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FWD, BTF_KIND_STRUCT, BTF_KIND_UNION,
-  BTF_KIND_VAR, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_STATIC, infoKflag, infoVlen,
+  BTF_FUNC_GLOBAL,
+  BTF_FUNC_STATIC,
+  BTF_FWD_ENUM,
+  BTF_FWD_STRUCT,
+  BTF_FWD_UNION,
+  BTF_INT_BOOL,
+  BTF_INT_CHAR,
+  BTF_INT_SIGNED,
+  BTF_KIND_DATASEC,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FWD,
+  BTF_KIND_STRUCT,
+  BTF_KIND_UNION,
+  BTF_KIND_VAR,
+  BTF_VAR_GLOBAL_ALLOCATED,
+  BTF_VAR_STATIC,
+  infoKflag,
+  infoVlen,
 } from '../lib/kinds.js';
 import { forEachTypeIdWord } from '../lib/fields.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
+import { skip } from './helpers/skip.js';
+import { fuzzRuns } from './helpers/budget.js';
+import { parseBtf } from '../lib/object/open.js';
 
 // ------------------------------------------------------------ generator
 
@@ -57,7 +74,14 @@ type TE =
 
 interface Program {
   enums: Array<{ name: string | null; size: number; is64: boolean; values: Array<[string, number]> }>;
-  structs: Array<{ name: string | null; union: boolean; size: number; embeddable: boolean; members: Array<{ name: string | null; te: TE; bitOff: number; bitSize: number }>; tag: string | null }>;
+  structs: Array<{
+    name: string | null;
+    union: boolean;
+    size: number;
+    embeddable: boolean;
+    members: Array<{ name: string | null; te: TE; bitOff: number; bitSize: number }>;
+    tag: string | null;
+  }>;
   typedefs: Array<{ name: string; te: TE }>;
   protos: Array<{ ret: TE; params: Array<{ name: string | null; te: TE }> }>;
   funcs: Array<{ name: string; proto: number; linkage: number; tag: string | null }>;
@@ -65,10 +89,17 @@ interface Program {
 }
 
 const INTS: Array<[string, number, number]> = [
-  ['int', 4, BTF_INT_SIGNED], ['unsigned int', 4, 0], ['char', 1, BTF_INT_CHAR],
-  ['long', 8, BTF_INT_SIGNED], ['_Bool', 1, BTF_INT_BOOL], ['short', 2, BTF_INT_SIGNED],
+  ['int', 4, BTF_INT_SIGNED],
+  ['unsigned int', 4, 0],
+  ['char', 1, BTF_INT_CHAR],
+  ['long', 8, BTF_INT_SIGNED],
+  ['_Bool', 1, BTF_INT_BOOL],
+  ['short', 2, BTF_INT_SIGNED],
 ];
-const FLOATS: Array<[string, number]> = [['float', 4], ['double', 8]];
+const FLOATS: Array<[string, number]> = [
+  ['float', 4],
+  ['double', 8],
+];
 /** Few names, so that unrelated structs clash. */
 const STRUCT_NAMES = ['foo', 'bar', 'node', 'list', 'ops', 'ctx', 'entry', 'state'];
 const FIELD_NAMES = ['a', 'b', 'next', 'prev', 'data', 'len', 'ops', 'priv', 'flags'];
@@ -88,16 +119,21 @@ function genProgram(r: () => number): Program {
   for (let i = 0; i < nStructs; i++) {
     const anon = r() < 0.25;
     p.structs.push({
-      name: anon ? null : pick(STRUCT_NAMES), union: r() < 0.2, size: 8 * n(1, 4),
+      name: anon ? null : pick(STRUCT_NAMES),
+      union: r() < 0.2,
+      size: 8 * n(1, 4),
       // anonymous structs are only ever nested by value; some named ones too
-      embeddable: anon || r() < 0.3, members: [], tag: r() < 0.15 ? 'tagged' : null,
+      embeddable: anon || r() < 0.3,
+      members: [],
+      tag: r() < 0.15 ? 'tagged' : null,
     });
   }
   const nTypedefs = n(0, 3);
   const nProtos = n(1, 3);
   const te = (depth: number, byValue: boolean, self: number): TE => {
     const x = r();
-    if (depth <= 0 || x < 0.25) return r() < 0.8 ? { k: 'int', i: n(0, INTS.length - 1) } : { k: 'float', i: n(0, FLOATS.length - 1) };
+    if (depth <= 0 || x < 0.25)
+      return r() < 0.8 ? { k: 'int', i: n(0, INTS.length - 1) } : { k: 'float', i: n(0, FLOATS.length - 1) };
     if (x < 0.35 && p.enums.length) return { k: 'enum', i: n(0, p.enums.length - 1) };
     if (x < 0.6) {
       // pointers may close cycles: any struct, itself included
@@ -115,7 +151,8 @@ function genProgram(r: () => number): Program {
       return { k: 'int', i: 0 };
     }
     if (x < 0.8) return { k: 'array', of: te(depth - 1, byValue, self), n: n(1, 4) };
-    if (x < 0.9) return { k: 'mod', m: pick(['const', 'volatile', 'restrict'] as const), to: te(depth - 1, byValue, self) };
+    if (x < 0.9)
+      return { k: 'mod', m: pick(['const', 'volatile', 'restrict'] as const), to: te(depth - 1, byValue, self) };
     if (p.typedefs.length) return { k: 'typedef', i: n(0, p.typedefs.length - 1) };
     return { k: 'int', i: 1 };
   };
@@ -130,17 +167,29 @@ function genProgram(r: () => number): Program {
     for (let j = n(0, 4); j > 0; j--) {
       const bitfield = !s.union && r() < 0.1;
       s.members.push({
-        name: r() < 0.1 ? null : pick(FIELD_NAMES), te: bitfield ? { k: 'int', i: 1 } : te(3, true, i),
-        bitOff: s.union ? 0 : bit, bitSize: bitfield ? n(1, 7) : 0,
+        name: r() < 0.1 ? null : pick(FIELD_NAMES),
+        te: bitfield ? { k: 'int', i: 1 } : te(3, true, i),
+        bitOff: s.union ? 0 : bit,
+        bitSize: bitfield ? n(1, 7) : 0,
       });
       if (!s.union) bit += bitfield ? 8 : 64;
     }
     s.size = Math.max(s.size, Math.ceil(bit / 64) * 8);
   });
   for (let i = n(1, 4); i > 0; i--) {
-    p.funcs.push({ name: `f${n(0, 5)}`, proto: n(0, p.protos.length - 1), linkage: r() < 0.5 ? BTF_FUNC_GLOBAL : BTF_FUNC_STATIC, tag: r() < 0.2 ? 'hot' : null });
+    p.funcs.push({
+      name: `f${n(0, 5)}`,
+      proto: n(0, p.protos.length - 1),
+      linkage: r() < 0.5 ? BTF_FUNC_GLOBAL : BTF_FUNC_STATIC,
+      tag: r() < 0.2 ? 'hot' : null,
+    });
   }
-  for (let i = n(0, 3); i > 0; i--) p.vars.push({ name: `v${n(0, 4)}`, te: te(2, true, nStructs), linkage: r() < 0.5 ? BTF_VAR_GLOBAL_ALLOCATED : BTF_VAR_STATIC });
+  for (let i = n(0, 3); i > 0; i--)
+    p.vars.push({
+      name: `v${n(0, 4)}`,
+      te: te(2, true, nStructs),
+      linkage: r() < 0.5 ? BTF_VAR_GLOBAL_ALLOCATED : BTF_VAR_STATIC,
+    });
   return p;
 }
 
@@ -151,13 +200,20 @@ function genUnit(p: Program, r: () => number): Btf {
   const structIds = new Map<number, number>();
   // Named, non-embeddable structs this unit knows only by declaration.
   const opaque = new Set<number>();
-  p.structs.forEach((s, i) => { if (s.name && !s.embeddable && r() < 0.35) opaque.add(i); });
+  p.structs.forEach((s, i) => {
+    if (s.name && !s.embeddable && r() < 0.35) opaque.add(i);
+  });
   // Records are appended in the order types are first met; a struct's id is
   // reserved before its members are compiled, so pointers back to it work.
   type Rec = () => void;
   const recs: Rec[] = [];
-  const reserve = (): number => { recs.push(() => undefined); return recs.length; };
-  const set = (id: number, fn: Rec): void => { recs[id - 1] = fn; };
+  const reserve = (): number => {
+    recs.push(() => undefined);
+    return recs.length;
+  };
+  const set = (id: number, fn: Rec): void => {
+    recs[id - 1] = fn;
+  };
   const intId = (i: number): number => type({ k: 'int', i });
 
   const structId = (i: number): number => {
@@ -172,7 +228,8 @@ function genUnit(p: Program, r: () => number): Btf {
     }
     const members = s.members.map((m) => ({ ...m, id: type(m.te) }));
     set(id, () => {
-      if (s.union) b.addUnion(s.name, s.size); else b.addStruct(s.name, s.size);
+      if (s.union) b.addUnion(s.name, s.size);
+      else b.addStruct(s.name, s.size);
       for (const m of members) b.addField(m.name, m.id, m.bitOff, m.bitSize);
     });
     if (s.tag) {
@@ -207,11 +264,21 @@ function genUnit(p: Program, r: () => number): Btf {
         const e = p.enums[t.i]!;
         id = reserve();
         if (e.name && !e.is64 && r() < 0.2) set(id, () => b.addFwd(e.name!, BTF_FWD_ENUM));
-        else if (e.is64) set(id, () => { b.addEnum64(e.name, e.size, false); for (const [n, v] of e.values) b.addEnum64Value(n, BigInt(v) << 33n); });
-        else set(id, () => { b.addEnum(e.name, e.size); for (const [n, v] of e.values) b.addEnumValue(n, v); });
+        else if (e.is64)
+          set(id, () => {
+            b.addEnum64(e.name, e.size, false);
+            for (const [n, v] of e.values) b.addEnum64Value(n, BigInt(v) << 33n);
+          });
+        else
+          set(id, () => {
+            b.addEnum(e.name, e.size);
+            for (const [n, v] of e.values) b.addEnumValue(n, v);
+          });
         break;
       }
-      case 'ptr': case 'mod': case 'tag': {
+      case 'ptr':
+      case 'mod':
+      case 'tag': {
         id = reserve();
         const to = type(t.to);
         if (t.k === 'ptr') set(id, () => b.addPtr(to));
@@ -255,7 +322,10 @@ function genUnit(p: Program, r: () => number): Btf {
     protoIds.set(i, id);
     const ret = type(pr.ret);
     const params = pr.params.map((q) => ({ name: q.name, id: type(q.te) }));
-    set(id, () => { b.addFuncProto(ret); for (const q of params) b.addFuncParam(q.name, q.id); });
+    set(id, () => {
+      b.addFuncProto(ret);
+      for (const q of params) b.addFuncParam(q.name, q.id);
+    });
     return id;
   }
 
@@ -267,25 +337,45 @@ function genUnit(p: Program, r: () => number): Btf {
         const proto = protoId(f.proto);
         const id = reserve();
         set(id, () => b.addFunc(f.name, f.linkage, proto));
-        if (f.tag) { const tid = reserve(); set(tid, () => b.addDeclTag(f.tag!, id, -1)); }
+        if (f.tag) {
+          const tid = reserve();
+          set(tid, () => b.addDeclTag(f.tag!, id, -1));
+        }
       });
     }
   }
   const vars: number[] = [];
   for (const v of p.vars) {
-    if (r() < 0.6) roots.push(() => { const t = type(v.te); const id = reserve(); set(id, () => b.addVar(v.name, v.linkage, t)); vars.push(id); });
+    if (r() < 0.6)
+      roots.push(() => {
+        const t = type(v.te);
+        const id = reserve();
+        set(id, () => b.addVar(v.name, v.linkage, t));
+        vars.push(id);
+      });
   }
-  p.structs.forEach((_, i) => { if (r() < 0.4) roots.push(() => { structId(i); }); });
+  p.structs.forEach((_, i) => {
+    if (r() < 0.4)
+      roots.push(() => {
+        structId(i);
+      });
+  });
   for (let i = roots.length - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
     [roots[i], roots[j]] = [roots[j]!, roots[i]!];
   }
   // libbpf 1.1.2's btf__add_btf fails (ENOMEM) on a BTF without types
-  if (roots.length === 0) roots.push(() => { type({ k: 'int', i: 0 }); });
+  if (roots.length === 0)
+    roots.push(() => {
+      type({ k: 'int', i: 0 });
+    });
   for (const root of roots) root();
   if (vars.length) {
     const id = reserve();
-    set(id, () => { b.addDatasec('.data', vars.length * 8); vars.forEach((v, k) => b.addDatasecVarInfo(v, k * 8, 8)); });
+    set(id, () => {
+      b.addDatasec('.data', vars.length * 8);
+      vars.forEach((v, k) => b.addDatasecVarInfo(v, k * 8, 8));
+    });
   }
   for (const rec of recs) rec();
   return b;
@@ -304,7 +394,8 @@ function genBtf(seed: number): { merged: Btf; units: Btf[] } {
 
 // ------------------------------------------------------------ helpers
 
-const SEEDS = Array.from({ length: 150 }, (_, i) => 1000 + i * 7919);
+// BTFKIT_FUZZ_RUNS (test/helpers/budget.ts) adds seeds after the first 150
+const SEEDS = Array.from({ length: fuzzRuns(150) }, (_, i) => 1000 + i * 7919);
 
 function parse(bytes: Uint8Array): Btf {
   return parseBtf(bytes.slice());
@@ -318,7 +409,9 @@ function dedupWithMap(bytes: Uint8Array): { out: Btf; map: Uint32Array } {
   for (let i = 0; i < n; i++) map[i] = i;
   const ext: DedupExt = {
     visitStrOffs: () => undefined,
-    visitTypeIds: (visit) => { for (let i = 0; i < n; i++) map[i] = visit(map[i]!); },
+    visitTypeIds: (visit) => {
+      for (let i = 0; i < n; i++) map[i] = visit(map[i]!);
+    },
   };
   dedup(out, { ext });
   return { out, map };
@@ -332,8 +425,11 @@ function isFwdOf(a: Btf, ia: number, b: Btf, ib: number): boolean {
     return (infoKflag(a.infoOf(ia)) ? BTF_KIND_UNION : BTF_KIND_STRUCT) === kb;
   }
   // an enum forward declaration meets its full enum
-  return (ka === BTF_KIND_ENUM || ka === BTF_KIND_ENUM64) && infoVlen(a.infoOf(ia)) === 0 &&
-    (kb === BTF_KIND_ENUM || kb === BTF_KIND_ENUM64);
+  return (
+    (ka === BTF_KIND_ENUM || ka === BTF_KIND_ENUM64) &&
+    infoVlen(a.infoOf(ia)) === 0 &&
+    (kb === BTF_KIND_ENUM || kb === BTF_KIND_ENUM64)
+  );
 }
 
 const ID_KEYS = new Set(['id', 'typeId', 'nameOff', 'retTypeId', 'indexTypeId']);
@@ -365,7 +461,9 @@ function shapeDiff(a: Btf, ia: number, b: Btf, ib: number, depth: number, top = 
   if (isFwdOf(a, ia, b, ib)) return '';
   const cls = nameClass(a, ia);
   if (!top && cls !== 0) {
-    return cls === nameClass(b, ib) && a.nameOf(ia) === b.nameOf(ib) ? '' : `[${ia}] '${a.nameOf(ia)}' vs [${ib}] '${b.nameOf(ib)}'`;
+    return cls === nameClass(b, ib) && a.nameOf(ia) === b.nameOf(ib)
+      ? ''
+      : `[${ia}] '${a.nameOf(ia)}' vs [${ib}] '${b.nameOf(ib)}'`;
   }
   const [wa, oa] = a.recordOf(ia);
   const [wb, ob] = b.recordOf(ib);
@@ -391,7 +489,8 @@ function shapeDiff(a: Btf, ia: number, b: Btf, ib: number, depth: number, top = 
 // ------------------------------------------------------------ properties
 
 const cases = SEEDS.map((seed) => ({ seed, ...genBtf(seed) }));
-if (process.env['DEDUP_DUMP']) for (const c of cases) writeFileSync(`${process.env['DEDUP_DUMP']}/in-${c.seed}.btf`, c.merged.rawData());
+if (process.env['DEDUP_DUMP'])
+  for (const c of cases) writeFileSync(`${process.env['DEDUP_DUMP']}/in-${c.seed}.btf`, c.merged.rawData());
 
 test('generator: inputs have forward declarations, cycles, anonymous types and duplicates', () => {
   let fwd = 0;
@@ -408,7 +507,10 @@ test('generator: inputs have forward declarations, cycles, anonymous types and d
   assert.ok(fwd > 50, `forward declarations: ${fwd}`);
   assert.ok(anon > 50, `anonymous structs: ${anon}`);
   const reduced = cases.filter((c) => dedup(parse(c.merged.rawData())).typesAfter < c.merged.nrTypes).length;
-  assert.ok(reduced > cases.length * 0.9, `dedup removed types in ${reduced} of ${cases.length} inputs (of ${total} types)`);
+  assert.ok(
+    reduced > cases.length * 0.9,
+    `dedup removed types in ${reduced} of ${cases.length} inputs (of ${total} types)`,
+  );
 });
 
 /**
@@ -442,13 +544,19 @@ test('dedup is idempotent once it reaches its fixpoint, which it does in a few p
     const bytes = btf.rawData().slice();
     // in memory: strings are unique now, so nothing at all may change
     dedup(btf);
-    assert.ok(Buffer.from(btf.rawData()).equals(Buffer.from(bytes)), `seed ${c.seed}: dedup of the fixpoint (in memory) changed the bytes`);
+    assert.ok(
+      Buffer.from(btf.rawData()).equals(Buffer.from(bytes)),
+      `seed ${c.seed}: dedup of the fixpoint (in memory) changed the bytes`,
+    );
     // a BTF built by the builder or addBtf is deduplicated in one pass when its input is a fixpoint
     const built = Btf.empty();
     built.addBtf(parse(bytes));
     const before = built.rawData().slice();
     dedup(built);
-    assert.ok(Buffer.from(built.rawData()).equals(Buffer.from(before)), `seed ${c.seed}: dedup of a copy of the fixpoint changed it`);
+    assert.ok(
+      Buffer.from(built.rawData()).equals(Buffer.from(before)),
+      `seed ${c.seed}: dedup of a copy of the fixpoint changed it`,
+    );
   });
   // most random inputs need a single pass (the second only confirms it)
   assert.ok(onePass > cases.length / 2, `only ${onePass} of ${cases.length} inputs were done after one pass`);
@@ -518,8 +626,14 @@ test('merging a BTF with itself and deduping gives back its types, plus the seco
     const typeLen = single.typeWords * 4;
     const a = single.rawData();
     const b = two.rawData();
-    assert.ok(Buffer.from(b.subarray(24, 24 + typeLen)).equals(Buffer.from(a.subarray(24, 24 + typeLen))), `seed ${c.seed}: first types differ`);
-    assert.ok(Buffer.from(two.stringSection()).equals(Buffer.from(single.stringSection())), `seed ${c.seed}: strings differ`);
+    assert.ok(
+      Buffer.from(b.subarray(24, 24 + typeLen)).equals(Buffer.from(a.subarray(24, 24 + typeLen))),
+      `seed ${c.seed}: first types differ`,
+    );
+    assert.ok(
+      Buffer.from(two.stringSection()).equals(Buffer.from(single.stringSection())),
+      `seed ${c.seed}: strings differ`,
+    );
     for (let id = single.typeCount; id < two.typeCount; id++) {
       const k = two.kindOf(id);
       assert.ok(k === BTF_KIND_VAR || k === BTF_KIND_DATASEC, `seed ${c.seed}: extra type [${id}] is kind ${k}`);
@@ -538,7 +652,10 @@ test('dedup of split BTF leaves its base alone and agrees with a non-split dedup
     dedup(parsed);
     assert.ok(Buffer.from(base.rawData()).equals(Buffer.from(baseBytes)), `seed ${c.seed}: base changed`);
     dedup(split);
-    assert.ok(Buffer.from(split.rawData()).equals(Buffer.from(parsed.rawData())), `seed ${c.seed}: built and parsed split differ`);
+    assert.ok(
+      Buffer.from(split.rawData()).equals(Buffer.from(parsed.rawData())),
+      `seed ${c.seed}: built and parsed split differ`,
+    );
   }
 });
 
@@ -555,10 +672,9 @@ test('the output does not depend on how signatures share hash buckets (force col
 // ------------------------------------------------------------ against libbpf
 
 const harness = harnessPath();
-if (!harness) console.log(`  [dedup-random] libbpf comparisons skipped: ${harnessSkipReason()}`);
 
 test('random graphs: dedup and merge are byte-identical to libbpf 1.1.2', () => {
-  if (!harness) return;
+  if (!harness) return skip(harnessSkipReason());
   const dir = mkdtempSync(join(tmpdir(), 'btfkit-dedup-'));
   try {
     for (const c of cases) {
@@ -569,15 +685,25 @@ test('random graphs: dedup and merge are byte-identical to libbpf 1.1.2', () => 
       assert.is(r.status, 0, `seed ${c.seed}: btfh dedup: ${r.stderr}`);
       const ours = parse(c.merged.rawData());
       dedup(ours);
-      assert.ok(Buffer.from(ours.rawData()).equals(readFileSync(outPath)), `seed ${c.seed}: dedup differs from libbpf (input ${inPath})`);
+      assert.ok(
+        Buffer.from(ours.rawData()).equals(readFileSync(outPath)),
+        `seed ${c.seed}: dedup differs from libbpf (input ${inPath})`,
+      );
 
-      const units = c.units.map((u, i) => { const p = join(dir, `u-${c.seed}-${i}.btf`); writeFileSync(p, u.rawData()); return p; });
+      const units = c.units.map((u, i) => {
+        const p = join(dir, `u-${c.seed}-${i}.btf`);
+        writeFileSync(p, u.rawData());
+        return p;
+      });
       r = runHarness(['merge', outPath, ...units]);
       assert.is(r.status, 0, `seed ${c.seed}: btfh merge: ${r.stderr}`);
       const merged = Btf.empty();
       for (const u of c.units) merged.addBtf(parse(u.rawData()));
       dedup(merged);
-      assert.ok(Buffer.from(merged.rawData()).equals(readFileSync(outPath)), `seed ${c.seed}: merge differs from libbpf`);
+      assert.ok(
+        Buffer.from(merged.rawData()).equals(readFileSync(outPath)),
+        `seed ${c.seed}: merge differs from libbpf`,
+      );
 
       // the input merged with itself, and a second pass over libbpf's own output
       r = runHarness(['merge', outPath, inPath, inPath]);
@@ -586,13 +712,19 @@ test('random graphs: dedup and merge are byte-identical to libbpf 1.1.2', () => 
       x2.addBtf(parse(c.merged.rawData()));
       x2.addBtf(parse(c.merged.rawData()));
       dedup(x2);
-      assert.ok(Buffer.from(x2.rawData()).equals(readFileSync(outPath)), `seed ${c.seed}: merge x2 differs from libbpf`);
+      assert.ok(
+        Buffer.from(x2.rawData()).equals(readFileSync(outPath)),
+        `seed ${c.seed}: merge x2 differs from libbpf`,
+      );
       const again = join(dir, `again-${c.seed}.btf`);
       r = runHarness(['dedup', outPath, again]);
       assert.is(r.status, 0, `seed ${c.seed}: btfh dedup (second pass): ${r.stderr}`);
       const second = parse(x2.rawData());
       dedup(second);
-      assert.ok(Buffer.from(second.rawData()).equals(readFileSync(again)), `seed ${c.seed}: second pass differs from libbpf`);
+      assert.ok(
+        Buffer.from(second.rawData()).equals(readFileSync(again)),
+        `seed ${c.seed}: second pass differs from libbpf`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -600,7 +732,7 @@ test('random graphs: dedup and merge are byte-identical to libbpf 1.1.2', () => 
 });
 
 test('random graphs: split dedup is byte-identical to libbpf 1.1.2', () => {
-  if (!harness) return;
+  if (!harness) return skip(harnessSkipReason());
   const dir = mkdtempSync(join(tmpdir(), 'btfkit-dedup-'));
   try {
     for (const c of cases.slice(0, 80)) {
@@ -616,7 +748,10 @@ test('random graphs: split dedup is byte-identical to libbpf 1.1.2', () => {
       assert.is(r.status, 0, `seed ${c.seed}: btfh dedup-split: ${r.stderr}`);
       const ours = parseBtf(split.rawData().slice(), { base });
       dedup(ours);
-      assert.ok(Buffer.from(ours.rawData()).equals(readFileSync(outPath)), `seed ${c.seed}: split dedup differs from libbpf`);
+      assert.ok(
+        Buffer.from(ours.rawData()).equals(readFileSync(outPath)),
+        `seed ${c.seed}: split dedup differs from libbpf`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

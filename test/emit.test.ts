@@ -16,11 +16,17 @@ import { basename } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
-import { parseBtf } from '../lib/object/open.js';
 import { isBtfError } from '../lib/errors.js';
 import { forEachStrWord, forEachTypeIdWord } from '../lib/fields.js';
 import {
-  BTF_INT_SIGNED, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_FUNC, BTF_KIND_VAR, infoKind, infoVlen, recordWords,
+  BTF_INT_SIGNED,
+  BTF_KIND_DATASEC,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_FUNC,
+  BTF_KIND_VAR,
+  infoKind,
+  infoVlen,
+  recordWords,
 } from '../lib/kinds.js';
 import { rawDump } from '../lib/dump/raw.js';
 import { addRefFirst, addStructFirst, findPtr } from '../lib/emit/common.js';
@@ -29,12 +35,15 @@ import { addFunction } from '../lib/emit/func.js';
 import { type MapSpec, addLegacyMapAnnotation, addMap } from '../lib/emit/maps.js';
 import { mapSpecOf, parseMapDef } from '../lib/inspect/maps.js';
 import { btfSection, readBytes, readText, repoPath } from './helpers/golden.js';
+import { INSPECTED_DIRS } from './helpers/objects.js';
+import { parseBtf } from '../lib/object/open.js';
 import { dedup } from '../lib/dedup/index.js';
 
 const objects = (() => {
   const out: Array<{ name: string; path: string }> = [];
-  for (const dir of ['golden/obj', 'golden/obj/merge', 'golden/obj/maps', 'test/fixtures/maps']) {
-    for (const f of readdirSync(repoPath(dir)).sort()) if (f.endsWith('.o') && !f.endsWith('.bpfeb.o')) out.push({ name: basename(f, '.o'), path: repoPath(dir, f) });
+  for (const dir of INSPECTED_DIRS) {
+    for (const f of readdirSync(repoPath(dir)).sort())
+      if (f.endsWith('.o') && !f.endsWith('.bpfeb.o')) out.push({ name: basename(f, '.o'), path: repoPath(dir, f) });
   }
   out.push({ name: 'linked', path: repoPath('golden/expected/merge/linked.o') });
   return out.map((o) => ({ ...o, btf: btfSection(readBytes(o.path)) }));
@@ -115,7 +124,13 @@ const dumpUpTo = (raw: string, last: number): string => {
 for (const o of objects) {
   const orig = parseBtf(o.btf);
   const mapsSec = findDatasec(orig, '.maps');
-  const mapVars = mapsSec > 0 ? orig.type(mapsSec).secinfos().map((e) => e.typeId) : [];
+  const mapVars =
+    mapsSec > 0
+      ? orig
+          .type(mapsSec)
+          .secinfos()
+          .map((e) => e.typeId)
+      : [];
   const good = mapVars.filter((v) => {
     try {
       parseMapDef(orig, orig.resolveType(orig.wordOf(v, 2)), 'x');
@@ -126,7 +141,7 @@ for (const o of objects) {
   });
   if (good.length) {
     for (const reuse of [true, false]) {
-      test(`${o.name}: every map rebuilt ${reuse ? 'reusing clang\'s types' : 'from fresh records'} adds only its VAR`, () => {
+      test(`${o.name}: every map rebuilt ${reuse ? "reusing clang's types" : 'from fresh records'} adds only its VAR`, () => {
         const btf = parseBtf(o.btf);
         const before = btf.typeCount;
         const entries = btf.type(mapsSec).vlen;
@@ -150,10 +165,21 @@ for (const o of objects) {
         for (const e of v.secinfos()) {
           const k = btf.kindOf(e.typeId);
           if (k === BTF_KIND_VAR) {
-            addGlobalVar(btf, { name: btf.nameOf(e.typeId), type: btf.wordOf(e.typeId, 2), section: v.name, linkage: btf.wordOf(e.typeId, 3), size: e.size });
+            addGlobalVar(btf, {
+              name: btf.nameOf(e.typeId),
+              type: btf.wordOf(e.typeId, 2),
+              section: v.name,
+              linkage: btf.wordOf(e.typeId, 3),
+              size: e.size,
+            });
             added++;
           } else if (k === BTF_KIND_FUNC) {
-            addFunction(btf, { name: btf.nameOf(e.typeId), proto: btf.wordOf(e.typeId, 2), linkage: 'extern', section: v.name });
+            addFunction(btf, {
+              name: btf.nameOf(e.typeId),
+              proto: btf.wordOf(e.typeId, 2),
+              linkage: 'extern',
+              section: v.name,
+            });
           }
         }
       }
@@ -167,8 +193,13 @@ for (const o of objects) {
         }
         const proto = btf.type(v.typeRef);
         addFunction(btf, {
-          name: v.name, linkage: v.linkage, ret: proto.typeRef,
-          params: proto.params().filter((p, i, a) => !(i === a.length - 1 && p.typeId === 0)).map((p, i) => ({ name: p.name, type: p.typeId, declTags: tags.get(i) ?? [] })),
+          name: v.name,
+          linkage: v.linkage,
+          ret: proto.typeRef,
+          params: proto
+            .params()
+            .filter((p, i, a) => !(i === a.length - 1 && p.typeId === 0))
+            .map((p, i) => ({ name: p.name, type: p.typeId, declTags: tags.get(i) ?? [] })),
           variadic: proto.params().some((p, i, a) => i === a.length - 1 && p.typeId === 0),
           declTags: tags.get(-1) ?? [],
         });
@@ -189,18 +220,70 @@ test('maps_demo: its maps, written by hand as in the C source, add only their VA
   const u32 = btf.findByName('__u32');
   const u64 = btf.findByName('__u64');
   const specs: MapSpec[] = [
-    { name: 'flows', type: 'BPF_MAP_TYPE_HASH', maxEntries: 1024, key: u32, value: btf.findByName('val'), mapFlags: 1, pinning: 'by_name', order: ['type', 'max_entries', 'key', 'value', 'map_flags', 'pinning'] },
-    { name: 'recent', type: 'lru_hash', maxEntries: 128, key: btf.findByName('point'), value: u64, mapFlags: 4, numaNode: 1, order: ['type', 'max_entries', 'key', 'value', 'map_flags', 'numa_node'] },
+    {
+      name: 'flows',
+      type: 'BPF_MAP_TYPE_HASH',
+      maxEntries: 1024,
+      key: u32,
+      value: btf.findByName('val'),
+      mapFlags: 1,
+      pinning: 'by_name',
+      order: ['type', 'max_entries', 'key', 'value', 'map_flags', 'pinning'],
+    },
+    {
+      name: 'recent',
+      type: 'lru_hash',
+      maxEntries: 128,
+      key: btf.findByName('point'),
+      value: u64,
+      mapFlags: 4,
+      numaNode: 1,
+      order: ['type', 'max_entries', 'key', 'value', 'map_flags', 'numa_node'],
+    },
     { name: 'counters', type: 6, maxEntries: 4, key: u32, value: u64, order: ['type', 'max_entries', 'key', 'value'] },
     { name: 'events', type: 'ringbuf', maxEntries: 256 * 1024 },
     { name: 'perf', type: 'perf_event_array', keySize: 4, valueSize: 4 },
-    { name: 'seen_bloom', type: 'bloom_filter', maxEntries: 64, value: u64, mapExtra: 3, order: ['type', 'max_entries', 'value', 'map_extra'] },
-    { name: 'inner_a', type: 'array', maxEntries: 8, key: u32, value: u32, structName: 'inner', order: ['type', 'max_entries', 'key', 'value'] },
-    { name: 'outer', type: 'array_of_maps', maxEntries: 2, key: u32, innerMap: btf.findByName('inner'), order: ['type', 'max_entries', 'key', 'values'], values: { slots: ['inner_a'] } },
-    { name: 'outer_noinner', type: 'hash_of_maps', maxEntries: 2, key: u32, valueSize: 4, order: ['type', 'max_entries', 'key', 'value_size'] },
+    {
+      name: 'seen_bloom',
+      type: 'bloom_filter',
+      maxEntries: 64,
+      value: u64,
+      mapExtra: 3,
+      order: ['type', 'max_entries', 'value', 'map_extra'],
+    },
+    {
+      name: 'inner_a',
+      type: 'array',
+      maxEntries: 8,
+      key: u32,
+      value: u32,
+      structName: 'inner',
+      order: ['type', 'max_entries', 'key', 'value'],
+    },
+    {
+      name: 'outer',
+      type: 'array_of_maps',
+      maxEntries: 2,
+      key: u32,
+      innerMap: btf.findByName('inner'),
+      order: ['type', 'max_entries', 'key', 'values'],
+      values: { slots: ['inner_a'] },
+    },
+    {
+      name: 'outer_noinner',
+      type: 'hash_of_maps',
+      maxEntries: 2,
+      key: u32,
+      valueSize: 4,
+      order: ['type', 'max_entries', 'key', 'value_size'],
+    },
     {
       // __array(values, int (struct xdp_md *)): a prototype without parameter names
-      name: 'jmp_table', type: 'prog_array', maxEntries: 4, key: u32, order: ['type', 'max_entries', 'key', 'values'],
+      name: 'jmp_table',
+      type: 'prog_array',
+      maxEntries: 4,
+      key: u32,
+      order: ['type', 'max_entries', 'key', 'values'],
       values: {
         proto: (b) => {
           const p = b.addFuncProto(b.findByName('int'));
@@ -224,11 +307,25 @@ test('cgroup_skb_policy: an anonymous inner definition, written by hand', () => 
   const u32 = btf.findByName('__u32');
   const bucket = btf.findByName('rate_bucket');
   addMap(btf, {
-    name: 'rate_tables', type: 'array_of_maps', maxEntries: 4, key: u32, order: ['type', 'max_entries', 'key', 'values'],
-    innerMap: { type: 'array', maxEntries: 64, key: u32, value: bucket, order: ['type', 'max_entries', 'key', 'value'] },
+    name: 'rate_tables',
+    type: 'array_of_maps',
+    maxEntries: 4,
+    key: u32,
+    order: ['type', 'max_entries', 'key', 'values'],
+    innerMap: {
+      type: 'array',
+      maxEntries: 64,
+      key: u32,
+      value: bucket,
+      order: ['type', 'max_entries', 'key', 'value'],
+    },
   });
   addMap(btf, {
-    name: 'verdict_stats', type: 'percpu_array', maxEntries: 2, key: u32, order: ['type', 'max_entries', 'key', 'value'],
+    name: 'verdict_stats',
+    type: 'percpu_array',
+    maxEntries: 2,
+    key: u32,
+    order: ['type', 'max_entries', 'key', 'value'],
     value: (b) => b.addArray(b.findByName('__ARRAY_SIZE_TYPE__'), b.findByName('__u64'), 3),
   });
   assert.is(onlyVarsAdded(btf, before, 'cgroup_skb_policy'), 2);
@@ -244,19 +341,42 @@ test('the seed: xdp1_kern.o built from scratch prints what the seed shows', () =
   const btf = Btf.empty();
   const pending = new PendingSections();
   let u32 = 0;
-  addMap(btf, {
-    name: 'rxcnt', type: 'BPF_MAP_TYPE_PERCPU_ARRAY',
-    key: typedefOf('u32', (b) => (u32 = addRefFirst(b, 'typedef', (c) => c.addInt('unsigned int', 4, 0), '__u32'))),
-    value: (b) => b.addInt('long', 8, BTF_INT_SIGNED),
-    maxEntries: 256,
-    order: ['type', 'key', 'value', 'max_entries'],
-  }, { pending, layout: 'clang' });
-  const xdpMd = (b: Btf) => addStructFirst(b, {
-    name: 'xdp_md', size: 24,
-    members: ['data', 'data_end', 'data_meta', 'ingress_ifindex', 'rx_queue_index', 'egress_ifindex'].map((n, i) => ({ name: n, type: u32, bitOffset: i * 32 })),
+  addMap(
+    btf,
+    {
+      name: 'rxcnt',
+      type: 'BPF_MAP_TYPE_PERCPU_ARRAY',
+      key: typedefOf('u32', (b) => (u32 = addRefFirst(b, 'typedef', (c) => c.addInt('unsigned int', 4, 0), '__u32'))),
+      value: (b) => b.addInt('long', 8, BTF_INT_SIGNED),
+      maxEntries: 256,
+      order: ['type', 'key', 'value', 'max_entries'],
+    },
+    { pending, layout: 'clang' },
+  );
+  const xdpMd = (b: Btf) =>
+    addStructFirst(b, {
+      name: 'xdp_md',
+      size: 24,
+      members: ['data', 'data_end', 'data_meta', 'ingress_ifindex', 'rx_queue_index', 'egress_ifindex'].map((n, i) => ({
+        name: n,
+        type: u32,
+        bitOffset: i * 32,
+      })),
+    });
+  addFunction(btf, {
+    name: 'xdp_prog1',
+    ret: btf.findByName('int'),
+    params: [{ name: 'ctx', type: (b) => addRefFirst(b, 'ptr', xdpMd) }],
   });
-  addFunction(btf, { name: 'xdp_prog1', ret: btf.findByName('int'), params: [{ name: 'ctx', type: (b) => addRefFirst(b, 'ptr', xdpMd) }] });
-  addGlobalVar(btf, { name: '_license', section: 'license', type: (b) => b.addArray(btf.findByName('__ARRAY_SIZE_TYPE__'), b.addInt('char', 1, BTF_INT_SIGNED), 4) }, { pending });
+  addGlobalVar(
+    btf,
+    {
+      name: '_license',
+      section: 'license',
+      type: (b) => b.addArray(btf.findByName('__ARRAY_SIZE_TYPE__'), b.addInt('char', 1, BTF_INT_SIGNED), 4),
+    },
+    { pending },
+  );
   pending.emit(btf);
   assert.fixture(rawDump(btf), SEED_XDP1);
   // and clang-19 writes the same for golden/src/maps/xdp1_kern.bpf.c
@@ -266,51 +386,102 @@ test('the seed: xdp1_kern.o built from scratch prints what the seed shows', () =
 test('the seed: rxcnt alone, fixed-up layout', () => {
   const btf = Btf.empty();
   const u32 = btf.addTypedef('u32', btf.addTypedef('__u32', btf.addInt('unsigned int', 4, 0)));
-  const r = addMap(btf, { name: 'rxcnt', type: 'percpu_array', key: u32, value: btf.addInt('long', 8, BTF_INT_SIGNED), maxEntries: 256 });
+  const r = addMap(btf, {
+    name: 'rxcnt',
+    type: 'percpu_array',
+    key: u32,
+    value: btf.addInt('long', 8, BTF_INT_SIGNED),
+    maxEntries: 256,
+  });
   assert.is(r.size, 32);
-  assert.equal(btf.inflate(r.datasecId), { kind: 'DATASEC', id: r.datasecId, name: '.maps', size: 32, vars: [{ typeId: r.varId, offset: 0, size: 32 }] });
+  assert.equal(btf.inflate(r.datasecId), {
+    kind: 'DATASEC',
+    id: r.datasecId,
+    name: '.maps',
+    size: 32,
+    vars: [{ typeId: r.varId, offset: 0, size: 32 }],
+  });
   const def = parseMapDef(btf, r.structId, 'rxcnt');
   assert.equal([def.type, def.keySize, def.valueSize, def.maxEntries, def.keyTypeId], [6, 4, 8, 256, u32]);
 });
 
-test('xdp_pkt_counter.o: its two maps from scratch get clang\'s ids [1]..[25]', () => {
+test("xdp_pkt_counter.o: its two maps from scratch get clang's ids [1]..[25]", () => {
   const btf = Btf.empty();
   const pending = new PendingSections();
-  addMap(btf, { name: 'proto_count', type: 'array', keySize: 4, valueSize: 8, maxEntries: 256, order: ['type', 'key_size', 'value_size', 'max_entries'] }, { pending });
+  addMap(
+    btf,
+    {
+      name: 'proto_count',
+      type: 'array',
+      keySize: 4,
+      valueSize: 8,
+      maxEntries: 256,
+      order: ['type', 'key_size', 'value_size', 'max_entries'],
+    },
+    { pending },
+  );
   let u64 = 0;
-  addMap(btf, {
-    name: 'xdp_stats_map', type: 'percpu_array', order: ['type', 'key', 'value', 'max_entries'], maxEntries: 5,
-    key: typedefOf('__u32', (b) => b.addInt('unsigned int', 4, 0)),
-    value: (b) => addStructFirst(b, {
-      name: 'datarec', size: 16, members: [
-        { name: 'rx_packets', type: (c) => (u64 = addRefFirst(c, 'typedef', (d) => d.addInt('unsigned long long', 8, 0), '__u64')), bitOffset: 0 },
-        { name: 'rx_bytes', type: () => u64, bitOffset: 64 },
-      ],
-    }),
-  }, { pending });
+  addMap(
+    btf,
+    {
+      name: 'xdp_stats_map',
+      type: 'percpu_array',
+      order: ['type', 'key', 'value', 'max_entries'],
+      maxEntries: 5,
+      key: typedefOf('__u32', (b) => b.addInt('unsigned int', 4, 0)),
+      value: (b) =>
+        addStructFirst(b, {
+          name: 'datarec',
+          size: 16,
+          members: [
+            {
+              name: 'rx_packets',
+              type: (c) => (u64 = addRefFirst(c, 'typedef', (d) => d.addInt('unsigned long long', 8, 0), '__u64')),
+              bitOffset: 0,
+            },
+            { name: 'rx_bytes', type: () => u64, bitOffset: 64 },
+          ],
+        }),
+    },
+    { pending },
+  );
   assert.fixture(rawDump(btf), dumpUpTo(XDP_PKT_RAW, 25));
 });
 
-test('BPF_ANNOTATE_KV_PAIR from scratch gets clang\'s ids; into legacy_kv.o it adds only its VAR', () => {
+test("BPF_ANNOTATE_KV_PAIR from scratch gets clang's ids; into legacy_kv.o it adds only its VAR", () => {
   const btf = Btf.empty();
   const pending = new PendingSections();
   let u32 = 0;
   let u64 = 0;
-  const flowKey = (b: Btf) => addStructFirst(b, {
-    name: 'flow_key', size: 16, members: [
-      { name: 'saddr', type: (c) => (u32 = typedefOf('__u32', (d) => d.addInt('unsigned int', 4, 0))(c)), bitOffset: 0 },
-      { name: 'daddr', type: () => u32, bitOffset: 32 },
-      { name: 'sport', type: typedefOf('__u16', (d) => d.addInt('unsigned short', 2, 0)), bitOffset: 64 },
-      { name: 'dport', type: () => btf.findByName('__u16'), bitOffset: 80 },
-      { name: 'proto', type: typedefOf('__u8', (d) => d.addInt('unsigned char', 1, 0)), bitOffset: 96 },
-    ],
-  });
-  const flowStats = (b: Btf) => addStructFirst(b, {
-    name: 'flow_stats', size: 16, members: [
-      { name: 'packets', type: (c) => (u64 = typedefOf('__u64', (d) => d.addInt('unsigned long long', 8, 0))(c)), bitOffset: 0 },
-      { name: 'bytes', type: () => u64, bitOffset: 64 },
-    ],
-  });
+  const flowKey = (b: Btf) =>
+    addStructFirst(b, {
+      name: 'flow_key',
+      size: 16,
+      members: [
+        {
+          name: 'saddr',
+          type: (c) => (u32 = typedefOf('__u32', (d) => d.addInt('unsigned int', 4, 0))(c)),
+          bitOffset: 0,
+        },
+        { name: 'daddr', type: () => u32, bitOffset: 32 },
+        { name: 'sport', type: typedefOf('__u16', (d) => d.addInt('unsigned short', 2, 0)), bitOffset: 64 },
+        { name: 'dport', type: () => btf.findByName('__u16'), bitOffset: 80 },
+        { name: 'proto', type: typedefOf('__u8', (d) => d.addInt('unsigned char', 1, 0)), bitOffset: 96 },
+      ],
+    });
+  const flowStats = (b: Btf) =>
+    addStructFirst(b, {
+      name: 'flow_stats',
+      size: 16,
+      members: [
+        {
+          name: 'packets',
+          type: (c) => (u64 = typedefOf('__u64', (d) => d.addInt('unsigned long long', 8, 0))(c)),
+          bitOffset: 0,
+        },
+        { name: 'bytes', type: () => u64, bitOffset: 64 },
+      ],
+    });
   const r = addLegacyMapAnnotation(btf, { name: 'flow_map', key: flowKey, value: flowStats }, { pending });
   assert.is(r.size, 32);
   assert.fixture(rawDump(btf), dumpUpTo(LEGACY_RAW, 12));
@@ -318,7 +489,11 @@ test('BPF_ANNOTATE_KV_PAIR from scratch gets clang\'s ids; into legacy_kv.o it a
   const src = objects.find((o) => o.name === 'legacy_kv')!;
   const obj = parseBtf(src.btf);
   const before = obj.typeCount;
-  addLegacyMapAnnotation(obj, { name: 'flow_map', key: obj.findByName('flow_key'), value: obj.findByName('flow_stats') });
+  addLegacyMapAnnotation(obj, {
+    name: 'flow_map',
+    key: obj.findByName('flow_key'),
+    value: obj.findByName('flow_stats'),
+  });
   assert.is(onlyVarsAdded(obj, before, 'legacy_kv'), 1);
   assert.is(obj.type(findDatasec(obj, '.maps.flow_map')).vlen, 2);
   dedupAddsOnly(src.btf, obj, 1, 'legacy_kv');
@@ -337,8 +512,16 @@ test('global variables: natural offsets, explicit offsets kept sorted, sizes kep
   assert.equal([a.offset, c.offset, l.offset], [0, 4, 8]);
   const s = addGlobalVar(btf, { name: 's', type: char, section: '.data', offset: 5, linkage: 'static' });
   assert.equal(btf.inflate(a.datasecId), {
-    kind: 'DATASEC', id: a.datasecId, name: '.data', size: 16,
-    vars: [{ typeId: a.varId, offset: 0, size: 4 }, { typeId: c.varId, offset: 4, size: 1 }, { typeId: s.varId, offset: 5, size: 1 }, { typeId: l.varId, offset: 8, size: 8 }],
+    kind: 'DATASEC',
+    id: a.datasecId,
+    name: '.data',
+    size: 16,
+    vars: [
+      { typeId: a.varId, offset: 0, size: 4 },
+      { typeId: c.varId, offset: 4, size: 1 },
+      { typeId: s.varId, offset: 5, size: 1 },
+      { typeId: l.varId, offset: 8, size: 8 },
+    ],
   });
   assert.is(btf.type(s.varId).linkage, 0);
   try {
@@ -350,7 +533,13 @@ test('global variables: natural offsets, explicit offsets kept sorted, sizes kep
   }
   const t = addGlobalVar(btf, { name: 't', type: int, section: '.data', offset: 100, declTags: ['tag:a', 'tag:b'] });
   assert.is(btf.type(t.datasecId).size, 104);
-  assert.equal(t.declTagIds.map((id) => [btf.nameOf(id), btf.type(id).componentIdx]), [['tag:a', -1], ['tag:b', -1]]);
+  assert.equal(
+    t.declTagIds.map((id) => [btf.nameOf(id), btf.type(id).componentIdx]),
+    [
+      ['tag:a', -1],
+      ['tag:b', -1],
+    ],
+  );
 });
 
 test('a DATASEC that is not the last type gets its entry spliced in; ids stay, the BTF stays valid', () => {
@@ -363,7 +552,16 @@ test('a DATASEC that is not the last type gets its entry spliced in; ids stay, t
   const second = addGlobalVar(btf, { name: 'second', type: int, section: '.bss' });
   assert.is(second.datasecId, first.datasecId);
   const re = parseBtf(btf.rawData());
-  assert.equal(re.inflate(first.datasecId), { kind: 'DATASEC', id: first.datasecId, name: '.bss', size: 8, vars: [{ typeId: first.varId, offset: 0, size: 4 }, { typeId: second.varId, offset: 4, size: 4 }] });
+  assert.equal(re.inflate(first.datasecId), {
+    kind: 'DATASEC',
+    id: first.datasecId,
+    name: '.bss',
+    size: 8,
+    vars: [
+      { typeId: first.varId, offset: 0, size: 4 },
+      { typeId: second.varId, offset: 4, size: 4 },
+    ],
+  });
   assert.is(re.type(ptr).typeRef, int);
   assert.is(re.type(st).members()[0]!.name, 'x');
   assert.is(re.nameOf(second.varId), 'second');
@@ -385,13 +583,22 @@ test('clang layout, clang-style DATASECs, externs, and PendingSections sorted by
   assert.equal(data.kind === 'DATASEC' && [data.size, data.vars.map((v) => v.offset)], [0, [0, 12]]);
   // an existing clang-style DATASEC (size 0, entries) stays clang-style
   addGlobalVar(btf, { name: 'd2', type: int, section: '.data' });
-  assert.equal(btf.type(ids.get('.data')!).secinfos().map((e) => e.offset), [0, 12, 0]);
+  assert.equal(
+    btf
+      .type(ids.get('.data')!)
+      .secinfos()
+      .map((e) => e.offset),
+    [0, 12, 0],
+  );
   assert.is(btf.type(ids.get('.data')!).size, 0);
   // externs: offset 0, no size
   const k2 = addGlobalVar(btf, { name: 'k2', type: int, section: '.kconfig', linkage: 'extern' });
   assert.equal([k2.offset, btf.type(k2.datasecId).size], [0, 0]);
   const ks = btf.type(ids.get('.ksyms')!).secinfos();
-  assert.equal(ks.map((e) => [btf.nameOf(e.typeId), e.offset, e.size]), [['bpf_rcu_read_lock', 0, 0]]);
+  assert.equal(
+    ks.map((e) => [btf.nameOf(e.typeId), e.offset, e.size]),
+    [['bpf_rcu_read_lock', 0, 0]],
+  );
   // layout: 'clang' on a fresh section
   const c = addGlobalVar(btf, { name: 'z', type: int, section: '.bss' }, { layout: 'clang' });
   assert.equal([c.offset, btf.type(c.datasecId).size], [0, 0]);
@@ -399,34 +606,49 @@ test('clang layout, clang-style DATASECs, externs, and PendingSections sorted by
 
 // ---------------------------------------------------------------- functions
 
-test('functions: clang\'s order for defined and extern functions, decl tags, variadic', () => {
+test("functions: clang's order for defined and extern functions, decl tags, variadic", () => {
   const btf = Btf.empty();
   const int = btf.addInt('int', 4, BTF_INT_SIGNED);
   // defined: parameter types, then FUNC_PROTO, then return type, then FUNC, then tags
   const f = addFunction(btf, {
-    name: 'log_event', linkage: 'global', ret: (b) => b.addInt('long', 8, BTF_INT_SIGNED), variadic: true,
-    params: [{ name: 'fmt', type: (b) => addRefFirst(b, 'ptr', (c) => c.addInt('char', 1, BTF_INT_SIGNED)), declTags: ['arg:nonnull'] }],
+    name: 'log_event',
+    linkage: 'global',
+    ret: (b) => b.addInt('long', 8, BTF_INT_SIGNED),
+    variadic: true,
+    params: [
+      {
+        name: 'fmt',
+        type: (b) => addRefFirst(b, 'ptr', (c) => c.addInt('char', 1, BTF_INT_SIGNED)),
+        declTags: ['arg:nonnull'],
+      },
+    ],
     declTags: ['subprog:global'],
   });
-  assert.fixture(rawDump(btf), [
-    "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED",
-    "[2] PTR '(anon)' type_id=3",
-    "[3] INT 'char' size=1 bits_offset=0 nr_bits=8 encoding=SIGNED",
-    "[4] FUNC_PROTO '(anon)' ret_type_id=5 vlen=2",
-    "\t'fmt' type_id=2",
-    "\t'(anon)' type_id=0",
-    "[5] INT 'long' size=8 bits_offset=0 nr_bits=64 encoding=SIGNED",
-    "[6] FUNC 'log_event' type_id=4 linkage=global",
-    "[7] DECL_TAG 'arg:nonnull' type_id=6 component_idx=0",
-    "[8] DECL_TAG 'subprog:global' type_id=6 component_idx=-1",
-    '',
-  ].join('\n'));
+  assert.fixture(
+    rawDump(btf),
+    [
+      "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED",
+      "[2] PTR '(anon)' type_id=3",
+      "[3] INT 'char' size=1 bits_offset=0 nr_bits=8 encoding=SIGNED",
+      "[4] FUNC_PROTO '(anon)' ret_type_id=5 vlen=2",
+      "\t'fmt' type_id=2",
+      "\t'(anon)' type_id=0",
+      "[5] INT 'long' size=8 bits_offset=0 nr_bits=64 encoding=SIGNED",
+      "[6] FUNC 'log_event' type_id=4 linkage=global",
+      "[7] DECL_TAG 'arg:nonnull' type_id=6 component_idx=0",
+      "[8] DECL_TAG 'subprog:global' type_id=6 component_idx=-1",
+      '',
+    ].join('\n'),
+  );
   assert.equal(f.declTagIds, [7, 8]);
   // extern: FUNC_PROTO first, then the return and parameter types
   const before = btf.typeCount;
   const k = addFunction(btf, {
-    name: 'bpf_task_acquire', linkage: 'extern', section: '.ksyms',
-    ret: (b) => b.addPtr(0), params: [{ type: (b) => b.addFloat('double', 8) }],
+    name: 'bpf_task_acquire',
+    linkage: 'extern',
+    section: '.ksyms',
+    ret: (b) => b.addPtr(0),
+    params: [{ type: (b) => b.addFloat('double', 8) }],
   });
   assert.equal([k.protoId, k.funcId], [before, before + 3]);
   assert.is(btf.type(k.protoId).typeRef, before + 1);
@@ -444,9 +666,24 @@ test('bad specs are refused with EINVAL, naming the map', () => {
   const bad: Array<[MapSpec, RegExp]> = [
     [{ name: 'm', type: 'no_such_type' }, /map 'm': unknown map type no_such_type/],
     [{ name: 'm', type: 'hash', innerMap: { type: 'array' } }, /needs an array_of_maps or hash_of_maps/],
-    [{ name: 'm', type: 'array_of_maps', innerMap: { type: 'array', pinning: 'by_name' } }, /inner map definition cannot be pinned/],
-    [{ name: 'm', type: 'array_of_maps', innerMap: { type: 'array_of_maps', innerMap: { type: 'array' } } }, /multi-level inner maps/],
-    [{ name: 'm', type: 'prog_array', values: { proto: int }, maxEntries: 1, order: ['type', 'values', 'max_entries'] }, /'values' must be the last member/],
+    [
+      { name: 'm', type: 'array_of_maps', innerMap: { type: 'array', pinning: 'by_name' } },
+      /inner map definition cannot be pinned/,
+    ],
+    [
+      { name: 'm', type: 'array_of_maps', innerMap: { type: 'array_of_maps', innerMap: { type: 'array' } } },
+      /multi-level inner maps/,
+    ],
+    [
+      {
+        name: 'm',
+        type: 'prog_array',
+        values: { proto: int },
+        maxEntries: 1,
+        order: ['type', 'values', 'max_entries'],
+      },
+      /'values' must be the last member/,
+    ],
     [{ name: 'm', type: 'array', maxEntries: -1 }, /max_entries: -1 is not a u32/],
     [{ name: 'm', type: 'array', key: 999 }, /map 'm': key: invalid type id 999/],
     [{ name: 'm', type: 'array', order: ['type', 'key'] }, /'order' names key/],

@@ -12,12 +12,22 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string | { types: string; import: string }> };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  exports: Record<string, string | { types: string; import: string }>;
+};
 
 /** What each subpath must export (a few names each), beside the root. */
 const SUBPATHS: Record<string, string[]> = {
   './elf': ['parseElf', 'replaceSections', 'newBtfObject', 'ElfFile', 'SHT'],
-  './object': ['openObject', 'writeObject', 'parseBtf', 'readBtfFile', 'fixupDatasecs', 'datasecLayouts', 'BTF_ELF_SEC'],
+  './object': [
+    'openObject',
+    'writeObject',
+    'parseBtf',
+    'readBtfFile',
+    'fixupDatasecs',
+    'datasecLayouts',
+    'BTF_ELF_SEC',
+  ],
   './dedup': ['dedup'],
   './emit': ['addMap', 'addGlobalVar', 'addFunction', 'PendingSections', 'addRefFirst', 'addStructFirst'],
   './inspect': ['listMaps', 'listVars', 'TypedDataDumper', 'parseMapDef'],
@@ -50,11 +60,36 @@ for (const [sub, names] of Object.entries(SUBPATHS)) {
 }
 
 test('the root exports the public API and none of the internals', () => {
-  for (const n of ['Btf', 'BtfError', 'openObject', 'parseBtf', 'dedup', 'rawDump', 'cDump', 'listMaps', 'addMap', 'parseElf', 'BtfExt', 'parseCoreSpec']) {
+  for (const n of [
+    'Btf',
+    'BtfError',
+    'openObject',
+    'parseBtf',
+    'dedup',
+    'rawDump',
+    'cDump',
+    'listMaps',
+    'addMap',
+    'parseElf',
+    'BtfExt',
+    'parseCoreSpec',
+  ]) {
     assert.ok(rootApi[n] !== undefined, n);
   }
-  for (const n of ['BtfContainer', 'KIND_FIELDS', 'ByteOut', 'PendingSections', 'addRefFirst', 'addStructFirst', 'MAP_ATTR_ORDER',
-    'openBpfObject', 'collectBytes', 'bytesToText', 'forEachTypeIdWord', 'forEachStrWord']) {
+  for (const n of [
+    'BtfContainer',
+    'KIND_FIELDS',
+    'ByteOut',
+    'PendingSections',
+    'addRefFirst',
+    'addStructFirst',
+    'MAP_ATTR_ORDER',
+    'openBpfObject',
+    'collectBytes',
+    'bytesToText',
+    'forEachTypeIdWord',
+    'forEachStrWord',
+  ]) {
     assert.not.ok(n in rootApi, n);
   }
 });
@@ -66,7 +101,11 @@ test('Btf.parse reads raw BTF only; parseBtf also reads an object', async () => 
     isBtfError(e: unknown): boolean;
   };
   const obj = new Uint8Array(readFileSync(join(root, 'golden', 'obj', 'xdp_pkt_counter.o')));
-  assert.throws(() => Btf.parse(obj), (e: unknown) => isBtfError(e) && (e as { code: string }).code === 'EFORMAT' && /parseBtf/.test((e as Error).message));
+  assert.throws(
+    () => Btf.parse(obj),
+    (e: unknown) =>
+      isBtfError(e) && (e as { code: string }).code === 'EFORMAT' && /parseBtf/.test((e as Error).message),
+  );
   const viaObject = parseBtf(obj);
   assert.ok(viaObject.typeCount > 1);
 });

@@ -6,18 +6,33 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Btf } from '../lib/btf.js';
-import { parseBtf } from '../lib/object/open.js';
+import type { Btf } from '../lib/btf.js';
 import { collectBytes } from '../lib/dump/bytes.js';
 import { jsonDump, rawDump, writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
 import {
-  VMLINUX, firstDiff, goldenObjects, readBytes, repoPath, runCli, sameBytes, skip, text, vmlinuxBytes,
+  VMLINUX,
+  firstDiff,
+  goldenObjects,
+  readBytes,
+  repoPath,
+  runCli,
+  sameBytes,
+  text,
+  vmlinuxBytes,
 } from './helpers/golden.js';
+import { skip } from './helpers/skip.js';
 import { hasTool, run } from './helpers/tools.js';
+import { parseBtf } from '../lib/object/open.js';
 
-const golden = goldenObjects().map((g) => ({ ...g, bytes: readBytes(g.obj), rawExp: readBytes(g.raw), jsonExp: readBytes(g.json) }));
+const golden = goldenObjects().map((g) => ({
+  ...g,
+  bytes: readBytes(g.obj),
+  rawExp: readBytes(g.raw),
+  jsonExp: readBytes(g.json),
+}));
 const vmlinux = vmlinuxBytes();
 const bpftool = hasTool('bpftool');
+const NO_BPFTOOL = 'bpftool not installed: live comparisons not run (committed goldens still checked)';
 const namesPath = repoPath('test', 'fixtures', 'btf', 'names.btf');
 const names = {
   btf: readBytes(namesPath),
@@ -39,7 +54,10 @@ function sameOutput(actual: Uint8Array, expected: Uint8Array, what: string): voi
 
 test('the corpus is complete', () => {
   assert.ok(golden.length >= 25, `only ${golden.length} golden objects`);
-  assert.ok(golden.some((g) => g.bigEndian), 'no big-endian objects');
+  assert.ok(
+    golden.some((g) => g.bigEndian),
+    'no big-endian objects',
+  );
   assert.ok(golden.some((g) => g.name === 'merge/linked'));
 });
 
@@ -76,48 +94,48 @@ test('names with quotes, backslashes, control bytes and invalid UTF-8 print byte
   sameOutput(rawOf(btf), names.raw, 'names raw');
   sameOutput(jsonOf(btf), names.json, 'names -j');
   sameOutput(jsonOf(btf, true), names.pretty, 'names -p');
-  if (!bpftool) return;
+});
+
+test('names: bpftool prints the committed bytes (live)', () => {
+  if (!bpftool) return skip(NO_BPFTOOL);
   sameOutput(run('bpftool', ['btf', 'dump', 'file', namesPath]).stdout, names.raw, 'names raw (live)');
   sameOutput(run('bpftool', ['-j', 'btf', 'dump', 'file', namesPath]).stdout, names.json, 'names -j (live)');
   sameOutput(run('bpftool', ['-p', 'btf', 'dump', 'file', namesPath]).stdout, names.pretty, 'names -p (live)');
 });
 
-if (bpftool) {
-  test('golden objects: pretty JSON equals bpftool -p (live)', () => {
-    for (const g of golden) {
-      const r = run('bpftool', ['-p', 'btf', 'dump', 'file', g.obj]);
-      assert.is(r.status, 0, r.stderr);
-      sameOutput(jsonOf(parseBtf(g.bytes), true), r.stdout, `${g.name} -p`);
-    }
-  });
-} else {
-  skip('golden', 'bpftool not installed: live comparisons skipped (committed goldens still checked)');
-}
-
-if (!vmlinux) {
-  skip('golden', `${VMLINUX} not readable: kernel BTF comparisons skipped`);
-} else if (!bpftool) {
-  skip('golden', `bpftool not installed: ${VMLINUX} dumps not compared`);
-} else {
-  const kernel = parseBtf(vmlinux, { file: VMLINUX });
-
-  test('vmlinux: raw dump equals bpftool (live)', () => {
-    const r = run('bpftool', ['btf', 'dump', 'file', VMLINUX]);
+test('golden objects: pretty JSON equals bpftool -p (live)', () => {
+  if (!bpftool) return skip(NO_BPFTOOL);
+  for (const g of golden) {
+    const r = run('bpftool', ['-p', 'btf', 'dump', 'file', g.obj]);
     assert.is(r.status, 0, r.stderr);
-    sameOutput(rawOf(kernel), r.stdout, 'vmlinux raw');
-  });
+    sameOutput(jsonOf(parseBtf(g.bytes), true), r.stdout, `${g.name} -p`);
+  }
+});
 
-  test('vmlinux: pretty JSON equals bpftool -p (live)', () => {
-    const r = run('bpftool', ['-p', 'btf', 'dump', 'file', VMLINUX]);
-    assert.is(r.status, 0, r.stderr);
-    sameOutput(jsonOf(kernel, true), r.stdout, 'vmlinux -p');
-  });
+const NO_VMLINUX = `${VMLINUX} not readable: the kernel BTF not compared`;
+const kernel = vmlinux ? parseBtf(vmlinux, { file: VMLINUX }) : null;
 
-  test('vmlinux: btfkit dump with no FILE prints the kernel BTF as bpftool does', async () => {
-    const r = await runCli(['dump']);
-    assert.is(r.error, undefined, String(r.error));
-    sameOutput(r.stdout, rawOf(kernel), 'btfkit dump');
-  });
-}
+test('vmlinux: raw dump equals bpftool (live)', () => {
+  if (!kernel) return skip(NO_VMLINUX, 'env');
+  if (!bpftool) return skip(NO_BPFTOOL);
+  const r = run('bpftool', ['btf', 'dump', 'file', VMLINUX]);
+  assert.is(r.status, 0, r.stderr);
+  sameOutput(rawOf(kernel), r.stdout, 'vmlinux raw');
+});
+
+test('vmlinux: pretty JSON equals bpftool -p (live)', () => {
+  if (!kernel) return skip(NO_VMLINUX, 'env');
+  if (!bpftool) return skip(NO_BPFTOOL);
+  const r = run('bpftool', ['-p', 'btf', 'dump', 'file', VMLINUX]);
+  assert.is(r.status, 0, r.stderr);
+  sameOutput(jsonOf(kernel, true), r.stdout, 'vmlinux -p');
+});
+
+test('vmlinux: btfkit dump with no FILE prints the kernel BTF as the library does', async () => {
+  if (!kernel) return skip(NO_VMLINUX, 'env');
+  const r = await runCli(['dump']);
+  assert.is(r.error, undefined, String(r.error));
+  sameOutput(r.stdout, rawOf(kernel), 'btfkit dump');
+});
 
 test.run();

@@ -31,7 +31,11 @@ function importsOf(file: string): string[] {
   const add = (spec: string): void => {
     if (spec.startsWith('.')) out.push(relative(root, resolve(dirname(file), spec.replace(/\.js$/, '.ts')))); // not packages or node: builtins
   };
-  for (const re of [/^\s*(?:import|export)\s[^;]*?\sfrom\s+'([^']+)'/gms, /^\s*import\s+'([^']+)'/gm, /\bimport\(\s*'([^']+)'\s*\)/g]) {
+  for (const re of [
+    /^\s*(?:import|export)\s[^;]*?\sfrom\s+'([^']+)'/gms,
+    /^\s*import\s+'([^']+)'/gm,
+    /\bimport\(\s*'([^']+)'\s*\)/g,
+  ]) {
     for (let m = re.exec(text); m; m = re.exec(text)) add(m[1]!);
   }
   return out;
@@ -41,7 +45,8 @@ const files = [...sources(join(root, 'lib')), ...sources(join(root, 'cli'))].map
 const graph = new Map(files.map((f) => [f, importsOf(join(root, f))]));
 
 test('every relative import names a source file that exists', () => {
-  for (const [f, edges] of graph) for (const to of edges) assert.ok(graph.has(to), `${f} imports ${to}, which is not a source file`);
+  for (const [f, edges] of graph)
+    for (const to of edges) assert.ok(graph.has(to), `${f} imports ${to}, which is not a source file`);
 });
 
 test('lib/ and cli/ have no import cycle', () => {
@@ -92,7 +97,8 @@ test('lib/btf.ts imports nothing of lib/elf/, lib/object/ or lib/dedup/', () => 
 
 test('lib/ never imports cli/', () => {
   const bad: string[] = [];
-  for (const [f, edges] of graph) if (f.startsWith('lib/')) for (const to of edges) if (to.startsWith('cli/')) bad.push(`${f} -> ${to}`);
+  for (const [f, edges] of graph)
+    if (f.startsWith('lib/')) for (const to of edges) if (to.startsWith('cli/')) bad.push(`${f} -> ${to}`);
   assert.equal(bad, []);
 });
 

@@ -1,29 +1,57 @@
 /**
  * Malformed input: every failure is a BtfError or ElfError (isInputError),
- * never another exception, never slow (each case well under 100 ms), never a
+ * never another exception, never slow (the cases together within the suite's
+ * time budget, test/helpers/budget.ts), never a
  * huge allocation; reference loops are rejected where the kernel rejects
  * them, and queries on deep chains stop at libbpf's depth limit.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
-import { parseBtf } from '../lib/object/open.js';
 import { jsonDump, rawDump } from '../lib/dump/raw.js';
 import { cDump } from '../lib/dump/c.js';
 import { parseElf } from '../lib/elf/read.js';
 import { isInputError } from '../lib/errors.js';
 import {
-  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
-  BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_PTR, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_UNION,
-  BTF_KIND_VAR, BTF_KIND_VOLATILE,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DATASEC,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_PTR,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_UNION,
+  BTF_KIND_VAR,
+  BTF_KIND_VOLATILE,
 } from '../lib/kinds.js';
 import { btfSection, goldenObject, readBytes } from './helpers/golden.js';
-import { Strings, arrayRec, expectInputError, expectNoCrash, intRec, rawBtf, rec, rng } from './helpers/gen.js';
+import { TimeBudget, fuzzRuns } from './helpers/budget.js';
+import {
+  Strings,
+  arrayRec,
+  expectInputError,
+  expectNoCrash,
+  intRec,
+  rawBtf,
+  rec,
+  rng,
+  useBudget,
+} from './helpers/gen.js';
+import { parseBtf } from '../lib/object/open.js';
 
 const elfLE = readBytes(goldenObject('xdp_pkt_counter').obj);
 const elfBE = readBytes(goldenObject('xdp_pkt_counter.bpfeb').obj);
 const btfLE = btfSection(elfLE);
 const btfBE = btfSection(elfBE);
+
+/** Every case timed by expectInputError/expectNoCrash, in all (3 to 4.5 s on a busy 2-core machine). */
+const budget = new TimeBudget('malformed', 30_000);
+test.before(() => useBudget(budget));
+test.after(() => useBudget(null));
 
 /** Parses, and when that works, exercises everything a reader does with the result. */
 function exercise(bytes: Uint8Array): void {
@@ -52,7 +80,10 @@ const code = (e: unknown): string => (e as { code: string }).code;
 // ------------------------------------------------------------ truncations
 
 test('every truncation of a .BTF section (both byte orders) is a BtfError', () => {
-  for (const [name, bytes] of [['le', btfLE], ['be', btfBE]] as const) {
+  for (const [name, bytes] of [
+    ['le', btfLE],
+    ['be', btfBE],
+  ] as const) {
     for (let n = 0; n < bytes.length; n++) {
       const e = expectInputError(() => parseBtf(bytes.subarray(0, n)), `${name} .BTF truncated to ${n}`);
       assert.is(e.name, 'BtfError');
@@ -61,8 +92,10 @@ test('every truncation of a .BTF section (both byte orders) is a BtfError', () =
 });
 
 test('every truncation of an ELF object is an input error', () => {
-  for (let n = 0; n < elfLE.length; n++) expectInputError(() => parseBtf(elfLE.subarray(0, n)), `ELF truncated to ${n}`);
-  for (let n = 0; n < elfBE.length; n += 7) expectInputError(() => parseBtf(elfBE.subarray(0, n)), `big-endian ELF truncated to ${n}`);
+  for (let n = 0; n < elfLE.length; n++)
+    expectInputError(() => parseBtf(elfLE.subarray(0, n)), `ELF truncated to ${n}`);
+  for (let n = 0; n < elfBE.length; n += 7)
+    expectInputError(() => parseBtf(elfBE.subarray(0, n)), `big-endian ELF truncated to ${n}`);
 });
 
 test('an unaligned view of a .BTF (as inside an ELF) parses like an aligned copy', () => {
@@ -77,7 +110,7 @@ test('seeded random byte flips of a .BTF: an input error, or a BTF that dumps, q
   const next = rng(0xb7f);
   let parsed = 0;
   for (const src of [btfLE, btfBE]) {
-    for (let i = 0; i < 2000; i++) {
+    for (let i = 0; i < fuzzRuns(2000); i++) {
       const c = src.slice();
       const flips = 1 + (next() % 4);
       for (let j = 0; j < flips; j++) c[next() % c.length] = next() & 0xff;
@@ -90,7 +123,7 @@ test('seeded random byte flips of a .BTF: an input error, or a BTF that dumps, q
 test('seeded random byte flips of an ELF object: an input error or a BTF', () => {
   const next = rng(0xe1f);
   const sec = parseElf(elfLE).section('.BTF')!;
-  for (let i = 0; i < 1500; i++) {
+  for (let i = 0; i < fuzzRuns(1500); i++) {
     const c = elfLE.slice();
     const flips = 1 + (next() % 4);
     for (let j = 0; j < flips; j++) {
@@ -103,8 +136,10 @@ test('seeded random byte flips of an ELF object: an input error or a BTF', () =>
 });
 
 test('every word of a .BTF set to absurd values: an input error or a usable BTF', () => {
-  const values = [0, 1, 0xff, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff, 0x00ffffff,
-    0x0400ffff, 0x0100ffff, 0x1300ffff, 0x84000001, 0x1f000001];
+  const values = [
+    0, 1, 0xff, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff, 0x00ffffff, 0x0400ffff, 0x0100ffff, 0x1300ffff,
+    0x84000001, 0x1f000001,
+  ];
   const dv = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
   for (let off = 0; off + 4 <= btfLE.length; off += 4) {
     for (const v of values) {
@@ -118,7 +153,10 @@ test('every word of a .BTF set to absurd values: an input error or a usable BTF'
 // ---------------------------------------------------------------- header
 
 /** A small well-formed BTF: [1] int, [2] struct s { int a; int *p; }, [3] PTR -> 1. */
-function small(hdr: Parameters<typeof rawBtf>[0]['hdr'] = {}, extra: { strings?: Uint8Array; types?: number[] } = {}): Uint8Array {
+function small(
+  hdr: Parameters<typeof rawBtf>[0]['hdr'] = {},
+  extra: { strings?: Uint8Array; types?: number[] } = {},
+): Uint8Array {
   const s = new Strings();
   const types = extra.types ?? [
     ...intRec(s.off('int'), 4, 1),
@@ -129,7 +167,10 @@ function small(hdr: Parameters<typeof rawBtf>[0]['hdr'] = {}, extra: { strings?:
 }
 
 test('the small BTF is well formed', () => {
-  assert.is(rawDump(parseBtf(small())), "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n[2] STRUCT 's' size=16 vlen=2\n\t'a' type_id=1 bits_offset=0\n\t'p' type_id=3 bits_offset=64\n[3] PTR '(anon)' type_id=1\n");
+  assert.is(
+    rawDump(parseBtf(small())),
+    "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n[2] STRUCT 's' size=16 vlen=2\n\t'a' type_id=1 bits_offset=0\n\t'p' type_id=3 bits_offset=64\n[3] PTR '(anon)' type_id=1\n",
+  );
 });
 
 test('absurd header fields are BtfErrors with the right code', () => {
@@ -159,7 +200,11 @@ test('absurd header fields are BtfErrors with the right code', () => {
     ['an empty string section', small({}, { strings: new Uint8Array(0) }), 'ESTRING'],
     ['str_len huge', small({ strLen: 0xffffffff }), 'ETRUNC'],
     ['str_len one short (trailing byte)', small({ strLen: 10 }), 'ESECTION'],
-    ['strings without the leading empty string', small({}, { strings: new TextEncoder().encode('int\0s\0a\0p\0\0') }), 'ESTRING'],
+    [
+      'strings without the leading empty string',
+      small({}, { strings: new TextEncoder().encode('int\0s\0a\0p\0\0') }),
+      'ESTRING',
+    ],
     ['strings without the final NUL', small({}, { strings: new TextEncoder().encode('\0int\0s\0a\0p\0x') }), 'ESTRING'],
   ];
   for (const [what, bytes, want] of cases) {
@@ -217,7 +262,10 @@ test('ELF and input-kind errors', () => {
   const e2 = expectInputError(() => parseBtf(past), '.BTF past the end of the file');
   assert.is(e2.name, 'ElfError');
   // neither BTF nor ELF
-  assert.is(code(expectInputError(() => parseBtf(new TextEncoder().encode('hello world, not btf')), 'text')), 'EFORMAT');
+  assert.is(
+    code(expectInputError(() => parseBtf(new TextEncoder().encode('hello world, not btf')), 'text')),
+    'EFORMAT',
+  );
   // not bytes at all
   assert.is(code(expectInputError(() => parseBtf('abc' as unknown as Uint8Array), 'a string')), 'EINVAL');
 });
@@ -244,7 +292,7 @@ test('absurd records: vlen, kinds, sizes, ids, linkage, bitfields', () => {
     ['INT size 3', [...intRec(name, 3, 0, 24)], 'ETYPE'],
     ['INT size 0xffffffff', [...intRec(name, 0xffffffff, 0, 32)], 'ETYPE'],
     ['INT nr_bits 200', [...intRec(name, 16, 0, 200)], 'ETYPE'],
-    ['INT offset + bits past the size', [name, 1 << 24 | 0, 4, (8 << 16) | 32], 'ETYPE'],
+    ['INT offset + bits past the size', [name, (1 << 24) | 0, 4, (8 << 16) | 32], 'ETYPE'],
     ['INT encoding SIGNED|CHAR', [...intRec(name, 1, 3)], 'ETYPE'],
     ['INT vlen 1', [name, (1 << 24) | 1, 4, 32], 'ETYPE'],
     ['PTR to id 99999', [...int, ...rec(BTF_KIND_PTR, 0, 0, 99999)], 'ETYPEID'],
@@ -256,7 +304,11 @@ test('absurd records: vlen, kinds, sizes, ids, linkage, bitfields', () => {
     ['member type id 50', [...int, ...rec(BTF_KIND_STRUCT, name, 1, 4, [0, 50, 0])], 'ETYPEID'],
     ['member of type void', [...int, ...rec(BTF_KIND_STRUCT, name, 1, 4, [0, 0, 0])], 'ETYPE'],
     ['member past the struct size', [...int, ...rec(BTF_KIND_STRUCT, name, 1, 4, [0, 1, 0xfffffff0])], 'ETYPE'],
-    ['bitfield past the union size', [...int, ...rec(BTF_KIND_UNION, name, 1, 4, [0, 1, (8 << 24) | 30], true)], 'ETYPE'],
+    [
+      'bitfield past the union size',
+      [...int, ...rec(BTF_KIND_UNION, name, 1, 4, [0, 1, (8 << 24) | 30], true)],
+      'ETYPE',
+    ],
     ['ENUM size 3', [...rec(BTF_KIND_ENUM, name, 0, 3)], 'ETYPE'],
     ['ENUM64 size 0', [...rec(BTF_KIND_ENUM64, name, 0, 0)], 'ETYPE'],
     ['FUNC linkage 3', [...int, ...rec(BTF_KIND_FUNC_PROTO, 0, 0, 1), ...rec(BTF_KIND_FUNC, name, 3, 2)], 'ETYPE'],
@@ -271,17 +323,24 @@ test('absurd records: vlen, kinds, sizes, ids, linkage, bitfields', () => {
     ['DECL_TAG of id 5', [...int, ...rec(BTF_KIND_DECL_TAG, name, 0, 5, [0xffffffff])], 'ETYPEID'],
   ];
   for (const [what, types, want] of cases) {
-    const e = expectInputError(() => parseBtf(recordCase(types, s)), what) as Error & { typeId?: number; offset?: number };
+    const e = expectInputError(() => parseBtf(recordCase(types, s)), what) as Error & {
+      typeId?: number;
+      offset?: number;
+    };
     assert.is(e.name, 'BtfError', what);
     assert.is(code(e), want, `${what}: ${e.message}`);
     assert.ok(e.offset !== undefined && e.offset >= 24, `${what}: offset ${e.offset}`);
-    if (want !== 'ETRUNC' || what.includes('vlen')) assert.ok(e.typeId !== undefined, `${what}: no type id in ${e.message}`);
+    if (want !== 'ETRUNC' || what.includes('vlen'))
+      assert.ok(e.typeId !== undefined, `${what}: no type id in ${e.message}`);
   }
 });
 
 test('huge nelems parses; resolveSize says E2BIG instead of overflowing', () => {
   const s = new Strings();
-  const bytes = recordCase([...intRec(s.off('int'), 4, 1), ...arrayRec(1, 1, 0xffffffff), ...arrayRec(2, 1, 0xffffffff)], s);
+  const bytes = recordCase(
+    [...intRec(s.off('int'), 4, 1), ...arrayRec(1, 1, 0xffffffff), ...arrayRec(2, 1, 0xffffffff)],
+    s,
+  );
   const btf = parseBtf(bytes);
   assert.is(btf.type(2).nelems, 0xffffffff);
   assert.is(code(expectInputError(() => btf.resolveSize(2), 'resolveSize')), 'E2BIG');
@@ -319,39 +378,66 @@ function loopCase(build: (s: Strings) => number[]): Uint8Array {
   return rawBtf({ types: build(s), strings: s.bytes() });
 }
 
-test("reference loops: rejected where the kernel rejects them, accepted where it accepts them", () => {
+test('reference loops: rejected where the kernel rejects them, accepted where it accepts them', () => {
   const rejected: Array<[string, (s: Strings) => number[]]> = [
     ['PTR -> TYPEDEF -> PTR', (s) => [...rec(BTF_KIND_PTR, 0, 0, 2), ...rec(BTF_KIND_TYPEDEF, s.off('t'), 0, 1)]],
     ['TYPEDEF -> itself', (s) => [...rec(BTF_KIND_TYPEDEF, s.off('t'), 0, 1)]],
     ['PTR -> itself', () => [...rec(BTF_KIND_PTR, 0, 0, 1)]],
     ['CONST -> VOLATILE -> CONST', () => [...rec(BTF_KIND_CONST, 0, 0, 2), ...rec(BTF_KIND_VOLATILE, 0, 0, 1)]],
     ['struct containing itself by value', (s) => [...rec(BTF_KIND_STRUCT, s.off('s'), 1, 4, [s.off('self'), 1, 0])]],
-    ['struct A { B b; } struct B { A a; }', (s) => [
-      ...rec(BTF_KIND_STRUCT, s.off('A'), 1, 4, [s.off('b'), 2, 0]),
-      ...rec(BTF_KIND_STRUCT, s.off('B'), 1, 4, [s.off('a'), 1, 0])]],
-    ['struct s { s arr[2]; }', (s) => [
-      ...rec(BTF_KIND_STRUCT, s.off('s'), 1, 8, [s.off('arr'), 2, 0]),
-      ...arrayRec(1, 3, 2), ...intRec(s.off('int'), 4, 1)]],
+    [
+      'struct A { B b; } struct B { A a; }',
+      (s) => [
+        ...rec(BTF_KIND_STRUCT, s.off('A'), 1, 4, [s.off('b'), 2, 0]),
+        ...rec(BTF_KIND_STRUCT, s.off('B'), 1, 4, [s.off('a'), 1, 0]),
+      ],
+    ],
+    [
+      'struct s { s arr[2]; }',
+      (s) => [
+        ...rec(BTF_KIND_STRUCT, s.off('s'), 1, 8, [s.off('arr'), 2, 0]),
+        ...arrayRec(1, 3, 2),
+        ...intRec(s.off('int'), 4, 1),
+      ],
+    ],
     ['array of itself', (s) => [...arrayRec(1, 2, 2), ...intRec(s.off('int'), 4, 1)]],
-    ['union through a typedef of itself', (s) => [
-      ...rec(BTF_KIND_UNION, s.off('u'), 1, 4, [s.off('x'), 2, 0]), ...rec(BTF_KIND_TYPEDEF, s.off('u_t'), 0, 1)]],
+    [
+      'union through a typedef of itself',
+      (s) => [
+        ...rec(BTF_KIND_UNION, s.off('u'), 1, 4, [s.off('x'), 2, 0]),
+        ...rec(BTF_KIND_TYPEDEF, s.off('u_t'), 0, 1),
+      ],
+    ],
   ];
   for (const [what, build] of rejected) {
     const e = expectInputError(() => parseBtf(loopCase(build)), what);
     assert.is(code(e), 'ELOOP', `${what}: ${e.message}`);
   }
   const accepted: Array<[string, (s: Strings) => number[]]> = [
-    ['struct with a pointer to itself', (s) => [
-      ...rec(BTF_KIND_STRUCT, s.off('node'), 1, 8, [s.off('next'), 2, 0]), ...rec(BTF_KIND_PTR, 0, 0, 1)]],
-    ['struct A { B *b; } struct B { A a; }', (s) => [
-      ...rec(BTF_KIND_STRUCT, s.off('A'), 1, 8, [s.off('b'), 3, 0]),
-      ...rec(BTF_KIND_STRUCT, s.off('B'), 1, 8, [s.off('a'), 1, 0]),
-      ...rec(BTF_KIND_PTR, 0, 0, 2)]],
-    ['PTR -> FUNC_PROTO taking that PTR', () => [
-      ...rec(BTF_KIND_PTR, 0, 0, 2), ...rec(BTF_KIND_FUNC_PROTO, 0, 1, 0, [0, 1])]],
-    ['typedef struct s *sp; struct s { sp next; }', (s) => [
-      ...rec(BTF_KIND_TYPEDEF, s.off('sp'), 0, 2), ...rec(BTF_KIND_PTR, 0, 0, 3),
-      ...rec(BTF_KIND_STRUCT, s.off('s'), 1, 8, [s.off('next'), 1, 0])]],
+    [
+      'struct with a pointer to itself',
+      (s) => [...rec(BTF_KIND_STRUCT, s.off('node'), 1, 8, [s.off('next'), 2, 0]), ...rec(BTF_KIND_PTR, 0, 0, 1)],
+    ],
+    [
+      'struct A { B *b; } struct B { A a; }',
+      (s) => [
+        ...rec(BTF_KIND_STRUCT, s.off('A'), 1, 8, [s.off('b'), 3, 0]),
+        ...rec(BTF_KIND_STRUCT, s.off('B'), 1, 8, [s.off('a'), 1, 0]),
+        ...rec(BTF_KIND_PTR, 0, 0, 2),
+      ],
+    ],
+    [
+      'PTR -> FUNC_PROTO taking that PTR',
+      () => [...rec(BTF_KIND_PTR, 0, 0, 2), ...rec(BTF_KIND_FUNC_PROTO, 0, 1, 0, [0, 1])],
+    ],
+    [
+      'typedef struct s *sp; struct s { sp next; }',
+      (s) => [
+        ...rec(BTF_KIND_TYPEDEF, s.off('sp'), 0, 2),
+        ...rec(BTF_KIND_PTR, 0, 0, 3),
+        ...rec(BTF_KIND_STRUCT, s.off('s'), 1, 8, [s.off('next'), 1, 0]),
+      ],
+    ],
   ];
   for (const [what, build] of accepted) {
     const btf = parseBtf(loopCase(build));
@@ -364,12 +450,13 @@ test("reference loops: rejected where the kernel rejects them, accepted where it
 });
 
 test('the kernel resolves at most 32 unresolved types at once: a forward chain of 33 is E2BIG, 32 is fine', () => {
-  const chain = (n: number) => loopCase((s) => {
-    const types: number[] = [];
-    for (let i = 1; i <= n; i++) types.push(...rec(BTF_KIND_TYPEDEF, s.off(`t${i}`), 0, i + 1));
-    types.push(...intRec(s.off('int'), 4, 1));
-    return types;
-  });
+  const chain = (n: number) =>
+    loopCase((s) => {
+      const types: number[] = [];
+      for (let i = 1; i <= n; i++) types.push(...rec(BTF_KIND_TYPEDEF, s.off(`t${i}`), 0, i + 1));
+      types.push(...intRec(s.off('int'), 4, 1));
+      return types;
+    });
   const ok = parseBtf(chain(32));
   // libbpf's btf__resolve_size follows at most 31 typedefs to a sized type
   assert.is(ok.resolveSize(2), 4);
@@ -394,7 +481,9 @@ test('deep backward chains parse quickly; queries stop at depth 32 with EINVAL; 
     return types;
   });
   let btf!: Btf;
-  expectNoCrash(() => { btf = parseBtf(typedefs); }, 'parse 100k typedefs', 1000);
+  expectNoCrash(() => {
+    btf = parseBtf(typedefs);
+  }, 'parse 100k typedefs');
   assert.is(btf.typeCount, N + 1);
   assert.is(btf.resolveSize(32), 4, '31 typedefs deep still resolves');
   assert.is(code(expectInputError(() => btf.resolveSize(N), 'resolveSize at the top')), 'EINVAL');
@@ -403,7 +492,7 @@ test('deep backward chains parse quickly; queries stop at depth 32 with EINVAL; 
   assert.is(code(expectInputError(() => btf.resolveType(33), 'resolveType 32 deep')), 'EINVAL');
   assert.is(code(expectInputError(() => btf.resolveType(N), 'resolveType at the top')), 'EINVAL');
   assert.is(code(expectInputError(() => btf.alignOf(N), 'alignOf at the top')), 'EINVAL');
-  expectNoCrash(() => rawDump(btf), 'dump 100k typedefs', 2000);
+  expectNoCrash(() => rawDump(btf), 'dump 100k typedefs');
 
   const nested = loopCase((s) => {
     const types = [...intRec(s.off('int'), 4, 1)];
@@ -412,7 +501,9 @@ test('deep backward chains parse quickly; queries stop at depth 32 with EINVAL; 
     for (let i = 2; i <= N; i++) types.push(...rec(BTF_KIND_STRUCT, n, 1, 4, [m, i - 1, 0]));
     return types;
   });
-  expectNoCrash(() => { btf = parseBtf(nested); }, 'parse 100k nested structs', 1000);
+  expectNoCrash(() => {
+    btf = parseBtf(nested);
+  }, 'parse 100k nested structs');
   assert.is(btf.resolveSize(N), 4);
   expectInputError(() => btf.alignOf(N), 'alignOf of a 100k-deep struct');
 });
@@ -420,10 +511,10 @@ test('deep backward chains parse quickly; queries stop at depth 32 with EINVAL; 
 test('absurd counts and lengths never allocate for what they claim', () => {
   const before = process.memoryUsage().arrayBuffers;
   for (const hdr of [{ typeLen: 0xfffffffc }, { strLen: 0xfffffff0 }, { hdrLen: 0x7ffffff0 }, { strOff: 0x7ffffff0 }]) {
-    expectInputError(() => parseBtf(small(hdr)), JSON.stringify(hdr), 20);
+    expectInputError(() => parseBtf(small(hdr)), JSON.stringify(hdr));
   }
   const s = new Strings();
-  expectInputError(() => parseBtf(recordCase([...rec(BTF_KIND_STRUCT, s.off('s'), 0xffffff, 4)], s)), 'vlen 2^24-1', 20);
+  expectInputError(() => parseBtf(recordCase([...rec(BTF_KIND_STRUCT, s.off('s'), 0xffffff, 4)], s)), 'vlen 2^24-1');
   assert.ok(process.memoryUsage().arrayBuffers - before < 64 << 20, 'allocated more than 64 MiB');
 });
 
@@ -433,16 +524,11 @@ test('a struct whose size leaves a gigabyte gap: the C dump says E2BIG instead o
   b.addStruct('huge', 0x7fffffff);
   b.addField('x', int, 0, 0);
   const btf = parseBtf(b.rawData());
-  const t = performance.now();
-  try {
-    cDump(btf);
-    assert.unreachable('printed');
-  } catch (e) {
-    assert.ok(isInputError(e), String(e));
-    assert.is((e as { code?: string }).code, 'E2BIG');
-    assert.is((e as { typeId?: number }).typeId, 2);
-  }
-  assert.ok(performance.now() - t < 1000, 'took more than a second');
+  const e = expectInputError(() => cDump(btf), 'C dump of a gigabyte gap');
+  assert.is(e.code, 'E2BIG');
+  assert.is((e as { typeId?: number }).typeId, 2);
 });
+
+budget.check();
 
 test.run();

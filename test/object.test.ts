@@ -1,5 +1,5 @@
 /**
- * BPF objects as a whole: lib/object/open.ts (`openObject`, `writeObject`) and the
+ * BPF objects as a whole: lib/object.ts (`openObject`, `writeObject`) and the
  * object commands `sections`, `extract`, `attach`, and `dump`/`stats`/
  * `convert` over every ELF flavour (ELF32/ELF64, both byte orders).
  *
@@ -23,6 +23,7 @@ import { sectionFlagLetters, sectionTypeName } from '../cli/commands/sections.js
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
 import { ROOT, readBytes, readText, repoPath, runCli, sameBytes, text } from './helpers/golden.js';
 import { allObjectPaths } from './helpers/objects.js';
+import { skip } from './helpers/skip.js';
 import { hasTool, run } from './helpers/tools.js';
 
 // ------------------------------------------------------------- fixtures
@@ -43,7 +44,11 @@ function load(path: string): Obj {
   const elf = parseElf(bytes, { file: obj });
   let exp: string | undefined;
   const m = /^golden\/obj\/(.*)\.o$/.exec(obj);
-  const cand = m ? repoPath('golden', 'expected', `${m[1]}.raw.txt`) : obj === 'golden/expected/merge/linked.o' ? repoPath('golden', 'expected', 'merge', 'linked.raw.txt') : '';
+  const cand = m
+    ? repoPath('golden', 'expected', `${m[1]}.raw.txt`)
+    : obj === 'golden/expected/merge/linked.o'
+      ? repoPath('golden', 'expected', 'merge', 'linked.raw.txt')
+      : '';
   if (cand !== '' && existsSync(cand)) exp = readText(cand);
   return { obj, path, bytes, elf, bigEndian: elf.endianness === 'big', expectedRaw: exp };
 }
@@ -67,13 +72,10 @@ function tmpFile(bytes: Uint8Array, hint: string): string {
   return p;
 }
 
-const skipped = new Set<string>();
+/** Returns true when `tool` exists; otherwise marks the test skipped (`what` not checked against the tool). */
 function need(tool: string, what: string): boolean {
   if (hasTool(tool)) return true;
-  if (!skipped.has(tool)) {
-    skipped.add(tool);
-    console.log(`  skip: ${tool} not found; ${what} not checked against it`);
-  }
+  skip(`${tool} not found: ${what} not checked against it`);
   return false;
 }
 
@@ -84,13 +86,22 @@ function section(elf: ElfFile, name: string): Uint8Array {
 }
 
 /** Fails unless every section of `before` but `except` is in `after` (by name) with the same header fields and bytes. */
-function assertSectionsKept(what: string, before: ElfFile, after: ElfFile, except: ReadonlySet<string> = new Set()): void {
+function assertSectionsKept(
+  what: string,
+  before: ElfFile,
+  after: ElfFile,
+  except: ReadonlySet<string> = new Set(),
+): void {
   for (const s of before.sections) {
     if (s.index === 0 || except.has(s.name)) continue;
     const t = after.section(s.name);
     assert.ok(t, `${what}: ${s.name} kept`);
     if (!t) continue;
-    assert.equal([t.type, t.flags, t.addralign, t.entsize, t.size], [s.type, s.flags, s.addralign, s.entsize, s.size], `${what}: ${s.name} header`);
+    assert.equal(
+      [t.type, t.flags, t.addralign, t.entsize, t.size],
+      [s.type, s.flags, s.addralign, s.entsize, s.size],
+      `${what}: ${s.name} header`,
+    );
     assert.ok(sameBytes(before.sectionData(s), after.sectionData(t)), `${what}: ${s.name} bytes`);
     if (s.addralign > 1 && t.type !== SHT.NOBITS) assert.is(t.offset % s.addralign, 0, `${what}: ${s.name} aligned`);
   }
@@ -142,7 +153,7 @@ async function cliError(args: string[]): Promise<BtfError> {
   return r.error as BtfError;
 }
 
-// -------------------------------------------------------- lib/object/open.ts
+// ------------------------------------------------------------- lib/object.ts
 
 test('openObject / writeObject: unchanged objects are written back byte for byte', () => {
   for (const o of objects) {
@@ -156,7 +167,10 @@ test('openObject / writeObject: unchanged objects are written back byte for byte
   const s = openObject(stripped);
   assert.equal([s.btf, s.ext], [null, null]);
   assert.is(s.elf.section('.rel.BTF'), undefined, 'their relocation sections go too');
-  assert.throws(() => openObject(stripped, { fixup: true }), (e: unknown) => isBtfError(e) && /no \.BTF section/.test((e as Error).message));
+  assert.throws(
+    () => openObject(stripped, { fixup: true }),
+    (e: unknown) => isBtfError(e) && /no \.BTF section/.test((e as Error).message),
+  );
   const back = writeObject(s, { btf: openObject(xdp.bytes).btf!, ext: openObject(xdp.bytes).ext });
   const backElf = parseElf(back);
   // Removing sections renumbers the later ones: .symtab's st_shndx follow.
@@ -164,25 +178,7 @@ test('openObject / writeObject: unchanged objects are written back byte for byte
   assert.equal(symbolsByName(backElf), symbolsByName(xdp.elf));
 });
 
-test('openObject: object name, a malformed .BTF thrown or recorded, layouts on first use', () => {
-  const o = openObject(xdp.bytes, { file: 'dir/xdp_pkt_counter.bpf.o' });
-  assert.is(o.name, 'xdp_pkt_counter');
-  assert.is(openObject(xdp.bytes, { file: 'x.o', name: 'other' }).name, 'other');
-  assert.ok(o.layouts.size > 0);
-  assert.is(o.layouts, o.layouts, 'computed once');
-  // Corrupt the BTF magic inside .BTF: the ELF stays readable.
-  const bad = xdp.bytes.slice();
-  const at = o.elf.section('.BTF')!.offset;
-  bad[at] = bad[at]! ^ 0xff;
-  assert.throws(() => openObject(bad, { file: 'bad.o' }), (e: unknown) => isBtfError(e) && (e as BtfError).file === 'bad.o');
-  const r = openObject(bad, { file: 'bad.o', badBtf: 'record' });
-  assert.is(r.btf, null);
-  assert.match(r.btfProblem ?? '', /^\.BTF: /);
-  assert.is(r.layouts.size, 0);
-  assert.is(o.btfProblem, undefined);
-});
-
-test('openObject({fixup}) is fixupDatasecs over the object\'s own sections', () => {
+test("openObject({fixup}) is fixupDatasecs over the object's own sections", () => {
   const o = openObject(byName.get('golden/obj/global_data_layout.o')!.bytes, { fixup: { externs: false } });
   assert.ok(o.fixup?.changed);
   assert.ok(o.fixup!.datasecs.every((d) => d.size > 0));
@@ -192,16 +188,38 @@ test('openObject({fixup}) is fixupDatasecs over the object\'s own sections', () 
 // ------------------------------------------------------------- sections
 
 /** The section table of `llvm-readelf-19 -S -W`. */
-function readelfSections(file: string): Array<{ index: number; name: string; type: string; off: number; size: number; es: number; flags: string; lk: number; inf: number; al: number }> {
+function readelfSections(file: string): Array<{
+  index: number;
+  name: string;
+  type: string;
+  off: number;
+  size: number;
+  es: number;
+  flags: string;
+  lk: number;
+  inf: number;
+  al: number;
+}> {
   const r = run('llvm-readelf-19', ['-S', '-W', file]);
   assert.is(r.status, 0, r.stderr);
   const out = [];
   for (const line of text(r.stdout).split('\n')) {
-    const m = /^\s*\[\s*(\d+)\]\s(.*?)\s+(\S+)\s+([0-9a-f]{8,16})\s([0-9a-f]+)\s([0-9a-f]+)\s([0-9a-f]+)\s+([A-Za-z]*)\s+(\d+)\s+(\d+)\s+(\d+)$/.exec(line);
+    const m =
+      /^\s*\[\s*(\d+)\]\s(.*?)\s+(\S+)\s+([0-9a-f]{8,16})\s([0-9a-f]+)\s([0-9a-f]+)\s([0-9a-f]+)\s+([A-Za-z]*)\s+(\d+)\s+(\d+)\s+(\d+)$/.exec(
+        line,
+      );
     if (!m) continue;
     out.push({
-      index: Number(m[1]), name: m[2]!.trim(), type: m[3]!, off: parseInt(m[5]!, 16), size: parseInt(m[6]!, 16), es: parseInt(m[7]!, 16),
-      flags: m[8]!, lk: Number(m[9]), inf: Number(m[10]), al: Number(m[11]),
+      index: Number(m[1]),
+      name: m[2]!.trim(),
+      type: m[3]!,
+      off: parseInt(m[5]!, 16),
+      size: parseInt(m[6]!, 16),
+      es: parseInt(m[7]!, 16),
+      flags: m[8]!,
+      lk: Number(m[9]),
+      inf: Number(m[10]),
+      al: Number(m[11]),
     });
   }
   return out;
@@ -211,8 +229,22 @@ test('sections -j agrees with llvm-readelf-19 -S on every object', async () => {
   const tool = need('llvm-readelf-19', 'the section table');
   for (const o of objects) {
     const rep = JSON.parse(text((await cli(['sections', '-j', o.path])).stdout)) as {
-      class: number; endian: string; sections: Array<{ index: number; name: string; type: string; flags: string; offset: number; size: number; entsize: number; link: number; info: number; addralign: number }>;
-      btf: { size: number; types: number } | null; btf_ext: { func_info: number } | null;
+      class: number;
+      endian: string;
+      sections: Array<{
+        index: number;
+        name: string;
+        type: string;
+        flags: string;
+        offset: number;
+        size: number;
+        entsize: number;
+        link: number;
+        info: number;
+        addralign: number;
+      }>;
+      btf: { size: number; types: number } | null;
+      btf_ext: { func_info: number } | null;
     };
     assert.is(rep.class, 64);
     assert.is(rep.endian, o.bigEndian ? 'big' : 'little');
@@ -241,14 +273,32 @@ test('sections: the table and the BTF summary', async () => {
   assert.match(lines[1]!, /^\[Nr\] +Name +Type +Address +Off +Size +ES +Flg +Lk +Inf +Al$/);
   assert.match(out, /\n\[20\] +\.BTF +PROGBITS +0{16} +0011c0 +000965 +00 +0 +0 +4\n/);
   assert.match(out, /\nBTF: +\.BTF \[20\] 2405 bytes, little-endian, 51 types, 1277 string bytes\n/);
-  assert.match(out, /\nBTF\.ext: \.BTF\.ext \[22\] 616 bytes, little-endian, \d+ func_info, \d+ line_info, 0 core_relo records\n$/);
+  assert.match(
+    out,
+    /\nBTF\.ext: \.BTF\.ext \[22\] 616 bytes, little-endian, \d+ func_info, \d+ line_info, 0 core_relo records\n$/,
+  );
   const none = tmpFile(writeObject(openObject(xdp.bytes), { btf: null, ext: null }), 'none.o');
   assert.match(text((await cli(['sections', none])).stdout), /\nBTF: +none\nBTF\.ext: none\n$/);
   // A broken .BTF.ext is reported, not fatal.
   const bad = tmpFile(replaceSections(xdp.elf, new Map([['.BTF.ext', new Uint8Array(12)]])), 'bad.o');
-  assert.match(text((await cli(['sections', bad])).stdout), /\nBTF\.ext: \.BTF\.ext \[22\] 12 bytes: invalid: \.BTF\.ext: bad magic/);
-  assert.equal([sectionFlagLetters(0x80000002), sectionFlagLetters(0x200003), sectionFlagLetters(0x100000), sectionTypeName(0x6fff4c03), sectionTypeName(0x12345)], ['AE', 'WAR', 'o', 'LLVM_ADDRSIG', '0x12345']);
-  const e = await cliError(['sections', repoPath('test', 'fixtures', 'ext', 'fixup', 'golden__obj__xdp_pkt_counter.btf')]);
+  assert.match(
+    text((await cli(['sections', bad])).stdout),
+    /\nBTF\.ext: \.BTF\.ext \[22\] 12 bytes: invalid: \.BTF\.ext: bad magic/,
+  );
+  assert.equal(
+    [
+      sectionFlagLetters(0x80000002),
+      sectionFlagLetters(0x200003),
+      sectionFlagLetters(0x100000),
+      sectionTypeName(0x6fff4c03),
+      sectionTypeName(0x12345),
+    ],
+    ['AE', 'WAR', 'o', 'LLVM_ADDRSIG', '0x12345'],
+  );
+  const e = await cliError([
+    'sections',
+    repoPath('test', 'fixtures', 'ext', 'fixup', 'golden__obj__xdp_pkt_counter.btf'),
+  ]);
   assert.match(e.message, /elf header|ELF/i);
 });
 
@@ -272,8 +322,12 @@ test('extract: the raw sections of every object, byte for byte (and as llvm-objc
   }
 });
 
-test('extract --fixup writes libbpf\'s fixed-up BTF; -o - writes to stdout; --object a BTF-only object', async () => {
-  const index = readText(join(FIX_DIR, 'fixup', 'index.tsv')).split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+test("extract --fixup writes libbpf's fixed-up BTF; -o - writes to stdout; --object a BTF-only object", async () => {
+  const index = readText(join(FIX_DIR, 'fixup', 'index.tsv'))
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.split('\t'));
   let n = 0;
   for (const [obj = '', how = ''] of index) {
     if (how === 'none' || !byName.has(obj)) continue;
@@ -287,7 +341,7 @@ test('extract --fixup writes libbpf\'s fixed-up BTF; -o - writes to stdout; --ob
     const f = tmpPath('btf.o');
     await cli(['extract', o.path, '-o', f, '--object']);
     const e = parseElf(readBytes(f));
-    assert.is(e.endianness, o.elf.endianness, 'the object takes the BTF\'s byte order');
+    assert.is(e.endianness, o.elf.endianness, "the object takes the BTF's byte order");
     assert.ok(sameBytes(section(e, '.BTF'), section(o.elf, '.BTF')));
     assert.ok(sameBytes(section(e, '.BTF.ext'), section(o.elf, '.BTF.ext')));
     assert.is(readelfWarnings(f), '');
@@ -300,13 +354,19 @@ test('extract: errors', async () => {
   const none = tmpFile(writeObject(openObject(xdp.bytes), { btf: null, ext: null }), 'none.o');
   assert.match((await cliError(['extract', none, '-o', tmpPath('x')])).message, /no \.BTF section/);
   const noExt = tmpFile(writeObject(openObject(xdp.bytes), { ext: null }), 'noext.o');
-  assert.match((await cliError(['extract', noExt, '-o', tmpPath('x'), '--ext', tmpPath('y')])).message, /no \.BTF\.ext section/);
+  assert.match(
+    (await cliError(['extract', noExt, '-o', tmpPath('x'), '--ext', tmpPath('y')])).message,
+    /no \.BTF\.ext section/,
+  );
   const raw = tmpFile(section(xdp.elf, '.BTF'), 'raw.btf');
   assert.match((await cliError(['extract', raw, '-o', tmpPath('x')])).message, /not an ELF object/);
   const same = tmpPath('same');
   assert.match((await cliError(['extract', xdp.path, '-o', same, '--ext', same])).message, /same file/);
   const unlinked = byName.get('golden/obj/merge/merge_cgroup.o')!;
-  assert.match((await cliError(['extract', unlinked.path, '-o', tmpPath('x'), '--fixup'])).message, /failed to find BTF for extern 'submit_event'/);
+  assert.match(
+    (await cliError(['extract', unlinked.path, '-o', tmpPath('x'), '--fixup'])).message,
+    /failed to find BTF for extern 'submit_event'/,
+  );
   await cli(['extract', unlinked.path, '-o', tmpPath('x'), '--fixup-mode', 'datasec']);
 });
 
@@ -330,13 +390,20 @@ test('extract then attach back, over every object: same sections, same dumps, re
     assert.ok(sameBytes(readBytes(same), o.bytes), `${o.obj}: replaced with itself`);
 
     // 2. Over a stub: the sections are replaced, everything else stays.
-    const stubBytes = replaceSections(o.elf, new Map([['.BTF', new Uint8Array(7)], ...(hasExt ? [['.BTF.ext', new Uint8Array(5)] as const] : [])]));
+    const stubBytes = replaceSections(
+      o.elf,
+      new Map([['.BTF', new Uint8Array(7)], ...(hasExt ? [['.BTF.ext', new Uint8Array(5)] as const] : [])]),
+    );
     const stub = tmpFile(stubBytes, 'stub.o');
     const replaced = tmpPath('replaced.o');
     await cli(['attach', stub, '--btf', btf, ...extArgs, '-o', replaced]);
     const rElf = parseElf(readBytes(replaced));
     assertSectionsKept(`${o.obj} (replaced)`, o.elf, rElf);
-    assert.equal(rElf.sections.map((s) => s.name), o.elf.sections.map((s) => s.name), `${o.obj}: same section order`);
+    assert.equal(
+      rElf.sections.map((s) => s.name),
+      o.elf.sections.map((s) => s.name),
+      `${o.obj}: same section order`,
+    );
 
     // 3. Added to an object without them: appended, every other section kept.
     const bare = tmpFile(writeObject({ elf: o.elf, btf: null, ext: null }, { btf: null, ext: null }), 'bare.o');
@@ -346,14 +413,24 @@ test('extract then attach back, over every object: same sections, same dumps, re
     // .rel.BTF and .rel.BTF.ext went with the sections (libbpf ignores them).
     // Their removal renumbered later sections, so .symtab's st_shndx changed with them.
     // Added sections get the default alignment (4), not what the linker chose (8 in linked.o).
-    assertSectionsKept(`${o.obj} (added)`, o.elf, aElf, new Set(['.rel.BTF', '.rel.BTF.ext', '.symtab', '.BTF', '.BTF.ext']));
+    assertSectionsKept(
+      `${o.obj} (added)`,
+      o.elf,
+      aElf,
+      new Set(['.rel.BTF', '.rel.BTF.ext', '.symtab', '.BTF', '.BTF.ext']),
+    );
     assert.ok(sameBytes(section(aElf, '.BTF'), section(o.elf, '.BTF')), `${o.obj} (added): .BTF bytes`);
-    if (hasExt) assert.ok(sameBytes(section(aElf, '.BTF.ext'), section(o.elf, '.BTF.ext')), `${o.obj} (added): .BTF.ext bytes`);
+    if (hasExt)
+      assert.ok(sameBytes(section(aElf, '.BTF.ext'), section(o.elf, '.BTF.ext')), `${o.obj} (added): .BTF.ext bytes`);
     assert.equal(symbolsByName(aElf), symbolsByName(o.elf), `${o.obj} (added): same symbols`);
     for (const r of o.elf.relocations) {
       if (r.target?.name === '.BTF' || r.target?.name === '.BTF.ext') continue;
       const t = aElf.relocations.find((x) => x.section.name === r.section.name);
-      assert.equal([t?.target?.name, t?.symtab?.name, t?.relocations.length], [r.target?.name, r.symtab?.name, r.relocations.length], `${o.obj}: ${r.section.name} links`);
+      assert.equal(
+        [t?.target?.name, t?.symtab?.name, t?.relocations.length],
+        [r.target?.name, r.symtab?.name, r.relocations.length],
+        `${o.obj}: ${r.section.name} links`,
+      );
     }
 
     for (const f of [replaced, added]) {
@@ -364,7 +441,7 @@ test('extract then attach back, over every object: same sections, same dumps, re
     originals.push(o.path, o.path);
     results.push(replaced, added);
 
-    if (!o.bigEndian && hasTool('bpftool')) {
+    if (!o.bigEndian && need('bpftool', 'linking of written objects')) {
       const want = link(o.path);
       if (want === undefined) continue; // the linker refuses the input itself
       linked++;
@@ -420,14 +497,21 @@ test('attach: BTF from raw files or other objects; .BTF.ext must match the BTF (
   await cli(['attach', xdp.path, '--btf', smallFile, '--no-check', '-o', tmpPath('forced.o')]);
   // A bad .BTF.ext is refused before anything is written.
   const badExt = tmpFile(new Uint8Array(12), 'bad.ext');
-  assert.match((await cliError(['attach', xdp.path, '--ext', badExt, '-o', tmpPath('x.o')])).message, /\.BTF\.ext: bad magic/);
+  assert.match(
+    (await cliError(['attach', xdp.path, '--ext', badExt, '-o', tmpPath('x.o')])).message,
+    /\.BTF\.ext: bad magic/,
+  );
 });
 
 test('attach --fixup: the object keeps opening in libbpf, which then fixes it up to the same BTF', async () => {
-  const index = readText(join(FIX_DIR, 'fixup', 'index.tsv')).split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+  const index = readText(join(FIX_DIR, 'fixup', 'index.tsv'))
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.split('\t'));
   const direct = index.filter(([, how]) => how === 'direct').map(([obj]) => obj!);
   const harness = harnessPath() !== null;
-  if (!harness) console.log(`  skip: libbpf opening attach --fixup results: ${harnessSkipReason()}`);
+  if (!harness) skip(`${harnessSkipReason()}: libbpf not opening attach --fixup results`);
   for (const obj of direct) {
     const o = byName.get(obj);
     if (o === undefined) continue;
@@ -438,7 +522,8 @@ test('attach --fixup: the object keeps opening in libbpf, which then fixes it up
     const btf = parseBtf(readBytes(out));
     for (let id = 1; id < btf.typeCount; id++) {
       const t = btf.type(id);
-      if (t.kind === 15 && t.name !== '.kconfig' && t.name !== '.ksyms') assert.ok(t.size > 0, `${obj}: ${t.name} sized`);
+      if (t.kind === 15 && t.name !== '.kconfig' && t.name !== '.ksyms')
+        assert.ok(t.size > 0, `${obj}: ${t.name} sized`);
     }
     assertSectionsKept(obj, o.elf, fixed, new Set(['.BTF']));
     if (!harness) continue;
@@ -452,7 +537,12 @@ test('attach --fixup: the object keeps opening in libbpf, which then fixes it up
   const open = tmpPath('open.o');
   const warned = await cli(['attach', lsm.path, '--fixup-mode', 'open', '-o', open]);
   assert.match(warned.stderr, /warning: 9 externs resolved as libbpf's loader does; libbpf cannot open the result/);
-  assert.ok(sameBytes(section(parseElf(readBytes(open)), '.BTF'), readBytes(join(FIX_DIR, 'fixup', 'golden__obj__lsm_exec_guard.btf'))));
+  assert.ok(
+    sameBytes(
+      section(parseElf(readBytes(open)), '.BTF'),
+      readBytes(join(FIX_DIR, 'fixup', 'golden__obj__lsm_exec_guard.btf')),
+    ),
+  );
 });
 
 // ------------------------------------------------------------- every ELF flavour
@@ -514,7 +604,10 @@ function makeElf32(le: boolean, machine: number, extra: Array<[string, Uint8Arra
 
 test('dump, stats, convert, sections, extract, attach and ext accept ELF32 and ELF64, both byte orders', async () => {
   const flavours: Array<{ what: string; file: string; src: Obj }> = [];
-  for (const [le, machine, what] of [[true, EM.I386, 'ELF32 little-endian'], [false, EM.PPC, 'ELF32 big-endian']] as const) {
+  for (const [le, machine, what] of [
+    [true, EM.I386, 'ELF32 little-endian'],
+    [false, EM.PPC, 'ELF32 big-endian'],
+  ] as const) {
     const src = le ? xdp : xdpBE;
     // Built bare, then given its BTF by `attach` (which adds the sections).
     const bare = tmpFile(makeElf32(le, machine), 'elf32.o');
@@ -528,16 +621,24 @@ test('dump, stats, convert, sections, extract, attach and ext accept ELF32 and E
     assert.is(readelfWarnings(withBtf), '', `${what}: readelf`);
     flavours.push({ what, file: withBtf, src });
   }
-  flavours.push({ what: 'ELF64 little-endian', file: xdp.path, src: xdp }, { what: 'ELF64 big-endian', file: xdpBE.path, src: xdpBE });
+  flavours.push(
+    { what: 'ELF64 little-endian', file: xdp.path, src: xdp },
+    { what: 'ELF64 big-endian', file: xdpBE.path, src: xdpBE },
+  );
   // Objects clang-19 builds for other machines, with BTF added.
   if (need('clang-19', 'objects for other machines')) {
     const c = tmpPath('m.c');
     writeFileSync(c, 'int counter = 3;\nint get(int x) { return counter + x; }\n');
-    for (const [target, src] of [['i386-linux-gnu', xdp], ['x86_64-linux-gnu', xdp], ['powerpc-linux-gnu', xdpBE], ['powerpc64-linux-gnu', xdpBE]] as const) {
+    for (const [target, src] of [
+      ['i386-linux-gnu', xdp],
+      ['x86_64-linux-gnu', xdp],
+      ['powerpc-linux-gnu', xdpBE],
+      ['powerpc64-linux-gnu', xdpBE],
+    ] as const) {
       const o = tmpPath(`${target}.o`);
       const r = run('clang-19', ['-target', target, '-O2', '-c', c, '-o', o]);
       if (r.status !== 0) {
-        console.log(`  skip: clang-19 cannot build for ${target}: ${r.stderr.split('\n')[0]}`);
+        skip(`clang-19 cannot build for ${target}: ${r.stderr.split('\n')[0]}`);
         continue;
       }
       const withBtf = tmpPath(`${target}-btf.o`);
@@ -565,5 +666,25 @@ test('dump, stats, convert, sections, extract, attach and ext accept ELF32 and E
   assert.ok(flavours.length >= 4);
 });
 
-test.run();
+test('openObject: object name, a malformed .BTF thrown or recorded, layouts on first use', () => {
+  const o = openObject(xdp.bytes, { file: 'dir/xdp_pkt_counter.bpf.o' });
+  assert.is(o.name, 'xdp_pkt_counter');
+  assert.is(openObject(xdp.bytes, { file: 'x.o', name: 'other' }).name, 'other');
+  assert.ok(o.layouts.size > 0);
+  assert.is(o.layouts, o.layouts, 'computed once');
+  // Corrupt the BTF magic inside .BTF: the ELF stays readable.
+  const bad = xdp.bytes.slice();
+  const at = o.elf.section('.BTF')!.offset;
+  bad[at] = bad[at]! ^ 0xff;
+  assert.throws(
+    () => openObject(bad, { file: 'bad.o' }),
+    (e: unknown) => isBtfError(e) && (e as BtfError).file === 'bad.o',
+  );
+  const r = openObject(bad, { file: 'bad.o', badBtf: 'record' });
+  assert.is(r.btf, null);
+  assert.match(r.btfProblem ?? '', /^\.BTF: /);
+  assert.is(r.layouts.size, 0);
+  assert.is(o.btfProblem, undefined);
+});
 
+test.run();

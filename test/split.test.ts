@@ -10,14 +10,23 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
-import { parseBtf } from '../lib/object/open.js';
 import { jsonDump, rawDump } from '../lib/dump/raw.js';
 import { isInputError } from '../lib/errors.js';
 import { BTF_KIND_STRUCT } from '../lib/kinds.js';
 import {
-  VMLINUX, goldenObject, readBytes, readText, repoPath, runCli, sameBytes, skip, text, vmlinuxBytes,
+  VMLINUX,
+  goldenObject,
+  readBytes,
+  readText,
+  repoPath,
+  runCli,
+  sameBytes,
+  text,
+  vmlinuxBytes,
 } from './helpers/golden.js';
+import { skip } from './helpers/skip.js';
 import { hasTool, run } from './helpers/tools.js';
+import { parseBtf } from '../lib/object/open.js';
 
 const fx = (name: string): string => repoPath('test', 'fixtures', 'btf', name);
 const basePath = goldenObject('sched_switch_stats').obj;
@@ -31,14 +40,18 @@ const dedupRaw = readText(fx('split-golden.dedup.raw.txt'));
 const dedupJson = readText(fx('split-golden.dedup.json'));
 const vmSplitBytes = readBytes(fx('split-vmlinux.btf'));
 const vmSplitRaw = readText(fx('split-vmlinux.raw.txt'));
-const vmSplitBase = Object.fromEntries(readText(fx('split-vmlinux.base.txt')).trim().split('\n').map((l) => l.split(' ') as [string, string]));
+const vmSplitBase = Object.fromEntries(
+  readText(fx('split-vmlinux.base.txt'))
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' ') as [string, string]),
+);
 const vmlinux = vmlinuxBytes();
 const bpftool = hasTool('bpftool');
 
 const vmlinuxMatches = vmlinux !== null && createHash('sha256').update(vmlinux).digest('hex') === vmSplitBase['sha256'];
-if (!vmlinux) skip('split', `${VMLINUX} not readable: splits over the kernel BTF skipped`);
-else if (!vmlinuxMatches) skip('split', `${VMLINUX} is not the kernel split-vmlinux.btf was made on: its committed comparison skipped`);
-if (!bpftool) skip('split', 'bpftool not installed: live bpftool -B comparisons skipped (committed dumps still checked)');
+const NO_VMLINUX = `${VMLINUX} not readable: splits over the kernel BTF not checked`;
+const NO_BPFTOOL = 'bpftool not installed: live bpftool -B comparisons not run (committed dumps still checked)';
 
 function parseErr(fn: () => unknown): string {
   try {
@@ -70,8 +83,12 @@ test('ids and string offsets continue after the base', () => {
   assert.equal(split.inflate(5), base.inflate(5));
   assert.is(split.findByName('int'), base.findByName('int'), 'the base is searched first');
   const own = [...split.ids()].find((id) => split.kindOf(id) === BTF_KIND_STRUCT)!;
-  assert.is(split.findByName(split.nameOf(own), BTF_KIND_STRUCT), base.findByName(split.nameOf(own), BTF_KIND_STRUCT) >= 0
-    ? base.findByName(split.nameOf(own), BTF_KIND_STRUCT) : own);
+  assert.is(
+    split.findByName(split.nameOf(own), BTF_KIND_STRUCT),
+    base.findByName(split.nameOf(own), BTF_KIND_STRUCT) >= 0
+      ? base.findByName(split.nameOf(own), BTF_KIND_STRUCT)
+      : own,
+  );
   assert.ok(split.resolveSize(own) > 0);
   assert.is(split.pointerSize(), 8);
 });
@@ -122,9 +139,15 @@ test('split BTF round trips: identity, other byte order, layout', () => {
 });
 
 test('a split BTF parsed without its base, or over the wrong base, is an input error', () => {
-  assert.not.equal(parseErr(() => parseBtf(dedupBytes)), 'ok');
+  assert.not.equal(
+    parseErr(() => parseBtf(dedupBytes)),
+    'ok',
+  );
   const small = parseBtf(readBytes(goldenObject('xdp_pkt_counter').obj));
-  assert.not.equal(parseErr(() => parseBtf(dedupBytes, { base: small })), 'ok');
+  assert.not.equal(
+    parseErr(() => parseBtf(dedupBytes, { base: small })),
+    'ok',
+  );
 });
 
 test('new types and strings of a split BTF continue after the base; a split of a split continues after both', () => {
@@ -148,51 +171,49 @@ test('new types and strings of a split BTF continue after the base; a split of a
   assert.is(back.findByName('only_in_top'), st);
 });
 
-if (bpftool) {
-  test('split dumps equal bpftool -B (live)', () => {
-    const r = run('bpftool', ['btf', 'dump', 'file', fx('split-golden.dedup.btf'), '-B', basePath]);
+test('split dumps equal bpftool -B (live)', () => {
+  if (!bpftool) return skip(NO_BPFTOOL);
+  const r = run('bpftool', ['btf', 'dump', 'file', fx('split-golden.dedup.btf'), '-B', basePath]);
+  assert.is(r.status, 0, r.stderr);
+  assert.fixture(rawDump(parseBtf(dedupBytes, { base: parseBtf(baseBytes) })), r.stdout.toString());
+  const p = run('bpftool', ['-p', 'btf', 'dump', 'file', fx('split-golden.dedup.btf'), '-B', basePath]);
+  assert.fixture(jsonDump(parseBtf(dedupBytes, { base: parseBtf(baseBytes) }), { pretty: true }), p.stdout.toString());
+});
+
+const kernel = vmlinux ? parseBtf(vmlinux, { file: VMLINUX }) : null;
+
+test('split over vmlinux: ids continue at the kernel type count; dump equals bpftool -B (committed)', async () => {
+  if (!kernel) return skip(NO_VMLINUX, 'env');
+  if (!vmlinuxMatches)
+    return skip(`${VMLINUX} is not the kernel split-vmlinux.btf was made on: its committed comparison not run`, 'env');
+  const split = parseBtf(vmSplitBytes, { base: kernel });
+  assert.is(split.startId, Number(vmSplitBase['type_count']));
+  assert.is(split.startStrOff, Number(vmSplitBase['str_len']));
+  assert.fixture(rawDump(split), vmSplitRaw);
+  assert.ok(sameBytes(split.rawData(), vmSplitBytes));
+  const r = await runCli(['dump', fx('split-vmlinux.btf'), '--base', VMLINUX]);
+  assert.is(r.error, undefined, String(r.error));
+  assert.fixture(text(r.stdout), vmSplitRaw);
+});
+
+test('a fresh split over the running kernel dumps as bpftool -B prints it (live)', () => {
+  if (!kernel) return skip(NO_VMLINUX, 'env');
+  if (!bpftool) return skip(NO_BPFTOOL);
+  const split = Btf.empty({ base: kernel });
+  split.addBtf(parseBtf(addedBytes));
+  assert.is(split.startId, kernel.typeCount);
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-split-'));
+  try {
+    const file = join(dir, 'split.btf');
+    writeFileSync(file, split.rawData());
+    const r = run('bpftool', ['btf', 'dump', 'file', file, '-B', VMLINUX]);
     assert.is(r.status, 0, r.stderr);
-    assert.fixture(rawDump(parseBtf(dedupBytes, { base: parseBtf(baseBytes) })), r.stdout.toString());
-    const p = run('bpftool', ['-p', 'btf', 'dump', 'file', fx('split-golden.dedup.btf'), '-B', basePath]);
-    assert.fixture(jsonDump(parseBtf(dedupBytes, { base: parseBtf(baseBytes) }), { pretty: true }), p.stdout.toString());
-  });
-}
-
-if (vmlinux) {
-  const kernel = parseBtf(vmlinux, { file: VMLINUX });
-
-  if (vmlinuxMatches) {
-    test('split over vmlinux: ids continue at the kernel type count; dump equals bpftool -B (committed)', async () => {
-      const split = parseBtf(vmSplitBytes, { base: kernel });
-      assert.is(split.startId, Number(vmSplitBase['type_count']));
-      assert.is(split.startStrOff, Number(vmSplitBase['str_len']));
-      assert.fixture(rawDump(split), vmSplitRaw);
-      assert.ok(sameBytes(split.rawData(), vmSplitBytes));
-      const r = await runCli(['dump', fx('split-vmlinux.btf'), '--base', VMLINUX]);
-      assert.is(r.error, undefined, String(r.error));
-      assert.fixture(text(r.stdout), vmSplitRaw);
-    });
+    assert.fixture(rawDump(parseBtf(readBytes(file), { base: kernel })), r.stdout.toString());
+    const j = run('bpftool', ['-j', 'btf', 'dump', 'file', file, '-B', VMLINUX]);
+    assert.fixture(jsonDump(parseBtf(readBytes(file), { base: kernel })), j.stdout.toString());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-
-  if (bpftool) {
-    test('a fresh split over the running kernel dumps as bpftool -B prints it (live)', () => {
-      const split = Btf.empty({ base: kernel });
-      split.addBtf(parseBtf(addedBytes));
-      assert.is(split.startId, kernel.typeCount);
-      const dir = mkdtempSync(join(tmpdir(), 'btfkit-split-'));
-      try {
-        const file = join(dir, 'split.btf');
-        writeFileSync(file, split.rawData());
-        const r = run('bpftool', ['btf', 'dump', 'file', file, '-B', VMLINUX]);
-        assert.is(r.status, 0, r.stderr);
-        assert.fixture(rawDump(parseBtf(readBytes(file), { base: kernel })), r.stdout.toString());
-        const j = run('bpftool', ['-j', 'btf', 'dump', 'file', file, '-B', VMLINUX]);
-        assert.fixture(jsonDump(parseBtf(readBytes(file), { base: kernel })), j.stdout.toString());
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
-  }
-}
+});
 
 test.run();

@@ -5,13 +5,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
-import { parseBtf } from '../lib/object/open.js';
 import { rawDump } from '../lib/dump/raw.js';
 import { isBtfError } from '../lib/errors.js';
 import { BTF_KIND_STRUCT, BTF_KIND_TYPEDEF } from '../lib/kinds.js';
 import { StrSet, StringReader, decodeStrAt } from '../lib/strings.js';
 import { btfSection, goldenObject, readBytes, sameBytes } from './helpers/golden.js';
 import { intRec, rawBtf, rec, rng } from './helpers/gen.js';
+import { fuzzRuns } from './helpers/budget.js';
+import { parseBtf } from '../lib/object/open.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const golden = btfSection(readBytes(goldenObject('xdp_pkt_counter').obj));
@@ -108,17 +109,32 @@ test('addStr: UTF-8 round trip; a NUL inside or a non-string is EINVAL', () => {
   const back = parseBtf(btf.rawData());
   assert.is(back.nameOf(1), 'größe');
   assert.is(back.str(off), 'pañuelo_ü');
-  assert.is(code(() => btf.addStr('a\0b')), 'EINVAL');
-  assert.is(code(() => btf.addStr(undefined as unknown as string)), 'EINVAL');
-  assert.is(code(() => btf.addStr(42 as unknown as string)), 'EINVAL');
+  assert.is(
+    code(() => btf.addStr('a\0b')),
+    'EINVAL',
+  );
+  assert.is(
+    code(() => btf.addStr(undefined as unknown as string)),
+    'EINVAL',
+  );
+  assert.is(
+    code(() => btf.addStr(42 as unknown as string)),
+    'EINVAL',
+  );
 });
 
 test('str(): an offset past the section is ESTRING; an offset inside a string reads its tail', () => {
   const btf = Btf.empty();
   btf.addStr('alpha');
   assert.is(btf.str(3), 'pha');
-  assert.is(code(() => btf.str(btf.strLen)), 'ESTRING');
-  assert.is(code(() => btf.str(1 << 30)), 'ESTRING');
+  assert.is(
+    code(() => btf.str(btf.strLen)),
+    'ESTRING',
+  );
+  assert.is(
+    code(() => btf.str(1 << 30)),
+    'ESTRING',
+  );
 });
 
 /**
@@ -167,7 +183,10 @@ test('a golden .BTF: every name resolves the same before and after the set is bu
   const btf = parseBtf(golden);
   const names = Array.from(btf.ids(), (id) => btf.nameOf(id));
   btf.ensureModifiable();
-  assert.equal(Array.from(btf.ids(), (id) => btf.nameOf(id)), names);
+  assert.equal(
+    Array.from(btf.ids(), (id) => btf.nameOf(id)),
+    names,
+  );
   for (const id of btf.ids()) {
     const t = btf.type(id);
     if (t.name) assert.ok(btf.findStr(t.name) <= t.nameOff, `findStr('${t.name}') points at or before the type's copy`);
@@ -178,7 +197,7 @@ test('a golden .BTF: every name resolves the same before and after the set is bu
 
 test('random strings: addStr and findStr agree with a Map over many seeded runs', () => {
   const next = rng(7);
-  for (let run = 0; run < 5; run++) {
+  for (let run = 0; run < fuzzRuns(5); run++) {
     const btf = Btf.empty();
     const ref = new Map<string, number>([['', 0]]);
     let len = 1;
@@ -191,7 +210,10 @@ test('random strings: addStr and findStr agree with a Map over many seeded runs'
         continue;
       }
       const off = btf.addStr(s);
-      if (!ref.has(s)) { ref.set(s, len); len += s.length + 1; }
+      if (!ref.has(s)) {
+        ref.set(s, len);
+        len += s.length + 1;
+      }
       assert.is(off, ref.get(s), `addStr('${s}')`);
     }
     assert.is(btf.strLen, len);
@@ -245,7 +267,10 @@ test('split BTF: a name offset past base + split strings is rejected on parse', 
   const ok = rawBtf({ types: [...rec(BTF_KIND_TYPEDEF, baseLen, 0, 1)], strings: enc('t\0') });
   assert.is(parseBtf(ok, { base }).nameOf(2), 't');
   const bad = rawBtf({ types: [...rec(BTF_KIND_TYPEDEF, baseLen + 2, 0, 1)], strings: enc('t\0') });
-  assert.is(code(() => parseBtf(bad, { base })), 'ESTRING');
+  assert.is(
+    code(() => parseBtf(bad, { base })),
+    'ESTRING',
+  );
   const viaBase = rawBtf({ types: [...rec(BTF_KIND_TYPEDEF, 1, 0, 1)], strings: enc('t\0') });
   assert.is(parseBtf(viaBase, { base }).nameOf(2), 'int', 'a split type may name a base string');
 });

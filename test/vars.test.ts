@@ -16,25 +16,32 @@ import { listVars, varLine, type VarValue } from '../lib/inspect/vars.js';
 import { openObject } from '../lib/object/open.js';
 import { TypedDataDumper, formatF, formatLongDouble } from '../lib/inspect/typed-data.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
-import { readBytes, readText, repoPath, runCli, skip } from './helpers/golden.js';
+import { skip } from './helpers/skip.js';
+import { readBytes, readText, repoPath, runCli } from './helpers/golden.js';
 import { inspectorObjects } from './helpers/objects.js';
 
 const FIX = repoPath('test', 'fixtures', 'maps');
 const objects = inspectorObjects();
-const loaded = objects.map((o) => ({ ...o, obj: openObject(readBytes(o.path), { file: o.rel, ext: false, badBtf: 'record' }) }));
+const loaded = objects.map((o) => ({
+  ...o,
+  obj: openObject(readBytes(o.path), { file: o.rel, ext: false, badBtf: 'record' }),
+}));
 const fixture = (name: string): string | null => (existsSync(join(FIX, name)) ? readText(join(FIX, name)) : null);
 const harness = harnessPath();
-if (!harness) skip('vars', harnessSkipReason());
 
 const text = (vars: VarValue[]): string => vars.map((v) => `${varLine(v)}\n`).join('');
 /** libbpf has no `.percpu` maps (the seed patch's), so no such variables. */
-const noPercpu = (vars: VarValue[]): VarValue[] => vars.filter((v) => !(v.section === '.percpu' || v.section.startsWith('.percpu.')));
+const noPercpu = (vars: VarValue[]): VarValue[] =>
+  vars.filter((v) => !(v.section === '.percpu' || v.section.startsWith('.percpu.')));
 
 for (const o of loaded) {
   test(`${o.name}: vars as committed (btfkit, char arrays as libbpf >= 1.5)`, () => {
     const vars = listVars(o.obj);
     assert.fixture(text(vars), fixture(`${o.name}.btfkit.vars.txt`) ?? '(missing fixture)');
-    assert.equal(vars.filter((v) => v.error), []);
+    assert.equal(
+      vars.filter((v) => v.error),
+      [],
+    );
   });
 
   const lib = fixture(`${o.name}.libbpf.vars.txt`);
@@ -44,23 +51,22 @@ for (const o of loaded) {
     });
   }
 
-  if (harness) {
-    test(`${o.name}: vars against libbpf through the harness`, () => {
-      const r = runHarness(['vars', o.path]);
-      if (r.status !== 0) {
-        assert.is(lib, null);
-        assert.ok(r.stdout.length === 0 || /Relocation|Endian|supported|No such|Invalid/.test(r.stderr));
-        return;
-      }
-      assert.fixture(r.stdout.toString('utf8'), lib ?? '(no committed libbpf output)');
-      assert.fixture(text(noPercpu(listVars(o.obj, { libbpf11: true }))), r.stdout.toString('utf8'));
-    });
-  }
+  test(`${o.name}: vars against libbpf through the harness`, () => {
+    if (!harness) return skip(harnessSkipReason());
+    const r = runHarness(['vars', o.path]);
+    if (r.status !== 0) {
+      assert.is(lib, null);
+      assert.ok(r.stdout.length === 0 || /Relocation|Endian|supported|No such|Invalid/.test(r.stderr));
+      return;
+    }
+    assert.fixture(r.stdout.toString('utf8'), lib ?? '(no committed libbpf output)');
+    assert.fixture(text(noPercpu(listVars(o.obj, { libbpf11: true }))), r.stdout.toString('utf8'));
+  });
 }
 
 const demo = loaded.find((o) => o.name === 'maps_demo')!.obj;
 
-test('maps_demo: pretty output equals libbpf 1.1.2\'s (the oracle\'s vars --pretty), quirks included', () => {
+test("maps_demo: pretty output equals libbpf 1.1.2's (the oracle's vars --pretty), quirks included", () => {
   const got = noPercpu(listVars(demo, { compact: false, libbpf11: true }));
   assert.fixture(text(got), fixture('maps_demo.libbpf.vars.pretty.txt')!);
 });
@@ -68,12 +74,18 @@ test('maps_demo: pretty output equals libbpf 1.1.2\'s (the oracle\'s vars --pret
 test('the char-array state: libbpf 1.1.2 leaves the next 1-byte members empty, >= 1.5 prints them', () => {
   const cfg = (legacy: boolean) => listVars(demo, { libbpf11: legacy }).find((v) => v.name === 'cfg')!.value;
   assert.ok(cfg(true).includes(".name = (char[12])['d','e','m','o',],.enabled = (_Bool).color = (enum color)GREEN,"));
-  assert.ok(cfg(false).includes(".name = (char[12])['d','e','m','o','\\0',],.enabled = (_Bool)1,.color = (enum color)GREEN,"));
+  assert.ok(
+    cfg(false).includes(".name = (char[12])['d','e','m','o','\\0',],.enabled = (_Bool)1,.color = (enum color)GREEN,"),
+  );
 });
 
 test('every big-endian twin prints the same values as its little-endian object', () => {
   for (const twin of ['xdp_pkt_counter', 'xdp_dispatch_tailcall', 'tc_flow_classifier']) {
-    const be = openObject(readBytes(repoPath('golden', 'obj', `${twin}.bpfeb.o`)), { file: `${twin}.bpfeb.o`, ext: false, badBtf: 'record' });
+    const be = openObject(readBytes(repoPath('golden', 'obj', `${twin}.bpfeb.o`)), {
+      file: `${twin}.bpfeb.o`,
+      ext: false,
+      badBtf: 'record',
+    });
     assert.is(text(listVars(be)), text(listVars(loaded.find((o) => o.name === twin)!.obj)), twin);
   }
 });
@@ -122,7 +134,10 @@ test('typed data: casts, char arrays, 1-byte members after them', () => {
   const d = new TypedDataDumper(t.btf);
   const v = bytes(0x68, 0x69, 0, 0x7a, 1, 0x41, 0, 0);
   assert.is(d.dump(t.s, v).text, "(struct s){.n = (char[4])['h','i','\\0',],.b = (_Bool)1,.u = (unsigned char)'A',}");
-  assert.is(d.dump(t.s, v, 0, 8, { libbpf11: true }).text, "(struct s){.n = (char[4])['h','i',],.b = (_Bool).u = (unsigned char)}");
+  assert.is(
+    d.dump(t.s, v, 0, 8, { libbpf11: true }).text,
+    "(struct s){.n = (char[4])['h','i',],.b = (_Bool).u = (unsigned char)}",
+  );
   assert.is(d.dump(t.cv, bytes(0xff, 0xff, 0xff, 0xff)).text, '(int)-1');
   assert.is(d.dump(t.arr, bytes(0x80, 0x0a, 0x41, 0)).text, "(char[4])[-128,10,'A','\\0',]");
 });
@@ -145,7 +160,10 @@ test('typed data: enums, unaligned enums (libbpf reads 0), bitfields', () => {
 test('typed data: 128-bit integers, pointers, function pointers, floats', () => {
   const t = small();
   const d = new TypedDataDumper(t.btf);
-  assert.is(d.dump(t.i128, bytes(5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0)).text, '(__int128)0x10000000000000000000000005');
+  assert.is(
+    d.dump(t.i128, bytes(5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0)).text,
+    '(__int128)0x10000000000000000000000005',
+  );
   assert.is(d.dump(t.i128, new Uint8Array(16)).text, '(__int128)0x0');
   assert.is(d.dump(t.ptr, new Uint8Array(8)).text, '(void *)(nil)');
   assert.is(d.dump(t.ptr, bytes(0, 0x10, 0, 0, 0, 0, 0, 0)).text, '(void *)0x1000');
@@ -189,8 +207,14 @@ test('typed data: without zeroes, and pretty', () => {
   const t = small();
   const d = new TypedDataDumper(t.btf, { emitZeroes: false });
   // a zero byte of a char array is then skipped, not printed, so it ends nothing
-  assert.is(d.dump(t.s, bytes(0x68, 0, 0x69, 0, 0, 0x41, 0, 0)).text, "(struct s){.n = (char[4])['h','i',],.u = (unsigned char)'A',}");
-  assert.is(new TypedDataDumper(t.btf, { compact: false }).dump(t.pk, bytes(0x41, 1, 0, 0, 0)).text, '(struct pk){\n\t.c = (char)65,\n\t.v = (enum e)0,\n}');
+  assert.is(
+    d.dump(t.s, bytes(0x68, 0, 0x69, 0, 0, 0x41, 0, 0)).text,
+    "(struct s){.n = (char[4])['h','i',],.u = (unsigned char)'A',}",
+  );
+  assert.is(
+    new TypedDataDumper(t.btf, { compact: false }).dump(t.pk, bytes(0x41, 1, 0, 0, 0)).text,
+    '(struct pk){\n\t.c = (char)65,\n\t.v = (enum e)0,\n}',
+  );
 });
 
 test('typed data: names shared by several types get ___2 in the order printed', () => {
@@ -201,18 +225,33 @@ test('typed data: names shared by several types get ___2 in the order printed', 
 });
 
 test('btfkit vars: lines, --libbpf11, --pretty, -j', async () => {
-  const obj = join(FIX, 'maps_demo.o');
+  const obj = repoPath('golden', 'obj', 'maps', 'maps_demo.o');
   const plain = await runCli(['vars', obj]);
   assert.is(plain.error, undefined);
   assert.fixture(new TextDecoder().decode(plain.stdout), fixture('maps_demo.btfkit.vars.txt')!);
   const legacy = await runCli(['vars', '--libbpf11', obj]);
-  const lines = new TextDecoder().decode(legacy.stdout).split('\n').filter((l) => !l.startsWith('.percpu ')).join('\n');
+  const lines = new TextDecoder()
+    .decode(legacy.stdout)
+    .split('\n')
+    .filter((l) => !l.startsWith('.percpu '))
+    .join('\n');
   assert.fixture(lines, fixture('maps_demo.libbpf.vars.txt')!);
   const pretty = await runCli(['vars', '--pretty', '--libbpf11', obj]);
-  assert.match(new TextDecoder().decode(pretty.stdout), /^\.data sample_rate = \(int\)7\n\.data cfg = \(struct config\)\{\n\t\.name/);
+  assert.match(
+    new TextDecoder().decode(pretty.stdout),
+    /^\.data sample_rate = \(int\)7\n\.data cfg = \(struct config\)\{\n\t\.name/,
+  );
   const j = await runCli(['vars', '-j', obj]);
   const arr = JSON.parse(new TextDecoder().decode(j.stdout)) as Array<Record<string, unknown>>;
-  assert.equal(arr[0], { section: '.data', map: 'maps_dem.data', name: 'sample_rate', offset: 0, size: 4, type: 'int', value: '(int)7' });
+  assert.equal(arr[0], {
+    section: '.data',
+    map: 'maps_dem.data',
+    name: 'sample_rate',
+    offset: 0,
+    size: 4,
+    type: 'int',
+    value: '(int)7',
+  });
   assert.is(arr.find((v) => v['name'] === 'xdp_main.fmt')!['type'], 'const char[10]');
 });
 

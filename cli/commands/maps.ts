@@ -90,7 +90,7 @@ export function problemLine(file: string, p: MapProblem): string {
 export function register(program: Command, io: CliIo): void {
   program
     .command('maps')
-    .description('list the maps libbpf creates when it opens a BPF object (libbpf 1.1.2 rules, .percpu as the seed patch)')
+    .description('list the maps libbpf 1.1.2 creates when it opens a BPF object, and a per-CPU array map for each .percpu section (per-CPU global variables, which no libbpf release supports yet)')
     .argument('<obj>', 'a BPF ELF object')
     .option('-j, --json', 'JSON output: an array, one object per map')
     .option('--relaxed', 'ignore unknown map definition members, as libbpf with relaxed_maps')

@@ -69,7 +69,7 @@ export function hashEnumFwdAlias(w: Uint32Array, o: number): number {
 }
 
 /** Returns the hash of a STRUCT or UNION without member types (`btf_hash_struct`). */
-export function hashStruct(w: Uint32Array, o: number): number {
+function hashStruct(w: Uint32Array, o: number): number {
   let h = hashCommon(w, o);
   const end = o + 3 + infoVlen(w[o + 1]!) * 3;
   for (let m = o + 3; m < end; m += 3) h = mix(mix(h, w[m]!), w[m + 2]!);

@@ -51,7 +51,7 @@ export interface DedupExt {
 export type DedupPass = 'prep' | 'strings' | 'prim' | 'struct' | 'fwd' | 'ref' | 'compact' | 'remap';
 
 /** Called now and then during long passes. */
-export type ProgressFn = (phase: DedupPass, done: number, total: number) => void;
+type ProgressFn = (phase: DedupPass, done: number, total: number) => void;
 
 /** How often (in types) a pass reports progress. */
 export const PROGRESS_STEP = 1 << 14;

@@ -88,7 +88,7 @@ function growStack(n: number): Uint32Array {
  * `union { event; handler; }` of one shape, each compared with the
  * others), hence `resolve_type_id` and `resolve_fwd_id` written inline.
  */
-export function isEquiv(d: DedupState, candId: number, canonId: number): boolean {
+function isEquiv(d: DedupState, candId: number, canonId: number): boolean {
   const { w, off, map, hypotMap } = d;
   const startId = d.startId;
   let st = stack;

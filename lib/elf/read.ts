@@ -34,6 +34,7 @@
  *
  * @module
  */
+import { inputBytes } from '../input.js';
 import { BtfErrorCode, ElfError } from '../errors.js';
 
 /** Section types (`sh_type`), as in `<elf.h>`. */
@@ -266,7 +267,7 @@ export interface ParseElfOptions {
 }
 
 /** What {@link parseElf} found; constructed by it only. */
-export interface ElfFileInit {
+interface ElfFileInit {
   bytes: Uint8Array;
   file: string | undefined;
   elfClass: 32 | 64;
@@ -511,7 +512,7 @@ function readString(tab: Uint8Array, off: number, what: () => string, tabSec: El
  */
 export function parseElf(bytes: Uint8Array, opts: ParseElfOptions = {}): ElfFile {
   try {
-    return parse(bytes, opts.file);
+    return parse(inputBytes(bytes, 'parseElf'), opts.file);
   } catch (e) {
     if (e instanceof ElfError && opts.file !== undefined) e.withFile(opts.file);
     throw e;

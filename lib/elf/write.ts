@@ -34,6 +34,7 @@
  *
  * @module
  */
+import { inputBytes } from '../input.js';
 import { BtfErrorCode, ElfError } from '../errors.js';
 import { BTF_ELF_SEC, BTF_EXT_ELF_SEC } from '../kinds.js';
 import { ELF_LAYOUT, type ElfFile, type ElfLayout, type ElfSection, EM, ET, hasFileData, SHF, SHN, SHT } from './read.js';
@@ -187,7 +188,9 @@ interface Copy {
  */
 export function replaceSections(elf: ElfFile, changes: ReadonlyMap<string, Uint8Array | null>, opts: ReplaceSectionsOptions = {}): Uint8Array {
   try {
-    return rewrite(elf, changes, opts);
+    const plain = new Map<string, Uint8Array | null>();
+    for (const [name, data] of changes) plain.set(name, data === null ? null : inputBytes(data, `replaceSections: section ${name}`));
+    return rewrite(elf, plain, opts);
   } catch (e) {
     if (e instanceof ElfError && elf.file !== undefined) e.withFile(elf.file);
     throw e;
@@ -620,7 +623,9 @@ function writeU32(b: Uint8Array, off: number, v: number, le: boolean): void {
  *
  * @throws ElfError `EINVAL` when `machine` is not a 16-bit number.
  */
-export function newBtfObject(btf: Uint8Array, ext?: Uint8Array, opts: NewBtfObjectOptions = {}): Uint8Array {
+export function newBtfObject(btfBytes: Uint8Array, extBytes?: Uint8Array, opts: NewBtfObjectOptions = {}): Uint8Array {
+  const btf = inputBytes(btfBytes, 'newBtfObject');
+  const ext = extBytes === undefined ? undefined : inputBytes(extBytes, 'newBtfObject');
   const machine = opts.machine ?? EM.BPF;
   if (!Number.isInteger(machine) || machine < 0 || machine > 0xffff) throw invalid(`invalid machine ${machine}`);
   const le = opts.bigEndian !== true;

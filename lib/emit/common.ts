@@ -77,7 +77,7 @@ export function findInt(btf: Btf, name: string, size: number, encoding: number):
 }
 
 /** Returns the id of the INT `name` (found, or added as clang would add it). */
-export function ensureInt(btf: Btf, name: string, size: number, encoding: number): number {
+function ensureInt(btf: Btf, name: string, size: number, encoding: number): number {
   const id = findInt(btf, name, size, encoding);
   return id > 0 ? id : btf.addInt(name, size, encoding);
 }

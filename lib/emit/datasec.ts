@@ -70,7 +70,7 @@ export interface EmitOptions {
 }
 
 /** One DATASEC entry to place. */
-export interface SectionEntry {
+interface SectionEntry {
   /** The VAR (or extern FUNC) id. */
   typeId: number;
   /** Bytes it takes in the section. */
@@ -84,7 +84,7 @@ export interface SectionEntry {
 }
 
 /** Where an entry went. */
-export interface Placement {
+interface Placement {
   /** The DATASEC's id, or -1 when the entry was recorded in a {@link PendingSections}. */
   datasecId: number;
   /** The entry's offset (the explicit one, or 0, for pending clang-style entries). */
@@ -105,7 +105,7 @@ export function findDatasec(btf: Btf, name: string): number {
  * `datasecId`, which may be any of this BTF's own types: when it is not the
  * last, the following records move up by three words.
  */
-export function insertSecInfo(btf: Btf, datasecId: number, index: number, typeId: number, offset: number, size: number): void {
+function insertSecInfo(btf: Btf, datasecId: number, index: number, typeId: number, offset: number, size: number): void {
   const t = datasecId - btf.startId;
   if (t < 0 || t >= btf.nrTypes) invalid(`type [${datasecId}] is not a type of this BTF`);
   const info = btf.infoOf(datasecId);

@@ -92,7 +92,7 @@ export type MapAttr =
   | 'pinning' | 'map_extra' | 'values';
 
 /** libbpf's documented member order, the default. */
-export const MAP_ATTR_ORDER: readonly MapAttr[] = [
+const MAP_ATTR_ORDER: readonly MapAttr[] = [
   'type', 'key', 'key_size', 'value', 'value_size', 'max_entries', 'map_flags', 'numa_node', 'pinning',
   'map_extra', 'values',
 ];

@@ -55,8 +55,8 @@ import type { DatasecLayout } from '../object/fixup.js';
 import type { BpfObject } from '../object/open.js';
 
 /** `BPF_F_MMAPABLE`, `BPF_F_RDONLY_PROG`. */
-export const BPF_F_MMAPABLE = 1 << 10;
-export const BPF_F_RDONLY_PROG = 1 << 7;
+const BPF_F_MMAPABLE = 1 << 10;
+const BPF_F_RDONLY_PROG = 1 << 7;
 
 /** A decoded map definition struct (libbpf's `struct btf_map_def`). */
 export interface MapDef {

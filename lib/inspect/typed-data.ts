@@ -119,7 +119,6 @@ export class TypedDataDumper {
   private isArrayTerminated = false;
   private isArrayChar = false;
   private stripMods = false;
-  private skipAnonDefs = false;
   /** Nesting of declarations (prototypes' parameters), bounded against malformed loops. */
   private declDepth = 0;
 
@@ -175,10 +174,8 @@ export class TypedDataDumper {
     const saved = this.out;
     this.out = [];
     this.stripMods = stripMods;
-    this.skipAnonDefs = true;
     this.emitTypeDecl(typeId, '', 0);
     this.stripMods = false;
-    this.skipAnonDefs = false;
     const s = this.out.join('');
     this.out = saved;
     return s;
@@ -427,11 +424,9 @@ export class TypedDataDumper {
     const k = this.kind(id);
     if (k === BTF_KIND_VAR || k === BTF_KIND_DATASEC) return;
     if (topLevel) this.print('(');
-    this.skipAnonDefs = true;
     this.stripMods = true;
     this.emitTypeDecl(id, '', 0);
     this.stripMods = false;
-    this.skipAnonDefs = false;
     if (topLevel) this.print(')');
   }
 

@@ -26,7 +26,9 @@ export function repoPath(...parts: string[]): string {
 }
 
 /** The installed binary: package.json's `bin.btfkit` (the bundled CLI), as users run it. */
-export const BIN: string = repoPath((JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { bin: { btfkit: string } }).bin.btfkit);
+export const BIN: string = repoPath(
+  (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { bin: { btfkit: string } }).bin.btfkit,
+);
 
 /** Returns the bytes of a file as a Uint8Array (a fresh, 0-offset buffer). */
 export function readBytes(path: string): Uint8Array {
@@ -54,7 +56,13 @@ export interface GoldenObject {
 }
 
 function entry(name: string, obj: string, expectedBase: string): GoldenObject {
-  return { name, obj, raw: `${expectedBase}.raw.txt`, json: `${expectedBase}.json`, bigEndian: obj.endsWith('.bpfeb.o') };
+  return {
+    name,
+    obj,
+    raw: `${expectedBase}.raw.txt`,
+    json: `${expectedBase}.json`,
+    bigEndian: obj.endsWith('.bpfeb.o'),
+  };
 }
 
 /** Returns every golden object: golden/obj/*.o, golden/obj/merge/*.o and golden/expected/merge/linked.o. */
@@ -72,7 +80,13 @@ export function goldenObjects(): GoldenObject[] {
     const base = f.slice(0, -2);
     out.push(entry(`merge/${base}`, join(mergeDir, f), repoPath('golden', 'expected', 'merge', base)));
   }
-  out.push(entry('merge/linked', repoPath('golden', 'expected', 'merge', 'linked.o'), repoPath('golden', 'expected', 'merge', 'linked')));
+  out.push(
+    entry(
+      'merge/linked',
+      repoPath('golden', 'expected', 'merge', 'linked.o'),
+      repoPath('golden', 'expected', 'merge', 'linked'),
+    ),
+  );
   return out;
 }
 
@@ -133,11 +147,6 @@ export function firstDiff(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
   return a.length === b.length ? -1 : n;
-}
-
-/** Prints a suite's skip reason once, in one line. */
-export function skip(suite: string, reason: string): void {
-  console.log(`  [${suite}] skipped: ${reason}`);
 }
 
 /** What {@link runCli} returns. */

@@ -4,7 +4,7 @@
 // a C compiler (`cc`) and libbpf's headers (/usr/include/bpf/btf.h) exist, and
 // returns null otherwise; harnessSkipReason() then says why, in one line.
 // Set BTFKIT_SKIP_HARNESS=1 to act as if the harness were unavailable.
-import { spawnSync } from 'node:child_process';
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -38,7 +38,10 @@ function hasCommand(cmd: string): boolean {
 }
 
 function firstLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   return lines.find((l) => /error/i.test(l)) ?? lines[0] ?? '';
 }
 
@@ -54,7 +57,7 @@ function build(): { path: string | null; reason: string } {
   }
   const dir = join(root, 'test', 'harness');
   const out = join(dir, 'build', 'btfh');
-  let r;
+  let r: SpawnSyncReturns<string>;
   if (hasCommand('make')) {
     // the Makefile rebuilds only when btfh.c changed, and renames into place
     r = spawnSync('make', ['-s', '-C', dir], { encoding: 'utf8' });

@@ -8,8 +8,8 @@ import { repoPath } from './golden.js';
 
 /**
  * Returns every object under golden/obj (recursively, sorted by name per
- * directory), golden/expected/merge/linked.o, then test/fixtures/ext/*.o:
- * the objects the ELF, ext and object suites round-trip.
+ * directory), then golden/expected/merge/linked.o: the objects the ELF, ext
+ * and object suites round-trip.
  */
 export function allObjectPaths(): string[] {
   const out: string[] = [];
@@ -21,8 +21,6 @@ export function allObjectPaths(): string[] {
     }
   })(repoPath('golden', 'obj'));
   out.push(repoPath('golden', 'expected', 'merge', 'linked.o'));
-  const fix = repoPath('test', 'fixtures', 'ext');
-  for (const f of readdirSync(fix).sort()) if (f.endsWith('.o')) out.push(join(fix, f));
   return out;
 }
 
@@ -34,12 +32,16 @@ export interface InspectedObject {
   rel: string;
 }
 
-/** Returns every little-endian object the maps and vars suites look at (as test/fixtures/maps/regen.mjs lists them). */
+/** The directories whose objects the maps, vars and emit suites inspect (test/fixtures/maps/regen.mjs lists the same). */
+export const INSPECTED_DIRS: readonly string[] = ['golden/obj', 'golden/obj/merge', 'golden/obj/maps'];
+
+/** Returns every little-endian object the maps and vars suites look at: those of {@link INSPECTED_DIRS}, then linked.o. */
 export function inspectorObjects(): InspectedObject[] {
   const out: InspectedObject[] = [];
-  for (const dir of ['golden/obj', 'golden/obj/merge', 'golden/obj/maps', 'test/fixtures/maps']) {
+  for (const dir of INSPECTED_DIRS) {
     for (const f of readdirSync(repoPath(dir)).sort()) {
-      if (f.endsWith('.o') && !f.endsWith('.bpfeb.o')) out.push({ name: basename(f, '.o'), path: repoPath(dir, f), rel: `${dir}/${f}` });
+      if (f.endsWith('.o') && !f.endsWith('.bpfeb.o'))
+        out.push({ name: basename(f, '.o'), path: repoPath(dir, f), rel: `${dir}/${f}` });
     }
   }
   out.push({ name: 'linked', path: repoPath('golden/expected/merge/linked.o'), rel: 'golden/expected/merge/linked.o' });

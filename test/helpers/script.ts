@@ -30,12 +30,35 @@ const ERRNO: Record<string, number> = { EINVAL: 22, E2BIG: 7, ENOENT: 2, ENOMEM:
 
 /** Argument signature per call, one letter each (btfh.c `calls[]`). */
 const SIGS: Record<string, string> = {
-  add_str: 's', add_int: 'nui', add_float: 'nu', add_ptr: 'i', add_array: 'iiu', add_struct: 'nu',
-  add_union: 'nu', add_field: 'niuu', add_enum: 'nu', add_enum_value: 'nl', add_enum64: 'nub',
-  add_enum64_value: 'nL', add_fwd: 'ni', add_typedef: 'ni', add_volatile: 'i', add_const: 'i',
-  add_restrict: 'i', add_type_tag: 'ni', add_func: 'nii', add_func_proto: 'i', add_func_param: 'ni',
-  add_var: 'nii', add_datasec: 'nu', add_datasec_var_info: 'iuu', add_decl_tag: 'nii',
-  load: 'ww', add_type: 'wu', add_btf: 'w', set_endianness: 'w',
+  add_str: 's',
+  add_int: 'nui',
+  add_float: 'nu',
+  add_ptr: 'i',
+  add_array: 'iiu',
+  add_struct: 'nu',
+  add_union: 'nu',
+  add_field: 'niuu',
+  add_enum: 'nu',
+  add_enum_value: 'nl',
+  add_enum64: 'nub',
+  add_enum64_value: 'nL',
+  add_fwd: 'ni',
+  add_typedef: 'ni',
+  add_volatile: 'i',
+  add_const: 'i',
+  add_restrict: 'i',
+  add_type_tag: 'ni',
+  add_func: 'nii',
+  add_func_proto: 'i',
+  add_func_param: 'ni',
+  add_var: 'nii',
+  add_datasec: 'nu',
+  add_datasec_var_info: 'iuu',
+  add_decl_tag: 'nii',
+  load: 'ww',
+  add_type: 'wu',
+  add_btf: 'w',
+  set_endianness: 'w',
 };
 
 class ScriptError extends Error {
@@ -90,40 +113,67 @@ export function runScriptText(text: string, where: { dir: string; name: string }
       continue;
     }
     const name = tok[0]!.kind === 'word' ? tok[0]!.text : '';
-    const sig = Object.prototype.hasOwnProperty.call(SIGS, name) ? SIGS[name]! : fail(`unknown call '${tok[0]!.text}'`);
-    if (tok.length - 1 !== sig.length) fail(`${name} takes ${sig.length} argument${sig.length === 1 ? '' : 's'}, got ${tok.length - 1}`);
+    const sig = Object.hasOwn(SIGS, name) ? SIGS[name]! : fail(`unknown call '${tok[0]!.text}'`);
+    if (tok.length - 1 !== sig.length)
+      fail(`${name} takes ${sig.length} argument${sig.length === 1 ? '' : 's'}, got ${tok.length - 1}`);
     const a: Arg[] = [];
     for (let i = 0; i < sig.length; i++) a.push(parseArg(sig[i]!, tok[i + 1]!, `${name}: argument ${i + 1}`, fail));
     const b: Btf = btf;
+    // biome-ignore lint/suspicious/noConfusingVoidType: the builder's add* return an id or nothing (void), as libbpf's
     const call = (): number | void => {
       // arguments are checked against the signature above; the builder checks their values
       const s = (i: number): never => a[i] as never;
       switch (name) {
-        case 'add_str': return b.addStr(s(0));
-        case 'add_int': return b.addInt(s(0), s(1), s(2));
-        case 'add_float': return b.addFloat(s(0), s(1));
-        case 'add_ptr': return b.addPtr(s(0));
-        case 'add_array': return b.addArray(s(0), s(1), s(2));
-        case 'add_struct': return b.addStruct(s(0), s(1));
-        case 'add_union': return b.addUnion(s(0), s(1));
-        case 'add_field': return b.addField(s(0), s(1), s(2), s(3));
-        case 'add_enum': return b.addEnum(s(0), s(1));
-        case 'add_enum_value': return b.addEnumValue(s(0), s(1));
-        case 'add_enum64': return b.addEnum64(s(0), s(1), (a[2] as number) !== 0);
-        case 'add_enum64_value': return b.addEnum64Value(s(0), s(1));
-        case 'add_fwd': return b.addFwd(s(0), s(1));
-        case 'add_typedef': return b.addTypedef(s(0), s(1));
-        case 'add_volatile': return b.addVolatile(s(0));
-        case 'add_const': return b.addConst(s(0));
-        case 'add_restrict': return b.addRestrict(s(0));
-        case 'add_type_tag': return b.addTypeTag(s(0), s(1));
-        case 'add_func': return b.addFunc(s(0), s(1), s(2));
-        case 'add_func_proto': return b.addFuncProto(s(0));
-        case 'add_func_param': return b.addFuncParam(s(0), s(1));
-        case 'add_var': return b.addVar(s(0), s(1), s(2));
-        case 'add_datasec': return b.addDatasec(s(0), s(1));
-        case 'add_datasec_var_info': return b.addDatasecVarInfo(s(0), s(1), s(2));
-        case 'add_decl_tag': return b.addDeclTag(s(0), s(1), s(2));
+        case 'add_str':
+          return b.addStr(s(0));
+        case 'add_int':
+          return b.addInt(s(0), s(1), s(2));
+        case 'add_float':
+          return b.addFloat(s(0), s(1));
+        case 'add_ptr':
+          return b.addPtr(s(0));
+        case 'add_array':
+          return b.addArray(s(0), s(1), s(2));
+        case 'add_struct':
+          return b.addStruct(s(0), s(1));
+        case 'add_union':
+          return b.addUnion(s(0), s(1));
+        case 'add_field':
+          return b.addField(s(0), s(1), s(2), s(3));
+        case 'add_enum':
+          return b.addEnum(s(0), s(1));
+        case 'add_enum_value':
+          return b.addEnumValue(s(0), s(1));
+        case 'add_enum64':
+          return b.addEnum64(s(0), s(1), (a[2] as number) !== 0);
+        case 'add_enum64_value':
+          return b.addEnum64Value(s(0), s(1));
+        case 'add_fwd':
+          return b.addFwd(s(0), s(1));
+        case 'add_typedef':
+          return b.addTypedef(s(0), s(1));
+        case 'add_volatile':
+          return b.addVolatile(s(0));
+        case 'add_const':
+          return b.addConst(s(0));
+        case 'add_restrict':
+          return b.addRestrict(s(0));
+        case 'add_type_tag':
+          return b.addTypeTag(s(0), s(1));
+        case 'add_func':
+          return b.addFunc(s(0), s(1), s(2));
+        case 'add_func_proto':
+          return b.addFuncProto(s(0));
+        case 'add_func_param':
+          return b.addFuncParam(s(0), s(1));
+        case 'add_var':
+          return b.addVar(s(0), s(1), s(2));
+        case 'add_datasec':
+          return b.addDatasec(s(0), s(1));
+        case 'add_datasec_var_info':
+          return b.addDatasecVarInfo(s(0), s(1), s(2));
+        case 'add_decl_tag':
+          return b.addDeclTag(s(0), s(1), s(2));
         case 'load': {
           const slot = a[0] as string;
           if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(slot)) fail(`load: bad slot name '${slot}'`);

@@ -1,6 +1,6 @@
 /**
  * External tools for tests: whether one is installed, and running one.
- * Suites skip (and say why) when a tool they compare against is missing.
+ * Suites skip (test/helpers/skip.ts) when a tool they compare against is missing.
  */
 import { spawnSync } from 'node:child_process';
 

@@ -1,0 +1,77 @@
+/**
+ * Output files (issue 13, defect 5 and part of 6): replacing an existing
+ * file keeps its permission bits, writes through a symlink instead of
+ * replacing the link, and a failed write names the output, not a temporary
+ * file.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { BIN, repoPath } from './helpers/golden.js';
+
+const OBJ = repoPath('golden', 'obj', 'global_data_layout.o');
+const work = mkdtempSync(join(tmpdir(), 'btfkit-files-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+function btfkit(...args: string[]): { status: number | null; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { status: r.status, stderr: r.stderr };
+}
+
+test('attach -i keeps the mode of the object and writes through a symlink', () => {
+  const real = join(work, 'real.o');
+  const link = join(work, 'link.o');
+  copyFileSync(OBJ, real);
+  chmodSync(real, 0o640);
+  symlinkSync('real.o', link);
+  const r = btfkit('attach', '--fixup', '-i', link);
+  assert.is(r.stderr, '');
+  assert.is(r.status, 0);
+  assert.ok(lstatSync(link).isSymbolicLink(), 'the link is still a link');
+  assert.is(readlinkSync(link), 'real.o');
+  assert.is(statSync(real).mode & 0o7777, 0o640, 'the mode is kept');
+  assert.is.not(Buffer.compare(readFileSync(real), readFileSync(OBJ)), 0, 'the target was rewritten');
+});
+
+test('-o over an existing file keeps its mode (convert, extract, dedup, merge)', () => {
+  const out = join(work, 'out.btf');
+  for (const args of [
+    ['convert', OBJ, '-o', out],
+    ['extract', OBJ, '-o', out],
+    ['dedup', OBJ, '-o', out],
+    ['merge', OBJ, OBJ, '-o', out],
+  ]) {
+    writeFileSync(out, 'old');
+    chmodSync(out, 0o600);
+    const r = btfkit(...args);
+    assert.is(r.status, 0, args.join(' '));
+    assert.is(statSync(out).mode & 0o7777, 0o600, `${args[0]}: the mode is kept`);
+    assert.is.not(readFileSync(out, 'utf8'), 'old');
+  }
+});
+
+test('a failed write names the output, not a temporary file', () => {
+  const out = join(work, 'no-such-dir', 'x.btf');
+  const r = btfkit('convert', OBJ, '-o', out);
+  assert.is(r.status, 1);
+  assert.is(r.stderr, `btfkit: ${out}: cannot write: no such file or directory\n`);
+  const dir = btfkit('convert', OBJ, '-o', work);
+  assert.is(dir.status, 1);
+  assert.is(dir.stderr, `btfkit: ${work}: cannot write: is a directory\n`);
+});
+
+test.run();
