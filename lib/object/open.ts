@@ -21,6 +21,7 @@
 import { Btf, isElf, type BtfOptions } from '../btf.js';
 import { BtfError, BtfErrorCode, isInputError } from '../errors.js';
 import { BtfExt } from '../ext.js';
+import { inputBytes } from '../input.js';
 import { BTF_ELF_SEC, BTF_EXT_ELF_SEC } from '../kinds.js';
 import { parseElf, type ElfFile } from '../elf/read.js';
 import { replaceSections } from '../elf/write.js';
@@ -138,15 +139,17 @@ export function openObject(bytes: Uint8Array, opts: OpenObjectOptions = {}): Bpf
 }
 
 /**
- * Returns the BTF in `bytes`, raw BTF or the `.BTF` section of an ELF
+ * Returns the BTF in `input`, raw BTF or the `.BTF` section of an ELF
  * object (libbpf's `btf__parse`; {@link Btf.parse} reads raw BTF only).
  *
- * @throws BtfError `EFORMAT` when `bytes` is neither, or is an object
+ * @throws BtfError `EINVAL` when `input` is not a Uint8Array; `EFORMAT`
+ *   when it is neither raw BTF nor an object, or is an object
  *   without `.BTF`; ElfError for a malformed object; BtfError for malformed
  *   BTF (in an object, the offset is then relative to the file).
  */
-export function parseBtf(bytes: Uint8Array, opts: BtfOptions = {}): Btf {
-  if (!(bytes instanceof Uint8Array) || !isElf(bytes)) return Btf.parse(bytes, opts);
+export function parseBtf(input: Uint8Array, opts: BtfOptions = {}): Btf {
+  const bytes = inputBytes(input, 'parseBtf');
+  if (!isElf(bytes)) return Btf.parse(bytes, opts);
   const fileOpt = opts.file !== undefined ? { file: opts.file } : {};
   const elf = parseElf(bytes, fileOpt);
   const sec = elf.section(BTF_ELF_SEC);
