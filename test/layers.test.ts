@@ -95,6 +95,40 @@ test('lib/btf.ts imports nothing of lib/elf/, lib/object/ or lib/dedup/', () => 
   assert.equal(bad, []);
 });
 
+/**
+ * The layers of DEVELOPERS.md, lowest first. A module imports only from its
+ * own layer or below; within a layer, modules of different directories may
+ * use one another (dump/ and emit/ read BTF alike), but no cycle forms.
+ */
+const LAYERS: readonly (readonly string[])[] = [
+  ['lib/kinds.ts', 'lib/errors.ts', 'lib/input.ts', 'lib/hash.ts', 'lib/strings.ts', 'lib/fields.ts', 'lib/io.ts'],
+  ['lib/container.ts'],
+  // lib/query.ts (the flat query layer, another branch) reads the container, below Btf.
+  ['lib/validate.ts', 'lib/view.ts', 'lib/query.ts'],
+  ['lib/builder.ts'],
+  ['lib/btf.ts'],
+  ['lib/ext.ts', 'lib/core-spec.ts', 'lib/dump/', 'lib/dedup/', 'lib/emit/', 'lib/elf/'],
+  ['lib/object/'],
+  ['lib/inspect/'],
+  ['lib/index.ts'],
+  ['cli/'],
+];
+const layerOf = (f: string): number =>
+  LAYERS.findIndex((l) => l.some((p) => (p.endsWith('/') ? f.startsWith(p) : f === p)));
+
+test('every module has a layer and imports only from its own layer or below', () => {
+  const bad: string[] = [];
+  for (const [f, edges] of graph) {
+    const mine = layerOf(f);
+    if (mine < 0) {
+      bad.push(`${f}: in no layer (add it to LAYERS and to DEVELOPERS.md)`);
+      continue;
+    }
+    for (const to of edges) if (layerOf(to) > mine) bad.push(`${f} (layer ${mine}) -> ${to} (layer ${layerOf(to)})`);
+  }
+  assert.equal(bad, []);
+});
+
 test('lib/ never imports cli/', () => {
   const bad: string[] = [];
   for (const [f, edges] of graph)
