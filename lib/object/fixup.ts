@@ -2,7 +2,10 @@
  * DATASEC fixup: fill in what clang cannot know when it writes `.BTF`, the
  * way libbpf 1.1.2 does when it opens an object (`bpf_object_open`:
  * `bpf_object__collect_externs`, then `bpf_object_fixup_btf` →
- * `btf_fixup_datasec`).
+ * `btf_fixup_datasec`). It reads the BTF and the ELF symbols and sections
+ * together, so it lives in the object layer (lib/object/, above lib/btf.ts
+ * and lib/elf/; open.ts has the layer's essay), and writes the BTF only
+ * through the container's methods (`setWord`, `addVar`).
  *
  * The problem. clang emits one DATASEC per ELF section that holds global
  * variables, but writes it before the assembler has laid the section out:
