@@ -33,6 +33,7 @@ async function main(): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
+      if (e.code === 'btfkit.exitStatus') return e.exitCode; // a command's verdict (check: 3 = refused)
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return e.exitCode === 0 ? 0 : 2;
     }

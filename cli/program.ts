@@ -23,6 +23,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<{ register: Regist
   ['extract', () => import('./commands/extract.js')],
   ['attach', () => import('./commands/attach.js')],
   ['ext', () => import('./commands/ext.js')],
+  ['check', () => import('./commands/check.js')],
 ];
 
 /** The package version (kept in step with package.json by a test). */

@@ -2,7 +2,7 @@
  * btfkit: read, build, deduplicate and print BTF (BPF Type Format).
  * Named re-exports only: this file is the public API. The groups that are
  * useful on their own also have a subpath (`btfkit/elf`, `btfkit/object`,
- * `btfkit/dedup`, `btfkit/emit`, `btfkit/inspect`), each backed by the
+ * `btfkit/dedup`, `btfkit/emit`, `btfkit/inspect`, `btfkit/check`), each backed by the
  * `index.ts` of its directory; internals (the container, the fields table,
  * the byte writer) are exported from neither.
  */
@@ -50,3 +50,6 @@ export {
   type ElfRelocation, type ElfRelocationSection, type ElfSection, type ElfSegment, type ElfSymbol, type ParseElfOptions,
   type NewBtfObjectOptions, type NewSectionOptions, type ReplaceSectionsOptions,
 } from './elf/index.js';
+export {
+  checkRawBtf, checkBtf, CHECK_KERNEL_VERSION, type CheckReport, type CheckViolation, type CheckOptions,
+} from './check/index.js';

@@ -31,6 +31,7 @@ const SUBPATHS: Record<string, string[]> = {
   './dedup': ['dedup'],
   './emit': ['addMap', 'addGlobalVar', 'addFunction', 'PendingSections', 'addRefFirst', 'addStructFirst'],
   './inspect': ['listMaps', 'listVars', 'TypedDataDumper', 'parseMapDef'],
+  './check': ['checkRawBtf', 'checkBtf', 'CHECK_KERNEL_VERSION'],
 };
 
 // A specifier in a variable: resolved by Node at run time, not by tsc.

@@ -25,7 +25,9 @@
 
 #include <linux/btf.h>
 #include <bpf/btf.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <unistd.h>
 
 #define MAX_TOKENS 8
 #define MAX_SLOTS 32
@@ -1120,6 +1122,181 @@ static int cmd_version(int argc, char **argv)
 	return 0;
 }
 
+
+/* ------------------------------------------------- kernel BTF loading */
+
+/*
+ * The kernel's own BTF verifier as an oracle: BPF_BTF_LOAD of raw BTF bytes
+ * with log_level 1 (the whole verifier log) into a large buffer. Newer
+ * kernels keep the tail of a log that does not fit and then fail with
+ * ENOSPC; we load again without a log to learn the real verdict. Only BTF is
+ * loaded, never a program, and every fd is closed at once.
+ */
+#define KLOAD_LOG_SIZE (16u << 20)
+
+/* Reads a whole binary file; 0 on success, 1 (after a message) on failure. */
+static int slurp_file(const char *path, char **out, size_t *out_len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f)
+		return complain("cannot open '%s': %s", path, strerror(errno));
+	do {
+		if (cap - len < 65536) {
+			char *nb = realloc(buf, cap = cap * 2 + 65536);
+
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return complain("out of memory");
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n);
+	if (ferror(f)) {
+		free(buf);
+		fclose(f);
+		return complain("cannot read '%s'", path);
+	}
+	fclose(f);
+	*out = buf;
+	*out_len = len;
+	return 0;
+}
+
+static char *kload_log;
+
+/* Prints `ok` or `err ERRNO` (+ ` log-truncated`), `log N`, N bytes of log, LF. */
+static void kload_one(const void *data, size_t size)
+{
+	LIBBPF_OPTS(bpf_btf_load_opts, opts);
+	LIBBPF_OPTS(bpf_btf_load_opts, quiet);
+	int fd, err, log_err = 0;
+	size_t len;
+
+	if (!kload_log) {
+		kload_log = malloc(KLOAD_LOG_SIZE);
+		if (!kload_log) {
+			printf("err %d\nlog 0\n\n", ENOMEM);
+			return;
+		}
+	}
+	kload_log[0] = '\0';
+	opts.log_buf = kload_log;
+	opts.log_size = KLOAD_LOG_SIZE;
+	opts.log_level = 1;
+	fd = bpf_btf_load(data, size, &opts);
+	err = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	if (err == ENOSPC) {
+		/* the log overflowed: the verdict comes from a load without log */
+		log_err = err;
+		fd = bpf_btf_load(data, size, &quiet);
+		err = fd < 0 ? errno : 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	kload_log[KLOAD_LOG_SIZE - 1] = '\0';
+	len = strlen(kload_log);
+	if (err)
+		printf("err %d%s\n", err, log_err ? " log-truncated" : "");
+	else
+		printf("ok%s\n", log_err ? " log-truncated" : "");
+	printf("log %zu\n", len);
+	fwrite(kload_log, 1, len, stdout);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static int cmd_kload(int argc, char **argv)
+{
+	int i;
+
+	if (argc < 1)
+		return -1;
+	for (i = 0; i < argc; i++) {
+		char *buf;
+		size_t len;
+
+		if (slurp_file(argv[i], &buf, &len))
+			return 1;
+		kload_one(buf, len);
+		free(buf);
+	}
+	return 0;
+}
+
+/* Frames on stdin: a little-endian u32 length, then that many bytes. */
+static int cmd_kload_stream(int argc, char **argv)
+{
+	unsigned char hdr[4];
+
+	(void)argv;
+	if (argc != 0)
+		return -1;
+	while (fread(hdr, 1, 4, stdin) == 4) {
+		size_t len = hdr[0] | hdr[1] << 8 | hdr[2] << 16 | (size_t)hdr[3] << 24;
+		char *buf = malloc(len ? len : 1);
+
+		if (!buf)
+			return complain("out of memory");
+		if (fread(buf, 1, len, stdin) != len) {
+			free(buf);
+			return complain("short frame on stdin");
+		}
+		kload_one(buf, len);
+		free(buf);
+	}
+	return 0;
+}
+
+/* Median wall time of REPEATS loads without a log (CLOCK_MONOTONIC, ms). */
+static int cmd_kload_time(int argc, char **argv)
+{
+	double *ms;
+	char *buf;
+	size_t len;
+	int i, n;
+
+	if (argc != 2)
+		return -1;
+	n = atoi(argv[1]);
+	if (n < 1)
+		return -1;
+	if (slurp_file(argv[0], &buf, &len))
+		return 1;
+	ms = calloc(n, sizeof(*ms));
+	if (!ms) {
+		free(buf);
+		return complain("out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		struct timespec a, b;
+		int fd;
+
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		fd = bpf_btf_load(buf, len, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		if (fd < 0) {
+			free(ms);
+			free(buf);
+			return complain("BPF_BTF_LOAD: %s", strerror(errno));
+		}
+		close(fd);
+		ms[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+	}
+	qsort(ms, n, sizeof(*ms), cmp_double);
+	printf("{\"median_ms\":%.3f,\"min_ms\":%.3f,\"repeats\":%d}\n", ms[n / 2], ms[0], n);
+	free(ms);
+	free(buf);
+	return 0;
+}
+
 /* ------------------------------------------------------------- main */
 
 static const struct {
@@ -1139,6 +1316,9 @@ static const struct {
 	{ "dump-c", cmd_dump_c, "IN [BASE]" },
 	{ "bench-dedup", cmd_bench_dedup, "IN COPIES REPEATS" },
 	{ "version", cmd_version, "" },
+	{ "kload", cmd_kload, "RAW_BTF..." },
+	{ "kload-stream", cmd_kload_stream, "" },
+	{ "kload-time", cmd_kload_time, "RAW_BTF REPEATS" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,72 @@
+/**
+ * `btfkit check FILE... [-B base] [-j]`: would the running kernel's BTF
+ * verifier (BPF_BTF_LOAD) accept it? Lists every violation, the kernel's
+ * own first. Exit status 0 when every file would load, 3 when one would not,
+ * 1 when a file cannot be read at all.
+ */
+import type { Command } from 'commander';
+import { CommanderError } from 'commander';
+import { isElf } from '../../lib/btf.js';
+import { checkRawBtf, type CheckReport } from '../../lib/check/index.js';
+import { parseElf } from '../../lib/elf/index.js';
+import { BtfError, BtfErrorCode, isInputError } from '../../lib/errors.js';
+import { readInput } from '../../lib/io.js';
+import { BTF_ELF_SEC } from '../../lib/kinds.js';
+import { readBtfFile } from '../../lib/object/open.js';
+import type { CliIo } from '../io.js';
+import { VMLINUX } from '../common.js';
+
+/** The exit status `cli/main.ts` returns for a refused file. */
+export const EXIT_REFUSED = 3;
+
+const ERRNO_NAMES: Record<number, string> = { 7: 'E2BIG', 17: 'EEXIST', 22: 'EINVAL', 40: 'ELOOP', 524: 'ENOTSUPP' };
+
+/** Returns the `.BTF` bytes of a file: raw BTF as is, the `.BTF` section of an ELF object. */
+async function btfBytes(path: string): Promise<Uint8Array> {
+  const bytes = await readInput(path);
+  if (!isElf(bytes)) return bytes;
+  const elf = parseElf(bytes, { file: path });
+  const sec = elf.section(BTF_ELF_SEC);
+  if (!sec) throw new BtfError(BtfErrorCode.Format, 'no .BTF section in the ELF object', { file: path });
+  return elf.sectionData(sec).slice();
+}
+
+/** Returns the human report of one file. */
+export function formatReport(file: string, r: CheckReport): string {
+  if (r.ok) return `${file}: ok, the kernel (${r.kernel}) would load it (${r.typeCount} types)\n`;
+  const n = r.violations.length;
+  let s = `${file}: the kernel (${r.kernel}) would refuse it (${ERRNO_NAMES[r.errno] ?? `errno ${r.errno}`}); ${n} violation${n === 1 ? '' : 's'}:\n`;
+  for (const v of r.violations) {
+    const where = `offset 0x${v.offset.toString(16)}${v.typeId ? `, type ${v.typeId}` : ''}`;
+    const text = v.lines.length ? v.lines.map((l) => l.replace(/^\t/, '')).join(' | ') : `(no log line) ${v.message}`;
+    s += `  ${v.kernelFirst ? '*' : '-'} ${text} (${where}${v.kernelFirst ? ', the one the kernel reports' : ''})\n`;
+  }
+  return s;
+}
+
+export function register(program: Command, io: CliIo): void {
+  program
+    .command('check')
+    .description("judge BTF as the running kernel's verifier does at BPF_BTF_LOAD (exit status 3 when it would refuse it)")
+    .argument('<files...>', 'raw BTF or ELF objects with a .BTF section')
+    .option('-B, --base <file>', 'base BTF: the files are split (module) BTF, checked as the kernel checks module BTF')
+    .option('-j, --json', 'one JSON object per file')
+    .action(async (files: string[], opts: { base?: string; json?: boolean }) => {
+      let refused = false;
+      for (const file of files) {
+        const implied = opts.base === undefined && file.startsWith('/sys/kernel/btf/') && file !== VMLINUX ? VMLINUX : undefined;
+        const basePath = opts.base ?? implied;
+        let report: CheckReport;
+        try {
+          const base = basePath ? await readBtfFile(basePath) : undefined;
+          report = checkRawBtf(await btfBytes(file), base ? { base } : {});
+        } catch (e) {
+          if (isInputError(e) && !e.file) e.withFile(file);
+          throw e;
+        }
+        if (!report.ok) refused = true;
+        io.out(opts.json ? `${JSON.stringify({ file, ...report })}\n` : formatReport(file, report));
+      }
+      if (refused) throw new CommanderError(EXIT_REFUSED, 'btfkit.exitStatus', '');
+    });
+}

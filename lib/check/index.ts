@@ -1,0 +1,119 @@
+/**
+ * Level 2: would the running kernel load this BTF? `checkRawBtf` runs the
+ * kernel's BTF verifier (`BPF_BTF_LOAD`: `btf_parse` in `kernel/bpf/btf.c`,
+ * Linux 6.18) on raw bytes with its own header and section parsing, so it
+ * judges inputs that `Btf.parse` (level 1) refuses; `checkBtf` does the same
+ * for a parsed `Btf`. See verifier.ts for how the walk works.
+ */
+import type { BtfContainer } from '../container.js';
+import { parseKernelHeader } from './header.js';
+import { Verifier, type VerifierBase } from './verifier.js';
+
+/** The kernel version whose verifier this module follows. */
+export const CHECK_KERNEL_VERSION = '6.18';
+
+/** One violation, with the kernel's own words. */
+export interface CheckViolation {
+  /** The type concerned (0 for header and section problems). */
+  typeId: number;
+  /** Byte offset in the raw BTF of the type record, header field or section concerned. */
+  offset: number;
+  /** The kernel's message, e.g. `size == 0`. */
+  message: string;
+  /** The kernel log line it ends with, e.g. `[48] DATASEC .bss size=0 vlen=2 size == 0`. */
+  line: string;
+  /** Every log line the kernel prints for it (a struct's line before its member's). */
+  lines: string[];
+  /** The errno `BPF_BTF_LOAD` fails with when this is the first violation. */
+  errno: number;
+  /** Where the verifier found it. */
+  phase: 'header' | 'meta' | 'resolve' | 'type-tags';
+  /** True for the one the kernel reports (the first). */
+  kernelFirst: boolean;
+}
+
+/** What {@link checkRawBtf} and {@link checkBtf} return. */
+export interface CheckReport {
+  /** Whether the kernel would load it. */
+  ok: boolean;
+  /** The errno of the kernel's refusal (0 when ok). */
+  errno: number;
+  /** Every violation found, in the kernel's order; the first is the kernel's. */
+  violations: CheckViolation[];
+  /** Types checked (void excluded). */
+  typeCount: number;
+  /** The kernel version followed. */
+  kernel: string;
+}
+
+/** Options for {@link checkRawBtf}. */
+export interface CheckOptions {
+  /** Base BTF: the input is split (module) BTF, checked as `btf_parse_module` does. */
+  base?: BtfContainer;
+}
+
+function verifierBase(b: BtfContainer): VerifierBase {
+  return { words: b.words, offs: b.offs, startId: b.startId, typeCount: b.typeCount, strs: b.stringSection() };
+}
+
+/**
+ * Returns the kernel verifier's verdict on raw BTF bytes (native byte order,
+ * as `BPF_BTF_LOAD` takes them), with every violation it finds. Never throws
+ * for malformed input.
+ */
+export function checkRawBtf(data: Uint8Array, opts: CheckOptions = {}): CheckReport {
+  const report: CheckReport = { ok: true, errno: 0, violations: [], typeCount: 0, kernel: CHECK_KERNEL_VERSION };
+  const split = opts.base !== undefined;
+  const h = parseKernelHeader(data, split);
+  if ('message' in h) {
+    report.ok = false;
+    report.errno = h.errno;
+    report.violations.push({
+      typeId: 0, offset: h.offset, message: h.message, line: h.message, lines: h.message ? [h.message] : [],
+      errno: h.errno, phase: 'header', kernelFirst: true,
+    });
+    return report;
+  }
+  const typeStart = h.hdrLen + h.typeOff;
+  const nWords = h.typeLen >>> 2;
+  const at = data.byteOffset + typeStart;
+  const words = at % 4 === 0
+    ? new Uint32Array(data.buffer, at, nWords)
+    : new Uint32Array(data.slice(typeStart, typeStart + nWords * 4).buffer);
+  const strStart = h.hdrLen + h.strOff;
+  const v = new Verifier(words, data.subarray(strStart, strStart + h.strLen), opts.base ? verifierBase(opts.base) : null);
+  const walked = v.checkAllMetas(0, h.typeLen);
+  if (walked) {
+    if (!split) v.checkAllTypes();
+    v.checkTypeTags();
+  }
+  report.typeCount = v.nrTypes - (split ? 0 : 1);
+  for (const r of v.violations) {
+    report.violations.push({
+      typeId: r.typeId,
+      offset: r.wordOff >= 0 ? typeStart + r.wordOff * 4 : typeStart,
+      message: r.message,
+      line: r.lines[r.lines.length - 1] ?? '',
+      lines: r.lines,
+      errno: -r.errno,
+      phase: r.phase,
+      kernelFirst: false,
+    });
+  }
+  const first = report.violations[0];
+  if (first) {
+    first.kernelFirst = true;
+    report.ok = false;
+    report.errno = first.errno;
+  }
+  return report;
+}
+
+/**
+ * Returns the kernel verifier's verdict on a parsed BTF (its raw bytes, over
+ * its base when it is split BTF). See {@link checkRawBtf}.
+ */
+export function checkBtf(btf: BtfContainer, opts: CheckOptions = {}): CheckReport {
+  const base = opts.base ?? btf.base ?? undefined;
+  return checkRawBtf(btf.rawData(), base ? { base } : {});
+}

@@ -1,0 +1,340 @@
+// btfkit check (lib/check) against the running kernel's BTF verifier: the
+// hand-written cases (after the kernel's raw_tests), the golden corpus,
+// vmlinux and seeded random mutations. Where BPF_BTF_LOAD is not permitted,
+// the kernel comparisons are skipped (and say why); the cases' expected
+// messages are still checked.
+import { readFileSync, existsSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkRawBtf, checkBtf, type CheckReport } from '../lib/check/index.js';
+import { Btf } from '../lib/btf.js';
+import { parseElf } from '../lib/elf/index.js';
+import { CHECK_CASES, caseBytes } from './helpers/check-cases.js';
+import { kernelLoad, kernelSkipReason, type KernelVerdict } from './helpers/kernel.js';
+import { allObjectPaths } from './helpers/objects.js';
+import { BIN, repoPath } from './helpers/golden.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const VMLINUX = '/sys/kernel/btf/vmlinux';
+const skip = kernelSkipReason();
+if (skip) console.log(`  check.test: kernel comparisons skipped: ${skip}`);
+/** Tests that need the kernel: counted as skipped when it cannot be asked. */
+const kernelTest = skip ? test.skip : test;
+
+/** The last line btfkit's first violation puts in the log (a name may hold a newline). */
+function firstLine(r: CheckReport): string {
+  return (
+    (r.violations[0]?.line ?? '')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .pop() ?? ''
+  );
+}
+
+/** '' when btfkit and the kernel agree on verdict and (for a refusal) the last log line. */
+function disagreement(r: CheckReport, k: KernelVerdict): string {
+  if (r.ok !== k.ok)
+    return `verdict: btfkit ${r.ok ? 'loads' : 'refuses'}, kernel ${k.ok ? 'loads' : `refuses (errno ${k.errno})`}: btfkit ${JSON.stringify(firstLine(r))}, kernel ${JSON.stringify(k.lastLine)}`;
+  if (!k.ok && firstLine(r) !== k.lastLine)
+    return `message: btfkit ${JSON.stringify(firstLine(r))}, kernel ${JSON.stringify(k.lastLine)}`;
+  if (!k.ok && r.errno !== k.errno) return `errno: btfkit ${r.errno}, kernel ${k.errno}`;
+  return '';
+}
+
+const caseBufs = CHECK_CASES.map(caseBytes);
+
+test('cases: verdict and message as expected', () => {
+  CHECK_CASES.forEach((c, i) => {
+    const r = checkRawBtf(caseBufs[i]!);
+    if (c.err === null) assert.ok(r.ok, `${c.name}: refused: ${firstLine(r)}`);
+    else {
+      assert.not.ok(r.ok, `${c.name}: accepted`);
+      assert.ok(
+        firstLine(r).includes(c.err),
+        `${c.name}: ${JSON.stringify(firstLine(r))} lacks ${JSON.stringify(c.err)}`,
+      );
+      assert.ok(r.violations[0]!.kernelFirst);
+    }
+  });
+});
+
+kernelTest('cases: same verdict, errno and last log line as the kernel', () => {
+  const kv = kernelLoad(caseBufs);
+  const bad: string[] = [];
+  CHECK_CASES.forEach((c, i) => {
+    const d = disagreement(checkRawBtf(caseBufs[i]!), kv[i]!);
+    if (d) bad.push(`${c.name}: ${d}`);
+  });
+  assert.equal(bad, []);
+});
+
+test("every violation is listed, the kernel's first", () => {
+  // a DATASEC of size 0 (meta) and a loop (resolve): the kernel stops at the first
+  const c = CHECK_CASES.find((x) => x.name === 'datasec size 0')!;
+  const loop = [0, 0x08000000, 3]; // [4] TYPEDEF (anon) -> [3]: an unnamed typedef, "Invalid name"
+  const r = checkRawBtf(caseBytes({ ...c, words: [...c.words, ...loop] }));
+  assert.is(r.violations.length, 2);
+  assert.is(r.violations[0]!.line, '[3] DATASEC .bss size=0 vlen=1 size == 0');
+  assert.ok(r.violations[0]!.kernelFirst);
+  assert.not.ok(r.violations[1]!.kernelFirst);
+  assert.is(r.violations[1]!.message, 'Invalid name');
+  assert.is(r.violations[0]!.offset, 24 + 4 * 4 + 4 * 4);
+});
+
+const goldenBtf: Array<{ path: string; bytes: Uint8Array }> = [];
+for (const path of allObjectPaths()) {
+  const elf = parseElf(new Uint8Array(readFileSync(path)), { file: path });
+  const sec = elf.section('.BTF');
+  if (sec) goldenBtf.push({ path, bytes: elf.sectionData(sec).slice() });
+}
+
+kernelTest('golden corpus: same verdict and message as the kernel', () => {
+  assert.ok(goldenBtf.length > 10);
+  const kv = kernelLoad(goldenBtf.map((g) => g.bytes));
+  const bad: string[] = [];
+  goldenBtf.forEach((g, i) => {
+    const d = disagreement(checkRawBtf(g.bytes), kv[i]!);
+    if (d) bad.push(`${g.path}: ${d}`);
+  });
+  assert.equal(bad, []);
+});
+
+// what libbpf 1.1.2 makes of the same objects at open (DATASEC sizes and
+// offsets fixed up: most of these load), committed by the fixup suite
+const fixedDir = repoPath('test', 'fixtures', 'ext', 'fixup');
+const fixedBtf = readdirSync(fixedDir)
+  .filter((f) => f.endsWith('.btf'))
+  .sort()
+  .map((f) => ({ path: f, bytes: new Uint8Array(readFileSync(join(fixedDir, f))) }));
+
+kernelTest("libbpf's fixed-up BTF of the corpus: same verdict and message as the kernel", () => {
+  assert.ok(fixedBtf.length > 10);
+  const kv = kernelLoad(fixedBtf.map((g) => g.bytes));
+  const bad: string[] = [];
+  let loaded = 0;
+  fixedBtf.forEach((g, i) => {
+    const d = disagreement(checkRawBtf(g.bytes), kv[i]!);
+    if (kv[i]!.ok) loaded++;
+    if (d) bad.push(`${g.path}: ${d}`);
+  });
+  assert.equal(bad, []);
+  assert.ok(loaded > 10, `only ${loaded} load`);
+});
+
+test('vmlinux is accepted, by the parsed Btf too', () => {
+  if (!existsSync(VMLINUX)) return;
+  const bytes = new Uint8Array(readFileSync(VMLINUX));
+  const r = checkRawBtf(bytes);
+  assert.ok(r.ok, firstLine(r));
+  assert.ok(r.typeCount > 1000);
+  assert.ok(checkBtf(Btf.parse(bytes)).ok);
+});
+
+test('split BTF is checked as module BTF: metas and type tags over the base', () => {
+  const base = Btf.empty();
+  base.addInt('int', 4, 1); // [1]
+  base.addPtr(1); // [2]
+  base.addStruct('s', 8); // [3]
+  const split = Btf.empty({ base });
+  split.addPtr(1);
+  split.addConst(5); // [5] const -> itself: module BTF is not resolved, only tag-checked
+  const r = checkBtf(split);
+  assert.not.ok(r.ok);
+  assert.is(r.violations[0]!.message, 'Max chain length or cycle detected');
+  const ok = Btf.empty({ base });
+  ok.addPtr(3);
+  assert.ok(checkBtf(ok).ok);
+});
+
+test('btfkit check: exit status 0, 3 and 1, human and JSON output', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-check-'));
+  try {
+    const good = join(dir, 'good.btf'),
+      bad = join(dir, 'bad.btf');
+    writeFileSync(good, caseBufs[0]!);
+    const c = CHECK_CASES.find((x) => x.name === 'datasec size 0')!;
+    writeFileSync(bad, caseBytes({ ...c, words: [...c.words, 0, 0x08000000, 3] }));
+    const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'check', ...args], { encoding: 'utf8' });
+    let r = run(good);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /good\.btf: ok, the kernel \(6\.18\) would load it \(3 types\)/);
+    r = run(good, bad);
+    assert.is(r.status, 3, r.stderr);
+    assert.match(r.stdout, /bad\.btf: the kernel \(6\.18\) would refuse it \(EINVAL\); 2 violations:/);
+    assert.match(
+      r.stdout,
+      /  \* \[3\] DATASEC \.bss size=0 vlen=1 size == 0 \(offset 0x38, type 3, the one the kernel reports\)/,
+    );
+    assert.match(r.stdout, /  - \[4\] TYPEDEF \(anon\) type_id=3 Invalid name \(offset 0x50, type 4\)/);
+    r = run('-j', bad);
+    assert.is(r.status, 3);
+    const j = JSON.parse(r.stdout) as CheckReport & { file: string };
+    assert.is(j.violations.length, 2);
+    assert.is(j.violations[0]!.line, '[3] DATASEC .bss size=0 vlen=1 size == 0');
+    r = run(join(dir, 'missing.btf'));
+    assert.is(r.status, 1);
+    assert.match(r.stderr, /missing\.btf/);
+    r = run(repoPath('golden', 'obj', 'exec_ringbuf.o'));
+    assert.is(r.status, 3, r.stderr);
+    assert.match(r.stdout, /\* \[406\] DATASEC \.maps size=0 vlen=2 size == 0/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ------------------------------------------------------------- mutations
+
+/** mulberry32 */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const GEN_STRS = '\0a\0b\0.bss\0x.y\0?q\0tag\0';
+const GEN_NAMES = [0, 1, 3, 5, 10, 14, 17];
+
+/** Returns a random type graph of 1-12 records: kinds, references and sizes picked to hit the resolver's rules. */
+function randomBtf(r: () => number): Uint8Array {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const n = 1 + Math.floor(r() * 12);
+  const ref = () => (r() < 0.1 ? 0 : r() < 0.05 ? n + 3 : 1 + Math.floor(r() * n));
+  const small = () => pick([0, 1, 2, 4, 8, 12, 16, 3, 32]);
+  const words: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = 1 + Math.floor(r() * 19);
+    const kflag = r() < 0.15 ? 1 : 0;
+    const name = pick(GEN_NAMES);
+    const vlen = ({ 4: 3, 5: 3, 6: 3, 13: 3, 15: 3, 19: 2, 12: 2 } as Record<number, number>)[k] ?? 0;
+    const vl = vlen ? Math.floor(r() * vlen) : r() < 0.03 ? 1 : 0;
+    const third = [1, 4, 5, 6, 15, 16, 19].includes(k) ? small() : k === 7 ? 0 : ref();
+    words.push(name, ((kflag << 31) | (k << 24) | vl) >>> 0, third >>> 0);
+    if (k === 1) words.push(pick([8, 16, 32, 64, 3, 0x01000020, 0x00080008]));
+    else if (k === 3) words.push(ref(), ref(), pick([0, 1, 2, 4, 0x40000000]));
+    else if (k === 14) words.push(r() < 0.9 ? 0 : 2);
+    else if (k === 17) words.push(pick([0xffffffff, 0, 1, 2]));
+    for (let j = 0; j < vl; j++) {
+      if (k === 4 || k === 5) words.push(pick(GEN_NAMES), ref(), pick([0, 0, 8, 32, 64, 3, 0x02000000]));
+      else if (k === 6) words.push(pick(GEN_NAMES), j);
+      else if (k === 19) words.push(pick(GEN_NAMES), j, 0);
+      else if (k === 13) words.push(pick(GEN_NAMES), ref());
+      else if (k === 15) words.push(ref(), j * 4, pick([4, 8, 0]));
+    }
+  }
+  const strs = Uint8Array.from(GEN_STRS, (c) => c.charCodeAt(0));
+  const out = new Uint8Array(24 + words.length * 4 + strs.length);
+  const dv = new DataView(out.buffer);
+  dv.setUint16(0, 0xeb9f, true);
+  dv.setUint8(2, 1);
+  dv.setUint32(4, 24, true);
+  dv.setUint32(12, words.length * 4, true);
+  dv.setUint32(16, words.length * 4, true);
+  dv.setUint32(20, strs.length, true);
+  words.forEach((w, i) => dv.setUint32(24 + 4 * i, w, true));
+  out.set(strs, 24 + words.length * 4);
+  return out;
+}
+
+const INTERESTING = [
+  0, 1, 2, 3, 4, 7, 8, 16, 31, 32, 33, 64, 0xff, 0xffff, 0xfffff, 0x100000, 0x7fffffff, 0x80000000, 0xffffffff,
+  0xfffffffe,
+];
+
+/** Returns a mutant of `src`: 1-3 changes to a word of the type section (or, rarely, the header or strings). */
+function mutate(src: Uint8Array, r: () => number): Uint8Array {
+  const b = src.slice();
+  const dv = new DataView(b.buffer);
+  const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const hdrLen = sv.getUint32(4, true),
+    typeLen = Math.min(sv.getUint32(12, true), b.length - hdrLen);
+  const n = 1 + Math.floor(r() * 3);
+  for (let i = 0; i < n; i++) {
+    const where = r();
+    if (where < 0.85 && typeLen >= 4) {
+      const at = hdrLen + 4 * Math.floor(r() * (typeLen >>> 2));
+      const old = dv.getUint32(at, true);
+      const how = r();
+      let v: number;
+      if (how < 0.3) v = old ^ (1 << Math.floor(r() * 32));
+      else if (how < 0.6) v = INTERESTING[Math.floor(r() * INTERESTING.length)]!;
+      else if (how < 0.8) v = old + Math.floor(r() * 7) - 3;
+      else v = Math.floor(r() * 64);
+      dv.setUint32(at, v >>> 0, true);
+    } else if (where < 0.93) {
+      const at = Math.floor(r() * 24);
+      b[at] = r() < 0.5 ? b[at]! ^ (1 << Math.floor(r() * 8)) : Math.floor(r() * 256);
+    } else {
+      const at = Math.floor(r() * b.length);
+      b[at] = Math.floor(r() * 256);
+    }
+  }
+  return b;
+}
+
+kernelTest('random mutations and random type graphs (seeded, ~6 s): same verdict and message as the kernel', () => {
+  const seeds = [...caseBufs, ...goldenBtf.map((g) => g.bytes).filter((b) => b.length < 64 * 1024)];
+  // BTFKIT_CHECK_SEED / BTFKIT_CHECK_MS: another seed or a longer soak
+  const r = rng(Number(process.env['BTFKIT_CHECK_SEED'] ?? 0xb7f));
+  const deadline = Date.now() + Number(process.env['BTFKIT_CHECK_MS'] ?? 6000);
+  let total = 0,
+    mismatches = 0,
+    accepted = 0;
+  const examples: string[] = [];
+  while (Date.now() < deadline) {
+    const batch: Uint8Array[] = [];
+    for (let i = 0; i < 400; i++) batch.push(i % 2 ? randomBtf(r) : mutate(seeds[Math.floor(r() * seeds.length)]!, r));
+    const kv = kernelLoad(batch);
+    batch.forEach((b, i) => {
+      total++;
+      const d = disagreement(checkRawBtf(b), kv[i]!);
+      if (kv[i]!.ok) accepted++;
+      if (d) {
+        mismatches++;
+        if (examples.length < 5) examples.push(`${Buffer.from(b).toString('base64')}: ${d}`);
+      }
+    });
+  }
+  console.log(
+    `  check.test: ${total} mutants and random graphs (${accepted} loaded), ${total - mismatches} agree with the kernel, ${mismatches} do not`,
+  );
+  assert.ok(total >= 1000, `only ${total} mutants in the time budget`);
+  assert.equal(examples, []);
+});
+
+kernelTest('vmlinux with one word changed (30 mutants): same verdict and message as the kernel', () => {
+  if (!existsSync(VMLINUX)) return;
+  const src = new Uint8Array(readFileSync(VMLINUX));
+  const typeLen = new DataView(src.buffer).getUint32(12, true);
+  const r = rng(0x5eed);
+  const batch: Uint8Array[] = [];
+  for (let i = 0; i < 30; i++) {
+    const b = src.slice();
+    const dv = new DataView(b.buffer);
+    const at = 24 + 4 * Math.floor(r() * (typeLen >>> 2));
+    const old = dv.getUint32(at, true);
+    const v =
+      r() < 0.5
+        ? old ^ (1 << Math.floor(r() * 32))
+        : r() < 0.5
+          ? INTERESTING[Math.floor(r() * INTERESTING.length)]!
+          : old + Math.floor(r() * 5) - 2;
+    dv.setUint32(at, v >>> 0, true);
+    batch.push(b);
+  }
+  const bad: string[] = [];
+  kernelLoad(batch).forEach((k, i) => {
+    const d = disagreement(checkRawBtf(batch[i]!), k);
+    if (d) bad.push(`mutant ${i}: ${d}`);
+  });
+  assert.equal(bad, []);
+});
+
+test.run();
