@@ -7,6 +7,7 @@
  */
 import { isElf, type Btf } from '../lib/btf.js';
 import { dedup, type DedupPass, type DedupReport } from '../lib/dedup/index.js';
+import { parseElf } from '../lib/elf/read.js';
 import { BtfError, BtfErrorCode } from '../lib/errors.js';
 import type { BtfExt } from '../lib/ext.js';
 import { readable, readInput, writeFileAtomic } from '../lib/io.js';
@@ -63,6 +64,22 @@ export async function loadFixedBtf(file: string | undefined, mode: FixupMode, ba
   if (file === undefined) throw new BtfError(BtfErrorCode.InvalidArgument, '--fixup needs an ELF object');
   const obj = await loadObject(file, { fixup: mode, base, ext: false });
   return obj.btf!;
+}
+
+/**
+ * Returns the bytes of section `name` (`.BTF`, `.BTF.ext`) when `file` is an
+ * ELF object, else the whole file (raw BTF or raw `.BTF.ext`), unparsed: for
+ * commands that hand the bytes on as they are (`attach`, `check`).
+ * @throws BtfError (`code`, `ENOENT` unless given) when the object has no
+ *   such section; ElfError for a malformed object.
+ */
+export async function sectionOrRaw(file: string, name: string, code: BtfErrorCode = BtfErrorCode.NotFound): Promise<Uint8Array> {
+  const bytes = await readInput(file);
+  if (!isElf(bytes)) return bytes;
+  const elf = parseElf(bytes, { file });
+  const sec = elf.section(name);
+  if (sec === undefined) throw new BtfError(code, `no ${name} section in the ELF object`, { file });
+  return elf.sectionData(sec);
 }
 
 // ----------------------------------------------------------------- outputs
