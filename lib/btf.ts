@@ -3,6 +3,11 @@
  * container.ts and builder.ts; this module adds construction (parse, empty,
  * fromFile), views and libbpf's queries (find by name, resolve size and type,
  * alignment).
+ *
+ * It knows raw BTF only: BTF inside an ELF object is read by the object
+ * layer above it (lib/object/open.ts `parseBtf`, `openObject`), and dedup
+ * (lib/dedup/) is a function over a Btf, so this module imports neither
+ * lib/elf/ nor lib/dedup/.
  */
 import { inputBytes } from './input.js';
 import { BtfBuilder } from './builder.js';
@@ -11,13 +16,12 @@ import { BtfError, BtfErrorCode, isInputError } from './errors.js';
 import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
   BTF_KIND_FLOAT, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG,
-  BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR, BTF_KIND_VOLATILE, BTF_MAGIC, infoKind, infoVlen,
+  BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR, BTF_KIND_VOLATILE, BTF_MAGIC, infoKflag, infoKind, infoVlen,
+  memberBitfieldSize, memberBitOffset,
 } from './kinds.js';
 import { encodeStr } from './strings.js';
 import { validateTypes } from './validate.js';
 import { TypeView, inflateView, type InflatedType } from './view.js';
-import { parseElf } from './elf/read.js';
-import { dedup, type DedupOptions, type DedupReport } from './dedup/index.js';
 
 /** Options for {@link Btf.parse} and {@link Btf.fromFile}. */
 export interface BtfOptions {
@@ -56,54 +60,37 @@ export class Btf extends BtfBuilder {
   /** Returns a new empty BTF (`btf__new_empty`), or an empty split BTF over `base` (`btf__new_empty_split`). */
   static empty(opts: { base?: Btf } = {}): Btf {
     const b = new Btf();
-    if (opts.base) {
-      b.base = opts.base;
-      b.startId = opts.base.typeCount;
-      b.startStrOff = opts.base.startStrOff + opts.base.strLen;
-      b.strs = new Uint8Array(0);
-      b.hdr.strLen = 0;
-      b.bigEndian = opts.base.bigEndian;
-    }
-    b.strsDeduped = true;
+    b.init(opts.base ?? null, true);
     return b;
   }
 
   /**
-   * Returns the BTF parsed from `bytes`: raw BTF in either byte order, or an
-   * ELF object with a `.BTF` section (`btf__parse`). Validates the header,
-   * the sections and every type record; throws a BtfError (or ElfError)
-   * naming the offset and type id of the first problem.
+   * Returns the BTF parsed from raw BTF `bytes` in either byte order
+   * (`btf__parse_raw`; `parseBtf` also reads an ELF object's `.BTF`, as
+   * `btf__parse` does). Validates the header, the sections and every type
+   * record; throws a BtfError naming the offset and type id of the first
+   * problem.
+   *
+   * @throws BtfError `EFORMAT` for anything but raw BTF (an ELF object
+   *   included: the message points to `parseBtf`).
    */
   static parse(input: Uint8Array, opts: BtfOptions = {}): Btf {
     const bytes = inputBytes(input, 'Btf.parse');
-    let data = bytes;
-    let sectionBase = 0;
+    const fileOpt = opts.file ? { file: opts.file } : {};
     if (isElf(bytes)) {
-      const elf = parseElf(bytes, opts.file ? { file: opts.file } : {});
-      const sec = elf.section('.BTF');
-      if (!sec) throw new BtfError(BtfErrorCode.Format, 'no .BTF section in the ELF object', { ...(opts.file ? { file: opts.file } : {}) });
-      data = elf.sectionData(sec);
-      sectionBase = sec.offset;
-    } else if (!isRawBtf(bytes)) {
-      throw new BtfError(BtfErrorCode.Format, 'neither raw BTF nor an ELF object (bad magic)', { offset: 0, ...(opts.file ? { file: opts.file } : {}) });
+      throw new BtfError(BtfErrorCode.Format, 'an ELF object, not raw BTF (read it with parseBtf or openObject)', { offset: 0, ...fileOpt });
+    }
+    if (!isRawBtf(bytes)) {
+      throw new BtfError(BtfErrorCode.Format, 'neither raw BTF nor an ELF object (bad magic)', { offset: 0, ...fileOpt });
     }
     const b = new Btf();
-    if (opts.base) {
-      b.base = opts.base;
-      b.startId = opts.base.typeCount;
-      b.startStrOff = opts.base.startStrOff + opts.base.strLen;
-    }
-    try {
-      b.loadRaw(data, opts);
-      validateTypes(b, b.hdr.hdrLen + b.hdr.typeOff, opts.file);
-    } catch (e) {
-      if (isInputError(e) && e.offset !== undefined && sectionBase) e.offset += sectionBase;
-      throw e;
-    }
+    b.init(opts.base ?? null, false);
+    b.loadRaw(bytes, opts);
+    validateTypes(b, b.hdr.hdrLen + b.hdr.typeOff, opts.file);
     return b;
   }
 
-  /** Returns the BTF read from a file (raw BTF or ELF object). Node only. */
+  /** Returns the raw BTF read from a file (`readBtfFile` also reads an object's `.BTF`). Node only. */
   static async fromFile(path: string, opts: { base?: Btf } = {}): Promise<Btf> {
     const { readInput } = await import('./io.js');
     const bytes = await readInput(path);
@@ -256,15 +243,15 @@ export class Btf extends BtfBuilder {
       case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
         const [w, o] = this.recordOf(typeId);
         const vlen = infoVlen(info);
-        const kflag = info >>> 31 === 1;
+        const kflag = infoKflag(info);
         let maxAlign = 1;
         for (let i = 0; i < vlen; i++) {
           const m = o + 3 + i * 3;
           const align = this.alignOf(w[m + 1]!, depth + 1);
           maxAlign = Math.max(maxAlign, align);
           const off = w[m + 2]!;
-          const bitSize = kflag ? off >>> 24 : 0;
-          const bitOff = kflag ? off & 0xffffff : off;
+          const bitSize = memberBitfieldSize(off, kflag);
+          const bitOff = memberBitOffset(off, kflag);
           if (bitSize === 0 && bitOff % (8 * align) !== 0) return 1;
         }
         if (w[o + 2]! % maxAlign !== 0) return 1;
@@ -273,14 +260,6 @@ export class Btf extends BtfBuilder {
       default:
         throw new BtfError(BtfErrorCode.InvalidArgument, `type [${typeId}]: ${typeId === 0 ? 'void' : this.type(typeId).kindName} has no alignment`, { typeId });
     }
-  }
-
-  /**
-   * Deduplicates types and strings in place (`btf__dedup`); returns per-pass
-   * times and counts. See lib/dedup/index.ts.
-   */
-  dedup(opts: DedupOptions = {}): DedupReport {
-    return dedup(this, opts);
   }
 
   /** Returns the magic every BTF starts with. */

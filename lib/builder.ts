@@ -24,7 +24,7 @@ import {
   BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO,
   BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG,
   BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR, BTF_KIND_VOLATILE, BTF_VAR_GLOBAL_ALLOCATED,
-  BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC, infoKflag, infoKind, infoVlen, packInfo,
+  BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC, infoKflag, infoKind, infoVlen, packInfo, packIntData, packMemberOffset,
 } from './kinds.js';
 
 /** libbpf's BTF_MAX_NR_TYPES: the only bound a builder type id argument is checked against. */
@@ -88,7 +88,7 @@ export class BtfBuilder extends BtfContainer {
     w[o] = nameOff;
     w[o + 1] = packInfo(BTF_KIND_INT, 0, 0);
     w[o + 2] = byteSize;
-    w[o + 3] = ((encoding << 24) | (byteSize * 8)) >>> 0;
+    w[o + 3] = packIntData(encoding, 0, byteSize * 8);
     return this.commitType(4);
   }
 
@@ -175,7 +175,7 @@ export class BtfBuilder extends BtfContainer {
     const m = this.appendItem(last, 3, kflag);
     this.words[m] = nameOff;
     this.words[m + 1] = typeId;
-    this.words[m + 2] = (bitOffset | (bitSize << 24)) >>> 0;
+    this.words[m + 2] = packMemberOffset(bitOffset, bitSize);
   }
 
   private addEnumCommon(kind: number, name: string | null, byteSize: number, isSigned: boolean): number {

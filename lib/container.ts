@@ -20,16 +20,24 @@
  * Byte order: records are kept in host (little-endian) order; big-endian
  * input is swapped word by word once on load (every field of every record is
  * a 32-bit word), and `bigEndian` remembers the order to write back.
+ *
+ * Like libbpf's `struct btf`, which is private to btf.c, the fields are this
+ * module's: the builder (a subclass) appends through `reserveWords` and
+ * `commitType`, everything else edits through methods (`setWord`,
+ * `insertItem`, dedup's `prepareRewrite`/`replaceContents`) and reads
+ * through `wordOf`, `recordOf`, `headerLength` and the like. The fields
+ * marked `@internal` are readable for the hot loops (dedup, dumps,
+ * validation) but assigned only here.
  */
 import { BtfError, BtfErrorCode } from './errors.js';
 import {
-  BTF_MAGIC, BTF_MAX_NAME_OFFSET, BTF_MAX_TYPE, BTF_VERSION, ELEM_WORDS, INFO_WORDS, NR_BTF_KINDS,
-  TYPE_HDR_WORDS, infoKind, infoVlen, kindName,
+  BTF_ELF_SEC, BTF_MAGIC, BTF_MAX_NAME_OFFSET, BTF_MAX_TYPE, BTF_VERSION, ELEM_WORDS, INFO_WORDS, NR_BTF_KINDS,
+  TYPE_HDR_WORDS, infoKflag, infoKind, infoVlen, kindName, packInfo,
 } from './kinds.js';
 import { StrSet, StringReader, decodeStrAt, encodeStr } from './strings.js';
 
 /** `struct btf_header`, with the optional layout fields of newer BTF. */
-export interface BtfHeader {
+interface BtfHeader {
   magic: number;
   version: number;
   flags: number;
@@ -48,20 +56,30 @@ const HDR_BASE = 24;
 const HDR_LAYOUT = 32;
 const IS_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-export function bswap32(x: number): number {
-  return (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
-}
-
 /** Swaps every 32-bit word of `w` in place. */
-export function swapWords(w: Uint32Array): void {
+function swapWords(w: Uint32Array): void {
   for (let i = 0; i < w.length; i++) {
     const x = w[i]!;
     w[i] = ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
   }
 }
 
+/**
+ * Swaps the 16-bit `flags` of every `struct btf_layout` entry (u8 info_sz,
+ * u8 elem_sz, u16 flags) in `l[from, to)`, in place: the one conversion
+ * between the host order the container keeps and the other byte order, on
+ * read and on write.
+ */
+function swapLayoutFlags(l: Uint8Array, from = 0, to = l.length): void {
+  for (let i = from; i + 3 < to; i += 4) {
+    const a = l[i + 2]!;
+    l[i + 2] = l[i + 3]!;
+    l[i + 3] = a;
+  }
+}
+
 /** Options for parsing. */
-export interface ParseOptions {
+interface ParseOptions {
   /** The base BTF, for split BTF (module BTF on top of vmlinux). */
   base?: BtfContainer;
   /** Named in error messages. */
@@ -123,11 +141,6 @@ export class BtfContainer {
     return this.startId + this.nrTypes;
   }
 
-  /** Number of types in this BTF alone (`btf__type_cnt - start_id`). */
-  get localTypeCount(): number {
-    return this.nrTypes;
-  }
-
   /** Length of this BTF's own string section in bytes. */
   get strLen(): number {
     return this.strset ? this.strset.len : this.strs!.length;
@@ -137,7 +150,7 @@ export class BtfContainer {
 
   /** @internal fills this container from raw BTF bytes. */
   loadRaw(data: Uint8Array, opts: ParseOptions): void {
-    const ctx = (offset: number) => ({ offset, section: '.BTF', ...(opts.file ? { file: opts.file } : {}) });
+    const ctx = (offset: number) => ({ offset, section: BTF_ELF_SEC, ...(opts.file ? { file: opts.file } : {}) });
     const fail = (code: BtfErrorCode, msg: string, offset: number): never => {
       throw new BtfError(code, msg, ctx(offset));
     };
@@ -212,7 +225,7 @@ export class BtfContainer {
     if (h.layoutLen) {
       const lBeg = h.hdrLen + h.layoutOff;
       const l = data.slice(lBeg, lBeg + h.layoutLen);
-      if (!le) for (let i = 0; i + 3 < l.length; i += 4) { const a = l[i + 2]!; l[i + 2] = l[i + 3]!; l[i + 3] = a; }
+      if (!le) swapLayoutFlags(l);
       this.layout = l;
       this.emitLayout = true;
     }
@@ -248,14 +261,14 @@ export class BtfContainer {
     while (o < n) {
       if (o + TYPE_HDR_WORDS > n) {
         throw new BtfError(BtfErrorCode.Truncated, `type [${this.startId + cnt}]: record header runs past the end of the type section`,
-          { offset: byteBase + o * 4, typeId: this.startId + cnt, section: '.BTF', ...(opts.file ? { file: opts.file } : {}) });
+          { offset: byteBase + o * 4, typeId: this.startId + cnt, section: BTF_ELF_SEC, ...(opts.file ? { file: opts.file } : {}) });
       }
       const info = w[o + 1]!;
       const sz = this.recordSize(info, this.startId + cnt, byteBase + o * 4, opts);
       if (o + sz > n) {
         throw new BtfError(BtfErrorCode.Truncated,
           `type [${this.startId + cnt}] ${kindName(infoKind(info))}: record of ${sz * 4} bytes (vlen ${infoVlen(info)}) runs past the end of the type section`,
-          { offset: byteBase + o * 4, typeId: this.startId + cnt, section: '.BTF', ...(opts.file ? { file: opts.file } : {}) });
+          { offset: byteBase + o * 4, typeId: this.startId + cnt, section: BTF_ELF_SEC, ...(opts.file ? { file: opts.file } : {}) });
       }
       if (cnt === offs.length) {
         const g = new Uint32Array(offs.length * 2);
@@ -265,7 +278,7 @@ export class BtfContainer {
       offs[cnt++] = o;
       o += sz;
       if (this.startId + cnt - 1 > BTF_MAX_TYPE) {
-        throw new BtfError(BtfErrorCode.TooBig, `more than ${BTF_MAX_TYPE} types`, { offset: byteBase + o * 4, section: '.BTF' });
+        throw new BtfError(BtfErrorCode.TooBig, `more than ${BTF_MAX_TYPE} types`, { offset: byteBase + o * 4, section: BTF_ELF_SEC });
       }
     }
     this.offs = offs;
@@ -285,7 +298,7 @@ export class BtfContainer {
       if (infoSz % 4 === 0 && elemSz % 4 === 0) return TYPE_HDR_WORDS + infoSz / 4 + vlen * (elemSz / 4);
     }
     throw new BtfError(BtfErrorCode.BadType, `type [${typeId}]: unknown kind ${kind}`,
-      { offset, typeId, section: '.BTF', ...(opts.file ? { file: opts.file } : {}) });
+      { offset, typeId, section: BTF_ELF_SEC, ...(opts.file ? { file: opts.file } : {}) });
   }
 
   // ------------------------------------------------------------ type access
@@ -367,11 +380,6 @@ export class BtfContainer {
       for (const l of chain) if (off >= l.start) return l.r.at(off - l.start);
       return '';
     };
-  }
-
-  /** @internal whether `off` is a valid string offset of this BTF or its base. */
-  strOffValid(off: number): boolean {
-    return off < this.startStrOff + this.strLen;
   }
 
   /** @internal the bytes and local offset of a string (no decoding). */
@@ -480,9 +488,120 @@ export class BtfContainer {
     return this.startId + this.nrTypes - 1;
   }
 
-  /** @internal marks raw data stale after in-place edits of existing records. */
-  invalidate(): void {
+  /** @internal returns the word offset of local type `typeId`; throws EINVAL for a base type or an id out of range. */
+  private localOff(typeId: number): number {
+    const i = typeId - this.startId;
+    if (!Number.isInteger(i) || i < 0 || i >= this.nrTypes) {
+      throw new BtfError(BtfErrorCode.InvalidArgument, `type [${typeId}] is not a type of this BTF`, { typeId });
+    }
+    return this.offs[i]!;
+  }
+
+  /**
+   * Sets word `i` of this BTF's own type `typeId` (the counterpart of
+   * {@link wordOf}: 2 is a PTR's type or a STRUCT's size, 4 an ARRAY's index
+   * type ...), making the BTF modifiable first. For records added with a
+   * placeholder and for fixups; the caller keeps the record valid.
+   * @throws BtfError `EINVAL` when `typeId` is not one of this BTF's own types.
+   */
+  setWord(typeId: number, i: number, value: number): void {
+    const o = this.localOff(typeId);
     this.ensureModifiable();
+    this.words[o + i] = value >>> 0;
+  }
+
+  /**
+   * Inserts one vlen item (its words, as many as the kind's items have) at
+   * position `index` of this BTF's own type `typeId` and increments its
+   * vlen; the records after it move up. Used to add a variable to a DATASEC
+   * that is not the last type.
+   * @throws BtfError `EINVAL` when `typeId` is not one of this BTF's own
+   *   types, `item` does not fit its kind, or `index` is past the end.
+   */
+  insertItem(typeId: number, index: number, item: ArrayLike<number>): void {
+    let o = this.localOff(typeId);
+    const info = this.words[o + 1]!;
+    const kind = infoKind(info);
+    const vlen = infoVlen(info);
+    if (kind >= NR_BTF_KINDS || ELEM_WORDS[kind] !== item.length || item.length === 0) {
+      throw new BtfError(BtfErrorCode.InvalidArgument, `type [${typeId}] ${kindName(kind)}: no items of ${item.length} words`, { typeId });
+    }
+    if (!Number.isInteger(index) || index < 0 || index > vlen) {
+      throw new BtfError(BtfErrorCode.InvalidArgument, `type [${typeId}] ${kindName(kind)}: no item slot ${index}`, { typeId });
+    }
+    this.ensureModifiable();
+    const n = item.length;
+    this.reserveWords(n);
+    o = this.offs[typeId - this.startId]!;
+    const w = this.words;
+    const at = o + TYPE_HDR_WORDS + INFO_WORDS[kind]! + index * n;
+    w.copyWithin(at + n, at, this.typeWords);
+    for (let j = 0; j < n; j++) w[at + j] = item[j]! >>> 0;
+    this.typeWords += n;
+    for (let j = typeId - this.startId + 1; j < this.nrTypes; j++) this.offs[j] = this.offs[j]! + n;
+    w[o + 1] = packInfo(kind, infoKflag(info), vlen + 1);
+  }
+
+  /**
+   * Prepares the type words for a pass that rewrites them in place and then
+   * replaces the whole type and string sections ({@link replaceContents}):
+   * dedup. Like {@link ensureModifiable}, except that a pristine parsed BTF
+   * whose strings are not known unique only gets its records copied (with a
+   * little spare room): its strings are about to be replaced, so indexing
+   * them would be wasted work.
+   */
+  prepareRewrite(): void {
+    if (!this.modifiable && !this.strsDeduped && this.pristine && this.bigEndian === this.inputBigEndian) {
+      const words = new Uint32Array(this.typeWords + 3 + (this.typeWords >> 4));
+      words.set(this.words.subarray(0, this.typeWords));
+      this.words = words;
+      this.pristine = false;
+      this.rawCache = null;
+      return;
+    }
+    this.ensureModifiable();
+  }
+
+  /**
+   * Replaces this BTF's own records with `nrTypes` records in
+   * `words[0, typeWords)` (`offs` their word offsets; both arrays are taken,
+   * not copied), and with `strings` its string section, which is then known
+   * unique (null: strings unchanged). The string index is built again on the
+   * next modification, as for a freshly parsed BTF. Dedup's last step.
+   */
+  replaceContents(words: Uint32Array, typeWords: number, offs: Uint32Array, nrTypes: number, strings: Uint8Array | null): void {
+    this.words = words;
+    this.typeWords = typeWords;
+    this.offs = offs;
+    this.nrTypes = nrTypes;
+    this.pristine = false;
+    this.rawCache = null;
+    if (strings) {
+      this.strs = strings;
+      this.strset = null;
+      this.modifiable = false;
+      this.strsDeduped = true;
+    }
+  }
+
+  /**
+   * Sets up a new container: over `base` when given (split BTF: ids and
+   * string offsets continue the base's), and with `empty`, as an empty BTF
+   * whose strings are known unique (`btf__new_empty[_split]`); without it the
+   * parser reads the rest.
+   */
+  protected init(base: BtfContainer | null, empty: boolean): void {
+    if (base) {
+      this.base = base;
+      this.startId = base.typeCount;
+      this.startStrOff = base.startStrOff + base.strLen;
+      if (empty) {
+        this.strs = new Uint8Array(0);
+        this.hdr.strLen = 0;
+        this.bigEndian = base.bigEndian;
+      }
+    }
+    if (empty) this.strsDeduped = true;
   }
 
   // --------------------------------------------------------------- output
@@ -491,6 +610,16 @@ export class BtfContainer {
   setEndianness(endian: 'little' | 'big'): void {
     if (endian !== 'little' && endian !== 'big') throw new BtfError(BtfErrorCode.InvalidArgument, `bad endianness ${String(endian)}`);
     this.bigEndian = endian === 'big';
+  }
+
+  /** Returns the header length `rawData()` writes: 24, or 32 and more with a layout section or a longer input header. */
+  headerLength(): number {
+    return this.emitLayout && this.hdr.hdrLen < HDR_LAYOUT ? HDR_LAYOUT : this.hdr.hdrLen;
+  }
+
+  /** Returns whether `rawData()` carries a layout section (see {@link setLayout}). */
+  hasLayout(): boolean {
+    return this.emitLayout;
   }
 
   /** Returns the byte order `rawData()` writes. */
@@ -560,11 +689,7 @@ export class BtfContainer {
     if (!aligned) out.set(new Uint8Array(tw.buffer), hdrLen);
     if (layout) {
       out.set(layout, hdrLen + typeLen);
-      if (big === IS_LE) {
-        for (let i = hdrLen + typeLen; i + 3 < hdrLen + typeLen + layoutLen; i += 4) {
-          const a = out[i + 2]!; out[i + 2] = out[i + 3]!; out[i + 3] = a;
-        }
-      }
+      if (big === IS_LE) swapLayoutFlags(out, hdrLen + typeLen, hdrLen + typeLen + layoutLen);
     }
     out.set(strs, hdrLen + typeLen + layoutLen);
     return out;

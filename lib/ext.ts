@@ -22,6 +22,7 @@
  */
 import { inputBytes } from './input.js';
 import { BtfError, BtfErrorCode } from './errors.js';
+import { BTF_EXT_ELF_SEC } from './kinds.js';
 import type { BtfContainer } from './container.js';
 
 const EXT_MAGIC = 0xeb9f;
@@ -86,7 +87,7 @@ export class BtfExt {
    * header and record count; throws a BtfError naming the offset otherwise.
    */
   static parse(bytes: Uint8Array, opts: { file?: string } = {}): BtfExt {
-    const ctx = (offset: number) => ({ offset, section: '.BTF.ext', ...(opts.file ? { file: opts.file } : {}) });
+    const ctx = (offset: number) => ({ offset, section: BTF_EXT_ELF_SEC, ...(opts.file ? { file: opts.file } : {}) });
     const fail = (code: BtfErrorCode, msg: string, offset: number): never => {
       throw new BtfError(code, `.BTF.ext: ${msg}`, ctx(offset));
     };

@@ -8,6 +8,10 @@
  * Positions are word indices relative to the record start (`fixed*`) or to
  * the start of each vlen item (`elem*`); items start after the 3 header words
  * and the kind's fixed extra words.
+ *
+ * Dedup's hot loops read the same table flattened into typed arrays
+ * ({@link idFieldCount}, {@link idFieldPos}, {@link STR_ELEM_POS}): generated
+ * below from `KIND_FIELDS`, so there is still one table.
  */
 import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM,
@@ -16,7 +20,7 @@ import {
   BTF_KIND_VOLATILE, ELEM_WORDS, INFO_WORDS, NR_BTF_KINDS, TYPE_HDR_WORDS, infoKind, infoVlen,
 } from './kinds.js';
 
-export interface KindFields {
+interface KindFields {
   /** Word positions (from the record start) holding type ids. */
   readonly fixedTypeIds: readonly number[];
   /** Word positions within each vlen item holding type ids. */
@@ -79,4 +83,57 @@ export function forEachStrWord(w: Uint32Array, off: number, fn: (wordIndex: numb
   const esz = ELEM_WORDS[kind]!;
   let e = off + TYPE_HDR_WORDS + INFO_WORDS[kind]!;
   for (let i = infoVlen(info); i > 0; i--, e += esz) for (const p of f.elemStrs) fn(e + p);
+}
+
+// ------------------------------------------------- flattened for hot loops
+
+const N = NR_BTF_KINDS;
+/** Fixed type id words per kind: count, then up to two positions (ARRAY has the most: two). */
+const fixedCount = new Uint8Array(N);
+const fixedPos = new Uint8Array(N * 2);
+/** Type id word and string offset word in each vlen item (-1: none); no kind has more than one of each. */
+const elemIdPos = new Int8Array(N).fill(-1);
+const elemStrPos = new Int8Array(N).fill(-1);
+const elemBase = new Uint8Array(N);
+const elemSize = new Uint8Array(N);
+for (let k = 0; k < N; k++) {
+  const f = fields[k]!;
+  fixedCount[k] = f.fixedTypeIds.length;
+  f.fixedTypeIds.forEach((p, i) => { fixedPos[k * 2 + i] = p; });
+  if (f.elemTypeIds.length) elemIdPos[k] = f.elemTypeIds[0]!;
+  if (f.elemStrs.length) elemStrPos[k] = f.elemStrs[0]!;
+  elemBase[k] = TYPE_HDR_WORDS + INFO_WORDS[k]!;
+  elemSize[k] = ELEM_WORDS[k]!;
+}
+
+/** Per kind: the string offset word within each vlen item (-1: none); {@link KIND_FIELDS}' `elemStrs` flattened. */
+export const STR_ELEM_POS: Readonly<Int8Array> = elemStrPos;
+/** Per kind: word offset of the first vlen item in a record. */
+export const ELEM_BASE: Readonly<Uint8Array> = elemBase;
+/** Per kind: words per vlen item. */
+export const ELEM_SIZE: Readonly<Uint8Array> = elemSize;
+
+/** Returns whether the fields table knows `kind` (a kind known only from a layout section is not). */
+export function knownKind(kind: number): boolean {
+  return kind < N;
+}
+
+/**
+ * Returns how many type id words the record at `o` has: its fixed ones,
+ * then one per vlen item ({@link forEachTypeIdWord}'s count, for loops that
+ * index fields instead of taking a callback). 0 for unknown kinds.
+ */
+export function idFieldCount(w: Uint32Array, o: number): number {
+  const info = w[o + 1]!;
+  const k = infoKind(info);
+  if (k >= N) return 0;
+  return fixedCount[k]! + (elemIdPos[k]! >= 0 ? infoVlen(info) : 0);
+}
+
+/** Returns the word offset of type id field `i` of the record at `o` (i < {@link idFieldCount}), in libbpf's visiting order. */
+export function idFieldPos(w: Uint32Array, o: number, i: number): number {
+  const k = infoKind(w[o + 1]!);
+  const nf = fixedCount[k]!;
+  if (i < nf) return o + fixedPos[k * 2 + i]!;
+  return o + elemBase[k]! + (i - nf) * elemSize[k]! + elemIdPos[k]!;
 }

@@ -90,6 +90,10 @@ export const BTF_MAX_TYPE = 0x000fffff;
 export const BTF_MAX_NAME_OFFSET = 0x00ffffff;
 export const BTF_MAX_VLEN = 0xffff;
 export const BTF_MAGIC = 0xeb9f;
+/** The ELF section that holds BTF (and the name errors give raw BTF's types). */
+export const BTF_ELF_SEC = '.BTF';
+/** The ELF section that holds `.BTF.ext`. */
+export const BTF_EXT_ELF_SEC = '.BTF.ext';
 export const BTF_VERSION = 1;
 
 /** Words in `struct btf_type`. */
@@ -105,6 +109,43 @@ export function infoVlen(info: number): number {
 export function infoKflag(info: number): boolean {
   return info >>> 31 === 1;
 }
+
+/**
+ * Member `offset` word helpers (`BTF_MEMBER_BIT_OFFSET`,
+ * `BTF_MEMBER_BITFIELD_SIZE`): with the record's kflag set, the bitfield size
+ * is in bits 24-31 and the bit offset in bits 0-23; without it the whole word
+ * is the bit offset and the size is 0.
+ */
+export function memberBitOffset(offset: number, kflag: boolean): number {
+  return kflag ? offset & 0xffffff : offset;
+}
+/** Returns the bitfield size of a member's `offset` word (0 when not a bitfield); see {@link memberBitOffset}. */
+export function memberBitfieldSize(offset: number, kflag: boolean): number {
+  return kflag ? offset >>> 24 : 0;
+}
+
+/** Returns a member's packed `offset` word: with a bitfield size, kflag's layout ({@link memberBitOffset}). */
+export function packMemberOffset(bitOffset: number, bitfieldSize: number): number {
+  return (bitOffset | (bitfieldSize << 24)) >>> 0;
+}
+
+/** Returns INT's packed extra word (`BTF_INT_ENC(encoding, offset, bits)`). */
+export function packIntData(encoding: number, offset: number, bits: number): number {
+  return ((encoding << 24) | (offset << 16) | bits) >>> 0;
+}
+/** INT's extra word (`BTF_INT_ENCODING`): the `BTF_INT_SIGNED`/`CHAR`/`BOOL` bits. */
+export function intEncoding(data: number): number {
+  return (data >>> 24) & 0x0f;
+}
+/** INT's extra word (`BTF_INT_OFFSET`): the bit offset of the value. */
+export function intOffset(data: number): number {
+  return (data >>> 16) & 0xff;
+}
+/** INT's extra word (`BTF_INT_BITS`): the number of value bits. */
+export function intBits(data: number): number {
+  return data & 0xff;
+}
+
 /** Returns the packed `info` word (`BTF_INFO_ENC`). */
 export function packInfo(kind: number, kflag: boolean | number, vlen: number): number {
   return ((kflag ? 1 : 0) << 31 | (kind & 0x7f) << 24 | (vlen & 0xffffff)) >>> 0;

@@ -22,11 +22,11 @@ import type { BtfContainer } from './container.js';
 import { BtfError, BtfErrorCode } from './errors.js';
 import { KIND_FIELDS } from './fields.js';
 import {
-  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
+  BTF_ELF_SEC, BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
   BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR,
   BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG, BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR,
   BTF_KIND_VOLATILE, ELEM_WORDS, INFO_WORDS, NR_BTF_KINDS, TYPE_HDR_WORDS, infoKflag, infoKind, infoVlen,
-  kindName,
+  intBits, intEncoding, intOffset, kindName, memberBitfieldSize, memberBitOffset,
 } from './kinds.js';
 
 const mask = (...kinds: number[]): number => kinds.reduce((m, k) => m | (1 << k), 0);
@@ -48,12 +48,12 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
   const start = btf.startId;
   // One closure for the whole walk; `cur` says which record it reports on.
   let cur = 0;
-  const err = (msg: string, word = 0): never => {
+  const err = (code: BtfErrorCode, msg: string, word = 0): never => {
     const o = offs[cur]!;
     const kind = infoKind(w[o + 1]!);
     const name = w[o]! < strEnd ? safeName(btf, w[o]!) : '';
-    throw new BtfError(codeFor(msg), `type [${start + cur}] ${kindName(kind)}${name ? ` '${name}'` : ''}: ${msg}`,
-      { offset: byteBase + (o + word) * 4, typeId: start + cur, section: '.BTF', ...(file ? { file } : {}) });
+    throw new BtfError(code, `type [${start + cur}] ${kindName(kind)}${name ? ` '${name}'` : ''}: ${msg}`,
+      { offset: byteBase + (o + word) * 4, typeId: start + cur, section: BTF_ELF_SEC, ...(file ? { file } : {}) });
   };
   for (let i = 0; i < btf.nrTypes; i++) {
     cur = i;
@@ -62,63 +62,63 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
     const kind = infoKind(info);
     const vlen = infoVlen(info);
     const kflag = infoKflag(info);
-    if (kind === 0) err('kind 0 (UNKN) is not a type');
+    if (kind === 0) err(BtfErrorCode.BadType, 'kind 0 (UNKN) is not a type');
     if (kind >= NR_BTF_KINDS) {
       // Known only from the layout section: its ids and strings are opaque,
       // but its name must still be a valid offset.
-      if (w[o]! >= strEnd) err(`name offset ${w[o]} is past the string section (${strEnd} bytes)`);
+      if (w[o]! >= strEnd) err(BtfErrorCode.BadString, `name offset ${w[o]} is past the string section (${strEnd} bytes)`);
       continue;
     }
     const nameOff = w[o]!;
-    if (nameOff >= strEnd) err(`name offset ${nameOff} is past the string section (${strEnd} bytes)`);
-    if (nameOff === 0 && (NEEDS_NAME & (1 << kind))) err('a name is required');
-    if (nameOff !== 0 && (NO_NAME & (1 << kind))) err(`name offset ${nameOff} given where none is allowed`);
+    if (nameOff >= strEnd) err(BtfErrorCode.BadString, `name offset ${nameOff} is past the string section (${strEnd} bytes)`);
+    if (nameOff === 0 && (NEEDS_NAME & (1 << kind))) err(BtfErrorCode.BadString, 'a name is required');
+    if (nameOff !== 0 && (NO_NAME & (1 << kind))) err(BtfErrorCode.BadString, `name offset ${nameOff} given where none is allowed`);
     // vlen and kflag rules.
     switch (kind) {
       case BTF_KIND_INT: {
-        if (vlen) err(`vlen ${vlen} must be 0`);
-        if (kflag) err('kind_flag must be 0');
+        if (vlen) err(BtfErrorCode.BadType, `vlen ${vlen} must be 0`);
+        if (kflag) err(BtfErrorCode.BadType, 'kind_flag must be 0');
         const size = w[o + 2]!;
-        if (size !== 1 && size !== 2 && size !== 4 && size !== 8 && size !== 16) err(`invalid int size ${size}`, 2);
+        if (size !== 1 && size !== 2 && size !== 4 && size !== 8 && size !== 16) err(BtfErrorCode.BadType, `invalid int size ${size}`, 2);
         const data = w[o + 3]!;
-        const enc = (data >>> 24) & 0xf, off = (data >>> 16) & 0xff, bits = data & 0xff;
-        if (data & 0xf0000000) err(`int data 0x${data.toString(16)} has reserved bits set`, 3);
-        if (bits > 128) err(`int has ${bits} bits (at most 128)`, 3);
-        if (off + bits > size * 8) err(`int bit offset ${off} + bits ${bits} exceed size ${size}`, 3);
-        if (enc & ~7 || (enc & (enc - 1)) !== 0) err(`invalid int encoding 0x${enc.toString(16)}`, 3);
+        const enc = intEncoding(data), off = intOffset(data), bits = intBits(data);
+        if (data & 0xf0000000) err(BtfErrorCode.BadType, `int data 0x${data.toString(16)} has reserved bits set`, 3);
+        if (bits > 128) err(BtfErrorCode.BadType, `int has ${bits} bits (at most 128)`, 3);
+        if (off + bits > size * 8) err(BtfErrorCode.BadType, `int bit offset ${off} + bits ${bits} exceed size ${size}`, 3);
+        if (enc & ~7 || (enc & (enc - 1)) !== 0) err(BtfErrorCode.BadType, `invalid int encoding 0x${enc.toString(16)}`, 3);
         break;
       }
       case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST:
       case BTF_KIND_RESTRICT: case BTF_KIND_ARRAY: case BTF_KIND_FLOAT:
-        if (vlen) err(`vlen ${vlen} must be 0`);
-        if (kflag) err('kind_flag must be 0');
+        if (vlen) err(BtfErrorCode.BadType, `vlen ${vlen} must be 0`);
+        if (kflag) err(BtfErrorCode.BadType, 'kind_flag must be 0');
         if (kind === BTF_KIND_FLOAT) {
           const s = w[o + 2]!;
-          if (s !== 2 && s !== 4 && s !== 8 && s !== 12 && s !== 16) err(`invalid float size ${s}`, 2);
+          if (s !== 2 && s !== 4 && s !== 8 && s !== 12 && s !== 16) err(BtfErrorCode.BadType, `invalid float size ${s}`, 2);
         }
-        if (kind === BTF_KIND_ARRAY && w[o + 2] !== 0) err(`size ${w[o + 2]} must be 0`, 2);
+        if (kind === BTF_KIND_ARRAY && w[o + 2] !== 0) err(BtfErrorCode.BadType, `size ${w[o + 2]} must be 0`, 2);
         break;
       case BTF_KIND_TYPE_TAG:
-        if (vlen) err(`vlen ${vlen} must be 0`);
+        if (vlen) err(BtfErrorCode.BadType, `vlen ${vlen} must be 0`);
         break; // kind_flag marks a type attribute (libbpf master)
       case BTF_KIND_FWD:
-        if (vlen) err(`vlen ${vlen} must be 0`);
+        if (vlen) err(BtfErrorCode.BadType, `vlen ${vlen} must be 0`);
         break;
       case BTF_KIND_FUNC:
-        if (vlen > 2) err(`invalid func linkage ${vlen}`);
-        if (kflag) err('kind_flag must be 0');
+        if (vlen > 2) err(BtfErrorCode.BadType, `invalid func linkage ${vlen}`);
+        if (kflag) err(BtfErrorCode.BadType, 'kind_flag must be 0');
         break;
       case BTF_KIND_VAR: {
-        if (vlen) err(`vlen ${vlen} must be 0`);
-        if (kflag) err('kind_flag must be 0');
+        if (vlen) err(BtfErrorCode.BadType, `vlen ${vlen} must be 0`);
+        if (kflag) err(BtfErrorCode.BadType, 'kind_flag must be 0');
         const linkage = w[o + 3]!;
-        if (linkage > 2) err(`invalid var linkage ${linkage}`, 3);
+        if (linkage > 2) err(BtfErrorCode.BadType, `invalid var linkage ${linkage}`, 3);
         break;
       }
       case BTF_KIND_DECL_TAG: {
-        if (vlen) err(`vlen ${vlen} must be 0`);
+        if (vlen) err(BtfErrorCode.BadType, `vlen ${vlen} must be 0`);
         const idx = w[o + 3]! | 0;
-        if (idx < -1) err(`invalid component_idx ${idx}`, 3);
+        if (idx < -1) err(BtfErrorCode.BadType, `invalid component_idx ${idx}`, 3);
         break;
       }
       case BTF_KIND_ENUM: case BTF_KIND_ENUM64: {
@@ -126,20 +126,20 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
         // clang writes a forward-declared enum (`enum e;`) as size 0 with no
         // values; the kernel refuses it, but libbpf and bpftool read it and
         // real objects carry it, so it is the one exception we allow.
-        if (s !== 1 && s !== 2 && s !== 4 && s !== 8 && !(s === 0 && vlen === 0 && kind === BTF_KIND_ENUM)) err(`invalid enum size ${s}`, 2);
+        if (s !== 1 && s !== 2 && s !== 4 && s !== 8 && !(s === 0 && vlen === 0 && kind === BTF_KIND_ENUM)) err(BtfErrorCode.BadType, `invalid enum size ${s}`, 2);
         const esz = ELEM_WORDS[kind]!;
         for (let j = 0; j < vlen; j++) {
           const e = o + TYPE_HDR_WORDS + j * esz;
-          if (w[e]! >= strEnd) err(`value ${j}: name offset ${w[e]} is past the string section`, e - o);
-          if (w[e] === 0) err(`value ${j}: a name is required`, e - o);
+          if (w[e]! >= strEnd) err(BtfErrorCode.BadString, `value ${j}: name offset ${w[e]} is past the string section`, e - o);
+          if (w[e] === 0) err(BtfErrorCode.BadString, `value ${j}: a name is required`, e - o);
         }
         break;
       }
       case BTF_KIND_FUNC_PROTO:
-        if (kflag) err('kind_flag must be 0');
+        if (kflag) err(BtfErrorCode.BadType, 'kind_flag must be 0');
         break;
       case BTF_KIND_DATASEC:
-        if (kflag) err('kind_flag must be 0');
+        if (kflag) err(BtfErrorCode.BadType, 'kind_flag must be 0');
         break;
       default:
         break;
@@ -149,7 +149,7 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
     const fixed = f.fixedTypeIds;
     for (let k = 0; k < fixed.length; k++) {
       const t = w[o + fixed[k]!]!;
-      if (t >= total) err(`invalid type id ${t}`, fixed[k]);
+      if (t >= total) err(BtfErrorCode.BadTypeId, `invalid type id ${t}`, fixed[k]);
     }
     const elemIds = f.elemTypeIds, elemStrs = f.elemStrs;
     if (elemIds.length || elemStrs.length) {
@@ -159,18 +159,18 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
         const e = base + j * esz;
         for (let k = 0; k < elemIds.length; k++) {
           const t = w[e + elemIds[k]!]!;
-          if (t >= total) err(`${itemName(kind)} ${j}: invalid type id ${t}`, e + elemIds[k]! - o);
+          if (t >= total) err(BtfErrorCode.BadTypeId, `${itemName(kind)} ${j}: invalid type id ${t}`, e + elemIds[k]! - o);
         }
         for (let k = 0; k < elemStrs.length; k++) {
           const s = w[e + elemStrs[k]!]!;
-          if (s >= strEnd) err(`${itemName(kind)} ${j}: name offset ${s} is past the string section (${strEnd} bytes)`, e + elemStrs[k]! - o);
+          if (s >= strEnd) err(BtfErrorCode.BadString, `${itemName(kind)} ${j}: name offset ${s} is past the string section (${strEnd} bytes)`, e + elemStrs[k]! - o);
         }
       }
     }
     if (kind === BTF_KIND_FUNC_PROTO) {
       for (let j = 0; j < vlen; j++) {
         const e = o + TYPE_HDR_WORDS + j * 2;
-        if (w[e + 1] === 0 && (j !== vlen - 1 || w[e] !== 0)) err(`param ${j}: void parameter is only allowed last and unnamed (variadic)`, e + 1 - o);
+        if (w[e + 1] === 0 && (j !== vlen - 1 || w[e] !== 0)) err(BtfErrorCode.BadType, `param ${j}: void parameter is only allowed last and unnamed (variadic)`, e + 1 - o);
       }
     }
     if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
@@ -178,13 +178,13 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
       for (let j = 0; j < vlen; j++) {
         const e = o + TYPE_HDR_WORDS + j * 3;
         const off = w[e + 2]!;
-        const bitOff = kflag ? off & 0xffffff : off;
-        const bitSize = kflag ? off >>> 24 : 0;
-        if (w[e + 1] === 0) err(`member ${j}: member of type void`, e + 1 - o);
+        const bitOff = memberBitOffset(off, kflag);
+        const bitSize = memberBitfieldSize(off, kflag);
+        if (w[e + 1] === 0) err(BtfErrorCode.BadType, `member ${j}: member of type void`, e + 1 - o);
         if (bitOff + bitSize > size * 8) {
-          err(`member ${j}: bit offset ${bitOff} is past the ${kindName(kind).toLowerCase()} size ${size}`, e + 2 - o);
+          err(BtfErrorCode.BadType, `member ${j}: bit offset ${bitOff} is past the ${kindName(kind).toLowerCase()} size ${size}`, e + 2 - o);
         }
-        if (kflag && bitSize > 128) err(`member ${j}: bitfield size ${bitSize} exceeds 128`, e + 2 - o);
+        if (kflag && bitSize > 128) err(BtfErrorCode.BadType, `member ${j}: bitfield size ${bitSize} exceeds 128`, e + 2 - o);
       }
     }
   }
@@ -199,12 +199,6 @@ function itemName(kind: number): string {
     case BTF_KIND_DATASEC: return 'var';
     default: return 'item';
   }
-}
-
-function codeFor(msg: string): BtfErrorCode {
-  if (msg.includes('type id')) return BtfErrorCode.BadTypeId;
-  if (msg.includes('name offset') || msg.includes('name is required')) return BtfErrorCode.BadString;
-  return BtfErrorCode.BadType;
 }
 
 function safeName(btf: BtfContainer, off: number): string {
@@ -267,13 +261,13 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
   const w = btf.words;
   const offs = btf.offs;
   const kindAt = (id: number): number => (id < start ? btf.kindOf(id) : infoKind(w[offs[id - start]! + 1]!));
-  const fail = (id: number, msg: string): never => {
+  const fail = (code: BtfErrorCode, id: number, msg: string): never => {
     const o = offs[id - start]!;
     const kind = infoKind(w[o + 1]!);
     const name = safeName(btf, w[o]!);
-    throw new BtfError(msg.startsWith('loop') ? BtfErrorCode.Loop : BtfErrorCode.BadTypeId,
+    throw new BtfError(code,
       `type [${id}] ${kindName(kind)}${name ? ` '${name}'` : ''}: ${msg}`,
-      { offset: byteBase + o * 4, typeId: id, section: '.BTF', ...(file ? { file } : {}) });
+      { offset: byteBase + o * 4, typeId: id, section: BTF_ELF_SEC, ...(file ? { file } : {}) });
   };
   // Kind-of-target rules.
   for (let i = 0; i < n; i++) {
@@ -283,13 +277,13 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
     const vlen = infoVlen(w[o + 1]!);
     switch (kind) {
       case BTF_KIND_FUNC:
-        if (kindAt(w[o + 2]!) !== BTF_KIND_FUNC_PROTO) fail(id, `type id ${w[o + 2]} is not a FUNC_PROTO`);
+        if (kindAt(w[o + 2]!) !== BTF_KIND_FUNC_PROTO) fail(BtfErrorCode.BadTypeId, id, `type id ${w[o + 2]} is not a FUNC_PROTO`);
         break;
       case BTF_KIND_DATASEC:
         for (let j = 0; j < vlen; j++) {
           const t = w[o + 3 + j * 3]!;
           const k = kindAt(t);
-          if (k !== BTF_KIND_VAR && k !== BTF_KIND_FUNC) fail(id, `var ${j}: type id ${t} is a ${kindName(k)}, not a VAR or FUNC`);
+          if (k !== BTF_KIND_VAR && k !== BTF_KIND_FUNC) fail(BtfErrorCode.BadTypeId, id, `var ${j}: type id ${t} is a ${kindName(k)}, not a VAR or FUNC`);
         }
         break;
       case BTF_KIND_STRUCT: case BTF_KIND_UNION:
@@ -297,7 +291,7 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
           const t = w[o + 3 + j * 3 + 1]!;
           const k = kindAt(t);
           if (k === BTF_KIND_FUNC || k === BTF_KIND_DATASEC || k === BTF_KIND_VAR || k === BTF_KIND_DECL_TAG || k === BTF_KIND_FUNC_PROTO) {
-            fail(id, `member ${j}: type id ${t} is a ${kindName(k)}`);
+            fail(BtfErrorCode.BadTypeId, id, `member ${j}: type id ${t} is a ${kindName(k)}`);
           }
         }
         break;
@@ -306,9 +300,9 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
         const t = kind === BTF_KIND_ARRAY ? w[o + 3]! : w[o + 2]!;
         const k = kindAt(t);
         if (k === BTF_KIND_FUNC || k === BTF_KIND_DATASEC || k === BTF_KIND_VAR || k === BTF_KIND_DECL_TAG) {
-          fail(id, `type id ${t} is a ${kindName(k)}`);
+          fail(BtfErrorCode.BadTypeId, id, `type id ${t} is a ${kindName(k)}`);
         }
-        if (kind === BTF_KIND_VAR && (t === 0 || k === BTF_KIND_FUNC_PROTO)) fail(id, `type id ${t} is not a data type`);
+        if (kind === BTF_KIND_VAR && (t === 0 || k === BTF_KIND_FUNC_PROTO)) fail(BtfErrorCode.BadTypeId, id, `type id ${t} is not a data type`);
         break;
       }
       default:
@@ -344,13 +338,13 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
       const tl = t - start;
       const tk = infoKind(w[offs[tl]! + 1]!);
       if (tk >= NR_BTF_KINDS || state[tl] === RESOLVED || isSink(mode, tk)) continue;
-      if (state[tl] === VISITING) fail(start + li, `loop: type id ${t} refers back to itself through this type`);
+      if (state[tl] === VISITING) fail(BtfErrorCode.Loop, start + li, `loop: type id ${t} refers back to itself through this type`);
       if (sp === MAX_RESOLVE_DEPTH) {
         // the kernel's env_stack_push: -E2BIG past MAX_RESOLVE_DEPTH unresolved types
         const o2 = offs[li]!;
         throw new BtfError(BtfErrorCode.TooBig,
           `type [${start + li}] ${kindName(infoKind(w[o2 + 1]!))}: reference chain deeper than ${MAX_RESOLVE_DEPTH} unresolved types`,
-          { offset: byteBase + o2 * 4, typeId: start + li, section: '.BTF', ...(file ? { file } : {}) });
+          { offset: byteBase + o2 * 4, typeId: start + li, section: BTF_ELF_SEC, ...(file ? { file } : {}) });
       }
       if (mode === TBD) {
         if (tk === BTF_KIND_PTR) mode = PTR;

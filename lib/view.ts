@@ -12,7 +12,8 @@ import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
   BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR,
   BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG, BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR,
-  BTF_KIND_VOLATILE, infoKflag, infoKind, infoVlen, kindHasSize, kindName,
+  BTF_KIND_VOLATILE, infoKflag, infoKind, infoVlen, intBits, intEncoding, intOffset, kindHasSize, kindName,
+  memberBitfieldSize, memberBitOffset,
 } from './kinds.js';
 
 /** A struct or union member. */
@@ -75,9 +76,9 @@ export class TypeView {
 
   // INT
   /** INT encoding bits (BTF_INT_SIGNED | BTF_INT_CHAR | BTF_INT_BOOL). */
-  get intEncoding(): number { return (this.w[this.o + 3]! >>> 24) & 0xf; }
-  get intOffset(): number { return (this.w[this.o + 3]! >>> 16) & 0xff; }
-  get intBits(): number { return this.w[this.o + 3]! & 0xff; }
+  get intEncoding(): number { return intEncoding(this.w[this.o + 3]!); }
+  get intOffset(): number { return intOffset(this.w[this.o + 3]!); }
+  get intBits(): number { return intBits(this.w[this.o + 3]!); }
 
   // ARRAY
   get elemTypeId(): number { return this.w[this.o + 3]!; }
@@ -110,8 +111,8 @@ export class TypeView {
       name: this.btf.str(this.w[e]!),
       nameOff: this.w[e]!,
       typeId: this.w[e + 1]!,
-      bitOffset: kf ? off & 0xffffff : off,
-      bitSize: kf ? off >>> 24 : 0,
+      bitOffset: memberBitOffset(off, kf),
+      bitSize: memberBitfieldSize(off, kf),
     };
   }
 
@@ -219,9 +220,4 @@ export function inflateView(v: TypeView): InflatedType {
     default:
       return { kind: 'UNKNOWN', id, name, kindNumber: v.kind };
   }
-}
-
-/** @internal throws the standard "not found" error for a type id. */
-export function noSuchType(typeId: number, count: number): never {
-  throw new BtfError(BtfErrorCode.NotFound, `type id ${typeId} is out of range (0..${count - 1})`, { typeId });
 }

@@ -39,6 +39,7 @@ import {
 } from './helpers/golden.js';
 import { Strings, intRec, rawBtf, rec } from './helpers/gen.js';
 import { skip } from './helpers/skip.js';
+import { parseBtf } from '../lib/object/open.js';
 
 const golden = goldenObjects().map((g) => {
   const obj = readBytes(g.obj);
@@ -47,7 +48,7 @@ const golden = goldenObjects().map((g) => {
 });
 const littleGolden = golden.filter((g) => !g.bigEndian);
 const vmlinux = vmlinuxBytes();
-const kernel = vmlinux ? Btf.parse(vmlinux, { file: VMLINUX }) : null;
+const kernel = vmlinux ? parseBtf(vmlinux, { file: VMLINUX }) : null;
 const kernelDump = kernel ? parseRawDump(rawDump(kernel)) : null;
 
 /** An input of the round-trip tests. */
@@ -89,7 +90,7 @@ function sameTypes(a: Btf, b: Btf, what: string): void {
 
 roundTrip('parse then rawData gives back the input bytes (read-only and after ensureModifiable)', (inputs) => {
   for (const { name, bytes } of inputs) {
-    const btf = Btf.parse(bytes);
+    const btf = parseBtf(bytes);
     assert.ok(sameBytes(btf.rawData(), bytes), `${name}: read-only`);
     btf.ensureModifiable();
     assert.ok(sameBytes(btf.rawData(), bytes), `${name}: rebuilt from the modifiable regions`);
@@ -98,7 +99,7 @@ roundTrip('parse then rawData gives back the input bytes (read-only and after en
 
 roundTrip('adding strings that already exist changes nothing (imperfect dedup keeps offsets)', (inputs) => {
   for (const { name, bytes } of inputs) {
-    const btf = Btf.parse(bytes);
+    const btf = parseBtf(bytes);
     const id = Math.min(btf.typeCount - 1, 7);
     const nm = btf.nameOf(id);
     const off = btf.addStr(nm);
@@ -108,7 +109,7 @@ roundTrip('adding strings that already exist changes nothing (imperfect dedup ke
 });
 
 test('rawData is cached until the next change', () => {
-  const btf = Btf.parse(littleGolden[0]!.sec);
+  const btf = parseBtf(littleGolden[0]!.sec);
   btf.ensureModifiable();
   const a = btf.rawData();
   assert.ok(btf.rawData() === a, 'not cached');
@@ -116,22 +117,22 @@ test('rawData is cached until the next change', () => {
   const b = btf.rawData();
   assert.ok(a !== b);
   assert.is(b.length, a.length + 16 + 'brand_new_int'.length + 1);
-  assert.is(Btf.parse(b).typeCount, btf.typeCount);
+  assert.is(parseBtf(b).typeCount, btf.typeCount);
 });
 
 roundTrip(
   'setEndianness to the other byte order then parse gives the same types; swapping back gives the input',
   (inputs) => {
     for (const { name, bytes, big } of inputs) {
-      const btf = Btf.parse(bytes);
+      const btf = parseBtf(bytes);
       assert.is(btf.endianness(), big ? 'big' : 'little', name);
       btf.setEndianness(big ? 'little' : 'big');
       const other = btf.rawData();
       assert.equal([other[0], other[1]], big ? [0x9f, 0xeb] : [0xeb, 0x9f], `${name}: magic in the new order`);
       assert.is(other.length, bytes.length);
-      const back = Btf.parse(other);
+      const back = parseBtf(other);
       assert.is(back.bigEndian, !big, name);
-      sameTypes(back, Btf.parse(bytes), name);
+      sameTypes(back, parseBtf(bytes), name);
       assert.ok(sameBytes(back.rawData(), other), `${name}: parsed input is written back as is`);
       back.setEndianness(big ? 'big' : 'little');
       assert.ok(sameBytes(back.rawData(), bytes), `${name}: swapped back`);
@@ -155,9 +156,9 @@ test('big-endian golden objects dump like their little-endian twins', () => {
   assert.ok(bes.length >= 3);
   for (const be of bes) {
     const le = golden.find((g) => g.obj === be.obj.replace('.bpfeb.o', '.o'))!;
-    const b = Btf.parse(be.objBytes);
+    const b = parseBtf(be.objBytes);
     assert.ok(b.bigEndian, be.name);
-    assert.fixture(rawDump(b), rawDump(Btf.parse(le.objBytes)));
+    assert.fixture(rawDump(b), rawDump(parseBtf(le.objBytes)));
     assert.fixture(be.rawText, le.rawText);
     // clang emits the same BTF in the other byte order
     b.setEndianness('little');
@@ -179,7 +180,7 @@ roundTrip(
   (inputs) => {
     for (const { name, bytes, big } of inputs) {
       for (const endian of ['little', 'big'] as const) {
-        const btf = Btf.parse(bytes);
+        const btf = parseBtf(bytes);
         btf.setEndianness(endian);
         btf.setLayout(true);
         const out = btf.rawData();
@@ -201,11 +202,11 @@ roundTrip(
           entries.push([out[at]!, out[at + 1]!, dv.getUint16(at + 2, le)]);
         }
         assert.equal(entries, expectedLayout(), `${name}: layout entries`);
-        const back = Btf.parse(out);
+        const back = parseBtf(out);
         assert.ok(back.emitLayout, 'layout remembered');
-        sameTypes(back, Btf.parse(bytes), `${name} (${endian})`);
+        sameTypes(back, parseBtf(bytes), `${name} (${endian})`);
         if (name === 'vmlinux' && endian === 'big') continue; // the dump is compared once
-        assert.fixture(rawDump(back), rawDump(Btf.parse(bytes)));
+        assert.fixture(rawDump(back), rawDump(parseBtf(bytes)));
         assert.ok(sameBytes(back.rawData(), out), `${name}: a parsed layout BTF is written back as is`);
         back.setLayout(false);
         back.setEndianness(big ? 'big' : 'little');
@@ -215,7 +216,7 @@ roundTrip(
         assert.is(u32(plain, 24, !big), 0);
         assert.is(u32(plain, 28, !big), 0);
         assert.ok(sameBytes(plain.subarray(32), bytes.subarray(24)), `${name}: body without layout`);
-        sameTypes(Btf.parse(plain), Btf.parse(bytes), `${name}: layout dropped`);
+        sameTypes(parseBtf(plain), parseBtf(bytes), `${name}: layout dropped`);
       }
     }
   },
@@ -255,7 +256,7 @@ function unknownKindBtf(opts: { layout?: boolean; kinds?: number; bigEndian?: bo
 test('a kind known only from the layout section is skipped; the known types still parse and dump', () => {
   for (const bigEndian of [false, true]) {
     const bytes = unknownKindBtf({ bigEndian });
-    const btf = Btf.parse(bytes);
+    const btf = parseBtf(bytes);
     assert.is(btf.typeCount, 5);
     assert.is(btf.kindOf(2), 25);
     assert.is(btf.nameOf(2), 'mystery');
@@ -269,7 +270,7 @@ test('a kind known only from the layout section is skipped; the known types stil
     assert.ok(sameBytes(btf.rawData(), bytes), 'written back as is');
     // the unknown record survives a change of byte order
     btf.setEndianness(bigEndian ? 'little' : 'big');
-    const other = Btf.parse(btf.rawData());
+    const other = parseBtf(btf.rawData());
     assert.is(other.typeCount, 5);
     assert.equal(
       Array.from(other.words.subarray(other.offs[1]!, other.offs[1]! + 8)),
@@ -281,7 +282,7 @@ test('a kind known only from the layout section is skipped; the known types stil
 test('an unknown kind without a layout entry is a BtfError naming the type', () => {
   for (const bytes of [unknownKindBtf({ layout: false }), unknownKindBtf({ kinds: 20 })]) {
     try {
-      Btf.parse(bytes);
+      parseBtf(bytes);
       assert.unreachable('parsed');
     } catch (e) {
       assert.ok(isBtfError(e), String(e));
@@ -295,14 +296,14 @@ test('a forward-declared enum (ENUM, size 0, no values) parses as clang writes i
   const strs = new Strings();
   const e = strs.off('later');
   const ok = rawBtf({ types: [...rec(BTF_KIND_ENUM, e, 0, 0)], strings: strs.bytes() });
-  assert.match(rawDump(Btf.parse(ok)), /^\[1\] ENUM 'later' encoding=UNSIGNED size=0 vlen=0$/m);
+  assert.match(rawDump(parseBtf(ok)), /^\[1\] ENUM 'later' encoding=UNSIGNED size=0 vlen=0$/m);
   const v = strs.off('A');
   for (const bad of [
     rawBtf({ types: [...rec(BTF_KIND_ENUM, e, 1, 0, [v, 1])], strings: strs.bytes() }),
     rawBtf({ types: [...rec(BTF_KIND_ENUM64, e, 0, 0)], strings: strs.bytes() }),
   ]) {
     try {
-      Btf.parse(bad);
+      parseBtf(bad);
       assert.unreachable('parsed');
     } catch (err) {
       assert.ok(isBtfError(err), String(err));
@@ -457,7 +458,7 @@ test('views (members, bitfields, enum values, params, secinfos, decl tags) agree
     enum64 = 0,
     componentIdx = 0;
   for (const g of golden) {
-    const btf = Btf.parse(g.objBytes);
+    const btf = parseBtf(g.objBytes);
     const types = parseJson(g.jsonText);
     assert.is(types.length, btf.nrTypes, g.name);
     for (const j of types) {
@@ -491,7 +492,7 @@ test('views (members, bitfields, enum values, params, secinfos, decl tags) agree
 });
 
 test('type(0) is not a view; inflate(0) is void; out-of-range ids throw ENOENT', () => {
-  const btf = Btf.parse(littleGolden[0]!.sec);
+  const btf = parseBtf(littleGolden[0]!.sec);
   assert.equal(btf.inflate(0), { kind: 'VOID', id: 0, name: '' });
   for (const bad of [0, -1, btf.typeCount, 1.5, Number.NaN]) {
     try {
@@ -511,7 +512,7 @@ test('member(i) and enumValue(i) check the kind and the index (EINVAL)', () => {
   b0.addField('x', 1, 0, 0);
   b0.addEnum64('e', 8, false);
   b0.addEnum64Value('A', 1n);
-  for (const btf of [b0, Btf.parse(b0.rawData())]) {
+  for (const btf of [b0, parseBtf(b0.rawData())]) {
     assert.is(btf.type(2).member(0).name, 'x');
     assert.is(btf.type(3).enumValue(0).value, 1n);
     for (const bad of [
@@ -533,7 +534,7 @@ test('a signed ENUM64 value is a negative bigint, an unsigned one above 2^63 a p
   btf.addEnum64Value('MIN', -(2n ** 63n));
   btf.addEnum64('u', 8, false);
   btf.addEnum64Value('MAX', 2n ** 64n - 1n);
-  const back = Btf.parse(btf.rawData());
+  const back = parseBtf(btf.rawData());
   assert.equal(
     back
       .type(1)
@@ -746,7 +747,7 @@ function checkQueries(
 }
 
 test('findByName, resolveSize, resolveType, alignOf match libbpf on every golden object', () => {
-  for (const g of golden) checkQueries(Btf.parse(g.objBytes), parseRawDump(g.rawText), g.name);
+  for (const g of golden) checkQueries(parseBtf(g.objBytes), parseRawDump(g.rawText), g.name);
 });
 
 test('findByName, resolveSize, resolveType, alignOf match libbpf on vmlinux', () => {
@@ -798,7 +799,7 @@ test('vmlinux: task_struct and friends', () => {
 });
 
 test('tc_flow_classifier: alignOf of the packed struct is 1, of natural ones their largest member', () => {
-  const btf = Btf.parse(golden.find((g) => g.name === 'tc_flow_classifier')!.objBytes);
+  const btf = parseBtf(golden.find((g) => g.name === 'tc_flow_classifier')!.objBytes);
   const key = btf.findByName('flow_key', BTF_KIND_STRUCT);
   assert.is(btf.resolveSize(key), 13);
   assert.is(btf.alignOf(key), 1);
@@ -825,7 +826,7 @@ test("alignOf is 1 exactly for the structs bpftool's C dump marks packed", () =>
   let packed = 0;
   for (const g of golden) {
     const h = g.cDump;
-    const btf = Btf.parse(g.objBytes);
+    const btf = parseBtf(g.objBytes);
     let cur: string | null = null;
     for (const line of h.split('\n')) {
       const open = /^struct (\w+) \{$/.exec(line);
@@ -927,6 +928,69 @@ test('resolveSize: array overflow is E2BIG, a FWD or FUNC_PROTO is EINVAL', () =
     'EINVAL',
     'zero elements still need an element size',
   );
+});
+
+test('setWord, insertItem, headerLength and hasLayout: the container edited and read through its methods', () => {
+  const base = Btf.empty();
+  const bi = base.addInt('int', 4, 0);
+  const btf = Btf.empty({ base });
+  const ptr = btf.addPtr(0);
+  const a = btf.addVar('a', bi, 1);
+  const sec = btf.addDatasec('.data', 4);
+  btf.addDatasecVarInfo(a, 0, 4);
+  const after = btf.addPtr(bi);
+  btf.setWord(ptr, 2, bi);
+  assert.is(btf.type(ptr).typeRef, bi);
+  const b = btf.addVar('b', bi, 1);
+  btf.insertItem(sec, 0, [b, 4, 4]);
+  assert.equal(
+    btf
+      .type(sec)
+      .secinfos()
+      .map((v) => v.typeId),
+    [b, a],
+  );
+  assert.is(btf.type(after).typeRef, bi, 'the records after the DATASEC moved up with it');
+  const raw = btf.rawData();
+  assert.equal(rawDump(Btf.parse(raw.slice(), { base })), rawDump(btf));
+  assert.is(
+    outcome(() => {
+      btf.setWord(bi, 2, 8);
+      return 0;
+    }),
+    'EINVAL',
+    "a base type is not this BTF's",
+  );
+  assert.is(
+    outcome(() => {
+      btf.insertItem(sec, 0, [1, 2]);
+      return 0;
+    }),
+    'EINVAL',
+    'a DATASEC item has three words',
+  );
+  assert.is(
+    outcome(() => {
+      btf.insertItem(sec, 9, [b, 0, 4]);
+      return 0;
+    }),
+    'EINVAL',
+    'past the last item',
+  );
+  assert.is(
+    outcome(() => {
+      btf.insertItem(ptr, 0, [b, 0, 4]);
+      return 0;
+    }),
+    'EINVAL',
+    'a PTR has no items',
+  );
+  assert.is(btf.headerLength(), 24);
+  assert.not.ok(btf.hasLayout());
+  btf.setLayout(true);
+  assert.ok(btf.hasLayout());
+  assert.is(btf.headerLength(), 32);
+  assert.is(new DataView(btf.rawData().buffer).getUint32(4, true), 32);
 });
 
 test.run();

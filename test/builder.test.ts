@@ -37,6 +37,7 @@ import { runScript, runScriptText } from './helpers/script.js';
 import { skip } from './helpers/skip.js';
 import { fuzzRuns } from './helpers/budget.js';
 import { hasTool, run } from './helpers/tools.js';
+import { parseBtf } from '../lib/object/open.js';
 
 const fixtureDir = repoPath('test', 'fixtures', 'builder');
 const scripts = readdirSync(fixtureDir)
@@ -73,7 +74,7 @@ const liveDumps: Array<{ raw: Uint8Array; expected: string }> = [];
 function dumps(btf: Btf, expected: string, base?: Btf): void {
   assert.fixture(rawDump(btf), expected);
   const raw = btf.rawData();
-  assert.fixture(rawDump(Btf.parse(raw, base ? { base } : {})), expected);
+  assert.fixture(rawDump(parseBtf(raw, base ? { base } : {})), expected);
   if (!base) liveDumps.push({ raw, expected });
 }
 
@@ -246,7 +247,7 @@ test('addTypeAttr / addDeclAttr (libbpf master): TYPE_TAG and DECL_TAG with kind
   assert.ok(btf.type(da).kflag);
   assert.equal(btf.inflate(ta), { kind: 'TYPE_TAG', id: ta, name: 'aligned(8)', typeId: 1, attr: true });
   assert.equal(btf.inflate(da), { kind: 'DECL_TAG', id: da, name: 'unused', typeId: 1, componentIdx: -1, attr: true });
-  const back = Btf.parse(btf.rawData());
+  const back = parseBtf(btf.rawData());
   assert.ok(back.type(ta).kflag && back.type(da).kflag);
   assert.is(
     code(() => btf.addTypeAttr('', 1)),
@@ -311,9 +312,9 @@ test("every builder error is a BtfError with libbpf's code, and leaves the BTF u
     ['addDeclTag without a value', (b) => b.addDeclTag('', 1, -1), 'EINVAL'],
     ['addDeclTag component -2', (b) => b.addDeclTag('t', 1, -2), 'EINVAL'],
     ['addDeclTag of -1', (b) => b.addDeclTag('t', -1, -1), 'EINVAL'],
-    ['addType of void', (b) => b.addType(Btf.parse(xdp), 0), 'EINVAL'],
-    ['addType past the source', (b) => b.addType(Btf.parse(xdp), 100000), 'EINVAL'],
-    ['addBtf of a split BTF', (b) => b.addBtf(Btf.empty({ base: Btf.parse(xdp) })), 'EINVAL'],
+    ['addType of void', (b) => b.addType(parseBtf(xdp), 0), 'EINVAL'],
+    ['addType past the source', (b) => b.addType(parseBtf(xdp), 100000), 'EINVAL'],
+    ['addBtf of a split BTF', (b) => b.addBtf(Btf.empty({ base: parseBtf(xdp) })), 'EINVAL'],
   ];
   // [what, setup, failing call, code]: the setup makes the failing call's target the last type
   const appendCases: Array<[string, (b: Btf) => unknown, (b: Btf) => unknown, string]> = [
@@ -387,7 +388,7 @@ test('a failed append leaves the last type as it was', () => {
 // ------------------------------------------------------------ addType / addBtf
 
 test('addType copies one record: strings re-added here, type ids kept as they are', () => {
-  const src = Btf.parse(xdp);
+  const src = parseBtf(xdp);
   const dst = Btf.empty();
   dst.addInt('other', 8, 0);
   const sid = src.findByName('xdp_md', BTF_KIND_STRUCT);
@@ -405,7 +406,7 @@ test('addType copies one record: strings re-added here, type ids kept as they ar
   // the same type from the big-endian twin gives the same record
   const dst2 = Btf.empty();
   dst2.addInt('other', 8, 0);
-  const beSrc = Btf.parse(xdpBE);
+  const beSrc = parseBtf(xdpBE);
   dst2.addType(beSrc, beSrc.findByName('xdp_md', BTF_KIND_STRUCT));
   assert.ok(sameBytes(dst2.rawData(), dst.rawData()));
   // copying twice reuses the strings
@@ -439,7 +440,7 @@ function shiftIds(dump: string, by: number): string {
 }
 
 test('addBtf appends every type with ids shifted and strings deduplicated', () => {
-  const src = Btf.parse(xdp);
+  const src = parseBtf(xdp);
   const dst = Btf.empty();
   dst.addInt('int', 4, BTF_INT_SIGNED);
   dst.addPtr(1);
@@ -456,18 +457,18 @@ test('addBtf appends every type with ids shifted and strings deduplicated', () =
   assert.is(dst.addBtf(src), 3 + src.nrTypes);
   assert.is(dst.strLen, len);
   // the result parses and round trips
-  const back = Btf.parse(dst.rawData());
+  const back = parseBtf(dst.rawData());
   assert.is(rawDump(back), rawDump(dst));
 });
 
 test('addBtf of a BTF into itself doubles it', () => {
-  const b = Btf.parse(xdp);
+  const b = parseBtf(xdp);
   const n = b.nrTypes;
   const before = rawDump(b);
   assert.is(b.addBtf(b), n + 1);
   assert.is(b.nrTypes, 2 * n);
   assert.fixture(rawDump(b, { typeIds: Array.from({ length: n }, (_, i) => n + 1 + i) }), shiftIds(before, n));
-  assert.is(rawDump(Btf.parse(b.rawData())), rawDump(b));
+  assert.is(rawDump(parseBtf(b.rawData())), rawDump(b));
 });
 
 // ------------------------------------------------- byte identity with libbpf

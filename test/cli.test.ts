@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Btf } from '../lib/btf.js';
+import { parseBtf } from '../lib/object/open.js';
 import { rawDump } from '../lib/dump/raw.js';
 import { isBtfError } from '../lib/errors.js';
 import { VERSION } from '../cli/program.js';
@@ -82,7 +82,7 @@ test('dump FILE prints the raw dump; -j and -p the JSON ones', async () => {
 test('dump of raw BTF (either byte order) equals dump of the object', async () => {
   const dir = freshDir();
   writeFileSync(join(dir, 'le.btf'), xdpSec);
-  const be = Btf.parse(xdpSec);
+  const be = parseBtf(xdpSec);
   be.setEndianness('big');
   writeFileSync(join(dir, 'be.btf'), be.rawData());
   for (const f of ['le.btf', 'be.btf']) {
@@ -201,7 +201,7 @@ test('convert --layout writes a 32-byte header with a layout section; --no-layou
   // --layout on big-endian output
   const beLayout = join(dir, 'be-layout.btf');
   assert.is((await runCli(['convert', xdp.obj, '-o', beLayout, '--layout', '--endian', 'big'])).error, undefined);
-  assert.fixture(rawDump(Btf.parse(readBytes(beLayout))), xdpRaw);
+  assert.fixture(rawDump(parseBtf(readBytes(beLayout))), xdpRaw);
 });
 
 test('convert writes atomically: a failure leaves no temporary file and no clobbered output', async () => {

@@ -7,9 +7,10 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { progressFor } from '../cli/commands/dedup.js';
+import { progressFor } from '../cli/common.js';
 import { memoryIo } from '../cli/io.js';
 import { Btf } from '../lib/btf.js';
+import { parseBtf } from '../lib/object/open.js';
 import { parseElf } from '../lib/elf/read.js';
 import { isBtfError } from '../lib/errors.js';
 import { goldenObject, readBytes, repoPath, runCli, sameBytes } from './helpers/golden.js';
@@ -81,9 +82,9 @@ test('dedup --elf rewrites .BTF and .BTF.ext together, as btf__dedup with btf_ex
 });
 
 test('dedup --base deduplicates split BTF against its base', async () => {
-  const base = Btf.parse(readBytes(goldenObject('exec_ringbuf').obj));
+  const base = parseBtf(readBytes(goldenObject('exec_ringbuf').obj));
   const split = Btf.empty({ base });
-  split.addBtf(Btf.parse(readBytes(goldenObject('sched_switch_stats').obj)));
+  split.addBtf(parseBtf(readBytes(goldenObject('sched_switch_stats').obj)));
   writeFileSync(out('split.btf'), split.rawData());
   const r = await runCli([
     'dedup',
@@ -106,7 +107,7 @@ test('merge IN... -o OUT equals libbpf btf__add_btf + btf__dedup; --no-dedup onl
   r = await runCli(['merge', ...mergeDir, '-o', out('m.raw.btf'), '--no-dedup']);
   assert.is(r.error, undefined, String(r.error));
   const m = Btf.empty();
-  for (const f of mergeDir) m.addBtf(Btf.parse(readBytes(f)));
+  for (const f of mergeDir) m.addBtf(parseBtf(readBytes(f)));
   assert.ok(sameBytes(readBytes(out('m.raw.btf')), m.rawData()));
   r = await runCli(['merge', ...mergeDir, '-o', out('m.btf'), '--stats', '-j']);
   const s = JSON.parse(new TextDecoder().decode(r.stdout)) as {

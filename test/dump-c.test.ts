@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
+import { parseBtf } from '../lib/object/open.js';
 import { collectBytes } from '../lib/dump/bytes.js';
 import { cDump, writeCDump, type CDumpOptions } from '../lib/dump/c.js';
 import { BtfErrorCode, isBtfError } from '../lib/errors.js';
@@ -80,14 +81,14 @@ const parsed = new Map<string, Btf>();
 function load(path: string): Btf {
   let b = parsed.get(path);
   if (!b) {
-    b = Btf.parse(readBytes(path), { file: path });
+    b = parseBtf(readBytes(path), { file: path });
     parsed.set(path, b);
   }
   return b;
 }
 
 const vmlinux = vmlinuxBytes();
-const kernel = vmlinux ? Btf.parse(vmlinux, { file: VMLINUX }) : null;
+const kernel = vmlinux ? parseBtf(vmlinux, { file: VMLINUX }) : null;
 const bpftool = hasTool('bpftool');
 const clang = hasTool('clang-19');
 const tmp = mkdtempSync(join(tmpdir(), 'btfkit-dump-c-'));
@@ -618,7 +619,7 @@ function splitOverBase(): { baseBytes: Uint8Array; split: Btf } {
   base.addStruct('base_s', 4);
   base.addField('x', int, 0, 0);
   const baseBytes = base.rawData();
-  const baseParsed = Btf.parse(baseBytes);
+  const baseParsed = parseBtf(baseBytes);
   const split = Btf.empty({ base: baseParsed });
   const s = split.addStruct('split_s', 8);
   split.addField('b', 2, 0, 0);

@@ -6,7 +6,7 @@
  * built again with the emitters into the object's own BTF (from what the
  * inspector reads back, or from a hand-written spec), and then (a) every new
  * record that is not a VAR or DATASEC must be structurally identical to a
- * record clang wrote, and (b) after `btf.dedup()` the object has exactly one
+ * record clang wrote, and (b) after `dedup(btf)` the object has exactly one
  * more type per VAR added, nothing else. From scratch, the emitters must
  * reproduce clang's type ids: the seed's xdp1_kern.o `rxcnt`, the first maps
  * of xdp_pkt_counter.o, and a BPF_ANNOTATE_KV_PAIR annotation.
@@ -36,6 +36,8 @@ import { type MapSpec, addLegacyMapAnnotation, addMap } from '../lib/emit/maps.j
 import { mapSpecOf, parseMapDef } from '../lib/inspect/maps.js';
 import { btfSection, readBytes, readText, repoPath } from './helpers/golden.js';
 import { INSPECTED_DIRS } from './helpers/objects.js';
+import { parseBtf } from '../lib/object/open.js';
+import { dedup } from '../lib/dedup/index.js';
 
 const objects = (() => {
   const out: Array<{ name: string; path: string }> = [];
@@ -105,10 +107,10 @@ function onlyVarsAdded(btf: Btf, oldCount: number, what: string): number {
 
 /** Asserts that dedup leaves exactly `vars` more types than the original has after dedup. */
 function dedupAddsOnly(orig: Uint8Array, rebuilt: Btf, vars: number, what: string): void {
-  const a = Btf.parse(orig);
-  a.dedup();
-  const b = Btf.parse(rebuilt.rawData());
-  b.dedup();
+  const a = parseBtf(orig);
+  dedup(a);
+  const b = parseBtf(rebuilt.rawData());
+  dedup(b);
   assert.is(b.nrTypes, a.nrTypes + vars, `${what}: after dedup`);
 }
 
@@ -120,7 +122,7 @@ const dumpUpTo = (raw: string, last: number): string => {
 // ---------------------------------------------------- rebuilding the corpus
 
 for (const o of objects) {
-  const orig = Btf.parse(o.btf);
+  const orig = parseBtf(o.btf);
   const mapsSec = findDatasec(orig, '.maps');
   const mapVars =
     mapsSec > 0
@@ -140,21 +142,21 @@ for (const o of objects) {
   if (good.length) {
     for (const reuse of [true, false]) {
       test(`${o.name}: every map rebuilt ${reuse ? "reusing clang's types" : 'from fresh records'} adds only its VAR`, () => {
-        const btf = Btf.parse(o.btf);
+        const btf = parseBtf(o.btf);
         const before = btf.typeCount;
         const entries = btf.type(mapsSec).vlen;
         for (const v of good) addMap(btf, mapSpecOf(btf, v), { reuse });
         assert.is(btf.type(mapsSec).vlen, entries + good.length, 'entries appended to the same .maps DATASEC');
         const vars = onlyVarsAdded(btf, before, o.name);
         assert.is(vars, good.length);
-        Btf.parse(btf.rawData());
+        parseBtf(btf.rawData());
         dedupAddsOnly(o.btf, btf, vars, o.name);
       });
     }
   }
 
   test(`${o.name}: every global variable and function rebuilt adds only VARs`, () => {
-    const btf = Btf.parse(o.btf);
+    const btf = parseBtf(o.btf);
     const before = btf.typeCount;
     let added = 0;
     for (let id = 1; id < before; id++) {
@@ -204,7 +206,7 @@ for (const o of objects) {
       }
     }
     assert.is(onlyVarsAdded(btf, before, o.name), added);
-    Btf.parse(btf.rawData());
+    parseBtf(btf.rawData());
     dedupAddsOnly(o.btf, btf, added, o.name);
   });
 }
@@ -213,7 +215,7 @@ for (const o of objects) {
 
 test('maps_demo: its maps, written by hand as in the C source, add only their VARs', () => {
   const src = objects.find((o) => o.name === 'maps_demo')!;
-  const btf = Btf.parse(src.btf);
+  const btf = parseBtf(src.btf);
   const before = btf.typeCount;
   const u32 = btf.findByName('__u32');
   const u64 = btf.findByName('__u64');
@@ -300,7 +302,7 @@ test('maps_demo: its maps, written by hand as in the C source, add only their VA
 
 test('cgroup_skb_policy: an anonymous inner definition, written by hand', () => {
   const src = objects.find((o) => o.name === 'cgroup_skb_policy')!;
-  const btf = Btf.parse(src.btf);
+  const btf = parseBtf(src.btf);
   const before = btf.typeCount;
   const u32 = btf.findByName('__u32');
   const bucket = btf.findByName('rate_bucket');
@@ -378,7 +380,7 @@ test('the seed: xdp1_kern.o built from scratch prints what the seed shows', () =
   pending.emit(btf);
   assert.fixture(rawDump(btf), SEED_XDP1);
   // and clang-19 writes the same for golden/src/maps/xdp1_kern.bpf.c
-  assert.fixture(rawDump(Btf.parse(objects.find((o) => o.name === 'xdp1_kern')!.btf)), SEED_XDP1);
+  assert.fixture(rawDump(parseBtf(objects.find((o) => o.name === 'xdp1_kern')!.btf)), SEED_XDP1);
 });
 
 test('the seed: rxcnt alone, fixed-up layout', () => {
@@ -485,7 +487,7 @@ test("BPF_ANNOTATE_KV_PAIR from scratch gets clang's ids; into legacy_kv.o it ad
   assert.fixture(rawDump(btf), dumpUpTo(LEGACY_RAW, 12));
 
   const src = objects.find((o) => o.name === 'legacy_kv')!;
-  const obj = Btf.parse(src.btf);
+  const obj = parseBtf(src.btf);
   const before = obj.typeCount;
   addLegacyMapAnnotation(obj, {
     name: 'flow_map',
@@ -549,7 +551,7 @@ test('a DATASEC that is not the last type gets its entry spliced in; ids stay, t
   btf.addField('x', int, 0, 0);
   const second = addGlobalVar(btf, { name: 'second', type: int, section: '.bss' });
   assert.is(second.datasecId, first.datasecId);
-  const re = Btf.parse(btf.rawData());
+  const re = parseBtf(btf.rawData());
   assert.equal(re.inflate(first.datasecId), {
     kind: 'DATASEC',
     id: first.datasecId,

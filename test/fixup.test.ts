@@ -1,5 +1,5 @@
 /**
- * DATASEC fixup (lib/elf/fixup.ts) against libbpf 1.1.2 and bpftool.
+ * DATASEC fixup (lib/object/fixup.ts) against libbpf 1.1.2 and bpftool.
  *
  * The judge is libbpf itself: the harness's `btfh fixup OBJ OUT` opens the
  * object with `bpf_object__open_file` and writes `btf__raw_data` of the BTF
@@ -28,9 +28,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Btf } from '../lib/btf.js';
+import type { Btf } from '../lib/btf.js';
 import { BtfErrorCode, isBtfError, type BtfError } from '../lib/errors.js';
-import { fixupDatasecs, findElfVarSym, KCONFIG_SEC, KSYMS_SEC, type FixupOptions } from '../lib/elf/fixup.js';
+import { fixupDatasecs, findElfVarSym, KCONFIG_SEC, KSYMS_SEC, type FixupOptions } from '../lib/object/fixup.js';
 import { parseElf, replaceSections, SHF, SHT, STT, STV, type ElfFile } from '../lib/elf/index.js';
 import {
   BTF_FUNC_GLOBAL,
@@ -41,7 +41,7 @@ import {
   BTF_VAR_GLOBAL_EXTERN,
   BTF_VAR_STATIC,
 } from '../lib/kinds.js';
-import { openObject, writeObject } from '../lib/object.js';
+import { openObject, writeObject, parseBtf } from '../lib/object/open.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
 import { skip } from './helpers/skip.js';
 import { TimeBudget, fuzzRuns } from './helpers/budget.js';
@@ -244,7 +244,7 @@ function spawnVerbose(obj: string, out: string): string {
 /** Returns our fixed-up BTF of a case's object. */
 function ours(c: Case, opts: FixupOptions = {}): { btf: Btf; elf: ElfFile } {
   const elf = parseElf(c.bytes, { file: c.obj });
-  const btf = Btf.parse(elf.sectionData(elf.section('.BTF')!).slice());
+  const btf = parseBtf(elf.sectionData(elf.section('.BTF')!).slice());
   fixupDatasecs(btf, elf, opts);
   return { btf, elf };
 }
@@ -379,7 +379,7 @@ test("golden/expected/merge/linked.o: the DATASEC pass is a no-op; only libbpf's
   const c = caseOf('golden/expected/merge/linked.o');
   const elf = parseElf(c.bytes);
   const input = elf.sectionData(elf.section('.BTF')!);
-  const btf = Btf.parse(input.slice());
+  const btf = parseBtf(input.slice());
   const r = fixupDatasecs(btf, elf, { externs: false });
   assert.is(r.changed, false);
   assert.ok(
@@ -389,7 +389,7 @@ test("golden/expected/merge/linked.o: the DATASEC pass is a no-op; only libbpf's
   assert.ok(sameBytes(btf.rawData(), input), 'identical bytes');
   // libbpf's open (the fixture) also rewrites the two .ksyms kfuncs into dummy_ksym slots, as the kernel needs.
   const full = ours(c).btf;
-  const before = Btf.parse(input.slice());
+  const before = parseBtf(input.slice());
   const changedIds: number[] = [];
   for (let id = 1; id < before.typeCount; id++) {
     const [a, ao] = before.recordOf(id);
@@ -530,7 +530,7 @@ test('.percpu and .percpu.*: sized and laid out like .data (seed patch)', () => 
 test('edge cases (golden/obj/ext/fixup_edges.o): __hidden, internal, weak, static, .kconfig and .ksyms', () => {
   const c = caseOf('golden/obj/ext/fixup_edges.o');
   const elf = parseElf(c.bytes);
-  const btf = Btf.parse(elf.sectionData(elf.section('.BTF')!).slice());
+  const btf = parseBtf(elf.sectionData(elf.section('.BTF')!).slice());
   const r = fixupDatasecs(btf, elf);
   assert.ok(r.changed);
   assert.equal(r.hidden.sort(), ['h_bss', 'h_third', 'i_fourth']);
@@ -611,7 +611,7 @@ test('BTF without anything to fix stays byte-identical (pristine input kept)', (
     const c = caseOf(obj);
     const elf = parseElf(c.bytes);
     const input = elf.sectionData(elf.section('.BTF')!);
-    const btf = Btf.parse(input.slice());
+    const btf = parseBtf(input.slice());
     const r = fixupDatasecs(btf, elf);
     if (!r.changed) assert.ok(sameBytes(btf.rawData(), input), obj);
   }
@@ -819,7 +819,7 @@ test('mutated symbols and BTF: fixup succeeds or throws a BtfError, never anythi
     let btf: Btf;
     try {
       e2 = parseElf(bytes);
-      btf = Btf.parse(e2.sectionData(e2.section('.BTF')!).slice());
+      btf = parseBtf(e2.sectionData(e2.section('.BTF')!).slice());
     } catch {
       continue; // the reader's business (test/elf.test.ts, test/malformed.test.ts)
     }

@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Btf } from '../lib/btf.js';
+import type { Btf } from '../lib/btf.js';
 import { collectBytes } from '../lib/dump/bytes.js';
 import { jsonDump, rawDump, writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
 import {
@@ -22,6 +22,7 @@ import {
 } from './helpers/golden.js';
 import { skip } from './helpers/skip.js';
 import { hasTool, run } from './helpers/tools.js';
+import { parseBtf } from '../lib/object/open.js';
 
 const golden = goldenObjects().map((g) => ({
   ...g,
@@ -62,18 +63,18 @@ test('the corpus is complete', () => {
 
 for (const g of golden) {
   test(`${g.name}: rawDump()/jsonDump() strings equal the goldens`, () => {
-    const btf = Btf.parse(g.bytes, { file: g.obj });
+    const btf = parseBtf(g.bytes, { file: g.obj });
     assert.fixture(rawDump(btf), text(g.rawExp));
     assert.fixture(jsonDump(btf), text(g.jsonExp));
   });
 
   test(`${g.name}: raw dump equals bpftool's`, () => {
-    const btf = Btf.parse(g.bytes, { file: g.obj });
+    const btf = parseBtf(g.bytes, { file: g.obj });
     sameOutput(rawOf(btf), g.rawExp, g.name);
   });
 
   test(`${g.name}: JSON dump equals bpftool -j`, () => {
-    const btf = Btf.parse(g.bytes, { file: g.obj });
+    const btf = parseBtf(g.bytes, { file: g.obj });
     sameOutput(jsonOf(btf), g.jsonExp, g.name);
   });
 
@@ -89,7 +90,7 @@ for (const g of golden) {
 }
 
 test('names with quotes, backslashes, control bytes and invalid UTF-8 print byte for byte as bpftool prints them', () => {
-  const btf = Btf.parse(names.btf);
+  const btf = parseBtf(names.btf);
   sameOutput(rawOf(btf), names.raw, 'names raw');
   sameOutput(jsonOf(btf), names.json, 'names -j');
   sameOutput(jsonOf(btf, true), names.pretty, 'names -p');
@@ -107,12 +108,12 @@ test('golden objects: pretty JSON equals bpftool -p (live)', () => {
   for (const g of golden) {
     const r = run('bpftool', ['-p', 'btf', 'dump', 'file', g.obj]);
     assert.is(r.status, 0, r.stderr);
-    sameOutput(jsonOf(Btf.parse(g.bytes), true), r.stdout, `${g.name} -p`);
+    sameOutput(jsonOf(parseBtf(g.bytes), true), r.stdout, `${g.name} -p`);
   }
 });
 
 const NO_VMLINUX = `${VMLINUX} not readable: the kernel BTF not compared`;
-const kernel = vmlinux ? Btf.parse(vmlinux, { file: VMLINUX }) : null;
+const kernel = vmlinux ? parseBtf(vmlinux, { file: VMLINUX }) : null;
 
 test('vmlinux: raw dump equals bpftool (live)', () => {
   if (!kernel) return skip(NO_VMLINUX, 'env');

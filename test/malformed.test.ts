@@ -41,6 +41,7 @@ import {
   rng,
   useBudget,
 } from './helpers/gen.js';
+import { parseBtf } from '../lib/object/open.js';
 
 const elfLE = readBytes(goldenObject('xdp_pkt_counter').obj);
 const elfBE = readBytes(goldenObject('xdp_pkt_counter.bpfeb').obj);
@@ -54,7 +55,7 @@ test.after(() => useBudget(null));
 
 /** Parses, and when that works, exercises everything a reader does with the result. */
 function exercise(bytes: Uint8Array): void {
-  const btf = Btf.parse(bytes);
+  const btf = parseBtf(bytes);
   rawDump(btf);
   jsonDump(btf);
   for (const id of btf.ids()) {
@@ -71,7 +72,7 @@ function exercise(bytes: Uint8Array): void {
   const other = btf.rawData();
   btf.setLayout(true);
   btf.rawData();
-  Btf.parse(other);
+  parseBtf(other);
 }
 
 const code = (e: unknown): string => (e as { code: string }).code;
@@ -84,7 +85,7 @@ test('every truncation of a .BTF section (both byte orders) is a BtfError', () =
     ['be', btfBE],
   ] as const) {
     for (let n = 0; n < bytes.length; n++) {
-      const e = expectInputError(() => Btf.parse(bytes.subarray(0, n)), `${name} .BTF truncated to ${n}`);
+      const e = expectInputError(() => parseBtf(bytes.subarray(0, n)), `${name} .BTF truncated to ${n}`);
       assert.is(e.name, 'BtfError');
     }
   }
@@ -92,15 +93,15 @@ test('every truncation of a .BTF section (both byte orders) is a BtfError', () =
 
 test('every truncation of an ELF object is an input error', () => {
   for (let n = 0; n < elfLE.length; n++)
-    expectInputError(() => Btf.parse(elfLE.subarray(0, n)), `ELF truncated to ${n}`);
+    expectInputError(() => parseBtf(elfLE.subarray(0, n)), `ELF truncated to ${n}`);
   for (let n = 0; n < elfBE.length; n += 7)
-    expectInputError(() => Btf.parse(elfBE.subarray(0, n)), `big-endian ELF truncated to ${n}`);
+    expectInputError(() => parseBtf(elfBE.subarray(0, n)), `big-endian ELF truncated to ${n}`);
 });
 
 test('an unaligned view of a .BTF (as inside an ELF) parses like an aligned copy', () => {
   const buf = new Uint8Array(btfLE.length + 3);
   buf.set(btfLE, 3);
-  assert.is(rawDump(Btf.parse(buf.subarray(3))), rawDump(Btf.parse(btfLE)));
+  assert.is(rawDump(parseBtf(buf.subarray(3))), rawDump(parseBtf(btfLE)));
 });
 
 // ------------------------------------------------------------ random flips
@@ -167,7 +168,7 @@ function small(
 
 test('the small BTF is well formed', () => {
   assert.is(
-    rawDump(Btf.parse(small())),
+    rawDump(parseBtf(small())),
     "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n[2] STRUCT 's' size=16 vlen=2\n\t'a' type_id=1 bits_offset=0\n\t'p' type_id=3 bits_offset=64\n[3] PTR '(anon)' type_id=1\n",
   );
 });
@@ -207,7 +208,7 @@ test('absurd header fields are BtfErrors with the right code', () => {
     ['strings without the final NUL', small({}, { strings: new TextEncoder().encode('\0int\0s\0a\0p\0x') }), 'ESTRING'],
   ];
   for (const [what, bytes, want] of cases) {
-    const e = expectInputError(() => Btf.parse(bytes), what);
+    const e = expectInputError(() => parseBtf(bytes), what);
     assert.is(e.name, 'BtfError', what);
     assert.is(code(e), want, `${what}: ${e.message}`);
   }
@@ -215,30 +216,30 @@ test('absurd header fields are BtfErrors with the right code', () => {
 
 test('a longer header is accepted only when its unknown bytes are zero', () => {
   const h40 = small({ hdrLen: 40 });
-  assert.is(Btf.parse(h40).typeCount, 4);
+  assert.is(parseBtf(h40).typeCount, 4);
   h40[36] = 1;
-  assert.is(code(expectInputError(() => Btf.parse(h40), 'non-zero byte past the known header')), 'EHEADER');
+  assert.is(code(expectInputError(() => parseBtf(h40), 'non-zero byte past the known header')), 'EHEADER');
 });
 
 test('an odd header length (33) parses and writes back in every form', () => {
   const bytes = small({ hdrLen: 33 });
-  const btf = Btf.parse(bytes);
+  const btf = parseBtf(bytes);
   assert.is(btf.typeCount, 4);
   assert.ok(Buffer.from(btf.rawData()).equals(Buffer.from(bytes)));
   btf.ensureModifiable();
   assert.ok(Buffer.from(btf.rawData()).equals(Buffer.from(bytes)), 'rebuilt');
   btf.setEndianness('big');
-  const be = Btf.parse(btf.rawData());
-  assert.is(rawDump(be), rawDump(Btf.parse(bytes)));
+  const be = parseBtf(btf.rawData());
+  assert.is(rawDump(be), rawDump(parseBtf(bytes)));
   btf.setLayout(true);
-  assert.is(rawDump(Btf.parse(btf.rawData())), rawDump(Btf.parse(bytes)));
+  assert.is(rawDump(parseBtf(btf.rawData())), rawDump(parseBtf(bytes)));
 });
 
 test('errors inside an ELF name the file offset of the problem in .BTF', () => {
   const sec = parseElf(elfLE).section('.BTF')!;
   const c = elfLE.slice();
   c[sec.offset + 2] = 9; // version
-  const e = expectInputError(() => Btf.parse(c), 'ELF with a bad .BTF version') as Error & { offset?: number };
+  const e = expectInputError(() => parseBtf(c), 'ELF with a bad .BTF version') as Error & { offset?: number };
   assert.is(code(e), 'EHEADER');
   assert.is(e.offset, sec.offset + 2);
 });
@@ -251,22 +252,22 @@ test('ELF and input-kind errors', () => {
   const shstr = elf.sections[elf.shstrndx]!;
   // rename the section: change the first letter of ".BTF" in the section name table
   noBtf[shstr.offset + sec.nameOff + 1] = 'X'.charCodeAt(0);
-  const e1 = expectInputError(() => Btf.parse(noBtf), 'ELF without .BTF');
+  const e1 = expectInputError(() => parseBtf(noBtf), 'ELF without .BTF');
   assert.is(e1.name, 'BtfError');
   assert.is(code(e1), 'EFORMAT');
   // a section header pointing past the end of the file
   const past = elfLE.slice();
   const dv = new DataView(past.buffer);
   dv.setBigUint64(sec.headerOffset + 24, BigInt(past.length + 100), true); // sh_offset
-  const e2 = expectInputError(() => Btf.parse(past), '.BTF past the end of the file');
+  const e2 = expectInputError(() => parseBtf(past), '.BTF past the end of the file');
   assert.is(e2.name, 'ElfError');
   // neither BTF nor ELF
   assert.is(
-    code(expectInputError(() => Btf.parse(new TextEncoder().encode('hello world, not btf')), 'text')),
+    code(expectInputError(() => parseBtf(new TextEncoder().encode('hello world, not btf')), 'text')),
     'EFORMAT',
   );
   // not bytes at all
-  assert.is(code(expectInputError(() => Btf.parse('abc' as unknown as Uint8Array), 'a string')), 'EINVAL');
+  assert.is(code(expectInputError(() => parseBtf('abc' as unknown as Uint8Array), 'a string')), 'EINVAL');
 });
 
 // ----------------------------------------------------------------- records
@@ -322,7 +323,7 @@ test('absurd records: vlen, kinds, sizes, ids, linkage, bitfields', () => {
     ['DECL_TAG of id 5', [...int, ...rec(BTF_KIND_DECL_TAG, name, 0, 5, [0xffffffff])], 'ETYPEID'],
   ];
   for (const [what, types, want] of cases) {
-    const e = expectInputError(() => Btf.parse(recordCase(types, s)), what) as Error & {
+    const e = expectInputError(() => parseBtf(recordCase(types, s)), what) as Error & {
       typeId?: number;
       offset?: number;
     };
@@ -340,7 +341,7 @@ test('huge nelems parses; resolveSize says E2BIG instead of overflowing', () => 
     [...intRec(s.off('int'), 4, 1), ...arrayRec(1, 1, 0xffffffff), ...arrayRec(2, 1, 0xffffffff)],
     s,
   );
-  const btf = Btf.parse(bytes);
+  const btf = parseBtf(bytes);
   assert.is(btf.type(2).nelems, 0xffffffff);
   assert.is(code(expectInputError(() => btf.resolveSize(2), 'resolveSize')), 'E2BIG');
   assert.is(code(expectInputError(() => btf.resolveSize(3), 'resolveSize nested')), 'E2BIG');
@@ -365,7 +366,7 @@ test('string offsets out of range are ESTRING, wherever they are', () => {
     ['unnamed enum value', [...rec(BTF_KIND_ENUM, 0, 1, 4, [0, 1])]],
   ];
   for (const [what, types] of cases) {
-    const e = expectInputError(() => Btf.parse(rawBtf({ types, strings: bytes0 })), what);
+    const e = expectInputError(() => parseBtf(rawBtf({ types, strings: bytes0 })), what);
     assert.is(code(e), 'ESTRING', `${what}: ${e.message}`);
   }
 });
@@ -409,7 +410,7 @@ test('reference loops: rejected where the kernel rejects them, accepted where it
     ],
   ];
   for (const [what, build] of rejected) {
-    const e = expectInputError(() => Btf.parse(loopCase(build)), what);
+    const e = expectInputError(() => parseBtf(loopCase(build)), what);
     assert.is(code(e), 'ELOOP', `${what}: ${e.message}`);
   }
   const accepted: Array<[string, (s: Strings) => number[]]> = [
@@ -439,7 +440,7 @@ test('reference loops: rejected where the kernel rejects them, accepted where it
     ],
   ];
   for (const [what, build] of accepted) {
-    const btf = Btf.parse(loopCase(build));
+    const btf = parseBtf(loopCase(build));
     rawDump(btf);
     for (const id of btf.ids()) {
       expectNoCrash(() => btf.resolveSize(id), `${what}: resolveSize(${id})`);
@@ -456,11 +457,11 @@ test('the kernel resolves at most 32 unresolved types at once: a forward chain o
       types.push(...intRec(s.off('int'), 4, 1));
       return types;
     });
-  const ok = Btf.parse(chain(32));
+  const ok = parseBtf(chain(32));
   // libbpf's btf__resolve_size follows at most 31 typedefs to a sized type
   assert.is(ok.resolveSize(2), 4);
   assert.is(code(expectInputError(() => ok.resolveSize(1), '32 typedefs')), 'EINVAL');
-  assert.is(code(expectInputError(() => Btf.parse(chain(33)), 'a forward chain of 33 typedefs')), 'E2BIG');
+  assert.is(code(expectInputError(() => parseBtf(chain(33)), 'a forward chain of 33 typedefs')), 'E2BIG');
   // pointers end the chain: PTR mode makes a struct a sink
   const viaPtr = loopCase((s) => {
     const types: number[] = [];
@@ -468,7 +469,7 @@ test('the kernel resolves at most 32 unresolved types at once: a forward chain o
     for (let i = 1; i <= 100; i++) types.push(...rec(BTF_KIND_PTR, 0, 0, i === 100 ? 1 : i + 1));
     return types;
   });
-  assert.is(Btf.parse(viaPtr).typeCount, 201);
+  assert.is(parseBtf(viaPtr).typeCount, 201);
 });
 
 test('deep backward chains parse quickly; queries stop at depth 32 with EINVAL; dumps stay fast', () => {
@@ -481,7 +482,7 @@ test('deep backward chains parse quickly; queries stop at depth 32 with EINVAL; 
   });
   let btf!: Btf;
   expectNoCrash(() => {
-    btf = Btf.parse(typedefs);
+    btf = parseBtf(typedefs);
   }, 'parse 100k typedefs');
   assert.is(btf.typeCount, N + 1);
   assert.is(btf.resolveSize(32), 4, '31 typedefs deep still resolves');
@@ -501,7 +502,7 @@ test('deep backward chains parse quickly; queries stop at depth 32 with EINVAL; 
     return types;
   });
   expectNoCrash(() => {
-    btf = Btf.parse(nested);
+    btf = parseBtf(nested);
   }, 'parse 100k nested structs');
   assert.is(btf.resolveSize(N), 4);
   expectInputError(() => btf.alignOf(N), 'alignOf of a 100k-deep struct');
@@ -510,10 +511,10 @@ test('deep backward chains parse quickly; queries stop at depth 32 with EINVAL; 
 test('absurd counts and lengths never allocate for what they claim', () => {
   const before = process.memoryUsage().arrayBuffers;
   for (const hdr of [{ typeLen: 0xfffffffc }, { strLen: 0xfffffff0 }, { hdrLen: 0x7ffffff0 }, { strOff: 0x7ffffff0 }]) {
-    expectInputError(() => Btf.parse(small(hdr)), JSON.stringify(hdr));
+    expectInputError(() => parseBtf(small(hdr)), JSON.stringify(hdr));
   }
   const s = new Strings();
-  expectInputError(() => Btf.parse(recordCase([...rec(BTF_KIND_STRUCT, s.off('s'), 0xffffff, 4)], s)), 'vlen 2^24-1');
+  expectInputError(() => parseBtf(recordCase([...rec(BTF_KIND_STRUCT, s.off('s'), 0xffffff, 4)], s)), 'vlen 2^24-1');
   assert.ok(process.memoryUsage().arrayBuffers - before < 64 << 20, 'allocated more than 64 MiB');
 });
 
@@ -522,7 +523,7 @@ test('a struct whose size leaves a gigabyte gap: the C dump says E2BIG instead o
   const int = b.addInt('int', 4, 1);
   b.addStruct('huge', 0x7fffffff);
   b.addField('x', int, 0, 0);
-  const btf = Btf.parse(b.rawData());
+  const btf = parseBtf(b.rawData());
   const e = expectInputError(() => cDump(btf), 'C dump of a gigabyte gap');
   assert.is(e.code, 'E2BIG');
   assert.is((e as { typeId?: number }).typeId, 2);

@@ -14,10 +14,10 @@ import { Btf } from '../lib/btf.js';
 import { isBtfError } from '../lib/errors.js';
 import { addGlobalVar } from '../lib/emit/datasec.js';
 import { addMap } from '../lib/emit/maps.js';
-import { datasecLayouts } from '../lib/inspect/layout.js';
-import { fixupDatasecs } from '../lib/elf/fixup.js';
+import { datasecLayouts } from '../lib/object/fixup.js';
+import { fixupDatasecs } from '../lib/object/fixup.js';
 import { type MapInfo, internalMapName, listMaps, mapTypeLabel, parseMapDef } from '../lib/inspect/maps.js';
-import { type BpfObject, objectName, openBpfObject } from '../lib/inspect/object.js';
+import { type BpfObject, objectName, openObject, parseBtf } from '../lib/object/open.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
 import { skip } from './helpers/skip.js';
 import { readBytes, readText, repoPath, runCli } from './helpers/golden.js';
@@ -27,7 +27,10 @@ const FIX = repoPath('test', 'fixtures', 'maps');
 
 /** Every object the maps and vars suites look at (as regen.mjs lists them). */
 const objects = inspectorObjects();
-const loaded = objects.map((o) => ({ ...o, obj: openBpfObject(readBytes(o.path), { file: o.rel }) }));
+const loaded = objects.map((o) => ({
+  ...o,
+  obj: openObject(readBytes(o.path), { file: o.rel, ext: false, badBtf: 'record' }),
+}));
 const fixture = (name: string): string | null => (existsSync(join(FIX, name)) ? readText(join(FIX, name)) : null);
 const harness = harnessPath();
 
@@ -107,8 +110,10 @@ for (const o of loaded) {
 
 for (const twin of ['xdp_pkt_counter', 'xdp_dispatch_tailcall', 'tc_flow_classifier']) {
   test(`${twin}.bpfeb.o lists the same maps as the little-endian object`, () => {
-    const be = openBpfObject(readBytes(repoPath('golden', 'obj', `${twin}.bpfeb.o`)), {
+    const be = openObject(readBytes(repoPath('golden', 'obj', `${twin}.bpfeb.o`)), {
       file: `golden/obj/${twin}.bpfeb.o`,
+      ext: false,
+      badBtf: 'record',
     });
     const le = loaded.find((o) => o.name === twin)!;
     assert.is(lines(listMaps(be).maps).replaceAll('.bpfeb', ''), lines(listMaps(le.obj).maps));
@@ -221,7 +226,7 @@ function withBtf(obj: BpfObject, btf: Btf): BpfObject {
 test('a DATASEC without an ELF section, or a variable without a symbol, is reported; the maps are still listed', () => {
   const o = loaded.find((x) => x.name === 'xdp_pkt_counter')!.obj;
   for (const layout of ['clang', 'fixed'] as const) {
-    const btf = Btf.parse(o.btf!.rawData());
+    const btf = parseBtf(o.btf!.rawData());
     addGlobalVar(btf, { name: 'ghost', type: btf.findByName('__u32'), section: '.data.ghost' }, { layout });
     const { maps, problems } = listMaps(withBtf(o, btf));
     assert.equal(
@@ -249,7 +254,7 @@ test('a .maps section without its DATASEC, and a map var with static linkage', (
     noMaps.problems.map((p) => p.message),
     ["DATASEC '.maps' not found"],
   );
-  const b2 = Btf.parse(o.btf!.rawData());
+  const b2 = parseBtf(o.btf!.rawData());
   const v = b2.findByName('rxcnt');
   b2.ensureModifiable();
   const [w, off] = b2.recordOf(v);
@@ -299,7 +304,7 @@ test("the inspectors' DATASEC layout agrees with the ELF layer's fixup wherever 
   let compared = 0;
   for (const o of loaded) {
     if (!o.obj.btf) continue;
-    const fixed = Btf.parse(o.obj.btf.rawData());
+    const fixed = parseBtf(o.obj.btf.rawData());
     try {
       fixupDatasecs(fixed, o.obj.elf);
     } catch {

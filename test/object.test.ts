@@ -17,7 +17,7 @@ import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
 import { isBtfError, isInputError, type BtfError } from '../lib/errors.js';
 import { EM, parseElf, replaceSections, SHT, type ElfFile } from '../lib/elf/index.js';
-import { openObject, writeObject } from '../lib/object.js';
+import { openObject, writeObject, parseBtf } from '../lib/object/open.js';
 import { rawDump } from '../lib/dump/raw.js';
 import { sectionFlagLetters, sectionTypeName } from '../cli/commands/sections.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
@@ -434,7 +434,7 @@ test('extract then attach back, over every object: same sections, same dumps, re
     }
 
     for (const f of [replaced, added]) {
-      assert.fixture(rawDump(Btf.parse(readBytes(f))), rawDump(Btf.parse(o.bytes)), `${o.obj}: our dump`);
+      assert.fixture(rawDump(parseBtf(readBytes(f))), rawDump(parseBtf(o.bytes)), `${o.obj}: our dump`);
       const d = bpftoolDump(f);
       if (d !== undefined) assert.fixture(d, o.expectedRaw ?? bpftoolDump(o.path)!, `${o.obj}: bpftool dump`);
     }
@@ -519,7 +519,7 @@ test('attach --fixup: the object keeps opening in libbpf, which then fixes it up
     await cli(['attach', o.path, '--fixup', '-o', out]);
     const fixed = parseElf(readBytes(out));
     // Sizes are in the object now: no DATASEC but the extern ones has size 0.
-    const btf = Btf.parse(readBytes(out));
+    const btf = parseBtf(readBytes(out));
     for (let id = 1; id < btf.typeCount; id++) {
       const t = btf.type(id);
       if (t.kind === 15 && t.name !== '.kconfig' && t.name !== '.ksyms')
@@ -664,6 +664,27 @@ test('dump, stats, convert, sections, extract, attach and ext accept ELF32 and E
     if (f.src === xdp) assert.is(text((await cli(['ext', '-j', f.file])).stdout), extJ, `${f.what}: ext`);
   }
   assert.ok(flavours.length >= 4);
+});
+
+test('openObject: object name, a malformed .BTF thrown or recorded, layouts on first use', () => {
+  const o = openObject(xdp.bytes, { file: 'dir/xdp_pkt_counter.bpf.o' });
+  assert.is(o.name, 'xdp_pkt_counter');
+  assert.is(openObject(xdp.bytes, { file: 'x.o', name: 'other' }).name, 'other');
+  assert.ok(o.layouts.size > 0);
+  assert.is(o.layouts, o.layouts, 'computed once');
+  // Corrupt the BTF magic inside .BTF: the ELF stays readable.
+  const bad = xdp.bytes.slice();
+  const at = o.elf.section('.BTF')!.offset;
+  bad[at] = bad[at]! ^ 0xff;
+  assert.throws(
+    () => openObject(bad, { file: 'bad.o' }),
+    (e: unknown) => isBtfError(e) && (e as BtfError).file === 'bad.o',
+  );
+  const r = openObject(bad, { file: 'bad.o', badBtf: 'record' });
+  assert.is(r.btf, null);
+  assert.match(r.btfProblem ?? '', /^\.BTF: /);
+  assert.is(r.layouts.size, 0);
+  assert.is(o.btfProblem, undefined);
 });
 
 test.run();

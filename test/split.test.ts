@@ -26,6 +26,7 @@ import {
 } from './helpers/golden.js';
 import { skip } from './helpers/skip.js';
 import { hasTool, run } from './helpers/tools.js';
+import { parseBtf } from '../lib/object/open.js';
 
 const fx = (name: string): string => repoPath('test', 'fixtures', 'btf', name);
 const basePath = goldenObject('sched_switch_stats').obj;
@@ -63,8 +64,8 @@ function parseErr(fn: () => unknown): string {
 }
 
 test('ids and string offsets continue after the base', () => {
-  const base = Btf.parse(baseBytes);
-  const split = Btf.parse(dedupBytes, { base });
+  const base = parseBtf(baseBytes);
+  const split = parseBtf(dedupBytes, { base });
   assert.is(split.startId, base.typeCount);
   assert.is(split.startId, 499);
   assert.is(split.startStrOff, base.strLen);
@@ -93,9 +94,9 @@ test('ids and string offsets continue after the base', () => {
 });
 
 test('split dumps equal bpftool -B (committed)', () => {
-  const base = Btf.parse(baseBytes);
-  assert.fixture(rawDump(Btf.parse(splitBytes, { base })), splitRaw);
-  const dedup = Btf.parse(dedupBytes, { base });
+  const base = parseBtf(baseBytes);
+  assert.fixture(rawDump(parseBtf(splitBytes, { base })), splitRaw);
+  const dedup = parseBtf(dedupBytes, { base });
   assert.fixture(rawDump(dedup), dedupRaw);
   assert.fixture(jsonDump(dedup), dedupJson);
 });
@@ -111,47 +112,47 @@ test('btfkit dump --base / -B prints the same bytes', async () => {
 });
 
 test("addBtf into an empty split BTF gives libbpf's bytes (btf__new_empty_split + btf__add_btf)", () => {
-  const base = Btf.parse(baseBytes);
+  const base = parseBtf(baseBytes);
   const split = Btf.empty({ base });
-  const first = split.addBtf(Btf.parse(addedBytes));
+  const first = split.addBtf(parseBtf(addedBytes));
   assert.is(first, base.typeCount);
   assert.ok(sameBytes(split.rawData(), splitBytes), 'bytes differ from split-golden.btf');
 });
 
 test('split BTF round trips: identity, other byte order, layout', () => {
-  const base = Btf.parse(baseBytes);
+  const base = parseBtf(baseBytes);
   for (const bytes of [splitBytes, dedupBytes]) {
-    const split = Btf.parse(bytes, { base });
+    const split = parseBtf(bytes, { base });
     assert.ok(sameBytes(split.rawData(), bytes));
     split.ensureModifiable();
     assert.ok(sameBytes(split.rawData(), bytes), 'rebuilt');
     split.setEndianness('big');
-    const be = Btf.parse(split.rawData(), { base });
+    const be = parseBtf(split.rawData(), { base });
     assert.ok(be.bigEndian);
-    assert.is(rawDump(be), rawDump(Btf.parse(bytes, { base })));
+    assert.is(rawDump(be), rawDump(parseBtf(bytes, { base })));
     be.setEndianness('little');
     assert.ok(sameBytes(be.rawData(), bytes), 'swapped back');
     be.setLayout(true);
-    const withLayout = Btf.parse(be.rawData(), { base });
-    assert.is(rawDump(withLayout), rawDump(Btf.parse(bytes, { base })));
+    const withLayout = parseBtf(be.rawData(), { base });
+    assert.is(rawDump(withLayout), rawDump(parseBtf(bytes, { base })));
   }
 });
 
 test('a split BTF parsed without its base, or over the wrong base, is an input error', () => {
   assert.not.equal(
-    parseErr(() => Btf.parse(dedupBytes)),
+    parseErr(() => parseBtf(dedupBytes)),
     'ok',
   );
-  const small = Btf.parse(readBytes(goldenObject('xdp_pkt_counter').obj));
+  const small = parseBtf(readBytes(goldenObject('xdp_pkt_counter').obj));
   assert.not.equal(
-    parseErr(() => Btf.parse(dedupBytes, { base: small })),
+    parseErr(() => parseBtf(dedupBytes, { base: small })),
     'ok',
   );
 });
 
 test('new types and strings of a split BTF continue after the base; a split of a split continues after both', () => {
-  const base = Btf.parse(baseBytes);
-  const mid = Btf.parse(dedupBytes, { base });
+  const base = parseBtf(baseBytes);
+  const mid = parseBtf(dedupBytes, { base });
   const top = Btf.empty({ base: mid });
   assert.is(top.startId, mid.typeCount);
   assert.is(top.startStrOff, base.strLen + mid.strLen);
@@ -162,7 +163,7 @@ test('new types and strings of a split BTF continue after the base; a split of a
   assert.is(p, mid.typeCount);
   const st = top.addStruct('only_in_top', 8);
   top.addField('base_int', base.findByName('int'), 0, 0);
-  const back = Btf.parse(top.rawData(), { base: mid });
+  const back = parseBtf(top.rawData(), { base: mid });
   assert.is(back.startId, p);
   assert.is(back.nameOf(st), 'only_in_top');
   assert.is(back.type(st).members()[0]!.name, 'base_int');
@@ -174,21 +175,18 @@ test('split dumps equal bpftool -B (live)', () => {
   if (!bpftool) return skip(NO_BPFTOOL);
   const r = run('bpftool', ['btf', 'dump', 'file', fx('split-golden.dedup.btf'), '-B', basePath]);
   assert.is(r.status, 0, r.stderr);
-  assert.fixture(rawDump(Btf.parse(dedupBytes, { base: Btf.parse(baseBytes) })), r.stdout.toString());
+  assert.fixture(rawDump(parseBtf(dedupBytes, { base: parseBtf(baseBytes) })), r.stdout.toString());
   const p = run('bpftool', ['-p', 'btf', 'dump', 'file', fx('split-golden.dedup.btf'), '-B', basePath]);
-  assert.fixture(
-    jsonDump(Btf.parse(dedupBytes, { base: Btf.parse(baseBytes) }), { pretty: true }),
-    p.stdout.toString(),
-  );
+  assert.fixture(jsonDump(parseBtf(dedupBytes, { base: parseBtf(baseBytes) }), { pretty: true }), p.stdout.toString());
 });
 
-const kernel = vmlinux ? Btf.parse(vmlinux, { file: VMLINUX }) : null;
+const kernel = vmlinux ? parseBtf(vmlinux, { file: VMLINUX }) : null;
 
 test('split over vmlinux: ids continue at the kernel type count; dump equals bpftool -B (committed)', async () => {
   if (!kernel) return skip(NO_VMLINUX, 'env');
   if (!vmlinuxMatches)
     return skip(`${VMLINUX} is not the kernel split-vmlinux.btf was made on: its committed comparison not run`, 'env');
-  const split = Btf.parse(vmSplitBytes, { base: kernel });
+  const split = parseBtf(vmSplitBytes, { base: kernel });
   assert.is(split.startId, Number(vmSplitBase['type_count']));
   assert.is(split.startStrOff, Number(vmSplitBase['str_len']));
   assert.fixture(rawDump(split), vmSplitRaw);
@@ -202,7 +200,7 @@ test('a fresh split over the running kernel dumps as bpftool -B prints it (live)
   if (!kernel) return skip(NO_VMLINUX, 'env');
   if (!bpftool) return skip(NO_BPFTOOL);
   const split = Btf.empty({ base: kernel });
-  split.addBtf(Btf.parse(addedBytes));
+  split.addBtf(parseBtf(addedBytes));
   assert.is(split.startId, kernel.typeCount);
   const dir = mkdtempSync(join(tmpdir(), 'btfkit-split-'));
   try {
@@ -210,9 +208,9 @@ test('a fresh split over the running kernel dumps as bpftool -B prints it (live)
     writeFileSync(file, split.rawData());
     const r = run('bpftool', ['btf', 'dump', 'file', file, '-B', VMLINUX]);
     assert.is(r.status, 0, r.stderr);
-    assert.fixture(rawDump(Btf.parse(readBytes(file), { base: kernel })), r.stdout.toString());
+    assert.fixture(rawDump(parseBtf(readBytes(file), { base: kernel })), r.stdout.toString());
     const j = run('bpftool', ['-j', 'btf', 'dump', 'file', file, '-B', VMLINUX]);
-    assert.fixture(jsonDump(Btf.parse(readBytes(file), { base: kernel })), j.stdout.toString());
+    assert.fixture(jsonDump(parseBtf(readBytes(file), { base: kernel })), j.stdout.toString());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,6 +12,7 @@ import { StrSet, StringReader, decodeStrAt } from '../lib/strings.js';
 import { btfSection, goldenObject, readBytes, sameBytes } from './helpers/golden.js';
 import { intRec, rawBtf, rec, rng } from './helpers/gen.js';
 import { fuzzRuns } from './helpers/budget.js';
+import { parseBtf } from '../lib/object/open.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const golden = btfSection(readBytes(goldenObject('xdp_pkt_counter').obj));
@@ -105,7 +106,7 @@ test('addStr: UTF-8 round trip; a NUL inside or a non-string is EINVAL', () => {
   const off = btf.addStr('pañuelo_ü');
   assert.is(btf.str(off), 'pañuelo_ü');
   btf.addStruct('größe', 4);
-  const back = Btf.parse(btf.rawData());
+  const back = parseBtf(btf.rawData());
   assert.is(back.nameOf(1), 'größe');
   assert.is(back.str(off), 'pañuelo_ü');
   assert.is(
@@ -155,7 +156,7 @@ function duplicated(): Uint8Array {
 
 test('imperfect dedup: existing duplicates stay, every offset stays valid, new names reuse the first copy', () => {
   const bytes = duplicated();
-  const btf = Btf.parse(bytes);
+  const btf = parseBtf(bytes);
   const before = rawDump(btf);
   assert.is(btf.nameOf(2), 'int');
   assert.is(btf.nameOf(3), 's');
@@ -172,14 +173,14 @@ test('imperfect dedup: existing duplicates stay, every offset stays valid, new n
   assert.is(btf.type(2).nameOff, 7);
   assert.is(btf.type(3).members()[0]!.nameOff, 13);
   assert.is(btf.addStr('nt'), 15, 'a tail is added as a new string at the end');
-  const after = Btf.parse(btf.rawData());
+  const after = parseBtf(btf.rawData());
   assert.ok(rawDump(after).startsWith(before), 'the old types dump as before');
   assert.is(after.stringSection().length, 15 + 3);
   assert.ok(!btf.strsDeduped, 'parsed strings are not known to be unique');
 });
 
 test('a golden .BTF: every name resolves the same before and after the set is built', () => {
-  const btf = Btf.parse(golden);
+  const btf = parseBtf(golden);
   const names = Array.from(btf.ids(), (id) => btf.nameOf(id));
   btf.ensureModifiable();
   assert.equal(
@@ -252,7 +253,7 @@ test('split BTF: string offsets continue after the base; base strings are refere
   const raw = split.rawData();
   const strLen = new DataView(raw.buffer, raw.byteOffset).getUint32(20, true);
   assert.is(strLen, 11 + 7 + 2);
-  const back = Btf.parse(raw, { base });
+  const back = parseBtf(raw, { base });
   assert.is(back.startStrOff, baseLen);
   assert.is(back.nameOf(3), 'pair');
   assert.is(back.type(3).members()[0]!.name, 'y');
@@ -264,14 +265,14 @@ test('split BTF: a name offset past base + split strings is rejected on parse', 
   base.addInt('int', 4, 1);
   const baseLen = base.strLen; // 5
   const ok = rawBtf({ types: [...rec(BTF_KIND_TYPEDEF, baseLen, 0, 1)], strings: enc('t\0') });
-  assert.is(Btf.parse(ok, { base }).nameOf(2), 't');
+  assert.is(parseBtf(ok, { base }).nameOf(2), 't');
   const bad = rawBtf({ types: [...rec(BTF_KIND_TYPEDEF, baseLen + 2, 0, 1)], strings: enc('t\0') });
   assert.is(
-    code(() => Btf.parse(bad, { base })),
+    code(() => parseBtf(bad, { base })),
     'ESTRING',
   );
   const viaBase = rawBtf({ types: [...rec(BTF_KIND_TYPEDEF, 1, 0, 1)], strings: enc('t\0') });
-  assert.is(Btf.parse(viaBase, { base }).nameOf(2), 'int', 'a split type may name a base string');
+  assert.is(parseBtf(viaBase, { base }).nameOf(2), 'int', 'a split type may name a base string');
 });
 
 test.run();

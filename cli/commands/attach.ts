@@ -8,22 +8,13 @@ import type { Command } from 'commander';
 import { Btf, isElf } from '../../lib/btf.js';
 import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import { BtfExt } from '../../lib/ext.js';
-import { fixupDatasecs } from '../../lib/elf/fixup.js';
 import { parseElf, type ElfFile } from '../../lib/elf/read.js';
 import { readInput } from '../../lib/io.js';
-import { BTF_ELF_SEC, BTF_EXT_ELF_SEC, writeObject } from '../../lib/object.js';
+import { fixupDatasecs } from '../../lib/object/fixup.js';
+import { BTF_ELF_SEC, BTF_EXT_ELF_SEC, writeObject } from '../../lib/object/open.js';
+import { fixupLibOptions, sectionOrRaw, writeOutput } from '../common.js';
 import type { CliIo } from '../io.js';
-import { fixupFlag, fixupLibOptions, fixupMode, fixupModeOption, writeOutput } from './extract.js';
-
-/** Returns the bytes of section `name` when `file` is an ELF object, else the file itself. */
-async function sectionOrRaw(file: string, name: string): Promise<Uint8Array> {
-  const bytes = await readInput(file);
-  if (!isElf(bytes)) return bytes;
-  const elf = parseElf(bytes, { file });
-  const sec = elf.section(name);
-  if (sec === undefined) throw new BtfError(BtfErrorCode.NotFound, `no ${name} section in the ELF object`, { file });
-  return elf.sectionData(sec);
-}
+import { fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 
 /**
  * Fails unless every type id and string offset `ext` holds is valid in

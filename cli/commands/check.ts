@@ -6,28 +6,17 @@
  */
 import type { Command } from 'commander';
 import { CommanderError } from 'commander';
-import { Btf, isElf } from '../../lib/btf.js';
 import { checkRawBtf, type CheckReport } from '../../lib/check/index.js';
-import { parseElf } from '../../lib/elf/index.js';
-import { BtfError, BtfErrorCode, isInputError } from '../../lib/errors.js';
-import { readInput } from '../../lib/io.js';
+import { BtfErrorCode, isInputError } from '../../lib/errors.js';
+import { BTF_ELF_SEC } from '../../lib/kinds.js';
+import { readBtfFile } from '../../lib/object/open.js';
+import { VMLINUX, sectionOrRaw } from '../common.js';
 import type { CliIo } from '../io.js';
-import { VMLINUX } from '../load.js';
 
 /** The exit status `cli/main.ts` returns for a refused file. */
 export const EXIT_REFUSED = 3;
 
 const ERRNO_NAMES: Record<number, string> = { 7: 'E2BIG', 17: 'EEXIST', 22: 'EINVAL', 40: 'ELOOP', 524: 'ENOTSUPP' };
-
-/** Returns the `.BTF` bytes of a file: raw BTF as is, the `.BTF` section of an ELF object. */
-async function btfBytes(path: string): Promise<Uint8Array> {
-  const bytes = await readInput(path);
-  if (!isElf(bytes)) return bytes;
-  const elf = parseElf(bytes, { file: path });
-  const sec = elf.section('.BTF');
-  if (!sec) throw new BtfError(BtfErrorCode.Format, 'no .BTF section in the ELF object', { file: path });
-  return elf.sectionData(sec).slice();
-}
 
 /** Returns the human report of one file. */
 export function formatReport(file: string, r: CheckReport): string {
@@ -56,8 +45,8 @@ export function register(program: Command, io: CliIo): void {
         const basePath = opts.base ?? implied;
         let report: CheckReport;
         try {
-          const base = basePath ? await Btf.fromFile(basePath) : undefined;
-          report = checkRawBtf(await btfBytes(file), base ? { base } : {});
+          const base = basePath ? await readBtfFile(basePath) : undefined;
+          report = checkRawBtf((await sectionOrRaw(file, BTF_ELF_SEC, BtfErrorCode.Format)).slice(), base ? { base } : {});
         } catch (e) {
           if (isInputError(e) && !e.file) e.withFile(file);
           throw e;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { writeFileAtomic } from '../../lib/io.js';
 import type { CliIo } from '../io.js';
-import { loadBtf } from '../load.js';
+import { loadBtf } from '../common.js';
 
 export function register(program: Command, io: CliIo): void {
   program
@@ -18,7 +18,7 @@ export function register(program: Command, io: CliIo): void {
     .action(async (input: string, opts: { output: string; endian?: 'little' | 'big'; layout?: boolean; base?: string }) => {
       const btf = await loadBtf(input, opts.base);
       if (opts.endian) btf.setEndianness(opts.endian);
-      if (opts.layout !== undefined && (opts.layout || btf.emitLayout)) btf.setLayout(opts.layout);
+      if (opts.layout !== undefined && (opts.layout || btf.hasLayout())) btf.setLayout(opts.layout);
       await writeFileAtomic(opts.output, btf.rawData());
       void io;
     });

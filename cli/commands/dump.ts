@@ -4,7 +4,7 @@ import { Option } from 'commander';
 import { writeJsonDump, writeRawDump } from '../../lib/dump/raw.js';
 import { BtfError, BtfErrorCode, isInputError } from '../../lib/errors.js';
 import type { CliIo } from '../io.js';
-import { VMLINUX, loadBtf } from '../load.js';
+import { VMLINUX, loadBtf, loadFixedBtf } from '../common.js';
 import { fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 
 export function register(program: Command, io: CliIo): void {
@@ -32,9 +32,9 @@ export function register(program: Command, io: CliIo): void {
         throw new BtfError(BtfErrorCode.InvalidArgument, '--type, --sort and --no-pragma need --format c');
       }
       const mode = fixupMode(opts, 'open');
-      // The fixup and C emitter are loaded only when asked for: startup time is
-      // a large share of a dump's wall time.
-      const btf = mode ? await (await import('./extract.js')).loadFixedBtf(file, mode, opts.base) : await loadBtf(file, opts.base);
+      // The C emitter is loaded only when asked for: startup time is a large
+      // share of a dump's wall time.
+      const btf = mode ? await loadFixedBtf(file, mode, opts.base) : await loadBtf(file, opts.base);
       const write = (s: string | Uint8Array) => io.out(s);
       try {
         if (opts.format === 'c') {

@@ -5,11 +5,12 @@
  * path as libbpf's debug log prints it).
  */
 import type { Command } from 'commander';
-import { Btf, isElf } from '../../lib/btf.js';
+import { isElf, type Btf } from '../../lib/btf.js';
 import { BtfError, BtfErrorCode, isInputError } from '../../lib/errors.js';
 import { BtfExt, CORE_RELO_KINDS, type ExtInfo } from '../../lib/ext.js';
 import { readInput } from '../../lib/io.js';
-import { openObject, parseCoreSpec } from '../../lib/object.js';
+import { parseCoreSpec } from '../../lib/core-spec.js';
+import { openObject, readBtfFile } from '../../lib/object/open.js';
 import type { CliIo } from '../io.js';
 
 /** BPF instructions are 8 bytes; `.BTF.ext` offsets are in bytes. */
@@ -108,11 +109,11 @@ export function register(program: Command, io: CliIo): void {
       if (isElf(bytes)) {
         const obj = openObject(bytes, { file });
         ext = obj.ext;
-        btf = opts.btf !== undefined ? await Btf.fromFile(opts.btf) : obj.btf;
+        btf = opts.btf !== undefined ? await readBtfFile(opts.btf) : obj.btf;
       } else {
         if (opts.btf === undefined) throw new BtfError(BtfErrorCode.InvalidArgument, 'a raw .BTF.ext needs --btf FILE for its strings and types', { file });
         ext = BtfExt.parse(bytes, { file });
-        btf = await Btf.fromFile(opts.btf);
+        btf = await readBtfFile(opts.btf);
       }
       if (ext === null) throw new BtfError(BtfErrorCode.NotFound, 'no .BTF.ext section in the ELF object', { file });
       if (btf === null) throw new BtfError(BtfErrorCode.NotFound, 'no .BTF section in the ELF object (give --btf)', { file });

@@ -7,7 +7,7 @@ import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import { readInput } from '../../lib/io.js';
 import { BTF_KIND_DATASEC } from '../../lib/kinds.js';
 import { type MapInfo, type MapList, type MapProblem, listMaps, mapTypeLabel } from '../../lib/inspect/maps.js';
-import { type BpfObject, openBpfObject } from '../../lib/inspect/object.js';
+import { type BpfObject, openObject } from '../../lib/object/open.js';
 import { TypedDataDumper } from '../../lib/inspect/typed-data.js';
 import type { CliIo } from '../io.js';
 
@@ -96,7 +96,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--relaxed', 'ignore unknown map definition members, as libbpf with relaxed_maps')
     .option('--pin-root <dir>', 'pin root for maps pinned by name', '/sys/fs/bpf')
     .action(async (file: string, opts: { json?: boolean; relaxed?: boolean; pinRoot: string }) => {
-      const obj = openBpfObject(await readInput(file), { file });
+      const obj = openObject(await readInput(file), { file, ext: false, badBtf: 'record' });
       const list = listMaps(obj, { relaxed: Boolean(opts.relaxed), pinRoot: opts.pinRoot });
       if (opts.json) {
         const names = obj.btf ? new TypedDataDumper(obj.btf) : null;

@@ -8,8 +8,9 @@ import type { Command } from 'commander';
 import { Btf } from '../../lib/btf.js';
 import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import { writeFileAtomic } from '../../lib/io.js';
+import { readBtfFile } from '../../lib/object/open.js';
+import { PROGRESS_MIN_TYPES, runDedup } from '../common.js';
 import type { CliIo } from '../io.js';
-import { PROGRESS_MIN_TYPES, runDedup } from './dedup.js';
 
 /** Adds `btfkit merge` to the program. */
 export function register(program: Command, io: CliIo): void {
@@ -28,7 +29,7 @@ export function register(program: Command, io: CliIo): void {
       let total = 0;
       const tty = io.stderrIsTTY;
       for (const [i, file] of inputs.entries()) {
-        const src = await Btf.fromFile(file);
+        const src = await readBtfFile(file);
         try {
           merged.addBtf(src);
         } catch (e) {

@@ -1,11 +1,11 @@
 /** `btfkit sections OBJ [-j]`: the ELF sections of an object, and which BTF sections it carries. */
 import type { Command } from 'commander';
-import { Btf } from '../../lib/btf.js';
+import type { Btf } from '../../lib/btf.js';
 import { isInputError } from '../../lib/errors.js';
 import { BtfExt } from '../../lib/ext.js';
 import { EM, ET, parseElf, SHT, type ElfFile, type ElfSection } from '../../lib/elf/index.js';
 import { readInput } from '../../lib/io.js';
-import { BTF_ELF_SEC, BTF_EXT_ELF_SEC } from '../../lib/object.js';
+import { BTF_ELF_SEC, BTF_EXT_ELF_SEC, readObjectBtf } from '../../lib/object/open.js';
 import type { CliIo } from '../io.js';
 
 const SHT_NAMES = new Map<number, string>(Object.entries(SHT).map(([k, v]) => [v, k]));
@@ -78,7 +78,7 @@ export function sectionsReport(elf: ElfFile, file: string): {
   let btfInfo: ReturnType<typeof sectionsReport>['btf'] = null;
   if (btfSec) {
     try {
-      btf = Btf.parse(elf.sectionData(btfSec).slice(), { file });
+      btf = readObjectBtf(elf, { file })!;
       btfInfo = { index: btfSec.index, size: btfSec.size, endian: btf.endianness(), types: btf.nrTypes, first_id: btf.startId, string_bytes: btf.strLen };
     } catch (e) {
       if (!isInputError(e)) throw e;

@@ -1,31 +1,25 @@
 /** `btfkit stats FILE`: types per kind, string bytes, section sizes; `-j` for JSON. */
 import type { Command } from 'commander';
-import { kindName, NR_BTF_KINDS, infoKind } from '../../lib/kinds.js';
 import type { Btf } from '../../lib/btf.js';
+import { NR_BTF_KINDS } from '../../lib/kinds.js';
+import { countedKindName, kindCounts, loadBtf } from '../common.js';
 import type { CliIo } from '../io.js';
-import { loadBtf } from '../load.js';
 
 /** Returns the statistics of a BTF as a plain object. */
 export function btfStats(btf: Btf): {
   types: number; firstId: number; kinds: Record<string, number>; strings: number; stringBytes: number;
   typeBytes: number; headerBytes: number; totalBytes: number; endian: string; layout: boolean;
 } {
-  const counts = new Array<number>(NR_BTF_KINDS + 1).fill(0);
-  for (let i = 0; i < btf.nrTypes; i++) {
-    const k = infoKind(btf.words[btf.offs[i]! + 1]!);
-    counts[k < NR_BTF_KINDS ? k : NR_BTF_KINDS]!++;
-  }
+  const counts = kindCounts(btf);
   const kinds: Record<string, number> = {};
-  for (let k = 1; k <= NR_BTF_KINDS; k++) if (counts[k]) kinds[k < NR_BTF_KINDS ? kindName(k) : 'UNKNOWN'] = counts[k]!;
+  for (let k = 1; k <= NR_BTF_KINDS; k++) if (counts[k]) kinds[countedKindName(k)] = counts[k]!;
   const strs = btf.stringSection();
   let n = 0;
   for (let i = 0; i < strs.length; i++) if (strs[i] === 0) n++;
-  const raw = btf.rawData();
-  const hdrLen = raw[4]! | (raw[5]! << 8) | (raw[6]! << 16) | (raw[7]! << 24);
   return {
     types: btf.nrTypes, firstId: btf.startId, kinds, strings: n, stringBytes: strs.length,
-    typeBytes: btf.typeWords * 4, headerBytes: btf.bigEndian ? (raw[7]! | (raw[6]! << 8) | (raw[5]! << 16) | (raw[4]! << 24)) : hdrLen,
-    totalBytes: raw.length, endian: btf.endianness(), layout: btf.emitLayout,
+    typeBytes: btf.typeWords * 4, headerBytes: btf.headerLength(),
+    totalBytes: btf.rawData().length, endian: btf.endianness(), layout: btf.hasLayout(),
   };
 }
 

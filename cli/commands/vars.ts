@@ -8,7 +8,7 @@ import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import { readInput } from '../../lib/io.js';
 import { BTF_KIND_VAR } from '../../lib/kinds.js';
 import { listMaps } from '../../lib/inspect/maps.js';
-import { openBpfObject } from '../../lib/inspect/object.js';
+import { openObject } from '../../lib/object/open.js';
 import { TypedDataDumper } from '../../lib/inspect/typed-data.js';
 import { listVars, varLine } from '../../lib/inspect/vars.js';
 import type { CliIo } from '../io.js';
@@ -22,7 +22,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--pretty', 'multi-line values (libbpf without .compact)')
     .option('--libbpf11', "print exactly as libbpf 1.1.2 (char arrays without '\\0', then 1-byte members left empty)")
     .action(async (file: string, opts: { json?: boolean; pretty?: boolean; libbpf11?: boolean }) => {
-      const obj = openBpfObject(await readInput(file), { file });
+      const obj = openObject(await readInput(file), { file, ext: false, badBtf: 'record' });
       const maps = listMaps(obj);
       const vars = listVars(obj, { maps, compact: !opts.pretty, libbpf11: Boolean(opts.libbpf11) });
       if (opts.json) {

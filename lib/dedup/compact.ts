@@ -7,7 +7,7 @@
  *   before  [1 int][2 int'][3 PTR][4 PTR'][5 struct]     map: 1 1 3 3 5
  *   after   [1 int][2 PTR][3 struct]                     new: 1 - 2 - 3
  */
-import { recordWords } from '../kinds.js';
+import { infoKind, infoVlen, recordWords } from '../kinds.js';
 import { PROGRESS_STEP, UNPROCESSED, type DedupState } from './state.js';
 
 /** The compacted records: word offsets relative to this BTF's first record. */
@@ -37,7 +37,7 @@ export function compactTypes(d: DedupState): Compacted {
     }
     const o = off[id]!;
     const info = w[o + 1]!;
-    const size = recordWords((info >>> 24) & 0x7f, info & 0xffffff);
+    const size = recordWords(infoKind(info), infoVlen(info));
     if (o !== p) w.copyWithin(p, o, o + size);
     hypotMap[id] = next;
     offs[next - d.startId] = p - d.localWords;

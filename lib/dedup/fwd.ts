@@ -12,7 +12,7 @@
  * canonical structs and unions (base included); names shared by several
  * (say, two different `struct foo` in two units) are left alone.
  */
-import { BTF_KIND_FWD, BTF_KIND_STRUCT, BTF_KIND_UNION } from '../kinds.js';
+import { BTF_KIND_FWD, BTF_KIND_STRUCT, BTF_KIND_UNION, infoKflag, infoKind } from '../kinds.js';
 import { PROGRESS_STEP, type DedupState } from './state.js';
 
 const EMPTY = 0xffffffff;
@@ -91,11 +91,11 @@ export function resolveFwds(d: DedupState): void {
     const id = ids[i]!;
     const o = off[id]!;
     const info = w[o + 1]!;
-    if (((info >>> 24) & 0x7f) !== BTF_KIND_FWD || map[id] !== id) continue;
+    if (infoKind(info) !== BTF_KIND_FWD || map[id] !== id) continue;
     const cand = names.get(w[o]!);
     if (cand === AMBIGUOUS) continue;
     // kind_flag set: a union forward declaration
-    const want = info >>> 31 ? BTF_KIND_UNION : BTF_KIND_STRUCT;
+    const want = infoKflag(info) ? BTF_KIND_UNION : BTF_KIND_STRUCT;
     if (d.kind(cand) !== want) continue;
     map[id] = cand;
   }

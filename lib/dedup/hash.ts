@@ -21,7 +21,7 @@
 import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO,
   BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG,
-  BTF_KIND_UNION, BTF_KIND_VOLATILE,
+  BTF_KIND_UNION, BTF_KIND_VOLATILE, infoKind, infoVlen,
 } from '../kinds.js';
 
 /** Mixes one word into a running 32-bit hash. */
@@ -55,10 +55,10 @@ export function hashEnum(w: Uint32Array, o: number): number {
  */
 export function hashEnumAlias(w: Uint32Array, o: number): number {
   const info = w[o + 1]!;
-  const vlen = info & 0xffffff;
+  const vlen = infoVlen(info);
   if (vlen === 0) return mix(0x0e1f2a3b, w[o]!);
   let h = mix(hashCommon(w, o), 0x7a6b5c4d);
-  const n = ((info >>> 24) & 0x7f) === BTF_KIND_ENUM ? vlen * 2 : vlen * 3;
+  const n = infoKind(info) === BTF_KIND_ENUM ? vlen * 2 : vlen * 3;
   for (let i = o + 3; i < o + 3 + n; i++) h = mix(h, w[i]!);
   return h;
 }
@@ -69,9 +69,9 @@ export function hashEnumFwdAlias(w: Uint32Array, o: number): number {
 }
 
 /** Returns the hash of a STRUCT or UNION without member types (`btf_hash_struct`). */
-export function hashStruct(w: Uint32Array, o: number): number {
+function hashStruct(w: Uint32Array, o: number): number {
   let h = hashCommon(w, o);
-  const end = o + 3 + (w[o + 1]! & 0xffffff) * 3;
+  const end = o + 3 + infoVlen(w[o + 1]!) * 3;
   for (let m = o + 3; m < end; m += 3) h = mix(mix(h, w[m]!), w[m + 2]!);
   return h;
 }
@@ -89,7 +89,7 @@ function refSig(w: Uint32Array, off: Uint32Array, id: number, depth: number): nu
   const o = off[id]!;
   if (o === undefined) return 0;
   const info = w[o + 1]!;
-  switch ((info >>> 24) & 0x7f) {
+  switch (infoKind(info)) {
     case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_FWD:
       return mix(0x51a3c2d1, w[o]!);
     case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
@@ -109,7 +109,7 @@ function refSig(w: Uint32Array, off: Uint32Array, id: number, depth: number): nu
     }
     case BTF_KIND_FUNC_PROTO: {
       let h = mix(mix(0x2545f491, w[o]!), info);
-      const end = o + 3 + (info & 0xffffff) * 2;
+      const end = o + 3 + infoVlen(info) * 2;
       for (let p = o + 3; p < end; p += 2) h = mix(h, w[p]!);
       if (depth > 0) {
         h = mix(h, refSig(w, off, w[o + 2]!, depth - 1));
@@ -136,7 +136,7 @@ const SIG_DEPTH = 2;
  */
 export function hashStructDeep(w: Uint32Array, off: Uint32Array, o: number): number {
   let h = hashStruct(w, o);
-  const end = o + 3 + (w[o + 1]! & 0xffffff) * 3;
+  const end = o + 3 + infoVlen(w[o + 1]!) * 3;
   for (let m = o + 4; m < end; m += 3) h = mix(h, refSig(w, off, w[m]!, SIG_DEPTH));
   return h;
 }
@@ -149,7 +149,7 @@ export function hashArray(w: Uint32Array, o: number): number {
 /** Returns the hash of a FUNC_PROTO with its param types (`btf_hash_fnproto`). */
 export function hashFnProto(w: Uint32Array, o: number): number {
   let h = hashCommon(w, o);
-  const end = o + 3 + (w[o + 1]! & 0xffffff) * 2;
+  const end = o + 3 + infoVlen(w[o + 1]!) * 2;
   for (let p = o + 3; p < end; p += 2) h = mix(mix(h, w[p]!), w[p + 1]!);
   return h;
 }
@@ -168,21 +168,21 @@ export function equalIntTag(w: Uint32Array, a: number, b: number): boolean {
 export function equalEnum(w: Uint32Array, a: number, b: number): boolean {
   if (!equalCommon(w, a, b)) return false;
   const info = w[a + 1]!;
-  const vlen = info & 0xffffff;
-  const n = ((info >>> 24) & 0x7f) === BTF_KIND_ENUM ? vlen * 2 : vlen * 3;
+  const vlen = infoVlen(info);
+  const n = infoKind(info) === BTF_KIND_ENUM ? vlen * 2 : vlen * 3;
   for (let i = 3; i < 3 + n; i++) if (w[a + i] !== w[b + i]) return false;
   return true;
 }
 
 function isAnyEnum(info: number): boolean {
-  const k = (info >>> 24) & 0x7f;
+  const k = infoKind(info);
   return k === BTF_KIND_ENUM || k === BTF_KIND_ENUM64;
 }
 
 /** Returns whether a record is an ENUM or ENUM64 without values: a forward declaration (`btf_is_enum_fwd`). */
 export function isEnumFwd(w: Uint32Array, a: number): boolean {
   const info = w[a + 1]!;
-  return isAnyEnum(info) && (info & 0xffffff) === 0;
+  return isAnyEnum(info) && infoVlen(info) === 0;
 }
 
 /**
@@ -198,7 +198,7 @@ export function compatEnum(w: Uint32Array, a: number, b: number): boolean {
 /** Returns whether two STRUCTs/UNIONs agree on everything but member types (`btf_shallow_equal_struct`). */
 export function shallowEqualStruct(w: Uint32Array, a: number, b: number): boolean {
   if (!equalCommon(w, a, b)) return false;
-  const end = 3 + (w[a + 1]! & 0xffffff) * 3;
+  const end = 3 + infoVlen(w[a + 1]!) * 3;
   for (let i = 3; i < end; i += 3) {
     if (w[a + i] !== w[b + i] || w[a + i + 2] !== w[b + i + 2]) return false;
   }
@@ -218,7 +218,7 @@ export function compatArray(w: Uint32Array, a: number, b: number): boolean {
 /** Returns whether two FUNC_PROTOs are equal, referenced ids included (`btf_equal_fnproto`). */
 export function equalFnProto(w: Uint32Array, a: number, b: number): boolean {
   if (!equalCommon(w, a, b)) return false;
-  const end = 3 + (w[a + 1]! & 0xffffff) * 2;
+  const end = 3 + infoVlen(w[a + 1]!) * 2;
   for (let i = 3; i < end; i++) if (w[a + i] !== w[b + i]) return false;
   return true;
 }
@@ -226,7 +226,7 @@ export function equalFnProto(w: Uint32Array, a: number, b: number): boolean {
 /** Returns whether two FUNC_PROTOs agree on everything but the return and param types (`btf_compat_fnproto`). */
 export function compatFnProto(w: Uint32Array, a: number, b: number): boolean {
   if (w[a] !== w[b] || w[a + 1] !== w[b + 1]) return false;
-  const end = 3 + (w[a + 1]! & 0xffffff) * 2;
+  const end = 3 + infoVlen(w[a + 1]!) * 2;
   for (let i = 3; i < end; i += 2) if (w[a + i] !== w[b + i]) return false;
   return true;
 }

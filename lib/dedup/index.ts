@@ -77,6 +77,14 @@
  * from the first member pair (`surelyNotEquiv`) before walking. A failed
  * comparison changes nothing in libbpf, and the order of the candidates
  * that remain is libbpf's (table.ts).
+ *
+ * ## Where it sits
+ *
+ * `dedup(btf, opts)` is a function over the container, as libbpf's
+ * `btf__dedup(btf, opts)` is, not a method of `Btf`: lib/btf.ts stays below
+ * this directory. The passes read the container's words in place and hand
+ * the result back through its methods (`prepareRewrite`, `replaceContents`).
+ * This module is also the `btfkit/dedup` entry point.
  */
 import type { BtfContainer } from '../container.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
@@ -85,22 +93,11 @@ import { resolveFwds } from './fwd.js';
 import { dedupPrimTypes, prepBase } from './prim.js';
 import { dedupRefTypes } from './ref.js';
 import { remapTypes } from './remap.js';
-import { DedupState, type DedupPass } from './state.js';
+import { DedupState, type DedupExt, type DedupPass } from './state.js';
 import { dedupStrings } from './strings.js';
 import { dedupStructTypes } from './struct.js';
 
-/**
- * A hook into .BTF.ext (func_info, line_info, CO-RE relocations), so that
- * dedup keeps it consistent with the new strings and type ids (libbpf's
- * `btf_ext_visit_str_offs` / `btf_ext_visit_type_ids`). Each method calls
- * `visit` once per field, in libbpf's order, and stores what it returns.
- */
-export interface DedupExt {
-  /** Visits every string offset: section names, line_info file and line, CO-RE access strings. */
-  visitStrOffs(visit: (strOff: number) => number): void;
-  /** Visits every type id: func_info and CO-RE relocation type ids. */
-  visitTypeIds(visit: (typeId: number) => number): void;
-}
+export type { DedupExt } from './state.js';
 
 /** Names of the passes, in order (`prep` ... `remap`). */
 export type { DedupPass } from './state.js';
@@ -140,43 +137,15 @@ export interface DedupReport {
   passes: Array<{ pass: DedupPass; ms: number }>;
 }
 
-/**
- * Makes the container safe to edit in place (libbpf's `btf_ensure_modifiable`).
- * A pristine parsed BTF whose strings will be rebuilt anyway only gets its
- * records copied: indexing strings that are about to be replaced would be
- * wasted work, and a pristine container has no cached raw data to drop.
- */
-function prepareContainer(btf: BtfContainer): void {
-  if (!btf.modifiable && !btf.strsDeduped && btf.pristine && btf.bigEndian === btf.inputBigEndian) {
-    const words = new Uint32Array(btf.typeWords + 3 + (btf.typeWords >> 4));
-    words.set(btf.words.subarray(0, btf.typeWords));
-    btf.words = words;
-    btf.pristine = false;
-    return;
-  }
-  btf.ensureModifiable();
-}
-
 /** Puts the compacted records and the new strings into the container. */
 function install(btf: BtfContainer, d: DedupState, c: Compacted, strings: Uint8Array | null): void {
+  let words = d.w;
   if (btf.base) {
-    const words = new Uint32Array(Math.max(64, c.typeWords + (c.typeWords >> 3)));
+    // Split BTF: the state's words start with the base's; keep only ours.
+    words = new Uint32Array(Math.max(64, c.typeWords + (c.typeWords >> 3)));
     words.set(d.w.subarray(d.localWords, d.localWords + c.typeWords));
-    btf.words = words;
-  } else {
-    btf.words = d.w;
   }
-  btf.typeWords = c.typeWords;
-  btf.offs = c.offs;
-  btf.nrTypes = c.nrTypes;
-  if (strings) {
-    // Like a freshly parsed BTF: the string index is built on the next
-    // modification (ensureModifiable), if there is one.
-    btf.strs = strings;
-    btf.strset = null;
-    btf.modifiable = false;
-    btf.strsDeduped = true;
-  }
+  btf.replaceContents(words, c.typeWords, c.offs, c.nrTypes, strings);
 }
 
 /**
@@ -206,7 +175,7 @@ export function dedup(btf: BtfContainer, opts: DedupOptions = {}): DedupReport {
     t = now;
   };
 
-  prepareContainer(btf);
+  btf.prepareRewrite();
   const d = new DedupState(btf, onProgress ?? null, opts.forceCollisions === true);
   prepBase(d);
   lap('prep');

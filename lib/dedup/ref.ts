@@ -25,7 +25,7 @@ import {
 import {
   equalArray, equalCommon, equalFnProto, equalIntTag, hashArray, hashCommon, hashFnProto, hashIntTag,
 } from './hash.js';
-import { idFieldCount, idFieldPos } from './fields.js';
+import { idFieldCount, idFieldPos } from '../fields.js';
 import { IN_PROGRESS, MAX_NR_TYPES, PROGRESS_STEP, type DedupState } from './state.js';
 
 function isRefKind(k: number): boolean {

@@ -6,9 +6,9 @@
  */
 import { BtfError, BtfErrorCode } from '../errors.js';
 import type { Compacted } from './compact.js';
-import { idFieldCount, idFieldPos, knownKind } from './fields.js';
-import type { DedupExt } from './index.js';
-import { MAX_NR_TYPES, PROGRESS_STEP, type DedupState } from './state.js';
+import { idFieldCount, idFieldPos, knownKind } from '../fields.js';
+import { infoKind } from '../kinds.js';
+import { MAX_NR_TYPES, PROGRESS_STEP, type DedupExt, type DedupState } from './state.js';
 
 /** Returns the final id of old type id `typeId` (`btf_dedup_remap_type_id`). */
 function finalId(d: DedupState, typeId: number): number {
@@ -27,7 +27,7 @@ export function remapTypes(d: DedupState, c: Compacted, ext: DedupExt | undefine
   for (let i = 0; i < c.nrTypes; i++) {
     if (d.progress && (i & (PROGRESS_STEP - 1)) === 0) d.progress('remap', i, c.nrTypes);
     const o = base + c.offs[i]!;
-    if (!knownKind((w[o + 1]! >>> 24) & 0x7f)) throw d.badKind(d.startId + i, 'dedup does not know this kind');
+    if (!knownKind(infoKind(w[o + 1]!))) throw d.badKind(d.startId + i, 'dedup does not know this kind');
     for (let j = 0, n = idFieldCount(w, o); j < n; j++) {
       const p = idFieldPos(w, o, j);
       const t = w[p]!;

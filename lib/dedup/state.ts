@@ -8,7 +8,7 @@ import { BtfError, BtfErrorCode } from '../errors.js';
 import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO,
   BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_UNION, BTF_KIND_VAR,
-  BTF_KIND_VOLATILE, NR_BTF_KINDS, kindName,
+  BTF_KIND_VOLATILE, NR_BTF_KINDS, infoKind, kindName,
 } from '../kinds.js';
 import { CandTable } from './table.js';
 
@@ -35,10 +35,23 @@ const KIND_CLASS: Uint8Array = (() => {
 })();
 
 /** Names of the passes, in order, as reported to progress callbacks and in reports. */
+/**
+ * A hook into .BTF.ext (func_info, line_info, CO-RE relocations), so that
+ * dedup keeps it consistent with the new strings and type ids (libbpf's
+ * `btf_ext_visit_str_offs` / `btf_ext_visit_type_ids`). Each method calls
+ * `visit` once per field, in libbpf's order, and stores what it returns.
+ */
+export interface DedupExt {
+  /** Visits every string offset: section names, line_info file and line, CO-RE access strings. */
+  visitStrOffs(visit: (strOff: number) => number): void;
+  /** Visits every type id: func_info and CO-RE relocation type ids. */
+  visitTypeIds(visit: (typeId: number) => number): void;
+}
+
 export type DedupPass = 'prep' | 'strings' | 'prim' | 'struct' | 'fwd' | 'ref' | 'compact' | 'remap';
 
 /** Called now and then during long passes. */
-export type ProgressFn = (phase: DedupPass, done: number, total: number) => void;
+type ProgressFn = (phase: DedupPass, done: number, total: number) => void;
 
 /** How often (in types) a pass reports progress. */
 export const PROGRESS_STEP = 1 << 14;
@@ -128,7 +141,7 @@ export class DedupState {
     const cls = new Uint8Array(n);
     const counts = [0, 0, 0, 0];
     for (let i = 0; i < n; i++) {
-      const k = (w[off[this.startId + i]! + 1]! >>> 24) & 0x7f;
+      const k = infoKind(w[off[this.startId + i]! + 1]!);
       const c = k < NR_BTF_KINDS ? KIND_CLASS[k]! : CLASS_PRIM;
       cls[i] = c;
       counts[c]!++;
@@ -149,7 +162,7 @@ export class DedupState {
 
   /** Returns the kind of type `id` (0 for void). */
   kind(id: number): number {
-    return (this.w[this.off[id]! + 1]! >>> 24) & 0x7f;
+    return infoKind(this.w[this.off[id]! + 1]!);
   }
 
   /** Returns the canonical id `id` resolves to so far, following FWD resolutions (`resolve_type_id`). */

@@ -23,9 +23,9 @@
  */
 import type { BtfContainer } from '../container.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
-import { ELEM_BASE, ELEM_SIZE, STR_ELEM_POS } from './fields.js';
-import type { DedupExt } from './index.js';
-import type { DedupState } from './state.js';
+import { ELEM_BASE, ELEM_SIZE, STR_ELEM_POS } from '../fields.js';
+import { BTF_ELF_SEC, infoKind, infoVlen } from '../kinds.js';
+import type { DedupExt, DedupState } from './state.js';
 
 const EMPTY = -1;
 const CACHE_BITS = 15;
@@ -201,7 +201,7 @@ export function dedupStrings(d: DedupState, ext: DedupExt | undefined): Uint8Arr
     if (off === 0 || off < start) return off;
     const local = off - start;
     if (local >= old.length) {
-      throw new BtfError(BtfErrorCode.BadString, `string offset ${off} is past the string section`, { section: '.BTF' });
+      throw new BtfError(BtfErrorCode.BadString, `string offset ${off} is past the string section`, { section: BTF_ELF_SEC });
     }
     const slot = Math.imul(local, 0x9e3779b1) >>> (32 - CACHE_BITS);
     if (cacheKey[slot] === local) return cacheVal[slot]!;
@@ -225,11 +225,11 @@ export function dedupStrings(d: DedupState, ext: DedupExt | undefined): Uint8Arr
     const nameOff = w[o]!;
     if (nameOff) w[o] = remap(nameOff);
     const info = w[o + 1]!;
-    const kind = (info >>> 24) & 0x7f;
+    const kind = infoKind(info);
     const sp = kind < STR_ELEM_POS.length ? STR_ELEM_POS[kind]! : -1;
     if (sp < 0) continue;
     const esz = ELEM_SIZE[kind]!;
-    for (let e = o + ELEM_BASE[kind]! + sp, n = info & 0xffffff; n > 0; n--, e += esz) {
+    for (let e = o + ELEM_BASE[kind]! + sp, n = infoVlen(info); n > 0; n--, e += esz) {
       const s = w[e]!;
       if (s) w[e] = remap(s);
     }

@@ -37,7 +37,7 @@
 import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT, BTF_KIND_FUNC,
   BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT,
-  BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_UNION, BTF_KIND_VOLATILE,
+  BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_UNION, BTF_KIND_VOLATILE, infoKflag, infoKind, infoVlen,
 } from '../kinds.js';
 import {
   compatArray, compatEnum, compatFnProto, equalArray, equalCommon, equalIntTag, hashStructDeep, shallowEqualStruct,
@@ -58,7 +58,7 @@ function identicalStructs(d: DedupState, id1: number, id2: number): boolean {
   const a = d.off[id1]!;
   const b = d.off[id2]!;
   if (!shallowEqualStruct(w, a, b)) return false;
-  const end = 3 + (w[a + 1]! & 0xffffff) * 3;
+  const end = 3 + infoVlen(w[a + 1]!) * 3;
   for (let i = 4; i < end; i += 3) {
     const t1 = w[a + i]!;
     const t2 = w[b + i]!;
@@ -88,7 +88,7 @@ function growStack(n: number): Uint32Array {
  * `union { event; handler; }` of one shape, each compared with the
  * others), hence `resolve_type_id` and `resolve_fwd_id` written inline.
  */
-export function isEquiv(d: DedupState, candId: number, canonId: number): boolean {
+function isEquiv(d: DedupState, candId: number, canonId: number): boolean {
   const { w, off, map, hypotMap } = d;
   const startId = d.startId;
   let st = stack;
@@ -109,9 +109,9 @@ export function isEquiv(d: DedupState, candId: number, canonId: number): boolean
 
     // resolve_fwd_id(canon): rn is where canon resolves to
     let no = off[canon]!;
-    if (((w[no + 1]! >>> 24) & 0x7f) === BTF_KIND_FWD && rn !== canon) {
+    if (infoKind(w[no + 1]!) === BTF_KIND_FWD && rn !== canon) {
       const ro = off[rn]!;
-      if (((w[ro + 1]! >>> 24) & 0x7f) !== BTF_KIND_FWD) {
+      if (infoKind(w[ro + 1]!) !== BTF_KIND_FWD) {
         canon = rn;
         no = ro;
       }
@@ -128,8 +128,8 @@ export function isEquiv(d: DedupState, candId: number, canonId: number): boolean
     if (w[co] !== w[no]) return false;
     const cInfo = w[co + 1]!;
     const nInfo = w[no + 1]!;
-    const candKind = (cInfo >>> 24) & 0x7f;
-    const canonKind = (nInfo >>> 24) & 0x7f;
+    const candKind = infoKind(cInfo);
+    const canonKind = infoKind(nInfo);
 
     // FWD <-> STRUCT/UNION of the same name
     if ((candKind === BTF_KIND_FWD || canonKind === BTF_KIND_FWD) && candKind !== canonKind) {
@@ -137,10 +137,10 @@ export function isEquiv(d: DedupState, candId: number, canonId: number): boolean
       let fwdKind: number;
       if (candKind === BTF_KIND_FWD) {
         realKind = canonKind;
-        fwdKind = cInfo >>> 31 ? BTF_KIND_UNION : BTF_KIND_STRUCT;
+        fwdKind = infoKflag(cInfo) ? BTF_KIND_UNION : BTF_KIND_STRUCT;
       } else {
         realKind = candKind;
-        fwdKind = nInfo >>> 31 ? BTF_KIND_UNION : BTF_KIND_STRUCT;
+        fwdKind = infoKflag(nInfo) ? BTF_KIND_UNION : BTF_KIND_STRUCT;
         // the match would resolve a FWD of the (fixed) base
         if (fwdKind === realKind && canon < startId) d.hypotAdjustCanon = true;
       }
@@ -182,7 +182,7 @@ export function isEquiv(d: DedupState, candId: number, canonId: number): boolean
       case BTF_KIND_STRUCT:
       case BTF_KIND_UNION: {
         if (!shallowEqualStruct(w, co, no)) return false;
-        const vlen = cInfo & 0xffffff;
+        const vlen = infoVlen(cInfo);
         if (sp + 2 * vlen > st.length) st = growStack(sp + 2 * vlen);
         for (let i = vlen - 1; i >= 0; i--) {
           st[sp] = w[co + 4 + i * 3]!;
@@ -193,7 +193,7 @@ export function isEquiv(d: DedupState, candId: number, canonId: number): boolean
       }
       case BTF_KIND_FUNC_PROTO: {
         if (!compatFnProto(w, co, no)) return false;
-        const vlen = cInfo & 0xffffff;
+        const vlen = infoVlen(cInfo);
         if (sp + 2 * vlen + 2 > st.length) st = growStack(sp + 2 * vlen + 2);
         for (let i = vlen - 1; i >= 0; i--) {
           st[sp] = w[co + 4 + i * 2]!;
@@ -260,7 +260,7 @@ function surelyNotEquiv(d: DedupState, t: number, c: number): boolean {
   const { w, off, map } = d;
   const to = off[t]!;
   const co = off[c]!;
-  const end = 3 + (w[to + 1]! & 0xffffff) * 3;
+  const end = 3 + infoVlen(w[to + 1]!) * 3;
   let a = 0;
   let b = 0;
   let rb = 0;
@@ -274,9 +274,9 @@ function surelyNotEquiv(d: DedupState, t: number, c: number): boolean {
   if (i >= end) return false;
   // resolve_fwd_id(b)
   let bo = off[b]!;
-  if (((w[bo + 1]! >>> 24) & 0x7f) === BTF_KIND_FWD && rb !== b) {
+  if (infoKind(w[bo + 1]!) === BTF_KIND_FWD && rb !== b) {
     const ro = off[rb]!;
-    if (((w[ro + 1]! >>> 24) & 0x7f) !== BTF_KIND_FWD) {
+    if (infoKind(w[ro + 1]!) !== BTF_KIND_FWD) {
       b = rb;
       bo = ro;
     }
@@ -284,12 +284,12 @@ function surelyNotEquiv(d: DedupState, t: number, c: number): boolean {
   if (b === c) return false;
   const ao = off[a]!;
   if (w[ao] !== w[bo]) return true;
-  const ak = (w[ao + 1]! >>> 24) & 0x7f;
-  const bk = (w[bo + 1]! >>> 24) & 0x7f;
+  const ak = infoKind(w[ao + 1]!);
+  const bk = infoKind(w[bo + 1]!);
   if ((ak === BTF_KIND_FWD || bk === BTF_KIND_FWD) && ak !== bk) {
     const fwdInfo = ak === BTF_KIND_FWD ? w[ao + 1]! : w[bo + 1]!;
     const realKind = ak === BTF_KIND_FWD ? bk : ak;
-    return (fwdInfo >>> 31 ? BTF_KIND_UNION : BTF_KIND_STRUCT) !== realKind;
+    return (infoKflag(fwdInfo) ? BTF_KIND_UNION : BTF_KIND_STRUCT) !== realKind;
   }
   if (ak !== bk) return true;
   switch (ak) {

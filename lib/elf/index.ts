@@ -1,5 +1,7 @@
 /**
- * The ELF layer: read objects, replace or add sections, build a BTF-only object.
+ * The ELF layer (`btfkit/elf`): read objects, replace or add sections, build
+ * a BTF-only object. It knows ELF, not BTF: reading an object's BTF, the
+ * DATASEC fixup and writing BTF back are lib/object/'s, one layer up.
  * @module
  */
 export {

@@ -267,7 +267,7 @@ export interface ParseElfOptions {
 }
 
 /** What {@link parseElf} found; constructed by it only. */
-export interface ElfFileInit {
+interface ElfFileInit {
   bytes: Uint8Array;
   file: string | undefined;
   elfClass: 32 | 64;

@@ -36,6 +36,7 @@
  */
 import { inputBytes } from '../input.js';
 import { BtfErrorCode, ElfError } from '../errors.js';
+import { BTF_ELF_SEC, BTF_EXT_ELF_SEC } from '../kinds.js';
 import { ELF_LAYOUT, type ElfFile, type ElfLayout, type ElfSection, EM, ET, hasFileData, SHF, SHN, SHT } from './read.js';
 
 /** Header fields for a section that {@link replaceSections} adds. */
@@ -274,7 +275,7 @@ function rewrite(elf: ElfFile, changes: ReadonlyMap<string, Uint8Array | null>, 
   }
   for (const [i, a] of added.entries()) {
     const o = opts.newSections?.[a.name] ?? {};
-    const align = o.addralign ?? (a.name === '.BTF' || a.name === '.BTF.ext' ? 4 : 1);
+    const align = o.addralign ?? (a.name === BTF_ELF_SEC || a.name === BTF_EXT_ELF_SEC ? 4 : 1);
     if (!isPowerOfTwoOrZero(align)) throw invalid(`section ${a.name}: alignment ${align} is not a power of two`, a.name);
     out.push({ old: undefined, name: a.name, nameOff: nameOffs[i] ?? 0, type: o.type ?? SHT.PROGBITS, data: a.data, size: a.data.length, offset: 0, opts: { ...o, addralign: align } });
   }
@@ -631,7 +632,7 @@ export function newBtfObject(btfBytes: Uint8Array, extBytes?: Uint8Array, opts: 
   const lay = ELF_LAYOUT[64];
 
   // Section i + 1 of the output; all PROGBITS but the last, the name table.
-  const names = ['.BTF', ...(ext !== undefined ? ['.BTF.ext'] : []), '.shstrtab'];
+  const names = [BTF_ELF_SEC, ...(ext !== undefined ? [BTF_EXT_ELF_SEC] : []), '.shstrtab'];
   const nameOffs: number[] = [];
   const shstrtab: number[] = [0];
   for (const name of names) {

@@ -22,7 +22,7 @@ import type { Btf } from '../btf.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
 import {
   BTF_INT_SIGNED, BTF_KIND_ARRAY, BTF_KIND_INT, BTF_KIND_PTR, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN,
-  BTF_VAR_STATIC, infoKind,
+  BTF_VAR_STATIC, infoKind, packIntData,
 } from '../kinds.js';
 
 /**
@@ -61,22 +61,6 @@ export function varLinkage(l: VarLinkage | undefined, what: string): number {
   }
 }
 
-/** Returns the word offset of local type `typeId`; throws when it belongs to the base. */
-function localOff(btf: Btf, typeId: number): number {
-  const i = typeId - btf.startId;
-  if (i < 0 || i >= btf.nrTypes) invalid(`type [${typeId}] is not a type of this BTF`);
-  return btf.offs[i]!;
-}
-
-/**
- * Sets word `word` of local type `typeId` (2: a PTR/TYPEDEF/FUNC_PROTO's
- * type, 4: an ARRAY's index type ...), for records added with a placeholder.
- */
-export function patchWord(btf: Btf, typeId: number, word: number, value: number): void {
-  btf.ensureModifiable();
-  btf.words[localOff(btf, typeId) + word] = value >>> 0;
-}
-
 /** Calls `fn(id, words, off)` for every type id from `from` on (base first) until it returns true; returns that id or -1. */
 export function findType(btf: Btf, kind: number, fn: (w: Uint32Array, o: number, id: number) => boolean, from = 1): number {
   for (let id = Math.max(1, from); id < btf.typeCount; id++) {
@@ -88,12 +72,12 @@ export function findType(btf: Btf, kind: number, fn: (w: Uint32Array, o: number,
 
 /** Returns the id of an INT named `name` of `size` bytes and `encoding`, or -1. */
 export function findInt(btf: Btf, name: string, size: number, encoding: number): number {
-  const enc = ((encoding << 24) | (size * 8)) >>> 0;
+  const enc = packIntData(encoding, 0, size * 8);
   return findType(btf, BTF_KIND_INT, (w, o) => w[o + 2]! === size && w[o + 3]! === enc && btf.str(w[o]!) === name);
 }
 
 /** Returns the id of the INT `name` (found, or added as clang would add it). */
-export function ensureInt(btf: Btf, name: string, size: number, encoding: number): number {
+function ensureInt(btf: Btf, name: string, size: number, encoding: number): number {
   const id = findInt(btf, name, size, encoding);
   return id > 0 ? id : btf.addInt(name, size, encoding);
 }
@@ -131,7 +115,7 @@ export function clangArray(btf: Btf, elemId: number, nelems: number, reuseFrom: 
     if (a > 0) return a;
   }
   const arr = btf.addArray(idx > 0 ? idx : 0, elemId, nelems);
-  if (idx < 0) patchWord(btf, arr, 4, btf.addInt('__ARRAY_SIZE_TYPE__', 4, 0));
+  if (idx < 0) btf.setWord(arr, 4, btf.addInt('__ARRAY_SIZE_TYPE__', 4, 0));
   return arr;
 }
 
@@ -148,7 +132,7 @@ export function clangPtr(btf: Btf, target: TypeArg, what: string, reuseFrom: num
     return btf.addPtr(id);
   }
   const ptr = btf.addPtr(0);
-  patchWord(btf, ptr, 2, resolveTypeArg(btf, target, what, allowVoid));
+  btf.setWord(ptr, 2, resolveTypeArg(btf, target, what, allowVoid));
   return ptr;
 }
 
@@ -178,7 +162,7 @@ export function addRefFirst(btf: Btf, kind: RefKind, target: TypeArg, name = '')
     case 'type_tag': id = btf.addTypeTag(name, 0); break;
     default: return invalid(`addRefFirst: unknown kind ${String(kind)}`);
   }
-  patchWord(btf, id, 2, resolveTypeArg(btf, target, `${kind} ${name}`.trim(), true));
+  btf.setWord(id, 2, resolveTypeArg(btf, target, `${kind} ${name}`.trim(), true));
   return id;
 }
 
@@ -201,6 +185,6 @@ export interface StructMemberSpec {
 export function addStructFirst(btf: Btf, spec: { name: string | null; size: number; union?: boolean; members: readonly StructMemberSpec[] }): number {
   const id = spec.union ? btf.addUnion(spec.name, spec.size) : btf.addStruct(spec.name, spec.size);
   for (const m of spec.members) btf.addField(m.name, 0, m.bitOffset, m.bitSize ?? 0);
-  spec.members.forEach((m, i) => patchWord(btf, id, 3 + i * 3 + 1, resolveTypeArg(btf, m.type, `member ${m.name ?? i}`)));
+  spec.members.forEach((m, i) => btf.setWord(id, 3 + i * 3 + 1, resolveTypeArg(btf, m.type, `member ${m.name ?? i}`)));
   return id;
 }

@@ -41,7 +41,7 @@
  * @module
  */
 import type { Btf } from '../btf.js';
-import { BTF_KIND_DATASEC, BTF_VAR_GLOBAL_EXTERN, infoKind, infoVlen, packInfo } from '../kinds.js';
+import { BTF_KIND_DATASEC, BTF_VAR_GLOBAL_EXTERN, infoKind, infoVlen } from '../kinds.js';
 import { type TypeArg, type VarLinkage, alignUp, invalid, resolveTypeArg, varLinkage } from './common.js';
 
 /** How DATASEC offsets and sizes are written. */
@@ -70,7 +70,7 @@ export interface EmitOptions {
 }
 
 /** One DATASEC entry to place. */
-export interface SectionEntry {
+interface SectionEntry {
   /** The VAR (or extern FUNC) id. */
   typeId: number;
   /** Bytes it takes in the section. */
@@ -84,7 +84,7 @@ export interface SectionEntry {
 }
 
 /** Where an entry went. */
-export interface Placement {
+interface Placement {
   /** The DATASEC's id, or -1 when the entry was recorded in a {@link PendingSections}. */
   datasecId: number;
   /** The entry's offset (the explicit one, or 0, for pending clang-style entries). */
@@ -105,25 +105,13 @@ export function findDatasec(btf: Btf, name: string): number {
  * `datasecId`, which may be any of this BTF's own types: when it is not the
  * last, the following records move up by three words.
  */
-export function insertSecInfo(btf: Btf, datasecId: number, index: number, typeId: number, offset: number, size: number): void {
+function insertSecInfo(btf: Btf, datasecId: number, index: number, typeId: number, offset: number, size: number): void {
   const t = datasecId - btf.startId;
   if (t < 0 || t >= btf.nrTypes) invalid(`type [${datasecId}] is not a type of this BTF`);
-  btf.ensureModifiable();
-  const o = btf.offs[t]!;
-  const info = btf.words[o + 1]!;
+  const info = btf.infoOf(datasecId);
   if (infoKind(info) !== BTF_KIND_DATASEC) invalid(`type [${datasecId}] is not a DATASEC`);
-  const vlen = infoVlen(info);
-  if (index < 0 || index > vlen) invalid(`DATASEC [${datasecId}]: no entry slot ${index}`);
-  btf.reserveWords(3);
-  const w = btf.words;
-  const at = o + 3 + index * 3;
-  w.copyWithin(at + 3, at, btf.typeWords);
-  w[at] = typeId;
-  w[at + 1] = offset >>> 0;
-  w[at + 2] = size >>> 0;
-  btf.typeWords += 3;
-  for (let j = t + 1; j < btf.nrTypes; j++) btf.offs[j] = btf.offs[j]! + 3;
-  w[o + 1] = packInfo(BTF_KIND_DATASEC, info >>> 31, vlen + 1);
+  if (index < 0 || index > infoVlen(info)) invalid(`DATASEC [${datasecId}]: no entry slot ${index}`);
+  btf.insertItem(datasecId, index, [typeId, offset, size]);
 }
 
 /**
@@ -162,10 +150,7 @@ function placeIn(btf: Btf, sec: number, e: SectionEntry, layout: SectionLayout):
     if (at === entries.length && x.offset > offset) at = i;
   }
   insertSecInfo(btf, sec, at, e.typeId, offset, e.size);
-  if (end > v.size) {
-    const [w, o] = btf.recordOf(sec);
-    w[o + 2] = end;
-  }
+  if (end > v.size) btf.setWord(sec, 2, end);
   return { datasecId: sec, offset };
 }
 

@@ -23,7 +23,7 @@
  */
 import type { Btf } from '../btf.js';
 import { BTF_FUNC_EXTERN, BTF_FUNC_GLOBAL, BTF_FUNC_STATIC, BTF_KIND_FUNC_PROTO } from '../kinds.js';
-import { type TypeArg, invalid, patchWord, resolveTypeArg } from './common.js';
+import { type TypeArg, invalid, resolveTypeArg } from './common.js';
 import { type EmitOptions, placeInSection } from './datasec.js';
 
 /** FUNC linkage by name or number (BTF_FUNC_STATIC, _GLOBAL, _EXTERN). */
@@ -100,14 +100,14 @@ export function addFunction(btf: Btf, spec: FunctionSpec, opts: EmitOptions = {}
     protoId = btf.addFuncProto(0);
     for (const p of params) btf.addFuncParam(p.name ?? null, 0);
     if (spec.variadic) btf.addFuncParam(null, 0);
-    patchWord(btf, protoId, 2, resolveTypeArg(btf, spec.ret ?? 0, `${what}: return type`, true));
-    params.forEach((p, i) => patchWord(btf, protoId, 3 + i * 2 + 1, resolveTypeArg(btf, p.type, `${what}: parameter ${i}`)));
+    btf.setWord(protoId, 2, resolveTypeArg(btf, spec.ret ?? 0, `${what}: return type`, true));
+    params.forEach((p, i) => btf.setWord(protoId, 3 + i * 2 + 1, resolveTypeArg(btf, p.type, `${what}: parameter ${i}`)));
   } else {
     const types = params.map((p, i) => resolveTypeArg(btf, p.type, `${what}: parameter ${i}`));
     protoId = btf.addFuncProto(0);
     params.forEach((p, i) => btf.addFuncParam(p.name ?? null, types[i]!));
     if (spec.variadic) btf.addFuncParam(null, 0);
-    patchWord(btf, protoId, 2, resolveTypeArg(btf, spec.ret ?? 0, `${what}: return type`, true));
+    btf.setWord(protoId, 2, resolveTypeArg(btf, spec.ret ?? 0, `${what}: return type`, true));
   }
   const funcId = btf.addFunc(spec.name, linkage, protoId);
   const declTagIds: number[] = [];

@@ -43,7 +43,7 @@ import type { Btf } from '../btf.js';
 import { BTF_INT_SIGNED, BTF_KIND_STRUCT, BTF_VAR_GLOBAL_ALLOCATED, infoVlen } from '../kinds.js';
 import {
   type TypeArg, alignUp, clangArray, clangPtr, ensureCInt, findArray, findArrayIndexType, findInt, findPtr,
-  findType, invalid, patchWord, resolveTypeArg,
+  findType, invalid, resolveTypeArg,
 } from './common.js';
 import { type EmitOptions, placeInSection, safeAlign } from './datasec.js';
 
@@ -92,7 +92,7 @@ export type MapAttr =
   | 'pinning' | 'map_extra' | 'values';
 
 /** libbpf's documented member order, the default. */
-export const MAP_ATTR_ORDER: readonly MapAttr[] = [
+const MAP_ATTR_ORDER: readonly MapAttr[] = [
   'type', 'key', 'key_size', 'value', 'value_size', 'max_entries', 'map_flags', 'numa_node', 'pinning',
   'map_extra', 'values',
 ];
@@ -216,7 +216,7 @@ function members(btf: Btf, spec: MapDefSpec, what: string, reuseFrom: number, in
         elem = btf.addPtr(0);
         const s = emitDef(btf, innerMap, `${what}.inner`, reuseFrom, true, {});
         out.innerStructId = s.structId;
-        patchWord(btf, elem, 2, s.structId);
+        btf.setWord(elem, 2, s.structId);
       } else {
         const target = (innerMap ?? spec.values!.proto) as TypeArg;
         elem = clangPtr(btf, target, `${what}: values`, reuseFrom);
@@ -253,7 +253,7 @@ function intArrayPtr(btf: Btf, n: number, reuseFrom: number): number {
   }
   const ptr = btf.addPtr(0);
   const elem = ensureCInt(btf);
-  patchWord(btf, ptr, 2, clangArray(btf, elem, n, reuseFrom));
+  btf.setWord(ptr, 2, clangArray(btf, elem, n, reuseFrom));
   return ptr;
 }
 
@@ -289,7 +289,7 @@ function emitDef(btf: Btf, spec: MapDefSpec, what: string, reuseFrom: number, in
     for (let i = 0; i < list.length; i++) {
       const m = list[i]!;
       m.typeId = m.emit();
-      patchWord(btf, structId, 3 + i * 3 + 1, m.typeId);
+      btf.setWord(structId, 3 + i * 3 + 1, m.typeId);
     }
     return { structId, size, list };
   }

@@ -41,21 +41,22 @@
  * @module
  */
 import type { Btf } from '../btf.js';
+import { BtfError, BtfErrorCode } from '../errors.js';
 import { SHF, SHT, STB, STT } from '../elf/read.js';
 import type { ElfSection } from '../elf/read.js';
 import {
-  BTF_KIND_ARRAY, BTF_KIND_DATASEC, BTF_KIND_FUNC_PROTO, BTF_KIND_PTR, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_VAR,
-  BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC, infoKind, isModifierKind, kindName,
+  BTF_ELF_SEC, BTF_EXT_ELF_SEC, BTF_KIND_ARRAY, BTF_KIND_DATASEC, BTF_KIND_FUNC_PROTO, BTF_KIND_PTR, BTF_KIND_STRUCT,
+  BTF_KIND_TYPEDEF, BTF_KIND_VAR, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC, infoKind, isModifierKind, kindName,
 } from '../kinds.js';
 import {
   BPF_MAP_TYPE, LIBBPF_PIN_BY_NAME, LIBBPF_PIN_NONE, type MapAttr, type MapDefSpec, type MapSpec, mapTypeName,
 } from '../emit/maps.js';
-import type { DatasecLayout } from '../elf/fixup.js';
-import type { BpfObject } from './object.js';
+import type { DatasecLayout } from '../object/fixup.js';
+import type { BpfObject } from '../object/open.js';
 
 /** `BPF_F_MMAPABLE`, `BPF_F_RDONLY_PROG`. */
-export const BPF_F_MMAPABLE = 1 << 10;
-export const BPF_F_RDONLY_PROG = 1 << 7;
+const BPF_F_MMAPABLE = 1 << 10;
+const BPF_F_RDONLY_PROG = 1 << 7;
 
 /** A decoded map definition struct (libbpf's `struct btf_map_def`). */
 export interface MapDef {
@@ -175,14 +176,19 @@ export interface MapList {
   problems: MapProblem[];
 }
 
-class DefError extends Error {
+/**
+ * A map definition libbpf refuses (-EINVAL): a BtfError, as every public
+ * function here throws, that also carries the {@link MapProblem} for
+ * {@link listMaps}, which records it and goes on with the next map.
+ */
+class MapDefError extends BtfError {
   constructor(readonly problem: MapProblem) {
-    super(problem.message);
+    super(BtfErrorCode.InvalidArgument, problem.message, { section: '.maps' });
   }
 }
 
 function fail(map: string, member: string | undefined, message: string): never {
-  throw new DefError({ map, ...(member !== undefined ? { member } : {}), message });
+  throw new MapDefError({ map, ...(member !== undefined ? { member } : {}), message });
 }
 
 /** libbpf's `skip_mods_and_typedefs`. */
@@ -212,8 +218,10 @@ function fieldInt(btf: Btf, map: string, name: string, typeId: number): number {
 
 /**
  * Decodes the map definition struct `defId` (already past typedefs and
- * modifiers) of map `map` as libbpf's `parse_btf_map_def` does. Throws a
- * message naming the map and the member where libbpf would fail.
+ * modifiers) of map `map` as libbpf's `parse_btf_map_def` does.
+ *
+ * @throws BtfError `EINVAL` (section `.maps`) naming the map and the member
+ *   where libbpf would fail.
  */
 export function parseMapDef(btf: Btf, defId: number, map: string, opts: { strict?: boolean; inner?: boolean } = {}): MapDef {
   const strict = opts.strict ?? true;
@@ -359,7 +367,7 @@ type DataKind = 'data' | 'rodata' | 'bss' | 'percpu';
 /** How libbpf's `bpf_object__elf_collect` classifies a section (null: no map of its own). */
 function dataKind(s: ElfSection): DataKind | 'struct_ops' | null {
   const n = s.name;
-  if (n === 'license' || n === 'version' || n === 'maps' || n === '.maps' || n === '.BTF' || n === '.BTF.ext') return null;
+  if (n === 'license' || n === 'version' || n === 'maps' || n === '.maps' || n === BTF_ELF_SEC || n === BTF_EXT_ELF_SEC) return null;
   const family = (base: string) => n === base || n.startsWith(`${base}.`);
   if (s.type === SHT.PROGBITS && s.size > 0) {
     if (s.flags & SHF.EXECINSTR) return null;
@@ -382,7 +390,7 @@ export function listMaps(obj: BpfObject, opts: ListMapsOptions = {}): MapList {
   const maps: MapInfo[] = [];
   const problems: MapProblem[] = [];
   const { elf, btf } = obj;
-  if (obj.btfProblem) problems.push({ section: '.BTF', message: obj.btfProblem });
+  if (obj.btfProblem) problems.push({ section: BTF_ELF_SEC, message: obj.btfProblem });
   for (const lay of obj.layouts.values()) {
     if (lay.problem) problems.push({ section: lay.name, message: lay.problem });
   }
@@ -401,7 +409,7 @@ export function listMaps(obj: BpfObject, opts: ListMapsOptions = {}): MapList {
         try {
           maps.push(btfMap(btf, obj, e, i, mapsSec, opts));
         } catch (err) {
-          if (!(err instanceof DefError)) throw err;
+          if (!(err instanceof MapDefError)) throw err;
           problems.push({ ...err.problem, section: '.maps' });
         }
       });
@@ -595,11 +603,15 @@ export function legacyKvTypes(btf: Btf, name: string, keySize: number, valueSize
  * Returns the emitter spec ({@link MapSpec}) that rebuilds the map VAR
  * `varId` of `btf`: the attributes, key and value by type id, the member
  * order, the struct's name if it has one, and the inner definition
- * (recursively when anonymous, by id when named). Throws like
- * {@link parseMapDef} (always relaxed: unknown members are dropped).
+ * (recursively when anonymous, by id when named).
+ *
+ * @throws BtfError `EINVAL` when `varId` is not a VAR, and as
+ *   {@link parseMapDef} does (always relaxed: unknown members are dropped).
  */
 export function mapSpecOf(btf: Btf, varId: number): MapSpec {
-  if (btf.kindOf(varId) !== BTF_KIND_VAR) throw new Error(`type [${varId}] is not a VAR`);
+  if (btf.kindOf(varId) !== BTF_KIND_VAR) {
+    throw new BtfError(BtfErrorCode.InvalidArgument, `type [${varId}] ${kindName(btf.kindOf(varId))}: not a VAR`, { typeId: varId });
+  }
   const name = btf.nameOf(varId);
   const defId = skipModsAndTypedefs(btf, btf.wordOf(varId, 2));
   if (kindOf(btf, defId) !== BTF_KIND_STRUCT) fail(name, undefined, `map '${name}': not a struct`);

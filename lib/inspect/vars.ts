@@ -15,7 +15,7 @@
  */
 import { SHT } from '../elf/read.js';
 import { type MapList, listMaps } from './maps.js';
-import type { BpfObject } from './object.js';
+import type { BpfObject } from '../object/open.js';
 import { type TypedDataOptions, TypedDataDumper } from './typed-data.js';
 
 /** One variable and its printed initial value. */

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Btf } from '../../lib/btf.js';
+import { parseBtf } from '../../lib/object/open.js';
 import { isBtfError } from '../../lib/errors.js';
 
 /** What running a script gives. */
@@ -86,7 +87,7 @@ export function runScriptText(text: string, where: { dir: string; name: string }
     } catch (e) {
       return fail(`cannot read '${path}': ${(e as Error).message}`);
     }
-    return Btf.parse(bytes, { file: path });
+    return parseBtf(bytes, { file: path });
   };
 
   let btf: Btf | null = null;

@@ -2,7 +2,10 @@
  * DATASEC fixup: fill in what clang cannot know when it writes `.BTF`, the
  * way libbpf 1.1.2 does when it opens an object (`bpf_object_open`:
  * `bpf_object__collect_externs`, then `bpf_object_fixup_btf` →
- * `btf_fixup_datasec`).
+ * `btf_fixup_datasec`). It reads the BTF and the ELF symbols and sections
+ * together, so it lives in the object layer (lib/object/, above lib/btf.ts
+ * and lib/elf/; open.ts has the layer's essay), and writes the BTF only
+ * through the container's methods (`setWord`, `addVar`).
  *
  * The problem. clang emits one DATASEC per ELF section that holds global
  * variables, but writes it before the assembler has laid the section out:
@@ -85,9 +88,9 @@ import {
   BTF_FUNC_GLOBAL, BTF_INT_BOOL, BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_ENUM,
   BTF_KIND_ENUM64, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_INT, BTF_KIND_RESTRICT, BTF_KIND_TYPE_TAG,
   BTF_KIND_TYPEDEF, BTF_KIND_VAR, BTF_KIND_VOLATILE, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC,
-  infoKind, infoVlen, kindName, packInfo,
+  infoKind, infoVlen, intEncoding, kindName, packInfo,
 } from '../kinds.js';
-import { type ElfFile, type ElfSection, type ElfSymbol, SHN, STB, STT, STV } from './read.js';
+import { type ElfFile, type ElfSection, type ElfSymbol, SHN, STB, STT, STV } from '../elf/read.js';
 
 /** libbpf's KCONFIG_SEC. */
 export const KCONFIG_SEC = '.kconfig';
@@ -276,14 +279,15 @@ class Fixup {
     let dummyNameOff = 0;
     if (this.dummyId) {
       const id = btf.addVar(DUMMY_KSYM, BTF_VAR_GLOBAL_ALLOCATED, this.dummyTypeId);
-      if (id !== this.dummyId) throw new Error(`internal error: dummy_ksym added as [${id}], expected [${this.dummyId}]`);
+      if (id !== this.dummyId) {
+        // Only a BTF changed between planning and writing gets here.
+        throw new BtfError(BtfErrorCode.InvalidArgument, `dummy_ksym added as [${id}], expected [${this.dummyId}]: the BTF changed during the fixup`, { typeId: id });
+      }
       dummyNameOff = btf.wordOf(id, 0);
     }
     if (this.writes.size === 0) return;
-    btf.ensureModifiable();
     for (const [typeId, words] of this.writes) {
-      const off = btf.offs[typeId - btf.startId]!;
-      for (const [i, v] of words) btf.words[off + i] = v === DUMMY_NAME_OFF ? dummyNameOff : v;
+      for (const [i, v] of words) btf.setWord(typeId, i, v === DUMMY_NAME_OFF ? dummyNameOff : v);
     }
   }
 
@@ -447,7 +451,7 @@ class Fixup {
     const size = this.word(id, 2);
     switch (this.kind(id)) {
       case BTF_KIND_INT: {
-        const enc = (this.word(id, 3) >>> 24) & 0x0f;
+        const enc = intEncoding(this.word(id, 3));
         if (enc & BTF_INT_BOOL) return size === 1 ? KCFG_BOOL : KCFG_UNKNOWN;
         if (size === 1) return KCFG_CHAR;
         if (size < 1 || size > 8 || (size & (size - 1))) return KCFG_UNKNOWN;

@@ -1,138 +1,13 @@
 /**
- * A BPF object as one value: the ELF file, the BTF in its `.BTF` section and
- * the records in its `.BTF.ext` section, read together and written back
- * together. The pieces live in lib/elf (reader, writer, DATASEC fixup),
- * lib/btf.ts and lib/ext.ts; this module only joins them, the way libbpf's
- * `struct bpf_object` holds `efile`, `btf` and `btf_ext`.
- *
- * ```
- *  bytes --parseElf--> ElfFile --.BTF------> Btf     --fixupDatasecs(btf, elf)
- *                             \--.BTF.ext--> BtfExt
- *  writeObject: replaceSections(elf, { .BTF: btf.rawData(), .BTF.ext: ext.rawData() })
- * ```
- *
+ * CO-RE relocation specs: libbpf 1.1.2's `bpf_core_parse_spec` (the access
+ * string of a `.BTF.ext` CO-RE record, resolved against the BTF) and the
+ * text `bpf_core_format_spec` prints for it. Needs only the BTF, so it sits
+ * beside lib/ext.ts, below the object layer.
  * @module
  */
-import { Btf } from './btf.js';
-import { BtfError, BtfErrorCode, isInputError } from './errors.js';
-import { BtfExt } from './ext.js';
-import { fixupDatasecs, type FixupOptions, type FixupResult } from './elf/fixup.js';
-import { parseElf, type ElfFile } from './elf/read.js';
-import { replaceSections } from './elf/write.js';
-
-/** The ELF section names of BTF and its records. */
-export const BTF_ELF_SEC = '.BTF';
-/** The ELF section name of `.BTF.ext`. */
-export const BTF_EXT_ELF_SEC = '.BTF.ext';
-
-/** An object file with its BTF and `.BTF.ext` parsed. */
-export interface BtfObject {
-  /** The parsed ELF file (over the input bytes, which must stay unchanged). */
-  readonly elf: ElfFile;
-  /** The `.BTF` section, or null when the object has none. */
-  readonly btf: Btf | null;
-  /** The `.BTF.ext` section, or null when the object has none. */
-  readonly ext: BtfExt | null;
-  /** What {@link openObject}'s `fixup` did, or null when it was not asked for. */
-  readonly fixup: FixupResult | null;
-}
-
-/** Options for {@link openObject}. */
-export interface OpenObjectOptions {
-  /** The file name, recorded in errors. */
-  file?: string;
-  /** Base BTF, when `.BTF` is split BTF (a kernel module). */
-  base?: Btf;
-  /**
-   * Run the DATASEC fixup ({@link fixupDatasecs}) on the BTF after reading
-   * it; `true` runs it with its defaults (libbpf's open-time pass, externs
-   * included). Defaults to false.
-   */
-  fixup?: boolean | FixupOptions;
-  /**
-   * Parse `.BTF.ext`. With false, `ext` is null and a malformed `.BTF.ext`
-   * goes unnoticed (libbpf, too, ignores one it cannot parse). Defaults to true.
-   */
-  ext?: boolean;
-}
-
-/**
- * Returns the object in `bytes` with its `.BTF` and `.BTF.ext` parsed (either
- * may be absent: null), after the DATASEC fixup when `opts.fixup` asks for it.
- *
- * @throws ElfError for a malformed ELF file; BtfError for a malformed `.BTF`
- *   or `.BTF.ext` (the offset is then relative to the section), or from the
- *   fixup; BtfError `EINVAL` when a fixup is asked for and there is no `.BTF`.
- */
-export function openObject(bytes: Uint8Array, opts: OpenObjectOptions = {}): BtfObject {
-  const file = opts.file;
-  const fileOpt = file !== undefined ? { file } : {};
-  try {
-    const elf = parseElf(bytes, fileOpt);
-    const extSec = elf.section(BTF_EXT_ELF_SEC);
-    const btf = readObjectBtf(elf, opts);
-    const ext = extSec && opts.ext !== false ? BtfExt.parse(elf.sectionData(extSec), fileOpt) : null;
-    let fixup: FixupResult | null = null;
-    if (opts.fixup !== undefined && opts.fixup !== false) {
-      if (btf === null) throw new BtfError(BtfErrorCode.InvalidArgument, 'cannot fix up DATASECs: the object has no .BTF section', fileOpt);
-      fixup = fixupDatasecs(btf, elf, opts.fixup === true ? {} : opts.fixup);
-    }
-    return { elf, btf, ext, fixup };
-  } catch (e) {
-    if (isInputError(e) && file !== undefined) e.withFile(file);
-    throw e;
-  }
-}
-
-/**
- * Returns the `.BTF` section of `elf` parsed (a copy of its bytes, so the BTF
- * can be modified), or null when the object has none. {@link openObject}
- * reads the object's BTF with it, and so does the inspectors' opener
- * (lib/inspect/object.ts), which goes on without BTF when it is malformed.
- *
- * @throws BtfError for a malformed `.BTF` (the offset relative to the section).
- */
-export function readObjectBtf(elf: ElfFile, opts: Pick<OpenObjectOptions, 'file' | 'base'> = {}): Btf | null {
-  const sec = elf.section(BTF_ELF_SEC);
-  if (sec === undefined) return null;
-  return Btf.parse(elf.sectionData(sec).slice(), { ...(opts.file !== undefined ? { file: opts.file } : {}), ...(opts.base ? { base: opts.base } : {}) });
-}
-
-/** What to put in the object's BTF sections; see {@link writeObject}. */
-export interface WriteObjectOptions {
-  /** The `.BTF` to write: a Btf, raw bytes, or null to remove the section. Defaults to `obj.btf` (left alone when that is null). */
-  btf?: Btf | Uint8Array | null;
-  /** The `.BTF.ext` to write: a BtfExt, raw bytes, or null to remove the section. Defaults to `obj.ext` (left alone when that is null). */
-  ext?: BtfExt | Uint8Array | null;
-}
-
-/**
- * Returns the bytes of `obj`'s ELF file with `.BTF` and `.BTF.ext` replaced,
- * added or removed (lib/elf/write.ts `replaceSections`): every other section
- * keeps its bytes. Writing an unchanged object gives back the input bytes.
- * The BTF is written in its own byte order (`btf.setEndianness` to change it).
- *
- * @throws ElfError from `replaceSections` (for instance when the sections
- *   lie inside a program segment of an executable and would have to move).
- */
-export function writeObject(obj: Pick<BtfObject, 'elf' | 'btf' | 'ext'>, opts: WriteObjectOptions = {}): Uint8Array {
-  const changes = new Map<string, Uint8Array | null>();
-  const btf = 'btf' in opts ? opts.btf : obj.btf;
-  const ext = 'ext' in opts ? opts.ext : obj.ext;
-  if (btf === null) {
-    if ('btf' in opts) changes.set(BTF_ELF_SEC, null);
-  } else if (btf !== undefined) {
-    changes.set(BTF_ELF_SEC, btf instanceof Uint8Array ? btf : btf.rawData());
-  }
-  if (ext === null) {
-    if ('ext' in opts) changes.set(BTF_EXT_ELF_SEC, null);
-  } else if (ext !== undefined) {
-    changes.set(BTF_EXT_ELF_SEC, ext instanceof Uint8Array ? ext : ext.rawData());
-  }
-  return replaceSections(obj.elf, changes);
-}
-
-// ------------------------------------------------------------ CO-RE specs
+import type { Btf } from './btf.js';
+import { BtfError, BtfErrorCode } from './errors.js';
+import { infoKflag, memberBitOffset } from './kinds.js';
 
 /** libbpf's BPF_CORE_SPEC_MAX_LEN. */
 const CORE_SPEC_MAX_LEN = 64;
@@ -249,7 +124,7 @@ export function parseCoreSpec(btf: Btf, typeId: number, access: string, kind: nu
           const vlen = btf.vlenOf(id);
           if (idx < 0 || idx >= vlen) bad(`step ${i}: member ${idx} out of range (${vlen} members)`);
           const off = btf.wordOf(id, 3 + idx * 3 + 2);
-          const bitOff = (btf.infoOf(id) >>> 31) === 1 ? off & 0xffffff : off;
+          const bitOff = memberBitOffset(off, infoKflag(btf.infoOf(id)));
           spec.bitOffset = (spec.bitOffset + bitOff) >>> 0;
           const nameOff = btf.wordOf(id, 3 + idx * 3);
           if (nameOff !== 0) {
@@ -295,7 +170,7 @@ function formatCoreSpec(btf: Btf, spec: CoreSpec): string {
   if (ENUMVAL_BASED.has(spec.kind)) {
     const e = spec.accessors[0]!;
     const t = e.typeId;
-    const signed = (btf.infoOf(t) >>> 31) === 1;
+    const signed = infoKflag(btf.infoOf(t));
     if (btf.kindOf(t) === 6) {
       const v = btf.wordOf(t, 3 + e.idx * 2 + 1);
       return `${s}::${e.name ?? ''} = ${signed ? v | 0 : v >>> 0}`;

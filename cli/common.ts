@@ -1,0 +1,194 @@
+/**
+ * The helpers the commands share, in one module so that no command imports
+ * another: loading inputs (the default kernel BTF, `--base` for split BTF,
+ * objects with `--fixup`), writing outputs, counting types per kind, and
+ * running dedup with progress and `--stats` (`dedup` and `merge`).
+ * Command modules import this and cli/options.ts, never each other.
+ */
+import { isElf, type Btf } from '../lib/btf.js';
+import { dedup, type DedupPass, type DedupReport } from '../lib/dedup/index.js';
+import { parseElf } from '../lib/elf/read.js';
+import { BtfError, BtfErrorCode } from '../lib/errors.js';
+import type { BtfExt } from '../lib/ext.js';
+import { readable, readInput, writeFileAtomic } from '../lib/io.js';
+import { NR_BTF_KINDS, infoKind, kindName } from '../lib/kinds.js';
+import type { FixupOptions } from '../lib/object/fixup.js';
+import { openObject, readBtfFile, type BpfObject } from '../lib/object/open.js';
+import type { CliIo } from './io.js';
+import type { FixupMode } from './options.js';
+
+// ------------------------------------------------------------------ inputs
+
+/** Where the running kernel's BTF lives. */
+export const VMLINUX = '/sys/kernel/btf/vmlinux';
+
+/** Returns the BTF of `file` (the kernel's when absent; raw BTF or an object's `.BTF`), over `base` when given. */
+export async function loadBtf(file: string | undefined, basePath?: string): Promise<Btf> {
+  const path = file ?? VMLINUX;
+  if (file === undefined && !(await readable(VMLINUX))) {
+    throw new BtfError(BtfErrorCode.Io, 'no FILE given and the running kernel has no BTF (CONFIG_DEBUG_INFO_BTF is off, or it is not readable)', { file: VMLINUX });
+  }
+  // Like bpftool: a module's BTF under /sys/kernel/btf/ is split BTF over
+  // the kernel's, which is taken as the base unless one is given.
+  const implied = basePath === undefined && path.startsWith('/sys/kernel/btf/') && path !== VMLINUX ? VMLINUX : undefined;
+  const baseFile = basePath ?? implied;
+  const base = baseFile ? await readBtfFile(baseFile) : undefined;
+  return readBtfFile(path, base ? { base } : {});
+}
+
+/** Returns the library options for a fixup mode (undefined: no fixup). */
+export function fixupLibOptions(mode: FixupMode | undefined): FixupOptions | undefined {
+  if (mode === undefined) return undefined;
+  return { externs: mode === 'open' };
+}
+
+/**
+ * Returns the object in `file`, with its BTF fixed up when `mode` is given.
+ * @throws BtfError `EINVAL` when `file` is not an ELF object (`notElf`
+ *   replaces the message).
+ */
+export async function loadObject(file: string, opts: { fixup?: FixupMode | undefined; base?: string | undefined; ext?: boolean; notElf?: string } = {}): Promise<BpfObject> {
+  const bytes = await readInput(file);
+  if (!isElf(bytes)) throw new BtfError(BtfErrorCode.InvalidArgument, opts.notElf ?? 'not an ELF object', { file });
+  const base = opts.base !== undefined ? await readBtfFile(opts.base) : undefined;
+  const fixup = fixupLibOptions(opts.fixup);
+  return openObject(bytes, { file, ...(base ? { base } : {}), ...(fixup ? { fixup } : {}), ext: opts.ext !== false });
+}
+
+/**
+ * Returns the BTF of `file` after the DATASEC fixup (`dump --fixup`).
+ * @throws BtfError `EINVAL` when `file` is not an ELF object (raw BTF has no
+ *   sections or symbols to fix up from) or has no `.BTF`.
+ */
+export async function loadFixedBtf(file: string | undefined, mode: FixupMode, base?: string): Promise<Btf> {
+  if (file === undefined) throw new BtfError(BtfErrorCode.InvalidArgument, '--fixup needs an ELF object');
+  const obj = await loadObject(file, { fixup: mode, base, ext: false });
+  return obj.btf!;
+}
+
+/**
+ * Returns the bytes of section `name` (`.BTF`, `.BTF.ext`) when `file` is an
+ * ELF object, else the whole file (raw BTF or raw `.BTF.ext`), unparsed: for
+ * commands that hand the bytes on as they are (`attach`, `check`).
+ * @throws BtfError (`code`, `ENOENT` unless given) when the object has no
+ *   such section; ElfError for a malformed object.
+ */
+export async function sectionOrRaw(file: string, name: string, code: BtfErrorCode = BtfErrorCode.NotFound): Promise<Uint8Array> {
+  const bytes = await readInput(file);
+  if (!isElf(bytes)) return bytes;
+  const elf = parseElf(bytes, { file });
+  const sec = elf.section(name);
+  if (sec === undefined) throw new BtfError(code, `no ${name} section in the ELF object`, { file });
+  return elf.sectionData(sec);
+}
+
+// ----------------------------------------------------------------- outputs
+
+/**
+ * Writes `data` to `path`: `-` is standard output; anything else through
+ * lib/io.ts's writeFileAtomic (a device or FIFO is written in place).
+ */
+export async function writeOutput(io: CliIo, path: string, data: Uint8Array): Promise<void> {
+  if (path === '-') {
+    io.out(data);
+    return;
+  }
+  await writeFileAtomic(path, data);
+}
+
+// ------------------------------------------------------------------ counts
+
+/** Returns the number of types per kind (index = kind; unknown kinds at NR_BTF_KINDS). */
+export function kindCounts(btf: Btf): number[] {
+  const counts = new Array<number>(NR_BTF_KINDS + 1).fill(0);
+  for (let i = 0; i < btf.nrTypes; i++) {
+    const k = infoKind(btf.infoOf(btf.startId + i));
+    counts[k < NR_BTF_KINDS ? k : NR_BTF_KINDS]!++;
+  }
+  return counts;
+}
+
+/** Returns the bpftool name of `kindCounts` slot `k` (`UNKNOWN` for the last). */
+export function countedKindName(k: number): string {
+  return k < NR_BTF_KINDS ? kindName(k) : 'UNKNOWN';
+}
+
+// ------------------------------------------------------------------- dedup
+
+/** Inputs with at least this many types show progress (on a terminal): dedup of them takes about a second. */
+export const PROGRESS_MIN_TYPES = 400_000;
+
+/** What `--stats` reports. */
+interface DedupStats {
+  /** Per kind name: types before and after. */
+  kinds: Record<string, { before: number; after: number }>;
+  types: { before: number; after: number };
+  stringBytes: { before: number; after: number };
+  /** Milliseconds per pass, then in all. */
+  passes: Array<{ pass: DedupPass; ms: number }>;
+  totalMs: number;
+}
+
+/** Returns the `--stats` record for a BTF counted before (`before`) and deduplicated since (`report`). */
+function dedupStats(btf: Btf, before: number[], report: DedupReport): DedupStats {
+  const after = kindCounts(btf);
+  const kinds: Record<string, { before: number; after: number }> = {};
+  for (let k = 1; k <= NR_BTF_KINDS; k++) {
+    if (before[k] || after[k]) kinds[countedKindName(k)] = { before: before[k]!, after: after[k]! };
+  }
+  return {
+    kinds,
+    types: { before: report.typesBefore, after: report.typesAfter },
+    stringBytes: { before: report.strBytesBefore, after: report.strBytesAfter },
+    passes: report.passes,
+    totalMs: report.passes.reduce((a, p) => a + p.ms, 0),
+  };
+}
+
+/** Prints `--stats` as a table, or as one JSON object with `json`. */
+function printStats(io: CliIo, s: DedupStats, json: boolean, extra: Record<string, unknown> = {}): void {
+  if (json) {
+    io.out(JSON.stringify({ ...extra, ...s }) + '\n');
+    return;
+  }
+  const lines = [`${'kind'.padEnd(12)}${'before'.padStart(10)}${'after'.padStart(10)}`];
+  for (const [k, v] of Object.entries(s.kinds)) lines.push(`${k.padEnd(12)}${String(v.before).padStart(10)}${String(v.after).padStart(10)}`);
+  lines.push(`${'types'.padEnd(12)}${String(s.types.before).padStart(10)}${String(s.types.after).padStart(10)}`);
+  lines.push(`${'string bytes'.padEnd(12)}${String(s.stringBytes.before).padStart(10)}${String(s.stringBytes.after).padStart(10)}`);
+  lines.push(`passes (ms)  ${s.passes.map((p) => `${p.pass} ${p.ms.toFixed(1)}`).join(', ')}; total ${s.totalMs.toFixed(1)}`);
+  io.out(lines.join('\n') + '\n');
+}
+
+/**
+ * Returns a dedup progress callback that shows `dedup: PASS NN%` in place on
+ * stderr, or undefined when stderr is not a terminal or the input is small.
+ * Call the returned `done` to clear the line.
+ */
+export function progressFor(io: CliIo, types: number, label = 'dedup'): { onProgress?: (phase: DedupPass, done: number, total: number) => void; done: () => void } {
+  if (!io.stderrIsTTY || types < PROGRESS_MIN_TYPES) return { done: () => undefined };
+  let last = 0;
+  let shown = false;
+  return {
+    onProgress: (phase, done, total) => {
+      const now = Date.now();
+      if (now - last < 100 && done !== total) return;
+      last = now;
+      shown = true;
+      io.err(`\r${label}: ${phase.padEnd(8)} ${String(Math.floor((100 * done) / Math.max(1, total))).padStart(3)}%`);
+    },
+    done: () => { if (shown) io.err('\r\x1b[K'); },
+  };
+}
+
+/** Deduplicates `btf` with progress, and prints `--stats` when asked. */
+export function runDedup(io: CliIo, btf: Btf, opts: { stats?: boolean; json?: boolean; ext?: BtfExt }, extra: Record<string, unknown> = {}): void {
+  const before = opts.stats ? kindCounts(btf) : [];
+  const progress = progressFor(io, btf.nrTypes);
+  let report: DedupReport;
+  try {
+    report = dedup(btf, { ...(opts.ext ? { ext: opts.ext } : {}), ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+  } finally {
+    progress.done();
+  }
+  if (opts.stats) printStats(io, dedupStats(btf, before, report), Boolean(opts.json), extra);
+}
