@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
+import { dedup } from '../lib/dedup/index.js';
 import { collectBytes } from '../lib/dump/bytes.js';
 import { writeCDump } from '../lib/dump/c.js';
 import { writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
@@ -309,7 +310,7 @@ for (const { k, bytes, base, mods } of loaded) {
         const out = join(tmp, `${k.release}.${m.name}.dedup.btf`);
         const theirs = spawnAsync(harness!, ['dedup-split', k.vmlinux, m.path, out]);
         const split = parseModule(m, base);
-        split.dedup();
+        dedup(split);
         const got = split.rawData();
         const r = await theirs;
         assert.is(r.status, 0, `btfh dedup-split ${m.rel}: ${r.stderr}`);
