@@ -26,8 +26,9 @@
 import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT,
   BTF_KIND_FUNC_PROTO, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG,
-  BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VOLATILE,
+  BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VOLATILE, infoKind, infoVlen16,
 } from '../kinds.js';
+import type { TypeQuery } from '../query.js';
 
 const MAX_RANK = 10;
 const TWO32 = 0x100000000;
@@ -39,16 +40,16 @@ function isRefKind(kind: number): boolean {
 }
 
 /**
- * Returns the ids 0 .. count-1 in bpftool's sorted order. `w` and `off` are
- * the type words and the word offset of every id (`off[0]`, void, is not
- * read: void is all zeroes, as libbpf's `btf_void`), `strs` the string
- * section (base and split in one) and `str` reads a name from it.
+ * Returns the ids 0 .. count-1 of the BTF under `q` (lib/query.ts) in
+ * bpftool's sorted order. Void is not read: it is all zeroes, as libbpf's
+ * `btf_void`. Throws BtfError EINVAL for a type of a kind this version does
+ * not know (every type is a root of the sorted dump).
  */
-export function sortedTypeIds(
-  w: Uint32Array, off: Uint32Array, count: number, strs: Uint8Array, str: (off: number) => string,
-): Uint32Array {
+export function sortedTypeIds(q: TypeQuery): Uint32Array {
+  const { words: w, offs: off, typeCount: count, strs } = q;
+  for (let id = 1; id < count; id++) q.checkKnown(id);
   // Void reads as three zero words.
-  const kindOf = (id: number): number => (id ? (w[off[id]! + 1]! >>> 24) & 0x1f : 0);
+  const kindOf = (id: number): number => (id ? infoKind(w[off[id]! + 1]!) : 0);
 
   /** `btf_type_rank`. */
   const rankOf = (start: number): number => {
@@ -90,10 +91,10 @@ export function sortedTypeIds(
       if (id === 0) return 0;
       const o = off[id]!;
       const info = w[o + 1]!;
-      const kind = (info >>> 24) & 0x1f;
+      const kind = infoKind(info);
       if (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) {
         // An anonymous enum sorts by its first enumerator.
-        if (!fromRef && w[o] === 0 && (info & 0xffff) !== 0) return w[o + 3]!;
+        if (!fromRef && w[o] === 0 && infoVlen16(info) !== 0) return w[o + 3]!;
         return w[o]!;
       }
       if (kind === BTF_KIND_ARRAY) id = w[o + 3]!;
@@ -114,7 +115,7 @@ export function sortedTypeIds(
     let i = slot[n]!;
     if (i < 0) {
       i = strings.length;
-      strings.push(n ? str(n) : '');
+      strings.push(n ? q.str(n) : '');
       slot[n] = i;
     }
     return i;
@@ -187,8 +188,8 @@ export function sortedTypeIds(
     if (id === 0) return;
     const o = off[id]!;
     const info = w[o + 1]!;
-    const kind = (info >>> 24) & 0x1f;
-    const vlen = info & 0xffff;
+    const kind = infoKind(info);
+    const vlen = infoVlen16(info);
     mixName(w[o]!);
     if (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) {
       const step = kind === BTF_KIND_ENUM ? 2 : 3;
