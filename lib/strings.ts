@@ -24,6 +24,19 @@ export function encodeStr(s: string): Uint8Array {
   return encoder.encode(s);
 }
 
+/**
+ * Compares two strings by their UTF-8 bytes, as C's `strcmp` and
+ * `std::string` order them (code point order, which JS's UTF-16 comparison
+ * is not); returns a negative number, 0 or a positive number.
+ */
+export function compareUtf8(a: string, b: string): number {
+  const x = encoder.encode(a);
+  const y = encoder.encode(b);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
 /** Returns the string at `off` in `data` (up to the next NUL or the end). */
 export function decodeStrAt(data: Uint8Array, off: number, end: number = data.length): string {
   let e = data.indexOf(0, off);

@@ -87,6 +87,8 @@ import {
   BTF_KIND_TYPEDEF, BTF_KIND_VAR, BTF_KIND_VOLATILE, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC,
   infoKind, infoVlen, kindName, packInfo,
 } from '../kinds.js';
+import { typeQuery } from '../query.js';
+import { compareUtf8 } from '../strings.js';
 import { type ElfFile, type ElfSection, type ElfSymbol, SHN, STB, STT, STV } from './read.js';
 
 /** libbpf's KCONFIG_SEC. */
@@ -388,15 +390,9 @@ class Fixup {
     this.changed = true;
   }
 
-  /** libbpf's `skip_mods_and_typedefs`. */
+  /** libbpf's `skip_mods_and_typedefs` (lib/query.ts; fixups never rewrite a typedef or modifier). */
   skipModsAndTypedefs(typeId: number): number {
-    let id = typeId;
-    for (let depth = 0; depth <= 32 && id !== 0 && this.exists(id); depth++) {
-      const k = this.kind(id);
-      if (k !== BTF_KIND_TYPEDEF && k !== BTF_KIND_VOLATILE && k !== BTF_KIND_CONST && k !== BTF_KIND_RESTRICT && k !== BTF_KIND_TYPE_TAG) break;
-      id = this.word(id, 2);
-    }
-    return id;
+    return typeQuery(this.btf).skipModsAndTypedefs(typeId);
   }
 
   // -------------------------------------------------------------- externs
@@ -730,19 +726,9 @@ function cmpExterns(a: Extern, b: Extern): number {
     if (a.align !== b.align) return a.align > b.align ? -1 : 1;
     if (a.size !== b.size) return a.size < b.size ? -1 : 1;
   }
-  return strcmp(a.name, b.name);
+  return compareUtf8(a.name, b.name);
 }
 
-/** `strcmp` on the UTF-8 bytes: code point order, which UTF-16 comparison is not. */
-function strcmp(a: string, b: string): number {
-  const x = encoder.encode(a);
-  const y = encoder.encode(b);
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return x.length - y.length;
-}
-
-const encoder = new TextEncoder();
 
 function roundUp(n: number, a: number): number {
   return Math.ceil(n / a) * a;
