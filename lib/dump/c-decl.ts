@@ -65,7 +65,6 @@ export const NAME_RESOLVED = 1;
 /** A cached declaration of the type puts a space before the name. */
 const DECL_SEP = 2;
 
-const CHUNK = 1 << 16;
 const TAB = 9;
 const NL = 10;
 const SPACE = 32;
@@ -153,7 +152,7 @@ export class CDeclWriter extends ByteOut {
     this.dups = new Uint32Array(this.count);
     // vmlinux caches about 2.6 bytes per type; growing the arena later costs
     // a deoptimisation of its readers.
-    this.arena = new Uint8Array(Math.max(CHUNK, this.count * 4));
+    this.arena = new Uint8Array(Math.max(1024, this.count * 4));
     this.declAt = new Uint32Array(this.count);
     this.declPreLen = new Uint32Array(this.count);
     this.declPostLen = new Uint32Array(this.count);

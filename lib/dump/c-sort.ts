@@ -28,9 +28,12 @@ import {
   BTF_KIND_FUNC_PROTO, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG,
   BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VOLATILE, infoKind, infoVlen16,
 } from '../kinds.js';
+import { BtfError, BtfErrorCode } from '../errors.js';
 import type { TypeQuery } from '../query.js';
 
 const MAX_RANK = 10;
+/** Deepest recursion of the disambiguation hash (real types nest a few dozen levels). */
+const MAX_HASH_DEPTH = 2000;
 const TWO32 = 0x100000000;
 
 function isRefKind(kind: number): boolean {
@@ -48,6 +51,11 @@ function isRefKind(kind: number): boolean {
 export function sortedTypeIds(q: TypeQuery): Uint32Array {
   const { words: w, offs: off, typeCount: count, strs } = q;
   for (let id = 1; id < count; id++) q.checkKnown(id);
+  // bpftool recurses without bound; a loop through a pointer (a PTR to an
+  // array of that PTR, which the kernel accepts) would never end.
+  const loop = (id: number): never => {
+    throw new BtfError(BtfErrorCode.Loop, `type [${id}]: reference loop, the sorted dump cannot rank it`, { typeId: id });
+  };
   // Void reads as three zero words.
   const kindOf = (id: number): number => (id ? infoKind(w[off[id]! + 1]!) : 0);
 
@@ -55,7 +63,8 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
   const rankOf = (start: number): number => {
     let id = start;
     let hasName = false;
-    for (;;) {
+    for (let n = 0; ; n++) {
+      if (n > count) loop(start);
       if (id === 0) return MAX_RANK;
       const o = off[id]!;
       if (w[o] !== 0) hasName = true;
@@ -87,7 +96,8 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
   const sortNameOff = (start: number): number => {
     let id = start;
     let fromRef = false;
-    for (;;) {
+    for (let n = 0; ; n++) {
+      if (n > count) loop(start);
       if (id === 0) return 0;
       const o = off[id]!;
       const info = w[o + 1]!;
@@ -171,6 +181,7 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
     mix(nH, nL);
   };
   /** `btf_type_disambig_hash`, memoised: leaves the hash of `id` in (H, L). */
+  let depth = 0;
   const disambig = (id: number, members: boolean): void => {
     const mode = members ? 0 : 1;
     if (hashDone[id]! & (1 << mode)) {
@@ -178,7 +189,9 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
       L = hashLo[mode][id]!;
       return;
     }
+    if (++depth > MAX_HASH_DEPTH) loop(id);
     disambigOf(id, members);
+    depth--;
     hashHi[mode][id] = H;
     hashLo[mode][id] = L;
     hashDone[id]! |= 1 << mode;

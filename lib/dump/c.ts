@@ -189,6 +189,8 @@ const ORDERED = 2;
 const NOT_EMITTED = 0;
 const EMITTING = 1;
 const EMITTED = 2;
+/** Deepest recursion of the order pass (see {@link CEmitter.orderType}). */
+const MAX_ORDER_DEPTH = 2000;
 // Per-type flags of the header dump, above the declaration writer's own.
 const FWD_EMITTED = 4;
 const REFERENCED = 8;
@@ -211,6 +213,7 @@ class CEmitter extends CDeclWriter {
   private readonly emitState: Uint8Array;
   private readonly queue: number[] = [];
   private loopId = 0;
+  private orderDepth = 0;
 
   constructor(btf: Btf, sink: ByteSink) {
     // The first chunk is small, so that the path that hands a full chunk
@@ -265,6 +268,7 @@ class CEmitter extends CDeclWriter {
   /** `btf_dump__dump_type`: orders `id` and what it needs, then emits the queue. */
   dumpType(id: number): void {
     this.queue.length = 0;
+    this.orderDepth = 0;
     if (this.orderType(id, false) < 0) {
       const loop = this.loopId;
       throw new BtfError(BtfErrorCode.Loop, `type [${loop}]: unsatisfiable type cycle, C cannot declare it`, { typeId: loop });
@@ -279,6 +283,19 @@ class CEmitter extends CDeclWriter {
    * declaration will do, -1 on a loop C cannot express.
    */
   private orderType(id: number, throughPtr: boolean): number {
+    // libbpf recurses without bound; a loop through prototypes (a pointer to
+    // a prototype taking that pointer) would never end. Real types nest a
+    // few dozen levels.
+    if (++this.orderDepth > MAX_ORDER_DEPTH) {
+      throw new BtfError(BtfErrorCode.TooBig, `type [${id}]: references nest deeper than ${MAX_ORDER_DEPTH} levels, C cannot declare it`, { typeId: id });
+    }
+    const r = this.orderOne(id, throughPtr);
+    this.orderDepth--;
+    return r;
+  }
+
+  /** The body of {@link orderType}. */
+  private orderOne(id: number, throughPtr: boolean): number {
     const st = this.orderState[id]!;
     if (st === ORDERED) return 1;
     const { w } = this;

@@ -121,7 +121,7 @@ export class TypedDataDumper {
     this.q = typeQuery(btf);
     this.ptrSz = this.q.ptrSize;
     // libbpf 1.1.2 prints a prototype without parameters as `()`.
-    this.decl = new CDeclWriter(btf, null, { voidProto: false });
+    this.decl = new CDeclWriter(btf, null, { voidProto: false, firstChunk: 1024 });
   }
 
   /**
