@@ -7,11 +7,7 @@
 import { BtfBuilder } from './builder.js';
 import type { BtfContainer } from './container.js';
 import { BtfError, BtfErrorCode, isInputError } from './errors.js';
-import {
-  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
-  BTF_KIND_FLOAT, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG,
-  BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR, BTF_KIND_VOLATILE, BTF_MAGIC, infoKind, infoVlen,
-} from './kinds.js';
+import { BTF_MAGIC, infoKind } from './kinds.js';
 import { MAX_RESOLVE_DEPTH, SizeFailure, typeQuery } from './query.js';
 import { encodeStr } from './strings.js';
 import { validateTypes } from './validate.js';

@@ -63,7 +63,7 @@ import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
   BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR,
   BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG, BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR,
-  BTF_KIND_VOLATILE, NR_BTF_KINDS, infoKflag, infoKind, infoVlen16,
+  BTF_KIND_VOLATILE, infoKflag, infoKind, infoVlen16,
 } from '../kinds.js';
 import { typeQuery, type TypeQuery } from '../query.js';
 import { bytesToText, collectBytes, type ByteSink } from './bytes.js';
@@ -91,9 +91,6 @@ export interface CDumpOptions {
    */
   pragma?: boolean;
 }
-
-/** Largest padding gap printed: 1 MiB (kernel types stay far below). */
-const MAX_PAD_BITS = 8 * (1 << 20);
 
 const PREAMBLE_GUARD = '#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n';
 const PREAMBLE_PRAGMA = '#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n' +

@@ -82,10 +82,9 @@
 import type { Btf } from '../btf.js';
 import { BtfError, BtfErrorCode, type ErrorContext, isBtfError } from '../errors.js';
 import {
-  BTF_FUNC_GLOBAL, BTF_INT_BOOL, BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_ENUM,
-  BTF_KIND_ENUM64, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_INT, BTF_KIND_RESTRICT, BTF_KIND_TYPE_TAG,
-  BTF_KIND_TYPEDEF, BTF_KIND_VAR, BTF_KIND_VOLATILE, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC,
-  infoKind, infoVlen, kindName, packInfo,
+  BTF_FUNC_GLOBAL, BTF_INT_BOOL, BTF_KIND_ARRAY, BTF_KIND_DATASEC, BTF_KIND_ENUM, BTF_KIND_ENUM64,
+  BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_INT, BTF_KIND_VAR, BTF_VAR_GLOBAL_ALLOCATED,
+  BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC, infoKind, infoVlen, kindName, packInfo,
 } from '../kinds.js';
 import { typeQuery } from '../query.js';
 import { compareUtf8 } from '../strings.js';

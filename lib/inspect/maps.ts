@@ -44,7 +44,7 @@ import type { Btf } from '../btf.js';
 import { SHF, SHT, STB, STT } from '../elf/read.js';
 import type { ElfSection } from '../elf/read.js';
 import {
-  BTF_KIND_ARRAY, BTF_KIND_DATASEC, BTF_KIND_FUNC_PROTO, BTF_KIND_PTR, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_VAR,
+  BTF_KIND_ARRAY, BTF_KIND_DATASEC, BTF_KIND_FUNC_PROTO, BTF_KIND_PTR, BTF_KIND_STRUCT, BTF_KIND_VAR,
   BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC, infoKind, kindName,
 } from '../kinds.js';
 import { typeQuery } from '../query.js';
