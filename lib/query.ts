@@ -142,10 +142,10 @@ export class TypeQuery {
   /** The containers and their modification counts when this layer was built. */
   private readonly stamps: Array<[BtfContainer, number]> = [];
   private ptrSz = 0;
-  /** Size + 2 per id, 0 until computed (1: none). */
-  private readonly sizes: Float64Array;
-  /** Alignment + 1 per id, 0 until computed; -(failing id + 1) where there is none. */
-  private readonly aligns: Int32Array;
+  /** @internal size + 2 per id, 0 until computed (1: none); read directly by the C writer's hot path. */
+  readonly sizes: Float64Array;
+  /** @internal alignment + 1 per id, 0 until computed, -(failing id + 1) where there is none; read as `sizes`. */
+  readonly aligns: Int32Array;
 
   /** Returns the layer of `btf`; prefer {@link typeQuery}, which caches it. */
   constructor(btf: BtfContainer) {
@@ -357,7 +357,9 @@ export class TypeQuery {
    * built BTF has one).
    */
   alignOf(id: number): number {
-    return this.align(id, 0);
+    // The memoised answer first: the C dump asks for every member.
+    const c = this.aligns[id]!;
+    return c > 0 ? c - 1 : this.align(id, 0);
   }
 
   private align(id: number, depth: number): number {
