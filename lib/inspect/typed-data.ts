@@ -38,6 +38,13 @@
  *   the order they are first printed; one dumper keeps that state across
  *   calls, as one `struct btf_dump` does.
  *
+ * The casts are printed by the C header dump's own declaration renderer
+ * (dump/c-decl.ts `CDeclWriter.castText`, libbpf's `btf_dump_emit_type_decl`
+ * with `strip_mods` and `skip_anon_defs`), which holds the name state; sizes,
+ * alignments and what lies under typedefs come from the flat query layer
+ * (lib/query.ts). A type of a kind this version does not know is a BtfError
+ * naming it, not a value.
+ *
  * Data is read in the byte order given (the object's); alignment is judged
  * on the offset into the buffer, whose start is taken as aligned (libbpf's
  * buffers are page-aligned).
