@@ -5,9 +5,8 @@
  * alignment).
  */
 import { BtfBuilder } from './builder.js';
-import type { BtfContainer } from './container.js';
 import { BtfError, BtfErrorCode, isInputError } from './errors.js';
-import { BTF_MAGIC, infoKind } from './kinds.js';
+import { BTF_MAGIC } from './kinds.js';
 import { MAX_RESOLVE_DEPTH, SizeFailure, typeQuery } from './query.js';
 import { encodeStr } from './strings.js';
 import { validateTypes } from './validate.js';
@@ -132,20 +131,12 @@ export class Btf extends BtfBuilder {
   findByName(name: string, kind?: number): number {
     if (name === 'void' || kind === 0) return 0;
     const needle = encodeStr(name);
-    const n = needle.length;
-    const chain: BtfContainer[] = [];
-    for (let x: BtfContainer | null = this; x; x = x.base) chain.unshift(x);
-    for (const x of chain) {
-      const w = x.words;
-      for (let i = 0; i < x.nrTypes; i++) {
-        const o = x.offs[i]!;
-        if (kind !== undefined && infoKind(w[o + 1]!) !== kind) continue;
-        const s = x.strBytes(w[o]!);
-        if (s.length !== n) continue;
-        let eq = true;
-        for (let j = 0; j < n; j++) if (s[j] !== needle[j]) { eq = false; break; }
-        if (eq) return x.startId + i;
-      }
+    if (needle.includes(0)) return -1;
+    const q = typeQuery(this);
+    // The layer lists base types first, as libbpf searches.
+    for (let id = 1; id < q.typeCount; id++) {
+      if (kind !== undefined && q.kind(id) !== kind) continue;
+      if (q.strIs(q.nameOff(id), needle)) return id;
     }
     return -1;
   }
