@@ -135,6 +135,8 @@ export class BtfContainer {
   private rawCacheBig = false;
   /** @internal whether the container has been split into growable regions. */
   modifiable = false;
+  /** @internal changes so far (every change calls ensureModifiable); lib/query.ts rebuilds its view when it moves. */
+  modCount = 0;
 
   /** Number of type ids (`btf__type_cnt`): last id + 1, void and base included. */
   get typeCount(): number {
@@ -449,6 +451,7 @@ export class BtfContainer {
    * the cached raw data. Called by every modifying method.
    */
   ensureModifiable(): void {
+    this.modCount++;
     this.rawCache = null;
     this.pristine = false;
     if (this.modifiable) return;

@@ -177,3 +177,14 @@ export function isModifierKind(kind: number): boolean {
   return kind === BTF_KIND_VOLATILE || kind === BTF_KIND_CONST || kind === BTF_KIND_RESTRICT ||
     kind === BTF_KIND_TYPE_TAG;
 }
+
+/**
+ * Returns the vlen of `info` as bpftool 7.1 reads it: its libbpf (the 6.1
+ * kernel's) defines `btf_vlen()` as `BTF_INFO_VLEN(info)`, the low 16 bits,
+ * where newer headers take 24. The C header, typed-data and raw dumps use it
+ * to print what bpftool prints for a vlen above 0xffff; everything else uses
+ * {@link infoVlen}.
+ */
+export function infoVlen16(info: number): number {
+  return info & 0xffff;
+}

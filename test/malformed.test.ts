@@ -10,6 +10,10 @@ import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
 import { jsonDump, rawDump } from '../lib/dump/raw.js';
 import { cDump } from '../lib/dump/c.js';
+import { TypedDataDumper } from '../lib/inspect/typed-data.js';
+import { listMaps } from '../lib/inspect/maps.js';
+import { listVars } from '../lib/inspect/vars.js';
+import { isElf } from '../lib/btf.js';
 import { parseElf } from '../lib/elf/read.js';
 import { isInputError } from '../lib/errors.js';
 import {
@@ -27,6 +31,9 @@ import {
   BTF_KIND_UNION,
   BTF_KIND_VAR,
   BTF_KIND_VOLATILE,
+  ELEM_WORDS,
+  INFO_WORDS,
+  NR_BTF_KINDS,
 } from '../lib/kinds.js';
 import { btfSection, goldenObject, readBytes } from './helpers/golden.js';
 import { TimeBudget, fuzzRuns } from './helpers/budget.js';
@@ -41,7 +48,7 @@ import {
   rng,
   useBudget,
 } from './helpers/gen.js';
-import { parseBtf } from '../lib/object/open.js';
+import { openObject, parseBtf } from '../lib/object/open.js';
 
 const elfLE = readBytes(goldenObject('xdp_pkt_counter').obj);
 const elfBE = readBytes(goldenObject('xdp_pkt_counter.bpfeb').obj);
@@ -53,20 +60,55 @@ const budget = new TimeBudget('malformed', 30_000);
 test.before(() => useBudget(budget));
 test.after(() => useBudget(null));
 
+/** Runs `fn`; an input error is an answer, anything else is thrown on. */
+function tolerate(fn: () => unknown): void {
+  try {
+    fn();
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+  }
+}
+
+/** The typed-data buffer: every type small enough is printed over it. */
+const ZEROES = new Uint8Array(64);
+
+/**
+ * Every dump a reader can ask for: raw, JSON, the C header (plain, sorted,
+ * from named roots), typed data and its casts. Each ends in output or an
+ * input error.
+ */
+function dumpAll(btf: Btf): void {
+  rawDump(btf);
+  jsonDump(btf);
+  tolerate(() => cDump(btf));
+  tolerate(() => cDump(btf, { sort: true }));
+  if (btf.typeCount > 1) tolerate(() => cDump(btf, { typeNames: ['1', String(btf.typeCount - 1)] }));
+  const d = new TypedDataDumper(btf);
+  for (const id of btf.ids()) {
+    tolerate(() => d.typeName(id));
+    tolerate(() => {
+      // A huge array over a small buffer loops over every element, as libbpf does.
+      const size = btf.resolveSize(id);
+      if (size <= ZEROES.length) d.dump(id, ZEROES);
+    });
+  }
+}
+
 /** Parses, and when that works, exercises everything a reader does with the result. */
 function exercise(bytes: Uint8Array): void {
   const btf = parseBtf(bytes);
-  rawDump(btf);
-  jsonDump(btf);
+  dumpAll(btf);
+  if (isElf(bytes)) {
+    // libbpf's view of an object: its maps and its variables as typed data.
+    tolerate(() => {
+      const obj = openObject(bytes, { ext: false, badBtf: 'record' });
+      tolerate(() => listMaps(obj));
+      tolerate(() => listVars(obj));
+    });
+  }
   for (const id of btf.ids()) {
     btf.inflate(id);
-    for (const q of [() => btf.resolveSize(id), () => btf.resolveType(id), () => btf.alignOf(id)]) {
-      try {
-        q();
-      } catch (e) {
-        if (!isInputError(e)) throw e;
-      }
-    }
+    for (const q of [() => btf.resolveSize(id), () => btf.resolveType(id), () => btf.alignOf(id)]) tolerate(q);
   }
   btf.setEndianness(btf.bigEndian ? 'little' : 'big');
   const other = btf.rawData();
@@ -527,6 +569,68 @@ test('a struct whose size leaves a gigabyte gap: the C dump says E2BIG instead o
   const e = expectInputError(() => cDump(btf), 'C dump of a gigabyte gap');
   assert.is(e.code, 'E2BIG');
   assert.is((e as { typeId?: number }).typeId, 2);
+});
+
+// ------------------------------------------------------------ unknown kinds
+
+/**
+ * A BTF whose layout section declares `kind` (record: the 3-word header
+ * only): [1] int, [2] `mystery` of that kind, [3] PTR -> 2, [4] struct s {
+ * mystery *p; }, [5] typedef mystery m_t.
+ */
+function unknownKindBtf(kind: number): Uint8Array {
+  const s = new Strings();
+  const layout = new Uint8Array((kind + 1) * 4);
+  for (let k = 0; k < NR_BTF_KINDS; k++) {
+    layout[k * 4] = INFO_WORDS[k]! * 4;
+    layout[k * 4 + 1] = ELEM_WORDS[k]! * 4;
+  }
+  const types = [
+    ...intRec(s.off('int'), 4, 1),
+    ...rec(kind, s.off('mystery'), 0, 0),
+    ...rec(BTF_KIND_PTR, 0, 0, 2),
+    ...rec(BTF_KIND_STRUCT, s.off('s'), 1, 8, [s.off('p'), 3, 0]),
+    ...rec(BTF_KIND_TYPEDEF, s.off('m_t'), 0, 2),
+  ];
+  return rawBtf({ types, strings: s.bytes(), layout });
+}
+
+for (const kind of [25, 33]) {
+  test(`kind ${kind}, known only from the layout section: raw and JSON print UNKNOWN, every other dump names it in a BtfError`, () => {
+    const btf = Btf.parse(unknownKindBtf(kind));
+    assert.fixture(rawDump(btf), "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n" +
+      "[2] UNKNOWN 'mystery'\n" +
+      "[3] PTR '(anon)' type_id=2\n" +
+      "[4] STRUCT 's' size=8 vlen=1\n\t'p' type_id=3 bits_offset=0\n" +
+      "[5] TYPEDEF 'm_t' type_id=2\n");
+    const json = JSON.parse(jsonDump(btf)) as { types: unknown[] };
+    assert.equal(json.types[1], { id: 2, kind: 'UNKNOWN', name: 'mystery' });
+    const unknown = (what: string, fn: () => unknown): void => {
+      const e = expectInputError(fn, what) as Error & { code: string; typeId?: number };
+      assert.is(e.name, 'BtfError', what);
+      assert.is(e.message, `type [2]: unknown kind ${kind}`, what);
+      assert.is(e.code, 'ETYPE', what);
+      assert.is(e.typeId, 2, what);
+    };
+    unknown('C dump', () => cDump(btf));
+    unknown('sorted C dump', () => cDump(btf, { sort: true }));
+    unknown('C dump of struct s', () => cDump(btf, { typeNames: ['struct s'] }));
+    unknown('C dump of the typedef', () => cDump(btf, { typeNames: ['m_t'] }));
+    unknown('C dump of the type itself', () => cDump(btf, { typeNames: ['2'] }));
+    const d = new TypedDataDumper(btf);
+    unknown('typed data of struct s', () => d.dump(4, new Uint8Array(8)));
+    unknown('typed data of the type itself', () => d.dump(2, new Uint8Array(8)));
+    unknown('typed data through the typedef', () => d.dump(5, new Uint8Array(8)));
+    unknown('a cast of the pointer', () => d.typeName(3));
+    // what does not reach it still prints
+    assert.is(d.dump(1, new Uint8Array(4)).text, '(int)0');
+    assert.ok(cDump(btf, { typeNames: ['int'] }).includes('#define __VMLINUX_H__'));
+  });
+}
+
+test('the exercise covers every dump on a well-formed BTF', () => {
+  expectNoCrash(() => exercise(small()), 'the small BTF');
+  expectNoCrash(() => exercise(btfLE), 'xdp_pkt_counter');
 });
 
 budget.check();

@@ -10,6 +10,7 @@ import {
   BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_UNION, BTF_KIND_VAR,
   BTF_KIND_VOLATILE, NR_BTF_KINDS, infoKind, kindName,
 } from '../kinds.js';
+import { flattenTypes } from '../query.js';
 import { CandTable } from './table.js';
 
 /** `map`/`hypotMap` value of a type not looked at yet (libbpf's BTF_UNPROCESSED_ID). */
@@ -95,36 +96,12 @@ export class DedupState {
     this.progress = progress;
     this.startId = btf.startId;
     this.typeCnt = btf.startId + btf.nrTypes;
-    const chain: BtfContainer[] = [];
-    for (let b = btf.base; b; b = b.base) chain.unshift(b);
-    let baseWords = 0;
-    for (const b of chain) baseWords += b.typeWords;
-    this.localWords = baseWords;
-    const total = baseWords + btf.typeWords;
-    const off = new Uint32Array(this.typeCnt);
-    let w: Uint32Array;
-    if (chain.length === 0) {
-      // Work in the container's own (modifiable) words; the spare words past
-      // the end hold void's zero record.
-      w = btf.words;
-      if (w.length < total + 3) {
-        const g = new Uint32Array(total + 3 + (total >> 3));
-        g.set(w.subarray(0, total));
-        w = g;
-      }
-    } else {
-      // Split BTF: base records are copied (read, never written) so that one
-      // array and one offset table serve every id.
-      w = new Uint32Array(total + 3 + (btf.typeWords >> 3));
-      let at = 0;
-      for (const b of chain) {
-        w.set(b.words.subarray(0, b.typeWords), at);
-        for (let i = 0; i < b.nrTypes; i++) off[b.startId + i] = at + b.offs[i]!;
-        at += b.typeWords;
-      }
-      w.set(btf.words.subarray(0, btf.typeWords), at);
-    }
-    for (let i = 0; i < btf.nrTypes; i++) off[btf.startId + i] = baseWords + btf.offs[i]!;
+    // One array and one offset table serve every id: the container's own
+    // (modifiable) words when it has no base and room for void's zero record
+    // past the end, else a copy (base records are read, never written).
+    const { words: w, offs: off, localStart } = flattenTypes(btf, 3, btf.typeWords >> 3);
+    this.localWords = localStart;
+    const total = localStart + btf.typeWords;
     w[total] = 0;
     w[total + 1] = 0;
     w[total + 2] = 0;

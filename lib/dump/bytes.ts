@@ -1,9 +1,12 @@
 /**
- * A byte-level output buffer for the dumps that print names verbatim (raw,
- * JSON): names are copied straight from the string section and numbers
- * written as ASCII digits, so a dump of vmlinux makes no JS string per line
- * and prints exactly the bytes bpftool prints, even for names that are not
- * valid UTF-8. Full 64 KiB chunks go to the sink.
+ * The one byte-level output buffer of the dumps (raw, JSON, C, and the C
+ * declarations of typed data): names are copied straight from the string
+ * section and numbers written as ASCII digits, so a dump of vmlinux makes no
+ * JS string per line and prints exactly the bytes bpftool prints, even for
+ * names that are not valid UTF-8. Full 64 KiB chunks go to the sink.
+ *
+ * The C writer (c-decl.ts) extends it and writes into `buf` at `pos` itself
+ * where it must (its declaration cache copies text out of the buffer).
  */
 import { BtfError, BtfErrorCode } from '../errors.js';
 
@@ -11,13 +14,29 @@ import { BtfError, BtfErrorCode } from '../errors.js';
 export type ByteSink = (chunk: Uint8Array) => void;
 
 const CHUNK = 1 << 16;
+const utf8 = new TextDecoder('utf-8');
 
+/** A byte output buffer that hands full chunks to a sink. */
 export class ByteOut {
-  private buf = new Uint8Array(CHUNK);
-  private pos = 0;
-  constructor(private readonly sink: ByteSink) {}
+  /** @internal the current chunk; `[0, pos)` is written. */
+  protected buf: Uint8Array;
+  /** @internal the write position in `buf`. */
+  protected pos = 0;
+  /** @internal how many times a chunk was handed to the sink. */
+  protected flushes = 0;
 
-  private room(n: number): void {
+  /**
+   * Returns a buffer over `sink`. `firstChunk` sizes the first chunk (the C
+   * dump starts small, so that the path handing a full chunk over runs before
+   * V8 optimises the writers, which it would otherwise deoptimise); later
+   * chunks are 64 KiB.
+   */
+  constructor(private readonly sink: ByteSink, firstChunk = CHUNK) {
+    this.buf = new Uint8Array(firstChunk);
+  }
+
+  /** Makes room for `n` more bytes in `buf`, flushing first when needed. */
+  protected room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     this.flush();
     if (n > this.buf.length) this.buf = new Uint8Array(n);
@@ -33,11 +52,13 @@ export class ByteOut {
     this.pos = p;
   }
 
+  /** Writes one byte. */
   byte(c: number): void {
     if (this.pos >= this.buf.length) this.flush();
     this.buf[this.pos++] = c;
   }
 
+  /** Writes bytes. */
   bytes(src: Uint8Array): void {
     this.room(src.length);
     this.buf.set(src, this.pos);
@@ -89,11 +110,23 @@ export class ByteOut {
     if (v < 0) { this.byte(45); this.uint(-v); } else this.uint(v);
   }
 
-  /** Hands buffered bytes to the sink. */
+  /** Hands buffered bytes to the sink, in a fresh chunk each time. */
   flush(): void {
+    this.flushes++;
     if (this.pos) this.sink(this.buf.subarray(0, this.pos));
-    this.buf = new Uint8Array(this.buf.length);
+    this.buf = new Uint8Array(CHUNK);
     this.pos = 0;
+  }
+
+  /**
+   * Returns the buffered bytes as UTF-8 text and forgets them, without
+   * involving the sink (for short pieces of text, such as a cast in typed
+   * data). Nothing must have been flushed since the last call.
+   */
+  takeText(): string {
+    const s = utf8.decode(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+    return s;
   }
 }
 
@@ -122,7 +155,6 @@ export function collectBytes(fn: (sink: ByteSink) => void): Uint8Array {
   return out;
 }
 
-const utf8 = new TextDecoder('utf-8');
 /** Returns the UTF-8 text of collected bytes. */
 export function bytesToText(b: Uint8Array): string {
   return utf8.decode(b);

@@ -26,10 +26,14 @@
 import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT,
   BTF_KIND_FUNC_PROTO, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG,
-  BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VOLATILE,
+  BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VOLATILE, infoKind, infoVlen16,
 } from '../kinds.js';
+import { BtfError, BtfErrorCode } from '../errors.js';
+import type { TypeQuery } from '../query.js';
 
 const MAX_RANK = 10;
+/** Deepest recursion of the disambiguation hash (real types nest a few dozen levels). */
+const MAX_HASH_DEPTH = 2000;
 const TWO32 = 0x100000000;
 
 function isRefKind(kind: number): boolean {
@@ -39,22 +43,28 @@ function isRefKind(kind: number): boolean {
 }
 
 /**
- * Returns the ids 0 .. count-1 in bpftool's sorted order. `w` and `off` are
- * the type words and the word offset of every id (`off[0]`, void, is not
- * read: void is all zeroes, as libbpf's `btf_void`), `strs` the string
- * section (base and split in one) and `str` reads a name from it.
+ * Returns the ids 0 .. count-1 of the BTF under `q` (lib/query.ts) in
+ * bpftool's sorted order. Void is not read: it is all zeroes, as libbpf's
+ * `btf_void`. Throws BtfError EINVAL for a type of a kind this version does
+ * not know (every type is a root of the sorted dump).
  */
-export function sortedTypeIds(
-  w: Uint32Array, off: Uint32Array, count: number, strs: Uint8Array, str: (off: number) => string,
-): Uint32Array {
+export function sortedTypeIds(q: TypeQuery): Uint32Array {
+  const { words: w, offs: off, typeCount: count, strs } = q;
+  for (let id = 1; id < count; id++) q.checkKnown(id);
+  // bpftool recurses without bound; a loop through a pointer (a PTR to an
+  // array of that PTR, which the kernel accepts) would never end.
+  const loop = (id: number): never => {
+    throw new BtfError(BtfErrorCode.Loop, `type [${id}]: reference loop, the sorted dump cannot rank it`, { typeId: id });
+  };
   // Void reads as three zero words.
-  const kindOf = (id: number): number => (id ? (w[off[id]! + 1]! >>> 24) & 0x1f : 0);
+  const kindOf = (id: number): number => (id ? infoKind(w[off[id]! + 1]!) : 0);
 
   /** `btf_type_rank`. */
   const rankOf = (start: number): number => {
     let id = start;
     let hasName = false;
-    for (;;) {
+    for (let n = 0; ; n++) {
+      if (n > count) loop(start);
       if (id === 0) return MAX_RANK;
       const o = off[id]!;
       if (w[o] !== 0) hasName = true;
@@ -86,14 +96,15 @@ export function sortedTypeIds(
   const sortNameOff = (start: number): number => {
     let id = start;
     let fromRef = false;
-    for (;;) {
+    for (let n = 0; ; n++) {
+      if (n > count) loop(start);
       if (id === 0) return 0;
       const o = off[id]!;
       const info = w[o + 1]!;
-      const kind = (info >>> 24) & 0x1f;
+      const kind = infoKind(info);
       if (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) {
         // An anonymous enum sorts by its first enumerator.
-        if (!fromRef && w[o] === 0 && (info & 0xffff) !== 0) return w[o + 3]!;
+        if (!fromRef && w[o] === 0 && infoVlen16(info) !== 0) return w[o + 3]!;
         return w[o]!;
       }
       if (kind === BTF_KIND_ARRAY) id = w[o + 3]!;
@@ -114,7 +125,7 @@ export function sortedTypeIds(
     let i = slot[n]!;
     if (i < 0) {
       i = strings.length;
-      strings.push(n ? str(n) : '');
+      strings.push(n ? q.str(n) : '');
       slot[n] = i;
     }
     return i;
@@ -170,6 +181,7 @@ export function sortedTypeIds(
     mix(nH, nL);
   };
   /** `btf_type_disambig_hash`, memoised: leaves the hash of `id` in (H, L). */
+  let depth = 0;
   const disambig = (id: number, members: boolean): void => {
     const mode = members ? 0 : 1;
     if (hashDone[id]! & (1 << mode)) {
@@ -177,7 +189,9 @@ export function sortedTypeIds(
       L = hashLo[mode][id]!;
       return;
     }
+    if (++depth > MAX_HASH_DEPTH) loop(id);
     disambigOf(id, members);
+    depth--;
     hashHi[mode][id] = H;
     hashLo[mode][id] = L;
     hashDone[id]! |= 1 << mode;
@@ -187,8 +201,8 @@ export function sortedTypeIds(
     if (id === 0) return;
     const o = off[id]!;
     const info = w[o + 1]!;
-    const kind = (info >>> 24) & 0x1f;
-    const vlen = info & 0xffff;
+    const kind = infoKind(info);
+    const vlen = infoVlen16(info);
     mixName(w[o]!);
     if (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) {
       const step = kind === BTF_KIND_ENUM ? 2 : 3;

@@ -9,7 +9,7 @@ import {
   BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
   BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR,
   BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG, BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR,
-  BTF_KIND_VOLATILE, infoKind, kindName,
+  BTF_KIND_VOLATILE, infoKflag, infoKind, infoVlen16, kindName,
 } from '../kinds.js';
 import { ByteOut, bytesToText, collectBytes, type ByteSink } from './bytes.js';
 
@@ -85,8 +85,8 @@ export function writeRawDump(btf: Btf, sink: ByteSink, opts: RawDumpOptions = {}
     const w = recs.w, o = recs.o;
     const info = w[o + 1]!;
     const kind = infoKind(info);
-    const vlen = info & 0xffff;
-    const kflag = info >>> 31;
+    const vlen = infoVlen16(info);
+    const kflag = infoKflag(info);
     out.byte(91); // [
     out.uint(id);
     out.ascii('] ');
@@ -323,8 +323,8 @@ export function writeJsonDump(btf: Btf, sink: ByteSink, opts: JsonDumpOptions = 
     const w = recs.w, o = recs.o;
     const info = w[o + 1]!;
     const kind = infoKind(info);
-    const vlen = info & 0xffff;
-    const kflag = info >>> 31;
+    const vlen = infoVlen16(info);
+    const kflag = infoKflag(info);
     j.startObject();
     j.uintField('id', id);
     j.strField('kind', kindName(kind));

@@ -42,6 +42,7 @@
  */
 import type { Btf } from '../btf.js';
 import { BTF_KIND_DATASEC, BTF_VAR_GLOBAL_EXTERN, infoKind, infoVlen } from '../kinds.js';
+import { compareUtf8 } from '../strings.js';
 import { type TypeArg, type VarLinkage, alignUp, invalid, resolveTypeArg, varLinkage } from './common.js';
 
 /** How DATASEC offsets and sizes are written. */
@@ -172,7 +173,7 @@ export class PendingSections {
 
   /** Returns the section names recorded so far, sorted as clang sorts them. */
   names(): string[] {
-    return [...this.sections.keys()].sort(byBytes);
+    return [...this.sections.keys()].sort(compareUtf8);
   }
 
   /**
@@ -190,17 +191,6 @@ export class PendingSections {
     this.sections.clear();
     return out;
   }
-}
-
-const utf8 = new TextEncoder();
-
-/** Compares two names by their UTF-8 bytes (`std::string` order). */
-function byBytes(a: string, b: string): number {
-  const x = utf8.encode(a);
-  const y = utf8.encode(b);
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return x.length - y.length;
 }
 
 /** A global variable for {@link addGlobalVar}. */

@@ -46,8 +46,9 @@ import { SHF, SHT, STB, STT } from '../elf/read.js';
 import type { ElfSection } from '../elf/read.js';
 import {
   BTF_ELF_SEC, BTF_EXT_ELF_SEC, BTF_KIND_ARRAY, BTF_KIND_DATASEC, BTF_KIND_FUNC_PROTO, BTF_KIND_PTR, BTF_KIND_STRUCT,
-  BTF_KIND_TYPEDEF, BTF_KIND_VAR, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC, infoKind, isModifierKind, kindName,
+  BTF_KIND_VAR, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC, infoKind, kindName,
 } from '../kinds.js';
+import { typeQuery } from '../query.js';
 import {
   BPF_MAP_TYPE, LIBBPF_PIN_BY_NAME, LIBBPF_PIN_NONE, type MapAttr, type MapDefSpec, type MapSpec, mapTypeName,
 } from '../emit/maps.js';
@@ -191,15 +192,9 @@ function fail(map: string, member: string | undefined, message: string): never {
   throw new MapDefError({ map, ...(member !== undefined ? { member } : {}), message });
 }
 
-/** libbpf's `skip_mods_and_typedefs`. */
+/** libbpf's `skip_mods_and_typedefs` (lib/query.ts). */
 function skipModsAndTypedefs(btf: Btf, id: number): number {
-  let t = id;
-  for (let n = 0; n < 1000 && t > 0 && t < btf.typeCount; n++) {
-    const k = btf.kindOf(t);
-    if (k !== BTF_KIND_TYPEDEF && !isModifierKind(k)) return t;
-    t = btf.wordOf(t, 2);
-  }
-  return t;
+  return typeQuery(btf).skipModsAndTypedefs(id);
 }
 
 function kindOf(btf: Btf, id: number): number {

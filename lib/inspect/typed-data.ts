@@ -38,18 +38,26 @@
  *   the order they are first printed; one dumper keeps that state across
  *   calls, as one `struct btf_dump` does.
  *
+ * The casts are printed by the C header dump's own declaration renderer
+ * (dump/c-decl.ts `CDeclWriter.castText`, libbpf's `btf_dump_emit_type_decl`
+ * with `strip_mods` and `skip_anon_defs`), which holds the name state; sizes,
+ * alignments and what lies under typedefs come from the flat query layer
+ * (lib/query.ts). A type of a kind this version does not know is a BtfError
+ * naming it, not a value.
+ *
  * Data is read in the byte order given (the object's); alignment is judged
  * on the offset into the buffer, whose start is taken as aligned (libbpf's
  * buffers are page-aligned).
  * @module
  */
 import type { Btf } from '../btf.js';
+import { CDeclWriter } from '../dump/c-decl.js';
 import {
-  BTF_INT_SIGNED, BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM,
-  BTF_KIND_ENUM64, BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT,
-  BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG, BTF_KIND_TYPEDEF, BTF_KIND_UNION,
-  BTF_KIND_VAR, BTF_KIND_VOLATILE, infoKflag, infoKind, infoVlen,
+  BTF_INT_SIGNED, BTF_KIND_ARRAY, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR,
+  BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_VAR, NR_BTF_KINDS, infoKflag, infoKind, infoVlen, infoVlen16,
 } from '../kinds.js';
+import { typeQuery, type TypeQuery } from '../query.js';
 
 /** Options for {@link TypedDataDumper}, libbpf's `btf_dump_type_data_opts` plus btfkit's own. */
 export interface TypedDataOptions {
@@ -87,21 +95,17 @@ class DumpError {
   constructor(readonly code: string, readonly message: string) {}
 }
 
-/** Is `id` a modifier (libbpf's `btf_is_mod`: volatile, const, restrict, type tag). */
-function isMod(kind: number): boolean {
-  return kind === BTF_KIND_VOLATILE || kind === BTF_KIND_CONST || kind === BTF_KIND_RESTRICT || kind === BTF_KIND_TYPE_TAG;
-}
-
 /**
  * Prints typed data as libbpf's `btf_dump__dump_type_data` does. One dumper
  * holds the name-disambiguation state of one `struct btf_dump`.
  */
 export class TypedDataDumper {
   private readonly btf: Btf;
+  /** The flat view of the BTF (lib/query.ts). */
+  private readonly q: TypeQuery;
   private readonly ptrSz: number;
-  private readonly typeNames = new Map<string, number>();
-  private readonly identNames = new Map<string, number>();
-  private readonly resolved = new Map<number, string>();
+  /** The C declaration renderer the casts are printed with, and its name state (dump/c-decl.ts). */
+  private readonly decl: CDeclWriter;
 
   // per-call state (libbpf's struct btf_dump_data)
   private out: string[] = [];
@@ -118,13 +122,13 @@ export class TypedDataDumper {
   private isArrayMember = false;
   private isArrayTerminated = false;
   private isArrayChar = false;
-  private stripMods = false;
-  /** Nesting of declarations (prototypes' parameters), bounded against malformed loops. */
-  private declDepth = 0;
 
   constructor(btf: Btf, private readonly opts: TypedDataOptions = {}) {
     this.btf = btf;
-    this.ptrSz = btf.pointerSize();
+    this.q = typeQuery(btf);
+    this.ptrSz = this.q.ptrSize;
+    // libbpf 1.1.2 prints a prototype without parameters as `()`.
+    this.decl = new CDeclWriter(btf, null, { voidProto: false, firstChunk: 1024 });
   }
 
   /**
@@ -167,18 +171,12 @@ export class TypedDataDumper {
 
   /**
    * Returns a type as C names it in a cast (`btf_dump__emit_type_decl` with
-   * modifiers stripped and anonymous types not expanded), using and updating
-   * this dumper's name state.
+   * modifiers stripped, unless `stripMods` is false, and anonymous types not
+   * expanded), using and updating this dumper's name state. Throws BtfError
+   * EINVAL for a type of a kind this version does not know.
    */
   typeName(typeId: number, stripMods = true): string {
-    const saved = this.out;
-    this.out = [];
-    this.stripMods = stripMods;
-    this.emitTypeDecl(typeId, '', 0);
-    this.stripMods = false;
-    const s = this.out.join('');
-    this.out = saved;
-    return s;
+    return this.decl.castText(typeId, stripMods);
   }
 
   // ------------------------------------------------------------- printing
@@ -205,229 +203,36 @@ export class TypedDataDumper {
   // ---------------------------------------------------------------- types
 
   private kind(id: number): number {
-    return id === 0 ? 0 : infoKind(this.btf.infoOf(id));
+    return this.q.kind(id);
   }
 
   private skipModsAndTypedefs(id: number): number {
-    let t = id;
-    for (let n = 0; n < 1000 && t !== 0; n++) {
-      const k = this.kind(t);
-      if (!isMod(k) && k !== BTF_KIND_TYPEDEF) return t;
-      t = this.btf.wordOf(t, 2);
-    }
-    return t;
+    return this.q.skipModsAndTypedefs(id);
   }
 
+  /** `btf__resolve_size`, or -1 where it fails. */
   private resolveSize(id: number): number {
-    try {
-      return this.btf.resolveSize(id);
-    } catch {
-      return -1;
-    }
+    return this.q.sizeOf(id);
   }
 
-  private alignOf(id: number): number {
-    try {
-      return this.btf.alignOf(id);
-    } catch {
-      return -1;
-    }
+  /** Throws BtfError EINVAL when `id` is of a kind this version does not know (libbpf would print it as nothing it knows). */
+  private checkKnown(id: number): void {
+    if (this.q.kind(id) >= NR_BTF_KINDS) this.q.checkKnown(id);
   }
 
   private ptrIsAligned(id: number, at: number): boolean {
     // libbpf: `(uintptr_t)data % alignment`; a failed btf__align_of (< 0) never divides an address
-    const a = this.alignOf(id);
+    const a = this.q.alignOf(id);
     return a > 0 && at % a === 0;
   }
 
-  // ----------------------------------------------------------- type names
-
-  private nameDups(map: Map<string, number>, name: string): number {
-    const n = (map.get(name) ?? 0) + 1;
-    map.set(name, n);
-    return n;
-  }
-
-  /** `btf_dump_resolve_name`. */
-  private resolveName(id: number, map: Map<string, number>): string {
-    const nameOff = this.btf.wordOf(id, 0);
-    if (nameOff === 0) return '';
-    const cached = this.resolved.get(id);
-    if (cached !== undefined) return cached;
-    const orig = this.btf.str(nameOff);
-    const info = this.btf.infoOf(id);
-    const k = infoKind(info);
-    if (k === BTF_KIND_FWD || (k === BTF_KIND_ENUM && infoVlen(info) === 0)) {
-      this.resolved.set(id, orig);
-      return orig;
-    }
-    const dups = this.nameDups(map, orig);
-    const name = dups > 1 ? `${orig}___${dups}` : orig;
-    this.resolved.set(id, name);
-    return name;
-  }
-
-  private emitTypeDecl(id: number, fname: string, lvl: number): void {
-    if (this.declDepth > 32) {
-      this.print('...');
-      return;
-    }
-    const stack: number[] = [];
-    for (let guard = 0; guard < 10000; guard++) {
-      const k = this.kind(id);
-      if (!(this.stripMods && isMod(k))) stack.push(id);
-      if (id === 0) break;
-      if (k === BTF_KIND_PTR || isMod(k) || k === BTF_KIND_FUNC_PROTO) {
-        id = this.btf.wordOf(id, 2);
-      } else if (k === BTF_KIND_ARRAY) {
-        id = this.btf.wordOf(id, 3);
-      } else {
-        break;
-      }
-    }
-    this.emitTypeChain({ ids: stack, cnt: stack.length }, fname, lvl);
-  }
-
-  private emitMods(d: { ids: number[]; cnt: number }): void {
-    while (d.cnt) {
-      const k = this.kind(d.ids[d.cnt - 1]!);
-      if (k === BTF_KIND_VOLATILE) this.print('volatile ');
-      else if (k === BTF_KIND_CONST) this.print('const ');
-      else if (k === BTF_KIND_RESTRICT) this.print('restrict ');
-      else return;
-      d.cnt--;
-    }
-  }
-
-  private dropMods(d: { ids: number[]; cnt: number }): void {
-    while (d.cnt && isMod(this.kind(d.ids[d.cnt - 1]!))) d.cnt--;
-  }
-
-  private emitName(name: string, lastWasPtr: boolean): void {
-    this.print(`${name && !lastWasPtr ? ' ' : ''}${name}`);
-  }
-
-  /** `btf_dump_emit_type_chain`, for casts (anonymous types are never expanded). */
-  private emitTypeChain(d: { ids: number[]; cnt: number }, fname: string, lvl: number): void {
-    let lastWasPtr = true;
-    while (d.cnt) {
-      const id = d.ids[--d.cnt]!;
-      if (id === 0) {
-        this.emitMods(d);
-        this.print('void');
-        lastWasPtr = false;
-        continue;
-      }
-      const info = this.btf.infoOf(id);
-      const k = infoKind(info);
-      const nameOff = this.btf.wordOf(id, 0);
-      switch (k) {
-        case BTF_KIND_INT: case BTF_KIND_FLOAT:
-          this.emitMods(d);
-          this.print(this.btf.str(nameOff));
-          break;
-        case BTF_KIND_STRUCT: case BTF_KIND_UNION:
-          this.emitMods(d);
-          this.print(`${k === BTF_KIND_STRUCT ? 'struct' : 'union'}${nameOff ? ' ' : ''}${this.resolveName(id, this.typeNames)}`);
-          break;
-        case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
-          this.emitMods(d);
-          this.print(`enum ${this.resolveName(id, this.typeNames)}`);
-          break;
-        case BTF_KIND_FWD:
-          this.emitMods(d);
-          this.print(`${infoKflag(info) ? 'union' : 'struct'} ${this.resolveName(id, this.typeNames)}`);
-          break;
-        case BTF_KIND_TYPEDEF:
-          this.emitMods(d);
-          this.print(this.resolveName(id, this.identNames));
-          break;
-        case BTF_KIND_PTR:
-          this.print(lastWasPtr ? '*' : ' *');
-          break;
-        case BTF_KIND_VOLATILE:
-          this.print(' volatile');
-          break;
-        case BTF_KIND_CONST:
-          this.print(' const');
-          break;
-        case BTF_KIND_RESTRICT:
-          this.print(' restrict');
-          break;
-        case BTF_KIND_TYPE_TAG:
-          this.emitMods(d);
-          this.print(` __attribute__((btf_type_tag("${this.btf.str(nameOff)}")))`);
-          break;
-        case BTF_KIND_ARRAY: {
-          const nelems = this.btf.wordOf(id, 5);
-          this.dropMods(d);
-          if (d.cnt === 0) {
-            this.emitName(fname, lastWasPtr);
-            this.print(`[${nelems}]`);
-            return;
-          }
-          const multidim = this.kind(d.ids[d.cnt - 1]!) === BTF_KIND_ARRAY;
-          if (fname && !lastWasPtr) this.print(' ');
-          if (!multidim) this.print('(');
-          this.emitTypeChain(d, fname, lvl);
-          if (!multidim) this.print(')');
-          this.print(`[${nelems}]`);
-          return;
-        }
-        case BTF_KIND_FUNC_PROTO: {
-          const vlen = infoVlen(info);
-          const [w, o] = this.btf.recordOf(id);
-          this.dropMods(d);
-          if (d.cnt) {
-            this.print(' (');
-            this.emitTypeChain(d, fname, lvl);
-            this.print(')');
-          } else {
-            this.emitName(fname, lastWasPtr);
-          }
-          this.print('(');
-          // libbpf 1.1.2 prints a prototype without parameters as `()`.
-          if (vlen === 1 && w[o + 4] === 0) {
-            this.print(')');
-            return;
-          }
-          for (let i = 0; i < vlen; i++) {
-            const [pw, po] = this.btf.recordOf(id);
-            const pname = pw[po + 3 + i * 2]!;
-            const ptype = pw[po + 3 + i * 2 + 1]!;
-            if (i > 0) this.print(', ');
-            if (i === vlen - 1 && ptype === 0) {
-              this.print('...');
-              break;
-            }
-            this.declDepth++;
-            try {
-              this.emitTypeDecl(ptype, this.btf.str(pname), lvl);
-            } finally {
-              this.declDepth--;
-            }
-          }
-          this.print(')');
-          return;
-        }
-        default:
-          return;
-      }
-      lastWasPtr = k === BTF_KIND_PTR;
-    }
-    this.emitName(fname, lastWasPtr);
-  }
-
-  /** `btf_dump_emit_type_cast`. */
+  /** `btf_dump_emit_type_cast`: the type in parentheses (`topLevel`) or bare, by the shared declaration renderer. */
   private emitTypeCast(id: number, topLevel: boolean): void {
     if (this.isArrayMember) return;
     const k = this.kind(id);
     if (k === BTF_KIND_VAR || k === BTF_KIND_DATASEC) return;
-    if (topLevel) this.print('(');
-    this.stripMods = true;
-    this.emitTypeDecl(id, '', 0);
-    this.stripMods = false;
-    if (topLevel) this.print(')');
+    const s = this.decl.castText(id, true);
+    this.print(topLevel ? `(${s})` : s);
   }
 
   // ------------------------------------------------------------ raw reads
@@ -581,6 +386,7 @@ export class TypedDataDumper {
     const elemId = this.btf.wordOf(t, 3);
     const nelems = this.btf.wordOf(t, 5);
     const elemT = this.skipModsAndTypedefs(elemId);
+    this.checkKnown(elemT);
     const elemSize = this.resolveSize(elemId);
     if (elemSize <= 0) throw new DumpError('EINVAL', `unexpected elem size ${elemSize} for array type [${id}]`);
     if (this.kind(elemT) === BTF_KIND_INT && elemSize === 1) this.isArrayChar = true;
@@ -610,7 +416,7 @@ export class TypedDataDumper {
   private structData(t: number, at: number): void {
     const [w, o] = this.btf.recordOf(t);
     const info = w[o + 1]!;
-    const n = infoVlen(info) & 0xffff;
+    const n = infoVlen16(info);
     const kflag = infoKflag(info);
     if (this.depth >= MAX_DEPTH) throw new DumpError('ELOOP', `type [${t}] nests deeper than ${MAX_DEPTH} levels`);
     this.depth++;
@@ -696,7 +502,7 @@ export class TypedDataDumper {
         const [w, o] = this.btf.recordOf(t);
         const info = w[o + 1]!;
         const kflag = infoKflag(info);
-        const n = infoVlen(info) & 0xffff;
+        const n = infoVlen16(info);
         for (let i = 0; i < n; i++) {
           const m = o + 3 + i * 3;
           const raw = w[m + 2]!;
@@ -722,6 +528,7 @@ export class TypedDataDumper {
 
   /** `btf_dump_dump_type_data`: prints one value; returns its size. */
   private dumpTypeData(fname: string, id: number, at: number, bitsOffset: number, bitSz: number): number {
+    this.checkKnown(this.skipModsAndTypedefs(id));
     const size = this.checkOverflow(id, at, bitsOffset, bitSz);
     try {
       this.checkZero(id, at, bitsOffset, bitSz);

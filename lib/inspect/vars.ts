@@ -63,7 +63,7 @@ export function listVars(obj: BpfObject, opts: ListVarsOptions = {}): VarValue[]
       } else if (e.offset + e.size > init.length) {
         v.error = `E2BIG: ${e.offset} + ${e.size} is past the ${init.length} bytes of the initial value`;
       } else {
-        const r = dumper.dump(btf.wordOf(e.typeId, 2), init, e.offset, e.size);
+        const r = dumper.dump(btf.wordOf(e.typeId, 2), init.bytes, e.offset, e.size);
         v.value = r.text;
         if (r.error !== undefined) v.error = r.error;
       }
@@ -73,12 +73,16 @@ export function listVars(obj: BpfObject, opts: ListVarsOptions = {}): VarValue[]
   return out;
 }
 
-/** libbpf's initial value of an internal map: the section's bytes, or zeroes (`.bss*`, `.kconfig`). */
-function initialValue(obj: BpfObject, section: string, size: number): Uint8Array {
-  const buf = new Uint8Array(size);
+/**
+ * libbpf's initial value of an internal map: `size` bytes, the section's
+ * bytes and then zeroes (all zeroes for `.bss*` and `.kconfig`). Only the
+ * section's bytes are returned: the typed-data dumper reads past them as
+ * zeroes, so a corrupt size costs no allocation.
+ */
+function initialValue(obj: BpfObject, section: string, size: number): { bytes: Uint8Array; length: number } {
   const sec = section === '.kconfig' ? undefined : obj.elf.sections.find((s) => s.name === section);
-  if (sec && sec.type !== SHT.NOBITS) buf.set(obj.elf.sectionData(sec).subarray(0, size));
-  return buf;
+  const bytes = sec && sec.type !== SHT.NOBITS ? obj.elf.sectionData(sec).subarray(0, size) : new Uint8Array(0);
+  return { bytes, length: size };
 }
 
 /** Returns the `SECTION NAME = VALUE` line of a variable (without a newline). */

@@ -85,12 +85,13 @@
 import type { Btf } from '../btf.js';
 import { BtfError, BtfErrorCode, type ErrorContext, isBtfError } from '../errors.js';
 import {
-  BTF_FUNC_GLOBAL, BTF_INT_BOOL, BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_ENUM,
-  BTF_KIND_ENUM64, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_INT, BTF_KIND_RESTRICT, BTF_KIND_TYPE_TAG,
-  BTF_KIND_TYPEDEF, BTF_KIND_VAR, BTF_KIND_VOLATILE, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC,
+  BTF_FUNC_GLOBAL, BTF_INT_BOOL, BTF_KIND_ARRAY, BTF_KIND_DATASEC, BTF_KIND_ENUM,
+  BTF_KIND_ENUM64, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_INT, BTF_KIND_VAR, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC,
   infoKind, infoVlen, intEncoding, kindName, packInfo,
 } from '../kinds.js';
 import { type ElfFile, type ElfSection, type ElfSymbol, SHN, STB, STT, STV } from '../elf/read.js';
+import { typeQuery } from '../query.js';
+import { compareUtf8 } from '../strings.js';
 
 /** libbpf's KCONFIG_SEC. */
 export const KCONFIG_SEC = '.kconfig';
@@ -392,15 +393,9 @@ class Fixup {
     this.changed = true;
   }
 
-  /** libbpf's `skip_mods_and_typedefs`. */
+  /** libbpf's `skip_mods_and_typedefs` (lib/query.ts; fixups never rewrite a typedef or modifier). */
   skipModsAndTypedefs(typeId: number): number {
-    let id = typeId;
-    for (let depth = 0; depth <= 32 && id !== 0 && this.exists(id); depth++) {
-      const k = this.kind(id);
-      if (k !== BTF_KIND_TYPEDEF && k !== BTF_KIND_VOLATILE && k !== BTF_KIND_CONST && k !== BTF_KIND_RESTRICT && k !== BTF_KIND_TYPE_TAG) break;
-      id = this.word(id, 2);
-    }
-    return id;
+    return typeQuery(this.btf).skipModsAndTypedefs(typeId);
   }
 
   // -------------------------------------------------------------- externs
@@ -734,19 +729,9 @@ function cmpExterns(a: Extern, b: Extern): number {
     if (a.align !== b.align) return a.align > b.align ? -1 : 1;
     if (a.size !== b.size) return a.size < b.size ? -1 : 1;
   }
-  return strcmp(a.name, b.name);
+  return compareUtf8(a.name, b.name);
 }
 
-/** `strcmp` on the UTF-8 bytes: code point order, which UTF-16 comparison is not. */
-function strcmp(a: string, b: string): number {
-  const x = encoder.encode(a);
-  const y = encoder.encode(b);
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return x.length - y.length;
-}
-
-const encoder = new TextEncoder();
 
 function roundUp(n: number, a: number): number {
   return Math.ceil(n / a) * a;

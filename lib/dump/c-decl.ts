@@ -1,0 +1,805 @@
+/**
+ * The C declaration renderer: how a BTF type is spelled in C, shared by the
+ * header dump (c.ts, libbpf's `btf_dump__dump_type`) and the casts of typed
+ * data (inspect/typed-data.ts, `btf_dump__dump_type_data`), as libbpf shares
+ * `btf_dump_emit_type_decl` between them.
+ *
+ * A declaration of a name as a type pushes the chain of pointers, arrays,
+ * modifiers and prototypes down to a terminal type on a stack, and prints it
+ * back inside out (`btf_dump_emit_type_chain`), so that an array of function
+ * pointers comes out as `int (*f[4])(void *)`:
+ *
+ *   declare f as [4] -> PTR -> FUNC_PROTO(int; void *)
+ *   stack:  [ARRAY, PTR, FUNC_PROTO, INT]   popped from the right:
+ *           int  ->  int (*  ->  int (*f[4]  ->  int (*f[4])(void *)
+ *
+ * Anonymous structs, unions and enums are defined inline where they are
+ * declared (the header dump), or named by their bare keyword (a cast).
+ *
+ * Names. Several compilation units can hold two different `struct x`: the
+ * second one printed becomes `struct x___2` (`btf_dump_resolve_name`). The
+ * counts live here, once per writer, in two namespaces (tags and ordinary
+ * identifiers), keyed by the bytes of the name in the string section; a
+ * type's count is fixed the first time it is printed. One writer is one
+ * libbpf `struct btf_dump`.
+ *
+ * Output is bytes ({@link ByteOut}, which this extends): names are copied
+ * from the string section; a declaration printed with a name is cached (its
+ * text before and after the name, in one byte arena), since most repeat a
+ * type already printed (`u32 x`, `struct list_head y`).
+ *
+ * Kinds this version does not know end in a BtfError naming the type id and
+ * the kind; modifier loops in unvalidated BTF end in an ELOOP BtfError.
+ */
+import type { BtfContainer } from '../container.js';
+import { BtfError, BtfErrorCode } from '../errors.js';
+import {
+  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT, BTF_KIND_FUNC_PROTO,
+  BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG,
+  BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VOLATILE, NR_BTF_KINDS, infoKflag, infoKind, infoVlen16,
+} from '../kinds.js';
+import { typeQuery, type TypeQuery } from '../query.js';
+import { NameCounts } from '../strings.js';
+import { ByteOut, bytesToText, type ByteSink } from './bytes.js';
+
+/** Options for a {@link CDeclWriter}. */
+export interface CDeclOptions {
+  /**
+   * Print a prototype without parameters as `(void)` (bpftool 7.1's libbpf,
+   * a 6.1 stable backport) instead of `()` (libbpf 1.1.2). Defaults to true.
+   */
+  voidProto?: boolean;
+  /** Size of the first output chunk (see {@link ByteOut}). */
+  firstChunk?: number;
+}
+
+/** Largest padding gap printed: 1 MiB (kernel types stay far below). */
+const MAX_PAD_BITS = 8 * (1 << 20);
+/** Parameter declarations nested deeper than this print as `...` (only a loop through prototypes gets there). */
+const MAX_DECL_DEPTH = 32;
+
+// Per-type flags; the header dump adds its own above these.
+/** The type's name has been counted (`dups` holds its count). */
+export const NAME_RESOLVED = 1;
+/** A cached declaration of the type puts a space before the name. */
+const DECL_SEP = 2;
+
+const TAB = 9;
+const NL = 10;
+const SPACE = 32;
+
+/** libbpf's `roundup()`. */
+function roundup(x: number, y: number): number {
+  return Math.ceil(x / y) * y;
+}
+
+
+/**
+ * libbpf's `struct btf_dump` as far as declarations go: the writer of C
+ * declarations and definitions of one BTF, with its name state. The header
+ * dump extends it (c.ts); typed data uses one for its casts.
+ */
+export class CDeclWriter extends ByteOut {
+  /** The flat view of the BTF (lib/query.ts). */
+  protected readonly q: TypeQuery;
+  protected readonly w: Uint32Array;
+  protected readonly off: Uint32Array;
+  /** Type ids in all (`btf__type_cnt`). */
+  readonly count: number;
+  protected readonly strs: Uint8Array;
+  protected readonly ptrSz: number;
+  /** The layer's size and alignment memos (see {@link alignOf}). */
+  private readonly sizes: Float64Array;
+  private readonly aligns: Int32Array;
+  private readonly voidProto: boolean;
+
+  /** Per-type flags: NAME_RESOLVED, DECL_SEP, and the header dump's own. */
+  protected readonly flags: Uint8Array;
+  /** How many types had this type's name when it was first printed (libbpf's `cached_names`, `NAME___N` when above 1). */
+  private readonly dups: Uint32Array;
+  /** Occurrences of struct/union/enum names (and INT names, as libbpf counts them). */
+  protected readonly typeNames: NameCounts;
+  /** Occurrences of typedef names and enumerators. */
+  protected readonly identNames: NameCounts;
+  private stack = new Uint32Array(64);
+  private top = 0;
+
+  // The declaration cache: the text of a declaration of a type, before and
+  // after the declared name (`int (*` and `)[4]`), in one byte arena; for
+  // type `id`, `declAt[id] - 1` is where its text starts (0: not cached).
+  private arena: Uint8Array;
+  private arenaLen = 0;
+  private readonly declAt: Uint32Array;
+  private readonly declPreLen: Uint32Array;
+  private readonly declPostLen: Uint32Array;
+  // The declaration being recorded: its frame, and where its name went.
+  private capFrame = -1;
+  private capNameAt = -1;
+  private capNameEnd = 0;
+  private capSep = false;
+  /** Anonymous types defined inline so far (their declarations are not cached). */
+  private inlineDefs = 0;
+  /** Parameter declarations under way (bounded against loops through prototypes). */
+  private declDepth = 0;
+  /** A cast is being printed: anonymous types by keyword only, nothing cached (libbpf's `skip_anon_defs`). */
+  private cast = false;
+  /** Modifiers are left out (libbpf's `strip_mods`). */
+  private stripMods = false;
+  /** The struct whose padding is being written (for error messages). */
+  private padFor = 0;
+
+  /** Chunks flushed while a cast was printed (a writer without a sink). */
+  private readonly spill: Uint8Array[];
+
+  /**
+   * Returns a writer of declarations of `btf`'s types to `sink`; without a
+   * sink, for {@link castText} only.
+   */
+  constructor(btf: BtfContainer, sink: ByteSink | null, opts: CDeclOptions = {}) {
+    const spill: Uint8Array[] = [];
+    super(sink ?? ((c) => spill.push(c)), opts.firstChunk);
+    this.spill = spill;
+    const q = typeQuery(btf);
+    this.q = q;
+    this.w = q.words;
+    this.off = q.offs;
+    this.strs = q.strs;
+    this.count = q.typeCount;
+    this.ptrSz = q.ptrSize;
+    this.sizes = q.sizes;
+    this.aligns = q.aligns;
+    this.voidProto = opts.voidProto ?? true;
+    // A quarter of the types is about what vmlinux names in each namespace.
+    this.typeNames = new NameCounts(this.strs, this.count >> 2);
+    this.identNames = new NameCounts(this.strs, this.count >> 2);
+    this.flags = new Uint8Array(this.count);
+    this.dups = new Uint32Array(this.count);
+    // vmlinux caches about 2.6 bytes per type; growing the arena later costs
+    // a deoptimisation of its readers.
+    this.arena = new Uint8Array(Math.max(1024, this.count * 4));
+    this.declAt = new Uint32Array(this.count);
+    this.declPreLen = new Uint32Array(this.count);
+    this.declPostLen = new Uint32Array(this.count);
+  }
+
+  /**
+   * Returns type `typeId` as a cast names it (`btf_dump_emit_type_cast`
+   * without the parentheses: anonymous types as bare `struct`, `union`,
+   * `enum `; modifiers left out when `stripMods`), counting names in this
+   * writer's state. For a writer made without a sink.
+   */
+  castText(typeId: number, stripMods: boolean): string {
+    this.cast = true;
+    this.stripMods = stripMods;
+    try {
+      this.emitTypeDecl(typeId, 0, 0);
+    } catch (e) {
+      this.pos = 0;
+      throw e;
+    } finally {
+      this.cast = false;
+      this.stripMods = false;
+      // After an error part-way, the next cast starts clean.
+      this.declDepth = 0;
+      this.top = 0;
+    }
+    if (this.spill.length === 0) return this.takeText();
+    // A cast longer than a chunk (a prototype of many parameters).
+    this.flush();
+    let n = 0;
+    for (const c of this.spill) n += c.length;
+    const all = new Uint8Array(n);
+    n = 0;
+    for (const c of this.spill) { all.set(c, n); n += c.length; }
+    this.spill.length = 0;
+    return bytesToText(all);
+  }
+
+  // ---------------------------------------------------------------- output
+
+  /** Writes a newline and `lvl` tabs (libbpf's `pfx()` stops at 13). */
+  protected nlTabs(lvl: number): void {
+    if (lvl > 13) lvl = 13;
+    this.room(lvl + 1);
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = NL;
+    for (let i = 0; i < lvl; i++) b[p++] = TAB;
+    this.pos = p;
+  }
+
+  /**
+   * Writes the string at offset `n` of the string section: ByteOut's `cstr`
+   * written out, since the C dump calls it for nearly every token (one call
+   * and a native `indexOf` fewer measured 5-10 ms on the vmlinux dump).
+   */
+  protected name(n: number): void {
+    const s = this.strs;
+    let e = n;
+    while (s[e] !== 0 && e < s.length) e++;
+    this.room(e - n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = n; i < e; i++) b[p++] = s[i]!;
+    this.pos = p;
+  }
+
+  /** Returns the kind of type `id` (0 for void). */
+  protected kind(id: number): number {
+    return id === 0 ? 0 : infoKind(this.w[this.off[id]! + 1]!);
+  }
+
+  /** libbpf's `btf__align_of`, memoised; 0 where there is none. */
+  protected alignOf(id: number): number {
+    // The layer's memo read here: every member of every struct asks.
+    const c = this.aligns[id]!;
+    if (c > 0) return c - 1;
+    const a = this.q.alignOf(id);
+    return a > 0 ? a : 0;
+  }
+
+  /** libbpf's `btf__resolve_size`, or -1 where it fails; memoised. */
+  protected sizeOf(id: number): number {
+    const c = this.sizes[id]!;
+    return c ? c - 2 : this.q.sizeOf(id);
+  }
+
+  /** Writes the unique name of type `id`: its name, then `___N` when it is the N-th of that name. */
+  protected uniqueName(id: number, map: NameCounts): void {
+    const n = this.w[this.off[id]!]!;
+    if (n === 0) return;
+    const dup = this.resolveName(id, map);
+    if (dup <= 1) {
+      this.name(n);
+      return;
+    }
+    // libbpf formats the new name into a 256-byte buffer: at most 255 bytes.
+    // Room for all of it first, so that the cut happens within this chunk.
+    let len = 0;
+    while (this.strs[n + len] !== 0 && n + len < this.strs.length) len++;
+    this.room(len + 24);
+    const p0 = this.pos;
+    this.name(n);
+    this.ascii('___');
+    this.int(dup);
+    if (this.pos - p0 > 255) this.pos = p0 + 255;
+  }
+
+  /** libbpf's `btf_is_struct_packed`. */
+  private isStructPacked(o: number): boolean {
+    const { w } = this;
+    const info = w[o + 1]!;
+    const vlen = infoVlen16(info);
+    const kflag = infoKflag(info);
+    let max = 1;
+    for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
+      const align = this.alignOf(w[m + 1]!);
+      const moff = w[m + 2]!;
+      if (align && (kflag ? moff >>> 24 : 0) === 0 && moff % (8 * align) !== 0) return true;
+      if (align > max) max = align;
+    }
+    return w[o + 2]! % max !== 0;
+  }
+
+  /** Writes one padding field: newline, tabs, `type: bits;`. */
+  private pad(lvl: number, type: string, bits: number): void {
+    this.nlTabs(lvl);
+    this.ascii(type);
+    this.ascii(': ');
+    this.int(bits);
+    this.byte(59); // ;
+  }
+
+  /**
+   * `btf_dump_emit_bit_padding`: fills the gap from bit `cur` to bit `next`
+   * with anonymous bitfields, relying on natural alignment where it gives the
+   * right offset.
+   */
+  private emitBitPadding(cur: number, next: number, nextAlign: number, inBitfield: boolean, lvl: number): void {
+    if (cur >= next) return;
+    // bpftool would print one line per 8 bytes of a gap however large; a gap
+    // no real type has (a corrupt size) is an error instead of gigabytes.
+    if (next - cur > MAX_PAD_BITS) {
+      throw new BtfError(BtfErrorCode.TooBig,
+        `type [${this.padFor}]: a gap of ${Math.floor((next - cur) / 8)} bytes before bit ${next} is too large to print as C padding`,
+        { typeId: this.padFor });
+    }
+    const longBits = this.ptrSz * 8;
+    // The largest of long, int, short and char whose alignment boundary
+    // after `cur` is not past `next`.
+    let padBits = longBits;
+    let padType = 'long';
+    let newOff = roundup(cur, padBits);
+    if (newOff > next) {
+      padBits = 32; padType = 'int'; newOff = roundup(cur, 32);
+      if (newOff > next) {
+        padBits = 16; padType = 'short'; newOff = roundup(cur, 16);
+        if (newOff > next) { padBits = 8; padType = 'char'; newOff = roundup(cur, 8); }
+      }
+    }
+    if (newOff > cur && newOff <= next) {
+      // An explicit `type: 0` when the next field sits right on the boundary
+      // but its own alignment would not take it there, or when `type: X`
+      // would fit in the hole and be ignored; bitfields take an explicit
+      // bit count.
+      if (inBitfield ||
+        (newOff === next && roundup(cur, nextAlign * 8) !== newOff) ||
+        (newOff !== next && next - newOff <= newOff - cur)) {
+        this.pad(lvl, padType, inBitfield ? newOff - cur : 0);
+      }
+      cur = newOff;
+    }
+    // Whole `type: bits` markers, then the smallest type that holds the rest.
+    while (cur !== next) {
+      const bits = Math.min(next - cur, padBits);
+      if (bits === padBits) {
+        this.pad(lvl, padType, padBits);
+        cur += bits;
+        continue;
+      }
+      if (bits <= 8) { padType = 'char'; padBits = 8; }
+      else if (bits <= 16) { padType = 'short'; padBits = 16; }
+      else if (bits <= 32) { padType = 'int'; padBits = 32; }
+      else { padType = 'long'; padBits = longBits; }
+      this.pad(lvl, padType, bits);
+      cur += bits;
+    }
+  }
+
+  /** `btf_dump_emit_struct_fwd`: `struct NAME`, `union NAME`, or the bare keyword. */
+  protected structFwd(id: number, info: number): void {
+    const isStruct = (infoKind(info)) === BTF_KIND_STRUCT;
+    if (this.w[this.off[id]!] === 0) {
+      this.ascii(isStruct ? 'struct' : 'union');
+      return;
+    }
+    this.ascii(isStruct ? 'struct ' : 'union ');
+    this.uniqueName(id, this.typeNames);
+  }
+
+  /** `btf_dump_emit_struct_def`. */
+  protected emitStructDef(id: number, lvl: number): void {
+    const { w } = this;
+    const o = this.off[id]!;
+    const info = w[o + 1]!;
+    const isStruct = (infoKind(info)) === BTF_KIND_STRUCT;
+    const vlen = infoVlen16(info);
+    const kflag = infoKflag(info);
+    const size = w[o + 2]!;
+    const align = this.alignOf(id);
+    const packed = isStruct && this.isStructPacked(o);
+    this.padFor = id;
+    this.structFwd(id, info);
+    this.ascii(' {');
+    let off = 0;
+    let prevBitfield = false;
+    for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
+      const mtype = w[m + 1]!;
+      const raw = w[m + 2]!;
+      let msz = kflag ? raw >>> 24 : 0;
+      const moff = kflag ? raw & 0xffffff : raw;
+      if (off < moff) this.emitBitPadding(off, moff, packed ? 1 : this.alignOf(mtype), prevBitfield && msz !== 0, lvl + 1);
+      this.nlTabs(lvl + 1);
+      this.emitTypeDecl(mtype, w[m]!, lvl + 1);
+      if (msz) {
+        this.ascii(': ');
+        this.int(msz);
+        off = moff + msz;
+        prevBitfield = true;
+      } else {
+        msz = Math.max(0, this.sizeOf(mtype));
+        off = moff + msz * 8;
+        prevBitfield = false;
+      }
+      this.byte(59); // ;
+    }
+    if (isStruct) this.emitBitPadding(off, size * 8, align, false, lvl + 1);
+    // `struct empty {}` stays on one line.
+    if (vlen || size) this.nlTabs(lvl);
+    this.byte(125); // }
+    if (packed) this.ascii(' __attribute__((packed))');
+  }
+
+  /** `btf_dump_emit_enum_def`. */
+  protected emitEnumDef(id: number, lvl: number): void {
+    const { w } = this;
+    const o = this.off[id]!;
+    const info = w[o + 1]!;
+    const vlen = infoVlen16(info);
+    if (w[o] === 0) {
+      this.ascii('enum');
+    } else {
+      this.ascii('enum ');
+      this.uniqueName(id, this.typeNames);
+    }
+    if (!vlen) return;
+    this.ascii(' {');
+    const signed = infoKflag(info);
+    if ((infoKind(info)) === BTF_KIND_ENUM) {
+      for (let i = 0, e = o + 3; i < vlen; i++, e += 2) {
+        this.enumerator(w[e]!, lvl);
+        this.int(signed ? w[e + 1]! | 0 : w[e + 1]!);
+        this.byte(44); // ,
+      }
+    } else {
+      for (let i = 0, e = o + 3; i < vlen; i++, e += 3) {
+        this.enumerator(w[e]!, lvl);
+        const lo = w[e + 1]!;
+        const hi = w[e + 2]!;
+        if (hi === 0 || (signed && hi === 0xffffffff && lo >= 0x80000000)) {
+          this.int(hi === 0 ? lo : lo - 0x100000000);
+        } else {
+          const u = (BigInt(hi) << 32n) | BigInt(lo);
+          this.ascii(String(signed ? BigInt.asIntN(64, u) : u));
+        }
+        this.ascii(signed ? 'LL,' : 'ULL,');
+      }
+    }
+    // No `mode(byte)`/`mode(word)` for enums of unusual size: that came with
+    // libbpf 1.1 and is not in the 6.1 kernel's libbpf bpftool is built from.
+    this.nlTabs(lvl);
+    this.byte(125); // }
+  }
+
+  /** Writes the start of an enumerator line, `\n\tNAME = ` or `\n\tNAME___N = `. */
+  private enumerator(nameOff: number, lvl: number): void {
+    // Enumerators share the namespace of typedef names.
+    const dups = this.identNames.add(nameOff);
+    this.nlTabs(lvl + 1);
+    this.name(nameOff);
+    if (dups > 1) {
+      this.ascii('___');
+      this.int(dups);
+    }
+    this.ascii(' = ');
+  }
+
+  /** `btf_dump_emit_fwd_def`. */
+  protected fwdDef(id: number, info: number): void {
+    this.ascii(infoKflag(info) ? 'union ' : 'struct ');
+    this.uniqueName(id, this.typeNames);
+  }
+
+  /** `btf_dump_emit_typedef_def`. */
+  protected emitTypedefDef(id: number, lvl: number): void {
+    const o = this.off[id]!;
+    const target = this.w[o + 2]!;
+    this.resolveName(id, this.identNames);
+    // Old GCC emits __gnuc_va_list as a typedef of void.
+    if (target === 0 && this.w[o] !== 0 && this.q.strIs(this.w[o]!, '__gnuc_va_list') && this.dups[id]! <= 1) {
+      this.ascii('typedef __builtin_va_list __gnuc_va_list');
+      return;
+    }
+    this.ascii('typedef ');
+    this.emitTypeDecl(target, -id, lvl);
+  }
+
+  // ---------------------------------------------------------- declarations
+
+  private push(id: number): void {
+    if (this.top === this.stack.length) {
+      const s = new Uint32Array(this.stack.length * 2);
+      s.set(this.stack);
+      this.stack = s;
+    }
+    this.stack[this.top++] = id;
+  }
+
+  /**
+   * `btf_dump_emit_type_decl`: prints the declaration of a name as type
+   * `id`. The chain down to the terminal type goes on the shared stack as
+   * this call's own frame, and is printed back from the terminal type.
+   *
+   * The declared name is `fname`: a string offset when positive or zero (0
+   * is no name), or minus the id of a typedef whose unique name it is.
+   */
+  protected emitTypeDecl(id: number, fname: number, lvl: number): void {
+    if (this.declDepth > MAX_DECL_DEPTH) {
+      this.ascii('...');
+      return;
+    }
+    // Most declarations repeat a type already printed (`u32 x`, `struct
+    // list_head y`): those come from the cache, with the new name put in.
+    // A cast neither reads nor fills the cache: it prints differently.
+    const named = this.hasName(fname) && !this.cast;
+    if (named) {
+      const at = this.declAt[id]!;
+      if (at !== 0) {
+        this.copyDecl(at - 1, this.declPreLen[id]!);
+        if (this.flags[id]! & DECL_SEP) this.byte(SPACE);
+        this.declName(fname);
+        this.copyDecl(at - 1 + this.declPreLen[id]!, this.declPostLen[id]!);
+        return;
+      }
+    }
+    const start = this.top;
+    // Record this declaration if it has a name, unless something below
+    // records one already (a parameter of a prototype in this chain).
+    const saved = this.capFrame;
+    const record = named && saved < 0;
+    let p0 = 0, flushes = 0, inline = 0;
+    if (record) {
+      this.capFrame = start;
+      this.capNameAt = -1;
+      p0 = this.pos;
+      flushes = this.flushes;
+      inline = this.inlineDefs;
+    }
+    this.emitDecl(id, fname, lvl, start);
+    if (record) {
+      this.capFrame = saved;
+      // Not cacheable: text that spans a flushed chunk, or anonymous types
+      // defined inline (their text depends on the indent and counts enumerators).
+      if (this.capNameAt >= 0 && this.flushes === flushes && this.inlineDefs === inline) {
+        this.saveDecl(id, p0, this.capNameAt, this.capNameEnd, this.capSep);
+      }
+    }
+  }
+
+  /** Copies `len` bytes of the declaration cache from `at` to the output. */
+  private copyDecl(at: number, len: number): void {
+    this.room(len);
+    const b = this.buf, a = this.arena;
+    let p = this.pos;
+    for (let i = at, e = at + len; i < e; i++) b[p++] = a[i]!;
+    this.pos = p;
+  }
+
+  /** Caches the text of a declaration of `id`: output `[p0, nameAt)` before the name, `[nameEnd, p)` after it. */
+  private saveDecl(id: number, p0: number, nameAt: number, nameEnd: number, sep: boolean): void {
+    const pre = nameAt - p0;
+    const post = this.pos - nameEnd;
+    if (this.arenaLen + pre + post > this.arena.length) {
+      const a = new Uint8Array(Math.max(this.arena.length * 2, this.arenaLen + pre + post));
+      a.set(this.arena.subarray(0, this.arenaLen));
+      this.arena = a;
+    }
+    const a = this.arena, b = this.buf;
+    let q = this.arenaLen;
+    for (let i = p0; i < nameAt; i++) a[q++] = b[i]!;
+    for (let i = nameEnd, e = this.pos; i < e; i++) a[q++] = b[i]!;
+    this.declAt[id] = this.arenaLen + 1;
+    this.declPreLen[id] = pre;
+    this.declPostLen[id] = post;
+    if (sep) this.flags[id]! |= DECL_SEP;
+    this.arenaLen = q;
+  }
+
+  /** The body of {@link emitTypeDecl}: pushes the chain as the frame at `start` and prints it. */
+  private emitDecl(id: number, fname: number, lvl: number, start: number): void {
+    const { w } = this;
+    const strip = this.stripMods;
+    for (let n = 0; ; n++) {
+      if (id === 0) {
+        this.push(id);
+        break;
+      }
+      const o = this.off[id]!;
+      const kind = infoKind(w[o + 1]!);
+      if (kind === BTF_KIND_PTR || kind === BTF_KIND_FUNC_PROTO) {
+        this.push(id);
+        id = w[o + 2]!;
+      } else if (kind === BTF_KIND_CONST || kind === BTF_KIND_VOLATILE || kind === BTF_KIND_RESTRICT ||
+        kind === BTF_KIND_TYPE_TAG) {
+        // isModifierKind, written out: this loop runs for every declaration.
+        if (!strip) this.push(id);
+        id = w[o + 2]!;
+      } else if (kind === BTF_KIND_ARRAY) {
+        this.push(id);
+        id = w[o + 3]!;
+      } else {
+        // A terminal type, or one libbpf does not expect in a chain; never
+        // one of a kind this version does not know.
+        if (kind >= NR_BTF_KINDS) this.q.checkKnown(id);
+        this.push(id);
+        break;
+      }
+      // Parsed BTF has no such loop (validation); built BTF may.
+      if (n > this.count) throw new BtfError(BtfErrorCode.Loop, `type [${id}]: reference loop in a declaration`, { typeId: id });
+    }
+    this.emitTypeChain(start, fname, lvl);
+    this.top = start;
+  }
+
+  /** `btf_dump_emit_mods`: prints the cv-qualifiers on top of the frame, left of the type. */
+  private emitMods(start: number): void {
+    while (this.top > start) {
+      const k = this.kind(this.stack[this.top - 1]!);
+      if (k === BTF_KIND_VOLATILE) this.ascii('volatile ');
+      else if (k === BTF_KIND_CONST) this.ascii('const ');
+      else if (k === BTF_KIND_RESTRICT) this.ascii('restrict ');
+      else return;
+      this.top--;
+    }
+  }
+
+  /** `btf_dump_drop_mods`: drops the modifiers (type tags included) on top of the frame. */
+  private dropMods(start: number): void {
+    while (this.top > start) {
+      const k = this.kind(this.stack[this.top - 1]!);
+      if (k !== BTF_KIND_VOLATILE && k !== BTF_KIND_CONST && k !== BTF_KIND_RESTRICT && k !== BTF_KIND_TYPE_TAG) return;
+      this.top--;
+    }
+  }
+
+  /** `btf_dump_emit_type_chain`: pops the frame above `start` and prints it. */
+  private emitTypeChain(start: number, fname: number, lvl: number): void {
+    const { w } = this;
+    // Whether the last thing printed was `*`: then no space before a name
+    // or another `*` (`int ***p`), which is also right for the lone pointer
+    // of `(*f)` in a function pointer.
+    let lastWasPtr = true;
+    while (this.top > start) {
+      const id = this.stack[--this.top]!;
+      if (id === 0) {
+        this.emitMods(start);
+        this.ascii('void');
+        lastWasPtr = false;
+        continue;
+      }
+      const o = this.off[id]!;
+      const info = w[o + 1]!;
+      const kind = infoKind(info);
+      switch (kind) {
+        case BTF_KIND_INT: case BTF_KIND_FLOAT:
+          this.emitMods(start);
+          this.name(w[o]!);
+          break;
+        case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+          this.emitMods(start);
+          // Anonymous structs and unions are defined inline (not in a cast).
+          if (w[o] === 0 && !this.cast) {
+            this.inlineDefs++;
+            this.emitStructDef(id, lvl);
+          } else {
+            this.structFwd(id, info);
+          }
+          break;
+        case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
+          this.emitMods(start);
+          if (w[o] === 0 && !this.cast) {
+            this.inlineDefs++;
+            this.emitEnumDef(id, lvl);
+          } else {
+            this.ascii('enum ');
+            this.uniqueName(id, this.typeNames);
+          }
+          break;
+        case BTF_KIND_FWD:
+          this.emitMods(start);
+          this.fwdDef(id, info);
+          break;
+        case BTF_KIND_TYPEDEF:
+          this.emitMods(start);
+          this.uniqueName(id, this.identNames);
+          break;
+        case BTF_KIND_PTR:
+          if (lastWasPtr) this.byte(42); // *
+          else this.ascii(' *');
+          break;
+        case BTF_KIND_VOLATILE:
+          this.ascii(' volatile');
+          break;
+        case BTF_KIND_CONST:
+          this.ascii(' const');
+          break;
+        case BTF_KIND_RESTRICT:
+          this.ascii(' restrict');
+          break;
+        case BTF_KIND_TYPE_TAG:
+          this.emitMods(start);
+          this.ascii(' __attribute__((btf_type_tag("');
+          this.name(w[o]!);
+          this.ascii('")))');
+          break;
+        case BTF_KIND_ARRAY: {
+          // GCC puts the element's cv-qualifiers on the array too; drop them.
+          this.dropMods(start);
+          const nelems = w[o + 5]!;
+          if (this.top === start) {
+            this.emitName(fname, lastWasPtr, start);
+          } else {
+            const multidim = this.kind(this.stack[this.top - 1]!) === BTF_KIND_ARRAY;
+            if (!lastWasPtr && this.hasName(fname)) this.byte(SPACE);
+            // No parentheses for a multi-dimensional array.
+            if (!multidim) this.byte(40); // (
+            this.emitTypeChain(start, fname, lvl);
+            if (!multidim) this.byte(41); // )
+          }
+          this.byte(91); // [
+          this.int(nelems);
+          this.byte(93); // ]
+          return;
+        }
+        case BTF_KIND_FUNC_PROTO: {
+          // GCC marks noreturn function pointers volatile; drop that too.
+          this.dropMods(start);
+          if (this.top > start) {
+            this.ascii(' (');
+            this.emitTypeChain(start, fname, lvl);
+            this.byte(41); // )
+          } else {
+            this.emitName(fname, lastWasPtr, start);
+          }
+          this.byte(40); // (
+          const vlen = infoVlen16(info);
+          // Clang gives a prototype without arguments one void argument;
+          // both that and no arguments at all print as `(void)` (the 6.1
+          // stable backport of libbpf's "fix no-args func prototype"), or
+          // as `()` (libbpf 1.1.2, whose typed data we follow).
+          if (vlen === 0 || (vlen === 1 && w[o + 4] === 0)) {
+            this.ascii(this.voidProto ? 'void)' : ')');
+            return;
+          }
+          for (let i = 0, p = o + 3; i < vlen; i++, p += 2) {
+            if (i > 0) this.ascii(', ');
+            // A last argument of type void is the ellipsis.
+            if (i === vlen - 1 && w[p + 1] === 0) {
+              this.ascii('...');
+              break;
+            }
+            this.declDepth++;
+            this.emitTypeDecl(w[p + 1]!, w[p]!, lvl);
+            this.declDepth--;
+          }
+          this.byte(41); // )
+          return;
+        }
+        default:
+          // libbpf warns about an unexpected kind and prints nothing more;
+          // a kind this version does not know is an error.
+          if (kind >= NR_BTF_KINDS) this.q.checkKnown(id);
+          return;
+      }
+      lastWasPtr = kind === BTF_KIND_PTR;
+    }
+    this.emitName(fname, lastWasPtr, start);
+  }
+
+  /** Whether the declared name `fname` (see {@link emitTypeDecl}) is not empty. */
+  private hasName(fname: number): boolean {
+    return fname > 0 ? this.strs[fname] !== 0 : fname < 0 && this.w[this.off[-fname]!] !== 0;
+  }
+
+  /** `btf_dump_emit_name`: the declared name, after a space unless it follows `*`. */
+  private emitName(fname: number, lastWasPtr: boolean, frame: number): void {
+    if (!this.hasName(fname)) return;
+    if (frame === this.capFrame) {
+      // The name of the declaration being recorded for the cache.
+      this.capNameAt = this.pos;
+      this.capSep = !lastWasPtr;
+    }
+    if (!lastWasPtr) this.byte(SPACE);
+    this.declName(fname);
+    if (frame === this.capFrame) this.capNameEnd = this.pos;
+  }
+
+  /** Writes a declared name: a string, or a typedef's own name, which may carry a ___N suffix. */
+  private declName(fname: number): void {
+    if (fname > 0) this.name(fname);
+    else this.uniqueName(-fname, this.identNames);
+  }
+
+  // ---------------------------------------------------------------- names
+
+  /**
+   * `btf_dump_resolve_name`: on first use, counts the name of `id` in `map`;
+   * returns how many types had it then (0 for an anonymous type), so that
+   * the type prints as `NAME___N` when that is above 1.
+   */
+  protected resolveName(id: number, map: NameCounts): number {
+    const { w } = this;
+    const o = this.off[id]!;
+    const n = w[o]!;
+    if (n === 0) return 0;
+    if (this.flags[id]! & NAME_RESOLVED) return this.dups[id]!;
+    this.flags[id]! |= NAME_RESOLVED;
+    const info = w[o + 1]!;
+    const kind = infoKind(info);
+    // FWDs and enum forward declarations never clash with their definitions.
+    const dups = kind === BTF_KIND_FWD || (kind === BTF_KIND_ENUM && infoVlen16(info) === 0)
+      ? 1 : map.add(n);
+    this.dups[id] = dups;
+    return dups;
+  }
+}
