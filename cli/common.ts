@@ -26,11 +26,16 @@ export const VMLINUX = '/sys/kernel/btf/vmlinux';
 export async function loadBtf(file: string | undefined, basePath?: string): Promise<Btf> {
   const path = file ?? VMLINUX;
   if (file === undefined && !(await readable(VMLINUX))) {
-    throw new BtfError(BtfErrorCode.Io, 'no FILE given and the running kernel has no BTF (CONFIG_DEBUG_INFO_BTF is off, or it is not readable)', { file: VMLINUX });
+    throw new BtfError(
+      BtfErrorCode.Io,
+      'no FILE given and the running kernel has no BTF (CONFIG_DEBUG_INFO_BTF is off, or it is not readable)',
+      { file: VMLINUX },
+    );
   }
   // Like bpftool: a module's BTF under /sys/kernel/btf/ is split BTF over
   // the kernel's, which is taken as the base unless one is given.
-  const implied = basePath === undefined && path.startsWith('/sys/kernel/btf/') && path !== VMLINUX ? VMLINUX : undefined;
+  const implied =
+    basePath === undefined && path.startsWith('/sys/kernel/btf/') && path !== VMLINUX ? VMLINUX : undefined;
   const baseFile = basePath ?? implied;
   const base = baseFile ? await readBtfFile(baseFile) : undefined;
   return readBtfFile(path, base ? { base } : {});
@@ -47,7 +52,10 @@ export function fixupLibOptions(mode: FixupMode | undefined): FixupOptions | und
  * @throws BtfError `EINVAL` when `file` is not an ELF object (`notElf`
  *   replaces the message).
  */
-export async function loadObject(file: string, opts: { fixup?: FixupMode | undefined; base?: string | undefined; ext?: boolean; notElf?: string } = {}): Promise<BpfObject> {
+export async function loadObject(
+  file: string,
+  opts: { fixup?: FixupMode | undefined; base?: string | undefined; ext?: boolean; notElf?: string } = {},
+): Promise<BpfObject> {
   const bytes = await readInput(file);
   if (!isElf(bytes)) throw new BtfError(BtfErrorCode.InvalidArgument, opts.notElf ?? 'not an ELF object', { file });
   const base = opts.base !== undefined ? await readBtfFile(opts.base) : undefined;
@@ -73,7 +81,11 @@ export async function loadFixedBtf(file: string | undefined, mode: FixupMode, ba
  * @throws BtfError (`code`, `ENOENT` unless given) when the object has no
  *   such section; ElfError for a malformed object.
  */
-export async function sectionOrRaw(file: string, name: string, code: BtfErrorCode = BtfErrorCode.NotFound): Promise<Uint8Array> {
+export async function sectionOrRaw(
+  file: string,
+  name: string,
+  code: BtfErrorCode = BtfErrorCode.NotFound,
+): Promise<Uint8Array> {
   const bytes = await readInput(file);
   if (!isElf(bytes)) return bytes;
   const elf = parseElf(bytes, { file });
@@ -103,7 +115,7 @@ export function kindCounts(btf: Btf): number[] {
   const counts = new Array<number>(NR_BTF_KINDS + 1).fill(0);
   for (let i = 0; i < btf.nrTypes; i++) {
     const k = infoKind(btf.infoOf(btf.startId + i));
-    counts[k < NR_BTF_KINDS ? k : NR_BTF_KINDS]!++;
+    counts[Math.min(k, NR_BTF_KINDS)]!++;
   }
   return counts;
 }
@@ -148,15 +160,20 @@ function dedupStats(btf: Btf, before: number[], report: DedupReport): DedupStats
 /** Prints `--stats` as a table, or as one JSON object with `json`. */
 function printStats(io: CliIo, s: DedupStats, json: boolean, extra: Record<string, unknown> = {}): void {
   if (json) {
-    io.out(JSON.stringify({ ...extra, ...s }) + '\n');
+    io.out(`${JSON.stringify({ ...extra, ...s })}\n`);
     return;
   }
   const lines = [`${'kind'.padEnd(12)}${'before'.padStart(10)}${'after'.padStart(10)}`];
-  for (const [k, v] of Object.entries(s.kinds)) lines.push(`${k.padEnd(12)}${String(v.before).padStart(10)}${String(v.after).padStart(10)}`);
+  for (const [k, v] of Object.entries(s.kinds))
+    lines.push(`${k.padEnd(12)}${String(v.before).padStart(10)}${String(v.after).padStart(10)}`);
   lines.push(`${'types'.padEnd(12)}${String(s.types.before).padStart(10)}${String(s.types.after).padStart(10)}`);
-  lines.push(`${'string bytes'.padEnd(12)}${String(s.stringBytes.before).padStart(10)}${String(s.stringBytes.after).padStart(10)}`);
-  lines.push(`passes (ms)  ${s.passes.map((p) => `${p.pass} ${p.ms.toFixed(1)}`).join(', ')}; total ${s.totalMs.toFixed(1)}`);
-  io.out(lines.join('\n') + '\n');
+  lines.push(
+    `${'string bytes'.padEnd(12)}${String(s.stringBytes.before).padStart(10)}${String(s.stringBytes.after).padStart(10)}`,
+  );
+  lines.push(
+    `passes (ms)  ${s.passes.map((p) => `${p.pass} ${p.ms.toFixed(1)}`).join(', ')}; total ${s.totalMs.toFixed(1)}`,
+  );
+  io.out(`${lines.join('\n')}\n`);
 }
 
 /**
@@ -164,7 +181,11 @@ function printStats(io: CliIo, s: DedupStats, json: boolean, extra: Record<strin
  * stderr, or undefined when stderr is not a terminal or the input is small.
  * Call the returned `done` to clear the line.
  */
-export function progressFor(io: CliIo, types: number, label = 'dedup'): { onProgress?: (phase: DedupPass, done: number, total: number) => void; done: () => void } {
+export function progressFor(
+  io: CliIo,
+  types: number,
+  label = 'dedup',
+): { onProgress?: (phase: DedupPass, done: number, total: number) => void; done: () => void } {
   if (!io.stderrIsTTY || types < PROGRESS_MIN_TYPES) return { done: () => undefined };
   let last = 0;
   let shown = false;
@@ -176,17 +197,27 @@ export function progressFor(io: CliIo, types: number, label = 'dedup'): { onProg
       shown = true;
       io.err(`\r${label}: ${phase.padEnd(8)} ${String(Math.floor((100 * done) / Math.max(1, total))).padStart(3)}%`);
     },
-    done: () => { if (shown) io.err('\r\x1b[K'); },
+    done: () => {
+      if (shown) io.err('\r\x1b[K');
+    },
   };
 }
 
 /** Deduplicates `btf` with progress, and prints `--stats` when asked. */
-export function runDedup(io: CliIo, btf: Btf, opts: { stats?: boolean; json?: boolean; ext?: BtfExt }, extra: Record<string, unknown> = {}): void {
+export function runDedup(
+  io: CliIo,
+  btf: Btf,
+  opts: { stats?: boolean; json?: boolean; ext?: BtfExt },
+  extra: Record<string, unknown> = {},
+): void {
   const before = opts.stats ? kindCounts(btf) : [];
   const progress = progressFor(io, btf.nrTypes);
   let report: DedupReport;
   try {
-    report = dedup(btf, { ...(opts.ext ? { ext: opts.ext } : {}), ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+    report = dedup(btf, {
+      ...(opts.ext ? { ext: opts.ext } : {}),
+      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+    });
   } finally {
     progress.done();
   }

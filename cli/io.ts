@@ -16,31 +16,48 @@ export interface CliIo {
 /** The process's own io. */
 export function processIo(): CliIo {
   return {
-    out: (c) => { process.stdout.write(c); },
-    err: (c) => { process.stderr.write(c); },
+    out: (c) => {
+      process.stdout.write(c);
+    },
+    err: (c) => {
+      process.stderr.write(c);
+    },
     stderrIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,
   };
 }
 
 /** Returns an io that records output, for tests. */
-export function memoryIo(env: Record<string, string | undefined> = {}): CliIo & { stdout(): string; stdoutBytes(): Uint8Array; stderr(): string } {
+export function memoryIo(
+  env: Record<string, string | undefined> = {},
+): CliIo & { stdout(): string; stdoutBytes(): Uint8Array; stderr(): string } {
   const outParts: Uint8Array[] = [];
   const errParts: string[] = [];
   const enc = new TextEncoder();
   return {
-    out: (c) => { outParts.push(typeof c === 'string' ? enc.encode(c) : c); },
-    err: (c) => { errParts.push(c); },
+    out: (c) => {
+      outParts.push(typeof c === 'string' ? enc.encode(c) : c);
+    },
+    err: (c) => {
+      errParts.push(c);
+    },
     stderrIsTTY: false,
     env,
     stdoutBytes() {
       const n = outParts.reduce((a, p) => a + p.length, 0);
       const all = new Uint8Array(n);
       let at = 0;
-      for (const p of outParts) { all.set(p, at); at += p.length; }
+      for (const p of outParts) {
+        all.set(p, at);
+        at += p.length;
+      }
       return all;
     },
-    stdout() { return new TextDecoder().decode(this.stdoutBytes()); },
-    stderr() { return errParts.join(''); },
+    stdout() {
+      return new TextDecoder().decode(this.stdoutBytes());
+    },
+    stderr() {
+      return errParts.join('');
+    },
   };
 }

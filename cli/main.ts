@@ -34,12 +34,13 @@ async function main(): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'btfkit.exitStatus') return e.exitCode; // a command's verdict (check: 3 = refused)
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return 0;
       return e.exitCode === 0 ? 0 : 2;
     }
     if ((e as NodeJS.ErrnoException).code === 'EPIPE') return 0;
-    io.err(errorLine(e) + '\n');
-    if (process.env['BTFKIT_DEBUG'] === '1' && e instanceof Error) io.err(String(e.stack) + '\n');
+    io.err(`${errorLine(e)}\n`);
+    if (process.env['BTFKIT_DEBUG'] === '1' && e instanceof Error) io.err(`${String(e.stack)}\n`);
     return 1;
   }
 }

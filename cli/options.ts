@@ -13,7 +13,10 @@ export type FixupMode = 'open' | 'datasec';
  * mode, `preset` when only `--fixup` is given.
  */
 export function fixupFlag(preset: FixupMode): Option {
-  return new Option('--fixup', `fix up DATASEC sizes and offsets from the ELF sections and symbols first, as libbpf does (mode '${preset}', see --fixup-mode)`);
+  return new Option(
+    '--fixup',
+    `fix up DATASEC sizes and offsets from the ELF sections and symbols first, as libbpf does (mode '${preset}', see --fixup-mode)`,
+  );
 }
 
 /**
@@ -35,4 +38,3 @@ export function fixupMode(opts: { fixup?: boolean; fixupMode?: string }, preset:
   if (opts.fixupMode !== undefined) return opts.fixupMode as FixupMode;
   return opts.fixup ? preset : undefined;
 }
-

@@ -49,6 +49,7 @@ export async function createProgram(io: CliIo, args?: readonly string[]): Promis
   const first = args?.find((a) => !a.startsWith('-'));
   const wanted = COMMANDS.filter(([name]) => name === first);
   for (const [, load] of wanted.length ? wanted : COMMANDS) (await load()).register(program, io);
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  for (const c of program.commands)
+    c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }

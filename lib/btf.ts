@@ -65,10 +65,16 @@ export class Btf extends BtfBuilder {
     const bytes = inputBytes(input, 'Btf.parse');
     const fileOpt = opts.file ? { file: opts.file } : {};
     if (isElf(bytes)) {
-      throw new BtfError(BtfErrorCode.Format, 'an ELF object, not raw BTF (read it with parseBtf or openObject)', { offset: 0, ...fileOpt });
+      throw new BtfError(BtfErrorCode.Format, 'an ELF object, not raw BTF (read it with parseBtf or openObject)', {
+        offset: 0,
+        ...fileOpt,
+      });
     }
     if (!isRawBtf(bytes)) {
-      throw new BtfError(BtfErrorCode.Format, 'neither raw BTF nor an ELF object (bad magic)', { offset: 0, ...fileOpt });
+      throw new BtfError(BtfErrorCode.Format, 'neither raw BTF nor an ELF object (bad magic)', {
+        offset: 0,
+        ...fileOpt,
+      });
     }
     const b = new Btf();
     b.init(opts.base ?? null, false);
@@ -151,13 +157,21 @@ export class Btf extends BtfBuilder {
     if (size >= 0) return size;
     switch (size) {
       case SizeFailure.NoSize:
-        throw new BtfError(BtfErrorCode.InvalidArgument, `type [${typeId}]: ${this.type(q.failId).kindName} has no size`, { typeId });
+        throw new BtfError(
+          BtfErrorCode.InvalidArgument,
+          `type [${typeId}]: ${this.type(q.failId).kindName} has no size`,
+          { typeId },
+        );
       case SizeFailure.ArrayOverflow:
         throw new BtfError(BtfErrorCode.TooBig, `type [${typeId}]: array size overflows`, { typeId });
       case SizeFailure.SizeOverflow:
         throw new BtfError(BtfErrorCode.TooBig, `type [${typeId}]: size overflows`, { typeId });
       default:
-        throw new BtfError(BtfErrorCode.InvalidArgument, `type [${typeId}]: no size (void, or deeper than ${MAX_RESOLVE_DEPTH} references)`, { typeId });
+        throw new BtfError(
+          BtfErrorCode.InvalidArgument,
+          `type [${typeId}]: no size (void, or deeper than ${MAX_RESOLVE_DEPTH} references)`,
+          { typeId },
+        );
     }
   }
 
@@ -169,7 +183,8 @@ export class Btf extends BtfBuilder {
   resolveType(typeId: number): number {
     if (typeId !== 0) this.checkId(typeId);
     const id = typeQuery(this).resolveType(typeId);
-    if (id < 0) throw new BtfError(BtfErrorCode.InvalidArgument, `type [${typeId}]: resolves to void or loops`, { typeId });
+    if (id < 0)
+      throw new BtfError(BtfErrorCode.InvalidArgument, `type [${typeId}]: resolves to void or loops`, { typeId });
     return id;
   }
 
@@ -184,7 +199,11 @@ export class Btf extends BtfBuilder {
     const a = q.alignOf(typeId);
     if (a >= 0) return a;
     const id = q.failId;
-    throw new BtfError(BtfErrorCode.InvalidArgument, `type [${id}]: ${id === 0 ? 'void' : this.type(id).kindName} has no alignment`, { typeId: id });
+    throw new BtfError(
+      BtfErrorCode.InvalidArgument,
+      `type [${id}]: ${id === 0 ? 'void' : this.type(id).kindName} has no alignment`,
+      { typeId: id },
+    );
   }
 
   /** Returns the magic every BTF starts with. */

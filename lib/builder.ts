@@ -19,12 +19,43 @@ import { BtfContainer } from './container.js';
 import { BtfError, BtfErrorCode } from './errors.js';
 import { forEachStrWord, forEachTypeIdWord } from './fields.js';
 import {
-  BTF_FUNC_EXTERN, BTF_FUNC_GLOBAL, BTF_FUNC_STATIC, BTF_FWD_ENUM, BTF_FWD_STRUCT, BTF_FWD_UNION,
-  BTF_INT_BOOL, BTF_INT_CHAR, BTF_INT_SIGNED, BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC,
-  BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO,
-  BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG,
-  BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR, BTF_KIND_VOLATILE, BTF_VAR_GLOBAL_ALLOCATED,
-  BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC, infoKflag, infoKind, infoVlen, packInfo, packIntData, packMemberOffset,
+  BTF_FUNC_EXTERN,
+  BTF_FUNC_GLOBAL,
+  BTF_FUNC_STATIC,
+  BTF_FWD_ENUM,
+  BTF_FWD_STRUCT,
+  BTF_FWD_UNION,
+  BTF_INT_BOOL,
+  BTF_INT_CHAR,
+  BTF_INT_SIGNED,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DATASEC,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_FWD,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_UNION,
+  BTF_KIND_VAR,
+  BTF_KIND_VOLATILE,
+  BTF_VAR_GLOBAL_ALLOCATED,
+  BTF_VAR_GLOBAL_EXTERN,
+  BTF_VAR_STATIC,
+  infoKflag,
+  infoKind,
+  infoVlen,
+  packInfo,
+  packIntData,
+  packMemberOffset,
 } from './kinds.js';
 
 /** libbpf's BTF_MAX_NR_TYPES: the only bound a builder type id argument is checked against. */
@@ -63,7 +94,10 @@ export class BtfBuilder extends BtfContainer {
   private lastOf(what: string, ...kinds: number[]): number {
     if (this.nrTypes === 0) invalid(`${what}: no type to add to`);
     const o = this.offs[this.nrTypes - 1]!;
-    if (!kinds.includes(infoKind(this.words[o + 1]!))) invalid(`${what}: the last type is not a ${kinds.length > 2 ? 'suitable type' : kinds.map(kindLabel).join(' or ')}`);
+    if (!kinds.includes(infoKind(this.words[o + 1]!)))
+      invalid(
+        `${what}: the last type is not a ${kinds.length > 2 ? 'suitable type' : kinds.map(kindLabel).join(' or ')}`,
+      );
     return o;
   }
 
@@ -80,8 +114,10 @@ export class BtfBuilder extends BtfContainer {
   /** Adds an INT (`btf__add_int`): `encoding` is a mask of BTF_INT_SIGNED, BTF_INT_CHAR, BTF_INT_BOOL. Returns the new type id. */
   addInt(name: string, byteSize: number, encoding: number): number {
     if (isEmpty(name)) invalid('addInt: a name is required');
-    if (!Number.isInteger(byteSize) || !byteSize || (byteSize & (byteSize - 1)) || byteSize > 16) invalid(`addInt: invalid size ${byteSize}`);
-    if (!Number.isInteger(encoding) || encoding & ~(BTF_INT_SIGNED | BTF_INT_CHAR | BTF_INT_BOOL)) invalid(`addInt: invalid encoding ${encoding}`);
+    if (!Number.isInteger(byteSize) || !byteSize || byteSize & (byteSize - 1) || byteSize > 16)
+      invalid(`addInt: invalid size ${byteSize}`);
+    if (!Number.isInteger(encoding) || encoding & ~(BTF_INT_SIGNED | BTF_INT_CHAR | BTF_INT_BOOL))
+      invalid(`addInt: invalid encoding ${encoding}`);
     const o = this.begin(1);
     const nameOff = this.addStr(name);
     const w = this.words;
@@ -95,7 +131,8 @@ export class BtfBuilder extends BtfContainer {
   /** Adds a FLOAT of 2, 4, 8, 12 or 16 bytes (`btf__add_float`). Returns the new type id. */
   addFloat(name: string, byteSize: number): number {
     if (isEmpty(name)) invalid('addFloat: a name is required');
-    if (byteSize !== 2 && byteSize !== 4 && byteSize !== 8 && byteSize !== 12 && byteSize !== 16) invalid(`addFloat: invalid size ${byteSize}`);
+    if (byteSize !== 2 && byteSize !== 4 && byteSize !== 8 && byteSize !== 12 && byteSize !== 16)
+      invalid(`addFloat: invalid size ${byteSize}`);
     const o = this.begin(0);
     const nameOff = this.addStr(name);
     this.words[o] = nameOff;
@@ -166,8 +203,10 @@ export class BtfBuilder extends BtfContainer {
     checkU32('addField: bit offset', bitOffset);
     checkU32('addField: bit size', bitSize);
     const isBitfield = bitSize !== 0 || bitOffset % 8 !== 0;
-    if (isBitfield && (bitSize === 0 || bitSize > 255 || bitOffset > 0xffffff)) invalid(`addField: invalid bitfield ${bitOffset}:${bitSize}`);
-    if (infoKind(this.words[last + 1]!) === BTF_KIND_UNION && bitOffset) invalid('addField: union members must be at offset 0');
+    if (isBitfield && (bitSize === 0 || bitSize > 255 || bitOffset > 0xffffff))
+      invalid(`addField: invalid bitfield ${bitOffset}:${bitSize}`);
+    if (infoKind(this.words[last + 1]!) === BTF_KIND_UNION && bitOffset)
+      invalid('addField: union members must be at offset 0');
     this.ensureModifiable();
     this.reserveWords(3);
     const nameOff = this.nameOff(name);
@@ -179,7 +218,8 @@ export class BtfBuilder extends BtfContainer {
   }
 
   private addEnumCommon(kind: number, name: string | null, byteSize: number, isSigned: boolean): number {
-    if (!Number.isInteger(byteSize) || !byteSize || (byteSize & (byteSize - 1)) || byteSize > 8) invalid(`invalid enum size ${byteSize}`);
+    if (!Number.isInteger(byteSize) || !byteSize || byteSize & (byteSize - 1) || byteSize > 8)
+      invalid(`invalid enum size ${byteSize}`);
     const o = this.begin(0);
     const nameOff = this.nameOff(name);
     this.words[o] = nameOff;
@@ -202,7 +242,8 @@ export class BtfBuilder extends BtfContainer {
     const last = this.lastOf('addEnumValue', BTF_KIND_ENUM);
     if (isEmpty(name)) invalid('addEnumValue: a name is required');
     const v = BigInt(value);
-    if (v < -0x80000000n || v > 0xffffffffn) throw new BtfError(BtfErrorCode.TooBig, `addEnumValue: ${v} does not fit in 32 bits`);
+    if (v < -0x80000000n || v > 0xffffffffn)
+      throw new BtfError(BtfErrorCode.TooBig, `addEnumValue: ${v} does not fit in 32 bits`);
     this.ensureModifiable();
     this.reserveWords(2);
     const nameOff = this.addStr(name);
@@ -286,7 +327,8 @@ export class BtfBuilder extends BtfContainer {
   /** Adds a FUNC over a FUNC_PROTO (`btf__add_func`); linkage is BTF_FUNC_STATIC, _GLOBAL or _EXTERN. */
   addFunc(name: string, linkage: number, protoTypeId: number): number {
     if (isEmpty(name)) invalid('addFunc: a name is required');
-    if (linkage !== BTF_FUNC_STATIC && linkage !== BTF_FUNC_GLOBAL && linkage !== BTF_FUNC_EXTERN) invalid(`addFunc: invalid linkage ${linkage}`);
+    if (linkage !== BTF_FUNC_STATIC && linkage !== BTF_FUNC_GLOBAL && linkage !== BTF_FUNC_EXTERN)
+      invalid(`addFunc: invalid linkage ${linkage}`);
     return this.addRef(BTF_KIND_FUNC, 'addFunc', name, protoTypeId, packInfo(BTF_KIND_FUNC, 0, linkage));
   }
 
@@ -310,7 +352,8 @@ export class BtfBuilder extends BtfContainer {
   /** Adds a VAR (`btf__add_var`); linkage is BTF_VAR_STATIC, _GLOBAL_ALLOCATED or _GLOBAL_EXTERN. */
   addVar(name: string, linkage: number, typeId: number): number {
     if (isEmpty(name)) invalid('addVar: a name is required');
-    if (linkage !== BTF_VAR_STATIC && linkage !== BTF_VAR_GLOBAL_ALLOCATED && linkage !== BTF_VAR_GLOBAL_EXTERN) invalid(`addVar: invalid linkage ${linkage}`);
+    if (linkage !== BTF_VAR_STATIC && linkage !== BTF_VAR_GLOBAL_ALLOCATED && linkage !== BTF_VAR_GLOBAL_EXTERN)
+      invalid(`addVar: invalid linkage ${linkage}`);
     checkTypeId('addVar', typeId);
     const o = this.begin(1);
     const nameOff = this.addStr(name);
@@ -346,7 +389,13 @@ export class BtfBuilder extends BtfContainer {
     this.words[e + 2] = byteSize;
   }
 
-  private addDeclTagCommon(what: string, value: string, refTypeId: number, componentIdx: number, kflag: boolean): number {
+  private addDeclTagCommon(
+    what: string,
+    value: string,
+    refTypeId: number,
+    componentIdx: number,
+    kflag: boolean,
+  ): number {
     if (isEmpty(value) || !Number.isInteger(componentIdx) || componentIdx < -1 || componentIdx > 0x7fffffff) {
       invalid(`${what}: invalid value or component index ${componentIdx}`);
     }
@@ -376,7 +425,8 @@ export class BtfBuilder extends BtfContainer {
    * re-added here, type ids are copied as they are. Returns the new type id.
    */
   addType(src: BtfContainer, srcTypeId: number): number {
-    if (!Number.isInteger(srcTypeId) || srcTypeId <= 0 || srcTypeId >= src.typeCount) invalid(`addType: invalid source type id ${srcTypeId}`);
+    if (!Number.isInteger(srcTypeId) || srcTypeId <= 0 || srcTypeId >= src.typeCount)
+      invalid(`addType: invalid source type id ${srcTypeId}`);
     const [sw, so] = src.recordOf(srcTypeId);
     const n = src.recordSize(sw[so + 1]!, srcTypeId, so * 4);
     const o = this.begin(n - 3);
@@ -394,7 +444,11 @@ export class BtfBuilder extends BtfContainer {
    * not be split BTF. Returns the id of the first appended type.
    */
   addBtf(src: BtfContainer): number {
-    if (src.base) throw new BtfError(BtfErrorCode.InvalidArgument, 'addBtf: split BTF sources are not supported (libbpf: -ENOTSUP)');
+    if (src.base)
+      throw new BtfError(
+        BtfErrorCode.InvalidArgument,
+        'addBtf: split BTF sources are not supported (libbpf: -ENOTSUP)',
+      );
     this.ensureModifiable();
     const cnt = src.nrTypes;
     const n = src.typeWords;
@@ -435,12 +489,19 @@ export class BtfBuilder extends BtfContainer {
 
 function kindLabel(k: number): string {
   switch (k) {
-    case BTF_KIND_STRUCT: return 'STRUCT';
-    case BTF_KIND_UNION: return 'UNION';
-    case BTF_KIND_ENUM: return 'ENUM';
-    case BTF_KIND_ENUM64: return 'ENUM64';
-    case BTF_KIND_FUNC_PROTO: return 'FUNC_PROTO';
-    case BTF_KIND_DATASEC: return 'DATASEC';
-    default: return String(k);
+    case BTF_KIND_STRUCT:
+      return 'STRUCT';
+    case BTF_KIND_UNION:
+      return 'UNION';
+    case BTF_KIND_ENUM:
+      return 'ENUM';
+    case BTF_KIND_ENUM64:
+      return 'ENUM64';
+    case BTF_KIND_FUNC_PROTO:
+      return 'FUNC_PROTO';
+    case BTF_KIND_DATASEC:
+      return 'DATASEC';
+    default:
+      return String(k);
   }
 }

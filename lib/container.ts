@@ -31,8 +31,20 @@
  */
 import { BtfError, BtfErrorCode } from './errors.js';
 import {
-  BTF_ELF_SEC, BTF_MAGIC, BTF_MAX_NAME_OFFSET, BTF_MAX_TYPE, BTF_VERSION, ELEM_WORDS, INFO_WORDS, NR_BTF_KINDS,
-  TYPE_HDR_WORDS, infoKflag, infoKind, infoVlen, kindName, packInfo,
+  BTF_ELF_SEC,
+  BTF_MAGIC,
+  BTF_MAX_NAME_OFFSET,
+  BTF_MAX_TYPE,
+  BTF_VERSION,
+  ELEM_WORDS,
+  INFO_WORDS,
+  NR_BTF_KINDS,
+  TYPE_HDR_WORDS,
+  infoKflag,
+  infoKind,
+  infoVlen,
+  kindName,
+  packInfo,
 } from './kinds.js';
 import { StrSet, StringReader, decodeStrAt, encodeStr } from './strings.js';
 
@@ -113,8 +125,16 @@ export class BtfContainer {
 
   /** @internal the header as read (or as created). */
   hdr: BtfHeader = {
-    magic: BTF_MAGIC, version: BTF_VERSION, flags: 0, hdrLen: HDR_BASE,
-    typeOff: 0, typeLen: 0, strOff: 0, strLen: 1, layoutOff: 0, layoutLen: 0,
+    magic: BTF_MAGIC,
+    version: BTF_VERSION,
+    flags: 0,
+    hdrLen: HDR_BASE,
+    typeOff: 0,
+    typeLen: 0,
+    strOff: 0,
+    strLen: 1,
+    layoutOff: 0,
+    layoutLen: 0,
   };
   /** @internal header bytes past the known fields, kept verbatim. */
   hdrExtra: Uint8Array = new Uint8Array(0);
@@ -156,12 +176,13 @@ export class BtfContainer {
     const fail = (code: BtfErrorCode, msg: string, offset: number): never => {
       throw new BtfError(code, msg, ctx(offset));
     };
-    if (data.length < HDR_BASE) fail(BtfErrorCode.Truncated, `btf header needs ${HDR_BASE} bytes, have ${data.length}`, 0);
+    if (data.length < HDR_BASE)
+      fail(BtfErrorCode.Truncated, `btf header needs ${HDR_BASE} bytes, have ${data.length}`, 0);
     const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
     let le: boolean;
     if (dv.getUint16(0, true) === BTF_MAGIC) le = true;
     else if (dv.getUint16(0, false) === BTF_MAGIC) le = false;
-    else return fail(BtfErrorCode.BadHeader, `bad btf magic 0x${dv.getUint16(0, true).toString(16)}`, 0);
+    else le = fail(BtfErrorCode.BadHeader, `bad btf magic 0x${dv.getUint16(0, true).toString(16)}`, 0);
     const h: BtfHeader = {
       magic: BTF_MAGIC,
       version: dv.getUint8(2),
@@ -177,7 +198,12 @@ export class BtfContainer {
     if (h.version !== BTF_VERSION) fail(BtfErrorCode.BadHeader, `unsupported btf version ${h.version}`, 2);
     if (h.flags !== 0) fail(BtfErrorCode.BadHeader, `unsupported btf flags 0x${h.flags.toString(16)}`, 3);
     if (h.hdrLen < HDR_BASE) fail(BtfErrorCode.BadHeader, `btf header length ${h.hdrLen} is below ${HDR_BASE}`, 4);
-    if (h.hdrLen > data.length) fail(BtfErrorCode.Truncated, `btf header length ${h.hdrLen} is past the end of the data (${data.length} bytes)`, 4);
+    if (h.hdrLen > data.length)
+      fail(
+        BtfErrorCode.Truncated,
+        `btf header length ${h.hdrLen} is past the end of the data (${data.length} bytes)`,
+        4,
+      );
     if (h.hdrLen >= HDR_LAYOUT) {
       h.layoutOff = dv.getUint32(24, le);
       h.layoutLen = dv.getUint32(28, le);
@@ -195,30 +221,58 @@ export class BtfContainer {
     // gaps and nothing after (the kernel's btf_check_sec_info).
     if (h.typeOff % 4) fail(BtfErrorCode.BadSection, `btf type section offset ${h.typeOff} is not 4-byte aligned`, 8);
     if (h.typeLen % 4) fail(BtfErrorCode.BadSection, `btf type section length ${h.typeLen} is not a multiple of 4`, 12);
-    if (h.typeOff !== 0) fail(BtfErrorCode.BadSection, `btf type section does not start right after the header (type_off ${h.typeOff})`, 8);
+    if (h.typeOff !== 0)
+      fail(
+        BtfErrorCode.BadSection,
+        `btf type section does not start right after the header (type_off ${h.typeOff})`,
+        8,
+      );
     let expectStr = h.typeOff + h.typeLen;
     if (h.layoutLen) {
-      if (h.layoutOff % 4) fail(BtfErrorCode.BadSection, `btf layout section offset ${h.layoutOff} is not 4-byte aligned`, 24);
-      if (h.layoutLen % 4) fail(BtfErrorCode.BadSection, `btf layout section length ${h.layoutLen} is not a multiple of 4`, 28);
-      if (h.layoutOff !== expectStr) fail(BtfErrorCode.BadSection, `btf layout section at ${h.layoutOff} does not follow the type section (ends at ${expectStr})`, 24);
+      if (h.layoutOff % 4)
+        fail(BtfErrorCode.BadSection, `btf layout section offset ${h.layoutOff} is not 4-byte aligned`, 24);
+      if (h.layoutLen % 4)
+        fail(BtfErrorCode.BadSection, `btf layout section length ${h.layoutLen} is not a multiple of 4`, 28);
+      if (h.layoutOff !== expectStr)
+        fail(
+          BtfErrorCode.BadSection,
+          `btf layout section at ${h.layoutOff} does not follow the type section (ends at ${expectStr})`,
+          24,
+        );
       expectStr += h.layoutLen;
     }
-    if (h.strOff !== expectStr) fail(BtfErrorCode.BadSection, `btf string section at ${h.strOff} does not follow the previous section (ends at ${expectStr})`, 16);
+    if (h.strOff !== expectStr)
+      fail(
+        BtfErrorCode.BadSection,
+        `btf string section at ${h.strOff} does not follow the previous section (ends at ${expectStr})`,
+        16,
+      );
     if (h.strOff + h.strLen > body) {
-      fail(BtfErrorCode.Truncated, `btf string section ${h.strOff}+${h.strLen} is past the end of the data (${body} bytes after the header)`, h.hdrLen + h.strOff);
+      fail(
+        BtfErrorCode.Truncated,
+        `btf string section ${h.strOff}+${h.strLen} is past the end of the data (${body} bytes after the header)`,
+        h.hdrLen + h.strOff,
+      );
     }
     if (h.strOff + h.strLen < body) {
-      fail(BtfErrorCode.BadSection, `${body - h.strOff - h.strLen} trailing bytes after the btf string section`, h.hdrLen + h.strOff + h.strLen);
+      fail(
+        BtfErrorCode.BadSection,
+        `${body - h.strOff - h.strLen} trailing bytes after the btf string section`,
+        h.hdrLen + h.strOff + h.strLen,
+      );
     }
     // Strings.
     const sBeg = h.hdrLen + h.strOff;
     const strs = data.subarray(sBeg, sBeg + h.strLen);
     if (this.base) {
-      if (h.strLen && strs[h.strLen - 1] !== 0) fail(BtfErrorCode.BadString, 'btf string section does not end with a NUL', sBeg + h.strLen - 1);
+      if (h.strLen && strs[h.strLen - 1] !== 0)
+        fail(BtfErrorCode.BadString, 'btf string section does not end with a NUL', sBeg + h.strLen - 1);
     } else {
-      if (!h.strLen) fail(BtfErrorCode.BadString, 'btf string section is empty (it must hold at least the empty string)', 20);
+      if (!h.strLen)
+        fail(BtfErrorCode.BadString, 'btf string section is empty (it must hold at least the empty string)', 20);
       if (strs[0] !== 0) fail(BtfErrorCode.BadString, 'btf string section does not start with the empty string', sBeg);
-      if (strs[h.strLen - 1] !== 0) fail(BtfErrorCode.BadString, 'btf string section does not end with a NUL', sBeg + h.strLen - 1);
+      if (strs[h.strLen - 1] !== 0)
+        fail(BtfErrorCode.BadString, 'btf string section does not end with a NUL', sBeg + h.strLen - 1);
     }
     if (this.startStrOff + h.strLen - 1 > BTF_MAX_NAME_OFFSET && h.strLen > 0) {
       fail(BtfErrorCode.TooBig, `btf string section of ${h.strLen} bytes is larger than the kernel allows`, 20);
@@ -262,15 +316,30 @@ export class BtfContainer {
     let o = 0;
     while (o < n) {
       if (o + TYPE_HDR_WORDS > n) {
-        throw new BtfError(BtfErrorCode.Truncated, `type [${this.startId + cnt}]: record header runs past the end of the type section`,
-          { offset: byteBase + o * 4, typeId: this.startId + cnt, section: BTF_ELF_SEC, ...(opts.file ? { file: opts.file } : {}) });
+        throw new BtfError(
+          BtfErrorCode.Truncated,
+          `type [${this.startId + cnt}]: record header runs past the end of the type section`,
+          {
+            offset: byteBase + o * 4,
+            typeId: this.startId + cnt,
+            section: BTF_ELF_SEC,
+            ...(opts.file ? { file: opts.file } : {}),
+          },
+        );
       }
       const info = w[o + 1]!;
       const sz = this.recordSize(info, this.startId + cnt, byteBase + o * 4, opts);
       if (o + sz > n) {
-        throw new BtfError(BtfErrorCode.Truncated,
+        throw new BtfError(
+          BtfErrorCode.Truncated,
           `type [${this.startId + cnt}] ${kindName(infoKind(info))}: record of ${sz * 4} bytes (vlen ${infoVlen(info)}) runs past the end of the type section`,
-          { offset: byteBase + o * 4, typeId: this.startId + cnt, section: BTF_ELF_SEC, ...(opts.file ? { file: opts.file } : {}) });
+          {
+            offset: byteBase + o * 4,
+            typeId: this.startId + cnt,
+            section: BTF_ELF_SEC,
+            ...(opts.file ? { file: opts.file } : {}),
+          },
+        );
       }
       if (cnt === offs.length) {
         const g = new Uint32Array(offs.length * 2);
@@ -280,7 +349,10 @@ export class BtfContainer {
       offs[cnt++] = o;
       o += sz;
       if (this.startId + cnt - 1 > BTF_MAX_TYPE) {
-        throw new BtfError(BtfErrorCode.TooBig, `more than ${BTF_MAX_TYPE} types`, { offset: byteBase + o * 4, section: BTF_ELF_SEC });
+        throw new BtfError(BtfErrorCode.TooBig, `more than ${BTF_MAX_TYPE} types`, {
+          offset: byteBase + o * 4,
+          section: BTF_ELF_SEC,
+        });
       }
     }
     this.offs = offs;
@@ -299,8 +371,12 @@ export class BtfContainer {
       const elemSz = layout[kind * 4 + 1]!;
       if (infoSz % 4 === 0 && elemSz % 4 === 0) return TYPE_HDR_WORDS + infoSz / 4 + vlen * (elemSz / 4);
     }
-    throw new BtfError(BtfErrorCode.BadType, `type [${typeId}]: unknown kind ${kind}`,
-      { offset, typeId, section: BTF_ELF_SEC, ...(opts.file ? { file: opts.file } : {}) });
+    throw new BtfError(BtfErrorCode.BadType, `type [${typeId}]: unknown kind ${kind}`, {
+      offset,
+      typeId,
+      section: BTF_ELF_SEC,
+      ...(opts.file ? { file: opts.file } : {}),
+    });
   }
 
   // ------------------------------------------------------------ type access
@@ -315,7 +391,10 @@ export class BtfContainer {
   /** @internal throws unless `typeId` names a type (void excluded). */
   checkId(typeId: number): BtfContainer {
     const c = Number.isInteger(typeId) ? this.owner(typeId) : null;
-    if (!c) throw new BtfError(BtfErrorCode.NotFound, `type id ${typeId} is out of range (1..${this.typeCount - 1})`, { typeId });
+    if (!c)
+      throw new BtfError(BtfErrorCode.NotFound, `type id ${typeId} is out of range (1..${this.typeCount - 1})`, {
+        typeId,
+      });
     return c;
   }
 
@@ -359,7 +438,10 @@ export class BtfContainer {
     const bytes = c.strset ? c.strset.data : c.strs!;
     const len = c.strLen;
     if (local < 0 || local >= len) {
-      throw new BtfError(BtfErrorCode.BadString, `string offset ${off} is past the string section (${c.startStrOff + len} bytes)`);
+      throw new BtfError(
+        BtfErrorCode.BadString,
+        `string offset ${off} is past the string section (${c.startStrOff + len} bytes)`,
+      );
     }
     return decodeStrAt(bytes, local, len);
   }
@@ -375,7 +457,8 @@ export class BtfContainer {
    */
   nameReader(): (off: number) => string {
     const chain: Array<{ start: number; r: StringReader }> = [];
-    for (let c: BtfContainer | null = this; c; c = c.base) chain.push({ start: c.startStrOff, r: new StringReader(c.stringSection()) });
+    for (let c: BtfContainer | null = this; c; c = c.base)
+      chain.push({ start: c.startStrOff, r: new StringReader(c.stringSection()) });
     const top = chain[0]!;
     if (chain.length === 1) return (off) => top.r.at(off);
     return (off) => {
@@ -428,7 +511,8 @@ export class BtfContainer {
     }
     this.ensureModifiable();
     const off = this.strset!.add(bytes);
-    if (this.startStrOff + this.strset!.len - 1 > 0x7fffffff) throw new BtfError(BtfErrorCode.TooBig, 'string section too large');
+    if (this.startStrOff + this.strset!.len - 1 > 0x7fffffff)
+      throw new BtfError(BtfErrorCode.TooBig, 'string section too large');
     return this.startStrOff + off;
   }
 
@@ -527,10 +611,16 @@ export class BtfContainer {
     const kind = infoKind(info);
     const vlen = infoVlen(info);
     if (kind >= NR_BTF_KINDS || ELEM_WORDS[kind] !== item.length || item.length === 0) {
-      throw new BtfError(BtfErrorCode.InvalidArgument, `type [${typeId}] ${kindName(kind)}: no items of ${item.length} words`, { typeId });
+      throw new BtfError(
+        BtfErrorCode.InvalidArgument,
+        `type [${typeId}] ${kindName(kind)}: no items of ${item.length} words`,
+        { typeId },
+      );
     }
     if (!Number.isInteger(index) || index < 0 || index > vlen) {
-      throw new BtfError(BtfErrorCode.InvalidArgument, `type [${typeId}] ${kindName(kind)}: no item slot ${index}`, { typeId });
+      throw new BtfError(BtfErrorCode.InvalidArgument, `type [${typeId}] ${kindName(kind)}: no item slot ${index}`, {
+        typeId,
+      });
     }
     this.ensureModifiable();
     const n = item.length;
@@ -572,7 +662,13 @@ export class BtfContainer {
    * unique (null: strings unchanged). The string index is built again on the
    * next modification, as for a freshly parsed BTF. Dedup's last step.
    */
-  replaceContents(words: Uint32Array, typeWords: number, offs: Uint32Array, nrTypes: number, strings: Uint8Array | null): void {
+  replaceContents(
+    words: Uint32Array,
+    typeWords: number,
+    offs: Uint32Array,
+    nrTypes: number,
+    strings: Uint8Array | null,
+  ): void {
     this.words = words;
     this.typeWords = typeWords;
     this.offs = offs;
@@ -611,7 +707,8 @@ export class BtfContainer {
 
   /** Sets the byte order of `rawData()` output (`btf__set_endianness`). */
   setEndianness(endian: 'little' | 'big'): void {
-    if (endian !== 'little' && endian !== 'big') throw new BtfError(BtfErrorCode.InvalidArgument, `bad endianness ${String(endian)}`);
+    if (endian !== 'little' && endian !== 'big')
+      throw new BtfError(BtfErrorCode.InvalidArgument, `bad endianness ${String(endian)}`);
     this.bigEndian = endian === 'big';
   }
 

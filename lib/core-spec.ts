@@ -19,15 +19,43 @@ const ENUMVAL_BASED = new Set([10, 11]);
 
 /** libbpf's `core_relo_kind_str`, by `enum bpf_core_relo_kind`. */
 const RELO_KIND_STR: Readonly<Record<number, string>> = {
-  0: 'byte_off', 1: 'byte_sz', 2: 'field_exists', 3: 'signed', 4: 'lshift_u64', 5: 'rshift_u64',
-  6: 'local_type_id', 7: 'target_type_id', 8: 'type_exists', 9: 'type_size', 10: 'enumval_exists',
-  11: 'enumval_value', 12: 'type_matches',
+  0: 'byte_off',
+  1: 'byte_sz',
+  2: 'field_exists',
+  3: 'signed',
+  4: 'lshift_u64',
+  5: 'rshift_u64',
+  6: 'local_type_id',
+  7: 'target_type_id',
+  8: 'type_exists',
+  9: 'type_size',
+  10: 'enumval_exists',
+  11: 'enumval_value',
+  12: 'type_matches',
 };
 
 /** libbpf's `btf_kind_str`, by kind number. */
 const KIND_STR: readonly string[] = [
-  'void', 'int', 'ptr', 'array', 'struct', 'union', 'enum', 'fwd', 'typedef', 'volatile', 'const', 'restrict',
-  'func', 'func_proto', 'var', 'datasec', 'float', 'decl_tag', 'type_tag', 'enum64',
+  'void',
+  'int',
+  'ptr',
+  'array',
+  'struct',
+  'union',
+  'enum',
+  'fwd',
+  'typedef',
+  'volatile',
+  'const',
+  'restrict',
+  'func',
+  'func_proto',
+  'var',
+  'datasec',
+  'float',
+  'decl_tag',
+  'type_tag',
+  'enum64',
 ];
 
 /** One step of a CO-RE access path (libbpf's `struct bpf_core_accessor`). */
@@ -94,7 +122,12 @@ export function parseCoreSpec(btf: Btf, typeId: number, access: string, kind: nu
       if (access[p] === ':') p++;
       const m = /^\s*[+-]?\d+/.exec(access.slice(p));
       if (m === null) bad(`cannot parse access string at ${p}`);
-      if (spec.raw.length === CORE_SPEC_MAX_LEN) throw new BtfError(BtfErrorCode.TooBig, `core relo [${typeId}] '${access}': more than ${CORE_SPEC_MAX_LEN} steps`, { typeId });
+      if (spec.raw.length === CORE_SPEC_MAX_LEN)
+        throw new BtfError(
+          BtfErrorCode.TooBig,
+          `core relo [${typeId}] '${access}': more than ${CORE_SPEC_MAX_LEN} steps`,
+          { typeId },
+        );
       spec.raw.push(Number(BigInt.asIntN(32, BigInt(m[0].trim()))));
       p += m[0].length;
     }
@@ -105,7 +138,8 @@ export function parseCoreSpec(btf: Btf, typeId: number, access: string, kind: nu
     spec.accessors.push({ typeId: id, idx });
     if (isEnum) {
       const k = id === 0 ? 0 : btf.kindOf(id);
-      if ((k !== 6 && k !== 19) || spec.raw.length > 1 || idx < 0 || idx >= btf.vlenOf(id)) bad('not a valid enumerator access');
+      if ((k !== 6 && k !== 19) || spec.raw.length > 1 || idx < 0 || idx >= btf.vlenOf(id))
+        bad('not a valid enumerator access');
       spec.accessors[0]!.name = btf.str(btf.wordOf(id, 3 + idx * (k === 6 ? 2 : 3)));
     } else if (isField) {
       let sz = 0;

@@ -54,8 +54,19 @@ const MIN_REC: Record<ExtKind, number> = { func_info: 8, line_info: 16, core_rel
 
 /** The CO-RE relocation kinds (`enum bpf_core_relo_kind`), by number. */
 export const CORE_RELO_KINDS: readonly string[] = [
-  'byte_off', 'byte_sz', 'field_exists', 'signed', 'lshift_u64', 'rshift_u64', 'local_type_id',
-  'target_type_id', 'type_exists', 'type_size', 'enumval_exists', 'enumval_value', 'type_matches',
+  'byte_off',
+  'byte_sz',
+  'field_exists',
+  'signed',
+  'lshift_u64',
+  'rshift_u64',
+  'local_type_id',
+  'target_type_id',
+  'type_exists',
+  'type_size',
+  'enumval_exists',
+  'enumval_value',
+  'type_matches',
 ];
 
 /** A `.BTF.ext` section (libbpf's `struct btf_ext`). */
@@ -102,10 +113,14 @@ export class BtfExt {
     if (data[3] !== 0) fail(BtfErrorCode.BadHeader, `unsupported flags 0x${data[3]!.toString(16)}`, 3);
     const hdrLen = dv.getUint32(4, le);
     if (hdrLen < HDR_MIN) fail(BtfErrorCode.BadHeader, `header length ${hdrLen} is below ${HDR_MIN}`, 4);
-    if (hdrLen > data.length) fail(BtfErrorCode.Truncated, `header length ${hdrLen} is past the end of the section (${data.length} bytes)`, 4);
+    if (hdrLen > data.length)
+      fail(BtfErrorCode.Truncated, `header length ${hdrLen} is past the end of the section (${data.length} bytes)`, 4);
     // libbpf's btf_ext_parse_hdr: a header alone is no .BTF.ext.
     if (hdrLen === data.length) fail(BtfErrorCode.Truncated, `has no data after the ${hdrLen}-byte header`, 4);
-    const parts: Array<[ExtKind, number]> = [['func_info', 8], ['line_info', 16]];
+    const parts: Array<[ExtKind, number]> = [
+      ['func_info', 8],
+      ['line_info', 16],
+    ];
     if (hdrLen >= HDR_CORE) parts.push(['core_relo', 24]);
     const infos: Array<ExtInfo | null> = [null, null, null];
     parts.forEach(([kind, at], idx) => {
@@ -114,10 +129,16 @@ export class BtfExt {
       if (len === 0) return;
       if (off % 4) fail(BtfErrorCode.BadSection, `${kind} offset ${off} is not 4-byte aligned`, at);
       const beg = hdrLen + off;
-      if (beg + len > data.length) fail(BtfErrorCode.Truncated, `${kind} (offset ${off}, length ${len}) is past the end of the section (${data.length} bytes)`, at);
+      if (beg + len > data.length)
+        fail(
+          BtfErrorCode.Truncated,
+          `${kind} (offset ${off}, length ${len}) is past the end of the section (${data.length} bytes)`,
+          at,
+        );
       if (len < 4) fail(BtfErrorCode.Truncated, `${kind} has no record size`, beg);
       const recSize = dv.getUint32(beg, le);
-      if (recSize < MIN_REC[kind] || recSize % 4) fail(BtfErrorCode.BadSection, `${kind} has invalid record size ${recSize}`, beg);
+      if (recSize < MIN_REC[kind] || recSize % 4)
+        fail(BtfErrorCode.BadSection, `${kind} has invalid record size ${recSize}`, beg);
       let p = beg + 4;
       const end = beg + len;
       if (p === end) fail(BtfErrorCode.BadSection, `${kind} has no records`, beg);
@@ -127,7 +148,12 @@ export class BtfExt {
         const numInfo = dv.getUint32(p + 4, le);
         if (numInfo === 0) fail(BtfErrorCode.BadSection, `${kind} section has no records (num_info 0)`, p + 4);
         const total = 8 + numInfo * recSize;
-        if (end - p < total) fail(BtfErrorCode.Truncated, `${kind} section of ${numInfo} records of ${recSize} bytes is past the end of ${kind}`, p + 4);
+        if (end - p < total)
+          fail(
+            BtfErrorCode.Truncated,
+            `${kind} section of ${numInfo} records of ${recSize} bytes is past the end of ${kind}`,
+            p + 4,
+          );
         secs.push({ at: p, secNameOff: dv.getUint32(p, le), numInfo, recs: p + 8 });
         p += total;
       }
@@ -203,7 +229,11 @@ export class BtfExt {
       for (let r = 0, p = s.recs; r < s.numInfo; r++, p += fi.recSize) {
         const typeId = this.u32(p + 4);
         let name = '';
-        try { name = btf.nameOf(typeId); } catch { name = `<invalid type ${typeId}>`; }
+        try {
+          name = btf.nameOf(typeId);
+        } catch {
+          name = `<invalid type ${typeId}>`;
+        }
         out.push({ section, insnOff: this.u32(p), typeId, name });
       }
     }
@@ -211,7 +241,9 @@ export class BtfExt {
   }
 
   /** Returns every line_info record with file and source text resolved through `btf`. */
-  lineInfos(btf: BtfContainer): Array<{ section: string; insnOff: number; file: string; line: number; col: number; text: string }> {
+  lineInfos(
+    btf: BtfContainer,
+  ): Array<{ section: string; insnOff: number; file: string; line: number; col: number; text: string }> {
     const out: Array<{ section: string; insnOff: number; file: string; line: number; col: number; text: string }> = [];
     const li = this.lineInfo;
     if (!li) return out;
@@ -219,15 +251,31 @@ export class BtfExt {
       const section = strOr(btf, s.secNameOff);
       for (let r = 0, p = s.recs; r < s.numInfo; r++, p += li.recSize) {
         const lc = this.u32(p + 12);
-        out.push({ section, insnOff: this.u32(p), file: strOr(btf, this.u32(p + 4)), line: lc >>> 10, col: lc & 0x3ff, text: strOr(btf, this.u32(p + 8)) });
+        out.push({
+          section,
+          insnOff: this.u32(p),
+          file: strOr(btf, this.u32(p + 4)),
+          line: lc >>> 10,
+          col: lc & 0x3ff,
+          text: strOr(btf, this.u32(p + 8)),
+        });
       }
     }
     return out;
   }
 
   /** Returns every CO-RE relocation with its type, access string and kind name. */
-  coreRelos(btf: BtfContainer): Array<{ section: string; insnOff: number; typeId: number; typeName: string; access: string; kind: string }> {
-    const out: Array<{ section: string; insnOff: number; typeId: number; typeName: string; access: string; kind: string }> = [];
+  coreRelos(
+    btf: BtfContainer,
+  ): Array<{ section: string; insnOff: number; typeId: number; typeName: string; access: string; kind: string }> {
+    const out: Array<{
+      section: string;
+      insnOff: number;
+      typeId: number;
+      typeName: string;
+      access: string;
+      kind: string;
+    }> = [];
     const cr = this.coreRelo;
     if (!cr) return out;
     for (const s of cr.secs) {
@@ -236,8 +284,19 @@ export class BtfExt {
         const typeId = this.u32(p + 4);
         const k = this.u32(p + 12);
         let typeName = '';
-        try { typeName = btf.nameOf(typeId); } catch { typeName = `<invalid type ${typeId}>`; }
-        out.push({ section, insnOff: this.u32(p), typeId, typeName, access: strOr(btf, this.u32(p + 8)), kind: CORE_RELO_KINDS[k] ?? `kind ${k}` });
+        try {
+          typeName = btf.nameOf(typeId);
+        } catch {
+          typeName = `<invalid type ${typeId}>`;
+        }
+        out.push({
+          section,
+          insnOff: this.u32(p),
+          typeId,
+          typeName,
+          access: strOr(btf, this.u32(p + 8)),
+          kind: CORE_RELO_KINDS[k] ?? `kind ${k}`,
+        });
       }
     }
     return out;

@@ -14,10 +14,28 @@
  * below from `KIND_FIELDS`, so there is still one table.
  */
 import {
-  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM,
-  BTF_KIND_ENUM64, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_PTR, BTF_KIND_RESTRICT,
-  BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG, BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR,
-  BTF_KIND_VOLATILE, ELEM_WORDS, INFO_WORDS, NR_BTF_KINDS, TYPE_HDR_WORDS, infoKind, infoVlen,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DATASEC,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_UNION,
+  BTF_KIND_VAR,
+  BTF_KIND_VOLATILE,
+  ELEM_WORDS,
+  INFO_WORDS,
+  NR_BTF_KINDS,
+  TYPE_HDR_WORDS,
+  infoKind,
+  infoVlen,
 } from './kinds.js';
 
 interface KindFields {
@@ -32,8 +50,17 @@ interface KindFields {
 const NONE: readonly number[] = [];
 const fields: KindFields[] = [];
 for (let k = 0; k < NR_BTF_KINDS; k++) fields.push({ fixedTypeIds: NONE, elemTypeIds: NONE, elemStrs: NONE });
-for (const k of [BTF_KIND_PTR, BTF_KIND_TYPEDEF, BTF_KIND_VOLATILE, BTF_KIND_CONST, BTF_KIND_RESTRICT,
-  BTF_KIND_TYPE_TAG, BTF_KIND_FUNC, BTF_KIND_VAR, BTF_KIND_DECL_TAG]) {
+for (const k of [
+  BTF_KIND_PTR,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_VOLATILE,
+  BTF_KIND_CONST,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_FUNC,
+  BTF_KIND_VAR,
+  BTF_KIND_DECL_TAG,
+]) {
   fields[k] = { fixedTypeIds: [2], elemTypeIds: NONE, elemStrs: NONE };
 }
 // struct btf_array { type; index_type; nelems } follows the header.
@@ -79,7 +106,7 @@ export function forEachStrWord(w: Uint32Array, off: number, fn: (wordIndex: numb
   const info = w[off + 1]!;
   const kind = infoKind(info);
   const f = fields[kind];
-  if (!f || !f.elemStrs.length) return;
+  if (!f?.elemStrs.length) return;
   const esz = ELEM_WORDS[kind]!;
   let e = off + TYPE_HDR_WORDS + INFO_WORDS[kind]!;
   for (let i = infoVlen(info); i > 0; i--, e += esz) for (const p of f.elemStrs) fn(e + p);
@@ -99,7 +126,9 @@ const elemSize = new Uint8Array(N);
 for (let k = 0; k < N; k++) {
   const f = fields[k]!;
   fixedCount[k] = f.fixedTypeIds.length;
-  f.fixedTypeIds.forEach((p, i) => { fixedPos[k * 2 + i] = p; });
+  f.fixedTypeIds.forEach((p, i) => {
+    fixedPos[k * 2 + i] = p;
+  });
   if (f.elemTypeIds.length) elemIdPos[k] = f.elemTypeIds[0]!;
   if (f.elemStrs.length) elemStrPos[k] = f.elemStrs[0]!;
   elemBase[k] = TYPE_HDR_WORDS + INFO_WORDS[k]!;

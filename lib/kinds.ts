@@ -42,17 +42,51 @@ export const BTF_KIND_MAX = NR_BTF_KINDS - 1;
 
 /** The kinds as one object, for iteration and `keyof` types. */
 export const BtfKind = {
-  UNKN: 0, INT: 1, PTR: 2, ARRAY: 3, STRUCT: 4, UNION: 5, ENUM: 6, FWD: 7, TYPEDEF: 8,
-  VOLATILE: 9, CONST: 10, RESTRICT: 11, FUNC: 12, FUNC_PROTO: 13, VAR: 14, DATASEC: 15,
-  FLOAT: 16, DECL_TAG: 17, TYPE_TAG: 18, ENUM64: 19,
+  UNKN: 0,
+  INT: 1,
+  PTR: 2,
+  ARRAY: 3,
+  STRUCT: 4,
+  UNION: 5,
+  ENUM: 6,
+  FWD: 7,
+  TYPEDEF: 8,
+  VOLATILE: 9,
+  CONST: 10,
+  RESTRICT: 11,
+  FUNC: 12,
+  FUNC_PROTO: 13,
+  VAR: 14,
+  DATASEC: 15,
+  FLOAT: 16,
+  DECL_TAG: 17,
+  TYPE_TAG: 18,
+  ENUM64: 19,
 } as const;
 export type BtfKind = (typeof BtfKind)[keyof typeof BtfKind];
 
 /** Kind names as bpftool prints them (`btf_kind_str` in bpftool's btf.c). */
 export const KIND_NAMES: readonly string[] = [
-  'UNKNOWN', 'INT', 'PTR', 'ARRAY', 'STRUCT', 'UNION', 'ENUM', 'FWD', 'TYPEDEF',
-  'VOLATILE', 'CONST', 'RESTRICT', 'FUNC', 'FUNC_PROTO', 'VAR', 'DATASEC', 'FLOAT',
-  'DECL_TAG', 'TYPE_TAG', 'ENUM64',
+  'UNKNOWN',
+  'INT',
+  'PTR',
+  'ARRAY',
+  'STRUCT',
+  'UNION',
+  'ENUM',
+  'FWD',
+  'TYPEDEF',
+  'VOLATILE',
+  'CONST',
+  'RESTRICT',
+  'FUNC',
+  'FUNC_PROTO',
+  'VAR',
+  'DATASEC',
+  'FLOAT',
+  'DECL_TAG',
+  'TYPE_TAG',
+  'ENUM64',
 ];
 
 /** Returns the bpftool name of a kind (`UNKNOWN` for kinds this version does not know). */
@@ -148,17 +182,13 @@ export function intBits(data: number): number {
 
 /** Returns the packed `info` word (`BTF_INFO_ENC`). */
 export function packInfo(kind: number, kflag: boolean | number, vlen: number): number {
-  return ((kflag ? 1 : 0) << 31 | (kind & 0x7f) << 24 | (vlen & 0xffffff)) >>> 0;
+  return (((kflag ? 1 : 0) << 31) | ((kind & 0x7f) << 24) | (vlen & 0xffffff)) >>> 0;
 }
 
 /** Words after the 3-word header that every record of the kind has (`btf_layout.info_sz / 4`). */
-export const INFO_WORDS: readonly number[] = [
-  0, 1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0,
-];
+export const INFO_WORDS: readonly number[] = [0, 1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0];
 /** Words per vlen item (`btf_layout.elem_sz / 4`). */
-export const ELEM_WORDS: readonly number[] = [
-  0, 0, 0, 0, 3, 3, 2, 0, 0, 0, 0, 0, 0, 2, 0, 3, 0, 0, 0, 3,
-];
+export const ELEM_WORDS: readonly number[] = [0, 0, 0, 0, 3, 3, 2, 0, 0, 0, 0, 0, 0, 2, 0, 3, 0, 0, 0, 3];
 
 /** Returns the record size in words of a known kind with `vlen` items. */
 export function recordWords(kind: number, vlen: number): number {
@@ -167,15 +197,22 @@ export function recordWords(kind: number, vlen: number): number {
 
 /** Kinds whose third word is a size (the rest use it as a type id, except FWD/FUNC_PROTO/void). */
 export function kindHasSize(kind: number): boolean {
-  return kind === BTF_KIND_INT || kind === BTF_KIND_ENUM || kind === BTF_KIND_STRUCT ||
-    kind === BTF_KIND_UNION || kind === BTF_KIND_DATASEC || kind === BTF_KIND_FLOAT ||
-    kind === BTF_KIND_ENUM64;
+  return (
+    kind === BTF_KIND_INT ||
+    kind === BTF_KIND_ENUM ||
+    kind === BTF_KIND_STRUCT ||
+    kind === BTF_KIND_UNION ||
+    kind === BTF_KIND_DATASEC ||
+    kind === BTF_KIND_FLOAT ||
+    kind === BTF_KIND_ENUM64
+  );
 }
 
 /** Modifier kinds that only qualify another type (libbpf's `btf_is_mod`). */
 export function isModifierKind(kind: number): boolean {
-  return kind === BTF_KIND_VOLATILE || kind === BTF_KIND_CONST || kind === BTF_KIND_RESTRICT ||
-    kind === BTF_KIND_TYPE_TAG;
+  return (
+    kind === BTF_KIND_VOLATILE || kind === BTF_KIND_CONST || kind === BTF_KIND_RESTRICT || kind === BTF_KIND_TYPE_TAG
+  );
 }
 
 /**

@@ -32,10 +32,27 @@
 import type { BtfContainer } from './container.js';
 import { BtfError, BtfErrorCode } from './errors.js';
 import {
-  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
-  BTF_KIND_FLOAT, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG,
-  BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR, BTF_KIND_VOLATILE, NR_BTF_KINDS, infoKflag, infoKind,
-  infoVlen, isModifierKind,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DATASEC,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_UNION,
+  BTF_KIND_VAR,
+  BTF_KIND_VOLATILE,
+  NR_BTF_KINDS,
+  infoKflag,
+  infoKind,
+  infoVlen,
+  isModifierKind,
 } from './kinds.js';
 import { decodeStrAt } from './strings.js';
 
@@ -44,8 +61,17 @@ export const MAX_RESOLVE_DEPTH = 32;
 
 /** The names libbpf's `determine_ptr_size` takes for `long`. */
 const LONG_ALIASES = new Set([
-  'long', 'long int', 'int long', 'unsigned long', 'long unsigned', 'unsigned long int',
-  'unsigned int long', 'long unsigned int', 'long int unsigned', 'int unsigned long', 'int long unsigned',
+  'long',
+  'long int',
+  'int long',
+  'unsigned long',
+  'long unsigned',
+  'unsigned long int',
+  'unsigned int long',
+  'long unsigned int',
+  'long int unsigned',
+  'int unsigned long',
+  'int long unsigned',
 ]);
 
 /** {@link TypeQuery.resolveSize} results below zero: why there is no size. */
@@ -73,7 +99,7 @@ const cache = new WeakMap<BtfContainer, TypeQuery>();
  */
 export function typeQuery(btf: BtfContainer): TypeQuery {
   const q = cache.get(btf);
-  if (q !== undefined && q.isCurrent()) return q;
+  if (q?.isCurrent()) return q;
   const n = new TypeQuery(btf);
   cache.set(btf, n);
   return n;
@@ -86,7 +112,11 @@ export function typeQuery(btf: BtfContainer): TypeQuery {
  * returned when it has the room; else a copy with `spare + slack` words past
  * the records. Dedup flattens its working copy with it too.
  */
-export function flattenTypes(btf: BtfContainer, spare = 0, slack = 0): { words: Uint32Array; offs: Uint32Array; localStart: number } {
+export function flattenTypes(
+  btf: BtfContainer,
+  spare = 0,
+  slack = 0,
+): { words: Uint32Array; offs: Uint32Array; localStart: number } {
   const offs = new Uint32Array(btf.startId + btf.nrTypes);
   const chain: BtfContainer[] = [];
   for (let b = btf.base; b; b = b.base) chain.unshift(b);
@@ -292,15 +322,25 @@ export class TypeQuery {
     for (let depth = 0; depth < MAX_RESOLVE_DEPTH && id !== 0 && size < 0; depth++) {
       const o = offs[id]!;
       switch (infoKind(words[o + 1]!)) {
-        case BTF_KIND_INT: case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_ENUM:
-        case BTF_KIND_ENUM64: case BTF_KIND_DATASEC: case BTF_KIND_FLOAT:
+        case BTF_KIND_INT:
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION:
+        case BTF_KIND_ENUM:
+        case BTF_KIND_ENUM64:
+        case BTF_KIND_DATASEC:
+        case BTF_KIND_FLOAT:
           size = words[o + 2]!;
           break;
         case BTF_KIND_PTR:
           size = this.ptrSize;
           break;
-        case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST: case BTF_KIND_RESTRICT:
-        case BTF_KIND_VAR: case BTF_KIND_DECL_TAG: case BTF_KIND_TYPE_TAG:
+        case BTF_KIND_TYPEDEF:
+        case BTF_KIND_VOLATILE:
+        case BTF_KIND_CONST:
+        case BTF_KIND_RESTRICT:
+        case BTF_KIND_VAR:
+        case BTF_KIND_DECL_TAG:
+        case BTF_KIND_TYPE_TAG:
           id = words[o + 2]!;
           break;
         case BTF_KIND_ARRAY: {
@@ -377,20 +417,27 @@ export class TypeQuery {
     const info = words[o + 1]!;
     let a: number;
     switch (infoKind(info)) {
-      case BTF_KIND_INT: case BTF_KIND_ENUM: case BTF_KIND_ENUM64: case BTF_KIND_FLOAT:
+      case BTF_KIND_INT:
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+      case BTF_KIND_FLOAT:
         a = Math.min(this.ptrSize, words[o + 2]!);
         break;
       case BTF_KIND_PTR:
         a = this.ptrSize;
         break;
-      case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST: case BTF_KIND_RESTRICT:
+      case BTF_KIND_TYPEDEF:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_CONST:
+      case BTF_KIND_RESTRICT:
       case BTF_KIND_TYPE_TAG:
         a = this.align(words[o + 2]!, depth + 1);
         break;
       case BTF_KIND_ARRAY:
         a = this.align(words[o + 3]!, depth + 1);
         break;
-      case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION: {
         const vlen = infoVlen(info);
         const kflag = infoKflag(info);
         let max = 1;
@@ -398,11 +445,17 @@ export class TypeQuery {
         for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
           const ma = this.align(words[m + 1]!, depth + 1);
           // libbpf returns a member's failure (or its 0) as the struct's.
-          if (ma <= 0) { a = ma; break; }
+          if (ma <= 0) {
+            a = ma;
+            break;
+          }
           if (ma > max) max = ma;
           const moff = words[m + 2]!;
           // A field off its natural alignment: the struct must be packed.
-          if ((kflag ? moff >>> 24 : 0) === 0 && moff % (8 * ma) !== 0) { a = 1; break; }
+          if ((kflag ? moff >>> 24 : 0) === 0 && moff % (8 * ma) !== 0) {
+            a = 1;
+            break;
+          }
         }
         if (a === -2) a = words[o + 2]! % max !== 0 ? 1 : max;
         break;

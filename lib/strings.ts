@@ -45,7 +45,11 @@ export function decodeStrAt(data: Uint8Array, off: number, end: number = data.le
   // per-call overhead for them.
   if (e - off <= 64) {
     let ascii = true;
-    for (let i = off; i < e; i++) if (data[i]! >= 0x80) { ascii = false; break; }
+    for (let i = off; i < e; i++)
+      if (data[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
     if (ascii) return String.fromCharCode.apply(null, data.subarray(off, e) as unknown as number[]);
   }
   return decoder.decode(data.subarray(off, e));
@@ -77,7 +81,7 @@ export class StrSet {
     while (cap < strings * 2) cap *= 2;
     this.slots = new Uint32Array(cap).fill(EMPTY);
     this.mask = cap - 1;
-    for (let off = 0; off < n;) {
+    for (let off = 0; off < n; ) {
       let end = this.data.indexOf(0, off);
       if (end < 0 || end >= n) end = n;
       this.insertIfAbsent(off, end - off);
@@ -192,7 +196,11 @@ export class StringReader {
   private cache: Map<number, string> | null = null;
   constructor(private readonly bytes: Uint8Array) {
     let ascii = true;
-    for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) { ascii = false; break; }
+    for (let i = 0; i < bytes.length; i++)
+      if (bytes[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
     if (ascii) this.whole = latin1.decode(bytes);
     else this.cache = new Map();
   }
@@ -229,7 +237,10 @@ export class NameCounts {
   private used = 0;
 
   /** Returns a counter for names of `strs`, sized for about `expected` names. */
-  constructor(private readonly strs: Uint8Array, expected: number) {
+  constructor(
+    private readonly strs: Uint8Array,
+    expected: number,
+  ) {
     let cap = 1024;
     while (cap < expected * 2) cap *= 2;
     this.keys = new Int32Array(cap).fill(-1);

@@ -22,19 +22,62 @@ import type { BtfContainer } from './container.js';
 import { BtfError, BtfErrorCode } from './errors.js';
 import { KIND_FIELDS } from './fields.js';
 import {
-  BTF_ELF_SEC, BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
-  BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR,
-  BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG, BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR,
-  BTF_KIND_VOLATILE, ELEM_WORDS, INFO_WORDS, NR_BTF_KINDS, TYPE_HDR_WORDS, infoKflag, infoKind, infoVlen,
-  intBits, intEncoding, intOffset, kindName, memberBitfieldSize, memberBitOffset,
+  BTF_ELF_SEC,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DATASEC,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_FWD,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_UNION,
+  BTF_KIND_VAR,
+  BTF_KIND_VOLATILE,
+  ELEM_WORDS,
+  INFO_WORDS,
+  NR_BTF_KINDS,
+  TYPE_HDR_WORDS,
+  infoKflag,
+  infoKind,
+  infoVlen,
+  intBits,
+  intEncoding,
+  intOffset,
+  kindName,
+  memberBitfieldSize,
+  memberBitOffset,
 } from './kinds.js';
 
 const mask = (...kinds: number[]): number => kinds.reduce((m, k) => m | (1 << k), 0);
 /** Kinds that must be named, and kinds that must not be (kernel's *_check_meta). */
-const NEEDS_NAME = mask(BTF_KIND_INT, BTF_KIND_TYPEDEF, BTF_KIND_FWD, BTF_KIND_FUNC, BTF_KIND_VAR,
-  BTF_KIND_DATASEC, BTF_KIND_FLOAT, BTF_KIND_DECL_TAG, BTF_KIND_TYPE_TAG);
-const NO_NAME = mask(BTF_KIND_PTR, BTF_KIND_ARRAY, BTF_KIND_VOLATILE, BTF_KIND_CONST, BTF_KIND_RESTRICT,
-  BTF_KIND_FUNC_PROTO);
+const NEEDS_NAME = mask(
+  BTF_KIND_INT,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_FWD,
+  BTF_KIND_FUNC,
+  BTF_KIND_VAR,
+  BTF_KIND_DATASEC,
+  BTF_KIND_FLOAT,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_TYPE_TAG,
+);
+const NO_NAME = mask(
+  BTF_KIND_PTR,
+  BTF_KIND_ARRAY,
+  BTF_KIND_VOLATILE,
+  BTF_KIND_CONST,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_FUNC_PROTO,
+);
 
 /**
  * Checks every local type of `btf`; throws a BtfError naming the type id and
@@ -52,8 +95,12 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
     const o = offs[cur]!;
     const kind = infoKind(w[o + 1]!);
     const name = w[o]! < strEnd ? safeName(btf, w[o]!) : '';
-    throw new BtfError(code, `type [${start + cur}] ${kindName(kind)}${name ? ` '${name}'` : ''}: ${msg}`,
-      { offset: byteBase + (o + word) * 4, typeId: start + cur, section: BTF_ELF_SEC, ...(file ? { file } : {}) });
+    throw new BtfError(code, `type [${start + cur}] ${kindName(kind)}${name ? ` '${name}'` : ''}: ${msg}`, {
+      offset: byteBase + (o + word) * 4,
+      typeId: start + cur,
+      section: BTF_ELF_SEC,
+      ...(file ? { file } : {}),
+    });
   };
   for (let i = 0; i < btf.nrTypes; i++) {
     cur = i;
@@ -66,35 +113,49 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
     if (kind >= NR_BTF_KINDS) {
       // Known only from the layout section: its ids and strings are opaque,
       // but its name must still be a valid offset.
-      if (w[o]! >= strEnd) err(BtfErrorCode.BadString, `name offset ${w[o]} is past the string section (${strEnd} bytes)`);
+      if (w[o]! >= strEnd)
+        err(BtfErrorCode.BadString, `name offset ${w[o]} is past the string section (${strEnd} bytes)`);
       continue;
     }
     const nameOff = w[o]!;
-    if (nameOff >= strEnd) err(BtfErrorCode.BadString, `name offset ${nameOff} is past the string section (${strEnd} bytes)`);
-    if (nameOff === 0 && (NEEDS_NAME & (1 << kind))) err(BtfErrorCode.BadString, 'a name is required');
-    if (nameOff !== 0 && (NO_NAME & (1 << kind))) err(BtfErrorCode.BadString, `name offset ${nameOff} given where none is allowed`);
+    if (nameOff >= strEnd)
+      err(BtfErrorCode.BadString, `name offset ${nameOff} is past the string section (${strEnd} bytes)`);
+    if (nameOff === 0 && NEEDS_NAME & (1 << kind)) err(BtfErrorCode.BadString, 'a name is required');
+    if (nameOff !== 0 && NO_NAME & (1 << kind))
+      err(BtfErrorCode.BadString, `name offset ${nameOff} given where none is allowed`);
     // vlen and kflag rules.
     switch (kind) {
       case BTF_KIND_INT: {
         if (vlen) err(BtfErrorCode.BadType, `vlen ${vlen} must be 0`);
         if (kflag) err(BtfErrorCode.BadType, 'kind_flag must be 0');
         const size = w[o + 2]!;
-        if (size !== 1 && size !== 2 && size !== 4 && size !== 8 && size !== 16) err(BtfErrorCode.BadType, `invalid int size ${size}`, 2);
+        if (size !== 1 && size !== 2 && size !== 4 && size !== 8 && size !== 16)
+          err(BtfErrorCode.BadType, `invalid int size ${size}`, 2);
         const data = w[o + 3]!;
-        const enc = intEncoding(data), off = intOffset(data), bits = intBits(data);
+        const enc = intEncoding(data),
+          off = intOffset(data),
+          bits = intBits(data);
         if (data & 0xf0000000) err(BtfErrorCode.BadType, `int data 0x${data.toString(16)} has reserved bits set`, 3);
         if (bits > 128) err(BtfErrorCode.BadType, `int has ${bits} bits (at most 128)`, 3);
-        if (off + bits > size * 8) err(BtfErrorCode.BadType, `int bit offset ${off} + bits ${bits} exceed size ${size}`, 3);
-        if (enc & ~7 || (enc & (enc - 1)) !== 0) err(BtfErrorCode.BadType, `invalid int encoding 0x${enc.toString(16)}`, 3);
+        if (off + bits > size * 8)
+          err(BtfErrorCode.BadType, `int bit offset ${off} + bits ${bits} exceed size ${size}`, 3);
+        if (enc & ~7 || (enc & (enc - 1)) !== 0)
+          err(BtfErrorCode.BadType, `invalid int encoding 0x${enc.toString(16)}`, 3);
         break;
       }
-      case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST:
-      case BTF_KIND_RESTRICT: case BTF_KIND_ARRAY: case BTF_KIND_FLOAT:
+      case BTF_KIND_PTR:
+      case BTF_KIND_TYPEDEF:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_CONST:
+      case BTF_KIND_RESTRICT:
+      case BTF_KIND_ARRAY:
+      case BTF_KIND_FLOAT:
         if (vlen) err(BtfErrorCode.BadType, `vlen ${vlen} must be 0`);
         if (kflag) err(BtfErrorCode.BadType, 'kind_flag must be 0');
         if (kind === BTF_KIND_FLOAT) {
           const s = w[o + 2]!;
-          if (s !== 2 && s !== 4 && s !== 8 && s !== 12 && s !== 16) err(BtfErrorCode.BadType, `invalid float size ${s}`, 2);
+          if (s !== 2 && s !== 4 && s !== 8 && s !== 12 && s !== 16)
+            err(BtfErrorCode.BadType, `invalid float size ${s}`, 2);
         }
         if (kind === BTF_KIND_ARRAY && w[o + 2] !== 0) err(BtfErrorCode.BadType, `size ${w[o + 2]} must be 0`, 2);
         break;
@@ -121,16 +182,19 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
         if (idx < -1) err(BtfErrorCode.BadType, `invalid component_idx ${idx}`, 3);
         break;
       }
-      case BTF_KIND_ENUM: case BTF_KIND_ENUM64: {
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64: {
         const s = w[o + 2]!;
         // clang writes a forward-declared enum (`enum e;`) as size 0 with no
         // values; the kernel refuses it, but libbpf and bpftool read it and
         // real objects carry it, so it is the one exception we allow.
-        if (s !== 1 && s !== 2 && s !== 4 && s !== 8 && !(s === 0 && vlen === 0 && kind === BTF_KIND_ENUM)) err(BtfErrorCode.BadType, `invalid enum size ${s}`, 2);
+        if (s !== 1 && s !== 2 && s !== 4 && s !== 8 && !(s === 0 && vlen === 0 && kind === BTF_KIND_ENUM))
+          err(BtfErrorCode.BadType, `invalid enum size ${s}`, 2);
         const esz = ELEM_WORDS[kind]!;
         for (let j = 0; j < vlen; j++) {
           const e = o + TYPE_HDR_WORDS + j * esz;
-          if (w[e]! >= strEnd) err(BtfErrorCode.BadString, `value ${j}: name offset ${w[e]} is past the string section`, e - o);
+          if (w[e]! >= strEnd)
+            err(BtfErrorCode.BadString, `value ${j}: name offset ${w[e]} is past the string section`, e - o);
           if (w[e] === 0) err(BtfErrorCode.BadString, `value ${j}: a name is required`, e - o);
         }
         break;
@@ -151,7 +215,8 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
       const t = w[o + fixed[k]!]!;
       if (t >= total) err(BtfErrorCode.BadTypeId, `invalid type id ${t}`, fixed[k]);
     }
-    const elemIds = f.elemTypeIds, elemStrs = f.elemStrs;
+    const elemIds = f.elemTypeIds,
+      elemStrs = f.elemStrs;
     if (elemIds.length || elemStrs.length) {
       const esz = ELEM_WORDS[kind]!;
       const base = o + TYPE_HDR_WORDS + INFO_WORDS[kind]!;
@@ -159,18 +224,29 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
         const e = base + j * esz;
         for (let k = 0; k < elemIds.length; k++) {
           const t = w[e + elemIds[k]!]!;
-          if (t >= total) err(BtfErrorCode.BadTypeId, `${itemName(kind)} ${j}: invalid type id ${t}`, e + elemIds[k]! - o);
+          if (t >= total)
+            err(BtfErrorCode.BadTypeId, `${itemName(kind)} ${j}: invalid type id ${t}`, e + elemIds[k]! - o);
         }
         for (let k = 0; k < elemStrs.length; k++) {
           const s = w[e + elemStrs[k]!]!;
-          if (s >= strEnd) err(BtfErrorCode.BadString, `${itemName(kind)} ${j}: name offset ${s} is past the string section (${strEnd} bytes)`, e + elemStrs[k]! - o);
+          if (s >= strEnd)
+            err(
+              BtfErrorCode.BadString,
+              `${itemName(kind)} ${j}: name offset ${s} is past the string section (${strEnd} bytes)`,
+              e + elemStrs[k]! - o,
+            );
         }
       }
     }
     if (kind === BTF_KIND_FUNC_PROTO) {
       for (let j = 0; j < vlen; j++) {
         const e = o + TYPE_HDR_WORDS + j * 2;
-        if (w[e + 1] === 0 && (j !== vlen - 1 || w[e] !== 0)) err(BtfErrorCode.BadType, `param ${j}: void parameter is only allowed last and unnamed (variadic)`, e + 1 - o);
+        if (w[e + 1] === 0 && (j !== vlen - 1 || w[e] !== 0))
+          err(
+            BtfErrorCode.BadType,
+            `param ${j}: void parameter is only allowed last and unnamed (variadic)`,
+            e + 1 - o,
+          );
       }
     }
     if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
@@ -182,9 +258,14 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
         const bitSize = memberBitfieldSize(off, kflag);
         if (w[e + 1] === 0) err(BtfErrorCode.BadType, `member ${j}: member of type void`, e + 1 - o);
         if (bitOff + bitSize > size * 8) {
-          err(BtfErrorCode.BadType, `member ${j}: bit offset ${bitOff} is past the ${kindName(kind).toLowerCase()} size ${size}`, e + 2 - o);
+          err(
+            BtfErrorCode.BadType,
+            `member ${j}: bit offset ${bitOff} is past the ${kindName(kind).toLowerCase()} size ${size}`,
+            e + 2 - o,
+          );
         }
-        if (kflag && bitSize > 128) err(BtfErrorCode.BadType, `member ${j}: bitfield size ${bitSize} exceeds 128`, e + 2 - o);
+        if (kflag && bitSize > 128)
+          err(BtfErrorCode.BadType, `member ${j}: bitfield size ${bitSize} exceeds 128`, e + 2 - o);
       }
     }
   }
@@ -193,11 +274,18 @@ export function validateTypes(btf: BtfContainer, byteBase: number, file?: string
 
 function itemName(kind: number): string {
   switch (kind) {
-    case BTF_KIND_STRUCT: case BTF_KIND_UNION: return 'member';
-    case BTF_KIND_ENUM: case BTF_KIND_ENUM64: return 'value';
-    case BTF_KIND_FUNC_PROTO: return 'param';
-    case BTF_KIND_DATASEC: return 'var';
-    default: return 'item';
+    case BTF_KIND_STRUCT:
+    case BTF_KIND_UNION:
+      return 'member';
+    case BTF_KIND_ENUM:
+    case BTF_KIND_ENUM64:
+      return 'value';
+    case BTF_KIND_FUNC_PROTO:
+      return 'param';
+    case BTF_KIND_DATASEC:
+      return 'var';
+    default:
+      return 'item';
   }
 }
 
@@ -213,11 +301,18 @@ function safeName(btf: BtfContainer, off: number): string {
 const MAX_RESOLVE_DEPTH = 32;
 
 // Resolve modes (kernel's enum resolve_mode).
-const TBD = 0, PTR = 1, STRUCT_OR_ARRAY = 2;
+const TBD = 0,
+  PTR = 1,
+  STRUCT_OR_ARRAY = 2;
 
 function isModifierOrTypedef(k: number): boolean {
-  return k === BTF_KIND_TYPEDEF || k === BTF_KIND_VOLATILE || k === BTF_KIND_CONST ||
-    k === BTF_KIND_RESTRICT || k === BTF_KIND_TYPE_TAG;
+  return (
+    k === BTF_KIND_TYPEDEF ||
+    k === BTF_KIND_VOLATILE ||
+    k === BTF_KIND_CONST ||
+    k === BTF_KIND_RESTRICT ||
+    k === BTF_KIND_TYPE_TAG
+  );
 }
 
 /**
@@ -226,12 +321,19 @@ function isModifierOrTypedef(k: number): boolean {
  */
 function nextType(w: Uint32Array, o: number, kind: number, pos: number): number {
   switch (kind) {
-    case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST:
-    case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG: case BTF_KIND_VAR: case BTF_KIND_DECL_TAG:
+    case BTF_KIND_PTR:
+    case BTF_KIND_TYPEDEF:
+    case BTF_KIND_VOLATILE:
+    case BTF_KIND_CONST:
+    case BTF_KIND_RESTRICT:
+    case BTF_KIND_TYPE_TAG:
+    case BTF_KIND_VAR:
+    case BTF_KIND_DECL_TAG:
       return pos === 0 ? w[o + 2]! : -1;
     case BTF_KIND_ARRAY:
       return pos < 2 ? w[o + 3 + pos]! : -1;
-    case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+    case BTF_KIND_STRUCT:
+    case BTF_KIND_UNION:
       return pos < infoVlen(w[o + 1]!) ? w[o + 4 + pos * 3]! : -1;
     case BTF_KIND_DATASEC:
       return pos < infoVlen(w[o + 1]!) ? w[o + 3 + pos * 3]! : -1;
@@ -244,14 +346,25 @@ function nextType(w: Uint32Array, o: number, kind: number, pos: number): number 
 function isSink(mode: number, next: number): boolean {
   switch (mode) {
     case TBD:
-      return !(isModifierOrTypedef(next) || next === BTF_KIND_PTR || next === BTF_KIND_STRUCT ||
-        next === BTF_KIND_UNION || next === BTF_KIND_ARRAY || next === BTF_KIND_VAR ||
-        next === BTF_KIND_DATASEC || next === BTF_KIND_DECL_TAG);
+      return !(
+        isModifierOrTypedef(next) ||
+        next === BTF_KIND_PTR ||
+        next === BTF_KIND_STRUCT ||
+        next === BTF_KIND_UNION ||
+        next === BTF_KIND_ARRAY ||
+        next === BTF_KIND_VAR ||
+        next === BTF_KIND_DATASEC ||
+        next === BTF_KIND_DECL_TAG
+      );
     case PTR:
       return !(isModifierOrTypedef(next) || next === BTF_KIND_PTR);
     default:
-      return !(isModifierOrTypedef(next) || next === BTF_KIND_ARRAY || next === BTF_KIND_STRUCT ||
-        next === BTF_KIND_UNION);
+      return !(
+        isModifierOrTypedef(next) ||
+        next === BTF_KIND_ARRAY ||
+        next === BTF_KIND_STRUCT ||
+        next === BTF_KIND_UNION
+      );
   }
 }
 
@@ -265,9 +378,12 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
     const o = offs[id - start]!;
     const kind = infoKind(w[o + 1]!);
     const name = safeName(btf, w[o]!);
-    throw new BtfError(code,
-      `type [${id}] ${kindName(kind)}${name ? ` '${name}'` : ''}: ${msg}`,
-      { offset: byteBase + o * 4, typeId: id, section: BTF_ELF_SEC, ...(file ? { file } : {}) });
+    throw new BtfError(code, `type [${id}] ${kindName(kind)}${name ? ` '${name}'` : ''}: ${msg}`, {
+      offset: byteBase + o * 4,
+      typeId: id,
+      section: BTF_ELF_SEC,
+      ...(file ? { file } : {}),
+    });
   };
   // Kind-of-target rules.
   for (let i = 0; i < n; i++) {
@@ -277,32 +393,48 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
     const vlen = infoVlen(w[o + 1]!);
     switch (kind) {
       case BTF_KIND_FUNC:
-        if (kindAt(w[o + 2]!) !== BTF_KIND_FUNC_PROTO) fail(BtfErrorCode.BadTypeId, id, `type id ${w[o + 2]} is not a FUNC_PROTO`);
+        if (kindAt(w[o + 2]!) !== BTF_KIND_FUNC_PROTO)
+          fail(BtfErrorCode.BadTypeId, id, `type id ${w[o + 2]} is not a FUNC_PROTO`);
         break;
       case BTF_KIND_DATASEC:
         for (let j = 0; j < vlen; j++) {
           const t = w[o + 3 + j * 3]!;
           const k = kindAt(t);
-          if (k !== BTF_KIND_VAR && k !== BTF_KIND_FUNC) fail(BtfErrorCode.BadTypeId, id, `var ${j}: type id ${t} is a ${kindName(k)}, not a VAR or FUNC`);
+          if (k !== BTF_KIND_VAR && k !== BTF_KIND_FUNC)
+            fail(BtfErrorCode.BadTypeId, id, `var ${j}: type id ${t} is a ${kindName(k)}, not a VAR or FUNC`);
         }
         break;
-      case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION:
         for (let j = 0; j < vlen; j++) {
           const t = w[o + 3 + j * 3 + 1]!;
           const k = kindAt(t);
-          if (k === BTF_KIND_FUNC || k === BTF_KIND_DATASEC || k === BTF_KIND_VAR || k === BTF_KIND_DECL_TAG || k === BTF_KIND_FUNC_PROTO) {
+          if (
+            k === BTF_KIND_FUNC ||
+            k === BTF_KIND_DATASEC ||
+            k === BTF_KIND_VAR ||
+            k === BTF_KIND_DECL_TAG ||
+            k === BTF_KIND_FUNC_PROTO
+          ) {
             fail(BtfErrorCode.BadTypeId, id, `member ${j}: type id ${t} is a ${kindName(k)}`);
           }
         }
         break;
-      case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST:
-      case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG: case BTF_KIND_VAR: case BTF_KIND_ARRAY: {
+      case BTF_KIND_PTR:
+      case BTF_KIND_TYPEDEF:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_CONST:
+      case BTF_KIND_RESTRICT:
+      case BTF_KIND_TYPE_TAG:
+      case BTF_KIND_VAR:
+      case BTF_KIND_ARRAY: {
         const t = kind === BTF_KIND_ARRAY ? w[o + 3]! : w[o + 2]!;
         const k = kindAt(t);
         if (k === BTF_KIND_FUNC || k === BTF_KIND_DATASEC || k === BTF_KIND_VAR || k === BTF_KIND_DECL_TAG) {
           fail(BtfErrorCode.BadTypeId, id, `type id ${t} is a ${kindName(k)}`);
         }
-        if (kind === BTF_KIND_VAR && (t === 0 || k === BTF_KIND_FUNC_PROTO)) fail(BtfErrorCode.BadTypeId, id, `type id ${t} is not a data type`);
+        if (kind === BTF_KIND_VAR && (t === 0 || k === BTF_KIND_FUNC_PROTO))
+          fail(BtfErrorCode.BadTypeId, id, `type id ${t} is not a data type`);
         break;
       }
       default:
@@ -310,7 +442,8 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
     }
   }
   // Loops: iterative DFS per unresolved type, modes as in the kernel.
-  const RESOLVED = 2, VISITING = 1;
+  const RESOLVED = 2,
+    VISITING = 1;
   const state = new Uint8Array(n);
   const stackId = new Int32Array(n + 1);
   const stackPos = new Int32Array(n + 1);
@@ -338,13 +471,16 @@ function checkReferences(btf: BtfContainer, byteBase: number, file?: string): vo
       const tl = t - start;
       const tk = infoKind(w[offs[tl]! + 1]!);
       if (tk >= NR_BTF_KINDS || state[tl] === RESOLVED || isSink(mode, tk)) continue;
-      if (state[tl] === VISITING) fail(BtfErrorCode.Loop, start + li, `loop: type id ${t} refers back to itself through this type`);
+      if (state[tl] === VISITING)
+        fail(BtfErrorCode.Loop, start + li, `loop: type id ${t} refers back to itself through this type`);
       if (sp === MAX_RESOLVE_DEPTH) {
         // the kernel's env_stack_push: -E2BIG past MAX_RESOLVE_DEPTH unresolved types
         const o2 = offs[li]!;
-        throw new BtfError(BtfErrorCode.TooBig,
+        throw new BtfError(
+          BtfErrorCode.TooBig,
           `type [${start + li}] ${kindName(infoKind(w[o2 + 1]!))}: reference chain deeper than ${MAX_RESOLVE_DEPTH} unresolved types`,
-          { offset: byteBase + o2 * 4, typeId: start + li, section: BTF_ELF_SEC, ...(file ? { file } : {}) });
+          { offset: byteBase + o2 * 4, typeId: start + li, section: BTF_ELF_SEC, ...(file ? { file } : {}) },
+        );
       }
       if (mode === TBD) {
         if (tk === BTF_KIND_PTR) mode = PTR;

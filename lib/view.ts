@@ -9,11 +9,35 @@
 import type { BtfContainer } from './container.js';
 import { BtfError, BtfErrorCode } from './errors.js';
 import {
-  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
-  BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR,
-  BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG, BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR,
-  BTF_KIND_VOLATILE, infoKflag, infoKind, infoVlen, intBits, intEncoding, intOffset, kindHasSize, kindName,
-  memberBitfieldSize, memberBitOffset,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DATASEC,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_FWD,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_UNION,
+  BTF_KIND_VAR,
+  BTF_KIND_VOLATILE,
+  infoKflag,
+  infoKind,
+  infoVlen,
+  intBits,
+  intEncoding,
+  intOffset,
+  kindHasSize,
+  kindName,
+  memberBitfieldSize,
+  memberBitOffset,
 } from './kinds.js';
 
 /** A struct or union member. */
@@ -58,17 +82,33 @@ export class TypeView {
     /** @internal */ readonly o: number,
   ) {}
 
-  get nameOff(): number { return this.w[this.o]!; }
-  get info(): number { return this.w[this.o + 1]!; }
-  get kind(): number { return infoKind(this.info); }
+  get nameOff(): number {
+    return this.w[this.o]!;
+  }
+  get info(): number {
+    return this.w[this.o + 1]!;
+  }
+  get kind(): number {
+    return infoKind(this.info);
+  }
   /** The bpftool name of the kind (`STRUCT`, `FUNC_PROTO` ...). */
-  get kindName(): string { return kindName(this.kind); }
-  get vlen(): number { return infoVlen(this.info); }
-  get kflag(): boolean { return infoKflag(this.info); }
+  get kindName(): string {
+    return kindName(this.kind);
+  }
+  get vlen(): number {
+    return infoVlen(this.info);
+  }
+  get kflag(): boolean {
+    return infoKflag(this.info);
+  }
   /** The name, `''` when anonymous. */
-  get name(): string { return this.btf.str(this.nameOff); }
+  get name(): string {
+    return this.btf.str(this.nameOff);
+  }
   /** The size word (INT, ENUM, ENUM64, STRUCT, UNION, DATASEC, FLOAT); 0 for other kinds. */
-  get size(): number { return kindHasSize(this.kind) ? this.w[this.o + 2]! : 0; }
+  get size(): number {
+    return kindHasSize(this.kind) ? this.w[this.o + 2]! : 0;
+  }
   /** The referenced type id (PTR, TYPEDEF, modifiers, FUNC, FUNC_PROTO return, VAR, DECL_TAG; ARRAY's element). */
   get typeRef(): number {
     return this.kind === BTF_KIND_ARRAY ? this.w[this.o + 3]! : kindHasSize(this.kind) ? 0 : this.w[this.o + 2]!;
@@ -76,28 +116,50 @@ export class TypeView {
 
   // INT
   /** INT encoding bits (BTF_INT_SIGNED | BTF_INT_CHAR | BTF_INT_BOOL). */
-  get intEncoding(): number { return intEncoding(this.w[this.o + 3]!); }
-  get intOffset(): number { return intOffset(this.w[this.o + 3]!); }
-  get intBits(): number { return intBits(this.w[this.o + 3]!); }
+  get intEncoding(): number {
+    return intEncoding(this.w[this.o + 3]!);
+  }
+  get intOffset(): number {
+    return intOffset(this.w[this.o + 3]!);
+  }
+  get intBits(): number {
+    return intBits(this.w[this.o + 3]!);
+  }
 
   // ARRAY
-  get elemTypeId(): number { return this.w[this.o + 3]!; }
-  get indexTypeId(): number { return this.w[this.o + 4]!; }
-  get nelems(): number { return this.w[this.o + 5]!; }
+  get elemTypeId(): number {
+    return this.w[this.o + 3]!;
+  }
+  get indexTypeId(): number {
+    return this.w[this.o + 4]!;
+  }
+  get nelems(): number {
+    return this.w[this.o + 5]!;
+  }
 
   /** FUNC linkage (from vlen) or VAR linkage (from the extra word). */
-  get linkage(): number { return this.kind === BTF_KIND_VAR ? this.w[this.o + 3]! : this.vlen; }
+  get linkage(): number {
+    return this.kind === BTF_KIND_VAR ? this.w[this.o + 3]! : this.vlen;
+  }
   /** DECL_TAG component index, -1 for the whole declaration. */
-  get componentIdx(): number { return this.w[this.o + 3]! | 0; }
+  get componentIdx(): number {
+    return this.w[this.o + 3]! | 0;
+  }
   /** FWD: whether it declares a union (kind_flag). */
-  get isUnionFwd(): boolean { return this.kflag; }
+  get isUnionFwd(): boolean {
+    return this.kflag;
+  }
   /** ENUM/ENUM64: whether values are signed (kind_flag). */
-  get isSigned(): boolean { return this.kflag; }
+  get isSigned(): boolean {
+    return this.kflag;
+  }
 
   /** Throws EINVAL unless this type is `ok` for the accessor and `i` indexes one of its vlen items. */
   private checkItem(i: number, what: string, ok: boolean): void {
     if (!ok || !Number.isInteger(i) || i < 0 || i >= this.vlen) {
-      throw new BtfError(BtfErrorCode.InvalidArgument, `type [${this.typeId}] ${this.kindName}: no ${what} ${i}`, { typeId: this.typeId });
+      throw new BtfError(BtfErrorCode.InvalidArgument, `type [${this.typeId}] ${this.kindName}: no ${what} ${i}`, {
+        typeId: this.typeId,
+      });
     }
   }
 
@@ -192,16 +254,30 @@ export function inflateView(v: TypeView): InflatedType {
   const name = v.name;
   switch (v.kind) {
     case BTF_KIND_INT:
-      return { kind: 'INT', id, name, size: v.size, encoding: v.intEncoding, bitsOffset: v.intOffset, nrBits: v.intBits };
-    case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST: case BTF_KIND_RESTRICT:
+      return {
+        kind: 'INT',
+        id,
+        name,
+        size: v.size,
+        encoding: v.intEncoding,
+        bitsOffset: v.intOffset,
+        nrBits: v.intBits,
+      };
+    case BTF_KIND_PTR:
+    case BTF_KIND_TYPEDEF:
+    case BTF_KIND_VOLATILE:
+    case BTF_KIND_CONST:
+    case BTF_KIND_RESTRICT:
       return { kind: v.kindName as 'PTR', id, name, typeId: v.typeRef };
     case BTF_KIND_TYPE_TAG:
       return { kind: 'TYPE_TAG', id, name, typeId: v.typeRef, attr: v.kflag };
     case BTF_KIND_ARRAY:
       return { kind: 'ARRAY', id, name, typeId: v.elemTypeId, indexTypeId: v.indexTypeId, nelems: v.nelems };
-    case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+    case BTF_KIND_STRUCT:
+    case BTF_KIND_UNION:
       return { kind: v.kindName as 'STRUCT', id, name, size: v.size, members: v.members() };
-    case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
+    case BTF_KIND_ENUM:
+    case BTF_KIND_ENUM64:
       return { kind: v.kindName as 'ENUM', id, name, size: v.size, signed: v.kflag, values: v.enumValues() };
     case BTF_KIND_FWD:
       return { kind: 'FWD', id, name, fwdKind: v.kflag ? 'union' : 'struct' };

@@ -166,9 +166,9 @@ test('btfkit check: exit status 0, 3 and 1, human and JSON output', () => {
     assert.match(r.stdout, /bad\.btf: the kernel \(6\.18\) would refuse it \(EINVAL\); 2 violations:/);
     assert.match(
       r.stdout,
-      /  \* \[3\] DATASEC \.bss size=0 vlen=1 size == 0 \(offset 0x38, type 3, the one the kernel reports\)/,
+      / {2}\* \[3\] DATASEC \.bss size=0 vlen=1 size == 0 \(offset 0x38, type 3, the one the kernel reports\)/,
     );
-    assert.match(r.stdout, /  - \[4\] TYPEDEF \(anon\) type_id=3 Invalid name \(offset 0x50, type 4\)/);
+    assert.match(r.stdout, / {2}- \[4\] TYPEDEF \(anon\) type_id=3 Invalid name \(offset 0x50, type 4\)/);
     r = run('-j', bad);
     assert.is(r.status, 3);
     const j = JSON.parse(r.stdout) as CheckReport & { file: string };

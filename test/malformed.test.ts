@@ -598,11 +598,14 @@ function unknownKindBtf(kind: number): Uint8Array {
 for (const kind of [25, 33]) {
   test(`kind ${kind}, known only from the layout section: raw and JSON print UNKNOWN, every other dump names it in a BtfError`, () => {
     const btf = Btf.parse(unknownKindBtf(kind));
-    assert.fixture(rawDump(btf), "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n" +
-      "[2] UNKNOWN 'mystery'\n" +
-      "[3] PTR '(anon)' type_id=2\n" +
-      "[4] STRUCT 's' size=8 vlen=1\n\t'p' type_id=3 bits_offset=0\n" +
-      "[5] TYPEDEF 'm_t' type_id=2\n");
+    assert.fixture(
+      rawDump(btf),
+      "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n" +
+        "[2] UNKNOWN 'mystery'\n" +
+        "[3] PTR '(anon)' type_id=2\n" +
+        "[4] STRUCT 's' size=8 vlen=1\n\t'p' type_id=3 bits_offset=0\n" +
+        "[5] TYPEDEF 'm_t' type_id=2\n",
+    );
     const json = JSON.parse(jsonDump(btf)) as { types: unknown[] };
     assert.equal(json.types[1], { id: 2, kind: 'UNKNOWN', name: 'mystery' });
     const unknown = (what: string, fn: () => unknown): void => {

@@ -69,7 +69,10 @@ test('Btf.alignOf names the type without alignment, as before', () => {
     assert.is(err.code, 'EINVAL');
     assert.is(err.typeId, fwd);
   }
-  assert.throws(() => b.resolveSize(99), (e: Error & { code: string }) => e.code === 'ENOENT');
+  assert.throws(
+    () => b.resolveSize(99),
+    (e: Error & { code: string }) => e.code === 'ENOENT',
+  );
 });
 
 test('pointer size: the first long of 4 or 8 bytes, else 8; fixed once, as libbpf keeps ptr_sz', () => {

@@ -34,19 +34,25 @@ export function formatReport(file: string, r: CheckReport): string {
 export function register(program: Command, io: CliIo): void {
   program
     .command('check')
-    .description("judge BTF as the running kernel's verifier does at BPF_BTF_LOAD (exit status 3 when it would refuse it)")
+    .description(
+      "judge BTF as the running kernel's verifier does at BPF_BTF_LOAD (exit status 3 when it would refuse it)",
+    )
     .argument('<files...>', 'raw BTF or ELF objects with a .BTF section')
     .option('-B, --base <file>', 'base BTF: the files are split (module) BTF, checked as the kernel checks module BTF')
     .option('-j, --json', 'one JSON object per file')
     .action(async (files: string[], opts: { base?: string; json?: boolean }) => {
       let refused = false;
       for (const file of files) {
-        const implied = opts.base === undefined && file.startsWith('/sys/kernel/btf/') && file !== VMLINUX ? VMLINUX : undefined;
+        const implied =
+          opts.base === undefined && file.startsWith('/sys/kernel/btf/') && file !== VMLINUX ? VMLINUX : undefined;
         const basePath = opts.base ?? implied;
         let report: CheckReport;
         try {
           const base = basePath ? await readBtfFile(basePath) : undefined;
-          report = checkRawBtf((await sectionOrRaw(file, BTF_ELF_SEC, BtfErrorCode.Format)).slice(), base ? { base } : {});
+          report = checkRawBtf(
+            (await sectionOrRaw(file, BTF_ELF_SEC, BtfErrorCode.Format)).slice(),
+            base ? { base } : {},
+          );
         } catch (e) {
           if (isInputError(e) && !e.file) e.withFile(file);
           throw e;

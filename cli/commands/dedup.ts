@@ -12,7 +12,12 @@ import { loadBtf, loadObject, runDedup } from '../common.js';
 import type { CliIo } from '../io.js';
 
 /** Deduplicates the `.BTF` (and `.BTF.ext`) of an object and returns the rewritten object. */
-async function dedupElf(io: CliIo, input: string, basePath: string | undefined, opts: { stats?: boolean; json?: boolean }): Promise<Uint8Array> {
+async function dedupElf(
+  io: CliIo,
+  input: string,
+  basePath: string | undefined,
+  opts: { stats?: boolean; json?: boolean },
+): Promise<Uint8Array> {
   const obj = await loadObject(input, { base: basePath, notElf: '--elf needs an ELF object (this is not one)' });
   if (!obj.btf) throw new BtfError(BtfErrorCode.Format, 'no .BTF section in the ELF object', { file: input });
   runDedup(io, obj.btf, { ...opts, ...(obj.ext ? { ext: obj.ext } : {}) });
@@ -27,17 +32,22 @@ export function register(program: Command, io: CliIo): void {
     .argument('<in>', 'raw BTF or an ELF object with a .BTF section')
     .requiredOption('-o, --output <file>', 'output: raw BTF, or with --elf the object')
     .option('-B, --base <file>', 'base BTF, for split BTF (the base is not changed)')
-    .option('--elf', "write the object with its .BTF and .BTF.ext deduplicated together (as btf__dedup with btf_ext)")
+    .option('--elf', 'write the object with its .BTF and .BTF.ext deduplicated together (as btf__dedup with btf_ext)')
     .option('--stats', 'print types per kind, string bytes and the time of each pass')
     .option('-j, --json', 'with --stats: one JSON object')
-    .action(async (input: string, opts: { output: string; base?: string; elf?: boolean; stats?: boolean; json?: boolean }) => {
-      if (opts.json && !opts.stats) throw new BtfError(BtfErrorCode.InvalidArgument, '--json goes with --stats');
-      if (opts.elf) {
-        await writeFileAtomic(opts.output, await dedupElf(io, input, opts.base, opts));
-        return;
-      }
-      const btf = await loadBtf(input, opts.base);
-      runDedup(io, btf, opts);
-      await writeFileAtomic(opts.output, btf.rawData());
-    });
+    .action(
+      async (
+        input: string,
+        opts: { output: string; base?: string; elf?: boolean; stats?: boolean; json?: boolean },
+      ) => {
+        if (opts.json && !opts.stats) throw new BtfError(BtfErrorCode.InvalidArgument, '--json goes with --stats');
+        if (opts.elf) {
+          await writeFileAtomic(opts.output, await dedupElf(io, input, opts.base, opts));
+          return;
+        }
+        const btf = await loadBtf(input, opts.base);
+        runDedup(io, btf, opts);
+        await writeFileAtomic(opts.output, btf.rawData());
+      },
+    );
 }

@@ -16,43 +16,60 @@ export function register(program: Command, io: CliIo): void {
     .option('-j, --json', 'JSON output, as bpftool -j')
     .option('-p, --pretty', 'pretty JSON output, as bpftool -p')
     .option('-B, --base <file>', 'base BTF, for split BTF (as bpftool -B)')
-    .option('--type <name>', "format c: only this type and what it needs ('struct NAME', 'union NAME', 'enum NAME', a name or an id; repeatable)",
-      (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option(
+      '--type <name>',
+      "format c: only this type and what it needs ('struct NAME', 'union NAME', 'enum NAME', a name or an id; repeatable)",
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .option('--sort', 'format c: visit types in the sorted order of bpftool 7.5 and later')
     .option('--no-pragma', "format c: leave out the '#pragma clang attribute' preserve_access_index block")
     .addOption(fixupFlag('open'))
     .addOption(fixupModeOption())
-    .action(async (file: string | undefined, opts: {
-      format: string; json?: boolean; pretty?: boolean; base?: string; type: string[]; sort?: boolean; pragma: boolean; fixup?: boolean; fixupMode?: string;
-    }) => {
-      if (opts.format === 'c' && (opts.json || opts.pretty)) {
-        throw new BtfError(BtfErrorCode.InvalidArgument, 'JSON output for C-syntax dump is not supported');
-      }
-      if (opts.format !== 'c' && (opts.type.length > 0 || opts.sort || !opts.pragma)) {
-        throw new BtfError(BtfErrorCode.InvalidArgument, '--type, --sort and --no-pragma need --format c');
-      }
-      const mode = fixupMode(opts, 'open');
-      // The C emitter is loaded only when asked for: startup time is a large
-      // share of a dump's wall time.
-      const btf = mode ? await loadFixedBtf(file, mode, opts.base) : await loadBtf(file, opts.base);
-      const write = (s: string | Uint8Array) => io.out(s);
-      try {
-        if (opts.format === 'c') {
-          const { writeCDump } = await import('../../lib/dump/c.js');
-          writeCDump(btf, write, {
-            ...(opts.type.length ? { typeNames: opts.type } : {}),
-            sort: Boolean(opts.sort),
-            pragma: opts.pragma,
-          });
-        } else if (opts.json || opts.pretty) {
-          writeJsonDump(btf, write, { pretty: Boolean(opts.pretty) });
-        } else {
-          writeRawDump(btf, write);
+    .action(
+      async (
+        file: string | undefined,
+        opts: {
+          format: string;
+          json?: boolean;
+          pretty?: boolean;
+          base?: string;
+          type: string[];
+          sort?: boolean;
+          pragma: boolean;
+          fixup?: boolean;
+          fixupMode?: string;
+        },
+      ) => {
+        if (opts.format === 'c' && (opts.json || opts.pretty)) {
+          throw new BtfError(BtfErrorCode.InvalidArgument, 'JSON output for C-syntax dump is not supported');
         }
-      } catch (e) {
-        // Errors found while printing name the file like errors found on load.
-        if (isInputError(e)) e.withFile(file ?? VMLINUX);
-        throw e;
-      }
-    });
+        if (opts.format !== 'c' && (opts.type.length > 0 || opts.sort || !opts.pragma)) {
+          throw new BtfError(BtfErrorCode.InvalidArgument, '--type, --sort and --no-pragma need --format c');
+        }
+        const mode = fixupMode(opts, 'open');
+        // The C emitter is loaded only when asked for: startup time is a large
+        // share of a dump's wall time.
+        const btf = mode ? await loadFixedBtf(file, mode, opts.base) : await loadBtf(file, opts.base);
+        const write = (s: string | Uint8Array) => io.out(s);
+        try {
+          if (opts.format === 'c') {
+            const { writeCDump } = await import('../../lib/dump/c.js');
+            writeCDump(btf, write, {
+              ...(opts.type.length ? { typeNames: opts.type } : {}),
+              sort: Boolean(opts.sort),
+              pragma: opts.pragma,
+            });
+          } else if (opts.json || opts.pretty) {
+            writeJsonDump(btf, write, { pretty: Boolean(opts.pretty) });
+          } else {
+            writeRawDump(btf, write);
+          }
+        } catch (e) {
+          // Errors found while printing name the file like errors found on load.
+          if (isInputError(e)) e.withFile(file ?? VMLINUX);
+          throw e;
+        }
+      },
+    );
 }

@@ -18,11 +18,34 @@ const INSN_SIZE = 8;
 
 /** What `ext -j` prints. */
 export interface ExtReport {
-  func_info: null | { rec_size: number; records: Array<{ section: string; insn_off: number; insn: number; type_id: number; name: string }> };
-  line_info: null | { rec_size: number; records: Array<{ section: string; insn_off: number; insn: number; file: string; line: number; column: number; source: string }> };
+  func_info: null | {
+    rec_size: number;
+    records: Array<{ section: string; insn_off: number; insn: number; type_id: number; name: string }>;
+  };
+  line_info: null | {
+    rec_size: number;
+    records: Array<{
+      section: string;
+      insn_off: number;
+      insn: number;
+      file: string;
+      line: number;
+      column: number;
+      source: string;
+    }>;
+  };
   core_relo: null | {
     rec_size: number;
-    records: Array<{ section: string; insn_off: number; insn: number; type_id: number; type: string; access: string; kind: string; spec: string }>;
+    records: Array<{
+      section: string;
+      insn_off: number;
+      insn: number;
+      type_id: number;
+      type: string;
+      access: string;
+      kind: string;
+      spec: string;
+    }>;
   };
 }
 
@@ -38,27 +61,59 @@ function typeLabel(btf: Btf, typeId: number): string {
 export function extReport(ext: BtfExt, btf: Btf): ExtReport {
   const size = (i: ExtInfo | null): number => i?.recSize ?? 0;
   return {
-    func_info: ext.funcInfo === null ? null : {
-      rec_size: size(ext.funcInfo),
-      records: ext.funcInfos(btf).map((r) => ({ section: r.section, insn_off: r.insnOff, insn: r.insnOff / INSN_SIZE, type_id: r.typeId, name: r.name })),
-    },
-    line_info: ext.lineInfo === null ? null : {
-      rec_size: size(ext.lineInfo),
-      records: ext.lineInfos(btf).map((r) => ({ section: r.section, insn_off: r.insnOff, insn: r.insnOff / INSN_SIZE, file: r.file, line: r.line, column: r.col, source: r.text })),
-    },
-    core_relo: ext.coreRelo === null ? null : {
-      rec_size: size(ext.coreRelo),
-      records: ext.coreRelos(btf).map((r) => {
-        let spec: string;
-        try {
-          spec = parseCoreSpec(btf, r.typeId, r.access, CORE_RELO_KINDS.indexOf(r.kind)).text;
-        } catch (e) {
-          if (!isInputError(e)) throw e;
-          spec = `<invalid: ${e.message}>`;
-        }
-        return { section: r.section, insn_off: r.insnOff, insn: r.insnOff / INSN_SIZE, type_id: r.typeId, type: typeLabel(btf, r.typeId), access: r.access, kind: r.kind, spec };
-      }),
-    },
+    func_info:
+      ext.funcInfo === null
+        ? null
+        : {
+            rec_size: size(ext.funcInfo),
+            records: ext.funcInfos(btf).map((r) => ({
+              section: r.section,
+              insn_off: r.insnOff,
+              insn: r.insnOff / INSN_SIZE,
+              type_id: r.typeId,
+              name: r.name,
+            })),
+          },
+    line_info:
+      ext.lineInfo === null
+        ? null
+        : {
+            rec_size: size(ext.lineInfo),
+            records: ext.lineInfos(btf).map((r) => ({
+              section: r.section,
+              insn_off: r.insnOff,
+              insn: r.insnOff / INSN_SIZE,
+              file: r.file,
+              line: r.line,
+              column: r.col,
+              source: r.text,
+            })),
+          },
+    core_relo:
+      ext.coreRelo === null
+        ? null
+        : {
+            rec_size: size(ext.coreRelo),
+            records: ext.coreRelos(btf).map((r) => {
+              let spec: string;
+              try {
+                spec = parseCoreSpec(btf, r.typeId, r.access, CORE_RELO_KINDS.indexOf(r.kind)).text;
+              } catch (e) {
+                if (!isInputError(e)) throw e;
+                spec = `<invalid: ${e.message}>`;
+              }
+              return {
+                section: r.section,
+                insn_off: r.insnOff,
+                insn: r.insnOff / INSN_SIZE,
+                type_id: r.typeId,
+                type: typeLabel(btf, r.typeId),
+                access: r.access,
+                kind: r.kind,
+                spec,
+              };
+            }),
+          },
   };
 }
 
@@ -66,9 +121,16 @@ function table(header: string[], rows: string[][], right: ReadonlySet<number>): 
   const all = [header, ...rows];
   const widths: number[] = [];
   for (const r of all) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return all
-    .map((r) => '  ' + r.map((c, i) => (i === r.length - 1 ? c : right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd())
-    .join('\n') + '\n';
+  return `${all
+    .map(
+      (r) =>
+        '  ' +
+        r
+          .map((c, i) => (i === r.length - 1 ? c : right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+          .join('  ')
+          .trimEnd(),
+    )
+    .join('\n')}\n`;
 }
 
 /** Returns the human-readable tables of a report. */
@@ -78,17 +140,33 @@ export function formatExtReport(rep: ExtReport): string {
     part === null ? `${name}: none\n` : `${name}: ${part.records.length} records of ${part.rec_size} bytes\n`;
   out += head('func_info', rep.func_info);
   if (rep.func_info?.records.length) {
-    out += table(['SECTION', 'INSN', 'TYPE_ID', 'FUNCTION'], rep.func_info.records.map((r) => [r.section, String(r.insn), String(r.type_id), r.name]), new Set([1, 2]));
+    out += table(
+      ['SECTION', 'INSN', 'TYPE_ID', 'FUNCTION'],
+      rep.func_info.records.map((r) => [r.section, String(r.insn), String(r.type_id), r.name]),
+      new Set([1, 2]),
+    );
   }
   out += head('line_info', rep.line_info);
   if (rep.line_info?.records.length) {
-    out += table(['SECTION', 'INSN', 'FILE:LINE:COL', 'SOURCE'], rep.line_info.records.map((r) => [r.section, String(r.insn), `${r.file}:${r.line}:${r.column}`, r.source.trim()]), new Set([1]));
+    out += table(
+      ['SECTION', 'INSN', 'FILE:LINE:COL', 'SOURCE'],
+      rep.line_info.records.map((r) => [r.section, String(r.insn), `${r.file}:${r.line}:${r.column}`, r.source.trim()]),
+      new Set([1]),
+    );
   }
   out += head('core_relo', rep.core_relo);
   if (rep.core_relo?.records.length) {
     out += table(
       ['SECTION', 'INSN', 'TYPE_ID', 'TYPE', 'ACCESS', 'KIND', 'SPEC'],
-      rep.core_relo.records.map((r) => [r.section, String(r.insn), String(r.type_id), r.type, r.access, r.kind, r.spec]),
+      rep.core_relo.records.map((r) => [
+        r.section,
+        String(r.insn),
+        String(r.type_id),
+        r.type,
+        r.access,
+        r.kind,
+        r.spec,
+      ]),
       new Set([1, 2]),
     );
   }
@@ -111,13 +189,19 @@ export function register(program: Command, io: CliIo): void {
         ext = obj.ext;
         btf = opts.btf !== undefined ? await readBtfFile(opts.btf) : obj.btf;
       } else {
-        if (opts.btf === undefined) throw new BtfError(BtfErrorCode.InvalidArgument, 'a raw .BTF.ext needs --btf FILE for its strings and types', { file });
+        if (opts.btf === undefined)
+          throw new BtfError(
+            BtfErrorCode.InvalidArgument,
+            'a raw .BTF.ext needs --btf FILE for its strings and types',
+            { file },
+          );
         ext = BtfExt.parse(bytes, { file });
         btf = await readBtfFile(opts.btf);
       }
       if (ext === null) throw new BtfError(BtfErrorCode.NotFound, 'no .BTF.ext section in the ELF object', { file });
-      if (btf === null) throw new BtfError(BtfErrorCode.NotFound, 'no .BTF section in the ELF object (give --btf)', { file });
+      if (btf === null)
+        throw new BtfError(BtfErrorCode.NotFound, 'no .BTF section in the ELF object (give --btf)', { file });
       const rep = extReport(ext, btf);
-      io.out(opts.json ? JSON.stringify(rep) + '\n' : formatExtReport(rep));
+      io.out(opts.json ? `${JSON.stringify(rep)}\n` : formatExtReport(rep));
     });
 }

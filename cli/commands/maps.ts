@@ -18,7 +18,11 @@ function typeRef(obj: BpfObject, names: TypedDataDumper | null, typeId: number):
 }
 
 /** Returns one map as the JSON object `btfkit maps -j` prints (bpftool's key names where they overlap). */
-export function mapJson(obj: BpfObject, m: MapInfo, names: TypedDataDumper | null = obj.btf ? new TypedDataDumper(obj.btf) : null): Record<string, unknown> {
+export function mapJson(
+  obj: BpfObject,
+  m: MapInfo,
+  names: TypedDataDumper | null = obj.btf ? new TypedDataDumper(obj.btf) : null,
+): Record<string, unknown> {
   return {
     name: m.name,
     type: mapTypeLabel(m.type),
@@ -36,7 +40,11 @@ export function mapJson(obj: BpfObject, m: MapInfo, names: TypedDataDumper | nul
     internal: m.internal,
     section: m.section,
     variables: m.variables.map((v) => ({
-      name: v.name, offset: v.offset, size: v.size, linkage: v.linkage, type: typeRef(obj, names, v.typeId),
+      name: v.name,
+      offset: v.offset,
+      size: v.size,
+      linkage: v.linkage,
+      type: typeRef(obj, names, v.typeId),
     })),
     kernel_name: m.kernelName,
     percpu_value_size: m.cpuValueSize,
@@ -55,7 +63,12 @@ function bytes(n: number, what: string): string {
 /** Returns the plain-text listing of `btfkit maps`. */
 export function mapsText(obj: BpfObject, list: MapList): string {
   const names = obj.btf ? new TypedDataDumper(obj.btf) : null;
-  const tname = (id: number) => (!id || !names ? '' : obj.btf!.kindOf(id) === BTF_KIND_DATASEC ? `DATASEC ${obj.btf!.nameOf(id)}` : names.typeName(id, false));
+  const tname = (id: number) =>
+    !id || !names
+      ? ''
+      : obj.btf!.kindOf(id) === BTF_KIND_DATASEC
+        ? `DATASEC ${obj.btf!.nameOf(id)}`
+        : names.typeName(id, false);
   const out: string[] = [];
   const head = (m: MapInfo, indent: string, label: string) => {
     const tags: string[] = [`flags 0x${m.mapFlags.toString(16)}`];
@@ -64,7 +77,11 @@ export function mapsText(obj: BpfObject, list: MapList): string {
     if (m.mmapable) tags.push('mmapable');
     if (m.frozen) tags.push('frozen');
     out.push(`${indent}${label}: ${mapTypeLabel(m.type)}  ${tags.join('  ')}`);
-    const line = [`key ${bytes(m.keySize, tname(m.btfKeyTypeId))}`, `value ${bytes(m.valueSize, tname(m.btfValueTypeId))}`, `max_entries ${m.maxEntries}`];
+    const line = [
+      `key ${bytes(m.keySize, tname(m.btfKeyTypeId))}`,
+      `value ${bytes(m.valueSize, tname(m.btfValueTypeId))}`,
+      `max_entries ${m.maxEntries}`,
+    ];
     if (m.numaNode) line.push(`numa_node ${m.numaNode}`);
     if (m.mapExtra) line.push(`map_extra ${m.mapExtra}`);
     out.push(`${indent}\t${line.join('  ')}`);
@@ -73,10 +90,14 @@ export function mapsText(obj: BpfObject, list: MapList): string {
   for (const m of list.maps) {
     head(m, '', m.name === m.kernelName ? m.name : `${m.name} (${m.kernelName})`);
     if (m.innerMap) head(m.innerMap, '\t', `inner map ${m.innerMap.name}`);
-    if (m.initialSlots.length) out.push(`\tinitial values: ${m.initialSlots.map((s) => `[${s.index}] ${s.name}`).join(', ')}`);
-    if (m.cpuValueSize !== null && m.internal) out.push(`\tper-CPU: each CPU starts from ${m.cpuValueSize}B of initial value`);
+    if (m.initialSlots.length)
+      out.push(`\tinitial values: ${m.initialSlots.map((s) => `[${s.index}] ${s.name}`).join(', ')}`);
+    if (m.cpuValueSize !== null && m.internal)
+      out.push(`\tper-CPU: each CPU starts from ${m.cpuValueSize}B of initial value`);
     for (const v of m.variables) {
-      out.push(`\t${String(v.offset).padStart(6)} ${String(v.size).padStart(5)}  ${v.linkage === 'global' ? '' : `${v.linkage} `}${tname(v.typeId)} ${v.name}`);
+      out.push(
+        `\t${String(v.offset).padStart(6)} ${String(v.size).padStart(5)}  ${v.linkage === 'global' ? '' : `${v.linkage} `}${tname(v.typeId)} ${v.name}`,
+      );
     }
   }
   return out.length ? `${out.join('\n')}\n` : '';
@@ -90,7 +111,9 @@ export function problemLine(file: string, p: MapProblem): string {
 export function register(program: Command, io: CliIo): void {
   program
     .command('maps')
-    .description('list the maps libbpf 1.1.2 creates when it opens a BPF object, and a per-CPU array map for each .percpu section (per-CPU global variables, which no libbpf release supports yet)')
+    .description(
+      'list the maps libbpf 1.1.2 creates when it opens a BPF object, and a per-CPU array map for each .percpu section (per-CPU global variables, which no libbpf release supports yet)',
+    )
     .argument('<obj>', 'a BPF ELF object')
     .option('-j, --json', 'JSON output: an array, one object per map')
     .option('--relaxed', 'ignore unknown map definition members, as libbpf with relaxed_maps')
@@ -106,7 +129,11 @@ export function register(program: Command, io: CliIo): void {
       }
       for (const p of list.problems) io.err(problemLine(file, p));
       if (list.problems.length) {
-        throw new BtfError(BtfErrorCode.Format, `${list.problems.length} problem${list.problems.length > 1 ? 's' : ''} (libbpf would not open this object); the other maps are listed`, { file });
+        throw new BtfError(
+          BtfErrorCode.Format,
+          `${list.problems.length} problem${list.problems.length > 1 ? 's' : ''} (libbpf would not open this object); the other maps are listed`,
+          { file },
+        );
       }
     });
 }

@@ -24,7 +24,8 @@ export function register(program: Command, io: CliIo): void {
     .option('-j, --json', 'with --stats: one JSON object')
     .action(async (inputs: string[], opts: { output: string; dedup: boolean; stats?: boolean; json?: boolean }) => {
       if (opts.json && !opts.stats) throw new BtfError(BtfErrorCode.InvalidArgument, '--json goes with --stats');
-      if (opts.stats && !opts.dedup) throw new BtfError(BtfErrorCode.InvalidArgument, '--stats needs dedup (drop --no-dedup)');
+      if (opts.stats && !opts.dedup)
+        throw new BtfError(BtfErrorCode.InvalidArgument, '--stats needs dedup (drop --no-dedup)');
       const merged = Btf.empty();
       let total = 0;
       const tty = io.stderrIsTTY;

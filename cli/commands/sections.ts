@@ -24,15 +24,29 @@ export function sectionTypeName(type: number): string {
  */
 export function sectionFlagLetters(flags: number): string {
   const letters: Record<number, string> = {
-    0: 'W', 1: 'A', 2: 'X', 4: 'M', 5: 'S', 6: 'I', 7: 'L', 8: 'O', 9: 'G', 10: 'T', 11: 'C', 21: 'R', 31: 'E',
+    0: 'W',
+    1: 'A',
+    2: 'X',
+    4: 'M',
+    5: 'S',
+    6: 'I',
+    7: 'L',
+    8: 'O',
+    9: 'G',
+    10: 'T',
+    11: 'C',
+    21: 'R',
+    31: 'E',
   };
   let out = '';
   for (let bit = 0; bit < 32; bit++) {
     if (Math.floor(flags / 2 ** bit) % 2 === 0) continue;
     const ch = letters[bit];
     if (ch !== undefined) out += ch;
-    else if (bit >= 20 && bit < 28) out += 'o'; // SHF_MASKOS
-    else if (bit >= 28) out += 'p'; // SHF_MASKPROC
+    else if (bit >= 20 && bit < 28)
+      out += 'o'; // SHF_MASKOS
+    else if (bit >= 28)
+      out += 'p'; // SHF_MASKPROC
     else out += 'x';
   }
   return out;
@@ -54,10 +68,34 @@ interface SectionJson {
 }
 
 /** Returns the report `sections` prints, as a plain object. */
-export function sectionsReport(elf: ElfFile, file: string): {
-  file: string; class: number; endian: string; type: string; machine: string; sections: SectionJson[];
-  btf: null | { index: number; size: number; endian?: string; types?: number; first_id?: number; string_bytes?: number; error?: string };
-  btf_ext: null | { index: number; size: number; endian?: string; func_info?: number; line_info?: number; core_relo?: number; error?: string };
+export function sectionsReport(
+  elf: ElfFile,
+  file: string,
+): {
+  file: string;
+  class: number;
+  endian: string;
+  type: string;
+  machine: string;
+  sections: SectionJson[];
+  btf: null | {
+    index: number;
+    size: number;
+    endian?: string;
+    types?: number;
+    first_id?: number;
+    string_bytes?: number;
+    error?: string;
+  };
+  btf_ext: null | {
+    index: number;
+    size: number;
+    endian?: string;
+    func_info?: number;
+    line_info?: number;
+    core_relo?: number;
+    error?: string;
+  };
 } {
   const sections = elf.sections.map((s) => ({
     index: s.index,
@@ -79,7 +117,14 @@ export function sectionsReport(elf: ElfFile, file: string): {
   if (btfSec) {
     try {
       btf = readObjectBtf(elf, { file })!;
-      btfInfo = { index: btfSec.index, size: btfSec.size, endian: btf.endianness(), types: btf.nrTypes, first_id: btf.startId, string_bytes: btf.strLen };
+      btfInfo = {
+        index: btfSec.index,
+        size: btfSec.size,
+        endian: btf.endianness(),
+        types: btf.nrTypes,
+        first_id: btf.startId,
+        string_bytes: btf.strLen,
+      };
     } catch (e) {
       if (!isInputError(e)) throw e;
       btfInfo = { index: btfSec.index, size: btfSec.size, error: e.message };
@@ -91,8 +136,12 @@ export function sectionsReport(elf: ElfFile, file: string): {
       const ext = BtfExt.parse(elf.sectionData(extSec), { file });
       const count = (i: typeof ext.funcInfo): number => i?.secs.reduce((n, s) => n + s.numInfo, 0) ?? 0;
       extInfo = {
-        index: extSec.index, size: extSec.size, endian: ext.bigEndian ? 'big' : 'little',
-        func_info: count(ext.funcInfo), line_info: count(ext.lineInfo), core_relo: count(ext.coreRelo),
+        index: extSec.index,
+        size: extSec.size,
+        endian: ext.bigEndian ? 'big' : 'little',
+        func_info: count(ext.funcInfo),
+        line_info: count(ext.lineInfo),
+        core_relo: count(ext.coreRelo),
       };
     } catch (e) {
       if (!isInputError(e)) throw e;
@@ -118,7 +167,14 @@ function hex(n: number, width: number): string {
 function table(rows: string[][]): string {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+  return `${rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`;
 }
 
 export function register(program: Command, io: CliIo): void {
@@ -132,31 +188,42 @@ export function register(program: Command, io: CliIo): void {
       const elf = parseElf(bytes, { file });
       const rep = sectionsReport(elf, file);
       if (opts.json) {
-        io.out(JSON.stringify(rep) + '\n');
+        io.out(`${JSON.stringify(rep)}\n`);
         return;
       }
       const w = elf.elfClass === 64 ? 16 : 8;
       const rows: string[][] = [['[Nr]', 'Name', 'Type', 'Address', 'Off', 'Size', 'ES', 'Flg', 'Lk', 'Inf', 'Al']];
       for (const s of elf.sections as readonly ElfSection[]) {
         rows.push([
-          `[${String(s.index).padStart(2)}]`, s.name, sectionTypeName(s.type), hex(Number(s.addr & 0xffff_ffff_ffffn), w).slice(-w),
-          hex(s.offset, 6), hex(s.size, 6), hex(s.entsize, 2), sectionFlagLetters(s.flags), String(s.link), String(s.info), String(s.addralign),
+          `[${String(s.index).padStart(2)}]`,
+          s.name,
+          sectionTypeName(s.type),
+          hex(Number(s.addr & 0xffff_ffff_ffffn), w).slice(-w),
+          hex(s.offset, 6),
+          hex(s.size, 6),
+          hex(s.entsize, 2),
+          sectionFlagLetters(s.flags),
+          String(s.link),
+          String(s.info),
+          String(s.addralign),
         ]);
       }
       let out = `${file}: ELF${rep.class} ${rep.endian}-endian ${rep.type}, machine ${rep.machine}, ${elf.sections.length} sections\n`;
       out += table(rows);
       const b = rep.btf;
-      out += b === null
-        ? 'BTF:     none\n'
-        : b.error !== undefined
-          ? `BTF:     ${BTF_ELF_SEC} [${b.index}] ${b.size} bytes: invalid: ${b.error}\n`
-          : `BTF:     ${BTF_ELF_SEC} [${b.index}] ${b.size} bytes, ${b.endian}-endian, ${b.types} types, ${b.string_bytes} string bytes\n`;
+      out +=
+        b === null
+          ? 'BTF:     none\n'
+          : b.error !== undefined
+            ? `BTF:     ${BTF_ELF_SEC} [${b.index}] ${b.size} bytes: invalid: ${b.error}\n`
+            : `BTF:     ${BTF_ELF_SEC} [${b.index}] ${b.size} bytes, ${b.endian}-endian, ${b.types} types, ${b.string_bytes} string bytes\n`;
       const x = rep.btf_ext;
-      out += x === null
-        ? 'BTF.ext: none\n'
-        : x.error !== undefined
-          ? `BTF.ext: ${BTF_EXT_ELF_SEC} [${x.index}] ${x.size} bytes: invalid: ${x.error}\n`
-          : `BTF.ext: ${BTF_EXT_ELF_SEC} [${x.index}] ${x.size} bytes, ${x.endian}-endian, ${x.func_info} func_info, ${x.line_info} line_info, ${x.core_relo} core_relo records\n`;
+      out +=
+        x === null
+          ? 'BTF.ext: none\n'
+          : x.error !== undefined
+            ? `BTF.ext: ${BTF_EXT_ELF_SEC} [${x.index}] ${x.size} bytes: invalid: ${x.error}\n`
+            : `BTF.ext: ${BTF_EXT_ELF_SEC} [${x.index}] ${x.size} bytes, ${x.endian}-endian, ${x.func_info} func_info, ${x.line_info} line_info, ${x.core_relo} core_relo records\n`;
       io.out(out);
     });
 }

@@ -7,8 +7,16 @@ import type { CliIo } from '../io.js';
 
 /** Returns the statistics of a BTF as a plain object. */
 export function btfStats(btf: Btf): {
-  types: number; firstId: number; kinds: Record<string, number>; strings: number; stringBytes: number;
-  typeBytes: number; headerBytes: number; totalBytes: number; endian: string; layout: boolean;
+  types: number;
+  firstId: number;
+  kinds: Record<string, number>;
+  strings: number;
+  stringBytes: number;
+  typeBytes: number;
+  headerBytes: number;
+  totalBytes: number;
+  endian: string;
+  layout: boolean;
 } {
   const counts = kindCounts(btf);
   const kinds: Record<string, number> = {};
@@ -17,9 +25,16 @@ export function btfStats(btf: Btf): {
   let n = 0;
   for (let i = 0; i < strs.length; i++) if (strs[i] === 0) n++;
   return {
-    types: btf.nrTypes, firstId: btf.startId, kinds, strings: n, stringBytes: strs.length,
-    typeBytes: btf.typeWords * 4, headerBytes: btf.headerLength(),
-    totalBytes: btf.rawData().length, endian: btf.endianness(), layout: btf.hasLayout(),
+    types: btf.nrTypes,
+    firstId: btf.startId,
+    kinds,
+    strings: n,
+    stringBytes: strs.length,
+    typeBytes: btf.typeWords * 4,
+    headerBytes: btf.headerLength(),
+    totalBytes: btf.rawData().length,
+    endian: btf.endianness(),
+    layout: btf.hasLayout(),
   };
 }
 
@@ -34,7 +49,7 @@ export function register(program: Command, io: CliIo): void {
       const btf = await loadBtf(file, opts.base);
       const s = btfStats(btf);
       if (opts.json) {
-        io.out(JSON.stringify(s) + '\n');
+        io.out(`${JSON.stringify(s)}\n`);
         return;
       }
       const lines = [
@@ -45,6 +60,6 @@ export function register(program: Command, io: CliIo): void {
         `header bytes ${s.headerBytes}${s.layout ? ' (with layout section)' : ''}`,
         `total bytes  ${s.totalBytes} (${s.endian}-endian)`,
       ];
-      io.out(lines.join('\n') + '\n');
+      io.out(`${lines.join('\n')}\n`);
     });
 }

@@ -27,17 +27,37 @@ export function register(program: Command, io: CliIo): void {
       const vars = listVars(obj, { maps, compact: !opts.pretty, libbpf11: Boolean(opts.libbpf11) });
       if (opts.json) {
         const names = obj.btf ? new TypedDataDumper(obj.btf) : null;
-        io.out(`${JSON.stringify(vars.map((v) => ({
-          section: v.section, map: v.map, name: v.name, offset: v.offset, size: v.size,
-          type: names && v.varId && obj.btf!.kindOf(v.varId) === BTF_KIND_VAR ? names.typeName(obj.btf!.wordOf(v.varId, 2), false) : null,
-          value: v.value, ...(v.error !== undefined ? { error: v.error } : {}),
-        })))}\n`);
+        io.out(
+          `${JSON.stringify(
+            vars.map((v) => ({
+              section: v.section,
+              map: v.map,
+              name: v.name,
+              offset: v.offset,
+              size: v.size,
+              type:
+                names && v.varId && obj.btf!.kindOf(v.varId) === BTF_KIND_VAR
+                  ? names.typeName(obj.btf!.wordOf(v.varId, 2), false)
+                  : null,
+              value: v.value,
+              ...(v.error !== undefined ? { error: v.error } : {}),
+            })),
+          )}\n`,
+        );
       } else {
         io.out(vars.map((v) => `${varLine(v)}\n`).join(''));
       }
       const bad = vars.filter((v) => v.error !== undefined);
       for (const v of bad) io.err(`btfkit: ${file}: ${v.section} ${v.name}: ${v.error}\n`);
-      if (!obj.btf) throw new BtfError(BtfErrorCode.Format, obj.btfProblem ?? 'no .BTF section: the variables have no types', { file });
-      if (bad.length) throw new BtfError(BtfErrorCode.Format, `${bad.length} variable${bad.length > 1 ? 's' : ''} could not be printed in full`, { file });
+      if (!obj.btf)
+        throw new BtfError(BtfErrorCode.Format, obj.btfProblem ?? 'no .BTF section: the variables have no types', {
+          file,
+        });
+      if (bad.length)
+        throw new BtfError(
+          BtfErrorCode.Format,
+          `${bad.length} variable${bad.length > 1 ? 's' : ''} could not be printed in full`,
+          { file },
+        );
     });
 }

@@ -55,8 +55,14 @@ export function parseKernelHeader(data: Uint8Array, split: boolean): KernelHeade
     return v;
   };
   const h: KernelHeader = {
-    magic: field(0, 2), version: field(2, 1), flags: field(3, 1), hdrLen,
-    typeOff: field(8, 4), typeLen: field(12, 4), strOff: field(16, 4), strLen: field(20, 4),
+    magic: field(0, 2),
+    version: field(2, 1),
+    flags: field(3, 1),
+    hdrLen,
+    typeOff: field(8, 4),
+    typeLen: field(12, 4),
+    strOff: field(16, 4),
+    strLen: field(20, 4),
   };
   if (h.magic !== 0xeb9f) return { message: 'Invalid magic', errno: 22, offset: 0 };
   if (h.version !== 1) return { message: 'Unsupported version', errno: 524, offset: 2 };
@@ -67,9 +73,12 @@ export function parseKernelHeader(data: Uint8Array, split: boolean): KernelHeade
   // kernel comparing with a signed difference of unsigned values
   // the kernel's sort() (a heapsort) of two elements keeps their order
   // exactly when cmp(first, second) < 0
-  let secs = [{ off: h.typeOff, len: h.typeLen, at: 8 }, { off: h.strOff, len: h.strLen, at: 16 }];
+  let secs = [
+    { off: h.typeOff, len: h.typeLen, at: 8 },
+    { off: h.strOff, len: h.strLen, at: 16 },
+  ];
   const [t, s] = secs as [{ off: number; len: number; at: number }, { off: number; len: number; at: number }];
-  if ((((t.off - s.off) | 0) || ((t.len - s.len) | 0)) >= 0) secs = [s, t];
+  if (((t.off - s.off) | 0 || (t.len - s.len) | 0) >= 0) secs = [s, t];
   let total = 0;
   const expected = (size - hdrLen) >>> 0;
   for (const s of secs) {

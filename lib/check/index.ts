@@ -69,19 +69,30 @@ export function checkRawBtf(data: Uint8Array, opts: CheckOptions = {}): CheckRep
     report.ok = false;
     report.errno = h.errno;
     report.violations.push({
-      typeId: 0, offset: h.offset, message: h.message, line: h.message, lines: h.message ? [h.message] : [],
-      errno: h.errno, phase: 'header', kernelFirst: true,
+      typeId: 0,
+      offset: h.offset,
+      message: h.message,
+      line: h.message,
+      lines: h.message ? [h.message] : [],
+      errno: h.errno,
+      phase: 'header',
+      kernelFirst: true,
     });
     return report;
   }
   const typeStart = h.hdrLen + h.typeOff;
   const nWords = h.typeLen >>> 2;
   const at = data.byteOffset + typeStart;
-  const words = at % 4 === 0
-    ? new Uint32Array(data.buffer, at, nWords)
-    : new Uint32Array(data.slice(typeStart, typeStart + nWords * 4).buffer);
+  const words =
+    at % 4 === 0
+      ? new Uint32Array(data.buffer, at, nWords)
+      : new Uint32Array(data.slice(typeStart, typeStart + nWords * 4).buffer);
   const strStart = h.hdrLen + h.strOff;
-  const v = new Verifier(words, data.subarray(strStart, strStart + h.strLen), opts.base ? verifierBase(opts.base) : null);
+  const v = new Verifier(
+    words,
+    data.subarray(strStart, strStart + h.strLen),
+    opts.base ? verifierBase(opts.base) : null,
+  );
   const walked = v.checkAllMetas(0, h.typeLen);
   if (walked) {
     if (!split) v.checkAllTypes();

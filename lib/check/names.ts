@@ -10,7 +10,11 @@
  */
 
 // kernel lib/ctype.c classes
-const U = 0x01, L = 0x02, D = 0x04, P = 0x10, SP = 0x80;
+const U = 0x01,
+  L = 0x02,
+  D = 0x04,
+  P = 0x10,
+  SP = 0x80;
 
 /** The kernel's `_ctype` table, reduced to the bits the name rules use. */
 const CTYPE = (() => {

@@ -34,20 +34,65 @@
  */
 import { validIdentifier, validSection } from './names.js';
 
-const K_INT = 1, K_PTR = 2, K_ARRAY = 3, K_STRUCT = 4, K_UNION = 5, K_ENUM = 6, K_FWD = 7, K_TYPEDEF = 8,
-  K_VOLATILE = 9, K_CONST = 10, K_RESTRICT = 11, K_FUNC = 12, K_FUNC_PROTO = 13, K_VAR = 14, K_DATASEC = 15,
-  K_FLOAT = 16, K_DECL_TAG = 17, K_TYPE_TAG = 18, K_ENUM64 = 19;
-const KIND_STR = ['UNKNOWN', 'INT', 'PTR', 'ARRAY', 'STRUCT', 'UNION', 'ENUM', 'FWD', 'TYPEDEF', 'VOLATILE', 'CONST',
-  'RESTRICT', 'FUNC', 'FUNC_PROTO', 'VAR', 'DATASEC', 'FLOAT', 'DECL_TAG', 'TYPE_TAG', 'ENUM64'];
+const K_INT = 1,
+  K_PTR = 2,
+  K_ARRAY = 3,
+  K_STRUCT = 4,
+  K_UNION = 5,
+  K_ENUM = 6,
+  K_FWD = 7,
+  K_TYPEDEF = 8,
+  K_VOLATILE = 9,
+  K_CONST = 10,
+  K_RESTRICT = 11,
+  K_FUNC = 12,
+  K_FUNC_PROTO = 13,
+  K_VAR = 14,
+  K_DATASEC = 15,
+  K_FLOAT = 16,
+  K_DECL_TAG = 17,
+  K_TYPE_TAG = 18,
+  K_ENUM64 = 19;
+const KIND_STR = [
+  'UNKNOWN',
+  'INT',
+  'PTR',
+  'ARRAY',
+  'STRUCT',
+  'UNION',
+  'ENUM',
+  'FWD',
+  'TYPEDEF',
+  'VOLATILE',
+  'CONST',
+  'RESTRICT',
+  'FUNC',
+  'FUNC_PROTO',
+  'VAR',
+  'DATASEC',
+  'FLOAT',
+  'DECL_TAG',
+  'TYPE_TAG',
+  'ENUM64',
+];
 
-const NOT_VISITED = 0, VISITED = 1, RESOLVED = 2, POISON = 3;
-const MODE_TBD = 0, MODE_PTR = 1, MODE_STRUCT = 2;
+const NOT_VISITED = 0,
+  VISITED = 1,
+  RESOLVED = 2,
+  POISON = 3;
+const MODE_TBD = 0,
+  MODE_PTR = 1,
+  MODE_STRUCT = 2;
 const MAX_RESOLVE_DEPTH = 32;
 const BTF_MAX_TYPE = 0xfffff;
 const BTF_INFO_MASK = 0x9f00ffff;
 const U32_MAX = 0xffffffff;
 
-const EINVAL = -22, E2BIG = -7, EEXIST = -17, ENOTSUPP = -524, ELOOP = -40;
+const EINVAL = -22,
+  E2BIG = -7,
+  EEXIST = -17,
+  ENOTSUPP = -524,
+  ELOOP = -40;
 /** A walk reached a POISON type: stop without a message. */
 const SKIP = -1000;
 
@@ -81,7 +126,13 @@ const decoder = new TextDecoder();
  * MB of them, and allocating them anew each time leaves the collector a
  * large share of the work. Checks are synchronous, so one set suffices.
  */
-const pool = { u8a: new Uint8Array(0), u8b: new Uint8Array(0), offs: new Uint32Array(0), rids: new Uint32Array(0), rsizes: new Uint32Array(0) };
+const pool = {
+  u8a: new Uint8Array(0),
+  u8b: new Uint8Array(0),
+  offs: new Uint32Array(0),
+  rids: new Uint32Array(0),
+  rsizes: new Uint32Array(0),
+};
 function zeroed<K extends keyof typeof pool>(key: K, n: number): (typeof pool)[K] {
   let a = pool[key];
   if (a.length < n) {
@@ -91,14 +142,24 @@ function zeroed<K extends keyof typeof pool>(key: K, n: number): (typeof pool)[K
   return a.subarray(0, n) as (typeof pool)[K];
 }
 
-const isModifier = (k: number) => k === K_TYPEDEF || k === K_VOLATILE || k === K_CONST || k === K_RESTRICT || k === K_TYPE_TAG;
+const isModifier = (k: number) =>
+  k === K_TYPEDEF || k === K_VOLATILE || k === K_CONST || k === K_RESTRICT || k === K_TYPE_TAG;
 const isStruct = (k: number) => k === K_STRUCT || k === K_UNION;
-const hasSize = (k: number) => k === K_INT || k === K_STRUCT || k === K_UNION || k === K_ENUM || k === K_DATASEC || k === K_FLOAT || k === K_ENUM64;
+const hasSize = (k: number) =>
+  k === K_INT || k === K_STRUCT || k === K_UNION || k === K_ENUM || k === K_DATASEC || k === K_FLOAT || k === K_ENUM64;
 const sourceOnly = (k: number) => k === K_VAR || k === K_DECL_TAG || k === K_DATASEC;
-const needsResolve = (k: number) => isModifier(k) || k === K_PTR || isStruct(k) || k === K_ARRAY || k === K_VAR || k === K_FUNC || k === K_DECL_TAG || k === K_DATASEC;
+const needsResolve = (k: number) =>
+  isModifier(k) ||
+  k === K_PTR ||
+  isStruct(k) ||
+  k === K_ARRAY ||
+  k === K_VAR ||
+  k === K_FUNC ||
+  k === K_DECL_TAG ||
+  k === K_DATASEC;
 /** void (kind 0), FWD, FUNC, FUNC_PROTO: `btf_type_nosize` */
 const noSize = (k: number) => k === 0 || k === K_FWD || k === K_FUNC || k === K_FUNC_PROTO;
-const roundupBytes = (bits: number) => (bits >>> 3) + ((bits & 7) ? 1 : 0);
+const roundupBytes = (bits: number) => (bits >>> 3) + (bits & 7 ? 1 : 0);
 
 /**
  * The verifier environment (`struct btf_verifier_env` plus the parts of
@@ -200,17 +261,29 @@ export class Verifier {
 
   /** `log_details` of each kind. */
   private details(id: number): string {
-    const w = this.wordsOf(id), o = this.offOf(id);
-    const info = w[o + 1]!, k = (info >>> 24) & 0x1f, vlen = info & 0xffff, sz = w[o + 2]!;
+    const w = this.wordsOf(id),
+      o = this.offOf(id);
+    const info = w[o + 1]!,
+      k = (info >>> 24) & 0x1f,
+      vlen = info & 0xffff,
+      sz = w[o + 2]!;
     switch (k) {
       case K_INT: {
-        const d = w[o + 3]!, enc = (d >>> 24) & 0xf;
+        const d = w[o + 3]!,
+          enc = (d >>> 24) & 0xf;
         const encs = enc === 0 ? '(none)' : enc === 1 ? 'SIGNED' : enc === 2 ? 'CHAR' : enc === 4 ? 'BOOL' : 'UNKN';
         return `size=${sz} bits_offset=${(d >>> 16) & 0xff} nr_bits=${d & 0xff} encoding=${encs}`;
       }
-      case K_ARRAY: return `type_id=${w[o + 3]} index_type_id=${w[o + 4]} nr_elems=${w[o + 5]}`;
-      case K_STRUCT: case K_UNION: case K_ENUM: case K_ENUM64: case K_DATASEC: return `size=${sz} vlen=${vlen}`;
-      case K_FWD: return info >>> 31 ? 'union' : 'struct';
+      case K_ARRAY:
+        return `type_id=${w[o + 3]} index_type_id=${w[o + 4]} nr_elems=${w[o + 5]}`;
+      case K_STRUCT:
+      case K_UNION:
+      case K_ENUM:
+      case K_ENUM64:
+      case K_DATASEC:
+        return `size=${sz} vlen=${vlen}`;
+      case K_FWD:
+        return info >>> 31 ? 'union' : 'struct';
       case K_FUNC_PROTO: {
         let s = `return=${sz} args=(`;
         const arg = (i: number) => `${w[o + 4 + 2 * i]} ${this.nameForLog(w[o + 3 + 2 * i]!)}`;
@@ -221,17 +294,22 @@ export class Verifier {
           for (let i = 1; i < vlen - 1; i++) s += `, ${arg(i)}`;
           if (vlen > 1) s += w[o + 4 + 2 * (vlen - 1)] ? `, ${arg(vlen - 1)}` : ', vararg';
         }
-        return s + ')';
+        return `${s})`;
       }
-      case K_VAR: return `type_id=${sz} linkage=${w[o + 3]}`;
-      case K_FLOAT: return `size=${sz}`;
-      case K_DECL_TAG: return `type=${sz} component_idx=${w[o + 3]! | 0}`;
-      default: return `type_id=${sz}`;
+      case K_VAR:
+        return `type_id=${sz} linkage=${w[o + 3]}`;
+      case K_FLOAT:
+        return `size=${sz}`;
+      case K_DECL_TAG:
+        return `type=${sz} component_idx=${w[o + 3]! | 0}`;
+      default:
+        return `type_id=${sz}`;
     }
   }
   /** `btf_verifier_log_type` (details) or `btf_verifier_log_basic`. */
   typeLine(id: number, msg: string | null, details = true): string {
-    const w = this.wordsOf(id), o = this.offOf(id);
+    const w = this.wordsOf(id),
+      o = this.offOf(id);
     const k = (w[o + 1]! >>> 24) & 0x1f;
     let s = `[${id}] ${KIND_STR[k]} ${this.nameForLog(w[o]!)}${details ? ' ' : ''}`;
     if (details) s += this.details(id);
@@ -239,13 +317,23 @@ export class Verifier {
     return s;
   }
   private memberLine(id: number, mo: number, typeId: number, msg: string): string {
-    const w = this.w, kflag = w[this.offOf(id) + 1]! >>> 31;
+    const w = this.w,
+      kflag = w[this.offOf(id) + 1]! >>> 31;
     const off = w[mo + 2]!;
     const head = `\t${this.nameForLog(w[mo]!)} type_id=${typeId}`;
-    return kflag ? `${head} bitfield_size=${off >>> 24} bits_offset=${off & 0xffffff} ${msg}` : `${head} bits_offset=${off} ${msg}`;
+    return kflag
+      ? `${head} bitfield_size=${off >>> 24} bits_offset=${off & 0xffffff} ${msg}`
+      : `${head} bits_offset=${off} ${msg}`;
   }
   private report(id: number, message: string, lines: string[], errno: number, phase: RawViolation['phase']): void {
-    this.violations.push({ typeId: id, wordOff: id >= this.startId && this.exists(id) ? this.offOf(id) : -1, message, lines, errno, phase });
+    this.violations.push({
+      typeId: id,
+      wordOff: id >= this.startId && this.exists(id) ? this.offOf(id) : -1,
+      message,
+      lines,
+      errno,
+      phase,
+    });
   }
   private fail(id: number, msg: string, errno = EINVAL): number {
     this.report(id, msg, [this.typeLine(id, msg)], errno, this.phaseName);
@@ -292,19 +380,40 @@ export class Verifier {
       const metaLeft = endByte - cur;
       const o = typeWordsStart + (cur >>> 2);
       if (metaLeft < 12) {
-        this.violations.push({ typeId: id, wordOff: o, message: `meta_left:${metaLeft} meta_needed:12`, lines: [`[${id}] meta_left:${metaLeft} meta_needed:12`], errno: EINVAL, phase: 'meta' });
+        this.violations.push({
+          typeId: id,
+          wordOff: o,
+          message: `meta_left:${metaLeft} meta_needed:12`,
+          lines: [`[${id}] meta_left:${metaLeft} meta_needed:12`],
+          errno: EINVAL,
+          phase: 'meta',
+        });
         ok = false;
         break;
       }
       const info = w[o + 1]!;
       if ((info & ~BTF_INFO_MASK) !== 0) {
-        this.violations.push({ typeId: id, wordOff: o, message: `Invalid btf_info:${info.toString(16)}`, lines: [`[${id}] Invalid btf_info:${info.toString(16)}`], errno: EINVAL, phase: 'meta' });
+        this.violations.push({
+          typeId: id,
+          wordOff: o,
+          message: `Invalid btf_info:${info.toString(16)}`,
+          lines: [`[${id}] Invalid btf_info:${info.toString(16)}`],
+          errno: EINVAL,
+          phase: 'meta',
+        });
         ok = false;
         break;
       }
       const k = (info >>> 24) & 0x1f;
       if (k === 0 || k > K_ENUM64) {
-        this.violations.push({ typeId: id, wordOff: o, message: `Invalid kind:${k}`, lines: [`[${id}] Invalid kind:${k}`], errno: EINVAL, phase: 'meta' });
+        this.violations.push({
+          typeId: id,
+          wordOff: o,
+          message: `Invalid kind:${k}`,
+          lines: [`[${id}] Invalid kind:${k}`],
+          errno: EINVAL,
+          phase: 'meta',
+        });
         ok = false;
         break;
       }
@@ -319,7 +428,14 @@ export class Verifier {
       this.nrTypes = n + 1;
       let bad = false;
       if (!this.nameOffValid(w[o]!)) {
-        this.violations.push({ typeId: id, wordOff: o, message: `Invalid name_offset:${w[o]}`, lines: [`[${id}] Invalid name_offset:${w[o]}`], errno: EINVAL, phase: 'meta' });
+        this.violations.push({
+          typeId: id,
+          wordOff: o,
+          message: `Invalid name_offset:${w[o]}`,
+          lines: [`[${id}] Invalid name_offset:${w[o]}`],
+          errno: EINVAL,
+          phase: 'meta',
+        });
         bad = true;
       }
       const need = extraBytes(k, info & 0xffff);
@@ -333,7 +449,14 @@ export class Verifier {
       }
       if (bad) poisoned.push(n);
       if ((this.base ? this.startId : 0) + n >= BTF_MAX_TYPE) {
-        this.violations.push({ typeId: id, wordOff: o, message: 'Exceeded max num of types', lines: ['Exceeded max num of types'], errno: E2BIG, phase: 'meta' });
+        this.violations.push({
+          typeId: id,
+          wordOff: o,
+          message: 'Exceeded max num of types',
+          lines: ['Exceeded max num of types'],
+          errno: E2BIG,
+          phase: 'meta',
+        });
         ok = false;
         this.nrTypes = n;
         break;
@@ -349,7 +472,12 @@ export class Verifier {
 
   /** Each kind's `check_meta`, after `btf_check_meta`'s common checks. Returns < 0 on a violation. */
   private checkMeta(id: number, o: number, k: number, metaLeft: number): number {
-    const w = this.w, info = w[o + 1]!, vlen = info & 0xffff, kflag = info >>> 31, nameOff = w[o]!, sz = w[o + 2]!;
+    const w = this.w,
+      info = w[o + 1]!,
+      vlen = info & 0xffff,
+      kflag = info >>> 31,
+      nameOff = w[o]!,
+      sz = w[o + 2]!;
     switch (k) {
       case K_INT: {
         if (metaLeft < 4) return this.failBasic(id, `meta_left:${metaLeft} meta_needed:4`);
@@ -364,7 +492,12 @@ export class Verifier {
         if (enc && enc !== 1 && enc !== 2 && enc !== 4) return this.fail(id, 'Unsupported encoding', ENOTSUPP);
         return 0;
       }
-      case K_PTR: case K_TYPEDEF: case K_VOLATILE: case K_CONST: case K_RESTRICT: case K_TYPE_TAG: {
+      case K_PTR:
+      case K_TYPEDEF:
+      case K_VOLATILE:
+      case K_CONST:
+      case K_RESTRICT:
+      case K_TYPE_TAG: {
         if (vlen) return this.fail(id, 'vlen != 0');
         if (kflag && k !== K_TYPE_TAG) return this.fail(id, 'Invalid btf_info kind_flag');
         if (sz > BTF_MAX_TYPE) return this.fail(id, 'Invalid type_id');
@@ -386,19 +519,25 @@ export class Verifier {
         if (vlen) return this.fail(id, 'vlen != 0');
         if (kflag) return this.fail(id, 'Invalid btf_info kind_flag');
         if (sz) return this.fail(id, 'size != 0');
-        const elem = w[o + 3]!, index = w[o + 4]!;
+        const elem = w[o + 3]!,
+          index = w[o + 4]!;
         if (!elem || elem > BTF_MAX_TYPE) return this.fail(id, 'Invalid elem');
         if (!index || index > BTF_MAX_TYPE) return this.fail(id, 'Invalid index');
         return 0;
       }
-      case K_STRUCT: case K_UNION: {
+      case K_STRUCT:
+      case K_UNION: {
         const need = vlen * 12;
         if (metaLeft < need) return this.failBasic(id, `meta_left:${metaLeft} meta_needed:${need}`);
         if (nameOff && !this.ident(nameOff)) return this.fail(id, 'Invalid name');
         let last = 0;
-        const cache = this.identCache, base0 = this.startStrOff, nStrs = this.strs.length;
+        const cache = this.identCache,
+          base0 = this.startStrOff,
+          nStrs = this.strs.length;
         for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
-          const mName = w[m]!, mType = w[m + 1]!, mOff = w[m + 2]!;
+          const mName = w[m]!,
+            mType = w[m + 1]!,
+            mOff = w[m + 2]!;
           // the common case inline: a name of this BTF already judged valid
           const l = mName - base0;
           if (mName !== 0 && !(l >= 0 && l < nStrs && cache[l] === 1)) {
@@ -409,15 +548,18 @@ export class Verifier {
           const off = kflag ? mOff & 0xffffff : mOff;
           if (k === K_UNION && off) return this.failMember(id, m, mType, 'Invalid member bits_offset');
           if (last > off) return this.failMember(id, m, mType, 'Invalid member bits_offset');
-          if (roundupBytes(off) > sz) return this.failMember(id, m, mType, 'Member bits_offset exceeds its struct size');
+          if (roundupBytes(off) > sz)
+            return this.failMember(id, m, mType, 'Member bits_offset exceeds its struct size');
           last = off;
         }
         return 0;
       }
-      case K_ENUM: case K_ENUM64: {
-        const per = k === K_ENUM ? 2 : 3, need = vlen * per * 4;
+      case K_ENUM:
+      case K_ENUM64: {
+        const per = k === K_ENUM ? 2 : 3,
+          need = vlen * per * 4;
         if (metaLeft < need) return this.failBasic(id, `meta_left:${metaLeft} meta_needed:${need}`);
-        if (sz > 8 || sz === 0 || (sz & (sz - 1))) return this.fail(id, 'Unexpected size');
+        if (sz > 8 || sz === 0 || sz & (sz - 1)) return this.fail(id, 'Unexpected size');
         if (nameOff && !this.ident(nameOff)) return this.fail(id, 'Invalid name');
         for (let i = 0, e = o + 3; i < vlen; i++, e += per) {
           const eName = w[e]!;
@@ -458,9 +600,12 @@ export class Verifier {
         if (!sz) return this.fail(id, 'size == 0');
         if (kflag) return this.fail(id, 'Invalid btf_info kind_flag');
         if (!nameOff || !this.section(nameOff)) return this.fail(id, 'Invalid name');
-        let lastEnd = 0, sum = 0;
+        let lastEnd = 0,
+          sum = 0;
         for (let i = 0, v = o + 3; i < vlen; i++, v += 3) {
-          const vt = w[v]!, voff = w[v + 1]!, vsz = w[v + 2]!;
+          const vt = w[v]!,
+            voff = w[v + 1]!,
+            vsz = w[v + 2]!;
           if (!vt || vt > BTF_MAX_TYPE) return this.failVsi(id, v, 'Invalid type_id');
           if (voff < lastEnd || voff >= sz) return this.failVsi(id, v, 'Invalid offset');
           if (!vsz || vsz > sz) return this.failVsi(id, v, 'Invalid size');
@@ -494,9 +639,12 @@ export class Verifier {
   }
   private sink(k: number): boolean {
     switch (this.mode) {
-      case MODE_TBD: return !needsResolve(k);
-      case MODE_PTR: return !isModifier(k) && k !== K_PTR;
-      default: return !isModifier(k) && k !== K_ARRAY && !isStruct(k);
+      case MODE_TBD:
+        return !needsResolve(k);
+      case MODE_PTR:
+        return !isModifier(k) && k !== K_PTR;
+      default:
+        return !isModifier(k) && k !== K_ARRAY && !isStruct(k);
     }
   }
   private push(id: number): number {
@@ -534,9 +682,18 @@ export class Verifier {
     if (!this.exists(id)) return -1;
     let k = this.kindOf(id);
     if (noSize(k)) return -1;
-    if (hasSize(k)) { this.sizeOut = this.wordsOf(id)[this.offOf(id) + 2]!; return id; }
-    if (k === K_ARRAY) { this.sizeOut = this.rsize(id); return id; }
-    if (k === K_PTR) { this.sizeOut = 8; return id; }
+    if (hasSize(k)) {
+      this.sizeOut = this.wordsOf(id)[this.offOf(id) + 2]!;
+      return id;
+    }
+    if (k === K_ARRAY) {
+      this.sizeOut = this.rsize(id);
+      return id;
+    }
+    if (k === K_PTR) {
+      this.sizeOut = 8;
+      return id;
+    }
     if (!isModifier(k) && k !== K_VAR) return -1;
     const r = this.rid(id);
     if (!this.exists(r)) return -1;
@@ -592,7 +749,8 @@ export class Verifier {
       return !isModifier(rk) && rk !== K_VAR && rk !== K_DATASEC;
     }
     if (k === K_ARRAY) {
-      const w = this.w, o = this.offOf(id);
+      const w = this.w,
+        o = this.offOf(id);
       const e = this.idSize(w[o + 3]!);
       return e >= 0 && !isModifier(this.kindOf(e)) && Math.imul(w[o + 5]!, this.sizeOut) >>> 0 === this.rsize(id);
     }
@@ -601,10 +759,17 @@ export class Verifier {
 
   /** One step of the kind's `resolve` for the vertex at stack slot `slot`. */
   private resolveOne(id: number, slot: number): number {
-    const w = this.w, o = this.offOf(id), k = this.kindOf(id);
+    const w = this.w,
+      o = this.offOf(id),
+      k = this.kindOf(id);
     switch (k) {
-      case K_TYPEDEF: case K_VOLATILE: case K_CONST: case K_RESTRICT: case K_TYPE_TAG:
-      case K_PTR: case K_VAR: {
+      case K_TYPEDEF:
+      case K_VOLATILE:
+      case K_CONST:
+      case K_RESTRICT:
+      case K_TYPE_TAG:
+      case K_PTR:
+      case K_VAR: {
         let next = w[o + 2]!;
         if (!this.exists(next) || sourceOnly(this.kindOf(next))) return this.fail(id, 'Invalid type_id');
         let nk = this.kindOf(next);
@@ -616,7 +781,10 @@ export class Verifier {
         const s = this.idSize(next);
         if (s < 0) {
           if (k === K_VAR) return this.fail(id, 'Invalid type_id');
-          if (this.resolved(next)) { next = this.rid(next); nk = this.exists(next) ? this.kindOf(next) : -1; }
+          if (this.resolved(next)) {
+            next = this.rid(next);
+            nk = this.exists(next) ? this.kindOf(next) : -1;
+          }
           if (nk !== 0 && nk !== K_FWD && nk !== K_FUNC_PROTO) return this.fail(id, 'Invalid type_id');
         } else next = s;
         this.pop(next, 0);
@@ -624,23 +792,28 @@ export class Verifier {
       }
       case K_ARRAY: {
         let index = w[o + 4]!;
-        if (!this.exists(index) || noSize(this.kindOf(index)) || sourceOnly(this.kindOf(index))) return this.fail(id, 'Invalid index');
+        if (!this.exists(index) || noSize(this.kindOf(index)) || sourceOnly(this.kindOf(index)))
+          return this.fail(id, 'Invalid index');
         if (!this.sink(this.kindOf(index)) && !this.resolved(index)) return this.push(index);
         index = this.idSize(index);
         if (index < 0 || this.kindOf(index) !== K_INT || !this.intRegular(index)) return this.fail(id, 'Invalid index');
         let elem = w[o + 3]!;
-        if (!this.exists(elem) || noSize(this.kindOf(elem)) || sourceOnly(this.kindOf(elem))) return this.fail(id, 'Invalid elem');
+        if (!this.exists(elem) || noSize(this.kindOf(elem)) || sourceOnly(this.kindOf(elem)))
+          return this.fail(id, 'Invalid elem');
         if (!this.sink(this.kindOf(elem)) && !this.resolved(elem)) return this.push(elem);
         elem = this.idSize(elem);
         if (elem < 0) return this.fail(id, 'Invalid elem');
-        const esz = this.sizeOut, nelems = w[o + 5]!;
+        const esz = this.sizeOut,
+          nelems = w[o + 5]!;
         if (this.kindOf(elem) === K_INT && !this.intRegular(elem)) return this.fail(id, 'Invalid array of int');
         if (nelems && esz > Math.floor(U32_MAX / nelems)) return this.fail(id, 'Array size overflows U32_MAX');
         this.pop(elem, Math.imul(esz, nelems) >>> 0);
         return 0;
       }
-      case K_STRUCT: case K_UNION: {
-        const vlen = w[o + 1]! & 0xffff, kflag = w[o + 1]! >>> 31;
+      case K_STRUCT:
+      case K_UNION: {
+        const vlen = w[o + 1]! & 0xffff,
+          kflag = w[o + 1]! >>> 31;
         const from = this.stackNext[slot]!;
         if (from) {
           const m = o + 3 + 3 * (from - 1);
@@ -649,7 +822,8 @@ export class Verifier {
         }
         for (let i = from, m = o + 3 + 3 * from; i < vlen; i++, m += 3) {
           const mt = w[m + 1]!;
-          if (!this.exists(mt) || noSize(this.kindOf(mt)) || sourceOnly(this.kindOf(mt))) return this.failMember(id, m, mt, 'Invalid member');
+          if (!this.exists(mt) || noSize(this.kindOf(mt)) || sourceOnly(this.kindOf(mt)))
+            return this.failMember(id, m, mt, 'Invalid member');
           if (!this.sink(this.kindOf(mt)) && !this.resolved(mt)) {
             this.stackNext[slot] = i + 1;
             return this.push(mt);
@@ -679,7 +853,8 @@ export class Verifier {
       case K_DECL_TAG: {
         const next = w[o + 2]!;
         const nk = this.exists(next) ? this.kindOf(next) : -1;
-        if (!(nk === K_FUNC || isStruct(nk) || nk === K_VAR || nk === K_TYPEDEF)) return this.fail(id, 'Invalid type_id');
+        if (!(nk === K_FUNC || isStruct(nk) || nk === K_VAR || nk === K_TYPEDEF))
+          return this.fail(id, 'Invalid type_id');
         if (!this.sink(nk) && !this.resolved(next)) return this.push(next);
         const idx = w[o + 3]! | 0;
         if (idx !== -1) {
@@ -707,20 +882,28 @@ export class Verifier {
 
   private intRegular(id: number): boolean {
     const d = this.wordsOf(id)[this.offOf(id) + 3]!;
-    const bits = d & 0xff, bytes = roundupBytes(bits);
-    return !((bits & 7) || ((d >>> 16) & 0xff) || (bytes !== 1 && bytes !== 2 && bytes !== 4 && bytes !== 8 && bytes !== 16));
+    const bits = d & 0xff,
+      bytes = roundupBytes(bits);
+    return !(
+      bits & 7 ||
+      (d >>> 16) & 0xff ||
+      (bytes !== 1 && bytes !== 2 && bytes !== 4 && bytes !== 8 && bytes !== 16)
+    );
   }
 
   /** Each kind's `check_member` / `check_kflag_member`; `mt` is the member's (possibly resolved) type id. */
   private checkMember(sid: number, m: number, mt: number, kflag: number): number {
-    const w = this.w, ssize = w[this.offOf(sid) + 2]!, raw = w[m + 2]!;
+    const w = this.w,
+      ssize = w[this.offOf(sid) + 2]!,
+      raw = w[m + 2]!;
     const k = this.kindOf(mt);
     if (isModifier(k)) {
       const r = this.idSize(mt);
       if (r < 0) return this.failMember(sid, m, mt, 'Invalid member');
       return this.checkMember(sid, m, r, kflag);
     }
-    const tw = this.wordsOf(mt), to = this.offOf(mt);
+    const tw = this.wordsOf(mt),
+      to = this.offOf(mt);
     if (kflag) {
       if (k === K_INT) {
         const d = tw[to + 3]!;
@@ -731,9 +914,11 @@ export class Verifier {
           if (off & 7) return this.failMember(sid, m, mt, 'Invalid member offset');
           bits = d & 0xff;
         } else if (bits > (d & 0xff)) return this.failMember(sid, m, mt, 'Invalid member bitfield_size');
-        const bytesOff = off >>> 3, copy = bits + (off & 7);
+        const bytesOff = off >>> 3,
+          copy = bits + (off & 7);
         if (copy > 128) return this.failMember(sid, m, mt, 'nr_copy_bits exceeds 128');
-        if (ssize < bytesOff || ssize - bytesOff < roundupBytes(copy)) return this.failMember(sid, m, mt, 'Member exceeds struct_size');
+        if (ssize < bytesOff || ssize - bytesOff < roundupBytes(copy))
+          return this.failMember(sid, m, mt, 'Member exceeds struct_size');
         return 0;
       }
       if (k === K_ENUM || k === K_ENUM64) {
@@ -753,23 +938,36 @@ export class Verifier {
     // non-kflag variants; `raw` is the bit offset
     switch (k) {
       case K_INT: {
-        const d = tw[to + 3]!, ioff = (d >>> 16) & 0xff;
+        const d = tw[to + 3]!,
+          ioff = (d >>> 16) & 0xff;
         if (U32_MAX - raw < ioff) return this.failMember(sid, m, mt, 'bits_offset exceeds U32_MAX');
-        const bitsOff = raw + ioff, bytesOff = Math.floor(bitsOff / 8), copy = (d & 0xff) + (bitsOff % 8);
+        const bitsOff = raw + ioff,
+          bytesOff = Math.floor(bitsOff / 8),
+          copy = (d & 0xff) + (bitsOff % 8);
         if (copy > 128) return this.failMember(sid, m, mt, 'nr_copy_bits exceeds 128');
-        if (ssize < bytesOff || ssize - bytesOff < roundupBytes(copy)) return this.failMember(sid, m, mt, 'Member exceeds struct_size');
+        if (ssize < bytesOff || ssize - bytesOff < roundupBytes(copy))
+          return this.failMember(sid, m, mt, 'Member exceeds struct_size');
         return 0;
       }
-      case K_PTR: case K_ARRAY: case K_STRUCT: case K_UNION: case K_ENUM: case K_ENUM64: {
+      case K_PTR:
+      case K_ARRAY:
+      case K_STRUCT:
+      case K_UNION:
+      case K_ENUM:
+      case K_ENUM64: {
         if (raw & 7) return this.failMember(sid, m, mt, 'Member is not byte aligned');
         let need: number;
         if (k === K_PTR) need = 8;
-        else if (k === K_ARRAY) { this.idSize(mt); need = this.sizeOut; } else need = tw[to + 2]!;
-        if (((ssize - (raw >>> 3)) >>> 0) < need) return this.failMember(sid, m, mt, 'Member exceeds struct_size');
+        else if (k === K_ARRAY) {
+          this.idSize(mt);
+          need = this.sizeOut;
+        } else need = tw[to + 2]!;
+        if ((ssize - (raw >>> 3)) >>> 0 < need) return this.failMember(sid, m, mt, 'Member exceeds struct_size');
         return 0;
       }
       case K_FLOAT: {
-        const fsz = tw[to + 2]!, alignBits = Math.min(8, fsz) * 8;
+        const fsz = tw[to + 2]!,
+          alignBits = Math.min(8, fsz) * 8;
         if (raw % alignBits) return this.failMember(sid, m, mt, 'Member is not properly aligned');
         if (Math.floor(raw / 8) + fsz > ssize) return this.failMember(sid, m, mt, 'Member exceeds struct_size');
         return 0;
@@ -782,7 +980,9 @@ export class Verifier {
   private funcCheck(id: number): number {
     const p = this.w[this.offOf(id) + 2]!;
     if (!this.exists(p) || this.kindOf(p) !== K_FUNC_PROTO) return this.fail(id, 'Invalid type_id');
-    const pw = this.wordsOf(p), po = this.offOf(p), n = pw[po + 1]! & 0xffff;
+    const pw = this.wordsOf(p),
+      po = this.offOf(p),
+      n = pw[po + 1]! & 0xffff;
     for (let i = 0; i < n; i++) {
       if (!pw[po + 3 + 2 * i] && pw[po + 4 + 2 * i]) return this.fail(id, `Invalid arg#${i + 1}`);
     }
@@ -800,7 +1000,8 @@ export class Verifier {
 
   /** `btf_func_proto_check` */
   private funcProtoCheck(id: number): number {
-    const w = this.w, o = this.offOf(id);
+    const w = this.w,
+      o = this.offOf(id);
     let n = w[o + 1]! & 0xffff;
     const ret = w[o + 2]!;
     if (ret) {
@@ -816,7 +1017,8 @@ export class Verifier {
       n--;
     }
     for (let i = 0; i < n; i++) {
-      const at = w[o + 4 + 2 * i]!, an = w[o + 3 + 2 * i]!;
+      const at = w[o + 4 + 2 * i]!,
+        an = w[o + 3 + 2 * i]!;
       if (!this.exists(at)) return this.fail(id, `Invalid arg#${i + 1}`);
       if (an && (!this.nameOffValid(an) || !this.ident(an))) return this.fail(id, `Invalid arg#${i + 1}`);
       if (sourceOnly(this.kindOf(at))) return this.fail(id, `Invalid arg#${i + 1}`);
@@ -839,16 +1041,29 @@ export class Verifier {
       if (i >= this.startId && this.state[i - this.startId] === POISON) continue;
       let k = this.kindOf(i);
       if (!isModifier(k)) continue;
-      let limit = 32, cur = i;
+      let limit = 32,
+        cur = i;
       let inTags = k === K_TYPE_TAG;
       while (isModifier(k)) {
         if (!limit--) {
-          this.report(i, 'Max chain length or cycle detected', ['Max chain length or cycle detected'], ELOOP, 'type-tags');
+          this.report(
+            i,
+            'Max chain length or cycle detected',
+            ['Max chain length or cycle detected'],
+            ELOOP,
+            'type-tags',
+          );
           return;
         }
         if (k === K_TYPE_TAG) {
           if (!inTags) {
-            this.report(i, "Type tags don't precede modifiers", ["Type tags don't precede modifiers"], EINVAL, 'type-tags');
+            this.report(
+              i,
+              "Type tags don't precede modifiers",
+              ["Type tags don't precede modifiers"],
+              EINVAL,
+              'type-tags',
+            );
             return;
           }
         } else inTags = false;
@@ -869,10 +1084,21 @@ export class Verifier {
 /** Bytes after `struct btf_type` of a record of kind `k` with `vlen` items. */
 function extraBytes(k: number, vlen: number): number {
   switch (k) {
-    case K_INT: case K_VAR: case K_DECL_TAG: return 4;
-    case K_ARRAY: return 12;
-    case K_STRUCT: case K_UNION: case K_DATASEC: case K_ENUM64: return vlen * 12;
-    case K_ENUM: case K_FUNC_PROTO: return vlen * 8;
-    default: return 0;
+    case K_INT:
+    case K_VAR:
+    case K_DECL_TAG:
+      return 4;
+    case K_ARRAY:
+      return 12;
+    case K_STRUCT:
+    case K_UNION:
+    case K_DATASEC:
+    case K_ENUM64:
+      return vlen * 12;
+    case K_ENUM:
+    case K_FUNC_PROTO:
+      return vlen * 8;
+    default:
+      return 0;
   }
 }

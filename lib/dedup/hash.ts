@@ -19,9 +19,24 @@
  *   FUNC_PROTO       common + each param's name_off and type
  */
 import {
-  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO,
-  BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG,
-  BTF_KIND_UNION, BTF_KIND_VOLATILE, infoKind, infoVlen,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_FWD,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_UNION,
+  BTF_KIND_VOLATILE,
+  infoKind,
+  infoVlen,
 } from '../kinds.js';
 
 /** Mixes one word into a running 32-bit hash. */
@@ -90,16 +105,24 @@ function refSig(w: Uint32Array, off: Uint32Array, id: number, depth: number): nu
   if (o === undefined) return 0;
   const info = w[o + 1]!;
   switch (infoKind(info)) {
-    case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_FWD:
+    case BTF_KIND_STRUCT:
+    case BTF_KIND_UNION:
+    case BTF_KIND_FWD:
       return mix(0x51a3c2d1, w[o]!);
-    case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
+    case BTF_KIND_ENUM:
+    case BTF_KIND_ENUM64:
       return mix(0x6e3f0a97, w[o]!);
     case BTF_KIND_INT:
       return mix(hashCommon(w, o), w[o + 3]!);
     case BTF_KIND_FLOAT:
       return hashCommon(w, o);
-    case BTF_KIND_PTR: case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT:
-    case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_TYPE_TAG: {
+    case BTF_KIND_PTR:
+    case BTF_KIND_CONST:
+    case BTF_KIND_VOLATILE:
+    case BTF_KIND_RESTRICT:
+    case BTF_KIND_TYPEDEF:
+    case BTF_KIND_FUNC:
+    case BTF_KIND_TYPE_TAG: {
       const h = mix(mix(0x1f83d9ab, w[o]!), info);
       return depth > 0 ? mix(h, refSig(w, off, w[o + 2]!, depth - 1)) : h;
     }

@@ -159,12 +159,19 @@ function install(btf: BtfContainer, d: DedupState, c: Compacted, strings: Uint8A
  */
 export function dedup(btf: BtfContainer, opts: DedupOptions = {}): DedupReport {
   if (opts.base !== undefined && opts.base !== btf.base) {
-    throw new BtfError(BtfErrorCode.InvalidArgument, btf.base
-      ? 'dedup: the base given is not the base of this split BTF'
-      : 'dedup: this BTF is not split BTF; parse it with { base } to dedup it against a base');
+    throw new BtfError(
+      BtfErrorCode.InvalidArgument,
+      btf.base
+        ? 'dedup: the base given is not the base of this split BTF'
+        : 'dedup: this BTF is not split BTF; parse it with { base } to dedup it against a base',
+    );
   }
   const report: DedupReport = {
-    typesBefore: btf.nrTypes, typesAfter: 0, strBytesBefore: btf.strLen, strBytesAfter: 0, passes: [],
+    typesBefore: btf.nrTypes,
+    typesAfter: 0,
+    strBytesBefore: btf.strLen,
+    strBytesAfter: 0,
+    passes: [],
   };
   const onProgress = opts.onProgress;
   let t = performance.now();

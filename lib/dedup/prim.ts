@@ -16,15 +16,40 @@
  *   [3] ENUM 'e' size=4 vlen=0      (forward)    -> 2
  */
 import {
-  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
-  BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR,
-  BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_UNION, BTF_KIND_VAR,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DATASEC,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_FWD,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_UNION,
+  BTF_KIND_VAR,
   BTF_KIND_VOLATILE,
 } from '../kinds.js';
 import {
-  compatEnum, equalCommon, equalEnum, equalIntTag, hashArray, hashCommon, hashEnum, hashEnumAlias, hashEnumFwdAlias,
-  hashFnProto, hashIntTag,
-  hashStructDeep, isEnumFwd,
+  compatEnum,
+  equalCommon,
+  equalEnum,
+  equalIntTag,
+  hashArray,
+  hashCommon,
+  hashEnum,
+  hashEnumAlias,
+  hashEnumFwdAlias,
+  hashFnProto,
+  hashIntTag,
+  hashStructDeep,
+  isEnumFwd,
 } from './hash.js';
 import { PROGRESS_STEP, type DedupState } from './state.js';
 
@@ -39,8 +64,14 @@ export function prepBase(d: DedupState): void {
       case BTF_KIND_VAR:
       case BTF_KIND_DATASEC:
         continue;
-      case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
-      case BTF_KIND_FWD: case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_FLOAT:
+      case BTF_KIND_CONST:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_RESTRICT:
+      case BTF_KIND_PTR:
+      case BTF_KIND_FWD:
+      case BTF_KIND_TYPEDEF:
+      case BTF_KIND_FUNC:
+      case BTF_KIND_FLOAT:
       case BTF_KIND_TYPE_TAG:
         h = hashCommon(w, o);
         break;

@@ -19,20 +19,43 @@
  */
 import { BtfError, BtfErrorCode } from '../errors.js';
 import {
-  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DECL_TAG, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_PTR,
-  BTF_KIND_RESTRICT, BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_VOLATILE, kindName,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_VOLATILE,
+  kindName,
 } from '../kinds.js';
 import {
-  equalArray, equalCommon, equalFnProto, equalIntTag, hashArray, hashCommon, hashFnProto, hashIntTag,
+  equalArray,
+  equalCommon,
+  equalFnProto,
+  equalIntTag,
+  hashArray,
+  hashCommon,
+  hashFnProto,
+  hashIntTag,
 } from './hash.js';
 import { idFieldCount, idFieldPos } from '../fields.js';
 import { IN_PROGRESS, MAX_NR_TYPES, PROGRESS_STEP, type DedupState } from './state.js';
 
 function isRefKind(k: number): boolean {
   switch (k) {
-    case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
-    case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_TYPE_TAG: case BTF_KIND_DECL_TAG:
-    case BTF_KIND_ARRAY: case BTF_KIND_FUNC_PROTO:
+    case BTF_KIND_CONST:
+    case BTF_KIND_VOLATILE:
+    case BTF_KIND_RESTRICT:
+    case BTF_KIND_PTR:
+    case BTF_KIND_TYPEDEF:
+    case BTF_KIND_FUNC:
+    case BTF_KIND_TYPE_TAG:
+    case BTF_KIND_DECL_TAG:
+    case BTF_KIND_ARRAY:
+    case BTF_KIND_FUNC_PROTO:
       return true;
     default:
       return false;
@@ -55,28 +78,40 @@ function settle(d: DedupState, id: number): number {
       h = hashIntTag(w, o);
       for (let e = table.first(h); e >= 0; e = table.nextOf(e, h)) {
         const c = table.types[e]!;
-        if (equalIntTag(w, o, off[c]!)) { newId = c; break; }
+        if (equalIntTag(w, o, off[c]!)) {
+          newId = c;
+          break;
+        }
       }
       break;
     case BTF_KIND_ARRAY:
       h = hashArray(w, o);
       for (let e = table.first(h); e >= 0; e = table.nextOf(e, h)) {
         const c = table.types[e]!;
-        if (equalArray(w, o, off[c]!)) { newId = c; break; }
+        if (equalArray(w, o, off[c]!)) {
+          newId = c;
+          break;
+        }
       }
       break;
     case BTF_KIND_FUNC_PROTO:
       h = hashFnProto(w, o);
       for (let e = table.first(h); e >= 0; e = table.nextOf(e, h)) {
         const c = table.types[e]!;
-        if (equalFnProto(w, o, off[c]!)) { newId = c; break; }
+        if (equalFnProto(w, o, off[c]!)) {
+          newId = c;
+          break;
+        }
       }
       break;
     default:
       h = hashCommon(w, o);
       for (let e = table.first(h); e >= 0; e = table.nextOf(e, h)) {
         const c = table.types[e]!;
-        if (equalCommon(w, o, off[c]!)) { newId = c; break; }
+        if (equalCommon(w, o, off[c]!)) {
+          newId = c;
+          break;
+        }
       }
   }
   map[id] = newId;
@@ -102,7 +137,11 @@ function enter(d: DedupState, id: number, sp: number): number {
 }
 
 function loopError(d: DedupState, id: number): BtfError {
-  return new BtfError(BtfErrorCode.Loop, `type [${id}] ${kindName(d.kind(id))}: reference loop not going through a struct or union`, { typeId: id });
+  return new BtfError(
+    BtfErrorCode.Loop,
+    `type [${id}] ${kindName(d.kind(id))}: reference loop not going through a struct or union`,
+    { typeId: id },
+  );
 }
 
 /** Settles reference type `id` and everything it refers to (`btf_dedup_ref_type`). */

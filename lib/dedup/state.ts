@@ -6,9 +6,23 @@
 import type { BtfContainer } from '../container.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
 import {
-  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO,
-  BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_UNION, BTF_KIND_VAR,
-  BTF_KIND_VOLATILE, NR_BTF_KINDS, infoKind, kindName,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DATASEC,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_UNION,
+  BTF_KIND_VAR,
+  BTF_KIND_VOLATILE,
+  NR_BTF_KINDS,
+  infoKind,
+  kindName,
 } from '../kinds.js';
 import { flattenTypes } from '../query.js';
 import { CandTable } from './table.js';
@@ -29,8 +43,19 @@ const CLASS_SELF = 3;
 const KIND_CLASS: Uint8Array = (() => {
   const c = new Uint8Array(NR_BTF_KINDS);
   for (const k of [BTF_KIND_STRUCT, BTF_KIND_UNION]) c[k] = CLASS_STRUCT;
-  for (const k of [BTF_KIND_PTR, BTF_KIND_TYPEDEF, BTF_KIND_VOLATILE, BTF_KIND_CONST, BTF_KIND_RESTRICT, BTF_KIND_FUNC,
-    BTF_KIND_FUNC_PROTO, BTF_KIND_ARRAY, BTF_KIND_TYPE_TAG, BTF_KIND_DECL_TAG]) c[k] = CLASS_REF;
+  for (const k of [
+    BTF_KIND_PTR,
+    BTF_KIND_TYPEDEF,
+    BTF_KIND_VOLATILE,
+    BTF_KIND_CONST,
+    BTF_KIND_RESTRICT,
+    BTF_KIND_FUNC,
+    BTF_KIND_FUNC_PROTO,
+    BTF_KIND_ARRAY,
+    BTF_KIND_TYPE_TAG,
+    BTF_KIND_DECL_TAG,
+  ])
+    c[k] = CLASS_REF;
   for (const k of [BTF_KIND_VAR, BTF_KIND_DATASEC]) c[k] = CLASS_SELF;
   return c;
 })();
@@ -176,7 +201,8 @@ export class DedupState {
   /** Returns the error for a kind dedup cannot handle (libbpf: -EINVAL). */
   badKind(id: number, what: string): BtfError {
     const k = this.kind(id);
-    return new BtfError(BtfErrorCode.BadType,
-      `type [${id}] ${k < NR_BTF_KINDS ? kindName(k) : `kind ${k}`}: ${what}`, { typeId: id });
+    return new BtfError(BtfErrorCode.BadType, `type [${id}] ${k < NR_BTF_KINDS ? kindName(k) : `kind ${k}`}: ${what}`, {
+      typeId: id,
+    });
   }
 }

@@ -157,7 +157,7 @@ class BaseStrings {
       const index = new StrIndex(0, s.length >> 4);
       index.data = s;
       index.len = s.length;
-      for (let off = 0; off < s.length;) {
+      for (let off = 0; off < s.length; ) {
         index.seed(off);
         off = s.indexOf(0, off) + 1;
       }
@@ -201,7 +201,9 @@ export function dedupStrings(d: DedupState, ext: DedupExt | undefined): Uint8Arr
     if (off === 0 || off < start) return off;
     const local = off - start;
     if (local >= old.length) {
-      throw new BtfError(BtfErrorCode.BadString, `string offset ${off} is past the string section`, { section: BTF_ELF_SEC });
+      throw new BtfError(BtfErrorCode.BadString, `string offset ${off} is past the string section`, {
+        section: BTF_ELF_SEC,
+      });
     }
     const slot = Math.imul(local, 0x9e3779b1) >>> (32 - CACHE_BITS);
     if (cacheKey[slot] === local) return cacheVal[slot]!;

@@ -35,12 +35,35 @@
  * fails the whole check, so no per-frame state is needed.
  */
 import {
-  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT, BTF_KIND_FUNC,
-  BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT,
-  BTF_KIND_TYPEDEF, BTF_KIND_TYPE_TAG, BTF_KIND_UNION, BTF_KIND_VOLATILE, infoKflag, infoKind, infoVlen,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_FWD,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_UNION,
+  BTF_KIND_VOLATILE,
+  infoKflag,
+  infoKind,
+  infoVlen,
 } from '../kinds.js';
 import {
-  compatArray, compatEnum, compatFnProto, equalArray, equalCommon, equalIntTag, hashStructDeep, shallowEqualStruct,
+  compatArray,
+  compatEnum,
+  compatFnProto,
+  equalArray,
+  equalCommon,
+  equalIntTag,
+  hashStructDeep,
+  shallowEqualStruct,
 } from './hash.js';
 import { MAX_NR_TYPES, PROGRESS_STEP, type DedupState } from './state.js';
 
@@ -161,8 +184,13 @@ function isEquiv(d: DedupState, candId: number, canonId: number): boolean {
       case BTF_KIND_FLOAT:
         if (!equalCommon(w, co, no)) return false;
         break;
-      case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
-      case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_TYPE_TAG:
+      case BTF_KIND_CONST:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_RESTRICT:
+      case BTF_KIND_PTR:
+      case BTF_KIND_TYPEDEF:
+      case BTF_KIND_FUNC:
+      case BTF_KIND_TYPE_TAG:
         if (cInfo !== nInfo) return false;
         if (sp + 2 > st.length) st = growStack(sp + 2);
         st[sp] = w[co + 2]!;
@@ -230,8 +258,12 @@ function mergeHypot(d: DedupState): void {
     if (tk === BTF_KIND_FWD && ck !== BTF_KIND_FWD) map[t] = c;
     // A struct of the candidate graph joins a canonical struct, but only one
     // that already has its canonical type (member types may not yet).
-    if ((tk === BTF_KIND_STRUCT || tk === BTF_KIND_UNION) && ck !== BTF_KIND_FWD &&
-      map[c]! <= MAX_NR_TYPES && map[t]! > MAX_NR_TYPES) {
+    if (
+      (tk === BTF_KIND_STRUCT || tk === BTF_KIND_UNION) &&
+      ck !== BTF_KIND_FWD &&
+      map[c]! <= MAX_NR_TYPES &&
+      map[t]! > MAX_NR_TYPES
+    ) {
       map[t] = c;
     }
   }
@@ -301,8 +333,13 @@ function surelyNotEquiv(d: DedupState, t: number, c: number): boolean {
     case BTF_KIND_FWD:
     case BTF_KIND_FLOAT:
       return !equalCommon(w, ao, bo);
-    case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
-    case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_TYPE_TAG:
+    case BTF_KIND_CONST:
+    case BTF_KIND_VOLATILE:
+    case BTF_KIND_RESTRICT:
+    case BTF_KIND_PTR:
+    case BTF_KIND_TYPEDEF:
+    case BTF_KIND_FUNC:
+    case BTF_KIND_TYPE_TAG:
       return w[ao + 1] !== w[bo + 1];
     case BTF_KIND_ARRAY:
       return !compatArray(w, ao, bo);

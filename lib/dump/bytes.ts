@@ -31,7 +31,10 @@ export class ByteOut {
    * V8 optimises the writers, which it would otherwise deoptimise); later
    * chunks are 64 KiB.
    */
-  constructor(private readonly sink: ByteSink, firstChunk = CHUNK) {
+  constructor(
+    private readonly sink: ByteSink,
+    firstChunk = CHUNK,
+  ) {
     this.buf = new Uint8Array(firstChunk);
   }
 
@@ -82,11 +85,30 @@ export class ByteOut {
   uint(v: number): void {
     this.room(20);
     const b = this.buf;
-    if (v < 10) { b[this.pos++] = 48 + v; return; }
+    if (v < 10) {
+      b[this.pos++] = 48 + v;
+      return;
+    }
     if (v <= 0x7fffffff) {
       // Small ints: integer division only, the digit count up front.
-      const n = v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6
-        : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+      const n =
+        v < 100
+          ? 2
+          : v < 1000
+            ? 3
+            : v < 10000
+              ? 4
+              : v < 100000
+                ? 5
+                : v < 1000000
+                  ? 6
+                  : v < 10000000
+                    ? 7
+                    : v < 100000000
+                      ? 8
+                      : v < 1000000000
+                        ? 9
+                        : 10;
       let p = this.pos + n;
       this.pos = p;
       let x = v | 0;
@@ -107,7 +129,10 @@ export class ByteOut {
 
   /** Writes a signed integer in decimal. */
   int(v: number): void {
-    if (v < 0) { this.byte(45); this.uint(-v); } else this.uint(v);
+    if (v < 0) {
+      this.byte(45);
+      this.uint(-v);
+    } else this.uint(v);
   }
 
   /** Hands buffered bytes to the sink, in a fresh chunk each time. */
@@ -143,7 +168,10 @@ export function collectBytes(fn: (sink: ByteSink) => void): Uint8Array {
   fn((c) => {
     total += c.length;
     if (total > MAX_COLLECT) {
-      throw new BtfError(BtfErrorCode.TooBig, `output larger than ${MAX_COLLECT} bytes; write it to a sink (writeRawDump, writeJsonDump, writeCDump) instead`);
+      throw new BtfError(
+        BtfErrorCode.TooBig,
+        `output larger than ${MAX_COLLECT} bytes; write it to a sink (writeRawDump, writeJsonDump, writeCDump) instead`,
+      );
     }
     parts.push(c);
   });
@@ -151,7 +179,10 @@ export function collectBytes(fn: (sink: ByteSink) => void): Uint8Array {
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 

@@ -34,9 +34,25 @@
 import type { BtfContainer } from '../container.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
 import {
-  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT, BTF_KIND_FUNC_PROTO,
-  BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG,
-  BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VOLATILE, NR_BTF_KINDS, infoKflag, infoKind, infoVlen16,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_FWD,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_UNION,
+  BTF_KIND_VOLATILE,
+  NR_BTF_KINDS,
+  infoKflag,
+  infoKind,
+  infoVlen16,
 } from '../kinds.js';
 import { typeQuery, type TypeQuery } from '../query.js';
 import { NameCounts } from '../strings.js';
@@ -72,7 +88,6 @@ const SPACE = 32;
 function roundup(x: number, y: number): number {
   return Math.ceil(x / y) * y;
 }
-
 
 /**
  * libbpf's `struct btf_dump` as far as declarations go: the writer of C
@@ -190,7 +205,10 @@ export class CDeclWriter extends ByteOut {
     for (const c of this.spill) n += c.length;
     const all = new Uint8Array(n);
     n = 0;
-    for (const c of this.spill) { all.set(c, n); n += c.length; }
+    for (const c of this.spill) {
+      all.set(c, n);
+      n += c.length;
+    }
     this.spill.length = 0;
     return bytesToText(all);
   }
@@ -235,7 +253,7 @@ export class CDeclWriter extends ByteOut {
     const c = this.aligns[id]!;
     if (c > 0) return c - 1;
     const a = this.q.alignOf(id);
-    return a > 0 ? a : 0;
+    return Math.max(a, 0);
   }
 
   /** libbpf's `btf__resolve_size`, or -1 where it fails; memoised. */
@@ -300,9 +318,11 @@ export class CDeclWriter extends ByteOut {
     // bpftool would print one line per 8 bytes of a gap however large; a gap
     // no real type has (a corrupt size) is an error instead of gigabytes.
     if (next - cur > MAX_PAD_BITS) {
-      throw new BtfError(BtfErrorCode.TooBig,
+      throw new BtfError(
+        BtfErrorCode.TooBig,
         `type [${this.padFor}]: a gap of ${Math.floor((next - cur) / 8)} bytes before bit ${next} is too large to print as C padding`,
-        { typeId: this.padFor });
+        { typeId: this.padFor },
+      );
     }
     const longBits = this.ptrSz * 8;
     // The largest of long, int, short and char whose alignment boundary
@@ -311,10 +331,18 @@ export class CDeclWriter extends ByteOut {
     let padType = 'long';
     let newOff = roundup(cur, padBits);
     if (newOff > next) {
-      padBits = 32; padType = 'int'; newOff = roundup(cur, 32);
+      padBits = 32;
+      padType = 'int';
+      newOff = roundup(cur, 32);
       if (newOff > next) {
-        padBits = 16; padType = 'short'; newOff = roundup(cur, 16);
-        if (newOff > next) { padBits = 8; padType = 'char'; newOff = roundup(cur, 8); }
+        padBits = 16;
+        padType = 'short';
+        newOff = roundup(cur, 16);
+        if (newOff > next) {
+          padBits = 8;
+          padType = 'char';
+          newOff = roundup(cur, 8);
+        }
       }
     }
     if (newOff > cur && newOff <= next) {
@@ -322,9 +350,11 @@ export class CDeclWriter extends ByteOut {
       // but its own alignment would not take it there, or when `type: X`
       // would fit in the hole and be ignored; bitfields take an explicit
       // bit count.
-      if (inBitfield ||
+      if (
+        inBitfield ||
         (newOff === next && roundup(cur, nextAlign * 8) !== newOff) ||
-        (newOff !== next && next - newOff <= newOff - cur)) {
+        (newOff !== next && next - newOff <= newOff - cur)
+      ) {
         this.pad(lvl, padType, inBitfield ? newOff - cur : 0);
       }
       cur = newOff;
@@ -337,10 +367,19 @@ export class CDeclWriter extends ByteOut {
         cur += bits;
         continue;
       }
-      if (bits <= 8) { padType = 'char'; padBits = 8; }
-      else if (bits <= 16) { padType = 'short'; padBits = 16; }
-      else if (bits <= 32) { padType = 'int'; padBits = 32; }
-      else { padType = 'long'; padBits = longBits; }
+      if (bits <= 8) {
+        padType = 'char';
+        padBits = 8;
+      } else if (bits <= 16) {
+        padType = 'short';
+        padBits = 16;
+      } else if (bits <= 32) {
+        padType = 'int';
+        padBits = 32;
+      } else {
+        padType = 'long';
+        padBits = longBits;
+      }
       this.pad(lvl, padType, bits);
       cur += bits;
     }
@@ -348,7 +387,7 @@ export class CDeclWriter extends ByteOut {
 
   /** `btf_dump_emit_struct_fwd`: `struct NAME`, `union NAME`, or the bare keyword. */
   protected structFwd(id: number, info: number): void {
-    const isStruct = (infoKind(info)) === BTF_KIND_STRUCT;
+    const isStruct = infoKind(info) === BTF_KIND_STRUCT;
     if (this.w[this.off[id]!] === 0) {
       this.ascii(isStruct ? 'struct' : 'union');
       return;
@@ -362,7 +401,7 @@ export class CDeclWriter extends ByteOut {
     const { w } = this;
     const o = this.off[id]!;
     const info = w[o + 1]!;
-    const isStruct = (infoKind(info)) === BTF_KIND_STRUCT;
+    const isStruct = infoKind(info) === BTF_KIND_STRUCT;
     const vlen = infoVlen16(info);
     const kflag = infoKflag(info);
     const size = w[o + 2]!;
@@ -378,7 +417,8 @@ export class CDeclWriter extends ByteOut {
       const raw = w[m + 2]!;
       let msz = kflag ? raw >>> 24 : 0;
       const moff = kflag ? raw & 0xffffff : raw;
-      if (off < moff) this.emitBitPadding(off, moff, packed ? 1 : this.alignOf(mtype), prevBitfield && msz !== 0, lvl + 1);
+      if (off < moff)
+        this.emitBitPadding(off, moff, packed ? 1 : this.alignOf(mtype), prevBitfield && msz !== 0, lvl + 1);
       this.nlTabs(lvl + 1);
       this.emitTypeDecl(mtype, w[m]!, lvl + 1);
       if (msz) {
@@ -415,7 +455,7 @@ export class CDeclWriter extends ByteOut {
     if (!vlen) return;
     this.ascii(' {');
     const signed = infoKflag(info);
-    if ((infoKind(info)) === BTF_KIND_ENUM) {
+    if (infoKind(info) === BTF_KIND_ENUM) {
       for (let i = 0, e = o + 3; i < vlen; i++, e += 2) {
         this.enumerator(w[e]!, lvl);
         this.int(signed ? w[e + 1]! | 0 : w[e + 1]!);
@@ -517,7 +557,9 @@ export class CDeclWriter extends ByteOut {
     // records one already (a parameter of a prototype in this chain).
     const saved = this.capFrame;
     const record = named && saved < 0;
-    let p0 = 0, flushes = 0, inline = 0;
+    let p0 = 0,
+      flushes = 0,
+      inline = 0;
     if (record) {
       this.capFrame = start;
       this.capNameAt = -1;
@@ -539,7 +581,8 @@ export class CDeclWriter extends ByteOut {
   /** Copies `len` bytes of the declaration cache from `at` to the output. */
   private copyDecl(at: number, len: number): void {
     this.room(len);
-    const b = this.buf, a = this.arena;
+    const b = this.buf,
+      a = this.arena;
     let p = this.pos;
     for (let i = at, e = at + len; i < e; i++) b[p++] = a[i]!;
     this.pos = p;
@@ -554,7 +597,8 @@ export class CDeclWriter extends ByteOut {
       a.set(this.arena.subarray(0, this.arenaLen));
       this.arena = a;
     }
-    const a = this.arena, b = this.buf;
+    const a = this.arena,
+      b = this.buf;
     let q = this.arenaLen;
     for (let i = p0; i < nameAt; i++) a[q++] = b[i]!;
     for (let i = nameEnd, e = this.pos; i < e; i++) a[q++] = b[i]!;
@@ -579,8 +623,12 @@ export class CDeclWriter extends ByteOut {
       if (kind === BTF_KIND_PTR || kind === BTF_KIND_FUNC_PROTO) {
         this.push(id);
         id = w[o + 2]!;
-      } else if (kind === BTF_KIND_CONST || kind === BTF_KIND_VOLATILE || kind === BTF_KIND_RESTRICT ||
-        kind === BTF_KIND_TYPE_TAG) {
+      } else if (
+        kind === BTF_KIND_CONST ||
+        kind === BTF_KIND_VOLATILE ||
+        kind === BTF_KIND_RESTRICT ||
+        kind === BTF_KIND_TYPE_TAG
+      ) {
         // isModifierKind, written out: this loop runs for every declaration.
         if (!strip) this.push(id);
         id = w[o + 2]!;
@@ -595,7 +643,8 @@ export class CDeclWriter extends ByteOut {
         break;
       }
       // Parsed BTF has no such loop (validation); built BTF may.
-      if (n > this.count) throw new BtfError(BtfErrorCode.Loop, `type [${id}]: reference loop in a declaration`, { typeId: id });
+      if (n > this.count)
+        throw new BtfError(BtfErrorCode.Loop, `type [${id}]: reference loop in a declaration`, { typeId: id });
     }
     this.emitTypeChain(start, fname, lvl);
     this.top = start;
@@ -641,11 +690,13 @@ export class CDeclWriter extends ByteOut {
       const info = w[o + 1]!;
       const kind = infoKind(info);
       switch (kind) {
-        case BTF_KIND_INT: case BTF_KIND_FLOAT:
+        case BTF_KIND_INT:
+        case BTF_KIND_FLOAT:
           this.emitMods(start);
           this.name(w[o]!);
           break;
-        case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION:
           this.emitMods(start);
           // Anonymous structs and unions are defined inline (not in a cast).
           if (w[o] === 0 && !this.cast) {
@@ -655,7 +706,8 @@ export class CDeclWriter extends ByteOut {
             this.structFwd(id, info);
           }
           break;
-        case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
+        case BTF_KIND_ENUM:
+        case BTF_KIND_ENUM64:
           this.emitMods(start);
           if (w[o] === 0 && !this.cast) {
             this.inlineDefs++;
@@ -674,7 +726,8 @@ export class CDeclWriter extends ByteOut {
           this.uniqueName(id, this.identNames);
           break;
         case BTF_KIND_PTR:
-          if (lastWasPtr) this.byte(42); // *
+          if (lastWasPtr)
+            this.byte(42); // *
           else this.ascii(' *');
           break;
         case BTF_KIND_VOLATILE:
@@ -797,8 +850,7 @@ export class CDeclWriter extends ByteOut {
     const info = w[o + 1]!;
     const kind = infoKind(info);
     // FWDs and enum forward declarations never clash with their definitions.
-    const dups = kind === BTF_KIND_FWD || (kind === BTF_KIND_ENUM && infoVlen16(info) === 0)
-      ? 1 : map.add(n);
+    const dups = kind === BTF_KIND_FWD || (kind === BTF_KIND_ENUM && infoVlen16(info) === 0) ? 1 : map.add(n);
     this.dups[id] = dups;
     return dups;
   }

@@ -24,9 +24,23 @@
  * hash is only computed for keys that tie on the rest, and kept per type.
  */
 import {
-  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FLOAT,
-  BTF_KIND_FUNC_PROTO, BTF_KIND_INT, BTF_KIND_PTR, BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG,
-  BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VOLATILE, infoKind, infoVlen16,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_UNION,
+  BTF_KIND_VOLATILE,
+  infoKind,
+  infoVlen16,
 } from '../kinds.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
 import type { TypeQuery } from '../query.js';
@@ -37,9 +51,15 @@ const MAX_HASH_DEPTH = 2000;
 const TWO32 = 0x100000000;
 
 function isRefKind(kind: number): boolean {
-  return kind === BTF_KIND_TYPE_TAG || kind === BTF_KIND_CONST || kind === BTF_KIND_PTR ||
-    kind === BTF_KIND_VOLATILE || kind === BTF_KIND_RESTRICT || kind === BTF_KIND_TYPEDEF ||
-    kind === BTF_KIND_DECL_TAG;
+  return (
+    kind === BTF_KIND_TYPE_TAG ||
+    kind === BTF_KIND_CONST ||
+    kind === BTF_KIND_PTR ||
+    kind === BTF_KIND_VOLATILE ||
+    kind === BTF_KIND_RESTRICT ||
+    kind === BTF_KIND_TYPEDEF ||
+    kind === BTF_KIND_DECL_TAG
+  );
 }
 
 /**
@@ -54,7 +74,9 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
   // bpftool recurses without bound; a loop through a pointer (a PTR to an
   // array of that PTR, which the kernel accepts) would never end.
   const loop = (id: number): never => {
-    throw new BtfError(BtfErrorCode.Loop, `type [${id}]: reference loop, the sorted dump cannot rank it`, { typeId: id });
+    throw new BtfError(BtfErrorCode.Loop, `type [${id}]: reference loop, the sorted dump cannot rank it`, {
+      typeId: id,
+    });
   };
   // Void reads as three zero words.
   const kindOf = (id: number): number => (id ? infoKind(w[off[id]! + 1]!) : 0);
@@ -69,11 +91,14 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
       const o = off[id]!;
       if (w[o] !== 0) hasName = true;
       switch (kindOf(id)) {
-        case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
+        case BTF_KIND_ENUM:
+        case BTF_KIND_ENUM64:
           return hasName ? 1 : 0;
-        case BTF_KIND_INT: case BTF_KIND_FLOAT:
+        case BTF_KIND_INT:
+        case BTF_KIND_FLOAT:
           return 2;
-        case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION:
           return hasName ? 3 : MAX_RANK;
         case BTF_KIND_FUNC_PROTO:
           return hasName ? 4 : MAX_RANK;
@@ -81,8 +106,13 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
           if (!hasName) return MAX_RANK;
           id = w[o + 3]!;
           break;
-        case BTF_KIND_TYPE_TAG: case BTF_KIND_CONST: case BTF_KIND_PTR: case BTF_KIND_VOLATILE:
-        case BTF_KIND_RESTRICT: case BTF_KIND_TYPEDEF: case BTF_KIND_DECL_TAG:
+        case BTF_KIND_TYPE_TAG:
+        case BTF_KIND_CONST:
+        case BTF_KIND_PTR:
+        case BTF_KIND_VOLATILE:
+        case BTF_KIND_RESTRICT:
+        case BTF_KIND_TYPEDEF:
+        case BTF_KIND_DECL_TAG:
           if (!hasName) return MAX_RANK;
           id = w[o + 2]!;
           break;
@@ -170,14 +200,18 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
   /** Mixes in libbpf's `str_hash` of the name at `n` (chars are signed on the hosts bpftool is built for); none for 0. */
   const mixName = (n: number): void => {
     if (!n) return;
-    const sH = H, sL = L;
-    H = 0; L = 0;
+    const sH = H,
+      sL = L;
+    H = 0;
+    L = 0;
     for (let i = n, c = strs[i]; c !== 0 && c !== undefined; c = strs[++i]) {
       if (c < 0x80) mix(0, c);
       else mix(0xffffffff, (c - 256) >>> 0);
     }
-    const nH = H, nL = L;
-    H = sH; L = sL;
+    const nH = H,
+      nL = L;
+    H = sH;
+    L = sL;
     mix(nH, nL);
   };
   /** `btf_type_disambig_hash`, memoised: leaves the hash of `id` in (H, L). */
@@ -197,7 +231,8 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
     hashDone[id]! |= 1 << mode;
   };
   const disambigOf = (id: number, members: boolean): void => {
-    H = 0; L = 0;
+    H = 0;
+    L = 0;
     if (id === 0) return;
     const o = off[id]!;
     const info = w[o + 1]!;
@@ -211,24 +246,33 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
       if (!members) return;
       for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
         mixName(w[m]!);
-        const sH = H, sL = L;
+        const sH = H,
+          sL = L;
         disambig(w[m + 1]!, false);
-        const cH = H, cL = L;
-        H = sH; L = sL;
+        const cH = H,
+          cL = L;
+        H = sH;
+        L = sL;
         mix(cH, cL);
       }
     } else if (isRefKind(kind)) {
-      const sH = H, sL = L;
+      const sH = H,
+        sL = L;
       disambig(w[o + 2]!, members);
-      const cH = H, cL = L;
-      H = sH; L = sL;
+      const cH = H,
+        cL = L;
+      H = sH;
+      L = sL;
       mix(cH, cL);
     } else if (kind === BTF_KIND_ARRAY) {
       mix(0, w[o + 5]!);
-      const sH = H, sL = L;
+      const sH = H,
+        sL = L;
       disambig(w[o + 3]!, members);
-      const cH = H, cL = L;
-      H = sH; L = sL;
+      const cH = H,
+        cL = L;
+      H = sH;
+      L = sL;
       mix(cH, cL);
     }
   };
@@ -242,7 +286,8 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
     const on = ownOrd[a]! - ownOrd[b]!;
     if (on) return on;
     disambig(a, true);
-    const aH = H, aL = L;
+    const aH = H,
+      aL = L;
     disambig(b, true);
     if (aH !== H) return aH < H ? -1 : 1;
     if (aL !== L) return aL < L ? -1 : 1;

@@ -60,10 +60,28 @@
 import type { Btf } from '../btf.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
 import {
-  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
-  BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR,
-  BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG, BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR,
-  BTF_KIND_VOLATILE, infoKflag, infoKind, infoVlen16,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DATASEC,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_FWD,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_UNION,
+  BTF_KIND_VAR,
+  BTF_KIND_VOLATILE,
+  infoKflag,
+  infoKind,
+  infoVlen16,
 } from '../kinds.js';
 import { typeQuery, type TypeQuery } from '../query.js';
 import { bytesToText, collectBytes, type ByteSink } from './bytes.js';
@@ -93,7 +111,8 @@ export interface CDumpOptions {
 }
 
 const PREAMBLE_GUARD = '#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n';
-const PREAMBLE_PRAGMA = '#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n' +
+const PREAMBLE_PRAGMA =
+  '#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n' +
   '#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n' +
   '#endif\n\n';
 const EPILOGUE_PRAGMA = '#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n#endif\n\n';
@@ -141,8 +160,14 @@ export function cDump(btf: Btf, opts: CDumpOptions = {}): string {
 
 // Kinds that name a type C code can refer to by that name.
 const NAMED_KINDS = new Set<number>([
-  BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_TYPEDEF, BTF_KIND_FWD,
-  BTF_KIND_INT, BTF_KIND_FLOAT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_UNION,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_FWD,
+  BTF_KIND_INT,
+  BTF_KIND_FLOAT,
 ]);
 
 /** Returns the root ids for `names` (see {@link CDumpOptions.typeNames}); throws ENOENT for an unknown one. */
@@ -153,7 +178,8 @@ function resolveTypeNames(q: TypeQuery, names: readonly string[]): number[] {
     const s = spec.trim();
     if (/^\d+$/.test(s)) {
       const id = Number(s);
-      if (id < 1 || id >= count) throw new BtfError(BtfErrorCode.NotFound, `no type with id ${s} (ids go from 1 to ${count - 1})`);
+      if (id < 1 || id >= count)
+        throw new BtfError(BtfErrorCode.NotFound, `no type with id ${s} (ids go from 1 to ${count - 1})`);
       roots.push(id);
       continue;
     }
@@ -167,10 +193,14 @@ function resolveTypeNames(q: TypeQuery, names: readonly string[]): number[] {
       if (nameOff === 0) continue;
       const info = w[o + 1]!;
       const kind = infoKind(info);
-      const ok = tag === 'struct' ? kind === BTF_KIND_STRUCT || (kind === BTF_KIND_FWD && !infoKflag(info))
-        : tag === 'union' ? kind === BTF_KIND_UNION || (kind === BTF_KIND_FWD && infoKflag(info))
-          : tag === 'enum' ? kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64
-            : NAMED_KINDS.has(kind);
+      const ok =
+        tag === 'struct'
+          ? kind === BTF_KIND_STRUCT || (kind === BTF_KIND_FWD && !infoKflag(info))
+          : tag === 'union'
+            ? kind === BTF_KIND_UNION || (kind === BTF_KIND_FWD && infoKflag(info))
+            : tag === 'enum'
+              ? kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64
+              : NAMED_KINDS.has(kind);
       if (ok && q.strIs(nameOff, name)) found.push(id);
     }
     if (found.length === 0) throw new BtfError(BtfErrorCode.NotFound, `no type named '${s}'`);
@@ -236,8 +266,14 @@ class CEmitter extends CDeclWriter {
       const info = w[o + 1]!;
       const vlen = infoVlen16(info);
       switch (infoKind(info)) {
-        case BTF_KIND_VOLATILE: case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_PTR:
-        case BTF_KIND_TYPEDEF: case BTF_KIND_FUNC: case BTF_KIND_VAR: case BTF_KIND_DECL_TAG:
+        case BTF_KIND_VOLATILE:
+        case BTF_KIND_CONST:
+        case BTF_KIND_RESTRICT:
+        case BTF_KIND_PTR:
+        case BTF_KIND_TYPEDEF:
+        case BTF_KIND_FUNC:
+        case BTF_KIND_VAR:
+        case BTF_KIND_DECL_TAG:
         case BTF_KIND_TYPE_TAG:
           flags[w[o + 2]!]! |= REFERENCED;
           break;
@@ -245,7 +281,8 @@ class CEmitter extends CDeclWriter {
           flags[w[o + 4]!]! |= REFERENCED;
           flags[w[o + 3]!]! |= REFERENCED;
           break;
-        case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION:
           for (let i = 0, m = o + 4; i < vlen; i++, m += 3) flags[w[m]!]! |= REFERENCED;
           break;
         case BTF_KIND_FUNC_PROTO:
@@ -268,7 +305,9 @@ class CEmitter extends CDeclWriter {
     this.orderDepth = 0;
     if (this.orderType(id, false) < 0) {
       const loop = this.loopId;
-      throw new BtfError(BtfErrorCode.Loop, `type [${loop}]: unsatisfiable type cycle, C cannot declare it`, { typeId: loop });
+      throw new BtfError(BtfErrorCode.Loop, `type [${loop}]: unsatisfiable type cycle, C cannot declare it`, {
+        typeId: loop,
+      });
     }
     const q = this.queue;
     for (let i = 0; i < q.length; i++) this.emitType(q[i]!, 0);
@@ -284,7 +323,11 @@ class CEmitter extends CDeclWriter {
     // a prototype taking that pointer) would never end. Real types nest a
     // few dozen levels.
     if (++this.orderDepth > MAX_ORDER_DEPTH) {
-      throw new BtfError(BtfErrorCode.TooBig, `type [${id}]: references nest deeper than ${MAX_ORDER_DEPTH} levels, C cannot declare it`, { typeId: id });
+      throw new BtfError(
+        BtfErrorCode.TooBig,
+        `type [${id}]: references nest deeper than ${MAX_ORDER_DEPTH} levels, C cannot declare it`,
+        { typeId: id },
+      );
     }
     const r = this.orderOne(id, throughPtr);
     this.orderDepth--;
@@ -306,7 +349,8 @@ class CEmitter extends CDeclWriter {
       return -1;
     }
     switch (kind) {
-      case BTF_KIND_INT: case BTF_KIND_FLOAT:
+      case BTF_KIND_INT:
+      case BTF_KIND_FLOAT:
         this.orderState[id] = ORDERED;
         return 0;
       case BTF_KIND_PTR: {
@@ -316,7 +360,8 @@ class CEmitter extends CDeclWriter {
       }
       case BTF_KIND_ARRAY:
         return this.orderType(w[o + 3]!, false);
-      case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION: {
         // Part of a strong link only when embedded (no pointer on the way)
         // or anonymous (defined inline even behind a pointer).
         if (throughPtr && w[o] !== 0) return 0;
@@ -329,7 +374,9 @@ class CEmitter extends CDeclWriter {
         this.orderState[id] = ORDERED;
         return 1;
       }
-      case BTF_KIND_ENUM: case BTF_KIND_ENUM64: case BTF_KIND_FWD:
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+      case BTF_KIND_FWD:
         // Named or unreferenced enums are top-level declarations; FWDs too.
         if (w[o] !== 0 || !(this.flags[id]! & REFERENCED)) this.queue.push(id);
         this.orderState[id] = ORDERED;
@@ -343,7 +390,10 @@ class CEmitter extends CDeclWriter {
         this.orderState[id] = ORDERED;
         return 1;
       }
-      case BTF_KIND_VOLATILE: case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_CONST:
+      case BTF_KIND_RESTRICT:
+      case BTF_KIND_TYPE_TAG:
         return this.orderType(w[o + 2]!, throughPtr);
       case BTF_KIND_FUNC_PROTO: {
         let r = this.orderType(w[o + 2]!, throughPtr);
@@ -357,7 +407,10 @@ class CEmitter extends CDeclWriter {
         }
         return strong ? 1 : 0;
       }
-      case BTF_KIND_FUNC: case BTF_KIND_VAR: case BTF_KIND_DATASEC: case BTF_KIND_DECL_TAG:
+      case BTF_KIND_FUNC:
+      case BTF_KIND_VAR:
+      case BTF_KIND_DATASEC:
+      case BTF_KIND_DECL_TAG:
         this.orderState[id] = ORDERED;
         return 0;
       default:
@@ -421,14 +474,18 @@ class CEmitter extends CDeclWriter {
         this.emitState[id] = EMITTED;
         break;
       }
-      case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
         if (contId === 0) {
           this.emitEnumDef(id, 0);
           this.ascii(';\n\n');
         }
         this.emitState[id] = EMITTED;
         break;
-      case BTF_KIND_PTR: case BTF_KIND_VOLATILE: case BTF_KIND_CONST: case BTF_KIND_RESTRICT:
+      case BTF_KIND_PTR:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_CONST:
+      case BTF_KIND_RESTRICT:
       case BTF_KIND_TYPE_TAG:
         this.emitType(w[o + 2]!, contId);
         break;
@@ -449,7 +506,8 @@ class CEmitter extends CDeclWriter {
         }
         this.emitState[id] = EMITTED;
         break;
-      case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION: {
         this.emitState[id] = EMITTING;
         const named = w[o] !== 0;
         // Top-level or anonymous: the members are printed in full, so the

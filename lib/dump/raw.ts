@@ -6,10 +6,29 @@
  */
 import type { Btf } from '../btf.js';
 import {
-  BTF_KIND_ARRAY, BTF_KIND_CONST, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
-  BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR,
-  BTF_KIND_RESTRICT, BTF_KIND_STRUCT, BTF_KIND_TYPE_TAG, BTF_KIND_TYPEDEF, BTF_KIND_UNION, BTF_KIND_VAR,
-  BTF_KIND_VOLATILE, infoKflag, infoKind, infoVlen16, kindName,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DATASEC,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_FWD,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_UNION,
+  BTF_KIND_VAR,
+  BTF_KIND_VOLATILE,
+  infoKflag,
+  infoKind,
+  infoVlen16,
+  kindName,
 } from '../kinds.js';
 import { ByteOut, bytesToText, collectBytes, type ByteSink } from './bytes.js';
 
@@ -21,11 +40,16 @@ export interface RawDumpOptions {
 
 function intEnc(enc: number): string {
   switch (enc) {
-    case 0: return '(none)';
-    case 1: return 'SIGNED';
-    case 2: return 'CHAR';
-    case 4: return 'BOOL';
-    default: return 'UNKN';
+    case 0:
+      return '(none)';
+    case 1:
+      return 'SIGNED';
+    case 2:
+      return 'CHAR';
+    case 4:
+      return 'BOOL';
+    default:
+      return 'UNKN';
   }
 }
 
@@ -47,7 +71,10 @@ class Records {
   private readonly list: readonly number[] | undefined;
   private readonly start: number;
   private readonly offs: Uint32Array;
-  constructor(private readonly btf: Btf, opts: RawDumpOptions) {
+  constructor(
+    private readonly btf: Btf,
+    opts: RawDumpOptions,
+  ) {
     this.list = opts.typeIds;
     this.start = btf.startId;
     this.n = this.list ? this.list.length : btf.typeCount - btf.startId;
@@ -82,7 +109,8 @@ export function writeRawDump(btf: Btf, sink: ByteSink, opts: RawDumpOptions = {}
   const recs = new Records(btf, opts);
   for (let k = 0; k < recs.n; k++) {
     const id = recs.at(k);
-    const w = recs.w, o = recs.o;
+    const w = recs.w,
+      o = recs.o;
     const info = w[o + 1]!;
     const kind = infoKind(info);
     const vlen = infoVlen16(info);
@@ -97,47 +125,72 @@ export function writeRawDump(btf: Btf, sink: ByteSink, opts: RawDumpOptions = {}
     switch (kind) {
       case BTF_KIND_INT: {
         const v = w[o + 3]!;
-        out.ascii(' size='); out.uint(w[o + 2]!);
-        out.ascii(' bits_offset='); out.uint((v >>> 16) & 0xff);
-        out.ascii(' nr_bits='); out.uint(v & 0xff);
-        out.ascii(' encoding='); out.ascii(intEnc((v >>> 24) & 0xf));
+        out.ascii(' size=');
+        out.uint(w[o + 2]!);
+        out.ascii(' bits_offset=');
+        out.uint((v >>> 16) & 0xff);
+        out.ascii(' nr_bits=');
+        out.uint(v & 0xff);
+        out.ascii(' encoding=');
+        out.ascii(intEnc((v >>> 24) & 0xf));
         break;
       }
-      case BTF_KIND_PTR: case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT:
-      case BTF_KIND_TYPEDEF: case BTF_KIND_TYPE_TAG:
-        out.ascii(' type_id='); out.uint(w[o + 2]!);
+      case BTF_KIND_PTR:
+      case BTF_KIND_CONST:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_RESTRICT:
+      case BTF_KIND_TYPEDEF:
+      case BTF_KIND_TYPE_TAG:
+        out.ascii(' type_id=');
+        out.uint(w[o + 2]!);
         break;
       case BTF_KIND_ARRAY:
-        out.ascii(' type_id='); out.uint(w[o + 3]!);
-        out.ascii(' index_type_id='); out.uint(w[o + 4]!);
-        out.ascii(' nr_elems='); out.uint(w[o + 5]!);
+        out.ascii(' type_id=');
+        out.uint(w[o + 3]!);
+        out.ascii(' index_type_id=');
+        out.uint(w[o + 4]!);
+        out.ascii(' nr_elems=');
+        out.uint(w[o + 5]!);
         break;
-      case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
-        out.ascii(' size='); out.uint(w[o + 2]!);
-        out.ascii(' vlen='); out.uint(vlen);
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION: {
+        out.ascii(' size=');
+        out.uint(w[o + 2]!);
+        out.ascii(' vlen=');
+        out.uint(vlen);
         for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
           const off = w[m + 2]!;
           out.ascii("\n\t'");
           name(w[m]!);
-          out.ascii("' type_id="); out.uint(w[m + 1]!);
-          out.ascii(' bits_offset='); out.uint(kflag ? off & 0xffffff : off);
-          if (kflag && off >>> 24) { out.ascii(' bitfield_size='); out.uint(off >>> 24); }
+          out.ascii("' type_id=");
+          out.uint(w[m + 1]!);
+          out.ascii(' bits_offset=');
+          out.uint(kflag ? off & 0xffffff : off);
+          if (kflag && off >>> 24) {
+            out.ascii(' bitfield_size=');
+            out.uint(off >>> 24);
+          }
         }
         break;
       }
       case BTF_KIND_ENUM:
-        out.ascii(kflag ? ' encoding=SIGNED size=' : ' encoding=UNSIGNED size='); out.uint(w[o + 2]!);
-        out.ascii(' vlen='); out.uint(vlen);
+        out.ascii(kflag ? ' encoding=SIGNED size=' : ' encoding=UNSIGNED size=');
+        out.uint(w[o + 2]!);
+        out.ascii(' vlen=');
+        out.uint(vlen);
         for (let i = 0, e = o + 3; i < vlen; i++, e += 2) {
           out.ascii("\n\t'");
           name(w[e]!);
           out.ascii("' val=");
-          if (kflag) out.int(w[e + 1]! | 0); else out.uint(w[e + 1]!);
+          if (kflag) out.int(w[e + 1]! | 0);
+          else out.uint(w[e + 1]!);
         }
         break;
       case BTF_KIND_ENUM64:
-        out.ascii(kflag ? ' encoding=SIGNED size=' : ' encoding=UNSIGNED size='); out.uint(w[o + 2]!);
-        out.ascii(' vlen='); out.uint(vlen);
+        out.ascii(kflag ? ' encoding=SIGNED size=' : ' encoding=UNSIGNED size=');
+        out.uint(w[o + 2]!);
+        out.ascii(' vlen=');
+        out.uint(vlen);
         for (let i = 0, e = o + 3; i < vlen; i++, e += 3) {
           const u = (BigInt(w[e + 2]!) << 32n) | BigInt(w[e + 1]!);
           out.ascii("\n\t'");
@@ -150,45 +203,62 @@ export function writeRawDump(btf: Btf, sink: ByteSink, opts: RawDumpOptions = {}
         out.ascii(kflag ? ' fwd_kind=union' : ' fwd_kind=struct');
         break;
       case BTF_KIND_FUNC:
-        out.ascii(' type_id='); out.uint(w[o + 2]!);
-        out.ascii(' linkage='); out.ascii(linkageStr(vlen));
+        out.ascii(' type_id=');
+        out.uint(w[o + 2]!);
+        out.ascii(' linkage=');
+        out.ascii(linkageStr(vlen));
         break;
       case BTF_KIND_FUNC_PROTO:
-        out.ascii(' ret_type_id='); out.uint(w[o + 2]!);
-        out.ascii(' vlen='); out.uint(vlen);
+        out.ascii(' ret_type_id=');
+        out.uint(w[o + 2]!);
+        out.ascii(' vlen=');
+        out.uint(vlen);
         for (let i = 0, p = o + 3; i < vlen; i++, p += 2) {
           out.ascii("\n\t'");
           name(w[p]!);
-          out.ascii("' type_id="); out.uint(w[p + 1]!);
+          out.ascii("' type_id=");
+          out.uint(w[p + 1]!);
         }
         break;
       case BTF_KIND_VAR:
-        out.ascii(' type_id='); out.uint(w[o + 2]!);
-        out.ascii(', linkage='); out.ascii(linkageStr(w[o + 3]!));
+        out.ascii(' type_id=');
+        out.uint(w[o + 2]!);
+        out.ascii(', linkage=');
+        out.ascii(linkageStr(w[o + 3]!));
         break;
       case BTF_KIND_DATASEC:
-        out.ascii(' size='); out.uint(w[o + 2]!);
-        out.ascii(' vlen='); out.uint(vlen);
+        out.ascii(' size=');
+        out.uint(w[o + 2]!);
+        out.ascii(' vlen=');
+        out.uint(vlen);
         for (let i = 0, v = o + 3; i < vlen; i++, v += 3) {
           const t = w[v]!;
-          out.ascii('\n\ttype_id='); out.uint(t);
-          out.ascii(' offset='); out.uint(w[v + 1]!);
-          out.ascii(' size='); out.uint(w[v + 2]!);
+          out.ascii('\n\ttype_id=');
+          out.uint(t);
+          out.ascii(' offset=');
+          out.uint(w[v + 1]!);
+          out.ascii(' size=');
+          out.uint(w[v + 2]!);
           if (t < count) {
             // bpftool prints the entry's kind and name; void reads as an all-zero record.
             const [tw, to] = t === 0 ? [ZERO, 0] : btf.recordOf(t);
-            out.ascii(' ('); out.ascii(kindName(infoKind(tw[to + 1]!))); out.ascii(" '");
+            out.ascii(' (');
+            out.ascii(kindName(infoKind(tw[to + 1]!)));
+            out.ascii(" '");
             name(tw[to]!);
             out.ascii("')");
           }
         }
         break;
       case BTF_KIND_FLOAT:
-        out.ascii(' size='); out.uint(w[o + 2]!);
+        out.ascii(' size=');
+        out.uint(w[o + 2]!);
         break;
       case BTF_KIND_DECL_TAG:
-        out.ascii(' type_id='); out.uint(w[o + 2]!);
-        out.ascii(' component_idx='); out.int(w[o + 3]! | 0);
+        out.ascii(' type_id=');
+        out.uint(w[o + 2]!);
+        out.ascii(' component_idx=');
+        out.int(w[o + 3]! | 0);
         break;
       default:
         break;
@@ -221,7 +291,10 @@ export interface JsonDumpOptions extends RawDumpOptions {
 export class JsonBytesWriter {
   private depth = 0;
   private sep = 0;
-  constructor(readonly out: ByteOut, private readonly pretty: boolean) {}
+  constructor(
+    readonly out: ByteOut,
+    private readonly pretty: boolean,
+  ) {}
 
   private eol(): void {
     if (!this.pretty) return;
@@ -244,10 +317,18 @@ export class JsonBytesWriter {
     this.out.byte(c);
     this.sep = 44;
   }
-  startObject(): void { this.begin(123); }
-  endObject(): void { this.end(125); }
-  startArray(): void { this.begin(91); }
-  endArray(): void { this.end(93); }
+  startObject(): void {
+    this.begin(123);
+  }
+  endObject(): void {
+    this.end(125);
+  }
+  startArray(): void {
+    this.begin(91);
+  }
+  endArray(): void {
+    this.end(93);
+  }
   /** Writes a property name (ASCII). */
   name(n: string): void {
     this.eor();
@@ -257,9 +338,18 @@ export class JsonBytesWriter {
     this.out.ascii(n);
     this.out.ascii(this.pretty ? '": ' : '":');
   }
-  uint(v: number): void { this.eor(); this.out.uint(v); }
-  int(v: number): void { this.eor(); this.out.int(v); }
-  big(v: bigint): void { this.eor(); this.out.ascii(String(v)); }
+  uint(v: number): void {
+    this.eor();
+    this.out.uint(v);
+  }
+  int(v: number): void {
+    this.eor();
+    this.out.int(v);
+  }
+  big(v: bigint): void {
+    this.eor();
+    this.out.ascii(String(v));
+  }
   /** Writes a quoted string from raw bytes with bpftool's escapes. */
   strBytes(b: Uint8Array): void {
     this.eor();
@@ -272,11 +362,22 @@ export class JsonBytesWriter {
     this.out.ascii(s);
     this.out.byte(34);
   }
-  uintField(n: string, v: number): void { this.name(n); this.uint(v); }
-  intField(n: string, v: number): void { this.name(n); this.int(v); }
-  strField(n: string, s: string): void { this.name(n); this.str(s); }
+  uintField(n: string, v: number): void {
+    this.name(n);
+    this.uint(v);
+  }
+  intField(n: string, v: number): void {
+    this.name(n);
+    this.int(v);
+  }
+  strField(n: string, s: string): void {
+    this.name(n);
+    this.str(s);
+  }
   /** Ends the document as bpftool's `jsonw_destroy` does: a newline. */
-  finish(): void { this.out.byte(10); }
+  finish(): void {
+    this.out.byte(10);
+  }
 }
 
 function quoteBytes(out: ByteOut, b: Uint8Array): void {
@@ -284,21 +385,39 @@ function quoteBytes(out: ByteOut, b: Uint8Array): void {
   let plain = true;
   for (let i = 0; i < b.length; i++) {
     const c = b[i]!;
-    if (c === 9 || c === 10 || c === 13 || c === 12 || c === 8 || c === 92 || c === 34) { plain = false; break; }
+    if (c === 9 || c === 10 || c === 13 || c === 12 || c === 8 || c === 92 || c === 34) {
+      plain = false;
+      break;
+    }
   }
   if (plain) out.bytes(b);
   else {
     for (let i = 0; i < b.length; i++) {
       const c = b[i]!;
       switch (c) {
-        case 9: out.ascii('\\t'); break;
-        case 10: out.ascii('\\n'); break;
-        case 13: out.ascii('\\r'); break;
-        case 12: out.ascii('\\f'); break;
-        case 8: out.ascii('\\b'); break;
-        case 92: out.ascii('\\n'); break; // sic: bpftool 7.1 writes a backslash as \n
-        case 34: out.ascii('\\"'); break;
-        default: out.byte(c);
+        case 9:
+          out.ascii('\\t');
+          break;
+        case 10:
+          out.ascii('\\n');
+          break;
+        case 13:
+          out.ascii('\\r');
+          break;
+        case 12:
+          out.ascii('\\f');
+          break;
+        case 8:
+          out.ascii('\\b');
+          break;
+        case 92:
+          out.ascii('\\n');
+          break; // sic: bpftool 7.1 writes a backslash as \n
+        case 34:
+          out.ascii('\\"');
+          break;
+        default:
+          out.byte(c);
       }
     }
   }
@@ -320,7 +439,8 @@ export function writeJsonDump(btf: Btf, sink: ByteSink, opts: JsonDumpOptions = 
   const recs = new Records(btf, opts);
   for (let k = 0; k < recs.n; k++) {
     const id = recs.at(k);
-    const w = recs.w, o = recs.o;
+    const w = recs.w,
+      o = recs.o;
     const info = w[o + 1]!;
     const kind = infoKind(info);
     const vlen = infoVlen16(info);
@@ -338,8 +458,12 @@ export function writeJsonDump(btf: Btf, sink: ByteSink, opts: JsonDumpOptions = 
         j.strField('encoding', intEnc((v >>> 24) & 0xf));
         break;
       }
-      case BTF_KIND_PTR: case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT:
-      case BTF_KIND_TYPEDEF: case BTF_KIND_TYPE_TAG:
+      case BTF_KIND_PTR:
+      case BTF_KIND_CONST:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_RESTRICT:
+      case BTF_KIND_TYPEDEF:
+      case BTF_KIND_TYPE_TAG:
         j.uintField('type_id', w[o + 2]!);
         break;
       case BTF_KIND_ARRAY:
@@ -347,7 +471,8 @@ export function writeJsonDump(btf: Btf, sink: ByteSink, opts: JsonDumpOptions = 
         j.uintField('index_type_id', w[o + 4]!);
         j.uintField('nr_elems', w[o + 5]!);
         break;
-      case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION:
         j.uintField('size', w[o + 2]!);
         j.uintField('vlen', vlen);
         j.name('members');

@@ -128,7 +128,21 @@ export const STV = { DEFAULT: 0, INTERNAL: 1, HIDDEN: 2, PROTECTED: 3 } as const
 export const ELF_LAYOUT = {
   32: {
     ehdrSize: 52,
-    e: { type: 16, machine: 18, version: 20, entry: 24, phoff: 28, shoff: 32, flags: 36, ehsize: 40, phentsize: 42, phnum: 44, shentsize: 46, shnum: 48, shstrndx: 50 },
+    e: {
+      type: 16,
+      machine: 18,
+      version: 20,
+      entry: 24,
+      phoff: 28,
+      shoff: 32,
+      flags: 36,
+      ehsize: 40,
+      phentsize: 42,
+      phnum: 44,
+      shentsize: 46,
+      shnum: 48,
+      shstrndx: 50,
+    },
     shdrSize: 40,
     sh: { name: 0, type: 4, flags: 8, addr: 12, offset: 16, size: 20, link: 24, info: 28, addralign: 32, entsize: 36 },
     phdrSize: 32,
@@ -141,7 +155,21 @@ export const ELF_LAYOUT = {
   },
   64: {
     ehdrSize: 64,
-    e: { type: 16, machine: 18, version: 20, entry: 24, phoff: 32, shoff: 40, flags: 48, ehsize: 52, phentsize: 54, phnum: 56, shentsize: 58, shnum: 60, shstrndx: 62 },
+    e: {
+      type: 16,
+      machine: 18,
+      version: 20,
+      entry: 24,
+      phoff: 32,
+      shoff: 40,
+      flags: 48,
+      ehsize: 52,
+      phentsize: 54,
+      phnum: 56,
+      shentsize: 58,
+      shnum: 60,
+      shstrndx: 62,
+    },
     shdrSize: 64,
     sh: { name: 0, type: 4, flags: 8, addr: 16, offset: 24, size: 32, link: 40, info: 44, addralign: 48, entsize: 56 },
     phdrSize: 56,
@@ -382,10 +410,14 @@ export class ElfFile {
   sectionData(sec: ElfSection): Uint8Array {
     const own = this.sections[sec.index];
     if (own === undefined || own.offset !== sec.offset || own.size !== sec.size || own.type !== sec.type) {
-      throw new ElfError(BtfErrorCode.InvalidArgument, `section ${sec.name || `[${sec.index}]`} is not a section of this file`, {
-        section: sec.name,
-        ...(this.file !== undefined ? { file: this.file } : {}),
-      });
+      throw new ElfError(
+        BtfErrorCode.InvalidArgument,
+        `section ${sec.name || `[${sec.index}]`} is not a section of this file`,
+        {
+          section: sec.name,
+          ...(this.file !== undefined ? { file: this.file } : {}),
+        },
+      );
     }
     if (!hasFileData(own)) return this.bytes.subarray(0, 0);
     return this.bytes.subarray(own.offset, own.offset + own.size);
@@ -467,7 +499,12 @@ function label(s: { index: number; name?: string }): string {
   return s.name ? s.name : `[${s.index}]`;
 }
 
-function sectionError(code: BtfErrorCode, s: { index: number; name?: string }, detail: string, offset: number): ElfError {
+function sectionError(
+  code: BtfErrorCode,
+  s: { index: number; name?: string },
+  detail: string,
+  offset: number,
+): ElfError {
   return new ElfError(code, `section ${label(s)}: ${detail}`, { section: label(s), offset });
 }
 
@@ -477,17 +514,25 @@ function sectionError(code: BtfErrorCode, s: { index: number; name?: string }, d
  */
 function readString(tab: Uint8Array, off: number, what: () => string, tabSec: ElfSection, recordOff: number): string {
   if (off >= tab.length) {
-    throw new ElfError(BtfErrorCode.BadString, `${what()}: name offset ${hex(off)} is outside ${label(tabSec)} (size ${hex(tab.length)})`, {
-      section: label(tabSec),
-      offset: recordOff,
-    });
+    throw new ElfError(
+      BtfErrorCode.BadString,
+      `${what()}: name offset ${hex(off)} is outside ${label(tabSec)} (size ${hex(tab.length)})`,
+      {
+        section: label(tabSec),
+        offset: recordOff,
+      },
+    );
   }
   const end = tab.indexOf(0, off);
   if (end < 0) {
-    throw new ElfError(BtfErrorCode.BadString, `${what()}: name at ${label(tabSec)}+${hex(off)} is not NUL-terminated`, {
-      section: label(tabSec),
-      offset: recordOff,
-    });
+    throw new ElfError(
+      BtfErrorCode.BadString,
+      `${what()}: name at ${label(tabSec)}+${hex(off)} is not NUL-terminated`,
+      {
+        section: label(tabSec),
+        offset: recordOff,
+      },
+    );
   }
   return decoder.decode(tab.subarray(off, end));
 }
@@ -522,23 +567,31 @@ export function parseElf(bytes: Uint8Array, opts: ParseElfOptions = {}): ElfFile
 function parse(bytes: Uint8Array, file: string | undefined): ElfFile {
   const len = bytes.length;
   if (len < 16) {
-    throw new ElfError(BtfErrorCode.Truncated, `elf header: file is ${len} bytes, too short for e_ident (16)`, { offset: 0 });
+    throw new ElfError(BtfErrorCode.Truncated, `elf header: file is ${len} bytes, too short for e_ident (16)`, {
+      offset: 0,
+    });
   }
   if (bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
     const magic = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new ElfError(BtfErrorCode.Format, `not an elf file: bad magic ${magic}`, { offset: 0 });
   }
   const cls = bytes[4];
-  if (cls !== 1 && cls !== 2) throw new ElfError(BtfErrorCode.BadHeader, `elf header: invalid class ${cls ?? 0} (EI_CLASS)`, { offset: 4 });
+  if (cls !== 1 && cls !== 2)
+    throw new ElfError(BtfErrorCode.BadHeader, `elf header: invalid class ${cls ?? 0} (EI_CLASS)`, { offset: 4 });
   const data = bytes[5];
-  if (data !== 1 && data !== 2) throw new ElfError(BtfErrorCode.BadHeader, `elf header: invalid byte order ${data ?? 0} (EI_DATA)`, { offset: 5 });
+  if (data !== 1 && data !== 2)
+    throw new ElfError(BtfErrorCode.BadHeader, `elf header: invalid byte order ${data ?? 0} (EI_DATA)`, { offset: 5 });
   const elfClass = cls === 2 ? 64 : 32;
   const lay: ElfLayout = ELF_LAYOUT[elfClass];
   const le = data === 1;
   if (len < lay.ehdrSize) {
-    throw new ElfError(BtfErrorCode.Truncated, `elf header: file is ${len} bytes, too short for the ELF${elfClass} header (${lay.ehdrSize})`, {
-      offset: 0,
-    });
+    throw new ElfError(
+      BtfErrorCode.Truncated,
+      `elf header: file is ${len} bytes, too short for the ELF${elfClass} header (${lay.ehdrSize})`,
+      {
+        offset: 0,
+      },
+    );
   }
   const r = new FieldReader(bytes, le, elfClass === 64);
   const c: Ctx = { bytes, r, lay };
@@ -588,7 +641,9 @@ function readSectionHeaders(c: Ctx): MutableSection[] {
   const shentsize = r.u16(lay.e.shentsize);
   if (shoff === 0) {
     if (eShnum !== 0) {
-      throw new ElfError(BtfErrorCode.BadHeader, `elf header: e_shnum is ${eShnum} but e_shoff is 0`, { offset: lay.e.shnum });
+      throw new ElfError(BtfErrorCode.BadHeader, `elf header: e_shnum is ${eShnum} but e_shoff is 0`, {
+        offset: lay.e.shnum,
+      });
     }
     return [];
   }
@@ -650,17 +705,28 @@ function resolveShstrndx(c: Ctx, sections: MutableSection[]): number {
     idx = s0.link;
     where = s0.headerOffset + lay.sh.link;
   } else if (idx >= SHN.LORESERVE) {
-    throw new ElfError(BtfErrorCode.BadHeader, `elf header: e_shstrndx ${hex(idx)} is a reserved index`, { offset: where });
+    throw new ElfError(BtfErrorCode.BadHeader, `elf header: e_shstrndx ${hex(idx)} is a reserved index`, {
+      offset: where,
+    });
   }
   if (idx === SHN.UNDEF) return 0;
   const s = sections[idx];
   if (s === undefined) {
-    throw new ElfError(BtfErrorCode.BadHeader, `elf header: e_shstrndx ${idx} is out of range (${sections.length} sections)`, {
-      offset: where,
-    });
+    throw new ElfError(
+      BtfErrorCode.BadHeader,
+      `elf header: e_shstrndx ${idx} is out of range (${sections.length} sections)`,
+      {
+        offset: where,
+      },
+    );
   }
   if (s.type !== SHT.STRTAB) {
-    throw sectionError(BtfErrorCode.BadSection, s, `section-name table has type ${hex(s.type)}, expected SHT_STRTAB`, s.headerOffset + lay.sh.type);
+    throw sectionError(
+      BtfErrorCode.BadSection,
+      s,
+      `section-name table has type ${hex(s.type)}, expected SHT_STRTAB`,
+      s.headerOffset + lay.sh.type,
+    );
   }
   checkDataBounds(c, s);
   return idx;
@@ -693,7 +759,12 @@ function checkSectionBounds(c: Ctx, sections: MutableSection[]): void {
   for (const s of sections) {
     checkDataBounds(c, s);
     if (s.type === SHT.NOBITS && !Number.isSafeInteger(s.size)) {
-      throw sectionError(BtfErrorCode.BadSection, s, `size ${hex(s.size)} is too large`, s.headerOffset + c.lay.sh.size);
+      throw sectionError(
+        BtfErrorCode.BadSection,
+        s,
+        `size ${hex(s.size)} is too large`,
+        s.headerOffset + c.lay.sh.size,
+      );
     }
   }
 }
@@ -710,7 +781,9 @@ function readSegments(c: Ctx, sections: MutableSection[]): ElfSegment[] {
   if (phnum === 0xffff) {
     const s0 = sections[0];
     if (s0 === undefined) {
-      throw new ElfError(BtfErrorCode.BadHeader, 'elf header: e_phnum is PN_XNUM but there is no section 0', { offset: lay.e.phnum });
+      throw new ElfError(BtfErrorCode.BadHeader, 'elf header: e_phnum is PN_XNUM but there is no section 0', {
+        offset: lay.e.phnum,
+      });
     }
     phnum = s0.info;
     where = s0.headerOffset + lay.sh.info;
@@ -767,14 +840,25 @@ function checkOverlaps(c: Ctx, sections: MutableSection[], segments: ElfSegment[
   const spans: Span[] = [{ start: 0, end: lay.ehdrSize, what: 'the elf header', sec: undefined }];
   if (sections.length) {
     const shoff = r.word(lay.e.shoff);
-    spans.push({ start: shoff, end: shoff + sections.length * lay.shdrSize, what: 'the section header table', sec: undefined });
+    spans.push({
+      start: shoff,
+      end: shoff + sections.length * lay.shdrSize,
+      what: 'the section header table',
+      sec: undefined,
+    });
   }
   if (segments.length) {
     const phoff = r.word(lay.e.phoff);
-    spans.push({ start: phoff, end: phoff + segments.length * lay.phdrSize, what: 'the program header table', sec: undefined });
+    spans.push({
+      start: phoff,
+      end: phoff + segments.length * lay.phdrSize,
+      what: 'the program header table',
+      sec: undefined,
+    });
   }
   for (const s of sections) {
-    if (hasFileData(s) && s.size > 0) spans.push({ start: s.offset, end: s.offset + s.size, what: `section ${label(s)}`, sec: s });
+    if (hasFileData(s) && s.size > 0)
+      spans.push({ start: s.offset, end: s.offset + s.size, what: `section ${label(s)}`, sec: s });
   }
   spans.sort((a, b) => a.start - b.start || a.end - b.end);
   let prev: Span | undefined;
@@ -784,7 +868,8 @@ function checkOverlaps(c: Ctx, sections: MutableSection[], segments: ElfSegment[
       const [culprit, other] = sp.sec !== undefined || prev.sec === undefined ? [sp, prev] : [prev, sp];
       const range = (x: Span): string => `${hex(x.start)}-${hex(x.end)}`;
       const detail = `${range(culprit)} overlaps ${other.what} (${range(other)})`;
-      if (culprit.sec !== undefined) throw sectionError(BtfErrorCode.BadSection, culprit.sec, detail, culprit.sec.headerOffset + lay.sh.offset);
+      if (culprit.sec !== undefined)
+        throw sectionError(BtfErrorCode.BadSection, culprit.sec, detail, culprit.sec.headerOffset + lay.sh.offset);
       throw new ElfError(BtfErrorCode.BadSection, `${culprit.what}: ${detail}`, { offset: culprit.start });
     }
     if (prev === undefined || sp.end > prev.end) prev = sp;
@@ -802,10 +887,20 @@ function linkedSection(
 ): MutableSection {
   const s = idx === 0 ? undefined : sections[idx];
   if (s === undefined) {
-    throw sectionError(BtfErrorCode.BadSection, from, `sh_link ${idx} is not a valid ${what} section index (${sections.length} sections)`, from.headerOffset + c.lay.sh.link);
+    throw sectionError(
+      BtfErrorCode.BadSection,
+      from,
+      `sh_link ${idx} is not a valid ${what} section index (${sections.length} sections)`,
+      from.headerOffset + c.lay.sh.link,
+    );
   }
   if (!types.includes(s.type)) {
-    throw sectionError(BtfErrorCode.BadSection, from, `sh_link ${idx} points to ${label(s)} of type ${hex(s.type)}, not a ${what}`, from.headerOffset + c.lay.sh.link);
+    throw sectionError(
+      BtfErrorCode.BadSection,
+      from,
+      `sh_link ${idx} points to ${label(s)} of type ${hex(s.type)}, not a ${what}`,
+      from.headerOffset + c.lay.sh.link,
+    );
   }
   return s;
 }
@@ -813,10 +908,20 @@ function linkedSection(
 /** Checks a table section's entry size and returns its entry count. */
 function entryCount(c: Ctx, s: MutableSection, want: number): number {
   if (s.entsize !== want) {
-    throw sectionError(BtfErrorCode.BadSection, s, `entry size ${s.entsize}, expected ${want}`, s.headerOffset + c.lay.sh.entsize);
+    throw sectionError(
+      BtfErrorCode.BadSection,
+      s,
+      `entry size ${s.entsize}, expected ${want}`,
+      s.headerOffset + c.lay.sh.entsize,
+    );
   }
   if (s.size % want !== 0) {
-    throw sectionError(BtfErrorCode.BadSection, s, `size ${hex(s.size)} is not a multiple of the entry size ${want}`, s.headerOffset + c.lay.sh.size);
+    throw sectionError(
+      BtfErrorCode.BadSection,
+      s,
+      `size ${hex(s.size)} is not a multiple of the entry size ${want}`,
+      s.headerOffset + c.lay.sh.size,
+    );
   }
   return s.size / want;
 }
@@ -845,15 +950,28 @@ function readSymbols(c: Ctx, sections: MutableSection[]): { symtab: ElfSection |
     let fromTable = false;
     if (shndx === SHN.XINDEX) {
       if (xindex === undefined || i >= xindex.count) {
-        throw sectionError(BtfErrorCode.BadSection, symtab, `symbol ${i}: st_shndx is SHN_XINDEX but there is no SHT_SYMTAB_SHNDX entry for it`, h + st.shndx);
+        throw sectionError(
+          BtfErrorCode.BadSection,
+          symtab,
+          `symbol ${i}: st_shndx is SHN_XINDEX but there is no SHT_SYMTAB_SHNDX entry for it`,
+          h + st.shndx,
+        );
       }
       shndx = r.u32(xindex.sec.offset + i * 4);
       fromTable = true;
     }
     if (shndx !== SHN.UNDEF && (fromTable || shndx < SHN.LORESERVE) && shndx >= sections.length) {
-      throw sectionError(BtfErrorCode.BadSection, symtab, `symbol ${i}: section index ${shndx} is out of range (${sections.length} sections)`, h + st.shndx);
+      throw sectionError(
+        BtfErrorCode.BadSection,
+        symtab,
+        `symbol ${i}: section index ${shndx} is out of range (${sections.length} sections)`,
+        h + st.shndx,
+      );
     }
-    const name = nameOff === 0 ? '' : readString(strtab, nameOff, () => `section ${label(symtab)}: symbol ${i}`, strSec, h + st.name);
+    const name =
+      nameOff === 0
+        ? ''
+        : readString(strtab, nameOff, () => `section ${label(symtab)}: symbol ${i}`, strSec, h + st.name);
     symbols[i] = {
       index: i,
       name,
@@ -888,7 +1006,12 @@ function readRelocations(c: Ctx, sections: MutableSection[]): ElfRelocationSecti
     if (s.info !== 0) {
       target = sections[s.info];
       if (target === undefined) {
-        throw sectionError(BtfErrorCode.BadSection, s, `sh_info ${s.info} is not a valid section index (${sections.length} sections)`, s.headerOffset + lay.sh.info);
+        throw sectionError(
+          BtfErrorCode.BadSection,
+          s,
+          `sh_info ${s.info} is not a valid section index (${sections.length} sections)`,
+          s.headerOffset + lay.sh.info,
+        );
       }
     }
     const relocations: ElfRelocation[] = new Array<ElfRelocation>(count);
@@ -907,7 +1030,12 @@ function readRelocations(c: Ctx, sections: MutableSection[]): ElfRelocationSecti
         type = info & 0xff;
       }
       if (symtab !== undefined ? symbol >= nsyms : symbol !== 0) {
-        throw sectionError(BtfErrorCode.BadSection, s, `relocation ${i}: symbol index ${symbol} is out of range (${nsyms} symbols)`, h + w);
+        throw sectionError(
+          BtfErrorCode.BadSection,
+          s,
+          `relocation ${i}: symbol index ${symbol} is out of range (${nsyms} symbols)`,
+          h + w,
+        );
       }
       relocations[i] = {
         offset: r.bigWord(h),

@@ -37,7 +37,18 @@
 import { inputBytes } from '../input.js';
 import { BtfErrorCode, ElfError } from '../errors.js';
 import { BTF_ELF_SEC, BTF_EXT_ELF_SEC } from '../kinds.js';
-import { ELF_LAYOUT, type ElfFile, type ElfLayout, type ElfSection, EM, ET, hasFileData, SHF, SHN, SHT } from './read.js';
+import {
+  ELF_LAYOUT,
+  type ElfFile,
+  type ElfLayout,
+  type ElfSection,
+  EM,
+  ET,
+  hasFileData,
+  SHF,
+  SHN,
+  SHT,
+} from './read.js';
 
 /** Header fields for a section that {@link replaceSections} adds. */
 export interface NewSectionOptions {
@@ -186,10 +197,15 @@ interface Copy {
  *   symbol or an `sh_link`); when a section inside a program segment would move
  *   or change size. `E2BIG` when an alignment would need absurd padding.
  */
-export function replaceSections(elf: ElfFile, changes: ReadonlyMap<string, Uint8Array | null>, opts: ReplaceSectionsOptions = {}): Uint8Array {
+export function replaceSections(
+  elf: ElfFile,
+  changes: ReadonlyMap<string, Uint8Array | null>,
+  opts: ReplaceSectionsOptions = {},
+): Uint8Array {
   try {
     const plain = new Map<string, Uint8Array | null>();
-    for (const [name, data] of changes) plain.set(name, data === null ? null : inputBytes(data, `replaceSections: section ${name}`));
+    for (const [name, data] of changes)
+      plain.set(name, data === null ? null : inputBytes(data, `replaceSections: section ${name}`));
     return rewrite(elf, plain, opts);
   } catch (e) {
     if (e instanceof ElfError && elf.file !== undefined) e.withFile(elf.file);
@@ -197,7 +213,11 @@ export function replaceSections(elf: ElfFile, changes: ReadonlyMap<string, Uint8
   }
 }
 
-function rewrite(elf: ElfFile, changes: ReadonlyMap<string, Uint8Array | null>, opts: ReplaceSectionsOptions): Uint8Array {
+function rewrite(
+  elf: ElfFile,
+  changes: ReadonlyMap<string, Uint8Array | null>,
+  opts: ReplaceSectionsOptions,
+): Uint8Array {
   const lay: ElfLayout = ELF_LAYOUT[elf.elfClass];
   const sections = elf.sections;
   const n = sections.length;
@@ -226,10 +246,12 @@ function rewrite(elf: ElfFile, changes: ReadonlyMap<string, Uint8Array | null>, 
     if (data === null) {
       if (hit !== undefined) removed.add(hit.index);
     } else if (hit !== undefined) {
-      if (!hasFileData(hit)) throw invalid(`section ${name}: cannot replace the data of a section of type ${hex(hit.type)}`, name);
+      if (!hasFileData(hit))
+        throw invalid(`section ${name}: cannot replace the data of a section of type ${hex(hit.type)}`, name);
       replaced.set(hit.index, data);
     } else {
-      if (elf.shstrndx === 0) throw invalid(`section ${name}: cannot add a section to an object without a section-name table`, name);
+      if (elf.shstrndx === 0)
+        throw invalid(`section ${name}: cannot add a section to an object without a section-name table`, name);
       added.push({ name, data });
     }
   }
@@ -271,13 +293,32 @@ function rewrite(elf: ElfFile, changes: ReadonlyMap<string, Uint8Array | null>, 
   for (const s of sections) {
     if (removed.has(s.index)) continue;
     const data = replaced.get(s.index);
-    out.push({ old: s, name: s.name, nameOff: s.nameOff, type: s.type, data, size: data ? data.length : s.size, offset: s.offset, opts: {} });
+    out.push({
+      old: s,
+      name: s.name,
+      nameOff: s.nameOff,
+      type: s.type,
+      data,
+      size: data ? data.length : s.size,
+      offset: s.offset,
+      opts: {},
+    });
   }
   for (const [i, a] of added.entries()) {
     const o = opts.newSections?.[a.name] ?? {};
     const align = o.addralign ?? (a.name === BTF_ELF_SEC || a.name === BTF_EXT_ELF_SEC ? 4 : 1);
-    if (!isPowerOfTwoOrZero(align)) throw invalid(`section ${a.name}: alignment ${align} is not a power of two`, a.name);
-    out.push({ old: undefined, name: a.name, nameOff: nameOffs[i] ?? 0, type: o.type ?? SHT.PROGBITS, data: a.data, size: a.data.length, offset: 0, opts: { ...o, addralign: align } });
+    if (!isPowerOfTwoOrZero(align))
+      throw invalid(`section ${a.name}: alignment ${align} is not a power of two`, a.name);
+    out.push({
+      old: undefined,
+      name: a.name,
+      nameOff: nameOffs[i] ?? 0,
+      type: o.type ?? SHT.PROGBITS,
+      data: a.data,
+      size: a.data.length,
+      offset: 0,
+      opts: { ...o, addralign: align },
+    });
   }
   const newCount = out.length;
 
@@ -287,7 +328,10 @@ function rewrite(elf: ElfFile, changes: ReadonlyMap<string, Uint8Array | null>, 
   const newLen = end.newOff;
   const addedBytes = out.reduce((sum, s) => sum + (s.data?.length ?? 0), 0);
   if (newLen > elf.bytes.length + addedBytes + 4 * MAX_PAD) {
-    throw new ElfError(BtfErrorCode.TooBig, `the new layout would take ${hex(newLen)} bytes; check the sections' alignment`);
+    throw new ElfError(
+      BtfErrorCode.TooBig,
+      `the new layout would take ${hex(newLen)} bytes; check the sections' alignment`,
+    );
   }
 
   // 5. Emit.
@@ -297,7 +341,8 @@ function rewrite(elf: ElfFile, changes: ReadonlyMap<string, Uint8Array | null>, 
   let newShoff = 0;
   for (const ch of chunks) {
     if (ch.zero || ch.newSize === 0) continue;
-    if (ch.kind === 'ehdr' || ch.kind === 'phdr') bytes.set(elf.bytes.subarray(ch.origOff, ch.origOff + ch.origSize), ch.newOff);
+    if (ch.kind === 'ehdr' || ch.kind === 'phdr')
+      bytes.set(elf.bytes.subarray(ch.origOff, ch.origOff + ch.origSize), ch.newOff);
     else if (ch.kind === 'shdr') newShoff = ch.newOff;
     else if (ch.kind === 'section' && ch.sec !== undefined) writeSectionData(elf, bytes, ch.sec);
   }
@@ -359,7 +404,8 @@ function planRemoval(elf: ElfFile, removed: Set<number>, replaced: Map<number, U
 
   for (const s of sections) {
     if (removed.has(s.index)) continue;
-    if (s.link !== 0 && removed.has(s.link)) throw invalid(`section ${nameOf(s.index)}: sh_link refers to removed section ${nameOf(s.link)}`, s.name);
+    if (s.link !== 0 && removed.has(s.link))
+      throw invalid(`section ${nameOf(s.index)}: sh_link refers to removed section ${nameOf(s.link)}`, s.name);
     if (s.flags & SHF.INFO_LINK && s.info !== 0 && removed.has(s.info)) {
       throw invalid(`section ${nameOf(s.index)}: sh_info refers to removed section ${nameOf(s.info)}`, s.name);
     }
@@ -379,15 +425,18 @@ function planRemoval(elf: ElfFile, removed: Set<number>, replaced: Map<number, U
       const raw = readU16(orig, h + lay.st.shndx, le);
       const viaX = raw === SHN.XINDEX;
       if (shndx === SHN.UNDEF || (!viaX && shndx >= SHN.LORESERVE)) continue;
-      if (removed.has(shndx)) throw invalid(`symbol ${sym.name || sym.index}: defined in removed section ${nameOf(shndx)}`, symtab.name);
+      if (removed.has(shndx))
+        throw invalid(`symbol ${sym.name || sym.index}: defined in removed section ${nameOf(shndx)}`, symtab.name);
       const to = map[shndx] ?? shndx;
       if (to === shndx) continue;
       if (viaX && xsec !== undefined) {
-        if (replaced.has(xsec.index) && xData === undefined) throw invalid(`section ${xsec.name}: cannot be replaced while sections are removed`, xsec.name);
+        if (replaced.has(xsec.index) && xData === undefined)
+          throw invalid(`section ${xsec.name}: cannot be replaced while sections are removed`, xsec.name);
         xData ??= elf.sectionData(xsec).slice();
         writeU32(xData, sym.index * 4, to, le);
       } else {
-        if (replaced.has(symtab.index) && symData === undefined) throw invalid(`section ${symtab.name}: cannot be replaced while sections are removed`, symtab.name);
+        if (replaced.has(symtab.index) && symData === undefined)
+          throw invalid(`section ${symtab.name}: cannot be replaced while sections are removed`, symtab.name);
         symData ??= elf.sectionData(symtab).slice();
         writeU16(symData, h + lay.st.shndx, to, le);
       }
@@ -401,10 +450,14 @@ function planRemoval(elf: ElfFile, removed: Set<number>, replaced: Map<number, U
     const src = elf.sectionData(g);
     const words: number[] = [];
     for (let off = 0; off + 4 <= src.length; off += 4) words.push(readU32(src, off, le));
-    const members = words.slice(1).filter((m) => !removed.has(m)).map((m) => map[m] ?? m);
+    const members = words
+      .slice(1)
+      .filter((m) => !removed.has(m))
+      .map((m) => map[m] ?? m);
     const changed = members.length !== words.length - 1 || members.some((m, i) => m !== words[i + 1]);
     if (!changed) continue;
-    if (replaced.has(g.index)) throw invalid(`section ${g.name}: cannot be replaced while sections are removed`, g.name);
+    if (replaced.has(g.index))
+      throw invalid(`section ${g.name}: cannot be replaced while sections are removed`, g.name);
     const data = new Uint8Array(4 * (members.length + 1));
     writeU32(data, 0, words[0] ?? 0, le);
     members.forEach((m, i) => writeU32(data, 4 * (i + 1), m, le));
@@ -424,10 +477,32 @@ function planChunks(
   const chunks: Chunk[] = [];
   const appended: OutSection[] = [];
   const mk = (c: Omit<Chunk, 'newOff'>): Chunk => ({ ...c, newOff: c.origOff });
-  chunks.push(mk({ kind: 'ehdr', origOff: 0, origSize: lay.ehdrSize, newSize: lay.ehdrSize, align: 1, zero: false, sec: undefined, what: 'the elf header' }));
+  chunks.push(
+    mk({
+      kind: 'ehdr',
+      origOff: 0,
+      origSize: lay.ehdrSize,
+      newSize: lay.ehdrSize,
+      align: 1,
+      zero: false,
+      sec: undefined,
+      what: 'the elf header',
+    }),
+  );
   if (elf.segments.length) {
     const size = elf.segments.length * lay.phdrSize;
-    chunks.push(mk({ kind: 'phdr', origOff: elf.phoff, origSize: size, newSize: size, align: lay.wordSize, zero: false, sec: undefined, what: 'the program header table' }));
+    chunks.push(
+      mk({
+        kind: 'phdr',
+        origOff: elf.phoff,
+        origSize: size,
+        newSize: size,
+        align: lay.wordSize,
+        zero: false,
+        sec: undefined,
+        what: 'the program header table',
+      }),
+    );
   }
   chunks.push(
     mk({
@@ -446,10 +521,21 @@ function planChunks(
   for (const s of elf.sections) {
     if (s.type === SHT.NULL) continue;
     const o = outByOld.get(s.index);
-    const align = s.addralign > 1 ? s.addralign : 1;
+    const align = Math.max(s.addralign, 1);
     const what = `section ${s.name || `[${s.index}]`}`;
     if (hasFileData(s) && s.size > 0) {
-      chunks.push(mk({ kind: 'section', origOff: s.offset, origSize: s.size, newSize: o ? o.size : 0, align, zero: false, sec: o, what }));
+      chunks.push(
+        mk({
+          kind: 'section',
+          origOff: s.offset,
+          origSize: s.size,
+          newSize: o ? o.size : 0,
+          align,
+          zero: false,
+          sec: o,
+          what,
+        }),
+      );
     } else if (o !== undefined && hasFileData(s) && o.size > 0) {
       appended.push(o);
     } else if (!removed.has(s.index)) {
@@ -457,8 +543,20 @@ function planChunks(
     }
   }
   for (const s of out) if (s.old === undefined) appended.push(s);
-  chunks.sort((a, b) => a.origOff - b.origOff || Number(b.zero) - Number(a.zero) || a.origOff + a.origSize - (b.origOff + b.origSize));
-  const end = mk({ kind: 'end', origOff: elf.bytes.length, origSize: 0, newSize: 0, align: 1, zero: false, sec: undefined, what: 'the end of the file' });
+  chunks.sort(
+    (a, b) =>
+      a.origOff - b.origOff || Number(b.zero) - Number(a.zero) || a.origOff + a.origSize - (b.origOff + b.origSize),
+  );
+  const end = mk({
+    kind: 'end',
+    origOff: elf.bytes.length,
+    origSize: 0,
+    newSize: 0,
+    align: 1,
+    zero: false,
+    sec: undefined,
+    what: 'the end of the file',
+  });
   chunks.push(end);
   return { chunks, appended, end };
 }
@@ -474,10 +572,13 @@ function layout(elf: ElfFile, chunks: Chunk[], appended: OutSection[]): Copy[] {
   const appendBefore = lastReal?.kind === 'shdr' ? lastReal : chunks[chunks.length - 1];
 
   const pinned: [number, number][] = [];
-  for (const seg of elf.segments) if (seg.type !== 0 && seg.filesz > 0) pinned.push([seg.offset, seg.offset + seg.filesz]);
+  for (const seg of elf.segments)
+    if (seg.type !== 0 && seg.filesz > 0) pinned.push([seg.offset, seg.offset + seg.filesz]);
   const isPinned = (ch: Chunk): boolean =>
     ch.kind !== 'end' &&
-    pinned.some(([a, b]) => (ch.origSize > 0 ? ch.origOff < b && ch.origOff + ch.origSize > a : ch.origOff >= a && ch.origOff < b));
+    pinned.some(([a, b]) =>
+      ch.origSize > 0 ? ch.origOff < b && ch.origOff + ch.origSize > a : ch.origOff >= a && ch.origOff < b,
+    );
 
   const copies: Copy[] = [];
   let origPrevEnd = 0;
@@ -495,7 +596,10 @@ function layout(elf: ElfFile, chunks: Chunk[], appended: OutSection[]): Copy[] {
     const c = ceilMultiple(delta, ch.align);
     const newOff = Math.max(0, ch.origOff + c);
     if (isPinned(ch) && (newOff !== ch.origOff || ch.newSize !== ch.origSize)) {
-      throw invalid(`${ch.what}: lies inside a program segment and cannot ${newOff !== ch.origOff ? 'move' : 'change size'}`, ch.sec?.name);
+      throw invalid(
+        `${ch.what}: lies inside a program segment and cannot ${newOff !== ch.origOff ? 'move' : 'change size'}`,
+        ch.sec?.name,
+      );
     }
     ch.newOff = newOff;
     if (ch.sec !== undefined) ch.sec.offset = newOff;
@@ -503,7 +607,11 @@ function layout(elf: ElfFile, chunks: Chunk[], appended: OutSection[]): Copy[] {
     const origGap = ch.origOff - origPrevEnd;
     const newGap = newOff - newPrevEnd;
     if (newGap - origGap > MAX_PAD) {
-      throw new ElfError(BtfErrorCode.TooBig, `${ch.what}: alignment ${hex(ch.align)} would add ${hex(newGap - origGap)} bytes of padding`, ch.sec ? { section: ch.sec.name } : {});
+      throw new ElfError(
+        BtfErrorCode.TooBig,
+        `${ch.what}: alignment ${hex(ch.align)} would add ${hex(newGap - origGap)} bytes of padding`,
+        ch.sec ? { section: ch.sec.name } : {},
+      );
     }
     if (origGap > 0 && newGap === origGap) copies.push({ from: origPrevEnd, to: newPrevEnd, size: origGap });
     newPrevEnd = newOff + ch.newSize;
@@ -515,7 +623,7 @@ function layout(elf: ElfFile, chunks: Chunk[], appended: OutSection[]): Copy[] {
 
 function sectionAlign(s: OutSection): number {
   const a = s.old ? s.old.addralign : (s.opts.addralign ?? 1);
-  return a > 1 ? a : 1;
+  return Math.max(a, 1);
 }
 
 function writeSectionData(elf: ElfFile, bytes: Uint8Array, s: OutSection): void {
@@ -544,7 +652,8 @@ function writeSectionHeaders(
       w.word(h + sh.offset, s.offset);
       w.word(h + sh.size, s.size);
       if (o.link !== 0) w.u32(h + sh.link, remap(o.link));
-      if ((o.type === SHT.REL || o.type === SHT.RELA || o.flags & SHF.INFO_LINK) && o.info !== 0) w.u32(h + sh.info, remap(o.info));
+      if ((o.type === SHT.REL || o.type === SHT.RELA || o.flags & SHF.INFO_LINK) && o.info !== 0)
+        w.u32(h + sh.info, remap(o.info));
     } else {
       const p = s.opts;
       w.u32(h + sh.name, s.nameOff);

@@ -21,8 +21,15 @@
 import type { Btf } from '../btf.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
 import {
-  BTF_INT_SIGNED, BTF_KIND_ARRAY, BTF_KIND_INT, BTF_KIND_PTR, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN,
-  BTF_VAR_STATIC, infoKind, packIntData,
+  BTF_INT_SIGNED,
+  BTF_KIND_ARRAY,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_VAR_GLOBAL_ALLOCATED,
+  BTF_VAR_GLOBAL_EXTERN,
+  BTF_VAR_STATIC,
+  infoKind,
+  packIntData,
 } from '../kinds.js';
 
 /**
@@ -52,9 +59,13 @@ export function resolveTypeArg(btf: Btf, arg: TypeArg, what: string, allowVoid =
 /** Returns the VAR linkage number for a {@link VarLinkage}. */
 export function varLinkage(l: VarLinkage | undefined, what: string): number {
   switch (l) {
-    case undefined: case 'global': return BTF_VAR_GLOBAL_ALLOCATED;
-    case 'static': return BTF_VAR_STATIC;
-    case 'extern': return BTF_VAR_GLOBAL_EXTERN;
+    case undefined:
+    case 'global':
+      return BTF_VAR_GLOBAL_ALLOCATED;
+    case 'static':
+      return BTF_VAR_STATIC;
+    case 'extern':
+      return BTF_VAR_GLOBAL_EXTERN;
     default:
       if (l === BTF_VAR_STATIC || l === BTF_VAR_GLOBAL_ALLOCATED || l === BTF_VAR_GLOBAL_EXTERN) return l;
       return invalid(`${what}: invalid linkage ${String(l)}`);
@@ -62,7 +73,12 @@ export function varLinkage(l: VarLinkage | undefined, what: string): number {
 }
 
 /** Calls `fn(id, words, off)` for every type id from `from` on (base first) until it returns true; returns that id or -1. */
-export function findType(btf: Btf, kind: number, fn: (w: Uint32Array, o: number, id: number) => boolean, from = 1): number {
+export function findType(
+  btf: Btf,
+  kind: number,
+  fn: (w: Uint32Array, o: number, id: number) => boolean,
+  from = 1,
+): number {
   for (let id = Math.max(1, from); id < btf.typeCount; id++) {
     const [w, o] = btf.recordOf(id);
     if (infoKind(w[o + 1]!) === kind && fn(w, o, id)) return id;
@@ -99,7 +115,12 @@ export function findPtr(btf: Btf, targetId: number, from = 1): number {
 
 /** Returns the id (from `from` on) of an ARRAY of `nelems` `elemId` indexed by `indexId`, or -1. */
 export function findArray(btf: Btf, elemId: number, indexId: number, nelems: number, from = 1): number {
-  return findType(btf, BTF_KIND_ARRAY, (w, o) => w[o + 3]! === elemId && w[o + 4]! === indexId && w[o + 5]! === nelems, from);
+  return findType(
+    btf,
+    BTF_KIND_ARRAY,
+    (w, o) => w[o + 3]! === elemId && w[o + 4]! === indexId && w[o + 5]! === nelems,
+    from,
+  );
 }
 
 /**
@@ -114,7 +135,7 @@ export function clangArray(btf: Btf, elemId: number, nelems: number, reuseFrom: 
     const a = findArray(btf, elemId, idx, nelems, reuseFrom);
     if (a > 0) return a;
   }
-  const arr = btf.addArray(idx > 0 ? idx : 0, elemId, nelems);
+  const arr = btf.addArray(Math.max(idx, 0), elemId, nelems);
   if (idx < 0) btf.setWord(arr, 4, btf.addInt('__ARRAY_SIZE_TYPE__', 4, 0));
   return arr;
 }
@@ -154,13 +175,26 @@ export type RefKind = 'ptr' | 'typedef' | 'const' | 'volatile' | 'restrict' | 't
 export function addRefFirst(btf: Btf, kind: RefKind, target: TypeArg, name = ''): number {
   let id: number;
   switch (kind) {
-    case 'ptr': id = btf.addPtr(0); break;
-    case 'typedef': id = btf.addTypedef(name, 0); break;
-    case 'const': id = btf.addConst(0); break;
-    case 'volatile': id = btf.addVolatile(0); break;
-    case 'restrict': id = btf.addRestrict(0); break;
-    case 'type_tag': id = btf.addTypeTag(name, 0); break;
-    default: return invalid(`addRefFirst: unknown kind ${String(kind)}`);
+    case 'ptr':
+      id = btf.addPtr(0);
+      break;
+    case 'typedef':
+      id = btf.addTypedef(name, 0);
+      break;
+    case 'const':
+      id = btf.addConst(0);
+      break;
+    case 'volatile':
+      id = btf.addVolatile(0);
+      break;
+    case 'restrict':
+      id = btf.addRestrict(0);
+      break;
+    case 'type_tag':
+      id = btf.addTypeTag(name, 0);
+      break;
+    default:
+      return invalid(`addRefFirst: unknown kind ${String(kind)}`);
   }
   btf.setWord(id, 2, resolveTypeArg(btf, target, `${kind} ${name}`.trim(), true));
   return id;
@@ -182,7 +216,10 @@ export interface StructMemberSpec {
  * type resolved in order (called, when a function), then patched. Returns
  * the new id.
  */
-export function addStructFirst(btf: Btf, spec: { name: string | null; size: number; union?: boolean; members: readonly StructMemberSpec[] }): number {
+export function addStructFirst(
+  btf: Btf,
+  spec: { name: string | null; size: number; union?: boolean; members: readonly StructMemberSpec[] },
+): number {
   const id = spec.union ? btf.addUnion(spec.name, spec.size) : btf.addStruct(spec.name, spec.size);
   for (const m of spec.members) btf.addField(m.name, 0, m.bitOffset, m.bitSize ?? 0);
   spec.members.forEach((m, i) => btf.setWord(id, 3 + i * 3 + 1, resolveTypeArg(btf, m.type, `member ${m.name ?? i}`)));

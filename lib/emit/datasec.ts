@@ -141,12 +141,15 @@ function placeIn(btf: Btf, sec: number, e: SectionEntry, layout: SectionLayout):
   }
   const offset = e.offset ?? alignUp(v.size, e.align);
   const end = offset + e.size;
-  if (!Number.isInteger(offset) || offset < 0 || end > 0xffffffff) invalid(`section ${section}: invalid offset ${offset}`);
+  if (!Number.isInteger(offset) || offset < 0 || end > 0xffffffff)
+    invalid(`section ${section}: invalid offset ${offset}`);
   let at = entries.length;
   for (let i = 0; i < entries.length; i++) {
     const x = entries[i]!;
     if (e.size && x.size && offset < x.offset + x.size && x.offset < end) {
-      invalid(`section ${section}: ${btf.nameOf(e.typeId) || `[${e.typeId}]`} at ${offset}..${end} overlaps ${btf.nameOf(x.typeId) || `[${x.typeId}]`} at ${x.offset}..${x.offset + x.size}`);
+      invalid(
+        `section ${section}: ${btf.nameOf(e.typeId) || `[${e.typeId}]`} at ${offset}..${end} overlaps ${btf.nameOf(x.typeId) || `[${x.typeId}]`} at ${x.offset}..${x.offset + x.size}`,
+      );
     }
     if (at === entries.length && x.offset > offset) at = i;
   }
@@ -166,7 +169,10 @@ export class PendingSections {
   /** Records `e` for `section`; returns its offset as far as known now (the explicit one, else 0). */
   add(section: string, e: SectionEntry): number {
     let list = this.sections.get(section);
-    if (!list) this.sections.set(section, (list = []));
+    if (!list) {
+      list = [];
+      this.sections.set(section, list);
+    }
     list.push(e);
     return e.offset ?? 0;
   }
@@ -238,9 +244,18 @@ export function addGlobalVar(btf: Btf, spec: GlobalVarSpec, opts: EmitOptions = 
   const align = spec.align ?? safeAlign(btf, typeId);
   const varId = btf.addVar(spec.name, linkage, typeId);
   const declTagIds = (spec.declTags ?? []).map((t) => btf.addDeclTag(t, varId, -1));
-  const p = placeInSection(btf, spec.section, {
-    typeId: varId, size, align, offset: spec.offset, extern: linkage === BTF_VAR_GLOBAL_EXTERN,
-  }, opts);
+  const p = placeInSection(
+    btf,
+    spec.section,
+    {
+      typeId: varId,
+      size,
+      align,
+      offset: spec.offset,
+      extern: linkage === BTF_VAR_GLOBAL_EXTERN,
+    },
+    opts,
+  );
   return { varId, datasecId: p.datasecId, offset: p.offset, size, declTagIds };
 }
 

@@ -68,9 +68,13 @@ export interface AddFunctionResult {
 
 function funcLinkage(l: FuncLinkage | undefined, what: string): number {
   switch (l) {
-    case undefined: case 'global': return BTF_FUNC_GLOBAL;
-    case 'static': return BTF_FUNC_STATIC;
-    case 'extern': return BTF_FUNC_EXTERN;
+    case undefined:
+    case 'global':
+      return BTF_FUNC_GLOBAL;
+    case 'static':
+      return BTF_FUNC_STATIC;
+    case 'extern':
+      return BTF_FUNC_EXTERN;
     default:
       if (l === BTF_FUNC_STATIC || l === BTF_FUNC_GLOBAL || l === BTF_FUNC_EXTERN) return l;
       return invalid(`${what}: invalid linkage ${String(l)}`);
@@ -91,7 +95,12 @@ export function addFunction(btf: Btf, spec: FunctionSpec, opts: EmitOptions = {}
   let protoId: number;
   if (spec.proto !== undefined) {
     if (spec.ret !== undefined || spec.variadic) invalid(`${what}: 'proto' excludes 'ret' and 'variadic'`);
-    if (!Number.isInteger(spec.proto) || spec.proto <= 0 || spec.proto >= btf.typeCount || btf.kindOf(spec.proto) !== BTF_KIND_FUNC_PROTO) {
+    if (
+      !Number.isInteger(spec.proto) ||
+      spec.proto <= 0 ||
+      spec.proto >= btf.typeCount ||
+      btf.kindOf(spec.proto) !== BTF_KIND_FUNC_PROTO
+    ) {
       invalid(`${what}: type [${spec.proto}] is not a FUNC_PROTO`);
     }
     protoId = spec.proto;
@@ -101,7 +110,9 @@ export function addFunction(btf: Btf, spec: FunctionSpec, opts: EmitOptions = {}
     for (const p of params) btf.addFuncParam(p.name ?? null, 0);
     if (spec.variadic) btf.addFuncParam(null, 0);
     btf.setWord(protoId, 2, resolveTypeArg(btf, spec.ret ?? 0, `${what}: return type`, true));
-    params.forEach((p, i) => btf.setWord(protoId, 3 + i * 2 + 1, resolveTypeArg(btf, p.type, `${what}: parameter ${i}`)));
+    params.forEach((p, i) =>
+      btf.setWord(protoId, 3 + i * 2 + 1, resolveTypeArg(btf, p.type, `${what}: parameter ${i}`)),
+    );
   } else {
     const types = params.map((p, i) => resolveTypeArg(btf, p.type, `${what}: parameter ${i}`));
     protoId = btf.addFuncProto(0);
@@ -117,7 +128,12 @@ export function addFunction(btf: Btf, spec: FunctionSpec, opts: EmitOptions = {}
   for (const t of spec.declTags ?? []) declTagIds.push(btf.addDeclTag(t, funcId, -1));
   const result: AddFunctionResult = { funcId, protoId, declTagIds };
   if (spec.section !== undefined) {
-    result.datasecId = placeInSection(btf, spec.section, { typeId: funcId, size: 0, align: 1, extern: true }, opts).datasecId;
+    result.datasecId = placeInSection(
+      btf,
+      spec.section,
+      { typeId: funcId, size: 0, align: 1, extern: true },
+      opts,
+    ).datasecId;
   }
   return result;
 }

@@ -8,12 +8,41 @@
  * @module
  */
 export {
-  addMap, addLegacyMapAnnotation, mapTypeName, mapTypeByName, BPF_MAP_TYPE_NAMES, LIBBPF_PIN_NONE, LIBBPF_PIN_BY_NAME,
-  type MapSpec, type MapDefSpec, type MapAttr, type AddMapResult, type LegacyKvSpec, type LegacyKvResult,
+  addMap,
+  addLegacyMapAnnotation,
+  mapTypeName,
+  mapTypeByName,
+  BPF_MAP_TYPE_NAMES,
+  LIBBPF_PIN_NONE,
+  LIBBPF_PIN_BY_NAME,
+  type MapSpec,
+  type MapDefSpec,
+  type MapAttr,
+  type AddMapResult,
+  type LegacyKvSpec,
+  type LegacyKvResult,
 } from './maps.js';
 export {
-  addGlobalVar, findDatasec, PendingSections,
-  type GlobalVarSpec, type GlobalVarResult, type EmitOptions, type SectionLayout,
+  addGlobalVar,
+  findDatasec,
+  PendingSections,
+  type GlobalVarSpec,
+  type GlobalVarResult,
+  type EmitOptions,
+  type SectionLayout,
 } from './datasec.js';
-export { addFunction, type FunctionSpec, type FuncParamSpec, type FuncLinkage, type AddFunctionResult } from './func.js';
-export { addRefFirst, addStructFirst, type TypeArg, type VarLinkage, type RefKind, type StructMemberSpec } from './common.js';
+export {
+  addFunction,
+  type FunctionSpec,
+  type FuncParamSpec,
+  type FuncLinkage,
+  type AddFunctionResult,
+} from './func.js';
+export {
+  addRefFirst,
+  addStructFirst,
+  type TypeArg,
+  type VarLinkage,
+  type RefKind,
+  type StructMemberSpec,
+} from './common.js';

@@ -42,8 +42,18 @@
 import type { Btf } from '../btf.js';
 import { BTF_INT_SIGNED, BTF_KIND_STRUCT, BTF_VAR_GLOBAL_ALLOCATED, infoVlen } from '../kinds.js';
 import {
-  type TypeArg, alignUp, clangArray, clangPtr, ensureCInt, findArray, findArrayIndexType, findInt, findPtr,
-  findType, invalid, resolveTypeArg,
+  type TypeArg,
+  alignUp,
+  clangArray,
+  clangPtr,
+  ensureCInt,
+  findArray,
+  findArrayIndexType,
+  findInt,
+  findPtr,
+  findType,
+  invalid,
+  resolveTypeArg,
 } from './common.js';
 import { type EmitOptions, placeInSection, safeAlign } from './datasec.js';
 
@@ -53,17 +63,56 @@ import { type EmitOptions, placeInSection, safeAlign } from './datasec.js';
  * libbpf 1.1.2, which prints them as numbers; so do we.
  */
 export const BPF_MAP_TYPE_NAMES: readonly string[] = [
-  'unspec', 'hash', 'array', 'prog_array', 'perf_event_array', 'percpu_hash', 'percpu_array', 'stack_trace',
-  'cgroup_array', 'lru_hash', 'lru_percpu_hash', 'lpm_trie', 'array_of_maps', 'hash_of_maps', 'devmap', 'sockmap',
-  'cpumap', 'xskmap', 'sockhash', 'cgroup_storage', 'reuseport_sockarray', 'percpu_cgroup_storage', 'queue',
-  'stack', 'sk_storage', 'devmap_hash', 'struct_ops', 'ringbuf', 'inode_storage', 'task_storage', 'bloom_filter',
-  'user_ringbuf', 'cgrp_storage',
+  'unspec',
+  'hash',
+  'array',
+  'prog_array',
+  'perf_event_array',
+  'percpu_hash',
+  'percpu_array',
+  'stack_trace',
+  'cgroup_array',
+  'lru_hash',
+  'lru_percpu_hash',
+  'lpm_trie',
+  'array_of_maps',
+  'hash_of_maps',
+  'devmap',
+  'sockmap',
+  'cpumap',
+  'xskmap',
+  'sockhash',
+  'cgroup_storage',
+  'reuseport_sockarray',
+  'percpu_cgroup_storage',
+  'queue',
+  'stack',
+  'sk_storage',
+  'devmap_hash',
+  'struct_ops',
+  'ringbuf',
+  'inode_storage',
+  'task_storage',
+  'bloom_filter',
+  'user_ringbuf',
+  'cgrp_storage',
 ];
 
 /** `enum bpf_map_type` values btfkit itself refers to. */
 export const BPF_MAP_TYPE = {
-  HASH: 1, ARRAY: 2, PROG_ARRAY: 3, PERF_EVENT_ARRAY: 4, PERCPU_HASH: 5, PERCPU_ARRAY: 6, LRU_PERCPU_HASH: 10,
-  ARRAY_OF_MAPS: 12, HASH_OF_MAPS: 13, PERCPU_CGROUP_STORAGE: 21, STRUCT_OPS: 26, RINGBUF: 27, USER_RINGBUF: 31,
+  HASH: 1,
+  ARRAY: 2,
+  PROG_ARRAY: 3,
+  PERF_EVENT_ARRAY: 4,
+  PERCPU_HASH: 5,
+  PERCPU_ARRAY: 6,
+  LRU_PERCPU_HASH: 10,
+  ARRAY_OF_MAPS: 12,
+  HASH_OF_MAPS: 13,
+  PERCPU_CGROUP_STORAGE: 21,
+  STRUCT_OPS: 26,
+  RINGBUF: 27,
+  USER_RINGBUF: 31,
 } as const;
 
 /** libbpf's pinning values (`enum libbpf_pin_type`). */
@@ -81,20 +130,41 @@ export function mapTypeName(type: number): string | undefined {
  */
 export function mapTypeByName(name: string | number): number {
   if (typeof name === 'number') return Number.isInteger(name) && name >= 0 && name <= 0xffffffff ? name : -1;
-  const s = name.trim().toLowerCase().replace(/^bpf_map_type_/, '');
+  const s = name
+    .trim()
+    .toLowerCase()
+    .replace(/^bpf_map_type_/, '');
   if (/^\d+$/.test(s)) return Number(s);
   return BPF_MAP_TYPE_NAMES.indexOf(s);
 }
 
 /** A member of a map definition struct, by its C name. */
 export type MapAttr =
-  | 'type' | 'key' | 'key_size' | 'value' | 'value_size' | 'max_entries' | 'map_flags' | 'numa_node'
-  | 'pinning' | 'map_extra' | 'values';
+  | 'type'
+  | 'key'
+  | 'key_size'
+  | 'value'
+  | 'value_size'
+  | 'max_entries'
+  | 'map_flags'
+  | 'numa_node'
+  | 'pinning'
+  | 'map_extra'
+  | 'values';
 
 /** libbpf's documented member order, the default. */
 const MAP_ATTR_ORDER: readonly MapAttr[] = [
-  'type', 'key', 'key_size', 'value', 'value_size', 'max_entries', 'map_flags', 'numa_node', 'pinning',
-  'map_extra', 'values',
+  'type',
+  'key',
+  'key_size',
+  'value',
+  'value_size',
+  'max_entries',
+  'map_flags',
+  'numa_node',
+  'pinning',
+  'map_extra',
+  'values',
 ];
 
 /** The content of a map definition struct (an inner map's definition is only this). */
@@ -171,7 +241,8 @@ interface Member {
 }
 
 function checkU32(what: string, v: number | undefined): void {
-  if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 0xffffffff)) invalid(`${what}: ${String(v)} is not a u32`);
+  if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 0xffffffff))
+    invalid(`${what}: ${String(v)} is not a u32`);
 }
 
 function isDefSpec(x: MapDefSpec | TypeArg): x is MapDefSpec {
@@ -179,12 +250,33 @@ function isDefSpec(x: MapDefSpec | TypeArg): x is MapDefSpec {
 }
 
 /** The member list of a definition, in order, with how to emit each member's type. */
-function members(btf: Btf, spec: MapDefSpec, what: string, reuseFrom: number, inner: boolean, out: { innerStructId?: number }): Member[] {
+function members(
+  btf: Btf,
+  spec: MapDefSpec,
+  what: string,
+  reuseFrom: number,
+  inner: boolean,
+  out: { innerStructId?: number },
+): Member[] {
   const type = mapTypeByName(spec.type);
   if (type < 0) invalid(`${what}: unknown map type ${String(spec.type)}`);
-  for (const [k, v] of [['key_size', spec.keySize], ['value_size', spec.valueSize], ['max_entries', spec.maxEntries],
-    ['map_flags', spec.mapFlags], ['numa_node', spec.numaNode], ['map_extra', spec.mapExtra]] as const) checkU32(`${what}: ${k}`, v);
-  const pinning = spec.pinning === undefined ? undefined : spec.pinning === 'none' ? 0 : spec.pinning === 'by_name' ? 1 : spec.pinning;
+  for (const [k, v] of [
+    ['key_size', spec.keySize],
+    ['value_size', spec.valueSize],
+    ['max_entries', spec.maxEntries],
+    ['map_flags', spec.mapFlags],
+    ['numa_node', spec.numaNode],
+    ['map_extra', spec.mapExtra],
+  ] as const)
+    checkU32(`${what}: ${k}`, v);
+  const pinning =
+    spec.pinning === undefined
+      ? undefined
+      : spec.pinning === 'none'
+        ? 0
+        : spec.pinning === 'by_name'
+          ? 1
+          : spec.pinning;
   checkU32(`${what}: pinning`, pinning);
   if (inner && pinning !== undefined) invalid(`${what}: an inner map definition cannot be pinned`);
   const isMapInMap = type === BPF_MAP_TYPE.ARRAY_OF_MAPS || type === BPF_MAP_TYPE.HASH_OF_MAPS;
@@ -192,8 +284,10 @@ function members(btf: Btf, spec: MapDefSpec, what: string, reuseFrom: number, in
     if (inner) invalid(`${what}: multi-level inner maps are not supported`);
     if (!isMapInMap) invalid(`${what}: an inner map needs an array_of_maps or hash_of_maps`);
   }
-  if (spec.values?.proto !== undefined && type !== BPF_MAP_TYPE.PROG_ARRAY) invalid(`${what}: 'values' with a prototype needs a prog_array`);
-  if (spec.values?.proto !== undefined && spec.innerMap !== undefined) invalid(`${what}: both an inner map and a program prototype`);
+  if (spec.values?.proto !== undefined && type !== BPF_MAP_TYPE.PROG_ARRAY)
+    invalid(`${what}: 'values' with a prototype needs a prog_array`);
+  if (spec.values?.proto !== undefined && spec.innerMap !== undefined)
+    invalid(`${what}: both an inner map and a program prototype`);
 
   const intAttr = (n: number) => () => intArrayPtr(btf, n, reuseFrom);
   const avail = new Map<MapAttr, Member>();
@@ -210,20 +304,24 @@ function members(btf: Btf, spec: MapDefSpec, what: string, reuseFrom: number, in
   if (spec.mapExtra !== undefined) add('map_extra', intAttr(spec.mapExtra));
   const innerMap = spec.innerMap;
   if (innerMap !== undefined || spec.values?.proto !== undefined) {
-    add('values', () => {
-      let elem: number;
-      if (innerMap !== undefined && isDefSpec(innerMap)) {
-        elem = btf.addPtr(0);
-        const s = emitDef(btf, innerMap, `${what}.inner`, reuseFrom, true, {});
-        out.innerStructId = s.structId;
-        btf.setWord(elem, 2, s.structId);
-      } else {
-        const target = (innerMap ?? spec.values!.proto) as TypeArg;
-        elem = clangPtr(btf, target, `${what}: values`, reuseFrom);
-        if (innerMap !== undefined) out.innerStructId = btf.wordOf(elem, 2);
-      }
-      return clangArray(btf, elem, 0, reuseFrom);
-    }, 0);
+    add(
+      'values',
+      () => {
+        let elem: number;
+        if (innerMap !== undefined && isDefSpec(innerMap)) {
+          elem = btf.addPtr(0);
+          const s = emitDef(btf, innerMap, `${what}.inner`, reuseFrom, true, {});
+          out.innerStructId = s.structId;
+          btf.setWord(elem, 2, s.structId);
+        } else {
+          const target = (innerMap ?? spec.values!.proto) as TypeArg;
+          elem = clangPtr(btf, target, `${what}: values`, reuseFrom);
+          if (innerMap !== undefined) out.innerStructId = btf.wordOf(elem, 2);
+        }
+        return clangArray(btf, elem, 0, reuseFrom);
+      },
+      0,
+    );
   }
 
   const order = spec.order ?? MAP_ATTR_ORDER.filter((a) => avail.has(a));
@@ -259,20 +357,32 @@ function intArrayPtr(btf: Btf, n: number, reuseFrom: number): number {
 
 /** Returns an existing STRUCT named `name` with exactly these members, or -1. */
 function findStruct(btf: Btf, name: string, size: number, list: Member[], from: number): number {
-  return findType(btf, BTF_KIND_STRUCT, (w, o) => {
-    if (w[o + 2] !== size || infoVlen(w[o + 1]!) !== list.length || btf.str(w[o]!) !== name) return false;
-    let off = 0;
-    for (let i = 0; i < list.length; i++) {
-      const m = o + 3 + i * 3;
-      if (btf.str(w[m]!) !== list[i]!.name || w[m + 1] !== list[i]!.typeId || w[m + 2] !== off * 8) return false;
-      off += list[i]!.size;
-    }
-    return true;
-  }, from);
+  return findType(
+    btf,
+    BTF_KIND_STRUCT,
+    (w, o) => {
+      if (w[o + 2] !== size || infoVlen(w[o + 1]!) !== list.length || btf.str(w[o]!) !== name) return false;
+      let off = 0;
+      for (let i = 0; i < list.length; i++) {
+        const m = o + 3 + i * 3;
+        if (btf.str(w[m]!) !== list[i]!.name || w[m + 1] !== list[i]!.typeId || w[m + 2] !== off * 8) return false;
+        off += list[i]!.size;
+      }
+      return true;
+    },
+    from,
+  );
 }
 
 /** Writes a definition struct (members' types first at top level, the struct first for an inner definition). */
-function emitDef(btf: Btf, spec: MapDefSpec, what: string, reuseFrom: number, inner: boolean, out: { innerStructId?: number }): { structId: number; size: number; list: Member[] } {
+function emitDef(
+  btf: Btf,
+  spec: MapDefSpec,
+  what: string,
+  reuseFrom: number,
+  inner: boolean,
+  out: { innerStructId?: number },
+): { structId: number; size: number; list: Member[] } {
   const list = members(btf, spec, what, reuseFrom, inner, out);
   const size = list.reduce((a, m) => a + m.size, 0);
   const addFields = (withTypes: boolean) => {
@@ -319,9 +429,19 @@ export function addMap(btf: Btf, spec: MapSpec, opts: EmitOptions = {}): AddMapR
   // only the records this call adds (as clang would, writing a new object)
   const def = emitDef(btf, spec, what, opts.reuse === false ? btf.typeCount : 1, false, out);
   const varId = btf.addVar(spec.name, BTF_VAR_GLOBAL_ALLOCATED, def.structId);
-  const p = placeInSection(btf, spec.section ?? '.maps', { typeId: varId, size: def.size, align: 8, extern: false }, opts);
+  const p = placeInSection(
+    btf,
+    spec.section ?? '.maps',
+    { typeId: varId, size: def.size, align: 8, extern: false },
+    opts,
+  );
   const result: AddMapResult = {
-    structId: def.structId, varId, datasecId: p.datasecId, offset: p.offset, size: def.size, members: {},
+    structId: def.structId,
+    varId,
+    datasecId: p.datasecId,
+    offset: p.offset,
+    size: def.size,
+    members: {},
   };
   for (const m of def.list) result.members[m.name] = m.typeId;
   if (out.innerStructId !== undefined) result.innerStructId = out.innerStructId;
@@ -374,6 +494,11 @@ export function addLegacyMapAnnotation(btf: Btf, spec: LegacyKvSpec, opts: EmitO
   btf.addField('key', keyId, 0, 0);
   btf.addField('value', valueId, valueOff * 8, 0);
   const varId = btf.addVar(name, BTF_VAR_GLOBAL_ALLOCATED, structId);
-  const p = placeInSection(btf, `.maps.${spec.name}`, { typeId: varId, size, align: Math.max(keyAlign, valueAlign), extern: false }, opts);
+  const p = placeInSection(
+    btf,
+    `.maps.${spec.name}`,
+    { typeId: varId, size, align: Math.max(keyAlign, valueAlign), extern: false },
+    opts,
+  );
   return { structId, varId, datasecId: p.datasecId, size };
 }

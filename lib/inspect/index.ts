@@ -5,8 +5,18 @@
  * @module
  */
 export {
-  listMaps, parseMapDef, mapSpecOf, internalMapName, legacyKvTypes, mapTypeLabel,
-  type MapInfo, type MapDef, type MapList, type MapProblem, type MapVariable, type ListMapsOptions,
+  listMaps,
+  parseMapDef,
+  mapSpecOf,
+  internalMapName,
+  legacyKvTypes,
+  mapTypeLabel,
+  type MapInfo,
+  type MapDef,
+  type MapList,
+  type MapProblem,
+  type MapVariable,
+  type ListMapsOptions,
 } from './maps.js';
 export { listVars, varLine, type VarValue, type ListVarsOptions } from './vars.js';
 export { TypedDataDumper, type TypedDataOptions, type TypedDataResult } from './typed-data.js';

@@ -45,12 +45,29 @@ import { BtfError, BtfErrorCode } from '../errors.js';
 import { SHF, SHT, STB, STT } from '../elf/read.js';
 import type { ElfSection } from '../elf/read.js';
 import {
-  BTF_ELF_SEC, BTF_EXT_ELF_SEC, BTF_KIND_ARRAY, BTF_KIND_DATASEC, BTF_KIND_FUNC_PROTO, BTF_KIND_PTR, BTF_KIND_STRUCT,
-  BTF_KIND_VAR, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC, infoKind, kindName,
+  BTF_ELF_SEC,
+  BTF_EXT_ELF_SEC,
+  BTF_KIND_ARRAY,
+  BTF_KIND_DATASEC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_PTR,
+  BTF_KIND_STRUCT,
+  BTF_KIND_VAR,
+  BTF_VAR_GLOBAL_ALLOCATED,
+  BTF_VAR_GLOBAL_EXTERN,
+  BTF_VAR_STATIC,
+  infoKind,
+  kindName,
 } from '../kinds.js';
 import { typeQuery } from '../query.js';
 import {
-  BPF_MAP_TYPE, LIBBPF_PIN_BY_NAME, LIBBPF_PIN_NONE, type MapAttr, type MapDefSpec, type MapSpec, mapTypeName,
+  BPF_MAP_TYPE,
+  LIBBPF_PIN_BY_NAME,
+  LIBBPF_PIN_NONE,
+  type MapAttr,
+  type MapDefSpec,
+  type MapSpec,
+  mapTypeName,
 } from '../emit/maps.js';
 import type { DatasecLayout } from '../object/fixup.js';
 import type { BpfObject } from '../object/open.js';
@@ -204,10 +221,16 @@ function kindOf(btf: Btf, id: number): number {
 /** `get_map_field_int`: the length of the array a member points to. */
 function fieldInt(btf: Btf, map: string, name: string, typeId: number): number {
   const t = skipModsAndTypedefs(btf, typeId);
-  if (kindOf(btf, t) !== BTF_KIND_PTR) fail(map, name, `map '${map}': member '${name}': expected a pointer to an array, got ${kindLabel(btf, t)}`);
+  if (kindOf(btf, t) !== BTF_KIND_PTR)
+    fail(map, name, `map '${map}': member '${name}': expected a pointer to an array, got ${kindLabel(btf, t)}`);
   const a = btf.wordOf(t, 2);
   if (kindOf(btf, a) < 0) fail(map, name, `map '${map}': member '${name}': type [${a}] not found`);
-  if (kindOf(btf, a) !== BTF_KIND_ARRAY) fail(map, name, `map '${map}': member '${name}': expected a pointer to an array, got a pointer to ${kindLabel(btf, a)}`);
+  if (kindOf(btf, a) !== BTF_KIND_ARRAY)
+    fail(
+      map,
+      name,
+      `map '${map}': member '${name}': expected a pointer to an array, got a pointer to ${kindLabel(btf, a)}`,
+    );
   return btf.wordOf(a, 5);
 }
 
@@ -218,43 +241,88 @@ function fieldInt(btf: Btf, map: string, name: string, typeId: number): number {
  * @throws BtfError `EINVAL` (section `.maps`) naming the map and the member
  *   where libbpf would fail.
  */
-export function parseMapDef(btf: Btf, defId: number, map: string, opts: { strict?: boolean; inner?: boolean } = {}): MapDef {
+export function parseMapDef(
+  btf: Btf,
+  defId: number,
+  map: string,
+  opts: { strict?: boolean; inner?: boolean } = {},
+): MapDef {
   const strict = opts.strict ?? true;
   const isInner = opts.inner ?? false;
   const def: MapDef = {
-    type: 0, keySize: 0, valueSize: 0, maxEntries: 0, mapFlags: 0, numaNode: 0, pinning: 0, mapExtra: 0,
-    keyTypeId: 0, valueTypeId: 0, order: [], inner: null, valuesTargetId: 0, valuesOffset: -1, unknown: [],
+    type: 0,
+    keySize: 0,
+    valueSize: 0,
+    maxEntries: 0,
+    mapFlags: 0,
+    numaNode: 0,
+    pinning: 0,
+    mapExtra: 0,
+    keyTypeId: 0,
+    valueTypeId: 0,
+    order: [],
+    inner: null,
+    valuesTargetId: 0,
+    valuesOffset: -1,
+    unknown: [],
   };
   const members = btf.type(defId).members();
   members.forEach((m, i) => {
     const name = m.name;
     switch (name) {
-      case 'type': def.type = fieldInt(btf, map, name, m.typeId); break;
-      case 'max_entries': def.maxEntries = fieldInt(btf, map, name, m.typeId); break;
-      case 'map_flags': def.mapFlags = fieldInt(btf, map, name, m.typeId); break;
-      case 'numa_node': def.numaNode = fieldInt(btf, map, name, m.typeId); break;
-      case 'map_extra': def.mapExtra = fieldInt(btf, map, name, m.typeId); break;
-      case 'key_size': case 'value_size': {
+      case 'type':
+        def.type = fieldInt(btf, map, name, m.typeId);
+        break;
+      case 'max_entries':
+        def.maxEntries = fieldInt(btf, map, name, m.typeId);
+        break;
+      case 'map_flags':
+        def.mapFlags = fieldInt(btf, map, name, m.typeId);
+        break;
+      case 'numa_node':
+        def.numaNode = fieldInt(btf, map, name, m.typeId);
+        break;
+      case 'map_extra':
+        def.mapExtra = fieldInt(btf, map, name, m.typeId);
+        break;
+      case 'key_size':
+      case 'value_size': {
         const sz = fieldInt(btf, map, name, m.typeId);
         const cur = name === 'key_size' ? def.keySize : def.valueSize;
-        if (cur && cur !== sz) fail(map, name, `map '${map}': member '${name}': ${sz} conflicts with the ${name === 'key_size' ? 'key' : 'value'} size ${cur} given before`);
+        if (cur && cur !== sz)
+          fail(
+            map,
+            name,
+            `map '${map}': member '${name}': ${sz} conflicts with the ${name === 'key_size' ? 'key' : 'value'} size ${cur} given before`,
+          );
         if (name === 'key_size') def.keySize = sz;
         else def.valueSize = sz;
         break;
       }
-      case 'key': case 'value': {
+      case 'key':
+      case 'value': {
         const k = kindOf(btf, m.typeId);
         if (k < 0) fail(map, name, `map '${map}': member '${name}': type [${m.typeId}] not found`);
-        if (k !== BTF_KIND_PTR) fail(map, name, `map '${map}': member '${name}': expected a pointer, got ${kindLabel(btf, m.typeId)}`);
+        if (k !== BTF_KIND_PTR)
+          fail(map, name, `map '${map}': member '${name}': expected a pointer, got ${kindLabel(btf, m.typeId)}`);
         const target = btf.wordOf(m.typeId, 2);
         let sz: number;
         try {
           sz = btf.resolveSize(target);
         } catch {
-          fail(map, name, `map '${map}': member '${name}': cannot determine the size of type [${target}] (${kindLabel(btf, target)})`);
+          fail(
+            map,
+            name,
+            `map '${map}': member '${name}': cannot determine the size of type [${target}] (${kindLabel(btf, target)})`,
+          );
         }
         const cur = name === 'key' ? def.keySize : def.valueSize;
-        if (cur && cur !== sz) fail(map, name, `map '${map}': member '${name}': size ${sz} conflicts with the ${name} size ${cur} given before`);
+        if (cur && cur !== sz)
+          fail(
+            map,
+            name,
+            `map '${map}': member '${name}': size ${sz} conflicts with the ${name} size ${cur} given before`,
+          );
         if (name === 'key') {
           def.keySize = sz;
           def.keyTypeId = target;
@@ -270,34 +338,50 @@ export function parseMapDef(btf: Btf, defId: number, map: string, opts: { strict
         const desc = mim ? 'map-in-map inner' : 'prog-array value';
         if (isInner) fail(map, name, `map '${map}': member '${name}': multi-level inner maps are not supported`);
         if (i !== members.length - 1) fail(map, name, `map '${map}': member '${name}' must be the last member`);
-        if (!mim && !progArray) fail(map, name, `map '${map}': member '${name}': the map is neither map-in-map nor a prog array`);
-        if (def.valueSize && def.valueSize !== 4) fail(map, name, `map '${map}': member '${name}': value size ${def.valueSize} conflicts with 4`);
+        if (!mim && !progArray)
+          fail(map, name, `map '${map}': member '${name}': the map is neither map-in-map nor a prog array`);
+        if (def.valueSize && def.valueSize !== 4)
+          fail(map, name, `map '${map}': member '${name}': value size ${def.valueSize} conflicts with 4`);
         def.valueSize = 4;
         const k = kindOf(btf, m.typeId);
         if (k < 0) fail(map, name, `map '${map}': member '${name}': ${desc} type [${m.typeId}] not found`);
-        if (k !== BTF_KIND_ARRAY || btf.wordOf(m.typeId, 5) !== 0) fail(map, name, `map '${map}': member '${name}': ${desc} spec is not a zero-length array`);
+        if (k !== BTF_KIND_ARRAY || btf.wordOf(m.typeId, 5) !== 0)
+          fail(map, name, `map '${map}': member '${name}': ${desc} spec is not a zero-length array`);
         const p = skipModsAndTypedefs(btf, btf.wordOf(m.typeId, 3));
-        if (kindOf(btf, p) !== BTF_KIND_PTR) fail(map, name, `map '${map}': member '${name}': ${desc} elements are ${kindLabel(btf, p)}, not pointers`);
+        if (kindOf(btf, p) !== BTF_KIND_PTR)
+          fail(map, name, `map '${map}': member '${name}': ${desc} elements are ${kindLabel(btf, p)}, not pointers`);
         const target = skipModsAndTypedefs(btf, btf.wordOf(p, 2));
         def.valuesOffset = Math.floor(m.bitOffset / 8);
         def.valuesTargetId = target;
         if (progArray) {
-          if (kindOf(btf, target) !== BTF_KIND_FUNC_PROTO) fail(map, name, `map '${map}': member '${name}': prog-array elements point to ${kindLabel(btf, target)}, not a function prototype`);
+          if (kindOf(btf, target) !== BTF_KIND_FUNC_PROTO)
+            fail(
+              map,
+              name,
+              `map '${map}': member '${name}': prog-array elements point to ${kindLabel(btf, target)}, not a function prototype`,
+            );
           break;
         }
-        if (kindOf(btf, target) !== BTF_KIND_STRUCT) fail(map, name, `map '${map}': member '${name}': map-in-map elements point to ${kindLabel(btf, target)}, not a struct`);
+        if (kindOf(btf, target) !== BTF_KIND_STRUCT)
+          fail(
+            map,
+            name,
+            `map '${map}': member '${name}': map-in-map elements point to ${kindLabel(btf, target)}, not a struct`,
+          );
         def.inner = parseMapDef(btf, target, `${map}.inner`, { strict, inner: true });
         break;
       }
       case 'pinning': {
         if (isInner) fail(map, name, `map '${map}': member '${name}': an inner map cannot be pinned`);
         const v = fieldInt(btf, map, name, m.typeId);
-        if (v !== LIBBPF_PIN_NONE && v !== LIBBPF_PIN_BY_NAME) fail(map, name, `map '${map}': member '${name}': invalid value ${v} (0: none, 1: by name)`);
+        if (v !== LIBBPF_PIN_NONE && v !== LIBBPF_PIN_BY_NAME)
+          fail(map, name, `map '${map}': member '${name}': invalid value ${v} (0: none, 1: by name)`);
         def.pinning = v;
         break;
       }
       default:
-        if (strict) fail(map, name, `map '${map}': member '${name}' is unknown to libbpf (an error unless maps are relaxed)`);
+        if (strict)
+          fail(map, name, `map '${map}': member '${name}' is unknown to libbpf (an error unless maps are relaxed)`);
         def.unknown.push(name);
         return;
     }
@@ -309,8 +393,11 @@ export function parseMapDef(btf: Btf, defId: number, map: string, opts: { strict
 
 /** Map types whose values are per CPU. */
 function cpuValueSize(type: number, valueSize: number): number | null {
-  const perCpu = type === BPF_MAP_TYPE.PERCPU_HASH || type === BPF_MAP_TYPE.PERCPU_ARRAY ||
-    type === BPF_MAP_TYPE.LRU_PERCPU_HASH || type === BPF_MAP_TYPE.PERCPU_CGROUP_STORAGE;
+  const perCpu =
+    type === BPF_MAP_TYPE.PERCPU_HASH ||
+    type === BPF_MAP_TYPE.PERCPU_ARRAY ||
+    type === BPF_MAP_TYPE.LRU_PERCPU_HASH ||
+    type === BPF_MAP_TYPE.PERCPU_CGROUP_STORAGE;
   return perCpu ? Math.ceil(valueSize / 8) * 8 : null;
 }
 
@@ -330,14 +417,31 @@ function linkageName(l: number): 'static' | 'global' | 'extern' {
 function userMap(name: string, def: MapDef, section: string, offset: number, opts: ListMapsOptions): MapInfo {
   const isRingbuf = def.type === BPF_MAP_TYPE.RINGBUF || def.type === BPF_MAP_TYPE.USER_RINGBUF;
   return {
-    name, kernelName: name, type: def.type, keySize: def.keySize, valueSize: def.valueSize,
+    name,
+    kernelName: name,
+    type: def.type,
+    keySize: def.keySize,
+    valueSize: def.valueSize,
     maxEntries: isRingbuf ? ringbufSize(def.maxEntries, opts.pageSize ?? 4096) : def.maxEntries,
-    mapFlags: def.mapFlags, numaNode: def.numaNode, mapExtra: def.mapExtra, pinning: def.pinning,
+    mapFlags: def.mapFlags,
+    numaNode: def.numaNode,
+    mapExtra: def.mapExtra,
+    pinning: def.pinning,
     pinPath: def.pinning === LIBBPF_PIN_BY_NAME ? `${opts.pinRoot ?? '/sys/fs/bpf'}/${name}` : null,
-    btfKeyTypeId: def.keyTypeId, btfValueTypeId: def.valueTypeId, internal: false, section, sectionOffset: offset,
-    initialValueSize: null, innerMap: null, cpuValueSize: cpuValueSize(def.type, def.valueSize),
-    mmapable: (def.mapFlags & BPF_F_MMAPABLE) !== 0, frozen: false,
-    variables: [], initialSlots: [], legacy: false, origin: 'user',
+    btfKeyTypeId: def.keyTypeId,
+    btfValueTypeId: def.valueTypeId,
+    internal: false,
+    section,
+    sectionOffset: offset,
+    initialValueSize: null,
+    innerMap: null,
+    cpuValueSize: cpuValueSize(def.type, def.valueSize),
+    mmapable: (def.mapFlags & BPF_F_MMAPABLE) !== 0,
+    frozen: false,
+    variables: [],
+    initialSlots: [],
+    legacy: false,
+    origin: 'user',
   };
 }
 
@@ -351,7 +455,8 @@ export function internalMapName(objName: string, secName: string): string {
   const bytes = new Uint8Array([...obj.subarray(0, pfx), ...real.subarray(0, sfx)].slice(0, 15));
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i]!;
-    const ok = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2e;
+    const ok =
+      (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2e;
     if (!ok) bytes[i] = 0x5f;
   }
   return new TextDecoder().decode(bytes);
@@ -362,7 +467,8 @@ type DataKind = 'data' | 'rodata' | 'bss' | 'percpu';
 /** How libbpf's `bpf_object__elf_collect` classifies a section (null: no map of its own). */
 function dataKind(s: ElfSection): DataKind | 'struct_ops' | null {
   const n = s.name;
-  if (n === 'license' || n === 'version' || n === 'maps' || n === '.maps' || n === BTF_ELF_SEC || n === BTF_EXT_ELF_SEC) return null;
+  if (n === 'license' || n === 'version' || n === 'maps' || n === '.maps' || n === BTF_ELF_SEC || n === BTF_EXT_ELF_SEC)
+    return null;
   const family = (base: string) => n === base || n.startsWith(`${base}.`);
   if (s.type === SHT.PROGBITS && s.size > 0) {
     if (s.flags & SHF.EXECINSTR) return null;
@@ -397,7 +503,8 @@ export function listMaps(obj: BpfObject, opts: ListMapsOptions = {}): MapList {
   const mapsSec = elf.section('.maps');
   if (mapsSec) {
     const ds = btf ? findDatasecLayout(obj, '.maps') : undefined;
-    if (!btf) problems.push({ section: '.maps', message: 'BTF-defined maps need BTF, and the object has no usable .BTF' });
+    if (!btf)
+      problems.push({ section: '.maps', message: 'BTF-defined maps need BTF, and the object has no usable .BTF' });
     else if (!ds) problems.push({ section: '.maps', message: "DATASEC '.maps' not found" });
     else {
       ds.entries.forEach((e, i) => {
@@ -420,7 +527,7 @@ export function listMaps(obj: BpfObject, opts: ListMapsOptions = {}): MapList {
 
   // 3. .kconfig
   const kc = btf ? findDatasecLayout(obj, '.kconfig') : undefined;
-  if (kc && kc.entries.some((e) => e.kind === 'VAR')) maps.push(internalMap(obj, '.kconfig', 'kconfig', kc.size));
+  if (kc?.entries.some((e) => e.kind === 'VAR')) maps.push(internalMap(obj, '.kconfig', 'kconfig', kc.size));
 
   // 4. .struct_ops
   const so = elf.sections.find((s) => s.name === '.struct_ops' && dataKind(s) === 'struct_ops');
@@ -433,28 +540,65 @@ export function listMaps(obj: BpfObject, opts: ListMapsOptions = {}): MapList {
         try {
           t = btf.resolveType(e.typeId);
         } catch {
-          problems.push({ map: e.name, section: '.struct_ops', message: `struct_ops map '${e.name}': cannot resolve the type of [${e.typeId}]` });
+          problems.push({
+            map: e.name,
+            section: '.struct_ops',
+            message: `struct_ops map '${e.name}': cannot resolve the type of [${e.typeId}]`,
+          });
           continue;
         }
         const tname = btf.nameOf(t);
         if (!tname) {
-          problems.push({ map: e.name, section: '.struct_ops', message: `struct_ops map '${e.name}': anonymous type is not supported` });
+          problems.push({
+            map: e.name,
+            section: '.struct_ops',
+            message: `struct_ops map '${e.name}': anonymous type is not supported`,
+          });
           continue;
         }
         if (btf.kindOf(t) !== BTF_KIND_STRUCT) {
-          problems.push({ map: e.name, section: '.struct_ops', message: `struct_ops map '${e.name}': ${tname} is not a struct` });
+          problems.push({
+            map: e.name,
+            section: '.struct_ops',
+            message: `struct_ops map '${e.name}': ${tname} is not a struct`,
+          });
           continue;
         }
         const size = btf.wordOf(t, 2);
         if (e.offset + size > so.size) {
-          problems.push({ map: e.name, section: '.struct_ops', message: `struct_ops map '${e.name}': the variable is beyond the end of DATASEC .struct_ops` });
+          problems.push({
+            map: e.name,
+            section: '.struct_ops',
+            message: `struct_ops map '${e.name}': the variable is beyond the end of DATASEC .struct_ops`,
+          });
           continue;
         }
         maps.push({
-          name: e.name, kernelName: e.name, type: BPF_MAP_TYPE.STRUCT_OPS, keySize: 4, valueSize: size, maxEntries: 1, mapFlags: 0,
-          numaNode: 0, mapExtra: 0, pinning: 0, pinPath: null, btfKeyTypeId: 0, btfValueTypeId: 0, internal: false,
-          section: '.struct_ops', sectionOffset: e.offset, initialValueSize: null, innerMap: null, cpuValueSize: null, mmapable: false,
-          frozen: false, variables: [], initialSlots: [], legacy: false, origin: 'struct_ops',
+          name: e.name,
+          kernelName: e.name,
+          type: BPF_MAP_TYPE.STRUCT_OPS,
+          keySize: 4,
+          valueSize: size,
+          maxEntries: 1,
+          mapFlags: 0,
+          numaNode: 0,
+          mapExtra: 0,
+          pinning: 0,
+          pinPath: null,
+          btfKeyTypeId: 0,
+          btfValueTypeId: 0,
+          internal: false,
+          section: '.struct_ops',
+          sectionOffset: e.offset,
+          initialValueSize: null,
+          innerMap: null,
+          cpuValueSize: null,
+          mmapable: false,
+          frozen: false,
+          variables: [],
+          initialSlots: [],
+          legacy: false,
+          origin: 'struct_ops',
         });
       }
     }
@@ -469,15 +613,35 @@ function findDatasecLayout(obj: BpfObject, name: string): DatasecLayout | undefi
 }
 
 /** `bpf_object__init_user_btf_map`. */
-function btfMap(btf: Btf, obj: BpfObject, e: DatasecLayout['entries'][number], i: number, sec: ElfSection, opts: ListMapsOptions): MapInfo {
+function btfMap(
+  btf: Btf,
+  obj: BpfObject,
+  e: DatasecLayout['entries'][number],
+  i: number,
+  sec: ElfSection,
+  opts: ListMapsOptions,
+): MapInfo {
   const name = e.name;
   if (!name) fail(`#${i}`, undefined, `map #${i}: empty name`);
-  if (e.offset + e.size > sec.size) fail(name, undefined, `map '${name}': BTF data is corrupted (offset ${e.offset} + size ${e.size} is past the end of .maps, ${sec.size} bytes)`);
-  if (e.kind !== 'VAR') fail(name, undefined, `map '${name}': DATASEC entry [${e.typeId}] is ${kindLabel(btf, e.typeId)}, not a VAR`);
-  if (e.linkage !== BTF_VAR_GLOBAL_ALLOCATED) fail(name, undefined, `map '${name}': unsupported map linkage ${linkageName(e.linkage)}`);
+  if (e.offset + e.size > sec.size)
+    fail(
+      name,
+      undefined,
+      `map '${name}': BTF data is corrupted (offset ${e.offset} + size ${e.size} is past the end of .maps, ${sec.size} bytes)`,
+    );
+  if (e.kind !== 'VAR')
+    fail(name, undefined, `map '${name}': DATASEC entry [${e.typeId}] is ${kindLabel(btf, e.typeId)}, not a VAR`);
+  if (e.linkage !== BTF_VAR_GLOBAL_ALLOCATED)
+    fail(name, undefined, `map '${name}': unsupported map linkage ${linkageName(e.linkage)}`);
   const defId = skipModsAndTypedefs(btf, btf.wordOf(e.typeId, 2));
-  if (kindOf(btf, defId) !== BTF_KIND_STRUCT) fail(name, undefined, `map '${name}': the definition is ${kindLabel(btf, defId)}, not a struct`);
-  if (btf.wordOf(defId, 2) > e.size) fail(name, undefined, `map '${name}': invalid def size (struct of ${btf.wordOf(defId, 2)} bytes, DATASEC entry of ${e.size})`);
+  if (kindOf(btf, defId) !== BTF_KIND_STRUCT)
+    fail(name, undefined, `map '${name}': the definition is ${kindLabel(btf, defId)}, not a struct`);
+  if (btf.wordOf(defId, 2) > e.size)
+    fail(
+      name,
+      undefined,
+      `map '${name}': invalid def size (struct of ${btf.wordOf(defId, 2)} bytes, DATASEC entry of ${e.size})`,
+    );
   const def = parseMapDef(btf, defId, name, { strict: !opts.relaxed });
   const info = userMap(name, def, '.maps', e.offset, opts);
   if (def.inner) info.innerMap = userMap(`${name}.inner`, def.inner, '.maps', e.offset, opts);
@@ -503,25 +667,54 @@ function slots(obj: BpfObject, sec: ElfSection, from: number, to: number): Array
 function internalMap(obj: BpfObject, secName: string, kind: DataKind | 'kconfig', size: number): MapInfo {
   const btf = obj.btf;
   const found = btf ? btf.findByName(secName) : -1;
-  const valueId = found > 0 ? found : 0;
+  const valueId = Math.max(found, 0);
   let flags = kind === 'rodata' || kind === 'kconfig' ? BPF_F_RDONLY_PROG : 0;
   const lay = valueId && btf!.kindOf(valueId) === BTF_KIND_DATASEC ? obj.layouts.get(valueId) : undefined;
-  if (kind !== 'percpu' && lay && lay.entries.some((e) => e.kind === 'VAR' && e.linkage !== BTF_VAR_STATIC)) flags |= BPF_F_MMAPABLE;
+  if (kind !== 'percpu' && lay && lay.entries.some((e) => e.kind === 'VAR' && e.linkage !== BTF_VAR_STATIC))
+    flags |= BPF_F_MMAPABLE;
   // libbpf's map_uses_real_name (and the seed patch's for .percpu.*)
   const kernelName = internalMapName(obj.name, secName);
-  const real = (kind === 'data' && secName !== '.data') || (kind === 'rodata' && secName !== '.rodata') ||
+  const real =
+    (kind === 'data' && secName !== '.data') ||
+    (kind === 'rodata' && secName !== '.rodata') ||
     (kind === 'percpu' && secName !== '.percpu');
   return {
     name: real ? secName : kernelName,
     kernelName,
     type: kind === 'percpu' ? BPF_MAP_TYPE.PERCPU_ARRAY : BPF_MAP_TYPE.ARRAY,
-    keySize: 4, valueSize: size, maxEntries: 1, mapFlags: flags, numaNode: 0, mapExtra: 0, pinning: 0, pinPath: null,
-    btfKeyTypeId: 0, btfValueTypeId: valueId, internal: true, section: secName, sectionOffset: 0, initialValueSize: size,
-    innerMap: null, cpuValueSize: kind === 'percpu' ? Math.ceil(size / 8) * 8 : null, mmapable: (flags & BPF_F_MMAPABLE) !== 0, frozen: kind === 'rodata' || kind === 'kconfig',
-    variables: lay ? lay.entries.filter((e) => e.kind === 'VAR').map((e) => ({
-      name: e.name, varId: e.typeId, typeId: btf!.wordOf(e.typeId, 2), offset: e.offset, size: e.size, linkage: linkageName(e.linkage),
-    })) : [],
-    initialSlots: [], legacy: false, origin: kind,
+    keySize: 4,
+    valueSize: size,
+    maxEntries: 1,
+    mapFlags: flags,
+    numaNode: 0,
+    mapExtra: 0,
+    pinning: 0,
+    pinPath: null,
+    btfKeyTypeId: 0,
+    btfValueTypeId: valueId,
+    internal: true,
+    section: secName,
+    sectionOffset: 0,
+    initialValueSize: size,
+    innerMap: null,
+    cpuValueSize: kind === 'percpu' ? Math.ceil(size / 8) * 8 : null,
+    mmapable: (flags & BPF_F_MMAPABLE) !== 0,
+    frozen: kind === 'rodata' || kind === 'kconfig',
+    variables: lay
+      ? lay.entries
+          .filter((e) => e.kind === 'VAR')
+          .map((e) => ({
+            name: e.name,
+            varId: e.typeId,
+            typeId: btf!.wordOf(e.typeId, 2),
+            offset: e.offset,
+            size: e.size,
+            linkage: linkageName(e.linkage),
+          }))
+      : [],
+    initialSlots: [],
+    legacy: false,
+    origin: kind,
   };
 }
 
@@ -530,7 +723,10 @@ function legacyMaps(obj: BpfObject, sec: ElfSection, maps: MapInfo[], problems: 
   const { elf, btf } = obj;
   const syms = elf.symbols.filter((s) => s.shndx === sec.index && s.type !== STT.SECTION);
   if (!sec.size || !syms.length || sec.size % syms.length) {
-    problems.push({ section: 'maps', message: `maps: unable to determine the legacy map definition size (${sec.size} bytes, ${syms.length} symbols)` });
+    problems.push({
+      section: 'maps',
+      message: `maps: unable to determine the legacy map definition size (${sec.size} bytes, ${syms.length} symbols)`,
+    });
     return;
   }
   const defSz = sec.size / syms.length;
@@ -539,19 +735,48 @@ function legacyMaps(obj: BpfObject, sec: ElfSection, maps: MapInfo[], problems: 
   for (const s of syms) {
     const off = Number(s.value);
     if (s.bind === STB.LOCAL) {
-      problems.push({ map: s.name, section: 'maps', message: `map '${s.name}' (legacy): static maps are not supported` });
+      problems.push({
+        map: s.name,
+        section: 'maps',
+        message: `map '${s.name}' (legacy): static maps are not supported`,
+      });
       continue;
     }
     if (off + defSz > sec.size) {
-      problems.push({ map: s.name, section: 'maps', message: `map '${s.name}' (legacy): the definition runs past the end of the maps section` });
+      problems.push({
+        map: s.name,
+        section: 'maps',
+        message: `map '${s.name}' (legacy): the definition runs past the end of the maps section`,
+      });
       continue;
     }
     const field = (i: number) => (i * 4 + 4 <= defSz ? dv.getUint32(off + i * 4, elf.littleEndian) : 0);
     const m: MapInfo = {
-      name: s.name, kernelName: s.name, type: field(0), keySize: field(1), valueSize: field(2), maxEntries: field(3), mapFlags: field(4),
-      numaNode: 0, mapExtra: 0, pinning: 0, pinPath: null, btfKeyTypeId: 0, btfValueTypeId: 0, internal: false,
-      section: 'maps', sectionOffset: off, initialValueSize: null, innerMap: null, cpuValueSize: null, mmapable: false, frozen: false,
-      variables: [], initialSlots: [], legacy: true, origin: 'legacy',
+      name: s.name,
+      kernelName: s.name,
+      type: field(0),
+      keySize: field(1),
+      valueSize: field(2),
+      maxEntries: field(3),
+      mapFlags: field(4),
+      numaNode: 0,
+      mapExtra: 0,
+      pinning: 0,
+      pinPath: null,
+      btfKeyTypeId: 0,
+      btfValueTypeId: 0,
+      internal: false,
+      section: 'maps',
+      sectionOffset: off,
+      initialValueSize: null,
+      innerMap: null,
+      cpuValueSize: null,
+      mmapable: false,
+      frozen: false,
+      variables: [],
+      initialSlots: [],
+      legacy: true,
+      origin: 'legacy',
     };
     m.mmapable = (m.mapFlags & BPF_F_MMAPABLE) !== 0;
     m.cpuValueSize = cpuValueSize(m.type, m.valueSize);
@@ -573,11 +798,17 @@ function legacyMaps(obj: BpfObject, sec: ElfSection, maps: MapInfo[], problems: 
  * (libbpf 0.x's `btf__get_map_kv_tids`): ids 0 when there is no annotation,
  * a problem when it does not match the map's sizes.
  */
-export function legacyKvTypes(btf: Btf, name: string, keySize: number, valueSize: number): { keyTypeId: number; valueTypeId: number } | { problem: string } {
+export function legacyKvTypes(
+  btf: Btf,
+  name: string,
+  keySize: number,
+  valueSize: number,
+): { keyTypeId: number; valueTypeId: number } | { problem: string } {
   const id = btf.findByName(`____btf_map_${name}`);
   if (id < 0) return { keyTypeId: 0, valueTypeId: 0 };
   const v = btf.type(id);
-  if (v.kind !== BTF_KIND_STRUCT || v.vlen < 2) return { problem: `map '${name}': ____btf_map_${name} is not a struct of a key and a value` };
+  if (v.kind !== BTF_KIND_STRUCT || v.vlen < 2)
+    return { problem: `map '${name}': ____btf_map_${name} is not a struct of a key and a value` };
   const ms = v.members();
   const key = ms[0]!;
   const value = ms[1]!;
@@ -589,8 +820,14 @@ export function legacyKvTypes(btf: Btf, name: string, keySize: number, valueSize
   } catch {
     return { problem: `map '${name}': ____btf_map_${name}: the key or value has no size` };
   }
-  if (ks !== keySize) return { problem: `map '${name}': member 'key' of ____btf_map_${name}: BTF key size ${ks} != map key size ${keySize}` };
-  if (vs !== valueSize) return { problem: `map '${name}': member 'value' of ____btf_map_${name}: BTF value size ${vs} != map value size ${valueSize}` };
+  if (ks !== keySize)
+    return {
+      problem: `map '${name}': member 'key' of ____btf_map_${name}: BTF key size ${ks} != map key size ${keySize}`,
+    };
+  if (vs !== valueSize)
+    return {
+      problem: `map '${name}': member 'value' of ____btf_map_${name}: BTF value size ${vs} != map value size ${valueSize}`,
+    };
   return { keyTypeId: key.typeId, valueTypeId: value.typeId };
 }
 
@@ -605,7 +842,9 @@ export function legacyKvTypes(btf: Btf, name: string, keySize: number, valueSize
  */
 export function mapSpecOf(btf: Btf, varId: number): MapSpec {
   if (btf.kindOf(varId) !== BTF_KIND_VAR) {
-    throw new BtfError(BtfErrorCode.InvalidArgument, `type [${varId}] ${kindName(btf.kindOf(varId))}: not a VAR`, { typeId: varId });
+    throw new BtfError(BtfErrorCode.InvalidArgument, `type [${varId}] ${kindName(btf.kindOf(varId))}: not a VAR`, {
+      typeId: varId,
+    });
   }
   const name = btf.nameOf(varId);
   const defId = skipModsAndTypedefs(btf, btf.wordOf(varId, 2));
@@ -616,23 +855,50 @@ export function mapSpecOf(btf: Btf, varId: number): MapSpec {
 function defSpecOf(btf: Btf, defId: number, name: string): MapDefSpec {
   const def = parseMapDef(btf, defId, name, { strict: false });
   const spec: MapDefSpec = { type: def.type, order: def.order };
-  const members = new Map(btf.type(defId).members().map((m) => [m.name, m] as const));
+  const members = new Map(
+    btf
+      .type(defId)
+      .members()
+      .map((m) => [m.name, m] as const),
+  );
   for (const a of def.order) {
     switch (a) {
-      case 'key': spec.key = def.keyTypeId; break;
-      case 'value': spec.value = def.valueTypeId; break;
-      case 'key_size': spec.keySize = fieldInt(btf, name, a, members.get(a)!.typeId); break;
-      case 'value_size': spec.valueSize = fieldInt(btf, name, a, members.get(a)!.typeId); break;
-      case 'max_entries': spec.maxEntries = def.maxEntries; break;
-      case 'map_flags': spec.mapFlags = def.mapFlags; break;
-      case 'numa_node': spec.numaNode = def.numaNode; break;
-      case 'pinning': spec.pinning = def.pinning; break;
-      case 'map_extra': spec.mapExtra = def.mapExtra; break;
+      case 'key':
+        spec.key = def.keyTypeId;
+        break;
+      case 'value':
+        spec.value = def.valueTypeId;
+        break;
+      case 'key_size':
+        spec.keySize = fieldInt(btf, name, a, members.get(a)!.typeId);
+        break;
+      case 'value_size':
+        spec.valueSize = fieldInt(btf, name, a, members.get(a)!.typeId);
+        break;
+      case 'max_entries':
+        spec.maxEntries = def.maxEntries;
+        break;
+      case 'map_flags':
+        spec.mapFlags = def.mapFlags;
+        break;
+      case 'numa_node':
+        spec.numaNode = def.numaNode;
+        break;
+      case 'pinning':
+        spec.pinning = def.pinning;
+        break;
+      case 'map_extra':
+        spec.mapExtra = def.mapExtra;
+        break;
       case 'values':
         if (def.type === BPF_MAP_TYPE.PROG_ARRAY) spec.values = { proto: def.valuesTargetId };
-        else spec.innerMap = btf.nameOf(def.valuesTargetId) ? def.valuesTargetId : defSpecOf(btf, def.valuesTargetId, `${name}.inner`);
+        else
+          spec.innerMap = btf.nameOf(def.valuesTargetId)
+            ? def.valuesTargetId
+            : defSpecOf(btf, def.valuesTargetId, `${name}.inner`);
         break;
-      default: break;
+      default:
+        break;
     }
   }
   const sname = btf.nameOf(defId);

@@ -53,9 +53,28 @@
 import type { Btf } from '../btf.js';
 import { CDeclWriter } from '../dump/c-decl.js';
 import {
-  BTF_INT_SIGNED, BTF_KIND_ARRAY, BTF_KIND_DATASEC, BTF_KIND_DECL_TAG, BTF_KIND_ENUM, BTF_KIND_ENUM64,
-  BTF_KIND_FLOAT, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_FWD, BTF_KIND_INT, BTF_KIND_PTR,
-  BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_VAR, NR_BTF_KINDS, infoKflag, infoKind, infoVlen, infoVlen16,
+  BTF_INT_SIGNED,
+  BTF_KIND_ARRAY,
+  BTF_KIND_DATASEC,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_FWD,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_STRUCT,
+  BTF_KIND_UNION,
+  BTF_KIND_VAR,
+  NR_BTF_KINDS,
+  infoKflag,
+  infoKind,
+  infoVlen,
+  infoVlen16,
+  memberBitfieldSize,
+  memberBitOffset,
 } from '../kinds.js';
 import { typeQuery, type TypeQuery } from '../query.js';
 
@@ -92,7 +111,10 @@ const ENODATA = 'ENODATA';
 /** Nesting beyond which a value is refused (only malformed BTF gets there). */
 const MAX_DEPTH = 128;
 class DumpError {
-  constructor(readonly code: string, readonly message: string) {}
+  constructor(
+    readonly code: string,
+    readonly message: string,
+  ) {}
 }
 
 /**
@@ -123,7 +145,10 @@ export class TypedDataDumper {
   private isArrayTerminated = false;
   private isArrayChar = false;
 
-  constructor(btf: Btf, private readonly opts: TypedDataOptions = {}) {
+  constructor(
+    btf: Btf,
+    private readonly opts: TypedDataOptions = {},
+  ) {
     this.btf = btf;
     this.q = typeQuery(btf);
     this.ptrSz = this.q.ptrSize;
@@ -136,7 +161,13 @@ export class TypedDataDumper {
    * `typeId` (`btf_dump__dump_type_data(d, id, buf + offset, size, opts)`),
    * and the error when libbpf would have failed part-way.
    */
-  dump(typeId: number, buf: Uint8Array, offset = 0, size = buf.length - offset, opts: TypedDataOptions = {}): TypedDataResult {
+  dump(
+    typeId: number,
+    buf: Uint8Array,
+    offset = 0,
+    size = buf.length - offset,
+    opts: TypedDataOptions = {},
+  ): TypedDataResult {
     const o = { ...this.opts, ...opts };
     this.out = [];
     this.data = buf;
@@ -282,7 +313,9 @@ export class TypedDataDumper {
         this.value(hi === 0n ? `0x${lo.toString(16)}` : `0x${hi.toString(16)}${lo.toString(16).padStart(16, '0')}`);
         return;
       }
-      case 8: case 4: case 2: {
+      case 8:
+      case 4:
+      case 2: {
         const u = this.readU(at, size);
         this.value((sign ? BigInt.asIntN(size * 8, u) : u).toString());
         return;
@@ -345,8 +378,11 @@ export class TypedDataDumper {
     if (!this.ptrIsAligned(id, at)) return this.bitfieldValue(t, at, 0, 0);
     const size = this.btf.wordOf(t, 2);
     switch (size) {
-      case 8: return BigInt.asIntN(64, this.readU(at, 8));
-      case 4: case 2: case 1: {
+      case 8:
+        return BigInt.asIntN(64, this.readU(at, 8));
+      case 4:
+      case 2:
+      case 1: {
         const u = this.readU(at, size);
         return signed ? BigInt.asIntN(size * 8, u) : u;
       }
@@ -448,8 +484,13 @@ export class TypedDataDumper {
     if (size < 0 || size >= 0x7fffffff) throw new DumpError('EINVAL', `unexpected size [${size}] for id [${id}]`);
     const t = this.skipModsAndTypedefs(id);
     switch (this.kind(t)) {
-      case BTF_KIND_INT: case BTF_KIND_FLOAT: case BTF_KIND_PTR: case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
-        if (at + Math.floor(bitsOffset / 8) + size > this.dataEnd) throw new DumpError('E2BIG', 'data overruns the buffer');
+      case BTF_KIND_INT:
+      case BTF_KIND_FLOAT:
+      case BTF_KIND_PTR:
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+        if (at + Math.floor(bitsOffset / 8) + size > this.dataEnd)
+          throw new DumpError('E2BIG', 'data overruns the buffer');
         break;
       default:
         break;
@@ -498,22 +539,22 @@ export class TypedDataDumper {
         }
         throw new DumpError(ENODATA, '');
       }
-      case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION: {
         const [w, o] = this.btf.recordOf(t);
         const info = w[o + 1]!;
         const kflag = infoKflag(info);
-        const n = infoVlen16(info);
-        for (let i = 0; i < n; i++) {
-          const m = o + 3 + i * 3;
-          const raw = w[m + 2]!;
-          const moffset = kflag ? raw & 0xffffff : raw;
-          // libbpf compares with ENODATA, not -ENODATA, so the first member decides
-          this.checkZero(w[m + 1]!, at + Math.floor(moffset / 8), moffset % 8, kflag ? raw >>> 24 : 0);
-          return;
-        }
-        throw new DumpError(ENODATA, '');
+        // libbpf compares with ENODATA, not -ENODATA, so the first member
+        // decides: its loop never reaches the second.
+        if (infoVlen16(info) === 0) throw new DumpError(ENODATA, '');
+        const m = o + 3;
+        const raw = w[m + 2]!;
+        const moffset = memberBitOffset(raw, kflag);
+        this.checkZero(w[m + 1]!, at + Math.floor(moffset / 8), moffset % 8, memberBitfieldSize(raw, kflag));
+        return;
       }
-      case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
         if (this.enumValue(t, id, at) === 0n) throw new DumpError(ENODATA, '');
         return;
       default:
@@ -544,7 +585,11 @@ export class TypedDataDumper {
     const t = this.skipModsAndTypedefs(id);
     const k = this.kind(t);
     switch (k) {
-      case 0: case BTF_KIND_FWD: case BTF_KIND_FUNC: case BTF_KIND_FUNC_PROTO: case BTF_KIND_DECL_TAG:
+      case 0:
+      case BTF_KIND_FWD:
+      case BTF_KIND_FUNC:
+      case BTF_KIND_FUNC_PROTO:
+      case BTF_KIND_DECL_TAG:
         this.print(`<unsupported kind:${k}>`);
         throw new DumpError('ENOTSUP', `unsupported kind ${k}`);
       case BTF_KIND_INT:
@@ -560,17 +605,24 @@ export class TypedDataDumper {
       case BTF_KIND_ARRAY:
         this.arrayData(id, t, at);
         break;
-      case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION:
         this.structData(t, at);
         break;
-      case BTF_KIND_ENUM: case BTF_KIND_ENUM64: {
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64: {
         let v: bigint;
         if (bitSz) {
           const raw = this.bitfieldValue(t, at, bitsOffset, bitSz);
           // libbpf stores the bitfield in an s64 and reads it back with the enum's size
           const esize = this.btf.wordOf(t, 2);
           const signed = infoKflag(this.btf.infoOf(t));
-          v = esize >= 8 ? BigInt.asIntN(64, raw) : signed ? BigInt.asIntN(esize * 8, raw) : BigInt.asUintN(esize * 8, raw);
+          v =
+            esize >= 8
+              ? BigInt.asIntN(64, raw)
+              : signed
+                ? BigInt.asIntN(esize * 8, raw)
+                : BigInt.asUintN(esize * 8, raw);
         } else {
           v = this.enumValue(t, id, at);
         }

@@ -57,7 +57,15 @@ export function listVars(obj: BpfObject, opts: ListVarsOptions = {}): VarValue[]
     if (!lay) continue;
     const init = initialValue(obj, m.section, m.valueSize);
     for (const e of lay.entries) {
-      const v: VarValue = { section: lay.name, map: m.name, name: e.name || '?', varId: e.typeId, offset: e.offset, size: e.size, value: '' };
+      const v: VarValue = {
+        section: lay.name,
+        map: m.name,
+        name: e.name || '?',
+        varId: e.typeId,
+        offset: e.offset,
+        size: e.size,
+        value: '',
+      };
       if (e.kind !== 'VAR') {
         v.error = `EINVAL: DATASEC entry [${e.typeId}] is not a VAR`;
       } else if (e.offset + e.size > init.length) {

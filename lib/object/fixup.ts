@@ -85,9 +85,24 @@
 import type { Btf } from '../btf.js';
 import { BtfError, BtfErrorCode, type ErrorContext, isBtfError } from '../errors.js';
 import {
-  BTF_FUNC_GLOBAL, BTF_INT_BOOL, BTF_KIND_ARRAY, BTF_KIND_DATASEC, BTF_KIND_ENUM,
-  BTF_KIND_ENUM64, BTF_KIND_FUNC, BTF_KIND_FUNC_PROTO, BTF_KIND_INT, BTF_KIND_VAR, BTF_VAR_GLOBAL_ALLOCATED, BTF_VAR_GLOBAL_EXTERN, BTF_VAR_STATIC,
-  infoKind, infoVlen, intEncoding, kindName, packInfo,
+  BTF_FUNC_GLOBAL,
+  BTF_INT_BOOL,
+  BTF_KIND_ARRAY,
+  BTF_KIND_DATASEC,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_INT,
+  BTF_KIND_VAR,
+  BTF_VAR_GLOBAL_ALLOCATED,
+  BTF_VAR_GLOBAL_EXTERN,
+  BTF_VAR_STATIC,
+  infoKind,
+  infoVlen,
+  intEncoding,
+  kindName,
+  packInfo,
 } from '../kinds.js';
 import { type ElfFile, type ElfSection, type ElfSymbol, SHN, STB, STT, STV } from '../elf/read.js';
 import { typeQuery } from '../query.js';
@@ -282,7 +297,11 @@ class Fixup {
       const id = btf.addVar(DUMMY_KSYM, BTF_VAR_GLOBAL_ALLOCATED, this.dummyTypeId);
       if (id !== this.dummyId) {
         // Only a BTF changed between planning and writing gets here.
-        throw new BtfError(BtfErrorCode.InvalidArgument, `dummy_ksym added as [${id}], expected [${this.dummyId}]: the BTF changed during the fixup`, { typeId: id });
+        throw new BtfError(
+          BtfErrorCode.InvalidArgument,
+          `dummy_ksym added as [${id}], expected [${this.dummyId}]: the BTF changed during the fixup`,
+          { typeId: id },
+        );
       }
       dummyNameOff = btf.wordOf(id, 0);
     }
@@ -297,7 +316,12 @@ class Fixup {
       changed: this.changed,
       datasecs: this.datasecs,
       hidden: this.hidden,
-      externs: this.externs.map((e) => ({ name: e.name, section: e.type === EXT_KCFG ? KCONFIG_SEC : KSYMS_SEC, typeId: e.typeId, offset: e.dataOff })),
+      externs: this.externs.map((e) => ({
+        name: e.name,
+        section: e.type === EXT_KCFG ? KCONFIG_SEC : KSYMS_SEC,
+        typeId: e.typeId,
+        offset: e.dataOff,
+      })),
       addedTypeIds: this.dummyId ? [this.dummyId] : [],
     };
   }
@@ -324,7 +348,14 @@ class Fixup {
         });
       }
       const problem = this.problems.find((p) => p.datasecId === id)?.message;
-      out.set(id, { typeId: id, name, size: this.word(id, 2), entries, section: this.elf.section(name), ...(problem !== undefined ? { problem } : {}) });
+      out.set(id, {
+        typeId: id,
+        name,
+        size: this.word(id, 2),
+        entries,
+        section: this.elf.section(name),
+        ...(problem !== undefined ? { problem } : {}),
+      });
     }
     return out;
   }
@@ -344,7 +375,10 @@ class Fixup {
 
   /** Runs `fn`; lenient, a BtfError it throws (BTF too broken to read on) is recorded against `datasecId` instead. */
   guard(datasecId: number | undefined, fn: () => void): void {
-    if (this.strict) return fn();
+    if (this.strict) {
+      fn();
+      return;
+    }
     try {
       fn();
     } catch (e) {
@@ -386,9 +420,15 @@ class Fixup {
   set(typeId: number, i: number, value: number): void {
     const v = value === DUMMY_NAME_OFF ? value : value >>> 0;
     if (this.word(typeId, i) === v) return;
-    if (typeId < this.btf.startId) this.report(BtfErrorCode.InvalidArgument, `type [${typeId}] belongs to the base BTF and cannot be fixed up`, { typeId });
+    if (typeId < this.btf.startId)
+      this.report(BtfErrorCode.InvalidArgument, `type [${typeId}] belongs to the base BTF and cannot be fixed up`, {
+        typeId,
+      });
     let words = this.writes.get(typeId);
-    if (words === undefined) this.writes.set(typeId, (words = new Map()));
+    if (words === undefined) {
+      words = new Map();
+      this.writes.set(typeId, words);
+    }
     words.set(i, v);
     this.changed = true;
   }
@@ -408,11 +448,17 @@ class Fixup {
       if (k !== BTF_KIND_VAR && k !== BTF_KIND_FUNC) continue;
       if (this.name(i) !== name) continue;
       if (k === BTF_KIND_VAR && this.word(i, 3) !== BTF_VAR_GLOBAL_EXTERN) {
-        this.report(BtfErrorCode.InvalidArgument, `failed to find BTF for extern '${name}': VAR [${i}] is not extern`, { typeId: i });
+        this.report(BtfErrorCode.InvalidArgument, `failed to find BTF for extern '${name}': VAR [${i}] is not extern`, {
+          typeId: i,
+        });
         return -1;
       }
       if (k === BTF_KIND_FUNC && infoVlen(this.info(i)) !== 2 /* BTF_FUNC_EXTERN */) {
-        this.report(BtfErrorCode.InvalidArgument, `failed to find BTF for extern '${name}': FUNC [${i}] is not extern`, { typeId: i });
+        this.report(
+          BtfErrorCode.InvalidArgument,
+          `failed to find BTF for extern '${name}': FUNC [${i}] is not extern`,
+          { typeId: i },
+        );
         return -1;
       }
       return i;
@@ -449,7 +495,7 @@ class Fixup {
         const enc = intEncoding(this.word(id, 3));
         if (enc & BTF_INT_BOOL) return size === 1 ? KCFG_BOOL : KCFG_UNKNOWN;
         if (size === 1) return KCFG_CHAR;
-        if (size < 1 || size > 8 || (size & (size - 1))) return KCFG_UNKNOWN;
+        if (size < 1 || size > 8 || size & (size - 1)) return KCFG_UNKNOWN;
         return KCFG_INT;
       }
       case BTF_KIND_ENUM:
@@ -474,7 +520,12 @@ class Fixup {
     for (let j = 0; j < vlen && !hasFunc; j++) {
       const t = this.word(secId, 3 + 3 * j);
       if (!this.exists(t)) {
-        this.report(BtfErrorCode.BadTypeId, `sec '${KSYMS_SEC}': entry ${j}: invalid type id ${t}`, { section: KSYMS_SEC, typeId: secId }, { datasec: secId });
+        this.report(
+          BtfErrorCode.BadTypeId,
+          `sec '${KSYMS_SEC}': entry ${j}: invalid type id ${t}`,
+          { section: KSYMS_SEC, typeId: secId },
+          { datasec: secId },
+        );
         continue;
       }
       hasFunc = this.kind(t) === BTF_KIND_FUNC;
@@ -510,8 +561,12 @@ class Fixup {
       if (secName === KCONFIG_SEC) {
         const ctx = { section: KCONFIG_SEC, typeId };
         if (this.kind(typeId) === BTF_KIND_FUNC) {
-          this.report(BtfErrorCode.InvalidArgument, `extern function ${name} is unsupported under ${KCONFIG_SEC} section`, ctx,
-            { ...at, note: `extern function ${name} is unsupported under the .kconfig section` });
+          this.report(
+            BtfErrorCode.InvalidArgument,
+            `extern function ${name} is unsupported under ${KCONFIG_SEC} section`,
+            ctx,
+            { ...at, note: `extern function ${name} is unsupported under the .kconfig section` },
+          );
           continue;
         }
         kcfgSec = secTypeId;
@@ -524,7 +579,10 @@ class Fixup {
           ext.size = 0;
         }
         if (ext.size <= 0) {
-          this.report(BtfErrorCode.InvalidArgument, `failed to resolve size of extern (kcfg) '${name}'`, ctx, { ...at, note: sizeNote });
+          this.report(BtfErrorCode.InvalidArgument, `failed to resolve size of extern (kcfg) '${name}'`, ctx, {
+            ...at,
+            note: sizeNote,
+          });
           continue;
         }
         try {
@@ -533,14 +591,23 @@ class Fixup {
           ext.align = 0;
         }
         if (ext.align <= 0) {
-          this.report(BtfErrorCode.InvalidArgument, `failed to determine alignment of extern (kcfg) '${name}'`, ctx, { ...at, note: sizeNote });
+          this.report(BtfErrorCode.InvalidArgument, `failed to determine alignment of extern (kcfg) '${name}'`, ctx, {
+            ...at,
+            note: sizeNote,
+          });
           continue;
         }
-        if (this.kcfgType(t) === KCFG_UNKNOWN) this.report(BtfErrorCode.InvalidArgument, `extern (kcfg) '${name}': type is unsupported`, ctx, at);
+        if (this.kcfgType(t) === KCFG_UNKNOWN)
+          this.report(BtfErrorCode.InvalidArgument, `extern (kcfg) '${name}': type is unsupported`, ctx, at);
       } else if (secName === KSYMS_SEC) {
         ksymSec = secTypeId;
       } else {
-        this.report(BtfErrorCode.InvalidArgument, `unrecognized extern section '${secName}' of extern '${name}'`, { section: secName, typeId }, at);
+        this.report(
+          BtfErrorCode.InvalidArgument,
+          `unrecognized extern section '${secName}' of extern '${name}'`,
+          { section: secName, typeId },
+          at,
+        );
         continue;
       }
       externs.push(ext);
@@ -566,8 +633,12 @@ class Fixup {
           const extName = this.name(vt);
           const ext = byName(extName);
           if (ext === undefined) {
-            this.report(BtfErrorCode.NotFound, `sec '${KSYMS_SEC}': failed to find extern definition for BTF ${kindName(kind).toLowerCase()} '${extName}'`,
-              { section: KSYMS_SEC, typeId: vt }, { datasec: ksymSec });
+            this.report(
+              BtfErrorCode.NotFound,
+              `sec '${KSYMS_SEC}': failed to find extern definition for BTF ${kindName(kind).toLowerCase()} '${extName}'`,
+              { section: KSYMS_SEC, typeId: vt },
+              { datasec: ksymSec },
+            );
           } else {
             ext.dataOff = off;
             if (kind === BTF_KIND_FUNC) {
@@ -575,7 +646,8 @@ class Fixup {
               if (this.exists(proto) && this.kind(proto) === BTF_KIND_FUNC_PROTO) {
                 const n = infoVlen(this.info(proto));
                 for (let j = 0; j < n; j++) {
-                  if (this.word(proto, 3 + 2 * j + 1) !== 0 && this.word(proto, 3 + 2 * j) === 0) this.set(proto, 3 + 2 * j, dummyNameOff);
+                  if (this.word(proto, 3 + 2 * j + 1) !== 0 && this.word(proto, 3 + 2 * j) === 0)
+                    this.set(proto, 3 + 2 * j, dummyNameOff);
                 }
               }
               this.set(ksymSec, e, dummyVarId);
@@ -608,8 +680,12 @@ class Fixup {
           const extName = this.name(vt);
           const ext = byName(extName);
           if (ext === undefined) {
-            this.report(BtfErrorCode.NotFound, `sec '${KCONFIG_SEC}': failed to find extern definition for BTF var '${extName}'`,
-              { section: KCONFIG_SEC, typeId: vt }, { datasec: kcfgSec });
+            this.report(
+              BtfErrorCode.NotFound,
+              `sec '${KCONFIG_SEC}': failed to find extern definition for BTF var '${extName}'`,
+              { section: KCONFIG_SEC, typeId: vt },
+              { datasec: kcfgSec },
+            );
             return;
           }
           this.set(vt, 3, BTF_VAR_GLOBAL_ALLOCATED);
@@ -636,7 +712,8 @@ class Fixup {
     const before = this.changed;
     this.changed = false;
     const vlen = infoVlen(this.info(secId));
-    if (secName !== KCONFIG_SEC && secName !== KSYMS_SEC) this.guard(secId, () => this.fixupVars(secId, secName, oldSize, vlen));
+    if (secName !== KCONFIG_SEC && secName !== KSYMS_SEC)
+      this.guard(secId, () => this.fixupVars(secId, secName, oldSize, vlen));
     this.sortVars(secId, vlen);
     this.datasecs.push({ typeId: secId, name: secName, oldSize, size: this.word(secId, 2), changed: this.changed });
     this.changed ||= before;
@@ -650,10 +727,18 @@ class Fixup {
     if (oldSize === 0) {
       const sec = this.elf.section(secName);
       if (sec === undefined || sec.size === 0) {
-        this.report(BtfErrorCode.NotFound, `sec '${secName}': failed to determine size from ELF: ${sec === undefined ? 'no such section' : 'section is empty'}`, ctx, {
-          ...at,
-          note: sec === undefined ? `DATASEC ${secName} has no ELF section of that name` : `section ${secName} is empty, so DATASEC ${secName} gets no size`,
-        });
+        this.report(
+          BtfErrorCode.NotFound,
+          `sec '${secName}': failed to determine size from ELF: ${sec === undefined ? 'no such section' : 'section is empty'}`,
+          ctx,
+          {
+            ...at,
+            note:
+              sec === undefined
+                ? `DATASEC ${secName} has no ELF section of that name`
+                : `section ${secName} is empty, so DATASEC ${secName} gets no size`,
+          },
+        );
         return;
       }
       // DATASEC sizes are u32; libelf's d_size is truncated the same way.
@@ -665,8 +750,12 @@ class Fixup {
       const vt = this.word(secId, e);
       if (!this.exists(vt) || this.kind(vt) !== BTF_KIND_VAR) {
         const what = this.exists(vt) && this.kind(vt) === BTF_KIND_FUNC ? 'FUNC' : 'not a VAR';
-        this.report(BtfErrorCode.InvalidArgument, `sec '${secName}': unexpected non-VAR type found (entry ${i}, type [${vt}])`, ctx,
-          { ...at, note: `DATASEC ${secName}: entry [${vt}] is ${what}` });
+        this.report(
+          BtfErrorCode.InvalidArgument,
+          `sec '${secName}': unexpected non-VAR type found (entry ${i}, type [${vt}])`,
+          ctx,
+          { ...at, note: `DATASEC ${secName}: entry [${vt}] is ${what}` },
+        );
         return;
       }
       const linkage = this.word(vt, 3);
@@ -674,8 +763,12 @@ class Fixup {
       const varName = this.name(vt);
       const sym = findElfVarSym(this.elf, varName);
       if (sym === undefined) {
-        this.report(BtfErrorCode.NotFound, `sec '${secName}': failed to find ELF symbol for VAR '${varName}'`, { section: secName, typeId: vt },
-          { ...at, note: `DATASEC ${secName}: no ELF symbol for variable '${varName}'` });
+        this.report(
+          BtfErrorCode.NotFound,
+          `sec '${secName}': failed to find ELF symbol for VAR '${varName}'`,
+          { section: secName, typeId: vt },
+          { ...at, note: `DATASEC ${secName}: no ELF symbol for variable '${varName}'` },
+        );
         continue;
       }
       if (fixupOffsets) this.set(secId, e + 1, Number(sym.value & 0xffff_ffffn));
@@ -703,7 +796,11 @@ class Fixup {
       this.set(secId, 4 + 3 * i, off);
       this.set(secId, 5 + 3 * i, size);
     });
-    if (slots) this.slots.set(secId, sorted.map((s) => s[3]));
+    if (slots)
+      this.slots.set(
+        secId,
+        sorted.map((s) => s[3]),
+      );
   }
 }
 
@@ -731,7 +828,6 @@ function cmpExterns(a: Extern, b: Extern): number {
   }
   return compareUtf8(a.name, b.name);
 }
-
 
 function roundUp(n: number, a: number): number {
   return Math.ceil(n / a) * a;

@@ -5,10 +5,27 @@
  * @module
  */
 export {
-  openObject, writeObject, readObjectBtf, parseBtf, readBtfFile, objectName, BTF_ELF_SEC, BTF_EXT_ELF_SEC,
-  type BpfObject, type OpenObjectOptions, type WriteObjectOptions,
+  openObject,
+  writeObject,
+  readObjectBtf,
+  parseBtf,
+  readBtfFile,
+  objectName,
+  BTF_ELF_SEC,
+  BTF_EXT_ELF_SEC,
+  type BpfObject,
+  type OpenObjectOptions,
+  type WriteObjectOptions,
 } from './open.js';
 export {
-  fixupDatasecs, datasecLayouts, findElfVarSym, KCONFIG_SEC, KSYMS_SEC,
-  type FixupOptions, type FixupResult, type FixedDatasec, type DatasecLayout, type LayoutEntry,
+  fixupDatasecs,
+  datasecLayouts,
+  findElfVarSym,
+  KCONFIG_SEC,
+  KSYMS_SEC,
+  type FixupOptions,
+  type FixupResult,
+  type FixedDatasec,
+  type DatasecLayout,
+  type LayoutEntry,
 } from './fixup.js';

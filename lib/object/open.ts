@@ -121,12 +121,23 @@ export function openObject(bytes: Uint8Array, opts: OpenObjectOptions = {}): Bpf
     const ext = extSec && opts.ext !== false ? BtfExt.parse(elf.sectionData(extSec), fileOpt) : null;
     let fixup: FixupResult | null = null;
     if (opts.fixup !== undefined && opts.fixup !== false) {
-      if (btf === null) throw new BtfError(BtfErrorCode.InvalidArgument, 'cannot fix up DATASECs: the object has no .BTF section', fileOpt);
+      if (btf === null)
+        throw new BtfError(
+          BtfErrorCode.InvalidArgument,
+          'cannot fix up DATASECs: the object has no .BTF section',
+          fileOpt,
+        );
       fixup = fixupDatasecs(btf, elf, opts.fixup === true ? {} : opts.fixup);
     }
     let layouts: Map<number, DatasecLayout> | null = null;
     return {
-      file, name: opts.name ?? objectName(file ?? ''), elf, btf, btfProblem, ext, fixup,
+      file,
+      name: opts.name ?? objectName(file ?? ''),
+      elf,
+      btf,
+      btfProblem,
+      ext,
+      fixup,
       get layouts(): Map<number, DatasecLayout> {
         layouts ??= btf ? datasecLayouts(btf, elf) : new Map();
         return layouts;
@@ -188,7 +199,10 @@ export async function readBtfFile(path: string, opts: { base?: Btf } = {}): Prom
 export function readObjectBtf(elf: ElfFile, opts: Pick<OpenObjectOptions, 'file' | 'base'> = {}): Btf | null {
   const sec = elf.section(BTF_ELF_SEC);
   if (sec === undefined) return null;
-  return Btf.parse(elf.sectionData(sec).slice(), { ...(opts.file !== undefined ? { file: opts.file } : {}), ...(opts.base ? { base: opts.base } : {}) });
+  return Btf.parse(elf.sectionData(sec).slice(), {
+    ...(opts.file !== undefined ? { file: opts.file } : {}),
+    ...(opts.base ? { base: opts.base } : {}),
+  });
 }
 
 /** What to put in the object's BTF sections; see {@link writeObject}. */

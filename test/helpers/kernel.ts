@@ -20,18 +20,23 @@ let reason: string | undefined;
 
 /** Returns '' when the kernel oracle is usable, else why not. */
 export function kernelSkipReason(): string {
-  if (reason !== undefined) return reason;
-  if (process.env['BTFKIT_SKIP_KERNEL'] === '1') return (reason = 'kernel oracle disabled by BTFKIT_SKIP_KERNEL=1');
-  if (harnessPath() === null) return (reason = harnessSkipReason());
+  reason ??= probeKernel();
+  return reason;
+}
+
+/** Returns '' when a minimal BTF loads into the running kernel, else why not. */
+function probeKernel(): string {
+  if (process.env['BTFKIT_SKIP_KERNEL'] === '1') return 'kernel oracle disabled by BTFKIT_SKIP_KERNEL=1';
+  if (harnessPath() === null) return harnessSkipReason();
   // a minimal valid BTF: [1] INT 'a' size=4 bits=32
   const probe = new Uint8Array([
     0x9f, 0xeb, 1, 0, 24, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 16, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 0,
     32, 0, 0, 0, 0, 0x61, 0,
   ]);
   const [v] = kernelLoad([probe]);
-  if (!v || !v.ok)
-    return (reason = `kernel oracle: BPF_BTF_LOAD not permitted here (${v ? `errno ${v.errno}` : 'no answer'}; needs root or CAP_BPF)`);
-  return (reason = '');
+  if (!v?.ok)
+    return `kernel oracle: BPF_BTF_LOAD not permitted here (${v ? `errno ${v.errno}` : 'no answer'}; needs root or CAP_BPF)`;
+  return '';
 }
 
 /** Loads every input into the kernel (one harness process) and returns the verdicts in order. */

@@ -6,7 +6,7 @@
  * Suites list what is there, pick deterministic samples of modules, and say
  * why they skip when the script has not run.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,7 +151,7 @@ export function spawnAsync(cmd: string, args: readonly string[], opts: { cwd?: s
     return r;
   };
   return new Promise((resolve, reject) => {
-    let child;
+    let child: ChildProcess;
     try {
       child = spawn(cmd, args, {
         ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
