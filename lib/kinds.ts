@@ -225,3 +225,13 @@ export function isModifierKind(kind: number): boolean {
 export function infoVlen16(info: number): number {
   return info & 0xffff;
 }
+
+/**
+ * Returns the kind of `info` as the kernel's verifier reads it:
+ * `BTF_INFO_KIND(info)`, 5 bits (bits 29-30 are reserved there, and
+ * `BTF_INFO_MASK` refuses a record that sets them). Only lib/check uses it,
+ * to report what the kernel reports; everything else uses {@link infoKind}.
+ */
+export function infoKind5(info: number): number {
+  return (info >>> 24) & 0x1f;
+}

@@ -5,6 +5,7 @@
  * in its own byte order only, so big-endian BTF fails here on a
  * little-endian machine, as it does in the kernel.
  */
+import { BTF_MAX_NAME_OFFSET } from '../kinds.js';
 
 /** `struct btf_header` as the kernel copies it (fields past `hdr_len` read as zero). */
 export interface KernelHeader {
@@ -20,8 +21,6 @@ export interface KernelHeader {
 
 /** The kernel's BTF_MAX_SIZE: larger inputs fail with E2BIG before any log line. */
 export const BTF_MAX_SIZE = 16 * 1024 * 1024;
-/** BTF_MAX_NAME_OFFSET. */
-export const BTF_MAX_NAME_OFFSET = 0xffffff;
 const HDR_SIZE = 24;
 
 /** A fatal problem found before the type walk: the kernel's message and errno. */

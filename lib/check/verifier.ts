@@ -32,49 +32,38 @@
  * Split BTF is checked as the kernel checks module BTF (`btf_parse_module`):
  * metas and type tags, no resolution.
  */
+import {
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DATASEC,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_FWD,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_UNION,
+  BTF_KIND_VAR,
+  BTF_KIND_VOLATILE,
+  BTF_MAX_TYPE,
+  infoKflag,
+  infoKind5,
+  infoVlen16,
+  intBits,
+  intEncoding,
+  intOffset,
+  kindName,
+  memberBitfieldSize,
+  memberBitOffset,
+} from '../kinds.js';
 import { validIdentifier, validSection } from './names.js';
-
-const K_INT = 1,
-  K_PTR = 2,
-  K_ARRAY = 3,
-  K_STRUCT = 4,
-  K_UNION = 5,
-  K_ENUM = 6,
-  K_FWD = 7,
-  K_TYPEDEF = 8,
-  K_VOLATILE = 9,
-  K_CONST = 10,
-  K_RESTRICT = 11,
-  K_FUNC = 12,
-  K_FUNC_PROTO = 13,
-  K_VAR = 14,
-  K_DATASEC = 15,
-  K_FLOAT = 16,
-  K_DECL_TAG = 17,
-  K_TYPE_TAG = 18,
-  K_ENUM64 = 19;
-const KIND_STR = [
-  'UNKNOWN',
-  'INT',
-  'PTR',
-  'ARRAY',
-  'STRUCT',
-  'UNION',
-  'ENUM',
-  'FWD',
-  'TYPEDEF',
-  'VOLATILE',
-  'CONST',
-  'RESTRICT',
-  'FUNC',
-  'FUNC_PROTO',
-  'VAR',
-  'DATASEC',
-  'FLOAT',
-  'DECL_TAG',
-  'TYPE_TAG',
-  'ENUM64',
-];
 
 const NOT_VISITED = 0,
   VISITED = 1,
@@ -84,7 +73,6 @@ const MODE_TBD = 0,
   MODE_PTR = 1,
   MODE_STRUCT = 2;
 const MAX_RESOLVE_DEPTH = 32;
-const BTF_MAX_TYPE = 0xfffff;
 const BTF_INFO_MASK = 0x9f00ffff;
 const U32_MAX = 0xffffffff;
 
@@ -143,22 +131,32 @@ function zeroed<K extends keyof typeof pool>(key: K, n: number): (typeof pool)[K
 }
 
 const isModifier = (k: number) =>
-  k === K_TYPEDEF || k === K_VOLATILE || k === K_CONST || k === K_RESTRICT || k === K_TYPE_TAG;
-const isStruct = (k: number) => k === K_STRUCT || k === K_UNION;
+  k === BTF_KIND_TYPEDEF ||
+  k === BTF_KIND_VOLATILE ||
+  k === BTF_KIND_CONST ||
+  k === BTF_KIND_RESTRICT ||
+  k === BTF_KIND_TYPE_TAG;
+const isStruct = (k: number) => k === BTF_KIND_STRUCT || k === BTF_KIND_UNION;
 const hasSize = (k: number) =>
-  k === K_INT || k === K_STRUCT || k === K_UNION || k === K_ENUM || k === K_DATASEC || k === K_FLOAT || k === K_ENUM64;
-const sourceOnly = (k: number) => k === K_VAR || k === K_DECL_TAG || k === K_DATASEC;
+  k === BTF_KIND_INT ||
+  k === BTF_KIND_STRUCT ||
+  k === BTF_KIND_UNION ||
+  k === BTF_KIND_ENUM ||
+  k === BTF_KIND_DATASEC ||
+  k === BTF_KIND_FLOAT ||
+  k === BTF_KIND_ENUM64;
+const sourceOnly = (k: number) => k === BTF_KIND_VAR || k === BTF_KIND_DECL_TAG || k === BTF_KIND_DATASEC;
 const needsResolve = (k: number) =>
   isModifier(k) ||
-  k === K_PTR ||
+  k === BTF_KIND_PTR ||
   isStruct(k) ||
-  k === K_ARRAY ||
-  k === K_VAR ||
-  k === K_FUNC ||
-  k === K_DECL_TAG ||
-  k === K_DATASEC;
+  k === BTF_KIND_ARRAY ||
+  k === BTF_KIND_VAR ||
+  k === BTF_KIND_FUNC ||
+  k === BTF_KIND_DECL_TAG ||
+  k === BTF_KIND_DATASEC;
 /** void (kind 0), FWD, FUNC, FUNC_PROTO: `btf_type_nosize` */
-const noSize = (k: number) => k === 0 || k === K_FWD || k === K_FUNC || k === K_FUNC_PROTO;
+const noSize = (k: number) => k === 0 || k === BTF_KIND_FWD || k === BTF_KIND_FUNC || k === BTF_KIND_FUNC_PROTO;
 const roundupBytes = (bits: number) => (bits >>> 3) + (bits & 7 ? 1 : 0);
 
 /**
@@ -200,11 +198,11 @@ export class Verifier {
     if (id < this.startId) {
       const b = this.base!;
       if (id === 0) return 0;
-      return (b.words[b.offs[id - b.startId]! + 1]! >>> 24) & 0x1f;
+      return infoKind5(b.words[b.offs[id - b.startId]! + 1]!);
     }
     const li = id - this.startId;
     if (li === 0 && !this.base) return 0;
-    return (this.w[this.offs[li]! + 1]! >>> 24) & 0x1f;
+    return infoKind5(this.w[this.offs[li]! + 1]!);
   }
   private exists(id: number): boolean {
     return id < this.startId + this.nrTypes;
@@ -264,27 +262,27 @@ export class Verifier {
     const w = this.wordsOf(id),
       o = this.offOf(id);
     const info = w[o + 1]!,
-      k = (info >>> 24) & 0x1f,
-      vlen = info & 0xffff,
+      k = infoKind5(info),
+      vlen = infoVlen16(info),
       sz = w[o + 2]!;
     switch (k) {
-      case K_INT: {
+      case BTF_KIND_INT: {
         const d = w[o + 3]!,
-          enc = (d >>> 24) & 0xf;
+          enc = intEncoding(d);
         const encs = enc === 0 ? '(none)' : enc === 1 ? 'SIGNED' : enc === 2 ? 'CHAR' : enc === 4 ? 'BOOL' : 'UNKN';
-        return `size=${sz} bits_offset=${(d >>> 16) & 0xff} nr_bits=${d & 0xff} encoding=${encs}`;
+        return `size=${sz} bits_offset=${intOffset(d)} nr_bits=${intBits(d)} encoding=${encs}`;
       }
-      case K_ARRAY:
+      case BTF_KIND_ARRAY:
         return `type_id=${w[o + 3]} index_type_id=${w[o + 4]} nr_elems=${w[o + 5]}`;
-      case K_STRUCT:
-      case K_UNION:
-      case K_ENUM:
-      case K_ENUM64:
-      case K_DATASEC:
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION:
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+      case BTF_KIND_DATASEC:
         return `size=${sz} vlen=${vlen}`;
-      case K_FWD:
-        return info >>> 31 ? 'union' : 'struct';
-      case K_FUNC_PROTO: {
+      case BTF_KIND_FWD:
+        return infoKflag(info) ? 'union' : 'struct';
+      case BTF_KIND_FUNC_PROTO: {
         let s = `return=${sz} args=(`;
         const arg = (i: number) => `${w[o + 4 + 2 * i]} ${this.nameForLog(w[o + 3 + 2 * i]!)}`;
         if (!vlen) s += 'void';
@@ -296,11 +294,11 @@ export class Verifier {
         }
         return `${s})`;
       }
-      case K_VAR:
+      case BTF_KIND_VAR:
         return `type_id=${sz} linkage=${w[o + 3]}`;
-      case K_FLOAT:
+      case BTF_KIND_FLOAT:
         return `size=${sz}`;
-      case K_DECL_TAG:
+      case BTF_KIND_DECL_TAG:
         return `type=${sz} component_idx=${w[o + 3]! | 0}`;
       default:
         return `type_id=${sz}`;
@@ -310,19 +308,19 @@ export class Verifier {
   typeLine(id: number, msg: string | null, details = true): string {
     const w = this.wordsOf(id),
       o = this.offOf(id);
-    const k = (w[o + 1]! >>> 24) & 0x1f;
-    let s = `[${id}] ${KIND_STR[k]} ${this.nameForLog(w[o]!)}${details ? ' ' : ''}`;
+    const k = infoKind5(w[o + 1]!);
+    let s = `[${id}] ${kindName(k)} ${this.nameForLog(w[o]!)}${details ? ' ' : ''}`;
     if (details) s += this.details(id);
     if (msg) s += ` ${msg}`;
     return s;
   }
   private memberLine(id: number, mo: number, typeId: number, msg: string): string {
     const w = this.w,
-      kflag = w[this.offOf(id) + 1]! >>> 31;
+      kflag = infoKflag(w[this.offOf(id) + 1]!);
     const off = w[mo + 2]!;
     const head = `\t${this.nameForLog(w[mo]!)} type_id=${typeId}`;
     return kflag
-      ? `${head} bitfield_size=${off >>> 24} bits_offset=${off & 0xffffff} ${msg}`
+      ? `${head} bitfield_size=${memberBitfieldSize(off, true)} bits_offset=${memberBitOffset(off, true)} ${msg}`
       : `${head} bits_offset=${off} ${msg}`;
   }
   private report(id: number, message: string, lines: string[], errno: number, phase: RawViolation['phase']): void {
@@ -404,8 +402,8 @@ export class Verifier {
         ok = false;
         break;
       }
-      const k = (info >>> 24) & 0x1f;
-      if (k === 0 || k > K_ENUM64) {
+      const k = infoKind5(info);
+      if (k === 0 || k > BTF_KIND_ENUM64) {
         this.violations.push({
           typeId: id,
           wordOff: o,
@@ -438,7 +436,7 @@ export class Verifier {
         });
         bad = true;
       }
-      const need = extraBytes(k, info & 0xffff);
+      const need = extraBytes(k, infoVlen16(info));
       if (!bad && this.checkMeta(id, o, k, metaLeft - 12) < 0) bad = true;
       if (metaLeft - 12 < need) {
         // the record runs past the section: its size cannot be trusted
@@ -474,46 +472,46 @@ export class Verifier {
   private checkMeta(id: number, o: number, k: number, metaLeft: number): number {
     const w = this.w,
       info = w[o + 1]!,
-      vlen = info & 0xffff,
-      kflag = info >>> 31,
+      vlen = infoVlen16(info),
+      kflag = infoKflag(info),
       nameOff = w[o]!,
       sz = w[o + 2]!;
     switch (k) {
-      case K_INT: {
+      case BTF_KIND_INT: {
         if (metaLeft < 4) return this.failBasic(id, `meta_left:${metaLeft} meta_needed:4`);
         if (vlen) return this.fail(id, 'vlen != 0');
         if (kflag) return this.fail(id, 'Invalid btf_info kind_flag');
         const d = w[o + 3]!;
         if (d & ~0x0fffffff) return this.failBasic(id, `Invalid int_data:${d.toString(16)}`);
-        const bits = (d & 0xff) + ((d >>> 16) & 0xff);
+        const bits = intBits(d) + intOffset(d);
         if (bits > 128) return this.fail(id, 'nr_bits exceeds 128');
         if (roundupBytes(bits) > sz) return this.fail(id, 'nr_bits exceeds type_size');
-        const enc = (d >>> 24) & 0xf;
+        const enc = intEncoding(d);
         if (enc && enc !== 1 && enc !== 2 && enc !== 4) return this.fail(id, 'Unsupported encoding', ENOTSUPP);
         return 0;
       }
-      case K_PTR:
-      case K_TYPEDEF:
-      case K_VOLATILE:
-      case K_CONST:
-      case K_RESTRICT:
-      case K_TYPE_TAG: {
+      case BTF_KIND_PTR:
+      case BTF_KIND_TYPEDEF:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_CONST:
+      case BTF_KIND_RESTRICT:
+      case BTF_KIND_TYPE_TAG: {
         if (vlen) return this.fail(id, 'vlen != 0');
-        if (kflag && k !== K_TYPE_TAG) return this.fail(id, 'Invalid btf_info kind_flag');
+        if (kflag && k !== BTF_KIND_TYPE_TAG) return this.fail(id, 'Invalid btf_info kind_flag');
         if (sz > BTF_MAX_TYPE) return this.fail(id, 'Invalid type_id');
-        if (k === K_TYPEDEF) {
+        if (k === BTF_KIND_TYPEDEF) {
           if (!nameOff || !this.ident(nameOff)) return this.fail(id, 'Invalid name');
-        } else if (k === K_TYPE_TAG) {
+        } else if (k === BTF_KIND_TYPE_TAG) {
           if (!this.nonEmpty(nameOff)) return this.fail(id, 'Invalid name');
         } else if (nameOff) return this.fail(id, 'Invalid name');
         return 0;
       }
-      case K_FWD:
+      case BTF_KIND_FWD:
         if (vlen) return this.fail(id, 'vlen != 0');
         if (sz) return this.fail(id, 'type != 0');
         if (!nameOff || !this.ident(nameOff)) return this.fail(id, 'Invalid name');
         return 0;
-      case K_ARRAY: {
+      case BTF_KIND_ARRAY: {
         if (metaLeft < 12) return this.failBasic(id, `meta_left:${metaLeft} meta_needed:12`);
         if (nameOff) return this.fail(id, 'Invalid name');
         if (vlen) return this.fail(id, 'vlen != 0');
@@ -525,8 +523,8 @@ export class Verifier {
         if (!index || index > BTF_MAX_TYPE) return this.fail(id, 'Invalid index');
         return 0;
       }
-      case K_STRUCT:
-      case K_UNION: {
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION: {
         const need = vlen * 12;
         if (metaLeft < need) return this.failBasic(id, `meta_left:${metaLeft} meta_needed:${need}`);
         if (nameOff && !this.ident(nameOff)) return this.fail(id, 'Invalid name');
@@ -545,8 +543,8 @@ export class Verifier {
             if (mName && !this.ident(mName)) return this.failMember(id, m, mType, 'Invalid name');
           }
           if (!mType || mType > BTF_MAX_TYPE) return this.failMember(id, m, mType, 'Invalid type_id');
-          const off = kflag ? mOff & 0xffffff : mOff;
-          if (k === K_UNION && off) return this.failMember(id, m, mType, 'Invalid member bits_offset');
+          const off = memberBitOffset(mOff, kflag);
+          if (k === BTF_KIND_UNION && off) return this.failMember(id, m, mType, 'Invalid member bits_offset');
           if (last > off) return this.failMember(id, m, mType, 'Invalid member bits_offset');
           if (roundupBytes(off) > sz)
             return this.failMember(id, m, mType, 'Member bits_offset exceeds its struct size');
@@ -554,9 +552,9 @@ export class Verifier {
         }
         return 0;
       }
-      case K_ENUM:
-      case K_ENUM64: {
-        const per = k === K_ENUM ? 2 : 3,
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64: {
+        const per = k === BTF_KIND_ENUM ? 2 : 3,
           need = vlen * per * 4;
         if (metaLeft < need) return this.failBasic(id, `meta_left:${metaLeft} meta_needed:${need}`);
         if (sz > 8 || sz === 0 || sz & (sz - 1)) return this.fail(id, 'Unexpected size');
@@ -572,19 +570,19 @@ export class Verifier {
         }
         return 0;
       }
-      case K_FUNC_PROTO: {
+      case BTF_KIND_FUNC_PROTO: {
         const need = vlen * 8;
         if (metaLeft < need) return this.failBasic(id, `meta_left:${metaLeft} meta_needed:${need}`);
         if (nameOff) return this.fail(id, 'Invalid name');
         if (kflag) return this.fail(id, 'Invalid btf_info kind_flag');
         return 0;
       }
-      case K_FUNC:
+      case BTF_KIND_FUNC:
         if (!nameOff || !this.ident(nameOff)) return this.fail(id, 'Invalid name');
         if (vlen > 1) return this.fail(id, 'Invalid func linkage');
         if (kflag) return this.fail(id, 'Invalid btf_info kind_flag');
         return 0;
-      case K_VAR: {
+      case BTF_KIND_VAR: {
         if (metaLeft < 4) return this.failBasic(id, `meta_left:${metaLeft} meta_needed:4`);
         if (vlen) return this.fail(id, 'vlen != 0');
         if (kflag) return this.fail(id, 'Invalid btf_info kind_flag');
@@ -594,7 +592,7 @@ export class Verifier {
         if (linkage !== 0 && linkage !== 1) return this.fail(id, 'Linkage not supported');
         return 0;
       }
-      case K_DATASEC: {
+      case BTF_KIND_DATASEC: {
         const need = vlen * 12;
         if (metaLeft < need) return this.failBasic(id, `meta_left:${metaLeft} meta_needed:${need}`);
         if (!sz) return this.fail(id, 'size == 0');
@@ -616,12 +614,12 @@ export class Verifier {
         if (sz < sum) return this.fail(id, 'Invalid btf_info size');
         return 0;
       }
-      case K_FLOAT:
+      case BTF_KIND_FLOAT:
         if (vlen) return this.fail(id, 'vlen != 0');
         if (kflag) return this.fail(id, 'Invalid btf_info kind_flag');
         if (sz !== 2 && sz !== 4 && sz !== 8 && sz !== 12 && sz !== 16) return this.fail(id, 'Invalid type_size');
         return 0;
-      case K_DECL_TAG: {
+      case BTF_KIND_DECL_TAG: {
         if (metaLeft < 4) return this.failBasic(id, `meta_left:${metaLeft} meta_needed:4`);
         if (!this.nonEmpty(nameOff)) return this.fail(id, 'Invalid value');
         if (vlen) return this.fail(id, 'vlen != 0');
@@ -642,9 +640,9 @@ export class Verifier {
       case MODE_TBD:
         return !needsResolve(k);
       case MODE_PTR:
-        return !isModifier(k) && k !== K_PTR;
+        return !isModifier(k) && k !== BTF_KIND_PTR;
       default:
-        return !isModifier(k) && k !== K_ARRAY && !isStruct(k);
+        return !isModifier(k) && k !== BTF_KIND_ARRAY && !isStruct(k);
     }
   }
   private push(id: number): number {
@@ -658,8 +656,8 @@ export class Verifier {
     this.stackNext[this.top++] = 0;
     if (this.mode === MODE_TBD) {
       const k = this.kindOf(id);
-      if (k === K_PTR) this.mode = MODE_PTR;
-      else if (isStruct(k) || k === K_ARRAY) this.mode = MODE_STRUCT;
+      if (k === BTF_KIND_PTR) this.mode = MODE_PTR;
+      else if (isStruct(k) || k === BTF_KIND_ARRAY) this.mode = MODE_STRUCT;
     }
     return 0;
   }
@@ -686,22 +684,22 @@ export class Verifier {
       this.sizeOut = this.wordsOf(id)[this.offOf(id) + 2]!;
       return id;
     }
-    if (k === K_ARRAY) {
+    if (k === BTF_KIND_ARRAY) {
       this.sizeOut = this.rsize(id);
       return id;
     }
-    if (k === K_PTR) {
+    if (k === BTF_KIND_PTR) {
       this.sizeOut = 8;
       return id;
     }
-    if (!isModifier(k) && k !== K_VAR) return -1;
+    if (!isModifier(k) && k !== BTF_KIND_VAR) return -1;
     const r = this.rid(id);
     if (!this.exists(r)) return -1;
     k = this.kindOf(r);
     if (noSize(k)) return -1;
     if (hasSize(k)) this.sizeOut = this.wordsOf(r)[this.offOf(r) + 2]!;
-    else if (k === K_ARRAY) this.sizeOut = this.rsize(r);
-    else if (k === K_PTR) this.sizeOut = 8;
+    else if (k === BTF_KIND_ARRAY) this.sizeOut = this.rsize(r);
+    else if (k === BTF_KIND_PTR) this.sizeOut = 8;
     else return -1;
     return r;
   }
@@ -717,7 +715,7 @@ export class Verifier {
       if (this.state[i] === POISON) continue;
       const k = this.kindOf(id);
       if (needsResolve(k) && !this.resolved(id)) this.resolve(id);
-      if (k === K_FUNC_PROTO) this.funcProtoCheck(id);
+      if (k === BTF_KIND_FUNC_PROTO) this.funcProtoCheck(id);
     }
   }
 
@@ -740,15 +738,15 @@ export class Verifier {
   private resolveValid(id: number): boolean {
     if (!this.resolved(id)) return false;
     const k = this.kindOf(id);
-    if (isStruct(k) || k === K_DATASEC) return !this.rid(id) && !this.rsize(id);
-    if (k === K_DECL_TAG || k === K_FUNC) return this.rid(id) !== 0 && !this.rsize(id);
-    if (isModifier(k) || k === K_PTR || k === K_VAR) {
+    if (isStruct(k) || k === BTF_KIND_DATASEC) return !this.rid(id) && !this.rsize(id);
+    if (k === BTF_KIND_DECL_TAG || k === BTF_KIND_FUNC) return this.rid(id) !== 0 && !this.rsize(id);
+    if (isModifier(k) || k === BTF_KIND_PTR || k === BTF_KIND_VAR) {
       const r = this.rid(id);
       if (!this.exists(r)) return false;
       const rk = this.kindOf(r);
-      return !isModifier(rk) && rk !== K_VAR && rk !== K_DATASEC;
+      return !isModifier(rk) && rk !== BTF_KIND_VAR && rk !== BTF_KIND_DATASEC;
     }
-    if (k === K_ARRAY) {
+    if (k === BTF_KIND_ARRAY) {
       const w = this.w,
         o = this.offOf(id);
       const e = this.idSize(w[o + 3]!);
@@ -763,40 +761,42 @@ export class Verifier {
       o = this.offOf(id),
       k = this.kindOf(id);
     switch (k) {
-      case K_TYPEDEF:
-      case K_VOLATILE:
-      case K_CONST:
-      case K_RESTRICT:
-      case K_TYPE_TAG:
-      case K_PTR:
-      case K_VAR: {
+      case BTF_KIND_TYPEDEF:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_CONST:
+      case BTF_KIND_RESTRICT:
+      case BTF_KIND_TYPE_TAG:
+      case BTF_KIND_PTR:
+      case BTF_KIND_VAR: {
         let next = w[o + 2]!;
         if (!this.exists(next) || sourceOnly(this.kindOf(next))) return this.fail(id, 'Invalid type_id');
         let nk = this.kindOf(next);
         if (!this.sink(nk) && !this.resolved(next)) return this.push(next);
-        if ((k === K_PTR || k === K_VAR) && isModifier(nk)) {
+        if ((k === BTF_KIND_PTR || k === BTF_KIND_VAR) && isModifier(nk)) {
           const r = this.rid(next);
-          if (this.exists(r) && this.kindOf(r) === K_PTR && !this.sink(K_PTR) && !this.resolved(r)) return this.push(r);
+          if (this.exists(r) && this.kindOf(r) === BTF_KIND_PTR && !this.sink(BTF_KIND_PTR) && !this.resolved(r))
+            return this.push(r);
         }
         const s = this.idSize(next);
         if (s < 0) {
-          if (k === K_VAR) return this.fail(id, 'Invalid type_id');
+          if (k === BTF_KIND_VAR) return this.fail(id, 'Invalid type_id');
           if (this.resolved(next)) {
             next = this.rid(next);
             nk = this.exists(next) ? this.kindOf(next) : -1;
           }
-          if (nk !== 0 && nk !== K_FWD && nk !== K_FUNC_PROTO) return this.fail(id, 'Invalid type_id');
+          if (nk !== 0 && nk !== BTF_KIND_FWD && nk !== BTF_KIND_FUNC_PROTO) return this.fail(id, 'Invalid type_id');
         } else next = s;
         this.pop(next, 0);
         return 0;
       }
-      case K_ARRAY: {
+      case BTF_KIND_ARRAY: {
         let index = w[o + 4]!;
         if (!this.exists(index) || noSize(this.kindOf(index)) || sourceOnly(this.kindOf(index)))
           return this.fail(id, 'Invalid index');
         if (!this.sink(this.kindOf(index)) && !this.resolved(index)) return this.push(index);
         index = this.idSize(index);
-        if (index < 0 || this.kindOf(index) !== K_INT || !this.intRegular(index)) return this.fail(id, 'Invalid index');
+        if (index < 0 || this.kindOf(index) !== BTF_KIND_INT || !this.intRegular(index))
+          return this.fail(id, 'Invalid index');
         let elem = w[o + 3]!;
         if (!this.exists(elem) || noSize(this.kindOf(elem)) || sourceOnly(this.kindOf(elem)))
           return this.fail(id, 'Invalid elem');
@@ -805,15 +805,15 @@ export class Verifier {
         if (elem < 0) return this.fail(id, 'Invalid elem');
         const esz = this.sizeOut,
           nelems = w[o + 5]!;
-        if (this.kindOf(elem) === K_INT && !this.intRegular(elem)) return this.fail(id, 'Invalid array of int');
+        if (this.kindOf(elem) === BTF_KIND_INT && !this.intRegular(elem)) return this.fail(id, 'Invalid array of int');
         if (nelems && esz > Math.floor(U32_MAX / nelems)) return this.fail(id, 'Array size overflows U32_MAX');
         this.pop(elem, Math.imul(esz, nelems) >>> 0);
         return 0;
       }
-      case K_STRUCT:
-      case K_UNION: {
-        const vlen = w[o + 1]! & 0xffff,
-          kflag = w[o + 1]! >>> 31;
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION: {
+        const vlen = infoVlen16(w[o + 1]!),
+          kflag = infoKflag(w[o + 1]!);
         const from = this.stackNext[slot]!;
         if (from) {
           const m = o + 3 + 3 * (from - 1);
@@ -834,12 +834,12 @@ export class Verifier {
         this.pop(0, 0);
         return 0;
       }
-      case K_DATASEC: {
-        const vlen = w[o + 1]! & 0xffff;
+      case BTF_KIND_DATASEC: {
+        const vlen = infoVlen16(w[o + 1]!);
         for (let i = this.stackNext[slot]!, v = o + 3 + 3 * i; i < vlen; i++, v += 3) {
           const vt = w[v]!;
-          if (!this.exists(vt) || this.kindOf(vt) !== K_VAR) return this.failVsi(id, v, 'Not a VAR kind member');
-          if (!this.sink(K_VAR) && !this.resolved(vt)) {
+          if (!this.exists(vt) || this.kindOf(vt) !== BTF_KIND_VAR) return this.failVsi(id, v, 'Not a VAR kind member');
+          if (!this.sink(BTF_KIND_VAR) && !this.resolved(vt)) {
             this.stackNext[slot] = i + 1;
             return this.push(vt);
           }
@@ -850,27 +850,27 @@ export class Verifier {
         this.pop(0, 0);
         return 0;
       }
-      case K_DECL_TAG: {
+      case BTF_KIND_DECL_TAG: {
         const next = w[o + 2]!;
         const nk = this.exists(next) ? this.kindOf(next) : -1;
-        if (!(nk === K_FUNC || isStruct(nk) || nk === K_VAR || nk === K_TYPEDEF))
+        if (!(nk === BTF_KIND_FUNC || isStruct(nk) || nk === BTF_KIND_VAR || nk === BTF_KIND_TYPEDEF))
           return this.fail(id, 'Invalid type_id');
         if (!this.sink(nk) && !this.resolved(next)) return this.push(next);
         const idx = w[o + 3]! | 0;
         if (idx !== -1) {
-          if (nk === K_VAR || nk === K_TYPEDEF) return this.fail(id, 'Invalid component_idx');
+          if (nk === BTF_KIND_VAR || nk === BTF_KIND_TYPEDEF) return this.fail(id, 'Invalid component_idx');
           let vlen: number;
-          if (isStruct(nk)) vlen = this.wordsOf(next)[this.offOf(next) + 1]! & 0xffff;
+          if (isStruct(nk)) vlen = infoVlen16(this.wordsOf(next)[this.offOf(next) + 1]!);
           else {
             const p = this.wordsOf(next)[this.offOf(next) + 2]!;
-            vlen = this.wordsOf(p)[this.offOf(p) + 1]! & 0xffff;
+            vlen = infoVlen16(this.wordsOf(p)[this.offOf(p) + 1]!);
           }
           if (idx >>> 0 >= vlen) return this.fail(id, 'Invalid component_idx');
         }
         this.pop(next, 0);
         return 0;
       }
-      case K_FUNC: {
+      case BTF_KIND_FUNC: {
         const err = this.funcCheck(id);
         if (err) return err;
         this.pop(w[o + 2]!, 0);
@@ -882,17 +882,13 @@ export class Verifier {
 
   private intRegular(id: number): boolean {
     const d = this.wordsOf(id)[this.offOf(id) + 3]!;
-    const bits = d & 0xff,
+    const bits = intBits(d),
       bytes = roundupBytes(bits);
-    return !(
-      bits & 7 ||
-      (d >>> 16) & 0xff ||
-      (bytes !== 1 && bytes !== 2 && bytes !== 4 && bytes !== 8 && bytes !== 16)
-    );
+    return !(bits & 7 || intOffset(d) || (bytes !== 1 && bytes !== 2 && bytes !== 4 && bytes !== 8 && bytes !== 16));
   }
 
   /** Each kind's `check_member` / `check_kflag_member`; `mt` is the member's (possibly resolved) type id. */
-  private checkMember(sid: number, m: number, mt: number, kflag: number): number {
+  private checkMember(sid: number, m: number, mt: number, kflag: boolean): number {
     const w = this.w,
       ssize = w[this.offOf(sid) + 2]!,
       raw = w[m + 2]!;
@@ -905,15 +901,15 @@ export class Verifier {
     const tw = this.wordsOf(mt),
       to = this.offOf(mt);
     if (kflag) {
-      if (k === K_INT) {
+      if (k === BTF_KIND_INT) {
         const d = tw[to + 3]!;
         if (!this.intRegular(mt)) return this.failMember(sid, m, mt, 'Invalid member base type');
-        let bits = raw >>> 24;
-        const off = raw & 0xffffff;
+        let bits = memberBitfieldSize(raw, true);
+        const off = memberBitOffset(raw, true);
         if (!bits) {
           if (off & 7) return this.failMember(sid, m, mt, 'Invalid member offset');
-          bits = d & 0xff;
-        } else if (bits > (d & 0xff)) return this.failMember(sid, m, mt, 'Invalid member bitfield_size');
+          bits = intBits(d);
+        } else if (bits > intBits(d)) return this.failMember(sid, m, mt, 'Invalid member bitfield_size');
         const bytesOff = off >>> 3,
           copy = bits + (off & 7);
         if (copy > 128) return this.failMember(sid, m, mt, 'nr_copy_bits exceeds 128');
@@ -921,9 +917,9 @@ export class Verifier {
           return this.failMember(sid, m, mt, 'Member exceeds struct_size');
         return 0;
       }
-      if (k === K_ENUM || k === K_ENUM64) {
-        const off = raw & 0xffffff;
-        let bits = raw >>> 24;
+      if (k === BTF_KIND_ENUM || k === BTF_KIND_ENUM64) {
+        const off = memberBitOffset(raw, true);
+        let bits = memberBitfieldSize(raw, true);
         if (!bits) {
           if (off & 7) return this.failMember(sid, m, mt, 'Member is not byte aligned');
           bits = 32;
@@ -931,41 +927,41 @@ export class Verifier {
         if (ssize < roundupBytes(off + bits)) return this.failMember(sid, m, mt, 'Member exceeds struct_size');
         return 0;
       }
-      if (k === K_PTR || k === K_ARRAY || isStruct(k) || k === K_FLOAT) {
-        if (raw >>> 24) return this.failMember(sid, m, mt, 'Invalid member bitfield_size');
+      if (k === BTF_KIND_PTR || k === BTF_KIND_ARRAY || isStruct(k) || k === BTF_KIND_FLOAT) {
+        if (memberBitfieldSize(raw, true)) return this.failMember(sid, m, mt, 'Invalid member bitfield_size');
       } else return this.failBasic(sid, 'Unsupported check_kflag_member');
     }
     // non-kflag variants; `raw` is the bit offset
     switch (k) {
-      case K_INT: {
+      case BTF_KIND_INT: {
         const d = tw[to + 3]!,
-          ioff = (d >>> 16) & 0xff;
+          ioff = intOffset(d);
         if (U32_MAX - raw < ioff) return this.failMember(sid, m, mt, 'bits_offset exceeds U32_MAX');
         const bitsOff = raw + ioff,
           bytesOff = Math.floor(bitsOff / 8),
-          copy = (d & 0xff) + (bitsOff % 8);
+          copy = intBits(d) + (bitsOff % 8);
         if (copy > 128) return this.failMember(sid, m, mt, 'nr_copy_bits exceeds 128');
         if (ssize < bytesOff || ssize - bytesOff < roundupBytes(copy))
           return this.failMember(sid, m, mt, 'Member exceeds struct_size');
         return 0;
       }
-      case K_PTR:
-      case K_ARRAY:
-      case K_STRUCT:
-      case K_UNION:
-      case K_ENUM:
-      case K_ENUM64: {
+      case BTF_KIND_PTR:
+      case BTF_KIND_ARRAY:
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION:
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64: {
         if (raw & 7) return this.failMember(sid, m, mt, 'Member is not byte aligned');
         let need: number;
-        if (k === K_PTR) need = 8;
-        else if (k === K_ARRAY) {
+        if (k === BTF_KIND_PTR) need = 8;
+        else if (k === BTF_KIND_ARRAY) {
           this.idSize(mt);
           need = this.sizeOut;
         } else need = tw[to + 2]!;
         if ((ssize - (raw >>> 3)) >>> 0 < need) return this.failMember(sid, m, mt, 'Member exceeds struct_size');
         return 0;
       }
-      case K_FLOAT: {
+      case BTF_KIND_FLOAT: {
         const fsz = tw[to + 2]!,
           alignBits = Math.min(8, fsz) * 8;
         if (raw % alignBits) return this.failMember(sid, m, mt, 'Member is not properly aligned');
@@ -979,10 +975,10 @@ export class Verifier {
   /** `btf_func_check` */
   private funcCheck(id: number): number {
     const p = this.w[this.offOf(id) + 2]!;
-    if (!this.exists(p) || this.kindOf(p) !== K_FUNC_PROTO) return this.fail(id, 'Invalid type_id');
+    if (!this.exists(p) || this.kindOf(p) !== BTF_KIND_FUNC_PROTO) return this.fail(id, 'Invalid type_id');
     const pw = this.wordsOf(p),
       po = this.offOf(p),
-      n = pw[po + 1]! & 0xffff;
+      n = infoVlen16(pw[po + 1]!);
     for (let i = 0; i < n; i++) {
       if (!pw[po + 3 + 2 * i] && pw[po + 4 + 2 * i]) return this.fail(id, `Invalid arg#${i + 1}`);
     }
@@ -1002,7 +998,7 @@ export class Verifier {
   private funcProtoCheck(id: number): number {
     const w = this.w,
       o = this.offOf(id);
-    let n = w[o + 1]! & 0xffff;
+    let n = infoVlen16(w[o + 1]!);
     const ret = w[o + 2]!;
     if (ret) {
       if (!this.exists(ret)) return this.fail(id, 'Invalid return type');
@@ -1043,7 +1039,7 @@ export class Verifier {
       if (!isModifier(k)) continue;
       let limit = 32,
         cur = i;
-      let inTags = k === K_TYPE_TAG;
+      let inTags = k === BTF_KIND_TYPE_TAG;
       while (isModifier(k)) {
         if (!limit--) {
           this.report(
@@ -1055,7 +1051,7 @@ export class Verifier {
           );
           return;
         }
-        if (k === K_TYPE_TAG) {
+        if (k === BTF_KIND_TYPE_TAG) {
           if (!inTags) {
             this.report(
               i,
@@ -1084,19 +1080,19 @@ export class Verifier {
 /** Bytes after `struct btf_type` of a record of kind `k` with `vlen` items. */
 function extraBytes(k: number, vlen: number): number {
   switch (k) {
-    case K_INT:
-    case K_VAR:
-    case K_DECL_TAG:
+    case BTF_KIND_INT:
+    case BTF_KIND_VAR:
+    case BTF_KIND_DECL_TAG:
       return 4;
-    case K_ARRAY:
+    case BTF_KIND_ARRAY:
       return 12;
-    case K_STRUCT:
-    case K_UNION:
-    case K_DATASEC:
-    case K_ENUM64:
+    case BTF_KIND_STRUCT:
+    case BTF_KIND_UNION:
+    case BTF_KIND_DATASEC:
+    case BTF_KIND_ENUM64:
       return vlen * 12;
-    case K_ENUM:
-    case K_FUNC_PROTO:
+    case BTF_KIND_ENUM:
+    case BTF_KIND_FUNC_PROTO:
       return vlen * 8;
     default:
       return 0;
