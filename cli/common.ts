@@ -10,12 +10,28 @@ import { dedup, type DedupPass, type DedupReport } from '../lib/dedup/index.js';
 import { parseElf } from '../lib/elf/read.js';
 import { BtfError, BtfErrorCode } from '../lib/errors.js';
 import type { BtfExt } from '../lib/ext.js';
-import { readable, readInput, writeFileAtomic } from '../lib/io.js';
+import { STDIO_PATH, readable, readInput, writeFileAtomic } from '../lib/io.js';
 import { NR_BTF_KINDS, infoKind, kindName } from '../lib/kinds.js';
 import type { FixupOptions } from '../lib/object/fixup.js';
 import { openObject, readBtfFile, type BpfObject } from '../lib/object/open.js';
+import { CommanderError } from 'commander';
 import type { CliIo } from './io.js';
 import type { FixupMode } from './options.js';
+
+// ------------------------------------------------------------------ usage
+
+/** The CommanderError code of a usage error a command found itself (exit status 2). */
+export const USAGE_ERROR = 'btfkit.usage';
+
+/**
+ * Returns the error a command throws for bad usage (options that exclude
+ * each other, a missing one): `cli/main.ts` prints it as one line,
+ * `btfkit: MESSAGE (see 'btfkit COMMAND --help')`, and exits with status 2,
+ * as it does for the argument parser's own errors.
+ */
+export function usageError(command: string, message: string): CommanderError {
+  return new CommanderError(2, USAGE_ERROR, `${message} (see 'btfkit ${command} --help')`);
+}
 
 // ------------------------------------------------------------------ inputs
 
@@ -69,7 +85,7 @@ export async function loadObject(
  *   sections or symbols to fix up from) or has no `.BTF`.
  */
 export async function loadFixedBtf(file: string | undefined, mode: FixupMode, base?: string): Promise<Btf> {
-  if (file === undefined) throw new BtfError(BtfErrorCode.InvalidArgument, '--fixup needs an ELF object');
+  if (file === undefined) throw usageError('dump', '--fixup needs an ELF object (FILE)');
   const obj = await loadObject(file, { fixup: mode, base, ext: false });
   return obj.btf!;
 }
@@ -98,10 +114,11 @@ export async function sectionOrRaw(
 
 /**
  * Writes `data` to `path`: `-` is standard output; anything else through
- * lib/io.ts's writeFileAtomic (a device or FIFO is written in place).
+ * lib/io.ts's writeFileAtomic (a device or FIFO is written in place). Every
+ * command that writes a file writes it through here.
  */
 export async function writeOutput(io: CliIo, path: string, data: Uint8Array): Promise<void> {
-  if (path === '-') {
+  if (path === STDIO_PATH) {
     io.out(data);
     return;
   }

@@ -1,9 +1,8 @@
 /** `btfkit convert IN -o OUT`: re-encode raw BTF (byte order, layout section); from an object, extract its `.BTF`. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { writeFileAtomic } from '../../lib/io.js';
 import type { CliIo } from '../io.js';
-import { loadBtf } from '../common.js';
+import { loadBtf, writeOutput } from '../common.js';
 
 export function register(program: Command, io: CliIo): void {
   program
@@ -27,7 +26,7 @@ export function register(program: Command, io: CliIo): void {
         const btf = await loadBtf(input, opts.base);
         if (opts.endian) btf.setEndianness(opts.endian);
         if (opts.layout !== undefined && (opts.layout || btf.hasLayout())) btf.setLayout(opts.layout);
-        await writeFileAtomic(opts.output, btf.rawData());
+        await writeOutput(io, opts.output, btf.rawData());
         void io;
       },
     );
