@@ -7,7 +7,7 @@
  */
 import { CommanderError } from 'commander';
 import { isInputError } from '../lib/errors.js';
-import { STDIO_PATH, errnoText } from '../lib/io.js';
+import { errnoText } from '../lib/io.js';
 import { USAGE_ERROR } from './common.js';
 import { processIo } from './io.js';
 import { createProgram } from './program.js';
@@ -19,10 +19,7 @@ function oneLine(s: string): string {
 
 /** Returns the one-line message for an error. */
 function errorLine(e: unknown): string {
-  if (isInputError(e)) {
-    const file = e.file === STDIO_PATH ? '<stdin>' : e.file;
-    return `btfkit: ${file ? `${oneLine(file)}: ` : ''}${oneLine(e.message)}`;
-  }
+  if (isInputError(e)) return `btfkit: ${oneLine(e.message)}`;
   return `btfkit: ${oneLine(e instanceof Error ? e.message : String(e))}`;
 }
 
