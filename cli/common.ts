@@ -7,7 +7,7 @@
  */
 import { isElf, type Btf } from '../lib/btf.js';
 import { dedup, type DedupPass, type DedupReport } from '../lib/dedup/index.js';
-import { parseElf } from '../lib/elf/read.js';
+import { SHF, parseElf } from '../lib/elf/read.js';
 import { BtfError, BtfErrorCode } from '../lib/errors.js';
 import type { BtfExt } from '../lib/ext.js';
 import { STDIO_PATH, readable, readInput, writeFileAtomic } from '../lib/io.js';
@@ -108,6 +108,32 @@ export async function sectionOrRaw(
   const sec = elf.section(name);
   if (sec === undefined) throw new BtfError(code, `no ${name} section in the ELF object`, { file });
   return elf.sectionData(sec);
+}
+
+/**
+ * Writes the one-line note `maps` and `vars` give for an object whose code
+ * uses a `.percpu` variable: btfkit lists such sections as the proposed
+ * libbpf extension for per-CPU global variables would, but no released
+ * libbpf supports it, and libbpf 1.1.2 refuses to open the object ("bad map
+ * relo against ... in section '.percpu'"). A `.percpu` section no code
+ * refers to is ignored by libbpf, and gets no note.
+ */
+export function percpuNote(io: CliIo, obj: BpfObject): void {
+  const { elf } = obj;
+  const percpu = new Set(
+    elf.sections.filter((s) => s.name === '.percpu' || s.name.startsWith('.percpu.')).map((s) => s.index),
+  );
+  if (percpu.size === 0) return;
+  const used = elf.relocations.some(
+    (r) =>
+      r.target !== undefined &&
+      (r.target.flags & SHF.EXECINSTR) !== 0 &&
+      r.relocations.some((x) => percpu.has(elf.symbols[x.symbol]?.shndx ?? -1)),
+  );
+  if (!used) return;
+  io.err(
+    `btfkit: ${obj.file ?? '<object>'}: note: its code uses .percpu (per-CPU global variables), a proposed libbpf extension: btfkit lists it, but released libbpf (1.1.2 included) refuses to open this object\n`,
+  );
 }
 
 // ----------------------------------------------------------------- outputs

@@ -270,7 +270,12 @@ export class BtfContainer {
     } else {
       if (!h.strLen)
         fail(BtfErrorCode.BadString, 'btf string section is empty (it must hold at least the empty string)', 20);
-      if (strs[0] !== 0) fail(BtfErrorCode.BadString, 'btf string section does not start with the empty string', sBeg);
+      if (strs[0] !== 0)
+        fail(
+          BtfErrorCode.BadString,
+          'btf string section does not start with the empty string (split BTF? it needs its base BTF: -B BASE, or the base option)',
+          sBeg,
+        );
       if (strs[h.strLen - 1] !== 0)
         fail(BtfErrorCode.BadString, 'btf string section does not end with a NUL', sBeg + h.strLen - 1);
     }
