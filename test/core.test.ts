@@ -1,0 +1,191 @@
+/**
+ * CO-RE (lib/core/): every relocation of every CO-RE object, resolved by
+ * btfkit and by libbpf 1.1.2's own engine (the harness's `btfh core`, over
+ * the static libbpf.a: candidate search, bpf_core_calc_relo_insn,
+ * bpf_core_patch_insn), compared line by line: every result field, the
+ * patched instruction, both formatted specs and libbpf's debug log. Targets:
+ * Debian's 6.1 and 6.12 kernels (vmlinux, and nf_conntrack's split BTF for
+ * the module search), and the running kernel (live). Then malformed
+ * records, which must be BtfErrors naming the section and relocation while
+ * the other relocations are still resolved.
+ */
+import { readFileSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CoreTarget, essentialNameLen, relocateObject } from '../lib/core/index.js';
+import { isBtfError } from '../lib/errors.js';
+import { BtfExt } from '../lib/ext.js';
+import { openObject, parseBtf } from '../lib/object/open.js';
+import { coreText, loadTarget } from './helpers/core.js';
+import { hasVmlinux, repoPath, VMLINUX } from './helpers/golden.js';
+import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
+import { cachedKernels, kernelModules, missingKernels } from './helpers/kernels.js';
+import { allObjectPaths } from './helpers/objects.js';
+import { skip } from './helpers/skip.js';
+
+const CORE_TASK = repoPath('golden', 'obj', 'core', 'core_task.o');
+
+/** Every little-endian golden object with CO-RE relocations. */
+const coreObjects = allObjectPaths().filter((p) => {
+  if (p.endsWith('.bpfeb.o')) return false;
+  try {
+    return (openObject(readFileSync(p)).ext?.coreRelo ?? null) !== null;
+  } catch {
+    return false;
+  }
+});
+
+const kernels = cachedKernels();
+
+/** Compares btfkit with the harness for every object against one target; returns the relocation count. */
+function compareAll(target: string, base?: string): number {
+  const t = loadTarget(target, base);
+  let n = 0;
+  for (const obj of coreObjects) {
+    const h = runHarness(['core', '--log', obj, target, ...(base ? [base] : [])]);
+    assert.is(h.status, 0, `btfh core ${obj}: ${h.stderr}`);
+    const want = h.stdout.toString('utf8');
+    const got = coreText(obj, t, true);
+    if (got !== want) {
+      const a = want.split('\n');
+      const b = got.split('\n');
+      const i = a.findIndex((l, k) => l !== b[k]);
+      assert.fixture(b[i] ?? '', a[i] ?? '', `${obj} against ${target}: first difference at line ${i + 1}`);
+    }
+    n += want.split('\n').filter((l) => l.includes(' insn_off=')).length;
+  }
+  return n;
+}
+
+test('the golden CO-RE objects exist and cover all 13 relocation kinds', () => {
+  assert.ok(coreObjects.length >= 3, coreObjects.join(' '));
+  const kinds = new Set<number>();
+  for (const p of coreObjects)
+    for (const r of openObject(readFileSync(p)).ext!.coreRelos(openObject(readFileSync(p)).btf!))
+      kinds.add(
+        [
+          'byte_off',
+          'byte_sz',
+          'field_exists',
+          'signed',
+          'lshift_u64',
+          'rshift_u64',
+          'local_type_id',
+          'target_type_id',
+          'type_exists',
+          'type_size',
+          'enumval_exists',
+          'enumval_value',
+          'type_matches',
+        ].indexOf(r.kind),
+      );
+  assert.equal(
+    [...kinds].sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+  );
+});
+
+test("essentialNameLen is libbpf's bpf_core_essential_name_len", () => {
+  for (const [name, len] of [
+    ['task_struct', 11],
+    ['task_struct___old', 11],
+    ['a___b___c', 5], // the last separator: a flavor of 'a___b'
+    ['x____y', 6],
+    ['___x', 4],
+    ['s___', 4],
+    ['', 0],
+  ] as const)
+    assert.is(essentialNameLen(name), len, name);
+});
+
+for (const why of missingKernels(kernels)) test(`core: kernel cache: ${why}`, () => skip(why));
+
+for (const k of kernels) {
+  test(`every relocation against ${k.release} equals libbpf's (fields, patch, specs, log)`, () => {
+    if (!harnessPath()) return skip(harnessSkipReason());
+    assert.ok(compareAll(k.vmlinux) > 80);
+  });
+  test(`${k.release}: a module's split BTF is searched after vmlinux, as libbpf searches it`, () => {
+    if (!harnessPath()) return skip(harnessSkipReason());
+    const m = kernelModules(k).find((x) => x.name === 'nf_conntrack');
+    if (!m) return skip(`${k.release}: no nf_conntrack module in the cache`);
+    assert.ok(compareAll(m.path, k.vmlinux) > 80);
+    const rel = relocateObject(
+      openObject(readFileSync(repoPath('golden', 'obj', 'core', 'core_module.o'))),
+      loadTarget(m.path, k.vmlinux),
+    );
+    assert.equal(
+      rel.map((r) => r.target),
+      [
+        'nf_conntrack.btf',
+        'nf_conntrack.btf',
+        'nf_conntrack.btf',
+        'nf_conntrack.btf',
+        null,
+        'vmlinux',
+        'nf_conntrack.btf',
+      ],
+    );
+  });
+}
+
+test('every relocation against the running kernel equals libbpf (live)', () => {
+  if (!hasVmlinux()) return skip('no readable /sys/kernel/btf/vmlinux', 'env');
+  if (!harnessPath()) return skip(harnessSkipReason());
+  assert.ok(compareAll(VMLINUX) > 80);
+});
+
+/** core_task.o with one CO-RE record of its first section rewritten by `edit(view, recordOffset)`. */
+function withRecord(index: number, edit: (dv: DataView, at: number) => void): Uint8Array {
+  const bytes = new Uint8Array(readFileSync(CORE_TASK));
+  const o = openObject(bytes);
+  const sec = o.elf.section('.BTF.ext')!;
+  const cr = o.ext!.coreRelo!;
+  const at = sec.offset + cr.secs[0]!.recs + index * cr.recSize;
+  edit(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), at);
+  return bytes;
+}
+
+function relocate(bytes: Uint8Array) {
+  const target = new CoreTarget(parseBtf(readFileSync(CORE_TASK)));
+  return relocateObject(openObject(bytes, { file: 'core_task.o' }), target);
+}
+
+test('bad input: a record past its program section, an unknown type id, a bad access string', () => {
+  const good = relocate(new Uint8Array(readFileSync(CORE_TASK)));
+  const cases: Array<[number, (dv: DataView, at: number) => void, RegExp]> = [
+    [1, (dv, at) => dv.setUint32(at, 1 << 20, true), /relo #1: instruction offset 1048576 is outside the section/],
+    [2, (dv, at) => dv.setUint32(at + 4, 99999, true), /relo #2: type id 99999 is not in the object's BTF/],
+    [3, (dv, at) => dv.setUint32(at + 8, 1, true), /relo #3: cannot parse access string/],
+  ];
+  for (const [idx, edit, msg] of cases) {
+    const rel = relocate(withRecord(idx, edit));
+    assert.is(rel.length, good.length);
+    const bad = rel[idx]!;
+    assert.is(bad.err, -22);
+    assert.ok(bad.problem && isBtfError(bad.problem), `relo #${idx} has a BtfError`);
+    assert.match(bad.problem.message, msg);
+    assert.match(bad.problem.message, /^\.BTF\.ext: 'tp_btf\/sched_switch' /);
+    assert.is(bad.problem.section, '.BTF.ext');
+    assert.is(bad.problem.file, 'core_task.o');
+    rel.forEach((r, i) => {
+      if (i !== idx) assert.equal({ ...r, log: [] }, { ...good[i]!, log: [] }, `relo #${i} unchanged`);
+    });
+  }
+});
+
+test('bad input: a truncated CO-RE section is a BtfError naming .BTF.ext', () => {
+  const o = openObject(new Uint8Array(readFileSync(CORE_TASK)));
+  const raw = o.ext!.rawData();
+  const cut = raw.slice(0, raw.length - 4);
+  try {
+    BtfExt.parse(cut);
+    assert.unreachable('truncated .BTF.ext parsed');
+  } catch (e) {
+    assert.ok(isBtfError(e));
+    assert.is(e.section, '.BTF.ext');
+    assert.match(e.message, /core_relo/);
+  }
+});
+
+test.run();
