@@ -17,7 +17,11 @@ import { isBtfError } from '../lib/errors.js';
 import { BtfExt } from '../lib/ext.js';
 import { openObject, parseBtf } from '../lib/object/open.js';
 import { coreText, loadTarget } from './helpers/core.js';
-import { hasVmlinux, repoPath, VMLINUX } from './helpers/golden.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, hasVmlinux, repoPath, runCli, VMLINUX } from './helpers/golden.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
 import { cachedKernels, kernelModules, missingKernels } from './helpers/kernels.js';
 import { allObjectPaths } from './helpers/objects.js';
@@ -187,5 +191,99 @@ test('bad input: a truncated CO-RE section is a BtfError naming .BTF.ext', () =>
     assert.match(e.message, /core_relo/);
   }
 });
+
+const JSON_KEYS = [
+  'file',
+  'kernel',
+  'section',
+  'index',
+  'insnOff',
+  'kind',
+  'localTypeId',
+  'access',
+  'status',
+  'errno',
+  'origVal',
+  'newVal',
+  'origSize',
+  'newSize',
+  'origTypeId',
+  'newTypeId',
+  'validate',
+  'failMemszAdjust',
+  'localSpec',
+  'targetSpec',
+  'target',
+];
+
+for (const k of kernels.slice(0, 1)) {
+  test(`btfkit core -j / --log / --strict against ${k.release}`, async () => {
+    if (!harnessPath()) return skip(harnessSkipReason());
+    const j = await runCli(['core', CORE_TASK, '-j', '-t', k.vmlinux]);
+    assert.is(j.error, undefined);
+    const rows = new TextDecoder()
+      .decode(j.stdout)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lib = relocateObject(openObject(readFileSync(CORE_TASK)), loadTarget(k.vmlinux));
+    assert.is(rows.length, lib.length);
+    rows.forEach((row, i) => {
+      assert.equal(Object.keys(row), JSON_KEYS);
+      const r = lib[i]!;
+      assert.is(row['newVal'], Number(r.res!.newVal));
+      assert.is(row['targetSpec'], r.targetSpec);
+    });
+    assert.equal(
+      rows.map((r) => r['status']),
+      lib.map((r) => (r.res!.poison || r.res!.failMemszAdjust ? 'poison' : 'ok')),
+    );
+    // --log: exactly libbpf's lines, as the harness captured them
+    const log = await runCli(['core', CORE_TASK, '--log', '-t', k.vmlinux]);
+    const h = runHarness(['core', '--log', CORE_TASK, k.vmlinux]).stdout.toString('utf8');
+    const want = h
+      .split('\n')
+      .filter((l) => l.startsWith('log: '))
+      .map((l) => l.slice(5));
+    const got = new TextDecoder()
+      .decode(log.stdout)
+      .split('\n')
+      .filter((l) => l.startsWith('libbpf: '));
+    assert.equal(got, want);
+    // poisoned relocations are accepted, unless --strict
+    const strict = spawnSync(process.execPath, [BIN, 'core', CORE_TASK, '--strict', '-t', k.vmlinux]);
+    assert.is(strict.status, 3);
+    const plain = spawnSync(process.execPath, [BIN, 'core', CORE_TASK, '-t', k.vmlinux]);
+    assert.is(plain.status, 0);
+    assert.match(plain.stdout.toString(), /37 relocations: 33 ok, 4 poisoned, 0 failed\n$/);
+  });
+
+  test(`btfkit core: a matrix over several kernels, and bad records exit 1 with the others reported`, async () => {
+    const ks = kernels.map((x) => x.vmlinux);
+    const m = await runCli(['core', CORE_TASK, ...ks.flatMap((t) => ['-t', t])]);
+    const lines = new TextDecoder().decode(m.stdout).trim().split('\n');
+    assert.is(lines.length, ks.length > 1 ? ks.length : 1);
+    const dir = mkdtempSync(join(tmpdir(), 'btfkit-core-'));
+    try {
+      const bad = join(dir, 'bad.o');
+      writeFileSync(
+        bad,
+        withRecord(4, (dv, at) => dv.setUint32(at + 4, 99999, true)),
+      );
+      const r = spawnSync(process.execPath, [BIN, 'core', bad, '-t', k.vmlinux]);
+      assert.is(r.status, 1);
+      assert.match(r.stderr.toString(), /'tp_btf\/sched_switch' relo #4: type id 99999/);
+      assert.is(
+        r.stdout
+          .toString()
+          .split('\n')
+          .filter((l) => l.startsWith('tp_btf/')).length,
+        37,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 test.run();

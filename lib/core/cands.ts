@@ -57,9 +57,24 @@ export class CoreTarget {
   readonly modules: readonly CoreTargetPart[];
   private readonly index = new Map<CoreTargetPart, Map<string, number[]>>();
 
-  constructor(vmlinux: Btf, modules: ReadonlyArray<{ name: string; btf: Btf }> = []) {
+  /**
+   * `modules` are split BTF over `vmlinux`; a module given as a function is
+   * loaded on first use (libbpf, too, loads module BTF only when vmlinux
+   * has no candidate).
+   */
+  constructor(vmlinux: Btf, modules: ReadonlyArray<{ name: string; btf: Btf | (() => Btf) }> = []) {
     this.base = { name: 'vmlinux', btf: vmlinux, startId: 1 };
-    this.modules = modules.map((m) => ({ name: m.name, btf: m.btf, startId: vmlinux.typeCount }));
+    this.modules = modules.map((m) => {
+      let btf = m.btf;
+      return {
+        name: m.name,
+        startId: vmlinux.typeCount,
+        get btf(): Btf {
+          if (typeof btf === 'function') btf = btf();
+          return btf;
+        },
+      };
+    });
   }
 
   private namesOf(part: CoreTargetPart): Map<string, number[]> {
