@@ -262,7 +262,7 @@ for (const k of kernels.slice(0, 1)) {
     const ks = kernels.map((x) => x.vmlinux);
     const m = await runCli(['core', CORE_TASK, ...ks.flatMap((t) => ['-t', t])]);
     const lines = new TextDecoder().decode(m.stdout).trim().split('\n');
-    assert.is(lines.length, ks.length > 1 ? ks.length : 1);
+    assert.is(lines.length, Math.max(ks.length, 1));
     const dir = mkdtempSync(join(tmpdir(), 'btfkit-core-'));
     try {
       const bad = join(dir, 'bad.o');
