@@ -14,6 +14,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CoreTarget, essentialNameLen, relocateObject } from '../lib/core/index.js';
 import { isBtfError } from '../lib/errors.js';
+import { Btf } from '../lib/btf.js';
 import { BtfExt } from '../lib/ext.js';
 import { openObject, parseBtf } from '../lib/object/open.js';
 import { coreText, loadTarget } from './helpers/core.js';
@@ -137,6 +138,59 @@ test('every relocation against the running kernel equals libbpf (live)', () => {
   if (!hasVmlinux()) return skip('no readable /sys/kernel/btf/vmlinux', 'env');
   if (!harnessPath()) return skip(harnessSkipReason());
   assert.ok(compareAll(VMLINUX) > 80);
+});
+
+/** A target with several structs of one name, for core_cands.o (its C source says what each exercises). */
+function candsTarget(): Uint8Array {
+  const b = Btf.empty();
+  const int = b.addInt('int', 4, 1);
+  const struct = (name: string, size: number, fields: Array<[string, number]>): void => {
+    b.addStruct(name, size);
+    for (const [f, bit] of fields) b.addField(f, int, bit, 0);
+  };
+  struct('btfkit_multi', 8, [
+    ['a', 0],
+    ['b', 32],
+  ]);
+  struct('btfkit_multi', 8, [
+    ['a', 0],
+    ['c', 32],
+  ]);
+  struct('btfkit_multi___v2', 12, [
+    ['x', 0],
+    ['a', 32],
+    ['b', 64],
+  ]);
+  struct('btfkit_amb', 4, [['a', 0]]);
+  struct('btfkit_amb', 8, [['a', 32]]);
+  struct('btfkit_amb2', 4, [['a', 0]]);
+  struct('btfkit_amb2', 8, [['a', 0]]);
+  return b.rawData();
+}
+
+test('the candidate cache is pruned and ambiguous candidates fail, as in libbpf', async () => {
+  if (!harnessPath()) return skip(harnessSkipReason());
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-cands-'));
+  try {
+    const target = join(dir, 'cands.btf');
+    writeFileSync(target, candsTarget());
+    const obj = repoPath('golden', 'obj', 'core', 'core_cands.o');
+    const h = runHarness(['core', '--log', obj, target]);
+    assert.is(h.status, 0, h.stderr);
+    assert.fixture(coreText(obj, loadTarget(target), true), h.stdout.toString('utf8'));
+    const rel = relocateObject(openObject(readFileSync(obj)), loadTarget(target));
+    assert.equal(
+      rel.map((r) => (r.err ? r.err : r.res!.poison ? 'poison' : Number(r.res!.newVal))),
+      [1, 'poison', 0, -22, -22],
+    );
+    assert.match(rel[4]!.log.join('\n'), /field offset ambiguity: 32 != 0/);
+    assert.match(rel[3]!.log.join('\n'), /relocation decision ambiguity: success 8 != success 4/);
+    const cli = spawnSync(process.execPath, [BIN, 'core', obj, '-t', target]);
+    assert.is(cli.status, 3);
+    assert.match(cli.stdout.toString(), /5 relocations: 2 ok, 1 poisoned, 2 failed\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 /** core_task.o with one CO-RE record of its first section rewritten by `edit(view, recordOffset)`. */
