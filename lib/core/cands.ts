@@ -7,7 +7,7 @@
  * @module
  */
 import type { Btf } from '../btf.js';
-import { BTF_KIND_ENUM, BTF_KIND_ENUM64 } from '../kinds.js';
+import { BTF_KIND_ENUM, BTF_KIND_ENUM64, infoKind } from '../kinds.js';
 import { KIND_STR } from '../core-spec.js';
 import { type TypeQuery, typeQuery } from '../query.js';
 
@@ -48,14 +48,12 @@ export interface CoreCand {
 
 /**
  * The kernel a program is relocated against: vmlinux and its modules (split
- * BTF over vmlinux). Builds, per part and once, an index from essential
- * name to type ids, so that a search costs one lookup instead of libbpf's
- * scan of every type.
+ * BTF over vmlinux). The search compares names on the string bytes (no
+ * string is decoded), first byte first, as libbpf's scan does.
  */
 export class CoreTarget {
   readonly base: CoreTargetPart;
   readonly modules: readonly CoreTargetPart[];
-  private readonly index = new Map<CoreTargetPart, Map<string, number[]>>();
 
   /**
    * `modules` are split BTF over `vmlinux`; a module given as a function is
@@ -77,25 +75,6 @@ export class CoreTarget {
     });
   }
 
-  private namesOf(part: CoreTargetPart): Map<string, number[]> {
-    let m = this.index.get(part);
-    if (m) return m;
-    m = new Map();
-    const q = typeQuery(part.btf);
-    for (let id = part.startId; id < q.typeCount; id++) {
-      const off = q.nameOff(id);
-      if (off === 0) continue;
-      const name = q.str(off);
-      if (name === '') continue;
-      const key = name.slice(0, essentialNameLen(name));
-      const list = m.get(key);
-      if (list) list.push(id);
-      else m.set(key, [id]);
-    }
-    this.index.set(part, m);
-    return m;
-  }
-
   /** `bpf_core_add_cands` over one part: appends to `out`, logging each candidate as libbpf does. */
   addCands(
     part: CoreTargetPart,
@@ -103,12 +82,24 @@ export class CoreTarget {
     out: CoreCand[],
     log: string[],
   ): void {
-    const ids = this.namesOf(part).get(local.name.slice(0, essentialNameLen(local.name)));
-    if (!ids) return;
+    const want = new TextEncoder().encode(local.name);
+    const len = essentialByteLen(want, 0, want.length);
     const q = typeQuery(part.btf);
-    for (const id of ids) {
-      const k = q.kind(id);
+    const { strs, words, offs } = q;
+    const first = want[0];
+    for (let id = part.startId; id < q.typeCount; id++) {
+      // libbpf's order of tests, cheapest first: the name's first bytes, then the kind
+      const o = offs[id]!;
+      const off = words[o]!;
+      if (off === 0 || strs[off] !== first) continue;
+      let i = 1;
+      while (i < len && strs[off + i] === want[i]) i++;
+      if (i < len) continue;
+      const k = infoKind(words[o + 1]!);
       if (!kindCoreCompat(k, local.kind)) continue;
+      let end = off + len;
+      while (end < strs.length && strs[end] !== 0) end++;
+      if (essentialByteLen(strs, off, end) !== len) continue;
       log.push(
         `libbpf: CO-RE relocating [${local.id}] ${KIND_STR[local.kind]} ${local.name}: found target candidate [${id}] ${KIND_STR[k]} ${q.str(q.nameOff(id))} in [${part.name}]`,
       );
@@ -124,4 +115,12 @@ export class CoreTarget {
     for (const m of this.modules) this.addCands(m, local, out, log);
     return out;
   }
+}
+
+/** `bpf_core_essential_name_len` over the bytes `b[from, end)`. */
+function essentialByteLen(b: Uint8Array, from: number, end: number): number {
+  for (let i = end - 5; i >= from; i--) {
+    if (b[i] !== 95 && b[i + 1] === 95 && b[i + 2] === 95 && b[i + 3] === 95 && b[i + 4] !== 95) return i + 1 - from;
+  }
+  return end - from;
 }

@@ -20,8 +20,8 @@
  *    step 3 prunes it, so the order of relocations matters: after a
  *    relocation that some candidates match, later ones of the same local
  *    type see only those. This module keeps the same cache with the same
- *    pruning; `CoreTarget` indexes each BTF by essential name once, so a
- *    search is a lookup rather than libbpf's scan of every type.
+ *    pruning; `CoreTarget` compares names on the string bytes, without
+ *    decoding a string per type.
  * 2. **The local spec** (lib/core-spec.ts, libbpf's `bpf_core_parse_spec`):
  *    the access string resolved against the object's BTF into accessors
  *    (named members; anonymous members are stepped through but not
