@@ -25,6 +25,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<{ register: Regist
   ['ext', () => import('./commands/ext.js')],
   ['check', () => import('./commands/check.js')],
   ['core', () => import('./commands/core.js')],
+  ['gen', () => import('./commands/gen.js')],
 ];
 
 /** The package version (kept in step with package.json by a test). */

@@ -27,6 +27,8 @@ import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js
 import { cachedKernels, kernelModules, missingKernels } from './helpers/kernels.js';
 import { allObjectPaths } from './helpers/objects.js';
 import { skip } from './helpers/skip.js';
+import { hasTool } from './helpers/tools.js';
+import { minCoreBtf } from '../lib/core/min.js';
 
 const CORE_TASK = repoPath('golden', 'obj', 'core', 'core_task.o');
 
@@ -243,6 +245,54 @@ test('bad input: a truncated CO-RE section is a BtfError naming .BTF.ext', () =>
     assert.ok(isBtfError(e));
     assert.is(e.section, '.BTF.ext');
     assert.match(e.message, /core_relo/);
+  }
+});
+
+/** `bpftool gen min_core_btf` vs minCoreBtf, each CO-RE object alone and all together; returns the comparisons made. */
+function compareMinCore(target: string): number {
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-mincore-'));
+  const src = parseBtf(readFileSync(target));
+  let n = 0;
+  try {
+    const objs = coreObjects.filter((p) => !p.endsWith('core_cands.o'));
+    for (const set of [...objs.map((o) => [o]), objs]) {
+      const out = join(dir, 'min.btf');
+      const r = spawnSync('bpftool', ['gen', 'min_core_btf', target, out, ...set]);
+      assert.is(r.status, 0, r.stderr.toString());
+      const got = minCoreBtf(
+        src,
+        set.map((f) => openObject(readFileSync(f), { file: f })),
+      ).rawData();
+      assert.ok(Buffer.from(got).equals(readFileSync(out)), `min_core_btf ${target} ${set.join(' ')}`);
+      n++;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return n;
+}
+
+for (const k of kernels)
+  test(`gen min-core-btf is bpftool's gen min_core_btf, byte for byte, on ${k.release}`, () => {
+    if (!hasTool('bpftool')) return skip('bpftool not installed: min_core_btf not compared');
+    assert.ok(compareMinCore(k.vmlinux) >= 10);
+  });
+
+test('gen min-core-btf is bpftool gen min_core_btf on the running kernel (live)', () => {
+  if (!hasVmlinux()) return skip('no readable /sys/kernel/btf/vmlinux', 'env');
+  if (!hasTool('bpftool')) return skip('bpftool not installed: min_core_btf not compared');
+  assert.ok(compareMinCore(VMLINUX) >= 10);
+});
+
+test('gen min-core-btf fails where bpftool fails: an ambiguous relocation', () => {
+  const target = Btf.parse(candsTarget());
+  const obj = openObject(readFileSync(repoPath('golden', 'obj', 'core', 'core_cands.o')), { file: 'core_cands.o' });
+  try {
+    minCoreBtf(target, [obj]);
+    assert.unreachable('an ambiguous relocation was accepted');
+  } catch (e) {
+    assert.ok(isBtfError(e));
+    assert.match(e.message, /core_cands\.o: 'tp_btf\/btfkit_cands' relo #3: relocation failed \(-22\)/);
   }
 });
 

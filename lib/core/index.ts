@@ -83,6 +83,9 @@ export interface CoreRelocation {
   targetSpec: string | null;
   /** Where the matched candidate is (`vmlinux` or a module's name). */
   target: string | null;
+  /** The matched target spec's root type id and raw access indices (bpftool's btfgen marks types by them). */
+  targetTypeId: number;
+  targetRaw: number[];
   /** The instruction(s) before and after patching (8 or 16 bytes), when the record points into its section. */
   insnBefore: Uint8Array | null;
   insnAfter: Uint8Array | null;
@@ -160,6 +163,8 @@ export function relocateObject(obj: BpfObject, target: CoreTarget, opts: Relocat
       localSpec: null,
       targetSpec: null,
       target: null,
+      targetTypeId: 0,
+      targetRaw: [],
       insnBefore: null,
       insnAfter: null,
       patchErr: 0,
@@ -226,6 +231,8 @@ export function relocateObject(obj: BpfObject, target: CoreTarget, opts: Relocat
     if (c.target) {
       rel.targetSpec = formatCoreSpec(c.target.btf, c.target);
       rel.target = c.targetCand?.part.name ?? null;
+      rel.targetTypeId = c.target.rootTypeId;
+      rel.targetRaw = c.target.raw;
     }
     if (c.err !== 0 || c.res === null) {
       if (!rel.problem && c.local === null) bad(`cannot parse access string '${r.access}' against type [${r.typeId}]`);
