@@ -234,6 +234,14 @@ test('bad input: a record past its program section, an unknown type id, a bad ac
   }
 });
 
+test('bad input: a big-endian object is refused, as libbpf 1.1 refuses it', () => {
+  const be = repoPath('golden', 'obj', 'ext', 'core_kinds.bpfeb.o');
+  assert.throws(
+    () => relocateObject(openObject(readFileSync(be)), new CoreTarget(parseBtf(readFileSync(CORE_TASK)))),
+    (e: unknown) => isBtfError(e) && e.section === '.BTF.ext' && /big-endian/.test(e.message),
+  );
+});
+
 test('bad input: a truncated CO-RE section is a BtfError naming .BTF.ext', () => {
   const o = openObject(new Uint8Array(readFileSync(CORE_TASK)));
   const raw = o.ext!.rawData();

@@ -142,10 +142,22 @@ function records(
  * Relocates every CO-RE record of `obj` against `target`, in file order,
  * with one candidate cache for the whole object (libbpf's
  * `bpf_object__relocate_core`, going on after a failed relocation).
+ *
+ * @throws BtfError for a big-endian object, which libbpf 1.1 cannot read.
  */
 export function relocateObject(obj: BpfObject, target: CoreTarget, opts: RelocateOptions = {}): CoreRelocation[] {
   const btf = obj.btf;
   if (!btf) return [];
+  if (obj.ext?.bigEndian)
+    // libbpf 1.1 reads only native-endian .BTF.ext ("BTF.ext header not found")
+    throw new BtfError(
+      BtfErrorCode.InvalidArgument,
+      `${BTF_EXT_ELF_SEC}: big-endian objects cannot be relocated (libbpf 1.1 reads only native-endian .BTF.ext)`,
+      {
+        section: BTF_EXT_ELF_SEC,
+        ...(obj.file !== undefined ? { file: obj.file } : {}),
+      },
+    );
   const cache = new Map<number, CoreCand[]>();
   const out: CoreRelocation[] = [];
   const sections = new Map<string, Uint8Array | null>();
