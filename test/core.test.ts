@@ -44,11 +44,14 @@ const coreObjects = allObjectPaths().filter((p) => {
 
 const kernels = cachedKernels();
 
+/** golden/obj/core's objects, written for these tests. */
+const OWN_CORE_OBJECTS = coreObjects.filter((p) => p.includes('/obj/core/'));
+
 /** Compares btfkit with the harness for every object against one target; returns the relocation count. */
-function compareAll(target: string, base?: string): number {
+function compareAll(target: string, base?: string, objects: readonly string[] = coreObjects): number {
   const t = loadTarget(target, base);
   let n = 0;
-  for (const obj of coreObjects) {
+  for (const obj of objects) {
     const h = runHarness(['core', '--log', obj, target, ...(base ? [base] : [])]);
     assert.is(h.status, 0, `btfh core ${obj}: ${h.stderr}`);
     const want = h.stdout.toString('utf8');
@@ -116,7 +119,8 @@ for (const k of kernels) {
     if (!harnessPath()) return skip(harnessSkipReason());
     const m = kernelModules(k).find((x) => x.name === 'nf_conntrack');
     if (!m) return skip(`${k.release}: no nf_conntrack module in the cache`);
-    assert.ok(compareAll(m.path, k.vmlinux) > 80);
+    // the module search matters for the objects of golden/obj/core (every object is compared against vmlinux above)
+    assert.ok(compareAll(m.path, k.vmlinux, OWN_CORE_OBJECTS) >= 49);
     const rel = relocateObject(
       openObject(readFileSync(repoPath('golden', 'obj', 'core', 'core_module.o'))),
       loadTarget(m.path, k.vmlinux),
@@ -263,7 +267,8 @@ function compareMinCore(target: string): number {
   let n = 0;
   try {
     const objs = coreObjects.filter((p) => !p.endsWith('core_cands.o'));
-    for (const set of [...objs.map((o) => [o]), objs]) {
+    // each of golden/obj/core's objects alone, then every object at once
+    for (const set of [...objs.filter((o) => o.includes('/obj/core/')).map((o) => [o]), objs]) {
       const out = join(dir, 'min.btf');
       const r = spawnSync('bpftool', ['gen', 'min_core_btf', target, out, ...set]);
       assert.is(r.status, 0, r.stderr.toString());
@@ -283,13 +288,13 @@ function compareMinCore(target: string): number {
 for (const k of kernels)
   test(`gen min-core-btf is bpftool's gen min_core_btf, byte for byte, on ${k.release}`, () => {
     if (!hasTool('bpftool')) return skip('bpftool not installed: min_core_btf not compared');
-    assert.ok(compareMinCore(k.vmlinux) >= 10);
+    assert.ok(compareMinCore(k.vmlinux) >= 3);
   });
 
 test('gen min-core-btf is bpftool gen min_core_btf on the running kernel (live)', () => {
   if (!hasVmlinux()) return skip('no readable /sys/kernel/btf/vmlinux', 'env');
   if (!hasTool('bpftool')) return skip('bpftool not installed: min_core_btf not compared');
-  assert.ok(compareMinCore(VMLINUX) >= 10);
+  assert.ok(compareMinCore(VMLINUX) >= 3);
 });
 
 test('gen min-core-btf fails where bpftool fails: an ambiguous relocation', () => {
