@@ -24,6 +24,8 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<{ register: Regist
   ['attach', () => import('./commands/attach.js')],
   ['ext', () => import('./commands/ext.js')],
   ['check', () => import('./commands/check.js')],
+  ['core', () => import('./commands/core.js')],
+  ['gen', () => import('./commands/gen.js')],
 ];
 
 /** The package version (kept in step with package.json by a test). */

@@ -13,6 +13,8 @@
 #                           "corpus: also-bpfeb")
 #   obj/merge/NAME.o        objects of the merge set (src/merge/*.bpf.c)
 #   obj/maps/NAME.o         the maps/vars inspectors' objects (src/maps/*.bpf.c)
+#   obj/core/NAME.o         CO-RE programs (src/core/*.bpf.c, header-free), checked
+#                           against libbpf by test/core.test.ts
 #   obj/ext/NAME.o, obj/ext/NAME.bpfeb.o
 #                           the .BTF.ext and DATASEC fixup corpus (src/ext/*.bpf.c),
 #                           both byte orders; what libbpf and bpftool print for
@@ -87,7 +89,7 @@ CFLAGS=(-g -O2 -Wall
 
 # expected/c/ is build-c.sh's (run at the end): its sorted/ goldens need a
 # bpftool newer than this one, so they are kept unless it can redo them.
-rm -rf obj/*.o obj/merge obj/maps obj/ext
+rm -rf obj/*.o obj/merge obj/maps obj/ext obj/core
 find expected -mindepth 1 -maxdepth 1 ! -name c -exec rm -rf {} + 2>/dev/null || true
 mkdir -p obj/merge expected/merge
 
@@ -146,6 +148,18 @@ for src in src/ext/*.bpf.c; do
 			"-fdebug-prefix-map=$(pwd)=." -c "$name.bpf.c" -o "../../obj/ext/$out") ||
 			die "compilation of $src (-target $target) failed"
 	done
+done
+
+# src/core: header-free CO-RE programs (every relocation kind, against the
+# real kernels' types and a module's), little-endian only: libbpf 1.1
+# relocates only native-endian objects.
+mkdir -p obj/core
+for src in src/core/*.bpf.c; do
+	name=$(basename "$src" .bpf.c)
+	echo "  CC  obj/core/$name.o"
+	(cd src/core && "$CLANG" -g -O2 -Wall -target bpf \
+		"-fdebug-prefix-map=$(pwd)=." -c "$name.bpf.c" -o "../../obj/core/$name.o") ||
+		die "compilation of $src failed"
 done
 
 mobjs=()

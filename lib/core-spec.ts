@@ -13,12 +13,12 @@ import { infoKflag, memberBitOffset } from './kinds.js';
 const CORE_SPEC_MAX_LEN = 64;
 
 /** `enum bpf_core_relo_kind` values that are field based, type based and enumerator based. */
-const FIELD_BASED = new Set([0, 1, 2, 3, 4, 5]);
-const TYPE_BASED = new Set([6, 7, 8, 9, 12]);
-const ENUMVAL_BASED = new Set([10, 11]);
+export const FIELD_BASED = new Set([0, 1, 2, 3, 4, 5]);
+export const TYPE_BASED = new Set([6, 7, 8, 9, 12]);
+export const ENUMVAL_BASED = new Set([10, 11]);
 
 /** libbpf's `core_relo_kind_str`, by `enum bpf_core_relo_kind`. */
-const RELO_KIND_STR: Readonly<Record<number, string>> = {
+export const RELO_KIND_STR: Readonly<Record<number, string>> = {
   0: 'byte_off',
   1: 'byte_sz',
   2: 'field_exists',
@@ -35,7 +35,7 @@ const RELO_KIND_STR: Readonly<Record<number, string>> = {
 };
 
 /** libbpf's `btf_kind_str`, by kind number. */
-const KIND_STR: readonly string[] = [
+export const KIND_STR: readonly string[] = [
   'void',
   'int',
   'ptr',
@@ -194,28 +194,38 @@ export function parseCoreSpec(btf: Btf, typeId: number, access: string, kind: nu
   return spec;
 }
 
-/** libbpf's `bpf_core_format_spec`. */
-function formatCoreSpec(btf: Btf, spec: CoreSpec): string {
+/**
+ * libbpf's `bpf_core_format_spec` of `spec` (a local spec, or a target
+ * spec as far as matching built it: libbpf logs non-matching candidates too).
+ * Enumerator specs print the enumerator `raw[0]` of the root type after
+ * modifiers and typedefs, as libbpf does.
+ */
+export function formatCoreSpec(btf: Btf, spec: Omit<CoreSpec, 'text'>): string {
   const id = spec.rootTypeId;
   const k = id === 0 ? 0 : btf.kindOf(id);
   const name = id === 0 ? '' : btf.nameOf(id);
   let s = `<${RELO_KIND_STR[spec.kind] ?? 'unknown'}> [${id}] ${KIND_STR[k] ?? 'unknown'} ${name === '' ? '<anon>' : name}`;
   if (TYPE_BASED.has(spec.kind)) return s;
   if (ENUMVAL_BASED.has(spec.kind)) {
-    const e = spec.accessors[0]!;
-    const t = e.typeId;
+    let t = id;
+    for (let d = 0; t !== 0 && d <= 32; d++) {
+      const tk = btf.kindOf(t);
+      if (tk !== 8 && tk !== 9 && tk !== 10 && tk !== 11 && tk !== 18) break;
+      t = btf.wordOf(t, 2);
+    }
+    const idx = spec.raw[0] ?? 0;
     const signed = infoKflag(btf.infoOf(t));
     if (btf.kindOf(t) === 6) {
-      const v = btf.wordOf(t, 3 + e.idx * 2 + 1);
-      return `${s}::${e.name ?? ''} = ${signed ? v | 0 : v >>> 0}`;
+      const v = btf.wordOf(t, 3 + idx * 2 + 1);
+      return `${s}::${btf.str(btf.wordOf(t, 3 + idx * 2))} = ${signed ? v | 0 : v >>> 0}`;
     }
-    const v = (BigInt(btf.wordOf(t, 3 + e.idx * 3 + 2)) << 32n) | BigInt(btf.wordOf(t, 3 + e.idx * 3 + 1));
-    return `${s}::${e.name ?? ''} = ${signed ? BigInt.asIntN(64, v) : v}`;
+    const v = (BigInt(btf.wordOf(t, 3 + idx * 3 + 2)) << 32n) | BigInt(btf.wordOf(t, 3 + idx * 3 + 1));
+    return `${s}::${btf.str(btf.wordOf(t, 3 + idx * 3))} = ${signed ? BigInt.asIntN(64, v) : v}`;
   }
   spec.accessors.forEach((a, i) => {
     if (a.name !== undefined) s += `.${a.name}`;
     else if (i > 0 || a.idx > 0) s += `[${a.idx >>> 0}]`;
   });
-  const bits = spec.bitOffset;
+  const bits = spec.bitOffset >>> 0;
   return `${s} (${spec.raw.join(':')} @ offset ${Math.floor(bits / 8)}${bits % 8 ? `.${bits % 8}` : ''})`;
 }

@@ -66,6 +66,18 @@ export { cDump, writeCDump, type CDumpOptions } from './dump/c.js';
 export type { ByteSink } from './dump/bytes.js';
 export { BtfExt, CORE_RELO_KINDS, type ExtInfo, type ExtKind, type ExtSec } from './ext.js';
 export { parseCoreSpec, type CoreSpec, type CoreAccessor } from './core-spec.js';
+export {
+  relocateObject,
+  CoreTarget,
+  essentialNameLen,
+  type CoreRelocation,
+  type CoreReloRes,
+  type CoreReloRecord,
+  type CoreCand,
+  type CoreTargetPart,
+  type RelocateOptions,
+} from './core/index.js';
+export { minCoreBtf } from './core/min.js';
 export { dedup, type DedupOptions, type DedupReport, type DedupExt, type DedupPass } from './dedup/index.js';
 export {
   addMap,

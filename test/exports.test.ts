@@ -74,6 +74,8 @@ test('the root exports the public API and none of the internals', () => {
     'parseElf',
     'BtfExt',
     'parseCoreSpec',
+    'relocateObject',
+    'CoreTarget',
   ]) {
     assert.ok(rootApi[n] !== undefined, n);
   }

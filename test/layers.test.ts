@@ -109,7 +109,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['lib/btf.ts'],
   ['lib/ext.ts', 'lib/core-spec.ts', 'lib/check/', 'lib/dump/', 'lib/dedup/', 'lib/emit/', 'lib/elf/'],
   ['lib/object/'],
-  ['lib/inspect/'],
+  ['lib/inspect/', 'lib/core/'],
   ['lib/index.ts'],
   ['cli/'],
 ];

@@ -28,6 +28,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
 
 #define MAX_TOKENS 8
 #define MAX_SLOTS 32
@@ -1297,6 +1300,351 @@ static int cmd_kload_time(int argc, char **argv)
 	return 0;
 }
 
+/* --------------------------------------------------------------- core */
+
+/*
+ * libbpf's CO-RE engine. These functions are internal to libbpf (hidden by
+ * libbpf.so's version script) but exported by the static libbpf.a, which is
+ * why btfh links it. Prototypes and structs as in libbpf v1.1.2's
+ * src/relo_core.h (struct bpf_core_relo and struct bpf_insn are UAPI).
+ */
+#define CORE_SPEC_MAX_LEN 64
+
+struct core_cand {
+	const struct btf *btf;
+	__u32 id;
+};
+
+struct core_cand_list {
+	struct core_cand *cands;
+	int len;
+};
+
+struct core_accessor {
+	__u32 type_id;
+	__u32 idx;
+	const char *name;
+};
+
+struct core_spec {
+	const struct btf *btf;
+	struct core_accessor spec[CORE_SPEC_MAX_LEN];
+	__u32 root_type_id;
+	enum bpf_core_relo_kind relo_kind;
+	int len;
+	int raw_spec[CORE_SPEC_MAX_LEN];
+	int raw_len;
+	__u32 bit_offset;
+};
+
+struct core_relo_res {
+	__u64 orig_val;
+	__u64 new_val;
+	bool poison;
+	bool validate;
+	bool fail_memsz_adjust;
+	__u32 orig_sz;
+	__u32 orig_type_id;
+	__u32 new_sz;
+	__u32 new_type_id;
+};
+
+size_t bpf_core_essential_name_len(const char *name);
+int bpf_core_add_cands(struct core_cand *local_cand, size_t local_essent_len,
+		       const struct btf *targ_btf, const char *targ_btf_name,
+		       int targ_start_id, struct core_cand_list *cands);
+int bpf_core_parse_spec(const char *prog_name, const struct btf *btf,
+			const struct bpf_core_relo *relo, struct core_spec *spec);
+int bpf_core_format_spec(char *buf, size_t buf_sz, const struct core_spec *spec);
+int bpf_core_calc_relo_insn(const char *prog_name, const struct bpf_core_relo *relo,
+			    int relo_idx, const struct btf *local_btf,
+			    struct core_cand_list *cands, struct core_spec *specs_scratch,
+			    struct core_relo_res *targ_res);
+int bpf_core_patch_insn(const char *prog_name, struct bpf_insn *insn, int insn_idx,
+			const struct bpf_core_relo *relo, int relo_idx,
+			const struct core_relo_res *res);
+const void *btf_ext__get_raw_data(const struct btf_ext *btf_ext, __u32 *size);
+
+static char *core_log;
+static size_t core_log_len;
+
+static int core_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char buf[4096];
+	int n;
+
+	(void)level;
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0)
+		return n;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	core_log = realloc(core_log, core_log_len + n + 1);
+	if (!core_log)
+		exit(1);
+	memcpy(core_log + core_log_len, buf, n + 1);
+	core_log_len += n;
+	return n;
+}
+
+static void core_flush_log(bool show)
+{
+	char *p = core_log, *nl;
+
+	if (show && p) {
+		while (*p) {
+			nl = strchr(p, '\n');
+			if (!nl) {
+				printf("log: %s\n", p);
+				break;
+			}
+			printf("log: %.*s\n", (int)(nl - p), p);
+			p = nl + 1;
+		}
+	}
+	free(core_log);
+	core_log = NULL;
+	core_log_len = 0;
+}
+
+/* the bytes of ELF section NAME of OBJ (malloc'ed), or NULL */
+static unsigned char *core_section(Elf *elf, const char *name, size_t *len)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		const char *n;
+		unsigned char *copy;
+
+		if (!gelf_getshdr(scn, &sh))
+			return NULL;
+		n = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!n || strcmp(n, name))
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf)
+			return NULL;
+		copy = malloc(d->d_size ? d->d_size : 1);
+		if (!copy)
+			return NULL;
+		memcpy(copy, d->d_buf, d->d_size);
+		*len = d->d_size;
+		return copy;
+	}
+	return NULL;
+}
+
+static void core_hex(const unsigned char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i && i % 8 == 0)
+			putchar(' ');
+		printf("%02x", b[i]);
+	}
+}
+
+/*
+ * core [--log] OBJ TARGET [BASE]: every CO-RE record of OBJ's .BTF.ext,
+ * in file order, through libbpf's candidate search (vmlinux = TARGET, or
+ * BASE then TARGET as split BTF, as bpf_core_find_cands searches vmlinux
+ * and then the modules), bpf_core_calc_relo_insn with one candidate cache
+ * per local type id for the whole object, and bpf_core_patch_insn on a
+ * copy of the instruction. One line per relocation, then `patch:`, then
+ * (--log) libbpf's messages as `log: ` lines.
+ */
+static int cmd_core(int argc, char **argv)
+{
+	bool show_log = false;
+	struct btf *btf = NULL, *targ = NULL, *base = NULL;
+	struct btf_ext *ext = NULL;
+	struct core_cand_list **cache = NULL;
+	const unsigned char *raw;
+	__u32 raw_len, hdr_len, off, len, rec_size, pos, end;
+	const char *targ_name;
+	Elf *elf = NULL;
+	int fd = -1, rc = 1, n_types;
+
+	if (argc > 0 && !strcmp(argv[0], "--log")) {
+		show_log = true;
+		argc--;
+		argv++;
+	}
+	if (argc < 2 || argc > 3)
+		return -1;
+	targ_name = strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1];
+	btf = btf__parse_elf(argv[0], &ext);
+	if (!btf || !ext) {
+		complain("%s: cannot read .BTF/.BTF.ext", argv[0]);
+		goto out;
+	}
+	if (argc == 3) {
+		base = btf__parse(argv[2], NULL);
+		if (!base) {
+			complain("%s: %s", argv[2], errstr(-errno));
+			goto out;
+		}
+		targ = btf__parse_split(argv[1], base);
+	} else {
+		targ = btf__parse(argv[1], NULL);
+	}
+	if (!targ) {
+		complain("%s: %s", argv[1], errstr(-errno));
+		goto out;
+	}
+	elf_version(EV_CURRENT);
+	fd = open(argv[0], O_RDONLY);
+	elf = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
+	if (!elf) {
+		complain("%s: not an ELF file", argv[0]);
+		goto out;
+	}
+	n_types = btf__type_cnt(btf);
+	cache = calloc(n_types, sizeof(*cache));
+	raw = btf_ext__get_raw_data(ext, &raw_len);
+	memcpy(&hdr_len, raw + 4, 4);
+	rc = 0;
+	if (hdr_len < 32)
+		goto out;
+	memcpy(&off, raw + 24, 4);
+	memcpy(&len, raw + 28, 4);
+	if (!len)
+		goto out;
+	pos = hdr_len + off;
+	end = pos + len;
+	memcpy(&rec_size, raw + pos, 4);
+	pos += 4;
+	while (pos + 8 <= end) {
+		__u32 sec_off, num, i;
+		const char *sec;
+		unsigned char *code;
+		size_t code_len = 0;
+
+		memcpy(&sec_off, raw + pos, 4);
+		memcpy(&num, raw + pos + 4, 4);
+		pos += 8;
+		sec = btf__name_by_offset(btf, sec_off);
+		code = core_section(elf, sec, &code_len);
+		for (i = 0; i < num; i++, pos += rec_size) {
+			struct bpf_core_relo relo;
+			struct core_spec specs[3], parsed;
+			struct core_relo_res res;
+			struct core_cand_list *cands = NULL;
+			char buf[1024];
+			const char *access;
+			int err = 0;
+
+			memcpy(&relo, raw + pos, sizeof(relo));
+			access = btf__name_by_offset(btf, relo.access_str_off);
+			printf("%s #%u insn_off=%u kind=%u local=[%u] access=%s -> ", sec, i, relo.insn_off,
+			       relo.kind, relo.type_id, access ? access : "<?>");
+			if (relo.type_id == 0 || (int)relo.type_id >= n_types || !code ||
+			    relo.insn_off % 8 || relo.insn_off + 8 > code_len) {
+				printf("error=-22\npatch: none\n");
+				continue;
+			}
+			libbpf_set_print(core_print);
+			if (relo.kind != BPF_CORE_TYPE_ID_LOCAL && !cache[relo.type_id]) {
+				const struct btf_type *t = btf__type_by_id(btf, relo.type_id);
+				const char *name = btf__name_by_offset(btf, t->name_off);
+				struct core_cand local = { .btf = btf, .id = relo.type_id };
+				size_t ess;
+
+				if (!name || !*name) {
+					err = -EINVAL;
+					goto done;
+				}
+				ess = bpf_core_essential_name_len(name);
+				cands = calloc(1, sizeof(*cands));
+				if (base) {
+					err = bpf_core_add_cands(&local, ess, base, "vmlinux", 1, cands);
+					if (!err && !cands->len)
+						err = bpf_core_add_cands(&local, ess, targ, targ_name,
+									 btf__type_cnt(base), cands);
+				} else {
+					err = bpf_core_add_cands(&local, ess, targ, "vmlinux", 1, cands);
+				}
+				cache[relo.type_id] = cands;
+				if (err)
+					goto done;
+			}
+			cands = cache[relo.type_id];
+			memset(specs, 0, sizeof(specs));
+			memset(&res, 0, sizeof(res));
+			err = bpf_core_calc_relo_insn(sec, &relo, i, btf, cands, specs, &res);
+done:
+			libbpf_set_print(NULL);
+			if (err) {
+				printf("error=%d", err);
+			} else {
+				printf("%s orig=%llu new=%llu orig_sz=%u new_sz=%u orig_type=%u new_type=%u validate=%d memsz_adj_fail=%d",
+				       res.poison ? "poison" : "ok", (unsigned long long)res.orig_val,
+				       (unsigned long long)res.new_val, res.orig_sz, res.new_sz, res.orig_type_id,
+				       res.new_type_id, res.validate, res.fail_memsz_adjust);
+			}
+			memset(&parsed, 0, sizeof(parsed));
+			if ((relo.kind == BPF_CORE_TYPE_ID_LOCAL || cache[relo.type_id]) &&
+			    bpf_core_parse_spec(sec, btf, &relo, &parsed) == 0) {
+				bpf_core_format_spec(buf, sizeof(buf), &parsed);
+				printf(" spec_local=%s", buf);
+			}
+			if (!err && specs[2].btf) {
+				bpf_core_format_spec(buf, sizeof(buf), &specs[2]);
+				printf(" spec_target=%s", buf);
+			}
+			putchar('\n');
+			if (err) {
+				printf("patch: none\n");
+			} else {
+				size_t n = code[relo.insn_off] == 0x18 && relo.insn_off + 16 <= code_len ? 16 : 8;
+				unsigned char insn[16];
+				int perr;
+
+				memcpy(insn, code + relo.insn_off, n);
+				printf("patch: insn #%u: ", relo.insn_off / 8);
+				core_hex(insn, n);
+				libbpf_set_print(core_print);
+				perr = bpf_core_patch_insn(sec, (struct bpf_insn *)insn, relo.insn_off / 8, &relo, i, &res);
+				libbpf_set_print(NULL);
+				printf(" -> ");
+				core_hex(insn, n);
+				if (perr)
+					printf(" error=%d", perr);
+				putchar('\n');
+			}
+			core_flush_log(show_log);
+		}
+		free(code);
+	}
+out:
+	if (cache) {
+		int k;
+
+		for (k = 0; k < n_types; k++) {
+			if (cache[k]) {
+				free(cache[k]->cands);
+				free(cache[k]);
+			}
+		}
+		free(cache);
+	}
+	if (elf)
+		elf_end(elf);
+	if (fd >= 0)
+		close(fd);
+	btf_ext__free(ext);
+	btf__free(btf);
+	btf__free(targ);
+	btf__free(base);
+	return rc;
+}
+
 /* ------------------------------------------------------------- main */
 
 static const struct {
@@ -1319,6 +1667,7 @@ static const struct {
 	{ "kload", cmd_kload, "RAW_BTF..." },
 	{ "kload-stream", cmd_kload_stream, "" },
 	{ "kload-time", cmd_kload_time, "RAW_BTF REPEATS" },
+	{ "core", cmd_core, "[--log] OBJ TARGET [BASE]" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -64,7 +64,9 @@ function build(): { path: string | null; reason: string } {
   } else {
     mkdirSync(join(dir, 'build'), { recursive: true });
     const tmp = `${out}.tmp.${process.pid}`;
-    r = spawnSync('cc', [...CFLAGS, '-o', tmp, join(dir, 'btfh.c'), '-lbpf'], { encoding: 'utf8' });
+    // libbpf.a, as the Makefile links it (`core` calls functions only the static archive exports)
+    const lib = spawnSync('cc', ['-print-file-name=libbpf.a'], { encoding: 'utf8' }).stdout.trim() || 'libbpf.a';
+    r = spawnSync('cc', [...CFLAGS, '-o', tmp, join(dir, 'btfh.c'), lib, '-lelf', '-lz'], { encoding: 'utf8' });
     if (r.status === 0) renameSync(tmp, out);
     else rmSync(tmp, { force: true });
   }

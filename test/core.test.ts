@@ -1,0 +1,406 @@
+/**
+ * CO-RE (lib/core/): every relocation of every CO-RE object, resolved by
+ * btfkit and by libbpf 1.1.2's own engine (the harness's `btfh core`, over
+ * the static libbpf.a: candidate search, bpf_core_calc_relo_insn,
+ * bpf_core_patch_insn), compared line by line: every result field, the
+ * patched instruction, both formatted specs and libbpf's debug log. Targets:
+ * Debian's 6.1 and 6.12 kernels (vmlinux, and nf_conntrack's split BTF for
+ * the module search), and the running kernel (live). Then malformed
+ * records, which must be BtfErrors naming the section and relocation while
+ * the other relocations are still resolved.
+ */
+import { readFileSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CoreTarget, essentialNameLen, relocateObject } from '../lib/core/index.js';
+import { isBtfError } from '../lib/errors.js';
+import { Btf } from '../lib/btf.js';
+import { BtfExt } from '../lib/ext.js';
+import { openObject, parseBtf } from '../lib/object/open.js';
+import { coreText, loadTarget } from './helpers/core.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, hasVmlinux, repoPath, runCli, VMLINUX } from './helpers/golden.js';
+import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
+import { cachedKernels, kernelModules, missingKernels } from './helpers/kernels.js';
+import { allObjectPaths } from './helpers/objects.js';
+import { skip } from './helpers/skip.js';
+import { hasTool } from './helpers/tools.js';
+import { minCoreBtf } from '../lib/core/min.js';
+
+const CORE_TASK = repoPath('golden', 'obj', 'core', 'core_task.o');
+
+/** Every little-endian golden object with CO-RE relocations. */
+const coreObjects = allObjectPaths().filter((p) => {
+  if (p.endsWith('.bpfeb.o')) return false;
+  try {
+    return (openObject(readFileSync(p)).ext?.coreRelo ?? null) !== null;
+  } catch {
+    return false;
+  }
+});
+
+const kernels = cachedKernels();
+
+/** golden/obj/core's objects, written for these tests. */
+const OWN_CORE_OBJECTS = coreObjects.filter((p) => p.includes('/obj/core/'));
+
+/** Compares btfkit with the harness for every object against one target; returns the relocation count. */
+function compareAll(target: string, base?: string, objects: readonly string[] = coreObjects): number {
+  const t = loadTarget(target, base);
+  let n = 0;
+  for (const obj of objects) {
+    const h = runHarness(['core', '--log', obj, target, ...(base ? [base] : [])]);
+    assert.is(h.status, 0, `btfh core ${obj}: ${h.stderr}`);
+    const want = h.stdout.toString('utf8');
+    const got = coreText(obj, t, true);
+    if (got !== want) {
+      const a = want.split('\n');
+      const b = got.split('\n');
+      const i = a.findIndex((l, k) => l !== b[k]);
+      assert.fixture(b[i] ?? '', a[i] ?? '', `${obj} against ${target}: first difference at line ${i + 1}`);
+    }
+    n += want.split('\n').filter((l) => l.includes(' insn_off=')).length;
+  }
+  return n;
+}
+
+test('the golden CO-RE objects exist and cover all 13 relocation kinds', () => {
+  assert.ok(coreObjects.length >= 3, coreObjects.join(' '));
+  const kinds = new Set<number>();
+  for (const p of coreObjects)
+    for (const r of openObject(readFileSync(p)).ext!.coreRelos(openObject(readFileSync(p)).btf!))
+      kinds.add(
+        [
+          'byte_off',
+          'byte_sz',
+          'field_exists',
+          'signed',
+          'lshift_u64',
+          'rshift_u64',
+          'local_type_id',
+          'target_type_id',
+          'type_exists',
+          'type_size',
+          'enumval_exists',
+          'enumval_value',
+          'type_matches',
+        ].indexOf(r.kind),
+      );
+  assert.equal(
+    [...kinds].sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+  );
+});
+
+test("essentialNameLen is libbpf's bpf_core_essential_name_len", () => {
+  for (const [name, len] of [
+    ['task_struct', 11],
+    ['task_struct___old', 11],
+    ['a___b___c', 5], // the last separator: a flavor of 'a___b'
+    ['x____y', 6],
+    ['___x', 4],
+    ['s___', 4],
+    ['', 0],
+  ] as const)
+    assert.is(essentialNameLen(name), len, name);
+});
+
+for (const why of missingKernels(kernels)) test(`core: kernel cache: ${why}`, () => skip(why));
+
+for (const k of kernels) {
+  test(`every relocation against ${k.release} equals libbpf's (fields, patch, specs, log)`, () => {
+    if (!harnessPath()) return skip(harnessSkipReason());
+    assert.ok(compareAll(k.vmlinux) > 80);
+  });
+  test(`${k.release}: a module's split BTF is searched after vmlinux, as libbpf searches it`, () => {
+    if (!harnessPath()) return skip(harnessSkipReason());
+    const m = kernelModules(k).find((x) => x.name === 'nf_conntrack');
+    if (!m) return skip(`${k.release}: no nf_conntrack module in the cache`);
+    // the module search matters for the objects of golden/obj/core (every object is compared against vmlinux above)
+    assert.ok(compareAll(m.path, k.vmlinux, OWN_CORE_OBJECTS) >= 49);
+    const rel = relocateObject(
+      openObject(readFileSync(repoPath('golden', 'obj', 'core', 'core_module.o'))),
+      loadTarget(m.path, k.vmlinux),
+    );
+    assert.equal(
+      rel.map((r) => r.target),
+      [
+        'nf_conntrack.btf',
+        'nf_conntrack.btf',
+        'nf_conntrack.btf',
+        'nf_conntrack.btf',
+        null,
+        'vmlinux',
+        'nf_conntrack.btf',
+      ],
+    );
+  });
+}
+
+test('every relocation against the running kernel equals libbpf (live)', () => {
+  if (!hasVmlinux()) return skip('no readable /sys/kernel/btf/vmlinux', 'env');
+  if (!harnessPath()) return skip(harnessSkipReason());
+  assert.ok(compareAll(VMLINUX) > 80);
+});
+
+/** A target with several structs of one name, for core_cands.o (its C source says what each exercises). */
+function candsTarget(): Uint8Array {
+  const b = Btf.empty();
+  const int = b.addInt('int', 4, 1);
+  const struct = (name: string, size: number, fields: Array<[string, number]>): void => {
+    b.addStruct(name, size);
+    for (const [f, bit] of fields) b.addField(f, int, bit, 0);
+  };
+  struct('btfkit_multi', 8, [
+    ['a', 0],
+    ['b', 32],
+  ]);
+  struct('btfkit_multi', 8, [
+    ['a', 0],
+    ['c', 32],
+  ]);
+  struct('btfkit_multi___v2', 12, [
+    ['x', 0],
+    ['a', 32],
+    ['b', 64],
+  ]);
+  struct('btfkit_amb', 4, [['a', 0]]);
+  struct('btfkit_amb', 8, [['a', 32]]);
+  struct('btfkit_amb2', 4, [['a', 0]]);
+  struct('btfkit_amb2', 8, [['a', 0]]);
+  return b.rawData();
+}
+
+test('the candidate cache is pruned and ambiguous candidates fail, as in libbpf', async () => {
+  if (!harnessPath()) return skip(harnessSkipReason());
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-cands-'));
+  try {
+    const target = join(dir, 'cands.btf');
+    writeFileSync(target, candsTarget());
+    const obj = repoPath('golden', 'obj', 'core', 'core_cands.o');
+    const h = runHarness(['core', '--log', obj, target]);
+    assert.is(h.status, 0, h.stderr);
+    assert.fixture(coreText(obj, loadTarget(target), true), h.stdout.toString('utf8'));
+    const rel = relocateObject(openObject(readFileSync(obj)), loadTarget(target));
+    assert.equal(
+      rel.map((r) => (r.err ? r.err : r.res!.poison ? 'poison' : Number(r.res!.newVal))),
+      [1, 'poison', 0, -22, -22],
+    );
+    assert.match(rel[4]!.log.join('\n'), /field offset ambiguity: 32 != 0/);
+    assert.match(rel[3]!.log.join('\n'), /relocation decision ambiguity: success 8 != success 4/);
+    const cli = spawnSync(process.execPath, [BIN, 'core', obj, '-t', target]);
+    assert.is(cli.status, 3);
+    assert.match(cli.stdout.toString(), /5 relocations: 2 ok, 1 poisoned, 2 failed\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** core_task.o with one CO-RE record of its first section rewritten by `edit(view, recordOffset)`. */
+function withRecord(index: number, edit: (dv: DataView, at: number) => void): Uint8Array {
+  const bytes = new Uint8Array(readFileSync(CORE_TASK));
+  const o = openObject(bytes);
+  const sec = o.elf.section('.BTF.ext')!;
+  const cr = o.ext!.coreRelo!;
+  const at = sec.offset + cr.secs[0]!.recs + index * cr.recSize;
+  edit(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), at);
+  return bytes;
+}
+
+function relocate(bytes: Uint8Array) {
+  const target = new CoreTarget(parseBtf(readFileSync(CORE_TASK)));
+  return relocateObject(openObject(bytes, { file: 'core_task.o' }), target);
+}
+
+test('bad input: a record past its program section, an unknown type id, a bad access string', () => {
+  const good = relocate(new Uint8Array(readFileSync(CORE_TASK)));
+  const cases: Array<[number, (dv: DataView, at: number) => void, RegExp]> = [
+    [1, (dv, at) => dv.setUint32(at, 1 << 20, true), /relo #1: instruction offset 1048576 is outside the section/],
+    [2, (dv, at) => dv.setUint32(at + 4, 99999, true), /relo #2: type id 99999 is not in the object's BTF/],
+    [3, (dv, at) => dv.setUint32(at + 8, 1, true), /relo #3: cannot parse access string/],
+  ];
+  for (const [idx, edit, msg] of cases) {
+    const rel = relocate(withRecord(idx, edit));
+    assert.is(rel.length, good.length);
+    const bad = rel[idx]!;
+    assert.is(bad.err, -22);
+    assert.ok(bad.problem && isBtfError(bad.problem), `relo #${idx} has a BtfError`);
+    assert.match(bad.problem.message, msg);
+    assert.match(bad.problem.detail, /^\.BTF\.ext: 'tp_btf\/sched_switch' /);
+    assert.is(bad.problem.section, '.BTF.ext');
+    assert.is(bad.problem.file, 'core_task.o');
+    rel.forEach((r, i) => {
+      if (i !== idx) assert.equal({ ...r, log: [] }, { ...good[i]!, log: [] }, `relo #${i} unchanged`);
+    });
+  }
+});
+
+test('bad input: a big-endian object is refused, as libbpf 1.1 refuses it', () => {
+  const be = repoPath('golden', 'obj', 'ext', 'core_kinds.bpfeb.o');
+  assert.throws(
+    () => relocateObject(openObject(readFileSync(be)), new CoreTarget(parseBtf(readFileSync(CORE_TASK)))),
+    (e: unknown) => isBtfError(e) && e.section === '.BTF.ext' && /big-endian/.test(e.message),
+  );
+});
+
+test('bad input: a truncated CO-RE section is a BtfError naming .BTF.ext', () => {
+  const o = openObject(new Uint8Array(readFileSync(CORE_TASK)));
+  const raw = o.ext!.rawData();
+  const cut = raw.slice(0, raw.length - 4);
+  try {
+    BtfExt.parse(cut);
+    assert.unreachable('truncated .BTF.ext parsed');
+  } catch (e) {
+    assert.ok(isBtfError(e));
+    assert.is(e.section, '.BTF.ext');
+    assert.match(e.message, /core_relo/);
+  }
+});
+
+/** `bpftool gen min_core_btf` vs minCoreBtf, each CO-RE object alone and all together; returns the comparisons made. */
+function compareMinCore(target: string): number {
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-mincore-'));
+  const src = parseBtf(readFileSync(target));
+  let n = 0;
+  try {
+    const objs = coreObjects.filter((p) => !p.endsWith('core_cands.o'));
+    // each of golden/obj/core's objects alone, then every object at once
+    for (const set of [...objs.filter((o) => o.includes('/obj/core/')).map((o) => [o]), objs]) {
+      const out = join(dir, 'min.btf');
+      const r = spawnSync('bpftool', ['gen', 'min_core_btf', target, out, ...set]);
+      assert.is(r.status, 0, r.stderr.toString());
+      const got = minCoreBtf(
+        src,
+        set.map((f) => openObject(readFileSync(f), { file: f })),
+      ).rawData();
+      assert.ok(Buffer.from(got).equals(readFileSync(out)), `min_core_btf ${target} ${set.join(' ')}`);
+      n++;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return n;
+}
+
+for (const k of kernels)
+  test(`gen min-core-btf is bpftool's gen min_core_btf, byte for byte, on ${k.release}`, () => {
+    if (!hasTool('bpftool')) return skip('bpftool not installed: min_core_btf not compared');
+    assert.ok(compareMinCore(k.vmlinux) >= 3);
+  });
+
+test('gen min-core-btf is bpftool gen min_core_btf on the running kernel (live)', () => {
+  if (!hasVmlinux()) return skip('no readable /sys/kernel/btf/vmlinux', 'env');
+  if (!hasTool('bpftool')) return skip('bpftool not installed: min_core_btf not compared');
+  assert.ok(compareMinCore(VMLINUX) >= 3);
+});
+
+test('gen min-core-btf fails where bpftool fails: an ambiguous relocation', () => {
+  const target = Btf.parse(candsTarget());
+  const obj = openObject(readFileSync(repoPath('golden', 'obj', 'core', 'core_cands.o')), { file: 'core_cands.o' });
+  try {
+    minCoreBtf(target, [obj]);
+    assert.unreachable('an ambiguous relocation was accepted');
+  } catch (e) {
+    assert.ok(isBtfError(e));
+    assert.match(e.message, /core_cands\.o: 'tp_btf\/btfkit_cands' relo #3: relocation failed \(-22\)/);
+  }
+});
+
+const JSON_KEYS = [
+  'file',
+  'kernel',
+  'section',
+  'index',
+  'insnOff',
+  'kind',
+  'localTypeId',
+  'access',
+  'status',
+  'errno',
+  'origVal',
+  'newVal',
+  'origSize',
+  'newSize',
+  'origTypeId',
+  'newTypeId',
+  'validate',
+  'failMemszAdjust',
+  'localSpec',
+  'targetSpec',
+  'target',
+];
+
+for (const k of kernels.slice(0, 1)) {
+  test(`btfkit core -j / --log / --strict against ${k.release}`, async () => {
+    if (!harnessPath()) return skip(harnessSkipReason());
+    const j = await runCli(['core', CORE_TASK, '-j', '-t', k.vmlinux]);
+    assert.is(j.error, undefined);
+    const rows = new TextDecoder()
+      .decode(j.stdout)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lib = relocateObject(openObject(readFileSync(CORE_TASK)), loadTarget(k.vmlinux));
+    assert.is(rows.length, lib.length);
+    rows.forEach((row, i) => {
+      assert.equal(Object.keys(row), JSON_KEYS);
+      const r = lib[i]!;
+      assert.is(row['newVal'], Number(r.res!.newVal));
+      assert.is(row['targetSpec'], r.targetSpec);
+    });
+    assert.equal(
+      rows.map((r) => r['status']),
+      lib.map((r) => (r.res!.poison || r.res!.failMemszAdjust ? 'poison' : 'ok')),
+    );
+    // --log: exactly libbpf's lines, as the harness captured them
+    const log = await runCli(['core', CORE_TASK, '--log', '-t', k.vmlinux]);
+    const h = runHarness(['core', '--log', CORE_TASK, k.vmlinux]).stdout.toString('utf8');
+    const want = h
+      .split('\n')
+      .filter((l) => l.startsWith('log: '))
+      .map((l) => l.slice(5));
+    const got = new TextDecoder()
+      .decode(log.stdout)
+      .split('\n')
+      .filter((l) => l.startsWith('libbpf: '));
+    assert.equal(got, want);
+    // poisoned relocations are accepted, unless --strict
+    const strict = spawnSync(process.execPath, [BIN, 'core', CORE_TASK, '--strict', '-t', k.vmlinux]);
+    assert.is(strict.status, 3);
+    const plain = spawnSync(process.execPath, [BIN, 'core', CORE_TASK, '-t', k.vmlinux]);
+    assert.is(plain.status, 0);
+    assert.match(plain.stdout.toString(), /37 relocations: 33 ok, 4 poisoned, 0 failed\n$/);
+  });
+
+  test(`btfkit core: a matrix over several kernels, and bad records exit 1 with the others reported`, async () => {
+    const ks = kernels.map((x) => x.vmlinux);
+    const m = await runCli(['core', CORE_TASK, ...ks.flatMap((t) => ['-t', t])]);
+    const lines = new TextDecoder().decode(m.stdout).trim().split('\n');
+    assert.is(lines.length, Math.max(ks.length, 1));
+    const dir = mkdtempSync(join(tmpdir(), 'btfkit-core-'));
+    try {
+      const bad = join(dir, 'bad.o');
+      writeFileSync(
+        bad,
+        withRecord(4, (dv, at) => dv.setUint32(at + 4, 99999, true)),
+      );
+      const r = spawnSync(process.execPath, [BIN, 'core', bad, '-t', k.vmlinux]);
+      assert.is(r.status, 1);
+      assert.match(r.stderr.toString(), /'tp_btf\/sched_switch' relo #4: type id 99999/);
+      assert.is(
+        r.stdout
+          .toString()
+          .split('\n')
+          .filter((l) => l.startsWith('tp_btf/')).length,
+        37,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test.run();
