@@ -24,6 +24,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<{ register: Regist
   ['attach', () => import('./commands/attach.js')],
   ['ext', () => import('./commands/ext.js')],
   ['check', () => import('./commands/check.js')],
+  ['layout', () => import('./commands/layout.js')],
 ];
 
 /** The package version (kept in step with package.json by a test). */

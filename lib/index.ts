@@ -171,3 +171,4 @@ export {
   type CheckViolation,
   type CheckOptions,
 } from './check/index.js';
+export { LayoutPrinter, type Layout, type LayoutMember, type LayoutOptions } from './layout/index.js';
