@@ -16,14 +16,19 @@ interface LayoutOpts {
   btf_base?: string;
 }
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').filter((s) => s !== '')];
+// pahole keeps the last -C it is given (each replaces the one before), then splits it at commas.
+const lastList = (v: string): string[] => v.split(',').filter((s) => s !== '');
 
 export function register(program: Command, io: CliIo): void {
   program
     .command('layout')
     .description('print struct and union layouts as pahole does (offsets, holes, cachelines)')
     .argument('[file]', "raw BTF or an ELF object (the running kernel's when omitted)")
-    .option('-C, --class_name <names>', 'only these structs or unions (repeatable, comma-separated)', collect)
+    .option(
+      '-C, --class_name <names>',
+      'only these structs or unions (comma-separated; the last -C wins, as in pahole)',
+      lastList,
+    )
     .option('--sizes', 'print name, size and number of holes')
     .option('-H, --holes <n>', 'only structs with at least N holes')
     .option('-E, --expand_types', 'expand the types of members')
@@ -57,7 +62,7 @@ export function register(program: Command, io: CliIo): void {
         }
       } else {
         const seen = new Set<string>();
-        for (let id = btf.startId; id < btf.typeCount; id++) {
+        for (let id = 1; id < btf.typeCount; id++) {
           if (!p.listed(id)) continue;
           if (!p.filter(id, nrHoles, opts.exclude)) continue;
           const key = p.dedupKey(id);

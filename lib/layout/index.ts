@@ -864,7 +864,7 @@ export class LayoutPrinter {
   }
 
   private unionFprintf(id: number, conf: Conf): string {
-    const indent = Math.min(conf.indent, 15);
+    const indent = Math.min(conf.indent, 16);
     let out = '';
     if (conf.prefix !== null) out += `${conf.prefix} `;
     const nm = this.name(id);
@@ -889,7 +889,7 @@ export class LayoutPrinter {
   private classFprintf(id: number, conf: Conf): string {
     const nm = this.name(id);
     let out = `${conf.prefix ?? ''}${conf.prefix ? ' ' : ''}struct${nm ? ' ' : ''}${nm}`;
-    const indent = Math.min(conf.indent, 15);
+    const indent = Math.min(conf.indent, 16);
     const c: Conf = { ...conf, indent: indent + 1 };
     this.inferPacked(id);
     this.findHoles(id);
@@ -1056,7 +1056,12 @@ export class LayoutPrinter {
   /** Prints struct or union `id` as pahole's `tag__fprintf` does at top level, `;` included. */
   print(id: number): string {
     const union = this.isUnion(id);
-    const conf: Conf = { ...DEFAULT_CONF, nameSpacing: union ? 21 : 23, expand: this.expand, cl: { v: 0 } };
+    const conf: Conf = {
+      ...DEFAULT_CONF,
+      nameSpacing: this.expand ? 55 : union ? 21 : 23,
+      expand: this.expand,
+      cl: { v: 0 },
+    };
     return `${union ? this.unionFprintf(id, conf) : this.classFprintf(id, conf)};`;
   }
 
