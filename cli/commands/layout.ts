@@ -1,6 +1,6 @@
 /** `btfkit layout [FILE]`: struct and union layouts as `pahole -F btf` prints them (lib/layout). */
 import type { Command } from 'commander';
-import { LayoutPrinter } from '../../lib/layout/index.js';
+import { LayoutPrinter, listedIds, paholeListing, type ListingOptions } from '../../lib/layout/index.js';
 import { loadBtf } from '../common.js';
 import type { CliIo } from '../io.js';
 
@@ -34,44 +34,30 @@ export function register(program: Command, io: CliIo): void {
     .option('-E, --expand_types', 'expand the types of members')
     .option('-x, --exclude <prefix>', 'leave out structs whose name starts with PREFIX')
     .option('--cacheline_size <n>', 'cacheline size in bytes (default 64)')
-    .option('-j, --json', 'JSON output')
+    .option('-j, --json', 'JSON output: per struct, its members with offsets, sizes, holes and cachelines')
     .option('-B, --base <file>', 'base BTF, for split BTF')
     .option('--btf_base <file>', 'base BTF, for split BTF (pahole spelling)')
     .action(async (file: string | undefined, opts: LayoutOpts) => {
       const btf = await loadBtf(file, opts.base ?? opts.btf_base);
-      const cls = opts.cacheline_size !== undefined ? Number(opts.cacheline_size) : 64;
-      const p = new LayoutPrinter(btf, { cachelineSize: cls > 0 ? cls : 64, expand: opts.expand_types ?? false });
-      const nrHoles = opts.holes !== undefined ? Number(opts.holes) || 0 : 0;
-      const chunks: string[] = [];
-      const json: unknown[] = [];
-      const emit = (id: number): void => {
-        if (opts.json) json.push(p.layout(id));
-        else if (opts.sizes)
-          chunks.push(`${p.typeName(id).replace(/^(struct|union) /, '')}\t${p.tagSizeOf(id)}\t${p.holesOf(id)}\n`);
-        else chunks.push(`${p.print(id)}\n`);
+      // pahole: atoi(), and a cacheline size of 0 means the machine's (64 here).
+      const cls = opts.cacheline_size !== undefined ? Number.parseInt(opts.cacheline_size, 10) || 0 : 0;
+      const lo: ListingOptions = {
+        cachelineSize: cls > 0 ? cls : 64,
+        expand: opts.expand_types ?? false,
+        sizes: opts.sizes ?? false,
+        holes: opts.holes !== undefined ? Number.parseInt(opts.holes, 10) || 0 : 0,
+        ...(opts.exclude !== undefined ? { exclude: opts.exclude } : {}),
+        ...(opts.class_name ? { classNames: opts.class_name } : {}),
+        // pahole prints nothing for a name it does not know and exits 0; btfkit says so on stderr.
+        onMissing: (name) => io.err(`btfkit layout: no struct or union named '${name}'\n`),
       };
-      if (opts.class_name?.length) {
-        for (const name of opts.class_name) {
-          const id = p.findByName(name);
-          if (!id) {
-            io.err(`btfkit layout: '${name}' not found\n`);
-            break;
-          }
-          p.findHoles(id);
-          if (p.listed(id) || p.isNamedAggregate(id)) emit(id);
-        }
-      } else {
-        const seen = new Set<string>();
-        for (let id = 1; id < btf.typeCount; id++) {
-          if (!p.listed(id)) continue;
-          if (!p.filter(id, nrHoles, opts.exclude)) continue;
-          const key = p.dedupKey(id);
-          if (seen.has(key)) continue;
-          seen.add(key);
-          emit(id);
-        }
+      if (opts.json) {
+        const p = new LayoutPrinter(btf, lo);
+        const out = [];
+        for (const id of listedIds(p, btf.typeCount, lo)) out.push(p.layout(id));
+        io.out(`${JSON.stringify(out)}\n`);
+        return;
       }
-      if (opts.json) io.out(`${JSON.stringify(json)}\n`);
-      else io.out(chunks.join(''));
+      for (const chunk of paholeListing(btf, lo)) io.out(chunk);
     });
 }

@@ -248,7 +248,17 @@ export class LayoutPrinter {
     return this.w[this.offs[id]! + 2]!;
   }
   private name(id: number): string {
-    return this.q.str(this.q.nameOff(id));
+    return this.str(this.q.nameOff(id));
+  }
+  /** Strings by offset, decoded once (names repeat across thousands of members). */
+  private readonly strCache = new Map<number, string>();
+  private str(off: number): string {
+    let s = this.strCache.get(off);
+    if (s === undefined) {
+      s = this.q.str(off);
+      this.strCache.set(off, s);
+    }
+    return s;
   }
   private vlen(id: number): number {
     return infoVlen(this.q.info(id));
@@ -646,7 +656,7 @@ export class LayoutPrinter {
     let unspec = false;
     for (let i = 0; i < n; i++) {
       const t = this.w[this.offs[id]! + 3 + i * 2 + 1]!;
-      const pn = this.q.str(this.w[this.offs[id]! + 3 + i * 2]!);
+      const pn = this.str(this.w[this.offs[id]! + 3 + i * 2]!);
       if (i === n - 1 && t === 0 && pn === '') {
         unspec = true;
         break;
@@ -778,14 +788,14 @@ export class LayoutPrinter {
     let max = 0;
     const k = this.kind(id);
     const step = k === BTF_KIND_ENUM64 ? 3 : 2;
-    for (let i = 0; i < n; i++) max = Math.max(max, this.q.str(this.w[this.offs[id]! + 3 + i * step]!).length);
+    for (let i = 0; i < n; i++) max = Math.max(max, this.str(this.w[this.offs[id]! + 3 + i * step]!).length);
     // pahole 1.24's BTF loader never marks an enum signed: ENUM values print
     // as 32-bit unsigned, ENUM64 values as 64-bit unsigned, whatever the kflag.
     const ind = tabs(conf.indent);
     for (let i = 0; i < n; i++) {
       const b = this.offs[id]! + 3 + i * step;
       const v = step === 3 ? (BigInt(this.w[b + 2]!) << 32n) | BigInt(this.w[b + 1]!) : BigInt(this.w[b + 1]!);
-      s += `${ind}\t${left(this.q.str(this.w[b]!), max)} = ${v},\n`;
+      s += `${ind}\t${left(this.str(this.w[b]!), max)} = ${v},\n`;
     }
     s += `${ind}}`;
     if (this.size(id) !== 4) s += ' __attribute__((__packed__))';
@@ -812,7 +822,7 @@ export class LayoutPrinter {
     const size = this.mByteSize[j]!;
     const s: Conf = { ...conf };
     let offset = this.mByteOff[j]!;
-    const cmName = this.q.str(this.memberWord(id, i, 0));
+    const cmName = this.str(this.memberWord(id, i, 0));
     const name = cmName === '' ? null : cmName;
     const bfs = this.bitfieldSizeOf(id, i);
     if (!s.relOffset) {
@@ -1071,12 +1081,25 @@ export class LayoutPrinter {
     return (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) && this.name(id) !== '';
   }
 
-  /** pahole's de-duplication key (`type__compare`: name, size, members, member names and offsets). */
-  dedupKey(id: number): string {
-    let s = `${this.name(id)}\0${this.size(id)}\0${this.vlen(id)}`;
-    for (let i = 0; i < this.vlen(id); i++)
-      s += `\0${this.q.str(this.memberWord(id, i, 0))}\0${this.bitOffsetOf(id, i)}`;
-    return s;
+  /** The struct/union name pahole de-duplicates by (see {@link sameListed}). */
+  nameOf(id: number): string {
+    return this.name(id);
+  }
+
+  /**
+   * Whether `a` and `b` are one entry of pahole's listing (`type__compare`):
+   * same name, size and member count, members of the same names (where both
+   * have one) at the same bit offsets. pahole prints the first only.
+   */
+  sameListed(a: number, b: number): boolean {
+    if (this.name(a) !== this.name(b) || this.size(a) !== this.size(b) || this.vlen(a) !== this.vlen(b)) return false;
+    for (let i = 0; i < this.vlen(a); i++) {
+      const na = this.memberWord(a, i, 0);
+      const nb = this.memberWord(b, i, 0);
+      if (na && nb && this.str(na) !== this.str(nb)) return false;
+      if (this.bitOffsetOf(a, i) !== this.bitOffsetOf(b, i)) return false;
+    }
+    return true;
   }
 
   /** pahole's `cu__find_type_by_name`: the first struct, union, enum or typedef named `name` (0: none). */
@@ -1123,7 +1146,7 @@ export class LayoutPrinter {
       const prev = i === 0 ? -1 : j - 1;
       const t = this.memberWord(id, i, 1);
       members.push({
-        name: this.q.str(this.memberWord(id, i, 0)),
+        name: this.str(this.memberWord(id, i, 0)),
         type: this.typeName(t),
         typeId: t,
         byteOffset: this.mByteOff[j]!,
@@ -1165,4 +1188,73 @@ export class LayoutPrinter {
       alignment: this.tAlign[id]!,
     };
   }
+}
+
+/** What {@link paholeListing} prints: pahole's listing options. */
+export interface ListingOptions extends LayoutOptions {
+  /** `-C`: only these types, in this order; the listing stops at the first one not found, as pahole's does. */
+  classNames?: readonly string[];
+  /** `--sizes`: `name<TAB>size<TAB>holes` lines. */
+  sizes?: boolean;
+  /** `-H N`: structs with at least N holes (unions only when 0). */
+  holes?: number;
+  /** `-x PREFIX`: leave out the types whose name starts with PREFIX. */
+  exclude?: string;
+  /** Called with a `-C` name that names no struct, union, enum or typedef. */
+  onMissing?: (name: string) => void;
+}
+
+/**
+ * Yields, in order, the ids pahole prints for `opts` from the whole type
+ * space of `p`'s BTF (a split BTF's base included, as pahole lists it): the
+ * named structs and unions that pass the filters, the first of each set of
+ * equal ones (`sameListed`), or the `-C` types.
+ */
+export function* listedIds(p: LayoutPrinter, typeCount: number, opts: ListingOptions = {}): Generator<number> {
+  if (opts.classNames?.length) {
+    for (const name of opts.classNames) {
+      const id = p.findByName(name);
+      if (!id) {
+        opts.onMissing?.(name);
+        return;
+      }
+      p.findHoles(id);
+      if (p.isNamedAggregate(id)) yield id;
+    }
+    return;
+  }
+  const seen = new Map<string, number[]>();
+  const nrHoles = opts.holes ?? 0;
+  for (let id = 1; id < typeCount; id++) {
+    if (!p.listed(id)) continue;
+    if (!p.filter(id, nrHoles, opts.exclude)) continue;
+    const name = p.nameOf(id);
+    const same = seen.get(name);
+    if (same?.some((o) => p.sameListed(o, id))) continue;
+    if (same) same.push(id);
+    else seen.set(name, [id]);
+    yield id;
+  }
+}
+
+/**
+ * Yields the text `pahole -F btf` prints for `btf` with `opts`, in chunks of
+ * about 256 KiB (building one string of a kernel's 6 MB costs more than
+ * writing it in pieces).
+ */
+export function* paholeListing(btf: BtfContainer, opts: ListingOptions = {}): Generator<string> {
+  const p = new LayoutPrinter(btf, opts);
+  let chunks: string[] = [];
+  let pending = 0;
+  for (const id of listedIds(p, typeQuery(btf).typeCount, opts)) {
+    const t = opts.sizes ? `${p.nameOf(id)}\t${p.tagSizeOf(id)}\t${p.holesOf(id)}\n` : `${p.print(id)}\n`;
+    chunks.push(t);
+    pending += t.length;
+    if (pending >= 1 << 18) {
+      yield chunks.join('');
+      chunks = [];
+      pending = 0;
+    }
+  }
+  if (chunks.length) yield chunks.join('');
 }
