@@ -159,6 +159,51 @@ test('the text of a built struct equals pahole on the same raw BTF (live)', () =
 });
 
 // Every object with the first three; the rest on every fourth object.
+// Overlapping members, a member before the one printed above it, a union
+// smaller than its member, an empty struct, and 300 holes (pahole counts holes
+// in a uint8_t: 299 holes print as 43).
+function odd(): Btf {
+  const btf = Btf.empty();
+  const ch = btf.addInt('char', 1, 1);
+  const int = btf.addInt('int', 4, 1);
+  btf.addStruct('ovl', 4);
+  btf.addField('a', int, 0, 0);
+  btf.addField('b', int, 16, 0);
+  btf.addStruct('back', 8);
+  btf.addField('a', int, 32, 0);
+  btf.addField('b', int, 0, 0);
+  btf.addUnion('u', 2);
+  btf.addField('a', int, 0, 0);
+  btf.addStruct('empty', 0);
+  btf.addStruct('many', 1200);
+  for (let i = 0; i < 300; i++) btf.addField(`m${i}`, ch, i * 32, 0);
+  return btf;
+}
+
+test("odd structs: pahole's wrapped counters and negative holes, never a crash", () => {
+  const btf = odd();
+  const p = new LayoutPrinter(btf);
+  const many = p.layout(7);
+  assert.is(many.members.length, 300);
+  assert.is(many.holes, 299 & 255);
+  const ovl = listing(btf, { classNames: ['ovl'] });
+  assert.match(ovl, '/* XXX 65534 bytes hole, try to pack */');
+  assert.match(ovl, 'BRAIN FART ALERT!');
+});
+
+test('odd structs equal pahole on the same raw BTF (live)', () => {
+  if (!havePahole()) return skip('pahole is not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-layout-'));
+  try {
+    const f = join(dir, 'odd.btf');
+    const btf = odd();
+    writeFileSync(f, btf.rawData());
+    for (const o of [{}, { sizes: true }, { holes: 40 }] as ListingOptions[]) same(f, o, btf);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 const OPTIONS: ListingOptions[] = [{}, { expand: true }, { cachelineSize: 16 }];
 const MORE: ListingOptions[] = [{ sizes: true }, { holes: 1 }, { exclude: 'x' }, { cachelineSize: 128 }];
 

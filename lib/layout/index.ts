@@ -190,22 +190,26 @@ export class LayoutPrinter {
   private readonly tAlign: Uint32Array;
   private readonly natAlign: Uint32Array;
   // Member arrays, per struct: index of its first member in the arrays below.
+  // Widths are pahole's (dwarves.h): a hole is a uint16_t, a bit hole, the
+  // hole counts and the bit padding uint8_t, the padding uint16_t, a bitfield
+  // offset int8_t; overlapping members (negative holes) and structs with more
+  // than 255 holes print the wrapped values pahole prints.
   private readonly mFirst: Int32Array;
   private mByteOff = new Int32Array(1024);
   private mByteSize = new Uint32Array(1024);
-  private mBitfieldOff = new Int32Array(1024);
+  private mBitfieldOff = new Int8Array(1024);
   private mBitSize = new Uint32Array(1024);
   private mAlign = new Uint32Array(1024);
-  private mHole = new Int32Array(1024);
-  private mBitHole = new Int32Array(1024);
+  private mHole = new Uint16Array(1024);
+  private mBitHole = new Uint8Array(1024);
   private mLen = 0;
   // Hole summary per struct.
-  private readonly preHole: Int32Array;
-  private readonly preBitHole: Int32Array;
-  private readonly nrHoles: Int32Array;
-  private readonly nrBitHoles: Int32Array;
-  private readonly padding: Int32Array;
-  private readonly bitPadding: Int32Array;
+  private readonly preHole: Uint16Array;
+  private readonly preBitHole: Uint8Array;
+  private readonly nrHoles: Uint8Array;
+  private readonly nrBitHoles: Uint8Array;
+  private readonly padding: Uint16Array;
+  private readonly bitPadding: Uint8Array;
 
   /** Returns a printer of `btf`'s layouts. */
   constructor(btf: BtfContainer, opts: LayoutOptions = {}) {
@@ -222,12 +226,12 @@ export class LayoutPrinter {
     this.tAlign = new Uint32Array(n);
     this.natAlign = new Uint32Array(n);
     this.mFirst = new Int32Array(n).fill(-1);
-    this.preHole = new Int32Array(n);
-    this.preBitHole = new Int32Array(n);
-    this.nrHoles = new Int32Array(n);
-    this.nrBitHoles = new Int32Array(n);
-    this.padding = new Int32Array(n);
-    this.bitPadding = new Int32Array(n);
+    this.preHole = new Uint16Array(n);
+    this.preBitHole = new Uint8Array(n);
+    this.nrHoles = new Uint8Array(n);
+    this.nrBitHoles = new Uint8Array(n);
+    this.padding = new Uint16Array(n);
+    this.bitPadding = new Uint8Array(n);
   }
 
   // ---- the type table as pahole loads it ----
@@ -425,7 +429,7 @@ export class LayoutPrinter {
 
   private grow(min: number): void {
     const n = Math.max(min, this.mByteOff.length * 2);
-    const g = <T extends Int32Array | Uint32Array>(a: T): T => {
+    const g = <T extends Int8Array | Uint8Array | Uint16Array | Int32Array | Uint32Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(n);
       b.set(a);
       return b;
@@ -495,7 +499,6 @@ export class LayoutPrinter {
         curBitfieldSize = 0;
         curBitfieldEnd = bitEnd;
       }
-      // pahole keeps holes in 32-bit fields.
       if (last >= 0) {
         this.mHole[last] = byteHoles;
         this.mBitHole[last] = bitHoles;
