@@ -49,6 +49,7 @@ import type { BtfContainer } from '../container.js';
 import {
   BTF_KIND_ARRAY,
   BTF_KIND_CONST,
+  BTF_KIND_DECL_TAG,
   BTF_KIND_ENUM,
   BTF_KIND_ENUM64,
   BTF_KIND_FLOAT,
@@ -59,6 +60,7 @@ import {
   BTF_KIND_PTR,
   BTF_KIND_RESTRICT,
   BTF_KIND_STRUCT,
+  BTF_KIND_TYPE_TAG,
   BTF_KIND_TYPEDEF,
   BTF_KIND_UNION,
   BTF_KIND_VAR,
@@ -187,6 +189,10 @@ export class LayoutPrinter {
   readonly cachelineSize: number;
   private readonly expand: boolean;
   private readonly flags: Uint8Array;
+  /** Kind per id (read once: every member asks several times). */
+  private readonly kinds: Uint8Array;
+  /** `typeName` per id, computed once (it depends on nothing printed before). */
+  private readonly names: (string | undefined)[];
   private readonly tAlign: Uint32Array;
   private readonly natAlign: Uint32Array;
   // Member arrays, per struct: index of its first member in the arrays below.
@@ -223,6 +229,9 @@ export class LayoutPrinter {
     this.expand = opts.expand ?? false;
     const n = this.n;
     this.flags = new Uint8Array(n);
+    this.kinds = new Uint8Array(n);
+    for (let id = 1; id < n; id++) this.kinds[id] = q.kind(id);
+    this.names = new Array<string | undefined>(n);
     this.tAlign = new Uint32Array(n);
     this.natAlign = new Uint32Array(n);
     this.mFirst = new Int32Array(n).fill(-1);
@@ -238,12 +247,17 @@ export class LayoutPrinter {
 
   /** pahole's `cu__type`: 0 for void and for the kinds pahole 1.24 does not know (it drops them). */
   private known(id: number): boolean {
-    if (id <= 0 || id >= this.n) return false;
-    const k = this.q.kind(id);
-    return k >= BTF_KIND_INT && k <= BTF_KIND_ENUM64 && k !== 17 && k !== 18;
+    return (
+      id > 0 &&
+      id < this.n &&
+      this.kinds[id]! >= BTF_KIND_INT &&
+      this.kinds[id]! <= BTF_KIND_ENUM64 &&
+      this.kinds[id] !== BTF_KIND_DECL_TAG &&
+      this.kinds[id] !== BTF_KIND_TYPE_TAG
+    );
   }
   private kind(id: number): number {
-    return this.q.kind(id);
+    return this.kinds[id]!;
   }
   private ref(id: number): number {
     return this.w[this.offs[id]! + 2]!;
@@ -583,6 +597,18 @@ export class LayoutPrinter {
 
   /** pahole's `__tag__name` of type id `id` (0: `void`). */
   typeName(id: number, depth = 0): string {
+    if (id > 0 && id < this.n) {
+      let s = this.names[id];
+      if (s === undefined) {
+        s = this.computeName(id, depth);
+        this.names[id] = s;
+      }
+      return s;
+    }
+    return this.computeName(id, depth);
+  }
+
+  private computeName(id: number, depth: number): string {
     if (id === 0) return 'void';
     if (!this.known(id)) return 'void';
     if (depth > 64) return '<ERROR: type loop>';
@@ -710,6 +736,11 @@ export class LayoutPrinter {
       }
       if (expanded) out += ' */ ';
     }
+    // The simple cases (a named type, a pointer to one) print from the
+    // spacing alone; the copy of the context is made for nested types only.
+    const k0 = this.kind(type);
+    if (k0 === BTF_KIND_TYPEDEF || k0 === BTF_KIND_INT || k0 === BTF_KIND_FLOAT)
+      return `${out}${left(this.typeName(type), conf.typeSpacing)} ${name}`;
     const t: Conf = { ...conf };
     let nm = name;
     if (this.isStructLike(type) || this.isEnum(type)) {
@@ -823,7 +854,10 @@ export class LayoutPrinter {
   /** `class_member__fprintf` of member `i` (index `j` in the member arrays) of `id`. */
   private memberFprintf(id: number, i: number, j: number, type: number, unionMember: boolean, conf: Conf): string {
     const size = this.mByteSize[j]!;
-    const s: Conf = { ...conf };
+    // pahole prints through a copy of the context with the member's offset as
+    // the base of nested types; the base is set here and restored on return.
+    const s = conf;
+    const savedBase = conf.baseOffset;
     let offset = this.mByteOff[j]!;
     const cmName = this.str(this.memberWord(id, i, 0));
     const name = cmName === '' ? null : cmName;
@@ -873,6 +907,7 @@ export class LayoutPrinter {
       }
       out += ` ${right(String(size), sizeSpacing)} */`;
     }
+    s.baseOffset = savedBase;
     return cline + out;
   }
 
