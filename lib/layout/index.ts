@@ -736,68 +736,71 @@ export class LayoutPrinter {
       }
       if (expanded) out += ' */ ';
     }
-    // The simple cases (a named type, a pointer to one) print from the
-    // spacing alone; the copy of the context is made for nested types only.
-    const k0 = this.kind(type);
-    if (k0 === BTF_KIND_TYPEDEF || k0 === BTF_KIND_INT || k0 === BTF_KIND_FLOAT)
-      return `${out}${left(this.typeName(type), conf.typeSpacing)} ${name}`;
-    const t: Conf = { ...conf };
+    // Only nested types (anonymous or expanded structs, unions and enums)
+    // need a copy of the context; everything else prints from the spacing.
+    let ts = conf.typeSpacing;
     let nm = name;
-    if (this.isStructLike(type) || this.isEnum(type)) {
-      t.prefix = null;
-      t.suffix = nm;
-      t.emitStats = false;
-    }
+    let rel = conf.relOffset;
+    // pahole's `inner_struct`: a member whose type is itself a struct, union
+    // or enum (or a pointer to an anonymous one) prints it without stats and
+    // with the member's name after it; one reached through `const` keeps the
+    // context as it was (and prints its stats).
+    let inner = this.isStructLike(type) || this.isEnum(type);
+    const nested = (): Conf =>
+      inner
+        ? { ...conf, typeSpacing: ts, relOffset: rel, prefix: null, suffix: nm, emitStats: false }
+        : { ...conf, typeSpacing: ts, relOffset: rel };
     for (;;) {
       const k = this.kind(type);
+      if (k === BTF_KIND_TYPEDEF || k === BTF_KIND_INT || k === BTF_KIND_FLOAT)
+        return `${out}${left(this.typeName(type), ts)} ${nm}`;
       if (k === BTF_KIND_PTR) {
         const p = this.ref(type);
         if (p !== 0) {
-          if (!this.known(p)) return `${out}${left('<ERROR', t.typeSpacing)}> ${nm}`;
-          if (this.kind(p) === BTF_KIND_FUNC_PROTO) return out + this.ftype(p, nm, false, true, t.typeSpacing);
+          if (!this.known(p)) return `${out}${left('<ERROR', ts)}> ${nm}`;
+          if (this.kind(p) === BTF_KIND_FUNC_PROTO) return out + this.ftype(p, nm, false, true, ts);
           if ((this.isStructLike(p) || this.isEnum(p)) && this.name(p) === '') {
             nm = `* ${nm}`;
-            t.relOffset = true;
-            t.typeSpacing -= 8;
+            rel = true;
+            ts -= 8;
             type = p;
-            t.prefix = null;
-            t.suffix = nm;
-            t.emitStats = false;
+            inner = true;
             continue;
           }
         }
-        return `${out}${left(this.typeName(type), t.typeSpacing)} ${nm}`;
+        return `${out}${left(this.typeName(type), ts)} ${nm}`;
       }
-      if (k === BTF_KIND_FUNC_PROTO) return out + this.ftype(type, nm, false, false, t.typeSpacing);
+      if (k === BTF_KIND_FUNC_PROTO) return out + this.ftype(type, nm, false, false, ts);
       if (k === BTF_KIND_CONST) {
         out += 'const ';
-        t.typeSpacing -= 6;
+        ts -= 6;
         const tt = this.ref(type);
         if (this.known(tt)) {
           type = tt;
           continue;
         }
-        return `${out}${left(this.typeName(type), t.typeSpacing)} ${nm}`;
+        return `${out}${left(this.typeName(type), ts)} ${nm}`;
       }
-      if (k === BTF_KIND_ARRAY) return out + this.arrayFprintf(type, nm ?? '', t);
+      if (k === BTF_KIND_ARRAY)
+        return out + this.arrayFprintf(type, nm ?? '', ts === conf.typeSpacing ? conf : { ...conf, typeSpacing: ts });
       if (this.isStruct(type)) {
-        if (this.name(type) !== '' && !expandTypes)
-          return `${out}struct ${left(this.name(type), t.typeSpacing - 7)} ${nm ?? ''}`;
+        if (this.name(type) !== '' && !expandTypes) return `${out}struct ${left(this.name(type), ts - 7)} ${nm ?? ''}`;
         this.findHoles(type);
+        const t = nested();
         t.typeSpacing -= 8;
         return out + this.classFprintf(type, t);
       }
       if (this.isUnion(type)) {
-        if (this.name(type) !== '' && !expandTypes)
-          return `${out}union ${left(this.name(type), t.typeSpacing - 6)} ${nm ?? ''}`;
+        if (this.name(type) !== '' && !expandTypes) return `${out}union ${left(this.name(type), ts - 6)} ${nm ?? ''}`;
+        const t = nested();
         t.typeSpacing -= 8;
         return out + this.unionFprintf(type, t);
       }
       if (this.isEnum(type)) {
-        if (this.name(type) !== '') return `${out}enum ${left(this.name(type), t.typeSpacing - 5)} ${nm ?? ''}`;
-        return out + this.enumFprintf(type, t);
+        if (this.name(type) !== '') return `${out}enum ${left(this.name(type), ts - 5)} ${nm ?? ''}`;
+        return out + this.enumFprintf(type, nested());
       }
-      return `${out}${left(this.typeName(type), t.typeSpacing)} ${nm}`;
+      return `${out}${left(this.typeName(type), ts)} ${nm}`;
     }
   }
 
