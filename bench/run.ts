@@ -16,6 +16,7 @@ import { fmt, has, nodeFloor, ratio, timeCommands, timeFn } from './common.js';
 import { BIN } from '../test/helpers/golden.js';
 import { benchDedup } from './dedup.js';
 import { benchDumpC } from './dump-c.js';
+import { benchLayout } from './layout.js';
 
 const VMLINUX = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
@@ -80,6 +81,8 @@ async function main(): Promise<void> {
   benchDumpC();
   console.log('\n# dedup: vmlinux merged with itself twice, btfkit against libbpf (test/harness)');
   benchDedup({ file: VMLINUX, copies: 2 });
+  console.log('\n# struct layouts: btfkit layout against pahole -F btf');
+  benchLayout(VMLINUX, RUNS);
 }
 
 function dumpVsBpftool(btf: Btf): void {

@@ -26,6 +26,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<{ register: Regist
   ['check', () => import('./commands/check.js')],
   ['core', () => import('./commands/core.js')],
   ['gen', () => import('./commands/gen.js')],
+  ['layout', () => import('./commands/layout.js')],
 ];
 
 /** The package version (kept in step with package.json by a test). */

@@ -183,3 +183,12 @@ export {
   type CheckViolation,
   type CheckOptions,
 } from './check/index.js';
+export {
+  LayoutPrinter,
+  listedIds,
+  paholeListing,
+  type Layout,
+  type LayoutMember,
+  type LayoutOptions,
+  type ListingOptions,
+} from './layout/index.js';

@@ -107,7 +107,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['lib/validate.ts', 'lib/view.ts', 'lib/query.ts'],
   ['lib/builder.ts'],
   ['lib/btf.ts'],
-  ['lib/ext.ts', 'lib/core-spec.ts', 'lib/check/', 'lib/dump/', 'lib/dedup/', 'lib/emit/', 'lib/elf/'],
+  ['lib/ext.ts', 'lib/core-spec.ts', 'lib/check/', 'lib/dump/', 'lib/dedup/', 'lib/emit/', 'lib/elf/', 'lib/layout/'],
   ['lib/object/'],
   ['lib/inspect/', 'lib/core/'],
   ['lib/index.ts'],

@@ -1,0 +1,1301 @@
+/**
+ * Struct and union layouts as pahole 1.24 prints them from BTF
+ * (`pahole -F btf`): member offsets and sizes, bitfield positions, byte and
+ * bit holes, cacheline boundaries, the trailing statistics, and the
+ * alignments and `__packed__` attributes pahole infers.
+ *
+ * BTF carries no alignment. pahole's BTF loader therefore guesses it
+ * (`class__fixup_btf_bitfields`): walking the members of every struct and
+ * union, a member that starts past the end of the one before it, at an even
+ * offset, by a gap whose next power of two exceeds the member's natural
+ * alignment, is printed as `__attribute__((__aligned__(N)))` (N raised to
+ * the cacheline size when the offset is cacheline-aligned); the type's own
+ * size is tested the same way. Bitfield members of integer and enum type
+ * are re-based on their storage unit (`byte_offset = bit_offset / bits *
+ * bits / 8`), which is where the `28: 3` offsets come from.
+ *
+ *   member walk (class__find_holes), per member, in bits:
+ *     last_seen_bit ──┐ start      end
+ *     [ prev member ] │ hole │ [ member ] ...   hole after the previous one
+ *   a bitfield run keeps the end of its storage unit (cur_bitfield_end), so
+ *   the bits left in it become a bit hole, the bytes up to the next unit a
+ *   byte hole; what is left after the last member is padding (bit_padding).
+ *
+ * `__packed__` is inferred too (`class__infer_packed_attributes`): a struct
+ * without holes or padding whose members sit at unnatural offsets, or whose
+ * size is not a multiple of its largest member alignment, is packed; a
+ * struct with holes marks the struct types of its members at unnatural
+ * offsets as packed; a union marks its struct members whose alignment does
+ * not divide its size. pahole keeps these results on the types as it prints,
+ * so what one struct prints depends on the structs printed before it: this
+ * module keeps the same memos and is driven in pahole's order.
+ *
+ * Spelling. pahole names types with its own `tag__name`, not libbpf's
+ * declarator grammar (lib/dump/c-decl.ts), and the two differ enough that
+ * the layout printer has its own: a pointer is `TYPE *` with a space before
+ * the star (`const char  *`: a modifier's name ends in a space), a pointer to
+ * a function is `RET (*name)(ARGS)` with the return type padded to the type
+ * column, a function type met as a parameter is `RET ()(ARGS)`, arrays are
+ * the element's spelling followed by `[N]` (one dimension per BTF array, `[]`
+ * for a last member of zero length), `const` before a pointed-to pointer
+ * becomes `TYPE * const *`, anonymous structs, unions and enums are printed
+ * inline with their own offset comments, and a type id pahole cannot resolve
+ * (the `DECL_TAG`/`TYPE_TAG` kinds it does not know) prints as
+ * `<ERROR(...)>`. Columns: types padded to 26 characters (8 less per nesting
+ * level), names to 23 (21 in a top-level union), offsets and sizes as
+ * `%5u`.
+ */
+import type { BtfContainer } from '../container.js';
+import {
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_FWD,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_UNION,
+  BTF_KIND_VAR,
+  BTF_KIND_VOLATILE,
+  infoKflag,
+  infoVlen,
+  intBits,
+  memberBitOffset,
+  memberBitfieldSize,
+} from '../kinds.js';
+import { typeQuery, type TypeQuery } from '../query.js';
+
+/** Options of a {@link LayoutPrinter} (pahole's command line options of the same names). */
+export interface LayoutOptions {
+  /** Cacheline size in bytes (pahole's `--cacheline_size`, default 64). */
+  cachelineSize?: number;
+  /** Expand the types of members (`-E`). */
+  expand?: boolean;
+}
+
+/** One member of a struct or union as pahole sees it. */
+export interface LayoutMember {
+  name: string;
+  /** The member's type, as pahole spells it. */
+  type: string;
+  typeId: number;
+  byteOffset: number;
+  bitOffset: number;
+  byteSize: number;
+  /** Bitfield width (0: not a bitfield) and bit position in its storage unit. */
+  bitfieldSize: number;
+  bitfieldOffset: number;
+  /** Bytes and bits of hole before this member. */
+  holeBefore: number;
+  bitHoleBefore: number;
+  /** Cacheline the member starts in. */
+  cacheline: number;
+  /** Alignment pahole infers (0: natural). */
+  alignment: number;
+}
+
+/** The layout of one struct or union, as facts (the JSON of `btfkit layout -j`). */
+export interface Layout {
+  id: number;
+  kind: 'struct' | 'union';
+  name: string;
+  size: number;
+  cachelines: number;
+  members: LayoutMember[];
+  holes: number;
+  sumHoles: number;
+  bitHoles: number;
+  sumBitHoles: number;
+  padding: number;
+  bitPadding: number;
+  packed: boolean;
+  alignment: number;
+}
+
+const TABS = '\t'.repeat(16);
+const tabs = (n: number): string => TABS.slice(0, Math.min(n, 16));
+
+/** Node 'sprintf' helpers: `%-*s`, `%*s`, `%*u`. */
+const left = (s: string, w: number): string => {
+  const a = Math.abs(w);
+  return s.length >= a ? s : s + ' '.repeat(a - s.length);
+};
+/** `%*s`: a negative width left-justifies, as in C. */
+const right = (s: string, w: number): string => {
+  if (w < 0) return left(s, w);
+  return s.length >= w ? s : ' '.repeat(w - s.length) + s;
+};
+
+/** A printing context: pahole's `struct conf_fprintf` as far as layouts go. */
+interface Conf {
+  typeSpacing: number;
+  nameSpacing: number;
+  indent: number;
+  prefix: string | null;
+  suffix: string | null;
+  emitStats: boolean;
+  suppressOffsetComment: boolean;
+  relOffset: boolean;
+  baseOffset: number;
+  unionMember: boolean;
+  firstMember: boolean;
+  lastMember: boolean;
+  expand: boolean;
+  /** The current cacheline, shared by nested types (pahole's `cachelinep`). */
+  cl: { v: number };
+}
+
+const DEFAULT_CONF: Omit<Conf, 'cl'> = {
+  typeSpacing: 26,
+  nameSpacing: 23,
+  indent: 0,
+  prefix: null,
+  suffix: null,
+  emitStats: true,
+  suppressOffsetComment: false,
+  relOffset: false,
+  baseOffset: 0,
+  unionMember: false,
+  firstMember: false,
+  lastMember: false,
+  expand: false,
+};
+
+// Per-struct state (pahole keeps it on the types): bit flags.
+const FIXED = 1;
+const HOLES = 2;
+const PACKED = 4;
+const PACKED_INFERRED = 8;
+
+/**
+ * Computes and prints the layouts of the structs and unions of one BTF as
+ * pahole 1.24 does. One printer is one pahole run: the inferred attributes
+ * it remembers follow from what it printed before.
+ */
+export class LayoutPrinter {
+  private readonly q: TypeQuery;
+  private readonly w: Uint32Array;
+  private readonly offs: Uint32Array;
+  private readonly n: number;
+  private readonly ptrSize: number;
+  readonly cachelineSize: number;
+  private readonly expand: boolean;
+  private readonly flags: Uint8Array;
+  /** Kind per id (read once: every member asks several times). */
+  private readonly kinds: Uint8Array;
+  /** `typeName` per id, computed once (it depends on nothing printed before). */
+  private readonly names: (string | undefined)[];
+  private readonly tAlign: Uint32Array;
+  private readonly natAlign: Uint32Array;
+  // Member arrays, per struct: index of its first member in the arrays below.
+  // Widths are pahole's (dwarves.h): a hole is a uint16_t, a bit hole, the
+  // hole counts and the bit padding uint8_t, the padding uint16_t, a bitfield
+  // offset int8_t; overlapping members (negative holes) and structs with more
+  // than 255 holes print the wrapped values pahole prints.
+  private readonly mFirst: Int32Array;
+  private mByteOff = new Int32Array(1024);
+  private mByteSize = new Uint32Array(1024);
+  private mBitfieldOff = new Int8Array(1024);
+  private mBitSize = new Uint32Array(1024);
+  private mAlign = new Uint32Array(1024);
+  private mHole = new Uint16Array(1024);
+  private mBitHole = new Uint8Array(1024);
+  private mLen = 0;
+  // Hole summary per struct.
+  private readonly preHole: Uint16Array;
+  private readonly preBitHole: Uint8Array;
+  private readonly nrHoles: Uint8Array;
+  private readonly nrBitHoles: Uint8Array;
+  private readonly padding: Uint16Array;
+  private readonly bitPadding: Uint8Array;
+
+  /** Returns a printer of `btf`'s layouts. */
+  constructor(btf: BtfContainer, opts: LayoutOptions = {}) {
+    const q = typeQuery(btf);
+    this.q = q;
+    this.w = q.words;
+    this.offs = q.offs;
+    this.n = q.typeCount;
+    this.ptrSize = q.ptrSize;
+    this.cachelineSize = opts.cachelineSize ?? 64;
+    this.expand = opts.expand ?? false;
+    const n = this.n;
+    this.flags = new Uint8Array(n);
+    this.kinds = new Uint8Array(n);
+    for (let id = 1; id < n; id++) this.kinds[id] = q.kind(id);
+    this.names = new Array<string | undefined>(n);
+    this.tAlign = new Uint32Array(n);
+    this.natAlign = new Uint32Array(n);
+    this.mFirst = new Int32Array(n).fill(-1);
+    this.preHole = new Uint16Array(n);
+    this.preBitHole = new Uint8Array(n);
+    this.nrHoles = new Uint8Array(n);
+    this.nrBitHoles = new Uint8Array(n);
+    this.padding = new Uint16Array(n);
+    this.bitPadding = new Uint8Array(n);
+  }
+
+  // ---- the type table as pahole loads it ----
+
+  /** pahole's `cu__type`: 0 for void and for the kinds pahole 1.24 does not know (it drops them). */
+  private known(id: number): boolean {
+    return (
+      id > 0 &&
+      id < this.n &&
+      this.kinds[id]! >= BTF_KIND_INT &&
+      this.kinds[id]! <= BTF_KIND_ENUM64 &&
+      this.kinds[id] !== BTF_KIND_DECL_TAG &&
+      this.kinds[id] !== BTF_KIND_TYPE_TAG
+    );
+  }
+  private kind(id: number): number {
+    return this.kinds[id]!;
+  }
+  private ref(id: number): number {
+    return this.w[this.offs[id]! + 2]!;
+  }
+  private size(id: number): number {
+    return this.w[this.offs[id]! + 2]!;
+  }
+  private name(id: number): string {
+    return this.str(this.q.nameOff(id));
+  }
+  /** Strings by offset, decoded once (names repeat across thousands of members). */
+  private readonly strCache = new Map<number, string>();
+  private str(off: number): string {
+    let s = this.strCache.get(off);
+    if (s === undefined) {
+      s = this.q.str(off);
+      this.strCache.set(off, s);
+    }
+    return s;
+  }
+  private vlen(id: number): number {
+    return infoVlen(this.q.info(id));
+  }
+  private isStructLike(id: number): boolean {
+    const k = this.kind(id);
+    return k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_FWD;
+  }
+  private isStruct(id: number): boolean {
+    const k = this.kind(id);
+    return k === BTF_KIND_STRUCT || (k === BTF_KIND_FWD && !infoKflag(this.q.info(id)));
+  }
+  private isUnion(id: number): boolean {
+    const k = this.kind(id);
+    return k === BTF_KIND_UNION || (k === BTF_KIND_FWD && infoKflag(this.q.info(id)));
+  }
+  private isEnum(id: number): boolean {
+    const k = this.kind(id);
+    return k === BTF_KIND_ENUM || k === BTF_KIND_ENUM64;
+  }
+  private isModifier(k: number): boolean {
+    return k === BTF_KIND_CONST || k === BTF_KIND_VOLATILE || k === BTF_KIND_RESTRICT;
+  }
+  /** Number of members (a FWD has none). */
+  private nrMembers(id: number): number {
+    return this.kind(id) === BTF_KIND_FWD ? 0 : this.vlen(id);
+  }
+  private memberWord(id: number, i: number, j: number): number {
+    return this.w[this.offs[id]! + 3 + i * 3 + j]!;
+  }
+
+  /** `tag__strip_typedefs_and_modifiers` starting at type id `t` (0: not found). */
+  private strip(t: number): number {
+    while (this.known(t)) {
+      const k = this.kind(t);
+      if (k !== BTF_KIND_TYPEDEF && !this.isModifier(k)) return t;
+      t = this.ref(t);
+    }
+    return 0;
+  }
+
+  /** pahole's `tag__size` (-1: a reference pahole cannot follow). */
+  tagSize(id: number, depth = 0): number {
+    if (!this.known(id) || depth > 64) return -1;
+    const k = this.kind(id);
+    switch (k) {
+      case BTF_KIND_PTR:
+        return this.ptrSize;
+      case BTF_KIND_INT:
+        return Math.floor(intBits(this.w[this.offs[id]! + 3]!) / 8);
+      case BTF_KIND_FLOAT:
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+        return this.size(id);
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION:
+        return this.size(id) === 1 && this.vlen(id) === 0 ? 0 : this.size(id);
+      case BTF_KIND_FWD:
+      case BTF_KIND_FUNC_PROTO:
+      case BTF_KIND_FUNC:
+        return 0;
+      case BTF_KIND_ARRAY: {
+        const o = this.offs[id]!;
+        const elem = this.w[o + 3]!;
+        if (!this.known(elem)) return -1;
+        const s = this.tagSize(elem, depth + 1);
+        return s < 0 ? s : s * this.w[o + 5]!;
+      }
+      default: {
+        const t = this.ref(id);
+        if (t === 0) return 0;
+        return this.tagSize(t, depth + 1);
+      }
+    }
+  }
+
+  /** `tag__natural_alignment`. */
+  private naturalAlignment(id: number): number {
+    let a = 1;
+    if (!this.known(id)) return 1;
+    const k = this.kind(id);
+    if (k === BTF_KIND_PTR) a = this.ptrSize;
+    else if (k === BTF_KIND_INT) a = Math.floor(intBits(this.w[this.offs[id]! + 3]!) / 8);
+    else if (k === BTF_KIND_FLOAT || this.isEnum(id)) a = this.size(id);
+    else if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) a = this.typeNaturalAlignment(id);
+    else if (k === BTF_KIND_ARRAY) {
+      const t = this.strip(this.w[this.offs[id]! + 3]!);
+      if (t) a = this.naturalAlignment(t);
+    }
+    return a || 1;
+  }
+
+  private typeNaturalAlignment(id: number): number {
+    if (this.natAlign[id]) return this.natAlign[id]!;
+    let a = 0;
+    for (let i = 0; i < this.vlen(id); i++) {
+      const t = this.strip(this.memberWord(id, i, 1));
+      if (!t) continue;
+      const m = this.naturalAlignment(t);
+      if (a < m) a = m;
+    }
+    this.natAlign[id] = a;
+    return a;
+  }
+
+  /** pahole's `class__infer_alignment`. */
+  private inferAlignment(byteOffset: number, natural: number, smallest: number): number {
+    let a = 0;
+    const delta = (byteOffset - smallest) >>> 0;
+    if (delta && byteOffset % 2 === 0) a = 2 ** (32 - Math.clz32(delta));
+    const cl = this.cachelineSize;
+    if (a <= natural || a === 1) return 0;
+    if (a < cl && cl % a === 0 && byteOffset % cl === 0) return cl;
+    return a >>> 0;
+  }
+
+  /** Loads the members of struct/union `id` as pahole's BTF loader does (`class__fixup_btf_bitfields`). */
+  private fix(id: number): number {
+    if (this.flags[id]! & FIXED) return this.mFirst[id]!;
+    this.flags[id]! |= FIXED;
+    const nm = this.nrMembers(id);
+    const first = this.mLen;
+    this.mFirst[id] = first;
+    if (this.mLen + nm > this.mByteOff.length) this.grow(this.mLen + nm);
+    this.mLen += nm;
+    const kflag = infoKflag(this.q.info(id));
+    let smallest = 0;
+    for (let i = 0; i < nm; i++) {
+      const j = first + i;
+      const off = this.memberWord(id, i, 2);
+      const bitOffset = memberBitOffset(off, kflag);
+      const bfs = memberBitfieldSize(off, kflag);
+      this.mByteOff[j] = Math.floor(bitOffset / 8);
+      this.mBitfieldOff[j] = 0;
+      this.mByteSize[j] = 0;
+      this.mBitSize[j] = 0;
+      this.mAlign[j] = 0;
+      const t = this.strip(this.memberWord(id, i, 1));
+      if (!t) continue;
+      const size = Math.max(0, this.tagSize(t));
+      this.mByteSize[j] = size;
+      this.mBitSize[j] = size * 8;
+      if (size === 0) continue;
+      const k = this.kind(t);
+      if (k === BTF_KIND_INT || k === BTF_KIND_FLOAT || this.isEnum(t)) {
+        if (bfs) {
+          const bits = size * 8;
+          let byteOff = (Math.floor(bitOffset / bits) * bits) / 8;
+          let bfo = bitOffset - byteOff * 8;
+          if (bfo < 0) {
+            bfo += bits;
+            byteOff -= size;
+          }
+          this.mByteOff[j] = byteOff;
+          this.mBitfieldOff[j] = bfo;
+        } else this.mByteOff[j] = Math.floor(bitOffset / 8);
+      }
+      this.mAlign[j] = this.inferAlignment(this.mByteOff[j]!, this.naturalAlignment(t), smallest);
+      smallest = this.mByteOff[j]! + size;
+    }
+    this.tAlign[id] = this.inferAlignment(this.size(id), this.naturalAlignment(id), smallest);
+    return first;
+  }
+
+  private grow(min: number): void {
+    const n = Math.max(min, this.mByteOff.length * 2);
+    const g = <T extends Int8Array | Uint8Array | Uint16Array | Int32Array | Uint32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.mByteOff = g(this.mByteOff);
+    this.mByteSize = g(this.mByteSize);
+    this.mBitfieldOff = g(this.mBitfieldOff);
+    this.mBitSize = g(this.mBitSize);
+    this.mAlign = g(this.mAlign);
+    this.mHole = g(this.mHole);
+    this.mBitHole = g(this.mBitHole);
+  }
+
+  private bitOffsetOf(id: number, i: number): number {
+    return memberBitOffset(this.memberWord(id, i, 2), infoKflag(this.q.info(id)));
+  }
+  private bitfieldSizeOf(id: number, i: number): number {
+    return memberBitfieldSize(this.memberWord(id, i, 2), infoKflag(this.q.info(id)));
+  }
+
+  /** pahole's `class__find_holes` (structs only). */
+  findHoles(id: number): void {
+    if (!this.isStruct(id) || this.flags[id]! & HOLES) return;
+    const first = this.fix(id);
+    this.flags[id]! |= HOLES;
+    this.nrHoles[id] = 0;
+    this.nrBitHoles[id] = 0;
+    const size = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
+    let curBitfieldEnd = size * 8;
+    let curBitfieldSize = 0;
+    let lastSeen = 0;
+    let inBitfield = false;
+    let last = -1;
+    const nm = this.nrMembers(id);
+    for (let i = 0; i < nm; i++) {
+      const j = first + i;
+      this.mHole[j] = 0;
+      this.mBitHole[j] = 0;
+      const bitStart = this.bitOffsetOf(id, i);
+      const bfs = this.bitfieldSizeOf(id, i);
+      const bitEnd = bitStart + (bfs ? bfs : this.mByteSize[j]! * 8);
+      let bitHoles = 0;
+      let byteHoles = 0;
+      if (inBitfield) {
+        const e = Math.min(bitStart, curBitfieldEnd);
+        bitHoles = e - lastSeen;
+        lastSeen = e;
+      }
+      if (bfs) {
+        const alignedStart = this.mByteOff[j]! * 8;
+        if (lastSeen < alignedStart && alignedStart <= bitStart) {
+          byteHoles = this.mByteOff[j]! - Math.floor(lastSeen / 8);
+          lastSeen = alignedStart;
+        }
+        bitHoles += bitStart - lastSeen;
+      } else byteHoles = Math.floor(bitStart / 8) - Math.floor(lastSeen / 8);
+      lastSeen = bitEnd;
+      if (bfs) {
+        inBitfield = true;
+        if (bitEnd > curBitfieldEnd || this.mBitSize[j]! > curBitfieldSize) {
+          curBitfieldSize = this.mBitSize[j]!;
+          curBitfieldEnd = this.mByteOff[j]! * 8 + curBitfieldSize;
+          if (bitEnd > curBitfieldEnd) curBitfieldEnd += curBitfieldSize;
+        }
+      } else {
+        inBitfield = false;
+        curBitfieldSize = 0;
+        curBitfieldEnd = bitEnd;
+      }
+      if (last >= 0) {
+        this.mHole[last] = byteHoles;
+        this.mBitHole[last] = bitHoles;
+      } else {
+        this.preHole[id] = byteHoles;
+        this.preBitHole[id] = bitHoles;
+      }
+      if (bitHoles) this.nrBitHoles[id]!++;
+      if (byteHoles) this.nrHoles[id]!++;
+      last = j;
+    }
+    if (inBitfield) {
+      const e = Math.min(size * 8, curBitfieldEnd);
+      this.bitPadding[id] = e - lastSeen;
+      lastSeen = e;
+    } else this.bitPadding[id] = 0;
+    this.padding[id] = size - Math.floor(lastSeen / 8);
+  }
+
+  /** Holes of struct `id` (0 for a union), as `--sizes` prints them. */
+  holesOf(id: number): number {
+    if (!this.isStruct(id)) return 0;
+    this.findHoles(id);
+    return this.nrHoles[id]!;
+  }
+
+  /** `type__check_structs_at_unnatural_alignments`. */
+  private checkUnnatural(id: number): void {
+    const first = this.fix(id);
+    for (let i = 0; i < this.nrMembers(id); i++) {
+      const t = this.strip(this.memberWord(id, i, 1));
+      if (!t || !this.isStruct(t)) continue;
+      const na = this.naturalAlignment(t);
+      if (this.mByteOff[first + i]! % na !== 0) this.flags[t]! |= PACKED | PACKED_INFERRED;
+    }
+  }
+
+  /** `class__infer_packed_attributes`. */
+  private inferPacked(id: number): boolean {
+    if (!this.isStruct(id)) return false;
+    if (this.flags[id]! & PACKED_INFERRED) return (this.flags[id]! & PACKED) !== 0;
+    this.findHoles(id);
+    const first = this.fix(id);
+    let packed = false;
+    if (this.padding[id] !== 0 || this.nrHoles[id] !== 0) {
+      this.checkUnnatural(id);
+    } else {
+      let maxNat = 1;
+      let early = false;
+      for (let i = 0; i < this.nrMembers(id); i++) {
+        const t = this.strip(this.memberWord(id, i, 1));
+        const na = t ? this.naturalAlignment(t) : 1;
+        if (na === 1) continue;
+        if (maxNat < na) maxNat = na;
+        if (this.mByteOff[first + i]! % na === 0) continue;
+        packed = true;
+        early = true;
+        break;
+      }
+      if (!early) {
+        const sz = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
+        if ((maxNat !== 1 && this.tAlign[id] === 1) || sz % maxNat !== 0) packed = true;
+      }
+    }
+    this.flags[id] = (this.flags[id]! & ~PACKED) | PACKED_INFERRED | (packed ? PACKED : 0);
+    return packed;
+  }
+
+  /** `union__infer_packed_attributes`. */
+  private inferUnionPacked(id: number): void {
+    if (this.flags[id]! & PACKED_INFERRED) return;
+    const size = this.size(id);
+    for (let i = 0; i < this.nrMembers(id); i++) {
+      const t = this.strip(this.memberWord(id, i, 1));
+      if (!t || !this.isStruct(t)) continue;
+      if (size % this.naturalAlignment(t) !== 0) this.flags[t]! |= PACKED | PACKED_INFERRED;
+    }
+    this.flags[id]! |= PACKED_INFERRED;
+  }
+
+  // ---- names (tag__name) ----
+
+  /** pahole's `__tag__name` of type id `id` (0: `void`). */
+  typeName(id: number, depth = 0): string {
+    if (id > 0 && id < this.n) {
+      let s = this.names[id];
+      if (s === undefined) {
+        s = this.computeName(id, depth);
+        this.names[id] = s;
+      }
+      return s;
+    }
+    return this.computeName(id, depth);
+  }
+
+  private computeName(id: number, depth: number): string {
+    if (id === 0) return 'void';
+    if (!this.known(id)) return 'void';
+    if (depth > 64) return '<ERROR: type loop>';
+    const k = this.kind(id);
+    switch (k) {
+      case BTF_KIND_INT:
+        return this.name(id) || 'nameless base type!';
+      case BTF_KIND_FLOAT:
+        // pahole's BTF loader makes every FLOAT a BT_FP_SINGLE base type.
+        return this.name(id) ? `single ${this.name(id)}` : 'nameless base type!';
+      case BTF_KIND_PTR: {
+        let t = this.ref(id);
+        if (t === 0) return 'void *';
+        if (!this.known(t)) return `${this.notFoundId(t)} *`;
+        let cp = '';
+        if (this.kind(t) === BTF_KIND_CONST) {
+          const nx = this.ref(t);
+          if (this.known(nx) && this.kind(nx) === BTF_KIND_PTR) {
+            cp = 'const ';
+            t = nx;
+          }
+        }
+        return `${this.typeName(t, depth + 1)} ${cp}*`;
+      }
+      case BTF_KIND_CONST:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_RESTRICT: {
+        const t = this.ref(id);
+        if (t !== 0 && !this.known(t)) return this.notFoundId(t);
+        const s = t === 0 ? 'void' : this.typeName(t, depth + 1);
+        const pre = k === BTF_KIND_CONST ? 'const ' : k === BTF_KIND_VOLATILE ? 'volatile ' : '';
+        return `${pre}${s}${k === BTF_KIND_RESTRICT ? ' restrict' : ''} `;
+      }
+      case BTF_KIND_ARRAY: {
+        const t = this.w[this.offs[id]! + 3]!;
+        if (!this.known(t)) return t === 0 ? 'void' : this.notFoundId(t);
+        return this.typeName(t, depth + 1);
+      }
+      case BTF_KIND_FUNC_PROTO:
+        return this.ftype(id, null, false, false, 0, depth + 1);
+      case BTF_KIND_FUNC:
+        return this.name(id);
+      case BTF_KIND_VAR:
+        return this.name(id);
+      case BTF_KIND_STRUCT:
+        return `struct ${this.name(id)}`;
+      case BTF_KIND_UNION:
+        return `union ${this.name(id)}`;
+      case BTF_KIND_FWD:
+        return `${infoKflag(this.q.info(id)) ? 'union' : 'struct'} ${this.name(id)}`;
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+        return `enum ${this.name(id)}`;
+      default:
+        return this.name(id);
+    }
+  }
+
+  private notFoundId(id: number): string {
+    return `<ERROR: type ${id} not found>`;
+  }
+
+  /** `ftype__fprintf`: a function type with optional name. */
+  private ftype(id: number, name: string | null, inlined: boolean, isPtr: boolean, spacing: number, depth = 0): string {
+    const ret = this.ref(id);
+    const stype = ret === 0 || !this.known(ret) ? 'void' : this.typeName(ret, depth + 1);
+    return `${inlined ? 'inline ' : ''}${left(stype, spacing)} (${isPtr ? '*' : ''}${name ?? ''})${this.parms(id, depth)}`;
+  }
+
+  private parms(id: number, depth: number): string {
+    let s = '(';
+    const n = this.vlen(id);
+    let firstParm = true;
+    let unspec = false;
+    for (let i = 0; i < n; i++) {
+      const t = this.w[this.offs[id]! + 3 + i * 2 + 1]!;
+      const pn = this.str(this.w[this.offs[id]! + 3 + i * 2]!);
+      if (i === n - 1 && t === 0 && pn === '') {
+        unspec = true;
+        break;
+      }
+      if (!firstParm) s += ', ';
+      firstParm = false;
+      const name = pn === '' ? null : pn;
+      let stype: string;
+      if (t === 0) stype = 'void';
+      else if (!this.known(t)) stype = `<ERROR: type ${t} not found>`;
+      else {
+        const k = this.kind(t);
+        if (k === BTF_KIND_PTR) {
+          const p = this.ref(t);
+          if (p !== 0 && this.known(p) && this.kind(p) === BTF_KIND_FUNC_PROTO) {
+            s += this.ftype(p, name, false, true, 0, depth + 1);
+            continue;
+          }
+        } else if (k === BTF_KIND_FUNC_PROTO) {
+          s += this.ftype(t, name, true, false, 0, depth + 1);
+          continue;
+        }
+        stype = this.typeName(t, depth + 1);
+      }
+      s += `${stype}${name ? ' ' : ''}${name ?? ''}`;
+    }
+    if (firstParm) s += 'void)';
+    else if (unspec) s += ', ...)';
+    else s += ')';
+    return s;
+  }
+
+  // ---- printing (type__fprintf, class_member__fprintf, __class__fprintf, union__fprintf) ----
+
+  private typeFprintf(type0: number, name: string | null, conf: Conf): string {
+    let type = type0;
+    let out = '';
+    const expandTypes = conf.expand;
+    if (!this.known(type)) return `${left('<ERROR', conf.typeSpacing)}> ${name}`;
+    if (expandTypes) {
+      let expanded = false;
+      while (this.kind(type) === BTF_KIND_TYPEDEF) {
+        out += expanded ? ` -> ${this.name(type)}` : `/* typedef ${this.name(type)}`;
+        expanded = true;
+        const tt = this.ref(type);
+        if (!this.known(tt)) return `${out}${left('<ERROR', conf.typeSpacing)}> ${name}`;
+        type = tt;
+      }
+      if (expanded) out += ' */ ';
+    }
+    // Only nested types (anonymous or expanded structs, unions and enums)
+    // need a copy of the context; everything else prints from the spacing.
+    let ts = conf.typeSpacing;
+    let nm = name;
+    let rel = conf.relOffset;
+    // pahole's `inner_struct`: a member whose type is itself a struct, union
+    // or enum (or a pointer to an anonymous one) prints it without stats and
+    // with the member's name after it; one reached through `const` keeps the
+    // context as it was (and prints its stats).
+    let inner = this.isStructLike(type) || this.isEnum(type);
+    const nested = (): Conf =>
+      inner
+        ? { ...conf, typeSpacing: ts, relOffset: rel, prefix: null, suffix: nm, emitStats: false }
+        : { ...conf, typeSpacing: ts, relOffset: rel };
+    for (;;) {
+      const k = this.kind(type);
+      if (k === BTF_KIND_TYPEDEF || k === BTF_KIND_INT || k === BTF_KIND_FLOAT)
+        return `${out}${left(this.typeName(type), ts)} ${nm}`;
+      if (k === BTF_KIND_PTR) {
+        const p = this.ref(type);
+        if (p !== 0) {
+          if (!this.known(p)) return `${out}${left('<ERROR', ts)}> ${nm}`;
+          if (this.kind(p) === BTF_KIND_FUNC_PROTO) return out + this.ftype(p, nm, false, true, ts);
+          if ((this.isStructLike(p) || this.isEnum(p)) && this.name(p) === '') {
+            nm = `* ${nm}`;
+            rel = true;
+            ts -= 8;
+            type = p;
+            inner = true;
+            continue;
+          }
+        }
+        return `${out}${left(this.typeName(type), ts)} ${nm}`;
+      }
+      if (k === BTF_KIND_FUNC_PROTO) return out + this.ftype(type, nm, false, false, ts);
+      if (k === BTF_KIND_CONST) {
+        out += 'const ';
+        ts -= 6;
+        const tt = this.ref(type);
+        if (this.known(tt)) {
+          type = tt;
+          continue;
+        }
+        return `${out}${left(this.typeName(type), ts)} ${nm}`;
+      }
+      if (k === BTF_KIND_ARRAY)
+        return out + this.arrayFprintf(type, nm ?? '', ts === conf.typeSpacing ? conf : { ...conf, typeSpacing: ts });
+      if (this.isStruct(type)) {
+        if (this.name(type) !== '' && !expandTypes) return `${out}struct ${left(this.name(type), ts - 7)} ${nm ?? ''}`;
+        this.findHoles(type);
+        const t = nested();
+        t.typeSpacing -= 8;
+        return out + this.classFprintf(type, t);
+      }
+      if (this.isUnion(type)) {
+        if (this.name(type) !== '' && !expandTypes) return `${out}union ${left(this.name(type), ts - 6)} ${nm ?? ''}`;
+        const t = nested();
+        t.typeSpacing -= 8;
+        return out + this.unionFprintf(type, t);
+      }
+      if (this.isEnum(type)) {
+        if (this.name(type) !== '') return `${out}enum ${left(this.name(type), ts - 5)} ${nm ?? ''}`;
+        return out + this.enumFprintf(type, nested());
+      }
+      return `${out}${left(this.typeName(type), ts)} ${nm}`;
+    }
+  }
+
+  private arrayFprintf(id: number, name: string, conf: Conf): string {
+    const o = this.offs[id]!;
+    let elem = this.w[o + 3]!;
+    const nelems = this.w[o + 5]!;
+    if (!this.known(elem)) return `<ERROR(array_type__fprintf): ${elem} not found!>\n`;
+    if (nelems === 0 && this.kind(elem) === BTF_KIND_CONST) elem = this.ref(elem);
+    let s = this.typeFprintf(elem, name, conf);
+    const single = conf.lastMember && conf.firstMember;
+    if (nelems !== 0 || !conf.lastMember || single || conf.unionMember) s += `[${nelems}]`;
+    else s += '[]';
+    return s;
+  }
+
+  private enumFprintf(id: number, conf: Conf): string {
+    const n = this.vlen(id);
+    let s = `enum${this.name(id) ? ' ' : ''}${this.name(id)}`;
+    if (n === 0) return s;
+    s += ' {\n';
+    let max = 0;
+    const k = this.kind(id);
+    const step = k === BTF_KIND_ENUM64 ? 3 : 2;
+    for (let i = 0; i < n; i++) max = Math.max(max, this.str(this.w[this.offs[id]! + 3 + i * step]!).length);
+    // pahole 1.24's BTF loader never marks an enum signed: ENUM values print
+    // as 32-bit unsigned, ENUM64 values as 64-bit unsigned, whatever the kflag.
+    const ind = tabs(conf.indent);
+    for (let i = 0; i < n; i++) {
+      const b = this.offs[id]! + 3 + i * step;
+      const v = step === 3 ? (BigInt(this.w[b + 2]!) << 32n) | BigInt(this.w[b + 1]!) : BigInt(this.w[b + 1]!);
+      s += `${ind}\t${left(this.str(this.w[b]!), max)} = ${v},\n`;
+    }
+    s += `${ind}}`;
+    if (this.size(id) !== 4) s += ' __attribute__((__packed__))';
+    if (conf.suffix) s += ` ${conf.suffix}`;
+    return s;
+  }
+
+  private cachelineBoundary(conf: Conf, offset: number): string {
+    const cls = this.cachelineSize;
+    const cl = Math.floor(offset / cls);
+    if (cl <= conf.cl.v) return '';
+    const pos = offset % cls;
+    const inBytes = offset - pos;
+    conf.cl.v = cl;
+    const s =
+      pos === 0
+        ? `/* --- cacheline ${cl} boundary (${inBytes} bytes) --- */\n`
+        : `/* --- cacheline ${cl} boundary (${inBytes} bytes) was ${pos} byte${pos > 1 ? 's' : ''} ago --- */\n`;
+    return s + tabs(conf.indent);
+  }
+
+  /** `class_member__fprintf` of member `i` (index `j` in the member arrays) of `id`. */
+  private memberFprintf(id: number, i: number, j: number, type: number, unionMember: boolean, conf: Conf): string {
+    const size = this.mByteSize[j]!;
+    // pahole prints through a copy of the context with the member's offset as
+    // the base of nested types; the base is set here and restored on return.
+    const s = conf;
+    const savedBase = conf.baseOffset;
+    let offset = this.mByteOff[j]!;
+    const cmName = this.str(this.memberWord(id, i, 0));
+    const name = cmName === '' ? null : cmName;
+    const bfs = this.bitfieldSizeOf(id, i);
+    if (!s.relOffset) {
+      offset += s.baseOffset;
+      if (!unionMember) s.baseOffset = offset;
+    }
+    const cline = this.cachelineBoundary(conf, offset);
+    let out: string;
+    const structLike = this.isStructLike(type) || this.isEnum(type);
+    if (structLike) {
+      out = this.typeFprintf(type, null, s);
+      if (name) {
+        if (this.name(type) === '') out += ' ';
+        out += name;
+      }
+    } else out = this.typeFprintf(type, name, s);
+    if (bfs) out += `:${bfs}`;
+    let alignPrinted = 0;
+    if (this.mAlign[j]) {
+      const a = ` __attribute__((__aligned__(${this.mAlign[j]})))`;
+      alignPrinted = a.length;
+      out += a;
+    }
+    out += ';';
+    const bfo = this.mBitfieldOff[j]!;
+    if (structLike && this.name(type) === '') {
+      if (!s.suppressOffsetComment) {
+        let slen = alignPrinted + (name ? name.length : -1);
+        let sizeSpacing = 5;
+        if (this.isStruct(type) && this.flags[type]! & PACKED) slen += 28;
+        out += `${right(' ', s.typeSpacing + s.nameSpacing - slen - 3)}/* ${right(String(offset), 5)}`;
+        if (bfs) {
+          out += `:${right(String(bfo), 2)}`;
+          sizeSpacing -= 3;
+        }
+        out += ` ${right(String(size), sizeSpacing)} */`;
+      }
+    } else if (!s.suppressOffsetComment) {
+      const spacing = s.typeSpacing + s.nameSpacing - out.length;
+      let sizeSpacing = 5;
+      out += `${right(' ', Math.max(spacing, 0))}/* ${right(String(offset), 5)}`;
+      if (bfs) {
+        out += `:${right(String(bfo), 2)}`;
+        sizeSpacing -= 3;
+      }
+      out += ` ${right(String(size), sizeSpacing)} */`;
+    }
+    s.baseOffset = savedBase;
+    return cline + out;
+  }
+
+  private unionFprintf(id: number, conf: Conf): string {
+    const indent = Math.min(conf.indent, 16);
+    let out = '';
+    if (conf.prefix !== null) out += `${conf.prefix} `;
+    const nm = this.name(id);
+    out += `union${nm ? ' ' : ''}${nm} {\n`;
+    const u: Conf = { ...conf, indent: indent + 1 };
+    this.inferUnionPacked(id);
+    const initial = u.cl.v;
+    const first = this.fix(id);
+    for (let i = 0; i < this.nrMembers(id); i++) {
+      const t = this.memberWord(id, i, 1);
+      if (!this.known(t)) {
+        out += `${tabs(u.indent)}<ERROR(union__fprintf): ${t} not found!>\n`;
+        continue;
+      }
+      u.unionMember = true;
+      out += `${tabs(u.indent)}${this.memberFprintf(id, i, first + i, t, true, u)}\n`;
+      u.cl.v = initial;
+    }
+    return `${out}${tabs(indent)}}${conf.suffix ? ' ' : ''}${conf.suffix ?? ''}`;
+  }
+
+  private classFprintf(id: number, conf: Conf): string {
+    const nm = this.name(id);
+    let out = `${conf.prefix ?? ''}${conf.prefix ? ' ' : ''}struct${nm ? ' ' : ''}${nm}`;
+    const indent = Math.min(conf.indent, 16);
+    const c: Conf = { ...conf, indent: indent + 1 };
+    this.inferPacked(id);
+    this.findHoles(id);
+    const first = this.fix(id);
+    out += ' {\n';
+    let newline = false;
+    let sumHoles = 0;
+    let sumBitHoles = 0;
+    let sumBytes = 0;
+    let sumBits = 0;
+    let nrPaddings = 0;
+    let sumPaddings = 0;
+    let nrForced = 0;
+    let nrForcedHoles = 0;
+    let sumForcedHoles = 0;
+    const ind = tabs(c.indent);
+    if (this.preBitHole[id]! > 0) {
+      if (!newline) out += '\n';
+      newline = true;
+      const b = this.preBitHole[id]!;
+      out += `${ind}/* XXX ${b} bit${b !== 1 ? 's' : ''} hole, try to pack */\n`;
+      sumBitHoles += b;
+    }
+    if (this.preHole[id]! > 0) {
+      if (!newline) out += '\n';
+      newline = true;
+      const b = this.preHole[id]!;
+      out += `${ind}/* XXX ${b} byte${b !== 1 ? 's' : ''} hole, try to pack */\n`;
+      sumHoles += b;
+    }
+    let last = -1;
+    let lastI = -1;
+    let lastSize = 0;
+    const nm2 = this.nrMembers(id);
+    for (let i = 0; i < nm2; i++) {
+      const j = first + i;
+      if (this.mAlign[j]) {
+        const fh = last >= 0 ? this.mHole[last]! : this.preHole[id]!;
+        if (fh !== 0) {
+          nrForcedHoles++;
+          sumForcedHoles += fh;
+        }
+        nrForced++;
+      }
+      const bfs = this.bitfieldSizeOf(id, i);
+      const t = this.memberWord(id, i, 1);
+      if (last >= 0 && lastSize !== 0) {
+        const lastBfs = this.bitfieldSizeOf(id, lastI);
+        if (this.mBitHole[last] !== 0 && bfs) {
+          let bitfieldSize = this.mBitHole[last]! & 0xff;
+          if (!this.known(t)) {
+            out += `${ind}<ERROR(__class__fprintf): ${t} not found!>\n`;
+            continue;
+          }
+          if (this.mByteOff[last] !== this.mByteOff[j]) {
+            out += `\n${ind}/* Force alignment to the next boundary: */\n`;
+            bitfieldSize = 0;
+          }
+          out += `${ind}${this.typeFprintf(t, '', c)}:${bitfieldSize};\n`;
+        }
+        if (
+          this.mByteOff[j]! < this.mByteOff[last]! ||
+          (this.mByteOff[j] === this.mByteOff[last] && lastBfs === 0 && bfs !== 0)
+        ) {
+          if (!newline) out += '\n';
+          newline = true;
+          out += `${ind}/* Bitfield combined with previous fields */\n`;
+        } else {
+          const cc = this.mByteOff[j]! - this.mByteOff[last]!;
+          if (cc > 0 && cc < lastSize) {
+            if (!newline) out += '\n';
+            newline = true;
+            out += `${ind}/* Bitfield combined with next fields */\n`;
+          }
+        }
+      }
+      if (newline) {
+        out += '\n';
+        newline = false;
+      }
+      if (!this.known(t)) {
+        out += `${ind}<ERROR(__class__fprintf): ${t} not found!>\n`;
+        continue;
+      }
+      c.lastMember = i === nm2 - 1;
+      c.firstMember = last < 0;
+      const size = this.mByteSize[j]!;
+      out += ind + this.memberFprintf(id, i, j, t, false, c);
+      if (this.isStruct(t)) {
+        this.findHoles(t);
+        this.inferPacked(t);
+        const p = this.padding[t]! & 0xffff;
+        if (p > 0) {
+          nrPaddings++;
+          sumPaddings += p;
+          if (!newline) out += '\n';
+          newline = true;
+          out += `\n${ind}/* XXX last struct has ${p} byte${p !== 1 ? 's' : ''} of padding */`;
+        }
+      }
+      if (this.mBitHole[j] !== 0) {
+        if (!newline) out += '\n';
+        newline = true;
+        const b = this.mBitHole[j]!;
+        out += `\n${ind}/* XXX ${b} bit${b !== 1 ? 's' : ''} hole, try to pack */`;
+        sumBitHoles += b;
+      }
+      if (this.mHole[j]! > 0) {
+        if (!newline) out += '\n';
+        newline = true;
+        const b = this.mHole[j]!;
+        out += `\n${ind}/* XXX ${b} byte${b !== 1 ? 's' : ''} hole, try to pack */`;
+        sumHoles += b;
+      }
+      out += '\n';
+      if (bfs) sumBits += bfs;
+      else sumBytes += size;
+      if (last < 0 || lastSize === 0 || this.mByteOff[last] !== this.mByteOff[j]) lastSize = size;
+      else if (this.bitfieldSizeOf(id, lastI) === 0 && bfs !== 0) lastSize = size;
+      last = j;
+      lastI = i;
+    }
+    const tsize = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
+    if (c.emitStats) {
+      const ncl = Math.floor((Math.max(0, this.tagSize(id)) + this.cachelineSize - 1) / this.cachelineSize);
+      out += `\n${ind}/* size: ${tsize}, cachelines: ${ncl}, members: ${nm2} */\n`;
+      if (sumHoles > 0 || sumBitHoles > 0) {
+        if (sumBytes > 0) {
+          out += `${ind}/* sum members: ${sumBytes}`;
+          if (sumHoles > 0) out += `, holes: ${this.nrHoles[id]}, sum holes: ${sumHoles}`;
+          out += ' */\n';
+        }
+        if (sumBits > 0) {
+          out += `${ind}/* sum bitfield members: ${sumBits} bits`;
+          if (sumBitHoles > 0) out += `, bit holes: ${this.nrBitHoles[id]}, sum bit holes: ${sumBitHoles} bits`;
+          else out += ` (${Math.floor(sumBits / 8)} bytes)`;
+          out += ' */\n';
+        }
+      }
+      const padding = this.padding[id]!;
+      if (padding > 0) out += `${ind}/* padding: ${padding} */\n`;
+      if (nrPaddings > 0) out += `${ind}/* paddings: ${nrPaddings}, sum paddings: ${sumPaddings} */\n`;
+      if (this.bitPadding[id]! > 0) out += `${ind}/* bit_padding: ${this.bitPadding[id]} bits */\n`;
+      if (nrForced !== 0) {
+        out += `${ind}/* forced alignments: ${nrForced}`;
+        if (nrForcedHoles !== 0) out += `, forced holes: ${nrForcedHoles}, sum forced holes: ${sumForcedHoles}`;
+        out += ' */\n';
+      }
+      const lastCl = (c.baseOffset + tsize) % this.cachelineSize;
+      if (lastCl !== 0) out += `${ind}/* last cacheline: ${lastCl} bytes */\n`;
+      const diff =
+        tsize * 8 - (sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + padding * 8 + this.bitPadding[id]!);
+      if (diff && nm2 !== 0)
+        out += `\n${ind}/* BRAIN FART ALERT! ${tsize} bytes != ${sumBytes} (member bytes) + ${sumBits} (member bits) + ${sumHoles} (byte holes) + ${sumBitHoles} (bit holes), diff = ${diff} bits */\n`;
+    }
+    out += `${tabs(indent)}}`;
+    const packed = (this.flags[id]! & PACKED) !== 0;
+    if (packed) out += ' __attribute__((__packed__))';
+    if (c.suffix) out += ` ${c.suffix}`;
+    if (this.tAlign[id] !== 0 && !packed) out += ` __attribute__((__aligned__(${this.tAlign[id]})))`;
+    return out;
+  }
+
+  /** Prints struct or union `id` as pahole's `tag__fprintf` does at top level, `;` included. */
+  print(id: number): string {
+    const union = this.isUnion(id);
+    const conf: Conf = {
+      ...DEFAULT_CONF,
+      nameSpacing: this.expand ? 55 : union ? 21 : 23,
+      expand: this.expand,
+      cl: { v: 0 },
+    };
+    return `${union ? this.unionFprintf(id, conf) : this.classFprintf(id, conf)};`;
+  }
+
+  /** Whether `id` is a struct or union pahole lists (a definition, named). */
+  listed(id: number): boolean {
+    const k = this.kind(id);
+    return (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) && this.name(id) !== '';
+  }
+
+  /** The struct/union name pahole de-duplicates by (see {@link sameListed}). */
+  nameOf(id: number): string {
+    return this.name(id);
+  }
+
+  /**
+   * Whether `a` and `b` are one entry of pahole's listing (`type__compare`):
+   * same name, size and member count, members of the same names (where both
+   * have one) at the same bit offsets. pahole prints the first only.
+   */
+  sameListed(a: number, b: number): boolean {
+    if (this.name(a) !== this.name(b) || this.size(a) !== this.size(b) || this.vlen(a) !== this.vlen(b)) return false;
+    for (let i = 0; i < this.vlen(a); i++) {
+      const na = this.memberWord(a, i, 0);
+      const nb = this.memberWord(b, i, 0);
+      if (na && nb && this.str(na) !== this.str(nb)) return false;
+      if (this.bitOffsetOf(a, i) !== this.bitOffsetOf(b, i)) return false;
+    }
+    return true;
+  }
+
+  /** pahole's `cu__find_type_by_name`: the first struct, union, enum or typedef named `name` (0: none). */
+  findByName(name: string): number {
+    for (let id = 1; id < this.n; id++) {
+      const k = this.kind(id);
+      if (
+        (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_TYPEDEF || this.isEnum(id)) &&
+        this.name(id) === name
+      )
+        return id;
+    }
+    return 0;
+  }
+
+  /** Whether `id` is a struct or union definition (a `-C` target pahole prints as a layout). */
+  isNamedAggregate(id: number): boolean {
+    const k = this.kind(id);
+    return k === BTF_KIND_STRUCT || k === BTF_KIND_UNION;
+  }
+
+  /** pahole's `class__filter` for the listing: at least `nrHoles` holes, name not starting with `exclude`. */
+  filter(id: number, nrHoles: number, exclude?: string): boolean {
+    if (exclude !== undefined && this.name(id).startsWith(exclude)) return false;
+    if (!this.isStruct(id)) return nrHoles === 0;
+    this.findHoles(id);
+    return this.nrHoles[id]! >= nrHoles;
+  }
+
+  /** The size pahole prints for struct/union `id`. */
+  tagSizeOf(id: number): number {
+    return this.size(id);
+  }
+
+  /** The facts of struct/union `id`'s layout (holes computed as pahole does). */
+  layout(id: number): Layout {
+    const union = this.isUnion(id);
+    this.findHoles(id);
+    this.inferPacked(id);
+    const first = this.fix(id);
+    const members: LayoutMember[] = [];
+    for (let i = 0; i < this.nrMembers(id); i++) {
+      const j = first + i;
+      const prev = i === 0 ? -1 : j - 1;
+      const t = this.memberWord(id, i, 1);
+      members.push({
+        name: this.str(this.memberWord(id, i, 0)),
+        type: this.typeName(t),
+        typeId: t,
+        byteOffset: this.mByteOff[j]!,
+        bitOffset: this.bitOffsetOf(id, i),
+        byteSize: this.mByteSize[j]!,
+        bitfieldSize: this.bitfieldSizeOf(id, i),
+        bitfieldOffset: this.mBitfieldOff[j]!,
+        holeBefore: union ? 0 : prev < 0 ? this.preHole[id]! : this.mHole[prev]!,
+        bitHoleBefore: union ? 0 : prev < 0 ? this.preBitHole[id]! : this.mBitHole[prev]!,
+        cacheline: Math.floor(this.mByteOff[j]! / this.cachelineSize),
+        alignment: this.mAlign[j]!,
+      });
+    }
+    let sumHoles = 0;
+    let sumBitHoles = 0;
+    if (!union) {
+      sumHoles = this.preHole[id]!;
+      sumBitHoles = this.preBitHole[id]!;
+      for (let i = 0; i < members.length; i++) {
+        sumHoles += Math.max(0, this.mHole[first + i]!);
+        sumBitHoles += this.mBitHole[first + i]!;
+      }
+    }
+    const size = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
+    return {
+      id,
+      kind: union ? 'union' : 'struct',
+      name: this.name(id),
+      size,
+      cachelines: Math.ceil(size / this.cachelineSize),
+      members,
+      holes: union ? 0 : this.nrHoles[id]!,
+      sumHoles,
+      bitHoles: union ? 0 : this.nrBitHoles[id]!,
+      sumBitHoles,
+      padding: union ? 0 : this.padding[id]!,
+      bitPadding: union ? 0 : this.bitPadding[id]!,
+      packed: (this.flags[id]! & PACKED) !== 0,
+      alignment: this.tAlign[id]!,
+    };
+  }
+}
+
+/** What {@link paholeListing} prints: pahole's listing options. */
+export interface ListingOptions extends LayoutOptions {
+  /** `-C`: only these types, in this order; the listing stops at the first one not found, as pahole's does. */
+  classNames?: readonly string[];
+  /** `--sizes`: `name<TAB>size<TAB>holes` lines. */
+  sizes?: boolean;
+  /** `-H N`: structs with at least N holes (unions only when 0). */
+  holes?: number;
+  /** `-x PREFIX`: leave out the types whose name starts with PREFIX. */
+  exclude?: string;
+  /** Called with a `-C` name that names no struct, union, enum or typedef. */
+  onMissing?: (name: string) => void;
+}
+
+/**
+ * Yields, in order, the ids pahole prints for `opts` from the whole type
+ * space of `p`'s BTF (a split BTF's base included, as pahole lists it): the
+ * named structs and unions that pass the filters, the first of each set of
+ * equal ones (`sameListed`), or the `-C` types.
+ */
+export function* listedIds(p: LayoutPrinter, typeCount: number, opts: ListingOptions = {}): Generator<number> {
+  if (opts.classNames?.length) {
+    for (const name of opts.classNames) {
+      const id = p.findByName(name);
+      if (!id) {
+        opts.onMissing?.(name);
+        return;
+      }
+      p.findHoles(id);
+      if (p.isNamedAggregate(id)) yield id;
+    }
+    return;
+  }
+  const seen = new Map<string, number[]>();
+  const nrHoles = opts.holes ?? 0;
+  for (let id = 1; id < typeCount; id++) {
+    if (!p.listed(id)) continue;
+    if (!p.filter(id, nrHoles, opts.exclude)) continue;
+    const name = p.nameOf(id);
+    const same = seen.get(name);
+    if (same?.some((o) => p.sameListed(o, id))) continue;
+    if (same) same.push(id);
+    else seen.set(name, [id]);
+    yield id;
+  }
+}
+
+/**
+ * Yields the text `pahole -F btf` prints for `btf` with `opts`, in chunks of
+ * about 256 KiB (building one string of a kernel's 6 MB costs more than
+ * writing it in pieces).
+ */
+export function* paholeListing(btf: BtfContainer, opts: ListingOptions = {}): Generator<string> {
+  const p = new LayoutPrinter(btf, opts);
+  let chunks: string[] = [];
+  let pending = 0;
+  for (const id of listedIds(p, typeQuery(btf).typeCount, opts)) {
+    const t = opts.sizes ? `${p.nameOf(id)}\t${p.tagSizeOf(id)}\t${p.holesOf(id)}\n` : `${p.print(id)}\n`;
+    chunks.push(t);
+    pending += t.length;
+    if (pending >= 1 << 18) {
+      yield chunks.join('');
+      chunks = [];
+      pending = 0;
+    }
+  }
+  if (chunks.length) yield chunks.join('');
+}

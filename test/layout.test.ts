@@ -1,0 +1,263 @@
+/**
+ * lib/layout and `btfkit layout`: struct and union layouts as pahole 1.24
+ * prints them from BTF. Without pahole: the facts of a struct built with
+ * the builder (holes, bitfields, padding, inferred alignment) and its
+ * printed text, as pahole printed it for the same BTF. With pahole (live):
+ * the listing, byte for byte, of every golden object with each option, of
+ * the cached Debian kernels and a sample of their modules (split BTF over
+ * their vmlinux), of the running kernel, and the CLI on one object.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Btf } from '../lib/btf.js';
+import { LayoutPrinter, type ListingOptions, paholeListing } from '../lib/layout/index.js';
+import { readBtfFile } from '../lib/object/open.js';
+import { BIN, VMLINUX, repoPath } from './helpers/golden.js';
+import { cachedKernels, kernelModules, missingKernels, sampleModules } from './helpers/kernels.js';
+import { skip } from './helpers/skip.js';
+import { hasTool } from './helpers/tools.js';
+
+const PAHOLE = '/usr/bin/pahole';
+const havePahole = (): boolean => existsSync(PAHOLE) || hasTool('pahole');
+
+/** Every object under golden/obj, sorted. */
+function goldenObjs(): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (e.name.endsWith('.o')) out.push(join(d, e.name));
+    }
+  };
+  walk(repoPath('golden', 'obj'));
+  return out.sort();
+}
+
+/** pahole's arguments for listing options. */
+function paholeArgs(o: ListingOptions): string[] {
+  const a: string[] = [];
+  if (o.classNames) a.push('-C', o.classNames.join(','));
+  if (o.sizes) a.push('--sizes');
+  if (o.holes) a.push('-H', String(o.holes));
+  if (o.expand) a.push('-E');
+  if (o.exclude) a.push('-x', o.exclude);
+  if (o.cachelineSize) a.push('--cacheline_size', String(o.cachelineSize));
+  return a;
+}
+
+function pahole(file: string, o: ListingOptions, base?: string): string {
+  const r = spawnSync(PAHOLE, ['-F', 'btf', ...(base ? ['--btf_base', base] : []), ...paholeArgs(o), file], {
+    maxBuffer: 1 << 28,
+    encoding: 'utf8',
+  });
+  assert.is(r.status, 0, `pahole ${file}: ${r.stderr}`);
+  return r.stdout;
+}
+
+const listing = (btf: Btf, o: ListingOptions): string => [...paholeListing(btf, o)].join('');
+
+/** Line and text of the first difference, for failure messages. */
+function firstLineDiff(a: string, b: string): string {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  for (let i = 0; i < Math.max(x.length, y.length); i++)
+    if (x[i] !== y[i]) return `line ${i + 1}: pahole ${JSON.stringify(x[i])} btfkit ${JSON.stringify(y[i])}`;
+  return 'equal';
+}
+
+function same(file: string, o: ListingOptions, btf: Btf, base?: string): number {
+  const want = pahole(file, o, base);
+  const got = listing(btf, o);
+  assert.ok(want === got, `${file} ${paholeArgs(o).join(' ')}: ${firstLineDiff(want, got)}`);
+  return (want.match(/^(struct|union) /gm) ?? []).length;
+}
+
+// struct s { char a; /* 3 byte hole */ int b; unsigned x:3, y:5; /* 24 bit hole */ long z; char c; /* 7 padding */ }
+function sample(): Btf {
+  const btf = Btf.empty();
+  const ch = btf.addInt('char', 1, 1);
+  const int = btf.addInt('int', 4, 1);
+  const uint = btf.addInt('unsigned int', 4, 0);
+  const long = btf.addInt('long', 8, 1);
+  const s = btf.addStruct('s', 32);
+  btf.addField('a', ch, 0, 0);
+  btf.addField('b', int, 32, 0);
+  btf.addField('x', uint, 64, 3);
+  btf.addField('y', uint, 67, 5);
+  btf.addField('z', long, 128, 0);
+  btf.addField('c', ch, 192, 0);
+  assert.is(s, 5);
+  return btf;
+}
+
+// What pahole 1.24 printed for sample() (written as raw BTF, `pahole -F btf FILE`).
+const SAMPLE_TEXT = `struct s {
+\tchar                       a;                    /*     0     1 */
+
+\t/* XXX 3 bytes hole, try to pack */
+
+\tint                        b;                    /*     4     4 */
+\tunsigned int               x:3;                  /*     8: 0  4 */
+\tunsigned int               y:5;                  /*     8: 3  4 */
+
+\t/* XXX 24 bits hole, try to pack */
+\t/* XXX 4 bytes hole, try to pack */
+
+\tlong                       z;                    /*    16     8 */
+\tchar                       c;                    /*    24     1 */
+
+\t/* size: 32, cachelines: 1, members: 6 */
+\t/* sum members: 14, holes: 2, sum holes: 7 */
+\t/* sum bitfield members: 8 bits, bit holes: 1, sum bit holes: 24 bits */
+\t/* padding: 7 */
+\t/* last cacheline: 32 bytes */
+};
+`;
+
+test('the facts of a built struct: holes, bit holes, padding, bitfield positions', () => {
+  const p = new LayoutPrinter(sample());
+  const l = p.layout(5);
+  assert.is(l.size, 32);
+  assert.is(l.holes, 2);
+  assert.is(l.sumHoles, 7);
+  assert.is(l.bitHoles, 1);
+  assert.is(l.sumBitHoles, 24);
+  assert.is(l.padding, 7);
+  assert.equal(
+    l.members.map((m) => [m.name, m.type, m.byteOffset, m.byteSize, m.bitfieldSize, m.bitfieldOffset, m.holeBefore]),
+    [
+      ['a', 'char', 0, 1, 0, 0, 0],
+      ['b', 'int', 4, 4, 0, 0, 3],
+      ['x', 'unsigned int', 8, 4, 3, 0, 0],
+      ['y', 'unsigned int', 8, 4, 5, 3, 0],
+      ['z', 'long', 16, 8, 0, 0, 4],
+      ['c', 'char', 24, 1, 0, 0, 0],
+    ],
+  );
+});
+
+test('the text of a built struct is what pahole printed for it', () => {
+  assert.fixture(listing(sample(), {}), SAMPLE_TEXT);
+});
+
+test('the text of a built struct equals pahole on the same raw BTF (live)', () => {
+  if (!havePahole()) return skip('pahole is not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-layout-'));
+  try {
+    const f = join(dir, 's.btf');
+    const btf = sample();
+    writeFileSync(f, btf.rawData());
+    for (const o of [{}, { sizes: true }, { cachelineSize: 16 }, { classNames: ['s'] }] as ListingOptions[])
+      same(f, o, btf);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Every object with the first three; the rest on every fourth object.
+// Overlapping members, a member before the one printed above it, a union
+// smaller than its member, an empty struct, and 300 holes (pahole counts holes
+// in a uint8_t: 299 holes print as 43).
+function odd(): Btf {
+  const btf = Btf.empty();
+  const ch = btf.addInt('char', 1, 1);
+  const int = btf.addInt('int', 4, 1);
+  btf.addStruct('ovl', 4);
+  btf.addField('a', int, 0, 0);
+  btf.addField('b', int, 16, 0);
+  btf.addStruct('back', 8);
+  btf.addField('a', int, 32, 0);
+  btf.addField('b', int, 0, 0);
+  btf.addUnion('u', 2);
+  btf.addField('a', int, 0, 0);
+  btf.addStruct('empty', 0);
+  btf.addStruct('many', 1200);
+  for (let i = 0; i < 300; i++) btf.addField(`m${i}`, ch, i * 32, 0);
+  return btf;
+}
+
+test("odd structs: pahole's wrapped counters and negative holes, never a crash", () => {
+  const btf = odd();
+  const p = new LayoutPrinter(btf);
+  const many = p.layout(7);
+  assert.is(many.members.length, 300);
+  assert.is(many.holes, 299 & 255);
+  const ovl = listing(btf, { classNames: ['ovl'] });
+  assert.match(ovl, '/* XXX 65534 bytes hole, try to pack */');
+  assert.match(ovl, 'BRAIN FART ALERT!');
+});
+
+test('odd structs equal pahole on the same raw BTF (live)', () => {
+  if (!havePahole()) return skip('pahole is not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-layout-'));
+  try {
+    const f = join(dir, 'odd.btf');
+    const btf = odd();
+    writeFileSync(f, btf.rawData());
+    for (const o of [{}, { sizes: true }, { holes: 40 }] as ListingOptions[]) same(f, o, btf);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const OPTIONS: ListingOptions[] = [{}, { expand: true }, { cachelineSize: 16 }];
+const MORE: ListingOptions[] = [{ sizes: true }, { holes: 1 }, { exclude: 'x' }, { cachelineSize: 128 }];
+
+test('every golden object, with each option, equals pahole -F btf (live)', async () => {
+  if (!havePahole()) return skip('pahole is not installed');
+  let structs = 0;
+  const objs = goldenObjs();
+  for (const [i, f] of objs.entries()) {
+    const btf = await readBtfFile(f);
+    for (const o of i % 4 === 0 ? [...OPTIONS, ...MORE] : OPTIONS) structs += same(f, o, btf);
+  }
+  assert.ok(structs > 300, `only ${structs} structs compared`);
+});
+
+test('the cached Debian kernels and a sample of their modules equal pahole (live)', async () => {
+  if (!havePahole()) return skip('pahole is not installed');
+  const kernels = cachedKernels();
+  const missing = missingKernels(kernels);
+  if (missing.length) return skip(missing.join('; '), 'env');
+  for (const k of kernels) {
+    const base = await readBtfFile(k.vmlinux);
+    same(k.vmlinux, {}, base);
+    same(k.vmlinux, { classNames: ['task_struct', 'sk_buff'], expand: true }, base);
+    for (const m of sampleModules(kernelModules(k), 500).slice(0, 2)) {
+      const btf = await readBtfFile(m.path, { base });
+      same(m.path, {}, btf, k.vmlinux);
+    }
+  }
+});
+
+test("the running kernel's BTF equals pahole (live)", async () => {
+  if (!havePahole()) return skip('pahole is not installed');
+  if (!existsSync(VMLINUX)) return skip('no /sys/kernel/btf/vmlinux', 'env');
+  const btf = await readBtfFile(VMLINUX);
+  same(VMLINUX, { sizes: true, holes: 2 }, btf);
+  same(VMLINUX, { classNames: ['list_head', 'no_such_struct_here', 'page'] }, btf);
+});
+
+test('btfkit layout: CLI equals pahole, -C takes the last list, a missing name is said on stderr (live)', () => {
+  if (!havePahole()) return skip('pahole is not installed');
+  const f = repoPath('golden', 'obj', 'maps', 'maps_demo.o');
+  const cli = (args: string[]) => spawnSync(process.execPath, [BIN, 'layout', ...args, f], { encoding: 'utf8' });
+  const r = cli([]);
+  assert.is(r.status, 0);
+  assert.is(r.stdout, pahole(f, {}));
+  const c = cli(['-C', 'nope', '-C', 'config,point']);
+  assert.is(c.stdout, pahole(f, { classNames: ['config', 'point'] }));
+  const m = cli(['-C', 'nope']);
+  assert.is(m.status, 0);
+  assert.is(m.stdout, '');
+  assert.match(m.stderr, "no struct or union named 'nope'");
+  const j = JSON.parse(cli(['-j', '-C', 'config']).stdout) as { name: string; members: { holeBefore: number }[] }[];
+  assert.is(j[0]?.name, 'config');
+  assert.is(j[0]?.members[2]?.holeBefore, 3);
+});
+
+test.run();
