@@ -15,7 +15,6 @@ import { BtfError, BtfErrorCode, isInputError } from './errors.js';
 import { BTF_MAGIC } from './kinds.js';
 import { MAX_RESOLVE_DEPTH, SizeFailure, typeQuery } from './query.js';
 import { encodeStr } from './strings.js';
-import { validateTypes } from './validate.js';
 import { TypeView, inflateView, type InflatedType } from './view.js';
 
 /** Options for {@link Btf.parse} and {@link Btf.fromFile}. */
@@ -79,7 +78,6 @@ export class Btf extends BtfBuilder {
     const b = new Btf();
     b.init(opts.base ?? null, false);
     b.loadRaw(bytes, opts);
-    validateTypes(b, b.hdr.hdrLen + b.hdr.typeOff, opts.file);
     return b;
   }
 
