@@ -65,7 +65,7 @@ interface BtfHeader {
 const HDR_BASE = 24;
 const HDR_LAYOUT = 32;
 /** libbpf's BTF_MAX_NR_TYPES: the most types one btf__new or builder holds (level 1; the kernel's limit is level 2's). */
-export const LIBBPF_MAX_NR_TYPES = 0x7fffffff;
+const LIBBPF_MAX_NR_TYPES = 0x7fffffff;
 /** libbpf's BTF_MAX_STR_OFFSET: the largest string offset btf__new reads. */
 const LIBBPF_MAX_STR_OFFSET = 0x7fffffff;
 const IS_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;

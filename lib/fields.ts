@@ -77,7 +77,7 @@ fields[BTF_KIND_FUNC_PROTO] = { fixedTypeIds: [2], elemTypeIds: [1], elemStrs: [
 fields[BTF_KIND_DATASEC] = { fixedTypeIds: NONE, elemTypeIds: [0], elemStrs: NONE };
 
 /** Per-kind field table, indexed by kind number. */
-export const KIND_FIELDS: readonly KindFields[] = fields;
+const KIND_FIELDS: readonly KindFields[] = fields;
 
 /**
  * Calls `fn(wordIndex)` for every word of the record at `off` in `w` that

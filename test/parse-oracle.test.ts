@@ -98,7 +98,7 @@ function compare(inputs: readonly Uint8Array[], names: (i: number) => string, ba
       return;
     }
     if (theirs > 0) t.accepted++;
-    if ((ours > 0) !== (theirs > 0) || (ours > 0 && ours !== theirs))
+    if (ours > 0 !== theirs > 0 || (ours > 0 && ours !== theirs))
       t.mismatches.push(
         `${names(i)}: btfkit ${ours > 0 ? `reads ${ours} ids` : `refuses (${why})`}, libbpf ${theirs > 0 ? `reads ${theirs} ids` : `refuses (errno ${-theirs})`}`,
       );
@@ -145,7 +145,8 @@ test('seeded mutants (raw_tests, golden, random graphs, split over vmlinux): acc
   const r = rng(Number(process.env['BTFKIT_PARSE_SEED'] ?? 0x11b));
   const runs = fuzzRuns(6000);
   const inputs: Uint8Array[] = [];
-  for (let i = 0; i < runs; i++) inputs.push(i % 3 === 2 ? randomBtf(r) : mutate(seeds[Math.floor(r() * seeds.length)]!, r));
+  for (let i = 0; i < runs; i++)
+    inputs.push(i % 3 === 2 ? randomBtf(r) : mutate(seeds[Math.floor(r() * seeds.length)]!, r));
   const t = budget.time('mutants', () => compare(inputs, (i) => `mutant ${i}`));
   report(t);
   assert.ok(t.wideInfo + t.layout < t.total / 20, `${t.wideInfo} wide info words, ${t.layout} layout headers`);
@@ -167,7 +168,9 @@ test('split BTF over vmlinux: the same answers for mutants of a small split BTF'
   const r = rng(0x5b1);
   const inputs: Uint8Array[] = [seed];
   for (let i = 0; i < fuzzRuns(1500); i++) inputs.push(mutate(seed, r));
-  const t = budget.time('split mutants', () => compare(inputs, (i) => `split mutant ${i}`, { path: VMLINUX, btf: base }));
+  const t = budget.time('split mutants', () =>
+    compare(inputs, (i) => `split mutant ${i}`, { path: VMLINUX, btf: base }),
+  );
   report(t);
   assert.ok(t.accepted > 0);
 });

@@ -95,4 +95,3 @@ export function mutate(src: Uint8Array, r: () => number): Uint8Array {
   }
   return b;
 }
-
