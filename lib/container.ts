@@ -394,6 +394,21 @@ export class BtfContainer {
     return infoKind(this.infoOf(typeId));
   }
 
+  /**
+   * Returns the id of the first type of this BTF (base included) whose kind
+   * this version knows only from a layout section, or 0 when there is none.
+   */
+  firstLayoutOnlyKind(): number {
+    if (this.base) {
+      const b = this.base.firstLayoutOnlyKind();
+      if (b) return b;
+    }
+    for (let i = 0; i < this.nrTypes; i++) {
+      if (infoKind(this.words[this.offs[i]! + 1]!) >= NR_BTF_KINDS) return this.startId + i;
+    }
+    return 0;
+  }
+
   /** Returns the vlen of a type. */
   vlenOf(typeId: number): number {
     return infoVlen(this.infoOf(typeId));

@@ -31,6 +31,14 @@ export function register(program: Command, io: CliIo): void {
       const tty = io.stderrIsTTY;
       for (const [i, file] of inputs.entries()) {
         const src = await readBtfFile(file);
+        const unknown = src.firstLayoutOnlyKind();
+        if (unknown) {
+          throw new BtfError(
+            BtfErrorCode.BadType,
+            `type [${unknown}] kind ${src.kindOf(unknown)}: merge does not know this kind (the layout section gives only its size)`,
+            { typeId: unknown, file },
+          );
+        }
         try {
           merged.addBtf(src);
         } catch (e) {
