@@ -10,7 +10,8 @@ import { checkRawBtf, type CheckReport } from '../../lib/check/index.js';
 import { BtfErrorCode, isInputError } from '../../lib/errors.js';
 import { BTF_ELF_SEC } from '../../lib/kinds.js';
 import { readBtfFile } from '../../lib/object/open.js';
-import { VMLINUX, sectionOrRaw } from '../common.js';
+import { VMLINUX, loadFixedBtf, sectionOrRaw } from '../common.js';
+import { fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 import type { CliIo } from '../io.js';
 
 /** The exit status `cli/main.ts` returns for a refused file. */
@@ -40,7 +41,12 @@ export function register(program: Command, io: CliIo): void {
     .argument('<files...>', 'raw BTF or ELF objects with a .BTF section')
     .option('-B, --base <file>', 'base BTF: the files are split (module) BTF, checked as the kernel checks module BTF')
     .option('-j, --json', 'one JSON object per file')
-    .action(async (files: string[], opts: { base?: string; json?: boolean }) => {
+    .addOption(fixupFlag('open'))
+    .addOption(fixupModeOption())
+    .action(async (files: string[], opts: { base?: string; json?: boolean; fixup?: boolean; fixupMode?: string }) => {
+      // --fixup: the BTF libbpf hands BPF_BTF_LOAD after bpf_object__open
+      // (DATASEC sizes and offsets from the ELF, externs), not the file's.
+      const mode = fixupMode(opts, 'open');
       let refused = false;
       for (const file of files) {
         const implied =
@@ -49,10 +55,10 @@ export function register(program: Command, io: CliIo): void {
         let report: CheckReport;
         try {
           const base = basePath ? await readBtfFile(basePath) : undefined;
-          report = checkRawBtf(
-            (await sectionOrRaw(file, BTF_ELF_SEC, BtfErrorCode.Format)).slice(),
-            base ? { base } : {},
-          );
+          const bytes = mode
+            ? (await loadFixedBtf(file, mode, basePath)).rawData().slice()
+            : (await sectionOrRaw(file, BTF_ELF_SEC, BtfErrorCode.Format)).slice();
+          report = checkRawBtf(bytes, base ? { base } : {});
         } catch (e) {
           if (isInputError(e) && !e.file) e.withFile(file);
           throw e;
