@@ -308,6 +308,28 @@ test('a forward-declared enum (ENUM, size 0, no values) parses as clang writes i
   }
 });
 
+test("type count limits: level 1 reads 2^20 types (libbpf's limit is 2^31 - 1), level 2 refuses them as the kernel does", () => {
+  const n = 1 << 20; // one past the kernel's BTF_MAX_TYPE (0xfffff)
+  const words = new Uint32Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    words[i * 3 + 1] = (BTF_KIND_PTR << 24) >>> 0;
+    words[i * 3 + 2] = i; // a pointer to the type before
+  }
+  const bytes = rawBtf({
+    types: [],
+    strings: new Uint8Array([0]),
+    hdr: { typeLen: words.byteLength, strOff: words.byteLength },
+  });
+  const all = new Uint8Array(24 + words.byteLength + 1);
+  all.set(bytes.subarray(0, 24));
+  all.set(new Uint8Array(words.buffer), 24);
+  const btf = parseBtf(all);
+  assert.is(btf.typeCount, n + 1);
+  const r = btf.check();
+  assert.not.ok(r.ok);
+  assert.is(r.violations[0]!.message, 'Exceeded max num of types');
+});
+
 // --------------------------------------------------- views against JSON goldens
 
 interface JType {
