@@ -50,6 +50,7 @@ import {
 } from './helpers/gen.js';
 import { openObject, parseBtf } from '../lib/object/open.js';
 import { checkRawBtf } from '../lib/check/index.js';
+import { dedup } from '../lib/dedup/index.js';
 
 const elfLE = readBytes(goldenObject('xdp_pkt_counter').obj);
 const elfBE = readBytes(goldenObject('xdp_pkt_counter.bpfeb').obj);
@@ -121,6 +122,26 @@ function exercise(bytes: Uint8Array): void {
   btf.setLayout(true);
   btf.rawData();
   parseBtf(other);
+}
+
+/**
+ * Dedup and merge (addBtf twice, then dedup) of what level 1 read: output
+ * that reads back, or an input error. For the targeted cases only (the
+ * random loops above would double the suite's time).
+ */
+function exerciseDedup(bytes: Uint8Array): void {
+  tolerate(() => {
+    const btf = parseBtf(bytes);
+    dedup(btf);
+    rawDump(parseBtf(btf.rawData()));
+  });
+  tolerate(() => {
+    const merged = Btf.empty();
+    merged.addBtf(parseBtf(bytes));
+    merged.addBtf(parseBtf(bytes));
+    dedup(merged);
+    rawDump(parseBtf(merged.rawData()));
+  });
 }
 
 const code = (e: unknown): string => (e as { code: string }).code;
@@ -419,6 +440,7 @@ test('records only the kernel refuses: level 1 reads them, every consumer copes,
   for (const [what, types] of cases) {
     const bytes = recordCase(types, s);
     expectNoCrash(() => exercise(bytes), what);
+    expectNoCrash(() => exerciseDedup(bytes), `${what}: dedup`);
     assert.ok(parseBtf(bytes).typeCount > 1, what);
     assert.not.ok(checkRawBtf(bytes).ok, `${what}: level 2 refuses`);
   }
@@ -457,6 +479,7 @@ test('string offsets out of range: level 1 reads them (as libbpf), consumers err
   for (const [what, types] of cases) {
     const bytes = rawBtf({ types, strings: bytes0 });
     expectNoCrash(() => exercise(bytes), what);
+    expectNoCrash(() => exerciseDedup(bytes), `${what}: dedup`);
     assert.not.ok(checkRawBtf(bytes).ok, `${what}: level 2 refuses`);
   }
 });
@@ -502,6 +525,7 @@ test('reference loops: level 1 reads every one (libbpf looks for none), level 2 
   for (const [what, build] of rejected) {
     const bytes = loopCase(build);
     expectNoCrash(() => exercise(bytes), what);
+    expectNoCrash(() => exerciseDedup(bytes), `${what}: dedup`);
     assert.not.ok(checkRawBtf(bytes).ok, `${what}: level 2 refuses`);
   }
   const accepted: Array<[string, (s: Strings) => number[]]> = [
