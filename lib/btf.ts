@@ -11,7 +11,7 @@
  */
 import { inputBytes } from './input.js';
 import { BtfBuilder } from './builder.js';
-import { checkBtf, type CheckReport } from './check/index.js';
+import { checkBtf, type CheckKernel, type CheckReport } from './check/index.js';
 import { BtfError, BtfErrorCode, isInputError } from './errors.js';
 import { BTF_MAGIC } from './kinds.js';
 import { MAX_RESOLVE_DEPTH, SizeFailure, typeQuery } from './query.js';
@@ -101,10 +101,14 @@ export class Btf extends BtfBuilder {
   /**
    * Returns the kernel verifier's verdict on this BTF (level 2, `checkBtf`
    * of lib/check: what `BPF_BTF_LOAD` would say, every violation listed, the
-   * kernel's first marked). Never throws for malformed BTF.
+   * kernel's first marked). `opts.kernel` judges as an older kernel
+   * ('6.1'). Never throws for malformed BTF.
    */
-  check(): CheckReport {
-    return checkBtf(this, this.base ? { base: this.base } : {});
+  check(opts: { kernel?: CheckKernel } = {}): CheckReport {
+    return checkBtf(this, {
+      ...(this.base ? { base: this.base } : {}),
+      ...(opts.kernel ? { kernel: opts.kernel } : {}),
+    });
   }
 
   // ------------------------------------------------------------------ views

@@ -167,6 +167,8 @@ export {
   checkRawBtf,
   checkBtf,
   CHECK_KERNEL_VERSION,
+  CHECK_KERNELS,
+  type CheckKernel,
   type CheckReport,
   type CheckViolation,
   type CheckOptions,

@@ -144,6 +144,36 @@ test('btfkit check --fixup checks what libbpf would load: exit 0 where the file 
   assert.match(fixedRun.stdout, /would load it/);
 });
 
+test('--kernel 6.1: a kind_flag on TYPE_TAG or DECL_TAG is refused as before commit 53ee0d66d7a6; 6.18 takes it', () => {
+  const strs = '\0int\0tag\0v\0';
+  const INT = [1, (1 << 24) >>> 0, 4, ((1 << 24) | 32) >>> 0];
+  const cases: Array<[string, number[]]> = [
+    ['TYPE_TAG with kind_flag', [...INT, 5, ((18 << 24) | (1 << 31)) >>> 0, 1, 0, (2 << 24) >>> 0, 2]],
+    ['DECL_TAG with kind_flag', [...INT, 9, (14 << 24) >>> 0, 1, 0, 5, ((17 << 24) | (1 << 31)) >>> 0, 2, 0xffffffff]],
+  ];
+  for (const [what, words] of cases) {
+    const b = caseBytes({ name: what, words, strs, err: null });
+    const now = checkRawBtf(b);
+    assert.ok(now.ok, `${what}: ${firstLine(now)}`);
+    const old = checkRawBtf(b, { kernel: '6.1' });
+    assert.not.ok(old.ok, what);
+    assert.is(old.violations[0]!.message, 'Invalid btf_info kind_flag', what);
+    assert.is(old.kernel, '6.1');
+    assert.is(Btf.parse(b).check({ kernel: '6.1' }).ok, false, what);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-kernel61-'));
+  try {
+    const file = join(dir, 'tag.btf');
+    writeFileSync(file, caseBytes({ name: 'tag', words: cases[1]![1], strs, err: null }));
+    assert.is(spawnSync(process.execPath, [BIN, 'check', file], { encoding: 'utf8' }).status, 0);
+    const r = spawnSync(process.execPath, [BIN, 'check', '--kernel', '6.1', file], { encoding: 'utf8' });
+    assert.is(r.status, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /the kernel \(6\.1\) would refuse it.*\n.*Invalid btf_info kind_flag/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 kernelTest('golden corpus: same verdict and message as the kernel', () => {
   assert.ok(goldenBtf.length > 10);
   const kv = kernelLoad(goldenBtf.map((g) => g.bytes));
