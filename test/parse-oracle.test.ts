@@ -7,7 +7,12 @@
 // section, which libbpf 1.1.2 does not know, and an info word is read with
 // the newest headers' 7-bit kind and 24-bit vlen where libbpf 1.1.2 reads 5
 // and 16 bits; those inputs are counted apart (and must stay a minority).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkRawBtf } from '../lib/check/index.js';
+import { jsonDump, rawDump } from '../lib/dump/raw.js';
+import { hasTool, run } from './helpers/tools.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
@@ -173,6 +178,40 @@ test('split BTF over vmlinux: the same answers for mutants of a small split BTF'
   );
   report(t);
   assert.ok(t.accepted > 0);
+});
+
+test('dump of what level 1 reads and level 2 refuses: raw and JSON as bpftool prints them, the raw_tests included (live)', () => {
+  if (!hasTool('bpftool')) return skip('bpftool not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-level1-'));
+  try {
+    const file = join(dir, 'case.btf');
+    let compared = 0,
+      refusedByKernelRules = 0;
+    const bad: string[] = [];
+    for (const c of CHECK_CASES) {
+      const b = caseBytes(c);
+      let btf: Btf;
+      try {
+        btf = Btf.parse(b);
+      } catch {
+        continue;
+      }
+      if (!checkRawBtf(b).ok) refusedByKernelRules++;
+      writeFileSync(file, b);
+      const raw = run('bpftool', ['btf', 'dump', 'file', file]);
+      const json = run('bpftool', ['-j', 'btf', 'dump', 'file', file]);
+      compared++;
+      if (rawDump(btf) !== raw.stdout.toString('utf8')) bad.push(`${c.name}: raw`);
+      if (jsonDump(btf).trim() !== json.stdout.toString('utf8').trim()) bad.push(`${c.name}: json`);
+    }
+    assert.equal(bad, []);
+    assert.ok(
+      compared > 150 && refusedByKernelRules > 100,
+      `${compared} compared, ${refusedByKernelRules} level-2-invalid`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 budget.check();
