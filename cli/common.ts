@@ -7,15 +7,31 @@
  */
 import { isElf, type Btf } from '../lib/btf.js';
 import { dedup, type DedupPass, type DedupReport } from '../lib/dedup/index.js';
-import { parseElf } from '../lib/elf/read.js';
+import { SHF, parseElf } from '../lib/elf/read.js';
 import { BtfError, BtfErrorCode } from '../lib/errors.js';
 import type { BtfExt } from '../lib/ext.js';
-import { readable, readInput, writeFileAtomic } from '../lib/io.js';
+import { STDIO_PATH, readable, readInput, writeFileAtomic } from '../lib/io.js';
 import { NR_BTF_KINDS, infoKind, kindName } from '../lib/kinds.js';
 import type { FixupOptions } from '../lib/object/fixup.js';
 import { openObject, readBtfFile, type BpfObject } from '../lib/object/open.js';
+import { CommanderError } from 'commander';
 import type { CliIo } from './io.js';
 import type { FixupMode } from './options.js';
+
+// ------------------------------------------------------------------ usage
+
+/** The CommanderError code of a usage error a command found itself (exit status 2). */
+export const USAGE_ERROR = 'btfkit.usage';
+
+/**
+ * Returns the error a command throws for bad usage (options that exclude
+ * each other, a missing one): `cli/main.ts` prints it as one line,
+ * `btfkit: MESSAGE (see 'btfkit COMMAND --help')`, and exits with status 2,
+ * as it does for the argument parser's own errors.
+ */
+export function usageError(command: string, message: string): CommanderError {
+  return new CommanderError(2, USAGE_ERROR, `${message} (see 'btfkit ${command} --help')`);
+}
 
 // ------------------------------------------------------------------ inputs
 
@@ -69,7 +85,7 @@ export async function loadObject(
  *   sections or symbols to fix up from) or has no `.BTF`.
  */
 export async function loadFixedBtf(file: string | undefined, mode: FixupMode, base?: string): Promise<Btf> {
-  if (file === undefined) throw new BtfError(BtfErrorCode.InvalidArgument, '--fixup needs an ELF object');
+  if (file === undefined) throw usageError('dump', '--fixup needs an ELF object (FILE)');
   const obj = await loadObject(file, { fixup: mode, base, ext: false });
   return obj.btf!;
 }
@@ -94,14 +110,41 @@ export async function sectionOrRaw(
   return elf.sectionData(sec);
 }
 
+/**
+ * Writes the one-line note `maps` and `vars` give for an object whose code
+ * uses a `.percpu` variable: btfkit lists such sections as the proposed
+ * libbpf extension for per-CPU global variables would, but no released
+ * libbpf supports it, and libbpf 1.1.2 refuses to open the object ("bad map
+ * relo against ... in section '.percpu'"). A `.percpu` section no code
+ * refers to is ignored by libbpf, and gets no note.
+ */
+export function percpuNote(io: CliIo, obj: BpfObject): void {
+  const { elf } = obj;
+  const percpu = new Set(
+    elf.sections.filter((s) => s.name === '.percpu' || s.name.startsWith('.percpu.')).map((s) => s.index),
+  );
+  if (percpu.size === 0) return;
+  const used = elf.relocations.some(
+    (r) =>
+      r.target !== undefined &&
+      (r.target.flags & SHF.EXECINSTR) !== 0 &&
+      r.relocations.some((x) => percpu.has(elf.symbols[x.symbol]?.shndx ?? -1)),
+  );
+  if (!used) return;
+  io.err(
+    `btfkit: ${obj.file ?? '<object>'}: note: its code uses .percpu (per-CPU global variables), a proposed libbpf extension: btfkit lists it, but released libbpf (1.1.2 included) refuses to open this object\n`,
+  );
+}
+
 // ----------------------------------------------------------------- outputs
 
 /**
  * Writes `data` to `path`: `-` is standard output; anything else through
- * lib/io.ts's writeFileAtomic (a device or FIFO is written in place).
+ * lib/io.ts's writeFileAtomic (a device or FIFO is written in place). Every
+ * command that writes a file writes it through here.
  */
 export async function writeOutput(io: CliIo, path: string, data: Uint8Array): Promise<void> {
-  if (path === '-') {
+  if (path === STDIO_PATH) {
     io.out(data);
     return;
   }

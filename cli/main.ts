@@ -8,13 +8,19 @@
 import { CommanderError } from 'commander';
 import { isInputError } from '../lib/errors.js';
 import { errnoText } from '../lib/io.js';
+import { USAGE_ERROR } from './common.js';
 import { processIo } from './io.js';
 import { createProgram } from './program.js';
 
+/** Returns `s` on one line: line breaks (a file name may hold one) shown as `\n`. */
+function oneLine(s: string): string {
+  return s.replace(/\r?\n/g, '\\n');
+}
+
 /** Returns the one-line message for an error. */
-export function errorLine(e: unknown): string {
-  if (isInputError(e)) return `btfkit: ${e.file ? `${e.file}: ` : ''}${e.message}`;
-  return `btfkit: ${e instanceof Error ? e.message : String(e)}`;
+function errorLine(e: unknown): string {
+  if (isInputError(e)) return `btfkit: ${oneLine(e.message)}`;
+  return `btfkit: ${oneLine(e instanceof Error ? e.message : String(e))}`;
 }
 
 async function main(): Promise<number> {
@@ -34,6 +40,10 @@ async function main(): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'btfkit.exitStatus') return e.exitCode; // a command's verdict (check: 3 = refused)
+      if (e.code === USAGE_ERROR) {
+        io.err(`btfkit: ${oneLine(e.message)}\n`);
+        return 2;
+      }
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
         return 0;
       return e.exitCode === 0 ? 0 : 2;

@@ -43,6 +43,7 @@ export async function createProgram(io: CliIo, args?: readonly string[]): Promis
     .configureOutput({
       writeOut: (s) => io.out(s),
       writeErr: (s) => io.err(s),
+      outputError: (s, write) => write(usageLine(s, 'btfkit')),
     })
     .showHelpAfterError(false)
     .exitOverride();
@@ -50,6 +51,24 @@ export async function createProgram(io: CliIo, args?: readonly string[]): Promis
   const wanted = COMMANDS.filter(([name]) => name === first);
   for (const [, load] of wanted.length ? wanted : COMMANDS) (await load()).register(program, io);
   for (const c of program.commands)
-    c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    c.exitOverride().configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      outputError: (s, write) => write(usageLine(s, `btfkit ${c.name()}`)),
+    });
   return program;
+}
+
+/**
+ * Returns an argument-parser error as btfkit prints every error: one line,
+ * `btfkit: ...`, with a hint to the help of the command it is about
+ * (commander writes `error: unknown option '--x'`, sometimes with a
+ * suggestion on a second line).
+ */
+function usageLine(message: string, command: string): string {
+  const text = message
+    .replace(/^error: /, '')
+    .trim()
+    .replace(/\s*\n\s*/g, ' ');
+  return `btfkit: ${text} (see '${command} --help')\n`;
 }

@@ -259,7 +259,11 @@ export class BtfContainer {
       if (strs[h.strLen - 1] !== 0)
         fail(BtfErrorCode.BadString, 'btf string section does not end with a NUL', sBeg + h.strLen - 1);
       if (!this.base && strs[0] !== 0)
-        fail(BtfErrorCode.BadString, 'btf string section does not start with the empty string', sBeg);
+        fail(
+          BtfErrorCode.BadString,
+          'btf string section does not start with the empty string (split BTF? it needs its base BTF: -B BASE, or the base option)',
+          sBeg,
+        );
     }
     // Layout.
     if (h.layoutLen) {

@@ -45,10 +45,32 @@ export interface ErrorContext {
   file?: string;
 }
 
-function describe(message: string, ctx: ErrorContext): string {
-  const where: string[] = [];
-  if (ctx.offset !== undefined) where.push(`offset 0x${ctx.offset.toString(16)}`);
-  return where.length ? `${message} (${where.join(', ')})` : message;
+/** The file name that stands for standard input (lib/io.ts `readInput('-')`). */
+const STDIN_NAME = '-';
+
+/** The context an error message is rendered from. */
+interface Rendered {
+  readonly detail: string;
+  readonly file: string | undefined;
+  readonly offset: number | undefined;
+  readonly section: string | undefined;
+  readonly sectionOffset: number | undefined;
+}
+
+/**
+ * Returns the message of an error: `FILE: DETAIL (WHERE)`. WHERE is the
+ * offset in the input; for a section inside an ELF object it names both,
+ * `.BTF+0x18, file offset 0x11d8`, so that neither reading is a guess.
+ */
+function render(e: Rendered): string {
+  const file = e.file === undefined ? '' : `${e.file === STDIN_NAME ? '<stdin>' : e.file}: `;
+  let where = '';
+  if (e.sectionOffset !== undefined && e.section !== undefined && e.offset !== undefined) {
+    where = ` (${e.section}+0x${e.sectionOffset.toString(16)}, file offset 0x${e.offset.toString(16)})`;
+  } else if (e.offset !== undefined) {
+    where = ` (offset 0x${e.offset.toString(16)})`;
+  }
+  return `${file}${e.detail}${where}`;
 }
 
 /** A malformed or unsupported BTF input, or an invalid builder call. */
@@ -59,22 +81,41 @@ export class BtfError extends Error {
   typeId: number | undefined;
   section: string | undefined;
   file: string | undefined;
+  /** The offset within `section` when the input is a section of a larger file (then `offset` is the file offset). */
+  sectionOffset: number | undefined = undefined;
   /** The message without the file prefix and offset suffix. */
   readonly detail: string;
 
   constructor(code: BtfErrorCode, detail: string, ctx: ErrorContext = {}) {
-    super(describe(detail, ctx));
+    super(detail);
     this.code = code;
     this.detail = detail;
     this.offset = ctx.offset;
     this.typeId = ctx.typeId;
     this.section = ctx.section;
     this.file = ctx.file;
+    this.message = render(this);
   }
 
-  /** Returns this error with the file name recorded (used by file helpers). */
+  /** Returns this error with the file name recorded (used by file helpers); the message names it. */
   withFile(file: string): this {
     if (this.file === undefined) this.file = file;
+    this.message = render(this);
+    return this;
+  }
+
+  /**
+   * Returns this error with its offset moved from `section`'s start to the
+   * file's (`sectionFileOffset` is where the section starts); the message
+   * gives both.
+   */
+  inSection(section: string, sectionFileOffset: number): this {
+    if (this.offset !== undefined && this.sectionOffset === undefined) {
+      this.sectionOffset = this.offset;
+      this.offset += sectionFileOffset;
+      this.section ??= section;
+    }
+    this.message = render(this);
     return this;
   }
 }
@@ -86,22 +127,49 @@ export class ElfError extends Error {
   offset: number | undefined;
   section: string | undefined;
   file: string | undefined;
+  /** As {@link BtfError.sectionOffset}. */
+  sectionOffset: number | undefined = undefined;
   readonly detail: string;
   readonly typeId: number | undefined = undefined;
 
   constructor(code: BtfErrorCode, detail: string, ctx: ErrorContext = {}) {
-    super(describe(detail, ctx));
+    super(detail);
     this.code = code;
     this.detail = detail;
     this.offset = ctx.offset;
     this.section = ctx.section;
     this.file = ctx.file;
+    this.message = render(this);
   }
 
+  /** As {@link BtfError.withFile}. */
   withFile(file: string): this {
     if (this.file === undefined) this.file = file;
+    this.message = render(this);
     return this;
   }
+
+  /** As {@link BtfError.inSection}. */
+  inSection(section: string, sectionFileOffset: number): this {
+    if (this.offset !== undefined && this.sectionOffset === undefined) {
+      this.sectionOffset = this.offset;
+      this.offset += sectionFileOffset;
+      this.section ??= section;
+    }
+    this.message = render(this);
+    return this;
+  }
+}
+
+/** Returns the message of `e` without its file prefix (for a report that names the file once). */
+export function messageWithoutFile(e: BtfError | ElfError): string {
+  return render({
+    detail: e.detail,
+    file: undefined,
+    offset: e.offset,
+    section: e.section,
+    sectionOffset: e.sectionOffset,
+  });
 }
 
 /** Returns true when `e` is a BtfError (checked by name, so it works across module copies). */

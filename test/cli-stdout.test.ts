@@ -12,7 +12,7 @@ import { BIN, repoPath } from './helpers/golden.js';
 import { skip } from './helpers/skip.js';
 
 const OBJ = repoPath('golden', 'obj', 'xdp_pkt_counter.o');
-const DATA = repoPath('golden', 'obj', 'global_data_layout.o');
+const DATA = repoPath('golden', 'obj', 'ext', 'fixup_edges.o');
 const VMLINUX = '/sys/kernel/btf/vmlinux';
 const BIG = existsSync(VMLINUX) ? VMLINUX : DATA;
 

@@ -423,7 +423,7 @@ test('unlinked objects with unresolved externs fail as libbpf fails; the DATASEC
     }
     assert.ok(isBtfError(err), `${c.obj}: BtfError`);
     // libbpf: "failed to find BTF for extern 'submit_event' [149] section: -2"
-    assert.is((err as BtfError).message, row.error.replace(/: -\d+$/, ''), c.obj);
+    assert.is((err as BtfError).detail, row.error.replace(/: -\d+$/, ''), c.obj);
     assert.is((err as BtfError).code, BtfErrorCode.NotFound);
     const { btf, elf } = ours(c, { externs: false });
     checkStructure(c.obj, btf, elf, false);

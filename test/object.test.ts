@@ -21,7 +21,7 @@ import { openObject, writeObject, parseBtf } from '../lib/object/open.js';
 import { rawDump } from '../lib/dump/raw.js';
 import { sectionFlagLetters, sectionTypeName } from '../cli/commands/sections.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
-import { ROOT, readBytes, readText, repoPath, runCli, sameBytes, text } from './helpers/golden.js';
+import { ROOT, isUsageError, readBytes, readText, repoPath, runCli, sameBytes, text } from './helpers/golden.js';
 import { allObjectPaths } from './helpers/objects.js';
 import { skip } from './helpers/skip.js';
 import { hasTool, run } from './helpers/tools.js';
@@ -145,6 +145,12 @@ async function cli(args: string[]): Promise<{ stdout: Uint8Array; stderr: string
   const r = await runCli(args);
   if (r.error !== undefined) throw r.error;
   return { stdout: r.stdout, stderr: r.stderr };
+}
+
+async function usageError(args: string[]): Promise<Error> {
+  const r = await runCli(args);
+  assert.ok(isUsageError(r.error), `${args.join(' ')}: expected a usage error, got ${String(r.error)}`);
+  return r.error as Error;
 }
 
 async function cliError(args: string[]): Promise<BtfError> {
@@ -361,7 +367,7 @@ test('extract: errors', async () => {
   const raw = tmpFile(section(xdp.elf, '.BTF'), 'raw.btf');
   assert.match((await cliError(['extract', raw, '-o', tmpPath('x')])).message, /not an ELF object/);
   const same = tmpPath('same');
-  assert.match((await cliError(['extract', xdp.path, '-o', same, '--ext', same])).message, /same file/);
+  assert.match((await usageError(['extract', xdp.path, '-o', same, '--ext', same])).message, /same file/);
   const unlinked = byName.get('golden/obj/merge/merge_cgroup.o')!;
   assert.match(
     (await cliError(['extract', unlinked.path, '-o', tmpPath('x'), '--fixup'])).message,
@@ -469,9 +475,12 @@ test('attach -i rewrites in place through a temporary file; a failure leaves the
   await cliError(['attach', f, '--btf', bad, '-i']);
   assert.ok(sameBytes(readBytes(f), before), 'input untouched');
   assert.equal(readdirSync(dir).sort(), ['bad.btf', 'obj.o', 'x.btf'], 'no temporary file left');
-  assert.match((await cliError(['attach', f, '--btf', btf])).message, /give -o OUT, or -i/);
-  assert.match((await cliError(['attach', f, '--btf', btf, '-i', '-o', join(dir, 'y')])).message, /exclude each other/);
-  assert.match((await cliError(['attach', f, '-i'])).message, /nothing to attach/);
+  assert.match((await usageError(['attach', f, '--btf', btf])).message, /give -o OUT, or -i/);
+  assert.match(
+    (await usageError(['attach', f, '--btf', btf, '-i', '-o', join(dir, 'y')])).message,
+    /exclude each other/,
+  );
+  assert.match((await usageError(['attach', f, '-i'])).message, /nothing to attach/);
 });
 
 test('attach: BTF from raw files or other objects; .BTF.ext must match the BTF (--no-check to force)', async () => {

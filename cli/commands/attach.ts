@@ -12,7 +12,7 @@ import { parseElf, type ElfFile } from '../../lib/elf/read.js';
 import { readInput } from '../../lib/io.js';
 import { fixupDatasecs } from '../../lib/object/fixup.js';
 import { BTF_ELF_SEC, BTF_EXT_ELF_SEC, writeObject } from '../../lib/object/open.js';
-import { fixupLibOptions, sectionOrRaw, writeOutput } from '../common.js';
+import { fixupLibOptions, sectionOrRaw, usageError, writeOutput } from '../common.js';
 import type { CliIo } from '../io.js';
 import { fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 
@@ -76,11 +76,10 @@ export function register(program: Command, io: CliIo): void {
       ) => {
         const opts = { ...o, fixup: fixupMode(o, 'datasec') };
         if (opts.output === undefined && !opts.inPlace)
-          throw new BtfError(BtfErrorCode.InvalidArgument, 'give -o OUT, or -i to rewrite the object in place');
-        if (opts.output !== undefined && opts.inPlace)
-          throw new BtfError(BtfErrorCode.InvalidArgument, '-o and -i exclude each other');
+          throw usageError('attach', 'give -o OUT, or -i to rewrite the object in place');
+        if (opts.output !== undefined && opts.inPlace) throw usageError('attach', '-o and -i exclude each other');
         if (opts.btf === undefined && opts.ext === undefined && opts.fixup === undefined) {
-          throw new BtfError(BtfErrorCode.InvalidArgument, 'nothing to attach: give --btf, --ext or --fixup');
+          throw usageError('attach', 'nothing to attach: give --btf, --ext or --fixup');
         }
         const bytes = await readInput(file);
         if (!isElf(bytes)) throw new BtfError(BtfErrorCode.InvalidArgument, 'not an ELF object', { file });

@@ -2,9 +2,8 @@
 import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { writeFileAtomic } from '../../lib/io.js';
 import type { CliIo } from '../io.js';
-import { loadBtf } from '../common.js';
+import { loadBtf, writeOutput } from '../common.js';
 
 export function register(program: Command, io: CliIo): void {
   program
@@ -37,7 +36,7 @@ export function register(program: Command, io: CliIo): void {
           );
         }
         if (opts.layout !== undefined && (opts.layout || btf.hasLayout())) btf.setLayout(opts.layout);
-        await writeFileAtomic(opts.output, btf.rawData());
+        await writeOutput(io, opts.output, btf.rawData());
         void io;
       },
     );

@@ -6,9 +6,9 @@
  */
 import type { Command } from 'commander';
 import { BtfError, BtfErrorCode } from '../../lib/errors.js';
-import { writeFileAtomic } from '../../lib/io.js';
+import { STDIO_PATH } from '../../lib/io.js';
 import { writeObject } from '../../lib/object/open.js';
-import { loadBtf, loadObject, runDedup } from '../common.js';
+import { loadBtf, loadObject, runDedup, usageError, writeOutput } from '../common.js';
 import type { CliIo } from '../io.js';
 
 /** Deduplicates the `.BTF` (and `.BTF.ext`) of an object and returns the rewritten object. */
@@ -40,14 +40,16 @@ export function register(program: Command, io: CliIo): void {
         input: string,
         opts: { output: string; base?: string; elf?: boolean; stats?: boolean; json?: boolean },
       ) => {
-        if (opts.json && !opts.stats) throw new BtfError(BtfErrorCode.InvalidArgument, '--json goes with --stats');
+        if (opts.json && !opts.stats) throw usageError('dedup', '--json goes with --stats');
+        if (opts.stats && opts.output === STDIO_PATH)
+          throw usageError('dedup', '--stats prints to standard output: give -o a file');
         if (opts.elf) {
-          await writeFileAtomic(opts.output, await dedupElf(io, input, opts.base, opts));
+          await writeOutput(io, opts.output, await dedupElf(io, input, opts.base, opts));
           return;
         }
         const btf = await loadBtf(input, opts.base);
         runDedup(io, btf, { ...opts, file: input });
-        await writeFileAtomic(opts.output, btf.rawData());
+        await writeOutput(io, opts.output, btf.rawData());
       },
     );
 }

@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { writeJsonDump, writeRawDump } from '../../lib/dump/raw.js';
-import { BtfError, BtfErrorCode, isInputError } from '../../lib/errors.js';
+import { isInputError } from '../../lib/errors.js';
 import type { CliIo } from '../io.js';
-import { VMLINUX, loadBtf, loadFixedBtf } from '../common.js';
+import { VMLINUX, loadBtf, loadFixedBtf, usageError } from '../common.js';
 import { fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 
 export function register(program: Command, io: CliIo): void {
@@ -42,10 +42,10 @@ export function register(program: Command, io: CliIo): void {
         },
       ) => {
         if (opts.format === 'c' && (opts.json || opts.pretty)) {
-          throw new BtfError(BtfErrorCode.InvalidArgument, 'JSON output for C-syntax dump is not supported');
+          throw usageError('dump', 'JSON output for C-syntax dump is not supported');
         }
         if (opts.format !== 'c' && (opts.type.length > 0 || opts.sort || !opts.pragma)) {
-          throw new BtfError(BtfErrorCode.InvalidArgument, '--type, --sort and --no-pragma need --format c');
+          throw usageError('dump', '--type, --sort and --no-pragma need --format c');
         }
         const mode = fixupMode(opts, 'open');
         // The C emitter is loaded only when asked for: startup time is a large

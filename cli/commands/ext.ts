@@ -5,7 +5,7 @@
  * path as libbpf's debug log prints it).
  */
 import type { Command } from 'commander';
-import { isElf, type Btf } from '../../lib/btf.js';
+import { Btf, isElf } from '../../lib/btf.js';
 import { BtfError, BtfErrorCode, isInputError } from '../../lib/errors.js';
 import { BtfExt, CORE_RELO_KINDS, type ExtInfo } from '../../lib/ext.js';
 import { readInput } from '../../lib/io.js';
@@ -173,6 +173,33 @@ export function formatExtReport(rep: ExtReport): string {
   return out;
 }
 
+/**
+ * Returns `bytes` parsed as a raw `.BTF.ext`; when they are not one, the
+ * error says what they are instead (empty, raw `.BTF`, or neither), since
+ * `ext` takes an object or a raw `.BTF.ext`.
+ */
+function parseRawExt(bytes: Uint8Array, file: string): BtfExt {
+  const what = 'neither an ELF object nor a raw .BTF.ext';
+  if (bytes.length === 0) throw new BtfError(BtfErrorCode.Format, `empty file: ${what}`, { file });
+  try {
+    return BtfExt.parse(bytes, { file });
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    let isBtf = false;
+    try {
+      Btf.parse(bytes);
+      isBtf = true;
+    } catch {
+      // not raw BTF either
+    }
+    if (isBtf) throw new BtfError(BtfErrorCode.Format, `raw BTF (a .BTF section), not .BTF.ext: ${what}`, { file });
+    throw new BtfError(e.code, `${what}: ${e.detail}`, {
+      file,
+      ...(e.offset !== undefined ? { offset: e.offset } : {}),
+    });
+  }
+}
+
 export function register(program: Command, io: CliIo): void {
   program
     .command('ext')
@@ -189,13 +216,13 @@ export function register(program: Command, io: CliIo): void {
         ext = obj.ext;
         btf = opts.btf !== undefined ? await readBtfFile(opts.btf) : obj.btf;
       } else {
+        ext = parseRawExt(bytes, file);
         if (opts.btf === undefined)
           throw new BtfError(
             BtfErrorCode.InvalidArgument,
             'a raw .BTF.ext needs --btf FILE for its strings and types',
             { file },
           );
-        ext = BtfExt.parse(bytes, { file });
         btf = await readBtfFile(opts.btf);
       }
       if (ext === null) throw new BtfError(BtfErrorCode.NotFound, 'no .BTF.ext section in the ELF object', { file });

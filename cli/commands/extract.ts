@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import { newBtfObject } from '../../lib/elf/write.js';
 import { BTF_ELF_SEC, BTF_EXT_ELF_SEC } from '../../lib/kinds.js';
-import { loadObject, writeOutput } from '../common.js';
+import { loadObject, usageError, writeOutput } from '../common.js';
 import type { CliIo } from '../io.js';
 import { fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 
@@ -33,7 +33,7 @@ export function register(program: Command, io: CliIo): void {
         if (opts.ext !== undefined && obj.ext === null)
           throw new BtfError(BtfErrorCode.NotFound, 'no .BTF.ext section in the ELF object', { file });
         if (opts.ext !== undefined && opts.ext === opts.output)
-          throw new BtfError(BtfErrorCode.InvalidArgument, '--ext and --output name the same file');
+          throw usageError('extract', '--ext and --output name the same file');
         // Without --fixup the sections are copied byte for byte.
         const sec = (name: string): Uint8Array => obj.elf.sectionData(obj.elf.section(name)!);
         const btf = opts.fixup !== undefined ? obj.btf.rawData() : sec(BTF_ELF_SEC);

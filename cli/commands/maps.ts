@@ -1,6 +1,7 @@
 /**
  * `btfkit maps OBJ [-j]`: the maps libbpf 1.1.2 creates when it opens OBJ
- * (plus the seed patch's `.percpu` maps), in libbpf's order.
+ * (and, for a `.percpu` section, the per-CPU array map of a proposed libbpf
+ * extension that no released libbpf supports), in libbpf's order.
  */
 import type { Command } from 'commander';
 import { BtfError, BtfErrorCode } from '../../lib/errors.js';
@@ -9,6 +10,7 @@ import { BTF_KIND_DATASEC } from '../../lib/kinds.js';
 import { type MapInfo, type MapList, type MapProblem, listMaps, mapTypeLabel } from '../../lib/inspect/maps.js';
 import { type BpfObject, openObject } from '../../lib/object/open.js';
 import { TypedDataDumper } from '../../lib/inspect/typed-data.js';
+import { percpuNote } from '../common.js';
 import type { CliIo } from '../io.js';
 
 /** A type as `{id, name}` for JSON, or null for id 0. */
@@ -120,6 +122,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--pin-root <dir>', 'pin root for maps pinned by name', '/sys/fs/bpf')
     .action(async (file: string, opts: { json?: boolean; relaxed?: boolean; pinRoot: string }) => {
       const obj = openObject(await readInput(file), { file, ext: false, badBtf: 'record' });
+      percpuNote(io, obj);
       const list = listMaps(obj, { relaxed: Boolean(opts.relaxed), pinRoot: opts.pinRoot });
       if (opts.json) {
         const names = obj.btf ? new TypedDataDumper(obj.btf) : null;

@@ -7,9 +7,9 @@
 import type { Command } from 'commander';
 import { Btf } from '../../lib/btf.js';
 import { BtfError, BtfErrorCode } from '../../lib/errors.js';
-import { writeFileAtomic } from '../../lib/io.js';
+import { STDIO_PATH } from '../../lib/io.js';
 import { readBtfFile } from '../../lib/object/open.js';
-import { PROGRESS_MIN_TYPES, runDedup } from '../common.js';
+import { PROGRESS_MIN_TYPES, runDedup, usageError, writeOutput } from '../common.js';
 import type { CliIo } from '../io.js';
 
 /** Adds `btfkit merge` to the program. */
@@ -23,9 +23,10 @@ export function register(program: Command, io: CliIo): void {
     .option('--stats', 'print types per kind, string bytes and the time of each dedup pass')
     .option('-j, --json', 'with --stats: one JSON object')
     .action(async (inputs: string[], opts: { output: string; dedup: boolean; stats?: boolean; json?: boolean }) => {
-      if (opts.json && !opts.stats) throw new BtfError(BtfErrorCode.InvalidArgument, '--json goes with --stats');
-      if (opts.stats && !opts.dedup)
-        throw new BtfError(BtfErrorCode.InvalidArgument, '--stats needs dedup (drop --no-dedup)');
+      if (opts.json && !opts.stats) throw usageError('merge', '--json goes with --stats');
+      if (opts.stats && opts.output === STDIO_PATH)
+        throw usageError('merge', '--stats prints to standard output: give -o a file');
+      if (opts.stats && !opts.dedup) throw usageError('merge', '--stats needs dedup (drop --no-dedup)');
       const merged = Btf.empty();
       let total = 0;
       const tty = io.stderrIsTTY;
@@ -50,6 +51,6 @@ export function register(program: Command, io: CliIo): void {
       }
       if (tty && total >= PROGRESS_MIN_TYPES) io.err('\r\x1b[K');
       if (opts.dedup) runDedup(io, merged, opts, { inputs: inputs.length });
-      await writeFileAtomic(opts.output, merged.rawData());
+      await writeOutput(io, opts.output, merged.rawData());
     });
 }

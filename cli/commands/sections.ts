@@ -1,7 +1,7 @@
 /** `btfkit sections OBJ [-j]`: the ELF sections of an object, and which BTF sections it carries. */
 import type { Command } from 'commander';
 import type { Btf } from '../../lib/btf.js';
-import { isInputError } from '../../lib/errors.js';
+import { isInputError, messageWithoutFile } from '../../lib/errors.js';
 import { BtfExt } from '../../lib/ext.js';
 import { EM, ET, parseElf, SHT, type ElfFile, type ElfSection } from '../../lib/elf/index.js';
 import { readInput } from '../../lib/io.js';
@@ -127,7 +127,7 @@ export function sectionsReport(
       };
     } catch (e) {
       if (!isInputError(e)) throw e;
-      btfInfo = { index: btfSec.index, size: btfSec.size, error: e.message };
+      btfInfo = { index: btfSec.index, size: btfSec.size, error: messageWithoutFile(e) };
     }
   }
   let extInfo: ReturnType<typeof sectionsReport>['btf_ext'] = null;
@@ -145,7 +145,7 @@ export function sectionsReport(
       };
     } catch (e) {
       if (!isInputError(e)) throw e;
-      extInfo = { index: extSec.index, size: extSec.size, error: e.message };
+      extInfo = { index: extSec.index, size: extSec.size, error: messageWithoutFile(e) };
     }
   }
   return {

@@ -11,6 +11,7 @@ import { listMaps } from '../../lib/inspect/maps.js';
 import { openObject } from '../../lib/object/open.js';
 import { TypedDataDumper } from '../../lib/inspect/typed-data.js';
 import { listVars, varLine } from '../../lib/inspect/vars.js';
+import { percpuNote } from '../common.js';
 import type { CliIo } from '../io.js';
 
 export function register(program: Command, io: CliIo): void {
@@ -23,6 +24,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--libbpf11', "print exactly as libbpf 1.1.2 (char arrays without '\\0', then 1-byte members left empty)")
     .action(async (file: string, opts: { json?: boolean; pretty?: boolean; libbpf11?: boolean }) => {
       const obj = openObject(await readInput(file), { file, ext: false, badBtf: 'record' });
+      percpuNote(io, obj);
       const maps = listMaps(obj);
       const vars = listVars(obj, { maps, compact: !opts.pretty, libbpf11: Boolean(opts.libbpf11) });
       if (opts.json) {

@@ -8,7 +8,7 @@
 import { BTF_MAX_NAME_OFFSET } from '../kinds.js';
 
 /** `struct btf_header` as the kernel copies it (fields past `hdr_len` read as zero). */
-export interface KernelHeader {
+interface KernelHeader {
   magic: number;
   version: number;
   flags: number;
@@ -20,11 +20,11 @@ export interface KernelHeader {
 }
 
 /** The kernel's BTF_MAX_SIZE: larger inputs fail with E2BIG before any log line. */
-export const BTF_MAX_SIZE = 16 * 1024 * 1024;
+const BTF_MAX_SIZE = 16 * 1024 * 1024;
 const HDR_SIZE = 24;
 
 /** A fatal problem found before the type walk: the kernel's message and errno. */
-export interface HeaderProblem {
+interface HeaderProblem {
   message: string;
   errno: number;
   offset: number;

@@ -85,7 +85,7 @@ const EINVAL = -22,
 const SKIP = -1000;
 
 /** One violation as the verifier found it (before the API adds offsets). */
-export interface RawViolation {
+interface RawViolation {
   typeId: number;
   /** Word offset of the type record in the type section, or -1. */
   wordOff: number;

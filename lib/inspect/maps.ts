@@ -20,7 +20,7 @@
  *    (NOBITS): an ARRAY with a 4-byte key, one entry, the section as value,
  *    `BPF_F_RDONLY_PROG` for `.rodata*`, `BPF_F_MMAPABLE` when its DATASEC
  *    has a non-static variable; its BTF value type is the first type named
- *    after the section. Following the seed patch (not in any libbpf
+ *    after the section. Following the proposed libbpf patch for per-CPU global data (not in any libbpf
  *    release), `.percpu` and `.percpu.*` give a PERCPU_ARRAY the same way,
  *    never mmapable, each CPU's copy of the initial value padded to 8 bytes.
  *    Names: `.data`, `.rodata`, `.bss`, `.percpu` get up to 8 bytes of the
@@ -42,7 +42,7 @@
  */
 import type { Btf } from '../btf.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
-import { SHF, SHT, STB, STT } from '../elf/read.js';
+import { EM, ET, SHF, SHT, STB, STT } from '../elf/read.js';
 import type { ElfSection } from '../elf/read.js';
 import {
   BTF_ELF_SEC,
@@ -483,11 +483,30 @@ function dataKind(s: ElfSection): DataKind | 'struct_ops' | null {
 }
 
 /**
+ * Throws unless `obj` is an object libbpf opens: a relocatable ELF file for
+ * the BPF machine (or for no machine, as old LLVM wrote it), as
+ * `bpf_object__elf_init` checks. A kernel module or an i386 object has a
+ * `.BTF` that every dump reads, but libbpf makes no maps of it.
+ * @throws BtfError `EFORMAT`.
+ */
+export function checkBpfElf(obj: BpfObject): void {
+  const { elf } = obj;
+  if (elf.type !== ET.REL || (elf.machine !== 0 && elf.machine !== EM.BPF)) {
+    throw new BtfError(
+      BtfErrorCode.Format,
+      `not a BPF object (e_type ${elf.type}, e_machine ${elf.machine}; libbpf opens relocatable objects for EM_BPF only)`,
+      obj.file !== undefined ? { file: obj.file } : {},
+    );
+  }
+}
+
+/**
  * Returns the maps libbpf 1.1.2 would create when opening `obj` (with the
- * seed patch's `.percpu` maps), in libbpf's order, and the problems that
+ * proposed `.percpu` extension's maps), in libbpf's order, and the problems that
  * would make libbpf refuse the object, each naming the map and member.
  */
 export function listMaps(obj: BpfObject, opts: ListMapsOptions = {}): MapList {
+  checkBpfElf(obj);
   const maps: MapInfo[] = [];
   const problems: MapProblem[] = [];
   const { elf, btf } = obj;
@@ -672,7 +691,7 @@ function internalMap(obj: BpfObject, secName: string, kind: DataKind | 'kconfig'
   const lay = valueId && btf!.kindOf(valueId) === BTF_KIND_DATASEC ? obj.layouts.get(valueId) : undefined;
   if (kind !== 'percpu' && lay && lay.entries.some((e) => e.kind === 'VAR' && e.linkage !== BTF_VAR_STATIC))
     flags |= BPF_F_MMAPABLE;
-  // libbpf's map_uses_real_name (and the seed patch's for .percpu.*)
+  // libbpf's map_uses_real_name (and the proposed .percpu extension's for .percpu.*)
   const kernelName = internalMapName(obj.name, secName);
   const real =
     (kind === 'data' && secName !== '.data') ||

@@ -14,7 +14,7 @@
  * @module
  */
 import { SHT } from '../elf/read.js';
-import { type MapList, listMaps } from './maps.js';
+import { type MapList, checkBpfElf, listMaps } from './maps.js';
 import type { BpfObject } from '../object/open.js';
 import { type TypedDataOptions, TypedDataDumper } from './typed-data.js';
 
@@ -45,6 +45,7 @@ export interface ListVarsOptions extends TypedDataOptions {
  * libbpf prints it (see the module comment).
  */
 export function listVars(obj: BpfObject, opts: ListVarsOptions = {}): VarValue[] {
+  checkBpfElf(obj);
   const out: VarValue[] = [];
   const btf = obj.btf;
   if (!btf) return out;

@@ -19,7 +19,7 @@
  * @module
  */
 import { Btf, isElf, type BtfOptions } from '../btf.js';
-import { BtfError, BtfErrorCode, isInputError } from '../errors.js';
+import { BtfError, BtfErrorCode, isInputError, messageWithoutFile } from '../errors.js';
 import { BtfExt } from '../ext.js';
 import { inputBytes } from '../input.js';
 import { BTF_ELF_SEC, BTF_EXT_ELF_SEC } from '../kinds.js';
@@ -100,8 +100,8 @@ export function objectName(path: string): string {
  * (`listMaps`, `listVars`) and {@link parseBtf} all go through it.
  *
  * @throws ElfError for a malformed ELF file; BtfError for a malformed `.BTF`
- *   (unless `badBtf: 'record'`) or `.BTF.ext` (the offset is then relative
- *   to the section), or from the fixup; BtfError `EINVAL` when a fixup is
+ *   (unless `badBtf: 'record'`) or `.BTF.ext` (`offset` is then the file
+ *   offset, `sectionOffset` the one in the section; the message gives both), or from the fixup; BtfError `EINVAL` when a fixup is
  *   asked for and there is no `.BTF`.
  */
 export function openObject(bytes: Uint8Array, opts: OpenObjectOptions = {}): BpfObject {
@@ -115,10 +115,18 @@ export function openObject(bytes: Uint8Array, opts: OpenObjectOptions = {}): Bpf
       btf = readObjectBtf(elf, opts);
     } catch (e) {
       if (opts.badBtf !== 'record' || !isInputError(e)) throw e;
-      btfProblem = `.BTF: ${e.message}`;
+      btfProblem = `.BTF: ${messageWithoutFile(e)}`;
     }
     const extSec = elf.section(BTF_EXT_ELF_SEC);
-    const ext = extSec && opts.ext !== false ? BtfExt.parse(elf.sectionData(extSec), fileOpt) : null;
+    let ext: BtfExt | null = null;
+    if (extSec && opts.ext !== false) {
+      try {
+        ext = BtfExt.parse(elf.sectionData(extSec), fileOpt);
+      } catch (e) {
+        if (isInputError(e)) e.inSection(extSec.name, extSec.offset);
+        throw e;
+      }
+    }
     let fixup: FixupResult | null = null;
     if (opts.fixup !== undefined && opts.fixup !== false) {
       if (btf === null)
@@ -168,7 +176,7 @@ export function parseBtf(input: Uint8Array, opts: BtfOptions = {}): Btf {
   try {
     return Btf.parse(elf.sectionData(sec), opts);
   } catch (e) {
-    if (isInputError(e) && e.offset !== undefined) e.offset += sec.offset;
+    if (isInputError(e)) e.inSection(sec.name, sec.offset);
     throw e;
   }
 }
@@ -194,15 +202,20 @@ export async function readBtfFile(path: string, opts: { base?: Btf } = {}): Prom
  * reads the object's BTF with it. ({@link parseBtf} parses the section in
  * place instead, and gives offsets relative to the file, as `btf__parse`.)
  *
- * @throws BtfError for a malformed `.BTF` (the offset relative to the section).
+ * @throws BtfError for a malformed `.BTF` (`offset` the file offset, `sectionOffset` the one in `.BTF`).
  */
 export function readObjectBtf(elf: ElfFile, opts: Pick<OpenObjectOptions, 'file' | 'base'> = {}): Btf | null {
   const sec = elf.section(BTF_ELF_SEC);
   if (sec === undefined) return null;
-  return Btf.parse(elf.sectionData(sec).slice(), {
-    ...(opts.file !== undefined ? { file: opts.file } : {}),
-    ...(opts.base ? { base: opts.base } : {}),
-  });
+  try {
+    return Btf.parse(elf.sectionData(sec).slice(), {
+      ...(opts.file !== undefined ? { file: opts.file } : {}),
+      ...(opts.base ? { base: opts.base } : {}),
+    });
+  } catch (e) {
+    if (isInputError(e)) e.inSection(sec.name, sec.offset);
+    throw e;
+  }
 }
 
 /** What to put in the object's BTF sections; see {@link writeObject}. */

@@ -149,6 +149,15 @@ export function firstDiff(a: Uint8Array, b: Uint8Array): number {
   return a.length === b.length ? -1 : n;
 }
 
+/**
+ * Returns whether `e` is the usage error a command throws (`usageError` in
+ * cli/common.ts: exit status 2, one line with a hint to `--help`).
+ */
+export function isUsageError(e: unknown): e is Error & { exitCode: number; code: string } {
+  const c = e as { code?: unknown; exitCode?: unknown } | null;
+  return c !== null && typeof c === 'object' && c.code === 'btfkit.usage' && c.exitCode === 2;
+}
+
 /** What {@link runCli} returns. */
 export interface CliRun {
   stdout: Uint8Array;
