@@ -250,7 +250,7 @@ export function progressFor(
 export function runDedup(
   io: CliIo,
   btf: Btf,
-  opts: { stats?: boolean; json?: boolean; ext?: BtfExt },
+  opts: { stats?: boolean; json?: boolean; ext?: BtfExt; file?: string },
   extra: Record<string, unknown> = {},
 ): void {
   const before = opts.stats ? kindCounts(btf) : [];
@@ -261,6 +261,9 @@ export function runDedup(
       ...(opts.ext ? { ext: opts.ext } : {}),
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
     });
+  } catch (e) {
+    if (opts.file && e instanceof BtfError && !e.file) e.withFile(opts.file);
+    throw e;
   } finally {
     progress.done();
   }

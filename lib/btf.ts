@@ -11,11 +11,11 @@
  */
 import { inputBytes } from './input.js';
 import { BtfBuilder } from './builder.js';
+import { checkBtf, type CheckKernel, type CheckReport } from './check/index.js';
 import { BtfError, BtfErrorCode, isInputError } from './errors.js';
 import { BTF_MAGIC } from './kinds.js';
 import { MAX_RESOLVE_DEPTH, SizeFailure, typeQuery } from './query.js';
 import { encodeStr } from './strings.js';
-import { validateTypes } from './validate.js';
 import { TypeView, inflateView, type InflatedType } from './view.js';
 
 /** Options for {@link Btf.parse} and {@link Btf.fromFile}. */
@@ -54,9 +54,13 @@ export class Btf extends BtfBuilder {
   /**
    * Returns the BTF parsed from raw BTF `bytes` in either byte order
    * (`btf__parse_raw`; `parseBtf` also reads an ELF object's `.BTF`, as
-   * `btf__parse` does). Validates the header, the sections and every type
-   * record; throws a BtfError naming the offset and type id of the first
-   * problem.
+   * `btf__parse` does). Level 1: accepts exactly what libbpf 1.1.2's
+   * `btf__new` accepts (header and section bounds, the string section's
+   * first and last NUL, known kinds, or kinds the layout section sizes, and
+   * records that fit), and nothing of the kernel's rules: type ids and
+   * string offsets are not checked here, and every consumer ends in a
+   * BtfError on one that is out of range. {@link check} is level 2. Throws a
+   * BtfError naming the offset and type id of the first problem.
    *
    * @throws BtfError `EFORMAT` for anything but raw BTF (an ELF object
    *   included: the message points to `parseBtf`).
@@ -79,7 +83,6 @@ export class Btf extends BtfBuilder {
     const b = new Btf();
     b.init(opts.base ?? null, false);
     b.loadRaw(bytes, opts);
-    validateTypes(b, b.hdr.hdrLen + b.hdr.typeOff, opts.file);
     return b;
   }
 
@@ -93,6 +96,19 @@ export class Btf extends BtfBuilder {
       if (isInputError(e)) e.withFile(path);
       throw e;
     }
+  }
+
+  /**
+   * Returns the kernel verifier's verdict on this BTF (level 2, `checkBtf`
+   * of lib/check: what `BPF_BTF_LOAD` would say, every violation listed, the
+   * kernel's first marked). `opts.kernel` judges as an older kernel
+   * ('6.1'). Never throws for malformed BTF.
+   */
+  check(opts: { kernel?: CheckKernel } = {}): CheckReport {
+    return checkBtf(this, {
+      ...(this.base ? { base: this.base } : {}),
+      ...(opts.kernel ? { kernel: opts.kernel } : {}),
+    });
   }
 
   // ------------------------------------------------------------------ views

@@ -33,8 +33,6 @@ import { BtfError, BtfErrorCode } from './errors.js';
 import {
   BTF_ELF_SEC,
   BTF_MAGIC,
-  BTF_MAX_NAME_OFFSET,
-  BTF_MAX_TYPE,
   BTF_VERSION,
   ELEM_WORDS,
   INFO_WORDS,
@@ -66,6 +64,10 @@ interface BtfHeader {
 /** Bytes of the header fields this version knows. */
 const HDR_BASE = 24;
 const HDR_LAYOUT = 32;
+/** libbpf's BTF_MAX_NR_TYPES: the most types one btf__new or builder holds (level 1; the kernel's limit is level 2's). */
+const LIBBPF_MAX_NR_TYPES = 0x7fffffff;
+/** libbpf's BTF_MAX_STR_OFFSET: the largest string offset btf__new reads. */
+const LIBBPF_MAX_STR_OFFSET = 0x7fffffff;
 const IS_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Swaps every 32-bit word of `w` in place. */
@@ -195,92 +197,73 @@ export class BtfContainer {
       layoutOff: 0,
       layoutLen: 0,
     };
-    if (h.version !== BTF_VERSION) fail(BtfErrorCode.BadHeader, `unsupported btf version ${h.version}`, 2);
-    if (h.flags !== 0) fail(BtfErrorCode.BadHeader, `unsupported btf flags 0x${h.flags.toString(16)}`, 3);
-    if (h.hdrLen < HDR_BASE) fail(BtfErrorCode.BadHeader, `btf header length ${h.hdrLen} is below ${HDR_BASE}`, 4);
+    // Level 1 is libbpf 1.1.2's btf_parse_hdr: version and flags are not
+    // looked at, the header may be any length the data holds (even shorter
+    // than its 24 known bytes), and sections may leave gaps and trailing
+    // bytes, as long as the types come before the strings and the strings
+    // end inside the data. The kernel's stricter rules are level 2
+    // (lib/check/header.ts).
     if (h.hdrLen > data.length)
       fail(
         BtfErrorCode.Truncated,
         `btf header length ${h.hdrLen} is past the end of the data (${data.length} bytes)`,
         4,
       );
+    if (!le && h.hdrLen !== HDR_BASE && h.hdrLen < HDR_LAYOUT)
+      fail(BtfErrorCode.BadHeader, `unsupported big-endian btf header length ${h.hdrLen}`, 4);
     if (h.hdrLen >= HDR_LAYOUT) {
       h.layoutOff = dv.getUint32(24, le);
       h.layoutLen = dv.getUint32(28, le);
-    } else if (h.hdrLen > HDR_BASE) {
-      // A partial layout field pair is not a header any kernel knows.
-      fail(BtfErrorCode.BadHeader, `unsupported btf header length ${h.hdrLen}`, 4);
     }
-    // Like the kernel, refuse header bytes we do not understand unless zero.
-    const known = h.hdrLen >= HDR_LAYOUT ? HDR_LAYOUT : HDR_BASE;
-    for (let i = known; i < h.hdrLen; i++) {
-      if (data[i] !== 0) fail(BtfErrorCode.BadHeader, `unsupported non-zero btf header byte at ${i}`, i);
-    }
+    const known = h.hdrLen >= HDR_LAYOUT ? HDR_LAYOUT : Math.min(h.hdrLen, HDR_BASE);
     const body = data.length - h.hdrLen;
-    // Section bounds: types, then the optional layout, then strings, with no
-    // gaps and nothing after (the kernel's btf_check_sec_info).
-    if (h.typeOff % 4) fail(BtfErrorCode.BadSection, `btf type section offset ${h.typeOff} is not 4-byte aligned`, 8);
-    if (h.typeLen % 4) fail(BtfErrorCode.BadSection, `btf type section length ${h.typeLen} is not a multiple of 4`, 12);
-    if (h.typeOff !== 0)
-      fail(
-        BtfErrorCode.BadSection,
-        `btf type section does not start right after the header (type_off ${h.typeOff})`,
-        8,
-      );
-    let expectStr = h.typeOff + h.typeLen;
-    if (h.layoutLen) {
-      if (h.layoutOff % 4)
-        fail(BtfErrorCode.BadSection, `btf layout section offset ${h.layoutOff} is not 4-byte aligned`, 24);
-      if (h.layoutLen % 4)
-        fail(BtfErrorCode.BadSection, `btf layout section length ${h.layoutLen} is not a multiple of 4`, 28);
-      if (h.layoutOff !== expectStr)
-        fail(
-          BtfErrorCode.BadSection,
-          `btf layout section at ${h.layoutOff} does not follow the type section (ends at ${expectStr})`,
-          24,
-        );
-      expectStr += h.layoutLen;
-    }
-    if (h.strOff !== expectStr)
-      fail(
-        BtfErrorCode.BadSection,
-        `btf string section at ${h.strOff} does not follow the previous section (ends at ${expectStr})`,
-        16,
-      );
     if (h.strOff + h.strLen > body) {
       fail(
         BtfErrorCode.Truncated,
         `btf string section ${h.strOff}+${h.strLen} is past the end of the data (${body} bytes after the header)`,
-        h.hdrLen + h.strOff,
+        16,
       );
     }
-    if (h.strOff + h.strLen < body) {
+    if (h.typeOff + h.typeLen > h.strOff)
       fail(
         BtfErrorCode.BadSection,
-        `${body - h.strOff - h.strLen} trailing bytes after the btf string section`,
-        h.hdrLen + h.strOff + h.strLen,
+        `btf type section ${h.typeOff}+${h.typeLen} runs into the string section at ${h.strOff}`,
+        8,
       );
+    if (h.typeOff % 4) fail(BtfErrorCode.BadSection, `btf type section offset ${h.typeOff} is not 4-byte aligned`, 8);
+    // Records are whole words: libbpf's walk cannot end exactly on such a section.
+    if (h.typeLen % 4) fail(BtfErrorCode.BadSection, `btf type section length ${h.typeLen} is not a multiple of 4`, 12);
+    if (h.layoutLen) {
+      // The layout section (newer BTF, which libbpf 1.1.2 does not know):
+      // between the types and the strings, aligned.
+      if (h.layoutOff % 4)
+        fail(BtfErrorCode.BadSection, `btf layout section offset ${h.layoutOff} is not 4-byte aligned`, 24);
+      if (h.layoutLen % 4)
+        fail(BtfErrorCode.BadSection, `btf layout section length ${h.layoutLen} is not a multiple of 4`, 28);
+      if (h.layoutOff < h.typeOff + h.typeLen || h.layoutOff + h.layoutLen > h.strOff)
+        fail(
+          BtfErrorCode.BadSection,
+          `btf layout section ${h.layoutOff}+${h.layoutLen} is not between the type section and the string section`,
+          24,
+        );
     }
     // Strings.
     const sBeg = h.hdrLen + h.strOff;
     const strs = data.subarray(sBeg, sBeg + h.strLen);
-    if (this.base) {
-      if (h.strLen && strs[h.strLen - 1] !== 0)
-        fail(BtfErrorCode.BadString, 'btf string section does not end with a NUL', sBeg + h.strLen - 1);
-    } else {
+    // libbpf's btf_parse_str_sec: split BTF may have no strings of its own.
+    if (!(this.base && h.strLen === 0)) {
       if (!h.strLen)
         fail(BtfErrorCode.BadString, 'btf string section is empty (it must hold at least the empty string)', 20);
-      if (strs[0] !== 0)
+      if (h.strLen - 1 > LIBBPF_MAX_STR_OFFSET)
+        fail(BtfErrorCode.TooBig, `btf string section of ${h.strLen} bytes is larger than libbpf allows`, 20);
+      if (strs[h.strLen - 1] !== 0)
+        fail(BtfErrorCode.BadString, 'btf string section does not end with a NUL', sBeg + h.strLen - 1);
+      if (!this.base && strs[0] !== 0)
         fail(
           BtfErrorCode.BadString,
           'btf string section does not start with the empty string (split BTF? it needs its base BTF: -B BASE, or the base option)',
           sBeg,
         );
-      if (strs[h.strLen - 1] !== 0)
-        fail(BtfErrorCode.BadString, 'btf string section does not end with a NUL', sBeg + h.strLen - 1);
-    }
-    if (this.startStrOff + h.strLen - 1 > BTF_MAX_NAME_OFFSET && h.strLen > 0) {
-      fail(BtfErrorCode.TooBig, `btf string section of ${h.strLen} bytes is larger than the kernel allows`, 20);
     }
     // Layout.
     if (h.layoutLen) {
@@ -301,7 +284,7 @@ export class BtfContainer {
       if (le !== IS_LE) swapWords(words);
     }
     this.hdr = h;
-    this.hdrExtra = data.slice(known, h.hdrLen);
+    this.hdrExtra = data.slice(known, Math.max(known, h.hdrLen));
     this.words = words;
     this.typeWords = words.length;
     this.strs = strs;
@@ -353,8 +336,8 @@ export class BtfContainer {
       }
       offs[cnt++] = o;
       o += sz;
-      if (this.startId + cnt - 1 > BTF_MAX_TYPE) {
-        throw new BtfError(BtfErrorCode.TooBig, `more than ${BTF_MAX_TYPE} types`, {
+      if (cnt > LIBBPF_MAX_NR_TYPES) {
+        throw new BtfError(BtfErrorCode.TooBig, `more than ${LIBBPF_MAX_NR_TYPES} types`, {
           offset: byteBase + o * 4,
           section: BTF_ELF_SEC,
         });
@@ -413,6 +396,21 @@ export class BtfContainer {
   /** Returns the kind of a type (0 for void). */
   kindOf(typeId: number): number {
     return infoKind(this.infoOf(typeId));
+  }
+
+  /**
+   * Returns the id of the first type of this BTF (base included) whose kind
+   * this version knows only from a layout section, or 0 when there is none.
+   */
+  firstLayoutOnlyKind(): number {
+    if (this.base) {
+      const b = this.base.firstLayoutOnlyKind();
+      if (b) return b;
+    }
+    for (let i = 0; i < this.nrTypes; i++) {
+      if (infoKind(this.words[this.offs[i]! + 1]!) >= NR_BTF_KINDS) return this.startId + i;
+    }
+    return 0;
   }
 
   /** Returns the vlen of a type. */
@@ -719,7 +717,8 @@ export class BtfContainer {
 
   /** Returns the header length `rawData()` writes: 24, or 32 and more with a layout section or a longer input header. */
   headerLength(): number {
-    return this.emitLayout && this.hdr.hdrLen < HDR_LAYOUT ? HDR_LAYOUT : this.hdr.hdrLen;
+    const len = Math.max(this.hdr.hdrLen, HDR_BASE);
+    return this.emitLayout && len < HDR_LAYOUT ? HDR_LAYOUT : len;
   }
 
   /** Returns whether `rawData()` carries a layout section (see {@link setLayout}). */
@@ -763,7 +762,7 @@ export class BtfContainer {
     const strs = this.stringSection();
     const layout = this.emitLayout ? this.layoutBytes() : null;
     const layoutLen = layout ? layout.length : 0;
-    let hdrLen = this.hdr.hdrLen;
+    let hdrLen = Math.max(this.hdr.hdrLen, HDR_BASE);
     if (layout && hdrLen < HDR_LAYOUT) hdrLen = HDR_LAYOUT;
     const total = hdrLen + typeLen + layoutLen + strs.length;
     const out = new Uint8Array(total);

@@ -11,7 +11,7 @@
  *
  * Dedup's hot loops read the same table flattened into typed arrays
  * ({@link idFieldCount}, {@link idFieldPos}, {@link STR_ELEM_POS}): generated
- * below from `KIND_FIELDS`, so there is still one table.
+ * below from `fields`, so there is still one table.
  */
 import {
   BTF_KIND_ARRAY,
@@ -76,9 +76,6 @@ fields[BTF_KIND_FUNC_PROTO] = { fixedTypeIds: [2], elemTypeIds: [1], elemStrs: [
 // struct btf_var_secinfo { type; offset; size }
 fields[BTF_KIND_DATASEC] = { fixedTypeIds: NONE, elemTypeIds: [0], elemStrs: NONE };
 
-/** Per-kind field table, indexed by kind number. */
-export const KIND_FIELDS: readonly KindFields[] = fields;
-
 /**
  * Calls `fn(wordIndex)` for every word of the record at `off` in `w` that
  * holds a type id, in libbpf's visiting order. Unknown kinds have none.
@@ -135,7 +132,7 @@ for (let k = 0; k < N; k++) {
   elemSize[k] = ELEM_WORDS[k]!;
 }
 
-/** Per kind: the string offset word within each vlen item (-1: none); {@link KIND_FIELDS}' `elemStrs` flattened. */
+/** Per kind: the string offset word within each vlen item (-1: none); the table's `elemStrs` flattened. */
 export const STR_ELEM_POS: Readonly<Int8Array> = elemStrPos;
 /** Per kind: word offset of the first vlen item in a record. */
 export const ELEM_BASE: Readonly<Uint8Array> = elemBase;

@@ -179,6 +179,8 @@ export {
   checkRawBtf,
   checkBtf,
   CHECK_KERNEL_VERSION,
+  CHECK_KERNELS,
+  type CheckKernel,
   type CheckReport,
   type CheckViolation,
   type CheckOptions,

@@ -5,6 +5,7 @@
  * against an independent reading of bpftool's raw dump.
  */
 import { test } from 'uvu';
+import { checkRawBtf } from '../lib/check/index.js';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
 import { rawDump } from '../lib/dump/raw.js';
@@ -292,24 +293,41 @@ test('an unknown kind without a layout entry is a BtfError naming the type', () 
   }
 });
 
-test('a forward-declared enum (ENUM, size 0, no values) parses as clang writes it; other zero sizes do not', () => {
+test('a forward-declared enum (ENUM, size 0, no values) parses as clang writes it; so do other sizes (level 2 judges them)', () => {
   const strs = new Strings();
   const e = strs.off('later');
   const ok = rawBtf({ types: [...rec(BTF_KIND_ENUM, e, 0, 0)], strings: strs.bytes() });
   assert.match(rawDump(parseBtf(ok)), /^\[1\] ENUM 'later' encoding=UNSIGNED size=0 vlen=0$/m);
   const v = strs.off('A');
-  for (const bad of [
+  for (const odd of [
     rawBtf({ types: [...rec(BTF_KIND_ENUM, e, 1, 0, [v, 1])], strings: strs.bytes() }),
     rawBtf({ types: [...rec(BTF_KIND_ENUM64, e, 0, 0)], strings: strs.bytes() }),
   ]) {
-    try {
-      parseBtf(bad);
-      assert.unreachable('parsed');
-    } catch (err) {
-      assert.ok(isBtfError(err), String(err));
-      assert.match((err as Error).message, /invalid enum size 0/);
-    }
+    assert.is(parseBtf(odd).typeCount, 2);
+    assert.not.ok(checkRawBtf(odd).ok);
   }
+});
+
+test("type count limits: level 1 reads 2^20 types (libbpf's limit is 2^31 - 1), level 2 refuses them as the kernel does", () => {
+  const n = 1 << 20; // one past the kernel's BTF_MAX_TYPE (0xfffff)
+  const words = new Uint32Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    words[i * 3 + 1] = (BTF_KIND_PTR << 24) >>> 0;
+    words[i * 3 + 2] = i; // a pointer to the type before
+  }
+  const bytes = rawBtf({
+    types: [],
+    strings: new Uint8Array([0]),
+    hdr: { typeLen: words.byteLength, strOff: words.byteLength },
+  });
+  const all = new Uint8Array(24 + words.byteLength + 1);
+  all.set(bytes.subarray(0, 24));
+  all.set(new Uint8Array(words.buffer), 24);
+  const btf = parseBtf(all);
+  assert.is(btf.typeCount, n + 1);
+  const r = btf.check();
+  assert.not.ok(r.ok);
+  assert.is(r.violations[0]!.message, 'Exceeded max num of types');
 });
 
 // --------------------------------------------------- views against JSON goldens

@@ -14,6 +14,8 @@ import * as assert from 'uvu/assert';
 import { parseBtf } from '../lib/object/open.js';
 import { rawDump } from '../lib/dump/raw.js';
 import { isBtfError } from '../lib/errors.js';
+import { ELEM_WORDS, INFO_WORDS, NR_BTF_KINDS } from '../lib/kinds.js';
+import { Strings, intRec, rawBtf, rec } from './helpers/gen.js';
 import { VERSION } from '../cli/program.js';
 import {
   BIN,
@@ -146,14 +148,14 @@ test('a missing file is a BtfError naming the file', async () => {
 test('a malformed file is a BtfError naming the file and the offset', async () => {
   const dir = freshDir();
   const bad = xdpSec.slice();
-  bad[2] = 7; // version
+  bad[8] = 2; // type_off: the types run into the strings
   writeFileSync(join(dir, 'bad.btf'), bad);
   const r = await runCli(['dump', join(dir, 'bad.btf')]);
   assert.ok(isBtfError(r.error), String(r.error));
   const e = r.error as { file?: string; offset?: number; message: string };
   assert.is(e.file, join(dir, 'bad.btf'));
-  assert.is(e.offset, 2);
-  assert.match(e.message, /version 7.*\(offset 0x2\)$/);
+  assert.is(e.offset, 8);
+  assert.match(e.message, /runs into the string section.*\(offset 0x8\)$/);
   assert.is(r.stdout.length, 0, 'nothing printed');
 });
 
@@ -202,6 +204,37 @@ test('convert --layout writes a 32-byte header with a layout section; --no-layou
   const beLayout = join(dir, 'be-layout.btf');
   assert.is((await runCli(['convert', xdp.obj, '-o', beLayout, '--layout', '--endian', 'big'])).error, undefined);
   assert.fixture(rawDump(parseBtf(readBytes(beLayout))), xdpRaw);
+});
+
+test('kinds known only from the layout section: dump reads them; dedup, merge and convert --no-layout refuse with one error naming the kind and the file', async () => {
+  const dir = freshDir();
+  const s = new Strings();
+  const types = [...intRec(s.off('int'), 4, 1), ...rec(25, s.off('mystery'), 1, 7, [1, 2])];
+  const layout = new Uint8Array(26 * 4);
+  for (let k = 0; k < NR_BTF_KINDS; k++) {
+    layout[k * 4] = INFO_WORDS[k]! * 4;
+    layout[k * 4 + 1] = ELEM_WORDS[k]! * 4;
+  }
+  layout[25 * 4 + 1] = 8;
+  const file = join(dir, 'layout.btf');
+  writeFileSync(file, rawBtf({ types, strings: s.bytes(), layout }));
+  const dump = await runCli(['dump', file]);
+  assert.is(dump.error, undefined, String(dump.error));
+  for (const args of [
+    ['dedup', file, '-o', join(dir, 'd.btf')],
+    ['merge', file, '-o', join(dir, 'm.btf')],
+    ['convert', file, '--no-layout', '-o', join(dir, 'c.btf')],
+  ]) {
+    const r = await runCli(args);
+    assert.ok(isBtfError(r.error), `${args[0]}: ${String(r.error)}`);
+    const e = r.error as { file?: string; typeId?: number; message: string };
+    assert.is(e.file, file, args[0]);
+    assert.is(e.typeId, 2, args[0]);
+    assert.match(e.message, /type \[2\] kind 25: /, args[0]);
+  }
+  assert.equal(readdirSync(dir), ['layout.btf'], 'no output written');
+  const kept = await runCli(['convert', file, '--endian', 'big', '-o', join(dir, 'be.btf')]);
+  assert.is(kept.error, undefined, 'convert that keeps the layout section works');
 });
 
 test('convert writes atomically: a failure leaves no temporary file and no clobbered output', async () => {

@@ -104,10 +104,11 @@ const LAYERS: readonly (readonly string[])[] = [
   ['lib/kinds.ts', 'lib/errors.ts', 'lib/input.ts', 'lib/hash.ts', 'lib/strings.ts', 'lib/fields.ts', 'lib/io.ts'],
   ['lib/container.ts'],
   // lib/query.ts (the flat query layer, another branch) reads the container, below Btf.
-  ['lib/validate.ts', 'lib/view.ts', 'lib/query.ts'],
+  // lib/check/ (level 2, the kernel's verifier) reads the container only, so Btf.check() can call it.
+  ['lib/check/', 'lib/view.ts', 'lib/query.ts'],
   ['lib/builder.ts'],
   ['lib/btf.ts'],
-  ['lib/ext.ts', 'lib/core-spec.ts', 'lib/check/', 'lib/dump/', 'lib/dedup/', 'lib/emit/', 'lib/elf/', 'lib/layout/'],
+  ['lib/ext.ts', 'lib/core-spec.ts', 'lib/dump/', 'lib/dedup/', 'lib/emit/', 'lib/elf/', 'lib/layout/'],
   ['lib/object/'],
   ['lib/inspect/', 'lib/core/'],
   ['lib/index.ts'],

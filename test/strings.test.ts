@@ -13,6 +13,8 @@ import { btfSection, goldenObject, readBytes, sameBytes } from './helpers/golden
 import { intRec, rawBtf, rec, rng } from './helpers/gen.js';
 import { fuzzRuns } from './helpers/budget.js';
 import { parseBtf } from '../lib/object/open.js';
+import { checkBtf } from '../lib/check/index.js';
+import { dedup } from '../lib/dedup/index.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const golden = btfSection(readBytes(goldenObject('xdp_pkt_counter').obj));
@@ -260,19 +262,51 @@ test('split BTF: string offsets continue after the base; base strings are refere
   assert.ok(sameBytes(back.rawData(), raw));
 });
 
-test('split BTF: a name offset past base + split strings is rejected on parse', () => {
+test('split BTF: a name offset past base + split strings is read (as libbpf), refused by level 2, an error on use', () => {
   const base = Btf.empty();
   base.addInt('int', 4, 1);
   const baseLen = base.strLen; // 5
   const ok = rawBtf({ types: [...rec(BTF_KIND_TYPEDEF, baseLen, 0, 1)], strings: enc('t\0') });
   assert.is(parseBtf(ok, { base }).nameOf(2), 't');
   const bad = rawBtf({ types: [...rec(BTF_KIND_TYPEDEF, baseLen + 2, 0, 1)], strings: enc('t\0') });
+  const read = parseBtf(bad, { base });
   assert.is(
-    code(() => parseBtf(bad, { base })),
+    code(() => read.nameOf(2)),
     'ESTRING',
   );
+  assert.not.ok(checkBtf(read).ok);
   const viaBase = rawBtf({ types: [...rec(BTF_KIND_TYPEDEF, 1, 0, 1)], strings: enc('t\0') });
   assert.is(parseBtf(viaBase, { base }).nameOf(2), 'int', 'a split type may name a base string');
+});
+
+test('names that are the empty string at a non-zero offset: level 1 reads them, dedup output reads back, level 2 refuses as the kernel does', () => {
+  const E = 2; // "\0a\0": offset 2 is the empty string after "a"
+  const types = [
+    ...intRec(E, 4, 1), // [1] INT ''
+    ...rec(BTF_KIND_TYPEDEF, E, 0, 1), // [2] TYPEDEF '' -> 1
+    ...rec(BTF_KIND_TYPEDEF, E, 0, 1), // [3] the same again (dedup merges it)
+    ...rec(7, E, 0, 0), // [4] FWD ''
+    ...rec(13, 0, 1, 1, [E, 1]), // [5] FUNC_PROTO (int '')
+    ...rec(12, E, 0, 5), // [6] FUNC ''
+    ...rec(14, E, 0, 1, [1]), // [7] VAR ''
+    ...rec(15, E, 1, 4, [7, 0, 4]), // [8] DATASEC ''
+    ...rec(17, E, 0, 2, [0xffffffff]), // [9] DECL_TAG ''
+    ...rec(6, 1, 1, 4, [E, 3]), // [10] ENUM 'a' { '' = 3 }
+  ];
+  const btf = parseBtf(rawBtf({ types, strings: enc('\0a\0') }));
+  const dump = rawDump(btf);
+  // bpftool prints '(anon)' for offset 0 only, '' for an empty string elsewhere
+  assert.match(dump, /^\[1\] INT '' size=4/m);
+  assert.match(dump, /^\[2\] TYPEDEF '' type_id=1$/m);
+  assert.match(dump, /^\[9\] DECL_TAG '' type_id=2 component_idx=-1$/m);
+  dedup(btf);
+  const back = parseBtf(btf.rawData());
+  assert.is(rawDump(back), rawDump(btf));
+  assert.is(back.typeCount, 10);
+  // the kernel (checked with btfh kload): '[2] TYPEDEF (anon) type_id=1 Invalid name'
+  const r = back.check();
+  assert.not.ok(r.ok);
+  assert.is(r.violations[0]!.line, '[2] TYPEDEF (anon) type_id=1 Invalid name');
 });
 
 test.run();

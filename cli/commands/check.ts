@@ -5,12 +5,13 @@
  * 1 when a file cannot be read at all.
  */
 import type { Command } from 'commander';
-import { CommanderError } from 'commander';
-import { checkRawBtf, type CheckReport } from '../../lib/check/index.js';
+import { CommanderError, Option } from 'commander';
+import { CHECK_KERNELS, type CheckKernel, checkRawBtf, type CheckReport } from '../../lib/check/index.js';
 import { BtfErrorCode, isInputError } from '../../lib/errors.js';
 import { BTF_ELF_SEC } from '../../lib/kinds.js';
 import { readBtfFile } from '../../lib/object/open.js';
-import { VMLINUX, sectionOrRaw } from '../common.js';
+import { VMLINUX, loadFixedBtf, sectionOrRaw } from '../common.js';
+import { fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 import type { CliIo } from '../io.js';
 
 /** The exit status `cli/main.ts` returns for a refused file. */
@@ -40,26 +41,42 @@ export function register(program: Command, io: CliIo): void {
     .argument('<files...>', 'raw BTF or ELF objects with a .BTF section')
     .option('-B, --base <file>', 'base BTF: the files are split (module) BTF, checked as the kernel checks module BTF')
     .option('-j, --json', 'one JSON object per file')
-    .action(async (files: string[], opts: { base?: string; json?: boolean }) => {
-      let refused = false;
-      for (const file of files) {
-        const implied =
-          opts.base === undefined && file.startsWith('/sys/kernel/btf/') && file !== VMLINUX ? VMLINUX : undefined;
-        const basePath = opts.base ?? implied;
-        let report: CheckReport;
-        try {
-          const base = basePath ? await readBtfFile(basePath) : undefined;
-          report = checkRawBtf(
-            (await sectionOrRaw(file, BTF_ELF_SEC, BtfErrorCode.Format)).slice(),
-            base ? { base } : {},
-          );
-        } catch (e) {
-          if (isInputError(e) && !e.file) e.withFile(file);
-          throw e;
+    .addOption(fixupFlag('open'))
+    .addOption(fixupModeOption())
+    .addOption(
+      new Option(
+        '--kernel <version>',
+        "judge as this kernel: '6.18' (the default) or '6.1' (no kind_flag on type and decl tags)",
+      ).choices([...CHECK_KERNELS]),
+    )
+    .action(
+      async (
+        files: string[],
+        opts: { base?: string; json?: boolean; fixup?: boolean; fixupMode?: string; kernel?: CheckKernel },
+      ) => {
+        // --fixup: the BTF libbpf hands BPF_BTF_LOAD after bpf_object__open
+        // (DATASEC sizes and offsets from the ELF, externs), not the file's.
+        const mode = fixupMode(opts, 'open');
+        let refused = false;
+        for (const file of files) {
+          const implied =
+            opts.base === undefined && file.startsWith('/sys/kernel/btf/') && file !== VMLINUX ? VMLINUX : undefined;
+          const basePath = opts.base ?? implied;
+          let report: CheckReport;
+          try {
+            const base = basePath ? await readBtfFile(basePath) : undefined;
+            const bytes = mode
+              ? (await loadFixedBtf(file, mode, basePath)).rawData().slice()
+              : (await sectionOrRaw(file, BTF_ELF_SEC, BtfErrorCode.Format)).slice();
+            report = checkRawBtf(bytes, { ...(base ? { base } : {}), ...(opts.kernel ? { kernel: opts.kernel } : {}) });
+          } catch (e) {
+            if (isInputError(e) && !e.file) e.withFile(file);
+            throw e;
+          }
+          if (!report.ok) refused = true;
+          io.out(opts.json ? `${JSON.stringify({ file, ...report })}\n` : formatReport(file, report));
         }
-        if (!report.ok) refused = true;
-        io.out(opts.json ? `${JSON.stringify({ file, ...report })}\n` : formatReport(file, report));
-      }
-      if (refused) throw new CommanderError(EXIT_REFUSED, 'btfkit.exitStatus', '');
-    });
+        if (refused) throw new CommanderError(EXIT_REFUSED, 'btfkit.exitStatus', '');
+      },
+    );
 }

@@ -1,4 +1,5 @@
 /** `btfkit convert IN -o OUT`: re-encode raw BTF (byte order, layout section); from an object, extract its `.BTF`. */
+import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { CliIo } from '../io.js';
@@ -25,6 +26,15 @@ export function register(program: Command, io: CliIo): void {
       async (input: string, opts: { output: string; endian?: 'little' | 'big'; layout?: boolean; base?: string }) => {
         const btf = await loadBtf(input, opts.base);
         if (opts.endian) btf.setEndianness(opts.endian);
+        const unknown = opts.layout === false ? btf.firstLayoutOnlyKind() : 0;
+        if (unknown) {
+          // Without the layout section no reader could size this record again.
+          throw new BtfError(
+            BtfErrorCode.BadType,
+            `type [${unknown}] kind ${btf.kindOf(unknown)}: --no-layout would drop the only record of this kind's size`,
+            { typeId: unknown, file: input },
+          );
+        }
         if (opts.layout !== undefined && (opts.layout || btf.hasLayout())) btf.setLayout(opts.layout);
         await writeOutput(io, opts.output, btf.rawData());
         void io;

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { Btf } from '../../lib/btf.js';
-import { BtfError } from '../../lib/errors.js';
+import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import { STDIO_PATH } from '../../lib/io.js';
 import { readBtfFile } from '../../lib/object/open.js';
 import { PROGRESS_MIN_TYPES, runDedup, usageError, writeOutput } from '../common.js';
@@ -32,6 +32,14 @@ export function register(program: Command, io: CliIo): void {
       const tty = io.stderrIsTTY;
       for (const [i, file] of inputs.entries()) {
         const src = await readBtfFile(file);
+        const unknown = src.firstLayoutOnlyKind();
+        if (unknown) {
+          throw new BtfError(
+            BtfErrorCode.BadType,
+            `type [${unknown}] kind ${src.kindOf(unknown)}: merge does not know this kind (the layout section gives only its size)`,
+            { typeId: unknown, file },
+          );
+        }
         try {
           merged.addBtf(src);
         } catch (e) {

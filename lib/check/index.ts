@@ -6,6 +6,7 @@
  * for a parsed `Btf`. See verifier.ts for how the walk works.
  */
 import type { BtfContainer } from '../container.js';
+import { BtfError, BtfErrorCode } from '../errors.js';
 import { parseKernelHeader } from './header.js';
 import { Verifier, type VerifierBase } from './verifier.js';
 
@@ -46,10 +47,23 @@ export interface CheckReport {
   kernel: string;
 }
 
+/**
+ * The kernel versions whose verifier differs in a way this module knows:
+ * '6.18' (the default, the newest followed) and '6.1', which refuses a
+ * kind_flag on TYPE_TAG and DECL_TAG (allowed since commit 53ee0d66d7a6,
+ * 2025). ENUM64, TYPE_TAG and DECL_TAG themselves are older than 6.1.
+ */
+export const CHECK_KERNELS = ['6.18', '6.1'] as const;
+
+/** One of {@link CHECK_KERNELS}. */
+export type CheckKernel = (typeof CHECK_KERNELS)[number];
+
 /** Options for {@link checkRawBtf}. */
 export interface CheckOptions {
   /** Base BTF: the input is split (module) BTF, checked as `btf_parse_module` does. */
   base?: BtfContainer;
+  /** The kernel to judge as. Defaults to the newest, {@link CHECK_KERNEL_VERSION}. */
+  kernel?: CheckKernel;
 }
 
 function verifierBase(b: BtfContainer): VerifierBase {
@@ -62,7 +76,13 @@ function verifierBase(b: BtfContainer): VerifierBase {
  * for malformed input.
  */
 export function checkRawBtf(data: Uint8Array, opts: CheckOptions = {}): CheckReport {
-  const report: CheckReport = { ok: true, errno: 0, violations: [], typeCount: 0, kernel: CHECK_KERNEL_VERSION };
+  const kernel = opts.kernel ?? CHECK_KERNEL_VERSION;
+  if (!(CHECK_KERNELS as readonly string[]).includes(kernel))
+    throw new BtfError(
+      BtfErrorCode.InvalidArgument,
+      `check: unknown kernel version ${String(kernel)} (${CHECK_KERNELS.join(', ')})`,
+    );
+  const report: CheckReport = { ok: true, errno: 0, violations: [], typeCount: 0, kernel };
   const split = opts.base !== undefined;
   const h = parseKernelHeader(data, split);
   if ('message' in h) {
@@ -92,6 +112,7 @@ export function checkRawBtf(data: Uint8Array, opts: CheckOptions = {}): CheckRep
     words,
     data.subarray(strStart, strStart + h.strLen),
     opts.base ? verifierBase(opts.base) : null,
+    kernel === '6.1',
   );
   const walked = v.checkAllMetas(0, h.typeLen);
   if (walked) {
@@ -126,5 +147,5 @@ export function checkRawBtf(data: Uint8Array, opts: CheckOptions = {}): CheckRep
  */
 export function checkBtf(btf: BtfContainer, opts: CheckOptions = {}): CheckReport {
   const base = opts.base ?? btf.base ?? undefined;
-  return checkRawBtf(btf.rawData(), base ? { base } : {});
+  return checkRawBtf(btf.rawData(), { ...(base ? { base } : {}), ...(opts.kernel ? { kernel: opts.kernel } : {}) });
 }

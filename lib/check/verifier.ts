@@ -185,6 +185,12 @@ export class Verifier {
     readonly w: Uint32Array,
     readonly strs: Uint8Array,
     readonly base: VerifierBase | null,
+    /**
+     * Kernels before commit 53ee0d66d7a6 ("bpf: Allow kind_flag for BTF type
+     * and decl tags", 2025; 6.1 among them) refuse a kind_flag on TYPE_TAG
+     * (btf_ref_type_check_meta) and DECL_TAG (btf_decl_tag_check_meta).
+     */
+    readonly tagKflagRefused = false,
   ) {
     this.startId = base ? base.typeCount : 0;
     this.startStrOff = base ? base.strs.length : 0;
@@ -497,7 +503,8 @@ export class Verifier {
       case BTF_KIND_RESTRICT:
       case BTF_KIND_TYPE_TAG: {
         if (vlen) return this.fail(id, 'vlen != 0');
-        if (kflag && k !== BTF_KIND_TYPE_TAG) return this.fail(id, 'Invalid btf_info kind_flag');
+        if (kflag && (k !== BTF_KIND_TYPE_TAG || this.tagKflagRefused))
+          return this.fail(id, 'Invalid btf_info kind_flag');
         if (sz > BTF_MAX_TYPE) return this.fail(id, 'Invalid type_id');
         if (k === BTF_KIND_TYPEDEF) {
           if (!nameOff || !this.ident(nameOff)) return this.fail(id, 'Invalid name');
@@ -623,6 +630,7 @@ export class Verifier {
         if (metaLeft < 4) return this.failBasic(id, `meta_left:${metaLeft} meta_needed:4`);
         if (!this.nonEmpty(nameOff)) return this.fail(id, 'Invalid value');
         if (vlen) return this.fail(id, 'vlen != 0');
+        if (kflag && this.tagKflagRefused) return this.fail(id, 'Invalid btf_info kind_flag');
         if ((w[o + 3]! | 0) < -1) return this.fail(id, 'Invalid component_idx');
         return 0;
       }

@@ -166,6 +166,16 @@ export function dedup(btf: BtfContainer, opts: DedupOptions = {}): DedupReport {
         : 'dedup: this BTF is not split BTF; parse it with { base } to dedup it against a base',
     );
   }
+  // A kind known only from the layout section has a size but no meaning:
+  // nothing says which of its words are type ids to remap or compare.
+  const unknown = btf.firstLayoutOnlyKind();
+  if (unknown) {
+    throw new BtfError(
+      BtfErrorCode.BadType,
+      `type [${unknown}] kind ${btf.kindOf(unknown)}: dedup does not know this kind (the layout section gives only its size)`,
+      { typeId: unknown },
+    );
+  }
   const report: DedupReport = {
     typesBefore: btf.nrTypes,
     typesAfter: 0,

@@ -336,6 +336,14 @@ class CEmitter extends CDeclWriter {
 
   /** The body of {@link orderType}. */
   private orderOne(id: number, throughPtr: boolean): number {
+    if (id >= this.orderState.length) {
+      // level 1 reads references past the last type, as libbpf does
+      throw new BtfError(
+        BtfErrorCode.BadTypeId,
+        `type id ${id} is out of range (the last is ${this.orderState.length - 1}), C cannot declare it`,
+        { typeId: id },
+      );
+    }
     const st = this.orderState[id]!;
     if (st === ORDERED) return 1;
     const { w } = this;

@@ -101,8 +101,11 @@ export function writeRawDump(btf: Btf, sink: ByteSink, opts: RawDumpOptions = {}
   // Names are copied straight from the string section that holds them.
   const own = btf.stringSection();
   const ownStart = btf.startStrOff;
+  const strEnd = ownStart + btf.strLen;
+  // bpftool's btf_str(): '(anon)' for 0, '(invalid)' past the strings (level 1 reads those)
   const name = (off: number): void => {
-    if (off >= ownStart && off !== 0) out.cstr(own, off - ownStart);
+    if (off >= strEnd) out.ascii('(invalid)');
+    else if (off >= ownStart && off !== 0) out.cstr(own, off - ownStart);
     else if (off) out.bytes(btf.strBytes(off));
     else out.ascii('(anon)');
   };
@@ -429,9 +432,11 @@ export function writeJsonDump(btf: Btf, sink: ByteSink, opts: JsonDumpOptions = 
   const out = new ByteOut(sink);
   const j = new JsonBytesWriter(out, opts.pretty ?? false);
   const ANON = new TextEncoder().encode('(anon)');
+  const INVALID = new TextEncoder().encode('(invalid)');
+  const strEnd = btf.startStrOff + btf.strLen;
   const nameField = (off: number): void => {
     j.name('name');
-    j.strBytes(off ? btf.strBytes(off) : ANON);
+    j.strBytes(off >= strEnd ? INVALID : off ? btf.strBytes(off) : ANON);
   };
   j.startObject();
   j.name('types');

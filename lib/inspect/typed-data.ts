@@ -438,8 +438,10 @@ export class TypedDataDumper {
       try {
         this.dumpTypeData('', elemId, at, 0, 0);
       } catch (e) {
-        // libbpf ignores the elements' errors
-        if (!(e instanceof DumpError)) throw e;
+        // libbpf ignores the elements' errors, but not our depth limit: a
+        // type that contains itself through an array would otherwise be
+        // retried for every element at every level (2^depth).
+        if (!(e instanceof DumpError) || e.code === 'ELOOP') throw e;
       }
     }
     this.isArrayMember = wasMember;

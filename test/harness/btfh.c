@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -1258,6 +1259,75 @@ static int cmd_kload_stream(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Level 1's oracle: btf__new (libbpf 1.1.2's btf_new: header, string
+ * section, record sizes) over frames on stdin as kload-stream reads them,
+ * optionally split over BASE (btf__new_split). Prints, per frame, `ok N`
+ * (N = btf__type_cnt) or `err ERRNO`.
+ */
+/*
+ * libbpf 1.1.2 exports no btf__new_split: split BTF from bytes goes through
+ * btf__parse_raw_split (fopen, magic check, then the same btf_new) on an
+ * anonymous file.
+ */
+static struct btf *parse_split_bytes(const void *data, size_t len, struct btf *base)
+{
+	char path[64];
+	struct btf *btf;
+	int fd = memfd_create("btfh-split", 0);
+
+	if (fd < 0)
+		return NULL;
+	if (write(fd, data, len) != (ssize_t)len) {
+		close(fd);
+		errno = EIO;
+		return NULL;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	btf = btf__parse_raw_split(path, base);
+	close(fd);
+	return btf;
+}
+
+static int cmd_parse_stream(int argc, char **argv)
+{
+	struct btf *base = NULL;
+	unsigned char hdr[4];
+
+	if (argc > 1)
+		return -1;
+	if (argc == 1) {
+		base = btf__parse(argv[0], NULL);
+		if (!base)
+			return complain("cannot parse base '%s': %s", argv[0], strerror(errno));
+	}
+	while (fread(hdr, 1, 4, stdin) == 4) {
+		size_t len = hdr[0] | hdr[1] << 8 | hdr[2] << 16 | (size_t)hdr[3] << 24;
+		char *buf = malloc(len ? len : 1);
+		struct btf *btf;
+
+		if (!buf) {
+			btf__free(base);
+			return complain("out of memory");
+		}
+		if (fread(buf, 1, len, stdin) != len) {
+			free(buf);
+			btf__free(base);
+			return complain("short frame on stdin");
+		}
+		btf = base ? parse_split_bytes(buf, len, base) : btf__new(buf, len);
+		if (btf)
+			printf("ok %u\n", btf__type_cnt(btf));
+		else
+			printf("err %d\n", errno);
+		btf__free(btf);
+		free(buf);
+	}
+	fflush(stdout);
+	btf__free(base);
+	return 0;
+}
+
 /* Median wall time of REPEATS loads without a log (CLOCK_MONOTONIC, ms). */
 static int cmd_kload_time(int argc, char **argv)
 {
@@ -1668,6 +1738,7 @@ static const struct {
 	{ "kload-stream", cmd_kload_stream, "" },
 	{ "kload-time", cmd_kload_time, "RAW_BTF REPEATS" },
 	{ "core", cmd_core, "[--log] OBJ TARGET [BASE]" },
+	{ "parse-stream", cmd_parse_stream, "[BASE]" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
