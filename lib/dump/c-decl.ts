@@ -129,6 +129,8 @@ export class CDeclWriter extends ByteOut {
   private readonly declPostLen: Uint32Array;
   // The declaration being recorded: its frame, and where its name went.
   private capFrame = -1;
+  /** The parameter nesting of the declaration being recorded: a parameter's frame can start where it does. */
+  private capDepth = 0;
   private capNameAt = -1;
   private capNameEnd = 0;
   private capSep = false;
@@ -560,8 +562,10 @@ export class CDeclWriter extends ByteOut {
     let p0 = 0,
       flushes = 0,
       inline = 0;
+    const savedDepth = this.capDepth;
     if (record) {
       this.capFrame = start;
+      this.capDepth = this.declDepth;
       this.capNameAt = -1;
       p0 = this.pos;
       flushes = this.flushes;
@@ -570,6 +574,7 @@ export class CDeclWriter extends ByteOut {
     this.emitDecl(id, fname, lvl, start);
     if (record) {
       this.capFrame = saved;
+      this.capDepth = savedDepth;
       // Not cacheable: text that spans a flushed chunk, or anonymous types
       // defined inline (their text depends on the indent and counts enumerators).
       if (this.capNameAt >= 0 && this.flushes === flushes && this.inlineDefs === inline) {
@@ -817,14 +822,17 @@ export class CDeclWriter extends ByteOut {
   /** `btf_dump_emit_name`: the declared name, after a space unless it follows `*`. */
   private emitName(fname: number, lastWasPtr: boolean, frame: number): void {
     if (!this.hasName(fname)) return;
-    if (frame === this.capFrame) {
+    // A parameter's frame starts where the recorded one started once that
+    // one has been popped (`int (*a)(int x)`): the nesting tells them apart.
+    const cap = frame === this.capFrame && this.declDepth === this.capDepth;
+    if (cap) {
       // The name of the declaration being recorded for the cache.
       this.capNameAt = this.pos;
       this.capSep = !lastWasPtr;
     }
     if (!lastWasPtr) this.byte(SPACE);
     this.declName(fname);
-    if (frame === this.capFrame) this.capNameEnd = this.pos;
+    if (cap) this.capNameEnd = this.pos;
   }
 
   /** Writes a declared name: a string, or a typedef's own name, which may carry a ___N suffix. */
