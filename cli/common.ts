@@ -8,7 +8,7 @@
 import { isElf, type Btf } from '../lib/btf.js';
 import { dedup, type DedupPass, type DedupReport } from '../lib/dedup/index.js';
 import { parseElf } from '../lib/elf/read.js';
-import { BtfError, BtfErrorCode } from '../lib/errors.js';
+import { BtfError, BtfErrorCode, isInputError } from '../lib/errors.js';
 import type { BtfExt } from '../lib/ext.js';
 import { readable, readInput, writeFileAtomic } from '../lib/io.js';
 import { NR_BTF_KINDS, infoKind, kindName } from '../lib/kinds.js';
@@ -207,7 +207,7 @@ export function progressFor(
 export function runDedup(
   io: CliIo,
   btf: Btf,
-  opts: { stats?: boolean; json?: boolean; ext?: BtfExt },
+  opts: { stats?: boolean; json?: boolean; ext?: BtfExt; file: string },
   extra: Record<string, unknown> = {},
 ): void {
   const before = opts.stats ? kindCounts(btf) : [];
@@ -218,6 +218,10 @@ export function runDedup(
       ...(opts.ext ? { ext: opts.ext } : {}),
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
     });
+  } catch (e) {
+    // Dedup knows no files: its errors (a loop, a bad .BTF.ext) are about the input's.
+    if (isInputError(e)) e.withFile(opts.file);
+    throw e;
   } finally {
     progress.done();
   }

@@ -20,7 +20,7 @@ async function dedupElf(
 ): Promise<Uint8Array> {
   const obj = await loadObject(input, { base: basePath, notElf: '--elf needs an ELF object (this is not one)' });
   if (!obj.btf) throw new BtfError(BtfErrorCode.Format, 'no .BTF section in the ELF object', { file: input });
-  runDedup(io, obj.btf, { ...opts, ...(obj.ext ? { ext: obj.ext } : {}) });
+  runDedup(io, obj.btf, { ...opts, file: input, ...(obj.ext ? { ext: obj.ext } : {}) });
   return writeObject(obj);
 }
 
@@ -46,7 +46,7 @@ export function register(program: Command, io: CliIo): void {
           return;
         }
         const btf = await loadBtf(input, opts.base);
-        runDedup(io, btf, opts);
+        runDedup(io, btf, { ...opts, file: input });
         await writeFileAtomic(opts.output, btf.rawData());
       },
     );
