@@ -69,6 +69,8 @@ export interface CDeclOptions {
   firstChunk?: number;
 }
 
+/** A pending array or prototype that closes a parenthesis first. */
+const PEND_PARENS = 0x80000000;
 /** Largest padding gap printed: 1 MiB (kernel types stay far below). */
 const MAX_PAD_BITS = 8 * (1 << 20);
 /** Parameter declarations nested deeper than this print as `...` (only a loop through prototypes gets there). */
@@ -118,6 +120,9 @@ export class CDeclWriter extends ByteOut {
   protected readonly identNames: NameCounts;
   private stack = new Uint32Array(64);
   private top = 0;
+  /** Arrays and prototypes whose suffix waits for the rest of a chain (see {@link emitTypeChain}). */
+  private pend = new Uint32Array(64);
+  private pendTop = 0;
 
   // The declaration cache: the text of a declaration of a type, before and
   // after the declared name (`int (*` and `)[4]`), in one byte arena; for
@@ -199,6 +204,7 @@ export class CDeclWriter extends ByteOut {
       // After an error part-way, the next cast starts clean.
       this.declDepth = 0;
       this.top = 0;
+      this.pendTop = 0;
     }
     if (this.spill.length === 0) return this.takeText();
     // A cast longer than a chunk (a prototype of many parameters).
@@ -676,14 +682,22 @@ export class CDeclWriter extends ByteOut {
     }
   }
 
-  /** `btf_dump_emit_type_chain`: pops the frame above `start` and prints it. */
+  /**
+   * `btf_dump_emit_type_chain`: pops the frame above `start` and prints it.
+   * libbpf recurses for an array or a prototype with more of the chain
+   * above it (`int (*f[4])(void)`: the array's `[4]` and the prototype's
+   * parameters print after what is above them); here they wait on a second
+   * stack, `pend`, and print once the rest of the chain is done.
+   */
   private emitTypeChain(start: number, fname: number, lvl: number): void {
     const { w } = this;
+    const pendBase = this.pendTop;
     // Whether the last thing printed was `*`: then no space before a name
     // or another `*` (`int ***p`), which is also right for the lone pointer
     // of `(*f)` in a function pointer.
     let lastWasPtr = true;
-    while (this.top > start) {
+    let named = true;
+    chain: while (this.top > start) {
       const id = this.stack[--this.top]!;
       if (id === 0) {
         this.emitMods(start);
@@ -753,65 +767,94 @@ export class CDeclWriter extends ByteOut {
         case BTF_KIND_ARRAY: {
           // GCC puts the element's cv-qualifiers on the array too; drop them.
           this.dropMods(start);
-          const nelems = w[o + 5]!;
           if (this.top === start) {
             this.emitName(fname, lastWasPtr, start);
-          } else {
-            const multidim = this.kind(this.stack[this.top - 1]!) === BTF_KIND_ARRAY;
-            if (!lastWasPtr && this.hasName(fname)) this.byte(SPACE);
-            // No parentheses for a multi-dimensional array.
-            if (!multidim) this.byte(40); // (
-            this.emitTypeChain(start, fname, lvl);
-            if (!multidim) this.byte(41); // )
+            this.pushPend(id);
+            named = false;
+            break chain;
           }
-          this.byte(91); // [
-          this.int(nelems);
-          this.byte(93); // ]
-          return;
+          const multidim = this.kind(this.stack[this.top - 1]!) === BTF_KIND_ARRAY;
+          if (!lastWasPtr && this.hasName(fname)) this.byte(SPACE);
+          // No parentheses for a multi-dimensional array.
+          if (!multidim) this.byte(40); // (
+          this.pushPend(multidim ? id : (id | PEND_PARENS) >>> 0);
+          lastWasPtr = true;
+          continue;
         }
-        case BTF_KIND_FUNC_PROTO: {
+        case BTF_KIND_FUNC_PROTO:
           // GCC marks noreturn function pointers volatile; drop that too.
           this.dropMods(start);
           if (this.top > start) {
             this.ascii(' (');
-            this.emitTypeChain(start, fname, lvl);
-            this.byte(41); // )
-          } else {
-            this.emitName(fname, lastWasPtr, start);
+            this.pushPend((id | PEND_PARENS) >>> 0);
+            lastWasPtr = true;
+            continue;
           }
-          this.byte(40); // (
-          const vlen = infoVlen16(info);
-          // Clang gives a prototype without arguments one void argument;
-          // both that and no arguments at all print as `(void)` (the 6.1
-          // stable backport of libbpf's "fix no-args func prototype"), or
-          // as `()` (libbpf 1.1.2, whose typed data we follow).
-          if (vlen === 0 || (vlen === 1 && w[o + 4] === 0)) {
-            this.ascii(this.voidProto ? 'void)' : ')');
-            return;
-          }
-          for (let i = 0, p = o + 3; i < vlen; i++, p += 2) {
-            if (i > 0) this.ascii(', ');
-            // A last argument of type void is the ellipsis.
-            if (i === vlen - 1 && w[p + 1] === 0) {
-              this.ascii('...');
-              break;
-            }
-            this.declDepth++;
-            this.emitTypeDecl(w[p + 1]!, w[p]!, lvl);
-            this.declDepth--;
-          }
-          this.byte(41); // )
-          return;
-        }
+          this.emitName(fname, lastWasPtr, start);
+          this.pushPend(id);
+          named = false;
+          break chain;
         default:
           // libbpf warns about an unexpected kind and prints nothing more;
           // a kind this version does not know is an error.
           if (kind >= NR_BTF_KINDS) this.q.checkKnown(id);
-          return;
+          named = false;
+          break chain;
       }
       lastWasPtr = kind === BTF_KIND_PTR;
     }
-    this.emitName(fname, lastWasPtr, start);
+    if (named) this.emitName(fname, lastWasPtr, start);
+    // What the arrays and prototypes print after the rest, innermost first.
+    while (this.pendTop > pendBase) {
+      const p = this.pend[--this.pendTop]!;
+      const id = p & ~PEND_PARENS;
+      if (p & PEND_PARENS) this.byte(41); // )
+      const o = this.off[id]!;
+      if (infoKind(w[o + 1]!) === BTF_KIND_ARRAY) {
+        this.byte(91); // [
+        this.int(w[o + 5]!);
+        this.byte(93); // ]
+      } else {
+        this.emitParams(o, lvl);
+      }
+    }
+  }
+
+  /** Queues an array or prototype on the pending stack of {@link emitTypeChain}. */
+  private pushPend(p: number): void {
+    if (this.pendTop === this.pend.length) {
+      const g = new Uint32Array(this.pend.length * 2);
+      g.set(this.pend);
+      this.pend = g;
+    }
+    this.pend[this.pendTop++] = p;
+  }
+
+  /** Prints the parameter list of the prototype at word offset `o`. */
+  private emitParams(o: number, lvl: number): void {
+    const { w } = this;
+    this.byte(40); // (
+    const vlen = infoVlen16(w[o + 1]!);
+    // Clang gives a prototype without arguments one void argument;
+    // both that and no arguments at all print as `(void)` (the 6.1
+    // stable backport of libbpf's "fix no-args func prototype"), or
+    // as `()` (libbpf 1.1.2, whose typed data we follow).
+    if (vlen === 0 || (vlen === 1 && w[o + 4] === 0)) {
+      this.ascii(this.voidProto ? 'void)' : ')');
+      return;
+    }
+    for (let i = 0, p = o + 3; i < vlen; i++, p += 2) {
+      if (i > 0) this.ascii(', ');
+      // A last argument of type void is the ellipsis.
+      if (i === vlen - 1 && w[p + 1] === 0) {
+        this.ascii('...');
+        break;
+      }
+      this.declDepth++;
+      this.emitTypeDecl(w[p + 1]!, w[p]!, lvl);
+      this.declDepth--;
+    }
+    this.byte(41); // )
   }
 
   /** Whether the declared name `fname` (see {@link emitTypeDecl}) is not empty. */
