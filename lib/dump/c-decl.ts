@@ -69,6 +69,12 @@ export interface CDeclOptions {
   firstChunk?: number;
 }
 
+/**
+ * Anonymous structs and unions nested deeper than this end in E2BIG: their
+ * definitions recurse on the call stack, which holds about twice as many
+ * (bpftool copes with some 20,000 and crashes well before 200,000).
+ */
+const MAX_INLINE_DEPTH = 500;
 /** A pending array or prototype that closes a parenthesis first. */
 const PEND_PARENS = 0x80000000;
 /** Largest padding gap printed: 1 MiB (kernel types stay far below). */
@@ -141,6 +147,8 @@ export class CDeclWriter extends ByteOut {
   private capSep = false;
   /** Anonymous types defined inline so far (their declarations are not cached). */
   private inlineDefs = 0;
+  /** Anonymous struct and union definitions under way, one inside the other. */
+  private inlineDepth = 0;
   /** Parameter declarations under way (bounded against loops through prototypes). */
   private declDepth = 0;
   /** A cast is being printed: anonymous types by keyword only, nothing cached (libbpf's `skip_anon_defs`). */
@@ -203,6 +211,7 @@ export class CDeclWriter extends ByteOut {
       this.stripMods = false;
       // After an error part-way, the next cast starts clean.
       this.declDepth = 0;
+      this.inlineDepth = 0;
       this.top = 0;
       this.pendTop = 0;
     }
@@ -720,7 +729,16 @@ export class CDeclWriter extends ByteOut {
           // Anonymous structs and unions are defined inline (not in a cast).
           if (w[o] === 0 && !this.cast) {
             this.inlineDefs++;
+            // Nested definitions recurse (struct, member, declaration): bounded.
+            if (++this.inlineDepth > MAX_INLINE_DEPTH) {
+              throw new BtfError(
+                BtfErrorCode.TooBig,
+                `type [${id}]: anonymous structs and unions nest deeper than ${MAX_INLINE_DEPTH} levels`,
+                { typeId: id },
+              );
+            }
             this.emitStructDef(id, lvl);
+            this.inlineDepth--;
           } else {
             this.structFwd(id, info);
           }

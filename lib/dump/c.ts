@@ -514,10 +514,16 @@ class CEmitter extends CDeclWriter {
           this.ftop--;
           break;
         }
-        default:
-          // ARRAY and modifiers: the child's result is theirs.
+        default: {
+          // ARRAY and modifiers: the child's result is theirs. libbpf keeps
+          // no state for them and walks a chain again from every root (n^2
+          // on a long chain); once what they lead to is ordered, walking
+          // again returns 1 and changes nothing, so say so at once.
           this.ftop--;
+          const child = w[o + (kind === BTF_KIND_ARRAY ? 3 : 2)]!;
+          if (r === 1 && orderState[child] === ORDERED) orderState[id] = ORDERED;
           break;
+        }
       }
     }
     return r;
@@ -574,8 +580,11 @@ class CEmitter extends CDeclWriter {
             this.ftop--;
           }
         } else {
-          // Pointers, arrays and modifiers have nothing more to do.
+          // Pointers, arrays and modifiers have nothing more to do; once
+          // what they lead to is emitted, walking them again would print
+          // nothing (libbpf walks them again).
           this.ftop--;
+          if (emitState[w[o + (kind === BTF_KIND_ARRAY ? 3 : 2)]!] === EMITTED) emitState[id] = EMITTED;
         }
         continue;
       }

@@ -322,7 +322,8 @@ function members(
     );
   }
 
-  const order = spec.order !== undefined ? listArg(spec.order, `${what}: 'order'`) : MAP_ATTR_ORDER.filter((a) => avail.has(a));
+  const order =
+    spec.order !== undefined ? listArg(spec.order, `${what}: 'order'`) : MAP_ATTR_ORDER.filter((a) => avail.has(a));
   const seen = new Set<MapAttr>();
   const list: Member[] = [];
   for (const a of order) {
@@ -443,7 +444,8 @@ export function addMap(btf: Btf, spec: MapSpec, opts: EmitOptions = {}): AddMapR
   };
   for (const m of def.list) result.members[m.name] = m.typeId;
   if (out.innerStructId !== undefined) result.innerStructId = out.innerStructId;
-  const slots = spec.values?.slots !== undefined ? listArg(spec.values.slots, `map '${spec.name}': 'values.slots'`) : undefined;
+  const slots =
+    spec.values?.slots !== undefined ? listArg(spec.values.slots, `map '${spec.name}': 'values.slots'`) : undefined;
   if (slots) {
     const base = p.offset + def.size;
     result.slots = [];
