@@ -45,21 +45,23 @@ import {
   BTF_KIND_PTR,
   BTF_KIND_RESTRICT,
   BTF_KIND_STRUCT,
-  BTF_KIND_TYPE_TAG,
   BTF_KIND_TYPEDEF,
+  BTF_KIND_TYPE_TAG,
   BTF_KIND_UNION,
   BTF_KIND_VOLATILE,
   NR_BTF_KINDS,
   infoKflag,
   infoKind,
   infoVlen16,
+  memberBitOffset,
+  memberBitfieldSize,
 } from '../kinds.js';
 import { typeQuery, type TypeQuery } from '../query.js';
 import { NameCounts } from '../strings.js';
 import { ByteOut, bytesToText, type ByteSink } from './bytes.js';
 
 /** Options for a {@link CDeclWriter}. */
-export interface CDeclOptions {
+interface CDeclOptions {
   /**
    * Print a prototype without parameters as `(void)` (bpftool 7.1's libbpf,
    * a 6.1 stable backport) instead of `()` (libbpf 1.1.2). Defaults to true.
@@ -84,7 +86,7 @@ const MAX_DECL_DEPTH = 32;
 
 // Per-type flags; the header dump adds its own above these.
 /** The type's name has been counted (`dups` holds its count). */
-export const NAME_RESOLVED = 1;
+const NAME_RESOLVED = 1;
 /** A cached declaration of the type puts a space before the name. */
 const DECL_SEP = 2;
 
@@ -310,7 +312,7 @@ export class CDeclWriter extends ByteOut {
     for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
       const align = this.alignOf(w[m + 1]!);
       const moff = w[m + 2]!;
-      if (align && (kflag ? moff >>> 24 : 0) === 0 && moff % (8 * align) !== 0) return true;
+      if (align && memberBitfieldSize(moff, kflag) === 0 && moff % (8 * align) !== 0) return true;
       if (align > max) max = align;
     }
     return w[o + 2]! % max !== 0;
@@ -432,8 +434,8 @@ export class CDeclWriter extends ByteOut {
     for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
       const mtype = w[m + 1]!;
       const raw = w[m + 2]!;
-      let msz = kflag ? raw >>> 24 : 0;
-      const moff = kflag ? raw & 0xffffff : raw;
+      let msz = memberBitfieldSize(raw, kflag);
+      const moff = memberBitOffset(raw, kflag);
       if (off < moff)
         this.emitBitPadding(off, moff, packed ? 1 : this.alignOf(mtype), prevBitfield && msz !== 0, lvl + 1);
       this.nlTabs(lvl + 1);
