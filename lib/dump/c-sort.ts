@@ -244,7 +244,9 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
     L = sL;
     mix(nH, nL);
   };
-  /** The type whose hash the hash of `id` (with members or not) needs first, or -1. */
+  /** The member index where {@link hashChild} found a struct's member. */
+  let childAt = 0;
+  /** The type whose hash the hash of `id` (with members or not) needs first, or -1; members from index `from`. */
   const hashChild = (id: number, mode: number, from: number): number => {
     if (id === 0) return -1;
     const o = off[id]!;
@@ -253,13 +255,18 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
     if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
       if (mode !== 0) return -1;
       const vlen = infoVlen16(info);
-      for (let i = from; i < vlen; i++) if (!(hashDone[w[o + 4 + i * 3]!]! & 2)) return w[o + 4 + i * 3]!;
+      for (let i = from; i < vlen; i++) {
+        if (!(hashDone[w[o + 4 + i * 3]!]! & 2)) {
+          childAt = i;
+          return w[o + 4 + i * 3]!;
+        }
+      }
       return -1;
     }
     const c = kind === BTF_KIND_ARRAY ? w[o + 3]! : isRefKind(kind) ? w[o + 2]! : -1;
     return c >= 0 && !(hashDone[c]! & (1 << mode)) ? c : -1;
   };
-  // The walk's stack: type and mode per frame.
+  // The walk's stack: type, and mode | (member to look at next) << 1, per frame.
   let hstack = new Int32Array(64);
   /**
    * `btf_type_disambig_hash`, memoised: leaves the hash of `root` in (H, L).
@@ -268,18 +275,24 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
    */
   const disambig = (root: number, members: boolean): void => {
     const rootMode = members ? 0 : 1;
+    if (hashDone[root]! & (1 << rootMode)) {
+      hashOf(root, members);
+      return;
+    }
     let top = 0;
     hstack[top++] = root;
     hstack[top++] = rootMode;
     while (top > 0) {
       const id = hstack[top - 2]!;
-      const mode = hstack[top - 1]!;
+      const mode = hstack[top - 1]! & 1;
       if (hashDone[id]! & (1 << mode)) {
         top -= 2;
         continue;
       }
-      const c = hashChild(id, mode, 0);
+      const c = hashChild(id, mode, hstack[top - 1]! >>> 1);
       if (c >= 0) {
+        // Back here, the scan goes on from that member.
+        hstack[top - 1] = mode | (childAt << 1);
         // Members are hashed without theirs; references keep the mode.
         const k = kindOf(id);
         const cm = k === BTF_KIND_STRUCT || k === BTF_KIND_UNION ? 1 : mode;
