@@ -8,7 +8,7 @@
 import { isElf, type Btf } from '../lib/btf.js';
 import { dedup, type DedupPass, type DedupReport } from '../lib/dedup/index.js';
 import { SHF, parseElf } from '../lib/elf/read.js';
-import { BtfError, BtfErrorCode } from '../lib/errors.js';
+import { BtfError, BtfErrorCode, isInputError } from '../lib/errors.js';
 import type { BtfExt } from '../lib/ext.js';
 import { STDIO_PATH, readable, readInput, writeFileAtomic } from '../lib/io.js';
 import { NR_BTF_KINDS, infoKind, kindName } from '../lib/kinds.js';
@@ -250,7 +250,7 @@ export function progressFor(
 export function runDedup(
   io: CliIo,
   btf: Btf,
-  opts: { stats?: boolean; json?: boolean; ext?: BtfExt; file?: string },
+  opts: { stats?: boolean; json?: boolean; ext?: BtfExt; file: string },
   extra: Record<string, unknown> = {},
 ): void {
   const before = opts.stats ? kindCounts(btf) : [];
@@ -262,7 +262,8 @@ export function runDedup(
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
     });
   } catch (e) {
-    if (opts.file && e instanceof BtfError && !e.file) e.withFile(opts.file);
+    // Dedup knows no files: its errors (a loop, a bad .BTF.ext) are about the input's.
+    if (isInputError(e)) e.withFile(opts.file);
     throw e;
   } finally {
     progress.done();

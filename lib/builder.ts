@@ -73,6 +73,13 @@ function checkU32(what: string, v: number): void {
   if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) invalid(`${what}: ${v} is not a u32`);
 }
 
+/** Returns an enumerator value as a bigint: an integral number or a bigint, else EINVAL (libbpf takes an integer type). */
+function enumValueArg(what: string, value: unknown): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+  return invalid(`${what}: ${String(value)} is not an integer`);
+}
+
 function isEmpty(name: string | null | undefined): boolean {
   return name === null || name === undefined || name === '';
 }
@@ -241,7 +248,7 @@ export class BtfBuilder extends BtfContainer {
   addEnumValue(name: string, value: number | bigint): void {
     const last = this.lastOf('addEnumValue', BTF_KIND_ENUM);
     if (isEmpty(name)) invalid('addEnumValue: a name is required');
-    const v = BigInt(value);
+    const v = enumValueArg('addEnumValue', value);
     if (v < -0x80000000n || v > 0xffffffffn)
       throw new BtfError(BtfErrorCode.TooBig, `addEnumValue: ${v} does not fit in 32 bits`);
     this.ensureModifiable();
@@ -254,6 +261,7 @@ export class BtfBuilder extends BtfContainer {
 
   /** Adds an empty ENUM64 (`btf__add_enum64`); add values with addEnum64Value. Returns the new type id. */
   addEnum64(name: string | null, byteSize: number, isSigned: boolean): number {
+    if (typeof isSigned !== 'boolean') invalid(`addEnum64: isSigned ${String(isSigned)} is not a boolean`);
     return this.addEnumCommon(BTF_KIND_ENUM64, name, byteSize, isSigned);
   }
 
@@ -261,7 +269,7 @@ export class BtfBuilder extends BtfContainer {
   addEnum64Value(name: string, value: bigint | number): void {
     const last = this.lastOf('addEnum64Value', BTF_KIND_ENUM64);
     if (isEmpty(name)) invalid('addEnum64Value: a name is required');
-    const v = BigInt.asUintN(64, BigInt(value));
+    const v = BigInt.asUintN(64, enumValueArg('addEnum64Value', value));
     this.ensureModifiable();
     this.reserveWords(3);
     const nameOff = this.addStr(name);
@@ -425,6 +433,7 @@ export class BtfBuilder extends BtfContainer {
    * re-added here, type ids are copied as they are. Returns the new type id.
    */
   addType(src: BtfContainer, srcTypeId: number): number {
+    if (!(src instanceof BtfContainer)) invalid('addType: the source is not a BTF');
     if (!Number.isInteger(srcTypeId) || srcTypeId <= 0 || srcTypeId >= src.typeCount)
       invalid(`addType: invalid source type id ${srcTypeId}`);
     const [sw, so] = src.recordOf(srcTypeId);
@@ -444,6 +453,7 @@ export class BtfBuilder extends BtfContainer {
    * not be split BTF. Returns the id of the first appended type.
    */
   addBtf(src: BtfContainer): number {
+    if (!(src instanceof BtfContainer)) invalid('addBtf: the source is not a BTF');
     if (src.base)
       throw new BtfError(
         BtfErrorCode.InvalidArgument,

@@ -53,6 +53,8 @@ import {
   infoKind,
   infoVlen,
   isModifierKind,
+  memberBitOffset,
+  memberBitfieldSize,
 } from './kinds.js';
 import { decodeStrAt } from './strings.js';
 
@@ -85,9 +87,6 @@ export const SizeFailure = {
   /** Element count times element size overflows 32 bits. */
   SizeOverflow: -4,
 } as const;
-
-/** Deepest recursion {@link TypeQuery.alignOf} accepts: only a loop (unvalidated, built BTF) gets there. */
-const MAX_ALIGN_DEPTH = 4096;
 
 /** libbpf's `ptr_sz` per BTF: remembered across changes, as libbpf never resets it (-1: no `long`, 8 is used). */
 const ptrSizes = new WeakMap<BtfContainer, number>();
@@ -167,6 +166,8 @@ export class TypeQuery {
   readonly strs: Uint8Array;
   /** The id whose kind made the last {@link resolveSize} or {@link alignOf} fail. */
   failId = 0;
+  /** The frames of the alignment walk: type, member index, largest alignment so far. */
+  private alignStack: Int32Array = new Int32Array(96);
 
   private readonly btf: BtfContainer;
   /** The containers and their modification counts when this layer was built. */
@@ -399,72 +400,125 @@ export class TypeQuery {
   alignOf(id: number): number {
     // The memoised answer first: the C dump asks for every member.
     const c = this.aligns[id]!;
-    return c > 0 ? c - 1 : this.align(id, 0);
+    return c > 0 ? c - 1 : c < 0 ? this.memoAlign(c) : this.align(id);
   }
 
-  private align(id: number, depth: number): number {
-    const c = this.aligns[id]!;
-    if (c > 0) return c - 1;
-    if (c < 0) {
-      this.failId = -c - 1;
-      return -1;
-    }
-    if (depth > MAX_ALIGN_DEPTH) {
-      throw new BtfError(BtfErrorCode.InvalidArgument, `type [${id}]: reference chain too deep`, { typeId: id });
-    }
-    const { words } = this;
-    const o = this.offs[id]!;
-    const info = words[o + 1]!;
-    let a: number;
-    switch (infoKind(info)) {
-      case BTF_KIND_INT:
-      case BTF_KIND_ENUM:
-      case BTF_KIND_ENUM64:
-      case BTF_KIND_FLOAT:
-        a = Math.min(this.ptrSize, words[o + 2]!);
-        break;
-      case BTF_KIND_PTR:
-        a = this.ptrSize;
-        break;
-      case BTF_KIND_TYPEDEF:
-      case BTF_KIND_VOLATILE:
-      case BTF_KIND_CONST:
-      case BTF_KIND_RESTRICT:
-      case BTF_KIND_TYPE_TAG:
-        a = this.align(words[o + 2]!, depth + 1);
-        break;
-      case BTF_KIND_ARRAY:
-        a = this.align(words[o + 3]!, depth + 1);
-        break;
-      case BTF_KIND_STRUCT:
-      case BTF_KIND_UNION: {
-        const vlen = infoVlen(info);
-        const kflag = infoKflag(info);
-        let max = 1;
-        a = -2;
-        for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
-          const ma = this.align(words[m + 1]!, depth + 1);
-          // libbpf returns a member's failure (or its 0) as the struct's.
-          if (ma <= 0) {
-            a = ma;
-            break;
-          }
-          if (ma > max) max = ma;
-          const moff = words[m + 2]!;
-          // A field off its natural alignment: the struct must be packed.
-          if ((kflag ? moff >>> 24 : 0) === 0 && moff % (8 * ma) !== 0) {
-            a = 1;
-            break;
-          }
+  /**
+   * The walk behind {@link alignOf}: libbpf recurses into referenced types and
+   * members; this keeps the types under way on an explicit stack (each with
+   * the member it is at and the largest alignment so far) and memoises each
+   * answer as it completes, so a chain of any depth costs no call stack.
+   */
+  /** Throws unless `t`, referenced by `id`, names a type: level 1 reads references past the last type, as libbpf does. */
+  private checkRef(id: number, t: number): void {
+    if (t >= this.typeCount)
+      throw new BtfError(
+        BtfErrorCode.BadTypeId,
+        `type [${id}]: type id ${t} is out of range (the last is ${this.typeCount - 1})`,
+        {
+          typeId: id,
+        },
+      );
+  }
+
+  private align(root: number): number {
+    const { words, offs, aligns } = this;
+    let st = this.alignStack;
+    let top = 0;
+    st[top++] = root;
+    st[top++] = 0;
+    st[top++] = 1;
+    while (top > 0) {
+      const id = st[top - 3]!;
+      const o = offs[id]!;
+      const info = words[o + 1]!;
+      let a = -2; // not done yet
+      let child = -1;
+      switch (infoKind(info)) {
+        case BTF_KIND_INT:
+        case BTF_KIND_ENUM:
+        case BTF_KIND_ENUM64:
+        case BTF_KIND_FLOAT:
+          a = Math.min(this.ptrSize, words[o + 2]!);
+          break;
+        case BTF_KIND_PTR:
+          a = this.ptrSize;
+          break;
+        case BTF_KIND_TYPEDEF:
+        case BTF_KIND_VOLATILE:
+        case BTF_KIND_CONST:
+        case BTF_KIND_RESTRICT:
+        case BTF_KIND_TYPE_TAG:
+        case BTF_KIND_ARRAY: {
+          const t = words[o + (infoKind(info) === BTF_KIND_ARRAY ? 3 : 2)]!;
+          this.checkRef(id, t);
+          const c = aligns[t]!;
+          if (c === 0) child = t;
+          else a = this.memoAlign(c);
+          break;
         }
-        if (a === -2) a = words[o + 2]! % max !== 0 ? 1 : max;
-        break;
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION: {
+          const vlen = infoVlen(info);
+          let i = st[top - 2]!;
+          let max = st[top - 1]!;
+          for (; i < vlen; i++) {
+            const m = o + 3 + i * 3;
+            this.checkRef(id, words[m + 1]!);
+            const c = aligns[words[m + 1]!]!;
+            if (c === 0) {
+              child = words[m + 1]!;
+              break;
+            }
+            const ma = this.memoAlign(c);
+            // libbpf returns a member's failure (or its 0) as the struct's.
+            if (ma <= 0) {
+              a = ma;
+              break;
+            }
+            if (ma > max) max = ma;
+            // A field off its natural alignment: the struct must be packed.
+            if (
+              memberBitfieldSize(words[m + 2]!, infoKflag(info)) === 0 &&
+              memberBitOffset(words[m + 2]!, infoKflag(info)) % (8 * ma) !== 0
+            ) {
+              a = 1;
+              break;
+            }
+          }
+          st[top - 2] = i;
+          st[top - 1] = max;
+          if (a === -2 && child < 0) a = words[o + 2]! % max !== 0 ? 1 : max;
+          break;
+        }
+        default:
+          this.failId = id;
+          a = -1;
       }
-      default:
-        this.failId = id;
-        a = -1;
+      if (child >= 0) {
+        // A loop-free chain holds each type once: deeper than there are types is a loop.
+        if (top / 3 > this.typeCount)
+          throw new BtfError(BtfErrorCode.InvalidArgument, `type [${child}]: reference loop`, { typeId: child });
+        if (top + 3 > st.length) {
+          const g = new Int32Array(st.length * 2);
+          g.set(st);
+          this.alignStack = st = g;
+        }
+        st[top++] = child;
+        st[top++] = 0;
+        st[top++] = 1;
+        continue;
+      }
+      aligns[id] = a < 0 ? -(this.failId + 1) : a + 1;
+      top -= 3;
     }
-    this.aligns[id] = a < 0 ? -(this.failId + 1) : a + 1;
-    return a;
+    return this.memoAlign(aligns[root]!);
+  }
+
+  /** The alignment a memo entry `c` (not 0) stands for; sets {@link failId} for a failure. */
+  private memoAlign(c: number): number {
+    if (c > 0) return c - 1;
+    this.failId = -c - 1;
+    return -1;
   }
 }

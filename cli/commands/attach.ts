@@ -103,7 +103,7 @@ export function register(program: Command, io: CliIo): void {
           if (r.externs.length > 0) {
             // libbpf's open looks for extern VARs and FUNCs; after this pass they are allocated/global.
             io.err(
-              `btfkit: warning: ${r.externs.length} externs resolved as libbpf's loader does; libbpf cannot open the result (--fixup-mode datasec keeps them)\n`,
+              `btfkit: ${file}: warning: ${r.externs.length} externs resolved as libbpf's loader does; libbpf cannot open the result (--fixup-mode datasec keeps them)\n`,
             );
           }
         }
@@ -114,7 +114,9 @@ export function register(program: Command, io: CliIo): void {
         if (ext !== undefined && opts.check) checkExtAgainstBtf(ext, btf, extFile);
 
         if (btf.bigEndian !== (elf.endianness === 'big')) {
-          io.err(`btfkit: warning: the BTF is ${btf.endianness()}-endian, the object ${elf.endianness}-endian\n`);
+          io.err(
+            `btfkit: ${file}: warning: the BTF${btfFile === file ? '' : ` (${btfFile})`} is ${btf.endianness()}-endian, the object ${elf.endianness}-endian\n`,
+          );
         }
         const out = writeObject(
           { elf, btf: null, ext: null },

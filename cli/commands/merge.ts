@@ -50,7 +50,8 @@ export function register(program: Command, io: CliIo): void {
         if (tty && total >= PROGRESS_MIN_TYPES) io.err(`\rmerge: ${i + 1}/${inputs.length} inputs`);
       }
       if (tty && total >= PROGRESS_MIN_TYPES) io.err('\r\x1b[K');
-      if (opts.dedup) runDedup(io, merged, opts, { inputs: inputs.length });
+      // The merged BTF is no one input's: an error names them all.
+      if (opts.dedup) runDedup(io, merged, { ...opts, file: inputs.join(' + ') }, { inputs: inputs.length });
       await writeOutput(io, opts.output, merged.rawData());
     });
 }

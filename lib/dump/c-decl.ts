@@ -45,21 +45,23 @@ import {
   BTF_KIND_PTR,
   BTF_KIND_RESTRICT,
   BTF_KIND_STRUCT,
-  BTF_KIND_TYPE_TAG,
   BTF_KIND_TYPEDEF,
+  BTF_KIND_TYPE_TAG,
   BTF_KIND_UNION,
   BTF_KIND_VOLATILE,
   NR_BTF_KINDS,
   infoKflag,
   infoKind,
   infoVlen16,
+  memberBitOffset,
+  memberBitfieldSize,
 } from '../kinds.js';
 import { typeQuery, type TypeQuery } from '../query.js';
 import { NameCounts } from '../strings.js';
 import { ByteOut, bytesToText, type ByteSink } from './bytes.js';
 
 /** Options for a {@link CDeclWriter}. */
-export interface CDeclOptions {
+interface CDeclOptions {
   /**
    * Print a prototype without parameters as `(void)` (bpftool 7.1's libbpf,
    * a 6.1 stable backport) instead of `()` (libbpf 1.1.2). Defaults to true.
@@ -69,6 +71,14 @@ export interface CDeclOptions {
   firstChunk?: number;
 }
 
+/**
+ * Anonymous structs and unions nested deeper than this end in E2BIG: their
+ * definitions recurse on the call stack, which holds about twice as many
+ * (bpftool copes with some 20,000 and crashes well before 200,000).
+ */
+const MAX_INLINE_DEPTH = 500;
+/** A pending array or prototype that closes a parenthesis first. */
+const PEND_PARENS = 0x80000000;
 /** Largest padding gap printed: 1 MiB (kernel types stay far below). */
 const MAX_PAD_BITS = 8 * (1 << 20);
 /** Parameter declarations nested deeper than this print as `...` (only a loop through prototypes gets there). */
@@ -76,7 +86,7 @@ const MAX_DECL_DEPTH = 32;
 
 // Per-type flags; the header dump adds its own above these.
 /** The type's name has been counted (`dups` holds its count). */
-export const NAME_RESOLVED = 1;
+const NAME_RESOLVED = 1;
 /** A cached declaration of the type puts a space before the name. */
 const DECL_SEP = 2;
 
@@ -118,6 +128,9 @@ export class CDeclWriter extends ByteOut {
   protected readonly identNames: NameCounts;
   private stack = new Uint32Array(64);
   private top = 0;
+  /** Arrays and prototypes whose suffix waits for the rest of a chain (see {@link emitTypeChain}). */
+  private pend = new Uint32Array(64);
+  private pendTop = 0;
 
   // The declaration cache: the text of a declaration of a type, before and
   // after the declared name (`int (*` and `)[4]`), in one byte arena; for
@@ -129,11 +142,15 @@ export class CDeclWriter extends ByteOut {
   private readonly declPostLen: Uint32Array;
   // The declaration being recorded: its frame, and where its name went.
   private capFrame = -1;
+  /** The parameter nesting of the declaration being recorded: a parameter's frame can start where it does. */
+  private capDepth = 0;
   private capNameAt = -1;
   private capNameEnd = 0;
   private capSep = false;
   /** Anonymous types defined inline so far (their declarations are not cached). */
   private inlineDefs = 0;
+  /** Anonymous struct and union definitions under way, one inside the other. */
+  private inlineDepth = 0;
   /** Parameter declarations under way (bounded against loops through prototypes). */
   private declDepth = 0;
   /** A cast is being printed: anonymous types by keyword only, nothing cached (libbpf's `skip_anon_defs`). */
@@ -196,7 +213,9 @@ export class CDeclWriter extends ByteOut {
       this.stripMods = false;
       // After an error part-way, the next cast starts clean.
       this.declDepth = 0;
+      this.inlineDepth = 0;
       this.top = 0;
+      this.pendTop = 0;
     }
     if (this.spill.length === 0) return this.takeText();
     // A cast longer than a chunk (a prototype of many parameters).
@@ -293,7 +312,7 @@ export class CDeclWriter extends ByteOut {
     for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
       const align = this.alignOf(w[m + 1]!);
       const moff = w[m + 2]!;
-      if (align && (kflag ? moff >>> 24 : 0) === 0 && moff % (8 * align) !== 0) return true;
+      if (align && memberBitfieldSize(moff, kflag) === 0 && moff % (8 * align) !== 0) return true;
       if (align > max) max = align;
     }
     return w[o + 2]! % max !== 0;
@@ -415,8 +434,8 @@ export class CDeclWriter extends ByteOut {
     for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
       const mtype = w[m + 1]!;
       const raw = w[m + 2]!;
-      let msz = kflag ? raw >>> 24 : 0;
-      const moff = kflag ? raw & 0xffffff : raw;
+      let msz = memberBitfieldSize(raw, kflag);
+      const moff = memberBitOffset(raw, kflag);
       if (off < moff)
         this.emitBitPadding(off, moff, packed ? 1 : this.alignOf(mtype), prevBitfield && msz !== 0, lvl + 1);
       this.nlTabs(lvl + 1);
@@ -560,8 +579,10 @@ export class CDeclWriter extends ByteOut {
     let p0 = 0,
       flushes = 0,
       inline = 0;
+    const savedDepth = this.capDepth;
     if (record) {
       this.capFrame = start;
+      this.capDepth = this.declDepth;
       this.capNameAt = -1;
       p0 = this.pos;
       flushes = this.flushes;
@@ -570,6 +591,7 @@ export class CDeclWriter extends ByteOut {
     this.emitDecl(id, fname, lvl, start);
     if (record) {
       this.capFrame = saved;
+      this.capDepth = savedDepth;
       // Not cacheable: text that spans a flushed chunk, or anonymous types
       // defined inline (their text depends on the indent and counts enumerators).
       if (this.capNameAt >= 0 && this.flushes === flushes && this.inlineDefs === inline) {
@@ -671,14 +693,22 @@ export class CDeclWriter extends ByteOut {
     }
   }
 
-  /** `btf_dump_emit_type_chain`: pops the frame above `start` and prints it. */
+  /**
+   * `btf_dump_emit_type_chain`: pops the frame above `start` and prints it.
+   * libbpf recurses for an array or a prototype with more of the chain
+   * above it (`int (*f[4])(void)`: the array's `[4]` and the prototype's
+   * parameters print after what is above them); here they wait on a second
+   * stack, `pend`, and print once the rest of the chain is done.
+   */
   private emitTypeChain(start: number, fname: number, lvl: number): void {
     const { w } = this;
+    const pendBase = this.pendTop;
     // Whether the last thing printed was `*`: then no space before a name
     // or another `*` (`int ***p`), which is also right for the lone pointer
     // of `(*f)` in a function pointer.
     let lastWasPtr = true;
-    while (this.top > start) {
+    let named = true;
+    chain: while (this.top > start) {
       const id = this.stack[--this.top]!;
       if (id === 0) {
         this.emitMods(start);
@@ -701,7 +731,16 @@ export class CDeclWriter extends ByteOut {
           // Anonymous structs and unions are defined inline (not in a cast).
           if (w[o] === 0 && !this.cast) {
             this.inlineDefs++;
+            // Nested definitions recurse (struct, member, declaration): bounded.
+            if (++this.inlineDepth > MAX_INLINE_DEPTH) {
+              throw new BtfError(
+                BtfErrorCode.TooBig,
+                `type [${id}]: anonymous structs and unions nest deeper than ${MAX_INLINE_DEPTH} levels`,
+                { typeId: id },
+              );
+            }
             this.emitStructDef(id, lvl);
+            this.inlineDepth--;
           } else {
             this.structFwd(id, info);
           }
@@ -748,65 +787,94 @@ export class CDeclWriter extends ByteOut {
         case BTF_KIND_ARRAY: {
           // GCC puts the element's cv-qualifiers on the array too; drop them.
           this.dropMods(start);
-          const nelems = w[o + 5]!;
           if (this.top === start) {
             this.emitName(fname, lastWasPtr, start);
-          } else {
-            const multidim = this.kind(this.stack[this.top - 1]!) === BTF_KIND_ARRAY;
-            if (!lastWasPtr && this.hasName(fname)) this.byte(SPACE);
-            // No parentheses for a multi-dimensional array.
-            if (!multidim) this.byte(40); // (
-            this.emitTypeChain(start, fname, lvl);
-            if (!multidim) this.byte(41); // )
+            this.pushPend(id);
+            named = false;
+            break chain;
           }
-          this.byte(91); // [
-          this.int(nelems);
-          this.byte(93); // ]
-          return;
+          const multidim = this.kind(this.stack[this.top - 1]!) === BTF_KIND_ARRAY;
+          if (!lastWasPtr && this.hasName(fname)) this.byte(SPACE);
+          // No parentheses for a multi-dimensional array.
+          if (!multidim) this.byte(40); // (
+          this.pushPend(multidim ? id : (id | PEND_PARENS) >>> 0);
+          lastWasPtr = true;
+          continue;
         }
-        case BTF_KIND_FUNC_PROTO: {
+        case BTF_KIND_FUNC_PROTO:
           // GCC marks noreturn function pointers volatile; drop that too.
           this.dropMods(start);
           if (this.top > start) {
             this.ascii(' (');
-            this.emitTypeChain(start, fname, lvl);
-            this.byte(41); // )
-          } else {
-            this.emitName(fname, lastWasPtr, start);
+            this.pushPend((id | PEND_PARENS) >>> 0);
+            lastWasPtr = true;
+            continue;
           }
-          this.byte(40); // (
-          const vlen = infoVlen16(info);
-          // Clang gives a prototype without arguments one void argument;
-          // both that and no arguments at all print as `(void)` (the 6.1
-          // stable backport of libbpf's "fix no-args func prototype"), or
-          // as `()` (libbpf 1.1.2, whose typed data we follow).
-          if (vlen === 0 || (vlen === 1 && w[o + 4] === 0)) {
-            this.ascii(this.voidProto ? 'void)' : ')');
-            return;
-          }
-          for (let i = 0, p = o + 3; i < vlen; i++, p += 2) {
-            if (i > 0) this.ascii(', ');
-            // A last argument of type void is the ellipsis.
-            if (i === vlen - 1 && w[p + 1] === 0) {
-              this.ascii('...');
-              break;
-            }
-            this.declDepth++;
-            this.emitTypeDecl(w[p + 1]!, w[p]!, lvl);
-            this.declDepth--;
-          }
-          this.byte(41); // )
-          return;
-        }
+          this.emitName(fname, lastWasPtr, start);
+          this.pushPend(id);
+          named = false;
+          break chain;
         default:
           // libbpf warns about an unexpected kind and prints nothing more;
           // a kind this version does not know is an error.
           if (kind >= NR_BTF_KINDS) this.q.checkKnown(id);
-          return;
+          named = false;
+          break chain;
       }
       lastWasPtr = kind === BTF_KIND_PTR;
     }
-    this.emitName(fname, lastWasPtr, start);
+    if (named) this.emitName(fname, lastWasPtr, start);
+    // What the arrays and prototypes print after the rest, innermost first.
+    while (this.pendTop > pendBase) {
+      const p = this.pend[--this.pendTop]!;
+      const id = p & ~PEND_PARENS;
+      if (p & PEND_PARENS) this.byte(41); // )
+      const o = this.off[id]!;
+      if (infoKind(w[o + 1]!) === BTF_KIND_ARRAY) {
+        this.byte(91); // [
+        this.int(w[o + 5]!);
+        this.byte(93); // ]
+      } else {
+        this.emitParams(o, lvl);
+      }
+    }
+  }
+
+  /** Queues an array or prototype on the pending stack of {@link emitTypeChain}. */
+  private pushPend(p: number): void {
+    if (this.pendTop === this.pend.length) {
+      const g = new Uint32Array(this.pend.length * 2);
+      g.set(this.pend);
+      this.pend = g;
+    }
+    this.pend[this.pendTop++] = p;
+  }
+
+  /** Prints the parameter list of the prototype at word offset `o`. */
+  private emitParams(o: number, lvl: number): void {
+    const { w } = this;
+    this.byte(40); // (
+    const vlen = infoVlen16(w[o + 1]!);
+    // Clang gives a prototype without arguments one void argument;
+    // both that and no arguments at all print as `(void)` (the 6.1
+    // stable backport of libbpf's "fix no-args func prototype"), or
+    // as `()` (libbpf 1.1.2, whose typed data we follow).
+    if (vlen === 0 || (vlen === 1 && w[o + 4] === 0)) {
+      this.ascii(this.voidProto ? 'void)' : ')');
+      return;
+    }
+    for (let i = 0, p = o + 3; i < vlen; i++, p += 2) {
+      if (i > 0) this.ascii(', ');
+      // A last argument of type void is the ellipsis.
+      if (i === vlen - 1 && w[p + 1] === 0) {
+        this.ascii('...');
+        break;
+      }
+      this.declDepth++;
+      this.emitTypeDecl(w[p + 1]!, w[p]!, lvl);
+      this.declDepth--;
+    }
+    this.byte(41); // )
   }
 
   /** Whether the declared name `fname` (see {@link emitTypeDecl}) is not empty. */
@@ -817,14 +885,17 @@ export class CDeclWriter extends ByteOut {
   /** `btf_dump_emit_name`: the declared name, after a space unless it follows `*`. */
   private emitName(fname: number, lastWasPtr: boolean, frame: number): void {
     if (!this.hasName(fname)) return;
-    if (frame === this.capFrame) {
+    // A parameter's frame starts where the recorded one started once that
+    // one has been popped (`int (*a)(int x)`): the nesting tells them apart.
+    const cap = frame === this.capFrame && this.declDepth === this.capDepth;
+    if (cap) {
       // The name of the declaration being recorded for the cache.
       this.capNameAt = this.pos;
       this.capSep = !lastWasPtr;
     }
     if (!lastWasPtr) this.byte(SPACE);
     this.declName(fname);
-    if (frame === this.capFrame) this.capNameEnd = this.pos;
+    if (cap) this.capNameEnd = this.pos;
   }
 
   /** Writes a declared name: a string, or a typedef's own name, which may carry a ___N suffix. */

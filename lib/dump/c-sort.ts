@@ -43,11 +43,10 @@ import {
   infoVlen16,
 } from '../kinds.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
+import { forEachTypeIdWord } from '../fields.js';
 import type { TypeQuery } from '../query.js';
 
 const MAX_RANK = 10;
-/** Deepest recursion of the disambiguation hash (real types nest a few dozen levels). */
-const MAX_HASH_DEPTH = 2000;
 const TWO32 = 0x100000000;
 
 function isRefKind(kind: number): boolean {
@@ -70,9 +69,22 @@ function isRefKind(kind: number): boolean {
  */
 export function sortedTypeIds(q: TypeQuery): Uint32Array {
   const { words: w, offs: off, typeCount: count, strs } = q;
-  for (let id = 1; id < count; id++) q.checkKnown(id);
+  for (let id = 1; id < count; id++) {
+    q.checkKnown(id);
+    // Level 1 reads references past the last type, as libbpf does; the
+    // ranking walks below assume every reference names a type.
+    forEachTypeIdWord(w, off[id]!, (at) => {
+      if (w[at]! >= count)
+        throw new BtfError(
+          BtfErrorCode.BadTypeId,
+          `type [${id}]: type id ${w[at]} is out of range (the last is ${count - 1}), the sorted dump cannot rank it`,
+          { typeId: id },
+        );
+    });
+  }
   // bpftool recurses without bound; a loop through a pointer (a PTR to an
-  // array of that PTR, which the kernel accepts) would never end.
+  // array of that PTR, which the kernel accepts) would never end. Every walk
+  // here is a loop or memoised.
   const loop = (id: number): never => {
     throw new BtfError(BtfErrorCode.Loop, `type [${id}]: reference loop, the sorted dump cannot rank it`, {
       typeId: id,
@@ -81,67 +93,98 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
   // Void reads as three zero words.
   const kindOf = (id: number): number => (id ? infoKind(w[off[id]! + 1]!) : 0);
 
-  /** `btf_type_rank`. */
-  const rankOf = (start: number): number => {
+  /**
+   * Follows the chain from `start` (`next` gives the type a link leads to,
+   * or -1 at the end, whose value `end` gives) and returns the value at its
+   * end, memoised in `memo` (-1: not known) for every type on the way, so
+   * that the whole graph costs one pass however long its chains.
+   */
+  const path: number[] = [];
+  const chain = (
+    memo: Int32Array,
+    start: number,
+    next: (id: number) => number,
+    end: (id: number) => number,
+  ): number => {
+    path.length = 0;
     let id = start;
-    let hasName = false;
-    for (let n = 0; ; n++) {
-      if (n > count) loop(start);
-      if (id === 0) return MAX_RANK;
-      const o = off[id]!;
-      if (w[o] !== 0) hasName = true;
-      switch (kindOf(id)) {
-        case BTF_KIND_ENUM:
-        case BTF_KIND_ENUM64:
-          return hasName ? 1 : 0;
-        case BTF_KIND_INT:
-        case BTF_KIND_FLOAT:
-          return 2;
-        case BTF_KIND_STRUCT:
-        case BTF_KIND_UNION:
-          return hasName ? 3 : MAX_RANK;
-        case BTF_KIND_FUNC_PROTO:
-          return hasName ? 4 : MAX_RANK;
-        case BTF_KIND_ARRAY:
-          if (!hasName) return MAX_RANK;
-          id = w[o + 3]!;
-          break;
-        case BTF_KIND_TYPE_TAG:
-        case BTF_KIND_CONST:
-        case BTF_KIND_PTR:
-        case BTF_KIND_VOLATILE:
-        case BTF_KIND_RESTRICT:
-        case BTF_KIND_TYPEDEF:
-        case BTF_KIND_DECL_TAG:
-          if (!hasName) return MAX_RANK;
-          id = w[o + 2]!;
-          break;
-        default:
-          return MAX_RANK;
+    let v: number;
+    for (;;) {
+      if (memo[id]! >= 0) {
+        v = memo[id]!;
+        break;
       }
+      const n = next(id);
+      if (n < 0) {
+        v = end(id);
+        break;
+      }
+      // A chain holds a type once: longer than there are types is a loop.
+      if (path.length > count) loop(start);
+      path.push(id);
+      id = n;
+    }
+    memo[id] = v;
+    for (const t of path) memo[t] = v;
+    return v;
+  };
+  /** The type a typedef, modifier, array or decl tag leads to; -1 for any other kind (and void). */
+  const refNext = (id: number): number => {
+    if (id === 0) return -1;
+    const o = off[id]!;
+    const kind = infoKind(w[o + 1]!);
+    return kind === BTF_KIND_ARRAY ? w[o + 3]! : isRefKind(kind) ? w[o + 2]! : -1;
+  };
+  /** The rank of the type a named chain ends in. */
+  const namedRank = (id: number): number => {
+    switch (kindOf(id)) {
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+        return 1;
+      case BTF_KIND_INT:
+      case BTF_KIND_FLOAT:
+        return 2;
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION:
+        return 3;
+      case BTF_KIND_FUNC_PROTO:
+        return id ? 4 : MAX_RANK;
+      default:
+        return MAX_RANK;
+    }
+  };
+  const rankMemo = new Int32Array(count).fill(-1);
+  /**
+   * `btf_type_rank`: once a name has been seen on the way, the rank is the
+   * one of the chain's end (memoised); before that, an anonymous reference
+   * ranks last.
+   */
+  const rankOf = (id: number): number => {
+    if (id === 0) return MAX_RANK;
+    const o = off[id]!;
+    if (w[o] !== 0) return chain(rankMemo, id, refNext, namedRank);
+    switch (kindOf(id)) {
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+        return 0;
+      case BTF_KIND_INT:
+      case BTF_KIND_FLOAT:
+        return 2;
+      default:
+        return MAX_RANK;
     }
   };
 
+  const nameMemo = new Int32Array(count).fill(-1);
   /** `btf_type_sort_name`, as a string offset. */
-  const sortNameOff = (start: number): number => {
-    let id = start;
-    let fromRef = false;
-    for (let n = 0; ; n++) {
-      if (n > count) loop(start);
-      if (id === 0) return 0;
-      const o = off[id]!;
-      const info = w[o + 1]!;
-      const kind = infoKind(info);
-      if (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) {
-        // An anonymous enum sorts by its first enumerator.
-        if (!fromRef && w[o] === 0 && infoVlen16(info) !== 0) return w[o + 3]!;
-        return w[o]!;
-      }
-      if (kind === BTF_KIND_ARRAY) id = w[o + 3]!;
-      else if (isRefKind(kind)) id = w[o + 2]!;
-      else return w[o]!;
-      fromRef = true;
-    }
+  const sortNameOff = (id: number): number => {
+    if (id === 0) return 0;
+    const o = off[id]!;
+    const info = w[o + 1]!;
+    const kind = infoKind(info);
+    // An anonymous enum sorts by its first enumerator.
+    if ((kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) && w[o] === 0 && infoVlen16(info) !== 0) return w[o + 3]!;
+    return chain(nameMemo, id, refNext, (t) => (t ? w[off[t]!]! : 0));
   };
 
   // Names become their place in the sorted list of distinct names, so that
@@ -214,22 +257,84 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
     L = sL;
     mix(nH, nL);
   };
-  /** `btf_type_disambig_hash`, memoised: leaves the hash of `id` in (H, L). */
-  let depth = 0;
-  const disambig = (id: number, members: boolean): void => {
-    const mode = members ? 0 : 1;
-    if (hashDone[id]! & (1 << mode)) {
-      H = hashHi[mode][id]!;
-      L = hashLo[mode][id]!;
+  /** The member index where {@link hashChild} found a struct's member. */
+  let childAt = 0;
+  /** The type whose hash the hash of `id` (with members or not) needs first, or -1; members from index `from`. */
+  const hashChild = (id: number, mode: number, from: number): number => {
+    if (id === 0) return -1;
+    const o = off[id]!;
+    const info = w[o + 1]!;
+    const kind = infoKind(info);
+    if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
+      if (mode !== 0) return -1;
+      const vlen = infoVlen16(info);
+      for (let i = from; i < vlen; i++) {
+        if (!(hashDone[w[o + 4 + i * 3]!]! & 2)) {
+          childAt = i;
+          return w[o + 4 + i * 3]!;
+        }
+      }
+      return -1;
+    }
+    const c = kind === BTF_KIND_ARRAY ? w[o + 3]! : isRefKind(kind) ? w[o + 2]! : -1;
+    return c >= 0 && !(hashDone[c]! & (1 << mode)) ? c : -1;
+  };
+  // The walk's stack: type, and mode | (member to look at next) << 1, per frame.
+  let hstack = new Int32Array(64);
+  /**
+   * `btf_type_disambig_hash`, memoised: leaves the hash of `root` in (H, L).
+   * bpftool recurses into referenced types; this walks an explicit stack,
+   * hashing each type once what it refers to is hashed.
+   */
+  const disambig = (root: number, members: boolean): void => {
+    const rootMode = members ? 0 : 1;
+    if (hashDone[root]! & (1 << rootMode)) {
+      hashOf(root, members);
       return;
     }
-    if (++depth > MAX_HASH_DEPTH) loop(id);
-    disambigOf(id, members);
-    depth--;
-    hashHi[mode][id] = H;
-    hashLo[mode][id] = L;
-    hashDone[id]! |= 1 << mode;
+    let top = 0;
+    hstack[top++] = root;
+    hstack[top++] = rootMode;
+    while (top > 0) {
+      const id = hstack[top - 2]!;
+      const mode = hstack[top - 1]! & 1;
+      if (hashDone[id]! & (1 << mode)) {
+        top -= 2;
+        continue;
+      }
+      const c = hashChild(id, mode, hstack[top - 1]! >>> 1);
+      if (c >= 0) {
+        // Back here, the scan goes on from that member.
+        hstack[top - 1] = mode | (childAt << 1);
+        // Members are hashed without theirs; references keep the mode.
+        const k = kindOf(id);
+        const cm = k === BTF_KIND_STRUCT || k === BTF_KIND_UNION ? 1 : mode;
+        // Each (type, mode) is on the stack once unless there is a loop.
+        if (top > 4 * count + 4) loop(id);
+        if (top + 2 > hstack.length) {
+          const g = new Int32Array(hstack.length * 2);
+          g.set(hstack);
+          hstack = g;
+        }
+        hstack[top++] = c;
+        hstack[top++] = cm;
+        continue;
+      }
+      disambigOf(id, mode === 0);
+      hashHi[mode as 0 | 1][id] = H;
+      hashLo[mode as 0 | 1][id] = L;
+      hashDone[id]! |= 1 << mode;
+      top -= 2;
+    }
+    hashOf(root, members);
   };
+  /** Leaves the (already computed) hash of `id` in (H, L). */
+  const hashOf = (id: number, members: boolean): void => {
+    const mode = members ? 0 : 1;
+    H = hashHi[mode][id]!;
+    L = hashLo[mode][id]!;
+  };
+  /** The hash of `id` from its name and the hashes of what it refers to. */
   const disambigOf = (id: number, members: boolean): void => {
     H = 0;
     L = 0;
@@ -248,7 +353,7 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
         mixName(w[m]!);
         const sH = H,
           sL = L;
-        disambig(w[m + 1]!, false);
+        hashOf(w[m + 1]!, false);
         const cH = H,
           cL = L;
         H = sH;
@@ -258,7 +363,7 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
     } else if (isRefKind(kind)) {
       const sH = H,
         sL = L;
-      disambig(w[o + 2]!, members);
+      hashOf(w[o + 2]!, members);
       const cH = H,
         cL = L;
       H = sH;
@@ -268,7 +373,7 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
       mix(0, w[o + 5]!);
       const sH = H,
         sL = L;
-      disambig(w[o + 3]!, members);
+      hashOf(w[o + 3]!, members);
       const cH = H,
         cL = L;
       H = sH;

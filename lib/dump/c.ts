@@ -216,8 +216,10 @@ const ORDERED = 2;
 const NOT_EMITTED = 0;
 const EMITTING = 1;
 const EMITTED = 2;
-/** Deepest recursion of the order pass (see {@link CEmitter.orderType}). */
-const MAX_ORDER_DEPTH = 2000;
+/** How deep the fast paths recurse before the explicit stacks take over. */
+const REC_DEPTH = 200;
+/** A prototype frame's step bit: a strong link among what was ordered so far. */
+const STRONG = 0x40000000;
 // Per-type flags of the header dump, above the declaration writer's own.
 const FWD_EMITTED = 4;
 const REFERENCED = 8;
@@ -240,7 +242,11 @@ class CEmitter extends CDeclWriter {
   private readonly emitState: Uint8Array;
   private readonly queue: number[] = [];
   private loopId = 0;
-  private orderDepth = 0;
+  // The stack of the order and emit walks: type, argument, step per frame.
+  private fid: Int32Array = new Int32Array(256);
+  private farg: Int32Array = new Int32Array(256);
+  private fstep: Int32Array = new Int32Array(256);
+  private ftop = 0;
 
   constructor(btf: Btf, sink: ByteSink) {
     // The first chunk is small, so that the path that hands a full chunk
@@ -302,131 +308,371 @@ class CEmitter extends CDeclWriter {
   /** `btf_dump__dump_type`: orders `id` and what it needs, then emits the queue. */
   dumpType(id: number): void {
     this.queue.length = 0;
-    this.orderDepth = 0;
-    if (this.orderType(id, false) < 0) {
+    if (this.orderRec(id, false, 0) < 0) {
       const loop = this.loopId;
       throw new BtfError(BtfErrorCode.Loop, `type [${loop}]: unsatisfiable type cycle, C cannot declare it`, {
         typeId: loop,
       });
     }
     const q = this.queue;
-    for (let i = 0; i < q.length; i++) this.emitType(q[i]!, 0);
+    for (let i = 0; i < q.length; i++) this.emitRec(q[i]!, 0, 0);
+  }
+
+  /** Pushes a frame of the order or emit walk: type `id`, its argument `arg`, at step 0. */
+  private pushFrame(id: number, arg: number): void {
+    if (this.ftop === this.fid.length) {
+      const n = this.fid.length * 2;
+      const grow = (a: Int32Array): Int32Array => {
+        const g = new Int32Array(n);
+        g.set(a);
+        return g;
+      };
+      this.fid = grow(this.fid);
+      this.farg = grow(this.farg);
+      this.fstep = grow(this.fstep);
+    }
+    // No walk of a loop-free graph holds a type twice on its stack: deeper
+    // than there are types is a loop the states do not catch (a prototype
+    // returning a pointer to itself, `typedef T *T`).
+    if (this.ftop > this.count) this.loopError(this.ftop);
+    this.fid[this.ftop] = id;
+    this.farg[this.ftop] = arg;
+    this.fstep[this.ftop++] = 0;
+  }
+
+  /** Throws the ELOOP error for a walk whose stack of `depth` frames repeats a type. */
+  private loopError(depth: number): never {
+    const fid = this.fid;
+    const seen = new Map<number, number>();
+    let ids: number[] = [];
+    for (let i = 0; i < depth; i++) {
+      const at = seen.get(fid[i]!);
+      if (at !== undefined) {
+        ids = Array.from(fid.subarray(at, i));
+        break;
+      }
+      seen.set(fid[i]!, i);
+    }
+    const loop = ids.length ? ids : [fid[depth - 1]!];
+    throw new BtfError(
+      BtfErrorCode.Loop,
+      `type [${loop[0]}]: reference loop through types ${loop.map((t) => `[${t}]`).join(' -> ')}, C cannot declare it`,
+      { typeId: loop[0]! },
+    );
   }
 
   /**
-   * `btf_dump_order_type`: queues the definitions `id` needs; returns 1 when
-   * `id` is a strong link (its definition must come first), 0 when a forward
-   * declaration will do, -1 on a loop C cannot express.
+   * The fast path of {@link orderType}: the same walk on the call stack,
+   * which V8 optimises sooner, for the few dozen levels real types nest;
+   * deeper, the rest of the walk takes the explicit stack.
    */
-  private orderType(id: number, throughPtr: boolean): number {
-    // libbpf recurses without bound; a loop through prototypes (a pointer to
-    // a prototype taking that pointer) would never end. Real types nest a
-    // few dozen levels.
-    if (++this.orderDepth > MAX_ORDER_DEPTH) {
-      throw new BtfError(
-        BtfErrorCode.TooBig,
-        `type [${id}]: references nest deeper than ${MAX_ORDER_DEPTH} levels, C cannot declare it`,
-        { typeId: id },
-      );
+  private orderRec(id: number, throughPtr: boolean, depth: number): number {
+    this.checkInRange(id);
+    const st = this.orderState[id]!;
+    if (st === ORDERED) return 1;
+    if (depth > REC_DEPTH || st === ORDERING) return this.orderType(id, throughPtr);
+    const { w } = this;
+    const o = this.off[id]!;
+    const info = w[o + 1]!;
+    const kind = infoKind(info);
+    switch (kind) {
+      case BTF_KIND_PTR: {
+        const r = this.orderRec(w[o + 2]!, true, depth + 1);
+        this.orderState[id] = ORDERED;
+        return r;
+      }
+      case BTF_KIND_ARRAY:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_CONST:
+      case BTF_KIND_RESTRICT:
+      case BTF_KIND_TYPE_TAG: {
+        const child = w[o + (kind === BTF_KIND_ARRAY ? 3 : 2)]!;
+        const r = this.orderRec(child, kind === BTF_KIND_ARRAY ? false : throughPtr, depth + 1);
+        if (r === 1 && this.orderState[child] === ORDERED) this.orderState[id] = ORDERED;
+        return r;
+      }
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION: {
+        if (throughPtr && w[o] !== 0) return 0;
+        this.orderState[id] = ORDERING;
+        const vlen = infoVlen16(info);
+        for (let i = 0, m = o + 4; i < vlen; i++, m += 3) {
+          if (this.orderRec(w[m]!, false, depth + 1) < 0) return -1;
+        }
+        if (w[o] !== 0) this.queue.push(id);
+        this.orderState[id] = ORDERED;
+        return 1;
+      }
+      case BTF_KIND_TYPEDEF: {
+        const strong = this.orderRec(w[o + 2]!, throughPtr, depth + 1);
+        if (strong < 0) return strong;
+        if (throughPtr && !strong) return 0;
+        this.queue.push(id);
+        this.orderState[id] = ORDERED;
+        return 1;
+      }
+      case BTF_KIND_FUNC_PROTO: {
+        let r = this.orderRec(w[o + 2]!, throughPtr, depth + 1);
+        if (r < 0) return r;
+        let strong = r > 0;
+        const vlen = infoVlen16(info);
+        for (let i = 0, p = o + 4; i < vlen; i++, p += 2) {
+          r = this.orderRec(w[p]!, throughPtr, depth + 1);
+          if (r < 0) return r;
+          if (r > 0) strong = true;
+        }
+        return strong ? 1 : 0;
+      }
+      default:
+        // Leaves (and kinds this version does not know) as the explicit walk does them.
+        return this.orderType(id, throughPtr);
     }
-    const r = this.orderOne(id, throughPtr);
-    this.orderDepth--;
-    return r;
   }
 
-  /** The body of {@link orderType}. */
-  private orderOne(id: number, throughPtr: boolean): number {
+  /**
+   * The fast path of {@link emitType}, as {@link orderRec} is of the order
+   * walk: pointers, modifiers, arrays and prototypes on the call stack, the
+   * rest (and anything deeper than a few dozen levels) on the explicit one.
+   */
+  private emitRec(id: number, contId: number, depth: number): void {
+    const es = this.emitState[id]!;
+    if (es === EMITTED) return;
+    if (depth > REC_DEPTH || es === EMITTING) {
+      this.emitType(id, contId);
+      return;
+    }
+    const { w } = this;
+    const o = this.off[id]!;
+    const info = w[o + 1]!;
+    const kind = infoKind(info);
+    switch (kind) {
+      case BTF_KIND_PTR:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_CONST:
+      case BTF_KIND_RESTRICT:
+      case BTF_KIND_TYPE_TAG:
+      case BTF_KIND_ARRAY: {
+        const child = w[o + (kind === BTF_KIND_ARRAY ? 3 : 2)]!;
+        this.emitRec(child, contId, depth + 1);
+        if (this.emitState[child] === EMITTED) this.emitState[id] = EMITTED;
+        return;
+      }
+      case BTF_KIND_TYPEDEF:
+        this.emitState[id] = EMITTING;
+        this.emitRec(w[o + 2]!, id, depth + 1);
+        if (!(this.flags[id]! & FWD_EMITTED) && !this.isBlacklisted(id)) {
+          this.emitTypedefDef(id, 0);
+          this.ascii(';\n\n');
+        }
+        this.emitState[id] = EMITTED;
+        return;
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION: {
+        this.emitState[id] = EMITTING;
+        const named = w[o] !== 0;
+        if (contId === 0 || !named) {
+          const vlen = infoVlen16(info);
+          const cont = named ? id : contId;
+          for (let i = 0, m = o + 4; i < vlen; i++, m += 3) this.emitRec(w[m]!, cont, depth + 1);
+        } else if (!(this.flags[id]! & FWD_EMITTED) && id !== contId) {
+          this.structFwd(id, info);
+          this.ascii(';\n\n');
+          this.flags[id]! |= FWD_EMITTED;
+        }
+        this.structDone(id, contId);
+        return;
+      }
+      case BTF_KIND_FUNC_PROTO: {
+        this.emitRec(w[o + 2]!, contId, depth + 1);
+        const vlen = infoVlen16(info);
+        for (let i = 0, p = o + 4; i < vlen; i++, p += 2) this.emitRec(w[p]!, contId, depth + 1);
+        return;
+      }
+      default:
+        this.emitType(id, contId);
+    }
+  }
+
+  /**
+   * `btf_dump_order_type`: queues the definitions `root` needs; returns 1
+   * when it is a strong link (its definition must come first), 0 when a
+   * forward declaration will do, -1 on a loop C cannot express. libbpf
+   * recurses; this walks an explicit stack of frames (type, whether a
+   * pointer is on the way, step), passing each frame's result down in `r`.
+   */
+  /** Throws unless `id` names a type: level 1 reads references past the last type, as libbpf does. */
+  private checkInRange(id: number): void {
     if (id >= this.orderState.length) {
-      // level 1 reads references past the last type, as libbpf does
       throw new BtfError(
         BtfErrorCode.BadTypeId,
         `type id ${id} is out of range (the last is ${this.orderState.length - 1}), C cannot declare it`,
         { typeId: id },
       );
     }
-    const st = this.orderState[id]!;
-    if (st === ORDERED) return 1;
-    const { w } = this;
-    const o = this.off[id]!;
-    const info = w[o + 1]!;
-    const kind = infoKind(info);
-    if (st === ORDERING) {
-      // A loop, resolvable through a forward declaration.
-      if ((kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) && throughPtr && w[o] !== 0) return 0;
-      this.loopId = id;
-      return -1;
-    }
-    switch (kind) {
-      case BTF_KIND_INT:
-      case BTF_KIND_FLOAT:
-        this.orderState[id] = ORDERED;
-        return 0;
-      case BTF_KIND_PTR: {
-        const r = this.orderType(w[o + 2]!, true);
-        this.orderState[id] = ORDERED;
-        return r;
-      }
-      case BTF_KIND_ARRAY:
-        return this.orderType(w[o + 3]!, false);
-      case BTF_KIND_STRUCT:
-      case BTF_KIND_UNION: {
-        // Part of a strong link only when embedded (no pointer on the way)
-        // or anonymous (defined inline even behind a pointer).
-        if (throughPtr && w[o] !== 0) return 0;
-        this.orderState[id] = ORDERING;
-        const vlen = infoVlen16(info);
-        for (let i = 0, m = o + 4; i < vlen; i++, m += 3) {
-          if (this.orderType(w[m]!, false) < 0) return -1;
+  }
+
+  private orderType(root: number, rootThroughPtr: boolean): number {
+    const { w, off, orderState, queue } = this;
+    const base = this.ftop;
+    this.pushFrame(root, rootThroughPtr ? 1 : 0);
+    let r = 0;
+    while (this.ftop > base) {
+      const f = this.ftop - 1;
+      const id = this.fid[f]!;
+      const throughPtr = this.farg[f] !== 0;
+      const step = this.fstep[f]!;
+      const o = off[id]!;
+      const info = w[o + 1]!;
+      const kind = infoKind(info);
+      if (step === 0) {
+        // Entering `id`.
+        this.checkInRange(id);
+        const st = orderState[id]!;
+        if (st === ORDERED) {
+          r = 1;
+          this.ftop--;
+          continue;
         }
-        if (w[o] !== 0) this.queue.push(id);
-        this.orderState[id] = ORDERED;
-        return 1;
-      }
-      case BTF_KIND_ENUM:
-      case BTF_KIND_ENUM64:
-      case BTF_KIND_FWD:
-        // Named or unreferenced enums are top-level declarations; FWDs too.
-        if (w[o] !== 0 || !(this.flags[id]! & REFERENCED)) this.queue.push(id);
-        this.orderState[id] = ORDERED;
-        return 1;
-      case BTF_KIND_TYPEDEF: {
-        const strong = this.orderType(w[o + 2]!, throughPtr);
-        if (strong < 0) return strong;
-        // Like a struct with respect to forward declarations.
-        if (throughPtr && !strong) return 0;
-        this.queue.push(id);
-        this.orderState[id] = ORDERED;
-        return 1;
-      }
-      case BTF_KIND_VOLATILE:
-      case BTF_KIND_CONST:
-      case BTF_KIND_RESTRICT:
-      case BTF_KIND_TYPE_TAG:
-        return this.orderType(w[o + 2]!, throughPtr);
-      case BTF_KIND_FUNC_PROTO: {
-        let r = this.orderType(w[o + 2]!, throughPtr);
-        if (r < 0) return r;
-        let strong = r > 0;
-        const vlen = infoVlen16(info);
-        for (let i = 0, p = o + 4; i < vlen; i++, p += 2) {
-          r = this.orderType(w[p]!, throughPtr);
-          if (r < 0) return r;
-          if (r > 0) strong = true;
+        if (st === ORDERING) {
+          // A loop, resolvable through a forward declaration.
+          if ((kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) && throughPtr && w[o] !== 0) r = 0;
+          else {
+            this.loopId = id;
+            r = -1;
+          }
+          this.ftop--;
+          continue;
         }
-        return strong ? 1 : 0;
+        this.fstep[f] = 1;
+        switch (kind) {
+          case BTF_KIND_INT:
+          case BTF_KIND_FLOAT:
+            orderState[id] = ORDERED;
+            r = 0;
+            this.ftop--;
+            break;
+          case BTF_KIND_PTR:
+            this.pushFrame(w[o + 2]!, 1);
+            break;
+          case BTF_KIND_ARRAY:
+            this.pushFrame(w[o + 3]!, 0);
+            break;
+          case BTF_KIND_STRUCT:
+          case BTF_KIND_UNION:
+            // Part of a strong link only when embedded (no pointer on the way)
+            // or anonymous (defined inline even behind a pointer).
+            if (throughPtr && w[o] !== 0) {
+              r = 0;
+              this.ftop--;
+              break;
+            }
+            orderState[id] = ORDERING;
+            if (infoVlen16(info) > 0) this.pushFrame(w[o + 4]!, 0);
+            else {
+              if (w[o] !== 0) queue.push(id);
+              orderState[id] = ORDERED;
+              r = 1;
+              this.ftop--;
+            }
+            break;
+          case BTF_KIND_ENUM:
+          case BTF_KIND_ENUM64:
+          case BTF_KIND_FWD:
+            // Named or unreferenced enums are top-level declarations; FWDs too.
+            if (w[o] !== 0 || !(this.flags[id]! & REFERENCED)) queue.push(id);
+            orderState[id] = ORDERED;
+            r = 1;
+            this.ftop--;
+            break;
+          case BTF_KIND_TYPEDEF:
+          case BTF_KIND_VOLATILE:
+          case BTF_KIND_CONST:
+          case BTF_KIND_RESTRICT:
+          case BTF_KIND_TYPE_TAG:
+          case BTF_KIND_FUNC_PROTO:
+            this.pushFrame(w[o + 2]!, throughPtr ? 1 : 0);
+            break;
+          case BTF_KIND_FUNC:
+          case BTF_KIND_VAR:
+          case BTF_KIND_DATASEC:
+          case BTF_KIND_DECL_TAG:
+            orderState[id] = ORDERED;
+            r = 0;
+            this.ftop--;
+            break;
+          default:
+            // A kind this version does not know is never printed as another.
+            this.q.checkKnown(id);
+            this.loopId = id;
+            r = -1;
+            this.ftop--;
+            break;
+        }
+        continue;
       }
-      case BTF_KIND_FUNC:
-      case BTF_KIND_VAR:
-      case BTF_KIND_DATASEC:
-      case BTF_KIND_DECL_TAG:
-        this.orderState[id] = ORDERED;
-        return 0;
-      default:
-        // A kind this version does not know is never printed as another.
-        this.q.checkKnown(id);
-        this.loopId = id;
-        return -1;
+      // Back in `id` with the result `r` of its child.
+      switch (kind) {
+        case BTF_KIND_PTR:
+          orderState[id] = ORDERED;
+          this.ftop--;
+          break;
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION: {
+          if (r < 0) {
+            this.ftop--;
+            break;
+          }
+          // step - 1 is the member just ordered.
+          if (step < infoVlen16(info)) {
+            this.fstep[f] = step + 1;
+            this.pushFrame(w[o + 4 + step * 3]!, 0);
+            break;
+          }
+          if (w[o] !== 0) queue.push(id);
+          orderState[id] = ORDERED;
+          r = 1;
+          this.ftop--;
+          break;
+        }
+        case BTF_KIND_TYPEDEF:
+          this.ftop--;
+          if (r < 0) break;
+          // Like a struct with respect to forward declarations.
+          if (throughPtr && !r) break;
+          queue.push(id);
+          orderState[id] = ORDERED;
+          r = 1;
+          break;
+        case BTF_KIND_FUNC_PROTO: {
+          // step 1: the return type done; step 1 + i: parameter i - 1 done.
+          if (r < 0) {
+            this.ftop--;
+            break;
+          }
+          if (r > 0) this.fstep[f] = step | STRONG;
+          const i = step & ~STRONG;
+          if (i - 1 < infoVlen16(info)) {
+            this.fstep[f] = (this.fstep[f]! & STRONG) | (i + 1);
+            this.pushFrame(w[o + 4 + (i - 1) * 2]!, throughPtr ? 1 : 0);
+            break;
+          }
+          r = this.fstep[f]! & STRONG ? 1 : 0;
+          this.ftop--;
+          break;
+        }
+        default: {
+          // ARRAY and modifiers: the child's result is theirs. libbpf keeps
+          // no state for them and walks a chain again from every root (n^2
+          // on a long chain); once what they lead to is ordered, walking
+          // again returns 1 and changes nothing, so say so at once.
+          this.ftop--;
+          const child = w[o + (kind === BTF_KIND_ARRAY ? 3 : 2)]!;
+          if (r === 1 && orderState[child] === ORDERED) orderState[id] = ORDERED;
+          break;
+        }
+      }
     }
+    return r;
   }
   // ----------------------------------------------------------------- emit
 
@@ -441,112 +687,159 @@ class CEmitter extends CDeclWriter {
    * the forward declarations its members need. `contId` is the struct being
    * defined (0 at top level), which needs no forward declaration of itself.
    */
-  private emitType(id: number, contId: number): void {
-    const es = this.emitState[id]!;
-    if (es === EMITTED) return;
-    const { w } = this;
-    const o = this.off[id]!;
-    const info = w[o + 1]!;
-    const kind = infoKind(info);
-
-    if (es === EMITTING) {
-      if (this.flags[id]! & FWD_EMITTED) return;
-      if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
-        // A struct referring to itself needs no forward declaration.
-        if (id === contId) return;
-        if (w[o] === 0) return; // an anonymous struct/union loop: libbpf warns and goes on
-        this.structFwd(id, info);
-        this.ascii(';\n\n');
-        this.flags[id]! |= FWD_EMITTED;
-      } else if (kind === BTF_KIND_TYPEDEF) {
-        // The typedef is printed now, for use through pointers only.
-        if (!this.isBlacklisted(id)) {
-          this.emitTypedefDef(id, 0);
-          this.ascii(';\n\n');
+  private emitType(root: number, rootCont: number): void {
+    const { w, off, emitState } = this;
+    const base = this.ftop;
+    this.pushFrame(root, rootCont);
+    while (this.ftop > base) {
+      const f = this.ftop - 1;
+      const id = this.fid[f]!;
+      const contId = this.farg[f]!;
+      const step = this.fstep[f]!;
+      const o = off[id]!;
+      const info = w[o + 1]!;
+      const kind = infoKind(info);
+      if (step !== 0) {
+        // Back in `id` after a child.
+        if (kind === BTF_KIND_TYPEDEF) {
+          this.ftop--;
+          if (!(this.flags[id]! & FWD_EMITTED) && !this.isBlacklisted(id)) {
+            this.emitTypedefDef(id, 0);
+            this.ascii(';\n\n');
+          }
+          emitState[id] = EMITTED;
+        } else if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
+          // step - 1 is the member just visited.
+          if (step < infoVlen16(info)) {
+            this.fstep[f] = step + 1;
+            this.pushFrame(w[o + 4 + step * 3]!, w[o] !== 0 ? id : contId);
+          } else {
+            this.ftop--;
+            this.structDone(id, contId);
+          }
+        } else if (kind === BTF_KIND_FUNC_PROTO) {
+          // step 1: the return type visited; 1 + i: parameter i - 1.
+          if (step - 1 < infoVlen16(info)) {
+            this.fstep[f] = step + 1;
+            this.pushFrame(w[o + 4 + (step - 1) * 2]!, contId);
+          } else {
+            this.ftop--;
+          }
+        } else {
+          // Pointers, arrays and modifiers have nothing more to do; once
+          // what they lead to is emitted, walking them again would print
+          // nothing (libbpf walks them again).
+          this.ftop--;
+          if (emitState[w[o + (kind === BTF_KIND_ARRAY ? 3 : 2)]!] === EMITTED) emitState[id] = EMITTED;
         }
-        this.flags[id]! |= FWD_EMITTED;
+        continue;
       }
-      return;
-    }
-
-    switch (kind) {
-      case BTF_KIND_INT: {
-        // libbpf resolves (and so counts) every INT name here.
-        const dup = this.resolveName(id, this.typeNames);
-        const alias = dup === 1 && MISSING_BASE_TYPES.get(this.q.str(w[o]!));
-        if (alias) {
-          this.ascii(`typedef ${alias} `);
-          this.uniqueName(id, this.typeNames);
-          this.ascii(';\n\n');
-        }
-        this.emitState[id] = EMITTED;
-        break;
+      const es = emitState[id]!;
+      if (es === EMITTED) {
+        this.ftop--;
+        continue;
       }
-      case BTF_KIND_ENUM:
-      case BTF_KIND_ENUM64:
-        if (contId === 0) {
-          this.emitEnumDef(id, 0);
-          this.ascii(';\n\n');
-        }
-        this.emitState[id] = EMITTED;
-        break;
-      case BTF_KIND_PTR:
-      case BTF_KIND_VOLATILE:
-      case BTF_KIND_CONST:
-      case BTF_KIND_RESTRICT:
-      case BTF_KIND_TYPE_TAG:
-        this.emitType(w[o + 2]!, contId);
-        break;
-      case BTF_KIND_ARRAY:
-        this.emitType(w[o + 3]!, contId);
-        break;
-      case BTF_KIND_FWD:
-        this.fwdDef(id, info);
-        this.ascii(';\n\n');
-        this.emitState[id] = EMITTED;
-        break;
-      case BTF_KIND_TYPEDEF:
-        this.emitState[id] = EMITTING;
-        this.emitType(w[o + 2]!, id);
-        if (!(this.flags[id]! & FWD_EMITTED) && !this.isBlacklisted(id)) {
-          this.emitTypedefDef(id, 0);
-          this.ascii(';\n\n');
-        }
-        this.emitState[id] = EMITTED;
-        break;
-      case BTF_KIND_STRUCT:
-      case BTF_KIND_UNION: {
-        this.emitState[id] = EMITTING;
-        const named = w[o] !== 0;
-        // Top-level or anonymous: the members are printed in full, so the
-        // types they mention need their forward declarations first.
-        if (contId === 0 || !named) {
-          const vlen = infoVlen16(info);
-          const cont = named ? id : contId;
-          for (let i = 0, m = o + 4; i < vlen; i++, m += 3) this.emitType(w[m]!, cont);
-        } else if (!(this.flags[id]! & FWD_EMITTED) && id !== contId) {
+      if (es === EMITTING) {
+        this.ftop--;
+        if (this.flags[id]! & FWD_EMITTED) continue;
+        if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
+          // A struct referring to itself needs no forward declaration; an
+          // anonymous struct/union loop: libbpf warns and goes on.
+          if (id === contId || w[o] === 0) continue;
           this.structFwd(id, info);
           this.ascii(';\n\n');
           this.flags[id]! |= FWD_EMITTED;
+        } else if (kind === BTF_KIND_TYPEDEF) {
+          // The typedef is printed now, for use through pointers only.
+          if (!this.isBlacklisted(id)) {
+            this.emitTypedefDef(id, 0);
+            this.ascii(';\n\n');
+          }
+          this.flags[id]! |= FWD_EMITTED;
         }
-        if (contId === 0) {
-          this.emitStructDef(id, 0);
+        continue;
+      }
+      this.fstep[f] = 1;
+      switch (kind) {
+        case BTF_KIND_INT: {
+          this.ftop--;
+          // libbpf resolves (and so counts) every INT name here.
+          const dup = this.resolveName(id, this.typeNames);
+          const alias = dup === 1 && MISSING_BASE_TYPES.get(this.q.str(w[o]!));
+          if (alias) {
+            this.ascii(`typedef ${alias} `);
+            this.uniqueName(id, this.typeNames);
+            this.ascii(';\n\n');
+          }
+          emitState[id] = EMITTED;
+          break;
+        }
+        case BTF_KIND_ENUM:
+        case BTF_KIND_ENUM64:
+          this.ftop--;
+          if (contId === 0) {
+            this.emitEnumDef(id, 0);
+            this.ascii(';\n\n');
+          }
+          emitState[id] = EMITTED;
+          break;
+        case BTF_KIND_PTR:
+        case BTF_KIND_VOLATILE:
+        case BTF_KIND_CONST:
+        case BTF_KIND_RESTRICT:
+        case BTF_KIND_TYPE_TAG:
+        case BTF_KIND_FUNC_PROTO:
+          this.pushFrame(w[o + 2]!, contId);
+          break;
+        case BTF_KIND_ARRAY:
+          this.pushFrame(w[o + 3]!, contId);
+          break;
+        case BTF_KIND_FWD:
+          this.ftop--;
+          this.fwdDef(id, info);
           this.ascii(';\n\n');
-          this.emitState[id] = EMITTED;
-        } else {
-          this.emitState[id] = NOT_EMITTED;
+          emitState[id] = EMITTED;
+          break;
+        case BTF_KIND_TYPEDEF:
+          emitState[id] = EMITTING;
+          this.pushFrame(w[o + 2]!, id);
+          break;
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION: {
+          emitState[id] = EMITTING;
+          const named = w[o] !== 0;
+          // Top-level or anonymous: the members are printed in full, so the
+          // types they mention need their forward declarations first.
+          if (contId === 0 || !named) {
+            if (infoVlen16(info) > 0) {
+              this.pushFrame(w[o + 4]!, named ? id : contId);
+              break;
+            }
+          } else if (!(this.flags[id]! & FWD_EMITTED) && id !== contId) {
+            this.structFwd(id, info);
+            this.ascii(';\n\n');
+            this.flags[id]! |= FWD_EMITTED;
+          }
+          this.ftop--;
+          this.structDone(id, contId);
+          break;
         }
-        break;
+        default:
+          // FLOAT needs nothing; FUNC, VAR, DATASEC and DECL_TAG print nothing.
+          this.ftop--;
+          break;
       }
-      case BTF_KIND_FUNC_PROTO: {
-        this.emitType(w[o + 2]!, contId);
-        const vlen = infoVlen16(info);
-        for (let i = 0, p = o + 4; i < vlen; i++, p += 2) this.emitType(w[p]!, contId);
-        break;
-      }
-      default:
-        // FLOAT needs nothing; FUNC, VAR, DATASEC and DECL_TAG print nothing.
-        break;
+    }
+  }
+
+  /** The end of a struct's visit: its definition at top level, else back to not emitted. */
+  private structDone(id: number, contId: number): void {
+    if (contId === 0) {
+      this.emitStructDef(id, 0);
+      this.ascii(';\n\n');
+      this.emitState[id] = EMITTED;
+    } else {
+      this.emitState[id] = NOT_EMITTED;
     }
   }
 }

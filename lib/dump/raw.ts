@@ -20,15 +20,20 @@ import {
   BTF_KIND_PTR,
   BTF_KIND_RESTRICT,
   BTF_KIND_STRUCT,
-  BTF_KIND_TYPE_TAG,
   BTF_KIND_TYPEDEF,
+  BTF_KIND_TYPE_TAG,
   BTF_KIND_UNION,
   BTF_KIND_VAR,
   BTF_KIND_VOLATILE,
   infoKflag,
   infoKind,
   infoVlen16,
+  intBits,
+  intEncoding,
+  intOffset,
   kindName,
+  memberBitOffset,
+  memberBitfieldSize,
 } from '../kinds.js';
 import { ByteOut, bytesToText, collectBytes, type ByteSink } from './bytes.js';
 
@@ -131,11 +136,11 @@ export function writeRawDump(btf: Btf, sink: ByteSink, opts: RawDumpOptions = {}
         out.ascii(' size=');
         out.uint(w[o + 2]!);
         out.ascii(' bits_offset=');
-        out.uint((v >>> 16) & 0xff);
+        out.uint(intOffset(v));
         out.ascii(' nr_bits=');
-        out.uint(v & 0xff);
+        out.uint(intBits(v));
         out.ascii(' encoding=');
-        out.ascii(intEnc((v >>> 24) & 0xf));
+        out.ascii(intEnc(intEncoding(v)));
         break;
       }
       case BTF_KIND_PTR:
@@ -168,10 +173,11 @@ export function writeRawDump(btf: Btf, sink: ByteSink, opts: RawDumpOptions = {}
           out.ascii("' type_id=");
           out.uint(w[m + 1]!);
           out.ascii(' bits_offset=');
-          out.uint(kflag ? off & 0xffffff : off);
-          if (kflag && off >>> 24) {
+          out.uint(memberBitOffset(off, kflag));
+          const bits = memberBitfieldSize(off, kflag);
+          if (bits) {
             out.ascii(' bitfield_size=');
-            out.uint(off >>> 24);
+            out.uint(bits);
           }
         }
         break;
@@ -291,7 +297,7 @@ export interface JsonDumpOptions extends RawDumpOptions {
  * quirk of writing a backslash as `\n`. A single quote is written as is
  * (checked against bpftool v7.1.0 live: its json_writer no longer escapes it).
  */
-export class JsonBytesWriter {
+class JsonBytesWriter {
   private depth = 0;
   private sep = 0;
   constructor(
@@ -458,9 +464,9 @@ export function writeJsonDump(btf: Btf, sink: ByteSink, opts: JsonDumpOptions = 
       case BTF_KIND_INT: {
         const v = w[o + 3]!;
         j.uintField('size', w[o + 2]!);
-        j.uintField('bits_offset', (v >>> 16) & 0xff);
-        j.uintField('nr_bits', v & 0xff);
-        j.strField('encoding', intEnc((v >>> 24) & 0xf));
+        j.uintField('bits_offset', intOffset(v));
+        j.uintField('nr_bits', intBits(v));
+        j.strField('encoding', intEnc(intEncoding(v)));
         break;
       }
       case BTF_KIND_PTR:
@@ -487,8 +493,9 @@ export function writeJsonDump(btf: Btf, sink: ByteSink, opts: JsonDumpOptions = 
           j.startObject();
           nameField(w[m]!);
           j.uintField('type_id', w[m + 1]!);
-          j.uintField('bits_offset', kflag ? off & 0xffffff : off);
-          if (kflag && off >>> 24) j.uintField('bitfield_size', off >>> 24);
+          j.uintField('bits_offset', memberBitOffset(off, kflag));
+          const bits = memberBitfieldSize(off, kflag);
+          if (bits) j.uintField('bitfield_size', bits);
           j.endObject();
         }
         j.endArray();

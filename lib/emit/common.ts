@@ -47,6 +47,19 @@ export function invalid(msg: string): never {
   throw new BtfError(BtfErrorCode.InvalidArgument, msg);
 }
 
+/** EINVAL unless `v` is undefined or an integer from 0 to 2^32-1. */
+export function checkU32(what: string, v: number | undefined): void {
+  if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 0xffffffff))
+    invalid(`${what}: ${String(v)} is not a u32`);
+}
+
+/** Returns `v`, or an empty list when undefined; EINVAL when it is not an array. */
+export function listArg<T>(v: readonly T[] | undefined, what: string): readonly T[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) invalid(`${what}: ${String(v)} is not a list`);
+  return v;
+}
+
 /** Returns the id a {@link TypeArg} stands for, calling it when it is a function; checks the range. */
 export function resolveTypeArg(btf: Btf, arg: TypeArg, what: string, allowVoid = false): number {
   const id = typeof arg === 'function' ? arg(btf) : arg;

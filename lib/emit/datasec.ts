@@ -43,7 +43,16 @@
 import type { Btf } from '../btf.js';
 import { BTF_KIND_DATASEC, BTF_VAR_GLOBAL_EXTERN, infoKind, infoVlen } from '../kinds.js';
 import { compareUtf8 } from '../strings.js';
-import { type TypeArg, type VarLinkage, alignUp, invalid, resolveTypeArg, varLinkage } from './common.js';
+import {
+  type TypeArg,
+  type VarLinkage,
+  alignUp,
+  checkU32,
+  invalid,
+  listArg,
+  resolveTypeArg,
+  varLinkage,
+} from './common.js';
 
 /** How DATASEC offsets and sizes are written. */
 export type SectionLayout = 'fixed' | 'clang';
@@ -239,11 +248,17 @@ export function addGlobalVar(btf: Btf, spec: GlobalVarSpec, opts: EmitOptions = 
   if (!spec || typeof spec.name !== 'string' || !spec.name) invalid('addGlobalVar: a name is required');
   const what = `variable '${spec.name}'`;
   const linkage = varLinkage(spec.linkage, what);
+  checkU32(`${what}: offset`, spec.offset);
+  checkU32(`${what}: size`, spec.size);
+  checkU32(`${what}: align`, spec.align);
+  if (spec.align === 0) invalid(`${what}: align 0`);
+  if (typeof spec.section !== 'string') invalid(`${what}: a section name is required`);
+  const declTags = listArg(spec.declTags, `${what}: declTags`);
   const typeId = resolveTypeArg(btf, spec.type, what);
   const size = spec.size ?? btf.resolveSize(typeId);
   const align = spec.align ?? safeAlign(btf, typeId);
   const varId = btf.addVar(spec.name, linkage, typeId);
-  const declTagIds = (spec.declTags ?? []).map((t) => btf.addDeclTag(t, varId, -1));
+  const declTagIds = declTags.map((t) => btf.addDeclTag(t, varId, -1));
   const p = placeInSection(
     btf,
     spec.section,

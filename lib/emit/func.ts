@@ -23,7 +23,7 @@
  */
 import type { Btf } from '../btf.js';
 import { BTF_FUNC_EXTERN, BTF_FUNC_GLOBAL, BTF_FUNC_STATIC, BTF_KIND_FUNC_PROTO } from '../kinds.js';
-import { type TypeArg, invalid, resolveTypeArg } from './common.js';
+import { type TypeArg, invalid, listArg, resolveTypeArg } from './common.js';
 import { type EmitOptions, placeInSection } from './datasec.js';
 
 /** FUNC linkage by name or number (BTF_FUNC_STATIC, _GLOBAL, _EXTERN). */
@@ -91,7 +91,16 @@ export function addFunction(btf: Btf, spec: FunctionSpec, opts: EmitOptions = {}
   if (!spec || typeof spec.name !== 'string' || !spec.name) invalid('addFunction: a name is required');
   const what = `function '${spec.name}'`;
   const linkage = funcLinkage(spec.linkage, what);
-  const params = spec.params ?? [];
+  const params = listArg(spec.params, `${what}: params`);
+  const declTags = listArg(spec.declTags, `${what}: declTags`);
+  params.forEach((p, i) => {
+    if (typeof p !== 'object' || p === null) invalid(`${what}: parameter ${i} is not a parameter spec`);
+    if (p.name !== undefined && p.name !== null && typeof p.name !== 'string')
+      invalid(`${what}: parameter ${i}: name ${String(p.name)} is not a string`);
+    listArg(p.declTags, `${what}: parameter ${i}: declTags`);
+  });
+  if (spec.section !== undefined && typeof spec.section !== 'string')
+    invalid(`${what}: section ${String(spec.section)} is not a string`);
   let protoId: number;
   if (spec.proto !== undefined) {
     if (spec.ret !== undefined || spec.variadic) invalid(`${what}: 'proto' excludes 'ret' and 'variadic'`);
@@ -125,7 +134,7 @@ export function addFunction(btf: Btf, spec: FunctionSpec, opts: EmitOptions = {}
   params.forEach((p, i) => {
     for (const t of p.declTags ?? []) declTagIds.push(btf.addDeclTag(t, funcId, i));
   });
-  for (const t of spec.declTags ?? []) declTagIds.push(btf.addDeclTag(t, funcId, -1));
+  for (const t of declTags) declTagIds.push(btf.addDeclTag(t, funcId, -1));
   const result: AddFunctionResult = { funcId, protoId, declTagIds };
   if (spec.section !== undefined) {
     result.datasecId = placeInSection(

@@ -44,6 +44,7 @@ import { BTF_INT_SIGNED, BTF_KIND_STRUCT, BTF_VAR_GLOBAL_ALLOCATED, infoVlen } f
 import {
   type TypeArg,
   alignUp,
+  checkU32,
   clangArray,
   clangPtr,
   ensureCInt,
@@ -53,6 +54,7 @@ import {
   findPtr,
   findType,
   invalid,
+  listArg,
   resolveTypeArg,
 } from './common.js';
 import { type EmitOptions, placeInSection, safeAlign } from './datasec.js';
@@ -130,11 +132,12 @@ export function mapTypeName(type: number): string | undefined {
  */
 export function mapTypeByName(name: string | number): number {
   if (typeof name === 'number') return Number.isInteger(name) && name >= 0 && name <= 0xffffffff ? name : -1;
+  if (typeof name !== 'string') return -1;
   const s = name
     .trim()
     .toLowerCase()
     .replace(/^bpf_map_type_/, '');
-  if (/^\d+$/.test(s)) return Number(s);
+  if (/^\d+$/.test(s)) return Number(s) <= 0xffffffff ? Number(s) : -1;
   return BPF_MAP_TYPE_NAMES.indexOf(s);
 }
 
@@ -240,11 +243,6 @@ interface Member {
   typeId: number;
 }
 
-function checkU32(what: string, v: number | undefined): void {
-  if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 0xffffffff))
-    invalid(`${what}: ${String(v)} is not a u32`);
-}
-
 function isDefSpec(x: MapDefSpec | TypeArg): x is MapDefSpec {
   return typeof x === 'object' && x !== null;
 }
@@ -324,7 +322,8 @@ function members(
     );
   }
 
-  const order = spec.order ?? MAP_ATTR_ORDER.filter((a) => avail.has(a));
+  const order =
+    spec.order !== undefined ? listArg(spec.order, `${what}: 'order'`) : MAP_ATTR_ORDER.filter((a) => avail.has(a));
   const seen = new Set<MapAttr>();
   const list: Member[] = [];
   for (const a of order) {
@@ -445,7 +444,8 @@ export function addMap(btf: Btf, spec: MapSpec, opts: EmitOptions = {}): AddMapR
   };
   for (const m of def.list) result.members[m.name] = m.typeId;
   if (out.innerStructId !== undefined) result.innerStructId = out.innerStructId;
-  const slots = spec.values?.slots;
+  const slots =
+    spec.values?.slots !== undefined ? listArg(spec.values.slots, `map '${spec.name}': 'values.slots'`) : undefined;
   if (slots) {
     const base = p.offset + def.size;
     result.slots = [];

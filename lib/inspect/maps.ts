@@ -749,7 +749,8 @@ function legacyMaps(obj: BpfObject, sec: ElfSection, maps: MapInfo[], problems: 
     return;
   }
   const defSz = sec.size / syms.length;
-  const data = sec.type === SHT.NOBITS ? new Uint8Array(sec.size) : elf.sectionData(sec);
+  // A NOBITS section is zeroes: read as such, never allocated (its size is only a claim).
+  const data = sec.type === SHT.NOBITS ? new Uint8Array(0) : elf.sectionData(sec);
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   for (const s of syms) {
     const off = Number(s.value);
@@ -769,7 +770,8 @@ function legacyMaps(obj: BpfObject, sec: ElfSection, maps: MapInfo[], problems: 
       });
       continue;
     }
-    const field = (i: number) => (i * 4 + 4 <= defSz ? dv.getUint32(off + i * 4, elf.littleEndian) : 0);
+    const field = (i: number) =>
+      i * 4 + 4 <= defSz && off + i * 4 + 4 <= data.length ? dv.getUint32(off + i * 4, elf.littleEndian) : 0;
     const m: MapInfo = {
       name: s.name,
       kernelName: s.name,

@@ -73,8 +73,9 @@ import {
   infoKind,
   infoVlen,
   infoVlen16,
-  memberBitfieldSize,
+  intEncoding,
   memberBitOffset,
+  memberBitfieldSize,
 } from '../kinds.js';
 import { typeQuery, type TypeQuery } from '../query.js';
 
@@ -304,7 +305,7 @@ export class TypedDataDumper {
 
   private intData(t: number, at: number): void {
     const size = this.btf.wordOf(t, 2);
-    const sign = ((this.btf.wordOf(t, 3) >>> 24) & BTF_INT_SIGNED) !== 0;
+    const sign = (intEncoding(this.btf.wordOf(t, 3)) & BTF_INT_SIGNED) !== 0;
     if (size === 0 || size > 16) throw new DumpError('EINVAL', `unexpected size ${size} for id [${t}]`);
     switch (size) {
       case 16: {
@@ -465,8 +466,8 @@ export class TypedDataDumper {
       const mtype = mw[m + 1]!;
       const mname = this.btf.str(mw[m]!);
       const raw = mw[m + 2]!;
-      const moffset = kflag ? raw & 0xffffff : raw;
-      const bitSz = kflag ? raw >>> 24 : 0;
+      const moffset = memberBitOffset(raw, kflag);
+      const bitSz = memberBitfieldSize(raw, kflag);
       this.dumpTypeData(mname, mtype, at + Math.floor(moffset / 8), moffset % 8, bitSz);
     }
     this.depth--;

@@ -1,0 +1,467 @@
+/**
+ * Hostile and extreme input, one class of defect per group (issue 12):
+ *
+ * - deep types: 200,000-deep chains of every shape (pointers, modifiers,
+ *   arrays, prototype -> pointer levels, typedefs, structs) through every
+ *   walk of the type graph (C dump in id order, `--sort`, `--type`, raw
+ *   dump, alignment, dedup); nested anonymous structs to the bound; against
+ *   bpftool where it copes (live);
+ * - reference loops level 1 accepts: a prompt ELOOP BtfError naming the
+ *   loop's types, from every walk;
+ * - builder and emitter arguments: random bad values give BtfError only;
+ * - sizes from the file: a NOBITS `.bss` or legacy `maps` claiming 4 GiB
+ *   or 2^40 bytes allocates nothing of that size;
+ * - errors on stderr name their file.
+ *
+ * The random groups share one time budget; BTFKIT_FUZZ_RUNS multiplies them.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Btf } from '../lib/btf.js';
+import { dedup } from '../lib/dedup/index.js';
+import { collectBytes } from '../lib/dump/bytes.js';
+import { writeCDump } from '../lib/dump/c.js';
+import { writeRawDump } from '../lib/dump/raw.js';
+import { parseElf } from '../lib/elf/read.js';
+import { addFunction, addGlobalVar, addMap } from '../lib/emit/index.js';
+import { BtfErrorCode, isBtfError, isInputError } from '../lib/errors.js';
+import { listMaps, listVars } from '../lib/inspect/index.js';
+import { openObject } from '../lib/object/open.js';
+import { typeQuery } from '../lib/query.js';
+import { TimeBudget, fuzzRuns } from './helpers/budget.js';
+import { rng } from './helpers/gen.js';
+import { BIN, readBytes, repoPath } from './helpers/golden.js';
+import { skip } from './helpers/skip.js';
+import { hasTool, run } from './helpers/tools.js';
+
+const budget = new TimeBudget('robust', 60_000);
+const tmp = mkdtempSync(join(tmpdir(), 'btfkit-robust-'));
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const bpftool = hasTool('bpftool');
+const text = (b: Uint8Array): string => new TextDecoder().decode(b);
+const cDump = (btf: Btf, opts: Parameters<typeof writeCDump>[2] = {}): string =>
+  text(collectBytes((s) => writeCDump(btf, s, opts)));
+
+// ------------------------------------------------------------ deep types
+
+const SHAPES = ['ptr', 'const', 'array', 'proto', 'typedef', 'struct'] as const;
+type Shape = (typeof SHAPES)[number];
+
+/** Returns a BTF whose last type is a chain of `n` levels of `shape` over `int`, named `t` when a typedef ends it. */
+function deep(shape: Shape, n: number): Btf {
+  const b = Btf.empty();
+  const int = b.addInt('int', 4, 1);
+  let t = int;
+  for (let i = 0; i < n; i++) {
+    switch (shape) {
+      case 'ptr':
+        t = b.addPtr(t);
+        break;
+      case 'const':
+        t = i % 2 ? b.addConst(t) : b.addVolatile(t);
+        break;
+      case 'array':
+        t = b.addArray(int, t, 1);
+        break;
+      case 'proto': {
+        const p = b.addFuncProto(t);
+        b.addFuncParam('x', int);
+        t = b.addPtr(p);
+        break;
+      }
+      case 'typedef':
+        t = b.addTypedef(`t${i}`, t);
+        break;
+      case 'struct': {
+        const s = b.addStruct(`s${i}`, 4);
+        b.addField('a', t, 0, 0);
+        t = s;
+        break;
+      }
+    }
+  }
+  if (shape !== 'typedef' && shape !== 'struct') b.addTypedef('t', t);
+  return b;
+}
+
+/** The declaration C gives the chain of `n` levels of `shape` (built here from the rules of C, not by the dumper). */
+function declOf(shape: Shape, n: number): string {
+  switch (shape) {
+    case 'ptr':
+      return `typedef int ${'*'.repeat(n)}t;`;
+    case 'const': {
+      // Qualifiers go left of the type, innermost (i = 0, volatile) first.
+      const q: string[] = [];
+      for (let i = 0; i < n; i++) q.push(i % 2 ? 'const' : 'volatile');
+      return `typedef ${q.join(' ')} int t;`;
+    }
+    case 'array':
+      return `typedef int t${'[1]'.repeat(n)};`;
+    case 'proto': {
+      // libbpf puts a space between `*` and a parenthesis.
+      let d = 't';
+      for (let i = 0; i < n; i++) d = i ? `(* ${d})(int x)` : `(*${d})(int x)`;
+      return `typedef int ${d};`;
+    }
+    default:
+      return '';
+  }
+}
+
+const DEEP = 200_000;
+for (const shape of SHAPES) {
+  test(`deep types: a ${DEEP}-deep ${shape} chain goes through every walk`, () => {
+    const btf = deep(shape, DEEP);
+    const last = btf.typeCount - 1;
+    const c = budget.time(`${shape} c`, () => cDump(btf));
+    const want = declOf(shape, DEEP);
+    if (want) assert.ok(c.includes(`\n${want}\n`), `${shape}: the declaration is not the one C gives`);
+    const sorted = budget.time(`${shape} sort`, () => cDump(btf, { sort: true }));
+    assert.is(sorted.length, c.length, `${shape}: --sort prints the same types`);
+    budget.time(`${shape} type`, () => cDump(btf, { typeNames: [String(last)] }));
+    budget.time(`${shape} raw`, () => collectBytes((s) => writeRawDump(btf, s)));
+    const q = typeQuery(btf);
+    assert.ok(q.alignOf(last) >= 0 || shape === 'proto', `${shape}: alignment`);
+    q.resolveSize(last);
+    budget.time(`${shape} dedup`, () => dedup(btf));
+  });
+}
+
+test('deep types: nested anonymous structs print to 500 levels, deeper is a clean E2BIG', () => {
+  const nest = (n: number): Btf => {
+    const b = Btf.empty();
+    let t = b.addInt('int', 4, 1);
+    for (let i = 0; i < n; i++) {
+      const s = b.addStruct(i === n - 1 ? 's' : null, 4);
+      b.addField('a', t, 0, 0);
+      t = s;
+    }
+    return b;
+  };
+  const c = cDump(nest(501));
+  assert.ok(c.includes('struct s {'), 'the outer struct is printed');
+  try {
+    cDump(nest(DEEP));
+    assert.unreachable('no error');
+  } catch (e) {
+    assert.ok(isBtfError(e) && e.code === BtfErrorCode.TooBig, String(e));
+  }
+});
+
+test('deep types: format c equals bpftool 7.1 at 10,000 levels of every shape (live)', () => {
+  if (!bpftool) return skip('bpftool not installed: deep chains not compared');
+  for (const shape of SHAPES) {
+    const btf = deep(shape, 10_000);
+    const file = join(tmp, `deep-${shape}.btf`);
+    writeFileSync(file, btf.rawData());
+    const r = run('bpftool', ['btf', 'dump', 'file', file, 'format', 'c'], { timeoutMs: 120_000 });
+    assert.is(r.status, 0, `${shape}: bpftool failed`);
+    assert.ok(r.stdout.toString() === cDump(btf), `${shape}: btfkit differs from bpftool`);
+  }
+});
+
+// ------------------------------------------------------- reference loops
+
+/** BTF with a loop level 1 accepts, the ids the loop goes through. */
+const LOOPS: Array<[string, () => Btf]> = [
+  [
+    'struct s { T f; }; typedef T *T',
+    () => {
+      const b = Btf.empty();
+      b.addInt('int', 4, 1);
+      const s = b.addStruct('s', 8); // [2]
+      b.addField('f', s + 1, 0, 0);
+      b.addTypedef('T', s + 2); // [3]
+      b.addPtr(s + 1); // [4]
+      return b;
+    },
+  ],
+  [
+    'a prototype returning itself',
+    () => {
+      const b = Btf.empty();
+      b.addInt('int', 4, 1);
+      const p = b.addFuncProto(2); // [2]
+      b.addFuncParam('x', 1);
+      b.addTypedef('fn', p);
+      return b;
+    },
+  ],
+  [
+    'a prototype returning a pointer to itself',
+    () => {
+      const b = Btf.empty();
+      b.addInt('int', 4, 1);
+      const p = b.addFuncProto(3); // [2]
+      b.addFuncParam('x', 1);
+      b.addPtr(p); // [3]
+      b.addTypedef('fn', p + 1);
+      return b;
+    },
+  ],
+  [
+    'a pointer to an array of that pointer',
+    () => {
+      const b = Btf.empty();
+      b.addInt('int', 4, 1);
+      const p = b.addPtr(3); // [2]
+      b.addArray(1, p, 4); // [3]
+      b.addTypedef('pa', p);
+      b.addStruct('s', 8);
+      b.addField('m', p, 0, 0);
+      return b;
+    },
+  ],
+];
+
+for (const [what, make] of LOOPS) {
+  test(`reference loops: ${what}: every walk ends promptly in ELOOP naming the loop's types`, () => {
+    const walks: Array<[string, (b: Btf) => unknown]> = [
+      ['c', (b) => cDump(b)],
+      ['sort', (b) => cDump(b, { sort: true })],
+      ['type', (b) => cDump(b, { typeNames: ['2'] })],
+      ['dedup', (b) => dedup(b)],
+    ];
+    for (const [name, walk] of walks) {
+      const btf = make();
+      const t = performance.now();
+      try {
+        walk(btf);
+        assert.unreachable(`${name}: no error`);
+      } catch (e) {
+        assert.ok(isBtfError(e), `${name}: ${String(e)}`);
+        assert.is(e.code, BtfErrorCode.Loop, `${name}: ${e.message}`);
+        assert.ok(/\[[23]\]/.test(e.message), `${name}: the message names no type of the loop: ${e.message}`);
+      }
+      assert.ok(performance.now() - t < 5000 * Math.max(1, Number(process.env['BTFKIT_TIME_SCALE'] ?? 1)), name);
+    }
+  });
+}
+
+test('reference loops: the CLI names the file (dump -f c, --sort)', () => {
+  const file = join(tmp, 'loop.btf');
+  writeFileSync(file, LOOPS[3]![1]().rawData());
+  for (const args of [
+    ['dump', '-f', 'c', file],
+    ['dump', '-f', 'c', '--sort', file],
+  ]) {
+    const r = run(process.execPath, [BIN, ...args], { timeoutMs: 30_000 });
+    assert.is(r.status, 1, args.join(' '));
+    assert.match(r.stderr, new RegExp(`^btfkit: ${file}: type \\[\\d+\\]: reference loop`), r.stderr);
+  }
+});
+
+// ------------------------------------------------- builder and emitters
+
+const BAD: unknown[] = [
+  1.5,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  -1,
+  2 ** 53,
+  2 ** 32,
+  'x',
+  '',
+  'a\0b',
+  null,
+  undefined,
+  {},
+  [],
+  true,
+  10n,
+  -1n,
+  2n ** 70n,
+  () => 1.5,
+];
+
+/** Builder calls: name, good arguments, what must come first. */
+const CALLS: Array<[string, unknown[], ((b: Btf) => number | undefined)?]> = [
+  ['addInt', ['i', 4, 1]],
+  ['addFloat', ['f', 4]],
+  ['addPtr', [1]],
+  ['addArray', [1, 1, 2]],
+  ['addStruct', ['s', 4]],
+  ['addUnion', ['u', 4]],
+  ['addField', ['x', 1, 0, 0], (b) => b.addStruct('s2', 8)],
+  ['addEnum', ['e', 4]],
+  ['addEnumValue', ['A', 1], (b) => b.addEnum('e', 4)],
+  ['addEnum64', ['e', 8, false]],
+  ['addEnum64Value', ['A', 1n], (b) => b.addEnum64('e', 8, false)],
+  ['addFwd', ['f', 0]],
+  ['addTypedef', ['t', 1]],
+  ['addVolatile', [1]],
+  ['addConst', [1]],
+  ['addRestrict', [1]],
+  ['addTypeTag', ['t', 1]],
+  ['addTypeAttr', ['t', 1]],
+  ['addFunc', ['f', 1, 2], (b) => b.addFuncProto(1)],
+  ['addFuncProto', [1]],
+  ['addFuncParam', ['p', 1], (b) => b.addFuncProto(1)],
+  ['addVar', ['v', 1, 1]],
+  ['addDatasec', ['.data', 4]],
+  [
+    'addDatasecVarInfo',
+    [2, 0, 4],
+    (b) => {
+      b.addVar('v', 1, 1);
+      return b.addDatasec('.d', 8);
+    },
+  ],
+  ['addDeclTag', ['t', 1, -1]],
+  ['addDeclAttr', ['t', 1, -1]],
+  ['addStr', ['x']],
+];
+
+const EMITTERS: Array<[string, (b: Btf, spec: Record<string, unknown>) => unknown, Record<string, unknown>]> = [
+  ['addMap', (b, s) => addMap(b, s as never), { name: 'm', type: 'array', key: 1, value: 1, maxEntries: 1 }],
+  ['addGlobalVar', (b, s) => addGlobalVar(b, s as never), { name: 'g', type: 1, section: '.data' }],
+  ['addFunction', (b, s) => addFunction(b, s as never), { name: 'f', ret: 1, params: [{ name: 'a', type: 1 }] }],
+];
+const SPEC_KEYS = [
+  'name',
+  'type',
+  'key',
+  'value',
+  'maxEntries',
+  'keySize',
+  'valueSize',
+  'mapFlags',
+  'numaNode',
+  'pinning',
+  'mapExtra',
+  'innerMap',
+  'values',
+  'order',
+  'structName',
+  'section',
+  'linkage',
+  'offset',
+  'size',
+  'align',
+  'declTags',
+  'ret',
+  'params',
+  'variadic',
+  'proto',
+];
+
+const ARG_RUNS = fuzzRuns(3000);
+test(`builder and emitters: ${ARG_RUNS} calls with random bad arguments throw BtfError or succeed`, () => {
+  const r = rng(12);
+  const pick = <T>(a: readonly T[]): T => a[r() % a.length]!;
+  const bad: string[] = [];
+  budget.time('arguments', () => {
+    for (let i = 0; i < ARG_RUNS; i++) {
+      const b = Btf.empty();
+      b.addInt('int', 4, 1);
+      const what: string[] = [];
+      try {
+        if (i % 2) {
+          const [fn, args, prep] = pick(CALLS);
+          prep?.(b);
+          const a = args.slice();
+          // One to all arguments replaced.
+          for (let k = 0, n = 1 + (r() % a.length); k < n; k++) {
+            const at = r() % a.length;
+            a[at] = pick(BAD);
+            what.push(`${fn} arg${at}=${String(a[at])}`);
+          }
+          (b as unknown as Record<string, (...x: unknown[]) => unknown>)[fn]!(...a);
+        } else {
+          const [fn, call, spec] = pick(EMITTERS);
+          const s = { ...spec };
+          const key = pick(SPEC_KEYS);
+          s[key] = pick(BAD);
+          what.push(`${fn} ${key}=${String(s[key])}`);
+          call(b, s);
+        }
+      } catch (e) {
+        if (!isBtfError(e) && bad.length < 5) bad.push(`${what.join(', ')}: ${String(e)}`);
+      }
+    }
+  });
+  assert.equal(bad, [], bad.join('\n'));
+});
+
+test('builder: non-integer enum values are EINVAL (1.5, NaN, ±Infinity), as libbpf returns -EINVAL', () => {
+  for (const v of [1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+    const b = Btf.empty();
+    b.addEnum('e', 4);
+    assert.throws(
+      () => b.addEnumValue('A', v),
+      (e: unknown) => isBtfError(e) && e.code === BtfErrorCode.InvalidArgument,
+    );
+    b.addEnum64('e64', 8, false);
+    assert.throws(
+      () => b.addEnum64Value('X', v),
+      (e: unknown) => isBtfError(e) && e.code === BtfErrorCode.InvalidArgument,
+    );
+  }
+});
+
+// ---------------------------------------------------- sizes from the file
+
+/** Returns a copy of ELF64 `bytes` with section `name`'s sh_size (and sh_type when given) replaced. */
+function patchSection(bytes: Uint8Array, name: string, size: bigint, type?: number): Uint8Array {
+  const out = bytes.slice();
+  const dv = new DataView(out.buffer);
+  const sec = parseElf(bytes).sections.find((s) => s.name === name);
+  if (!sec) throw new Error(`no ${name}`);
+  const shoff = Number(dv.getBigUint64(0x28, true));
+  const at = shoff + sec.index * dv.getUint16(0x3a, true);
+  if (type !== undefined) dv.setUint32(at + 4, type, true);
+  dv.setBigUint64(at + 0x20, size, true);
+  return out;
+}
+
+const SHT_NOBITS = 8;
+for (const size of [0xffffffffn, 1n << 40n]) {
+  test(`sizes from the file: a NOBITS .bss of ${size} bytes allocates nothing of that size (vars, maps)`, () => {
+    const obj = patchSection(readBytes(repoPath('golden/obj/global_data_layout.o')), '.bss', size);
+    const before = process.memoryUsage().arrayBuffers;
+    const o = openObject(obj, { file: 'bss.o' });
+    const vars = listVars(o);
+    assert.ok(
+      vars.some((v) => v.section === '.bss'),
+      'the .bss variables are listed',
+    );
+    listMaps(o);
+    assert.ok(process.memoryUsage().arrayBuffers - before < 64 << 20, 'more than 64 MiB of buffers');
+  });
+  test(`sizes from the file: a NOBITS legacy maps section of ${size} bytes allocates nothing of that size`, () => {
+    const obj = patchSection(readBytes(repoPath('golden/obj/maps/legacy_kv.o')), 'maps', size, SHT_NOBITS);
+    const before = process.memoryUsage().arrayBuffers;
+    try {
+      listMaps(openObject(obj, { file: 'maps.o' }));
+    } catch (e) {
+      assert.ok(isInputError(e), String(e));
+    }
+    assert.ok(process.memoryUsage().arrayBuffers - before < 64 << 20, 'more than 64 MiB of buffers');
+  });
+}
+
+// ------------------------------------------------------ errors name files
+
+test('errors: dedup --elf with a bad .BTF.ext names the object', () => {
+  const src = readBytes(repoPath('golden/obj/ext/core_kinds.o'));
+  const sec = parseElf(src).sections.find((s) => s.name === '.BTF.ext')!;
+  const obj = src.slice();
+  const dv = new DataView(obj.buffer);
+  const off = Number(sec.offset);
+  const hdrLen = dv.getUint32(off + 4, true);
+  const lineOff = dv.getUint32(off + 16, true);
+  // The first line_info record's file name offset, far past the strings.
+  dv.setUint32(off + hdrLen + lineOff + 4 + 8 + 4, 0x7fffffff, true);
+  const file = join(tmp, 'badext.o');
+  writeFileSync(file, obj);
+  const r = run(process.execPath, [BIN, 'dedup', '--elf', file, '-o', join(tmp, 'out.o')]);
+  assert.is(r.status, 1);
+  assert.match(r.stderr, new RegExp(`^btfkit: ${file}: `), r.stderr);
+});
+
+budget.check();
+test.run();
