@@ -43,7 +43,7 @@ import {
   infoVlen16,
 } from '../kinds.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
-import { forEachTypeIdWord } from '../fields.js';
+import { idFieldCount, idFieldPos } from '../fields.js';
 import type { TypeQuery } from '../query.js';
 
 const MAX_RANK = 10;
@@ -73,14 +73,16 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
     q.checkKnown(id);
     // Level 1 reads references past the last type, as libbpf does; the
     // ranking walks below assume every reference names a type.
-    forEachTypeIdWord(w, off[id]!, (at) => {
-      if (w[at]! >= count)
+    const o = off[id]!;
+    for (let i = 0, n = idFieldCount(w, o); i < n; i++) {
+      const t = w[idFieldPos(w, o, i)]!;
+      if (t >= count)
         throw new BtfError(
           BtfErrorCode.BadTypeId,
-          `type [${id}]: type id ${w[at]} is out of range (the last is ${count - 1}), the sorted dump cannot rank it`,
+          `type [${id}]: type id ${t} is out of range (the last is ${count - 1}), the sorted dump cannot rank it`,
           { typeId: id },
         );
-    });
+    }
   }
   // bpftool recurses without bound; a loop through a pointer (a PTR to an
   // array of that PTR, which the kernel accepts) would never end. Every walk
