@@ -38,6 +38,16 @@ export function usageError(command: string, message: string): CommanderError {
 /** Where the running kernel's BTF lives. */
 export const VMLINUX = '/sys/kernel/btf/vmlinux';
 
+/**
+ * Returns the base BTF's path for `file`: `basePath` when given; like
+ * bpftool, the kernel's for a module's BTF under /sys/kernel/btf/ (split BTF
+ * over vmlinux); else undefined.
+ */
+export function basePathFor(file: string, basePath: string | undefined): string | undefined {
+  if (basePath !== undefined) return basePath;
+  return file.startsWith('/sys/kernel/btf/') && file !== VMLINUX ? VMLINUX : undefined;
+}
+
 /** Returns the BTF of `file` (the kernel's when absent; raw BTF or an object's `.BTF`), over `base` when given. */
 export async function loadBtf(file: string | undefined, basePath?: string): Promise<Btf> {
   const path = file ?? VMLINUX;
@@ -48,11 +58,7 @@ export async function loadBtf(file: string | undefined, basePath?: string): Prom
       { file: VMLINUX },
     );
   }
-  // Like bpftool: a module's BTF under /sys/kernel/btf/ is split BTF over
-  // the kernel's, which is taken as the base unless one is given.
-  const implied =
-    basePath === undefined && path.startsWith('/sys/kernel/btf/') && path !== VMLINUX ? VMLINUX : undefined;
-  const baseFile = basePath ?? implied;
+  const baseFile = basePathFor(path, basePath);
   const base = baseFile ? await readBtfFile(baseFile) : undefined;
   return readBtfFile(path, base ? { base } : {});
 }

@@ -47,7 +47,7 @@ import {
 import { StrSet, StringReader, decodeStrAt, encodeStr } from './strings.js';
 
 /** `struct btf_header`, with the optional layout fields of newer BTF. */
-interface BtfHeader {
+export interface BtfHeader {
   magic: number;
   version: number;
   flags: number;

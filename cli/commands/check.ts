@@ -10,7 +10,7 @@ import { CHECK_KERNELS, type CheckKernel, checkRawBtf, type CheckReport } from '
 import { BtfErrorCode, isInputError } from '../../lib/errors.js';
 import { BTF_ELF_SEC } from '../../lib/kinds.js';
 import { readBtfFile } from '../../lib/object/open.js';
-import { VMLINUX, loadFixedBtf, sectionOrRaw } from '../common.js';
+import { basePathFor, loadFixedBtf, sectionOrRaw } from '../common.js';
 import { fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 import type { CliIo } from '../io.js';
 
@@ -59,9 +59,7 @@ export function register(program: Command, io: CliIo): void {
         const mode = fixupMode(opts, 'open');
         let refused = false;
         for (const file of files) {
-          const implied =
-            opts.base === undefined && file.startsWith('/sys/kernel/btf/') && file !== VMLINUX ? VMLINUX : undefined;
-          const basePath = opts.base ?? implied;
+          const basePath = basePathFor(file, opts.base);
           let report: CheckReport;
           try {
             const base = basePath ? await readBtfFile(basePath) : undefined;

@@ -5,19 +5,11 @@
  * in its own byte order only, so big-endian BTF fails here on a
  * little-endian machine, as it does in the kernel.
  */
+import type { BtfHeader } from '../container.js';
 import { BTF_MAX_NAME_OFFSET } from '../kinds.js';
 
-/** `struct btf_header` as the kernel copies it (fields past `hdr_len` read as zero). */
-interface KernelHeader {
-  magic: number;
-  version: number;
-  flags: number;
-  hdrLen: number;
-  typeOff: number;
-  typeLen: number;
-  strOff: number;
-  strLen: number;
-}
+/** `struct btf_header` as the kernel copies it (fields past `hdr_len` read as zero; no layout fields). */
+type KernelHeader = Omit<BtfHeader, 'layoutOff' | 'layoutLen'>;
 
 /** The kernel's BTF_MAX_SIZE: larger inputs fail with E2BIG before any log line. */
 const BTF_MAX_SIZE = 16 * 1024 * 1024;
