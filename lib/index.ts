@@ -78,6 +78,7 @@ export {
   type RelocateOptions,
 } from './core/index.js';
 export { minCoreBtf } from './core/min.js';
+export { genTs, tsMemberKeys, type GenTsOptions, type TsBindings } from './gen/ts.js';
 export { dedup, type DedupOptions, type DedupReport, type DedupExt, type DedupPass } from './dedup/index.js';
 export {
   addMap,
