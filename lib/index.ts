@@ -151,6 +151,9 @@ export {
   TypedDataDumper,
   type TypedDataOptions,
   type TypedDataResult,
+  setInitialValues,
+  type SetChange,
+  type SetResult,
 } from './inspect/index.js';
 export {
   EM,
