@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Btf } from '../lib/btf.js';
-import { SHT } from '../lib/elf/read.js';
+import { SHT, parseElf } from '../lib/elf/read.js';
 import { isBtfError } from '../lib/errors.js';
 import { genTs, tsMemberKeys } from '../lib/gen/ts.js';
 import { listMaps } from '../lib/inspect/maps.js';
@@ -52,11 +52,57 @@ interface Case {
   name: string;
   obj: BpfObject;
 }
-const cases: Case[] = paths.map((p) => ({
-  path: p,
-  name: stem(p),
-  obj: openObject(readBytes(p), { file: p, ext: false }),
-}));
+/** Returns typed_values.o with strings of its .BTF replaced in place (same length): names no identifier can be. */
+function renamed(pairs: ReadonlyArray<readonly [string, string]>): Uint8Array {
+  const bytes = readBytes(repoPath('golden', 'obj', 'maps', 'typed_values.o')).slice();
+  const sec = parseElf(bytes).sections.find((x) => x.name === '.BTF')!;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset + sec.offset, sec.size);
+  const strs = sec.offset + dv.getUint32(4, true) + dv.getUint32(16, true);
+  const end = strs + dv.getUint32(20, true);
+  const enc = new TextEncoder();
+  for (const [from, to] of pairs) {
+    const f = enc.encode(`\0${from}\0`);
+    const at = Buffer.from(bytes.subarray(strs, end)).indexOf(f);
+    assert.ok(at >= 0 && from.length === to.length, from);
+    bytes.set(enc.encode(to), strs + at + 1);
+  }
+  return bytes;
+}
+
+/** typed_values.o with the symbol of variable `name` moved to `value` (ELF64 .symtab, little-endian). */
+function movedSymbol(name: string, value: number): Uint8Array {
+  const bytes = readBytes(repoPath('golden', 'obj', 'maps', 'typed_values.o')).slice();
+  const elf = parseElf(bytes);
+  const sym = elf.symbols.find((x) => x.name === name)!;
+  const symtab = elf.sections.find((x) => x.type === SHT.SYMTAB)!;
+  new DataView(bytes.buffer, bytes.byteOffset).setBigUint64(symtab.offset + sym.index * 24 + 8, BigInt(value), true);
+  return bytes;
+}
+
+const cases: Case[] = [
+  ...paths.map((p) => ({ path: p, name: stem(p), obj: openObject(readBytes(p), { file: p, ext: false }) })),
+  // Bad input: a struct, an enum, an enumerator and a member whose names are
+  // not identifiers or take a name the module uses (Array), and two
+  // variables that overlap.
+  {
+    path: 'renamed_typed_values.o',
+    name: 'renamed_typed_values',
+    obj: openObject(
+      renamed([
+        ['mixed', '3i-ed'],
+        ['color', 'Array'],
+        ['RED', 'a b'],
+        ['small', 'sm.ll'],
+      ]),
+      { file: 'renamed_typed_values.o', ext: false },
+    ),
+  },
+  {
+    path: 'overlap_typed_values.o',
+    name: 'overlap_typed_values',
+    obj: openObject(movedSymbol('one', 16), { file: 'overlap_typed_values.o', ext: false }),
+  },
+];
 mkdirSync(join(dir, 'ts'));
 mkdirSync(join(dir, 'js'));
 for (const c of cases) {
@@ -289,7 +335,7 @@ class Printer {
   }
 }
 
-test('the generated modules compile under tsc --strict', () => {
+test('the generated modules compile under tsc --strict (and noUnused*, noUncheckedIndexedAccess, exactOptionalPropertyTypes)', () => {
   assert.is(compiled.status, 0, compiled.stdout.toString() + compiled.stderr);
 });
 
@@ -505,6 +551,38 @@ test('bad input: no .BTF is one clear error', async () => {
     assert.ok(isBtfError(e));
     assert.match((e as Error).message, 'no .BTF section');
   }
+});
+
+test('bad input: names that are not identifiers are escaped, with a comment giving the C name', () => {
+  const ts = readFileSync(join(dir, 'ts', 'renamed_typed_values.ts'), 'utf8');
+  assert.ok(ts.includes('export interface _3iEd {'), 'struct 3i-ed');
+  assert.ok(ts.includes('/* "Array": named Array_2, Array being taken */'));
+  assert.ok(ts.includes('export const Array_2 = { a_b: 1,'));
+  assert.ok(ts.includes('sm_ll: number; /** C member "sm.ll" (renamed: not an identifier or taken) */'));
+  const core = readFileSync(join(dir, 'ts', 'golden_obj_merge_merge_core_o.ts'), 'utf8');
+  assert.ok(
+    core.includes(
+      'dump_bpf_maps____fmt: Uint8Array; /** C name "dump_bpf_maps.___fmt" (not an identifier, or taken); static */',
+    ),
+  );
+  assert.ok(core.includes("{ name: 'dump_bpf_maps.___fmt', key: 'dump_bpf_maps____fmt', offset: 0, size: 34 },"));
+  const tv = readFileSync(join(dir, 'ts', 'golden_obj_maps_typed_values_o.ts'), 'utf8');
+  assert.ok(tv.includes('/* "dup": named Dup_2, Dup being taken */'), 'two structs named dup');
+});
+
+test('bad input: variables that overlap are both decoded, and said to overlap', () => {
+  const ts = readFileSync(join(dir, 'ts', 'overlap_typed_values.ts'), 'utf8');
+  assert.match(ts, /one: number; \/\*\* overlaps "m2" \*\//);
+});
+
+test('bad input: a variable outside its section is one clear error', () => {
+  const o = openObject(movedSymbol('one', 4096), { file: 'out.o', ext: false });
+  assert.throws(
+    () => genTs(o),
+    (e: Error) =>
+      isBtfError(e) &&
+      /section \.data: variable 'one' at 4096 \+ 1 lies outside the section's \d+ bytes/.test(e.message),
+  );
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -590,52 +590,83 @@ class Gen {
   }
 }
 
-const HELPERS = `const $le = LE;
-function $view(b${ty(': Uint8Array')}, o${ty(': number')}, n${ty(': number')})${ty(': DataView')} {
+/** The helpers the codecs use, by name: a module gets those it calls (and the exported string helpers). */
+const HELPERS: ReadonlyArray<readonly [string, string]> = [
+  [
+    '$view',
+    `function $view(b${ty(': Uint8Array')}, o${ty(': number')}, n${ty(': number')})${ty(': DataView')} {
   if (o < 0 || o + n > b.length) throw new RangeError(\`\${n} bytes at \${o} do not fit in \${b.length}\`);
   return new DataView(b.buffer, b.byteOffset + o, n);
 }
-function $bytes(dv${ty(': DataView')}, o${ty(': number')}, n${ty(': number')})${ty(': Uint8Array')} {
+`,
+  ],
+  [
+    '$bytes',
+    `function $bytes(dv${ty(': DataView')}, o${ty(': number')}, n${ty(': number')})${ty(': Uint8Array')} {
   return new Uint8Array(dv.buffer, dv.byteOffset + o, n).slice();
 }
-function $put(dv${ty(': DataView')}, o${ty(': number')}, n${ty(': number')}, v${ty(': Uint8Array')})${ty(': void')} {
+`,
+  ],
+  [
+    '$put',
+    `function $put(dv${ty(': DataView')}, o${ty(': number')}, n${ty(': number')}, v${ty(': Uint8Array')})${ty(': void')} {
   if (v.length > n) throw new RangeError(\`\${v.length} bytes do not fit in \${n}\`);
   const d = new Uint8Array(dv.buffer, dv.byteOffset + o, n);
   d.set(v);
   d.fill(0, v.length);
 }
-function $getBits(dv${ty(': DataView')}, o${ty(': number')}, bit${ty(': number')}, nbits${ty(': number')}, signed${ty(': boolean')})${ty(': bigint')} {
+`,
+  ],
+  [
+    '$getBits',
+    `function $getBits(dv${ty(': DataView')}, o${ty(': number')}, bit${ty(': number')}, nbits${ty(': number')}, signed${ty(': boolean')})${ty(': bigint')} {
   const n = (bit + nbits + 7) >> 3;
   let x = 0n;
-  for (let i = 0; i < n; i++) x = (x << 8n) | BigInt(dv.getUint8(o + ($le ? n - 1 - i : i)));
-  const shift = $le ? bit : n * 8 - bit - nbits;
+  for (let i = 0; i < n; i++) x = (x << 8n) | BigInt(dv.getUint8(o + (LE ? n - 1 - i : i)));
+  const shift = LE ? bit : n * 8 - bit - nbits;
   const v = BigInt.asUintN(nbits, x >> BigInt(shift));
   return signed ? BigInt.asIntN(nbits, v) : v;
 }
-function $setBits(dv${ty(': DataView')}, o${ty(': number')}, bit${ty(': number')}, nbits${ty(': number')}, value${ty(': bigint')})${ty(': void')} {
+`,
+  ],
+  [
+    '$setBits',
+    `function $setBits(dv${ty(': DataView')}, o${ty(': number')}, bit${ty(': number')}, nbits${ty(': number')}, value${ty(': bigint')})${ty(': void')} {
   const n = (bit + nbits + 7) >> 3;
   let x = 0n;
-  for (let i = 0; i < n; i++) x = (x << 8n) | BigInt(dv.getUint8(o + ($le ? n - 1 - i : i)));
-  const shift = BigInt($le ? bit : n * 8 - bit - nbits);
+  for (let i = 0; i < n; i++) x = (x << 8n) | BigInt(dv.getUint8(o + (LE ? n - 1 - i : i)));
+  const shift = BigInt(LE ? bit : n * 8 - bit - nbits);
   const mask = ((1n << BigInt(nbits)) - 1n) << shift;
   x = (x & ~mask) | ((BigInt.asUintN(nbits, value) << shift) & mask);
   for (let i = 0; i < n; i++) {
-    dv.setUint8(o + ($le ? i : n - 1 - i), Number(x & 0xffn));
+    dv.setUint8(o + (LE ? i : n - 1 - i), Number(x & 0xffn));
     x >>= 8n;
   }
 }
-function $get128(dv${ty(': DataView')}, o${ty(': number')}, signed${ty(': boolean')})${ty(': bigint')} {
-  const lo = dv.getBigUint64(o + ($le ? 0 : 8), $le);
-  const hi = dv.getBigUint64(o + ($le ? 8 : 0), $le);
+`,
+  ],
+  [
+    '$get128',
+    `function $get128(dv${ty(': DataView')}, o${ty(': number')}, signed${ty(': boolean')})${ty(': bigint')} {
+  const lo = dv.getBigUint64(o + (LE ? 0 : 8), LE);
+  const hi = dv.getBigUint64(o + (LE ? 8 : 0), LE);
   const v = (hi << 64n) | lo;
   return signed ? BigInt.asIntN(128, v) : v;
 }
-function $set128(dv${ty(': DataView')}, o${ty(': number')}, value${ty(': bigint')})${ty(': void')} {
+`,
+  ],
+  [
+    '$set128',
+    `function $set128(dv${ty(': DataView')}, o${ty(': number')}, value${ty(': bigint')})${ty(': void')} {
   const v = BigInt.asUintN(128, value);
-  dv.setBigUint64(o + ($le ? 0 : 8), BigInt.asUintN(64, v), $le);
-  dv.setBigUint64(o + ($le ? 8 : 0), v >> 64n, $le);
+  dv.setBigUint64(o + (LE ? 0 : 8), BigInt.asUintN(64, v), LE);
+  dv.setBigUint64(o + (LE ? 8 : 0), v >> 64n, LE);
 }
-/** Returns the text of a C string: \`bytes\` up to the first NUL, as UTF-8 (a bad sequence gives U+FFFD). */
+`,
+  ],
+  [
+    'cString',
+    `/** Returns the text of a C string: \`bytes\` up to the first NUL, as UTF-8 (a bad sequence gives U+FFFD). */
 %export function cString(bytes${ty(': Uint8Array')})${ty(': string')} {
   let end = bytes.indexOf(0);
   if (end < 0) end = bytes.length;
@@ -656,7 +687,11 @@ function $set128(dv${ty(': DataView')}, o${ty(': number')}, value${ty(': bigint'
   }
   return s;
 }
-/** Returns \`s\` as UTF-8 in \`size\` bytes, NUL-padded; throws a RangeError when it does not fit. */
+`,
+  ],
+  [
+    'cBytes',
+    `/** Returns \`s\` as UTF-8 in \`size\` bytes, NUL-padded; throws a RangeError when it does not fit. */
 %export function cBytes(s${ty(': string')}, size${ty(': number')})${ty(': Uint8Array')} {
   const out = new Uint8Array(size);
   let n = 0;
@@ -673,7 +708,9 @@ function $set128(dv${ty(': DataView')}, o${ty(': number')}, value${ty(': bigint'
   }
   return out;
 }
-`;
+`,
+  ],
+];
 
 const TABLE_TYPES = `/** One map of the object, as libbpf has it after open. */
 %export interface BpfMapSpec {
@@ -816,7 +853,11 @@ export function genTs(obj: BpfObject, opts: GenTsOptions = {}): TsBindings {
     `export const maps${ty(': readonly BpfMapSpec[]')} = [\n${mapRows.map((r) => `${r}\n`).join('')}];\n` +
     `/** The object's global-data sections and their variables. */\n` +
     `export const sections${ty(': readonly BpfSectionSpec[]')} = [\n${sectionTable.map((r) => `${r}\n`).join('')}];\n`;
-  const code = [le, HELPERS, ...g.code, tables].join('');
+  const body = g.code.join('');
+  const helpers = HELPERS.filter(([n]) => n === 'cString' || n === 'cBytes' || body.includes(`${n}(`)).map(
+    ([, t]) => t,
+  );
+  const code = [le, ...helpers, body, tables].join('');
   const types = [TABLE_TYPES, ...g.types].join('');
   const strip = (s: string): string => s.replace(new RegExp(`${TA}[^${TZ}]*${TZ}`, 'g'), '');
   const keep = (s: string): string => s.replace(new RegExp(`[${TA}${TZ}]`, 'g'), '');
