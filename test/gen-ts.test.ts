@@ -462,6 +462,45 @@ test('a PERCPU map value of 4 CPUs round-trips (perf_bperf_counters.o)', () => {
   }
 });
 
+test('every map key and value: random bytes round-trip, and print as libbpf prints the bytes', () => {
+  let checked = 0;
+  for (const c of cases) {
+    const btf = c.obj.btf!;
+    for (const mod of Object.values(modules.get(c.name)!)) {
+      const next = rng(0x51 + c.name.length);
+      const printer = new Printer(btf, new TypedDataDumper(btf), c.obj.elf.littleEndian);
+      const ref = new TypedDataDumper(btf, { littleEndian: c.obj.elf.littleEndian });
+      for (const m of listMaps(c.obj).maps) {
+        if (m.internal) continue;
+        const base = m.name
+          .split(/[^A-Za-z0-9]+/)
+          .filter(Boolean)
+          .map((p) => p[0]!.toUpperCase() + p.slice(1))
+          .join('');
+        for (const [part, typeId, size] of [
+          ['Key', m.btfKeyTypeId, m.keySize],
+          ['Value', m.btfValueTypeId, m.valueSize],
+        ] as const) {
+          if (size === 0) continue;
+          const fn = [base, `${base}_2`, `${base}_3`].map((b) => `${b}${part}`).find((f) => mod[`decode${f}`]);
+          assert.ok(fn, `${c.name}: map ${m.name}: no ${part} codec`);
+          for (let k = 0; k < 4; k++) {
+            const b = Uint8Array.from({ length: size }, () => next() & 0xff);
+            const v = mod[`decode${fn}`](b);
+            assert.equal(Array.from(mod[`encode${fn}`](v)), Array.from(b), `${c.name} ${m.name} ${part}`);
+            if (!typeId) continue;
+            const want = ref.dump(typeId, b);
+            if (want.error !== undefined) continue;
+            assert.is(printer.print(typeId, v), want.text, `${c.name} ${m.name} ${part}`);
+            checked++;
+          }
+        }
+      }
+    }
+  }
+  assert.ok(checked > 100, `${checked} keys and values printed`);
+});
+
 test('the map table is libbpf-after-open data', () => {
   for (const c of cases) {
     const mod = modules.get(c.name)!.js;

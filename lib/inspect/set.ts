@@ -15,7 +15,8 @@
  * members (anonymous members are looked through, as C does) and array
  * indexes; the value is parsed for the type it reaches:
  *
- * - integers: decimal, `0x`, `0o`, `0b`, negative where signed, `'c'`; bitfields likewise, in their bits;
+ * - integers: decimal, `0x`, `0o`, `0b`, negative where signed, `'c'` (or, for
+ *   1-byte integers, one ASCII character that is not a digit); bitfields likewise, in their bits;
  * - `_Bool`: `true`, `false`, `1`, `0`;
  * - enums: an enumerator's name or a number of the enum's range;
  * - floats (4 and 8 bytes): a decimal number, `inf`, `-inf`, `nan`;
@@ -291,6 +292,9 @@ class Setter {
           const b = BOOLS[text.trim()];
           if (b === undefined) this.fail(target, `'${text}' is not a bool (true, false, 1 or 0) for ${tn}`);
           v = b;
+        } else if (isz === 1 && text.length === 1 && !/[0-9]/.test(text) && text.charCodeAt(0) < 0x80) {
+          // a char given as itself: `.data.sep=,`
+          v = BigInt(text.charCodeAt(0));
         } else {
           v = this.integer(target, text, tn);
           this.checkRange(target, v, isz * 8, (enc & BTF_INT_SIGNED) !== 0, tn);
