@@ -508,7 +508,7 @@ test('the map table is libbpf-after-open data', () => {
     assert.equal(
       (mod['maps'] as Array<Record<string, unknown>>).map((m) => [
         m['name'],
-        m['typeId'],
+        m['typeNumber'],
         m['keySize'],
         m['valueSize'],
         m['maxEntries'],

@@ -216,17 +216,24 @@ class Gen {
     });
   }
 
-  /** Returns a fresh top-level name from `want` (PascalCase), with a comment line when it had to change. */
-  claim(want: string, cName: string): { name: string; note: string } {
+  /**
+   * Returns a fresh top-level name from `want` (PascalCase), with a comment
+   * line when it had to change. `suffixes` are names derived from it that
+   * must be free too (a map's `Key` and `Value` codecs, a per-CPU section's
+   * `Values`): they are claimed with it.
+   */
+  claim(want: string, cName: string, suffixes: readonly string[] = []): { name: string; note: string } {
+    const free = (n: string): boolean => !this.taken.has(n) && suffixes.every((x) => !this.taken.has(`${n}${x}`));
     let name = want;
     let note = '';
-    if (this.taken.has(name)) {
+    if (!free(name)) {
       let i = 2;
-      while (this.taken.has(`${want}_${i}`)) i++;
+      while (!free(`${want}_${i}`)) i++;
       name = `${want}_${i}`;
       note = `/* ${commentSafe(cName)}: named ${name}, ${want} being taken */\n`;
     }
     this.taken.add(name);
+    for (const x of suffixes) this.taken.add(`${name}${x}`);
     return { name, note };
   }
 
@@ -715,9 +722,9 @@ const HELPERS: ReadonlyArray<readonly [string, string]> = [
 const TABLE_TYPES = `/** One map of the object, as libbpf has it after open. */
 %export interface BpfMapSpec {
   readonly name: string;
-  /** \`enum bpf_map_type\` as bpftool names it, and its number. */
+  /** \`enum bpf_map_type\` as bpftool names it (\`percpu_array\`), and its number. */
   readonly type: string;
-  readonly typeId: number;
+  readonly typeNumber: number;
   readonly keySize: number;
   readonly valueSize: number;
   readonly maxEntries: number;
@@ -778,7 +785,7 @@ export function genTs(obj: BpfObject, opts: GenTsOptions = {}): TsBindings {
   const secNames = new Map<MapInfo, string>();
   for (const m of secMaps) {
     const lay = obj.layouts.get(m.btfValueTypeId)!;
-    const { name, note } = g.claim(pascal(lay.name), lay.name);
+    const { name, note } = g.claim(pascal(lay.name), lay.name, m.cpuValueSize !== null ? ['Values'] : []);
     if (note) g.types.push(note);
     secNames.set(m, name);
   }
@@ -824,10 +831,10 @@ export function genTs(obj: BpfObject, opts: GenTsOptions = {}): TsBindings {
   for (const m of maps) {
     const tn = mapTypeName(m.type) ?? String(m.type);
     mapRows.push(
-      `  { name: ${lit(m.name)}, type: ${lit(tn)}, typeId: ${m.type}, keySize: ${m.keySize}, valueSize: ${m.valueSize}, maxEntries: ${m.maxEntries}, flags: ${m.mapFlags}, section: ${m.internal ? lit(m.section) : 'null'} },`,
+      `  { name: ${lit(m.name)}, type: ${lit(tn)}, typeNumber: ${m.type}, keySize: ${m.keySize}, valueSize: ${m.valueSize}, maxEntries: ${m.maxEntries}, flags: ${m.mapFlags}, section: ${m.internal ? lit(m.section) : 'null'} },`,
     );
     if (m.internal) continue;
-    const { name: fn, note } = g.claim(pascal(m.name), m.name);
+    const { name: fn, note } = g.claim(pascal(m.name), m.name, ['Key', 'Value', 'ValueValues']);
     if (note) g.code.push(note);
     for (const [part, typeId, size] of [
       ['Key', m.btfKeyTypeId, m.keySize],
