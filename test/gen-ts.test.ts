@@ -52,19 +52,28 @@ interface Case {
   name: string;
   obj: BpfObject;
 }
-/** Returns typed_values.o with strings of its .BTF replaced in place (same length): names no identifier can be. */
-function renamed(pairs: ReadonlyArray<readonly [string, string]>): Uint8Array {
+/**
+ * Returns typed_values.o with strings replaced in place (same length) in its
+ * .BTF and, with `symbols`, in .strtab too (a variable renamed in both).
+ */
+function renamed(pairs: ReadonlyArray<readonly [string, string]>, symbols = false): Uint8Array {
   const bytes = readBytes(repoPath('golden', 'obj', 'maps', 'typed_values.o')).slice();
-  const sec = parseElf(bytes).sections.find((x) => x.name === '.BTF')!;
+  const elf = parseElf(bytes);
+  const sec = elf.sections.find((x) => x.name === '.BTF')!;
   const dv = new DataView(bytes.buffer, bytes.byteOffset + sec.offset, sec.size);
   const strs = sec.offset + dv.getUint32(4, true) + dv.getUint32(16, true);
-  const end = strs + dv.getUint32(20, true);
+  const areas: Array<[number, number]> = [[strs, strs + dv.getUint32(20, true)]];
+  if (symbols) {
+    const st = elf.sections.find((x) => x.name === '.strtab')!;
+    areas.push([st.offset, st.offset + st.size]);
+  }
   const enc = new TextEncoder();
   for (const [from, to] of pairs) {
-    const f = enc.encode(`\0${from}\0`);
-    const at = Buffer.from(bytes.subarray(strs, end)).indexOf(f);
-    assert.ok(at >= 0 && from.length === to.length, from);
-    bytes.set(enc.encode(to), strs + at + 1);
+    for (const [start, end] of areas) {
+      const at = Buffer.from(bytes.subarray(start, end)).indexOf(enc.encode(`\0${from}\0`));
+      assert.ok(at >= 0 && from.length === to.length, from);
+      bytes.set(enc.encode(to), start + at + 1);
+    }
   }
   return bytes;
 }
@@ -96,6 +105,12 @@ const cases: Case[] = [
       ]),
       { file: 'renamed_typed_values.o', ext: false },
     ),
+  },
+  {
+    // the same variable name in .bss and .data.custom
+    path: 'dupvars_typed_values.o',
+    name: 'dupvars_typed_values',
+    obj: openObject(renamed([['custom_s', 'null_ptr']], true), { file: 'dupvars_typed_values.o', ext: false }),
   },
   {
     path: 'overlap_typed_values.o',
@@ -607,6 +622,18 @@ test('bad input: names that are not identifiers are escaped, with a comment givi
   assert.ok(core.includes("{ name: 'dump_bpf_maps.___fmt', key: 'dump_bpf_maps____fmt', offset: 0, size: 34 },"));
   const tv = readFileSync(join(dir, 'ts', 'golden_obj_maps_typed_values_o.ts'), 'utf8');
   assert.ok(tv.includes('/* "dup": named Dup_2, Dup being taken */'), 'two structs named dup');
+});
+
+test('bad input: the same variable name in two sections: one property in each section interface', () => {
+  const mod = modules.get('dupvars_typed_values')!.js;
+  const secs = (mod['sections'] as Array<{ name: string; variables: Array<{ name: string; key: string }> }>).filter(
+    (x) => x.variables.some((v) => v.name === 'null_ptr'),
+  );
+  assert.equal(
+    secs.map((x) => x.name),
+    ['.bss', '.data.custom'],
+  );
+  for (const x of secs) assert.ok(x.variables.find((v) => v.name === 'null_ptr')!.key === 'null_ptr');
 });
 
 test('bad input: variables that overlap are both decoded, and said to overlap', () => {
