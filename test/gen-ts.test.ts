@@ -14,7 +14,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Btf } from '../lib/btf.js';
 import { SHT, parseElf } from '../lib/elf/read.js';
-import { isBtfError } from '../lib/errors.js';
+import { isBtfError, isInputError } from '../lib/errors.js';
 import { genTs, tsMemberKeys } from '../lib/gen/ts.js';
 import { listMaps } from '../lib/inspect/maps.js';
 import { TypedDataDumper, formatF, formatLongDouble } from '../lib/inspect/typed-data.js';
@@ -39,10 +39,13 @@ import { type BpfObject, openObject } from '../lib/object/open.js';
 import { typeQuery } from '../lib/query.js';
 import { isUsageError, readBytes, repoPath, runCli } from './helpers/golden.js';
 import { rng } from './helpers/gen.js';
+import { TimeBudget, fuzzRuns } from './helpers/budget.js';
+import { mutate, rng as mutRng } from './helpers/mutants.js';
 import { allObjectPaths } from './helpers/objects.js';
 import { run } from './helpers/tools.js';
 
 const TSC = repoPath('node_modules', '.bin', 'tsc');
+const budget = new TimeBudget('gen-ts', 30_000);
 const dir = mkdtempSync(join(tmpdir(), 'btfkit-gen-ts-'));
 const paths = allObjectPaths();
 const stem = (p: string): string => p.slice(repoPath('').length).replace(/^\//, '').replace(/[/.]/g, '_');
@@ -650,6 +653,39 @@ test('bad input: a variable outside its section is one clear error', () => {
       /section \.data: variable 'one' at 4096 \+ 1 lies outside the section's \d+ bytes/.test(e.message),
   );
 });
+
+test('mutated .BTF: genTs returns a module that compiles, or throws an input error; never a raw error', () => {
+  const runs = fuzzRuns(60);
+  const out = join(dir, 'mutants');
+  mkdirSync(out, { recursive: true });
+  const files: string[] = [];
+  const r = mutRng(0x6e7473);
+  for (const rel of ['maps/maps_demo.o', 'maps/typed_values.o', 'maps/percpu_sections.o']) {
+    const bytes = readBytes(repoPath('golden', 'obj', ...rel.split('/')));
+    const sec = parseElf(bytes).sections.find((x) => x.name === '.BTF')!;
+    const btf = bytes.subarray(sec.offset, sec.offset + sec.size);
+    for (let i = 0; i < runs; i++) {
+      const m = bytes.slice();
+      m.set(mutate(btf, r), sec.offset);
+      budget.time(`${rel} mutant ${i}`, () => {
+        try {
+          const o = openObject(m, { file: 'm.o', ext: false });
+          const ts = genTs(o).ts;
+          const f = join(out, `m${files.length}.ts`);
+          writeFileSync(f, ts);
+          files.push(f);
+        } catch (e) {
+          assert.ok(isInputError(e), `${rel} mutant ${i}: ${(e as Error).stack}`);
+        }
+      });
+    }
+  }
+  assert.ok(files.length > 0);
+  const res = run(TSC, [...tscArgs, '--noEmit', ...files]);
+  assert.is(res.status, 0, res.stdout.toString().slice(0, 2000));
+});
+
+budget.check();
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -20,16 +20,19 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hasFileData, parseElf } from '../lib/elf/read.js';
-import { isBtfError } from '../lib/errors.js';
+import { isBtfError, isInputError } from '../lib/errors.js';
 import { setInitialValues, type SetResult } from '../lib/inspect/set.js';
 import { listVars, varLine } from '../lib/inspect/vars.js';
 import { openObject } from '../lib/object/open.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
 import { isUsageError, readBytes, repoPath, runCli } from './helpers/golden.js';
 import { skip } from './helpers/skip.js';
+import { TimeBudget, fuzzRuns } from './helpers/budget.js';
+import { mutate, rng as mutRng } from './helpers/mutants.js';
 import { hasTool, run } from './helpers/tools.js';
 
 const OBJCOPY = 'llvm-objcopy-19';
+const budget = new TimeBudget('set', 20_000);
 const tmp = mkdtempSync(join(tmpdir(), 'btfkit-set-'));
 let count = 0;
 const obj = (rel: string) => {
@@ -288,6 +291,29 @@ test('CLI: -o writes the object, -i replaces it atomically keeping its mode, usa
     assert.ok(isUsageError(u.error) && u.error.exitCode === 2, String(u.error));
   }
 });
+
+test('mutated .BTF: set writes or throws an input error; never a raw error', () => {
+  const r = mutRng(0x736574);
+  for (const e of EDITS.filter((x) => !x.rel.includes('bpfeb'))) {
+    const bytes = readBytes(repoPath('golden', 'obj', ...e.rel.split('/')));
+    const sec = parseElf(bytes).sections.find((x) => x.name === '.BTF')!;
+    const btf = bytes.subarray(sec.offset, sec.offset + sec.size);
+    for (let i = 0; i < fuzzRuns(40); i++) {
+      const m = bytes.slice();
+      m.set(mutate(btf, r), sec.offset);
+      budget.time(`${e.rel} mutant ${i}`, () => {
+        try {
+          const out = setInitialValues(openObject(m, { file: 'm.o', ext: false }), e.set).bytes;
+          assert.is(out.length, m.length);
+        } catch (err) {
+          assert.ok(isInputError(err), `${e.rel} mutant ${i}: ${(err as Error).stack}`);
+        }
+      });
+    }
+  }
+});
+
+budget.check();
 
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -145,9 +145,12 @@ class Setter {
         lay.name,
       );
     const place = this.walk(target, this.q.word(entry.typeId, 2), entry.offset * 8, rest);
-    const change = this.write(target, place, valueText, sec.offset, lay.name, entry.name);
-    if (change.offset + change.size > secSize) this.fail(target, `lies outside section ${lay.name}`, lay.name);
-    return change;
+    return this.write(target, place, valueText, sec.offset, secSize, lay.name, entry.name);
+  }
+
+  /** Refuses a value of `size` bytes at `offset` that does not lie inside the section's `room` bytes. */
+  private room(target: string, offset: number, size: number, room: number): void {
+    if (offset + size > room) this.fail(target, `${offset} + ${size} lies outside the section (${room} bytes)`);
   }
 
   /** Returns the DATASEC the target names (the longest name that is a prefix followed by a dot). */
@@ -260,6 +263,7 @@ class Setter {
     place: Place,
     text: string,
     fileOff: number,
+    room: number,
     section: string,
     variable: string,
   ): SetChange {
@@ -267,7 +271,15 @@ class Setter {
     const t = this.q.skipModsAndTypedefs(id);
     const k = this.q.kind(t);
     const tn = this.typeText(id);
-    const change: SetChange = { target, section, variable, offset: place.bit >> 3, bitOffset: 0, bitSize: 0, size: 0 };
+    const change: SetChange = {
+      target,
+      section,
+      variable,
+      offset: Math.floor(place.bit / 8),
+      bitOffset: 0,
+      bitSize: 0,
+      size: 0,
+    };
     if (place.bitSize) {
       if (k !== BTF_KIND_INT && k !== BTF_KIND_ENUM && k !== BTF_KIND_ENUM64)
         this.fail(target, `a bitfield of ${tn} cannot be set`);
@@ -275,18 +287,21 @@ class Setter {
         k === BTF_KIND_INT ? (intEncoding(this.q.word(t, 3)) & BTF_INT_SIGNED) !== 0 : infoKflag(this.q.info(t));
       const v = k === BTF_KIND_INT ? this.integer(target, text, tn) : this.enumValue(target, t, text, tn);
       this.checkRange(target, v, place.bitSize, signed, `${tn}:${place.bitSize}`);
-      const inByte = place.bit & 7;
-      const n = (inByte + place.bitSize + 7) >> 3;
+      const inByte = place.bit % 8;
+      const n = Math.ceil((inByte + place.bitSize) / 8);
+      this.room(target, change.offset, n, room);
       this.setBits(fileOff + change.offset, n, inByte, place.bitSize, v);
       return { ...change, bitOffset: inByte, bitSize: place.bitSize, size: n };
     }
-    if (place.bit & 7) this.fail(target, `${tn} starts inside a byte`);
+    if (place.bit % 8) this.fail(target, `${tn} starts inside a byte`);
     const at = fileOff + change.offset;
     const size = this.q.sizeOf(id);
     switch (k) {
       case BTF_KIND_INT: {
         const enc = intEncoding(this.q.word(t, 3));
         const isz = this.q.word(t, 2);
+        if (![1, 2, 4, 8, 16].includes(isz)) this.fail(target, `${tn} (${isz} bytes) cannot be set`);
+        this.room(target, change.offset, isz, room);
         let v: bigint;
         if (enc & BTF_INT_BOOL) {
           const b = BOOLS[text.trim()];
@@ -305,6 +320,8 @@ class Setter {
       case BTF_KIND_ENUM:
       case BTF_KIND_ENUM64: {
         const esz = this.q.word(t, 2);
+        if (![1, 2, 4, 8].includes(esz)) this.fail(target, `${tn} (${esz} bytes) cannot be set`);
+        this.room(target, change.offset, esz, room);
         const v = this.enumValue(target, t, text, tn);
         this.checkRange(target, v, esz * 8, infoKflag(this.q.info(t)), tn);
         this.putInt(at, esz, v);
@@ -313,6 +330,7 @@ class Setter {
       case BTF_KIND_FLOAT: {
         const fsz = this.q.word(t, 2);
         if (fsz !== 4 && fsz !== 8) this.fail(target, `${tn} (${fsz} bytes) cannot be set: only 4- and 8-byte floats`);
+        this.room(target, change.offset, fsz, room);
         const s = text.trim().toLowerCase();
         const x =
           s === 'nan' || s === '-nan'
@@ -340,6 +358,7 @@ class Setter {
         const n = this.q.word(t, 5);
         const bytes = this.stringBytes(target, text);
         if (bytes.length > n) this.fail(target, `the string's ${bytes.length} bytes do not fit in ${tn}`);
+        this.room(target, change.offset, n, room);
         this.out.fill(0, at, at + n);
         this.out.set(bytes, at);
         return { ...change, size: n };
