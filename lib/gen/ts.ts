@@ -106,7 +106,7 @@ const RESERVED = new Set(
     'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
     'as implements interface let package private protected public static yield any boolean number string symbol ' +
     'bigint object never unknown undefined type declare module namespace require keyof readonly infer is asserts ' +
-    'Array Uint8Array DataView BigInt Number Object String Math RangeError Error globalThis NaN Infinity ' +
+    'Array Uint8Array DataView BigInt Number Object String Math JSON RangeError Error globalThis NaN Infinity ' +
     'LE BpfMapSpec BpfSectionSpec BpfVariableSpec cString cBytes maps sections'
   ).split(' '),
 );
