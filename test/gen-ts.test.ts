@@ -587,6 +587,7 @@ test('CLI: gen ts prints the module, -o writes it, --js writes .js and .d.ts', a
   const o = join(dir, 'cli.ts');
   assert.is((await runCli(['gen', 'ts', obj, '-o', o])).error, undefined);
   assert.is(readFileSync(o, 'utf8'), printed);
+  assert.is(new TextDecoder().decode((await runCli(['gen', 'ts', obj, '-o', '-'])).stdout), printed, '-o - is stdout');
   assert.is((await runCli(['gen', 'ts', obj, '--js', '-o', join(dir, 'cli2.ts')])).error, undefined);
   assert.ok(readFileSync(join(dir, 'cli2.js'), 'utf8').includes('export function decodeData(bytes, offset = 0) {'));
   assert.ok(

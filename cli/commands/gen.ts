@@ -12,7 +12,7 @@ import type { Btf } from '../../lib/btf.js';
 import { minCoreBtf } from '../../lib/core/min.js';
 import { isInputError } from '../../lib/errors.js';
 import { genTs } from '../../lib/gen/ts.js';
-import { readInput, writeFileAtomic } from '../../lib/io.js';
+import { STDIO_PATH, readInput, writeFileAtomic } from '../../lib/io.js';
 import { openObject, parseBtf } from '../../lib/object/open.js';
 import { loadObject, usageError, writeOutput } from '../common.js';
 import type { CliIo } from '../io.js';
@@ -46,12 +46,12 @@ export function register(program: Command, io: CliIo): void {
     .action(async (file: string, opts: { output?: string; js?: boolean }) => {
       const out = genTs(openObject(await readInput(file), { file, ext: false }));
       if (opts.js) {
-        if (opts.output === undefined) throw usageError('gen ts', '--js needs -o FILE');
+        if (opts.output === undefined || opts.output === STDIO_PATH) throw usageError('gen ts', '--js needs -o FILE');
         const stem = opts.output.replace(/\.(d\.ts|ts|js|mjs)$/, '');
         await writeFileAtomic(`${stem}.js`, out.js);
         await writeFileAtomic(`${stem}.d.ts`, out.dts);
       } else if (opts.output !== undefined) {
-        await writeFileAtomic(opts.output, out.ts);
+        await writeOutput(io, opts.output, new TextEncoder().encode(out.ts));
       } else {
         io.out(out.ts);
       }
