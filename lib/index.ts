@@ -78,6 +78,7 @@ export {
   type RelocateOptions,
 } from './core/index.js';
 export { minCoreBtf } from './core/min.js';
+export { genTs, tsMemberKeys, type GenTsOptions, type TsBindings } from './gen/ts.js';
 export { dedup, type DedupOptions, type DedupReport, type DedupExt, type DedupPass } from './dedup/index.js';
 export {
   addMap,
@@ -150,6 +151,9 @@ export {
   TypedDataDumper,
   type TypedDataOptions,
   type TypedDataResult,
+  setInitialValues,
+  type SetChange,
+  type SetResult,
 } from './inspect/index.js';
 export {
   EM,
