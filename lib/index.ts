@@ -150,6 +150,9 @@ export {
   TypedDataDumper,
   type TypedDataOptions,
   type TypedDataResult,
+  listPrograms,
+  type ProgramInfo,
+  type ProgramList,
 } from './inspect/index.js';
 export {
   EM,
@@ -194,3 +197,4 @@ export {
   type LayoutOptions,
   type ListingOptions,
 } from './layout/index.js';
+export { genSkeleton, genSubskeleton, type SkeletonOptions } from './gen/skeleton.js';

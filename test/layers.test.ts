@@ -111,6 +111,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['lib/ext.ts', 'lib/core-spec.ts', 'lib/dump/', 'lib/dedup/', 'lib/emit/', 'lib/elf/', 'lib/layout/'],
   ['lib/object/'],
   ['lib/inspect/', 'lib/core/'],
+  // Code generation (bpftool's skeletons) reads the inspectors' maps and programs.
+  ['lib/gen/'],
   ['lib/index.ts'],
   ['cli/'],
 ];
