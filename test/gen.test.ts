@@ -253,7 +253,7 @@ test('every skeleton and subskeleton compiles with cc -Wall -Werror against libb
   }
 });
 
-test("libbpf opens gen_sections' skeleton and reads the initial values through it", () => {
+test("libbpf opens gen_sections' skeleton, and its subskeleton over that object, and reads the initial values through both", () => {
   if (!hasTool('cc')) return skip('no C compiler (cc)');
   if (!existsSync(LIBBPF_H)) return skip(`${LIBBPF_H} missing (apt-get install libbpf-dev)`);
   const obj = repoPath('golden/obj/gen/gen_sections.o');
@@ -263,16 +263,28 @@ test("libbpf opens gen_sections' skeleton and reads the initial values through i
     assert.ok('out' in sk);
     if (!('out' in sk)) return;
     writeFileSync(join(dir, 'gen_sections.skel.h'), sk.out);
+    const sub = generate(obj, 'subskeleton', { name: 'sub_gen' });
+    assert.ok('out' in sub);
+    if (!('out' in sub)) return;
+    writeFileSync(join(dir, 'sub_gen.h'), sub.out);
     const btf = openObject(readBytes(obj), { ext: false }).btf;
     writeFileSync(
       join(dir, 'main.c'),
       `#include <stdio.h>
 ${prelude(btf)}
 #include "gen_sections.skel.h"
+#include "sub_gen.h"
 int main(void)
 {
 	struct gen_sections *s = gen_sections__open();
 	if (!s) { perror("open"); return 1; }
+	struct sub_gen *sub = sub_gen__open(s->obj);
+	if (!sub) { perror("subskeleton open"); return 1; }
+	printf("%d %u %u %u %llu %s\\n", *sub->data.ready, *sub->rodata.max_cpus, (*sub->data.grid)[2][1],
+	       *sub->data_a_rather_long_name.long_sec_var, (unsigned long long)*sub->data_custom.custom_b,
+	       *sub->rodata.banner);
+	printf("%s %s\\n", bpf_map__name(sub->maps.bss), bpf_program__name(sub->progs.tc_second));
+	sub_gen__destroy(sub);
 	printf("%d %u %llu %u %u %d %u %s %d %llu %u %u\\n", s->data->ready, s->data->flag,
 	       (unsigned long long)s->data->after_flag, s->data->grid[2][1], s->rodata->max_cpus,
 	       (int)s->rodata->run_mode, s->rodata->bounds.hi, s->rodata->banner, s->rodata->tiny,
@@ -293,7 +305,8 @@ int main(void)
     assert.is(r.status, 0, r.stderr);
     assert.fixture(
       r.stdout.toString('utf8'),
-      '1 2 3 6 8 7 100 gen-sections -1 12 13 14\ngen_sect.data .data.a_rather_long_name xdp_fourth tracepoint/syscalls/sys_enter_openat\n',
+      '1 8 6 14 12 gen-sections\ngen_sect.bss tc_second\n' +
+        '1 2 3 6 8 7 100 gen-sections -1 12 13 14\ngen_sect.data .data.a_rather_long_name xdp_fourth tracepoint/syscalls/sys_enter_openat\n',
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
