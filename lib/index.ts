@@ -154,6 +154,9 @@ export {
   setInitialValues,
   type SetChange,
   type SetResult,
+  listPrograms,
+  type ProgramInfo,
+  type ProgramList,
 } from './inspect/index.js';
 export {
   EM,
@@ -198,3 +201,4 @@ export {
   type LayoutOptions,
   type ListingOptions,
 } from './layout/index.js';
+export { genSkeleton, genSubskeleton, type SkeletonOptions } from './gen/skeleton.js';

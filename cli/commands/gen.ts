@@ -5,6 +5,9 @@
  *
  * `btfkit gen ts OBJ [-o FILE] [--js]`: TypeScript bindings for the object's
  * global data and maps (lib/gen/ts.ts).
+ * `btfkit gen skeleton OBJ [name NAME]` and `gen subskeleton OBJ [name NAME]`:
+ * bpftool's C skeleton and subskeleton (7.1), byte for byte
+ * (lib/gen/skeleton.ts); `--percpu` adds the proposed `.percpu` sections.
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -14,6 +17,7 @@ import { isInputError } from '../../lib/errors.js';
 import { genTs } from '../../lib/gen/ts.js';
 import { STDIO_PATH, readInput, writeFileAtomic } from '../../lib/io.js';
 import { openObject, parseBtf } from '../../lib/object/open.js';
+import { genSkeleton, genSubskeleton, type SkeletonOptions } from '../../lib/gen/skeleton.js';
 import { loadObject, usageError, writeOutput } from '../common.js';
 import type { CliIo } from '../io.js';
 
@@ -56,4 +60,31 @@ export function register(program: Command, io: CliIo): void {
         io.out(out.ts);
       }
     });
+  for (const [cmd, fn, what] of [
+    ['skeleton', genSkeleton, 'the C skeleton'],
+    ['subskeleton', genSubskeleton, 'the C subskeleton'],
+  ] as const) {
+    gen
+      .command(cmd)
+      .description(`${what} of a BPF object, as bpftool gen ${cmd} prints it (7.1, byte for byte)`)
+      .argument('<obj>', 'a BPF ELF object')
+      .argument('[name...]', "'name NAME': the skeleton's name (default: the file's base name without .o)")
+      .option(
+        '--percpu',
+        'also expose .percpu sections (proposed libbpf per-CPU global data; bpftool has no equivalent)',
+      )
+      .option('-o, --output <file>', 'write to FILE (default: standard output)')
+      .action(async (file: string, rest: string[], opts: { percpu?: boolean; output?: string }) => {
+        const sk: SkeletonOptions = { file, percpu: opts.percpu === true };
+        // bpftool's own syntax: `name NAME` (any prefix of "name"), once.
+        for (let i = 0; i < rest.length; i += 2) {
+          const key = rest[i]!;
+          if (!key || !'name'.startsWith(key)) throw usageError(`gen ${cmd}`, `unknown arg ${key}`);
+          if (i + 1 >= rest.length) throw usageError(`gen ${cmd}`, `'${key}' needs a value`);
+          if (sk.name !== undefined) throw usageError(`gen ${cmd}`, 'object name already specified');
+          sk.name = rest[i + 1]!;
+        }
+        await writeOutput(io, opts.output ?? '-', fn(await readInput(file), sk));
+      });
+  }
 }

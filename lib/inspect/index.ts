@@ -21,3 +21,4 @@ export {
 export { listVars, varLine, type VarValue, type ListVarsOptions } from './vars.js';
 export { TypedDataDumper, type TypedDataOptions, type TypedDataResult } from './typed-data.js';
 export { setInitialValues, type SetChange, type SetResult } from './set.js';
+export { listPrograms, type ProgramInfo, type ProgramList } from './programs.js';
