@@ -7,6 +7,8 @@
  */
 import type { BtfContainer } from '../container.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
+import { BTF_KIND_STRUCT, infoKind5 } from '../kinds.js';
+import { checkStructMetas } from './fields.js';
 import { parseKernelHeader } from './header.js';
 import { Verifier, type VerifierBase } from './verifier.js';
 
@@ -28,7 +30,7 @@ export interface CheckViolation {
   /** The errno `BPF_BTF_LOAD` fails with when this is the first violation. */
   errno: number;
   /** Where the verifier found it. */
-  phase: 'header' | 'meta' | 'resolve' | 'type-tags';
+  phase: 'header' | 'meta' | 'resolve' | 'type-tags' | 'fields';
   /** True for the one the kernel reports (the first). */
   kernelFirst: boolean;
 }
@@ -64,6 +66,15 @@ export interface CheckOptions {
   base?: BtfContainer;
   /** The kernel to judge as. Defaults to the newest, {@link CHECK_KERNEL_VERSION}. */
   kernel?: CheckKernel;
+  /**
+   * The kernel's own BTF (vmlinux), for the one lookup the verifier makes
+   * outside the input: a `kptr` field of a struct with special fields,
+   * pointing to a struct the kernel knows, needs that struct's destructor
+   * kfunc (`btf_parse_kptr`; lib/check/fields.ts lists them). Without it,
+   * every kptr target counts as the program's own struct (always fine).
+   * A function is called once, when the lookup is first needed.
+   */
+  kernelBtf?: BtfContainer | (() => BtfContainer | undefined);
 }
 
 function verifierBase(b: BtfContainer): VerifierBase {
@@ -119,6 +130,27 @@ export function checkRawBtf(data: Uint8Array, opts: CheckOptions = {}): CheckRep
     if (!split) v.checkAllTypes();
     v.checkTypeTags();
   }
+  // btf_parse_struct_metas (Linux 6.2 and later, BPF_BTF_LOAD only): it runs
+  // on a sound type graph, so only when nothing came before it
+  if (walked && !split && kernel !== '6.1' && !v.violations.length) {
+    const p = checkStructMetas(
+      { w: words, offs: v.offs, n: v.nrTypes, strs: data.subarray(strStart, strStart + h.strLen) },
+      opts.kernelBtf ? kernelStructLookup(opts.kernelBtf) : undefined,
+    );
+    if (p) {
+      const last = v.lastMetaLine();
+      report.violations.push({
+        typeId: p.typeId,
+        offset: typeStart + v.offs[p.typeId]! * 4,
+        message: p.message,
+        line: last,
+        lines: last ? [last] : [],
+        errno: p.errno,
+        phase: 'fields',
+        kernelFirst: false,
+      });
+    }
+  }
   report.typeCount = v.nrTypes - (split ? 0 : 1);
   for (const r of v.violations) {
     report.violations.push({
@@ -141,11 +173,31 @@ export function checkRawBtf(data: Uint8Array, opts: CheckOptions = {}): CheckRep
   return report;
 }
 
+/** `bpf_find_btf_id(name, BTF_KIND_STRUCT)` over the kernel's BTF. */
+function kernelStructLookup(src: BtfContainer | (() => BtfContainer | undefined)): (name: string) => boolean {
+  let k: BtfContainer | undefined | null = null;
+  return (name) => {
+    if (k === null) k = typeof src === 'function' ? src() : src;
+    if (!k) return false;
+    const off = k.findStr(name);
+    if (off < 0) return false;
+    for (let id = k.startId; id < k.typeCount; id++) {
+      const [w, o] = k.recordOf(id);
+      if (w[o] === off && infoKind5(w[o + 1]!) === BTF_KIND_STRUCT) return true;
+    }
+    return false;
+  };
+}
+
 /**
  * Returns the kernel verifier's verdict on a parsed BTF (its raw bytes, over
  * its base when it is split BTF). See {@link checkRawBtf}.
  */
 export function checkBtf(btf: BtfContainer, opts: CheckOptions = {}): CheckReport {
   const base = opts.base ?? btf.base ?? undefined;
-  return checkRawBtf(btf.rawData(), { ...(base ? { base } : {}), ...(opts.kernel ? { kernel: opts.kernel } : {}) });
+  return checkRawBtf(btf.rawData(), {
+    ...(base ? { base } : {}),
+    ...(opts.kernel ? { kernel: opts.kernel } : {}),
+    ...(opts.kernelBtf ? { kernelBtf: opts.kernelBtf } : {}),
+  });
 }

@@ -320,14 +320,54 @@ export class Verifier {
     if (msg) s += ` ${msg}`;
     return s;
   }
-  private memberLine(id: number, mo: number, typeId: number, msg: string): string {
+  private memberLine(id: number, mo: number, typeId: number, msg: string | null): string {
     const w = this.w,
       kflag = infoKflag(w[this.offOf(id) + 1]!);
     const off = w[mo + 2]!;
     const head = `\t${this.nameForLog(w[mo]!)} type_id=${typeId}`;
+    const tail = msg === null ? '' : ` ${msg}`;
     return kflag
-      ? `${head} bitfield_size=${memberBitfieldSize(off, true)} bits_offset=${memberBitOffset(off, true)} ${msg}`
-      : `${head} bits_offset=${off} ${msg}`;
+      ? `${head} bitfield_size=${memberBitfieldSize(off, true)} bits_offset=${memberBitOffset(off, true)}${tail}`
+      : `${head} bits_offset=${off}${tail}`;
+  }
+  /**
+   * The last line the kernel logs in the meta pass when every record is
+   * well formed (log_level 1 prints each type as `check_meta` passes it):
+   * the last type's line, or its last member, enum value or section entry.
+   * A refusal that logs nothing of its own (the struct metas) ends there.
+   */
+  lastMetaLine(): string {
+    const first = this.base ? 0 : 1;
+    if (this.nrTypes <= first) return '';
+    const id = this.startId + this.nrTypes - 1;
+    const w = this.w,
+      o = this.offOf(id),
+      info = w[o + 1]!,
+      k = infoKind5(info),
+      vlen = infoVlen16(info);
+    if (!vlen) return this.typeLine(id, null);
+    switch (k) {
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION: {
+        const m = o + 3 + 3 * (vlen - 1);
+        return this.memberLine(id, m, w[m + 1]!, null);
+      }
+      case BTF_KIND_ENUM: {
+        const e = o + 3 + 2 * (vlen - 1);
+        const v = infoKflag(info) ? w[e + 1]! | 0 : w[e + 1]!;
+        return `\t${this.nameForLog(w[e]!)} val=${v}`;
+      }
+      case BTF_KIND_ENUM64: {
+        const e = o + 3 + 3 * (vlen - 1);
+        const u = (BigInt(w[e + 2]!) << 32n) | BigInt(w[e + 1]!);
+        return `\t${this.nameForLog(w[e]!)} val=${infoKflag(info) ? BigInt.asIntN(64, u) : u}`;
+      }
+      case BTF_KIND_DATASEC: {
+        const v = o + 3 + 3 * (vlen - 1);
+        return `\t type_id=${w[v]} offset=${w[v + 1]} size=${w[v + 2]}`;
+      }
+    }
+    return this.typeLine(id, null);
   }
   private report(id: number, message: string, lines: string[], errno: number, phase: RawViolation['phase']): void {
     this.violations.push({
