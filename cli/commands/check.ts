@@ -69,7 +69,7 @@ export function register(program: Command, io: CliIo): void {
     .addOption(
       new Option(
         '--kernel <version>',
-        "judge as this kernel: '6.18' (the default) or '6.1' (no kind_flag on type and decl tags)",
+        "judge as this kernel: '6.18' (the default) or '6.1' (no kind_flag on type and decl tags, identifier DATASEC names, no struct metas)",
       ).choices([...CHECK_KERNELS]),
     )
     .action(

@@ -51,9 +51,18 @@ export interface CheckReport {
 
 /**
  * The kernel versions whose verifier differs in a way this module knows:
- * '6.18' (the default, the newest followed) and '6.1', which refuses a
- * kind_flag on TYPE_TAG and DECL_TAG (allowed since commit 53ee0d66d7a6,
- * 2025). ENUM64, TYPE_TAG and DECL_TAG themselves are older than 6.1.
+ * '6.18' (the default, the newest followed) and '6.1' (Debian 12's), read
+ * from 6.1's kernel/bpf/btf.c beside 6.18's behaviour (the running kernel):
+ * - 6.1 refuses a kind_flag on TYPE_TAG and DECL_TAG (allowed since commit
+ *   53ee0d66d7a6, 2025);
+ * - 6.1's DATASEC names are identifiers (`.bss`, not `?.maps` or
+ *   `license/x`); 6.18 takes any printable name (names.ts);
+ * - 6.1 has no struct metas (`btf_parse_struct_metas` came with
+ *   bpf_list_head in 6.2): special fields are not checked at BTF load
+ *   (fields.ts).
+ * The rest of 6.1's verifier (header, metas, resolution, FUNC_PROTO, type
+ * tags, name length) reads the same. ENUM64, TYPE_TAG and DECL_TAG
+ * themselves are older than 6.1.
  */
 export const CHECK_KERNELS = ['6.18', '6.1'] as const;
 

@@ -177,6 +177,7 @@ export class Verifier {
   private mode = MODE_TBD;
   /** Cache of identifier checks per string offset: 0 unknown, 1 valid, 2 invalid. */
   private identCache: Uint8Array;
+  private readonly tagKflagRefused: boolean;
   /** Kernel `start_id`: 0 for base BTF (void is local type 0). */
   readonly startId: number;
   readonly startStrOff: number;
@@ -186,12 +187,15 @@ export class Verifier {
     readonly strs: Uint8Array,
     readonly base: VerifierBase | null,
     /**
-     * Kernels before commit 53ee0d66d7a6 ("bpf: Allow kind_flag for BTF type
-     * and decl tags", 2025; 6.1 among them) refuse a kind_flag on TYPE_TAG
-     * (btf_ref_type_check_meta) and DECL_TAG (btf_decl_tag_check_meta).
+     * Judge as Linux 6.1: kernels before commit 53ee0d66d7a6 ("bpf: Allow
+     * kind_flag for BTF type and decl tags", 2025) refuse a kind_flag on
+     * TYPE_TAG (btf_ref_type_check_meta) and DECL_TAG
+     * (btf_decl_tag_check_meta); 6.1's DATASEC names are identifiers
+     * (names.ts).
      */
-    readonly tagKflagRefused = false,
+    readonly kernel61 = false,
   ) {
+    this.tagKflagRefused = kernel61;
     this.startId = base ? base.typeCount : 0;
     this.startStrOff = base ? base.strs.length : 0;
     this.identCache = zeroed('u8a', strs.length);
@@ -244,6 +248,7 @@ export class Verifier {
     return validIdentifier(this.base!.strs, off);
   }
   private section(off: number): boolean {
+    if (this.kernel61) return this.ident(off);
     const s = this.strAt(off)!;
     return validSection(s[0], s[1]);
   }
