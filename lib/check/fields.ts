@@ -33,7 +33,7 @@
  * and the log ends where the meta pass left it (the last type's line). So
  * the violation carries btfkit's own words, and the errno is the kernel's.
  *
- *   aof       sorted type ids                          number[] (a handful)
+ *   inAof     1 per type id in the set                 Uint8Array
  *   records   per parsed struct: field mask + roots    Map (a handful)
  *   info      fields of the struct being parsed        Int32Array pairs
  *
@@ -311,26 +311,48 @@ class StructMetas {
   }
 
   run(): FieldsProblem | null {
-    const aof: number[] = [];
-    for (const name of ALLOC_OBJ_FIELDS) {
-      const id = this.findStruct(name);
-      if (id >= 0) aof.push(id);
-    }
+    // one walk for both of the kernel's first two loops: the first STRUCT of
+    // each alloc_obj_fields name, and every kptr (found in any order, the
+    // kernel sorts the set)
+    const w = this.w,
+      offs = this.offs,
+      strs = this.strs;
+    const firstOf = new Int32Array(ALLOC_OBJ_FIELDS.length).fill(-1);
+    const inAof = new Uint8Array(this.n);
+    let any = false;
     for (let i = 1; i < this.n; i++) {
-      const k = this.kind(i);
-      if (k !== BTF_KIND_PTR && k !== BTF_KIND_VOLATILE) continue;
-      const f = this.findKptr(i, KPTR);
-      if (f !== null && !(f instanceof Fail)) aof.push(i);
+      const o = offs[i]!,
+        k = infoKind5(w[o + 1]!);
+      if (k === BTF_KIND_STRUCT) {
+        const name = w[o]!;
+        if (strs[name] !== 0x62) continue; // every name starts with "bpf_"
+        for (let j = 0; j < ALLOC_OBJ_FIELDS.length; j++) {
+          if (firstOf[j]! < 0 && this.strIs(name, ALLOC_OBJ_FIELDS[j]!)) {
+            firstOf[j] = i;
+            inAof[i] = 1;
+            any = true;
+            break;
+          }
+        }
+      } else if (k === BTF_KIND_PTR || k === BTF_KIND_VOLATILE) {
+        const f = this.findKptr(i, KPTR);
+        if (f !== null && !(f instanceof Fail)) {
+          inAof[i] = 1;
+          any = true;
+        }
+      }
     }
-    if (!aof.length) return null;
-    const inAof = new Set(aof);
+    if (!any) return null;
     const records = new Map<number, StructRecord>();
     for (let i = 1; i < this.n; i++) {
-      if (this.kind(i) !== BTF_KIND_STRUCT) continue;
-      const o = this.offs[i]!,
-        vlen = infoVlen16(this.w[o + 1]!);
+      const o = offs[i]!;
+      if (infoKind5(w[o + 1]!) !== BTF_KIND_STRUCT) continue;
+      const vlen = infoVlen16(w[o + 1]!);
       let hit = false;
-      for (let j = 0; j < vlen && !hit; j++) hit = inAof.has(this.w[o + 3 + 3 * j + 1]!);
+      for (let j = 0, m = o + 4; j < vlen && !hit; j++, m += 3) {
+        const t = w[m]!;
+        hit = t < this.n && inAof[t] === 1;
+      }
       if (!hit) continue;
       const r = this.parseFields(i);
       if (r instanceof Fail) return { typeId: i, errno: r.errno, message: `${this.label(i)}: ${r.why}` };
