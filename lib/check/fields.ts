@@ -335,6 +335,11 @@ class StructMetas {
           }
         }
       } else if (k === BTF_KIND_PTR || k === BTF_KIND_VOLATILE) {
+        // the common case without a call: a pointer to anything but a type tag
+        const next = w[o + 2]!;
+        if (next === 0 || next >= this.n) continue;
+        const nk = infoKind5(w[offs[next]! + 1]!);
+        if (k === BTF_KIND_PTR ? nk !== BTF_KIND_TYPE_TAG : nk !== BTF_KIND_PTR) continue;
         const f = this.findKptr(i, KPTR);
         if (f !== null && !(f instanceof Fail)) {
           inAof[i] = 1;
