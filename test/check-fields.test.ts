@@ -562,7 +562,7 @@ test('struct metas (live): seeded mutants of the cases agree with the kernel', (
   if (kskip) return skip(kskip, 'env');
   const r = rng(Number(process.env['BTFKIT_CHECK_SEED'] ?? 0xf1e1d));
   const batch: Uint8Array[] = [];
-  for (let i = 0; i < 1500; i++) batch.push(mutate(bufs[Math.floor(r() * bufs.length)]!, r));
+  for (let i = 0; i < 1000; i++) batch.push(mutate(bufs[Math.floor(r() * bufs.length)]!, r));
   const kv = kernelLoad(batch);
   const examples: string[] = [];
   let fields = 0;
@@ -573,6 +573,96 @@ test('struct metas (live): seeded mutants of the cases agree with the kernel', (
     if (d && examples.length < 5) examples.push(`${Buffer.from(b).toString('base64')}: ${d}`);
   });
   console.log(`  check-fields: ${batch.length} mutants, ${fields} refused by the struct metas`);
+  assert.equal(examples, []);
+});
+
+/**
+ * A random BTF of structs made of special fields: locks, list and rbtree
+ * roots and nodes, refcounts, kptrs (to the program's struct or the
+ * kernel's), nested structs and arrays of them, laid out aligned or not,
+ * with random `contains:` decl tags.
+ */
+function randomFields(r: () => number): Uint8Array {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const b = Btf.empty();
+  const i = b.addInt('int', 4, 1);
+  // [type id, size, align, name]
+  const pool: Array<[number, number, number, string]> = [[i, 4, 4, 'int']];
+  for (const [name, size, align] of [
+    ['bpf_spin_lock', 4, 4],
+    ['bpf_res_spin_lock', 4, 4],
+    ['bpf_list_head', 16, 8],
+    ['bpf_list_node', 24, 8],
+    ['bpf_rb_root', 16, 8],
+    ['bpf_rb_node', 32, 8],
+    ['bpf_refcount', 4, 4],
+    ['bpf_timer', 16, 8],
+  ] as const) {
+    if (r() < 0.8) pool.push([opaque(b, name, size, i), size, align, name]);
+  }
+  const t = opaque(b, 't', 4, i);
+  for (const tag of ['kptr', 'kptr', 'kptr_untrusted', 'percpu_kptr', 'uptr', 'foo']) {
+    if (r() < 0.5) continue;
+    const target = r() < 0.8 ? t : opaque(b, pick(['task_struct', 'file', 'cgroup']), 8, i);
+    const p = b.addPtr(r() < 0.1 ? b.addTypeAttr(tag, target) : b.addTypeTag(tag, target));
+    pool.push([r() < 0.1 ? b.addVolatile(p) : p, 8, 8, tag]);
+  }
+  const structs: Array<{ id: number; name: string; members: string[] }> = [];
+  const nStructs = 1 + Math.floor(r() * 4);
+  for (let k = 0; k < nStructs; k++) {
+    const members: Array<[number, number]> = [];
+    let off = 0;
+    const n = 1 + Math.floor(r() * 5);
+    for (let m = 0; m < n; m++) {
+      let [id, size, align] = pick(pool);
+      if (r() < 0.15) {
+        const nelems = Math.floor(r() * 3);
+        id = b.addArray(i, id, nelems);
+        size *= nelems;
+      }
+      const prev = members[members.length - 1];
+      // now and then a member over the previous one (the same offset) or a misaligned one
+      off = prev && r() < 0.05 ? prev[1] : Math.ceil(off / align) * align + (r() < 0.08 ? 4 : 0);
+      members.push([id, off]);
+      off += size;
+    }
+    const size = Math.ceil(off / 8) * 8;
+    const name = `s${k}`;
+    const id = b.addStruct(name, size);
+    const names = members.map((_, m) => pick(['a', 'b', 'n', 'h', `m${m}`]));
+    members.forEach(([mt, mo], m) => b.addField(names[m]!, mt, mo * 8, 0));
+    structs.push({ id, name, members: names });
+    pool.push([id, size, 8, name]);
+  }
+  for (const s of structs) {
+    for (let m = 0; m < s.members.length; m++) {
+      if (r() < 0.3) continue;
+      const v = pick(structs);
+      const node = r() < 0.9 ? pick(v.members) : 'q';
+      b.addDeclTag(`contains:${r() < 0.95 ? v.name : 'zz'}:${node}`, s.id, m);
+    }
+  }
+  return b.rawData().slice();
+}
+
+test('struct metas (live): random structs of special fields agree with the kernel', () => {
+  if (kskip) return skip(kskip, 'env');
+  const r = rng(Number(process.env['BTFKIT_CHECK_SEED'] ?? 0x5eca1));
+  const batch: Uint8Array[] = [];
+  for (let i = 0; i < 1000; i++) batch.push(randomFields(r));
+  const kv = kernelLoad(batch);
+  const examples: string[] = [];
+  const errnos = new Map<number, number>();
+  batch.forEach((b, i) => {
+    const res = budget.time('random', () => checkRawBtf(b, opts));
+    if (res.violations[0]?.phase === 'fields') errnos.set(res.errno, (errnos.get(res.errno) ?? 0) + 1);
+    const d = disagreement(res, kv[i]!);
+    if (d && examples.length < 5) examples.push(`${Buffer.from(b).toString('base64')}: ${d}`);
+  });
+  console.log(
+    `  check-fields: ${batch.length} random structs, refused by the struct metas: ${[...errnos].map(([e, n]) => `${n} with errno ${e}`).join(', ')}`,
+  );
+  assert.ok(errnos.size >= 4, 'too few kinds of refusal');
   assert.equal(examples, []);
 });
 
