@@ -509,6 +509,8 @@ test('without the kernel BTF, every kptr target is the program own struct', () =
   assert.ok(checkRawBtf(bufs[c]!).ok);
   if (!vmlinux) return;
   assert.is(checkRawBtf(bufs[c]!, { kernelBtf: () => vmlinux }).errno, 2);
+  assert.is(Btf.parse(bufs[c]!).check({ kernelBtf: vmlinux }).errno, 2);
+  assert.ok(Btf.parse(bufs[c]!).check({ kernelBtf: vmlinux, kernel: '6.1' }).ok);
 });
 
 test('btfkit check: a struct-meta refusal in the human report, --kernel-btf', () => {
