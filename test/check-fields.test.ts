@@ -191,6 +191,30 @@ const CASES: FieldCase[] = [
       b.addField('t', t, 64, 0);
     },
   },
+  ...(
+    [
+      [30, 1, 0],
+      [31, 1, 7],
+      [12, 2, 0],
+    ] as const
+  ).map(
+    ([depth, width, errno]): FieldCase => ({
+      name: `a lock beside structs nested ${depth} deep, ${width} member${width > 1 ? 's' : ''} each`,
+      errno,
+      build: (b) => {
+        const { i, sl } = lock(b);
+        let prev = opaque(b, 'leaf', 4, i);
+        for (let d = 0; d < depth; d++) {
+          const s = b.addStruct(`n${d}`, 4);
+          for (let k = 0; k < width; k++) b.addField(`m${k}`, prev, 0, 0);
+          prev = s;
+        }
+        b.addStruct('root', 8);
+        b.addField('l', sl, 0, 0);
+        b.addField('t', prev, 32, 0);
+      },
+    }),
+  ),
   // ---- kptrs
   {
     name: 'a kptr to a struct of the program',

@@ -224,6 +224,8 @@ export function checkStructMetas(src: FieldsSource, kernelHasStruct?: KernelStru
 }
 
 class StructMetas {
+  /** Fields of nested structs by (struct, depth, room left): relative offsets, or the failure. */
+  private readonly nested = new Map<number, FieldInfo[] | Fail>();
   private readonly w: Uint32Array;
   private readonly offs: Uint32Array;
   private readonly n: number;
@@ -482,10 +484,22 @@ class StructMetas {
       // a struct of no special name: look inside (btf_find_nested_struct)
       const lvl = level + 1;
       if (lvl >= MAX_RESOLVE_DEPTH) return new Fail(E2BIG, `member ${idx}: structs nested ${MAX_RESOLVE_DEPTH} deep`);
+      // the kernel walks nested structs anew each time (a struct reached
+      // along 2^30 paths is walked 2^30 times); the outcome depends only on
+      // the struct, the depth and the room left, so remember it
+      const key = (t * MAX_RESOLVE_DEPTH + lvl) * (FIELDS_MAX + 1) + cap;
+      let inner = this.nested.get(key);
+      if (inner === undefined) {
+        const found: FieldInfo[] = [];
+        const e = this.findStructField(t, found, cap, lvl);
+        inner = e instanceof Fail ? e : found;
+        this.nested.set(key, inner);
+      }
+      if (inner instanceof Fail) return inner;
+      const r = inner.length;
+      if (r === 0) return 0;
       const from = info.length;
-      const r = this.findStructField(t, info, cap, lvl);
-      if (r instanceof Fail || r === 0) return r;
-      for (let k = from; k < info.length; k++) info[k]!.off += off;
+      for (const f of inner) info.push({ ...f, off: f.off + off });
       if (nelems > 1) {
         const e = this.repeat(info, from, r, nelems - 1, this.ref(t), cap);
         if (e) return e;
