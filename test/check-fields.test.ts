@@ -15,7 +15,7 @@ import { BIN } from './helpers/golden.js';
 import { kernelLoad, kernelSkipReason, type KernelVerdict } from './helpers/kernel.js';
 import { mutate, rng } from './helpers/mutants.js';
 import { skip } from './helpers/skip.js';
-import { TimeBudget } from './helpers/budget.js';
+import { fuzzRuns, TimeBudget } from './helpers/budget.js';
 
 const VMLINUX = '/sys/kernel/btf/vmlinux';
 const vmlinux = existsSync(VMLINUX) ? Btf.parse(new Uint8Array(readFileSync(VMLINUX))) : undefined;
@@ -588,7 +588,7 @@ test('struct metas (live): seeded mutants of the cases agree with the kernel', (
   if (kskip) return skip(kskip, 'env');
   const r = rng(Number(process.env['BTFKIT_CHECK_SEED'] ?? 0xf1e1d));
   const batch: Uint8Array[] = [];
-  for (let i = 0; i < 1000; i++) batch.push(mutate(bufs[Math.floor(r() * bufs.length)]!, r));
+  for (let i = 0, n = fuzzRuns(1000); i < n; i++) batch.push(mutate(bufs[Math.floor(r() * bufs.length)]!, r));
   const kv = kernelLoad(batch);
   const examples: string[] = [];
   let fields = 0;
@@ -675,7 +675,7 @@ test('struct metas (live): random structs of special fields agree with the kerne
   if (kskip) return skip(kskip, 'env');
   const r = rng(Number(process.env['BTFKIT_CHECK_SEED'] ?? 0x5eca1));
   const batch: Uint8Array[] = [];
-  for (let i = 0; i < 1000; i++) batch.push(randomFields(r));
+  for (let i = 0, n = fuzzRuns(1000); i < n; i++) batch.push(randomFields(r));
   const kv = kernelLoad(batch);
   const examples: string[] = [];
   const errnos = new Map<number, number>();

@@ -23,6 +23,7 @@ import { kernelLoad, kernelSkipReason } from './helpers/kernel.js';
 import { cachedKernels, kernelModules, missingKernels, sampleModules } from './helpers/kernels.js';
 import { INTERESTING, rng } from './helpers/mutants.js';
 import { skip } from './helpers/skip.js';
+import { fuzzRuns } from './helpers/budget.js';
 
 const kernels = cachedKernels();
 const missing = missingKernels(kernels);
@@ -150,7 +151,7 @@ test('split mutants (live): the kernel meta pass over vmlinux + module agrees wi
     // small modules: each load carries all of vmlinux (some 5 MB, a third of a second in the kernel)
     const small = kernelModules(k).filter((m) => m.size < 4096);
     const batch: Array<{ what: string; split: Uint8Array; flat: Uint8Array }> = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0, n = fuzzRuns(4); i < n; i++) {
       const m = small[Math.floor(r() * small.length)]!;
       const src = new Uint8Array(readFileSync(m.path));
       const split = i === 0 ? src : mutateTypes(src, r);
