@@ -194,3 +194,12 @@ export {
   type LayoutOptions,
   type ListingOptions,
 } from './layout/index.js';
+export {
+  type DiffDetail,
+  type DiffOptions,
+  type MapFacts,
+  type TypeChange,
+  diffBtf,
+  diffMaps,
+  formatDiff,
+} from './diff/index.js';
