@@ -194,6 +194,7 @@ export {
   type LayoutOptions,
   type ListingOptions,
 } from './layout/index.js';
+export { layoutSvg, type SvgOptions } from './layout/svg.js';
 export {
   type DiffDetail,
   type DiffOptions,

@@ -46,6 +46,7 @@ function paholeArgs(o: ListingOptions): string[] {
   if (o.expand) a.push('-E');
   if (o.exclude) a.push('-x', o.exclude);
   if (o.cachelineSize) a.push('--cacheline_size', String(o.cachelineSize));
+  if (o.suppressAligned) a.push('--suppress_aligned_attribute');
   return a;
 }
 
@@ -205,7 +206,37 @@ test('odd structs equal pahole on the same raw BTF (live)', () => {
 });
 
 const OPTIONS: ListingOptions[] = [{}, { expand: true }, { cachelineSize: 16 }];
-const MORE: ListingOptions[] = [{ sizes: true }, { holes: 1 }, { exclude: 'x' }, { cachelineSize: 128 }];
+const MORE: ListingOptions[] = [
+  { sizes: true },
+  { holes: 1 },
+  { exclude: 'x' },
+  { cachelineSize: 128 },
+  { suppressAligned: true },
+];
+
+/** The distinct names of `btf`'s typedefs and enums, in id order (what `-C` also prints, as pahole does). */
+function typedefAndEnumNames(btf: Btf): string[] {
+  const names = new Set<string>();
+  for (let id = 1; id < btf.typeCount; id++) {
+    const t = btf.type(id);
+    if ((t.kindName === 'TYPEDEF' || t.kindName === 'ENUM' || t.kindName === 'ENUM64') && t.name) names.add(t.name);
+  }
+  return [...names];
+}
+
+test('-C on typedefs and enums of every golden object equals pahole (live)', async () => {
+  if (!havePahole()) return skip('pahole is not installed');
+  let n = 0;
+  for (const f of goldenObjs()) {
+    const btf = await readBtfFile(f);
+    const names = typedefAndEnumNames(btf);
+    if (!names.length) continue;
+    same(f, { classNames: names }, btf);
+    same(f, { classNames: names, expand: true }, btf);
+    n += names.length;
+  }
+  assert.ok(n > 100, `only ${n} names`);
+});
 
 test('every golden object, with each option, equals pahole -F btf (live)', async () => {
   if (!havePahole()) return skip('pahole is not installed');
@@ -227,6 +258,8 @@ test('the cached Debian kernels and a sample of their modules equal pahole (live
     const base = await readBtfFile(k.vmlinux);
     same(k.vmlinux, {}, base);
     same(k.vmlinux, { classNames: ['task_struct', 'sk_buff'], expand: true }, base);
+    same(k.vmlinux, { suppressAligned: true }, base);
+    same(k.vmlinux, { classNames: typedefAndEnumNames(base) }, base);
     for (const m of sampleModules(kernelModules(k), 500).slice(0, 2)) {
       const btf = await readBtfFile(m.path, { base });
       same(m.path, {}, btf, k.vmlinux);

@@ -79,6 +79,8 @@ export interface LayoutOptions {
   cachelineSize?: number;
   /** Expand the types of members (`-E`). */
   expand?: boolean;
+  /** Leave out the `__aligned__` attributes and the forced alignment statistics (`--suppress_aligned_attribute`). */
+  suppressAligned?: boolean;
 }
 
 /** One member of a struct or union as pahole sees it. */
@@ -188,6 +190,7 @@ export class LayoutPrinter {
   private readonly ptrSize: number;
   readonly cachelineSize: number;
   private readonly expand: boolean;
+  private readonly suppressAligned: boolean;
   private readonly flags: Uint8Array;
   /** Kind per id (read once: every member asks several times). */
   private readonly kinds: Uint8Array;
@@ -227,6 +230,7 @@ export class LayoutPrinter {
     this.ptrSize = q.ptrSize;
     this.cachelineSize = opts.cachelineSize ?? 64;
     this.expand = opts.expand ?? false;
+    this.suppressAligned = opts.suppressAligned ?? false;
     const n = this.n;
     this.flags = new Uint8Array(n);
     this.kinds = new Uint8Array(n);
@@ -881,7 +885,7 @@ export class LayoutPrinter {
     } else out = this.typeFprintf(type, name, s);
     if (bfs) out += `:${bfs}`;
     let alignPrinted = 0;
-    if (this.mAlign[j]) {
+    if (this.mAlign[j] && !this.suppressAligned) {
       const a = ` __attribute__((__aligned__(${this.mAlign[j]})))`;
       alignPrinted = a.length;
       out += a;
@@ -977,7 +981,7 @@ export class LayoutPrinter {
     const nm2 = this.nrMembers(id);
     for (let i = 0; i < nm2; i++) {
       const j = first + i;
-      if (this.mAlign[j]) {
+      if (this.mAlign[j] && !this.suppressAligned) {
         const fh = last >= 0 ? this.mHole[last]! : this.preHole[id]!;
         if (fh !== 0) {
           nrForcedHoles++;
@@ -1100,7 +1104,8 @@ export class LayoutPrinter {
     const packed = (this.flags[id]! & PACKED) !== 0;
     if (packed) out += ' __attribute__((__packed__))';
     if (c.suffix) out += ` ${c.suffix}`;
-    if (this.tAlign[id] !== 0 && !packed) out += ` __attribute__((__aligned__(${this.tAlign[id]})))`;
+    if (this.tAlign[id] !== 0 && !packed && !this.suppressAligned)
+      out += ` __attribute__((__aligned__(${this.tAlign[id]})))`;
     return out;
   }
 
@@ -1114,6 +1119,52 @@ export class LayoutPrinter {
       cl: { v: 0 },
     };
     return `${union ? this.unionFprintf(id, conf) : this.classFprintf(id, conf)};`;
+  }
+
+  /**
+   * Prints type `id` as pahole's `tag__fprintf` does for `-C`, `;` included:
+   * a struct or union as {@link print}, an enum with its values, a typedef
+   * as `typedef__fprintf` (an anonymous struct or enum it names is printed in
+   * full, with the typedef's name after it).
+   */
+  printTag(id: number): string {
+    const k = this.kind(id);
+    if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) return this.print(id);
+    const conf: Conf = { ...DEFAULT_CONF, nameSpacing: this.expand ? 55 : 23, expand: this.expand, cl: { v: 0 } };
+    if (this.isEnum(id)) return `${this.enumFprintf(id, conf)};`;
+    return `${this.typedefFprintf(id, conf)};`;
+  }
+
+  /** pahole's `typedef__fprintf`. */
+  private typedefFprintf(id: number, conf: Conf): string {
+    const name = this.name(id);
+    const t = this.ref(id);
+    if (t === 0) return `typedef void ${name}`;
+    if (!this.known(t)) return `typedef ${this.notFoundId(t)} ${name}`;
+    const k = this.kind(t);
+    if (k === BTF_KIND_ARRAY) return `typedef ${this.arrayFprintf(t, name, conf)}`;
+    if (k === BTF_KIND_PTR) {
+      const p = this.ref(t);
+      if (p !== 0) {
+        if (!this.known(p)) return `typedef ${this.notFoundId(p)} *${name}`;
+        if (this.kind(p) === BTF_KIND_FUNC_PROTO) return `typedef ${this.ftype(p, name, false, true, 0)}`;
+      }
+    } else if (k === BTF_KIND_FUNC_PROTO) return `typedef ${this.ftype(t, name, false, false, 0)}`;
+    else if (this.isStruct(t)) {
+      if (this.name(t) !== '') return `typedef struct ${this.name(t)} ${name}`;
+      this.findHoles(t);
+      return `typedef ${this.classFprintf(t, { ...conf, suffix: name })}`;
+    } else if (this.isEnum(t)) {
+      if (this.name(t) !== '') return `typedef enum ${this.name(t)} ${name}`;
+      return `typedef ${this.enumFprintf(t, { ...conf, suffix: name })}`;
+    }
+    return `typedef ${this.typeName(t)} ${name}`;
+  }
+
+  /** The struct or union `id` names: itself, or what a typedef of it reaches through typedefs and modifiers (0: none). */
+  aggregateOf(id: number): number {
+    const t = this.strip(id);
+    return t && (this.kind(t) === BTF_KIND_STRUCT || this.kind(t) === BTF_KIND_UNION) ? t : 0;
   }
 
   /** Whether `id` is a struct or union pahole lists (a definition, named). */
@@ -1249,7 +1300,8 @@ export interface ListingOptions extends LayoutOptions {
  * Yields, in order, the ids pahole prints for `opts` from the whole type
  * space of `p`'s BTF (a split BTF's base included, as pahole lists it): the
  * named structs and unions that pass the filters, the first of each set of
- * equal ones (`sameListed`), or the `-C` types.
+ * equal ones (`sameListed`), or the `-C` types (enums and typedefs too, as
+ * pahole prints them: see {@link LayoutPrinter.printTag}).
  */
 export function* listedIds(p: LayoutPrinter, typeCount: number, opts: ListingOptions = {}): Generator<number> {
   if (opts.classNames?.length) {
@@ -1260,7 +1312,7 @@ export function* listedIds(p: LayoutPrinter, typeCount: number, opts: ListingOpt
         return;
       }
       p.findHoles(id);
-      if (p.isNamedAggregate(id)) yield id;
+      yield id;
     }
     return;
   }
@@ -1288,7 +1340,12 @@ export function* paholeListing(btf: BtfContainer, opts: ListingOptions = {}): Ge
   let chunks: string[] = [];
   let pending = 0;
   for (const id of listedIds(p, typeQuery(btf).typeCount, opts)) {
-    const t = opts.sizes ? `${p.nameOf(id)}\t${p.tagSizeOf(id)}\t${p.holesOf(id)}\n` : `${p.print(id)}\n`;
+    // With -C, pahole prints each type in full, --sizes or not.
+    const t = opts.classNames?.length
+      ? `${p.printTag(id)}\n`
+      : opts.sizes
+        ? `${p.nameOf(id)}\t${p.tagSizeOf(id)}\t${p.holesOf(id)}\n`
+        : `${p.print(id)}\n`;
     chunks.push(t);
     pending += t.length;
     if (pending >= 1 << 18) {
