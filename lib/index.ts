@@ -77,6 +77,7 @@ export {
   type CoreTargetPart,
   type RelocateOptions,
 } from './core/index.js';
+export { coreImpact, relocationStatus } from './core/impact.js';
 export { minCoreBtf } from './core/min.js';
 export { dedup, type DedupOptions, type DedupReport, type DedupExt, type DedupPass } from './dedup/index.js';
 export {

@@ -172,6 +172,33 @@ test('Debian 6.1 against 6.12: task_struct grew, known changes found', () => {
   }
 });
 
+test('CLI --object: the CO-RE relocations whose result changes from 6.1 to 6.12', async () => {
+  const k1 = kernels.find((x) => x.series === '6.1');
+  const k2 = kernels.find((x) => x.series === '6.12');
+  if (!k1 || !k2) return skip(missingKernels(kernels).join('; '), 'env');
+  const obj = 'golden/obj/core/core_task.o';
+  const same = await runCli(['diff', k1.vmlinux, k1.vmlinux, '--object', obj]);
+  assert.is(same.error, undefined);
+  assert.is(text(same.stdout), '0 removed, 0 added, 0 changed\n');
+  const r = await runCli(['diff', '-j', k1.vmlinux, k2.vmlinux, '--object', obj]);
+  assert.is((r.error as { exitCode?: number }).exitCode, 3);
+  const js = JSON.parse(text(r.stdout)) as TypeChange[];
+  assert.ok(js.every((c) => c.kind === 'relocation' && c.change === 'changed'));
+  const a = Btf.parse(new Uint8Array(readFileSync(k1.vmlinux)));
+  const b = Btf.parse(new Uint8Array(readFileSync(k2.vmlinux)));
+  // task_struct.pid's byte offset: what each kernel says (the struct's member, read with the view).
+  const pidOff = (btf: Btf): number => {
+    const m = btf
+      .type(btf.findByName('task_struct', 4))
+      .members()
+      .find((x) => x.name === 'pid');
+    return m!.bitOffset / 8;
+  };
+  const pid = js.find((c) => /byte_off> \[\d+\] struct task_struct\.pid /.test(c.name));
+  assert.ok(pid, 'task_struct.pid relocation');
+  assert.equal([pid.details[0]!.old, pid.details[0]!.new], [`ok ${pidOff(a)} (size 4)`, `ok ${pidOff(b)} (size 4)`]);
+});
+
 test('CLI: exit 0 when equal, 3 when different, 1 for bad input; -j', async () => {
   const g = goldenObjects()[0]!;
   const same = await runCli(['diff', g.obj, g.obj]);

@@ -11,13 +11,16 @@ import { readInput } from '../../lib/io.js';
 import { isElf } from '../../lib/btf.js';
 import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import { openObject, readBtfFile, type BpfObject } from '../../lib/object/open.js';
-import { basePathFor } from '../common.js';
+import { CoreTarget } from '../../lib/core/index.js';
+import { coreImpact } from '../../lib/core/impact.js';
+import { basePathFor, loadObject } from '../common.js';
 import type { CliIo } from '../io.js';
 
 /** Exit status when the inputs differ (as `diff` and `cmp` use 1, but 1 is btfkit's bad input). */
 const EXIT_DIFFERENT = 3;
 
 interface DiffOpts {
+  object: string[];
   json?: boolean;
   type?: string;
   base?: string;
@@ -43,13 +46,31 @@ export function register(program: Command, io: CliIo): void {
     .option('-j, --json', 'JSON: one object per changed type ({change, kind, name, details})')
     .option('--type <name>', 'only this type and the named types it reaches')
     .option('-B, --base <file>', 'base BTF of both inputs, for split BTF')
+    .option(
+      '--object <file>',
+      "a BPF object (repeatable): list only its CO-RE relocations whose result changes from A to B (kernels' BTF)",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .action(async (fa: string, fb: string, opts: DiffOpts) => {
       const [a, b] = await Promise.all([load(fa, opts.base), load(fb, opts.base)]);
-      const changes: TypeChange[] = diffBtf(a.btf, b.btf, opts.type !== undefined ? { typeName: opts.type } : {});
-      if (a.obj && b.obj && opts.type === undefined) {
+      // With --object, only the relocations: what the kernel change does to those objects.
+      const changes: TypeChange[] = opts.object.length
+        ? []
+        : diffBtf(a.btf, b.btf, opts.type !== undefined ? { typeName: opts.type } : {});
+      if (a.obj && b.obj && opts.type === undefined && !opts.object.length) {
         const ma = listMaps(a.obj, { relaxed: true }).maps;
         const mb = listMaps(b.obj, { relaxed: true }).maps;
         changes.push(...diffMaps(ma, mb, (t) => String(mapTypeLabel(t))));
+      }
+      if (opts.object.length) {
+        const ta = new CoreTarget(a.btf);
+        const tb = new CoreTarget(b.btf);
+        for (const f of opts.object) {
+          const obj = await loadObject(f, { ext: true });
+          if (!obj.btf) throw new BtfError(BtfErrorCode.Format, 'the object has no .BTF section', { file: f });
+          changes.push(...coreImpact(obj, f, ta, tb));
+        }
       }
       if (opts.json)
         io.out(
