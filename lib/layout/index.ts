@@ -123,17 +123,22 @@ export interface Layout {
 }
 
 const TABS = '\t'.repeat(16);
+let SPACES = ' '.repeat(256);
+const spaces = (n: number): string => {
+  while (n > SPACES.length) SPACES += SPACES;
+  return SPACES.slice(0, n);
+};
 const tabs = (n: number): string => TABS.slice(0, Math.min(n, 16));
 
 /** Node 'sprintf' helpers: `%-*s`, `%*s`, `%*u`. */
 const left = (s: string, w: number): string => {
   const a = Math.abs(w);
-  return s.length >= a ? s : s + ' '.repeat(a - s.length);
+  return s.length >= a ? s : s + spaces(a - s.length);
 };
 /** `%*s`: a negative width left-justifies, as in C. */
 const right = (s: string, w: number): string => {
   if (w < 0) return left(s, w);
-  return s.length >= w ? s : ' '.repeat(w - s.length) + s;
+  return s.length >= w ? s : spaces(w - s.length) + s;
 };
 
 /** A printing context: pahole's `struct conf_fprintf` as far as layouts go. */
@@ -236,6 +241,9 @@ export class LayoutPrinter {
     this.kinds = new Uint8Array(n);
     for (let id = 1; id < n; id++) this.kinds[id] = q.kind(id);
     this.names = new Array<string | undefined>(n);
+    // Strings decoded once, found by offset (1 + index in strList; a Map
+    // lookup per member name cost a tenth of a kernel's listing).
+    this.strAt = new Int32Array(q.strs.length);
     this.tAlign = new Uint32Array(n);
     this.natAlign = new Uint32Array(n);
     this.mFirst = new Int32Array(n).fill(-1);
@@ -273,13 +281,13 @@ export class LayoutPrinter {
     return this.str(this.q.nameOff(id));
   }
   /** Strings by offset, decoded once (names repeat across thousands of members). */
-  private readonly strCache = new Map<number, string>();
+  private readonly strAt: Int32Array;
+  private readonly strList: string[] = [];
   private str(off: number): string {
-    let s = this.strCache.get(off);
-    if (s === undefined) {
-      s = this.q.str(off);
-      this.strCache.set(off, s);
-    }
+    const k = off < this.strAt.length ? this.strAt[off]! : -1;
+    if (k > 0) return this.strList[k - 1]!;
+    const s = this.q.str(off);
+    if (k === 0) this.strAt[off] = this.strList.push(s);
     return s;
   }
   private vlen(id: number): number {
