@@ -16,7 +16,7 @@ import { forEachTypeIdWord } from '../lib/fields.js';
 import { BTF_FUNC_GLOBAL, BTF_INT_SIGNED } from '../lib/kinds.js';
 import { parseBtf } from '../lib/object/open.js';
 import { goldenObjects, runCli, text } from './helpers/golden.js';
-import { cachedKernels, missingKernels } from './helpers/kernels.js';
+import { cachedKernels, kernelModules, missingKernels } from './helpers/kernels.js';
 import { skip } from './helpers/skip.js';
 
 /** A small program's BTF; `edit` true makes the changes the tests expect. */
@@ -170,6 +170,23 @@ test('Debian 6.1 against 6.12: task_struct grew, known changes found', () => {
     const y = cs[i]!;
     assert.ok(rank[x.change] < rank[y.change] || (rank[x.change] === rank[y.change] && x.name <= y.name), `${i}`);
   }
+});
+
+test('CLI: a module of 6.1 against the same module of 6.12 (split BTF over each vmlinux)', async () => {
+  const k1 = kernels.find((x) => x.series === '6.1');
+  const k2 = kernels.find((x) => x.series === '6.12');
+  if (!k1 || !k2) return skip(missingKernels(kernels).join('; '), 'env');
+  const m1 = kernelModules(k1).find((m) => m.name === 'xfs');
+  const m2 = kernelModules(k2).find((m) => m.name === 'xfs');
+  if (!m1 || !m2) return skip('no xfs module in the cached kernels', 'env');
+  const self = await runCli(['diff', '-B', k1.vmlinux, m1.path, m1.path]);
+  assert.is(self.error, undefined);
+  const r = await runCli(['diff', '-j', '-B', k1.vmlinux, '--base-b', k2.vmlinux, m1.path, m2.path]);
+  assert.is((r.error as { exitCode?: number }).exitCode, 3);
+  const js = JSON.parse(text(r.stdout)) as TypeChange[];
+  // Only the module's own types: task_struct (vmlinux's) is not among them.
+  assert.not.ok(js.some((c) => c.name === 'task_struct'));
+  assert.ok(js.some((c) => c.kind === 'struct' && c.name === 'xfs_mount'));
 });
 
 test('CLI --object: the CO-RE relocations whose result changes from 6.1 to 6.12', async () => {

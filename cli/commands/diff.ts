@@ -24,6 +24,7 @@ interface DiffOpts {
   json?: boolean;
   type?: string;
   base?: string;
+  baseB?: string;
 }
 
 /** The BTF of `file` (raw or an object's `.BTF`), and the object when it is one. */
@@ -45,7 +46,8 @@ export function register(program: Command, io: CliIo): void {
     .argument('<b>', 'the new BTF: raw BTF or an ELF object')
     .option('-j, --json', 'JSON: one object per changed type ({change, kind, name, details})')
     .option('--type <name>', 'only this type and the named types it reaches')
-    .option('-B, --base <file>', 'base BTF of both inputs, for split BTF')
+    .option('-B, --base <file>', 'base BTF of both inputs (of A only with --base-b), for split BTF')
+    .option('--base-b <file>', "base BTF of B, when A's and B's differ (modules of two kernels)")
     .option(
       '--object <file>',
       "a BPF object (repeatable): list only its CO-RE relocations whose result changes from A to B (kernels' BTF)",
@@ -53,7 +55,7 @@ export function register(program: Command, io: CliIo): void {
       [] as string[],
     )
     .action(async (fa: string, fb: string, opts: DiffOpts) => {
-      const [a, b] = await Promise.all([load(fa, opts.base), load(fb, opts.base)]);
+      const [a, b] = await Promise.all([load(fa, opts.base), load(fb, opts.baseB ?? opts.base)]);
       // With --object, only the relocations: what the kernel change does to those objects.
       const changes: TypeChange[] = opts.object.length
         ? []

@@ -46,6 +46,9 @@
  *                                 ├─ signatures ──────┼─ removed (A only)
  *   side B:  identity -> [ids]  ─┘                    └─ changed (both, differing: details)
  *
+ * A split BTF (a module over its vmlinux) is compared on its own types; the
+ * base's types enter only as the names its members refer to.
+ *
  * Keys are memoised per id; they recurse only through unnamed types, with a
  * depth bound that ends a loop (possible in hostile input) in an ELOOP
  * BtfError.
@@ -173,7 +176,8 @@ class Side {
     const q = typeQuery(btf);
     this.q = q;
     this.keys = new Array<string | undefined>(q.typeCount);
-    for (let id = 1; id < q.typeCount; id++) {
+    // Split BTF: its own types (what the base defines is the base's diff).
+    for (let id = btf.startId; id < q.typeCount; id++) {
       const k = q.kind(id);
       if (!namedKind(k)) continue;
       q.checkKnown(id);
