@@ -12,6 +12,7 @@ interface LayoutOpts {
   holes?: string;
   expand_types?: boolean;
   suppress_aligned_attribute?: boolean;
+  reorganize?: boolean;
   exclude?: string;
   cacheline_size?: string;
   json?: boolean;
@@ -36,6 +37,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--sizes', 'print name, size and number of holes')
     .option('-H, --holes <n>', 'only structs with at least N holes')
     .option('-E, --expand_types', 'expand the types of members')
+    .option('-R, --reorganize', 'with -C: the member order that fills the holes, as pahole computes it')
     .option('--suppress_aligned_attribute', 'leave out the __aligned__ attributes pahole infers')
     .option('-x, --exclude <prefix>', 'leave out structs whose name starts with PREFIX')
     .option('--cacheline_size <n>', 'cacheline size in bytes (default 64)')
@@ -51,6 +53,7 @@ export function register(program: Command, io: CliIo): void {
         cachelineSize: cls > 0 ? cls : 64,
         expand: opts.expand_types ?? false,
         suppressAligned: opts.suppress_aligned_attribute ?? false,
+        reorganize: opts.reorganize ?? false,
         sizes: opts.sizes ?? false,
         holes: opts.holes !== undefined ? Number.parseInt(opts.holes, 10) || 0 : 0,
         ...(opts.exclude !== undefined ? { exclude: opts.exclude } : {}),
