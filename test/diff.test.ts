@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
 import type { BtfContainer } from '../lib/container.js';
 import { dedup } from '../lib/dedup/index.js';
-import { diffBtf, formatDiff, type TypeChange } from '../lib/diff/index.js';
+import { diffBtf, diffMaps, formatDiff, type MapFacts, type TypeChange } from '../lib/diff/index.js';
 import { forEachTypeIdWord } from '../lib/fields.js';
 import { BTF_FUNC_GLOBAL, BTF_INT_SIGNED } from '../lib/kinds.js';
 import { parseBtf } from '../lib/object/open.js';
@@ -123,6 +123,28 @@ test('every golden object against its dedup and its permutation: no difference',
     n++;
   }
   assert.ok(n > 20);
+});
+
+test('maps: definitions matched by name, each field compared', () => {
+  const m = (name: string, over: Partial<MapFacts> = {}): MapFacts => ({
+    name,
+    type: 2,
+    keySize: 4,
+    valueSize: 8,
+    maxEntries: 16,
+    mapFlags: 0,
+    ...over,
+  });
+  const got = diffMaps(
+    [m('kept'), m('gone'), m('grown')],
+    [m('kept'), m('grown', { type: 1, valueSize: 16, maxEntries: 1024, mapFlags: 1 }), m('new')],
+    (t) => (t === 1 ? 'hash' : 'array'),
+  );
+  assert.equal(summary(got), [
+    'removed map gone: ',
+    'added map new: ',
+    'changed map grown: ~type: array -> hash; ~value size: 8 -> 16; ~max entries: 16 -> 1024; ~flags: 0x0 -> 0x1',
+  ]);
 });
 
 test('--type: one type and what it reaches', () => {
