@@ -28,6 +28,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<{ register: Regist
   ['gen', () => import('./commands/gen.js')],
   ['layout', () => import('./commands/layout.js')],
   ['set', () => import('./commands/set.js')],
+  ['diff', () => import('./commands/diff.js')],
 ];
 
 /** The package version (kept in step with package.json by a test). */

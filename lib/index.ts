@@ -77,6 +77,7 @@ export {
   type CoreTargetPart,
   type RelocateOptions,
 } from './core/index.js';
+export { coreImpact, relocationStatus } from './core/impact.js';
 export { minCoreBtf } from './core/min.js';
 export { genTs, tsMemberKeys, type GenTsOptions, type TsBindings } from './gen/ts.js';
 export { dedup, type DedupOptions, type DedupReport, type DedupExt, type DedupPass } from './dedup/index.js';
@@ -202,3 +203,13 @@ export {
   type ListingOptions,
 } from './layout/index.js';
 export { genSkeleton, genSubskeleton, type SkeletonOptions } from './gen/skeleton.js';
+export { layoutSvg, type SvgOptions } from './layout/svg.js';
+export {
+  type DiffDetail,
+  type DiffOptions,
+  type MapFacts,
+  type TypeChange,
+  diffBtf,
+  diffMaps,
+  formatDiff,
+} from './diff/index.js';
