@@ -64,6 +64,15 @@ export {
 } from './dump/raw.js';
 export { cDump, writeCDump, type CDumpOptions } from './dump/c.js';
 export type { ByteSink } from './dump/bytes.js';
+export {
+  selectTypeIds,
+  findTypes,
+  parseKind,
+  parseIdRange,
+  type TypeSelection,
+  type NameMatch,
+  type FoundType,
+} from './dump/select.js';
 export { BtfExt, CORE_RELO_KINDS, type ExtInfo, type ExtKind, type ExtSec } from './ext.js';
 export { parseCoreSpec, type CoreSpec, type CoreAccessor } from './core-spec.js';
 export {
@@ -150,6 +159,8 @@ export {
   TypedDataDumper,
   type TypedDataOptions,
   type TypedDataResult,
+  typedJson,
+  type JsonValue,
 } from './inspect/index.js';
 export {
   EM,

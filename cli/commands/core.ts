@@ -18,7 +18,7 @@ import { RELO_KIND_STR } from '../../lib/core-spec.js';
 import { CoreTarget, type CoreRelocation, relocateObject } from '../../lib/core/index.js';
 import { BtfError, BtfErrorCode, isInputError } from '../../lib/errors.js';
 import { parseBtf } from '../../lib/object/open.js';
-import { loadObject, VMLINUX } from '../common.js';
+import { loadObject, prettyJson, VMLINUX } from '../common.js';
 import type { CliIo } from '../io.js';
 
 /** The exit status for relocations libbpf would refuse. */
@@ -121,12 +121,13 @@ export function register(program: Command, io: CliIo): void {
     )
     .option('-B, --base <file>', "vmlinux BTF; the targets are then its modules' split BTF, searched after it")
     .option('-j, --json', 'one JSON object per relocation')
+    .option('-p, --pretty', 'pretty JSON output (implies -j)')
     .option('--log', "libbpf's debug-log lines for each relocation")
     .option('--strict', 'exit status 3 also when a relocation is poisoned')
     .action(
       async (
         objects: string[],
-        opts: { target: string[]; base?: string; json?: boolean; log?: boolean; strict?: boolean },
+        opts: { target: string[]; base?: string; json?: boolean; pretty?: boolean; log?: boolean; strict?: boolean },
       ) => {
         const ks = kernels(opts.target, opts.base);
         const objs = [];
@@ -148,7 +149,8 @@ export function register(program: Command, io: CliIo): void {
                 failing.push(`${r.section}#${r.index}`);
               }
               problem ??= r.problem;
-              if (opts.json) io.out(json(r, file, k.name));
+              if (opts.json)
+                io.out(opts.pretty ? `${prettyJson(json(r, file, k.name).trimEnd())}\n` : json(r, file, k.name));
               else if (!matrix) {
                 io.out(line(r));
                 if (opts.log) for (const l of r.log) io.out(`${l}\n`);

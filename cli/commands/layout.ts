@@ -1,7 +1,7 @@
 /** `btfkit layout [FILE]`: struct and union layouts as `pahole -F btf` prints them (lib/layout). */
 import type { Command } from 'commander';
 import { LayoutPrinter, listedIds, paholeListing, type ListingOptions } from '../../lib/layout/index.js';
-import { loadBtf } from '../common.js';
+import { jsonText, loadBtf } from '../common.js';
 import type { CliIo } from '../io.js';
 
 interface LayoutOpts {
@@ -12,6 +12,7 @@ interface LayoutOpts {
   exclude?: string;
   cacheline_size?: string;
   json?: boolean;
+  pretty?: boolean;
   base?: string;
   btf_base?: string;
 }
@@ -35,6 +36,7 @@ export function register(program: Command, io: CliIo): void {
     .option('-x, --exclude <prefix>', 'leave out structs whose name starts with PREFIX')
     .option('--cacheline_size <n>', 'cacheline size in bytes (default 64)')
     .option('-j, --json', 'JSON output: per struct, its members with offsets, sizes, holes and cachelines')
+    .option('-p, --pretty', 'pretty JSON output (implies -j)')
     .option('-B, --base <file>', 'base BTF, for split BTF')
     .option('--btf_base <file>', 'base BTF, for split BTF (pahole spelling)')
     .action(async (file: string | undefined, opts: LayoutOpts) => {
@@ -55,7 +57,7 @@ export function register(program: Command, io: CliIo): void {
         const p = new LayoutPrinter(btf, lo);
         const out = [];
         for (const id of listedIds(p, btf.typeCount, lo)) out.push(p.layout(id));
-        io.out(`${JSON.stringify(out)}\n`);
+        io.out(jsonText(out, opts.pretty));
         return;
       }
       for (const chunk of paholeListing(btf, lo)) io.out(chunk);

@@ -20,3 +20,4 @@ export {
 } from './maps.js';
 export { listVars, varLine, type VarValue, type ListVarsOptions } from './vars.js';
 export { TypedDataDumper, type TypedDataOptions, type TypedDataResult } from './typed-data.js';
+export { typedJson, type JsonValue } from './typed-json.js';
