@@ -33,6 +33,9 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<{ register: Regist
   ['completion', () => import('./commands/completion.js')],
 ];
 
+/** The command names, in help order. */
+export const COMMAND_NAMES: readonly string[] = COMMANDS.map(([name]) => name);
+
 /** The package version (kept in step with package.json by a test). */
 export const VERSION = '0.1.0';
 
@@ -56,6 +59,9 @@ export async function createProgram(io: CliIo, args?: readonly string[]): Promis
     .option('-j, --json', "JSON output, for every command that prints a table (before or after the command's name)")
     .option('-p, --pretty', 'pretty JSON output (implies -j)')
     .hook('preAction', globalJson)
+    // -j/-p are the program's only before the command's name: after it they
+    // are the command's own (`vars --pretty` is vars' multi-line values)
+    .enablePositionalOptions()
     .exitOverride();
   const first = args?.find((a) => !a.startsWith('-'));
   // `completion` describes every command: it loads them all.

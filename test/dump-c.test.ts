@@ -658,7 +658,8 @@ test('btfkit dump -f c prints the golden bytes; options reach the emitter', asyn
 
 test('btfkit dump: C-only options need -f c; -f c has no JSON', async () => {
   const g = cGoldens.find((c) => c.name === 'c/c_order')!;
-  for (const args of [['--sort'], ['--no-pragma'], ['--type', 'point_t'], ['-f', 'c', '-j'], ['-f', 'c', '-p']]) {
+  // --type chooses types of the raw and JSON dumps too (test/cli-select.test.ts)
+  for (const args of [['--sort'], ['--no-pragma'], ['-f', 'c', '-j'], ['-f', 'c', '-p']]) {
     const r = await runCli(['dump', ...args, g.obj]);
     assert.ok(isUsageError(r.error), `${args.join(' ')}: ${String(r.error)}`);
     assert.is(r.stdout.length, 0);

@@ -134,7 +134,7 @@ function zshScript(root: Command, cmds: Cmd[]): string {
       cases.push(
         `    ${c.name})`,
         `      if (( CURRENT == 2 )); then local -a subs; subs=(${describe(c.subcommands)}); _describe 'subcommand' subs; return; fi`,
-        '      local sub=${words[2]}; shift words; (( CURRENT-- ))',
+        '      local sub=$words[2]; shift words; (( CURRENT-- ))',
         '      case $sub in',
         sub,
         '      esac ;;',

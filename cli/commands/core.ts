@@ -10,6 +10,7 @@
  * (with `--strict`, also when one is poisoned), 1 for bad input.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { fromOsBytes, osPath } from '../../lib/io.js';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { CommanderError } from 'commander';
@@ -36,7 +37,7 @@ function statusOf(r: CoreRelocation): 'ok' | 'poison' | 'error' {
 
 function readBtf(path: string, base?: Btf): Btf {
   try {
-    return parseBtf(readFileSync(path), base ? { base } : {});
+    return parseBtf(readFileSync(osPath(path)), base ? { base } : {});
   } catch (e) {
     if (isInputError(e) && !e.file) e.withFile(path);
     throw e;
@@ -63,10 +64,12 @@ function kernels(targets: string[], basePath: string | undefined): Array<{ name:
   }
   const files: string[] = [];
   for (const t of targets) {
-    if (statSync(t).isDirectory())
-      for (const n of readdirSync(t).sort()) {
+    if (statSync(osPath(t)).isDirectory())
+      for (const n of readdirSync(osPath(t), { encoding: 'buffer' })
+        .map((b) => fromOsBytes(b))
+        .sort()) {
         const p = join(t, n);
-        if (statSync(p).isFile()) files.push(p);
+        if (statSync(osPath(p)).isFile()) files.push(p);
       }
     else files.push(t);
   }

@@ -9,7 +9,7 @@ import { readdir, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Btf } from '../../lib/btf.js';
 import { BtfError, BtfErrorCode } from '../../lib/errors.js';
-import { errnoText } from '../../lib/io.js';
+import { errnoText, fromOsBytes, osPath } from '../../lib/io.js';
 import { readBtfFile } from '../../lib/object/open.js';
 import { jsonText, sysfsBtfDir } from '../common.js';
 import type { CliIo } from '../io.js';
@@ -36,7 +36,9 @@ export function register(program: Command, io: CliIo): void {
       const dir = (opts.dir ?? sysfsBtfDir()).replace(/\/+$/, '') || '/';
       let names: string[];
       try {
-        names = (await readdir(dir)).sort((a, b) => (a === 'vmlinux' ? -1 : b === 'vmlinux' ? 1 : a < b ? -1 : 1));
+        names = (await readdir(osPath(dir), { encoding: 'buffer' }))
+          .map((n) => fromOsBytes(n))
+          .sort((a, b) => (a === 'vmlinux' ? -1 : b === 'vmlinux' ? 1 : a < b ? -1 : 1));
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         throw new BtfError(
@@ -49,7 +51,7 @@ export function register(program: Command, io: CliIo): void {
       const entries: Entry[] = [];
       for (const name of names) {
         const path = `${dir}/${name}`;
-        const st = await stat(path);
+        const st = await stat(osPath(path));
         if (!st.isFile()) continue;
         const isBase = name === 'vmlinux';
         if (!isBase && vmlinux === undefined) vmlinux = await readBtfFile(`${dir}/vmlinux`);

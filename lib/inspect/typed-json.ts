@@ -14,10 +14,11 @@
  *   encoding gives `true`/`false`; a value JSON numbers cannot hold exactly
  *   (beyond 2^53) is a string of its decimal digits; 128-bit integers are
  *   strings in hex, `"0x…"`, as the text prints them.
- * - An array of 1-byte integers whose bytes up to the first NUL are all
- *   printable ASCII (and that has a NUL, or is all printable) is a string,
- *   as bpftool's `btf_dumper` prints char arrays; any other array is an
- *   array of its elements.
+ * - A char array (of an INT named `char`, or with the CHAR encoding, under
+ *   its typedefs) whose bytes up to the first NUL are all printable ASCII is
+ *   a string, as bpftool's `btf_dumper` prints char arrays; any other array
+ *   (`__u8[8]`, an `unsigned char` buffer, a char array holding binary
+ *   data) is an array of its elements.
  * - ENUM/ENUM64: the enumerator's name, or the number when none matches.
  * - FLOAT: a number (4 and 8 bytes); `long double` a string, as the text.
  * - PTR: the address as a number (a string past 2^53).
@@ -34,6 +35,7 @@ import type { Btf } from '../btf.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
 import {
   BTF_INT_BOOL,
+  BTF_INT_CHAR,
   BTF_INT_SIGNED,
   BTF_KIND_ARRAY,
   BTF_KIND_ENUM,
@@ -178,7 +180,13 @@ class Reader {
     const esz = q.sizeOf(elem);
     if (esz <= 0) return [];
     const et = q.skipModsAndTypedefs(elem);
-    if (esz === 1 && et > 0 && et < q.typeCount && q.kind(et) === BTF_KIND_INT) {
+    if (
+      esz === 1 &&
+      et > 0 &&
+      et < q.typeCount &&
+      q.kind(et) === BTF_KIND_INT &&
+      (intEncoding(q.word(et, 3)) & BTF_INT_CHAR || q.strIs(q.nameOff(et), 'char'))
+    ) {
       const s = this.charString(at, n);
       if (s !== undefined) return s;
     }
