@@ -113,6 +113,14 @@ test('findTypes answers what a walk over the views answers; findByName: undefine
       .map((id) => ({ typeId: id, kind: f.kindOf(id), name: f.type(id).name }));
     assert.equal(findTypes(f, pattern), want, pattern);
   }
+  const f = parseBtf(readBytes(FLOW));
+  for (const name of ['__u32', 'flow_key', 'int', 'nope', '']) {
+    const want = [...f.ids()]
+      .filter((id) => f.type(id).name !== '' && f.type(id).name === name)
+      .map((id) => ({ typeId: id, kind: f.kindOf(id), name }));
+    assert.equal(findTypes(f, name, { match: 'exact' }), want, `exact ${name}`);
+    assert.equal(findTypes(f, name.toUpperCase(), { match: 'exact', ignoreCase: true }), want, `exact -i ${name}`);
+  }
   assert.is(btf.findByName('no_such_type'), undefined);
   assert.is(btf.findByName('xdp_md', 'STRUCT'), 27);
   assert.is(btf.findByName('xdp_md', 'union'), undefined);

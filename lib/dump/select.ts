@@ -184,11 +184,17 @@ export function findTypes(
     test = match === 'exact' ? (name) => fold(name) === needle : (name) => fold(name).includes(needle);
   }
   const out: FoundType[] = [];
+  // A whole name, case kept: compared as bytes, no name decoded.
+  const exact = match === 'exact' && !opts.ignoreCase ? new TextEncoder().encode(pattern) : undefined;
   for (let id = btf.startId; id < q.typeCount; id++) {
     const kind = q.kind(id);
     if (kinds && !kinds.has(kind)) continue;
     const nameOff = q.nameOff(id);
     if (nameOff === 0) continue;
+    if (exact) {
+      if (pattern !== '' && q.strIs(nameOff, exact)) out.push({ typeId: id, kind, name: pattern });
+      continue;
+    }
     let name: string;
     try {
       name = q.str(nameOff);
