@@ -11,26 +11,47 @@ import { SHF, parseElf } from '../lib/elf/read.js';
 import { BtfError, BtfErrorCode, isInputError } from '../lib/errors.js';
 import type { BtfExt } from '../lib/ext.js';
 import { STDIO_PATH, readable, readInput, writeFileAtomic } from '../lib/io.js';
-import { NR_BTF_KINDS, infoKind, kindName } from '../lib/kinds.js';
+import { parseIdRange, parseKind } from '../lib/dump/select.js';
+import { KIND_NAMES, NR_BTF_KINDS, infoKind, kindName } from '../lib/kinds.js';
 import type { FixupOptions } from '../lib/object/fixup.js';
 import { openObject, readBtfFile, type BpfObject } from '../lib/object/open.js';
-import { CommanderError } from 'commander';
 import type { CliIo } from './io.js';
-import type { FixupMode } from './options.js';
+import { usageError, type FixupMode } from './options.js';
 
 // ------------------------------------------------------------------ usage
 
-/** The CommanderError code of a usage error a command found itself (exit status 2). */
-export const USAGE_ERROR = 'btfkit.usage';
+export { USAGE_ERROR, usageError } from './options.js';
 
-/**
- * Returns the error a command throws for bad usage (options that exclude
- * each other, a missing one): `cli/main.ts` prints it as one line,
- * `btfkit: MESSAGE (see 'btfkit COMMAND --help')`, and exits with status 2,
- * as it does for the argument parser's own errors.
- */
-export function usageError(command: string, message: string): CommanderError {
-  return new CommanderError(2, USAGE_ERROR, `${message} (see 'btfkit ${command} --help')`);
+/** Returns the values of a repeatable option, each also split at commas (`--kind struct,union`). */
+function listValues(values: readonly string[]): string[] {
+  return values.flatMap((v) => v.split(',')).filter((v) => v.trim() !== '');
+}
+
+/** Returns the kind numbers of `--kind` values; a name that is no kind is a usage error of `command`. */
+export function kindsOption(command: string, values: readonly string[]): number[] {
+  return listValues(values).map((v) => {
+    try {
+      return parseKind(v);
+    } catch {
+      throw usageError(command, `--kind: unknown kind '${v}' (${KIND_NAMES.slice(1).join(', ').toLowerCase()})`);
+    }
+  });
+}
+
+/** Returns the ranges of `--id N[-M]` values; anything else is a usage error of `command`. */
+export function idsOption(command: string, values: readonly string[]): Array<[number, number]> {
+  return listValues(values).map((v) => {
+    try {
+      return parseIdRange(v);
+    } catch (e) {
+      throw usageError(command, `--id: ${(e as Error).message}`);
+    }
+  });
+}
+
+/** Adds an option to `values` (the collector of a repeatable option). */
+export function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
 }
 
 // ------------------------------------------------------------------ inputs
@@ -39,18 +60,48 @@ export function usageError(command: string, message: string): CommanderError {
 export const VMLINUX = '/sys/kernel/btf/vmlinux';
 
 /**
+ * Returns the directory of the kernel's BTF objects: /sys/kernel/btf, or
+ * `BTFKIT_SYSFS_BTF` when set (tests point it at a copy).
+ */
+export function sysfsBtfDir(): string {
+  return process.env['BTFKIT_SYSFS_BTF'] || '/sys/kernel/btf';
+}
+
+/** The prefix of a kernel module's BTF given by name: `module:NAME`. */
+const MODULE_PREFIX = 'module:';
+
+/**
+ * Returns the path an input argument names: `module:NAME` is the module's
+ * BTF, `/sys/kernel/btf/NAME` (split over vmlinux, see {@link basePathFor});
+ * anything else is a path as it is.
+ */
+export function inputPath(file: string): string {
+  if (!file.startsWith(MODULE_PREFIX)) return file;
+  const name = file.slice(MODULE_PREFIX.length);
+  if (name === '' || name.includes('/') || name === '.' || name === '..')
+    throw new BtfError(BtfErrorCode.InvalidArgument, "module:NAME takes a module's name (as 'btfkit list' shows it)", {
+      file,
+    });
+  return `${sysfsBtfDir()}/${name}`;
+}
+
+/**
  * Returns the base BTF's path for `file`: `basePath` when given; like
  * bpftool, the kernel's for a module's BTF under /sys/kernel/btf/ (split BTF
  * over vmlinux); else undefined.
  */
 export function basePathFor(file: string, basePath: string | undefined): string | undefined {
   if (basePath !== undefined) return basePath;
-  return file.startsWith('/sys/kernel/btf/') && file !== VMLINUX ? VMLINUX : undefined;
+  for (const dir of new Set(['/sys/kernel/btf', sysfsBtfDir()])) {
+    const vmlinux = `${dir}/vmlinux`;
+    if (file.startsWith(`${dir}/`) && file !== vmlinux) return vmlinux;
+  }
+  return undefined;
 }
 
 /** Returns the BTF of `file` (the kernel's when absent; raw BTF or an object's `.BTF`), over `base` when given. */
 export async function loadBtf(file: string | undefined, basePath?: string): Promise<Btf> {
-  const path = file ?? VMLINUX;
+  const path = file === undefined ? VMLINUX : inputPath(file);
   if (file === undefined && !(await readable(VMLINUX))) {
     throw new BtfError(
       BtfErrorCode.Io,
@@ -157,6 +208,50 @@ export async function writeOutput(io: CliIo, path: string, data: Uint8Array): Pr
   await writeFileAtomic(path, data);
 }
 
+// -------------------------------------------------------------------- json
+
+/**
+ * Returns compact JSON text (one line, as `JSON.stringify` writes it) laid
+ * out as bpftool's `-p` does: one member or element per line, four spaces
+ * per level, `"key": value`, empty objects and arrays kept as `{}` and `[]`.
+ * It works on the text, so numbers written past 2^53 (bigints) stay exact.
+ */
+export function prettyJson(text: string): string {
+  let out = '';
+  let depth = 0;
+  const nl = (): string => `\n${'    '.repeat(depth)}`;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j;
+    } else if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      if (text[i + 1] === close) {
+        out += c + close;
+        i++;
+        continue;
+      }
+      depth++;
+      out += c + nl();
+    } else if (c === '}' || c === ']') {
+      depth--;
+      out += nl() + c;
+    } else if (c === ',') out += `,${nl()}`;
+    else if (c === ':') out += ': ';
+    else out += c;
+  }
+  return out;
+}
+
+/** Returns `value` as one line of JSON, or laid out as bpftool's `-p` with `pretty`; a newline ends it. */
+export function jsonText(value: unknown, pretty: boolean | undefined): string {
+  const text = JSON.stringify(value);
+  return `${pretty ? prettyJson(text) : text}\n`;
+}
+
 // ------------------------------------------------------------------ counts
 
 /** Returns the number of types per kind (index = kind; unknown kinds at NR_BTF_KINDS). */
@@ -207,9 +302,15 @@ function dedupStats(btf: Btf, before: number[], report: DedupReport): DedupStats
 }
 
 /** Prints `--stats` as a table, or as one JSON object with `json`. */
-function printStats(io: CliIo, s: DedupStats, json: boolean, extra: Record<string, unknown> = {}): void {
+function printStats(
+  io: CliIo,
+  s: DedupStats,
+  json: boolean,
+  pretty: boolean,
+  extra: Record<string, unknown> = {},
+): void {
   if (json) {
-    io.out(`${JSON.stringify({ ...extra, ...s })}\n`);
+    io.out(jsonText({ ...extra, ...s }, pretty));
     return;
   }
   const lines = [`${'kind'.padEnd(12)}${'before'.padStart(10)}${'after'.padStart(10)}`];
@@ -256,7 +357,7 @@ export function progressFor(
 export function runDedup(
   io: CliIo,
   btf: Btf,
-  opts: { stats?: boolean; json?: boolean; ext?: BtfExt; file: string },
+  opts: { stats?: boolean; json?: boolean; pretty?: boolean; ext?: BtfExt; file: string },
   extra: Record<string, unknown> = {},
 ): void {
   const before = opts.stats ? kindCounts(btf) : [];
@@ -274,5 +375,5 @@ export function runDedup(
   } finally {
     progress.done();
   }
-  if (opts.stats) printStats(io, dedupStats(btf, before, report), Boolean(opts.json), extra);
+  if (opts.stats) printStats(io, dedupStats(btf, before, report), Boolean(opts.json), Boolean(opts.pretty), extra);
 }

@@ -1,3 +1,5 @@
+import { osBytes } from '../lib/io.js';
+
 /**
  * What a command needs from its surroundings, so that tests can run the
  * commander program in-process and capture everything.
@@ -13,14 +15,19 @@ export interface CliIo {
   env: Record<string, string | undefined>;
 }
 
+/** Returns `c` for writing: a string holding escaped bytes of a file name (lib/io.ts `fromOsBytes`) as those bytes. */
+function forOutput(c: string | Uint8Array): string | Uint8Array {
+  return typeof c === 'string' && /[\udc80-\udcff]/.test(c) ? osBytes(c) : c;
+}
+
 /** The process's own io. */
 export function processIo(): CliIo {
   return {
     out: (c) => {
-      process.stdout.write(c);
+      process.stdout.write(forOutput(c));
     },
     err: (c) => {
-      process.stderr.write(c);
+      process.stderr.write(forOutput(c));
     },
     stderrIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,

@@ -5,9 +5,10 @@
  * (one line `btfkit: FILE: what is wrong (offset 0x…)`), 2 a usage error.
  * Set BTFKIT_DEBUG=1 for stack traces.
  */
+import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { isInputError } from '../lib/errors.js';
-import { errnoText } from '../lib/io.js';
+import { errnoText, fromOsBytes } from '../lib/io.js';
 import { USAGE_ERROR } from './common.js';
 import { processIo } from './io.js';
 import { createProgram } from './program.js';
@@ -23,6 +24,35 @@ function errorLine(e: unknown): string {
   return `btfkit: ${oneLine(e instanceof Error ? e.message : String(e))}`;
 }
 
+/**
+ * Returns `argv` with each argument Node could not decode as UTF-8 (a file
+ * name in Latin-1, say: Node gives U+FFFD for its bytes) rebuilt from the
+ * bytes the kernel holds (/proc/self/cmdline), each invalid byte escaped as
+ * lib/io.ts `fromOsBytes` does, so that the name opens and prints as given.
+ * Elsewhere, or when the two disagree, `argv` as it is.
+ */
+function rawArgv(argv: string[]): string[] {
+  if (!argv.some((a) => a.includes('\ufffd'))) return argv;
+  let raw: Buffer;
+  try {
+    raw = readFileSync('/proc/self/cmdline');
+  } catch {
+    return argv;
+  }
+  const parts: Buffer[] = [];
+  for (let at = 0; at < raw.length; ) {
+    const end = raw.indexOf(0, at);
+    parts.push(raw.subarray(at, end < 0 ? raw.length : end));
+    at = end < 0 ? raw.length : end + 1;
+  }
+  const user = argv.slice(2);
+  if (parts.length < user.length) return argv;
+  const mine = parts.slice(parts.length - user.length).map((p) => fromOsBytes(p));
+  // the same arguments where Node could decode them, or the bytes are not ours
+  if (mine.some((m, i) => !user[i]!.includes('\ufffd') && m !== user[i])) return argv;
+  return [...argv.slice(0, 2), ...user.map((a, i) => (a.includes('\ufffd') ? mine[i]! : a))];
+}
+
 async function main(): Promise<number> {
   const io = processIo();
   // A closed pipe (`btfkit dump | head`) ends output quietly.
@@ -33,9 +63,10 @@ async function main(): Promise<number> {
     process.stderr.write(`btfkit: <stdout>: ${errnoText(e)}\n`);
     process.exit(1);
   });
-  const program = await createProgram(io, process.argv.slice(2));
+  const argv = rawArgv(process.argv);
+  const program = await createProgram(io, argv.slice(2));
   try {
-    await program.parseAsync(process.argv);
+    await program.parseAsync(argv);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {

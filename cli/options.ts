@@ -2,20 +2,40 @@
  * Options shared by several commands, kept apart from the command modules so
  * that defining a command does not load the code behind it.
  */
-import { Option } from 'commander';
+import { CommanderError, Option } from 'commander';
+
+/** The CommanderError code of a usage error a command found itself (exit status 2). */
+export const USAGE_ERROR = 'btfkit.usage';
+
+/**
+ * Returns the error a command throws for bad usage (options that exclude
+ * each other, a missing one): `cli/main.ts` prints it as one line,
+ * `btfkit: MESSAGE (see 'btfkit COMMAND --help')`, and exits with status 2,
+ * as it does for the argument parser's own errors.
+ */
+export function usageError(command: string, message: string): CommanderError {
+  return new CommanderError(2, USAGE_ERROR, `${message} (see 'btfkit ${command} --help')`);
+}
 
 /** The `--fixup` modes: libbpf's whole open-time pass, or only `btf_fixup_datasec`. */
 export type FixupMode = 'open' | 'datasec';
 
 /**
+ * The one `--fixup` default, for every command that has the flag: what
+ * `bpf_object__open` hands the kernel. `attach`, where the modes give
+ * different objects (externs), asks for an explicit `--fixup-mode` instead.
+ */
+const DEFAULT_FIXUP: FixupMode = 'open';
+
+/**
  * Returns the `--fixup` flag. It takes no value, so that `dump --fixup OBJ`
  * reads OBJ as the file; `--fixup-mode` ({@link fixupModeOption}) picks the
- * mode, `preset` when only `--fixup` is given.
+ * mode, {@link DEFAULT_FIXUP} when only `--fixup` is given.
  */
-export function fixupFlag(preset: FixupMode): Option {
+export function fixupFlag(): Option {
   return new Option(
     '--fixup',
-    `fix up DATASEC sizes and offsets from the ELF sections and symbols first, as libbpf does (mode '${preset}', see --fixup-mode)`,
+    `fix up DATASEC sizes and offsets from the ELF sections and symbols first, as libbpf does (mode '${DEFAULT_FIXUP}', see --fixup-mode)`,
   );
 }
 
@@ -34,7 +54,7 @@ export function fixupModeOption(): Option {
 }
 
 /** Returns the fixup mode the `--fixup`/`--fixup-mode` options ask for, or undefined. */
-export function fixupMode(opts: { fixup?: boolean; fixupMode?: string }, preset: FixupMode): FixupMode | undefined {
+export function fixupMode(opts: { fixup?: boolean; fixupMode?: string }): FixupMode | undefined {
   if (opts.fixupMode !== undefined) return opts.fixupMode as FixupMode;
-  return opts.fixup ? preset : undefined;
+  return opts.fixup ? DEFAULT_FIXUP : undefined;
 }

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import type { CliIo } from './io.js';
+import { usageError } from './options.js';
 type Register = (program: Command, io: CliIo) => void;
 
 /**
@@ -29,7 +30,13 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<{ register: Regist
   ['layout', () => import('./commands/layout.js')],
   ['set', () => import('./commands/set.js')],
   ['diff', () => import('./commands/diff.js')],
+  ['find', () => import('./commands/find.js')],
+  ['list', () => import('./commands/list.js')],
+  ['completion', () => import('./commands/completion.js')],
 ];
+
+/** The command names, in help order. */
+export const COMMAND_NAMES: readonly string[] = COMMANDS.map(([name]) => name);
 
 /** The package version (kept in step with package.json by a test). */
 export const VERSION = '0.1.0';
@@ -51,9 +58,16 @@ export async function createProgram(io: CliIo, args?: readonly string[]): Promis
       outputError: (s, write) => write(usageLine(s, 'btfkit')),
     })
     .showHelpAfterError(false)
+    .option('-j, --json', "JSON output, for every command that prints a table (before or after the command's name)")
+    .option('-p, --pretty', 'pretty JSON output (implies -j)')
+    .hook('preAction', globalJson)
+    // -j/-p are the program's only before the command's name: after it they
+    // are the command's own (`vars --pretty` is vars' multi-line values)
+    .enablePositionalOptions()
     .exitOverride();
   const first = args?.find((a) => !a.startsWith('-'));
-  const wanted = COMMANDS.filter(([name]) => name === first);
+  // `completion` describes every command: it loads them all.
+  const wanted = first === 'completion' ? [] : COMMANDS.filter(([name]) => name === first);
   for (const [, load] of wanted.length ? wanted : COMMANDS) (await load()).register(program, io);
   for (const c of program.commands)
     c.exitOverride().configureOutput({
@@ -62,6 +76,22 @@ export async function createProgram(io: CliIo, args?: readonly string[]): Promis
       outputError: (s, write) => write(usageLine(s, `btfkit ${c.name()}`)),
     });
   return program;
+}
+
+/**
+ * Hands `btfkit -j CMD` and `btfkit -p CMD` to the command as its own `-j`
+ * and `-p`, as bpftool takes them before or after the object, and makes `-p`
+ * imply `-j` everywhere. A command that prints no JSON refuses them.
+ */
+function globalJson(root: Command, cmd: Command): void {
+  const g = root.opts<{ json?: boolean; pretty?: boolean }>();
+  const j = cmd.options.find((o) => o.short === '-j');
+  const p = cmd.options.find((o) => o.short === '-p');
+  const name = cmd.parent && cmd.parent !== root ? `${cmd.parent.name()} ${cmd.name()}` : cmd.name();
+  if ((g.json && !j) || (g.pretty && !p)) throw usageError(name, `${g.pretty ? '-p' : '-j'}: '${name}' prints no JSON`);
+  if (g.json) cmd.setOptionValue(j!.attributeName(), true);
+  if (g.pretty) cmd.setOptionValue(p!.attributeName(), true);
+  if (j && p && cmd.getOptionValue(p.attributeName())) cmd.setOptionValue(j.attributeName(), true);
 }
 
 /**

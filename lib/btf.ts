@@ -13,7 +13,7 @@ import { inputBytes } from './input.js';
 import { BtfBuilder } from './builder.js';
 import { checkBtf, type CheckOptions, type CheckReport } from './check/index.js';
 import { BtfError, BtfErrorCode, isInputError } from './errors.js';
-import { BTF_MAGIC } from './kinds.js';
+import { BTF_MAGIC, kindByName } from './kinds.js';
 import { MAX_RESOLVE_DEPTH, SizeFailure, typeQuery } from './query.js';
 import { encodeStr } from './strings.js';
 import { TypeView, inflateView, type InflatedType } from './view.js';
@@ -136,21 +136,26 @@ export class Btf extends BtfBuilder {
   // ---------------------------------------------------------------- queries
 
   /**
-   * Returns the id of the first type named `name` (of `kind`, when given),
-   * searching the base first, or -1 (`btf__find_by_name[_kind]`). `void` is
-   * id 0.
+   * Returns the id of the first type named `name` (of `kind`, a kind number
+   * or its bpftool name such as `'STRUCT'`, when given), searching the base
+   * first, or `undefined` when there is none (libbpf's
+   * `btf__find_by_name[_kind]`, which returns -ENOENT). `void` is id 0.
+   * @throws BtfError `EINVAL` for a kind name that is not one.
    */
-  findByName(name: string, kind?: number): number {
-    if (name === 'void' || kind === 0) return 0;
+  findByName(name: string, kind?: number | string): number | undefined {
+    const k = typeof kind === 'string' ? kindByName(kind) : kind;
+    if (k !== undefined && k < 0)
+      throw new BtfError(BtfErrorCode.InvalidArgument, `findByName: unknown kind '${String(kind)}'`);
+    if (name === 'void' || k === 0) return 0;
     const needle = encodeStr(name);
-    if (needle.includes(0)) return -1;
+    if (needle.includes(0)) return undefined;
     const q = typeQuery(this);
     // The layer lists base types first, as libbpf searches.
     for (let id = 1; id < q.typeCount; id++) {
-      if (kind !== undefined && q.kind(id) !== kind) continue;
+      if (k !== undefined && q.kind(id) !== k) continue;
       if (q.strIs(q.nameOff(id), needle)) return id;
     }
-    return -1;
+    return undefined;
   }
 
   /**

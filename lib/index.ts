@@ -64,6 +64,15 @@ export {
 } from './dump/raw.js';
 export { cDump, writeCDump, type CDumpOptions } from './dump/c.js';
 export type { ByteSink } from './dump/bytes.js';
+export {
+  selectTypeIds,
+  findTypes,
+  parseKind,
+  parseIdRange,
+  type TypeSelection,
+  type NameMatch,
+  type FoundType,
+} from './dump/select.js';
 export { BtfExt, CORE_RELO_KINDS, type ExtInfo, type ExtKind, type ExtSec } from './ext.js';
 export { parseCoreSpec, type CoreSpec, type CoreAccessor } from './core-spec.js';
 export {
@@ -158,6 +167,8 @@ export {
   listPrograms,
   type ProgramInfo,
   type ProgramList,
+  typedJson,
+  type JsonValue,
 } from './inspect/index.js';
 export {
   EM,

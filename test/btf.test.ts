@@ -267,7 +267,7 @@ test('a kind known only from the layout section is skipped; the known types stil
     assert.is(lines[3], "[4] STRUCT 's' size=8 vlen=1");
     assert.is(lines[4], "\t'p' type_id=3 bits_offset=0");
     assert.is(btf.resolveSize(4), 8);
-    assert.is(btf.findByName('s'), 4);
+    assert.is(btf.findByName('s')!, 4);
     assert.ok(sameBytes(btf.rawData(), bytes), 'written back as is');
     // the unknown record survives a change of byte order
     btf.setEndianness(bigEndian ? 'little' : 'big');
@@ -754,14 +754,16 @@ function checkQueries(
       'ENUM64',
     ].indexOf(key.slice(0, sp));
     assert.is(
-      btf.findByName(key.slice(sp + 1), kind),
+      btf.findByName(key.slice(sp + 1), kind)!,
       id,
-      `${where}: findByName('${key.slice(sp + 1)}', ${kindName(kind)})`,
+      `${where}: findByName('${key.slice(sp + 1)}', ${kindName(kind)})!`,
     );
   }
-  assert.is(btf.findByName('no such type, surely'), -1);
-  assert.is(btf.findByName('void'), 0);
-  assert.is(btf.findByName('int', 0), 0, 'kind UNKN finds void');
+  assert.is(btf.findByName('no such type, surely'), undefined);
+  assert.is(btf.findByName('int', 'STRUCT'), undefined);
+  assert.throws(() => btf.findByName('int', 'STRUCTURE'), /unknown kind 'STRUCTURE'/);
+  assert.is(btf.findByName('void')!, 0);
+  assert.is(btf.findByName('int', 0)!, 0, 'kind UNKN finds void');
 }
 
 test('findByName, resolveSize, resolveType, alignOf match libbpf on every golden object', () => {
@@ -777,13 +779,13 @@ test('vmlinux: task_struct and friends', () => {
   if (!kernel) return skip(NO_VMLINUX, 'env');
   const line = /^\[(\d+)\] STRUCT 'task_struct' size=(\d+) /m.exec(rawDump(kernel))!;
   assert.ok(line, 'task_struct in the dump');
-  const id = kernel.findByName('task_struct', BTF_KIND_STRUCT);
+  const id = kernel.findByName('task_struct', BTF_KIND_STRUCT)!;
   assert.is(id, Number(line[1]));
   assert.is(kernel.resolveSize(id), Number(line[2]));
   // BTF does not record alignment attributes: libbpf sees the largest member's
   assert.is(kernel.alignOf(id), 8);
   assert.is(kernel.pointerSize(), 8);
-  const u64 = kernel.findByName('u64', BTF_KIND_TYPEDEF);
+  const u64 = kernel.findByName('u64', BTF_KIND_TYPEDEF)!;
   assert.ok(u64 > 0);
   assert.is(kernel.resolveSize(u64), 8);
   assert.is(kernel.kindOf(kernel.resolveType(u64)), BTF_KIND_INT);
@@ -792,7 +794,7 @@ test('vmlinux: task_struct and friends', () => {
     .members()
     .find((m) => kernel.kindOf(m.typeId) === BTF_KIND_PTR)!;
   assert.is(kernel.resolveSize(ptr.typeId), 8);
-  const fn = kernel.findByName('schedule', BTF_KIND_FUNC);
+  const fn = kernel.findByName('schedule', BTF_KIND_FUNC)!;
   assert.ok(fn > 0);
   assert.is(kernel.kindOf(kernel.type(fn).typeRef), BTF_KIND_FUNC_PROTO);
   assert.is(
@@ -812,19 +814,19 @@ test('vmlinux: task_struct and friends', () => {
     outcome(() => kernel.resolveSize(0)),
     'EINVAL',
   );
-  const ds = kernel.findByName('.data..percpu', BTF_KIND_DATASEC);
+  const ds = kernel.findByName('.data..percpu', BTF_KIND_DATASEC)!;
   if (ds > 0) assert.is(kernel.resolveSize(ds), kernel.type(ds).size);
 });
 
 test('tc_flow_classifier: alignOf of the packed struct is 1, of natural ones their largest member', () => {
   const btf = parseBtf(golden.find((g) => g.name === 'tc_flow_classifier')!.objBytes);
-  const key = btf.findByName('flow_key', BTF_KIND_STRUCT);
+  const key = btf.findByName('flow_key', BTF_KIND_STRUCT)!;
   assert.is(btf.resolveSize(key), 13);
   assert.is(btf.alignOf(key), 1);
-  const stats = btf.findByName('flow_stats', BTF_KIND_STRUCT);
+  const stats = btf.findByName('flow_stats', BTF_KIND_STRUCT)!;
   assert.is(btf.alignOf(stats), 8);
   assert.is(btf.resolveSize(stats), 56);
-  assert.is(btf.alignOf(btf.findByName('flow_class', BTF_KIND_ENUM)), 1);
+  assert.is(btf.alignOf(btf.findByName('flow_class', BTF_KIND_ENUM)!), 1);
   // the anonymous union of bitfields and a u32
   const union = btf
     .type(stats)
@@ -853,8 +855,8 @@ test("alignOf is 1 exactly for the structs bpftool's C dump marks packed", () =>
         continue;
       }
       if (cur && line.startsWith('}')) {
-        const id = btf.findByName(cur, BTF_KIND_STRUCT);
-        if (id < 0) {
+        const id = btf.findByName(cur, BTF_KIND_STRUCT)!;
+        if (id === undefined) {
           cur = null;
           continue;
         } // renamed by the C dumper (foo___2)

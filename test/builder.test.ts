@@ -218,8 +218,8 @@ test('split BTF build (libbpf selftests btf_split style)', () => {
   split.addField('f2', 1, 32, 0); //         int f2;
   split.addField('f3', 2, 64, 0); //         int *f3;
   assert.is(split.addTypedef('s2_t', 4), 5); // [5] typedef struct s2 s2_t
-  assert.is(split.findByName('s1'), 3);
-  assert.is(split.findByName('s2_t'), 5);
+  assert.is(split.findByName('s1')!, 3);
+  assert.is(split.findByName('s2_t')!, 5);
   assert.is(split.resolveSize(5), 16);
   dumps(
     split,
@@ -392,7 +392,7 @@ test('addType copies one record: strings re-added here, type ids kept as they ar
   const src = parseBtf(xdp);
   const dst = Btf.empty();
   dst.addInt('other', 8, 0);
-  const sid = src.findByName('xdp_md', BTF_KIND_STRUCT);
+  const sid = src.findByName('xdp_md', BTF_KIND_STRUCT)!;
   assert.ok(sid > 0);
   const id = dst.addType(src, sid);
   assert.is(id, 2);
@@ -408,7 +408,7 @@ test('addType copies one record: strings re-added here, type ids kept as they ar
   const dst2 = Btf.empty();
   dst2.addInt('other', 8, 0);
   const beSrc = parseBtf(xdpBE);
-  dst2.addType(beSrc, beSrc.findByName('xdp_md', BTF_KIND_STRUCT));
+  dst2.addType(beSrc, beSrc.findByName('xdp_md', BTF_KIND_STRUCT)!);
   assert.ok(sameBytes(dst2.rawData(), dst.rawData()));
   // copying twice reuses the strings
   const len = dst.strLen;

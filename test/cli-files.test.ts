@@ -74,4 +74,36 @@ test('a failed write names the output, not a temporary file', () => {
   assert.is(dir.stderr, `btfkit: ${work}: cannot write: is a directory\n`);
 });
 
+/** Runs btfkit through sh, so that `printf` gives arguments bytes that are not UTF-8 (spawn's arguments are strings). */
+function shBtfkit(script: string): { status: number | null; stdout: Buffer; stderr: Buffer } {
+  const r = spawnSync('sh', ['-c', script, 'sh', process.execPath, BIN, work, OBJ], { maxBuffer: 1 << 26 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('file names that are not UTF-8 open, are written and print as their bytes, as bpftool takes them', () => {
+  const latin1 = Buffer.concat([Buffer.from(`${work}/caf`), Buffer.from([0xe9]), Buffer.from('.o')]);
+  copyFileSync(OBJ, latin1);
+  const dump = shBtfkit(`"$1" "$2" dump "$(printf '%s/caf\\351.o' "$3")"`);
+  assert.is(dump.status, 0, dump.stderr.toString());
+  assert.ok(dump.stdout.equals(spawnSync(process.execPath, [BIN, 'dump', OBJ]).stdout));
+  // an output named so: the exact bytes, and a second write keeps going through it
+  const out = shBtfkit(`"$1" "$2" convert "$4" -o "$(printf '%s/out\\377.btf' "$3")"`);
+  assert.is(out.status, 0, out.stderr.toString());
+  const made = Buffer.concat([Buffer.from(`${work}/out`), Buffer.from([0xff]), Buffer.from('.btf')]);
+  assert.ok(statSync(made).size > 0);
+  // errors print the name's bytes, not U+FFFD
+  const missing = shBtfkit(`"$1" "$2" dump "$(printf '%s/gone\\351.o' "$3")"`);
+  assert.is(missing.status, 1);
+  assert.ok(
+    missing.stderr.equals(
+      Buffer.concat([Buffer.from(`btfkit: ${work}/gone`), Buffer.from([0xe9]), Buffer.from('.o: no such file\n')]),
+    ),
+    missing.stderr.toString(),
+  );
+  // a name that is valid UTF-8 is untouched
+  const utf8 = join(work, 'café.o');
+  copyFileSync(OBJ, utf8);
+  assert.is(btfkit('dump', utf8).status, 0);
+});
+
 test.run();

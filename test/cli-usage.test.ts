@@ -24,7 +24,13 @@ function btfkit(args: string[], input?: Uint8Array): { status: number | null; st
 
 const USAGE: Array<[string[], string]> = [
   [['dump', '-f', 'c', '-j', OBJ], 'dump'],
-  [['dump', '--type', 'X', OBJ], 'dump'],
+  [['dump', '--sort', OBJ], 'dump'],
+  [['dump', '--kind', 'structure', OBJ], 'dump'],
+  [['dump', '--id', '9-3', OBJ], 'dump'],
+  [['find', '-x', '-e', 'x', OBJ], 'find'],
+  [['find', '-e', '(', OBJ], 'find'],
+  [['-j', 'convert', OBJ, '-o', join(work, 'y')], 'convert'],
+  [['completion', 'tcsh'], 'completion'],
   [['dump', '--bogus', OBJ], 'dump'],
   [['dump', '-f', 'x', OBJ], 'dump'],
   [['attach', OBJ], 'attach'],

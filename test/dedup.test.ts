@@ -327,7 +327,7 @@ test('report, progress, and a BTF that stays usable after dedup', () => {
   // the string index is rebuilt on the next change
   const id = btf.addInt('brand new int', 4, 0);
   assert.is(btf.nameOf(id), 'brand new int');
-  assert.is(btf.findStr('int'), btf.wordOf(btf.findByName('int'), 0));
+  assert.is(btf.findStr('int'), btf.wordOf(btf.findByName('int')!, 0));
   const again = parsed(btf.rawData());
   assert.is(rawDump(again), rawDump(btf));
 });

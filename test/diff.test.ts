@@ -178,7 +178,7 @@ test('Debian 6.1 against 6.12: task_struct grew, known changes found', () => {
   const size = ts.details.find((d) => d.what === 'size');
   assert.equal(
     [size?.old, size?.new],
-    [a.type(a.findByName('task_struct', 4)).size, b.type(b.findByName('task_struct', 4)).size],
+    [a.type(a.findByName('task_struct', 4)!).size, b.type(b.findByName('task_struct', 4)!).size],
   );
   // 6.1 has task_struct.rss_stat; 6.12 dropped it.
   assert.ok(ts.details.some((d) => d.what === 'member-removed' && d.name === 'rss_stat'));
@@ -228,7 +228,7 @@ test('CLI --object: the CO-RE relocations whose result changes from 6.1 to 6.12'
   // task_struct.pid's byte offset: what each kernel says (the struct's member, read with the view).
   const pidOff = (btf: Btf): number => {
     const m = btf
-      .type(btf.findByName('task_struct', 4))
+      .type(btf.findByName('task_struct', 4)!)
       .members()
       .find((x) => x.name === 'pid');
     return m!.bitOffset / 8;

@@ -369,7 +369,7 @@ test('typeNames: name forms, several roots, nothing twice', () => {
     body(cDump(btf, { typeNames: ['enum level', 'enum level'] })),
     'enum level {\n\tLOW = 0,\n\tHIGH = 1,\n};\n\nenum level___2 {\n\tLOW___2 = 10,\n\tMID = 11,\n\tHIGH___2 = 12,\n};\n\n',
   );
-  const id = btf.findByName('clash_u', BTF_KIND_UNION);
+  const id = btf.findByName('clash_u', BTF_KIND_UNION)!;
   assert.is(cDump(btf, { typeNames: [String(id)] }), cDump(btf, { typeNames: ['union clash_u'] }));
   // Functions and variables are not types.
   for (const bad of ['no_such_type', 'struct clash_u___2', 'union clash', '999999', 'clash_prog', 'g_clash']) {
@@ -658,7 +658,8 @@ test('btfkit dump -f c prints the golden bytes; options reach the emitter', asyn
 
 test('btfkit dump: C-only options need -f c; -f c has no JSON', async () => {
   const g = cGoldens.find((c) => c.name === 'c/c_order')!;
-  for (const args of [['--sort'], ['--no-pragma'], ['--type', 'point_t'], ['-f', 'c', '-j'], ['-f', 'c', '-p']]) {
+  // --type chooses types of the raw and JSON dumps too (test/cli-select.test.ts)
+  for (const args of [['--sort'], ['--no-pragma'], ['-f', 'c', '-j'], ['-f', 'c', '-p']]) {
     const r = await runCli(['dump', ...args, g.obj]);
     assert.ok(isUsageError(r.error), `${args.join(' ')}: ${String(r.error)}`);
     assert.is(r.stdout.length, 0);
@@ -831,9 +832,9 @@ test('vmlinux: typeNames dumps what libbpf dumps for those roots', () => {
   if (!oracle.path) return skip(NO_ORACLE);
   const roots = ['struct task_struct', 'struct sk_buff', 'union bpf_attr'];
   const ids = [
-    kernel.findByName('task_struct', BTF_KIND_STRUCT),
-    kernel.findByName('sk_buff', BTF_KIND_STRUCT),
-    kernel.findByName('bpf_attr', BTF_KIND_UNION),
+    kernel.findByName('task_struct', BTF_KIND_STRUCT)!,
+    kernel.findByName('sk_buff', BTF_KIND_STRUCT)!,
+    kernel.findByName('bpf_attr', BTF_KIND_UNION)!,
   ];
   assert.ok(ids.every((i) => i > 0));
   assert.fixture(body(cDump(kernel, { typeNames: roots })), libbpfDump(VMLINUX, ids));

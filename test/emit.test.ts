@@ -217,15 +217,15 @@ test('maps_demo: its maps, written by hand as in the C source, add only their VA
   const src = objects.find((o) => o.name === 'maps_demo')!;
   const btf = parseBtf(src.btf);
   const before = btf.typeCount;
-  const u32 = btf.findByName('__u32');
-  const u64 = btf.findByName('__u64');
+  const u32 = btf.findByName('__u32')!;
+  const u64 = btf.findByName('__u64')!;
   const specs: MapSpec[] = [
     {
       name: 'flows',
       type: 'BPF_MAP_TYPE_HASH',
       maxEntries: 1024,
       key: u32,
-      value: btf.findByName('val'),
+      value: btf.findByName('val')!,
       mapFlags: 1,
       pinning: 'by_name',
       order: ['type', 'max_entries', 'key', 'value', 'map_flags', 'pinning'],
@@ -234,7 +234,7 @@ test('maps_demo: its maps, written by hand as in the C source, add only their VA
       name: 'recent',
       type: 'lru_hash',
       maxEntries: 128,
-      key: btf.findByName('point'),
+      key: btf.findByName('point')!,
       value: u64,
       mapFlags: 4,
       numaNode: 1,
@@ -265,7 +265,7 @@ test('maps_demo: its maps, written by hand as in the C source, add only their VA
       type: 'array_of_maps',
       maxEntries: 2,
       key: u32,
-      innerMap: btf.findByName('inner'),
+      innerMap: btf.findByName('inner')!,
       order: ['type', 'max_entries', 'key', 'values'],
       values: { slots: ['inner_a'] },
     },
@@ -286,8 +286,8 @@ test('maps_demo: its maps, written by hand as in the C source, add only their VA
       order: ['type', 'max_entries', 'key', 'values'],
       values: {
         proto: (b) => {
-          const p = b.addFuncProto(b.findByName('int'));
-          b.addFuncParam(null, findPtr(b, b.findByName('xdp_md')));
+          const p = b.addFuncProto(b.findByName('int')!);
+          b.addFuncParam(null, findPtr(b, b.findByName('xdp_md')!));
           return p;
         },
         slots: [null, 'xdp_pass'],
@@ -304,8 +304,8 @@ test('cgroup_skb_policy: an anonymous inner definition, written by hand', () => 
   const src = objects.find((o) => o.name === 'cgroup_skb_policy')!;
   const btf = parseBtf(src.btf);
   const before = btf.typeCount;
-  const u32 = btf.findByName('__u32');
-  const bucket = btf.findByName('rate_bucket');
+  const u32 = btf.findByName('__u32')!;
+  const bucket = btf.findByName('rate_bucket')!;
   addMap(btf, {
     name: 'rate_tables',
     type: 'array_of_maps',
@@ -326,7 +326,7 @@ test('cgroup_skb_policy: an anonymous inner definition, written by hand', () => 
     maxEntries: 2,
     key: u32,
     order: ['type', 'max_entries', 'key', 'value'],
-    value: (b) => b.addArray(b.findByName('__ARRAY_SIZE_TYPE__'), b.findByName('__u64'), 3),
+    value: (b) => b.addArray(b.findByName('__ARRAY_SIZE_TYPE__')!, b.findByName('__u64')!, 3),
   });
   assert.is(onlyVarsAdded(btf, before, 'cgroup_skb_policy'), 2);
   dedupAddsOnly(src.btf, btf, 2, 'cgroup_skb_policy');
@@ -365,7 +365,7 @@ test('the seed: xdp1_kern.o built from scratch prints what the seed shows', () =
     });
   addFunction(btf, {
     name: 'xdp_prog1',
-    ret: btf.findByName('int'),
+    ret: btf.findByName('int')!,
     params: [{ name: 'ctx', type: (b) => addRefFirst(b, 'ptr', xdpMd) }],
   });
   addGlobalVar(
@@ -373,7 +373,7 @@ test('the seed: xdp1_kern.o built from scratch prints what the seed shows', () =
     {
       name: '_license',
       section: 'license',
-      type: (b) => b.addArray(btf.findByName('__ARRAY_SIZE_TYPE__'), b.addInt('char', 1, BTF_INT_SIGNED), 4),
+      type: (b) => b.addArray(btf.findByName('__ARRAY_SIZE_TYPE__')!, b.addInt('char', 1, BTF_INT_SIGNED), 4),
     },
     { pending },
   );
@@ -465,7 +465,7 @@ test("BPF_ANNOTATE_KV_PAIR from scratch gets clang's ids; into legacy_kv.o it ad
         },
         { name: 'daddr', type: () => u32, bitOffset: 32 },
         { name: 'sport', type: typedefOf('__u16', (d) => d.addInt('unsigned short', 2, 0)), bitOffset: 64 },
-        { name: 'dport', type: () => btf.findByName('__u16'), bitOffset: 80 },
+        { name: 'dport', type: () => btf.findByName('__u16')!, bitOffset: 80 },
         { name: 'proto', type: typedefOf('__u8', (d) => d.addInt('unsigned char', 1, 0)), bitOffset: 96 },
       ],
     });
@@ -491,8 +491,8 @@ test("BPF_ANNOTATE_KV_PAIR from scratch gets clang's ids; into legacy_kv.o it ad
   const before = obj.typeCount;
   addLegacyMapAnnotation(obj, {
     name: 'flow_map',
-    key: obj.findByName('flow_key'),
-    value: obj.findByName('flow_stats'),
+    key: obj.findByName('flow_key')!,
+    value: obj.findByName('flow_stats')!,
   });
   assert.is(onlyVarsAdded(obj, before, 'legacy_kv'), 1);
   assert.is(obj.type(findDatasec(obj, '.maps.flow_map')).vlen, 2);

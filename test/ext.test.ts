@@ -204,7 +204,7 @@ test('live: bpftool -d gen min_core_btf logs the same specs', () => {
 
 test("parseCoreSpec: what libbpf's parser rejects is a BtfError", () => {
   const o = coreKinds;
-  const root = o.btf.findByName('btfkit_core');
+  const root = o.btf.findByName('btfkit_core')!;
   const bad: Array<[number, string, number, string]> = [
     [root, '', 0, 'empty'],
     [root, ':0', 0, 'leading colon'],
@@ -213,7 +213,7 @@ test("parseCoreSpec: what libbpf's parser rejects is a BtfError", () => {
     [root, '0:2:3', 0, 'array index out of range'],
     [root, '0:0:1', 0, 'step into an int'],
     [root, '1', 8, 'type-based with access other than 0'],
-    [o.btf.findByName('btfkit_state'), '5', 11, 'enumerator out of range'],
+    [o.btf.findByName('btfkit_state')!, '5', 11, 'enumerator out of range'],
     [root, '0', 11, 'enumerator of a struct'],
     [999999, '0', 0, 'invalid type id'],
     [root, Array(65).fill('0').join(':'), 0, 'more than 64 steps'],

@@ -512,7 +512,7 @@ test('big-endian objects: fixed up in their own byte order, like their little-en
 
 test('.percpu and .percpu.*: sized and laid out like .data (seed patch)', () => {
   const { btf } = ours(caseOf('golden/obj/maps/percpu_sections.o'));
-  const sec = (name: string) => btf.type(btf.findByName(name, BTF_KIND_DATASEC));
+  const sec = (name: string) => btf.type(btf.findByName(name, BTF_KIND_DATASEC)!);
   const pc = sec('.percpu');
   assert.is(pc.size, 16);
   assert.equal(
@@ -524,7 +524,7 @@ test('.percpu and .percpu.*: sized and laid out like .data (seed patch)', () => 
   );
   assert.is(sec('.percpu.scratch').size, 12);
   const g = ours(caseOf('golden/obj/global_data_layout.o')).btf;
-  assert.is(g.type(g.findByName('.percpu', BTF_KIND_DATASEC)).size, 8);
+  assert.is(g.type(g.findByName('.percpu', BTF_KIND_DATASEC)!).size, 8);
 });
 
 test('edge cases (golden/obj/ext/fixup_edges.o): __hidden, internal, weak, static, .kconfig and .ksyms', () => {
@@ -534,7 +534,7 @@ test('edge cases (golden/obj/ext/fixup_edges.o): __hidden, internal, weak, stati
   const r = fixupDatasecs(btf, elf);
   assert.ok(r.changed);
   assert.equal(r.hidden.sort(), ['h_bss', 'h_third', 'i_fourth']);
-  const sec = (name: string) => btf.type(btf.findByName(name, BTF_KIND_DATASEC));
+  const sec = (name: string) => btf.type(btf.findByName(name, BTF_KIND_DATASEC)!);
   const entries = (name: string) =>
     sec(name)
       .secinfos()
@@ -577,9 +577,9 @@ test('edge cases (golden/obj/ext/fixup_edges.o): __hidden, internal, weak, stati
     ],
   );
   assert.equal(r.addedTypeIds, [btf.typeCount - 1]);
-  const acquire = btf.type(btf.findByName('bpf_task_acquire', BTF_KIND_FUNC));
+  const acquire = btf.type(btf.findByName('bpf_task_acquire', BTF_KIND_FUNC)!);
   assert.is(acquire.linkage, BTF_FUNC_GLOBAL);
-  const release = btf.type(btf.findByName('bpf_task_release', BTF_KIND_FUNC));
+  const release = btf.type(btf.findByName('bpf_task_release', BTF_KIND_FUNC)!);
   assert.equal(
     btf
       .type(release.typeRef)
@@ -663,7 +663,7 @@ const errorCases: ErrorCase[] = [
     what: 'a DATASEC without an ELF section',
     obj: edges,
     make: (c) =>
-      withBtf(c, (b) => setWord(b, b.findByName('.data.custom', BTF_KIND_DATASEC), 0, b.addStr('.data.nowhere'))),
+      withBtf(c, (b) => setWord(b, b.findByName('.data.custom', BTF_KIND_DATASEC)!, 0, b.addStr('.data.nowhere'))),
     code: BtfErrorCode.NotFound,
     message: /^sec '\.data\.nowhere': failed to determine size from ELF: no such section/,
     libbpf: /sec '\.data\.nowhere': failed to determine size from ELF: size 0, err -2/,
@@ -681,7 +681,7 @@ const errorCases: ErrorCase[] = [
   {
     what: 'a global VAR without a symbol',
     obj: edges,
-    make: (c) => withBtf(c, (b) => setWord(b, b.findByName('g_last', BTF_KIND_VAR), 0, b.addStr('g_nowhere'))),
+    make: (c) => withBtf(c, (b) => setWord(b, b.findByName('g_last', BTF_KIND_VAR)!, 0, b.addStr('g_nowhere'))),
     code: BtfErrorCode.NotFound,
     message: /^sec '\.data': failed to find ELF symbol for VAR 'g_nowhere'$/,
     libbpf: /sec '\.data': failed to find ELF symbol for VAR 'g_nowhere'/,
@@ -692,7 +692,7 @@ const errorCases: ErrorCase[] = [
     obj: edges,
     make: (c) =>
       withBtf(c, (b) =>
-        setWord(b, b.findByName('.rodata.extra', BTF_KIND_DATASEC), 3, b.findByName('edges', BTF_KIND_FUNC)),
+        setWord(b, b.findByName('.rodata.extra', BTF_KIND_DATASEC)!, 3, b.findByName('edges', BTF_KIND_FUNC)!),
       ),
     code: BtfErrorCode.InvalidArgument,
     message: /^sec '\.rodata\.extra': unexpected non-VAR type found/,
@@ -702,7 +702,7 @@ const errorCases: ErrorCase[] = [
   {
     what: 'an extern in neither .kconfig nor .ksyms',
     obj: edges,
-    make: (c) => withBtf(c, (b) => setWord(b, b.findByName(KCONFIG_SEC, BTF_KIND_DATASEC), 0, b.addStr('.kconf'))),
+    make: (c) => withBtf(c, (b) => setWord(b, b.findByName(KCONFIG_SEC, BTF_KIND_DATASEC)!, 0, b.addStr('.kconf'))),
     code: BtfErrorCode.InvalidArgument,
     message: /^unrecognized extern section '\.kconf' of extern '/,
     libbpf: /unrecognized extern section '\.kconf'/,
@@ -712,7 +712,7 @@ const errorCases: ErrorCase[] = [
     what: 'an extern symbol without BTF',
     obj: edges,
     make: (c) =>
-      withBtf(c, (b) => setWord(b, b.findByName('CONFIG_BTFKIT_S16', BTF_KIND_VAR), 0, b.addStr('CONFIG_BTFKIT_S17'))),
+      withBtf(c, (b) => setWord(b, b.findByName('CONFIG_BTFKIT_S16', BTF_KIND_VAR)!, 0, b.addStr('CONFIG_BTFKIT_S17'))),
     code: BtfErrorCode.NotFound,
     message: /^failed to find BTF for extern 'CONFIG_BTFKIT_S16': no VAR or FUNC of that name$/,
     libbpf: /failed to find BTF for extern 'CONFIG_BTFKIT_S16': -2/,
@@ -721,7 +721,7 @@ const errorCases: ErrorCase[] = [
     what: 'an extern whose VAR is not extern',
     obj: edges,
     make: (c) =>
-      withBtf(c, (b) => setWord(b, b.findByName('LINUX_KERNEL_VERSION', BTF_KIND_VAR), 3, BTF_VAR_GLOBAL_ALLOCATED)),
+      withBtf(c, (b) => setWord(b, b.findByName('LINUX_KERNEL_VERSION', BTF_KIND_VAR)!, 3, BTF_VAR_GLOBAL_ALLOCATED)),
     code: BtfErrorCode.InvalidArgument,
     message: /^failed to find BTF for extern 'LINUX_KERNEL_VERSION': VAR \[\d+\] is not extern$/,
     libbpf: /failed to find BTF for extern 'LINUX_KERNEL_VERSION': -22/,
@@ -733,9 +733,9 @@ const errorCases: ErrorCase[] = [
       withBtf(c, (b) =>
         setWord(
           b,
-          b.findByName('CONFIG_BTFKIT_S16', BTF_KIND_VAR),
+          b.findByName('CONFIG_BTFKIT_S16', BTF_KIND_VAR)!,
           2,
-          b.type(b.findByName('counts', BTF_KIND_VAR)).typeRef,
+          b.type(b.findByName('counts', BTF_KIND_VAR)!).typeRef,
         ),
       ),
     code: BtfErrorCode.InvalidArgument,
@@ -746,7 +746,7 @@ const errorCases: ErrorCase[] = [
   {
     what: 'an extern function under .kconfig',
     obj: edges,
-    make: (c) => withBtf(c, (b) => setWord(b, b.findByName(KSYMS_SEC, BTF_KIND_DATASEC), 0, b.addStr(KCONFIG_SEC))),
+    make: (c) => withBtf(c, (b) => setWord(b, b.findByName(KSYMS_SEC, BTF_KIND_DATASEC)!, 0, b.addStr(KCONFIG_SEC))),
     code: BtfErrorCode.InvalidArgument,
     message: /^extern function bpf_task_acquire is unsupported under \.kconfig section$/,
     libbpf: /extern function bpf_task_acquire is unsupported under \.kconfig section/,

@@ -432,7 +432,7 @@ function editedData(edit: (btf: Btf, secId: number) => void): Uint8Array {
   const obj = openObject(readBytes(repoPath('golden/obj/gen/gen_sections.o')), { file: 'gen_sections.o' });
   const btf = obj.btf!;
   fixupDatasecs(btf, obj.elf, { externs: false, hiddenStatic: false });
-  const secId = btf.findByName('.data');
+  const secId = btf.findByName('.data')!;
   edit(btf, secId);
   return writeObject(obj);
 }

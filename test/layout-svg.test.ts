@@ -145,7 +145,7 @@ test('struct task_struct (hundreds of members) stays a picture', () => {
   if (!k) return skip(missingKernels(kernels).join('; '), 'env');
   const btf = Btf.parse(new Uint8Array(readFileSync(k.vmlinux)));
   const p = new LayoutPrinter(btf);
-  const id = btf.findByName('task_struct', 4);
+  const id = btf.findByName('task_struct', 4)!;
   const l = p.layout(id);
   assert.ok(l.members.length > 200);
   const svg = layoutSvg(l);

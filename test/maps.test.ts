@@ -227,7 +227,7 @@ test('a DATASEC without an ELF section, or a variable without a symbol, is repor
   const o = loaded.find((x) => x.name === 'xdp_pkt_counter')!.obj;
   for (const layout of ['clang', 'fixed'] as const) {
     const btf = parseBtf(o.btf!.rawData());
-    addGlobalVar(btf, { name: 'ghost', type: btf.findByName('__u32'), section: '.data.ghost' }, { layout });
+    addGlobalVar(btf, { name: 'ghost', type: btf.findByName('__u32')!, section: '.data.ghost' }, { layout });
     const { maps, problems } = listMaps(withBtf(o, btf));
     assert.equal(
       problems.map((p) => p.section),
@@ -255,7 +255,7 @@ test('a .maps section without its DATASEC, and a map var with static linkage', (
     ["DATASEC '.maps' not found"],
   );
   const b2 = parseBtf(o.btf!.rawData());
-  const v = b2.findByName('rxcnt');
+  const v = b2.findByName('rxcnt')!;
   b2.ensureModifiable();
   const [w, off] = b2.recordOf(v);
   w[off + 3] = 0;

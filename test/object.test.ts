@@ -188,7 +188,7 @@ test("openObject({fixup}) is fixupDatasecs over the object's own sections", () =
   const o = openObject(byName.get('golden/obj/global_data_layout.o')!.bytes, { fixup: { externs: false } });
   assert.ok(o.fixup?.changed);
   assert.ok(o.fixup!.datasecs.every((d) => d.size > 0));
-  assert.is(o.btf!.type(o.btf!.findByName('.bss', 15)).size, 384);
+  assert.is(o.btf!.type(o.btf!.findByName('.bss', 15)!).size, 384);
 });
 
 // ------------------------------------------------------------- sections
@@ -518,7 +518,7 @@ test('attach: BTF from raw files or other objects; .BTF.ext must match the BTF (
   );
 });
 
-test('attach --fixup: the object keeps opening in libbpf, which then fixes it up to the same BTF', async () => {
+test('attach --fixup-mode datasec: the object keeps opening in libbpf, which then fixes it up to the same BTF', async () => {
   const index = readText(join(FIX_DIR, 'fixup', 'index.tsv'))
     .split('\n')
     .slice(1)
@@ -531,7 +531,7 @@ test('attach --fixup: the object keeps opening in libbpf, which then fixes it up
     const o = byName.get(obj);
     if (o === undefined) continue;
     const out = tmpPath('fixed.o');
-    await cli(['attach', o.path, '--fixup', '-o', out]);
+    await cli(['attach', o.path, '--fixup-mode', 'datasec', '-o', out]);
     const fixed = parseElf(readBytes(out));
     // Sizes are in the object now: no DATASEC but the extern ones has size 0.
     const btf = parseBtf(readBytes(out));
@@ -547,9 +547,12 @@ test('attach --fixup: the object keeps opening in libbpf, which then fixes it up
     const want = readBytes(join(FIX_DIR, 'fixup', `${obj.replace(/\.o$/, '').replace(/\//g, '__')}.btf`));
     assert.ok(sameBytes(readBytes(`${out}.btf`), want), `${obj}: libbpf's BTF as from the original`);
   }
-  // --fixup-mode open writes what libbpf loads, externs resolved.
+  // --fixup-mode open writes what libbpf loads, externs resolved; --fixup
+  // alone (the one default, 'open') is refused where the modes differ.
   const lsm = byName.get('golden/obj/lsm_exec_guard.o')!;
   const open = tmpPath('open.o');
+  const ask = await usageError(['attach', lsm.path, '--fixup', '-o', open]);
+  assert.match(ask.message, /9 externs \(\.kconfig\/\.ksyms\), where the modes differ: give --fixup-mode open/);
   const warned = await cli(['attach', lsm.path, '--fixup-mode', 'open', '-o', open]);
   assert.match(warned.stderr, /warning: 9 externs resolved as libbpf's loader does; libbpf cannot open the result/);
   assert.ok(

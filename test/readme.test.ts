@@ -48,6 +48,27 @@ test('the library example runs', () => {
   }
 });
 
+test('the members-before-struct example runs and numbers as clang does', () => {
+  const emit = new URL('../lib/emit/index.js', import.meta.url).href;
+  const code = blocks('ts')[1]!
+    .replace(/^ {2}/gm, '')
+    .replace("from 'btfkit/emit'", `from ${JSON.stringify(emit)}`)
+    .replace("from 'btfkit'", `from ${JSON.stringify(lib)}`);
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-readme-'));
+  try {
+    const file = join(dir, 'example.mjs');
+    writeFileSync(file, code);
+    const r = spawnSync(process.execPath, [file], { encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    assert.is(
+      r.stdout,
+      "[1] STRUCT 's' size=8 vlen=1\n\t'p' type_id=2 bits_offset=0\n[2] PTR '(anon)' type_id=3\n[3] STRUCT 't' size=0 vlen=0\n\n",
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('every btfkit command line in the README runs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'btfkit-readme-'));
   symlinkSync(join(root, 'golden'), join(dir, 'golden'));

@@ -83,13 +83,11 @@ test('ids and string offsets continue after the base', () => {
   // base types are reachable through the split BTF
   assert.is(split.nameOf(2), base.nameOf(2));
   assert.equal(split.inflate(5), base.inflate(5));
-  assert.is(split.findByName('int'), base.findByName('int'), 'the base is searched first');
+  assert.is(split.findByName('int')!, base.findByName('int')!, 'the base is searched first');
   const own = [...split.ids()].find((id) => split.kindOf(id) === BTF_KIND_STRUCT)!;
   assert.is(
-    split.findByName(split.nameOf(own), BTF_KIND_STRUCT),
-    base.findByName(split.nameOf(own), BTF_KIND_STRUCT) >= 0
-      ? base.findByName(split.nameOf(own), BTF_KIND_STRUCT)
-      : own,
+    split.findByName(split.nameOf(own), BTF_KIND_STRUCT)!,
+    base.findByName(split.nameOf(own), BTF_KIND_STRUCT)! ?? own,
   );
   assert.ok(split.resolveSize(own) > 0);
   assert.is(split.pointerSize(), 8);
@@ -171,13 +169,13 @@ test('new types and strings of a split BTF continue after the base; a split of a
   const p = top.addPtr(mid.startId + 4);
   assert.is(p, mid.typeCount);
   const st = top.addStruct('only_in_top', 8);
-  top.addField('base_int', base.findByName('int'), 0, 0);
+  top.addField('base_int', base.findByName('int')!, 0, 0);
   const back = parseBtf(top.rawData(), { base: mid });
   assert.is(back.startId, p);
   assert.is(back.nameOf(st), 'only_in_top');
   assert.is(back.type(st).members()[0]!.name, 'base_int');
   assert.is(back.resolveSize(p), 8);
-  assert.is(back.findByName('only_in_top'), st);
+  assert.is(back.findByName('only_in_top')!, st);
 });
 
 test('split dumps equal bpftool -B (live)', () => {

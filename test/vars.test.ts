@@ -250,9 +250,13 @@ test('btfkit vars: lines, --libbpf11, --pretty, -j', async () => {
     offset: 0,
     size: 4,
     type: 'int',
-    value: '(int)7',
+    value: 7,
+    text: '(int)7',
   });
-  assert.is(arr.find((v) => v['name'] === 'xdp_main.fmt')!['type'], 'const char[10]');
+  const fmt = arr.find((v) => v['name'] === 'xdp_main.fmt')!;
+  assert.is(fmt['type'], 'const char[10]');
+  assert.is(fmt['value'], 'xdp %d %s');
+  assert.is(fmt['text'], "(char[10])['x','d','p',' ','%','d',' ','%','s','\\0',]");
 });
 
 test('btfkit vars on an object without BTF fails with one line', async () => {

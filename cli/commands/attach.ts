@@ -58,7 +58,7 @@ export function register(program: Command, io: CliIo): void {
     )
     .option('-o, --output <file>', 'the output object')
     .option('-i, --in-place', 'rewrite OBJ itself (through a temporary file and rename)')
-    .addOption(fixupFlag('datasec'))
+    .addOption(fixupFlag())
     .addOption(fixupModeOption())
     .option('--no-check', 'do not check that .BTF.ext refers only to types and strings the BTF has')
     .action(
@@ -74,7 +74,7 @@ export function register(program: Command, io: CliIo): void {
           check: boolean;
         },
       ) => {
-        const opts = { ...o, fixup: fixupMode(o, 'datasec') };
+        const opts = { ...o, fixup: fixupMode(o) };
         if (opts.output === undefined && !opts.inPlace)
           throw usageError('attach', 'give -o OUT, or -i to rewrite the object in place');
         if (opts.output !== undefined && opts.inPlace) throw usageError('attach', '-o and -i exclude each other');
@@ -100,6 +100,13 @@ export function register(program: Command, io: CliIo): void {
         if (fix !== undefined) {
           const r = fixupDatasecs(btf, elf, fix);
           if (r.changed || btfOut !== undefined) btfOut = btf.rawData();
+          if (r.externs.length > 0 && o.fixupMode === undefined) {
+            // The one place where the modes give different objects: make the user choose.
+            throw usageError(
+              'attach',
+              `${file}: --fixup: the object has ${r.externs.length} externs (.kconfig/.ksyms), where the modes differ: give --fixup-mode open (what libbpf loads; libbpf cannot open the result) or datasec (externs kept)`,
+            );
+          }
           if (r.externs.length > 0) {
             // libbpf's open looks for extern VARs and FUNCs; after this pass they are allocated/global.
             io.err(

@@ -12,7 +12,7 @@ import { CHECK_KERNELS, type CheckKernel, checkRawBtf, type CheckReport } from '
 import { BtfErrorCode, isInputError } from '../../lib/errors.js';
 import { BTF_ELF_SEC } from '../../lib/kinds.js';
 import { readBtfFile } from '../../lib/object/open.js';
-import { basePathFor, loadFixedBtf, sectionOrRaw } from '../common.js';
+import { basePathFor, inputPath, jsonText, loadFixedBtf, sectionOrRaw } from '../common.js';
 import { fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 import type { CliIo } from '../io.js';
 
@@ -60,7 +60,8 @@ export function register(program: Command, io: CliIo): void {
     .argument('<files...>', 'raw BTF or ELF objects with a .BTF section')
     .option('-B, --base <file>', 'base BTF: the files are split (module) BTF, checked as the kernel checks module BTF')
     .option('-j, --json', 'one JSON object per file')
-    .addOption(fixupFlag('open'))
+    .option('-p, --pretty', 'pretty JSON output (implies -j)')
+    .addOption(fixupFlag())
     .addOption(fixupModeOption())
     .option(
       '--kernel-btf <file>',
@@ -78,6 +79,7 @@ export function register(program: Command, io: CliIo): void {
         opts: {
           base?: string;
           json?: boolean;
+          pretty?: boolean;
           fixup?: boolean;
           fixupMode?: string;
           kernel?: CheckKernel;
@@ -86,14 +88,15 @@ export function register(program: Command, io: CliIo): void {
       ) => {
         // --fixup: the BTF libbpf hands BPF_BTF_LOAD after bpf_object__open
         // (DATASEC sizes and offsets from the ELF, externs), not the file's.
-        const mode = fixupMode(opts, 'open');
+        const mode = fixupMode(opts);
         const kernelBtfPath =
           opts.kernelBtf ?? (opts.kernel === '6.1' || !existsSync(KERNEL_BTF) ? undefined : KERNEL_BTF);
         let kernelBtf: Btf | undefined;
         // read only when a kptr needs it
         const kernelBtfOnce = () => (kernelBtf ??= Btf.parse(readFileSync(kernelBtfPath!), { file: kernelBtfPath! }));
         let refused = false;
-        for (const file of files) {
+        for (const arg of files) {
+          const file = inputPath(arg);
           const basePath = basePathFor(file, opts.base);
           let report: CheckReport;
           try {
@@ -111,7 +114,7 @@ export function register(program: Command, io: CliIo): void {
             throw e;
           }
           if (!report.ok) refused = true;
-          io.out(opts.json ? `${JSON.stringify({ file, ...report })}\n` : formatReport(file, report));
+          io.out(opts.json ? jsonText({ file, ...report }, opts.pretty) : formatReport(file, report));
         }
         if (refused) throw new CommanderError(EXIT_REFUSED, 'btfkit.exitStatus', '');
       },

@@ -10,6 +10,7 @@
  * (with `--strict`, also when one is poisoned), 1 for bad input.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { fromOsBytes, osPath } from '../../lib/io.js';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { CommanderError } from 'commander';
@@ -19,7 +20,7 @@ import { relocationStatus } from '../../lib/core/impact.js';
 import { CoreTarget, type CoreRelocation, relocateObject } from '../../lib/core/index.js';
 import { BtfError, BtfErrorCode, isInputError } from '../../lib/errors.js';
 import { parseBtf } from '../../lib/object/open.js';
-import { loadObject, VMLINUX } from '../common.js';
+import { loadObject, prettyJson, VMLINUX } from '../common.js';
 import type { CliIo } from '../io.js';
 
 /** The exit status for relocations libbpf would refuse. */
@@ -32,7 +33,7 @@ const statusOf = relocationStatus;
 
 function readBtf(path: string, base?: Btf): Btf {
   try {
-    return parseBtf(readFileSync(path), base ? { base } : {});
+    return parseBtf(readFileSync(osPath(path)), base ? { base } : {});
   } catch (e) {
     if (isInputError(e) && !e.file) e.withFile(path);
     throw e;
@@ -59,10 +60,12 @@ function kernels(targets: string[], basePath: string | undefined): Array<{ name:
   }
   const files: string[] = [];
   for (const t of targets) {
-    if (statSync(t).isDirectory())
-      for (const n of readdirSync(t).sort()) {
+    if (statSync(osPath(t)).isDirectory())
+      for (const n of readdirSync(osPath(t), { encoding: 'buffer' })
+        .map((b) => fromOsBytes(b))
+        .sort()) {
         const p = join(t, n);
-        if (statSync(p).isFile()) files.push(p);
+        if (statSync(osPath(p)).isFile()) files.push(p);
       }
     else files.push(t);
   }
@@ -117,12 +120,13 @@ export function register(program: Command, io: CliIo): void {
     )
     .option('-B, --base <file>', "vmlinux BTF; the targets are then its modules' split BTF, searched after it")
     .option('-j, --json', 'one JSON object per relocation')
+    .option('-p, --pretty', 'pretty JSON output (implies -j)')
     .option('--log', "libbpf's debug-log lines for each relocation")
     .option('--strict', 'exit status 3 also when a relocation is poisoned')
     .action(
       async (
         objects: string[],
-        opts: { target: string[]; base?: string; json?: boolean; log?: boolean; strict?: boolean },
+        opts: { target: string[]; base?: string; json?: boolean; pretty?: boolean; log?: boolean; strict?: boolean },
       ) => {
         const ks = kernels(opts.target, opts.base);
         const objs = [];
@@ -144,7 +148,8 @@ export function register(program: Command, io: CliIo): void {
                 failing.push(`${r.section}#${r.index}`);
               }
               problem ??= r.problem;
-              if (opts.json) io.out(json(r, file, k.name));
+              if (opts.json)
+                io.out(opts.pretty ? `${prettyJson(json(r, file, k.name).trimEnd())}\n` : json(r, file, k.name));
               else if (!matrix) {
                 io.out(line(r));
                 if (opts.log) for (const l of r.log) io.out(`${l}\n`);

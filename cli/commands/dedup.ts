@@ -16,7 +16,7 @@ async function dedupElf(
   io: CliIo,
   input: string,
   basePath: string | undefined,
-  opts: { stats?: boolean; json?: boolean },
+  opts: { stats?: boolean; json?: boolean; pretty?: boolean },
 ): Promise<Uint8Array> {
   const obj = await loadObject(input, { base: basePath, notElf: '--elf needs an ELF object (this is not one)' });
   if (!obj.btf) throw new BtfError(BtfErrorCode.Format, 'no .BTF section in the ELF object', { file: input });
@@ -35,10 +35,11 @@ export function register(program: Command, io: CliIo): void {
     .option('--elf', 'write the object with its .BTF and .BTF.ext deduplicated together (as btf__dedup with btf_ext)')
     .option('--stats', 'print types per kind, string bytes and the time of each pass')
     .option('-j, --json', 'with --stats: one JSON object')
+    .option('-p, --pretty', 'pretty JSON output (implies -j)')
     .action(
       async (
         input: string,
-        opts: { output: string; base?: string; elf?: boolean; stats?: boolean; json?: boolean },
+        opts: { output: string; base?: string; elf?: boolean; stats?: boolean; json?: boolean; pretty?: boolean },
       ) => {
         if (opts.json && !opts.stats) throw usageError('dedup', '--json goes with --stats');
         if (opts.stats && opts.output === STDIO_PATH)

@@ -4,7 +4,8 @@ import { Option } from 'commander';
 import { writeJsonDump, writeRawDump } from '../../lib/dump/raw.js';
 import { isInputError } from '../../lib/errors.js';
 import type { CliIo } from '../io.js';
-import { VMLINUX, loadBtf, loadFixedBtf, usageError } from '../common.js';
+import { selectTypeIds } from '../../lib/dump/select.js';
+import { VMLINUX, collect, idsOption, kindsOption, loadBtf, loadFixedBtf, usageError } from '../common.js';
 import { fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 
 export function register(program: Command, io: CliIo): void {
@@ -18,13 +19,20 @@ export function register(program: Command, io: CliIo): void {
     .option('-B, --base <file>', 'base BTF, for split BTF (as bpftool -B)')
     .option(
       '--type <name>',
-      "format c: only this type and what it needs ('struct NAME', 'union NAME', 'enum NAME', a name or an id; repeatable)",
-      (v: string, prev: string[]) => [...prev, v],
+      "only this type ('struct NAME', 'union NAME', 'enum NAME', a name or an id; repeatable); format c adds what it needs",
+      collect,
       [] as string[],
     )
+    .option(
+      '--kind <kind>',
+      'only types of this kind (struct, func_proto, ...; repeatable, or a comma list)',
+      collect,
+      [],
+    )
+    .option('--id <n[-m]>', 'only type ids N, or N to M (repeatable, or a comma list)', collect, [])
     .option('--sort', 'format c: visit types in the sorted order of bpftool 7.5 and later')
     .option('--no-pragma', "format c: leave out the '#pragma clang attribute' preserve_access_index block")
-    .addOption(fixupFlag('open'))
+    .addOption(fixupFlag())
     .addOption(fixupModeOption())
     .action(
       async (
@@ -35,6 +43,8 @@ export function register(program: Command, io: CliIo): void {
           pretty?: boolean;
           base?: string;
           type: string[];
+          kind: string[];
+          id: string[];
           sort?: boolean;
           pragma: boolean;
           fixup?: boolean;
@@ -44,10 +54,12 @@ export function register(program: Command, io: CliIo): void {
         if (opts.format === 'c' && (opts.json || opts.pretty)) {
           throw usageError('dump', 'JSON output for C-syntax dump is not supported');
         }
-        if (opts.format !== 'c' && (opts.type.length > 0 || opts.sort || !opts.pragma)) {
-          throw usageError('dump', '--type, --sort and --no-pragma need --format c');
+        if (opts.format !== 'c' && (opts.sort || !opts.pragma)) {
+          throw usageError('dump', '--sort and --no-pragma need --format c');
         }
-        const mode = fixupMode(opts, 'open');
+        const kinds = kindsOption('dump', opts.kind);
+        const ids = idsOption('dump', opts.id);
+        const mode = fixupMode(opts);
         // The C emitter is loaded only when asked for: startup time is a large
         // share of a dump's wall time.
         const btf = mode ? await loadFixedBtf(file, mode, opts.base) : await loadBtf(file, opts.base);
@@ -55,15 +67,24 @@ export function register(program: Command, io: CliIo): void {
         try {
           if (opts.format === 'c') {
             const { writeCDump } = await import('../../lib/dump/c.js');
+            // --type alone keeps the C dump's own reading (roots in the order given,
+            // base types included); with --kind or --id the chosen ids are the roots.
+            const typeNames =
+              kinds.length || ids.length
+                ? selectTypeIds(btf, { types: opts.type, kinds, ids })!.map(String)
+                : opts.type.length
+                  ? opts.type
+                  : undefined;
             writeCDump(btf, write, {
-              ...(opts.type.length ? { typeNames: opts.type } : {}),
+              ...(typeNames ? { typeNames } : {}),
               sort: Boolean(opts.sort),
               pragma: opts.pragma,
             });
-          } else if (opts.json || opts.pretty) {
-            writeJsonDump(btf, write, { pretty: Boolean(opts.pretty) });
           } else {
-            writeRawDump(btf, write);
+            const typeIds = selectTypeIds(btf, { types: opts.type, kinds, ids });
+            const sel = typeIds ? { typeIds } : {};
+            if (opts.json || opts.pretty) writeJsonDump(btf, write, { pretty: Boolean(opts.pretty), ...sel });
+            else writeRawDump(btf, write, sel);
           }
         } catch (e) {
           // Errors found while printing name the file like errors found on load.

@@ -11,6 +11,7 @@ import { BtfExt, CORE_RELO_KINDS, type ExtInfo } from '../../lib/ext.js';
 import { readInput } from '../../lib/io.js';
 import { parseCoreSpec } from '../../lib/core-spec.js';
 import { openObject, readBtfFile } from '../../lib/object/open.js';
+import { jsonText } from '../common.js';
 import type { CliIo } from '../io.js';
 
 /** BPF instructions are 8 bytes; `.BTF.ext` offsets are in bytes. */
@@ -206,8 +207,9 @@ export function register(program: Command, io: CliIo): void {
     .description('print the .BTF.ext records of an object: func_info, line_info and CO-RE relocations')
     .argument('<obj>', 'an ELF object, or a raw .BTF.ext file with --btf')
     .option('-j, --json', 'JSON output')
+    .option('-p, --pretty', 'pretty JSON output (implies -j)')
     .option('--btf <file>', 'the BTF the records refer to (raw BTF or an object); needed for a raw .BTF.ext')
-    .action(async (file: string, opts: { json?: boolean; btf?: string }) => {
+    .action(async (file: string, opts: { json?: boolean; pretty?: boolean; btf?: string }) => {
       const bytes = await readInput(file);
       let ext: BtfExt | null;
       let btf: Btf | null;
@@ -229,6 +231,6 @@ export function register(program: Command, io: CliIo): void {
       if (btf === null)
         throw new BtfError(BtfErrorCode.NotFound, 'no .BTF section in the ELF object (give --btf)', { file });
       const rep = extReport(ext, btf);
-      io.out(opts.json ? `${JSON.stringify(rep)}\n` : formatExtReport(rep));
+      io.out(opts.json ? jsonText(rep, opts.pretty) : formatExtReport(rep));
     });
 }

@@ -19,7 +19,7 @@ export function register(program: Command, io: CliIo): void {
     .argument('<obj>', 'an ELF object')
     .requiredOption('-o, --output <file>', "output file for .BTF ('-' for standard output)")
     .option('--ext <file>', 'output file for .BTF.ext')
-    .addOption(fixupFlag('open'))
+    .addOption(fixupFlag())
     .addOption(fixupModeOption())
     .option('--object', 'write a minimal ELF object holding .BTF (and .BTF.ext) to --output instead of raw BTF')
     .action(
@@ -27,7 +27,7 @@ export function register(program: Command, io: CliIo): void {
         file: string,
         o: { output: string; ext?: string; fixup?: boolean; fixupMode?: string; object?: boolean },
       ) => {
-        const opts = { ...o, fixup: fixupMode(o, 'open') };
+        const opts = { ...o, fixup: fixupMode(o) };
         const obj = await loadObject(file, { fixup: opts.fixup });
         if (obj.btf === null) throw new BtfError(BtfErrorCode.NotFound, 'no .BTF section in the ELF object', { file });
         if (opts.ext !== undefined && obj.ext === null)

@@ -10,6 +10,7 @@
  * (lib/gen/skeleton.ts); `--percpu` adds the proposed `.percpu` sections.
  */
 import { readFileSync } from 'node:fs';
+import { osPath } from '../../lib/io.js';
 import type { Command } from 'commander';
 import type { Btf } from '../../lib/btf.js';
 import { minCoreBtf } from '../../lib/core/min.js';
@@ -32,7 +33,7 @@ export function register(program: Command, io: CliIo): void {
     .action(async (input: string, output: string, objects: string[]) => {
       let src: Btf;
       try {
-        src = parseBtf(readFileSync(input));
+        src = parseBtf(readFileSync(osPath(input)));
       } catch (e) {
         if (isInputError(e) && !e.file) e.withFile(input);
         throw e;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { LayoutPrinter, listedIds, paholeListing, type ListingOptions } from '../../lib/layout/index.js';
 import { BtfError, BtfErrorCode } from '../../lib/errors.js';
 import { layoutSvg } from '../../lib/layout/svg.js';
-import { loadBtf, usageError, writeOutput } from '../common.js';
+import { jsonText, loadBtf, usageError, writeOutput } from '../common.js';
 import type { CliIo } from '../io.js';
 
 interface LayoutOpts {
@@ -17,6 +17,7 @@ interface LayoutOpts {
   cacheline_size?: string;
   json?: boolean;
   svg?: string;
+  pretty?: boolean;
   base?: string;
   btf_base?: string;
 }
@@ -43,6 +44,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--cacheline_size <n>', 'cacheline size in bytes (default 64)')
     .option('--svg <file>', "write a picture of the -C type's layout as SVG to FILE ('-': standard output)")
     .option('-j, --json', 'JSON output: per struct, its members with offsets, sizes, holes and cachelines')
+    .option('-p, --pretty', 'pretty JSON output (implies -j)')
     .option('-B, --base <file>', 'base BTF, for split BTF')
     .option('--btf_base <file>', 'base BTF, for split BTF (pahole spelling)')
     .action(async (file: string | undefined, opts: LayoutOpts) => {
@@ -78,7 +80,7 @@ export function register(program: Command, io: CliIo): void {
         const p = new LayoutPrinter(btf, lo);
         const out = [];
         for (const id of listedIds(p, btf.typeCount, lo)) if (p.isNamedAggregate(id)) out.push(p.layout(id));
-        io.out(`${JSON.stringify(out)}\n`);
+        io.out(jsonText(out, opts.pretty));
         return;
       }
       for (const chunk of paholeListing(btf, lo)) io.out(chunk);

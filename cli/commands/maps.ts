@@ -10,7 +10,7 @@ import { BTF_KIND_DATASEC } from '../../lib/kinds.js';
 import { type MapInfo, type MapList, type MapProblem, listMaps, mapTypeLabel } from '../../lib/inspect/maps.js';
 import { type BpfObject, openObject } from '../../lib/object/open.js';
 import { TypedDataDumper } from '../../lib/inspect/typed-data.js';
-import { percpuNote } from '../common.js';
+import { jsonText, percpuNote } from '../common.js';
 import type { CliIo } from '../io.js';
 
 /** A type as `{id, name}` for JSON, or null for id 0. */
@@ -118,15 +118,21 @@ export function register(program: Command, io: CliIo): void {
     )
     .argument('<obj>', 'a BPF ELF object')
     .option('-j, --json', 'JSON output: an array, one object per map')
+    .option('-p, --pretty', 'pretty JSON output (implies -j)')
     .option('--relaxed', 'ignore unknown map definition members, as libbpf with relaxed_maps')
     .option('--pin-root <dir>', 'pin root for maps pinned by name', '/sys/fs/bpf')
-    .action(async (file: string, opts: { json?: boolean; relaxed?: boolean; pinRoot: string }) => {
+    .action(async (file: string, opts: { json?: boolean; pretty?: boolean; relaxed?: boolean; pinRoot: string }) => {
       const obj = openObject(await readInput(file), { file, ext: false, badBtf: 'record' });
       percpuNote(io, obj);
       const list = listMaps(obj, { relaxed: Boolean(opts.relaxed), pinRoot: opts.pinRoot });
       if (opts.json) {
         const names = obj.btf ? new TypedDataDumper(obj.btf) : null;
-        io.out(`${JSON.stringify(list.maps.map((m) => mapJson(obj, m, names)))}\n`);
+        io.out(
+          jsonText(
+            list.maps.map((m) => mapJson(obj, m, names)),
+            opts.pretty,
+          ),
+        );
       } else {
         io.out(mapsText(obj, list));
       }

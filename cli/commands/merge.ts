@@ -22,36 +22,42 @@ export function register(program: Command, io: CliIo): void {
     .option('--no-dedup', 'only append, do not deduplicate')
     .option('--stats', 'print types per kind, string bytes and the time of each dedup pass')
     .option('-j, --json', 'with --stats: one JSON object')
-    .action(async (inputs: string[], opts: { output: string; dedup: boolean; stats?: boolean; json?: boolean }) => {
-      if (opts.json && !opts.stats) throw usageError('merge', '--json goes with --stats');
-      if (opts.stats && opts.output === STDIO_PATH)
-        throw usageError('merge', '--stats prints to standard output: give -o a file');
-      if (opts.stats && !opts.dedup) throw usageError('merge', '--stats needs dedup (drop --no-dedup)');
-      const merged = Btf.empty();
-      let total = 0;
-      const tty = io.stderrIsTTY;
-      for (const [i, file] of inputs.entries()) {
-        const src = await readBtfFile(file);
-        const unknown = src.firstLayoutOnlyKind();
-        if (unknown) {
-          throw new BtfError(
-            BtfErrorCode.BadType,
-            `type [${unknown}] kind ${src.kindOf(unknown)}: merge does not know this kind (the layout section gives only its size)`,
-            { typeId: unknown, file },
-          );
+    .option('-p, --pretty', 'pretty JSON output (implies -j)')
+    .action(
+      async (
+        inputs: string[],
+        opts: { output: string; dedup: boolean; stats?: boolean; json?: boolean; pretty?: boolean },
+      ) => {
+        if (opts.json && !opts.stats) throw usageError('merge', '--json goes with --stats');
+        if (opts.stats && opts.output === STDIO_PATH)
+          throw usageError('merge', '--stats prints to standard output: give -o a file');
+        if (opts.stats && !opts.dedup) throw usageError('merge', '--stats needs dedup (drop --no-dedup)');
+        const merged = Btf.empty();
+        let total = 0;
+        const tty = io.stderrIsTTY;
+        for (const [i, file] of inputs.entries()) {
+          const src = await readBtfFile(file);
+          const unknown = src.firstLayoutOnlyKind();
+          if (unknown) {
+            throw new BtfError(
+              BtfErrorCode.BadType,
+              `type [${unknown}] kind ${src.kindOf(unknown)}: merge does not know this kind (the layout section gives only its size)`,
+              { typeId: unknown, file },
+            );
+          }
+          try {
+            merged.addBtf(src);
+          } catch (e) {
+            if (e instanceof BtfError) e.withFile(file);
+            throw e;
+          }
+          total += src.nrTypes;
+          if (tty && total >= PROGRESS_MIN_TYPES) io.err(`\rmerge: ${i + 1}/${inputs.length} inputs`);
         }
-        try {
-          merged.addBtf(src);
-        } catch (e) {
-          if (e instanceof BtfError) e.withFile(file);
-          throw e;
-        }
-        total += src.nrTypes;
-        if (tty && total >= PROGRESS_MIN_TYPES) io.err(`\rmerge: ${i + 1}/${inputs.length} inputs`);
-      }
-      if (tty && total >= PROGRESS_MIN_TYPES) io.err('\r\x1b[K');
-      // The merged BTF is no one input's: an error names them all.
-      if (opts.dedup) runDedup(io, merged, { ...opts, file: inputs.join(' + ') }, { inputs: inputs.length });
-      await writeOutput(io, opts.output, merged.rawData());
-    });
+        if (tty && total >= PROGRESS_MIN_TYPES) io.err('\r\x1b[K');
+        // The merged BTF is no one input's: an error names them all.
+        if (opts.dedup) runDedup(io, merged, { ...opts, file: inputs.join(' + ') }, { inputs: inputs.length });
+        await writeOutput(io, opts.output, merged.rawData());
+      },
+    );
 }

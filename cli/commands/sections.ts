@@ -6,6 +6,7 @@ import { BtfExt } from '../../lib/ext.js';
 import { EM, ET, parseElf, SHT, type ElfFile, type ElfSection } from '../../lib/elf/index.js';
 import { readInput } from '../../lib/io.js';
 import { BTF_ELF_SEC, BTF_EXT_ELF_SEC, readObjectBtf } from '../../lib/object/open.js';
+import { jsonText } from '../common.js';
 import type { CliIo } from '../io.js';
 
 const SHT_NAMES = new Map<number, string>(Object.entries(SHT).map(([k, v]) => [v, k]));
@@ -183,12 +184,13 @@ export function register(program: Command, io: CliIo): void {
     .description('list the ELF sections of an object (sizes, types, flags) and the BTF sections it carries')
     .argument('<obj>', 'an ELF object')
     .option('-j, --json', 'JSON output')
-    .action(async (file: string, opts: { json?: boolean }) => {
+    .option('-p, --pretty', 'pretty JSON output (implies -j)')
+    .action(async (file: string, opts: { json?: boolean; pretty?: boolean }) => {
       const bytes = await readInput(file);
       const elf = parseElf(bytes, { file });
       const rep = sectionsReport(elf, file);
       if (opts.json) {
-        io.out(`${JSON.stringify(rep)}\n`);
+        io.out(jsonText(rep, opts.pretty));
         return;
       }
       const w = elf.elfClass === 64 ? 16 : 8;

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { Btf } from '../../lib/btf.js';
 import { NR_BTF_KINDS } from '../../lib/kinds.js';
-import { countedKindName, kindCounts, loadBtf } from '../common.js';
+import { countedKindName, jsonText, kindCounts, loadBtf } from '../common.js';
 import type { CliIo } from '../io.js';
 
 /** Returns the statistics of a BTF as a plain object. */
@@ -44,12 +44,13 @@ export function register(program: Command, io: CliIo): void {
     .description('count types per kind and show string and section sizes')
     .argument('[file]', "raw BTF or an ELF object (the running kernel's when omitted)")
     .option('-j, --json', 'JSON output')
+    .option('-p, --pretty', 'pretty JSON output (implies -j)')
     .option('-B, --base <file>', 'base BTF, for split BTF')
-    .action(async (file: string | undefined, opts: { json?: boolean; base?: string }) => {
+    .action(async (file: string | undefined, opts: { json?: boolean; pretty?: boolean; base?: string }) => {
       const btf = await loadBtf(file, opts.base);
       const s = btfStats(btf);
       if (opts.json) {
-        io.out(`${JSON.stringify(s)}\n`);
+        io.out(jsonText(s, opts.pretty));
         return;
       }
       const lines = [

@@ -79,14 +79,14 @@ import {
   BTF_KIND_UNION,
   BTF_KIND_VAR,
   BTF_KIND_VOLATILE,
-  infoKflag,
   infoKind,
   infoVlen16,
 } from '../kinds.js';
-import { typeQuery, type TypeQuery } from '../query.js';
+import { typeQuery } from '../query.js';
 import { bytesToText, collectBytes, type ByteSink } from './bytes.js';
 import { CDeclWriter } from './c-decl.js';
 import { sortedTypeIds } from './c-sort.js';
+import { resolveTypeNames } from './select.js';
 
 /** Options for {@link writeCDump} and {@link cDump}. */
 export interface CDumpOptions {
@@ -156,57 +156,6 @@ export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): v
 /** Returns the C header bpftool prints for `btf` as one string (see {@link writeCDump}). */
 export function cDump(btf: Btf, opts: CDumpOptions = {}): string {
   return bytesToText(collectBytes((sink) => writeCDump(btf, sink, opts)));
-}
-
-// Kinds that name a type C code can refer to by that name.
-const NAMED_KINDS = new Set<number>([
-  BTF_KIND_STRUCT,
-  BTF_KIND_UNION,
-  BTF_KIND_ENUM,
-  BTF_KIND_ENUM64,
-  BTF_KIND_TYPEDEF,
-  BTF_KIND_FWD,
-  BTF_KIND_INT,
-  BTF_KIND_FLOAT,
-]);
-
-/** Returns the root ids for `names` (see {@link CDumpOptions.typeNames}); throws ENOENT for an unknown one. */
-function resolveTypeNames(q: TypeQuery, names: readonly string[]): number[] {
-  const { words: w, offs: off, typeCount: count } = q;
-  const roots: number[] = [];
-  for (const spec of names) {
-    const s = spec.trim();
-    if (/^\d+$/.test(s)) {
-      const id = Number(s);
-      if (id < 1 || id >= count)
-        throw new BtfError(BtfErrorCode.NotFound, `no type with id ${s} (ids go from 1 to ${count - 1})`);
-      roots.push(id);
-      continue;
-    }
-    const m = /^(struct|union|enum)\s+(\S+)$/.exec(s);
-    const tag = m ? m[1]! : '';
-    const name = new TextEncoder().encode(m ? m[2]! : s);
-    const found: number[] = [];
-    for (let id = 1; id < count; id++) {
-      const o = off[id]!;
-      const nameOff = w[o]!;
-      if (nameOff === 0) continue;
-      const info = w[o + 1]!;
-      const kind = infoKind(info);
-      const ok =
-        tag === 'struct'
-          ? kind === BTF_KIND_STRUCT || (kind === BTF_KIND_FWD && !infoKflag(info))
-          : tag === 'union'
-            ? kind === BTF_KIND_UNION || (kind === BTF_KIND_FWD && infoKflag(info))
-            : tag === 'enum'
-              ? kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64
-              : NAMED_KINDS.has(kind);
-      if (ok && q.strIs(nameOff, name)) found.push(id);
-    }
-    if (found.length === 0) throw new BtfError(BtfErrorCode.NotFound, `no type named '${s}'`);
-    roots.push(...found);
-  }
-  return roots;
 }
 
 // Order and emit states (libbpf's btf_dump_type_order_state / emit_state);

@@ -22,3 +22,4 @@ export { listVars, varLine, type VarValue, type ListVarsOptions } from './vars.j
 export { TypedDataDumper, type TypedDataOptions, type TypedDataResult } from './typed-data.js';
 export { setInitialValues, type SetChange, type SetResult } from './set.js';
 export { listPrograms, type ProgramInfo, type ProgramList } from './programs.js';
+export { typedJson, type JsonValue } from './typed-json.js';

@@ -685,8 +685,7 @@ function slots(obj: BpfObject, sec: ElfSection, from: number, to: number): Array
 /** `bpf_object__init_internal_map`. */
 function internalMap(obj: BpfObject, secName: string, kind: DataKind | 'kconfig', size: number): MapInfo {
   const btf = obj.btf;
-  const found = btf ? btf.findByName(secName) : -1;
-  const valueId = Math.max(found, 0);
+  const valueId = btf?.findByName(secName) ?? 0;
   let flags = kind === 'rodata' || kind === 'kconfig' ? BPF_F_RDONLY_PROG : 0;
   const lay = valueId && btf!.kindOf(valueId) === BTF_KIND_DATASEC ? obj.layouts.get(valueId) : undefined;
   if (kind !== 'percpu' && lay && lay.entries.some((e) => e.kind === 'VAR' && e.linkage !== BTF_VAR_STATIC))
@@ -826,7 +825,7 @@ export function legacyKvTypes(
   valueSize: number,
 ): { keyTypeId: number; valueTypeId: number } | { problem: string } {
   const id = btf.findByName(`____btf_map_${name}`);
-  if (id < 0) return { keyTypeId: 0, valueTypeId: 0 };
+  if (id === undefined) return { keyTypeId: 0, valueTypeId: 0 };
   const v = btf.type(id);
   if (v.kind !== BTF_KIND_STRUCT || v.vlen < 2)
     return { problem: `map '${name}': ____btf_map_${name} is not a struct of a key and a value` };

@@ -17,6 +17,7 @@ import { SHT } from '../elf/read.js';
 import { type MapList, checkBpfElf, listMaps } from './maps.js';
 import type { BpfObject } from '../object/open.js';
 import { type TypedDataOptions, TypedDataDumper } from './typed-data.js';
+import { type JsonValue, typedJson } from './typed-json.js';
 
 /** One variable and its printed initial value. */
 export interface VarValue {
@@ -33,11 +34,15 @@ export interface VarValue {
   value: string;
   /** Why the value could not be printed in full (libbpf's error). */
   error?: string;
+  /** With {@link ListVarsOptions.json}: the value as JSON (inspect/typed-json.ts); null where none can be read. */
+  json?: JsonValue;
 }
 
 /** Options for {@link listVars}: the typed-data options, plus a map list already made. */
 export interface ListVarsOptions extends TypedDataOptions {
   maps?: MapList;
+  /** Also give each value as JSON (`json`). Defaults to false. */
+  json?: boolean;
 }
 
 /**
@@ -49,7 +54,7 @@ export function listVars(obj: BpfObject, opts: ListVarsOptions = {}): VarValue[]
   const out: VarValue[] = [];
   const btf = obj.btf;
   if (!btf) return out;
-  const { maps: given, ...dumpOpts } = opts;
+  const { maps: given, json, ...dumpOpts } = opts;
   const maps = (given ?? listMaps(obj)).maps;
   const dumper = new TypedDataDumper(btf, { littleEndian: obj.elf.littleEndian, ...dumpOpts });
   for (const m of maps) {
@@ -74,6 +79,7 @@ export function listVars(obj: BpfObject, opts: ListVarsOptions = {}): VarValue[]
       } else {
         const r = dumper.dump(btf.wordOf(e.typeId, 2), init.bytes, e.offset, e.size);
         v.value = r.text;
+        if (json) v.json = typedJson(btf, btf.wordOf(e.typeId, 2), init.bytes, e.offset, e.size, obj.elf.littleEndian);
         if (r.error !== undefined) v.error = r.error;
       }
       out.push(v);

@@ -1296,7 +1296,7 @@ export class LayoutPrinter {
     if (this.padding[V] !== 0) {
       const last = vf + this.vCount - 1;
       const np = this.vSize - (this.mByteOff[last]! + this.mByteSize[last]!);
-      this.padding[V] = np > 0 ? np : 0;
+      this.padding[V] = Math.max(np, 0);
     }
   }
 
@@ -1339,7 +1339,7 @@ export class LayoutPrinter {
     const fromPrev = from - 1 > dest ? from : from - 1;
     const origTailFromHole = this.mHole[vf + from]!;
     const origFromOffset = this.mByteOff[vf + from]! & 0xffff;
-    const offset = (this.mHole[vf + dest]! % (fromSize > addr ? addr : fromSize)) & 0xffff;
+    const offset = (this.mHole[vf + dest]! % Math.min(fromSize, addr)) & 0xffff;
     const newFromOffset = (this.mByteOff[vf + dest]! + destSize + offset) & 0xffff;
     this.moveAfter(dest, from);
     const at = dest + 1;

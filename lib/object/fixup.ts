@@ -524,7 +524,7 @@ class Fixup {
   /** libbpf's `add_dummy_ksym_var`: records `dummy_ksym` when `.ksyms` lists a FUNC; returns its id, or 0. */
   addDummyKsymVar(): number {
     const secId = this.btf.findByName(KSYMS_SEC, BTF_KIND_DATASEC);
-    if (secId < 0) return 0;
+    if (secId === undefined) return 0;
     const vlen = infoVlen(this.info(secId));
     let hasFunc = false;
     for (let j = 0; j < vlen && !hasFunc; j++) {
