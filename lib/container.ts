@@ -104,28 +104,58 @@ interface ParseOptions {
 export class BtfContainer {
   /** @internal the base BTF of split BTF, or null. */
   base: BtfContainer | null = null;
-  /** Id of the first type of this BTF (1 for base BTF). */
+  /**
+   * Id of the first type of this BTF (1 for base BTF).
+   * @internal
+   */
   startId = 1;
-  /** String offset where this BTF's strings start (0 for base BTF). */
+  /**
+   * String offset where this BTF's strings start (0 for base BTF).
+   * @internal
+   */
   startStrOff = 0;
 
-  /** @internal type section words, host order; `[0, typeWords)` used. */
+  /**
+   * @internal type section words, host order; `[0, typeWords)` used.
+   * @internal
+   */
   words: Uint32Array = new Uint32Array(0);
-  /** @internal used words of `words`. */
+  /**
+   * @internal used words of `words`.
+   * @internal
+   */
   typeWords = 0;
-  /** @internal word offset of each local type. */
+  /**
+   * @internal word offset of each local type.
+   * @internal
+   */
   offs: Uint32Array = new Uint32Array(16);
-  /** @internal number of local types. */
+  /**
+   * @internal number of local types.
+   * @internal
+   */
   nrTypes = 0;
 
-  /** @internal read-only string bytes (null once modifiable). */
+  /**
+   * @internal read-only string bytes (null once modifiable).
+   * @internal
+   */
   strs: Uint8Array | null = new Uint8Array(1);
-  /** @internal the intern set (null while read-only). */
+  /**
+   * @internal the intern set (null while read-only).
+   * @internal
+   */
   strset: StrSet | null = null;
-  /** @internal whether strings are known unique (libbpf's `strs_deduped`). */
+  /**
+   * @internal whether strings are known unique (libbpf's `strs_deduped`).
+   * @internal
+   */
   strsDeduped = false;
 
-  /** @internal the header as read (or as created). */
+  /**
+   * @internal the header as read (or as created).
+   * @internal
+   */
   hdr: BtfHeader = {
     magic: BTF_MAGIC,
     version: BTF_VERSION,
@@ -138,26 +168,53 @@ export class BtfContainer {
     layoutOff: 0,
     layoutLen: 0,
   };
-  /** @internal header bytes past the known fields, kept verbatim. */
+  /**
+   * @internal header bytes past the known fields, kept verbatim.
+   * @internal
+   */
   hdrExtra: Uint8Array = new Uint8Array(0);
-  /** @internal layout section (host order), or null. */
+  /**
+   * @internal layout section (host order), or null.
+   * @internal
+   */
   layout: Uint8Array | null = null;
-  /** @internal whether output carries a layout section. */
+  /**
+   * @internal whether output carries a layout section.
+   * @internal
+   */
   emitLayout = false;
 
-  /** Byte order of the input, and of `rawData()` output. */
+  /**
+   * Byte order of the input, and of `rawData()` output.
+   * @internal
+   */
   bigEndian = false;
-  /** @internal the original bytes of a parsed BTF, or null. */
+  /**
+   * @internal the original bytes of a parsed BTF, or null.
+   * @internal
+   */
   input: Uint8Array | null = null;
-  /** @internal byte order of `input`. */
+  /**
+   * @internal byte order of `input`.
+   * @internal
+   */
   inputBigEndian = false;
-  /** @internal whether `input` is still what rawData() would produce. */
+  /**
+   * @internal whether `input` is still what rawData() would produce.
+   * @internal
+   */
   pristine = false;
   private rawCache: Uint8Array | null = null;
   private rawCacheBig = false;
-  /** @internal whether the container has been split into growable regions. */
+  /**
+   * @internal whether the container has been split into growable regions.
+   * @internal
+   */
   modifiable = false;
-  /** @internal changes so far (every change calls ensureModifiable); lib/query.ts rebuilds its view when it moves. */
+  /**
+   * @internal changes so far (every change calls ensureModifiable); lib/query.ts rebuilds its view when it moves.
+   * @internal
+   */
   modCount = 0;
 
   /** Number of type ids (`btf__type_cnt`): last id + 1, void and base included. */
@@ -172,7 +229,10 @@ export class BtfContainer {
 
   // ---------------------------------------------------------------- parsing
 
-  /** @internal fills this container from raw BTF bytes. */
+  /**
+   * @internal fills this container from raw BTF bytes.
+   * @internal
+   */
   loadRaw(data: Uint8Array, opts: ParseOptions): void {
     const ctx = (offset: number) => ({ offset, section: BTF_ELF_SEC, ...(opts.file ? { file: opts.file } : {}) });
     const fail = (code: BtfErrorCode, msg: string, offset: number): never => {
@@ -347,7 +407,10 @@ export class BtfContainer {
     this.nrTypes = cnt;
   }
 
-  /** Returns the record size in words of a record with this `info`, consulting the layout section for unknown kinds. */
+  /**
+   * Returns the record size in words of a record with this `info`, consulting the layout section for unknown kinds.
+   * @internal
+   */
   recordSize(info: number, typeId: number, offset: number, opts: ParseOptions = {}): number {
     const kind = infoKind(info);
     const vlen = infoVlen(info);
@@ -369,14 +432,20 @@ export class BtfContainer {
 
   // ------------------------------------------------------------ type access
 
-  /** @internal returns the container holding `typeId` (this or a base), or null for void. */
+  /**
+   * @internal returns the container holding `typeId` (this or a base), or null for void.
+   * @internal
+   */
   owner(typeId: number): BtfContainer | null {
     let c: BtfContainer | null = this;
     while (c && typeId < c.startId) c = c.base;
     return c && typeId < c.startId + c.nrTypes ? c : null;
   }
 
-  /** @internal throws unless `typeId` names a type (void excluded). */
+  /**
+   * @internal throws unless `typeId` names a type (void excluded).
+   * @internal
+   */
   checkId(typeId: number): BtfContainer {
     const c = Number.isInteger(typeId) ? this.owner(typeId) : null;
     if (!c)
@@ -386,7 +455,10 @@ export class BtfContainer {
     return c;
   }
 
-  /** Returns the `info` word of a type (0 for void). */
+  /**
+   * Returns the `info` word of a type (0 for void).
+   * @internal
+   */
   infoOf(typeId: number): number {
     if (typeId === 0) return 0;
     const c = this.checkId(typeId);
@@ -401,6 +473,7 @@ export class BtfContainer {
   /**
    * Returns the id of the first type of this BTF (base included) whose kind
    * this version knows only from a layout section, or 0 when there is none.
+   * @internal
    */
   firstLayoutOnlyKind(): number {
     if (this.base) {
@@ -418,14 +491,20 @@ export class BtfContainer {
     return infoVlen(this.infoOf(typeId));
   }
 
-  /** Returns word `i` of a type's record (0 = name_off, 1 = info, 2 = size/type, ...). */
+  /**
+   * Returns word `i` of a type's record (0 = name_off, 1 = info, 2 = size/type, ...).
+   * @internal
+   */
   wordOf(typeId: number, i: number): number {
     if (typeId === 0) return 0;
     const c = this.checkId(typeId);
     return c.words[c.offs[typeId - c.startId]! + i]!;
   }
 
-  /** @internal returns the words array and record offset of a type as a pair. */
+  /**
+   * @internal returns the words array and record offset of a type as a pair.
+   * @internal
+   */
   recordOf(typeId: number): [Uint32Array, number] {
     const c = this.checkId(typeId);
     return [c.words, c.offs[typeId - c.startId]!];
@@ -457,6 +536,7 @@ export class BtfContainer {
   /**
    * Returns a function mapping string offsets (of this BTF and its bases) to
    * strings, fast for many lookups; valid until the next modification.
+   * @internal
    */
   nameReader(): (off: number) => string {
     const chain: Array<{ start: number; r: StringReader }> = [];
@@ -470,7 +550,10 @@ export class BtfContainer {
     };
   }
 
-  /** @internal the bytes and local offset of a string (no decoding). */
+  /**
+   * @internal the bytes and local offset of a string (no decoding).
+   * @internal
+   */
   strBytes(off: number): Uint8Array {
     let c: BtfContainer = this;
     while (off < c.startStrOff && c.base) c = c.base;
@@ -482,7 +565,10 @@ export class BtfContainer {
     return bytes.subarray(local, e);
   }
 
-  /** Returns the string bytes of this BTF's own section (a view). */
+  /**
+   * Returns the string bytes of this BTF's own section (a view).
+   * @internal
+   */
   stringSection(): Uint8Array {
     return this.strset ? this.strset.bytes() : this.strs!;
   }
@@ -506,7 +592,10 @@ export class BtfContainer {
     return this.addStrBytes(bytes);
   }
 
-  /** @internal addStr for raw bytes. */
+  /**
+   * @internal addStr for raw bytes.
+   * @internal
+   */
   addStrBytes(bytes: Uint8Array): number {
     if (this.base) {
       const off = this.base.findStrBytes(bytes);
@@ -519,7 +608,10 @@ export class BtfContainer {
     return this.startStrOff + off;
   }
 
-  /** @internal findStr for raw bytes. */
+  /**
+   * @internal findStr for raw bytes.
+   * @internal
+   */
   findStrBytes(bytes: Uint8Array): number {
     if (this.base) {
       const off = this.base.findStrBytes(bytes);
@@ -536,6 +628,7 @@ export class BtfContainer {
    * Splits a parsed BTF into growable regions and indexes its strings
    * (libbpf's `btf_ensure_modifiable`); on an already modifiable BTF, drops
    * the cached raw data. Called by every modifying method.
+   * @internal
    */
   ensureModifiable(): void {
     this.modCount++;
@@ -553,7 +646,10 @@ export class BtfContainer {
     this.modifiable = true;
   }
 
-  /** @internal reserves `n` words at the end of the type section; returns their offset. */
+  /**
+   * @internal reserves `n` words at the end of the type section; returns their offset.
+   * @internal
+   */
   reserveWords(n: number): number {
     const need = this.typeWords + n;
     if (need > this.words.length) {
@@ -566,7 +662,10 @@ export class BtfContainer {
     return this.typeWords;
   }
 
-  /** @internal commits a record of `n` words written at the end; returns the new type id. */
+  /**
+   * @internal commits a record of `n` words written at the end; returns the new type id.
+   * @internal
+   */
   commitType(n: number): number {
     if (this.nrTypes === this.offs.length) {
       const g = new Uint32Array(Math.max(16, this.offs.length + (this.offs.length >> 2)));
@@ -593,6 +692,7 @@ export class BtfContainer {
    * type ...), making the BTF modifiable first. For records added with a
    * placeholder and for fixups; the caller keeps the record valid.
    * @throws BtfError `EINVAL` when `typeId` is not one of this BTF's own types.
+   * @internal
    */
   setWord(typeId: number, i: number, value: number): void {
     const o = this.localOff(typeId);
@@ -607,6 +707,7 @@ export class BtfContainer {
    * that is not the last type.
    * @throws BtfError `EINVAL` when `typeId` is not one of this BTF's own
    *   types, `item` does not fit its kind, or `index` is past the end.
+   * @internal
    */
   insertItem(typeId: number, index: number, item: ArrayLike<number>): void {
     let o = this.localOff(typeId);
@@ -645,6 +746,7 @@ export class BtfContainer {
    * whose strings are not known unique only gets its records copied (with a
    * little spare room): its strings are about to be replaced, so indexing
    * them would be wasted work.
+   * @internal
    */
   prepareRewrite(): void {
     if (!this.modifiable && !this.strsDeduped && this.pristine && this.bigEndian === this.inputBigEndian) {
@@ -664,6 +766,7 @@ export class BtfContainer {
    * not copied), and with `strings` its string section, which is then known
    * unique (null: strings unchanged). The string index is built again on the
    * next modification, as for a freshly parsed BTF. Dedup's last step.
+   * @internal
    */
   replaceContents(
     words: Uint32Array,
@@ -691,6 +794,7 @@ export class BtfContainer {
    * string offsets continue the base's), and with `empty`, as an empty BTF
    * whose strings are known unique (`btf__new_empty[_split]`); without it the
    * parser reads the rest.
+   * @internal
    */
   protected init(base: BtfContainer | null, empty: boolean): void {
     if (base) {
@@ -799,7 +903,10 @@ export class BtfContainer {
     return out;
   }
 
-  /** Returns the layout table this BTF writes: the input's, or one generated for the kinds this version knows. */
+  /**
+   * Returns the layout table this BTF writes: the input's, or one generated for the kinds this version knows.
+   * @internal
+   */
   layoutBytes(): Uint8Array {
     if (this.layout) return this.layout;
     const l = new Uint8Array(NR_BTF_KINDS * 4);

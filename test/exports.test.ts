@@ -7,7 +7,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -111,6 +113,56 @@ test('Btf.parse reads raw BTF only; parseBtf also reads an object', async () => 
   );
   const viaObject = parseBtf(obj);
   assert.ok(viaObject.typeCount > 1);
+});
+
+test('the .d.ts files describe the public API only, and a strict consumer compiles against them', () => {
+  // The container's words, offsets and string set are marked @internal and
+  // stripped (tsconfig stripInternal): a user sees Btf's methods, not its storage.
+  const dts = readFileSync(join(root, 'dist', 'lib', 'container.d.ts'), 'utf8');
+  for (const n of ['words', 'offs', 'strset', 'ensureModifiable', 'reserveWords', 'recordOf', 'replaceContents'])
+    assert.not.ok(new RegExp(`\\b${n}\\b[(:?]`).test(dts), `container.d.ts shows ${n}`);
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-dts-'));
+  try {
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(root, join(dir, 'node_modules', 'btfkit'));
+    writeFileSync(
+      join(dir, 'use.ts'),
+      [
+        "import { Btf, BTF_KIND_STRUCT, cDump, rawDump, isBtfError } from 'btfkit';",
+        "import { openObject } from 'btfkit/object';",
+        "import { checkBtf } from 'btfkit/check';",
+        "import { listMaps } from 'btfkit/inspect';",
+        'const b = Btf.empty();',
+        "const i = b.addInt('int', 4, 1);",
+        "const s = b.addStruct('s', 4);",
+        "b.addField('x', i, 0, 0);",
+        "const id: number | undefined = b.findByName('s', BTF_KIND_STRUCT);",
+        'const n: string = b.type(s).kindName;',
+        'export const out = [id, n, b.typeCount, cDump, rawDump, isBtfError, openObject, checkBtf, listMaps];',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          types: ['node'],
+          typeRoots: [join(root, 'node_modules', '@types')],
+        },
+        files: ['use.ts'],
+      }),
+    );
+    const r = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', dir], { encoding: 'utf8' });
+    assert.is(r.status, 0, r.stdout + r.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();
