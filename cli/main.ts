@@ -5,6 +5,7 @@
  * (one line `btfkit: FILE: what is wrong (offset 0x…)`), 2 a usage error.
  * Set BTFKIT_DEBUG=1 for stack traces.
  */
+import { isMainThread, workerData } from 'node:worker_threads';
 import { CommanderError } from 'commander';
 import { isInputError } from '../lib/errors.js';
 import { errnoText } from '../lib/io.js';
@@ -55,4 +56,6 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// In the bundle, a worker thread of `btfkit core`'s matrix starts here too: it runs the worker, not the program.
+if (!isMainThread && (workerData as { btfkit?: string } | null)?.btfkit === 'core-matrix') await import('./core-matrix.js');
+else process.exitCode = await main();
