@@ -4,7 +4,9 @@
  * Targets (issue 2): parse < 30 ms after warm-up; `dump` of vmlinux to a file
  * at most 1.0x bpftool's wall time; a parse's peak memory at most 3x the
  * file size; dedup of vmlinux x2 at most 1.5x libbpf's time and 3x its peak
- * memory. Set BENCH_RUNS to change the number of runs (default 10).
+ * memory; CO-RE (bench/core.ts): `btfkit core` over the CO-RE objects and
+ * three kernels at most 1.0x bpftool's `gen min_core_btf` runs, the 100 x 10
+ * matrix under 10 s. Set BENCH_RUNS to change the number of runs (default 10).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { Btf } from '../lib/btf.js';
 import { writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
 import { fmt, has, nodeFloor, ratio, timeCommands, timeFn } from './common.js';
 import { BIN } from '../test/helpers/golden.js';
+import { benchCore } from './core.js';
 import { benchDedup } from './dedup.js';
 import { benchDumpC } from './dump-c.js';
 import { benchLayout } from './layout.js';
@@ -83,6 +86,8 @@ async function main(): Promise<void> {
   benchDedup({ file: VMLINUX, copies: 2 });
   console.log('\n# struct layouts: btfkit layout against pahole -F btf');
   benchLayout(VMLINUX, RUNS);
+  console.log('\n# CO-RE: btfkit core and gen min-core-btf against bpftool gen min_core_btf');
+  benchCore(VMLINUX, RUNS);
 }
 
 function dumpVsBpftool(btf: Btf): void {

@@ -24,7 +24,7 @@ import { basename, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Btf } from '../lib/btf.js';
 import { RELO_KIND_STR } from '../lib/core-spec.js';
-import { CoreTarget, type CoreRelocation, relocateObject } from '../lib/core/index.js';
+import { CoreTarget, type CoreRelocation, coreReloCutProblem, relocateObject } from '../lib/core/index.js';
 import { BtfError, BtfErrorCode, ElfError, isInputError } from '../lib/errors.js';
 import type { BpfObject } from '../lib/object/open.js';
 import { parseBtf } from '../lib/object/open.js';
@@ -144,7 +144,8 @@ function json(r: CoreRelocation, file: string, kernel: string): string {
 /** Relocates `obj` against `target` and renders what the command prints for it. */
 export function cell(file: string, obj: BpfObject, kernel: string, target: CoreTarget, opts: CellOptions): Cell {
   if (!obj.btf) throw new BtfError(BtfErrorCode.Format, 'the object has no .BTF section', { file });
-  const rel = relocateObject(obj, target);
+  // libbpf's lines are printed with --log, and an error's reason on a relocation's line
+  const rel = relocateObject(obj, target, { log: opts.log === true || (!opts.matrix && !opts.json) });
   const count = { ok: 0, poison: 0, error: 0 };
   const failing: string[] = [];
   let refused = false;
@@ -175,6 +176,8 @@ export function cell(file: string, obj: BpfObject, kernel: string, target: CoreT
       }
     }
   }
+  // a CO-RE section cut short: its complete records are above, the first missing one fails the run
+  problem ??= coreReloCutProblem(obj);
   if (!opts.json) {
     const summary = `${rel.length} relocation${rel.length === 1 ? '' : 's'}: ${count.ok} ok, ${count.poison} poisoned, ${count.error} failed`;
     if (opts.matrix) text += `${file}\t${kernel}\t${summary}${failing.length ? `: ${failing.join(' ')}` : ''}\n`;
@@ -223,7 +226,7 @@ export async function runCells(
   try {
     if (workers <= 1 || files.includes('-') || ks.some((k) => k.path === undefined)) {
       const objs: BpfObject[] = [];
-      for (const f of files) objs.push(await loadObject(f, { ext: true }));
+      for (const f of files) objs.push(await loadObject(f, { ext: true, partialCoreRelo: true }));
       for (const [i, k] of ks.entries()) {
         const target = k.load();
         take(objs.map((o, j) => cell(files[j]!, o, k.name, target, opts)));
@@ -335,7 +338,10 @@ function pool(
       while (done.has(printed)) {
         const c = done.get(printed)!;
         done.delete(printed);
-        if (c instanceof Error) return finish(c);
+        if (c instanceof Error) {
+          finish(c);
+          return;
+        }
         take(c);
         printed++;
         progress(printed);
@@ -371,7 +377,9 @@ function pool(
 /** A worker: reads the objects, then relocates them against each kernel it is sent, until sent null. */
 function startWorker(setup: WorkerSetup): void {
   const port = parentPort!;
-  const objs: Promise<BpfObject[]> = Promise.all(setup.files.map((f) => loadObject(f, { ext: true })));
+  const objs: Promise<BpfObject[]> = Promise.all(
+    setup.files.map((f) => loadObject(f, { ext: true, partialCoreRelo: true })),
+  );
   port.on('message', (m: { k: number; name: string; path: string } | null) => {
     if (m === null) {
       port.close();

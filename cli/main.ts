@@ -57,5 +57,6 @@ async function main(): Promise<number> {
 }
 
 // In the bundle, a worker thread of `btfkit core`'s matrix starts here too: it runs the worker, not the program.
-if (!isMainThread && (workerData as { btfkit?: string } | null)?.btfkit === 'core-matrix') await import('./core-matrix.js');
+if (!isMainThread && (workerData as { btfkit?: string } | null)?.btfkit === 'core-matrix')
+  await import('./core-matrix.js');
 else process.exitCode = await main();

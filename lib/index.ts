@@ -64,10 +64,11 @@ export {
 } from './dump/raw.js';
 export { cDump, writeCDump, type CDumpOptions } from './dump/c.js';
 export type { ByteSink } from './dump/bytes.js';
-export { BtfExt, CORE_RELO_KINDS, type ExtInfo, type ExtKind, type ExtSec } from './ext.js';
+export { BtfExt, CORE_RELO_KINDS, type CoreReloCut, type ExtInfo, type ExtKind, type ExtSec } from './ext.js';
 export { parseCoreSpec, type CoreSpec, type CoreAccessor } from './core-spec.js';
 export {
   relocateObject,
+  coreReloCutProblem,
   CoreTarget,
   essentialNameLen,
   type CoreRelocation,

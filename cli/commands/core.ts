@@ -45,7 +45,8 @@ export function register(program: Command, io: CliIo): void {
         let jobs: number | undefined;
         if (opts.jobs !== undefined) {
           jobs = Number(opts.jobs);
-          if (!Number.isInteger(jobs) || jobs < 1) throw usageError('core', `--jobs: not a positive integer: ${opts.jobs}`);
+          if (!Number.isInteger(jobs) || jobs < 1)
+            throw usageError('core', `--jobs: not a positive integer: ${opts.jobs}`);
         }
         const ks = kernels(opts.target, opts.base);
         const matrix = ks.length > 1;

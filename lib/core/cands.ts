@@ -81,7 +81,7 @@ export class CoreTarget {
     part: CoreTargetPart,
     local: { q: TypeQuery; id: number; name: string; kind: number },
     out: CoreCand[],
-    log: string[],
+    log: string[] | null,
   ): void {
     const want = new TextEncoder().encode(local.name);
     const len = essentialByteLen(want, 0, want.length);
@@ -101,7 +101,7 @@ export class CoreTarget {
       let end = off + len;
       while (end < strs.length && strs[end] !== 0) end++;
       if (essentialByteLen(strs, off, end) !== len) continue;
-      log.push(
+      log?.push(
         `libbpf: CO-RE relocating [${local.id}] ${KIND_STR[local.kind]} ${local.name}: found target candidate [${id}] ${KIND_STR[k]} ${q.str(q.nameOff(id))} in [${part.name}]`,
       );
       out.push({ part, id });
@@ -109,7 +109,7 @@ export class CoreTarget {
   }
 
   /** `bpf_core_find_cands`: vmlinux, then the modules only when vmlinux has no candidate. */
-  findCands(local: { q: TypeQuery; id: number; name: string; kind: number }, log: string[]): CoreCand[] {
+  findCands(local: { q: TypeQuery; id: number; name: string; kind: number }, log: string[] | null): CoreCand[] {
     const out: CoreCand[] = [];
     this.addCands(this.base, local, out, log);
     if (out.length) return out;
@@ -145,7 +145,10 @@ const indexes = new WeakMap<TypeQuery, Map<number, NameIndex>>();
 
 function nameIndex(q: TypeQuery, startId: number): NameIndex {
   let byStart = indexes.get(q);
-  if (!byStart) indexes.set(q, (byStart = new Map()));
+  if (!byStart) {
+    byStart = new Map();
+    indexes.set(q, byStart);
+  }
   let index = byStart.get(startId);
   if (index) return index;
   const n = Math.max(q.typeCount - startId, 0);
@@ -162,7 +165,7 @@ function nameIndex(q: TypeQuery, startId: number): NameIndex {
     const off = words[offs[id]!]!;
     if (off === 0 || off >= nStrs) continue;
     let h = 0x811c9dc5;
-    const stop = off + KEY_BYTES < nStrs ? off + KEY_BYTES : nStrs;
+    const stop = Math.min(off + KEY_BYTES, nStrs);
     for (let i = off; i < stop; i++) {
       const c = strs[i]!;
       if (c === 0 || (c === 95 && strs[i + 1] === 95 && strs[i + 2] === 95)) break;

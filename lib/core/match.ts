@@ -95,7 +95,7 @@ function typesAreCompat(
   localId: number,
   tq: TypeQuery,
   targId: number,
-  log: string[],
+  log: string[] | null,
   level = 0x7fffffff,
 ): number {
   if (localId < 0 || localId >= lq.typeCount || targId < 0 || targId >= tq.typeCount) return EINVAL;
@@ -144,7 +144,7 @@ function typesAreCompat(
         continue;
       }
       default:
-        log.push(`libbpf: unexpected kind ${KIND_STR[lk]} relocated, local [${l}], target [${t}]`);
+        log?.push(`libbpf: unexpected kind ${KIND_STR[lk]} relocated, local [${l}], target [${t}]`);
         return 0;
     }
   }
@@ -191,7 +191,7 @@ function compositesMatch(
   t: number,
   behindPtr: boolean,
   level: number,
-  log: string[],
+  log: string[] | null,
 ): number {
   const ln = lq.vlen(l);
   const tn = tq.vlen(t);
@@ -220,7 +220,7 @@ function typesMatch(
   targId: number,
   behindPtr: boolean,
   level: number,
-  log: string[],
+  log: string[] | null,
 ): number {
   if (level <= 0) return EINVAL;
   let depth = 32;
@@ -299,7 +299,7 @@ function typesMatch(
         continue;
       }
       default:
-        log.push(`libbpf: unexpected kind ${KIND_STR[lk]} relocated, local [${l}], target [${t}]`);
+        log?.push(`libbpf: unexpected kind ${KIND_STR[lk]} relocated, local [${l}], target [${t}]`);
         return 0;
     }
   }
@@ -356,7 +356,13 @@ function matchMember(
  * `bpf_core_spec_match`: matches `local` against candidate `targId` of
  * `targBtf`, filling `targ` (reset first) as libbpf fills its target spec.
  */
-export function specMatch(local: MatchSpec, targBtf: Btf, targId: number, targ: MatchSpec, log: string[]): number {
+export function specMatch(
+  local: MatchSpec,
+  targBtf: Btf,
+  targId: number,
+  targ: MatchSpec,
+  log: string[] | null,
+): number {
   targ.btf = targBtf;
   targ.rootTypeId = targId;
   targ.kind = local.kind;
