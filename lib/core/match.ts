@@ -54,6 +54,33 @@ function nameAt(q: TypeQuery, off: number): string {
   return q.str(off);
 }
 
+/**
+ * Whether the string at `off` in `q` is `want` (a name's bytes and its NUL),
+ * compared on the bytes: a member search reads every member's name, and
+ * decodes none. An offset past the strings is decoded, to throw as
+ * {@link nameAt} does.
+ */
+function strIsBytes(q: TypeQuery, off: number, want: Uint8Array): boolean {
+  const strs = q.strs;
+  if (off >= strs.length) nameAt(q, off);
+  for (let i = 0; i < want.length; i++) if (strs[off + i] !== want[i]) return false;
+  return true;
+}
+
+/** The empty name: its NUL alone. */
+const EMPTY = new Uint8Array(1);
+
+/** The bytes of a name and its NUL (for {@link strIsBytes}). */
+const nameBytes = (() => {
+  const enc = new TextEncoder();
+  return (name: string): Uint8Array => {
+    const b = enc.encode(name);
+    const z = new Uint8Array(b.length + 1);
+    z.set(b);
+    return z;
+  };
+})();
+
 /** `bpf_core_fields_are_compat`. */
 function fieldsAreCompat(lq: TypeQuery, localId: number, tq: TypeQuery, targId: number): number {
   for (;;) {
@@ -326,6 +353,7 @@ function matchMember(
   if (!isComposite(tq.kind(t))) return 0;
   const lt = localAcc.typeId;
   const localName = nameAt(lq, lq.word(lt, 3 + localAcc.idx * 3));
+  const want = nameBytes(localName);
   const localType = lq.word(lt, 3 + localAcc.idx * 3 + 1);
   const n = tq.vlen(t);
   const kflag = tq.kflag(t);
@@ -335,12 +363,12 @@ function matchMember(
     spec.bitOffset = (spec.bitOffset + bitOff) >>> 0;
     spec.raw.push(i);
     const mType = tq.word(t, 3 + i * 3 + 1);
-    const tname = nameAt(tq, tq.word(t, 3 + i * 3));
-    if (tname === '') {
+    const tOff = tq.word(t, 3 + i * 3);
+    if (strIsBytes(tq, tOff, EMPTY)) {
       const found = matchMember(lq, localAcc, tq, mType, spec, next);
       if (found) return found;
-    } else if (tname === localName) {
-      spec.accessors.push({ typeId: targId, idx: i, name: tname });
+    } else if (strIsBytes(tq, tOff, want)) {
+      spec.accessors.push({ typeId: targId, idx: i, name: localName });
       next.id = mType;
       const found = fieldsAreCompat(lq, localType, tq, mType);
       if (!found) spec.accessors.pop();
