@@ -370,6 +370,10 @@ function pool(
         } else t.postMessage(null);
       });
       t.on('error', (e) => finish(e));
+      // a worker that dies without an error event (out of memory) must not leave the run waiting
+      t.on('exit', (code) => {
+        if (code !== 0) finish(new Error(`core: a worker thread exited with status ${code}`));
+      });
     }
   });
 }
