@@ -27,6 +27,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<{ register: Regist
   ['core', () => import('./commands/core.js')],
   ['gen', () => import('./commands/gen.js')],
   ['layout', () => import('./commands/layout.js')],
+  ['set', () => import('./commands/set.js')],
 ];
 
 /** The package version (kept in step with package.json by a test). */

@@ -79,6 +79,7 @@ export {
   type RelocateOptions,
 } from './core/index.js';
 export { minCoreBtf } from './core/min.js';
+export { genTs, tsMemberKeys, type GenTsOptions, type TsBindings } from './gen/ts.js';
 export { dedup, type DedupOptions, type DedupReport, type DedupExt, type DedupPass } from './dedup/index.js';
 export {
   addMap,
@@ -151,6 +152,12 @@ export {
   TypedDataDumper,
   type TypedDataOptions,
   type TypedDataResult,
+  setInitialValues,
+  type SetChange,
+  type SetResult,
+  listPrograms,
+  type ProgramInfo,
+  type ProgramList,
 } from './inspect/index.js';
 export {
   EM,
@@ -195,3 +202,4 @@ export {
   type LayoutOptions,
   type ListingOptions,
 } from './layout/index.js';
+export { genSkeleton, genSubskeleton, type SkeletonOptions } from './gen/skeleton.js';

@@ -111,6 +111,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['lib/ext.ts', 'lib/core-spec.ts', 'lib/dump/', 'lib/dedup/', 'lib/emit/', 'lib/elf/', 'lib/layout/'],
   ['lib/object/'],
   ['lib/inspect/', 'lib/core/'],
+  // lib/gen/: code generators over an opened object (gen ts, gen skeleton)
+  ['lib/gen/'],
   ['lib/index.ts'],
   ['cli/'],
 ];

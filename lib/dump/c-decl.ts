@@ -90,6 +90,11 @@ const NAME_RESOLVED = 1;
 /** A cached declaration of the type puts a space before the name. */
 const DECL_SEP = 2;
 
+/** A declared name that is {@link CDeclWriter.declText}'s own string: never a string offset (>= 0) or minus a type id. */
+const EXT_NAME = -0x1_0000_0000;
+const EMPTY = new Uint8Array(0);
+const utf8Encoder = new TextEncoder();
+
 const TAB = 9;
 const NL = 10;
 const SPACE = 32;
@@ -160,6 +165,9 @@ export class CDeclWriter extends ByteOut {
   /** The struct whose padding is being written (for error messages). */
   private padFor = 0;
 
+  /** The declared name of {@link declText}, which is not in the string section. */
+  private extName: Uint8Array = EMPTY;
+
   /** Chunks flushed while a cast was printed (a writer without a sink). */
   private readonly spill: Uint8Array[];
 
@@ -202,9 +210,32 @@ export class CDeclWriter extends ByteOut {
    */
   castText(typeId: number, stripMods: boolean): string {
     this.cast = true;
+    return this.textOf(typeId, 0, 0, stripMods);
+  }
+
+  /**
+   * Returns the declaration of `fieldName` as type `typeId`, as libbpf's
+   * `btf_dump__emit_type_decl` prints it with `field_name`, `indent_level`
+   * and `strip_mods` (bpftool's skeleton writes its section structs so):
+   * named types by name (with their `___N` suffix in this writer's state),
+   * anonymous structs, unions and enums defined inline at `indent`. An empty
+   * `fieldName` declares no name (`int *`, `__u64[16]`). For a writer made
+   * without a sink.
+   */
+  declText(typeId: number, fieldName: string, indent: number, stripMods: boolean): string {
+    this.extName = utf8Encoder.encode(fieldName);
+    try {
+      return this.textOf(typeId, fieldName ? EXT_NAME : 0, indent, stripMods);
+    } finally {
+      this.extName = EMPTY;
+    }
+  }
+
+  /** Prints one declaration into the buffer and returns its text (see {@link castText}, {@link declText}). */
+  private textOf(typeId: number, fname: number, lvl: number, stripMods: boolean): string {
     this.stripMods = stripMods;
     try {
-      this.emitTypeDecl(typeId, 0, 0);
+      this.emitTypeDecl(typeId, fname, lvl);
     } catch (e) {
       this.pos = 0;
       throw e;
@@ -550,7 +581,8 @@ export class CDeclWriter extends ByteOut {
    * this call's own frame, and is printed back from the terminal type.
    *
    * The declared name is `fname`: a string offset when positive or zero (0
-   * is no name), or minus the id of a typedef whose unique name it is.
+   * is no name), EXT_NAME for {@link declText}'s name, or minus the id of a
+   * typedef whose unique name it is.
    */
   protected emitTypeDecl(id: number, fname: number, lvl: number): void {
     if (this.declDepth > MAX_DECL_DEPTH) {
@@ -879,6 +911,7 @@ export class CDeclWriter extends ByteOut {
 
   /** Whether the declared name `fname` (see {@link emitTypeDecl}) is not empty. */
   private hasName(fname: number): boolean {
+    if (fname === EXT_NAME) return this.extName.length > 0;
     return fname > 0 ? this.strs[fname] !== 0 : fname < 0 && this.w[this.off[-fname]!] !== 0;
   }
 
@@ -900,7 +933,8 @@ export class CDeclWriter extends ByteOut {
 
   /** Writes a declared name: a string, or a typedef's own name, which may carry a ___N suffix. */
   private declName(fname: number): void {
-    if (fname > 0) this.name(fname);
+    if (fname === EXT_NAME) this.bytes(this.extName);
+    else if (fname > 0) this.name(fname);
     else this.uniqueName(-fname, this.identNames);
   }
 
