@@ -5,7 +5,9 @@
  * at most 1.0x bpftool's wall time; a parse's peak memory at most 3x the
  * file size; dedup of vmlinux x2 at most 1.5x libbpf's time and 3x its peak
  * memory; `check` of vmlinux in process at most 1.0x the kernel's own
- * BPF_BTF_LOAD of it. Set BENCH_RUNS to change the number of runs (default 10).
+ * BPF_BTF_LOAD of it; CO-RE (bench/core.ts): `btfkit core` over the CO-RE
+ * objects and three kernels at most 1.0x bpftool's `gen min_core_btf` runs,
+ * the 100 x 10 matrix under 10 s. Set BENCH_RUNS to change the number of runs (default 10).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { Btf } from '../lib/btf.js';
 import { writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
 import { fmt, has, nodeFloor, ratio, timeCommands, timeFn } from './common.js';
 import { BIN } from '../test/helpers/golden.js';
+import { benchCore } from './core.js';
 import { benchDedup } from './dedup.js';
 import { benchDumpC } from './dump-c.js';
 import { benchCheck } from './check.js';
@@ -87,6 +90,8 @@ async function main(): Promise<void> {
   benchLayout(VMLINUX, RUNS);
   console.log("\n# check: the kernel's BTF verifier in btfkit against the kernel's own BPF_BTF_LOAD (btfh kload-time)");
   benchCheck(VMLINUX, RUNS);
+  console.log('\n# CO-RE: btfkit core and gen min-core-btf against bpftool gen min_core_btf');
+  benchCore(VMLINUX, RUNS);
 }
 
 function dumpVsBpftool(btf: Btf): void {

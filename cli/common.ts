@@ -127,13 +127,25 @@ export function fixupLibOptions(mode: FixupMode | undefined): FixupOptions | und
  */
 export async function loadObject(
   file: string,
-  opts: { fixup?: FixupMode | undefined; base?: string | undefined; ext?: boolean; notElf?: string } = {},
+  opts: {
+    fixup?: FixupMode | undefined;
+    base?: string | undefined;
+    ext?: boolean;
+    partialCoreRelo?: boolean;
+    notElf?: string;
+  } = {},
 ): Promise<BpfObject> {
   const bytes = await readInput(file);
   if (!isElf(bytes)) throw new BtfError(BtfErrorCode.InvalidArgument, opts.notElf ?? 'not an ELF object', { file });
   const base = opts.base !== undefined ? await readBtfFile(opts.base) : undefined;
   const fixup = fixupLibOptions(opts.fixup);
-  return openObject(bytes, { file, ...(base ? { base } : {}), ...(fixup ? { fixup } : {}), ext: opts.ext !== false });
+  return openObject(bytes, {
+    file,
+    ...(base ? { base } : {}),
+    ...(fixup ? { fixup } : {}),
+    ext: opts.ext !== false,
+    ...(opts.partialCoreRelo ? { partialCoreRelo: true } : {}),
+  });
 }
 
 /**

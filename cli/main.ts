@@ -6,6 +6,7 @@
  * Set BTFKIT_DEBUG=1 for stack traces.
  */
 import { readFileSync } from 'node:fs';
+import { isMainThread, workerData } from 'node:worker_threads';
 import { CommanderError } from 'commander';
 import { isInputError } from '../lib/errors.js';
 import { errnoText, fromOsBytes } from '../lib/io.js';
@@ -86,4 +87,7 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// In the bundle, a worker thread of `btfkit core`'s matrix starts here too: it runs the worker, not the program.
+if (!isMainThread && (workerData as { btfkit?: string } | null)?.btfkit === 'core-matrix')
+  await import('./core-matrix.js');
+else process.exitCode = await main();

@@ -69,6 +69,16 @@ export const CORE_RELO_KINDS: readonly string[] = [
   'type_matches',
 ];
 
+/** Where a core_relo sub-section read with `partialCoreRelo` was cut short ({@link BtfExt.coreReloCut}). */
+export interface CoreReloCut {
+  /** The string offset of the program section's name whose records were cut, or -1 when a section header was. */
+  readonly secNameOff: number;
+  /** The index of that section's first missing record (-1 with a cut section header). */
+  readonly index: number;
+  /** What a strict parse throws. */
+  readonly error: BtfError;
+}
+
 /** A `.BTF.ext` section (libbpf's `struct btf_ext`). */
 export class BtfExt {
   /** The section bytes (a private copy; rewritten in place by remapping). */
@@ -78,10 +88,23 @@ export class BtfExt {
   readonly funcInfo: ExtInfo | null;
   readonly lineInfo: ExtInfo | null;
   readonly coreRelo: ExtInfo | null;
+  /**
+   * With `partialCoreRelo`, where a cut-short core_relo sub-section ends: the
+   * section (its name's string offset) whose record `index` is the first
+   * missing, and the error a strict parse throws. Null otherwise.
+   */
+  readonly coreReloCut: CoreReloCut | null;
   private readonly dv: DataView;
   private readonly le: boolean;
 
-  private constructor(data: Uint8Array, le: boolean, hdrLen: number, infos: Array<ExtInfo | null>) {
+  private constructor(
+    data: Uint8Array,
+    le: boolean,
+    hdrLen: number,
+    infos: Array<ExtInfo | null>,
+    cut: CoreReloCut | null,
+  ) {
+    this.coreReloCut = cut;
     this.data = data;
     this.le = le;
     this.bigEndian = !le;
@@ -96,8 +119,11 @@ export class BtfExt {
    * Returns the parsed `.BTF.ext` (`btf_ext__new`). Checks the header, each
    * sub-section's bounds and alignment, the record sizes and every section
    * header and record count; throws a BtfError naming the offset otherwise.
+   * With `partialCoreRelo`, a core_relo sub-section cut short by the end of
+   * the data keeps its complete records, and {@link coreReloCut} says where
+   * it was cut (CO-RE reports then name the missing record and go on).
    */
-  static parse(bytes: Uint8Array, opts: { file?: string } = {}): BtfExt {
+  static parse(bytes: Uint8Array, opts: { file?: string; partialCoreRelo?: boolean } = {}): BtfExt {
     const ctx = (offset: number) => ({ offset, section: BTF_EXT_ELF_SEC, ...(opts.file ? { file: opts.file } : {}) });
     const fail = (code: BtfErrorCode, msg: string, offset: number): never => {
       throw new BtfError(code, `.BTF.ext: ${msg}`, ctx(offset));
@@ -123,18 +149,31 @@ export class BtfExt {
     ];
     if (hdrLen >= HDR_CORE) parts.push(['core_relo', 24]);
     const infos: Array<ExtInfo | null> = [null, null, null];
+    let cut: CoreReloCut | null = null;
     parts.forEach(([kind, at], idx) => {
       const off = dv.getUint32(at, le);
-      const len = dv.getUint32(at + 4, le);
+      let len = dv.getUint32(at + 4, le);
       if (len === 0) return;
       if (off % 4) fail(BtfErrorCode.BadSection, `${kind} offset ${off} is not 4-byte aligned`, at);
       const beg = hdrLen + off;
-      if (beg + len > data.length)
-        fail(
-          BtfErrorCode.Truncated,
+      // the one failure a partial core_relo reads on from: the data ends before the records do
+      const partial = kind === 'core_relo' && opts.partialCoreRelo === true;
+      const cutShort = (msg: string, offset: number): BtfError => {
+        if (!partial) fail(BtfErrorCode.Truncated, msg, offset);
+        return new BtfError(BtfErrorCode.Truncated, `.BTF.ext: ${msg}`, ctx(offset));
+      };
+      let cutBy: BtfError | null = null;
+      if (beg + len > data.length) {
+        cutBy = cutShort(
           `${kind} (offset ${off}, length ${len}) is past the end of the section (${data.length} bytes)`,
           at,
         );
+        if (beg >= data.length) {
+          cut = { secNameOff: -1, index: -1, error: cutBy };
+          return;
+        }
+        len = data.length - beg;
+      }
       if (len < 4) fail(BtfErrorCode.Truncated, `${kind} has no record size`, beg);
       const recSize = dv.getUint32(beg, le);
       if (recSize < MIN_REC[kind] || recSize % 4)
@@ -144,22 +183,32 @@ export class BtfExt {
       if (p === end) fail(BtfErrorCode.BadSection, `${kind} has no records`, beg);
       const secs: ExtSec[] = [];
       while (p < end) {
-        if (end - p < 8) fail(BtfErrorCode.Truncated, `${kind} section header is cut short`, p);
+        if (end - p < 8) {
+          cutBy ??= cutShort(`${kind} section header is cut short`, p);
+          break;
+        }
         const numInfo = dv.getUint32(p + 4, le);
         if (numInfo === 0) fail(BtfErrorCode.BadSection, `${kind} section has no records (num_info 0)`, p + 4);
         const total = 8 + numInfo * recSize;
-        if (end - p < total)
-          fail(
-            BtfErrorCode.Truncated,
+        if (end - p < total) {
+          const e = cutShort(
             `${kind} section of ${numInfo} records of ${recSize} bytes is past the end of ${kind}`,
             p + 4,
           );
+          // the complete records stay; the first missing one is named
+          const whole = Math.floor((end - p - 8) / recSize);
+          if (whole > 0) secs.push({ at: p, secNameOff: dv.getUint32(p, le), numInfo: whole, recs: p + 8 });
+          cut = { secNameOff: dv.getUint32(p, le), index: whole, error: cutBy ?? e };
+          cutBy = null;
+          break;
+        }
         secs.push({ at: p, secNameOff: dv.getUint32(p, le), numInfo, recs: p + 8 });
         p += total;
       }
-      infos[idx] = { kind, recSize, secs };
+      if (cutBy && !cut) cut = { secNameOff: -1, index: -1, error: cutBy };
+      if (secs.length) infos[idx] = { kind, recSize, secs };
     });
-    return new BtfExt(data, le, hdrLen, infos);
+    return new BtfExt(data, le, hdrLen, infos, cut);
   }
 
   /** Returns the `.BTF.ext` bytes (the input's, with any remapping applied). */

@@ -73,10 +73,11 @@ export {
   type NameMatch,
   type FoundType,
 } from './dump/select.js';
-export { BtfExt, CORE_RELO_KINDS, type ExtInfo, type ExtKind, type ExtSec } from './ext.js';
+export { BtfExt, CORE_RELO_KINDS, type CoreReloCut, type ExtInfo, type ExtKind, type ExtSec } from './ext.js';
 export { parseCoreSpec, type CoreSpec, type CoreAccessor } from './core-spec.js';
 export {
   relocateObject,
+  coreReloCutProblem,
   CoreTarget,
   essentialNameLen,
   type CoreRelocation,

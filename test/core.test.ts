@@ -12,11 +12,12 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CoreTarget, essentialNameLen, relocateObject } from '../lib/core/index.js';
+import { CoreTarget, coreReloCutProblem, essentialNameLen, relocateObject } from '../lib/core/index.js';
 import { isBtfError } from '../lib/errors.js';
 import { Btf } from '../lib/btf.js';
 import { BtfExt } from '../lib/ext.js';
 import { openObject, parseBtf } from '../lib/object/open.js';
+import { typeQuery } from '../lib/query.js';
 import { coreText, loadTarget } from './helpers/core.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -24,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, hasVmlinux, repoPath, runCli, VMLINUX } from './helpers/golden.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
-import { cachedKernels, kernelModules, missingKernels } from './helpers/kernels.js';
+import { cachedKernels, kernelModules, missingKernels, sampleModules } from './helpers/kernels.js';
 import { allObjectPaths } from './helpers/objects.js';
 import { skip } from './helpers/skip.js';
 import { hasTool } from './helpers/tools.js';
@@ -106,6 +107,56 @@ test("essentialNameLen is libbpf's bpf_core_essential_name_len", () => {
     ['', 0],
   ] as const)
     assert.is(essentialNameLen(name), len, name);
+});
+
+test("the candidate index finds exactly libbpf's scan: essential names, flavors, long shared prefixes", () => {
+  const names = [
+    'a',
+    'a___x',
+    'a___x___y',
+    'a____b',
+    'a__',
+    'a_',
+    'ab',
+    'abcdefghij',
+    'abcdefghij___v1',
+    'abcdefghijk',
+    'abcdefgh',
+    'abcdefgh___',
+    'abcdefg___h',
+    'x___',
+    '___x',
+    '____',
+    'task_struct',
+    'task_struct___old',
+    'task_struct___',
+    'task_struct____x',
+    'task',
+    'task___struct',
+    'ab___cd___ef',
+    'ab___cd',
+  ];
+  const target = Btf.empty();
+  for (const n of names) {
+    target.addStruct(n, 4);
+    target.addUnion(n, 4);
+  }
+  target.addStruct(null, 4);
+  const t = new CoreTarget(target);
+  const local = Btf.empty();
+  const q = typeQuery(local);
+  for (const n of names) {
+    const id = local.addStruct(n, 4);
+    const ess = n.slice(0, essentialNameLen(n));
+    const want: number[] = [];
+    for (let k = 1; k < target.typeCount; k++) {
+      const tn = target.nameOf(k);
+      if (target.kindOf(k) === 4 && tn.startsWith(ess) && essentialNameLen(tn) === ess.length) want.push(k);
+    }
+    const got = t.findCands({ q, id, name: n, kind: 4 }, null).map((c) => c.id);
+    assert.equal(got, want, n);
+    assert.ok(got.length > 0, n);
+  }
 });
 
 for (const why of missingKernels(kernels)) test(`core: kernel cache: ${why}`, () => skip(why));
@@ -260,6 +311,57 @@ test('bad input: a truncated CO-RE section is a BtfError naming .BTF.ext', () =>
   }
 });
 
+test('bad input: a CO-RE section cut short reports its complete records, then names the first missing one', () => {
+  const bytes = new Uint8Array(readFileSync(CORE_TASK));
+  const sec = openObject(bytes).elf.section('.BTF.ext')!;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  dv.setUint32(sec.offset + 28, dv.getUint32(sec.offset + 28, true) - 4, true); // core_relo_len: the last record cut
+  assert.throws(
+    () => openObject(bytes),
+    (e: unknown) => isBtfError(e) && /core_relo/.test(e.message),
+  );
+  const good = relocate(new Uint8Array(readFileSync(CORE_TASK)));
+  const o = openObject(bytes, { file: 'core_task.o', partialCoreRelo: true });
+  const rel = relocateObject(o, new CoreTarget(parseBtf(readFileSync(CORE_TASK))));
+  assert.is(rel.length, good.length - 1);
+  rel.forEach((r, i) => assert.equal({ ...r, log: [] }, { ...good[i]!, log: [] }, `relo #${i} unchanged`));
+  const p = coreReloCutProblem(o)!;
+  assert.ok(isBtfError(p));
+  assert.is(p.section, '.BTF.ext');
+  assert.is(p.file, 'core_task.o');
+  assert.match(p.message, `.BTF.ext: 'tp_btf/sched_switch' relo #${good.length - 1}: cut short: core_relo section of`);
+  assert.match(p.message, /\(\.BTF\.ext\+0x[0-9a-f]+, file offset 0x[0-9a-f]+\)$/);
+  assert.is(coreReloCutProblem(openObject(readFileSync(CORE_TASK))), null);
+  // the CLI: every complete record printed, then the error line and status 1
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-core-cut-'));
+  try {
+    const f = join(dir, 'cut.o');
+    writeFileSync(f, bytes);
+    const r = spawnSync(process.execPath, [BIN, 'core', f, '-t', CORE_TASK]);
+    assert.is(r.status, 1);
+    assert.is(
+      r.stdout
+        .toString()
+        .split('\n')
+        .filter((l) => l.startsWith('tp_btf/')).length,
+      good.length - 1,
+    );
+    assert.match(
+      r.stderr.toString(),
+      `btfkit: ${f}: .BTF.ext: 'tp_btf/sched_switch' relo #${good.length - 1}: cut short`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('libbpf log lines name the program (its function), as libbpf does, not the section', () => {
+  const rel = relocate(new Uint8Array(readFileSync(CORE_TASK)));
+  assert.ok(rel.every((r) => r.program === 'core_task'));
+  assert.ok(rel.some((r) => r.log.some((l) => l.startsWith("libbpf: prog 'core_task': relo #"))));
+  assert.not.ok(rel.some((r) => r.log.some((l) => l.includes("prog 'tp_btf/"))));
+});
+
 /** `bpftool gen min_core_btf` vs minCoreBtf, each CO-RE object alone and all together; returns the comparisons made. */
 function compareMinCore(target: string): number {
   const dir = mkdtempSync(join(tmpdir(), 'btfkit-mincore-'));
@@ -289,6 +391,60 @@ for (const k of kernels)
   test(`gen min-core-btf is bpftool's gen min_core_btf, byte for byte, on ${k.release}`, () => {
     if (!hasTool('bpftool')) return skip('bpftool not installed: min_core_btf not compared');
     assert.ok(compareMinCore(k.vmlinux) >= 3);
+  });
+
+/** Split BTF over its base as one complete BTF (the base's types and strings, then the split's): what bpftool 7.1 can read. */
+function concatSplit(base: Uint8Array, split: Uint8Array): Uint8Array {
+  const parts = (b: Uint8Array): { types: Uint8Array; strs: Uint8Array } => {
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const h = dv.getUint32(4, true);
+    const [to, tl, so, sl] = [8, 12, 16, 20].map((o) => dv.getUint32(o, true)) as [number, number, number, number];
+    return { types: b.subarray(h + to, h + to + tl), strs: b.subarray(h + so, h + so + sl) };
+  };
+  const a = parts(base);
+  const s = parts(split);
+  const tl = a.types.length + s.types.length;
+  const hdr = new DataView(new ArrayBuffer(24));
+  hdr.setUint16(0, 0xeb9f, true);
+  hdr.setUint8(2, 1);
+  [24, 0, tl, tl, a.strs.length + s.strs.length].forEach((v, i) => hdr.setUint32(4 + i * 4, v, true));
+  return Buffer.concat([new Uint8Array(hdr.buffer), a.types, s.types, a.strs, s.strs]);
+}
+
+for (const k of kernels)
+  test(`gen min-core-btf -B (a module over vmlinux) on ${k.release}: bpftool's output for the two in one BTF`, () => {
+    if (!hasTool('bpftool')) return skip('bpftool not installed: min_core_btf not compared');
+    const mods = kernelModules(k);
+    const conntrack = mods.find((x) => x.name === 'nf_conntrack');
+    if (!conntrack) return skip(`${k.release}: no nf_conntrack module in the cache`);
+    const dir = mkdtempSync(join(tmpdir(), 'btfkit-mincore-split-'));
+    try {
+      const objs = coreObjects.filter((p) => !p.endsWith('core_cands.o'));
+      const base = readFileSync(k.vmlinux);
+      const baseBtf = parseBtf(base);
+      const opened = objs.map((f) => openObject(readFileSync(f), { file: f }));
+      let fromModule = 0;
+      for (const m of [conntrack, ...sampleModules(mods, 3, 1).filter((x) => x !== conntrack)]) {
+        const flat = join(dir, 'flat.btf');
+        const want = join(dir, 'want.btf');
+        writeFileSync(flat, concatSplit(base, readFileSync(m.path)));
+        const r = spawnSync('bpftool', ['gen', 'min_core_btf', flat, want, ...objs]);
+        assert.is(r.status, 0, r.stderr.toString());
+        const got = minCoreBtf(parseBtf(readFileSync(m.path), { base: baseBtf }), opened);
+        assert.ok(Buffer.from(got.rawData()).equals(readFileSync(want)), `min_core_btf -B ${k.vmlinux} ${m.path}`);
+        if (m === conntrack) {
+          // the module's own types are kept (core_module.o reads nf_conntrack_helper), and the CLI writes the same bytes
+          fromModule = got.findByName('nf_conntrack_helper');
+          const out = join(dir, 'cli.btf');
+          const c = spawnSync(process.execPath, [BIN, 'gen', 'min-core-btf', '-B', k.vmlinux, m.path, out, ...objs]);
+          assert.is(c.status, 0, c.stderr.toString());
+          assert.ok(readFileSync(out).equals(readFileSync(want)));
+        }
+      }
+      assert.ok(fromModule > 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
 test('gen min-core-btf is bpftool gen min_core_btf on the running kernel (live)', () => {
@@ -362,11 +518,31 @@ for (const k of kernels.slice(0, 1)) {
       .split('\n')
       .filter((l) => l.startsWith('log: '))
       .map((l) => l.slice(5));
-    const got = new TextDecoder()
+    const logLines = new TextDecoder()
       .decode(log.stdout)
       .split('\n')
       .filter((l) => l.startsWith('libbpf: '));
-    assert.equal(got, want);
+    // the harness calls libbpf's engine per record; bpf_object__relocate_core adds one line per section
+    const secLine = /^libbpf: sec '([^']+)': found (\d+) CO-RE relocations$/;
+    assert.equal(
+      logLines.filter((l) => !secLine.test(l)),
+      want,
+    );
+    const perSection = new Map<string, number>();
+    for (const r of lib) perSection.set(r.section, (perSection.get(r.section) ?? 0) + 1);
+    assert.equal(
+      logLines.filter((l) => secLine.test(l)),
+      [...perSection].map(([s, n]) => `libbpf: sec '${s}': found ${n} CO-RE relocations`),
+    );
+    // each before the section's first relocation's lines
+    for (const [s] of perSection) {
+      const at = logLines.indexOf(`libbpf: sec '${s}': found ${perSection.get(s)} CO-RE relocations`);
+      assert.ok(at >= 0);
+      const prog = lib.find((r) => r.section === s)!.program;
+      const first = logLines.slice(at + 1).find((l) => l.includes(`prog '${prog}': relo #`)) ?? '';
+      assert.match(first, `prog '${prog}': relo #0: `);
+      assert.not.ok(logLines.slice(0, at).some((l) => l.includes(`prog '${prog}': relo #`)));
+    }
     // poisoned relocations are accepted, unless --strict
     const strict = spawnSync(process.execPath, [BIN, 'core', CORE_TASK, '--strict', '-t', k.vmlinux]);
     assert.is(strict.status, 3);
@@ -402,5 +578,48 @@ for (const k of kernels.slice(0, 1)) {
     }
   });
 }
+
+test('btfkit core: a matrix in worker threads prints what one thread prints, in kernel order, with progress', async () => {
+  if (kernels.length === 0) return skip('no cached kernels (golden/kernels.sh)');
+  const ks = kernels.map((x) => x.vmlinux);
+  const targets = [...ks, ...ks, ...ks, ...ks].slice(0, 5);
+  const args = ['core', ...OWN_CORE_OBJECTS, ...targets.flatMap((t) => ['-t', t])];
+  const one = spawnSync(process.execPath, [BIN, ...args, '--jobs', '1']);
+  const two = spawnSync(process.execPath, [BIN, ...args, '--jobs', '2']); // the bundle as the workers' entry
+  assert.is(one.status, 0, one.stderr.toString());
+  assert.is(two.status, 0, two.stderr.toString());
+  const lines = one.stdout.toString().trim().split('\n');
+  assert.is(lines.length, targets.length * OWN_CORE_OBJECTS.length);
+  assert.equal(
+    lines.map((l) => l.split('\t')[1]),
+    targets.flatMap((t) => OWN_CORE_OBJECTS.map(() => t)),
+  );
+  assert.is(two.stdout.toString(), one.stdout.toString());
+  // in process (dist/cli/core-matrix.js as the workers' entry), with progress on a terminal
+  const { createProgram } = await import('../cli/program.js');
+  const { memoryIo } = await import('../cli/io.js');
+  const io = { ...memoryIo(), stderrIsTTY: true };
+  await (await createProgram(io)).parseAsync([...args, '--jobs', '3'], { from: 'user' });
+  assert.is(io.stdout(), one.stdout.toString());
+  assert.ok(io.stderr().includes(`\rcore: ${targets.length}/${targets.length} kernels`), io.stderr());
+  assert.ok(io.stderr().endsWith('\r\x1b[K'));
+  // a kernel that cannot be read: the kernels before it are printed, then one error line and status 1
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-core-matrix-'));
+  try {
+    const junk = join(dir, 'junk.btf');
+    writeFileSync(junk, 'not BTF at all');
+    const bad = ['core', CORE_TASK, '-t', ks[0]!, '-t', ks[0]!, '-t', junk, '-t', ks[0]!, '-t', ks[0]!];
+    for (const jobs of ['1', '2']) {
+      const r = spawnSync(process.execPath, [BIN, ...bad, '--jobs', jobs]);
+      assert.is(r.status, 1, `--jobs ${jobs}`);
+      assert.is(r.stdout.toString().trim().split('\n').length, 2, `--jobs ${jobs}`);
+      assert.match(r.stderr.toString(), `btfkit: ${junk}: `);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const usage = spawnSync(process.execPath, [BIN, ...args, '--jobs', '0']);
+  assert.is(usage.status, 2);
+});
 
 test.run();

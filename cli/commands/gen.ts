@@ -1,7 +1,9 @@
 /**
  * `btfkit gen min-core-btf INPUT OUTPUT OBJ...`: bpftool's
  * `gen min_core_btf` (7.1), byte for byte: the part of the kernel BTF INPUT
- * that the objects' CO-RE relocations use (lib/core/min.ts).
+ * that the objects' CO-RE relocations use (lib/core/min.ts). With
+ * `-B BASE`, INPUT is split BTF over BASE (a module over its vmlinux), which
+ * bpftool 7.1 cannot read; the output is then one complete BTF.
  *
  * `btfkit gen ts OBJ [-o FILE] [--js]`: TypeScript bindings for the object's
  * global data and maps (lib/gen/ts.ts).
@@ -30,14 +32,17 @@ export function register(program: Command, io: CliIo): void {
     .argument('<input>', 'kernel BTF (raw, or an object with .BTF)')
     .argument('<output>', 'raw BTF file to write')
     .argument('<objects...>', 'BPF objects with CO-RE relocations')
-    .action(async (input: string, output: string, objects: string[]) => {
-      let src: Btf;
-      try {
-        src = parseBtf(readFileSync(osPath(input)));
-      } catch (e) {
-        if (isInputError(e) && !e.file) e.withFile(input);
-        throw e;
-      }
+    .option('-B, --base <file>', "vmlinux BTF; INPUT is then split BTF over it (a module's), searched after it")
+    .action(async (input: string, output: string, objects: string[], opts: { base?: string }) => {
+      const read = (file: string, base?: Btf): Btf => {
+        try {
+          return parseBtf(readFileSync(osPath(file)), base ? { base } : {});
+        } catch (e) {
+          if (isInputError(e) && !e.file) e.withFile(file);
+          throw e;
+        }
+      };
+      const src = read(input, opts.base !== undefined ? read(opts.base) : undefined);
       const objs = [];
       for (const f of objects) objs.push(await loadObject(f, { ext: true }));
       await writeOutput(io, output, minCoreBtf(src, objs).rawData());

@@ -101,7 +101,7 @@ function calcField(
   spec: MatchSpec | null,
   out: FieldOut,
   setValidate: boolean,
-  log: string[],
+  log: string[] | null,
 ): number {
   out.size = 0;
   if (relo.kind === 2) {
@@ -123,7 +123,7 @@ function calcField(
       if (sz < 0) return EINVAL;
       out.val = BigInt(sz);
     } else {
-      log.push(
+      log?.push(
         `libbpf: prog '${prog}': relo ${relo.kind} at insn #${Math.floor(relo.insnOff / 8)} can't be applied to array access`,
       );
       return EINVAL;
@@ -145,7 +145,7 @@ function calcField(
     byteOff = Math.floor(Math.floor(bitOff / 8) / byteSz) * byteSz;
     while (bitOff + bitSz - byteOff * 8 > byteSz * 8) {
       if (byteSz >= 8) {
-        log.push(
+        log?.push(
           `libbpf: prog '${prog}': relo ${relo.kind} at insn #${Math.floor(relo.insnOff / 8)} can't be satisfied for bitfield`,
         );
         return E2BIG;
@@ -246,7 +246,7 @@ function calcRelo(
   local: MatchSpec,
   targ: MatchSpec | null,
   res: CoreReloRes,
-  log: string[],
+  log: string[] | null,
 ): number {
   Object.assign(res, emptyRes());
   let err = EOPNOTSUPP;
@@ -301,7 +301,7 @@ function calcRelo(
     res.poison = true;
     err = 0;
   } else if (err === EOPNOTSUPP) {
-    log.push(
+    log?.push(
       `libbpf: prog '${prog}': relo #${reloIdx}: unrecognized CO-RE relocation ${RELO_KIND_STR[relo.kind] ?? 'unknown'} (${relo.kind}) at insn #${Math.floor(relo.insnOff / 8)}`,
     );
   }
@@ -324,7 +324,7 @@ export function calcReloInsn(
   reloIdx: number,
   localBtf: Btf,
   cands: CoreCand[],
-  log: string[],
+  log: string[] | null,
 ): CoreCalc {
   const out: CoreCalc = { err: 0, res: null, local: null, target: null, targetCand: null };
   const localName = localBtf.nameOf(relo.typeId);
@@ -332,7 +332,7 @@ export function calcReloInsn(
   try {
     local = parseCoreSpec(localBtf, relo.typeId, relo.access, relo.kind);
   } catch (e) {
-    log.push(
+    log?.push(
       `libbpf: prog '${prog}': relo #${reloIdx}: parsing [${relo.typeId}] ${KIND_STR[localBtf.kindOf(relo.typeId)]} ${localName === '' ? '<anon>' : localName} + ${relo.access} failed: ${errnoOf(e)}`,
     );
     out.err = EINVAL;
@@ -340,13 +340,13 @@ export function calcReloInsn(
   }
   out.local = local;
   const lspec: MatchSpec = { ...local, btf: localBtf };
-  log.push(`libbpf: prog '${prog}': relo #${reloIdx}: ${local.text}`);
+  log?.push(`libbpf: prog '${prog}': relo #${reloIdx}: ${local.text}`);
   if (relo.kind === 6) {
     out.res = { ...emptyRes(), validate: false, origVal: BigInt(relo.typeId), newVal: BigInt(relo.typeId) };
     return out;
   }
   if (localName === '') {
-    log.push(
+    log?.push(
       `libbpf: prog '${prog}': relo #${reloIdx}: <${RELO_KIND_STR[relo.kind] ?? 'unknown'}> (${relo.kind}) relocation doesn't support anonymous types`,
     );
     out.err = EOPNOTSUPP;
@@ -366,13 +366,13 @@ export function calcReloInsn(
       bitOffset: 0,
     };
     const m = specMatch(lspec, c.part.btf, c.id, cand, log);
-    const text = formatCoreSpec(c.part.btf, cand);
+    const text = log ? formatCoreSpec(c.part.btf, cand) : '';
     if (m < 0) {
-      log.push(`libbpf: prog '${prog}': relo #${reloIdx}: error matching candidate #${i} ${text}: ${m}`);
+      log?.push(`libbpf: prog '${prog}': relo #${reloIdx}: error matching candidate #${i} ${text}: ${m}`);
       out.err = m;
       return out;
     }
-    log.push(
+    log?.push(
       `libbpf: prog '${prog}': relo #${reloIdx}: ${m === 0 ? 'non-matching' : 'matching'} candidate #${i} ${text}`,
     );
     if (m === 0) continue;
@@ -387,13 +387,13 @@ export function calcReloInsn(
       targ = cand;
       out.targetCand = c;
     } else if (cand.bitOffset !== targ!.bitOffset) {
-      log.push(
+      log?.push(
         `libbpf: prog '${prog}': relo #${reloIdx}: field offset ambiguity: ${cand.bitOffset >>> 0} != ${targ!.bitOffset >>> 0}`,
       );
       out.err = EINVAL;
       return out;
     } else if (candRes.poison !== targRes.poison || candRes.newVal !== targRes.newVal) {
-      log.push(
+      log?.push(
         `libbpf: prog '${prog}': relo #${reloIdx}: relocation decision ambiguity: ${candRes.poison ? 'failure' : 'success'} ${candRes.newVal} != ${targRes.poison ? 'failure' : 'success'} ${targRes.newVal}`,
       );
       out.err = EINVAL;
@@ -403,7 +403,7 @@ export function calcReloInsn(
   }
   if (j > 0) cands.length = j;
   else {
-    log.push(`libbpf: prog '${prog}': relo #${reloIdx}: no matching targets found`);
+    log?.push(`libbpf: prog '${prog}': relo #${reloIdx}: no matching targets found`);
     const err = calcRelo(prog, relo, reloIdx, lspec, null, targRes, log);
     if (err) {
       out.err = err;

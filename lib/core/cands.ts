@@ -48,8 +48,9 @@ export interface CoreCand {
 
 /**
  * The kernel a program is relocated against: vmlinux and its modules (split
- * BTF over vmlinux). The search compares names on the string bytes (no
- * string is decoded), first byte first, as libbpf's scan does.
+ * BTF over vmlinux). The search goes through a candidate index built once
+ * per target part (see `nameIndex`) and shared by every object relocated
+ * against it; names are compared on the string bytes (no string is decoded).
  */
 export class CoreTarget {
   readonly base: CoreTargetPart;
@@ -80,19 +81,19 @@ export class CoreTarget {
     part: CoreTargetPart,
     local: { q: TypeQuery; id: number; name: string; kind: number },
     out: CoreCand[],
-    log: string[],
+    log: string[] | null,
   ): void {
     const want = new TextEncoder().encode(local.name);
     const len = essentialByteLen(want, 0, want.length);
     const q = typeQuery(part.btf);
     const { strs, words, offs } = q;
-    const first = want[0];
-    for (let id = part.startId; id < q.typeCount; id++) {
-      // libbpf's order of tests, cheapest first: the name's first bytes, then the kind
+    const index = nameIndex(q, part.startId);
+    // the ids whose essential name hashes alike, in id order: libbpf's scan, without the types it would skip
+    for (let id = index.head[keyHash(want, 0, len) & index.mask]!; id !== 0; id = index.next[id - part.startId]!) {
+      // libbpf's tests: the name's first bytes, the kind, then the essential lengths
       const o = offs[id]!;
       const off = words[o]!;
-      if (off === 0 || strs[off] !== first) continue;
-      let i = 1;
+      let i = 0;
       while (i < len && strs[off + i] === want[i]) i++;
       if (i < len) continue;
       const k = infoKind(words[o + 1]!);
@@ -100,7 +101,7 @@ export class CoreTarget {
       let end = off + len;
       while (end < strs.length && strs[end] !== 0) end++;
       if (essentialByteLen(strs, off, end) !== len) continue;
-      log.push(
+      log?.push(
         `libbpf: CO-RE relocating [${local.id}] ${KIND_STR[local.kind]} ${local.name}: found target candidate [${id}] ${KIND_STR[k]} ${q.str(q.nameOff(id))} in [${part.name}]`,
       );
       out.push({ part, id });
@@ -108,7 +109,7 @@ export class CoreTarget {
   }
 
   /** `bpf_core_find_cands`: vmlinux, then the modules only when vmlinux has no candidate. */
-  findCands(local: { q: TypeQuery; id: number; name: string; kind: number }, log: string[]): CoreCand[] {
+  findCands(local: { q: TypeQuery; id: number; name: string; kind: number }, log: string[] | null): CoreCand[] {
     const out: CoreCand[] = [];
     this.addCands(this.base, local, out, log);
     if (out.length) return out;
@@ -123,4 +124,79 @@ function essentialByteLen(b: Uint8Array, from: number, end: number): number {
     if (b[i] !== 95 && b[i + 1] === 95 && b[i + 2] === 95 && b[i + 3] === 95 && b[i + 4] !== 95) return i + 1 - from;
   }
   return end - from;
+}
+
+/**
+ * The candidate index of one target part: the part's named types chained by
+ * a hash of their essential name, each chain in id order (`head[hash & mask]`
+ * is the first id, `next[id - startId]` the following one, 0 ends a chain).
+ * libbpf scans every type of the target for every local type; the index is
+ * built with one such scan per target and then shared by every relocation of
+ * every object relocated against it, in a run or a matrix.
+ */
+interface NameIndex {
+  readonly head: Uint32Array;
+  readonly next: Uint32Array;
+  readonly mask: number;
+}
+
+/** One index per query layer (and start id): rebuilt when the BTF changes, as the layer is. */
+const indexes = new WeakMap<TypeQuery, Map<number, NameIndex>>();
+
+function nameIndex(q: TypeQuery, startId: number): NameIndex {
+  let byStart = indexes.get(q);
+  if (!byStart) {
+    byStart = new Map();
+    indexes.set(q, byStart);
+  }
+  let index = byStart.get(startId);
+  if (index) return index;
+  const n = Math.max(q.typeCount - startId, 0);
+  let size = 1024;
+  while (size < n) size *= 2;
+  const head = new Uint32Array(size);
+  const next = new Uint32Array(n);
+  const mask = size - 1;
+  const { strs, words, offs } = q;
+  // from the last id down, each id put in front of its chain: the chains come out in id order
+  // (keyHash inlined: this loop runs once per type, mostly before the JIT has compiled anything)
+  const nStrs = strs.length;
+  for (let id = q.typeCount - 1; id >= startId; id--) {
+    const off = words[offs[id]!]!;
+    if (off === 0 || off >= nStrs) continue;
+    let h = 0x811c9dc5;
+    const stop = Math.min(off + KEY_BYTES, nStrs);
+    for (let i = off; i < stop; i++) {
+      const c = strs[i]!;
+      if (c === 0 || (c === 95 && strs[i + 1] === 95 && strs[i + 2] === 95)) break;
+      h = Math.imul(h ^ c, 16777619);
+    }
+    h &= mask;
+    next[id - startId] = head[h]!;
+    head[h] = id;
+  }
+  index = { head, next, mask };
+  byStart.set(startId, index);
+  return index;
+}
+
+/** How many leading bytes of a name its key hashes at most. */
+const KEY_BYTES = 8;
+
+/**
+ * The index key of a name in `b[from, end)` (a NUL ends it sooner): FNV-1a
+ * over its bytes up to the first `___`, at most {@link KEY_BYTES} of them. A
+ * candidate's name starts with the local essential name and has the same
+ * essential length, so its first `___` is the local name's, or comes right
+ * after it: both keys hash the same bytes, and no name needs a full scan.
+ */
+function keyHash(b: Uint8Array, from: number, end: number): number {
+  let h = 0x811c9dc5;
+  const stop = Math.min(end, from + KEY_BYTES);
+  for (let i = from; i < stop; i++) {
+    const c = b[i]!;
+    if (c === 0 || (c === 95 && b[i + 1] === 95 && b[i + 2] === 95)) break;
+    h = Math.imul(h ^ c, 16777619);
+  }
+  return h >>> 0;
 }

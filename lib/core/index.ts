@@ -55,6 +55,7 @@
  */
 import { formatCoreSpec, KIND_STR } from '../core-spec.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
+import { STT } from '../elf/read.js';
 import { BTF_EXT_ELF_SEC } from '../kinds.js';
 import type { BpfObject } from '../object/open.js';
 import { typeQuery } from '../query.js';
@@ -68,6 +69,12 @@ export { CoreTarget, essentialNameLen, type CoreCand, type CoreReloRecord, type 
 export interface CoreRelocation {
   /** The program section (`kprobe/do_sys_open`). */
   section: string;
+  /**
+   * The program the instruction belongs to, as libbpf names it in its log:
+   * the function symbol covering the instruction (the section's name when
+   * none does).
+   */
+  program: string;
   /** The record's index within its section (libbpf's `relo #N`). */
   index: number;
   insnOff: number;
@@ -101,6 +108,30 @@ export interface CoreRelocation {
 export interface RelocateOptions {
   /** Patch copies of the instructions (default true). */
   patch?: boolean;
+  /**
+   * Write libbpf's debug-log lines into each relocation's `log` (default
+   * true). Without them (`false`: `log` stays empty) no candidate spec is
+   * formatted for the log, which is most of the text a relocation makes.
+   */
+  log?: boolean;
+}
+
+/** A program of a section (libbpf's `bpf_program`): its function name and instruction range in the section. */
+interface Program {
+  name: string;
+  start: number;
+  end: number;
+}
+
+/** libbpf's `bpf_object__add_programs`: every STT_FUNC symbol of the section is a program (or subprogram). */
+function programsOf(obj: BpfObject, shndx: number): Program[] {
+  const out: Program[] = [];
+  for (const s of obj.elf.symbols)
+    if (s.shndx === shndx && s.type === STT.FUNC) {
+      const start = Number(s.value / 8n);
+      out.push({ name: s.name, start, end: start + Number(s.size / 8n) });
+    }
+  return out;
 }
 
 /** The CO-RE records of an object's `.BTF.ext`, in file order. */
@@ -139,6 +170,36 @@ function records(
 }
 
 /**
+ * The BtfError for a CO-RE sub-section cut short (an object opened with
+ * `partialCoreRelo`): names `.BTF.ext`, the program section and the first
+ * missing relocation; null when nothing was cut. The complete records
+ * before the cut are relocated as usual.
+ */
+export function coreReloCutProblem(obj: BpfObject): BtfError | null {
+  const cut = obj.ext?.coreReloCut;
+  if (!cut) return null;
+  const e = cut.error;
+  let where = '';
+  if (cut.secNameOff >= 0 && obj.btf) {
+    let sec: string;
+    try {
+      sec = obj.btf.str(cut.secNameOff);
+    } catch {
+      sec = `<invalid string ${cut.secNameOff}>`;
+    }
+    where = `'${sec}' relo #${cut.index}: `;
+  }
+  const p = new BtfError(e.code, `${BTF_EXT_ELF_SEC}: ${where}cut short: ${e.detail.replace(/^\.BTF\.ext: /, '')}`, {
+    section: BTF_EXT_ELF_SEC,
+    ...(e.offset !== undefined ? { offset: e.sectionOffset ?? e.offset } : {}),
+    ...(obj.file !== undefined ? { file: obj.file } : {}),
+  });
+  // the offset as the section's and the file's, as every .BTF.ext error of an object gives it
+  if (e.sectionOffset !== undefined && e.offset !== undefined) p.inSection(BTF_EXT_ELF_SEC, e.offset - e.sectionOffset);
+  return p;
+}
+
+/**
  * Relocates every CO-RE record of `obj` against `target`, in file order,
  * with one candidate cache for the whole object (libbpf's
  * `bpf_object__relocate_core`, going on after a failed relocation).
@@ -161,10 +222,12 @@ export function relocateObject(obj: BpfObject, target: CoreTarget, opts: Relocat
   const cache = new Map<number, CoreCand[]>();
   const out: CoreRelocation[] = [];
   const sections = new Map<string, Uint8Array | null>();
+  const programs = new Map<string, Program[]>();
   for (const r of records(obj)) {
-    const log: string[] = [];
+    const log: string[] | null = opts.log === false ? null : [];
     const rel: CoreRelocation = {
       section: r.section,
+      program: r.section,
       index: r.index,
       insnOff: r.insnOff,
       kind: r.kind,
@@ -180,7 +243,7 @@ export function relocateObject(obj: BpfObject, target: CoreTarget, opts: Relocat
       insnBefore: null,
       insnAfter: null,
       patchErr: 0,
-      log,
+      log: log ?? [],
       problem: null,
     };
     out.push(rel);
@@ -199,6 +262,7 @@ export function relocateObject(obj: BpfObject, target: CoreTarget, opts: Relocat
     if (!sections.has(r.section)) {
       const sec = obj.elf.section(r.section);
       sections.set(r.section, sec ? obj.elf.sectionData(sec) : null);
+      programs.set(r.section, sec ? programsOf(obj, sec.index) : []);
     }
     const code = sections.get(r.section) ?? null;
     if (code === null) {
@@ -217,7 +281,11 @@ export function relocateObject(obj: BpfObject, target: CoreTarget, opts: Relocat
       bad(`unknown relocation kind ${r.kind}`);
       continue;
     }
-    const prog = r.section;
+    // libbpf's log names the program (the function) and counts its instructions from the program's start
+    const insnIdx = r.insnOff / 8;
+    const p = programs.get(r.section)!.find((x) => insnIdx >= x.start && insnIdx < x.end);
+    const prog = p?.name ?? r.section;
+    rel.program = prog;
     const relo = { insnOff: r.insnOff, typeId: r.typeId, access: r.access, kind: r.kind };
     let cands: CoreCand[] = [];
     if (r.kind !== 6) {
@@ -226,7 +294,7 @@ export function relocateObject(obj: BpfObject, target: CoreTarget, opts: Relocat
       else {
         const name = btf.nameOf(r.typeId);
         if (name === '') {
-          log.push(
+          log?.push(
             `libbpf: prog '${prog}': relo #${r.index}: target candidate search failed for [${r.typeId}] ${KIND_STR[btf.kindOf(r.typeId)]} ${name}: -22`,
           );
           rel.err = -22;
@@ -255,7 +323,7 @@ export function relocateObject(obj: BpfObject, target: CoreTarget, opts: Relocat
     rel.insnBefore = code.slice(r.insnOff, r.insnOff + n);
     if (opts.patch !== false) {
       const copy = rel.insnBefore.slice();
-      rel.patchErr = patchInsn(prog, copy, 0, r.insnOff / 8, r.index, c.res, log);
+      rel.patchErr = patchInsn(prog, copy, 0, insnIdx - (p?.start ?? 0), r.index, c.res, log);
       rel.insnAfter = copy;
     }
   }

@@ -54,6 +54,33 @@ function nameAt(q: TypeQuery, off: number): string {
   return q.str(off);
 }
 
+/**
+ * Whether the string at `off` in `q` is `want` (a name's bytes and its NUL),
+ * compared on the bytes: a member search reads every member's name, and
+ * decodes none. An offset past the strings is decoded, to throw as
+ * {@link nameAt} does.
+ */
+function strIsBytes(q: TypeQuery, off: number, want: Uint8Array): boolean {
+  const strs = q.strs;
+  if (off >= strs.length) nameAt(q, off);
+  for (let i = 0; i < want.length; i++) if (strs[off + i] !== want[i]) return false;
+  return true;
+}
+
+/** The empty name: its NUL alone. */
+const EMPTY = new Uint8Array(1);
+
+/** The bytes of a name and its NUL (for {@link strIsBytes}). */
+const nameBytes = (() => {
+  const enc = new TextEncoder();
+  return (name: string): Uint8Array => {
+    const b = enc.encode(name);
+    const z = new Uint8Array(b.length + 1);
+    z.set(b);
+    return z;
+  };
+})();
+
 /** `bpf_core_fields_are_compat`. */
 function fieldsAreCompat(lq: TypeQuery, localId: number, tq: TypeQuery, targId: number): number {
   for (;;) {
@@ -95,7 +122,7 @@ function typesAreCompat(
   localId: number,
   tq: TypeQuery,
   targId: number,
-  log: string[],
+  log: string[] | null,
   level = 0x7fffffff,
 ): number {
   if (localId < 0 || localId >= lq.typeCount || targId < 0 || targId >= tq.typeCount) return EINVAL;
@@ -144,7 +171,7 @@ function typesAreCompat(
         continue;
       }
       default:
-        log.push(`libbpf: unexpected kind ${KIND_STR[lk]} relocated, local [${l}], target [${t}]`);
+        log?.push(`libbpf: unexpected kind ${KIND_STR[lk]} relocated, local [${l}], target [${t}]`);
         return 0;
     }
   }
@@ -191,7 +218,7 @@ function compositesMatch(
   t: number,
   behindPtr: boolean,
   level: number,
-  log: string[],
+  log: string[] | null,
 ): number {
   const ln = lq.vlen(l);
   const tn = tq.vlen(t);
@@ -220,7 +247,7 @@ function typesMatch(
   targId: number,
   behindPtr: boolean,
   level: number,
-  log: string[],
+  log: string[] | null,
 ): number {
   if (level <= 0) return EINVAL;
   let depth = 32;
@@ -299,7 +326,7 @@ function typesMatch(
         continue;
       }
       default:
-        log.push(`libbpf: unexpected kind ${KIND_STR[lk]} relocated, local [${l}], target [${t}]`);
+        log?.push(`libbpf: unexpected kind ${KIND_STR[lk]} relocated, local [${l}], target [${t}]`);
         return 0;
     }
   }
@@ -326,6 +353,7 @@ function matchMember(
   if (!isComposite(tq.kind(t))) return 0;
   const lt = localAcc.typeId;
   const localName = nameAt(lq, lq.word(lt, 3 + localAcc.idx * 3));
+  const want = nameBytes(localName);
   const localType = lq.word(lt, 3 + localAcc.idx * 3 + 1);
   const n = tq.vlen(t);
   const kflag = tq.kflag(t);
@@ -335,12 +363,12 @@ function matchMember(
     spec.bitOffset = (spec.bitOffset + bitOff) >>> 0;
     spec.raw.push(i);
     const mType = tq.word(t, 3 + i * 3 + 1);
-    const tname = nameAt(tq, tq.word(t, 3 + i * 3));
-    if (tname === '') {
+    const tOff = tq.word(t, 3 + i * 3);
+    if (strIsBytes(tq, tOff, EMPTY)) {
       const found = matchMember(lq, localAcc, tq, mType, spec, next);
       if (found) return found;
-    } else if (tname === localName) {
-      spec.accessors.push({ typeId: targId, idx: i, name: tname });
+    } else if (strIsBytes(tq, tOff, want)) {
+      spec.accessors.push({ typeId: targId, idx: i, name: localName });
       next.id = mType;
       const found = fieldsAreCompat(lq, localType, tq, mType);
       if (!found) spec.accessors.pop();
@@ -356,7 +384,13 @@ function matchMember(
  * `bpf_core_spec_match`: matches `local` against candidate `targId` of
  * `targBtf`, filling `targ` (reset first) as libbpf fills its target spec.
  */
-export function specMatch(local: MatchSpec, targBtf: Btf, targId: number, targ: MatchSpec, log: string[]): number {
+export function specMatch(
+  local: MatchSpec,
+  targBtf: Btf,
+  targId: number,
+  targ: MatchSpec,
+  log: string[] | null,
+): number {
   targ.btf = targBtf;
   targ.rootTypeId = targId;
   targ.kind = local.kind;

@@ -15,6 +15,15 @@
  * members only (`btf__add_struct` + `btf__add_field`), every other type
  * copied (`btf__add_type`), and every type id remapped, 0 for a type not
  * kept. A relocation libbpf fails makes the whole run fail, as in bpftool.
+ *
+ * bpftool 7.1 reads only a complete BTF. btfkit also takes split BTF (a
+ * module's, over its vmlinux): the relocations are resolved against the
+ * two as libbpf resolves them against a running kernel (vmlinux first, the
+ * module only for names vmlinux lacks), and the output is one complete BTF
+ * holding the kept types of both in their id order, base first: what
+ * libbpf's `btf_custom_path` takes on a kernel without BTF. When no name
+ * is in both, that is bpftool's output for the base and the module
+ * concatenated into one BTF (test/core.test.ts checks it so).
  * @module
  */
 import { Btf } from '../btf.js';
@@ -175,7 +184,8 @@ function markField(src: Btf, marks: Marks, root: number, raw: readonly number[])
 /**
  * bpftool's `gen min_core_btf`: the BTF of `src` that the CO-RE
  * relocations of `objects` need, as bpftool 7.1 builds it (byte for byte
- * through `rawData()`).
+ * through `rawData()`). `src` may be split BTF: the output is then one
+ * complete BTF with the types kept from the base and from `src`.
  *
  * @throws BtfError when a relocation fails as libbpf would fail it, or
  *   reaches a kind btfgen does not handle.
@@ -183,9 +193,11 @@ function markField(src: Btf, marks: Marks, root: number, raw: readonly number[])
 export function minCoreBtf(src: Btf, objects: readonly BpfObject[]): Btf {
   const q = typeQuery(src);
   const marks = new Marks(q.typeCount);
-  const target = new CoreTarget(src);
+  // split BTF (a module over vmlinux): relocated as libbpf relocates against a kernel, vmlinux first,
+  // the module only for names vmlinux lacks; one id space, so the kept types of both come out in id order
+  const target = src.base ? new CoreTarget(src.base, [{ name: 'module', btf: src }]) : new CoreTarget(src);
   for (const obj of objects) {
-    for (const r of relocateObject(obj, target, { patch: false })) {
+    for (const r of relocateObject(obj, target, { patch: false, log: false })) {
       if (r.problem) throw r.problem;
       if (r.err !== 0)
         throw new BtfError(

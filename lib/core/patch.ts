@@ -23,8 +23,15 @@ function isLdImm64(b: Uint8Array, at: number): boolean {
   return b[at] === 0x18;
 }
 
-function poisonAt(b: Uint8Array, at: number, prog: string, reloIdx: number, insnIdx: number, log: string[]): void {
-  log.push(`libbpf: prog '${prog}': relo #${reloIdx}: substituting insn #${insnIdx} w/ invalid insn`);
+function poisonAt(
+  b: Uint8Array,
+  at: number,
+  prog: string,
+  reloIdx: number,
+  insnIdx: number,
+  log: string[] | null,
+): void {
+  log?.push(`libbpf: prog '${prog}': relo #${reloIdx}: substituting insn #${insnIdx} w/ invalid insn`);
   const dv = new DataView(b.buffer, b.byteOffset + at, 8);
   b[at] = 0x85; // BPF_JMP | BPF_CALL
   b[at + 1] = 0;
@@ -48,7 +55,7 @@ export function patchInsn(
   insnIdx: number,
   reloIdx: number,
   res: CoreReloRes,
-  log: string[],
+  log: string[] | null,
 ): number {
   const dv = new DataView(insns.buffer, insns.byteOffset, insns.byteLength);
   const code = insns[at]!;
@@ -68,11 +75,11 @@ export function patchInsn(
       if ((code & 0x08) !== 0) return EINVAL;
       const imm = dv.getInt32(at + 4, true);
       if (res.validate && BigInt.asUintN(64, BigInt(imm)) !== orig) {
-        log.push(`${p} unexpected insn #${insnIdx} (ALU/ALU64) value: got ${imm >>> 0}, exp ${orig} -> ${nv}`);
+        log?.push(`${p} unexpected insn #${insnIdx} (ALU/ALU64) value: got ${imm >>> 0}, exp ${orig} -> ${nv}`);
         return EINVAL;
       }
       dv.setInt32(at + 4, Number(BigInt.asIntN(32, nv)), true);
-      log.push(`${p} patched insn #${insnIdx} (ALU/ALU64) imm ${BigInt.asUintN(64, BigInt(imm))} -> ${nv}`);
+      log?.push(`${p} patched insn #${insnIdx} (ALU/ALU64) imm ${BigInt.asUintN(64, BigInt(imm))} -> ${nv}`);
       return 0;
     }
     case BPF_LDX:
@@ -80,34 +87,34 @@ export function patchInsn(
     case BPF_STX: {
       const off = dv.getInt16(at + 2, true);
       if (res.validate && BigInt.asUintN(64, BigInt(off)) !== orig) {
-        log.push(`${p} unexpected insn #${insnIdx} (LDX/ST/STX) value: got ${off >>> 0}, exp ${orig} -> ${nv}`);
+        log?.push(`${p} unexpected insn #${insnIdx} (LDX/ST/STX) value: got ${off >>> 0}, exp ${orig} -> ${nv}`);
         return EINVAL;
       }
       if (nv > 32767n) {
-        log.push(`${p} insn #${insnIdx} (LDX/ST/STX) value too big: ${nv}`);
+        log?.push(`${p} insn #${insnIdx} (LDX/ST/STX) value too big: ${nv}`);
         return ERANGE;
       }
       if (res.failMemszAdjust) {
-        log.push(
+        log?.push(
           `${p} insn #${insnIdx} (LDX/ST/STX) accesses field incorrectly. Make sure you are accessing pointers, unsigned integers, or fields of matching type and size.`,
         );
         return poison();
       }
       dv.setInt16(at + 2, Number(BigInt.asIntN(16, nv)), true);
-      log.push(`${p} patched insn #${insnIdx} (LDX/ST/STX) off ${BigInt.asUintN(64, BigInt(off))} -> ${nv}`);
+      log?.push(`${p} patched insn #${insnIdx} (LDX/ST/STX) off ${BigInt.asUintN(64, BigInt(off))} -> ${nv}`);
       if (res.newSize !== res.origSize) {
         const bytes = SIZE_BYTES[(code & 0x18) >> 3]!;
         if (bytes !== res.origSize) {
-          log.push(`${p} insn #${insnIdx} (LDX/ST/STX) unexpected mem size: got ${bytes}, exp ${res.origSize}`);
+          log?.push(`${p} insn #${insnIdx} (LDX/ST/STX) unexpected mem size: got ${bytes}, exp ${res.origSize}`);
           return EINVAL;
         }
         const sz = BYTES_SIZE[res.newSize];
         if (sz === undefined) {
-          log.push(`${p} insn #${insnIdx} (LDX/ST/STX) invalid new mem size: ${res.newSize}`);
+          log?.push(`${p} insn #${insnIdx} (LDX/ST/STX) invalid new mem size: ${res.newSize}`);
           return EINVAL;
         }
         insns[at] = (code & 0xe0) | sz | cls;
-        log.push(`${p} patched insn #${insnIdx} (LDX/ST/STX) mem_sz ${res.origSize} -> ${res.newSize}`);
+        log?.push(`${p} patched insn #${insnIdx} (LDX/ST/STX) mem_sz ${res.origSize} -> ${res.newSize}`);
       }
       return 0;
     }
@@ -121,21 +128,21 @@ export function patchInsn(
         insns[at + 9] === 0 &&
         dv.getInt16(at + 10, true) === 0;
       if (!ok) {
-        log.push(`${p} insn #${insnIdx} (LDIMM64) has unexpected form`);
+        log?.push(`${p} insn #${insnIdx} (LDIMM64) has unexpected form`);
         return EINVAL;
       }
       const imm = (BigInt(dv.getUint32(at + 12, true)) << 32n) | BigInt(dv.getUint32(at + 4, true));
       if (res.validate && imm !== orig) {
-        log.push(`${p} unexpected insn #${insnIdx} (LDIMM64) value: got ${imm}, exp ${orig} -> ${nv}`);
+        log?.push(`${p} unexpected insn #${insnIdx} (LDIMM64) value: got ${imm}, exp ${orig} -> ${nv}`);
         return EINVAL;
       }
       dv.setUint32(at + 4, Number(BigInt.asUintN(32, nv)), true);
       dv.setUint32(at + 12, Number(BigInt.asUintN(32, nv >> 32n)), true);
-      log.push(`${p} patched insn #${insnIdx} (LDIMM64) imm64 ${imm} -> ${nv}`);
+      log?.push(`${p} patched insn #${insnIdx} (LDIMM64) imm64 ${imm} -> ${nv}`);
       return 0;
     }
     default:
-      log.push(
+      log?.push(
         `${p} trying to relocate unrecognized insn #${insnIdx}, code:0x${code.toString(16)}, src:0x${(insns[at + 1]! >> 4).toString(16)}, dst:0x${(insns[at + 1]! & 15).toString(16)}, off:0x${(dv.getInt16(at + 2, true) >>> 0).toString(16)}, imm:0x${(dv.getInt32(at + 4, true) >>> 0).toString(16)}`,
       );
       return EINVAL;

@@ -73,6 +73,12 @@ export interface OpenObjectOptions {
    */
   ext?: boolean;
   /**
+   * Read the complete CO-RE records of a core_relo sub-section cut short by
+   * the end of `.BTF.ext` (`BtfExt.coreReloCut` says where), instead of
+   * throwing: CO-RE reports name the missing record and go on. Defaults to false.
+   */
+  partialCoreRelo?: boolean;
+  /**
    * What a malformed `.BTF` does: `'throw'` its BtfError, or `'record'` the
    * message in `btfProblem` and go on with `btf` null, as the inspectors do
    * to list what they can. Defaults to `'throw'`.
@@ -121,7 +127,11 @@ export function openObject(bytes: Uint8Array, opts: OpenObjectOptions = {}): Bpf
     let ext: BtfExt | null = null;
     if (extSec && opts.ext !== false) {
       try {
-        ext = BtfExt.parse(elf.sectionData(extSec), fileOpt);
+        ext = BtfExt.parse(elf.sectionData(extSec), {
+          ...fileOpt,
+          ...(opts.partialCoreRelo ? { partialCoreRelo: true } : {}),
+        });
+        ext.coreReloCut?.error.inSection(extSec.name, extSec.offset);
       } catch (e) {
         if (isInputError(e)) e.inSection(extSec.name, extSec.offset);
         throw e;

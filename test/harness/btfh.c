@@ -1509,6 +1509,61 @@ static unsigned char *core_section(Elf *elf, const char *name, size_t *len)
 	return NULL;
 }
 
+/*
+ * The program an instruction of section NAME belongs to, as libbpf's
+ * bpf_object__add_programs cuts a section (every STT_FUNC symbol of it is a
+ * program) and find_prog_by_sec_insn finds it: its name into *prog (static
+ * storage; the section's name when no symbol covers the instruction) and
+ * its first instruction into *start, so that log lines read as libbpf's.
+ */
+static void core_prog(Elf *elf, const char *name, __u32 insn_idx, const char **prog, __u32 *start)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx, sec_idx = 0;
+
+	*prog = name;
+	*start = 0;
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *n;
+
+		if (!gelf_getshdr(scn, &sh))
+			return;
+		n = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (n && !strcmp(n, name) && !sec_idx)
+			sec_idx = elf_ndxscn(scn);
+	}
+	scn = NULL;
+	while (sec_idx && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		size_t i, cnt;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize)
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d)
+			return;
+		cnt = sh.sh_size / sh.sh_entsize;
+		for (i = 0; i < cnt; i++) {
+			GElf_Sym sym;
+
+			if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx != sec_idx ||
+			    GELF_ST_TYPE(sym.st_info) != STT_FUNC)
+				continue;
+			if (insn_idx >= sym.st_value / 8 && insn_idx < (sym.st_value + sym.st_size) / 8) {
+				*prog = elf_strptr(elf, sh.sh_link, sym.st_name);
+				*start = (__u32)(sym.st_value / 8);
+				if (!*prog)
+					*prog = name;
+				return;
+			}
+		}
+	}
+}
+
 static void core_hex(const unsigned char *b, size_t n)
 {
 	size_t i;
@@ -1607,10 +1662,12 @@ static int cmd_core(int argc, char **argv)
 			struct core_relo_res res;
 			struct core_cand_list *cands = NULL;
 			char buf[1024];
-			const char *access;
+			const char *access, *prog = sec;
+			__u32 prog_start = 0;
 			int err = 0;
 
 			memcpy(&relo, raw + pos, sizeof(relo));
+			core_prog(elf, sec, relo.insn_off / 8, &prog, &prog_start);
 			access = btf__name_by_offset(btf, relo.access_str_off);
 			printf("%s #%u insn_off=%u kind=%u local=[%u] access=%s -> ", sec, i, relo.insn_off,
 			       relo.kind, relo.type_id, access ? access : "<?>");
@@ -1647,7 +1704,7 @@ static int cmd_core(int argc, char **argv)
 			cands = cache[relo.type_id];
 			memset(specs, 0, sizeof(specs));
 			memset(&res, 0, sizeof(res));
-			err = bpf_core_calc_relo_insn(sec, &relo, i, btf, cands, specs, &res);
+			err = bpf_core_calc_relo_insn(prog, &relo, i, btf, cands, specs, &res);
 done:
 			libbpf_set_print(NULL);
 			if (err) {
@@ -1660,7 +1717,7 @@ done:
 			}
 			memset(&parsed, 0, sizeof(parsed));
 			if ((relo.kind == BPF_CORE_TYPE_ID_LOCAL || cache[relo.type_id]) &&
-			    bpf_core_parse_spec(sec, btf, &relo, &parsed) == 0) {
+			    bpf_core_parse_spec(prog, btf, &relo, &parsed) == 0) {
 				bpf_core_format_spec(buf, sizeof(buf), &parsed);
 				printf(" spec_local=%s", buf);
 			}
@@ -1680,7 +1737,8 @@ done:
 				printf("patch: insn #%u: ", relo.insn_off / 8);
 				core_hex(insn, n);
 				libbpf_set_print(core_print);
-				perr = bpf_core_patch_insn(sec, (struct bpf_insn *)insn, relo.insn_off / 8, &relo, i, &res);
+				perr = bpf_core_patch_insn(prog, (struct bpf_insn *)insn, relo.insn_off / 8 - prog_start,
+							   &relo, i, &res);
 				libbpf_set_print(NULL);
 				printf(" -> ");
 				core_hex(insn, n);
