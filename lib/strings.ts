@@ -14,7 +14,6 @@
  *          ^0 ^1        ^5        ^10(dup) ^14
  *   index: hash("int") -> 1, hash("char") -> 5, hash("foo") -> 14
  */
-import { hash32 } from './hash.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8');
@@ -56,6 +55,21 @@ export function decodeStrAt(data: Uint8Array, off: number, end: number = data.le
 }
 
 const EMPTY = 0xffffffff;
+
+/**
+ * The hash of the string index: FNV-1a over `d[off, end)`, then murmur3's
+ * finaliser so that the low bits the index masks are well mixed. Inline
+ * JavaScript: BTF names are short, and a call into a WebAssembly hash per
+ * name (a copy into its memory, the call) cost more than the hashing; the
+ * values never reach an output.
+ */
+function hashBytes(d: Uint8Array, off: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = off; i < end; i++) h = Math.imul(h ^ d[i]!, 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
 
 /**
  * The intern set of a modifiable string section: bytes plus a hash index.
@@ -113,7 +127,7 @@ export class StrSet {
       const off = old[i]!;
       if (off === EMPTY) continue;
       const end = d.indexOf(0, off);
-      let h = hash32(d.subarray(off, end)) & this.mask;
+      let h = hashBytes(d, off, end) & this.mask;
       while (this.slots[h] !== EMPTY) h = (h + 1) & this.mask;
       this.slots[h] = off;
     }
@@ -123,8 +137,7 @@ export class StrSet {
   private insertIfAbsent(off: number, n: number): number {
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
     const d = this.data;
-    const key = d.subarray(off, off + n);
-    let h = hash32(key) & this.mask;
+    let h = hashBytes(d, off, off + n) & this.mask;
     for (;;) {
       const cur = this.slots[h]!;
       if (cur === EMPTY) {
@@ -139,7 +152,7 @@ export class StrSet {
 
   private lookup(off: number, n: number): number {
     const d = this.data;
-    let h = hash32(d.subarray(off, off + n)) & this.mask;
+    let h = hashBytes(d, off, off + n) & this.mask;
     for (;;) {
       const cur = this.slots[h]!;
       if (cur === EMPTY) return -1;
@@ -184,8 +197,6 @@ function sameBytes(d: Uint8Array, a: number, b: number, n: number): boolean {
   return true;
 }
 
-const latin1 = new TextDecoder('latin1');
-
 /**
  * Fast repeated lookups of names in one string section, for dumps: an ASCII
  * section is decoded once and names are sliced out of it; otherwise each
@@ -195,13 +206,13 @@ export class StringReader {
   private whole: string | null = null;
   private cache: Map<number, string> | null = null;
   constructor(private readonly bytes: Uint8Array) {
-    let ascii = true;
-    for (let i = 0; i < bytes.length; i++)
-      if (bytes[i]! >= 0x80) {
-        ascii = false;
-        break;
-      }
-    if (ascii) this.whole = latin1.decode(bytes);
+    // The UTF-8 decoder's ASCII path is native and fast (a JS scan plus a
+    // latin1 decode costs ten times more on vmlinux). The section was ASCII
+    // exactly when nothing shrank and nothing was replaced: any other byte
+    // either joins a multi-byte sequence (fewer code units than bytes) or
+    // decodes as U+FFFD.
+    const s = decoder.decode(bytes);
+    if (s.length === bytes.length && s.indexOf('\uFFFD') < 0) this.whole = s;
     else this.cache = new Map();
   }
 
@@ -226,10 +237,8 @@ export class StringReader {
  * libbpf's `btf_dump` `type_names`/`ident_names` hashmaps), so that counting
  * a name makes no string: open addressing over the offset of the first copy
  * met. Unlike {@link StrSet} it indexes a section it does not own, and only
- * the names asked about; it hashes inline (FNV-1a) because its keys are
- * short names looked up once each, where a call into the xxhash module per
- * name costs more than the hashing. A `Map` keyed by decoded names made the
- * vmlinux C dump about 20 ms slower.
+ * the names asked about, hashing FNV-1a as it finds the name's end. A `Map`
+ * keyed by decoded names made the vmlinux C dump about 20 ms slower.
  */
 export class NameCounts {
   private keys: Int32Array;
