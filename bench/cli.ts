@@ -15,7 +15,9 @@
  * Jobs and references: `dump` raw to a file and to a pipe (bpftool), `dump
  * -j` (bpftool -j), `dump -f c` (bpftool format c), `dedup` in place and
  * `merge FILE FILE` (libbpf 1.1.2 through the C harness's `dedup` and
- * `merge`, whole process: read, dedup, write).
+ * `merge`, whole process: read, dedup, write). BENCH_BIN runs another build's
+ * bin (another worktree's dist/bin/btfkit.mjs); BENCH_JOBS keeps the jobs
+ * whose label contains one of its comma-separated words (`merge,dedup`).
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -167,7 +169,9 @@ export function benchCli(opts: CliBenchOptions = {}): void {
   if (!h) print('libbpf harness: unavailable (cc + libbpf-dev); dedup and merge without their reference');
   const f = (v: number, w = 7): string => v.toFixed(0).padStart(w);
   for (const job of jobs) {
-    const cmds: Cmd[] = nodes.map((n) => ({ cmd: n.bin, args: [BIN, ...job.btfkit] }));
+    const only = process.env['BENCH_JOBS'];
+    if (only && !only.split(',').some((w) => job.label.includes(w))) continue;
+    const cmds: Cmd[] = nodes.map((n) => ({ cmd: n.bin, args: [process.env['BENCH_BIN'] ?? BIN, ...job.btfkit] }));
     if (job.ref) cmds.push(job.ref);
     const samples: Sample[] = cmds.map(() => ({ wall: [], cpu: [], rss: [] }));
     for (const c of cmds) once(c, job.out, outFile);
