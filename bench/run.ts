@@ -1,32 +1,31 @@
 /**
  * `npm run bench`: btfkit against bpftool (and libbpf through the project's
  * harness) on the running kernel's BTF, in the same run, with ratios.
- * Targets (issue 2): parse < 30 ms after warm-up; `dump` of vmlinux to a file
- * at most 1.0x bpftool's wall time; a parse's peak memory at most 3x the
- * file size; dedup of vmlinux x2 at most 1.5x libbpf's time and 3x its peak
- * memory; `check` of vmlinux in process at most 1.0x the kernel's own
+ * Targets (issue 2): parse < 30 ms after warm-up; a parse's peak memory at
+ * most 3x the file size; dedup of vmlinux x2 at most 1.5x libbpf's time and
+ * 3x its peak memory. Issue 17's command-line table (bench/cli.ts): every
+ * everyday job as a whole process on Node 20 and Node 24 beside bpftool or
+ * libbpf, wall and CPU time, peak RSS, with its targets as verdicts;
+ * `check` of vmlinux in process at most 1.0x the kernel's own
  * BPF_BTF_LOAD of it; CO-RE (bench/core.ts): `btfkit core` over the CO-RE
  * objects and three kernels at most 1.0x bpftool's `gen min_core_btf` runs,
- * the 100 x 10 matrix under 10 s. Set BENCH_RUNS to change the number of runs (default 10).
+ * the 100 x 10 matrix under 10 s. Set
+ * BENCH_RUNS to change the number of runs (default 10).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Btf } from '../lib/btf.js';
-import { writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
-import { fmt, has, nodeFloor, ratio, timeCommands, timeFn } from './common.js';
-import { BIN } from '../test/helpers/golden.js';
-import { benchCore } from './core.js';
+import { writeRawDump } from '../lib/dump/raw.js';
+import { fmt, timeFn } from './common.js';
+import { benchCli } from './cli.js';
 import { benchDedup } from './dedup.js';
 import { benchDumpC } from './dump-c.js';
 import { benchCheck } from './check.js';
+import { benchCore } from './core.js';
 import { benchLayout } from './layout.js';
 
 const VMLINUX = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
-const CLI = BIN; // the installed binary, as the tests run it
-const OUT = join(tmpdir(), `btfkit-bench-${process.pid}.out`);
 
 function parseMemory(): { file: number; delta: number } {
   // A fresh process: peak RSS growth caused by the parse alone.
@@ -77,11 +76,8 @@ async function main(): Promise<void> {
     mem.delta <= 3 * mem.file ? '  [target <= 3x: ok]' : '  [target <= 3x: MISSED]',
   );
 
-  if (!has('bpftool')) {
-    console.log('bpftool: not installed; skipping the dump comparisons (apt-get install bpftool)');
-  } else {
-    dumpVsBpftool(btf);
-  }
+  console.log('\n# command line against the C tools, Node 20 and Node 24 (issue 17)');
+  benchCli({ file: VMLINUX, runs: RUNS });
   console.log('\n# C header (vmlinux.h): btfkit dump -f c against bpftool format c');
   benchDumpC();
   console.log('\n# dedup: vmlinux merged with itself twice, btfkit against libbpf (test/harness)');
@@ -92,36 +88,6 @@ async function main(): Promise<void> {
   benchCheck(VMLINUX, RUNS);
   console.log('\n# CO-RE: btfkit core and gen min-core-btf against bpftool gen min_core_btf');
   benchCore(VMLINUX, RUNS);
-}
-
-function dumpVsBpftool(btf: Btf): void {
-  for (const [what, extra] of [
-    ['raw', []],
-    ['json', ['-j']],
-  ] as const) {
-    let size = 0;
-    (what === 'raw' ? writeRawDump : writeJsonDump)(btf, (c) => {
-      size += c.length;
-    });
-    const [ours, theirs, floor] = timeCommands(
-      [
-        { label: `btfkit dump ${what} > file`, cmd: process.execPath, args: [CLI, 'dump', ...extra, VMLINUX] },
-        { label: `bpftool btf dump ${what} > file`, cmd: 'bpftool', args: [...extra, 'btf', 'dump', 'file', VMLINUX] },
-        nodeFloor(VMLINUX, size),
-      ],
-      RUNS,
-      OUT,
-    );
-    console.log(fmt(ours!));
-    console.log(fmt(theirs!));
-    console.log(fmt(floor!));
-    console.log(ratio(`ratio node floor/bpftool (${what})`, floor!, theirs!));
-    console.log(
-      ratio(`ratio btfkit/bpftool (${what})`, ours!, theirs!),
-      what === 'raw' ? (ours!.median <= theirs!.median ? '  [target <= 1.0x: ok]' : '  [target <= 1.0x: MISSED]') : '',
-    );
-  }
-  spawnSync('rm', ['-f', OUT]);
 }
 
 await main();

@@ -17,7 +17,7 @@
  */
 import { BtfContainer } from './container.js';
 import { BtfError, BtfErrorCode } from './errors.js';
-import { forEachStrWord, forEachTypeIdWord } from './fields.js';
+import { ELEM_BASE, ELEM_SIZE, STR_ELEM_POS, forEachStrWord, idFieldCount, idFieldPos } from './fields.js';
 import {
   BTF_FUNC_EXTERN,
   BTF_FUNC_GLOBAL,
@@ -466,31 +466,51 @@ export class BtfBuilder extends BtfContainer {
     const w = this.words;
     w.set(src.words.subarray(0, n), o);
     const shift = this.startId + this.nrTypes - 1;
-    const strMap = new Map<number, number>();
     const first = this.startId + this.nrTypes;
+    // libbpf's per-source-offset cache: each distinct source offset is
+    // interned once (0: not yet; an offset reading as the empty string maps
+    // to 0 and is simply interned again). Offsets past the source section
+    // read as the empty string and are not cached.
+    // (A copy when adding a BTF to itself: interning grows this section.)
+    const srcStrs = src === this ? src.stringSection().slice() : src.stringSection();
+    const strMap = new Uint32Array(srcStrs.length);
     const rewriteStr = (i: number): void => {
       const off = w[i]!;
       if (!off) return;
-      let m = strMap.get(off);
-      if (m === undefined) {
-        m = this.addStrBytes(src.strBytes(off));
-        strMap.set(off, m);
+      let m = strMap[off] ?? 0;
+      if (m === 0) {
+        let e = off < srcStrs.length ? srcStrs.indexOf(0, off) : -1;
+        if (e < 0) e = srcStrs.length;
+        m = this.addStrBytes(srcStrs.subarray(Math.min(off, e), e));
+        if (off < strMap.length) strMap[off] = m;
       }
       w[i] = m;
     };
-    const rewriteId = (i: number): void => {
-      if (w[i]) w[i] = w[i]! + shift;
-    };
+    if (this.nrTypes + cnt > this.offs.length) {
+      const g = new Uint32Array(Math.max(16, this.offs.length * 2, this.nrTypes + cnt));
+      g.set(this.offs);
+      this.offs = g;
+    }
+    const offs = this.offs;
+    const srcOffs = src.offs;
     for (let t = 0; t < cnt; t++) {
-      const at = o + src.offs[t]!;
-      forEachStrWord(w, at, rewriteStr);
-      forEachTypeIdWord(w, at, rewriteId);
-      if (this.nrTypes === this.offs.length) {
-        const g = new Uint32Array(Math.max(16, this.offs.length * 2, this.nrTypes + cnt - t));
-        g.set(this.offs);
-        this.offs = g;
+      const at = o + srcOffs[t]!;
+      // The string words (name, then each item's name), then the type ids, as
+      // forEachStrWord / forEachTypeIdWord visit them, over the flat tables.
+      rewriteStr(at);
+      const info = w[at + 1]!;
+      const kind = infoKind(info);
+      if (kind < STR_ELEM_POS.length) {
+        const vlen = infoVlen(info);
+        const sp = STR_ELEM_POS[kind]!;
+        if (sp >= 0)
+          for (let i = 0, e = at + ELEM_BASE[kind]! + sp; i < vlen; i++, e += ELEM_SIZE[kind]!) rewriteStr(e);
+        for (let i = 0, nf = idFieldCount(w, at); i < nf; i++) {
+          const p = idFieldPos(w, at, i);
+          if (w[p]) w[p] = w[p]! + shift;
+        }
       }
-      this.offs[this.nrTypes++] = at;
+      offs[this.nrTypes++] = at;
     }
     this.typeWords += n;
     return first;

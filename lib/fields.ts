@@ -163,3 +163,31 @@ export function idFieldPos(w: Uint32Array, o: number, i: number): number {
   if (i < nf) return o + fixedPos[k * 2 + i]!;
   return o + elemBase[k]! + (i - nf) * elemSize[k]! + elemIdPos[k]!;
 }
+
+/**
+ * Returns the first id in `[from, to)` (records at `offs[id]` in `w`) that
+ * has a type id word at or above `limit`, or 0 when none has: one tight pass
+ * over the table flattened, for walks that must refuse references past the
+ * last type before they start. Unknown kinds have no such words.
+ */
+export function firstIdReferencingPast(
+  w: Uint32Array,
+  offs: Uint32Array,
+  from: number,
+  to: number,
+  limit: number,
+): number {
+  for (let id = from; id < to; id++) {
+    const o = offs[id]!;
+    const info = w[o + 1]!;
+    const k = infoKind(info);
+    if (k >= N) continue;
+    const nf = fixedCount[k]!;
+    for (let i = 0; i < nf; i++) if (w[o + fixedPos[k * 2 + i]!]! >= limit) return id;
+    const ep = elemIdPos[k]!;
+    if (ep < 0) continue;
+    const step = elemSize[k]!;
+    for (let i = infoVlen(info), e = o + elemBase[k]! + ep; i > 0; i--, e += step) if (w[e]! >= limit) return id;
+  }
+  return 0;
+}

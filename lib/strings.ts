@@ -123,8 +123,7 @@ export class StrSet {
   private insertIfAbsent(off: number, n: number): number {
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
     const d = this.data;
-    const key = d.subarray(off, off + n);
-    let h = hash32(key) & this.mask;
+    let h = hash32(d.subarray(off, off + n)) & this.mask;
     for (;;) {
       const cur = this.slots[h]!;
       if (cur === EMPTY) {
@@ -184,8 +183,6 @@ function sameBytes(d: Uint8Array, a: number, b: number, n: number): boolean {
   return true;
 }
 
-const latin1 = new TextDecoder('latin1');
-
 /**
  * Fast repeated lookups of names in one string section, for dumps: an ASCII
  * section is decoded once and names are sliced out of it; otherwise each
@@ -195,13 +192,13 @@ export class StringReader {
   private whole: string | null = null;
   private cache: Map<number, string> | null = null;
   constructor(private readonly bytes: Uint8Array) {
-    let ascii = true;
-    for (let i = 0; i < bytes.length; i++)
-      if (bytes[i]! >= 0x80) {
-        ascii = false;
-        break;
-      }
-    if (ascii) this.whole = latin1.decode(bytes);
+    // The UTF-8 decoder's ASCII path is native and fast (a JS scan plus a
+    // latin1 decode costs ten times more on vmlinux). The section was ASCII
+    // exactly when nothing shrank and nothing was replaced: any other byte
+    // either joins a multi-byte sequence (fewer code units than bytes) or
+    // decodes as U+FFFD.
+    const s = decoder.decode(bytes);
+    if (s.length === bytes.length && s.indexOf('\uFFFD') < 0) this.whole = s;
     else this.cache = new Map();
   }
 
@@ -226,10 +223,8 @@ export class StringReader {
  * libbpf's `btf_dump` `type_names`/`ident_names` hashmaps), so that counting
  * a name makes no string: open addressing over the offset of the first copy
  * met. Unlike {@link StrSet} it indexes a section it does not own, and only
- * the names asked about; it hashes inline (FNV-1a) because its keys are
- * short names looked up once each, where a call into the xxhash module per
- * name costs more than the hashing. A `Map` keyed by decoded names made the
- * vmlinux C dump about 20 ms slower.
+ * the names asked about, hashing FNV-1a as it finds the name's end. A `Map`
+ * keyed by decoded names made the vmlinux C dump about 20 ms slower.
  */
 export class NameCounts {
   private keys: Int32Array;

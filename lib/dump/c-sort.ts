@@ -43,11 +43,14 @@ import {
   infoVlen16,
 } from '../kinds.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
-import { idFieldCount, idFieldPos } from '../fields.js';
+import { firstIdReferencingPast, idFieldCount, idFieldPos } from '../fields.js';
 import type { TypeQuery } from '../query.js';
+import { StringReader } from '../strings.js';
 
 const MAX_RANK = 10;
 const TWO32 = 0x100000000;
+/** How deep {@link sortedTypeIds}'s hash walk recurses before it goes on with an explicit stack. */
+const REC_DEPTH = 200;
 
 function isRefKind(kind: number): boolean {
   return (
@@ -69,20 +72,19 @@ function isRefKind(kind: number): boolean {
  */
 export function sortedTypeIds(q: TypeQuery): Uint32Array {
   const { words: w, offs: off, typeCount: count, strs } = q;
-  for (let id = 1; id < count; id++) {
-    q.checkKnown(id);
-    // Level 1 reads references past the last type, as libbpf does; the
-    // ranking walks below assume every reference names a type.
-    const o = off[id]!;
-    for (let i = 0, n = idFieldCount(w, o); i < n; i++) {
-      const t = w[idFieldPos(w, o, i)]!;
-      if (t >= count)
-        throw new BtfError(
-          BtfErrorCode.BadTypeId,
-          `type [${id}]: type id ${t} is out of range (the last is ${count - 1}), the sorted dump cannot rank it`,
-          { typeId: id },
-        );
-    }
+  for (let id = 1; id < count; id++) q.checkKnown(id);
+  // Level 1 reads references past the last type, as libbpf does; the
+  // ranking walks below assume every reference names a type.
+  const bad = firstIdReferencingPast(w, off, 1, count, count);
+  if (bad) {
+    const o = off[bad]!;
+    let t = 0;
+    for (let i = 0, n = idFieldCount(w, o); i < n && t < count; i++) t = w[idFieldPos(w, o, i)]!;
+    throw new BtfError(
+      BtfErrorCode.BadTypeId,
+      `type [${bad}]: type id ${t} is out of range (the last is ${count - 1}), the sorted dump cannot rank it`,
+      { typeId: bad },
+    );
   }
   // bpftool recurses without bound; a loop through a pointer (a PTR to an
   // array of that PTR, which the kernel accepts) would never end. Every walk
@@ -96,19 +98,15 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
   const kindOf = (id: number): number => (id ? infoKind(w[off[id]! + 1]!) : 0);
 
   /**
-   * Follows the chain from `start` (`next` gives the type a link leads to,
-   * or -1 at the end, whose value `end` gives) and returns the value at its
-   * end, memoised in `memo` (-1: not known) for every type on the way, so
-   * that the whole graph costs one pass however long its chains.
+   * Follows the chain of typedefs, modifiers, arrays and decl tags from
+   * `start` and returns the value at its end (`which` 0: the rank of the
+   * type it names, 1: that type's name offset), memoised in `memo` (-1: not
+   * known) for every type on the way, so that the whole graph costs one pass
+   * however long its chains. `path` holds the types walked (no allocation).
    */
-  const path: number[] = [];
-  const chain = (
-    memo: Int32Array,
-    start: number,
-    next: (id: number) => number,
-    end: (id: number) => number,
-  ): number => {
-    path.length = 0;
+  let path = new Int32Array(64);
+  const chain = (memo: Int32Array, start: number, which: number): number => {
+    let top = 0;
     let id = start;
     let v: number;
     for (;;) {
@@ -116,18 +114,23 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
         v = memo[id]!;
         break;
       }
-      const n = next(id);
+      const n = refNext(id);
       if (n < 0) {
-        v = end(id);
+        v = which === 0 ? namedRank(id) : id ? w[off[id]!]! : 0;
         break;
       }
       // A chain holds a type once: longer than there are types is a loop.
-      if (path.length > count) loop(start);
-      path.push(id);
+      if (top > count) loop(start);
+      if (top === path.length) {
+        const g = new Int32Array(top * 2);
+        g.set(path);
+        path = g;
+      }
+      path[top++] = id;
       id = n;
     }
     memo[id] = v;
-    for (const t of path) memo[t] = v;
+    for (let i = 0; i < top; i++) memo[path[i]!] = v;
     return v;
   };
   /** The type a typedef, modifier, array or decl tag leads to; -1 for any other kind (and void). */
@@ -164,7 +167,7 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
   const rankOf = (id: number): number => {
     if (id === 0) return MAX_RANK;
     const o = off[id]!;
-    if (w[o] !== 0) return chain(rankMemo, id, refNext, namedRank);
+    if (w[o] !== 0) return chain(rankMemo, id, 0);
     switch (kindOf(id)) {
       case BTF_KIND_ENUM:
       case BTF_KIND_ENUM64:
@@ -186,7 +189,7 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
     const kind = infoKind(info);
     // An anonymous enum sorts by its first enumerator.
     if ((kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) && w[o] === 0 && infoVlen16(info) !== 0) return w[o + 3]!;
-    return chain(nameMemo, id, refNext, (t) => (t ? w[off[t]!]! : 0));
+    return chain(nameMemo, id, 1);
   };
 
   // Names become their place in the sorted list of distinct names, so that
@@ -196,11 +199,13 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
   const ownIdx = new Uint32Array(count);
   const slot = new Int32Array(strs.length + 1).fill(-1);
   const strings: string[] = [];
+  // One decode of the whole section, names sliced out of it (a decode per name costs 10 ms on vmlinux).
+  const reader = new StringReader(strs);
   const intern = (n: number): number => {
     let i = slot[n]!;
     if (i < 0) {
       i = strings.length;
-      strings.push(n ? q.str(n) : '');
+      strings.push(n ? reader.at(n) : '');
       slot[n] = i;
     }
     return i;
@@ -281,14 +286,48 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
     const c = kind === BTF_KIND_ARRAY ? w[o + 3]! : isRefKind(kind) ? w[o + 2]! : -1;
     return c >= 0 && !(hashDone[c]! & (1 << mode)) ? c : -1;
   };
+  /**
+   * `btf_type_disambig_hash`, memoised: leaves the hash of `id` in (H, L).
+   * Recurses as bpftool does while `depth` is small (the fast path: kernel
+   * types nest a few levels), and hands a deeper walk to {@link disambigDeep}.
+   */
+  const disambig = (id: number, members: boolean, depth: number): void => {
+    const mode = members ? 0 : 1;
+    if (hashDone[id]! & (1 << mode)) {
+      hashOf(id, members);
+      return;
+    }
+    if (depth > REC_DEPTH) {
+      disambigDeep(id, members);
+      return;
+    }
+    // Hash what `id` refers to first, then `id` from those hashes.
+    if (id !== 0) {
+      const o = off[id]!;
+      const info = w[o + 1]!;
+      const kind = infoKind(info);
+      if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
+        if (members)
+          for (let i = 0, vlen = infoVlen16(info), m = o + 4; i < vlen; i++, m += 3)
+            if (!(hashDone[w[m]!]! & 2)) disambig(w[m]!, false, depth + 1);
+      } else {
+        const c = kind === BTF_KIND_ARRAY ? w[o + 3]! : isRefKind(kind) ? w[o + 2]! : -1;
+        if (c >= 0 && !(hashDone[c]! & (1 << mode))) disambig(c, members, depth + 1);
+      }
+    }
+    disambigOf(id, members);
+    hashHi[mode][id] = H;
+    hashLo[mode][id] = L;
+    hashDone[id]! |= 1 << mode;
+  };
   // The walk's stack: type, and mode | (member to look at next) << 1, per frame.
   let hstack = new Int32Array(64);
   /**
-   * `btf_type_disambig_hash`, memoised: leaves the hash of `root` in (H, L).
+   * {@link disambig} for deep walks: leaves the hash of `root` in (H, L).
    * bpftool recurses into referenced types; this walks an explicit stack,
    * hashing each type once what it refers to is hashed.
    */
-  const disambig = (root: number, members: boolean): void => {
+  const disambigDeep = (root: number, members: boolean): void => {
     const rootMode = members ? 0 : 1;
     if (hashDone[root]! & (1 << rootMode)) {
       hashOf(root, members);
@@ -392,10 +431,10 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
     if (sn) return sn;
     const on = ownOrd[a]! - ownOrd[b]!;
     if (on) return on;
-    disambig(a, true);
+    disambig(a, true, 0);
     const aH = H,
       aL = L;
-    disambig(b, true);
+    disambig(b, true, 0);
     if (aH !== H) return aH < H ? -1 : 1;
     if (aL !== L) return aL < L ? -1 : 1;
     return a - b;

@@ -256,7 +256,7 @@ class CEmitter extends CDeclWriter {
 
   /** `btf_dump__dump_type`: orders `id` and what it needs, then emits the queue. */
   dumpType(id: number): void {
-    this.queue.length = 0;
+    if (this.queue.length !== 0) this.queue.length = 0;
     if (this.orderRec(id, false, 0) < 0) {
       const loop = this.loopId;
       throw new BtfError(BtfErrorCode.Loop, `type [${loop}]: unsatisfiable type cycle, C cannot declare it`, {
