@@ -1,7 +1,8 @@
 /** `btfkit layout [FILE]`: struct and union layouts as `pahole -F btf` prints them (lib/layout). */
 import type { Command } from 'commander';
 import { LayoutPrinter, listedIds, paholeListing, type ListingOptions } from '../../lib/layout/index.js';
-import { loadBtf } from '../common.js';
+import { isInputError } from '../../lib/errors.js';
+import { VMLINUX, loadBtf } from '../common.js';
 import type { CliIo } from '../io.js';
 
 interface LayoutOpts {
@@ -51,13 +52,19 @@ export function register(program: Command, io: CliIo): void {
         // pahole prints nothing for a name it does not know and exits 0; btfkit says so on stderr.
         onMissing: (name) => io.err(`btfkit layout: no struct or union named '${name}'\n`),
       };
-      if (opts.json) {
-        const p = new LayoutPrinter(btf, lo);
-        const out = [];
-        for (const id of listedIds(p, btf.typeCount, lo)) out.push(p.layout(id));
-        io.out(`${JSON.stringify(out)}\n`);
-        return;
+      try {
+        if (opts.json) {
+          const p = new LayoutPrinter(btf, lo);
+          const out = [];
+          for (const id of listedIds(p, btf.typeCount, lo)) out.push(p.layout(id));
+          io.out(`${JSON.stringify(out)}\n`);
+          return;
+        }
+        for (const chunk of paholeListing(btf, lo)) io.out(chunk);
+      } catch (e) {
+        // Errors found while printing name the file like errors found on load.
+        if (isInputError(e) && !e.file) e.withFile(file ?? VMLINUX);
+        throw e;
       }
-      for (const chunk of paholeListing(btf, lo)) io.out(chunk);
     });
 }
