@@ -109,3 +109,90 @@ export function declOf(shape: Shape, n: number): string {
       return '';
   }
 }
+
+/** What {@link randomDeep} built. */
+export interface RandomDeep extends Deep {
+  /** The outermost type's size in bytes. */
+  size: number;
+  /** The graph has a reference loop (struct `s`'s member `b` goes into it). */
+  loop: boolean;
+  /** What was stacked, innermost first (`ptr x120, anon x7, ...`), for messages. */
+  recipe: string;
+}
+
+/**
+ * Returns a random deep BTF for `seed`: segments of random shapes and
+ * lengths (up to `maxLevels` levels in all) stacked over `int`, under a
+ * struct `s`; with `loops`, one seed in four also gets a pointer-array loop
+ * that `s` refers to.
+ */
+export function randomDeep(seed: number, maxLevels: number, r: () => number, loops = true): RandomDeep {
+  const b = Btf.empty();
+  const int = b.addInt('int', 4, 1);
+  const shapes = ['ptr', 'const', 'array', 'proto', 'param', 'typedef', 'struct', 'anon'] as const;
+  let t = int;
+  let size = 4;
+  let left = 1 + (r() % maxLevels);
+  const recipe: string[] = [];
+  let named = 0;
+  while (left > 0) {
+    const shape = shapes[r() % shapes.length]!;
+    const n = Math.min(left, 1 + (r() % (r() % 4 === 0 ? 2000 : 40)));
+    left -= n;
+    recipe.push(`${shape} x${n}`);
+    for (let i = 0; i < n; i++) {
+      switch (shape) {
+        case 'ptr':
+          t = b.addPtr(t);
+          size = 8;
+          break;
+        case 'const':
+          t = r() % 2 ? b.addConst(t) : b.addVolatile(t);
+          break;
+        case 'array': {
+          const k = size * 3 <= 4096 && r() % 8 === 0 ? 1 + (r() % 3) : 1;
+          t = b.addArray(int, t, k);
+          size *= k;
+          break;
+        }
+        case 'proto': {
+          const p = b.addFuncProto(t);
+          b.addFuncParam('x', int);
+          t = b.addPtr(p);
+          size = 8;
+          break;
+        }
+        case 'param': {
+          const p = b.addFuncProto(int);
+          b.addFuncParam(r() % 2 ? 'x' : null, t);
+          t = b.addPtr(p);
+          size = 8;
+          break;
+        }
+        case 'typedef':
+          t = b.addTypedef(`t${named++}`, t);
+          break;
+        case 'struct':
+        case 'anon': {
+          const name = shape === 'struct' ? `s${named++}` : null;
+          const s = r() % 3 === 0 ? b.addUnion(name, size) : b.addStruct(name, size);
+          b.addField('a', t, 0, 0);
+          t = s;
+          break;
+        }
+      }
+    }
+  }
+  const loop = loops && seed % 4 === 0;
+  let loopPtr = 0;
+  if (loop) {
+    // A pointer to an array of that pointer (level 1 reads it).
+    loopPtr = b.typeCount;
+    b.addPtr(loopPtr + 1);
+    b.addArray(int, loopPtr, 2);
+  }
+  const root = b.addStruct('s', size + (loop ? 8 : 0) + ((8 - (size % 8)) % 8));
+  b.addField('a', t, 0, 0);
+  if (loop) b.addField('b', loopPtr, Math.ceil(size / 8) * 64, 0);
+  return { btf: b, root, size: b.wordOf(root, 2), loop, recipe: recipe.join(', ') };
+}
