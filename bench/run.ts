@@ -4,7 +4,8 @@
  * Targets (issue 2): parse < 30 ms after warm-up; `dump` of vmlinux to a file
  * at most 1.0x bpftool's wall time; a parse's peak memory at most 3x the
  * file size; dedup of vmlinux x2 at most 1.5x libbpf's time and 3x its peak
- * memory. Set BENCH_RUNS to change the number of runs (default 10).
+ * memory; `check` of vmlinux in process at most 1.0x the kernel's own
+ * BPF_BTF_LOAD of it. Set BENCH_RUNS to change the number of runs (default 10).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { fmt, has, nodeFloor, ratio, timeCommands, timeFn } from './common.js';
 import { BIN } from '../test/helpers/golden.js';
 import { benchDedup } from './dedup.js';
 import { benchDumpC } from './dump-c.js';
+import { benchCheck } from './check.js';
 import { benchLayout } from './layout.js';
 
 const VMLINUX = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
@@ -83,6 +85,8 @@ async function main(): Promise<void> {
   benchDedup({ file: VMLINUX, copies: 2 });
   console.log('\n# struct layouts: btfkit layout against pahole -F btf');
   benchLayout(VMLINUX, RUNS);
+  console.log("\n# check: the kernel's BTF verifier in btfkit against the kernel's own BPF_BTF_LOAD (btfh kload-time)");
+  benchCheck(VMLINUX, RUNS);
 }
 
 function dumpVsBpftool(btf: Btf): void {

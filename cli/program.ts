@@ -27,6 +27,8 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<{ register: Regist
   ['core', () => import('./commands/core.js')],
   ['gen', () => import('./commands/gen.js')],
   ['layout', () => import('./commands/layout.js')],
+  ['set', () => import('./commands/set.js')],
+  ['diff', () => import('./commands/diff.js')],
 ];
 
 /** The package version (kept in step with package.json by a test). */

@@ -15,6 +15,12 @@
 #   obj/maps/NAME.o         the maps/vars inspectors' objects (src/maps/*.bpf.c)
 #   obj/core/NAME.o         CO-RE programs (src/core/*.bpf.c, header-free), checked
 #                           against libbpf by test/core.test.ts
+#   obj/gen/NAME.o          the skeleton corpus (src/gen/*.bpf.c, header-free), checked
+#                           against bpftool gen skeleton by test/gen.test.ts (expected
+#                           files in test/fixtures/gen)
+#   obj-nobtf/NAME.o        sources of src/gen/ tagged "gen: no-btf", built without -g:
+#                           objects without .BTF, outside obj/ (the suites that walk
+#                           obj/ read BTF)
 #   obj/ext/NAME.o, obj/ext/NAME.bpfeb.o
 #                           the .BTF.ext and DATASEC fixup corpus (src/ext/*.bpf.c),
 #                           both byte orders; what libbpf and bpftool print for
@@ -89,7 +95,7 @@ CFLAGS=(-g -O2 -Wall
 
 # expected/c/ is build-c.sh's (run at the end): its sorted/ goldens need a
 # bpftool newer than this one, so they are kept unless it can redo them.
-rm -rf obj/*.o obj/merge obj/maps obj/ext obj/core
+rm -rf obj/*.o obj/merge obj/maps obj/ext obj/core obj/gen obj-nobtf
 find expected -mindepth 1 -maxdepth 1 ! -name c -exec rm -rf {} + 2>/dev/null || true
 mkdir -p obj/merge expected/merge
 
@@ -159,6 +165,18 @@ for src in src/core/*.bpf.c; do
 	echo "  CC  obj/core/$name.o"
 	(cd src/core && "$CLANG" -g -O2 -Wall -target bpf \
 		"-fdebug-prefix-map=$(pwd)=." -c "$name.bpf.c" -o "../../obj/core/$name.o") ||
+		die "compilation of $src failed"
+done
+
+# The skeleton corpus (test/gen.test.ts); a source tagged "gen: no-btf" is
+# built without -g (no .BTF) into obj-nobtf/.
+mkdir -p obj/gen obj-nobtf
+for src in src/gen/*.bpf.c; do
+	name=$(basename "$src" .bpf.c)
+	g=-g out=obj/gen/$name.o
+	if grep -q 'gen: no-btf' "$src"; then g= out=obj-nobtf/$name.o; fi
+	echo "  CC  $out"
+	(cd src/gen && "$CLANG" $g -O2 -Wall -target bpf -fdebug-compilation-dir=. -c "$name.bpf.c" -o "../../$out") ||
 		die "compilation of $src failed"
 done
 

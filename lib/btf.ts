@@ -11,7 +11,7 @@
  */
 import { inputBytes } from './input.js';
 import { BtfBuilder } from './builder.js';
-import { checkBtf, type CheckKernel, type CheckReport } from './check/index.js';
+import { checkBtf, type CheckOptions, type CheckReport } from './check/index.js';
 import { BtfError, BtfErrorCode, isInputError } from './errors.js';
 import { BTF_MAGIC } from './kinds.js';
 import { MAX_RESOLVE_DEPTH, SizeFailure, typeQuery } from './query.js';
@@ -102,12 +102,15 @@ export class Btf extends BtfBuilder {
    * Returns the kernel verifier's verdict on this BTF (level 2, `checkBtf`
    * of lib/check: what `BPF_BTF_LOAD` would say, every violation listed, the
    * kernel's first marked). `opts.kernel` judges as an older kernel
-   * ('6.1'). Never throws for malformed BTF.
+   * ('6.1'); `opts.kernelBtf` is the kernel's BTF, where kptr targets of
+   * the struct metas are looked up (see `CheckOptions`). Never throws for
+   * malformed BTF.
    */
-  check(opts: { kernel?: CheckKernel } = {}): CheckReport {
+  check(opts: Pick<CheckOptions, 'kernel' | 'kernelBtf'> = {}): CheckReport {
     return checkBtf(this, {
       ...(this.base ? { base: this.base } : {}),
       ...(opts.kernel ? { kernel: opts.kernel } : {}),
+      ...(opts.kernelBtf ? { kernelBtf: opts.kernelBtf } : {}),
     });
   }
 

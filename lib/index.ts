@@ -77,7 +77,9 @@ export {
   type CoreTargetPart,
   type RelocateOptions,
 } from './core/index.js';
+export { coreImpact, relocationStatus } from './core/impact.js';
 export { minCoreBtf } from './core/min.js';
+export { genTs, tsMemberKeys, type GenTsOptions, type TsBindings } from './gen/ts.js';
 export { dedup, type DedupOptions, type DedupReport, type DedupExt, type DedupPass } from './dedup/index.js';
 export {
   addMap,
@@ -150,6 +152,12 @@ export {
   TypedDataDumper,
   type TypedDataOptions,
   type TypedDataResult,
+  setInitialValues,
+  type SetChange,
+  type SetResult,
+  listPrograms,
+  type ProgramInfo,
+  type ProgramList,
 } from './inspect/index.js';
 export {
   EM,
@@ -194,3 +202,14 @@ export {
   type LayoutOptions,
   type ListingOptions,
 } from './layout/index.js';
+export { genSkeleton, genSubskeleton, type SkeletonOptions } from './gen/skeleton.js';
+export { layoutSvg, type SvgOptions } from './layout/svg.js';
+export {
+  type DiffDetail,
+  type DiffOptions,
+  type MapFacts,
+  type TypeChange,
+  diffBtf,
+  diffMaps,
+  formatDiff,
+} from './diff/index.js';

@@ -174,6 +174,40 @@ test('--kernel 6.1: a kind_flag on TYPE_TAG or DECL_TAG is refused as before com
   }
 });
 
+test('--kernel 6.1: DATASEC names are identifiers there (printable names since 6.18 are refused)', () => {
+  const words = [
+    1,
+    (1 << 24) >>> 0,
+    4,
+    ((1 << 24) | 32) >>> 0,
+    1,
+    (14 << 24) >>> 0,
+    1,
+    0,
+    3,
+    ((15 << 24) | 1) >>> 0,
+    4,
+    2,
+    0,
+    4,
+  ];
+  for (const [sec, ok61] of [
+    ['.bss', true],
+    ['.rodata.str1.1', true],
+    ['?.maps', false],
+    ['license/x', false],
+    ['.data-1', false],
+    ['a b', false],
+  ] as const) {
+    const b = caseBytes({ name: sec, words, strs: `\0v\0${sec}\0`, err: null });
+    const now = checkRawBtf(b);
+    assert.ok(now.ok, `${sec}: ${firstLine(now)}`);
+    const old = checkRawBtf(b, { kernel: '6.1' });
+    assert.is(old.ok, ok61, sec);
+    if (!ok61) assert.is(old.violations[0]!.line, `[3] DATASEC ${sec} size=4 vlen=1 Invalid name`);
+  }
+});
+
 kernelTest('golden corpus: same verdict and message as the kernel', () => {
   assert.ok(goldenBtf.length > 10);
   const kv = kernelLoad(goldenBtf.map((g) => g.bytes));

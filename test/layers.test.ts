@@ -108,9 +108,11 @@ const LAYERS: readonly (readonly string[])[] = [
   ['lib/check/', 'lib/view.ts', 'lib/query.ts'],
   ['lib/builder.ts'],
   ['lib/btf.ts'],
-  ['lib/ext.ts', 'lib/core-spec.ts', 'lib/dump/', 'lib/dedup/', 'lib/emit/', 'lib/elf/', 'lib/layout/'],
+  ['lib/ext.ts', 'lib/core-spec.ts', 'lib/dump/', 'lib/dedup/', 'lib/emit/', 'lib/elf/', 'lib/layout/', 'lib/diff/'],
   ['lib/object/'],
   ['lib/inspect/', 'lib/core/'],
+  // lib/gen/: code generators over an opened object (gen ts, gen skeleton)
+  ['lib/gen/'],
   ['lib/index.ts'],
   ['cli/'],
 ];

@@ -46,6 +46,8 @@ function paholeArgs(o: ListingOptions): string[] {
   if (o.expand) a.push('-E');
   if (o.exclude) a.push('-x', o.exclude);
   if (o.cachelineSize) a.push('--cacheline_size', String(o.cachelineSize));
+  if (o.suppressAligned) a.push('--suppress_aligned_attribute');
+  if (o.reorganize) a.push('-R');
   return a;
 }
 
@@ -205,7 +207,120 @@ test('odd structs equal pahole on the same raw BTF (live)', () => {
 });
 
 const OPTIONS: ListingOptions[] = [{}, { expand: true }, { cachelineSize: 16 }];
-const MORE: ListingOptions[] = [{ sizes: true }, { holes: 1 }, { exclude: 'x' }, { cachelineSize: 128 }];
+const MORE: ListingOptions[] = [
+  { sizes: true },
+  { holes: 1 },
+  { exclude: 'x' },
+  { cachelineSize: 128 },
+  { suppressAligned: true },
+];
+
+/** The distinct names of `btf`'s typedefs and enums, in id order (what `-C` also prints, as pahole does). */
+function typedefAndEnumNames(btf: Btf): string[] {
+  const names = new Set<string>();
+  for (let id = 1; id < btf.typeCount; id++) {
+    const t = btf.type(id);
+    if ((t.kindName === 'TYPEDEF' || t.kindName === 'ENUM' || t.kindName === 'ENUM64') && t.name) names.add(t.name);
+  }
+  return [...names];
+}
+
+// struct r { char a; long b; char c; int d; short e; long f; char g; }: holes after a, c, e and g.
+function reorg(): Btf {
+  const btf = Btf.empty();
+  const ch = btf.addInt('char', 1, 1);
+  const sh = btf.addInt('short', 2, 1);
+  const int = btf.addInt('int', 4, 1);
+  const long = btf.addInt('long', 8, 1);
+  btf.addStruct('r', 40);
+  btf.addField('a', ch, 0, 0);
+  btf.addField('b', long, 64, 0);
+  btf.addField('c', ch, 128, 0);
+  btf.addField('d', int, 160, 0);
+  btf.addField('e', sh, 192, 0);
+  btf.addField('f', long, 256, 0);
+  btf.addField('g', ch, 320, 0);
+  return btf;
+}
+
+// What pahole 1.24 printed for `pahole -F btf -R -C r` on reorg() written as raw BTF.
+const REORG_TEXT = `struct r {
+\tchar                       a;                    /*     0     1 */
+\tchar                       c;                    /*     1     1 */
+\tshort                      e;                    /*     2     2 */
+\tchar                       g;                    /*     4     1 */
+
+\t/* XXX 3 bytes hole, try to pack */
+
+\tlong                       b;                    /*     8     8 */
+
+\t/* XXX 4 bytes hole, try to pack */
+
+\tint                        d;                    /*    20     4 */
+\tlong                       f;                    /*    24     8 */
+
+\t/* size: 32, cachelines: 1, members: 7 */
+\t/* sum members: 25, holes: 2, sum holes: 7 */
+\t/* last cacheline: 32 bytes */
+};   /* saved 8 bytes! */
+`;
+
+test('-R: the reorganized struct and its savings, as pahole printed them', () => {
+  assert.fixture(listing(reorg(), { classNames: ['r'], reorganize: true }), REORG_TEXT);
+  // Without -C, -R changes nothing (pahole ignores it); a -C type that is not a struct prints nothing.
+  assert.is(listing(reorg(), { reorganize: true }), listing(reorg(), {}));
+  assert.is(listing(reorg(), { classNames: ['long'], reorganize: true }), '');
+});
+
+test('-R on a built struct equals pahole on the same raw BTF (live)', () => {
+  if (!havePahole()) return skip('pahole is not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-layout-'));
+  try {
+    const f = join(dir, 'r.btf');
+    const btf = reorg();
+    writeFileSync(f, btf.rawData());
+    same(f, { classNames: ['r'], reorganize: true }, btf);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The distinct names of `btf`'s structs, every `step`-th, in id order. */
+function structNames(btf: Btf, step = 1): string[] {
+  const names = new Set<string>();
+  for (let id = 1; id < btf.typeCount; id++) {
+    const t = btf.type(id);
+    if (t.kindName === 'STRUCT' && t.name) names.add(t.name);
+  }
+  return [...names].filter((_, i) => i % step === 0);
+}
+
+test('-R -C on every struct of every golden object equals pahole (live)', async () => {
+  if (!havePahole()) return skip('pahole is not installed');
+  let n = 0;
+  for (const f of goldenObjs()) {
+    const btf = await readBtfFile(f);
+    const names = structNames(btf);
+    if (!names.length) continue;
+    same(f, { classNames: names, reorganize: true }, btf);
+    n += names.length;
+  }
+  assert.ok(n > 100, `only ${n} structs`);
+});
+
+test('-C on typedefs and enums of every golden object equals pahole (live)', async () => {
+  if (!havePahole()) return skip('pahole is not installed');
+  let n = 0;
+  for (const f of goldenObjs()) {
+    const btf = await readBtfFile(f);
+    const names = typedefAndEnumNames(btf);
+    if (!names.length) continue;
+    same(f, { classNames: names }, btf);
+    same(f, { classNames: names, expand: true }, btf);
+    n += names.length;
+  }
+  assert.ok(n > 100, `only ${n} names`);
+});
 
 test('every golden object, with each option, equals pahole -F btf (live)', async () => {
   if (!havePahole()) return skip('pahole is not installed');
@@ -227,6 +342,10 @@ test('the cached Debian kernels and a sample of their modules equal pahole (live
     const base = await readBtfFile(k.vmlinux);
     same(k.vmlinux, {}, base);
     same(k.vmlinux, { classNames: ['task_struct', 'sk_buff'], expand: true }, base);
+    same(k.vmlinux, { suppressAligned: true }, base);
+    same(k.vmlinux, { classNames: typedefAndEnumNames(base) }, base);
+    // Every 4th struct (pahole takes one argument of at most 128 KiB).
+    same(k.vmlinux, { classNames: structNames(base, 4), reorganize: true }, base);
     for (const m of sampleModules(kernelModules(k), 500).slice(0, 2)) {
       const btf = await readBtfFile(m.path, { base });
       same(m.path, {}, btf, k.vmlinux);

@@ -4,7 +4,9 @@
  * own first. Exit status 0 when every file would load, 3 when one would not,
  * 1 when a file cannot be read at all.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { Btf } from '../../lib/btf.js';
 import { CommanderError, Option } from 'commander';
 import { CHECK_KERNELS, type CheckKernel, checkRawBtf, type CheckReport } from '../../lib/check/index.js';
 import { BtfErrorCode, isInputError } from '../../lib/errors.js';
@@ -17,7 +19,18 @@ import type { CliIo } from '../io.js';
 /** The exit status `cli/main.ts` returns for a refused file. */
 export const EXIT_REFUSED = 3;
 
-const ERRNO_NAMES: Record<number, string> = { 7: 'E2BIG', 17: 'EEXIST', 22: 'EINVAL', 40: 'ELOOP', 524: 'ENOTSUPP' };
+const ERRNO_NAMES: Record<number, string> = {
+  2: 'ENOENT',
+  7: 'E2BIG',
+  14: 'EFAULT',
+  17: 'EEXIST',
+  22: 'EINVAL',
+  40: 'ELOOP',
+  524: 'ENOTSUPP',
+};
+
+/** The running kernel's BTF: kptr targets are looked up there (`btf_parse_kptr`). */
+const KERNEL_BTF = '/sys/kernel/btf/vmlinux';
 
 /** Returns the human report of one file. */
 export function formatReport(file: string, r: CheckReport): string {
@@ -26,7 +39,13 @@ export function formatReport(file: string, r: CheckReport): string {
   let s = `${file}: the kernel (${r.kernel}) would refuse it (${ERRNO_NAMES[r.errno] ?? `errno ${r.errno}`}); ${n} violation${n === 1 ? '' : 's'}:\n`;
   for (const v of r.violations) {
     const where = `offset 0x${v.offset.toString(16)}${v.typeId ? `, type ${v.typeId}` : ''}`;
-    const text = v.lines.length ? v.lines.map((l) => l.replace(/^\t/, '')).join(' | ') : `(no log line) ${v.message}`;
+    // the struct metas log nothing of their own: btfkit's words, then where the kernel's log ends
+    const text =
+      v.phase === 'fields'
+        ? `${v.message} (no message of the kernel's own; its log ends: ${v.line.replace(/^\t/, '')})`
+        : v.lines.length
+          ? v.lines.map((l) => l.replace(/^\t/, '')).join(' | ')
+          : `(no log line) ${v.message}`;
     s += `  ${v.kernelFirst ? '*' : '-'} ${text} (${where}${v.kernelFirst ? ', the one the kernel reports' : ''})\n`;
   }
   return s;
@@ -43,20 +62,36 @@ export function register(program: Command, io: CliIo): void {
     .option('-j, --json', 'one JSON object per file')
     .addOption(fixupFlag('open'))
     .addOption(fixupModeOption())
+    .option(
+      '--kernel-btf <file>',
+      `the kernel's BTF, where a struct's kptr targets are looked up (default: ${KERNEL_BTF} when judging as the newest kernel)`,
+    )
     .addOption(
       new Option(
         '--kernel <version>',
-        "judge as this kernel: '6.18' (the default) or '6.1' (no kind_flag on type and decl tags)",
+        "judge as this kernel: '6.18' (the default) or '6.1' (no kind_flag on type and decl tags, identifier DATASEC names, no struct metas)",
       ).choices([...CHECK_KERNELS]),
     )
     .action(
       async (
         files: string[],
-        opts: { base?: string; json?: boolean; fixup?: boolean; fixupMode?: string; kernel?: CheckKernel },
+        opts: {
+          base?: string;
+          json?: boolean;
+          fixup?: boolean;
+          fixupMode?: string;
+          kernel?: CheckKernel;
+          kernelBtf?: string;
+        },
       ) => {
         // --fixup: the BTF libbpf hands BPF_BTF_LOAD after bpf_object__open
         // (DATASEC sizes and offsets from the ELF, externs), not the file's.
         const mode = fixupMode(opts, 'open');
+        const kernelBtfPath =
+          opts.kernelBtf ?? (opts.kernel === '6.1' || !existsSync(KERNEL_BTF) ? undefined : KERNEL_BTF);
+        let kernelBtf: Btf | undefined;
+        // read only when a kptr needs it
+        const kernelBtfOnce = () => (kernelBtf ??= Btf.parse(readFileSync(kernelBtfPath!), { file: kernelBtfPath! }));
         let refused = false;
         for (const file of files) {
           const basePath = basePathFor(file, opts.base);
@@ -66,7 +101,11 @@ export function register(program: Command, io: CliIo): void {
             const bytes = mode
               ? (await loadFixedBtf(file, mode, basePath)).rawData().slice()
               : (await sectionOrRaw(file, BTF_ELF_SEC, BtfErrorCode.Format)).slice();
-            report = checkRawBtf(bytes, { ...(base ? { base } : {}), ...(opts.kernel ? { kernel: opts.kernel } : {}) });
+            report = checkRawBtf(bytes, {
+              ...(base ? { base } : {}),
+              ...(opts.kernel ? { kernel: opts.kernel } : {}),
+              ...(kernelBtfPath ? { kernelBtf: kernelBtfOnce } : {}),
+            });
           } catch (e) {
             if (isInputError(e) && !e.file) e.withFile(file);
             throw e;

@@ -15,6 +15,7 @@ import type { Command } from 'commander';
 import { CommanderError } from 'commander';
 import type { Btf } from '../../lib/btf.js';
 import { RELO_KIND_STR } from '../../lib/core-spec.js';
+import { relocationStatus } from '../../lib/core/impact.js';
 import { CoreTarget, type CoreRelocation, relocateObject } from '../../lib/core/index.js';
 import { BtfError, BtfErrorCode, isInputError } from '../../lib/errors.js';
 import { parseBtf } from '../../lib/object/open.js';
@@ -27,12 +28,7 @@ const EXIT_REFUSED = 3;
 const ERRNO: Record<number, string> = { [-7]: 'E2BIG', [-22]: 'EINVAL', [-34]: 'ERANGE', [-95]: 'EOPNOTSUPP' };
 
 /** A relocation's verdict: `error` fails the load, `poison` is an invalid call the verifier rejects only if reached. */
-function statusOf(r: CoreRelocation): 'ok' | 'poison' | 'error' {
-  if (r.err !== 0 || r.res === null || r.patchErr !== 0) return 'error';
-  if (r.res.poison) return 'poison';
-  if (r.insnAfter && r.insnAfter[0] === 0x85 && r.insnBefore?.[0] !== 0x85) return 'poison'; // fail_memsz_adjust
-  return 'ok';
-}
+const statusOf = relocationStatus;
 
 function readBtf(path: string, base?: Btf): Btf {
   try {

@@ -1,8 +1,9 @@
 /** `btfkit layout [FILE]`: struct and union layouts as `pahole -F btf` prints them (lib/layout). */
 import type { Command } from 'commander';
 import { LayoutPrinter, listedIds, paholeListing, type ListingOptions } from '../../lib/layout/index.js';
-import { isInputError } from '../../lib/errors.js';
-import { VMLINUX, loadBtf } from '../common.js';
+import { BtfError, BtfErrorCode, isInputError } from '../../lib/errors.js';
+import { layoutSvg } from '../../lib/layout/svg.js';
+import { VMLINUX, loadBtf, usageError, writeOutput } from '../common.js';
 import type { CliIo } from '../io.js';
 
 interface LayoutOpts {
@@ -10,9 +11,12 @@ interface LayoutOpts {
   sizes?: boolean;
   holes?: string;
   expand_types?: boolean;
+  suppress_aligned_attribute?: boolean;
+  reorganize?: boolean;
   exclude?: string;
   cacheline_size?: string;
   json?: boolean;
+  svg?: string;
   base?: string;
   btf_base?: string;
 }
@@ -33,8 +37,11 @@ export function register(program: Command, io: CliIo): void {
     .option('--sizes', 'print name, size and number of holes')
     .option('-H, --holes <n>', 'only structs with at least N holes')
     .option('-E, --expand_types', 'expand the types of members')
+    .option('-R, --reorganize', 'with -C: the member order that fills the holes, as pahole computes it')
+    .option('--suppress_aligned_attribute', 'leave out the __aligned__ attributes pahole infers')
     .option('-x, --exclude <prefix>', 'leave out structs whose name starts with PREFIX')
     .option('--cacheline_size <n>', 'cacheline size in bytes (default 64)')
+    .option('--svg <file>', "write a picture of the -C type's layout as SVG to FILE ('-': standard output)")
     .option('-j, --json', 'JSON output: per struct, its members with offsets, sizes, holes and cachelines')
     .option('-B, --base <file>', 'base BTF, for split BTF')
     .option('--btf_base <file>', 'base BTF, for split BTF (pahole spelling)')
@@ -45,6 +52,8 @@ export function register(program: Command, io: CliIo): void {
       const lo: ListingOptions = {
         cachelineSize: cls > 0 ? cls : 64,
         expand: opts.expand_types ?? false,
+        suppressAligned: opts.suppress_aligned_attribute ?? false,
+        reorganize: opts.reorganize ?? false,
         sizes: opts.sizes ?? false,
         holes: opts.holes !== undefined ? Number.parseInt(opts.holes, 10) || 0 : 0,
         ...(opts.exclude !== undefined ? { exclude: opts.exclude } : {}),
@@ -52,11 +61,24 @@ export function register(program: Command, io: CliIo): void {
         // pahole prints nothing for a name it does not know and exits 0; btfkit says so on stderr.
         onMissing: (name) => io.err(`btfkit layout: no struct or union named '${name}'\n`),
       };
+      if (opts.svg !== undefined) {
+        const name = opts.class_name?.[0];
+        if (name === undefined || opts.class_name!.length !== 1)
+          throw usageError('layout', '--svg draws one struct or union: give its name with -C NAME');
+        const p = new LayoutPrinter(btf, lo);
+        const id = [...listedIds(p, btf.typeCount, { ...lo, classNames: [name] })][0];
+        if (id === undefined) return;
+        const agg = p.aggregateOf(id);
+        if (!agg) throw new BtfError(BtfErrorCode.InvalidArgument, `'${name}' is not a struct or union`);
+        const svg = layoutSvg(p.layout(agg), { cachelineSize: lo.cachelineSize ?? 64 });
+        await writeOutput(io, opts.svg, new TextEncoder().encode(svg));
+        return;
+      }
       try {
         if (opts.json) {
           const p = new LayoutPrinter(btf, lo);
           const out = [];
-          for (const id of listedIds(p, btf.typeCount, lo)) out.push(p.layout(id));
+          for (const id of listedIds(p, btf.typeCount, lo)) if (p.isNamedAggregate(id)) out.push(p.layout(id));
           io.out(`${JSON.stringify(out)}\n`);
           return;
         }

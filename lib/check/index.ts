@@ -7,6 +7,8 @@
  */
 import type { BtfContainer } from '../container.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
+import { BTF_KIND_STRUCT, infoKind5 } from '../kinds.js';
+import { checkStructMetas } from './fields.js';
 import { parseKernelHeader } from './header.js';
 import { Verifier, type VerifierBase } from './verifier.js';
 
@@ -28,7 +30,7 @@ export interface CheckViolation {
   /** The errno `BPF_BTF_LOAD` fails with when this is the first violation. */
   errno: number;
   /** Where the verifier found it. */
-  phase: 'header' | 'meta' | 'resolve' | 'type-tags';
+  phase: 'header' | 'meta' | 'resolve' | 'type-tags' | 'fields';
   /** True for the one the kernel reports (the first). */
   kernelFirst: boolean;
 }
@@ -49,9 +51,18 @@ export interface CheckReport {
 
 /**
  * The kernel versions whose verifier differs in a way this module knows:
- * '6.18' (the default, the newest followed) and '6.1', which refuses a
- * kind_flag on TYPE_TAG and DECL_TAG (allowed since commit 53ee0d66d7a6,
- * 2025). ENUM64, TYPE_TAG and DECL_TAG themselves are older than 6.1.
+ * '6.18' (the default, the newest followed) and '6.1' (Debian 12's), read
+ * from 6.1's kernel/bpf/btf.c beside 6.18's behaviour (the running kernel):
+ * - 6.1 refuses a kind_flag on TYPE_TAG and DECL_TAG (allowed since commit
+ *   53ee0d66d7a6, 2025);
+ * - 6.1's DATASEC names are identifiers (`.bss`, not `?.maps` or
+ *   `license/x`); 6.18 takes any printable name (names.ts);
+ * - 6.1 has no struct metas (`btf_parse_struct_metas` came with
+ *   bpf_list_head in 6.2): special fields are not checked at BTF load
+ *   (fields.ts).
+ * The rest of 6.1's verifier (header, metas, resolution, FUNC_PROTO, type
+ * tags, name length) reads the same. ENUM64, TYPE_TAG and DECL_TAG
+ * themselves are older than 6.1.
  */
 export const CHECK_KERNELS = ['6.18', '6.1'] as const;
 
@@ -64,6 +75,15 @@ export interface CheckOptions {
   base?: BtfContainer;
   /** The kernel to judge as. Defaults to the newest, {@link CHECK_KERNEL_VERSION}. */
   kernel?: CheckKernel;
+  /**
+   * The kernel's own BTF (vmlinux), for the one lookup the verifier makes
+   * outside the input: a `kptr` field of a struct with special fields,
+   * pointing to a struct the kernel knows, needs that struct's destructor
+   * kfunc (`btf_parse_kptr`; lib/check/fields.ts lists them). Without it,
+   * every kptr target counts as the program's own struct (always fine).
+   * A function is called once, when the lookup is first needed.
+   */
+  kernelBtf?: BtfContainer | (() => BtfContainer | undefined);
 }
 
 function verifierBase(b: BtfContainer): VerifierBase {
@@ -119,6 +139,27 @@ export function checkRawBtf(data: Uint8Array, opts: CheckOptions = {}): CheckRep
     if (!split) v.checkAllTypes();
     v.checkTypeTags();
   }
+  // btf_parse_struct_metas (Linux 6.2 and later, BPF_BTF_LOAD only): it runs
+  // on a sound type graph, so only when nothing came before it
+  if (walked && !split && kernel !== '6.1' && !v.violations.length) {
+    const p = checkStructMetas(
+      { w: words, offs: v.offs, n: v.nrTypes, strs: data.subarray(strStart, strStart + h.strLen) },
+      opts.kernelBtf ? kernelStructLookup(opts.kernelBtf) : undefined,
+    );
+    if (p) {
+      const last = v.lastMetaLine();
+      report.violations.push({
+        typeId: p.typeId,
+        offset: typeStart + v.offs[p.typeId]! * 4,
+        message: p.message,
+        line: last,
+        lines: last ? [last] : [],
+        errno: p.errno,
+        phase: 'fields',
+        kernelFirst: false,
+      });
+    }
+  }
   report.typeCount = v.nrTypes - (split ? 0 : 1);
   for (const r of v.violations) {
     report.violations.push({
@@ -141,11 +182,31 @@ export function checkRawBtf(data: Uint8Array, opts: CheckOptions = {}): CheckRep
   return report;
 }
 
+/** `bpf_find_btf_id(name, BTF_KIND_STRUCT)` over the kernel's BTF. */
+function kernelStructLookup(src: BtfContainer | (() => BtfContainer | undefined)): (name: string) => boolean {
+  let k: BtfContainer | undefined | null = null;
+  return (name) => {
+    if (k === null) k = typeof src === 'function' ? src() : src;
+    if (!k) return false;
+    const off = k.findStr(name);
+    if (off < 0) return false;
+    for (let id = k.startId; id < k.typeCount; id++) {
+      const [w, o] = k.recordOf(id);
+      if (w[o] === off && infoKind5(w[o + 1]!) === BTF_KIND_STRUCT) return true;
+    }
+    return false;
+  };
+}
+
 /**
  * Returns the kernel verifier's verdict on a parsed BTF (its raw bytes, over
  * its base when it is split BTF). See {@link checkRawBtf}.
  */
 export function checkBtf(btf: BtfContainer, opts: CheckOptions = {}): CheckReport {
   const base = opts.base ?? btf.base ?? undefined;
-  return checkRawBtf(btf.rawData(), { ...(base ? { base } : {}), ...(opts.kernel ? { kernel: opts.kernel } : {}) });
+  return checkRawBtf(btf.rawData(), {
+    ...(base ? { base } : {}),
+    ...(opts.kernel ? { kernel: opts.kernel } : {}),
+    ...(opts.kernelBtf ? { kernelBtf: opts.kernelBtf } : {}),
+  });
 }

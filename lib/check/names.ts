@@ -5,9 +5,17 @@
  *
  * - identifier (types, members, enum values, FUNC, VAR, FWD, TYPEDEF,
  *   parameters): first byte a letter, `_` or `.`, then letters, digits, `_`
- *   or `.` (the running kernel, 6.18, accepts dots and sets no length limit);
+ *   or `.` (the running kernel, 6.18, accepts dots);
  * - section (DATASEC): a non-empty run of printable bytes.
+ *
+ * Both are at most KSYM_NAME_LEN (512) bytes long. Linux 6.1 differs: a
+ * DATASEC name follows the identifier rule (its `btf_name_valid_section`
+ * calls `__btf_name_valid`), so `.bss` and `.rodata.str1.1` pass and
+ * `license/x`, `?.maps` or `.data-1` do not.
  */
+
+/** KSYM_NAME_LEN (6.1 and 6.18): the longest name the verifier takes. */
+const KSYM_NAME_LEN = 512;
 
 // kernel lib/ctype.c classes
 const U = 0x01,
@@ -40,11 +48,16 @@ function identChar(c: number, first: boolean): boolean {
   return c === 0x5f || c === 0x2e;
 }
 
-/** Returns whether the NUL-terminated bytes at `at` form a kernel BTF identifier (`btf_name_valid_identifier`). */
+/**
+ * Returns whether the NUL-terminated bytes at `at` form a kernel BTF
+ * identifier (`btf_name_valid_identifier`), at most KSYM_NAME_LEN bytes.
+ */
 export function validIdentifier(bytes: Uint8Array, at: number): boolean {
   if (!identChar(bytes[at] ?? 0, true)) return false;
   let i = at + 1;
-  for (; i < bytes.length && bytes[i] !== 0; i++) if (!identChar(bytes[i]!, false)) return false;
+  for (; i < bytes.length && bytes[i] !== 0; i++) {
+    if (i - at >= KSYM_NAME_LEN || !identChar(bytes[i]!, false)) return false;
+  }
   return true;
 }
 
@@ -52,7 +65,7 @@ export function validIdentifier(bytes: Uint8Array, at: number): boolean {
 export function validSection(bytes: Uint8Array, at: number): boolean {
   if ((bytes[at] ?? 0) === 0) return false;
   for (let i = at; i < bytes.length && bytes[i] !== 0; i++) {
-    if ((CTYPE[bytes[i]!]! & (P | U | L | D | SP)) === 0) return false;
+    if (i - at >= KSYM_NAME_LEN || (CTYPE[bytes[i]!]! & (P | U | L | D | SP)) === 0) return false;
   }
   return true;
 }

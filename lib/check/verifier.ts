@@ -177,6 +177,7 @@ export class Verifier {
   private mode = MODE_TBD;
   /** Cache of identifier checks per string offset: 0 unknown, 1 valid, 2 invalid. */
   private identCache: Uint8Array;
+  private readonly tagKflagRefused: boolean;
   /** Kernel `start_id`: 0 for base BTF (void is local type 0). */
   readonly startId: number;
   readonly startStrOff: number;
@@ -186,12 +187,15 @@ export class Verifier {
     readonly strs: Uint8Array,
     readonly base: VerifierBase | null,
     /**
-     * Kernels before commit 53ee0d66d7a6 ("bpf: Allow kind_flag for BTF type
-     * and decl tags", 2025; 6.1 among them) refuse a kind_flag on TYPE_TAG
-     * (btf_ref_type_check_meta) and DECL_TAG (btf_decl_tag_check_meta).
+     * Judge as Linux 6.1: kernels before commit 53ee0d66d7a6 ("bpf: Allow
+     * kind_flag for BTF type and decl tags", 2025) refuse a kind_flag on
+     * TYPE_TAG (btf_ref_type_check_meta) and DECL_TAG
+     * (btf_decl_tag_check_meta); 6.1's DATASEC names are identifiers
+     * (names.ts).
      */
-    readonly tagKflagRefused = false,
+    readonly kernel61 = false,
   ) {
+    this.tagKflagRefused = kernel61;
     this.startId = base ? base.typeCount : 0;
     this.startStrOff = base ? base.strs.length : 0;
     this.identCache = zeroed('u8a', strs.length);
@@ -244,6 +248,7 @@ export class Verifier {
     return validIdentifier(this.base!.strs, off);
   }
   private section(off: number): boolean {
+    if (this.kernel61) return this.ident(off);
     const s = this.strAt(off)!;
     return validSection(s[0], s[1]);
   }
@@ -320,14 +325,54 @@ export class Verifier {
     if (msg) s += ` ${msg}`;
     return s;
   }
-  private memberLine(id: number, mo: number, typeId: number, msg: string): string {
+  private memberLine(id: number, mo: number, typeId: number, msg: string | null): string {
     const w = this.w,
       kflag = infoKflag(w[this.offOf(id) + 1]!);
     const off = w[mo + 2]!;
     const head = `\t${this.nameForLog(w[mo]!)} type_id=${typeId}`;
+    const tail = msg === null ? '' : ` ${msg}`;
     return kflag
-      ? `${head} bitfield_size=${memberBitfieldSize(off, true)} bits_offset=${memberBitOffset(off, true)} ${msg}`
-      : `${head} bits_offset=${off} ${msg}`;
+      ? `${head} bitfield_size=${memberBitfieldSize(off, true)} bits_offset=${memberBitOffset(off, true)}${tail}`
+      : `${head} bits_offset=${off}${tail}`;
+  }
+  /**
+   * The last line the kernel logs in the meta pass when every record is
+   * well formed (log_level 1 prints each type as `check_meta` passes it):
+   * the last type's line, or its last member, enum value or section entry.
+   * A refusal that logs nothing of its own (the struct metas) ends there.
+   */
+  lastMetaLine(): string {
+    const first = this.base ? 0 : 1;
+    if (this.nrTypes <= first) return '';
+    const id = this.startId + this.nrTypes - 1;
+    const w = this.w,
+      o = this.offOf(id),
+      info = w[o + 1]!,
+      k = infoKind5(info),
+      vlen = infoVlen16(info);
+    if (!vlen) return this.typeLine(id, null);
+    switch (k) {
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION: {
+        const m = o + 3 + 3 * (vlen - 1);
+        return this.memberLine(id, m, w[m + 1]!, null);
+      }
+      case BTF_KIND_ENUM: {
+        const e = o + 3 + 2 * (vlen - 1);
+        const v = infoKflag(info) ? w[e + 1]! | 0 : w[e + 1]!;
+        return `\t${this.nameForLog(w[e]!)} val=${v}`;
+      }
+      case BTF_KIND_ENUM64: {
+        const e = o + 3 + 3 * (vlen - 1);
+        const u = (BigInt(w[e + 2]!) << 32n) | BigInt(w[e + 1]!);
+        return `\t${this.nameForLog(w[e]!)} val=${infoKflag(info) ? BigInt.asIntN(64, u) : u}`;
+      }
+      case BTF_KIND_DATASEC: {
+        const v = o + 3 + 3 * (vlen - 1);
+        return `\t type_id=${w[v]} offset=${w[v + 1]} size=${w[v + 2]}`;
+      }
+    }
+    return this.typeLine(id, null);
   }
   private report(id: number, message: string, lines: string[], errno: number, phase: RawViolation['phase']): void {
     this.violations.push({

@@ -15,6 +15,7 @@ export type ByteSink = (chunk: Uint8Array) => void;
 
 const CHUNK = 1 << 16;
 const utf8 = new TextDecoder('utf-8');
+const utf8Encoder = new TextEncoder();
 
 /** A byte output buffer that hands full chunks to a sink. */
 export class ByteOut {
@@ -53,6 +54,17 @@ export class ByteOut {
     let p = this.pos;
     for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
     this.pos = p;
+  }
+
+  /** Writes a string as UTF-8 (ASCII through {@link ascii}). */
+  text(s: string): void {
+    for (let i = 0; i < s.length; i++) {
+      if (s.charCodeAt(i) > 0x7f) {
+        this.bytes(utf8Encoder.encode(s));
+        return;
+      }
+    }
+    this.ascii(s);
   }
 
   /** Writes one byte. */

@@ -91,9 +91,9 @@ const PEND_PARENS = 0x80000000;
 const MAX_PAD_BITS = 8 * (1 << 20);
 
 // Frames of the work stack (see the essay): FRAME numbers each, the kind first.
-/** A declaration: [1] chain start, [2] name, [3] level, [4] pending base, [5] DF_* flags, [6]-[11] the cache record. */
+/** A declaration: [1] chain start, its name in `fsWide`, [3] level, [4] pending base, [5] DF_* flags, [6]-[11] the cache record. */
 const F_DECL = 1;
-/** A struct or union definition: [1] id, [2] level, [3] next member, [5] previous was a bitfield, [6] packed, [7] a member is under way; its bit offset in `fsBits`. */
+/** A struct or union definition: [1] id, [2] level, [3] next member, [5] previous was a bitfield, [6] packed, [7] a member is under way; its bit offset in `fsWide`. */
 const F_STRUCT = 2;
 /** A parameter list: [1] word offset of the prototype, [2] next parameter, [3] level, [4] a parameter is under way, [5] id. */
 const F_PARAMS = 3;
@@ -115,6 +115,11 @@ const NAME_RESOLVED = 1;
 const DECL_SEP = 2;
 /** The type's definition or parameter list is under way (the top bit; the header dump's flags sit between). */
 const IN_PROGRESS = 128;
+
+/** A declared name that is {@link CDeclWriter.declText}'s own string: never a string offset (>= 0) or minus a type id. */
+const EXT_NAME = -0x1_0000_0000;
+const EMPTY = new Uint8Array(0);
+const utf8Encoder = new TextEncoder();
 
 const TAB = 9;
 const NL = 10;
@@ -179,8 +184,8 @@ export class CDeclWriter extends ByteOut {
   private declDepth = 0;
   /** The work stack of declarations, definitions and parameter lists under way (see the essay). */
   private fs = new Int32Array(FRAME * 16);
-  /** The bit offsets of the struct frames (past 32 bits in odd BTF), one per frame. */
-  private fsBits = new Float64Array(16);
+  /** One number per frame that does not fit 32 bits: a struct's bit offset, a declaration's name (EXT_NAME). */
+  private fsWide = new Float64Array(16);
   private fsTop = 0;
   /** A cast is being printed: anonymous types by keyword only, nothing cached (libbpf's `skip_anon_defs`). */
   private cast = false;
@@ -188,6 +193,9 @@ export class CDeclWriter extends ByteOut {
   private stripMods = false;
   /** The struct whose padding is being written (for error messages). */
   private padFor = 0;
+
+  /** The declared name of {@link declText}, which is not in the string section. */
+  private extName: Uint8Array = EMPTY;
 
   /** Chunks flushed while a cast was printed (a writer without a sink). */
   private readonly spill: Uint8Array[];
@@ -231,9 +239,32 @@ export class CDeclWriter extends ByteOut {
    */
   castText(typeId: number, stripMods: boolean): string {
     this.cast = true;
+    return this.textOf(typeId, 0, 0, stripMods);
+  }
+
+  /**
+   * Returns the declaration of `fieldName` as type `typeId`, as libbpf's
+   * `btf_dump__emit_type_decl` prints it with `field_name`, `indent_level`
+   * and `strip_mods` (bpftool's skeleton writes its section structs so):
+   * named types by name (with their `___N` suffix in this writer's state),
+   * anonymous structs, unions and enums defined inline at `indent`. An empty
+   * `fieldName` declares no name (`int *`, `__u64[16]`). For a writer made
+   * without a sink.
+   */
+  declText(typeId: number, fieldName: string, indent: number, stripMods: boolean): string {
+    this.extName = utf8Encoder.encode(fieldName);
+    try {
+      return this.textOf(typeId, fieldName ? EXT_NAME : 0, indent, stripMods);
+    } finally {
+      this.extName = EMPTY;
+    }
+  }
+
+  /** Prints one declaration into the buffer and returns its text (see {@link castText}, {@link declText}). */
+  private textOf(typeId: number, fname: number, lvl: number, stripMods: boolean): string {
     this.stripMods = stripMods;
     try {
-      this.emitTypeDecl(typeId, 0, 0);
+      this.emitTypeDecl(typeId, fname, lvl);
     } catch (e) {
       this.pos = 0;
       throw e;
@@ -462,8 +493,8 @@ export class CDeclWriter extends ByteOut {
       g.set(this.fs);
       this.fs = g;
       const b = new Float64Array(g.length / FRAME);
-      b.set(this.fsBits);
-      this.fsBits = b;
+      b.set(this.fsWide);
+      this.fsWide = b;
     }
     const f = this.fsTop;
     this.fs[f] = kind;
@@ -501,7 +532,7 @@ export class CDeclWriter extends ByteOut {
     fs[f + 1] = id;
     fs[f + 2] = lvl;
     fs[f + 3] = 0;
-    this.fsBits[f / FRAME] = 0;
+    this.fsWide[f / FRAME] = 0;
     fs[f + 5] = 0;
     fs[f + 6] = packed ? 1 : 0;
     fs[f + 7] = 0;
@@ -515,7 +546,7 @@ export class CDeclWriter extends ByteOut {
     const id = fs[f + 1]!;
     const lvl = fs[f + 2]!;
     let i = fs[f + 3]!;
-    let off = this.fsBits[f / FRAME]!;
+    let off = this.fsWide[f / FRAME]!;
     let prevBitfield = fs[f + 5] !== 0;
     const packed = fs[f + 6] !== 0;
     const o = this.off[id]!;
@@ -557,7 +588,7 @@ export class CDeclWriter extends ByteOut {
       if (this.declStart(mtype, w[m]!, lvl + 1)) {
         fs = this.fs;
         fs[f + 3] = i;
-        this.fsBits[f / FRAME] = off;
+        this.fsWide[f / FRAME] = off;
         fs[f + 5] = prevBitfield ? 1 : 0;
         fs[f + 7] = 1;
         return;
@@ -666,7 +697,8 @@ export class CDeclWriter extends ByteOut {
    * this declaration's own frame, and is printed back from the terminal type.
    *
    * The declared name is `fname`: a string offset when positive or zero (0
-   * is no name), or minus the id of a typedef whose unique name it is.
+   * is no name), EXT_NAME for {@link declText}'s name, or minus the id of a
+   * typedef whose unique name it is.
    */
   protected emitTypeDecl(id: number, fname: number, lvl: number): void {
     const base = this.fsTop;
@@ -698,7 +730,7 @@ export class CDeclWriter extends ByteOut {
     const f = this.pushWork(F_DECL);
     const fs = this.fs;
     fs[f + 1] = start;
-    fs[f + 2] = fname;
+    this.fsWide[f / FRAME] = fname;
     fs[f + 3] = lvl;
     fs[f + 4] = this.pendTop;
     // Record this declaration if it has a name, unless something below
@@ -828,7 +860,7 @@ export class CDeclWriter extends ByteOut {
     const f = this.fsTop - FRAME;
     const fs = this.fs;
     const start = fs[f + 1]!;
-    const fname = fs[f + 2]!;
+    const fname = this.fsWide[f / FRAME]!;
     const lvl = fs[f + 3]!;
     const pendBase = fs[f + 4]!;
     const dflags = fs[f + 5]!;
@@ -1059,6 +1091,7 @@ export class CDeclWriter extends ByteOut {
 
   /** Whether the declared name `fname` (see {@link emitTypeDecl}) is not empty. */
   private hasName(fname: number): boolean {
+    if (fname === EXT_NAME) return this.extName.length > 0;
     return fname > 0 ? this.strs[fname] !== 0 : fname < 0 && this.w[this.off[-fname]!] !== 0;
   }
 
@@ -1080,7 +1113,8 @@ export class CDeclWriter extends ByteOut {
 
   /** Writes a declared name: a string, or a typedef's own name, which may carry a ___N suffix. */
   private declName(fname: number): void {
-    if (fname > 0) this.name(fname);
+    if (fname === EXT_NAME) this.bytes(this.extName);
+    else if (fname > 0) this.name(fname);
     else this.uniqueName(-fname, this.identNames);
   }
 

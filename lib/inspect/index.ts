@@ -1,7 +1,7 @@
 /**
  * `btfkit/inspect`: what libbpf sees in an opened object (lib/object/):
- * its maps, its global variables' initial values, and typed data printed as
- * `btf_dump__dump_type_data` prints it. Named re-exports only.
+ * its maps, its global variables' initial values (and `setInitialValues` to
+ * change them), and typed data printed as `btf_dump__dump_type_data` prints it. Named re-exports only.
  * @module
  */
 export {
@@ -20,3 +20,5 @@ export {
 } from './maps.js';
 export { listVars, varLine, type VarValue, type ListVarsOptions } from './vars.js';
 export { TypedDataDumper, type TypedDataOptions, type TypedDataResult } from './typed-data.js';
+export { setInitialValues, type SetChange, type SetResult } from './set.js';
+export { listPrograms, type ProgramInfo, type ProgramList } from './programs.js';

@@ -30,6 +30,14 @@
  * so what one struct prints depends on the structs printed before it: this
  * module keeps the same memos and is driven in pahole's order.
  *
+ * `-R` (`class__reorganize`): a clone of the struct, type id `n` (one past
+ * the last), whose members the hole-combining passes move in the member
+ * arrays: a member that fits a hole moves up after it, the last member into
+ * a hole when that removes padding, then members from the tail; each move
+ * shrinks the clone when the hole it leaves reaches a pointer's size, and
+ * the holes are searched again (the same `class__find_holes`). pahole 1.24
+ * is built without its bitfield algorithms, so bitfields never move.
+ *
  * Spelling. pahole names types with its own `tag__name`, not libbpf's
  * declarator grammar (lib/dump/c-decl.ts), and the two differ enough that
  * the layout printer has its own: a pointer is `TYPE *` with a space before
@@ -80,6 +88,8 @@ export interface LayoutOptions {
   cachelineSize?: number;
   /** Expand the types of members (`-E`). */
   expand?: boolean;
+  /** Leave out the `__aligned__` attributes and the forced alignment statistics (`--suppress_aligned_attribute`). */
+  suppressAligned?: boolean;
 }
 
 /** One member of a struct or union as pahole sees it. */
@@ -122,17 +132,22 @@ export interface Layout {
 }
 
 const TABS = '\t'.repeat(16);
+let SPACES = ' '.repeat(256);
+const spaces = (n: number): string => {
+  while (n > SPACES.length) SPACES += SPACES;
+  return SPACES.slice(0, n);
+};
 const tabs = (n: number): string => TABS.slice(0, Math.min(n, 16));
 
 /** Node 'sprintf' helpers: `%-*s`, `%*s`, `%*u`. */
 const left = (s: string, w: number): string => {
   const a = Math.abs(w);
-  return s.length >= a ? s : s + ' '.repeat(a - s.length);
+  return s.length >= a ? s : s + spaces(a - s.length);
 };
 /** `%*s`: a negative width left-justifies, as in C. */
 const right = (s: string, w: number): string => {
   if (w < 0) return left(s, w);
-  return s.length >= w ? s : ' '.repeat(w - s.length) + s;
+  return s.length >= w ? s : spaces(w - s.length) + s;
 };
 
 /** A printing context: pahole's `struct conf_fprintf` as far as layouts go. */
@@ -199,6 +214,7 @@ export class LayoutPrinter {
   private readonly ptrSize: number;
   readonly cachelineSize: number;
   private readonly expand: boolean;
+  private readonly suppressAligned: boolean;
   private readonly flags: Uint8Array;
   /** Kind per id (read once: every member asks several times). */
   private readonly kinds: Uint8Array;
@@ -222,6 +238,16 @@ export class LayoutPrinter {
   private mHole = new Uint16Array(1024);
   private mBitHole = new Uint8Array(1024);
   private mLen = 0;
+  // The clone `-R` reorganizes (pahole's `class__clone`): type id `n`, its
+  // members in list order in slots mFirst[n] ... of the member arrays, and
+  // here their names, types, bit offsets and bitfield sizes.
+  private vOrig = 0;
+  private vCount = 0;
+  private vSize = 0;
+  private vName = new Uint32Array(64);
+  private vType = new Uint32Array(64);
+  private vBitOff = new Uint32Array(64);
+  private vBfs = new Uint8Array(64);
   // Hole summary per struct.
   private readonly preHole: Uint16Array;
   private readonly preBitHole: Uint8Array;
@@ -240,20 +266,24 @@ export class LayoutPrinter {
     this.ptrSize = q.ptrSize;
     this.cachelineSize = opts.cachelineSize ?? 64;
     this.expand = opts.expand ?? false;
+    this.suppressAligned = opts.suppressAligned ?? false;
     const n = this.n;
-    this.flags = new Uint8Array(n);
-    this.kinds = new Uint8Array(n);
+    this.flags = new Uint8Array(n + 1);
+    this.kinds = new Uint8Array(n + 1);
     for (let id = 1; id < n; id++) this.kinds[id] = q.kind(id);
-    this.names = new Array<string | undefined>(n);
-    this.tAlign = new Uint32Array(n);
-    this.natAlign = new Uint32Array(n);
-    this.mFirst = new Int32Array(n).fill(-1);
-    this.preHole = new Uint16Array(n);
-    this.preBitHole = new Uint8Array(n);
-    this.nrHoles = new Uint8Array(n);
-    this.nrBitHoles = new Uint8Array(n);
-    this.padding = new Uint16Array(n);
-    this.bitPadding = new Uint8Array(n);
+    this.names = new Array<string | undefined>(n + 1);
+    // Strings decoded once, found by offset (1 + index in strList; a Map
+    // lookup per member name cost a tenth of a kernel's listing).
+    this.strAt = new Int32Array(q.strs.length);
+    this.tAlign = new Uint32Array(n + 1);
+    this.natAlign = new Uint32Array(n + 1);
+    this.mFirst = new Int32Array(n + 1).fill(-1);
+    this.preHole = new Uint16Array(n + 1);
+    this.preBitHole = new Uint8Array(n + 1);
+    this.nrHoles = new Uint8Array(n + 1);
+    this.nrBitHoles = new Uint8Array(n + 1);
+    this.padding = new Uint16Array(n + 1);
+    this.bitPadding = new Uint8Array(n + 1);
   }
 
   // ---- the type table as pahole loads it ----
@@ -276,23 +306,23 @@ export class LayoutPrinter {
     return this.w[this.offs[id]! + 2]!;
   }
   private size(id: number): number {
-    return this.w[this.offs[id]! + 2]!;
+    return id === this.n ? this.vSize : this.w[this.offs[id]! + 2]!;
   }
   private name(id: number): string {
-    return this.str(this.q.nameOff(id));
+    return this.str(this.q.nameOff(id === this.n ? this.vOrig : id));
   }
   /** Strings by offset, decoded once (names repeat across thousands of members). */
-  private readonly strCache = new Map<number, string>();
+  private readonly strAt: Int32Array;
+  private readonly strList: string[] = [];
   private str(off: number): string {
-    let s = this.strCache.get(off);
-    if (s === undefined) {
-      s = this.q.str(off);
-      this.strCache.set(off, s);
-    }
+    const k = off < this.strAt.length ? this.strAt[off]! : -1;
+    if (k > 0) return this.strList[k - 1]!;
+    const s = this.q.str(off);
+    if (k === 0) this.strAt[off] = this.strList.push(s);
     return s;
   }
   private vlen(id: number): number {
-    return infoVlen(this.q.info(id));
+    return id === this.n ? this.vCount : infoVlen(this.q.info(id));
   }
   private isStructLike(id: number): boolean {
     const k = this.kind(id);
@@ -318,6 +348,7 @@ export class LayoutPrinter {
     return this.kind(id) === BTF_KIND_FWD ? 0 : this.vlen(id);
   }
   private memberWord(id: number, i: number, j: number): number {
+    if (id === this.n) return j === 0 ? this.vName[i]! : this.vType[i]!;
     return this.w[this.offs[id]! + 3 + i * 3 + j]!;
   }
 
@@ -333,6 +364,7 @@ export class LayoutPrinter {
 
   /** pahole's `tag__size` (-1: a reference pahole cannot follow). */
   tagSize(id: number, depth = 0): number {
+    if (id === this.n) return this.vSize === 1 && this.vCount === 0 ? 0 : this.vSize;
     if (!this.known(id) || depth > 64) return -1;
     const k = this.kind(id);
     switch (k) {
@@ -516,9 +548,11 @@ export class LayoutPrinter {
   }
 
   private bitOffsetOf(id: number, i: number): number {
+    if (id === this.n) return this.vBitOff[i]!;
     return memberBitOffset(this.memberWord(id, i, 2), infoKflag(this.q.info(id)));
   }
   private bitfieldSizeOf(id: number, i: number): number {
+    if (id === this.n) return this.vBfs[i]!;
     return memberBitfieldSize(this.memberWord(id, i, 2), infoKflag(this.q.info(id)));
   }
 
@@ -939,7 +973,7 @@ export class LayoutPrinter {
     } else out = this.typeFprintf(type, name, s);
     if (bfs) out += `:${bfs}`;
     let alignPrinted = 0;
-    if (this.mAlign[j]) {
+    if (this.mAlign[j] && !this.suppressAligned) {
       const a = ` __attribute__((__aligned__(${this.mAlign[j]})))`;
       alignPrinted = a.length;
       out += a;
@@ -1052,7 +1086,7 @@ export class LayoutPrinter {
     const nm2 = this.nrMembers(id);
     for (let i = 0; i < nm2; i++) {
       const j = first + i;
-      if (this.mAlign[j]) {
+      if (this.mAlign[j] && !this.suppressAligned) {
         const fh = last >= 0 ? this.mHole[last]! : this.preHole[id]!;
         if (fh !== 0) {
           nrForcedHoles++;
@@ -1175,7 +1209,8 @@ export class LayoutPrinter {
     const packed = (this.flags[id]! & PACKED) !== 0;
     if (packed) out += ' __attribute__((__packed__))';
     if (c.suffix) out += ` ${c.suffix}`;
-    if (this.tAlign[id] !== 0 && !packed) out += ` __attribute__((__aligned__(${this.tAlign[id]})))`;
+    if (this.tAlign[id] !== 0 && !packed && !this.suppressAligned)
+      out += ` __attribute__((__aligned__(${this.tAlign[id]})))`;
     return out;
   }
 
@@ -1189,6 +1224,273 @@ export class LayoutPrinter {
       cl: { v: 0 },
     };
     return `${union ? this.unionFprintf(id, conf) : this.classFprintf(id, conf)};`;
+  }
+
+  /**
+   * Prints type `id` as pahole's `tag__fprintf` does for `-C`, `;` included:
+   * a struct or union as {@link print}, an enum with its values, a typedef
+   * as `typedef__fprintf` (an anonymous struct or enum it names is printed in
+   * full, with the typedef's name after it).
+   */
+  printTag(id: number): string {
+    const k = this.kind(id);
+    if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) return this.print(id);
+    const conf: Conf = { ...DEFAULT_CONF, nameSpacing: this.expand ? 55 : 23, expand: this.expand, cl: { v: 0 } };
+    if (this.isEnum(id)) return `${this.enumFprintf(id, conf)};`;
+    return `${this.typedefFprintf(id, conf)};`;
+  }
+
+  /** pahole's `typedef__fprintf`. */
+  private typedefFprintf(id: number, conf: Conf): string {
+    const name = this.name(id);
+    const t = this.ref(id);
+    if (t === 0) return `typedef void ${name}`;
+    if (!this.known(t)) return `typedef ${this.notFoundId(t)} ${name}`;
+    const k = this.kind(t);
+    if (k === BTF_KIND_ARRAY) return `typedef ${this.arrayFprintf(t, name, conf)}`;
+    if (k === BTF_KIND_PTR) {
+      const p = this.ref(t);
+      if (p !== 0) {
+        if (!this.known(p)) return `typedef ${this.notFoundId(p)} *${name}`;
+        if (this.kind(p) === BTF_KIND_FUNC_PROTO) return `typedef ${this.ftype(p, name, false, true, 0)}`;
+      }
+    } else if (k === BTF_KIND_FUNC_PROTO) return `typedef ${this.ftype(t, name, false, false, 0)}`;
+    else if (this.isStruct(t)) {
+      if (this.name(t) !== '') return `typedef struct ${this.name(t)} ${name}`;
+      this.findHoles(t);
+      return `typedef ${this.classFprintf(t, { ...conf, suffix: name })}`;
+    } else if (this.isEnum(t)) {
+      if (this.name(t) !== '') return `typedef enum ${this.name(t)} ${name}`;
+      return `typedef ${this.enumFprintf(t, { ...conf, suffix: name })}`;
+    }
+    return `typedef ${this.typeName(t)} ${name}`;
+  }
+
+  // ---- -R (pahole's class__reorganize, dwarves_reorganize.c, without the
+  // bitfield algorithms, which pahole 1.24 builds without) ----
+
+  /**
+   * Prints struct `id` reorganized as `pahole -R -C` does (`do_reorg`): the
+   * member order that fills holes, the clone printed, then `saved N bytes`
+   * (and cachelines) when it shrank. Bitfields are never moved.
+   */
+  reorganized(id: number): string {
+    const V = this.n;
+    const first = this.fix(id);
+    this.findHoles(id);
+    const cnt = this.nrMembers(id);
+    if (this.mLen + cnt > this.mByteOff.length) this.grow(this.mLen + cnt);
+    const vf = this.mLen;
+    this.mLen += cnt;
+    if (cnt > this.vName.length) {
+      const m = Math.max(cnt, this.vName.length * 2);
+      this.vName = new Uint32Array(m);
+      this.vType = new Uint32Array(m);
+      this.vBitOff = new Uint32Array(m);
+      this.vBfs = new Uint8Array(m);
+    }
+    for (let i = 0; i < cnt; i++) {
+      this.vName[i] = this.memberWord(id, i, 0);
+      this.vType[i] = this.memberWord(id, i, 1);
+      this.vBitOff[i] = this.bitOffsetOf(id, i);
+      this.vBfs[i] = this.bitfieldSizeOf(id, i);
+    }
+    this.mByteOff.copyWithin(vf, first, first + cnt);
+    this.mByteSize.copyWithin(vf, first, first + cnt);
+    this.mBitSize.copyWithin(vf, first, first + cnt);
+    this.mBitfieldOff.copyWithin(vf, first, first + cnt);
+    this.mAlign.copyWithin(vf, first, first + cnt);
+    this.mHole.copyWithin(vf, first, first + cnt);
+    this.mBitHole.copyWithin(vf, first, first + cnt);
+    this.vOrig = id;
+    this.vCount = cnt;
+    this.vSize = this.size(id);
+    this.flags[V] = this.flags[id]!;
+    this.kinds[V] = BTF_KIND_STRUCT;
+    this.mFirst[V] = vf;
+    this.tAlign[V] = this.tAlign[id]!;
+    this.natAlign[V] = this.natAlign[id]!;
+    this.preHole[V] = this.preHole[id]!;
+    this.preBitHole[V] = this.preBitHole[id]!;
+    this.nrHoles[V] = this.nrHoles[id]!;
+    this.nrBitHoles[V] = this.nrBitHoles[id]!;
+    this.padding[V] = this.padding[id]!;
+    this.bitPadding[V] = this.bitPadding[id]!;
+    this.reorganize();
+    const out = this.print(V);
+    const savings = (this.size(id) - this.vSize) | 0;
+    if (savings === 0) return `${out}\n`;
+    const cls = this.cachelineSize;
+    const ncl = (bytes: number): number => Math.floor((bytes + cls - 1) / cls);
+    const clSavings = ncl(Math.max(0, this.tagSize(id))) - ncl(Math.max(0, this.tagSize(V)));
+    let tail = `   /* saved ${savings} byte${savings !== 1 ? 's' : ''}`;
+    // pahole prints the cacheline difference as a size_t: a clone that grew wraps.
+    const clText = clSavings < 0 ? String(2n ** 64n + BigInt(clSavings)) : String(clSavings);
+    if (clSavings !== 0) tail += ` and ${clText} cacheline${clSavings !== 1 ? 's' : ''}`;
+    return `${out}${tail}! */\n`;
+  }
+
+  /** Moves clone member `from` to just after member `dest` (dest < from), every member array with it. */
+  private moveAfter(dest: number, from: number): void {
+    const vf = this.mFirst[this.n]!;
+    const rot = (
+      a: { [k: number]: number; copyWithin(t: number, s: number, e: number): unknown },
+      base: number,
+    ): void => {
+      const x = a[base + from]!;
+      a.copyWithin(base + dest + 2, base + dest + 1, base + from);
+      a[base + dest + 1] = x;
+    };
+    rot(this.vName, 0);
+    rot(this.vType, 0);
+    rot(this.vBitOff, 0);
+    rot(this.vBfs, 0);
+    rot(this.mByteOff, vf);
+    rot(this.mByteSize, vf);
+    rot(this.mBitSize, vf);
+    rot(this.mBitfieldOff, vf);
+    rot(this.mAlign, vf);
+    rot(this.mHole, vf);
+    rot(this.mBitHole, vf);
+  }
+
+  /** `class__recalc_holes` of the clone. */
+  private recalcHoles(): void {
+    this.flags[this.n]! &= ~HOLES;
+    this.findHoles(this.n);
+  }
+
+  /** `class__subtract_offsets_from`: members after clone member `k` move `size` bytes down. */
+  private subtractOffsetsFrom(k: number, size: number): void {
+    const V = this.n;
+    const vf = this.mFirst[V]!;
+    for (let i = k + 1; i < this.vCount; i++) {
+      this.mByteOff[vf + i] = (this.mByteOff[vf + i]! - size) >>> 0;
+      this.vBitOff[i] = (this.vBitOff[i]! - size * 8) >>> 0;
+    }
+    if (this.padding[V] !== 0) {
+      const last = vf + this.vCount - 1;
+      const np = this.vSize - (this.mByteOff[last]! + this.mByteSize[last]!);
+      this.padding[V] = Math.max(np, 0);
+    }
+  }
+
+  /** `class__find_next_hole_of_size`: after clone member `from`, the first with a hole that fits in `size` bytes. */
+  private nextHoleOfSize(from: number, size: number): number {
+    const vf = this.mFirst[this.n]!;
+    let head = -1;
+    for (let i = from + 1; i < this.vCount; i++) {
+      if (this.vBfs[i] !== 0) {
+        if (head < 0) head = i;
+      } else head = -1;
+      if (this.mHole[vf + i] !== 0 && this.mByteSize[vf + i] !== 0 && this.mByteSize[vf + i]! <= size)
+        return head >= 0 ? head : i;
+    }
+    return -1;
+  }
+
+  /** `class__find_last_member_of_size`: from the end back to clone member `to`, the last that fits in `size` bytes. */
+  private lastMemberOfSize(to: number, size: number): number {
+    const vf = this.mFirst[this.n]!;
+    for (let i = this.vCount - 1; i >= 0; i--) {
+      if (i === to) break;
+      // Not the first member of a bitfield: skip it.
+      if (this.vBfs[i] !== 0 && this.mByteOff[vf + i] !== 0 && i > 0 && this.vBfs[i - 1] !== 0) continue;
+      if (this.mByteSize[vf + i] !== 0 && this.mByteSize[vf + i]! <= size) return i;
+    }
+    return -1;
+  }
+
+  /** `class__move_member` (non-verbose): false for a bitfield, which pahole 1.24 never moves. */
+  private moveMember(dest: number, from: number, fromPadding: boolean): boolean {
+    if (this.vBfs[from] !== 0) return false;
+    const V = this.n;
+    const vf = this.mFirst[V]!;
+    const addr = this.ptrSize;
+    const fromSize = this.mByteSize[vf + from]!;
+    const destSize = this.mByteSize[vf + dest]!;
+    const fromWasLast = from === this.vCount - 1;
+    // from_prev, and where it will be once `from` has moved up to after `dest`.
+    const fromPrev = from - 1 > dest ? from : from - 1;
+    const origTailFromHole = this.mHole[vf + from]!;
+    const origFromOffset = this.mByteOff[vf + from]! & 0xffff;
+    const offset = (this.mHole[vf + dest]! % Math.min(fromSize, addr)) & 0xffff;
+    const newFromOffset = (this.mByteOff[vf + dest]! + destSize + offset) & 0xffff;
+    this.moveAfter(dest, from);
+    const at = dest + 1;
+    this.mByteOff[vf + at] = newFromOffset;
+    this.vBitOff[at] = (newFromOffset * 8 + this.mBitfieldOff[vf + at]!) >>> 0;
+    if (fromPadding) {
+      if (origFromOffset % addr === 0) this.vSize = (this.vSize - (fromSize + this.padding[V]!)) >>> 0;
+    } else if (fromWasLast) {
+      this.vSize = (this.vSize - (fromSize + this.padding[V]!)) >>> 0;
+    } else if (origTailFromHole + fromSize >= addr) {
+      this.vSize = (this.vSize - addr) >>> 0;
+      this.subtractOffsetsFrom(fromPrev, addr);
+    }
+    this.recalcHoles();
+    return true;
+  }
+
+  /** `class__reorganize` of the clone (the hole-combining passes). */
+  private reorganize(): void {
+    const V = this.n;
+    const vf = this.mFirst[V]!;
+    const addr = this.ptrSize;
+    for (let guard = 0; guard < 100000; guard++) {
+      const n = this.vCount;
+      if (n === 0) return;
+      const last = n - 1;
+      let alignmentSize = 0;
+      for (let i = 0; i < n; i++) {
+        const aligned = this.mByteSize[vf + i]! + this.mHole[vf + i]!;
+        if (aligned <= addr && aligned > alignmentSize) alignmentSize = aligned;
+      }
+      if (alignmentSize !== 0) {
+        if (alignmentSize > 1) alignmentSize = Math.ceil(alignmentSize / 2) * 2;
+        const end = this.mByteOff[vf + last]! + this.mByteSize[vf + last]!;
+        const modulo = end % alignmentSize;
+        const newPadding = modulo !== 0 ? (addr - modulo) & 0xffff : 0;
+        if (newPadding !== this.padding[V]) {
+          this.padding[V] = newPadding;
+          this.vSize = (end + newPadding) >>> 0;
+        }
+      }
+      let moved = false;
+      for (let i = 0; i < n && !moved; i++) {
+        const hole = this.mHole[vf + i]!;
+        if (hole === 0) continue;
+        const brother = this.nextHoleOfSize(i, hole);
+        if (brother >= 0 && brother - 1 !== i && this.moveMember(i, brother, false)) {
+          moved = true;
+          break;
+        }
+        const lastSize = this.mByteSize[vf + last]!;
+        if (this.padding[V]! > 0 && i !== last && lastSize !== 0 && lastSize <= this.mHole[vf + i]!) {
+          if (this.moveMember(i, last, true)) moved = true;
+        }
+      }
+      if (moved) continue;
+      if (this.nrHoles[V] === 0) return;
+      for (let i = 0; i < n && !moved; i++) {
+        const hole = this.mHole[vf + i]!;
+        if (hole === 0) continue;
+        const brother = this.lastMemberOfSize(i, hole);
+        if (brother >= 0 && brother - 1 !== i && this.moveMember(i, brother, false)) moved = true;
+      }
+      if (!moved) return;
+    }
+  }
+
+  /** Whether `id` is a struct definition (pahole's `tag__is_struct`). */
+  isPlainStruct(id: number): boolean {
+    return this.kind(id) === BTF_KIND_STRUCT;
+  }
+
+  /** The struct or union `id` names: itself, or what a typedef of it reaches through typedefs and modifiers (0: none). */
+  aggregateOf(id: number): number {
+    const t = this.strip(id);
+    return t && (this.kind(t) === BTF_KIND_STRUCT || this.kind(t) === BTF_KIND_UNION) ? t : 0;
   }
 
   /** Whether `id` is a struct or union pahole lists (a definition, named). */
@@ -1220,16 +1522,21 @@ export class LayoutPrinter {
 
   /** pahole's `cu__find_type_by_name`: the first struct, union, enum or typedef named `name` (0: none). */
   findByName(name: string): number {
-    for (let id = 1; id < this.n; id++) {
-      const k = this.kind(id);
-      if (
-        (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_TYPEDEF || this.isEnum(id)) &&
-        this.name(id) === name
-      )
-        return id;
+    if (this.byName === null) {
+      // Built on the first -C name: a scan per name made long -C lists quadratic.
+      const m = new Map<string, number>();
+      for (let id = 1; id < this.n; id++) {
+        const k = this.kind(id);
+        if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_TYPEDEF || this.isEnum(id)) {
+          const nm = this.name(id);
+          if (!m.has(nm)) m.set(nm, id);
+        }
+      }
+      this.byName = m;
     }
-    return 0;
+    return this.byName.get(name) ?? 0;
   }
+  private byName: Map<string, number> | null = null;
 
   /** Whether `id` is a struct or union definition (a `-C` target pahole prints as a layout). */
   isNamedAggregate(id: number): boolean {
@@ -1316,6 +1623,12 @@ export interface ListingOptions extends LayoutOptions {
   holes?: number;
   /** `-x PREFIX`: leave out the types whose name starts with PREFIX. */
   exclude?: string;
+  /**
+   * `-R`: print the `-C` structs reorganized to fill their holes, with what
+   * it saved (pahole ignores it without `-C`, and prints nothing for a `-C`
+   * type that is not a struct).
+   */
+  reorganize?: boolean;
   /** Called with a `-C` name that names no struct, union, enum or typedef. */
   onMissing?: (name: string) => void;
 }
@@ -1324,7 +1637,8 @@ export interface ListingOptions extends LayoutOptions {
  * Yields, in order, the ids pahole prints for `opts` from the whole type
  * space of `p`'s BTF (a split BTF's base included, as pahole lists it): the
  * named structs and unions that pass the filters, the first of each set of
- * equal ones (`sameListed`), or the `-C` types.
+ * equal ones (`sameListed`), or the `-C` types (enums and typedefs too, as
+ * pahole prints them: see {@link LayoutPrinter.printTag}).
  */
 export function* listedIds(p: LayoutPrinter, typeCount: number, opts: ListingOptions = {}): Generator<number> {
   if (opts.classNames?.length) {
@@ -1335,7 +1649,7 @@ export function* listedIds(p: LayoutPrinter, typeCount: number, opts: ListingOpt
         return;
       }
       p.findHoles(id);
-      if (p.isNamedAggregate(id)) yield id;
+      yield id;
     }
     return;
   }
@@ -1363,7 +1677,16 @@ export function* paholeListing(btf: BtfContainer, opts: ListingOptions = {}): Ge
   let chunks: string[] = [];
   let pending = 0;
   for (const id of listedIds(p, typeQuery(btf).typeCount, opts)) {
-    const t = opts.sizes ? `${p.nameOf(id)}\t${p.tagSizeOf(id)}\t${p.holesOf(id)}\n` : `${p.print(id)}\n`;
+    // With -C, pahole prints each type in full, --sizes or not.
+    const t = opts.classNames?.length
+      ? opts.reorganize
+        ? p.isPlainStruct(id)
+          ? p.reorganized(id)
+          : ''
+        : `${p.printTag(id)}\n`
+      : opts.sizes
+        ? `${p.nameOf(id)}\t${p.tagSizeOf(id)}\t${p.holesOf(id)}\n`
+        : `${p.print(id)}\n`;
     chunks.push(t);
     pending += t.length;
     if (pending >= 1 << 18) {

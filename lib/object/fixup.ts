@@ -122,6 +122,13 @@ export interface FixupOptions {
    * untouched. Defaults to true.
    */
   externs?: boolean;
+  /**
+   * Make global VARs whose symbol is STV_HIDDEN or STV_INTERNAL static, as
+   * libbpf 1.1.2 does. The 6.1 kernel's libbpf, which bpftool 7.1 is built
+   * with, keeps them global (bpftool's skeleton gives them a field).
+   * Defaults to true.
+   */
+  hiddenStatic?: boolean;
 }
 
 /** One DATASEC the fixup looked at. */
@@ -272,6 +279,8 @@ class Fixup {
   readonly slots = new Map<number, number[]>();
   changed = false;
   readonly hidden: string[] = [];
+  /** {@link FixupOptions.hiddenStatic}. */
+  hiddenStatic = true;
   readonly datasecs: FixedDatasec[] = [];
   externs: Extern[] = [];
   readonly problems: Problem[] = [];
@@ -285,6 +294,7 @@ class Fixup {
 
   /** Runs libbpf's passes (`bpf_object__collect_externs`, then `bpf_object_fixup_btf`). */
   run(opts: FixupOptions): void {
+    this.hiddenStatic = opts.hiddenStatic !== false;
     if (opts.externs !== false) this.guard(undefined, () => this.collectExterns());
     this.fixupAll();
   }
@@ -793,7 +803,7 @@ class Fixup {
         continue;
       }
       if (fixupOffsets) this.set(secId, e + 1, Number(sym.value & 0xffff_ffffn));
-      if (sym.visibility === STV.HIDDEN || sym.visibility === STV.INTERNAL) {
+      if (this.hiddenStatic && (sym.visibility === STV.HIDDEN || sym.visibility === STV.INTERNAL)) {
         if (this.word(vt, 3) !== BTF_VAR_STATIC) this.hidden.push(varName);
         this.set(vt, 3, BTF_VAR_STATIC);
       }

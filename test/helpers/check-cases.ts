@@ -188,6 +188,38 @@ const OWN_CASES: CheckCase[] = [
     words: [...type(0, PROTO, 0, 0, 0), ...type(A, FUNC, 0, 2, 1)],
   },
   { name: 'var extern linkage', err: 'Linkage not supported', words: [...INT, ...type(A, VAR, 0, 0, 1), 2] },
+  // KSYM_NAME_LEN (512) bounds identifiers and DATASEC names; INT names are not checked
+  {
+    name: 'struct name of 512 bytes',
+    err: null,
+    words: [...INT, ...type(1, STRUCT, 0, 1, 4), ...member(0, 1, 0)],
+    strs: `\0${'s'.repeat(512)}\0`,
+  },
+  {
+    name: 'struct name of 513 bytes',
+    err: 'Invalid name',
+    words: [...INT, ...type(1, STRUCT, 0, 1, 4), ...member(0, 1, 0)],
+    strs: `\0${'s'.repeat(513)}\0`,
+  },
+  { name: 'int name of 600 bytes', err: null, words: int(1, 1, 0, 32, 4), strs: `\0${'i'.repeat(600)}\0` },
+  {
+    name: 'datasec name of 512 bytes',
+    err: null,
+    words: [...INT, ...type(1, VAR, 0, 0, 1), 0, ...type(3, DATASEC, 0, 1, 4), 2, 0, 4],
+    strs: `\0v\0${'d'.repeat(512)}\0`,
+  },
+  {
+    name: 'datasec name of 513 bytes',
+    err: 'Invalid name',
+    words: [...INT, ...type(1, VAR, 0, 0, 1), 0, ...type(3, DATASEC, 0, 1, 4), 2, 0, 4],
+    strs: `\0v\0${'d'.repeat(513)}\0`,
+  },
+  {
+    name: 'datasec named ?.maps (printable: 6.18 takes it)',
+    err: null,
+    words: [...INT, ...type(1, VAR, 0, 0, 1), 0, ...type(3, DATASEC, 0, 1, 4), 2, 0, 4],
+    strs: '\0v\0?.maps\0',
+  },
   {
     name: 'datasec size 0',
     err: 'size == 0',

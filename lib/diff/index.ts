@@ -1,0 +1,880 @@
+/**
+ * A semantic diff of two BTFs: what changed by meaning, not by type id
+ * (`btfkit diff A B`).
+ *
+ * The problem. Two BTFs of the same program (two kernel releases, an object
+ * and its dedup, a BTF whose ids were permuted) number their types
+ * differently, and the same type may be spelled by several records. A diff by
+ * id reports everything; what a reader wants is: which named types appeared
+ * or went away, and what changed inside those on both sides.
+ *
+ *   A: [7] STRUCT 'sk' size=16          B: [3] STRUCT 'sk' size=24
+ *        'a' type_id=2 bits_offset=0         'a' type_id=9 bits_offset=0
+ *        'b' type_id=4 bits_offset=64        'c' type_id=9 bits_offset=64
+ *                                            'b' type_id=5 bits_offset=128
+ *   ->  ~ struct sk: size 16 -> 24; + member c; ~ member b moved 8 -> 16
+ *
+ * Identity. A named type is identified by its kind and name (`struct sk`,
+ * `enum e`, `typedef u32`, `func f`, ...; ENUM and ENUM64 are both `enum`).
+ * Every other type is identified by its shape, written as a key string
+ * ({@link Side.key}): a pointer is the key of what it points to plus `*`, an
+ * array the element's key and its length, a prototype its return and
+ * parameter keys, an anonymous struct, union or enum its members or values
+ * in full. A reference to a named type stops at its name, so a change inside
+ * `struct sk` is reported once, on `struct sk`, not on every type that
+ * points to it. Anonymous types are never reported on their own: their
+ * changes show in the details of the named type that contains them, their
+ * members named by a path (`u.a`, or `a` for the members of an anonymous
+ * member, which C reaches directly). Top-level anonymous enums (the
+ * kernel's constants) are the exception that has no container: their
+ * enumerators, unique in C's namespace, are compared as one entry.
+ *
+ * The passes:
+ *   1. per side, group the ids of named types by identity, and give every
+ *      group member a signature: its own fields with member types as keys;
+ *   2. an identity with the same set of signatures on both sides is
+ *      unchanged. Equal signatures within one side count once: this is
+ *      what deduplication merges of named types, so a BTF and its dedup
+ *      compare equal without running it;
+ *   3. what is left is an added, removed or changed entry; a changed pair is
+ *      compared field by field into details (size, members added, removed,
+ *      renamed at the same offset, moved, retyped, bitfield widths; enum
+ *      values; typedef targets; prototypes; variables; DATASEC entries),
+ *      types in C notation as a cast spells them (lib/dump/c-decl.ts).
+ *
+ *   side A:  identity -> [ids]  ─┐                    ┌─ added   (B only)
+ *                                 ├─ signatures ──────┼─ removed (A only)
+ *   side B:  identity -> [ids]  ─┘                    └─ changed (both, differing: details)
+ *
+ * A split BTF (a module over its vmlinux) is compared on its own types; the
+ * base's types enter only as the names its members refer to.
+ *
+ * Keys are memoised per id; they recurse only through unnamed types, with a
+ * depth bound that ends a loop (possible in hostile input) in an ELOOP
+ * BtfError.
+ */
+import type { BtfContainer } from '../container.js';
+import { CDeclWriter } from '../dump/c-decl.js';
+import { BtfError, BtfErrorCode } from '../errors.js';
+import { forEachTypeIdWord } from '../fields.js';
+import {
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DATASEC,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_FUNC,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_FWD,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_UNION,
+  BTF_KIND_VAR,
+  BTF_KIND_VOLATILE,
+  intBits,
+  intEncoding,
+  intOffset,
+  kindName,
+  memberBitfieldSize,
+  memberBitOffset,
+} from '../kinds.js';
+import { typeQuery, type TypeQuery } from '../query.js';
+
+/** One fact of a changed type (`what` says which; `text` is the human line without its sign). */
+export interface DiffDetail {
+  /**
+   * `size`, `member-added`, `member-removed`, `member-renamed`, `member-moved`,
+   * `member-retyped`, `bitfield`, `value-added`, `value-removed`,
+   * `value-changed`, `signedness`, `target`, `return`, `params`, `param-retyped`,
+   * `param-renamed`, `linkage`, `type`, `encoding`, `var-added`, `var-removed`,
+   * `var-moved`, `var-resized`, `members` (unnamed members differ), and for
+   * maps `map-type`, `key-size`, `value-size`, `max-entries`, `flags`.
+   */
+  what: string;
+  /** The member, value, parameter or variable concerned (a path for members of anonymous types). */
+  name?: string;
+  /** The new name (`member-renamed`, `param-renamed`). */
+  newName?: string;
+  old?: string | number;
+  new?: string | number;
+  /** `+` (added), `-` (removed) or `~` (changed). */
+  sign: '+' | '-' | '~';
+  text: string;
+}
+
+/** One changed named type (the objects of `btfkit diff -j`). */
+export interface TypeChange {
+  change: 'added' | 'removed' | 'changed';
+  /** `struct`, `union`, `enum`, `fwd`, `typedef`, `func`, `var`, `datasec`, `int`, `float`, `decl_tag`, `map`. */
+  kind: string;
+  name: string;
+  details: DiffDetail[];
+}
+
+/** Options of {@link diffBtf}. */
+export interface DiffOptions {
+  /** Only this named type and the named types it reaches (in either BTF). */
+  typeName?: string;
+}
+
+/** How deep keys follow unnamed types before a loop is assumed. */
+const MAX_KEY_DEPTH = 512;
+
+/** The identity kind of a named type (ENUM64 is an `enum`, a FWD a `fwd`). */
+function kindLabel(kind: number): string {
+  switch (kind) {
+    case BTF_KIND_ENUM:
+    case BTF_KIND_ENUM64:
+      return 'enum';
+    default:
+      return kindName(kind).toLowerCase();
+  }
+}
+
+/** Whether kind `k` is identified by its name (when it has one). */
+function namedKind(k: number): boolean {
+  return (
+    k === BTF_KIND_STRUCT ||
+    k === BTF_KIND_UNION ||
+    k === BTF_KIND_ENUM ||
+    k === BTF_KIND_ENUM64 ||
+    k === BTF_KIND_FWD ||
+    k === BTF_KIND_TYPEDEF ||
+    k === BTF_KIND_INT ||
+    k === BTF_KIND_FLOAT ||
+    k === BTF_KIND_FUNC ||
+    k === BTF_KIND_VAR ||
+    k === BTF_KIND_DATASEC ||
+    k === BTF_KIND_DECL_TAG
+  );
+}
+
+/** A member of a struct or union with the members of anonymous ones flattened in (see the essay). */
+interface FlatMember {
+  path: string;
+  bitOffset: number;
+  bitfieldSize: number;
+  typeId: number;
+  key: string;
+}
+
+/** One BTF as the diff reads it: keys, identities, signatures, C spellings. */
+class Side {
+  readonly q: TypeQuery;
+  private readonly keys: (string | undefined)[];
+  private decl: CDeclWriter | null = null;
+  /** Identity (`kind name`) -> ids, in id order. */
+  readonly groups = new Map<string, number[]>();
+
+  constructor(private readonly btf: BtfContainer) {
+    const q = typeQuery(btf);
+    this.q = q;
+    this.keys = new Array<string | undefined>(q.typeCount);
+    // Split BTF: its own types (what the base defines is the base's diff).
+    for (let id = btf.startId; id < q.typeCount; id++) {
+      const k = q.kind(id);
+      if (!namedKind(k)) continue;
+      q.checkKnown(id);
+      if (q.nameOff(id) === 0) {
+        // Top-level anonymous enums: one entry for all of them.
+        if (k === BTF_KIND_ENUM || k === BTF_KIND_ENUM64) this.add('enum ', id);
+        continue;
+      }
+      this.add(this.identity(id), id);
+    }
+    // A forward declaration of a type this BTF defines says nothing more (dedup drops it).
+    for (const [ident, ids] of this.groups) {
+      if (!ident.startsWith('fwd ')) continue;
+      const name = ident.slice(4);
+      const kept = ids.filter((id) => !this.groups.has(`${q.kflag(id) ? 'union' : 'struct'} ${name}`));
+      if (kept.length === 0) this.groups.delete(ident);
+      else this.groups.set(ident, kept);
+    }
+  }
+
+  private add(identity: string, id: number): void {
+    const g = this.groups.get(identity);
+    if (g) g.push(id);
+    else this.groups.set(identity, [id]);
+  }
+
+  name(id: number): string {
+    return this.q.str(this.q.nameOff(id));
+  }
+
+  /** `kind name` of a named type; a DECL_TAG is named by its text and what it tags. */
+  identity(id: number): string {
+    const k = this.q.kind(id);
+    if (k === BTF_KIND_DECL_TAG) return `decl_tag ${this.tagName(id)}`;
+    return `${kindLabel(k)} ${this.name(id)}`;
+  }
+
+  /** A DECL_TAG's display name: `text` on `target` (`.member` or `(param N)` where it tags one). */
+  tagName(id: number): string {
+    const target = this.q.word(id, 2);
+    const comp = this.q.word(id, 3) | 0;
+    let on = this.key(target);
+    if (comp >= 0) {
+      const tk = this.q.kind(target);
+      if (tk === BTF_KIND_STRUCT || tk === BTF_KIND_UNION) on += `.${this.q.str(this.q.word(target, 3 + comp * 3))}`;
+      else on += ` param ${comp}`;
+    }
+    return `${this.name(id)} on ${on}`;
+  }
+
+  /** The identity key of type `id` (see the essay): names for named types, shapes for the rest. */
+  key(id: number, depth = 0): string {
+    if (id === 0) return 'void';
+    if (id >= this.q.typeCount) return `<bad type ${id}>`;
+    let s = this.keys[id];
+    if (s !== undefined) return s;
+    if (depth > MAX_KEY_DEPTH)
+      throw new BtfError(BtfErrorCode.Loop, `type [${id}]: type references loop or nest too deep`, { typeId: id });
+    s = this.computeKey(id, depth + 1);
+    this.keys[id] = s;
+    return s;
+  }
+
+  private computeKey(id: number, d: number): string {
+    const q = this.q;
+    const k = q.checkKnown(id);
+    const named = q.nameOff(id) !== 0;
+    switch (k) {
+      case BTF_KIND_PTR:
+        return `${this.key(q.word(id, 2), d)} *`;
+      case BTF_KIND_CONST:
+        return `const ${this.key(q.word(id, 2), d)}`;
+      case BTF_KIND_VOLATILE:
+        return `volatile ${this.key(q.word(id, 2), d)}`;
+      case BTF_KIND_RESTRICT:
+        return `restrict ${this.key(q.word(id, 2), d)}`;
+      case BTF_KIND_TYPE_TAG:
+        return `tag(${this.name(id)}) ${this.key(q.word(id, 2), d)}`;
+      case BTF_KIND_ARRAY:
+        return `${this.key(q.word(id, 3), d)}[${q.word(id, 5)}]`;
+      case BTF_KIND_FUNC_PROTO: {
+        let s = `${this.key(q.word(id, 2), d)}(`;
+        for (let i = 0; i < q.vlen(id); i++) s += `${i ? ',' : ''}${this.key(q.word(id, 4 + i * 2), d)}`;
+        return `${s})`;
+      }
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION:
+        if (named) return `${kindLabel(k)} ${this.name(id)}`;
+        return `${kindLabel(k)}{${this.shape(id, d)}}`;
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+        if (named) return `enum ${this.name(id)}`;
+        return `enum{${this.enumShape(id)}}`;
+      case BTF_KIND_FWD:
+        return `${q.kflag(id) ? 'union' : 'struct'} ${this.name(id)}`;
+      case BTF_KIND_INT:
+      case BTF_KIND_FLOAT:
+      case BTF_KIND_TYPEDEF:
+        return named ? this.name(id) : `${kindLabel(k)}#${q.word(id, 2)}`;
+      default:
+        return `${kindLabel(k)} ${this.name(id)}`;
+    }
+  }
+
+  /** The members of struct/union `id` as a string: size, then name:bit offset:bitfield:key. */
+  shape(id: number, d = 0): string {
+    const q = this.q;
+    const kflag = q.kflag(id);
+    let s = `${q.word(id, 2)}`;
+    for (let i = 0; i < q.vlen(id); i++) {
+      const o = 3 + i * 3;
+      const off = q.word(id, o + 2);
+      s += `;${q.str(q.word(id, o))}:${memberBitOffset(off, kflag)}:${memberBitfieldSize(off, kflag)}:${this.key(q.word(id, o + 1), d)}`;
+    }
+    return s;
+  }
+
+  /** The values of enum `id` (size, signedness, then name=value). */
+  enumShape(id: number): string {
+    let s = `${this.q.word(id, 2)}${this.q.kflag(id) ? 's' : 'u'}`;
+    for (const [n, v] of this.enumValues(id)) s += `;${n}=${v}`;
+    return s;
+  }
+
+  /** The values of enum `id`, by name, as decimal strings (64-bit safe). */
+  enumValues(id: number): Map<string, string> {
+    const q = this.q;
+    const signed = q.kflag(id);
+    const m = new Map<string, string>();
+    const e64 = q.kind(id) === BTF_KIND_ENUM64;
+    for (let i = 0; i < q.vlen(id); i++) {
+      let v: string;
+      if (e64) {
+        const lo = q.word(id, 3 + i * 3 + 1);
+        const hi = q.word(id, 3 + i * 3 + 2);
+        const u = (BigInt(hi) << 32n) | BigInt(lo);
+        v = String(signed ? BigInt.asIntN(64, u) : u);
+      } else {
+        const w = q.word(id, 3 + i * 2 + 1);
+        v = String(signed ? w | 0 : w);
+      }
+      m.set(q.str(q.word(id, 3 + i * (e64 ? 3 : 2))), v);
+    }
+    return m;
+  }
+
+  /** The signature of named type `id`: everything a change would show in (pass 1). */
+  signature(id: number): string {
+    const q = this.q;
+    const k = q.kind(id);
+    switch (k) {
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION:
+        return this.shape(id);
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+        return this.enumShape(id);
+      case BTF_KIND_TYPEDEF:
+        return this.key(q.word(id, 2));
+      case BTF_KIND_INT:
+        return `${q.word(id, 2)}:${q.word(id, 3)}`;
+      case BTF_KIND_FLOAT:
+        return `${q.word(id, 2)}`;
+      case BTF_KIND_FWD:
+        return q.kflag(id) ? 'union' : 'struct';
+      case BTF_KIND_FUNC: {
+        const p = q.word(id, 2);
+        let s = `${q.vlen(id)}:${this.key(q.word(p, 2))}(`;
+        if (q.kind(p) === BTF_KIND_FUNC_PROTO)
+          for (let i = 0; i < q.vlen(p); i++) s += `${q.str(q.word(p, 3 + i * 2))}:${this.key(q.word(p, 4 + i * 2))},`;
+        return s;
+      }
+      case BTF_KIND_VAR:
+        return `${q.word(id, 3)}:${this.key(q.word(id, 2))}`;
+      case BTF_KIND_DATASEC: {
+        let s = `${q.word(id, 2)}`;
+        for (let i = 0; i < q.vlen(id); i++) {
+          const o = 3 + i * 3;
+          s += `;${this.key(q.word(id, o))}@${q.word(id, o + 1)}+${q.word(id, o + 2)}`;
+        }
+        return s;
+      }
+      default:
+        return '';
+    }
+  }
+
+  /** Type `id` in C notation, as a cast spells it (`struct sk *`, `int[4]`, `void (*)(int)`). */
+  c(id: number): string {
+    if (id === 0) return 'void';
+    this.decl ??= new CDeclWriter(this.btf, null);
+    return this.decl.castText(id, false);
+  }
+
+  /** Members of struct/union `id`, anonymous members' members flattened in under their paths. */
+  flatMembers(id: number): FlatMember[] {
+    const out: FlatMember[] = [];
+    const q = this.q;
+    // Explicit stack of (type, path prefix, bit base, next member index): members in declaration order.
+    const stack: Array<[number, string, number, number]> = [[id, '', 0, 0]];
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const [t, prefix, base, i] = top;
+      if (i >= q.vlen(t)) {
+        stack.pop();
+        continue;
+      }
+      top[3] = i + 1;
+      const o = 3 + i * 3;
+      const kflag = q.kflag(t);
+      const name = q.str(q.word(t, o));
+      const typeId = q.word(t, o + 1);
+      const off = q.word(t, o + 2);
+      const bitOffset = base + memberBitOffset(off, kflag);
+      const anon = this.anonAggregate(typeId);
+      if (anon) {
+        if (name !== '') {
+          const k = q.kind(anon) === BTF_KIND_UNION ? 'union' : 'struct';
+          out.push({ path: prefix + name, bitOffset, bitfieldSize: 0, typeId, key: `${k} {...}` });
+        }
+        if (stack.length > MAX_KEY_DEPTH)
+          throw new BtfError(BtfErrorCode.Loop, `type [${id}]: anonymous members nest too deep`, { typeId: id });
+        stack.push([anon, name === '' ? prefix : `${prefix + name}.`, bitOffset, 0]);
+        continue;
+      }
+      if (name === '') continue; // unnamed bitfield padding
+      out.push({
+        path: prefix + name,
+        bitOffset,
+        bitfieldSize: memberBitfieldSize(off, kflag),
+        typeId,
+        key: this.key(typeId),
+      });
+    }
+    return out;
+  }
+
+  /** The anonymous struct or union under `id`'s modifiers (0: none). */
+  private anonAggregate(id: number): number {
+    const q = this.q;
+    for (let n = 0; n < MAX_KEY_DEPTH && id > 0 && id < q.typeCount; n++) {
+      const k = q.kind(id);
+      if (k === BTF_KIND_CONST || k === BTF_KIND_VOLATILE || k === BTF_KIND_RESTRICT || k === BTF_KIND_TYPE_TAG) {
+        id = q.word(id, 2);
+        continue;
+      }
+      return (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) && q.nameOff(id) === 0 ? id : 0;
+    }
+    return 0;
+  }
+
+  /** The named types `id` reaches (identities), itself included: what `--type` keeps. */
+  reach(ids: readonly number[]): Set<string> {
+    const q = this.q;
+    const seen = new Uint8Array(q.typeCount);
+    const out = new Set<string>();
+    const stack = [...ids];
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (id <= 0 || id >= q.typeCount || seen[id]) continue;
+      seen[id] = 1;
+      const k = q.kind(id);
+      if (namedKind(k) && q.nameOff(id) !== 0) out.add(this.identity(id));
+      forEachTypeIdWord(q.words, q.offs[id]!, (wi) => stack.push(q.words[wi]!));
+    }
+    return out;
+  }
+}
+
+const bytesText = (bits: number): string => (bits % 8 === 0 ? `${bits / 8}` : `${Math.floor(bits / 8)}:${bits % 8}`);
+
+/** Compares two structs or unions member by member. */
+function memberDetails(a: Side, ia: number, b: Side, ib: number, out: DiffDetail[]): void {
+  const sa = a.q.word(ia, 2);
+  const sb = b.q.word(ib, 2);
+  if (sa !== sb) out.push({ what: 'size', old: sa, new: sb, sign: '~', text: `size: ${sa} -> ${sb}` });
+  const ma = a.flatMembers(ia);
+  const mb = b.flatMembers(ib);
+  const byA = new Map<string, FlatMember>();
+  const byB = new Map<string, FlatMember>();
+  for (const m of ma) if (!byA.has(m.path)) byA.set(m.path, m);
+  for (const m of mb) if (!byB.has(m.path)) byB.set(m.path, m);
+  const onlyB = mb.filter((m) => !byA.has(m.path));
+  const renamedTo = new Set<FlatMember>();
+  const n0 = out.length;
+  for (const m of ma) {
+    if (byB.has(m.path)) continue;
+    const r = onlyB.find(
+      (x) => !renamedTo.has(x) && x.bitOffset === m.bitOffset && x.bitfieldSize === m.bitfieldSize && x.key === m.key,
+    );
+    if (r) {
+      renamedTo.add(r);
+      out.push({
+        what: 'member-renamed',
+        name: m.path,
+        newName: r.path,
+        sign: '~',
+        text: `member ${m.path} renamed to ${r.path} (offset ${bytesText(m.bitOffset)})`,
+      });
+      continue;
+    }
+    out.push({
+      what: 'member-removed',
+      name: m.path,
+      old: a.c(m.typeId),
+      sign: '-',
+      text: `member ${m.path}: ${a.c(m.typeId)}${m.bitfieldSize ? `:${m.bitfieldSize}` : ''} (offset ${bytesText(m.bitOffset)})`,
+    });
+  }
+  for (const m of mb) {
+    const o = byA.get(m.path);
+    if (!o) {
+      if (renamedTo.has(m)) continue;
+      out.push({
+        what: 'member-added',
+        name: m.path,
+        new: b.c(m.typeId),
+        sign: '+',
+        text: `member ${m.path}: ${b.c(m.typeId)}${m.bitfieldSize ? `:${m.bitfieldSize}` : ''} (offset ${bytesText(m.bitOffset)})`,
+      });
+      continue;
+    }
+    if (o.key !== m.key) {
+      const oc = a.c(o.typeId);
+      const nc = b.c(m.typeId);
+      out.push({
+        what: 'member-retyped',
+        name: m.path,
+        old: oc,
+        new: nc,
+        sign: '~',
+        text: `member ${m.path}: type ${oc} -> ${nc}`,
+      });
+    }
+    if (o.bitfieldSize !== m.bitfieldSize) {
+      out.push({
+        what: 'bitfield',
+        name: m.path,
+        old: o.bitfieldSize,
+        new: m.bitfieldSize,
+        sign: '~',
+        text: `member ${m.path}: bitfield width ${o.bitfieldSize} -> ${m.bitfieldSize}`,
+      });
+    }
+    if (o.bitOffset !== m.bitOffset) {
+      out.push({
+        what: 'member-moved',
+        name: m.path,
+        old: o.bitOffset,
+        new: m.bitOffset,
+        sign: '~',
+        text: `member ${m.path}: offset ${bytesText(o.bitOffset)} -> ${bytesText(m.bitOffset)}`,
+      });
+    }
+  }
+  if (out.length === n0 && sa === sb)
+    out.push({ what: 'members', sign: '~', text: 'unnamed members (bitfield padding) differ' });
+}
+
+function enumDetails(a: Side, ia: number, b: Side, ib: number, out: DiffDetail[]): void {
+  const sa = a.q.word(ia, 2);
+  const sb = b.q.word(ib, 2);
+  if (sa !== sb) out.push({ what: 'size', old: sa, new: sb, sign: '~', text: `size: ${sa} -> ${sb}` });
+  if (a.q.kflag(ia) !== b.q.kflag(ib)) {
+    const s = (f: boolean): string => (f ? 'signed' : 'unsigned');
+    out.push({
+      what: 'signedness',
+      old: s(a.q.kflag(ia)),
+      new: s(b.q.kflag(ib)),
+      sign: '~',
+      text: `${s(a.q.kflag(ia))} -> ${s(b.q.kflag(ib))}`,
+    });
+  }
+  valueDetails(a.enumValues(ia), b.enumValues(ib), out);
+}
+
+function valueDetails(va: Map<string, string>, vb: Map<string, string>, out: DiffDetail[]): void {
+  for (const [n, v] of va)
+    if (!vb.has(n)) out.push({ what: 'value-removed', name: n, old: v, sign: '-', text: `${n} = ${v}` });
+  for (const [n, v] of vb) {
+    const o = va.get(n);
+    if (o === undefined) out.push({ what: 'value-added', name: n, new: v, sign: '+', text: `${n} = ${v}` });
+    else if (o !== v)
+      out.push({ what: 'value-changed', name: n, old: o, new: v, sign: '~', text: `${n}: ${o} -> ${v}` });
+  }
+}
+
+const LINKAGE = ['static', 'global', 'extern'];
+
+function funcDetails(a: Side, ia: number, b: Side, ib: number, out: DiffDetail[]): void {
+  const la = a.q.vlen(ia);
+  const lb = b.q.vlen(ib);
+  if (la !== lb) {
+    const o = LINKAGE[la] ?? String(la);
+    const n = LINKAGE[lb] ?? String(lb);
+    out.push({ what: 'linkage', old: o, new: n, sign: '~', text: `linkage: ${o} -> ${n}` });
+  }
+  const pa = a.q.word(ia, 2);
+  const pb = b.q.word(ib, 2);
+  const ra = a.q.word(pa, 2);
+  const rb = b.q.word(pb, 2);
+  if (a.key(ra) !== b.key(rb)) {
+    const o = a.c(ra);
+    const n = b.c(rb);
+    out.push({ what: 'return', old: o, new: n, sign: '~', text: `return type: ${o} -> ${n}` });
+  }
+  const na = a.q.vlen(pa);
+  const nb = b.q.vlen(pb);
+  if (na !== nb) out.push({ what: 'params', old: na, new: nb, sign: '~', text: `parameters: ${na} -> ${nb}` });
+  for (let i = 0; i < Math.min(na, nb); i++) {
+    const ta = a.q.word(pa, 4 + i * 2);
+    const tb = b.q.word(pb, 4 + i * 2);
+    const nma = a.q.str(a.q.word(pa, 3 + i * 2));
+    const nmb = b.q.str(b.q.word(pb, 3 + i * 2));
+    if (a.key(ta) !== b.key(tb)) {
+      const o = a.c(ta);
+      const n = b.c(tb);
+      out.push({
+        what: 'param-retyped',
+        name: nmb || `#${i + 1}`,
+        old: o,
+        new: n,
+        sign: '~',
+        text: `parameter ${i + 1} (${nmb || nma || 'unnamed'}): type ${o} -> ${n}`,
+      });
+    }
+    if (nma !== nmb)
+      out.push({
+        what: 'param-renamed',
+        name: nma,
+        newName: nmb,
+        sign: '~',
+        text: `parameter ${i + 1}: renamed ${nma || '(unnamed)'} -> ${nmb || '(unnamed)'}`,
+      });
+  }
+  for (let i = nb; i < na; i++) {
+    const t = a.q.word(pa, 4 + i * 2);
+    const nm = a.q.str(a.q.word(pa, 3 + i * 2));
+    out.push({ what: 'param-removed', name: nm, old: a.c(t), sign: '-', text: `parameter ${i + 1}: ${a.c(t)} ${nm}` });
+  }
+  for (let i = na; i < nb; i++) {
+    const t = b.q.word(pb, 4 + i * 2);
+    const nm = b.q.str(b.q.word(pb, 3 + i * 2));
+    out.push({ what: 'param-added', name: nm, new: b.c(t), sign: '+', text: `parameter ${i + 1}: ${b.c(t)} ${nm}` });
+  }
+}
+
+function datasecDetails(a: Side, ia: number, b: Side, ib: number, out: DiffDetail[]): void {
+  const sa = a.q.word(ia, 2);
+  const sb = b.q.word(ib, 2);
+  if (sa !== sb) out.push({ what: 'size', old: sa, new: sb, sign: '~', text: `size: ${sa} -> ${sb}` });
+  const entries = (s: Side, id: number): Map<string, [number, number]> => {
+    const m = new Map<string, [number, number]>();
+    for (let i = 0; i < s.q.vlen(id); i++) {
+      const o = 3 + i * 3;
+      const v = s.q.word(id, o);
+      const nm = v > 0 && v < s.q.typeCount ? s.name(v) : `#${v}`;
+      m.set(nm, [s.q.word(id, o + 1), s.q.word(id, o + 2)]);
+    }
+    return m;
+  };
+  const ea = entries(a, ia);
+  const eb = entries(b, ib);
+  for (const [n, [off, sz]] of ea)
+    if (!eb.has(n)) out.push({ what: 'var-removed', name: n, sign: '-', text: `${n} (offset ${off}, size ${sz})` });
+  for (const [n, [off, sz]] of eb) {
+    const o = ea.get(n);
+    if (!o) {
+      out.push({ what: 'var-added', name: n, sign: '+', text: `${n} (offset ${off}, size ${sz})` });
+      continue;
+    }
+    if (o[0] !== off)
+      out.push({ what: 'var-moved', name: n, old: o[0], new: off, sign: '~', text: `${n}: offset ${o[0]} -> ${off}` });
+    if (o[1] !== sz)
+      out.push({ what: 'var-resized', name: n, old: o[1], new: sz, sign: '~', text: `${n}: size ${o[1]} -> ${sz}` });
+  }
+}
+
+/** The details of a changed pair of named types of the same identity. */
+function details(a: Side, ia: number, b: Side, ib: number): DiffDetail[] {
+  const out: DiffDetail[] = [];
+  const k = a.q.kind(ia);
+  const qa = a.q;
+  const qb = b.q;
+  switch (k) {
+    case BTF_KIND_STRUCT:
+    case BTF_KIND_UNION:
+      memberDetails(a, ia, b, ib, out);
+      break;
+    case BTF_KIND_ENUM:
+    case BTF_KIND_ENUM64:
+      enumDetails(a, ia, b, ib, out);
+      break;
+    case BTF_KIND_TYPEDEF: {
+      const o = a.c(qa.word(ia, 2));
+      const n = b.c(qb.word(ib, 2));
+      out.push({ what: 'target', old: o, new: n, sign: '~', text: `now ${n} (was ${o})` });
+      break;
+    }
+    case BTF_KIND_INT: {
+      const sa = qa.word(ia, 2);
+      const sb = qb.word(ib, 2);
+      if (sa !== sb) out.push({ what: 'size', old: sa, new: sb, sign: '~', text: `size: ${sa} -> ${sb}` });
+      const da = qa.word(ia, 3);
+      const db = qb.word(ib, 3);
+      const enc = (d: number): string => `encoding ${intEncoding(d)}, offset ${intOffset(d)}, bits ${intBits(d)}`;
+      if (da !== db)
+        out.push({ what: 'encoding', old: enc(da), new: enc(db), sign: '~', text: `${enc(da)} -> ${enc(db)}` });
+      break;
+    }
+    case BTF_KIND_FLOAT: {
+      const sa = qa.word(ia, 2);
+      const sb = qb.word(ib, 2);
+      out.push({ what: 'size', old: sa, new: sb, sign: '~', text: `size: ${sa} -> ${sb}` });
+      break;
+    }
+    case BTF_KIND_FWD: {
+      const s = (f: boolean): string => (f ? 'union' : 'struct');
+      out.push({ what: 'kind', old: s(qa.kflag(ia)), new: s(qb.kflag(ib)), sign: '~', text: 'struct/union changed' });
+      break;
+    }
+    case BTF_KIND_FUNC:
+      funcDetails(a, ia, b, ib, out);
+      break;
+    case BTF_KIND_VAR: {
+      const la = qa.word(ia, 3);
+      const lb = qb.word(ib, 3);
+      if (la !== lb) {
+        const o = LINKAGE[la] ?? String(la);
+        const n = LINKAGE[lb] ?? String(lb);
+        out.push({ what: 'linkage', old: o, new: n, sign: '~', text: `linkage: ${o} -> ${n}` });
+      }
+      if (a.key(qa.word(ia, 2)) !== b.key(qb.word(ib, 2))) {
+        const o = a.c(qa.word(ia, 2));
+        const n = b.c(qb.word(ib, 2));
+        out.push({ what: 'type', old: o, new: n, sign: '~', text: `type: ${o} -> ${n}` });
+      }
+      break;
+    }
+    case BTF_KIND_DATASEC:
+      datasecDetails(a, ia, b, ib, out);
+      break;
+  }
+  return out;
+}
+
+/**
+ * The enumerators of every top-level anonymous enum of a side: name -> its
+ * values, sorted and joined (static enums of different compilation units may
+ * reuse a name).
+ */
+function anonEnumValues(s: Side, ids: readonly number[]): Map<string, string> {
+  const m = new Map<string, Set<string>>();
+  for (const id of ids)
+    for (const [n, v] of s.enumValues(id)) {
+      const vs = m.get(n);
+      if (vs) vs.add(v);
+      else m.set(n, new Set([v]));
+    }
+  const out = new Map<string, string>();
+  for (const [n, vs] of m) out.set(n, [...vs].sort().join(', '));
+  return out;
+}
+
+/**
+ * Returns what changed from BTF `a` to BTF `b` (see the essay), one entry per
+ * named type, sorted by change (removed, added, changed), then name, then
+ * kind. An empty array: the two BTFs declare the same types.
+ * @throws BtfError `ETYPE` for a kind btfkit does not know, `ELOOP` for
+ *   types that reference one another in a loop without a name, `ENOENT`
+ *   when `opts.typeName` names no type in either BTF.
+ */
+export function diffBtf(a: BtfContainer, b: BtfContainer, opts: DiffOptions = {}): TypeChange[] {
+  const sa = new Side(a);
+  const sb = new Side(b);
+  let keep: Set<string> | null = null;
+  if (opts.typeName !== undefined) {
+    const name = opts.typeName;
+    const roots = (s: Side): number[] => {
+      const out: number[] = [];
+      for (const [ident, ids] of s.groups) if (ident.slice(ident.indexOf(' ') + 1) === name) out.push(...ids);
+      return out;
+    };
+    const ra = roots(sa);
+    const rb = roots(sb);
+    if (ra.length === 0 && rb.length === 0)
+      throw new BtfError(BtfErrorCode.NotFound, `no type named '${name}' in either BTF`);
+    keep = sa.reach(ra);
+    for (const k of sb.reach(rb)) keep.add(k);
+  }
+  const out: TypeChange[] = [];
+  const idents = new Set([...sa.groups.keys(), ...sb.groups.keys()]);
+  for (const ident of idents) {
+    if (keep && !keep.has(ident)) continue;
+    const ga = sa.groups.get(ident) ?? [];
+    const gb = sb.groups.get(ident) ?? [];
+    const sp = ident.indexOf(' ');
+    const kind = ident.slice(0, sp);
+    const name = ident.slice(sp + 1);
+    if (ident === 'enum ') {
+      const d: DiffDetail[] = [];
+      valueDetails(anonEnumValues(sa, ga), anonEnumValues(sb, gb), d);
+      if (d.length) out.push({ change: 'changed', kind: 'enum', name: '(anonymous)', details: d });
+      continue;
+    }
+    // Signatures, equal ones counted once (pass 2).
+    const sigA = new Map<string, number>();
+    const sigB = new Map<string, number>();
+    for (const id of ga) if (!sigA.has(sa.signature(id))) sigA.set(sa.signature(id), id);
+    for (const id of gb) if (!sigB.has(sb.signature(id))) sigB.set(sb.signature(id), id);
+    const onlyA: number[] = [];
+    const onlyB: number[] = [];
+    for (const [s, id] of sigA) if (!sigB.has(s)) onlyA.push(id);
+    for (const [s, id] of sigB) if (!sigA.has(s)) onlyB.push(id);
+    if (onlyA.length === 0 && onlyB.length === 0) continue;
+    if (ga.length === 0 || gb.length === 0) {
+      out.push({ change: ga.length ? 'removed' : 'added', kind, name, details: [] });
+      continue;
+    }
+    // A name defined on both sides, some definitions differing: pair them in id order.
+    const n = Math.min(onlyA.length, onlyB.length);
+    for (let i = 0; i < n; i++)
+      out.push({ change: 'changed', kind, name, details: details(sa, onlyA[i]!, sb, onlyB[i]!) });
+    for (let i = n; i < onlyA.length; i++) out.push({ change: 'removed', kind, name, details: [] });
+    for (let i = n; i < onlyB.length; i++) out.push({ change: 'added', kind, name, details: [] });
+  }
+  const rank = { removed: 0, added: 1, changed: 2 } as const;
+  out.sort(
+    (x, y) =>
+      rank[x.change] - rank[y.change] ||
+      (x.name < y.name ? -1 : x.name > y.name ? 1 : 0) ||
+      (x.kind < y.kind ? -1 : x.kind > y.kind ? 1 : 0),
+  );
+  return out;
+}
+
+/** A map definition as {@link diffMaps} compares it (lib/inspect's `MapInfo` has these fields). */
+export interface MapFacts {
+  name: string;
+  type: number;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  mapFlags: number;
+}
+
+/**
+ * Returns the map definitions that differ between two objects' lists
+ * (matched by name): kind `map`, details `map-type`, `key-size`,
+ * `value-size`, `max-entries`, `flags`. `label` spells a map type.
+ */
+export function diffMaps(
+  a: readonly MapFacts[],
+  b: readonly MapFacts[],
+  label: (type: number) => string | number = (t) => t,
+): TypeChange[] {
+  const out: TypeChange[] = [];
+  const ma = new Map(a.map((m) => [m.name, m]));
+  const mb = new Map(b.map((m) => [m.name, m]));
+  for (const m of a) if (!mb.has(m.name)) out.push({ change: 'removed', kind: 'map', name: m.name, details: [] });
+  for (const m of b) if (!ma.has(m.name)) out.push({ change: 'added', kind: 'map', name: m.name, details: [] });
+  for (const m of b) {
+    const o = ma.get(m.name);
+    if (!o) continue;
+    const d: DiffDetail[] = [];
+    const cmp = (what: string, title: string, x: string | number, y: string | number): void => {
+      if (x !== y) d.push({ what, old: x, new: y, sign: '~', text: `${title}: ${x} -> ${y}` });
+    };
+    cmp('map-type', 'type', label(o.type), label(m.type));
+    cmp('key-size', 'key size', o.keySize, m.keySize);
+    cmp('value-size', 'value size', o.valueSize, m.valueSize);
+    cmp('max-entries', 'max entries', o.maxEntries, m.maxEntries);
+    cmp('flags', 'flags', `0x${o.mapFlags.toString(16)}`, `0x${m.mapFlags.toString(16)}`);
+    if (d.length) out.push({ change: 'changed', kind: 'map', name: m.name, details: d });
+  }
+  return out;
+}
+
+/** Returns the human form of `changes`: grouped by change, `+`/`-`/`~` lines, and a summary line. */
+export function formatDiff(changes: readonly TypeChange[]): string {
+  const parts: string[] = [];
+  const count = { removed: 0, added: 0, changed: 0 };
+  for (const c of changes) count[c.change]++;
+  const titles = [
+    ['removed', '-'],
+    ['added', '+'],
+    ['changed', '~'],
+  ] as const;
+  for (const [change, sign] of titles) {
+    if (!count[change]) continue;
+    parts.push(`${change} (${count[change]}):\n`);
+    for (const c of changes) {
+      if (c.change !== change) continue;
+      parts.push(`${sign} ${c.kind} ${c.name}\n`);
+      for (const d of c.details) parts.push(`    ${d.sign} ${d.text}\n`);
+    }
+  }
+  parts.push(`${count.removed} removed, ${count.added} added, ${count.changed} changed\n`);
+  return parts.join('');
+}
