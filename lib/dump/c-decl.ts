@@ -91,7 +91,7 @@ const PEND_PARENS = 0x80000000;
 const MAX_PAD_BITS = 8 * (1 << 20);
 
 // Frames of the work stack (see the essay): FRAME numbers each, the kind first.
-/** A declaration: [1] chain start, its name in `fsWide`, [3] level, [4] pending base, [5] DF_* flags, [6]-[11] the cache record. */
+/** A declaration: [1] chain start, [2] name (EXT_IN_FRAME for EXT_NAME), [3] level, [4] pending base, [5] DF_* flags, [6]-[11] the cache record. */
 const F_DECL = 1;
 /** A struct or union definition: [1] id, [2] level, [3] next member, [5] previous was a bitfield, [6] packed, [7] a member is under way; its bit offset in `fsWide`. */
 const F_STRUCT = 2;
@@ -118,6 +118,8 @@ const IN_PROGRESS = 128;
 
 /** A declared name that is {@link CDeclWriter.declText}'s own string: never a string offset (>= 0) or minus a type id. */
 const EXT_NAME = -0x1_0000_0000;
+/** EXT_NAME as a declaration's frame holds it (32 bits: below minus any type id). */
+const EXT_IN_FRAME = -0x8000_0000;
 const EMPTY = new Uint8Array(0);
 const utf8Encoder = new TextEncoder();
 
@@ -184,7 +186,7 @@ export class CDeclWriter extends ByteOut {
   private declDepth = 0;
   /** The work stack of declarations, definitions and parameter lists under way (see the essay). */
   private fs = new Int32Array(FRAME * 16);
-  /** One number per frame that does not fit 32 bits: a struct's bit offset, a declaration's name (EXT_NAME). */
+  /** The bit offsets of the struct frames (past 32 bits in odd BTF), one per frame. */
   private fsWide = new Float64Array(16);
   private fsTop = 0;
   /** A cast is being printed: anonymous types by keyword only, nothing cached (libbpf's `skip_anon_defs`). */
@@ -730,7 +732,7 @@ export class CDeclWriter extends ByteOut {
     const f = this.pushWork(F_DECL);
     const fs = this.fs;
     fs[f + 1] = start;
-    this.fsWide[f / FRAME] = fname;
+    fs[f + 2] = fname === EXT_NAME ? EXT_IN_FRAME : fname;
     fs[f + 3] = lvl;
     fs[f + 4] = this.pendTop;
     // Record this declaration if it has a name, unless something below
@@ -860,7 +862,7 @@ export class CDeclWriter extends ByteOut {
     const f = this.fsTop - FRAME;
     const fs = this.fs;
     const start = fs[f + 1]!;
-    const fname = this.fsWide[f / FRAME]!;
+    const fname = fs[f + 2] === EXT_IN_FRAME ? EXT_NAME : fs[f + 2]!;
     const lvl = fs[f + 3]!;
     const pendBase = fs[f + 4]!;
     const dflags = fs[f + 5]!;
