@@ -1,9 +1,9 @@
 /** `btfkit layout [FILE]`: struct and union layouts as `pahole -F btf` prints them (lib/layout). */
 import type { Command } from 'commander';
 import { LayoutPrinter, listedIds, paholeListing, type ListingOptions } from '../../lib/layout/index.js';
-import { BtfError, BtfErrorCode } from '../../lib/errors.js';
+import { BtfError, BtfErrorCode, isInputError } from '../../lib/errors.js';
 import { layoutSvg } from '../../lib/layout/svg.js';
-import { jsonText, loadBtf, usageError, writeOutput } from '../common.js';
+import { jsonText, VMLINUX, loadBtf, usageError, writeOutput } from '../common.js';
 import type { CliIo } from '../io.js';
 
 interface LayoutOpts {
@@ -76,13 +76,19 @@ export function register(program: Command, io: CliIo): void {
         await writeOutput(io, opts.svg, new TextEncoder().encode(svg));
         return;
       }
-      if (opts.json) {
-        const p = new LayoutPrinter(btf, lo);
-        const out = [];
-        for (const id of listedIds(p, btf.typeCount, lo)) if (p.isNamedAggregate(id)) out.push(p.layout(id));
-        io.out(jsonText(out, opts.pretty));
-        return;
+      try {
+        if (opts.json) {
+          const p = new LayoutPrinter(btf, lo);
+          const out = [];
+          for (const id of listedIds(p, btf.typeCount, lo)) if (p.isNamedAggregate(id)) out.push(p.layout(id));
+          io.out(jsonText(out, opts.pretty));
+          return;
+        }
+        for (const chunk of paholeListing(btf, lo)) io.out(chunk);
+      } catch (e) {
+        // Errors found while printing name the file like errors found on load.
+        if (isInputError(e) && !e.file) e.withFile(file ?? VMLINUX);
+        throw e;
       }
-      for (const chunk of paholeListing(btf, lo)) io.out(chunk);
     });
 }

@@ -116,7 +116,15 @@ function fieldsAreCompat(lq: TypeQuery, localId: number, tq: TypeQuery, targId: 
   }
 }
 
-/** `__bpf_core_types_are_compat` (`bpf_core_types_are_compat` starts at level INT_MAX). */
+/**
+ * `__bpf_core_types_are_compat` (`bpf_core_types_are_compat` starts at level
+ * INT_MAX). libbpf recurses into each parameter of a prototype, with no
+ * limit from INT_MAX; here a prototype whose parameters are being compared
+ * is a frame of an explicit stack (its ids, next parameter, chain steps
+ * left, level), so nested prototypes cost no call stack. Results and their
+ * order are libbpf's: the first parameter that is not compatible (or an
+ * error) decides, then the return type.
+ */
 function typesAreCompat(
   lq: TypeQuery,
   localId: number,
@@ -125,54 +133,105 @@ function typesAreCompat(
   log: string[] | null,
   level = 0x7fffffff,
 ): number {
-  if (localId < 0 || localId >= lq.typeCount || targId < 0 || targId >= tq.typeCount) return EINVAL;
-  if (!kindCoreCompat(lq.kind(localId), tq.kind(targId))) return 0;
-  let depth = 32;
+  const st: number[] = [];
+  let l = localId;
+  let t = targId;
+  let lvl = level;
+  let depth = 0;
+  // A new comparison starts (libbpf's entry checks) unless a prototype's return type goes on.
+  let fresh = true;
   for (;;) {
-    depth--;
-    if (depth < 0) return EINVAL;
-    const l = skip(lq, localId);
-    const t = skip(tq, targId);
-    if (l < 0 || t < 0) return EINVAL;
-    localId = l;
-    targId = t;
-    const lk = lq.kind(l);
-    if (!kindCoreCompat(lk, tq.kind(t))) return 0;
-    switch (lk) {
-      case 0:
-      case BTF_KIND_STRUCT:
-      case BTF_KIND_UNION:
-      case BTF_KIND_ENUM:
-      case BTF_KIND_FWD:
-      case BTF_KIND_ENUM64:
-        return 1;
-      case BTF_KIND_INT:
-        return intOffset(lq.word(l, 3)) === 0 && intOffset(tq.word(t, 3)) === 0 ? 1 : 0;
-      case BTF_KIND_PTR:
-        localId = lq.word(l, 2);
-        targId = tq.word(t, 2);
-        continue;
-      case BTF_KIND_ARRAY:
-        localId = lq.word(l, 4);
-        targId = tq.word(t, 4);
-        continue;
-      case BTF_KIND_FUNC_PROTO: {
-        const n = lq.vlen(l);
-        if (n !== tq.vlen(t)) return 0;
-        for (let i = 0; i < n; i++) {
-          if (level <= 0) return EINVAL;
-          const lp = skip(lq, lq.word(l, 3 + i * 2 + 1));
-          const tp = skip(tq, tq.word(t, 3 + i * 2 + 1));
-          const err = typesAreCompat(lq, lp, tq, tp, log, level - 1);
-          if (err <= 0) return err;
-        }
-        localId = skip(lq, lq.word(l, 2));
-        targId = skip(tq, tq.word(t, 2));
+    let res = Number.NaN;
+    if (fresh) {
+      fresh = false;
+      depth = 32;
+      if (l < 0 || l >= lq.typeCount || t < 0 || t >= tq.typeCount) res = EINVAL;
+      else if (!kindCoreCompat(lq.kind(l), tq.kind(t))) res = 0;
+    }
+    while (Number.isNaN(res)) {
+      depth--;
+      if (depth < 0) {
+        res = EINVAL;
+        break;
+      }
+      const a = skip(lq, l);
+      const b = skip(tq, t);
+      if (a < 0 || b < 0) {
+        res = EINVAL;
+        break;
+      }
+      l = a;
+      t = b;
+      const lk = lq.kind(l);
+      if (!kindCoreCompat(lk, tq.kind(t))) {
+        res = 0;
+        break;
+      }
+      switch (lk) {
+        case 0:
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION:
+        case BTF_KIND_ENUM:
+        case BTF_KIND_FWD:
+        case BTF_KIND_ENUM64:
+          res = 1;
+          break;
+        case BTF_KIND_INT:
+          res = intOffset(lq.word(l, 3)) === 0 && intOffset(tq.word(t, 3)) === 0 ? 1 : 0;
+          break;
+        case BTF_KIND_PTR:
+          l = lq.word(l, 2);
+          t = tq.word(t, 2);
+          continue;
+        case BTF_KIND_ARRAY:
+          l = lq.word(l, 4);
+          t = tq.word(t, 4);
+          continue;
+        case BTF_KIND_FUNC_PROTO:
+          if (lq.vlen(l) !== tq.vlen(t)) {
+            res = 0;
+            break;
+          }
+          // Its parameters first (the frame takes them), then its return type.
+          st.push(l, t, 0, depth, lvl);
+          res = 1;
+          break;
+        default:
+          log?.push(`libbpf: unexpected kind ${KIND_STR[lk]} relocated, local [${l}], target [${t}]`);
+          res = 0;
+      }
+    }
+    // Hand `res` to the prototypes waiting for it, innermost first.
+    for (;;) {
+      if (st.length === 0) return res;
+      const f = st.length - 5;
+      if (res <= 0) {
+        // The prototype's comparison returns it to the one below.
+        st.length = f;
         continue;
       }
-      default:
-        log?.push(`libbpf: unexpected kind ${KIND_STR[lk]} relocated, local [${l}], target [${t}]`);
-        return 0;
+      const pl = st[f]!;
+      const pt = st[f + 1]!;
+      const i = st[f + 2]!;
+      if (i < lq.vlen(pl)) {
+        if (st[f + 4]! <= 0) {
+          res = EINVAL;
+          continue;
+        }
+        st[f + 2] = i + 1;
+        l = skip(lq, lq.word(pl, 3 + i * 2 + 1));
+        t = skip(tq, tq.word(pt, 3 + i * 2 + 1));
+        lvl = st[f + 4]! - 1;
+        fresh = true;
+        break;
+      }
+      // Every parameter is compatible: the return type goes on in the prototype's own chain.
+      l = skip(lq, lq.word(pl, 2));
+      t = skip(tq, tq.word(pt, 2));
+      depth = st[f + 3]!;
+      lvl = st[f + 4]!;
+      st.length = f;
+      break;
     }
   }
 }

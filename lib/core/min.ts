@@ -54,12 +54,21 @@ import { KIND_STR } from '../core-spec.js';
 import { CoreTarget } from './cands.js';
 import { relocateObject } from './index.js';
 
-/** What btfgen marks: types, and members per struct. */
+/** What btfgen marks: types, and members per struct; and the state of the walks that mark them. */
 class Marks {
   readonly types: Uint8Array;
   readonly members = new Map<number, Uint8Array>();
+  /** Per type, the last walk that visited it (and for markTypeMatch, behind a pointer or not). */
+  readonly seen: Uint32Array;
+  readonly seenPtr: Uint32Array;
+  /** The walks so far. */
+  walk = 0;
+  /** The types a walk has still to visit, the next one last. */
+  readonly stack: number[] = [];
   constructor(n: number) {
     this.types = new Uint8Array(n);
+    this.seen = new Uint32Array(n);
+    this.seenPtr = new Uint32Array(n);
   }
   member(id: number, idx: number, vlen: number): void {
     let m = this.members.get(id);
@@ -77,86 +86,111 @@ function unsupported(kind: number, id: number): never {
   });
 }
 
-/** `btfgen_mark_type`. */
-function markType(src: Btf, marks: Marks, id: number, followPointers: boolean): void {
-  if (id === 0) return;
+/*
+ * bpftool's two marking walks recurse, depth first, children in order; here
+ * they run on an explicit stack (children pushed last first), so they visit
+ * in the same order at any depth. A walk visits a type once: bpftool visits
+ * a shared type again and marks the same things again, and a reference loop
+ * (level 1 reads them) would make it recurse until it crashes. The first
+ * visit in that order is where an unsupported kind fails, as in bpftool.
+ */
+
+/** `btfgen_mark_type`: marks `root` and what it refers to, through pointers when `followPointers`. */
+function markType(src: Btf, marks: Marks, root: number, followPointers: boolean): void {
   const q = typeQuery(src);
-  marks.types[id] = 1;
-  const k = q.kind(id);
-  switch (k) {
-    case 0:
-    case BTF_KIND_INT:
-    case BTF_KIND_FLOAT:
-    case BTF_KIND_ENUM:
-    case BTF_KIND_ENUM64:
-    case BTF_KIND_STRUCT:
-    case BTF_KIND_UNION:
-      return;
-    case BTF_KIND_PTR:
-      if (followPointers) markType(src, marks, q.word(id, 2), followPointers);
-      return;
-    case BTF_KIND_CONST:
-    case BTF_KIND_RESTRICT:
-    case BTF_KIND_VOLATILE:
-    case BTF_KIND_TYPEDEF:
-      markType(src, marks, q.word(id, 2), followPointers);
-      return;
-    case BTF_KIND_ARRAY:
-      markType(src, marks, q.word(id, 3), followPointers);
-      markType(src, marks, q.word(id, 4), followPointers);
-      return;
-    case BTF_KIND_FUNC_PROTO:
-      markType(src, marks, q.word(id, 2), followPointers);
-      for (let i = 0; i < q.vlen(id); i++) markType(src, marks, q.word(id, 3 + i * 2 + 1), followPointers);
-      return;
-    default:
-      unsupported(k, id);
+  const walk = ++marks.walk;
+  const { seen, stack } = marks;
+  stack.length = 0;
+  stack.push(root);
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (id === 0 || seen[id] === walk) continue;
+    seen[id] = walk;
+    marks.types[id] = 1;
+    const k = q.kind(id);
+    switch (k) {
+      case 0:
+      case BTF_KIND_INT:
+      case BTF_KIND_FLOAT:
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION:
+        break;
+      case BTF_KIND_PTR:
+        if (followPointers) stack.push(q.word(id, 2));
+        break;
+      case BTF_KIND_CONST:
+      case BTF_KIND_RESTRICT:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_TYPEDEF:
+        stack.push(q.word(id, 2));
+        break;
+      case BTF_KIND_ARRAY:
+        stack.push(q.word(id, 4), q.word(id, 3));
+        break;
+      case BTF_KIND_FUNC_PROTO:
+        for (let i = q.vlen(id) - 1; i >= 0; i--) stack.push(q.word(id, 3 + i * 2 + 1));
+        stack.push(q.word(id, 2));
+        break;
+      default:
+        unsupported(k, id);
+    }
   }
 }
 
-/** `btfgen_mark_type_match`. */
-function markTypeMatch(src: Btf, marks: Marks, id: number, behindPtr: boolean): void {
-  if (id === 0) return;
+/** `btfgen_mark_type_match`: marks `root`, every member of its structs, and what they refer to (structs behind a pointer without their members). */
+function markTypeMatch(src: Btf, marks: Marks, root: number, behindPtr: boolean): void {
   const q = typeQuery(src);
-  marks.types[id] = 1;
-  const k = q.kind(id);
-  switch (k) {
-    case 0:
-    case BTF_KIND_INT:
-    case BTF_KIND_FLOAT:
-    case BTF_KIND_ENUM:
-    case BTF_KIND_ENUM64:
-      return;
-    case BTF_KIND_STRUCT:
-    case BTF_KIND_UNION: {
-      if (behindPtr) return;
-      const n = q.vlen(id);
-      for (let i = 0; i < n; i++) {
-        marks.member(id, i, n);
-        markTypeMatch(src, marks, q.word(id, 3 + i * 3 + 1), false);
+  const walk = ++marks.walk;
+  const { seen, seenPtr, stack } = marks;
+  stack.length = 0;
+  // Entries: id * 2 + 1 behind a pointer, id * 2 otherwise.
+  stack.push(root * 2 + (behindPtr ? 1 : 0));
+  while (stack.length) {
+    const e = stack.pop()!;
+    const id = Math.floor(e / 2);
+    const ptr = e % 2 === 1;
+    const sn = ptr ? seenPtr : seen;
+    if (id === 0 || sn[id] === walk) continue;
+    sn[id] = walk;
+    marks.types[id] = 1;
+    const k = q.kind(id);
+    switch (k) {
+      case 0:
+      case BTF_KIND_INT:
+      case BTF_KIND_FLOAT:
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+        break;
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION: {
+        if (ptr) break;
+        const n = q.vlen(id);
+        for (let i = 0; i < n; i++) marks.member(id, i, n);
+        for (let i = n - 1; i >= 0; i--) stack.push(q.word(id, 3 + i * 3 + 1) * 2);
+        break;
       }
-      return;
+      case BTF_KIND_CONST:
+      case BTF_KIND_FWD:
+      case BTF_KIND_RESTRICT:
+      case BTF_KIND_TYPEDEF:
+      case BTF_KIND_VOLATILE:
+        stack.push(q.word(id, 2) * 2 + (ptr ? 1 : 0));
+        break;
+      case BTF_KIND_PTR:
+        stack.push(q.word(id, 2) * 2 + 1);
+        break;
+      case BTF_KIND_ARRAY:
+        stack.push(q.word(id, 4) * 2, q.word(id, 3) * 2);
+        break;
+      case BTF_KIND_FUNC_PROTO:
+        for (let i = q.vlen(id) - 1; i >= 0; i--) stack.push(q.word(id, 3 + i * 2 + 1) * 2);
+        stack.push(q.word(id, 2) * 2);
+        break;
+      default:
+        unsupported(k, id);
     }
-    case BTF_KIND_CONST:
-    case BTF_KIND_FWD:
-    case BTF_KIND_RESTRICT:
-    case BTF_KIND_TYPEDEF:
-    case BTF_KIND_VOLATILE:
-      markTypeMatch(src, marks, q.word(id, 2), behindPtr);
-      return;
-    case BTF_KIND_PTR:
-      markTypeMatch(src, marks, q.word(id, 2), true);
-      return;
-    case BTF_KIND_ARRAY:
-      markTypeMatch(src, marks, q.word(id, 3), false);
-      markTypeMatch(src, marks, q.word(id, 4), false);
-      return;
-    case BTF_KIND_FUNC_PROTO:
-      markTypeMatch(src, marks, q.word(id, 2), false);
-      for (let i = 0; i < q.vlen(id); i++) markTypeMatch(src, marks, q.word(id, 3 + i * 2 + 1), false);
-      return;
-    default:
-      unsupported(k, id);
   }
 }
 

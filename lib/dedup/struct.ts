@@ -73,19 +73,41 @@ function identicalArrays(d: DedupState, id1: number, id2: number): boolean {
   return equalArray(d.w, d.off[id1]!, d.off[id2]!);
 }
 
-/** Returns whether `id1` and `id2` are STRUCTs/UNIONs equal down to referenced ids (`btf_dedup_identical_structs`). */
+/**
+ * Returns whether `id1` and `id2` are STRUCTs/UNIONs equal down to referenced
+ * ids (`btf_dedup_identical_structs`, which recurses into member structs).
+ * Member structs nest on an explicit stack (struct pairs and the next member
+ * to compare), so any depth costs no call stack; a path longer than there
+ * are types is a loop (level 1 reads them): not identical.
+ */
 function identicalStructs(d: DedupState, id1: number, id2: number): boolean {
-  const k = d.kind(id1);
-  if ((k !== BTF_KIND_STRUCT && k !== BTF_KIND_UNION) || k !== d.kind(id2)) return false;
   const w = d.w;
-  const a = d.off[id1]!;
-  const b = d.off[id2]!;
-  if (!shallowEqualStruct(w, a, b)) return false;
-  const end = 3 + infoVlen(w[a + 1]!) * 3;
-  for (let i = 4; i < end; i += 3) {
+  // Frames of three: word offsets of the two structs, next member word.
+  const st: number[] = [];
+  const open = (x: number, y: number): boolean => {
+    const k = d.kind(x);
+    if ((k !== BTF_KIND_STRUCT && k !== BTF_KIND_UNION) || k !== d.kind(y)) return false;
+    const a = d.off[x]!;
+    const b = d.off[y]!;
+    if (!shallowEqualStruct(w, a, b)) return false;
+    if (st.length / 3 >= d.typeCnt) return false;
+    st.push(a, b, 4);
+    return true;
+  };
+  if (!open(id1, id2)) return false;
+  while (st.length) {
+    const f = st.length - 3;
+    const a = st[f]!;
+    const b = st[f + 1]!;
+    const i = st[f + 2]!;
+    if (i >= 3 + infoVlen(w[a + 1]!) * 3) {
+      st.length = f;
+      continue;
+    }
+    st[f + 2] = i + 3;
     const t1 = w[a + i]!;
     const t2 = w[b + i]!;
-    if (t1 !== t2 && !identicalArrays(d, t1, t2) && !identicalStructs(d, t1, t2)) return false;
+    if (t1 !== t2 && !identicalArrays(d, t1, t2) && !open(t1, t2)) return false;
   }
   return true;
 }

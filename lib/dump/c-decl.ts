@@ -16,6 +16,20 @@
  * Anonymous structs, unions and enums are defined inline where they are
  * declared (the header dump), or named by their bare keyword (a cast).
  *
+ * Nesting. libbpf recurses: a struct definition declares its members, a
+ * member's anonymous struct is defined inline, a prototype declares its
+ * parameters, each one a C call. bpftool copes with some 20,000 levels of
+ * either and crashes before 50,000. Here the three are frames of one work
+ * stack of numbers ({@link CDeclWriter.run}): a declaration (its chain on
+ * `stack`, then its pending suffixes), a struct definition (the next
+ * member), a parameter list (the next parameter). A step runs until it
+ * starts a nested declaration that does not come from the cache, saves where
+ * it was in its frame and returns to the loop, which steps the new top frame;
+ * so any depth costs heap, not call stack, and the output is the one the
+ * recursion prints. A struct or prototype met again inside its own
+ * definition or parameter list is a loop (finite BTF cannot nest otherwise):
+ * an ELOOP BtfError, where bpftool overflows its stack.
+ *
  * Names. Several compilation units can hold two different `struct x`: the
  * second one printed becomes `struct x___2` (`btf_dump_resolve_name`). The
  * counts live here, once per writer, in two namespaces (tags and ordinary
@@ -71,27 +85,41 @@ interface CDeclOptions {
   firstChunk?: number;
 }
 
-/**
- * Anonymous structs and unions nested deeper than this end in E2BIG: their
- * definitions recurse on the call stack, which holds about twice as many
- * (bpftool copes with some 20,000 and crashes well before 200,000).
- */
-const MAX_INLINE_DEPTH = 500;
 /** A pending array or prototype that closes a parenthesis first. */
 const PEND_PARENS = 0x80000000;
 /** Largest padding gap printed: 1 MiB (kernel types stay far below). */
 const MAX_PAD_BITS = 8 * (1 << 20);
-/** Parameter declarations nested deeper than this print as `...` (only a loop through prototypes gets there). */
-const MAX_DECL_DEPTH = 32;
+
+// Frames of the work stack (see the essay): FRAME numbers each, the kind first.
+/** A declaration: [1] chain start, [2] name (EXT_IN_FRAME for EXT_NAME), [3] level, [4] pending base, [5] DF_* flags, [6]-[11] the cache record. */
+const F_DECL = 1;
+/** A struct or union definition: [1] id, [2] level, [3] next member, [5] previous was a bitfield, [6] packed, [7] a member is under way; its bit offset in `fsWide`. */
+const F_STRUCT = 2;
+/** A parameter list: [1] word offset of the prototype, [2] next parameter, [3] level, [4] a parameter is under way, [5] id. */
+const F_PARAMS = 3;
+const FRAME = 12;
+// F_DECL flags.
+/** The last thing printed was `*`. */
+const DF_LAST_PTR = 1;
+/** The name is still to be printed after the chain. */
+const DF_NAMED = 2;
+/** The chain is printed; the pending suffixes are next. */
+const DF_PENDING = 4;
+/** The declaration is being recorded for the cache. */
+const DF_RECORD = 8;
 
 // Per-type flags; the header dump adds its own above these.
 /** The type's name has been counted (`dups` holds its count). */
 const NAME_RESOLVED = 1;
 /** A cached declaration of the type puts a space before the name. */
 const DECL_SEP = 2;
+/** The type's definition or parameter list is under way (the top bit; the header dump's flags sit between). */
+const IN_PROGRESS = 128;
 
 /** A declared name that is {@link CDeclWriter.declText}'s own string: never a string offset (>= 0) or minus a type id. */
 const EXT_NAME = -0x1_0000_0000;
+/** EXT_NAME as a declaration's frame holds it (32 bits: below minus any type id). */
+const EXT_IN_FRAME = -0x8000_0000;
 const EMPTY = new Uint8Array(0);
 const utf8Encoder = new TextEncoder();
 
@@ -154,10 +182,13 @@ export class CDeclWriter extends ByteOut {
   private capSep = false;
   /** Anonymous types defined inline so far (their declarations are not cached). */
   private inlineDefs = 0;
-  /** Anonymous struct and union definitions under way, one inside the other. */
-  private inlineDepth = 0;
-  /** Parameter declarations under way (bounded against loops through prototypes). */
+  /** Parameter declarations under way, one inside the other. */
   private declDepth = 0;
+  /** The work stack of declarations, definitions and parameter lists under way (see the essay). */
+  private fs = new Int32Array(FRAME * 16);
+  /** The bit offsets of the struct frames (past 32 bits in odd BTF), one per frame. */
+  private fsWide = new Float64Array(16);
+  private fsTop = 0;
   /** A cast is being printed: anonymous types by keyword only, nothing cached (libbpf's `skip_anon_defs`). */
   private cast = false;
   /** Modifiers are left out (libbpf's `strip_mods`). */
@@ -244,9 +275,13 @@ export class CDeclWriter extends ByteOut {
       this.stripMods = false;
       // After an error part-way, the next cast starts clean.
       this.declDepth = 0;
-      this.inlineDepth = 0;
       this.top = 0;
       this.pendTop = 0;
+      for (let f = 0; f < this.fsTop; f += FRAME) {
+        const k = this.fs[f];
+        if (k === F_STRUCT || k === F_PARAMS) this.flags[this.fs[f + (k === F_STRUCT ? 1 : 5)]!]! &= ~IN_PROGRESS;
+      }
+      this.fsTop = 0;
     }
     if (this.spill.length === 0) return this.takeText();
     // A cast longer than a chunk (a prototype of many parameters).
@@ -446,46 +481,129 @@ export class CDeclWriter extends ByteOut {
     this.uniqueName(id, this.typeNames);
   }
 
-  /** `btf_dump_emit_struct_def`. */
+  /** `btf_dump_emit_struct_def`: the definition of struct or union `id` at indent `lvl`. */
   protected emitStructDef(id: number, lvl: number): void {
-    const { w } = this;
+    const base = this.fsTop;
+    this.structStart(id, lvl);
+    this.run(base);
+  }
+
+  /** Pushes a frame on the work stack and returns where it starts. */
+  private pushWork(kind: number): number {
+    if (this.fsTop + FRAME > this.fs.length) {
+      const g = new Int32Array(this.fs.length * 2);
+      g.set(this.fs);
+      this.fs = g;
+      const b = new Float64Array(g.length / FRAME);
+      b.set(this.fsWide);
+      this.fsWide = b;
+    }
+    const f = this.fsTop;
+    this.fs[f] = kind;
+    this.fsTop = f + FRAME;
+    return f;
+  }
+
+  /** Steps the frames above `base` until none is left (see the essay). */
+  private run(base: number): void {
+    while (this.fsTop > base) {
+      const k = this.fs[this.fsTop - FRAME];
+      if (k === F_DECL) this.stepDecl();
+      else if (k === F_STRUCT) this.stepStruct();
+      else this.stepParams();
+    }
+  }
+
+  /** Marks `id` under way, or throws ELOOP when it already is (a definition or prototype inside itself). */
+  private enter(id: number): void {
+    if (this.flags[id]! & IN_PROGRESS)
+      throw new BtfError(BtfErrorCode.Loop, `type [${id}]: reference loop in a declaration`, { typeId: id });
+    this.flags[id]! |= IN_PROGRESS;
+  }
+
+  /** Opens the definition of struct or union `id` (`struct s {`) and pushes its frame. */
+  private structStart(id: number, lvl: number): void {
     const o = this.off[id]!;
-    const info = w[o + 1]!;
-    const isStruct = infoKind(info) === BTF_KIND_STRUCT;
-    const vlen = infoVlen16(info);
-    const kflag = infoKflag(info);
-    const size = w[o + 2]!;
-    const align = this.alignOf(id);
-    const packed = isStruct && this.isStructPacked(o);
-    this.padFor = id;
+    const info = this.w[o + 1]!;
+    const packed = infoKind(info) === BTF_KIND_STRUCT && this.isStructPacked(o);
+    this.enter(id);
     this.structFwd(id, info);
     this.ascii(' {');
-    let off = 0;
-    let prevBitfield = false;
-    for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
+    const f = this.pushWork(F_STRUCT);
+    const fs = this.fs;
+    fs[f + 1] = id;
+    fs[f + 2] = lvl;
+    fs[f + 3] = 0;
+    this.fsWide[f / FRAME] = 0;
+    fs[f + 5] = 0;
+    fs[f + 6] = packed ? 1 : 0;
+    fs[f + 7] = 0;
+  }
+
+  /** Steps the struct definition on top of the work stack: members until one nests, then the closing brace. */
+  private stepStruct(): void {
+    const { w } = this;
+    const f = this.fsTop - FRAME;
+    let fs = this.fs;
+    const id = fs[f + 1]!;
+    const lvl = fs[f + 2]!;
+    let i = fs[f + 3]!;
+    let off = this.fsWide[f / FRAME]!;
+    let prevBitfield = fs[f + 5] !== 0;
+    const packed = fs[f + 6] !== 0;
+    const o = this.off[id]!;
+    const info = w[o + 1]!;
+    const vlen = infoVlen16(info);
+    const kflag = infoKflag(info);
+    // The member whose declaration nested: its bitfield size and `;`.
+    let m = o + 3 + 3 * (i - 1);
+    let after = fs[f + 7] !== 0;
+    for (;;) {
+      if (after) {
+        const raw = w[m + 2]!;
+        let msz = memberBitfieldSize(raw, kflag);
+        const moff = memberBitOffset(raw, kflag);
+        if (msz) {
+          this.ascii(': ');
+          this.int(msz);
+          off = moff + msz;
+          prevBitfield = true;
+        } else {
+          msz = Math.max(0, this.sizeOf(w[m + 1]!));
+          off = moff + msz * 8;
+          prevBitfield = false;
+        }
+        this.byte(59); // ;
+      }
+      if (i >= vlen) break;
+      m = o + 3 + 3 * i++;
       const mtype = w[m + 1]!;
       const raw = w[m + 2]!;
-      let msz = memberBitfieldSize(raw, kflag);
       const moff = memberBitOffset(raw, kflag);
-      if (off < moff)
-        this.emitBitPadding(off, moff, packed ? 1 : this.alignOf(mtype), prevBitfield && msz !== 0, lvl + 1);
-      this.nlTabs(lvl + 1);
-      this.emitTypeDecl(mtype, w[m]!, lvl + 1);
-      if (msz) {
-        this.ascii(': ');
-        this.int(msz);
-        off = moff + msz;
-        prevBitfield = true;
-      } else {
-        msz = Math.max(0, this.sizeOf(mtype));
-        off = moff + msz * 8;
-        prevBitfield = false;
+      if (off < moff) {
+        this.padFor = id;
+        const next = memberBitfieldSize(raw, kflag) !== 0;
+        this.emitBitPadding(off, moff, packed ? 1 : this.alignOf(mtype), prevBitfield && next, lvl + 1);
       }
-      this.byte(59); // ;
+      this.nlTabs(lvl + 1);
+      after = true;
+      if (this.declStart(mtype, w[m]!, lvl + 1)) {
+        fs = this.fs;
+        fs[f + 3] = i;
+        this.fsWide[f / FRAME] = off;
+        fs[f + 5] = prevBitfield ? 1 : 0;
+        fs[f + 7] = 1;
+        return;
+      }
     }
-    if (isStruct) this.emitBitPadding(off, size * 8, align, false, lvl + 1);
+    this.fsTop = f;
+    this.flags[id]! &= ~IN_PROGRESS;
+    if (infoKind(info) === BTF_KIND_STRUCT) {
+      this.padFor = id;
+      this.emitBitPadding(off, w[o + 2]! * 8, this.alignOf(id), false, lvl + 1);
+    }
     // `struct empty {}` stays on one line.
-    if (vlen || size) this.nlTabs(lvl);
+    if (vlen || w[o + 2]!) this.nlTabs(lvl);
     this.byte(125); // }
     if (packed) this.ascii(' __attribute__((packed))');
   }
@@ -578,17 +696,23 @@ export class CDeclWriter extends ByteOut {
   /**
    * `btf_dump_emit_type_decl`: prints the declaration of a name as type
    * `id`. The chain down to the terminal type goes on the shared stack as
-   * this call's own frame, and is printed back from the terminal type.
+   * this declaration's own frame, and is printed back from the terminal type.
    *
    * The declared name is `fname`: a string offset when positive or zero (0
    * is no name), EXT_NAME for {@link declText}'s name, or minus the id of a
    * typedef whose unique name it is.
    */
   protected emitTypeDecl(id: number, fname: number, lvl: number): void {
-    if (this.declDepth > MAX_DECL_DEPTH) {
-      this.ascii('...');
-      return;
-    }
+    const base = this.fsTop;
+    if (this.declStart(id, fname, lvl)) this.run(base);
+  }
+
+  /**
+   * Starts the declaration of {@link emitTypeDecl}: prints it whole (from
+   * the cache, or a chain that nests nothing) and returns false, or leaves
+   * its frame on the work stack, and what it nests above, and returns true.
+   */
+  private declStart(id: number, fname: number, lvl: number): boolean {
     // Most declarations repeat a type already printed (`u32 x`, `struct
     // list_head y`): those come from the cache, with the new name put in.
     // A cast neither reads nor fills the cache: it prints differently.
@@ -600,36 +724,36 @@ export class CDeclWriter extends ByteOut {
         if (this.flags[id]! & DECL_SEP) this.byte(SPACE);
         this.declName(fname);
         this.copyDecl(at - 1 + this.declPreLen[id]!, this.declPostLen[id]!);
-        return;
+        return false;
       }
     }
     const start = this.top;
+    this.pushChain(id);
+    const f = this.pushWork(F_DECL);
+    const fs = this.fs;
+    fs[f + 1] = start;
+    fs[f + 2] = fname === EXT_NAME ? EXT_IN_FRAME : fname;
+    fs[f + 3] = lvl;
+    fs[f + 4] = this.pendTop;
     // Record this declaration if it has a name, unless something below
     // records one already (a parameter of a prototype in this chain).
-    const saved = this.capFrame;
-    const record = named && saved < 0;
-    let p0 = 0,
-      flushes = 0,
-      inline = 0;
-    const savedDepth = this.capDepth;
-    if (record) {
+    if (named && this.capFrame < 0) {
+      fs[f + 5] = DF_LAST_PTR | DF_NAMED | DF_RECORD;
+      fs[f + 6] = this.capFrame;
+      fs[f + 7] = this.capDepth;
+      fs[f + 8] = this.pos;
+      fs[f + 9] = this.flushes;
+      fs[f + 10] = this.inlineDefs;
+      fs[f + 11] = id;
       this.capFrame = start;
       this.capDepth = this.declDepth;
       this.capNameAt = -1;
-      p0 = this.pos;
-      flushes = this.flushes;
-      inline = this.inlineDefs;
+    } else {
+      fs[f + 5] = DF_LAST_PTR | DF_NAMED;
     }
-    this.emitDecl(id, fname, lvl, start);
-    if (record) {
-      this.capFrame = saved;
-      this.capDepth = savedDepth;
-      // Not cacheable: text that spans a flushed chunk, or anonymous types
-      // defined inline (their text depends on the indent and counts enumerators).
-      if (this.capNameAt >= 0 && this.flushes === flushes && this.inlineDefs === inline) {
-        this.saveDecl(id, p0, this.capNameAt, this.capNameEnd, this.capSep);
-      }
-    }
+    // Most chains nest nothing: they print here, without a trip through the loop.
+    this.stepDecl();
+    return this.fsTop > f;
   }
 
   /** Copies `len` bytes of the declaration cache from `at` to the output. */
@@ -663,8 +787,8 @@ export class CDeclWriter extends ByteOut {
     this.arenaLen = q;
   }
 
-  /** The body of {@link emitTypeDecl}: pushes the chain as the frame at `start` and prints it. */
-  private emitDecl(id: number, fname: number, lvl: number, start: number): void {
+  /** Pushes the chain of a declaration of `id` (modifiers, pointers, arrays, prototypes, down to the terminal type) above `start`. */
+  private pushChain(id: number): void {
     const { w } = this;
     const strip = this.stripMods;
     for (let n = 0; ; n++) {
@@ -700,8 +824,6 @@ export class CDeclWriter extends ByteOut {
       if (n > this.count)
         throw new BtfError(BtfErrorCode.Loop, `type [${id}]: reference loop in a declaration`, { typeId: id });
     }
-    this.emitTypeChain(start, fname, lvl);
-    this.top = start;
   }
 
   /** `btf_dump_emit_mods`: prints the cv-qualifiers on top of the frame, left of the type. */
@@ -726,20 +848,66 @@ export class CDeclWriter extends ByteOut {
   }
 
   /**
-   * `btf_dump_emit_type_chain`: pops the frame above `start` and prints it.
-   * libbpf recurses for an array or a prototype with more of the chain
-   * above it (`int (*f[4])(void)`: the array's `[4]` and the prototype's
-   * parameters print after what is above them); here they wait on a second
-   * stack, `pend`, and print once the rest of the chain is done.
+   * Steps the declaration on top of the work stack: `btf_dump_emit_type_chain`
+   * pops its chain and prints it. libbpf recurses for an array or a
+   * prototype with more of the chain above it (`int (*f[4])(void)`: the
+   * array's `[4]` and the prototype's parameters print after what is above
+   * them); here they wait on a second stack, `pend`, and print once the
+   * rest of the chain is done. An anonymous struct defined inline and a
+   * parameter list are frames of their own: the step returns when it
+   * starts one, and goes on where it was when the loop comes back to it.
    */
-  private emitTypeChain(start: number, fname: number, lvl: number): void {
+  private stepDecl(): void {
     const { w } = this;
-    const pendBase = this.pendTop;
+    const f = this.fsTop - FRAME;
+    const fs = this.fs;
+    const start = fs[f + 1]!;
+    const fname = fs[f + 2] === EXT_IN_FRAME ? EXT_NAME : fs[f + 2]!;
+    const lvl = fs[f + 3]!;
+    const pendBase = fs[f + 4]!;
+    const dflags = fs[f + 5]!;
+    if (!(dflags & DF_PENDING)) this.chainStep(f, start, fname, lvl, dflags);
+    if (this.fsTop !== f + FRAME) return;
+    // What the arrays and prototypes print after the rest, innermost first.
+    while (this.pendTop > pendBase) {
+      const p = this.pend[--this.pendTop]!;
+      const id = p & ~PEND_PARENS;
+      if (p & PEND_PARENS) this.byte(41); // )
+      const o = this.off[id]!;
+      if (infoKind(w[o + 1]!) === BTF_KIND_ARRAY) {
+        this.byte(91); // [
+        this.int(w[o + 5]!);
+        this.byte(93); // ]
+      } else if (this.paramsStart(id, lvl)) {
+        return;
+      }
+    }
+    this.top = start;
+    this.fsTop = f;
+    if (dflags & DF_RECORD) {
+      const g = this.fs;
+      this.capFrame = g[f + 6]!;
+      this.capDepth = g[f + 7]!;
+      // Not cacheable: text that spans a flushed chunk, or anonymous types
+      // defined inline (their text depends on the indent and counts enumerators).
+      if (this.capNameAt >= 0 && this.flushes === g[f + 9] && this.inlineDefs === g[f + 10]) {
+        this.saveDecl(g[f + 11]!, g[f + 8]!, this.capNameAt, this.capNameEnd, this.capSep);
+      }
+    }
+  }
+
+  /**
+   * The chain part of {@link stepDecl} for the frame at `f`: pops and prints
+   * the chain above `start`, and marks the frame DF_PENDING when done; returns
+   * early, its state saved, when it opens an anonymous struct's frame.
+   */
+  private chainStep(f: number, start: number, fname: number, lvl: number, dflags: number): void {
+    const { w } = this;
     // Whether the last thing printed was `*`: then no space before a name
     // or another `*` (`int ***p`), which is also right for the lone pointer
     // of `(*f)` in a function pointer.
-    let lastWasPtr = true;
-    let named = true;
+    let lastWasPtr = (dflags & DF_LAST_PTR) !== 0;
+    let named = (dflags & DF_NAMED) !== 0;
     chain: while (this.top > start) {
       const id = this.stack[--this.top]!;
       if (id === 0) {
@@ -763,16 +931,11 @@ export class CDeclWriter extends ByteOut {
           // Anonymous structs and unions are defined inline (not in a cast).
           if (w[o] === 0 && !this.cast) {
             this.inlineDefs++;
-            // Nested definitions recurse (struct, member, declaration): bounded.
-            if (++this.inlineDepth > MAX_INLINE_DEPTH) {
-              throw new BtfError(
-                BtfErrorCode.TooBig,
-                `type [${id}]: anonymous structs and unions nest deeper than ${MAX_INLINE_DEPTH} levels`,
-                { typeId: id },
-              );
-            }
-            this.emitStructDef(id, lvl);
-            this.inlineDepth--;
+            // The definition is a frame of its own; this chain goes on
+            // after it, with no `*` last.
+            this.fs[f + 5] = (dflags & DF_RECORD) | DF_NAMED;
+            this.structStart(id, lvl);
+            return;
           } else {
             this.structFwd(id, info);
           }
@@ -856,20 +1019,7 @@ export class CDeclWriter extends ByteOut {
       lastWasPtr = kind === BTF_KIND_PTR;
     }
     if (named) this.emitName(fname, lastWasPtr, start);
-    // What the arrays and prototypes print after the rest, innermost first.
-    while (this.pendTop > pendBase) {
-      const p = this.pend[--this.pendTop]!;
-      const id = p & ~PEND_PARENS;
-      if (p & PEND_PARENS) this.byte(41); // )
-      const o = this.off[id]!;
-      if (infoKind(w[o + 1]!) === BTF_KIND_ARRAY) {
-        this.byte(91); // [
-        this.int(w[o + 5]!);
-        this.byte(93); // ]
-      } else {
-        this.emitParams(o, lvl);
-      }
-    }
+    this.fs[f + 5] = (dflags & DF_RECORD) | DF_PENDING;
   }
 
   /** Queues an array or prototype on the pending stack of {@link emitTypeChain}. */
@@ -882,9 +1032,13 @@ export class CDeclWriter extends ByteOut {
     this.pend[this.pendTop++] = p;
   }
 
-  /** Prints the parameter list of the prototype at word offset `o`. */
-  private emitParams(o: number, lvl: number): void {
+  /**
+   * Opens the parameter list of prototype `id`: prints `(void)` or `()`
+   * whole and returns false, or pushes its frame and returns true.
+   */
+  private paramsStart(id: number, lvl: number): boolean {
     const { w } = this;
+    const o = this.off[id]!;
     this.byte(40); // (
     const vlen = infoVlen16(w[o + 1]!);
     // Clang gives a prototype without arguments one void argument;
@@ -893,9 +1047,30 @@ export class CDeclWriter extends ByteOut {
     // as `()` (libbpf 1.1.2, whose typed data we follow).
     if (vlen === 0 || (vlen === 1 && w[o + 4] === 0)) {
       this.ascii(this.voidProto ? 'void)' : ')');
-      return;
+      return false;
     }
-    for (let i = 0, p = o + 3; i < vlen; i++, p += 2) {
+    this.enter(id);
+    const f = this.pushWork(F_PARAMS);
+    const fs = this.fs;
+    fs[f + 1] = o;
+    fs[f + 2] = 0;
+    fs[f + 3] = lvl;
+    fs[f + 4] = 0;
+    fs[f + 5] = id;
+    return true;
+  }
+
+  /** Steps the parameter list on top of the work stack: parameters until one nests, then `)`. */
+  private stepParams(): void {
+    const { w } = this;
+    const f = this.fsTop - FRAME;
+    const fs = this.fs;
+    const o = fs[f + 1]!;
+    let i = fs[f + 2]!;
+    const lvl = fs[f + 3]!;
+    if (fs[f + 4]) this.declDepth--;
+    const vlen = infoVlen16(w[o + 1]!);
+    for (let p = o + 3 + 2 * i; i < vlen; i++, p += 2) {
       if (i > 0) this.ascii(', ');
       // A last argument of type void is the ellipsis.
       if (i === vlen - 1 && w[p + 1] === 0) {
@@ -903,10 +1078,17 @@ export class CDeclWriter extends ByteOut {
         break;
       }
       this.declDepth++;
-      this.emitTypeDecl(w[p + 1]!, w[p]!, lvl);
+      if (this.declStart(w[p + 1]!, w[p]!, lvl)) {
+        const g = this.fs;
+        g[f + 2] = i + 1;
+        g[f + 4] = 1;
+        return;
+      }
       this.declDepth--;
     }
     this.byte(41); // )
+    this.fsTop = f;
+    this.flags[fs[f + 5]!]! &= ~IN_PROGRESS;
   }
 
   /** Whether the declared name `fname` (see {@link emitTypeDecl}) is not empty. */

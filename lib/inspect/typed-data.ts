@@ -48,6 +48,18 @@
  * Data is read in the byte order given (the object's); alignment is judged
  * on the offset into the buffer, whose start is taken as aligned (libbpf's
  * buffers are page-aligned).
+ *
+ * Nesting. libbpf recurses, value inside value, with no limit of its own:
+ * it prints some 10,000 nested structs and overflows its stack before
+ * 100,000. Here the structs, arrays, variables and sections under way are
+ * frames of one stack of numbers (`vs`), stepped by one loop
+ * ({@link TypedDataDumper.dumpTypeData}), so any depth costs heap, not call
+ * stack; the zero check (`btf_dump_type_data_check_zero`, first member of a
+ * struct, elements of an array) is a loop with a stack of its own. An
+ * error unwinds the frames up to the nearest array, which goes on with its
+ * next element as libbpf's does (leaving `depth` raised, as libbpf's early
+ * returns do). A type met again inside its own value contains itself (only
+ * malformed BTF: libbpf overflows its stack): ELOOP.
  * @module
  */
 import type { Btf } from '../btf.js';
@@ -108,9 +120,16 @@ export interface TypedDataResult {
   error?: string;
 }
 
-const ENODATA = 'ENODATA';
-/** Nesting beyond which a value is refused (only malformed BTF gets there). */
-const MAX_DEPTH = 128;
+// Frames of the value stack (see the module comment), V_FRAME numbers each, the kind first.
+/** An array: [1] type, [2] element type, [3] element size, [4] next element, [5] elements, [6] address, [7] was an array member, [8] was terminated. */
+const V_ARRAY = 1;
+/** A struct or union: [1] type, [2] next member, [6] address. */
+const V_STRUCT = 2;
+/** A variable: [1] type, [2] its value is under way, [6] address. */
+const V_VAR = 3;
+/** A section: [1] type, [2] next variable, [3] a variable is under way, [6] address. */
+const V_DATASEC = 4;
+const V_FRAME = 9;
 class DumpError {
   constructor(
     readonly code: string,
@@ -145,6 +164,22 @@ export class TypedDataDumper {
   private isArrayMember = false;
   private isArrayTerminated = false;
   private isArrayChar = false;
+  /** The values under way (see the module comment). */
+  private vs = new Float64Array(V_FRAME * 16);
+  private vTop = 0;
+  /** Per type: its value is under way (a frame on `vs`). */
+  private readonly onPath: Uint8Array;
+  /** The zero check's arrays under way: element type, size, next element, elements, address, bit offset, level. */
+  private zs = new Float64Array(7 * 16);
+  /**
+   * A value known not to be zero: the first member of the struct last found
+   * not zero (its check is the struct's, one step down), so that the checks
+   * down a chain of nested structs cost one step each instead of the rest of
+   * the chain (libbpf's are quadratic). -1: none.
+   */
+  private nzId = -1;
+  private nzAt = 0;
+  private nzBits = 0;
 
   constructor(
     btf: Btf,
@@ -155,6 +190,7 @@ export class TypedDataDumper {
     this.ptrSz = this.q.ptrSize;
     // libbpf 1.1.2 prints a prototype without parameters as `()`.
     this.decl = new CDeclWriter(btf, null, { voidProto: false, firstChunk: 1024 });
+    this.onPath = new Uint8Array(this.q.typeCount);
   }
 
   /**
@@ -181,6 +217,7 @@ export class TypedDataDumper {
     this.indentLvl = o.indentLevel ?? 0;
     this.indentStr = (o.indentStr ?? '\t').slice(0, 31);
     this.depth = 0;
+    this.nzId = -1;
     this.isArrayMember = false;
     this.isArrayTerminated = false;
     this.isArrayChar = false;
@@ -419,7 +456,35 @@ export class TypedDataDumper {
     this.value(signed ? `${BigInt.asIntN(64, value)}LL` : `${BigInt.asUintN(64, value)}ULL`);
   }
 
-  private arrayData(id: number, t: number, at: number): void {
+  /** Pushes a frame of `kind` for type `t` at address `at` on the value stack, or throws ELOOP when `t` is under way. */
+  private pushValue(kind: number, t: number, at: number): number {
+    if (this.onPath[t]) throw new DumpError('ELOOP', `type [${t}] contains itself`);
+    this.onPath[t] = 1;
+    if (this.vTop + V_FRAME > this.vs.length) {
+      const g = new Float64Array(this.vs.length * 2);
+      g.set(this.vs);
+      this.vs = g;
+    }
+    const f = this.vTop;
+    this.vs[f] = kind;
+    this.vs[f + 1] = t;
+    this.vs[f + 2] = 0;
+    this.vs[f + 3] = 0;
+    this.vs[f + 6] = at;
+    this.vTop = f + V_FRAME;
+    return f;
+  }
+
+  /** Pops the frames above `base`, as an error leaves them. */
+  private unwind(base: number): void {
+    while (this.vTop > base) {
+      this.vTop -= V_FRAME;
+      this.onPath[this.vs[this.vTop + 1]!] = 0;
+    }
+  }
+
+  /** `btf_dump_array_data` up to the elements: checks the element type and pushes the array's frame. */
+  private arrayStart(id: number, t: number, at: number): void {
     const elemId = this.btf.wordOf(t, 3);
     const nelems = this.btf.wordOf(t, 5);
     const elemT = this.skipModsAndTypedefs(elemId);
@@ -427,52 +492,18 @@ export class TypedDataDumper {
     const elemSize = this.resolveSize(elemId);
     if (elemSize <= 0) throw new DumpError('EINVAL', `unexpected elem size ${elemSize} for array type [${id}]`);
     if (this.kind(elemT) === BTF_KIND_INT && elemSize === 1) this.isArrayChar = true;
-    if (this.depth >= MAX_DEPTH) throw new DumpError('ELOOP', `type [${id}] nests deeper than ${MAX_DEPTH} levels`);
+    const f = this.pushValue(V_ARRAY, t, at);
+    const vs = this.vs;
+    vs[f + 2] = elemId;
+    vs[f + 3] = elemSize;
+    vs[f + 4] = 0;
+    vs[f + 5] = nelems;
+    vs[f + 7] = this.isArrayMember ? 1 : 0;
+    vs[f + 8] = this.isArrayTerminated ? 1 : 0;
     this.depth++;
     this.print(`[${this.newline()}`);
-    const wasMember = this.isArrayMember;
     this.isArrayMember = true;
-    const wasTerminated = this.isArrayTerminated;
     if (!this.legacy) this.isArrayTerminated = false;
-    for (let i = 0; i < nelems; i++, at += elemSize) {
-      if (this.isArrayTerminated) break;
-      try {
-        this.dumpTypeData('', elemId, at, 0, 0);
-      } catch (e) {
-        // libbpf ignores the elements' errors, but not our depth limit: a
-        // type that contains itself through an array would otherwise be
-        // retried for every element at every level (2^depth).
-        if (!(e instanceof DumpError) || e.code === 'ELOOP') throw e;
-      }
-    }
-    this.isArrayMember = wasMember;
-    if (!this.legacy) this.isArrayTerminated = wasTerminated;
-    this.depth--;
-    this.pfx();
-    this.value(']');
-  }
-
-  private structData(t: number, at: number): void {
-    const [w, o] = this.btf.recordOf(t);
-    const info = w[o + 1]!;
-    const n = infoVlen16(info);
-    const kflag = infoKflag(info);
-    if (this.depth >= MAX_DEPTH) throw new DumpError('ELOOP', `type [${t}] nests deeper than ${MAX_DEPTH} levels`);
-    this.depth++;
-    this.print(`{${this.newline()}`);
-    for (let i = 0; i < n; i++) {
-      const [mw, mo] = this.btf.recordOf(t);
-      const m = mo + 3 + i * 3;
-      const mtype = mw[m + 1]!;
-      const mname = this.btf.str(mw[m]!);
-      const raw = mw[m + 2]!;
-      const moffset = memberBitOffset(raw, kflag);
-      const bitSz = memberBitfieldSize(raw, kflag);
-      this.dumpTypeData(mname, mtype, at + Math.floor(moffset / 8), moffset % 8, bitSz);
-    }
-    this.depth--;
-    this.pfx();
-    this.value('}');
   }
 
   /** `btf_dump_type_data_check_overflow`: the type's size, or E2BIG when a base type runs past the data. */
@@ -506,80 +537,257 @@ export class TypedDataDumper {
     return true;
   }
 
-  /** `btf_dump_type_data_check_zero`: throws ENODATA for a zero value that is not shown. */
-  private checkZero(id: number, at: number, bitsOffset: number, bitSz: number): void {
-    if (this.emitZeroes || this.depth === 0 || (this.isArrayMember && !this.isArrayChar)) return;
+  /**
+   * `btf_dump_type_data_check_zero`: whether the value is zero and not shown.
+   * libbpf recurses into the first member of a struct and the elements of an
+   * array; here a struct is a step down and the arrays wait on `zs`.
+   */
+  private isZeroValue(id: number, at: number, bitsOffset: number, bitSz: number): boolean {
+    if (this.emitZeroes || this.depth === 0 || (this.isArrayMember && !this.isArrayChar)) return false;
+    if (id === this.nzId && at === this.nzAt && bitsOffset * 256 + bitSz === this.nzBits) {
+      this.nzId = -1;
+      this.firstMemberNotZero(id, at);
+      return false;
+    }
+    this.nzId = -1;
+    let top = 0;
+    // Levels of the current path: more than there are types is a loop.
+    let levels = 0;
+    const first = id;
+    const firstAt = at;
+    for (;;) {
+      if (++levels > this.q.typeCount) throw new DumpError('ELOOP', `type [${id}] contains itself`);
+      const t = this.skipModsAndTypedefs(id);
+      let zero: boolean;
+      switch (this.kind(t)) {
+        case BTF_KIND_INT:
+          zero = bitSz
+            ? this.bitfieldValue(t, at, bitsOffset, bitSz) === 0n
+            : this.baseZero(t, at, this.btf.wordOf(t, 2));
+          break;
+        case BTF_KIND_FLOAT:
+          zero = this.baseZero(t, at, this.btf.wordOf(t, 2));
+          break;
+        case BTF_KIND_PTR:
+          zero = this.baseZero(t, at, this.ptrSz);
+          break;
+        case BTF_KIND_ARRAY: {
+          const elemId = this.btf.wordOf(t, 3);
+          const nelems = this.btf.wordOf(t, 5);
+          const elemSize = this.resolveSize(elemId);
+          const elemT = this.skipModsAndTypedefs(elemId);
+          const ischar = this.kind(elemT) === BTF_KIND_INT && elemSize === 1;
+          // A char array that starts with NUL is zero; so is one of no elements.
+          if (nelems === 0 || (ischar && this.u8(at) === 0)) {
+            zero = true;
+            break;
+          }
+          if (top + 7 > this.zs.length) {
+            const g = new Float64Array(this.zs.length * 2);
+            g.set(this.zs);
+            this.zs = g;
+          }
+          const z = this.zs;
+          z[top] = elemId;
+          z[top + 1] = elemSize;
+          z[top + 2] = 1;
+          z[top + 3] = nelems;
+          z[top + 4] = at;
+          z[top + 5] = bitsOffset;
+          z[top + 6] = levels;
+          top += 7;
+          id = elemId;
+          bitSz = 0;
+          continue;
+        }
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION: {
+          const [w, o] = this.btf.recordOf(t);
+          const info = w[o + 1]!;
+          const kflag = infoKflag(info);
+          // libbpf compares with ENODATA, not -ENODATA, so the first member
+          // decides: its loop never reaches the second.
+          if (infoVlen16(info) === 0) {
+            zero = true;
+            break;
+          }
+          const raw = w[o + 5]!;
+          const moffset = memberBitOffset(raw, kflag);
+          id = w[o + 4]!;
+          at += Math.floor(moffset / 8);
+          bitsOffset = moffset % 8;
+          bitSz = memberBitfieldSize(raw, kflag);
+          continue;
+        }
+        case BTF_KIND_ENUM:
+        case BTF_KIND_ENUM64:
+          zero = this.enumValue(t, id, at) === 0n;
+          break;
+        default:
+          zero = false;
+      }
+      // An array is zero when every element is; the first one that is not decides.
+      for (;;) {
+        if (top === 0) {
+          if (!zero && levels > 1) this.firstMemberNotZero(first, firstAt);
+          return zero;
+        }
+        const z = this.zs;
+        const e = top - 7;
+        if (!zero || z[e + 2]! >= z[e + 3]!) {
+          top = e;
+          continue;
+        }
+        const i = z[e + 2]!;
+        z[e + 2] = i + 1;
+        id = z[e]!;
+        at = z[e + 4]! + i * z[e + 1]!;
+        bitsOffset = z[e + 5]!;
+        bitSz = 0;
+        levels = z[e + 6]!;
+        break;
+      }
+    }
+  }
+
+  /** Records that the first member of `id` (when a struct or union) at `at` is not zero (see `nzId`). */
+  private firstMemberNotZero(id: number, at: number): void {
     const t = this.skipModsAndTypedefs(id);
     const k = this.kind(t);
-    switch (k) {
-      case BTF_KIND_INT:
-        if (bitSz) {
-          if (this.bitfieldValue(t, at, bitsOffset, bitSz) === 0n) throw new DumpError(ENODATA, '');
-          return;
-        }
-        this.baseZero(t, at, this.btf.wordOf(t, 2));
-        return;
-      case BTF_KIND_FLOAT:
-        this.baseZero(t, at, this.btf.wordOf(t, 2));
-        return;
-      case BTF_KIND_PTR:
-        this.baseZero(t, at, this.ptrSz);
-        return;
-      case BTF_KIND_ARRAY: {
-        const elemId = this.btf.wordOf(t, 3);
-        const nelems = this.btf.wordOf(t, 5);
-        const elemSize = this.resolveSize(elemId);
-        const elemT = this.skipModsAndTypedefs(elemId);
-        const ischar = this.kind(elemT) === BTF_KIND_INT && elemSize === 1;
-        for (let i = 0; i < nelems; i++) {
-          if (i === 0 && ischar && this.u8(at) === 0) throw new DumpError(ENODATA, '');
-          try {
-            this.checkZero(elemId, at + i * elemSize, bitsOffset, 0);
-            return;
-          } catch (e) {
-            if (!(e instanceof DumpError) || e.code !== ENODATA) throw e;
-          }
-        }
-        throw new DumpError(ENODATA, '');
-      }
-      case BTF_KIND_STRUCT:
-      case BTF_KIND_UNION: {
-        const [w, o] = this.btf.recordOf(t);
-        const info = w[o + 1]!;
-        const kflag = infoKflag(info);
-        // libbpf compares with ENODATA, not -ENODATA, so the first member
-        // decides: its loop never reaches the second.
-        if (infoVlen16(info) === 0) throw new DumpError(ENODATA, '');
-        const m = o + 3;
-        const raw = w[m + 2]!;
-        const moffset = memberBitOffset(raw, kflag);
-        this.checkZero(w[m + 1]!, at + Math.floor(moffset / 8), moffset % 8, memberBitfieldSize(raw, kflag));
-        return;
-      }
-      case BTF_KIND_ENUM:
-      case BTF_KIND_ENUM64:
-        if (this.enumValue(t, id, at) === 0n) throw new DumpError(ENODATA, '');
-        return;
-      default:
-        return;
-    }
+    if (k !== BTF_KIND_STRUCT && k !== BTF_KIND_UNION) return;
+    const [w, o] = this.btf.recordOf(t);
+    const info = w[o + 1]!;
+    if (infoVlen16(info) === 0) return;
+    const kflag = infoKflag(info);
+    const raw = w[o + 5]!;
+    const moffset = memberBitOffset(raw, kflag);
+    this.nzId = w[o + 4]!;
+    this.nzAt = at + Math.floor(moffset / 8);
+    this.nzBits = (moffset % 8) * 256 + memberBitfieldSize(raw, kflag);
   }
 
-  private baseZero(id: number, at: number, n: number): void {
+  /** Whether the `n` bytes of a base type at `at` are zero (EINVAL for an odd size). */
+  private baseZero(id: number, at: number, n: number): boolean {
     if (n < 1 || n > 16) throw new DumpError('EINVAL', `unexpected size ${n} for id [${id}]`);
-    if (this.isZero(at, n)) throw new DumpError(ENODATA, '');
+    return this.isZero(at, n);
   }
 
-  /** `btf_dump_dump_type_data`: prints one value; returns its size. */
-  private dumpTypeData(fname: string, id: number, at: number, bitsOffset: number, bitSz: number): number {
-    this.checkKnown(this.skipModsAndTypedefs(id));
-    const size = this.checkOverflow(id, at, bitsOffset, bitSz);
+  /**
+   * `btf_dump_dump_type_data`: prints one value, and the values inside it,
+   * stepping the value stack (see the module comment) until it is done.
+   */
+  private dumpTypeData(fname: string, id: number, at: number, bitsOffset: number, bitSz: number): void {
+    const base = this.vTop;
     try {
-      this.checkZero(id, at, bitsOffset, bitSz);
+      this.startValue(fname, id, at, bitsOffset, bitSz);
     } catch (e) {
-      if (e instanceof DumpError && e.code === ENODATA) return size;
+      this.unwind(base);
       throw e;
     }
+    while (this.vTop > base) {
+      try {
+        this.stepValue();
+      } catch (e) {
+        // The nearest array above takes its element's error, unless it is a
+        // loop (an array of a type that contains itself would retry it for
+        // every element at every level).
+        let f = this.vTop - V_FRAME;
+        if (e instanceof DumpError && e.code !== 'ELOOP') {
+          while (f >= base && this.vs[f] !== V_ARRAY) f -= V_FRAME;
+        } else {
+          f = base - V_FRAME;
+        }
+        this.unwind(f + V_FRAME);
+        if (f < base) throw e;
+      }
+    }
+  }
+
+  /** Steps the frame on top of the value stack: starts its next value, or closes it. */
+  private stepValue(): void {
+    const f = this.vTop - V_FRAME;
+    const vs = this.vs;
+    const t = vs[f + 1]!;
+    const at = vs[f + 6]!;
+    switch (vs[f]) {
+      case V_ARRAY: {
+        const i = vs[f + 4]!;
+        if (i < vs[f + 5]! && !this.isArrayTerminated) {
+          vs[f + 4] = i + 1;
+          this.startValue('', vs[f + 2]!, at + i * vs[f + 3]!, 0, 0);
+          return;
+        }
+        this.vTop = f;
+        this.onPath[t] = 0;
+        this.isArrayMember = vs[f + 7] !== 0;
+        if (!this.legacy) this.isArrayTerminated = vs[f + 8] !== 0;
+        this.depth--;
+        this.pfx();
+        this.value(']');
+        return;
+      }
+      case V_STRUCT: {
+        const [w, o] = this.btf.recordOf(t);
+        const info = w[o + 1]!;
+        const i = vs[f + 2]!;
+        if (i < infoVlen16(info)) {
+          vs[f + 2] = i + 1;
+          const kflag = infoKflag(info);
+          const m = o + 3 + i * 3;
+          const raw = w[m + 2]!;
+          const moffset = memberBitOffset(raw, kflag);
+          this.startValue(
+            this.btf.str(w[m]!),
+            w[m + 1]!,
+            at + Math.floor(moffset / 8),
+            moffset % 8,
+            memberBitfieldSize(raw, kflag),
+          );
+          return;
+        }
+        this.vTop = f;
+        this.onPath[t] = 0;
+        this.depth--;
+        this.pfx();
+        this.value('}');
+        return;
+      }
+      case V_VAR:
+        if (vs[f + 2] === 0) {
+          vs[f + 2] = 1;
+          this.startValue('', this.btf.wordOf(t, 2), at, 0, 0);
+          return;
+        }
+        this.vTop = f;
+        this.onPath[t] = 0;
+        return;
+      default: {
+        // A section: `;` after each variable that printed without error.
+        if (vs[f + 3]) this.print(';');
+        const [w, o] = this.btf.recordOf(t);
+        const i = vs[f + 2]!;
+        if (i < infoVlen(w[o + 1]!)) {
+          vs[f + 2] = i + 1;
+          vs[f + 3] = 1;
+          const e = o + 3 + i * 3;
+          this.startValue('', w[e]!, at + w[e + 1]!, 0, 0);
+          return;
+        }
+        this.vTop = f;
+        this.onPath[t] = 0;
+      }
+    }
+  }
+
+  /**
+   * The start of `btf_dump_dump_type_data`: checks the value, prints its
+   * name and cast, and either the whole value (a base type) or the start of
+   * one that holds others, whose frame it pushes.
+   */
+  private startValue(fname: string, id: number, at: number, bitsOffset: number, bitSz: number): void {
+    this.checkKnown(this.skipModsAndTypedefs(id));
+    this.checkOverflow(id, at, bitsOffset, bitSz);
+    if (this.isZeroValue(id, at, bitsOffset, bitSz)) return;
     this.pfx();
     if (!this.skipNames) {
       if (fname) this.print(`.${fname} = `);
@@ -606,11 +814,13 @@ export class TypedDataDumper {
         this.ptrData(id, at);
         break;
       case BTF_KIND_ARRAY:
-        this.arrayData(id, t, at);
+        this.arrayStart(id, t, at);
         break;
       case BTF_KIND_STRUCT:
       case BTF_KIND_UNION:
-        this.structData(t, at);
+        this.pushValue(V_STRUCT, t, at);
+        this.depth++;
+        this.print(`{${this.newline()}`);
         break;
       case BTF_KIND_ENUM:
       case BTF_KIND_ENUM64: {
@@ -635,28 +845,18 @@ export class TypedDataDumper {
       case BTF_KIND_VAR: {
         const linkage = this.btf.wordOf(t, 3);
         this.print(linkage === 0 ? 'static ' : linkage === 2 ? 'extern ' : '');
-        const vt = this.btf.wordOf(t, 2);
-        this.emitTypeCast(vt, false);
+        this.emitTypeCast(this.btf.wordOf(t, 2), false);
         this.print(` ${this.btf.nameOf(t)} = `);
-        this.dumpTypeData('', vt, at, 0, 0);
+        this.pushValue(V_VAR, t, at);
         break;
       }
-      case BTF_KIND_DATASEC: {
+      case BTF_KIND_DATASEC:
         this.value(`SEC("${this.btf.nameOf(t)}") `);
-        const [w, o] = this.btf.recordOf(t);
-        const n = infoVlen(w[o + 1]!);
-        for (let i = 0; i < n; i++) {
-          const [sw, so] = this.btf.recordOf(t);
-          const e = so + 3 + i * 3;
-          this.dumpTypeData('', sw[e]!, at + sw[e + 1]!, 0, 0);
-          this.print(';');
-        }
+        this.pushValue(V_DATASEC, t, at);
         break;
-      }
       default:
         throw new DumpError('EINVAL', `unexpected kind [${k}] for id [${id}]`);
     }
-    return size;
   }
 }
 

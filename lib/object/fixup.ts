@@ -495,9 +495,32 @@ class Fixup {
     return 0;
   }
 
-  /** libbpf's `find_kcfg_type`. */
+  /**
+   * libbpf's `find_kcfg_type`, which recurses into an array's element type:
+   * here a loop down nested arrays, then their verdicts back up (a char
+   * array over CHAR, unknown over anything else). An array inside itself
+   * (level 1 reads such loops) is unknown.
+   */
   kcfgType(typeId: number): number {
-    const id = this.skipModsAndTypedefs(typeId);
+    let arrays = 0;
+    let id = typeId;
+    let r: number;
+    for (;;) {
+      id = this.skipModsAndTypedefs(id);
+      if (this.exists(id) && this.kind(id) === BTF_KIND_ARRAY && this.word(id, 5) !== 0) {
+        if (++arrays > this.typeCount) return KCFG_UNKNOWN;
+        id = this.word(id, 3);
+        continue;
+      }
+      r = this.kcfgBase(id);
+      break;
+    }
+    for (; arrays > 0; arrays--) r = r === KCFG_CHAR ? KCFG_CHAR_ARR : KCFG_UNKNOWN;
+    return r;
+  }
+
+  /** `find_kcfg_type` for a type that is not an array of elements. */
+  private kcfgBase(id: number): number {
     if (!this.exists(id)) return KCFG_UNKNOWN;
     const size = this.word(id, 2);
     switch (this.kind(id)) {
@@ -513,10 +536,8 @@ class Fixup {
         return KCFG_TRISTATE;
       case BTF_KIND_ENUM64:
         return this.name(id) === 'libbpf_tristate' ? KCFG_TRISTATE : KCFG_UNKNOWN;
-      case BTF_KIND_ARRAY:
-        if (this.word(id, 5) === 0) return KCFG_UNKNOWN;
-        return this.kcfgType(this.word(id, 3)) === KCFG_CHAR ? KCFG_CHAR_ARR : KCFG_UNKNOWN;
       default:
+        // An array of no elements, and every other kind.
         return KCFG_UNKNOWN;
     }
   }

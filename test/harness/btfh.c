@@ -1100,6 +1100,59 @@ static int cmd_vars(int argc, char **argv)
 	return rc;
 }
 
+static int slurp_file(const char *path, char **out, size_t *out_len);
+
+/*
+ * btf_dump__dump_type_data of each type ID over the bytes of DATA, with one
+ * btf_dump (compact, zeroes shown unless --no-zeroes): per ID its text, LF,
+ * and `err ERRNO` LF on failure
+ */
+static int cmd_typed_data(int argc, char **argv)
+{
+	LIBBPF_OPTS(btf_dump_type_data_opts, opts, .compact = true, .emit_zeroes = true);
+	unsigned long long id;
+	struct btf_dump *d;
+	struct btf *btf;
+	size_t len = 0;
+	char *data;
+	int i, err;
+
+	if (argc > 0 && !strcmp(argv[0], "--no-zeroes")) {
+		opts.emit_zeroes = false;
+		argc--;
+		argv++;
+	}
+	if (argc < 3)
+		return -1;
+	for (i = 2; i < argc; i++)
+		if (!parse_uint(argv[i], UINT32_MAX, &id))
+			return -1;
+	btf = load_btf(argv[0], NULL);
+	if (!btf)
+		return 1;
+	if (slurp_file(argv[1], &data, &len)) {
+		btf__free(btf);
+		return 1;
+	}
+	d = btf_dump__new(btf, dump_to_stdout, NULL, NULL);
+	if (!d) {
+		free(data);
+		btf__free(btf);
+		return complain("btf_dump__new: %s", errstr(errno));
+	}
+	for (i = 2; i < argc; i++) {
+		parse_uint(argv[i], UINT32_MAX, &id);
+		err = btf_dump__dump_type_data(d, id, data, len, &opts);
+		putchar('\n');
+		if (err < 0)
+			printf("err %d\n", err);
+	}
+	btf_dump__free(d);
+	free(data);
+	btf__free(btf);
+	return fflush(stdout) ? complain("cannot write stdout: %s", strerror(errno)) : 0;
+}
+
 static int cmd_fixup(int argc, char **argv)
 {
 	struct bpf_object *obj;
@@ -1788,6 +1841,7 @@ static const struct {
 	{ "swap", cmd_swap, "IN OUT" },
 	{ "maps", cmd_maps, "OBJ" },
 	{ "vars", cmd_vars, "OBJ" },
+	{ "typed-data", cmd_typed_data, "[--no-zeroes] IN DATA ID..." },
 	{ "fixup", cmd_fixup, "OBJ OUT" },
 	{ "dump-c", cmd_dump_c, "IN [BASE]" },
 	{ "bench-dedup", cmd_bench_dedup, "IN COPIES REPEATS" },
