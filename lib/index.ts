@@ -197,6 +197,7 @@ export {
   LayoutPrinter,
   listedIds,
   paholeListing,
+  writeLayoutListing,
   type Layout,
   type LayoutMember,
   type LayoutOptions,
