@@ -226,6 +226,8 @@ export class LayoutPrinter {
   private readonly strs: Uint8Array;
   /** The parameter lists of function types, as pahole prints them, by id. */
   private readonly parmsAt: (string | undefined)[];
+  /** Per type id: 1 when its {@link typeName} is ASCII, 2 when not, 0 not known yet. */
+  private readonly nameAscii: Uint8Array;
   /** Where the printers write. */
   private o: ByteOut = new ByteOut(() => {});
   // Member arrays, per struct: index of its first member in the arrays below.
@@ -277,6 +279,7 @@ export class LayoutPrinter {
     for (let id = 1; id < n; id++) this.kinds[id] = q.kind(id);
     this.names = new Array<string | undefined>(n + 1);
     this.parmsAt = new Array<string | undefined>(n + 1);
+    this.nameAscii = new Uint8Array(n + 1);
     this.strs = q.strs;
     // Strings decoded once, found by offset (1 + index in strList; a Map
     // lookup per member name cost a tenth of a kernel's listing).
@@ -316,6 +319,24 @@ export class LayoutPrinter {
   }
   private name(id: number): string {
     return this.str(this.q.nameOff(id === this.n ? this.vOrig : id));
+  }
+  /** Whether type `id` has a name (read from the string section: no string made). */
+  private named(id: number): boolean {
+    const off = this.q.nameOff(id === this.n ? this.vOrig : id);
+    return off < this.strs.length && this.strs[off] !== 0;
+  }
+  /** Whether the strings at offsets `a` and `b` are equal (compared as bytes). */
+  private sameStr(a: number, b: number): boolean {
+    if (a === b) return true;
+    const s = this.strs;
+    const n = s.length;
+    for (let i = a, j = b; i < n && j < n; i++, j++) {
+      const c = s[i]!;
+      if (c !== s[j]) return false;
+      if (c === 0) return true;
+    }
+    // Past the end of the section: as the decoded strings compare.
+    return this.str(a) === this.str(b);
   }
   /** Strings by offset, decoded once (names repeat across thousands of members). */
   private readonly strAt: Int32Array;
@@ -423,7 +444,7 @@ export class LayoutPrinter {
   private typeNaturalAlignment(id: number): number {
     if (this.natAlign[id]) return this.natAlign[id]!;
     let a = 0;
-    for (let i = 0; i < this.vlen(id); i++) {
+    for (let i = 0, n = this.vlen(id); i < n; i++) {
       const t = this.strip(this.memberWord(id, i, 1));
       if (!t) continue;
       const m = this.naturalAlignment(t);
@@ -595,7 +616,7 @@ export class LayoutPrinter {
   /** `type__check_structs_at_unnatural_alignments`. */
   private checkUnnatural(id: number): void {
     const first = this.fix(id);
-    for (let i = 0; i < this.nrMembers(id); i++) {
+    for (let i = 0, n = this.nrMembers(id); i < n; i++) {
       const t = this.strip(this.memberWord(id, i, 1));
       if (!t || !this.isStruct(t)) continue;
       const na = this.naturalAlignment(t);
@@ -615,7 +636,7 @@ export class LayoutPrinter {
     } else {
       let maxNat = 1;
       let early = false;
-      for (let i = 0; i < this.nrMembers(id); i++) {
+      for (let i = 0, n = this.nrMembers(id); i < n; i++) {
         const t = this.strip(this.memberWord(id, i, 1));
         const na = t ? this.naturalAlignment(t) : 1;
         if (na === 1) continue;
@@ -638,7 +659,7 @@ export class LayoutPrinter {
   private inferUnionPacked(id: number): void {
     if (this.flags[id]! & PACKED_INFERRED) return;
     const size = this.size(id);
-    for (let i = 0; i < this.nrMembers(id); i++) {
+    for (let i = 0, n = this.nrMembers(id); i < n; i++) {
       const t = this.strip(this.memberWord(id, i, 1));
       if (!t || !this.isStruct(t)) continue;
       if (size % this.naturalAlignment(t) !== 0) this.flags[t]! |= PACKED | PACKED_INFERRED;
@@ -801,6 +822,23 @@ export class LayoutPrinter {
   private nameRef(id: number): number {
     return this.q.nameOff(id === this.n ? this.vOrig : id) * 2;
   }
+  /** Writes the name of type `id` (pahole's `tag__name`) left-justified in `w` columns (`%-*s`). */
+  private putTypeName(id: number, w: number): void {
+    const s = this.typeName(id);
+    const o = this.o;
+    const start = o.offset;
+    // Names are computed once per type; whether one is ASCII too (then it is copied without a scan).
+    let a = id > 0 && id < this.n ? this.nameAscii[id]! : 0;
+    if (a === 0) {
+      a = 1;
+      for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) a = 2;
+      if (id > 0 && id < this.n) this.nameAscii[id] = a;
+    }
+    if (a === 1) o.ascii(s);
+    else o.text(s);
+    o.fill(32, Math.abs(w) - (o.offset - start));
+  }
+
   /** Writes `s` left-justified in `w` columns (`%-*s`; a negative width counts as its absolute value). */
   private putLeft(s: string, w: number): void {
     const o = this.o;
@@ -875,7 +913,7 @@ export class LayoutPrinter {
     for (;;) {
       const k = this.kind(type);
       if (k === BTF_KIND_TYPEDEF || k === BTF_KIND_INT || k === BTF_KIND_FLOAT) {
-        this.putLeft(this.typeName(type), ts);
+        this.putTypeName(type, ts);
         o.byte(32);
         this.putName(nm);
         return;
@@ -893,7 +931,7 @@ export class LayoutPrinter {
             this.ftypeOut(p, nm, true, ts);
             return;
           }
-          if ((this.isStructLike(p) || this.isEnum(p)) && this.name(p) === '') {
+          if ((this.isStructLike(p) || this.isEnum(p)) && !this.named(p)) {
             nm |= 1;
             rel = true;
             ts -= 8;
@@ -902,7 +940,7 @@ export class LayoutPrinter {
             continue;
           }
         }
-        this.putLeft(this.typeName(type), ts);
+        this.putTypeName(type, ts);
         o.byte(32);
         this.putName(nm);
         return;
@@ -919,7 +957,7 @@ export class LayoutPrinter {
           type = tt;
           continue;
         }
-        this.putLeft(this.typeName(type), ts);
+        this.putTypeName(type, ts);
         o.byte(32);
         this.putName(nm);
         return;
@@ -933,7 +971,7 @@ export class LayoutPrinter {
         return;
       }
       if (this.isStruct(type)) {
-        if (this.name(type) !== '' && !expandTypes) {
+        if (this.named(type) && !expandTypes) {
           o.ascii('struct ');
           const start = o.offset;
           o.cstr(this.strs, this.q.nameOff(type));
@@ -949,7 +987,7 @@ export class LayoutPrinter {
         return;
       }
       if (this.isUnion(type)) {
-        if (this.name(type) !== '' && !expandTypes) {
+        if (this.named(type) && !expandTypes) {
           o.ascii('union ');
           const start = o.offset;
           o.cstr(this.strs, this.q.nameOff(type));
@@ -964,7 +1002,7 @@ export class LayoutPrinter {
         return;
       }
       if (this.isEnum(type)) {
-        if (this.name(type) !== '') {
+        if (this.named(type)) {
           o.ascii('enum ');
           const start = o.offset;
           o.cstr(this.strs, this.q.nameOff(type));
@@ -976,7 +1014,7 @@ export class LayoutPrinter {
         this.enumOut(type, nested());
         return;
       }
-      this.putLeft(this.typeName(type), ts);
+      this.putTypeName(type, ts);
       o.byte(32);
       this.putName(nm);
       return;
@@ -1025,7 +1063,7 @@ export class LayoutPrinter {
     const strs = this.strs;
     const n = this.vlen(id);
     o.ascii('enum');
-    if (this.name(id) !== '') {
+    if (this.named(id)) {
       o.byte(32);
       o.cstr(strs, this.q.nameOff(id));
     }
@@ -1102,7 +1140,7 @@ export class LayoutPrinter {
     this.cachelineBoundary(conf, offset);
     const start = o.offset;
     const structLike = this.isStructLike(type) || this.isEnum(type);
-    const anon = structLike && this.name(type) === '';
+    const anon = structLike && !this.named(type);
     if (structLike) {
       this.typeOut(type, NO_NAME, s);
       if (name !== NO_NAME) {
@@ -1148,7 +1186,7 @@ export class LayoutPrinter {
     const o = this.o;
     const indent = Math.min(conf.indent, 16);
     o.ascii('union');
-    if (this.name(id) !== '') {
+    if (this.named(id)) {
       o.byte(32);
       this.putName(this.nameRef(id));
     }
@@ -1191,7 +1229,7 @@ export class LayoutPrinter {
   private classOut(id: number, conf: Conf): void {
     const o = this.o;
     o.ascii('struct');
-    if (this.name(id) !== '') {
+    if (this.named(id)) {
       o.byte(32);
       this.putName(this.nameRef(id));
     }
@@ -1549,7 +1587,7 @@ export class LayoutPrinter {
       this.ftypeOut(t, name, false, 0);
       return;
     } else if (this.isStruct(t)) {
-      if (this.name(t) !== '') {
+      if (this.named(t)) {
         o.ascii('struct ');
         this.putName(this.nameRef(t));
         o.byte(32);
@@ -1560,7 +1598,7 @@ export class LayoutPrinter {
       this.classOut(t, { ...conf, suffix: name });
       return;
     } else if (this.isEnum(t)) {
-      if (this.name(t) !== '') {
+      if (this.named(t)) {
         o.ascii('enum ');
         this.putName(this.nameRef(t));
         o.byte(32);
@@ -1813,7 +1851,7 @@ export class LayoutPrinter {
   /** Whether `id` is a struct or union pahole lists (a definition, named). */
   listed(id: number): boolean {
     const k = this.kind(id);
-    return (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) && this.name(id) !== '';
+    return (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) && this.named(id);
   }
 
   /** The string offset of type `id`'s name. */
@@ -1832,15 +1870,47 @@ export class LayoutPrinter {
    * have one) at the same bit offsets. pahole prints the first only.
    */
   sameListed(a: number, b: number): boolean {
-    if (this.name(a) !== this.name(b) || this.size(a) !== this.size(b) || this.vlen(a) !== this.vlen(b)) return false;
-    for (let i = 0; i < this.vlen(a); i++) {
+    if (
+      !this.sameStr(this.q.nameOff(a), this.q.nameOff(b)) ||
+      this.size(a) !== this.size(b) ||
+      this.vlen(a) !== this.vlen(b)
+    )
+      return false;
+    for (let i = 0, n = this.vlen(a); i < n; i++) {
       const na = this.memberWord(a, i, 0);
       const nb = this.memberWord(b, i, 0);
-      if (na && nb && this.str(na) !== this.str(nb)) return false;
+      if (na && nb && !this.sameStr(na, nb)) return false;
       if (this.bitOffsetOf(a, i) !== this.bitOffsetOf(b, i)) return false;
     }
     return true;
   }
+
+  /**
+   * Whether listed struct/union `id` repeats one seen before by this method
+   * (see {@link sameListed}); when not, it is remembered. The ids seen are
+   * chained per hash of their name's bytes (no string per name).
+   */
+  repeatsListed(id: number): boolean {
+    if (this.seenHead === null) {
+      let size = 1024;
+      while (size < this.n) size *= 2;
+      this.seenHead = new Int32Array(size);
+      this.seenNext = new Int32Array(this.n + 1);
+    }
+    const head = this.seenHead;
+    const next = this.seenNext!;
+    const s = this.strs;
+    // FNV-1a of the name's bytes.
+    let h = 0x811c9dc5;
+    for (let i = this.q.nameOff(id); i < s.length && s[i] !== 0; i++) h = Math.imul(h ^ s[i]!, 0x01000193);
+    h &= head.length - 1;
+    for (let o = head[h]!; o > 0; o = next[o]!) if (this.sameListed(o, id)) return true;
+    next[id] = head[h]!;
+    head[h] = id;
+    return false;
+  }
+  private seenHead: Int32Array | null = null;
+  private seenNext: Int32Array | null = null;
 
   /** pahole's `cu__find_type_by_name`: the first struct, union, enum or typedef named `name` (0: none). */
   findByName(name: string): number {
@@ -1886,7 +1956,7 @@ export class LayoutPrinter {
     this.inferPacked(id);
     const first = this.fix(id);
     const members: LayoutMember[] = [];
-    for (let i = 0; i < this.nrMembers(id); i++) {
+    for (let i = 0, n = this.nrMembers(id); i < n; i++) {
       const j = first + i;
       const prev = i === 0 ? -1 : j - 1;
       const t = this.memberWord(id, i, 1);
@@ -1975,16 +2045,11 @@ export function* listedIds(p: LayoutPrinter, typeCount: number, opts: ListingOpt
     }
     return;
   }
-  const seen = new Map<string, number[]>();
   const nrHoles = opts.holes ?? 0;
   for (let id = 1; id < typeCount; id++) {
     if (!p.listed(id)) continue;
     if (!p.filter(id, nrHoles, opts.exclude)) continue;
-    const name = p.nameOf(id);
-    const same = seen.get(name);
-    if (same?.some((o) => p.sameListed(o, id))) continue;
-    if (same) same.push(id);
-    else seen.set(name, [id]);
+    if (p.repeatsListed(id)) continue;
     yield id;
   }
 }
