@@ -243,6 +243,11 @@ export class LayoutPrinter {
   private mAlign = new Uint32Array(1024);
   private mHole = new Uint16Array(1024);
   private mBitHole = new Uint8Array(1024);
+  // The member words, decoded: bit offset, bitfield size, name offset, type id.
+  private mBitOff = new Uint32Array(1024);
+  private mBfs = new Uint8Array(1024);
+  private mName = new Uint32Array(1024);
+  private mType = new Uint32Array(1024);
   private mLen = 0;
   // The clone `-R` reorganizes (pahole's `class__clone`): type id `n`, its
   // members in list order in slots mFirst[n] ... of the member arrays, and
@@ -481,6 +486,10 @@ export class LayoutPrinter {
       const off = this.memberWord(id, i, 2);
       const bitOffset = memberBitOffset(off, kflag);
       const bfs = memberBitfieldSize(off, kflag);
+      this.mBitOff[j] = bitOffset;
+      this.mBfs[j] = bfs;
+      this.mName[j] = this.memberWord(id, i, 0);
+      this.mType[j] = this.memberWord(id, i, 1);
       this.mByteOff[j] = Math.floor(bitOffset / 8);
       this.mBitfieldOff[j] = 0;
       this.mByteSize[j] = 0;
@@ -527,6 +536,10 @@ export class LayoutPrinter {
     this.mAlign = g(this.mAlign);
     this.mHole = g(this.mHole);
     this.mBitHole = g(this.mBitHole);
+    this.mBitOff = g(this.mBitOff);
+    this.mBfs = g(this.mBfs);
+    this.mName = g(this.mName);
+    this.mType = g(this.mType);
   }
 
   private bitOffsetOf(id: number, i: number): number {
@@ -556,8 +569,8 @@ export class LayoutPrinter {
       const j = first + i;
       this.mHole[j] = 0;
       this.mBitHole[j] = 0;
-      const bitStart = this.bitOffsetOf(id, i);
-      const bfs = this.bitfieldSizeOf(id, i);
+      const bitStart = this.mBitOff[j]!;
+      const bfs = this.mBfs[j]!;
       const bitEnd = bitStart + (bfs ? bfs : this.mByteSize[j]! * 8);
       let bitHoles = 0;
       let byteHoles = 0;
@@ -1121,8 +1134,8 @@ export class LayoutPrinter {
     this.putTabs(conf.indent);
   }
 
-  /** `class_member__fprintf` of member `i` (index `j` in the member arrays) of `id`. */
-  private memberOut(id: number, i: number, j: number, type: number, unionMember: boolean, conf: Conf): void {
+  /** `class_member__fprintf` of the member at index `j` of the member arrays. */
+  private memberOut(j: number, type: number, unionMember: boolean, conf: Conf): void {
     const o = this.o;
     const size = this.mByteSize[j]!;
     // pahole prints through a copy of the context with the member's offset as
@@ -1130,9 +1143,9 @@ export class LayoutPrinter {
     const s = conf;
     const savedBase = conf.baseOffset;
     let offset = this.mByteOff[j]!;
-    const nameOff = this.memberWord(id, i, 0);
+    const nameOff = this.mName[j]!;
     const name = nameOff < this.strs.length && this.strs[nameOff] !== 0 ? nameOff * 2 : NO_NAME;
-    const bfs = this.bitfieldSizeOf(id, i);
+    const bfs = this.mBfs[j]!;
     if (!s.relOffset) {
       offset += s.baseOffset;
       if (!unionMember) s.baseOffset = offset;
@@ -1197,7 +1210,7 @@ export class LayoutPrinter {
     const first = this.fix(id);
     const nm = this.nrMembers(id);
     for (let i = 0; i < nm; i++) {
-      const t = this.memberWord(id, i, 1);
+      const t = this.mType[first + i]!;
       this.putTabs(u.indent);
       if (!this.known(t)) {
         o.ascii('<ERROR(union__fprintf): ');
@@ -1206,7 +1219,7 @@ export class LayoutPrinter {
         continue;
       }
       u.unionMember = true;
-      this.memberOut(id, i, first + i, t, true, u);
+      this.memberOut(first + i, t, true, u);
       o.byte(10);
       u.cl.v = initial;
     }
@@ -1267,7 +1280,6 @@ export class LayoutPrinter {
       sumHoles += b;
     }
     let last = -1;
-    let lastI = -1;
     let lastSize = 0;
     const nm2 = this.nrMembers(id);
     for (let i = 0; i < nm2; i++) {
@@ -1280,10 +1292,10 @@ export class LayoutPrinter {
         }
         nrForced++;
       }
-      const bfs = this.bitfieldSizeOf(id, i);
-      const t = this.memberWord(id, i, 1);
+      const bfs = this.mBfs[j]!;
+      const t = this.mType[j]!;
       if (last >= 0 && lastSize !== 0) {
-        const lastBfs = this.bitfieldSizeOf(id, lastI);
+        const lastBfs = this.mBfs[last]!;
         if (this.mBitHole[last] !== 0 && bfs) {
           let bitfieldSize = this.mBitHole[last]! & 0xff;
           if (!this.known(t)) {
@@ -1337,7 +1349,7 @@ export class LayoutPrinter {
       c.lastMember = i === nm2 - 1;
       c.firstMember = last < 0;
       const size = this.mByteSize[j]!;
-      this.memberOut(id, i, j, t, false, c);
+      this.memberOut(j, t, false, c);
       if (this.isStruct(t)) {
         this.findHoles(t);
         this.inferPacked(t);
@@ -1374,9 +1386,8 @@ export class LayoutPrinter {
       if (bfs) sumBits += bfs;
       else sumBytes += size;
       if (last < 0 || lastSize === 0 || this.mByteOff[last] !== this.mByteOff[j]) lastSize = size;
-      else if (this.bitfieldSizeOf(id, lastI) === 0 && bfs !== 0) lastSize = size;
+      else if (this.mBfs[last] === 0 && bfs !== 0) lastSize = size;
       last = j;
-      lastI = i;
     }
     const tsize = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
     if (c.emitStats) {
@@ -1654,6 +1665,10 @@ export class LayoutPrinter {
     this.mAlign.copyWithin(vf, first, first + cnt);
     this.mHole.copyWithin(vf, first, first + cnt);
     this.mBitHole.copyWithin(vf, first, first + cnt);
+    this.mBitOff.copyWithin(vf, first, first + cnt);
+    this.mBfs.copyWithin(vf, first, first + cnt);
+    this.mName.copyWithin(vf, first, first + cnt);
+    this.mType.copyWithin(vf, first, first + cnt);
     this.vOrig = id;
     this.vCount = cnt;
     this.vSize = this.size(id);
@@ -1707,6 +1722,10 @@ export class LayoutPrinter {
     rot(this.mAlign, vf);
     rot(this.mHole, vf);
     rot(this.mBitHole, vf);
+    rot(this.mBitOff, vf);
+    rot(this.mBfs, vf);
+    rot(this.mName, vf);
+    rot(this.mType, vf);
   }
 
   /** `class__recalc_holes` of the clone. */
@@ -1722,6 +1741,7 @@ export class LayoutPrinter {
     for (let i = k + 1; i < this.vCount; i++) {
       this.mByteOff[vf + i] = (this.mByteOff[vf + i]! - size) >>> 0;
       this.vBitOff[i] = (this.vBitOff[i]! - size * 8) >>> 0;
+      this.mBitOff[vf + i] = this.vBitOff[i]!;
     }
     if (this.padding[V] !== 0) {
       const last = vf + this.vCount - 1;
@@ -1775,6 +1795,7 @@ export class LayoutPrinter {
     const at = dest + 1;
     this.mByteOff[vf + at] = newFromOffset;
     this.vBitOff[at] = (newFromOffset * 8 + this.mBitfieldOff[vf + at]!) >>> 0;
+    this.mBitOff[vf + at] = this.vBitOff[at]!;
     if (fromPadding) {
       if (origFromOffset % addr === 0) this.vSize = (this.vSize - (fromSize + this.padding[V]!)) >>> 0;
     } else if (fromWasLast) {
