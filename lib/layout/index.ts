@@ -226,6 +226,10 @@ export class LayoutPrinter {
   private readonly strs: Uint8Array;
   /** The parameter lists of function types, as pahole prints them, by id. */
   private readonly parmsAt: (string | undefined)[];
+  // Per type id, computed once (+1, +2, +0: 0 is "not yet"): strip(), tagSize(), naturalAlignment().
+  private readonly stripMemo: Int32Array;
+  private readonly sizeMemo: Int32Array;
+  private readonly alignMemo: Uint32Array;
   /** Per type id: 1 when its {@link typeName} is ASCII, 2 when not, 0 not known yet. */
   private readonly nameAscii: Uint8Array;
   /** Where the printers write. */
@@ -285,6 +289,9 @@ export class LayoutPrinter {
     this.names = new Array<string | undefined>(n + 1);
     this.parmsAt = new Array<string | undefined>(n + 1);
     this.nameAscii = new Uint8Array(n + 1);
+    this.stripMemo = new Int32Array(n + 1);
+    this.sizeMemo = new Int32Array(n + 1);
+    this.alignMemo = new Uint32Array(n + 1);
     this.strs = q.strs;
     // Strings decoded once, found by offset (1 + index in strList; a Map
     // lookup per member name cost a tenth of a kernel's listing).
@@ -386,6 +393,14 @@ export class LayoutPrinter {
 
   /** `tag__strip_typedefs_and_modifiers` starting at type id `t` (0: not found). */
   private strip(t: number): number {
+    if (t <= 0 || t >= this.n) return this.strip0(t);
+    const m = this.stripMemo[t]!;
+    if (m !== 0) return m - 1;
+    const r = this.strip0(t);
+    this.stripMemo[t] = r + 1;
+    return r;
+  }
+  private strip0(t: number): number {
     while (this.known(t)) {
       const k = this.kind(t);
       if (k !== BTF_KIND_TYPEDEF && !this.isModifier(k)) return t;
@@ -396,6 +411,15 @@ export class LayoutPrinter {
 
   /** pahole's `tag__size` (-1: a reference pahole cannot follow). */
   tagSize(id: number, depth = 0): number {
+    // Remembered for the calls from outside the recursion (its depth limit makes the inner ones depend on where they start).
+    if (depth !== 0 || id <= 0 || id >= this.n) return this.tagSize0(id, depth);
+    const m = this.sizeMemo[id]!;
+    if (m !== 0) return m - 2;
+    const r = this.tagSize0(id, 0);
+    this.sizeMemo[id] = r + 2;
+    return r;
+  }
+  private tagSize0(id: number, depth: number): number {
     if (id === this.n) return this.vSize === 1 && this.vCount === 0 ? 0 : this.vSize;
     if (!this.known(id) || depth > 64) return -1;
     const k = this.kind(id);
@@ -432,6 +456,14 @@ export class LayoutPrinter {
 
   /** `tag__natural_alignment`. */
   private naturalAlignment(id: number): number {
+    if (id <= 0 || id >= this.n) return this.naturalAlignment0(id);
+    const m = this.alignMemo[id]!;
+    if (m !== 0) return m;
+    const r = this.naturalAlignment0(id);
+    this.alignMemo[id] = r;
+    return r;
+  }
+  private naturalAlignment0(id: number): number {
     let a = 1;
     if (!this.known(id)) return 1;
     const k = this.kind(id);
@@ -2081,7 +2113,8 @@ export function* listedIds(p: LayoutPrinter, typeCount: number, opts: ListingOpt
  */
 export function writeLayoutListing(btf: BtfContainer, sink: ByteSink, opts: ListingOptions = {}): void {
   const p = new LayoutPrinter(btf, opts);
-  const o = new ByteOut(sink);
+  // A small first chunk: the flush runs before V8 optimises the writers (see ByteOut).
+  const o = new ByteOut(sink, 4096);
   const strs = typeQuery(btf).strs;
   for (const id of listedIds(p, typeQuery(btf).typeCount, opts)) {
     // With -C, pahole prints each type in full, --sizes or not.
