@@ -78,8 +78,11 @@ export class ByteOut {
   fill(c: number, n: number): void {
     if (n <= 0) return;
     this.room(n);
-    this.buf.fill(c, this.pos, this.pos + n);
-    this.pos += n;
+    // A loop: the runs are short (indents, column padding), shorter than a call to the native fill.
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = c;
+    this.pos = p;
   }
 
   /** Writes one byte. */
