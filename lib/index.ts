@@ -209,6 +209,7 @@ export {
   LayoutPrinter,
   listedIds,
   paholeListing,
+  writeLayoutListing,
   type Layout,
   type LayoutMember,
   type LayoutOptions,

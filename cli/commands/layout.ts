@@ -1,6 +1,6 @@
 /** `btfkit layout [FILE]`: struct and union layouts as `pahole -F btf` prints them (lib/layout). */
 import type { Command } from 'commander';
-import { LayoutPrinter, listedIds, paholeListing, type ListingOptions } from '../../lib/layout/index.js';
+import { LayoutPrinter, listedIds, type ListingOptions, writeLayoutListing } from '../../lib/layout/index.js';
 import { BtfError, BtfErrorCode, isInputError } from '../../lib/errors.js';
 import { layoutSvg } from '../../lib/layout/svg.js';
 import { jsonText, VMLINUX, loadBtf, usageError, writeOutput } from '../common.js';
@@ -84,7 +84,7 @@ export function register(program: Command, io: CliIo): void {
           io.out(jsonText(out, opts.pretty));
           return;
         }
-        for (const chunk of paholeListing(btf, lo)) io.out(chunk);
+        writeLayoutListing(btf, (c) => io.out(c), lo);
       } catch (e) {
         // Errors found while printing name the file like errors found on load.
         if (isInputError(e) && !e.file) e.withFile(file ?? VMLINUX);

@@ -25,6 +25,8 @@ export class ByteOut {
   protected pos = 0;
   /** @internal how many times a chunk was handed to the sink. */
   protected flushes = 0;
+  /** @internal bytes handed to the sink so far. */
+  protected flushed = 0;
 
   /**
    * Returns a buffer over `sink`. `firstChunk` sizes the first chunk (the C
@@ -65,6 +67,22 @@ export class ByteOut {
       }
     }
     this.ascii(s);
+  }
+
+  /** Bytes written so far, flushed or not (column arithmetic: the length of what was written since an earlier `offset`). */
+  get offset(): number {
+    return this.flushed + this.pos;
+  }
+
+  /** Writes `n` copies of byte `c` (nothing when `n` is not positive). */
+  fill(c: number, n: number): void {
+    if (n <= 0) return;
+    this.room(n);
+    // A loop: the runs are short (indents, column padding), shorter than a call to the native fill.
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = c;
+    this.pos = p;
   }
 
   /** Writes one byte. */
@@ -150,6 +168,7 @@ export class ByteOut {
   /** Hands buffered bytes to the sink, in a fresh chunk each time. */
   flush(): void {
     this.flushes++;
+    this.flushed += this.pos;
     if (this.pos) this.sink(this.buf.subarray(0, this.pos));
     this.buf = new Uint8Array(CHUNK);
     this.pos = 0;

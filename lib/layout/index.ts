@@ -81,6 +81,7 @@ import {
   memberBitfieldSize,
 } from '../kinds.js';
 import { typeQuery, type TypeQuery } from '../query.js';
+import { ByteOut, type ByteSink, bytesToText, collectBytes } from '../dump/bytes.js';
 
 /** Options of a {@link LayoutPrinter} (pahole's command line options of the same names). */
 export interface LayoutOptions {
@@ -131,32 +132,43 @@ export interface Layout {
   alignment: number;
 }
 
-const TABS = '\t'.repeat(16);
-let SPACES = ' '.repeat(256);
-const spaces = (n: number): string => {
-  while (n > SPACES.length) SPACES += SPACES;
-  return SPACES.slice(0, n);
-};
-const tabs = (n: number): string => TABS.slice(0, Math.min(n, 16));
-
-/** Node 'sprintf' helpers: `%-*s`, `%*s`, `%*u`. */
+/** `%-*s` of a JS string (the names of types, built once per type). */
 const left = (s: string, w: number): string => {
   const a = Math.abs(w);
-  return s.length >= a ? s : s + spaces(a - s.length);
+  return s.length >= a ? s : s + ' '.repeat(a - s.length);
 };
-/** `%*s`: a negative width left-justifies, as in C. */
-const right = (s: string, w: number): string => {
-  if (w < 0) return left(s, w);
-  return s.length >= w ? s : spaces(w - s.length) + s;
+
+/** Characters of integer `v` in decimal. */
+const decimalWidth = (v: number): number => {
+  if (v < 0) return 1 + decimalWidth(-v);
+  let n = 1;
+  for (let x = v; x >= 10; x = Math.floor(x / 10)) n++;
+  return n;
 };
+
+/** Bytes of the NUL-terminated string at `off` of `strs`. */
+const cstrLength = (strs: Uint8Array, off: number): number => {
+  if (off >= strs.length) return 0;
+  const e = strs.indexOf(0, off);
+  return (e < 0 ? strs.length : e) - off;
+};
+
+/**
+ * A name as the printers pass it: twice its string-section offset, plus 1
+ * for a `* ` before it (a pointer to an anonymous struct); {@link NO_NAME}
+ * is pahole's NULL name, {@link EMPTY_NAME} the empty string.
+ */
+type NameRef = number;
+const NO_NAME: NameRef = -2;
+const EMPTY_NAME: NameRef = 0;
 
 /** A printing context: pahole's `struct conf_fprintf` as far as layouts go. */
 interface Conf {
   typeSpacing: number;
   nameSpacing: number;
   indent: number;
-  prefix: string | null;
-  suffix: string | null;
+  /** Printed after the closing brace (the member or typedef name of a nested type). */
+  suffix: NameRef;
   emitStats: boolean;
   suppressOffsetComment: boolean;
   relOffset: boolean;
@@ -173,8 +185,7 @@ const DEFAULT_CONF: Omit<Conf, 'cl'> = {
   typeSpacing: 26,
   nameSpacing: 23,
   indent: 0,
-  prefix: null,
-  suffix: null,
+  suffix: NO_NAME,
   emitStats: true,
   suppressOffsetComment: false,
   relOffset: false,
@@ -224,6 +235,18 @@ export class LayoutPrinter {
   private readonly natAlign: Uint32Array;
   /** Structs and unions being printed one inside the other. */
   private printNest = 0;
+  /** The string section (names are copied from it as bytes). */
+  private readonly strs: Uint8Array;
+  /** The parameter lists of function types, as pahole prints them, by id. */
+  private readonly parmsAt: (string | undefined)[];
+  // Per type id, computed once (+1, +2, +0: 0 is "not yet"): strip(), tagSize(), naturalAlignment().
+  private readonly stripMemo: Int32Array;
+  private readonly sizeMemo: Int32Array;
+  private readonly alignMemo: Uint32Array;
+  /** Per type id: 1 when its {@link typeName} is ASCII, 2 when not, 0 not known yet. */
+  private readonly nameAscii: Uint8Array;
+  /** Where the printers write. */
+  private o: ByteOut = new ByteOut(() => {});
   // Member arrays, per struct: index of its first member in the arrays below.
   // Widths are pahole's (dwarves.h): a hole is a uint16_t, a bit hole, the
   // hole counts and the bit padding uint8_t, the padding uint16_t, a bitfield
@@ -237,6 +260,11 @@ export class LayoutPrinter {
   private mAlign = new Uint32Array(1024);
   private mHole = new Uint16Array(1024);
   private mBitHole = new Uint8Array(1024);
+  // The member words, decoded: bit offset, bitfield size, name offset, type id.
+  private mBitOff = new Uint32Array(1024);
+  private mBfs = new Uint8Array(1024);
+  private mName = new Uint32Array(1024);
+  private mType = new Uint32Array(1024);
   private mLen = 0;
   // The clone `-R` reorganizes (pahole's `class__clone`): type id `n`, its
   // members in list order in slots mFirst[n] ... of the member arrays, and
@@ -272,6 +300,12 @@ export class LayoutPrinter {
     this.kinds = new Uint8Array(n + 1);
     for (let id = 1; id < n; id++) this.kinds[id] = q.kind(id);
     this.names = new Array<string | undefined>(n + 1);
+    this.parmsAt = new Array<string | undefined>(n + 1);
+    this.nameAscii = new Uint8Array(n + 1);
+    this.stripMemo = new Int32Array(n + 1);
+    this.sizeMemo = new Int32Array(n + 1);
+    this.alignMemo = new Uint32Array(n + 1);
+    this.strs = q.strs;
     // Strings decoded once, found by offset (1 + index in strList; a Map
     // lookup per member name cost a tenth of a kernel's listing).
     this.strAt = new Int32Array(q.strs.length);
@@ -310,6 +344,24 @@ export class LayoutPrinter {
   }
   private name(id: number): string {
     return this.str(this.q.nameOff(id === this.n ? this.vOrig : id));
+  }
+  /** Whether type `id` has a name (read from the string section: no string made). */
+  private named(id: number): boolean {
+    const off = this.q.nameOff(id === this.n ? this.vOrig : id);
+    return off < this.strs.length && this.strs[off] !== 0;
+  }
+  /** Whether the strings at offsets `a` and `b` are equal (compared as bytes). */
+  private sameStr(a: number, b: number): boolean {
+    if (a === b) return true;
+    const s = this.strs;
+    const n = s.length;
+    for (let i = a, j = b; i < n && j < n; i++, j++) {
+      const c = s[i]!;
+      if (c !== s[j]) return false;
+      if (c === 0) return true;
+    }
+    // Past the end of the section: as the decoded strings compare.
+    return this.str(a) === this.str(b);
   }
   /** Strings by offset, decoded once (names repeat across thousands of members). */
   private readonly strAt: Int32Array;
@@ -354,6 +406,14 @@ export class LayoutPrinter {
 
   /** `tag__strip_typedefs_and_modifiers` starting at type id `t` (0: not found). */
   private strip(t: number): number {
+    if (t <= 0 || t >= this.n) return this.strip0(t);
+    const m = this.stripMemo[t]!;
+    if (m !== 0) return m - 1;
+    const r = this.strip0(t);
+    this.stripMemo[t] = r + 1;
+    return r;
+  }
+  private strip0(t: number): number {
     while (this.known(t)) {
       const k = this.kind(t);
       if (k !== BTF_KIND_TYPEDEF && !this.isModifier(k)) return t;
@@ -364,6 +424,15 @@ export class LayoutPrinter {
 
   /** pahole's `tag__size` (-1: a reference pahole cannot follow). */
   tagSize(id: number, depth = 0): number {
+    // Remembered for the calls from outside the recursion (its depth limit makes the inner ones depend on where they start).
+    if (depth !== 0 || id <= 0 || id >= this.n) return this.tagSize0(id, depth);
+    const m = this.sizeMemo[id]!;
+    if (m !== 0) return m - 2;
+    const r = this.tagSize0(id, 0);
+    this.sizeMemo[id] = r + 2;
+    return r;
+  }
+  private tagSize0(id: number, depth: number): number {
     if (id === this.n) return this.vSize === 1 && this.vCount === 0 ? 0 : this.vSize;
     if (!this.known(id) || depth > 64) return -1;
     const k = this.kind(id);
@@ -400,6 +469,14 @@ export class LayoutPrinter {
 
   /** `tag__natural_alignment`. */
   private naturalAlignment(id: number): number {
+    if (id <= 0 || id >= this.n) return this.naturalAlignment0(id);
+    const m = this.alignMemo[id]!;
+    if (m !== 0) return m;
+    const r = this.naturalAlignment0(id);
+    this.alignMemo[id] = r;
+    return r;
+  }
+  private naturalAlignment0(id: number): number {
     let a = 1;
     if (!this.known(id)) return 1;
     const k = this.kind(id);
@@ -499,6 +576,10 @@ export class LayoutPrinter {
       const off = this.memberWord(id, i, 2);
       const bitOffset = memberBitOffset(off, kflag);
       const bfs = memberBitfieldSize(off, kflag);
+      this.mBitOff[j] = bitOffset;
+      this.mBfs[j] = bfs;
+      this.mName[j] = this.memberWord(id, i, 0);
+      this.mType[j] = this.memberWord(id, i, 1);
       this.mByteOff[j] = Math.floor(bitOffset / 8);
       this.mBitfieldOff[j] = 0;
       this.mByteSize[j] = 0;
@@ -545,6 +626,10 @@ export class LayoutPrinter {
     this.mAlign = g(this.mAlign);
     this.mHole = g(this.mHole);
     this.mBitHole = g(this.mBitHole);
+    this.mBitOff = g(this.mBitOff);
+    this.mBfs = g(this.mBfs);
+    this.mName = g(this.mName);
+    this.mType = g(this.mType);
   }
 
   private bitOffsetOf(id: number, i: number): number {
@@ -574,8 +659,8 @@ export class LayoutPrinter {
       const j = first + i;
       this.mHole[j] = 0;
       this.mBitHole[j] = 0;
-      const bitStart = this.bitOffsetOf(id, i);
-      const bfs = this.bitfieldSizeOf(id, i);
+      const bitStart = this.mBitOff[j]!;
+      const bfs = this.mBfs[j]!;
       const bitEnd = bitStart + (bfs ? bfs : this.mByteSize[j]! * 8);
       let bitHoles = 0;
       let byteHoles = 0;
@@ -634,7 +719,7 @@ export class LayoutPrinter {
   /** `type__check_structs_at_unnatural_alignments`. */
   private checkUnnatural(id: number): void {
     const first = this.fix(id);
-    for (let i = 0; i < this.nrMembers(id); i++) {
+    for (let i = 0, n = this.nrMembers(id); i < n; i++) {
       const t = this.strip(this.memberWord(id, i, 1));
       if (!t || !this.isStruct(t)) continue;
       const na = this.naturalAlignment(t);
@@ -654,7 +739,7 @@ export class LayoutPrinter {
     } else {
       let maxNat = 1;
       let early = false;
-      for (let i = 0; i < this.nrMembers(id); i++) {
+      for (let i = 0, n = this.nrMembers(id); i < n; i++) {
         const t = this.strip(this.memberWord(id, i, 1));
         const na = t ? this.naturalAlignment(t) : 1;
         if (na === 1) continue;
@@ -677,7 +762,7 @@ export class LayoutPrinter {
   private inferUnionPacked(id: number): void {
     if (this.flags[id]! & PACKED_INFERRED) return;
     const size = this.size(id);
-    for (let i = 0; i < this.nrMembers(id); i++) {
+    for (let i = 0, n = this.nrMembers(id); i < n; i++) {
       const t = this.strip(this.memberWord(id, i, 1));
       if (!t || !this.isStruct(t)) continue;
       if (size % this.naturalAlignment(t) !== 0) this.flags[t]! |= PACKED | PACKED_INFERRED;
@@ -811,22 +896,108 @@ export class LayoutPrinter {
   }
 
   // ---- printing (type__fprintf, class_member__fprintf, __class__fprintf, union__fprintf) ----
+  //
+  // Everything below writes bytes to `this.o` (lib/dump/bytes.ts): member
+  // and type names are copied from the string section, numbers written as
+  // digits, and pahole's `%-*s` columns measured as the bytes written since
+  // a mark (`o.offset`), as printf counts them. A name is a {@link NameRef}.
 
-  private typeFprintf(type0: number, name: string | null, conf: Conf): string {
+  /** Writes name `nm` (pahole's NULL prints as `null`, as the string template it replaces did). */
+  private putName(nm: number): void {
+    const o = this.o;
+    if (nm & 1) o.ascii('* ');
+    const off = nm >> 1;
+    if (off < 0) o.ascii('null');
+    else o.cstr(this.strs, off);
+  }
+  /** Writes name `nm`, nothing for NULL (`name ?: ""`). */
+  private putNameOrEmpty(nm: number): void {
+    if (nm !== NO_NAME) this.putName(nm);
+  }
+  /** Whether name `nm` is a non-empty string (C's `if (name)` on a name that may be NULL or ""). */
+  private nameSet(nm: number): boolean {
+    if (nm === NO_NAME) return false;
+    if (nm & 1) return true;
+    const off = nm >> 1;
+    return off < this.strs.length && this.strs[off] !== 0;
+  }
+  /** The name of type `id` (the clone's is its original's) as a {@link NameRef}. */
+  private nameRef(id: number): number {
+    return this.q.nameOff(id === this.n ? this.vOrig : id) * 2;
+  }
+  /** Writes the name of type `id` (pahole's `tag__name`) left-justified in `w` columns (`%-*s`). */
+  private putTypeName(id: number, w: number): void {
+    const s = this.typeName(id);
+    const o = this.o;
+    const start = o.offset;
+    // Names are computed once per type; whether one is ASCII too (then it is copied without a scan).
+    let a = id > 0 && id < this.n ? this.nameAscii[id]! : 0;
+    if (a === 0) {
+      a = 1;
+      for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) a = 2;
+      if (id > 0 && id < this.n) this.nameAscii[id] = a;
+    }
+    if (a === 1) o.ascii(s);
+    else o.text(s);
+    o.fill(32, Math.abs(w) - (o.offset - start));
+  }
+
+  /** Writes `s` left-justified in `w` columns (`%-*s`; a negative width counts as its absolute value). */
+  private putLeft(s: string, w: number): void {
+    const o = this.o;
+    const start = o.offset;
+    o.text(s);
+    o.fill(32, Math.abs(w) - (o.offset - start));
+  }
+  /** Pads what was written since `start` to `w` columns (`%-*s`). */
+  private padFrom(start: number, w: number): void {
+    this.o.fill(32, Math.abs(w) - (this.o.offset - start));
+  }
+  /** `%*s` of `" "`: one space, or `|w|` of them. */
+  private putSpaces(w: number): void {
+    this.o.fill(32, Math.max(1, Math.abs(w)));
+  }
+  /** `%*d`: integer `v` right-justified in `w` columns. */
+  private putNum(v: number, w: number): void {
+    this.o.fill(32, w - decimalWidth(v));
+    this.o.int(v);
+  }
+  private putTabs(n: number): void {
+    this.o.fill(9, Math.min(n, 16));
+  }
+  /** `N byte` or `N bytes` (and the like) as pahole pluralises. */
+  private putCount(v: number, unit: string): void {
+    this.o.int(v);
+    this.o.ascii(unit);
+    if (v !== 1) this.o.byte(115);
+  }
+
+  private typeOut(type0: number, name: number, conf: Conf): void {
+    const o = this.o;
     let type = type0;
-    let out = '';
     const expandTypes = conf.expand;
-    if (!this.known(type)) return `${left('<ERROR', conf.typeSpacing)}> ${name}`;
+    if (!this.known(type)) {
+      this.putLeft('<ERROR', conf.typeSpacing);
+      o.ascii('> ');
+      this.putName(name);
+      return;
+    }
     if (expandTypes) {
       let expanded = false;
       while (this.kind(type) === BTF_KIND_TYPEDEF) {
-        out += expanded ? ` -> ${this.name(type)}` : `/* typedef ${this.name(type)}`;
+        o.ascii(expanded ? ' -> ' : '/* typedef ');
+        o.cstr(this.strs, this.q.nameOff(type));
         expanded = true;
         const tt = this.ref(type);
-        if (!this.known(tt)) return `${out}${left('<ERROR', conf.typeSpacing)}> ${name}`;
+        if (!this.known(tt)) {
+          this.putLeft('<ERROR', conf.typeSpacing);
+          o.ascii('> ');
+          this.putName(name);
+          return;
+        }
         type = tt;
       }
-      if (expanded) out += ' */ ';
+      if (expanded) o.ascii(' */ ');
     }
     // Only nested types (anonymous or expanded structs, unions and enums)
     // need a copy of the context; everything else prints from the spacing.
@@ -840,19 +1011,31 @@ export class LayoutPrinter {
     let inner = this.isStructLike(type) || this.isEnum(type);
     const nested = (): Conf =>
       inner
-        ? { ...conf, typeSpacing: ts, relOffset: rel, prefix: null, suffix: nm, emitStats: false }
+        ? { ...conf, typeSpacing: ts, relOffset: rel, suffix: nm, emitStats: false }
         : { ...conf, typeSpacing: ts, relOffset: rel };
     for (;;) {
       const k = this.kind(type);
-      if (k === BTF_KIND_TYPEDEF || k === BTF_KIND_INT || k === BTF_KIND_FLOAT)
-        return `${out}${left(this.typeName(type), ts)} ${nm}`;
+      if (k === BTF_KIND_TYPEDEF || k === BTF_KIND_INT || k === BTF_KIND_FLOAT) {
+        this.putTypeName(type, ts);
+        o.byte(32);
+        this.putName(nm);
+        return;
+      }
       if (k === BTF_KIND_PTR) {
         const p = this.ref(type);
         if (p !== 0) {
-          if (!this.known(p)) return `${out}${left('<ERROR', ts)}> ${nm}`;
-          if (this.kind(p) === BTF_KIND_FUNC_PROTO) return out + this.ftype(p, nm, false, true, ts);
-          if ((this.isStructLike(p) || this.isEnum(p)) && this.name(p) === '') {
-            nm = `* ${nm}`;
+          if (!this.known(p)) {
+            this.putLeft('<ERROR', ts);
+            o.ascii('> ');
+            this.putName(nm);
+            return;
+          }
+          if (this.kind(p) === BTF_KIND_FUNC_PROTO) {
+            this.ftypeOut(p, nm, true, ts);
+            return;
+          }
+          if ((this.isStructLike(p) || this.isEnum(p)) && !this.named(p)) {
+            nm |= 1;
             rel = true;
             ts -= 8;
             type = p;
@@ -860,154 +1043,250 @@ export class LayoutPrinter {
             continue;
           }
         }
-        return `${out}${left(this.typeName(type), ts)} ${nm}`;
+        this.putTypeName(type, ts);
+        o.byte(32);
+        this.putName(nm);
+        return;
       }
-      if (k === BTF_KIND_FUNC_PROTO) return out + this.ftype(type, nm, false, false, ts);
+      if (k === BTF_KIND_FUNC_PROTO) {
+        this.ftypeOut(type, nm, false, ts);
+        return;
+      }
       if (k === BTF_KIND_CONST) {
-        out += 'const ';
+        o.ascii('const ');
         ts -= 6;
         const tt = this.ref(type);
         if (this.known(tt)) {
           type = tt;
           continue;
         }
-        return `${out}${left(this.typeName(type), ts)} ${nm}`;
+        this.putTypeName(type, ts);
+        o.byte(32);
+        this.putName(nm);
+        return;
       }
-      if (k === BTF_KIND_ARRAY)
-        return out + this.arrayFprintf(type, nm ?? '', ts === conf.typeSpacing ? conf : { ...conf, typeSpacing: ts });
+      if (k === BTF_KIND_ARRAY) {
+        this.arrayOut(
+          type,
+          nm === NO_NAME ? EMPTY_NAME : nm,
+          ts === conf.typeSpacing ? conf : { ...conf, typeSpacing: ts },
+        );
+        return;
+      }
       if (this.isStruct(type)) {
-        if (this.name(type) !== '' && !expandTypes) return `${out}struct ${left(this.name(type), ts - 7)} ${nm ?? ''}`;
+        if (this.named(type) && !expandTypes) {
+          o.ascii('struct ');
+          const start = o.offset;
+          o.cstr(this.strs, this.q.nameOff(type));
+          this.padFrom(start, ts - 7);
+          o.byte(32);
+          this.putNameOrEmpty(nm);
+          return;
+        }
         this.findHoles(type);
         const t = nested();
         t.typeSpacing -= 8;
-        return out + this.nestedFprintf(type, t, false);
+        this.nestedOut(type, t, false);
+        return;
       }
       if (this.isUnion(type)) {
-        if (this.name(type) !== '' && !expandTypes) return `${out}union ${left(this.name(type), ts - 6)} ${nm ?? ''}`;
+        if (this.named(type) && !expandTypes) {
+          o.ascii('union ');
+          const start = o.offset;
+          o.cstr(this.strs, this.q.nameOff(type));
+          this.padFrom(start, ts - 6);
+          o.byte(32);
+          this.putNameOrEmpty(nm);
+          return;
+        }
         const t = nested();
         t.typeSpacing -= 8;
-        return out + this.nestedFprintf(type, t, true);
+        this.nestedOut(type, t, true);
+        return;
       }
       if (this.isEnum(type)) {
-        if (this.name(type) !== '') return `${out}enum ${left(this.name(type), ts - 5)} ${nm ?? ''}`;
-        return out + this.enumFprintf(type, nested());
+        if (this.named(type)) {
+          o.ascii('enum ');
+          const start = o.offset;
+          o.cstr(this.strs, this.q.nameOff(type));
+          this.padFrom(start, ts - 5);
+          o.byte(32);
+          this.putNameOrEmpty(nm);
+          return;
+        }
+        this.enumOut(type, nested());
+        return;
       }
-      return `${out}${left(this.typeName(type), ts)} ${nm}`;
+      this.putTypeName(type, ts);
+      o.byte(32);
+      this.putName(nm);
+      return;
     }
   }
 
-  private arrayFprintf(id: number, name: string, conf: Conf): string {
-    const o = this.offs[id]!;
-    let elem = this.w[o + 3]!;
-    const nelems = this.w[o + 5]!;
-    if (!this.known(elem)) return `<ERROR(array_type__fprintf): ${elem} not found!>\n`;
-    if (nelems === 0 && this.kind(elem) === BTF_KIND_CONST) elem = this.ref(elem);
-    let s = this.typeFprintf(elem, name, conf);
-    const single = conf.lastMember && conf.firstMember;
-    if (nelems !== 0 || !conf.lastMember || single || conf.unionMember) s += `[${nelems}]`;
-    else s += '[]';
-    return s;
+  /** `ftype__fprintf` of function type `id` as a member or typedef: `RET (*name)(ARGS)`. */
+  private ftypeOut(id: number, name: number, isPtr: boolean, spacing: number): void {
+    const o = this.o;
+    const ret = this.ref(id);
+    this.putLeft(ret === 0 || !this.known(ret) ? 'void' : this.typeName(ret, 1), spacing);
+    o.ascii(isPtr ? ' (*' : ' (');
+    this.putNameOrEmpty(name);
+    o.byte(41);
+    let p = this.parmsAt[id];
+    if (p === undefined) {
+      p = this.parms(id, 0);
+      this.parmsAt[id] = p;
+    }
+    o.text(p);
   }
 
-  private enumFprintf(id: number, conf: Conf): string {
+  private arrayOut(id: number, name: number, conf: Conf): void {
+    const o = this.o;
+    const w = this.w;
+    const b = this.offs[id]!;
+    let elem = w[b + 3]!;
+    const nelems = w[b + 5]!;
+    if (!this.known(elem)) {
+      o.ascii('<ERROR(array_type__fprintf): ');
+      o.uint(elem);
+      o.ascii(' not found!>\n');
+      return;
+    }
+    if (nelems === 0 && this.kind(elem) === BTF_KIND_CONST) elem = this.ref(elem);
+    this.typeOut(elem, name, conf);
+    const single = conf.lastMember && conf.firstMember;
+    o.byte(91);
+    if (nelems !== 0 || !conf.lastMember || single || conf.unionMember) o.uint(nelems);
+    o.byte(93);
+  }
+
+  private enumOut(id: number, conf: Conf): void {
+    const o = this.o;
+    const w = this.w;
+    const strs = this.strs;
     const n = this.vlen(id);
-    let s = `enum${this.name(id) ? ' ' : ''}${this.name(id)}`;
-    if (n === 0) return s;
-    s += ' {\n';
-    let max = 0;
+    o.ascii('enum');
+    if (this.named(id)) {
+      o.byte(32);
+      o.cstr(strs, this.q.nameOff(id));
+    }
+    if (n === 0) return;
+    o.ascii(' {\n');
     const k = this.kind(id);
     const step = k === BTF_KIND_ENUM64 ? 3 : 2;
-    for (let i = 0; i < n; i++) max = Math.max(max, this.str(this.w[this.offs[id]! + 3 + i * step]!).length);
+    const base = this.offs[id]! + 3;
+    let max = 0;
+    for (let i = 0; i < n; i++) max = Math.max(max, cstrLength(strs, w[base + i * step]!));
     // pahole 1.24's BTF loader never marks an enum signed: ENUM values print
     // as 32-bit unsigned, ENUM64 values as 64-bit unsigned, whatever the kflag.
-    const ind = tabs(conf.indent);
     for (let i = 0; i < n; i++) {
-      const b = this.offs[id]! + 3 + i * step;
-      const v = step === 3 ? (BigInt(this.w[b + 2]!) << 32n) | BigInt(this.w[b + 1]!) : BigInt(this.w[b + 1]!);
-      s += `${ind}\t${left(this.str(this.w[b]!), max)} = ${v},\n`;
+      const b = base + i * step;
+      this.putTabs(conf.indent);
+      o.byte(9);
+      const start = o.offset;
+      o.cstr(strs, w[b]!);
+      this.padFrom(start, max);
+      o.ascii(' = ');
+      const lo = w[b + 1]!;
+      const hi = step === 3 ? w[b + 2]! : 0;
+      if (hi === 0) o.uint(lo);
+      else if (hi < 1 << 21) o.uint(hi * 2 ** 32 + lo);
+      else o.ascii(String((BigInt(hi) << 32n) | BigInt(lo)));
+      o.ascii(',\n');
     }
-    s += `${ind}}`;
-    if (this.size(id) !== 4) s += ' __attribute__((__packed__))';
-    if (conf.suffix) s += ` ${conf.suffix}`;
-    return s;
+    this.putTabs(conf.indent);
+    o.byte(125);
+    if (this.size(id) !== 4) o.ascii(' __attribute__((__packed__))');
+    if (this.nameSet(conf.suffix)) {
+      o.byte(32);
+      this.putName(conf.suffix);
+    }
   }
 
-  private cachelineBoundary(conf: Conf, offset: number): string {
+  private cachelineBoundary(conf: Conf, offset: number): void {
     const cls = this.cachelineSize;
     const cl = Math.floor(offset / cls);
-    if (cl <= conf.cl.v) return '';
+    if (cl <= conf.cl.v) return;
+    const o = this.o;
     const pos = offset % cls;
     const inBytes = offset - pos;
     conf.cl.v = cl;
-    const s =
-      pos === 0
-        ? `/* --- cacheline ${cl} boundary (${inBytes} bytes) --- */\n`
-        : `/* --- cacheline ${cl} boundary (${inBytes} bytes) was ${pos} byte${pos > 1 ? 's' : ''} ago --- */\n`;
-    return s + tabs(conf.indent);
+    o.ascii('/* --- cacheline ');
+    o.uint(cl);
+    o.ascii(' boundary (');
+    o.uint(inBytes);
+    if (pos === 0) o.ascii(' bytes) --- */\n');
+    else {
+      o.ascii(' bytes) was ');
+      o.uint(pos);
+      o.ascii(pos > 1 ? ' bytes ago --- */\n' : ' byte ago --- */\n');
+    }
+    this.putTabs(conf.indent);
   }
 
-  /** `class_member__fprintf` of member `i` (index `j` in the member arrays) of `id`. */
-  private memberFprintf(id: number, i: number, j: number, type: number, unionMember: boolean, conf: Conf): string {
+  /** `class_member__fprintf` of the member at index `j` of the member arrays. */
+  private memberOut(j: number, type: number, unionMember: boolean, conf: Conf): void {
+    const o = this.o;
     const size = this.mByteSize[j]!;
     // pahole prints through a copy of the context with the member's offset as
     // the base of nested types; the base is set here and restored on return.
     const s = conf;
     const savedBase = conf.baseOffset;
     let offset = this.mByteOff[j]!;
-    const cmName = this.str(this.memberWord(id, i, 0));
-    const name = cmName === '' ? null : cmName;
-    const bfs = this.bitfieldSizeOf(id, i);
+    const nameOff = this.mName[j]!;
+    const name = nameOff < this.strs.length && this.strs[nameOff] !== 0 ? nameOff * 2 : NO_NAME;
+    const bfs = this.mBfs[j]!;
     if (!s.relOffset) {
       offset += s.baseOffset;
       if (!unionMember) s.baseOffset = offset;
     }
-    const cline = this.cachelineBoundary(conf, offset);
-    let out: string;
+    this.cachelineBoundary(conf, offset);
+    const start = o.offset;
     const structLike = this.isStructLike(type) || this.isEnum(type);
+    const anon = structLike && !this.named(type);
     if (structLike) {
-      out = this.typeFprintf(type, null, s);
-      if (name) {
-        if (this.name(type) === '') out += ' ';
-        out += name;
+      this.typeOut(type, NO_NAME, s);
+      if (name !== NO_NAME) {
+        if (anon) o.byte(32);
+        this.putName(name);
       }
-    } else out = this.typeFprintf(type, name, s);
-    if (bfs) out += `:${bfs}`;
+    } else this.typeOut(type, name, s);
+    if (bfs) {
+      o.byte(58);
+      o.uint(bfs);
+    }
     let alignPrinted = 0;
     if (this.mAlign[j] && !this.suppressAligned) {
-      const a = ` __attribute__((__aligned__(${this.mAlign[j]})))`;
-      alignPrinted = a.length;
-      out += a;
+      const a = o.offset;
+      o.ascii(' __attribute__((__aligned__(');
+      o.uint(this.mAlign[j]!);
+      o.ascii(')))');
+      alignPrinted = o.offset - a;
     }
-    out += ';';
-    const bfo = this.mBitfieldOff[j]!;
-    if (structLike && this.name(type) === '') {
-      if (!s.suppressOffsetComment) {
-        let slen = alignPrinted + (name ? name.length : -1);
-        let sizeSpacing = 5;
+    o.byte(59);
+    if (!s.suppressOffsetComment) {
+      if (anon) {
+        let slen = alignPrinted + (name !== NO_NAME ? cstrLength(this.strs, nameOff) : -1);
         if (this.isStruct(type) && this.flags[type]! & PACKED) slen += 28;
-        out += `${right(' ', s.typeSpacing + s.nameSpacing - slen - 3)}/* ${right(String(offset), 5)}`;
-        if (bfs) {
-          out += `:${right(String(bfo), 2)}`;
-          sizeSpacing -= 3;
-        }
-        out += ` ${right(String(size), sizeSpacing)} */`;
-      }
-    } else if (!s.suppressOffsetComment) {
-      const spacing = s.typeSpacing + s.nameSpacing - out.length;
+        this.putSpaces(s.typeSpacing + s.nameSpacing - slen - 3);
+      } else this.putSpaces(Math.max(s.typeSpacing + s.nameSpacing - (o.offset - start), 0));
+      o.ascii('/* ');
+      this.putNum(offset, 5);
       let sizeSpacing = 5;
-      out += `${right(' ', Math.max(spacing, 0))}/* ${right(String(offset), 5)}`;
       if (bfs) {
-        out += `:${right(String(bfo), 2)}`;
+        o.byte(58);
+        this.putNum(this.mBitfieldOff[j]!, 2);
         sizeSpacing -= 3;
       }
-      out += ` ${right(String(size), sizeSpacing)} */`;
+      o.byte(32);
+      this.putNum(size, sizeSpacing);
+      o.ascii(' */');
     }
     s.baseOffset = savedBase;
-    return cline + out;
   }
 
   /** A struct or union printed inside another (see MAX_PRINT_NEST). */
-  private nestedFprintf(id: number, conf: Conf, union: boolean): string {
+  private nestedOut(id: number, conf: Conf, union: boolean): void {
     if (this.printNest >= MAX_PRINT_NEST) {
       throw new BtfError(
         BtfErrorCode.TooBig,
@@ -1017,44 +1296,70 @@ export class LayoutPrinter {
     }
     this.printNest++;
     try {
-      return union ? this.unionFprintf(id, conf) : this.classFprintf(id, conf);
+      if (union) this.unionOut(id, conf);
+      else this.classOut(id, conf);
     } finally {
       this.printNest--;
     }
   }
 
-  private unionFprintf(id: number, conf: Conf): string {
+  private unionOut(id: number, conf: Conf): void {
+    const o = this.o;
     const indent = Math.min(conf.indent, 16);
-    let out = '';
-    if (conf.prefix !== null) out += `${conf.prefix} `;
-    const nm = this.name(id);
-    out += `union${nm ? ' ' : ''}${nm} {\n`;
+    o.ascii('union');
+    if (this.named(id)) {
+      o.byte(32);
+      this.putName(this.nameRef(id));
+    }
+    o.ascii(' {\n');
     const u: Conf = { ...conf, indent: indent + 1 };
     this.inferUnionPacked(id);
     const initial = u.cl.v;
     const first = this.fix(id);
-    for (let i = 0; i < this.nrMembers(id); i++) {
-      const t = this.memberWord(id, i, 1);
+    const nm = this.nrMembers(id);
+    for (let i = 0; i < nm; i++) {
+      const t = this.mType[first + i]!;
+      this.putTabs(u.indent);
       if (!this.known(t)) {
-        out += `${tabs(u.indent)}<ERROR(union__fprintf): ${t} not found!>\n`;
+        o.ascii('<ERROR(union__fprintf): ');
+        o.uint(t);
+        o.ascii(' not found!>\n');
         continue;
       }
       u.unionMember = true;
-      out += `${tabs(u.indent)}${this.memberFprintf(id, i, first + i, t, true, u)}\n`;
+      this.memberOut(first + i, t, true, u);
+      o.byte(10);
       u.cl.v = initial;
     }
-    return `${out}${tabs(indent)}}${conf.suffix ? ' ' : ''}${conf.suffix ?? ''}`;
+    this.putTabs(indent);
+    o.byte(125);
+    if (this.nameSet(conf.suffix)) {
+      o.byte(32);
+      this.putName(conf.suffix);
+    }
   }
 
-  private classFprintf(id: number, conf: Conf): string {
-    const nm = this.name(id);
-    let out = `${conf.prefix ?? ''}${conf.prefix ? ' ' : ''}struct${nm ? ' ' : ''}${nm}`;
+  /** `/* XXX N bits hole, try to pack *\/` (and bytes), indented. */
+  private holeNote(ind: number, v: number, unit: string): void {
+    this.putTabs(ind);
+    this.o.ascii('/* XXX ');
+    this.putCount(v, unit);
+    this.o.ascii(' hole, try to pack */');
+  }
+
+  private classOut(id: number, conf: Conf): void {
+    const o = this.o;
+    o.ascii('struct');
+    if (this.named(id)) {
+      o.byte(32);
+      this.putName(this.nameRef(id));
+    }
     const indent = Math.min(conf.indent, 16);
     const c: Conf = { ...conf, indent: indent + 1 };
     this.inferPacked(id);
     this.findHoles(id);
     const first = this.fix(id);
-    out += ' {\n';
+    o.ascii(' {\n');
     let newline = false;
     let sumHoles = 0;
     let sumBitHoles = 0;
@@ -1065,23 +1370,24 @@ export class LayoutPrinter {
     let nrForced = 0;
     let nrForcedHoles = 0;
     let sumForcedHoles = 0;
-    const ind = tabs(c.indent);
+    const ind = c.indent;
     if (this.preBitHole[id]! > 0) {
-      if (!newline) out += '\n';
+      if (!newline) o.byte(10);
       newline = true;
       const b = this.preBitHole[id]!;
-      out += `${ind}/* XXX ${b} bit${b !== 1 ? 's' : ''} hole, try to pack */\n`;
+      this.holeNote(ind, b, ' bit');
+      o.byte(10);
       sumBitHoles += b;
     }
     if (this.preHole[id]! > 0) {
-      if (!newline) out += '\n';
+      if (!newline) o.byte(10);
       newline = true;
       const b = this.preHole[id]!;
-      out += `${ind}/* XXX ${b} byte${b !== 1 ? 's' : ''} hole, try to pack */\n`;
+      this.holeNote(ind, b, ' byte');
+      o.byte(10);
       sumHoles += b;
     }
     let last = -1;
-    let lastI = -1;
     let lastSize = 0;
     const nm2 = this.nrMembers(id);
     for (let i = 0; i < nm2; i++) {
@@ -1094,50 +1400,64 @@ export class LayoutPrinter {
         }
         nrForced++;
       }
-      const bfs = this.bitfieldSizeOf(id, i);
-      const t = this.memberWord(id, i, 1);
+      const bfs = this.mBfs[j]!;
+      const t = this.mType[j]!;
       if (last >= 0 && lastSize !== 0) {
-        const lastBfs = this.bitfieldSizeOf(id, lastI);
+        const lastBfs = this.mBfs[last]!;
         if (this.mBitHole[last] !== 0 && bfs) {
           let bitfieldSize = this.mBitHole[last]! & 0xff;
           if (!this.known(t)) {
-            out += `${ind}<ERROR(__class__fprintf): ${t} not found!>\n`;
+            this.putTabs(ind);
+            o.ascii('<ERROR(__class__fprintf): ');
+            o.uint(t);
+            o.ascii(' not found!>\n');
             continue;
           }
           if (this.mByteOff[last] !== this.mByteOff[j]) {
-            out += `\n${ind}/* Force alignment to the next boundary: */\n`;
+            o.byte(10);
+            this.putTabs(ind);
+            o.ascii('/* Force alignment to the next boundary: */\n');
             bitfieldSize = 0;
           }
-          out += `${ind}${this.typeFprintf(t, '', c)}:${bitfieldSize};\n`;
+          this.putTabs(ind);
+          this.typeOut(t, EMPTY_NAME, c);
+          o.byte(58);
+          o.uint(bitfieldSize);
+          o.ascii(';\n');
         }
         if (
           this.mByteOff[j]! < this.mByteOff[last]! ||
           (this.mByteOff[j] === this.mByteOff[last] && lastBfs === 0 && bfs !== 0)
         ) {
-          if (!newline) out += '\n';
+          if (!newline) o.byte(10);
           newline = true;
-          out += `${ind}/* Bitfield combined with previous fields */\n`;
+          this.putTabs(ind);
+          o.ascii('/* Bitfield combined with previous fields */\n');
         } else {
           const cc = this.mByteOff[j]! - this.mByteOff[last]!;
           if (cc > 0 && cc < lastSize) {
-            if (!newline) out += '\n';
+            if (!newline) o.byte(10);
             newline = true;
-            out += `${ind}/* Bitfield combined with next fields */\n`;
+            this.putTabs(ind);
+            o.ascii('/* Bitfield combined with next fields */\n');
           }
         }
       }
       if (newline) {
-        out += '\n';
+        o.byte(10);
         newline = false;
       }
+      this.putTabs(ind);
       if (!this.known(t)) {
-        out += `${ind}<ERROR(__class__fprintf): ${t} not found!>\n`;
+        o.ascii('<ERROR(__class__fprintf): ');
+        o.uint(t);
+        o.ascii(' not found!>\n');
         continue;
       }
       c.lastMember = i === nm2 - 1;
       c.firstMember = last < 0;
       const size = this.mByteSize[j]!;
-      out += ind + this.memberFprintf(id, i, j, t, false, c);
+      this.memberOut(j, t, false, c);
       if (this.isStruct(t)) {
         this.findHoles(t);
         this.inferPacked(t);
@@ -1145,77 +1465,166 @@ export class LayoutPrinter {
         if (p > 0) {
           nrPaddings++;
           sumPaddings += p;
-          if (!newline) out += '\n';
+          if (!newline) o.byte(10);
           newline = true;
-          out += `\n${ind}/* XXX last struct has ${p} byte${p !== 1 ? 's' : ''} of padding */`;
+          o.byte(10);
+          this.putTabs(ind);
+          o.ascii('/* XXX last struct has ');
+          this.putCount(p, ' byte');
+          o.ascii(' of padding */');
         }
       }
       if (this.mBitHole[j] !== 0) {
-        if (!newline) out += '\n';
+        if (!newline) o.byte(10);
         newline = true;
         const b = this.mBitHole[j]!;
-        out += `\n${ind}/* XXX ${b} bit${b !== 1 ? 's' : ''} hole, try to pack */`;
+        o.byte(10);
+        this.holeNote(ind, b, ' bit');
         sumBitHoles += b;
       }
       if (this.mHole[j]! > 0) {
-        if (!newline) out += '\n';
+        if (!newline) o.byte(10);
         newline = true;
         const b = this.mHole[j]!;
-        out += `\n${ind}/* XXX ${b} byte${b !== 1 ? 's' : ''} hole, try to pack */`;
+        o.byte(10);
+        this.holeNote(ind, b, ' byte');
         sumHoles += b;
       }
-      out += '\n';
+      o.byte(10);
       if (bfs) sumBits += bfs;
       else sumBytes += size;
       if (last < 0 || lastSize === 0 || this.mByteOff[last] !== this.mByteOff[j]) lastSize = size;
-      else if (this.bitfieldSizeOf(id, lastI) === 0 && bfs !== 0) lastSize = size;
+      else if (this.mBfs[last] === 0 && bfs !== 0) lastSize = size;
       last = j;
-      lastI = i;
     }
     const tsize = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
     if (c.emitStats) {
       const ncl = Math.floor((Math.max(0, this.tagSize(id)) + this.cachelineSize - 1) / this.cachelineSize);
-      out += `\n${ind}/* size: ${tsize}, cachelines: ${ncl}, members: ${nm2} */\n`;
+      o.byte(10);
+      this.putTabs(ind);
+      o.ascii('/* size: ');
+      o.int(tsize);
+      o.ascii(', cachelines: ');
+      o.int(ncl);
+      o.ascii(', members: ');
+      o.uint(nm2);
+      o.ascii(' */\n');
       if (sumHoles > 0 || sumBitHoles > 0) {
         if (sumBytes > 0) {
-          out += `${ind}/* sum members: ${sumBytes}`;
-          if (sumHoles > 0) out += `, holes: ${this.nrHoles[id]}, sum holes: ${sumHoles}`;
-          out += ' */\n';
+          this.putTabs(ind);
+          o.ascii('/* sum members: ');
+          o.int(sumBytes);
+          if (sumHoles > 0) {
+            o.ascii(', holes: ');
+            o.uint(this.nrHoles[id]!);
+            o.ascii(', sum holes: ');
+            o.int(sumHoles);
+          }
+          o.ascii(' */\n');
         }
         if (sumBits > 0) {
-          out += `${ind}/* sum bitfield members: ${sumBits} bits`;
-          if (sumBitHoles > 0) out += `, bit holes: ${this.nrBitHoles[id]}, sum bit holes: ${sumBitHoles} bits`;
-          else out += ` (${Math.floor(sumBits / 8)} bytes)`;
-          out += ' */\n';
+          this.putTabs(ind);
+          o.ascii('/* sum bitfield members: ');
+          o.int(sumBits);
+          o.ascii(' bits');
+          if (sumBitHoles > 0) {
+            o.ascii(', bit holes: ');
+            o.uint(this.nrBitHoles[id]!);
+            o.ascii(', sum bit holes: ');
+            o.int(sumBitHoles);
+            o.ascii(' bits');
+          } else {
+            o.ascii(' (');
+            o.int(Math.floor(sumBits / 8));
+            o.ascii(' bytes)');
+          }
+          o.ascii(' */\n');
         }
       }
       const padding = this.padding[id]!;
-      if (padding > 0) out += `${ind}/* padding: ${padding} */\n`;
-      if (nrPaddings > 0) out += `${ind}/* paddings: ${nrPaddings}, sum paddings: ${sumPaddings} */\n`;
-      if (this.bitPadding[id]! > 0) out += `${ind}/* bit_padding: ${this.bitPadding[id]} bits */\n`;
+      if (padding > 0) {
+        this.putTabs(ind);
+        o.ascii('/* padding: ');
+        o.uint(padding);
+        o.ascii(' */\n');
+      }
+      if (nrPaddings > 0) {
+        this.putTabs(ind);
+        o.ascii('/* paddings: ');
+        o.uint(nrPaddings);
+        o.ascii(', sum paddings: ');
+        o.uint(sumPaddings);
+        o.ascii(' */\n');
+      }
+      if (this.bitPadding[id]! > 0) {
+        this.putTabs(ind);
+        o.ascii('/* bit_padding: ');
+        o.uint(this.bitPadding[id]!);
+        o.ascii(' bits */\n');
+      }
       if (nrForced !== 0) {
-        out += `${ind}/* forced alignments: ${nrForced}`;
-        if (nrForcedHoles !== 0) out += `, forced holes: ${nrForcedHoles}, sum forced holes: ${sumForcedHoles}`;
-        out += ' */\n';
+        this.putTabs(ind);
+        o.ascii('/* forced alignments: ');
+        o.uint(nrForced);
+        if (nrForcedHoles !== 0) {
+          o.ascii(', forced holes: ');
+          o.uint(nrForcedHoles);
+          o.ascii(', sum forced holes: ');
+          o.uint(sumForcedHoles);
+        }
+        o.ascii(' */\n');
       }
       const lastCl = (c.baseOffset + tsize) % this.cachelineSize;
-      if (lastCl !== 0) out += `${ind}/* last cacheline: ${lastCl} bytes */\n`;
+      if (lastCl !== 0) {
+        this.putTabs(ind);
+        o.ascii('/* last cacheline: ');
+        o.int(lastCl);
+        o.ascii(' bytes */\n');
+      }
       const diff =
         tsize * 8 - (sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + padding * 8 + this.bitPadding[id]!);
-      if (diff && nm2 !== 0)
-        out += `\n${ind}/* BRAIN FART ALERT! ${tsize} bytes != ${sumBytes} (member bytes) + ${sumBits} (member bits) + ${sumHoles} (byte holes) + ${sumBitHoles} (bit holes), diff = ${diff} bits */\n`;
+      if (diff && nm2 !== 0) {
+        o.byte(10);
+        this.putTabs(ind);
+        o.ascii(
+          `/* BRAIN FART ALERT! ${tsize} bytes != ${sumBytes} (member bytes) + ${sumBits} (member bits) + ${sumHoles} (byte holes) + ${sumBitHoles} (bit holes), diff = ${diff} bits */\n`,
+        );
+      }
     }
-    out += `${tabs(indent)}}`;
+    this.putTabs(indent);
+    o.byte(125);
     const packed = (this.flags[id]! & PACKED) !== 0;
-    if (packed) out += ' __attribute__((__packed__))';
-    if (c.suffix) out += ` ${c.suffix}`;
-    if (this.tAlign[id] !== 0 && !packed && !this.suppressAligned)
-      out += ` __attribute__((__aligned__(${this.tAlign[id]})))`;
-    return out;
+    if (packed) o.ascii(' __attribute__((__packed__))');
+    if (this.nameSet(c.suffix)) {
+      o.byte(32);
+      this.putName(c.suffix);
+    }
+    if (this.tAlign[id] !== 0 && !packed && !this.suppressAligned) {
+      o.ascii(' __attribute__((__aligned__(');
+      o.uint(this.tAlign[id]!);
+      o.ascii(')))');
+    }
   }
 
-  /** Prints struct or union `id` as pahole's `tag__fprintf` does at top level, `;` included. */
-  print(id: number): string {
+  /** Runs `fn` writing to a fresh buffer; returns what it wrote as text (the string forms of the printers). */
+  private capture(fn: () => void): string {
+    const saved = this.o;
+    try {
+      return bytesToText(
+        collectBytes((sink) => {
+          this.o = new ByteOut(sink);
+          fn();
+          this.o.flush();
+        }),
+      );
+    } finally {
+      this.o = saved;
+    }
+  }
+
+  /** Writes struct or union `id` as pahole's `tag__fprintf` does at top level, `;` included, to `out`. */
+  writeStruct(id: number, out: ByteOut): void {
+    this.o = out;
     const union = this.isUnion(id);
     const conf: Conf = {
       ...DEFAULT_CONF,
@@ -1223,58 +1632,120 @@ export class LayoutPrinter {
       expand: this.expand,
       cl: { v: 0 },
     };
-    return `${union ? this.unionFprintf(id, conf) : this.classFprintf(id, conf)};`;
+    if (union) this.unionOut(id, conf);
+    else this.classOut(id, conf);
+    out.byte(59);
+  }
+
+  /** Prints struct or union `id` as pahole's `tag__fprintf` does at top level, `;` included. */
+  print(id: number): string {
+    return this.capture(() => this.writeStruct(id, this.o));
   }
 
   /**
-   * Prints type `id` as pahole's `tag__fprintf` does for `-C`, `;` included:
-   * a struct or union as {@link print}, an enum with its values, a typedef
-   * as `typedef__fprintf` (an anonymous struct or enum it names is printed in
-   * full, with the typedef's name after it).
+   * Writes type `id` as pahole's `tag__fprintf` does for `-C`, `;` included:
+   * a struct or union as {@link writeStruct}, an enum with its values, a
+   * typedef as `typedef__fprintf` (an anonymous struct or enum it names is
+   * printed in full, with the typedef's name after it).
    */
-  printTag(id: number): string {
+  writeTag(id: number, out: ByteOut): void {
     const k = this.kind(id);
-    if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) return this.print(id);
+    if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) {
+      this.writeStruct(id, out);
+      return;
+    }
+    this.o = out;
     const conf: Conf = { ...DEFAULT_CONF, nameSpacing: this.expand ? 55 : 23, expand: this.expand, cl: { v: 0 } };
-    if (this.isEnum(id)) return `${this.enumFprintf(id, conf)};`;
-    return `${this.typedefFprintf(id, conf)};`;
+    if (this.isEnum(id)) this.enumOut(id, conf);
+    else this.typedefOut(id, conf);
+    out.byte(59);
+  }
+
+  /** {@link writeTag} as a string. */
+  printTag(id: number): string {
+    return this.capture(() => this.writeTag(id, this.o));
   }
 
   /** pahole's `typedef__fprintf`. */
-  private typedefFprintf(id: number, conf: Conf): string {
-    const name = this.name(id);
+  private typedefOut(id: number, conf: Conf): void {
+    const o = this.o;
+    const name = this.nameRef(id);
     const t = this.ref(id);
-    if (t === 0) return `typedef void ${name}`;
-    if (!this.known(t)) return `typedef ${this.notFoundId(t)} ${name}`;
+    o.ascii('typedef ');
+    if (t === 0) {
+      o.ascii('void ');
+      this.putName(name);
+      return;
+    }
+    if (!this.known(t)) {
+      o.ascii(this.notFoundId(t));
+      o.byte(32);
+      this.putName(name);
+      return;
+    }
     const k = this.kind(t);
-    if (k === BTF_KIND_ARRAY) return `typedef ${this.arrayFprintf(t, name, conf)}`;
+    if (k === BTF_KIND_ARRAY) {
+      this.arrayOut(t, name, conf);
+      return;
+    }
     if (k === BTF_KIND_PTR) {
       const p = this.ref(t);
       if (p !== 0) {
-        if (!this.known(p)) return `typedef ${this.notFoundId(p)} *${name}`;
-        if (this.kind(p) === BTF_KIND_FUNC_PROTO) return `typedef ${this.ftype(p, name, false, true, 0)}`;
+        if (!this.known(p)) {
+          o.ascii(this.notFoundId(p));
+          o.ascii(' *');
+          this.putName(name);
+          return;
+        }
+        if (this.kind(p) === BTF_KIND_FUNC_PROTO) {
+          this.ftypeOut(p, name, true, 0);
+          return;
+        }
       }
-    } else if (k === BTF_KIND_FUNC_PROTO) return `typedef ${this.ftype(t, name, false, false, 0)}`;
-    else if (this.isStruct(t)) {
-      if (this.name(t) !== '') return `typedef struct ${this.name(t)} ${name}`;
+    } else if (k === BTF_KIND_FUNC_PROTO) {
+      this.ftypeOut(t, name, false, 0);
+      return;
+    } else if (this.isStruct(t)) {
+      if (this.named(t)) {
+        o.ascii('struct ');
+        this.putName(this.nameRef(t));
+        o.byte(32);
+        this.putName(name);
+        return;
+      }
       this.findHoles(t);
-      return `typedef ${this.classFprintf(t, { ...conf, suffix: name })}`;
+      this.classOut(t, { ...conf, suffix: name });
+      return;
     } else if (this.isEnum(t)) {
-      if (this.name(t) !== '') return `typedef enum ${this.name(t)} ${name}`;
-      return `typedef ${this.enumFprintf(t, { ...conf, suffix: name })}`;
+      if (this.named(t)) {
+        o.ascii('enum ');
+        this.putName(this.nameRef(t));
+        o.byte(32);
+        this.putName(name);
+        return;
+      }
+      this.enumOut(t, { ...conf, suffix: name });
+      return;
     }
-    return `typedef ${this.typeName(t)} ${name}`;
+    o.text(this.typeName(t));
+    o.byte(32);
+    this.putName(name);
   }
 
   // ---- -R (pahole's class__reorganize, dwarves_reorganize.c, without the
   // bitfield algorithms, which pahole 1.24 builds without) ----
 
+  /** {@link writeReorganized} as a string. */
+  reorganized(id: number): string {
+    return this.capture(() => this.writeReorganized(id, this.o));
+  }
+
   /**
-   * Prints struct `id` reorganized as `pahole -R -C` does (`do_reorg`): the
+   * Writes struct `id` reorganized as `pahole -R -C` does (`do_reorg`): the
    * member order that fills holes, the clone printed, then `saved N bytes`
    * (and cachelines) when it shrank. Bitfields are never moved.
    */
-  reorganized(id: number): string {
+  writeReorganized(id: number, out: ByteOut): void {
     const V = this.n;
     const first = this.fix(id);
     this.findHoles(id);
@@ -1302,6 +1773,10 @@ export class LayoutPrinter {
     this.mAlign.copyWithin(vf, first, first + cnt);
     this.mHole.copyWithin(vf, first, first + cnt);
     this.mBitHole.copyWithin(vf, first, first + cnt);
+    this.mBitOff.copyWithin(vf, first, first + cnt);
+    this.mBfs.copyWithin(vf, first, first + cnt);
+    this.mName.copyWithin(vf, first, first + cnt);
+    this.mType.copyWithin(vf, first, first + cnt);
     this.vOrig = id;
     this.vCount = cnt;
     this.vSize = this.size(id);
@@ -1317,9 +1792,12 @@ export class LayoutPrinter {
     this.padding[V] = this.padding[id]!;
     this.bitPadding[V] = this.bitPadding[id]!;
     this.reorganize();
-    const out = this.print(V);
+    this.writeStruct(V, out);
     const savings = (this.size(id) - this.vSize) | 0;
-    if (savings === 0) return `${out}\n`;
+    if (savings === 0) {
+      out.byte(10);
+      return;
+    }
     const cls = this.cachelineSize;
     const ncl = (bytes: number): number => Math.floor((bytes + cls - 1) / cls);
     const clSavings = ncl(Math.max(0, this.tagSize(id))) - ncl(Math.max(0, this.tagSize(V)));
@@ -1327,7 +1805,7 @@ export class LayoutPrinter {
     // pahole prints the cacheline difference as a size_t: a clone that grew wraps.
     const clText = clSavings < 0 ? String(2n ** 64n + BigInt(clSavings)) : String(clSavings);
     if (clSavings !== 0) tail += ` and ${clText} cacheline${clSavings !== 1 ? 's' : ''}`;
-    return `${out}${tail}! */\n`;
+    out.ascii(`${tail}! */\n`);
   }
 
   /** Moves clone member `from` to just after member `dest` (dest < from), every member array with it. */
@@ -1352,6 +1830,10 @@ export class LayoutPrinter {
     rot(this.mAlign, vf);
     rot(this.mHole, vf);
     rot(this.mBitHole, vf);
+    rot(this.mBitOff, vf);
+    rot(this.mBfs, vf);
+    rot(this.mName, vf);
+    rot(this.mType, vf);
   }
 
   /** `class__recalc_holes` of the clone. */
@@ -1367,6 +1849,7 @@ export class LayoutPrinter {
     for (let i = k + 1; i < this.vCount; i++) {
       this.mByteOff[vf + i] = (this.mByteOff[vf + i]! - size) >>> 0;
       this.vBitOff[i] = (this.vBitOff[i]! - size * 8) >>> 0;
+      this.mBitOff[vf + i] = this.vBitOff[i]!;
     }
     if (this.padding[V] !== 0) {
       const last = vf + this.vCount - 1;
@@ -1420,6 +1903,7 @@ export class LayoutPrinter {
     const at = dest + 1;
     this.mByteOff[vf + at] = newFromOffset;
     this.vBitOff[at] = (newFromOffset * 8 + this.mBitfieldOff[vf + at]!) >>> 0;
+    this.mBitOff[vf + at] = this.vBitOff[at]!;
     if (fromPadding) {
       if (origFromOffset % addr === 0) this.vSize = (this.vSize - (fromSize + this.padding[V]!)) >>> 0;
     } else if (fromWasLast) {
@@ -1496,7 +1980,12 @@ export class LayoutPrinter {
   /** Whether `id` is a struct or union pahole lists (a definition, named). */
   listed(id: number): boolean {
     const k = this.kind(id);
-    return (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) && this.name(id) !== '';
+    return (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) && this.named(id);
+  }
+
+  /** The string offset of type `id`'s name. */
+  nameOffOf(id: number): number {
+    return this.q.nameOff(id);
   }
 
   /** The struct/union name pahole de-duplicates by (see {@link sameListed}). */
@@ -1510,15 +1999,47 @@ export class LayoutPrinter {
    * have one) at the same bit offsets. pahole prints the first only.
    */
   sameListed(a: number, b: number): boolean {
-    if (this.name(a) !== this.name(b) || this.size(a) !== this.size(b) || this.vlen(a) !== this.vlen(b)) return false;
-    for (let i = 0; i < this.vlen(a); i++) {
+    if (
+      !this.sameStr(this.q.nameOff(a), this.q.nameOff(b)) ||
+      this.size(a) !== this.size(b) ||
+      this.vlen(a) !== this.vlen(b)
+    )
+      return false;
+    for (let i = 0, n = this.vlen(a); i < n; i++) {
       const na = this.memberWord(a, i, 0);
       const nb = this.memberWord(b, i, 0);
-      if (na && nb && this.str(na) !== this.str(nb)) return false;
+      if (na && nb && !this.sameStr(na, nb)) return false;
       if (this.bitOffsetOf(a, i) !== this.bitOffsetOf(b, i)) return false;
     }
     return true;
   }
+
+  /**
+   * Whether listed struct/union `id` repeats one seen before by this method
+   * (see {@link sameListed}); when not, it is remembered. The ids seen are
+   * chained per hash of their name's bytes (no string per name).
+   */
+  repeatsListed(id: number): boolean {
+    if (this.seenHead === null) {
+      let size = 1024;
+      while (size < this.n) size *= 2;
+      this.seenHead = new Int32Array(size);
+      this.seenNext = new Int32Array(this.n + 1);
+    }
+    const head = this.seenHead;
+    const next = this.seenNext!;
+    const s = this.strs;
+    // FNV-1a of the name's bytes.
+    let h = 0x811c9dc5;
+    for (let i = this.q.nameOff(id); i < s.length && s[i] !== 0; i++) h = Math.imul(h ^ s[i]!, 0x01000193);
+    h &= head.length - 1;
+    for (let o = head[h]!; o > 0; o = next[o]!) if (this.sameListed(o, id)) return true;
+    next[id] = head[h]!;
+    head[h] = id;
+    return false;
+  }
+  private seenHead: Int32Array | null = null;
+  private seenNext: Int32Array | null = null;
 
   /** pahole's `cu__find_type_by_name`: the first struct, union, enum or typedef named `name` (0: none). */
   findByName(name: string): number {
@@ -1564,7 +2085,7 @@ export class LayoutPrinter {
     this.inferPacked(id);
     const first = this.fix(id);
     const members: LayoutMember[] = [];
-    for (let i = 0; i < this.nrMembers(id); i++) {
+    for (let i = 0, n = this.nrMembers(id); i < n; i++) {
       const j = first + i;
       const prev = i === 0 ? -1 : j - 1;
       const t = this.memberWord(id, i, 1);
@@ -1653,47 +2174,48 @@ export function* listedIds(p: LayoutPrinter, typeCount: number, opts: ListingOpt
     }
     return;
   }
-  const seen = new Map<string, number[]>();
   const nrHoles = opts.holes ?? 0;
   for (let id = 1; id < typeCount; id++) {
     if (!p.listed(id)) continue;
     if (!p.filter(id, nrHoles, opts.exclude)) continue;
-    const name = p.nameOf(id);
-    const same = seen.get(name);
-    if (same?.some((o) => p.sameListed(o, id))) continue;
-    if (same) same.push(id);
-    else seen.set(name, [id]);
+    if (p.repeatsListed(id)) continue;
     yield id;
   }
 }
 
 /**
- * Yields the text `pahole -F btf` prints for `btf` with `opts`, in chunks of
- * about 256 KiB (building one string of a kernel's 6 MB costs more than
- * writing it in pieces).
+ * Writes the bytes `pahole -F btf` prints for `btf` with `opts` to `sink`
+ * (in 64 KiB chunks, through lib/dump/bytes.ts: no string per line).
  */
-export function* paholeListing(btf: BtfContainer, opts: ListingOptions = {}): Generator<string> {
+export function writeLayoutListing(btf: BtfContainer, sink: ByteSink, opts: ListingOptions = {}): void {
   const p = new LayoutPrinter(btf, opts);
-  let chunks: string[] = [];
-  let pending = 0;
+  // A small first chunk: the flush runs before V8 optimises the writers (see ByteOut).
+  const o = new ByteOut(sink, 4096);
+  const strs = typeQuery(btf).strs;
   for (const id of listedIds(p, typeQuery(btf).typeCount, opts)) {
     // With -C, pahole prints each type in full, --sizes or not.
-    const t = opts.classNames?.length
-      ? opts.reorganize
-        ? p.isPlainStruct(id)
-          ? p.reorganized(id)
-          : ''
-        : `${p.printTag(id)}\n`
-      : opts.sizes
-        ? `${p.nameOf(id)}\t${p.tagSizeOf(id)}\t${p.holesOf(id)}\n`
-        : `${p.print(id)}\n`;
-    chunks.push(t);
-    pending += t.length;
-    if (pending >= 1 << 18) {
-      yield chunks.join('');
-      chunks = [];
-      pending = 0;
+    if (opts.classNames?.length) {
+      if (!opts.reorganize) {
+        p.writeTag(id, o);
+        o.byte(10);
+      } else if (p.isPlainStruct(id)) p.writeReorganized(id, o);
+    } else if (opts.sizes) {
+      o.cstr(strs, p.nameOffOf(id));
+      o.byte(9);
+      o.uint(p.tagSizeOf(id));
+      o.byte(9);
+      o.uint(p.holesOf(id));
+      o.byte(10);
+    } else {
+      p.writeStruct(id, o);
+      o.byte(10);
     }
   }
-  if (chunks.length) yield chunks.join('');
+  o.flush();
+}
+
+/** The text `pahole -F btf` prints for `btf` with `opts` (see {@link writeLayoutListing}), as one chunk (none when empty). */
+export function* paholeListing(btf: BtfContainer, opts: ListingOptions = {}): Generator<string> {
+  const text = bytesToText(collectBytes((sink) => writeLayoutListing(btf, sink, opts)));
+  if (text.length > 0) yield text;
 }
