@@ -17,6 +17,7 @@ import { BIN } from '../test/helpers/golden.js';
 import { benchDedup } from './dedup.js';
 import { benchDumpC } from './dump-c.js';
 import { benchLayout } from './layout.js';
+import { benchBatch } from './batch.js';
 
 const VMLINUX = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
@@ -83,6 +84,8 @@ async function main(): Promise<void> {
   benchDedup({ file: VMLINUX, copies: 2 });
   console.log('\n# struct layouts: btfkit layout against pahole -F btf');
   benchLayout(VMLINUX, RUNS);
+  console.log('\n# many files in one process: btfkit dump -O DIR over every module, against a bpftool loop');
+  benchBatch(Math.min(RUNS, 3));
 }
 
 function dumpVsBpftool(btf: Btf): void {

@@ -11,11 +11,14 @@ export interface CliIo {
   stderrIsTTY: boolean;
   /** Environment variables. */
   env: Record<string, string | undefined>;
+  /** The CLI's entry script, which serves batch work when started as a worker thread (cli/batch.ts); absent: no workers. */
+  workerEntry?: URL;
 }
 
-/** The process's own io. */
-export function processIo(): CliIo {
+/** The process's own io; `workerEntry` is the entry script, for worker threads. */
+export function processIo(workerEntry?: URL): CliIo {
   return {
+    ...(workerEntry ? { workerEntry } : {}),
     out: (c) => {
       process.stdout.write(c);
     },

@@ -5,26 +5,15 @@
  * (one line `btfkit: FILE: what is wrong (offset 0x…)`), 2 a usage error.
  * Set BTFKIT_DEBUG=1 for stack traces.
  */
+import { isMainThread } from 'node:worker_threads';
 import { CommanderError } from 'commander';
-import { isInputError } from '../lib/errors.js';
 import { errnoText } from '../lib/io.js';
-import { USAGE_ERROR } from './common.js';
+import { USAGE_ERROR, errorLine, oneLine } from './common.js';
 import { processIo } from './io.js';
 import { createProgram } from './program.js';
 
-/** Returns `s` on one line: line breaks (a file name may hold one) shown as `\n`. */
-function oneLine(s: string): string {
-  return s.replace(/\r?\n/g, '\\n');
-}
-
-/** Returns the one-line message for an error. */
-function errorLine(e: unknown): string {
-  if (isInputError(e)) return `btfkit: ${oneLine(e.message)}`;
-  return `btfkit: ${oneLine(e instanceof Error ? e.message : String(e))}`;
-}
-
 async function main(): Promise<number> {
-  const io = processIo();
+  const io = processIo(new URL(import.meta.url));
   // A closed pipe (`btfkit dump | head`) ends output quietly.
   // Any other failure to write standard output (a full disk, an I/O error)
   // is one line and status 1, like any failed operation.
@@ -55,4 +44,7 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// Started as a worker thread (cli/batch.ts starts this same script), serve
+// batch work items instead of running the program.
+if (isMainThread) process.exitCode = await main();
+else (await import('./worker.js')).serveWorker();

@@ -1,8 +1,13 @@
-/** `btfkit layout [FILE]`: struct and union layouts as `pahole -F btf` prints them (lib/layout). */
+/**
+ * `btfkit layout [FILE...]`: struct and union layouts as `pahole -F btf`
+ * prints them (lib/layout). Several files, a directory or `-O DIR` make a
+ * batch (cli/batch.ts).
+ */
 import type { Command } from 'commander';
-import { LayoutPrinter, listedIds, paholeListing, type ListingOptions } from '../../lib/layout/index.js';
+import { batchInputs, batchOptions, isBatch, jobsCount, runBatch } from '../batch.js';
 import { loadBtf } from '../common.js';
 import type { CliIo } from '../io.js';
+import { type LayoutJob, outputSuffix, runLayout } from '../jobs.js';
 
 interface LayoutOpts {
   class_name?: string[];
@@ -14,16 +19,18 @@ interface LayoutOpts {
   json?: boolean;
   base?: string;
   btf_base?: string;
+  outputDir?: string;
+  jobs?: string;
 }
 
 // pahole keeps the last -C it is given (each replaces the one before), then splits it at commas.
 const lastList = (v: string): string[] => v.split(',').filter((s) => s !== '');
 
 export function register(program: Command, io: CliIo): void {
-  program
+  const cmd = program
     .command('layout')
     .description('print struct and union layouts as pahole does (offsets, holes, cachelines)')
-    .argument('[file]', "raw BTF or an ELF object (the running kernel's when omitted)")
+    .argument('[files...]', "raw BTF or ELF objects, or directories of them (the running kernel's when omitted)")
     .option(
       '-C, --class_name <names>',
       'only these structs or unions (comma-separated; the last -C wins, as in pahole)',
@@ -36,28 +43,35 @@ export function register(program: Command, io: CliIo): void {
     .option('--cacheline_size <n>', 'cacheline size in bytes (default 64)')
     .option('-j, --json', 'JSON output: per struct, its members with offsets, sizes, holes and cachelines')
     .option('-B, --base <file>', 'base BTF, for split BTF')
-    .option('--btf_base <file>', 'base BTF, for split BTF (pahole spelling)')
-    .action(async (file: string | undefined, opts: LayoutOpts) => {
-      const btf = await loadBtf(file, opts.base ?? opts.btf_base);
-      // pahole: atoi(), and a cacheline size of 0 means the machine's (64 here).
-      const cls = opts.cacheline_size !== undefined ? Number.parseInt(opts.cacheline_size, 10) || 0 : 0;
-      const lo: ListingOptions = {
+    .option('--btf_base <file>', 'base BTF, for split BTF (pahole spelling)');
+  for (const o of batchOptions()) cmd.addOption(o);
+  cmd.action(async (files: string[], opts: LayoutOpts) => {
+    const base = opts.base ?? opts.btf_base;
+    // pahole: atoi(), and a cacheline size of 0 means the machine's (64 here).
+    const cls = opts.cacheline_size !== undefined ? Number.parseInt(opts.cacheline_size, 10) || 0 : 0;
+    const job: LayoutJob = {
+      command: 'layout',
+      json: Boolean(opts.json),
+      listing: {
         cachelineSize: cls > 0 ? cls : 64,
         expand: opts.expand_types ?? false,
         sizes: opts.sizes ?? false,
         holes: opts.holes !== undefined ? Number.parseInt(opts.holes, 10) || 0 : 0,
         ...(opts.exclude !== undefined ? { exclude: opts.exclude } : {}),
         ...(opts.class_name ? { classNames: opts.class_name } : {}),
-        // pahole prints nothing for a name it does not know and exits 0; btfkit says so on stderr.
-        onMissing: (name) => io.err(`btfkit layout: no struct or union named '${name}'\n`),
-      };
-      if (opts.json) {
-        const p = new LayoutPrinter(btf, lo);
-        const out = [];
-        for (const id of listedIds(p, btf.typeCount, lo)) out.push(p.layout(id));
-        io.out(`${JSON.stringify(out)}\n`);
-        return;
-      }
-      for (const chunk of paholeListing(btf, lo)) io.out(chunk);
-    });
+      },
+    };
+    if (isBatch(files, opts)) {
+      const inputs = batchInputs('layout', files, { base, outDir: opts.outputDir, suffix: outputSuffix(job) });
+      await runBatch(io, job, inputs, { jobs: jobsCount('layout', opts), outDir: opts.outputDir });
+      return;
+    }
+    const btf = await loadBtf(files[0], base);
+    await runLayout(
+      job,
+      btf,
+      (c) => io.out(c),
+      (s) => io.err(s),
+    );
+  });
 }
