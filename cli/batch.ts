@@ -36,7 +36,7 @@ import { isInputError } from '../lib/errors.js';
 import { readInput, writeFileAtomic } from '../lib/io.js';
 import { parseBtf, readBtfFile } from '../lib/object/open.js';
 import { CommanderError, Option } from 'commander';
-import { errorLine, usageError } from './common.js';
+import { VMLINUX, errorLine, usageError } from './common.js';
 import type { CliIo } from './io.js';
 import type { Job } from './jobs.js';
 import { runJob } from './jobs.js';
@@ -135,7 +135,8 @@ export function batchInputs(
   opts: { base?: string | undefined; outDir?: string | undefined; suffix: string },
 ): BatchInput[] {
   const files: string[] = [];
-  for (const a of args) {
+  // No FILE: the running kernel's BTF, as the one-file commands read.
+  for (const a of args.length ? args : [VMLINUX]) {
     if (!isDir(a)) {
       files.push(a);
       continue;
@@ -163,6 +164,17 @@ export function batchInputs(
     }
     return { file, base, found, out };
   });
+}
+
+/** Returns `parts` (`n` bytes in all) as one array. */
+function joinParts(parts: readonly Uint8Array[], n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /**
@@ -207,16 +219,13 @@ export async function runItem(job: Job, item: BatchInput, bases: Map<string, Pro
         },
       );
     } catch (e) {
-      // Errors found while printing name the file like errors found on load.
+      // Errors found while printing name the file like errors found on load;
+      // on stdout, what came before the error is printed, as the one-file command prints it.
       if (isInputError(e)) e.withFile(item.file);
-      throw e;
+      if (item.out !== undefined || n === 0) throw e;
+      return { index: -1, bytes: joinParts(parts, n), error: errorLine(e) };
     }
-    const output = new Uint8Array(n);
-    let at = 0;
-    for (const p of parts) {
-      output.set(p, at);
-      at += p.length;
-    }
+    const output = joinParts(parts, n);
     const noted = notes ? { notes } : {};
     if (item.out !== undefined) {
       await writeFileAtomic(item.out, output);
@@ -278,13 +287,14 @@ export async function runBatch(
         bar.clear();
         io.err(r.notes);
       }
+      if (r.bytes !== undefined) {
+        io.out(`${next > 0 ? '\n' : ''}==> ${inputs[next]!.file} <==\n`);
+        io.out(r.bytes);
+      }
       if (r.error !== undefined) {
         bar.clear();
         io.err(`${r.error}\n`);
         failed++;
-      } else if (r.bytes !== undefined) {
-        io.out(`${next > 0 ? '\n' : ''}==> ${inputs[next]!.file} <==\n`);
-        io.out(r.bytes);
       }
       next++;
       bar.tick(next);

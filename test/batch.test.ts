@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { Btf } from '../lib/btf.js';
+import { BTF_INT_SIGNED } from '../lib/kinds.js';
 import { BIN, firstDiff, repoPath, runCli, sameBytes } from './helpers/golden.js';
 import { cachedKernels, kernelModules, missingKernels, sampleModules } from './helpers/kernels.js';
 import { skip } from './helpers/skip.js';
@@ -124,6 +126,33 @@ test('dump FILE...: a bad file prints its one-line error, the others complete, s
   assert.is(lines[1], `btfkit: ${missing}: no such file`);
   const want = await expectedStdout([OBJS[0]!, OBJS[1]!], []);
   assert.ok(sameBytes(r.stdout, want));
+});
+
+test('dump -f c FILE...: a file that fails midway prints what came before, then its error, as the one-file command', async () => {
+  // struct a { struct b b; }; struct b { struct a a; }: a cycle C cannot declare (ELOOP after struct fine).
+  const c = Btf.empty();
+  const int = c.addInt('int', 4, BTF_INT_SIGNED);
+  c.addStruct('fine', 4);
+  c.addField('x', int, 0, 0);
+  c.addStruct('a', 4);
+  c.addField('b', 4, 0, 0);
+  c.addStruct('b', 4);
+  c.addField('a', 3, 0, 0);
+  const loop = join(work, 'loop.btf');
+  writeFileSync(loop, c.rawData());
+  const one = await runCli(['dump', '-f', 'c', loop]);
+  assert.ok(one.error !== undefined && one.stdout.length > 0);
+  const r = await runCli(['dump', '-f', 'c', loop, OBJS[0]!]);
+  assert.is((r.error as { exitCode?: number }).exitCode, 1);
+  assert.is(r.stderr, `btfkit: ${(one.error as Error).message}\n`);
+  const second = await runCli(['dump', '-f', 'c', OBJS[0]!]);
+  const wantAll = concat([
+    enc.encode(`==> ${loop} <==\n`),
+    one.stdout,
+    enc.encode(`\n==> ${OBJS[0]} <==\n`),
+    second.stdout,
+  ]);
+  assert.ok(sameBytes(r.stdout, wantAll), `first difference at byte ${firstDiff(r.stdout, wantAll)}`);
 });
 
 test('dump --jobs 0 is a usage error', async () => {
