@@ -158,6 +158,7 @@ export function batchInputs(
       const name = basename(file);
       const stem = extname(name) && extname(name) !== name ? name.slice(0, -extname(name).length) : name;
       out = join(opts.outDir, stem + opts.suffix);
+      if (resolve(out) === resolve(file)) throw usageError(command, `-O: ${out} would replace its input`);
       const other = seen.get(out);
       if (other !== undefined) throw usageError(command, `-O: '${other}' and '${file}' would both write ${out}`);
       seen.set(out, file);

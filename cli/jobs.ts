@@ -39,12 +39,18 @@ export interface LayoutJob {
   listing: Omit<ListingOptions, 'onMissing'>;
 }
 
+/** `dedup`'s options (raw BTF out; `--elf` and `--stats` take one file). */
+interface DedupJob {
+  command: 'dedup';
+}
+
 /** What a batch runs per file. */
-export type Job = DumpJob | StatsJob | LayoutJob;
+export type Job = DumpJob | StatsJob | LayoutJob | DedupJob;
 
 /** Returns the file name suffix of a job's output in `-O DIR` (`ext4.btf` -> `ext4.h` for `dump -f c`). */
 export function outputSuffix(job: Job): string {
   if (job.command === 'dump') return job.format === 'c' ? '.h' : job.format === 'json' ? '.json' : '.txt';
+  if (job.command === 'dedup') return '.btf';
   return job.json ? '.json' : '.txt';
 }
 
@@ -138,9 +144,17 @@ export async function runDump(job: DumpJob, btf: Btf, sink: ByteSink): Promise<v
   }
 }
 
+/** Deduplicates `btf` (libbpf's `btf__dedup`) and writes it as raw BTF to `sink`, as `btfkit dedup IN -o OUT` writes OUT. */
+async function runDedupJob(btf: Btf, sink: ByteSink): Promise<void> {
+  const { dedup } = await import('../lib/dedup/index.js');
+  dedup(btf);
+  sink(btf.rawData());
+}
+
 /** Writes a job's output for `btf` to `sink`, and its notes (stderr lines) to `note`. */
 export async function runJob(job: Job, btf: Btf, sink: ByteSink, note: (s: string) => void): Promise<void> {
   if (job.command === 'dump') await runDump(job, btf, sink);
   else if (job.command === 'stats') runStats(job, btf, sink);
+  else if (job.command === 'dedup') await runDedupJob(btf, sink);
   else await runLayout(job, btf, sink, note);
 }

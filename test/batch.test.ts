@@ -216,6 +216,38 @@ for (const [i, k] of kernels.entries()) {
   });
 }
 
+test('dedup -O DIR IN...: each output as `dedup IN -o OUT` writes it; -O is required for many inputs', async () => {
+  const out = join(work, 'dedup');
+  const r = await runCli(['dedup', '-O', out, ...OBJS]);
+  assert.is(r.error, undefined, String(r.error));
+  for (const f of OBJS) {
+    const one = join(work, 'one.btf');
+    const o = await runCli(['dedup', f, '-o', one]);
+    assert.is(o.error, undefined, String(o.error));
+    const name = f.split('/').pop()!.replace(/\.o$/, '.btf');
+    assert.ok(sameBytes(readFileSync(join(out, name)), readFileSync(one)), name);
+  }
+  const many = await runCli(['dedup', ...OBJS]);
+  assert.is((many.error as { exitCode?: number }).exitCode, 2);
+  const inPlace = await runCli(['dedup', '-O', out, join(out, 'kprobe_latency.btf')]);
+  assert.match(String((inPlace.error as Error).message), /would replace its input/);
+});
+
+test('dedup --jobs 2 -O DIR MODULE...: split dedup over the vmlinux beside them, as one-file dedup -B', () => {
+  const k = kernels[0];
+  if (k === undefined) return skip('no kernel in the cache: run golden/kernels.sh', 'env');
+  const mods = sampleModules(kernelModules(k), 3);
+  const out = join(work, 'dedup-mods');
+  const r = btfkit(['dedup', '--jobs', '2', '-O', out, ...mods.map((m) => m.path)]);
+  assert.is(r.status, 0, r.stderr);
+  for (const m of mods) {
+    const one = join(work, `one-${m.name}.btf`);
+    const o = btfkit(['dedup', '-B', k.vmlinux, m.path, '-o', one]);
+    assert.is(o.status, 0, o.stderr);
+    assert.ok(sameBytes(readFileSync(join(out, `${m.name}.btf`)), readFileSync(one)), m.rel);
+  }
+});
+
 test('worker threads: a bad file among modules prints its error, the others complete, status 1', () => {
   const k = kernels[0];
   if (k === undefined) return skip('no kernel in the cache: run golden/kernels.sh', 'env');
