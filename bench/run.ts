@@ -23,6 +23,7 @@ import { benchDumpC } from './dump-c.js';
 import { benchCheck } from './check.js';
 import { benchCore } from './core.js';
 import { benchLayout } from './layout.js';
+import { benchBatch } from './batch.js';
 
 const VMLINUX = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
@@ -88,6 +89,8 @@ async function main(): Promise<void> {
   benchCheck(VMLINUX, RUNS);
   console.log('\n# CO-RE: btfkit core and gen min-core-btf against bpftool gen min_core_btf');
   benchCore(VMLINUX, RUNS);
+  console.log('\n# many files in one process: btfkit dump -O DIR over every module, against a bpftool loop');
+  benchBatch(Math.min(RUNS, 3));
 }
 
 await main();

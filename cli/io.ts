@@ -13,6 +13,8 @@ export interface CliIo {
   stderrIsTTY: boolean;
   /** Environment variables. */
   env: Record<string, string | undefined>;
+  /** The CLI's entry script, which serves batch work when started as a worker thread (cli/batch.ts); absent: no workers. */
+  workerEntry?: URL;
 }
 
 /** Returns `c` for writing: a string holding escaped bytes of a file name (lib/io.ts `fromOsBytes`) as those bytes. */
@@ -20,9 +22,10 @@ function forOutput(c: string | Uint8Array): string | Uint8Array {
   return typeof c === 'string' && /[\udc80-\udcff]/.test(c) ? osBytes(c) : c;
 }
 
-/** The process's own io. */
-export function processIo(): CliIo {
+/** The process's own io; `workerEntry` is the entry script, for worker threads. */
+export function processIo(workerEntry?: URL): CliIo {
   return {
+    ...(workerEntry ? { workerEntry } : {}),
     out: (c) => {
       process.stdout.write(forOutput(c));
     },

@@ -8,22 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { isMainThread, workerData } from 'node:worker_threads';
 import { CommanderError } from 'commander';
-import { isInputError } from '../lib/errors.js';
 import { errnoText, fromOsBytes } from '../lib/io.js';
-import { USAGE_ERROR } from './common.js';
+import { USAGE_ERROR, errorLine, oneLine } from './common.js';
 import { processIo } from './io.js';
 import { createProgram } from './program.js';
-
-/** Returns `s` on one line: line breaks (a file name may hold one) shown as `\n`. */
-function oneLine(s: string): string {
-  return s.replace(/\r?\n/g, '\\n');
-}
-
-/** Returns the one-line message for an error. */
-function errorLine(e: unknown): string {
-  if (isInputError(e)) return `btfkit: ${oneLine(e.message)}`;
-  return `btfkit: ${oneLine(e instanceof Error ? e.message : String(e))}`;
-}
 
 /**
  * Returns `argv` with each argument Node could not decode as UTF-8 (a file
@@ -55,7 +43,7 @@ function rawArgv(argv: string[]): string[] {
 }
 
 async function main(): Promise<number> {
-  const io = processIo();
+  const io = processIo(new URL(import.meta.url));
   // A closed pipe (`btfkit dump | head`) ends output quietly.
   // Any other failure to write standard output (a full disk, an I/O error)
   // is one line and status 1, like any failed operation.
@@ -87,7 +75,9 @@ async function main(): Promise<number> {
   }
 }
 
-// In the bundle, a worker thread of `btfkit core`'s matrix starts here too: it runs the worker, not the program.
-if (!isMainThread && (workerData as { btfkit?: string } | null)?.btfkit === 'core-matrix')
-  await import('./core-matrix.js');
-else process.exitCode = await main();
+// In the bundle, worker threads start here too: `btfkit core`'s matrix
+// (cli/core-matrix.ts) and batch work items (cli/batch.ts starts this same
+// script); they serve their work instead of running the program.
+if (isMainThread) process.exitCode = await main();
+else if ((workerData as { btfkit?: string } | null)?.btfkit === 'core-matrix') await import('./core-matrix.js');
+else (await import('./worker.js')).serveWorker();

@@ -1,18 +1,25 @@
-/** `btfkit dump [FILE]`: bpftool's `btf dump file FILE [format raw|c]`, `-j`/`-p` for JSON. */
+/**
+ * `btfkit dump [FILE...]`: bpftool's `btf dump file FILE [format raw|c]`,
+ * `-j`/`-p` for JSON. Several files, a directory or `-O DIR` make a batch
+ * (cli/batch.ts): one process, each base parsed once, worker threads.
+ */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { writeJsonDump, writeRawDump } from '../../lib/dump/raw.js';
 import { isInputError } from '../../lib/errors.js';
 import type { CliIo } from '../io.js';
-import { selectTypeIds } from '../../lib/dump/select.js';
 import { VMLINUX, collect, idsOption, kindsOption, loadBtf, loadFixedBtf, usageError } from '../common.js';
+import { type DumpJob, outputSuffix, runDump } from '../jobs.js';
+import { batchInputs, batchOptions, isBatch, jobsCount, runBatch } from '../batch.js';
 import { fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 
 export function register(program: Command, io: CliIo): void {
-  program
+  const cmd = program
     .command('dump')
     .description("print BTF as 'bpftool btf dump file' does (the running kernel's when FILE is omitted)")
-    .argument('[file]', 'raw BTF or an ELF object with a .BTF section')
+    .argument(
+      '[files...]',
+      'raw BTF or ELF objects with a .BTF section, or directories of them (/sys/kernel/btf/: every module over vmlinux)',
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['raw', 'c']).default('raw'))
     .option('-j, --json', 'JSON output, as bpftool -j')
     .option('-p, --pretty', 'pretty JSON output, as bpftool -p')
@@ -33,64 +40,63 @@ export function register(program: Command, io: CliIo): void {
     .option('--sort', 'format c: visit types in the sorted order of bpftool 7.5 and later')
     .option('--no-pragma', "format c: leave out the '#pragma clang attribute' preserve_access_index block")
     .addOption(fixupFlag())
-    .addOption(fixupModeOption())
-    .action(
-      async (
-        file: string | undefined,
-        opts: {
-          format: string;
-          json?: boolean;
-          pretty?: boolean;
-          base?: string;
-          type: string[];
-          kind: string[];
-          id: string[];
-          sort?: boolean;
-          pragma: boolean;
-          fixup?: boolean;
-          fixupMode?: string;
-        },
-      ) => {
-        if (opts.format === 'c' && (opts.json || opts.pretty)) {
-          throw usageError('dump', 'JSON output for C-syntax dump is not supported');
-        }
-        if (opts.format !== 'c' && (opts.sort || !opts.pragma)) {
-          throw usageError('dump', '--sort and --no-pragma need --format c');
-        }
-        const kinds = kindsOption('dump', opts.kind);
-        const ids = idsOption('dump', opts.id);
-        const mode = fixupMode(opts);
-        // The C emitter is loaded only when asked for: startup time is a large
-        // share of a dump's wall time.
-        const btf = mode ? await loadFixedBtf(file, mode, opts.base) : await loadBtf(file, opts.base);
-        const write = (s: string | Uint8Array) => io.out(s);
-        try {
-          if (opts.format === 'c') {
-            const { writeCDump } = await import('../../lib/dump/c.js');
-            // --type alone keeps the C dump's own reading (roots in the order given,
-            // base types included); with --kind or --id the chosen ids are the roots.
-            const typeNames =
-              kinds.length || ids.length
-                ? selectTypeIds(btf, { types: opts.type, kinds, ids })!.map(String)
-                : opts.type.length
-                  ? opts.type
-                  : undefined;
-            writeCDump(btf, write, {
-              ...(typeNames ? { typeNames } : {}),
-              sort: Boolean(opts.sort),
-              pragma: opts.pragma,
-            });
-          } else {
-            const typeIds = selectTypeIds(btf, { types: opts.type, kinds, ids });
-            const sel = typeIds ? { typeIds } : {};
-            if (opts.json || opts.pretty) writeJsonDump(btf, write, { pretty: Boolean(opts.pretty), ...sel });
-            else writeRawDump(btf, write, sel);
-          }
-        } catch (e) {
-          // Errors found while printing name the file like errors found on load.
-          if (isInputError(e)) e.withFile(file ?? VMLINUX);
-          throw e;
-        }
+    .addOption(fixupModeOption());
+  for (const o of batchOptions()) cmd.addOption(o);
+  cmd.action(
+    async (
+      files: string[],
+      opts: {
+        outputDir?: string;
+        jobs?: string;
+        format: string;
+        json?: boolean;
+        pretty?: boolean;
+        base?: string;
+        type: string[];
+        kind: string[];
+        id: string[];
+        sort?: boolean;
+        pragma: boolean;
+        fixup?: boolean;
+        fixupMode?: string;
       },
-    );
+    ) => {
+      if (opts.format === 'c' && (opts.json || opts.pretty)) {
+        throw usageError('dump', 'JSON output for C-syntax dump is not supported');
+      }
+      if (opts.format !== 'c' && (opts.sort || !opts.pragma)) {
+        throw usageError('dump', '--sort and --no-pragma need --format c');
+      }
+      const mode = fixupMode(opts);
+      const job: DumpJob = {
+        command: 'dump',
+        format: opts.format === 'c' ? 'c' : opts.json || opts.pretty ? 'json' : 'raw',
+        pretty: Boolean(opts.pretty),
+        typeNames: opts.type,
+        kinds: kindsOption('dump', opts.kind),
+        ids: idsOption('dump', opts.id),
+        sort: Boolean(opts.sort),
+        pragma: opts.pragma,
+      };
+      if (isBatch(files, opts)) {
+        if (mode) throw usageError('dump', '--fixup takes one FILE');
+        const inputs = batchInputs('dump', files, {
+          base: opts.base,
+          outDir: opts.outputDir,
+          suffix: outputSuffix(job),
+        });
+        await runBatch(io, job, inputs, { jobs: jobsCount('dump', opts), outDir: opts.outputDir });
+        return;
+      }
+      const file = files[0];
+      const btf = mode ? await loadFixedBtf(file, mode, opts.base) : await loadBtf(file, opts.base);
+      try {
+        await runDump(job, btf, (c) => io.out(c));
+      } catch (e) {
+        // Errors found while printing name the file like errors found on load.
+        if (isInputError(e)) e.withFile(file ?? VMLINUX);
+        throw e;
+      }
+    },
+  );
 }

@@ -1,10 +1,16 @@
-/** `btfkit layout [FILE]`: struct and union layouts as `pahole -F btf` prints them (lib/layout). */
+/**
+ * `btfkit layout [FILE...]`: struct and union layouts as `pahole -F btf`
+ * prints them (lib/layout). Several files, a directory or `-O DIR` make a
+ * batch (cli/batch.ts).
+ */
 import type { Command } from 'commander';
-import { LayoutPrinter, listedIds, type ListingOptions, writeLayoutListing } from '../../lib/layout/index.js';
 import { BtfError, BtfErrorCode, isInputError } from '../../lib/errors.js';
+import { LayoutPrinter, listedIds } from '../../lib/layout/index.js';
 import { layoutSvg } from '../../lib/layout/svg.js';
-import { jsonText, VMLINUX, loadBtf, usageError, writeOutput } from '../common.js';
+import { batchInputs, batchOptions, isBatch, jobsCount, runBatch } from '../batch.js';
+import { VMLINUX, loadBtf, usageError, writeOutput } from '../common.js';
 import type { CliIo } from '../io.js';
+import { type LayoutJob, outputSuffix, runLayout } from '../jobs.js';
 
 interface LayoutOpts {
   class_name?: string[];
@@ -20,16 +26,18 @@ interface LayoutOpts {
   pretty?: boolean;
   base?: string;
   btf_base?: string;
+  outputDir?: string;
+  jobs?: string;
 }
 
 // pahole keeps the last -C it is given (each replaces the one before), then splits it at commas.
 const lastList = (v: string): string[] => v.split(',').filter((s) => s !== '');
 
 export function register(program: Command, io: CliIo): void {
-  program
+  const cmd = program
     .command('layout')
     .description('print struct and union layouts as pahole does (offsets, holes, cachelines)')
-    .argument('[file]', "raw BTF or an ELF object (the running kernel's when omitted)")
+    .argument('[files...]', "raw BTF or ELF objects, or directories of them (the running kernel's when omitted)")
     .option(
       '-C, --class_name <names>',
       'only these structs or unions (comma-separated; the last -C wins, as in pahole)',
@@ -46,12 +54,17 @@ export function register(program: Command, io: CliIo): void {
     .option('-j, --json', 'JSON output: per struct, its members with offsets, sizes, holes and cachelines')
     .option('-p, --pretty', 'pretty JSON output (implies -j)')
     .option('-B, --base <file>', 'base BTF, for split BTF')
-    .option('--btf_base <file>', 'base BTF, for split BTF (pahole spelling)')
-    .action(async (file: string | undefined, opts: LayoutOpts) => {
-      const btf = await loadBtf(file, opts.base ?? opts.btf_base);
-      // pahole: atoi(), and a cacheline size of 0 means the machine's (64 here).
-      const cls = opts.cacheline_size !== undefined ? Number.parseInt(opts.cacheline_size, 10) || 0 : 0;
-      const lo: ListingOptions = {
+    .option('--btf_base <file>', 'base BTF, for split BTF (pahole spelling)');
+  for (const o of batchOptions()) cmd.addOption(o);
+  cmd.action(async (files: string[], opts: LayoutOpts) => {
+    const base = opts.base ?? opts.btf_base;
+    // pahole: atoi(), and a cacheline size of 0 means the machine's (64 here).
+    const cls = opts.cacheline_size !== undefined ? Number.parseInt(opts.cacheline_size, 10) || 0 : 0;
+    const job: LayoutJob = {
+      command: 'layout',
+      json: Boolean(opts.json),
+      pretty: Boolean(opts.pretty),
+      listing: {
         cachelineSize: cls > 0 ? cls : 64,
         expand: opts.expand_types ?? false,
         suppressAligned: opts.suppress_aligned_attribute ?? false,
@@ -60,35 +73,44 @@ export function register(program: Command, io: CliIo): void {
         holes: opts.holes !== undefined ? Number.parseInt(opts.holes, 10) || 0 : 0,
         ...(opts.exclude !== undefined ? { exclude: opts.exclude } : {}),
         ...(opts.class_name ? { classNames: opts.class_name } : {}),
-        // pahole prints nothing for a name it does not know and exits 0; btfkit says so on stderr.
-        onMissing: (name) => io.err(`btfkit layout: no struct or union named '${name}'\n`),
+      },
+    };
+    if (isBatch(files, opts)) {
+      if (opts.svg !== undefined) throw usageError('layout', '--svg takes one FILE');
+      const inputs = batchInputs('layout', files, { base, outDir: opts.outputDir, suffix: outputSuffix(job) });
+      await runBatch(io, job, inputs, { jobs: jobsCount('layout', opts), outDir: opts.outputDir });
+      return;
+    }
+    const file = files[0];
+    const btf = await loadBtf(file, base);
+    if (opts.svg !== undefined) {
+      const name = opts.class_name?.[0];
+      if (name === undefined || opts.class_name!.length !== 1)
+        throw usageError('layout', '--svg draws one struct or union: give its name with -C NAME');
+      const lo = {
+        ...job.listing,
+        onMissing: (n: string) => io.err(`btfkit layout: no struct or union named '${n}'\n`),
       };
-      if (opts.svg !== undefined) {
-        const name = opts.class_name?.[0];
-        if (name === undefined || opts.class_name!.length !== 1)
-          throw usageError('layout', '--svg draws one struct or union: give its name with -C NAME');
-        const p = new LayoutPrinter(btf, lo);
-        const id = [...listedIds(p, btf.typeCount, { ...lo, classNames: [name] })][0];
-        if (id === undefined) return;
-        const agg = p.aggregateOf(id);
-        if (!agg) throw new BtfError(BtfErrorCode.InvalidArgument, `'${name}' is not a struct or union`);
-        const svg = layoutSvg(p.layout(agg), { cachelineSize: lo.cachelineSize ?? 64 });
-        await writeOutput(io, opts.svg, new TextEncoder().encode(svg));
-        return;
-      }
-      try {
-        if (opts.json) {
-          const p = new LayoutPrinter(btf, lo);
-          const out = [];
-          for (const id of listedIds(p, btf.typeCount, lo)) if (p.isNamedAggregate(id)) out.push(p.layout(id));
-          io.out(jsonText(out, opts.pretty));
-          return;
-        }
-        writeLayoutListing(btf, (c) => io.out(c), lo);
-      } catch (e) {
-        // Errors found while printing name the file like errors found on load.
-        if (isInputError(e) && !e.file) e.withFile(file ?? VMLINUX);
-        throw e;
-      }
-    });
+      const p = new LayoutPrinter(btf, lo);
+      const id = [...listedIds(p, btf.typeCount, { ...lo, classNames: [name] })][0];
+      if (id === undefined) return;
+      const agg = p.aggregateOf(id);
+      if (!agg) throw new BtfError(BtfErrorCode.InvalidArgument, `'${name}' is not a struct or union`);
+      const svg = layoutSvg(p.layout(agg), { cachelineSize: lo.cachelineSize ?? 64 });
+      await writeOutput(io, opts.svg, new TextEncoder().encode(svg));
+      return;
+    }
+    try {
+      await runLayout(
+        job,
+        btf,
+        (c) => io.out(c),
+        (s) => io.err(s),
+      );
+    } catch (e) {
+      // Errors found while printing name the file like errors found on load.
+      if (isInputError(e) && !e.file) e.withFile(file ?? VMLINUX);
+      throw e;
+    }
+  });
 }
