@@ -18,6 +18,7 @@ import { writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
 import { fmt, has, nodeFloor, ratio, timeCommands, timeFn } from './common.js';
 import { BIN } from '../test/helpers/golden.js';
 import { benchCore } from './core.js';
+import { benchBpftool78 } from './bpftool78.js';
 import { benchDedup } from './dedup.js';
 import { benchDumpC } from './dump-c.js';
 import { benchCheck } from './check.js';
@@ -92,6 +93,8 @@ async function main(): Promise<void> {
   benchCheck(VMLINUX, RUNS);
   console.log('\n# CO-RE: btfkit core and gen min-core-btf against bpftool gen min_core_btf');
   benchCore(VMLINUX, RUNS);
+  console.log('\n# vmlinux.h as bpftool 7.8 prints it: btfkit dump -f c --bpftool 7.8 against bpftool 7.8');
+  benchBpftool78();
 }
 
 function dumpVsBpftool(btf: Btf): void {

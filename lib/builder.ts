@@ -449,15 +449,18 @@ export class BtfBuilder extends BtfContainer {
 
   /**
    * Appends every type of `src` (`btf__add_btf`): type ids are shifted past
-   * this BTF's last id, strings re-added (and deduplicated) here. `src` must
-   * not be split BTF. Returns the id of the first appended type.
+   * this BTF's last id, strings re-added (and deduplicated) here. Split BTF
+   * `src` is accepted when this BTF is split over the same base object (as
+   * libbpf 1.8 does; 1.1.2 refuses every split source): references to base
+   * types and base strings stay as they are. Returns the id of the first
+   * appended type.
    */
   addBtf(src: BtfContainer): number {
     if (!(src instanceof BtfContainer)) invalid('addBtf: the source is not a BTF');
-    if (src.base)
+    if (src.base && src.base !== this.base)
       throw new BtfError(
         BtfErrorCode.InvalidArgument,
-        'addBtf: split BTF sources are not supported (libbpf: -ENOTSUP)',
+        'addBtf: a split BTF source needs this BTF split over the same base (libbpf: -ENOTSUP)',
       );
     this.ensureModifiable();
     const cnt = src.nrTypes;
@@ -465,12 +468,14 @@ export class BtfBuilder extends BtfContainer {
     const o = this.reserveWords(n);
     const w = this.words;
     w.set(src.words.subarray(0, n), o);
-    const shift = this.startId + this.nrTypes - 1;
+    const srcStart = src.startId;
+    const srcStrStart = src.startStrOff;
+    const shift = this.startId + this.nrTypes - srcStart;
     const strMap = new Map<number, number>();
     const first = this.startId + this.nrTypes;
     const rewriteStr = (i: number): void => {
       const off = w[i]!;
-      if (!off) return;
+      if (!off || off < srcStrStart) return;
       let m = strMap.get(off);
       if (m === undefined) {
         m = this.addStrBytes(src.strBytes(off));
@@ -479,7 +484,7 @@ export class BtfBuilder extends BtfContainer {
       w[i] = m;
     };
     const rewriteId = (i: number): void => {
-      if (w[i]) w[i] = w[i]! + shift;
+      if (w[i]! >= srcStart) w[i] = w[i]! + shift;
     };
     for (let t = 0; t < cnt; t++) {
       const at = o + src.offs[t]!;

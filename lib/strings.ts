@@ -222,6 +222,20 @@ export class StringReader {
 }
 
 /**
+ * Returns the NUL-terminated string at `off` with one UTF-16 unit per byte
+ * (a "binary string"), so that comparing two such keys as JS strings orders
+ * them as C's `strcmp` orders the bytes. ASCII names come out as their text.
+ */
+export function byteKeyAt(data: Uint8Array, off: number): string {
+  let e = data.indexOf(0, off);
+  if (e < 0) e = data.length;
+  let key = '';
+  for (let i = off; i < e; i += 4096)
+    key += String.fromCharCode.apply(null, data.subarray(i, Math.min(e, i + 4096)) as unknown as number[]);
+  return key;
+}
+
+/**
  * Occurrences of names, keyed by their bytes in a string section (one of
  * libbpf's `btf_dump` `type_names`/`ident_names` hashmaps), so that counting
  * a name makes no string: open addressing over the offset of the first copy

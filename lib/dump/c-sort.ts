@@ -18,8 +18,9 @@
  *              types of different shape
  *   id         the last tie-break
  *
- * Names compare as JS strings (UTF-16 code units), which is strcmp's byte
- * order for the ASCII names BTF holds; each distinct name is replaced by its
+ * Names compare as bytes, as strcmp does (keys of one UTF-16 unit per
+ * byte, lib/strings.ts `byteKeyAt`), so that non-ASCII and invalid UTF-8
+ * names sort as in bpftool; each distinct name is replaced by its
  * place in the sorted list of names first, so the sort compares numbers. The
  * hash is only computed for keys that tie on the rest, and kept per type.
  */
@@ -45,6 +46,7 @@ import {
 import { BtfError, BtfErrorCode } from '../errors.js';
 import { idFieldCount, idFieldPos } from '../fields.js';
 import type { TypeQuery } from '../query.js';
+import { byteKeyAt } from '../strings.js';
 
 const MAX_RANK = 10;
 const TWO32 = 0x100000000;
@@ -200,7 +202,7 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
     let i = slot[n]!;
     if (i < 0) {
       i = strings.length;
-      strings.push(n ? q.str(n) : '');
+      strings.push(n ? byteKeyAt(strs, n) : '');
       slot[n] = i;
     }
     return i;
