@@ -5,7 +5,16 @@ import { type BpftoolVersion, writeJsonDump, writeRawDump } from '../../lib/dump
 import { isInputError } from '../../lib/errors.js';
 import type { CliIo } from '../io.js';
 import { selectTypeIds } from '../../lib/dump/select.js';
-import { VMLINUX, collect, idsOption, kindsOption, loadBtf, loadFixedBtf, loadMergedBtf, usageError } from '../common.js';
+import {
+  VMLINUX,
+  collect,
+  idsOption,
+  kindsOption,
+  loadBtf,
+  loadFixedBtf,
+  loadMergedBtf,
+  usageError,
+} from '../common.js';
 import { bpftoolOption, bpftoolVersion, fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 
 export function register(program: Command, io: CliIo): void {
