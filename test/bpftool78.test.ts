@@ -194,6 +194,8 @@ test('cli: --bpftool takes 7.1 or 7.8 only; --no-sort needs format c', async () 
   assert.ok(bad.error);
   const raw = await runCli(['dump', edge, '--no-sort']);
   assert.ok(raw.error);
+  const env = await runCli(['dump', edge], { BTFKIT_BPFTOOL: '7.5' });
+  assert.match(String(env.error), /BTFKIT_BPFTOOL=7\.5: expected 7\.1 or 7\.8/);
 });
 
 // ------------------------------------------------------------------ live
