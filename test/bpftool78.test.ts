@@ -115,6 +115,25 @@ test('cli: several files need a base', async () => {
   assert.match(String(r.error), /base/);
 });
 
+test('addBtf: a split source over the same base keeps base ids and strings; another base is refused', () => {
+  const base = Btf.parse(buildEdgeBtf());
+  const n = base.typeCount;
+  const mod = Btf.empty({ base });
+  const p = mod.addPtr(1); // int, in the base
+  mod.addTypedef('int_ptr', p);
+  const merged = Btf.empty({ base });
+  merged.addPtr(2);
+  const first = merged.addBtf(Btf.parse(mod.rawData(), { base }));
+  assert.is(first, n + 1);
+  const raw = new TextDecoder().decode(collectBytes((sink) => writeRawDump(merged, sink)));
+  assert.is(
+    raw,
+    `[${n}] PTR '(anon)' type_id=2\n[${n + 1}] PTR '(anon)' type_id=1\n[${n + 2}] TYPEDEF 'int_ptr' type_id=${n + 1}\n`,
+  );
+  const other = Btf.parse(buildEdgeBtf());
+  assert.throws(() => Btf.empty({ base: other }).addBtf(Btf.parse(mod.rawData(), { base })), /same base/);
+});
+
 // ------------------------------------------------------------------ what 7.8 adds
 
 test('edge: mode(byte) on 1-byte enums, mode(word) on 8-byte ones C would not widen, none on 2 bytes', () => {
