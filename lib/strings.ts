@@ -229,6 +229,7 @@ export class StringReader {
 export function byteKeyAt(data: Uint8Array, off: number): string {
   let e = data.indexOf(0, off);
   if (e < 0) e = data.length;
+  if (e - off <= 4096) return String.fromCharCode.apply(null, data.subarray(off, e) as unknown as number[]);
   let key = '';
   for (let i = off; i < e; i += 4096)
     key += String.fromCharCode.apply(null, data.subarray(i, Math.min(e, i + 4096)) as unknown as number[]);
