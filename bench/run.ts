@@ -18,6 +18,7 @@ import { Btf } from '../lib/btf.js';
 import { writeRawDump } from '../lib/dump/raw.js';
 import { fmt, timeFn } from './common.js';
 import { benchCli } from './cli.js';
+import { benchBpftool78 } from './bpftool78.js';
 import { benchDedup } from './dedup.js';
 import { benchDumpC } from './dump-c.js';
 import { benchCheck } from './check.js';
@@ -91,6 +92,8 @@ async function main(): Promise<void> {
   benchCore(VMLINUX, RUNS);
   console.log('\n# many files in one process: btfkit dump -O DIR over every module, against a bpftool loop');
   benchBatch(Math.min(RUNS, 3));
+  console.log('\n# vmlinux.h as bpftool 7.8 prints it: btfkit dump -f c --bpftool 7.8 against bpftool 7.8');
+  benchBpftool78();
 }
 
 await main();

@@ -5,7 +5,7 @@
  * running dedup with progress and `--stats` (`dedup` and `merge`).
  * Command modules import this and cli/options.ts, never each other.
  */
-import { isElf, type Btf } from '../lib/btf.js';
+import { Btf, isElf } from '../lib/btf.js';
 import { dedup, type DedupPass, type DedupReport } from '../lib/dedup/index.js';
 import { SHF, parseElf } from '../lib/elf/read.js';
 import { BtfError, BtfErrorCode, isInputError } from '../lib/errors.js';
@@ -123,6 +123,28 @@ export async function loadBtf(file: string | undefined, basePath?: string): Prom
   const baseFile = basePathFor(path, basePath);
   const base = baseFile ? await readBtfFile(baseFile) : undefined;
   return readBtfFile(path, base ? { base } : {});
+}
+
+/**
+ * Returns the BTF of several files merged as bpftool 7.8's `btf dump file A
+ * file B ...` merges them: each file is read as split BTF over the base
+ * (`basePath`, or the kernel's when a file lies under /sys/kernel/btf/;
+ * the kernel's own file is left out, as it is the base), appended to one
+ * split BTF over that base, and the whole deduplicated. One file left:
+ * {@link loadBtf}. Throws a usage error when there is no base.
+ */
+export async function loadMergedBtf(files: readonly string[], basePath: string | undefined): Promise<Btf> {
+  const mods = files.map(inputPath).filter((f) => f !== VMLINUX);
+  let baseFile = basePath;
+  for (const f of mods) baseFile ??= basePathFor(f, undefined);
+  if (mods.length <= 1) return loadBtf(mods[0] ?? VMLINUX, baseFile);
+  if (baseFile === undefined)
+    throw usageError('dump', 'several files are merged over a base: give -B BASE or files under /sys/kernel/btf/');
+  const base = await readBtfFile(baseFile);
+  const merged = Btf.empty({ base });
+  for (const f of mods) merged.addBtf(await readBtfFile(f, { base }));
+  dedup(merged);
+  return merged;
 }
 
 /** Returns the library options for a fixup mode (undefined: no fixup). */

@@ -8,7 +8,7 @@
  * the command's name and the options that shape its output.
  */
 import type { Btf } from '../lib/btf.js';
-import { writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
+import { type BpftoolVersion, writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
 import { selectTypeIds } from '../lib/dump/select.js';
 import type { ByteSink } from '../lib/dump/bytes.js';
 import { NR_BTF_KINDS } from '../lib/kinds.js';
@@ -29,6 +29,8 @@ export interface DumpJob {
   ids: Array<[number, number]>;
   sort: boolean;
   pragma: boolean;
+  /** Whose output: Debian's bpftool 7.1 (the default) or bpftool 7.8 / libbpf 1.8. */
+  bpftool: BpftoolVersion;
 }
 
 /** `stats`'s options. */
@@ -154,12 +156,13 @@ export async function runDump(job: DumpJob, btf: Btf, sink: ByteSink): Promise<v
       ...(typeNames ? { typeNames } : {}),
       sort: job.sort,
       pragma: job.pragma,
+      bpftool: job.bpftool,
     });
     return;
   }
   const typeIds = selectTypeIds(btf, sel);
   const only = typeIds ? { typeIds } : {};
-  if (job.format === 'json') writeJsonDump(btf, sink, { pretty: job.pretty, ...only });
+  if (job.format === 'json') writeJsonDump(btf, sink, { pretty: job.pretty, bpftool: job.bpftool, ...only });
   else writeRawDump(btf, sink, only);
 }
 

@@ -16,6 +16,7 @@ export const USAGE_ERROR = 'btfkit.usage';
 export function usageError(command: string, message: string): CommanderError {
   return new CommanderError(2, USAGE_ERROR, `${message} (see 'btfkit ${command} --help')`);
 }
+import type { BpftoolVersion } from '../lib/dump/raw.js';
 
 /** The `--fixup` modes: libbpf's whole open-time pass, or only `btf_fixup_datasec`. */
 export type FixupMode = 'open' | 'datasec';
@@ -57,4 +58,31 @@ export function fixupModeOption(): Option {
 export function fixupMode(opts: { fixup?: boolean; fixupMode?: string }): FixupMode | undefined {
   if (opts.fixupMode !== undefined) return opts.fixupMode as FixupMode;
   return opts.fixup ? DEFAULT_FIXUP : undefined;
+}
+
+const BPFTOOL_VERSIONS = ['7.1', '7.8'] as const;
+
+/**
+ * Returns the `--bpftool VERSION` option: whose output to match, Debian 12's
+ * bpftool 7.1.0 (the default, the one CI runs) or bpftool 7.8.0 with libbpf
+ * 1.8. Without it, `BTFKIT_BPFTOOL` decides ({@link bpftoolVersion}).
+ */
+export function bpftoolOption(): Option {
+  return new Option(
+    '--bpftool <version>',
+    "match this bpftool's output: '7.1' (Debian 12's 7.1.0, the default) or '7.8' (7.8.0 with libbpf 1.8: sorted format c, kfunc prototypes, mode() on small enums, fixed JSON escapes); default from BTFKIT_BPFTOOL",
+  ).choices(BPFTOOL_VERSIONS);
+}
+
+/**
+ * Returns the bpftool version `--bpftool` or else the `BTFKIT_BPFTOOL`
+ * variable of `env` names, '7.1' when neither does; undefined for a variable
+ * naming no known version (the caller reports it).
+ */
+export function bpftoolVersion(
+  opts: { bpftool?: string },
+  env: Record<string, string | undefined>,
+): BpftoolVersion | undefined {
+  const v = opts.bpftool ?? (env['BTFKIT_BPFTOOL'] || '7.1');
+  return (BPFTOOL_VERSIONS as readonly string[]).includes(v) ? (v as BpftoolVersion) : undefined;
 }

@@ -449,15 +449,18 @@ export class BtfBuilder extends BtfContainer {
 
   /**
    * Appends every type of `src` (`btf__add_btf`): type ids are shifted past
-   * this BTF's last id, strings re-added (and deduplicated) here. `src` must
-   * not be split BTF. Returns the id of the first appended type.
+   * this BTF's last id, strings re-added (and deduplicated) here. Split BTF
+   * `src` is accepted when this BTF is split over the same base object (as
+   * libbpf 1.8 does; 1.1.2 refuses every split source): references to base
+   * types and base strings stay as they are. Returns the id of the first
+   * appended type.
    */
   addBtf(src: BtfContainer): number {
     if (!(src instanceof BtfContainer)) invalid('addBtf: the source is not a BTF');
-    if (src.base)
+    if (src.base && src.base !== this.base)
       throw new BtfError(
         BtfErrorCode.InvalidArgument,
-        'addBtf: split BTF sources are not supported (libbpf: -ENOTSUP)',
+        'addBtf: a split BTF source needs this BTF split over the same base (libbpf: -ENOTSUP)',
       );
     this.ensureModifiable();
     const cnt = src.nrTypes;
@@ -465,7 +468,11 @@ export class BtfBuilder extends BtfContainer {
     const o = this.reserveWords(n);
     const w = this.words;
     w.set(src.words.subarray(0, n), o);
-    const shift = this.startId + this.nrTypes - 1;
+    // A split source over this BTF's own base keeps its references to base
+    // types and base strings as they are.
+    const srcStart = src.startId;
+    const srcStrStart = src.startStrOff;
+    const shift = this.startId + this.nrTypes - srcStart;
     const first = this.startId + this.nrTypes;
     // libbpf's per-source-offset cache: each distinct source offset is
     // interned once (0: not yet; an offset reading as the empty string maps
@@ -476,13 +483,14 @@ export class BtfBuilder extends BtfContainer {
     const strMap = new Uint32Array(srcStrs.length);
     const rewriteStr = (i: number): void => {
       const off = w[i]!;
-      if (!off) return;
-      let m = strMap[off] ?? 0;
+      if (!off || off < srcStrStart) return;
+      const loc = off - srcStrStart;
+      let m = strMap[loc] ?? 0;
       if (m === 0) {
-        let e = off < srcStrs.length ? srcStrs.indexOf(0, off) : -1;
+        let e = loc < srcStrs.length ? srcStrs.indexOf(0, loc) : -1;
         if (e < 0) e = srcStrs.length;
-        m = this.addStrBytes(srcStrs.subarray(Math.min(off, e), e));
-        if (off < strMap.length) strMap[off] = m;
+        m = this.addStrBytes(srcStrs.subarray(Math.min(loc, e), e));
+        if (loc < strMap.length) strMap[loc] = m;
       }
       w[i] = m;
     };
@@ -507,7 +515,7 @@ export class BtfBuilder extends BtfContainer {
           for (let i = 0, e = at + ELEM_BASE[kind]! + sp; i < vlen; i++, e += ELEM_SIZE[kind]!) rewriteStr(e);
         for (let i = 0, nf = idFieldCount(w, at); i < nf; i++) {
           const p = idFieldPos(w, at, i);
-          if (w[p]) w[p] = w[p]! + shift;
+          if (w[p]! >= srcStart) w[p] = w[p]! + shift;
         }
       }
       offs[this.nrTypes++] = at;

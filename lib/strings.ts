@@ -202,6 +202,11 @@ export class StringReader {
     else this.cache = new Map();
   }
 
+  /** Whether the section is ASCII (each string's text is then its bytes, one unit per byte). */
+  get ascii(): boolean {
+    return this.whole !== null;
+  }
+
   /** Returns the string at local offset `off`. */
   at(off: number): string {
     const w = this.whole;
@@ -216,6 +221,21 @@ export class StringReader {
     }
     return s;
   }
+}
+
+/**
+ * Returns the NUL-terminated string at `off` with one UTF-16 unit per byte
+ * (a "binary string"), so that comparing two such keys as JS strings orders
+ * them as C's `strcmp` orders the bytes. ASCII names come out as their text.
+ */
+export function byteKeyAt(data: Uint8Array, off: number): string {
+  let e = data.indexOf(0, off);
+  if (e < 0) e = data.length;
+  if (e - off <= 4096) return String.fromCharCode.apply(null, data.subarray(off, e) as unknown as number[]);
+  let key = '';
+  for (let i = off; i < e; i += 4096)
+    key += String.fromCharCode.apply(null, data.subarray(i, Math.min(e, i + 4096)) as unknown as number[]);
+  return key;
 }
 
 /**

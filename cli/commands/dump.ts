@@ -1,16 +1,26 @@
 /**
  * `btfkit dump [FILE...]`: bpftool's `btf dump file FILE [format raw|c]`,
  * `-j`/`-p` for JSON. Several files, a directory or `-O DIR` make a batch
- * (cli/batch.ts): one process, each base parsed once, worker threads.
+ * (cli/batch.ts): one process, each base parsed once, worker threads; with
+ * `--bpftool 7.8`, several files are merged into one dump, as bpftool 7.8 does.
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { isInputError } from '../../lib/errors.js';
 import type { CliIo } from '../io.js';
-import { VMLINUX, collect, idsOption, kindsOption, loadBtf, loadFixedBtf, usageError } from '../common.js';
+import {
+  VMLINUX,
+  collect,
+  idsOption,
+  kindsOption,
+  loadBtf,
+  loadFixedBtf,
+  loadMergedBtf,
+  usageError,
+} from '../common.js';
 import { type DumpJob, outputSuffix, runDump } from '../jobs.js';
 import { batchInputs, batchOptions, isBatch, jobsCount, runBatch } from '../batch.js';
-import { fixupFlag, fixupMode, fixupModeOption } from '../options.js';
+import { bpftoolOption, bpftoolVersion, fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 
 export function register(program: Command, io: CliIo): void {
   const cmd = program
@@ -18,7 +28,7 @@ export function register(program: Command, io: CliIo): void {
     .description("print BTF as 'bpftool btf dump file' does (the running kernel's when FILE is omitted)")
     .argument(
       '[files...]',
-      'raw BTF or ELF objects with a .BTF section, or directories of them (/sys/kernel/btf/: every module over vmlinux)',
+      'raw BTF or ELF objects with a .BTF section, or directories of them (/sys/kernel/btf/: every module over vmlinux); with --bpftool 7.8, several are merged over the base and deduplicated, as bpftool 7.8 does',
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['raw', 'c']).default('raw'))
     .option('-j, --json', 'JSON output, as bpftool -j')
@@ -37,7 +47,15 @@ export function register(program: Command, io: CliIo): void {
       [],
     )
     .option('--id <n[-m]>', 'only type ids N, or N to M (repeatable, or a comma list)', collect, [])
-    .option('--sort', 'format c: visit types in the sorted order of bpftool 7.5 and later')
+    .option(
+      '--sort',
+      'format c: visit types in the sorted order of bpftool 7.5 and later (the default with --bpftool 7.8)',
+    )
+    .option(
+      '--no-sort',
+      "format c: visit types by id (bpftool 7.8's 'format c unsorted'; the default with --bpftool 7.1)",
+    )
+    .addOption(bpftoolOption())
     .option('--no-pragma', "format c: leave out the '#pragma clang attribute' preserve_access_index block")
     .addOption(fixupFlag())
     .addOption(fixupModeOption());
@@ -56,6 +74,7 @@ export function register(program: Command, io: CliIo): void {
         kind: string[];
         id: string[];
         sort?: boolean;
+        bpftool?: string;
         pragma: boolean;
         fixup?: boolean;
         fixupMode?: string;
@@ -64,9 +83,11 @@ export function register(program: Command, io: CliIo): void {
       if (opts.format === 'c' && (opts.json || opts.pretty)) {
         throw usageError('dump', 'JSON output for C-syntax dump is not supported');
       }
-      if (opts.format !== 'c' && (opts.sort || !opts.pragma)) {
-        throw usageError('dump', '--sort and --no-pragma need --format c');
+      if (opts.format !== 'c' && (opts.sort !== undefined || !opts.pragma)) {
+        throw usageError('dump', '--sort, --no-sort and --no-pragma need --format c');
       }
+      const bpftool = bpftoolVersion(opts, io.env);
+      if (!bpftool) throw usageError('dump', `BTFKIT_BPFTOOL=${io.env['BTFKIT_BPFTOOL']}: expected 7.1 or 7.8`);
       const mode = fixupMode(opts);
       const job: DumpJob = {
         command: 'dump',
@@ -75,9 +96,22 @@ export function register(program: Command, io: CliIo): void {
         typeNames: opts.type,
         kinds: kindsOption('dump', opts.kind),
         ids: idsOption('dump', opts.id),
-        sort: Boolean(opts.sort),
+        sort: opts.sort ?? bpftool === '7.8',
         pragma: opts.pragma,
+        bpftool,
       };
+      // bpftool 7.8 merges several files over the base into one dump.
+      if (bpftool === '7.8' && files.length > 1 && opts.outputDir === undefined) {
+        if (mode) throw usageError('dump', '--fixup takes one FILE');
+        const btf = await loadMergedBtf(files, opts.base);
+        try {
+          await runDump(job, btf, (c) => io.out(c));
+        } catch (e) {
+          if (isInputError(e)) e.withFile(files.join(', '));
+          throw e;
+        }
+        return;
+      }
       if (isBatch(files, opts)) {
         if (mode) throw usageError('dump', '--fixup takes one FILE');
         const inputs = batchInputs('dump', files, {

@@ -83,6 +83,15 @@ interface CDeclOptions {
   voidProto?: boolean;
   /** Size of the first output chunk (see {@link ByteOut}). */
   firstChunk?: number;
+  /**
+   * Print as libbpf 1.8 does (bpftool 7.8): enums of unusual size closed
+   * with `__attribute__((mode(byte)))` (1 byte) or `mode(word)` (8 bytes
+   * where C would not make them so), and a TYPE_TAG with kflag set (an
+   * attribute, e.g. `address_space(1)`) as `__attribute__((NAME))` instead
+   * of `__attribute__((btf_type_tag("NAME")))`. Defaults to false (bpftool
+   * 7.1's libbpf).
+   */
+  libbpf18?: boolean;
 }
 
 /** A pending array or prototype that closes a parenthesis first. */
@@ -150,6 +159,7 @@ export class CDeclWriter extends ByteOut {
   private readonly sizes: Float64Array;
   private readonly aligns: Int32Array;
   private readonly voidProto: boolean;
+  private readonly libbpf18: boolean;
 
   /** Per-type flags: NAME_RESOLVED, DECL_SEP, and the header dump's own. */
   protected readonly flags: Uint8Array;
@@ -220,6 +230,7 @@ export class CDeclWriter extends ByteOut {
     this.sizes = q.sizes;
     this.aligns = q.aligns;
     this.voidProto = opts.voidProto ?? true;
+    this.libbpf18 = opts.libbpf18 ?? false;
     // A quarter of the types is about what vmlinux names in each namespace.
     this.typeNames = new NameCounts(this.strs, this.count >> 2);
     this.identNames = new NameCounts(this.strs, this.count >> 2);
@@ -643,10 +654,29 @@ export class CDeclWriter extends ByteOut {
         this.ascii(signed ? 'LL,' : 'ULL,');
       }
     }
-    // No `mode(byte)`/`mode(word)` for enums of unusual size: that came with
-    // libbpf 1.1 and is not in the 6.1 kernel's libbpf bpftool is built from.
     this.nlTabs(lvl);
     this.byte(125); // }
+    // `mode(byte)`/`mode(word)` for enums of unusual size came with libbpf
+    // 1.1; the 6.1 kernel's libbpf that bpftool 7.1 is built from has none.
+    if (this.libbpf18) this.enumMode(o, info, vlen);
+  }
+
+  /**
+   * The attribute that gives an enum its size where C would not: one byte,
+   * or eight (on 64-bit targets) when no value needs them: a 32-bit ENUM, or
+   * an ENUM64 whose values all have zero upper halves.
+   */
+  private enumMode(o: number, info: number, vlen: number): void {
+    const size = this.w[o + 2]!;
+    if (size === 1) {
+      this.ascii(' __attribute__((mode(byte)))');
+      return;
+    }
+    if (size !== 8 || this.ptrSz !== 8) return;
+    if (infoKind(info) === BTF_KIND_ENUM64) {
+      for (let i = 0, e = o + 3; i < vlen; i++, e += 3) if (this.w[e + 2] !== 0) return;
+    }
+    this.ascii(' __attribute__((mode(word)))');
   }
 
   /** Writes the start of an enumerator line, `\n\tNAME = ` or `\n\tNAME___N = `. */
@@ -975,9 +1005,16 @@ export class CDeclWriter extends ByteOut {
           break;
         case BTF_KIND_TYPE_TAG:
           this.emitMods(start);
-          this.ascii(' __attribute__((btf_type_tag("');
-          this.name(w[o]!);
-          this.ascii('")))');
+          // libbpf 1.8: a type tag with kflag is a plain attribute.
+          if (this.libbpf18 && infoKflag(w[o + 1]!)) {
+            this.ascii(' __attribute__((');
+            this.name(w[o]!);
+            this.ascii('))');
+          } else {
+            this.ascii(' __attribute__((btf_type_tag("');
+            this.name(w[o]!);
+            this.ascii('")))');
+          }
           break;
         case BTF_KIND_ARRAY: {
           // GCC puts the element's cv-qualifiers on the array too; drop them.

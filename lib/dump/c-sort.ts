@@ -18,8 +18,9 @@
  *              types of different shape
  *   id         the last tie-break
  *
- * Names compare as JS strings (UTF-16 code units), which is strcmp's byte
- * order for the ASCII names BTF holds; each distinct name is replaced by its
+ * Names compare as bytes, as strcmp does (keys of one UTF-16 unit per
+ * byte, lib/strings.ts `byteKeyAt`), so that non-ASCII and invalid UTF-8
+ * names sort as in bpftool; each distinct name is replaced by its
  * place in the sorted list of names first, so the sort compares numbers. The
  * hash is only computed for keys that tie on the rest, and kept per type.
  */
@@ -45,7 +46,7 @@ import {
 import { BtfError, BtfErrorCode } from '../errors.js';
 import { firstIdReferencingPast, idFieldCount, idFieldPos } from '../fields.js';
 import type { TypeQuery } from '../query.js';
-import { StringReader } from '../strings.js';
+import { StringReader, byteKeyAt } from '../strings.js';
 
 const MAX_RANK = 10;
 const TWO32 = 0x100000000;
@@ -199,13 +200,15 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
   const ownIdx = new Uint32Array(count);
   const slot = new Int32Array(strs.length + 1).fill(-1);
   const strings: string[] = [];
-  // One decode of the whole section, names sliced out of it (a decode per name costs 10 ms on vmlinux).
+  // Keys compare as bytes (byteKeyAt). An ASCII section is decoded once and
+  // names sliced out of it, the same keys (a decode per name costs 10 ms on vmlinux).
   const reader = new StringReader(strs);
+  const ascii = reader.ascii;
   const intern = (n: number): number => {
     let i = slot[n]!;
     if (i < 0) {
       i = strings.length;
-      strings.push(n ? reader.at(n) : '');
+      strings.push(n ? (ascii ? reader.at(n) : byteKeyAt(strs, n)) : '');
       slot[n] = i;
     }
     return i;

@@ -87,6 +87,8 @@ import { bytesToText, collectBytes, type ByteSink } from './bytes.js';
 import { CDeclWriter } from './c-decl.js';
 import { sortedTypeIds } from './c-sort.js';
 import { resolveTypeNames } from './select.js';
+import type { BpftoolVersion } from './raw.js';
+import { collectKfuncs, KFUNC_BLOCK_END, KFUNC_BLOCK_START, KFUNC_MACROS, type Kfuncs } from './kfuncs.js';
 
 /** Options for {@link writeCDump} and {@link cDump}. */
 export interface CDumpOptions {
@@ -108,6 +110,15 @@ export interface CDumpOptions {
    * (preserve_access_index)` block. Defaults to true.
    */
   pragma?: boolean;
+  /**
+   * Whose output to match: `'7.1'` (Debian 12's bpftool 7.1.0, the default)
+   * or `'7.8'` (bpftool 7.8.0 with libbpf 1.8: the `__ksym`, `__weak` and
+   * `__bpf_fastcall` macros after the pragma, the kfunc prototypes after the
+   * types when every type is dumped (lib/dump/kfuncs.ts),
+   * `__attribute__((mode(...)))` on enums of unusual size, and type tags
+   * with kflag as plain attributes). The order is still chosen by `sort`.
+   */
+  bpftool?: BpftoolVersion;
 }
 
 const PREAMBLE_GUARD = '#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n';
@@ -128,7 +139,8 @@ const EPILOGUE_GUARD = '#endif /* __VMLINUX_H__ */\n';
  */
 export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): void {
   const pragma = opts.pragma ?? true;
-  const d = new CEmitter(btf, sink);
+  const v78 = opts.bpftool === '7.8';
+  const d = new CEmitter(btf, sink, v78);
   const q = typeQuery(btf);
   let roots: ArrayLike<number> | null = null;
   let first = 1;
@@ -142,9 +154,12 @@ export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): v
     roots = sortedTypeIds(q);
   }
   d.ascii(pragma ? PREAMBLE_GUARD + PREAMBLE_PRAGMA : PREAMBLE_GUARD);
+  if (v78) d.ascii(KFUNC_MACROS);
   try {
     if (roots) for (let i = first; i < roots.length; i++) d.dumpType(roots[i]!);
     else for (let id = 1; id < d.count; id++) d.dumpType(id);
+    // bpftool 7.8 lists kfuncs only in a dump of every type.
+    if (v78 && !opts.typeNames) d.dumpKfuncs(collectKfuncs(q));
   } catch (e) {
     d.flush();
     throw e;
@@ -197,11 +212,11 @@ class CEmitter extends CDeclWriter {
   private fstep: Int32Array = new Int32Array(256);
   private ftop = 0;
 
-  constructor(btf: Btf, sink: ByteSink) {
+  constructor(btf: Btf, sink: ByteSink, libbpf18: boolean) {
     // The first chunk is small, so that the path that hands a full chunk
     // over runs before V8 optimises the writers (it would otherwise
     // deoptimise them).
-    super(btf, sink, { firstChunk: 1024 });
+    super(btf, sink, { firstChunk: 1024, libbpf18 });
     this.orderState = new Uint8Array(this.count);
     this.emitState = new Uint8Array(this.count);
     // VOID is special (btf_dump_resize).
@@ -253,6 +268,22 @@ class CEmitter extends CDeclWriter {
     }
   }
   // ---------------------------------------------------------------- order
+
+  /**
+   * bpftool 7.8's kfunc block: `extern [__bpf_fastcall ]DECL __weak __ksym;`
+   * per kfunc, each prototype declared as `btf_dump__emit_type_decl` does,
+   * with this dump's name state.
+   */
+  dumpKfuncs(k: Kfuncs): void {
+    this.ascii(KFUNC_BLOCK_START);
+    for (let i = 0; i < k.ids.length; i++) {
+      const o = this.off[k.ids[i]!]!;
+      this.ascii(k.fastcall[i] ? 'extern __bpf_fastcall ' : 'extern ');
+      this.emitTypeDecl(this.w[o + 2]!, this.w[o]!, 0);
+      this.ascii(' __weak __ksym;\n');
+    }
+    this.ascii(KFUNC_BLOCK_END);
+  }
 
   /** `btf_dump__dump_type`: orders `id` and what it needs, then emits the queue. */
   dumpType(id: number): void {

@@ -288,7 +288,20 @@ export function rawDump(btf: Btf, opts: RawDumpOptions = {}): string {
 export interface JsonDumpOptions extends RawDumpOptions {
   /** Pretty-print like `bpftool -p`. Defaults to false (compact, like `-j`). */
   pretty?: boolean;
+  /**
+   * Whose escapes to follow: `'7.1'` (the default) writes a backslash in a
+   * name as `\n`, as Debian's bpftool 7.1.0 does; `'7.8'` writes `\\`
+   * (fixed in bpftool's json_writer since). Nothing else differs.
+   */
+  bpftool?: BpftoolVersion;
 }
+
+/**
+ * The bpftool versions whose output the dumps can match: `'7.1'` (Debian
+ * 12's bpftool 7.1.0, the default everywhere) and `'7.8'` (bpftool 7.8.0
+ * with libbpf 1.8).
+ */
+export type BpftoolVersion = '7.1' | '7.8';
 
 /**
  * bpftool's `json_writer.c` over bytes: the same separators, the same
@@ -303,6 +316,8 @@ class JsonBytesWriter {
   constructor(
     readonly out: ByteOut,
     private readonly pretty: boolean,
+    /** What a backslash becomes: `\n` (bpftool 7.1) or `\\`. */
+    private readonly backslash: string,
   ) {}
 
   private eol(): void {
@@ -362,7 +377,7 @@ class JsonBytesWriter {
   /** Writes a quoted string from raw bytes with bpftool's escapes. */
   strBytes(b: Uint8Array): void {
     this.eor();
-    quoteBytes(this.out, b);
+    quoteBytes(this.out, b, this.backslash);
   }
   /** Writes a quoted ASCII string. */
   str(s: string): void {
@@ -389,7 +404,7 @@ class JsonBytesWriter {
   }
 }
 
-function quoteBytes(out: ByteOut, b: Uint8Array): void {
+function quoteBytes(out: ByteOut, b: Uint8Array, backslash: string): void {
   out.byte(34);
   let plain = true;
   for (let i = 0; i < b.length; i++) {
@@ -420,8 +435,8 @@ function quoteBytes(out: ByteOut, b: Uint8Array): void {
           out.ascii('\\b');
           break;
         case 92:
-          out.ascii('\\n');
-          break; // sic: bpftool 7.1 writes a backslash as \n
+          out.ascii(backslash); // sic: bpftool 7.1 writes a backslash as \n
+          break;
         case 34:
           out.ascii('\\"');
           break;
@@ -436,7 +451,7 @@ function quoteBytes(out: ByteOut, b: Uint8Array): void {
 /** Writes the bpftool JSON dump (`-j`, or `-p` when pretty) of `btf` to `sink`. */
 export function writeJsonDump(btf: Btf, sink: ByteSink, opts: JsonDumpOptions = {}): void {
   const out = new ByteOut(sink);
-  const j = new JsonBytesWriter(out, opts.pretty ?? false);
+  const j = new JsonBytesWriter(out, opts.pretty ?? false, opts.bpftool === '7.8' ? '\\\\' : '\\n');
   const ANON = new TextEncoder().encode('(anon)');
   const INVALID = new TextEncoder().encode('(invalid)');
   const strEnd = btf.startStrOff + btf.strLen;

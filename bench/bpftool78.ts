@@ -1,0 +1,60 @@
+/**
+ * `npm run bench`, bpftool 7.8's part (issue 18's target): `btfkit dump -f c
+ * --bpftool 7.8` against bpftool 7.8.0's sorted `format c`, both to a file,
+ * interleaved, on the kernel BTF the 7.8 goldens were made from
+ * (golden/bpftool-7.8/vmlinux.btf.br, so that runs on any machine compare
+ * the same input). Target: at most 1.0x bpftool 7.8's wall time on Node 24
+ * and later, 1.15x on Node 20. Needs a bpftool 7.8 binary in
+ * BTFKIT_BPFTOOL78; reported as skipped without one (Debian ships 7.1).
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
+import { fmt, ratio, timeCommands } from './common.js';
+import { BIN, repoPath } from '../test/helpers/golden.js';
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
+
+/** Runs the bpftool 7.8 comparison and prints its lines, or says why it is skipped. */
+export function benchBpftool78(): void {
+  const tool = process.env['BTFKIT_BPFTOOL78'];
+  if (!tool) {
+    console.log('skipped: set BTFKIT_BPFTOOL78 to a bpftool 7.8.0 binary to compare with it');
+    return;
+  }
+  const input = join(tmpdir(), `btfkit-bench-78-${process.pid}.btf`);
+  const out = join(tmpdir(), `btfkit-bench-78-${process.pid}.h`);
+  writeFileSync(input, brotliDecompressSync(readFileSync(repoPath('golden', 'bpftool-7.8', 'vmlinux.btf.br'))));
+  try {
+    console.log(`input: golden/bpftool-7.8/vmlinux.btf.br (the goldens' kernel BTF); bpftool: ${tool}`);
+    const [ours, theirs] = timeCommands(
+      [
+        {
+          label: 'btfkit dump -f c --bpftool 7.8 > file',
+          cmd: process.execPath,
+          args: [BIN, 'dump', '-f', 'c', '--bpftool', '7.8', input],
+        },
+        {
+          label: 'bpftool 7.8 format c (sorted) > file',
+          cmd: tool,
+          args: ['btf', 'dump', 'file', input, 'format', 'c'],
+        },
+      ],
+      RUNS,
+      out,
+    );
+    console.log(fmt(ours!));
+    console.log(fmt(theirs!));
+    const major = Number(process.versions.node.split('.')[0]);
+    const target = major >= 24 ? 1.0 : 1.15;
+    const r = ours!.median / theirs!.median;
+    console.log(
+      ratio('ratio btfkit/bpftool 7.8 (format c)', ours!, theirs!),
+      `  [target <= ${target.toFixed(2)}x on Node ${major}: ${r <= target ? 'ok' : 'MISSED'}]`,
+    );
+  } finally {
+    rmSync(input, { force: true });
+    rmSync(out, { force: true });
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The kfuncs of bpftool 7.8's `format c` (`dump_btf_kfuncs` in bpftool's
+ * btf.c): after every type, under `#ifndef BPF_NO_KFUNC_PROTOTYPES`, one
+ * `extern PROTOTYPE __weak __ksym;` line per function that a kernel built
+ * with `__bpf_kfunc` tagged, so that BPF C can call kfuncs with vmlinux.h
+ * alone.
+ *
+ * The tags are DECL_TAG types on the whole function (component_idx -1)
+ * naming a FUNC: `bpf_kfunc` makes a kfunc, `bpf_fastcall` adds the
+ * `__bpf_fastcall ` prefix to a kfunc that also has it (a fastcall tag alone
+ * prints nothing). Names must match exactly (bpftool compares with the NUL).
+ * A function tagged twice is listed twice, as bpftool does. The list is
+ * sorted by function name as bytes (strcmp); functions of the same name keep
+ * the order of their tags (bpftool's qsort leaves that to the C library; the
+ * lines are equal whenever the prototypes are).
+ *
+ * The macros the prototypes use (`__ksym`, `__weak`, `__bpf_fastcall`) are
+ * defined at the top of the header: {@link KFUNC_MACROS}.
+ */
+import { BTF_KIND_DECL_TAG, BTF_KIND_FUNC, infoKind } from '../kinds.js';
+import type { TypeQuery } from '../query.js';
+import { byteKeyAt } from '../strings.js';
+
+/** What bpftool 7.8 prints after the pragma, before the types. */
+export const KFUNC_MACROS =
+  '#ifndef __ksym\n' +
+  '#define __ksym __attribute__((section(".ksyms")))\n' +
+  '#endif\n\n' +
+  '#ifndef __weak\n' +
+  '#define __weak __attribute__((weak))\n' +
+  '#endif\n\n' +
+  '#ifndef __bpf_fastcall\n' +
+  '#if __has_attribute(bpf_fastcall)\n' +
+  '#define __bpf_fastcall __attribute__((bpf_fastcall))\n' +
+  '#else\n' +
+  '#define __bpf_fastcall\n' +
+  '#endif\n' +
+  '#endif\n\n';
+
+/** The opening and closing lines of the kfunc block. */
+export const KFUNC_BLOCK_START = '\n/* BPF kfuncs */\n#ifndef BPF_NO_KFUNC_PROTOTYPES\n';
+export const KFUNC_BLOCK_END = '#endif\n\n';
+
+/** The kfuncs of one BTF, in bpftool's order. */
+export interface Kfuncs {
+  /** FUNC ids, sorted by name (bytes), one per `bpf_kfunc` tag. */
+  readonly ids: Uint32Array;
+  /** Per entry of `ids`: whether the function also has a `bpf_fastcall` tag. */
+  readonly fastcall: Uint8Array;
+}
+
+const KFUNC_TAG = new TextEncoder().encode('bpf_kfunc');
+const FASTCALL_TAG = new TextEncoder().encode('bpf_fastcall');
+
+/**
+ * Returns the kfuncs of the BTF under `q` (lib/query.ts), base types
+ * included for split BTF, as bpftool 7.8 lists them. A tag whose target
+ * is out of range is skipped.
+ */
+export function collectKfuncs(q: TypeQuery): Kfuncs {
+  const { words: w, offs: off, typeCount: count } = q;
+  const kfuncs: number[] = [];
+  const fastcalls = new Set<number>();
+  for (let id = 1; id < count; id++) {
+    const o = off[id]!;
+    if (infoKind(w[o + 1]!) !== BTF_KIND_DECL_TAG) continue;
+    if ((w[o + 3]! | 0) !== -1) continue;
+    const target = w[o + 2]!;
+    if (target === 0 || target >= count || infoKind(w[off[target]! + 1]!) !== BTF_KIND_FUNC) continue;
+    if (q.strIs(w[o]!, KFUNC_TAG)) kfuncs.push(target);
+    else if (q.strIs(w[o]!, FASTCALL_TAG)) fastcalls.add(target);
+  }
+  const keys = new Map<number, string>();
+  for (const id of kfuncs) if (!keys.has(id)) keys.set(id, byteKeyAt(q.strs, w[off[id]!]!));
+  // Array.prototype.sort is stable: equal names keep the order of their tags.
+  kfuncs.sort((a, b) => {
+    const ka = keys.get(a)!;
+    const kb = keys.get(b)!;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+  const ids = Uint32Array.from(kfuncs);
+  const fastcall = new Uint8Array(ids.length);
+  for (let i = 0; i < ids.length; i++) fastcall[i] = fastcalls.has(ids[i]!) ? 1 : 0;
+  return { ids, fastcall };
+}
