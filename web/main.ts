@@ -44,8 +44,12 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 let seq = 0;
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+let workerReady: () => void = () => undefined;
+/** Resolves when the worker has said it listens (sequence number 0). */
+const ready = new Promise<void>((resolve) => (workerReady = resolve));
 worker.onmessage = (ev: MessageEvent<Reply>) => {
   const r = ev.data;
+  if (r.seq === 0) return workerReady();
   const p = pending.get(r.seq);
   if (!p) return;
   pending.delete(r.seq);
@@ -53,7 +57,8 @@ worker.onmessage = (ev: MessageEvent<Reply>) => {
   else p.reject(new Error(r.error));
 };
 
-function ask<T>(req: Request, transfer: Transferable[] = []): Promise<T> {
+async function ask<T>(req: Request, transfer: Transferable[] = []): Promise<T> {
+  await ready;
   const s = ++seq;
   return new Promise<T>((resolve, reject) => {
     pending.set(s, { resolve: resolve as (v: unknown) => void, reject });

@@ -134,23 +134,30 @@ function referrerIndex(f: Loaded): { start: Uint32Array; ids: Uint32Array } {
   const btf = f.btf;
   const total = btf.typeCount;
   const count = new Uint32Array(total + 1);
+  // Each referrer once per target: ids come in ascending order, so the last one seen says.
+  let last = new Uint32Array(total);
   for (let id = btf.startId; id < total; id++) {
     const [w, off] = btf.recordOf(id);
     forEachTypeIdWord(w, off, (wi) => {
       const t = w[wi]!;
-      if (t < total) count[t + 1]!++;
+      if (t < total && last[t] !== id) {
+        last[t] = id;
+        count[t + 1]!++;
+      }
     });
   }
   for (let i = 1; i <= total; i++) count[i]! += count[i - 1]!;
   const ids = new Uint32Array(count[total]!);
   const fill = count.slice(0, total);
+  last = new Uint32Array(total);
   for (let id = btf.startId; id < total; id++) {
     const [w, off] = btf.recordOf(id);
-    let last = -1;
     forEachTypeIdWord(w, off, (wi) => {
       const t = w[wi]!;
-      if (t < total && t !== last) ids[fill[t]!++] = id;
-      last = t;
+      if (t < total && last[t] !== id) {
+        last[t] = id;
+        ids[fill[t]!++] = id;
+      }
     });
   }
   f.refStart = count;
@@ -362,3 +369,7 @@ scope.onmessage = (ev) => {
     scope.postMessage({ seq, ok: false, error: errorLine(e) });
   }
 };
+
+// Messages that reach a module worker before its evaluation ends (hash.ts
+// awaits the xxhash module) can be lost: the page sends nothing before this.
+scope.postMessage({ seq: 0, ok: true, value: 'ready' });
