@@ -7,7 +7,8 @@
  * memory; `check` of vmlinux in process at most 1.0x the kernel's own
  * BPF_BTF_LOAD of it; CO-RE (bench/core.ts): `btfkit core` over the CO-RE
  * objects and three kernels at most 1.0x bpftool's `gen min_core_btf` runs,
- * the 100 x 10 matrix under 10 s. Set BENCH_RUNS to change the number of runs (default 10).
+ * the 100 x 10 matrix under 10 s; the explorer (bench/web.ts): vmlinux
+ * picked -> type list under 1.5 s, struct task_struct's page under 200 ms. Set BENCH_RUNS to change the number of runs (default 10).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { benchDedup } from './dedup.js';
 import { benchDumpC } from './dump-c.js';
 import { benchCheck } from './check.js';
 import { benchLayout } from './layout.js';
+import { benchWeb } from './web.js';
 
 const VMLINUX = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
@@ -92,6 +94,8 @@ async function main(): Promise<void> {
   benchCheck(VMLINUX, RUNS);
   console.log('\n# CO-RE: btfkit core and gen min-core-btf against bpftool gen min_core_btf');
   benchCore(VMLINUX, RUNS);
+  console.log('\n# the explorer in headless Chromium: pick vmlinux -> list, struct task_struct page (bench/web.ts)');
+  await benchWeb(VMLINUX, Math.min(RUNS, 5));
 }
 
 function dumpVsBpftool(btf: Btf): void {
