@@ -204,6 +204,19 @@ test('a golden object: its maps and variables as `btfkit maps` and `btfkit vars`
   await page.close();
 });
 
+test('two objects side by side: the diff `btfkit diff A B` prints', async () => {
+  if (browserMissing())
+    return skip('chromium is not installed (/usr/bin/chromium): the explorer is not tested in a browser');
+  const other = repoPath('golden', 'obj', 'maps', 'typed_values.o');
+  const page = await openPage([OBJ, other], '#/maps_demo.o/diff/typed_values.o');
+  await page.waitForSelector('#diff');
+  const want = cli(['diff', OBJ, other]);
+  assert.is(want.status, 3);
+  assert.is(await page.$eval('#diff', (e) => e.textContent), want.stdout);
+  await shot(page, 'diff');
+  await page.close();
+});
+
 test('split BTF: a module over its vmlinux, ids after the base, raw lines as `btfkit dump -B`', async () => {
   if (browserMissing())
     return skip('chromium is not installed (/usr/bin/chromium): the explorer is not tested in a browser');

@@ -105,7 +105,7 @@ async function openFile(name: string, bytes: Uint8Array, base: string | null): P
   try {
     const f = await ask<FileSummary>({ op: 'open', name, bytes, base }, [bytes.buffer]);
     files.set(name, f);
-    for (const sel of [$('file'), $('base')] as HTMLSelectElement[]) {
+    for (const sel of [$('file'), $('base'), $('diffwith')] as HTMLSelectElement[]) {
       if (![...sel.options].some((o) => o.value === name)) sel.append(new Option(name, name));
     }
     await showFile(name);
@@ -346,9 +346,19 @@ async function showObject(file: string): Promise<void> {
   document.title = `${o.file} — btfkit`;
 }
 
+async function showDiff(a: string, b: string): Promise<void> {
+  const text = await ask<string>({ op: 'diff', a, b });
+  const page = $('page');
+  page.replaceChildren();
+  const h = el('h2', `diff ${a} ${b}`);
+  h.id = 'title';
+  page.append(h, pre('diff', text));
+  document.title = `diff ${a} ${b} — btfkit`;
+}
+
 // ------------------------------------------------------------------ routing
 
-/** Shows what the URL names: `#/FILE`, `#/FILE/object`, `#/FILE/id/N`, `#/FILE/KIND/NAME`. */
+/** Shows what the URL names: `#/FILE`, `#/FILE/object`, `#/FILE/id/N`, `#/FILE/KIND/NAME`, `#/A/diff/B`. */
 async function route(): Promise<void> {
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   const [file, what, name] = parts;
@@ -357,6 +367,7 @@ async function route(): Promise<void> {
   try {
     await showFile(file);
     if (what === 'object') return await showObject(file);
+    if (what === 'diff' && name !== undefined && files.has(name)) return await showDiff(file, name);
     if (what === undefined || name === undefined) return;
     const id = what === 'id' ? Number(name) : await ask<number>({ op: 'byName', file, kind: what, name });
     await showType(file, id);
@@ -426,6 +437,12 @@ function wire(): void {
   $('pick').addEventListener('change', (e) => {
     const input = e.target as HTMLInputElement;
     if (input.files) void openFiles(input.files).then(() => (input.value = ''));
+  });
+  $('diffwith').addEventListener('change', (e) => {
+    const sel = e.target as HTMLSelectElement;
+    if (current && sel.value)
+      location.hash = `#/${encodeURIComponent(current.name)}/diff/${encodeURIComponent(sel.value)}`;
+    sel.value = '';
   });
   $('file').addEventListener('change', (e) => {
     location.hash = `#/${encodeURIComponent((e.target as HTMLSelectElement).value)}`;

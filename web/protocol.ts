@@ -90,7 +90,8 @@ export type Request =
   | { op: 'type'; file: string; id: number }
   | { op: 'byName'; file: string; kind: string; name: string }
   | { op: 'object'; file: string }
-  | { op: 'graph'; file: string; id: number; depth: number };
+  | { op: 'graph'; file: string; id: number; depth: number }
+  | { op: 'diff'; a: string; b: string };
 
 /** The answer: the value, or the one-line error the CLI prints. */
 export type Reply = { seq: number; ok: true; value: unknown } | { seq: number; ok: false; error: string };

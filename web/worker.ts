@@ -16,8 +16,9 @@ import { cDump } from '../lib/dump/c.js';
 import { rawDump } from '../lib/dump/raw.js';
 import { isInputError } from '../lib/errors.js';
 import { forEachTypeIdWord } from '../lib/fields.js';
+import { diffBtf, diffMaps, formatDiff } from '../lib/diff/index.js';
 import { mapsText } from '../lib/inspect/maps-text.js';
-import { listMaps } from '../lib/inspect/maps.js';
+import { listMaps, mapTypeLabel } from '../lib/inspect/maps.js';
 import { listVars, varLine } from '../lib/inspect/vars.js';
 import {
   BTF_KIND_ARRAY,
@@ -338,6 +339,19 @@ function graph(f: Loaded, id: number, depth: number): { nodes: GraphNode[]; edge
   return { nodes, edges };
 }
 
+/** What `btfkit diff A B` prints: the semantic diff of the types, and of the maps for two objects. */
+function diff(a: Loaded, b: Loaded): string {
+  const changes = diffBtf(a.btf, b.btf);
+  if (isElf(a.bytes) && isElf(b.bytes)) {
+    const maps = (f: Loaded) =>
+      listMaps(openObject(f.bytes, { file: f.name, ext: false, ...(f.base ? { base: f.base.btf } : {}) }), {
+        relaxed: true,
+      }).maps;
+    changes.push(...diffMaps(maps(a), maps(b), (t) => String(mapTypeLabel(t))));
+  }
+  return formatDiff(changes);
+}
+
 function handle(req: Request): unknown {
   switch (req.op) {
     case 'open':
@@ -352,6 +366,8 @@ function handle(req: Request): unknown {
       return objectPage(fileOf(req.file));
     case 'graph':
       return graph(fileOf(req.file), req.id, req.depth);
+    case 'diff':
+      return diff(fileOf(req.a), fileOf(req.b));
   }
 }
 
