@@ -9,7 +9,8 @@
  * `check` of vmlinux in process at most 1.0x the kernel's own
  * BPF_BTF_LOAD of it; CO-RE (bench/core.ts): `btfkit core` over the CO-RE
  * objects and three kernels at most 1.0x bpftool's `gen min_core_btf` runs,
- * the 100 x 10 matrix under 10 s. Set
+ * the 100 x 10 matrix under 10 s; the explorer (bench/web.ts): vmlinux
+ * picked -> type list under 1.5 s, struct task_struct's page under 200 ms. Set
  * BENCH_RUNS to change the number of runs (default 10).
  */
 import { spawnSync } from 'node:child_process';
@@ -25,6 +26,7 @@ import { benchCheck } from './check.js';
 import { benchCore } from './core.js';
 import { benchLayout } from './layout.js';
 import { benchBatch } from './batch.js';
+import { benchWeb } from './web.js';
 
 const VMLINUX = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
@@ -94,6 +96,8 @@ async function main(): Promise<void> {
   benchBatch(Math.min(RUNS, 3));
   console.log('\n# vmlinux.h as bpftool 7.8 prints it: btfkit dump -f c --bpftool 7.8 against bpftool 7.8');
   benchBpftool78();
+  console.log('\n# the explorer in headless Chromium: pick vmlinux -> list, struct task_struct page (bench/web.ts)');
+  await benchWeb(VMLINUX, Math.min(RUNS, 5));
 }
 
 await main();

@@ -32,6 +32,7 @@ const COMMANDS: ReadonlyArray<readonly [string, () => Promise<{ register: Regist
   ['diff', () => import('./commands/diff.js')],
   ['find', () => import('./commands/find.js')],
   ['list', () => import('./commands/list.js')],
+  ['web', () => import('./commands/web.js')],
   ['completion', () => import('./commands/completion.js')],
 ];
 

@@ -88,7 +88,7 @@ export class Btf extends BtfBuilder {
 
   /** Returns the raw BTF read from a file (`readBtfFile` also reads an object's `.BTF`). Node only. */
   static async fromFile(path: string, opts: { base?: Btf } = {}): Promise<Btf> {
-    const { readInput } = await import('./io.js');
+    const { readInput } = (await import('#io')) as typeof import('./io.js');
     const bytes = await readInput(path);
     try {
       return Btf.parse(bytes, { ...opts, file: path });

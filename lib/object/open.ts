@@ -196,7 +196,7 @@ export function parseBtf(input: Uint8Array, opts: BtfOptions = {}): Btf {
  * ({@link parseBtf}; `Btf.fromFile` reads raw BTF only). Node only.
  */
 export async function readBtfFile(path: string, opts: { base?: Btf } = {}): Promise<Btf> {
-  const { readInput } = await import('../io.js');
+  const { readInput } = (await import('#io')) as typeof import('../io.js');
   const bytes = await readInput(path);
   try {
     return parseBtf(bytes, { ...opts, file: path });

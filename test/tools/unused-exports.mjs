@@ -127,7 +127,7 @@ for (const file of checked) {
   exportsOf.set(file, ex);
 }
 
-// Public entry points: package.json `exports` (and main/types) mapped back from dist/ to the sources.
+// Public entry points: package.json `exports` and `imports` (and main/types) mapped back from dist/ to the sources.
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const entries = new Set();
 const addEntry = (target) => {
@@ -139,6 +139,8 @@ const addEntry = (target) => {
   }
 };
 addEntry(pkg.exports);
+// package.json `imports` (`#io`): the module a condition picks is an entry point too.
+addEntry(pkg.imports);
 addEntry(pkg.main);
 addEntry(pkg.types);
 
