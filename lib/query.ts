@@ -137,7 +137,10 @@ export function flattenTypes(
     words.set(btf.words.subarray(0, btf.typeWords), at);
   }
   const lo = btf.offs;
-  for (let i = 0, id = btf.startId; i < btf.nrTypes; i++, id++) offs[id] = baseWords + lo[i]!;
+  // Without a base the offsets are the container's own, shifted by nothing:
+  // one copy instead of a loop (dedup flattens vmlinux-sized BTF per run).
+  if (baseWords === 0) offs.set(lo.subarray(0, btf.nrTypes), btf.startId);
+  else for (let i = 0, id = btf.startId; i < btf.nrTypes; i++, id++) offs[id] = baseWords + lo[i]!;
   return { words, offs, localStart: baseWords };
 }
 

@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import { checkRawBtf } from '../lib/check/index.js';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
+import { dedup } from '../lib/dedup/index.js';
 import { rawDump } from '../lib/dump/raw.js';
 import { isBtfError } from '../lib/errors.js';
 import {
@@ -291,6 +292,31 @@ test('an unknown kind without a layout entry is a BtfError naming the type', () 
       assert.match((e as Error).message, /unknown kind 25/);
     }
   }
+});
+
+test('dedup refuses a kind known only from the layout section, naming the type: its own, merged or in the base', () => {
+  const expectRefused = (btf: Btf, id: number, what: string): void => {
+    try {
+      dedup(btf);
+      assert.unreachable(`${what}: deduplicated`);
+    } catch (e) {
+      assert.ok(isBtfError(e), `${what}: ${String(e)}`);
+      assert.is((e as { typeId?: number }).typeId, id, what);
+      assert.is(
+        (e as Error).message,
+        `type [${id}] kind 25: dedup does not know this kind (the layout section gives only its size)`,
+        what,
+      );
+    }
+  };
+  expectRefused(parseBtf(unknownKindBtf()), 2, 'parsed');
+  const merged = Btf.empty();
+  merged.addInt('long', 8, 1);
+  merged.addBtf(parseBtf(unknownKindBtf()));
+  expectRefused(merged, 3, 'merged');
+  const split = Btf.empty({ base: parseBtf(unknownKindBtf()) });
+  split.addInt('long', 8, 1);
+  expectRefused(split, 2, 'split over it');
 });
 
 test('a forward-declared enum (ENUM, size 0, no values) parses as clang writes it; so do other sizes (level 2 judges them)', () => {

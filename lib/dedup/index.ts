@@ -137,6 +137,15 @@ export interface DedupReport {
   passes: Array<{ pass: DedupPass; ms: number }>;
 }
 
+/** Returns the error for type `id`, of a kind known only from a layout section. */
+function unknownKind(btf: BtfContainer, id: number): BtfError {
+  return new BtfError(
+    BtfErrorCode.BadType,
+    `type [${id}] kind ${btf.kindOf(id)}: dedup does not know this kind (the layout section gives only its size)`,
+    { typeId: id },
+  );
+}
+
 /** Puts the compacted records and the new strings into the container. */
 function install(btf: BtfContainer, d: DedupState, c: Compacted, strings: Uint8Array | null): void {
   let words = d.w;
@@ -167,15 +176,11 @@ export function dedup(btf: BtfContainer, opts: DedupOptions = {}): DedupReport {
     );
   }
   // A kind known only from the layout section has a size but no meaning:
-  // nothing says which of its words are type ids to remap or compare.
-  const unknown = btf.firstLayoutOnlyKind();
-  if (unknown) {
-    throw new BtfError(
-      BtfErrorCode.BadType,
-      `type [${unknown}] kind ${btf.kindOf(unknown)}: dedup does not know this kind (the layout section gives only its size)`,
-      { typeId: unknown },
-    );
-  }
+  // nothing says which of its words are type ids to remap or compare. The
+  // base's types are looked at here, this BTF's by DedupState's pass over
+  // the kinds (one pass fewer over a vmlinux-sized BTF).
+  const baseUnknown = btf.base ? btf.base.firstLayoutOnlyKind() : 0;
+  if (baseUnknown) throw unknownKind(btf, baseUnknown);
   const report: DedupReport = {
     typesBefore: btf.nrTypes,
     typesAfter: 0,
@@ -194,6 +199,7 @@ export function dedup(btf: BtfContainer, opts: DedupOptions = {}): DedupReport {
 
   btf.prepareRewrite();
   const d = new DedupState(btf, onProgress ?? null, opts.forceCollisions === true);
+  if (d.firstUnknownKind) throw unknownKind(btf, d.firstUnknownKind);
   prepBase(d);
   lap('prep');
   const strings = dedupStrings(d, opts.ext);

@@ -111,6 +111,12 @@ export class DedupState {
   readonly structIds: Uint32Array;
   /** This BTF's reference type ids (PTR ... FUNC_PROTO, DECL_TAG), in id order. */
   readonly refIds: Uint32Array;
+  /**
+   * The first of this BTF's ids whose kind is known only from a layout
+   * section (0: none), found by the constructor's pass over the kinds so
+   * that `dedup` needs no pass of its own to refuse it.
+   */
+  readonly firstUnknownKind: number;
   /** Signature hash -> canonical candidates. */
   readonly table: CandTable;
   readonly progress: ProgressFn | null;
@@ -142,12 +148,16 @@ export class DedupState {
     const n = btf.nrTypes;
     const cls = new Uint8Array(n);
     const counts = [0, 0, 0, 0];
+    let unknown = 0;
     for (let i = 0; i < n; i++) {
       const k = infoKind(w[off[this.startId + i]! + 1]!);
-      const c = k < NR_BTF_KINDS ? KIND_CLASS[k]! : CLASS_PRIM;
+      let c = CLASS_PRIM;
+      if (k < NR_BTF_KINDS) c = KIND_CLASS[k]!;
+      else if (unknown === 0) unknown = this.startId + i;
       cls[i] = c;
       counts[c]!++;
     }
+    this.firstUnknownKind = unknown;
     const ids = new Uint32Array(n);
     const at = [0, counts[0]!, counts[0]! + counts[1]!, counts[0]! + counts[1]! + counts[2]!];
     const starts = at.slice();
