@@ -54,17 +54,6 @@ export function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
 }
 
-/** Returns `s` on one line: line breaks (a file name may hold one) shown as `\n`. */
-export function oneLine(s: string): string {
-  return s.replace(/\r?\n/g, '\\n');
-}
-
-/** Returns the one-line message `btfkit: ...` for an error (cli/main.ts, and each failed file of a batch). */
-export function errorLine(e: unknown): string {
-  if (isInputError(e)) return `btfkit: ${oneLine(e.message)}`;
-  return `btfkit: ${oneLine(e instanceof Error ? e.message : String(e))}`;
-}
-
 // ------------------------------------------------------------------ inputs
 
 /** Where the running kernel's BTF lives. */

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { isMainThread, workerData } from 'node:worker_threads';
 import { CommanderError } from 'commander';
 import { errnoText, fromOsBytes } from '../lib/io.js';
-import { USAGE_ERROR, errorLine, oneLine } from './common.js';
+import { errorLine, oneLine } from '../lib/errors.js';
+import { USAGE_ERROR } from './common.js';
 import { processIo } from './io.js';
 import { createProgram } from './program.js';
 

@@ -186,3 +186,18 @@ export function isElfError(e: unknown): e is ElfError {
 export function isInputError(e: unknown): e is BtfError | ElfError {
   return isBtfError(e) || isElfError(e);
 }
+
+/** Returns `s` on one line: line breaks (a file name may hold one) shown as `\n`. */
+export function oneLine(s: string): string {
+  return s.replace(/\r?\n/g, '\\n');
+}
+
+/**
+ * Returns the one line btfkit prints for an error, `btfkit: FILE: what is
+ * wrong (offset 0x…)`: the CLI (cli/main.ts), each failed file of a batch,
+ * and the explorer's worker.
+ */
+export function errorLine(e: unknown): string {
+  if (isInputError(e)) return `btfkit: ${oneLine(e.message)}`;
+  return `btfkit: ${oneLine(e instanceof Error ? e.message : String(e))}`;
+}

@@ -14,7 +14,7 @@
 import type { Btf } from '../lib/btf.js';
 import { cDump } from '../lib/dump/c.js';
 import { rawDump } from '../lib/dump/raw.js';
-import { isInputError } from '../lib/errors.js';
+import { errorLine, isInputError } from '../lib/errors.js';
 import { forEachTypeIdWord } from '../lib/fields.js';
 import { diffBtf, diffMaps, formatDiff } from '../lib/diff/index.js';
 import { mapsText } from '../lib/inspect/maps-text.js';
@@ -49,16 +49,6 @@ interface Loaded {
 }
 
 const files = new Map<string, Loaded>();
-
-/** Returns `s` on one line, as the CLI prints an error (cli/main.ts). */
-function oneLine(s: string): string {
-  return s.replace(/\r?\n/g, '\\n');
-}
-
-/** The one line the CLI prints for an error: `btfkit: FILE: what (offset 0x…)`. */
-function errorLine(e: unknown): string {
-  return `btfkit: ${oneLine(e instanceof Error ? e.message : String(e))}`;
-}
 
 function fileOf(name: string): Loaded {
   const f = files.get(name);
