@@ -19,8 +19,12 @@ import { cachedKernels, kernelModules, missingKernels, sampleModules } from './h
 import { skip } from './helpers/skip.js';
 import { hasTool } from './helpers/tools.js';
 
-const work = mkdtempSync(join(tmpdir(), 'btfkit-batch-'));
-process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+// Raw BTF files take the vmlinux.btf beside them or in their parent as their base:
+// the work directory sits inside a directory of its own, so that a vmlinux.btf
+// left in the system's temporary directory is never found.
+const top = mkdtempSync(join(tmpdir(), 'btfkit-batch-'));
+const work = mkdtempSync(join(top, 'work-'));
+process.on('exit', () => rmSync(top, { recursive: true, force: true }));
 
 const OBJS = ['global_data_layout.o', 'kprobe_latency.o', 'exec_ringbuf.o'].map((n) => repoPath('golden', 'obj', n));
 const enc = new TextEncoder();
