@@ -20,6 +20,7 @@
  *
  *   words   [hdr|extra][hdr|extra|member*vlen]...   one Uint32Array
  *   offs    word offset per local index             Uint32Array
+ *   kinds   kind per local index                    Uint8Array
  *   state   NOT_VISITED / VISITED / RESOLVED / POISON  Uint8Array
  *   rids    resolved type id                       Uint32Array
  *   rsizes  resolved size                          Uint32Array
@@ -63,7 +64,7 @@ import {
   memberBitfieldSize,
   memberBitOffset,
 } from '../kinds.js';
-import { validIdentifier, validSection } from './names.js';
+import { markIdentifiers, validIdentifier, validSection } from './names.js';
 
 const NOT_VISITED = 0,
   VISITED = 1,
@@ -117,6 +118,7 @@ const decoder = new TextDecoder();
 const pool = {
   u8a: new Uint8Array(0),
   u8b: new Uint8Array(0),
+  kinds: new Uint8Array(0),
   offs: new Uint32Array(0),
   rids: new Uint32Array(0),
   rsizes: new Uint32Array(0),
@@ -168,6 +170,12 @@ export class Verifier {
   /** Word offsets of the local types; index 0 is void for base BTF. */
   offs: Uint32Array = new Uint32Array(0);
   nrTypes = 0;
+  /**
+   * Kind per local index (0 for void): the walks ask for kinds far more
+   * often than for anything else, and a byte per type stays in cache where
+   * `w[offs[i] + 1]` misses twice.
+   */
+  kinds: Uint8Array = new Uint8Array(0);
   private state: Uint8Array = new Uint8Array(0);
   private rids: Uint32Array = new Uint32Array(0);
   private rsizes: Uint32Array = new Uint32Array(0);
@@ -175,7 +183,11 @@ export class Verifier {
   private stackNext = new Int32Array(MAX_RESOLVE_DEPTH);
   private top = 0;
   private mode = MODE_TBD;
-  /** Cache of identifier checks per string offset: 0 unknown, 1 valid, 2 invalid. */
+  /**
+   * Identifier checks per string offset: 0 unknown, 1 valid, 2 invalid;
+   * every string's start is judged up front (markIdentifiers), other
+   * offsets on first use.
+   */
   private identCache: Uint8Array;
   private readonly tagKflagRefused: boolean;
   /** Kernel `start_id`: 0 for base BTF (void is local type 0). */
@@ -199,6 +211,7 @@ export class Verifier {
     this.startId = base ? base.typeCount : 0;
     this.startStrOff = base ? base.strs.length : 0;
     this.identCache = zeroed('u8a', strs.length);
+    markIdentifiers(strs, this.identCache);
   }
 
   // ------------------------------------------------------------ records
@@ -210,9 +223,7 @@ export class Verifier {
       if (id === 0) return 0;
       return infoKind5(b.words[b.offs[id - b.startId]! + 1]!);
     }
-    const li = id - this.startId;
-    if (li === 0 && !this.base) return 0;
-    return infoKind5(this.w[this.offs[li]! + 1]!);
+    return this.kinds[id - this.startId]!;
   }
   private exists(id: number): boolean {
     return id < this.startId + this.nrTypes;
@@ -419,6 +430,7 @@ export class Verifier {
     const endByte = typeLenBytes;
     let cap = Math.max(16, (typeLenBytes / 12) | 0) + 1;
     let offs = zeroed('offs', cap);
+    let kinds = zeroed('kinds', cap);
     let n = 0;
     if (!this.base) offs[n++] = 0; // void
     let cur = 0; // bytes into the type section
@@ -470,10 +482,15 @@ export class Verifier {
         const grown = new Uint32Array(cap * 2);
         grown.set(offs);
         offs = grown;
+        const grownKinds = new Uint8Array(cap * 2);
+        grownKinds.set(kinds);
+        kinds = grownKinds;
         cap *= 2;
       }
       offs[n] = o;
+      kinds[n] = k;
       this.offs = offs;
+      this.kinds = kinds;
       this.nrTypes = n + 1;
       let bad = false;
       if (!this.nameOffValid(w[o]!)) {
@@ -514,6 +531,7 @@ export class Verifier {
       cur += 12 + need;
     }
     this.offs = offs;
+    this.kinds = kinds;
     this.state = zeroed('u8b', this.nrTypes);
     for (const p of poisoned) this.state[p] = POISON;
     return ok;
@@ -763,11 +781,27 @@ export class Verifier {
     const n = this.nrTypes;
     this.rids = zeroed('rids', n);
     this.rsizes = zeroed('rsizes', n);
+    const kinds = this.kinds,
+      state = this.state;
     for (let i = this.base ? 0 : 1; i < n; i++) {
-      const id = this.startId + i;
-      if (this.state[i] === POISON) continue;
-      const k = this.kindOf(id);
-      if (needsResolve(k) && !this.resolved(id)) this.resolve(id);
+      const s = state[i]!;
+      if (s === POISON) continue;
+      const id = this.startId + i,
+        k = kinds[i]!;
+      if (k === BTF_KIND_FUNC) {
+        // btf_resolve of a FUNC that nothing reached before (a third of
+        // vmlinux): one vertex, btf_func_check, popped with its prototype
+        // as the resolved id, which btf_resolve_valid then accepts (the
+        // check made it a FUNC_PROTO, so not void)
+        if (s !== NOT_VISITED) continue;
+        if (this.funcCheck(id)) state[i] = POISON;
+        else {
+          this.rids[i] = this.w[this.offs[i]! + 2]!;
+          state[i] = RESOLVED;
+        }
+        continue;
+      }
+      if (s !== RESOLVED && needsResolve(k)) this.resolve(id);
       if (k === BTF_KIND_FUNC_PROTO) this.funcProtoCheck(id);
     }
   }
