@@ -118,6 +118,8 @@ const KPTR_TAGS: ReadonlyArray<readonly [Uint8Array, number]> = [
   [bytes('percpu_kptr'), KPTR_PERCPU],
   [bytes('uptr'), UPTR],
 ];
+/** `__btf_name_by_offset`'s name of an unnamed type. */
+const ANON = bytes('(anon)');
 const LIST_NODE_NAME = bytes('bpf_list_node'),
   RB_NODE_NAME = bytes('bpf_rb_node');
 
@@ -194,7 +196,7 @@ interface FieldsProblem {
  * (searched after vmlinux, in the kernel's order), or null (nowhere: the
  * program's own struct).
  */
-export type KernelStructLookup = (name: string) => string | null;
+export type KernelStructLookup = (name: Uint8Array) => string | null;
 
 /** What a {@link KernelStructLookup} returns for a struct of vmlinux. */
 export const IN_VMLINUX = 'vmlinux';
@@ -601,9 +603,11 @@ class StructMetas {
   private parseKptr(f: FieldInfo): Fail | null {
     if (f.type !== KPTR_REF || !this.kernelStruct) return null;
     const off = this.nameOff(f.id);
-    const name = off ? this.str(off) : '(anon)';
-    const where = this.kernelStruct(name);
+    let end = this.strs.indexOf(0, off);
+    if (end < 0) end = this.strs.length;
+    const where = this.kernelStruct(off ? this.strs.subarray(off, end) : ANON);
     if (where === null) return null;
+    const name = off ? this.str(off) : '(anon)';
     if (where === IN_VMLINUX) {
       if (KPTR_DTOR_STRUCTS.includes(name)) return null;
       return new Fail(ENOENT, `a kptr at ${f.off} to the kernel's struct ${name}, which has no destructor kfunc`);

@@ -215,29 +215,40 @@ function kernelStructLookup(
 ): KernelStructLookup {
   let vmlinux: BtfContainer | undefined | null = null;
   let modules: readonly KernelModuleBtf[] | null = null;
-  const enc = new TextEncoder();
   return (name) => {
     if (vmlinux === null) vmlinux = typeof vmlinuxSrc === 'function' ? vmlinuxSrc() : vmlinuxSrc;
-    const want = enc.encode(name);
-    if (vmlinux && hasStruct(vmlinux, want)) return IN_VMLINUX;
+    const key = byteKey(name);
+    if (vmlinux && ownStructNames(vmlinux).has(key)) return IN_VMLINUX;
     modules ??= (typeof modulesSrc === 'function' ? modulesSrc() : modulesSrc) ?? [];
-    for (const m of modules) if (hasStruct(m.btf, want)) return m.name;
+    for (const m of modules) if (ownStructNames(m.btf).has(key)) return m.name;
     return null;
   };
 }
 
-/** Whether one of `btf`'s own types is a STRUCT named `name` (bytes; an unnamed type is named ""). */
-function hasStruct(btf: BtfContainer, name: Uint8Array): boolean {
-  for (let id = btf.startId; id < btf.typeCount; id++) {
-    const [w, o] = btf.recordOf(id);
-    if (infoKind5(w[o + 1]!) !== BTF_KIND_STRUCT) continue;
-    const s = btf.strBytes(w[o]!);
-    if (s.length !== name.length) continue;
-    let i = 0;
-    while (i < s.length && s[i] === name[i]) i++;
-    if (i === s.length) return true;
+/** A name's bytes as a string of one char per byte (`strcmp` compares bytes, not UTF-8). */
+function byteKey(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
+
+/** The names of each BTF's own STRUCTs (as {@link byteKey}s), kept while it does not change. */
+const structNames = new WeakMap<BtfContainer, { modCount: number; typeCount: number; names: Set<string> }>();
+
+function ownStructNames(btf: BtfContainer): Set<string> {
+  let e = structNames.get(btf);
+  if (!e || e.modCount !== btf.modCount || e.typeCount !== btf.typeCount) {
+    const names = new Set<string>();
+    const w = btf.words,
+      offs = btf.offs;
+    for (let i = 0; i < btf.nrTypes; i++) {
+      const o = offs[i]!;
+      if (infoKind5(w[o + 1]!) === BTF_KIND_STRUCT) names.add(byteKey(btf.strBytes(w[o]!)));
+    }
+    e = { modCount: btf.modCount, typeCount: btf.typeCount, names };
+    structNames.set(btf, e);
   }
-  return false;
+  return e.names;
 }
 
 /**

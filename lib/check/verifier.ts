@@ -132,33 +132,47 @@ function zeroed<K extends keyof typeof pool>(key: K, n: number): (typeof pool)[K
   return a.subarray(0, n) as (typeof pool)[K];
 }
 
-const isModifier = (k: number) =>
-  k === BTF_KIND_TYPEDEF ||
-  k === BTF_KIND_VOLATILE ||
-  k === BTF_KIND_CONST ||
-  k === BTF_KIND_RESTRICT ||
-  k === BTF_KIND_TYPE_TAG;
-const isStruct = (k: number) => k === BTF_KIND_STRUCT || k === BTF_KIND_UNION;
-const hasSize = (k: number) =>
-  k === BTF_KIND_INT ||
-  k === BTF_KIND_STRUCT ||
-  k === BTF_KIND_UNION ||
-  k === BTF_KIND_ENUM ||
-  k === BTF_KIND_DATASEC ||
-  k === BTF_KIND_FLOAT ||
-  k === BTF_KIND_ENUM64;
-const sourceOnly = (k: number) => k === BTF_KIND_VAR || k === BTF_KIND_DECL_TAG || k === BTF_KIND_DATASEC;
-const needsResolve = (k: number) =>
-  isModifier(k) ||
-  k === BTF_KIND_PTR ||
-  isStruct(k) ||
-  k === BTF_KIND_ARRAY ||
-  k === BTF_KIND_VAR ||
-  k === BTF_KIND_FUNC ||
-  k === BTF_KIND_DECL_TAG ||
-  k === BTF_KIND_DATASEC;
+// Kind classes as bit sets over kind numbers (a kind of -1, for "no such
+// type", reads bit 31: in none of them): one shift and mask per question
+const bit = (k: number) => 1 << k;
+const MODIFIER_KINDS =
+  bit(BTF_KIND_TYPEDEF) |
+  bit(BTF_KIND_VOLATILE) |
+  bit(BTF_KIND_CONST) |
+  bit(BTF_KIND_RESTRICT) |
+  bit(BTF_KIND_TYPE_TAG);
+const STRUCT_KINDS = bit(BTF_KIND_STRUCT) | bit(BTF_KIND_UNION);
+/** `btf_type_has_size` */
+const SIZED_KINDS =
+  bit(BTF_KIND_INT) |
+  STRUCT_KINDS |
+  bit(BTF_KIND_ENUM) |
+  bit(BTF_KIND_DATASEC) |
+  bit(BTF_KIND_FLOAT) |
+  bit(BTF_KIND_ENUM64);
+/** `btf_type_is_resolve_source_only` */
+const SOURCE_ONLY_KINDS = bit(BTF_KIND_VAR) | bit(BTF_KIND_DECL_TAG) | bit(BTF_KIND_DATASEC);
+/** `btf_type_needs_resolve` */
+const NEEDS_RESOLVE_KINDS =
+  MODIFIER_KINDS |
+  bit(BTF_KIND_PTR) |
+  STRUCT_KINDS |
+  bit(BTF_KIND_ARRAY) |
+  bit(BTF_KIND_VAR) |
+  bit(BTF_KIND_FUNC) |
+  bit(BTF_KIND_DECL_TAG) |
+  bit(BTF_KIND_DATASEC);
 /** void (kind 0), FWD, FUNC, FUNC_PROTO: `btf_type_nosize` */
-const noSize = (k: number) => k === 0 || k === BTF_KIND_FWD || k === BTF_KIND_FUNC || k === BTF_KIND_FUNC_PROTO;
+const NO_SIZE_KINDS = bit(0) | bit(BTF_KIND_FWD) | bit(BTF_KIND_FUNC) | bit(BTF_KIND_FUNC_PROTO);
+const isModifier = (k: number) => ((MODIFIER_KINDS >>> k) & 1) !== 0;
+const isStruct = (k: number) => ((STRUCT_KINDS >>> k) & 1) !== 0;
+const hasSize = (k: number) => ((SIZED_KINDS >>> k) & 1) !== 0;
+const sourceOnly = (k: number) => ((SOURCE_ONLY_KINDS >>> k) & 1) !== 0;
+const needsResolve = (k: number) => ((NEEDS_RESOLVE_KINDS >>> k) & 1) !== 0;
+const noSize = (k: number) => ((NO_SIZE_KINDS >>> k) & 1) !== 0;
+/** Kinds `btf_type_id_size` gives a size without following anything: it cannot fail on them. */
+const SIZED_AT_ONCE_KINDS = SIZED_KINDS | bit(BTF_KIND_ARRAY) | bit(BTF_KIND_PTR);
+const sizedAtOnce = (k: number) => ((SIZED_AT_ONCE_KINDS >>> k) & 1) !== 0;
 const roundupBytes = (bits: number) => (bits >>> 3) + (bits & 7 ? 1 : 0);
 
 /**
@@ -909,9 +923,10 @@ export class Verifier {
         }
         for (let i = from, m = o + 3 + 3 * from; i < vlen; i++, m += 3) {
           const mt = w[m + 1]!;
-          if (!this.exists(mt) || noSize(this.kindOf(mt)) || sourceOnly(this.kindOf(mt)))
-            return this.failMember(id, m, mt, 'Invalid member');
-          if (!this.sink(this.kindOf(mt)) && !this.resolved(mt)) {
+          if (!this.exists(mt)) return this.failMember(id, m, mt, 'Invalid member');
+          const mk = this.kindOf(mt);
+          if (noSize(mk) || sourceOnly(mk)) return this.failMember(id, m, mt, 'Invalid member');
+          if (!this.sink(mk) && !this.resolved(mt)) {
             this.stackNext[slot] = i + 1;
             return this.push(mt);
           }
@@ -1089,10 +1104,13 @@ export class Verifier {
     const ret = w[o + 2]!;
     if (ret) {
       if (!this.exists(ret)) return this.fail(id, 'Invalid return type');
-      if (sourceOnly(this.kindOf(ret))) return this.fail(id, 'Invalid return type');
-      const err = this.resolveFor(ret);
-      if (err) return err;
-      if (this.idSize(ret) < 0) return this.fail(id, 'Invalid return type');
+      const k = this.kindOf(ret);
+      if (sourceOnly(k)) return this.fail(id, 'Invalid return type');
+      if (needsResolve(k) && !this.resolved(ret)) {
+        const err = this.resolveFor(ret);
+        if (err) return err;
+      }
+      if (!sizedAtOnce(k) && this.idSize(ret) < 0) return this.fail(id, 'Invalid return type');
     }
     if (!n) return 0;
     if (!w[o + 4 + 2 * (n - 1)]) {
@@ -1104,10 +1122,13 @@ export class Verifier {
         an = w[o + 3 + 2 * i]!;
       if (!this.exists(at)) return this.fail(id, `Invalid arg#${i + 1}`);
       if (an && (!this.nameOffValid(an) || !this.ident(an))) return this.fail(id, `Invalid arg#${i + 1}`);
-      if (sourceOnly(this.kindOf(at))) return this.fail(id, `Invalid arg#${i + 1}`);
-      const err = this.resolveFor(at);
-      if (err) return err;
-      if (this.idSize(at) < 0) return this.fail(id, `Invalid arg#${i + 1}`);
+      const k = this.kindOf(at);
+      if (sourceOnly(k)) return this.fail(id, `Invalid arg#${i + 1}`);
+      if (needsResolve(k) && !this.resolved(at)) {
+        const err = this.resolveFor(at);
+        if (err) return err;
+      }
+      if (!sizedAtOnce(k) && this.idSize(at) < 0) return this.fail(id, `Invalid arg#${i + 1}`);
     }
     return 0;
   }
