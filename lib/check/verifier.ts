@@ -123,12 +123,13 @@ const pool = {
   rids: new Uint32Array(0),
   rsizes: new Uint32Array(0),
 };
-function zeroed<K extends keyof typeof pool>(key: K, n: number): (typeof pool)[K] {
+/** `n` entries of a pooled array, zeroed unless `fill` is false (for arrays written before they are read). */
+function zeroed<K extends keyof typeof pool>(key: K, n: number, fill = true): (typeof pool)[K] {
   let a = pool[key];
   if (a.length < n) {
     a = (a instanceof Uint8Array ? new Uint8Array(n + (n >>> 3)) : new Uint32Array(n + (n >>> 3))) as (typeof pool)[K];
     pool[key] = a;
-  } else a.fill(0, 0, n);
+  } else if (fill) a.fill(0, 0, n);
   return a.subarray(0, n) as (typeof pool)[K];
 }
 
@@ -443,13 +444,20 @@ export class Verifier {
     const w = this.w;
     const endByte = typeLenBytes;
     let cap = Math.max(16, (typeLenBytes / 12) | 0) + 1;
-    let offs = zeroed('offs', cap);
-    let kinds = zeroed('kinds', cap);
+    // written for every type indexed, read for those only
+    let offs = zeroed('offs', cap, false);
+    let kinds = zeroed('kinds', cap, false);
     let n = 0;
-    if (!this.base) offs[n++] = 0; // void
+    if (!this.base) {
+      offs[0] = 0; // void
+      kinds[n++] = 0;
+    }
     let cur = 0; // bytes into the type section
     let ok = true;
     const poisoned: number[] = [];
+    // a violation's log line reads the type through them
+    this.offs = offs;
+    this.kinds = kinds;
     while (cur < endByte) {
       const id = this.startId + n;
       const metaLeft = endByte - cur;
@@ -500,11 +508,11 @@ export class Verifier {
         grownKinds.set(kinds);
         kinds = grownKinds;
         cap *= 2;
+        this.offs = offs;
+        this.kinds = kinds;
       }
       offs[n] = o;
       kinds[n] = k;
-      this.offs = offs;
-      this.kinds = kinds;
       this.nrTypes = n + 1;
       let bad = false;
       if (!this.nameOffValid(w[o]!)) {
