@@ -117,11 +117,13 @@ export function register(program: Command, io: CliIo): void {
       '--kernel-btf <file>',
       `the kernel's BTF, where a struct's kptr targets are looked up (default: ${KERNEL_BTF} when judging as the newest kernel)`,
     )
-    .option(
-      '--module <file>',
-      `a module's BTF (split over the kernel's), searched after the kernel's for a kptr's target struct, in the order given; repeatable; a directory gives its files by name (default, with the running kernel's BTF: every module in ${KERNEL_BTF_DIR}, in load order)`,
-      collect,
-      [],
+    .addOption(
+      new Option(
+        '--module <file>',
+        "a module's BTF (split over the kernel's), searched after the kernel's for a kptr's target struct, in the order given; repeatable; a directory gives its files by name",
+      )
+        .argParser(collect)
+        .default([], `with the running kernel's BTF, every module in ${KERNEL_BTF_DIR}, in load order`),
     )
     .addOption(
       new Option(
