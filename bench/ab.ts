@@ -15,7 +15,8 @@
  *
  * Jobs: `csort` (C dump --sort), `c` (C dump), `dedup2` (vmlinux x2: addBtf
  * twice, then dedup; dedup timed), `merge2` (the two addBtf calls timed),
- * `raw`, `json` (the raw and JSON dumps to memory). BENCH_BTF names the input.
+ * `raw`, `json` (the raw and JSON dumps to memory), `check` (`checkRawBtf`, level 2, of the raw
+ * bytes). BENCH_BTF names the input.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -57,6 +58,12 @@ async function job(dist: string, name: string): Promise<() => void> {
         dst.addBtf(btf);
         dst.addBtf(btf);
       };
+    case 'check': {
+      const { checkRawBtf } = await imp('lib/check/index.js');
+      return () => {
+        if (!checkRawBtf(bytes).ok) throw new Error(`${FILE}: refused by btfkit check`);
+      };
+    }
     case 'dedup2': {
       const { dedup } = await imp('lib/dedup/index.js');
       // The merge is set-up, outside the timed part: `dedupPrep` builds it.

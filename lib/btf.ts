@@ -102,15 +102,17 @@ export class Btf extends BtfBuilder {
    * Returns the kernel verifier's verdict on this BTF (level 2, `checkBtf`
    * of lib/check: what `BPF_BTF_LOAD` would say, every violation listed, the
    * kernel's first marked). `opts.kernel` judges as an older kernel
-   * ('6.1'); `opts.kernelBtf` is the kernel's BTF, where kptr targets of
-   * the struct metas are looked up (see `CheckOptions`). Never throws for
-   * malformed BTF.
+   * ('6.1'); `opts.kernelBtf` is the kernel's BTF and `opts.kernelModules`
+   * its modules' BTF, where kptr targets of the struct metas are looked up,
+   * vmlinux first, then each module in order (see `CheckOptions`). Never
+   * throws for malformed BTF.
    */
-  check(opts: Pick<CheckOptions, 'kernel' | 'kernelBtf'> = {}): CheckReport {
+  check(opts: Pick<CheckOptions, 'kernel' | 'kernelBtf' | 'kernelModules'> = {}): CheckReport {
     return checkBtf(this, {
       ...(this.base ? { base: this.base } : {}),
       ...(opts.kernel ? { kernel: opts.kernel } : {}),
       ...(opts.kernelBtf ? { kernelBtf: opts.kernelBtf } : {}),
+      ...(opts.kernelModules ? { kernelModules: opts.kernelModules } : {}),
     });
   }
 

@@ -204,6 +204,7 @@ export {
   type CheckReport,
   type CheckViolation,
   type CheckOptions,
+  type KernelModuleBtf,
 } from './check/index.js';
 export {
   LayoutPrinter,

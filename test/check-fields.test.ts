@@ -3,7 +3,7 @@
 // on hand-built BTFs and their mutants, against the running kernel. The
 // expected errnos below are what Linux 6.18 answered; the live tests ask it
 // again, with the last line of its log.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { kernelLoad, kernelSkipReason, type KernelVerdict } from './helpers/kern
 import { mutate, rng } from './helpers/mutants.js';
 import { skip } from './helpers/skip.js';
 import { fuzzRuns, TimeBudget } from './helpers/budget.js';
+import { cachedKernels, kernelModules, missingKernels } from './helpers/kernels.js';
 
 const VMLINUX = '/sys/kernel/btf/vmlinux';
 const vmlinux = existsSync(VMLINUX) ? Btf.parse(new Uint8Array(readFileSync(VMLINUX))) : undefined;
@@ -363,6 +364,19 @@ const CASES: FieldCase[] = [
       },
     }),
   ),
+  {
+    // btf_parse_kptr looks the target up by __btf_name_by_offset's name,
+    // "(anon)", which names no struct of the kernel's
+    name: 'a kptr to an anonymous struct',
+    errno: 0,
+    kernelTypes: true,
+    build: (b) => {
+      const { i } = lock(b);
+      const p = kptr(b, i, 'kptr', '');
+      b.addStruct('s', 8);
+      b.addField('p', p, 0, 0);
+    },
+  },
   // ---- lists and rbtrees
   { name: 'a list head with its lock and contains:v:n', errno: 0, build: (b) => void graph(b, {}) },
   { name: 'an rbtree root', errno: 0, build: (b) => void graph(b, { root: 'bpf_rb_root', node: 'bpf_rb_node' }) },
@@ -535,6 +549,99 @@ test('without the kernel BTF, every kptr target is the program own struct', () =
   assert.is(checkRawBtf(bufs[c]!, { kernelBtf: () => vmlinux }).errno, 2);
   assert.is(Btf.parse(bufs[c]!).check({ kernelBtf: vmlinux }).errno, 2);
   assert.ok(Btf.parse(bufs[c]!).check({ kernelBtf: vmlinux, kernel: '6.1' }).ok);
+});
+
+// kptr targets in modules: bpf_find_btf_id searches vmlinux, then every
+// module BTF in load order; the first with a STRUCT of the name decides.
+// Debian 6.12's act_bpf defines struct tcf_bpf, which its vmlinux lacks.
+const k612 = cachedKernels().find((k) => k.series === '6.12');
+const modSkip = k612 ? '' : missingKernels(cachedKernels()).join('; ');
+/** struct s { TAG struct NAME *p; } beside a bpf_spin_lock. */
+function kptrTo(tag: string, name: string): Uint8Array {
+  const b = Btf.empty();
+  const { i } = lock(b);
+  const p = kptr(b, i, tag, name);
+  b.addStruct('s', 8);
+  b.addField('p', p, 0, 0);
+  return b.rawData().slice();
+}
+
+test('kptr targets in modules: found after vmlinux, in the order given, the first match deciding', () => {
+  if (modSkip) return skip(modSkip);
+  const vm = Btf.parse(new Uint8Array(readFileSync(k612!.vmlinux)));
+  const mods = new Map(kernelModules(k612!).map((m) => [m.name, m.path]));
+  const mod = (name: string) => ({
+    name,
+    btf: Btf.parse(new Uint8Array(readFileSync(mods.get(name)!)), { base: vm }),
+  });
+  const actBpf = mod('act_bpf'),
+    actCsum = mod('act_csum');
+  assert.ok(!vm.findByName('tcf_bpf'), 'vmlinux lacks struct tcf_bpf');
+  const ref = kptrTo('kptr', 'tcf_bpf');
+  // without the module, the program's own struct
+  assert.ok(checkRawBtf(ref, { kernelBtf: vm }).ok);
+  assert.ok(checkRawBtf(ref, { kernelBtf: vm, kernelModules: [actCsum] }).ok);
+  // with it, a module's struct: no destructor kfunc, ENOENT, no log line of the kernel's own
+  for (const modules of [[actBpf], [actCsum, actBpf], () => [actCsum, actBpf]]) {
+    const r = checkRawBtf(ref, { kernelBtf: vm, kernelModules: modules });
+    assert.is(r.errno, 2);
+    assert.is(r.violations[0]!.phase, 'fields');
+    assert.is(r.violations[0]!.line, '\tp type_id=5 bits_offset=0');
+    assert.match(r.violations[0]!.message, /kptr at 0 to struct tcf_bpf of module act_bpf .*no destructor kfunc/);
+    assert.is(Btf.parse(ref).check({ kernelBtf: vm, kernelModules: modules }).errno, 2);
+  }
+  // the first BTF with the name decides: vmlinux before any module
+  const shadow = Btf.empty({ base: vm });
+  shadow.addStruct('task_struct', 8);
+  shadow.addStruct('tcf_bpf', 8);
+  const early = { name: 'early', btf: Btf.parse(shadow.rawData().slice(), { base: vm }) };
+  assert.ok(checkRawBtf(kptrTo('kptr', 'task_struct'), { kernelBtf: vm, kernelModules: [early] }).ok);
+  assert.match(
+    checkRawBtf(ref, { kernelBtf: vm, kernelModules: [early, actBpf] }).violations[0]!.message,
+    /of module early /,
+  );
+  // only referenced kptrs need a destructor
+  for (const tag of ['kptr_untrusted', 'percpu_kptr'])
+    assert.ok(checkRawBtf(kptrTo(tag, 'tcf_bpf'), { kernelBtf: vm, kernelModules: [actBpf] }).ok, tag);
+  // 6.1 has no struct metas
+  assert.ok(checkRawBtf(ref, { kernelBtf: vm, kernelModules: [actBpf], kernel: '6.1' }).ok);
+});
+
+test('btfkit check --module FILE|DIR: the modules searched after --kernel-btf', () => {
+  if (modSkip) return skip(modSkip);
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-kmods-'));
+  try {
+    const file = join(dir, 'ref.btf');
+    writeFileSync(file, kptrTo('kptr', 'tcf_bpf'));
+    const mdir = join(dir, 'mods');
+    mkdirSync(mdir);
+    const mods = new Map(kernelModules(k612!).map((m) => [m.name, m.path]));
+    for (const m of ['act_bpf', 'act_csum']) copyFileSync(mods.get(m)!, join(mdir, `${m}.btf`));
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [BIN, 'check', '--kernel-btf', k612!.vmlinux, ...args, file], { encoding: 'utf8' });
+    const none = run();
+    assert.is(none.status, 0, none.stdout + none.stderr);
+    const other = run('--module', join(mdir, 'act_csum.btf'));
+    assert.is(other.status, 0, other.stdout + other.stderr);
+    for (const args of [
+      ['--module', join(mdir, 'act_bpf.btf')],
+      ['--module', mdir],
+    ]) {
+      const r = run(...args);
+      assert.is(r.status, 3, r.stdout + r.stderr);
+      assert.match(r.stdout, /\(ENOENT\); 1 violation:\n.*struct tcf_bpf of module act_bpf /);
+    }
+    const j = run('--module', join(mdir, 'act_csum.btf'), '--module', join(mdir, 'act_bpf.btf'), '-j');
+    assert.is(j.status, 3);
+    assert.match(JSON.parse(j.stdout).violations[0].message, /of module act_bpf /);
+    const nokb = spawnSync(process.execPath, [BIN, 'check', '--kernel', '6.1', '--module', mdir, file], {
+      encoding: 'utf8',
+    });
+    assert.is(nokb.status, 1, nokb.stdout + nokb.stderr);
+    assert.match(nokb.stderr, /--module needs the kernel BTF/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('btfkit check: a struct-meta refusal in the human report, --kernel-btf', () => {

@@ -4,15 +4,22 @@
  * own first. Exit status 0 when every file would load, 3 when one would not,
  * 1 when a file cannot be read at all.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { Btf } from '../../lib/btf.js';
 import { CommanderError, Option } from 'commander';
-import { CHECK_KERNELS, type CheckKernel, checkRawBtf, type CheckReport } from '../../lib/check/index.js';
-import { BtfErrorCode, isInputError } from '../../lib/errors.js';
+import {
+  CHECK_KERNELS,
+  type CheckKernel,
+  checkRawBtf,
+  type CheckReport,
+  type KernelModuleBtf,
+} from '../../lib/check/index.js';
+import { BtfError, BtfErrorCode, isInputError } from '../../lib/errors.js';
 import { BTF_ELF_SEC } from '../../lib/kinds.js';
 import { readBtfFile } from '../../lib/object/open.js';
-import { basePathFor, inputPath, jsonText, loadFixedBtf, sectionOrRaw } from '../common.js';
+import { basePathFor, collect, inputPath, jsonText, loadFixedBtf, sectionOrRaw } from '../common.js';
 import { fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 import type { CliIo } from '../io.js';
 
@@ -31,6 +38,49 @@ const ERRNO_NAMES: Record<number, string> = {
 
 /** The running kernel's BTF: kptr targets are looked up there (`btf_parse_kptr`). */
 const KERNEL_BTF = '/sys/kernel/btf/vmlinux';
+/** The running kernel's module BTFs, searched after vmlinux. */
+const KERNEL_BTF_DIR = '/sys/kernel/btf';
+
+/**
+ * The module BTF files of `--module` arguments (a file, or a directory whose
+ * files are taken by name, vmlinux left out), in the order given.
+ */
+function moduleFiles(args: string[]): string[] {
+  const out: string[] = [];
+  for (const a of args) {
+    if (!statSync(a).isDirectory()) out.push(a);
+    else for (const f of readdirSync(a).sort()) if (f !== 'vmlinux') out.push(join(a, f));
+  }
+  return out;
+}
+
+/**
+ * The running kernel's module BTFs in the order the kernel searches them
+ * (`bpf_find_btf_id` walks its BTF ids, given out as modules load):
+ * /proc/modules lists the newest module first, so its reverse is the load
+ * order; modules it does not list (built in) come first, by name.
+ */
+function runningModuleFiles(): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(KERNEL_BTF_DIR).filter((f) => f !== 'vmlinux');
+  } catch {
+    return [];
+  }
+  let loaded: string[] = [];
+  try {
+    loaded = readFileSync('/proc/modules', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[0]!)
+      .filter(Boolean)
+      .reverse();
+  } catch {
+    // no /proc/modules: by name
+  }
+  const rank = new Map(loaded.map((m, i) => [m, i]));
+  names.sort((a, b) => (rank.get(a) ?? -1) - (rank.get(b) ?? -1) || (a < b ? -1 : a > b ? 1 : 0));
+  return names.map((n) => join(KERNEL_BTF_DIR, n));
+}
 
 /** Returns the human report of one file. */
 export function formatReport(file: string, r: CheckReport): string {
@@ -69,6 +119,14 @@ export function register(program: Command, io: CliIo): void {
     )
     .addOption(
       new Option(
+        '--module <file>',
+        "a module's BTF (split over the kernel's), searched after the kernel's for a kptr's target struct, in the order given; repeatable; a directory gives its files by name",
+      )
+        .argParser(collect)
+        .default([], `with the running kernel's BTF, every module in ${KERNEL_BTF_DIR}, in load order`),
+    )
+    .addOption(
+      new Option(
         '--kernel <version>',
         "judge as this kernel: '6.18' (the default) or '6.1' (no kind_flag on type and decl tags, identifier DATASEC names, no struct metas)",
       ).choices([...CHECK_KERNELS]),
@@ -84,6 +142,7 @@ export function register(program: Command, io: CliIo): void {
           fixupMode?: string;
           kernel?: CheckKernel;
           kernelBtf?: string;
+          module: string[];
         },
       ) => {
         // --fixup: the BTF libbpf hands BPF_BTF_LOAD after bpf_object__open
@@ -94,6 +153,22 @@ export function register(program: Command, io: CliIo): void {
         let kernelBtf: Btf | undefined;
         // read only when a kptr needs it
         const kernelBtfOnce = () => (kernelBtf ??= Btf.parse(readFileSync(kernelBtfPath!), { file: kernelBtfPath! }));
+        // bpf_find_btf_id searches the modules after vmlinux: the running
+        // kernel's own with its own BTF, else those given
+        const modulePaths = opts.module.length
+          ? moduleFiles(opts.module)
+          : kernelBtfPath === KERNEL_BTF && !opts.kernelBtf
+            ? runningModuleFiles()
+            : [];
+        if (modulePaths.length && !kernelBtfPath)
+          throw new BtfError(BtfErrorCode.InvalidArgument, 'check: --module needs the kernel BTF (--kernel-btf FILE)');
+        let modules: KernelModuleBtf[] | undefined;
+        // read only when a kptr needs them
+        const modulesOnce = () =>
+          (modules ??= modulePaths.map((f) => ({
+            name: basename(f).replace(/\.btf$/, ''),
+            btf: Btf.parse(readFileSync(f), { base: kernelBtfOnce(), file: f }),
+          })));
         let refused = false;
         for (const arg of files) {
           const file = inputPath(arg);
@@ -108,6 +183,7 @@ export function register(program: Command, io: CliIo): void {
               ...(base ? { base } : {}),
               ...(opts.kernel ? { kernel: opts.kernel } : {}),
               ...(kernelBtfPath ? { kernelBtf: kernelBtfOnce } : {}),
+              ...(modulePaths.length ? { kernelModules: modulesOnce } : {}),
             });
           } catch (e) {
             if (isInputError(e) && !e.file) e.withFile(file);

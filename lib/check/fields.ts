@@ -51,7 +51,6 @@ import {
   BTF_KIND_TYPEDEF,
   BTF_KIND_VOLATILE,
   infoKflag,
-  infoKind5,
   infoVlen16,
   memberBitOffset,
 } from '../kinds.js';
@@ -119,6 +118,8 @@ const KPTR_TAGS: ReadonlyArray<readonly [Uint8Array, number]> = [
   [bytes('percpu_kptr'), KPTR_PERCPU],
   [bytes('uptr'), UPTR],
 ];
+/** `__btf_name_by_offset`'s name of an unnamed type. */
+const ANON = bytes('(anon)');
 const LIST_NODE_NAME = bytes('bpf_list_node'),
   RB_NODE_NAME = bytes('bpf_rb_node');
 
@@ -175,6 +176,8 @@ const KPTR_DTOR_STRUCTS: readonly string[] = [
 interface FieldsSource {
   w: Uint32Array;
   offs: Uint32Array;
+  /** Kind per id (0 for void), as the verifier indexed them. */
+  kinds: Uint8Array;
   /** Types, void included. */
   n: number;
   strs: Uint8Array;
@@ -187,8 +190,16 @@ interface FieldsProblem {
   message: string;
 }
 
-/** Whether the kernel's BTF (vmlinux) has a STRUCT of this name. */
-type KernelStructLookup = (name: string) => boolean;
+/**
+ * Where `bpf_find_btf_id(name, BTF_KIND_STRUCT)` finds a STRUCT of this
+ * name: {@link IN_VMLINUX}, the name of the first module BTF that has one
+ * (searched after vmlinux, in the kernel's order), or null (nowhere: the
+ * program's own struct).
+ */
+export type KernelStructLookup = (name: Uint8Array) => string | null;
+
+/** What a {@link KernelStructLookup} returns for a struct of vmlinux. */
+export const IN_VMLINUX = 'vmlinux';
 
 class Fail {
   constructor(
@@ -216,11 +227,11 @@ const decoder = new TextDecoder();
 /**
  * Returns the first struct whose special fields the kernel refuses
  * (`btf_parse_struct_metas` then `btf_check_and_fixup_fields`), or null.
- * `kernelHasStruct` answers `bpf_find_btf_id` for kptr targets; without it
+ * `kernelStruct` answers `bpf_find_btf_id` for kptr targets; without it
  * every target counts as the program's own.
  */
-export function checkStructMetas(src: FieldsSource, kernelHasStruct?: KernelStructLookup): FieldsProblem | null {
-  return new StructMetas(src, kernelHasStruct).run();
+export function checkStructMetas(src: FieldsSource, kernelStruct?: KernelStructLookup): FieldsProblem | null {
+  return new StructMetas(src, kernelStruct).run();
 }
 
 class StructMetas {
@@ -228,21 +239,23 @@ class StructMetas {
   private readonly nested = new Map<number, FieldInfo[] | Fail>();
   private readonly w: Uint32Array;
   private readonly offs: Uint32Array;
+  private readonly kinds: Uint8Array;
   private readonly n: number;
   private readonly strs: Uint8Array;
 
   constructor(
     src: FieldsSource,
-    private readonly kernelHasStruct: KernelStructLookup | undefined,
+    private readonly kernelStruct: KernelStructLookup | undefined,
   ) {
     this.w = src.w;
     this.offs = src.offs;
+    this.kinds = src.kinds;
     this.n = src.n;
     this.strs = src.strs;
   }
 
   private kind(id: number): number {
-    return id === 0 || id >= this.n ? 0 : infoKind5(this.w[this.offs[id]! + 1]!);
+    return id >= this.n ? 0 : this.kinds[id]!;
   }
   private info(id: number): number {
     return this.w[this.offs[id]! + 1]!;
@@ -318,15 +331,15 @@ class StructMetas {
     // kernel sorts the set)
     const w = this.w,
       offs = this.offs,
+      kinds = this.kinds,
       strs = this.strs;
     const firstOf = new Int32Array(ALLOC_OBJ_FIELDS.length).fill(-1);
     const inAof = new Uint8Array(this.n);
     let any = false;
     for (let i = 1; i < this.n; i++) {
-      const o = offs[i]!,
-        k = infoKind5(w[o + 1]!);
+      const k = kinds[i]!;
       if (k === BTF_KIND_STRUCT) {
-        const name = w[o]!;
+        const name = w[offs[i]!]!;
         if (strs[name] !== 0x62) continue; // every name starts with "bpf_"
         for (let j = 0; j < ALLOC_OBJ_FIELDS.length; j++) {
           if (firstOf[j]! < 0 && this.strIs(name, ALLOC_OBJ_FIELDS[j]!)) {
@@ -338,9 +351,9 @@ class StructMetas {
         }
       } else if (k === BTF_KIND_PTR || k === BTF_KIND_VOLATILE) {
         // the common case without a call: a pointer to anything but a type tag
-        const next = w[o + 2]!;
+        const next = w[offs[i]! + 2]!;
         if (next === 0 || next >= this.n) continue;
-        const nk = infoKind5(w[offs[next]! + 1]!);
+        const nk = kinds[next]!;
         if (k === BTF_KIND_PTR ? nk !== BTF_KIND_TYPE_TAG : nk !== BTF_KIND_PTR) continue;
         const f = this.findKptr(i, KPTR);
         if (f !== null && !(f instanceof Fail)) {
@@ -352,8 +365,8 @@ class StructMetas {
     if (!any) return null;
     const records = new Map<number, StructRecord>();
     for (let i = 1; i < this.n; i++) {
+      if (kinds[i] !== BTF_KIND_STRUCT) continue;
       const o = offs[i]!;
-      if (infoKind5(w[o + 1]!) !== BTF_KIND_STRUCT) continue;
       const vlen = infoVlen16(w[o + 1]!);
       let hit = false;
       for (let j = 0, m = o + 4; j < vlen && !hit; j++, m += 3) {
@@ -579,12 +592,30 @@ class StructMetas {
     return { type, off: 0, id, nodeAt: colon + 1 };
   }
 
-  /** `btf_parse_kptr`: only the kernel's own structs matter (a referenced kptr needs their destructor). */
+  /**
+   * `btf_parse_kptr`: only the structs of the kernel and its modules matter
+   * (a referenced kptr to one needs its destructor kfunc); the target is
+   * looked up by name, `__btf_name_by_offset`'s, so an anonymous struct is
+   * looked up as "(anon)" and found nowhere. No module of Debian's 6.12
+   * registers a destructor (`register_btf_id_dtor_kfuncs`; the selftests'
+   * bpf_testmod does), so a module's struct never has one here.
+   */
   private parseKptr(f: FieldInfo): Fail | null {
-    if (f.type !== KPTR_REF || !this.kernelHasStruct) return null;
-    const name = this.str(this.nameOff(f.id));
-    if (!this.kernelHasStruct(name) || KPTR_DTOR_STRUCTS.includes(name)) return null;
-    return new Fail(ENOENT, `a kptr at ${f.off} to the kernel's struct ${name}, which has no destructor kfunc`);
+    if (f.type !== KPTR_REF || !this.kernelStruct) return null;
+    const off = this.nameOff(f.id);
+    let end = this.strs.indexOf(0, off);
+    if (end < 0) end = this.strs.length;
+    const where = this.kernelStruct(off ? this.strs.subarray(off, end) : ANON);
+    if (where === null) return null;
+    const name = off ? this.str(off) : '(anon)';
+    if (where === IN_VMLINUX) {
+      if (KPTR_DTOR_STRUCTS.includes(name)) return null;
+      return new Fail(ENOENT, `a kptr at ${f.off} to the kernel's struct ${name}, which has no destructor kfunc`);
+    }
+    return new Fail(
+      ENOENT,
+      `a kptr at ${f.off} to struct ${name} of module ${where} (the first BTF that has it after vmlinux), which has no destructor kfunc`,
+    );
   }
 
   /** `btf_parse_graph_root`: the value struct's node member. */

@@ -8,7 +8,7 @@
 import type { BtfContainer } from '../container.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
 import { BTF_KIND_STRUCT, infoKind5 } from '../kinds.js';
-import { checkStructMetas } from './fields.js';
+import { checkStructMetas, IN_VMLINUX, type KernelStructLookup } from './fields.js';
 import { parseKernelHeader } from './header.js';
 import { Verifier, type VerifierBase } from './verifier.js';
 
@@ -79,11 +79,31 @@ export interface CheckOptions {
    * The kernel's own BTF (vmlinux), for the one lookup the verifier makes
    * outside the input: a `kptr` field of a struct with special fields,
    * pointing to a struct the kernel knows, needs that struct's destructor
-   * kfunc (`btf_parse_kptr`; lib/check/fields.ts lists them). Without it,
-   * every kptr target counts as the program's own struct (always fine).
-   * A function is called once, when the lookup is first needed.
+   * kfunc (`btf_parse_kptr`; lib/check/fields.ts lists them). Without it
+   * (and without {@link CheckOptions.kernelModules}), every kptr target
+   * counts as the program's own struct (always fine). A function is called
+   * once, when the lookup is first needed.
    */
   kernelBtf?: BtfContainer | (() => BtfContainer | undefined);
+  /**
+   * The loaded modules' BTF (split BTF over {@link CheckOptions.kernelBtf}),
+   * searched in this order after vmlinux for a kptr's target struct, as
+   * `bpf_find_btf_id` searches every module BTF the kernel holds (in the
+   * order the modules were loaded): the first BTF with a STRUCT of that name
+   * decides. A referenced `kptr` to a module's struct is refused (ENOENT: no
+   * module registers a destructor kfunc for its structs); `kptr_untrusted`
+   * and `percpu_kptr` targets are fine wherever they are. Defaults to none.
+   * A function is called once, when the lookup is first needed.
+   */
+  kernelModules?: readonly KernelModuleBtf[] | (() => readonly KernelModuleBtf[]);
+}
+
+/** One loaded module's BTF, for {@link CheckOptions.kernelModules}. */
+export interface KernelModuleBtf {
+  /** The module's name (as in /sys/kernel/btf/NAME), for messages. */
+  name: string;
+  /** Its BTF: split BTF over vmlinux's. */
+  btf: BtfContainer;
 }
 
 function verifierBase(b: BtfContainer): VerifierBase {
@@ -143,8 +163,8 @@ export function checkRawBtf(data: Uint8Array, opts: CheckOptions = {}): CheckRep
   // on a sound type graph, so only when nothing came before it
   if (walked && !split && kernel !== '6.1' && !v.violations.length) {
     const p = checkStructMetas(
-      { w: words, offs: v.offs, n: v.nrTypes, strs: data.subarray(strStart, strStart + h.strLen) },
-      opts.kernelBtf ? kernelStructLookup(opts.kernelBtf) : undefined,
+      { w: words, offs: v.offs, kinds: v.kinds, n: v.nrTypes, strs: data.subarray(strStart, strStart + h.strLen) },
+      opts.kernelBtf || opts.kernelModules ? kernelStructLookup(opts.kernelBtf, opts.kernelModules) : undefined,
     );
     if (p) {
       const last = v.lastMetaLine();
@@ -182,20 +202,53 @@ export function checkRawBtf(data: Uint8Array, opts: CheckOptions = {}): CheckRep
   return report;
 }
 
-/** `bpf_find_btf_id(name, BTF_KIND_STRUCT)` over the kernel's BTF. */
-function kernelStructLookup(src: BtfContainer | (() => BtfContainer | undefined)): (name: string) => boolean {
-  let k: BtfContainer | undefined | null = null;
+/**
+ * `bpf_find_btf_id(name, BTF_KIND_STRUCT)`: vmlinux first, then each module
+ * BTF in order (`idr_for_each_entry` over the kernel's BTF ids, skipping all
+ * but modules); the first BTF with a STRUCT of that name wins. A module's
+ * search (`btf_find_by_name_kind` from id 1) goes through vmlinux's types
+ * again, which did not match, so only its own types are read here.
+ */
+function kernelStructLookup(
+  vmlinuxSrc: CheckOptions['kernelBtf'],
+  modulesSrc: CheckOptions['kernelModules'],
+): KernelStructLookup {
+  let vmlinux: BtfContainer | undefined | null = null;
+  let modules: readonly KernelModuleBtf[] | null = null;
   return (name) => {
-    if (k === null) k = typeof src === 'function' ? src() : src;
-    if (!k) return false;
-    const off = k.findStr(name);
-    if (off < 0) return false;
-    for (let id = k.startId; id < k.typeCount; id++) {
-      const [w, o] = k.recordOf(id);
-      if (w[o] === off && infoKind5(w[o + 1]!) === BTF_KIND_STRUCT) return true;
-    }
-    return false;
+    if (vmlinux === null) vmlinux = typeof vmlinuxSrc === 'function' ? vmlinuxSrc() : vmlinuxSrc;
+    const key = byteKey(name);
+    if (vmlinux && ownStructNames(vmlinux).has(key)) return IN_VMLINUX;
+    modules ??= (typeof modulesSrc === 'function' ? modulesSrc() : modulesSrc) ?? [];
+    for (const m of modules) if (ownStructNames(m.btf).has(key)) return m.name;
+    return null;
   };
+}
+
+/** A name's bytes as a string of one char per byte (`strcmp` compares bytes, not UTF-8). */
+function byteKey(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
+
+/** The names of each BTF's own STRUCTs (as {@link byteKey}s), kept while it does not change. */
+const structNames = new WeakMap<BtfContainer, { modCount: number; typeCount: number; names: Set<string> }>();
+
+function ownStructNames(btf: BtfContainer): Set<string> {
+  let e = structNames.get(btf);
+  if (!e || e.modCount !== btf.modCount || e.typeCount !== btf.typeCount) {
+    const names = new Set<string>();
+    const w = btf.words,
+      offs = btf.offs;
+    for (let i = 0; i < btf.nrTypes; i++) {
+      const o = offs[i]!;
+      if (infoKind5(w[o + 1]!) === BTF_KIND_STRUCT) names.add(byteKey(btf.strBytes(w[o]!)));
+    }
+    e = { modCount: btf.modCount, typeCount: btf.typeCount, names };
+    structNames.set(btf, e);
+  }
+  return e.names;
 }
 
 /**
@@ -208,5 +261,6 @@ export function checkBtf(btf: BtfContainer, opts: CheckOptions = {}): CheckRepor
     ...(base ? { base } : {}),
     ...(opts.kernel ? { kernel: opts.kernel } : {}),
     ...(opts.kernelBtf ? { kernelBtf: opts.kernelBtf } : {}),
+    ...(opts.kernelModules ? { kernelModules: opts.kernelModules } : {}),
   });
 }

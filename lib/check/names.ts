@@ -61,6 +61,80 @@ export function validIdentifier(bytes: Uint8Array, at: number): boolean {
   return true;
 }
 
+/** 1 for a byte that may not follow the first of an identifier (NUL included: it ends the scan). */
+const REST_BAD = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) t[c] = identChar(c, false) ? 0 : 1;
+  return t;
+})();
+/** 1 for a byte that may not start an identifier (NUL included). */
+const FIRST_BAD = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) t[c] = identChar(c, true) ? 0 : 1;
+  return t;
+})();
+/** Per 16-bit unit of string bytes: 0 when both bytes may follow the first of an identifier (neither is NUL). */
+const PAIR_BAD = (() => {
+  const t = new Uint8Array(65536);
+  for (let x = 0; x < 65536; x++) t[x] = REST_BAD[x & 0xff]! | REST_BAD[x >>> 8]!;
+  return t;
+})();
+
+/**
+ * Judges every string of a string section as an identifier in one pass:
+ * `out[at]` becomes 1 when the string starting at `at` (just after a NUL, or
+ * at 0) is a valid identifier ({@link validIdentifier}) and 2 when it is not;
+ * other offsets (inside a string, or at an empty one) are left alone. `out`
+ * is as long as `bytes` at least; `bytes` ends with a NUL.
+ *
+ * The kernel checks each name as it meets it; checking the whole section
+ * once, four bytes at a time where the bytes are aligned, costs less than
+ * a call per name, and nearly every string of kernel BTF is a name.
+ */
+export function markIdentifiers(bytes: Uint8Array, out: Uint8Array): void {
+  const n = bytes.length;
+  // the aligned part of `bytes` as words: `lead` bytes before it
+  const lead = (4 - (bytes.byteOffset & 3)) & 3;
+  const words =
+    n > lead ? new Uint32Array(bytes.buffer, bytes.byteOffset + lead, (n - lead) >>> 2) : new Uint32Array(0);
+  const wordsEnd = lead + words.length * 4;
+  let i = 0;
+  while (i < n) {
+    const at = i;
+    let c = bytes[i]!;
+    if (c === 0) {
+      i++;
+      continue;
+    }
+    let bad = FIRST_BAD[c]!;
+    i++;
+    // bytes one at a time up to a word boundary, then whole words while all
+    // four bytes are identifier bytes, then bytes again up to the NUL
+    while (i < n && ((i - lead) & 3) !== 0) {
+      c = bytes[i]!;
+      if (c === 0) break;
+      bad |= REST_BAD[c]!;
+      i++;
+    }
+    if (i >= lead) {
+      while (i < wordsEnd) {
+        const v = words[(i - lead) >>> 2]!;
+        if ((PAIR_BAD[v & 0xffff]! | PAIR_BAD[v >>> 16]!) !== 0) break;
+        i += 4;
+      }
+    }
+    while (i < n) {
+      c = bytes[i]!;
+      if (c === 0) break;
+      bad |= REST_BAD[c]!;
+      i++;
+    }
+    if (i - at > KSYM_NAME_LEN) bad = 1;
+    out[at] = bad ? 2 : 1;
+    i++;
+  }
+}
+
 /** Returns whether the NUL-terminated bytes at `at` form a valid DATASEC name (`btf_name_valid_section`). */
 export function validSection(bytes: Uint8Array, at: number): boolean {
   if ((bytes[at] ?? 0) === 0) return false;

@@ -20,6 +20,7 @@
  *
  *   words   [hdr|extra][hdr|extra|member*vlen]...   one Uint32Array
  *   offs    word offset per local index             Uint32Array
+ *   kinds   kind per local index                    Uint8Array
  *   state   NOT_VISITED / VISITED / RESOLVED / POISON  Uint8Array
  *   rids    resolved type id                       Uint32Array
  *   rsizes  resolved size                          Uint32Array
@@ -63,7 +64,7 @@ import {
   memberBitfieldSize,
   memberBitOffset,
 } from '../kinds.js';
-import { validIdentifier, validSection } from './names.js';
+import { markIdentifiers, validIdentifier, validSection } from './names.js';
 
 const NOT_VISITED = 0,
   VISITED = 1,
@@ -117,46 +118,62 @@ const decoder = new TextDecoder();
 const pool = {
   u8a: new Uint8Array(0),
   u8b: new Uint8Array(0),
+  kinds: new Uint8Array(0),
   offs: new Uint32Array(0),
   rids: new Uint32Array(0),
   rsizes: new Uint32Array(0),
 };
-function zeroed<K extends keyof typeof pool>(key: K, n: number): (typeof pool)[K] {
+/** `n` entries of a pooled array, zeroed unless `fill` is false (for arrays written before they are read). */
+function zeroed<K extends keyof typeof pool>(key: K, n: number, fill = true): (typeof pool)[K] {
   let a = pool[key];
   if (a.length < n) {
     a = (a instanceof Uint8Array ? new Uint8Array(n + (n >>> 3)) : new Uint32Array(n + (n >>> 3))) as (typeof pool)[K];
     pool[key] = a;
-  } else a.fill(0, 0, n);
+  } else if (fill) a.fill(0, 0, n);
   return a.subarray(0, n) as (typeof pool)[K];
 }
 
-const isModifier = (k: number) =>
-  k === BTF_KIND_TYPEDEF ||
-  k === BTF_KIND_VOLATILE ||
-  k === BTF_KIND_CONST ||
-  k === BTF_KIND_RESTRICT ||
-  k === BTF_KIND_TYPE_TAG;
-const isStruct = (k: number) => k === BTF_KIND_STRUCT || k === BTF_KIND_UNION;
-const hasSize = (k: number) =>
-  k === BTF_KIND_INT ||
-  k === BTF_KIND_STRUCT ||
-  k === BTF_KIND_UNION ||
-  k === BTF_KIND_ENUM ||
-  k === BTF_KIND_DATASEC ||
-  k === BTF_KIND_FLOAT ||
-  k === BTF_KIND_ENUM64;
-const sourceOnly = (k: number) => k === BTF_KIND_VAR || k === BTF_KIND_DECL_TAG || k === BTF_KIND_DATASEC;
-const needsResolve = (k: number) =>
-  isModifier(k) ||
-  k === BTF_KIND_PTR ||
-  isStruct(k) ||
-  k === BTF_KIND_ARRAY ||
-  k === BTF_KIND_VAR ||
-  k === BTF_KIND_FUNC ||
-  k === BTF_KIND_DECL_TAG ||
-  k === BTF_KIND_DATASEC;
+// Kind classes as bit sets over kind numbers (a kind of -1, for "no such
+// type", reads bit 31: in none of them): one shift and mask per question
+const bit = (k: number) => 1 << k;
+const MODIFIER_KINDS =
+  bit(BTF_KIND_TYPEDEF) |
+  bit(BTF_KIND_VOLATILE) |
+  bit(BTF_KIND_CONST) |
+  bit(BTF_KIND_RESTRICT) |
+  bit(BTF_KIND_TYPE_TAG);
+const STRUCT_KINDS = bit(BTF_KIND_STRUCT) | bit(BTF_KIND_UNION);
+/** `btf_type_has_size` */
+const SIZED_KINDS =
+  bit(BTF_KIND_INT) |
+  STRUCT_KINDS |
+  bit(BTF_KIND_ENUM) |
+  bit(BTF_KIND_DATASEC) |
+  bit(BTF_KIND_FLOAT) |
+  bit(BTF_KIND_ENUM64);
+/** `btf_type_is_resolve_source_only` */
+const SOURCE_ONLY_KINDS = bit(BTF_KIND_VAR) | bit(BTF_KIND_DECL_TAG) | bit(BTF_KIND_DATASEC);
+/** `btf_type_needs_resolve` */
+const NEEDS_RESOLVE_KINDS =
+  MODIFIER_KINDS |
+  bit(BTF_KIND_PTR) |
+  STRUCT_KINDS |
+  bit(BTF_KIND_ARRAY) |
+  bit(BTF_KIND_VAR) |
+  bit(BTF_KIND_FUNC) |
+  bit(BTF_KIND_DECL_TAG) |
+  bit(BTF_KIND_DATASEC);
 /** void (kind 0), FWD, FUNC, FUNC_PROTO: `btf_type_nosize` */
-const noSize = (k: number) => k === 0 || k === BTF_KIND_FWD || k === BTF_KIND_FUNC || k === BTF_KIND_FUNC_PROTO;
+const NO_SIZE_KINDS = bit(0) | bit(BTF_KIND_FWD) | bit(BTF_KIND_FUNC) | bit(BTF_KIND_FUNC_PROTO);
+const isModifier = (k: number) => ((MODIFIER_KINDS >>> k) & 1) !== 0;
+const isStruct = (k: number) => ((STRUCT_KINDS >>> k) & 1) !== 0;
+const hasSize = (k: number) => ((SIZED_KINDS >>> k) & 1) !== 0;
+const sourceOnly = (k: number) => ((SOURCE_ONLY_KINDS >>> k) & 1) !== 0;
+const needsResolve = (k: number) => ((NEEDS_RESOLVE_KINDS >>> k) & 1) !== 0;
+const noSize = (k: number) => ((NO_SIZE_KINDS >>> k) & 1) !== 0;
+/** Kinds `btf_type_id_size` gives a size without following anything: it cannot fail on them. */
+const SIZED_AT_ONCE_KINDS = SIZED_KINDS | bit(BTF_KIND_ARRAY) | bit(BTF_KIND_PTR);
+const sizedAtOnce = (k: number) => ((SIZED_AT_ONCE_KINDS >>> k) & 1) !== 0;
 const roundupBytes = (bits: number) => (bits >>> 3) + (bits & 7 ? 1 : 0);
 
 /**
@@ -168,6 +185,12 @@ export class Verifier {
   /** Word offsets of the local types; index 0 is void for base BTF. */
   offs: Uint32Array = new Uint32Array(0);
   nrTypes = 0;
+  /**
+   * Kind per local index (0 for void): the walks ask for kinds far more
+   * often than for anything else, and a byte per type stays in cache where
+   * `w[offs[i] + 1]` misses twice.
+   */
+  kinds: Uint8Array = new Uint8Array(0);
   private state: Uint8Array = new Uint8Array(0);
   private rids: Uint32Array = new Uint32Array(0);
   private rsizes: Uint32Array = new Uint32Array(0);
@@ -175,7 +198,11 @@ export class Verifier {
   private stackNext = new Int32Array(MAX_RESOLVE_DEPTH);
   private top = 0;
   private mode = MODE_TBD;
-  /** Cache of identifier checks per string offset: 0 unknown, 1 valid, 2 invalid. */
+  /**
+   * Identifier checks per string offset: 0 unknown, 1 valid, 2 invalid;
+   * every string's start is judged up front (markIdentifiers), other
+   * offsets on first use.
+   */
   private identCache: Uint8Array;
   private readonly tagKflagRefused: boolean;
   /** Kernel `start_id`: 0 for base BTF (void is local type 0). */
@@ -199,6 +226,7 @@ export class Verifier {
     this.startId = base ? base.typeCount : 0;
     this.startStrOff = base ? base.strs.length : 0;
     this.identCache = zeroed('u8a', strs.length);
+    markIdentifiers(strs, this.identCache);
   }
 
   // ------------------------------------------------------------ records
@@ -210,9 +238,7 @@ export class Verifier {
       if (id === 0) return 0;
       return infoKind5(b.words[b.offs[id - b.startId]! + 1]!);
     }
-    const li = id - this.startId;
-    if (li === 0 && !this.base) return 0;
-    return infoKind5(this.w[this.offs[li]! + 1]!);
+    return this.kinds[id - this.startId]!;
   }
   private exists(id: number): boolean {
     return id < this.startId + this.nrTypes;
@@ -418,12 +444,20 @@ export class Verifier {
     const w = this.w;
     const endByte = typeLenBytes;
     let cap = Math.max(16, (typeLenBytes / 12) | 0) + 1;
-    let offs = zeroed('offs', cap);
+    // written for every type indexed, read for those only
+    let offs = zeroed('offs', cap, false);
+    let kinds = zeroed('kinds', cap, false);
     let n = 0;
-    if (!this.base) offs[n++] = 0; // void
+    if (!this.base) {
+      offs[0] = 0; // void
+      kinds[n++] = 0;
+    }
     let cur = 0; // bytes into the type section
     let ok = true;
     const poisoned: number[] = [];
+    // a violation's log line reads the type through them
+    this.offs = offs;
+    this.kinds = kinds;
     while (cur < endByte) {
       const id = this.startId + n;
       const metaLeft = endByte - cur;
@@ -470,10 +504,15 @@ export class Verifier {
         const grown = new Uint32Array(cap * 2);
         grown.set(offs);
         offs = grown;
+        const grownKinds = new Uint8Array(cap * 2);
+        grownKinds.set(kinds);
+        kinds = grownKinds;
         cap *= 2;
+        this.offs = offs;
+        this.kinds = kinds;
       }
       offs[n] = o;
-      this.offs = offs;
+      kinds[n] = k;
       this.nrTypes = n + 1;
       let bad = false;
       if (!this.nameOffValid(w[o]!)) {
@@ -514,6 +553,7 @@ export class Verifier {
       cur += 12 + need;
     }
     this.offs = offs;
+    this.kinds = kinds;
     this.state = zeroed('u8b', this.nrTypes);
     for (const p of poisoned) this.state[p] = POISON;
     return ok;
@@ -763,11 +803,27 @@ export class Verifier {
     const n = this.nrTypes;
     this.rids = zeroed('rids', n);
     this.rsizes = zeroed('rsizes', n);
+    const kinds = this.kinds,
+      state = this.state;
     for (let i = this.base ? 0 : 1; i < n; i++) {
-      const id = this.startId + i;
-      if (this.state[i] === POISON) continue;
-      const k = this.kindOf(id);
-      if (needsResolve(k) && !this.resolved(id)) this.resolve(id);
+      const s = state[i]!;
+      if (s === POISON) continue;
+      const id = this.startId + i,
+        k = kinds[i]!;
+      if (k === BTF_KIND_FUNC) {
+        // btf_resolve of a FUNC that nothing reached before (a third of
+        // vmlinux): one vertex, btf_func_check, popped with its prototype
+        // as the resolved id, which btf_resolve_valid then accepts (the
+        // check made it a FUNC_PROTO, so not void)
+        if (s !== NOT_VISITED) continue;
+        if (this.funcCheck(id)) state[i] = POISON;
+        else {
+          this.rids[i] = this.w[this.offs[i]! + 2]!;
+          state[i] = RESOLVED;
+        }
+        continue;
+      }
+      if (s !== RESOLVED && needsResolve(k)) this.resolve(id);
       if (k === BTF_KIND_FUNC_PROTO) this.funcProtoCheck(id);
     }
   }
@@ -875,9 +931,10 @@ export class Verifier {
         }
         for (let i = from, m = o + 3 + 3 * from; i < vlen; i++, m += 3) {
           const mt = w[m + 1]!;
-          if (!this.exists(mt) || noSize(this.kindOf(mt)) || sourceOnly(this.kindOf(mt)))
-            return this.failMember(id, m, mt, 'Invalid member');
-          if (!this.sink(this.kindOf(mt)) && !this.resolved(mt)) {
+          if (!this.exists(mt)) return this.failMember(id, m, mt, 'Invalid member');
+          const mk = this.kindOf(mt);
+          if (noSize(mk) || sourceOnly(mk)) return this.failMember(id, m, mt, 'Invalid member');
+          if (!this.sink(mk) && !this.resolved(mt)) {
             this.stackNext[slot] = i + 1;
             return this.push(mt);
           }
@@ -1055,10 +1112,13 @@ export class Verifier {
     const ret = w[o + 2]!;
     if (ret) {
       if (!this.exists(ret)) return this.fail(id, 'Invalid return type');
-      if (sourceOnly(this.kindOf(ret))) return this.fail(id, 'Invalid return type');
-      const err = this.resolveFor(ret);
-      if (err) return err;
-      if (this.idSize(ret) < 0) return this.fail(id, 'Invalid return type');
+      const k = this.kindOf(ret);
+      if (sourceOnly(k)) return this.fail(id, 'Invalid return type');
+      if (needsResolve(k) && !this.resolved(ret)) {
+        const err = this.resolveFor(ret);
+        if (err) return err;
+      }
+      if (!sizedAtOnce(k) && this.idSize(ret) < 0) return this.fail(id, 'Invalid return type');
     }
     if (!n) return 0;
     if (!w[o + 4 + 2 * (n - 1)]) {
@@ -1070,10 +1130,13 @@ export class Verifier {
         an = w[o + 3 + 2 * i]!;
       if (!this.exists(at)) return this.fail(id, `Invalid arg#${i + 1}`);
       if (an && (!this.nameOffValid(an) || !this.ident(an))) return this.fail(id, `Invalid arg#${i + 1}`);
-      if (sourceOnly(this.kindOf(at))) return this.fail(id, `Invalid arg#${i + 1}`);
-      const err = this.resolveFor(at);
-      if (err) return err;
-      if (this.idSize(at) < 0) return this.fail(id, `Invalid arg#${i + 1}`);
+      const k = this.kindOf(at);
+      if (sourceOnly(k)) return this.fail(id, `Invalid arg#${i + 1}`);
+      if (needsResolve(k) && !this.resolved(at)) {
+        const err = this.resolveFor(at);
+        if (err) return err;
+      }
+      if (!sizedAtOnce(k) && this.idSize(at) < 0) return this.fail(id, `Invalid arg#${i + 1}`);
     }
     return 0;
   }
