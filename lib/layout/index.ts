@@ -902,12 +902,17 @@ export class LayoutPrinter {
   // digits, and pahole's `%-*s` columns measured as the bytes written since
   // a mark (`o.offset`), as printf counts them. A name is a {@link NameRef}.
 
-  /** Writes name `nm` (pahole's NULL prints as `null`, as the string template it replaces did). */
+  /**
+   * Writes name `nm`. pahole passes a member's NULL name to printf's `%s`,
+   * which glibc prints as `(null)`: an unnamed member of a base type,
+   * typedef, pointer or array, and `* (null)` after a pointed-to anonymous
+   * struct, union or enum.
+   */
   private putName(nm: number): void {
     const o = this.o;
     if (nm & 1) o.ascii('* ');
     const off = nm >> 1;
-    if (off < 0) o.ascii('null');
+    if (off < 0) o.ascii('(null)');
     else o.cstr(this.strs, off);
   }
   /** Writes name `nm`, nothing for NULL (`name ?: ""`). */
@@ -1066,11 +1071,7 @@ export class LayoutPrinter {
         return;
       }
       if (k === BTF_KIND_ARRAY) {
-        this.arrayOut(
-          type,
-          nm === NO_NAME ? EMPTY_NAME : nm,
-          ts === conf.typeSpacing ? conf : { ...conf, typeSpacing: ts },
-        );
+        this.arrayOut(type, nm, ts === conf.typeSpacing ? conf : { ...conf, typeSpacing: ts });
         return;
       }
       if (this.isStruct(type)) {
