@@ -162,39 +162,66 @@ type NameRef = number;
 const NO_NAME: NameRef = -2;
 const EMPTY_NAME: NameRef = 0;
 
-/** A printing context: pahole's `struct conf_fprintf` as far as layouts go. */
-interface Conf {
-  typeSpacing: number;
-  nameSpacing: number;
-  indent: number;
+/**
+ * A printing context: pahole's `struct conf_fprintf` as far as layouts go.
+ * A class with a copy method, not object spreads: a context is copied per
+ * struct printed, and a spread costs a generic clone until V8 optimises it.
+ */
+class Conf {
+  typeSpacing = 26;
+  nameSpacing = 23;
+  indent = 0;
   /** Printed after the closing brace (the member or typedef name of a nested type). */
-  suffix: NameRef;
-  emitStats: boolean;
-  suppressOffsetComment: boolean;
-  relOffset: boolean;
-  baseOffset: number;
-  unionMember: boolean;
-  firstMember: boolean;
-  lastMember: boolean;
-  expand: boolean;
+  suffix: NameRef = NO_NAME;
+  emitStats = true;
+  suppressOffsetComment = false;
+  relOffset = false;
+  baseOffset = 0;
+  unionMember = false;
+  firstMember = false;
+  lastMember = false;
+  expand = false;
   /** The current cacheline, shared by nested types (pahole's `cachelinep`). */
-  cl: { v: number };
+  readonly cl: { v: number };
+
+  constructor(cl: { v: number }) {
+    this.cl = cl;
+  }
+
+  /** A copy sharing the cacheline. */
+  copy(): Conf {
+    const c = new Conf(this.cl);
+    c.typeSpacing = this.typeSpacing;
+    c.nameSpacing = this.nameSpacing;
+    c.indent = this.indent;
+    c.suffix = this.suffix;
+    c.emitStats = this.emitStats;
+    c.suppressOffsetComment = this.suppressOffsetComment;
+    c.relOffset = this.relOffset;
+    c.baseOffset = this.baseOffset;
+    c.unionMember = this.unionMember;
+    c.firstMember = this.firstMember;
+    c.lastMember = this.lastMember;
+    c.expand = this.expand;
+    return c;
+  }
 }
 
-const DEFAULT_CONF: Omit<Conf, 'cl'> = {
-  typeSpacing: 26,
-  nameSpacing: 23,
-  indent: 0,
-  suffix: NO_NAME,
-  emitStats: true,
-  suppressOffsetComment: false,
-  relOffset: false,
-  baseOffset: 0,
-  unionMember: false,
-  firstMember: false,
-  lastMember: false,
-  expand: false,
-};
+/**
+ * The context of a type printed inside a member (pahole's `inner_struct`
+ * copy): the member's type column and offset mode, and for an inner struct,
+ * union or enum no stats and the member's name after it.
+ */
+function nestedConf(conf: Conf, inner: boolean, ts: number, rel: boolean, nm: NameRef): Conf {
+  const c = conf.copy();
+  c.typeSpacing = ts;
+  c.relOffset = rel;
+  if (inner) {
+    c.suffix = nm;
+    c.emitStats = false;
+  }
+  return c;
+}
 
 // Per-struct state (pahole keeps it on the types): bit flags.
 const FIXED = 1;
@@ -1014,10 +1041,6 @@ export class LayoutPrinter {
     // with the member's name after it; one reached through `const` keeps the
     // context as it was (and prints its stats).
     let inner = this.isStructLike(type) || this.isEnum(type);
-    const nested = (): Conf =>
-      inner
-        ? { ...conf, typeSpacing: ts, relOffset: rel, suffix: nm, emitStats: false }
-        : { ...conf, typeSpacing: ts, relOffset: rel };
     for (;;) {
       const k = this.kind(type);
       if (k === BTF_KIND_TYPEDEF || k === BTF_KIND_INT || k === BTF_KIND_FLOAT) {
@@ -1071,7 +1094,12 @@ export class LayoutPrinter {
         return;
       }
       if (k === BTF_KIND_ARRAY) {
-        this.arrayOut(type, nm, ts === conf.typeSpacing ? conf : { ...conf, typeSpacing: ts });
+        let ac = conf;
+        if (ts !== conf.typeSpacing) {
+          ac = conf.copy();
+          ac.typeSpacing = ts;
+        }
+        this.arrayOut(type, nm, ac);
         return;
       }
       if (this.isStruct(type)) {
@@ -1085,7 +1113,7 @@ export class LayoutPrinter {
           return;
         }
         this.findHoles(type);
-        const t = nested();
+        const t = nestedConf(conf, inner, ts, rel, nm);
         t.typeSpacing -= 8;
         this.nestedOut(type, t, false);
         return;
@@ -1100,7 +1128,7 @@ export class LayoutPrinter {
           this.putNameOrEmpty(nm);
           return;
         }
-        const t = nested();
+        const t = nestedConf(conf, inner, ts, rel, nm);
         t.typeSpacing -= 8;
         this.nestedOut(type, t, true);
         return;
@@ -1115,7 +1143,7 @@ export class LayoutPrinter {
           this.putNameOrEmpty(nm);
           return;
         }
-        this.enumOut(type, nested());
+        this.enumOut(type, nestedConf(conf, inner, ts, rel, nm));
         return;
       }
       this.putTypeName(type, ts);
@@ -1313,7 +1341,8 @@ export class LayoutPrinter {
       this.putName(this.nameRef(id));
     }
     o.ascii(' {\n');
-    const u: Conf = { ...conf, indent: indent + 1 };
+    const u = conf.copy();
+    u.indent = indent + 1;
     this.inferUnionPacked(id);
     const initial = u.cl.v;
     const first = this.fix(id);
@@ -1356,7 +1385,8 @@ export class LayoutPrinter {
       this.putName(this.nameRef(id));
     }
     const indent = Math.min(conf.indent, 16);
-    const c: Conf = { ...conf, indent: indent + 1 };
+    const c = conf.copy();
+    c.indent = indent + 1;
     this.inferPacked(id);
     this.findHoles(id);
     const first = this.fix(id);
@@ -1627,12 +1657,9 @@ export class LayoutPrinter {
   writeStruct(id: number, out: ByteOut): void {
     this.o = out;
     const union = this.isUnion(id);
-    const conf: Conf = {
-      ...DEFAULT_CONF,
-      nameSpacing: this.expand ? 55 : union ? 21 : 23,
-      expand: this.expand,
-      cl: { v: 0 },
-    };
+    const conf = new Conf({ v: 0 });
+    conf.nameSpacing = this.expand ? 55 : union ? 21 : 23;
+    conf.expand = this.expand;
     if (union) this.unionOut(id, conf);
     else this.classOut(id, conf);
     out.byte(59);
@@ -1656,7 +1683,9 @@ export class LayoutPrinter {
       return;
     }
     this.o = out;
-    const conf: Conf = { ...DEFAULT_CONF, nameSpacing: this.expand ? 55 : 23, expand: this.expand, cl: { v: 0 } };
+    const conf = new Conf({ v: 0 });
+    conf.nameSpacing = this.expand ? 55 : 23;
+    conf.expand = this.expand;
     if (this.isEnum(id)) this.enumOut(id, conf);
     else this.typedefOut(id, conf);
     out.byte(59);
@@ -1715,7 +1744,9 @@ export class LayoutPrinter {
         return;
       }
       this.findHoles(t);
-      this.classOut(t, { ...conf, suffix: name });
+      const c = conf.copy();
+      c.suffix = name;
+      this.classOut(t, c);
       return;
     } else if (this.isEnum(t)) {
       if (this.named(t)) {
@@ -1725,7 +1756,9 @@ export class LayoutPrinter {
         this.putName(name);
         return;
       }
-      this.enumOut(t, { ...conf, suffix: name });
+      const c = conf.copy();
+      c.suffix = name;
+      this.enumOut(t, c);
       return;
     }
     o.text(this.typeName(t));
