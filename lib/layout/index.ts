@@ -1528,100 +1528,8 @@ export class LayoutPrinter {
       else if (this.mBfs[last] === 0 && bfs !== 0) lastSize = size;
       last = j;
     }
-    const tsize = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
-    if (c.emitStats) {
-      const ncl = Math.floor((Math.max(0, this.tagSize(id)) + this.cachelineSize - 1) / this.cachelineSize);
-      o.byte(10);
-      this.putTabs(ind);
-      o.ascii('/* size: ');
-      o.int(tsize);
-      o.ascii(', cachelines: ');
-      o.int(ncl);
-      o.ascii(', members: ');
-      o.uint(nm2);
-      o.ascii(' */\n');
-      if (sumHoles > 0 || sumBitHoles > 0) {
-        if (sumBytes > 0) {
-          this.putTabs(ind);
-          o.ascii('/* sum members: ');
-          o.int(sumBytes);
-          if (sumHoles > 0) {
-            o.ascii(', holes: ');
-            o.uint(this.nrHoles[id]!);
-            o.ascii(', sum holes: ');
-            o.int(sumHoles);
-          }
-          o.ascii(' */\n');
-        }
-        if (sumBits > 0) {
-          this.putTabs(ind);
-          o.ascii('/* sum bitfield members: ');
-          o.int(sumBits);
-          o.ascii(' bits');
-          if (sumBitHoles > 0) {
-            o.ascii(', bit holes: ');
-            o.uint(this.nrBitHoles[id]!);
-            o.ascii(', sum bit holes: ');
-            o.int(sumBitHoles);
-            o.ascii(' bits');
-          } else {
-            o.ascii(' (');
-            o.int(Math.floor(sumBits / 8));
-            o.ascii(' bytes)');
-          }
-          o.ascii(' */\n');
-        }
-      }
-      const padding = this.padding[id]!;
-      if (padding > 0) {
-        this.putTabs(ind);
-        o.ascii('/* padding: ');
-        o.uint(padding);
-        o.ascii(' */\n');
-      }
-      if (nrPaddings > 0) {
-        this.putTabs(ind);
-        o.ascii('/* paddings: ');
-        o.uint(nrPaddings);
-        o.ascii(', sum paddings: ');
-        o.uint(sumPaddings);
-        o.ascii(' */\n');
-      }
-      if (this.bitPadding[id]! > 0) {
-        this.putTabs(ind);
-        o.ascii('/* bit_padding: ');
-        o.uint(this.bitPadding[id]!);
-        o.ascii(' bits */\n');
-      }
-      if (nrForced !== 0) {
-        this.putTabs(ind);
-        o.ascii('/* forced alignments: ');
-        o.uint(nrForced);
-        if (nrForcedHoles !== 0) {
-          o.ascii(', forced holes: ');
-          o.uint(nrForcedHoles);
-          o.ascii(', sum forced holes: ');
-          o.uint(sumForcedHoles);
-        }
-        o.ascii(' */\n');
-      }
-      const lastCl = (c.baseOffset + tsize) % this.cachelineSize;
-      if (lastCl !== 0) {
-        this.putTabs(ind);
-        o.ascii('/* last cacheline: ');
-        o.int(lastCl);
-        o.ascii(' bytes */\n');
-      }
-      const diff =
-        tsize * 8 - (sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + padding * 8 + this.bitPadding[id]!);
-      if (diff && nm2 !== 0) {
-        o.byte(10);
-        this.putTabs(ind);
-        o.ascii(
-          `/* BRAIN FART ALERT! ${tsize} bytes != ${sumBytes} (member bytes) + ${sumBits} (member bits) + ${sumHoles} (byte holes) + ${sumBitHoles} (bit holes), diff = ${diff} bits */\n`,
-        );
-      }
-    }
+    if (c.emitStats)
+      this.statsOut(id, c, nm2, sumHoles, sumBitHoles, sumBytes, sumBits, nrPaddings, sumPaddings, nrForced, nrForcedHoles, sumForcedHoles);
     this.putTabs(indent);
     o.byte(125);
     const packed = (this.flags[id]! & PACKED) !== 0;
@@ -1634,6 +1542,121 @@ export class LayoutPrinter {
       o.ascii(' __attribute__((__aligned__(');
       o.uint(this.tAlign[id]!);
       o.ascii(')))');
+    }
+  }
+
+  /**
+   * The statistics after a struct's members (`size:`, `sum members:`,
+   * `padding:`, ... `last cacheline:`), a method of its own: it runs once per
+   * struct, and kept apart it keeps the member loop's optimised code small.
+   */
+  private statsOut(
+    id: number,
+    c: Conf,
+    nm2: number,
+    sumHoles: number,
+    sumBitHoles: number,
+    sumBytes: number,
+    sumBits: number,
+    nrPaddings: number,
+    sumPaddings: number,
+    nrForced: number,
+    nrForcedHoles: number,
+    sumForcedHoles: number,
+  ): void {
+    const o = this.o;
+    const ind = c.indent;
+    const tsize = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
+    const ncl = Math.floor((Math.max(0, this.tagSize(id)) + this.cachelineSize - 1) / this.cachelineSize);
+    o.byte(10);
+    this.putTabs(ind);
+    o.ascii('/* size: ');
+    o.int(tsize);
+    o.ascii(', cachelines: ');
+    o.int(ncl);
+    o.ascii(', members: ');
+    o.uint(nm2);
+    o.ascii(' */\n');
+    if (sumHoles > 0 || sumBitHoles > 0) {
+      if (sumBytes > 0) {
+        this.putTabs(ind);
+        o.ascii('/* sum members: ');
+        o.int(sumBytes);
+        if (sumHoles > 0) {
+          o.ascii(', holes: ');
+          o.uint(this.nrHoles[id]!);
+          o.ascii(', sum holes: ');
+          o.int(sumHoles);
+        }
+        o.ascii(' */\n');
+      }
+      if (sumBits > 0) {
+        this.putTabs(ind);
+        o.ascii('/* sum bitfield members: ');
+        o.int(sumBits);
+        o.ascii(' bits');
+        if (sumBitHoles > 0) {
+          o.ascii(', bit holes: ');
+          o.uint(this.nrBitHoles[id]!);
+          o.ascii(', sum bit holes: ');
+          o.int(sumBitHoles);
+          o.ascii(' bits');
+        } else {
+          o.ascii(' (');
+          o.int(Math.floor(sumBits / 8));
+          o.ascii(' bytes)');
+        }
+        o.ascii(' */\n');
+      }
+    }
+    const padding = this.padding[id]!;
+    if (padding > 0) {
+      this.putTabs(ind);
+      o.ascii('/* padding: ');
+      o.uint(padding);
+      o.ascii(' */\n');
+    }
+    if (nrPaddings > 0) {
+      this.putTabs(ind);
+      o.ascii('/* paddings: ');
+      o.uint(nrPaddings);
+      o.ascii(', sum paddings: ');
+      o.uint(sumPaddings);
+      o.ascii(' */\n');
+    }
+    if (this.bitPadding[id]! > 0) {
+      this.putTabs(ind);
+      o.ascii('/* bit_padding: ');
+      o.uint(this.bitPadding[id]!);
+      o.ascii(' bits */\n');
+    }
+    if (nrForced !== 0) {
+      this.putTabs(ind);
+      o.ascii('/* forced alignments: ');
+      o.uint(nrForced);
+      if (nrForcedHoles !== 0) {
+        o.ascii(', forced holes: ');
+        o.uint(nrForcedHoles);
+        o.ascii(', sum forced holes: ');
+        o.uint(sumForcedHoles);
+      }
+      o.ascii(' */\n');
+    }
+    const lastCl = (c.baseOffset + tsize) % this.cachelineSize;
+    if (lastCl !== 0) {
+      this.putTabs(ind);
+      o.ascii('/* last cacheline: ');
+      o.int(lastCl);
+      o.ascii(' bytes */\n');
+    }
+    const diff =
+      tsize * 8 - (sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + padding * 8 + this.bitPadding[id]!);
+    if (diff && nm2 !== 0) {
+      o.byte(10);
+      this.putTabs(ind);
+      o.ascii(
+        `/* BRAIN FART ALERT! ${tsize} bytes != ${sumBytes} (member bytes) + ${sumBits} (member bits) + ${sumHoles} (byte holes) + ${sumBitHoles} (bit holes), diff = ${diff} bits */\n`,
+      );
     }
   }
 
