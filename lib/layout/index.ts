@@ -1529,7 +1529,20 @@ export class LayoutPrinter {
       last = j;
     }
     if (c.emitStats)
-      this.statsOut(id, c, nm2, sumHoles, sumBitHoles, sumBytes, sumBits, nrPaddings, sumPaddings, nrForced, nrForcedHoles, sumForcedHoles);
+      this.statsOut(
+        id,
+        c,
+        nm2,
+        sumHoles,
+        sumBitHoles,
+        sumBytes,
+        sumBits,
+        nrPaddings,
+        sumPaddings,
+        nrForced,
+        nrForcedHoles,
+        sumForcedHoles,
+      );
     this.putTabs(indent);
     o.byte(125);
     const packed = (this.flags[id]! & PACKED) !== 0;
@@ -1649,8 +1662,7 @@ export class LayoutPrinter {
       o.int(lastCl);
       o.ascii(' bytes */\n');
     }
-    const diff =
-      tsize * 8 - (sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + padding * 8 + this.bitPadding[id]!);
+    const diff = tsize * 8 - (sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + padding * 8 + this.bitPadding[id]!);
     if (diff && nm2 !== 0) {
       o.byte(10);
       this.putTabs(ind);
@@ -2100,6 +2112,19 @@ export class LayoutPrinter {
 
   /** pahole's `cu__find_type_by_name`: the first struct, union, enum or typedef named `name` (0: none). */
   findByName(name: string): number {
+    // The first few names: a scan comparing the name's bytes with the string
+    // section (no string decoded; a map of every name costs more for one -C).
+    if (this.byName === null && this.scans < 8 && /^[\x01-\x7f]*$/.test(name)) {
+      this.scans++;
+      const q = this.q;
+      for (let id = 1; id < this.n; id++) {
+        const k = this.kind(id);
+        if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_TYPEDEF || this.isEnum(id)) {
+          if (q.strIs(q.nameOff(id), name)) return id;
+        }
+      }
+      return 0;
+    }
     if (this.byName === null) {
       // Built on the first -C name: a scan per name made long -C lists quadratic.
       const m = new Map<string, number>();
@@ -2115,6 +2140,8 @@ export class LayoutPrinter {
     return this.byName.get(name) ?? 0;
   }
   private byName: Map<string, number> | null = null;
+  /** Names looked up by a scan so far (see {@link findByName}). */
+  private scans = 0;
 
   /** Whether `id` is a struct or union definition (a `-C` target pahole prints as a layout). */
   isNamedAggregate(id: number): boolean {
