@@ -13,7 +13,8 @@
  * a loaded machine), and the verdict of each target.
  *
  * Jobs and references: `dump` raw to a file and to a pipe (bpftool), `dump
- * -j` (bpftool -j), `dump -f c` (bpftool format c), `dedup` in place and
+ * -j` (bpftool -j), `dump -f c` (bpftool format c), `layout` (pahole 1.24's
+ * `pahole -F btf`, issue 15), `dedup` in place and
  * `merge FILE FILE` (libbpf 1.1.2 through the C harness's `dedup` and
  * `merge`, whole process: read, dedup, write). BENCH_BIN runs another build's
  * bin (another worktree's dist/bin/btfkit.mjs); BENCH_JOBS keeps the jobs
@@ -144,6 +145,14 @@ export function benchCli(opts: CliBenchOptions = {}): void {
       ref: bt('btf', 'dump', 'file', file, 'format', 'c'),
       refName: 'bpftool format c',
       target: [1.15, 1.0],
+    },
+    {
+      label: 'layout > file',
+      out: 'file',
+      btfkit: ['layout', file],
+      ref: has('pahole') ? { cmd: 'pahole', args: ['-F', 'btf', file] } : null,
+      refName: 'pahole -F btf',
+      target: [1.5, 1.0],
     },
     {
       label: 'dedup (in place, -o)',

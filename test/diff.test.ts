@@ -104,6 +104,69 @@ test('hand-made changes: exactly those', () => {
   ]);
 });
 
+// Top-level anonymous enums: enum { X, Y }, enum { P }, enum { GONE } and, as a
+// second compilation unit would have it, enum { P = 5 } too; `edit` renumbers Y,
+// adds Q beside P, and has NEW instead of GONE.
+function anonEnums(edit: boolean, order: 'ab' | 'ba' = 'ab'): Btf {
+  const b = Btf.empty();
+  const xy = (): void => {
+    b.addEnum(null, 4);
+    b.addEnumValue('X', 1);
+    b.addEnumValue('Y', edit ? 3 : 2);
+  };
+  const pq = (): void => {
+    b.addEnum(null, 4);
+    b.addEnumValue('P', 1);
+    if (edit) b.addEnumValue('Q', 2);
+  };
+  if (order === 'ab') {
+    xy();
+    pq();
+  } else {
+    pq();
+    xy();
+  }
+  b.addEnum(null, 4);
+  b.addEnumValue(edit ? 'NEW' : 'GONE', 7);
+  b.addEnum(null, 4);
+  b.addEnumValue('P', 5);
+  // An equal copy (dedup would merge it): counted once.
+  b.addEnum(null, 4);
+  b.addEnumValue('X', 1);
+  b.addEnumValue('Y', edit ? 3 : 2);
+  return b;
+}
+
+test('top-level anonymous enums: each its own entry, matched by its enumerator names', () => {
+  const want = [
+    'removed enum (anonymous: GONE): ',
+    'added enum (anonymous: NEW): ',
+    'changed enum (anonymous: P): +Q = 2',
+    'changed enum (anonymous: X): ~Y: 2 -> 3',
+  ];
+  assert.equal(summary(diffBtf(anonEnums(false), anonEnums(true))), want);
+  // Their order in the file does not matter; the same enums compare equal.
+  assert.equal(summary(diffBtf(anonEnums(false), anonEnums(true, 'ba'))), want);
+  assert.equal(diffBtf(anonEnums(true), anonEnums(true, 'ba')), []);
+  // Two anonymous enums never merge: a value moved from one to another is a change of both.
+  const a = Btf.empty();
+  a.addEnum(null, 4);
+  a.addEnumValue('A1', 1);
+  a.addEnumValue('A2', 2);
+  a.addEnum(null, 4);
+  a.addEnumValue('B1', 1);
+  const b = Btf.empty();
+  b.addEnum(null, 4);
+  b.addEnumValue('A1', 1);
+  b.addEnum(null, 4);
+  b.addEnumValue('B1', 1);
+  b.addEnumValue('A2', 2);
+  assert.equal(summary(diffBtf(a, b)), [
+    'changed enum (anonymous: A1): -A2 = 2',
+    'changed enum (anonymous: B1): +A2 = 2',
+  ]);
+});
+
 test('a BTF against itself, its id permutation and its raw round trip: no difference', () => {
   const a = build(true);
   assert.equal(diffBtf(a, a), []);

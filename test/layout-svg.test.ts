@@ -5,7 +5,9 @@
  * bitfields), holes and padding where the layout has them; it stays a picture
  * for `struct task_struct`.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
@@ -172,6 +174,42 @@ test('CLI: --svg FILE writes the picture of the -C type; without one -C it is a 
   const m = await runCli(['layout', f, '-C', 'nope', '--svg', '-']);
   assert.is(m.error, undefined);
   assert.is(text(m.stdout), '');
+});
+
+test('CLI: -f svg writes the same picture to standard output or -o FILE; -o takes the listing and -j too', async () => {
+  const f = 'golden/obj/maps/maps_demo.o';
+  const want = text((await runCli(['layout', f, '-C', 'config', '--svg', '-'])).stdout);
+  const r = await runCli(['layout', f, '-C', 'config', '-f', 'svg']);
+  assert.is(r.error, undefined);
+  assert.is(text(r.stdout), want);
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-svg-'));
+  try {
+    const out = join(dir, 'config.svg');
+    const o = await runCli(['layout', f, '-C', 'config', '-f', 'svg', '-o', out]);
+    assert.is(o.error, undefined);
+    assert.is(text(o.stdout), '');
+    assert.is(readFileSync(out, 'utf8'), want);
+    const listing = join(dir, 'layout.txt');
+    assert.is((await runCli(['layout', f, '-o', listing])).error, undefined);
+    assert.is(readFileSync(listing, 'utf8'), text((await runCli(['layout', f])).stdout));
+    const json = join(dir, 'layout.json');
+    assert.is((await runCli(['layout', f, '-f', 'json', '-o', json])).error, undefined);
+    assert.is(readFileSync(json, 'utf8'), text((await runCli(['layout', f, '-j'])).stdout));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const bad of [
+    ['-f', 'svg'],
+    ['-C', 'config', '-f', 'json', '--svg', '-'],
+    ['-C', 'config', '--svg', '-', '-o', 'x.svg'],
+    ['-C', 'config', '-f', 'svg', '-j'],
+    ['-C', 'config', '-f', 'pahole', '-j'],
+    ['-C', 'config', '-f', 'png'],
+  ]) {
+    const u = await runCli(['layout', f, ...bad]);
+    assert.ok(u.error, bad.join(' '));
+    assert.is(text(u.stdout), '', bad.join(' '));
+  }
 });
 
 test.run();

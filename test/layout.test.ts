@@ -160,6 +160,94 @@ test('the text of a built struct equals pahole on the same raw BTF (live)', () =
   }
 });
 
+// Unnamed members (clang never writes them; the builder does): pahole hands
+// their NULL name to printf's %s, which glibc prints as `(null)`, also after
+// the `* ` of a pointer to an anonymous struct and before an array's `[2]`; a
+// function pointer, an anonymous struct and a named struct print no name.
+function unnamed(): Btf {
+  const btf = Btf.empty();
+  const int = btf.addInt('int', 4, 1);
+  btf.addInt('long', 8, 1);
+  const td = btf.addTypedef('myint', int);
+  const an = btf.addStruct('', 4);
+  btf.addField('q', int, 0, 0);
+  const pan = btf.addPtr(an);
+  const nm = btf.addStruct('nm', 4);
+  btf.addField('z', int, 0, 0);
+  const pnm = btf.addPtr(nm);
+  const arr = btf.addArray(int, int, 2);
+  const fp = btf.addFuncProto(int);
+  btf.addFuncParam('', int);
+  const pfp = btf.addPtr(fp);
+  btf.addStruct('un', 56);
+  btf.addField('', int, 0, 0);
+  btf.addField('', td, 32, 0);
+  btf.addField('', pan, 64, 0);
+  btf.addField('', pnm, 128, 0);
+  btf.addField('', arr, 192, 0);
+  btf.addField('', pfp, 256, 0);
+  btf.addField('', int, 320, 3);
+  btf.addField('', an, 352, 0);
+  btf.addField('', nm, 384, 0);
+  btf.addUnion('uu', 8);
+  btf.addField('', int, 0, 0);
+  btf.addField('', pan, 0, 0);
+  btf.addField('', arr, 0, 0);
+  return btf;
+}
+
+// What pahole 1.24 printed for `pahole -F btf -C un,uu` on unnamed() written as raw BTF.
+const UNNAMED_TEXT = `struct un {
+\tint                        (null);               /*     0     4 */
+\tmyint                      (null);               /*     4     4 */
+\tstruct {
+\t\tint        q;                    /*     0     4 */
+\t} * (null); /*     8     8 */
+\tstruct nm *                (null);               /*    16     8 */
+\tint                        (null)[2];            /*    24     8 */
+\tint                        (*)(int);             /*    32     8 */
+\tint                        (null):3;             /*    40: 0  4 */
+
+\t/* XXX 29 bits hole, try to pack */
+
+\tstruct {
+\t\tint                q;                    /*    44     4 */
+\t};                                               /*    44     4 */
+\tstruct nm                  ;                     /*    48     4 */
+
+\t/* size: 56, cachelines: 1, members: 9 */
+\t/* sum members: 48 */
+\t/* sum bitfield members: 3 bits, bit holes: 1, sum bit holes: 29 bits */
+\t/* padding: 4 */
+\t/* last cacheline: 56 bytes */
+};
+union uu {
+\tint                        (null);             /*     0     4 */
+\tstruct {
+\t\tint        q;                  /*     0     4 */
+\t} * (null); /*     0     8 */
+\tint                        (null)[2];          /*     0     8 */
+};
+`;
+
+test('unnamed members print as (null), as pahole printed them', () => {
+  assert.fixture(listing(unnamed(), { classNames: ['un', 'uu'] }), UNNAMED_TEXT);
+});
+
+test('unnamed members equal pahole on the same raw BTF, with each option (live)', () => {
+  if (!havePahole()) return skip('pahole is not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-layout-'));
+  try {
+    const f = join(dir, 'un.btf');
+    const btf = unnamed();
+    writeFileSync(f, btf.rawData());
+    for (const o of [{}, { expand: true }, { classNames: ['un'], reorganize: true }] as ListingOptions[])
+      same(f, o, btf);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 // Every object with the first three; the rest on every fourth object.
 // Overlapping members, a member before the one printed above it, a union
 // smaller than its member, an empty struct, and 300 holes (pahole counts holes

@@ -26,8 +26,9 @@
  * changes show in the details of the named type that contains them, their
  * members named by a path (`u.a`, or `a` for the members of an anonymous
  * member, which C reaches directly). Top-level anonymous enums (the
- * kernel's constants) are the exception that has no container: their
- * enumerators, unique in C's namespace, are compared as one entry.
+ * kernel's constants) are the exception that has no container: each is an
+ * entry of its own, `(anonymous: NAME)`, matched across the sides by the
+ * enumerator names it shares (see {@link anonEnumChanges}).
  *
  * The passes:
  *   1. per side, group the ids of named types by identity, and give every
@@ -182,7 +183,7 @@ class Side {
       if (!namedKind(k)) continue;
       q.checkKnown(id);
       if (q.nameOff(id) === 0) {
-        // Top-level anonymous enums: one entry for all of them.
+        // Top-level anonymous enums: grouped here, matched one by one by their enumerator names.
         if (k === BTF_KIND_ENUM || k === BTF_KIND_ENUM64) this.add('enum ', id);
         continue;
       }
@@ -725,20 +726,82 @@ function details(a: Side, ia: number, b: Side, ib: number): DiffDetail[] {
 }
 
 /**
- * The enumerators of every top-level anonymous enum of a side: name -> its
- * values, sorted and joined (static enums of different compilation units may
- * reuse a name).
+ * The changes of the top-level anonymous enums (the kernel's constants),
+ * which no named type contains. Each enum is an entry of its own, matched
+ * across the sides by its enumerator names: equal enums (same size,
+ * signedness, names and values) drop out, counted once per side as dedup
+ * would merge them; of the rest, the pairs sharing the most enumerator names
+ * are paired first (ties in id order), each enum at most once, and a pair is
+ * `changed` with its values' details. An enum left unpaired is `removed` or
+ * `added`. An entry is named after an enumerator: for a pair, the first of
+ * A's that B's has too, else the enum's first (`(anonymous: NAME)`).
  */
-function anonEnumValues(s: Side, ids: readonly number[]): Map<string, string> {
-  const m = new Map<string, Set<string>>();
-  for (const id of ids)
-    for (const [n, v] of s.enumValues(id)) {
-      const vs = m.get(n);
-      if (vs) vs.add(v);
-      else m.set(n, new Set([v]));
+function anonEnumChanges(sa: Side, ga: readonly number[], sb: Side, gb: readonly number[]): TypeChange[] {
+  const distinct = (s: Side, ids: readonly number[]): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const id of ids) {
+      const sig = s.enumShape(id);
+      if (!m.has(sig)) m.set(sig, id);
     }
-  const out = new Map<string, string>();
-  for (const [n, vs] of m) out.set(n, [...vs].sort().join(', '));
+    return m;
+  };
+  const da = distinct(sa, ga);
+  const db = distinct(sb, gb);
+  const onlyA: Map<string, string>[] = [];
+  const idsA: number[] = [];
+  const onlyB: Map<string, string>[] = [];
+  for (const [sig, id] of da)
+    if (!db.has(sig)) {
+      onlyA.push(sa.enumValues(id));
+      idsA.push(id);
+    }
+  for (const [sig, id] of db) if (!da.has(sig)) onlyB.push(sb.enumValues(id));
+  // Enumerator name -> the A enums that have it.
+  const byName = new Map<string, number[]>();
+  onlyA.forEach((va, i) => {
+    for (const n of va.keys()) {
+      const l = byName.get(n);
+      if (l) l.push(i);
+      else byName.set(n, [i]);
+    }
+  });
+  const pairs: Array<[shared: number, ai: number, bi: number]> = [];
+  onlyB.forEach((vb, bi) => {
+    const shared = new Map<number, number>();
+    for (const n of vb.keys()) for (const ai of byName.get(n) ?? []) shared.set(ai, (shared.get(ai) ?? 0) + 1);
+    for (const [ai, c] of shared) pairs.push([c, ai, bi]);
+  });
+  pairs.sort((x, y) => y[0] - x[0] || x[1] - y[1] || x[2] - y[2]);
+  const pairedA = new Int32Array(onlyA.length).fill(-1);
+  const pairedB = new Uint8Array(onlyB.length);
+  for (const [, ai, bi] of pairs) {
+    if (pairedA[ai] !== -1 || pairedB[bi]) continue;
+    pairedA[ai] = bi;
+    pairedB[bi] = 1;
+  }
+  const label = (n: string | undefined): string => (n === undefined ? '(anonymous)' : `(anonymous: ${n})`);
+  const first = (v: Map<string, string>): string | undefined => v.keys().next().value;
+  const out: TypeChange[] = [];
+  onlyA.forEach((va, ai) => {
+    const bi = pairedA[ai]!;
+    if (bi < 0) {
+      out.push({ change: 'removed', kind: 'enum', name: label(first(va)), details: [] });
+      return;
+    }
+    const vb = onlyB[bi]!;
+    const d: DiffDetail[] = [];
+    valueDetails(va, vb, d);
+    let name: string | undefined;
+    for (const n of va.keys())
+      if (vb.has(n)) {
+        name = n;
+        break;
+      }
+    out.push({ change: 'changed', kind: 'enum', name: label(name), details: d });
+  });
+  onlyB.forEach((vb, bi) => {
+    if (!pairedB[bi]) out.push({ change: 'added', kind: 'enum', name: label(first(vb)), details: [] });
+  });
   return out;
 }
 
@@ -778,9 +841,7 @@ export function diffBtf(a: BtfContainer, b: BtfContainer, opts: DiffOptions = {}
     const kind = ident.slice(0, sp);
     const name = ident.slice(sp + 1);
     if (ident === 'enum ') {
-      const d: DiffDetail[] = [];
-      valueDetails(anonEnumValues(sa, ga), anonEnumValues(sb, gb), d);
-      if (d.length) out.push({ change: 'changed', kind: 'enum', name: '(anonymous)', details: d });
+      out.push(...anonEnumChanges(sa, ga, sb, gb));
       continue;
     }
     // Signatures, equal ones counted once (pass 2).

@@ -162,39 +162,66 @@ type NameRef = number;
 const NO_NAME: NameRef = -2;
 const EMPTY_NAME: NameRef = 0;
 
-/** A printing context: pahole's `struct conf_fprintf` as far as layouts go. */
-interface Conf {
-  typeSpacing: number;
-  nameSpacing: number;
-  indent: number;
+/**
+ * A printing context: pahole's `struct conf_fprintf` as far as layouts go.
+ * A class with a copy method, not object spreads: a context is copied per
+ * struct printed, and a spread costs a generic clone until V8 optimises it.
+ */
+class Conf {
+  typeSpacing = 26;
+  nameSpacing = 23;
+  indent = 0;
   /** Printed after the closing brace (the member or typedef name of a nested type). */
-  suffix: NameRef;
-  emitStats: boolean;
-  suppressOffsetComment: boolean;
-  relOffset: boolean;
-  baseOffset: number;
-  unionMember: boolean;
-  firstMember: boolean;
-  lastMember: boolean;
-  expand: boolean;
+  suffix: NameRef = NO_NAME;
+  emitStats = true;
+  suppressOffsetComment = false;
+  relOffset = false;
+  baseOffset = 0;
+  unionMember = false;
+  firstMember = false;
+  lastMember = false;
+  expand = false;
   /** The current cacheline, shared by nested types (pahole's `cachelinep`). */
-  cl: { v: number };
+  readonly cl: { v: number };
+
+  constructor(cl: { v: number }) {
+    this.cl = cl;
+  }
+
+  /** A copy sharing the cacheline. */
+  copy(): Conf {
+    const c = new Conf(this.cl);
+    c.typeSpacing = this.typeSpacing;
+    c.nameSpacing = this.nameSpacing;
+    c.indent = this.indent;
+    c.suffix = this.suffix;
+    c.emitStats = this.emitStats;
+    c.suppressOffsetComment = this.suppressOffsetComment;
+    c.relOffset = this.relOffset;
+    c.baseOffset = this.baseOffset;
+    c.unionMember = this.unionMember;
+    c.firstMember = this.firstMember;
+    c.lastMember = this.lastMember;
+    c.expand = this.expand;
+    return c;
+  }
 }
 
-const DEFAULT_CONF: Omit<Conf, 'cl'> = {
-  typeSpacing: 26,
-  nameSpacing: 23,
-  indent: 0,
-  suffix: NO_NAME,
-  emitStats: true,
-  suppressOffsetComment: false,
-  relOffset: false,
-  baseOffset: 0,
-  unionMember: false,
-  firstMember: false,
-  lastMember: false,
-  expand: false,
-};
+/**
+ * The context of a type printed inside a member (pahole's `inner_struct`
+ * copy): the member's type column and offset mode, and for an inner struct,
+ * union or enum no stats and the member's name after it.
+ */
+function nestedConf(conf: Conf, inner: boolean, ts: number, rel: boolean, nm: NameRef): Conf {
+  const c = conf.copy();
+  c.typeSpacing = ts;
+  c.relOffset = rel;
+  if (inner) {
+    c.suffix = nm;
+    c.emitStats = false;
+  }
+  return c;
+}
 
 // Per-struct state (pahole keeps it on the types): bit flags.
 const FIXED = 1;
@@ -902,12 +929,17 @@ export class LayoutPrinter {
   // digits, and pahole's `%-*s` columns measured as the bytes written since
   // a mark (`o.offset`), as printf counts them. A name is a {@link NameRef}.
 
-  /** Writes name `nm` (pahole's NULL prints as `null`, as the string template it replaces did). */
+  /**
+   * Writes name `nm`. pahole passes a member's NULL name to printf's `%s`,
+   * which glibc prints as `(null)`: an unnamed member of a base type,
+   * typedef, pointer or array, and `* (null)` after a pointed-to anonymous
+   * struct, union or enum.
+   */
   private putName(nm: number): void {
     const o = this.o;
     if (nm & 1) o.ascii('* ');
     const off = nm >> 1;
-    if (off < 0) o.ascii('null');
+    if (off < 0) o.ascii('(null)');
     else o.cstr(this.strs, off);
   }
   /** Writes name `nm`, nothing for NULL (`name ?: ""`). */
@@ -1009,10 +1041,6 @@ export class LayoutPrinter {
     // with the member's name after it; one reached through `const` keeps the
     // context as it was (and prints its stats).
     let inner = this.isStructLike(type) || this.isEnum(type);
-    const nested = (): Conf =>
-      inner
-        ? { ...conf, typeSpacing: ts, relOffset: rel, suffix: nm, emitStats: false }
-        : { ...conf, typeSpacing: ts, relOffset: rel };
     for (;;) {
       const k = this.kind(type);
       if (k === BTF_KIND_TYPEDEF || k === BTF_KIND_INT || k === BTF_KIND_FLOAT) {
@@ -1066,11 +1094,12 @@ export class LayoutPrinter {
         return;
       }
       if (k === BTF_KIND_ARRAY) {
-        this.arrayOut(
-          type,
-          nm === NO_NAME ? EMPTY_NAME : nm,
-          ts === conf.typeSpacing ? conf : { ...conf, typeSpacing: ts },
-        );
+        let ac = conf;
+        if (ts !== conf.typeSpacing) {
+          ac = conf.copy();
+          ac.typeSpacing = ts;
+        }
+        this.arrayOut(type, nm, ac);
         return;
       }
       if (this.isStruct(type)) {
@@ -1084,7 +1113,7 @@ export class LayoutPrinter {
           return;
         }
         this.findHoles(type);
-        const t = nested();
+        const t = nestedConf(conf, inner, ts, rel, nm);
         t.typeSpacing -= 8;
         this.nestedOut(type, t, false);
         return;
@@ -1099,7 +1128,7 @@ export class LayoutPrinter {
           this.putNameOrEmpty(nm);
           return;
         }
-        const t = nested();
+        const t = nestedConf(conf, inner, ts, rel, nm);
         t.typeSpacing -= 8;
         this.nestedOut(type, t, true);
         return;
@@ -1114,7 +1143,7 @@ export class LayoutPrinter {
           this.putNameOrEmpty(nm);
           return;
         }
-        this.enumOut(type, nested());
+        this.enumOut(type, nestedConf(conf, inner, ts, rel, nm));
         return;
       }
       this.putTypeName(type, ts);
@@ -1312,7 +1341,8 @@ export class LayoutPrinter {
       this.putName(this.nameRef(id));
     }
     o.ascii(' {\n');
-    const u: Conf = { ...conf, indent: indent + 1 };
+    const u = conf.copy();
+    u.indent = indent + 1;
     this.inferUnionPacked(id);
     const initial = u.cl.v;
     const first = this.fix(id);
@@ -1355,7 +1385,8 @@ export class LayoutPrinter {
       this.putName(this.nameRef(id));
     }
     const indent = Math.min(conf.indent, 16);
-    const c: Conf = { ...conf, indent: indent + 1 };
+    const c = conf.copy();
+    c.indent = indent + 1;
     this.inferPacked(id);
     this.findHoles(id);
     const first = this.fix(id);
@@ -1497,100 +1528,21 @@ export class LayoutPrinter {
       else if (this.mBfs[last] === 0 && bfs !== 0) lastSize = size;
       last = j;
     }
-    const tsize = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
-    if (c.emitStats) {
-      const ncl = Math.floor((Math.max(0, this.tagSize(id)) + this.cachelineSize - 1) / this.cachelineSize);
-      o.byte(10);
-      this.putTabs(ind);
-      o.ascii('/* size: ');
-      o.int(tsize);
-      o.ascii(', cachelines: ');
-      o.int(ncl);
-      o.ascii(', members: ');
-      o.uint(nm2);
-      o.ascii(' */\n');
-      if (sumHoles > 0 || sumBitHoles > 0) {
-        if (sumBytes > 0) {
-          this.putTabs(ind);
-          o.ascii('/* sum members: ');
-          o.int(sumBytes);
-          if (sumHoles > 0) {
-            o.ascii(', holes: ');
-            o.uint(this.nrHoles[id]!);
-            o.ascii(', sum holes: ');
-            o.int(sumHoles);
-          }
-          o.ascii(' */\n');
-        }
-        if (sumBits > 0) {
-          this.putTabs(ind);
-          o.ascii('/* sum bitfield members: ');
-          o.int(sumBits);
-          o.ascii(' bits');
-          if (sumBitHoles > 0) {
-            o.ascii(', bit holes: ');
-            o.uint(this.nrBitHoles[id]!);
-            o.ascii(', sum bit holes: ');
-            o.int(sumBitHoles);
-            o.ascii(' bits');
-          } else {
-            o.ascii(' (');
-            o.int(Math.floor(sumBits / 8));
-            o.ascii(' bytes)');
-          }
-          o.ascii(' */\n');
-        }
-      }
-      const padding = this.padding[id]!;
-      if (padding > 0) {
-        this.putTabs(ind);
-        o.ascii('/* padding: ');
-        o.uint(padding);
-        o.ascii(' */\n');
-      }
-      if (nrPaddings > 0) {
-        this.putTabs(ind);
-        o.ascii('/* paddings: ');
-        o.uint(nrPaddings);
-        o.ascii(', sum paddings: ');
-        o.uint(sumPaddings);
-        o.ascii(' */\n');
-      }
-      if (this.bitPadding[id]! > 0) {
-        this.putTabs(ind);
-        o.ascii('/* bit_padding: ');
-        o.uint(this.bitPadding[id]!);
-        o.ascii(' bits */\n');
-      }
-      if (nrForced !== 0) {
-        this.putTabs(ind);
-        o.ascii('/* forced alignments: ');
-        o.uint(nrForced);
-        if (nrForcedHoles !== 0) {
-          o.ascii(', forced holes: ');
-          o.uint(nrForcedHoles);
-          o.ascii(', sum forced holes: ');
-          o.uint(sumForcedHoles);
-        }
-        o.ascii(' */\n');
-      }
-      const lastCl = (c.baseOffset + tsize) % this.cachelineSize;
-      if (lastCl !== 0) {
-        this.putTabs(ind);
-        o.ascii('/* last cacheline: ');
-        o.int(lastCl);
-        o.ascii(' bytes */\n');
-      }
-      const diff =
-        tsize * 8 - (sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + padding * 8 + this.bitPadding[id]!);
-      if (diff && nm2 !== 0) {
-        o.byte(10);
-        this.putTabs(ind);
-        o.ascii(
-          `/* BRAIN FART ALERT! ${tsize} bytes != ${sumBytes} (member bytes) + ${sumBits} (member bits) + ${sumHoles} (byte holes) + ${sumBitHoles} (bit holes), diff = ${diff} bits */\n`,
-        );
-      }
-    }
+    if (c.emitStats)
+      this.statsOut(
+        id,
+        c,
+        nm2,
+        sumHoles,
+        sumBitHoles,
+        sumBytes,
+        sumBits,
+        nrPaddings,
+        sumPaddings,
+        nrForced,
+        nrForcedHoles,
+        sumForcedHoles,
+      );
     this.putTabs(indent);
     o.byte(125);
     const packed = (this.flags[id]! & PACKED) !== 0;
@@ -1603,6 +1555,120 @@ export class LayoutPrinter {
       o.ascii(' __attribute__((__aligned__(');
       o.uint(this.tAlign[id]!);
       o.ascii(')))');
+    }
+  }
+
+  /**
+   * The statistics after a struct's members (`size:`, `sum members:`,
+   * `padding:`, ... `last cacheline:`), a method of its own: it runs once per
+   * struct, and kept apart it keeps the member loop's optimised code small.
+   */
+  private statsOut(
+    id: number,
+    c: Conf,
+    nm2: number,
+    sumHoles: number,
+    sumBitHoles: number,
+    sumBytes: number,
+    sumBits: number,
+    nrPaddings: number,
+    sumPaddings: number,
+    nrForced: number,
+    nrForcedHoles: number,
+    sumForcedHoles: number,
+  ): void {
+    const o = this.o;
+    const ind = c.indent;
+    const tsize = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
+    const ncl = Math.floor((Math.max(0, this.tagSize(id)) + this.cachelineSize - 1) / this.cachelineSize);
+    o.byte(10);
+    this.putTabs(ind);
+    o.ascii('/* size: ');
+    o.int(tsize);
+    o.ascii(', cachelines: ');
+    o.int(ncl);
+    o.ascii(', members: ');
+    o.uint(nm2);
+    o.ascii(' */\n');
+    if (sumHoles > 0 || sumBitHoles > 0) {
+      if (sumBytes > 0) {
+        this.putTabs(ind);
+        o.ascii('/* sum members: ');
+        o.int(sumBytes);
+        if (sumHoles > 0) {
+          o.ascii(', holes: ');
+          o.uint(this.nrHoles[id]!);
+          o.ascii(', sum holes: ');
+          o.int(sumHoles);
+        }
+        o.ascii(' */\n');
+      }
+      if (sumBits > 0) {
+        this.putTabs(ind);
+        o.ascii('/* sum bitfield members: ');
+        o.int(sumBits);
+        o.ascii(' bits');
+        if (sumBitHoles > 0) {
+          o.ascii(', bit holes: ');
+          o.uint(this.nrBitHoles[id]!);
+          o.ascii(', sum bit holes: ');
+          o.int(sumBitHoles);
+          o.ascii(' bits');
+        } else {
+          o.ascii(' (');
+          o.int(Math.floor(sumBits / 8));
+          o.ascii(' bytes)');
+        }
+        o.ascii(' */\n');
+      }
+    }
+    const padding = this.padding[id]!;
+    if (padding > 0) {
+      this.putTabs(ind);
+      o.ascii('/* padding: ');
+      o.uint(padding);
+      o.ascii(' */\n');
+    }
+    if (nrPaddings > 0) {
+      this.putTabs(ind);
+      o.ascii('/* paddings: ');
+      o.uint(nrPaddings);
+      o.ascii(', sum paddings: ');
+      o.uint(sumPaddings);
+      o.ascii(' */\n');
+    }
+    if (this.bitPadding[id]! > 0) {
+      this.putTabs(ind);
+      o.ascii('/* bit_padding: ');
+      o.uint(this.bitPadding[id]!);
+      o.ascii(' bits */\n');
+    }
+    if (nrForced !== 0) {
+      this.putTabs(ind);
+      o.ascii('/* forced alignments: ');
+      o.uint(nrForced);
+      if (nrForcedHoles !== 0) {
+        o.ascii(', forced holes: ');
+        o.uint(nrForcedHoles);
+        o.ascii(', sum forced holes: ');
+        o.uint(sumForcedHoles);
+      }
+      o.ascii(' */\n');
+    }
+    const lastCl = (c.baseOffset + tsize) % this.cachelineSize;
+    if (lastCl !== 0) {
+      this.putTabs(ind);
+      o.ascii('/* last cacheline: ');
+      o.int(lastCl);
+      o.ascii(' bytes */\n');
+    }
+    const diff = tsize * 8 - (sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + padding * 8 + this.bitPadding[id]!);
+    if (diff && nm2 !== 0) {
+      o.byte(10);
+      this.putTabs(ind);
+      o.ascii(
+        `/* BRAIN FART ALERT! ${tsize} bytes != ${sumBytes} (member bytes) + ${sumBits} (member bits) + ${sumHoles} (byte holes) + ${sumBitHoles} (bit holes), diff = ${diff} bits */\n`,
+      );
     }
   }
 
@@ -1626,12 +1692,9 @@ export class LayoutPrinter {
   writeStruct(id: number, out: ByteOut): void {
     this.o = out;
     const union = this.isUnion(id);
-    const conf: Conf = {
-      ...DEFAULT_CONF,
-      nameSpacing: this.expand ? 55 : union ? 21 : 23,
-      expand: this.expand,
-      cl: { v: 0 },
-    };
+    const conf = new Conf({ v: 0 });
+    conf.nameSpacing = this.expand ? 55 : union ? 21 : 23;
+    conf.expand = this.expand;
     if (union) this.unionOut(id, conf);
     else this.classOut(id, conf);
     out.byte(59);
@@ -1655,7 +1718,9 @@ export class LayoutPrinter {
       return;
     }
     this.o = out;
-    const conf: Conf = { ...DEFAULT_CONF, nameSpacing: this.expand ? 55 : 23, expand: this.expand, cl: { v: 0 } };
+    const conf = new Conf({ v: 0 });
+    conf.nameSpacing = this.expand ? 55 : 23;
+    conf.expand = this.expand;
     if (this.isEnum(id)) this.enumOut(id, conf);
     else this.typedefOut(id, conf);
     out.byte(59);
@@ -1714,7 +1779,9 @@ export class LayoutPrinter {
         return;
       }
       this.findHoles(t);
-      this.classOut(t, { ...conf, suffix: name });
+      const c = conf.copy();
+      c.suffix = name;
+      this.classOut(t, c);
       return;
     } else if (this.isEnum(t)) {
       if (this.named(t)) {
@@ -1724,7 +1791,9 @@ export class LayoutPrinter {
         this.putName(name);
         return;
       }
-      this.enumOut(t, { ...conf, suffix: name });
+      const c = conf.copy();
+      c.suffix = name;
+      this.enumOut(t, c);
       return;
     }
     o.text(this.typeName(t));
@@ -2043,6 +2112,19 @@ export class LayoutPrinter {
 
   /** pahole's `cu__find_type_by_name`: the first struct, union, enum or typedef named `name` (0: none). */
   findByName(name: string): number {
+    // The first few names: a scan comparing the name's bytes with the string
+    // section (no string decoded; a map of every name costs more for one -C).
+    if (this.byName === null && this.scans < 8 && /^[\x01-\x7f]*$/.test(name)) {
+      this.scans++;
+      const q = this.q;
+      for (let id = 1; id < this.n; id++) {
+        const k = this.kind(id);
+        if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_TYPEDEF || this.isEnum(id)) {
+          if (q.strIs(q.nameOff(id), name)) return id;
+        }
+      }
+      return 0;
+    }
     if (this.byName === null) {
       // Built on the first -C name: a scan per name made long -C lists quadratic.
       const m = new Map<string, number>();
@@ -2058,6 +2140,8 @@ export class LayoutPrinter {
     return this.byName.get(name) ?? 0;
   }
   private byName: Map<string, number> | null = null;
+  /** Names looked up by a scan so far (see {@link findByName}). */
+  private scans = 0;
 
   /** Whether `id` is a struct or union definition (a `-C` target pahole prints as a layout). */
   isNamedAggregate(id: number): boolean {
