@@ -41,7 +41,9 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
 
 // ------------------------------------------------------------------ worker
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+/** The worker's bundled source (web/build.mjs puts it here): a classic worker from a blob: URL starts from file:// too. */
+declare const WORKER_SOURCE: string;
+const worker = new Worker(URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' })));
 let seq = 0;
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 let workerReady: () => void = () => undefined;
@@ -460,9 +462,10 @@ function wire(): void {
   window.addEventListener('hashchange', () => void route());
 }
 
-/** Opens the files `btfkit web FILE...` serves (files.json beside the page; absent for static hosting). */
+/** Opens the files `btfkit web FILE...` serves (files.json beside the page; absent for static hosting and file://). */
 async function preload(): Promise<void> {
   let list: { name: string; url: string; base: string | null }[] = [];
+  if (location.protocol === 'file:') return;
   try {
     const r = await fetch('files.json');
     if (r.ok) list = (await r.json()) as typeof list;

@@ -376,6 +376,7 @@ scope.onmessage = (ev) => {
   }
 };
 
-// Messages that reach a module worker before its evaluation ends (hash.ts
-// awaits the xxhash module) can be lost: the page sends nothing before this.
+// Messages that reach the worker before its evaluation ends (hash.ts awaits
+// the xxhash module; web/build.mjs runs the bundle in an async function) are
+// lost: the page sends nothing before this.
 scope.postMessage({ seq: 0, ok: true, value: 'ready' });
