@@ -8,14 +8,15 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { timeScale } from './helpers/budget.js';
-import { BIN, readBytes, repoPath } from './helpers/golden.js';
+import { readBytes, repoPath } from './helpers/golden.js';
 import { cachedKernels, kernelModules } from './helpers/kernels.js';
 import { skip } from './helpers/skip.js';
+import { CHROMIUM, CHROMIUM_FLAGS, cli, idOf, STATIC_PAGE, serve, VMLINUX, WEB_OBJ, WEB_OUT } from './helpers/web.js';
 
 // Functions passed to page.evaluate run in the page: its globals, for the type checker only.
 interface PageElement {
@@ -28,49 +29,8 @@ declare const document: {
 };
 declare const location: { hash: string };
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const OUT = repoPath('test', 'output', 'web');
-const OBJ = repoPath('golden', 'obj', 'maps', 'maps_demo.o');
-
-/** The kernel BTF the tests open: the running kernel's, else the newest cached one. */
-const VMLINUX = ((): string | null => {
-  try {
-    accessSync('/sys/kernel/btf/vmlinux', constants.R_OK);
-    return '/sys/kernel/btf/vmlinux';
-  } catch {
-    return cachedKernels().at(-1)?.vmlinux ?? null;
-  }
-})();
-
-function cli(args: string[]): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
-}
-
-/** Starts `btfkit web --port 0 ARGS` and resolves to its address once it prints it. */
-function serve(args: string[]): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [BIN, 'web', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
-      if (m) resolve({ url: m[0], proc });
-    });
-    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    proc.on('exit', (code) => reject(new Error(`btfkit web exited ${code}: ${err}`)));
-  });
-}
+const OUT = WEB_OUT;
+const OBJ = WEB_OBJ;
 
 let browser: Browser | null = null;
 const servers: ChildProcess[] = [];
@@ -83,7 +43,7 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** A fresh page of a server started with `args`, ready (preloads done). */
 async function openPage(args: string[] = [], hash = ''): Promise<Page> {
-  if (!browser) browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  if (!browser) browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   const { url, proc } = await serve(args);
   servers.push(proc);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -185,13 +145,6 @@ test('vmlinux: open -> list, search task_struct, its C view is `btfkit dump -f c
   await page.close();
 });
 
-/** Returns the id of the type `sel` names (`btfkit dump --type SEL` prints it first). */
-function idOf(file: string, sel: string): number {
-  const m = /^\[(\d+)\]/.exec(cli(['dump', '--type', sel, file]).stdout);
-  if (!m) throw new Error(`${sel}: not in ${file}`);
-  return Number(m[1]);
-}
-
 test('a golden object: its maps and variables as `btfkit maps` and `btfkit vars` print them', async () => {
   if (browserMissing())
     return skip('chromium is not installed (/usr/bin/chromium): the explorer is not tested in a browser');
@@ -286,6 +239,51 @@ test('the URL of a type reopens it after reload', async () => {
   await shot(page, 'reload');
   await page.close();
 });
+
+test('the built page from disk (file://): pick an object, see its list and a type page as the CLI prints it', async () => {
+  if (browserMissing())
+    return skip('chromium is not installed (/usr/bin/chromium): the explorer is not tested in a browser');
+  if (!browser) browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  // Nothing but the page itself and its worker's blob: no fetch of a sibling file, nothing from the network.
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(STATIC_PAGE);
+  await page.waitForSelector('body[data-ready="1"]');
+  await pick(page, 'maps_demo.o', readBytes(OBJ));
+  await page.waitForSelector('#list .row');
+  assert.is(await page.textContent('#count'), `${countOf(OBJ)} of ${countOf(OBJ)} types`);
+  const [, id, name] = /^\[(\d+)\] STRUCT '(\w+)'/m.exec(cli(['dump', OBJ]).stdout)!;
+  await page.evaluate((h) => (location.hash = h), `#/maps_demo.o/struct/${name}`);
+  await page.waitForFunction((t) => document.getElementById('title')?.textContent === t, `[${id}] STRUCT '${name}'`);
+  assert.is(await page.$eval('#raw', (e) => e.textContent), cli(['dump', '--type', `struct ${name}`, OBJ]).stdout);
+  assert.is(
+    await page.$eval('#c', (e) => e.textContent),
+    cli(['dump', '-f', 'c', '--type', `struct ${name}`, OBJ]).stdout,
+  );
+  await page.evaluate(() => (location.hash = '#/maps_demo.o/object'));
+  await page.waitForSelector('#maps');
+  assert.is(await page.$eval('#maps', (e) => e.textContent), cli(['maps', OBJ]).stdout);
+  await shot(page, 'static-file');
+  assert.equal(errors, []);
+  assert.equal(
+    requests.filter((u) => !u.startsWith('blob:')),
+    [STATIC_PAGE],
+  );
+  await page.close();
+});
+
+/** The number of types of `file` (`btfkit stats`' first line). */
+function countOf(file: string): number {
+  const m = /types\s+(\d+)/.exec(cli(['stats', file]).stdout);
+  if (!m) throw new Error(`${file}: no type count`);
+  return Number(m[1]);
+}
 
 test.after(async () => {
   await browser?.close();
