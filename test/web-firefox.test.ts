@@ -3,7 +3,8 @@
  * WebDriver BiDi (test/helpers/bidi.ts), the flows of test/web.test.ts that
  * say most about a second engine: open vmlinux, search `task_struct`, its C
  * view byte for byte as `btfkit dump -f c --type`, follow a member's type,
- * an object's maps and variables, a corrupt file's one-line error, and the
+ * an object's maps and variables, its CO-RE relocations against a kernel
+ * as `btfkit core` prints them, a corrupt file's one-line error, and the
  * built page opened from disk (file://). Screenshots go to
  * test/output/web/firefox-*.png; the two timings (pick vmlinux -> list,
  * open task_struct) are printed and asserted loosely.
@@ -15,9 +16,9 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { FIREFOX, Firefox, type FirefoxPage } from './helpers/bidi.js';
 import { timeScale } from './helpers/budget.js';
-import { readBytes } from './helpers/golden.js';
+import { readBytes, repoPath } from './helpers/golden.js';
 import { skip } from './helpers/skip.js';
-import { cli, idOf, STATIC_PAGE, serve, VMLINUX, WEB_OBJ, WEB_OUT } from './helpers/web.js';
+import { cli, coreCli, coreKernel, idOf, STATIC_PAGE, serve, VMLINUX, WEB_OBJ, WEB_OUT } from './helpers/web.js';
 
 // Functions run in the page: its globals, for the type checker only.
 interface PageElement {
@@ -183,6 +184,24 @@ test('firefox: a corrupt file: the CLI one-line error, and the page stays usable
   await pick(page, WEB_OBJ);
   await page.waitFor(() => document.querySelector('#list .row') !== null);
   assert.is(await page.evaluate(text, 'error'), '');
+  await page.close();
+});
+
+test('firefox: CO-RE: an object against a loaded kernel BTF, line for line as `btfkit core OBJ --target K`', async () => {
+  if (missing()) return skip(NOT_INSTALLED);
+  const k = coreKernel();
+  if (!k) return skip('no kernel BTF (golden/.cache/kernels or /sys/kernel/btf/vmlinux)', 'env');
+  const obj = repoPath('golden', 'obj', 'core', 'core_task.o');
+  const page = await openPage([k.path, obj], `#/core_task.o/core/${k.name}`);
+  await page.waitFor(() => document.getElementById('core') !== null);
+  const want = coreCli(obj, k);
+  assert.is(await page.evaluate(text, 'core'), want);
+  const marked = await page.evaluate(
+    () => [...document.querySelectorAll('#core .relo.poison, #core .relo.error')].length,
+  );
+  assert.is(marked, want.split('\n').filter((l) => / -> (poison|error)\b/.test(l)).length);
+  await shot(page, 'core');
+  assert.equal(page.errors, []);
   await page.close();
 });
 

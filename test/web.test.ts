@@ -16,7 +16,19 @@ import { timeScale } from './helpers/budget.js';
 import { readBytes, repoPath } from './helpers/golden.js';
 import { cachedKernels, kernelModules } from './helpers/kernels.js';
 import { skip } from './helpers/skip.js';
-import { CHROMIUM, CHROMIUM_FLAGS, cli, idOf, STATIC_PAGE, serve, VMLINUX, WEB_OBJ, WEB_OUT } from './helpers/web.js';
+import {
+  CHROMIUM,
+  CHROMIUM_FLAGS,
+  cli,
+  coreCli,
+  coreKernel,
+  idOf,
+  STATIC_PAGE,
+  serve,
+  VMLINUX,
+  WEB_OBJ,
+  WEB_OUT,
+} from './helpers/web.js';
 
 // Functions passed to page.evaluate run in the page: its globals, for the type checker only.
 interface PageElement {
@@ -238,6 +250,50 @@ test('the URL of a type reopens it after reload', async () => {
   await page.waitForFunction((t) => document.getElementById('title')?.textContent === t, title);
   await shot(page, 'reload');
   await page.close();
+});
+
+test('CO-RE: an object against a loaded kernel BTF, line for line as `btfkit core OBJ --target K`; a kernel picked on the page', async () => {
+  if (browserMissing())
+    return skip('chromium is not installed (/usr/bin/chromium): the explorer is not tested in a browser');
+  const k = coreKernel();
+  if (!k) return skip('no kernel BTF (golden/.cache/kernels or /sys/kernel/btf/vmlinux)', 'env');
+  const obj = repoPath('golden', 'obj', 'core', 'core_task.o');
+  const page = await openPage([k.path, obj], `#/core_task.o/core/${k.name}`);
+  await page.waitForSelector('#core');
+  const want = coreCli(obj, k);
+  assert.is(await page.$eval('#core', (e) => e.textContent), want);
+  // Failures marked: one marked line per poisoned or failed relocation.
+  const marked = await page.$$eval('#core .relo.poison, #core .relo.error', (es) => es.map((e) => e.textContent));
+  assert.equal(
+    marked,
+    want
+      .split('\n')
+      .filter((l) => / -> (poison|error)\b/.test(l))
+      .map((l) => `${l}\n`),
+  );
+  assert.match((await page.textContent('#core-summary')) ?? '', /^\d+ ok, [1-9]\d* poisoned, 0 failed/);
+  await shot(page, 'core');
+  // libbpf's log lines, as --log prints them.
+  await page.click('#core-log');
+  await page.waitForSelector('#core .log');
+  assert.is(await page.$eval('#core', (e) => e.textContent), coreCli(obj, k, ['--log']));
+  await page.close();
+
+  // No kernel loaded yet: the object page offers to open one, then resolves against it.
+  const other = repoPath('golden', 'obj', 'core', 'core_cands.o');
+  const p2 = await openPage([other], '#/core_cands.o/object');
+  await p2.waitForSelector('#core-pick', { state: 'attached' });
+  await p2.setInputFiles('#core-pick', {
+    name: k.name,
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from(readBytes(k.path)),
+  });
+  await p2.waitForFunction((h) => location.hash === h, `#/core_cands.o/core/${k.name}`);
+  await p2.waitForSelector('#core');
+  assert.is(await p2.$eval('#core', (e) => e.textContent), coreCli(other, k));
+  assert.is(await p2.$eval('#core-target', (e) => (e as unknown as { value: string }).value), k.name);
+  assert.equal((p2 as unknown as { btfkitErrors: string[] }).btfkitErrors, []);
+  await p2.close();
 });
 
 test('the built page from disk (file://): pick an object, see its list and a type page as the CLI prints it', async () => {

@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BIN, repoPath } from './golden.js';
 import { cachedKernels } from './kernels.js';
@@ -66,4 +67,20 @@ export function serve(args: string[]): Promise<{ url: string; proc: ChildProcess
     proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     proc.on('exit', (code) => reject(new Error(`btfkit web exited ${code}: ${err}`)));
   });
+}
+
+/** The kernel BTF the CO-RE pages resolve against: the newest cached kernel's, else the running one's. */
+export function coreKernel(): { path: string; name: string } | null {
+  const path = cachedKernels().at(-1)?.vmlinux ?? VMLINUX;
+  return path ? { path, name: basename(path) } : null;
+}
+
+/**
+ * What `btfkit core OBJ --target K [ARGS]` prints, with the two paths named
+ * as the page names them (their base names).
+ */
+export function coreCli(obj: string, k: { path: string; name: string }, args: string[] = []): string {
+  const r = cli(['core', obj, '--target', k.path, ...args]);
+  if (r.status !== 0 && r.status !== 3) throw new Error(`btfkit core ${obj}: exit ${r.status}: ${r.stderr}`);
+  return r.stdout.replaceAll(obj, basename(obj)).replaceAll(k.path, k.name);
 }
