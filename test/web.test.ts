@@ -9,7 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { timeScale } from './helpers/budget.js';
@@ -80,6 +80,11 @@ async function pick(page: Page, name: string, bytes: Uint8Array): Promise<void> 
   await page.setInputFiles('#pick', { name, mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
 }
 
+/** Picks the file at `path` (the page names it after its base name; large files go by path, not through the protocol). */
+async function pickPath(page: Page, path: string, input = '#pick'): Promise<void> {
+  await page.setInputFiles(input, path);
+}
+
 async function searchAndOpen(page: Page, query: string, exact: boolean, label: string): Promise<void> {
   if (exact !== (await page.isChecked('#exact'))) await page.click('#exact');
   await page.fill('#search', query);
@@ -100,9 +105,12 @@ test('vmlinux: open -> list, search task_struct, its C view is `btfkit dump -f c
     return skip('chromium is not installed (/usr/bin/chromium): the explorer is not tested in a browser');
   if (!VMLINUX) return skip('no kernel BTF (/sys/kernel/btf/vmlinux or golden/.cache/kernels)', 'env');
   const page = await openPage();
-  const bytes = readBytes(VMLINUX);
+  // The page names a file after its path's base name: pick a copy named vmlinux.
+  mkdirSync(OUT, { recursive: true });
+  const path = join(OUT, 'vmlinux');
+  copyFileSync(VMLINUX, path);
   const t0 = performance.now();
-  await pick(page, 'vmlinux', bytes);
+  await pickPath(page, path);
   await page.waitForSelector('#list .row');
   const openMs = performance.now() - t0;
   const count = await page.textContent('#count');
@@ -189,10 +197,10 @@ test('split BTF: a module over its vmlinux, ids after the base, raw lines as `bt
   if (!k) return skip('no cached kernel (golden/kernels.sh)', 'env');
   const mod = kernelModules(k).find((m) => m.name === 'xfs') ?? kernelModules(k)[0]!;
   const page = await openPage();
-  await pick(page, 'vmlinux.btf', readBytes(k.vmlinux));
+  await pickPath(page, k.vmlinux);
   await page.waitForSelector('#list .row');
   await page.selectOption('#base', 'vmlinux.btf');
-  await pick(page, `${mod.name}.btf`, readBytes(mod.path));
+  await pickPath(page, mod.path);
   await page.waitForFunction((f) => location.hash === `#/${f}`, `${mod.name}.btf`);
   const first = await page.$eval('#list .row', (e) => (e as unknown as PageElement).dataset['id']);
   const want = cli(['dump', '-B', k.vmlinux, mod.path]).stdout;
@@ -283,11 +291,7 @@ test('CO-RE: an object against a loaded kernel BTF, line for line as `btfkit cor
   const other = repoPath('golden', 'obj', 'core', 'core_cands.o');
   const p2 = await openPage([other], '#/core_cands.o/object');
   await p2.waitForSelector('#core-pick', { state: 'attached' });
-  await p2.setInputFiles('#core-pick', {
-    name: k.name,
-    mimeType: 'application/octet-stream',
-    buffer: Buffer.from(readBytes(k.path)),
-  });
+  await pickPath(p2, k.path, '#core-pick');
   await p2.waitForFunction((h) => location.hash === h, `#/core_cands.o/core/${k.name}`);
   await p2.waitForSelector('#core');
   assert.is(await p2.$eval('#core', (e) => e.textContent), coreCli(other, k));

@@ -40,10 +40,22 @@ export const VMLINUX: string | null = ((): string | null => {
   }
 })();
 
-/** Runs the CLI (the bundle users run). */
+const cliRuns = new Map<string, { stdout: string; stderr: string; status: number | null }>();
+
+/**
+ * Runs the CLI (the bundle users run). The browsers' suites ask the same
+ * questions of the same files, which do not change during a run: each
+ * command line runs once per process.
+ */
 export function cli(args: string[]): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+  const key = JSON.stringify(args);
+  let r = cliRuns.get(key);
+  if (!r) {
+    const p = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    r = { stdout: p.stdout, stderr: p.stderr, status: p.status };
+    cliRuns.set(key, r);
+  }
+  return r;
 }
 
 /** Returns the id of the type `sel` names (`btfkit dump --type SEL` prints it first). */
