@@ -1,7 +1,9 @@
 /**
- * The explorer (web/, served by `btfkit web`) in a real browser: Debian's
- * chromium driven by playwright-core. Each step is checked against what the
- * CLI prints for the same file, and leaves a screenshot under
+ * The explorer (web/, served by `btfkit web`, and the built page opened
+ * from disk) in a real browser: Debian's chromium driven by playwright-core
+ * (test/web-firefox.test.ts: the same flows in Firefox). Each step is
+ * checked against what the CLI prints for the same file (types, maps,
+ * variables, diff, CO-RE relocations, errors), and leaves a screenshot under
  * test/output/web/ for a person to look at. Timings (open vmlinux -> usable
  * list, open struct task_struct) are asserted loosely here (the targets are
  * 1.5 s and 200 ms; BTFKIT_TIME_SCALE scales the bounds) and printed.
@@ -9,9 +11,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
+import { openObject } from '../lib/object/open.js';
 import { timeScale } from './helpers/budget.js';
 import { readBytes, repoPath } from './helpers/golden.js';
 import { cachedKernels, kernelModules } from './helpers/kernels.js';
@@ -228,7 +231,6 @@ test('a corrupt file: the CLI one-line error, and the page stays usable', async 
   const dir = repoPath('test', 'output', 'web');
   mkdirSync(dir, { recursive: true });
   // The CLI's line for the same bytes under the same name.
-  const { writeFileSync } = await import('node:fs');
   const path = join(dir, 'corrupt.o');
   writeFileSync(path, bad);
   const want = cli(['dump', path]);
@@ -298,6 +300,23 @@ test('CO-RE: an object against a loaded kernel BTF, line for line as `btfkit cor
   assert.is(await p2.$eval('#core-target', (e) => (e as unknown as { value: string }).value), k.name);
   assert.equal((p2 as unknown as { btfkitErrors: string[] }).btfkitErrors, []);
   await p2.close();
+
+  // A CO-RE section cut short: the complete records' lines, then the CLI's error line.
+  const bytes = readBytes(obj).slice();
+  const sec = openObject(bytes).elf.section('.BTF.ext')!;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  dv.setUint32(sec.offset + 28, dv.getUint32(sec.offset + 28, true) - 4, true); // core_relo_len: the last record cut
+  mkdirSync(OUT, { recursive: true });
+  const cut = join(OUT, 'core_cut.o');
+  writeFileSync(cut, bytes);
+  const r = cli(['core', cut, '--target', k.path]);
+  assert.is(r.status, 1);
+  const p3 = await openPage([k.path, cut], `#/core_cut.o/core/${k.name}`);
+  await p3.waitForSelector('#core-problem');
+  assert.is(await p3.$eval('#core', (e) => e.textContent), coreCli(cut, k));
+  assert.is(await p3.$eval('#core-problem', (e) => e.textContent), r.stderr.replaceAll(cut, 'core_cut.o'));
+  assert.match((await p3.$eval('#ext', (e) => e.textContent)) ?? '', r.stderr.replaceAll(cut, 'core_cut.o'));
+  await p3.close();
 });
 
 test('the built page from disk (file://): pick an object, see its list and a type page as the CLI prints it', async () => {

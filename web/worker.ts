@@ -14,7 +14,7 @@
  */
 import type { Btf } from '../lib/btf.js';
 import { coreCell } from '../lib/core/format.js';
-import { CoreTarget } from '../lib/core/index.js';
+import { CoreTarget, coreReloCutProblem } from '../lib/core/index.js';
 import { cDump } from '../lib/dump/c.js';
 import { rawDump } from '../lib/dump/raw.js';
 import { errorLine, isInputError } from '../lib/errors.js';
@@ -298,8 +298,11 @@ function objectPage(f: Loaded): ObjectPage {
   let ext = '';
   let coreRelos = 0;
   try {
-    const withExt = openObject(f.bytes, { file: f.name, badBtf: 'record' });
+    // As `btfkit core` opens it: a CO-RE section cut short keeps its complete records (and says so).
+    const withExt = openObject(f.bytes, { file: f.name, badBtf: 'record', partialCoreRelo: true });
     if (withExt.ext) ext = extSummary(withExt);
+    const cut = coreReloCutProblem(withExt);
+    if (cut) ext += `${errorLine(cut)}\n`;
     for (const sec of withExt.ext?.coreRelo?.secs ?? []) coreRelos += sec.numInfo;
   } catch (e) {
     ext = `${errorLine(e)}\n`;

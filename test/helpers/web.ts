@@ -88,11 +88,12 @@ export function coreKernel(): { path: string; name: string } | null {
 }
 
 /**
- * What `btfkit core OBJ --target K [ARGS]` prints, with the two paths named
- * as the page names them (their base names).
+ * What `btfkit core OBJ --target K [ARGS]` prints on stdout (whatever its
+ * exit status), with the two paths named as the page names them (their
+ * base names).
  */
 export function coreCli(obj: string, k: { path: string; name: string }, args: string[] = []): string {
   const r = cli(['core', obj, '--target', k.path, ...args]);
-  if (r.status !== 0 && r.status !== 3) throw new Error(`btfkit core ${obj}: exit ${r.status}: ${r.stderr}`);
+  if (r.stdout === '') throw new Error(`btfkit core ${obj}: exit ${r.status}: ${r.stderr}`);
   return r.stdout.replaceAll(obj, basename(obj)).replaceAll(k.path, k.name);
 }
