@@ -2,10 +2,11 @@
  * The explorer in Firefox: Debian's stock `firefox-esr` driven over
  * WebDriver BiDi (test/helpers/bidi.ts), the flows of test/web.test.ts that
  * say most about a second engine: open vmlinux, search `task_struct`, its C
- * view byte for byte as `btfkit dump -f c --type`, follow a member's type,
- * an object's maps and variables, its CO-RE relocations against a kernel
- * as `btfkit core` prints them, a corrupt file's one-line error, and the
- * built page opened from disk (file://). Screenshots go to
+ * view byte for byte as `btfkit dump -f c --type`, follow a member's type
+ * and back, an object's maps and variables, a type's URL after a reload,
+ * CO-RE relocations against a kernel as `btfkit core` prints them, a
+ * corrupt file's one-line error, and the built page opened from disk
+ * (file://). Screenshots go to
  * test/output/web/firefox-*.png; the two timings (pick vmlinux -> list,
  * open task_struct) are printed and asserted loosely.
  */
@@ -184,6 +185,20 @@ test('firefox: a corrupt file: the CLI one-line error, and the page stays usable
   await pick(page, WEB_OBJ);
   await page.waitFor(() => document.querySelector('#list .row') !== null);
   assert.is(await page.evaluate(text, 'error'), '');
+  await page.close();
+});
+
+test('firefox: the URL of a type reopens it after reload', async () => {
+  if (missing()) return skip(NOT_INSTALLED);
+  const page = await openPage([WEB_OBJ]);
+  const [, id, name] = /^\[(\d+)\] STRUCT '(\w+)'/m.exec(cli(['dump', WEB_OBJ]).stdout)!;
+  const title = `[${id}] STRUCT '${name}'`;
+  await page.evaluate((h) => (location.hash = h), `#/maps_demo.o/struct/${name}`);
+  await page.waitFor(titleIs, title);
+  await page.reload();
+  await page.waitFor(() => document.body.dataset['ready'] === '1');
+  await page.waitFor(titleIs, title);
+  assert.equal(page.errors, []);
   await page.close();
 });
 
