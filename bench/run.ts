@@ -96,7 +96,9 @@ async function main(): Promise<void> {
   benchBatch(Math.min(RUNS, 3));
   console.log('\n# vmlinux.h as bpftool 7.8 prints it: btfkit dump -f c --bpftool 7.8 against bpftool 7.8');
   benchBpftool78();
-  console.log('\n# the explorer in headless Chromium: pick vmlinux -> list, struct task_struct page (bench/web.ts)');
+  console.log(
+    '\n# the explorer in headless Chromium and Firefox: pick vmlinux -> list, struct task_struct page (bench/web.ts)',
+  );
   await benchWeb(VMLINUX, Math.min(RUNS, 5));
 }
 

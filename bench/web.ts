@@ -1,39 +1,31 @@
 /**
- * The explorer (issue 19) in headless Chromium: from picking the kernel's
- * BTF (the page's file input, what a drop does) to a usable type list, and
- * opening `struct task_struct`'s page, both measured inside the page
- * (web/main.ts `btfkitTimings`: the browser's own clock, not the test
- * driver's file transfer). Targets: 1.5 s and 200 ms. Runs alone:
+ * The explorer (issue 19) in headless Chromium and in Firefox ESR: from
+ * picking the kernel's BTF (the page's file input, what a drop does) to a
+ * usable type list, and opening `struct task_struct`'s page, both measured
+ * inside the page (web/main.ts `btfkitTimings`: the browser's own clock, not
+ * the test driver's file transfer). Targets: 1.5 s and 200 ms. Runs alone:
  * `node dist/bench/web.js` (BENCH_RUNS, default 5).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { FIREFOX, Firefox } from '../test/helpers/bidi.js';
 import { BIN } from '../test/helpers/golden.js';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../test/helpers/web.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-// Functions passed to page.evaluate run in the page: its global, for the type checker only.
+// Functions passed to page.evaluate run in the page: its globals, for the type checker only.
 declare const location: { hash: string };
+declare const document: { body: { dataset: Record<string, string | undefined> }; getElementById(id: string): unknown };
+
+type Timings = Record<string, number>;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Times the explorer on `file` (`runs` fresh pages) and prints the medians against the targets. */
-export async function benchWeb(file: string, runs: number): Promise<void> {
-  if (!existsSync(CHROMIUM)) {
-    console.log('chromium: not installed; skipping the explorer timings (apt-get install chromium)');
-    return;
-  }
+/** Starts `btfkit web --port 0` and resolves to its address and process. */
+async function serve(): Promise<{ url: string; stop: () => void }> {
   const proc = spawn(process.execPath, [BIN, 'web', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve) =>
     proc.stdout!.on('data', (d: Buffer) => {
@@ -41,10 +33,14 @@ export async function benchWeb(file: string, runs: number): Promise<void> {
       if (m) resolve(m[0]);
     }),
   );
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  return { url, stop: () => proc.kill() };
+}
+
+/** `runs` fresh Chromium pages: pick `file` as vmlinux, open task_struct; the page's timings of each. */
+async function chromiumRuns(url: string, file: string, runs: number): Promise<Timings[]> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   const buffer = readFileSync(file);
-  const drop: number[] = [];
-  const type: number[] = [];
+  const out: Timings[] = [];
   try {
     for (let i = 0; i < runs; i++) {
       const page = await browser.newPage();
@@ -54,21 +50,75 @@ export async function benchWeb(file: string, runs: number): Promise<void> {
       await page.waitForFunction(() => location.hash === '#/vmlinux');
       await page.evaluate(() => (location.hash = '#/vmlinux/struct/task_struct'));
       await page.waitForSelector('#c');
-      const t = await page.evaluate(
-        () => (globalThis as unknown as { btfkitTimings: Record<string, number> }).btfkitTimings,
-      );
-      drop.push(t['drop']!);
-      type.push(t['type']!);
+      out.push(await page.evaluate(() => (globalThis as unknown as { btfkitTimings: Timings }).btfkitTimings));
       await page.close();
     }
   } finally {
     await browser.close();
-    proc.kill();
   }
-  const line = (label: string, xs: number[], target: number) =>
-    `${label.padEnd(44)} median ${median(xs).toFixed(0).padStart(5)} ms  (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})  [target < ${target} ms: ${median(xs) < target ? 'ok' : 'MISSED'}]`;
-  console.log(line('web: pick vmlinux -> usable list', drop, 1500));
-  console.log(line('web: open struct task_struct', type, 200));
+  return out;
+}
+
+/** The same in Firefox ESR over WebDriver BiDi (the file is picked by path: a copy named vmlinux). */
+async function firefoxRuns(url: string, file: string, runs: number): Promise<Timings[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-bench-web-'));
+  const path = join(dir, 'vmlinux');
+  copyFileSync(file, path);
+  const browser = await Firefox.launch();
+  const out: Timings[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const page = await browser.newPage();
+      await page.goto(url);
+      await page.waitFor(() => document.body.dataset['ready'] === '1');
+      await page.setFiles('#pick', [path]);
+      await page.waitFor(() => location.hash === '#/vmlinux');
+      await page.evaluate(() => (location.hash = '#/vmlinux/struct/task_struct'));
+      await page.waitFor(() => document.getElementById('c') !== null);
+      out.push(await page.evaluate(() => (globalThis as unknown as { btfkitTimings: Timings }).btfkitTimings));
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** Times the explorer on `file` (`runs` fresh pages per browser) and prints the medians against the targets. */
+export async function benchWeb(file: string, runs: number): Promise<void> {
+  const browsers: [string, string, string, typeof chromiumRuns][] = [
+    ['chromium', CHROMIUM, 'apt-get install chromium', chromiumRuns],
+    ['firefox', FIREFOX, 'apt-get install firefox-esr', firefoxRuns],
+  ];
+  const { url, stop } = await serve();
+  try {
+    for (const [name, exe, install, run] of browsers) {
+      if (!existsSync(exe)) {
+        console.log(`${name}: not installed; skipping its explorer timings (${install})`);
+        continue;
+      }
+      const t = await run(url, file, runs);
+      const line = (label: string, xs: number[], target: number) =>
+        `${label.padEnd(44)} median ${median(xs).toFixed(0).padStart(5)} ms  (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})  [target < ${target} ms: ${median(xs) < target ? 'ok' : 'MISSED'}]`;
+      console.log(
+        line(
+          `web (${name}): pick vmlinux -> usable list`,
+          t.map((x) => x['drop']!),
+          1500,
+        ),
+      );
+      console.log(
+        line(
+          `web (${name}): open struct task_struct`,
+          t.map((x) => x['type']!),
+          200,
+        ),
+      );
+    }
+  } finally {
+    stop();
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

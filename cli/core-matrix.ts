@@ -23,10 +23,9 @@ import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Btf } from '../lib/btf.js';
-import { RELO_KIND_STR } from '../lib/core-spec.js';
-import { relocationStatus } from '../lib/core/impact.js';
-import { CoreTarget, type CoreRelocation, coreReloCutProblem, relocateObject } from '../lib/core/index.js';
-import { BtfError, BtfErrorCode, ElfError, isInputError } from '../lib/errors.js';
+import { coreCell } from '../lib/core/format.js';
+import { CoreTarget } from '../lib/core/index.js';
+import { BtfError, type BtfErrorCode, ElfError, isInputError } from '../lib/errors.js';
 import type { BpfObject } from '../lib/object/open.js';
 import { fromOsBytes, osPath } from '../lib/io.js';
 import { parseBtf } from '../lib/object/open.js';
@@ -56,11 +55,6 @@ export interface Kernel {
   /** The raw BTF file of a plain vmlinux target (what a worker is told to read); undefined for vmlinux + modules. */
   path?: string;
 }
-
-const ERRNO: Record<number, string> = { [-7]: 'E2BIG', [-22]: 'EINVAL', [-34]: 'ERANGE', [-95]: 'EOPNOTSUPP' };
-
-/** A relocation's verdict: `error` fails the load, `poison` is an invalid call the verifier rejects only if reached. */
-const statusOf = relocationStatus;
 
 /** Reads raw BTF or an object's `.BTF` (split over `base` when given), naming the file in errors. */
 function readBtf(path: string, base?: Btf): Btf {
@@ -108,82 +102,10 @@ export function kernels(targets: string[], basePath: string | undefined): Kernel
   return files.map((f) => ({ name: f, path: f, load: () => new CoreTarget(readBtf(f)) }));
 }
 
-function dropKind(spec: string | null): string {
-  return spec === null ? '' : spec.replace(/^<[a-z0-9_]+> /, '');
-}
-
-/** One human line per relocation. */
-function line(r: CoreRelocation): string {
-  const kind = RELO_KIND_STR[r.kind] ?? `kind ${r.kind}`;
-  const local = r.localSpec !== null ? dropKind(r.localSpec) : `[${r.localTypeId}] ${r.access}`;
-  let s = `${r.section} #${r.index} insn ${r.insnOff / 8} ${kind} ${local} -> `;
-  const st = statusOf(r);
-  if (r.problem) return `${s}error: ${r.problem.message}\n`;
-  if (st === 'error') {
-    const e = r.err || r.patchErr;
-    const why = r.log.length ? r.log[r.log.length - 1]!.replace(/^libbpf: (prog '[^']*': relo #\d+: )?/, '') : '';
-    return `${s}error ${ERRNO[e] ?? e}${why ? `: ${why}` : ''}\n`;
-  }
-  const x = r.res!;
-  s += `${st} ${x.origVal} -> ${x.newVal}`;
-  if (x.origSize !== x.newSize)
-    s += ` (size ${x.origSize} -> ${x.newSize}${x.failMemszAdjust ? ', cannot adjust the load' : ''})`;
-  if (r.targetSpec !== null) s += ` [${r.target}] ${dropKind(r.targetSpec)}`;
-  else if (st === 'poison') s += ' (no target: the instruction becomes an invalid call)';
-  else s += ' (no target)';
-  return `${s}\n`;
-}
-
-function json(r: CoreRelocation, file: string, kernel: string): string {
-  const x = r.res;
-  const str = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v));
-  const num = (v: bigint | number | undefined): string => (v === undefined ? 'null' : String(v));
-  return `{"file":${JSON.stringify(file)},"kernel":${JSON.stringify(kernel)},"section":${JSON.stringify(r.section)},"index":${r.index},"insnOff":${r.insnOff},"kind":${JSON.stringify(RELO_KIND_STR[r.kind] ?? `kind ${r.kind}`)},"localTypeId":${r.localTypeId},"access":${JSON.stringify(r.access)},"status":"${statusOf(r)}","errno":${r.err || r.patchErr},"origVal":${num(x?.origVal)},"newVal":${num(x?.newVal)},"origSize":${num(x?.origSize)},"newSize":${num(x?.newSize)},"origTypeId":${num(x?.origTypeId)},"newTypeId":${num(x?.newTypeId)},"validate":${x ? x.validate : null},"failMemszAdjust":${x ? x.failMemszAdjust : null},"localSpec":${str(r.localSpec)},"targetSpec":${str(r.targetSpec)},"target":${str(r.target)}${r.problem ? `,"problem":${JSON.stringify(r.problem.message)}` : ''}}\n`;
-}
-
-/** Relocates `obj` against `target` and renders what the command prints for it. */
+/** Relocates `obj` against `target` and renders what the command prints for it (lib/core/format.ts). */
 export function cell(file: string, obj: BpfObject, kernel: string, target: CoreTarget, opts: CellOptions): Cell {
-  if (!obj.btf) throw new BtfError(BtfErrorCode.Format, 'the object has no .BTF section', { file });
-  // libbpf's lines are printed with --log, and an error's reason on a relocation's line
-  const rel = relocateObject(obj, target, { log: opts.log === true || (!opts.matrix && !opts.json) });
-  const count = { ok: 0, poison: 0, error: 0 };
-  const failing: string[] = [];
-  let refused = false;
-  let problem: BtfError | null = null;
-  let text = '';
-  // libbpf's `sec '...': found N CO-RE relocations`, before a section's first record
-  const perSection = new Map<string, number>();
-  if (opts.log && !opts.json && !opts.matrix)
-    for (const r of rel) perSection.set(r.section, (perSection.get(r.section) ?? 0) + 1);
-  for (const r of rel) {
-    const st = statusOf(r);
-    count[st]++;
-    if (st === 'error' || (opts.strict && st === 'poison')) {
-      refused = true;
-      failing.push(`${r.section}#${r.index}`);
-    }
-    problem ??= r.problem;
-    if (opts.json) text += opts.pretty ? `${prettyJson(json(r, file, kernel).trimEnd())}\n` : json(r, file, kernel);
-    else if (!opts.matrix) {
-      text += line(r);
-      if (opts.log) {
-        const n = perSection.get(r.section);
-        if (n !== undefined) {
-          text += `libbpf: sec '${r.section}': found ${n} CO-RE relocations\n`;
-          perSection.delete(r.section);
-        }
-        for (const l of r.log) text += `${l}\n`;
-      }
-    }
-  }
-  // a CO-RE section cut short: its complete records are above, the first missing one fails the run
-  problem ??= coreReloCutProblem(obj);
-  if (!opts.json) {
-    const summary = `${rel.length} relocation${rel.length === 1 ? '' : 's'}: ${count.ok} ok, ${count.poison} poisoned, ${count.error} failed`;
-    if (opts.matrix) text += `${file}\t${kernel}\t${summary}${failing.length ? `: ${failing.join(' ')}` : ''}\n`;
-    else text += `${file} against ${kernel}: ${summary}\n`;
-  }
-  return { text, refused, problem };
+  const c = coreCell(file, obj, kernel, target, { ...opts, jsonLayout: opts.pretty ? prettyJson : undefined });
+  return { text: c.text, refused: c.refused, problem: c.problem };
 }
 
 /** Kernels from which a matrix is worth worker threads (a worker starts in about the time of one kernel's cells). */

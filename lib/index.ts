@@ -89,6 +89,16 @@ export {
 } from './core/index.js';
 export { coreImpact, relocationStatus } from './core/impact.js';
 export { minCoreBtf } from './core/min.js';
+export {
+  coreCell,
+  coreReport,
+  relocationLine,
+  relocationJson,
+  CoreRelocationText,
+  type CoreCell,
+  type CoreCellOptions,
+  type CoreKernel,
+} from './core/format.js';
 export { genTs, tsMemberKeys, type GenTsOptions, type TsBindings } from './gen/ts.js';
 export { dedup, type DedupOptions, type DedupReport, type DedupExt, type DedupPass } from './dedup/index.js';
 export {

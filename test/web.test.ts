@@ -1,21 +1,37 @@
 /**
- * The explorer (web/, served by `btfkit web`) in a real browser: Debian's
- * chromium driven by playwright-core. Each step is checked against what the
- * CLI prints for the same file, and leaves a screenshot under
+ * The explorer (web/, served by `btfkit web`, and the built page opened
+ * from disk) in a real browser: Debian's chromium driven by playwright-core
+ * (test/web-firefox.test.ts: the same flows in Firefox). Each step is
+ * checked against what the CLI prints for the same file (types, maps,
+ * variables, diff, CO-RE relocations, errors), and leaves a screenshot under
  * test/output/web/ for a person to look at. Timings (open vmlinux -> usable
  * list, open struct task_struct) are asserted loosely here (the targets are
  * 1.5 s and 200 ms; BTFKIT_TIME_SCALE scales the bounds) and printed.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
+import { openObject } from '../lib/object/open.js';
 import { timeScale } from './helpers/budget.js';
-import { BIN, readBytes, repoPath } from './helpers/golden.js';
+import { readBytes, repoPath } from './helpers/golden.js';
 import { cachedKernels, kernelModules } from './helpers/kernels.js';
 import { skip } from './helpers/skip.js';
+import {
+  CHROMIUM,
+  CHROMIUM_FLAGS,
+  cli,
+  coreCli,
+  coreKernel,
+  idOf,
+  STATIC_PAGE,
+  serve,
+  VMLINUX,
+  WEB_OBJ,
+  WEB_OUT,
+} from './helpers/web.js';
 
 // Functions passed to page.evaluate run in the page: its globals, for the type checker only.
 interface PageElement {
@@ -28,49 +44,8 @@ declare const document: {
 };
 declare const location: { hash: string };
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const OUT = repoPath('test', 'output', 'web');
-const OBJ = repoPath('golden', 'obj', 'maps', 'maps_demo.o');
-
-/** The kernel BTF the tests open: the running kernel's, else the newest cached one. */
-const VMLINUX = ((): string | null => {
-  try {
-    accessSync('/sys/kernel/btf/vmlinux', constants.R_OK);
-    return '/sys/kernel/btf/vmlinux';
-  } catch {
-    return cachedKernels().at(-1)?.vmlinux ?? null;
-  }
-})();
-
-function cli(args: string[]): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
-}
-
-/** Starts `btfkit web --port 0 ARGS` and resolves to its address once it prints it. */
-function serve(args: string[]): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [BIN, 'web', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
-      if (m) resolve({ url: m[0], proc });
-    });
-    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    proc.on('exit', (code) => reject(new Error(`btfkit web exited ${code}: ${err}`)));
-  });
-}
+const OUT = WEB_OUT;
+const OBJ = WEB_OBJ;
 
 let browser: Browser | null = null;
 const servers: ChildProcess[] = [];
@@ -83,7 +58,7 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** A fresh page of a server started with `args`, ready (preloads done). */
 async function openPage(args: string[] = [], hash = ''): Promise<Page> {
-  if (!browser) browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  if (!browser) browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   const { url, proc } = await serve(args);
   servers.push(proc);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -108,6 +83,11 @@ async function pick(page: Page, name: string, bytes: Uint8Array): Promise<void> 
   await page.setInputFiles('#pick', { name, mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
 }
 
+/** Picks the file at `path` (the page names it after its base name; large files go by path, not through the protocol). */
+async function pickPath(page: Page, path: string, input = '#pick'): Promise<void> {
+  await page.setInputFiles(input, path);
+}
+
 async function searchAndOpen(page: Page, query: string, exact: boolean, label: string): Promise<void> {
   if (exact !== (await page.isChecked('#exact'))) await page.click('#exact');
   await page.fill('#search', query);
@@ -128,9 +108,12 @@ test('vmlinux: open -> list, search task_struct, its C view is `btfkit dump -f c
     return skip('chromium is not installed (/usr/bin/chromium): the explorer is not tested in a browser');
   if (!VMLINUX) return skip('no kernel BTF (/sys/kernel/btf/vmlinux or golden/.cache/kernels)', 'env');
   const page = await openPage();
-  const bytes = readBytes(VMLINUX);
+  // The page names a file after its path's base name: pick a copy named vmlinux.
+  mkdirSync(OUT, { recursive: true });
+  const path = join(OUT, 'vmlinux');
+  copyFileSync(VMLINUX, path);
   const t0 = performance.now();
-  await pick(page, 'vmlinux', bytes);
+  await pickPath(page, path);
   await page.waitForSelector('#list .row');
   const openMs = performance.now() - t0;
   const count = await page.textContent('#count');
@@ -185,13 +168,6 @@ test('vmlinux: open -> list, search task_struct, its C view is `btfkit dump -f c
   await page.close();
 });
 
-/** Returns the id of the type `sel` names (`btfkit dump --type SEL` prints it first). */
-function idOf(file: string, sel: string): number {
-  const m = /^\[(\d+)\]/.exec(cli(['dump', '--type', sel, file]).stdout);
-  if (!m) throw new Error(`${sel}: not in ${file}`);
-  return Number(m[1]);
-}
-
 test('a golden object: its maps and variables as `btfkit maps` and `btfkit vars` print them', async () => {
   if (browserMissing())
     return skip('chromium is not installed (/usr/bin/chromium): the explorer is not tested in a browser');
@@ -224,10 +200,10 @@ test('split BTF: a module over its vmlinux, ids after the base, raw lines as `bt
   if (!k) return skip('no cached kernel (golden/kernels.sh)', 'env');
   const mod = kernelModules(k).find((m) => m.name === 'xfs') ?? kernelModules(k)[0]!;
   const page = await openPage();
-  await pick(page, 'vmlinux.btf', readBytes(k.vmlinux));
+  await pickPath(page, k.vmlinux);
   await page.waitForSelector('#list .row');
   await page.selectOption('#base', 'vmlinux.btf');
-  await pick(page, `${mod.name}.btf`, readBytes(mod.path));
+  await pickPath(page, mod.path);
   await page.waitForFunction((f) => location.hash === `#/${f}`, `${mod.name}.btf`);
   const first = await page.$eval('#list .row', (e) => (e as unknown as PageElement).dataset['id']);
   const want = cli(['dump', '-B', k.vmlinux, mod.path]).stdout;
@@ -255,7 +231,6 @@ test('a corrupt file: the CLI one-line error, and the page stays usable', async 
   const dir = repoPath('test', 'output', 'web');
   mkdirSync(dir, { recursive: true });
   // The CLI's line for the same bytes under the same name.
-  const { writeFileSync } = await import('node:fs');
   const path = join(dir, 'corrupt.o');
   writeFileSync(path, bad);
   const want = cli(['dump', path]);
@@ -286,6 +261,108 @@ test('the URL of a type reopens it after reload', async () => {
   await shot(page, 'reload');
   await page.close();
 });
+
+test('CO-RE: an object against a loaded kernel BTF, line for line as `btfkit core OBJ --target K`; a kernel picked on the page', async () => {
+  if (browserMissing())
+    return skip('chromium is not installed (/usr/bin/chromium): the explorer is not tested in a browser');
+  const k = coreKernel();
+  if (!k) return skip('no kernel BTF (golden/.cache/kernels or /sys/kernel/btf/vmlinux)', 'env');
+  const obj = repoPath('golden', 'obj', 'core', 'core_task.o');
+  const page = await openPage([k.path, obj], `#/core_task.o/core/${k.name}`);
+  await page.waitForSelector('#core');
+  const want = coreCli(obj, k);
+  assert.is(await page.$eval('#core', (e) => e.textContent), want);
+  // Failures marked: one marked line per poisoned or failed relocation.
+  const marked = await page.$$eval('#core .relo.poison, #core .relo.error', (es) => es.map((e) => e.textContent));
+  assert.equal(
+    marked,
+    want
+      .split('\n')
+      .filter((l) => / -> (poison|error)\b/.test(l))
+      .map((l) => `${l}\n`),
+  );
+  assert.match((await page.textContent('#core-summary')) ?? '', /^\d+ ok, [1-9]\d* poisoned, 0 failed/);
+  await shot(page, 'core');
+  // libbpf's log lines, as --log prints them.
+  await page.click('#core-log');
+  await page.waitForSelector('#core .log');
+  assert.is(await page.$eval('#core', (e) => e.textContent), coreCli(obj, k, ['--log']));
+  await page.close();
+
+  // No kernel loaded yet: the object page offers to open one, then resolves against it.
+  const other = repoPath('golden', 'obj', 'core', 'core_cands.o');
+  const p2 = await openPage([other], '#/core_cands.o/object');
+  await p2.waitForSelector('#core-pick', { state: 'attached' });
+  await pickPath(p2, k.path, '#core-pick');
+  await p2.waitForFunction((h) => location.hash === h, `#/core_cands.o/core/${k.name}`);
+  await p2.waitForSelector('#core');
+  assert.is(await p2.$eval('#core', (e) => e.textContent), coreCli(other, k));
+  assert.is(await p2.$eval('#core-target', (e) => (e as unknown as { value: string }).value), k.name);
+  assert.equal((p2 as unknown as { btfkitErrors: string[] }).btfkitErrors, []);
+  await p2.close();
+
+  // A CO-RE section cut short: the complete records' lines, then the CLI's error line.
+  const bytes = readBytes(obj).slice();
+  const sec = openObject(bytes).elf.section('.BTF.ext')!;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  dv.setUint32(sec.offset + 28, dv.getUint32(sec.offset + 28, true) - 4, true); // core_relo_len: the last record cut
+  mkdirSync(OUT, { recursive: true });
+  const cut = join(OUT, 'core_cut.o');
+  writeFileSync(cut, bytes);
+  const r = cli(['core', cut, '--target', k.path]);
+  assert.is(r.status, 1);
+  const p3 = await openPage([k.path, cut], `#/core_cut.o/core/${k.name}`);
+  await p3.waitForSelector('#core-problem');
+  assert.is(await p3.$eval('#core', (e) => e.textContent), coreCli(cut, k));
+  assert.is(await p3.$eval('#core-problem', (e) => e.textContent), r.stderr.replaceAll(cut, 'core_cut.o'));
+  assert.match((await p3.$eval('#ext', (e) => e.textContent)) ?? '', r.stderr.replaceAll(cut, 'core_cut.o'));
+  await p3.close();
+});
+
+test('the built page from disk (file://): pick an object, see its list and a type page as the CLI prints it', async () => {
+  if (browserMissing())
+    return skip('chromium is not installed (/usr/bin/chromium): the explorer is not tested in a browser');
+  if (!browser) browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  // Nothing but the page itself and its worker's blob: no fetch of a sibling file, nothing from the network.
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(STATIC_PAGE);
+  await page.waitForSelector('body[data-ready="1"]');
+  await pick(page, 'maps_demo.o', readBytes(OBJ));
+  await page.waitForSelector('#list .row');
+  assert.is(await page.textContent('#count'), `${countOf(OBJ)} of ${countOf(OBJ)} types`);
+  const [, id, name] = /^\[(\d+)\] STRUCT '(\w+)'/m.exec(cli(['dump', OBJ]).stdout)!;
+  await page.evaluate((h) => (location.hash = h), `#/maps_demo.o/struct/${name}`);
+  await page.waitForFunction((t) => document.getElementById('title')?.textContent === t, `[${id}] STRUCT '${name}'`);
+  assert.is(await page.$eval('#raw', (e) => e.textContent), cli(['dump', '--type', `struct ${name}`, OBJ]).stdout);
+  assert.is(
+    await page.$eval('#c', (e) => e.textContent),
+    cli(['dump', '-f', 'c', '--type', `struct ${name}`, OBJ]).stdout,
+  );
+  await page.evaluate(() => (location.hash = '#/maps_demo.o/object'));
+  await page.waitForSelector('#maps');
+  assert.is(await page.$eval('#maps', (e) => e.textContent), cli(['maps', OBJ]).stdout);
+  await shot(page, 'static-file');
+  assert.equal(errors, []);
+  assert.equal(
+    requests.filter((u) => !u.startsWith('blob:')),
+    [STATIC_PAGE],
+  );
+  await page.close();
+});
+
+/** The number of types of `file` (`btfkit stats`' first line). */
+function countOf(file: string): number {
+  const m = /types\s+(\d+)/.exec(cli(['stats', file]).stdout);
+  if (!m) throw new Error(`${file}: no type count`);
+  return Number(m[1]);
+}
 
 test.after(async () => {
   await browser?.close();

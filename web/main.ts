@@ -2,10 +2,20 @@
  * The explorer's page: files in, a virtual-scrolled type list, a page per
  * type and per object, all answers from the worker (web/worker.ts). The
  * URL names what is shown (`#/FILE/struct/NAME`, `#/FILE/id/N`,
- * `#/FILE/object`), so back/forward and shared links work; the list shows
+ * `#/FILE/object`, `#/FILE/core/KERNEL`), so back/forward and shared links work; the list shows
  * only the rows in view, so 127k types cost what 50 do.
  */
-import type { FileSummary, GraphEdge, GraphNode, ObjectPage, Reply, Request, TypePage, TypeRef } from './protocol.js';
+import type {
+  CorePage,
+  FileSummary,
+  GraphEdge,
+  GraphNode,
+  ObjectPage,
+  Reply,
+  Request,
+  TypePage,
+  TypeRef,
+} from './protocol.js';
 
 const ROW = 20;
 const KIND_NAMES = [
@@ -41,7 +51,9 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
 
 // ------------------------------------------------------------------ worker
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+/** The worker's bundled source (web/build.mjs puts it here): a classic worker from a blob: URL starts from file:// too. */
+declare const WORKER_SOURCE: string;
+const worker = new Worker(URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' })));
 let seq = 0;
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 let workerReady: () => void = () => undefined;
@@ -331,7 +343,8 @@ async function drawGraph(box: HTMLElement, file: string, id: number, depth: numb
   box.replaceChildren(svg);
 }
 
-async function showObject(file: string): Promise<void> {
+/** Shows an object's page; with `target`, its CO-RE relocations resolved against that loaded kernel BTF. */
+async function showObject(file: string, target: string | null = null): Promise<void> {
   const o = await ask<ObjectPage>({ op: 'object', file });
   const page = $('page');
   page.replaceChildren();
@@ -343,7 +356,94 @@ async function showObject(file: string): Promise<void> {
   page.append(el('h3', 'global variables'), pre('vars', o.vars || '(none)\n'));
   page.append(el('h3', `functions (${o.functions.length})`), refList(o.functions, 'functions'));
   if (o.ext) page.append(el('h3', '.BTF.ext'), pre('ext', o.ext));
+  if (o.coreRelos) page.append(...coreSection(o.file, o.coreRelos, target));
   document.title = `${o.file} — btfkit`;
+}
+
+/** The log checkbox's state, kept across CO-RE pages. */
+let coreLog = false;
+
+/**
+ * The object page's CO-RE section: a kernel BTF to resolve against (a
+ * loaded file, or one opened here), then the relocations as `btfkit core
+ * OBJ --target KERNEL` prints them, failures marked, and the counts.
+ */
+function coreSection(file: string, records: number, target: string | null): HTMLElement[] {
+  const h = el('h3', `CO-RE relocations (${records}) against `);
+  const sel = el('select');
+  sel.id = 'core-target';
+  sel.append(new Option('choose a kernel BTF…', ''));
+  for (const f of files.values()) if (f.name !== file && !f.object) sel.append(new Option(f.name, f.name));
+  for (const f of files.values()) if (f.name !== file && f.object) sel.append(new Option(f.name, f.name));
+  sel.value = target ?? '';
+  const coreHash = (t: string) => `#/${encodeURIComponent(file)}/core/${encodeURIComponent(t)}`;
+  sel.onchange = () => {
+    location.hash = sel.value ? coreHash(sel.value) : `#/${encodeURIComponent(file)}/object`;
+  };
+  const open = el('label', 'open… ', 'pick');
+  const input = el('input');
+  input.type = 'file';
+  input.id = 'core-pick';
+  open.append(input);
+  input.onchange = async () => {
+    const picked = input.files?.[0];
+    if (!picked) return;
+    const f = await openFile(picked.name, new Uint8Array(await picked.arrayBuffer()), null);
+    input.value = '';
+    if (f) location.hash = coreHash(f.name);
+  };
+  const logBox = el('label', ' libbpf log', 'muted');
+  const cb = el('input');
+  cb.type = 'checkbox';
+  cb.id = 'core-log';
+  cb.checked = coreLog;
+  logBox.prepend(cb);
+  h.append(sel, ' ', open, ' ', logBox);
+  const box = el('div');
+  box.id = 'core-box';
+  const run = async () => {
+    if (!target) {
+      box.replaceChildren(
+        el('div', 'Pick the kernel BTF the object would load on to see each relocation resolved.', 'muted'),
+      );
+      return;
+    }
+    box.replaceChildren(el('div', `resolving against ${target}…`, 'muted'));
+    try {
+      showCore(box, await ask<CorePage>({ op: 'core', file, target, log: coreLog }));
+    } catch (e) {
+      box.replaceChildren(pre('core-error', `${(e as Error).message}\n`));
+    }
+  };
+  cb.onchange = () => {
+    coreLog = cb.checked;
+    void run();
+  };
+  void run();
+  return [h, box];
+}
+
+/** Fills the CO-RE box: the summary, the lines (each relocation's verdict marked), a problem line. */
+function showCore(box: HTMLElement, c: CorePage): void {
+  const summary = el('div', undefined, c.failing.length ? 'core-summary failed' : 'core-summary');
+  summary.id = 'core-summary';
+  summary.append(
+    el('span', `${c.counts.ok} ok`, 'ok'),
+    ', ',
+    el('span', `${c.counts.poison} poisoned`, c.counts.poison ? 'poison' : ''),
+    ', ',
+    el('span', `${c.counts.error} failed`, c.counts.error ? 'error' : ''),
+    c.failing.length ? ` — libbpf would refuse the load: ${c.failing.join(' ')}` : '',
+  );
+  const p = el('pre', undefined, 'core');
+  p.id = 'core';
+  for (const r of c.relocations) {
+    p.append(el('span', r.line, `relo ${r.status}`));
+    if (r.log) p.append(el('span', r.log, 'log'));
+  }
+  p.append(el('span', c.summary, 'total'));
+  box.replaceChildren(summary, p);
+  if (c.problem) box.append(pre('core-problem', `${c.problem}\n`));
 }
 
 async function showDiff(a: string, b: string): Promise<void> {
@@ -358,7 +458,7 @@ async function showDiff(a: string, b: string): Promise<void> {
 
 // ------------------------------------------------------------------ routing
 
-/** Shows what the URL names: `#/FILE`, `#/FILE/object`, `#/FILE/id/N`, `#/FILE/KIND/NAME`, `#/A/diff/B`. */
+/** Shows what the URL names: `#/FILE`, `#/FILE/object`, `#/FILE/core/KERNEL`, `#/FILE/id/N`, `#/FILE/KIND/NAME`, `#/A/diff/B`. */
 async function route(): Promise<void> {
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   const [file, what, name] = parts;
@@ -367,6 +467,10 @@ async function route(): Promise<void> {
   try {
     await showFile(file);
     if (what === 'object') return await showObject(file);
+    if (what === 'core' && name !== undefined) {
+      if (!files.has(name)) throw new Error(`${name}: no such file loaded (open it, then pick it as the kernel)`);
+      return await showObject(file, name);
+    }
     if (what === 'diff' && name !== undefined && files.has(name)) return await showDiff(file, name);
     if (what === undefined || name === undefined) return;
     const id = what === 'id' ? Number(name) : await ask<number>({ op: 'byName', file, kind: what, name });
@@ -460,9 +564,10 @@ function wire(): void {
   window.addEventListener('hashchange', () => void route());
 }
 
-/** Opens the files `btfkit web FILE...` serves (files.json beside the page; absent for static hosting). */
+/** Opens the files `btfkit web FILE...` serves (files.json beside the page; absent for static hosting and file://). */
 async function preload(): Promise<void> {
   let list: { name: string; url: string; base: string | null }[] = [];
+  if (location.protocol === 'file:') return;
   try {
     const r = await fetch('files.json');
     if (r.ok) list = (await r.json()) as typeof list;

@@ -66,6 +66,32 @@ export interface ObjectPage {
   functions: TypeRef[];
   /** `.BTF.ext`: per section, the numbers of func info, line info and CO-RE records. */
   ext: string;
+  /** The number of CO-RE relocation records (the page then offers to resolve them against a kernel). */
+  coreRelos: number;
+}
+
+/** One CO-RE relocation as `btfkit core` prints it. */
+export interface CoreLine {
+  /** Its line (newline included). */
+  line: string;
+  /** libbpf's log lines printed after it with `--log` (newlines included), or ''. */
+  log: string;
+  status: 'ok' | 'poison' | 'error';
+}
+
+/** An object's CO-RE relocations against a kernel: what `btfkit core OBJ --target KERNEL [--log]` prints. */
+export interface CorePage {
+  file: string;
+  /** The loaded file resolved against (for split BTF, a module over its base). */
+  target: string;
+  relocations: CoreLine[];
+  /** The last line, `OBJ against KERNEL: N relocations: A ok, B poisoned, C failed` (newline included). */
+  summary: string;
+  counts: { ok: number; poison: number; error: number };
+  /** The relocations libbpf would refuse (`SECTION#INDEX`). */
+  failing: string[];
+  /** The one-line error the CLI prints after the lines (a malformed record, a CO-RE section cut short), or null. */
+  problem: string | null;
 }
 
 /** One node of the type graph, placed in layers (depth) by the worker. */
@@ -91,7 +117,8 @@ export type Request =
   | { op: 'byName'; file: string; kind: string; name: string }
   | { op: 'object'; file: string }
   | { op: 'graph'; file: string; id: number; depth: number }
-  | { op: 'diff'; a: string; b: string };
+  | { op: 'diff'; a: string; b: string }
+  | { op: 'core'; file: string; target: string; log: boolean };
 
 /** The answer: the value, or the one-line error the CLI prints. */
 export type Reply = { seq: number; ok: true; value: unknown } | { seq: number; ok: false; error: string };

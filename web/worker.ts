@@ -3,7 +3,8 @@
  * every question about them with the library's own printers, so that the
  * page never blocks and shows what the CLI prints (raw lines from
  * lib/dump/raw, C from lib/dump/c as `dump -f c --type`, layouts from
- * lib/layout, maps and variables from lib/inspect).
+ * lib/layout, maps and variables from lib/inspect, CO-RE relocations from
+ * lib/core/format as `btfkit core OBJ --target KERNEL`).
  *
  * Per file it keeps the Btf and, built on first use, the referrer index: for
  * every type id the ids of the types that name it, as two typed arrays (a
@@ -12,6 +13,8 @@
  * made once per file.
  */
 import type { Btf } from '../lib/btf.js';
+import { coreCell } from '../lib/core/format.js';
+import { CoreTarget, coreReloCutProblem } from '../lib/core/index.js';
 import { cDump } from '../lib/dump/c.js';
 import { rawDump } from '../lib/dump/raw.js';
 import { errorLine, isInputError } from '../lib/errors.js';
@@ -35,7 +38,17 @@ import { LayoutPrinter, paholeListing } from '../lib/layout/index.js';
 import { layoutSvg } from '../lib/layout/svg.js';
 import { type BpfObject, openObject, parseBtf } from '../lib/object/open.js';
 import { isElf } from '../lib/btf.js';
-import type { FileSummary, GraphEdge, GraphNode, ObjectPage, Reply, Request, TypePage, TypeRef } from './protocol.js';
+import type {
+  CorePage,
+  FileSummary,
+  GraphEdge,
+  GraphNode,
+  ObjectPage,
+  Reply,
+  Request,
+  TypePage,
+  TypeRef,
+} from './protocol.js';
 
 interface Loaded {
   name: string;
@@ -45,7 +58,10 @@ interface Loaded {
   lower: string[] | null;
   refStart: Uint32Array | null;
   refIds: Uint32Array | null;
-  object: BpfObject | null;
+  /** The object opened with its `.BTF.ext` as `btfkit core` opens it, on first use. */
+  coreObject: BpfObject | null;
+  /** This file as a CO-RE target (its candidate index), on first use. */
+  coreTarget: CoreTarget | null;
 }
 
 const files = new Map<string, Loaded>();
@@ -72,7 +88,17 @@ function open(name: string, bytes: Uint8Array, baseName: string | null): FileSum
     if (isInputError(e)) e.withFile(name);
     throw e;
   }
-  const f: Loaded = { name, bytes, btf, base, lower: null, refStart: null, refIds: null, object: null };
+  const f: Loaded = {
+    name,
+    bytes,
+    btf,
+    base,
+    lower: null,
+    refStart: null,
+    refIds: null,
+    coreObject: null,
+    coreTarget: null,
+  };
   files.set(name, f);
   const start = btf.startId;
   const n = btf.typeCount - start;
@@ -270,9 +296,14 @@ function objectPage(f: Loaded): ObjectPage {
     for (let id = 1; id < obj.btf.typeCount; id++)
       if (obj.btf.kindOf(id) === BTF_KIND_FUNC) functions.push(ref(f, id, ''));
   let ext = '';
+  let coreRelos = 0;
   try {
-    const withExt = openObject(f.bytes, { file: f.name, badBtf: 'record' });
+    // As `btfkit core` opens it: a CO-RE section cut short keeps its complete records (and says so).
+    const withExt = openObject(f.bytes, { file: f.name, badBtf: 'record', partialCoreRelo: true });
     if (withExt.ext) ext = extSummary(withExt);
+    const cut = coreReloCutProblem(withExt);
+    if (cut) ext += `${errorLine(cut)}\n`;
+    for (const sec of withExt.ext?.coreRelo?.secs ?? []) coreRelos += sec.numInfo;
   } catch (e) {
     ext = `${errorLine(e)}\n`;
   }
@@ -283,6 +314,38 @@ function objectPage(f: Loaded): ObjectPage {
     problems,
     functions,
     ext,
+    coreRelos,
+  };
+}
+
+/**
+ * Resolves `f`'s CO-RE relocations against `t` as `btfkit core F --target T`
+ * does (a split `t`, a module over its base: as `btfkit core F -B BASE
+ * --target T`), with lib/core/format's lines. The opened object and the
+ * target's candidate index are kept for the next question.
+ */
+function corePage(f: Loaded, t: Loaded, log: boolean): CorePage {
+  if (!isElf(f.bytes)) throw new Error(`${f.name}: not an ELF object`);
+  f.coreObject ??= openObject(f.bytes, { file: f.name, ext: true, partialCoreRelo: true });
+  t.coreTarget ??= t.base
+    ? new CoreTarget(t.base.btf, [{ name: t.name.replace(/\.btf$/, ''), btf: t.btf }])
+    : new CoreTarget(t.btf);
+  const kernel = t.base ? t.base.name : t.name;
+  const c = coreCell(f.name, f.coreObject, kernel, t.coreTarget, { log });
+  const relocations = c.relocations.map((r) => ({
+    line: r.line,
+    log: r.log.map((l) => `${l}\n`).join(''),
+    status: r.status,
+  }));
+  const before = relocations.reduce((n, r) => n + r.line.length + r.log.length, 0);
+  return {
+    file: f.name,
+    target: t.name,
+    relocations,
+    summary: c.text.slice(before),
+    counts: c.counts,
+    failing: c.failing,
+    problem: c.problem ? errorLine(c.problem) : null,
   };
 }
 
@@ -358,6 +421,8 @@ function handle(req: Request): unknown {
       return graph(fileOf(req.file), req.id, req.depth);
     case 'diff':
       return diff(fileOf(req.a), fileOf(req.b));
+    case 'core':
+      return corePage(fileOf(req.file), fileOf(req.target), req.log);
   }
 }
 
@@ -376,6 +441,7 @@ scope.onmessage = (ev) => {
   }
 };
 
-// Messages that reach a module worker before its evaluation ends (hash.ts
-// awaits the xxhash module) can be lost: the page sends nothing before this.
+// Messages that reach the worker before its evaluation ends (hash.ts awaits
+// the xxhash module; web/build.mjs runs the bundle in an async function) are
+// lost: the page sends nothing before this.
 scope.postMessage({ seq: 0, ok: true, value: 'ready' });
