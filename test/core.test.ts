@@ -137,25 +137,31 @@ test("the candidate index finds exactly libbpf's scan: essential names, flavors,
     'ab___cd',
   ];
   const target = Btf.empty();
+  const proto = target.addFuncProto(0);
   for (const n of names) {
     target.addStruct(n, 4);
+    if (n) target.addFunc(n, 0, proto); // FUNCs have an index of their own
     target.addUnion(n, 4);
   }
   target.addStruct(null, 4);
   const t = new CoreTarget(target);
   const local = Btf.empty();
+  const lproto = local.addFuncProto(0);
   const q = typeQuery(local);
-  for (const n of names) {
-    const id = local.addStruct(n, 4);
-    const ess = n.slice(0, essentialNameLen(n));
-    const want: number[] = [];
-    for (let k = 1; k < target.typeCount; k++) {
-      const tn = target.nameOf(k);
-      if (target.kindOf(k) === 4 && tn.startsWith(ess) && essentialNameLen(tn) === ess.length) want.push(k);
+  for (const kind of [4, 12]) {
+    for (const n of names) {
+      if (!n) continue;
+      const id = kind === 4 ? local.addStruct(n, 4) : local.addFunc(n, 0, lproto);
+      const ess = n.slice(0, essentialNameLen(n));
+      const want: number[] = [];
+      for (let k = 1; k < target.typeCount; k++) {
+        const tn = target.nameOf(k);
+        if (target.kindOf(k) === kind && tn.startsWith(ess) && essentialNameLen(tn) === ess.length) want.push(k);
+      }
+      const got = t.findCands({ q, id, name: n, kind }, null).map((c) => c.id);
+      assert.equal(got, want, `${kind} ${n}`);
+      assert.ok(got.length > 0, n);
     }
-    const got = t.findCands({ q, id, name: n, kind: 4 }, null).map((c) => c.id);
-    assert.equal(got, want, n);
-    assert.ok(got.length > 0, n);
   }
 });
 
