@@ -174,23 +174,18 @@ function nameIndex(q: TypeQuery, startId: number, cls: 0 | 1): { index: NameInde
   const { strs, words, offs } = q;
   const nStrs = strs.length;
   const next = part.next;
-  // the class's named types, counted first to size the table (about two slots per name)
-  let count = 0;
-  for (let id = startId; id < q.typeCount; id++) {
-    const o = offs[id]!;
-    const off = words[o]!;
-    if (off !== 0 && off < nStrs && (infoKind(words[o + 1]!) === BTF_KIND_FUNC ? 1 : 0) === cls) count++;
-  }
+  // one slot per four types: a fifth of a kernel's named types are not FUNCs, so chains stay short for both
   let size = 1024;
-  while (size < count * 2) size *= 2;
+  while (size < (q.typeCount - startId) / 4) size *= 2;
   const head = new Uint32Array(size);
   const mask = size - 1;
+  const funcs = cls === 1;
   // from the last id down, each id put in front of its chain: the chains come out in id order
-  // (keyHash inlined: this loop runs once per type, mostly before the JIT has compiled anything)
+  // (one pass, keyHash inlined: it runs once per type, mostly before the JIT has compiled anything)
   for (let id = q.typeCount - 1; id >= startId; id--) {
     const o = offs[id]!;
     const off = words[o]!;
-    if (off === 0 || off >= nStrs || (infoKind(words[o + 1]!) === BTF_KIND_FUNC ? 1 : 0) !== cls) continue;
+    if (off === 0 || off >= nStrs || (infoKind(words[o + 1]!) === BTF_KIND_FUNC) !== funcs) continue;
     let h = 0x811c9dc5;
     for (let i = off; i < nStrs; i++) {
       const c = strs[i]!;

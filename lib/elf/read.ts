@@ -480,6 +480,24 @@ class FieldReader {
   bigWord(off: number): bigint {
     return this.is64 ? this.#dv.getBigUint64(off, this.#le) : BigInt(this.#dv.getUint32(off, this.#le));
   }
+  /**
+   * Returns the index of the first of `count` relocation records (`entsize`
+   * bytes each, from `start`) whose symbol index (ELF64_R_SYM: `r_info >>
+   * 32`, ELF32_R_SYM: `r_info >> 8`) is `limit` or more; -1 when none is.
+   * One tight loop: an object built with `-g` has tens of thousands.
+   */
+  firstSymbolAtLeast(start: number, count: number, entsize: number, limit: number): number {
+    const dv = this.#dv;
+    const le = this.#le;
+    if (this.is64) {
+      const at = start + 8 + (le ? 4 : 0);
+      for (let i = 0; i < count; i++) if (dv.getUint32(at + i * entsize, le) >= limit) return i;
+    } else {
+      const at = start + 4;
+      for (let i = 0; i < count; i++) if (dv.getUint32(at + i * entsize, le) >>> 8 >= limit) return i;
+    }
+    return -1;
+  }
   /** A class-sized signed field (r_addend) as a bigint. */
   bigSword(off: number): bigint {
     return this.is64 ? this.#dv.getBigInt64(off, this.#le) : BigInt(this.#dv.getInt32(off, this.#le));
@@ -1016,18 +1034,16 @@ function readRelocations(c: Ctx, sections: MutableSection[]): ElfRelocationSecti
     }
     const w = lay.wordSize;
     // every symbol index checked now (the file's errors are the parse's); the records are made on first use
-    for (let i = 0; i < count; i++) {
+    const i = r.firstSymbolAtLeast(s.offset, count, entsize, symtab !== undefined ? nsyms : 1);
+    if (i >= 0) {
       const h = s.offset + i * entsize;
-      // ELF64_R_SYM(r_info) = r_info >> 32; ELF32_R_SYM(r_info) = r_info >> 8
       const symbol = is64 ? r.high32(h + w) : r.u32(h + w) >>> 8;
-      if (symtab !== undefined ? symbol >= nsyms : symbol !== 0) {
-        throw sectionError(
-          BtfErrorCode.BadSection,
-          s,
-          `relocation ${i}: symbol index ${symbol} is out of range (${nsyms} symbols)`,
-          h + w,
-        );
-      }
+      throw sectionError(
+        BtfErrorCode.BadSection,
+        s,
+        `relocation ${i}: symbol index ${symbol} is out of range (${nsyms} symbols)`,
+        h + w,
+      );
     }
     out.push(new LazyRelocationSection(r, s, rela, target, symtab, count, entsize));
   }
