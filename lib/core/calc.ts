@@ -321,15 +321,18 @@ function errnoOf(e: unknown): number {
 export interface LocalRelo {
   readonly name: string;
   readonly spec: CoreSpec | number;
+  /** The spec with its BTF, as matching takes it (never written to). */
+  readonly match: MatchSpec | null;
 }
 
 /** Returns the local half of `relo` in `localBtf` (see {@link LocalRelo}). */
 export function parseLocalRelo(localBtf: Btf, relo: CoreReloRecord): LocalRelo {
   const name = localBtf.nameOf(relo.typeId);
   try {
-    return { name, spec: parseCoreSpec(localBtf, relo.typeId, relo.access, relo.kind) };
+    const spec = parseCoreSpec(localBtf, relo.typeId, relo.access, relo.kind);
+    return { name, spec, match: { ...spec, btf: localBtf } };
   } catch (e) {
-    return { name, spec: errnoOf(e) };
+    return { name, spec: errnoOf(e), match: null };
   }
 }
 
@@ -359,7 +362,7 @@ export function calcReloInsn(
     return out;
   }
   out.local = local;
-  const lspec: MatchSpec = { ...local, btf: localBtf };
+  const lspec: MatchSpec = parsed.match!;
   log?.push(`libbpf: prog '${prog}': relo #${reloIdx}: ${local.text}`);
   if (relo.kind === 6) {
     out.res = { ...emptyRes(), validate: false, origVal: BigInt(relo.typeId), newVal: BigInt(relo.typeId) };

@@ -108,14 +108,34 @@ export class CoreTarget {
     }
   }
 
-  /** `bpf_core_find_cands`: vmlinux, then the modules only when vmlinux has no candidate. */
+  /**
+   * `bpf_core_find_cands`: vmlinux, then the modules only when vmlinux has
+   * no candidate. Returns a new array (the caller prunes it). The lists are
+   * kept per essential name and kind, so every object relocated against this
+   * target searches each name once; with `log`, the lines are written anew.
+   */
   findCands(local: { q: TypeQuery; id: number; name: string; kind: number }, log: string[] | null): CoreCand[] {
+    const key = `${local.kind === BTF_KIND_ENUM64 ? BTF_KIND_ENUM : local.kind}:${local.name.slice(0, essentialNameLen(local.name))}`;
+    const known = this.#found.get(key);
+    if (known) {
+      if (log)
+        for (const c of known) {
+          const q = typeQuery(c.part.btf);
+          log.push(
+            `libbpf: CO-RE relocating [${local.id}] ${KIND_STR[local.kind]} ${local.name}: found target candidate [${c.id}] ${KIND_STR[q.kind(c.id)]} ${q.str(q.nameOff(c.id))} in [${c.part.name}]`,
+          );
+        }
+      return known.slice();
+    }
     const out: CoreCand[] = [];
     this.addCands(this.base, local, out, log);
-    if (out.length) return out;
-    for (const m of this.modules) this.addCands(m, local, out, log);
+    if (!out.length) for (const m of this.modules) this.addCands(m, local, out, log);
+    this.#found.set(key, out.slice());
     return out;
   }
+
+  /** The candidates found so far, by kind (ENUM64 as ENUM: either finds both) and essential name. */
+  readonly #found = new Map<string, CoreCand[]>();
 }
 
 const utf8 = new TextEncoder();
