@@ -585,6 +585,40 @@ for (const k of kernels.slice(0, 1)) {
   });
 }
 
+test('btfkit core: a matrix reads each kernel once; a kernel answers a name it was asked again with a copy', async () => {
+  if (kernels.length === 0) return skip('no cached kernels (golden/kernels.sh)');
+  const { kernels: matrixKernels, runCells } = await import('../cli/core-matrix.js');
+  const { memoryIo } = await import('../cli/io.js');
+  const paths = kernels.map((x) => x.vmlinux);
+  const loads = new Map<string, number>();
+  const targets: CoreTarget[] = [];
+  const ks = matrixKernels([...paths, ...paths], undefined).map((k, i) => ({
+    name: `${k.name}#${i}`,
+    load: () => {
+      loads.set(`${k.name}#${i}`, (loads.get(`${k.name}#${i}`) ?? 0) + 1);
+      const t = k.load();
+      targets.push(t);
+      return t;
+    },
+  }));
+  const io = memoryIo();
+  await runCells(io, OWN_CORE_OBJECTS, ks, { matrix: true }, 1);
+  assert.equal(
+    [...loads.values()],
+    ks.map(() => 1),
+  );
+  assert.is(io.stdout().trim().split('\n').length, ks.length * OWN_CORE_OBJECTS.length);
+  // the candidate lists are kept per kernel: a flavor of a name asked before gets the same list
+  const t = targets[0]!;
+  const local = Btf.empty();
+  const id = local.addStruct('task_struct', 4);
+  const q = typeQuery(local);
+  const a = t.findCands({ q, id, name: 'task_struct', kind: 4 }, null);
+  const b = t.findCands({ q, id, name: 'task_struct___x', kind: 4 }, null);
+  assert.equal(b, a);
+  assert.is.not(b, a); // a copy: the caller prunes it
+});
+
 test('btfkit core: a matrix in worker threads prints what one thread prints, in kernel order, with progress', async () => {
   if (kernels.length === 0) return skip('no cached kernels (golden/kernels.sh)');
   const ks = kernels.map((x) => x.vmlinux);
