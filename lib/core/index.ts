@@ -364,7 +364,17 @@ export function relocateObject(obj: BpfObject, target: CoreTarget, opts: Relocat
     rel.res = c.res;
     if (c.local) rel.localSpec = c.local.text;
     if (c.target) {
-      rel.targetSpec = formatCoreSpec(c.target.btf, c.target);
+      // its text is made when read: a matrix prints none
+      const spec = c.target;
+      let text: string | null | undefined;
+      Object.defineProperty(rel, 'targetSpec', {
+        get: () => (text === undefined ? (text = formatCoreSpec(spec.btf, spec)) : text),
+        set: (v: string | null) => {
+          text = v;
+        },
+        enumerable: true,
+        configurable: true,
+      });
       rel.target = c.targetCand?.part.name ?? null;
       rel.targetTypeId = c.target.rootTypeId;
       rel.targetRaw = c.target.raw;
