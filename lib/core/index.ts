@@ -101,7 +101,11 @@ export interface CoreRelocation {
   /** The matched target spec's root type id and raw access indices (bpftool's btfgen marks types by them). */
   targetTypeId: number;
   targetRaw: number[];
-  /** The instruction(s) before and after patching (8 or 16 bytes), when the record points into its section. */
+  /**
+   * The instruction(s) before and after patching (8 or 16 bytes), when the
+   * record points into its section: before is a view of the section's bytes,
+   * after a copy.
+   */
   insnBefore: Uint8Array | null;
   insnAfter: Uint8Array | null;
   /** The patch's errno (0 when patched or not attempted). */
@@ -272,6 +276,20 @@ function localRecordsOf(obj: BpfObject, btf: Btf): LocalRecord[] {
   return recs;
 }
 
+/** Marks `rel` malformed: libbpf's EINVAL, and a BtfError naming `.BTF.ext`, the section and the record. */
+function badRecord(obj: BpfObject, rel: CoreRelocation, why: string): void {
+  rel.err = -22;
+  rel.problem = new BtfError(
+    BtfErrorCode.InvalidArgument,
+    `${BTF_EXT_ELF_SEC}: '${rel.section}' relo #${rel.index}: ${why}`,
+    {
+      section: BTF_EXT_ELF_SEC,
+      typeId: rel.localTypeId,
+      ...(obj.file !== undefined ? { file: obj.file } : {}),
+    },
+  );
+}
+
 /**
  * Relocates every CO-RE record of `obj` against `target`, in file order,
  * with one candidate cache for the whole object (libbpf's
@@ -321,20 +339,8 @@ export function relocateObject(obj: BpfObject, target: CoreTarget, opts: Relocat
       problem: null,
     };
     out.push(rel);
-    const bad = (why: string): void => {
-      rel.err = -22;
-      rel.problem = new BtfError(
-        BtfErrorCode.InvalidArgument,
-        `${BTF_EXT_ELF_SEC}: '${r.section}' relo #${r.index}: ${why}`,
-        {
-          section: BTF_EXT_ELF_SEC,
-          typeId: r.typeId,
-          ...(obj.file !== undefined ? { file: obj.file } : {}),
-        },
-      );
-    };
     if (r.bad !== null) {
-      bad(r.bad);
+      badRecord(obj, rel, r.bad);
       continue;
     }
     const code = r.code!;
@@ -380,14 +386,15 @@ export function relocateObject(obj: BpfObject, target: CoreTarget, opts: Relocat
       rel.targetRaw = c.target.raw;
     }
     if (c.err !== 0 || c.res === null) {
-      if (!rel.problem && c.local === null) bad(`cannot parse access string '${r.access}' against type [${r.typeId}]`);
+      if (!rel.problem && c.local === null)
+        badRecord(obj, rel, `cannot parse access string '${r.access}' against type [${r.typeId}]`);
       rel.err = c.err;
       continue;
     }
     const n = code[r.insnOff] === 0x18 && r.insnOff + 16 <= code.length ? 16 : 8;
-    rel.insnBefore = code.slice(r.insnOff, r.insnOff + n);
+    rel.insnBefore = code.subarray(r.insnOff, r.insnOff + n);
     if (opts.patch !== false) {
-      const copy = rel.insnBefore.slice();
+      const copy = code.slice(r.insnOff, r.insnOff + n);
       rel.patchErr = patchInsn(prog, copy, 0, insnIdx - r.progStart, r.index, c.res, log);
       rel.insnAfter = copy;
     }
