@@ -18,13 +18,13 @@ export function has(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-function once(cmd: string, args: string[], out: string): number {
+function once(cmd: string, args: string[], out: string, okStatus: readonly number[] = [0]): number {
   const fd = openSync(out, 'w');
   const t = performance.now();
   const r = spawnSync(cmd, args, { stdio: ['ignore', fd, 'pipe'] });
   const dt = performance.now() - t;
   closeSync(fd);
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  if (!okStatus.includes(r.status ?? -1)) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
   return dt;
 }
 
@@ -35,13 +35,13 @@ function stats(label: string, xs: number[]): Timing {
 
 /** Times several commands, each writing stdout to `out`, interleaved, after one warm-up each. */
 export function timeCommands(
-  cmds: Array<{ label: string; cmd: string; args: string[] }>,
+  cmds: Array<{ label: string; cmd: string; args: string[]; okStatus?: readonly number[] }>,
   runs: number,
   out: string,
 ): Timing[] {
   const times = cmds.map(() => [] as number[]);
-  cmds.forEach((c) => once(c.cmd, c.args, out));
-  for (let r = 0; r < runs; r++) cmds.forEach((c, i) => times[i]!.push(once(c.cmd, c.args, out)));
+  cmds.forEach((c) => once(c.cmd, c.args, out, c.okStatus));
+  for (let r = 0; r < runs; r++) cmds.forEach((c, i) => times[i]!.push(once(c.cmd, c.args, out, c.okStatus)));
   return cmds.map((c, i) => stats(c.label, times[i]!));
 }
 

@@ -137,25 +137,31 @@ test("the candidate index finds exactly libbpf's scan: essential names, flavors,
     'ab___cd',
   ];
   const target = Btf.empty();
+  const proto = target.addFuncProto(0);
   for (const n of names) {
     target.addStruct(n, 4);
+    if (n) target.addFunc(n, 0, proto); // FUNCs have an index of their own
     target.addUnion(n, 4);
   }
   target.addStruct(null, 4);
   const t = new CoreTarget(target);
   const local = Btf.empty();
+  const lproto = local.addFuncProto(0);
   const q = typeQuery(local);
-  for (const n of names) {
-    const id = local.addStruct(n, 4);
-    const ess = n.slice(0, essentialNameLen(n));
-    const want: number[] = [];
-    for (let k = 1; k < target.typeCount; k++) {
-      const tn = target.nameOf(k);
-      if (target.kindOf(k) === 4 && tn.startsWith(ess) && essentialNameLen(tn) === ess.length) want.push(k);
+  for (const kind of [4, 12]) {
+    for (const n of names) {
+      if (!n) continue;
+      const id = kind === 4 ? local.addStruct(n, 4) : local.addFunc(n, 0, lproto);
+      const ess = n.slice(0, essentialNameLen(n));
+      const want: number[] = [];
+      for (let k = 1; k < target.typeCount; k++) {
+        const tn = target.nameOf(k);
+        if (target.kindOf(k) === kind && tn.startsWith(ess) && essentialNameLen(tn) === ess.length) want.push(k);
+      }
+      const got = t.findCands({ q, id, name: n, kind }, null).map((c) => c.id);
+      assert.equal(got, want, `${kind} ${n}`);
+      assert.ok(got.length > 0, n);
     }
-    const got = t.findCands({ q, id, name: n, kind: 4 }, null).map((c) => c.id);
-    assert.equal(got, want, n);
-    assert.ok(got.length > 0, n);
   }
 });
 
@@ -578,6 +584,40 @@ for (const k of kernels.slice(0, 1)) {
     }
   });
 }
+
+test('btfkit core: a matrix reads each kernel once; a kernel answers a name it was asked again with a copy', async () => {
+  if (kernels.length === 0) return skip('no cached kernels (golden/kernels.sh)');
+  const { kernels: matrixKernels, runCells } = await import('../cli/core-matrix.js');
+  const { memoryIo } = await import('../cli/io.js');
+  const paths = kernels.map((x) => x.vmlinux);
+  const loads = new Map<string, number>();
+  const targets: CoreTarget[] = [];
+  const ks = matrixKernels([...paths, ...paths], undefined).map((k, i) => ({
+    name: `${k.name}#${i}`,
+    load: () => {
+      loads.set(`${k.name}#${i}`, (loads.get(`${k.name}#${i}`) ?? 0) + 1);
+      const t = k.load();
+      targets.push(t);
+      return t;
+    },
+  }));
+  const io = memoryIo();
+  await runCells(io, OWN_CORE_OBJECTS, ks, { matrix: true }, 1);
+  assert.equal(
+    [...loads.values()],
+    ks.map(() => 1),
+  );
+  assert.is(io.stdout().trim().split('\n').length, ks.length * OWN_CORE_OBJECTS.length);
+  // the candidate lists are kept per kernel: a flavor of a name asked before gets the same list
+  const t = targets[0]!;
+  const local = Btf.empty();
+  const id = local.addStruct('task_struct', 4);
+  const q = typeQuery(local);
+  const a = t.findCands({ q, id, name: 'task_struct', kind: 4 }, null);
+  const b = t.findCands({ q, id, name: 'task_struct___x', kind: 4 }, null);
+  assert.equal(b, a);
+  assert.is.not(b, a); // a copy: the caller prunes it
+});
 
 test('btfkit core: a matrix in worker threads prints what one thread prints, in kernel order, with progress', async () => {
   if (kernels.length === 0) return skip('no cached kernels (golden/kernels.sh)');

@@ -314,9 +314,33 @@ function errnoOf(e: unknown): number {
 }
 
 /**
+ * The local half of a relocation, the same against every target: the local
+ * type's name and its spec (`bpf_core_parse_spec`), or libbpf's errno when
+ * the access string does not parse.
+ */
+export interface LocalRelo {
+  readonly name: string;
+  readonly spec: CoreSpec | number;
+  /** The spec with its BTF, as matching takes it (never written to). */
+  readonly match: MatchSpec | null;
+}
+
+/** Returns the local half of `relo` in `localBtf` (see {@link LocalRelo}). */
+export function parseLocalRelo(localBtf: Btf, relo: CoreReloRecord): LocalRelo {
+  const name = localBtf.nameOf(relo.typeId);
+  try {
+    const spec = parseCoreSpec(localBtf, relo.typeId, relo.access, relo.kind);
+    return { name, spec, match: { ...spec, btf: localBtf } };
+  } catch (e) {
+    return { name, spec: errnoOf(e), match: null };
+  }
+}
+
+/**
  * `bpf_core_calc_relo_insn`: resolves `relo` of `localBtf` against `cands`,
  * pruning `cands` in place to the matching candidates as libbpf does (the
- * list is shared by every relocation of the same local type).
+ * list is shared by every relocation of the same local type). `parsed` is
+ * the local half when already parsed (it does not depend on the target).
  */
 export function calcReloInsn(
   prog: string,
@@ -325,21 +349,20 @@ export function calcReloInsn(
   localBtf: Btf,
   cands: CoreCand[],
   log: string[] | null,
+  parsed: LocalRelo = parseLocalRelo(localBtf, relo),
 ): CoreCalc {
   const out: CoreCalc = { err: 0, res: null, local: null, target: null, targetCand: null };
-  const localName = localBtf.nameOf(relo.typeId);
-  let local: CoreSpec;
-  try {
-    local = parseCoreSpec(localBtf, relo.typeId, relo.access, relo.kind);
-  } catch (e) {
+  const localName = parsed.name;
+  const local = parsed.spec;
+  if (typeof local === 'number') {
     log?.push(
-      `libbpf: prog '${prog}': relo #${reloIdx}: parsing [${relo.typeId}] ${KIND_STR[localBtf.kindOf(relo.typeId)]} ${localName === '' ? '<anon>' : localName} + ${relo.access} failed: ${errnoOf(e)}`,
+      `libbpf: prog '${prog}': relo #${reloIdx}: parsing [${relo.typeId}] ${KIND_STR[localBtf.kindOf(relo.typeId)]} ${localName === '' ? '<anon>' : localName} + ${relo.access} failed: ${local}`,
     );
     out.err = EINVAL;
     return out;
   }
   out.local = local;
-  const lspec: MatchSpec = { ...local, btf: localBtf };
+  const lspec: MatchSpec = parsed.match!;
   log?.push(`libbpf: prog '${prog}': relo #${reloIdx}: ${local.text}`);
   if (relo.kind === 6) {
     out.res = { ...emptyRes(), validate: false, origVal: BigInt(relo.typeId), newVal: BigInt(relo.typeId) };

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Btf } from '../btf.js';
-import { BTF_KIND_ENUM, BTF_KIND_ENUM64, infoKind } from '../kinds.js';
+import { BTF_KIND_ENUM, BTF_KIND_ENUM64, BTF_KIND_FUNC, infoKind } from '../kinds.js';
 import { KIND_STR } from '../core-spec.js';
 import { type TypeQuery, typeQuery } from '../query.js';
 
@@ -83,13 +83,13 @@ export class CoreTarget {
     out: CoreCand[],
     log: string[] | null,
   ): void {
-    const want = new TextEncoder().encode(local.name);
+    const want = utf8.encode(local.name);
     const len = essentialByteLen(want, 0, want.length);
     const q = typeQuery(part.btf);
     const { strs, words, offs } = q;
-    const index = nameIndex(q, part.startId);
+    const { index, next } = nameIndex(q, part.startId, indexClass(local.kind));
     // the ids whose essential name hashes alike, in id order: libbpf's scan, without the types it would skip
-    for (let id = index.head[keyHash(want, 0, len) & index.mask]!; id !== 0; id = index.next[id - part.startId]!) {
+    for (let id = index.head[keyHash(want, 0, len) & index.mask]!; id !== 0; id = next[id - part.startId]!) {
       // libbpf's tests: the name's first bytes, the kind, then the essential lengths
       const o = offs[id]!;
       const off = words[o]!;
@@ -108,15 +108,37 @@ export class CoreTarget {
     }
   }
 
-  /** `bpf_core_find_cands`: vmlinux, then the modules only when vmlinux has no candidate. */
+  /**
+   * `bpf_core_find_cands`: vmlinux, then the modules only when vmlinux has
+   * no candidate. Returns a new array (the caller prunes it). The lists are
+   * kept per essential name and kind, so every object relocated against this
+   * target searches each name once; with `log`, the lines are written anew.
+   */
   findCands(local: { q: TypeQuery; id: number; name: string; kind: number }, log: string[] | null): CoreCand[] {
+    const key = `${local.kind === BTF_KIND_ENUM64 ? BTF_KIND_ENUM : local.kind}:${local.name.slice(0, essentialNameLen(local.name))}`;
+    const known = this.#found.get(key);
+    if (known) {
+      if (log)
+        for (const c of known) {
+          const q = typeQuery(c.part.btf);
+          log.push(
+            `libbpf: CO-RE relocating [${local.id}] ${KIND_STR[local.kind]} ${local.name}: found target candidate [${c.id}] ${KIND_STR[q.kind(c.id)]} ${q.str(q.nameOff(c.id))} in [${c.part.name}]`,
+          );
+        }
+      return known.slice();
+    }
     const out: CoreCand[] = [];
     this.addCands(this.base, local, out, log);
-    if (out.length) return out;
-    for (const m of this.modules) this.addCands(m, local, out, log);
+    if (!out.length) for (const m of this.modules) this.addCands(m, local, out, log);
+    this.#found.set(key, out.slice());
     return out;
   }
+
+  /** The candidates found so far, by kind (ENUM64 as ENUM: either finds both) and essential name. */
+  readonly #found = new Map<string, CoreCand[]>();
 }
+
+const utf8 = new TextEncoder();
 
 /** `bpf_core_essential_name_len` over the bytes `b[from, end)`. */
 function essentialByteLen(b: Uint8Array, from: number, end: number): number {
@@ -127,46 +149,65 @@ function essentialByteLen(b: Uint8Array, from: number, end: number): number {
 }
 
 /**
- * The candidate index of one target part: the part's named types chained by
- * a hash of their essential name, each chain in id order (`head[hash & mask]`
+ * The candidate index of one target part: its named types chained by a
+ * hash of their essential name, each chain in id order (`head[hash & mask]`
  * is the first id, `next[id - startId]` the following one, 0 ends a chain).
  * libbpf scans every type of the target for every local type; the index is
  * built with one such scan per target and then shared by every relocation of
  * every object relocated against it, in a run or a matrix.
+ *
+ * FUNCs (four fifths of a kernel's named types) are candidates only for a
+ * local FUNC, which CO-RE records never name in practice: they get an index
+ * of their own, built only when asked, so the usual index hashes a fifth of
+ * the names. Each id is in one chain of one index, so the two share `next`.
  */
 interface NameIndex {
   readonly head: Uint32Array;
-  readonly next: Uint32Array;
   readonly mask: number;
 }
 
-/** One index per query layer (and start id): rebuilt when the BTF changes, as the layer is. */
-const indexes = new WeakMap<TypeQuery, Map<number, NameIndex>>();
+/** A part's indexes: [0] every named type but FUNCs, [1] the FUNCs, each built on first use. */
+interface PartIndex {
+  readonly next: Uint32Array;
+  readonly byClass: [NameIndex | undefined, NameIndex | undefined];
+}
 
-function nameIndex(q: TypeQuery, startId: number): NameIndex {
+/** One index per query layer (and start id): rebuilt when the BTF changes, as the layer is. */
+const indexes = new WeakMap<TypeQuery, Map<number, PartIndex>>();
+
+/** The index class of a kind: 1 for FUNC, 0 for every other (kindCoreCompat never crosses it). */
+const indexClass = (kind: number): 0 | 1 => (kind === BTF_KIND_FUNC ? 1 : 0);
+
+function nameIndex(q: TypeQuery, startId: number, cls: 0 | 1): { index: NameIndex; next: Uint32Array } {
   let byStart = indexes.get(q);
   if (!byStart) {
     byStart = new Map();
     indexes.set(q, byStart);
   }
-  let index = byStart.get(startId);
-  if (index) return index;
-  const n = Math.max(q.typeCount - startId, 0);
-  let size = 1024;
-  while (size < n) size *= 2;
-  const head = new Uint32Array(size);
-  const next = new Uint32Array(n);
-  const mask = size - 1;
+  let part = byStart.get(startId);
+  if (!part) {
+    part = { next: new Uint32Array(Math.max(q.typeCount - startId, 0)), byClass: [undefined, undefined] };
+    byStart.set(startId, part);
+  }
+  const have = part.byClass[cls];
+  if (have) return { index: have, next: part.next };
   const { strs, words, offs } = q;
-  // from the last id down, each id put in front of its chain: the chains come out in id order
-  // (keyHash inlined: this loop runs once per type, mostly before the JIT has compiled anything)
   const nStrs = strs.length;
+  const next = part.next;
+  // one slot per four types: a fifth of a kernel's named types are not FUNCs, so chains stay short for both
+  let size = 1024;
+  while (size < (q.typeCount - startId) / 4) size *= 2;
+  const head = new Uint32Array(size);
+  const mask = size - 1;
+  const funcs = cls === 1;
+  // from the last id down, each id put in front of its chain: the chains come out in id order
+  // (one pass, keyHash inlined: it runs once per type, mostly before the JIT has compiled anything)
   for (let id = q.typeCount - 1; id >= startId; id--) {
-    const off = words[offs[id]!]!;
-    if (off === 0 || off >= nStrs) continue;
+    const o = offs[id]!;
+    const off = words[o]!;
+    if (off === 0 || off >= nStrs || (infoKind(words[o + 1]!) === BTF_KIND_FUNC) !== funcs) continue;
     let h = 0x811c9dc5;
-    const stop = Math.min(off + KEY_BYTES, nStrs);
-    for (let i = off; i < stop; i++) {
+    for (let i = off; i < nStrs; i++) {
       const c = strs[i]!;
       if (c === 0 || (c === 95 && strs[i + 1] === 95 && strs[i + 2] === 95)) break;
       h = Math.imul(h ^ c, 16777619);
@@ -175,25 +216,21 @@ function nameIndex(q: TypeQuery, startId: number): NameIndex {
     next[id - startId] = head[h]!;
     head[h] = id;
   }
-  index = { head, next, mask };
-  byStart.set(startId, index);
-  return index;
+  const index = { head, mask };
+  part.byClass[cls] = index;
+  return { index, next };
 }
-
-/** How many leading bytes of a name its key hashes at most. */
-const KEY_BYTES = 8;
 
 /**
  * The index key of a name in `b[from, end)` (a NUL ends it sooner): FNV-1a
- * over its bytes up to the first `___`, at most {@link KEY_BYTES} of them. A
- * candidate's name starts with the local essential name and has the same
- * essential length, so its first `___` is the local name's, or comes right
- * after it: both keys hash the same bytes, and no name needs a full scan.
+ * over its bytes up to the first `___`. A candidate's name starts with the
+ * local essential name and has the same essential length, so its first
+ * `___` is the local name's, or comes right after it (an essential name
+ * never ends in `_`): both keys hash the same bytes.
  */
 function keyHash(b: Uint8Array, from: number, end: number): number {
   let h = 0x811c9dc5;
-  const stop = Math.min(end, from + KEY_BYTES);
-  for (let i = from; i < stop; i++) {
+  for (let i = from; i < end; i++) {
     const c = b[i]!;
     if (c === 0 || (c === 95 && b[i + 1] === 95 && b[i + 2] === 95)) break;
     h = Math.imul(h ^ c, 16777619);

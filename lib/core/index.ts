@@ -58,8 +58,16 @@ import { BtfError, BtfErrorCode } from '../errors.js';
 import { STT } from '../elf/read.js';
 import { BTF_EXT_ELF_SEC } from '../kinds.js';
 import type { BpfObject } from '../object/open.js';
-import { typeQuery } from '../query.js';
-import { type CoreCalc, type CoreReloRecord, type CoreReloRes, calcReloInsn } from './calc.js';
+import { type TypeQuery, typeQuery } from '../query.js';
+import type { Btf } from '../btf.js';
+import {
+  type CoreCalc,
+  type CoreReloRecord,
+  type CoreReloRes,
+  calcReloInsn,
+  type LocalRelo,
+  parseLocalRelo,
+} from './calc.js';
 import { type CoreCand, CoreTarget, type CoreTargetPart, essentialNameLen } from './cands.js';
 import { patchInsn } from './patch.js';
 
@@ -93,7 +101,11 @@ export interface CoreRelocation {
   /** The matched target spec's root type id and raw access indices (bpftool's btfgen marks types by them). */
   targetTypeId: number;
   targetRaw: number[];
-  /** The instruction(s) before and after patching (8 or 16 bytes), when the record points into its section. */
+  /**
+   * The instruction(s) before and after patching (8 or 16 bytes), when the
+   * record points into its section: before is a view of the section's bytes,
+   * after a copy.
+   */
   insnBefore: Uint8Array | null;
   insnAfter: Uint8Array | null;
   /** The patch's errno (0 when patched or not attempted). */
@@ -200,9 +212,90 @@ export function coreReloCutProblem(obj: BpfObject): BtfError | null {
 }
 
 /**
+ * One CO-RE record with everything about it that does not depend on the
+ * target: where it is, what is wrong with it (a malformed record), its
+ * program and instruction, and its local half (name and spec). Made once
+ * per object and kept for every target it is relocated against.
+ */
+interface LocalRecord {
+  readonly section: string;
+  readonly index: number;
+  readonly insnOff: number;
+  readonly typeId: number;
+  readonly access: string;
+  readonly kind: number;
+  /** Why the record is malformed (reported as its problem), or null. */
+  readonly bad: string | null;
+  /** The program section's bytes (null when it does not exist). */
+  readonly code: Uint8Array | null;
+  /** The program's name in libbpf's log, and its first instruction in the section. */
+  readonly prog: string;
+  readonly progStart: number;
+  /** The parsed local half (undefined for a malformed record). */
+  readonly local: LocalRelo | undefined;
+}
+
+/** Each object's local records, for the query layer of its BTF they were made with (a changed BTF makes them anew). */
+const localRecords = new WeakMap<BpfObject, { q: TypeQuery; recs: LocalRecord[] }>();
+
+function localRecordsOf(obj: BpfObject, btf: Btf): LocalRecord[] {
+  const q = typeQuery(btf);
+  const have = localRecords.get(obj);
+  if (have && have.q === q) return have.recs;
+  const recs: LocalRecord[] = [];
+  const sections = new Map<string, Uint8Array | null>();
+  const programs = new Map<string, Program[]>();
+  for (const r of records(obj)) {
+    if (!sections.has(r.section)) {
+      const sec = obj.elf.section(r.section);
+      sections.set(r.section, sec ? obj.elf.sectionData(sec) : null);
+      programs.set(r.section, sec ? programsOf(obj, sec.index) : []);
+    }
+    const code = sections.get(r.section) ?? null;
+    let bad: string | null = null;
+    if (code === null) bad = `program section '${r.section}' does not exist`;
+    else if (r.insnOff % 8 !== 0 || r.insnOff + 8 > code.length)
+      bad = `instruction offset ${r.insnOff} is outside the section (${code.length} bytes) or not a multiple of 8`;
+    else if (r.typeId === 0 || r.typeId >= btf.typeCount)
+      bad = `type id ${r.typeId} is not in the object's BTF (${btf.typeCount - 1} types)`;
+    else if (r.kind > 12) bad = `unknown relocation kind ${r.kind}`;
+    // libbpf's log names the program (the function) and counts its instructions from the program's start
+    const insnIdx = r.insnOff / 8;
+    const p = bad === null ? programs.get(r.section)!.find((x) => insnIdx >= x.start && insnIdx < x.end) : undefined;
+    const relo = { insnOff: r.insnOff, typeId: r.typeId, access: r.access, kind: r.kind };
+    recs.push({
+      ...r,
+      bad,
+      code,
+      prog: p?.name ?? r.section,
+      progStart: p?.start ?? 0,
+      local: bad === null ? parseLocalRelo(btf, relo) : undefined,
+    });
+  }
+  localRecords.set(obj, { q, recs });
+  return recs;
+}
+
+/** Marks `rel` malformed: libbpf's EINVAL, and a BtfError naming `.BTF.ext`, the section and the record. */
+function badRecord(obj: BpfObject, rel: CoreRelocation, why: string): void {
+  rel.err = -22;
+  rel.problem = new BtfError(
+    BtfErrorCode.InvalidArgument,
+    `${BTF_EXT_ELF_SEC}: '${rel.section}' relo #${rel.index}: ${why}`,
+    {
+      section: BTF_EXT_ELF_SEC,
+      typeId: rel.localTypeId,
+      ...(obj.file !== undefined ? { file: obj.file } : {}),
+    },
+  );
+}
+
+/**
  * Relocates every CO-RE record of `obj` against `target`, in file order,
  * with one candidate cache for the whole object (libbpf's
- * `bpf_object__relocate_core`, going on after a failed relocation).
+ * `bpf_object__relocate_core`, going on after a failed relocation). What
+ * does not depend on the target (records, programs, local specs) is worked
+ * out once per object and reused against the next target.
  *
  * @throws BtfError for a big-endian object, which libbpf 1.1 cannot read.
  */
@@ -221,9 +314,8 @@ export function relocateObject(obj: BpfObject, target: CoreTarget, opts: Relocat
     );
   const cache = new Map<number, CoreCand[]>();
   const out: CoreRelocation[] = [];
-  const sections = new Map<string, Uint8Array | null>();
-  const programs = new Map<string, Program[]>();
-  for (const r of records(obj)) {
+  const q = typeQuery(btf);
+  for (const r of localRecordsOf(obj, btf)) {
     const log: string[] | null = opts.log === false ? null : [];
     const rel: CoreRelocation = {
       section: r.section,
@@ -247,44 +339,13 @@ export function relocateObject(obj: BpfObject, target: CoreTarget, opts: Relocat
       problem: null,
     };
     out.push(rel);
-    const bad = (why: string): void => {
-      rel.err = -22;
-      rel.problem = new BtfError(
-        BtfErrorCode.InvalidArgument,
-        `${BTF_EXT_ELF_SEC}: '${r.section}' relo #${r.index}: ${why}`,
-        {
-          section: BTF_EXT_ELF_SEC,
-          typeId: r.typeId,
-          ...(obj.file !== undefined ? { file: obj.file } : {}),
-        },
-      );
-    };
-    if (!sections.has(r.section)) {
-      const sec = obj.elf.section(r.section);
-      sections.set(r.section, sec ? obj.elf.sectionData(sec) : null);
-      programs.set(r.section, sec ? programsOf(obj, sec.index) : []);
-    }
-    const code = sections.get(r.section) ?? null;
-    if (code === null) {
-      bad(`program section '${r.section}' does not exist`);
+    if (r.bad !== null) {
+      badRecord(obj, rel, r.bad);
       continue;
     }
-    if (r.insnOff % 8 !== 0 || r.insnOff + 8 > code.length) {
-      bad(`instruction offset ${r.insnOff} is outside the section (${code.length} bytes) or not a multiple of 8`);
-      continue;
-    }
-    if (r.typeId === 0 || r.typeId >= btf.typeCount) {
-      bad(`type id ${r.typeId} is not in the object's BTF (${btf.typeCount - 1} types)`);
-      continue;
-    }
-    if (r.kind > 12) {
-      bad(`unknown relocation kind ${r.kind}`);
-      continue;
-    }
-    // libbpf's log names the program (the function) and counts its instructions from the program's start
+    const code = r.code!;
     const insnIdx = r.insnOff / 8;
-    const p = programs.get(r.section)!.find((x) => insnIdx >= x.start && insnIdx < x.end);
-    const prog = p?.name ?? r.section;
+    const prog = r.prog;
     rel.program = prog;
     const relo = { insnOff: r.insnOff, typeId: r.typeId, access: r.access, kind: r.kind };
     let cands: CoreCand[] = [];
@@ -292,7 +353,7 @@ export function relocateObject(obj: BpfObject, target: CoreTarget, opts: Relocat
       const cached = cache.get(r.typeId);
       if (cached) cands = cached;
       else {
-        const name = btf.nameOf(r.typeId);
+        const name = r.local!.name;
         if (name === '') {
           log?.push(
             `libbpf: prog '${prog}': relo #${r.index}: target candidate search failed for [${r.typeId}] ${KIND_STR[btf.kindOf(r.typeId)]} ${name}: -22`,
@@ -300,30 +361,41 @@ export function relocateObject(obj: BpfObject, target: CoreTarget, opts: Relocat
           rel.err = -22;
           continue;
         }
-        cands = target.findCands({ q: typeQuery(btf), id: r.typeId, name, kind: btf.kindOf(r.typeId) }, log);
+        cands = target.findCands({ q, id: r.typeId, name, kind: btf.kindOf(r.typeId) }, log);
         cache.set(r.typeId, cands);
       }
     }
-    const c: CoreCalc = calcReloInsn(prog, relo, r.index, btf, cands, log);
+    const c: CoreCalc = calcReloInsn(prog, relo, r.index, btf, cands, log, r.local);
     rel.err = c.err;
     rel.res = c.res;
     if (c.local) rel.localSpec = c.local.text;
     if (c.target) {
-      rel.targetSpec = formatCoreSpec(c.target.btf, c.target);
+      // its text is made when read: a matrix prints none
+      const spec = c.target;
+      let text: string | null | undefined;
+      Object.defineProperty(rel, 'targetSpec', {
+        get: () => (text === undefined ? (text = formatCoreSpec(spec.btf, spec)) : text),
+        set: (v: string | null) => {
+          text = v;
+        },
+        enumerable: true,
+        configurable: true,
+      });
       rel.target = c.targetCand?.part.name ?? null;
       rel.targetTypeId = c.target.rootTypeId;
       rel.targetRaw = c.target.raw;
     }
     if (c.err !== 0 || c.res === null) {
-      if (!rel.problem && c.local === null) bad(`cannot parse access string '${r.access}' against type [${r.typeId}]`);
+      if (!rel.problem && c.local === null)
+        badRecord(obj, rel, `cannot parse access string '${r.access}' against type [${r.typeId}]`);
       rel.err = c.err;
       continue;
     }
     const n = code[r.insnOff] === 0x18 && r.insnOff + 16 <= code.length ? 16 : 8;
-    rel.insnBefore = code.slice(r.insnOff, r.insnOff + n);
+    rel.insnBefore = code.subarray(r.insnOff, r.insnOff + n);
     if (opts.patch !== false) {
-      const copy = rel.insnBefore.slice();
-      rel.patchErr = patchInsn(prog, copy, 0, insnIdx - (p?.start ?? 0), r.index, c.res, log);
+      const copy = code.slice(r.insnOff, r.insnOff + n);
+      rel.patchErr = patchInsn(prog, copy, 0, insnIdx - r.progStart, r.index, c.res, log);
       rel.insnAfter = copy;
     }
   }

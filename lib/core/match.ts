@@ -55,31 +55,21 @@ function nameAt(q: TypeQuery, off: number): string {
 }
 
 /**
- * Whether the string at `off` in `q` is `want` (a name's bytes and its NUL),
+ * Whether the string at `off` in `q` is the string at `wantOff` in `w`,
  * compared on the bytes: a member search reads every member's name, and
  * decodes none. An offset past the strings is decoded, to throw as
  * {@link nameAt} does.
  */
-function strIsBytes(q: TypeQuery, off: number, want: Uint8Array): boolean {
+function sameStr(q: TypeQuery, off: number, w: TypeQuery, wantOff: number): boolean {
   const strs = q.strs;
+  const want = w.strs;
   if (off >= strs.length) nameAt(q, off);
-  for (let i = 0; i < want.length; i++) if (strs[off + i] !== want[i]) return false;
-  return true;
+  for (let i = 0; ; i++) {
+    const c = want[wantOff + i];
+    if (strs[off + i] !== c) return false;
+    if (c === 0 || c === undefined) return true;
+  }
 }
-
-/** The empty name: its NUL alone. */
-const EMPTY = new Uint8Array(1);
-
-/** The bytes of a name and its NUL (for {@link strIsBytes}). */
-const nameBytes = (() => {
-  const enc = new TextEncoder();
-  return (name: string): Uint8Array => {
-    const b = enc.encode(name);
-    const z = new Uint8Array(b.length + 1);
-    z.set(b);
-    return z;
-  };
-})();
 
 /** `bpf_core_fields_are_compat`. */
 function fieldsAreCompat(lq: TypeQuery, localId: number, tq: TypeQuery, targId: number): number {
@@ -411,8 +401,9 @@ function matchMember(
   targId = t;
   if (!isComposite(tq.kind(t))) return 0;
   const lt = localAcc.typeId;
-  const localName = nameAt(lq, lq.word(lt, 3 + localAcc.idx * 3));
-  const want = nameBytes(localName);
+  // the local member's name (parseCoreSpec decoded it into the accessor), compared where it lies
+  const localName = localAcc.name!;
+  const wantOff = lq.word(lt, 3 + localAcc.idx * 3);
   const localType = lq.word(lt, 3 + localAcc.idx * 3 + 1);
   const n = tq.vlen(t);
   const kflag = tq.kflag(t);
@@ -423,10 +414,10 @@ function matchMember(
     spec.raw.push(i);
     const mType = tq.word(t, 3 + i * 3 + 1);
     const tOff = tq.word(t, 3 + i * 3);
-    if (strIsBytes(tq, tOff, EMPTY)) {
+    if (tOff === 0 || (tOff < tq.strs.length && tq.strs[tOff] === 0)) {
       const found = matchMember(lq, localAcc, tq, mType, spec, next);
       if (found) return found;
-    } else if (strIsBytes(tq, tOff, want)) {
+    } else if (sameStr(tq, tOff, lq, wantOff)) {
       spec.accessors.push({ typeId: targId, idx: i, name: localName });
       next.id = mType;
       const found = fieldsAreCompat(lq, localType, tq, mType);

@@ -480,6 +480,24 @@ class FieldReader {
   bigWord(off: number): bigint {
     return this.is64 ? this.#dv.getBigUint64(off, this.#le) : BigInt(this.#dv.getUint32(off, this.#le));
   }
+  /**
+   * Returns the index of the first of `count` relocation records (`entsize`
+   * bytes each, from `start`) whose symbol index (ELF64_R_SYM: `r_info >>
+   * 32`, ELF32_R_SYM: `r_info >> 8`) is `limit` or more; -1 when none is.
+   * One tight loop: an object built with `-g` has tens of thousands.
+   */
+  firstSymbolAtLeast(start: number, count: number, entsize: number, limit: number): number {
+    const dv = this.#dv;
+    const le = this.#le;
+    if (this.is64) {
+      const at = start + 8 + (le ? 4 : 0);
+      for (let i = 0; i < count; i++) if (dv.getUint32(at + i * entsize, le) >= limit) return i;
+    } else {
+      const at = start + 4;
+      for (let i = 0; i < count; i++) if (dv.getUint32(at + i * entsize, le) >>> 8 >= limit) return i;
+    }
+    return -1;
+  }
   /** A class-sized signed field (r_addend) as a bigint. */
   bigSword(off: number): bigint {
     return this.is64 ? this.#dv.getBigInt64(off, this.#le) : BigInt(this.#dv.getInt32(off, this.#le));
@@ -1014,10 +1032,69 @@ function readRelocations(c: Ctx, sections: MutableSection[]): ElfRelocationSecti
         );
       }
     }
-    const relocations: ElfRelocation[] = new Array<ElfRelocation>(count);
     const w = lay.wordSize;
-    for (let i = 0; i < count; i++) {
+    // every symbol index checked now (the file's errors are the parse's); the records are made on first use
+    const i = r.firstSymbolAtLeast(s.offset, count, entsize, symtab !== undefined ? nsyms : 1);
+    if (i >= 0) {
       const h = s.offset + i * entsize;
+      const symbol = is64 ? r.high32(h + w) : r.u32(h + w) >>> 8;
+      throw sectionError(
+        BtfErrorCode.BadSection,
+        s,
+        `relocation ${i}: symbol index ${symbol} is out of range (${nsyms} symbols)`,
+        h + w,
+      );
+    }
+    out.push(new LazyRelocationSection(r, s, rela, target, symtab, count, entsize));
+  }
+  return out;
+}
+
+/**
+ * A relocation section whose records are read on first use: an object
+ * compiled with `-g` carries tens of thousands of DWARF relocations that
+ * BTF work never reads (their symbol indices are checked at parse time).
+ */
+class LazyRelocationSection implements ElfRelocationSection {
+  readonly section: ElfSection;
+  readonly rela: boolean;
+  readonly target: ElfSection | undefined;
+  readonly symtab: ElfSection | undefined;
+  #r: FieldReader | null;
+  readonly #count: number;
+  readonly #entsize: number;
+  #relocations: ElfRelocation[] | null = null;
+
+  constructor(
+    r: FieldReader,
+    section: ElfSection,
+    rela: boolean,
+    target: ElfSection | undefined,
+    symtab: ElfSection | undefined,
+    count: number,
+    entsize: number,
+  ) {
+    this.#r = r;
+    this.#entsize = entsize;
+    this.section = section;
+    this.rela = rela;
+    this.target = target;
+    this.symtab = symtab;
+    this.#count = count;
+  }
+
+  get relocations(): readonly ElfRelocation[] {
+    if (this.#relocations) return this.#relocations;
+    const r = this.#r!;
+    const count = this.#count;
+    const rela = this.rela;
+    const is64 = r.is64;
+    const w = is64 ? 8 : 4;
+    const entsize = this.#entsize;
+    const start = this.section.offset;
+    const relocations = new Array<ElfRelocation>(count);
+    for (let i = 0; i < count; i++) {
+      const h = start + i * entsize;
       let symbol: number;
       let type: number;
       if (is64) {
@@ -1029,14 +1106,6 @@ function readRelocations(c: Ctx, sections: MutableSection[]): ElfRelocationSecti
         symbol = info >>> 8;
         type = info & 0xff;
       }
-      if (symtab !== undefined ? symbol >= nsyms : symbol !== 0) {
-        throw sectionError(
-          BtfErrorCode.BadSection,
-          s,
-          `relocation ${i}: symbol index ${symbol} is out of range (${nsyms} symbols)`,
-          h + w,
-        );
-      }
       relocations[i] = {
         offset: r.bigWord(h),
         symbol,
@@ -1044,7 +1113,8 @@ function readRelocations(c: Ctx, sections: MutableSection[]): ElfRelocationSecti
         addend: rela ? r.bigSword(h + 2 * w) : 0n,
       };
     }
-    out.push({ section: s, rela, target, symtab, relocations });
+    this.#relocations = relocations;
+    this.#r = null;
+    return relocations;
   }
-  return out;
 }
