@@ -321,7 +321,7 @@ export function writeRawDump(btf: Btf, sink: ByteSink, opts: RawDumpOptions = {}
         break;
       case BTF_KIND_FUNC:
         p = putUint(b, putBytes(b, p, T.typeId), w[o + 2]!);
-        p = putBytes(b, p, T.linkage[vlen < 3 ? vlen : 3]!);
+        p = putBytes(b, p, T.linkage[Math.min(vlen, 3)]!);
         break;
       case BTF_KIND_FUNC_PROTO:
         p = putUint(b, putBytes(b, p, T.retTypeId), w[o + 2]!);
@@ -340,7 +340,7 @@ export function writeRawDump(btf: Btf, sink: ByteSink, opts: RawDumpOptions = {}
       case BTF_KIND_VAR: {
         const l = w[o + 3]!;
         p = putUint(b, putBytes(b, p, T.typeId), w[o + 2]!);
-        p = putBytes(b, p, T.varLinkage[l < 3 ? l : 3]!);
+        p = putBytes(b, p, T.varLinkage[Math.min(l, 3)]!);
         break;
       }
       case BTF_KIND_DATASEC:
@@ -682,7 +682,7 @@ export function writeJsonDump(btf: Btf, sink: ByteSink, opts: JsonDumpOptions = 
         break;
       case BTF_KIND_FUNC:
         p = putUint(b, putBytes(b, p, J.typeId), w[o + 2]!);
-        p = putBytes(b, p, J.linkage[vlen < 3 ? vlen : 3]!);
+        p = putBytes(b, p, J.linkage[Math.min(vlen, 3)]!);
         break;
       case BTF_KIND_FUNC_PROTO:
         p = putUint(b, putBytes(b, p, J.retTypeId), w[o + 2]!);
@@ -706,7 +706,7 @@ export function writeJsonDump(btf: Btf, sink: ByteSink, opts: JsonDumpOptions = 
       case BTF_KIND_VAR: {
         const l = w[o + 3]!;
         p = putUint(b, putBytes(b, p, J.typeId), w[o + 2]!);
-        p = putBytes(b, p, J.linkage[l < 3 ? l : 3]!);
+        p = putBytes(b, p, J.linkage[Math.min(l, 3)]!);
         break;
       }
       case BTF_KIND_DATASEC:
