@@ -1,3 +1,4 @@
+import { CHUNK_DONE } from '../lib/dump/bytes.js';
 import { osBytes } from '../lib/io.js';
 
 /**
@@ -5,8 +6,12 @@ import { osBytes } from '../lib/io.js';
  * commander program in-process and capture everything.
  */
 export interface CliIo {
-  /** Writes to standard output. */
-  out(chunk: string | Uint8Array): void;
+  /**
+   * Writes to standard output; returns lib/dump/bytes.ts `CHUNK_DONE` when
+   * the bytes were written out and the chunk may be filled again (so that
+   * `(c) => io.out(c)` is a sink that lets a writer reuse its buffer).
+   */
+  out(chunk: string | Uint8Array): unknown;
   /** Writes to standard error. */
   err(chunk: string): void;
   /** Whether standard error is a terminal (progress is shown only then). */
@@ -28,6 +33,8 @@ export function processIo(workerEntry?: URL): CliIo {
     ...(workerEntry ? { workerEntry } : {}),
     out: (c) => {
       process.stdout.write(forOutput(c));
+      // Files, pipes and terminals are written synchronously on Linux: nothing is left queued.
+      return process.stdout.writableLength === 0 ? CHUNK_DONE : undefined;
     },
     err: (c) => {
       process.stderr.write(forOutput(c));

@@ -63,7 +63,7 @@ export {
   type JsonDumpOptions,
 } from './dump/raw.js';
 export { cDump, writeCDump, type CDumpOptions } from './dump/c.js';
-export type { ByteSink } from './dump/bytes.js';
+export { CHUNK_DONE, type ByteSink } from './dump/bytes.js';
 export {
   selectTypeIds,
   findTypes,

@@ -6,7 +6,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Btf } from '../lib/btf.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Btf } from '../lib/btf.js';
 import { collectBytes } from '../lib/dump/bytes.js';
 import { jsonDump, rawDump, writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
 import {
@@ -101,6 +104,35 @@ test('names: bpftool prints the committed bytes (live)', () => {
   sameOutput(run('bpftool', ['btf', 'dump', 'file', namesPath]).stdout, names.raw, 'names raw (live)');
   sameOutput(run('bpftool', ['-j', 'btf', 'dump', 'file', namesPath]).stdout, names.json, 'names -j (live)');
   sameOutput(run('bpftool', ['-p', 'btf', 'dump', 'file', namesPath]).stdout, names.pretty, 'names -p (live)');
+});
+
+test('empty containers and a BTF without types print as bpftool prints them (live)', () => {
+  if (!bpftool) return skip(NO_BPFTOOL);
+  const full = Btf.empty();
+  const int = full.addInt('int', 4, 1);
+  full.addStruct('no_members', 0);
+  full.addUnion(null, 0);
+  full.addEnum('no_values', 4);
+  full.addFuncProto(int);
+  full.addDatasec('.bss', 0);
+  full.addEnum('big', 4);
+  full.addEnumValue('B', 0x80000000);
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-golden-'));
+  try {
+    for (const [what, btf] of [
+      ['empty containers', full],
+      ['no types', Btf.empty()],
+    ] as const) {
+      const file = join(dir, 'x.btf');
+      writeFileSync(file, btf.rawData());
+      const back = parseBtf(btf.rawData());
+      sameOutput(rawOf(back), run('bpftool', ['btf', 'dump', 'file', file]).stdout, `${what} raw`);
+      sameOutput(jsonOf(back), run('bpftool', ['-j', 'btf', 'dump', 'file', file]).stdout, `${what} -j`);
+      sameOutput(jsonOf(back, true), run('bpftool', ['-p', 'btf', 'dump', 'file', file]).stdout, `${what} -p`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('golden objects: pretty JSON equals bpftool -p (live)', () => {

@@ -1,0 +1,108 @@
+/**
+ * The bin's V8 code cache (cli/bin.ts): made at the end of a first run, one
+ * file per command, used by the next; a damaged file or one made under other
+ * V8 flags is refused by V8, the run prints the same bytes, and the file is
+ * made again; NODE_DISABLE_COMPILE_CACHE=1 makes none. Each case runs the
+ * bin with TMPDIR pointing at a fresh directory.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { BIN, repoPath } from './helpers/golden.js';
+
+const OBJ = repoPath('golden', 'obj', 'maps', 'maps_demo.o');
+
+function bin(tmp: string, args: string[], opts: { flags?: string[]; env?: Record<string, string> } = {}) {
+  const r = spawnSync(process.execPath, [...(opts.flags ?? []), BIN, ...args], {
+    env: { ...process.env, TMPDIR: tmp, ...opts.env },
+    encoding: 'buffer',
+  });
+  assert.is(r.status, 0, String(r.stderr));
+  return r.stdout;
+}
+
+/** Returns the cache files under `tmp`, by name. */
+function cacheFiles(tmp: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const d of readdirSync(tmp).filter((n) => n.startsWith('btfkit-compile-cache-'))) {
+    for (const f of readdirSync(join(tmp, d))) files.set(f, readFileSync(join(tmp, d, f)));
+  }
+  return files;
+}
+
+function withTmp(fn: (tmp: string) => void): void {
+  const tmp = mkdtempSync(join(tmpdir(), 'btfkit-bin-cache-'));
+  try {
+    fn(tmp);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+test('a first run makes the cache of its command, the next run prints the same bytes with it', () => {
+  withTmp((tmp) => {
+    const first = bin(tmp, ['dump', OBJ]);
+    const files = cacheFiles(tmp);
+    assert.equal(
+      [...files.keys()].map((f) => f.replace(/^.*-/, '')),
+      ['dump.v8'],
+    );
+    const [name] = [...files.keys()];
+    assert.ok(name!.startsWith(`${process.version}-${process.arch}-`), name);
+    assert.ok(files.get(name!)!.length > 1000);
+    assert.equal(bin(tmp, ['dump', OBJ]), first);
+    // a cache that V8 took is left as it is
+    assert.equal(cacheFiles(tmp).get(name!), files.get(name!));
+    bin(tmp, ['--version']);
+    assert.is(cacheFiles(tmp).size, 2);
+  });
+});
+
+test('a damaged cache file is refused: same output, and the file is made again', () => {
+  withTmp((tmp) => {
+    const want = bin(tmp, ['dump', '-j', OBJ]);
+    const [[name, good]] = [...cacheFiles(tmp)] as [[string, Buffer]];
+    const dir = readdirSync(tmp).find((n) => n.startsWith('btfkit-compile-cache-'))!;
+    for (const bad of [good.subarray(0, good.length >> 1), Buffer.alloc(good.length, 0x5a), Buffer.alloc(0)]) {
+      writeFileSync(join(tmp, dir, name), bad);
+      assert.equal(bin(tmp, ['dump', '-j', OBJ]), want);
+      assert.ok(cacheFiles(tmp).get(name)!.length > 1000, 'the cache was made again');
+    }
+  });
+});
+
+test('a cache made under other V8 flags is refused: same output', () => {
+  withTmp((tmp) => {
+    const want = bin(tmp, ['dump', OBJ], { flags: ['--no-opt'] });
+    assert.equal(bin(tmp, ['dump', OBJ]), want);
+    assert.equal(bin(tmp, ['dump', OBJ]), want);
+  });
+});
+
+test('making a cache removes the files not written for a week, and only those', () => {
+  withTmp((tmp) => {
+    const dir = join(tmp, `btfkit-compile-cache-${process.getuid?.() ?? 'user'}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'old.v8'), 'x');
+    writeFileSync(join(dir, 'recent.v8'), 'x');
+    const eightDays = (Date.now() - 8 * 24 * 3600 * 1000) / 1000;
+    utimesSync(join(dir, 'old.v8'), eightDays, eightDays);
+    bin(tmp, ['dump', OBJ]);
+    const names = [...cacheFiles(tmp).keys()];
+    assert.ok(!names.includes('old.v8'), names.join(' '));
+    assert.ok(names.includes('recent.v8'), names.join(' '));
+    assert.is(names.length, 2);
+  });
+});
+
+test('NODE_DISABLE_COMPILE_CACHE=1 makes no cache', () => {
+  withTmp((tmp) => {
+    bin(tmp, ['dump', OBJ], { env: { NODE_DISABLE_COMPILE_CACHE: '1' } });
+    assert.is(cacheFiles(tmp).size, 0);
+  });
+});
+
+test.run();
