@@ -31,10 +31,13 @@
  *     the distinct strings (equal strings at two offsets share a place);
  *  3. order: three stable counting sorts of the ids (own name, sort name,
  *     rank: least significant first) give the order of the first three keys
- *     with ties left in id order;
+ *     with ties left in id order (the engine's typed-array sort is fast on
+ *     32-bit numbers only, and not stable);
  *  4. ties: a run of equal keys is sorted by hash, stably (insertion sort,
- *     or an 8-bit LSD radix sort for long runs), so equal hashes stay in id
- *     order. Hashes are computed only for types in such runs, memoised.
+ *     or zero hashes first and an 8-bit LSD radix sort of the rest for long
+ *     runs), so equal hashes stay in id order. Hashes are computed only for
+ *     types in such runs, memoised; a run of anonymous pointer and
+ *     modifier chains to one type hashes alike and is left as it is.
  *
  *   strs:      \0 i n t \0 t a s k \0 a b c \0 ...
  *   names:     [ offsets of distinct names, sorted by their bytes ]
@@ -634,11 +637,10 @@ function sortStrings(a: Uint32Array, n: number, s: Uint8Array): Uint8Array {
  * first.
  */
 function orderByKeys(rank: Uint32Array, sortName: Uint32Array, ownName: Uint32Array, places: number): Uint32Array {
+  // Counting sorts, not the engine's typed-array sort: on 64-bit keys (or
+  // doubles) that sort is several times slower than on 32-bit ones, and it
+  // is not stable.
   const n = rank.length;
-  const pb = bitsFor(places);
-  const ib = bitsFor(n);
-  // 4 bits of rank, two places and the id in one 64-bit key: one native sort.
-  if (4 + 2 * pb + ib <= 64) return packedOrder(rank, sortName, ownName, pb, ib);
   const counts = new Uint32Array(Math.max(places, MAX_RANK + 1) + 1);
   const a = new Uint32Array(n);
   const b = new Uint32Array(n);
@@ -647,52 +649,6 @@ function orderByKeys(rank: Uint32Array, sortName: Uint32Array, ownName: Uint32Ar
   countingPass(b, a, sortName, places, counts);
   countingPass(a, b, rank, MAX_RANK + 1, counts);
   return b;
-}
-
-/** The number of bits that hold every value below `n`. */
-function bitsFor(n: number): number {
-  let b = 0;
-  while (b < 53 && 2 ** b < n) b++;
-  return b;
-}
-
-/** Whether this host stores the low half of a 64-bit word first. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/**
- * {@link orderByKeys} as one sort of 64-bit keys (rank, sort place, own
- * place, id from the top bit down; `pb` bits per place, `ib` for the id),
- * written as two 32-bit halves and sorted by the engine's own typed-array
- * sort.
- */
-function packedOrder(
-  rank: Uint32Array,
-  sortName: Uint32Array,
-  ownName: Uint32Array,
-  pb: number,
-  ib: number,
-): Uint32Array {
-  const n = rank.length;
-  const keys = new BigUint64Array(n);
-  const halves = new Uint32Array(keys.buffer);
-  const hiAt = LITTLE_ENDIAN ? 1 : 0;
-  const loAt = 1 - hiAt;
-  // The key is rank:4 | sort:pb | own:pb | id:ib in the low 4 + 2pb + ib bits;
-  // the fields above the id are (rank * 2^pb + sort) * 2^pb + own, below 2^53.
-  const P = 2 ** pb;
-  const lowBits = 32 - ib;
-  const L = 2 ** lowBits;
-  for (let id = 0; id < n; id++) {
-    const f = (rank[id]! * P + sortName[id]!) * P + ownName[id]!;
-    const fHi = Math.floor(f / L);
-    halves[2 * id + hiAt] = fHi;
-    halves[2 * id + loAt] = ((f - fHi * L) * 2 ** ib + id) >>> 0;
-  }
-  keys.sort();
-  const ids = new Uint32Array(n);
-  const idMask = ib >= 32 ? 0xffffffff : 2 ** ib - 1;
-  for (let i = 0; i < n; i++) ids[i] = (halves[2 * i + loAt]! & idMask) >>> 0;
-  return ids;
 }
 
 /** One stable counting sort: `src`'s ids into `dst` by `key[id]` (below `range`). */
@@ -712,9 +668,8 @@ const SMALL_RUN = 24;
 
 /**
  * Sorts the first `n` entries of `ids` by the unsigned 64-bit hash in `hi`
- * and `lo` (the three arrays in step), stably. A run is at most all the
- * types (below 2^21 for the doubles of {@link sortByWord}: BTF ids are
- * 31 bits, but a run that long would need 2 million anonymous types).
+ * and `lo` (the three arrays in step; `hi` and `lo` are scratch after),
+ * stably.
  */
 function sortRunByHash(ids: Uint32Array, hi: Uint32Array, lo: Uint32Array, n: number): void {
   if (n <= SMALL_RUN) {
@@ -735,52 +690,74 @@ function sortRunByHash(ids: Uint32Array, hi: Uint32Array, lo: Uint32Array, n: nu
     }
     return;
   }
-  if (n > MAX_WORD_SORT) {
-    const order = Array.from({ length: n }, (_, i) => i);
-    order.sort((x, y) => hi[x]! - hi[y]! || lo[x]! - lo[y]! || x - y);
-    const i0 = ids.slice(0, n);
-    const h0 = hi.slice(0, n);
-    const l0 = lo.slice(0, n);
-    order.forEach((from, i) => {
-      ids[i] = i0[from]!;
-      hi[i] = h0[from]!;
-      lo[i] = l0[from]!;
-    });
-    return;
-  }
-  // By the high word, then by the low word within runs of equal high words:
-  // each a native sort of doubles holding the word and the entry's index
-  // (which keeps equal words in order).
-  sortByWord(ids, hi, lo, 0, n);
-  for (let s = 0; s < n; ) {
-    let e = s + 1;
-    let differ = false;
-    while (e < n && hi[e] === hi[s]) {
-      if (lo[e] !== lo[s]) differ = true;
-      e++;
+  // Hash 0 (prototypes, pointers to them: most of the longest run) sorts
+  // first; the rest by an LSD radix sort, 8 bits at a time, low word first,
+  // skipping a digit all entries share.
+  let z = 0;
+  let m = 0;
+  const rIds = new Uint32Array(n);
+  const rHi = new Uint32Array(n);
+  const rLo = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (hi[i] === 0 && lo[i] === 0) ids[z++] = ids[i]!;
+    else {
+      rIds[m] = ids[i]!;
+      rHi[m] = hi[i]!;
+      rLo[m++] = lo[i]!;
     }
-    if (differ) sortByWord(ids, lo, hi, s, e);
-    s = e;
   }
+  let sIds: Uint32Array = rIds.subarray(0, m);
+  let sHi: Uint32Array = rHi.subarray(0, m);
+  let sLo: Uint32Array = rLo.subarray(0, m);
+  let dIds: Uint32Array = new Uint32Array(m);
+  let dHi: Uint32Array = new Uint32Array(m);
+  let dLo: Uint32Array = new Uint32Array(m);
+  const counts = new Uint32Array(257);
+  for (let pass = 0; pass < 8; pass++) {
+    if (radixPass(sIds, sHi, sLo, dIds, dHi, dLo, pass, counts)) {
+      let t = sIds;
+      sIds = dIds;
+      dIds = t;
+      t = sHi;
+      sHi = dHi;
+      dHi = t;
+      t = sLo;
+      sLo = dLo;
+      dLo = t;
+    }
+  }
+  ids.set(sIds, z);
 }
 
-/** The longest run {@link sortByWord} sorts: a 32-bit word and the index share a double's 53 bits. */
-const MAX_WORD_SORT = 2 ** 21;
-
-/** Sorts entries `[s, e)` (at most {@link MAX_WORD_SORT}) of the three arrays in step by `key`, stably. */
-function sortByWord(ids: Uint32Array, key: Uint32Array, other: Uint32Array, s: number, e: number): void {
-  const n = e - s;
-  const shift = 2 ** bitsFor(n);
-  const k = new Float64Array(n);
-  for (let i = 0; i < n; i++) k[i] = key[s + i]! * shift + i;
-  k.sort();
-  const i0 = ids.slice(s, e);
-  const k0 = key.slice(s, e);
-  const o0 = other.slice(s, e);
-  for (let i = 0; i < n; i++) {
-    const from = k[i]! % shift;
-    ids[s + i] = i0[from]!;
-    key[s + i] = k0[from]!;
-    other[s + i] = o0[from]!;
+/**
+ * One stable counting pass of {@link sortRunByHash} on byte `pass` of the
+ * hash (0-3 of the low word, 4-7 of the high one), from the `s` arrays into
+ * the `d` arrays; false (nothing moved) when every entry has the same byte.
+ */
+function radixPass(
+  sIds: Uint32Array,
+  sHi: Uint32Array,
+  sLo: Uint32Array,
+  dIds: Uint32Array,
+  dHi: Uint32Array,
+  dLo: Uint32Array,
+  pass: number,
+  counts: Uint32Array,
+): boolean {
+  const n = sIds.length;
+  const word = pass < 4 ? sLo : sHi;
+  const shift = (pass & 3) * 8;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) counts[((word[i]! >>> shift) & 0xff) + 1]!++;
+  for (let k = 1; k <= 256; k++) {
+    if (counts[k] === n) return false;
+    counts[k]! += counts[k - 1]!;
   }
+  for (let i = 0; i < n; i++) {
+    const at = counts[(word[i]! >>> shift) & 0xff]!++;
+    dIds[at] = sIds[i]!;
+    dHi[at] = sHi[i]!;
+    dLo[at] = sLo[i]!;
+  }
+  return true;
 }
