@@ -438,20 +438,48 @@ function hashRuns(
   const sameHashes = (s: number, e: number): boolean => {
     const last = end[ids[s]!]!;
     for (let i = s; i < e; i++) {
-      let t = ids[i]!;
-      if (end[t] !== last) return false;
-      while (t !== last) {
-        const o = off[t]!;
-        const k = infoKind(w[o + 1]!);
-        if (
-          w[o] !== 0 ||
-          !(k === BTF_KIND_PTR || k === BTF_KIND_CONST || k === BTF_KIND_VOLATILE || k === BTF_KIND_RESTRICT)
-        )
-          return false;
-        t = w[o + 2]!;
-      }
+      const t = ids[i]!;
+      if (end[t] !== last || !isPure(t)) return false;
     }
     return true;
+  };
+  // Per type: 1 when its chain to its end is anonymous pointers and
+  // cv-modifiers only, 2 when not, 0 not known yet; memoised along the
+  // chain, so that a run of a long chain's links costs one walk.
+  const pure = new Uint8Array(count);
+  let path = new Int32Array(64);
+  const isPure = (id: number): boolean => {
+    let top = 0;
+    let t = id;
+    let r: number;
+    for (;;) {
+      if (end[t] === t) {
+        r = 1;
+        break;
+      }
+      if (pure[t] !== 0) {
+        r = pure[t]!;
+        break;
+      }
+      const o = off[t]!;
+      const k = infoKind(w[o + 1]!);
+      if (
+        w[o] !== 0 ||
+        !(k === BTF_KIND_PTR || k === BTF_KIND_CONST || k === BTF_KIND_VOLATILE || k === BTF_KIND_RESTRICT)
+      ) {
+        r = 2;
+        break;
+      }
+      if (top === path.length) {
+        const g = new Int32Array(top * 2);
+        g.set(path);
+        path = g;
+      }
+      path[top++] = t;
+      t = w[o + 2]!;
+    }
+    for (let i = 0; i < top; i++) pure[path[i]!] = r;
+    return r === 1;
   };
   // Scratch for one run: ids and hashes in step.
   let runHi = new Uint32Array(256);
