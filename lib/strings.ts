@@ -283,6 +283,13 @@ export class NameCounts {
     }
   }
 
+  /** Takes the counts of `other` (a counter over a section whose first bytes are this one's, such as a base's). */
+  copyFrom(other: NameCounts): void {
+    this.keys = other.keys.slice();
+    this.counts = other.counts.slice();
+    this.used = other.used;
+  }
+
   private grow(): void {
     const oldKeys = this.keys;
     const oldCounts = this.counts;

@@ -217,6 +217,31 @@ test('cli: --bpftool takes 7.1 or 7.8 only; --no-sort needs format c', async () 
   assert.match(String(env.error), /BTFKIT_BPFTOOL=7\.5: expected 7\.1 or 7\.8/);
 });
 
+test('cli: --type takes an id as root_id does (decimal, 0x hex, 0 octal); 7.8 refuses a repeated id and a 17th', async () => {
+  const dec = await runCli(['dump', edge, '-f', 'c', '--type', '3']);
+  assert.is(dec.error, undefined, String(dec.error));
+  for (const spec of ['0x3', '0X03', '03', ' +3']) {
+    const r = await runCli(['dump', edge, '-f', 'c', '--type', spec]);
+    assert.is(r.error, undefined, `${spec}: ${String(r.error)}`);
+    same(r.stdout, dec.stdout, `--type '${spec}'`);
+  }
+  for (const spec of ['3x', '08', '0x']) {
+    const r = await runCli(['dump', edge, '-f', 'c', '--type', spec]);
+    assert.match(String(r.error), new RegExp(`can't parse ${spec} as root ID`), spec);
+  }
+  // bpftool 7.8: `duplicate root_id 3 supplied`, status 234 (-EINVAL); 7.1 has no root_id.
+  const dup = await runCli(['dump', edge, '-f', 'c', '--bpftool', '7.8', '--type', '3', '--type', '0x3']);
+  assert.is((dup.error as { exitCode?: number }).exitCode, 234);
+  assert.is(dup.stderr, 'btfkit: duplicate root_id 3 supplied\n');
+  assert.is(dup.stdout.length, 0);
+  const many = Array.from({ length: 17 }, (_, i) => ['--type', String(i + 1)]).flat();
+  const e2big = await runCli(['dump', edge, '-f', 'c', '--bpftool', '7.8', ...many]);
+  assert.is((e2big.error as { exitCode?: number }).exitCode, 249);
+  assert.is(e2big.stderr, 'btfkit: only 16 root_id are supported\n');
+  const dup71 = await runCli(['dump', edge, '-f', 'c', '--type', '3', '--type', '3']);
+  assert.is(dup71.error, undefined, String(dup71.error));
+});
+
 // ------------------------------------------------------------------ live
 
 const live = process.env['BTFKIT_BPFTOOL78'];
@@ -253,6 +278,18 @@ test(`live: ${live ?? 'BTFKIT_BPFTOOL78'} prints what btfkit --bpftool 7.8 print
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test(`live: ${live ?? 'BTFKIT_BPFTOOL78'} root_id forms and refusals as btfkit --bpftool 7.8 (live)`, async () => {
+  if (!live) return skip('BTFKIT_BPFTOOL78 (a bpftool 7.8.0 binary) not set: root_id not compared live', 'env');
+  const ours = await runCli(['dump', edge, '-f', 'c', '--bpftool', '7.8', '--type', '0x3', '--type', '05']);
+  const theirs = run(live, ['btf', 'dump', 'file', edge, 'format', 'c', 'root_id', '0x3', 'root_id', '05']);
+  assert.is(theirs.status, 0, theirs.stderr.toString());
+  same(ours.stdout, new Uint8Array(theirs.stdout), 'root_id 0x3 root_id 05');
+  const dup = run(live, ['btf', 'dump', 'file', edge, 'format', 'c', 'root_id', '3', 'root_id', '0x3']);
+  const mine = await runCli(['dump', edge, '-f', 'c', '--bpftool', '7.8', '--type', '3', '--type', '0x3']);
+  assert.is(dup.status, (mine.error as { exitCode?: number }).exitCode);
+  assert.is(mine.stderr.replace(/^btfkit: /, 'Error: '), dup.stderr.toString());
 });
 
 test.run();

@@ -865,4 +865,40 @@ test('golden C headers compile and keep the layouts of their structs', () => {
   }
 });
 
+test('split BTF: the base part is shared across dumps, unless a split type uses an anonymous enum of the base', () => {
+  // [1] int, [2] enum { A = 1 } (top-level: nothing in the base uses it), [3] struct s { int x; }
+  const base = Btf.empty();
+  const int = base.addInt('int', 4, 1);
+  const anon = base.addEnum(null, 4);
+  base.addEnumValue('A', 1);
+  const s = base.addStruct('s', 4);
+  base.addField('x', int, 0, 0);
+  const split = (useEnum: boolean, name: string): { split: Btf; flat: Btf } => {
+    const build = (b: Btf): void => {
+      const ptr = b.addPtr(s);
+      b.addStruct(name, 16);
+      b.addField('e', useEnum ? anon : int, 0, 0);
+      b.addField('p', ptr, 64, 0);
+    };
+    const sp = Btf.empty({ base });
+    build(sp);
+    // The same types in one BTF print the same header.
+    const flat = Btf.empty();
+    flat.addBtf(base);
+    build(flat);
+    return { split: sp, flat };
+  };
+  for (const [useEnum, name] of [
+    [false, 't1'],
+    [true, 't2'],
+    [false, 's'],
+  ] as const) {
+    const { split: sp, flat } = split(useEnum, name);
+    for (const opts of [{}, { bpftool: '7.8', sort: false }] as const) {
+      assert.fixture(cDump(sp, opts), cDump(flat, opts), `${name} ${JSON.stringify(opts)}`);
+      assert.fixture(cDump(sp, opts), cDump(flat, opts), `${name} again`);
+    }
+  }
+});
+
 test.run();

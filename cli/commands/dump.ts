@@ -5,7 +5,7 @@
  * `--bpftool 7.8`, several files are merged into one dump, as bpftool 7.8 does.
  */
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { CommanderError, Option } from 'commander';
 import { isInputError } from '../../lib/errors.js';
 import type { CliIo } from '../io.js';
 import {
@@ -21,6 +21,31 @@ import {
 import { type DumpJob, outputSuffix, runDump } from '../jobs.js';
 import { batchInputs, batchOptions, isBatch, jobsCount, runBatch } from '../batch.js';
 import { bpftoolOption, bpftoolVersion, fixupFlag, fixupMode, fixupModeOption } from '../options.js';
+import { parseTypeIdSpec } from '../../lib/dump/select.js';
+
+/** bpftool 7.8's MAX_ROOT_IDS. */
+const MAX_ROOT_IDS = 16;
+
+/**
+ * Refuses what bpftool 7.8 refuses among `root_id` arguments, as it does: a
+ * 17th id (`only 16 root_id are supported`, exit status 249: -E2BIG) and an
+ * id given twice (`duplicate root_id N supplied`, 234: -EINVAL). Names
+ * (`--type 'struct x'`) are btfkit's own and not counted.
+ */
+function checkRootIds(io: CliIo, specs: readonly string[]): void {
+  const ids: number[] = [];
+  const refuse = (status: number, message: string): never => {
+    io.err(`btfkit: ${message}\n`);
+    throw new CommanderError(status, 'btfkit.exitStatus', '');
+  };
+  for (const spec of specs) {
+    const id = parseTypeIdSpec(spec);
+    if (id === null) continue;
+    if (ids.length === MAX_ROOT_IDS) refuse(249, `only ${MAX_ROOT_IDS} root_id are supported`);
+    if (ids.includes(id)) refuse(234, `duplicate root_id ${id} supplied`);
+    ids.push(id);
+  }
+}
 
 export function register(program: Command, io: CliIo): void {
   const cmd = program
@@ -36,7 +61,7 @@ export function register(program: Command, io: CliIo): void {
     .option('-B, --base <file>', 'base BTF, for split BTF (as bpftool -B)')
     .option(
       '--type <name>',
-      "only this type ('struct NAME', 'union NAME', 'enum NAME', a name or an id; repeatable); format c adds what it needs",
+      "only this type ('struct NAME', 'union NAME', 'enum NAME', a name or an id: decimal, 0x hex or 0 octal, as bpftool 7.8's root_id; repeatable); format c adds what it needs",
       collect,
       [] as string[],
     )
@@ -88,6 +113,7 @@ export function register(program: Command, io: CliIo): void {
       }
       const bpftool = bpftoolVersion(opts, io.env);
       if (!bpftool) throw usageError('dump', `BTFKIT_BPFTOOL=${io.env['BTFKIT_BPFTOOL']}: expected 7.1 or 7.8`);
+      if (bpftool === '7.8') checkRootIds(io, opts.type);
       const mode = fixupMode(opts);
       const job: DumpJob = {
         command: 'dump',

@@ -94,6 +94,22 @@ interface CDeclOptions {
   libbpf18?: boolean;
 }
 
+/**
+ * A writer's name state and declaration cache after it printed types of a
+ * base BTF (c.ts shares it with every split BTF over that base): per-type
+ * flags and counts, the two name counters, the cached declarations.
+ */
+export interface DeclState {
+  flags: Uint8Array;
+  dups: Uint32Array;
+  typeNames: NameCounts;
+  identNames: NameCounts;
+  arena: Uint8Array;
+  declAt: Uint32Array;
+  declPreLen: Uint32Array;
+  declPostLen: Uint32Array;
+}
+
 /** A pending array or prototype that closes a parenthesis first. */
 const PEND_PARENS = 0x80000000;
 /** Largest padding gap printed: 1 MiB (kernel types stay far below). */
@@ -307,6 +323,42 @@ export class CDeclWriter extends ByteOut {
     }
     this.spill.length = 0;
     return bytesToText(all);
+  }
+
+  /** Returns a copy of this writer's name state and declaration cache (see {@link DeclState}). */
+  protected saveDeclState(): DeclState {
+    const typeNames = new NameCounts(this.strs, 0);
+    typeNames.copyFrom(this.typeNames);
+    const identNames = new NameCounts(this.strs, 0);
+    identNames.copyFrom(this.identNames);
+    return {
+      flags: this.flags.slice(),
+      dups: this.dups.slice(),
+      typeNames,
+      identNames,
+      arena: this.arena.slice(0, this.arenaLen),
+      declAt: this.declAt.slice(),
+      declPreLen: this.declPreLen.slice(),
+      declPostLen: this.declPostLen.slice(),
+    };
+  }
+
+  /**
+   * Takes the state `s` saved by a writer of this BTF's base for the base's
+   * types; of this writer's own flags of those types, `keep` stays.
+   */
+  protected restoreDeclState(s: DeclState, keep: number): void {
+    const { flags } = this;
+    for (let i = 0; i < s.flags.length; i++) flags[i] = s.flags[i]! | (flags[i]! & keep);
+    this.dups.set(s.dups);
+    this.typeNames.copyFrom(s.typeNames);
+    this.identNames.copyFrom(s.identNames);
+    if (this.arena.length < s.arena.length) this.arena = new Uint8Array(s.arena.length + this.count * 4);
+    this.arena.set(s.arena);
+    this.arenaLen = s.arena.length;
+    this.declAt.set(s.declAt);
+    this.declPreLen.set(s.declPreLen);
+    this.declPostLen.set(s.declPostLen);
   }
 
   // ---------------------------------------------------------------- output

@@ -4,7 +4,7 @@
  * it off): a header that lists types by kind rank and name instead of by id,
  * so that vmlinux.h of two kernel builds diff well.
  *
- * Every id from 0 (void) to n-1 gets a key:
+ * Every id from 0 (void) to n-1 gets a key, compared field by field:
  *
  *   rank       0 anonymous enum, 1 named enum, 2 int/float, 3 named
  *              struct/union, 4 named prototype; a typedef, modifier, array or
@@ -18,11 +18,32 @@
  *              types of different shape
  *   id         the last tie-break
  *
- * Names compare as bytes, as strcmp does (keys of one UTF-16 unit per
- * byte, lib/strings.ts `byteKeyAt`), so that non-ASCII and invalid UTF-8
- * names sort as in bpftool; each distinct name is replaced by its
- * place in the sorted list of names first, so the sort compares numbers. The
- * hash is only computed for keys that tie on the rest, and kept per type.
+ * bpftool fills an array of structs with two string pointers and a hash per
+ * type and hands it to qsort with a comparator that calls strcmp. Here the
+ * keys are typed arrays and no name becomes a JS string:
+ *
+ *  1. chains: one pass follows each typedef/modifier/array chain to its end,
+ *     memoised per type (`end`), which gives the rank and both name offsets;
+ *  2. names: the distinct name offsets are sorted as C strings, comparing the
+ *     string section's bytes in place (multikey quicksort, Bentley and
+ *     Sedgewick: a three-way partition on the byte at depth d, then the equal
+ *     part at depth d + 1), and each offset is replaced by its place among
+ *     the distinct strings (equal strings at two offsets share a place);
+ *  3. order: three stable counting sorts of the ids (own name, sort name,
+ *     rank: least significant first) give the order of the first three keys
+ *     with ties left in id order (the engine's typed-array sort is fast on
+ *     32-bit numbers only, and not stable);
+ *  4. ties: a run of equal keys is sorted by hash, stably (insertion sort,
+ *     or zero hashes first and an 8-bit LSD radix sort of the rest for long
+ *     runs), so equal hashes stay in id order. Hashes are computed only for
+ *     types in such runs, memoised; a run of anonymous pointer and
+ *     modifier chains to one type hashes alike and is left as it is.
+ *
+ *   strs:      \0 i n t \0 t a s k \0 a b c \0 ...
+ *   names:     [ offsets of distinct names, sorted by their bytes ]
+ *   slot:      [ per string offset: place among the names + 1 ]
+ *   rank/sort/own: [ per id: 0..10 | place | place ]
+ *   ids:       [ 0..n-1 ] -> by own -> by sort -> by rank -> runs by hash
  */
 import {
   BTF_KIND_ARRAY,
@@ -41,12 +62,12 @@ import {
   BTF_KIND_UNION,
   BTF_KIND_VOLATILE,
   infoKind,
+  NR_BTF_KINDS,
   infoVlen16,
 } from '../kinds.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
 import { firstIdReferencingPast, idFieldCount, idFieldPos } from '../fields.js';
 import type { TypeQuery } from '../query.js';
-import { StringReader, byteKeyAt } from '../strings.js';
 
 const MAX_RANK = 10;
 const TWO32 = 0x100000000;
@@ -73,7 +94,9 @@ function isRefKind(kind: number): boolean {
  */
 export function sortedTypeIds(q: TypeQuery): Uint32Array {
   const { words: w, offs: off, typeCount: count, strs } = q;
-  for (let id = 1; id < count; id++) q.checkKnown(id);
+  // One loop per function below: V8 compiles a hot loop on its own (OSR),
+  // and code after it in the same function would run without type feedback.
+  checkKinds(q);
   // Level 1 reads references past the last type, as libbpf does; the
   // ranking walks below assume every reference names a type.
   const bad = firstIdReferencingPast(w, off, 1, count, count);
@@ -87,153 +110,133 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
       { typeId: bad },
     );
   }
-  // bpftool recurses without bound; a loop through a pointer (a PTR to an
-  // array of that PTR, which the kernel accepts) would never end. Every walk
-  // here is a loop or memoised.
-  const loop = (id: number): never => {
-    throw new BtfError(BtfErrorCode.Loop, `type [${id}]: reference loop, the sorted dump cannot rank it`, {
-      typeId: id,
-    });
-  };
-  // Void reads as three zero words.
-  const kindOf = (id: number): number => (id ? infoKind(w[off[id]! + 1]!) : 0);
+  const rank = new Uint32Array(count);
+  const sortName = new Uint32Array(count);
+  const ownName = new Uint32Array(count);
+  const end = new Int32Array(count);
+  sortKeys(w, off, rank, sortName, ownName, end);
+  const places = nameOrdinals(strs, sortName, ownName);
+  const ids = orderByKeys(rank, sortName, ownName, places);
+  hashRuns(q, ids, rank, sortName, ownName, end);
+  return ids;
+}
 
-  /**
-   * Follows the chain of typedefs, modifiers, arrays and decl tags from
-   * `start` and returns the value at its end (`which` 0: the rank of the
-   * type it names, 1: that type's name offset), memoised in `memo` (-1: not
-   * known) for every type on the way, so that the whole graph costs one pass
-   * however long its chains. `path` holds the types walked (no allocation).
-   */
+/** Throws the ELOOP error of a reference loop met at `id`: bpftool recurses without bound (a PTR to an array of that PTR, which the kernel accepts, never ends); every walk here is a loop or memoised. */
+function loopError(id: number): never {
+  throw new BtfError(BtfErrorCode.Loop, `type [${id}]: reference loop, the sorted dump cannot rank it`, {
+    typeId: id,
+  });
+}
+
+/** Throws for the first type of a kind this version does not know (`TypeQuery.checkKnown`). */
+function checkKinds(q: TypeQuery): void {
+  const { words: w, offs: off, typeCount: count } = q;
+  for (let id = 1; id < count; id++) if (infoKind(w[off[id]! + 1]!) >= NR_BTF_KINDS) q.checkKnown(id);
+}
+
+/** The type a typedef, modifier, array or decl tag at word `o` leads to; -1 for any other kind. */
+function refNext(w: Uint32Array, o: number): number {
+  const kind = infoKind(w[o + 1]!);
+  return kind === BTF_KIND_ARRAY ? w[o + 3]! : isRefKind(kind) ? w[o + 2]! : -1;
+}
+
+/** `btf_type_rank` of the type a named chain ends in (kind `kind`; void is kind 0). */
+function namedRank(kind: number): number {
+  switch (kind) {
+    case BTF_KIND_ENUM:
+    case BTF_KIND_ENUM64:
+      return 1;
+    case BTF_KIND_INT:
+    case BTF_KIND_FLOAT:
+      return 2;
+    case BTF_KIND_STRUCT:
+    case BTF_KIND_UNION:
+      return 3;
+    case BTF_KIND_FUNC_PROTO:
+      return 4;
+    default:
+      return MAX_RANK;
+  }
+}
+
+/**
+ * Fills, per id, the rank, the sort name and own name (string offsets) and
+ * `end`, the type its typedef/modifier/array/decl tag chain ends in
+ * (memoised for every type on the way, so that the whole graph costs one
+ * pass however long its chains).
+ */
+function sortKeys(
+  w: Uint32Array,
+  off: Uint32Array,
+  rank: Uint32Array,
+  sortName: Uint32Array,
+  ownName: Uint32Array,
+  end: Int32Array,
+): void {
+  const count = rank.length;
+  // -1: not known yet; void ends its own chain.
+  end.fill(-1);
+  end[0] = 0;
+  rank[0] = MAX_RANK;
   let path = new Int32Array(64);
-  const chain = (memo: Int32Array, start: number, which: number): number => {
+  for (let id = 1; id < count; id++) {
     let top = 0;
-    let id = start;
-    let v: number;
+    let t = id;
+    let last: number;
     for (;;) {
-      if (memo[id]! >= 0) {
-        v = memo[id]!;
+      if (end[t]! >= 0) {
+        last = end[t]!;
         break;
       }
-      const n = refNext(id);
+      const n = refNext(w, off[t]!);
       if (n < 0) {
-        v = which === 0 ? namedRank(id) : id ? w[off[id]!]! : 0;
+        last = t;
         break;
       }
       // A chain holds a type once: longer than there are types is a loop.
-      if (top > count) loop(start);
+      if (top > count) loopError(id);
       if (top === path.length) {
         const g = new Int32Array(top * 2);
         g.set(path);
         path = g;
       }
-      path[top++] = id;
-      id = n;
+      path[top++] = t;
+      t = n;
     }
-    memo[id] = v;
-    for (let i = 0; i < top; i++) memo[path[i]!] = v;
-    return v;
-  };
-  /** The type a typedef, modifier, array or decl tag leads to; -1 for any other kind (and void). */
-  const refNext = (id: number): number => {
-    if (id === 0) return -1;
+    end[t] = last;
+    for (let i = 0; i < top; i++) end[path[i]!] = last;
     const o = off[id]!;
-    const kind = infoKind(w[o + 1]!);
-    return kind === BTF_KIND_ARRAY ? w[o + 3]! : isRefKind(kind) ? w[o + 2]! : -1;
-  };
-  /** The rank of the type a named chain ends in. */
-  const namedRank = (id: number): number => {
-    switch (kindOf(id)) {
-      case BTF_KIND_ENUM:
-      case BTF_KIND_ENUM64:
-        return 1;
-      case BTF_KIND_INT:
-      case BTF_KIND_FLOAT:
-        return 2;
-      case BTF_KIND_STRUCT:
-      case BTF_KIND_UNION:
-        return 3;
-      case BTF_KIND_FUNC_PROTO:
-        return id ? 4 : MAX_RANK;
-      default:
-        return MAX_RANK;
-    }
-  };
-  const rankMemo = new Int32Array(count).fill(-1);
-  /**
-   * `btf_type_rank`: once a name has been seen on the way, the rank is the
-   * one of the chain's end (memoised); before that, an anonymous reference
-   * ranks last.
-   */
-  const rankOf = (id: number): number => {
-    if (id === 0) return MAX_RANK;
-    const o = off[id]!;
-    if (w[o] !== 0) return chain(rankMemo, id, 0);
-    switch (kindOf(id)) {
-      case BTF_KIND_ENUM:
-      case BTF_KIND_ENUM64:
-        return 0;
-      case BTF_KIND_INT:
-      case BTF_KIND_FLOAT:
-        return 2;
-      default:
-        return MAX_RANK;
-    }
-  };
-
-  const nameMemo = new Int32Array(count).fill(-1);
-  /** `btf_type_sort_name`, as a string offset. */
-  const sortNameOff = (id: number): number => {
-    if (id === 0) return 0;
-    const o = off[id]!;
+    const nameOff = w[o]!;
     const info = w[o + 1]!;
     const kind = infoKind(info);
-    // An anonymous enum sorts by its first enumerator.
-    if ((kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) && w[o] === 0 && infoVlen16(info) !== 0) return w[o + 3]!;
-    return chain(nameMemo, id, 1);
-  };
+    ownName[id] = nameOff;
+    // `btf_type_rank`: once a name has been seen on the way, the rank of the
+    // chain's end; before that, an anonymous reference ranks last.
+    if (nameOff !== 0) rank[id] = last ? namedRank(infoKind(w[off[last]! + 1]!)) : MAX_RANK;
+    else if (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) rank[id] = 0;
+    else if (kind === BTF_KIND_INT || kind === BTF_KIND_FLOAT) rank[id] = 2;
+    else rank[id] = MAX_RANK;
+    // `btf_type_sort_name`: an anonymous enum sorts by its first enumerator.
+    if ((kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) && nameOff === 0 && infoVlen16(info) !== 0)
+      sortName[id] = w[o + 3]!;
+    else sortName[id] = last ? w[off[last]!]! : 0;
+  }
+}
 
-  // Names become their place in the sorted list of distinct names, so that
-  // the sort compares numbers: `slot` interns string offsets.
-  const rank = new Uint8Array(count);
-  const sortIdx = new Uint32Array(count);
-  const ownIdx = new Uint32Array(count);
-  const slot = new Int32Array(strs.length + 1).fill(-1);
-  const strings: string[] = [];
-  // Keys compare as bytes (byteKeyAt). An ASCII section is decoded once and
-  // names sliced out of it, the same keys (a decode per name costs 10 ms on vmlinux).
-  const reader = new StringReader(strs);
-  const ascii = reader.ascii;
-  const intern = (n: number): number => {
-    let i = slot[n]!;
-    if (i < 0) {
-      i = strings.length;
-      strings.push(n ? (ascii ? reader.at(n) : byteKeyAt(strs, n)) : '');
-      slot[n] = i;
-    }
-    return i;
-  };
-  for (let id = 0; id < count; id++) {
-    rank[id] = rankOf(id);
-    sortIdx[id] = intern(sortNameOff(id));
-    ownIdx[id] = intern(id ? w[off[id]!]! : 0);
-  }
-  // Equal strings at different offsets share a place.
-  const sorted = strings.slice().sort();
-  const place = new Map<string, number>();
-  for (let i = 0, at = 0; i < sorted.length; i++) {
-    if (i && sorted[i] !== sorted[i - 1]) at = i;
-    place.set(sorted[i]!, at);
-  }
-  const ord = new Uint32Array(strings.length);
-  for (let i = 0; i < strings.length; i++) ord[i] = place.get(strings[i]!)!;
-  const sortOrd = new Uint32Array(count);
-  const ownOrd = new Uint32Array(count);
-  for (let id = 0; id < count; id++) {
-    sortOrd[id] = ord[sortIdx[id]!]!;
-    ownOrd[id] = ord[ownIdx[id]!]!;
-  }
-
+/**
+ * Sorts the runs of `ids` with equal (rank, sort name, own name) by
+ * `btf_type_disambig_hash`, stably: equal hashes stay in id order.
+ */
+function hashRuns(
+  q: TypeQuery,
+  ids: Uint32Array,
+  rank: Uint32Array,
+  sortName: Uint32Array,
+  ownName: Uint32Array,
+  end: Int32Array,
+): void {
+  const { words: w, offs: off, typeCount: count, strs } = q;
+  const kindOf = (id: number): number => (id ? infoKind(w[off[id]! + 1]!) : 0);
   // 64-bit hashes, computed on demand and kept, with and without members
   // (index 0 and 1): high and low halves, and done flags (bit 1 << index).
   const hashHi = [new Uint32Array(count), new Uint32Array(count)] as const;
@@ -251,21 +254,22 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
     H = (Math.imul(H, 31) + carry + vHi + (lo >= TWO32 ? 1 : 0)) >>> 0;
   };
   /** Mixes in libbpf's `str_hash` of the name at `n` (chars are signed on the hosts bpftool is built for); none for 0. */
+  const strsLen = strs.length;
   const mixName = (n: number): void => {
     if (!n) return;
-    const sH = H,
-      sL = L;
-    H = 0;
-    L = 0;
-    for (let i = n, c = strs[i]; c !== 0 && c !== undefined; c = strs[++i]) {
-      if (c < 0x80) mix(0, c);
-      else mix(0xffffffff, (c - 256) >>> 0);
+    // h * 31 + c in two 32-bit halves, written out: this loop runs for
+    // every byte of every name hashed, cold code included.
+    let hi = 0;
+    let lo = 0;
+    for (let i = n; i < strsLen; i++) {
+      const c = strs[i]!;
+      if (c === 0) break;
+      // A char above 0x7f is negative: its 64-bit value is 2^64 - 256 + c.
+      const t = lo * 31 + (c < 0x80 ? c : c + 0xffffff00);
+      hi = (Math.imul(hi, 31) + Math.floor(t / TWO32) + (c < 0x80 ? 0 : 0xffffffff)) >>> 0;
+      lo = t >>> 0;
     }
-    const nH = H,
-      nL = L;
-    H = sH;
-    L = sL;
-    mix(nH, nL);
+    mix(hi, lo);
   };
   /** The member index where {@link hashChild} found a struct's member. */
   let childAt = 0;
@@ -354,7 +358,7 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
         const k = kindOf(id);
         const cm = k === BTF_KIND_STRUCT || k === BTF_KIND_UNION ? 1 : mode;
         // Each (type, mode) is on the stack once unless there is a loop.
-        if (top > 4 * count + 4) loop(id);
+        if (top > 4 * count + 4) loopError(id);
         if (top + 2 > hstack.length) {
           const g = new Int32Array(hstack.length * 2);
           g.set(hstack);
@@ -425,22 +429,363 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
       mix(cH, cL);
     }
   };
-  const ids: number[] = new Array<number>(count);
-  for (let i = 0; i < count; i++) ids[i] = i;
-  ids.sort((a, b) => {
-    const r = rank[a]! - rank[b]!;
-    if (r) return r;
-    const sn = sortOrd[a]! - sortOrd[b]!;
-    if (sn) return sn;
-    const on = ownOrd[a]! - ownOrd[b]!;
-    if (on) return on;
-    disambig(a, true, 0);
-    const aH = H,
-      aL = L;
-    disambig(b, true, 0);
-    if (aH !== H) return aH < H ? -1 : 1;
-    if (aL !== L) return aL < L ? -1 : 1;
-    return a - b;
-  });
-  return Uint32Array.from(ids);
+  /**
+   * Whether the types at `ids[s .. e)` all hash alike without computing it:
+   * each an anonymous pointer or cv-modifier chain to the same type (or that
+   * type), whose hash is that type's (`hasher(0, x)` is x). Pointers to
+   * one struct make most runs.
+   */
+  const sameHashes = (s: number, e: number): boolean => {
+    const last = end[ids[s]!]!;
+    for (let i = s; i < e; i++) {
+      const t = ids[i]!;
+      if (end[t] !== last || !isPure(t)) return false;
+    }
+    return true;
+  };
+  // Per type: 1 when its chain to its end is anonymous pointers and
+  // cv-modifiers only, 2 when not, 0 not known yet; memoised along the
+  // chain, so that a run of a long chain's links costs one walk.
+  const pure = new Uint8Array(count);
+  let path = new Int32Array(64);
+  const isPure = (id: number): boolean => {
+    let top = 0;
+    let t = id;
+    let r: number;
+    for (;;) {
+      if (end[t] === t) {
+        r = 1;
+        break;
+      }
+      if (pure[t] !== 0) {
+        r = pure[t]!;
+        break;
+      }
+      const o = off[t]!;
+      const k = infoKind(w[o + 1]!);
+      if (
+        w[o] !== 0 ||
+        !(k === BTF_KIND_PTR || k === BTF_KIND_CONST || k === BTF_KIND_VOLATILE || k === BTF_KIND_RESTRICT)
+      ) {
+        r = 2;
+        break;
+      }
+      if (top === path.length) {
+        const g = new Int32Array(top * 2);
+        g.set(path);
+        path = g;
+      }
+      path[top++] = t;
+      t = w[o + 2]!;
+    }
+    for (let i = 0; i < top; i++) pure[path[i]!] = r;
+    return r === 1;
+  };
+  // Scratch for one run: ids and hashes in step.
+  let runHi = new Uint32Array(256);
+  let runLo = new Uint32Array(256);
+  let runIds = new Uint32Array(256);
+  for (let s = 0; s < count; ) {
+    const a = ids[s]!;
+    let e = s + 1;
+    while (e < count) {
+      const b = ids[e]!;
+      if (rank[b] !== rank[a] || sortName[b] !== sortName[a] || ownName[b] !== ownName[a]) break;
+      e++;
+    }
+    if (e - s > 1 && !sameHashes(s, e)) {
+      if (e - s > runIds.length) {
+        runHi = new Uint32Array(e - s);
+        runLo = new Uint32Array(e - s);
+        runIds = new Uint32Array(e - s);
+      }
+      for (let i = s; i < e; i++) {
+        disambig(ids[i]!, true, 0);
+        runHi[i - s] = H;
+        runLo[i - s] = L;
+        runIds[i - s] = ids[i]!;
+      }
+      sortRunByHash(runIds, runHi, runLo, e - s);
+      ids.set(runIds.subarray(0, e - s), s);
+    }
+    s = e;
+  }
+}
+
+/**
+ * Replaces the string offsets in `a` and `b` with their places among the
+ * distinct strings they name, in strcmp order (equal strings at different
+ * offsets share a place; an offset past the section reads as the empty
+ * string, as `byteKeyAt` reads it); returns the number of places.
+ */
+function nameOrdinals(strs: Uint8Array, a: Uint32Array, b: Uint32Array): number {
+  const len = strs.length;
+  // Offset -> index among `names` + 1, then place + 1 (0: not seen).
+  const slot = new Uint32Array(len + 1);
+  const names = new Uint32Array(Math.min(a.length + b.length, len + 1));
+  let m = collectNames(a, slot, names, 0, len);
+  m = collectNames(b, slot, names, m, len);
+  const same = sortStrings(names, m, strs);
+  const places = assignPlaces(names, same, slot, m);
+  toPlaces(a, slot);
+  toPlaces(b, slot);
+  return places;
+}
+
+/** Adds the offsets of `arr` not seen yet to `names` (from `m`), an offset past the section as 0; returns the new count. */
+function collectNames(arr: Uint32Array, slot: Uint32Array, names: Uint32Array, m: number, len: number): number {
+  for (let i = 0; i < arr.length; i++) {
+    let o = arr[i]!;
+    if (o >= len) o = arr[i] = 0;
+    if (slot[o] === 0) {
+      names[m++] = o;
+      slot[o] = m;
+    }
+  }
+  return m;
+}
+
+/** Sets `slot[offset]` to the place + 1 of each sorted name; returns the number of places. */
+function assignPlaces(names: Uint32Array, same: Uint8Array, slot: Uint32Array, m: number): number {
+  let place = 0;
+  for (let i = 0; i < m; i++) {
+    if (i > 0 && same[i] === 0) place++;
+    slot[names[i]!] = place + 1;
+  }
+  return m ? place + 1 : 0;
+}
+
+/** Replaces each offset in `arr` by its place. */
+function toPlaces(arr: Uint32Array, slot: Uint32Array): void {
+  for (let i = 0; i < arr.length; i++) arr[i] = slot[arr[i]!]! - 1;
+}
+
+/** strcmp of the strings at `x` and `y` of `s` from byte `d` on, both known equal before it; a byte past the end reads 0. */
+function compareFrom(s: Uint8Array, x: number, y: number, d: number): number {
+  const len = s.length;
+  for (;;) {
+    const px = x + d;
+    const py = y + d;
+    const cx = px < len ? s[px]! : 0;
+    const cy = py < len ? s[py]! : 0;
+    if (cx !== cy) return cx - cy;
+    if (cx === 0) return 0;
+    d++;
+  }
+}
+
+/** Ranges this short are insertion-sorted. */
+const SMALL_SORT = 12;
+
+/**
+ * Sorts the first `n` string offsets of `a` by the bytes they point at in
+ * `s`, as strcmp orders them: multikey quicksort (see the essay), an explicit
+ * stack of (lo, hi, depth) ranges. Returns, per sorted position, 1 where the
+ * string equals the one before it.
+ */
+function sortStrings(a: Uint32Array, n: number, s: Uint8Array): Uint8Array {
+  const len = s.length;
+  const same = new Uint8Array(n);
+  let st = new Int32Array(3 * 64);
+  st[0] = 0;
+  st[1] = n;
+  st[2] = 0;
+  let sp = 3;
+  while (sp > 0) {
+    sp -= 3;
+    let lo = st[sp]!;
+    let hi = st[sp + 1]!;
+    let d = st[sp + 2]!;
+    while (hi - lo > SMALL_SORT) {
+      // The pivot: the median of three bytes at depth d.
+      const p0 = a[lo]! + d;
+      const p1 = a[(lo + hi) >>> 1]! + d;
+      const p2 = a[hi - 1]! + d;
+      const c0 = p0 < len ? s[p0]! : 0;
+      const c1 = p1 < len ? s[p1]! : 0;
+      const c2 = p2 < len ? s[p2]! : 0;
+      const v = Math.max(Math.min(c0, c1), Math.min(Math.max(c0, c1), c2));
+      // [lo, lt) below v, [lt, gt) equal, [gt, hi) above.
+      let lt = lo;
+      let gt = hi;
+      for (let i = lo; i < gt; ) {
+        const t = a[i]!;
+        const p = t + d;
+        const c = p < len ? s[p]! : 0;
+        if (c < v) {
+          a[i++] = a[lt]!;
+          a[lt++] = t;
+        } else if (c > v) {
+          a[i] = a[--gt]!;
+          a[gt] = t;
+        } else i++;
+      }
+      if (sp + 6 > st.length) {
+        const g = new Int32Array(st.length * 2);
+        g.set(st);
+        st = g;
+      }
+      if (lt - lo > 1) {
+        st[sp++] = lo;
+        st[sp++] = lt;
+        st[sp++] = d;
+      }
+      if (hi - gt > 1) {
+        st[sp++] = gt;
+        st[sp++] = hi;
+        st[sp++] = d;
+      }
+      // The equal part goes on at the next byte, unless its strings ended.
+      if (v === 0) {
+        for (let i = lt + 1; i < gt; i++) same[i] = 1;
+        lo = hi;
+        break;
+      }
+      lo = lt;
+      hi = gt;
+      d++;
+    }
+    for (let i = lo + 1; i < hi; i++) {
+      const t = a[i]!;
+      let j = i;
+      while (j > lo && compareFrom(s, a[j - 1]!, t, d) > 0) {
+        a[j] = a[j - 1]!;
+        j--;
+      }
+      a[j] = t;
+    }
+    for (let i = lo + 1; i < hi; i++) if (compareFrom(s, a[i - 1]!, a[i]!, d) === 0) same[i] = 1;
+  }
+  return same;
+}
+
+/**
+ * Returns the ids 0 .. n-1 ordered by (rank, sort name place, own name
+ * place), ties in id order: stable counting sorts, least significant key
+ * first.
+ */
+function orderByKeys(rank: Uint32Array, sortName: Uint32Array, ownName: Uint32Array, places: number): Uint32Array {
+  // Counting sorts, not the engine's typed-array sort: on 64-bit keys (or
+  // doubles) that sort is several times slower than on 32-bit ones, and it
+  // is not stable.
+  const n = rank.length;
+  const counts = new Uint32Array(Math.max(places, MAX_RANK + 1) + 1);
+  const a = new Uint32Array(n);
+  const b = new Uint32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  countingPass(a, b, ownName, places, counts);
+  countingPass(b, a, sortName, places, counts);
+  countingPass(a, b, rank, MAX_RANK + 1, counts);
+  return b;
+}
+
+/** One stable counting sort: `src`'s ids into `dst` by `key[id]` (below `range`). */
+function countingPass(src: Uint32Array, dst: Uint32Array, key: Uint32Array, range: number, counts: Uint32Array): void {
+  const n = src.length;
+  counts.fill(0, 0, range + 1);
+  for (let i = 0; i < n; i++) counts[key[i]! + 1]!++;
+  for (let k = 1; k <= range; k++) counts[k]! += counts[k - 1]!;
+  for (let i = 0; i < n; i++) {
+    const id = src[i]!;
+    dst[counts[key[id]!]!++] = id;
+  }
+}
+
+/** Runs this short are insertion-sorted by hash. */
+const SMALL_RUN = 24;
+
+/**
+ * Sorts the first `n` entries of `ids` by the unsigned 64-bit hash in `hi`
+ * and `lo` (the three arrays in step; `hi` and `lo` are scratch after),
+ * stably.
+ */
+function sortRunByHash(ids: Uint32Array, hi: Uint32Array, lo: Uint32Array, n: number): void {
+  if (n <= SMALL_RUN) {
+    for (let i = 1; i < n; i++) {
+      const h = hi[i]!;
+      const l = lo[i]!;
+      const id = ids[i]!;
+      let j = i;
+      while (j > 0 && (hi[j - 1]! > h || (hi[j - 1] === h && lo[j - 1]! > l))) {
+        hi[j] = hi[j - 1]!;
+        lo[j] = lo[j - 1]!;
+        ids[j] = ids[j - 1]!;
+        j--;
+      }
+      hi[j] = h;
+      lo[j] = l;
+      ids[j] = id;
+    }
+    return;
+  }
+  // Hash 0 (prototypes, pointers to them: most of the longest run) sorts
+  // first; the rest by an LSD radix sort, 8 bits at a time, low word first,
+  // skipping a digit all entries share.
+  let z = 0;
+  let m = 0;
+  const rIds = new Uint32Array(n);
+  const rHi = new Uint32Array(n);
+  const rLo = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (hi[i] === 0 && lo[i] === 0) ids[z++] = ids[i]!;
+    else {
+      rIds[m] = ids[i]!;
+      rHi[m] = hi[i]!;
+      rLo[m++] = lo[i]!;
+    }
+  }
+  let sIds: Uint32Array = rIds.subarray(0, m);
+  let sHi: Uint32Array = rHi.subarray(0, m);
+  let sLo: Uint32Array = rLo.subarray(0, m);
+  let dIds: Uint32Array = new Uint32Array(m);
+  let dHi: Uint32Array = new Uint32Array(m);
+  let dLo: Uint32Array = new Uint32Array(m);
+  const counts = new Uint32Array(257);
+  for (let pass = 0; pass < 8; pass++) {
+    if (radixPass(sIds, sHi, sLo, dIds, dHi, dLo, pass, counts)) {
+      let t = sIds;
+      sIds = dIds;
+      dIds = t;
+      t = sHi;
+      sHi = dHi;
+      dHi = t;
+      t = sLo;
+      sLo = dLo;
+      dLo = t;
+    }
+  }
+  ids.set(sIds, z);
+}
+
+/**
+ * One stable counting pass of {@link sortRunByHash} on byte `pass` of the
+ * hash (0-3 of the low word, 4-7 of the high one), from the `s` arrays into
+ * the `d` arrays; false (nothing moved) when every entry has the same byte.
+ */
+function radixPass(
+  sIds: Uint32Array,
+  sHi: Uint32Array,
+  sLo: Uint32Array,
+  dIds: Uint32Array,
+  dHi: Uint32Array,
+  dLo: Uint32Array,
+  pass: number,
+  counts: Uint32Array,
+): boolean {
+  const n = sIds.length;
+  const word = pass < 4 ? sLo : sHi;
+  const shift = (pass & 3) * 8;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) counts[((word[i]! >>> shift) & 0xff) + 1]!++;
+  for (let k = 1; k <= 256; k++) {
+    if (counts[k] === n) return false;
+    counts[k]! += counts[k - 1]!;
+  }
+  for (let i = 0; i < n; i++) {
+    const at = counts[(word[i]! >>> shift) & 0xff]!++;
+    dIds[at] = sIds[i]!;
+    dHi[at] = sHi[i]!;
+    dLo[at] = sLo[i]!;
+  }
+  return true;
 }

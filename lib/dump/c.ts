@@ -58,6 +58,7 @@
  * tags as `btf_type_tag` whatever their kflag, and prints no decl tags.
  */
 import type { Btf } from '../btf.js';
+import type { BtfContainer } from '../container.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
 import {
   BTF_KIND_ARRAY,
@@ -82,9 +83,9 @@ import {
   infoKind,
   infoVlen16,
 } from '../kinds.js';
-import { typeQuery } from '../query.js';
+import { typeQuery, type TypeQuery } from '../query.js';
 import { bytesToText, collectBytes, type ByteSink } from './bytes.js';
-import { CDeclWriter } from './c-decl.js';
+import { CDeclWriter, type DeclState } from './c-decl.js';
 import { sortedTypeIds } from './c-sort.js';
 import { resolveTypeNames } from './select.js';
 import type { BpftoolVersion } from './raw.js';
@@ -155,9 +156,16 @@ export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): v
   }
   d.ascii(pragma ? PREAMBLE_GUARD + PREAMBLE_PRAGMA : PREAMBLE_GUARD);
   if (v78) d.ascii(KFUNC_MACROS);
+  // Split BTF in id order: the base's part of the header is the base's own
+  // dump, made once per base and reused (see {@link BaseDump}).
+  let from = 1;
+  if (!roots && btf.base) {
+    const shared = baseDump(btf.base, v78);
+    if (shared && d.continueFrom(shared)) from = shared.count;
+  }
   try {
     if (roots) for (let i = first; i < roots.length; i++) d.dumpType(roots[i]!);
-    else for (let id = 1; id < d.count; id++) d.dumpType(id);
+    else for (let id = from; id < d.count; id++) d.dumpType(id);
     // bpftool 7.8 lists kfuncs only in a dump of every type.
     if (v78 && !opts.typeNames) d.dumpKfuncs(collectKfuncs(q));
   } catch (e) {
@@ -166,6 +174,67 @@ export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): v
   }
   d.ascii(pragma ? EPILOGUE_PRAGMA + EPILOGUE_GUARD : EPILOGUE_GUARD);
   d.flush();
+}
+
+/**
+ * The C dump of a base BTF's types, kept for the split BTFs over it. In id
+ * order, a split BTF's header starts with the base's types, printed exactly
+ * as the base alone prints them: base types refer to base types only, and no
+ * split type's name is counted before them. Only one thing a split type
+ * does reaches back: a reference to one of the base's anonymous enums makes
+ * it no longer a top-level block of constants, which {@link
+ * CEmitter.continueFrom} checks. So the bytes after the preamble and the
+ * emitter's state after the last base type (orders, emits, flags, name
+ * counts, cached declarations) are made once per base and version, and
+ * every split BTF over that base starts from them: a directory of a
+ * kernel's modules prints vmlinux's part once per thread instead of once
+ * per module.
+ */
+interface BaseDump {
+  /** The base's type count: the first id the split dump prints. */
+  count: number;
+  bytes: Uint8Array;
+  orderState: Uint8Array;
+  emitState: Uint8Array;
+  decl: DeclState;
+  /** The pointer size the base alone has (libbpf's `determine_ptr_size`: a split BTF may tell another). */
+  ptrSz: number;
+}
+
+/** Base dumps by the base's query layer (replaced when the base changes) and version; null where the base alone fails. */
+const baseDumps = new WeakMap<TypeQuery, Map<boolean, BaseDump | null>>();
+
+/** Returns the {@link BaseDump} of `base` (made on first use), or null when dumping it alone fails. */
+function baseDump(base: BtfContainer, v78: boolean): BaseDump | null {
+  const q = typeQuery(base);
+  let byVersion = baseDumps.get(q);
+  if (!byVersion) {
+    byVersion = new Map();
+    baseDumps.set(q, byVersion);
+  }
+  let b = byVersion.get(v78);
+  if (b === undefined) {
+    const parts: Uint8Array[] = [];
+    const e = new CEmitter(base, (c) => parts.push(c), v78);
+    try {
+      for (let id = 1; id < e.count; id++) e.dumpType(id);
+      e.flush();
+      let n = 0;
+      for (const p of parts) n += p.length;
+      const bytes = new Uint8Array(n);
+      n = 0;
+      for (const p of parts) {
+        bytes.set(p, n);
+        n += p.length;
+      }
+      b = { count: e.count, bytes, ...e.saveState() };
+    } catch {
+      // The split dump meets the same error where the base alone does.
+      b = null;
+    }
+    byVersion.set(v78, b);
+  }
+  return b;
 }
 
 /** Returns the C header bpftool prints for `btf` as one string (see {@link writeCDump}). */
@@ -212,7 +281,7 @@ class CEmitter extends CDeclWriter {
   private fstep: Int32Array = new Int32Array(256);
   private ftop = 0;
 
-  constructor(btf: Btf, sink: ByteSink, libbpf18: boolean) {
+  constructor(btf: BtfContainer, sink: ByteSink, libbpf18: boolean) {
     // The first chunk is small, so that the path that hands a full chunk
     // over runs before V8 optimises the writers (it would otherwise
     // deoptimise them).
@@ -223,6 +292,41 @@ class CEmitter extends CDeclWriter {
     this.orderState[0] = ORDERED;
     this.emitState[0] = EMITTED;
     this.markReferenced();
+  }
+
+  /** Returns the order and emit states and the declaration writer's state, for a {@link BaseDump}. */
+  saveState(): Pick<BaseDump, 'orderState' | 'emitState' | 'decl' | 'ptrSz'> {
+    return {
+      orderState: this.orderState.slice(),
+      emitState: this.emitState.slice(),
+      decl: this.saveDeclState(),
+      ptrSz: this.ptrSz,
+    };
+  }
+
+  /**
+   * Takes the state of `b`, the dump of this BTF's base, and writes its
+   * bytes, unless a type of this BTF refers to an anonymous enum of the base
+   * that nothing in the base refers to (the base alone prints it as a
+   * top-level block, this dump inside the type that uses it) or the two
+   * pointer sizes differ (padding is written in longs); returns whether it
+   * did.
+   */
+  continueFrom(b: BaseDump): boolean {
+    const { w, off, flags } = this;
+    if (b.ptrSz !== this.ptrSz) return false;
+    const was = b.decl.flags;
+    for (let id = 1; id < b.count; id++) {
+      if (!(flags[id]! & REFERENCED) || was[id]! & REFERENCED) continue;
+      const o = off[id]!;
+      const kind = infoKind(w[o + 1]!);
+      if ((kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) && w[o] === 0) return false;
+    }
+    this.orderState.set(b.orderState);
+    this.emitState.set(b.emitState);
+    this.restoreDeclState(b.decl, REFERENCED);
+    this.bytes(b.bytes);
+    return true;
   }
 
   /**

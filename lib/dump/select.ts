@@ -41,19 +41,44 @@ const NAMED_KINDS = new Set<number>([
 ]);
 
 /**
+ * Returns the type id a `--type` spec names when it is a number, read as
+ * C's `strtoul(s, &end, 0)` reads bpftool 7.8's `root_id`: leading white
+ * space and a `+`, then hex after `0x`, octal after `0`, else decimal; null
+ * when the spec is not a number (a name).
+ * @throws BtfError `EINVAL` for a spec that starts as a number and has more
+ * after it (`3x`, `08`), in bpftool's words.
+ */
+export function parseTypeIdSpec(spec: string): number | null {
+  const m = /^[\t\n\v\f\r ]*\+?(.*)$/s.exec(spec)!;
+  const body = m[1]!;
+  if (!/^[0-9]/.test(body)) return null;
+  const id = /^0[xX][0-9a-fA-F]+$/.test(body)
+    ? Number.parseInt(body.slice(2), 16)
+    : /^0[0-7]*$/.test(body)
+      ? Number.parseInt(body, 8)
+      : /^[1-9][0-9]*$/.test(body)
+        ? Number(body)
+        : Number.NaN;
+  if (!Number.isSafeInteger(id)) throw new BtfError(BtfErrorCode.InvalidArgument, `can't parse ${spec} as root ID`);
+  return id;
+}
+
+/**
  * Returns the ids `names` designate, in the order given, every match of a
- * name in id order: a decimal id; `struct NAME`, `union NAME` (a FWD of that
+ * name in id order: an id (decimal, `0x` hex or `0` octal: {@link
+ * parseTypeIdSpec}); `struct NAME`, `union NAME` (a FWD of that
  * flavour too) or `enum NAME` (ENUM or ENUM64); else a bare NAME of any kind
  * C names a type by (struct, union, enum, typedef, fwd, int, float).
- * @throws BtfError `ENOENT` for an id out of range or a name no type has.
+ * @throws BtfError `ENOENT` for an id out of range or a name no type has,
+ * `EINVAL` for a number with more after it.
  */
 export function resolveTypeNames(q: TypeQuery, names: readonly string[]): number[] {
   const { words: w, offs: off, typeCount: count } = q;
   const roots: number[] = [];
   for (const spec of names) {
     const s = spec.trim();
-    if (/^\d+$/.test(s)) {
-      const id = Number(s);
+    const id = parseTypeIdSpec(spec);
+    if (id !== null) {
       if (id < 1 || id >= count)
         throw new BtfError(BtfErrorCode.NotFound, `no type with id ${s} (ids go from 1 to ${count - 1})`);
       roots.push(id);

@@ -1,0 +1,191 @@
+/**
+ * lib/dump/c-sort.ts against bpftool's comparator written out plainly: the
+ * order of `sort_btf_c` (bpftool 7.5+, btf.c) computed the slow way, per
+ * type, with BigInt hashes and byte-wise name comparison, on random builder
+ * scripts and on BTFs made to stress the fast paths (long runs of
+ * same-named types told apart by hash only, names above 0x7f, anonymous
+ * pointer chains).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Btf } from '../lib/btf.js';
+import { sortedTypeIds } from '../lib/dump/c-sort.js';
+import {
+  BTF_INT_SIGNED,
+  BTF_KIND_ARRAY,
+  BTF_KIND_CONST,
+  BTF_KIND_DECL_TAG,
+  BTF_KIND_ENUM,
+  BTF_KIND_ENUM64,
+  BTF_KIND_FLOAT,
+  BTF_KIND_FUNC_PROTO,
+  BTF_KIND_INT,
+  BTF_KIND_PTR,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_STRUCT,
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_UNION,
+  BTF_KIND_VOLATILE,
+  infoKind,
+  infoVlen16,
+} from '../lib/kinds.js';
+import { typeQuery } from '../lib/query.js';
+import { TimeBudget, fuzzRuns } from './helpers/budget.js';
+import { randomBtf } from './helpers/random-btf.js';
+
+const M64 = (1n << 64n) - 1n;
+const REFS = new Set([
+  BTF_KIND_TYPE_TAG,
+  BTF_KIND_CONST,
+  BTF_KIND_PTR,
+  BTF_KIND_VOLATILE,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_DECL_TAG,
+]);
+
+/** bpftool's order, from its definitions (`btf_type_rank`, `btf_type_sort_name`, `btf_type_disambig_hash`, `btf_type_compare`). */
+function reference(btf: Btf): number[] {
+  const q = typeQuery(btf);
+  const { words: w, offs: off, strs } = q;
+  const rec = (id: number): { name: number; kind: number; vlen: number; o: number } => {
+    if (id === 0) return { name: 0, kind: 0, vlen: 0, o: -1 };
+    const o = off[id]!;
+    return { name: w[o]!, kind: infoKind(w[o + 1]!), vlen: infoVlen16(w[o + 1]!), o };
+  };
+  const bytes = (n: number): number[] => {
+    const out: number[] = [];
+    for (let i = n; i < strs.length && strs[i] !== 0; i++) out.push(strs[i]!);
+    return out;
+  };
+  const strcmp = (a: number[], b: number[]): number => {
+    for (let i = 0; ; i++) {
+      const x = a[i] ?? 0;
+      const y = b[i] ?? 0;
+      if (x !== y) return x - y;
+      if (x === 0) return 0;
+    }
+  };
+  const rank = (id: number, hasName: boolean): number => {
+    const t = rec(id);
+    if (t.name) hasName = true;
+    switch (t.kind) {
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+        return hasName ? 1 : 0;
+      case BTF_KIND_INT:
+      case BTF_KIND_FLOAT:
+        return 2;
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION:
+        return hasName ? 3 : 10;
+      case BTF_KIND_FUNC_PROTO:
+        return hasName ? 4 : 10;
+      case BTF_KIND_ARRAY:
+        return hasName ? rank(w[t.o + 3]!, true) : 10;
+      default:
+        return REFS.has(t.kind) && hasName ? rank(w[t.o + 2]!, true) : 10;
+    }
+  };
+  const sortName = (id: number, fromRef: boolean): number => {
+    const t = rec(id);
+    if (t.kind === BTF_KIND_ENUM || t.kind === BTF_KIND_ENUM64)
+      return !fromRef && !t.name && t.vlen ? w[t.o + 3]! : t.name;
+    if (t.kind === BTF_KIND_ARRAY) return sortName(w[t.o + 3]!, true);
+    if (REFS.has(t.kind)) return sortName(w[t.o + 2]!, true);
+    return t.name;
+  };
+  const mix = (h: bigint, v: bigint): bigint => (h * 31n + v) & M64;
+  const strHash = (n: number): bigint => {
+    let h = 0n;
+    for (const c of bytes(n)) h = mix(h, BigInt(c < 0x80 ? c : c - 256) & M64);
+    return h;
+  };
+  const nameHash = (h: bigint, n: number): bigint => (n ? mix(h, strHash(n)) : h);
+  const hash = (id: number, members: boolean): bigint => {
+    const t = rec(id);
+    let h = nameHash(0n, t.name);
+    if (t.kind === BTF_KIND_ENUM || t.kind === BTF_KIND_ENUM64) {
+      const step = t.kind === BTF_KIND_ENUM ? 2 : 3;
+      for (let i = 0; i < t.vlen; i++) h = nameHash(h, w[t.o + 3 + i * step]!);
+    } else if (t.kind === BTF_KIND_STRUCT || t.kind === BTF_KIND_UNION) {
+      if (members)
+        for (let i = 0; i < t.vlen; i++) {
+          h = nameHash(h, w[t.o + 3 + i * 3]!);
+          h = mix(h, hash(w[t.o + 4 + i * 3]!, false));
+        }
+    } else if (REFS.has(t.kind)) h = mix(h, hash(w[t.o + 2]!, members));
+    else if (t.kind === BTF_KIND_ARRAY) {
+      h = mix(h, BigInt(w[t.o + 5]!));
+      h = mix(h, hash(w[t.o + 3]!, members));
+    }
+    return h;
+  };
+  const keys = [];
+  for (let id = 0; id < q.typeCount; id++) {
+    keys.push({
+      id,
+      rank: rank(id, false),
+      sort: bytes(sortName(id, false)),
+      own: bytes(rec(id).name),
+      hash: hash(id, true),
+    });
+  }
+  keys.sort(
+    (a, b) =>
+      a.rank - b.rank ||
+      strcmp(a.sort, b.sort) ||
+      strcmp(a.own, b.own) ||
+      (a.hash === b.hash ? 0 : a.hash < b.hash ? -1 : 1) ||
+      a.id - b.id,
+  );
+  return keys.map((k) => k.id);
+}
+
+const budget = new TimeBudget('c-sort', 20_000);
+const SEEDS = fuzzRuns(150);
+
+test("random BTF: sortedTypeIds equals bpftool's comparator", () => {
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    budget.time(`seed ${seed}`, () => {
+      const btf = randomBtf(seed, 20 + (seed % 80));
+      assert.equal(Array.from(sortedTypeIds(typeQuery(btf))), reference(btf), `seed ${seed}`);
+    });
+  }
+});
+
+test('long runs told apart by hash, names above 0x7f, pointer chains', () => {
+  const btf = Btf.empty();
+  const int = btf.addInt('int', 4, BTF_INT_SIGNED);
+  const chr = btf.addInt('char', 1, BTF_INT_SIGNED);
+  // Sixty structs named 's' with different members: one run of rank 3, and
+  // their pointers (anonymous, rank 10, sort name 's'), in one run too.
+  const ss: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const s = btf.addStruct('s', 4);
+    btf.addField(`m${(i * 37) % 61}`, i % 3 ? int : chr, 0, 0);
+    ss.push(s);
+  }
+  for (const s of ss) btf.addPtr(s);
+  for (const s of ss.slice(0, 30)) btf.addConst(btf.addPtr(btf.addVolatile(s)));
+  // Anonymous structs of one member name: hashes alike in the high word
+  // only where the member types differ in the low one.
+  for (let i = 0; i < 40; i++) {
+    btf.addStruct(null, 4);
+    btf.addField(i % 2 ? 'a' : 'b', i % 4 < 2 ? int : chr, 0, 0);
+  }
+  // Bytes above 0x7f compare unsigned (strcmp), hash signed (str_hash).
+  for (const name of ['\u00e9t\u00e9', 'ete', 'z', '\u00ff', 'a\u0080', 'a']) btf.addTypedef(name, int);
+  btf.addEnum(null, 4);
+  btf.addEnumValue('\u00c0', 1);
+  btf.addEnum(null, 4);
+  btf.addEnumValue('A', 1);
+  btf.addArray(int, int, 3);
+  btf.addArray(int, int, 4);
+  const raw = Btf.parse(btf.rawData());
+  assert.equal(Array.from(sortedTypeIds(typeQuery(raw))), reference(raw));
+});
+
+budget.check();
+test.run();
