@@ -609,6 +609,30 @@ export class BtfContainer {
   }
 
   /**
+   * @internal addStrBytes for the `n` bytes at `src[p]` whose hash32 is `h`
+   * (lib/hash.ts `hashStringStarts`): no view, no copy of a string already
+   * present. The BTF must be modifiable (`ensureModifiable` once before a
+   * run of these calls).
+   * @internal
+   */
+  addStrHashed(src: Uint8Array, p: number, n: number, h: number): number {
+    if (this.base) return this.addStrBytes(src.subarray(p, p + n));
+    const set = this.strset!;
+    const off = set.addHashed(src, p, n, h);
+    if (this.startStrOff + set.len - 1 > 0x7fffffff)
+      throw new BtfError(BtfErrorCode.TooBig, 'string section too large');
+    return this.startStrOff + off;
+  }
+
+  /**
+   * @internal makes room in the (modifiable) string section for `bytes` more bytes.
+   * @internal
+   */
+  reserveStrings(bytes: number): void {
+    this.strset!.reserve(bytes);
+  }
+
+  /**
    * @internal findStr for raw bytes.
    * @internal
    */
