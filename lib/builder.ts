@@ -487,10 +487,10 @@ export class BtfBuilder extends BtfContainer {
     const srcStrs = src === this ? src.stringSection().slice() : src.stringSection();
     const nStrs = srcStrs.length;
     const strMap = new Uint32Array(nStrs);
-    hashStringStarts(srcStrs, strMap);
+    const strings = hashStringStarts(srcStrs, strMap);
     // Room for the source's strings at once, unless this section is already
     // as large (then most are likely here: a second copy of the same BTF).
-    if (this.strLen < nStrs) this.reserveStrings(nStrs);
+    if (this.strLen < nStrs) this.reserveStrings(nStrs, strings);
     if (this.nrTypes + cnt > this.offs.length) {
       const g = new Uint32Array(Math.max(16, this.offs.length * 2, this.nrTypes + cnt));
       g.set(this.offs);

@@ -190,10 +190,17 @@ export class BtfContainer {
    */
   bigEndian = false;
   /**
-   * @internal the original bytes of a parsed BTF, or null.
+   * @internal the original bytes of a parsed BTF while it is pristine, else null (so
+   * that they can be freed once no view of them is left).
    * @internal
    */
   input: Uint8Array | null = null;
+  /**
+   * @internal what {@link firstLayoutOnlyKind} returns for this BTF's own
+   * types, found by the parser's pass (valid while `pristine`).
+   * @internal
+   */
+  private indexedLayoutOnly = 0;
   /**
    * @internal byte order of `input`.
    * @internal
@@ -362,6 +369,7 @@ export class BtfContainer {
     let offs = new Uint32Array(Math.max(16, (n / 5) | 0));
     let cnt = 0;
     let o = 0;
+    let layoutOnly = 0;
     while (o < n) {
       if (o + TYPE_HDR_WORDS > n) {
         throw new BtfError(
@@ -394,6 +402,7 @@ export class BtfContainer {
         g.set(offs);
         offs = g;
       }
+      if (layoutOnly === 0 && infoKind(info) >= NR_BTF_KINDS) layoutOnly = this.startId + cnt;
       offs[cnt++] = o;
       o += sz;
       if (cnt > LIBBPF_MAX_NR_TYPES) {
@@ -405,6 +414,7 @@ export class BtfContainer {
     }
     this.offs = offs;
     this.nrTypes = cnt;
+    this.indexedLayoutOnly = layoutOnly;
   }
 
   /**
@@ -480,6 +490,8 @@ export class BtfContainer {
       const b = this.base.firstLayoutOnlyKind();
       if (b) return b;
     }
+    // A pristine parsed BTF was looked at by the parser's one pass.
+    if (this.pristine) return this.indexedLayoutOnly;
     for (let i = 0; i < this.nrTypes; i++) {
       if (infoKind(this.words[this.offs[i]! + 1]!) >= NR_BTF_KINDS) return this.startId + i;
     }
@@ -625,11 +637,11 @@ export class BtfContainer {
   }
 
   /**
-   * @internal makes room in the (modifiable) string section for `bytes` more bytes.
+   * @internal makes room in the (modifiable) string section for `bytes` more bytes in `strings` more strings.
    * @internal
    */
-  reserveStrings(bytes: number): void {
-    this.strset!.reserve(bytes);
+  reserveStrings(bytes: number, strings: number): void {
+    this.strset!.reserve(bytes, strings);
   }
 
   /**
@@ -658,6 +670,7 @@ export class BtfContainer {
     this.modCount++;
     this.rawCache = null;
     this.pristine = false;
+    this.input = null;
     if (this.modifiable) return;
     const words = new Uint32Array(Math.max(64, this.typeWords + (this.typeWords >> 2)));
     words.set(this.words.subarray(0, this.typeWords));
@@ -778,6 +791,7 @@ export class BtfContainer {
       words.set(this.words.subarray(0, this.typeWords));
       this.words = words;
       this.pristine = false;
+    this.input = null;
       this.rawCache = null;
       return;
     }
@@ -804,6 +818,7 @@ export class BtfContainer {
     this.offs = offs;
     this.nrTypes = nrTypes;
     this.pristine = false;
+    this.input = null;
     this.rawCache = null;
     if (strings) {
       this.strs = strings;
@@ -868,6 +883,7 @@ export class BtfContainer {
     if (on === this.emitLayout) return;
     this.emitLayout = on;
     this.pristine = false;
+    this.input = null;
     this.rawCache = null;
   }
 

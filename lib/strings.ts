@@ -111,9 +111,12 @@ export class StrSet {
   }
 
   private grow(): void {
+    this.resize(this.slots.length * 2);
+  }
+
+  private resize(cap: number): void {
     const old = this.slots;
     const oldHashes = this.hashes;
-    const cap = old.length * 2;
     const slots = new Uint32Array(cap).fill(EMPTY);
     const hashes = new Uint32Array(cap);
     const mask = cap - 1;
@@ -178,9 +181,12 @@ export class StrSet {
     return off;
   }
 
-  /** Makes room for `bytes` more bytes, so that adding that many copies the data at most once. */
-  reserve(bytes: number): void {
+  /** Makes room for `bytes` more bytes in `strings` more strings, so that adding them copies and resizes nothing. */
+  reserve(bytes: number, strings: number): void {
     this.ensureData(bytes);
+    let cap = this.slots.length;
+    while (cap < (this.count + strings) * 2) cap *= 2;
+    if (cap !== this.slots.length) this.resize(cap);
   }
 
   /**
