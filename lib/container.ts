@@ -791,7 +791,7 @@ export class BtfContainer {
       words.set(this.words.subarray(0, this.typeWords));
       this.words = words;
       this.pristine = false;
-    this.input = null;
+      this.input = null;
       this.rawCache = null;
       return;
     }
@@ -901,14 +901,33 @@ export class BtfContainer {
     return out;
   }
 
-  private buildRaw(big: boolean): Uint8Array {
+  /**
+   * Returns the bytes {@link rawData} returns as consecutive parts, so that a
+   * writer need not join them into one more buffer: in host byte order, the
+   * header followed by views of this BTF's own types, layout and strings
+   * (valid until the next change); else `[rawData()]`.
+   */
+  rawParts(): Uint8Array[] {
+    if (this.pristine && this.input && this.bigEndian === this.inputBigEndian) return [this.input];
+    if (this.rawCache && this.rawCacheBig === this.bigEndian) return [this.rawCache];
+    if (this.bigEndian === IS_LE) return [this.rawData()];
+    const parts = [this.buildRaw(this.bigEndian, true)];
+    const w = this.words;
+    if (this.typeWords) parts.push(new Uint8Array(w.buffer, w.byteOffset, this.typeWords * 4));
+    if (this.emitLayout) parts.push(this.layoutBytes());
+    parts.push(this.stringSection());
+    return parts;
+  }
+
+  /** Returns the raw BTF in byte order `big`, or with `headerOnly` its header alone. */
+  private buildRaw(big: boolean, headerOnly = false): Uint8Array {
     const typeLen = this.typeWords * 4;
     const strs = this.stringSection();
     const layout = this.emitLayout ? this.layoutBytes() : null;
     const layoutLen = layout ? layout.length : 0;
     let hdrLen = Math.max(this.hdr.hdrLen, HDR_BASE);
     if (layout && hdrLen < HDR_LAYOUT) hdrLen = HDR_LAYOUT;
-    const total = hdrLen + typeLen + layoutLen + strs.length;
+    const total = headerOnly ? hdrLen : hdrLen + typeLen + layoutLen + strs.length;
     const out = new Uint8Array(total);
     const dv = new DataView(out.buffer);
     const le = !big;
@@ -928,6 +947,7 @@ export class BtfContainer {
     } else {
       out.set(this.hdrExtra.subarray(0, hdrLen - HDR_BASE), HDR_BASE);
     }
+    if (headerOnly) return out;
     // A header length that is not a multiple of 4 (legal, if odd) leaves the
     // type section unaligned: build the words aside and copy the bytes.
     const aligned = hdrLen % 4 === 0;
