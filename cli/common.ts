@@ -232,11 +232,13 @@ export function percpuNote(io: CliIo, obj: BpfObject): void {
 /**
  * Writes `data` to `path`: `-` is standard output; anything else through
  * lib/io.ts's writeFileAtomic (a device or FIFO is written in place). Every
- * command that writes a file writes it through here.
+ * command that writes a file writes it through here. `data` may come in
+ * parts (a BTF's `rawParts()`), written one after the other.
  */
-export async function writeOutput(io: CliIo, path: string, data: Uint8Array): Promise<void> {
+export async function writeOutput(io: CliIo, path: string, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
   if (path === STDIO_PATH) {
-    io.out(data);
+    if (data instanceof Uint8Array) io.out(data);
+    else for (const part of data) io.out(part);
     return;
   }
   await writeFileAtomic(path, data);

@@ -17,7 +17,8 @@
  */
 import { BtfContainer } from './container.js';
 import { BtfError, BtfErrorCode } from './errors.js';
-import { ELEM_BASE, ELEM_SIZE, STR_ELEM_POS, forEachStrWord, idFieldCount, idFieldPos } from './fields.js';
+import { ELEM_BASE, ELEM_SIZE, STR_ELEM_POS, forEachStrWord, shiftTypeIds } from './fields.js';
+import { STR_HASHED, hashStringStarts } from './hash.js';
 import {
   BTF_FUNC_EXTERN,
   BTF_FUNC_GLOBAL,
@@ -475,25 +476,21 @@ export class BtfBuilder extends BtfContainer {
     const shift = this.startId + this.nrTypes - srcStart;
     const first = this.startId + this.nrTypes;
     // libbpf's per-source-offset cache: each distinct source offset is
-    // interned once (0: not yet; an offset reading as the empty string maps
-    // to 0 and is simply interned again). Offsets past the source section
-    // read as the empty string and are not cached.
+    // interned once. Every string of the source is hashed up front, in bulk
+    // (lib/hash.ts): a slot with the top bit set holds the hash of the string
+    // starting there, not yet interned; below 2^31 it is the offset interned
+    // (0 for the empty string, which is simply interned again); 0 elsewhere
+    // (an offset inside a string, interned the slow way and then cached).
+    // Offsets past the source section read as the empty string and are not
+    // cached.
     // (A copy when adding a BTF to itself: interning grows this section.)
     const srcStrs = src === this ? src.stringSection().slice() : src.stringSection();
-    const strMap = new Uint32Array(srcStrs.length);
-    const rewriteStr = (i: number): void => {
-      const off = w[i]!;
-      if (!off || off < srcStrStart) return;
-      const loc = off - srcStrStart;
-      let m = strMap[loc] ?? 0;
-      if (m === 0) {
-        let e = loc < srcStrs.length ? srcStrs.indexOf(0, loc) : -1;
-        if (e < 0) e = srcStrs.length;
-        m = this.addStrBytes(srcStrs.subarray(Math.min(loc, e), e));
-        if (loc < strMap.length) strMap[loc] = m;
-      }
-      w[i] = m;
-    };
+    const nStrs = srcStrs.length;
+    const strMap = new Uint32Array(nStrs);
+    const strings = hashStringStarts(srcStrs, strMap);
+    // Room for the source's strings at once, unless this section is already
+    // as large (then most are likely here: a second copy of the same BTF).
+    if (this.strLen < nStrs) this.reserveStrings(nStrs, strings);
     if (this.nrTypes + cnt > this.offs.length) {
       const g = new Uint32Array(Math.max(16, this.offs.length * 2, this.nrTypes + cnt));
       g.set(this.offs);
@@ -505,24 +502,58 @@ export class BtfBuilder extends BtfContainer {
       const at = o + srcOffs[t]!;
       // The string words (name, then each item's name), then the type ids, as
       // forEachStrWord / forEachTypeIdWord visit them, over the flat tables.
-      rewriteStr(at);
+      rewriteStrWord(this, w, at, srcStrStart, srcStrs, strMap);
       const info = w[at + 1]!;
       const kind = infoKind(info);
       if (kind < STR_ELEM_POS.length) {
-        const vlen = infoVlen(info);
         const sp = STR_ELEM_POS[kind]!;
-        if (sp >= 0)
-          for (let i = 0, e = at + ELEM_BASE[kind]! + sp; i < vlen; i++, e += ELEM_SIZE[kind]!) rewriteStr(e);
-        for (let i = 0, nf = idFieldCount(w, at); i < nf; i++) {
-          const p = idFieldPos(w, at, i);
-          if (w[p]! >= srcStart) w[p] = w[p]! + shift;
+        if (sp >= 0) {
+          const step = ELEM_SIZE[kind]!;
+          for (let i = infoVlen(info), e = at + ELEM_BASE[kind]! + sp; i > 0; i--, e += step)
+            rewriteStrWord(this, w, e, srcStrStart, srcStrs, strMap);
         }
+        if (shift !== 0) shiftTypeIds(w, at, srcStart, shift);
       }
       offs[this.nrTypes++] = at;
     }
     this.typeWords += n;
     return first;
   }
+}
+
+/**
+ * Rewrites the string offset in `w[i]`, one of `addBtf`'s source `src`
+ * (section `srcStrs` from offset `srcStrStart`), to the offset of the same
+ * string in `dst`, interning it the first time (see `addBtf` for what
+ * `strMap` holds). A module function, not a closure: each `addBtf` call
+ * would make a new closure, and the optimised loop calling it would
+ * deoptimise on the second call.
+ */
+function rewriteStrWord(
+  dst: BtfContainer,
+  w: Uint32Array,
+  i: number,
+  srcStrStart: number,
+  srcStrs: Uint8Array,
+  strMap: Uint32Array,
+): void {
+  const off = w[i]!;
+  if (!off || off < srcStrStart) return;
+  const loc = off - srcStrStart;
+  const nStrs = srcStrs.length;
+  let m = loc < nStrs ? strMap[loc]! : 0;
+  if (m >= STR_HASHED) {
+    let e = srcStrs.indexOf(0, loc);
+    if (e < 0) e = nStrs;
+    m = dst.addStrHashed(srcStrs, loc, e - loc, m);
+    strMap[loc] = m;
+  } else if (m === 0) {
+    let e = loc < nStrs ? srcStrs.indexOf(0, loc) : -1;
+    if (e < 0) e = nStrs;
+    m = dst.addStrBytes(srcStrs.subarray(Math.min(loc, e), e));
+    if (loc < nStrs) strMap[loc] = m;
+  }
+  w[i] = m;
 }
 
 function kindLabel(k: number): string {

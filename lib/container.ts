@@ -190,10 +190,17 @@ export class BtfContainer {
    */
   bigEndian = false;
   /**
-   * @internal the original bytes of a parsed BTF, or null.
+   * @internal the original bytes of a parsed BTF while it is pristine, else null (so
+   * that they can be freed once no view of them is left).
    * @internal
    */
   input: Uint8Array | null = null;
+  /**
+   * @internal what {@link firstLayoutOnlyKind} returns for this BTF's own
+   * types, found by the parser's pass (valid while `pristine`).
+   * @internal
+   */
+  private indexedLayoutOnly = 0;
   /**
    * @internal byte order of `input`.
    * @internal
@@ -362,6 +369,7 @@ export class BtfContainer {
     let offs = new Uint32Array(Math.max(16, (n / 5) | 0));
     let cnt = 0;
     let o = 0;
+    let layoutOnly = 0;
     while (o < n) {
       if (o + TYPE_HDR_WORDS > n) {
         throw new BtfError(
@@ -394,6 +402,7 @@ export class BtfContainer {
         g.set(offs);
         offs = g;
       }
+      if (layoutOnly === 0 && infoKind(info) >= NR_BTF_KINDS) layoutOnly = this.startId + cnt;
       offs[cnt++] = o;
       o += sz;
       if (cnt > LIBBPF_MAX_NR_TYPES) {
@@ -405,6 +414,7 @@ export class BtfContainer {
     }
     this.offs = offs;
     this.nrTypes = cnt;
+    this.indexedLayoutOnly = layoutOnly;
   }
 
   /**
@@ -480,6 +490,8 @@ export class BtfContainer {
       const b = this.base.firstLayoutOnlyKind();
       if (b) return b;
     }
+    // A pristine parsed BTF was looked at by the parser's one pass.
+    if (this.pristine) return this.indexedLayoutOnly;
     for (let i = 0; i < this.nrTypes; i++) {
       if (infoKind(this.words[this.offs[i]! + 1]!) >= NR_BTF_KINDS) return this.startId + i;
     }
@@ -609,6 +621,30 @@ export class BtfContainer {
   }
 
   /**
+   * @internal addStrBytes for the `n` bytes at `src[p]` whose hash32 is `h`
+   * (lib/hash.ts `hashStringStarts`): no view, no copy of a string already
+   * present. The BTF must be modifiable (`ensureModifiable` once before a
+   * run of these calls).
+   * @internal
+   */
+  addStrHashed(src: Uint8Array, p: number, n: number, h: number): number {
+    if (this.base) return this.addStrBytes(src.subarray(p, p + n));
+    const set = this.strset!;
+    const off = set.addHashed(src, p, n, h);
+    if (this.startStrOff + set.len - 1 > 0x7fffffff)
+      throw new BtfError(BtfErrorCode.TooBig, 'string section too large');
+    return this.startStrOff + off;
+  }
+
+  /**
+   * @internal makes room in the (modifiable) string section for `bytes` more bytes in `strings` more strings.
+   * @internal
+   */
+  reserveStrings(bytes: number, strings: number): void {
+    this.strset!.reserve(bytes, strings);
+  }
+
+  /**
    * @internal findStr for raw bytes.
    * @internal
    */
@@ -634,6 +670,7 @@ export class BtfContainer {
     this.modCount++;
     this.rawCache = null;
     this.pristine = false;
+    this.input = null;
     if (this.modifiable) return;
     const words = new Uint32Array(Math.max(64, this.typeWords + (this.typeWords >> 2)));
     words.set(this.words.subarray(0, this.typeWords));
@@ -754,6 +791,7 @@ export class BtfContainer {
       words.set(this.words.subarray(0, this.typeWords));
       this.words = words;
       this.pristine = false;
+      this.input = null;
       this.rawCache = null;
       return;
     }
@@ -780,6 +818,7 @@ export class BtfContainer {
     this.offs = offs;
     this.nrTypes = nrTypes;
     this.pristine = false;
+    this.input = null;
     this.rawCache = null;
     if (strings) {
       this.strs = strings;
@@ -844,6 +883,7 @@ export class BtfContainer {
     if (on === this.emitLayout) return;
     this.emitLayout = on;
     this.pristine = false;
+    this.input = null;
     this.rawCache = null;
   }
 
@@ -861,14 +901,33 @@ export class BtfContainer {
     return out;
   }
 
-  private buildRaw(big: boolean): Uint8Array {
+  /**
+   * Returns the bytes {@link rawData} returns as consecutive parts, so that a
+   * writer need not join them into one more buffer: in host byte order, the
+   * header followed by views of this BTF's own types, layout and strings
+   * (valid until the next change); else `[rawData()]`.
+   */
+  rawParts(): Uint8Array[] {
+    if (this.pristine && this.input && this.bigEndian === this.inputBigEndian) return [this.input];
+    if (this.rawCache && this.rawCacheBig === this.bigEndian) return [this.rawCache];
+    if (this.bigEndian === IS_LE) return [this.rawData()];
+    const parts = [this.buildRaw(this.bigEndian, true)];
+    const w = this.words;
+    if (this.typeWords) parts.push(new Uint8Array(w.buffer, w.byteOffset, this.typeWords * 4));
+    if (this.emitLayout) parts.push(this.layoutBytes());
+    parts.push(this.stringSection());
+    return parts;
+  }
+
+  /** Returns the raw BTF in byte order `big`, or with `headerOnly` its header alone. */
+  private buildRaw(big: boolean, headerOnly = false): Uint8Array {
     const typeLen = this.typeWords * 4;
     const strs = this.stringSection();
     const layout = this.emitLayout ? this.layoutBytes() : null;
     const layoutLen = layout ? layout.length : 0;
     let hdrLen = Math.max(this.hdr.hdrLen, HDR_BASE);
     if (layout && hdrLen < HDR_LAYOUT) hdrLen = HDR_LAYOUT;
-    const total = hdrLen + typeLen + layoutLen + strs.length;
+    const total = headerOnly ? hdrLen : hdrLen + typeLen + layoutLen + strs.length;
     const out = new Uint8Array(total);
     const dv = new DataView(out.buffer);
     const le = !big;
@@ -888,6 +947,7 @@ export class BtfContainer {
     } else {
       out.set(this.hdrExtra.subarray(0, hdrLen - HDR_BASE), HDR_BASE);
     }
+    if (headerOnly) return out;
     // A header length that is not a multiple of 4 (legal, if odd) leaves the
     // type section unaligned: build the words aside and copy the bytes.
     const aligned = hdrLen % 4 === 0;

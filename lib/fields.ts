@@ -165,6 +165,28 @@ export function idFieldPos(w: Uint32Array, o: number, i: number): number {
 }
 
 /**
+ * Adds `delta` to every type id word of the record at `o` that is at or
+ * above `from` (ids below it, void and a shared base's, stay): the
+ * renumbering of `addBtf`, over the table flattened. Unknown kinds have no
+ * such words.
+ */
+export function shiftTypeIds(w: Uint32Array, o: number, from: number, delta: number): void {
+  const info = w[o + 1]!;
+  const k = infoKind(info);
+  if (k >= N) return;
+  const nf = fixedCount[k]!;
+  for (let i = 0; i < nf; i++) {
+    const p = o + fixedPos[k * 2 + i]!;
+    if (w[p]! >= from) w[p] = w[p]! + delta;
+  }
+  const ep = elemIdPos[k]!;
+  if (ep < 0) return;
+  const step = elemSize[k]!;
+  for (let i = infoVlen(info), e = o + elemBase[k]! + ep; i > 0; i--, e += step)
+    if (w[e]! >= from) w[e] = w[e]! + delta;
+}
+
+/**
  * Returns the first id in `[from, to)` (records at `offs[id]` in `w`) that
  * has a type id word at or above `limit`, or 0 when none has: one tight pass
  * over the table flattened, for walks that must refuse references past the

@@ -118,9 +118,9 @@ export async function readInput(path: string): Promise<Uint8Array> {
  * objcopy keep: a symlink is followed and its target replaced (the link
  * stays a link), and the file's permission bits and, where the process may
  * set them, owner and group carry over. Errors name `path`, never the
- * temporary file.
+ * temporary file. An array of parts is written one after the other.
  */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+export async function writeFileAtomic(path: string, data: Uint8Array | string | readonly Uint8Array[]): Promise<void> {
   const fail = (e: unknown): never => {
     throw new BtfError(BtfErrorCode.Io, `cannot write: ${errnoText(e)}`, { file: path });
   };

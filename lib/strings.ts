@@ -57,15 +57,21 @@ export function decodeStrAt(data: Uint8Array, off: number, end: number = data.le
 
 const EMPTY = 0xffffffff;
 
+/** The bits of a hash the index keeps (lib/hash.ts `hashStringStarts` sets the top one). */
+const HASH_BITS = 0x7fffffff;
+
 /**
  * The intern set of a modifiable string section: bytes plus a hash index.
- * Offsets returned are local to this section.
+ * Offsets returned are local to this section. Each slot keeps the string's
+ * hash beside its offset, so that growing the index hashes nothing again and
+ * a probe compares bytes only when the hashes agree.
  */
 export class StrSet {
   /** The section bytes; only `[0, len)` is meaningful. */
   data: Uint8Array;
   len: number;
   private slots: Uint32Array;
+  private hashes: Uint32Array;
   private mask: number;
   private count = 0;
 
@@ -80,6 +86,7 @@ export class StrSet {
     if (init) for (let i = 0; i < n; i++) if (init[i] === 0) strings++;
     while (cap < strings * 2) cap *= 2;
     this.slots = new Uint32Array(cap).fill(EMPTY);
+    this.hashes = new Uint32Array(cap);
     this.mask = cap - 1;
     for (let off = 0; off < n; ) {
       let end = this.data.indexOf(0, off);
@@ -104,46 +111,57 @@ export class StrSet {
   }
 
   private grow(): void {
+    this.resize(this.slots.length * 2);
+  }
+
+  private resize(cap: number): void {
     const old = this.slots;
-    const cap = old.length * 2;
-    this.slots = new Uint32Array(cap).fill(EMPTY);
-    this.mask = cap - 1;
-    const d = this.data;
-    for (let i = 0; i < old.length; i++) {
-      const off = old[i]!;
+    const oldHashes = this.hashes;
+    const slots = new Uint32Array(cap).fill(EMPTY);
+    const hashes = new Uint32Array(cap);
+    const mask = cap - 1;
+    for (let j = 0; j < old.length; j++) {
+      const off = old[j]!;
       if (off === EMPTY) continue;
-      const end = d.indexOf(0, off);
-      let h = hash32(d.subarray(off, end)) & this.mask;
-      while (this.slots[h] !== EMPTY) h = (h + 1) & this.mask;
-      this.slots[h] = off;
+      const h = oldHashes[j]!;
+      let i = h & mask;
+      while (slots[i] !== EMPTY) i = (i + 1) & mask;
+      slots[i] = off;
+      hashes[i] = h;
     }
+    this.slots = slots;
+    this.hashes = hashes;
+    this.mask = mask;
   }
 
   /** Probes for the string at `[off, off+n)` of data; returns the existing offset, or inserts `off` and returns -1. */
   private insertIfAbsent(off: number, n: number): number {
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
     const d = this.data;
-    let h = hash32(d.subarray(off, off + n)) & this.mask;
+    const h = hash32(d.subarray(off, off + n)) & HASH_BITS;
+    let i = h & this.mask;
     for (;;) {
-      const cur = this.slots[h]!;
+      const cur = this.slots[i]!;
       if (cur === EMPTY) {
-        this.slots[h] = off;
+        this.slots[i] = off;
+        this.hashes[i] = h;
         this.count++;
         return -1;
       }
-      if (d[cur + n] === 0 && sameBytes(d, cur, off, n)) return cur;
-      h = (h + 1) & this.mask;
+      if (this.hashes[i] === h && d[cur + n] === 0 && sameBytes(d, cur, off, n)) return cur;
+      i = (i + 1) & this.mask;
     }
   }
 
   private lookup(off: number, n: number): number {
     const d = this.data;
-    let h = hash32(d.subarray(off, off + n)) & this.mask;
+    const h = hash32(d.subarray(off, off + n)) & HASH_BITS;
+    let i = h & this.mask;
     for (;;) {
-      const cur = this.slots[h]!;
+      const cur = this.slots[i]!;
       if (cur === EMPTY) return -1;
-      if (d[cur + n] === 0 && sameBytes(d, cur, off, n)) return cur;
-      h = (h + 1) & this.mask;
+      if (this.hashes[i] === h && d[cur + n] === 0 && sameBytes(d, cur, off, n)) return cur;
+      i = (i + 1) & this.mask;
     }
   }
 
@@ -160,6 +178,47 @@ export class StrSet {
     const old = this.insertIfAbsent(off, n);
     if (old >= 0) return old;
     this.len += n + 1;
+    return off;
+  }
+
+  /** Makes room for `bytes` more bytes in `strings` more strings, so that adding them copies and resizes nothing. */
+  reserve(bytes: number, strings: number): void {
+    this.ensureData(bytes);
+    let cap = this.slots.length;
+    while (cap < (this.count + strings) * 2) cap *= 2;
+    if (cap !== this.slots.length) this.resize(cap);
+  }
+
+  /**
+   * Returns the offset of the `n` bytes at `src[p]` (no NUL inside), whose
+   * hash32 is `h` (the low 31 bits are used), appending them when new:
+   * {@link add} for a string of another section hashed in bulk (lib/hash.ts
+   * `hashStringStarts`), with no copy unless the string is new.
+   */
+  addHashed(src: Uint8Array, p: number, n: number, h: number): number {
+    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    h &= HASH_BITS;
+    let d = this.data;
+    const mask = this.mask;
+    const slots = this.slots;
+    const hashes = this.hashes;
+    let i = h & mask;
+    for (;;) {
+      const cur = slots[i]!;
+      if (cur === EMPTY) break;
+      if (hashes[i] === h && d[cur + n] === 0 && sameBytesOf(d, cur, src, p, n)) return cur;
+      i = (i + 1) & mask;
+    }
+    this.ensureData(n + 1);
+    d = this.data;
+    const off = this.len;
+    if (n > 16) d.set(src.subarray(p, p + n), off);
+    else for (let j = 0; j < n; j++) d[off + j] = src[p + j]!;
+    d[off + n] = 0;
+    this.len += n + 1;
+    slots[i] = off;
+    hashes[i] = h;
+    this.count++;
     return off;
   }
 
@@ -180,6 +239,11 @@ export class StrSet {
 
 function sameBytes(d: Uint8Array, a: number, b: number, n: number): boolean {
   for (let i = 0; i < n; i++) if (d[a + i] !== d[b + i]) return false;
+  return true;
+}
+
+function sameBytesOf(d: Uint8Array, a: number, s: Uint8Array, b: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (d[a + i] !== s[b + i]) return false;
   return true;
 }
 

@@ -142,6 +142,36 @@ roundTrip(
   },
 );
 
+roundTrip(
+  'rawParts joined are rawData: pristine, modified, deduplicated, either byte order, with a layout',
+  (inputs) => {
+    const joined = (parts: Uint8Array[]): Uint8Array => {
+      const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of parts) {
+        out.set(p, at);
+        at += p.length;
+      }
+      return out;
+    };
+    for (const { name, bytes, big } of inputs) {
+      const steps: Array<[string, (b: Btf) => void]> = [
+        ['pristine', () => undefined],
+        ['a string added', (b) => b.addStr('raw_parts_new_string')],
+        ['deduplicated', (b) => dedup(b)],
+        ['other byte order', (b) => b.setEndianness(big ? 'little' : 'big')],
+        ['host byte order, with a layout', (b) => (b.setEndianness('little'), b.setLayout(true))],
+      ];
+      const btf = parseBtf(bytes);
+      for (const [what, step] of steps) {
+        step(btf);
+        const parts = btf.rawParts();
+        assert.ok(sameBytes(joined(parts), btf.rawData()), `${name}: ${what}`);
+      }
+    }
+  },
+);
+
 test('setEndianness rejects anything but little and big', () => {
   const btf = Btf.empty();
   try {

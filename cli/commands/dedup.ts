@@ -73,7 +73,7 @@ export function register(program: Command, io: CliIo): void {
       }
       const btf = await loadBtf(input, opts.base);
       runDedup(io, btf, { ...opts, file: input });
-      await writeOutput(io, opts.output, btf.rawData());
+      await writeOutput(io, opts.output, btf.rawParts());
     },
   );
 }

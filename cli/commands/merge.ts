@@ -57,7 +57,7 @@ export function register(program: Command, io: CliIo): void {
         if (tty && total >= PROGRESS_MIN_TYPES) io.err('\r\x1b[K');
         // The merged BTF is no one input's: an error names them all.
         if (opts.dedup) runDedup(io, merged, { ...opts, file: inputs.join(' + ') }, { inputs: inputs.length });
-        await writeOutput(io, opts.output, merged.rawData());
+        await writeOutput(io, opts.output, merged.rawParts());
       },
     );
 }
