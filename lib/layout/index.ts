@@ -206,11 +206,72 @@ const NAT_DONE = 16;
 /** The struct's natural alignment is being computed (a struct inside itself counts for nothing). */
 const NAT_BUSY = 32;
 /**
- * Anonymous structs and unions printed one inside the other beyond this
- * depth are E2BIG: the printer recurses as pahole's does (pahole crashes
- * between 3,000 and 10,000 levels, after 36 MB of output at 3,000).
+ * Structs and unions printed nested go on one explicit stack of frames
+ * ({@link LayoutPrinter.printNested}), to any depth. Only a struct or union
+ * printed as the type of a bitfield's padding line (`int :3;` when the type
+ * is one: malformed BTF) starts a stack of its own inside the current one;
+ * such stacks nested beyond this depth are E2BIG.
  */
 const MAX_PRINT_NEST = 500;
+
+/** No array dimensions wait after a member's type. */
+const NO_SUFFIX: number[] = [];
+
+/**
+ * A struct or union being printed (`__class__fprintf` or `union__fprintf`),
+ * one frame of the print stack: its context, where its member loop is, its
+ * counters, and the member whose nested type is printing on top of it.
+ */
+interface PrintFrame {
+  union: boolean;
+  id: number;
+  /** The context it is printed with (its suffix and indentation). */
+  outer: Conf;
+  /** The context of its members. */
+  c: Conf;
+  indent: number;
+  /** Its first member's slot in the member arrays, its member count, the next member. */
+  first: number;
+  nm: number;
+  i: number;
+  /** A member's nested type is on top: finish that member when it is done. */
+  pending: boolean;
+  // __class__fprintf's counters.
+  newline: boolean;
+  sumHoles: number;
+  sumBitHoles: number;
+  sumBytes: number;
+  sumBits: number;
+  nrPaddings: number;
+  sumPaddings: number;
+  nrForced: number;
+  nrForcedHoles: number;
+  sumForcedHoles: number;
+  last: number;
+  lastSize: number;
+  /** union__fprintf: the cacheline at the start, restored after each member. */
+  initial: number;
+  // The member in progress (class_member__fprintf's locals).
+  mJ: number;
+  mType: number;
+  mStart: number;
+  mSavedBase: number;
+  mOffset: number;
+  mName: NameRef;
+  mStructLike: boolean;
+  mAnon: boolean;
+  /** Array dimensions to write after its nested type (innermost last). */
+  mSuffix: number[];
+}
+
+/** A nested struct or union {@link LayoutPrinter.typeOut} leaves to its caller. */
+interface NestRequest {
+  id: number;
+  conf: Conf;
+  union: boolean;
+  /** Array dimensions to write after it (innermost last). */
+  suffix: number[];
+}
 
 /**
  * Computes and prints the layouts of the structs and unions of one BTF as
@@ -233,8 +294,19 @@ export class LayoutPrinter {
   private readonly names: (string | undefined)[];
   private readonly tAlign: Uint32Array;
   private readonly natAlign: Uint32Array;
-  /** Structs and unions being printed one inside the other. */
-  private printNest = 0;
+  /** The print stack: structs and unions being printed one inside the other. */
+  private readonly frames: PrintFrame[] = [];
+  /** Per type id: 1 while its frame is on the print stack (met again, it is inside itself: a loop). */
+  private readonly printing: Uint8Array;
+  /** What {@link typeOut} left to print nested. */
+  private readonly req: NestRequest = {
+    id: 0,
+    conf: { ...DEFAULT_CONF, cl: { v: 0 } },
+    union: false,
+    suffix: NO_SUFFIX,
+  };
+  /** Array dimensions {@link typeOut} has met, written after the element (innermost last). */
+  private readonly suffix: number[] = [];
   /** The string section (names are copied from it as bytes). */
   private readonly strs: Uint8Array;
   /** The parameter lists of function types, as pahole prints them, by id. */
@@ -297,6 +369,7 @@ export class LayoutPrinter {
     this.suppressAligned = opts.suppressAligned ?? false;
     const n = this.n;
     this.flags = new Uint8Array(n + 1);
+    this.printing = new Uint8Array(n + 1);
     this.kinds = new Uint8Array(n + 1);
     for (let id = 1; id < n; id++) this.kinds[id] = q.kind(id);
     this.names = new Array<string | undefined>(n + 1);
@@ -972,156 +1045,225 @@ export class LayoutPrinter {
     if (v !== 1) this.o.byte(115);
   }
 
-  private typeOut(type0: number, name: number, conf: Conf): void {
+  /**
+   * pahole's `type__fprintf`, arrays included (`array_type__fprintf`
+   * prints the element's type, then its `[N]`: here the dimensions wait in
+   * {@link suffix} and are written, innermost first, when the element is
+   * done). Returns true when the type is a struct or union to print nested
+   * (anonymous, or any with `-E`): it is left in {@link req}, with the
+   * dimensions to write after it, for the caller's print stack.
+   */
+  private typeOut(type0: number, name0: number, conf0: Conf): boolean {
     const o = this.o;
+    const suffix = this.suffix;
+    const base = suffix.length;
     let type = type0;
-    const expandTypes = conf.expand;
-    if (!this.known(type)) {
-      this.putLeft('<ERROR', conf.typeSpacing);
-      o.ascii('> ');
-      this.putName(name);
-      return;
-    }
-    if (expandTypes) {
-      let expanded = false;
-      while (this.kind(type) === BTF_KIND_TYPEDEF) {
-        o.ascii(expanded ? ' -> ' : '/* typedef ');
-        o.cstr(this.strs, this.q.nameOff(type));
-        expanded = true;
-        const tt = this.ref(type);
-        if (!this.known(tt)) {
-          this.putLeft('<ERROR', conf.typeSpacing);
-          o.ascii('> ');
-          this.putName(name);
-          return;
-        }
-        type = tt;
-      }
-      if (expanded) o.ascii(' */ ');
-    }
-    // Only nested types (anonymous or expanded structs, unions and enums)
-    // need a copy of the context; everything else prints from the spacing.
-    let ts = conf.typeSpacing;
-    let nm = name;
-    let rel = conf.relOffset;
-    // pahole's `inner_struct`: a member whose type is itself a struct, union
-    // or enum (or a pointer to an anonymous one) prints it without stats and
-    // with the member's name after it; one reached through `const` keeps the
-    // context as it was (and prints its stats).
-    let inner = this.isStructLike(type) || this.isEnum(type);
-    const nested = (): Conf =>
-      inner
-        ? { ...conf, typeSpacing: ts, relOffset: rel, suffix: nm, emitStats: false }
-        : { ...conf, typeSpacing: ts, relOffset: rel };
+    let name = name0;
+    let conf = conf0;
     for (;;) {
-      const k = this.kind(type);
-      if (k === BTF_KIND_TYPEDEF || k === BTF_KIND_INT || k === BTF_KIND_FLOAT) {
-        this.putTypeName(type, ts);
-        o.byte(32);
-        this.putName(nm);
-        return;
+      const expandTypes = conf.expand;
+      if (!this.known(type)) {
+        this.putLeft('<ERROR', conf.typeSpacing);
+        o.ascii('> ');
+        this.putName(name);
+        return this.endType(base);
       }
-      if (k === BTF_KIND_PTR) {
-        const p = this.ref(type);
-        if (p !== 0) {
-          if (!this.known(p)) {
-            this.putLeft('<ERROR', ts);
+      if (expandTypes) {
+        let expanded = false;
+        while (this.kind(type) === BTF_KIND_TYPEDEF) {
+          o.ascii(expanded ? ' -> ' : '/* typedef ');
+          o.cstr(this.strs, this.q.nameOff(type));
+          expanded = true;
+          const tt = this.ref(type);
+          if (!this.known(tt)) {
+            this.putLeft('<ERROR', conf.typeSpacing);
             o.ascii('> ');
-            this.putName(nm);
-            return;
+            this.putName(name);
+            return this.endType(base);
           }
-          if (this.kind(p) === BTF_KIND_FUNC_PROTO) {
-            this.ftypeOut(p, nm, true, ts);
-            return;
+          type = tt;
+        }
+        if (expanded) o.ascii(' */ ');
+      }
+      // Only nested types (anonymous or expanded structs, unions and enums)
+      // need a copy of the context; everything else prints from the spacing.
+      let ts = conf.typeSpacing;
+      let nm = name;
+      let rel = conf.relOffset;
+      // pahole's `inner_struct`: a member whose type is itself a struct, union
+      // or enum (or a pointer to an anonymous one) prints it without stats and
+      // with the member's name after it; one reached through `const` keeps the
+      // context as it was (and prints its stats).
+      let inner = this.isStructLike(type) || this.isEnum(type);
+      const c = conf;
+      const nested = (): Conf =>
+        inner
+          ? { ...c, typeSpacing: ts, relOffset: rel, suffix: nm, emitStats: false }
+          : { ...c, typeSpacing: ts, relOffset: rel };
+      let array = false;
+      for (;;) {
+        const k = this.kind(type);
+        if (k === BTF_KIND_TYPEDEF || k === BTF_KIND_INT || k === BTF_KIND_FLOAT) {
+          this.putTypeName(type, ts);
+          o.byte(32);
+          this.putName(nm);
+          return this.endType(base);
+        }
+        if (k === BTF_KIND_PTR) {
+          const p = this.ref(type);
+          if (p !== 0) {
+            if (!this.known(p)) {
+              this.putLeft('<ERROR', ts);
+              o.ascii('> ');
+              this.putName(nm);
+              return this.endType(base);
+            }
+            if (this.kind(p) === BTF_KIND_FUNC_PROTO) {
+              this.ftypeOut(p, nm, true, ts);
+              return this.endType(base);
+            }
+            if ((this.isStructLike(p) || this.isEnum(p)) && !this.named(p)) {
+              nm |= 1;
+              rel = true;
+              ts -= 8;
+              type = p;
+              inner = true;
+              continue;
+            }
           }
-          if ((this.isStructLike(p) || this.isEnum(p)) && !this.named(p)) {
-            nm |= 1;
-            rel = true;
-            ts -= 8;
-            type = p;
-            inner = true;
+          this.putTypeName(type, ts);
+          o.byte(32);
+          this.putName(nm);
+          return this.endType(base);
+        }
+        if (k === BTF_KIND_FUNC_PROTO) {
+          this.ftypeOut(type, nm, false, ts);
+          return this.endType(base);
+        }
+        if (k === BTF_KIND_CONST) {
+          o.ascii('const ');
+          ts -= 6;
+          const tt = this.ref(type);
+          if (this.known(tt)) {
+            type = tt;
             continue;
           }
+          this.putTypeName(type, ts);
+          o.byte(32);
+          this.putName(nm);
+          return this.endType(base);
+        }
+        if (k === BTF_KIND_ARRAY) {
+          // array_type__fprintf: the element as a type of its own, then [N].
+          const w = this.w;
+          const b = this.offs[type]!;
+          let elem = w[b + 3]!;
+          const nelems = w[b + 5]!;
+          const ac = ts === conf.typeSpacing ? conf : { ...conf, typeSpacing: ts };
+          if (!this.known(elem)) {
+            o.ascii('<ERROR(array_type__fprintf): ');
+            o.uint(elem);
+            o.ascii(' not found!>\n');
+            return this.endType(base);
+          }
+          if (nelems === 0 && this.kind(elem) === BTF_KIND_CONST) elem = this.ref(elem);
+          const single = ac.lastMember && ac.firstMember;
+          suffix.push(nelems !== 0 || !ac.lastMember || single || ac.unionMember ? nelems : -1);
+          name = nm === NO_NAME ? EMPTY_NAME : nm;
+          conf = ac;
+          type = elem;
+          array = true;
+          break;
+        }
+        if (this.isStruct(type)) {
+          if (this.named(type) && !expandTypes) {
+            o.ascii('struct ');
+            const start = o.offset;
+            o.cstr(this.strs, this.q.nameOff(type));
+            this.padFrom(start, ts - 7);
+            o.byte(32);
+            this.putNameOrEmpty(nm);
+            return this.endType(base);
+          }
+          this.findHoles(type);
+          const t = nested();
+          t.typeSpacing -= 8;
+          return this.request(type, t, false, base);
+        }
+        if (this.isUnion(type)) {
+          if (this.named(type) && !expandTypes) {
+            o.ascii('union ');
+            const start = o.offset;
+            o.cstr(this.strs, this.q.nameOff(type));
+            this.padFrom(start, ts - 6);
+            o.byte(32);
+            this.putNameOrEmpty(nm);
+            return this.endType(base);
+          }
+          const t = nested();
+          t.typeSpacing -= 8;
+          return this.request(type, t, true, base);
+        }
+        if (this.isEnum(type)) {
+          if (this.named(type)) {
+            o.ascii('enum ');
+            const start = o.offset;
+            o.cstr(this.strs, this.q.nameOff(type));
+            this.padFrom(start, ts - 5);
+            o.byte(32);
+            this.putNameOrEmpty(nm);
+            return this.endType(base);
+          }
+          this.enumOut(type, nested());
+          return this.endType(base);
         }
         this.putTypeName(type, ts);
         o.byte(32);
         this.putName(nm);
-        return;
+        return this.endType(base);
       }
-      if (k === BTF_KIND_FUNC_PROTO) {
-        this.ftypeOut(type, nm, false, ts);
-        return;
-      }
-      if (k === BTF_KIND_CONST) {
-        o.ascii('const ');
-        ts -= 6;
-        const tt = this.ref(type);
-        if (this.known(tt)) {
-          type = tt;
-          continue;
-        }
-        this.putTypeName(type, ts);
-        o.byte(32);
-        this.putName(nm);
-        return;
-      }
-      if (k === BTF_KIND_ARRAY) {
-        this.arrayOut(
-          type,
-          nm === NO_NAME ? EMPTY_NAME : nm,
-          ts === conf.typeSpacing ? conf : { ...conf, typeSpacing: ts },
-        );
-        return;
-      }
-      if (this.isStruct(type)) {
-        if (this.named(type) && !expandTypes) {
-          o.ascii('struct ');
-          const start = o.offset;
-          o.cstr(this.strs, this.q.nameOff(type));
-          this.padFrom(start, ts - 7);
-          o.byte(32);
-          this.putNameOrEmpty(nm);
-          return;
-        }
-        this.findHoles(type);
-        const t = nested();
-        t.typeSpacing -= 8;
-        this.nestedOut(type, t, false);
-        return;
-      }
-      if (this.isUnion(type)) {
-        if (this.named(type) && !expandTypes) {
-          o.ascii('union ');
-          const start = o.offset;
-          o.cstr(this.strs, this.q.nameOff(type));
-          this.padFrom(start, ts - 6);
-          o.byte(32);
-          this.putNameOrEmpty(nm);
-          return;
-        }
-        const t = nested();
-        t.typeSpacing -= 8;
-        this.nestedOut(type, t, true);
-        return;
-      }
-      if (this.isEnum(type)) {
-        if (this.named(type)) {
-          o.ascii('enum ');
-          const start = o.offset;
-          o.cstr(this.strs, this.q.nameOff(type));
-          this.padFrom(start, ts - 5);
-          o.byte(32);
-          this.putNameOrEmpty(nm);
-          return;
-        }
-        this.enumOut(type, nested());
-        return;
-      }
-      this.putTypeName(type, ts);
-      o.byte(32);
-      this.putName(nm);
-      return;
+      if (!array) return this.endType(base);
     }
+  }
+
+  /** Writes the array dimensions {@link typeOut} pushed from `base` on, innermost first; returns false (nothing nested). */
+  private endType(base: number): boolean {
+    this.putSuffix(this.suffix, base);
+    return false;
+  }
+
+  /** Writes the dimensions of `s` from `base` on (last pushed first) and drops them. */
+  private putSuffix(s: number[], base: number): void {
+    const o = this.o;
+    for (let i = s.length - 1; i >= base; i--) {
+      o.byte(91);
+      if (s[i]! >= 0) o.uint(s[i]!);
+      o.byte(93);
+    }
+    s.length = base;
+  }
+
+  /** Leaves struct or union `id` to print nested with `conf` in {@link req}, the dimensions from `base` on with it; returns true. */
+  private request(id: number, conf: Conf, union: boolean, base: number): boolean {
+    const r = this.req;
+    r.id = id;
+    r.conf = conf;
+    r.union = union;
+    r.suffix = this.suffix.slice(base);
+    this.suffix.length = base;
+    return true;
+  }
+
+  /**
+   * {@link typeOut} for a caller with no print stack of its own (a
+   * typedef, a bitfield's padding line): a nested struct or union is
+   * printed right away, on a print stack of its own, then its dimensions.
+   */
+  private typeOutNow(type: number, name: number, conf: Conf): void {
+    if (!this.typeOut(type, name, conf)) return;
+    const { id, conf: c, union, suffix } = this.req;
+    this.printNested(id, c, union);
+    this.putSuffix(suffix, 0);
   }
 
   /** `ftype__fprintf` of function type `id` as a member or typedef: `RET (*name)(ARGS)`. */
@@ -1138,26 +1280,6 @@ export class LayoutPrinter {
       this.parmsAt[id] = p;
     }
     o.text(p);
-  }
-
-  private arrayOut(id: number, name: number, conf: Conf): void {
-    const o = this.o;
-    const w = this.w;
-    const b = this.offs[id]!;
-    let elem = w[b + 3]!;
-    const nelems = w[b + 5]!;
-    if (!this.known(elem)) {
-      o.ascii('<ERROR(array_type__fprintf): ');
-      o.uint(elem);
-      o.ascii(' not found!>\n');
-      return;
-    }
-    if (nelems === 0 && this.kind(elem) === BTF_KIND_CONST) elem = this.ref(elem);
-    this.typeOut(elem, name, conf);
-    const single = conf.lastMember && conf.firstMember;
-    o.byte(91);
-    if (nelems !== 0 || !conf.lastMember || single || conf.unionMember) o.uint(nelems);
-    o.byte(93);
   }
 
   private enumOut(id: number, conf: Conf): void {
@@ -1224,33 +1346,50 @@ export class LayoutPrinter {
     this.putTabs(conf.indent);
   }
 
-  /** `class_member__fprintf` of the member at index `j` of the member arrays. */
-  private memberOut(j: number, type: number, unionMember: boolean, conf: Conf): void {
+  /**
+   * `class_member__fprintf`, up to its type: the member's offset made
+   * absolute, the cacheline boundary, the type (and the name after a
+   * struct-like type). Returns true when the type left a nested struct or
+   * union in {@link req}: {@link memberEnd} finishes the member after it.
+   */
+  private memberBegin(f: PrintFrame, j: number, type: number, unionMember: boolean): boolean {
     const o = this.o;
-    const size = this.mByteSize[j]!;
+    const s = f.c;
     // pahole prints through a copy of the context with the member's offset as
-    // the base of nested types; the base is set here and restored on return.
-    const s = conf;
-    const savedBase = conf.baseOffset;
+    // the base of nested types; the base is set here and restored at the end.
+    f.mSavedBase = s.baseOffset;
     let offset = this.mByteOff[j]!;
     const nameOff = this.mName[j]!;
     const name = nameOff < this.strs.length && this.strs[nameOff] !== 0 ? nameOff * 2 : NO_NAME;
-    const bfs = this.mBfs[j]!;
     if (!s.relOffset) {
       offset += s.baseOffset;
       if (!unionMember) s.baseOffset = offset;
     }
-    this.cachelineBoundary(conf, offset);
-    const start = o.offset;
+    this.cachelineBoundary(s, offset);
+    f.mJ = j;
+    f.mType = type;
+    f.mOffset = offset;
+    f.mName = name;
+    f.mStart = o.offset;
     const structLike = this.isStructLike(type) || this.isEnum(type);
-    const anon = structLike && !this.named(type);
-    if (structLike) {
-      this.typeOut(type, NO_NAME, s);
-      if (name !== NO_NAME) {
-        if (anon) o.byte(32);
-        this.putName(name);
-      }
-    } else this.typeOut(type, name, s);
+    f.mStructLike = structLike;
+    f.mAnon = structLike && !this.named(type);
+    return this.typeOut(type, structLike ? NO_NAME : name, s);
+  }
+
+  /** The rest of `class_member__fprintf` (after its type): bitfield width, alignment, the offset comment. */
+  private memberEnd(f: PrintFrame): void {
+    const o = this.o;
+    const s = f.c;
+    const j = f.mJ;
+    const type = f.mType;
+    const name = f.mName;
+    const anon = f.mAnon;
+    const bfs = this.mBfs[j]!;
+    if (f.mStructLike && name !== NO_NAME) {
+      if (anon) o.byte(32);
+      this.putName(name);
+    }
     if (bfs) {
       o.byte(58);
       o.uint(bfs);
@@ -1266,12 +1405,12 @@ export class LayoutPrinter {
     o.byte(59);
     if (!s.suppressOffsetComment) {
       if (anon) {
-        let slen = alignPrinted + (name !== NO_NAME ? cstrLength(this.strs, nameOff) : -1);
+        let slen = alignPrinted + (name !== NO_NAME ? cstrLength(this.strs, name >> 1) : -1);
         if (this.isStruct(type) && this.flags[type]! & PACKED) slen += 28;
         this.putSpaces(s.typeSpacing + s.nameSpacing - slen - 3);
-      } else this.putSpaces(Math.max(s.typeSpacing + s.nameSpacing - (o.offset - start), 0));
+      } else this.putSpaces(Math.max(s.typeSpacing + s.nameSpacing - (o.offset - f.mStart), 0));
       o.ascii('/* ');
-      this.putNum(offset, 5);
+      this.putNum(f.mOffset, 5);
       let sizeSpacing = 5;
       if (bfs) {
         o.byte(58);
@@ -1279,66 +1418,188 @@ export class LayoutPrinter {
         sizeSpacing -= 3;
       }
       o.byte(32);
-      this.putNum(size, sizeSpacing);
+      this.putNum(this.mByteSize[j]!, sizeSpacing);
       o.ascii(' */');
     }
-    s.baseOffset = savedBase;
+    s.baseOffset = f.mSavedBase;
   }
 
-  /** A struct or union printed inside another (see MAX_PRINT_NEST). */
-  private nestedOut(id: number, conf: Conf, union: boolean): void {
-    if (this.printNest >= MAX_PRINT_NEST) {
+  /**
+   * Prints struct or union `id` with `conf` and every struct and union
+   * nested in it. pahole recurses (`__class__fprintf` -> member -> type ->
+   * `__class__fprintf`) and crashes between 3,000 and 10,000 levels; here
+   * the structs and unions under way are frames of one stack, stepped by
+   * this loop: a frame prints its members until one's type is a nested
+   * struct or union, whose frame goes on top; when that frame closes, the
+   * member it belongs to is finished and its parent goes on. Any depth
+   * costs heap, not call stack.
+   */
+  private printNested(id: number, conf: Conf, union: boolean): void {
+    const st = this.frames;
+    const bottom = st.length;
+    if (bottom >= MAX_PRINT_NEST)
       throw new BtfError(
         BtfErrorCode.TooBig,
-        `type [${id}]: structs and unions printed inside each other nest deeper than ${MAX_PRINT_NEST} levels`,
+        `type [${id}]: structs and unions printed inside the padding of bitfields nest deeper than ${MAX_PRINT_NEST} levels`,
+        { typeId: id },
+      );
+    this.openFrame(id, conf, union);
+    try {
+      while (st.length > bottom) {
+        const f = st[st.length - 1]!;
+        if (f.pending) {
+          // The nested type of the member in progress is done: finish the member.
+          f.pending = false;
+          this.putSuffix(f.mSuffix, 0);
+          if (f.union) this.unionMemberEnd(f);
+          else this.classMemberEnd(f);
+        }
+        if (f.i >= f.nm) {
+          if (f.union) this.unionClose(f);
+          else this.classClose(f);
+          this.printing[f.id] = 0;
+          st.pop();
+          continue;
+        }
+        const i = f.i++;
+        const nest = f.union ? this.unionMember(f, i) : this.classMember(f, i);
+        if (nest) {
+          const r = this.req;
+          f.pending = true;
+          f.mSuffix = r.suffix;
+          this.openFrame(r.id, r.conf, r.union);
+        }
+      }
+    } finally {
+      for (let i = bottom; i < st.length; i++) this.printing[st[i]!.id] = 0;
+      st.length = bottom;
+    }
+  }
+
+  /** Pushes the frame of struct or union `id` printed with `conf`, and writes its head (`__class__fprintf`/`union__fprintf` up to the members). */
+  private openFrame(id: number, conf: Conf, union: boolean): void {
+    const o = this.o;
+    if (this.printing[id]) {
+      // pahole recurses until its stack runs out: a clean error instead.
+      const ids = this.frames.map((x) => x.id);
+      const loop = [...ids.slice(ids.indexOf(id)), id].map((t) => `[${t}]`).join(' -> ');
+      throw new BtfError(
+        BtfErrorCode.Loop,
+        `type [${id}]: struct or union printed inside itself (reference loop through types ${loop})`,
         { typeId: id },
       );
     }
-    this.printNest++;
-    try {
-      if (union) this.unionOut(id, conf);
-      else this.classOut(id, conf);
-    } finally {
-      this.printNest--;
-    }
-  }
-
-  private unionOut(id: number, conf: Conf): void {
-    const o = this.o;
+    this.printing[id] = 1;
     const indent = Math.min(conf.indent, 16);
-    o.ascii('union');
+    const f: PrintFrame = {
+      union,
+      id,
+      outer: conf,
+      c: { ...conf, indent: indent + 1 },
+      indent,
+      first: 0,
+      nm: 0,
+      i: 0,
+      pending: false,
+      newline: false,
+      sumHoles: 0,
+      sumBitHoles: 0,
+      sumBytes: 0,
+      sumBits: 0,
+      nrPaddings: 0,
+      sumPaddings: 0,
+      nrForced: 0,
+      nrForcedHoles: 0,
+      sumForcedHoles: 0,
+      last: -1,
+      lastSize: 0,
+      initial: 0,
+      mJ: 0,
+      mType: 0,
+      mStart: 0,
+      mSavedBase: 0,
+      mOffset: 0,
+      mName: NO_NAME,
+      mStructLike: false,
+      mAnon: false,
+      mSuffix: NO_SUFFIX,
+    };
+    this.frames.push(f);
+    if (union) {
+      o.ascii('union');
+      if (this.named(id)) {
+        o.byte(32);
+        this.putName(this.nameRef(id));
+      }
+      o.ascii(' {\n');
+      this.inferUnionPacked(id);
+      f.initial = f.c.cl.v;
+      f.first = this.fix(id);
+      f.nm = this.nrMembers(id);
+      return;
+    }
+    o.ascii('struct');
     if (this.named(id)) {
       o.byte(32);
       this.putName(this.nameRef(id));
     }
+    this.inferPacked(id);
+    this.findHoles(id);
+    f.first = this.fix(id);
+    f.nm = this.nrMembers(id);
     o.ascii(' {\n');
-    const u: Conf = { ...conf, indent: indent + 1 };
-    this.inferUnionPacked(id);
-    const initial = u.cl.v;
-    const first = this.fix(id);
-    const nm = this.nrMembers(id);
-    for (let i = 0; i < nm; i++) {
-      const t = this.mType[first + i]!;
-      this.putTabs(u.indent);
-      if (!this.known(t)) {
-        o.ascii('<ERROR(union__fprintf): ');
-        o.uint(t);
-        o.ascii(' not found!>\n');
-        continue;
-      }
-      u.unionMember = true;
-      this.memberOut(first + i, t, true, u);
+    const ind = f.c.indent;
+    if (this.preBitHole[id]! > 0) {
+      if (!f.newline) o.byte(10);
+      f.newline = true;
+      const b = this.preBitHole[id]!;
+      this.holeNote(ind, b, ' bit');
       o.byte(10);
-      u.cl.v = initial;
+      f.sumBitHoles += b;
     }
-    this.putTabs(indent);
-    o.byte(125);
-    if (this.nameSet(conf.suffix)) {
-      o.byte(32);
-      this.putName(conf.suffix);
+    if (this.preHole[id]! > 0) {
+      if (!f.newline) o.byte(10);
+      f.newline = true;
+      const b = this.preHole[id]!;
+      this.holeNote(ind, b, ' byte');
+      o.byte(10);
+      f.sumHoles += b;
     }
   }
 
+  /** `union__fprintf`'s member `i`, up to its type; true when that is a nested struct or union. */
+  private unionMember(f: PrintFrame, i: number): boolean {
+    const o = this.o;
+    const u = f.c;
+    const t = this.mType[f.first + i]!;
+    this.putTabs(u.indent);
+    if (!this.known(t)) {
+      o.ascii('<ERROR(union__fprintf): ');
+      o.uint(t);
+      o.ascii(' not found!>\n');
+      return false;
+    }
+    u.unionMember = true;
+    if (this.memberBegin(f, f.first + i, t, true)) return true;
+    this.unionMemberEnd(f);
+    return false;
+  }
+
+  private unionMemberEnd(f: PrintFrame): void {
+    this.memberEnd(f);
+    this.o.byte(10);
+    f.c.cl.v = f.initial;
+  }
+
+  private unionClose(f: PrintFrame): void {
+    const o = this.o;
+    this.putTabs(f.indent);
+    o.byte(125);
+    if (this.nameSet(f.outer.suffix)) {
+      o.byte(32);
+      this.putName(f.outer.suffix);
+    }
+  }
   /** `/* XXX N bits hole, try to pack *\/` (and bytes), indented. */
   private holeNote(ind: number, v: number, unit: string): void {
     this.putTabs(ind);
@@ -1347,158 +1608,140 @@ export class LayoutPrinter {
     this.o.ascii(' hole, try to pack */');
   }
 
-  private classOut(id: number, conf: Conf): void {
+  /**
+   * `__class__fprintf`'s member `i` up to its type (forced alignment
+   * counts, the padding line of a bit hole, the comments on combined
+   * bitfields); true when the type is a nested struct or union.
+   */
+  private classMember(f: PrintFrame, i: number): boolean {
     const o = this.o;
-    o.ascii('struct');
-    if (this.named(id)) {
-      o.byte(32);
-      this.putName(this.nameRef(id));
-    }
-    const indent = Math.min(conf.indent, 16);
-    const c: Conf = { ...conf, indent: indent + 1 };
-    this.inferPacked(id);
-    this.findHoles(id);
-    const first = this.fix(id);
-    o.ascii(' {\n');
-    let newline = false;
-    let sumHoles = 0;
-    let sumBitHoles = 0;
-    let sumBytes = 0;
-    let sumBits = 0;
-    let nrPaddings = 0;
-    let sumPaddings = 0;
-    let nrForced = 0;
-    let nrForcedHoles = 0;
-    let sumForcedHoles = 0;
-    const ind = c.indent;
-    if (this.preBitHole[id]! > 0) {
-      if (!newline) o.byte(10);
-      newline = true;
-      const b = this.preBitHole[id]!;
-      this.holeNote(ind, b, ' bit');
-      o.byte(10);
-      sumBitHoles += b;
-    }
-    if (this.preHole[id]! > 0) {
-      if (!newline) o.byte(10);
-      newline = true;
-      const b = this.preHole[id]!;
-      this.holeNote(ind, b, ' byte');
-      o.byte(10);
-      sumHoles += b;
-    }
-    let last = -1;
-    let lastSize = 0;
-    const nm2 = this.nrMembers(id);
-    for (let i = 0; i < nm2; i++) {
-      const j = first + i;
-      if (this.mAlign[j] && !this.suppressAligned) {
-        const fh = last >= 0 ? this.mHole[last]! : this.preHole[id]!;
-        if (fh !== 0) {
-          nrForcedHoles++;
-          sumForcedHoles += fh;
-        }
-        nrForced++;
+    const ind = f.c.indent;
+    const j = f.first + i;
+    if (this.mAlign[j] && !this.suppressAligned) {
+      const fh = f.last >= 0 ? this.mHole[f.last]! : this.preHole[f.id]!;
+      if (fh !== 0) {
+        f.nrForcedHoles++;
+        f.sumForcedHoles += fh;
       }
-      const bfs = this.mBfs[j]!;
-      const t = this.mType[j]!;
-      if (last >= 0 && lastSize !== 0) {
-        const lastBfs = this.mBfs[last]!;
-        if (this.mBitHole[last] !== 0 && bfs) {
-          let bitfieldSize = this.mBitHole[last]! & 0xff;
-          if (!this.known(t)) {
-            this.putTabs(ind);
-            o.ascii('<ERROR(__class__fprintf): ');
-            o.uint(t);
-            o.ascii(' not found!>\n');
-            continue;
-          }
-          if (this.mByteOff[last] !== this.mByteOff[j]) {
-            o.byte(10);
-            this.putTabs(ind);
-            o.ascii('/* Force alignment to the next boundary: */\n');
-            bitfieldSize = 0;
-          }
+      f.nrForced++;
+    }
+    const bfs = this.mBfs[j]!;
+    const t = this.mType[j]!;
+    if (f.last >= 0 && f.lastSize !== 0) {
+      const lastBfs = this.mBfs[f.last]!;
+      if (this.mBitHole[f.last] !== 0 && bfs) {
+        let bitfieldSize = this.mBitHole[f.last]! & 0xff;
+        if (!this.known(t)) {
           this.putTabs(ind);
-          this.typeOut(t, EMPTY_NAME, c);
-          o.byte(58);
-          o.uint(bitfieldSize);
-          o.ascii(';\n');
+          o.ascii('<ERROR(__class__fprintf): ');
+          o.uint(t);
+          o.ascii(' not found!>\n');
+          return false;
         }
-        if (
-          this.mByteOff[j]! < this.mByteOff[last]! ||
-          (this.mByteOff[j] === this.mByteOff[last] && lastBfs === 0 && bfs !== 0)
-        ) {
-          if (!newline) o.byte(10);
-          newline = true;
-          this.putTabs(ind);
-          o.ascii('/* Bitfield combined with previous fields */\n');
-        } else {
-          const cc = this.mByteOff[j]! - this.mByteOff[last]!;
-          if (cc > 0 && cc < lastSize) {
-            if (!newline) o.byte(10);
-            newline = true;
-            this.putTabs(ind);
-            o.ascii('/* Bitfield combined with next fields */\n');
-          }
-        }
-      }
-      if (newline) {
-        o.byte(10);
-        newline = false;
-      }
-      this.putTabs(ind);
-      if (!this.known(t)) {
-        o.ascii('<ERROR(__class__fprintf): ');
-        o.uint(t);
-        o.ascii(' not found!>\n');
-        continue;
-      }
-      c.lastMember = i === nm2 - 1;
-      c.firstMember = last < 0;
-      const size = this.mByteSize[j]!;
-      this.memberOut(j, t, false, c);
-      if (this.isStruct(t)) {
-        this.findHoles(t);
-        this.inferPacked(t);
-        const p = this.padding[t]! & 0xffff;
-        if (p > 0) {
-          nrPaddings++;
-          sumPaddings += p;
-          if (!newline) o.byte(10);
-          newline = true;
+        if (this.mByteOff[f.last] !== this.mByteOff[j]) {
           o.byte(10);
           this.putTabs(ind);
-          o.ascii('/* XXX last struct has ');
-          this.putCount(p, ' byte');
-          o.ascii(' of padding */');
+          o.ascii('/* Force alignment to the next boundary: */\n');
+          bitfieldSize = 0;
+        }
+        this.putTabs(ind);
+        this.typeOutNow(t, EMPTY_NAME, f.c);
+        o.byte(58);
+        o.uint(bitfieldSize);
+        o.ascii(';\n');
+      }
+      if (
+        this.mByteOff[j]! < this.mByteOff[f.last]! ||
+        (this.mByteOff[j] === this.mByteOff[f.last] && lastBfs === 0 && bfs !== 0)
+      ) {
+        if (!f.newline) o.byte(10);
+        f.newline = true;
+        this.putTabs(ind);
+        o.ascii('/* Bitfield combined with previous fields */\n');
+      } else {
+        const cc = this.mByteOff[j]! - this.mByteOff[f.last]!;
+        if (cc > 0 && cc < f.lastSize) {
+          if (!f.newline) o.byte(10);
+          f.newline = true;
+          this.putTabs(ind);
+          o.ascii('/* Bitfield combined with next fields */\n');
         }
       }
-      if (this.mBitHole[j] !== 0) {
-        if (!newline) o.byte(10);
-        newline = true;
-        const b = this.mBitHole[j]!;
-        o.byte(10);
-        this.holeNote(ind, b, ' bit');
-        sumBitHoles += b;
-      }
-      if (this.mHole[j]! > 0) {
-        if (!newline) o.byte(10);
-        newline = true;
-        const b = this.mHole[j]!;
-        o.byte(10);
-        this.holeNote(ind, b, ' byte');
-        sumHoles += b;
-      }
-      o.byte(10);
-      if (bfs) sumBits += bfs;
-      else sumBytes += size;
-      if (last < 0 || lastSize === 0 || this.mByteOff[last] !== this.mByteOff[j]) lastSize = size;
-      else if (this.mBfs[last] === 0 && bfs !== 0) lastSize = size;
-      last = j;
     }
+    if (f.newline) {
+      o.byte(10);
+      f.newline = false;
+    }
+    this.putTabs(ind);
+    if (!this.known(t)) {
+      o.ascii('<ERROR(__class__fprintf): ');
+      o.uint(t);
+      o.ascii(' not found!>\n');
+      return false;
+    }
+    f.c.lastMember = i === f.nm - 1;
+    f.c.firstMember = f.last < 0;
+    if (this.memberBegin(f, j, t, false)) return true;
+    this.classMemberEnd(f);
+    return false;
+  }
+
+  /** The rest of `__class__fprintf`'s member (after `class_member__fprintf`): padding of a struct member, holes after it. */
+  private classMemberEnd(f: PrintFrame): void {
+    const o = this.o;
+    const ind = f.c.indent;
+    const j = f.mJ;
+    const t = f.mType;
+    const bfs = this.mBfs[j]!;
+    const size = this.mByteSize[j]!;
+    this.memberEnd(f);
+    if (this.isStruct(t)) {
+      this.findHoles(t);
+      this.inferPacked(t);
+      const p = this.padding[t]! & 0xffff;
+      if (p > 0) {
+        f.nrPaddings++;
+        f.sumPaddings += p;
+        if (!f.newline) o.byte(10);
+        f.newline = true;
+        o.byte(10);
+        this.putTabs(ind);
+        o.ascii('/* XXX last struct has ');
+        this.putCount(p, ' byte');
+        o.ascii(' of padding */');
+      }
+    }
+    if (this.mBitHole[j] !== 0) {
+      if (!f.newline) o.byte(10);
+      f.newline = true;
+      const b = this.mBitHole[j]!;
+      o.byte(10);
+      this.holeNote(ind, b, ' bit');
+      f.sumBitHoles += b;
+    }
+    if (this.mHole[j]! > 0) {
+      if (!f.newline) o.byte(10);
+      f.newline = true;
+      const b = this.mHole[j]!;
+      o.byte(10);
+      this.holeNote(ind, b, ' byte');
+      f.sumHoles += b;
+    }
+    o.byte(10);
+    if (bfs) f.sumBits += bfs;
+    else f.sumBytes += size;
+    if (f.last < 0 || f.lastSize === 0 || this.mByteOff[f.last] !== this.mByteOff[j]) f.lastSize = size;
+    else if (this.mBfs[f.last] === 0 && bfs !== 0) f.lastSize = size;
+    f.last = j;
+  }
+
+  /** `__class__fprintf` after the members: the statistics (top level), the closing brace and attributes. */
+  private classClose(f: PrintFrame): void {
+    const o = this.o;
+    const id = f.id;
+    const ind = f.c.indent;
     const tsize = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
-    if (c.emitStats) {
+    if (f.c.emitStats) {
       const ncl = Math.floor((Math.max(0, this.tagSize(id)) + this.cachelineSize - 1) / this.cachelineSize);
       o.byte(10);
       this.putTabs(ind);
@@ -1507,35 +1750,35 @@ export class LayoutPrinter {
       o.ascii(', cachelines: ');
       o.int(ncl);
       o.ascii(', members: ');
-      o.uint(nm2);
+      o.uint(f.nm);
       o.ascii(' */\n');
-      if (sumHoles > 0 || sumBitHoles > 0) {
-        if (sumBytes > 0) {
+      if (f.sumHoles > 0 || f.sumBitHoles > 0) {
+        if (f.sumBytes > 0) {
           this.putTabs(ind);
           o.ascii('/* sum members: ');
-          o.int(sumBytes);
-          if (sumHoles > 0) {
+          o.int(f.sumBytes);
+          if (f.sumHoles > 0) {
             o.ascii(', holes: ');
             o.uint(this.nrHoles[id]!);
             o.ascii(', sum holes: ');
-            o.int(sumHoles);
+            o.int(f.sumHoles);
           }
           o.ascii(' */\n');
         }
-        if (sumBits > 0) {
+        if (f.sumBits > 0) {
           this.putTabs(ind);
           o.ascii('/* sum bitfield members: ');
-          o.int(sumBits);
+          o.int(f.sumBits);
           o.ascii(' bits');
-          if (sumBitHoles > 0) {
+          if (f.sumBitHoles > 0) {
             o.ascii(', bit holes: ');
             o.uint(this.nrBitHoles[id]!);
             o.ascii(', sum bit holes: ');
-            o.int(sumBitHoles);
+            o.int(f.sumBitHoles);
             o.ascii(' bits');
           } else {
             o.ascii(' (');
-            o.int(Math.floor(sumBits / 8));
+            o.int(Math.floor(f.sumBits / 8));
             o.ascii(' bytes)');
           }
           o.ascii(' */\n');
@@ -1548,12 +1791,12 @@ export class LayoutPrinter {
         o.uint(padding);
         o.ascii(' */\n');
       }
-      if (nrPaddings > 0) {
+      if (f.nrPaddings > 0) {
         this.putTabs(ind);
         o.ascii('/* paddings: ');
-        o.uint(nrPaddings);
+        o.uint(f.nrPaddings);
         o.ascii(', sum paddings: ');
-        o.uint(sumPaddings);
+        o.uint(f.sumPaddings);
         o.ascii(' */\n');
       }
       if (this.bitPadding[id]! > 0) {
@@ -1562,19 +1805,19 @@ export class LayoutPrinter {
         o.uint(this.bitPadding[id]!);
         o.ascii(' bits */\n');
       }
-      if (nrForced !== 0) {
+      if (f.nrForced !== 0) {
         this.putTabs(ind);
         o.ascii('/* forced alignments: ');
-        o.uint(nrForced);
-        if (nrForcedHoles !== 0) {
+        o.uint(f.nrForced);
+        if (f.nrForcedHoles !== 0) {
           o.ascii(', forced holes: ');
-          o.uint(nrForcedHoles);
+          o.uint(f.nrForcedHoles);
           o.ascii(', sum forced holes: ');
-          o.uint(sumForcedHoles);
+          o.uint(f.sumForcedHoles);
         }
         o.ascii(' */\n');
       }
-      const lastCl = (c.baseOffset + tsize) % this.cachelineSize;
+      const lastCl = (f.c.baseOffset + tsize) % this.cachelineSize;
       if (lastCl !== 0) {
         this.putTabs(ind);
         o.ascii('/* last cacheline: ');
@@ -1582,22 +1825,22 @@ export class LayoutPrinter {
         o.ascii(' bytes */\n');
       }
       const diff =
-        tsize * 8 - (sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + padding * 8 + this.bitPadding[id]!);
-      if (diff && nm2 !== 0) {
+        tsize * 8 - (f.sumBytes * 8 + f.sumBits + f.sumHoles * 8 + f.sumBitHoles + padding * 8 + this.bitPadding[id]!);
+      if (diff && f.nm !== 0) {
         o.byte(10);
         this.putTabs(ind);
         o.ascii(
-          `/* BRAIN FART ALERT! ${tsize} bytes != ${sumBytes} (member bytes) + ${sumBits} (member bits) + ${sumHoles} (byte holes) + ${sumBitHoles} (bit holes), diff = ${diff} bits */\n`,
+          `/* BRAIN FART ALERT! ${tsize} bytes != ${f.sumBytes} (member bytes) + ${f.sumBits} (member bits) + ${f.sumHoles} (byte holes) + ${f.sumBitHoles} (bit holes), diff = ${diff} bits */\n`,
         );
       }
     }
-    this.putTabs(indent);
+    this.putTabs(f.indent);
     o.byte(125);
     const packed = (this.flags[id]! & PACKED) !== 0;
     if (packed) o.ascii(' __attribute__((__packed__))');
-    if (this.nameSet(c.suffix)) {
+    if (this.nameSet(f.c.suffix)) {
       o.byte(32);
-      this.putName(c.suffix);
+      this.putName(f.c.suffix);
     }
     if (this.tAlign[id] !== 0 && !packed && !this.suppressAligned) {
       o.ascii(' __attribute__((__aligned__(');
@@ -1632,8 +1875,7 @@ export class LayoutPrinter {
       expand: this.expand,
       cl: { v: 0 },
     };
-    if (union) this.unionOut(id, conf);
-    else this.classOut(id, conf);
+    this.printNested(id, conf, union);
     out.byte(59);
   }
 
@@ -1685,7 +1927,7 @@ export class LayoutPrinter {
     }
     const k = this.kind(t);
     if (k === BTF_KIND_ARRAY) {
-      this.arrayOut(t, name, conf);
+      this.typeOutNow(t, name, conf);
       return;
     }
     if (k === BTF_KIND_PTR) {
@@ -1714,7 +1956,7 @@ export class LayoutPrinter {
         return;
       }
       this.findHoles(t);
-      this.classOut(t, { ...conf, suffix: name });
+      this.printNested(t, { ...conf, suffix: name }, false);
       return;
     } else if (this.isEnum(t)) {
       if (this.named(t)) {
