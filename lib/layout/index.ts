@@ -72,7 +72,6 @@ import {
   BTF_KIND_TYPE_TAG,
   BTF_KIND_TYPEDEF,
   BTF_KIND_UNION,
-  BTF_KIND_VAR,
   BTF_KIND_VOLATILE,
   infoKflag,
   infoVlen,
@@ -217,6 +216,26 @@ const MAX_PRINT_NEST = 500;
 /** No array dimensions wait after a member's type. */
 const NO_SUFFIX: number[] = [];
 
+/** `s` as snprintf leaves it in a buffer of `len` bytes. */
+const clip = (s: string, len: number): string => (s.length < len ? s : s.slice(0, len - 1));
+
+// What a name computation asks for: a type's name in a buffer, a function type's text, a parameter list.
+const NAME = 0;
+const FTYPE = 1;
+const PARMS = 2;
+
+/** A request of {@link LayoutPrinter.runNames}: the name of `id` in `len` bytes, or function type `id` printed with `name`. */
+interface NameReq {
+  what: typeof NAME | typeof FTYPE | typeof PARMS;
+  id: number;
+  len: number;
+  name: string | null;
+  inlined: boolean;
+  isPtr: boolean;
+}
+/** A step of a name computation: yields requests, is sent their text, returns its own. */
+type NameGen = Generator<NameReq, string, string>;
+
 /**
  * A struct or union being printed (`__class__fprintf` or `union__fprintf`),
  * one frame of the print stack: its context, where its member loop is, its
@@ -291,11 +310,15 @@ export class LayoutPrinter {
   /** Kind per id (read once: every member asks several times). */
   private readonly kinds: Uint8Array;
   /** `typeName` per id, computed once (it depends on nothing printed before). */
-  private readonly names: (string | undefined)[];
+  /** Names by buffer length (see {@link nameIn}), then by id; those in 128 bytes (every member's type) at hand. */
+  private readonly names = new Map<number, (string | undefined)[]>();
+  private readonly names128: (string | undefined)[];
   private readonly tAlign: Uint32Array;
   private readonly natAlign: Uint32Array;
   /** The print stack: structs and unions being printed one inside the other. */
   private readonly frames: PrintFrame[] = [];
+  /** Per type id: bit 1 while its name is being computed, 2 its function type, 4 its parameters (see runNames). */
+  private readonly nameBusy: Uint8Array;
   /** Per type id: 1 while its frame is on the print stack (met again, it is inside itself: a loop). */
   private readonly printing: Uint8Array;
   /** What {@link typeOut} left to print nested. */
@@ -370,9 +393,11 @@ export class LayoutPrinter {
     const n = this.n;
     this.flags = new Uint8Array(n + 1);
     this.printing = new Uint8Array(n + 1);
+    this.nameBusy = new Uint8Array(n + 1);
     this.kinds = new Uint8Array(n + 1);
     for (let id = 1; id < n; id++) this.kinds[id] = q.kind(id);
-    this.names = new Array<string | undefined>(n + 1);
+    this.names128 = new Array<string | undefined>(n + 1);
+    this.names.set(128, this.names128);
     this.parmsAt = new Array<string | undefined>(n + 1);
     this.nameAscii = new Uint8Array(n + 1);
     this.stripMemo = new Int32Array(n + 1);
@@ -495,49 +520,59 @@ export class LayoutPrinter {
     return 0;
   }
 
-  /** pahole's `tag__size` (-1: a reference pahole cannot follow). */
-  tagSize(id: number, depth = 0): number {
-    // Remembered for the calls from outside the recursion (its depth limit makes the inner ones depend on where they start).
-    if (depth !== 0 || id <= 0 || id >= this.n) return this.tagSize0(id, depth);
+  /**
+   * pahole's `tag__size` (-1: a reference pahole cannot follow). pahole
+   * recurses down modifiers, typedefs and arrays (multiplying by each
+   * array's length); here a loop, so any depth costs nothing, and a chain
+   * longer than the number of types (a loop: pahole's own check catches
+   * only a type that refers to itself) is -1.
+   */
+  tagSize(id: number): number {
+    if (id <= 0 || id >= this.n) return this.tagSize0(id);
     const m = this.sizeMemo[id]!;
     if (m !== 0) return m - 2;
-    const r = this.tagSize0(id, 0);
+    const r = this.tagSize0(id);
     this.sizeMemo[id] = r + 2;
     return r;
   }
-  private tagSize0(id: number, depth: number): number {
+  private tagSize0(id: number): number {
     if (id === this.n) return this.vSize === 1 && this.vCount === 0 ? 0 : this.vSize;
-    if (!this.known(id) || depth > 64) return -1;
-    const k = this.kind(id);
-    switch (k) {
-      case BTF_KIND_PTR:
-        return this.ptrSize;
-      case BTF_KIND_INT:
-        return Math.floor(intBits(this.w[this.offs[id]! + 3]!) / 8);
-      case BTF_KIND_FLOAT:
-      case BTF_KIND_ENUM:
-      case BTF_KIND_ENUM64:
-        return this.size(id);
-      case BTF_KIND_STRUCT:
-      case BTF_KIND_UNION:
-        return this.size(id) === 1 && this.vlen(id) === 0 ? 0 : this.size(id);
-      case BTF_KIND_FWD:
-      case BTF_KIND_FUNC_PROTO:
-      case BTF_KIND_FUNC:
-        return 0;
-      case BTF_KIND_ARRAY: {
-        const o = this.offs[id]!;
-        const elem = this.w[o + 3]!;
-        if (!this.known(elem)) return -1;
-        const s = this.tagSize(elem, depth + 1);
-        return s < 0 ? s : s * this.w[o + 5]!;
-      }
-      default: {
-        const t = this.ref(id);
-        if (t === 0) return 0;
-        return this.tagSize(t, depth + 1);
+    let factor = 1;
+    for (let steps = 0; steps <= this.n; steps++) {
+      if (!this.known(id)) return -1;
+      const k = this.kind(id);
+      switch (k) {
+        case BTF_KIND_PTR:
+          return this.ptrSize * factor;
+        case BTF_KIND_INT:
+          return Math.floor(intBits(this.w[this.offs[id]! + 3]!) / 8) * factor;
+        case BTF_KIND_FLOAT:
+        case BTF_KIND_ENUM:
+        case BTF_KIND_ENUM64:
+          return this.size(id) * factor;
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION:
+          return (this.size(id) === 1 && this.vlen(id) === 0 ? 0 : this.size(id)) * factor;
+        case BTF_KIND_FWD:
+        case BTF_KIND_FUNC_PROTO:
+        case BTF_KIND_FUNC:
+          return 0;
+        case BTF_KIND_ARRAY: {
+          const o = this.offs[id]!;
+          const elem = this.w[o + 3]!;
+          if (!this.known(elem)) return -1;
+          factor *= this.w[o + 5]!;
+          id = elem;
+          break;
+        }
+        default: {
+          const t = this.ref(id);
+          if (t === 0) return 0;
+          id = t;
+        }
       }
     }
+    return -1;
   }
 
   /** `tag__natural_alignment`. */
@@ -844,24 +879,59 @@ export class LayoutPrinter {
   }
 
   // ---- names (tag__name) ----
+  //
+  // pahole builds a type's name in a caller's buffer (`tag__name(type, cu,
+  // bf, len)`), recursing through what the type refers to with buffers of
+  // its own: a pointer's pointee in 1024 bytes, a modifier's type in 128, an
+  // array's element in the array's buffer, a function type's return and
+  // parameter types in 128, the function type itself printed into the
+  // buffer (`fmemopen`); a member's type is named in 128 bytes
+  // (`type__fprintf`'s `tbf`), a typedef's in 512. snprintf cuts each at its
+  // buffer, so a deep chain prints as its first 127 (or 511) characters.
+  // Here a name is computed for an id and a buffer length (memoised per
+  // both), on an explicit stack of generators: a step that needs another
+  // name yields a request and gets the name back, so any depth costs heap.
+  // pahole crashes on a loop (its recursion never ends, or its loader
+  // spins); a name met again while it is being computed is an ELOOP
+  // BtfError naming the loop's types.
 
-  /** pahole's `__tag__name` of type id `id` (0: `void`). */
-  typeName(id: number, depth = 0): string {
-    if (id > 0 && id < this.n) {
-      let s = this.names[id];
-      if (s === undefined) {
-        s = this.computeName(id, depth);
-        this.names[id] = s;
-      }
-      return s;
-    }
-    return this.computeName(id, depth);
+  /** pahole's `__tag__name` of type id `id` (0: `void`), whole (no buffer: the facts of `layout -j`). */
+  typeName(id: number): string {
+    return this.nameIn(id, Number.POSITIVE_INFINITY);
   }
 
-  private computeName(id: number, depth: number): string {
-    if (id === 0) return 'void';
-    if (!this.known(id)) return 'void';
-    if (depth > 64) return '<ERROR: type loop>';
+  /** pahole's `__tag__name` of type id `id` in a buffer of `len` bytes (at most `len - 1` characters). */
+  private nameIn(id: number, len: number): string {
+    const m = this.memoName(id, len);
+    if (m !== undefined) return m;
+    return this.runNames({ what: NAME, id, len, name: null, inlined: false, isPtr: false });
+  }
+
+  /** The memoised name of `id` in `len` bytes, computed at once for void and the kinds that name only themselves. */
+  private memoName(id: number, len: number): string | undefined {
+    if (id <= 0 || id >= this.n || !this.known(id)) return 'void';
+    const memo = len === 128 ? this.names128 : this.nameMemo(len);
+    const m = memo[id];
+    if (m !== undefined) return m;
+    const k = this.kind(id);
+    if (k === BTF_KIND_PTR || k === BTF_KIND_ARRAY || k === BTF_KIND_FUNC_PROTO || this.isModifier(k)) return undefined;
+    const s = clip(this.leafName(id), len);
+    memo[id] = s;
+    return s;
+  }
+
+  /** The memo of names in buffers of `len` bytes, by id. */
+  private nameMemo(len: number): (string | undefined)[] {
+    let m = this.names.get(len);
+    if (m === undefined) {
+      m = new Array<string | undefined>(this.n + 1);
+      this.names.set(len, m);
+    }
+    return m;
+  }
+
+  /** The name of a type that refers to no other. */
+  private leafName(id: number): string {
     const k = this.kind(id);
     switch (k) {
       case BTF_KIND_INT:
@@ -869,40 +939,6 @@ export class LayoutPrinter {
       case BTF_KIND_FLOAT:
         // pahole's BTF loader makes every FLOAT a BT_FP_SINGLE base type.
         return this.name(id) ? `single ${this.name(id)}` : 'nameless base type!';
-      case BTF_KIND_PTR: {
-        let t = this.ref(id);
-        if (t === 0) return 'void *';
-        if (!this.known(t)) return `${this.notFoundId(t)} *`;
-        let cp = '';
-        if (this.kind(t) === BTF_KIND_CONST) {
-          const nx = this.ref(t);
-          if (this.known(nx) && this.kind(nx) === BTF_KIND_PTR) {
-            cp = 'const ';
-            t = nx;
-          }
-        }
-        return `${this.typeName(t, depth + 1)} ${cp}*`;
-      }
-      case BTF_KIND_CONST:
-      case BTF_KIND_VOLATILE:
-      case BTF_KIND_RESTRICT: {
-        const t = this.ref(id);
-        if (t !== 0 && !this.known(t)) return this.notFoundId(t);
-        const s = t === 0 ? 'void' : this.typeName(t, depth + 1);
-        const pre = k === BTF_KIND_CONST ? 'const ' : k === BTF_KIND_VOLATILE ? 'volatile ' : '';
-        return `${pre}${s}${k === BTF_KIND_RESTRICT ? ' restrict' : ''} `;
-      }
-      case BTF_KIND_ARRAY: {
-        const t = this.w[this.offs[id]! + 3]!;
-        if (!this.known(t)) return t === 0 ? 'void' : this.notFoundId(t);
-        return this.typeName(t, depth + 1);
-      }
-      case BTF_KIND_FUNC_PROTO:
-        return this.ftype(id, null, false, false, 0, depth + 1);
-      case BTF_KIND_FUNC:
-        return this.name(id);
-      case BTF_KIND_VAR:
-        return this.name(id);
       case BTF_KIND_STRUCT:
         return `struct ${this.name(id)}`;
       case BTF_KIND_UNION:
@@ -917,18 +953,125 @@ export class LayoutPrinter {
     }
   }
 
+  /**
+   * Runs the name computation `req` asks for on an explicit stack of
+   * generators ({@link nameSteps}, {@link ftypeSteps}): each request they
+   * yield is answered from the memo or computed on top of them.
+   */
+  private runNames(req: NameReq): string {
+    const st: NameGen[] = [];
+    // Per frame: the id whose name, function type or parameters it computes, and which of the three (a bit).
+    const ids: number[] = [];
+    const bits: number[] = [];
+    let v = '';
+    let r: NameReq | null = req;
+    try {
+      for (;;) {
+        if (r !== null) {
+          const m = r.what === NAME ? this.memoName(r.id, r.len) : undefined;
+          if (m !== undefined) v = m;
+          else {
+            // A name under way has bit 1, a function type bit 2, a parameter list bit 4.
+            const bit = 1 << r.what;
+            if (this.nameBusy[r.id]! & bit) this.nameLoop(ids, r.id);
+            this.nameBusy[r.id]! |= bit;
+            st.push(
+              r.what === NAME
+                ? this.nameSteps(r.id, r.len)
+                : r.what === FTYPE
+                  ? this.ftypeSteps(r.id, r.name, r.inlined, r.isPtr, 0)
+                  : this.parmsSteps(r.id),
+            );
+            ids.push(r.id);
+            bits.push(bit);
+          }
+          r = null;
+        }
+        if (st.length === 0) return v;
+        const step = st[st.length - 1]!.next(v);
+        if (step.done) {
+          st.pop();
+          this.nameBusy[ids.pop()!]! &= ~bits.pop()!;
+          v = step.value;
+        } else r = step.value;
+      }
+    } finally {
+      for (const id of ids) this.nameBusy[id] = 0;
+    }
+  }
+
+  /** Throws ELOOP for a name of `id` asked while it is being computed (the frames `ids` under way). */
+  private nameLoop(ids: readonly number[], id: number): never {
+    const loop = [...ids.slice(ids.indexOf(id)), id].map((t) => `[${t}]`).join(' -> ');
+    throw new BtfError(
+      BtfErrorCode.Loop,
+      `type [${id}]: reference loop through types ${loop}: its name has no end (pahole recurses until it crashes)`,
+      { typeId: id },
+    );
+  }
+
+  /** `__tag__name` of a pointer, modifier, array or function type `id` in `len` bytes; yields the names it is made of. */
+  private *nameSteps(id: number, len: number): NameGen {
+    const k = this.kind(id);
+    let s: string;
+    if (k === BTF_KIND_PTR) {
+      let t = this.ref(id);
+      if (t === 0) s = 'void *';
+      else if (!this.known(t)) s = `${this.notFoundId(t)} *`;
+      else {
+        let cp = '';
+        if (this.kind(t) === BTF_KIND_CONST) {
+          const nx = this.ref(t);
+          if (this.known(nx) && this.kind(nx) === BTF_KIND_PTR) {
+            cp = 'const ';
+            t = nx;
+          }
+        }
+        s = `${yield { what: NAME, id: t, len: 1024, name: null, inlined: false, isPtr: false }} ${cp}*`;
+      }
+    } else if (k === BTF_KIND_ARRAY) {
+      const t = this.w[this.offs[id]! + 3]!;
+      if (!this.known(t)) s = t === 0 ? 'void' : this.notFoundId(t);
+      else s = yield { what: NAME, id: t, len, name: null, inlined: false, isPtr: false };
+    } else if (k === BTF_KIND_FUNC_PROTO) {
+      s = yield { what: FTYPE, id, len, name: null, inlined: false, isPtr: false };
+    } else {
+      const t = this.ref(id);
+      if (t !== 0 && !this.known(t)) s = this.notFoundId(t);
+      else {
+        const inner =
+          t === 0 ? 'void' : yield { what: NAME, id: t, len: 128, name: null, inlined: false, isPtr: false };
+        const pre = k === BTF_KIND_CONST ? 'const ' : k === BTF_KIND_VOLATILE ? 'volatile ' : '';
+        s = `${pre}${inner}${k === BTF_KIND_RESTRICT ? ' restrict' : ''} `;
+      }
+    }
+    s = clip(s, len);
+    this.nameMemo(len)[id] = s;
+    return s;
+  }
+
   private notFoundId(id: number): string {
     return `<ERROR: type ${id} not found>`;
   }
 
-  /** `ftype__fprintf`: a function type with optional name. */
-  private ftype(id: number, name: string | null, inlined: boolean, isPtr: boolean, spacing: number, depth = 0): string {
+  /**
+   * `ftype__fprintf` of function type `id`: `RET (*name)(ARGS)` (the return
+   * type padded to `spacing`), its return and parameter types named in 128
+   * bytes; a parameter that is a function type or a pointer to one is
+   * printed the same way, as a request of its own.
+   */
+  private *ftypeSteps(id: number, name: string | null, inlined: boolean, isPtr: boolean, spacing: number): NameGen {
     const ret = this.ref(id);
-    const stype = ret === 0 || !this.known(ret) ? 'void' : this.typeName(ret, depth + 1);
-    return `${inlined ? 'inline ' : ''}${left(stype, spacing)} (${isPtr ? '*' : ''}${name ?? ''})${this.parms(id, depth)}`;
+    const stype =
+      ret === 0 || !this.known(ret)
+        ? 'void'
+        : yield { what: NAME, id: ret, len: 128, name: null, inlined: false, isPtr: false };
+    const parms = yield { what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false };
+    return `${inlined ? 'inline ' : ''}${left(stype, spacing)} (${isPtr ? '*' : ''}${name ?? ''})${parms}`;
   }
 
-  private parms(id: number, depth: number): string {
+  /** `ftype__fprintf_parms`: the parameter list of function type `id`. */
+  private *parmsSteps(id: number): NameGen {
     let s = '(';
     const n = this.vlen(id);
     let firstParm = true;
@@ -951,14 +1094,14 @@ export class LayoutPrinter {
         if (k === BTF_KIND_PTR) {
           const p = this.ref(t);
           if (p !== 0 && this.known(p) && this.kind(p) === BTF_KIND_FUNC_PROTO) {
-            s += this.ftype(p, name, false, true, 0, depth + 1);
+            s += yield { what: FTYPE, id: p, len: 0, name, inlined: false, isPtr: true };
             continue;
           }
         } else if (k === BTF_KIND_FUNC_PROTO) {
-          s += this.ftype(t, name, true, false, 0, depth + 1);
+          s += yield { what: FTYPE, id: t, len: 0, name, inlined: true, isPtr: false };
           continue;
         }
-        stype = this.typeName(t, depth + 1);
+        stype = yield { what: NAME, id: t, len: 128, name: null, inlined: false, isPtr: false };
       }
       s += `${stype}${name ? ' ' : ''}${name ?? ''}`;
     }
@@ -1000,7 +1143,7 @@ export class LayoutPrinter {
   }
   /** Writes the name of type `id` (pahole's `tag__name`) left-justified in `w` columns (`%-*s`). */
   private putTypeName(id: number, w: number): void {
-    const s = this.typeName(id);
+    const s = this.nameIn(id, 128);
     const o = this.o;
     const start = o.offset;
     // Names are computed once per type; whether one is ASCII too (then it is copied without a scan).
@@ -1270,13 +1413,13 @@ export class LayoutPrinter {
   private ftypeOut(id: number, name: number, isPtr: boolean, spacing: number): void {
     const o = this.o;
     const ret = this.ref(id);
-    this.putLeft(ret === 0 || !this.known(ret) ? 'void' : this.typeName(ret, 1), spacing);
+    this.putLeft(ret === 0 || !this.known(ret) ? 'void' : this.nameIn(ret, 128), spacing);
     o.ascii(isPtr ? ' (*' : ' (');
     this.putNameOrEmpty(name);
     o.byte(41);
     let p = this.parmsAt[id];
     if (p === undefined) {
-      p = this.parms(id, 0);
+      p = this.runNames({ what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false });
       this.parmsAt[id] = p;
     }
     o.text(p);
@@ -1969,7 +2112,7 @@ export class LayoutPrinter {
       this.enumOut(t, { ...conf, suffix: name });
       return;
     }
-    o.text(this.typeName(t));
+    o.text(this.nameIn(t, 512));
     o.byte(32);
     this.putName(name);
   }
