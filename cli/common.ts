@@ -307,7 +307,7 @@ function nestsDeeper(value: unknown, limit: number): boolean {
  * arrays, strings, numbers, booleans, null, `toJSON`), the objects and
  * arrays under way on an explicit stack, so any depth costs heap.
  */
-function deepJson(value: unknown): string {
+export function deepJson(value: unknown): string {
   const parts: string[] = [];
   // Frames: the keys still to write (an array's indexes as numbers), the container, whether one was written.
   interface Frame {
