@@ -304,7 +304,8 @@ class Side {
     const keys = this.keys;
     const st = this.keyStack;
     const parts = this.keyPartList;
-    const onPath = (this.keyOnPath ??= new Uint8Array(q.typeCount));
+    this.keyOnPath ??= new Uint8Array(q.typeCount);
+    const onPath = this.keyOnPath;
     const push = (p: number): void => {
       if (p > 0 && p < q.typeCount && keys[p] === undefined) parts.push(p);
     };
