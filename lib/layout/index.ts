@@ -283,6 +283,43 @@ interface PrintFrame {
   mSuffix: number[];
 }
 
+/** A frame with every field set (all of one shape for V8), for {@link LayoutPrinter.openFrame} to fill. */
+function newFrame(conf: Conf): PrintFrame {
+  return {
+    union: false,
+    id: 0,
+    outer: conf,
+    c: conf,
+    indent: 0,
+    first: 0,
+    nm: 0,
+    i: 0,
+    pending: false,
+    newline: false,
+    sumHoles: 0,
+    sumBitHoles: 0,
+    sumBytes: 0,
+    sumBits: 0,
+    nrPaddings: 0,
+    sumPaddings: 0,
+    nrForced: 0,
+    nrForcedHoles: 0,
+    sumForcedHoles: 0,
+    last: -1,
+    lastSize: 0,
+    initial: 0,
+    mJ: 0,
+    mType: 0,
+    mStart: 0,
+    mSavedBase: 0,
+    mOffset: 0,
+    mName: NO_NAME,
+    mStructLike: false,
+    mAnon: false,
+    mSuffix: NO_SUFFIX,
+  };
+}
+
 /** A nested struct or union {@link LayoutPrinter.typeOut} leaves to its caller. */
 interface NestRequest {
   id: number;
@@ -317,6 +354,8 @@ export class LayoutPrinter {
   private readonly natAlign: Uint32Array;
   /** The print stack: structs and unions being printed one inside the other. */
   private readonly frames: PrintFrame[] = [];
+  /** Frames to reuse, by depth. */
+  private readonly framePool: PrintFrame[] = [];
   /** Per type id: bit 1 while its name is being computed, 2 its function type, 4 its parameters (see runNames). */
   private readonly nameBusy: Uint8Array;
   /** Per type id: 1 while its frame is on the print stack (met again, it is inside itself: a loop). */
@@ -914,8 +953,21 @@ export class LayoutPrinter {
     const m = memo[id];
     if (m !== undefined) return m;
     const k = this.kind(id);
-    if (k === BTF_KIND_PTR || k === BTF_KIND_ARRAY || k === BTF_KIND_FUNC_PROTO || this.isModifier(k)) return undefined;
-    const s = clip(this.leafName(id), len);
+    let s: string;
+    if (k === BTF_KIND_PTR || this.isModifier(k)) {
+      // Most are a pointer or a modifier over a type that names only itself: named here, without a generator.
+      const t = this.ref(id);
+      if (t === 0 || !this.known(t)) return undefined;
+      const tk = this.kind(t);
+      if (tk === BTF_KIND_PTR || tk === BTF_KIND_ARRAY || tk === BTF_KIND_FUNC_PROTO || this.isModifier(tk))
+        return undefined;
+      const inner = clip(this.leafName(t), k === BTF_KIND_PTR ? 1024 : 128);
+      if (k === BTF_KIND_PTR) s = `${inner} *`;
+      else
+        s = `${k === BTF_KIND_CONST ? 'const ' : k === BTF_KIND_VOLATILE ? 'volatile ' : ''}${inner}${k === BTF_KIND_RESTRICT ? ' restrict' : ''} `;
+    } else if (k === BTF_KIND_ARRAY || k === BTF_KIND_FUNC_PROTO) return undefined;
+    else s = this.leafName(id);
+    s = clip(s, len);
     memo[id] = s;
     return s;
   }
@@ -1371,7 +1423,7 @@ export class LayoutPrinter {
 
   /** Writes the array dimensions {@link typeOut} pushed from `base` on, innermost first; returns false (nothing nested). */
   private endType(base: number): boolean {
-    this.putSuffix(this.suffix, base);
+    if (this.suffix.length > base) this.putSuffix(this.suffix, base);
     return false;
   }
 
@@ -1593,7 +1645,7 @@ export class LayoutPrinter {
         if (f.pending) {
           // The nested type of the member in progress is done: finish the member.
           f.pending = false;
-          this.putSuffix(f.mSuffix, 0);
+          if (f.mSuffix.length) this.putSuffix(f.mSuffix, 0);
           if (f.union) this.unionMemberEnd(f);
           else this.classMemberEnd(f);
         }
@@ -1634,39 +1686,36 @@ export class LayoutPrinter {
     }
     this.printing[id] = 1;
     const indent = Math.min(conf.indent, 16);
-    const f: PrintFrame = {
-      union,
-      id,
-      outer: conf,
-      c: { ...conf, indent: indent + 1 },
-      indent,
-      first: 0,
-      nm: 0,
-      i: 0,
-      pending: false,
-      newline: false,
-      sumHoles: 0,
-      sumBitHoles: 0,
-      sumBytes: 0,
-      sumBits: 0,
-      nrPaddings: 0,
-      sumPaddings: 0,
-      nrForced: 0,
-      nrForcedHoles: 0,
-      sumForcedHoles: 0,
-      last: -1,
-      lastSize: 0,
-      initial: 0,
-      mJ: 0,
-      mType: 0,
-      mStart: 0,
-      mSavedBase: 0,
-      mOffset: 0,
-      mName: NO_NAME,
-      mStructLike: false,
-      mAnon: false,
-      mSuffix: NO_SUFFIX,
-    };
+    // Frames are kept for reuse, one per depth (a listing opens one per struct).
+    const depth = this.frames.length;
+    let f = this.framePool[depth];
+    if (f === undefined) {
+      f = newFrame(conf);
+      this.framePool.push(f);
+    }
+    f.union = union;
+    f.id = id;
+    f.outer = conf;
+    f.c = { ...conf, indent: indent + 1 };
+    f.indent = indent;
+    f.first = 0;
+    f.nm = 0;
+    f.i = 0;
+    f.pending = false;
+    f.newline = false;
+    f.sumHoles = 0;
+    f.sumBitHoles = 0;
+    f.sumBytes = 0;
+    f.sumBits = 0;
+    f.nrPaddings = 0;
+    f.sumPaddings = 0;
+    f.nrForced = 0;
+    f.nrForcedHoles = 0;
+    f.sumForcedHoles = 0;
+    f.last = -1;
+    f.lastSize = 0;
+    f.initial = 0;
+    f.mSuffix = NO_SUFFIX;
     this.frames.push(f);
     if (union) {
       o.ascii('union');
