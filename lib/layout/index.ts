@@ -243,6 +243,15 @@ const MAX_PRINT_NEST = 500;
 /** No array dimensions wait after a member's type. */
 const NO_SUFFIX: number[] = [];
 
+/** Whether `s` is ASCII without NUL (its characters are its UTF-8 bytes). */
+function asciiText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0 || c > 0x7f) return false;
+  }
+  return true;
+}
+
 /** `s` as snprintf leaves it in a buffer of `len` bytes. */
 const clip = (s: string, len: number): string => (s.length < len ? s : s.slice(0, len - 1));
 
@@ -2536,7 +2545,7 @@ export class LayoutPrinter {
   findByName(name: string): number {
     // The first few names: a scan comparing the name's bytes with the string
     // section (no string decoded; a map of every name costs more for one -C).
-    if (this.byName === null && this.scans < 8 && /^[\x01-\x7f]*$/.test(name)) {
+    if (this.byName === null && this.scans < 8 && asciiText(name)) {
       this.scans++;
       const q = this.q;
       for (let id = 1; id < this.n; id++) {
