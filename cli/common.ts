@@ -282,9 +282,93 @@ export function prettyJson(text: string): string {
   return out;
 }
 
+/** Nesting past which a `RangeError` of `JSON.stringify` is its recursion overflowing (it copes with some thousands of levels). */
+const DEEP_JSON = 1000;
+
+/** Whether `value` nests objects and arrays more than `limit` deep (an explicit stack of what is left to look at, with its depth). */
+function nestsDeeper(value: unknown, limit: number): boolean {
+  const todo: unknown[] = [value];
+  const depths: number[] = [0];
+  while (todo.length) {
+    const v = todo.pop();
+    const d = depths.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= limit) return true;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) {
+      if (x !== null && typeof x === 'object') {
+        todo.push(x);
+        depths.push(d + 1);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Returns `value` as `JSON.stringify` writes it (plain data: objects,
+ * arrays, strings, numbers, booleans, null, `toJSON`), the objects and
+ * arrays under way on an explicit stack, so any depth costs heap.
+ */
+export function deepJson(value: unknown): string {
+  const parts: string[] = [];
+  // Frames: the keys still to write (an array's indexes as numbers), the container, whether one was written.
+  interface Frame {
+    keys: (string | number)[];
+    i: number;
+    of: Record<string | number, unknown>;
+    array: boolean;
+    first: boolean;
+  }
+  const st: Frame[] = [];
+  const prep = (v: unknown, key: string): unknown =>
+    v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function'
+      ? (v as { toJSON: (k: string) => unknown }).toJSON(key)
+      : v;
+  /** Writes a scalar, or opens a container and pushes its frame. */
+  const put = (v: unknown): void => {
+    if (v !== null && typeof v === 'object') {
+      const array = Array.isArray(v);
+      parts.push(array ? '[' : '{');
+      const of = v as Record<string | number, unknown>;
+      st.push({ keys: array ? Array.from(v as unknown[], (_, i) => i) : Object.keys(v), i: 0, of, array, first: true });
+      return;
+    }
+    const text = JSON.stringify(v);
+    parts.push(text === undefined ? 'null' : text);
+  };
+  const skipped = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol';
+  const top = prep(value, '');
+  if (skipped(top)) return JSON.stringify(top);
+  put(top);
+  while (st.length) {
+    const f = st[st.length - 1]!;
+    if (f.i >= f.keys.length) {
+      parts.push(f.array ? ']' : '}');
+      st.pop();
+      continue;
+    }
+    const k = f.keys[f.i++]!;
+    const v = prep(f.of[k], String(k));
+    if (!f.array && skipped(v)) continue;
+    if (!f.first) parts.push(',');
+    f.first = false;
+    if (!f.array) parts.push(`${JSON.stringify(k)}:`);
+    put(v);
+  }
+  return parts.join('');
+}
+
 /** Returns `value` as one line of JSON, or laid out as bpftool's `-p` with `pretty`; a newline ends it. */
 export function jsonText(value: unknown, pretty: boolean | undefined): string {
-  const text = JSON.stringify(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch (e) {
+    // V8's JSON.stringify recurses: a value deeper than its stack (vars -j
+    // of a 200,000-deep struct) is written on an explicit stack instead.
+    if (!(e instanceof RangeError) || !nestsDeeper(value, DEEP_JSON)) throw e;
+    text = deepJson(value);
+  }
   return `${pretty ? prettyJson(text) : text}\n`;
 }
 

@@ -17,7 +17,7 @@
  *
  * The random groups share one time budget; BTFKIT_FUZZ_RUNS multiplies them.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -33,19 +33,26 @@ import { parseElf } from '../lib/elf/read.js';
 import { addFunction, addGlobalVar, addMap } from '../lib/emit/index.js';
 import { BtfErrorCode, isBtfError, isInputError } from '../lib/errors.js';
 import { listMaps, listVars } from '../lib/inspect/index.js';
-import { paholeListing } from '../lib/layout/index.js';
+import { type ListingOptions, paholeListing, writeLayoutListing } from '../lib/layout/index.js';
+import { diffBtf } from '../lib/diff/index.js';
 import { TypedDataDumper } from '../lib/inspect/typed-data.js';
-import { openObject } from '../lib/object/open.js';
+import { type BpfObject, openObject, writeObject } from '../lib/object/open.js';
+import { typedJson } from '../lib/inspect/typed-json.js';
+import { genTs } from '../lib/gen/ts.js';
+import { deepJson, jsonText } from '../cli/common.js';
+import { BTF_KIND_INT, BTF_KIND_VAR } from '../lib/kinds.js';
+import { pathToFileURL } from 'node:url';
 import { typeQuery } from '../lib/query.js';
 import { TimeBudget, fuzzRuns } from './helpers/budget.js';
 import { SHAPES, deep, declOf, type Shape } from './helpers/deep.js';
 import { rng } from './helpers/gen.js';
-import { BIN, readBytes, repoPath } from './helpers/golden.js';
+import { BIN, readBytes, repoPath, runCli } from './helpers/golden.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
 import { skip } from './helpers/skip.js';
 import { hasTool, run } from './helpers/tools.js';
 
-const budget = new TimeBudget('robust', 60_000);
+// Most of it goes to the 200,000-deep chains of every shape through every walk.
+const budget = new TimeBudget('robust', 90_000);
 const tmp = mkdtempSync(join(tmpdir(), 'btfkit-robust-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const bpftool = hasTool('bpftool');
@@ -57,6 +64,8 @@ const cDump = (btf: Btf, opts: Parameters<typeof writeCDump>[2] = {}): string =>
 // ------------------------------------------------------------ deep types
 
 const DEEP = 200_000;
+/** gen ts refuses values nested deeper than this (lib/gen/ts.ts MAX_TS_NEST); the section adds one level. */
+const GEN_TS_DEPTH = 1_000;
 /** Nested anonymous structs deduplicate as libbpf's do, in cubic time (each level against every other): fewer levels. */
 const DEEP_DEDUP_ANON = 300;
 /** What typed data says on 8 bytes of each chain: libbpf's `btf__resolve_size` stops at 32 modifiers, typedefs or arrays. */
@@ -81,24 +90,166 @@ for (const shape of SHAPES) {
       q.skipModsAndTypedefs(root);
     });
     // pahole prints nested anonymous structs until its stack runs out
-    // (between 3,000 and 10,000 levels); btfkit says E2BIG past 500.
+    // (between 3,000 and 10,000 levels); btfkit prints them on an explicit
+    // stack. Their listing is quadratic (each closing line is padded 8
+    // columns per level: some 320 GB at 200,000 levels), so it is followed
+    // down to the innermost member and the first closing lines.
     budget.time(`${shape} layout`, () => {
-      try {
-        // The outermost struct alone (-C): its alignment goes down the chain.
-        const named = shape === 'struct' || shape === 'rstruct' || shape === 'anon';
-        for (const chunk of paholeListing(btf, named ? { classNames: [btf.nameOf(root)] } : {}))
-          assert.ok(chunk.length > 0);
-        assert.ok(shape !== 'anon', 'anon: no E2BIG');
-      } catch (e) {
-        if (shape !== 'anon' || !isBtfError(e) || e.code !== BtfErrorCode.TooBig) throw e;
-      }
+      // The outermost struct alone (-C): its alignment goes down the chain.
+      const named = shape === 'struct' || shape === 'rstruct' || shape === 'anon';
+      const opts = named ? { classNames: [btf.nameOf(root)] } : {};
+      if (shape === 'anon') assert.ok(layoutHead(btf, opts), 'anon: the innermost member is printed');
+      else for (const chunk of paholeListing(btf, opts)) assert.ok(chunk.length > 0);
+      // -E expands the named structs as nested ones.
+      if (shape === 'struct') assert.ok(layoutHead(btf, { ...opts, expand: true }), 'struct -E: the innermost member');
     });
+    // The diff's keys go down unnamed types only (a name stops them).
+    if (shape !== 'typedef' && shape !== 'struct' && shape !== 'rstruct')
+      budget.time(`${shape} diff`, () => {
+        const other = Btf.parse(btf.rawData());
+        other.addInt('long', 8, 1);
+        const d = diffBtf(btf, other, { fileA: 'a', fileB: 'b' });
+        assert.equal(
+          d.map((c) => `${c.change} ${c.kind} ${c.name}`),
+          ['added int long'],
+        );
+      });
     budget.time(`${shape} check`, () => checkBtf(btf));
     const r = budget.time(`${shape} typed data`, () => new TypedDataDumper(btf).dump(root, new Uint8Array(8)));
     assert.is(r.error?.split(':')[0], TYPED_ERROR[shape], `${shape}: typed data: ${r.error}`);
     budget.time(`${shape} dedup`, () => dedup(shape === 'anon' ? deep('anon', DEEP_DEDUP_ANON).btf : btf));
   });
 }
+
+/**
+ * Writes the `layout` listing of `btf` for `opts` until 12 MB are out:
+ * returns whether the first `int` (the innermost member of a chain over
+ * `int`) came before that.
+ */
+function layoutHead(btf: Btf, opts: ListingOptions): boolean {
+  const STOP = new Error('enough');
+  const limit = 12 << 20;
+  let n = 0;
+  let sawInt = false;
+  try {
+    writeLayoutListing(
+      btf,
+      (chunk) => {
+        n += chunk.length;
+        // (`\tint`: a chunk may end after `int`, before its padding.)
+        if (!sawInt) sawInt = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).includes('\tint');
+        if (n > limit) throw STOP;
+      },
+      opts,
+    );
+  } catch (e) {
+    if (e !== STOP) throw e;
+  }
+  return sawInt;
+}
+
+/** BTF of struct `S { CHAIN m; }` and typedef `T` over a chain of `shape` (`constptr`: const and pointer in turn), n levels over int, with a `long` (pahole takes the pointer size from it). */
+function nameChain(shape: string, n: number): Btf {
+  const b = Btf.empty();
+  const int = b.addInt('int', 4, 1);
+  b.addInt('long', 8, 1);
+  let t = int;
+  for (let i = 0; i < n; i++) {
+    if (shape === 'ptr' || (shape === 'constptr' && i % 2 === 0)) t = b.addPtr(t);
+    else if (shape === 'const' || shape === 'constptr') t = i % 2 ? b.addConst(t) : b.addVolatile(t);
+    else if (shape === 'array') t = b.addArray(int, t, 1);
+    else {
+      const p = b.addFuncProto(shape === 'proto' ? t : int);
+      b.addFuncParam('x', shape === 'proto' ? int : t);
+      t = b.addPtr(p);
+    }
+  }
+  b.addStruct('S', 8);
+  b.addField('m', t, 0, 0);
+  b.addTypedef('T', t);
+  return b;
+}
+
+const NAME_SHAPES = ['ptr', 'const', 'constptr', 'array', 'proto', 'param'] as const;
+
+test(`deep types: layout names ${DEEP}-deep chains of every shape as pahole does (cut at its buffers)`, () => {
+  for (const shape of NAME_SHAPES) {
+    const btf = nameChain(shape, DEEP);
+    const s = budget.time(`${shape} layout names`, () => [...paholeListing(btf, { classNames: ['S', 'T'] })].join(''));
+    // A member's type in 128 bytes, a typedef's in 512 (parameters print whole).
+    const [member] = s.split('\n').filter((l) => l.endsWith('*/') && l.startsWith('\t'));
+    assert.ok(member !== undefined, shape);
+    if (shape !== 'param' && shape !== 'array') assert.ok(member.length < 400, `${shape}: ${member.slice(0, 200)}`);
+  }
+});
+
+test('deep types: layout equals pahole 1.24 at 33, 1,000 and 3,000 levels (nested anonymous structs, -E, names of every shape) (live)', () => {
+  if (!existsSync('/usr/bin/pahole') && !hasTool('pahole')) return skip('pahole is not installed');
+  const pahole = (file: string, args: string[]): string => {
+    const r = run('pahole', ['-F', 'btf', ...args, file], { timeoutMs: 120_000 });
+    assert.is(r.status, 0, `pahole ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout.toString();
+  };
+  for (const n of [33, 1_000, 3_000]) {
+    // -E's listing of a struct chain is as big as the anonymous one's (36 MB at 3,000): 1,000 levels do.
+    for (const [shape, expand] of [['anon', false], ...(n < 3_000 ? ([['struct', true]] as const) : [])] as const) {
+      const { btf, root } = deep(shape, n);
+      const file = join(tmp, `layout-${shape}-${n}.btf`);
+      writeFileSync(file, btf.rawData());
+      const name = btf.nameOf(root);
+      const got = [...paholeListing(btf, { classNames: [name], ...(expand ? { expand } : {}) })].join('');
+      assert.ok(got === pahole(file, [...(expand ? ['-E'] : []), '-C', name]), `${shape} ${n}: differs from pahole`);
+    }
+    for (const shape of NAME_SHAPES) {
+      const btf = nameChain(shape, n);
+      const file = join(tmp, `names-${shape}-${n}.btf`);
+      writeFileSync(file, btf.rawData());
+      for (const name of ['S', 'T']) {
+        const got = [...paholeListing(btf, { classNames: [name] })].join('');
+        assert.ok(got === pahole(file, ['-C', name]), `${shape} ${n} ${name}: differs from pahole`);
+      }
+    }
+  }
+});
+
+test('deep types: a struct printed inside itself or a name without end is ELOOP from layout, naming the file', () => {
+  const anon = Btf.empty();
+  anon.addInt('int', 4, 1);
+  anon.addStruct('S', 4); // [2] struct S { union { struct { <[3]> c; } b; } a; }
+  anon.addField('a', 3, 0, 0);
+  anon.addUnion(null, 4); // [3]
+  anon.addField('b', 4, 0, 0);
+  anon.addStruct(null, 4); // [4]
+  anon.addField('c', 3, 0, 0);
+  const named = Btf.empty();
+  named.addInt('int', 4, 1);
+  named.addConst(3); // [2] const -> [3] volatile -> [2]
+  named.addVolatile(2);
+  named.addPtr(2); // [4]
+  named.addStruct('S', 8);
+  named.addField('m', 4, 0, 0);
+  for (const [what, btf, ids] of [
+    ['anon', anon, /\[3\] -> \[4\] -> \[3\]/],
+    ['name', named, /\[2\] -> \[3\] -> \[2\]/],
+  ] as const) {
+    try {
+      [...paholeListing(btf)].join('');
+      assert.unreachable(`${what}: no error`);
+    } catch (e) {
+      assert.ok(isBtfError(e) && e.code === BtfErrorCode.Loop && ids.test(e.message), String(e));
+    }
+    const file = join(tmp, `layout-loop-${what}.btf`);
+    writeFileSync(file, btf.rawData());
+    for (const args of [
+      ['layout', file],
+      ['diff', file, file],
+    ]) {
+      const r = run(process.execPath, [BIN, ...args], { timeoutMs: 30_000 });
+      assert.is(r.status, 1, args.join(' '));
+      assert.match(r.stderr, new RegExp(`^btfkit: ${file}: type \\[\\d+\\]: .*reference loop`), r.stderr);
+    }
+  }
+});
 
 test('deep types: a struct or prototype inside its own definition is ELOOP from the C dump and from casts', () => {
   const selfParam = (): Btf => {
@@ -208,6 +359,145 @@ test('deep types: gen min-core-btf keeps a 200,000-deep typedef chain as bpftool
   const got = minCoreBtf(b, [openObject(readBytes(obj), { file: obj })]).rawData();
   assert.ok(Buffer.from(got).equals(readFileSync(out)), 'min_core_btf differs from bpftool');
   assert.ok(got.length > DEEP * 12, 'the chain is kept');
+});
+
+/**
+ * golden/obj/global_data_layout.o with `.data`'s `int sample_rate` retyped
+ * to the type `chain` adds over its BTF (4 bytes, over `int`): a deep
+ * value in an object, for vars, set and gen ts.
+ */
+function deepObject(chain: (b: Btf, int: number) => number): Uint8Array {
+  const o = openObject(readBytes(repoPath('golden/obj/global_data_layout.o')), { file: 'global_data_layout.o' });
+  const btf = o.btf!;
+  btf.ensureModifiable();
+  const q = typeQuery(btf);
+  let v = 0;
+  let int = 0;
+  for (let id = 1; id < btf.typeCount; id++) {
+    if (q.kind(id) === BTF_KIND_VAR && btf.nameOf(id) === 'sample_rate') v = id;
+    if (q.kind(id) === BTF_KIND_INT && btf.nameOf(id) === 'int') int = id;
+  }
+  const root = chain(btf, int);
+  const [w, off] = btf.recordOf(v);
+  w[off + 2] = root;
+  return writeObject(o, { btf });
+}
+
+/** `struct s0 { struct s1 { ... { int a; } a; } a; }`, n levels; `anon`: unnamed structs as unnamed members, the innermost `int x`. */
+function structChain(n: number, anon: boolean): (b: Btf, int: number) => number {
+  return (b, int) => {
+    let t = int;
+    for (let i = 0; i < n; i++) {
+      const s = anon ? b.addStruct(null, 4) : b.addStruct(`s${i}`, 4);
+      b.addField(anon ? (i === 0 ? 'x' : null) : 'a', t, 0, 0);
+      t = s;
+    }
+    return t;
+  };
+}
+
+test(`deep types: vars -j and typedJson go ${DEEP} structs deep, as vars does`, async () => {
+  const { btf, root } = deep('struct', DEEP);
+  const v = budget.time('typed json', () => typedJson(btf, root, Uint8Array.of(7, 0, 0, 0)));
+  let x: unknown = v;
+  for (let i = 0; i < DEEP; i++) x = (x as Record<string, unknown>)['a'];
+  assert.is(x, 7);
+  const file = join(tmp, 'deep-vars.o');
+  writeFileSync(file, deepObject(structChain(DEEP, false)));
+  const r = await budget.time('vars -j', () => runCli(['vars', '-j', file]));
+  assert.is(r.error, undefined, r.stderr);
+  const out = text(r.stdout);
+  assert.ok(out.startsWith('[{') && out.includes(`${'{"a":'.repeat(1000)}`), out.slice(0, 200));
+  assert.ok(out.includes(`{"a":1${'}'.repeat(1000)}`), 'the innermost value, 1');
+  // A struct inside its own value is ELOOP (only malformed BTF).
+  const loop = Btf.empty();
+  loop.addInt('int', 4, 1);
+  loop.addStruct('s', 4);
+  loop.addField('a', 2, 0, 0);
+  assert.throws(
+    () => typedJson(loop, 2, new Uint8Array(4)),
+    (e: unknown) => isBtfError(e) && e.code === BtfErrorCode.Loop,
+  );
+});
+
+test('deep types: the CLI writes JSON too deep for JSON.stringify as JSON.stringify would', () => {
+  const r = rng(3);
+  const values: unknown[] = [];
+  for (let i = 0; i < 200; i++) {
+    const scalars = [null, true, false, 0, -0, 1.5, 1e21, Number.NaN, 'a"\\\n\u2028é', '', undefined, () => 1];
+    const mk = (d: number): unknown => {
+      if (d > 4 || r() % 3 === 0) return scalars[r() % scalars.length];
+      if (r() % 2) return Array.from({ length: r() % 4 }, () => mk(d + 1));
+      const o: Record<string, unknown> = {};
+      for (let k = r() % 4; k > 0; k--) o[['a', '1', '__x', '0', 'b c'][r() % 5]!] = mk(d + 1);
+      if (r() % 7 === 0) o['d'] = { toJSON: () => ['j'] };
+      return o;
+    };
+    values.push(mk(0));
+  }
+  for (const v of values) assert.is(deepJson(v), JSON.stringify(v) ?? deepJson(v));
+  let o: Record<string, unknown> = { end: [1, { z: 'q' }] };
+  for (let i = 0; i < DEEP; i++) o = { k: o, n: i };
+  const text = jsonText(o, false);
+  assert.ok(text.startsWith(`${'{"k":'.repeat(100)}`) && text.endsWith(`"n":${DEEP - 1}}\n`), text.slice(-100));
+});
+
+test(`deep types: set finds a member ${DEEP} anonymous structs down`, async () => {
+  const file = join(tmp, 'deep-set.o');
+  writeFileSync(file, deepObject(structChain(DEEP, true)));
+  const out = join(tmp, 'deep-set-out.o');
+  const r = await budget.time('set', () => runCli(['set', file, '.data.sample_rate.x=5', '-o', out]));
+  assert.is(r.error, undefined, r.stderr);
+  const o = openObject(readFileSync(out), { file: out });
+  const v = listVars(o).find((x) => x.name === 'sample_rate')!;
+  assert.ok(v.value.includes('5'), v.value.slice(-100));
+});
+
+test('deep types: gen ts at 1,000 nested structs (the most it allows: the codecs recurse as deep) round-trips; 1,001 is E2BIG', async () => {
+  const at = (n: number): BpfObject => openObject(deepObject(structChain(n, false)), { file: 'deep.o' });
+  const g = budget.time('gen ts', () => genTs(at(GEN_TS_DEPTH)));
+  const file = join(tmp, 'deep-gen.mjs');
+  writeFileSync(file, g.js);
+  const m = (await import(pathToFileURL(file).href)) as Record<string, (...a: unknown[]) => unknown>;
+  const bytes = Uint8Array.of(9, 0, 0, 0);
+  // The outermost struct, s999, has a codec of its own.
+  const outer = `S${GEN_TS_DEPTH - 1}`;
+  const decoded = m[`decode${outer}`]!(bytes) as Record<string, unknown>;
+  let x: unknown = decoded;
+  for (let i = 0; i < GEN_TS_DEPTH - 1; i++) x = (x as Record<string, unknown>)['a'];
+  assert.is((x as Record<string, unknown>)['a'], 9);
+  assert.equal(Array.from(m[`encode${outer}`]!(decoded) as Uint8Array), [9, 0, 0, 0]);
+  for (const o of [at(GEN_TS_DEPTH + 1)]) {
+    assert.throws(
+      () => genTs(o),
+      (e: unknown) => isBtfError(e) && e.code === BtfErrorCode.TooBig && e.file === 'deep.o',
+    );
+  }
+  // Arrays of arrays: past 1,000 dimensions, E2BIG; a struct holding itself: ELOOP.
+  const dims = openObject(
+    deepObject((b, int) => {
+      let t = int;
+      for (let i = 0; i < 1_001; i++) t = b.addArray(int, t, 1);
+      return t;
+    }),
+    { file: 'dims.o' },
+  );
+  assert.throws(
+    () => genTs(dims),
+    (e: unknown) => isBtfError(e) && e.code === BtfErrorCode.TooBig,
+  );
+  const self = openObject(
+    deepObject((b) => {
+      const s = b.addStruct('selfish', 4);
+      b.addField('a', s, 0, 0);
+      return s;
+    }),
+    { file: 'self.o' },
+  );
+  assert.throws(
+    () => genTs(self),
+    (e: unknown) => isBtfError(e) && e.code === BtfErrorCode.Loop,
+  );
 });
 
 // ------------------------------------------------------- reference loops

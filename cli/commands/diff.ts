@@ -59,7 +59,7 @@ export function register(program: Command, io: CliIo): void {
       // With --object, only the relocations: what the kernel change does to those objects.
       const changes: TypeChange[] = opts.object.length
         ? []
-        : diffBtf(a.btf, b.btf, opts.type !== undefined ? { typeName: opts.type } : {});
+        : diffBtf(a.btf, b.btf, { fileA: fa, fileB: fb, ...(opts.type !== undefined ? { typeName: opts.type } : {}) });
       if (a.obj && b.obj && opts.type === undefined && !opts.object.length) {
         const ma = listMaps(a.obj, { relaxed: true }).maps;
         const mb = listMaps(b.obj, { relaxed: true }).maps;

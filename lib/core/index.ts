@@ -374,7 +374,10 @@ export function relocateObject(obj: BpfObject, target: CoreTarget, opts: Relocat
       const spec = c.target;
       let text: string | null | undefined;
       Object.defineProperty(rel, 'targetSpec', {
-        get: () => (text === undefined ? (text = formatCoreSpec(spec.btf, spec)) : text),
+        get: () => {
+          if (text === undefined) text = formatCoreSpec(spec.btf, spec);
+          return text;
+        },
         set: (v: string | null) => {
           text = v;
         },

@@ -50,13 +50,15 @@
  * A split BTF (a module over its vmlinux) is compared on its own types; the
  * base's types enter only as the names its members refer to.
  *
- * Keys are memoised per id; they recurse only through unnamed types, with a
- * depth bound that ends a loop (possible in hostile input) in an ELOOP
- * BtfError.
+ * Keys are memoised per id and computed on an explicit stack: a key waits
+ * until the keys it is made of (only unnamed types go on) are known, so a
+ * chain of any depth costs heap, not call stack; a type met again while its
+ * own key is under way is a reference loop (hostile input): an ELOOP
+ * BtfError naming the types of the loop and the file.
  */
 import type { BtfContainer } from '../container.js';
 import { CDeclWriter } from '../dump/c-decl.js';
-import { BtfError, BtfErrorCode } from '../errors.js';
+import { BtfError, BtfErrorCode, isBtfError } from '../errors.js';
 import { forEachTypeIdWord } from '../fields.js';
 import {
   BTF_KIND_ARRAY,
@@ -122,10 +124,10 @@ export interface TypeChange {
 export interface DiffOptions {
   /** Only this named type and the named types it reaches (in either BTF). */
   typeName?: string;
+  /** The files of A and B, named by the errors about them. */
+  fileA?: string;
+  fileB?: string;
 }
-
-/** How deep keys follow unnamed types before a loop is assumed. */
-const MAX_KEY_DEPTH = 512;
 
 /** The identity kind of a named type (ENUM64 is an `enum`, a FWD a `fwd`). */
 function kindLabel(kind: number): string {
@@ -169,14 +171,36 @@ interface FlatMember {
 class Side {
   readonly q: TypeQuery;
   private readonly keys: (string | undefined)[];
+  // computeKeys' explicit stack (type, parts pushed), the parts of one type, and the types whose key is under way.
+  private readonly keyStack: number[] = [];
+  private readonly keyPartList: number[] = [];
+  private keyOnPath: Uint8Array | undefined;
   private decl: CDeclWriter | null = null;
   /** Identity (`kind name`) -> ids, in id order. */
   readonly groups = new Map<string, number[]>();
 
-  constructor(private readonly btf: BtfContainer) {
-    const q = typeQuery(btf);
-    this.q = q;
-    this.keys = new Array<string | undefined>(q.typeCount);
+  constructor(
+    private readonly btf: BtfContainer,
+    private readonly file: string | undefined,
+  ) {
+    try {
+      this.q = typeQuery(btf);
+      this.keys = new Array<string | undefined>(this.q.typeCount);
+      this.group();
+    } catch (e) {
+      throw this.named(e);
+    }
+  }
+
+  /** Returns `e` with this side's file recorded when it is a BtfError that names none. */
+  private named(e: unknown): unknown {
+    if (this.file !== undefined && isBtfError(e)) e.withFile(this.file);
+    return e;
+  }
+
+  /** Pass 1's grouping of the named types by identity. */
+  private group(): void {
+    const { btf, q } = this;
     // Split BTF: its own types (what the base defines is the base's diff).
     for (let id = btf.startId; id < q.typeCount; id++) {
       const k = q.kind(id);
@@ -230,44 +254,137 @@ class Side {
   }
 
   /** The identity key of type `id` (see the essay): names for named types, shapes for the rest. */
-  key(id: number, depth = 0): string {
+  key(id: number): string {
     if (id === 0) return 'void';
     if (id >= this.q.typeCount) return `<bad type ${id}>`;
-    let s = this.keys[id];
+    const s = this.keys[id];
     if (s !== undefined) return s;
-    if (depth > MAX_KEY_DEPTH)
-      throw new BtfError(BtfErrorCode.Loop, `type [${id}]: type references loop or nest too deep`, { typeId: id });
-    s = this.computeKey(id, depth + 1);
-    this.keys[id] = s;
-    return s;
+    try {
+      return this.computeKeys(id);
+    } catch (e) {
+      throw this.named(e);
+    }
   }
 
-  private computeKey(id: number, d: number): string {
+  /**
+   * Calls `fn` on each type whose key the key of `id` is made of (nothing
+   * for a named struct, union or enum: its key is its name).
+   */
+  private keyParts(id: number, fn: (part: number) => void): void {
+    const q = this.q;
+    switch (q.kind(id)) {
+      case BTF_KIND_PTR:
+      case BTF_KIND_CONST:
+      case BTF_KIND_VOLATILE:
+      case BTF_KIND_RESTRICT:
+      case BTF_KIND_TYPE_TAG:
+        fn(q.word(id, 2));
+        break;
+      case BTF_KIND_ARRAY:
+        fn(q.word(id, 3));
+        break;
+      case BTF_KIND_FUNC_PROTO:
+        fn(q.word(id, 2));
+        for (let i = 0; i < q.vlen(id); i++) fn(q.word(id, 4 + i * 2));
+        break;
+      case BTF_KIND_STRUCT:
+      case BTF_KIND_UNION:
+        if (q.nameOff(id) === 0) for (let i = 0; i < q.vlen(id); i++) fn(q.word(id, 3 + i * 3 + 1));
+        break;
+    }
+  }
+
+  /**
+   * Computes the key of `root` and of the unnamed types it is made of,
+   * innermost first, on an explicit stack of (type, parts pushed); a part
+   * whose key is under way (its parts pushed, not yet done) is a reference
+   * loop.
+   */
+  private computeKeys(root: number): string {
+    const q = this.q;
+    const keys = this.keys;
+    const st = this.keyStack;
+    const parts = this.keyPartList;
+    this.keyOnPath ??= new Uint8Array(q.typeCount);
+    const onPath = this.keyOnPath;
+    const push = (p: number): void => {
+      if (p > 0 && p < q.typeCount && keys[p] === undefined) parts.push(p);
+    };
+    st.length = 0;
+    q.checkKnown(root);
+    st.push(root, 0);
+    while (st.length) {
+      const f = st.length - 2;
+      const id = st[f]!;
+      if (st[f + 1] === 0) {
+        // A part pushed twice, or beside another made of it, may be known by now.
+        if (keys[id] !== undefined) {
+          st.length = f;
+          continue;
+        }
+        st[f + 1] = 1;
+        onPath[id] = 1;
+        // Parts without a key yet, pushed last first (so the first is computed first).
+        parts.length = 0;
+        this.keyParts(id, push);
+        if (parts.length) {
+          for (let i = parts.length - 1; i >= 0; i--) {
+            const p = parts[i]!;
+            if (onPath[p]) this.keyLoop(p);
+            q.checkKnown(p);
+            st.push(p, 0);
+          }
+          continue;
+        }
+      }
+      keys[id] = this.computeKey(id);
+      onPath[id] = 0;
+      st.length = f;
+    }
+    return keys[root]!;
+  }
+
+  /** Throws ELOOP for part `p`, whose key is under way: the types from it to the top of the key stack. */
+  private keyLoop(p: number): never {
+    const st = this.keyStack;
+    const path: number[] = [];
+    for (let j = 0; j < st.length; j += 2) if (st[j + 1] === 1) path.push(st[j]!);
+    const loop = path.slice(path.indexOf(p));
+    for (let j = 0; j < st.length; j += 2) this.keyOnPath![st[j]!] = 0;
+    throw new BtfError(
+      BtfErrorCode.Loop,
+      `type [${p}]: reference loop through types ${[...loop, p].map((t) => `[${t}]`).join(' -> ')}, its key has no end`,
+      { typeId: p },
+    );
+  }
+
+  /** The key of `id`, the keys of its parts known (see {@link computeKeys}). */
+  private computeKey(id: number): string {
     const q = this.q;
     const k = q.checkKnown(id);
     const named = q.nameOff(id) !== 0;
     switch (k) {
       case BTF_KIND_PTR:
-        return `${this.key(q.word(id, 2), d)} *`;
+        return `${this.key(q.word(id, 2))} *`;
       case BTF_KIND_CONST:
-        return `const ${this.key(q.word(id, 2), d)}`;
+        return `const ${this.key(q.word(id, 2))}`;
       case BTF_KIND_VOLATILE:
-        return `volatile ${this.key(q.word(id, 2), d)}`;
+        return `volatile ${this.key(q.word(id, 2))}`;
       case BTF_KIND_RESTRICT:
-        return `restrict ${this.key(q.word(id, 2), d)}`;
+        return `restrict ${this.key(q.word(id, 2))}`;
       case BTF_KIND_TYPE_TAG:
-        return `tag(${this.name(id)}) ${this.key(q.word(id, 2), d)}`;
+        return `tag(${this.name(id)}) ${this.key(q.word(id, 2))}`;
       case BTF_KIND_ARRAY:
-        return `${this.key(q.word(id, 3), d)}[${q.word(id, 5)}]`;
+        return `${this.key(q.word(id, 3))}[${q.word(id, 5)}]`;
       case BTF_KIND_FUNC_PROTO: {
-        let s = `${this.key(q.word(id, 2), d)}(`;
-        for (let i = 0; i < q.vlen(id); i++) s += `${i ? ',' : ''}${this.key(q.word(id, 4 + i * 2), d)}`;
+        let s = `${this.key(q.word(id, 2))}(`;
+        for (let i = 0; i < q.vlen(id); i++) s += `${i ? ',' : ''}${this.key(q.word(id, 4 + i * 2))}`;
         return `${s})`;
       }
       case BTF_KIND_STRUCT:
       case BTF_KIND_UNION:
         if (named) return `${kindLabel(k)} ${this.name(id)}`;
-        return `${kindLabel(k)}{${this.shape(id, d)}}`;
+        return `${kindLabel(k)}{${this.shape(id)}}`;
       case BTF_KIND_ENUM:
       case BTF_KIND_ENUM64:
         if (named) return `enum ${this.name(id)}`;
@@ -284,14 +401,14 @@ class Side {
   }
 
   /** The members of struct/union `id` as a string: size, then name:bit offset:bitfield:key. */
-  shape(id: number, d = 0): string {
+  shape(id: number): string {
     const q = this.q;
     const kflag = q.kflag(id);
     let s = `${q.word(id, 2)}`;
     for (let i = 0; i < q.vlen(id); i++) {
       const o = 3 + i * 3;
       const off = q.word(id, o + 2);
-      s += `;${q.str(q.word(id, o))}:${memberBitOffset(off, kflag)}:${memberBitfieldSize(off, kflag)}:${this.key(q.word(id, o + 1), d)}`;
+      s += `;${q.str(q.word(id, o))}:${memberBitOffset(off, kflag)}:${memberBitfieldSize(off, kflag)}:${this.key(q.word(id, o + 1))}`;
     }
     return s;
   }
@@ -370,7 +487,11 @@ class Side {
   c(id: number): string {
     if (id === 0) return 'void';
     this.decl ??= new CDeclWriter(this.btf, null);
-    return this.decl.castText(id, false);
+    try {
+      return this.decl.castText(id, false);
+    } catch (e) {
+      throw this.named(e);
+    }
   }
 
   /** Members of struct/union `id`, anonymous members' members flattened in under their paths. */
@@ -379,10 +500,13 @@ class Side {
     const q = this.q;
     // Explicit stack of (type, path prefix, bit base, next member index): members in declaration order.
     const stack: Array<[number, string, number, number]> = [[id, '', 0, 0]];
+    // The structs and unions on the stack: one met again is inside itself (hostile input).
+    const onPath = new Set<number>([id]);
     while (stack.length) {
       const top = stack[stack.length - 1]!;
       const [t, prefix, base, i] = top;
       if (i >= q.vlen(t)) {
+        onPath.delete(t);
         stack.pop();
         continue;
       }
@@ -399,8 +523,13 @@ class Side {
           const k = q.kind(anon) === BTF_KIND_UNION ? 'union' : 'struct';
           out.push({ path: prefix + name, bitOffset, bitfieldSize: 0, typeId, key: `${k} {...}` });
         }
-        if (stack.length > MAX_KEY_DEPTH)
-          throw new BtfError(BtfErrorCode.Loop, `type [${id}]: anonymous members nest too deep`, { typeId: id });
+        if (onPath.has(anon))
+          throw this.named(
+            new BtfError(BtfErrorCode.Loop, `type [${id}]: anonymous member of type [${anon}] inside itself`, {
+              typeId: id,
+            }),
+          );
+        onPath.add(anon);
         stack.push([anon, name === '' ? prefix : `${prefix + name}.`, bitOffset, 0]);
         continue;
       }
@@ -419,7 +548,8 @@ class Side {
   /** The anonymous struct or union under `id`'s modifiers (0: none). */
   private anonAggregate(id: number): number {
     const q = this.q;
-    for (let n = 0; n < MAX_KEY_DEPTH && id > 0 && id < q.typeCount; n++) {
+    // A chain longer than the number of types is a loop.
+    for (let n = 0; n < q.typeCount && id > 0 && id < q.typeCount; n++) {
       const k = q.kind(id);
       if (k === BTF_KIND_CONST || k === BTF_KIND_VOLATILE || k === BTF_KIND_RESTRICT || k === BTF_KIND_TYPE_TAG) {
         id = q.word(id, 2);
@@ -814,8 +944,8 @@ function anonEnumChanges(sa: Side, ga: readonly number[], sb: Side, gb: readonly
  *   when `opts.typeName` names no type in either BTF.
  */
 export function diffBtf(a: BtfContainer, b: BtfContainer, opts: DiffOptions = {}): TypeChange[] {
-  const sa = new Side(a);
-  const sb = new Side(b);
+  const sa = new Side(a, opts.fileA);
+  const sb = new Side(b, opts.fileB);
   let keep: Set<string> | null = null;
   if (opts.typeName !== undefined) {
     const name = opts.typeName;

@@ -186,6 +186,19 @@ type Shape =
   | { k: 'array'; elem: Shape; elemSize: number; n: number }
   | { k: 'struct'; name: string };
 
+type ArrayShape = Extract<Shape, { k: 'array' }>;
+type LeafShape = Exclude<Shape, { k: 'array' }>;
+
+/**
+ * Values nesting deeper than this (structs, unions and array dimensions,
+ * one inside the other) are refused with E2BIG: the generated reader of a
+ * struct calls its members' readers and an array's is an `Array.from` per
+ * dimension, so the codecs recurse as deep as the value nests, and a
+ * thousand levels keep them well inside V8's stack (some 10,000 frames)
+ * while no real program's data comes near.
+ */
+const MAX_TS_NEST = 1000;
+
 interface Named {
   name: string;
   typeId: number;
@@ -196,6 +209,10 @@ class Gen {
   private readonly q: TypeQuery;
   private readonly taken = new Set<string>(RESERVED);
   private readonly typeNames = new Map<number, string>();
+  /** Type id per name given by {@link named}. */
+  private readonly idOf = new Map<string, number>();
+  /** Per declared struct or union: the structs its members hold, with the array dimensions around each (pairs). */
+  private readonly inner = new Map<number, number[]>();
   /** Named types waiting for their declarations, in discovery order. */
   private readonly pending: Named[] = [];
   readonly types: string[] = [];
@@ -209,8 +226,8 @@ class Gen {
     this.q = typeQuery(btf);
   }
 
-  private fail(message: string, typeId?: number): never {
-    throw new BtfError(BtfErrorCode.InvalidArgument, message, {
+  private fail(message: string, typeId?: number, code: BtfErrorCode = BtfErrorCode.InvalidArgument): never {
+    throw new BtfError(code, message, {
       ...(typeId !== undefined ? { typeId } : {}),
       ...(this.obj.file !== undefined ? { file: this.obj.file } : {}),
     });
@@ -251,17 +268,19 @@ class Gen {
     const { name, note } = this.claim(pascal(cName || hint || `anon_${t}`), cName || hint || `anon_${t}`);
     if (note) this.types.push(note);
     this.typeNames.set(t, name);
+    this.idOf.set(name, t);
     this.pending.push({ name, typeId: t });
     n = name;
     return n;
   }
 
-  /** Returns the shape of type `id`; `hint` names an anonymous struct, union or enum (a typedef's or member's name). */
-  shape(id: number, hint: string): Shape {
+  /** Returns the type under `id`'s typedefs and modifiers, and `hint` updated by the typedefs' names. */
+  private skip(id: number, hint: string): [number, string] {
     let t = id;
-    for (let depth = 0; ; depth++) {
-      if (depth > 64) this.fail(`type [${id}]: modifier chain too long`, id);
-      const k = this.q.kind(t);
+    // A chain longer than the number of types is a loop.
+    for (let n = 0; ; n++) {
+      if (n > this.q.typeCount) this.fail(`type [${id}]: modifier chain loops`, id, BtfErrorCode.Loop);
+      const k = t === 0 ? 0 : this.q.kind(t);
       if (k === BTF_KIND_TYPEDEF) hint = this.q.str(this.q.nameOff(t)) || hint;
       if (
         k === BTF_KIND_TYPEDEF ||
@@ -273,8 +292,45 @@ class Gen {
         t = this.q.word(t, 2);
         continue;
       }
-      break;
+      return [t, hint];
     }
+  }
+
+  /**
+   * Returns the shape of type `id`; `hint` names an anonymous struct, union
+   * or enum (a typedef's or member's name). Arrays of arrays are followed in
+   * a loop, their shapes built innermost first; more than
+   * {@link MAX_TS_NEST} dimensions are E2BIG.
+   */
+  shape(id: number, hint: string): Shape {
+    // The arrays down to the element that is not one: (array, element type).
+    const arrays: number[] = [];
+    let [t, h] = this.skip(id, hint);
+    while (t !== 0 && this.q.kind(t) === BTF_KIND_ARRAY) {
+      if (arrays.length >= 2 * MAX_TS_NEST)
+        this.fail(
+          `type [${id}]: arrays nest more than ${MAX_TS_NEST} deep: the generated codecs would too`,
+          id,
+          BtfErrorCode.TooBig,
+        );
+      const elemId = this.q.word(t, 3);
+      arrays.push(t, elemId);
+      [t, h] = this.skip(elemId, h);
+    }
+    let s = this.leafShape(t, h);
+    for (let i = arrays.length - 2; i >= 0; i -= 2) {
+      const n = this.q.word(arrays[i]!, 5);
+      const elemSize = this.size(arrays[i + 1]!);
+      const elem = s;
+      if (elem.k === 'int' && elem.size === 1) s = { k: 'bytes', size: n };
+      else if (elem.k === 'bytes' && elemSize === 0) s = { k: 'bytes', size: 0 };
+      else s = { k: 'array', elem, elemSize, n };
+    }
+    return s;
+  }
+
+  /** The shape of type `t` (no typedef, modifier or array). */
+  private leafShape(t: number, hint: string): Shape {
     const k = t === 0 ? 0 : this.q.kind(t);
     switch (k) {
       case BTF_KIND_INT: {
@@ -298,15 +354,6 @@ class Gen {
         const big = k === BTF_KIND_ENUM64 || size === 8;
         return { k: 'enum', name: this.named(t, hint), size, signed: infoKflag(this.q.info(t)), big };
       }
-      case BTF_KIND_ARRAY: {
-        const elemId = this.q.word(t, 3);
-        const n = this.q.word(t, 5);
-        const elem = this.shape(elemId, hint);
-        const elemSize = this.size(elemId);
-        if (elem.k === 'int' && elem.size === 1) return { k: 'bytes', size: n };
-        if (elem.k === 'bytes' && elemSize === 0) return { k: 'bytes', size: 0 };
-        return { k: 'array', elem, elemSize, n };
-      }
       case BTF_KIND_STRUCT:
       case BTF_KIND_UNION:
         return { k: 'struct', name: this.named(t, hint) };
@@ -315,8 +362,16 @@ class Gen {
     }
   }
 
-  /** Returns the TypeScript type of a shape. */
+  /** Returns the TypeScript type of a shape (arrays of arrays in a loop). */
   tsType(s: Shape): string {
+    const [arrays, leaf] = this.dims(s);
+    let t = this.leafType(leaf);
+    for (let i = 0; i < arrays.length; i++) t = /^\w+$/.test(t) ? `${t}[]` : `Array<${t}>`;
+    return t;
+  }
+
+  /** The TypeScript type of a shape that is not an array. */
+  private leafType(s: LeafShape): string {
     switch (s.k) {
       case 'int':
         return s.size <= 4 ? 'number' : 'bigint';
@@ -330,13 +385,20 @@ class Gen {
         return s.name;
       case 'bytes':
         return 'Uint8Array';
-      case 'array': {
-        const e = this.tsType(s.elem);
-        return /^\w+$/.test(e) ? `${e}[]` : `Array<${e}>`;
-      }
       case 'struct':
         return s.name;
     }
+  }
+
+  /** The array shapes from `s` down (`s` first) and the shape under them. */
+  private dims(s: Shape): [ArrayShape[], LeafShape] {
+    const arrays: ArrayShape[] = [];
+    let leaf = s;
+    while (leaf.k === 'array') {
+      arrays.push(leaf);
+      leaf = leaf.elem;
+    }
+    return [arrays, leaf];
   }
 
   private dvGet(size: number, signed: boolean): string {
@@ -349,8 +411,33 @@ class Gen {
     return size === 1 ? '' : ', LE';
   }
 
-  /** Returns the expression reading shape `s` at byte offset expression `at`. */
+  /**
+   * Returns the expression reading shape `s` at byte offset expression
+   * `at`: an `Array.from` per array dimension, outermost first, around the
+   * element's read (built innermost first, in a loop).
+   */
   read(s: Shape, at: string, depth: number): string {
+    const [arrays, leaf] = this.dims(s);
+    if (arrays.length === 0) return this.readLeaf(leaf, at);
+    // The element types per level (the innermost's first), and each level's offset expression.
+    const types: string[] = [this.tsType(leaf)];
+    for (let j = arrays.length - 1; j > 0; j--) {
+      const t = types[types.length - 1]!;
+      types.push(/^\w+$/.test(t) ? `${t}[]` : `Array<${t}>`);
+    }
+    const ats: string[] = [at];
+    for (let j = 0; j < arrays.length; j++) ats.push(`${ats[j]} + i${depth + j} * ${arrays[j]!.elemSize}`);
+    let e = this.readLeaf(leaf, ats[arrays.length]!);
+    for (let j = arrays.length - 1; j >= 0; j--) {
+      const d = depth + j;
+      const elemType = types[arrays.length - 1 - j]!;
+      e = `Array.from({ length: ${arrays[j]!.n} }, (_${d}${ty(': unknown')}, i${d}${ty(': number')})${ty(`: ${elemType}`)} => ${e})`;
+    }
+    return e;
+  }
+
+  /** The read of a shape that is not an array. */
+  private readLeaf(s: LeafShape, at: string): string {
     switch (s.k) {
       case 'int':
         if (s.size === 16) return `$get128(dv, ${at}, ${s.signed})`;
@@ -367,17 +454,36 @@ class Gen {
       }
       case 'bytes':
         return `$bytes(dv, ${at}, ${s.size})`;
-      case 'array': {
-        const i = `i${depth}`;
-        return `Array.from({ length: ${s.n} }, (_${depth}${ty(': unknown')}, ${i}${ty(': number')})${ty(`: ${this.tsType(s.elem)}`)} => ${this.read(s.elem, `${at} + ${i} * ${s.elemSize}`, depth + 1)})`;
-      }
       case 'struct':
         return `$r${s.name}(dv, ${at})`;
     }
   }
 
-  /** Returns the statements writing value expression `v` of shape `s` at `at`, indented by `ind`. */
+  /**
+   * Returns the statements writing value expression `v` of shape `s` at
+   * `at`, indented by `ind`: a `for` loop per array dimension around the
+   * element's write (the loops' heads and tails built in a loop).
+   */
   write(s: Shape, at: string, v: string, depth: number, ind: string): string {
+    const [arrays, leaf] = this.dims(s);
+    let head = '';
+    let tail = '';
+    let a = at;
+    let val = v;
+    let indent = ind;
+    for (let j = 0; j < arrays.length; j++) {
+      const i = `i${depth + j}`;
+      head += `${indent}for (let ${i} = 0; ${i} < ${arrays[j]!.n}; ${i}++) {\n`;
+      tail = `${indent}}\n${tail}`;
+      a = `${a} + ${i} * ${arrays[j]!.elemSize}`;
+      val = `${val}[${i}]${ty('!')}`;
+      indent = `${indent}  `;
+    }
+    return head + this.writeLeaf(leaf, a, val, indent) + tail;
+  }
+
+  /** The statements writing a shape that is not an array. */
+  private writeLeaf(s: LeafShape, at: string, v: string, ind: string): string {
     switch (s.k) {
       case 'int':
         if (s.size === 16) return `${ind}$set128(dv, ${at}, ${v});\n`;
@@ -395,16 +501,59 @@ class Gen {
       }
       case 'bytes':
         return `${ind}$put(dv, ${at}, ${s.size}, ${v});\n`;
-      case 'array': {
-        const i = `i${depth}`;
-        return (
-          `${ind}for (let ${i} = 0; ${i} < ${s.n}; ${i}++) {\n` +
-          this.write(s.elem, `${at} + ${i} * ${s.elemSize}`, `${v}[${i}]${ty('!')}`, depth + 1, `${ind}  `) +
-          `${ind}}\n`
-        );
-      }
       case 'struct':
         return `${ind}$w${s.name}(dv, ${at}, ${v});\n`;
+    }
+  }
+
+  /**
+   * Throws E2BIG when a declared struct's values nest deeper than
+   * {@link MAX_TS_NEST} levels (structs and array dimensions), ELOOP when
+   * one holds itself (its codec would never end). The longest nesting per
+   * struct is found on an explicit stack (struct, next member), memoised.
+   */
+  checkNesting(): void {
+    const depth = new Map<number, number>();
+    const onPath = new Set<number>();
+    for (const root of this.inner.keys()) {
+      if (depth.has(root)) continue;
+      const st: number[] = [root, 0, 1];
+      onPath.add(root);
+      while (st.length) {
+        const f = st.length - 3;
+        const t = st[f]!;
+        const i = st[f + 1]!;
+        const edges = this.inner.get(t) ?? [];
+        if (i >= edges.length) {
+          const d = st[f + 2]!;
+          if (d > MAX_TS_NEST)
+            this.fail(
+              `type [${t}]: values nest ${d} levels deep (structs and arrays), more than the ${MAX_TS_NEST} the generated codecs allow`,
+              t,
+              BtfErrorCode.TooBig,
+            );
+          depth.set(t, d);
+          onPath.delete(t);
+          st.length = f;
+          if (st.length) {
+            const p = st.length - 3;
+            const pe = this.inner.get(st[p]!)!;
+            st[p + 2] = Math.max(st[p + 2]!, 1 + pe[st[p + 1]! - 1]! + d);
+          }
+          continue;
+        }
+        st[f + 1] = i + 2;
+        const c = edges[i]!;
+        const known = depth.get(c);
+        if (known !== undefined) {
+          st[f + 2] = Math.max(st[f + 2]!, 1 + edges[i + 1]! + known);
+          continue;
+        }
+        if (onPath.has(c))
+          this.fail(`type [${c}]: a struct or union holds itself: its codec would never end`, c, BtfErrorCode.Loop);
+        onPath.add(c);
+        st.push(c, 0, 1);
+      }
     }
   }
 
@@ -463,6 +612,8 @@ class Gen {
     const fields: string[] = [];
     const reads: string[] = [];
     let writes = '';
+    const inner: number[] = [];
+    this.inner.set(t, inner);
     for (let i = 0; i < n; i++) {
       const m = o + 3 + i * 3;
       const mName = this.q.str(w[m]!);
@@ -489,6 +640,8 @@ class Gen {
       }
       if (bitOff % 8) this.fail(`type [${t}] '${cName}': member '${mName}' starts at bit ${bitOff}, inside a byte`, t);
       s = this.shape(mType, `${cName || name}_${mName}`);
+      const [arrays, leaf] = this.dims(s);
+      if (leaf.k === 'struct') inner.push(this.idOf.get(leaf.name)!, arrays.length);
       fields.push(`  ${key}${opt}: ${this.tsType(s)};${note}`);
       reads.push(`    ${key}: ${this.read(s, byteAt, 0)},`);
       if (isUnion) {
@@ -848,6 +1001,7 @@ export function genTs(obj: BpfObject, opts: GenTsOptions = {}): TsBindings {
     }
   }
   g.flush();
+  g.checkNesting();
 
   const from = opts.file ?? obj.file;
   const head =

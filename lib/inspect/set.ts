@@ -217,7 +217,7 @@ class Setter {
       if (m[1] !== undefined) {
         if (k !== BTF_KIND_STRUCT && k !== BTF_KIND_UNION)
           this.fail(target, `'${m[1]}': ${this.typeText(place.typeId)} has no members`);
-        const found = this.member(t, m[1], 0);
+        const found = this.member(t, m[1]);
         if (!found) this.fail(target, `${this.typeText(place.typeId)} has no member '${m[1]}'`);
         place = { typeId: found.typeId, bit: place.bit + found.bit, bitSize: found.bitSize };
       } else {
@@ -234,23 +234,39 @@ class Setter {
     return place;
   }
 
-  /** Returns the member named `name` of struct/union `t` (looking into anonymous members), with its bit offset in `t`. */
-  private member(t: number, name: string, depth: number): Place | null {
-    if (depth > 32) return null;
-    const [w, o] = this.btf.recordOf(t);
-    const kflag = infoKflag(w[o + 1]!);
-    const n = infoVlen(w[o + 1]!);
-    for (let i = 0; i < n; i++) {
+  /**
+   * Returns the member named `name` of struct/union `t` (looking into
+   * anonymous members, first match in member order, depth first, as C
+   * finds it), with its bit offset in `t`. The anonymous members under way
+   * wait on an explicit stack (struct, next member, bit offset of the
+   * struct), so any nesting costs heap; a struct met twice is searched
+   * once (the second search finds nothing the first did not, and a struct
+   * inside itself ends).
+   */
+  private member(t: number, name: string): Place | null {
+    const st: number[] = [t, 0, 0];
+    const seen = new Set<number>([t]);
+    while (st.length) {
+      const f = st.length - 3;
+      const s = st[f]!;
+      const i = st[f + 1]!;
+      const [w, o] = this.btf.recordOf(s);
+      if (i >= infoVlen(w[o + 1]!)) {
+        st.length = f;
+        continue;
+      }
+      st[f + 1] = i + 1;
+      const kflag = infoKflag(w[o + 1]!);
       const m = o + 3 + i * 3;
-      const bit = memberBitOffset(w[m + 2]!, kflag);
+      const bit = st[f + 2]! + memberBitOffset(w[m + 2]!, kflag);
       const mname = this.btf.str(w[m]!);
       if (mname === name) return { typeId: w[m + 1]!, bit, bitSize: memberBitfieldSize(w[m + 2]!, kflag) };
       if (mname === '') {
         const mt = this.q.skipModsAndTypedefs(w[m + 1]!);
         const mk = this.q.kind(mt);
-        if (mk === BTF_KIND_STRUCT || mk === BTF_KIND_UNION) {
-          const inner = this.member(mt, name, depth + 1);
-          if (inner) return { ...inner, bit: inner.bit + bit };
+        if ((mk === BTF_KIND_STRUCT || mk === BTF_KIND_UNION) && !seen.has(mt)) {
+          seen.add(mt);
+          st.push(mt, 0, bit);
         }
       }
     }

@@ -27,8 +27,14 @@
  * - VAR: its type's value. Anything else (void, FUNC_PROTO, FWD, a kind this
  *   version does not know, bytes past the data) is `null`.
  *
- * Data is read in the byte order given; nesting deeper than 128 levels
- * (only malformed BTF gets there) is a BtfError ELOOP.
+ * Data is read in the byte order given. Nesting has no limit: the structs
+ * and arrays under way are frames of one explicit stack (a struct's member
+ * index, an array's element index, the object or array being filled), each
+ * new container is put in its parent when it is made and filled when its
+ * frame comes up, so a 200,000-deep chain costs heap, not call stack (the
+ * values are as deep: write them with a serializer that does not recurse
+ * either, such as the CLI's `jsonText`). A struct or array met again inside
+ * its own value contains itself (only malformed BTF): a BtfError ELOOP.
  * @module
  */
 import type { Btf } from '../btf.js';
@@ -58,8 +64,26 @@ import { formatLongDouble } from './typed-data.js';
 /** A JSON value as {@link typedJson} returns it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** Nesting beyond which a value is refused (only malformed BTF gets there). */
-const MAX_DEPTH = 128;
+/** A struct or union whose members are being read into `out` (an anonymous member's frame shares its parent's `out`). */
+interface StructFrame {
+  array: false;
+  t: number;
+  at: number;
+  i: number;
+  out: { [key: string]: JsonValue };
+}
+/** An array whose elements are being read into `out`. */
+interface ArrayFrame {
+  array: true;
+  t: number;
+  at: number;
+  i: number;
+  out: JsonValue[];
+  elem: number;
+  esz: number;
+  n: number;
+}
+type Frame = StructFrame | ArrayFrame;
 
 /** Returns `v` as a JSON number when it is exact, else its decimal digits as a string. */
 function jsonInt(v: bigint): number | string {
@@ -87,11 +111,83 @@ class Reader {
     return v;
   }
 
-  value(id: number, at: number, bitOff: number, bitSz: number, depth: number): JsonValue {
-    if (depth > MAX_DEPTH)
-      throw new BtfError(BtfErrorCode.Loop, `type [${id}] nests deeper than ${MAX_DEPTH} levels`, { typeId: id });
+  /** Frames under way, innermost last. */
+  private readonly stack: Frame[] = [];
+  /** Structs and arrays under way (a type met again contains itself). */
+  private readonly onPath = new Set<number>();
+
+  /** Returns the value of type `id` at `at`, its containers filled on the explicit stack. */
+  value(id: number, at: number): JsonValue {
+    const root = this.start(id, at, 0, 0);
+    const st = this.stack;
     const q = this.q;
-    const t = q.skipModsAndTypedefs(id);
+    while (st.length) {
+      const f = st[st.length - 1]!;
+      if (f.array) {
+        if (f.i >= f.n || f.at + f.i * f.esz >= this.end) {
+          this.pop(f);
+          continue;
+        }
+        const i = f.i++;
+        f.out.push(this.start(f.elem, f.at + i * f.esz, 0, 0));
+        continue;
+      }
+      const t = f.t;
+      if (f.i >= q.vlen(t)) {
+        this.pop(f);
+        continue;
+      }
+      const i = f.i++;
+      const nameOff = q.word(t, 3 + 3 * i);
+      const type = q.word(t, 3 + 3 * i + 1);
+      const raw = q.word(t, 3 + 3 * i + 2);
+      const kflag = q.kflag(t);
+      const off = memberBitOffset(raw, kflag);
+      const bitSz = memberBitfieldSize(raw, kflag);
+      const mat = f.at + Math.floor(off / 8);
+      const mt = q.skipModsAndTypedefs(type);
+      if (nameOff === 0 && mt > 0 && mt < q.typeCount) {
+        const k = q.kind(mt);
+        if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) {
+          // An anonymous struct or union: its members go into this object.
+          this.push({ array: false, t: mt, at: mat, i: 0, out: f.out });
+          continue;
+        }
+      }
+      f.out[q.str(nameOff)] = this.start(type, mat, off % 8, bitSz);
+    }
+    return root;
+  }
+
+  private push(f: Frame): void {
+    if (this.onPath.has(f.t)) {
+      this.stack.length = 0;
+      this.onPath.clear();
+      throw new BtfError(BtfErrorCode.Loop, `type [${f.t}] contains itself`, { typeId: f.t });
+    }
+    this.onPath.add(f.t);
+    this.stack.push(f);
+  }
+
+  private pop(f: Frame): void {
+    this.onPath.delete(f.t);
+    this.stack.pop();
+  }
+
+  /**
+   * Returns the value of type `id` at `at`: a scalar whole, a struct or
+   * array empty, with a frame pushed to fill it.
+   */
+  private start(id: number, at: number, bitOff: number, bitSz: number): JsonValue {
+    const q = this.q;
+    let t = q.skipModsAndTypedefs(id);
+    // A VAR is its type's value (a VAR of a VAR ... at most once per type).
+    for (let n = 0; t > 0 && t < q.typeCount && q.kind(t) === BTF_KIND_VAR; n++) {
+      if (n >= q.typeCount) throw new BtfError(BtfErrorCode.Loop, `type [${t}] contains itself`, { typeId: t });
+      t = q.skipModsAndTypedefs(q.word(t, 2));
+      bitOff = 0;
+      bitSz = 0;
+    }
     if (t <= 0 || t >= q.typeCount) return null;
     const size = q.sizeOf(t);
     if (size < 0 || (size > 0 && at + size > this.end && !bitSz)) return null;
@@ -112,15 +208,13 @@ class Reader {
       case BTF_KIND_PTR:
         return jsonInt(this.readU(at, q.ptrSize));
       case BTF_KIND_ARRAY:
-        return this.array(t, at, depth);
+        return this.array(t, at);
       case BTF_KIND_STRUCT:
       case BTF_KIND_UNION: {
         const out: { [key: string]: JsonValue } = {};
-        this.members(t, at, depth, out);
+        this.push({ array: false, t, at, i: 0, out });
         return out;
       }
-      case BTF_KIND_VAR:
-        return this.value(q.word(t, 2), at, 0, 0, depth + 1);
       default:
         return null;
     }
@@ -173,7 +267,7 @@ class Reader {
     return jsonInt(v);
   }
 
-  private array(t: number, at: number, depth: number): JsonValue {
+  private array(t: number, at: number): JsonValue {
     const q = this.q;
     const elem = q.word(t, 3);
     const n = q.word(t, 5);
@@ -191,7 +285,7 @@ class Reader {
       if (s !== undefined) return s;
     }
     const out: JsonValue[] = [];
-    for (let i = 0; i < n && at + i * esz < this.end; i++) out.push(this.value(elem, at + i * esz, 0, 0, depth + 1));
+    this.push({ array: true, t, at, i: 0, out, elem, esz, n });
     return out;
   }
 
@@ -206,40 +300,13 @@ class Reader {
     }
     return s;
   }
-
-  private members(t: number, at: number, depth: number, out: { [key: string]: JsonValue }): void {
-    const q = this.q;
-    const n = q.vlen(t);
-    const kflag = q.kflag(t);
-    for (let i = 0; i < n; i++) {
-      const nameOff = q.word(t, 3 + 3 * i);
-      const type = q.word(t, 3 + 3 * i + 1);
-      const raw = q.word(t, 3 + 3 * i + 2);
-      const off = memberBitOffset(raw, kflag);
-      const bitSz = memberBitfieldSize(raw, kflag);
-      const mat = at + Math.floor(off / 8);
-      const mt = q.skipModsAndTypedefs(type);
-      if (nameOff === 0 && mt > 0 && mt < q.typeCount) {
-        const k = q.kind(mt);
-        if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) {
-          if (depth + 1 > MAX_DEPTH)
-            throw new BtfError(BtfErrorCode.Loop, `type [${mt}] nests deeper than ${MAX_DEPTH} levels`, {
-              typeId: mt,
-            });
-          this.members(mt, mat, depth + 1, out);
-          continue;
-        }
-      }
-      out[q.str(nameOff)] = this.value(type, mat, off % 8, bitSz, depth + 1);
-    }
-  }
 }
 
 /**
  * Returns `size` bytes at `offset` in `data` as a JSON value of type
  * `typeId` (see the module comment), read little-endian unless
  * `littleEndian` is false.
- * @throws BtfError `ELOOP` for nesting deeper than 128 levels.
+ * @throws BtfError `ELOOP` for a struct or array inside its own value (malformed BTF).
  */
 export function typedJson(
   btf: Btf,
@@ -249,5 +316,5 @@ export function typedJson(
   size = data.length - offset,
   littleEndian = true,
 ): JsonValue {
-  return new Reader(btf, data, offset + size, littleEndian).value(typeId, offset, 0, 0, 0);
+  return new Reader(btf, data, offset + size, littleEndian).value(typeId, offset);
 }

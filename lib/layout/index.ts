@@ -72,7 +72,6 @@ import {
   BTF_KIND_TYPE_TAG,
   BTF_KIND_TYPEDEF,
   BTF_KIND_UNION,
-  BTF_KIND_VAR,
   BTF_KIND_VOLATILE,
   infoKflag,
   infoVlen,
@@ -233,11 +232,138 @@ const NAT_DONE = 16;
 /** The struct's natural alignment is being computed (a struct inside itself counts for nothing). */
 const NAT_BUSY = 32;
 /**
- * Anonymous structs and unions printed one inside the other beyond this
- * depth are E2BIG: the printer recurses as pahole's does (pahole crashes
- * between 3,000 and 10,000 levels, after 36 MB of output at 3,000).
+ * Structs and unions printed nested go on one explicit stack of frames
+ * ({@link LayoutPrinter.printNested}), to any depth. Only a struct or union
+ * printed as the type of a bitfield's padding line (`int :3;` when the type
+ * is one: malformed BTF) starts a stack of its own inside the current one;
+ * such stacks nested beyond this depth are E2BIG.
  */
 const MAX_PRINT_NEST = 500;
+
+/** No array dimensions wait after a member's type. */
+const NO_SUFFIX: number[] = [];
+
+/** Whether `s` is ASCII without NUL (its characters are its UTF-8 bytes). */
+function asciiText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0 || c > 0x7f) return false;
+  }
+  return true;
+}
+
+/** `s` as snprintf leaves it in a buffer of `len` bytes. */
+const clip = (s: string, len: number): string => (s.length < len ? s : s.slice(0, len - 1));
+
+// What a name computation asks for: a type's name in a buffer, a function type's text, a parameter list.
+const NAME = 0;
+const FTYPE = 1;
+const PARMS = 2;
+
+/** A request of {@link LayoutPrinter.runNames}: the name of `id` in `len` bytes, or function type `id` printed with `name`. */
+interface NameReq {
+  what: typeof NAME | typeof FTYPE | typeof PARMS;
+  id: number;
+  len: number;
+  name: string | null;
+  inlined: boolean;
+  isPtr: boolean;
+}
+/** A step of a name computation: yields requests, is sent their text, returns its own. */
+type NameGen = Generator<NameReq, string, string>;
+
+/**
+ * A struct or union being printed (`__class__fprintf` or `union__fprintf`),
+ * one frame of the print stack: its context, where its member loop is, its
+ * counters, and the member whose nested type is printing on top of it.
+ */
+interface PrintFrame {
+  union: boolean;
+  id: number;
+  /** The context it is printed with (its suffix and indentation). */
+  outer: Conf;
+  /** The context of its members. */
+  c: Conf;
+  indent: number;
+  /** Its first member's slot in the member arrays, its member count, the next member. */
+  first: number;
+  nm: number;
+  i: number;
+  /** A member's nested type is on top: finish that member when it is done. */
+  pending: boolean;
+  // __class__fprintf's counters.
+  newline: boolean;
+  sumHoles: number;
+  sumBitHoles: number;
+  sumBytes: number;
+  sumBits: number;
+  nrPaddings: number;
+  sumPaddings: number;
+  nrForced: number;
+  nrForcedHoles: number;
+  sumForcedHoles: number;
+  last: number;
+  lastSize: number;
+  /** union__fprintf: the cacheline at the start, restored after each member. */
+  initial: number;
+  // The member in progress (class_member__fprintf's locals).
+  mJ: number;
+  mType: number;
+  mStart: number;
+  mSavedBase: number;
+  mOffset: number;
+  mName: NameRef;
+  mStructLike: boolean;
+  mAnon: boolean;
+  /** Array dimensions to write after its nested type (innermost last). */
+  mSuffix: number[];
+}
+
+/** A frame with every field set (all of one shape for V8), for {@link LayoutPrinter.openFrame} to fill. */
+function newFrame(conf: Conf): PrintFrame {
+  return {
+    union: false,
+    id: 0,
+    outer: conf,
+    c: conf,
+    indent: 0,
+    first: 0,
+    nm: 0,
+    i: 0,
+    pending: false,
+    newline: false,
+    sumHoles: 0,
+    sumBitHoles: 0,
+    sumBytes: 0,
+    sumBits: 0,
+    nrPaddings: 0,
+    sumPaddings: 0,
+    nrForced: 0,
+    nrForcedHoles: 0,
+    sumForcedHoles: 0,
+    last: -1,
+    lastSize: 0,
+    initial: 0,
+    mJ: 0,
+    mType: 0,
+    mStart: 0,
+    mSavedBase: 0,
+    mOffset: 0,
+    mName: NO_NAME,
+    mStructLike: false,
+    mAnon: false,
+    mSuffix: NO_SUFFIX,
+  };
+}
+
+/** A nested struct or union {@link LayoutPrinter.typeOut} leaves to its caller. */
+interface NestRequest {
+  id: number;
+  conf: Conf;
+  union: boolean;
+  /** Array dimensions to write after it (innermost last). */
+  suffix: number[];
+}
 
 /**
  * Computes and prints the layouts of the structs and unions of one BTF as
@@ -257,11 +383,28 @@ export class LayoutPrinter {
   /** Kind per id (read once: every member asks several times). */
   private readonly kinds: Uint8Array;
   /** `typeName` per id, computed once (it depends on nothing printed before). */
-  private readonly names: (string | undefined)[];
+  /** Names by buffer length (see {@link nameIn}), then by id; those in 128 bytes (every member's type) at hand. */
+  private readonly names = new Map<number, (string | undefined)[]>();
+  private readonly names128: (string | undefined)[];
   private readonly tAlign: Uint32Array;
   private readonly natAlign: Uint32Array;
-  /** Structs and unions being printed one inside the other. */
-  private printNest = 0;
+  /** The print stack: structs and unions being printed one inside the other. */
+  private readonly frames: PrintFrame[] = [];
+  /** Frames to reuse, by depth. */
+  private readonly framePool: PrintFrame[] = [];
+  /** Per type id: bit 1 while its name is being computed, 2 its function type, 4 its parameters (see runNames). */
+  private readonly nameBusy: Uint8Array;
+  /** Per type id: 1 while its frame is on the print stack (met again, it is inside itself: a loop). */
+  private readonly printing: Uint8Array;
+  /** What {@link typeOut} left to print nested. */
+  private readonly req: NestRequest = {
+    id: 0,
+    conf: new Conf({ v: 0 }),
+    union: false,
+    suffix: NO_SUFFIX,
+  };
+  /** Array dimensions {@link typeOut} has met, written after the element (innermost last). */
+  private readonly suffix: number[] = [];
   /** The string section (names are copied from it as bytes). */
   private readonly strs: Uint8Array;
   /** The parameter lists of function types, as pahole prints them, by id. */
@@ -324,9 +467,12 @@ export class LayoutPrinter {
     this.suppressAligned = opts.suppressAligned ?? false;
     const n = this.n;
     this.flags = new Uint8Array(n + 1);
+    this.printing = new Uint8Array(n + 1);
+    this.nameBusy = new Uint8Array(n + 1);
     this.kinds = new Uint8Array(n + 1);
     for (let id = 1; id < n; id++) this.kinds[id] = q.kind(id);
-    this.names = new Array<string | undefined>(n + 1);
+    this.names128 = new Array<string | undefined>(n + 1);
+    this.names.set(128, this.names128);
     this.parmsAt = new Array<string | undefined>(n + 1);
     this.nameAscii = new Uint8Array(n + 1);
     this.stripMemo = new Int32Array(n + 1);
@@ -449,49 +595,59 @@ export class LayoutPrinter {
     return 0;
   }
 
-  /** pahole's `tag__size` (-1: a reference pahole cannot follow). */
-  tagSize(id: number, depth = 0): number {
-    // Remembered for the calls from outside the recursion (its depth limit makes the inner ones depend on where they start).
-    if (depth !== 0 || id <= 0 || id >= this.n) return this.tagSize0(id, depth);
+  /**
+   * pahole's `tag__size` (-1: a reference pahole cannot follow). pahole
+   * recurses down modifiers, typedefs and arrays (multiplying by each
+   * array's length); here a loop, so any depth costs nothing, and a chain
+   * longer than the number of types (a loop: pahole's own check catches
+   * only a type that refers to itself) is -1.
+   */
+  tagSize(id: number): number {
+    if (id <= 0 || id >= this.n) return this.tagSize0(id);
     const m = this.sizeMemo[id]!;
     if (m !== 0) return m - 2;
-    const r = this.tagSize0(id, 0);
+    const r = this.tagSize0(id);
     this.sizeMemo[id] = r + 2;
     return r;
   }
-  private tagSize0(id: number, depth: number): number {
+  private tagSize0(id: number): number {
     if (id === this.n) return this.vSize === 1 && this.vCount === 0 ? 0 : this.vSize;
-    if (!this.known(id) || depth > 64) return -1;
-    const k = this.kind(id);
-    switch (k) {
-      case BTF_KIND_PTR:
-        return this.ptrSize;
-      case BTF_KIND_INT:
-        return Math.floor(intBits(this.w[this.offs[id]! + 3]!) / 8);
-      case BTF_KIND_FLOAT:
-      case BTF_KIND_ENUM:
-      case BTF_KIND_ENUM64:
-        return this.size(id);
-      case BTF_KIND_STRUCT:
-      case BTF_KIND_UNION:
-        return this.size(id) === 1 && this.vlen(id) === 0 ? 0 : this.size(id);
-      case BTF_KIND_FWD:
-      case BTF_KIND_FUNC_PROTO:
-      case BTF_KIND_FUNC:
-        return 0;
-      case BTF_KIND_ARRAY: {
-        const o = this.offs[id]!;
-        const elem = this.w[o + 3]!;
-        if (!this.known(elem)) return -1;
-        const s = this.tagSize(elem, depth + 1);
-        return s < 0 ? s : s * this.w[o + 5]!;
-      }
-      default: {
-        const t = this.ref(id);
-        if (t === 0) return 0;
-        return this.tagSize(t, depth + 1);
+    let factor = 1;
+    for (let steps = 0; steps <= this.n; steps++) {
+      if (!this.known(id)) return -1;
+      const k = this.kind(id);
+      switch (k) {
+        case BTF_KIND_PTR:
+          return this.ptrSize * factor;
+        case BTF_KIND_INT:
+          return Math.floor(intBits(this.w[this.offs[id]! + 3]!) / 8) * factor;
+        case BTF_KIND_FLOAT:
+        case BTF_KIND_ENUM:
+        case BTF_KIND_ENUM64:
+          return this.size(id) * factor;
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION:
+          return (this.size(id) === 1 && this.vlen(id) === 0 ? 0 : this.size(id)) * factor;
+        case BTF_KIND_FWD:
+        case BTF_KIND_FUNC_PROTO:
+        case BTF_KIND_FUNC:
+          return 0;
+        case BTF_KIND_ARRAY: {
+          const o = this.offs[id]!;
+          const elem = this.w[o + 3]!;
+          if (!this.known(elem)) return -1;
+          factor *= this.w[o + 5]!;
+          id = elem;
+          break;
+        }
+        default: {
+          const t = this.ref(id);
+          if (t === 0) return 0;
+          id = t;
+        }
       }
     }
+    return -1;
   }
 
   /** `tag__natural_alignment`. */
@@ -798,24 +954,72 @@ export class LayoutPrinter {
   }
 
   // ---- names (tag__name) ----
+  //
+  // pahole builds a type's name in a caller's buffer (`tag__name(type, cu,
+  // bf, len)`), recursing through what the type refers to with buffers of
+  // its own: a pointer's pointee in 1024 bytes, a modifier's type in 128, an
+  // array's element in the array's buffer, a function type's return and
+  // parameter types in 128, the function type itself printed into the
+  // buffer (`fmemopen`); a member's type is named in 128 bytes
+  // (`type__fprintf`'s `tbf`), a typedef's in 512. snprintf cuts each at its
+  // buffer, so a deep chain prints as its first 127 (or 511) characters.
+  // Here a name is computed for an id and a buffer length (memoised per
+  // both), on an explicit stack of generators: a step that needs another
+  // name yields a request and gets the name back, so any depth costs heap.
+  // pahole crashes on a loop (its recursion never ends, or its loader
+  // spins); a name met again while it is being computed is an ELOOP
+  // BtfError naming the loop's types.
 
-  /** pahole's `__tag__name` of type id `id` (0: `void`). */
-  typeName(id: number, depth = 0): string {
-    if (id > 0 && id < this.n) {
-      let s = this.names[id];
-      if (s === undefined) {
-        s = this.computeName(id, depth);
-        this.names[id] = s;
-      }
-      return s;
-    }
-    return this.computeName(id, depth);
+  /** pahole's `__tag__name` of type id `id` (0: `void`), whole (no buffer: the facts of `layout -j`). */
+  typeName(id: number): string {
+    return this.nameIn(id, Number.POSITIVE_INFINITY);
   }
 
-  private computeName(id: number, depth: number): string {
-    if (id === 0) return 'void';
-    if (!this.known(id)) return 'void';
-    if (depth > 64) return '<ERROR: type loop>';
+  /** pahole's `__tag__name` of type id `id` in a buffer of `len` bytes (at most `len - 1` characters). */
+  private nameIn(id: number, len: number): string {
+    const m = this.memoName(id, len);
+    if (m !== undefined) return m;
+    return this.runNames({ what: NAME, id, len, name: null, inlined: false, isPtr: false });
+  }
+
+  /** The memoised name of `id` in `len` bytes, computed at once for void and the kinds that name only themselves. */
+  private memoName(id: number, len: number): string | undefined {
+    if (id <= 0 || id >= this.n || !this.known(id)) return 'void';
+    const memo = len === 128 ? this.names128 : this.nameMemo(len);
+    const m = memo[id];
+    if (m !== undefined) return m;
+    const k = this.kind(id);
+    let s: string;
+    if (k === BTF_KIND_PTR || this.isModifier(k)) {
+      // Most are a pointer or a modifier over a type that names only itself: named here, without a generator.
+      const t = this.ref(id);
+      if (t === 0 || !this.known(t)) return undefined;
+      const tk = this.kind(t);
+      if (tk === BTF_KIND_PTR || tk === BTF_KIND_ARRAY || tk === BTF_KIND_FUNC_PROTO || this.isModifier(tk))
+        return undefined;
+      const inner = clip(this.leafName(t), k === BTF_KIND_PTR ? 1024 : 128);
+      if (k === BTF_KIND_PTR) s = `${inner} *`;
+      else
+        s = `${k === BTF_KIND_CONST ? 'const ' : k === BTF_KIND_VOLATILE ? 'volatile ' : ''}${inner}${k === BTF_KIND_RESTRICT ? ' restrict' : ''} `;
+    } else if (k === BTF_KIND_ARRAY || k === BTF_KIND_FUNC_PROTO) return undefined;
+    else s = this.leafName(id);
+    s = clip(s, len);
+    memo[id] = s;
+    return s;
+  }
+
+  /** The memo of names in buffers of `len` bytes, by id. */
+  private nameMemo(len: number): (string | undefined)[] {
+    let m = this.names.get(len);
+    if (m === undefined) {
+      m = new Array<string | undefined>(this.n + 1);
+      this.names.set(len, m);
+    }
+    return m;
+  }
+
+  /** The name of a type that refers to no other. */
+  private leafName(id: number): string {
     const k = this.kind(id);
     switch (k) {
       case BTF_KIND_INT:
@@ -823,40 +1027,6 @@ export class LayoutPrinter {
       case BTF_KIND_FLOAT:
         // pahole's BTF loader makes every FLOAT a BT_FP_SINGLE base type.
         return this.name(id) ? `single ${this.name(id)}` : 'nameless base type!';
-      case BTF_KIND_PTR: {
-        let t = this.ref(id);
-        if (t === 0) return 'void *';
-        if (!this.known(t)) return `${this.notFoundId(t)} *`;
-        let cp = '';
-        if (this.kind(t) === BTF_KIND_CONST) {
-          const nx = this.ref(t);
-          if (this.known(nx) && this.kind(nx) === BTF_KIND_PTR) {
-            cp = 'const ';
-            t = nx;
-          }
-        }
-        return `${this.typeName(t, depth + 1)} ${cp}*`;
-      }
-      case BTF_KIND_CONST:
-      case BTF_KIND_VOLATILE:
-      case BTF_KIND_RESTRICT: {
-        const t = this.ref(id);
-        if (t !== 0 && !this.known(t)) return this.notFoundId(t);
-        const s = t === 0 ? 'void' : this.typeName(t, depth + 1);
-        const pre = k === BTF_KIND_CONST ? 'const ' : k === BTF_KIND_VOLATILE ? 'volatile ' : '';
-        return `${pre}${s}${k === BTF_KIND_RESTRICT ? ' restrict' : ''} `;
-      }
-      case BTF_KIND_ARRAY: {
-        const t = this.w[this.offs[id]! + 3]!;
-        if (!this.known(t)) return t === 0 ? 'void' : this.notFoundId(t);
-        return this.typeName(t, depth + 1);
-      }
-      case BTF_KIND_FUNC_PROTO:
-        return this.ftype(id, null, false, false, 0, depth + 1);
-      case BTF_KIND_FUNC:
-        return this.name(id);
-      case BTF_KIND_VAR:
-        return this.name(id);
       case BTF_KIND_STRUCT:
         return `struct ${this.name(id)}`;
       case BTF_KIND_UNION:
@@ -871,18 +1041,125 @@ export class LayoutPrinter {
     }
   }
 
+  /**
+   * Runs the name computation `req` asks for on an explicit stack of
+   * generators ({@link nameSteps}, {@link ftypeSteps}): each request they
+   * yield is answered from the memo or computed on top of them.
+   */
+  private runNames(req: NameReq): string {
+    const st: NameGen[] = [];
+    // Per frame: the id whose name, function type or parameters it computes, and which of the three (a bit).
+    const ids: number[] = [];
+    const bits: number[] = [];
+    let v = '';
+    let r: NameReq | null = req;
+    try {
+      for (;;) {
+        if (r !== null) {
+          const m = r.what === NAME ? this.memoName(r.id, r.len) : undefined;
+          if (m !== undefined) v = m;
+          else {
+            // A name under way has bit 1, a function type bit 2, a parameter list bit 4.
+            const bit = 1 << r.what;
+            if (this.nameBusy[r.id]! & bit) this.nameLoop(ids, r.id);
+            this.nameBusy[r.id]! |= bit;
+            st.push(
+              r.what === NAME
+                ? this.nameSteps(r.id, r.len)
+                : r.what === FTYPE
+                  ? this.ftypeSteps(r.id, r.name, r.inlined, r.isPtr, 0)
+                  : this.parmsSteps(r.id),
+            );
+            ids.push(r.id);
+            bits.push(bit);
+          }
+          r = null;
+        }
+        if (st.length === 0) return v;
+        const step = st[st.length - 1]!.next(v);
+        if (step.done) {
+          st.pop();
+          this.nameBusy[ids.pop()!]! &= ~bits.pop()!;
+          v = step.value;
+        } else r = step.value;
+      }
+    } finally {
+      for (const id of ids) this.nameBusy[id] = 0;
+    }
+  }
+
+  /** Throws ELOOP for a name of `id` asked while it is being computed (the frames `ids` under way). */
+  private nameLoop(ids: readonly number[], id: number): never {
+    const loop = [...ids.slice(ids.indexOf(id)), id].map((t) => `[${t}]`).join(' -> ');
+    throw new BtfError(
+      BtfErrorCode.Loop,
+      `type [${id}]: reference loop through types ${loop}: its name has no end (pahole recurses until it crashes)`,
+      { typeId: id },
+    );
+  }
+
+  /** `__tag__name` of a pointer, modifier, array or function type `id` in `len` bytes; yields the names it is made of. */
+  private *nameSteps(id: number, len: number): NameGen {
+    const k = this.kind(id);
+    let s: string;
+    if (k === BTF_KIND_PTR) {
+      let t = this.ref(id);
+      if (t === 0) s = 'void *';
+      else if (!this.known(t)) s = `${this.notFoundId(t)} *`;
+      else {
+        let cp = '';
+        if (this.kind(t) === BTF_KIND_CONST) {
+          const nx = this.ref(t);
+          if (this.known(nx) && this.kind(nx) === BTF_KIND_PTR) {
+            cp = 'const ';
+            t = nx;
+          }
+        }
+        s = `${yield { what: NAME, id: t, len: 1024, name: null, inlined: false, isPtr: false }} ${cp}*`;
+      }
+    } else if (k === BTF_KIND_ARRAY) {
+      const t = this.w[this.offs[id]! + 3]!;
+      if (!this.known(t)) s = t === 0 ? 'void' : this.notFoundId(t);
+      else s = yield { what: NAME, id: t, len, name: null, inlined: false, isPtr: false };
+    } else if (k === BTF_KIND_FUNC_PROTO) {
+      s = yield { what: FTYPE, id, len, name: null, inlined: false, isPtr: false };
+    } else {
+      const t = this.ref(id);
+      if (t !== 0 && !this.known(t)) s = this.notFoundId(t);
+      else {
+        const inner =
+          t === 0 ? 'void' : yield { what: NAME, id: t, len: 128, name: null, inlined: false, isPtr: false };
+        const pre = k === BTF_KIND_CONST ? 'const ' : k === BTF_KIND_VOLATILE ? 'volatile ' : '';
+        s = `${pre}${inner}${k === BTF_KIND_RESTRICT ? ' restrict' : ''} `;
+      }
+    }
+    s = clip(s, len);
+    this.nameMemo(len)[id] = s;
+    return s;
+  }
+
   private notFoundId(id: number): string {
     return `<ERROR: type ${id} not found>`;
   }
 
-  /** `ftype__fprintf`: a function type with optional name. */
-  private ftype(id: number, name: string | null, inlined: boolean, isPtr: boolean, spacing: number, depth = 0): string {
+  /**
+   * `ftype__fprintf` of function type `id`: `RET (*name)(ARGS)` (the return
+   * type padded to `spacing`), its return and parameter types named in 128
+   * bytes; a parameter that is a function type or a pointer to one is
+   * printed the same way, as a request of its own.
+   */
+  private *ftypeSteps(id: number, name: string | null, inlined: boolean, isPtr: boolean, spacing: number): NameGen {
     const ret = this.ref(id);
-    const stype = ret === 0 || !this.known(ret) ? 'void' : this.typeName(ret, depth + 1);
-    return `${inlined ? 'inline ' : ''}${left(stype, spacing)} (${isPtr ? '*' : ''}${name ?? ''})${this.parms(id, depth)}`;
+    const stype =
+      ret === 0 || !this.known(ret)
+        ? 'void'
+        : yield { what: NAME, id: ret, len: 128, name: null, inlined: false, isPtr: false };
+    const parms = yield { what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false };
+    return `${inlined ? 'inline ' : ''}${left(stype, spacing)} (${isPtr ? '*' : ''}${name ?? ''})${parms}`;
   }
 
-  private parms(id: number, depth: number): string {
+  /** `ftype__fprintf_parms`: the parameter list of function type `id`. */
+  private *parmsSteps(id: number): NameGen {
     let s = '(';
     const n = this.vlen(id);
     let firstParm = true;
@@ -905,14 +1182,14 @@ export class LayoutPrinter {
         if (k === BTF_KIND_PTR) {
           const p = this.ref(t);
           if (p !== 0 && this.known(p) && this.kind(p) === BTF_KIND_FUNC_PROTO) {
-            s += this.ftype(p, name, false, true, 0, depth + 1);
+            s += yield { what: FTYPE, id: p, len: 0, name, inlined: false, isPtr: true };
             continue;
           }
         } else if (k === BTF_KIND_FUNC_PROTO) {
-          s += this.ftype(t, name, true, false, 0, depth + 1);
+          s += yield { what: FTYPE, id: t, len: 0, name, inlined: true, isPtr: false };
           continue;
         }
-        stype = this.typeName(t, depth + 1);
+        stype = yield { what: NAME, id: t, len: 128, name: null, inlined: false, isPtr: false };
       }
       s += `${stype}${name ? ' ' : ''}${name ?? ''}`;
     }
@@ -959,7 +1236,7 @@ export class LayoutPrinter {
   }
   /** Writes the name of type `id` (pahole's `tag__name`) left-justified in `w` columns (`%-*s`). */
   private putTypeName(id: number, w: number): void {
-    const s = this.typeName(id);
+    const s = this.nameIn(id, 128);
     const o = this.o;
     const start = o.offset;
     // Names are computed once per type; whether one is ASCII too (then it is copied without a scan).
@@ -1004,189 +1281,240 @@ export class LayoutPrinter {
     if (v !== 1) this.o.byte(115);
   }
 
-  private typeOut(type0: number, name: number, conf: Conf): void {
+  /**
+   * pahole's `type__fprintf`, arrays included (`array_type__fprintf`
+   * prints the element's type, then its `[N]`: here the dimensions wait in
+   * {@link suffix} and are written, innermost first, when the element is
+   * done). Returns true when the type is a struct or union to print nested
+   * (anonymous, or any with `-E`): it is left in {@link req}, with the
+   * dimensions to write after it, for the caller's print stack.
+   */
+  private typeOut(type0: number, name0: number, conf0: Conf): boolean {
     const o = this.o;
+    const suffix = this.suffix;
+    const base = suffix.length;
     let type = type0;
-    const expandTypes = conf.expand;
-    if (!this.known(type)) {
-      this.putLeft('<ERROR', conf.typeSpacing);
-      o.ascii('> ');
-      this.putName(name);
-      return;
-    }
-    if (expandTypes) {
-      let expanded = false;
-      while (this.kind(type) === BTF_KIND_TYPEDEF) {
-        o.ascii(expanded ? ' -> ' : '/* typedef ');
-        o.cstr(this.strs, this.q.nameOff(type));
-        expanded = true;
-        const tt = this.ref(type);
-        if (!this.known(tt)) {
-          this.putLeft('<ERROR', conf.typeSpacing);
-          o.ascii('> ');
-          this.putName(name);
-          return;
-        }
-        type = tt;
-      }
-      if (expanded) o.ascii(' */ ');
-    }
-    // Only nested types (anonymous or expanded structs, unions and enums)
-    // need a copy of the context; everything else prints from the spacing.
-    let ts = conf.typeSpacing;
-    let nm = name;
-    let rel = conf.relOffset;
-    // pahole's `inner_struct`: a member whose type is itself a struct, union
-    // or enum (or a pointer to an anonymous one) prints it without stats and
-    // with the member's name after it; one reached through `const` keeps the
-    // context as it was (and prints its stats).
-    let inner = this.isStructLike(type) || this.isEnum(type);
+    let name = name0;
+    let conf = conf0;
     for (;;) {
-      const k = this.kind(type);
-      if (k === BTF_KIND_TYPEDEF || k === BTF_KIND_INT || k === BTF_KIND_FLOAT) {
-        this.putTypeName(type, ts);
-        o.byte(32);
-        this.putName(nm);
-        return;
+      const expandTypes = conf.expand;
+      if (!this.known(type)) {
+        this.putLeft('<ERROR', conf.typeSpacing);
+        o.ascii('> ');
+        this.putName(name);
+        return this.endType(base);
       }
-      if (k === BTF_KIND_PTR) {
-        const p = this.ref(type);
-        if (p !== 0) {
-          if (!this.known(p)) {
-            this.putLeft('<ERROR', ts);
+      if (expandTypes) {
+        let expanded = false;
+        while (this.kind(type) === BTF_KIND_TYPEDEF) {
+          o.ascii(expanded ? ' -> ' : '/* typedef ');
+          o.cstr(this.strs, this.q.nameOff(type));
+          expanded = true;
+          const tt = this.ref(type);
+          if (!this.known(tt)) {
+            this.putLeft('<ERROR', conf.typeSpacing);
             o.ascii('> ');
-            this.putName(nm);
-            return;
+            this.putName(name);
+            return this.endType(base);
           }
-          if (this.kind(p) === BTF_KIND_FUNC_PROTO) {
-            this.ftypeOut(p, nm, true, ts);
-            return;
+          type = tt;
+        }
+        if (expanded) o.ascii(' */ ');
+      }
+      // Only nested types (anonymous or expanded structs, unions and enums)
+      // need a copy of the context; everything else prints from the spacing.
+      let ts = conf.typeSpacing;
+      let nm = name;
+      let rel = conf.relOffset;
+      // pahole's `inner_struct`: a member whose type is itself a struct, union
+      // or enum (or a pointer to an anonymous one) prints it without stats and
+      // with the member's name after it; one reached through `const` keeps the
+      // context as it was (and prints its stats).
+      let inner = this.isStructLike(type) || this.isEnum(type);
+      let array = false;
+      for (;;) {
+        const k = this.kind(type);
+        if (k === BTF_KIND_TYPEDEF || k === BTF_KIND_INT || k === BTF_KIND_FLOAT) {
+          this.putTypeName(type, ts);
+          o.byte(32);
+          this.putName(nm);
+          return this.endType(base);
+        }
+        if (k === BTF_KIND_PTR) {
+          const p = this.ref(type);
+          if (p !== 0) {
+            if (!this.known(p)) {
+              this.putLeft('<ERROR', ts);
+              o.ascii('> ');
+              this.putName(nm);
+              return this.endType(base);
+            }
+            if (this.kind(p) === BTF_KIND_FUNC_PROTO) {
+              this.ftypeOut(p, nm, true, ts);
+              return this.endType(base);
+            }
+            if ((this.isStructLike(p) || this.isEnum(p)) && !this.named(p)) {
+              nm |= 1;
+              rel = true;
+              ts -= 8;
+              type = p;
+              inner = true;
+              continue;
+            }
           }
-          if ((this.isStructLike(p) || this.isEnum(p)) && !this.named(p)) {
-            nm |= 1;
-            rel = true;
-            ts -= 8;
-            type = p;
-            inner = true;
+          this.putTypeName(type, ts);
+          o.byte(32);
+          this.putName(nm);
+          return this.endType(base);
+        }
+        if (k === BTF_KIND_FUNC_PROTO) {
+          this.ftypeOut(type, nm, false, ts);
+          return this.endType(base);
+        }
+        if (k === BTF_KIND_CONST) {
+          o.ascii('const ');
+          ts -= 6;
+          const tt = this.ref(type);
+          if (this.known(tt)) {
+            type = tt;
             continue;
           }
+          this.putTypeName(type, ts);
+          o.byte(32);
+          this.putName(nm);
+          return this.endType(base);
+        }
+        if (k === BTF_KIND_ARRAY) {
+          // array_type__fprintf: the element as a type of its own, then [N].
+          const w = this.w;
+          const b = this.offs[type]!;
+          let elem = w[b + 3]!;
+          const nelems = w[b + 5]!;
+          let ac = conf;
+          if (ts !== conf.typeSpacing) {
+            ac = conf.copy();
+            ac.typeSpacing = ts;
+          }
+          if (!this.known(elem)) {
+            o.ascii('<ERROR(array_type__fprintf): ');
+            o.uint(elem);
+            o.ascii(' not found!>\n');
+            return this.endType(base);
+          }
+          if (nelems === 0 && this.kind(elem) === BTF_KIND_CONST) elem = this.ref(elem);
+          const single = ac.lastMember && ac.firstMember;
+          suffix.push(nelems !== 0 || !ac.lastMember || single || ac.unionMember ? nelems : -1);
+          name = nm;
+          conf = ac;
+          type = elem;
+          array = true;
+          break;
+        }
+        if (this.isStruct(type)) {
+          if (this.named(type) && !expandTypes) {
+            o.ascii('struct ');
+            const start = o.offset;
+            o.cstr(this.strs, this.q.nameOff(type));
+            this.padFrom(start, ts - 7);
+            o.byte(32);
+            this.putNameOrEmpty(nm);
+            return this.endType(base);
+          }
+          this.findHoles(type);
+          const t = nestedConf(conf, inner, ts, rel, nm);
+          t.typeSpacing -= 8;
+          return this.request(type, t, false, base);
+        }
+        if (this.isUnion(type)) {
+          if (this.named(type) && !expandTypes) {
+            o.ascii('union ');
+            const start = o.offset;
+            o.cstr(this.strs, this.q.nameOff(type));
+            this.padFrom(start, ts - 6);
+            o.byte(32);
+            this.putNameOrEmpty(nm);
+            return this.endType(base);
+          }
+          const t = nestedConf(conf, inner, ts, rel, nm);
+          t.typeSpacing -= 8;
+          return this.request(type, t, true, base);
+        }
+        if (this.isEnum(type)) {
+          if (this.named(type)) {
+            o.ascii('enum ');
+            const start = o.offset;
+            o.cstr(this.strs, this.q.nameOff(type));
+            this.padFrom(start, ts - 5);
+            o.byte(32);
+            this.putNameOrEmpty(nm);
+            return this.endType(base);
+          }
+          this.enumOut(type, nestedConf(conf, inner, ts, rel, nm));
+          return this.endType(base);
         }
         this.putTypeName(type, ts);
         o.byte(32);
         this.putName(nm);
-        return;
+        return this.endType(base);
       }
-      if (k === BTF_KIND_FUNC_PROTO) {
-        this.ftypeOut(type, nm, false, ts);
-        return;
-      }
-      if (k === BTF_KIND_CONST) {
-        o.ascii('const ');
-        ts -= 6;
-        const tt = this.ref(type);
-        if (this.known(tt)) {
-          type = tt;
-          continue;
-        }
-        this.putTypeName(type, ts);
-        o.byte(32);
-        this.putName(nm);
-        return;
-      }
-      if (k === BTF_KIND_ARRAY) {
-        let ac = conf;
-        if (ts !== conf.typeSpacing) {
-          ac = conf.copy();
-          ac.typeSpacing = ts;
-        }
-        this.arrayOut(type, nm, ac);
-        return;
-      }
-      if (this.isStruct(type)) {
-        if (this.named(type) && !expandTypes) {
-          o.ascii('struct ');
-          const start = o.offset;
-          o.cstr(this.strs, this.q.nameOff(type));
-          this.padFrom(start, ts - 7);
-          o.byte(32);
-          this.putNameOrEmpty(nm);
-          return;
-        }
-        this.findHoles(type);
-        const t = nestedConf(conf, inner, ts, rel, nm);
-        t.typeSpacing -= 8;
-        this.nestedOut(type, t, false);
-        return;
-      }
-      if (this.isUnion(type)) {
-        if (this.named(type) && !expandTypes) {
-          o.ascii('union ');
-          const start = o.offset;
-          o.cstr(this.strs, this.q.nameOff(type));
-          this.padFrom(start, ts - 6);
-          o.byte(32);
-          this.putNameOrEmpty(nm);
-          return;
-        }
-        const t = nestedConf(conf, inner, ts, rel, nm);
-        t.typeSpacing -= 8;
-        this.nestedOut(type, t, true);
-        return;
-      }
-      if (this.isEnum(type)) {
-        if (this.named(type)) {
-          o.ascii('enum ');
-          const start = o.offset;
-          o.cstr(this.strs, this.q.nameOff(type));
-          this.padFrom(start, ts - 5);
-          o.byte(32);
-          this.putNameOrEmpty(nm);
-          return;
-        }
-        this.enumOut(type, nestedConf(conf, inner, ts, rel, nm));
-        return;
-      }
-      this.putTypeName(type, ts);
-      o.byte(32);
-      this.putName(nm);
-      return;
+      if (!array) return this.endType(base);
     }
+  }
+
+  /** Writes the array dimensions {@link typeOut} pushed from `base` on, innermost first; returns false (nothing nested). */
+  private endType(base: number): boolean {
+    if (this.suffix.length > base) this.putSuffix(this.suffix, base);
+    return false;
+  }
+
+  /** Writes the dimensions of `s` from `base` on (last pushed first) and drops them. */
+  private putSuffix(s: number[], base: number): void {
+    const o = this.o;
+    for (let i = s.length - 1; i >= base; i--) {
+      o.byte(91);
+      if (s[i]! >= 0) o.uint(s[i]!);
+      o.byte(93);
+    }
+    s.length = base;
+  }
+
+  /** Leaves struct or union `id` to print nested with `conf` in {@link req}, the dimensions from `base` on with it; returns true. */
+  private request(id: number, conf: Conf, union: boolean, base: number): boolean {
+    const r = this.req;
+    r.id = id;
+    r.conf = conf;
+    r.union = union;
+    r.suffix = this.suffix.slice(base);
+    this.suffix.length = base;
+    return true;
+  }
+
+  /**
+   * {@link typeOut} for a caller with no print stack of its own (a
+   * typedef, a bitfield's padding line): a nested struct or union is
+   * printed right away, on a print stack of its own, then its dimensions.
+   */
+  private typeOutNow(type: number, name: number, conf: Conf): void {
+    if (!this.typeOut(type, name, conf)) return;
+    const { id, conf: c, union, suffix } = this.req;
+    this.printNested(id, c, union);
+    this.putSuffix(suffix, 0);
   }
 
   /** `ftype__fprintf` of function type `id` as a member or typedef: `RET (*name)(ARGS)`. */
   private ftypeOut(id: number, name: number, isPtr: boolean, spacing: number): void {
     const o = this.o;
     const ret = this.ref(id);
-    this.putLeft(ret === 0 || !this.known(ret) ? 'void' : this.typeName(ret, 1), spacing);
+    this.putLeft(ret === 0 || !this.known(ret) ? 'void' : this.nameIn(ret, 128), spacing);
     o.ascii(isPtr ? ' (*' : ' (');
     this.putNameOrEmpty(name);
     o.byte(41);
     let p = this.parmsAt[id];
     if (p === undefined) {
-      p = this.parms(id, 0);
+      p = this.runNames({ what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false });
       this.parmsAt[id] = p;
     }
     o.text(p);
-  }
-
-  private arrayOut(id: number, name: number, conf: Conf): void {
-    const o = this.o;
-    const w = this.w;
-    const b = this.offs[id]!;
-    let elem = w[b + 3]!;
-    const nelems = w[b + 5]!;
-    if (!this.known(elem)) {
-      o.ascii('<ERROR(array_type__fprintf): ');
-      o.uint(elem);
-      o.ascii(' not found!>\n');
-      return;
-    }
-    if (nelems === 0 && this.kind(elem) === BTF_KIND_CONST) elem = this.ref(elem);
-    this.typeOut(elem, name, conf);
-    const single = conf.lastMember && conf.firstMember;
-    o.byte(91);
-    if (nelems !== 0 || !conf.lastMember || single || conf.unionMember) o.uint(nelems);
-    o.byte(93);
   }
 
   private enumOut(id: number, conf: Conf): void {
@@ -1253,33 +1581,50 @@ export class LayoutPrinter {
     this.putTabs(conf.indent);
   }
 
-  /** `class_member__fprintf` of the member at index `j` of the member arrays. */
-  private memberOut(j: number, type: number, unionMember: boolean, conf: Conf): void {
+  /**
+   * `class_member__fprintf`, up to its type: the member's offset made
+   * absolute, the cacheline boundary, the type (and the name after a
+   * struct-like type). Returns true when the type left a nested struct or
+   * union in {@link req}: {@link memberEnd} finishes the member after it.
+   */
+  private memberBegin(f: PrintFrame, j: number, type: number, unionMember: boolean): boolean {
     const o = this.o;
-    const size = this.mByteSize[j]!;
+    const s = f.c;
     // pahole prints through a copy of the context with the member's offset as
-    // the base of nested types; the base is set here and restored on return.
-    const s = conf;
-    const savedBase = conf.baseOffset;
+    // the base of nested types; the base is set here and restored at the end.
+    f.mSavedBase = s.baseOffset;
     let offset = this.mByteOff[j]!;
     const nameOff = this.mName[j]!;
     const name = nameOff < this.strs.length && this.strs[nameOff] !== 0 ? nameOff * 2 : NO_NAME;
-    const bfs = this.mBfs[j]!;
     if (!s.relOffset) {
       offset += s.baseOffset;
       if (!unionMember) s.baseOffset = offset;
     }
-    this.cachelineBoundary(conf, offset);
-    const start = o.offset;
+    this.cachelineBoundary(s, offset);
+    f.mJ = j;
+    f.mType = type;
+    f.mOffset = offset;
+    f.mName = name;
+    f.mStart = o.offset;
     const structLike = this.isStructLike(type) || this.isEnum(type);
-    const anon = structLike && !this.named(type);
-    if (structLike) {
-      this.typeOut(type, NO_NAME, s);
-      if (name !== NO_NAME) {
-        if (anon) o.byte(32);
-        this.putName(name);
-      }
-    } else this.typeOut(type, name, s);
+    f.mStructLike = structLike;
+    f.mAnon = structLike && !this.named(type);
+    return this.typeOut(type, structLike ? NO_NAME : name, s);
+  }
+
+  /** The rest of `class_member__fprintf` (after its type): bitfield width, alignment, the offset comment. */
+  private memberEnd(f: PrintFrame): void {
+    const o = this.o;
+    const s = f.c;
+    const j = f.mJ;
+    const type = f.mType;
+    const name = f.mName;
+    const anon = f.mAnon;
+    const bfs = this.mBfs[j]!;
+    if (f.mStructLike && name !== NO_NAME) {
+      if (anon) o.byte(32);
+      this.putName(name);
+    }
     if (bfs) {
       o.byte(58);
       o.uint(bfs);
@@ -1295,12 +1640,12 @@ export class LayoutPrinter {
     o.byte(59);
     if (!s.suppressOffsetComment) {
       if (anon) {
-        let slen = alignPrinted + (name !== NO_NAME ? cstrLength(this.strs, nameOff) : -1);
+        let slen = alignPrinted + (name !== NO_NAME ? cstrLength(this.strs, name >> 1) : -1);
         if (this.isStruct(type) && this.flags[type]! & PACKED) slen += 28;
         this.putSpaces(s.typeSpacing + s.nameSpacing - slen - 3);
-      } else this.putSpaces(Math.max(s.typeSpacing + s.nameSpacing - (o.offset - start), 0));
+      } else this.putSpaces(Math.max(s.typeSpacing + s.nameSpacing - (o.offset - f.mStart), 0));
       o.ascii('/* ');
-      this.putNum(offset, 5);
+      this.putNum(f.mOffset, 5);
       let sizeSpacing = 5;
       if (bfs) {
         o.byte(58);
@@ -1308,67 +1653,187 @@ export class LayoutPrinter {
         sizeSpacing -= 3;
       }
       o.byte(32);
-      this.putNum(size, sizeSpacing);
+      this.putNum(this.mByteSize[j]!, sizeSpacing);
       o.ascii(' */');
     }
-    s.baseOffset = savedBase;
+    s.baseOffset = f.mSavedBase;
   }
 
-  /** A struct or union printed inside another (see MAX_PRINT_NEST). */
-  private nestedOut(id: number, conf: Conf, union: boolean): void {
-    if (this.printNest >= MAX_PRINT_NEST) {
+  /**
+   * Prints struct or union `id` with `conf` and every struct and union
+   * nested in it. pahole recurses (`__class__fprintf` -> member -> type ->
+   * `__class__fprintf`) and crashes between 3,000 and 10,000 levels; here
+   * the structs and unions under way are frames of one stack, stepped by
+   * this loop: a frame prints its members until one's type is a nested
+   * struct or union, whose frame goes on top; when that frame closes, the
+   * member it belongs to is finished and its parent goes on. Any depth
+   * costs heap, not call stack.
+   */
+  private printNested(id: number, conf: Conf, union: boolean): void {
+    const st = this.frames;
+    const bottom = st.length;
+    if (bottom >= MAX_PRINT_NEST)
       throw new BtfError(
         BtfErrorCode.TooBig,
-        `type [${id}]: structs and unions printed inside each other nest deeper than ${MAX_PRINT_NEST} levels`,
+        `type [${id}]: structs and unions printed inside the padding of bitfields nest deeper than ${MAX_PRINT_NEST} levels`,
+        { typeId: id },
+      );
+    this.openFrame(id, conf, union);
+    try {
+      while (st.length > bottom) {
+        const f = st[st.length - 1]!;
+        if (f.pending) {
+          // The nested type of the member in progress is done: finish the member.
+          f.pending = false;
+          if (f.mSuffix.length) this.putSuffix(f.mSuffix, 0);
+          if (f.union) this.unionMemberEnd(f);
+          else this.classMemberEnd(f);
+        }
+        if (f.i >= f.nm) {
+          if (f.union) this.unionClose(f);
+          else this.classClose(f);
+          this.printing[f.id] = 0;
+          st.pop();
+          continue;
+        }
+        const i = f.i++;
+        const nest = f.union ? this.unionMember(f, i) : this.classMember(f, i);
+        if (nest) {
+          const r = this.req;
+          f.pending = true;
+          f.mSuffix = r.suffix;
+          this.openFrame(r.id, r.conf, r.union);
+        }
+      }
+    } finally {
+      for (let i = bottom; i < st.length; i++) this.printing[st[i]!.id] = 0;
+      st.length = bottom;
+    }
+  }
+
+  /** Pushes the frame of struct or union `id` printed with `conf`, and writes its head (`__class__fprintf`/`union__fprintf` up to the members). */
+  private openFrame(id: number, conf: Conf, union: boolean): void {
+    const o = this.o;
+    if (this.printing[id]) {
+      // pahole recurses until its stack runs out: a clean error instead.
+      const ids = this.frames.map((x) => x.id);
+      const loop = [...ids.slice(ids.indexOf(id)), id].map((t) => `[${t}]`).join(' -> ');
+      throw new BtfError(
+        BtfErrorCode.Loop,
+        `type [${id}]: struct or union printed inside itself (reference loop through types ${loop})`,
         { typeId: id },
       );
     }
-    this.printNest++;
-    try {
-      if (union) this.unionOut(id, conf);
-      else this.classOut(id, conf);
-    } finally {
-      this.printNest--;
-    }
-  }
-
-  private unionOut(id: number, conf: Conf): void {
-    const o = this.o;
+    this.printing[id] = 1;
     const indent = Math.min(conf.indent, 16);
-    o.ascii('union');
+    // Frames are kept for reuse, one per depth (a listing opens one per struct).
+    const depth = this.frames.length;
+    let f = this.framePool[depth];
+    if (f === undefined) {
+      f = newFrame(conf);
+      this.framePool.push(f);
+    }
+    f.union = union;
+    f.id = id;
+    f.outer = conf;
+    const c = conf.copy();
+    c.indent = indent + 1;
+    f.c = c;
+    f.indent = indent;
+    f.first = 0;
+    f.nm = 0;
+    f.i = 0;
+    f.pending = false;
+    f.newline = false;
+    f.sumHoles = 0;
+    f.sumBitHoles = 0;
+    f.sumBytes = 0;
+    f.sumBits = 0;
+    f.nrPaddings = 0;
+    f.sumPaddings = 0;
+    f.nrForced = 0;
+    f.nrForcedHoles = 0;
+    f.sumForcedHoles = 0;
+    f.last = -1;
+    f.lastSize = 0;
+    f.initial = 0;
+    f.mSuffix = NO_SUFFIX;
+    this.frames.push(f);
+    if (union) {
+      o.ascii('union');
+      if (this.named(id)) {
+        o.byte(32);
+        this.putName(this.nameRef(id));
+      }
+      o.ascii(' {\n');
+      this.inferUnionPacked(id);
+      f.initial = f.c.cl.v;
+      f.first = this.fix(id);
+      f.nm = this.nrMembers(id);
+      return;
+    }
+    o.ascii('struct');
     if (this.named(id)) {
       o.byte(32);
       this.putName(this.nameRef(id));
     }
+    this.inferPacked(id);
+    this.findHoles(id);
+    f.first = this.fix(id);
+    f.nm = this.nrMembers(id);
     o.ascii(' {\n');
-    const u = conf.copy();
-    u.indent = indent + 1;
-    this.inferUnionPacked(id);
-    const initial = u.cl.v;
-    const first = this.fix(id);
-    const nm = this.nrMembers(id);
-    for (let i = 0; i < nm; i++) {
-      const t = this.mType[first + i]!;
-      this.putTabs(u.indent);
-      if (!this.known(t)) {
-        o.ascii('<ERROR(union__fprintf): ');
-        o.uint(t);
-        o.ascii(' not found!>\n');
-        continue;
-      }
-      u.unionMember = true;
-      this.memberOut(first + i, t, true, u);
+    const ind = f.c.indent;
+    if (this.preBitHole[id]! > 0) {
+      if (!f.newline) o.byte(10);
+      f.newline = true;
+      const b = this.preBitHole[id]!;
+      this.holeNote(ind, b, ' bit');
       o.byte(10);
-      u.cl.v = initial;
+      f.sumBitHoles += b;
     }
-    this.putTabs(indent);
-    o.byte(125);
-    if (this.nameSet(conf.suffix)) {
-      o.byte(32);
-      this.putName(conf.suffix);
+    if (this.preHole[id]! > 0) {
+      if (!f.newline) o.byte(10);
+      f.newline = true;
+      const b = this.preHole[id]!;
+      this.holeNote(ind, b, ' byte');
+      o.byte(10);
+      f.sumHoles += b;
     }
   }
 
+  /** `union__fprintf`'s member `i`, up to its type; true when that is a nested struct or union. */
+  private unionMember(f: PrintFrame, i: number): boolean {
+    const o = this.o;
+    const u = f.c;
+    const t = this.mType[f.first + i]!;
+    this.putTabs(u.indent);
+    if (!this.known(t)) {
+      o.ascii('<ERROR(union__fprintf): ');
+      o.uint(t);
+      o.ascii(' not found!>\n');
+      return false;
+    }
+    u.unionMember = true;
+    if (this.memberBegin(f, f.first + i, t, true)) return true;
+    this.unionMemberEnd(f);
+    return false;
+  }
+
+  private unionMemberEnd(f: PrintFrame): void {
+    this.memberEnd(f);
+    this.o.byte(10);
+    f.c.cl.v = f.initial;
+  }
+
+  private unionClose(f: PrintFrame): void {
+    const o = this.o;
+    this.putTabs(f.indent);
+    o.byte(125);
+    if (this.nameSet(f.outer.suffix)) {
+      o.byte(32);
+      this.putName(f.outer.suffix);
+    }
+  }
   /** `/* XXX N bits hole, try to pack *\/` (and bytes), indented. */
   private holeNote(ind: number, v: number, unit: string): void {
     this.putTabs(ind);
@@ -1377,179 +1842,145 @@ export class LayoutPrinter {
     this.o.ascii(' hole, try to pack */');
   }
 
-  private classOut(id: number, conf: Conf): void {
+  /**
+   * `__class__fprintf`'s member `i` up to its type (forced alignment
+   * counts, the padding line of a bit hole, the comments on combined
+   * bitfields); true when the type is a nested struct or union.
+   */
+  private classMember(f: PrintFrame, i: number): boolean {
     const o = this.o;
-    o.ascii('struct');
-    if (this.named(id)) {
-      o.byte(32);
-      this.putName(this.nameRef(id));
-    }
-    const indent = Math.min(conf.indent, 16);
-    const c = conf.copy();
-    c.indent = indent + 1;
-    this.inferPacked(id);
-    this.findHoles(id);
-    const first = this.fix(id);
-    o.ascii(' {\n');
-    let newline = false;
-    let sumHoles = 0;
-    let sumBitHoles = 0;
-    let sumBytes = 0;
-    let sumBits = 0;
-    let nrPaddings = 0;
-    let sumPaddings = 0;
-    let nrForced = 0;
-    let nrForcedHoles = 0;
-    let sumForcedHoles = 0;
-    const ind = c.indent;
-    if (this.preBitHole[id]! > 0) {
-      if (!newline) o.byte(10);
-      newline = true;
-      const b = this.preBitHole[id]!;
-      this.holeNote(ind, b, ' bit');
-      o.byte(10);
-      sumBitHoles += b;
-    }
-    if (this.preHole[id]! > 0) {
-      if (!newline) o.byte(10);
-      newline = true;
-      const b = this.preHole[id]!;
-      this.holeNote(ind, b, ' byte');
-      o.byte(10);
-      sumHoles += b;
-    }
-    let last = -1;
-    let lastSize = 0;
-    const nm2 = this.nrMembers(id);
-    for (let i = 0; i < nm2; i++) {
-      const j = first + i;
-      if (this.mAlign[j] && !this.suppressAligned) {
-        const fh = last >= 0 ? this.mHole[last]! : this.preHole[id]!;
-        if (fh !== 0) {
-          nrForcedHoles++;
-          sumForcedHoles += fh;
-        }
-        nrForced++;
+    const ind = f.c.indent;
+    const j = f.first + i;
+    if (this.mAlign[j] && !this.suppressAligned) {
+      const fh = f.last >= 0 ? this.mHole[f.last]! : this.preHole[f.id]!;
+      if (fh !== 0) {
+        f.nrForcedHoles++;
+        f.sumForcedHoles += fh;
       }
-      const bfs = this.mBfs[j]!;
-      const t = this.mType[j]!;
-      if (last >= 0 && lastSize !== 0) {
-        const lastBfs = this.mBfs[last]!;
-        if (this.mBitHole[last] !== 0 && bfs) {
-          let bitfieldSize = this.mBitHole[last]! & 0xff;
-          if (!this.known(t)) {
-            this.putTabs(ind);
-            o.ascii('<ERROR(__class__fprintf): ');
-            o.uint(t);
-            o.ascii(' not found!>\n');
-            continue;
-          }
-          if (this.mByteOff[last] !== this.mByteOff[j]) {
-            o.byte(10);
-            this.putTabs(ind);
-            o.ascii('/* Force alignment to the next boundary: */\n');
-            bitfieldSize = 0;
-          }
+      f.nrForced++;
+    }
+    const bfs = this.mBfs[j]!;
+    const t = this.mType[j]!;
+    if (f.last >= 0 && f.lastSize !== 0) {
+      const lastBfs = this.mBfs[f.last]!;
+      if (this.mBitHole[f.last] !== 0 && bfs) {
+        let bitfieldSize = this.mBitHole[f.last]! & 0xff;
+        if (!this.known(t)) {
           this.putTabs(ind);
-          this.typeOut(t, EMPTY_NAME, c);
-          o.byte(58);
-          o.uint(bitfieldSize);
-          o.ascii(';\n');
+          o.ascii('<ERROR(__class__fprintf): ');
+          o.uint(t);
+          o.ascii(' not found!>\n');
+          return false;
         }
-        if (
-          this.mByteOff[j]! < this.mByteOff[last]! ||
-          (this.mByteOff[j] === this.mByteOff[last] && lastBfs === 0 && bfs !== 0)
-        ) {
-          if (!newline) o.byte(10);
-          newline = true;
-          this.putTabs(ind);
-          o.ascii('/* Bitfield combined with previous fields */\n');
-        } else {
-          const cc = this.mByteOff[j]! - this.mByteOff[last]!;
-          if (cc > 0 && cc < lastSize) {
-            if (!newline) o.byte(10);
-            newline = true;
-            this.putTabs(ind);
-            o.ascii('/* Bitfield combined with next fields */\n');
-          }
-        }
-      }
-      if (newline) {
-        o.byte(10);
-        newline = false;
-      }
-      this.putTabs(ind);
-      if (!this.known(t)) {
-        o.ascii('<ERROR(__class__fprintf): ');
-        o.uint(t);
-        o.ascii(' not found!>\n');
-        continue;
-      }
-      c.lastMember = i === nm2 - 1;
-      c.firstMember = last < 0;
-      const size = this.mByteSize[j]!;
-      this.memberOut(j, t, false, c);
-      if (this.isStruct(t)) {
-        this.findHoles(t);
-        this.inferPacked(t);
-        const p = this.padding[t]! & 0xffff;
-        if (p > 0) {
-          nrPaddings++;
-          sumPaddings += p;
-          if (!newline) o.byte(10);
-          newline = true;
+        if (this.mByteOff[f.last] !== this.mByteOff[j]) {
           o.byte(10);
           this.putTabs(ind);
-          o.ascii('/* XXX last struct has ');
-          this.putCount(p, ' byte');
-          o.ascii(' of padding */');
+          o.ascii('/* Force alignment to the next boundary: */\n');
+          bitfieldSize = 0;
+        }
+        this.putTabs(ind);
+        this.typeOutNow(t, EMPTY_NAME, f.c);
+        o.byte(58);
+        o.uint(bitfieldSize);
+        o.ascii(';\n');
+      }
+      if (
+        this.mByteOff[j]! < this.mByteOff[f.last]! ||
+        (this.mByteOff[j] === this.mByteOff[f.last] && lastBfs === 0 && bfs !== 0)
+      ) {
+        if (!f.newline) o.byte(10);
+        f.newline = true;
+        this.putTabs(ind);
+        o.ascii('/* Bitfield combined with previous fields */\n');
+      } else {
+        const cc = this.mByteOff[j]! - this.mByteOff[f.last]!;
+        if (cc > 0 && cc < f.lastSize) {
+          if (!f.newline) o.byte(10);
+          f.newline = true;
+          this.putTabs(ind);
+          o.ascii('/* Bitfield combined with next fields */\n');
         }
       }
-      if (this.mBitHole[j] !== 0) {
-        if (!newline) o.byte(10);
-        newline = true;
-        const b = this.mBitHole[j]!;
-        o.byte(10);
-        this.holeNote(ind, b, ' bit');
-        sumBitHoles += b;
-      }
-      if (this.mHole[j]! > 0) {
-        if (!newline) o.byte(10);
-        newline = true;
-        const b = this.mHole[j]!;
-        o.byte(10);
-        this.holeNote(ind, b, ' byte');
-        sumHoles += b;
-      }
-      o.byte(10);
-      if (bfs) sumBits += bfs;
-      else sumBytes += size;
-      if (last < 0 || lastSize === 0 || this.mByteOff[last] !== this.mByteOff[j]) lastSize = size;
-      else if (this.mBfs[last] === 0 && bfs !== 0) lastSize = size;
-      last = j;
     }
-    if (c.emitStats)
-      this.statsOut(
-        id,
-        c,
-        nm2,
-        sumHoles,
-        sumBitHoles,
-        sumBytes,
-        sumBits,
-        nrPaddings,
-        sumPaddings,
-        nrForced,
-        nrForcedHoles,
-        sumForcedHoles,
-      );
-    this.putTabs(indent);
+    if (f.newline) {
+      o.byte(10);
+      f.newline = false;
+    }
+    this.putTabs(ind);
+    if (!this.known(t)) {
+      o.ascii('<ERROR(__class__fprintf): ');
+      o.uint(t);
+      o.ascii(' not found!>\n');
+      return false;
+    }
+    f.c.lastMember = i === f.nm - 1;
+    f.c.firstMember = f.last < 0;
+    if (this.memberBegin(f, j, t, false)) return true;
+    this.classMemberEnd(f);
+    return false;
+  }
+
+  /** The rest of `__class__fprintf`'s member (after `class_member__fprintf`): padding of a struct member, holes after it. */
+  private classMemberEnd(f: PrintFrame): void {
+    const o = this.o;
+    const ind = f.c.indent;
+    const j = f.mJ;
+    const t = f.mType;
+    const bfs = this.mBfs[j]!;
+    const size = this.mByteSize[j]!;
+    this.memberEnd(f);
+    if (this.isStruct(t)) {
+      this.findHoles(t);
+      this.inferPacked(t);
+      const p = this.padding[t]! & 0xffff;
+      if (p > 0) {
+        f.nrPaddings++;
+        f.sumPaddings += p;
+        if (!f.newline) o.byte(10);
+        f.newline = true;
+        o.byte(10);
+        this.putTabs(ind);
+        o.ascii('/* XXX last struct has ');
+        this.putCount(p, ' byte');
+        o.ascii(' of padding */');
+      }
+    }
+    if (this.mBitHole[j] !== 0) {
+      if (!f.newline) o.byte(10);
+      f.newline = true;
+      const b = this.mBitHole[j]!;
+      o.byte(10);
+      this.holeNote(ind, b, ' bit');
+      f.sumBitHoles += b;
+    }
+    if (this.mHole[j]! > 0) {
+      if (!f.newline) o.byte(10);
+      f.newline = true;
+      const b = this.mHole[j]!;
+      o.byte(10);
+      this.holeNote(ind, b, ' byte');
+      f.sumHoles += b;
+    }
+    o.byte(10);
+    if (bfs) f.sumBits += bfs;
+    else f.sumBytes += size;
+    if (f.last < 0 || f.lastSize === 0 || this.mByteOff[f.last] !== this.mByteOff[j]) f.lastSize = size;
+    else if (this.mBfs[f.last] === 0 && bfs !== 0) f.lastSize = size;
+    f.last = j;
+  }
+
+  /** `__class__fprintf` after the members: the statistics (top level), the closing brace and attributes. */
+  private classClose(f: PrintFrame): void {
+    const o = this.o;
+    const id = f.id;
+    if (f.c.emitStats) this.statsOut(f);
+    this.putTabs(f.indent);
     o.byte(125);
     const packed = (this.flags[id]! & PACKED) !== 0;
     if (packed) o.ascii(' __attribute__((__packed__))');
-    if (this.nameSet(c.suffix)) {
+    if (this.nameSet(f.c.suffix)) {
       o.byte(32);
-      this.putName(c.suffix);
+      this.putName(f.c.suffix);
     }
     if (this.tAlign[id] !== 0 && !packed && !this.suppressAligned) {
       o.ascii(' __attribute__((__aligned__(');
@@ -1560,23 +1991,24 @@ export class LayoutPrinter {
 
   /**
    * The statistics after a struct's members (`size:`, `sum members:`,
-   * `padding:`, ... `last cacheline:`), a method of its own: it runs once per
-   * struct, and kept apart it keeps the member loop's optimised code small.
+   * `padding:`, ... `last cacheline:`) from frame `f`'s counters, a method
+   * of its own: it runs only for a struct that prints its stats (not an
+   * inner one), and kept out of {@link classClose} it keeps the code every
+   * struct runs small.
    */
-  private statsOut(
-    id: number,
-    c: Conf,
-    nm2: number,
-    sumHoles: number,
-    sumBitHoles: number,
-    sumBytes: number,
-    sumBits: number,
-    nrPaddings: number,
-    sumPaddings: number,
-    nrForced: number,
-    nrForcedHoles: number,
-    sumForcedHoles: number,
-  ): void {
+  private statsOut(f: PrintFrame): void {
+    const id = f.id;
+    const c = f.c;
+    const nm2 = f.nm;
+    const sumHoles = f.sumHoles;
+    const sumBitHoles = f.sumBitHoles;
+    const sumBytes = f.sumBytes;
+    const sumBits = f.sumBits;
+    const nrPaddings = f.nrPaddings;
+    const sumPaddings = f.sumPaddings;
+    const nrForced = f.nrForced;
+    const nrForcedHoles = f.nrForcedHoles;
+    const sumForcedHoles = f.sumForcedHoles;
     const o = this.o;
     const ind = c.indent;
     const tsize = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
@@ -1695,8 +2127,7 @@ export class LayoutPrinter {
     const conf = new Conf({ v: 0 });
     conf.nameSpacing = this.expand ? 55 : union ? 21 : 23;
     conf.expand = this.expand;
-    if (union) this.unionOut(id, conf);
-    else this.classOut(id, conf);
+    this.printNested(id, conf, union);
     out.byte(59);
   }
 
@@ -1750,7 +2181,7 @@ export class LayoutPrinter {
     }
     const k = this.kind(t);
     if (k === BTF_KIND_ARRAY) {
-      this.arrayOut(t, name, conf);
+      this.typeOutNow(t, name, conf);
       return;
     }
     if (k === BTF_KIND_PTR) {
@@ -1781,7 +2212,7 @@ export class LayoutPrinter {
       this.findHoles(t);
       const c = conf.copy();
       c.suffix = name;
-      this.classOut(t, c);
+      this.printNested(t, c, false);
       return;
     } else if (this.isEnum(t)) {
       if (this.named(t)) {
@@ -1796,7 +2227,7 @@ export class LayoutPrinter {
       this.enumOut(t, c);
       return;
     }
-    o.text(this.typeName(t));
+    o.text(this.nameIn(t, 512));
     o.byte(32);
     this.putName(name);
   }
@@ -2114,7 +2545,7 @@ export class LayoutPrinter {
   findByName(name: string): number {
     // The first few names: a scan comparing the name's bytes with the string
     // section (no string decoded; a map of every name costs more for one -C).
-    if (this.byName === null && this.scans < 8 && /^[\x01-\x7f]*$/.test(name)) {
+    if (this.byName === null && this.scans < 8 && asciiText(name)) {
       this.scans++;
       const q = this.q;
       for (let id = 1; id < this.n; id++) {
