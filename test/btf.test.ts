@@ -160,7 +160,13 @@ roundTrip(
         ['a string added', (b) => b.addStr('raw_parts_new_string')],
         ['deduplicated', (b) => dedup(b)],
         ['other byte order', (b) => b.setEndianness(big ? 'little' : 'big')],
-        ['host byte order, with a layout', (b) => (b.setEndianness('little'), b.setLayout(true))],
+        [
+          'host byte order, with a layout',
+          (b) => {
+            b.setEndianness('little');
+            b.setLayout(true);
+          },
+        ],
       ];
       const btf = parseBtf(bytes);
       for (const [what, step] of steps) {
