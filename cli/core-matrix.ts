@@ -70,10 +70,12 @@ function readBtf(path: string, base?: Btf): Btf {
 let scratch = new Uint8Array(0);
 
 /**
- * The scratch buffer's first size: room for any kernel's BTF (some 4 to 8
- * MB), so that growing it never copies; pages never written cost nothing.
+ * The scratch buffer's first size: room for today's kernels (4 to 6 MB of
+ * BTF), so that it is made once in a run; pages never written cost nothing.
+ * Not much more: V8 counts it as external memory, and some tens of MB more
+ * of that start extra collections ("external memory pressure").
  */
-const SCRATCH_MIN = 32 << 20;
+const SCRATCH_MIN = 8 << 20;
 
 /**
  * Reads a file into the scratch buffer (grown to fit, by fstat or as the
