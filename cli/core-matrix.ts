@@ -18,7 +18,7 @@
  * one file, so a worker started on it runs cli/main.ts, which hands over
  * to {@link startWorker} instead of running the program.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -66,6 +66,57 @@ function readBtf(path: string, base?: Btf): Btf {
   }
 }
 
+/** The buffer a kernel read by {@link readScratch} lands in: kept from one kernel to the next. */
+let scratch = new Uint8Array(0);
+
+/**
+ * The scratch buffer's first size: room for today's kernels (4 to 6 MB of
+ * BTF), so that it is made once in a run; pages never written cost nothing.
+ * Not much more: V8 counts it as external memory, and some tens of MB more
+ * of that start extra collections ("external memory pressure").
+ */
+const SCRATCH_MIN = 8 << 20;
+
+/**
+ * Reads a file into the scratch buffer (grown to fit, by fstat or as the
+ * reads go) and returns a view of its bytes, valid until the next call.
+ * A kernel's BTF is dropped after its cells, so the next kernel can land
+ * in the same pages: fresh memory costs a page fault per 4 KB, which is
+ * most of the time of reading a vmlinux (sysfs hands out 4 KB per read
+ * whatever is asked, so /sys/kernel/btf/vmlinux is some 1,400 reads).
+ */
+function readScratch(path: string): Uint8Array {
+  const fd = openSync(osPath(path), 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (scratch.length < size + 1) scratch = new Uint8Array(Math.max(size + 1, SCRATCH_MIN, scratch.length * 2));
+    let n = 0;
+    for (;;) {
+      if (n === scratch.length) {
+        const grown = new Uint8Array(scratch.length * 2);
+        grown.set(scratch);
+        scratch = grown;
+      }
+      const k = readSync(fd, scratch, n, scratch.length - n, null);
+      if (k === 0) break;
+      n += k;
+    }
+    return scratch.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads a kernel's BTF (raw or an object's .BTF) through the scratch buffer, naming the file in errors. */
+function readKernel(path: string): Btf {
+  try {
+    return parseBtf(readScratch(path));
+  } catch (e) {
+    if (isInputError(e) && !e.file) e.withFile(path);
+    throw e;
+  }
+}
+
 /**
  * The kernels of a run: `--base` with its modules as `--target` (one
  * kernel), each `--target` a vmlinux (a directory: every file in it, by
@@ -99,7 +150,7 @@ export function kernels(targets: string[], basePath: string | undefined): Kernel
       }
     else files.push(t);
   }
-  return files.map((f) => ({ name: f, path: f, load: () => new CoreTarget(readBtf(f)) }));
+  return files.map((f) => ({ name: f, path: f, load: () => new CoreTarget(readKernel(f)) }));
 }
 
 /** Relocates `obj` against `target` and renders what the command prints for it (lib/core/format.ts). */
@@ -314,7 +365,7 @@ function startWorker(setup: WorkerSetup): void {
     objs.then(
       (os) => {
         try {
-          const target = new CoreTarget(readBtf(m.path));
+          const target = new CoreTarget(readKernel(m.path));
           const cells = os.map((o, j) => {
             const c = cell(setup.files[j]!, o, m.name, target, setup.opts);
             return { text: c.text, refused: c.refused, problem: c.problem ? sendError(c.problem) : null };

@@ -191,17 +191,30 @@ function nameIndex(q: TypeQuery, startId: number, cls: 0 | 1): { index: NameInde
   }
   const have = part.byClass[cls];
   if (have) return { index: have, next: part.next };
-  const { strs, words, offs } = q;
-  const nStrs = strs.length;
   const next = part.next;
   // one slot per four types: a fifth of a kernel's named types are not FUNCs, so chains stay short for both
   let size = 1024;
   while (size < (q.typeCount - startId) / 4) size *= 2;
   const head = new Uint32Array(size);
   const mask = size - 1;
-  const funcs = cls === 1;
-  // from the last id down, each id put in front of its chain: the chains come out in id order
-  // (one pass, keyHash inlined: it runs once per type, mostly before the JIT has compiled anything)
+  chainNames(q, startId, cls === 1, head, next);
+  const index = { head, mask };
+  part.byClass[cls] = index;
+  return { index, next };
+}
+
+/**
+ * Chains every named type of `q` from `startId` (FUNCs only, or every kind
+ * but FUNC) into `head`/`next`. From the last id down, each id put in front
+ * of its chain: the chains come out in id order. One pass with the hash
+ * inlined; a function of its own that does nothing after its loop, so that
+ * the loop's optimised (OSR) code runs to the end without a deopt, and the
+ * next kernel's index enters it compiled.
+ */
+function chainNames(q: TypeQuery, startId: number, funcs: boolean, head: Uint32Array, next: Uint32Array): void {
+  const { strs, words, offs } = q;
+  const nStrs = strs.length;
+  const mask = head.length - 1;
   for (let id = q.typeCount - 1; id >= startId; id--) {
     const o = offs[id]!;
     const off = words[o]!;
@@ -216,9 +229,6 @@ function nameIndex(q: TypeQuery, startId: number, cls: 0 | 1): { index: NameInde
     next[id - startId] = head[h]!;
     head[h] = id;
   }
-  const index = { head, mask };
-  part.byClass[cls] = index;
-  return { index, next };
 }
 
 /**

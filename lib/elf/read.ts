@@ -489,6 +489,13 @@ class FieldReader {
   firstSymbolAtLeast(start: number, count: number, entsize: number, limit: number): number {
     const dv = this.#dv;
     const le = this.#le;
+    if (this.is64 && le && HOST_LE && entsize % 4 === 0 && (dv.byteOffset + start) % 4 === 0) {
+      // the usual case read as words in place: no DataView call per record
+      const u32 = new Uint32Array(dv.buffer, dv.byteOffset + start, (count * entsize) / 4);
+      const step = entsize / 4;
+      for (let i = 0, w = 3; i < count; i++, w += step) if (u32[w]! >= limit) return i;
+      return -1;
+    }
     if (this.is64) {
       const at = start + 8 + (le ? 4 : 0);
       for (let i = 0; i < count; i++) if (dv.getUint32(at + i * entsize, le) >= limit) return i;
@@ -505,6 +512,9 @@ class FieldReader {
 }
 
 const decoder = new TextDecoder('utf-8');
+
+/** Whether this machine is little-endian (a Uint32Array then reads a little-endian file's words as they are). */
+const HOST_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Shared state of one parse. */
 interface Ctx {
