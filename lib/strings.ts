@@ -335,16 +335,21 @@ export class NameCounts {
     const len = e - off;
     const keys = this.keys;
     const mask = keys.length - 1;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const k = keys[i]!;
-      if (k < 0) {
-        keys[i] = off;
-        this.counts[i] = 1;
-        if (++this.used * 2 > keys.length) this.grow();
-        return 1;
-      }
-      if (k === off || (sameBytes(s, k, off, len) && (s[k + len] ?? 0) === 0)) return ++this.counts[i]!;
+    // One path for a new name and a repeated one, so that the first repeat
+    // (rare: it comes late) meets no code the optimiser was never shown.
+    let i = h & mask;
+    let k = keys[i]!;
+    while (k >= 0 && k !== off && !(sameBytes(s, k, off, len) && (s[k + len] ?? 0) === 0)) {
+      i = (i + 1) & mask;
+      k = keys[i]!;
     }
+    if (k < 0) {
+      keys[i] = off;
+      this.used++;
+    }
+    const n = ++this.counts[i]!;
+    if (this.used * 2 > keys.length) this.grow();
+    return n;
   }
 
   /** Takes the counts of `other` (a counter over a section whose first bytes are this one's, such as a base's). */

@@ -99,7 +99,9 @@ export class ByteOut {
 
   /** Writes one byte. */
   byte(c: number): void {
-    if (this.pos >= this.buf.length) this.flush();
+    // Through room, whose flush every writer shares: a chunk filling up on a
+    // byte for the first time then meets code V8 has already seen.
+    this.room(1);
     this.buf[this.pos++] = c;
   }
 

@@ -114,6 +114,25 @@ export interface DeclState {
 const PEND_PARENS = 0x80000000;
 /** Largest padding gap printed: 1 MiB (kernel types stay far below). */
 const MAX_PAD_BITS = 8 * (1 << 20);
+/**
+ * What an array or prototype with more of the chain above opens with, by
+ * bits: 1 an array, 2 a space before the name, 4 an inner dimension. A
+ * prototype always prints ` (`; an array `(` after a space where a name
+ * follows, and no parenthesis between the dimensions of a multi-dimensional one.
+ */
+const NESTED_OPEN: readonly string[] = [' (', '(', ' (', ' (', ' (', '', ' (', ' '];
+/** {@link dupSuffix}'s answers for the counts met in practice. */
+const DUP_SUFFIXES: readonly string[] = Array.from({ length: 64 }, (_, i) => (i > 1 ? `___${i}` : ''));
+
+/** What follows the N-th use of a name: `''` for the first, else `___N` (libbpf's `%s___%zu`). */
+function dupSuffix(dup: number): string {
+  return dup < DUP_SUFFIXES.length ? DUP_SUFFIXES[dup]! : `___${dup}`;
+}
+
+/** The qualifier a chain prints after a type, by kind (`' const'`); empty for other kinds. */
+const QUALIFIER_AFTER: readonly string[] = Array.from({ length: NR_BTF_KINDS }, (_, k) =>
+  k === BTF_KIND_CONST ? ' const' : k === BTF_KIND_VOLATILE ? ' volatile' : k === BTF_KIND_RESTRICT ? ' restrict' : '',
+);
 
 // Frames of the work stack (see the essay): FRAME numbers each, the kind first.
 /** A declaration: [1] chain start, [2] name (EXT_IN_FRAME for EXT_NAME), [3] level, [4] pending base, [5] DF_* flags, [6]-[11] the cache record. */
@@ -414,21 +433,31 @@ export class CDeclWriter extends ByteOut {
   protected uniqueName(id: number, map: NameCounts): void {
     const n = this.w[this.off[id]!]!;
     if (n === 0) return;
-    const dup = this.resolveName(id, map);
-    if (dup <= 1) {
-      this.name(n);
-      return;
-    }
-    // libbpf formats the new name into a 256-byte buffer: at most 255 bytes.
+    this.nameSuffixed(n, dupSuffix(this.resolveName(id, map)));
+  }
+
+  /**
+   * Writes the name at `n` and `sfx` (a {@link dupSuffix}): one path for
+   * the first of a name and a clash, which comes late (V8 would deoptimise
+   * every function holding code of its own for it). libbpf formats a
+   * suffixed name into a 256-byte buffer: at most 255 bytes of it are kept.
+   */
+  private nameSuffixed(n: number, sfx: string): void {
+    const s = this.strs;
+    let e = n;
+    while (s[e] !== 0 && e < s.length) e++;
+    const m = sfx.length;
+    const total = e - n + m;
     // Room for all of it first, so that the cut happens within this chunk.
-    let len = 0;
-    while (this.strs[n + len] !== 0 && n + len < this.strs.length) len++;
-    this.room(len + 24);
+    this.room(total);
+    const b = this.buf;
     const p0 = this.pos;
-    this.name(n);
-    this.ascii('___');
-    this.int(dup);
-    if (this.pos - p0 > 255) this.pos = p0 + 255;
+    let p = p0;
+    for (let i = n; i < e; i++) b[p++] = s[i]!;
+    this.pos = p;
+    // Through ascii, whose loop V8 has seen: a loop here would run first on a clash.
+    this.ascii(sfx);
+    this.pos = p0 + Math.min(total, m === 0 ? total : 255);
   }
 
   /** libbpf's `btf_is_struct_packed`. */
@@ -737,10 +766,8 @@ export class CDeclWriter extends ByteOut {
     const dups = this.identNames.add(nameOff);
     this.nlTabs(lvl + 1);
     this.name(nameOff);
-    if (dups > 1) {
-      this.ascii('___');
-      this.int(dups);
-    }
+    // No branch for a clash (see nameSuffixed).
+    this.ascii(dupSuffix(dups));
     this.ascii(' = ');
   }
 
@@ -1047,13 +1074,11 @@ export class CDeclWriter extends ByteOut {
           else this.ascii(' *');
           break;
         case BTF_KIND_VOLATILE:
-          this.ascii(' volatile');
-          break;
         case BTF_KIND_CONST:
-          this.ascii(' const');
-          break;
         case BTF_KIND_RESTRICT:
-          this.ascii(' restrict');
+          // One call for the three: `restrict` is rare and comes late, and
+          // a call of its own would deoptimise this function when it does.
+          this.ascii(QUALIFIER_AFTER[kind]!);
           break;
         case BTF_KIND_TYPE_TAG:
           this.emitMods(start);
@@ -1068,8 +1093,10 @@ export class CDeclWriter extends ByteOut {
             this.ascii('")))');
           }
           break;
-        case BTF_KIND_ARRAY: {
-          // GCC puts the element's cv-qualifiers on the array too; drop them.
+        case BTF_KIND_ARRAY:
+        case BTF_KIND_FUNC_PROTO: {
+          // GCC puts the element's cv-qualifiers on an array too, and marks
+          // noreturn function pointers volatile: drop them.
           this.dropMods(start);
           if (this.top === start) {
             this.emitName(fname, lastWasPtr, start);
@@ -1077,27 +1104,21 @@ export class CDeclWriter extends ByteOut {
             named = false;
             break chain;
           }
-          const multidim = this.kind(this.stack[this.top - 1]!) === BTF_KIND_ARRAY;
-          if (!lastWasPtr && this.hasName(fname)) this.byte(SPACE);
+          // More of the chain above (a pointer, an outer dimension): open a
+          // parenthesis, closed after the name. Arrays and prototypes share
+          // this code, every value computed, and pick their text from a
+          // table: a pointer to an array comes late in vmlinux, and code of
+          // its own would deoptimise this function when it does.
+          const isArray = kind === BTF_KIND_ARRAY;
           // No parentheses for a multi-dimensional array.
-          if (!multidim) this.byte(40); // (
-          this.pushPend(multidim ? id : (id | PEND_PARENS) >>> 0);
+          const multidim = this.kind(this.stack[this.top - 1]!) === BTF_KIND_ARRAY && isArray;
+          const space = !lastWasPtr && this.hasName(fname);
+          this.ascii(NESTED_OPEN[(isArray ? 1 : 0) | (space ? 2 : 0) | (multidim ? 4 : 0)]!);
+          const parens = (id | PEND_PARENS) >>> 0;
+          this.pushPend(multidim ? id : parens);
           lastWasPtr = true;
           continue;
         }
-        case BTF_KIND_FUNC_PROTO:
-          // GCC marks noreturn function pointers volatile; drop that too.
-          this.dropMods(start);
-          if (this.top > start) {
-            this.ascii(' (');
-            this.pushPend((id | PEND_PARENS) >>> 0);
-            lastWasPtr = true;
-            continue;
-          }
-          this.emitName(fname, lastWasPtr, start);
-          this.pushPend(id);
-          named = false;
-          break chain;
         default:
           // libbpf warns about an unexpected kind and prints nothing more;
           // a kind this version does not know is an error.
@@ -1157,22 +1178,23 @@ export class CDeclWriter extends ByteOut {
     const o = fs[f + 1]!;
     let i = fs[f + 2]!;
     const lvl = fs[f + 3]!;
-    if (fs[f + 4]) this.declDepth--;
+    // Back from a parameter that nested: it is done.
+    this.declDepth -= fs[f + 4]!;
     const vlen = infoVlen16(w[o + 1]!);
+    // The rare turns (an ellipsis, a parameter that nests) share the common
+    // path's code, so that V8 meets nothing new when they come.
     for (let p = o + 3 + 2 * i; i < vlen; i++, p += 2) {
-      if (i > 0) this.ascii(', ');
       // A last argument of type void is the ellipsis.
-      if (i === vlen - 1 && w[p + 1] === 0) {
-        this.ascii('...');
-        break;
-      }
+      const ellipsis = i === vlen - 1 && w[p + 1] === 0;
+      const comma = i > 0;
+      if (comma || ellipsis) this.ascii(ellipsis ? (comma ? ', ...' : '...') : ', ');
+      if (ellipsis) break;
       this.declDepth++;
-      if (this.declStart(w[p + 1]!, w[p]!, lvl)) {
-        const g = this.fs;
-        g[f + 2] = i + 1;
-        g[f + 4] = 1;
-        return;
-      }
+      // Where to resume should this parameter nest (the stack may grow).
+      const g = this.fs;
+      g[f + 2] = i + 1;
+      g[f + 4] = 1;
+      if (this.declStart(w[p + 1]!, w[p]!, lvl)) return;
       this.declDepth--;
     }
     this.byte(41); // )
