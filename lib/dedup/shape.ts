@@ -179,11 +179,15 @@ function recordSig(w: Uint32Array, o: number): number {
 
 /** Returns whether any type of `d` (base included) is a FWD without a name. */
 function hasAnonFwd(d: DedupState): boolean {
-  const { w, off, typeCnt } = d;
-  for (let id = 1; id < typeCnt; id++) {
+  const { w, off } = d;
+  const anonFwd = (id: number): boolean => {
     const o = off[id]!;
-    if (w[o] === 0 && infoKind(w[o + 1]!) === BTF_KIND_FWD) return true;
-  }
+    return w[o] === 0 && infoKind(w[o + 1]!) === BTF_KIND_FWD;
+  };
+  // This BTF's FWDs are among its primitive types; a base's may be anywhere.
+  const prims = d.primIds;
+  for (let i = 0; i < prims.length; i++) if (anonFwd(prims[i]!)) return true;
+  for (let id = 1; id < d.startId; id++) if (anonFwd(id)) return true;
   return false;
 }
 

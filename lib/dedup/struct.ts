@@ -22,8 +22,8 @@
  * inside one unit). A FWD may pair with a STRUCT/UNION of its name and
  * kind; on the canonical side FWDs already resolved are followed first.
  * Pairs whose types already share a canonical type need no walk.
- * Candidates whose shape signatures differ (shape.ts) are not walked: the
- * walk would fail.
+ * From a struct's second walk on, candidates whose shape signatures differ
+ * (shape.ts) are not walked: the walk would fail.
  *
  * On success the hypotheses are kept where safe: FWDs get the struct they
  * resolve to, and structs of the candidate graph not yet mapped get the
@@ -393,14 +393,19 @@ function dedupStruct(d: DedupState, id: number): void {
   const o = off[id]!;
   const h = hashStructDeep(w, off, o);
   let newId = id;
+  let walks = 0;
   for (let e = table.first(h); e >= 0; e = table.nextOf(e, h)) {
     const c = table.types[e]!;
     // Also keeps a FWD that shares the hash from becoming a candidate (FWD
     // and STRUCT count as equivalent in the walk, which could make a loop).
     if (!shallowEqualStruct(w, o, off[c]!)) continue;
     if (surelyNotEquiv(d, id, c)) continue;
-    if (shapes === undefined) shapes = ShapeSigs.of(d);
-    if (shapes !== null && shapes.sigOf(id) !== shapes.sigOf(c)) continue;
+    // Signatures from the second walk on: a first walk usually succeeds
+    // (vmlinux merged with itself), and costs less than the signatures.
+    if (walks++ > 0) {
+      if (shapes === undefined) shapes = ShapeSigs.of(d);
+      if (shapes !== null && shapes.sigOf(id) !== shapes.sigOf(c)) continue;
+    }
     d.clearHypot();
     if (!isEquiv(d, id, c)) continue;
     mergeHypot(d);
