@@ -21,6 +21,7 @@ import { BTF_FWD_ENUM, BTF_FWD_STRUCT, BTF_FWD_UNION, BTF_INT_SIGNED, BTF_VAR_GL
 import { VMLINUX, firstDiff, goldenObjects, readBytes, repoPath, sameBytes, vmlinuxBytes } from './helpers/golden.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
 import { skip } from './helpers/skip.js';
+import { deep } from './helpers/deep.js';
 import { parseBtf } from '../lib/object/open.js';
 
 const FIXTURES = repoPath('test', 'fixtures', 'dedup');
@@ -426,6 +427,33 @@ test('live: vmlinux in place, and merged with itself 2x and 4x', () => {
       `vmlinux x${copies}`,
     );
   }
+});
+
+/** Levels of the nested anonymous chain below: about a second of libbpf's cubic walk. */
+const ANON_CHAIN = 700;
+
+test(`live: two copies of a ${ANON_CHAIN}-deep chain of nested anonymous structs dedup as libbpf does, and faster`, () => {
+  if (!harness) return skip(harnessSkipReason());
+  // struct s { union { struct { ... int a; } a; } a; }, twice: libbpf walks
+  // every level against every level of its kind (N^3/6 steps); shape
+  // signatures (lib/dedup/shape.ts) leave out the walks that must fail.
+  const one = deep('anon', ANON_CHAIN).btf;
+  const two = Btf.empty();
+  two.addBtf(one);
+  two.addBtf(one);
+  const input = tmpFile('anon-chain.btf', two.rawData());
+  const t = performance.now();
+  dedup(two);
+  const ours = performance.now() - t;
+  sameAs(
+    two.rawData(),
+    libbpf(['dedup', input, join(tmp, 'anon-chain.out')], join(tmp, 'anon-chain.out')),
+    'anon chain',
+  );
+  const r = runHarness(['bench-dedup', tmpFile('anon-one.btf', one.rawData()), '2', '1']);
+  assert.is(r.status, 0, r.stderr);
+  const theirs = (JSON.parse(r.stdout.toString('utf8')) as { dedup_ms: number }).dedup_ms;
+  assert.ok(ours < theirs, `btfkit ${ours.toFixed(0)} ms, libbpf ${theirs.toFixed(0)} ms`);
 });
 
 test('live: split BTF over vmlinux', () => {

@@ -39,8 +39,8 @@ import {
   infoVlen,
 } from '../kinds.js';
 
-/** Mixes one word into a running 32-bit hash. */
-function mix(h: number, v: number): number {
+/** Returns `h` with the word `v` mixed in: the running 32-bit hash of every signature here and in shape.ts. */
+export function mix(h: number, v: number): number {
   h = Math.imul(h ^ v, 0x5bd1e995);
   return h ^ (h >>> 15);
 }

@@ -22,6 +22,8 @@
  * inside one unit). A FWD may pair with a STRUCT/UNION of its name and
  * kind; on the canonical side FWDs already resolved are followed first.
  * Pairs whose types already share a canonical type need no walk.
+ * From a struct's second walk on, candidates whose shape signatures differ
+ * (shape.ts) are not walked: the walk would fail.
  *
  * On success the hypotheses are kept where safe: FWDs get the struct they
  * resolve to, and structs of the candidate graph not yet mapped get the
@@ -65,6 +67,7 @@ import {
   hashStructDeep,
   shallowEqualStruct,
 } from './hash.js';
+import { ShapeSigs } from './shape.js';
 import { MAX_NR_TYPES, PROGRESS_STEP, type DedupState } from './state.js';
 
 /** Returns whether `id1` and `id2` are ARRAYs equal down to referenced ids (`btf_dedup_identical_arrays`). */
@@ -375,6 +378,12 @@ function surelyNotEquiv(d: DedupState, t: number, c: number): boolean {
   }
 }
 
+/**
+ * Shape signatures (shape.ts) of the current pass: undefined until a walk is
+ * first in view, null when the BTF has none.
+ */
+let shapes: ShapeSigs | null | undefined;
+
 /** Deduplicates one STRUCT/UNION (`btf_dedup_struct_type`). */
 function dedupStruct(d: DedupState, id: number): void {
   const { w, off, map, table } = d;
@@ -384,12 +393,19 @@ function dedupStruct(d: DedupState, id: number): void {
   const o = off[id]!;
   const h = hashStructDeep(w, off, o);
   let newId = id;
+  let walks = 0;
   for (let e = table.first(h); e >= 0; e = table.nextOf(e, h)) {
     const c = table.types[e]!;
     // Also keeps a FWD that shares the hash from becoming a candidate (FWD
     // and STRUCT count as equivalent in the walk, which could make a loop).
     if (!shallowEqualStruct(w, o, off[c]!)) continue;
     if (surelyNotEquiv(d, id, c)) continue;
+    // Signatures from the second walk on: a first walk usually succeeds
+    // (vmlinux merged with itself), and costs less than the signatures.
+    if (walks++ > 0) {
+      if (shapes === undefined) shapes = ShapeSigs.of(d);
+      if (shapes !== null && shapes.sigOf(id) !== shapes.sigOf(c)) continue;
+    }
     d.clearHypot();
     if (!isEquiv(d, id, c)) continue;
     mergeHypot(d);
@@ -405,8 +421,13 @@ function dedupStruct(d: DedupState, id: number): void {
 export function dedupStructTypes(d: DedupState): void {
   const ids = d.structIds;
   const n = ids.length;
-  for (let i = 0; i < n; i++) {
-    if (d.progress && (i & (PROGRESS_STEP - 1)) === 0) d.progress('struct', i, n);
-    dedupStruct(d, ids[i]!);
+  shapes = undefined;
+  try {
+    for (let i = 0; i < n; i++) {
+      if (d.progress && (i & (PROGRESS_STEP - 1)) === 0) d.progress('struct', i, n);
+      dedupStruct(d, ids[i]!);
+    }
+  } finally {
+    shapes = undefined;
   }
 }
