@@ -26,6 +26,7 @@ import { isInputError } from '../lib/errors.js';
 import { TypedDataDumper } from '../lib/inspect/typed-data.js';
 import { paholeListing } from '../lib/layout/index.js';
 import { typeQuery } from '../lib/query.js';
+import { FuzzStats } from './helpers/fuzz-stats.js';
 import { TimeBudget, fuzzRuns } from './helpers/budget.js';
 import { randomDeep, type RandomDeep } from './helpers/deep.js';
 import { rng } from './helpers/gen.js';
@@ -34,6 +35,7 @@ import { skip } from './helpers/skip.js';
 import { hasTool, run } from './helpers/tools.js';
 
 const budget = new TimeBudget('deep-random', 40_000);
+const stats = new FuzzStats('deep-random');
 const tmp = mkdtempSync(join(tmpdir(), 'btfkit-deep-random-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const SEEDS = fuzzRuns(40);
@@ -44,7 +46,8 @@ const cDump = (btf: Btf, opts: Parameters<typeof writeCDump>[2] = {}): string =>
   text(collectBytes((s) => writeCDump(btf, s, opts)));
 const seeds = (): RandomDeep[] => {
   const out: RandomDeep[] = [];
-  for (let seed = 1; seed <= SEEDS; seed++) out.push(randomDeep(seed, MAX_LEVELS, rng(seed * 7919)));
+  for (let seed = 1; seed <= SEEDS; seed++)
+    out.push(stats.call('generate', () => randomDeep(seed, MAX_LEVELS, rng(seed * 7919))));
   return out;
 };
 const graphs = seeds();
@@ -52,7 +55,8 @@ const graphs = seeds();
 /** Runs `walk`; returns its result, or the BtfError it threw; fails on anything else. */
 function walk<T>(what: string, fn: () => T): T | Error {
   try {
-    return budget.time(what, fn);
+    // The entry point is what follows the seed's description: 'c', 'sort', 'typed', 'dedup' ...
+    return budget.time(what, () => stats.call(what.slice(what.lastIndexOf(': ') + 2), fn));
   } catch (e) {
     assert.ok(isInputError(e), `${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return e as Error;
@@ -93,9 +97,12 @@ test('random deep graphs: without a loop, format c equals bpftool 7.1 (live)', (
     budget.time(`seed ${i + 1} bpftool`, () => {
       const file = join(tmp, `d${i + 1}.btf`);
       writeFileSync(file, g.btf.rawData());
-      const r = run('bpftool', ['btf', 'dump', 'file', file, 'format', 'c'], { timeoutMs: 120_000 });
+      const r = stats.call('bpftool', () =>
+        run('bpftool', ['btf', 'dump', 'file', file, 'format', 'c'], { timeoutMs: 120_000 }),
+      );
       if (r.status !== 0) failures.push(`seed ${i + 1}: bpftool failed (${r.status})`);
-      else if (r.stdout.toString() !== cDump(g.btf)) failures.push(`seed ${i + 1} (${g.recipe}): differs`);
+      else if (r.stdout.toString() !== stats.call('c', () => cDump(g.btf)))
+        failures.push(`seed ${i + 1} (${g.recipe}): differs`);
     });
   });
   assert.equal(failures, [], failures.join('\n'));
@@ -117,12 +124,16 @@ test('random deep graphs: without a loop, typed data equals libbpf 1.1.2, zeroes
       const dataFile = join(tmp, `t${i + 1}.data`);
       writeFileSync(dataFile, data);
       for (const zeroes of [true, false]) {
-        const r = runHarness(['typed-data', ...(zeroes ? [] : ['--no-zeroes']), file, dataFile, String(g.root)]);
+        const r = stats.call('libbpf harness', () =>
+          runHarness(['typed-data', ...(zeroes ? [] : ['--no-zeroes']), file, dataFile, String(g.root)]),
+        );
         if (r.status !== 0) {
           failures.push(`seed ${i + 1}: harness failed (${r.status}) ${r.stderr.slice(0, 200)}`);
           continue;
         }
-        const got = new TypedDataDumper(g.btf, { libbpf11: true, emitZeroes: zeroes }).dump(g.root, data);
+        const got = stats.call('typed', () =>
+          new TypedDataDumper(g.btf, { libbpf11: true, emitZeroes: zeroes }).dump(g.root, data),
+        );
         const code = got.error?.split(':')[0];
         const ours = `${got.text}\n${code ? `err ${errno[code] ?? code}\n` : ''}`;
         if (ours !== r.stdout.toString()) failures.push(`seed ${i + 1} (${g.recipe}) zeroes=${zeroes}: differs`);

@@ -11,6 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { collectBytes } from '../lib/dump/bytes.js';
 import { writeCDump } from '../lib/dump/c.js';
+import { FuzzStats } from './helpers/fuzz-stats.js';
 import { TimeBudget, fuzzRuns } from './helpers/budget.js';
 import { randomBtf } from './helpers/random-btf.js';
 import { skip } from './helpers/skip.js';
@@ -20,6 +21,7 @@ const bpftool = hasTool('bpftool');
 const tmp = mkdtempSync(join(tmpdir(), 'btfkit-dump-c-random-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const budget = new TimeBudget('dump-c-random', 30_000);
+const stats = new FuzzStats('dump-c-random');
 const SEEDS = fuzzRuns(300);
 
 test('random BTF: format c equals bpftool 7.1 (live)', () => {
@@ -27,17 +29,17 @@ test('random BTF: format c equals bpftool 7.1 (live)', () => {
   const failures: string[] = [];
   for (let seed = 1; seed <= SEEDS; seed++) {
     budget.time(`seed ${seed}`, () => {
-      const btf = randomBtf(seed, 20 + (seed % 60));
+      const btf = stats.call('generate', () => randomBtf(seed, 20 + (seed % 60)));
       const file = join(tmp, `r${seed}.btf`);
       writeFileSync(file, btf.rawData());
       let ours: string;
       try {
-        ours = new TextDecoder().decode(collectBytes((s) => writeCDump(btf, s)));
+        ours = stats.call('cDump', () => new TextDecoder().decode(collectBytes((s) => writeCDump(btf, s))));
       } catch (e) {
         failures.push(`seed ${seed}: ${String(e)}`);
         return;
       }
-      const r = run('bpftool', ['btf', 'dump', 'file', file, 'format', 'c']);
+      const r = stats.call('bpftool', () => run('bpftool', ['btf', 'dump', 'file', file, 'format', 'c']));
       if (r.status !== 0) failures.push(`seed ${seed}: bpftool failed: ${r.stderr.slice(0, 200)}`);
       else if (r.stdout.toString() !== ours && failures.length < 5) {
         const a = ours.split('\n'),

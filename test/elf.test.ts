@@ -21,6 +21,7 @@ import {
 import { ELF_LAYOUT } from '../lib/elf/read.js';
 import { hasTool, run } from './helpers/tools.js';
 import { skip } from './helpers/skip.js';
+import { FuzzStats } from './helpers/fuzz-stats.js';
 import { TimeBudget, fuzzRuns } from './helpers/budget.js';
 
 // ---------------------------------------------------------------- fixtures
@@ -67,6 +68,7 @@ function tmpFile(bytes: Uint8Array, hint = 'obj'): string {
 
 /** The malformed-input cases' parses, in all (about 0.9 s on a busy 2-core machine). */
 const budget = new TimeBudget('elf', 10_000);
+const stats = new FuzzStats('elf');
 
 const READELF = 'llvm-readelf-19';
 const GNU_READELF = 'readelf';
@@ -1225,7 +1227,7 @@ test('random corruption of headers and tables: parse or ElfError, and what parse
       }
       let elf2: ElfFile | undefined;
       try {
-        elf2 = budget.time(`random corruption ${iter}`, () => parseElf(b));
+        elf2 = budget.time(`random corruption ${iter}`, () => stats.call('parseElf', () => parseElf(b)));
       } catch (e) {
         if (!isElfError(e)) throw e;
       }
@@ -1234,11 +1236,17 @@ test('random corruption of headers and tables: parse or ElfError, and what parse
       const s = elf2.sections.find((x) => x.name === '.BTF' && x.type !== SHT.NOBITS && x.type !== SHT.NULL);
       let out: Uint8Array | undefined;
       try {
-        out = replaceSections(elf2, new Map([[s ? '.BTF' : '.btfkit', new Uint8Array(37)]]));
+        const e2 = elf2;
+        out = stats.call('replaceSections', () =>
+          replaceSections(e2, new Map([[s ? '.BTF' : '.btfkit', new Uint8Array(37)]])),
+        );
       } catch (e) {
         if (!isElfError(e)) throw e;
       }
-      if (out !== undefined) parseElf(out);
+      if (out !== undefined) {
+        const o2 = out;
+        stats.call('parseElf', () => parseElf(o2));
+      }
     }
     assert.ok(parsed > 100, `some mutations still parse (${parsed})`);
   }

@@ -36,6 +36,7 @@ import {
   NR_BTF_KINDS,
 } from '../lib/kinds.js';
 import { btfSection, goldenObject, readBytes } from './helpers/golden.js';
+import { FuzzStats } from './helpers/fuzz-stats.js';
 import { TimeBudget, fuzzFactor, fuzzRuns } from './helpers/budget.js';
 import {
   Strings,
@@ -64,6 +65,7 @@ const btfBE = btfSection(elfBE);
  * a BtfError per refused query).
  */
 const budget = new TimeBudget('malformed', 60_000);
+const stats = new FuzzStats('malformed');
 test.before(() => useBudget(budget));
 test.after(() => useBudget(null));
 
@@ -85,43 +87,45 @@ const ZEROES = new Uint8Array(64);
  * input error.
  */
 function dumpAll(btf: Btf): void {
-  rawDump(btf);
-  jsonDump(btf);
-  tolerate(() => cDump(btf));
-  tolerate(() => cDump(btf, { sort: true }));
-  if (btf.typeCount > 1) tolerate(() => cDump(btf, { typeNames: ['1', String(btf.typeCount - 1)] }));
+  stats.call('rawDump', () => rawDump(btf));
+  stats.call('jsonDump', () => jsonDump(btf));
+  tolerate(() => stats.call('cDump', () => cDump(btf)));
+  tolerate(() => stats.call('cDump sort', () => cDump(btf, { sort: true })));
+  if (btf.typeCount > 1)
+    tolerate(() => stats.call('cDump roots', () => cDump(btf, { typeNames: ['1', String(btf.typeCount - 1)] })));
   const d = new TypedDataDumper(btf);
   for (const id of btf.ids()) {
-    tolerate(() => d.typeName(id));
+    tolerate(() => stats.call('typeName', () => d.typeName(id)));
     tolerate(() => {
       // A huge array over a small buffer loops over every element, as libbpf does.
       const size = btf.resolveSize(id);
-      if (size <= ZEROES.length) d.dump(id, ZEROES);
+      if (size <= ZEROES.length) stats.call('typed data', () => d.dump(id, ZEROES));
     });
   }
 }
 
 /** Parses, and when that works, exercises everything a reader does with the result. */
 function exercise(bytes: Uint8Array): void {
-  const btf = parseBtf(bytes);
+  const btf = stats.call('parse', () => parseBtf(bytes));
   dumpAll(btf);
   if (isElf(bytes)) {
     // libbpf's view of an object: its maps and its variables as typed data.
     tolerate(() => {
-      const obj = openObject(bytes, { ext: false, badBtf: 'record' });
-      tolerate(() => listMaps(obj));
-      tolerate(() => listVars(obj));
+      const obj = stats.call('openObject', () => openObject(bytes, { ext: false, badBtf: 'record' }));
+      tolerate(() => stats.call('maps', () => listMaps(obj)));
+      tolerate(() => stats.call('vars', () => listVars(obj)));
     });
   }
   for (const id of btf.ids()) {
-    btf.inflate(id);
-    for (const q of [() => btf.resolveSize(id), () => btf.resolveType(id), () => btf.alignOf(id)]) tolerate(q);
+    stats.call('inflate', () => btf.inflate(id));
+    for (const q of [() => btf.resolveSize(id), () => btf.resolveType(id), () => btf.alignOf(id)])
+      tolerate(() => stats.call('query', q));
   }
   btf.setEndianness(btf.bigEndian ? 'little' : 'big');
-  const other = btf.rawData();
+  const other = stats.call('rawData', () => btf.rawData());
   btf.setLayout(true);
-  btf.rawData();
-  parseBtf(other);
+  stats.call('rawData', () => btf.rawData());
+  stats.call('parse', () => parseBtf(other));
 }
 
 /**
@@ -131,15 +135,17 @@ function exercise(bytes: Uint8Array): void {
  */
 function exerciseDedup(bytes: Uint8Array): void {
   tolerate(() => {
-    const btf = parseBtf(bytes);
-    dedup(btf);
+    const btf = stats.call('parse', () => parseBtf(bytes));
+    stats.call('dedup', () => dedup(btf));
     rawDump(parseBtf(btf.rawData()));
   });
   tolerate(() => {
     const merged = Btf.empty();
-    merged.addBtf(parseBtf(bytes));
-    merged.addBtf(parseBtf(bytes));
-    dedup(merged);
+    stats.call('merge', () => {
+      merged.addBtf(parseBtf(bytes));
+      merged.addBtf(parseBtf(bytes));
+    });
+    stats.call('dedup', () => dedup(merged));
     rawDump(parseBtf(merged.rawData()));
   });
 }
@@ -154,7 +160,10 @@ test('every truncation of a .BTF section (both byte orders) is a BtfError', () =
     ['be', btfBE],
   ] as const) {
     for (let n = 0; n < bytes.length; n++) {
-      const e = expectInputError(() => parseBtf(bytes.subarray(0, n)), `${name} .BTF truncated to ${n}`);
+      const e = expectInputError(
+        () => stats.call('parse', () => parseBtf(bytes.subarray(0, n))),
+        `${name} .BTF truncated to ${n}`,
+      );
       assert.is(e.name, 'BtfError');
     }
   }
@@ -162,9 +171,12 @@ test('every truncation of a .BTF section (both byte orders) is a BtfError', () =
 
 test('every truncation of an ELF object is an input error', () => {
   for (let n = 0; n < elfLE.length; n++)
-    expectInputError(() => parseBtf(elfLE.subarray(0, n)), `ELF truncated to ${n}`);
+    expectInputError(() => stats.call('parse', () => parseBtf(elfLE.subarray(0, n))), `ELF truncated to ${n}`);
   for (let n = 0; n < elfBE.length; n += 7)
-    expectInputError(() => parseBtf(elfBE.subarray(0, n)), `big-endian ELF truncated to ${n}`);
+    expectInputError(
+      () => stats.call('parse', () => parseBtf(elfBE.subarray(0, n))),
+      `big-endian ELF truncated to ${n}`,
+    );
 });
 
 test('an unaligned view of a .BTF (as inside an ELF) parses like an aligned copy', () => {

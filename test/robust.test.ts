@@ -43,6 +43,7 @@ import { deepJson, jsonText } from '../cli/common.js';
 import { BTF_KIND_INT, BTF_KIND_VAR } from '../lib/kinds.js';
 import { pathToFileURL } from 'node:url';
 import { typeQuery } from '../lib/query.js';
+import { FuzzStats } from './helpers/fuzz-stats.js';
 import { TimeBudget, fuzzRuns } from './helpers/budget.js';
 import { SHAPES, deep, declOf, type Shape } from './helpers/deep.js';
 import { rng } from './helpers/gen.js';
@@ -53,6 +54,10 @@ import { hasTool, run } from './helpers/tools.js';
 
 // Most of it goes to the 200,000-deep chains of every shape through every walk.
 const budget = new TimeBudget('robust', 90_000);
+const stats = new FuzzStats('robust');
+/** Times a deep walk (`SHAPE WALK`) in the budget and counts it under WALK. */
+const timed = <T>(what: string, fn: () => T): T =>
+  budget.time(what, () => stats.call(`deep ${what.slice(what.indexOf(' ') + 1)}`, fn));
 const tmp = mkdtempSync(join(tmpdir(), 'btfkit-robust-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const bpftool = hasTool('bpftool');
@@ -74,17 +79,17 @@ const TYPED_ERROR: Partial<Record<Shape, string>> = { const: 'EINVAL', array: 'E
 for (const shape of SHAPES) {
   test(`deep types: a ${DEEP}-deep ${shape} chain goes through every walk`, () => {
     const { btf, root } = deep(shape, DEEP);
-    const c = budget.time(`${shape} c`, () => cDump(btf));
+    const c = timed(`${shape} c`, () => cDump(btf));
     const want = declOf(shape, DEEP);
     if (want) assert.ok(c.includes(`\n${want}\n`), `${shape}: the declaration is not the one C gives`);
-    const sorted = budget.time(`${shape} sort`, () => cDump(btf, { sort: true }));
+    const sorted = timed(`${shape} sort`, () => cDump(btf, { sort: true }));
     assert.is(sorted.length, c.length, `${shape}: --sort prints the same types`);
-    const one = budget.time(`${shape} type`, () => cDump(btf, { typeNames: [String(root)] }));
+    const one = timed(`${shape} type`, () => cDump(btf, { typeNames: [String(root)] }));
     if (want) assert.ok(one.includes(want), `${shape}: --type`);
-    budget.time(`${shape} raw`, () => collectBytes((s) => writeRawDump(btf, s)));
-    budget.time(`${shape} json`, () => collectBytes((s) => writeJsonDump(btf, s)));
+    timed(`${shape} raw`, () => collectBytes((s) => writeRawDump(btf, s)));
+    timed(`${shape} json`, () => collectBytes((s) => writeJsonDump(btf, s)));
     const q = typeQuery(btf);
-    budget.time(`${shape} query`, () => {
+    timed(`${shape} query`, () => {
       assert.ok(q.alignOf(root) >= 0 || shape === 'proto' || shape === 'param', `${shape}: alignment`);
       q.resolveSize(root);
       q.skipModsAndTypedefs(root);
@@ -94,7 +99,7 @@ for (const shape of SHAPES) {
     // stack. Their listing is quadratic (each closing line is padded 8
     // columns per level: some 320 GB at 200,000 levels), so it is followed
     // down to the innermost member and the first closing lines.
-    budget.time(`${shape} layout`, () => {
+    timed(`${shape} layout`, () => {
       // The outermost struct alone (-C): its alignment goes down the chain.
       const named = shape === 'struct' || shape === 'rstruct' || shape === 'anon';
       const opts = named ? { classNames: [btf.nameOf(root)] } : {};
@@ -105,7 +110,7 @@ for (const shape of SHAPES) {
     });
     // The diff's keys go down unnamed types only (a name stops them).
     if (shape !== 'typedef' && shape !== 'struct' && shape !== 'rstruct')
-      budget.time(`${shape} diff`, () => {
+      timed(`${shape} diff`, () => {
         const other = Btf.parse(btf.rawData());
         other.addInt('long', 8, 1);
         const d = diffBtf(btf, other, { fileA: 'a', fileB: 'b' });
@@ -114,10 +119,10 @@ for (const shape of SHAPES) {
           ['added int long'],
         );
       });
-    budget.time(`${shape} check`, () => checkBtf(btf));
-    const r = budget.time(`${shape} typed data`, () => new TypedDataDumper(btf).dump(root, new Uint8Array(8)));
+    timed(`${shape} check`, () => checkBtf(btf));
+    const r = timed(`${shape} typed data`, () => new TypedDataDumper(btf).dump(root, new Uint8Array(8)));
     assert.is(r.error?.split(':')[0], TYPED_ERROR[shape], `${shape}: typed data: ${r.error}`);
-    budget.time(`${shape} dedup`, () => dedup(shape === 'anon' ? deep('anon', DEEP_DEDUP_ANON).btf : btf));
+    timed(`${shape} dedup`, () => dedup(shape === 'anon' ? deep('anon', DEEP_DEDUP_ANON).btf : btf));
   });
 }
 
@@ -175,7 +180,7 @@ const NAME_SHAPES = ['ptr', 'const', 'constptr', 'array', 'proto', 'param'] as c
 test(`deep types: layout names ${DEEP}-deep chains of every shape as pahole does (cut at its buffers)`, () => {
   for (const shape of NAME_SHAPES) {
     const btf = nameChain(shape, DEEP);
-    const s = budget.time(`${shape} layout names`, () => [...paholeListing(btf, { classNames: ['S', 'T'] })].join(''));
+    const s = timed(`${shape} layout names`, () => [...paholeListing(btf, { classNames: ['S', 'T'] })].join(''));
     // A member's type in 128 bytes, a typedef's in 512 (parameters print whole).
     const [member] = s.split('\n').filter((l) => l.endsWith('*/') && l.startsWith('\t'));
     assert.ok(member !== undefined, shape);
@@ -707,14 +712,14 @@ test(`builder and emitters: ${ARG_RUNS} calls with random bad arguments throw Bt
             a[at] = pick(BAD);
             what.push(`${fn} arg${at}=${String(a[at])}`);
           }
-          (b as unknown as Record<string, (...x: unknown[]) => unknown>)[fn]!(...a);
+          stats.call('builder', () => (b as unknown as Record<string, (...x: unknown[]) => unknown>)[fn]!(...a));
         } else {
           const [fn, call, spec] = pick(EMITTERS);
           const s = { ...spec };
           const key = pick(SPEC_KEYS);
           s[key] = pick(BAD);
           what.push(`${fn} ${key}=${String(s[key])}`);
-          call(b, s);
+          stats.call('emitter', () => call(b, s));
         }
       } catch (e) {
         if (!isBtfError(e) && bad.length < 5) bad.push(`${what.join(', ')}: ${String(e)}`);
