@@ -100,7 +100,11 @@ test('random deep graphs: without a loop, format c equals bpftool 7.1 (live)', (
       const r = stats.call('bpftool', () =>
         run('bpftool', ['btf', 'dump', 'file', file, 'format', 'c'], { timeoutMs: 120_000 }),
       );
-      if (r.status !== 0) failures.push(`seed ${i + 1}: bpftool failed (${r.status})`);
+      // bpftool overflows its stack on some deep chains (SIGSEGV): compared only where it copes;
+      // btfkit must still print them.
+      if (r.signal === 'SIGSEGV') {
+        if (typeof stats.call('c', () => cDump(g.btf)) !== 'string') failures.push(`seed ${i + 1}: no C dump`);
+      } else if (r.status !== 0) failures.push(`seed ${i + 1}: bpftool failed (${r.status})`);
       else if (r.stdout.toString() !== stats.call('c', () => cDump(g.btf)))
         failures.push(`seed ${i + 1} (${g.recipe}): differs`);
     });

@@ -20,6 +20,8 @@ export function hasTool(name: string): boolean {
 export interface RunResult {
   /** Exit status; null when the tool could not start or was killed. */
   status: number | null;
+  /** The signal that ended the tool (`SIGSEGV` when it crashed), or null. */
+  signal: NodeJS.Signals | null;
   stdout: Buffer;
   stderr: string;
 }
@@ -45,6 +47,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
   const stderr = r.stderr ? r.stderr.toString('utf8') : '';
   return {
     status: r.status,
+    signal: r.signal,
     stdout: r.stdout ?? Buffer.alloc(0),
     stderr: r.error ? `${stderr}${String(r.error)}\n` : stderr,
   };
