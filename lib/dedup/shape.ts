@@ -275,3 +275,20 @@ export class ShapeSigs {
     }
   }
 }
+
+/** Returns the shape signatures of `d`'s types (null: none, see {@link ShapeSigs.of}), made once per run. */
+export function shapesOf(d: DedupState): ShapeSigs | null {
+  if (d.shapes === undefined) d.shapes = ShapeSigs.of(d);
+  return d.shapes;
+}
+
+/**
+ * Returns the table's secondary key of an anonymous STRUCT/UNION whose
+ * primary key is `h` and shape signature `sig` (table.ts `addAlias`): only
+ * candidates of its shape are listed under it. Never equal to `h` itself,
+ * so no entry is listed twice under one key.
+ */
+export function shapeKey(h: number, sig: number): number {
+  const k = mix(mix(0x3c6ef372, h), sig);
+  return k === h ? k ^ 1 : k;
+}
