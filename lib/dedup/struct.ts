@@ -427,9 +427,10 @@ function listByShape(d: DedupState, shapes: ShapeSigs, sub: CandTable, h: number
  * key's sub-lists are made when an anonymous struct first finds the key
  * has more than {@link SHORT_LIST} candidates, so most anonymous structs
  * need no signature; on a shorter list, candidates of another shape are
- * left out from the second walk on (a first walk usually succeeds). A named struct has its name in the key and in its signature
- * (shape.ts: a stop), so all its shallow-equal candidates share its shape.
- * Without signatures (an anonymous FWD), the key's list is walked.
+ * left out from the second walk on (a first walk usually succeeds). A
+ * named struct has its name in the key and in its signature (shape.ts: a
+ * stop), so all its shallow-equal candidates share its shape. Without
+ * signatures (an anonymous FWD), the key's whole list is walked.
  */
 function dedupStruct(d: DedupState, id: number): void {
   const { w, off, map, table } = d;
