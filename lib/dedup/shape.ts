@@ -279,12 +279,6 @@ export class ShapeSigs {
   }
 }
 
-/** Returns the shape signatures of `d`'s types (null: none, see {@link ShapeSigs.of}), made once per run. */
-export function shapesOf(d: DedupState): ShapeSigs | null {
-  if (d.shapes === undefined) d.shapes = ShapeSigs.of(d);
-  return d.shapes;
-}
-
 /**
  * Returns the table's secondary key of an anonymous STRUCT/UNION whose
  * primary key is `h` and shape signature `sig` (table.ts `addAlias`): only

@@ -25,7 +25,6 @@ import {
   kindName,
 } from '../kinds.js';
 import { flattenTypes } from '../query.js';
-import type { ShapeSigs } from './shape.js';
 import { CandTable } from './table.js';
 
 /** `map`/`hypotMap` value of a type not looked at yet (libbpf's BTF_UNPROCESSED_ID). */
@@ -145,8 +144,6 @@ export class DedupState {
   readonly firstUnknownKind: number;
   /** Signature hash -> canonical candidates. */
   readonly table: CandTable;
-  /** Shape signatures (shape.ts `shapesOf`): undefined until first asked for, null when the BTF has none. */
-  shapes: ShapeSigs | null | undefined = undefined;
   readonly progress: ProgressFn | null;
 
   /** Returns the state for deduplicating `btf` (made modifiable by the caller); see {@link CandTable} for `forceCollisions`. */

@@ -67,7 +67,7 @@ import {
   hashStructDeep,
   shallowEqualStruct,
 } from './hash.js';
-import { type ShapeSigs, shapeKey, shapesOf } from './shape.js';
+import { ShapeSigs, shapeKey } from './shape.js';
 import { MAX_NR_TYPES, PROGRESS_STEP, type DedupState } from './state.js';
 import { CandTable } from './table.js';
 
@@ -380,6 +380,18 @@ function surelyNotEquiv(d: DedupState, t: number, c: number): boolean {
 }
 
 /**
+ * Shape signatures (shape.ts) of the current pass: undefined until first
+ * needed, null when the BTF has none.
+ */
+let shapes: ShapeSigs | null | undefined;
+
+/** Returns the current pass's shape signatures (null: none). */
+function shapesOf(d: DedupState): ShapeSigs | null {
+  if (shapes === undefined) shapes = ShapeSigs.of(d);
+  return shapes;
+}
+
+/**
  * The anonymous structs' candidates by shape (shape.ts `shapeKey`), for the
  * primary keys in `byShapeKeys` only: those an anonymous struct looked up
  * while they had candidates (and the BTF has signatures). Made when first
@@ -403,7 +415,7 @@ function longList(table: CandTable, key: number): boolean {
  * as if each had been listed there when it became a candidate: in the
  * order they were added, each with the grows' parity it saw.
  */
-function listByShape(d: DedupState, shapes: ShapeSigs, sub: CandTable, h: number): void {
+function listByShape(d: DedupState, sigs: ShapeSigs, sub: CandTable, h: number): void {
   const { w, off, table } = d;
   byShapeKeys.add(h);
   for (const e of table.entriesOf(h)) {
@@ -412,7 +424,7 @@ function listByShape(d: DedupState, shapes: ShapeSigs, sub: CandTable, h: number
     const kind = infoKind(w[o + 1]!);
     if (w[o] !== 0 || (kind !== BTF_KIND_STRUCT && kind !== BTF_KIND_UNION)) continue;
     sub.atParity(table.parityOf(e));
-    sub.addAlias(shapeKey(h, shapes.sigOf(c)), c);
+    sub.addAlias(shapeKey(h, sigs.sigOf(c)), c);
   }
 }
 
@@ -444,12 +456,12 @@ function dedupStruct(d: DedupState, id: number): void {
   let key = h;
   let sig = 0;
   let walks = 0;
-  const shapes = w[o] === 0 && (byShapeKeys.has(h) || longList(table, h)) ? shapesOf(d) : null;
-  if (shapes !== null) {
+  const sigs = w[o] === 0 && (byShapeKeys.has(h) || longList(table, h)) ? shapesOf(d) : null;
+  if (sigs !== null) {
     if (byShape === null) byShape = new CandTable(d.structIds.length);
     const sub = byShape;
-    if (!byShapeKeys.has(h)) listByShape(d, shapes, sub, h);
-    sig = shapes.sigOf(id);
+    if (!byShapeKeys.has(h)) listByShape(d, sigs, sub, h);
+    sig = sigs.sigOf(id);
     key = shapeKey(h, sig);
     sub.atParity(table.parity());
     list = sub;
@@ -462,13 +474,13 @@ function dedupStruct(d: DedupState, id: number): void {
     if (surelyNotEquiv(d, id, c)) continue;
     // On a short list, signatures from the second walk on: a first walk
     // usually succeeds (vmlinux merged with itself), and costs less.
-    if (shapes === null && walks++ > 0) {
+    if (sigs === null && walks++ > 0) {
       const s = shapesOf(d);
       if (s !== null && s.sigOf(id) !== s.sigOf(c)) continue;
     }
     // By shape: entries of another shape or key whose shape key is the
     // same 32 bits (libbpf would not look at them).
-    if (shapes !== null && (shapes.sigOf(c) !== sig || hashStructDeep(w, off, off[c]!) !== h)) continue;
+    if (sigs !== null && (sigs.sigOf(c) !== sig || hashStructDeep(w, off, off[c]!) !== h)) continue;
     d.clearHypot();
     if (!isEquiv(d, id, c)) continue;
     mergeHypot(d);
@@ -490,6 +502,7 @@ function dedupStruct(d: DedupState, id: number): void {
 export function dedupStructTypes(d: DedupState): void {
   const ids = d.structIds;
   const n = ids.length;
+  shapes = undefined;
   byShape = null;
   byShapeKeys.clear();
   try {
@@ -498,6 +511,7 @@ export function dedupStructTypes(d: DedupState): void {
       dedupStruct(d, ids[i]!);
     }
   } finally {
+    shapes = undefined;
     byShape = null;
     byShapeKeys.clear();
   }
