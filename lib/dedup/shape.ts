@@ -64,9 +64,12 @@
  * As with the table's finer keys (hash.ts), a skipped walk that would have
  * thrown on a kind it cannot compare (libbpf: -EINVAL) no longer throws.
  *
- * Signatures are computed on demand, for the types a walk is about to
- * start from and what they reach through no stop (a few per struct in the
- * kernel's BTF), on an explicit stack (post-order: a type's signature once
+ * The struct pass (struct.ts `dedupStruct`) looks an anonymous struct up
+ * among the candidates of its signature only (`shapeKey`) once its key has
+ * a few candidates, and skips walks on a signature otherwise. Signatures
+ * are computed on demand, for the types a walk is about to start from or
+ * that are listed by shape, and what they reach through no stop (a few
+ * per struct in the kernel's BTF), on an explicit stack (post-order: a type's signature once
  * all its referenced types have theirs), so chains of any depth cost no
  * call stack.
  */
@@ -274,4 +277,15 @@ export class ShapeSigs {
       state[id] = DONE;
     }
   }
+}
+
+/**
+ * Returns the table's secondary key of an anonymous STRUCT/UNION whose
+ * primary key is `h` and shape signature `sig` (table.ts `addAlias`): only
+ * candidates of its shape are listed under it. Never equal to `h` itself,
+ * so no entry is listed twice under one key.
+ */
+export function shapeKey(h: number, sig: number): number {
+  const k = mix(mix(0x3c6ef372, h), sig);
+  return k === h ? k ^ 1 : k;
 }

@@ -22,8 +22,8 @@
  * inside one unit). A FWD may pair with a STRUCT/UNION of its name and
  * kind; on the canonical side FWDs already resolved are followed first.
  * Pairs whose types already share a canonical type need no walk.
- * From a struct's second walk on, candidates whose shape signatures differ
- * (shape.ts) are not walked: the walk would fail.
+ * An anonymous struct's candidates are only those of its shape signature
+ * (shape.ts): the walk would fail on the others.
  *
  * On success the hypotheses are kept where safe: FWDs get the struct they
  * resolve to, and structs of the candidate graph not yet mapped get the
@@ -67,8 +67,9 @@ import {
   hashStructDeep,
   shallowEqualStruct,
 } from './hash.js';
-import { ShapeSigs } from './shape.js';
+import { ShapeSigs, shapeKey } from './shape.js';
 import { MAX_NR_TYPES, PROGRESS_STEP, type DedupState } from './state.js';
+import { CandTable } from './table.js';
 
 /** Returns whether `id1` and `id2` are ARRAYs equal down to referenced ids (`btf_dedup_identical_arrays`). */
 function identicalArrays(d: DedupState, id1: number, id2: number): boolean {
@@ -379,12 +380,70 @@ function surelyNotEquiv(d: DedupState, t: number, c: number): boolean {
 }
 
 /**
- * Shape signatures (shape.ts) of the current pass: undefined until a walk is
- * first in view, null when the BTF has none.
+ * Shape signatures (shape.ts) of the current pass: undefined until first
+ * needed, null when the BTF has none.
  */
 let shapes: ShapeSigs | null | undefined;
 
-/** Deduplicates one STRUCT/UNION (`btf_dedup_struct_type`). */
+/** Returns the current pass's shape signatures (null: none). */
+function shapesOf(d: DedupState): ShapeSigs | null {
+  if (shapes === undefined) shapes = ShapeSigs.of(d);
+  return shapes;
+}
+
+/**
+ * The anonymous structs' candidates by shape (shape.ts `shapeKey`), for the
+ * primary keys in `byShapeKeys` only: those an anonymous struct looked up
+ * while they had candidates (and the BTF has signatures). Made when first
+ * needed.
+ */
+let byShape: CandTable | null = null;
+const byShapeKeys = new Set<number>();
+
+/** Candidates a key may have before an anonymous struct looks it up by shape. */
+const SHORT_LIST = 8;
+
+/** Returns whether `key` has more than {@link SHORT_LIST} entries in `table`. */
+function longList(table: CandTable, key: number): boolean {
+  let n = 0;
+  for (let e = table.first(key); e >= 0; e = table.nextOf(e, key)) if (++n > SHORT_LIST) return true;
+  return false;
+}
+
+/**
+ * Lists primary key `h`'s anonymous STRUCT/UNION candidates in `byShape`,
+ * as if each had been listed there when it became a candidate: in the
+ * order they were added, each with the grows' parity it saw.
+ */
+function listByShape(d: DedupState, sigs: ShapeSigs, sub: CandTable, h: number): void {
+  const { w, off, table } = d;
+  byShapeKeys.add(h);
+  for (const e of table.entriesOf(h)) {
+    const c = table.types[e]!;
+    const o = off[c]!;
+    const kind = infoKind(w[o + 1]!);
+    if (w[o] !== 0 || (kind !== BTF_KIND_STRUCT && kind !== BTF_KIND_UNION)) continue;
+    sub.atParity(table.parityOf(e));
+    sub.addAlias(shapeKey(h, sigs.sigOf(c)), c);
+  }
+}
+
+/**
+ * Deduplicates one STRUCT/UNION (`btf_dedup_struct_type`).
+ *
+ * An anonymous one is looked up among the candidates of its shape only
+ * (`byShape`): the sub-list of its key's candidates, in the same order. The
+ * others would fail their walk (shape.ts), so the first match is libbpf's.
+ * Without that, every level of a chain of nested anonymous structs (one
+ * key) would look at every earlier level: quadratic in the chain's depth. A
+ * key's sub-lists are made when an anonymous struct first finds the key
+ * has more than {@link SHORT_LIST} candidates, so most anonymous structs
+ * need no signature; on a shorter list, candidates of another shape are
+ * left out from the second walk on (a first walk usually succeeds). A
+ * named struct has its name in the key and in its signature (shape.ts: a
+ * stop), so all its shallow-equal candidates share its shape. Without
+ * signatures (an anonymous FWD), the key's whole list is walked.
+ */
 function dedupStruct(d: DedupState, id: number): void {
   const { w, off, map, table } = d;
   if (map[id]! <= MAX_NR_TYPES) return;
@@ -393,19 +452,35 @@ function dedupStruct(d: DedupState, id: number): void {
   const o = off[id]!;
   const h = hashStructDeep(w, off, o);
   let newId = id;
+  let list: CandTable = table;
+  let key = h;
+  let sig = 0;
   let walks = 0;
-  for (let e = table.first(h); e >= 0; e = table.nextOf(e, h)) {
-    const c = table.types[e]!;
+  const sigs = w[o] === 0 && (byShapeKeys.has(h) || longList(table, h)) ? shapesOf(d) : null;
+  if (sigs !== null) {
+    if (byShape === null) byShape = new CandTable(d.structIds.length);
+    const sub = byShape;
+    if (!byShapeKeys.has(h)) listByShape(d, sigs, sub, h);
+    sig = sigs.sigOf(id);
+    key = shapeKey(h, sig);
+    sub.atParity(table.parity());
+    list = sub;
+  }
+  for (let e = list.first(key); e >= 0; e = list.nextOf(e, key)) {
+    const c = list.types[e]!;
     // Also keeps a FWD that shares the hash from becoming a candidate (FWD
     // and STRUCT count as equivalent in the walk, which could make a loop).
     if (!shallowEqualStruct(w, o, off[c]!)) continue;
     if (surelyNotEquiv(d, id, c)) continue;
-    // Signatures from the second walk on: a first walk usually succeeds
-    // (vmlinux merged with itself), and costs less than the signatures.
-    if (walks++ > 0) {
-      if (shapes === undefined) shapes = ShapeSigs.of(d);
-      if (shapes !== null && shapes.sigOf(id) !== shapes.sigOf(c)) continue;
+    // On a short list, signatures from the second walk on: a first walk
+    // usually succeeds (vmlinux merged with itself), and costs less.
+    if (sigs === null && walks++ > 0) {
+      const s = shapesOf(d);
+      if (s !== null && s.sigOf(id) !== s.sigOf(c)) continue;
     }
+    // By shape: entries of another shape or key whose shape key is the
+    // same 32 bits (libbpf would not look at them).
+    if (sigs !== null && (sigs.sigOf(c) !== sig || hashStructDeep(w, off, off[c]!) !== h)) continue;
     d.clearHypot();
     if (!isEquiv(d, id, c)) continue;
     mergeHypot(d);
@@ -414,7 +489,13 @@ function dedupStruct(d: DedupState, id: number): void {
     break;
   }
   map[id] = newId;
-  if (newId === id) table.add(h, id);
+  if (newId !== id) return;
+  table.add(h, id);
+  if (w[o] === 0 && byShape !== null && byShapeKeys.has(h)) {
+    const s = shapesOf(d)!;
+    byShape.atParity(table.parity());
+    byShape.addAlias(shapeKey(h, s.sigOf(id)), id);
+  }
 }
 
 /** Deduplicates every STRUCT and UNION (`btf_dedup_struct_types`), in id order. */
@@ -422,6 +503,8 @@ export function dedupStructTypes(d: DedupState): void {
   const ids = d.structIds;
   const n = ids.length;
   shapes = undefined;
+  byShape = null;
+  byShapeKeys.clear();
   try {
     for (let i = 0; i < n; i++) {
       if (d.progress && (i & (PROGRESS_STEP - 1)) === 0) d.progress('struct', i, n);
@@ -429,5 +512,7 @@ export function dedupStructTypes(d: DedupState): void {
     }
   } finally {
     shapes = undefined;
+    byShape = null;
+    byShapeKeys.clear();
   }
 }

@@ -50,6 +50,8 @@ export class CandTable {
   types: Uint32Array;
   /** Next entry in the chain, or -1. */
   private next: Int32Array;
+  /** Parity of libbpf's grows when each entry was added. */
+  private parityAt: Uint8Array;
   private n = 0;
   private readonly heads: Int32Array;
   private readonly flips: Uint8Array;
@@ -77,6 +79,7 @@ export class CandTable {
     this.keys = new Int32Array(cap);
     this.types = new Uint32Array(cap);
     this.next = new Int32Array(cap);
+    this.parityAt = new Uint8Array(cap);
   }
 
   private bucket(key: number): number {
@@ -139,6 +142,34 @@ export class CandTable {
     this.insert(key, typeId);
   }
 
+  /** Returns the parity of libbpf's grows so far (the order its chains are in). */
+  parity(): number {
+    return this.grows & 1;
+  }
+
+  /** Returns the grows' parity when entry `e` was added. */
+  parityOf(e: number): number {
+    return this.parityAt[e]!;
+  }
+
+  /** Returns the entries of `key` in the order they were added. */
+  entriesOf(key: number): number[] {
+    const out: number[] = [];
+    for (let e = this.first(key); e >= 0; e = this.nextOf(e, key)) out.push(e);
+    return out.sort((a, b) => a - b);
+  }
+
+  /**
+   * For a side table of sub-lists (it has no libbpf size of its own): puts
+   * the table at libbpf's grows `parity` (of the main table, now or when
+   * the entry about to be added was added there). Each key's entries must
+   * be added in the main table's order of adding, with the parity each had
+   * then; each list is then in the main table's relative order.
+   */
+  atParity(parity: number): void {
+    this.grows = parity;
+  }
+
   private insert(key: number, typeId: number): void {
     if (this.n === this.types.length) this.growEntries();
     const b = this.bucket(key);
@@ -146,6 +177,7 @@ export class CandTable {
     const e = this.n++;
     this.keys[e] = key;
     this.types[e] = typeId;
+    this.parityAt[e] = this.grows & 1;
     this.next[e] = this.heads[b]!;
     this.heads[b] = e;
   }
@@ -158,8 +190,11 @@ export class CandTable {
     t.set(this.types);
     const x = new Int32Array(cap);
     x.set(this.next);
+    const p = new Uint8Array(cap);
+    p.set(this.parityAt);
     this.keys = k;
     this.types = t;
     this.next = x;
+    this.parityAt = p;
   }
 }
