@@ -198,6 +198,5 @@ export function oneLine(s: string): string {
  * and the explorer's worker.
  */
 export function errorLine(e: unknown): string {
-  if (isInputError(e)) return `btfkit: ${oneLine(e.message)}`;
   return `btfkit: ${oneLine(e instanceof Error ? e.message : String(e))}`;
 }
