@@ -214,22 +214,18 @@ function baseDump(base: BtfContainer, v78: boolean): BaseDump | null {
   }
   let b = byVersion.get(v78);
   if (b === undefined) {
-    const parts: Uint8Array[] = [];
-    const e = new CEmitter(base, (c) => parts.push(c), v78);
     try {
-      for (let id = 1; id < e.count; id++) e.dumpType(id);
-      e.flush();
-      let n = 0;
-      for (const p of parts) n += p.length;
-      const bytes = new Uint8Array(n);
-      n = 0;
-      for (const p of parts) {
-        bytes.set(p, n);
-        n += p.length;
-      }
+      let e!: CEmitter;
+      const bytes = collectBytes((sink) => {
+        e = new CEmitter(base, sink, v78);
+        for (let id = 1; id < e.count; id++) e.dumpType(id);
+        e.flush();
+      });
       b = { count: e.count, bytes, ...e.saveState() };
     } catch {
-      // The split dump meets the same error where the base alone does.
+      // The split dump meets the same error where the base alone does (a
+      // base dump past collectBytes' 512 MiB is not kept: the split dump
+      // then prints the base's types itself).
       b = null;
     }
     byVersion.set(v78, b);
