@@ -8,6 +8,7 @@
 import type { BtfContainer } from '../container.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
 import { BTF_KIND_STRUCT, infoKind5 } from '../kinds.js';
+import { byteKeyAt } from '../strings.js';
 import { checkStructMetas, IN_VMLINUX, type KernelStructLookup } from './fields.js';
 import { parseKernelHeader } from './header.js';
 import { Verifier, type VerifierBase } from './verifier.js';
@@ -217,7 +218,7 @@ function kernelStructLookup(
   let modules: readonly KernelModuleBtf[] | null = null;
   return (name) => {
     if (vmlinux === null) vmlinux = typeof vmlinuxSrc === 'function' ? vmlinuxSrc() : vmlinuxSrc;
-    const key = byteKey(name);
+    const key = byteKeyAt(name, 0);
     if (vmlinux && ownStructNames(vmlinux).has(key)) return IN_VMLINUX;
     modules ??= (typeof modulesSrc === 'function' ? modulesSrc() : modulesSrc) ?? [];
     for (const m of modules) if (ownStructNames(m.btf).has(key)) return m.name;
@@ -225,14 +226,10 @@ function kernelStructLookup(
   };
 }
 
-/** A name's bytes as a string of one char per byte (`strcmp` compares bytes, not UTF-8). */
-function byteKey(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
-  return s;
-}
-
-/** The names of each BTF's own STRUCTs (as {@link byteKey}s), kept while it does not change. */
+/**
+ * The names of each BTF's own STRUCTs, kept while it does not change: as
+ * `byteKeyAt` keys, one char per byte (`strcmp` compares bytes, not UTF-8).
+ */
 const structNames = new WeakMap<BtfContainer, { modCount: number; typeCount: number; names: Set<string> }>();
 
 function ownStructNames(btf: BtfContainer): Set<string> {
@@ -243,7 +240,7 @@ function ownStructNames(btf: BtfContainer): Set<string> {
       offs = btf.offs;
     for (let i = 0; i < btf.nrTypes; i++) {
       const o = offs[i]!;
-      if (infoKind5(w[o + 1]!) === BTF_KIND_STRUCT) names.add(byteKey(btf.strBytes(w[o]!)));
+      if (infoKind5(w[o + 1]!) === BTF_KIND_STRUCT) names.add(byteKeyAt(btf.strBytes(w[o]!), 0));
     }
     e = { modCount: btf.modCount, typeCount: btf.typeCount, names };
     structNames.set(btf, e);

@@ -76,12 +76,11 @@ export class CoreTarget {
     });
   }
 
-  /** `bpf_core_add_cands` over one part: appends to `out`, logging each candidate as libbpf does. */
+  /** `bpf_core_add_cands` over one part: appends to `out` (`findCands` logs them). */
   addCands(
     part: CoreTargetPart,
     local: { q: TypeQuery; id: number; name: string; kind: number },
     out: CoreCand[],
-    log: string[] | null,
   ): void {
     const want = utf8.encode(local.name);
     const len = essentialByteLen(want, 0, want.length);
@@ -101,9 +100,6 @@ export class CoreTarget {
       let end = off + len;
       while (end < strs.length && strs[end] !== 0) end++;
       if (essentialByteLen(strs, off, end) !== len) continue;
-      log?.push(
-        `libbpf: CO-RE relocating [${local.id}] ${KIND_STR[local.kind]} ${local.name}: found target candidate [${id}] ${KIND_STR[k]} ${q.str(q.nameOff(id))} in [${part.name}]`,
-      );
       out.push({ part, id });
     }
   }
@@ -112,26 +108,25 @@ export class CoreTarget {
    * `bpf_core_find_cands`: vmlinux, then the modules only when vmlinux has
    * no candidate. Returns a new array (the caller prunes it). The lists are
    * kept per essential name and kind, so every object relocated against this
-   * target searches each name once; with `log`, the lines are written anew.
+   * target searches each name once; with `log`, libbpf's line for each candidate.
    */
   findCands(local: { q: TypeQuery; id: number; name: string; kind: number }, log: string[] | null): CoreCand[] {
     const key = `${local.kind === BTF_KIND_ENUM64 ? BTF_KIND_ENUM : local.kind}:${local.name.slice(0, essentialNameLen(local.name))}`;
-    const known = this.#found.get(key);
-    if (known) {
-      if (log)
-        for (const c of known) {
-          const q = typeQuery(c.part.btf);
-          log.push(
-            `libbpf: CO-RE relocating [${local.id}] ${KIND_STR[local.kind]} ${local.name}: found target candidate [${c.id}] ${KIND_STR[q.kind(c.id)]} ${q.str(q.nameOff(c.id))} in [${c.part.name}]`,
-          );
-        }
-      return known.slice();
+    let found = this.#found.get(key);
+    if (!found) {
+      found = [];
+      this.addCands(this.base, local, found);
+      if (!found.length) for (const m of this.modules) this.addCands(m, local, found);
+      this.#found.set(key, found);
     }
-    const out: CoreCand[] = [];
-    this.addCands(this.base, local, out, log);
-    if (!out.length) for (const m of this.modules) this.addCands(m, local, out, log);
-    this.#found.set(key, out.slice());
-    return out;
+    if (log)
+      for (const c of found) {
+        const q = typeQuery(c.part.btf);
+        log.push(
+          `libbpf: CO-RE relocating [${local.id}] ${KIND_STR[local.kind]} ${local.name}: found target candidate [${c.id}] ${KIND_STR[q.kind(c.id)]} ${q.str(q.nameOff(c.id))} in [${c.part.name}]`,
+        );
+      }
+    return found.slice();
   }
 
   /** The candidates found so far, by kind (ENUM64 as ENUM: either finds both) and essential name. */
