@@ -22,6 +22,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median } from './common.js';
 
 const FILE = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
 
@@ -101,11 +102,6 @@ async function child(dist: string, name: string, warm: number, runs: number, ski
     }
   }
   return out;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 function instructions(dist: string, name: string, warm: number, runs: number): number {

@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN } from '../test/helpers/golden.js';
-import { has } from './common.js';
+import { has, median } from './common.js';
 import { node24, nodeVersion } from './node24.js';
 
 interface Cmd {
@@ -52,11 +52,6 @@ interface Sample {
 }
 
 const RSS_TARGET = 2.5;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 
 /** Runs `c` once under GNU time; returns wall ms, CPU ms and peak RSS KiB. */
 function once(c: Cmd, out: 'file' | 'pipe', file: string): { wall: number; cpu: number; rss: number } {

@@ -28,6 +28,12 @@ function once(cmd: string, args: string[], out: string, okStatus: readonly numbe
   return dt;
 }
 
+/** The median of `xs` (the mean of the middle two for an even count). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
 function stats(label: string, xs: number[]): Timing {
   const s = [...xs].sort((a, b) => a - b);
   return { label, median: s[Math.floor(s.length / 2)]!, min: s[0]!, runs: s.length };

@@ -24,18 +24,7 @@ import { forEachTypeIdWord } from '../lib/fields.js';
 import { BTF_KIND_STRUCT, infoKflag, infoKind, infoVlen, packInfo, recordWords } from '../lib/kinds.js';
 import { openObject, parseBtf } from '../lib/object/open.js';
 import { repoPath } from '../test/helpers/golden.js';
-
-/** A small seeded generator (mulberry32): the same variants on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../test/helpers/mutants.js';
 
 /** The struct names of the objects' own BTF: the types CO-RE relocations look for. */
 function askedStructs(objects: readonly string[]): Set<string> {

@@ -20,7 +20,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { peakRss } from './common.js';
+import { median, peakRss } from './common.js';
 import { Btf } from '../lib/btf.js';
 import { parseBtf } from '../lib/object/open.js';
 import { dedup as dedupBtf } from '../lib/dedup/index.js';
@@ -34,11 +34,6 @@ interface Round {
   types_out: number;
   bytes_out: number;
   maxrss_kb: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 /** One round in this process: what `btfh bench-dedup FILE COPIES RUNS` measures, in btfkit. */
