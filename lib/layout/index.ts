@@ -407,14 +407,19 @@ export class LayoutPrinter {
   private readonly suffix: number[] = [];
   /** The string section (names are copied from it as bytes). */
   private readonly strs: Uint8Array;
-  /** The parameter lists of function types, as pahole prints them, by id. */
-  private readonly parmsAt: (string | undefined)[];
+  /**
+   * Names of types in 128 bytes (every member's type) and the parameter
+   * lists of function types, as NUL-terminated bytes in {@link pool}, by
+   * id (0: not made yet): written with one copy, no string scanned per use.
+   */
+  private readonly nameAt: Int32Array;
+  private readonly parmsAt: Int32Array;
+  private pool = new Uint8Array(1 << 16);
+  private poolLen = 1;
   // Per type id, computed once (+1, +2, +0: 0 is "not yet"): strip(), tagSize(), naturalAlignment().
   private readonly stripMemo: Int32Array;
   private readonly sizeMemo: Int32Array;
   private readonly alignMemo: Uint32Array;
-  /** Per type id: 1 when its {@link typeName} is ASCII, 2 when not, 0 not known yet. */
-  private readonly nameAscii: Uint8Array;
   /** Where the printers write. */
   private o: ByteOut = new ByteOut(() => {});
   // Member arrays, per struct: index of its first member in the arrays below.
@@ -473,8 +478,8 @@ export class LayoutPrinter {
     for (let id = 1; id < n; id++) this.kinds[id] = q.kind(id);
     this.names128 = new Array<string | undefined>(n + 1);
     this.names.set(128, this.names128);
-    this.parmsAt = new Array<string | undefined>(n + 1);
-    this.nameAscii = new Uint8Array(n + 1);
+    this.nameAt = new Int32Array(n + 1);
+    this.parmsAt = new Int32Array(n + 1);
     this.stripMemo = new Int32Array(n + 1);
     this.sizeMemo = new Int32Array(n + 1);
     this.alignMemo = new Uint32Array(n + 1);
@@ -1115,20 +1120,19 @@ export class LayoutPrinter {
             t = nx;
           }
         }
-        s = `${yield { what: NAME, id: t, len: 1024, name: null, inlined: false, isPtr: false }} ${cp}*`;
+        s = `${this.memoName(t, 1024) ?? (yield this.nameReq(t, 1024))} ${cp}*`;
       }
     } else if (k === BTF_KIND_ARRAY) {
       const t = this.w[this.offs[id]! + 3]!;
       if (!this.known(t)) s = t === 0 ? 'void' : this.notFoundId(t);
-      else s = yield { what: NAME, id: t, len, name: null, inlined: false, isPtr: false };
+      else s = this.memoName(t, len) ?? (yield this.nameReq(t, len));
     } else if (k === BTF_KIND_FUNC_PROTO) {
       s = yield { what: FTYPE, id, len, name: null, inlined: false, isPtr: false };
     } else {
       const t = this.ref(id);
       if (t !== 0 && !this.known(t)) s = this.notFoundId(t);
       else {
-        const inner =
-          t === 0 ? 'void' : yield { what: NAME, id: t, len: 128, name: null, inlined: false, isPtr: false };
+        const inner = t === 0 ? 'void' : (this.memoName(t, 128) ?? (yield this.nameReq(t, 128)));
         const pre = k === BTF_KIND_CONST ? 'const ' : k === BTF_KIND_VOLATILE ? 'volatile ' : '';
         s = `${pre}${inner}${k === BTF_KIND_RESTRICT ? ' restrict' : ''} `;
       }
@@ -1136,6 +1140,15 @@ export class LayoutPrinter {
     s = clip(s, len);
     this.nameMemo(len)[id] = s;
     return s;
+  }
+
+  /**
+   * A request for the name of `id` in `len` bytes. The steps ask
+   * {@link memoName} first (as {@link runNames} would): most names are at
+   * hand, and a generator round trip costs far more than the lookup.
+   */
+  private nameReq(id: number, len: number): NameReq {
+    return { what: NAME, id, len, name: null, inlined: false, isPtr: false };
   }
 
   private notFoundId(id: number): string {
@@ -1150,10 +1163,7 @@ export class LayoutPrinter {
    */
   private *ftypeSteps(id: number, name: string | null, inlined: boolean, isPtr: boolean, spacing: number): NameGen {
     const ret = this.ref(id);
-    const stype =
-      ret === 0 || !this.known(ret)
-        ? 'void'
-        : yield { what: NAME, id: ret, len: 128, name: null, inlined: false, isPtr: false };
+    const stype = ret === 0 || !this.known(ret) ? 'void' : (this.memoName(ret, 128) ?? (yield this.nameReq(ret, 128)));
     const parms = yield { what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false };
     return `${inlined ? 'inline ' : ''}${left(stype, spacing)} (${isPtr ? '*' : ''}${name ?? ''})${parms}`;
   }
@@ -1189,7 +1199,7 @@ export class LayoutPrinter {
           s += yield { what: FTYPE, id: t, len: 0, name, inlined: true, isPtr: false };
           continue;
         }
-        stype = yield { what: NAME, id: t, len: 128, name: null, inlined: false, isPtr: false };
+        stype = this.memoName(t, 128) ?? (yield this.nameReq(t, 128));
       }
       s += `${stype}${name ? ' ' : ''}${name ?? ''}`;
     }
@@ -1236,19 +1246,42 @@ export class LayoutPrinter {
   }
   /** Writes the name of type `id` (pahole's `tag__name`) left-justified in `w` columns (`%-*s`). */
   private putTypeName(id: number, w: number): void {
-    const s = this.nameIn(id, 128);
     const o = this.o;
     const start = o.offset;
-    // Names are computed once per type; whether one is ASCII too (then it is copied without a scan).
-    let a = id > 0 && id < this.n ? this.nameAscii[id]! : 0;
-    if (a === 0) {
-      a = 1;
-      for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) a = 2;
-      if (id > 0 && id < this.n) this.nameAscii[id] = a;
-    }
-    if (a === 1) o.ascii(s);
-    else o.text(s);
+    if (id > 0 && id < this.n) {
+      let at = this.nameAt[id]!;
+      if (at === 0) {
+        at = this.poolAdd(this.nameIn(id, 128));
+        this.nameAt[id] = at;
+      }
+      o.cstr(this.pool, at);
+    } else o.ascii('void');
     o.fill(32, Math.abs(w) - (o.offset - start));
+  }
+
+  /** Appends `s` to {@link pool} as UTF-8 with a NUL after it; returns where it starts. */
+  private poolAdd(s: string): number {
+    let b: Uint8Array | null = null;
+    let n = s.length;
+    for (let i = 0; i < s.length; i++) {
+      if (s.charCodeAt(i) > 0x7f) {
+        b = new TextEncoder().encode(s);
+        n = b.length;
+        break;
+      }
+    }
+    const at = this.poolLen;
+    if (at + n + 1 > this.pool.length) {
+      const g = new Uint8Array(Math.max(this.pool.length * 2, at + n + 1));
+      g.set(this.pool.subarray(0, at));
+      this.pool = g;
+    }
+    const pool = this.pool;
+    if (b !== null) pool.set(b, at);
+    else for (let i = 0; i < n; i++) pool[at + i] = s.charCodeAt(i);
+    pool[at + n] = 0;
+    this.poolLen = at + n + 1;
+    return at;
   }
 
   /** Writes `s` left-justified in `w` columns (`%-*s`; a negative width counts as its absolute value). */
@@ -1505,16 +1538,16 @@ export class LayoutPrinter {
   private ftypeOut(id: number, name: number, isPtr: boolean, spacing: number): void {
     const o = this.o;
     const ret = this.ref(id);
-    this.putLeft(ret === 0 || !this.known(ret) ? 'void' : this.nameIn(ret, 128), spacing);
+    this.putTypeName(ret === 0 || !this.known(ret) ? 0 : ret, spacing);
     o.ascii(isPtr ? ' (*' : ' (');
     this.putNameOrEmpty(name);
     o.byte(41);
-    let p = this.parmsAt[id];
-    if (p === undefined) {
-      p = this.runNames({ what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false });
+    let p = this.parmsAt[id]!;
+    if (p === 0) {
+      p = this.poolAdd(this.runNames({ what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false }));
       this.parmsAt[id] = p;
     }
-    o.text(p);
+    o.cstr(this.pool, p);
   }
 
   private enumOut(id: number, conf: Conf): void {
