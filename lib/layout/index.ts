@@ -240,6 +240,16 @@ const NAT_BUSY = 32;
  */
 const MAX_PRINT_NEST = 500;
 
+// How {@link LayoutPrinter.plainMember} prints a member's type (per type id, memoised).
+/** By the general path ({@link LayoutPrinter.typeOut}). */
+const SHAPE_OTHER = 1;
+/** Its name (`tag__name`) in the type column, then the member's name. */
+const SHAPE_NAME = 2;
+/** A named struct, union or enum: its keyword and name, then the member's name. */
+const SHAPE_AGG = 3;
+/** A pointer to a function type: `RET (*name)(ARGS)`. */
+const SHAPE_FPTR = 4;
+
 /** No array dimensions wait after a member's type. */
 const NO_SUFFIX: number[] = [];
 
@@ -420,6 +430,8 @@ export class LayoutPrinter {
   private readonly stripMemo: Int32Array;
   private readonly sizeMemo: Int32Array;
   private readonly alignMemo: Uint32Array;
+  /** Per type id: how {@link plainMember} prints a member of that type (a `SHAPE_` value; 0: not known yet). */
+  private readonly shapeMemo: Uint8Array;
   /** Where the printers write. */
   private o: ByteOut = new ByteOut(() => {});
   // Member arrays, per struct: index of its first member in the arrays below.
@@ -483,6 +495,7 @@ export class LayoutPrinter {
     this.stripMemo = new Int32Array(n + 1);
     this.sizeMemo = new Int32Array(n + 1);
     this.alignMemo = new Uint32Array(n + 1);
+    this.shapeMemo = new Uint8Array(n + 1);
     this.strs = q.strs;
     // Strings decoded once, found by offset (1 + index in strList; a Map
     // lookup per member name cost a tenth of a kernel's listing).
@@ -1730,7 +1743,10 @@ export class LayoutPrinter {
           continue;
         }
         const i = f.i++;
-        const nest = f.union ? this.unionMember(f, i) : this.classMember(f, i);
+        let nest: boolean;
+        if (f.union) nest = this.unionMember(f, i);
+        else if (this.plainMember(f, i)) continue;
+        else nest = this.classMember(f, i);
         if (nest) {
           const r = this.req;
           f.pending = true;
@@ -1955,13 +1971,16 @@ export class LayoutPrinter {
 
   /** The rest of `__class__fprintf`'s member (after `class_member__fprintf`): padding of a struct member, holes after it. */
   private classMemberEnd(f: PrintFrame): void {
+    this.memberEnd(f);
+    this.memberTail(f, f.mJ, f.mType);
+  }
+
+  /** `__class__fprintf` after member `j` of type `t` is printed: padding of a struct member, holes after it, the counters. */
+  private memberTail(f: PrintFrame, j: number, t: number): void {
     const o = this.o;
     const ind = f.c.indent;
-    const j = f.mJ;
-    const t = f.mType;
     const bfs = this.mBfs[j]!;
     const size = this.mByteSize[j]!;
-    this.memberEnd(f);
     if (this.isStruct(t)) {
       this.findHoles(t);
       this.inferPacked(t);
@@ -2000,6 +2019,102 @@ export class LayoutPrinter {
     if (f.last < 0 || f.lastSize === 0 || this.mByteOff[f.last] !== this.mByteOff[j]) f.lastSize = size;
     else if (this.mBfs[f.last] === 0 && bfs !== 0) f.lastSize = size;
     f.last = j;
+  }
+
+  /**
+   * Member `i` of struct frame `f` when it is a plain one, printed in one go
+   * (`__class__fprintf`, `class_member__fprintf` and `type__fprintf` as they
+   * go for it): no bitfield, no inferred alignment, no comment on combined
+   * bitfields, and a type named in the type column ({@link shapeOf}).
+   * Returns false, having written nothing, for any other member: the
+   * general path ({@link classMember}) prints it. Most members of a listing
+   * are plain; this keeps the code they run, and what V8 compiles for them,
+   * small.
+   */
+  private plainMember(f: PrintFrame, i: number): boolean {
+    const j = f.first + i;
+    const c = f.c;
+    if (this.mBfs[j] !== 0 || (this.mAlign[j] !== 0 && !this.suppressAligned) || c.expand) return false;
+    const last = f.last;
+    const off = this.mByteOff[j]!;
+    if (last >= 0 && f.lastSize !== 0) {
+      const cc = off - this.mByteOff[last]!;
+      if (cc < 0 || (cc > 0 && cc < f.lastSize)) return false;
+    }
+    const t = this.mType[j]!;
+    const shape = t < this.shapeMemo.length ? this.shapeOf(t) : SHAPE_OTHER;
+    if (shape === SHAPE_OTHER) return false;
+    const o = this.o;
+    if (f.newline) {
+      o.byte(10);
+      f.newline = false;
+    }
+    this.putTabs(c.indent);
+    c.lastMember = i === f.nm - 1;
+    c.firstMember = last < 0;
+    // class_member__fprintf: the offset made absolute, the cacheline boundary.
+    const savedBase = c.baseOffset;
+    let offset = off;
+    if (!c.relOffset) {
+      offset += savedBase;
+      c.baseOffset = offset;
+    }
+    this.cachelineBoundary(c, offset);
+    const nameOff = this.mName[j]!;
+    const strs = this.strs;
+    const name = nameOff < strs.length && strs[nameOff] !== 0 ? nameOff * 2 : NO_NAME;
+    const start = o.offset;
+    const ts = c.typeSpacing;
+    if (shape === SHAPE_NAME) {
+      this.putTypeName(t, ts);
+      o.byte(32);
+      this.putName(name);
+    } else if (shape === SHAPE_FPTR) this.ftypeOut(this.ref(t), name, true, ts);
+    else {
+      // A named struct, union or enum: its keyword and name, the member's name after it.
+      const kw = this.isStruct(t) ? 'struct ' : this.isUnion(t) ? 'union ' : 'enum ';
+      o.ascii(kw);
+      const at = o.offset;
+      o.cstr(strs, this.q.nameOff(t));
+      this.padFrom(at, ts - kw.length);
+      o.byte(32);
+      if (name !== NO_NAME) this.putName(name);
+    }
+    o.byte(59);
+    this.putSpaces(Math.max(ts + c.nameSpacing - (o.offset - start), 0));
+    o.ascii('/* ');
+    this.putNum(offset, 5);
+    o.byte(32);
+    this.putNum(this.mByteSize[j]!, 5);
+    o.ascii(' */');
+    c.baseOffset = savedBase;
+    this.memberTail(f, j, t);
+    return true;
+  }
+
+  /** How {@link plainMember} prints a member of type `t` (a `SHAPE_` value), memoised. */
+  private shapeOf(t: number): number {
+    let s = this.shapeMemo[t]!;
+    if (s === 0) {
+      s = this.shape0(t);
+      this.shapeMemo[t] = s;
+    }
+    return s;
+  }
+  private shape0(t: number): number {
+    if (!this.known(t)) return SHAPE_OTHER;
+    const k = this.kind(t);
+    if (k === BTF_KIND_PTR) {
+      const p = this.ref(t);
+      if (p === 0) return SHAPE_NAME;
+      if (!this.known(p)) return SHAPE_OTHER;
+      if (this.kind(p) === BTF_KIND_FUNC_PROTO) return SHAPE_FPTR;
+      if ((this.isStructLike(p) || this.isEnum(p)) && !this.named(p)) return SHAPE_OTHER;
+      return SHAPE_NAME;
+    }
+    if (k === BTF_KIND_ARRAY || k === BTF_KIND_CONST || k === BTF_KIND_FUNC_PROTO) return SHAPE_OTHER;
+    if (this.isStructLike(t) || this.isEnum(t)) return this.named(t) ? SHAPE_AGG : SHAPE_OTHER;
+    return SHAPE_NAME;
   }
 
   /** `__class__fprintf` after the members: the statistics (top level), the closing brace and attributes. */
