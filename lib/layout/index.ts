@@ -240,6 +240,16 @@ const NAT_BUSY = 32;
  */
 const MAX_PRINT_NEST = 500;
 
+// How {@link LayoutPrinter.plainMember} prints a member's type (per type id, memoised).
+/** By the general path ({@link LayoutPrinter.typeOut}). */
+const SHAPE_OTHER = 1;
+/** Its name (`tag__name`) in the type column, then the member's name. */
+const SHAPE_NAME = 2;
+/** A named struct, union or enum: its keyword and name, then the member's name. */
+const SHAPE_AGG = 3;
+/** A pointer to a function type: `RET (*name)(ARGS)`. */
+const SHAPE_FPTR = 4;
+
 /** No array dimensions wait after a member's type. */
 const NO_SUFFIX: number[] = [];
 
@@ -407,14 +417,21 @@ export class LayoutPrinter {
   private readonly suffix: number[] = [];
   /** The string section (names are copied from it as bytes). */
   private readonly strs: Uint8Array;
-  /** The parameter lists of function types, as pahole prints them, by id. */
-  private readonly parmsAt: (string | undefined)[];
+  /**
+   * Names of types in 128 bytes (every member's type) and the parameter
+   * lists of function types, as NUL-terminated bytes in {@link pool}, by
+   * id (0: not made yet): written with one copy, no string scanned per use.
+   */
+  private readonly nameAt: Int32Array;
+  private readonly parmsAt: Int32Array;
+  private pool = new Uint8Array(1 << 16);
+  private poolLen = 1;
   // Per type id, computed once (+1, +2, +0: 0 is "not yet"): strip(), tagSize(), naturalAlignment().
   private readonly stripMemo: Int32Array;
   private readonly sizeMemo: Int32Array;
   private readonly alignMemo: Uint32Array;
-  /** Per type id: 1 when its {@link typeName} is ASCII, 2 when not, 0 not known yet. */
-  private readonly nameAscii: Uint8Array;
+  /** Per type id: how {@link plainMember} prints a member of that type (a `SHAPE_` value; 0: not known yet). */
+  private readonly shapeMemo: Uint8Array;
   /** Where the printers write. */
   private o: ByteOut = new ByteOut(() => {});
   // Member arrays, per struct: index of its first member in the arrays below.
@@ -473,11 +490,12 @@ export class LayoutPrinter {
     for (let id = 1; id < n; id++) this.kinds[id] = q.kind(id);
     this.names128 = new Array<string | undefined>(n + 1);
     this.names.set(128, this.names128);
-    this.parmsAt = new Array<string | undefined>(n + 1);
-    this.nameAscii = new Uint8Array(n + 1);
+    this.nameAt = new Int32Array(n + 1);
+    this.parmsAt = new Int32Array(n + 1);
     this.stripMemo = new Int32Array(n + 1);
     this.sizeMemo = new Int32Array(n + 1);
     this.alignMemo = new Uint32Array(n + 1);
+    this.shapeMemo = new Uint8Array(n + 1);
     this.strs = q.strs;
     // Strings decoded once, found by offset (1 + index in strList; a Map
     // lookup per member name cost a tenth of a kernel's listing).
@@ -1115,20 +1133,19 @@ export class LayoutPrinter {
             t = nx;
           }
         }
-        s = `${yield { what: NAME, id: t, len: 1024, name: null, inlined: false, isPtr: false }} ${cp}*`;
+        s = `${this.memoName(t, 1024) ?? (yield this.nameReq(t, 1024))} ${cp}*`;
       }
     } else if (k === BTF_KIND_ARRAY) {
       const t = this.w[this.offs[id]! + 3]!;
       if (!this.known(t)) s = t === 0 ? 'void' : this.notFoundId(t);
-      else s = yield { what: NAME, id: t, len, name: null, inlined: false, isPtr: false };
+      else s = this.memoName(t, len) ?? (yield this.nameReq(t, len));
     } else if (k === BTF_KIND_FUNC_PROTO) {
       s = yield { what: FTYPE, id, len, name: null, inlined: false, isPtr: false };
     } else {
       const t = this.ref(id);
       if (t !== 0 && !this.known(t)) s = this.notFoundId(t);
       else {
-        const inner =
-          t === 0 ? 'void' : yield { what: NAME, id: t, len: 128, name: null, inlined: false, isPtr: false };
+        const inner = t === 0 ? 'void' : (this.memoName(t, 128) ?? (yield this.nameReq(t, 128)));
         const pre = k === BTF_KIND_CONST ? 'const ' : k === BTF_KIND_VOLATILE ? 'volatile ' : '';
         s = `${pre}${inner}${k === BTF_KIND_RESTRICT ? ' restrict' : ''} `;
       }
@@ -1136,6 +1153,15 @@ export class LayoutPrinter {
     s = clip(s, len);
     this.nameMemo(len)[id] = s;
     return s;
+  }
+
+  /**
+   * A request for the name of `id` in `len` bytes. The steps ask
+   * {@link memoName} first (as {@link runNames} would): most names are at
+   * hand, and a generator round trip costs far more than the lookup.
+   */
+  private nameReq(id: number, len: number): NameReq {
+    return { what: NAME, id, len, name: null, inlined: false, isPtr: false };
   }
 
   private notFoundId(id: number): string {
@@ -1150,10 +1176,7 @@ export class LayoutPrinter {
    */
   private *ftypeSteps(id: number, name: string | null, inlined: boolean, isPtr: boolean, spacing: number): NameGen {
     const ret = this.ref(id);
-    const stype =
-      ret === 0 || !this.known(ret)
-        ? 'void'
-        : yield { what: NAME, id: ret, len: 128, name: null, inlined: false, isPtr: false };
+    const stype = ret === 0 || !this.known(ret) ? 'void' : (this.memoName(ret, 128) ?? (yield this.nameReq(ret, 128)));
     const parms = yield { what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false };
     return `${inlined ? 'inline ' : ''}${left(stype, spacing)} (${isPtr ? '*' : ''}${name ?? ''})${parms}`;
   }
@@ -1189,7 +1212,7 @@ export class LayoutPrinter {
           s += yield { what: FTYPE, id: t, len: 0, name, inlined: true, isPtr: false };
           continue;
         }
-        stype = yield { what: NAME, id: t, len: 128, name: null, inlined: false, isPtr: false };
+        stype = this.memoName(t, 128) ?? (yield this.nameReq(t, 128));
       }
       s += `${stype}${name ? ' ' : ''}${name ?? ''}`;
     }
@@ -1236,19 +1259,42 @@ export class LayoutPrinter {
   }
   /** Writes the name of type `id` (pahole's `tag__name`) left-justified in `w` columns (`%-*s`). */
   private putTypeName(id: number, w: number): void {
-    const s = this.nameIn(id, 128);
     const o = this.o;
     const start = o.offset;
-    // Names are computed once per type; whether one is ASCII too (then it is copied without a scan).
-    let a = id > 0 && id < this.n ? this.nameAscii[id]! : 0;
-    if (a === 0) {
-      a = 1;
-      for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) a = 2;
-      if (id > 0 && id < this.n) this.nameAscii[id] = a;
-    }
-    if (a === 1) o.ascii(s);
-    else o.text(s);
+    if (id > 0 && id < this.n) {
+      let at = this.nameAt[id]!;
+      if (at === 0) {
+        at = this.poolAdd(this.nameIn(id, 128));
+        this.nameAt[id] = at;
+      }
+      o.cstr(this.pool, at);
+    } else o.ascii('void');
     o.fill(32, Math.abs(w) - (o.offset - start));
+  }
+
+  /** Appends `s` to {@link pool} as UTF-8 with a NUL after it; returns where it starts. */
+  private poolAdd(s: string): number {
+    let b: Uint8Array | null = null;
+    let n = s.length;
+    for (let i = 0; i < s.length; i++) {
+      if (s.charCodeAt(i) > 0x7f) {
+        b = new TextEncoder().encode(s);
+        n = b.length;
+        break;
+      }
+    }
+    const at = this.poolLen;
+    if (at + n + 1 > this.pool.length) {
+      const g = new Uint8Array(Math.max(this.pool.length * 2, at + n + 1));
+      g.set(this.pool.subarray(0, at));
+      this.pool = g;
+    }
+    const pool = this.pool;
+    if (b !== null) pool.set(b, at);
+    else for (let i = 0; i < n; i++) pool[at + i] = s.charCodeAt(i);
+    pool[at + n] = 0;
+    this.poolLen = at + n + 1;
+    return at;
   }
 
   /** Writes `s` left-justified in `w` columns (`%-*s`; a negative width counts as its absolute value). */
@@ -1505,16 +1551,16 @@ export class LayoutPrinter {
   private ftypeOut(id: number, name: number, isPtr: boolean, spacing: number): void {
     const o = this.o;
     const ret = this.ref(id);
-    this.putLeft(ret === 0 || !this.known(ret) ? 'void' : this.nameIn(ret, 128), spacing);
+    this.putTypeName(ret === 0 || !this.known(ret) ? 0 : ret, spacing);
     o.ascii(isPtr ? ' (*' : ' (');
     this.putNameOrEmpty(name);
     o.byte(41);
-    let p = this.parmsAt[id];
-    if (p === undefined) {
-      p = this.runNames({ what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false });
+    let p = this.parmsAt[id]!;
+    if (p === 0) {
+      p = this.poolAdd(this.runNames({ what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false }));
       this.parmsAt[id] = p;
     }
-    o.text(p);
+    o.cstr(this.pool, p);
   }
 
   private enumOut(id: number, conf: Conf): void {
@@ -1697,7 +1743,10 @@ export class LayoutPrinter {
           continue;
         }
         const i = f.i++;
-        const nest = f.union ? this.unionMember(f, i) : this.classMember(f, i);
+        let nest: boolean;
+        if (f.union) nest = this.unionMember(f, i);
+        else if (this.plainMember(f, i)) continue;
+        else nest = this.classMember(f, i);
         if (nest) {
           const r = this.req;
           f.pending = true;
@@ -1922,13 +1971,16 @@ export class LayoutPrinter {
 
   /** The rest of `__class__fprintf`'s member (after `class_member__fprintf`): padding of a struct member, holes after it. */
   private classMemberEnd(f: PrintFrame): void {
+    this.memberEnd(f);
+    this.memberTail(f, f.mJ, f.mType);
+  }
+
+  /** `__class__fprintf` after member `j` of type `t` is printed: padding of a struct member, holes after it, the counters. */
+  private memberTail(f: PrintFrame, j: number, t: number): void {
     const o = this.o;
     const ind = f.c.indent;
-    const j = f.mJ;
-    const t = f.mType;
     const bfs = this.mBfs[j]!;
     const size = this.mByteSize[j]!;
-    this.memberEnd(f);
     if (this.isStruct(t)) {
       this.findHoles(t);
       this.inferPacked(t);
@@ -1967,6 +2019,102 @@ export class LayoutPrinter {
     if (f.last < 0 || f.lastSize === 0 || this.mByteOff[f.last] !== this.mByteOff[j]) f.lastSize = size;
     else if (this.mBfs[f.last] === 0 && bfs !== 0) f.lastSize = size;
     f.last = j;
+  }
+
+  /**
+   * Member `i` of struct frame `f` when it is a plain one, printed in one go
+   * (`__class__fprintf`, `class_member__fprintf` and `type__fprintf` as they
+   * go for it): no bitfield, no inferred alignment, no comment on combined
+   * bitfields, and a type named in the type column ({@link shapeOf}).
+   * Returns false, having written nothing, for any other member: the
+   * general path ({@link classMember}) prints it. Most members of a listing
+   * are plain; this keeps the code they run, and what V8 compiles for them,
+   * small.
+   */
+  private plainMember(f: PrintFrame, i: number): boolean {
+    const j = f.first + i;
+    const c = f.c;
+    if (this.mBfs[j] !== 0 || (this.mAlign[j] !== 0 && !this.suppressAligned) || c.expand) return false;
+    const last = f.last;
+    const off = this.mByteOff[j]!;
+    if (last >= 0 && f.lastSize !== 0) {
+      const cc = off - this.mByteOff[last]!;
+      if (cc < 0 || (cc > 0 && cc < f.lastSize)) return false;
+    }
+    const t = this.mType[j]!;
+    const shape = t < this.shapeMemo.length ? this.shapeOf(t) : SHAPE_OTHER;
+    if (shape === SHAPE_OTHER) return false;
+    const o = this.o;
+    if (f.newline) {
+      o.byte(10);
+      f.newline = false;
+    }
+    this.putTabs(c.indent);
+    c.lastMember = i === f.nm - 1;
+    c.firstMember = last < 0;
+    // class_member__fprintf: the offset made absolute, the cacheline boundary.
+    const savedBase = c.baseOffset;
+    let offset = off;
+    if (!c.relOffset) {
+      offset += savedBase;
+      c.baseOffset = offset;
+    }
+    this.cachelineBoundary(c, offset);
+    const nameOff = this.mName[j]!;
+    const strs = this.strs;
+    const name = nameOff < strs.length && strs[nameOff] !== 0 ? nameOff * 2 : NO_NAME;
+    const start = o.offset;
+    const ts = c.typeSpacing;
+    if (shape === SHAPE_NAME) {
+      this.putTypeName(t, ts);
+      o.byte(32);
+      this.putName(name);
+    } else if (shape === SHAPE_FPTR) this.ftypeOut(this.ref(t), name, true, ts);
+    else {
+      // A named struct, union or enum: its keyword and name, the member's name after it.
+      const kw = this.isStruct(t) ? 'struct ' : this.isUnion(t) ? 'union ' : 'enum ';
+      o.ascii(kw);
+      const at = o.offset;
+      o.cstr(strs, this.q.nameOff(t));
+      this.padFrom(at, ts - kw.length);
+      o.byte(32);
+      if (name !== NO_NAME) this.putName(name);
+    }
+    o.byte(59);
+    this.putSpaces(Math.max(ts + c.nameSpacing - (o.offset - start), 0));
+    o.ascii('/* ');
+    this.putNum(offset, 5);
+    o.byte(32);
+    this.putNum(this.mByteSize[j]!, 5);
+    o.ascii(' */');
+    c.baseOffset = savedBase;
+    this.memberTail(f, j, t);
+    return true;
+  }
+
+  /** How {@link plainMember} prints a member of type `t` (a `SHAPE_` value), memoised. */
+  private shapeOf(t: number): number {
+    let s = this.shapeMemo[t]!;
+    if (s === 0) {
+      s = this.shape0(t);
+      this.shapeMemo[t] = s;
+    }
+    return s;
+  }
+  private shape0(t: number): number {
+    if (!this.known(t)) return SHAPE_OTHER;
+    const k = this.kind(t);
+    if (k === BTF_KIND_PTR) {
+      const p = this.ref(t);
+      if (p === 0) return SHAPE_NAME;
+      if (!this.known(p)) return SHAPE_OTHER;
+      if (this.kind(p) === BTF_KIND_FUNC_PROTO) return SHAPE_FPTR;
+      if ((this.isStructLike(p) || this.isEnum(p)) && !this.named(p)) return SHAPE_OTHER;
+      return SHAPE_NAME;
+    }
+    if (k === BTF_KIND_ARRAY || k === BTF_KIND_CONST || k === BTF_KIND_FUNC_PROTO) return SHAPE_OTHER;
+    if (this.isStructLike(t) || this.isEnum(t)) return this.named(t) ? SHAPE_AGG : SHAPE_OTHER;
+    return SHAPE_NAME;
   }
 
   /** `__class__fprintf` after the members: the statistics (top level), the closing brace and attributes. */
