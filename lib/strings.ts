@@ -55,7 +55,8 @@ export function decodeStrAt(data: Uint8Array, off: number, end: number = data.le
   return decoder.decode(data.subarray(off, e));
 }
 
-const EMPTY = 0xffffffff;
+/** An empty slot (offsets and the hashes kept are below 2^31). */
+const EMPTY = -1;
 
 /** The bits of a hash the index keeps (lib/hash.ts `hashStringStarts` sets the top one). */
 const HASH_BITS = 0x7fffffff;
@@ -64,7 +65,7 @@ const HASH_BITS = 0x7fffffff;
  * The hash of a {@link StrSet}: of the `n` bytes at `d[p]`. Every hash a set
  * is given (`addHashed`, `findHashed`) must be its own function's.
  */
-export type StrHash = (d: Uint8Array, p: number, n: number) => number;
+type StrHash = (d: Uint8Array, p: number, n: number) => number;
 
 /** The default hash: hash32 (xxhash), as lib/hash.ts `hashStringStarts` hashes a whole section. */
 const xxhashAt: StrHash = (d, p, n) => hash32(d.subarray(p, p + n));
@@ -112,7 +113,7 @@ export class StrSet {
   data: Uint8Array;
   len: number;
   /** The index: per slot, the string's offset (EMPTY: none) then its hash, side by side (one cache line). */
-  private table: Uint32Array;
+  private table: Int32Array;
   /** Slots - 1 (a power of two). */
   private mask: number;
   private count = 0;
@@ -250,7 +251,7 @@ export class StrSet {
   /** {@link find} for the `n` bytes at `src[p]`, whose hash by this set's function is `h`. */
   findHashed(src: Uint8Array, p: number, n: number, h: number): number {
     const cur = this.table[this.probe(src, p, n, h & HASH_BITS)]!;
-    return cur === EMPTY ? -1 : cur;
+    return cur; // EMPTY is -1
   }
 
   /** Returns the used bytes (a view, valid until the next add). */
@@ -260,8 +261,8 @@ export class StrSet {
 }
 
 /** Returns an empty index of `cap` slots (an empty slot's hash word is never read). */
-function newTable(cap: number): Uint32Array {
-  return new Uint32Array(cap * 2).fill(EMPTY);
+function newTable(cap: number): Int32Array {
+  return new Int32Array(cap * 2).fill(EMPTY);
 }
 
 /** Whether the `n` bytes at `a[pa]` and `b[pb]` are the same. */
