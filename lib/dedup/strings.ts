@@ -76,8 +76,12 @@ export function dedupStrings(d: DedupState, ext: DedupExt | undefined): Uint8Arr
   const start = btf.startStrOff;
   const split = btf.base !== null;
   const set = new StrSet(undefined, old.length, fnvAt);
-  // about one string per 16 bytes in practice; the index grows if not
-  set.reserve(0, old.length >> 4);
+  // Room for one string per 32 bytes, a slot (offset and hash) of 8 bytes
+  // per 16 bytes of section: vmlinux has one string per 19 bytes, so its
+  // index stays just under half full and no larger than it must (the
+  // probes' cache misses are most of this pass); a section of shorter
+  // strings grows the index, which rehashes no string.
+  set.reserve(0, old.length >> 5);
   // strset__add_str(""): base BTF always starts with the empty string.
   if (!split) set.add(old.subarray(0, 0));
   let base: BaseStrings | null = null;
