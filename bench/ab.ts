@@ -16,7 +16,9 @@
  * Jobs: `csort` (C dump --sort), `c` (C dump), `dedup2` (vmlinux x2: addBtf
  * twice, then dedup; dedup timed), `merge2` (the two addBtf calls timed),
  * `raw`, `json` (the raw and JSON dumps to memory), `check` (`checkRawBtf`, level 2, of the raw
- * bytes). BENCH_BTF names the input.
+ * bytes), `dstrings` (dedup's strings pass alone over the parsed input, whose strings are not
+ * unique yet; split over BENCH_BASE when set, which times the index of the base's strings too).
+ * BENCH_BTF names the input.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -38,7 +40,8 @@ async function job(dist: string, name: string): Promise<() => void> {
   const imp = (p: string): Promise<Mod> => import(pathToFileURL(resolve(dist, p)).href);
   const { Btf } = await imp('lib/btf.js');
   const bytes = new Uint8Array(readFileSync(FILE));
-  const btf = Btf.parse(bytes);
+  // split BTF (BENCH_BASE) parses over its base only
+  const btf = process.env['BENCH_BASE'] ? null : Btf.parse(bytes);
   const noop = (): void => undefined;
   switch (name) {
     case 'csort':
@@ -76,6 +79,23 @@ async function job(dist: string, name: string): Promise<() => void> {
         dst = Btf.empty();
         dst.addBtf(btf);
         dst.addBtf(btf);
+      };
+      return fn;
+    }
+    case 'dstrings': {
+      const { DedupState } = await imp('lib/dedup/state.js');
+      const { dedupStrings } = await imp('lib/dedup/strings.js');
+      const baseFile = process.env['BENCH_BASE'];
+      const base = baseFile ? Btf.parse(new Uint8Array(readFileSync(baseFile))) : undefined;
+      // A fresh parse and state per run (set-up, outside the timed part): the pass rewrites the words.
+      let d: Mod = null;
+      const fn = (): void => {
+        dedupStrings(d, undefined);
+      };
+      fn.prep = (): void => {
+        const b = Btf.parse(bytes, base ? { base } : {});
+        b.prepareRewrite();
+        d = new DedupState(b, null);
       };
       return fn;
     }

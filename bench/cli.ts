@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN } from '../test/helpers/golden.js';
+import { harnessPath } from '../test/helpers/harness.js';
 import { has, median } from './common.js';
 import { node24, nodeVersion } from './node24.js';
 
@@ -69,13 +70,6 @@ function once(c: Cmd, out: 'file' | 'pipe', file: string): { wall: number; cpu: 
   return { wall, cpu: (Number(m[1]) + Number(m[2])) * 1000, rss: Number(m[3]) };
 }
 
-function harness(): string | null {
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  const h = `${root}test/harness/build/btfh`;
-  if (!existsSync(h)) spawnSync('make', ['-s', '-C', `${root}test/harness`], { stdio: 'ignore' });
-  return existsSync(h) ? h : null;
-}
-
 /** Options for {@link benchCli}. */
 export interface CliBenchOptions {
   /** Input BTF. Defaults to /sys/kernel/btf/vmlinux. */
@@ -102,7 +96,7 @@ export function benchCli(opts: CliBenchOptions = {}): void {
   const n24 = node24(print);
   const nodes: Array<{ name: string; bin: string }> = [{ name: nodeVersion(process.execPath), bin: process.execPath }];
   if (n24) nodes.push({ name: nodeVersion(n24), bin: n24 });
-  const h = harness();
+  const h = harnessPath();
   const bpftool = has('bpftool');
   const tmp = join(tmpdir(), `btfkit-bench-cli-${process.pid}`);
   const outFile = `${tmp}.out`;

@@ -21,6 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { median, peakRss } from './common.js';
+import { harnessPath } from '../test/helpers/harness.js';
 import { Btf } from '../lib/btf.js';
 import { parseBtf } from '../lib/object/open.js';
 import { dedup as dedupBtf } from '../lib/dedup/index.js';
@@ -80,13 +81,6 @@ function runJson(cmd: string, args: string[]): Round {
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Round;
 }
 
-function harness(): string | null {
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  const h = `${root}test/harness/build/btfh`;
-  if (!existsSync(h)) spawnSync('make', ['-s', '-C', `${root}test/harness`], { stdio: 'ignore' });
-  return existsSync(h) ? h : null;
-}
-
 /** Options for {@link benchDedup}. */
 export interface DedupBenchOptions {
   /** Raw BTF or object. Defaults to /sys/kernel/btf/vmlinux. */
@@ -113,7 +107,7 @@ export function benchDedup(opts: DedupBenchOptions = {}): void {
     return;
   }
   const self = fileURLToPath(import.meta.url);
-  const h = harness();
+  const h = harnessPath();
   if (!h) print('bench: the libbpf harness is unavailable (cc + libbpf-dev); btfkit alone');
   const ours: Round[] = [];
   const theirs: Round[] = [];

@@ -6,35 +6,20 @@
  * the test driver's file transfer). Targets: 1.5 s and 200 ms. Runs alone:
  * `node dist/bench/web.js` (BENCH_RUNS, default 5).
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { FIREFOX, Firefox } from '../test/helpers/bidi.js';
-import { BIN } from '../test/helpers/golden.js';
-import { CHROMIUM, CHROMIUM_FLAGS } from '../test/helpers/web.js';
+import { CHROMIUM, CHROMIUM_FLAGS, serve } from '../test/helpers/web.js';
+import { median } from './common.js';
 
 // Functions passed to page.evaluate run in the page: its globals, for the type checker only.
 declare const location: { hash: string };
 declare const document: { body: { dataset: Record<string, string | undefined> }; getElementById(id: string): unknown };
 
 type Timings = Record<string, number>;
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** Starts `btfkit web --port 0` and resolves to its address and process. */
-async function serve(): Promise<{ url: string; stop: () => void }> {
-  const proc = spawn(process.execPath, [BIN, 'web', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve) =>
-    proc.stdout!.on('data', (d: Buffer) => {
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(d.toString());
-      if (m) resolve(m[0]);
-    }),
-  );
-  return { url, stop: () => proc.kill() };
-}
 
 /** `runs` fresh Chromium pages: pick `file` as vmlinux, open task_struct; the page's timings of each. */
 async function chromiumRuns(url: string, file: string, runs: number): Promise<Timings[]> {
@@ -91,7 +76,7 @@ export async function benchWeb(file: string, runs: number): Promise<void> {
     ['chromium', CHROMIUM, 'apt-get install chromium', chromiumRuns],
     ['firefox', FIREFOX, 'apt-get install firefox-esr', firefoxRuns],
   ];
-  const { url, stop } = await serve();
+  const { url, proc } = await serve([]);
   try {
     for (const [name, exe, install, run] of browsers) {
       if (!existsSync(exe)) {
@@ -117,7 +102,7 @@ export async function benchWeb(file: string, runs: number): Promise<void> {
       );
     }
   } finally {
-    stop();
+    proc.kill();
   }
 }
 

@@ -27,7 +27,7 @@
  * thread, the files are done in this thread). Files go to whichever worker
  * is free; results come back in any order and are written in input order.
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -36,7 +36,7 @@ import { errorLine, isInputError } from '../lib/errors.js';
 import { osPath, readInput, writeFileAtomic } from '../lib/io.js';
 import { parseBtf, readBtfFile } from '../lib/object/open.js';
 import { CommanderError, Option } from 'commander';
-import { VMLINUX, usageError } from './common.js';
+import { dirFiles, VMLINUX, usageError } from './common.js';
 import type { CliIo } from './io.js';
 import type { Job } from './jobs.js';
 import { runJob } from './jobs.js';
@@ -141,10 +141,7 @@ export function batchInputs(
       files.push(a);
       continue;
     }
-    for (const name of readdirSync(a).sort()) {
-      const p = join(a, name);
-      if (!name.startsWith('.') && !isDir(p)) files.push(p);
-    }
+    files.push(...dirFiles(a));
   }
   const baseReal = opts.base !== undefined ? resolve(opts.base) : undefined;
   const seen = new Map<string, string>();

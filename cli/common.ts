@@ -10,11 +10,13 @@ import { dedup, type DedupPass, type DedupReport } from '../lib/dedup/index.js';
 import { SHF, parseElf } from '../lib/elf/read.js';
 import { BtfError, BtfErrorCode, isInputError } from '../lib/errors.js';
 import type { BtfExt } from '../lib/ext.js';
-import { STDIO_PATH, readable, readInput, writeFileAtomic } from '../lib/io.js';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { STDIO_PATH, fromOsBytes, osPath, readable, readInput, writeFileAtomic } from '../lib/io.js';
 import { parseIdRange, parseKind } from '../lib/dump/select.js';
 import { KIND_NAMES, NR_BTF_KINDS, infoKind, kindName } from '../lib/kinds.js';
 import type { FixupOptions } from '../lib/object/fixup.js';
-import { openObject, readBtfFile, type BpfObject } from '../lib/object/open.js';
+import { openObject, parseBtf, readBtfFile, type BpfObject } from '../lib/object/open.js';
 import type { CliIo } from './io.js';
 import { usageError, type FixupMode } from './options.js';
 
@@ -65,6 +67,94 @@ export const VMLINUX = '/sys/kernel/btf/vmlinux';
  */
 export function sysfsBtfDir(): string {
   return process.env['BTFKIT_SYSFS_BTF'] || '/sys/kernel/btf';
+}
+
+/**
+ * Returns the files a directory argument stands for: the entries of `dir`
+ * that are not directories (links followed; an entry that cannot be stat'ed
+ * is kept, so that reading it names it in its error), sorted by name, names
+ * that start with a dot left out. Names that are not UTF-8 come back escaped
+ * (lib/io.ts `fromOsBytes`). Batch inputs, `core --target DIR` and
+ * `check --module DIR` all take a directory so.
+ */
+export function dirFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(osPath(dir), { encoding: 'buffer' })
+    .map((b) => fromOsBytes(b))
+    .sort()) {
+    if (name.startsWith('.')) continue;
+    const p = join(dir, name);
+    let isDir = false;
+    try {
+      isDir = statSync(osPath(p)).isDirectory();
+    } catch {
+      // kept: reading it reports the error
+    }
+    if (!isDir) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Returns the module names of a kernel's BTF directory (`names`, vmlinux
+ * left out) in the order the kernel searches them, as libbpf does when it
+ * loads the modules' BTF for CO-RE candidates (`load_module_btfs`: by BTF
+ * object id, given out as modules load) and as `bpf_find_btf_id` walks them.
+ * `procModules` is the text of /proc/modules, which lists the newest module
+ * first, so its reverse is the load order; modules it does not list come
+ * first, by name; with no text (undefined), all are by name.
+ */
+export function kernelModuleOrder(names: readonly string[], procModules: string | undefined): string[] {
+  const loaded = (procModules ?? '')
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter(Boolean)
+    .reverse();
+  const rank = new Map(loaded.map((m, i) => [m, i]));
+  return names
+    .filter((n) => n !== 'vmlinux')
+    .sort((a, b) => (rank.get(a) ?? -1) - (rank.get(b) ?? -1) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Returns the running kernel's module BTF files (`dir`, /sys/kernel/btf by
+ * default) in the kernel's order ({@link kernelModuleOrder} over
+ * `procModules`, /proc/modules by default); none when `dir` cannot be read.
+ * `check` searches kptr targets in them in this order, `core` its CO-RE
+ * candidates.
+ */
+export function runningModuleFiles(dir = '/sys/kernel/btf', procModules = '/proc/modules'): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  let text: string | undefined;
+  try {
+    text = readFileSync(procModules, 'utf8');
+  } catch {
+    // no /proc/modules: by name
+  }
+  return kernelModuleOrder(names, text).map((n) => join(dir, n));
+}
+
+/**
+ * Reads raw BTF or an object's `.BTF` at once (split over `base` when
+ * given), naming the file in errors; `read` gets the bytes (default: the
+ * whole file).
+ */
+export function readBtfSync(
+  path: string,
+  base?: Btf,
+  read: (path: string) => Uint8Array = (p) => readFileSync(osPath(p)),
+): Btf {
+  try {
+    return parseBtf(read(path), base ? { base } : {});
+  } catch (e) {
+    if (isInputError(e) && !e.file) e.withFile(path);
+    throw e;
+  }
 }
 
 /** The prefix of a kernel module's BTF given by name: `module:NAME`. */

@@ -18,18 +18,17 @@
  * one file, so a worker started on it runs cli/main.ts, which hands over
  * to {@link startWorker} instead of running the program.
  */
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Btf } from '../lib/btf.js';
 import { coreCell } from '../lib/core/format.js';
 import { CoreTarget } from '../lib/core/index.js';
 import { BtfError, type BtfErrorCode, ElfError, isInputError } from '../lib/errors.js';
 import type { BpfObject } from '../lib/object/open.js';
-import { fromOsBytes, osPath } from '../lib/io.js';
-import { parseBtf } from '../lib/object/open.js';
-import { loadObject, prettyJson, VMLINUX } from './common.js';
+import { osPath } from '../lib/io.js';
+import { dirFiles, loadObject, prettyJson, readBtfSync, runningModuleFiles, VMLINUX } from './common.js';
 import type { CliIo } from './io.js';
 
 /** What a cell prints: `json` one object per relocation, `log` libbpf's lines, `matrix` one line per cell. */
@@ -54,16 +53,6 @@ export interface Kernel {
   load(): CoreTarget;
   /** The raw BTF file of a plain vmlinux target (what a worker is told to read); undefined for vmlinux + modules. */
   path?: string;
-}
-
-/** Reads raw BTF or an object's `.BTF` (split over `base` when given), naming the file in errors. */
-function readBtf(path: string, base?: Btf): Btf {
-  try {
-    return parseBtf(readFileSync(osPath(path)), base ? { base } : {});
-  } catch (e) {
-    if (isInputError(e) && !e.file) e.withFile(path);
-    throw e;
-  }
 }
 
 /** The buffer a kernel read by {@link readScratch} lands in: kept from one kernel to the next. */
@@ -109,45 +98,30 @@ function readScratch(path: string): Uint8Array {
 
 /** Reads a kernel's BTF (raw or an object's .BTF) through the scratch buffer, naming the file in errors. */
 function readKernel(path: string): Btf {
-  try {
-    return parseBtf(readScratch(path));
-  } catch (e) {
-    if (isInputError(e) && !e.file) e.withFile(path);
-    throw e;
-  }
+  return readBtfSync(path, undefined, readScratch);
 }
 
 /**
  * The kernels of a run: `--base` with its modules as `--target` (one
- * kernel), each `--target` a vmlinux (a directory: every file in it, by
- * name), or the running kernel with its modules. Nothing is read yet.
+ * kernel), each `--target` a vmlinux (a directory: its files, cli/common.ts
+ * `dirFiles`), or the running kernel with its modules, in the kernel's
+ * order as libbpf loads them (cli/common.ts `runningModuleFiles`: CO-RE
+ * candidates come in that order). Nothing is read yet.
  */
 export function kernels(targets: string[], basePath: string | undefined): Kernel[] {
   if (basePath !== undefined) {
-    const base = readBtf(basePath);
-    const mods = targets.map((t) => ({ name: basename(t).replace(/\.btf$/, ''), btf: () => readBtf(t, base) }));
+    const base = readBtfSync(basePath);
+    const mods = targets.map((t) => ({ name: basename(t).replace(/\.btf$/, ''), btf: () => readBtfSync(t, base) }));
     return [{ name: basePath, load: () => new CoreTarget(base, mods) }];
   }
   if (targets.length === 0) {
-    const base = readBtf(VMLINUX);
-    let names: string[] = [];
-    try {
-      names = readdirSync('/sys/kernel/btf').filter((n) => n !== 'vmlinux');
-    } catch {
-      names = [];
-    }
-    const mods = names.sort().map((n) => ({ name: n, btf: () => readBtf(join('/sys/kernel/btf', n), base) }));
+    const base = readBtfSync(VMLINUX);
+    const mods = runningModuleFiles().map((f) => ({ name: basename(f), btf: () => readBtfSync(f, base) }));
     return [{ name: VMLINUX, load: () => new CoreTarget(base, mods) }];
   }
   const files: string[] = [];
   for (const t of targets) {
-    if (statSync(osPath(t)).isDirectory())
-      for (const n of readdirSync(osPath(t), { encoding: 'buffer' })
-        .map((b) => fromOsBytes(b))
-        .sort()) {
-        const p = join(t, n);
-        if (statSync(osPath(p)).isFile()) files.push(p);
-      }
+    if (statSync(osPath(t)).isDirectory()) files.push(...dirFiles(t));
     else files.push(t);
   }
   return files.map((f) => ({ name: f, path: f, load: () => new CoreTarget(readKernel(f)) }));

@@ -167,30 +167,21 @@ export function idFieldPos(w: Uint32Array, o: number, i: number): number {
 /**
  * Adds `delta` to every type id word of the record at `o` that is at or
  * above `from` (ids below it, void and a shared base's, stay): the
- * renumbering of `addBtf`, over the table flattened. Unknown kinds have no
+ * renumbering of `addBtf`, through {@link idFieldPos}. Unknown kinds have no
  * such words.
  */
 export function shiftTypeIds(w: Uint32Array, o: number, from: number, delta: number): void {
-  const info = w[o + 1]!;
-  const k = infoKind(info);
-  if (k >= N) return;
-  const nf = fixedCount[k]!;
-  for (let i = 0; i < nf; i++) {
-    const p = o + fixedPos[k * 2 + i]!;
+  for (let i = 0, n = idFieldCount(w, o); i < n; i++) {
+    const p = idFieldPos(w, o, i);
     if (w[p]! >= from) w[p] = w[p]! + delta;
   }
-  const ep = elemIdPos[k]!;
-  if (ep < 0) return;
-  const step = elemSize[k]!;
-  for (let i = infoVlen(info), e = o + elemBase[k]! + ep; i > 0; i--, e += step)
-    if (w[e]! >= from) w[e] = w[e]! + delta;
 }
 
 /**
  * Returns the first id in `[from, to)` (records at `offs[id]` in `w`) that
  * has a type id word at or above `limit`, or 0 when none has: one tight pass
- * over the table flattened, for walks that must refuse references past the
- * last type before they start. Unknown kinds have no such words.
+ * through {@link idFieldPos}, for walks that must refuse references past
+ * the last type before they start. Unknown kinds have no such words.
  */
 export function firstIdReferencingPast(
   w: Uint32Array,
@@ -201,15 +192,7 @@ export function firstIdReferencingPast(
 ): number {
   for (let id = from; id < to; id++) {
     const o = offs[id]!;
-    const info = w[o + 1]!;
-    const k = infoKind(info);
-    if (k >= N) continue;
-    const nf = fixedCount[k]!;
-    for (let i = 0; i < nf; i++) if (w[o + fixedPos[k * 2 + i]!]! >= limit) return id;
-    const ep = elemIdPos[k]!;
-    if (ep < 0) continue;
-    const step = elemSize[k]!;
-    for (let i = infoVlen(info), e = o + elemBase[k]! + ep; i > 0; i--, e += step) if (w[e]! >= limit) return id;
+    for (let i = 0, n = idFieldCount(w, o); i < n; i++) if (w[idFieldPos(w, o, i)]! >= limit) return id;
   }
   return 0;
 }

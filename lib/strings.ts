@@ -55,28 +55,79 @@ export function decodeStrAt(data: Uint8Array, off: number, end: number = data.le
   return decoder.decode(data.subarray(off, e));
 }
 
-const EMPTY = 0xffffffff;
+/** An empty slot (offsets and the hashes kept are below 2^31). */
+const EMPTY = -1;
 
 /** The bits of a hash the index keeps (lib/hash.ts `hashStringStarts` sets the top one). */
 const HASH_BITS = 0x7fffffff;
 
 /**
+ * The hash of a {@link StrSet}: of the `n` bytes at `d[p]`. Every hash a set
+ * is given (`addHashed`, `findHashed`) must be its own function's.
+ */
+type StrHash = (d: Uint8Array, p: number, n: number) => number;
+
+/** The default hash: hash32 (xxhash), as lib/hash.ts `hashStringStarts` hashes a whole section. */
+const xxhashAt: StrHash = (d, p, n) => hash32(d.subarray(p, p + n));
+
+/**
+ * FNV-1a over the `n` bytes at `d[p]`, folded (`h ^ h >>> 16`) so that its
+ * low bits index a table: a hash in JavaScript, for a set whose strings come
+ * one at a time from a section not hashed in bulk (dedup's new section).
+ */
+export const fnvAt: StrHash = (d, p, n) => {
+  let h = 0x811c9dc5;
+  for (let e = p + n; p < e; p++) h = Math.imul(h ^ d[p]!, 0x01000193);
+  return h ^ (h >>> 16);
+};
+
+/** The length of the string {@link fnvStr} hashed last. */
+let fnvLength = 0;
+
+/**
+ * Returns {@link fnvAt} of the NUL-terminated string at `d[p]` (`d` must hold
+ * its NUL), finding its end as it hashes: see {@link lastFnvLength}.
+ */
+export function fnvStr(d: Uint8Array, p: number): number {
+  let h = 0x811c9dc5;
+  const s = p;
+  for (let c = d[p]!; c !== 0; c = d[++p]!) h = Math.imul(h ^ c, 0x01000193);
+  fnvLength = p - s;
+  return h ^ (h >>> 16);
+}
+
+/** Returns the length of the string {@link fnvStr} hashed last. */
+export function lastFnvLength(): number {
+  return fnvLength;
+}
+
+/**
  * The intern set of a modifiable string section: bytes plus a hash index.
  * Offsets returned are local to this section. Each slot keeps the string's
  * hash beside its offset, so that growing the index hashes nothing again and
- * a probe compares bytes only when the hashes agree.
+ * a probe compares bytes only when the hashes agree. The hash is xxhash
+ * unless another {@link StrHash} is given.
  */
 export class StrSet {
   /** The section bytes; only `[0, len)` is meaningful. */
   data: Uint8Array;
   len: number;
-  private slots: Uint32Array;
-  private hashes: Uint32Array;
+  /** The index: per slot, the string's offset (EMPTY: none) then its hash, side by side (one cache line). */
+  private table: Int32Array;
+  /** Slots - 1 (a power of two). */
   private mask: number;
   private count = 0;
 
-  /** Returns a set over a copy of `init` (the empty set when absent). */
-  constructor(init?: Uint8Array, extraCapacity = 0) {
+  /**
+   * Returns a set over a copy of `init` (the empty set when absent), with
+   * room for `extraCapacity` more bytes, each of its strings indexed at its
+   * first offset (later duplicates stay where they are, unindexed).
+   */
+  constructor(
+    init?: Uint8Array,
+    extraCapacity = 0,
+    private readonly hash: StrHash = xxhashAt,
+  ) {
     const n = init ? init.length : 0;
     this.data = new Uint8Array(Math.max(64, n + extraCapacity + (n >> 2)));
     if (init) this.data.set(init);
@@ -85,13 +136,15 @@ export class StrSet {
     let strings = 0;
     if (init) for (let i = 0; i < n; i++) if (init[i] === 0) strings++;
     while (cap < strings * 2) cap *= 2;
-    this.slots = new Uint32Array(cap).fill(EMPTY);
-    this.hashes = new Uint32Array(cap);
+    this.table = newTable(cap);
     this.mask = cap - 1;
+    const d = this.data;
     for (let off = 0; off < n; ) {
-      let end = this.data.indexOf(0, off);
+      let end = d.indexOf(0, off);
       if (end < 0 || end >= n) end = n;
-      this.insertIfAbsent(off, end - off);
+      const h = hash(d, off, end - off) & HASH_BITS;
+      const i = this.probe(d, off, end - off, h);
+      if (this.table[i] === EMPTY) this.place(i, off, h);
       off = end + 1;
     }
   }
@@ -110,125 +163,95 @@ export class StrSet {
     this.data = d;
   }
 
-  private grow(): void {
-    this.resize(this.slots.length * 2);
-  }
-
   private resize(cap: number): void {
-    const old = this.slots;
-    const oldHashes = this.hashes;
-    const slots = new Uint32Array(cap).fill(EMPTY);
-    const hashes = new Uint32Array(cap);
+    const old = this.table;
+    const table = newTable(cap);
     const mask = cap - 1;
-    for (let j = 0; j < old.length; j++) {
+    for (let j = 0; j < old.length; j += 2) {
       const off = old[j]!;
       if (off === EMPTY) continue;
-      const h = oldHashes[j]!;
+      const h = old[j + 1]!;
       let i = h & mask;
-      while (slots[i] !== EMPTY) i = (i + 1) & mask;
-      slots[i] = off;
-      hashes[i] = h;
+      while (table[i << 1] !== EMPTY) i = (i + 1) & mask;
+      table[i << 1] = off;
+      table[(i << 1) + 1] = h;
     }
-    this.slots = slots;
-    this.hashes = hashes;
+    this.table = table;
     this.mask = mask;
   }
 
-  /** Probes for the string at `[off, off+n)` of data; returns the existing offset, or inserts `off` and returns -1. */
-  private insertIfAbsent(off: number, n: number): number {
-    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+  /**
+   * Returns the slot of the `n` bytes at `src[p]` (hash `h`, top bit clear),
+   * as its position in the table: the one that indexes them, else the empty
+   * slot where they would go.
+   */
+  private probe(src: Uint8Array, p: number, n: number, h: number): number {
     const d = this.data;
-    const h = hash32(d.subarray(off, off + n)) & HASH_BITS;
-    let i = h & this.mask;
+    const table = this.table;
+    const mask = this.mask;
+    let i = h & mask;
     for (;;) {
-      const cur = this.slots[i]!;
-      if (cur === EMPTY) {
-        this.slots[i] = off;
-        this.hashes[i] = h;
-        this.count++;
-        return -1;
-      }
-      if (this.hashes[i] === h && d[cur + n] === 0 && sameBytes(d, cur, off, n)) return cur;
-      i = (i + 1) & this.mask;
+      const t = i << 1;
+      const cur = table[t]!;
+      if (cur === EMPTY || (table[t + 1] === h && d[cur + n] === 0 && sameBytes(d, cur, src, p, n))) return t;
+      i = (i + 1) & mask;
     }
   }
 
-  private lookup(off: number, n: number): number {
-    const d = this.data;
-    const h = hash32(d.subarray(off, off + n)) & HASH_BITS;
-    let i = h & this.mask;
-    for (;;) {
-      const cur = this.slots[i]!;
-      if (cur === EMPTY) return -1;
-      if (this.hashes[i] === h && d[cur + n] === 0 && sameBytes(d, cur, off, n)) return cur;
-      i = (i + 1) & this.mask;
-    }
+  /** Indexes the string at `off` in the slot at `t` (from {@link probe}); grows the index when half full. */
+  private place(t: number, off: number, h: number): void {
+    this.table[t] = off;
+    this.table[t + 1] = h;
+    if (++this.count * 2 > this.mask + 1) this.resize((this.mask + 1) * 2);
   }
 
   /**
    * Returns the offset of `bytes` (no NUL inside), appending it when new
-   * (libbpf's `strset__add_str`: write at the end, then probe).
+   * (libbpf's `strset__add_str`).
    */
   add(bytes: Uint8Array): number {
-    const n = bytes.length;
-    this.ensureData(n + 1);
-    const off = this.len;
-    this.data.set(bytes, off);
-    this.data[off + n] = 0;
-    const old = this.insertIfAbsent(off, n);
-    if (old >= 0) return old;
-    this.len += n + 1;
-    return off;
+    return this.addHashed(bytes, 0, bytes.length, this.hash(bytes, 0, bytes.length));
   }
 
   /** Makes room for `bytes` more bytes in `strings` more strings, so that adding them copies and resizes nothing. */
   reserve(bytes: number, strings: number): void {
     this.ensureData(bytes);
-    let cap = this.slots.length;
+    let cap = this.mask + 1;
     while (cap < (this.count + strings) * 2) cap *= 2;
-    if (cap !== this.slots.length) this.resize(cap);
+    if (cap !== this.mask + 1) this.resize(cap);
   }
 
   /**
    * Returns the offset of the `n` bytes at `src[p]` (no NUL inside), whose
-   * hash32 is `h` (the low 31 bits are used), appending them when new:
-   * {@link add} for a string of another section hashed in bulk (lib/hash.ts
-   * `hashStringStarts`), with no copy unless the string is new.
+   * hash by this set's function is `h` (the low 31 bits are used), appending
+   * them when new: {@link add} for a string of another section hashed
+   * already (in bulk: lib/hash.ts `hashStringStarts`), with no copy unless
+   * the string is new.
    */
   addHashed(src: Uint8Array, p: number, n: number, h: number): number {
-    if ((this.count + 1) * 2 > this.slots.length) this.grow();
     h &= HASH_BITS;
-    let d = this.data;
-    const mask = this.mask;
-    const slots = this.slots;
-    const hashes = this.hashes;
-    let i = h & mask;
-    for (;;) {
-      const cur = slots[i]!;
-      if (cur === EMPTY) break;
-      if (hashes[i] === h && d[cur + n] === 0 && sameBytesOf(d, cur, src, p, n)) return cur;
-      i = (i + 1) & mask;
-    }
+    const t = this.probe(src, p, n, h);
+    const cur = this.table[t]!;
+    if (cur !== EMPTY) return cur;
     this.ensureData(n + 1);
-    d = this.data;
+    const d = this.data;
     const off = this.len;
-    if (n > 16) d.set(src.subarray(p, p + n), off);
-    else for (let j = 0; j < n; j++) d[off + j] = src[p + j]!;
+    for (let j = 0; j < n; j++) d[off + j] = src[p + j]!;
     d[off + n] = 0;
     this.len += n + 1;
-    slots[i] = off;
-    hashes[i] = h;
-    this.count++;
+    this.place(t, off, h);
     return off;
   }
 
   /** Returns the offset of `bytes`, or -1 when absent (libbpf's `strset__find_str`). */
   find(bytes: Uint8Array): number {
-    const n = bytes.length;
-    this.ensureData(n + 1);
-    this.data.set(bytes, this.len);
-    this.data[this.len + n] = 0;
-    return this.lookup(this.len, n);
+    return this.findHashed(bytes, 0, bytes.length, this.hash(bytes, 0, bytes.length));
+  }
+
+  /** {@link find} for the `n` bytes at `src[p]`, whose hash by this set's function is `h`. */
+  findHashed(src: Uint8Array, p: number, n: number, h: number): number {
+    const cur = this.table[this.probe(src, p, n, h & HASH_BITS)]!;
+    return cur; // EMPTY is -1
   }
 
   /** Returns the used bytes (a view, valid until the next add). */
@@ -237,13 +260,14 @@ export class StrSet {
   }
 }
 
-function sameBytes(d: Uint8Array, a: number, b: number, n: number): boolean {
-  for (let i = 0; i < n; i++) if (d[a + i] !== d[b + i]) return false;
-  return true;
+/** Returns an empty index of `cap` slots (an empty slot's hash word is never read). */
+function newTable(cap: number): Int32Array {
+  return new Int32Array(cap * 2).fill(EMPTY);
 }
 
-function sameBytesOf(d: Uint8Array, a: number, s: Uint8Array, b: number, n: number): boolean {
-  for (let i = 0; i < n; i++) if (d[a + i] !== s[b + i]) return false;
+/** Whether the `n` bytes at `a[pa]` and `b[pb]` are the same. */
+function sameBytes(a: Uint8Array, pa: number, b: Uint8Array, pb: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[pa + i] !== b[pb + i]) return false;
   return true;
 }
 
@@ -339,7 +363,7 @@ export class NameCounts {
     // (rare: it comes late) meets no code the optimiser was never shown.
     let i = h & mask;
     let k = keys[i]!;
-    while (k >= 0 && k !== off && !(sameBytes(s, k, off, len) && (s[k + len] ?? 0) === 0)) {
+    while (k >= 0 && k !== off && !(sameBytes(s, k, s, off, len) && (s[k + len] ?? 0) === 0)) {
       i = (i + 1) & mask;
       k = keys[i]!;
     }

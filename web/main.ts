@@ -5,6 +5,7 @@
  * `#/FILE/object`, `#/FILE/core/KERNEL`), so back/forward and shared links work; the list shows
  * only the rows in view, so 127k types cost what 50 do.
  */
+import { KIND_NAMES as BPFTOOL_KIND_NAMES } from '../lib/kinds.js';
 import type {
   CorePage,
   FileSummary,
@@ -18,28 +19,8 @@ import type {
 } from './protocol.js';
 
 const ROW = 20;
-const KIND_NAMES = [
-  'UNKN',
-  'INT',
-  'PTR',
-  'ARRAY',
-  'STRUCT',
-  'UNION',
-  'ENUM',
-  'FWD',
-  'TYPEDEF',
-  'VOLATILE',
-  'CONST',
-  'RESTRICT',
-  'FUNC',
-  'FUNC_PROTO',
-  'VAR',
-  'DATASEC',
-  'FLOAT',
-  'DECL_TAG',
-  'TYPE_TAG',
-  'ENUM64',
-];
+/** bpftool's kind names (lib/kinds.ts), kind 0 shortened for the list's column. */
+const KIND_NAMES: readonly string[] = ['UNKN', ...BPFTOOL_KIND_NAMES.slice(1)];
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] => {

@@ -4,8 +4,8 @@
  * own first. Exit status 0 when every file would load, 3 when one would not,
  * 1 when a file cannot be read at all.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { Btf } from '../../lib/btf.js';
 import { CommanderError, Option } from 'commander';
@@ -19,7 +19,17 @@ import {
 import { BtfError, BtfErrorCode, isInputError } from '../../lib/errors.js';
 import { BTF_ELF_SEC } from '../../lib/kinds.js';
 import { readBtfFile } from '../../lib/object/open.js';
-import { basePathFor, collect, inputPath, jsonText, loadFixedBtf, sectionOrRaw } from '../common.js';
+import {
+  basePathFor,
+  collect,
+  dirFiles,
+  inputPath,
+  jsonText,
+  loadFixedBtf,
+  runningModuleFiles,
+  sectionOrRaw,
+} from '../common.js';
+import { osPath } from '../../lib/io.js';
 import { fixupFlag, fixupMode, fixupModeOption } from '../options.js';
 import type { CliIo } from '../io.js';
 
@@ -42,44 +52,17 @@ const KERNEL_BTF = '/sys/kernel/btf/vmlinux';
 const KERNEL_BTF_DIR = '/sys/kernel/btf';
 
 /**
- * The module BTF files of `--module` arguments (a file, or a directory whose
- * files are taken by name, vmlinux left out), in the order given.
+ * The module BTF files of `--module` arguments (a file, or a directory
+ * standing for its files by name, vmlinux left out: cli/common.ts
+ * `dirFiles`), in the order given.
  */
 function moduleFiles(args: string[]): string[] {
   const out: string[] = [];
   for (const a of args) {
     if (!statSync(a).isDirectory()) out.push(a);
-    else for (const f of readdirSync(a).sort()) if (f !== 'vmlinux') out.push(join(a, f));
+    else for (const f of dirFiles(a)) if (basename(f) !== 'vmlinux') out.push(f);
   }
   return out;
-}
-
-/**
- * The running kernel's module BTFs in the order the kernel searches them
- * (`bpf_find_btf_id` walks its BTF ids, given out as modules load):
- * /proc/modules lists the newest module first, so its reverse is the load
- * order; modules it does not list (built in) come first, by name.
- */
-function runningModuleFiles(): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(KERNEL_BTF_DIR).filter((f) => f !== 'vmlinux');
-  } catch {
-    return [];
-  }
-  let loaded: string[] = [];
-  try {
-    loaded = readFileSync('/proc/modules', 'utf8')
-      .split('\n')
-      .map((l) => l.split(' ')[0]!)
-      .filter(Boolean)
-      .reverse();
-  } catch {
-    // no /proc/modules: by name
-  }
-  const rank = new Map(loaded.map((m, i) => [m, i]));
-  names.sort((a, b) => (rank.get(a) ?? -1) - (rank.get(b) ?? -1) || (a < b ? -1 : a > b ? 1 : 0));
-  return names.map((n) => join(KERNEL_BTF_DIR, n));
 }
 
 /** Returns the human report of one file. */
@@ -158,7 +141,7 @@ export function register(program: Command, io: CliIo): void {
         const modulePaths = opts.module.length
           ? moduleFiles(opts.module)
           : kernelBtfPath === KERNEL_BTF && !opts.kernelBtf
-            ? runningModuleFiles()
+            ? runningModuleFiles(KERNEL_BTF_DIR)
             : [];
         if (modulePaths.length && !kernelBtfPath)
           throw new BtfError(BtfErrorCode.InvalidArgument, 'check: --module needs the kernel BTF (--kernel-btf FILE)');
@@ -167,7 +150,7 @@ export function register(program: Command, io: CliIo): void {
         const modulesOnce = () =>
           (modules ??= modulePaths.map((f) => ({
             name: basename(f).replace(/\.btf$/, ''),
-            btf: Btf.parse(readFileSync(f), { base: kernelBtfOnce(), file: f }),
+            btf: Btf.parse(readFileSync(osPath(f)), { base: kernelBtfOnce(), file: f }),
           })));
         let refused = false;
         for (const arg of files) {

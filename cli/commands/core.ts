@@ -12,7 +12,7 @@
  */
 import type { Command } from 'commander';
 import { CommanderError } from 'commander';
-import { usageError } from '../common.js';
+import { jobsCount } from '../batch.js';
 import { kernels, runCells, workerCount } from '../core-matrix.js';
 import type { CliIo } from '../io.js';
 
@@ -51,12 +51,7 @@ export function register(program: Command, io: CliIo): void {
           jobs?: string;
         },
       ) => {
-        let jobs: number | undefined;
-        if (opts.jobs !== undefined) {
-          jobs = Number(opts.jobs);
-          if (!Number.isInteger(jobs) || jobs < 1)
-            throw usageError('core', `--jobs: not a positive integer: ${opts.jobs}`);
-        }
+        const jobs = jobsCount('core', opts);
         const ks = kernels(opts.target, opts.base);
         const matrix = ks.length > 1;
         const r = await runCells(

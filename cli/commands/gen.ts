@@ -11,17 +11,13 @@
  * bpftool's C skeleton and subskeleton (7.1), byte for byte
  * (lib/gen/skeleton.ts); `--percpu` adds the proposed `.percpu` sections.
  */
-import { readFileSync } from 'node:fs';
-import { osPath } from '../../lib/io.js';
 import type { Command } from 'commander';
-import type { Btf } from '../../lib/btf.js';
 import { minCoreBtf } from '../../lib/core/min.js';
-import { isInputError } from '../../lib/errors.js';
 import { genTs } from '../../lib/gen/ts.js';
 import { STDIO_PATH, readInput, writeFileAtomic } from '../../lib/io.js';
-import { openObject, parseBtf } from '../../lib/object/open.js';
+import { openObject } from '../../lib/object/open.js';
 import { genSkeleton, genSubskeleton, type SkeletonOptions } from '../../lib/gen/skeleton.js';
-import { loadObject, usageError, writeOutput } from '../common.js';
+import { loadObject, readBtfSync, usageError, writeOutput } from '../common.js';
 import type { CliIo } from '../io.js';
 
 export function register(program: Command, io: CliIo): void {
@@ -34,15 +30,7 @@ export function register(program: Command, io: CliIo): void {
     .argument('<objects...>', 'BPF objects with CO-RE relocations')
     .option('-B, --base <file>', "vmlinux BTF; INPUT is then split BTF over it (a module's), searched after it")
     .action(async (input: string, output: string, objects: string[], opts: { base?: string }) => {
-      const read = (file: string, base?: Btf): Btf => {
-        try {
-          return parseBtf(readFileSync(osPath(file)), base ? { base } : {});
-        } catch (e) {
-          if (isInputError(e) && !e.file) e.withFile(file);
-          throw e;
-        }
-      };
-      const src = read(input, opts.base !== undefined ? read(opts.base) : undefined);
+      const src = readBtfSync(input, opts.base !== undefined ? readBtfSync(opts.base) : undefined);
       const objs = [];
       for (const f of objects) objs.push(await loadObject(f, { ext: true }));
       await writeOutput(io, output, minCoreBtf(src, objs).rawData());

@@ -17,122 +17,21 @@
  *   references    5, 1, 20, 16
  *   new section   \0 foo \0 int \0 bar \0      5->1  1->5  20->9  16->5
  *
- * Strings are hashed here with a small JS hash (a small cache of old offset
- * -> new offset catches most repeats) instead of the container's StrSet,
- * whose index the caller builds only if the BTF is modified again.
+ * The new section is a StrSet (lib/strings.ts) hashed with FNV-1a in
+ * JavaScript (`fnvAt`) rather than the container's xxhash, whose bulk path
+ * wants a whole section; a small cache of old offset -> new offset catches
+ * most repeats. The container builds its own index of the result only if
+ * the BTF is modified again.
  */
 import type { BtfContainer } from '../container.js';
 import { BtfError, BtfErrorCode } from '../errors.js';
 import { ELEM_BASE, ELEM_SIZE, STR_ELEM_POS } from '../fields.js';
 import { BTF_ELF_SEC, infoKind, infoVlen } from '../kinds.js';
+import { fnvAt, fnvStr, lastFnvLength, StrSet } from '../strings.js';
 import type { DedupExt, DedupState } from './state.js';
 
-const EMPTY = -1;
 const CACHE_BITS = 15;
 const CACHE_SLOTS = 1 << CACHE_BITS;
-
-/** Length of the string last hashed by {@link hashAt}. */
-let hashedLen = 0;
-
-/** Returns the FNV-1a hash of the NUL-terminated string at `d[p]` (and sets `hashedLen`). */
-function hashAt(d: Uint8Array, p: number): number {
-  let h = 0x811c9dc5;
-  const s = p;
-  for (let c = d[p]!; c !== 0; c = d[++p]!) h = Math.imul(h ^ c, 0x01000193);
-  hashedLen = p - s;
-  return h ^ (h >>> 16);
-}
-
-function sameAt(a: Uint8Array, pa: number, b: Uint8Array, pb: number): boolean {
-  for (;;) {
-    const c = a[pa++]!;
-    if (c !== b[pb++]) return false;
-    if (c === 0) return true;
-  }
-}
-
-/**
- * An append-only set of NUL-terminated strings, by content: the new string
- * section under construction (libbpf's `strset`), or an index of the
- * base's strings.
- */
-class StrIndex {
-  data: Uint8Array;
-  len = 0;
-  private slots: Int32Array;
-  private mask: number;
-  private count = 0;
-
-  constructor(bytes: number, strings: number) {
-    this.data = new Uint8Array(Math.max(16, bytes));
-    let cap = 64;
-    while (cap < strings * 2) cap *= 2;
-    this.slots = new Int32Array(cap).fill(EMPTY);
-    this.mask = cap - 1;
-  }
-
-  /** Returns the offset of the string at `src[p]`, or -1. */
-  find(src: Uint8Array, p: number, h: number): number {
-    const d = this.data;
-    for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
-      const o = this.slots[i]!;
-      if (o === EMPTY) return -1;
-      if (sameAt(d, o, src, p)) return o;
-    }
-  }
-
-  /**
-   * Returns the offset of the string at `src[p]`, of `len` bytes, appending
-   * it when new (`strset__add_str`).
-   */
-  add(src: Uint8Array, p: number, h: number, len: number): number {
-    let d = this.data;
-    let i = h & this.mask;
-    for (; ; i = (i + 1) & this.mask) {
-      const o = this.slots[i]!;
-      if (o === EMPTY) break;
-      if (sameAt(d, o, src, p)) return o;
-    }
-    const n = len + 1;
-    if (this.len + n > d.length) {
-      const g = new Uint8Array(Math.max(d.length * 2, this.len + n));
-      g.set(d.subarray(0, this.len));
-      this.data = d = g;
-    }
-    const off = this.len;
-    for (let j = 0; j < n; j++) d[off + j] = src[p + j]!;
-    this.len += n;
-    this.slots[i] = off;
-    if (++this.count * 2 > this.slots.length) this.grow();
-    return off;
-  }
-
-  /** Indexes a string already in `data` at `off`, keeping the first of duplicates. */
-  seed(off: number): void {
-    const d = this.data;
-    let i = hashAt(d, off) & this.mask;
-    for (; ; i = (i + 1) & this.mask) {
-      const o = this.slots[i]!;
-      if (o === EMPTY) break;
-      if (sameAt(d, o, d, off)) return;
-    }
-    this.slots[i] = off;
-    if (++this.count * 2 > this.slots.length) this.grow();
-  }
-
-  private grow(): void {
-    const old = this.slots;
-    this.slots = new Int32Array(old.length * 2).fill(EMPTY);
-    this.mask = this.slots.length - 1;
-    for (let j = 0; j < old.length; j++) {
-      const o = old[j]!;
-      if (o === EMPTY) continue;
-      let i = hashAt(this.data, o) & this.mask;
-      while (this.slots[i] !== EMPTY) i = (i + 1) & this.mask;
-      this.slots[i] = o;
-    }
-  }
-}
 
 /** Returns the section itself when it ends with a NUL (valid input always does), else a terminated copy. */
 function terminated(s: Uint8Array): Uint8Array {
@@ -147,28 +46,18 @@ function terminated(s: Uint8Array): Uint8Array {
  * innermost base first, the first of duplicates within a section.
  */
 class BaseStrings {
-  private readonly levels: Array<{ start: number; index: StrIndex }> = [];
+  private readonly levels: Array<{ start: number; index: StrSet }> = [];
 
   constructor(base: BtfContainer) {
     const chain: BtfContainer[] = [];
     for (let b: BtfContainer | null = base; b; b = b.base) chain.unshift(b);
-    for (const b of chain) {
-      const s = terminated(b.stringSection());
-      const index = new StrIndex(0, s.length >> 4);
-      index.data = s;
-      index.len = s.length;
-      for (let off = 0; off < s.length; ) {
-        index.seed(off);
-        off = s.indexOf(0, off) + 1;
-      }
-      this.levels.push({ start: b.startStrOff, index });
-    }
+    for (const b of chain) this.levels.push({ start: b.startStrOff, index: new StrSet(b.stringSection(), 0, fnvAt) });
   }
 
-  /** Returns the base offset of the string at `src[p]`, or -1. */
-  find(src: Uint8Array, p: number, h: number): number {
+  /** Returns the base offset of the `n` bytes at `src[p]` (FNV hash `h`), or -1. */
+  find(src: Uint8Array, p: number, n: number, h: number): number {
     for (const l of this.levels) {
-      const o = l.index.find(src, p, h);
+      const o = l.index.findHashed(src, p, n, h);
       if (o >= 0) return l.start + o;
     }
     return -1;
@@ -186,10 +75,15 @@ export function dedupStrings(d: DedupState, ext: DedupExt | undefined): Uint8Arr
   const old = terminated(btf.stringSection());
   const start = btf.startStrOff;
   const split = btf.base !== null;
-  // about one string per 16 bytes in practice; the index grows if not
-  const set = new StrIndex(old.length, old.length >> 4);
+  const set = new StrSet(undefined, old.length, fnvAt);
+  // Room for one string per 32 bytes, a slot (offset and hash) of 8 bytes
+  // per 16 bytes of section: vmlinux has one string per 19 bytes, so its
+  // index stays just under half full and no larger than it must (the
+  // probes' cache misses are most of this pass); a section of shorter
+  // strings grows the index, which rehashes no string.
+  set.reserve(0, old.length >> 5);
   // strset__add_str(""): base BTF always starts with the empty string.
-  if (!split) set.add(old, old.length - 1, hashAt(old, old.length - 1), 0);
+  if (!split) set.add(old.subarray(0, 0));
   let base: BaseStrings | null = null;
   // A direct-mapped cache of old offset -> new offset: names like `next` or
   // `flags` are referenced thousands of times; a full table (one slot per
@@ -207,14 +101,14 @@ export function dedupStrings(d: DedupState, ext: DedupExt | undefined): Uint8Arr
     }
     const slot = Math.imul(local, 0x9e3779b1) >>> (32 - CACHE_BITS);
     if (cacheKey[slot] === local) return cacheVal[slot]!;
-    const h = hashAt(old, local);
-    const len = hashedLen;
+    const h = fnvStr(old, local);
+    const len = lastFnvLength();
     let r = -1;
     if (split) {
       base ??= new BaseStrings(btf.base!);
-      r = base.find(old, local, h);
+      r = base.find(old, local, len, h);
     }
-    if (r < 0) r = start + set.add(old, local, h, len);
+    if (r < 0) r = start + set.addHashed(old, local, len, h);
     cacheKey[slot] = local;
     cacheVal[slot] = r;
     return r;
@@ -238,5 +132,5 @@ export function dedupStrings(d: DedupState, ext: DedupExt | undefined): Uint8Arr
   }
   if (ext) ext.visitStrOffs(remap);
   // a view: the section was sized for the old strings, so little is wasted
-  return set.data.subarray(0, set.len);
+  return set.bytes();
 }
