@@ -3,6 +3,23 @@
  * `bpftool -j btf dump file FILE` print (bpftool v7.1.0, `dump_btf_type`),
  * byte for byte. Both walk the records of this BTF (not its base, as bpftool
  * does for split BTF) and read the words directly.
+ *
+ * Written for the cold path: a dump of vmlinux is a process's whole job,
+ * and most of it runs before V8 has optimised code for it. So the loop over
+ * the records is small (the record's id, kind and name), and each kind's
+ * fields and items are written by a small function of its own, called
+ * through a table: V8 compiles the loop in a few milliseconds instead of one
+ * huge function with every kind inlined, and a kind met for the first time
+ * late in the file (vmlinux's first FUNC comes after some 17000 types, its
+ * DATASEC last) runs its own unoptimised function instead of throwing the
+ * optimised loop away (a deoptimisation: back to the slow tiers until V8
+ * compiles the loop again). Names are copied from the string section by a
+ * loop that stops at the NUL, with room for a name of up to {@link NAME_FAST}
+ * bytes checked once per line; a longer name takes a slower path.
+ *
+ *   per record:  [id] KIND 'name          (the loop: writeRawDump)
+ *                ' size=8 vlen=2 ...       (RAW_WRITERS[kind])
+ *                \n\t'member' type_id=...   (the kind's items, same function)
  */
 import type { Btf } from '../btf.js';
 import {
@@ -86,86 +103,117 @@ const ANON = asciiBytes('(anon)');
 const INVALID = asciiBytes('(invalid)');
 
 /**
- * Where a name's bytes are (bpftool's `btf_str()`): after {@link at}, `src`
- * from `s` to `e`. Names of this BTF are read in place from its string
- * section; a base's through `strBytes`; `(anon)` for offset 0 and
- * `(invalid)` past the strings (level 1 reads those).
+ * Bytes of a name copied by the fast path: every line checks for room for
+ * this many name bytes (twice as many escaped in JSON) besides its own text,
+ * and a longer name finishes in {@link nameTail}.
  */
-class NameBytes {
-  src: Uint8Array = ANON;
-  s = 0;
-  e = 0;
-  private readonly own: Uint8Array;
-  private readonly ownStart: number;
-  private readonly strEnd: number;
-  constructor(private readonly btf: Btf) {
+const NAME_FAST = 512;
+
+/**
+ * One dump's state, shared by its loop and the kinds' writers: the output
+ * chunk `b` (with the committed position `p` between calls), the string
+ * section names are read from, and the dump's fixed pieces `k`. The writers
+ * keep the position in a local and hand it on; a helper that may flush the
+ * chunk (`room`, the name writers) sets `b` anew, so callers read `s.b`
+ * again after one.
+ */
+class DumpState<K> {
+  b: Uint8Array;
+  p: number;
+  /** This BTF's own string section, and its offsets: names there are copied in place. */
+  readonly own: Uint8Array;
+  readonly ownStart: number;
+  readonly strEnd: number;
+  constructor(
+    private readonly out: ByteOut,
+    readonly btf: Btf,
+    readonly k: K,
+    /** JSON: bpftool's escapes ({@link escapes}); unused by the raw dump. */
+    readonly esc: Uint8Array,
+    first: number,
+  ) {
+    this.b = out.reserve(first);
+    this.p = out.mark;
     this.own = btf.stringSection();
     this.ownStart = btf.startStrOff;
     this.strEnd = this.ownStart + btf.strLen;
   }
 
-  /** Points `src`, `s`, `e` at the name at string offset `off`; returns its length. */
-  at(off: number): number {
-    if (off >= this.strEnd) {
-      this.src = INVALID;
-      this.s = 0;
-    } else if (off >= this.ownStart && off !== 0) {
-      const own = this.own;
-      const s = off - this.ownStart;
-      // indexOf is native: the scan costs one call even before the JIT warms up.
-      const e = own.indexOf(0, s);
-      this.src = own;
-      this.s = s;
-      this.e = e < 0 ? own.length : e;
-      return this.e - s;
-    } else {
-      this.src = off ? this.btf.strBytes(off) : ANON;
-      this.s = 0;
-    }
-    this.e = this.src.length;
-    return this.e;
+  /** Returns where to write with room for `n` bytes from `p`: `p`, or the start of a fresh chunk (`b` changes). */
+  room(p: number, n: number): number {
+    if (p + n <= this.b.length) return p;
+    this.out.commit(p);
+    this.b = this.out.reserve(n);
+    return this.out.mark;
+  }
+
+  /** Hands everything up to `p` to the sink. */
+  end(p: number): void {
+    this.out.commit(p);
+    this.out.flush();
   }
 }
 
 /**
- * The records to print, as a count and an accessor: the `k`-th id, and its
- * words and offset. Every type of this BTF by default (read straight from
- * the container: no generator, no array per record, since a first call runs
- * interpreted for a good part of vmlinux), or `opts.typeIds` through the
- * checked lookup.
+ * Returns the bytes of the name at string offset `off` that the fast paths
+ * do not read in place (bpftool's `btf_str()`): `(anon)` for 0, `(invalid)`
+ * past the strings (level 1 reads those), a base's name through `strBytes`.
  */
-class Records {
-  readonly n: number;
-  w: Uint32Array;
-  o = 0;
-  private readonly list: readonly number[] | undefined;
-  private readonly start: number;
-  private readonly offs: Uint32Array;
-  constructor(
-    private readonly btf: Btf,
-    opts: RawDumpOptions,
-  ) {
-    this.list = opts.typeIds;
-    this.start = btf.startId;
-    this.n = this.list ? this.list.length : btf.typeCount - btf.startId;
-    this.w = btf.words;
-    this.offs = btf.offs;
-  }
+function otherName(btf: Btf, off: number, strEnd: number): Uint8Array {
+  if (off === 0) return ANON;
+  if (off >= strEnd) return INVALID;
+  return btf.strBytes(off);
+}
 
-  /** Moves to the `k`-th record (sets `w` and `o`); returns its id. */
-  at(k: number): number {
-    if (this.list) {
-      const id = this.list[k]!;
-      [this.w, this.o] = this.btf.recordOf(id);
-      return id;
-    }
-    this.o = this.offs[k]!;
-    return this.start + k;
+/**
+ * Finishes a name the fast path stopped in, at `src[i]`, written at `p`
+ * (escaped through `esc` when given): makes room for the rest and copies
+ * it; returns the position after it.
+ */
+function nameTail<K>(s: DumpState<K>, p: number, src: Uint8Array, i: number, esc: Uint8Array | null): number {
+  let e = src.indexOf(0, i);
+  if (e < 0) e = src.length;
+  p = s.room(p, (e - i) * 2 + JSON_ITEM);
+  const b = s.b;
+  for (; i < e; i++) {
+    const c = src[i]!;
+    const x = esc ? esc[c]! : 0;
+    if (x) {
+      b[p++] = 92;
+      b[p++] = x;
+    } else b[p++] = c;
+  }
+  return p;
+}
+
+/**
+ * Writes the name at string offset `off` at `p` as the raw dump prints it;
+ * returns the position after it. The line's room check left room for
+ * {@link NAME_FAST} bytes of it.
+ */
+function rawName<K>(s: DumpState<K>, p: number, off: number): number {
+  const b = s.b;
+  if (off === 0) return putBytes(b, p, ANON);
+  if (off < s.ownStart || off >= s.strEnd) {
+    const src = otherName(s.btf, off, s.strEnd);
+    return nameTail(s, p, src, 0, null);
+  }
+  const src = s.own;
+  let i = off - s.ownStart;
+  const lim = p + NAME_FAST;
+  for (;;) {
+    const c = src[i]!;
+    if (c === 0) return p;
+    if (p === lim) return nameTail(s, p, src, i, null);
+    b[p++] = c;
+    i++;
   }
 }
 
 /** Bytes one raw line takes besides its name, at most (an ENUM64 value, a DATASEC entry with its kind). */
 const RAW_LINE = 192;
+/** The room a raw line checks for: its text and the fast path's name. */
+const RAW_ROOM = RAW_LINE + NAME_FAST;
 
 /** The raw dump's fixed pieces, as bytes (built once per dump: a first dump runs mostly interpreted). */
 class RawText {
@@ -181,6 +229,7 @@ class RawText {
   readonly retTypeId = asciiBytes("' ret_type_id=");
   readonly bitsOffset = asciiBytes(' bits_offset=');
   readonly nrBits = asciiBytes(' nr_bits=');
+  readonly itemTypeId = asciiBytes("' type_id=");
   readonly indexTypeId = asciiBytes(' index_type_id=');
   readonly nrElems = asciiBytes(' nr_elems=');
   readonly vlen = asciiBytes(' vlen=');
@@ -196,7 +245,12 @@ class RawText {
   readonly entrySize = asciiBytes(' size=');
   readonly componentIdx = asciiBytes(' component_idx=');
   readonly close = asciiBytes("')");
+  readonly quote = asciiBytes("'");
 }
+
+type RawState = DumpState<RawText>;
+/** Writes a record's fields and items after its name (the position is `s.p` before and after). */
+type RecordWriter<K> = (s: DumpState<K>, w: Uint32Array, o: number, info: number) => void;
 
 /** Writes a signed 32-bit integer in decimal at `p`; returns the position after it. */
 function putInt(b: Uint8Array, p: number, v: number): number {
@@ -205,13 +259,193 @@ function putInt(b: Uint8Array, p: number, v: number): number {
   return putUint(b, p + 1, -v);
 }
 
-/** Copies `n.src[n.s, n.e)` to `b` at `p`; returns the position after it. */
-function putName(b: Uint8Array, p: number, n: NameBytes): number {
-  const src = n.src;
-  const e = n.e;
-  for (let i = n.s; i < e; i++) b[p++] = src[i]!;
-  return p;
+/** Writes ` size=N vlen=N` (with the name's closing quote, `pre`) for a record with items. */
+function rawSizeVlen(s: RawState, w: Uint32Array, o: number, info: number, pre: Uint8Array): number {
+  const b = s.b;
+  const p = putUint(b, putBytes(b, s.p, pre), w[o + 2]!);
+  return putUint(b, putBytes(b, p, s.k.vlen), infoVlen16(info));
 }
+
+function rawInt(s: RawState, w: Uint32Array, o: number): void {
+  const T = s.k;
+  const b = s.b;
+  const v = w[o + 3]!;
+  let p = putUint(b, putBytes(b, s.p, T.size), w[o + 2]!);
+  p = putUint(b, putBytes(b, p, T.bitsOffset), intOffset(v));
+  p = putUint(b, putBytes(b, p, T.nrBits), intBits(v));
+  s.p = putBytes(b, p, T.enc[intEncoding(v)]!);
+}
+
+/** PTR, CONST, VOLATILE, RESTRICT, TYPEDEF, TYPE_TAG. */
+function rawRef(s: RawState, w: Uint32Array, o: number): void {
+  const b = s.b;
+  s.p = putUint(b, putBytes(b, s.p, s.k.typeId), w[o + 2]!);
+}
+
+function rawArray(s: RawState, w: Uint32Array, o: number): void {
+  const T = s.k;
+  const b = s.b;
+  let p = putUint(b, putBytes(b, s.p, T.typeId), w[o + 3]!);
+  p = putUint(b, putBytes(b, p, T.indexTypeId), w[o + 4]!);
+  s.p = putUint(b, putBytes(b, p, T.nrElems), w[o + 5]!);
+}
+
+/** STRUCT, UNION. */
+function rawStruct(s: RawState, w: Uint32Array, o: number, info: number): void {
+  const T = s.k;
+  const vlen = infoVlen16(info);
+  const kflag = infoKflag(info);
+  let p = rawSizeVlen(s, w, o, info, T.size);
+  for (let m = o + 3, e = m + 3 * vlen; m < e; m += 3) {
+    p = s.room(p, RAW_ROOM);
+    p = rawName(s, putBytes(s.b, p, T.item), w[m]!);
+    const b = s.b;
+    const off = w[m + 2]!;
+    p = putUint(b, putBytes(b, p, T.itemTypeId), w[m + 1]!);
+    p = putUint(b, putBytes(b, p, T.bitsOffset), memberBitOffset(off, kflag));
+    const bits = memberBitfieldSize(off, kflag);
+    if (bits) p = putUint(b, putBytes(b, p, T.bitfieldSize), bits);
+  }
+  s.p = p;
+}
+
+function rawEnum(s: RawState, w: Uint32Array, o: number, info: number): void {
+  const T = s.k;
+  const kflag = infoKflag(info);
+  let p = rawSizeVlen(s, w, o, info, kflag ? T.signedSize : T.unsignedSize);
+  for (let e = o + 3, end = e + 2 * infoVlen16(info); e < end; e += 2) {
+    p = s.room(p, RAW_ROOM);
+    p = rawName(s, putBytes(s.b, p, T.item), w[e]!);
+    const b = s.b;
+    p = putBytes(b, p, T.val);
+    p = kflag ? putInt(b, p, w[e + 1]! | 0) : putUint(b, p, w[e + 1]!);
+  }
+  s.p = p;
+}
+
+/** Returns an ENUM64 value's decimal digits: signed (`kflag`) or not. */
+function enum64Text(lo: number, hi: number, kflag: boolean): string {
+  const u = (BigInt(hi) << 32n) | BigInt(lo);
+  return String(kflag ? BigInt.asIntN(64, u) : u);
+}
+
+function rawEnum64(s: RawState, w: Uint32Array, o: number, info: number): void {
+  const T = s.k;
+  const kflag = infoKflag(info);
+  let p = rawSizeVlen(s, w, o, info, kflag ? T.signedSize : T.unsignedSize);
+  for (let e = o + 3, end = e + 3 * infoVlen16(info); e < end; e += 3) {
+    p = s.room(p, RAW_ROOM);
+    p = rawName(s, putBytes(s.b, p, T.item), w[e]!);
+    const b = s.b;
+    p = putBytes(b, putBytes(b, p, T.val), asciiBytes(enum64Text(w[e + 1]!, w[e + 2]!, kflag)));
+    p = putBytes(b, p, kflag ? LL : ULL);
+  }
+  s.p = p;
+}
+
+const LL = asciiBytes('LL');
+const ULL = asciiBytes('ULL');
+
+function rawFwd(s: RawState, _w: Uint32Array, _o: number, info: number): void {
+  s.p = putBytes(s.b, s.p, infoKflag(info) ? s.k.fwdUnion : s.k.fwdStruct);
+}
+
+function rawFunc(s: RawState, w: Uint32Array, o: number, info: number): void {
+  const b = s.b;
+  const p = putUint(b, putBytes(b, s.p, s.k.typeId), w[o + 2]!);
+  s.p = putBytes(b, p, s.k.linkage[Math.min(infoVlen16(info), 3)]!);
+}
+
+function rawFuncProto(s: RawState, w: Uint32Array, o: number, info: number): void {
+  const T = s.k;
+  let p = rawSizeVlen(s, w, o, info, T.retTypeId);
+  for (let q = o + 3, e = q + 2 * infoVlen16(info); q < e; q += 2) {
+    p = s.room(p, RAW_ROOM);
+    p = rawName(s, putBytes(s.b, p, T.item), w[q]!);
+    p = putUint(s.b, putBytes(s.b, p, T.itemTypeId), w[q + 1]!);
+  }
+  s.p = p;
+}
+
+function rawVar(s: RawState, w: Uint32Array, o: number): void {
+  const b = s.b;
+  const p = putUint(b, putBytes(b, s.p, s.k.typeId), w[o + 2]!);
+  s.p = putBytes(b, p, s.k.varLinkage[Math.min(w[o + 3]!, 3)]!);
+}
+
+/** bpftool prints each entry's kind and name; void reads as an all-zero record. */
+function rawDatasec(s: RawState, w: Uint32Array, o: number, info: number): void {
+  const T = s.k;
+  const count = s.btf.typeCount;
+  let p = rawSizeVlen(s, w, o, info, T.size);
+  for (let v = o + 3, e = v + 3 * infoVlen16(info); v < e; v += 3) {
+    const t = w[v]!;
+    p = s.room(p, RAW_ROOM);
+    let b = s.b;
+    p = putUint(b, putBytes(b, p, T.secEntry), t);
+    p = putUint(b, putBytes(b, p, T.offset), w[v + 1]!);
+    p = putUint(b, putBytes(b, p, T.entrySize), w[v + 2]!);
+    if (t < count) {
+      const [tw, to] = t === 0 ? [ZERO, 0] : s.btf.recordOf(t);
+      p = rawName(s, putBytes(b, p, T.target[infoKind(tw[to + 1]!)]!), tw[to]!);
+      b = s.b;
+      p = putBytes(b, p, T.close);
+    }
+  }
+  s.p = p;
+}
+
+function rawFloat(s: RawState, w: Uint32Array, o: number): void {
+  const b = s.b;
+  s.p = putUint(b, putBytes(b, s.p, s.k.size), w[o + 2]!);
+}
+
+function rawDeclTag(s: RawState, w: Uint32Array, o: number): void {
+  const b = s.b;
+  const p = putUint(b, putBytes(b, s.p, s.k.typeId), w[o + 2]!);
+  s.p = putInt(b, putBytes(b, p, s.k.componentIdx), w[o + 3]! | 0);
+}
+
+/** Kinds bpftool prints nothing for after the name (void, and kinds it does not know). */
+function rawOther(s: RawState): void {
+  s.p = putBytes(s.b, s.p, s.k.quote);
+}
+
+/** Returns the writers of every 7-bit kind, `other` where nothing is printed after the name. */
+function writersByKind<K>(
+  other: RecordWriter<K>,
+  byKind: ReadonlyArray<readonly [readonly number[], RecordWriter<K>]>,
+): RecordWriter<K>[] {
+  const t: RecordWriter<K>[] = [];
+  for (let k = 0; k < 128; k++) t.push(other);
+  for (const [kinds, f] of byKind) for (const k of kinds) t[k] = f;
+  return t;
+}
+
+const REF_KINDS = [
+  BTF_KIND_PTR,
+  BTF_KIND_CONST,
+  BTF_KIND_VOLATILE,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_TYPE_TAG,
+];
+
+const RAW_WRITERS = writersByKind<RawText>(rawOther, [
+  [[BTF_KIND_INT], rawInt],
+  [REF_KINDS, rawRef],
+  [[BTF_KIND_ARRAY], rawArray],
+  [[BTF_KIND_STRUCT, BTF_KIND_UNION], rawStruct],
+  [[BTF_KIND_ENUM], rawEnum],
+  [[BTF_KIND_ENUM64], rawEnum64],
+  [[BTF_KIND_FWD], rawFwd],
+  [[BTF_KIND_FUNC], rawFunc],
+  [[BTF_KIND_FUNC_PROTO], rawFuncProto],
+  [[BTF_KIND_VAR], rawVar],
+  [[BTF_KIND_DATASEC], rawDatasec],
+  [[BTF_KIND_FLOAT], rawFloat],
+  [[BTF_KIND_DECL_TAG], rawDeclTag],
+]);
 
 /**
  * Writes the bpftool raw dump of `btf` to `sink`, as bytes: one flat pass
@@ -220,169 +454,43 @@ function putName(b: Uint8Array, p: number, n: NameBytes): number {
  * room check per line.
  */
 export function writeRawDump(btf: Btf, sink: ByteSink, opts: RawDumpOptions = {}): void {
-  const out = new ByteOut(sink);
-  const T = new RawText();
-  const count = btf.typeCount;
-  const nm = new NameBytes(btf);
-  const recs = new Records(btf, opts);
-  let b = out.reserve(RAW_LINE);
-  let p = out.mark;
-  for (let k = 0; k < recs.n; k++) {
-    const id = recs.at(k);
-    const w = recs.w,
-      o = recs.o;
+  const s = new DumpState(new ByteOut(sink), btf, new RawText(), NO_ESCAPES, RAW_ROOM);
+  const head = s.k.head;
+  const list = opts.typeIds;
+  const n = list ? list.length : btf.nrTypes;
+  const words = btf.words;
+  const offs = btf.offs;
+  const start = btf.startId;
+  const writers = RAW_WRITERS;
+  let p = s.p;
+  for (let k = 0; k < n; k++) {
+    let id: number;
+    let w: Uint32Array;
+    let o: number;
+    if (list) {
+      id = list[k]!;
+      [w, o] = btf.recordOf(id);
+    } else {
+      id = start + k;
+      w = words;
+      o = offs[k]!;
+    }
     const info = w[o + 1]!;
     const kind = infoKind(info);
-    const vlen = infoVlen16(info);
-    const kflag = infoKflag(info);
-    let len = nm.at(w[o]!);
-    if (p + len + RAW_LINE > b.length) {
-      out.commit(p);
-      b = out.reserve(len + RAW_LINE);
-      p = out.mark;
-    }
+    p = s.room(p, RAW_ROOM);
+    const b = s.b;
     b[p++] = 91; // [
     p = putUint(b, p, id);
-    p = putBytes(b, p, T.head[kind]!);
-    p = putName(b, p, nm);
-    switch (kind) {
-      case BTF_KIND_INT: {
-        const v = w[o + 3]!;
-        p = putUint(b, putBytes(b, p, T.size), w[o + 2]!);
-        p = putUint(b, putBytes(b, p, T.bitsOffset), intOffset(v));
-        p = putUint(b, putBytes(b, p, T.nrBits), intBits(v));
-        p = putBytes(b, p, T.enc[intEncoding(v)]!);
-        break;
-      }
-      case BTF_KIND_PTR:
-      case BTF_KIND_CONST:
-      case BTF_KIND_VOLATILE:
-      case BTF_KIND_RESTRICT:
-      case BTF_KIND_TYPEDEF:
-      case BTF_KIND_TYPE_TAG:
-        p = putUint(b, putBytes(b, p, T.typeId), w[o + 2]!);
-        break;
-      case BTF_KIND_ARRAY:
-        p = putUint(b, putBytes(b, p, T.typeId), w[o + 3]!);
-        p = putUint(b, putBytes(b, p, T.indexTypeId), w[o + 4]!);
-        p = putUint(b, putBytes(b, p, T.nrElems), w[o + 5]!);
-        break;
-      case BTF_KIND_STRUCT:
-      case BTF_KIND_UNION: {
-        p = putUint(b, putBytes(b, p, T.size), w[o + 2]!);
-        p = putUint(b, putBytes(b, p, T.vlen), vlen);
-        for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
-          len = nm.at(w[m]!);
-          if (p + len + RAW_LINE > b.length) {
-            out.commit(p);
-            b = out.reserve(len + RAW_LINE);
-            p = out.mark;
-          }
-          const off = w[m + 2]!;
-          p = putName(b, putBytes(b, p, T.item), nm);
-          p = putUint(b, putBytes(b, p, T.typeId), w[m + 1]!);
-          p = putUint(b, putBytes(b, p, T.bitsOffset), memberBitOffset(off, kflag));
-          const bits = memberBitfieldSize(off, kflag);
-          if (bits) p = putUint(b, putBytes(b, p, T.bitfieldSize), bits);
-        }
-        break;
-      }
-      case BTF_KIND_ENUM:
-        p = putUint(b, putBytes(b, p, kflag ? T.signedSize : T.unsignedSize), w[o + 2]!);
-        p = putUint(b, putBytes(b, p, T.vlen), vlen);
-        for (let i = 0, e = o + 3; i < vlen; i++, e += 2) {
-          len = nm.at(w[e]!);
-          if (p + len + RAW_LINE > b.length) {
-            out.commit(p);
-            b = out.reserve(len + RAW_LINE);
-            p = out.mark;
-          }
-          p = putBytes(b, putName(b, putBytes(b, p, T.item), nm), T.val);
-          p = kflag ? putInt(b, p, w[e + 1]! | 0) : putUint(b, p, w[e + 1]!);
-        }
-        break;
-      case BTF_KIND_ENUM64:
-        p = putUint(b, putBytes(b, p, kflag ? T.signedSize : T.unsignedSize), w[o + 2]!);
-        p = putUint(b, putBytes(b, p, T.vlen), vlen);
-        for (let i = 0, e = o + 3; i < vlen; i++, e += 3) {
-          len = nm.at(w[e]!);
-          if (p + len + RAW_LINE > b.length) {
-            out.commit(p);
-            b = out.reserve(len + RAW_LINE);
-            p = out.mark;
-          }
-          const u = (BigInt(w[e + 2]!) << 32n) | BigInt(w[e + 1]!);
-          p = putBytes(b, putName(b, putBytes(b, p, T.item), nm), T.val);
-          p = putBytes(b, p, asciiBytes(kflag ? `${BigInt.asIntN(64, u)}LL` : `${u}ULL`));
-        }
-        break;
-      case BTF_KIND_FWD:
-        p = putBytes(b, p, kflag ? T.fwdUnion : T.fwdStruct);
-        break;
-      case BTF_KIND_FUNC:
-        p = putUint(b, putBytes(b, p, T.typeId), w[o + 2]!);
-        p = putBytes(b, p, T.linkage[Math.min(vlen, 3)]!);
-        break;
-      case BTF_KIND_FUNC_PROTO:
-        p = putUint(b, putBytes(b, p, T.retTypeId), w[o + 2]!);
-        p = putUint(b, putBytes(b, p, T.vlen), vlen);
-        for (let i = 0, q = o + 3; i < vlen; i++, q += 2) {
-          len = nm.at(w[q]!);
-          if (p + len + RAW_LINE > b.length) {
-            out.commit(p);
-            b = out.reserve(len + RAW_LINE);
-            p = out.mark;
-          }
-          p = putName(b, putBytes(b, p, T.item), nm);
-          p = putUint(b, putBytes(b, p, T.typeId), w[q + 1]!);
-        }
-        break;
-      case BTF_KIND_VAR: {
-        const l = w[o + 3]!;
-        p = putUint(b, putBytes(b, p, T.typeId), w[o + 2]!);
-        p = putBytes(b, p, T.varLinkage[Math.min(l, 3)]!);
-        break;
-      }
-      case BTF_KIND_DATASEC:
-        p = putUint(b, putBytes(b, p, T.size), w[o + 2]!);
-        p = putUint(b, putBytes(b, p, T.vlen), vlen);
-        for (let i = 0, v = o + 3; i < vlen; i++, v += 3) {
-          const t = w[v]!;
-          // bpftool prints the entry's kind and name; void reads as an all-zero record.
-          const [tw, to] = t < count ? (t === 0 ? [ZERO, 0] : btf.recordOf(t)) : [ZERO, 0];
-          len = t < count ? nm.at(tw[to]!) : 0;
-          if (p + len + RAW_LINE > b.length) {
-            out.commit(p);
-            b = out.reserve(len + RAW_LINE);
-            p = out.mark;
-          }
-          p = putUint(b, putBytes(b, p, T.secEntry), t);
-          p = putUint(b, putBytes(b, p, T.offset), w[v + 1]!);
-          p = putUint(b, putBytes(b, p, T.entrySize), w[v + 2]!);
-          if (t < count) {
-            p = putName(b, putBytes(b, p, T.target[infoKind(tw[to + 1]!)]!), nm);
-            p = putBytes(b, p, T.close);
-          }
-        }
-        break;
-      case BTF_KIND_FLOAT:
-        p = putUint(b, putBytes(b, p, T.size), w[o + 2]!);
-        break;
-      case BTF_KIND_DECL_TAG:
-        p = putUint(b, putBytes(b, p, T.typeId), w[o + 2]!);
-        p = putInt(b, putBytes(b, p, T.componentIdx), w[o + 3]! | 0);
-        break;
-      default:
-        b[p++] = 39; // '
-        break;
-    }
-    b[p++] = 10;
+    s.p = rawName(s, putBytes(b, p, head[kind]!), w[o]!);
+    writers[kind]!(s, w, o, info);
+    p = s.p;
+    s.b[p++] = 10;
   }
-  out.commit(p);
-  out.flush();
+  s.end(p);
 }
 
 const ZERO = new Uint32Array(3);
+const NO_ESCAPES = new Uint8Array(256);
 
 /** Returns the bpftool raw dump of `btf` as a string. */
 export function rawDump(btf: Btf, opts: RawDumpOptions = {}): string {
@@ -446,8 +554,9 @@ class JsonText {
   readonly values: Uint8Array;
   readonly params: Uint8Array;
   readonly vars: Uint8Array;
-  readonly signed: Uint8Array;
-  readonly unsigned: Uint8Array;
+  /** An ENUM's encoding, then its size key. */
+  readonly signedSize: Uint8Array;
+  readonly unsignedSize: Uint8Array;
   readonly fwdUnion: Uint8Array;
   readonly fwdStruct: Uint8Array;
   readonly linkage: Uint8Array[];
@@ -489,8 +598,8 @@ class JsonText {
     this.values = asciiBytes(`${key('values', 3)}[`);
     this.params = asciiBytes(`${key('params', 3)}[`);
     this.vars = asciiBytes(`${key('vars', 3)}[`);
-    this.signed = asciiBytes(`${key('encoding', 3)}"SIGNED"`);
-    this.unsigned = asciiBytes(`${key('encoding', 3)}"UNSIGNED"`);
+    this.signedSize = asciiBytes(`${key('encoding', 3)}"SIGNED"${key('size', 3)}`);
+    this.unsignedSize = asciiBytes(`${key('encoding', 3)}"UNSIGNED"${key('size', 3)}`);
     this.fwdUnion = asciiBytes(`${key('fwd_kind', 3)}"union"`);
     this.fwdStruct = asciiBytes(`${key('fwd_kind', 3)}"struct"`);
     this.linkage = perLinkage((n) => `${key('linkage', 3)}"${n}"`);
@@ -513,6 +622,8 @@ class JsonText {
  * name (every byte of a name may become a two-byte escape), at most.
  */
 const JSON_ITEM = 1024;
+/** The room a JSON item checks for: its text and the fast path's name, escaped. */
+const JSON_ROOM = JSON_ITEM + 2 * NAME_FAST;
 
 /**
  * Returns bpftool's escapes (`jsonw_puts`) as a table: byte -> the letter
@@ -533,22 +644,234 @@ function escapes(backslash: string): Uint8Array {
   return t;
 }
 
-/** Writes the name `n` points at, quoted and escaped through `esc`, at `p`; returns the position after it. */
-function putQuoted(b: Uint8Array, p: number, n: NameBytes, esc: Uint8Array): number {
-  const src = n.src;
-  const e = n.e;
+/**
+ * Writes the name at string offset `off` at `p`, quoted and escaped as
+ * bpftool's `jsonw_string` does; returns the position after it. The item's
+ * room check left room for {@link NAME_FAST} bytes of it, escaped.
+ */
+function jsonName<K>(s: DumpState<K>, p: number, off: number): number {
+  let b = s.b;
   b[p++] = 34;
-  for (let i = n.s; i < e; i++) {
-    const c = src[i]!;
-    const x = esc[c]!;
-    if (x) {
-      b[p++] = 92;
-      b[p++] = x;
-    } else b[p++] = c;
+  if (off === 0) p = putBytes(b, p, ANON);
+  else if (off < s.ownStart || off >= s.strEnd) {
+    p = nameTail(s, p, otherName(s.btf, off, s.strEnd), 0, s.esc);
+    b = s.b;
+  } else {
+    const src = s.own;
+    const esc = s.esc;
+    let i = off - s.ownStart;
+    const lim = p + 2 * NAME_FAST;
+    for (;;) {
+      const c = src[i]!;
+      if (c === 0) break;
+      if (p >= lim) {
+        p = nameTail(s, p, src, i, esc);
+        b = s.b;
+        break;
+      }
+      const x = esc[c]!;
+      if (x) {
+        b[p++] = 92;
+        b[p++] = x;
+      } else b[p++] = c;
+      i++;
+    }
   }
   b[p++] = 34;
   return p;
 }
+
+type JsonState = DumpState<JsonText>;
+
+/** Writes `"size":N,"vlen":N` and opens the items' array (`open`). */
+function jsonSizeVlen(
+  s: JsonState,
+  w: Uint32Array,
+  o: number,
+  info: number,
+  first: Uint8Array,
+  open: Uint8Array,
+): number {
+  const J = s.k;
+  const b = s.b;
+  let p = putUint(b, putBytes(b, s.p, first), w[o + 2]!);
+  p = putUint(b, putBytes(b, p, J.vlen), infoVlen16(info));
+  return putBytes(b, p, open);
+}
+
+/** Opens item `i` (with its separator) after room for it, and writes its name: returns the position after it. */
+function jsonItemName(s: JsonState, p: number, i: number, off: number): number {
+  p = s.room(p, JSON_ROOM);
+  const b = s.b;
+  if (i) b[p++] = 44; // ,
+  b[p++] = 123; // {
+  return jsonName(s, putBytes(b, p, s.k.itemName), off);
+}
+
+/** Closes the items' array of a record with `vlen` items. */
+function jsonItemsEnd(s: JsonState, p: number, vlen: number): number {
+  const J = s.k;
+  return putBytes(s.b, p, vlen ? J.arrayEnd : J.emptyArrayEnd);
+}
+
+function jsonInt(s: JsonState, w: Uint32Array, o: number): void {
+  const J = s.k;
+  const b = s.b;
+  const v = w[o + 3]!;
+  let p = putUint(b, putBytes(b, s.p, J.size), w[o + 2]!);
+  p = putUint(b, putBytes(b, p, J.bitsOffset), intOffset(v));
+  p = putUint(b, putBytes(b, p, J.nrBits), intBits(v));
+  s.p = putBytes(b, p, J.enc[intEncoding(v)]!);
+}
+
+/** PTR, CONST, VOLATILE, RESTRICT, TYPEDEF, TYPE_TAG. */
+function jsonRef(s: JsonState, w: Uint32Array, o: number): void {
+  const b = s.b;
+  s.p = putUint(b, putBytes(b, s.p, s.k.typeId), w[o + 2]!);
+}
+
+function jsonArray(s: JsonState, w: Uint32Array, o: number): void {
+  const J = s.k;
+  const b = s.b;
+  let p = putUint(b, putBytes(b, s.p, J.typeId), w[o + 3]!);
+  p = putUint(b, putBytes(b, p, J.indexTypeId), w[o + 4]!);
+  s.p = putUint(b, putBytes(b, p, J.nrElems), w[o + 5]!);
+}
+
+/** STRUCT, UNION. */
+function jsonStruct(s: JsonState, w: Uint32Array, o: number, info: number): void {
+  const J = s.k;
+  const vlen = infoVlen16(info);
+  const kflag = infoKflag(info);
+  let p = jsonSizeVlen(s, w, o, info, J.size, J.members);
+  for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
+    p = jsonItemName(s, p, i, w[m]!);
+    const b = s.b;
+    const off = w[m + 2]!;
+    p = putUint(b, putBytes(b, p, J.itemTypeId), w[m + 1]!);
+    p = putUint(b, putBytes(b, p, J.itemBitsOffset), memberBitOffset(off, kflag));
+    const bits = memberBitfieldSize(off, kflag);
+    if (bits) p = putUint(b, putBytes(b, p, J.itemBitfieldSize), bits);
+    p = putBytes(b, p, J.itemEnd);
+  }
+  s.p = jsonItemsEnd(s, p, vlen);
+}
+
+/**
+ * Writes an unsigned ENUM value bpftool prints sign-extended: it passes the
+ * __s32 `val` to jsonw_uint_field, so values >= 2^31 print as 2^64 + val.
+ */
+function putSignExtended(b: Uint8Array, p: number, v: number): number {
+  return putBytes(b, p, asciiBytes(String((1n << 64n) + BigInt(v))));
+}
+
+function jsonEnum(s: JsonState, w: Uint32Array, o: number, info: number): void {
+  const J = s.k;
+  const vlen = infoVlen16(info);
+  const kflag = infoKflag(info);
+  let p = jsonSizeVlen(s, w, o, info, kflag ? J.signedSize : J.unsignedSize, J.values);
+  for (let i = 0, e = o + 3; i < vlen; i++, e += 2) {
+    p = jsonItemName(s, p, i, w[e]!);
+    const b = s.b;
+    p = putBytes(b, p, J.itemVal);
+    const v = w[e + 1]! | 0;
+    if (kflag) p = putInt(b, p, v);
+    else if (v >= 0) p = putUint(b, p, v);
+    else p = putSignExtended(b, p, v);
+    p = putBytes(b, p, J.itemEnd);
+  }
+  s.p = jsonItemsEnd(s, p, vlen);
+}
+
+function jsonEnum64(s: JsonState, w: Uint32Array, o: number, info: number): void {
+  const J = s.k;
+  const vlen = infoVlen16(info);
+  const kflag = infoKflag(info);
+  let p = jsonSizeVlen(s, w, o, info, kflag ? J.signedSize : J.unsignedSize, J.values);
+  for (let i = 0, e = o + 3; i < vlen; i++, e += 3) {
+    p = jsonItemName(s, p, i, w[e]!);
+    const b = s.b;
+    p = putBytes(b, putBytes(b, p, J.itemVal), asciiBytes(enum64Text(w[e + 1]!, w[e + 2]!, kflag)));
+    p = putBytes(b, p, J.itemEnd);
+  }
+  s.p = jsonItemsEnd(s, p, vlen);
+}
+
+function jsonFwd(s: JsonState, _w: Uint32Array, _o: number, info: number): void {
+  s.p = putBytes(s.b, s.p, infoKflag(info) ? s.k.fwdUnion : s.k.fwdStruct);
+}
+
+function jsonFunc(s: JsonState, w: Uint32Array, o: number, info: number): void {
+  const b = s.b;
+  const p = putUint(b, putBytes(b, s.p, s.k.typeId), w[o + 2]!);
+  s.p = putBytes(b, p, s.k.linkage[Math.min(infoVlen16(info), 3)]!);
+}
+
+function jsonFuncProto(s: JsonState, w: Uint32Array, o: number, info: number): void {
+  const J = s.k;
+  const vlen = infoVlen16(info);
+  let p = jsonSizeVlen(s, w, o, info, J.retTypeId, J.params);
+  for (let i = 0, q = o + 3; i < vlen; i++, q += 2) {
+    p = jsonItemName(s, p, i, w[q]!);
+    const b = s.b;
+    p = putUint(b, putBytes(b, p, J.itemTypeId), w[q + 1]!);
+    p = putBytes(b, p, J.itemEnd);
+  }
+  s.p = jsonItemsEnd(s, p, vlen);
+}
+
+function jsonVar(s: JsonState, w: Uint32Array, o: number): void {
+  const b = s.b;
+  const p = putUint(b, putBytes(b, s.p, s.k.typeId), w[o + 2]!);
+  s.p = putBytes(b, p, s.k.linkage[Math.min(w[o + 3]!, 3)]!);
+}
+
+function jsonDatasec(s: JsonState, w: Uint32Array, o: number, info: number): void {
+  const J = s.k;
+  const vlen = infoVlen16(info);
+  let p = jsonSizeVlen(s, w, o, info, J.size, J.vars);
+  for (let i = 0, v = o + 3; i < vlen; i++, v += 3) {
+    p = s.room(p, JSON_ITEM);
+    const b = s.b;
+    if (i) b[p++] = 44;
+    b[p++] = 123;
+    p = putUint(b, putBytes(b, p, J.itemFirstTypeId), w[v]!);
+    p = putUint(b, putBytes(b, p, J.itemOffset), w[v + 1]!);
+    p = putUint(b, putBytes(b, p, J.itemSize), w[v + 2]!);
+    p = putBytes(b, p, J.itemEnd);
+  }
+  s.p = jsonItemsEnd(s, p, vlen);
+}
+
+function jsonFloat(s: JsonState, w: Uint32Array, o: number): void {
+  const b = s.b;
+  s.p = putUint(b, putBytes(b, s.p, s.k.size), w[o + 2]!);
+}
+
+function jsonDeclTag(s: JsonState, w: Uint32Array, o: number): void {
+  const b = s.b;
+  const p = putUint(b, putBytes(b, s.p, s.k.typeId), w[o + 2]!);
+  s.p = putInt(b, putBytes(b, p, s.k.componentIdx), w[o + 3]! | 0);
+}
+
+/** Kinds bpftool prints no fields for (void, and kinds it does not know). */
+function jsonOther(): void {}
+
+const JSON_WRITERS = writersByKind<JsonText>(jsonOther, [
+  [[BTF_KIND_INT], jsonInt],
+  [REF_KINDS, jsonRef],
+  [[BTF_KIND_ARRAY], jsonArray],
+  [[BTF_KIND_STRUCT, BTF_KIND_UNION], jsonStruct],
+  [[BTF_KIND_ENUM], jsonEnum],
+  [[BTF_KIND_ENUM64], jsonEnum64],
+  [[BTF_KIND_FWD], jsonFwd],
+  [[BTF_KIND_FUNC], jsonFunc],
+  [[BTF_KIND_FUNC_PROTO], jsonFuncProto],
+  [[BTF_KIND_VAR], jsonVar],
+  [[BTF_KIND_DATASEC], jsonDatasec],
+  [[BTF_KIND_FLOAT], jsonFloat],
+  [[BTF_KIND_DECL_TAG], jsonDeclTag],
+]);
 
 /**
  * Writes the bpftool JSON dump (`-j`, or `-p` when pretty) of `btf` to
@@ -557,192 +880,40 @@ function putQuoted(b: Uint8Array, p: number, n: NameBytes, esc: Uint8Array): num
  * while they are copied from the string section.
  */
 export function writeJsonDump(btf: Btf, sink: ByteSink, opts: JsonDumpOptions = {}): void {
-  const out = new ByteOut(sink);
-  const J = new JsonText(opts.pretty ?? false);
   const esc = escapes(opts.bpftool === '7.8' ? '\\' : 'n');
-  const nm = new NameBytes(btf);
-  const recs = new Records(btf, opts);
-  let b = out.reserve(JSON_ITEM);
-  let p = putBytes(b, out.mark, J.open);
-  for (let k = 0; k < recs.n; k++) {
-    const id = recs.at(k);
-    const w = recs.w,
-      o = recs.o;
-    const info = w[o + 1]!;
-    const kind = infoKind(info);
-    const vlen = infoVlen16(info);
-    const kflag = infoKflag(info);
-    let len = nm.at(w[o]!);
-    if (p + 2 * len + JSON_ITEM > b.length) {
-      out.commit(p);
-      b = out.reserve(2 * len + JSON_ITEM);
-      p = out.mark;
+  const s = new DumpState(new ByteOut(sink), btf, new JsonText(opts.pretty ?? false), esc, JSON_ROOM);
+  const J = s.k;
+  const list = opts.typeIds;
+  const n = list ? list.length : btf.nrTypes;
+  const words = btf.words;
+  const offs = btf.offs;
+  const start = btf.startId;
+  const writers = JSON_WRITERS;
+  let p = putBytes(s.b, s.p, J.open);
+  for (let k = 0; k < n; k++) {
+    let id: number;
+    let w: Uint32Array;
+    let o: number;
+    if (list) {
+      id = list[k]!;
+      [w, o] = btf.recordOf(id);
+    } else {
+      id = start + k;
+      w = words;
+      o = offs[k]!;
     }
+    const info = w[o + 1]!;
+    p = s.room(p, JSON_ROOM);
+    const b = s.b;
     if (k) b[p++] = 44; // ,
     b[p++] = 123; // {
     p = putUint(b, putBytes(b, p, J.id), id);
-    p = putBytes(b, p, J.kind[kind]!);
-    p = putQuoted(b, putBytes(b, p, J.name), nm, esc);
-    switch (kind) {
-      case BTF_KIND_INT: {
-        const v = w[o + 3]!;
-        p = putUint(b, putBytes(b, p, J.size), w[o + 2]!);
-        p = putUint(b, putBytes(b, p, J.bitsOffset), intOffset(v));
-        p = putUint(b, putBytes(b, p, J.nrBits), intBits(v));
-        p = putBytes(b, p, J.enc[intEncoding(v)]!);
-        break;
-      }
-      case BTF_KIND_PTR:
-      case BTF_KIND_CONST:
-      case BTF_KIND_VOLATILE:
-      case BTF_KIND_RESTRICT:
-      case BTF_KIND_TYPEDEF:
-      case BTF_KIND_TYPE_TAG:
-        p = putUint(b, putBytes(b, p, J.typeId), w[o + 2]!);
-        break;
-      case BTF_KIND_ARRAY:
-        p = putUint(b, putBytes(b, p, J.typeId), w[o + 3]!);
-        p = putUint(b, putBytes(b, p, J.indexTypeId), w[o + 4]!);
-        p = putUint(b, putBytes(b, p, J.nrElems), w[o + 5]!);
-        break;
-      case BTF_KIND_STRUCT:
-      case BTF_KIND_UNION:
-        p = putUint(b, putBytes(b, p, J.size), w[o + 2]!);
-        p = putUint(b, putBytes(b, p, J.vlen), vlen);
-        p = putBytes(b, p, J.members);
-        for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
-          len = nm.at(w[m]!);
-          if (p + 2 * len + JSON_ITEM > b.length) {
-            out.commit(p);
-            b = out.reserve(2 * len + JSON_ITEM);
-            p = out.mark;
-          }
-          const off = w[m + 2]!;
-          if (i) b[p++] = 44;
-          b[p++] = 123;
-          p = putQuoted(b, putBytes(b, p, J.itemName), nm, esc);
-          p = putUint(b, putBytes(b, p, J.itemTypeId), w[m + 1]!);
-          p = putUint(b, putBytes(b, p, J.itemBitsOffset), memberBitOffset(off, kflag));
-          const bits = memberBitfieldSize(off, kflag);
-          if (bits) p = putUint(b, putBytes(b, p, J.itemBitfieldSize), bits);
-          p = putBytes(b, p, J.itemEnd);
-        }
-        p = putBytes(b, p, vlen ? J.arrayEnd : J.emptyArrayEnd);
-        break;
-      case BTF_KIND_ENUM:
-        p = putBytes(b, p, kflag ? J.signed : J.unsigned);
-        p = putUint(b, putBytes(b, p, J.size), w[o + 2]!);
-        p = putUint(b, putBytes(b, p, J.vlen), vlen);
-        p = putBytes(b, p, J.values);
-        for (let i = 0, e = o + 3; i < vlen; i++, e += 2) {
-          len = nm.at(w[e]!);
-          if (p + 2 * len + JSON_ITEM > b.length) {
-            out.commit(p);
-            b = out.reserve(2 * len + JSON_ITEM);
-            p = out.mark;
-          }
-          if (i) b[p++] = 44;
-          b[p++] = 123;
-          p = putQuoted(b, putBytes(b, p, J.itemName), nm, esc);
-          p = putBytes(b, p, J.itemVal);
-          // bpftool passes the __s32 `val` to jsonw_uint_field, which
-          // sign-extends it: unsigned values >= 2^31 print as 2^64 + val.
-          const v = w[e + 1]! | 0;
-          if (kflag) p = putInt(b, p, v);
-          else if (v >= 0) p = putUint(b, p, v);
-          else p = putBytes(b, p, asciiBytes(String((1n << 64n) + BigInt(v))));
-          p = putBytes(b, p, J.itemEnd);
-        }
-        p = putBytes(b, p, vlen ? J.arrayEnd : J.emptyArrayEnd);
-        break;
-      case BTF_KIND_ENUM64:
-        p = putBytes(b, p, kflag ? J.signed : J.unsigned);
-        p = putUint(b, putBytes(b, p, J.size), w[o + 2]!);
-        p = putUint(b, putBytes(b, p, J.vlen), vlen);
-        p = putBytes(b, p, J.values);
-        for (let i = 0, e = o + 3; i < vlen; i++, e += 3) {
-          len = nm.at(w[e]!);
-          if (p + 2 * len + JSON_ITEM > b.length) {
-            out.commit(p);
-            b = out.reserve(2 * len + JSON_ITEM);
-            p = out.mark;
-          }
-          const u = (BigInt(w[e + 2]!) << 32n) | BigInt(w[e + 1]!);
-          if (i) b[p++] = 44;
-          b[p++] = 123;
-          p = putQuoted(b, putBytes(b, p, J.itemName), nm, esc);
-          p = putBytes(b, p, J.itemVal);
-          p = putBytes(b, p, asciiBytes(String(kflag ? BigInt.asIntN(64, u) : u)));
-          p = putBytes(b, p, J.itemEnd);
-        }
-        p = putBytes(b, p, vlen ? J.arrayEnd : J.emptyArrayEnd);
-        break;
-      case BTF_KIND_FWD:
-        p = putBytes(b, p, kflag ? J.fwdUnion : J.fwdStruct);
-        break;
-      case BTF_KIND_FUNC:
-        p = putUint(b, putBytes(b, p, J.typeId), w[o + 2]!);
-        p = putBytes(b, p, J.linkage[Math.min(vlen, 3)]!);
-        break;
-      case BTF_KIND_FUNC_PROTO:
-        p = putUint(b, putBytes(b, p, J.retTypeId), w[o + 2]!);
-        p = putUint(b, putBytes(b, p, J.vlen), vlen);
-        p = putBytes(b, p, J.params);
-        for (let i = 0, q = o + 3; i < vlen; i++, q += 2) {
-          len = nm.at(w[q]!);
-          if (p + 2 * len + JSON_ITEM > b.length) {
-            out.commit(p);
-            b = out.reserve(2 * len + JSON_ITEM);
-            p = out.mark;
-          }
-          if (i) b[p++] = 44;
-          b[p++] = 123;
-          p = putQuoted(b, putBytes(b, p, J.itemName), nm, esc);
-          p = putUint(b, putBytes(b, p, J.itemTypeId), w[q + 1]!);
-          p = putBytes(b, p, J.itemEnd);
-        }
-        p = putBytes(b, p, vlen ? J.arrayEnd : J.emptyArrayEnd);
-        break;
-      case BTF_KIND_VAR: {
-        const l = w[o + 3]!;
-        p = putUint(b, putBytes(b, p, J.typeId), w[o + 2]!);
-        p = putBytes(b, p, J.linkage[Math.min(l, 3)]!);
-        break;
-      }
-      case BTF_KIND_DATASEC:
-        p = putUint(b, putBytes(b, p, J.size), w[o + 2]!);
-        p = putUint(b, putBytes(b, p, J.vlen), vlen);
-        p = putBytes(b, p, J.vars);
-        for (let i = 0, v = o + 3; i < vlen; i++, v += 3) {
-          if (p + JSON_ITEM > b.length) {
-            out.commit(p);
-            b = out.reserve(JSON_ITEM);
-            p = out.mark;
-          }
-          if (i) b[p++] = 44;
-          b[p++] = 123;
-          p = putUint(b, putBytes(b, p, J.itemFirstTypeId), w[v]!);
-          p = putUint(b, putBytes(b, p, J.itemOffset), w[v + 1]!);
-          p = putUint(b, putBytes(b, p, J.itemSize), w[v + 2]!);
-          p = putBytes(b, p, J.itemEnd);
-        }
-        p = putBytes(b, p, vlen ? J.arrayEnd : J.emptyArrayEnd);
-        break;
-      case BTF_KIND_FLOAT:
-        p = putUint(b, putBytes(b, p, J.size), w[o + 2]!);
-        break;
-      case BTF_KIND_DECL_TAG:
-        p = putUint(b, putBytes(b, p, J.typeId), w[o + 2]!);
-        p = putInt(b, putBytes(b, p, J.componentIdx), w[o + 3]! | 0);
-        break;
-      default:
-        break;
-    }
-    p = putBytes(b, p, J.typeEnd);
+    p = putBytes(b, putBytes(b, p, J.kind[infoKind(info)]!), J.name);
+    s.p = jsonName(s, p, w[o]!);
+    writers[infoKind(info)]!(s, w, o, info);
+    p = putBytes(s.b, s.p, J.typeEnd);
   }
-  p = putBytes(b, p, recs.n ? J.endFull : J.endEmpty);
-  out.commit(p);
-  out.flush();
+  s.end(putBytes(s.b, p, n ? J.endFull : J.endEmpty));
 }
 
 /** Returns the bpftool JSON dump of `btf` as a string. */
