@@ -52,7 +52,17 @@ import {
   memberBitOffset,
   memberBitfieldSize,
 } from '../kinds.js';
-import { ByteOut, asciiBytes, bytesToText, collectBytes, putBytes, putUint, type ByteSink } from './bytes.js';
+import {
+  ByteOut,
+  asciiBytes,
+  bytesToText,
+  collectBytes,
+  packKey,
+  putBytes,
+  putKey,
+  putUint,
+  type ByteSink,
+} from './bytes.js';
 
 /** Options for the raw and JSON dumps. */
 export interface RawDumpOptions {
@@ -80,27 +90,33 @@ function linkageStr(l: number): string {
   return l === 0 ? 'static' : l === 1 ? 'global' : l === 2 ? 'extern' : '(unknown)';
 }
 
+/** Returns an ASCII string packed for `putKey`: the dumps' fixed pieces. */
+function packed(s: string): Uint32Array {
+  return packKey(asciiBytes(s));
+}
+
 /** Every 7-bit kind number mapped through `f` to bytes (the kinds' names, precomputed once per dump). */
-function perKind(f: (kind: number) => string): Uint8Array[] {
-  const t: Uint8Array[] = [];
-  for (let k = 0; k < 128; k++) t.push(asciiBytes(f(k)));
+function perKind(f: (kind: number) => string): Uint32Array[] {
+  const t: Uint32Array[] = [];
+  for (let k = 0; k < 128; k++) t.push(packed(f(k)));
   return t;
 }
 
 /** The INT encodings 0-15 (`intEncoding`) mapped through `f` to bytes. */
-function perEncoding(f: (name: string) => string): Uint8Array[] {
-  const t: Uint8Array[] = [];
-  for (let e = 0; e < 16; e++) t.push(asciiBytes(f(intEnc(e))));
+function perEncoding(f: (name: string) => string): Uint32Array[] {
+  const t: Uint32Array[] = [];
+  for (let e = 0; e < 16; e++) t.push(packed(f(intEnc(e))));
   return t;
 }
 
 /** Linkages 0-3 (3 and above print as unknown) mapped through `f` to bytes. */
-function perLinkage(f: (name: string) => string): Uint8Array[] {
-  return [0, 1, 2, 3].map((l) => asciiBytes(f(linkageStr(l))));
+function perLinkage(f: (name: string) => string): Uint32Array[] {
+  return [0, 1, 2, 3].map((l) => packed(f(linkageStr(l))));
 }
 
-const ANON = asciiBytes('(anon)');
-const INVALID = asciiBytes('(invalid)');
+const ANON = packed('(anon)');
+const ANON_BYTES = asciiBytes('(anon)');
+const INVALID_BYTES = asciiBytes('(invalid)');
 
 /**
  * Bytes of a name copied by the fast path: every line checks for room for
@@ -119,6 +135,8 @@ const NAME_FAST = 512;
  */
 class DumpState<K> {
   b: Uint8Array;
+  /** A view of `b`, for `putKey`. */
+  dv: DataView;
   p: number;
   /** This BTF's own string section, and its offsets: names there are copied in place. */
   readonly own: Uint8Array;
@@ -133,6 +151,7 @@ class DumpState<K> {
     first: number,
   ) {
     this.b = out.reserve(first);
+    this.dv = new DataView(this.b.buffer, this.b.byteOffset, this.b.byteLength);
     this.p = out.mark;
     this.own = btf.stringSection();
     this.ownStart = btf.startStrOff;
@@ -143,7 +162,11 @@ class DumpState<K> {
   room(p: number, n: number): number {
     if (p + n <= this.b.length) return p;
     this.out.commit(p);
-    this.b = this.out.reserve(n);
+    const b = this.out.reserve(n);
+    if (b !== this.b) {
+      this.b = b;
+      this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    }
     return this.out.mark;
   }
 
@@ -160,8 +183,8 @@ class DumpState<K> {
  * past the strings (level 1 reads those), a base's name through `strBytes`.
  */
 function otherName(btf: Btf, off: number, strEnd: number): Uint8Array {
-  if (off === 0) return ANON;
-  if (off >= strEnd) return INVALID;
+  if (off === 0) return ANON_BYTES;
+  if (off >= strEnd) return INVALID_BYTES;
   return btf.strBytes(off);
 }
 
@@ -193,7 +216,8 @@ function nameTail<K>(s: DumpState<K>, p: number, src: Uint8Array, i: number, esc
  */
 function rawName<K>(s: DumpState<K>, p: number, off: number): number {
   const b = s.b;
-  if (off === 0) return putBytes(b, p, ANON);
+  const dv = s.dv;
+  if (off === 0) return putKey(dv, p, ANON);
   if (off < s.ownStart || off >= s.strEnd) {
     const src = otherName(s.btf, off, s.strEnd);
     return nameTail(s, p, src, 0, null);
@@ -210,7 +234,7 @@ function rawName<K>(s: DumpState<K>, p: number, off: number): number {
   }
 }
 
-/** Bytes one raw line takes besides its name, at most (an ENUM64 value, a DATASEC entry with its kind). */
+/** Bytes one raw line takes besides its name, at most (an ENUM64 value, a DATASEC entry with its kind), with the 3 bytes `putKey` may write past its last key. */
 const RAW_LINE = 192;
 /** The room a raw line checks for: its text and the fast path's name. */
 const RAW_ROOM = RAW_LINE + NAME_FAST;
@@ -224,28 +248,28 @@ class RawText {
   readonly enc = perEncoding((n) => ` encoding=${n}`);
   readonly linkage = perLinkage((n) => ` linkage=${n}`);
   readonly varLinkage = perLinkage((n) => `, linkage=${n}`);
-  readonly size = asciiBytes("' size=");
-  readonly typeId = asciiBytes("' type_id=");
-  readonly retTypeId = asciiBytes("' ret_type_id=");
-  readonly bitsOffset = asciiBytes(' bits_offset=');
-  readonly nrBits = asciiBytes(' nr_bits=');
-  readonly itemTypeId = asciiBytes("' type_id=");
-  readonly indexTypeId = asciiBytes(' index_type_id=');
-  readonly nrElems = asciiBytes(' nr_elems=');
-  readonly vlen = asciiBytes(' vlen=');
-  readonly signedSize = asciiBytes("' encoding=SIGNED size=");
-  readonly unsignedSize = asciiBytes("' encoding=UNSIGNED size=");
-  readonly item = asciiBytes("\n\t'");
-  readonly val = asciiBytes("' val=");
-  readonly bitfieldSize = asciiBytes(' bitfield_size=');
-  readonly fwdUnion = asciiBytes("' fwd_kind=union");
-  readonly fwdStruct = asciiBytes("' fwd_kind=struct");
-  readonly secEntry = asciiBytes('\n\ttype_id=');
-  readonly offset = asciiBytes(' offset=');
-  readonly entrySize = asciiBytes(' size=');
-  readonly componentIdx = asciiBytes(' component_idx=');
-  readonly close = asciiBytes("')");
-  readonly quote = asciiBytes("'");
+  readonly size = packed("' size=");
+  readonly typeId = packed("' type_id=");
+  readonly retTypeId = packed("' ret_type_id=");
+  readonly bitsOffset = packed(' bits_offset=');
+  readonly nrBits = packed(' nr_bits=');
+  readonly itemTypeId = packed("' type_id=");
+  readonly indexTypeId = packed(' index_type_id=');
+  readonly nrElems = packed(' nr_elems=');
+  readonly vlen = packed(' vlen=');
+  readonly signedSize = packed("' encoding=SIGNED size=");
+  readonly unsignedSize = packed("' encoding=UNSIGNED size=");
+  readonly item = packed("\n\t'");
+  readonly val = packed("' val=");
+  readonly bitfieldSize = packed(' bitfield_size=');
+  readonly fwdUnion = packed("' fwd_kind=union");
+  readonly fwdStruct = packed("' fwd_kind=struct");
+  readonly secEntry = packed('\n\ttype_id=');
+  readonly offset = packed(' offset=');
+  readonly entrySize = packed(' size=');
+  readonly componentIdx = packed(' component_idx=');
+  readonly close = packed("')");
+  readonly quote = packed("'");
 }
 
 type RawState = DumpState<RawText>;
@@ -260,34 +284,38 @@ function putInt(b: Uint8Array, p: number, v: number): number {
 }
 
 /** Writes ` size=N vlen=N` (with the name's closing quote, `pre`) for a record with items. */
-function rawSizeVlen(s: RawState, w: Uint32Array, o: number, info: number, pre: Uint8Array): number {
+function rawSizeVlen(s: RawState, w: Uint32Array, o: number, info: number, pre: Uint32Array): number {
   const b = s.b;
-  const p = putUint(b, putBytes(b, s.p, pre), w[o + 2]!);
-  return putUint(b, putBytes(b, p, s.k.vlen), infoVlen16(info));
+  const dv = s.dv;
+  const p = putUint(b, putKey(dv, s.p, pre), w[o + 2]!);
+  return putUint(b, putKey(dv, p, s.k.vlen), infoVlen16(info));
 }
 
 function rawInt(s: RawState, w: Uint32Array, o: number): void {
   const T = s.k;
   const b = s.b;
+  const dv = s.dv;
   const v = w[o + 3]!;
-  let p = putUint(b, putBytes(b, s.p, T.size), w[o + 2]!);
-  p = putUint(b, putBytes(b, p, T.bitsOffset), intOffset(v));
-  p = putUint(b, putBytes(b, p, T.nrBits), intBits(v));
-  s.p = putBytes(b, p, T.enc[intEncoding(v)]!);
+  let p = putUint(b, putKey(dv, s.p, T.size), w[o + 2]!);
+  p = putUint(b, putKey(dv, p, T.bitsOffset), intOffset(v));
+  p = putUint(b, putKey(dv, p, T.nrBits), intBits(v));
+  s.p = putKey(dv, p, T.enc[intEncoding(v)]!);
 }
 
 /** PTR, CONST, VOLATILE, RESTRICT, TYPEDEF, TYPE_TAG. */
 function rawRef(s: RawState, w: Uint32Array, o: number): void {
   const b = s.b;
-  s.p = putUint(b, putBytes(b, s.p, s.k.typeId), w[o + 2]!);
+  const dv = s.dv;
+  s.p = putUint(b, putKey(dv, s.p, s.k.typeId), w[o + 2]!);
 }
 
 function rawArray(s: RawState, w: Uint32Array, o: number): void {
   const T = s.k;
   const b = s.b;
-  let p = putUint(b, putBytes(b, s.p, T.typeId), w[o + 3]!);
-  p = putUint(b, putBytes(b, p, T.indexTypeId), w[o + 4]!);
-  s.p = putUint(b, putBytes(b, p, T.nrElems), w[o + 5]!);
+  const dv = s.dv;
+  let p = putUint(b, putKey(dv, s.p, T.typeId), w[o + 3]!);
+  p = putUint(b, putKey(dv, p, T.indexTypeId), w[o + 4]!);
+  s.p = putUint(b, putKey(dv, p, T.nrElems), w[o + 5]!);
 }
 
 /** STRUCT, UNION. */
@@ -298,13 +326,14 @@ function rawStruct(s: RawState, w: Uint32Array, o: number, info: number): void {
   let p = rawSizeVlen(s, w, o, info, T.size);
   for (let m = o + 3, e = m + 3 * vlen; m < e; m += 3) {
     p = s.room(p, RAW_ROOM);
-    p = rawName(s, putBytes(s.b, p, T.item), w[m]!);
+    p = rawName(s, putKey(s.dv, p, T.item), w[m]!);
     const b = s.b;
+    const dv = s.dv;
     const off = w[m + 2]!;
-    p = putUint(b, putBytes(b, p, T.itemTypeId), w[m + 1]!);
-    p = putUint(b, putBytes(b, p, T.bitsOffset), memberBitOffset(off, kflag));
+    p = putUint(b, putKey(dv, p, T.itemTypeId), w[m + 1]!);
+    p = putUint(b, putKey(dv, p, T.bitsOffset), memberBitOffset(off, kflag));
     const bits = memberBitfieldSize(off, kflag);
-    if (bits) p = putUint(b, putBytes(b, p, T.bitfieldSize), bits);
+    if (bits) p = putUint(b, putKey(dv, p, T.bitfieldSize), bits);
   }
   s.p = p;
 }
@@ -315,9 +344,10 @@ function rawEnum(s: RawState, w: Uint32Array, o: number, info: number): void {
   let p = rawSizeVlen(s, w, o, info, kflag ? T.signedSize : T.unsignedSize);
   for (let e = o + 3, end = e + 2 * infoVlen16(info); e < end; e += 2) {
     p = s.room(p, RAW_ROOM);
-    p = rawName(s, putBytes(s.b, p, T.item), w[e]!);
+    p = rawName(s, putKey(s.dv, p, T.item), w[e]!);
     const b = s.b;
-    p = putBytes(b, p, T.val);
+    const dv = s.dv;
+    p = putKey(dv, p, T.val);
     p = kflag ? putInt(b, p, w[e + 1]! | 0) : putUint(b, p, w[e + 1]!);
   }
   s.p = p;
@@ -335,25 +365,27 @@ function rawEnum64(s: RawState, w: Uint32Array, o: number, info: number): void {
   let p = rawSizeVlen(s, w, o, info, kflag ? T.signedSize : T.unsignedSize);
   for (let e = o + 3, end = e + 3 * infoVlen16(info); e < end; e += 3) {
     p = s.room(p, RAW_ROOM);
-    p = rawName(s, putBytes(s.b, p, T.item), w[e]!);
+    p = rawName(s, putKey(s.dv, p, T.item), w[e]!);
     const b = s.b;
-    p = putBytes(b, putBytes(b, p, T.val), asciiBytes(enum64Text(w[e + 1]!, w[e + 2]!, kflag)));
-    p = putBytes(b, p, kflag ? LL : ULL);
+    const dv = s.dv;
+    p = putBytes(b, putKey(dv, p, T.val), asciiBytes(enum64Text(w[e + 1]!, w[e + 2]!, kflag)));
+    p = putKey(dv, p, kflag ? LL : ULL);
   }
   s.p = p;
 }
 
-const LL = asciiBytes('LL');
-const ULL = asciiBytes('ULL');
+const LL = packed('LL');
+const ULL = packed('ULL');
 
 function rawFwd(s: RawState, _w: Uint32Array, _o: number, info: number): void {
-  s.p = putBytes(s.b, s.p, infoKflag(info) ? s.k.fwdUnion : s.k.fwdStruct);
+  s.p = putKey(s.dv, s.p, infoKflag(info) ? s.k.fwdUnion : s.k.fwdStruct);
 }
 
 function rawFunc(s: RawState, w: Uint32Array, o: number, info: number): void {
   const b = s.b;
-  const p = putUint(b, putBytes(b, s.p, s.k.typeId), w[o + 2]!);
-  s.p = putBytes(b, p, s.k.linkage[Math.min(infoVlen16(info), 3)]!);
+  const dv = s.dv;
+  const p = putUint(b, putKey(dv, s.p, s.k.typeId), w[o + 2]!);
+  s.p = putKey(dv, p, s.k.linkage[Math.min(infoVlen16(info), 3)]!);
 }
 
 function rawFuncProto(s: RawState, w: Uint32Array, o: number, info: number): void {
@@ -361,16 +393,17 @@ function rawFuncProto(s: RawState, w: Uint32Array, o: number, info: number): voi
   let p = rawSizeVlen(s, w, o, info, T.retTypeId);
   for (let q = o + 3, e = q + 2 * infoVlen16(info); q < e; q += 2) {
     p = s.room(p, RAW_ROOM);
-    p = rawName(s, putBytes(s.b, p, T.item), w[q]!);
-    p = putUint(s.b, putBytes(s.b, p, T.itemTypeId), w[q + 1]!);
+    p = rawName(s, putKey(s.dv, p, T.item), w[q]!);
+    p = putUint(s.b, putKey(s.dv, p, T.itemTypeId), w[q + 1]!);
   }
   s.p = p;
 }
 
 function rawVar(s: RawState, w: Uint32Array, o: number): void {
   const b = s.b;
-  const p = putUint(b, putBytes(b, s.p, s.k.typeId), w[o + 2]!);
-  s.p = putBytes(b, p, s.k.varLinkage[Math.min(w[o + 3]!, 3)]!);
+  const dv = s.dv;
+  const p = putUint(b, putKey(dv, s.p, s.k.typeId), w[o + 2]!);
+  s.p = putKey(dv, p, s.k.varLinkage[Math.min(w[o + 3]!, 3)]!);
 }
 
 /** bpftool prints each entry's kind and name; void reads as an all-zero record. */
@@ -382,14 +415,16 @@ function rawDatasec(s: RawState, w: Uint32Array, o: number, info: number): void 
     const t = w[v]!;
     p = s.room(p, RAW_ROOM);
     let b = s.b;
-    p = putUint(b, putBytes(b, p, T.secEntry), t);
-    p = putUint(b, putBytes(b, p, T.offset), w[v + 1]!);
-    p = putUint(b, putBytes(b, p, T.entrySize), w[v + 2]!);
+    let dv = s.dv;
+    p = putUint(b, putKey(dv, p, T.secEntry), t);
+    p = putUint(b, putKey(dv, p, T.offset), w[v + 1]!);
+    p = putUint(b, putKey(dv, p, T.entrySize), w[v + 2]!);
     if (t < count) {
       const [tw, to] = t === 0 ? [ZERO, 0] : s.btf.recordOf(t);
-      p = rawName(s, putBytes(b, p, T.target[infoKind(tw[to + 1]!)]!), tw[to]!);
+      p = rawName(s, putKey(dv, p, T.target[infoKind(tw[to + 1]!)]!), tw[to]!);
       b = s.b;
-      p = putBytes(b, p, T.close);
+      dv = s.dv;
+      p = putKey(dv, p, T.close);
     }
   }
   s.p = p;
@@ -397,18 +432,20 @@ function rawDatasec(s: RawState, w: Uint32Array, o: number, info: number): void 
 
 function rawFloat(s: RawState, w: Uint32Array, o: number): void {
   const b = s.b;
-  s.p = putUint(b, putBytes(b, s.p, s.k.size), w[o + 2]!);
+  const dv = s.dv;
+  s.p = putUint(b, putKey(dv, s.p, s.k.size), w[o + 2]!);
 }
 
 function rawDeclTag(s: RawState, w: Uint32Array, o: number): void {
   const b = s.b;
-  const p = putUint(b, putBytes(b, s.p, s.k.typeId), w[o + 2]!);
-  s.p = putInt(b, putBytes(b, p, s.k.componentIdx), w[o + 3]! | 0);
+  const dv = s.dv;
+  const p = putUint(b, putKey(dv, s.p, s.k.typeId), w[o + 2]!);
+  s.p = putInt(b, putKey(dv, p, s.k.componentIdx), w[o + 3]! | 0);
 }
 
 /** Kinds bpftool prints nothing for after the name (void, and kinds it does not know). */
 function rawOther(s: RawState): void {
-  s.p = putBytes(s.b, s.p, s.k.quote);
+  s.p = putKey(s.dv, s.p, s.k.quote);
 }
 
 /** Returns the writers of every 7-bit kind, `other` where nothing is printed after the name. */
@@ -479,9 +516,10 @@ export function writeRawDump(btf: Btf, sink: ByteSink, opts: RawDumpOptions = {}
     const kind = infoKind(info);
     p = s.room(p, RAW_ROOM);
     const b = s.b;
+    const dv = s.dv;
     b[p++] = 91; // [
     p = putUint(b, p, id);
-    s.p = rawName(s, putBytes(b, p, head[kind]!), w[o]!);
+    s.p = rawName(s, putKey(dv, p, head[kind]!), w[o]!);
     writers[kind]!(s, w, o, info);
     p = s.p;
     s.b[p++] = 10;
@@ -528,61 +566,61 @@ export type BpftoolVersion = '7.1' | '7.8';
  * and indent in one piece, made once per dump.
  */
 class JsonText {
-  readonly open: Uint8Array;
+  readonly open: Uint32Array;
   /** After the last type: `]`, then the root's `}` and the final newline (bpftool's `jsonw_destroy`). */
-  readonly endFull: Uint8Array;
-  readonly endEmpty: Uint8Array;
+  readonly endFull: Uint32Array;
+  readonly endEmpty: Uint32Array;
   /** A type object's end (level 3 back to 2), an item's (5 back to 4), a non-empty array's (4 back to 3). */
-  readonly typeEnd: Uint8Array;
-  readonly itemEnd: Uint8Array;
-  readonly arrayEnd: Uint8Array;
+  readonly typeEnd: Uint32Array;
+  readonly itemEnd: Uint32Array;
+  readonly arrayEnd: Uint32Array;
   /** An empty array's end: bpftool writes no newline inside `[]`. */
-  readonly emptyArrayEnd = asciiBytes(']');
+  readonly emptyArrayEnd = packed(']');
   /** Level 3: a type's fields (`id` first, then the separator is included). */
-  readonly id: Uint8Array;
-  readonly kind: Uint8Array[];
-  readonly name: Uint8Array;
-  readonly size: Uint8Array;
-  readonly bitsOffset: Uint8Array;
-  readonly nrBits: Uint8Array;
-  readonly enc: Uint8Array[];
-  readonly typeId: Uint8Array;
-  readonly indexTypeId: Uint8Array;
-  readonly nrElems: Uint8Array;
-  readonly vlen: Uint8Array;
-  readonly members: Uint8Array;
-  readonly values: Uint8Array;
-  readonly params: Uint8Array;
-  readonly vars: Uint8Array;
+  readonly id: Uint32Array;
+  readonly kind: Uint32Array[];
+  readonly name: Uint32Array;
+  readonly size: Uint32Array;
+  readonly bitsOffset: Uint32Array;
+  readonly nrBits: Uint32Array;
+  readonly enc: Uint32Array[];
+  readonly typeId: Uint32Array;
+  readonly indexTypeId: Uint32Array;
+  readonly nrElems: Uint32Array;
+  readonly vlen: Uint32Array;
+  readonly members: Uint32Array;
+  readonly values: Uint32Array;
+  readonly params: Uint32Array;
+  readonly vars: Uint32Array;
   /** An ENUM's encoding, then its size key. */
-  readonly signedSize: Uint8Array;
-  readonly unsignedSize: Uint8Array;
-  readonly fwdUnion: Uint8Array;
-  readonly fwdStruct: Uint8Array;
-  readonly linkage: Uint8Array[];
-  readonly retTypeId: Uint8Array;
-  readonly componentIdx: Uint8Array;
+  readonly signedSize: Uint32Array;
+  readonly unsignedSize: Uint32Array;
+  readonly fwdUnion: Uint32Array;
+  readonly fwdStruct: Uint32Array;
+  readonly linkage: Uint32Array[];
+  readonly retTypeId: Uint32Array;
+  readonly componentIdx: Uint32Array;
   /** Level 5: an item's fields (`name` first for members, values and params, `type_id` first for vars). */
-  readonly itemName: Uint8Array;
-  readonly itemTypeId: Uint8Array;
-  readonly itemFirstTypeId: Uint8Array;
-  readonly itemBitsOffset: Uint8Array;
-  readonly itemBitfieldSize: Uint8Array;
-  readonly itemVal: Uint8Array;
-  readonly itemOffset: Uint8Array;
-  readonly itemSize: Uint8Array;
+  readonly itemName: Uint32Array;
+  readonly itemTypeId: Uint32Array;
+  readonly itemFirstTypeId: Uint32Array;
+  readonly itemBitsOffset: Uint32Array;
+  readonly itemBitfieldSize: Uint32Array;
+  readonly itemVal: Uint32Array;
+  readonly itemOffset: Uint32Array;
+  readonly itemSize: Uint32Array;
   constructor(pretty: boolean) {
     const eol = (level: number): string => (pretty ? `\n${'    '.repeat(level)}` : '');
     const key = (name: string, level: number, first = false): string =>
       `${first ? '' : ','}${eol(level)}"${name}":${pretty ? ' ' : ''}`;
-    const t = (name: string, first = false): Uint8Array => asciiBytes(key(name, 3, first));
-    const m = (name: string, first = false): Uint8Array => asciiBytes(key(name, 5, first));
-    this.open = asciiBytes(`{${key('types', 1, true)}[`);
-    this.endFull = asciiBytes(`${eol(1)}]${eol(0)}}\n`);
-    this.endEmpty = asciiBytes(`]${eol(0)}}\n`);
-    this.typeEnd = asciiBytes(`${eol(2)}}`);
-    this.itemEnd = asciiBytes(`${eol(4)}}`);
-    this.arrayEnd = asciiBytes(`${eol(3)}]`);
+    const t = (name: string, first = false): Uint32Array => packed(key(name, 3, first));
+    const m = (name: string, first = false): Uint32Array => packed(key(name, 5, first));
+    this.open = packed(`{${key('types', 1, true)}[`);
+    this.endFull = packed(`${eol(1)}]${eol(0)}}\n`);
+    this.endEmpty = packed(`]${eol(0)}}\n`);
+    this.typeEnd = packed(`${eol(2)}}`);
+    this.itemEnd = packed(`${eol(4)}}`);
+    this.arrayEnd = packed(`${eol(3)}]`);
     this.id = t('id', true);
     this.kind = perKind((k) => `${key('kind', 3)}"${kindName(k)}"`);
     this.name = t('name');
@@ -594,14 +632,14 @@ class JsonText {
     this.indexTypeId = t('index_type_id');
     this.nrElems = t('nr_elems');
     this.vlen = t('vlen');
-    this.members = asciiBytes(`${key('members', 3)}[`);
-    this.values = asciiBytes(`${key('values', 3)}[`);
-    this.params = asciiBytes(`${key('params', 3)}[`);
-    this.vars = asciiBytes(`${key('vars', 3)}[`);
-    this.signedSize = asciiBytes(`${key('encoding', 3)}"SIGNED"${key('size', 3)}`);
-    this.unsignedSize = asciiBytes(`${key('encoding', 3)}"UNSIGNED"${key('size', 3)}`);
-    this.fwdUnion = asciiBytes(`${key('fwd_kind', 3)}"union"`);
-    this.fwdStruct = asciiBytes(`${key('fwd_kind', 3)}"struct"`);
+    this.members = packed(`${key('members', 3)}[`);
+    this.values = packed(`${key('values', 3)}[`);
+    this.params = packed(`${key('params', 3)}[`);
+    this.vars = packed(`${key('vars', 3)}[`);
+    this.signedSize = packed(`${key('encoding', 3)}"SIGNED"${key('size', 3)}`);
+    this.unsignedSize = packed(`${key('encoding', 3)}"UNSIGNED"${key('size', 3)}`);
+    this.fwdUnion = packed(`${key('fwd_kind', 3)}"union"`);
+    this.fwdStruct = packed(`${key('fwd_kind', 3)}"struct"`);
     this.linkage = perLinkage((n) => `${key('linkage', 3)}"${n}"`);
     this.retTypeId = t('ret_type_id');
     this.componentIdx = t('component_idx');
@@ -651,11 +689,13 @@ function escapes(backslash: string): Uint8Array {
  */
 function jsonName<K>(s: DumpState<K>, p: number, off: number): number {
   let b = s.b;
+  let dv = s.dv;
   b[p++] = 34;
-  if (off === 0) p = putBytes(b, p, ANON);
+  if (off === 0) p = putKey(dv, p, ANON);
   else if (off < s.ownStart || off >= s.strEnd) {
     p = nameTail(s, p, otherName(s.btf, off, s.strEnd), 0, s.esc);
     b = s.b;
+    dv = s.dv;
   } else {
     const src = s.own;
     const esc = s.esc;
@@ -667,6 +707,7 @@ function jsonName<K>(s: DumpState<K>, p: number, off: number): number {
       if (p >= lim) {
         p = nameTail(s, p, src, i, esc);
         b = s.b;
+        dv = s.dv;
         break;
       }
       const x = esc[c]!;
@@ -689,53 +730,58 @@ function jsonSizeVlen(
   w: Uint32Array,
   o: number,
   info: number,
-  first: Uint8Array,
-  open: Uint8Array,
+  first: Uint32Array,
+  open: Uint32Array,
 ): number {
   const J = s.k;
   const b = s.b;
-  let p = putUint(b, putBytes(b, s.p, first), w[o + 2]!);
-  p = putUint(b, putBytes(b, p, J.vlen), infoVlen16(info));
-  return putBytes(b, p, open);
+  const dv = s.dv;
+  let p = putUint(b, putKey(dv, s.p, first), w[o + 2]!);
+  p = putUint(b, putKey(dv, p, J.vlen), infoVlen16(info));
+  return putKey(dv, p, open);
 }
 
 /** Opens item `i` (with its separator) after room for it, and writes its name: returns the position after it. */
 function jsonItemName(s: JsonState, p: number, i: number, off: number): number {
   p = s.room(p, JSON_ROOM);
   const b = s.b;
+  const dv = s.dv;
   if (i) b[p++] = 44; // ,
   b[p++] = 123; // {
-  return jsonName(s, putBytes(b, p, s.k.itemName), off);
+  return jsonName(s, putKey(dv, p, s.k.itemName), off);
 }
 
 /** Closes the items' array of a record with `vlen` items. */
 function jsonItemsEnd(s: JsonState, p: number, vlen: number): number {
   const J = s.k;
-  return putBytes(s.b, p, vlen ? J.arrayEnd : J.emptyArrayEnd);
+  return putKey(s.dv, p, vlen ? J.arrayEnd : J.emptyArrayEnd);
 }
 
 function jsonInt(s: JsonState, w: Uint32Array, o: number): void {
   const J = s.k;
   const b = s.b;
+  const dv = s.dv;
   const v = w[o + 3]!;
-  let p = putUint(b, putBytes(b, s.p, J.size), w[o + 2]!);
-  p = putUint(b, putBytes(b, p, J.bitsOffset), intOffset(v));
-  p = putUint(b, putBytes(b, p, J.nrBits), intBits(v));
-  s.p = putBytes(b, p, J.enc[intEncoding(v)]!);
+  let p = putUint(b, putKey(dv, s.p, J.size), w[o + 2]!);
+  p = putUint(b, putKey(dv, p, J.bitsOffset), intOffset(v));
+  p = putUint(b, putKey(dv, p, J.nrBits), intBits(v));
+  s.p = putKey(dv, p, J.enc[intEncoding(v)]!);
 }
 
 /** PTR, CONST, VOLATILE, RESTRICT, TYPEDEF, TYPE_TAG. */
 function jsonRef(s: JsonState, w: Uint32Array, o: number): void {
   const b = s.b;
-  s.p = putUint(b, putBytes(b, s.p, s.k.typeId), w[o + 2]!);
+  const dv = s.dv;
+  s.p = putUint(b, putKey(dv, s.p, s.k.typeId), w[o + 2]!);
 }
 
 function jsonArray(s: JsonState, w: Uint32Array, o: number): void {
   const J = s.k;
   const b = s.b;
-  let p = putUint(b, putBytes(b, s.p, J.typeId), w[o + 3]!);
-  p = putUint(b, putBytes(b, p, J.indexTypeId), w[o + 4]!);
-  s.p = putUint(b, putBytes(b, p, J.nrElems), w[o + 5]!);
+  const dv = s.dv;
+  let p = putUint(b, putKey(dv, s.p, J.typeId), w[o + 3]!);
+  p = putUint(b, putKey(dv, p, J.indexTypeId), w[o + 4]!);
+  s.p = putUint(b, putKey(dv, p, J.nrElems), w[o + 5]!);
 }
 
 /** STRUCT, UNION. */
@@ -747,12 +793,13 @@ function jsonStruct(s: JsonState, w: Uint32Array, o: number, info: number): void
   for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
     p = jsonItemName(s, p, i, w[m]!);
     const b = s.b;
+    const dv = s.dv;
     const off = w[m + 2]!;
-    p = putUint(b, putBytes(b, p, J.itemTypeId), w[m + 1]!);
-    p = putUint(b, putBytes(b, p, J.itemBitsOffset), memberBitOffset(off, kflag));
+    p = putUint(b, putKey(dv, p, J.itemTypeId), w[m + 1]!);
+    p = putUint(b, putKey(dv, p, J.itemBitsOffset), memberBitOffset(off, kflag));
     const bits = memberBitfieldSize(off, kflag);
-    if (bits) p = putUint(b, putBytes(b, p, J.itemBitfieldSize), bits);
-    p = putBytes(b, p, J.itemEnd);
+    if (bits) p = putUint(b, putKey(dv, p, J.itemBitfieldSize), bits);
+    p = putKey(dv, p, J.itemEnd);
   }
   s.p = jsonItemsEnd(s, p, vlen);
 }
@@ -773,12 +820,13 @@ function jsonEnum(s: JsonState, w: Uint32Array, o: number, info: number): void {
   for (let i = 0, e = o + 3; i < vlen; i++, e += 2) {
     p = jsonItemName(s, p, i, w[e]!);
     const b = s.b;
-    p = putBytes(b, p, J.itemVal);
+    const dv = s.dv;
+    p = putKey(dv, p, J.itemVal);
     const v = w[e + 1]! | 0;
     if (kflag) p = putInt(b, p, v);
     else if (v >= 0) p = putUint(b, p, v);
     else p = putSignExtended(b, p, v);
-    p = putBytes(b, p, J.itemEnd);
+    p = putKey(dv, p, J.itemEnd);
   }
   s.p = jsonItemsEnd(s, p, vlen);
 }
@@ -791,20 +839,22 @@ function jsonEnum64(s: JsonState, w: Uint32Array, o: number, info: number): void
   for (let i = 0, e = o + 3; i < vlen; i++, e += 3) {
     p = jsonItemName(s, p, i, w[e]!);
     const b = s.b;
-    p = putBytes(b, putBytes(b, p, J.itemVal), asciiBytes(enum64Text(w[e + 1]!, w[e + 2]!, kflag)));
-    p = putBytes(b, p, J.itemEnd);
+    const dv = s.dv;
+    p = putBytes(b, putKey(dv, p, J.itemVal), asciiBytes(enum64Text(w[e + 1]!, w[e + 2]!, kflag)));
+    p = putKey(dv, p, J.itemEnd);
   }
   s.p = jsonItemsEnd(s, p, vlen);
 }
 
 function jsonFwd(s: JsonState, _w: Uint32Array, _o: number, info: number): void {
-  s.p = putBytes(s.b, s.p, infoKflag(info) ? s.k.fwdUnion : s.k.fwdStruct);
+  s.p = putKey(s.dv, s.p, infoKflag(info) ? s.k.fwdUnion : s.k.fwdStruct);
 }
 
 function jsonFunc(s: JsonState, w: Uint32Array, o: number, info: number): void {
   const b = s.b;
-  const p = putUint(b, putBytes(b, s.p, s.k.typeId), w[o + 2]!);
-  s.p = putBytes(b, p, s.k.linkage[Math.min(infoVlen16(info), 3)]!);
+  const dv = s.dv;
+  const p = putUint(b, putKey(dv, s.p, s.k.typeId), w[o + 2]!);
+  s.p = putKey(dv, p, s.k.linkage[Math.min(infoVlen16(info), 3)]!);
 }
 
 function jsonFuncProto(s: JsonState, w: Uint32Array, o: number, info: number): void {
@@ -814,16 +864,18 @@ function jsonFuncProto(s: JsonState, w: Uint32Array, o: number, info: number): v
   for (let i = 0, q = o + 3; i < vlen; i++, q += 2) {
     p = jsonItemName(s, p, i, w[q]!);
     const b = s.b;
-    p = putUint(b, putBytes(b, p, J.itemTypeId), w[q + 1]!);
-    p = putBytes(b, p, J.itemEnd);
+    const dv = s.dv;
+    p = putUint(b, putKey(dv, p, J.itemTypeId), w[q + 1]!);
+    p = putKey(dv, p, J.itemEnd);
   }
   s.p = jsonItemsEnd(s, p, vlen);
 }
 
 function jsonVar(s: JsonState, w: Uint32Array, o: number): void {
   const b = s.b;
-  const p = putUint(b, putBytes(b, s.p, s.k.typeId), w[o + 2]!);
-  s.p = putBytes(b, p, s.k.linkage[Math.min(w[o + 3]!, 3)]!);
+  const dv = s.dv;
+  const p = putUint(b, putKey(dv, s.p, s.k.typeId), w[o + 2]!);
+  s.p = putKey(dv, p, s.k.linkage[Math.min(w[o + 3]!, 3)]!);
 }
 
 function jsonDatasec(s: JsonState, w: Uint32Array, o: number, info: number): void {
@@ -833,25 +885,28 @@ function jsonDatasec(s: JsonState, w: Uint32Array, o: number, info: number): voi
   for (let i = 0, v = o + 3; i < vlen; i++, v += 3) {
     p = s.room(p, JSON_ITEM);
     const b = s.b;
+    const dv = s.dv;
     if (i) b[p++] = 44;
     b[p++] = 123;
-    p = putUint(b, putBytes(b, p, J.itemFirstTypeId), w[v]!);
-    p = putUint(b, putBytes(b, p, J.itemOffset), w[v + 1]!);
-    p = putUint(b, putBytes(b, p, J.itemSize), w[v + 2]!);
-    p = putBytes(b, p, J.itemEnd);
+    p = putUint(b, putKey(dv, p, J.itemFirstTypeId), w[v]!);
+    p = putUint(b, putKey(dv, p, J.itemOffset), w[v + 1]!);
+    p = putUint(b, putKey(dv, p, J.itemSize), w[v + 2]!);
+    p = putKey(dv, p, J.itemEnd);
   }
   s.p = jsonItemsEnd(s, p, vlen);
 }
 
 function jsonFloat(s: JsonState, w: Uint32Array, o: number): void {
   const b = s.b;
-  s.p = putUint(b, putBytes(b, s.p, s.k.size), w[o + 2]!);
+  const dv = s.dv;
+  s.p = putUint(b, putKey(dv, s.p, s.k.size), w[o + 2]!);
 }
 
 function jsonDeclTag(s: JsonState, w: Uint32Array, o: number): void {
   const b = s.b;
-  const p = putUint(b, putBytes(b, s.p, s.k.typeId), w[o + 2]!);
-  s.p = putInt(b, putBytes(b, p, s.k.componentIdx), w[o + 3]! | 0);
+  const dv = s.dv;
+  const p = putUint(b, putKey(dv, s.p, s.k.typeId), w[o + 2]!);
+  s.p = putInt(b, putKey(dv, p, s.k.componentIdx), w[o + 3]! | 0);
 }
 
 /** Kinds bpftool prints no fields for (void, and kinds it does not know). */
@@ -889,7 +944,7 @@ export function writeJsonDump(btf: Btf, sink: ByteSink, opts: JsonDumpOptions = 
   const offs = btf.offs;
   const start = btf.startId;
   const writers = JSON_WRITERS;
-  let p = putBytes(s.b, s.p, J.open);
+  let p = putKey(s.dv, s.p, J.open);
   for (let k = 0; k < n; k++) {
     let id: number;
     let w: Uint32Array;
@@ -905,15 +960,16 @@ export function writeJsonDump(btf: Btf, sink: ByteSink, opts: JsonDumpOptions = 
     const info = w[o + 1]!;
     p = s.room(p, JSON_ROOM);
     const b = s.b;
+    const dv = s.dv;
     if (k) b[p++] = 44; // ,
     b[p++] = 123; // {
-    p = putUint(b, putBytes(b, p, J.id), id);
-    p = putBytes(b, putBytes(b, p, J.kind[infoKind(info)]!), J.name);
+    p = putUint(b, putKey(dv, p, J.id), id);
+    p = putKey(dv, putKey(dv, p, J.kind[infoKind(info)]!), J.name);
     s.p = jsonName(s, p, w[o]!);
     writers[infoKind(info)]!(s, w, o, info);
-    p = putBytes(s.b, s.p, J.typeEnd);
+    p = putKey(s.dv, s.p, J.typeEnd);
   }
-  s.end(putBytes(s.b, p, n ? J.endFull : J.endEmpty));
+  s.end(putKey(s.dv, p, n ? J.endFull : J.endEmpty));
 }
 
 /** Returns the bpftool JSON dump of `btf` as a string. */
