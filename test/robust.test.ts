@@ -311,6 +311,50 @@ test('deep types: a struct or prototype inside its own definition is ELOOP from 
   assert.is(d.typeName(1), 'int', 'the writer is clean after the error');
 });
 
+test("long names: raw and JSON dumps equal bpftool 7.1 with names past the writers' fast path, across chunk boundaries, split BTF too (live)", () => {
+  if (!bpftool) return skip('bpftool not installed: long names not compared');
+  // Names of up to 3,000 bytes (the writers copy 512 in their fast path),
+  // with bytes JSON escapes, over some 2 MB of output (64 KiB chunks).
+  const r = rng(17);
+  const alpha = 'abcdefgh\\"\t\n\'xyz_\u00e9';
+  const name = (): string => {
+    const n = r() % 5 === 0 ? 300 + (r() % 3000) : r() % 20;
+    let out = '';
+    for (let i = 0; i < n; i++) out += alpha[r() % alpha.length];
+    return out;
+  };
+  const base = Btf.empty();
+  const int = base.addInt('int', 4, 1);
+  for (let i = 0; i < 300; i++) {
+    const sid = base.addStruct(name(), 64);
+    for (let j = r() % 6; j > 0; j--) base.addField(name(), int, j * 32, 0);
+    base.addEnum(name(), 4);
+    for (let j = r() % 4; j > 0; j--) base.addEnumValue(`v${name()}`, (r() % 2_000_000) - 1_000_000);
+    base.addFuncProto(int);
+    base.addFuncParam(name(), sid);
+    base.addTypedef(`t${name()}`, sid);
+  }
+  const split = Btf.empty({ base });
+  split.addStruct(name(), 4);
+  split.addField(base.nameOf(int), int, 0, 0); // a name from the base's strings
+  split.addField(name(), int, 0, 0);
+  const baseFile = join(tmp, 'long-names.btf');
+  const splitFile = join(tmp, 'long-names-split.btf');
+  writeFileSync(baseFile, base.rawData());
+  writeFileSync(splitFile, split.rawData());
+  for (const [btf, args] of [
+    [base, ['btf', 'dump', 'file', baseFile]],
+    [split, ['-B', baseFile, 'btf', 'dump', 'file', splitFile]],
+  ] as const) {
+    const raw = run('bpftool', args);
+    assert.is(raw.status, 0, raw.stderr);
+    assert.ok(Buffer.from(collectBytes((s) => writeRawDump(btf, s))).equals(raw.stdout), 'raw dump differs');
+    const json = run('bpftool', ['-j', ...args]);
+    assert.is(json.status, 0, json.stderr);
+    assert.ok(Buffer.from(collectBytes((s) => writeJsonDump(btf, s))).equals(json.stdout), 'JSON dump differs');
+  }
+});
+
 test('deep types: format c equals bpftool 7.1 at 10,000 levels of every shape (5,000 nested anonymous structs) (live)', () => {
   if (!bpftool) return skip('bpftool not installed: deep chains not compared');
   // bpftool's time grows with the square of nested anonymous structs (17 s

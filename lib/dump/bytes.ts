@@ -239,6 +239,31 @@ export function putUint(b: Uint8Array, p: number, v: number): number {
   return end;
 }
 
+/**
+ * Returns the bytes of `src` packed for {@link putKey}: word 0 their count,
+ * then the bytes four to a word, little-endian (the last word padded with
+ * zeros).
+ */
+export function packKey(src: Uint8Array): Uint32Array {
+  const k = new Uint32Array(1 + ((src.length + 3) >> 2));
+  k[0] = src.length;
+  for (let i = 0; i < src.length; i++) k[1 + (i >> 2)]! |= src[i]! << ((i & 3) * 8);
+  return k;
+}
+
+/**
+ * Writes the bytes packed in `key` ({@link packKey}) at `p` of the chunk
+ * `dv` views; returns the position after them. Four bytes to a store, a
+ * quarter of the stores of a byte loop (the keys are most of a raw or JSON
+ * dump's bytes): up to 3 bytes past the end are written too, which the
+ * caller's room must hold and its next write overwrites.
+ */
+export function putKey(dv: DataView, p: number, key: Uint32Array): number {
+  const n = key.length;
+  for (let i = 1, q = p; i < n; i++, q += 4) dv.setUint32(q, key[i]!, true);
+  return p + key[0]!;
+}
+
 /** Returns the bytes of an ASCII string (for keys written with {@link putBytes}). */
 export function asciiBytes(s: string): Uint8Array {
   const b = new Uint8Array(s.length);
