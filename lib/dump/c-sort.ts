@@ -481,35 +481,38 @@ function hashRuns(
     for (let i = 0; i < top; i++) pure[path[i]!] = r;
     return r === 1;
   };
-  // Scratch for one run: ids and hashes in step.
-  let runHi = new Uint32Array(256);
-  let runLo = new Uint32Array(256);
-  let runIds = new Uint32Array(256);
-  for (let s = 0; s < count; ) {
+  // Short runs are sorted here; long ones (a few, one very long: the
+  // anonymous types) after this loop, each in one go, so that this loop
+  // never meets the long path after V8 optimised it for the short one.
+  const hi0 = hashHi[0];
+  const lo0 = hashLo[0];
+  let long = new Int32Array(64);
+  let nLong = 0;
+  const n = ids.length;
+  for (let s = 0; s < n; ) {
     const a = ids[s]!;
     let e = s + 1;
-    while (e < count) {
+    while (e < n) {
       const b = ids[e]!;
       if (rank[b] !== rank[a] || sortName[b] !== sortName[a] || ownName[b] !== ownName[a]) break;
       e++;
     }
     if (e - s > 1 && !sameHashes(s, e)) {
-      if (e - s > runIds.length) {
-        runHi = new Uint32Array(e - s);
-        runLo = new Uint32Array(e - s);
-        runIds = new Uint32Array(e - s);
+      for (let i = s; i < e; i++) disambig(ids[i]!, true, 0);
+      if (e - s <= SMALL_RUN) sortShortRun(ids, s, e, hi0, lo0);
+      else {
+        if (nLong + 2 > long.length) {
+          const g = new Int32Array(long.length * 2);
+          g.set(long);
+          long = g;
+        }
+        long[nLong++] = s;
+        long[nLong++] = e;
       }
-      for (let i = s; i < e; i++) {
-        disambig(ids[i]!, true, 0);
-        runHi[i - s] = H;
-        runLo[i - s] = L;
-        runIds[i - s] = ids[i]!;
-      }
-      sortRunByHash(runIds, runHi, runLo, e - s);
-      ids.set(runIds.subarray(0, e - s), s);
     }
     s = e;
   }
+  sortLongRuns(ids, long, nLong, hi0, lo0);
 }
 
 /**
@@ -581,11 +584,17 @@ const SMALL_SORT = 12;
  * Sorts the first `n` string offsets of `a` by the bytes they point at in
  * `s`, as strcmp orders them: multikey quicksort (see the essay), an explicit
  * stack of (lo, hi, depth) ranges. Returns, per sorted position, 1 where the
- * string equals the one before it.
+ * string equals the one before it. The partition, the insertion sort of
+ * short ranges and the marking of equal strings are functions of their own
+ * (one loop per function): this one runs once, and a loop of it met for the
+ * first time after V8 optimised another would send it back to the
+ * interpreter.
  */
 function sortStrings(a: Uint32Array, n: number, s: Uint8Array): Uint8Array {
   const len = s.length;
   const same = new Uint8Array(n);
+  // [lt, gt) of the last partition.
+  const bounds = new Int32Array(2);
   let st = new Int32Array(3 * 64);
   st[0] = 0;
   st[1] = n;
@@ -605,21 +614,9 @@ function sortStrings(a: Uint32Array, n: number, s: Uint8Array): Uint8Array {
       const c1 = p1 < len ? s[p1]! : 0;
       const c2 = p2 < len ? s[p2]! : 0;
       const v = Math.max(Math.min(c0, c1), Math.min(Math.max(c0, c1), c2));
-      // [lo, lt) below v, [lt, gt) equal, [gt, hi) above.
-      let lt = lo;
-      let gt = hi;
-      for (let i = lo; i < gt; ) {
-        const t = a[i]!;
-        const p = t + d;
-        const c = p < len ? s[p]! : 0;
-        if (c < v) {
-          a[i++] = a[lt]!;
-          a[lt++] = t;
-        } else if (c > v) {
-          a[i] = a[--gt]!;
-          a[gt] = t;
-        } else i++;
-      }
+      partition3(a, lo, hi, d, v, s, bounds);
+      const lt = bounds[0]!;
+      const gt = bounds[1]!;
       if (sp + 6 > st.length) {
         const g = new Int32Array(st.length * 2);
         g.set(st);
@@ -635,9 +632,10 @@ function sortStrings(a: Uint32Array, n: number, s: Uint8Array): Uint8Array {
         st[sp++] = hi;
         st[sp++] = d;
       }
-      // The equal part goes on at the next byte, unless its strings ended.
+      // The equal part goes on at the next byte, unless its strings ended:
+      // then they are all equal (an empty fill otherwise, the same call).
+      same.fill(1, lt + 1, v === 0 ? gt : lt + 1);
       if (v === 0) {
-        for (let i = lt + 1; i < gt; i++) same[i] = 1;
         lo = hi;
         break;
       }
@@ -645,18 +643,61 @@ function sortStrings(a: Uint32Array, n: number, s: Uint8Array): Uint8Array {
       hi = gt;
       d++;
     }
-    for (let i = lo + 1; i < hi; i++) {
-      const t = a[i]!;
-      let j = i;
-      while (j > lo && compareFrom(s, a[j - 1]!, t, d) > 0) {
-        a[j] = a[j - 1]!;
-        j--;
-      }
-      a[j] = t;
-    }
-    for (let i = lo + 1; i < hi; i++) if (compareFrom(s, a[i - 1]!, a[i]!, d) === 0) same[i] = 1;
+    if (hi - lo > 1) insertionSortFrom(a, lo, hi, d, s, same);
   }
   return same;
+}
+
+/**
+ * The three-way partition of `a[lo .. hi)` on the byte at depth `d`
+ * against `v`: below, equal, above; leaves the equal part's bounds in
+ * `bounds`.
+ */
+function partition3(
+  a: Uint32Array,
+  lo: number,
+  hi: number,
+  d: number,
+  v: number,
+  s: Uint8Array,
+  bounds: Int32Array,
+): void {
+  const len = s.length;
+  let lt = lo;
+  let gt = hi;
+  for (let i = lo; i < gt; ) {
+    const t = a[i]!;
+    const p = t + d;
+    const c = p < len ? s[p]! : 0;
+    if (c < v) {
+      a[i++] = a[lt]!;
+      a[lt++] = t;
+    } else if (c > v) {
+      a[i] = a[--gt]!;
+      a[gt] = t;
+    } else i++;
+  }
+  bounds[0] = lt;
+  bounds[1] = gt;
+}
+
+/** Insertion-sorts `a[lo .. hi)`, strings equal before byte `d`, and marks in `same` those equal to the one before. */
+function insertionSortFrom(a: Uint32Array, lo: number, hi: number, d: number, s: Uint8Array, same: Uint8Array): void {
+  for (let i = lo + 1; i < hi; i++) {
+    const t = a[i]!;
+    let j = i;
+    while (j > lo && compareFrom(s, a[j - 1]!, t, d) > 0) {
+      a[j] = a[j - 1]!;
+      j--;
+    }
+    a[j] = t;
+  }
+  markSame(a, lo, hi, d, s, same);
+}
+
+/** Marks in `same` the strings of the sorted `a[lo .. hi)` equal to the one before. */
+function markSame(a: Uint32Array, lo: number, hi: number, d: number, s: Uint8Array, same: Uint8Array): void {
+  for (let i = lo + 1; i < hi; i++) if (compareFrom(s, a[i - 1]!, a[i]!, d) === 0) same[i] = 1;
 }
 
 /**
@@ -679,12 +720,32 @@ function orderByKeys(rank: Uint32Array, sortName: Uint32Array, ownName: Uint32Ar
   return b;
 }
 
-/** One stable counting sort: `src`'s ids into `dst` by `key[id]` (below `range`). */
+/**
+ * One stable counting sort: `src`'s ids into `dst` by `key[id]` (below
+ * `range`). One loop per function: each is optimised on its own, and none
+ * meets code after its loop that V8 has not seen run.
+ */
 function countingPass(src: Uint32Array, dst: Uint32Array, key: Uint32Array, range: number, counts: Uint32Array): void {
-  const n = src.length;
   counts.fill(0, 0, range + 1);
+  countKeys(key, counts);
+  prefixSums(counts, range);
+  scatter(src, dst, key, counts);
+}
+
+/** Counts each key of `key` in `counts`, at the key + 1. */
+function countKeys(key: Uint32Array, counts: Uint32Array): void {
+  const n = key.length;
   for (let i = 0; i < n; i++) counts[key[i]! + 1]!++;
+}
+
+/** Turns the counts in `counts[1 .. range]` into start positions. */
+function prefixSums(counts: Uint32Array, range: number): void {
   for (let k = 1; k <= range; k++) counts[k]! += counts[k - 1]!;
+}
+
+/** Moves the ids of `src` into `dst` at their key's next position. */
+function scatter(src: Uint32Array, dst: Uint32Array, key: Uint32Array, counts: Uint32Array): void {
+  const n = src.length;
   for (let i = 0; i < n; i++) {
     const id = src[i]!;
     dst[counts[key[id]!]!++] = id;
@@ -695,45 +756,42 @@ function countingPass(src: Uint32Array, dst: Uint32Array, key: Uint32Array, rang
 const SMALL_RUN = 24;
 
 /**
- * Sorts the first `n` entries of `ids` by the unsigned 64-bit hash in `hi`
- * and `lo` (the three arrays in step; `hi` and `lo` are scratch after),
- * stably.
+ * Sorts `ids[s .. e)` by the unsigned 64-bit hash of each id in `hi` and
+ * `lo` (per id), stably: insertion sort, for short runs.
  */
-function sortRunByHash(ids: Uint32Array, hi: Uint32Array, lo: Uint32Array, n: number): void {
-  if (n <= SMALL_RUN) {
-    for (let i = 1; i < n; i++) {
-      const h = hi[i]!;
-      const l = lo[i]!;
-      const id = ids[i]!;
-      let j = i;
-      while (j > 0 && (hi[j - 1]! > h || (hi[j - 1] === h && lo[j - 1]! > l))) {
-        hi[j] = hi[j - 1]!;
-        lo[j] = lo[j - 1]!;
-        ids[j] = ids[j - 1]!;
-        j--;
-      }
-      hi[j] = h;
-      lo[j] = l;
-      ids[j] = id;
+function sortShortRun(ids: Uint32Array, s: number, e: number, hi: Uint32Array, lo: Uint32Array): void {
+  for (let i = s + 1; i < e; i++) {
+    const id = ids[i]!;
+    const h = hi[id]!;
+    const l = lo[id]!;
+    let j = i;
+    while (j > s) {
+      const p = ids[j - 1]!;
+      if (!(hi[p]! > h || (hi[p] === h && lo[p]! > l))) break;
+      ids[j] = p;
+      j--;
     }
-    return;
+    ids[j] = id;
   }
-  // Hash 0 (prototypes, pointers to them: most of the longest run) sorts
-  // first; the rest by an LSD radix sort, 8 bits at a time, low word first,
-  // skipping a digit all entries share.
-  let z = 0;
-  let m = 0;
+}
+
+/** Sorts the long runs `ids[runs[2k] .. runs[2k + 1])`, `n / 2` of them, as {@link sortShortRun} does. */
+function sortLongRuns(ids: Uint32Array, runs: Int32Array, n: number, hi: Uint32Array, lo: Uint32Array): void {
+  for (let k = 0; k < n; k += 2) sortLongRun(ids, runs[k]!, runs[k + 1]!, hi, lo);
+}
+
+/**
+ * {@link sortShortRun} for a long run: hash 0 (prototypes, pointers to them:
+ * most of the longest run) sorts first; the rest by an LSD radix sort, 8
+ * bits at a time, low word first, skipping a digit all entries share.
+ */
+function sortLongRun(ids: Uint32Array, s: number, e: number, hi: Uint32Array, lo: Uint32Array): void {
+  const n = e - s;
   const rIds = new Uint32Array(n);
   const rHi = new Uint32Array(n);
   const rLo = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    if (hi[i] === 0 && lo[i] === 0) ids[z++] = ids[i]!;
-    else {
-      rIds[m] = ids[i]!;
-      rHi[m] = hi[i]!;
-      rLo[m++] = lo[i]!;
-    }
-  }
+  const m = splitZeroHashes(ids, s, e, hi, lo, rIds, rHi, rLo);
+  const z = e - m;
   let sIds: Uint32Array = rIds.subarray(0, m);
   let sHi: Uint32Array = rHi.subarray(0, m);
   let sLo: Uint32Array = rLo.subarray(0, m);
@@ -758,7 +816,38 @@ function sortRunByHash(ids: Uint32Array, hi: Uint32Array, lo: Uint32Array, n: nu
 }
 
 /**
- * One stable counting pass of {@link sortRunByHash} on byte `pass` of the
+ * Moves the ids of `ids[s .. e)` whose hash is 0 to the front of that
+ * range, in order, and the others with their hashes into the `r` arrays;
+ * returns how many went there. A loop of its own (see {@link countingPass}).
+ */
+function splitZeroHashes(
+  ids: Uint32Array,
+  s: number,
+  e: number,
+  hi: Uint32Array,
+  lo: Uint32Array,
+  rIds: Uint32Array,
+  rHi: Uint32Array,
+  rLo: Uint32Array,
+): number {
+  let z = s;
+  let m = 0;
+  for (let i = s; i < e; i++) {
+    const id = ids[i]!;
+    const h = hi[id]!;
+    const l = lo[id]!;
+    if (h === 0 && l === 0) ids[z++] = id;
+    else {
+      rIds[m] = id;
+      rHi[m] = h;
+      rLo[m++] = l;
+    }
+  }
+  return m;
+}
+
+/**
+ * One stable counting pass of {@link sortLongRun} on byte `pass` of the
  * hash (0-3 of the low word, 4-7 of the high one), from the `s` arrays into
  * the `d` arrays; false (nothing moved) when every entry has the same byte.
  */

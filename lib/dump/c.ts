@@ -165,7 +165,7 @@ export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): v
   }
   try {
     if (roots) for (let i = first; i < roots.length; i++) d.dumpType(roots[i]!);
-    else for (let id = from; id < d.count; id++) d.dumpType(id);
+    else d.dumpRange(from);
     // bpftool 7.8 lists kfuncs only in a dump of every type.
     if (v78 && !opts.typeNames) d.dumpKfuncs(collectKfuncs(q));
   } catch (e) {
@@ -218,7 +218,7 @@ function baseDump(base: BtfContainer, v78: boolean): BaseDump | null {
       let e!: CEmitter;
       const bytes = collectBytes((sink) => {
         e = new CEmitter(base, sink, v78);
-        for (let id = 1; id < e.count; id++) e.dumpType(id);
+        e.dumpRange(1);
         e.flush();
       });
       b = { count: e.count, bytes, ...e.saveState() };
@@ -385,6 +385,15 @@ class CEmitter extends CDeclWriter {
     this.ascii(KFUNC_BLOCK_END);
   }
 
+  /**
+   * {@link dumpType} for every id from `from` to the last: one loop, and
+   * no call for the ids an earlier root has ordered already.
+   */
+  dumpRange(from: number): void {
+    const os = this.orderState;
+    for (let id = from; id < os.length; id++) if (os[id] !== ORDERED) this.dumpType(id);
+  }
+
   /** `btf_dump__dump_type`: orders `id` and what it needs, then emits the queue. */
   dumpType(id: number): void {
     if (this.queue.length !== 0) this.queue.length = 0;
@@ -447,8 +456,9 @@ class CEmitter extends CDeclWriter {
    * deeper, the rest of the walk takes the explicit stack.
    */
   private orderRec(id: number, throughPtr: boolean, depth: number): number {
-    this.checkInRange(id);
-    const st = this.orderState[id]!;
+    const os = this.orderState;
+    if (id >= os.length) this.checkInRange(id);
+    const st = os[id]!;
     if (st === ORDERED) return 1;
     if (depth > REC_DEPTH || st === ORDERING) return this.orderType(id, throughPtr);
     const { w } = this;
@@ -456,6 +466,23 @@ class CEmitter extends CDeclWriter {
     const info = w[o + 1]!;
     const kind = infoKind(info);
     switch (kind) {
+      // Leaves as the explicit walk does them, without its frames: every
+      // FUNC is a root of the dump and lands here.
+      case BTF_KIND_FUNC:
+      case BTF_KIND_VAR:
+      case BTF_KIND_DATASEC:
+      case BTF_KIND_DECL_TAG:
+      case BTF_KIND_INT:
+      case BTF_KIND_FLOAT:
+        os[id] = ORDERED;
+        return 0;
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+      case BTF_KIND_FWD:
+        // Named or unreferenced enums are top-level declarations; FWDs too.
+        if (w[o] !== 0 || !(this.flags[id]! & REFERENCED)) this.queue.push(id);
+        os[id] = ORDERED;
+        return 1;
       case BTF_KIND_PTR: {
         const r = this.orderRec(w[o + 2]!, true, depth + 1);
         this.orderState[id] = ORDERED;
@@ -504,7 +531,7 @@ class CEmitter extends CDeclWriter {
         return strong ? 1 : 0;
       }
       default:
-        // Leaves (and kinds this version does not know) as the explicit walk does them.
+        // Kinds this version does not know, as the explicit walk does them.
         return this.orderType(id, throughPtr);
     }
   }
@@ -568,6 +595,14 @@ class CEmitter extends CDeclWriter {
         for (let i = 0, p = o + 4; i < vlen; i++, p += 2) this.emitRec(w[p]!, contId, depth + 1);
         return;
       }
+      case BTF_KIND_ENUM:
+      case BTF_KIND_ENUM64:
+        if (contId === 0) {
+          this.emitEnumDef(id, 0);
+          this.ascii(';\n\n');
+        }
+        this.emitState[id] = EMITTED;
+        return;
       default:
         this.emitType(id, contId);
     }
