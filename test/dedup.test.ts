@@ -245,6 +245,37 @@ test('strings of parsed BTF are laid out by first reference before types are ded
   assert.is(new TextDecoder().decode(b.stringSection()), '\0int\0foo\0bar\0p\0x\0');
 });
 
+test('strings: duplicates, a reference into the middle of a string, references out of section order', () => {
+  // strings: 0 "", 1 "xbar" (2: its suffix "bar"), 6 "int", 10 "foo", 14 "int" again, 18 "unused"
+  const strs = new TextEncoder().encode('\0xbar\0int\0foo\0int\0unused\0');
+  const words = [
+    // [1] INT 'int' (the second copy) size 4, 32 bits
+    14, 0x01000000, 4, 32,
+    // [2] STRUCT 'bar' (a suffix) size 8 { foo: [1] at 0, int: [3] at 32 }
+    2, 0x04000002, 8, 10, 1, 0, 6, 3, 32,
+    // [3] INT 'int' (the first copy): the same type as [1] once strings are deduplicated
+    6, 0x01000000, 4, 32,
+  ];
+  const raw = new Uint8Array(24 + words.length * 4 + strs.length);
+  const dv = new DataView(raw.buffer);
+  dv.setUint16(0, 0xeb9f, true);
+  dv.setUint8(2, 1);
+  dv.setUint32(4, 24, true);
+  dv.setUint32(12, words.length * 4, true);
+  dv.setUint32(16, words.length * 4, true);
+  dv.setUint32(20, strs.length, true);
+  words.forEach((v, i) => dv.setUint32(24 + i * 4, v, true));
+  raw.set(strs, 24 + words.length * 4);
+  const p = parsed(raw);
+  dedup(p);
+  assert.is(p.nrTypes, 2);
+  assert.is(new TextDecoder().decode(p.stringSection()), '\0int\0bar\0foo\0');
+  if (harness) {
+    const out = join(tmp, 'strs-libbpf.btf');
+    sameAs(p.rawData(), libbpf(['dedup', tmpFile('strs.btf', raw), out], out), 'strings');
+  }
+});
+
 test('split BTF: base untouched, base FWDs point at split structs, no match needing a base change', () => {
   const base = Btf.empty();
   base.addInt('int', 4, BTF_INT_SIGNED); //               [1]
