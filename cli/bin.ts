@@ -20,19 +20,42 @@
  * threads (batches, `core`) start here too and only read the cache.
  * NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does Node's own.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import module from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
-import { isMainThread } from 'node:worker_threads';
+import type * as Fs from 'node:fs';
+import type * as Module from 'node:module';
+import type * as Os from 'node:os';
+import type * as Path from 'node:path';
+import type * as Url from 'node:url';
+import type * as Vm from 'node:vm';
+import type * as WorkerThreads from 'node:worker_threads';
+
+/**
+ * Node's built-ins without `import`: an `import` of a built-in makes its ES
+ * module face, which reads every export (node:fs's `promises` loads the
+ * whole fs/promises, readline and streams stack; node:module's `SourceMap`
+ * the source map code) and costs a few milliseconds a run.
+ * `process.getBuiltinModule` (Node 20.16 and later) hands out the CommonJS
+ * exports; older Nodes take `require` from node:module. The bundle reaches
+ * its built-ins through the same function.
+ */
+const require: (id: string) => unknown =
+  typeof process.getBuiltinModule === 'function'
+    ? process.getBuiltinModule.bind(process)
+    : (await import('node:module')).createRequire(import.meta.url);
+const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } =
+  require('node:fs') as typeof Fs;
+const { tmpdir } = require('node:os') as typeof Os;
+const { join } = require('node:path') as typeof Path;
+const { fileURLToPath } = require('node:url') as typeof Url;
+const { Script } = require('node:vm') as typeof Vm;
+const { isMainThread } = require('node:worker_threads') as typeof WorkerThreads;
 
 /** The bundle's id, built in by cli/bundle.mjs (esbuild's `define`). */
 declare const __BTFKIT_BUNDLE_ID__: string;
 
-// Node 22.1 and later: this file itself, through Node's own cache.
-(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+// Node 22.1 and later: this file itself, through Node's own cache (node:module
+// loads the source map code with it: not on Node 20, which has no such cache).
+if (Number.parseInt(process.versions.node, 10) >= 22)
+  (require('node:module') as typeof Module & { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 const file = fileURLToPath(new URL('./main.js', import.meta.url));
 const source = readFileSync(file, 'utf8');
@@ -66,6 +89,6 @@ if (cacheFile && isMainThread && (!cached || script.cachedDataRejected)) {
     }
   });
 }
-const run = script.runInThisContext() as (require: NodeJS.Require, url: string) => Promise<void>;
+const run = script.runInThisContext() as (require: (id: string) => unknown, url: string) => Promise<void>;
 // The bundle's `import.meta.url` is this file's: a worker thread it starts runs this bin again.
-await run(module.createRequire(import.meta.url), import.meta.url);
+await run(require, import.meta.url);

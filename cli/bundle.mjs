@@ -13,7 +13,7 @@
 //   of its text: a cache made from another build is never used) built in.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
@@ -23,21 +23,42 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'bin');
 const builtins = new Set(builtinModules);
 
-/** Node built-ins as CommonJS modules over the script's `require`, so the bundle holds no `import` statement. */
+/**
+ * Node built-ins as CommonJS modules over the script's `require`, so the
+ * bundle holds no `import` statement. node:child_process, which commander
+ * requires for the executable subcommands btfkit has none of, is loaded on
+ * first use instead ({@link lazyBuiltin}): loading it loads node:net and
+ * node:dgram too, some 2 ms a run.
+ */
 const builtinsByRequire = {
   name: 'builtins-by-require',
   setup(b) {
     b.onResolve({ filter: /^[a-z_/:]+$/ }, (args) => {
       const name = args.path.replace(/^node:/, '');
-      if (!builtins.has(name) || args.kind === 'require-call') return undefined;
+      if (!builtins.has(name) || args.namespace === 'builtin') return undefined;
+      if (args.kind === 'require-call' && name !== 'child_process') return undefined;
       return { path: `node:${name}`, namespace: 'builtin' };
     });
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      contents:
+        args.path === 'node:child_process'
+          ? lazyBuiltin(args.path)
+          : `module.exports = require(${JSON.stringify(args.path)});`,
       loader: 'js',
     }));
   },
 };
+
+/**
+ * Returns the CommonJS source of built-in `name` loaded when one of its
+ * exports is first read: an object of getters, one per export the built-in
+ * has under the Node that builds.
+ */
+function lazyBuiltin(name) {
+  const keys = Object.keys(createRequire(import.meta.url)(name)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
+  const getters = keys.map((k) => `get ${k}() { return load().${k}; },`).join(' ');
+  return `let m; const load = () => (m ??= require(${JSON.stringify(name)})); module.exports = { ${getters} };`;
+}
 
 const mainFile = join(out, 'main.js');
 await build({

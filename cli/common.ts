@@ -22,7 +22,7 @@ import { usageError, type FixupMode } from './options.js';
 
 // ------------------------------------------------------------------ usage
 
-export { USAGE_ERROR, usageError } from './options.js';
+export { usageError } from './options.js';
 
 /** Returns the values of a repeatable option, each also split at commas (`--kind struct,union`). */
 function listValues(values: readonly string[]): string[] {

@@ -10,7 +10,7 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import { CommanderError } from 'commander';
 import { errnoText, fromOsBytes } from '../lib/io.js';
 import { errorLine, oneLine } from '../lib/errors.js';
-import { USAGE_ERROR } from './common.js';
+import { USAGE_ERROR } from './options.js';
 import { processIo } from './io.js';
 import { createProgram } from './program.js';
 

@@ -67,9 +67,11 @@ export async function createProgram(io: CliIo, args?: readonly string[]): Promis
     .enablePositionalOptions()
     .exitOverride();
   const first = args?.find((a) => !a.startsWith('-'));
-  // `completion` describes every command: it loads them all.
+  // `completion` describes every command: it loads them all. `--version`
+  // alone prints the version before any command is looked at: it loads none.
   const wanted = first === 'completion' ? [] : COMMANDS.filter(([name]) => name === first);
-  for (const [, load] of wanted.length ? wanted : COMMANDS) (await load()).register(program, io);
+  const versionOnly = args?.length === 1 && (args[0] === '--version' || args[0] === '-V');
+  if (!versionOnly) for (const [, load] of wanted.length ? wanted : COMMANDS) (await load()).register(program, io);
   for (const c of program.commands)
     c.exitOverride().configureOutput({
       writeOut: (s) => io.out(s),
