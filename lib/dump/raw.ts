@@ -272,6 +272,25 @@ class RawText {
   readonly quote = packed("'");
 }
 
+/**
+ * The keys a record's fields are written with that both dumps have (raw text
+ * and JSON): the writers of the kinds whose fields differ only in these keys
+ * ({@link intFields} and its neighbours) serve both.
+ */
+interface FieldKeys {
+  readonly size: Uint32Array;
+  readonly bitsOffset: Uint32Array;
+  readonly nrBits: Uint32Array;
+  readonly enc: Uint32Array[];
+  readonly typeId: Uint32Array;
+  readonly indexTypeId: Uint32Array;
+  readonly nrElems: Uint32Array;
+  readonly fwdUnion: Uint32Array;
+  readonly fwdStruct: Uint32Array;
+  readonly linkage: Uint32Array[];
+  readonly componentIdx: Uint32Array;
+}
+
 type RawState = DumpState<RawText>;
 /** Writes a record's fields and items after its name (the position is `s.p` before and after). */
 type RecordWriter<K> = (s: DumpState<K>, w: Uint32Array, o: number, info: number) => void;
@@ -291,7 +310,7 @@ function rawSizeVlen(s: RawState, w: Uint32Array, o: number, info: number, pre: 
   return putUint(b, putKey(dv, p, s.k.vlen), infoVlen16(info));
 }
 
-function rawInt(s: RawState, w: Uint32Array, o: number): void {
+function intFields<K extends FieldKeys>(s: DumpState<K>, w: Uint32Array, o: number): void {
   const T = s.k;
   const b = s.b;
   const dv = s.dv;
@@ -303,13 +322,13 @@ function rawInt(s: RawState, w: Uint32Array, o: number): void {
 }
 
 /** PTR, CONST, VOLATILE, RESTRICT, TYPEDEF, TYPE_TAG. */
-function rawRef(s: RawState, w: Uint32Array, o: number): void {
+function refField<K extends FieldKeys>(s: DumpState<K>, w: Uint32Array, o: number): void {
   const b = s.b;
   const dv = s.dv;
   s.p = putUint(b, putKey(dv, s.p, s.k.typeId), w[o + 2]!);
 }
 
-function rawArray(s: RawState, w: Uint32Array, o: number): void {
+function arrayFields<K extends FieldKeys>(s: DumpState<K>, w: Uint32Array, o: number): void {
   const T = s.k;
   const b = s.b;
   const dv = s.dv;
@@ -377,11 +396,11 @@ function rawEnum64(s: RawState, w: Uint32Array, o: number, info: number): void {
 const LL = packed('LL');
 const ULL = packed('ULL');
 
-function rawFwd(s: RawState, _w: Uint32Array, _o: number, info: number): void {
+function fwdField<K extends FieldKeys>(s: DumpState<K>, _w: Uint32Array, _o: number, info: number): void {
   s.p = putKey(s.dv, s.p, infoKflag(info) ? s.k.fwdUnion : s.k.fwdStruct);
 }
 
-function rawFunc(s: RawState, w: Uint32Array, o: number, info: number): void {
+function funcFields<K extends FieldKeys>(s: DumpState<K>, w: Uint32Array, o: number, info: number): void {
   const b = s.b;
   const dv = s.dv;
   const p = putUint(b, putKey(dv, s.p, s.k.typeId), w[o + 2]!);
@@ -430,13 +449,13 @@ function rawDatasec(s: RawState, w: Uint32Array, o: number, info: number): void 
   s.p = p;
 }
 
-function rawFloat(s: RawState, w: Uint32Array, o: number): void {
+function floatField<K extends FieldKeys>(s: DumpState<K>, w: Uint32Array, o: number): void {
   const b = s.b;
   const dv = s.dv;
   s.p = putUint(b, putKey(dv, s.p, s.k.size), w[o + 2]!);
 }
 
-function rawDeclTag(s: RawState, w: Uint32Array, o: number): void {
+function declTagFields<K extends FieldKeys>(s: DumpState<K>, w: Uint32Array, o: number): void {
   const b = s.b;
   const dv = s.dv;
   const p = putUint(b, putKey(dv, s.p, s.k.typeId), w[o + 2]!);
@@ -469,19 +488,19 @@ const REF_KINDS = [
 ];
 
 const RAW_WRITERS = writersByKind<RawText>(rawOther, [
-  [[BTF_KIND_INT], rawInt],
-  [REF_KINDS, rawRef],
-  [[BTF_KIND_ARRAY], rawArray],
+  [[BTF_KIND_INT], intFields],
+  [REF_KINDS, refField],
+  [[BTF_KIND_ARRAY], arrayFields],
   [[BTF_KIND_STRUCT, BTF_KIND_UNION], rawStruct],
   [[BTF_KIND_ENUM], rawEnum],
   [[BTF_KIND_ENUM64], rawEnum64],
-  [[BTF_KIND_FWD], rawFwd],
-  [[BTF_KIND_FUNC], rawFunc],
+  [[BTF_KIND_FWD], fwdField],
+  [[BTF_KIND_FUNC], funcFields],
   [[BTF_KIND_FUNC_PROTO], rawFuncProto],
   [[BTF_KIND_VAR], rawVar],
   [[BTF_KIND_DATASEC], rawDatasec],
-  [[BTF_KIND_FLOAT], rawFloat],
-  [[BTF_KIND_DECL_TAG], rawDeclTag],
+  [[BTF_KIND_FLOAT], floatField],
+  [[BTF_KIND_DECL_TAG], declTagFields],
 ]);
 
 /**
@@ -757,33 +776,6 @@ function jsonItemsEnd(s: JsonState, p: number, vlen: number): number {
   return putKey(s.dv, p, vlen ? J.arrayEnd : J.emptyArrayEnd);
 }
 
-function jsonInt(s: JsonState, w: Uint32Array, o: number): void {
-  const J = s.k;
-  const b = s.b;
-  const dv = s.dv;
-  const v = w[o + 3]!;
-  let p = putUint(b, putKey(dv, s.p, J.size), w[o + 2]!);
-  p = putUint(b, putKey(dv, p, J.bitsOffset), intOffset(v));
-  p = putUint(b, putKey(dv, p, J.nrBits), intBits(v));
-  s.p = putKey(dv, p, J.enc[intEncoding(v)]!);
-}
-
-/** PTR, CONST, VOLATILE, RESTRICT, TYPEDEF, TYPE_TAG. */
-function jsonRef(s: JsonState, w: Uint32Array, o: number): void {
-  const b = s.b;
-  const dv = s.dv;
-  s.p = putUint(b, putKey(dv, s.p, s.k.typeId), w[o + 2]!);
-}
-
-function jsonArray(s: JsonState, w: Uint32Array, o: number): void {
-  const J = s.k;
-  const b = s.b;
-  const dv = s.dv;
-  let p = putUint(b, putKey(dv, s.p, J.typeId), w[o + 3]!);
-  p = putUint(b, putKey(dv, p, J.indexTypeId), w[o + 4]!);
-  s.p = putUint(b, putKey(dv, p, J.nrElems), w[o + 5]!);
-}
-
 /** STRUCT, UNION. */
 function jsonStruct(s: JsonState, w: Uint32Array, o: number, info: number): void {
   const J = s.k;
@@ -846,17 +838,6 @@ function jsonEnum64(s: JsonState, w: Uint32Array, o: number, info: number): void
   s.p = jsonItemsEnd(s, p, vlen);
 }
 
-function jsonFwd(s: JsonState, _w: Uint32Array, _o: number, info: number): void {
-  s.p = putKey(s.dv, s.p, infoKflag(info) ? s.k.fwdUnion : s.k.fwdStruct);
-}
-
-function jsonFunc(s: JsonState, w: Uint32Array, o: number, info: number): void {
-  const b = s.b;
-  const dv = s.dv;
-  const p = putUint(b, putKey(dv, s.p, s.k.typeId), w[o + 2]!);
-  s.p = putKey(dv, p, s.k.linkage[Math.min(infoVlen16(info), 3)]!);
-}
-
 function jsonFuncProto(s: JsonState, w: Uint32Array, o: number, info: number): void {
   const J = s.k;
   const vlen = infoVlen16(info);
@@ -896,36 +877,23 @@ function jsonDatasec(s: JsonState, w: Uint32Array, o: number, info: number): voi
   s.p = jsonItemsEnd(s, p, vlen);
 }
 
-function jsonFloat(s: JsonState, w: Uint32Array, o: number): void {
-  const b = s.b;
-  const dv = s.dv;
-  s.p = putUint(b, putKey(dv, s.p, s.k.size), w[o + 2]!);
-}
-
-function jsonDeclTag(s: JsonState, w: Uint32Array, o: number): void {
-  const b = s.b;
-  const dv = s.dv;
-  const p = putUint(b, putKey(dv, s.p, s.k.typeId), w[o + 2]!);
-  s.p = putInt(b, putKey(dv, p, s.k.componentIdx), w[o + 3]! | 0);
-}
-
 /** Kinds bpftool prints no fields for (void, and kinds it does not know). */
 function jsonOther(): void {}
 
 const JSON_WRITERS = writersByKind<JsonText>(jsonOther, [
-  [[BTF_KIND_INT], jsonInt],
-  [REF_KINDS, jsonRef],
-  [[BTF_KIND_ARRAY], jsonArray],
+  [[BTF_KIND_INT], intFields],
+  [REF_KINDS, refField],
+  [[BTF_KIND_ARRAY], arrayFields],
   [[BTF_KIND_STRUCT, BTF_KIND_UNION], jsonStruct],
   [[BTF_KIND_ENUM], jsonEnum],
   [[BTF_KIND_ENUM64], jsonEnum64],
-  [[BTF_KIND_FWD], jsonFwd],
-  [[BTF_KIND_FUNC], jsonFunc],
+  [[BTF_KIND_FWD], fwdField],
+  [[BTF_KIND_FUNC], funcFields],
   [[BTF_KIND_FUNC_PROTO], jsonFuncProto],
   [[BTF_KIND_VAR], jsonVar],
   [[BTF_KIND_DATASEC], jsonDatasec],
-  [[BTF_KIND_FLOAT], jsonFloat],
-  [[BTF_KIND_DECL_TAG], jsonDeclTag],
+  [[BTF_KIND_FLOAT], floatField],
+  [[BTF_KIND_DECL_TAG], declTagFields],
 ]);
 
 /**
