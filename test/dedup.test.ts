@@ -20,6 +20,7 @@ import { BtfExt } from '../lib/ext.js';
 import { BTF_FWD_ENUM, BTF_FWD_STRUCT, BTF_FWD_UNION, BTF_INT_SIGNED, BTF_VAR_GLOBAL_ALLOCATED } from '../lib/kinds.js';
 import { VMLINUX, firstDiff, goldenObjects, readBytes, repoPath, sameBytes, vmlinuxBytes } from './helpers/golden.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
+import { rawBtf } from './helpers/raw-btf.js';
 import { skip } from './helpers/skip.js';
 import { deep } from './helpers/deep.js';
 import { parseBtf } from '../lib/object/open.js';
@@ -247,7 +248,6 @@ test('strings of parsed BTF are laid out by first reference before types are ded
 
 test('strings: duplicates, a reference into the middle of a string, references out of section order', () => {
   // strings: 0 "", 1 "xbar" (2: its suffix "bar"), 6 "int", 10 "foo", 14 "int" again, 18 "unused"
-  const strs = new TextEncoder().encode('\0xbar\0int\0foo\0int\0unused\0');
   const words = [
     // [1] INT 'int' (the second copy) size 4, 32 bits
     14, 0x01000000, 4, 32,
@@ -256,16 +256,7 @@ test('strings: duplicates, a reference into the middle of a string, references o
     // [3] INT 'int' (the first copy): the same type as [1] once strings are deduplicated
     6, 0x01000000, 4, 32,
   ];
-  const raw = new Uint8Array(24 + words.length * 4 + strs.length);
-  const dv = new DataView(raw.buffer);
-  dv.setUint16(0, 0xeb9f, true);
-  dv.setUint8(2, 1);
-  dv.setUint32(4, 24, true);
-  dv.setUint32(12, words.length * 4, true);
-  dv.setUint32(16, words.length * 4, true);
-  dv.setUint32(20, strs.length, true);
-  words.forEach((v, i) => dv.setUint32(24 + i * 4, v, true));
-  raw.set(strs, 24 + words.length * 4);
+  const raw = rawBtf(words, '\0xbar\0int\0foo\0int\0unused\0');
   const p = parsed(raw);
   dedup(p);
   assert.is(p.nrTypes, 2);

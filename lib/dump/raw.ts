@@ -487,20 +487,27 @@ const REF_KINDS = [
   BTF_KIND_TYPE_TAG,
 ];
 
+/** The writers both dumps share (kinds whose fields differ only in their keys: {@link FieldKeys}). */
+function sharedWriters<K extends FieldKeys>(): [readonly number[], RecordWriter<K>][] {
+  return [
+    [[BTF_KIND_INT], intFields],
+    [REF_KINDS, refField],
+    [[BTF_KIND_ARRAY], arrayFields],
+    [[BTF_KIND_FWD], fwdField],
+    [[BTF_KIND_FUNC], funcFields],
+    [[BTF_KIND_FLOAT], floatField],
+    [[BTF_KIND_DECL_TAG], declTagFields],
+  ];
+}
+
 const RAW_WRITERS = writersByKind<RawText>(rawOther, [
-  [[BTF_KIND_INT], intFields],
-  [REF_KINDS, refField],
-  [[BTF_KIND_ARRAY], arrayFields],
+  ...sharedWriters<RawText>(),
   [[BTF_KIND_STRUCT, BTF_KIND_UNION], rawStruct],
   [[BTF_KIND_ENUM], rawEnum],
   [[BTF_KIND_ENUM64], rawEnum64],
-  [[BTF_KIND_FWD], fwdField],
-  [[BTF_KIND_FUNC], funcFields],
   [[BTF_KIND_FUNC_PROTO], rawFuncProto],
   [[BTF_KIND_VAR], rawVar],
   [[BTF_KIND_DATASEC], rawDatasec],
-  [[BTF_KIND_FLOAT], floatField],
-  [[BTF_KIND_DECL_TAG], declTagFields],
 ]);
 
 /**
@@ -881,19 +888,13 @@ function jsonDatasec(s: JsonState, w: Uint32Array, o: number, info: number): voi
 function jsonOther(): void {}
 
 const JSON_WRITERS = writersByKind<JsonText>(jsonOther, [
-  [[BTF_KIND_INT], intFields],
-  [REF_KINDS, refField],
-  [[BTF_KIND_ARRAY], arrayFields],
+  ...sharedWriters<JsonText>(),
   [[BTF_KIND_STRUCT, BTF_KIND_UNION], jsonStruct],
   [[BTF_KIND_ENUM], jsonEnum],
   [[BTF_KIND_ENUM64], jsonEnum64],
-  [[BTF_KIND_FWD], fwdField],
-  [[BTF_KIND_FUNC], funcFields],
   [[BTF_KIND_FUNC_PROTO], jsonFuncProto],
   [[BTF_KIND_VAR], jsonVar],
   [[BTF_KIND_DATASEC], jsonDatasec],
-  [[BTF_KIND_FLOAT], floatField],
-  [[BTF_KIND_DECL_TAG], declTagFields],
 ]);
 
 /**
