@@ -1304,6 +1304,16 @@ export class LayoutPrinter {
     o.text(s);
     o.fill(32, Math.abs(w) - (o.offset - start));
   }
+  /** `struct NAME`, `union NAME` or `enum NAME` (`word` with its space) padded to `ts` columns, a space, then member name `nm`. */
+  private putTagged(word: string, type: number, ts: number, nm: number): void {
+    const o = this.o;
+    o.ascii(word);
+    const start = o.offset;
+    o.cstr(this.strs, this.q.nameOff(type));
+    this.padFrom(start, ts - word.length);
+    o.byte(32);
+    this.putNameOrEmpty(nm);
+  }
   /** Pads what was written since `start` to `w` columns (`%-*s`). */
   private padFrom(start: number, w: number): void {
     this.o.fill(32, Math.abs(w) - (this.o.offset - start));
@@ -1458,12 +1468,7 @@ export class LayoutPrinter {
         }
         if (this.isStruct(type)) {
           if (this.named(type) && !expandTypes) {
-            o.ascii('struct ');
-            const start = o.offset;
-            o.cstr(this.strs, this.q.nameOff(type));
-            this.padFrom(start, ts - 7);
-            o.byte(32);
-            this.putNameOrEmpty(nm);
+            this.putTagged('struct ', type, ts, nm);
             return this.endType(base);
           }
           this.findHoles(type);
@@ -1473,12 +1478,7 @@ export class LayoutPrinter {
         }
         if (this.isUnion(type)) {
           if (this.named(type) && !expandTypes) {
-            o.ascii('union ');
-            const start = o.offset;
-            o.cstr(this.strs, this.q.nameOff(type));
-            this.padFrom(start, ts - 6);
-            o.byte(32);
-            this.putNameOrEmpty(nm);
+            this.putTagged('union ', type, ts, nm);
             return this.endType(base);
           }
           const t = nestedConf(conf, inner, ts, rel, nm);
@@ -1487,12 +1487,7 @@ export class LayoutPrinter {
         }
         if (this.isEnum(type)) {
           if (this.named(type)) {
-            o.ascii('enum ');
-            const start = o.offset;
-            o.cstr(this.strs, this.q.nameOff(type));
-            this.padFrom(start, ts - 5);
-            o.byte(32);
-            this.putNameOrEmpty(nm);
+            this.putTagged('enum ', type, ts, nm);
             return this.endType(base);
           }
           this.enumOut(type, nestedConf(conf, inner, ts, rel, nm));
