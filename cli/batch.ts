@@ -32,6 +32,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type Btf, isElf } from '../lib/btf.js';
+import { concatBytes } from '../lib/dump/bytes.js';
 import { errorLine, isInputError } from '../lib/errors.js';
 import { osPath, readInput, writeFileAtomic } from '../lib/io.js';
 import { parseBtf, readBtfFile } from '../lib/object/open.js';
@@ -164,17 +165,6 @@ export function batchInputs(
   });
 }
 
-/** Returns `parts` (`n` bytes in all) as one array. */
-function joinParts(parts: readonly Uint8Array[], n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /**
  * Loads and runs one file's job; returns its output bytes (none when written
  * to `item.out`) or its one-line error. `bases` caches each base BTF by path
@@ -221,9 +211,9 @@ export async function runItem(job: Job, item: BatchInput, bases: Map<string, Pro
       // on stdout, what came before the error is printed, as the one-file command prints it.
       if (isInputError(e)) e.withFile(item.file);
       if (item.out !== undefined || n === 0) throw e;
-      return { index: -1, bytes: joinParts(parts, n), error: errorLine(e) };
+      return { index: -1, bytes: concatBytes(parts), error: errorLine(e) };
     }
-    const output = joinParts(parts, n);
+    const output = concatBytes(parts);
     const noted = notes ? { notes } : {};
     if (item.out !== undefined) {
       await writeFileAtomic(item.out, output);

@@ -291,6 +291,11 @@ export function collectBytes(fn: (sink: ByteSink) => void): Uint8Array {
     }
     parts.push(c);
   });
+  return concatBytes(parts);
+}
+
+/** Returns `parts` joined into one new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);

@@ -34,6 +34,7 @@
  *
  * @module
  */
+import { concatBytes } from '../dump/bytes.js';
 import { inputBytes } from '../input.js';
 import { BtfErrorCode, ElfError } from '../errors.js';
 import { BTF_ELF_SEC, BTF_EXT_ELF_SEC } from '../kinds.js';
@@ -285,7 +286,7 @@ function rewrite(
       }
       nameOffs.push(off);
     }
-    if (tail.length) replaced.set(elf.shstrndx, concat([tab, ...tail]));
+    if (tail.length) replaced.set(elf.shstrndx, concatBytes([tab, ...tail]));
   }
 
   // 3. The output sections, by new index.
@@ -697,16 +698,6 @@ function findTail(tab: Uint8Array, needle: Uint8Array): number {
     if (j > n) return end - n;
   }
   return -1;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const r = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    r.set(p, off);
-    off += p.length;
-  }
-  return r;
 }
 
 function readU16(b: Uint8Array, off: number, le: boolean): number {
