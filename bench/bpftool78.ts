@@ -11,8 +11,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
-import { fmt, ratio, timeCommands } from './common.js';
-import { BIN, repoPath } from '../test/helpers/golden.js';
+import { cli, fmt, ratio, timeCommands } from './common.js';
+import { repoPath } from '../test/helpers/golden.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
 
@@ -32,8 +32,7 @@ export function benchBpftool78(): void {
       [
         {
           label: 'btfkit dump -f c --bpftool 7.8 > file',
-          cmd: process.execPath,
-          args: [BIN, 'dump', '-f', 'c', '--bpftool', '7.8', input],
+          ...cli(['dump', '-f', 'c', '--bpftool', '7.8', input]),
         },
         {
           label: 'bpftool 7.8 format c (sorted) > file',
