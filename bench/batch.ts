@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BIN } from '../test/helpers/golden.js';
 import { cachedKernels } from '../test/helpers/kernels.js';
 import { has } from './common.js';
@@ -44,7 +44,7 @@ export function benchBatch(runs: number, format: 'raw' | 'c' = 'raw'): void {
   const [ours, theirs] = [join(work, 'btfkit'), join(work, 'bpftool')];
   const fmtArgs = format === 'c' ? ' format c' : '';
   const loop = `mkdir -p ${q(theirs)} && for f in ${q(mods)}/*.btf; do n=$(basename "$f" .btf); bpftool btf dump file "$f" -B ${q(k.vmlinux)}${fmtArgs} > ${q(theirs)}/$n.${format === 'c' ? 'h' : 'txt'}; done`;
-  const batch = `${q(process.execPath)} ${q(BIN)} dump${format === 'c' ? ' -f c' : ''} -O ${q(ours)} ${q(mods)}`;
+  const batch = `PATH=${q(dirname(process.execPath))}:"$PATH" ${q(BIN)} dump${format === 'c' ? ' -f c' : ''} -O ${q(ours)} ${q(mods)}`;
   const a: Run[] = [];
   const b: Run[] = [];
   const load0 = loadavg()[0]!;

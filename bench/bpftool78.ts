@@ -3,16 +3,17 @@
  * --bpftool 7.8` against bpftool 7.8.0's sorted `format c`, both to a file,
  * interleaved, on the kernel BTF the 7.8 goldens were made from
  * (golden/bpftool-7.8/vmlinux.btf.br, so that runs on any machine compare
- * the same input). Target: at most 1.0x bpftool 7.8's wall time on Node 24
- * and later, 1.15x on Node 20. Needs a bpftool 7.8 binary in
+ * the same input), on Node 20 and Node 24 (bench/node24.ts). Target: at most
+ * 1.0x bpftool 7.8's wall time on Node 24 and later, 1.15x on Node 20. Needs a bpftool 7.8 binary in
  * BTFKIT_BPFTOOL78; reported as skipped without one (Debian ships 7.1).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
-import { fmt, ratio, timeCommands } from './common.js';
-import { BIN, repoPath } from '../test/helpers/golden.js';
+import { cli, fmt, ratio, timeCommands } from './common.js';
+import { repoPath } from '../test/helpers/golden.js';
+import { node24, nodeVersion } from './node24.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
 
@@ -28,13 +29,14 @@ export function benchBpftool78(): void {
   writeFileSync(input, brotliDecompressSync(readFileSync(repoPath('golden', 'bpftool-7.8', 'vmlinux.btf.br'))));
   try {
     console.log(`input: golden/bpftool-7.8/vmlinux.btf.br (the goldens' kernel BTF); bpftool: ${tool}`);
-    const [ours, theirs] = timeCommands(
+    const n24 = node24((l) => console.log(l));
+    const nodes = [process.execPath, ...(n24 ? [n24] : [])];
+    const timings = timeCommands(
       [
-        {
-          label: 'btfkit dump -f c --bpftool 7.8 > file',
-          cmd: process.execPath,
-          args: [BIN, 'dump', '-f', 'c', '--bpftool', '7.8', input],
-        },
+        ...nodes.map((n) => ({
+          label: `btfkit -f c --bpftool 7.8, node ${nodeVersion(n)}`,
+          ...cli(['dump', '-f', 'c', '--bpftool', '7.8', input], n),
+        })),
         {
           label: 'bpftool 7.8 format c (sorted) > file',
           cmd: tool,
@@ -44,15 +46,17 @@ export function benchBpftool78(): void {
       RUNS,
       out,
     );
-    console.log(fmt(ours!));
-    console.log(fmt(theirs!));
-    const major = Number(process.versions.node.split('.')[0]);
-    const target = major >= 24 ? 1.0 : 1.15;
-    const r = ours!.median / theirs!.median;
-    console.log(
-      ratio('ratio btfkit/bpftool 7.8 (format c)', ours!, theirs!),
-      `  [target <= ${target.toFixed(2)}x on Node ${major}: ${r <= target ? 'ok' : 'MISSED'}]`,
-    );
+    const theirs = timings[timings.length - 1]!;
+    for (const t of timings) console.log(fmt(t));
+    nodes.forEach((n, i) => {
+      const major = Number(nodeVersion(n).replace(/^v/, '').split('.')[0]);
+      const target = major >= 24 ? 1.0 : 1.15;
+      const r = timings[i]!.median / theirs.median;
+      console.log(
+        ratio(`ratio btfkit/bpftool 7.8, node ${major}`, timings[i]!, theirs),
+        `  [target <= ${target.toFixed(2)}x on Node ${major}: ${r <= target ? 'ok' : 'MISSED'}]`,
+      );
+    });
   } finally {
     rmSync(input, { force: true });
     rmSync(out, { force: true });

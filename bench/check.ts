@@ -16,8 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkRawBtf } from '../lib/check/index.js';
 import { harnessPath, harnessSkipReason } from '../test/helpers/harness.js';
-import { BIN } from '../test/helpers/golden.js';
-import { fmt, ratio, type Timing, timeCommands, timeFn } from './common.js';
+import { cli, fmt, ratio, type Timing, timeCommands, timeFn } from './common.js';
 
 /** Times `checkRawBtf(file)` in process, the kernel's load of `file` and `btfkit check file`, and prints the ratios. */
 export function benchCheck(file: string, runs: number): void {
@@ -61,11 +60,7 @@ export function benchCheck(file: string, runs: number): void {
     );
   }
   const out = join(tmpdir(), `btfkit-bench-check-${process.pid}.out`);
-  const [cold] = timeCommands(
-    [{ label: 'btfkit check FILE (CLI, cold)', cmd: process.execPath, args: [BIN, 'check', file] }],
-    runs,
-    out,
-  );
+  const [cold] = timeCommands([{ label: 'btfkit check FILE (CLI, cold)', ...cli(['check', file]) }], runs, out);
   console.log(fmt(cold!));
   spawnSync('rm', ['-f', out]);
 }

@@ -12,6 +12,10 @@
  * reference on wall time (the targets' measure) and on CPU time (steadier on
  * a loaded machine), and the verdict of each target.
  *
+ * btfkit runs as users run it: its bin as a program (bench/common.ts `cli`),
+ * whose launcher drops NODE_EXTRA_CA_CERTS (see cli/bin.ts); the header says
+ * when the variable is set, and what it costs Node 20's start.
+ *
  * Jobs and references: `dump` raw to a file and to a pipe (bpftool), `dump
  * -j` (bpftool -j), `dump -f c` (bpftool format c), `layout` (pahole 1.24's
  * `pahole -F btf`, issue 15), `dedup` in place and
@@ -25,15 +29,9 @@ import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN } from '../test/helpers/golden.js';
 import { harnessPath } from '../test/helpers/harness.js';
-import { has, median } from './common.js';
+import { type Command as Cmd, cli, has, launcherEnv, median } from './common.js';
 import { node24, nodeVersion } from './node24.js';
-
-interface Cmd {
-  cmd: string;
-  args: string[];
-}
 
 interface Job {
   label: string;
@@ -61,6 +59,7 @@ function once(c: Cmd, out: 'file' | 'pipe', file: string): { wall: number; cpu: 
   const r = spawnSync('/usr/bin/time', ['-f', '@@ %U %S %M', c.cmd, ...c.args], {
     stdio: ['ignore', fd, 'pipe'],
     maxBuffer: 1 << 30,
+    ...(c.env ? { env: c.env } : {}),
   });
   const wall = performance.now() - t;
   if (typeof fd === 'number') closeSync(fd);
@@ -68,6 +67,26 @@ function once(c: Cmd, out: 'file' | 'pipe', file: string): { wall: number; cpu: 
   const m = /@@ ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(err);
   if (r.status !== 0 || !m) throw new Error(`${c.cmd} ${c.args.join(' ')} failed: ${err.slice(-400)}`);
   return { wall, cpu: (Number(m[1]) + Number(m[2])) * 1000, rss: Number(m[3]) };
+}
+
+/**
+ * What NODE_EXTRA_CA_CERTS costs each Node's start here (`node -e 0` with
+ * and without it, interleaved): the share of a plain `node FILE` run that
+ * btfkit's launcher saves.
+ */
+function caCertsLine(nodes: Array<{ name: string; bin: string }>, runs: number): string {
+  const parts = nodes.map((n) => {
+    const withIt: Cmd = { cmd: n.bin, args: ['-e', '0'] };
+    const without: Cmd = { cmd: n.bin, args: ['-e', '0'], env: launcherEnv() };
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      a.push(once(withIt, 'pipe', '').wall);
+      b.push(once(without, 'pipe', '').wall);
+    }
+    return `node ${n.name} -e 0: ${median(a).toFixed(0)} ms with it, ${median(b).toFixed(0)} ms without`;
+  });
+  return `NODE_EXTRA_CA_CERTS is set (btfkit's launcher drops it, see cli/bin.ts): ${parts.join('; ')}`;
 }
 
 /** Options for {@link benchCli}. */
@@ -163,13 +182,14 @@ export function benchCli(opts: CliBenchOptions = {}): void {
   print(
     `input: ${file}; ${runs} runs each, interleaved, after one warm-up; medians; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
   );
+  if (process.env['NODE_EXTRA_CA_CERTS']) print(caCertsLine(nodes, runs));
   if (!bpftool) print('bpftool: not installed; dumps without their reference (apt-get install bpftool)');
   if (!h) print('libbpf harness: unavailable (cc + libbpf-dev); dedup and merge without their reference');
   const f = (v: number, w = 7): string => v.toFixed(0).padStart(w);
   for (const job of jobs) {
     const only = process.env['BENCH_JOBS'];
     if (only && !only.split(',').some((w) => job.label.includes(w))) continue;
-    const cmds: Cmd[] = nodes.map((n) => ({ cmd: n.bin, args: [process.env['BENCH_BIN'] ?? BIN, ...job.btfkit] }));
+    const cmds: Cmd[] = nodes.map((n) => cli(job.btfkit, n.bin, process.env['BENCH_BIN']));
     if (job.ref) cmds.push(job.ref);
     const samples: Sample[] = cmds.map(() => ({ wall: [], cpu: [], rss: [] }));
     for (const c of cmds) once(c, job.out, outFile);

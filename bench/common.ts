@@ -5,6 +5,24 @@
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { BIN } from '../test/helpers/golden.js';
+
+/** A command to time: a program, its arguments, and the environment's changes. */
+export interface Command {
+  cmd: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * btfkit's command line run as users run it: the bin itself (`bin` or
+ * BIN, package.json's `bin.btfkit`), as a program, with `node`'s directory
+ * first on PATH so that its launcher (cli/bin.ts) starts that Node.
+ */
+export function cli(args: string[], node: string = process.execPath, bin: string = BIN): Command {
+  return { cmd: bin, args, env: { ...process.env, PATH: `${dirname(node)}:${process.env['PATH'] ?? ''}` } };
+}
 
 export interface Timing {
   label: string;
@@ -18,10 +36,11 @@ export function has(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-function once(cmd: string, args: string[], out: string, okStatus: readonly number[] = [0]): number {
+function once(c: Command, out: string, okStatus: readonly number[] = [0]): number {
+  const { cmd, args } = c;
   const fd = openSync(out, 'w');
   const t = performance.now();
-  const r = spawnSync(cmd, args, { stdio: ['ignore', fd, 'pipe'] });
+  const r = spawnSync(cmd, args, { stdio: ['ignore', fd, 'pipe'], ...(c.env ? { env: c.env } : {}) });
   const dt = performance.now() - t;
   closeSync(fd);
   if (!okStatus.includes(r.status ?? -1)) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
@@ -41,13 +60,13 @@ function stats(label: string, xs: number[]): Timing {
 
 /** Times several commands, each writing stdout to `out`, interleaved, after one warm-up each. */
 export function timeCommands(
-  cmds: Array<{ label: string; cmd: string; args: string[]; okStatus?: readonly number[] }>,
+  cmds: Array<Command & { label: string; okStatus?: readonly number[] }>,
   runs: number,
   out: string,
 ): Timing[] {
   const times = cmds.map(() => [] as number[]);
-  cmds.forEach((c) => once(c.cmd, c.args, out, c.okStatus));
-  for (let r = 0; r < runs; r++) cmds.forEach((c, i) => times[i]!.push(once(c.cmd, c.args, out, c.okStatus)));
+  cmds.forEach((c) => once(c, out, c.okStatus));
+  for (let r = 0; r < runs; r++) cmds.forEach((c, i) => times[i]!.push(once(c, out, c.okStatus)));
   return cmds.map((c, i) => stats(c.label, times[i]!));
 }
 
@@ -55,9 +74,10 @@ export function timeCommands(
  * The floor of any Node CLI on this machine: a command that starts Node,
  * reads `input` and writes `outBytes` bytes to stdout, doing no BTF work at
  * all. Timed beside btfkit and bpftool, it shows how much of a ratio is
- * Node's start-up and I/O rather than btfkit's code.
+ * Node's start-up and I/O rather than btfkit's code. It runs without
+ * NODE_EXTRA_CA_CERTS, as btfkit's launcher does (cli/bin.ts).
  */
-export function nodeFloor(input: string, outBytes: number): { label: string; cmd: string; args: string[] } {
+export function nodeFloor(input: string, outBytes: number): Command & { label: string } {
   const code = `const fs = require('node:fs'); fs.readFileSync(${JSON.stringify(input)});
     const b = Buffer.alloc(1 << 16, 65); let n = ${outBytes};
     while (n > 0) { const k = Math.min(n, b.length); fs.writeSync(1, b, 0, k); n -= k; }`;
@@ -65,7 +85,15 @@ export function nodeFloor(input: string, outBytes: number): { label: string; cmd
     label: `node floor: start, read, write ${(outBytes / 1e6).toFixed(1)} MB`,
     cmd: process.execPath,
     args: ['-e', code],
+    env: launcherEnv(),
   };
+}
+
+/** The environment btfkit's launcher gives Node: this one without NODE_EXTRA_CA_CERTS (cli/bin.ts). */
+export function launcherEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env['NODE_EXTRA_CA_CERTS'];
+  return env;
 }
 
 /** Times an in-process function: `warm` warm-ups, then `runs` runs. */

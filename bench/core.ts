@@ -17,10 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openObject } from '../lib/object/open.js';
-import { BIN } from '../test/helpers/golden.js';
 import { cachedKernels } from '../test/helpers/kernels.js';
 import { allObjectPaths } from '../test/helpers/objects.js';
-import { fmt, has, ratio, timeCommands } from './common.js';
+import { cli, fmt, launcherEnv, has, ratio, timeCommands } from './common.js';
 import { coreKernels } from './core-kernels.js';
 
 /** The little-endian golden objects with CO-RE relocations that bpftool's min_core_btf takes (core_cands.o is ambiguous on purpose). */
@@ -51,15 +50,14 @@ export function benchCore(vmlinux: string, runs: number): void {
       [
         {
           label: 'btfkit gen min-core-btf (1 object)',
-          cmd: process.execPath,
-          args: [BIN, 'gen', 'min-core-btf', vmlinux, min, one],
+          ...cli(['gen', 'min-core-btf', vmlinux, min, one]),
         },
         {
           label: 'bpftool gen min_core_btf (1 object)',
           cmd: 'bpftool',
           args: ['gen', 'min_core_btf', vmlinux, min, one],
         },
-        { label: 'node floor: start, exit', cmd: process.execPath, args: ['-e', ''] },
+        { label: 'node floor: start, exit', cmd: process.execPath, args: ['-e', ''], env: launcherEnv() },
       ],
       runs,
       out,
@@ -75,8 +73,7 @@ export function benchCore(vmlinux: string, runs: number): void {
       [
         {
           label: `btfkit core (${what})`,
-          cmd: process.execPath,
-          args: [BIN, 'core', ...objs, ...kernels.flatMap((k) => ['-t', k])],
+          ...cli(['core', ...objs, ...kernels.flatMap((k) => ['-t', k])]),
         },
         { label: `bpftool gen min_core_btf x ${kernels.length}`, cmd: 'sh', args: ['-c', sh.join(' && ')] },
       ],
@@ -98,14 +95,12 @@ export function benchCore(vmlinux: string, runs: number): void {
       [
         {
           label: 'btfkit core: 100 distinct kernels x 10 objects',
-          cmd: process.execPath,
-          args: [BIN, 'core', ...ten, '-t', kdir],
+          ...cli(['core', ...ten, '-t', kdir]),
           okStatus: [0, 3], // some variants lose fields the objects read
         },
         {
           label: 'the same, --jobs 1',
-          cmd: process.execPath,
-          args: [BIN, 'core', ...ten, '-t', kdir, '--jobs', '1'],
+          ...cli(['core', ...ten, '-t', kdir, '--jobs', '1']),
           okStatus: [0, 3],
         },
       ],

@@ -17,12 +17,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Btf } from '../lib/btf.js';
 import { writeCDump } from '../lib/dump/c.js';
-import { fmt, has, nodeFloor, ratio, timeCommands, timeFn, type Timing } from './common.js';
-import { BIN } from '../test/helpers/golden.js';
+import { cli, fmt, has, nodeFloor, ratio, timeCommands, timeFn, type Timing } from './common.js';
 
 const VMLINUX = process.env['BENCH_BTF'] ?? '/sys/kernel/btf/vmlinux';
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
-const CLI = BIN; // the installed binary, as the tests run it
 const OUT = join(tmpdir(), `btfkit-bench-c-${process.pid}.h`);
 
 /** Times the first C dump of a fresh process (parse excluded), `runs` times; the JIT is cold each time. */
@@ -95,12 +93,8 @@ export function benchDumpC(): void {
   });
   const [ours, sorted, theirs, floor] = timeCommands(
     [
-      { label: 'btfkit dump -f c > file', cmd: process.execPath, args: [CLI, 'dump', '-f', 'c', VMLINUX] },
-      {
-        label: 'btfkit dump -f c --sort > file',
-        cmd: process.execPath,
-        args: [CLI, 'dump', '-f', 'c', '--sort', VMLINUX],
-      },
+      { label: 'btfkit dump -f c > file', ...cli(['dump', '-f', 'c', VMLINUX]) },
+      { label: 'btfkit dump -f c --sort > file', ...cli(['dump', '-f', 'c', '--sort', VMLINUX]) },
       {
         label: 'bpftool btf dump format c > file',
         cmd: 'bpftool',

@@ -6,8 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN } from '../test/helpers/golden.js';
-import { fmt, has, ratio, timeCommands } from './common.js';
+import { cli, fmt, has, ratio, timeCommands } from './common.js';
 
 /** Times `btfkit layout FILE` and `pahole -F btf FILE` (`runs` runs each) and prints the ratio. */
 export function benchLayout(file: string, runs: number): void {
@@ -18,7 +17,7 @@ export function benchLayout(file: string, runs: number): void {
   const out = join(tmpdir(), `btfkit-bench-layout-${process.pid}.out`);
   const [ours, theirs] = timeCommands(
     [
-      { label: 'btfkit layout > file', cmd: process.execPath, args: [BIN, 'layout', file] },
+      { label: 'btfkit layout > file', ...cli(['layout', file]) },
       { label: 'pahole -F btf > file', cmd: 'pahole', args: ['-F', 'btf', file] },
     ],
     runs,

@@ -10,7 +10,8 @@
 //   `vm.Script` and keeps V8's code cache of it (Node 20 has no compile cache
 //   for modules; a module bundle spends some 20 ms compiling per run).
 // - btfkit.mjs, the package's bin (cli/bin.ts), with the bundle's id (a hash
-//   of its text: a cache made from another build is never used) built in.
+//   of its text: a cache made from another build is never used) built in,
+//   and a second line for /bin/sh (SHELL_LINE).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
@@ -60,6 +61,12 @@ function lazyBuiltin(name) {
   return `let m; const load = () => (m ??= require(${JSON.stringify(name)})); module.exports = { ${getters} };`;
 }
 
+/**
+ * The bin's second line, read by /bin/sh and by Node: for sh, `:` (a no-op)
+ * and then the launch; for Node, the string ":" and a comment.
+ */
+const SHELL_LINE = '":" //; unset NODE_EXTRA_CA_CERTS; exec node "$0" "$@"';
+
 const mainFile = join(out, 'main.js');
 await build({
   entryPoints: [join(root, 'dist', 'cli', 'main.js')],
@@ -86,5 +93,7 @@ await build({
   platform: 'node',
   outfile: join(out, 'btfkit.mjs'),
   define: { __BTFKIT_BUNDLE_ID__: JSON.stringify(id) },
+  // Under the hashbang (#!/bin/sh, from cli/bin.ts): the shell line, see there.
+  banner: { js: SHELL_LINE },
   logLevel: 'warning',
 });

@@ -1,0 +1,100 @@
+/**
+ * The bin run as a program (cli/bin.ts, first two lines from
+ * cli/bundle.mjs): /bin/sh drops NODE_EXTRA_CA_CERTS and execs `node` on the
+ * same file, which runs as `node BIN` does: same output, same exit status,
+ * arguments and standard input passed through untouched.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { BIN, repoPath } from './helpers/golden.js';
+
+const OBJ = repoPath('golden', 'obj', 'maps', 'maps_demo.o');
+const MISSING = join(tmpdir(), `btfkit-launch-missing-${process.pid}.o`);
+/** This Node first on PATH, so that the launcher's `node` is the one running the tests. */
+const ENV = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` };
+
+function asProgram(args: string[], env: NodeJS.ProcessEnv = ENV) {
+  return spawnSync(BIN, args, { env, encoding: 'buffer' });
+}
+
+function viaNode(args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { env: ENV, encoding: 'buffer' });
+}
+
+test('the bin starts with #!/bin/sh and a line both sh and Node read', () => {
+  const [first, second] = readFileSync(BIN, 'utf8').split('\n');
+  assert.is(first, '#!/bin/sh');
+  assert.match(second!, /^":" \/\/; unset NODE_EXTRA_CA_CERTS; exec node "\$0" "\$@"$/);
+});
+
+test('as a program: the same bytes and status as node BIN, for output, usage errors and bad input', () => {
+  for (const args of [
+    ['dump', OBJ],
+    ['dump', '-j', OBJ],
+    ['--version'],
+    ['dump', '--bogus'],
+    ['dump', MISSING],
+  ]) {
+    const a = asProgram(args);
+    const b = viaNode(args);
+    assert.is(a.status, b.status, args.join(' '));
+    assert.equal(a.stdout, b.stdout, args.join(' '));
+    assert.equal(String(a.stderr), String(b.stderr), args.join(' '));
+  }
+  assert.is(asProgram(['dump', '--bogus']).status, 2);
+  assert.is(asProgram(['dump', MISSING]).status, 1);
+});
+
+test('as a program: arguments with spaces, quotes, $ and globs reach btfkit as they were given', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-launch-'));
+  try {
+    const name = join(dir, `a b "c" $HOME * 'd'.o`);
+    writeFileSync(name, readFileSync(OBJ));
+    const a = asProgram(['dump', name]);
+    assert.is(a.status, 0, String(a.stderr));
+    assert.equal(a.stdout, viaNode(['dump', OBJ]).stdout);
+    const missing = asProgram(['dump', join(dir, '$HOME *')]);
+    assert.is(missing.status, 1);
+    assert.ok(String(missing.stderr).includes('$HOME *'), String(missing.stderr));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('as a program: NODE_EXTRA_CA_CERTS is gone from the Node process, the rest of the environment is kept', async () => {
+  const env = { ...ENV, NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem', BTFKIT_LAUNCH_MARK: 'kept' };
+  // `dump -` waits on standard input: read the process's environment while it waits.
+  const child = spawn(BIN, ['dump', '-'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  child.stdout.on('data', (b: Buffer) => out.push(b));
+  const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+  let environ = '';
+  for (let i = 0; i < 200; i++) {
+    try {
+      const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8');
+      if (cmdline.split('\0')[0]!.endsWith('node')) {
+        environ = readFileSync(`/proc/${child.pid}/environ`, 'utf8');
+        break;
+      }
+    } catch {
+      // not yet there
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  child.stdin.end(readFileSync(OBJ));
+  const status = await done;
+  const vars = environ.split('\0');
+  assert.ok(vars.includes('BTFKIT_LAUNCH_MARK=kept'), 'the environment was read from the node process');
+  assert.not.ok(
+    vars.some((v) => v.startsWith('NODE_EXTRA_CA_CERTS=')),
+    'NODE_EXTRA_CA_CERTS reached node',
+  );
+  assert.is(status, 0);
+  assert.equal(Buffer.concat(out), viaNode(['dump', OBJ]).stdout);
+});
+
+test.run();
