@@ -595,13 +595,15 @@ export class CDeclWriter extends ByteOut {
     return f;
   }
 
-  /** Steps the frames above `base` until none is left (see the essay). */
+  /**
+   * Steps the frames above `base` until none is left (see the essay).
+   * Parameter lists are stepped through stepDecl: run is small, and each of
+   * its callers' optimised code holds a copy of it, but not of stepParams.
+   */
   private run(base: number): void {
     while (this.fsTop > base) {
-      const k = this.fs[this.fsTop - FRAME];
-      if (k === F_DECL) this.stepDecl();
-      else if (k === F_STRUCT) this.stepStruct();
-      else this.stepParams();
+      if (this.fs[this.fsTop - FRAME] === F_STRUCT) this.stepStruct();
+      else this.stepDecl();
     }
   }
 
@@ -964,7 +966,8 @@ export class CDeclWriter extends ByteOut {
   }
 
   /**
-   * Steps the declaration on top of the work stack: `btf_dump_emit_type_chain`
+   * Steps the declaration (or parameter list, through {@link stepParams})
+   * on top of the work stack: `btf_dump_emit_type_chain`
    * pops its chain and prints it. libbpf recurses for an array or a
    * prototype with more of the chain above it (`int (*f[4])(void)`: the
    * array's `[4]` and the prototype's parameters print after what is above
@@ -977,6 +980,10 @@ export class CDeclWriter extends ByteOut {
     const { w } = this;
     const f = this.fsTop - FRAME;
     const fs = this.fs;
+    if (fs[f] === F_PARAMS) {
+      this.stepParams();
+      return;
+    }
     const start = fs[f + 1]!;
     const fname = fs[f + 2] === EXT_IN_FRAME ? EXT_NAME : fs[f + 2]!;
     const lvl = fs[f + 3]!;
