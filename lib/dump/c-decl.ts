@@ -481,7 +481,7 @@ export class CDeclWriter extends ByteOut {
     this.nlTabs(lvl);
     this.ascii(type);
     this.ascii(': ');
-    this.int(bits);
+    this.uint(bits);
     this.byte(59); // ;
   }
 
@@ -536,26 +536,25 @@ export class CDeclWriter extends ByteOut {
       }
       cur = newOff;
     }
-    // Whole `type: bits` markers, then the smallest type that holds the rest.
+    // Whole `type: bits` markers, then the smallest type that holds the
+    // rest: one call of pad for both (each call is a copy of pad's code
+    // once V8 optimises this function).
     while (cur !== next) {
       const bits = Math.min(next - cur, padBits);
-      if (bits === padBits) {
-        this.pad(lvl, padType, padBits);
-        cur += bits;
-        continue;
-      }
-      if (bits <= 8) {
-        padType = 'char';
-        padBits = 8;
-      } else if (bits <= 16) {
-        padType = 'short';
-        padBits = 16;
-      } else if (bits <= 32) {
-        padType = 'int';
-        padBits = 32;
-      } else {
-        padType = 'long';
-        padBits = longBits;
+      if (bits !== padBits) {
+        if (bits <= 8) {
+          padType = 'char';
+          padBits = 8;
+        } else if (bits <= 16) {
+          padType = 'short';
+          padBits = 16;
+        } else if (bits <= 32) {
+          padType = 'int';
+          padBits = 32;
+        } else {
+          padType = 'long';
+          padBits = longBits;
+        }
       }
       this.pad(lvl, padType, bits);
       cur += bits;
@@ -596,13 +595,15 @@ export class CDeclWriter extends ByteOut {
     return f;
   }
 
-  /** Steps the frames above `base` until none is left (see the essay). */
+  /**
+   * Steps the frames above `base` until none is left (see the essay).
+   * Parameter lists are stepped through stepDecl: run is small, and each of
+   * its callers' optimised code holds a copy of it, but not of stepParams.
+   */
   private run(base: number): void {
     while (this.fsTop > base) {
-      const k = this.fs[this.fsTop - FRAME];
-      if (k === F_DECL) this.stepDecl();
-      else if (k === F_STRUCT) this.stepStruct();
-      else this.stepParams();
+      if (this.fs[this.fsTop - FRAME] === F_STRUCT) this.stepStruct();
+      else this.stepDecl();
     }
   }
 
@@ -722,24 +723,32 @@ export class CDeclWriter extends ByteOut {
         this.byte(44); // ,
       }
     } else {
-      for (let i = 0, e = o + 3; i < vlen; i++, e += 3) {
-        this.enumerator(w[e]!, lvl);
-        const lo = w[e + 1]!;
-        const hi = w[e + 2]!;
-        if (hi === 0 || (signed && hi === 0xffffffff && lo >= 0x80000000)) {
-          this.int(hi === 0 ? lo : lo - 0x100000000);
-        } else {
-          const u = (BigInt(hi) << 32n) | BigInt(lo);
-          this.ascii(String(signed ? BigInt.asIntN(64, u) : u));
-        }
-        this.ascii(signed ? 'LL,' : 'ULL,');
-      }
+      // ENUM64s are few: their loop is a function of its own, so that
+      // this one's optimised code holds one copy of enumerator's.
+      this.enum64Values(o, vlen, lvl, signed);
     }
     this.nlTabs(lvl);
     this.byte(125); // }
     // `mode(byte)`/`mode(word)` for enums of unusual size came with libbpf
     // 1.1; the 6.1 kernel's libbpf that bpftool 7.1 is built from has none.
     if (this.libbpf18) this.enumMode(o, info, vlen);
+  }
+
+  /** The enumerators of the ENUM64 at word `o`, values past 32 bits through BigInt. */
+  private enum64Values(o: number, vlen: number, lvl: number, signed: boolean): void {
+    const { w } = this;
+    for (let i = 0, e = o + 3; i < vlen; i++, e += 3) {
+      this.enumerator(w[e]!, lvl);
+      const lo = w[e + 1]!;
+      const hi = w[e + 2]!;
+      if (hi === 0 || (signed && hi === 0xffffffff && lo >= 0x80000000)) {
+        this.int(hi === 0 ? lo : lo - 0x100000000);
+      } else {
+        const u = (BigInt(hi) << 32n) | BigInt(lo);
+        this.ascii(String(signed ? BigInt.asIntN(64, u) : u));
+      }
+      this.ascii(signed ? 'LL,' : 'ULL,');
+    }
   }
 
   /**
@@ -957,7 +966,8 @@ export class CDeclWriter extends ByteOut {
   }
 
   /**
-   * Steps the declaration on top of the work stack: `btf_dump_emit_type_chain`
+   * Steps the declaration (or parameter list, through {@link stepParams})
+   * on top of the work stack: `btf_dump_emit_type_chain`
    * pops its chain and prints it. libbpf recurses for an array or a
    * prototype with more of the chain above it (`int (*f[4])(void)`: the
    * array's `[4]` and the prototype's parameters print after what is above
@@ -970,6 +980,10 @@ export class CDeclWriter extends ByteOut {
     const { w } = this;
     const f = this.fsTop - FRAME;
     const fs = this.fs;
+    if (fs[f] === F_PARAMS) {
+      this.stepParams();
+      return;
+    }
     const start = fs[f + 1]!;
     const fname = fs[f + 2] === EXT_IN_FRAME ? EXT_NAME : fs[f + 2]!;
     const lvl = fs[f + 3]!;
