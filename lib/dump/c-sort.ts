@@ -48,10 +48,12 @@
 import {
   BTF_KIND_ARRAY,
   BTF_KIND_CONST,
+  BTF_KIND_DATASEC,
   BTF_KIND_DECL_TAG,
   BTF_KIND_ENUM,
   BTF_KIND_ENUM64,
   BTF_KIND_FLOAT,
+  BTF_KIND_FUNC,
   BTF_KIND_FUNC_PROTO,
   BTF_KIND_INT,
   BTF_KIND_PTR,
@@ -60,6 +62,7 @@ import {
   BTF_KIND_TYPE_TAG,
   BTF_KIND_TYPEDEF,
   BTF_KIND_UNION,
+  BTF_KIND_VAR,
   BTF_KIND_VOLATILE,
   infoKind,
   NR_BTF_KINDS,
@@ -93,12 +96,45 @@ function isRefKind(kind: number): boolean {
  * not know (every type is a root of the sorted dump).
  */
 export function sortedTypeIds(q: TypeQuery): Uint32Array {
-  const { words: w, offs: off, typeCount: count, strs } = q;
-  // One loop per function below: V8 compiles a hot loop on its own (OSR),
-  // and code after it in the same function would run without type feedback.
+  checkTypes(q);
+  return sortIds(q, allIds(q.typeCount)).ids;
+}
+
+/**
+ * Returns the roots of bpftool 7.5+'s sorted `format c` in the order it
+ * dumps them: {@link sortedTypeIds} without its first entry (bpftool dumps
+ * entries 1 .. n-1) and without the types whose turn as a root cannot change
+ * the header, so that they are neither ranked nor sorted: void, and every
+ * FUNC, VAR and DATASEC that no ordering edge reaches (see
+ * {@link dumpCandidates}). Throws as {@link sortedTypeIds}.
+ */
+export function sortedDumpRoots(q: TypeQuery): Uint32Array {
+  checkTypes(q);
+  const { ids, rank } = sortIds(q, dumpCandidates(q));
+  // The whole order's first entry is not dumped. Every type left out ranks
+  // last (10); at rank 10 void (sort name "", own name "", hash 0, id 0)
+  // comes first. So the first entry is this order's first if that ranks
+  // below 10, and void otherwise.
+  return ids.length !== 0 && rank[ids[0]!]! < MAX_RANK ? ids.subarray(1) : ids;
+}
+
+/** The ids 0 .. count-1. */
+function allIds(count: number): Uint32Array {
+  const ids = new Uint32Array(count);
+  for (let i = 0; i < count; i++) ids[i] = i;
+  return ids;
+}
+
+/**
+ * Throws for a type of a kind this version does not know and for a
+ * reference past the last type: level 1 reads them, as libbpf does; the
+ * ranking walks assume every reference names a type.
+ */
+function checkTypes(q: TypeQuery): void {
+  const { words: w, offs: off, typeCount: count } = q;
+  // One loop per function: V8 compiles a hot loop on its own (OSR), and
+  // code after it in the same function would run without type feedback.
   checkKinds(q);
-  // Level 1 reads references past the last type, as libbpf does; the
-  // ranking walks below assume every reference names a type.
   const bad = firstIdReferencingPast(w, off, 1, count, count);
   if (bad) {
     const o = off[bad]!;
@@ -110,15 +146,69 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
       { typeId: bad },
     );
   }
+}
+
+/** The ids of `subset` (ascending) sorted, and the rank per id (of the ids of `subset`). */
+function sortIds(q: TypeQuery, subset: Uint32Array): { ids: Uint32Array; rank: Uint32Array } {
+  const { words: w, offs: off, typeCount: count, strs } = q;
   const rank = new Uint32Array(count);
   const sortName = new Uint32Array(count);
   const ownName = new Uint32Array(count);
   const end = new Int32Array(count);
-  sortKeys(w, off, rank, sortName, ownName, end);
-  const places = nameOrdinals(strs, sortName, ownName);
-  const ids = orderByKeys(rank, sortName, ownName, places);
+  sortKeys(w, off, subset, rank, sortName, ownName, end);
+  const places = nameOrdinals(strs, subset, sortName, ownName);
+  const ids = orderByKeys(subset, rank, sortName, ownName, places);
   hashRuns(q, ids, rank, sortName, ownName, end);
-  return ids;
+  return { ids, rank };
+}
+
+/**
+ * The ids a sorted dump visits as roots to some effect, ascending. A root's
+ * turn is `btf_dump__dump_type`: it orders the type and emits what that
+ * queued. For a FUNC, VAR or DATASEC (and DECL_TAG) the order walk only
+ * marks the type ORDERED and queues nothing, and that mark is read again
+ * only when an ordering edge (a pointer's, array element's, member's,
+ * typedef's, modifier's, prototype's return or parameter type) reaches the
+ * type: a FUNC that none reaches prints the same wherever it sorts. Those
+ * (FUNCs are half of vmlinux, and most of its names) and void (always
+ * ORDERED) are left out. DECL_TAGs stay: they are few, and they alone of
+ * these can rank below 10, which {@link sortedDumpRoots} counts on.
+ */
+function dumpCandidates(q: TypeQuery): Uint32Array {
+  const { words: w, offs: off, typeCount: count } = q;
+  const reached = new Uint8Array(count);
+  markOrderTargets(w, off, reached);
+  return rootsOfEffect(w, off, reached);
+}
+
+/** Sets `reached[t]` for every type `t` an ordering edge of another type leads to (see {@link dumpCandidates}). */
+function markOrderTargets(w: Uint32Array, off: Uint32Array, reached: Uint8Array): void {
+  const count = reached.length;
+  for (let id = 1; id < count; id++) {
+    const o = off[id]!;
+    const info = w[o + 1]!;
+    const kind = infoKind(info);
+    if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
+      for (let i = 0, vlen = infoVlen16(info), m = o + 4; i < vlen; i++, m += 3) reached[w[m]!] = 1;
+    } else if (kind === BTF_KIND_FUNC_PROTO) {
+      reached[w[o + 2]!] = 1;
+      for (let i = 0, vlen = infoVlen16(info), p = o + 4; i < vlen; i++, p += 2) reached[w[p]!] = 1;
+    } else if (kind === BTF_KIND_ARRAY) reached[w[o + 3]!] = 1;
+    else if (isRefKind(kind) && kind !== BTF_KIND_DECL_TAG) reached[w[o + 2]!] = 1;
+  }
+}
+
+/** The ids 1 .. count-1 but the FUNCs, VARs and DATASECs not `reached`, ascending. */
+function rootsOfEffect(w: Uint32Array, off: Uint32Array, reached: Uint8Array): Uint32Array {
+  const count = reached.length;
+  const ids = new Uint32Array(count);
+  let n = 0;
+  for (let id = 1; id < count; id++) {
+    const kind = infoKind(w[off[id]! + 1]!);
+    if (reached[id] !== 0 || (kind !== BTF_KIND_FUNC && kind !== BTF_KIND_VAR && kind !== BTF_KIND_DATASEC))
+      ids[n++] = id;
+  }
+  return ids.subarray(0, n);
 }
 
 /** Throws the ELOOP error of a reference loop met at `id`: bpftool recurses without bound (a PTR to an array of that PTR, which the kernel accepts, never ends); every walk here is a loop or memoised. */
@@ -168,6 +258,7 @@ function namedRank(kind: number): number {
 function sortKeys(
   w: Uint32Array,
   off: Uint32Array,
+  subset: Uint32Array,
   rank: Uint32Array,
   sortName: Uint32Array,
   ownName: Uint32Array,
@@ -179,7 +270,9 @@ function sortKeys(
   end[0] = 0;
   rank[0] = MAX_RANK;
   let path = new Int32Array(64);
-  for (let id = 1; id < count; id++) {
+  for (let k = 0; k < subset.length; k++) {
+    const id = subset[k]!;
+    if (id === 0) continue;
     let top = 0;
     let t = id;
     let last: number;
@@ -516,30 +609,39 @@ function hashRuns(
 }
 
 /**
- * Replaces the string offsets in `a` and `b` with their places among the
- * distinct strings they name, in strcmp order (equal strings at different
- * offsets share a place; an offset past the section reads as the empty
- * string, as `byteKeyAt` reads it); returns the number of places.
+ * Replaces the string offsets in `a` and `b` at the ids of `ids` with their
+ * places among the distinct strings they name, in strcmp order (equal
+ * strings at different offsets share a place; an offset past the section
+ * reads as the empty string, as `byteKeyAt` reads it); returns the number of
+ * places.
  */
-function nameOrdinals(strs: Uint8Array, a: Uint32Array, b: Uint32Array): number {
+function nameOrdinals(strs: Uint8Array, ids: Uint32Array, a: Uint32Array, b: Uint32Array): number {
   const len = strs.length;
   // Offset -> index among `names` + 1, then place + 1 (0: not seen).
   const slot = new Uint32Array(len + 1);
-  const names = new Uint32Array(Math.min(a.length + b.length, len + 1));
-  let m = collectNames(a, slot, names, 0, len);
-  m = collectNames(b, slot, names, m, len);
+  const names = new Uint32Array(Math.min(2 * ids.length, len + 1));
+  let m = collectNames(ids, a, slot, names, 0, len);
+  m = collectNames(ids, b, slot, names, m, len);
   const same = sortStrings(names, m, strs);
   const places = assignPlaces(names, same, slot, m);
-  toPlaces(a, slot);
-  toPlaces(b, slot);
+  toPlaces(ids, a, slot);
+  toPlaces(ids, b, slot);
   return places;
 }
 
-/** Adds the offsets of `arr` not seen yet to `names` (from `m`), an offset past the section as 0; returns the new count. */
-function collectNames(arr: Uint32Array, slot: Uint32Array, names: Uint32Array, m: number, len: number): number {
-  for (let i = 0; i < arr.length; i++) {
-    let o = arr[i]!;
-    if (o >= len) o = arr[i] = 0;
+/** Adds the offsets `arr[id]` (ids of `ids`) not seen yet to `names` (from `m`), an offset past the section as 0; returns the new count. */
+function collectNames(
+  ids: Uint32Array,
+  arr: Uint32Array,
+  slot: Uint32Array,
+  names: Uint32Array,
+  m: number,
+  len: number,
+): number {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    let o = arr[id]!;
+    if (o >= len) o = arr[id] = 0;
     if (slot[o] === 0) {
       names[m++] = o;
       slot[o] = m;
@@ -558,9 +660,12 @@ function assignPlaces(names: Uint32Array, same: Uint8Array, slot: Uint32Array, m
   return m ? place + 1 : 0;
 }
 
-/** Replaces each offset in `arr` by its place. */
-function toPlaces(arr: Uint32Array, slot: Uint32Array): void {
-  for (let i = 0; i < arr.length; i++) arr[i] = slot[arr[i]!]! - 1;
+/** Replaces the offset `arr[id]` of each id of `ids` by its place. */
+function toPlaces(ids: Uint32Array, arr: Uint32Array, slot: Uint32Array): void {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    arr[id] = slot[arr[id]!]! - 1;
+  }
 }
 
 /** strcmp of the strings at `x` and `y` of `s` from byte `d` on, both known equal before it; a byte past the end reads 0. */
@@ -701,20 +806,25 @@ function markSame(a: Uint32Array, lo: number, hi: number, d: number, s: Uint8Arr
 }
 
 /**
- * Returns the ids 0 .. n-1 ordered by (rank, sort name place, own name
- * place), ties in id order: stable counting sorts, least significant key
- * first.
+ * Returns the ids of `subset` ordered by (rank, sort name place, own name
+ * place), ties in the order of `subset`: stable counting sorts, least
+ * significant key first.
  */
-function orderByKeys(rank: Uint32Array, sortName: Uint32Array, ownName: Uint32Array, places: number): Uint32Array {
+function orderByKeys(
+  subset: Uint32Array,
+  rank: Uint32Array,
+  sortName: Uint32Array,
+  ownName: Uint32Array,
+  places: number,
+): Uint32Array {
   // Counting sorts, not the engine's typed-array sort: on 64-bit keys (or
   // doubles) that sort is several times slower than on 32-bit ones, and it
   // is not stable.
-  const n = rank.length;
+  const n = subset.length;
   const counts = new Uint32Array(Math.max(places, MAX_RANK + 1) + 1);
   const a = new Uint32Array(n);
   const b = new Uint32Array(n);
-  for (let i = 0; i < n; i++) a[i] = i;
-  countingPass(a, b, ownName, places, counts);
+  countingPass(subset, b, ownName, places, counts);
   countingPass(b, a, sortName, places, counts);
   countingPass(a, b, rank, MAX_RANK + 1, counts);
   return b;
@@ -727,15 +837,15 @@ function orderByKeys(rank: Uint32Array, sortName: Uint32Array, ownName: Uint32Ar
  */
 function countingPass(src: Uint32Array, dst: Uint32Array, key: Uint32Array, range: number, counts: Uint32Array): void {
   counts.fill(0, 0, range + 1);
-  countKeys(key, counts);
+  countKeys(src, key, counts);
   prefixSums(counts, range);
   scatter(src, dst, key, counts);
 }
 
-/** Counts each key of `key` in `counts`, at the key + 1. */
-function countKeys(key: Uint32Array, counts: Uint32Array): void {
-  const n = key.length;
-  for (let i = 0; i < n; i++) counts[key[i]! + 1]!++;
+/** Counts the key of each id of `ids` in `counts`, at the key + 1. */
+function countKeys(ids: Uint32Array, key: Uint32Array, counts: Uint32Array): void {
+  const n = ids.length;
+  for (let i = 0; i < n; i++) counts[key[ids[i]!]! + 1]!++;
 }
 
 /** Turns the counts in `counts[1 .. range]` into start positions. */
