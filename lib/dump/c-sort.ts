@@ -20,15 +20,19 @@
  *
  * bpftool fills an array of structs with two string pointers and a hash per
  * type and hands it to qsort with a comparator that calls strcmp. Here the
- * keys are typed arrays and no name becomes a JS string:
+ * keys are typed arrays, and only the distinct names become JS strings:
  *
+ *  0. roots: the dump (`sortedDumpRoots`) sorts only the types whose turn as
+ *     a root can change the header: a FUNC, VAR or DATASEC that no ordering
+ *     edge reaches is only marked ORDERED, and that mark is never read.
+ *     They are half of vmlinux's types and most of its names;
  *  1. chains: one pass follows each typedef/modifier/array chain to its end,
  *     memoised per type (`end`), which gives the rank and both name offsets;
- *  2. names: the distinct name offsets are sorted as C strings, comparing the
- *     string section's bytes in place (multikey quicksort, Bentley and
- *     Sedgewick: a three-way partition on the byte at depth d, then the equal
- *     part at depth d + 1), and each offset is replaced by its place among
- *     the distinct strings (equal strings at two offsets share a place);
+ *  2. names: each distinct name offset becomes a string of one char per byte
+ *     (`byteKeyAt`), sorted by the engine's own sort (char codes: unsigned
+ *     bytes, strcmp's order; native code, nothing to compile or warm up),
+ *     and is replaced by its place among the distinct strings (equal
+ *     strings at two offsets share a place);
  *  3. order: three stable counting sorts of the ids (own name, sort name,
  *     rank: least significant first) give the order of the first three keys
  *     with ties left in id order (the engine's typed-array sort is fast on
@@ -40,7 +44,7 @@
  *     modifier chains to one type hashes alike and is left as it is.
  *
  *   strs:      \0 i n t \0 t a s k \0 a b c \0 ...
- *   names:     [ offsets of distinct names, sorted by their bytes ]
+ *   names:     [ offsets of distinct names ] -> "int" "task" "abc" -> sorted
  *   slot:      [ per string offset: place among the names + 1 ]
  *   rank/sort/own: [ per id: 0..10 | place | place ]
  *   ids:       [ 0..n-1 ] -> by own -> by sort -> by rank -> runs by hash
@@ -71,6 +75,7 @@ import {
 import { BtfError, BtfErrorCode } from '../errors.js';
 import { firstIdReferencingPast, idFieldCount, idFieldPos } from '../fields.js';
 import type { TypeQuery } from '../query.js';
+import { byteKeyAt } from '../strings.js';
 
 const MAX_RANK = 10;
 const TWO32 = 0x100000000;
@@ -622,11 +627,35 @@ function nameOrdinals(strs: Uint8Array, ids: Uint32Array, a: Uint32Array, b: Uin
   const names = new Uint32Array(Math.min(2 * ids.length, len + 1));
   let m = collectNames(ids, a, slot, names, 0, len);
   m = collectNames(ids, b, slot, names, m, len);
-  const same = sortStrings(names, m, strs);
-  const places = assignPlaces(names, same, slot, m);
+  const places = textPlaces(strs, names, m, slot);
   toPlaces(ids, a, slot);
   toPlaces(ids, b, slot);
   return places;
+}
+
+/**
+ * Sets `slot[offset]` to the place + 1 of each of the first `m` offsets of
+ * `names` among the distinct strings, ordered as strcmp orders them;
+ * returns the number of places. Each name becomes a string of one char per
+ * byte (`byteKeyAt`), which the engine's own sort orders by char codes,
+ * that is by unsigned bytes: no sort in JS to compile and warm up.
+ */
+function textPlaces(strs: Uint8Array, names: Uint32Array, m: number, slot: Uint32Array): number {
+  const keys: string[] = new Array(m);
+  const place = new Map<string, number>();
+  const distinct: string[] = [];
+  for (let i = 0; i < m; i++) {
+    const k = byteKeyAt(strs, names[i]!);
+    keys[i] = k;
+    if (!place.has(k)) {
+      place.set(k, 0);
+      distinct.push(k);
+    }
+  }
+  distinct.sort();
+  for (let p = 0; p < distinct.length; p++) place.set(distinct[p]!, p + 1);
+  for (let i = 0; i < m; i++) slot[names[i]!] = place.get(keys[i]!)!;
+  return distinct.length;
 }
 
 /** Adds the offsets `arr[id]` (ids of `ids`) not seen yet to `names` (from `m`), an offset past the section as 0; returns the new count. */
@@ -650,159 +679,12 @@ function collectNames(
   return m;
 }
 
-/** Sets `slot[offset]` to the place + 1 of each sorted name; returns the number of places. */
-function assignPlaces(names: Uint32Array, same: Uint8Array, slot: Uint32Array, m: number): number {
-  let place = 0;
-  for (let i = 0; i < m; i++) {
-    if (i > 0 && same[i] === 0) place++;
-    slot[names[i]!] = place + 1;
-  }
-  return m ? place + 1 : 0;
-}
-
 /** Replaces the offset `arr[id]` of each id of `ids` by its place. */
 function toPlaces(ids: Uint32Array, arr: Uint32Array, slot: Uint32Array): void {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
     arr[id] = slot[arr[id]!]! - 1;
   }
-}
-
-/** strcmp of the strings at `x` and `y` of `s` from byte `d` on, both known equal before it; a byte past the end reads 0. */
-function compareFrom(s: Uint8Array, x: number, y: number, d: number): number {
-  const len = s.length;
-  for (;;) {
-    const px = x + d;
-    const py = y + d;
-    const cx = px < len ? s[px]! : 0;
-    const cy = py < len ? s[py]! : 0;
-    if (cx !== cy) return cx - cy;
-    if (cx === 0) return 0;
-    d++;
-  }
-}
-
-/** Ranges this short are insertion-sorted. */
-const SMALL_SORT = 12;
-
-/**
- * Sorts the first `n` string offsets of `a` by the bytes they point at in
- * `s`, as strcmp orders them: multikey quicksort (see the essay), an explicit
- * stack of (lo, hi, depth) ranges. Returns, per sorted position, 1 where the
- * string equals the one before it. The partition, the insertion sort of
- * short ranges and the marking of equal strings are functions of their own
- * (one loop per function): this one runs once, and a loop of it met for the
- * first time after V8 optimised another would send it back to the
- * interpreter.
- */
-function sortStrings(a: Uint32Array, n: number, s: Uint8Array): Uint8Array {
-  const len = s.length;
-  const same = new Uint8Array(n);
-  // [lt, gt) of the last partition.
-  const bounds = new Int32Array(2);
-  let st = new Int32Array(3 * 64);
-  st[0] = 0;
-  st[1] = n;
-  st[2] = 0;
-  let sp = 3;
-  while (sp > 0) {
-    sp -= 3;
-    let lo = st[sp]!;
-    let hi = st[sp + 1]!;
-    let d = st[sp + 2]!;
-    while (hi - lo > SMALL_SORT) {
-      // The pivot: the median of three bytes at depth d.
-      const p0 = a[lo]! + d;
-      const p1 = a[(lo + hi) >>> 1]! + d;
-      const p2 = a[hi - 1]! + d;
-      const c0 = p0 < len ? s[p0]! : 0;
-      const c1 = p1 < len ? s[p1]! : 0;
-      const c2 = p2 < len ? s[p2]! : 0;
-      const v = Math.max(Math.min(c0, c1), Math.min(Math.max(c0, c1), c2));
-      partition3(a, lo, hi, d, v, s, bounds);
-      const lt = bounds[0]!;
-      const gt = bounds[1]!;
-      if (sp + 6 > st.length) {
-        const g = new Int32Array(st.length * 2);
-        g.set(st);
-        st = g;
-      }
-      if (lt - lo > 1) {
-        st[sp++] = lo;
-        st[sp++] = lt;
-        st[sp++] = d;
-      }
-      if (hi - gt > 1) {
-        st[sp++] = gt;
-        st[sp++] = hi;
-        st[sp++] = d;
-      }
-      // The equal part goes on at the next byte, unless its strings ended:
-      // then they are all equal (an empty fill otherwise, the same call).
-      same.fill(1, lt + 1, v === 0 ? gt : lt + 1);
-      if (v === 0) {
-        lo = hi;
-        break;
-      }
-      lo = lt;
-      hi = gt;
-      d++;
-    }
-    if (hi - lo > 1) insertionSortFrom(a, lo, hi, d, s, same);
-  }
-  return same;
-}
-
-/**
- * The three-way partition of `a[lo .. hi)` on the byte at depth `d`
- * against `v`: below, equal, above; leaves the equal part's bounds in
- * `bounds`.
- */
-function partition3(
-  a: Uint32Array,
-  lo: number,
-  hi: number,
-  d: number,
-  v: number,
-  s: Uint8Array,
-  bounds: Int32Array,
-): void {
-  const len = s.length;
-  let lt = lo;
-  let gt = hi;
-  for (let i = lo; i < gt; ) {
-    const t = a[i]!;
-    const p = t + d;
-    const c = p < len ? s[p]! : 0;
-    if (c < v) {
-      a[i++] = a[lt]!;
-      a[lt++] = t;
-    } else if (c > v) {
-      a[i] = a[--gt]!;
-      a[gt] = t;
-    } else i++;
-  }
-  bounds[0] = lt;
-  bounds[1] = gt;
-}
-
-/** Insertion-sorts `a[lo .. hi)`, strings equal before byte `d`, and marks in `same` those equal to the one before. */
-function insertionSortFrom(a: Uint32Array, lo: number, hi: number, d: number, s: Uint8Array, same: Uint8Array): void {
-  for (let i = lo + 1; i < hi; i++) {
-    const t = a[i]!;
-    let j = i;
-    while (j > lo && compareFrom(s, a[j - 1]!, t, d) > 0) {
-      a[j] = a[j - 1]!;
-      j--;
-    }
-    a[j] = t;
-  }
-  markSame(a, lo, hi, d, s, same);
-}
-
-/** Marks in `same` the strings of the sorted `a[lo .. hi)` equal to the one before. */
-function markSame(a: Uint32Array, lo: number, hi: number, d: number, s: Uint8Array, same: Uint8Array): void {
-  for (let i = lo + 1; i < hi; i++) if (compareFrom(s, a[i - 1]!, a[i]!, d) === 0) same[i] = 1;
 }
 
 /**
