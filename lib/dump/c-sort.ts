@@ -579,14 +579,41 @@ function hashRuns(
     for (let i = 0; i < top; i++) pure[path[i]!] = r;
     return r === 1;
   };
+  /** Computes the hash of each id of `ids[s .. e)` (memoised). */
+  const hashRun = (s: number, e: number): void => {
+    for (let i = s; i < e; i++) disambig(ids[i]!, true, 0);
+  };
   // Short runs are sorted here; long ones (a few, one very long: the
   // anonymous types) after this loop, each in one go, so that this loop
   // never meets the long path after V8 optimised it for the short one.
   const hi0 = hashHi[0];
   const lo0 = hashLo[0];
-  let long = new Int32Array(64);
+  const runs = findRuns(ids, rank, sortName, ownName);
+  const long = new Int32Array(runs.length);
   let nLong = 0;
+  for (let r = 0; r < runs.length; r += 2) {
+    const s = runs[r]!;
+    const e = runs[r + 1]!;
+    if (sameHashes(s, e)) continue;
+    hashRun(s, e);
+    if (e - s <= SMALL_RUN) sortShortRun(ids, s, e, hi0, lo0);
+    else {
+      long[nLong++] = s;
+      long[nLong++] = e;
+    }
+  }
+  sortLongRuns(ids, long, nLong, hi0, lo0);
+}
+
+/**
+ * Returns the runs of `ids` with equal (rank, sort name, own name) and more
+ * than one id, as start and end pairs: a loop of its own, over every id,
+ * which V8 optimises alone.
+ */
+function findRuns(ids: Uint32Array, rank: Uint32Array, sortName: Uint32Array, ownName: Uint32Array): Int32Array {
   const n = ids.length;
+  const runs = new Int32Array(n + 1);
+  let k = 0;
   for (let s = 0; s < n; ) {
     const a = ids[s]!;
     let e = s + 1;
@@ -595,22 +622,13 @@ function hashRuns(
       if (rank[b] !== rank[a] || sortName[b] !== sortName[a] || ownName[b] !== ownName[a]) break;
       e++;
     }
-    if (e - s > 1 && !sameHashes(s, e)) {
-      for (let i = s; i < e; i++) disambig(ids[i]!, true, 0);
-      if (e - s <= SMALL_RUN) sortShortRun(ids, s, e, hi0, lo0);
-      else {
-        if (nLong + 2 > long.length) {
-          const g = new Int32Array(long.length * 2);
-          g.set(long);
-          long = g;
-        }
-        long[nLong++] = s;
-        long[nLong++] = e;
-      }
+    if (e - s > 1) {
+      runs[k++] = s;
+      runs[k++] = e;
     }
     s = e;
   }
-  sortLongRuns(ids, long, nLong, hi0, lo0);
+  return runs.subarray(0, k);
 }
 
 /**
