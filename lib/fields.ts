@@ -180,8 +180,10 @@ export function shiftTypeIds(w: Uint32Array, o: number, from: number, delta: num
 /**
  * Returns the first id in `[from, to)` (records at `offs[id]` in `w`) that
  * has a type id word at or above `limit`, or 0 when none has: one tight pass
- * through {@link idFieldPos}, for walks that must refuse references past
- * the last type before they start. Unknown kinds have no such words.
+ * over the flat tables ({@link idFieldPos}'s words, read in line: the pass
+ * runs once, cold, and a call per word costs more than the read), for walks
+ * that must refuse references past the last type before they start.
+ * Unknown kinds have no such words.
  */
 export function firstIdReferencingPast(
   w: Uint32Array,
@@ -192,7 +194,16 @@ export function firstIdReferencingPast(
 ): number {
   for (let id = from; id < to; id++) {
     const o = offs[id]!;
-    for (let i = 0, n = idFieldCount(w, o); i < n; i++) if (w[idFieldPos(w, o, i)]! >= limit) return id;
+    const info = w[o + 1]!;
+    const k = infoKind(info);
+    if (k >= N) continue;
+    const nf = fixedCount[k]!;
+    if (nf > 0 && w[o + fixedPos[k * 2]!]! >= limit) return id;
+    if (nf > 1 && w[o + fixedPos[k * 2 + 1]!]! >= limit) return id;
+    const ep = elemIdPos[k]!;
+    if (ep < 0) continue;
+    const step = elemSize[k]!;
+    for (let i = infoVlen(info), e = o + elemBase[k]! + ep; i > 0; i--, e += step) if (w[e]! >= limit) return id;
   }
   return 0;
 }

@@ -9,15 +9,18 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
-import { sortedTypeIds } from '../lib/dump/c-sort.js';
+import { sortedDumpRoots, sortedTypeIds } from '../lib/dump/c-sort.js';
+import { cDump } from '../lib/dump/c.js';
 import {
   BTF_INT_SIGNED,
   BTF_KIND_ARRAY,
   BTF_KIND_CONST,
+  BTF_KIND_DATASEC,
   BTF_KIND_DECL_TAG,
   BTF_KIND_ENUM,
   BTF_KIND_ENUM64,
   BTF_KIND_FLOAT,
+  BTF_KIND_FUNC,
   BTF_KIND_FUNC_PROTO,
   BTF_KIND_INT,
   BTF_KIND_PTR,
@@ -26,6 +29,7 @@ import {
   BTF_KIND_TYPE_TAG,
   BTF_KIND_TYPEDEF,
   BTF_KIND_UNION,
+  BTF_KIND_VAR,
   BTF_KIND_VOLATILE,
   infoKind,
   infoVlen16,
@@ -33,6 +37,7 @@ import {
 import { typeQuery } from '../lib/query.js';
 import { TimeBudget, fuzzRuns } from './helpers/budget.js';
 import { randomBtf } from './helpers/random-btf.js';
+import { rawBtf, type } from './helpers/raw-btf.js';
 
 const M64 = (1n << 64n) - 1n;
 const REFS = new Set([
@@ -143,6 +148,43 @@ function reference(btf: Btf): number[] {
   return keys.map((k) => k.id);
 }
 
+/**
+ * The roots the sorted dump visits, from the whole order: entries 1 .. n-1,
+ * without void and the FUNCs, VARs and DATASECs that no ordering edge of
+ * `btf_dump_order_type` (pointer, array element, member, typedef, modifier,
+ * prototype return and parameters) reaches.
+ */
+function referenceRoots(btf: Btf): number[] {
+  const q = typeQuery(btf);
+  const { words: w, offs: off } = q;
+  const reached = new Set<number>();
+  for (let id = 1; id < q.typeCount; id++) {
+    const o = off[id]!;
+    const kind = infoKind(w[o + 1]!);
+    const vlen = infoVlen16(w[o + 1]!);
+    if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION)
+      for (let i = 0; i < vlen; i++) reached.add(w[o + 4 + i * 3]!);
+    else if (kind === BTF_KIND_FUNC_PROTO) {
+      reached.add(w[o + 2]!);
+      for (let i = 0; i < vlen; i++) reached.add(w[o + 4 + i * 2]!);
+    } else if (kind === BTF_KIND_ARRAY) reached.add(w[o + 3]!);
+    else if (REFS.has(kind) && kind !== BTF_KIND_DECL_TAG) reached.add(w[o + 2]!);
+  }
+  const idle = (id: number): boolean => {
+    if (id === 0) return true;
+    const kind = infoKind(w[off[id]! + 1]!);
+    return (kind === BTF_KIND_FUNC || kind === BTF_KIND_VAR || kind === BTF_KIND_DATASEC) && !reached.has(id);
+  };
+  return reference(btf)
+    .slice(1)
+    .filter((id) => !idle(id));
+}
+
+/** The header bpftool prints when it visits `roots` in that order (as `--type` roots, which print the same). */
+function dumpOf(btf: Btf, roots: readonly number[]): string {
+  return cDump(btf, { typeNames: roots.map(String) });
+}
+
 const budget = new TimeBudget('c-sort', 20_000);
 const SEEDS = fuzzRuns(150);
 
@@ -185,6 +227,53 @@ test('long runs told apart by hash, names above 0x7f, pointer chains', () => {
   btf.addArray(int, int, 4);
   const raw = Btf.parse(btf.rawData());
   assert.equal(Array.from(sortedTypeIds(typeQuery(raw))), reference(raw));
+});
+
+test("random BTF: sortedDumpRoots is bpftool's order without the entries that print nothing", () => {
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    budget.time(`roots seed ${seed}`, () => {
+      const btf = randomBtf(seed, 20 + (seed % 80));
+      const roots = Array.from(sortedDumpRoots(typeQuery(btf)));
+      assert.equal(roots, referenceRoots(btf), `seed ${seed}`);
+      const all = reference(btf)
+        .slice(1)
+        .filter((id) => id !== 0);
+      assert.is(cDump(btf, { sort: true }), dumpOf(btf, all), `seed ${seed}`);
+    });
+  }
+});
+
+test('sortedDumpRoots: a FUNC a type reaches keeps its place; void first when everything ranks 10', () => {
+  // [1] proto, [2] FUNC (anonymous), [3] ptr -> [4], [4] typedef T -> [5],
+  // [5] type tag x -> [2] (the kernel refuses a tag on a FUNC, libbpf reads
+  // it), [6] typedef S -> [7], [7] ptr -> void. Everything ranks 10: void
+  // sorts first. The FUNC, ORDERED at its turn, makes T strong when [3]
+  // reaches it through a pointer, so T prints before S; without that turn,
+  // after.
+  const words = [
+    ...type(0, BTF_KIND_FUNC_PROTO, 0, 0, 0),
+    ...type(0, BTF_KIND_FUNC, 0, 1, 1),
+    ...type(0, BTF_KIND_PTR, 0, 0, 4),
+    ...type(1, BTF_KIND_TYPEDEF, 0, 0, 5),
+    ...type(5, BTF_KIND_TYPE_TAG, 0, 0, 2),
+    ...type(3, BTF_KIND_TYPEDEF, 0, 0, 7),
+    ...type(0, BTF_KIND_PTR, 0, 0, 0),
+  ];
+  const btf = Btf.parse(rawBtf(words, '\0T\0S\0x\0'));
+  const order = reference(btf);
+  assert.equal(order, [0, 1, 2, 7, 3, 6, 4, 5]);
+  const roots = Array.from(sortedDumpRoots(typeQuery(btf)));
+  assert.equal(roots, order.slice(1));
+  assert.equal(roots, referenceRoots(btf));
+  const header = cDump(btf, { sort: true });
+  assert.is(header, dumpOf(btf, roots));
+  const without = dumpOf(
+    btf,
+    roots.filter((id) => id !== 2),
+  );
+  // T prints as `typedef ;`: libbpf declares nothing through a FUNC.
+  assert.ok(header.indexOf('typedef ;') < header.indexOf('typedef void *S;'), header);
+  assert.ok(without.indexOf('typedef ;') > without.indexOf('typedef void *S;'), without);
 });
 
 budget.check();

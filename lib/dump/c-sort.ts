@@ -20,15 +20,19 @@
  *
  * bpftool fills an array of structs with two string pointers and a hash per
  * type and hands it to qsort with a comparator that calls strcmp. Here the
- * keys are typed arrays and no name becomes a JS string:
+ * keys are typed arrays, and only the distinct names become JS strings:
  *
+ *  0. roots: the dump (`sortedDumpRoots`) sorts only the types whose turn as
+ *     a root can change the header: a FUNC, VAR or DATASEC that no ordering
+ *     edge reaches is only marked ORDERED, and that mark is never read.
+ *     They are half of vmlinux's types and most of its names;
  *  1. chains: one pass follows each typedef/modifier/array chain to its end,
  *     memoised per type (`end`), which gives the rank and both name offsets;
- *  2. names: the distinct name offsets are sorted as C strings, comparing the
- *     string section's bytes in place (multikey quicksort, Bentley and
- *     Sedgewick: a three-way partition on the byte at depth d, then the equal
- *     part at depth d + 1), and each offset is replaced by its place among
- *     the distinct strings (equal strings at two offsets share a place);
+ *  2. names: each distinct name offset becomes a string of one char per byte
+ *     (`byteKeyAt`), sorted by the engine's own sort (char codes: unsigned
+ *     bytes, strcmp's order; native code, nothing to compile or warm up),
+ *     and is replaced by its place among the distinct strings (equal
+ *     strings at two offsets share a place);
  *  3. order: three stable counting sorts of the ids (own name, sort name,
  *     rank: least significant first) give the order of the first three keys
  *     with ties left in id order (the engine's typed-array sort is fast on
@@ -40,7 +44,7 @@
  *     modifier chains to one type hashes alike and is left as it is.
  *
  *   strs:      \0 i n t \0 t a s k \0 a b c \0 ...
- *   names:     [ offsets of distinct names, sorted by their bytes ]
+ *   names:     [ offsets of distinct names ] -> "int" "task" "abc" -> sorted
  *   slot:      [ per string offset: place among the names + 1 ]
  *   rank/sort/own: [ per id: 0..10 | place | place ]
  *   ids:       [ 0..n-1 ] -> by own -> by sort -> by rank -> runs by hash
@@ -48,10 +52,12 @@
 import {
   BTF_KIND_ARRAY,
   BTF_KIND_CONST,
+  BTF_KIND_DATASEC,
   BTF_KIND_DECL_TAG,
   BTF_KIND_ENUM,
   BTF_KIND_ENUM64,
   BTF_KIND_FLOAT,
+  BTF_KIND_FUNC,
   BTF_KIND_FUNC_PROTO,
   BTF_KIND_INT,
   BTF_KIND_PTR,
@@ -60,6 +66,7 @@ import {
   BTF_KIND_TYPE_TAG,
   BTF_KIND_TYPEDEF,
   BTF_KIND_UNION,
+  BTF_KIND_VAR,
   BTF_KIND_VOLATILE,
   infoKind,
   NR_BTF_KINDS,
@@ -68,6 +75,7 @@ import {
 import { BtfError, BtfErrorCode } from '../errors.js';
 import { firstIdReferencingPast, idFieldCount, idFieldPos } from '../fields.js';
 import type { TypeQuery } from '../query.js';
+import { byteKeyAt } from '../strings.js';
 
 const MAX_RANK = 10;
 const TWO32 = 0x100000000;
@@ -93,12 +101,45 @@ function isRefKind(kind: number): boolean {
  * not know (every type is a root of the sorted dump).
  */
 export function sortedTypeIds(q: TypeQuery): Uint32Array {
-  const { words: w, offs: off, typeCount: count, strs } = q;
-  // One loop per function below: V8 compiles a hot loop on its own (OSR),
-  // and code after it in the same function would run without type feedback.
+  checkTypes(q);
+  return sortIds(q, allIds(q.typeCount)).ids;
+}
+
+/**
+ * Returns the roots of bpftool 7.5+'s sorted `format c` in the order it
+ * dumps them: {@link sortedTypeIds} without its first entry (bpftool dumps
+ * entries 1 .. n-1) and without the types whose turn as a root cannot change
+ * the header, so that they are neither ranked nor sorted: void, and every
+ * FUNC, VAR and DATASEC that no ordering edge reaches (see
+ * {@link dumpCandidates}). Throws as {@link sortedTypeIds}.
+ */
+export function sortedDumpRoots(q: TypeQuery): Uint32Array {
+  checkTypes(q);
+  const { ids, rank } = sortIds(q, dumpCandidates(q));
+  // The whole order's first entry is not dumped. Every type left out ranks
+  // last (10); at rank 10 void (sort name "", own name "", hash 0, id 0)
+  // comes first. So the first entry is this order's first if that ranks
+  // below 10, and void otherwise.
+  return ids.length !== 0 && rank[ids[0]!]! < MAX_RANK ? ids.subarray(1) : ids;
+}
+
+/** The ids 0 .. count-1. */
+function allIds(count: number): Uint32Array {
+  const ids = new Uint32Array(count);
+  for (let i = 0; i < count; i++) ids[i] = i;
+  return ids;
+}
+
+/**
+ * Throws for a type of a kind this version does not know and for a
+ * reference past the last type: level 1 reads them, as libbpf does; the
+ * ranking walks assume every reference names a type.
+ */
+function checkTypes(q: TypeQuery): void {
+  const { words: w, offs: off, typeCount: count } = q;
+  // One loop per function: V8 compiles a hot loop on its own (OSR), and
+  // code after it in the same function would run without type feedback.
   checkKinds(q);
-  // Level 1 reads references past the last type, as libbpf does; the
-  // ranking walks below assume every reference names a type.
   const bad = firstIdReferencingPast(w, off, 1, count, count);
   if (bad) {
     const o = off[bad]!;
@@ -110,15 +151,69 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
       { typeId: bad },
     );
   }
+}
+
+/** The ids of `subset` (ascending) sorted, and the rank per id (of the ids of `subset`). */
+function sortIds(q: TypeQuery, subset: Uint32Array): { ids: Uint32Array; rank: Uint32Array } {
+  const { words: w, offs: off, typeCount: count, strs } = q;
   const rank = new Uint32Array(count);
   const sortName = new Uint32Array(count);
   const ownName = new Uint32Array(count);
   const end = new Int32Array(count);
-  sortKeys(w, off, rank, sortName, ownName, end);
-  const places = nameOrdinals(strs, sortName, ownName);
-  const ids = orderByKeys(rank, sortName, ownName, places);
+  sortKeys(w, off, subset, rank, sortName, ownName, end);
+  const places = nameOrdinals(strs, subset, sortName, ownName);
+  const ids = orderByKeys(subset, rank, sortName, ownName, places);
   hashRuns(q, ids, rank, sortName, ownName, end);
-  return ids;
+  return { ids, rank };
+}
+
+/**
+ * The ids a sorted dump visits as roots to some effect, ascending. A root's
+ * turn is `btf_dump__dump_type`: it orders the type and emits what that
+ * queued. For a FUNC, VAR or DATASEC (and DECL_TAG) the order walk only
+ * marks the type ORDERED and queues nothing, and that mark is read again
+ * only when an ordering edge (a pointer's, array element's, member's,
+ * typedef's, modifier's, prototype's return or parameter type) reaches the
+ * type: a FUNC that none reaches prints the same wherever it sorts. Those
+ * (FUNCs are half of vmlinux, and most of its names) and void (always
+ * ORDERED) are left out. DECL_TAGs stay: they are few, and they alone of
+ * these can rank below 10, which {@link sortedDumpRoots} counts on.
+ */
+function dumpCandidates(q: TypeQuery): Uint32Array {
+  const { words: w, offs: off, typeCount: count } = q;
+  const reached = new Uint8Array(count);
+  markOrderTargets(w, off, reached);
+  return rootsOfEffect(w, off, reached);
+}
+
+/** Sets `reached[t]` for every type `t` an ordering edge of another type leads to (see {@link dumpCandidates}). */
+function markOrderTargets(w: Uint32Array, off: Uint32Array, reached: Uint8Array): void {
+  const count = reached.length;
+  for (let id = 1; id < count; id++) {
+    const o = off[id]!;
+    const info = w[o + 1]!;
+    const kind = infoKind(info);
+    if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
+      for (let i = 0, vlen = infoVlen16(info), m = o + 4; i < vlen; i++, m += 3) reached[w[m]!] = 1;
+    } else if (kind === BTF_KIND_FUNC_PROTO) {
+      reached[w[o + 2]!] = 1;
+      for (let i = 0, vlen = infoVlen16(info), p = o + 4; i < vlen; i++, p += 2) reached[w[p]!] = 1;
+    } else if (kind === BTF_KIND_ARRAY) reached[w[o + 3]!] = 1;
+    else if (isRefKind(kind) && kind !== BTF_KIND_DECL_TAG) reached[w[o + 2]!] = 1;
+  }
+}
+
+/** The ids 1 .. count-1 but the FUNCs, VARs and DATASECs not `reached`, ascending. */
+function rootsOfEffect(w: Uint32Array, off: Uint32Array, reached: Uint8Array): Uint32Array {
+  const count = reached.length;
+  const ids = new Uint32Array(count);
+  let n = 0;
+  for (let id = 1; id < count; id++) {
+    const kind = infoKind(w[off[id]! + 1]!);
+    if (reached[id] !== 0 || (kind !== BTF_KIND_FUNC && kind !== BTF_KIND_VAR && kind !== BTF_KIND_DATASEC))
+      ids[n++] = id;
+  }
+  return ids.subarray(0, n);
 }
 
 /** Throws the ELOOP error of a reference loop met at `id`: bpftool recurses without bound (a PTR to an array of that PTR, which the kernel accepts, never ends); every walk here is a loop or memoised. */
@@ -168,6 +263,7 @@ function namedRank(kind: number): number {
 function sortKeys(
   w: Uint32Array,
   off: Uint32Array,
+  subset: Uint32Array,
   rank: Uint32Array,
   sortName: Uint32Array,
   ownName: Uint32Array,
@@ -179,7 +275,9 @@ function sortKeys(
   end[0] = 0;
   rank[0] = MAX_RANK;
   let path = new Int32Array(64);
-  for (let id = 1; id < count; id++) {
+  for (let k = 0; k < subset.length; k++) {
+    const id = subset[k]!;
+    if (id === 0) continue;
     let top = 0;
     let t = id;
     let last: number;
@@ -481,14 +579,41 @@ function hashRuns(
     for (let i = 0; i < top; i++) pure[path[i]!] = r;
     return r === 1;
   };
+  /** Computes the hash of each id of `ids[s .. e)` (memoised). */
+  const hashRun = (s: number, e: number): void => {
+    for (let i = s; i < e; i++) disambig(ids[i]!, true, 0);
+  };
   // Short runs are sorted here; long ones (a few, one very long: the
   // anonymous types) after this loop, each in one go, so that this loop
   // never meets the long path after V8 optimised it for the short one.
   const hi0 = hashHi[0];
   const lo0 = hashLo[0];
-  let long = new Int32Array(64);
+  const runs = findRuns(ids, rank, sortName, ownName);
+  const long = new Int32Array(runs.length);
   let nLong = 0;
+  for (let r = 0; r < runs.length; r += 2) {
+    const s = runs[r]!;
+    const e = runs[r + 1]!;
+    if (sameHashes(s, e)) continue;
+    hashRun(s, e);
+    if (e - s <= SMALL_RUN) sortShortRun(ids, s, e, hi0, lo0);
+    else {
+      long[nLong++] = s;
+      long[nLong++] = e;
+    }
+  }
+  sortLongRuns(ids, long, nLong, hi0, lo0);
+}
+
+/**
+ * Returns the runs of `ids` with equal (rank, sort name, own name) and more
+ * than one id, as start and end pairs: a loop of its own, over every id,
+ * which V8 optimises alone.
+ */
+function findRuns(ids: Uint32Array, rank: Uint32Array, sortName: Uint32Array, ownName: Uint32Array): Int32Array {
   const n = ids.length;
+  const runs = new Int32Array(n + 1);
+  let k = 0;
   for (let s = 0; s < n; ) {
     const a = ids[s]!;
     let e = s + 1;
@@ -497,49 +622,73 @@ function hashRuns(
       if (rank[b] !== rank[a] || sortName[b] !== sortName[a] || ownName[b] !== ownName[a]) break;
       e++;
     }
-    if (e - s > 1 && !sameHashes(s, e)) {
-      for (let i = s; i < e; i++) disambig(ids[i]!, true, 0);
-      if (e - s <= SMALL_RUN) sortShortRun(ids, s, e, hi0, lo0);
-      else {
-        if (nLong + 2 > long.length) {
-          const g = new Int32Array(long.length * 2);
-          g.set(long);
-          long = g;
-        }
-        long[nLong++] = s;
-        long[nLong++] = e;
-      }
+    if (e - s > 1) {
+      runs[k++] = s;
+      runs[k++] = e;
     }
     s = e;
   }
-  sortLongRuns(ids, long, nLong, hi0, lo0);
+  return runs.subarray(0, k);
 }
 
 /**
- * Replaces the string offsets in `a` and `b` with their places among the
- * distinct strings they name, in strcmp order (equal strings at different
- * offsets share a place; an offset past the section reads as the empty
- * string, as `byteKeyAt` reads it); returns the number of places.
+ * Replaces the string offsets in `a` and `b` at the ids of `ids` with their
+ * places among the distinct strings they name, in strcmp order (equal
+ * strings at different offsets share a place; an offset past the section
+ * reads as the empty string, as `byteKeyAt` reads it); returns the number of
+ * places.
  */
-function nameOrdinals(strs: Uint8Array, a: Uint32Array, b: Uint32Array): number {
+function nameOrdinals(strs: Uint8Array, ids: Uint32Array, a: Uint32Array, b: Uint32Array): number {
   const len = strs.length;
   // Offset -> index among `names` + 1, then place + 1 (0: not seen).
   const slot = new Uint32Array(len + 1);
-  const names = new Uint32Array(Math.min(a.length + b.length, len + 1));
-  let m = collectNames(a, slot, names, 0, len);
-  m = collectNames(b, slot, names, m, len);
-  const same = sortStrings(names, m, strs);
-  const places = assignPlaces(names, same, slot, m);
-  toPlaces(a, slot);
-  toPlaces(b, slot);
+  const names = new Uint32Array(Math.min(2 * ids.length, len + 1));
+  let m = collectNames(ids, a, slot, names, 0, len);
+  m = collectNames(ids, b, slot, names, m, len);
+  const places = textPlaces(strs, names, m, slot);
+  toPlaces(ids, a, slot);
+  toPlaces(ids, b, slot);
   return places;
 }
 
-/** Adds the offsets of `arr` not seen yet to `names` (from `m`), an offset past the section as 0; returns the new count. */
-function collectNames(arr: Uint32Array, slot: Uint32Array, names: Uint32Array, m: number, len: number): number {
-  for (let i = 0; i < arr.length; i++) {
-    let o = arr[i]!;
-    if (o >= len) o = arr[i] = 0;
+/**
+ * Sets `slot[offset]` to the place + 1 of each of the first `m` offsets of
+ * `names` among the distinct strings, ordered as strcmp orders them;
+ * returns the number of places. Each name becomes a string of one char per
+ * byte (`byteKeyAt`), which the engine's own sort orders by char codes,
+ * that is by unsigned bytes: no sort in JS to compile and warm up.
+ */
+function textPlaces(strs: Uint8Array, names: Uint32Array, m: number, slot: Uint32Array): number {
+  const keys: string[] = new Array(m);
+  const place = new Map<string, number>();
+  const distinct: string[] = [];
+  for (let i = 0; i < m; i++) {
+    const k = byteKeyAt(strs, names[i]!);
+    keys[i] = k;
+    if (!place.has(k)) {
+      place.set(k, 0);
+      distinct.push(k);
+    }
+  }
+  distinct.sort();
+  for (let p = 0; p < distinct.length; p++) place.set(distinct[p]!, p + 1);
+  for (let i = 0; i < m; i++) slot[names[i]!] = place.get(keys[i]!)!;
+  return distinct.length;
+}
+
+/** Adds the offsets `arr[id]` (ids of `ids`) not seen yet to `names` (from `m`), an offset past the section as 0; returns the new count. */
+function collectNames(
+  ids: Uint32Array,
+  arr: Uint32Array,
+  slot: Uint32Array,
+  names: Uint32Array,
+  m: number,
+  len: number,
+): number {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    let o = arr[id]!;
+    if (o >= len) o = arr[id] = 0;
     if (slot[o] === 0) {
       names[m++] = o;
       slot[o] = m;
@@ -548,173 +697,34 @@ function collectNames(arr: Uint32Array, slot: Uint32Array, names: Uint32Array, m
   return m;
 }
 
-/** Sets `slot[offset]` to the place + 1 of each sorted name; returns the number of places. */
-function assignPlaces(names: Uint32Array, same: Uint8Array, slot: Uint32Array, m: number): number {
-  let place = 0;
-  for (let i = 0; i < m; i++) {
-    if (i > 0 && same[i] === 0) place++;
-    slot[names[i]!] = place + 1;
+/** Replaces the offset `arr[id]` of each id of `ids` by its place. */
+function toPlaces(ids: Uint32Array, arr: Uint32Array, slot: Uint32Array): void {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    arr[id] = slot[arr[id]!]! - 1;
   }
-  return m ? place + 1 : 0;
-}
-
-/** Replaces each offset in `arr` by its place. */
-function toPlaces(arr: Uint32Array, slot: Uint32Array): void {
-  for (let i = 0; i < arr.length; i++) arr[i] = slot[arr[i]!]! - 1;
-}
-
-/** strcmp of the strings at `x` and `y` of `s` from byte `d` on, both known equal before it; a byte past the end reads 0. */
-function compareFrom(s: Uint8Array, x: number, y: number, d: number): number {
-  const len = s.length;
-  for (;;) {
-    const px = x + d;
-    const py = y + d;
-    const cx = px < len ? s[px]! : 0;
-    const cy = py < len ? s[py]! : 0;
-    if (cx !== cy) return cx - cy;
-    if (cx === 0) return 0;
-    d++;
-  }
-}
-
-/** Ranges this short are insertion-sorted. */
-const SMALL_SORT = 12;
-
-/**
- * Sorts the first `n` string offsets of `a` by the bytes they point at in
- * `s`, as strcmp orders them: multikey quicksort (see the essay), an explicit
- * stack of (lo, hi, depth) ranges. Returns, per sorted position, 1 where the
- * string equals the one before it. The partition, the insertion sort of
- * short ranges and the marking of equal strings are functions of their own
- * (one loop per function): this one runs once, and a loop of it met for the
- * first time after V8 optimised another would send it back to the
- * interpreter.
- */
-function sortStrings(a: Uint32Array, n: number, s: Uint8Array): Uint8Array {
-  const len = s.length;
-  const same = new Uint8Array(n);
-  // [lt, gt) of the last partition.
-  const bounds = new Int32Array(2);
-  let st = new Int32Array(3 * 64);
-  st[0] = 0;
-  st[1] = n;
-  st[2] = 0;
-  let sp = 3;
-  while (sp > 0) {
-    sp -= 3;
-    let lo = st[sp]!;
-    let hi = st[sp + 1]!;
-    let d = st[sp + 2]!;
-    while (hi - lo > SMALL_SORT) {
-      // The pivot: the median of three bytes at depth d.
-      const p0 = a[lo]! + d;
-      const p1 = a[(lo + hi) >>> 1]! + d;
-      const p2 = a[hi - 1]! + d;
-      const c0 = p0 < len ? s[p0]! : 0;
-      const c1 = p1 < len ? s[p1]! : 0;
-      const c2 = p2 < len ? s[p2]! : 0;
-      const v = Math.max(Math.min(c0, c1), Math.min(Math.max(c0, c1), c2));
-      partition3(a, lo, hi, d, v, s, bounds);
-      const lt = bounds[0]!;
-      const gt = bounds[1]!;
-      if (sp + 6 > st.length) {
-        const g = new Int32Array(st.length * 2);
-        g.set(st);
-        st = g;
-      }
-      if (lt - lo > 1) {
-        st[sp++] = lo;
-        st[sp++] = lt;
-        st[sp++] = d;
-      }
-      if (hi - gt > 1) {
-        st[sp++] = gt;
-        st[sp++] = hi;
-        st[sp++] = d;
-      }
-      // The equal part goes on at the next byte, unless its strings ended:
-      // then they are all equal (an empty fill otherwise, the same call).
-      same.fill(1, lt + 1, v === 0 ? gt : lt + 1);
-      if (v === 0) {
-        lo = hi;
-        break;
-      }
-      lo = lt;
-      hi = gt;
-      d++;
-    }
-    if (hi - lo > 1) insertionSortFrom(a, lo, hi, d, s, same);
-  }
-  return same;
 }
 
 /**
- * The three-way partition of `a[lo .. hi)` on the byte at depth `d`
- * against `v`: below, equal, above; leaves the equal part's bounds in
- * `bounds`.
+ * Returns the ids of `subset` ordered by (rank, sort name place, own name
+ * place), ties in the order of `subset`: stable counting sorts, least
+ * significant key first.
  */
-function partition3(
-  a: Uint32Array,
-  lo: number,
-  hi: number,
-  d: number,
-  v: number,
-  s: Uint8Array,
-  bounds: Int32Array,
-): void {
-  const len = s.length;
-  let lt = lo;
-  let gt = hi;
-  for (let i = lo; i < gt; ) {
-    const t = a[i]!;
-    const p = t + d;
-    const c = p < len ? s[p]! : 0;
-    if (c < v) {
-      a[i++] = a[lt]!;
-      a[lt++] = t;
-    } else if (c > v) {
-      a[i] = a[--gt]!;
-      a[gt] = t;
-    } else i++;
-  }
-  bounds[0] = lt;
-  bounds[1] = gt;
-}
-
-/** Insertion-sorts `a[lo .. hi)`, strings equal before byte `d`, and marks in `same` those equal to the one before. */
-function insertionSortFrom(a: Uint32Array, lo: number, hi: number, d: number, s: Uint8Array, same: Uint8Array): void {
-  for (let i = lo + 1; i < hi; i++) {
-    const t = a[i]!;
-    let j = i;
-    while (j > lo && compareFrom(s, a[j - 1]!, t, d) > 0) {
-      a[j] = a[j - 1]!;
-      j--;
-    }
-    a[j] = t;
-  }
-  markSame(a, lo, hi, d, s, same);
-}
-
-/** Marks in `same` the strings of the sorted `a[lo .. hi)` equal to the one before. */
-function markSame(a: Uint32Array, lo: number, hi: number, d: number, s: Uint8Array, same: Uint8Array): void {
-  for (let i = lo + 1; i < hi; i++) if (compareFrom(s, a[i - 1]!, a[i]!, d) === 0) same[i] = 1;
-}
-
-/**
- * Returns the ids 0 .. n-1 ordered by (rank, sort name place, own name
- * place), ties in id order: stable counting sorts, least significant key
- * first.
- */
-function orderByKeys(rank: Uint32Array, sortName: Uint32Array, ownName: Uint32Array, places: number): Uint32Array {
+function orderByKeys(
+  subset: Uint32Array,
+  rank: Uint32Array,
+  sortName: Uint32Array,
+  ownName: Uint32Array,
+  places: number,
+): Uint32Array {
   // Counting sorts, not the engine's typed-array sort: on 64-bit keys (or
   // doubles) that sort is several times slower than on 32-bit ones, and it
   // is not stable.
-  const n = rank.length;
+  const n = subset.length;
   const counts = new Uint32Array(Math.max(places, MAX_RANK + 1) + 1);
   const a = new Uint32Array(n);
   const b = new Uint32Array(n);
-  for (let i = 0; i < n; i++) a[i] = i;
-  countingPass(a, b, ownName, places, counts);
+  countingPass(subset, b, ownName, places, counts);
   countingPass(b, a, sortName, places, counts);
   countingPass(a, b, rank, MAX_RANK + 1, counts);
   return b;
@@ -727,15 +737,15 @@ function orderByKeys(rank: Uint32Array, sortName: Uint32Array, ownName: Uint32Ar
  */
 function countingPass(src: Uint32Array, dst: Uint32Array, key: Uint32Array, range: number, counts: Uint32Array): void {
   counts.fill(0, 0, range + 1);
-  countKeys(key, counts);
+  countKeys(src, key, counts);
   prefixSums(counts, range);
   scatter(src, dst, key, counts);
 }
 
-/** Counts each key of `key` in `counts`, at the key + 1. */
-function countKeys(key: Uint32Array, counts: Uint32Array): void {
-  const n = key.length;
-  for (let i = 0; i < n; i++) counts[key[i]! + 1]!++;
+/** Counts the key of each id of `ids` in `counts`, at the key + 1. */
+function countKeys(ids: Uint32Array, key: Uint32Array, counts: Uint32Array): void {
+  const n = ids.length;
+  for (let i = 0; i < n; i++) counts[key[ids[i]!]! + 1]!++;
 }
 
 /** Turns the counts in `counts[1 .. range]` into start positions. */

@@ -86,7 +86,7 @@ import {
 import { typeQuery, type TypeQuery } from '../query.js';
 import { bytesToText, collectBytes, type ByteSink } from './bytes.js';
 import { CDeclWriter, type DeclState } from './c-decl.js';
-import { sortedTypeIds } from './c-sort.js';
+import { sortedDumpRoots } from './c-sort.js';
 import { resolveTypeNames } from './select.js';
 import type { BpftoolVersion } from './raw.js';
 import { collectKfuncs, KFUNC_BLOCK_END, KFUNC_BLOCK_START, KFUNC_MACROS, type Kfuncs } from './kfuncs.js';
@@ -151,8 +151,11 @@ export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): v
   } else if (opts.sort) {
     // bpftool sorts ids 0 .. n-1, void included, and then dumps entries 1 ..
     // n-1 of the sorted array: whatever sorts first is only printed when
-    // another type needs it. We keep that, to stay identical.
-    roots = sortedTypeIds(q);
+    // another type needs it. We keep that, to stay identical (the roots
+    // come without that entry, and without the types a root visit leaves
+    // as they are: lib/dump/c-sort.ts).
+    roots = sortedDumpRoots(q);
+    first = 0;
   }
   d.ascii(pragma ? PREAMBLE_GUARD + PREAMBLE_PRAGMA : PREAMBLE_GUARD);
   if (v78) d.ascii(KFUNC_MACROS);

@@ -58,18 +58,10 @@ const FASTCALL_TAG = new TextEncoder().encode('bpf_fastcall');
  * is out of range is skipped.
  */
 export function collectKfuncs(q: TypeQuery): Kfuncs {
-  const { words: w, offs: off, typeCount: count } = q;
+  const { words: w, offs: off } = q;
   const kfuncs: number[] = [];
-  const fastcalls = new Set<number>();
-  for (let id = 1; id < count; id++) {
-    const o = off[id]!;
-    if (infoKind(w[o + 1]!) !== BTF_KIND_DECL_TAG) continue;
-    if ((w[o + 3]! | 0) !== -1) continue;
-    const target = w[o + 2]!;
-    if (target === 0 || target >= count || infoKind(w[off[target]! + 1]!) !== BTF_KIND_FUNC) continue;
-    if (q.strIs(w[o]!, KFUNC_TAG)) kfuncs.push(target);
-    else if (q.strIs(w[o]!, FASTCALL_TAG)) fastcalls.add(target);
-  }
+  const fastcalls: number[] = [];
+  scanTags(q, kfuncs, fastcalls);
   const keys = new Map<number, string>();
   for (const id of kfuncs) if (!keys.has(id)) keys.set(id, byteKeyAt(q.strs, w[off[id]!]!));
   // Array.prototype.sort is stable: equal names keep the order of their tags.
@@ -79,7 +71,41 @@ export function collectKfuncs(q: TypeQuery): Kfuncs {
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
   const ids = Uint32Array.from(kfuncs);
+  const fast = new Set(fastcalls);
   const fastcall = new Uint8Array(ids.length);
-  for (let i = 0; i < ids.length; i++) fastcall[i] = fastcalls.has(ids[i]!) ? 1 : 0;
+  for (let i = 0; i < ids.length; i++) fastcall[i] = fast.has(ids[i]!) ? 1 : 0;
   return { ids, fastcall };
+}
+
+/**
+ * Appends to `kfuncs` and `fastcalls` the FUNC each `bpf_kfunc` and
+ * `bpf_fastcall` tag names, in id order.
+ */
+function scanTags(q: TypeQuery, kfuncs: number[], fastcalls: number[]): void {
+  const { words: w, offs: off, typeCount: count } = q;
+  const tags = declTags(w, off, count);
+  for (let i = 0; i < tags.length; i++) {
+    const o = off[tags[i]!]!;
+    if ((w[o + 3]! | 0) !== -1) continue;
+    const target = w[o + 2]!;
+    if (target === 0 || target >= count || infoKind(w[off[target]! + 1]!) !== BTF_KIND_FUNC) continue;
+    if (q.strIs(w[o]!, KFUNC_TAG)) kfuncs.push(target);
+    else if (q.strIs(w[o]!, FASTCALL_TAG)) fastcalls.push(target);
+  }
+}
+
+/**
+ * Returns the ids of the DECL_TAGs among 1 .. count-1: the one loop over
+ * every type, without a branch (each id is written, and the count moves on
+ * for a tag), so that V8's optimised code for it, made before the first tag
+ * (a few hundred, late in vmlinux) is met, is not thrown away at that tag.
+ */
+function declTags(w: Uint32Array, off: Uint32Array, count: number): Uint32Array {
+  const tags = new Uint32Array(count);
+  let n = 0;
+  for (let id = 1; id < count; id++) {
+    tags[n] = id;
+    n += infoKind(w[off[id]! + 1]!) === BTF_KIND_DECL_TAG ? 1 : 0;
+  }
+  return tags.subarray(0, n);
 }
