@@ -227,6 +227,8 @@ const FIXED = 1;
 const HOLES = 2;
 const PACKED = 4;
 const PACKED_INFERRED = 8;
+/** Both (one constant: the bundle keeps module constants in slots, and `|` of two would be an operation at run time). */
+const PACKED_BOTH = PACKED | PACKED_INFERRED;
 /** The struct's natural alignment is in `natAlign`. */
 const NAT_DONE = 16;
 /** The struct's natural alignment is being computed (a struct inside itself counts for nothing). */
@@ -424,7 +426,7 @@ export class LayoutPrinter {
    */
   private readonly nameAt: Int32Array;
   private readonly parmsAt: Int32Array;
-  private pool = new Uint8Array(1 << 16);
+  private pool: Uint8Array;
   private poolLen = 1;
   // Per type id, computed once (+1, +2, +0: 0 is "not yet"): strip(), tagSize(), naturalAlignment().
   private readonly stripMemo: Int32Array;
@@ -487,9 +489,11 @@ export class LayoutPrinter {
     this.printing = new Uint8Array(n + 1);
     this.nameBusy = new Uint8Array(n + 1);
     this.kinds = new Uint8Array(n + 1);
-    for (let id = 1; id < n; id++) this.kinds[id] = q.kind(id);
     this.names128 = new Array<string | undefined>(n + 1);
     this.names.set(128, this.names128);
+    // Two bytes per type: a kernel's names need some 1.5 (grown when not
+    // enough; growing is rare, and a path first met late deoptimises).
+    this.pool = new Uint8Array(Math.max(1 << 16, 2 * n));
     this.nameAt = new Int32Array(n + 1);
     this.parmsAt = new Int32Array(n + 1);
     this.stripMemo = new Int32Array(n + 1);
@@ -509,6 +513,9 @@ export class LayoutPrinter {
     this.nrBitHoles = new Uint8Array(n + 1);
     this.padding = new Uint16Array(n + 1);
     this.bitPadding = new Uint8Array(n + 1);
+    // Last: V8 optimises this loop on the stack (OSR), and code after it would
+    // run without type feedback, which deoptimises it.
+    for (let id = 1; id < n; id++) this.kinds[id] = q.kind(id);
   }
 
   // ---- the type table as pahole loads it ----
@@ -644,8 +651,11 @@ export class LayoutPrinter {
         case BTF_KIND_ENUM64:
           return this.size(id) * factor;
         case BTF_KIND_STRUCT:
-        case BTF_KIND_UNION:
-          return (this.size(id) === 1 && this.vlen(id) === 0 ? 0 : this.size(id)) * factor;
+        case BTF_KIND_UNION: {
+          const sz = this.size(id);
+          const empty = this.vlen(id) === 0;
+          return (sz === 1 && empty ? 0 : sz) * factor;
+        }
         case BTF_KIND_FWD:
         case BTF_KIND_FUNC_PROTO:
         case BTF_KIND_FUNC:
@@ -920,11 +930,13 @@ export class LayoutPrinter {
   /** `type__check_structs_at_unnatural_alignments`. */
   private checkUnnatural(id: number): void {
     const first = this.fix(id);
+    // Every operation runs for every member (slot 0 of flags, void's, takes
+    // the zeros): one first met after V8 optimised this deoptimises it.
     for (let i = 0, n = this.nrMembers(id); i < n; i++) {
       const t = this.strip(this.memberWord(id, i, 1));
-      if (!t || !this.isStruct(t)) continue;
-      const na = this.naturalAlignment(t);
-      if (this.mByteOff[first + i]! % na !== 0) this.flags[t]! |= PACKED | PACKED_INFERRED;
+      const unnatural = this.mByteOff[first + i]! % this.naturalAlignment(t) !== 0;
+      const struct = t !== 0 && this.isStruct(t);
+      this.flags[struct ? t : 0]! |= struct && unnatural ? PACKED_BOTH : 0;
     }
   }
 
@@ -1237,7 +1249,10 @@ export class LayoutPrinter {
    */
   private putName(nm: number): void {
     const o = this.o;
-    if (nm & 1) o.ascii('* ');
+    // `* ` as two fills of 0 or 1 byte: a call first met after V8 optimised a caller deoptimises it.
+    const star = nm & 1;
+    o.fill(42, star);
+    o.fill(32, star);
     const off = nm >> 1;
     if (off < 0) o.ascii('(null)');
     else o.cstr(this.strs, off);
@@ -1248,10 +1263,11 @@ export class LayoutPrinter {
   }
   /** Whether name `nm` is a non-empty string (C's `if (name)` on a name that may be NULL or ""). */
   private nameSet(nm: number): boolean {
-    if (nm === NO_NAME) return false;
-    if (nm & 1) return true;
+    // Every operation runs on every call (NO_NAME reads offset 0, the empty
+    // string): a branch met first after V8 optimised a caller deoptimises it.
     const off = nm >> 1;
-    return off < this.strs.length && this.strs[off] !== 0;
+    const c = this.strs[off < 0 ? 0 : off] ?? 0;
+    return ((nm & 1) | c) !== 0;
   }
   /** The name of type `id` (the clone's is its original's) as a {@link NameRef}. */
   private nameRef(id: number): number {
@@ -1390,6 +1406,11 @@ export class LayoutPrinter {
       let array = false;
       for (;;) {
         const k = this.kind(type);
+        // What a pointer to an anonymous struct, union or enum changes,
+        // computed on every pass: an operation first met after V8 optimised
+        // this function deoptimises it.
+        const nmStar = nm | 1;
+        const tsStar = ts - 8;
         if (k === BTF_KIND_TYPEDEF || k === BTF_KIND_INT || k === BTF_KIND_FLOAT) {
           this.putTypeName(type, ts);
           o.byte(32);
@@ -1410,9 +1431,9 @@ export class LayoutPrinter {
               return this.endType(base);
             }
             if ((this.isStructLike(p) || this.isEnum(p)) && !this.named(p)) {
-              nm |= 1;
+              nm = nmStar;
               rel = true;
-              ts -= 8;
+              ts = tsStar;
               type = p;
               inner = true;
               continue;
@@ -1587,9 +1608,10 @@ export class LayoutPrinter {
       o.ascii(' = ');
       const lo = w[b + 1]!;
       const hi = step === 3 ? w[b + 2]! : 0;
-      if (hi === 0) o.uint(lo);
-      else if (hi < 1 << 21) o.uint(hi * 2 ** 32 + lo);
-      else o.ascii(String((BigInt(hi) << 32n) | BigInt(lo)));
+      // Values of 2^30 and more as text: ByteOut.uint, optimised for small
+      // integers, deoptimises on its first larger one.
+      if (hi === 0 && lo < 0x40000000) o.uint(lo);
+      else this.putBig(hi, lo);
       o.ascii(',\n');
     }
     this.putTabs(conf.indent);
@@ -1599,6 +1621,11 @@ export class LayoutPrinter {
       o.byte(32);
       this.putName(conf.suffix);
     }
+  }
+
+  /** Writes `hi * 2^32 + lo` in decimal. */
+  private putBig(hi: number, lo: number): void {
+    this.o.ascii(hi < 1 << 21 ? String(hi * 2 ** 32 + lo) : String((BigInt(hi) << 32n) | BigInt(lo)));
   }
 
   private cachelineBoundary(conf: Conf, offset: number): void {
@@ -1726,7 +1753,8 @@ export class LayoutPrinter {
         if (f.pending) {
           // The nested type of the member in progress is done: finish the member.
           f.pending = false;
-          if (f.mSuffix.length) this.putSuffix(f.mSuffix, 0);
+          // Called when there are none too: a call first met late deoptimises this loop.
+          this.putSuffix(f.mSuffix, 0);
           if (f.union) this.unionMemberEnd(f);
           else this.classMemberEnd(f);
         }
@@ -2011,8 +2039,12 @@ export class LayoutPrinter {
     o.byte(10);
     if (bfs) f.sumBits += bfs;
     else f.sumBytes += size;
-    if (f.last < 0 || f.lastSize === 0 || this.mByteOff[f.last] !== this.mByteOff[j]) f.lastSize = size;
-    else if (this.mBfs[f.last] === 0 && bfs !== 0) f.lastSize = size;
+    // Both tests run every time (a test first met after V8 optimised this deoptimises it).
+    const last = f.last;
+    const prev = last < 0 ? j : last;
+    const newUnit = last < 0 || f.lastSize === 0 || this.mByteOff[prev] !== this.mByteOff[j];
+    const startsBitfield = this.mBfs[prev] === 0 && bfs !== 0;
+    if (newUnit || startsBitfield) f.lastSize = size;
     f.last = j;
   }
 
