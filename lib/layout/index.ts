@@ -1266,7 +1266,7 @@ export class LayoutPrinter {
     // Every operation runs on every call (NO_NAME reads offset 0, the empty
     // string): a branch met first after V8 optimised a caller deoptimises it.
     const off = nm >> 1;
-    const c = this.strs[off < 0 ? 0 : off] ?? 0;
+    const c = this.strs[Math.max(off, 0)] ?? 0;
     return ((nm & 1) | c) !== 0;
   }
   /** The name of type `id` (the clone's is its original's) as a {@link NameRef}. */
