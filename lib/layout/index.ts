@@ -1261,6 +1261,19 @@ export class LayoutPrinter {
   private putNameOrEmpty(nm: number): void {
     if (nm !== NO_NAME) this.putName(nm);
   }
+  /**
+   * Writes ` NAME` when name `nm` is set (C's `if (name) printf(" %s",
+   * name)`: the name of a nested type's member after its closing brace).
+   * Every operation runs every time, as the spaces and the name through
+   * helpers every listing calls: a path first met after V8 optimised a
+   * caller (a kernel's first named member of an anonymous struct comes
+   * late) deoptimises it.
+   */
+  private putSuffixName(nm: number): void {
+    const set = this.nameSet(nm);
+    this.o.fill(32, set ? 1 : 0);
+    this.putNameOrEmpty(set ? nm : NO_NAME);
+  }
   /** Whether name `nm` is a non-empty string (C's `if (name)` on a name that may be NULL or ""). */
   private nameSet(nm: number): boolean {
     // Every operation runs on every call (NO_NAME reads offset 0, the empty
@@ -1338,8 +1351,53 @@ export class LayoutPrinter {
   private putSpaces(w: number): void {
     this.o.fill(32, Math.max(1, Math.abs(w)));
   }
-  /** `%*d`: integer `v` right-justified in `w` columns. */
+  /**
+   * `%*d`: integer `v` right-justified in `w` columns. The digits are
+   * counted by a chain of tests from the largest down and written by a loop
+   * that runs at least once, so that the first small numbers already meet
+   * every operation: a test met first on a kernel's first large offset,
+   * after V8 optimised the printers, deoptimises them (ByteOut.uint counts
+   * from the smallest up).
+   */
   private putNum(v: number, w: number): void {
+    if (v < 0 || v > 0x3fffffff) {
+      this.putNumWide(v, w);
+      return;
+    }
+    const n =
+      v >= 1e9
+        ? 10
+        : v >= 1e8
+          ? 9
+          : v >= 1e7
+            ? 8
+            : v >= 1e6
+              ? 7
+              : v >= 1e5
+                ? 6
+                : v >= 1e4
+                  ? 5
+                  : v >= 1e3
+                    ? 4
+                    : v >= 100
+                      ? 3
+                      : v >= 10
+                        ? 2
+                        : 1;
+    const pad = Math.max(w - n, 0);
+    const o = this.o;
+    const b = o.reserve(pad + n);
+    const p = o.mark;
+    b.fill(32, p, p + pad);
+    let x = v;
+    for (let q = p + pad + n - 1; q >= p + pad; q--) {
+      b[q] = 48 + (x % 10);
+      x = (x / 10) | 0;
+    }
+    o.commit(p + pad + n);
+  }
+  /** {@link putNum} of a negative `v` or one of 2^30 and more. */
+  private putNumWide(v: number, w: number): void {
     this.o.fill(32, w - decimalWidth(v));
     this.o.int(v);
   }
@@ -1348,7 +1406,7 @@ export class LayoutPrinter {
   }
   /** `N byte` or `N bytes` (and the like) as pahole pluralises. */
   private putCount(v: number, unit: string): void {
-    this.o.int(v);
+    this.putNum(v, 0);
     this.o.ascii(unit);
     if (v !== 1) this.o.byte(115);
   }
@@ -1474,7 +1532,7 @@ export class LayoutPrinter {
           }
           if (!this.known(elem)) {
             o.ascii('<ERROR(array_type__fprintf): ');
-            o.uint(elem);
+            this.putNum(elem, 0);
             o.ascii(' not found!>\n');
             return this.endType(base);
           }
@@ -1534,7 +1592,7 @@ export class LayoutPrinter {
     const o = this.o;
     for (let i = s.length - 1; i >= base; i--) {
       o.byte(91);
-      if (s[i]! >= 0) o.uint(s[i]!);
+      if (s[i]! >= 0) this.putNum(s[i]!, 0);
       o.byte(93);
     }
     s.length = base;
@@ -1610,17 +1668,14 @@ export class LayoutPrinter {
       const hi = step === 3 ? w[b + 2]! : 0;
       // Values of 2^30 and more as text: ByteOut.uint, optimised for small
       // integers, deoptimises on its first larger one.
-      if (hi === 0 && lo < 0x40000000) o.uint(lo);
+      if (hi === 0 && lo < 0x40000000) this.putNum(lo, 0);
       else this.putBig(hi, lo);
       o.ascii(',\n');
     }
     this.putTabs(conf.indent);
     o.byte(125);
     if (this.size(id) !== 4) o.ascii(' __attribute__((__packed__))');
-    if (this.nameSet(conf.suffix)) {
-      o.byte(32);
-      this.putName(conf.suffix);
-    }
+    this.putSuffixName(conf.suffix);
   }
 
   /** Writes `hi * 2^32 + lo` in decimal. */
@@ -1637,13 +1692,13 @@ export class LayoutPrinter {
     const inBytes = offset - pos;
     conf.cl.v = cl;
     o.ascii('/* --- cacheline ');
-    o.uint(cl);
+    this.putNum(cl, 0);
     o.ascii(' boundary (');
-    o.uint(inBytes);
+    this.putNum(inBytes, 0);
     if (pos === 0) o.ascii(' bytes) --- */\n');
     else {
       o.ascii(' bytes) was ');
-      o.uint(pos);
+      this.putNum(pos, 0);
       o.ascii(pos > 1 ? ' bytes ago --- */\n' : ' byte ago --- */\n');
     }
     this.putTabs(conf.indent);
@@ -1695,13 +1750,13 @@ export class LayoutPrinter {
     }
     if (bfs) {
       o.byte(58);
-      o.uint(bfs);
+      this.putNum(bfs, 0);
     }
     let alignPrinted = 0;
     if (this.mAlign[j] && !this.suppressAligned) {
       const a = o.offset;
       o.ascii(' __attribute__((__aligned__(');
-      o.uint(this.mAlign[j]!);
+      this.putNum(this.mAlign[j]!, 0);
       o.ascii(')))');
       alignPrinted = o.offset - a;
     }
@@ -1881,7 +1936,7 @@ export class LayoutPrinter {
     this.putTabs(u.indent);
     if (!this.known(t)) {
       o.ascii('<ERROR(union__fprintf): ');
-      o.uint(t);
+      this.putNum(t, 0);
       o.ascii(' not found!>\n');
       return false;
     }
@@ -1901,10 +1956,7 @@ export class LayoutPrinter {
     const o = this.o;
     this.putTabs(f.indent);
     o.byte(125);
-    if (this.nameSet(f.outer.suffix)) {
-      o.byte(32);
-      this.putName(f.outer.suffix);
-    }
+    this.putSuffixName(f.outer.suffix);
   }
   /** `/* XXX N bits hole, try to pack *\/` (and bytes), indented. */
   private holeNote(ind: number, v: number, unit: string): void {
@@ -1940,7 +1992,7 @@ export class LayoutPrinter {
         if (!this.known(t)) {
           this.putTabs(ind);
           o.ascii('<ERROR(__class__fprintf): ');
-          o.uint(t);
+          this.putNum(t, 0);
           o.ascii(' not found!>\n');
           return false;
         }
@@ -1953,7 +2005,7 @@ export class LayoutPrinter {
         this.putTabs(ind);
         this.typeOutNow(t, EMPTY_NAME, f.c);
         o.byte(58);
-        o.uint(bitfieldSize);
+        this.putNum(bitfieldSize, 0);
         o.ascii(';\n');
       }
       if (
@@ -1981,7 +2033,7 @@ export class LayoutPrinter {
     this.putTabs(ind);
     if (!this.known(t)) {
       o.ascii('<ERROR(__class__fprintf): ');
-      o.uint(t);
+      this.putNum(t, 0);
       o.ascii(' not found!>\n');
       return false;
     }
@@ -2153,13 +2205,10 @@ export class LayoutPrinter {
     o.byte(125);
     const packed = (this.flags[id]! & PACKED) !== 0;
     if (packed) o.ascii(' __attribute__((__packed__))');
-    if (this.nameSet(f.c.suffix)) {
-      o.byte(32);
-      this.putName(f.c.suffix);
-    }
+    this.putSuffixName(f.c.suffix);
     if (this.tAlign[id] !== 0 && !packed && !this.suppressAligned) {
       o.ascii(' __attribute__((__aligned__(');
-      o.uint(this.tAlign[id]!);
+      this.putNum(this.tAlign[id]!, 0);
       o.ascii(')))');
     }
   }
@@ -2191,39 +2240,39 @@ export class LayoutPrinter {
     o.byte(10);
     this.putTabs(ind);
     o.ascii('/* size: ');
-    o.int(tsize);
+    this.putNum(tsize, 0);
     o.ascii(', cachelines: ');
-    o.int(ncl);
+    this.putNum(ncl, 0);
     o.ascii(', members: ');
-    o.uint(nm2);
+    this.putNum(nm2, 0);
     o.ascii(' */\n');
     if (sumHoles > 0 || sumBitHoles > 0) {
       if (sumBytes > 0) {
         this.putTabs(ind);
         o.ascii('/* sum members: ');
-        o.int(sumBytes);
+        this.putNum(sumBytes, 0);
         if (sumHoles > 0) {
           o.ascii(', holes: ');
-          o.uint(this.nrHoles[id]!);
+          this.putNum(this.nrHoles[id]!, 0);
           o.ascii(', sum holes: ');
-          o.int(sumHoles);
+          this.putNum(sumHoles, 0);
         }
         o.ascii(' */\n');
       }
       if (sumBits > 0) {
         this.putTabs(ind);
         o.ascii('/* sum bitfield members: ');
-        o.int(sumBits);
+        this.putNum(sumBits, 0);
         o.ascii(' bits');
         if (sumBitHoles > 0) {
           o.ascii(', bit holes: ');
-          o.uint(this.nrBitHoles[id]!);
+          this.putNum(this.nrBitHoles[id]!, 0);
           o.ascii(', sum bit holes: ');
-          o.int(sumBitHoles);
+          this.putNum(sumBitHoles, 0);
           o.ascii(' bits');
         } else {
           o.ascii(' (');
-          o.int(Math.floor(sumBits / 8));
+          this.putNum(Math.floor(sumBits / 8), 0);
           o.ascii(' bytes)');
         }
         o.ascii(' */\n');
@@ -2233,32 +2282,32 @@ export class LayoutPrinter {
     if (padding > 0) {
       this.putTabs(ind);
       o.ascii('/* padding: ');
-      o.uint(padding);
+      this.putNum(padding, 0);
       o.ascii(' */\n');
     }
     if (nrPaddings > 0) {
       this.putTabs(ind);
       o.ascii('/* paddings: ');
-      o.uint(nrPaddings);
+      this.putNum(nrPaddings, 0);
       o.ascii(', sum paddings: ');
-      o.uint(sumPaddings);
+      this.putNum(sumPaddings, 0);
       o.ascii(' */\n');
     }
     if (this.bitPadding[id]! > 0) {
       this.putTabs(ind);
       o.ascii('/* bit_padding: ');
-      o.uint(this.bitPadding[id]!);
+      this.putNum(this.bitPadding[id]!, 0);
       o.ascii(' bits */\n');
     }
     if (nrForced !== 0) {
       this.putTabs(ind);
       o.ascii('/* forced alignments: ');
-      o.uint(nrForced);
+      this.putNum(nrForced, 0);
       if (nrForcedHoles !== 0) {
         o.ascii(', forced holes: ');
-        o.uint(nrForcedHoles);
+        this.putNum(nrForcedHoles, 0);
         o.ascii(', sum forced holes: ');
-        o.uint(sumForcedHoles);
+        this.putNum(sumForcedHoles, 0);
       }
       o.ascii(' */\n');
     }
@@ -2266,7 +2315,7 @@ export class LayoutPrinter {
     if (lastCl !== 0) {
       this.putTabs(ind);
       o.ascii('/* last cacheline: ');
-      o.int(lastCl);
+      this.putNum(lastCl, 0);
       o.ascii(' bytes */\n');
     }
     const diff = tsize * 8 - (sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + padding * 8 + this.bitPadding[id]!);
