@@ -1387,14 +1387,17 @@ export class LayoutPrinter {
     const pad = Math.max(w - n, 0);
     const o = this.o;
     const b = o.reserve(pad + n);
-    const p = o.mark;
-    b.fill(32, p, p + pad);
+    // Spaces by a loop (the runs are short: shorter than a call to the native fill).
+    let p = o.mark;
+    for (let i = 0; i < pad; i++) b[p++] = 32;
+    const end = p + n;
     let x = v;
-    for (let q = p + pad + n - 1; q >= p + pad; q--) {
-      b[q] = 48 + (x % 10);
-      x = (x / 10) | 0;
+    for (let q = end - 1; q >= p; q--) {
+      const d = (x / 10) | 0;
+      b[q] = 48 + x - d * 10;
+      x = d;
     }
-    o.commit(p + pad + n);
+    o.commit(end);
   }
   /** {@link putNum} of a negative `v` or one of 2^30 and more. */
   private putNumWide(v: number, w: number): void {
