@@ -15,7 +15,7 @@
  *
  * Jobs: `csort` (C dump --sort), `c` (C dump), `dedup2` (vmlinux x2: addBtf
  * twice, then dedup; dedup timed), `merge2` (the two addBtf calls timed),
- * `raw`, `json` (the raw and JSON dumps to memory), `check` (`checkRawBtf`, level 2, of the raw
+ * `raw`, `json` (the raw and JSON dumps to memory), `layout` (pahole's listing, `writeLayoutListing`, to memory), `check` (`checkRawBtf`, level 2, of the raw
  * bytes), `dstrings` (dedup's strings pass alone over the parsed input, whose strings are not
  * unique yet; split over BENCH_BASE when set, which times the index of the base's strings too).
  * BENCH_BTF names the input.
@@ -55,6 +55,10 @@ async function job(dist: string, name: string): Promise<() => void> {
       const raw = await imp('lib/dump/raw.js');
       const fn = name === 'raw' ? raw.writeRawDump : raw.writeJsonDump;
       return () => fn(btf, noop);
+    }
+    case 'layout': {
+      const { writeLayoutListing } = await imp('lib/layout/index.js');
+      return () => writeLayoutListing(btf, noop);
     }
     case 'merge2':
       return () => {

@@ -227,6 +227,8 @@ const FIXED = 1;
 const HOLES = 2;
 const PACKED = 4;
 const PACKED_INFERRED = 8;
+/** Both (one constant: the bundle keeps module constants in slots, and `|` of two would be an operation at run time). */
+const PACKED_BOTH = PACKED | PACKED_INFERRED;
 /** The struct's natural alignment is in `natAlign`. */
 const NAT_DONE = 16;
 /** The struct's natural alignment is being computed (a struct inside itself counts for nothing). */
@@ -424,7 +426,7 @@ export class LayoutPrinter {
    */
   private readonly nameAt: Int32Array;
   private readonly parmsAt: Int32Array;
-  private pool = new Uint8Array(1 << 16);
+  private pool: Uint8Array;
   private poolLen = 1;
   // Per type id, computed once (+1, +2, +0: 0 is "not yet"): strip(), tagSize(), naturalAlignment().
   private readonly stripMemo: Int32Array;
@@ -487,9 +489,11 @@ export class LayoutPrinter {
     this.printing = new Uint8Array(n + 1);
     this.nameBusy = new Uint8Array(n + 1);
     this.kinds = new Uint8Array(n + 1);
-    for (let id = 1; id < n; id++) this.kinds[id] = q.kind(id);
     this.names128 = new Array<string | undefined>(n + 1);
     this.names.set(128, this.names128);
+    // Two bytes per type: a kernel's names need some 1.5 (grown when not
+    // enough; growing is rare, and a path first met late deoptimises).
+    this.pool = new Uint8Array(Math.max(1 << 16, 2 * n));
     this.nameAt = new Int32Array(n + 1);
     this.parmsAt = new Int32Array(n + 1);
     this.stripMemo = new Int32Array(n + 1);
@@ -509,6 +513,9 @@ export class LayoutPrinter {
     this.nrBitHoles = new Uint8Array(n + 1);
     this.padding = new Uint16Array(n + 1);
     this.bitPadding = new Uint8Array(n + 1);
+    // Last: V8 optimises this loop on the stack (OSR), and code after it would
+    // run without type feedback, which deoptimises it.
+    for (let id = 1; id < n; id++) this.kinds[id] = q.kind(id);
   }
 
   // ---- the type table as pahole loads it ----
@@ -644,8 +651,11 @@ export class LayoutPrinter {
         case BTF_KIND_ENUM64:
           return this.size(id) * factor;
         case BTF_KIND_STRUCT:
-        case BTF_KIND_UNION:
-          return (this.size(id) === 1 && this.vlen(id) === 0 ? 0 : this.size(id)) * factor;
+        case BTF_KIND_UNION: {
+          const sz = this.size(id);
+          const empty = this.vlen(id) === 0;
+          return (sz === 1 && empty ? 0 : sz) * factor;
+        }
         case BTF_KIND_FWD:
         case BTF_KIND_FUNC_PROTO:
         case BTF_KIND_FUNC:
@@ -920,11 +930,13 @@ export class LayoutPrinter {
   /** `type__check_structs_at_unnatural_alignments`. */
   private checkUnnatural(id: number): void {
     const first = this.fix(id);
+    // Every operation runs for every member (slot 0 of flags, void's, takes
+    // the zeros): one first met after V8 optimised this deoptimises it.
     for (let i = 0, n = this.nrMembers(id); i < n; i++) {
       const t = this.strip(this.memberWord(id, i, 1));
-      if (!t || !this.isStruct(t)) continue;
-      const na = this.naturalAlignment(t);
-      if (this.mByteOff[first + i]! % na !== 0) this.flags[t]! |= PACKED | PACKED_INFERRED;
+      const unnatural = this.mByteOff[first + i]! % this.naturalAlignment(t) !== 0;
+      const struct = t !== 0 && this.isStruct(t);
+      this.flags[struct ? t : 0]! |= struct && unnatural ? PACKED_BOTH : 0;
     }
   }
 
@@ -1237,7 +1249,10 @@ export class LayoutPrinter {
    */
   private putName(nm: number): void {
     const o = this.o;
-    if (nm & 1) o.ascii('* ');
+    // `* ` as two fills of 0 or 1 byte: a call first met after V8 optimised a caller deoptimises it.
+    const star = nm & 1;
+    o.fill(42, star);
+    o.fill(32, star);
     const off = nm >> 1;
     if (off < 0) o.ascii('(null)');
     else o.cstr(this.strs, off);
@@ -1246,12 +1261,26 @@ export class LayoutPrinter {
   private putNameOrEmpty(nm: number): void {
     if (nm !== NO_NAME) this.putName(nm);
   }
+  /**
+   * Writes ` NAME` when name `nm` is set (C's `if (name) printf(" %s",
+   * name)`: the name of a nested type's member after its closing brace).
+   * Every operation runs every time, as the spaces and the name through
+   * helpers every listing calls: a path first met after V8 optimised a
+   * caller (a kernel's first named member of an anonymous struct comes
+   * late) deoptimises it.
+   */
+  private putSuffixName(nm: number): void {
+    const set = this.nameSet(nm);
+    this.o.fill(32, set ? 1 : 0);
+    this.putNameOrEmpty(set ? nm : NO_NAME);
+  }
   /** Whether name `nm` is a non-empty string (C's `if (name)` on a name that may be NULL or ""). */
   private nameSet(nm: number): boolean {
-    if (nm === NO_NAME) return false;
-    if (nm & 1) return true;
+    // Every operation runs on every call (NO_NAME reads offset 0, the empty
+    // string): a branch met first after V8 optimised a caller deoptimises it.
     const off = nm >> 1;
-    return off < this.strs.length && this.strs[off] !== 0;
+    const c = this.strs[Math.max(off, 0)] ?? 0;
+    return ((nm & 1) | c) !== 0;
   }
   /** The name of type `id` (the clone's is its original's) as a {@link NameRef}. */
   private nameRef(id: number): number {
@@ -1322,8 +1351,56 @@ export class LayoutPrinter {
   private putSpaces(w: number): void {
     this.o.fill(32, Math.max(1, Math.abs(w)));
   }
-  /** `%*d`: integer `v` right-justified in `w` columns. */
+  /**
+   * `%*d`: integer `v` right-justified in `w` columns. The digits are
+   * counted by a chain of tests from the largest down and written by a loop
+   * that runs at least once, so that the first small numbers already meet
+   * every operation: a test met first on a kernel's first large offset,
+   * after V8 optimised the printers, deoptimises them (ByteOut.uint counts
+   * from the smallest up).
+   */
   private putNum(v: number, w: number): void {
+    if (v < 0 || v > 0x3fffffff) {
+      this.putNumWide(v, w);
+      return;
+    }
+    const n =
+      v >= 1e9
+        ? 10
+        : v >= 1e8
+          ? 9
+          : v >= 1e7
+            ? 8
+            : v >= 1e6
+              ? 7
+              : v >= 1e5
+                ? 6
+                : v >= 1e4
+                  ? 5
+                  : v >= 1e3
+                    ? 4
+                    : v >= 100
+                      ? 3
+                      : v >= 10
+                        ? 2
+                        : 1;
+    const pad = Math.max(w - n, 0);
+    const o = this.o;
+    const b = o.reserve(pad + n);
+    // Spaces by a loop (the runs are short: shorter than a call to the native fill).
+    let p = o.mark;
+    for (let i = 0; i < pad; i++) b[p++] = 32;
+    const end = p + n;
+    let x = v;
+    for (let q = end - 1; q >= p; q--) {
+      const d = (x / 10) | 0;
+      b[q] = 48 + x - d * 10;
+      x = d;
+    }
+    o.commit(end);
+  }
+  /** {@link putNum} of a negative `v` or one of 2^30 and more. */
+  private putNumWide(v: number, w: number): void {
     this.o.fill(32, w - decimalWidth(v));
     this.o.int(v);
   }
@@ -1332,7 +1409,7 @@ export class LayoutPrinter {
   }
   /** `N byte` or `N bytes` (and the like) as pahole pluralises. */
   private putCount(v: number, unit: string): void {
-    this.o.int(v);
+    this.putNum(v, 0);
     this.o.ascii(unit);
     if (v !== 1) this.o.byte(115);
   }
@@ -1390,6 +1467,11 @@ export class LayoutPrinter {
       let array = false;
       for (;;) {
         const k = this.kind(type);
+        // What a pointer to an anonymous struct, union or enum changes,
+        // computed on every pass: an operation first met after V8 optimised
+        // this function deoptimises it.
+        const nmStar = nm | 1;
+        const tsStar = ts - 8;
         if (k === BTF_KIND_TYPEDEF || k === BTF_KIND_INT || k === BTF_KIND_FLOAT) {
           this.putTypeName(type, ts);
           o.byte(32);
@@ -1410,9 +1492,9 @@ export class LayoutPrinter {
               return this.endType(base);
             }
             if ((this.isStructLike(p) || this.isEnum(p)) && !this.named(p)) {
-              nm |= 1;
+              nm = nmStar;
               rel = true;
-              ts -= 8;
+              ts = tsStar;
               type = p;
               inner = true;
               continue;
@@ -1453,7 +1535,7 @@ export class LayoutPrinter {
           }
           if (!this.known(elem)) {
             o.ascii('<ERROR(array_type__fprintf): ');
-            o.uint(elem);
+            this.putNum(elem, 0);
             o.ascii(' not found!>\n');
             return this.endType(base);
           }
@@ -1513,7 +1595,7 @@ export class LayoutPrinter {
     const o = this.o;
     for (let i = s.length - 1; i >= base; i--) {
       o.byte(91);
-      if (s[i]! >= 0) o.uint(s[i]!);
+      if (s[i]! >= 0) this.putNum(s[i]!, 0);
       o.byte(93);
     }
     s.length = base;
@@ -1587,18 +1669,21 @@ export class LayoutPrinter {
       o.ascii(' = ');
       const lo = w[b + 1]!;
       const hi = step === 3 ? w[b + 2]! : 0;
-      if (hi === 0) o.uint(lo);
-      else if (hi < 1 << 21) o.uint(hi * 2 ** 32 + lo);
-      else o.ascii(String((BigInt(hi) << 32n) | BigInt(lo)));
+      // Values of 2^30 and more as text: ByteOut.uint, optimised for small
+      // integers, deoptimises on its first larger one.
+      if (hi === 0 && lo < 0x40000000) this.putNum(lo, 0);
+      else this.putBig(hi, lo);
       o.ascii(',\n');
     }
     this.putTabs(conf.indent);
     o.byte(125);
     if (this.size(id) !== 4) o.ascii(' __attribute__((__packed__))');
-    if (this.nameSet(conf.suffix)) {
-      o.byte(32);
-      this.putName(conf.suffix);
-    }
+    this.putSuffixName(conf.suffix);
+  }
+
+  /** Writes `hi * 2^32 + lo` in decimal. */
+  private putBig(hi: number, lo: number): void {
+    this.o.ascii(hi < 1 << 21 ? String(hi * 2 ** 32 + lo) : String((BigInt(hi) << 32n) | BigInt(lo)));
   }
 
   private cachelineBoundary(conf: Conf, offset: number): void {
@@ -1610,13 +1695,13 @@ export class LayoutPrinter {
     const inBytes = offset - pos;
     conf.cl.v = cl;
     o.ascii('/* --- cacheline ');
-    o.uint(cl);
+    this.putNum(cl, 0);
     o.ascii(' boundary (');
-    o.uint(inBytes);
+    this.putNum(inBytes, 0);
     if (pos === 0) o.ascii(' bytes) --- */\n');
     else {
       o.ascii(' bytes) was ');
-      o.uint(pos);
+      this.putNum(pos, 0);
       o.ascii(pos > 1 ? ' bytes ago --- */\n' : ' byte ago --- */\n');
     }
     this.putTabs(conf.indent);
@@ -1668,13 +1753,13 @@ export class LayoutPrinter {
     }
     if (bfs) {
       o.byte(58);
-      o.uint(bfs);
+      this.putNum(bfs, 0);
     }
     let alignPrinted = 0;
     if (this.mAlign[j] && !this.suppressAligned) {
       const a = o.offset;
       o.ascii(' __attribute__((__aligned__(');
-      o.uint(this.mAlign[j]!);
+      this.putNum(this.mAlign[j]!, 0);
       o.ascii(')))');
       alignPrinted = o.offset - a;
     }
@@ -1726,7 +1811,8 @@ export class LayoutPrinter {
         if (f.pending) {
           // The nested type of the member in progress is done: finish the member.
           f.pending = false;
-          if (f.mSuffix.length) this.putSuffix(f.mSuffix, 0);
+          // Called when there are none too: a call first met late deoptimises this loop.
+          this.putSuffix(f.mSuffix, 0);
           if (f.union) this.unionMemberEnd(f);
           else this.classMemberEnd(f);
         }
@@ -1853,7 +1939,7 @@ export class LayoutPrinter {
     this.putTabs(u.indent);
     if (!this.known(t)) {
       o.ascii('<ERROR(union__fprintf): ');
-      o.uint(t);
+      this.putNum(t, 0);
       o.ascii(' not found!>\n');
       return false;
     }
@@ -1873,10 +1959,7 @@ export class LayoutPrinter {
     const o = this.o;
     this.putTabs(f.indent);
     o.byte(125);
-    if (this.nameSet(f.outer.suffix)) {
-      o.byte(32);
-      this.putName(f.outer.suffix);
-    }
+    this.putSuffixName(f.outer.suffix);
   }
   /** `/* XXX N bits hole, try to pack *\/` (and bytes), indented. */
   private holeNote(ind: number, v: number, unit: string): void {
@@ -1912,7 +1995,7 @@ export class LayoutPrinter {
         if (!this.known(t)) {
           this.putTabs(ind);
           o.ascii('<ERROR(__class__fprintf): ');
-          o.uint(t);
+          this.putNum(t, 0);
           o.ascii(' not found!>\n');
           return false;
         }
@@ -1925,7 +2008,7 @@ export class LayoutPrinter {
         this.putTabs(ind);
         this.typeOutNow(t, EMPTY_NAME, f.c);
         o.byte(58);
-        o.uint(bitfieldSize);
+        this.putNum(bitfieldSize, 0);
         o.ascii(';\n');
       }
       if (
@@ -1953,7 +2036,7 @@ export class LayoutPrinter {
     this.putTabs(ind);
     if (!this.known(t)) {
       o.ascii('<ERROR(__class__fprintf): ');
-      o.uint(t);
+      this.putNum(t, 0);
       o.ascii(' not found!>\n');
       return false;
     }
@@ -2011,8 +2094,12 @@ export class LayoutPrinter {
     o.byte(10);
     if (bfs) f.sumBits += bfs;
     else f.sumBytes += size;
-    if (f.last < 0 || f.lastSize === 0 || this.mByteOff[f.last] !== this.mByteOff[j]) f.lastSize = size;
-    else if (this.mBfs[f.last] === 0 && bfs !== 0) f.lastSize = size;
+    // Both tests run every time (a test first met after V8 optimised this deoptimises it).
+    const last = f.last;
+    const prev = last < 0 ? j : last;
+    const newUnit = last < 0 || f.lastSize === 0 || this.mByteOff[prev] !== this.mByteOff[j];
+    const startsBitfield = this.mBfs[prev] === 0 && bfs !== 0;
+    if (newUnit || startsBitfield) f.lastSize = size;
     f.last = j;
   }
 
@@ -2121,13 +2208,10 @@ export class LayoutPrinter {
     o.byte(125);
     const packed = (this.flags[id]! & PACKED) !== 0;
     if (packed) o.ascii(' __attribute__((__packed__))');
-    if (this.nameSet(f.c.suffix)) {
-      o.byte(32);
-      this.putName(f.c.suffix);
-    }
+    this.putSuffixName(f.c.suffix);
     if (this.tAlign[id] !== 0 && !packed && !this.suppressAligned) {
       o.ascii(' __attribute__((__aligned__(');
-      o.uint(this.tAlign[id]!);
+      this.putNum(this.tAlign[id]!, 0);
       o.ascii(')))');
     }
   }
@@ -2159,39 +2243,39 @@ export class LayoutPrinter {
     o.byte(10);
     this.putTabs(ind);
     o.ascii('/* size: ');
-    o.int(tsize);
+    this.putNum(tsize, 0);
     o.ascii(', cachelines: ');
-    o.int(ncl);
+    this.putNum(ncl, 0);
     o.ascii(', members: ');
-    o.uint(nm2);
+    this.putNum(nm2, 0);
     o.ascii(' */\n');
     if (sumHoles > 0 || sumBitHoles > 0) {
       if (sumBytes > 0) {
         this.putTabs(ind);
         o.ascii('/* sum members: ');
-        o.int(sumBytes);
+        this.putNum(sumBytes, 0);
         if (sumHoles > 0) {
           o.ascii(', holes: ');
-          o.uint(this.nrHoles[id]!);
+          this.putNum(this.nrHoles[id]!, 0);
           o.ascii(', sum holes: ');
-          o.int(sumHoles);
+          this.putNum(sumHoles, 0);
         }
         o.ascii(' */\n');
       }
       if (sumBits > 0) {
         this.putTabs(ind);
         o.ascii('/* sum bitfield members: ');
-        o.int(sumBits);
+        this.putNum(sumBits, 0);
         o.ascii(' bits');
         if (sumBitHoles > 0) {
           o.ascii(', bit holes: ');
-          o.uint(this.nrBitHoles[id]!);
+          this.putNum(this.nrBitHoles[id]!, 0);
           o.ascii(', sum bit holes: ');
-          o.int(sumBitHoles);
+          this.putNum(sumBitHoles, 0);
           o.ascii(' bits');
         } else {
           o.ascii(' (');
-          o.int(Math.floor(sumBits / 8));
+          this.putNum(Math.floor(sumBits / 8), 0);
           o.ascii(' bytes)');
         }
         o.ascii(' */\n');
@@ -2201,32 +2285,32 @@ export class LayoutPrinter {
     if (padding > 0) {
       this.putTabs(ind);
       o.ascii('/* padding: ');
-      o.uint(padding);
+      this.putNum(padding, 0);
       o.ascii(' */\n');
     }
     if (nrPaddings > 0) {
       this.putTabs(ind);
       o.ascii('/* paddings: ');
-      o.uint(nrPaddings);
+      this.putNum(nrPaddings, 0);
       o.ascii(', sum paddings: ');
-      o.uint(sumPaddings);
+      this.putNum(sumPaddings, 0);
       o.ascii(' */\n');
     }
     if (this.bitPadding[id]! > 0) {
       this.putTabs(ind);
       o.ascii('/* bit_padding: ');
-      o.uint(this.bitPadding[id]!);
+      this.putNum(this.bitPadding[id]!, 0);
       o.ascii(' bits */\n');
     }
     if (nrForced !== 0) {
       this.putTabs(ind);
       o.ascii('/* forced alignments: ');
-      o.uint(nrForced);
+      this.putNum(nrForced, 0);
       if (nrForcedHoles !== 0) {
         o.ascii(', forced holes: ');
-        o.uint(nrForcedHoles);
+        this.putNum(nrForcedHoles, 0);
         o.ascii(', sum forced holes: ');
-        o.uint(sumForcedHoles);
+        this.putNum(sumForcedHoles, 0);
       }
       o.ascii(' */\n');
     }
@@ -2234,7 +2318,7 @@ export class LayoutPrinter {
     if (lastCl !== 0) {
       this.putTabs(ind);
       o.ascii('/* last cacheline: ');
-      o.int(lastCl);
+      this.putNum(lastCl, 0);
       o.ascii(' bytes */\n');
     }
     const diff = tsize * 8 - (sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + padding * 8 + this.bitPadding[id]!);
