@@ -32,13 +32,7 @@ test('the bin starts with #!/bin/sh and a line both sh and Node read', () => {
 });
 
 test('as a program: the same bytes and status as node BIN, for output, usage errors and bad input', () => {
-  for (const args of [
-    ['dump', OBJ],
-    ['dump', '-j', OBJ],
-    ['--version'],
-    ['dump', '--bogus'],
-    ['dump', MISSING],
-  ]) {
+  for (const args of [['dump', OBJ], ['dump', '-j', OBJ], ['--version'], ['dump', '--bogus'], ['dump', MISSING]]) {
     const a = asProgram(args);
     const b = viaNode(args);
     assert.is(a.status, b.status, args.join(' '));
