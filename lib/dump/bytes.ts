@@ -194,43 +194,47 @@ export function putBytes(b: Uint8Array, p: number, src: Uint8Array): number {
 /**
  * Writes the non-negative integer `v` (below 2^53) in decimal into `b` at
  * `p`; returns the position after it. The caller has made room for 20 bytes.
+ *
+ * The digits are counted by a chain of tests from the largest down and
+ * written by a loop that runs at least once, so that the first small
+ * numbers already meet every operation of the common path: a test met first
+ * on a file's first large value, after V8 optimised the writers that inline
+ * this, would deoptimise them. 2^30 and more (rare) go out of line.
  */
 export function putUint(b: Uint8Array, p: number, v: number): number {
-  if (v < 10) {
-    b[p] = 48 + v;
-    return p + 1;
+  if (v > 0x3fffffff) return putUintWide(b, p, v);
+  const n =
+    v >= 1e9
+      ? 10
+      : v >= 1e8
+        ? 9
+        : v >= 1e7
+          ? 8
+          : v >= 1e6
+            ? 7
+            : v >= 1e5
+              ? 6
+              : v >= 1e4
+                ? 5
+                : v >= 1e3
+                  ? 4
+                  : v >= 100
+                    ? 3
+                    : v >= 10
+                      ? 2
+                      : 1;
+  const end = p + n;
+  let x = v;
+  for (let q = end - 1; q >= p; q--) {
+    const d = (x / 10) | 0;
+    b[q] = 48 + x - d * 10;
+    x = d;
   }
-  if (v <= 0x7fffffff) {
-    // Small ints: integer division only, the digit count up front.
-    const n =
-      v < 100
-        ? 2
-        : v < 1000
-          ? 3
-          : v < 10000
-            ? 4
-            : v < 100000
-              ? 5
-              : v < 1000000
-                ? 6
-                : v < 10000000
-                  ? 7
-                  : v < 100000000
-                    ? 8
-                    : v < 1000000000
-                      ? 9
-                      : 10;
-    const end = p + n;
-    let q = end;
-    let x = v | 0;
-    while (x >= 10) {
-      const d = (x / 10) | 0;
-      b[--q] = 48 + x - d * 10;
-      x = d;
-    }
-    b[--q] = 48 + x;
-    return end;
-  }
+  return end;
+}
+
+/** {@link putUint} of 2^30 and more. */
+function putUintWide(b: Uint8Array, p: number, v: number): number {
   let n = 0;
   for (let x = v; x >= 1; x = Math.floor(x / 10)) n++;
   const end = p + n;
