@@ -80,7 +80,7 @@ import {
   memberBitfieldSize,
 } from '../kinds.js';
 import { typeQuery, type TypeQuery } from '../query.js';
-import { ByteOut, type ByteSink, bytesToText, collectBytes } from '../dump/bytes.js';
+import { ByteOut, type ByteSink, bytesToText, collectBytes, putUint } from '../dump/bytes.js';
 
 /** Options of a {@link LayoutPrinter} (pahole's command line options of the same names). */
 export interface LayoutOptions {
@@ -1352,52 +1352,24 @@ export class LayoutPrinter {
     this.o.fill(32, Math.max(1, Math.abs(w)));
   }
   /**
-   * `%*d`: integer `v` right-justified in `w` columns. The digits are
-   * counted by a chain of tests from the largest down and written by a loop
-   * that runs at least once, so that the first small numbers already meet
-   * every operation: a test met first on a kernel's first large offset,
-   * after V8 optimised the printers, deoptimises them (ByteOut.uint counts
-   * from the smallest up).
+   * `%*d`: integer `v` right-justified in `w` columns: the digits by the
+   * byte writer's {@link putUint}, then, when they are fewer than `w`,
+   * moved right and the gap filled with spaces by loops (the runs are
+   * short: shorter than a call to the native copyWithin or fill).
    */
   private putNum(v: number, w: number): void {
     if (v < 0 || v > 0x3fffffff) {
       this.putNumWide(v, w);
       return;
     }
-    const n =
-      v >= 1e9
-        ? 10
-        : v >= 1e8
-          ? 9
-          : v >= 1e7
-            ? 8
-            : v >= 1e6
-              ? 7
-              : v >= 1e5
-                ? 6
-                : v >= 1e4
-                  ? 5
-                  : v >= 1e3
-                    ? 4
-                    : v >= 100
-                      ? 3
-                      : v >= 10
-                        ? 2
-                        : 1;
-    const pad = Math.max(w - n, 0);
     const o = this.o;
-    const b = o.reserve(pad + n);
-    // Spaces by a loop (the runs are short: shorter than a call to the native fill).
-    let p = o.mark;
-    for (let i = 0; i < pad; i++) b[p++] = 32;
-    const end = p + n;
-    let x = v;
-    for (let q = end - 1; q >= p; q--) {
-      const d = (x / 10) | 0;
-      b[q] = 48 + x - d * 10;
-      x = d;
-    }
-    o.commit(end);
+    const b = o.reserve(Math.max(w, 0) + 10);
+    const start = o.mark;
+    const end = putUint(b, start, v);
+    const pad = w - (end - start);
+    for (let i = end - 1; pad > 0 && i >= start; i--) b[i + pad] = b[i]!;
+    for (let i = 0; i < pad; i++) b[start + i] = 32;
+    o.commit(pad > 0 ? end + pad : end);
   }
   /** {@link putNum} of a negative `v` or one of 2^30 and more. */
   private putNumWide(v: number, w: number): void {
