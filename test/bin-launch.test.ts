@@ -5,7 +5,7 @@
  * arguments and standard input passed through untouched.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'uvu';
@@ -89,6 +89,19 @@ test('as a program: NODE_EXTRA_CA_CERTS is gone from the Node process, the rest 
   );
   assert.is(status, 0);
   assert.equal(Buffer.concat(out), viaNode(['dump', OBJ]).stdout);
+});
+
+test('as a program through a link without the .mjs ending, as npm installs bins', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-launch-'));
+  try {
+    const link = join(dir, 'btfkit');
+    symlinkSync(BIN, link);
+    const r = spawnSync(link, ['dump', OBJ], { env: ENV, encoding: 'buffer' });
+    assert.is(r.status, 0, String(r.stderr));
+    assert.equal(r.stdout, viaNode(['dump', OBJ]).stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();
