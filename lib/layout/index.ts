@@ -1381,7 +1381,7 @@ export class LayoutPrinter {
   }
   /** `N byte` or `N bytes` (and the like) as pahole pluralises. */
   private putCount(v: number, unit: string): void {
-    this.putNum(v, 0);
+    this.o.int(v);
     this.o.ascii(unit);
     if (v !== 1) this.o.byte(115);
   }
@@ -1507,7 +1507,7 @@ export class LayoutPrinter {
           }
           if (!this.known(elem)) {
             o.ascii('<ERROR(array_type__fprintf): ');
-            this.putNum(elem, 0);
+            this.o.int(elem);
             o.ascii(' not found!>\n');
             return this.endType(base);
           }
@@ -1567,7 +1567,7 @@ export class LayoutPrinter {
     const o = this.o;
     for (let i = s.length - 1; i >= base; i--) {
       o.byte(91);
-      if (s[i]! >= 0) this.putNum(s[i]!, 0);
+      if (s[i]! >= 0) this.o.int(s[i]!);
       o.byte(93);
     }
     s.length = base;
@@ -1641,9 +1641,9 @@ export class LayoutPrinter {
       o.ascii(' = ');
       const lo = w[b + 1]!;
       const hi = step === 3 ? w[b + 2]! : 0;
-      // Values of 2^30 and more as text: ByteOut.uint, optimised for small
-      // integers, deoptimises on its first larger one.
-      if (hi === 0 && lo < 0x40000000) this.putNum(lo, 0);
+      // Values of 2^30 and more out of line (putBig), as the byte writer
+      // takes its own: a kernel's first one comes after V8 optimised this.
+      if (hi === 0 && lo < 0x40000000) this.o.int(lo);
       else this.putBig(hi, lo);
       o.ascii(',\n');
     }
@@ -1667,13 +1667,13 @@ export class LayoutPrinter {
     const inBytes = offset - pos;
     conf.cl.v = cl;
     o.ascii('/* --- cacheline ');
-    this.putNum(cl, 0);
+    this.o.int(cl);
     o.ascii(' boundary (');
-    this.putNum(inBytes, 0);
+    this.o.int(inBytes);
     if (pos === 0) o.ascii(' bytes) --- */\n');
     else {
       o.ascii(' bytes) was ');
-      this.putNum(pos, 0);
+      this.o.int(pos);
       o.ascii(pos > 1 ? ' bytes ago --- */\n' : ' byte ago --- */\n');
     }
     this.putTabs(conf.indent);
@@ -1725,13 +1725,13 @@ export class LayoutPrinter {
     }
     if (bfs) {
       o.byte(58);
-      this.putNum(bfs, 0);
+      this.o.int(bfs);
     }
     let alignPrinted = 0;
     if (this.mAlign[j] && !this.suppressAligned) {
       const a = o.offset;
       o.ascii(' __attribute__((__aligned__(');
-      this.putNum(this.mAlign[j]!, 0);
+      this.o.int(this.mAlign[j]!);
       o.ascii(')))');
       alignPrinted = o.offset - a;
     }
@@ -1911,7 +1911,7 @@ export class LayoutPrinter {
     this.putTabs(u.indent);
     if (!this.known(t)) {
       o.ascii('<ERROR(union__fprintf): ');
-      this.putNum(t, 0);
+      this.o.int(t);
       o.ascii(' not found!>\n');
       return false;
     }
@@ -1967,7 +1967,7 @@ export class LayoutPrinter {
         if (!this.known(t)) {
           this.putTabs(ind);
           o.ascii('<ERROR(__class__fprintf): ');
-          this.putNum(t, 0);
+          this.o.int(t);
           o.ascii(' not found!>\n');
           return false;
         }
@@ -1980,7 +1980,7 @@ export class LayoutPrinter {
         this.putTabs(ind);
         this.typeOutNow(t, EMPTY_NAME, f.c);
         o.byte(58);
-        this.putNum(bitfieldSize, 0);
+        this.o.int(bitfieldSize);
         o.ascii(';\n');
       }
       if (
@@ -2008,7 +2008,7 @@ export class LayoutPrinter {
     this.putTabs(ind);
     if (!this.known(t)) {
       o.ascii('<ERROR(__class__fprintf): ');
-      this.putNum(t, 0);
+      this.o.int(t);
       o.ascii(' not found!>\n');
       return false;
     }
@@ -2183,7 +2183,7 @@ export class LayoutPrinter {
     this.putSuffixName(f.c.suffix);
     if (this.tAlign[id] !== 0 && !packed && !this.suppressAligned) {
       o.ascii(' __attribute__((__aligned__(');
-      this.putNum(this.tAlign[id]!, 0);
+      this.o.int(this.tAlign[id]!);
       o.ascii(')))');
     }
   }
@@ -2215,39 +2215,39 @@ export class LayoutPrinter {
     o.byte(10);
     this.putTabs(ind);
     o.ascii('/* size: ');
-    this.putNum(tsize, 0);
+    this.o.int(tsize);
     o.ascii(', cachelines: ');
-    this.putNum(ncl, 0);
+    this.o.int(ncl);
     o.ascii(', members: ');
-    this.putNum(nm2, 0);
+    this.o.int(nm2);
     o.ascii(' */\n');
     if (sumHoles > 0 || sumBitHoles > 0) {
       if (sumBytes > 0) {
         this.putTabs(ind);
         o.ascii('/* sum members: ');
-        this.putNum(sumBytes, 0);
+        this.o.int(sumBytes);
         if (sumHoles > 0) {
           o.ascii(', holes: ');
-          this.putNum(this.nrHoles[id]!, 0);
+          this.o.int(this.nrHoles[id]!);
           o.ascii(', sum holes: ');
-          this.putNum(sumHoles, 0);
+          this.o.int(sumHoles);
         }
         o.ascii(' */\n');
       }
       if (sumBits > 0) {
         this.putTabs(ind);
         o.ascii('/* sum bitfield members: ');
-        this.putNum(sumBits, 0);
+        this.o.int(sumBits);
         o.ascii(' bits');
         if (sumBitHoles > 0) {
           o.ascii(', bit holes: ');
-          this.putNum(this.nrBitHoles[id]!, 0);
+          this.o.int(this.nrBitHoles[id]!);
           o.ascii(', sum bit holes: ');
-          this.putNum(sumBitHoles, 0);
+          this.o.int(sumBitHoles);
           o.ascii(' bits');
         } else {
           o.ascii(' (');
-          this.putNum(Math.floor(sumBits / 8), 0);
+          this.o.int(Math.floor(sumBits / 8));
           o.ascii(' bytes)');
         }
         o.ascii(' */\n');
@@ -2257,32 +2257,32 @@ export class LayoutPrinter {
     if (padding > 0) {
       this.putTabs(ind);
       o.ascii('/* padding: ');
-      this.putNum(padding, 0);
+      this.o.int(padding);
       o.ascii(' */\n');
     }
     if (nrPaddings > 0) {
       this.putTabs(ind);
       o.ascii('/* paddings: ');
-      this.putNum(nrPaddings, 0);
+      this.o.int(nrPaddings);
       o.ascii(', sum paddings: ');
-      this.putNum(sumPaddings, 0);
+      this.o.int(sumPaddings);
       o.ascii(' */\n');
     }
     if (this.bitPadding[id]! > 0) {
       this.putTabs(ind);
       o.ascii('/* bit_padding: ');
-      this.putNum(this.bitPadding[id]!, 0);
+      this.o.int(this.bitPadding[id]!);
       o.ascii(' bits */\n');
     }
     if (nrForced !== 0) {
       this.putTabs(ind);
       o.ascii('/* forced alignments: ');
-      this.putNum(nrForced, 0);
+      this.o.int(nrForced);
       if (nrForcedHoles !== 0) {
         o.ascii(', forced holes: ');
-        this.putNum(nrForcedHoles, 0);
+        this.o.int(nrForcedHoles);
         o.ascii(', sum forced holes: ');
-        this.putNum(sumForcedHoles, 0);
+        this.o.int(sumForcedHoles);
       }
       o.ascii(' */\n');
     }
@@ -2290,7 +2290,7 @@ export class LayoutPrinter {
     if (lastCl !== 0) {
       this.putTabs(ind);
       o.ascii('/* last cacheline: ');
-      this.putNum(lastCl, 0);
+      this.o.int(lastCl);
       o.ascii(' bytes */\n');
     }
     const diff = tsize * 8 - (sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + padding * 8 + this.bitPadding[id]!);
