@@ -229,14 +229,16 @@ class Side {
     else this.groups.set(identity, [id]);
   }
 
-  /** Strings by offset, decoded once (member and parameter names repeat across thousands of types). */
-  private readonly strs = new Map<number, string>();
+  /** Strings by offset, decoded once (member and parameter names repeat across thousands of types): 1 + index in strList, 0 not yet. */
+  private strAt: Int32Array | undefined;
+  private readonly strList: string[] = [];
   str(off: number): string {
-    let s = this.strs.get(off);
-    if (s === undefined) {
-      s = this.q.str(off);
-      this.strs.set(off, s);
-    }
+    const at = (this.strAt ??= new Int32Array(this.q.strs.length));
+    if (off >= at.length) return this.q.str(off);
+    const k = at[off]!;
+    if (k !== 0) return this.strList[k - 1]!;
+    const s = this.q.str(off);
+    at[off] = this.strList.push(s);
     return s;
   }
 
@@ -947,6 +949,61 @@ function anonEnumChanges(sa: Side, ga: readonly number[], sb: Side, gb: readonly
   return out;
 }
 
+/**
+ * Whether named types `ia` of side `a` and `ib` of side `b` have equal
+ * {@link Side.signature}s, compared field by field without making the two
+ * strings (the common case of pass 2: one definition on each side).
+ */
+function sameSignature(a: Side, ia: number, b: Side, ib: number): boolean {
+  const qa = a.q;
+  const qb = b.q;
+  const k = qa.kind(ia);
+  const kb = qb.kind(ib);
+  switch (k) {
+    case BTF_KIND_STRUCT:
+    case BTF_KIND_UNION: {
+      if (kb !== k) break;
+      const n = qa.vlen(ia);
+      if (qa.word(ia, 2) !== qb.word(ib, 2) || qb.vlen(ib) !== n) return false;
+      const fa = qa.kflag(ia);
+      const fb = qb.kflag(ib);
+      for (let i = 0; i < n; i++) {
+        const o = 3 + i * 3;
+        const oa = qa.word(ia, o + 2);
+        const ob = qb.word(ib, o + 2);
+        if (
+          memberBitOffset(oa, fa) !== memberBitOffset(ob, fb) ||
+          memberBitfieldSize(oa, fa) !== memberBitfieldSize(ob, fb) ||
+          a.str(qa.word(ia, o)) !== b.str(qb.word(ib, o)) ||
+          a.key(qa.word(ia, o + 1)) !== b.key(qb.word(ib, o + 1))
+        )
+          return false;
+      }
+      return true;
+    }
+    case BTF_KIND_TYPEDEF:
+      if (kb !== k) break;
+      return a.key(qa.word(ia, 2)) === b.key(qb.word(ib, 2));
+    case BTF_KIND_FUNC: {
+      if (kb !== k) break;
+      const pa = qa.word(ia, 2);
+      const pb = qb.word(ib, 2);
+      if (qa.vlen(ia) !== qb.vlen(ib) || a.key(qa.word(pa, 2)) !== b.key(qb.word(pb, 2))) return false;
+      const na = qa.kind(pa) === BTF_KIND_FUNC_PROTO ? qa.vlen(pa) : 0;
+      const nb = qb.kind(pb) === BTF_KIND_FUNC_PROTO ? qb.vlen(pb) : 0;
+      if (na !== nb) return false;
+      for (let i = 0; i < na; i++)
+        if (
+          a.str(qa.word(pa, 3 + i * 2)) !== b.str(qb.word(pb, 3 + i * 2)) ||
+          a.key(qa.word(pa, 4 + i * 2)) !== b.key(qb.word(pb, 4 + i * 2))
+        )
+          return false;
+      return true;
+    }
+  }
+  return a.signature(ia) === b.signature(ib);
+}
+
 /** `kind name` split at its first space. */
 function splitIdentity(ident: string): [kind: string, name: string] {
   const sp = ident.indexOf(' ');
@@ -988,7 +1045,7 @@ export function diffBtf(a: BtfContainer, b: BtfContainer, opts: DiffOptions = {}
     }
     // The common case, one definition on each side: their signatures are equal or they changed.
     if (ga.length === 1 && gb.length === 1) {
-      if (sa.signature(ga[0]!) === sb.signature(gb[0]!)) return;
+      if (sameSignature(sa, ga[0]!, sb, gb[0]!)) return;
       const [kind, name] = splitIdentity(ident);
       out.push({ change: 'changed', kind, name, details: details(sa, ga[0]!, sb, gb[0]!) });
       return;
