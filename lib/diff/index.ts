@@ -186,6 +186,7 @@ class Side {
     try {
       this.q = typeQuery(btf);
       this.keys = new Array<string | undefined>(this.q.typeCount);
+      this.strAt = new Int32Array(this.q.strs.length);
       this.group();
     } catch (e) {
       throw this.named(e);
@@ -230,10 +231,10 @@ class Side {
   }
 
   /** Strings by offset, decoded once (member and parameter names repeat across thousands of types): 1 + index in strList, 0 not yet. */
-  private strAt: Int32Array | undefined;
+  private readonly strAt: Int32Array;
   private readonly strList: string[] = [];
   str(off: number): string {
-    const at = (this.strAt ??= new Int32Array(this.q.strs.length));
+    const at = this.strAt;
     if (off >= at.length) return this.q.str(off);
     const k = at[off]!;
     if (k !== 0) return this.strList[k - 1]!;
