@@ -7,33 +7,14 @@
  * RSS. Exit status 3 ("different") is the expected status. No C tool diffs
  * BTF by meaning, so the target is absolute.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cachedKernels } from '../test/helpers/kernels.js';
-import { type Command, cli, has, median } from './common.js';
+import { type RunTimes, cli, has, median, timeRun } from './common.js';
 import { node24, nodeVersion } from './node24.js';
 
 const TARGET_MS = 2000;
-
-interface Run {
-  wall: number;
-  cpu: number;
-  rss: number;
-}
-
-function once(c: Command): Run {
-  const t = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '@@ %U %S %M', c.cmd, ...c.args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    ...(c.env ? { env: c.env } : {}),
-  });
-  const wall = performance.now() - t;
-  const err = r.stderr.toString();
-  const m = /@@ ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(err);
-  if (!m || (r.status !== 0 && r.status !== 3))
-    throw new Error(`${c.cmd} ${c.args.join(' ')} failed: ${err.slice(-400)}`);
-  return { wall, cpu: (Number(m[1]) + Number(m[2])) * 1000, rss: Number(m[3]) / 1024 };
-}
+/** `diff`'s statuses: 0 equal, 3 different. */
+const OK = [0, 3];
 
 /** Times `btfkit diff` over the kernel pairs on Node 20 and Node 24 (when there) and prints verdicts. */
 export function benchDiff(runs: number, running: string): void {
@@ -53,9 +34,9 @@ export function benchDiff(runs: number, running: string): void {
   if (existsSync(running)) pairs.push([`${newest.release} -> running kernel`, newest.vmlinux, running]);
   for (const [label, a, b] of pairs) {
     const cmds = nodes.map((n) => cli(['diff', a, b], n));
-    for (const c of cmds) once(c);
-    const samples: Run[][] = cmds.map(() => []);
-    for (let r = 0; r < runs; r++) cmds.forEach((c, i) => samples[i]!.push(once(c)));
+    for (const c of cmds) timeRun(c, 'ignore', '', OK);
+    const samples: RunTimes[][] = cmds.map(() => []);
+    for (let r = 0; r < runs; r++) cmds.forEach((c, i) => samples[i]!.push(timeRun(c, 'ignore', '', OK)));
     console.log(`\ndiff ${label}`);
     cmds.forEach((_, i) => {
       const s = samples[i]!;
@@ -65,7 +46,7 @@ export function benchDiff(runs: number, running: string): void {
         ` wall ${w.toFixed(0).padStart(5)} ms   cpu ${median(s.map((x) => x.cpu))
           .toFixed(0)
           .padStart(5)} ms` +
-        `   peak RSS ${median(s.map((x) => x.rss)).toFixed(0)} MB   [wall < ${TARGET_MS} ms: ${w < TARGET_MS ? 'ok' : 'MISSED'}]`;
+        `   peak RSS ${(median(s.map((x) => x.rss)) / 1024).toFixed(0)} MB   [wall < ${TARGET_MS} ms: ${w < TARGET_MS ? 'ok' : 'MISSED'}]`;
       console.log(line);
     });
   }
