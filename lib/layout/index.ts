@@ -726,16 +726,21 @@ export class LayoutPrinter {
    */
   private typeNaturalAlignment(root: number): number {
     if (this.flags[root]! & NAT_DONE) return this.natAlign[root]!;
-    const st: number[] = [root, 0, 0];
+    // The stack's words (a typed array kept by the printer: no array made per struct).
+    let st = this.natStack;
+    st[0] = root;
+    st[1] = 0;
+    st[2] = 0;
+    let sp = 3;
     this.flags[root]! |= NAT_BUSY;
-    while (st.length) {
-      const f = st.length - 3;
+    while (sp > 0) {
+      const f = sp - 3;
       const id = st[f]!;
       const i = st[f + 1]!;
       if (i >= this.vlen(id)) {
         this.natAlign[id] = st[f + 2]!;
         this.flags[id] = (this.flags[id]! & ~NAT_BUSY) | NAT_DONE;
-        st.length = f;
+        sp = f;
         continue;
       }
       const t = this.arrayElem(this.strip(this.memberWord(id, i, 1)));
@@ -746,7 +751,11 @@ export class LayoutPrinter {
           const fl = this.flags[t]!;
           if (!(fl & (NAT_DONE | NAT_BUSY))) {
             this.flags[t]! |= NAT_BUSY;
-            st.push(t, 0, 0);
+            if (sp + 3 > st.length) st = this.growNatStack();
+            st[sp] = t;
+            st[sp + 1] = 0;
+            st[sp + 2] = 0;
+            sp += 3;
             continue;
           }
           m = fl & NAT_DONE ? this.natAlign[t]! || 1 : 0;
@@ -758,6 +767,15 @@ export class LayoutPrinter {
       if (st[f + 2]! < m) st[f + 2] = m;
     }
     return this.natAlign[root]!;
+  }
+  /** The stack of {@link typeNaturalAlignment}: struct, next member, largest alignment so far (three words a frame). */
+  private natStack: Uint32Array = new Uint32Array(3 * 256);
+  /** Doubles {@link natStack} (structs nested more than 256 deep); returns it. */
+  private growNatStack(): Uint32Array {
+    const g = new Uint32Array(this.natStack.length * 2);
+    g.set(this.natStack);
+    this.natStack = g;
+    return g;
   }
 
   /** pahole's `class__infer_alignment`. */
@@ -1193,6 +1211,33 @@ export class LayoutPrinter {
     return `${inlined ? 'inline ' : ''}${left(stype, spacing)} (${isPtr ? '*' : ''}${name ?? ''})${parms}`;
   }
 
+  /**
+   * {@link parmsSteps} when every parameter's type names itself or a type
+   * that does ({@link memoName}): a loop, no generator (most lists are such;
+   * the generators, compiled by V8 for the few thousand lists of a kernel,
+   * cost more than running them). Null, having made no text, for any other
+   * list (a function pointer among the parameters, a deeper type).
+   */
+  private plainParms(id: number): string | null {
+    const w = this.w;
+    const b = this.offs[id]! + 3;
+    const n = this.vlen(id);
+    let s = '(';
+    for (let i = 0; i < n; i++) {
+      const t = w[b + i * 2 + 1]!;
+      const pn = this.str(w[b + i * 2]!);
+      // The last parameter unnamed and void (`...`), or a type not known: the general path.
+      if (t !== 0 ? !this.known(t) : i === n - 1 && pn === '') return null;
+      // A function type or a pointer to one prints with the parameter's name inside (ftypeSteps), whatever is memoised.
+      const k = this.kind(t);
+      if (k === BTF_KIND_FUNC_PROTO || (k === BTF_KIND_PTR && this.kind(this.ref(t)) === BTF_KIND_FUNC_PROTO)) return null;
+      const stype = this.memoName(t, 128);
+      if (stype === undefined) return null;
+      s += `${i === 0 ? '' : ', '}${stype}${pn === '' ? '' : ' '}${pn}`;
+    }
+    return n === 0 ? '(void)' : `${s})`;
+  }
+
   /** `ftype__fprintf_parms`: the parameter list of function type `id`. */
   private *parmsSteps(id: number): NameGen {
     let s = '(';
@@ -1606,7 +1651,9 @@ export class LayoutPrinter {
     o.byte(41);
     let p = this.parmsAt[id]!;
     if (p === 0) {
-      p = this.poolAdd(this.runNames({ what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false }));
+      p = this.poolAdd(
+        this.plainParms(id) ?? this.runNames({ what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false }),
+      );
       this.parmsAt[id] = p;
     }
     o.cstr(this.pool, p);
