@@ -1786,7 +1786,8 @@ export class LayoutPrinter {
     if (!s.suppressOffsetComment) {
       if (anon) {
         let slen = alignPrinted + (name !== NO_NAME ? cstrLength(this.strs, name >> 1) : -1);
-        if (this.isStruct(type) && this.flags[type]! & PACKED) slen += 28;
+        // The add runs every time (one first met after V8 optimised this deoptimises it).
+        slen += this.isStruct(type) && (this.flags[type]! & PACKED) !== 0 ? 28 : 0;
         this.putSpaces(s.typeSpacing + s.nameSpacing - slen - 3);
       } else this.putSpaces(Math.max(s.typeSpacing + s.nameSpacing - (o.offset - f.mStart), 0));
       o.ascii('/* ');
@@ -2377,6 +2378,20 @@ export class LayoutPrinter {
     out.byte(59);
   }
 
+  /**
+   * Writes pahole's plain listing (no option that chooses types) to `out`:
+   * what {@link listedIds} yields without options, each printed by
+   * {@link writeStruct} and a newline. One loop, no generator between the
+   * choice and the printing.
+   */
+  writeListing(out: ByteOut): void {
+    for (let id = 1, n = this.n; id < n; id++) {
+      if (!this.listed(id) || this.repeatsListed(id)) continue;
+      this.writeStruct(id, out);
+      out.byte(10);
+    }
+  }
+
   /** Prints struct or union `id` as pahole's `tag__fprintf` does at top level, `;` included. */
   print(id: number): string {
     return this.capture(() => this.writeStruct(id, this.o));
@@ -2936,9 +2951,11 @@ export function* listedIds(p: LayoutPrinter, typeCount: number, opts: ListingOpt
     return;
   }
   const nrHoles = opts.holes ?? 0;
+  // Without -H and -x every struct passes (its holes are found when it is printed).
+  const filter = nrHoles > 0 || opts.exclude !== undefined;
   for (let id = 1; id < typeCount; id++) {
     if (!p.listed(id)) continue;
-    if (!p.filter(id, nrHoles, opts.exclude)) continue;
+    if (filter && !p.filter(id, nrHoles, opts.exclude)) continue;
     if (p.repeatsListed(id)) continue;
     yield id;
   }
@@ -2953,6 +2970,11 @@ export function writeLayoutListing(btf: BtfContainer, sink: ByteSink, opts: List
   // A small first chunk: the flush runs before V8 optimises the writers (see ByteOut).
   const o = new ByteOut(sink, 4096);
   const strs = typeQuery(btf).strs;
+  if (!opts.classNames?.length && !opts.sizes && !opts.holes && opts.exclude === undefined) {
+    p.writeListing(o);
+    o.flush();
+    return;
+  }
   for (const id of listedIds(p, typeQuery(btf).typeCount, opts)) {
     // With -C, pahole prints each type in full, --sizes or not.
     if (opts.classNames?.length) {
