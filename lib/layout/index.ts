@@ -501,9 +501,6 @@ export class LayoutPrinter {
     this.alignMemo = new Uint32Array(n + 1);
     this.shapeMemo = new Uint8Array(n + 1);
     this.strs = q.strs;
-    // Strings decoded once, found by offset (1 + index in strList; a Map
-    // lookup per member name cost a tenth of a kernel's listing).
-    this.strAt = new Int32Array(q.strs.length);
     this.tAlign = new Uint32Array(n + 1);
     this.natAlign = new Uint32Array(n + 1);
     this.mFirst = new Int32Array(n + 1).fill(-1);
@@ -561,14 +558,20 @@ export class LayoutPrinter {
     // Past the end of the section: as the decoded strings compare.
     return this.str(a) === this.str(b);
   }
-  /** Strings by offset, decoded once (names repeat across thousands of members). */
-  private readonly strAt: Int32Array;
-  private readonly strList: string[] = [];
+  /**
+   * Strings by offset, decoded once (parameter names repeat across
+   * thousands of lists). A map: the listing decodes some ten thousand
+   * strings (member names are copied as bytes), and an index with a slot
+   * per byte of a kernel's string section (10 MB) cost more in page faults
+   * than the lookups it saved.
+   */
+  private readonly strMemo = new Map<number, string>();
   private str(off: number): string {
-    const k = off < this.strAt.length ? this.strAt[off]! : -1;
-    if (k > 0) return this.strList[k - 1]!;
-    const s = this.q.str(off);
-    if (k === 0) this.strAt[off] = this.strList.push(s);
+    let s = this.strMemo.get(off);
+    if (s === undefined) {
+      s = this.q.str(off);
+      this.strMemo.set(off, s);
+    }
     return s;
   }
   private vlen(id: number): number {
