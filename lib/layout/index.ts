@@ -425,6 +425,8 @@ export class LayoutPrinter {
    * id (0: not made yet): written with one copy, no string scanned per use.
    */
   private readonly nameAt: Int32Array;
+  /** The lengths of the names at {@link nameAt}. */
+  private readonly nameLen: Int32Array;
   private readonly parmsAt: Int32Array;
   private pool: Uint8Array;
   private poolLen = 1;
@@ -495,6 +497,7 @@ export class LayoutPrinter {
     // enough; growing is rare, and a path first met late deoptimises).
     this.pool = new Uint8Array(Math.max(1 << 16, 2 * n));
     this.nameAt = new Int32Array(n + 1);
+    this.nameLen = new Int32Array(n + 1);
     this.parmsAt = new Int32Array(n + 1);
     this.stripMemo = new Int32Array(n + 1);
     this.sizeMemo = new Int32Array(n + 1);
@@ -1336,17 +1339,24 @@ export class LayoutPrinter {
   }
   /** Writes the name of type `id` (pahole's `tag__name`) left-justified in `w` columns (`%-*s`). */
   private putTypeName(id: number, w: number): void {
+    // Void (slot 0) and the ids pahole cannot resolve are named `void`.
+    const t = id > 0 && id < this.n ? id : 0;
+    let at = this.nameAt[t]!;
+    if (at === 0) {
+      at = this.poolAdd(this.nameIn(t, 128));
+      this.nameAt[t] = at;
+      this.nameLen[t] = this.poolLen - at - 1;
+    }
+    // The name and its padding in one reserve: the length is known, no scan for the NUL.
+    const len = this.nameLen[t]!;
+    const pad = Math.abs(w) - len;
     const o = this.o;
-    const start = o.offset;
-    if (id > 0 && id < this.n) {
-      let at = this.nameAt[id]!;
-      if (at === 0) {
-        at = this.poolAdd(this.nameIn(id, 128));
-        this.nameAt[id] = at;
-      }
-      o.cstr(this.pool, at);
-    } else o.ascii('void');
-    o.fill(32, Math.abs(w) - (o.offset - start));
+    const b = o.reserve(pad > 0 ? len + pad : len);
+    const pool = this.pool;
+    let p = o.mark;
+    for (let i = at, e = at + len; i < e; i++) b[p++] = pool[i]!;
+    for (let i = 0; i < pad; i++) b[p++] = 32;
+    o.commit(p);
   }
 
   /** Appends `s` to {@link pool} as UTF-8 with a NUL after it; returns where it starts. */
