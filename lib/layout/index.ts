@@ -1997,9 +1997,8 @@ export class LayoutPrinter {
   /** `/* XXX N bits hole, try to pack *\/` (and bytes), indented. */
   private holeNote(ind: number, v: number, unit: string): void {
     this.putTabs(ind);
-    this.o.ascii('/* XXX ');
-    this.putCount(v, unit);
-    this.o.ascii(' hole, try to pack */');
+    // One string (see statsOut).
+    this.o.ascii(`/* XXX ${v}${unit}${v !== 1 ? 's' : ''} hole, try to pack */`);
   }
 
   /**
@@ -2273,86 +2272,55 @@ export class LayoutPrinter {
     const ind = c.indent;
     const tsize = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
     const ncl = Math.floor((Math.max(0, this.tagSize(id)) + this.cachelineSize - 1) / this.cachelineSize);
+    // Each line one string (the numbers in it by the engine): the writes V8
+    // would otherwise inline per piece make this function large to compile,
+    // and it runs once per struct.
     o.byte(10);
     this.putTabs(ind);
-    o.ascii('/* size: ');
-    this.o.int(tsize);
-    o.ascii(', cachelines: ');
-    this.o.int(ncl);
-    o.ascii(', members: ');
-    this.o.int(nm2);
-    o.ascii(' */\n');
+    o.ascii(`/* size: ${tsize}, cachelines: ${ncl}, members: ${nm2} */\n`);
     if (sumHoles > 0 || sumBitHoles > 0) {
       if (sumBytes > 0) {
         this.putTabs(ind);
-        o.ascii('/* sum members: ');
-        this.o.int(sumBytes);
-        if (sumHoles > 0) {
-          o.ascii(', holes: ');
-          this.o.int(this.nrHoles[id]!);
-          o.ascii(', sum holes: ');
-          this.o.int(sumHoles);
-        }
-        o.ascii(' */\n');
+        o.ascii(
+          sumHoles > 0
+            ? `/* sum members: ${sumBytes}, holes: ${this.nrHoles[id]!}, sum holes: ${sumHoles} */\n`
+            : `/* sum members: ${sumBytes} */\n`,
+        );
       }
       if (sumBits > 0) {
         this.putTabs(ind);
-        o.ascii('/* sum bitfield members: ');
-        this.o.int(sumBits);
-        o.ascii(' bits');
-        if (sumBitHoles > 0) {
-          o.ascii(', bit holes: ');
-          this.o.int(this.nrBitHoles[id]!);
-          o.ascii(', sum bit holes: ');
-          this.o.int(sumBitHoles);
-          o.ascii(' bits');
-        } else {
-          o.ascii(' (');
-          this.o.int(Math.floor(sumBits / 8));
-          o.ascii(' bytes)');
-        }
-        o.ascii(' */\n');
+        o.ascii(
+          sumBitHoles > 0
+            ? `/* sum bitfield members: ${sumBits} bits, bit holes: ${this.nrBitHoles[id]!}, sum bit holes: ${sumBitHoles} bits */\n`
+            : `/* sum bitfield members: ${sumBits} bits (${Math.floor(sumBits / 8)} bytes) */\n`,
+        );
       }
     }
     const padding = this.padding[id]!;
     if (padding > 0) {
       this.putTabs(ind);
-      o.ascii('/* padding: ');
-      this.o.int(padding);
-      o.ascii(' */\n');
+      o.ascii(`/* padding: ${padding} */\n`);
     }
     if (nrPaddings > 0) {
       this.putTabs(ind);
-      o.ascii('/* paddings: ');
-      this.o.int(nrPaddings);
-      o.ascii(', sum paddings: ');
-      this.o.int(sumPaddings);
-      o.ascii(' */\n');
+      o.ascii(`/* paddings: ${nrPaddings}, sum paddings: ${sumPaddings} */\n`);
     }
     if (this.bitPadding[id]! > 0) {
       this.putTabs(ind);
-      o.ascii('/* bit_padding: ');
-      this.o.int(this.bitPadding[id]!);
-      o.ascii(' bits */\n');
+      o.ascii(`/* bit_padding: ${this.bitPadding[id]!} bits */\n`);
     }
     if (nrForced !== 0) {
       this.putTabs(ind);
-      o.ascii('/* forced alignments: ');
-      this.o.int(nrForced);
-      if (nrForcedHoles !== 0) {
-        o.ascii(', forced holes: ');
-        this.o.int(nrForcedHoles);
-        o.ascii(', sum forced holes: ');
-        this.o.int(sumForcedHoles);
-      }
-      o.ascii(' */\n');
+      o.ascii(
+        nrForcedHoles !== 0
+          ? `/* forced alignments: ${nrForced}, forced holes: ${nrForcedHoles}, sum forced holes: ${sumForcedHoles} */\n`
+          : `/* forced alignments: ${nrForced} */\n`,
+      );
     }
     const lastCl = (c.baseOffset + tsize) % this.cachelineSize;
     if (lastCl !== 0) {
       this.putTabs(ind);
-      o.ascii('/* last cacheline: ');
-      this.o.int(lastCl);
-      o.ascii(' bytes */\n');
+      o.ascii(`/* last cacheline: ${lastCl} bytes */\n`);
     }
     const diff = tsize * 8 - (sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + padding * 8 + this.bitPadding[id]!);
     if (diff && nm2 !== 0) {
