@@ -179,7 +179,7 @@ class Conf {
   lastMember = false;
   expand = false;
   /** The current cacheline, shared by nested types (pahole's `cachelinep`). */
-  readonly cl: { v: number };
+  cl: { v: number };
 
   constructor(cl: { v: number }) {
     this.cl = cl;
@@ -187,19 +187,25 @@ class Conf {
 
   /** A copy sharing the cacheline. */
   copy(): Conf {
-    const c = new Conf(this.cl);
-    c.typeSpacing = this.typeSpacing;
-    c.nameSpacing = this.nameSpacing;
-    c.indent = this.indent;
-    c.suffix = this.suffix;
-    c.emitStats = this.emitStats;
-    c.suppressOffsetComment = this.suppressOffsetComment;
-    c.relOffset = this.relOffset;
-    c.baseOffset = this.baseOffset;
-    c.unionMember = this.unionMember;
-    c.firstMember = this.firstMember;
-    c.lastMember = this.lastMember;
-    c.expand = this.expand;
+    return new Conf(this.cl).assign(this);
+  }
+
+  /** Makes this context a copy of `from` (the cacheline shared); returns it. */
+  assign(from: Conf): Conf {
+    const c = this;
+    c.cl = from.cl;
+    c.typeSpacing = from.typeSpacing;
+    c.nameSpacing = from.nameSpacing;
+    c.indent = from.indent;
+    c.suffix = from.suffix;
+    c.emitStats = from.emitStats;
+    c.suppressOffsetComment = from.suppressOffsetComment;
+    c.relOffset = from.relOffset;
+    c.baseOffset = from.baseOffset;
+    c.unionMember = from.unionMember;
+    c.firstMember = from.firstMember;
+    c.lastMember = from.lastMember;
+    c.expand = from.expand;
     return c;
   }
 }
@@ -337,7 +343,8 @@ function newFrame(conf: Conf): PrintFrame {
     union: false,
     id: 0,
     outer: conf,
-    c: conf,
+    // Its own context (openFrame makes it a copy of the one it is printed with).
+    c: conf.copy(),
     indent: 0,
     first: 0,
     nm: 0,
@@ -1895,7 +1902,8 @@ export class LayoutPrinter {
     f.union = union;
     f.id = id;
     f.outer = conf;
-    const c = conf.copy();
+    // The frame's own context, reused with the frame (nothing keeps it once the frame is closed).
+    const c = f.c.assign(conf);
     c.indent = indent + 1;
     f.c = c;
     f.indent = indent;
