@@ -270,6 +270,23 @@ function asciiText(s: string): boolean {
   return true;
 }
 
+/**
+ * What a modifier's name (pahole's `tag__name`) writes before and after its
+ * type's name, by kind: looked up, not tested (a kernel's first `volatile`
+ * comes after V8 optimised the namers, and a comparison first met then
+ * deoptimised them).
+ */
+const MOD_BEFORE: readonly string[] = modifierWords(BTF_KIND_CONST, 'const ', BTF_KIND_VOLATILE, 'volatile ');
+const MOD_AFTER: readonly string[] = modifierWords(BTF_KIND_RESTRICT, ' restrict', 0, '');
+
+/** A table by kind (every kind: `''`) with `a` at kind `ka` and `b` at kind `kb`. */
+function modifierWords(ka: number, a: string, kb: number, b: string): string[] {
+  const t = new Array<string>(128).fill('');
+  t[ka] = a;
+  t[kb] = b;
+  return t;
+}
+
 /** `s` as snprintf leaves it in a buffer of `len` bytes. */
 const clip = (s: string, len: number): string => (s.length < len ? s : s.slice(0, len - 1));
 
@@ -1057,7 +1074,7 @@ export class LayoutPrinter {
       const inner = clip(this.leafName(t), k === BTF_KIND_PTR ? 1024 : 128);
       if (k === BTF_KIND_PTR) s = `${inner} *`;
       else
-        s = `${k === BTF_KIND_CONST ? 'const ' : k === BTF_KIND_VOLATILE ? 'volatile ' : ''}${inner}${k === BTF_KIND_RESTRICT ? ' restrict' : ''} `;
+        s = `${MOD_BEFORE[k]!}${inner}${MOD_AFTER[k]!} `;
     } else if (k === BTF_KIND_ARRAY || k === BTF_KIND_FUNC_PROTO) return undefined;
     else s = this.leafName(id);
     s = clip(s, len);
@@ -1185,8 +1202,7 @@ export class LayoutPrinter {
       if (t !== 0 && !this.known(t)) s = this.notFoundId(t);
       else {
         const inner = t === 0 ? 'void' : (this.memoName(t, 128) ?? (yield this.nameReq(t, 128)));
-        const pre = k === BTF_KIND_CONST ? 'const ' : k === BTF_KIND_VOLATILE ? 'volatile ' : '';
-        s = `${pre}${inner}${k === BTF_KIND_RESTRICT ? ' restrict' : ''} `;
+        s = `${MOD_BEFORE[k]!}${inner}${MOD_AFTER[k]!} `;
       }
     }
     s = clip(s, len);
