@@ -258,6 +258,13 @@ const SHAPE_AGG = 3;
 /** A pointer to a function type: `RET (*name)(ARGS)`. */
 const SHAPE_FPTR = 4;
 
+/**
+ * The member arrays' first size: small, so that they grow within the first
+ * structs loaded, before V8 optimises {@link LayoutPrinter.fix} (a growth
+ * first met in optimised code deoptimised it on Node 24).
+ */
+const MEMBER_SLOTS = 64;
+
 /** No array dimensions wait after a member's type. */
 const NO_SUFFIX: number[] = [];
 
@@ -468,18 +475,18 @@ export class LayoutPrinter {
   // offset int8_t; overlapping members (negative holes) and structs with more
   // than 255 holes print the wrapped values pahole prints.
   private readonly mFirst: Int32Array;
-  private mByteOff = new Int32Array(1024);
-  private mByteSize = new Uint32Array(1024);
-  private mBitfieldOff = new Int8Array(1024);
-  private mBitSize = new Uint32Array(1024);
-  private mAlign = new Uint32Array(1024);
-  private mHole = new Uint16Array(1024);
-  private mBitHole = new Uint8Array(1024);
+  private mByteOff = new Int32Array(MEMBER_SLOTS);
+  private mByteSize = new Uint32Array(MEMBER_SLOTS);
+  private mBitfieldOff = new Int8Array(MEMBER_SLOTS);
+  private mBitSize = new Uint32Array(MEMBER_SLOTS);
+  private mAlign = new Uint32Array(MEMBER_SLOTS);
+  private mHole = new Uint16Array(MEMBER_SLOTS);
+  private mBitHole = new Uint8Array(MEMBER_SLOTS);
   // The member words, decoded: bit offset, bitfield size, name offset, type id.
-  private mBitOff = new Uint32Array(1024);
-  private mBfs = new Uint8Array(1024);
-  private mName = new Uint32Array(1024);
-  private mType = new Uint32Array(1024);
+  private mBitOff = new Uint32Array(MEMBER_SLOTS);
+  private mBfs = new Uint8Array(MEMBER_SLOTS);
+  private mName = new Uint32Array(MEMBER_SLOTS);
+  private mType = new Uint32Array(MEMBER_SLOTS);
   private mLen = 0;
   // The clone `-R` reorganizes (pahole's `class__clone`): type id `n`, its
   // members in list order in slots mFirst[n] ... of the member arrays, and
