@@ -265,6 +265,14 @@ const SHAPE_FPTR = 4;
  */
 const MEMBER_SLOTS = 64;
 
+/**
+ * How many times a rare path is taken from the start whether needed or not
+ * (doing nothing then), so that V8 has type feedback for its call when it
+ * optimises the caller: more than the calls V8 makes before it gives a
+ * function a feedback vector (8).
+ */
+const WARM_CALLS = 32;
+
 /** No array dimensions wait after a member's type. */
 const NO_SUFFIX: number[] = [];
 
@@ -1972,6 +1980,31 @@ export class LayoutPrinter {
     f.first = this.fix(id);
     f.nm = this.nrMembers(id);
     o.ascii(' {\n');
+    // Rare (a hole before the first member), so out of line; called for the
+    // first structs too, so that V8 has seen the call when it optimises this
+    // (a call first met later deoptimised it), and too seldom to inline it.
+    if (this.preHoleCalls < WARM_CALLS || this.preBitHole[id]! > 0 || this.preHole[id]! > 0) this.preHoleNotes(f, id);
+  }
+
+  /** Calls of {@link forceAlignNote} so far. */
+  private forceCalls = 0;
+
+  /** `/* Force alignment to the next boundary: *\/` after a blank line, when `force`. */
+  private forceAlignNote(ind: number, force: boolean): void {
+    this.forceCalls++;
+    if (!force) return;
+    this.o.byte(10);
+    this.putTabs(ind);
+    this.o.ascii('/* Force alignment to the next boundary: */\n');
+  }
+
+  /** Calls of {@link preHoleNotes} so far. */
+  private preHoleCalls = 0;
+
+  /** The holes before struct `id`'s first member, `/* XXX N bits hole, try to pack *\/` after a blank line. */
+  private preHoleNotes(f: PrintFrame, id: number): void {
+    this.preHoleCalls++;
+    const o = this.o;
     const ind = f.c.indent;
     if (this.preBitHole[id]! > 0) {
       if (!f.newline) o.byte(10);
@@ -2058,12 +2091,10 @@ export class LayoutPrinter {
           o.ascii(' not found!>\n');
           return false;
         }
-        if (this.mByteOff[f.last] !== this.mByteOff[j]) {
-          o.byte(10);
-          this.putTabs(ind);
-          o.ascii('/* Force alignment to the next boundary: */\n');
-          bitfieldSize = 0;
-        }
+        // Rare, out of line (see preHoleNotes).
+        const force = this.mByteOff[f.last] !== this.mByteOff[j];
+        if (force || this.forceCalls < WARM_CALLS) this.forceAlignNote(ind, force);
+        if (force) bitfieldSize = 0;
         this.putTabs(ind);
         this.typeOutNow(t, EMPTY_NAME, f.c);
         o.byte(58);
