@@ -60,7 +60,16 @@ test('StrSet: thousands of strings keep their first offsets through table growth
 });
 
 test('decodeStrAt: ASCII and UTF-8 of every length, up to the NUL or the end', () => {
-  for (const str of ['', 'a', 'x'.repeat(64), 'y'.repeat(65), 'z'.repeat(4096), 'w'.repeat(4097), 'é', `${'a'.repeat(100)}é`]) {
+  for (const str of [
+    '',
+    'a',
+    'x'.repeat(64),
+    'y'.repeat(65),
+    'z'.repeat(4096),
+    'w'.repeat(4097),
+    'é',
+    `${'a'.repeat(100)}é`,
+  ]) {
     const b = enc(`\0${str}\0tail`);
     assert.is(decodeStrAt(b, 1), str);
     // Without a NUL: up to `end`.

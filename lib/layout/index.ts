@@ -192,21 +192,20 @@ class Conf {
 
   /** Makes this context a copy of `from` (the cacheline shared); returns it. */
   assign(from: Conf): Conf {
-    const c = this;
-    c.cl = from.cl;
-    c.typeSpacing = from.typeSpacing;
-    c.nameSpacing = from.nameSpacing;
-    c.indent = from.indent;
-    c.suffix = from.suffix;
-    c.emitStats = from.emitStats;
-    c.suppressOffsetComment = from.suppressOffsetComment;
-    c.relOffset = from.relOffset;
-    c.baseOffset = from.baseOffset;
-    c.unionMember = from.unionMember;
-    c.firstMember = from.firstMember;
-    c.lastMember = from.lastMember;
-    c.expand = from.expand;
-    return c;
+    this.cl = from.cl;
+    this.typeSpacing = from.typeSpacing;
+    this.nameSpacing = from.nameSpacing;
+    this.indent = from.indent;
+    this.suffix = from.suffix;
+    this.emitStats = from.emitStats;
+    this.suppressOffsetComment = from.suppressOffsetComment;
+    this.relOffset = from.relOffset;
+    this.baseOffset = from.baseOffset;
+    this.unionMember = from.unionMember;
+    this.firstMember = from.firstMember;
+    this.lastMember = from.lastMember;
+    this.expand = from.expand;
+    return this;
   }
 }
 
@@ -1088,8 +1087,7 @@ export class LayoutPrinter {
         return undefined;
       const inner = clip(this.leafName(t), k === BTF_KIND_PTR ? 1024 : 128);
       if (k === BTF_KIND_PTR) s = `${inner} *`;
-      else
-        s = `${MOD_BEFORE[k]!}${inner}${MOD_AFTER[k]!} `;
+      else s = `${MOD_BEFORE[k]!}${inner}${MOD_AFTER[k]!} `;
     } else if (k === BTF_KIND_ARRAY || k === BTF_KIND_FUNC_PROTO) return undefined;
     else s = this.leafName(id);
     s = clip(s, len);
@@ -1270,7 +1268,8 @@ export class LayoutPrinter {
       if (t !== 0 ? !this.known(t) : i === n - 1 && pn === '') return null;
       // A function type or a pointer to one prints with the parameter's name inside (ftypeSteps), whatever is memoised.
       const k = this.kind(t);
-      if (k === BTF_KIND_FUNC_PROTO || (k === BTF_KIND_PTR && this.kind(this.ref(t)) === BTF_KIND_FUNC_PROTO)) return null;
+      if (k === BTF_KIND_FUNC_PROTO || (k === BTF_KIND_PTR && this.kind(this.ref(t)) === BTF_KIND_FUNC_PROTO))
+        return null;
       const stype = this.memoName(t, 128);
       if (stype === undefined) return null;
       s += `${i === 0 ? '' : ', '}${stype}${pn === '' ? '' : ' '}${pn}`;
