@@ -12,7 +12,7 @@
 // Default: some 2000 base mutants and a few module ones (a few seconds);
 // BTFKIT_FUZZ_RUNS=N multiplies them (the seeds stay: a failure replays),
 // BTFKIT_CHECK_FUZZ_SEED picks another seed.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -34,6 +34,7 @@ import { skip } from './helpers/skip.js';
 const kskip = kernelSkipReason();
 const budget = new TimeBudget('check-fuzz', 30000);
 const SEED = Number(process.env['BTFKIT_CHECK_FUZZ_SEED'] ?? 0xf0226);
+const VMLINUX = '/sys/kernel/btf/vmlinux';
 
 /** The last non-empty line of btfkit's first violation. */
 function lastLine(r: CheckReport): string {
@@ -200,6 +201,22 @@ test('structural mutants of small BTF (some 2000): same verdict, errno and last 
   );
   assert.ok(res.loaded > res.total / 20, `only ${res.loaded} of ${res.total} load: the mutants test little`);
   assert.equal(res.bad.filter(Boolean), []);
+});
+
+test("structural mutants of the running kernel's vmlinux: same verdict, errno and last log line as the kernel", () => {
+  if (kskip) return skip(kskip, 'env');
+  if (!existsSync(VMLINUX)) return skip('no /sys/kernel/btf/vmlinux', 'env');
+  const src = new Uint8Array(readFileSync(VMLINUX));
+  const r = rng(SEED ^ 0x7e1);
+  const res = fuzz(fuzzRuns(3), r, (r) => {
+    const m = structuralMutant(src, r);
+    return m && { ...m, check: m.bytes };
+  });
+  console.log(`  check-fuzz: ${res.total} vmlinux mutants (${res.loaded} loaded)`);
+  assert.equal(
+    res.bad.filter(Boolean).map((b) => b.slice(0, 600)),
+    [],
+  );
 });
 
 // ------------------------------------------------- module (split) BTF
