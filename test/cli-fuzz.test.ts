@@ -27,7 +27,7 @@ import { parseElf } from '../lib/elf/read.js';
 import { replaceSections } from '../lib/elf/write.js';
 import { isInputError } from '../lib/errors.js';
 import { fuzzFactor, fuzzRuns, TimeBudget, timeScale } from './helpers/budget.js';
-import { structuralMutant } from './helpers/btf-mutate.js';
+import { structuralMutant, toBigEndian } from './helpers/btf-mutate.js';
 import { elfMutant, sectionBoundaries } from './helpers/elf-mutate.js';
 import { memoryIo } from '../cli/io.js';
 import { BIN, btfSection, isUsageError, readBytes, repoPath } from './helpers/golden.js';
@@ -320,7 +320,12 @@ test('damaged raw BTF: every command that reads BTF', async () => {
   const raw = seeds.filter((s) => !s.path.includes('bpfeb')).map((s) => btfSection(s.bytes));
   for (let i = 0, n = fuzzRuns(12); i < n; i++) {
     const m = structuralMutant(raw[i % raw.length]!, r);
-    if (m) inputs.push({ what: m.ops.join('; '), bytes: m.bytes });
+    // every other one in big-endian byte order
+    if (m)
+      inputs.push({
+        what: `${m.ops.join('; ')}${i & 1 ? ' (big-endian)' : ''}`,
+        bytes: i & 1 ? toBigEndian(m.bytes) : m.bytes,
+      });
   }
   const runs = await runAll(inputs, RAW_COMMANDS, findings);
   console.log(`  cli-fuzz: ${inputs.length} raw BTF mutants, ${runs} runs`);

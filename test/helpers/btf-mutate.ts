@@ -698,3 +698,26 @@ export const ALL_KINDS: readonly number[] = [
   18,
   BTF_KIND_ENUM64,
 ];
+
+/**
+ * Returns raw BTF `le` (little-endian, damaged or not) in big-endian byte
+ * order: the magic, every 32-bit header field and every word of the type
+ * section swapped (every field of a type record is a 32-bit word), the
+ * strings as they are. Needs no parse, so it works on any mutant.
+ */
+export function toBigEndian(le: Uint8Array): Uint8Array {
+  if (le.length < 8) return le.slice();
+  const out = le.slice();
+  const src = new DataView(le.buffer, le.byteOffset, le.byteLength);
+  const dst = new DataView(out.buffer);
+  dst.setUint16(0, src.getUint16(0, true), false);
+  const hdrLen = src.getUint32(4, true);
+  for (let at = 4; at + 4 <= Math.min(hdrLen, 32, le.length); at += 4)
+    dst.setUint32(at, src.getUint32(at, true), false);
+  if (le.length < 24) return out;
+  const from = hdrLen + src.getUint32(8, true),
+    len = src.getUint32(12, true);
+  for (let at = from; at + 4 <= Math.min(from + len, le.length); at += 4)
+    dst.setUint32(at, src.getUint32(at, true), false);
+  return out;
+}
