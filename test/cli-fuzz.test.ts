@@ -354,7 +354,7 @@ test('the bin on damaged objects: exit 0-3, at most one line on stderr, no stack
     const what = `${s.path} (${m.what}): btfkit ${args.join(' ').replaceAll(tmp, '$T')}`;
     if (p.status === null) bad.push(`${what}: killed (${p.signal}) after ${ms.toFixed(0)} ms`);
     else if (![0, 1, 2, 3].includes(p.status)) bad.push(`${what}: exit status ${p.status}`);
-    if (lines.some((l) => !l.startsWith('btfkit: ')))
+    if (lines.some((l) => !/^btfkit( layout)?: /.test(l)))
       bad.push(`${what}: stderr ${JSON.stringify(stderr.slice(0, 300))}`);
     if (rss && Number(rss[1]) > 400 * 1024) bad.push(`${what}: ${rss[1]} kB resident`);
     if (ms > SLOW_MS + 1000) bad.push(`${what}: ${ms.toFixed(0)} ms`);
