@@ -46,13 +46,21 @@ function lastLine(r: CheckReport): string {
   );
 }
 
-/** '' when btfkit and the kernel agree on verdict, errno and (for a refusal) the last log line. */
+/** '' when btfkit and the kernel agree on verdict, errno and (for a refusal) the log lines of the violation. */
 function disagreement(r: CheckReport, k: KernelVerdict): string {
   if (r.ok !== k.ok)
     return `verdict: btfkit ${r.ok ? 'loads' : 'refuses'}, kernel ${k.ok ? 'loads' : `refuses (errno ${k.errno})`}: btfkit ${JSON.stringify(lastLine(r))}, kernel ${JSON.stringify(k.lastLine)}`;
   if (!k.ok && lastLine(r) !== k.lastLine)
     return `message: btfkit ${JSON.stringify(lastLine(r))}, kernel ${JSON.stringify(k.lastLine)}`;
   if (!k.ok && r.errno !== k.errno) return `errno: btfkit ${r.errno}, kernel ${k.errno}`;
+  if (!k.ok) {
+    // every line the kernel prints for it (a struct's line before its member's), not only the last
+    const mine = (r.violations[0]?.lines ?? []).flatMap((l) => l.split('\n')).filter((l) => l.trim() !== '');
+    const theirs = k.log.split('\n').filter((l) => l.trim() !== '');
+    const tail = theirs.slice(Math.max(0, theirs.length - mine.length));
+    if (JSON.stringify(tail) !== JSON.stringify(mine))
+      return `log lines: btfkit ${JSON.stringify(mine)}, kernel ${JSON.stringify(tail)}`;
+  }
   return '';
 }
 
@@ -153,6 +161,28 @@ test('the seeds: every kind, most of them load', () => {
   assert.equal(bad, []);
 });
 
+/** A small base BTF, for checking any input as split BTF over it. */
+const SMALL_BASE = Btf.parse(everyKind());
+
+/**
+ * '' when the judgements the kernel cannot confirm here (as Linux 6.1; as
+ * module BTF over a base) end in a verdict: checkRawBtf never throws for
+ * malformed input.
+ */
+function neverThrows(b: Uint8Array): string {
+  for (const [what, opts] of [
+    ['--kernel 6.1', { kernel: '6.1' }],
+    ['split', { base: SMALL_BASE }],
+  ] as const) {
+    try {
+      checkRawBtf(b, opts);
+    } catch (e) {
+      return `${what}: threw ${String(e)}`;
+    }
+  }
+  return '';
+}
+
 /** Runs `n` mutants of `seeds` through btfkit and the kernel; returns the disagreements. */
 function fuzz(
   n: number,
@@ -180,7 +210,11 @@ function fuzz(
         const name = op.split(':')[0]!;
         byOp.set(name, (byOp.get(name) ?? 0) + 1);
       }
-      const d = budget.time(m.ops.join('; '), () => disagreement(checkRawBtf(m.check), k)) || m.extra?.(k) || '';
+      const d =
+        budget.time(m.ops.join('; '), () => disagreement(checkRawBtf(m.check), k)) ||
+        m.extra?.(k) ||
+        neverThrows(m.check) ||
+        '';
       if (d && bad.length < 12) bad.push(`[${m.ops.join('; ')}] ${d}\n    ${Buffer.from(m.bytes).toString('base64')}`);
       else if (d) bad.push('');
     });
