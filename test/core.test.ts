@@ -317,6 +317,26 @@ test('bad input: a truncated CO-RE section is a BtfError naming .BTF.ext', () =>
   }
 });
 
+test('bad input: a bitfield relocation whose member type has no size (void, size 0, past the last type) fails the relocation, never NaN', () => {
+  // core_kinds.o: [5] struct { unsigned int lo:3; int mid:9; unsigned int hi:20; }, hi read with byte_off/byte_sz/lshift/rshift
+  const path = repoPath('golden', 'obj', 'ext', 'core_kinds.o');
+  const target = new CoreTarget(parseBtf(readFileSync(CORE_TASK)));
+  for (const [what, edit] of [
+    ['hi of type 9999', (b: Btf) => b.setWord(5, 3 + 2 * 3 + 1, 9999)],
+    ['hi of void', (b: Btf) => b.setWord(5, 3 + 2 * 3 + 1, 0)],
+    ['unsigned int of size 0', (b: Btf) => b.setWord(6, 2, 0)],
+  ] as const) {
+    const o = openObject(new Uint8Array(readFileSync(path)), { file: 'core_kinds.o' });
+    edit(o.btf!);
+    const rel = relocateObject(o, target);
+    const hi = rel.filter((r) => /\.hi /.test(r.log.join('\n')) || r.log.some((l) => l.includes('no size')));
+    assert.ok(
+      rel.some((r) => r.err === -22 && r.log.some((l) => l.includes("can't be satisfied for bitfield of type"))),
+      `${what}: ${hi.map((r) => r.log.join(' ')).join(' | ')}`,
+    );
+  }
+});
+
 test('bad input: a CO-RE section cut short reports its complete records, then names the first missing one', () => {
   const bytes = new Uint8Array(readFileSync(CORE_TASK));
   const sec = openObject(bytes).elf.section('.BTF.ext')!;

@@ -646,6 +646,105 @@ for (const [what, make] of LOOPS) {
   });
 }
 
+/**
+ * Loops `layout` follows type by type (strip, member declarations), each as
+ * struct s { T m; } with T in the loop, and the listings that meet the loop
+ * (the others print: a typedef's name ends the walk without -E, --sizes
+ * needs no declaration).
+ */
+const LAYOUT_LOOPS: Array<[string, () => Btf, string[]]> = [
+  [
+    'typedef T T',
+    () => {
+      const b = Btf.empty();
+      b.addInt('int', 4, 1);
+      b.addStruct('s', 16);
+      b.addField('m', 3, 0, 0);
+      b.addTypedef('T', 3); // [3]
+      return b;
+    },
+    ['', '-E', '-j', '--sizes', '-R', '--svg'],
+  ],
+  [
+    'typedef T[4] T (an array of itself through a typedef: -E expands it)',
+    () => {
+      const b = Btf.empty();
+      const i = b.addInt('int', 4, 1);
+      b.addStruct('s', 16);
+      b.addField('m', 3, 0, 0);
+      b.addTypedef('T', 4); // [3]
+      b.addArray(i, 3, 4); // [4]
+      return b;
+    },
+    ['-E'],
+  ],
+  [
+    'const A, A an array of const A',
+    () => {
+      const b = Btf.empty();
+      const i = b.addInt('int', 4, 1);
+      b.addStruct('s', 16);
+      b.addField('m', 3, 0, 0);
+      b.addConst(4); // [3]
+      b.addArray(i, 3, 4); // [4]
+      return b;
+    },
+    ['', '-E', '-j', '-R', '--svg'],
+  ],
+  [
+    'volatile -> const -> volatile',
+    () => {
+      const b = Btf.empty();
+      b.addInt('int', 4, 1);
+      b.addStruct('s', 16);
+      b.addField('m', 3, 0, 0);
+      b.addVolatile(4); // [3]
+      b.addConst(3); // [4]
+      return b;
+    },
+    ['', '-E', '-j', '--sizes', '-R', '--svg'],
+  ],
+];
+
+for (const [what, make, failing] of LAYOUT_LOOPS) {
+  test(`reference loops: ${what}: every layout listing ends promptly in ELOOP naming the file and the loop`, async () => {
+    const file = join(tmp, 'layout-loop.btf');
+    writeFileSync(file, make().rawData());
+    const svg = join(tmp, 'layout-loop.svg');
+    const listings: Array<[string, string[]]> = [
+      ['', [file]],
+      ['-E', ['-E', file]],
+      ['-j', ['-j', file]],
+      ['--sizes', ['--sizes', file]],
+      ['-R', ['-C', 's', '-R', file]],
+      ['--svg', ['-C', 's', '--svg', svg, file]],
+    ];
+    // first the bin, under a timeout (a loop followed for ever would hang the runner in process):
+    // one line, status 1
+    for (const [key, args] of listings.slice(0, 2)) {
+      const r = run(process.execPath, [BIN, 'layout', ...args], { timeoutMs: 30_000 });
+      assert.is(r.status, failing.includes(key) ? 1 : 0, `${args.join(' ')}: ${r.stderr}`);
+      if (r.status === 1) assert.is(r.stderr.trim().split('\n').length, 1);
+    }
+    for (const [key, args] of listings) {
+      rmSync(svg, { force: true });
+      const t = performance.now();
+      const r = await runCli(['layout', ...args]);
+      const ms = performance.now() - t;
+      assert.ok(ms < 5000 * Math.max(1, Number(process.env['BTFKIT_TIME_SCALE'] ?? 1)), `${args.join(' ')}: ${ms} ms`);
+      if (!failing.includes(key)) {
+        assert.is(r.error, undefined, `${args.join(' ')}: ${String(r.error)}`);
+        continue;
+      }
+      const e = r.error;
+      assert.ok(isBtfError(e), `${args.join(' ')}: ${String(e)}`);
+      assert.is(e.code, BtfErrorCode.Loop);
+      assert.match(e.message, new RegExp(`^${file}: type \\[\\d+\\]: reference loop through types \\[[34]\\]`));
+      assert.not.ok(existsSync(svg), 'no picture written');
+    }
+  });
+}
+
 test('reference loops: the CLI names the file (dump -f c, --sort)', () => {
   const file = join(tmp, 'loop.btf');
   writeFileSync(file, LOOPS[3]![1]().rawData());

@@ -115,12 +115,19 @@ export function register(program: Command, io: CliIo): void {
         ...job.listing,
         onMissing: (n: string) => io.err(`btfkit layout: no struct or union named '${n}'\n`),
       };
-      const p = new LayoutPrinter(btf, lo);
-      const id = [...listedIds(p, btf.typeCount, { ...lo, classNames: [name] })][0];
-      if (id === undefined) return;
-      const agg = p.aggregateOf(id);
-      if (!agg) throw new BtfError(BtfErrorCode.InvalidArgument, `'${name}' is not a struct or union`);
-      const svg = layoutSvg(p.layout(agg), { cachelineSize: lo.cachelineSize ?? 64 });
+      let svg: string;
+      try {
+        const p = new LayoutPrinter(btf, lo);
+        const id = [...listedIds(p, btf.typeCount, { ...lo, classNames: [name] })][0];
+        if (id === undefined) return;
+        const agg = p.aggregateOf(id);
+        if (!agg) throw new BtfError(BtfErrorCode.InvalidArgument, `'${name}' is not a struct or union`);
+        svg = layoutSvg(p.layout(agg), { cachelineSize: lo.cachelineSize ?? 64 });
+      } catch (e) {
+        // as below: errors found while laying out name the file
+        if (isInputError(e) && !e.file) e.withFile(file ?? VMLINUX);
+        throw e;
+      }
       await writeOutput(io, svgTo, new TextEncoder().encode(svg));
       return;
     }

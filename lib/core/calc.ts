@@ -141,7 +141,16 @@ function calcField(
   let byteSz: number;
   let byteOff: number;
   if (bitfield) {
-    byteSz = q.word(fieldTypeId, 2);
+    byteSz = fieldTypeId === 0 || fieldTypeId >= q.typeCount ? 0 : q.word(fieldTypeId, 2);
+    if (byteSz === 0) {
+      // libbpf divides by mt->size here: a bitfield of void or of a type of
+      // size 0, or reads a type past the last (only malformed BTF has them),
+      // is a SIGFPE or a wild read there, a failed relocation here
+      log?.push(
+        `libbpf: prog '${prog}': relo ${relo.kind} at insn #${Math.floor(relo.insnOff / 8)} can't be satisfied for bitfield of type [${fieldTypeId}] (no size)`,
+      );
+      return EINVAL;
+    }
     byteOff = Math.floor(Math.floor(bitOff / 8) / byteSz) * byteSz;
     while (bitOff + bitSz - byteOff * 8 > byteSz * 8) {
       if (byteSz >= 8) {

@@ -236,7 +236,7 @@ export function minCoreBtf(src: Btf, objects: readonly BpfObject[]): Btf {
       if (r.err !== 0)
         throw new BtfError(
           BtfErrorCode.InvalidArgument,
-          `${obj.file ?? 'object'}: '${r.section}' relo #${r.index}: relocation failed (${r.err})`,
+          `'${r.section}' relo #${r.index}: relocation failed (${r.err})`,
           obj.file !== undefined ? { file: obj.file } : {},
         );
       if (r.targetSpec === null) continue; // no match: btfgen records nothing

@@ -652,9 +652,12 @@ export class LayoutPrinter {
     return r;
   }
   private strip0(t: number): number {
-    while (this.known(t)) {
+    const start = t;
+    // more steps than types: a typedef or modifier loop, which pahole follows for ever
+    for (let steps = 0; this.known(t); steps++) {
       const k = this.kind(t);
       if (k !== BTF_KIND_TYPEDEF && !this.isModifier(k)) return t;
+      if (steps > this.n) this.chainLoop(start);
       t = this.ref(t);
     }
     return 0;
@@ -1175,6 +1178,28 @@ export class LayoutPrinter {
     }
   }
 
+  /**
+   * Throws ELOOP for a type that {@link typeOut} or {@link strip} would
+   * follow for ever: typedefs, modifiers and array elements back to a type
+   * already met.
+   */
+  private chainLoop(start: number): never {
+    const ids: number[] = [];
+    const met = new Set<number>();
+    let t = start;
+    while (this.known(t) && !met.has(t)) {
+      ids.push(t);
+      met.add(t);
+      t = this.kind(t) === BTF_KIND_ARRAY ? this.w[this.offs[t]! + 3]! : this.ref(t);
+    }
+    const loop = [...ids.slice(Math.max(0, ids.indexOf(t))), t].map((x) => `[${x}]`).join(' -> ');
+    throw new BtfError(
+      BtfErrorCode.Loop,
+      `type [${start}]: reference loop through types ${loop} (pahole follows it for ever)`,
+      { typeId: start },
+    );
+  }
+
   /** Throws ELOOP for a name of `id` asked while it is being computed (the frames `ids` under way). */
   private nameLoop(ids: readonly number[], id: number): never {
     const loop = [...ids.slice(ids.indexOf(id)), id].map((t) => `[${t}]`).join(' -> ');
@@ -1492,6 +1517,9 @@ export class LayoutPrinter {
     let type = type0;
     let name = name0;
     let conf = conf0;
+    // typedefs (with -E), consts and array elements followed: more steps than
+    // types is a loop, which pahole follows until it crashes
+    let steps = 0;
     for (;;) {
       const expandTypes = conf.expand;
       if (!this.known(type)) {
@@ -1513,6 +1541,7 @@ export class LayoutPrinter {
             this.putName(name);
             return this.endType(base);
           }
+          if (++steps > this.n) this.chainLoop(type0);
           type = tt;
         }
         if (expanded) o.ascii(' */ ');
@@ -1577,6 +1606,7 @@ export class LayoutPrinter {
           ts -= 6;
           const tt = this.ref(type);
           if (this.known(tt)) {
+            if (++steps > this.n) this.chainLoop(type0);
             type = tt;
             continue;
           }
@@ -1607,6 +1637,7 @@ export class LayoutPrinter {
           suffix.push(nelems !== 0 || !ac.lastMember || single || ac.unionMember ? nelems : -1);
           name = nm;
           conf = ac;
+          if (++steps > this.n) this.chainLoop(type0);
           type = elem;
           array = true;
           break;
