@@ -6,9 +6,10 @@
  * struct or an array, plain and as bitfields, ENUM and ENUM64, 1-byte packed
  * enums (libbpf prints such a value without its comma), and around them
  * enum bitfields that do match, empty structs, unions, flexible and
- * zero-length arrays, 2-D char arrays, 128-bit integers, long double, NaN
- * and infinity, packed members of every kind at odd offsets, bitfields of
- * 1, 63 and 64 bits, and all-zero values.
+ * zero-length arrays, 2-D char arrays, 128-bit integers, NaN and infinity,
+ * packed members of every kind at odd offsets, bitfields of 1, 63 and 64
+ * bits, and all-zero values. (No long double: 8 bytes in BPF, 16 on x86-64,
+ * so bpftool's skeleton of it fails its own size assertion on the host.)
  *
  *   clang-19 -g -O2 -target bpf -fdebug-compilation-dir=. \
  *           -c xcheck_data.bpf.c -o ../../obj/xcheck/xcheck_data.o
@@ -67,7 +68,6 @@ struct mix2 { char t[2]; unsigned char u; } g_mix2 = { { 'y', 'z' }, 'w' };
 
 __int128 g_i128 = -2;
 unsigned __int128 g_u128 = ((unsigned __int128)1 << 100) | 5;
-long double g_ld = 1.25;
 double g_darr[2] = { 0.1, -3e10 };
 float g_fnan = __builtin_nanf("");
 float g_finf = -__builtin_inff();
