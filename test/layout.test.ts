@@ -475,6 +475,45 @@ test('raw BTF without a long equals pahole on the same raw BTF, with each option
   }
 });
 
+// A bitfield of a type pahole cannot find (a type tag) after a bit hole: the error of
+// __class__fprintf's bit-hole branch, then the member as an anonymous bitfield.
+function bitHoleTag(): Btf {
+  const b = Btf.empty();
+  const ch = b.addInt('char', 1, 1);
+  const int = b.addInt('int', 4, 1);
+  b.addInt('long', 8, 1);
+  const tt = b.addTypeTag('user', int);
+  b.addStruct('s_bfh', 8);
+  b.addField('a', int, 0, 3);
+  b.addField('b', tt, 8, 5);
+  b.addField('c', int, 16, 4);
+  b.addField('d', ch, 32, 0);
+  return b;
+}
+
+test('a bitfield of a type pahole cannot find after a bit hole: its error line, as pahole printed it (and live)', () => {
+  const text = listing(bitHoleTag(), {});
+  // what pahole 1.24 printed for bitHoleTag() written as raw BTF
+  assert.ok(
+    text.includes(
+      '\t/* XXX 5 bits hole, try to pack */\n\t<ERROR(__class__fprintf:1546): 4 not found!>\n\tint                        :5;\n\n\tint                        c:4;',
+    ),
+    text,
+  );
+});
+
+test('a bitfield of a type pahole cannot find after a bit hole equals pahole on the same raw BTF (live)', () => {
+  if (!havePahole()) return skip('pahole is not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-layout-'));
+  try {
+    const f = join(dir, 'bfh.btf');
+    writeFileSync(f, bitHoleTag().rawData());
+    same(f, {}, bitHoleTag());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('an object gives pahole the pointer size of its ELF class, its raw .BTF that of a long (here none: 0) (live)', async () => {
   if (!havePahole()) return skip('pahole is not installed');
   const obj = repoPath('golden', 'obj', 'xcheck', 'xcheck_ttag.o');
