@@ -24,13 +24,12 @@
  * bin (another worktree's dist/bin/btfkit.mjs); BENCH_JOBS keeps the jobs
  * whose label contains one of its comma-separated words (`merge,dedup`).
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { harnessPath } from '../test/helpers/harness.js';
-import { type Command as Cmd, cli, has, launcherEnv, median } from './common.js';
+import { type Command as Cmd, cli, has, launcherEnv, median, timeRun } from './common.js';
 import { node24, nodeVersion } from './node24.js';
 
 interface Job {
@@ -52,23 +51,6 @@ interface Sample {
 
 const RSS_TARGET = 2.5;
 
-/** Runs `c` once under GNU time; returns wall ms, CPU ms and peak RSS KiB. */
-function once(c: Cmd, out: 'file' | 'pipe', file: string): { wall: number; cpu: number; rss: number } {
-  const fd = out === 'file' ? openSync(file, 'w') : 'pipe';
-  const t = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '@@ %U %S %M', c.cmd, ...c.args], {
-    stdio: ['ignore', fd, 'pipe'],
-    maxBuffer: 1 << 30,
-    ...(c.env ? { env: c.env } : {}),
-  });
-  const wall = performance.now() - t;
-  if (typeof fd === 'number') closeSync(fd);
-  const err = String(r.stderr);
-  const m = /@@ ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(err);
-  if (r.status !== 0 || !m) throw new Error(`${c.cmd} ${c.args.join(' ')} failed: ${err.slice(-400)}`);
-  return { wall, cpu: (Number(m[1]) + Number(m[2])) * 1000, rss: Number(m[3]) };
-}
-
 /**
  * What NODE_EXTRA_CA_CERTS costs each Node's start here (`node -e 0` with
  * and without it, interleaved): the share of a plain `node FILE` run that
@@ -81,8 +63,8 @@ function caCertsLine(nodes: Array<{ name: string; bin: string }>, runs: number):
     const a: number[] = [];
     const b: number[] = [];
     for (let r = 0; r < runs; r++) {
-      a.push(once(withIt, 'pipe', '').wall);
-      b.push(once(without, 'pipe', '').wall);
+      a.push(timeRun(withIt, 'pipe').wall);
+      b.push(timeRun(without, 'pipe').wall);
     }
     return `node ${n.name} -e 0: ${median(a).toFixed(0)} ms with it, ${median(b).toFixed(0)} ms without`;
   });
@@ -192,10 +174,10 @@ export function benchCli(opts: CliBenchOptions = {}): void {
     const cmds: Cmd[] = nodes.map((n) => cli(job.btfkit, n.bin, process.env['BENCH_BIN']));
     if (job.ref) cmds.push(job.ref);
     const samples: Sample[] = cmds.map(() => ({ wall: [], cpu: [], rss: [] }));
-    for (const c of cmds) once(c, job.out, outFile);
+    for (const c of cmds) timeRun(c, job.out, outFile);
     for (let r = 0; r < runs; r++) {
       cmds.forEach((c, i) => {
-        const x = once(c, job.out, outFile);
+        const x = timeRun(c, job.out, outFile);
         samples[i]!.wall.push(x.wall);
         samples[i]!.cpu.push(x.cpu);
         samples[i]!.rss.push(x.rss);

@@ -47,6 +47,41 @@ function once(c: Command, out: string, okStatus: readonly number[] = [0]): numbe
   return dt;
 }
 
+/** One timed run of a command: wall and CPU (user + sys) in ms, peak RSS in KiB. */
+export interface RunTimes {
+  wall: number;
+  cpu: number;
+  rss: number;
+}
+
+/**
+ * Runs `c` once under GNU time (`/usr/bin/time`, which reports CPU time and
+ * peak RSS of the whole process tree); its standard output goes to `file`
+ * (`out` 'file'), through a pipe the bench drains ('pipe') or nowhere
+ * ('ignore'). A status outside `okStatus` throws with the command's stderr.
+ */
+export function timeRun(
+  c: Command,
+  out: 'file' | 'pipe' | 'ignore',
+  file = '',
+  okStatus: readonly number[] = [0],
+): RunTimes {
+  const fd = out === 'file' ? openSync(file, 'w') : out;
+  const t = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '@@ %U %S %M', c.cmd, ...c.args], {
+    stdio: ['ignore', fd, 'pipe'],
+    maxBuffer: 1 << 30,
+    ...(c.env ? { env: c.env } : {}),
+  });
+  const wall = performance.now() - t;
+  if (typeof fd === 'number') closeSync(fd);
+  const err = String(r.stderr);
+  const m = /@@ ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(err);
+  if (!okStatus.includes(r.status ?? -1) || !m)
+    throw new Error(`${c.cmd} ${c.args.join(' ')} failed: ${err.slice(-400)}`);
+  return { wall, cpu: (Number(m[1]) + Number(m[2])) * 1000, rss: Number(m[3]) };
+}
+
 /** The median of `xs` (the mean of the middle two for an even count). */
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -9,7 +9,7 @@
  * `check` of vmlinux in process at most 1.0x the kernel's own
  * BPF_BTF_LOAD of it; CO-RE (bench/core.ts): `btfkit core` over the CO-RE
  * objects and three kernels at most 1.0x bpftool's `gen min_core_btf` runs,
- * the 100 x 10 matrix under 10 s; the explorer (bench/web.ts): vmlinux
+ * the 100 x 10 matrix under 10 s; `diff` of two kernels under 2 s (bench/diff.ts); the explorer (bench/web.ts): vmlinux
  * picked -> type list under 1.5 s, struct task_struct's page under 200 ms. Set
  * BENCH_RUNS to change the number of runs (default 10).
  */
@@ -21,6 +21,7 @@ import { fmt, timeFn } from './common.js';
 import { benchCli } from './cli.js';
 import { benchBpftool78 } from './bpftool78.js';
 import { benchDedup } from './dedup.js';
+import { benchDiff } from './diff.js';
 import { benchDumpC } from './dump-c.js';
 import { benchCheck } from './check.js';
 import { benchCore } from './core.js';
@@ -119,6 +120,8 @@ async function main(): Promise<void> {
   benchDedup({ file: VMLINUX, copies: 2 });
   console.log('\n# struct layouts: btfkit layout against pahole -F btf');
   benchLayout(VMLINUX, RUNS);
+  console.log('\n# diff of two kernels by meaning (issue 15: under 2 s)');
+  benchDiff(Math.min(RUNS, 5), VMLINUX);
   console.log("\n# check: the kernel's BTF verifier in btfkit against the kernel's own BPF_BTF_LOAD (btfh kload-time)");
   benchCheck(VMLINUX, RUNS);
   console.log('\n# CO-RE: btfkit core and gen min-core-btf against bpftool gen min_core_btf');

@@ -37,13 +37,18 @@ export function compareUtf8(a: string, b: string): number {
   return x.length - y.length;
 }
 
+/** Strings up to this many bytes are decoded as ASCII when they are (String.fromCharCode: one argument per byte). */
+const ASCII_MAX = 4096;
+
 /** Returns the string at `off` in `data` (up to the next NUL or the end). */
 export function decodeStrAt(data: Uint8Array, off: number, end: number = data.length): string {
   let e = data.indexOf(0, off);
   if (e < 0 || e > end) e = end;
-  // Short ASCII names dominate; String.fromCharCode avoids TextDecoder's
-  // per-call overhead for them.
-  if (e - off <= 64) {
+  // ASCII names dominate; String.fromCharCode avoids TextDecoder's per-call
+  // overhead for them. The bound is wide (a kernel's longest names are some
+  // 100 bytes): TextDecoder, first met after V8 optimised this function and
+  // every function that inlined it, would deoptimise them all.
+  if (e - off <= ASCII_MAX) {
     let ascii = true;
     for (let i = off; i < e; i++)
       if (data[i]! >= 0x80) {

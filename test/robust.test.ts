@@ -149,13 +149,19 @@ function layoutHead(btf: Btf, opts: ListingOptions): boolean {
   const limit = 12 << 20;
   let n = 0;
   let sawInt = false;
+  let tail = '';
   try {
     writeLayoutListing(
       btf,
       (chunk) => {
         n += chunk.length;
-        // (`\tint`: a chunk may end after `int`, before its padding.)
-        if (!sawInt) sawInt = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).includes('\tint');
+        // (`\tint`: a chunk may end after `int`, before its padding, or between
+        // the tab and `int`: the last bytes of the chunk before are searched too.)
+        if (!sawInt) {
+          const text = tail + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('latin1');
+          sawInt = text.includes('\tint');
+          tail = text.slice(-3);
+        }
         if (n > limit) throw STOP;
       },
       opts,

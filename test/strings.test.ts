@@ -59,6 +59,25 @@ test('StrSet: thousands of strings keep their first offsets through table growth
   }
 });
 
+test('decodeStrAt: ASCII and UTF-8 of every length, up to the NUL or the end', () => {
+  for (const str of [
+    '',
+    'a',
+    'x'.repeat(64),
+    'y'.repeat(65),
+    'z'.repeat(4096),
+    'w'.repeat(4097),
+    'é',
+    `${'a'.repeat(100)}é`,
+  ]) {
+    const b = enc(`\0${str}\0tail`);
+    assert.is(decodeStrAt(b, 1), str);
+    // Without a NUL: up to `end`.
+    assert.is(decodeStrAt(enc(`\0${str}`), 1), str);
+  }
+  assert.is(decodeStrAt(enc('\0abcdef\0'), 1, 4), 'abc');
+});
+
 test('StrSet: seeding keeps the first of duplicate strings and leaves the later copies in place', () => {
   const seed = enc('\0int\0foo\0int\0bar\0foo\0');
   const s = new StrSet(seed);

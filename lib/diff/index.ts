@@ -186,6 +186,7 @@ class Side {
     try {
       this.q = typeQuery(btf);
       this.keys = new Array<string | undefined>(this.q.typeCount);
+      this.strAt = new Int32Array(this.q.strs.length);
       this.group();
     } catch (e) {
       throw this.named(e);
@@ -229,8 +230,21 @@ class Side {
     else this.groups.set(identity, [id]);
   }
 
+  /** Strings by offset, decoded once (member and parameter names repeat across thousands of types): 1 + index in strList, 0 not yet. */
+  private readonly strAt: Int32Array;
+  private readonly strList: string[] = [];
+  str(off: number): string {
+    const at = this.strAt;
+    if (off >= at.length) return this.q.str(off);
+    const k = at[off]!;
+    if (k !== 0) return this.strList[k - 1]!;
+    const s = this.q.str(off);
+    at[off] = this.strList.push(s);
+    return s;
+  }
+
   name(id: number): string {
-    return this.q.str(this.q.nameOff(id));
+    return this.str(this.q.nameOff(id));
   }
 
   /** `kind name` of a named type; a DECL_TAG is named by its text and what it tags. */
@@ -247,7 +261,7 @@ class Side {
     let on = this.key(target);
     if (comp >= 0) {
       const tk = this.q.kind(target);
-      if (tk === BTF_KIND_STRUCT || tk === BTF_KIND_UNION) on += `.${this.q.str(this.q.word(target, 3 + comp * 3))}`;
+      if (tk === BTF_KIND_STRUCT || tk === BTF_KIND_UNION) on += `.${this.str(this.q.word(target, 3 + comp * 3))}`;
       else on += ` param ${comp}`;
     }
     return `${this.name(id)} on ${on}`;
@@ -408,7 +422,7 @@ class Side {
     for (let i = 0; i < q.vlen(id); i++) {
       const o = 3 + i * 3;
       const off = q.word(id, o + 2);
-      s += `;${q.str(q.word(id, o))}:${memberBitOffset(off, kflag)}:${memberBitfieldSize(off, kflag)}:${this.key(q.word(id, o + 1))}`;
+      s += `;${this.str(q.word(id, o))}:${memberBitOffset(off, kflag)}:${memberBitfieldSize(off, kflag)}:${this.key(q.word(id, o + 1))}`;
     }
     return s;
   }
@@ -437,7 +451,7 @@ class Side {
         const w = q.word(id, 3 + i * 2 + 1);
         v = String(signed ? w | 0 : w);
       }
-      m.set(q.str(q.word(id, 3 + i * (e64 ? 3 : 2))), v);
+      m.set(this.str(q.word(id, 3 + i * (e64 ? 3 : 2))), v);
     }
     return m;
   }
@@ -465,7 +479,8 @@ class Side {
         const p = q.word(id, 2);
         let s = `${q.vlen(id)}:${this.key(q.word(p, 2))}(`;
         if (q.kind(p) === BTF_KIND_FUNC_PROTO)
-          for (let i = 0; i < q.vlen(p); i++) s += `${q.str(q.word(p, 3 + i * 2))}:${this.key(q.word(p, 4 + i * 2))},`;
+          for (let i = 0; i < q.vlen(p); i++)
+            s += `${this.str(q.word(p, 3 + i * 2))}:${this.key(q.word(p, 4 + i * 2))},`;
         return s;
       }
       case BTF_KIND_VAR:
@@ -513,7 +528,7 @@ class Side {
       top[3] = i + 1;
       const o = 3 + i * 3;
       const kflag = q.kflag(t);
-      const name = q.str(q.word(t, o));
+      const name = this.str(q.word(t, o));
       const typeId = q.word(t, o + 1);
       const off = q.word(t, o + 2);
       const bitOffset = base + memberBitOffset(off, kflag);
@@ -936,6 +951,67 @@ function anonEnumChanges(sa: Side, ga: readonly number[], sb: Side, gb: readonly
 }
 
 /**
+ * Whether named types `ia` of side `a` and `ib` of side `b` have equal
+ * {@link Side.signature}s, compared field by field without making the two
+ * strings (the common case of pass 2: one definition on each side).
+ */
+function sameSignature(a: Side, ia: number, b: Side, ib: number): boolean {
+  const qa = a.q;
+  const qb = b.q;
+  const k = qa.kind(ia);
+  const kb = qb.kind(ib);
+  switch (k) {
+    case BTF_KIND_STRUCT:
+    case BTF_KIND_UNION: {
+      if (kb !== k) break;
+      const n = qa.vlen(ia);
+      if (qa.word(ia, 2) !== qb.word(ib, 2) || qb.vlen(ib) !== n) return false;
+      const fa = qa.kflag(ia);
+      const fb = qb.kflag(ib);
+      for (let i = 0; i < n; i++) {
+        const o = 3 + i * 3;
+        const oa = qa.word(ia, o + 2);
+        const ob = qb.word(ib, o + 2);
+        if (
+          memberBitOffset(oa, fa) !== memberBitOffset(ob, fb) ||
+          memberBitfieldSize(oa, fa) !== memberBitfieldSize(ob, fb) ||
+          a.str(qa.word(ia, o)) !== b.str(qb.word(ib, o)) ||
+          a.key(qa.word(ia, o + 1)) !== b.key(qb.word(ib, o + 1))
+        )
+          return false;
+      }
+      return true;
+    }
+    case BTF_KIND_TYPEDEF:
+      if (kb !== k) break;
+      return a.key(qa.word(ia, 2)) === b.key(qb.word(ib, 2));
+    case BTF_KIND_FUNC: {
+      if (kb !== k) break;
+      const pa = qa.word(ia, 2);
+      const pb = qb.word(ib, 2);
+      if (qa.vlen(ia) !== qb.vlen(ib) || a.key(qa.word(pa, 2)) !== b.key(qb.word(pb, 2))) return false;
+      const na = qa.kind(pa) === BTF_KIND_FUNC_PROTO ? qa.vlen(pa) : 0;
+      const nb = qb.kind(pb) === BTF_KIND_FUNC_PROTO ? qb.vlen(pb) : 0;
+      if (na !== nb) return false;
+      for (let i = 0; i < na; i++)
+        if (
+          a.str(qa.word(pa, 3 + i * 2)) !== b.str(qb.word(pb, 3 + i * 2)) ||
+          a.key(qa.word(pa, 4 + i * 2)) !== b.key(qb.word(pb, 4 + i * 2))
+        )
+          return false;
+      return true;
+    }
+  }
+  return a.signature(ia) === b.signature(ib);
+}
+
+/** `kind name` split at its first space. */
+function splitIdentity(ident: string): [kind: string, name: string] {
+  const sp = ident.indexOf(' ');
+  return [ident.slice(0, sp), ident.slice(sp + 1)];
+}
+
+/**
  * Returns what changed from BTF `a` to BTF `b` (see the essay), one entry per
  * named type, sorted by change (removed, added, changed), then name, then
  * kind. An empty array: the two BTFs declare the same types.
@@ -962,39 +1038,51 @@ export function diffBtf(a: BtfContainer, b: BtfContainer, opts: DiffOptions = {}
     for (const k of sb.reach(rb)) keep.add(k);
   }
   const out: TypeChange[] = [];
-  const idents = new Set([...sa.groups.keys(), ...sb.groups.keys()]);
-  for (const ident of idents) {
-    if (keep && !keep.has(ident)) continue;
-    const ga = sa.groups.get(ident) ?? [];
-    const gb = sb.groups.get(ident) ?? [];
-    const sp = ident.indexOf(' ');
-    const kind = ident.slice(0, sp);
-    const name = ident.slice(sp + 1);
+  const visit = (ident: string, ga: readonly number[], gb: readonly number[]): void => {
+    if (keep && !keep.has(ident)) return;
     if (ident === 'enum ') {
       out.push(...anonEnumChanges(sa, ga, sb, gb));
-      continue;
+      return;
+    }
+    // The common case, one definition on each side: their signatures are equal or they changed.
+    if (ga.length === 1 && gb.length === 1) {
+      if (sameSignature(sa, ga[0]!, sb, gb[0]!)) return;
+      const [kind, name] = splitIdentity(ident);
+      out.push({ change: 'changed', kind, name, details: details(sa, ga[0]!, sb, gb[0]!) });
+      return;
+    }
+    if (ga.length === 0 || gb.length === 0) {
+      const [kind, name] = splitIdentity(ident);
+      out.push({ change: ga.length ? 'removed' : 'added', kind, name, details: [] });
+      return;
     }
     // Signatures, equal ones counted once (pass 2).
     const sigA = new Map<string, number>();
     const sigB = new Map<string, number>();
-    for (const id of ga) if (!sigA.has(sa.signature(id))) sigA.set(sa.signature(id), id);
-    for (const id of gb) if (!sigB.has(sb.signature(id))) sigB.set(sb.signature(id), id);
+    for (const id of ga) {
+      const s = sa.signature(id);
+      if (!sigA.has(s)) sigA.set(s, id);
+    }
+    for (const id of gb) {
+      const s = sb.signature(id);
+      if (!sigB.has(s)) sigB.set(s, id);
+    }
     const onlyA: number[] = [];
     const onlyB: number[] = [];
     for (const [s, id] of sigA) if (!sigB.has(s)) onlyA.push(id);
     for (const [s, id] of sigB) if (!sigA.has(s)) onlyB.push(id);
-    if (onlyA.length === 0 && onlyB.length === 0) continue;
-    if (ga.length === 0 || gb.length === 0) {
-      out.push({ change: ga.length ? 'removed' : 'added', kind, name, details: [] });
-      continue;
-    }
+    if (onlyA.length === 0 && onlyB.length === 0) return;
+    const [kind, name] = splitIdentity(ident);
     // A name defined on both sides, some definitions differing: pair them in id order.
     const n = Math.min(onlyA.length, onlyB.length);
     for (let i = 0; i < n; i++)
       out.push({ change: 'changed', kind, name, details: details(sa, onlyA[i]!, sb, onlyB[i]!) });
     for (let i = n; i < onlyA.length; i++) out.push({ change: 'removed', kind, name, details: [] });
     for (let i = n; i < onlyB.length; i++) out.push({ change: 'added', kind, name, details: [] });
-  }
+  };
+  const none: readonly number[] = [];
+  for (const [ident, ga] of sa.groups) visit(ident, ga, sb.groups.get(ident) ?? none);
+  for (const [ident, gb] of sb.groups) if (!sa.groups.has(ident)) visit(ident, none, gb);
   const rank = { removed: 0, added: 1, changed: 2 } as const;
   out.sort(
     (x, y) =>

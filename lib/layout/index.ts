@@ -58,7 +58,6 @@ import { BtfError, BtfErrorCode } from '../errors.js';
 import {
   BTF_KIND_ARRAY,
   BTF_KIND_CONST,
-  BTF_KIND_DECL_TAG,
   BTF_KIND_ENUM,
   BTF_KIND_ENUM64,
   BTF_KIND_FLOAT,
@@ -69,7 +68,6 @@ import {
   BTF_KIND_PTR,
   BTF_KIND_RESTRICT,
   BTF_KIND_STRUCT,
-  BTF_KIND_TYPE_TAG,
   BTF_KIND_TYPEDEF,
   BTF_KIND_UNION,
   BTF_KIND_VOLATILE,
@@ -181,7 +179,7 @@ class Conf {
   lastMember = false;
   expand = false;
   /** The current cacheline, shared by nested types (pahole's `cachelinep`). */
-  readonly cl: { v: number };
+  cl: { v: number };
 
   constructor(cl: { v: number }) {
     this.cl = cl;
@@ -189,20 +187,25 @@ class Conf {
 
   /** A copy sharing the cacheline. */
   copy(): Conf {
-    const c = new Conf(this.cl);
-    c.typeSpacing = this.typeSpacing;
-    c.nameSpacing = this.nameSpacing;
-    c.indent = this.indent;
-    c.suffix = this.suffix;
-    c.emitStats = this.emitStats;
-    c.suppressOffsetComment = this.suppressOffsetComment;
-    c.relOffset = this.relOffset;
-    c.baseOffset = this.baseOffset;
-    c.unionMember = this.unionMember;
-    c.firstMember = this.firstMember;
-    c.lastMember = this.lastMember;
-    c.expand = this.expand;
-    return c;
+    return new Conf(this.cl).assign(this);
+  }
+
+  /** Makes this context a copy of `from` (the cacheline shared); returns it. */
+  assign(from: Conf): Conf {
+    this.cl = from.cl;
+    this.typeSpacing = from.typeSpacing;
+    this.nameSpacing = from.nameSpacing;
+    this.indent = from.indent;
+    this.suffix = from.suffix;
+    this.emitStats = from.emitStats;
+    this.suppressOffsetComment = from.suppressOffsetComment;
+    this.relOffset = from.relOffset;
+    this.baseOffset = from.baseOffset;
+    this.unionMember = from.unionMember;
+    this.firstMember = from.firstMember;
+    this.lastMember = from.lastMember;
+    this.expand = from.expand;
+    return this;
   }
 }
 
@@ -229,6 +232,8 @@ const PACKED = 4;
 const PACKED_INFERRED = 8;
 /** Both (one constant: the bundle keeps module constants in slots, and `|` of two would be an operation at run time). */
 const PACKED_BOTH = PACKED | PACKED_INFERRED;
+/** The kinds pahole 1.24 knows, as bits: INT to ENUM64 but DECL_TAG and TYPE_TAG (a constant: see PACKED_BOTH). */
+const KNOWN_KINDS = 0x9fffe;
 /** The struct's natural alignment is in `natAlign`. */
 const NAT_DONE = 16;
 /** The struct's natural alignment is being computed (a struct inside itself counts for nothing). */
@@ -252,6 +257,21 @@ const SHAPE_AGG = 3;
 /** A pointer to a function type: `RET (*name)(ARGS)`. */
 const SHAPE_FPTR = 4;
 
+/**
+ * The member arrays' first size: small, so that they grow within the first
+ * structs loaded, before V8 optimises {@link LayoutPrinter.fix} (a growth
+ * first met in optimised code deoptimised it on Node 24).
+ */
+const MEMBER_SLOTS = 64;
+
+/**
+ * How many times a rare path is taken from the start whether needed or not
+ * (doing nothing then), so that V8 has type feedback for its call when it
+ * optimises the caller: more than the calls V8 makes before it gives a
+ * function a feedback vector (8).
+ */
+const WARM_CALLS = 32;
+
 /** No array dimensions wait after a member's type. */
 const NO_SUFFIX: number[] = [];
 
@@ -262,6 +282,23 @@ function asciiText(s: string): boolean {
     if (c === 0 || c > 0x7f) return false;
   }
   return true;
+}
+
+/**
+ * What a modifier's name (pahole's `tag__name`) writes before and after its
+ * type's name, by kind: looked up, not tested (a kernel's first `volatile`
+ * comes after V8 optimised the namers, and a comparison first met then
+ * deoptimised them).
+ */
+const MOD_BEFORE: readonly string[] = modifierWords(BTF_KIND_CONST, 'const ', BTF_KIND_VOLATILE, 'volatile ');
+const MOD_AFTER: readonly string[] = modifierWords(BTF_KIND_RESTRICT, ' restrict', 0, '');
+
+/** A table by kind (every kind: `''`) with `a` at kind `ka` and `b` at kind `kb`. */
+function modifierWords(ka: number, a: string, kb: number, b: string): string[] {
+  const t = new Array<string>(128).fill('');
+  t[ka] = a;
+  t[kb] = b;
+  return t;
 }
 
 /** `s` as snprintf leaves it in a buffer of `len` bytes. */
@@ -337,7 +374,8 @@ function newFrame(conf: Conf): PrintFrame {
     union: false,
     id: 0,
     outer: conf,
-    c: conf,
+    // Its own context (openFrame makes it a copy of the one it is printed with).
+    c: conf.copy(),
     indent: 0,
     first: 0,
     nm: 0,
@@ -432,6 +470,8 @@ export class LayoutPrinter {
    * id (0: not made yet): written with one copy, no string scanned per use.
    */
   private readonly nameAt: Int32Array;
+  /** The lengths of the names at {@link nameAt}. */
+  private readonly nameLen: Int32Array;
   private readonly parmsAt: Int32Array;
   private pool: Uint8Array;
   private poolLen = 1;
@@ -449,18 +489,18 @@ export class LayoutPrinter {
   // offset int8_t; overlapping members (negative holes) and structs with more
   // than 255 holes print the wrapped values pahole prints.
   private readonly mFirst: Int32Array;
-  private mByteOff = new Int32Array(1024);
-  private mByteSize = new Uint32Array(1024);
-  private mBitfieldOff = new Int8Array(1024);
-  private mBitSize = new Uint32Array(1024);
-  private mAlign = new Uint32Array(1024);
-  private mHole = new Uint16Array(1024);
-  private mBitHole = new Uint8Array(1024);
+  private mByteOff = new Int32Array(MEMBER_SLOTS);
+  private mByteSize = new Uint32Array(MEMBER_SLOTS);
+  private mBitfieldOff = new Int8Array(MEMBER_SLOTS);
+  private mBitSize = new Uint32Array(MEMBER_SLOTS);
+  private mAlign = new Uint32Array(MEMBER_SLOTS);
+  private mHole = new Uint16Array(MEMBER_SLOTS);
+  private mBitHole = new Uint8Array(MEMBER_SLOTS);
   // The member words, decoded: bit offset, bitfield size, name offset, type id.
-  private mBitOff = new Uint32Array(1024);
-  private mBfs = new Uint8Array(1024);
-  private mName = new Uint32Array(1024);
-  private mType = new Uint32Array(1024);
+  private mBitOff = new Uint32Array(MEMBER_SLOTS);
+  private mBfs = new Uint8Array(MEMBER_SLOTS);
+  private mName = new Uint32Array(MEMBER_SLOTS);
+  private mType = new Uint32Array(MEMBER_SLOTS);
   private mLen = 0;
   // The clone `-R` reorganizes (pahole's `class__clone`): type id `n`, its
   // members in list order in slots mFirst[n] ... of the member arrays, and
@@ -503,15 +543,13 @@ export class LayoutPrinter {
     // enough; growing is rare, and a path first met late deoptimises).
     this.pool = new Uint8Array(Math.max(1 << 16, 2 * n));
     this.nameAt = new Int32Array(n + 1);
+    this.nameLen = new Int32Array(n + 1);
     this.parmsAt = new Int32Array(n + 1);
     this.stripMemo = new Int32Array(n + 1);
     this.sizeMemo = new Int32Array(n + 1);
     this.alignMemo = new Uint32Array(n + 1);
     this.shapeMemo = new Uint8Array(n + 1);
     this.strs = q.strs;
-    // Strings decoded once, found by offset (1 + index in strList; a Map
-    // lookup per member name cost a tenth of a kernel's listing).
-    this.strAt = new Int32Array(q.strs.length);
     this.tAlign = new Uint32Array(n + 1);
     this.natAlign = new Uint32Array(n + 1);
     this.mFirst = new Int32Array(n + 1).fill(-1);
@@ -530,14 +568,10 @@ export class LayoutPrinter {
 
   /** pahole's `cu__type`: 0 for void and for the kinds pahole 1.24 does not know (it drops them). */
   private known(id: number): boolean {
-    return (
-      id > 0 &&
-      id < this.n &&
-      this.kinds[id]! >= BTF_KIND_INT &&
-      this.kinds[id]! <= BTF_KIND_ENUM64 &&
-      this.kinds[id] !== BTF_KIND_DECL_TAG &&
-      this.kinds[id] !== BTF_KIND_TYPE_TAG
-    );
+    // Read before the range test (an id out of range reads undefined, which
+    // fails the test after it): measured smaller than testing first.
+    const k = this.kinds[id]!;
+    return id > 0 && id < this.n && k <= BTF_KIND_ENUM64 && ((KNOWN_KINDS >>> k) & 1) !== 0;
   }
   private kind(id: number): number {
     return this.kinds[id]!;
@@ -569,14 +603,20 @@ export class LayoutPrinter {
     // Past the end of the section: as the decoded strings compare.
     return this.str(a) === this.str(b);
   }
-  /** Strings by offset, decoded once (names repeat across thousands of members). */
-  private readonly strAt: Int32Array;
-  private readonly strList: string[] = [];
+  /**
+   * Strings by offset, decoded once (parameter names repeat across
+   * thousands of lists). A map: the listing decodes some ten thousand
+   * strings (member names are copied as bytes), and an index with a slot
+   * per byte of a kernel's string section (10 MB) cost more in page faults
+   * than the lookups it saved.
+   */
+  private readonly strMemo = new Map<number, string>();
   private str(off: number): string {
-    const k = off < this.strAt.length ? this.strAt[off]! : -1;
-    if (k > 0) return this.strList[k - 1]!;
-    const s = this.q.str(off);
-    if (k === 0) this.strAt[off] = this.strList.push(s);
+    let s = this.strMemo.get(off);
+    if (s === undefined) {
+      s = this.q.str(off);
+      this.strMemo.set(off, s);
+    }
     return s;
   }
   private vlen(id: number): number {
@@ -734,16 +774,21 @@ export class LayoutPrinter {
    */
   private typeNaturalAlignment(root: number): number {
     if (this.flags[root]! & NAT_DONE) return this.natAlign[root]!;
-    const st: number[] = [root, 0, 0];
+    // The stack's words (a typed array kept by the printer: no array made per struct).
+    let st = this.natStack;
+    st[0] = root;
+    st[1] = 0;
+    st[2] = 0;
+    let sp = 3;
     this.flags[root]! |= NAT_BUSY;
-    while (st.length) {
-      const f = st.length - 3;
+    while (sp > 0) {
+      const f = sp - 3;
       const id = st[f]!;
       const i = st[f + 1]!;
       if (i >= this.vlen(id)) {
         this.natAlign[id] = st[f + 2]!;
         this.flags[id] = (this.flags[id]! & ~NAT_BUSY) | NAT_DONE;
-        st.length = f;
+        sp = f;
         continue;
       }
       const t = this.arrayElem(this.strip(this.memberWord(id, i, 1)));
@@ -754,7 +799,11 @@ export class LayoutPrinter {
           const fl = this.flags[t]!;
           if (!(fl & (NAT_DONE | NAT_BUSY))) {
             this.flags[t]! |= NAT_BUSY;
-            st.push(t, 0, 0);
+            if (sp + 3 > st.length) st = this.growNatStack();
+            st[sp] = t;
+            st[sp + 1] = 0;
+            st[sp + 2] = 0;
+            sp += 3;
             continue;
           }
           m = fl & NAT_DONE ? this.natAlign[t]! || 1 : 0;
@@ -766,6 +815,15 @@ export class LayoutPrinter {
       if (st[f + 2]! < m) st[f + 2] = m;
     }
     return this.natAlign[root]!;
+  }
+  /** The stack of {@link typeNaturalAlignment}: struct, next member, largest alignment so far (three words a frame). */
+  private natStack: Uint32Array = new Uint32Array(3 * 256);
+  /** Doubles {@link natStack} (structs nested more than 256 deep); returns it. */
+  private growNatStack(): Uint32Array {
+    const g = new Uint32Array(this.natStack.length * 2);
+    g.set(this.natStack);
+    this.natStack = g;
+    return g;
   }
 
   /** pahole's `class__infer_alignment`. */
@@ -1037,8 +1095,7 @@ export class LayoutPrinter {
         return undefined;
       const inner = clip(this.leafName(t), k === BTF_KIND_PTR ? 1024 : 128);
       if (k === BTF_KIND_PTR) s = `${inner} *`;
-      else
-        s = `${k === BTF_KIND_CONST ? 'const ' : k === BTF_KIND_VOLATILE ? 'volatile ' : ''}${inner}${k === BTF_KIND_RESTRICT ? ' restrict' : ''} `;
+      else s = `${MOD_BEFORE[k]!}${inner}${MOD_AFTER[k]!} `;
     } else if (k === BTF_KIND_ARRAY || k === BTF_KIND_FUNC_PROTO) return undefined;
     else s = this.leafName(id);
     s = clip(s, len);
@@ -1166,8 +1223,7 @@ export class LayoutPrinter {
       if (t !== 0 && !this.known(t)) s = this.notFoundSn('__tag__name:572', t);
       else {
         const inner = t === 0 ? 'void' : (this.memoName(t, 128) ?? (yield this.nameReq(t, 128)));
-        const pre = k === BTF_KIND_CONST ? 'const ' : k === BTF_KIND_VOLATILE ? 'volatile ' : '';
-        s = `${pre}${inner}${k === BTF_KIND_RESTRICT ? ' restrict' : ''} `;
+        s = `${MOD_BEFORE[k]!}${inner}${MOD_AFTER[k]!} `;
       }
     }
     s = clip(s, len);
@@ -1208,6 +1264,34 @@ export class LayoutPrinter {
     const stype = ret === 0 || !this.known(ret) ? 'void' : (this.memoName(ret, 128) ?? (yield this.nameReq(ret, 128)));
     const parms = yield { what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false };
     return `${inlined ? 'inline ' : ''}${left(stype, spacing)} (${isPtr ? '*' : ''}${name ?? ''})${parms}`;
+  }
+
+  /**
+   * {@link parmsSteps} when every parameter's type names itself or a type
+   * that does ({@link memoName}): a loop, no generator (most lists are such;
+   * the generators, compiled by V8 for the few thousand lists of a kernel,
+   * cost more than running them). Null, having made no text, for any other
+   * list (a function pointer among the parameters, a deeper type).
+   */
+  private plainParms(id: number): string | null {
+    const w = this.w;
+    const b = this.offs[id]! + 3;
+    const n = this.vlen(id);
+    let s = '(';
+    for (let i = 0; i < n; i++) {
+      const t = w[b + i * 2 + 1]!;
+      const pn = this.str(w[b + i * 2]!);
+      // The last parameter unnamed and void (`...`), or a type not known: the general path.
+      if (t !== 0 ? !this.known(t) : i === n - 1 && pn === '') return null;
+      // A function type or a pointer to one prints with the parameter's name inside (ftypeSteps), whatever is memoised.
+      const k = this.kind(t);
+      if (k === BTF_KIND_FUNC_PROTO || (k === BTF_KIND_PTR && this.kind(this.ref(t)) === BTF_KIND_FUNC_PROTO))
+        return null;
+      const stype = this.memoName(t, 128);
+      if (stype === undefined) return null;
+      s += `${i === 0 ? '' : ', '}${stype}${pn === '' ? '' : ' '}${pn}`;
+    }
+    return n === 0 ? '(void)' : `${s})`;
   }
 
   /** `ftype__fprintf_parms`: the parameter list of function type `id`. */
@@ -1310,17 +1394,24 @@ export class LayoutPrinter {
   }
   /** Writes the name of type `id` (pahole's `tag__name`) left-justified in `w` columns (`%-*s`). */
   private putTypeName(id: number, w: number): void {
+    // Void (slot 0) and the ids pahole cannot resolve are named `void`.
+    const t = id > 0 && id < this.n ? id : 0;
+    let at = this.nameAt[t]!;
+    if (at === 0) {
+      at = this.poolAdd(this.nameIn(t, 128));
+      this.nameAt[t] = at;
+      this.nameLen[t] = this.poolLen - at - 1;
+    }
+    // The name and its padding in one reserve: the length is known, no scan for the NUL.
+    const len = this.nameLen[t]!;
+    const pad = Math.abs(w) - len;
     const o = this.o;
-    const start = o.offset;
-    if (id > 0 && id < this.n) {
-      let at = this.nameAt[id]!;
-      if (at === 0) {
-        at = this.poolAdd(this.nameIn(id, 128));
-        this.nameAt[id] = at;
-      }
-      o.cstr(this.pool, at);
-    } else o.ascii('void');
-    o.fill(32, Math.abs(w) - (o.offset - start));
+    const b = o.reserve(pad > 0 ? len + pad : len);
+    const pool = this.pool;
+    let p = o.mark;
+    for (let i = at, e = at + len; i < e; i++) b[p++] = pool[i]!;
+    for (let i = 0; i < pad; i++) b[p++] = 32;
+    o.commit(p);
   }
 
   /** Appends `s` to {@link pool} as UTF-8 with a NUL after it; returns where it starts. */
@@ -1631,7 +1722,9 @@ export class LayoutPrinter {
     o.byte(41);
     let p = this.parmsAt[id]!;
     if (p === 0) {
-      p = this.poolAdd(this.runNames({ what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false }));
+      p = this.poolAdd(
+        this.plainParms(id) ?? this.runNames({ what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false }),
+      );
       this.parmsAt[id] = p;
     }
     o.cstr(this.pool, p);
@@ -1767,7 +1860,8 @@ export class LayoutPrinter {
     if (!s.suppressOffsetComment) {
       if (anon) {
         let slen = alignPrinted + (name !== NO_NAME ? cstrLength(this.strs, name >> 1) : -1);
-        if (this.isStruct(type) && this.flags[type]! & PACKED) slen += 28;
+        // The add runs every time (one first met after V8 optimised this deoptimises it).
+        slen += this.isStruct(type) && (this.flags[type]! & PACKED) !== 0 ? 28 : 0;
         this.putSpaces(s.typeSpacing + s.nameSpacing - slen - 3);
       } else this.putSpaces(Math.max(s.typeSpacing + s.nameSpacing - (o.offset - f.mStart), 0));
       o.ascii('/* ');
@@ -1866,7 +1960,8 @@ export class LayoutPrinter {
     f.union = union;
     f.id = id;
     f.outer = conf;
-    const c = conf.copy();
+    // The frame's own context, reused with the frame (nothing keeps it once the frame is closed).
+    const c = f.c.assign(conf);
     c.indent = indent + 1;
     f.c = c;
     f.indent = indent;
@@ -1912,6 +2007,31 @@ export class LayoutPrinter {
     f.first = this.fix(id);
     f.nm = this.nrMembers(id);
     o.ascii(' {\n');
+    // Rare (a hole before the first member), so out of line; called for the
+    // first structs too, so that V8 has seen the call when it optimises this
+    // (a call first met later deoptimised it), and too seldom to inline it.
+    if (this.preHoleCalls < WARM_CALLS || this.preBitHole[id]! > 0 || this.preHole[id]! > 0) this.preHoleNotes(f, id);
+  }
+
+  /** Calls of {@link forceAlignNote} so far. */
+  private forceCalls = 0;
+
+  /** `/* Force alignment to the next boundary: *\/` after a blank line, when `force`. */
+  private forceAlignNote(ind: number, force: boolean): void {
+    this.forceCalls++;
+    if (!force) return;
+    this.o.byte(10);
+    this.putTabs(ind);
+    this.o.ascii('/* Force alignment to the next boundary: */\n');
+  }
+
+  /** Calls of {@link preHoleNotes} so far. */
+  private preHoleCalls = 0;
+
+  /** The holes before struct `id`'s first member, `/* XXX N bits hole, try to pack *\/` after a blank line. */
+  private preHoleNotes(f: PrintFrame, id: number): void {
+    this.preHoleCalls++;
+    const o = this.o;
     const ind = f.c.indent;
     if (this.preBitHole[id]! > 0) {
       if (!f.newline) o.byte(10);
@@ -1964,9 +2084,8 @@ export class LayoutPrinter {
   /** `/* XXX N bits hole, try to pack *\/` (and bytes), indented. */
   private holeNote(ind: number, v: number, unit: string): void {
     this.putTabs(ind);
-    this.o.ascii('/* XXX ');
-    this.putCount(v, unit);
-    this.o.ascii(' hole, try to pack */');
+    // One string (see statsOut).
+    this.o.ascii(`/* XXX ${v}${unit}${v !== 1 ? 's' : ''} hole, try to pack */`);
   }
 
   /**
@@ -1999,12 +2118,10 @@ export class LayoutPrinter {
           o.ascii(' not found!>\n');
           return false;
         }
-        if (this.mByteOff[f.last] !== this.mByteOff[j]) {
-          o.byte(10);
-          this.putTabs(ind);
-          o.ascii('/* Force alignment to the next boundary: */\n');
-          bitfieldSize = 0;
-        }
+        // Rare, out of line (see preHoleNotes).
+        const force = this.mByteOff[f.last] !== this.mByteOff[j];
+        if (force || this.forceCalls < WARM_CALLS) this.forceAlignNote(ind, force);
+        if (force) bitfieldSize = 0;
         this.putTabs(ind);
         this.typeOutNow(t, EMPTY_NAME, f.c);
         o.byte(58);
@@ -2240,86 +2357,55 @@ export class LayoutPrinter {
     const ind = c.indent;
     const tsize = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
     const ncl = Math.floor((Math.max(0, this.tagSize(id)) + this.cachelineSize - 1) / this.cachelineSize);
+    // Each line one string (the numbers in it by the engine): the writes V8
+    // would otherwise inline per piece make this function large to compile,
+    // and it runs once per struct.
     o.byte(10);
     this.putTabs(ind);
-    o.ascii('/* size: ');
-    this.o.int(tsize);
-    o.ascii(', cachelines: ');
-    this.o.int(ncl);
-    o.ascii(', members: ');
-    this.o.int(nm2);
-    o.ascii(' */\n');
+    o.ascii(`/* size: ${tsize}, cachelines: ${ncl}, members: ${nm2} */\n`);
     if (sumHoles > 0 || sumBitHoles > 0) {
       if (sumBytes > 0) {
         this.putTabs(ind);
-        o.ascii('/* sum members: ');
-        this.o.int(sumBytes);
-        if (sumHoles > 0) {
-          o.ascii(', holes: ');
-          this.o.int(this.nrHoles[id]!);
-          o.ascii(', sum holes: ');
-          this.o.int(sumHoles);
-        }
-        o.ascii(' */\n');
+        o.ascii(
+          sumHoles > 0
+            ? `/* sum members: ${sumBytes}, holes: ${this.nrHoles[id]!}, sum holes: ${sumHoles} */\n`
+            : `/* sum members: ${sumBytes} */\n`,
+        );
       }
       if (sumBits > 0) {
         this.putTabs(ind);
-        o.ascii('/* sum bitfield members: ');
-        this.o.int(sumBits);
-        o.ascii(' bits');
-        if (sumBitHoles > 0) {
-          o.ascii(', bit holes: ');
-          this.o.int(this.nrBitHoles[id]!);
-          o.ascii(', sum bit holes: ');
-          this.o.int(sumBitHoles);
-          o.ascii(' bits');
-        } else {
-          o.ascii(' (');
-          this.o.int(Math.floor(sumBits / 8));
-          o.ascii(' bytes)');
-        }
-        o.ascii(' */\n');
+        o.ascii(
+          sumBitHoles > 0
+            ? `/* sum bitfield members: ${sumBits} bits, bit holes: ${this.nrBitHoles[id]!}, sum bit holes: ${sumBitHoles} bits */\n`
+            : `/* sum bitfield members: ${sumBits} bits (${Math.floor(sumBits / 8)} bytes) */\n`,
+        );
       }
     }
     const padding = this.padding[id]!;
     if (padding > 0) {
       this.putTabs(ind);
-      o.ascii('/* padding: ');
-      this.o.int(padding);
-      o.ascii(' */\n');
+      o.ascii(`/* padding: ${padding} */\n`);
     }
     if (nrPaddings > 0) {
       this.putTabs(ind);
-      o.ascii('/* paddings: ');
-      this.o.int(nrPaddings);
-      o.ascii(', sum paddings: ');
-      this.o.int(sumPaddings);
-      o.ascii(' */\n');
+      o.ascii(`/* paddings: ${nrPaddings}, sum paddings: ${sumPaddings} */\n`);
     }
     if (this.bitPadding[id]! > 0) {
       this.putTabs(ind);
-      o.ascii('/* bit_padding: ');
-      this.o.int(this.bitPadding[id]!);
-      o.ascii(' bits */\n');
+      o.ascii(`/* bit_padding: ${this.bitPadding[id]!} bits */\n`);
     }
     if (nrForced !== 0) {
       this.putTabs(ind);
-      o.ascii('/* forced alignments: ');
-      this.o.int(nrForced);
-      if (nrForcedHoles !== 0) {
-        o.ascii(', forced holes: ');
-        this.o.int(nrForcedHoles);
-        o.ascii(', sum forced holes: ');
-        this.o.int(sumForcedHoles);
-      }
-      o.ascii(' */\n');
+      o.ascii(
+        nrForcedHoles !== 0
+          ? `/* forced alignments: ${nrForced}, forced holes: ${nrForcedHoles}, sum forced holes: ${sumForcedHoles} */\n`
+          : `/* forced alignments: ${nrForced} */\n`,
+      );
     }
     const lastCl = (c.baseOffset + tsize) % this.cachelineSize;
     if (lastCl !== 0) {
       this.putTabs(ind);
-      o.ascii('/* last cacheline: ');
-      this.o.int(lastCl);
-      o.ascii(' bytes */\n');
+      o.ascii(`/* last cacheline: ${lastCl} bytes */\n`);
     }
     const diff = tsize * 8 - (sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + padding * 8 + this.bitPadding[id]!);
     if (diff && nm2 !== 0) {
@@ -2356,6 +2442,20 @@ export class LayoutPrinter {
     conf.expand = this.expand;
     this.printNested(id, conf, union);
     out.byte(59);
+  }
+
+  /**
+   * Writes pahole's plain listing (no option that chooses types) to `out`:
+   * what {@link listedIds} yields without options, each printed by
+   * {@link writeStruct} and a newline. One loop, no generator between the
+   * choice and the printing.
+   */
+  writeListing(out: ByteOut): void {
+    for (let id = 1, n = this.n; id < n; id++) {
+      if (!this.listed(id) || this.repeatsListed(id)) continue;
+      this.writeStruct(id, out);
+      out.byte(10);
+    }
   }
 
   /** Prints struct or union `id` as pahole's `tag__fprintf` does at top level, `;` included. */
@@ -2917,9 +3017,11 @@ export function* listedIds(p: LayoutPrinter, typeCount: number, opts: ListingOpt
     return;
   }
   const nrHoles = opts.holes ?? 0;
+  // Without -H and -x every struct passes (its holes are found when it is printed).
+  const filter = nrHoles > 0 || opts.exclude !== undefined;
   for (let id = 1; id < typeCount; id++) {
     if (!p.listed(id)) continue;
-    if (!p.filter(id, nrHoles, opts.exclude)) continue;
+    if (filter && !p.filter(id, nrHoles, opts.exclude)) continue;
     if (p.repeatsListed(id)) continue;
     yield id;
   }
@@ -2934,6 +3036,11 @@ export function writeLayoutListing(btf: BtfContainer, sink: ByteSink, opts: List
   // A small first chunk: the flush runs before V8 optimises the writers (see ByteOut).
   const o = new ByteOut(sink, 4096);
   const strs = typeQuery(btf).strs;
+  if (!opts.classNames?.length && !opts.sizes && !opts.holes && opts.exclude === undefined) {
+    p.writeListing(o);
+    o.flush();
+    return;
+  }
   for (const id of listedIds(p, typeQuery(btf).typeCount, opts)) {
     // With -C, pahole prints each type in full, --sizes or not.
     if (opts.classNames?.length) {
