@@ -1283,9 +1283,11 @@ export class LayoutPrinter {
       const pn = this.str(w[b + i * 2]!);
       // The last parameter unnamed and void (`...`), or a type not known: the general path.
       if (t !== 0 ? !this.known(t) : i === n - 1 && pn === '') return null;
-      // A function type or a pointer to one prints with the parameter's name inside (ftypeSteps), whatever is memoised.
+      // A function type or a pointer to one prints with the parameter's name inside (ftypeSteps), whatever is
+      // memoised; a pointer to a type pahole cannot find prints its error line instead of a name (parmsSteps).
       const k = this.kind(t);
-      if (k === BTF_KIND_FUNC_PROTO || (k === BTF_KIND_PTR && this.kind(this.ref(t)) === BTF_KIND_FUNC_PROTO))
+      const p = k === BTF_KIND_PTR ? this.ref(t) : 0;
+      if (k === BTF_KIND_FUNC_PROTO || (p !== 0 && (!this.known(p) || this.kind(p) === BTF_KIND_FUNC_PROTO)))
         return null;
       const stype = this.memoName(t, 128);
       if (stype === undefined) return null;
