@@ -13,6 +13,8 @@
 #                           "corpus: also-bpfeb")
 #   obj/merge/NAME.o        objects of the merge set (src/merge/*.bpf.c)
 #   obj/maps/NAME.o         the maps/vars inspectors' objects (src/maps/*.bpf.c)
+#   obj/xcheck/NAME.o       objects from cross-checks with the real tools (src/xcheck/*.bpf.c),
+#                           inspected as obj/maps/ is
 #   obj/core/NAME.o         CO-RE programs (src/core/*.bpf.c, header-free), checked
 #                           against libbpf by test/core.test.ts
 #   obj/gen/NAME.o          the skeleton corpus (src/gen/*.bpf.c, header-free), checked
@@ -95,7 +97,7 @@ CFLAGS=(-g -O2 -Wall
 
 # expected/c/ is build-c.sh's (run at the end): its sorted/ goldens need a
 # bpftool newer than this one, so they are kept unless it can redo them.
-rm -rf obj/*.o obj/merge obj/maps obj/ext obj/core obj/gen obj-nobtf
+rm -rf obj/*.o obj/merge obj/maps obj/xcheck obj/ext obj/core obj/gen obj-nobtf
 find expected -mindepth 1 -maxdepth 1 ! -name c -exec rm -rf {} + 2>/dev/null || true
 mkdir -p obj/merge expected/merge
 
@@ -138,6 +140,17 @@ for src in src/maps/*.bpf.c; do
 	name=$(basename "$src" .bpf.c)
 	echo "  CC  obj/maps/$name.o"
 	(cd src/maps && "$CLANG" -g -O2 -target bpf -fdebug-compilation-dir=. -c "$name.bpf.c" -o "../../obj/maps/$name.o") ||
+		die "compilation of $src failed"
+done
+
+# src/xcheck: programs that cross-checks against the real tools found a
+# difference with (each source's header says what it pins down); every suite
+# that walks obj/ reads them, and the maps/vars suites compare them with libbpf.
+mkdir -p obj/xcheck
+for src in src/xcheck/*.bpf.c; do
+	name=$(basename "$src" .bpf.c)
+	echo "  CC  obj/xcheck/$name.o"
+	(cd src/xcheck && "$CLANG" -g -O2 -target bpf -fdebug-compilation-dir=. -c "$name.bpf.c" -o "../../obj/xcheck/$name.o") ||
 		die "compilation of $src failed"
 done
 

@@ -93,6 +93,16 @@ const ptrSizes = new WeakMap<BtfContainer, number>();
 const cache = new WeakMap<BtfContainer, TypeQuery>();
 
 /**
+ * Sets the pointer size of `btf` (libbpf's `btf__set_pointer_size`), as
+ * libbpf's `btf__parse_elf` does from the ELF class (8 for ELF64, 4 for
+ * ELF32) before anything asks: it then wins over the `long` search.
+ */
+export function setPointerSize(btf: BtfContainer, size: 4 | 8): void {
+  ptrSizes.set(btf, size);
+  cache.delete(btf);
+}
+
+/**
  * Returns the flat query layer of `btf` (and its bases), building it on first
  * use and again after `btf` or a base changed.
  */
@@ -283,6 +293,16 @@ export class TypeQuery {
     }
     this.ptrSz = sz > 0 ? sz : 8;
     return this.ptrSz;
+  }
+
+  /**
+   * libbpf's `btf__pointer_size`: {@link ptrSize} as determined, but 0 when
+   * nothing said it (raw BTF without a `long` of size 4 or 8, and no base
+   * that found one); pahole takes it as its pointer size (`cu->addr_size`).
+   */
+  get btfPointerSize(): number {
+    const sz = this.ptrSize;
+    return (ptrSizes.get(this.btf) ?? sz) > 0 ? sz : 0;
   }
 
   private determinePtrSize(): number {

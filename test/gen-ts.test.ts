@@ -196,13 +196,14 @@ class Printer {
     this.q = typeQuery(btf);
   }
 
-  print(typeId: number, v: unknown): string {
+  /** `at`: where the value lies in libbpf's buffer (a variable's offset in its section), which alignment is judged by. */
+  print(typeId: number, v: unknown, at = 0): string {
     this.out = '';
     this.depth = 0;
     this.isArrayMember = false;
     this.isArrayChar = false;
     this.isArrayTerminated = false;
-    this.value('', typeId, v, 0, 0);
+    this.value('', typeId, v, at, 0);
     return this.out;
   }
 
@@ -339,7 +340,9 @@ class Printer {
           this.emit(this.btf.str(w[o + 3 + i * 2]!));
           return;
         }
-      this.emit(String(signed ? BigInt.asIntN(32, value) : BigInt.asUintN(32, value)));
+      // libbpf's `is_signed ? "%d" : "%u"` has the delimiter on "%u" only: a signed value prints without it
+      if (signed) this.out += String(BigInt.asIntN(32, value));
+      else this.emit(String(BigInt.asUintN(32, value)));
       return;
     }
     for (let i = 0; i < n; i++) {
@@ -349,7 +352,8 @@ class Printer {
         return;
       }
     }
-    this.emit(signed ? `${BigInt.asIntN(64, value)}LL` : `${BigInt.asUintN(64, value)}ULL`);
+    if (signed) this.out += `${BigInt.asIntN(64, value)}LL`;
+    else this.emit(`${BigInt.asUintN(64, value)}ULL`);
   }
 }
 
@@ -393,7 +397,7 @@ for (const c of cases) {
               varId: 0,
               offset: 0,
               size: 0,
-              value: printer.print(vt, decoded[v.key]),
+              value: printer.print(vt, decoded[v.key], vs[i]!.offset),
             }),
           );
         });

@@ -170,6 +170,9 @@ const KEEP = new Set([
 function prelude(btf: Btf | null): string {
   let s = '#include <bpf/libbpf.h>\n';
   if (!btf) return s;
+  // The dump prints type tags as clang's btf_type_tag attribute, which gcc ignores
+  // with a warning; emptied, `__attribute__(())` is valid C for both.
+  s += '#define btf_type_tag(x)\n';
   const q = typeQuery(btf);
   const roots: string[] = [];
   const names = new Set<string>();

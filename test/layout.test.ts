@@ -353,6 +353,185 @@ const REORG_TEXT = `struct r {
 };   /* saved 8 bytes! */
 `;
 
+// Raw BTF without an INT named like \`long\`, with a type tag (a kind pahole 1.24 drops)
+// reached through pointers, a pointer to pointer, a function pointer's parameter, a
+// typedef and a const pointer, and as a member's own type. pahole's pointer size is
+// libbpf's btf__pointer_size: 0 here (an ELF object's class would give 8), so pointer
+// members are 0 bytes; each place it cannot find the tag prints its own
+// \`<ERROR(function:line): ...>\`, and an \`<ERROR\` member drops what came before it
+// (\`const \`) from the offset comment's column.
+function noLong(): Btf {
+  const b = Btf.empty();
+  const ch = b.addInt('char', 1, 1);
+  const int = b.addInt('int', 4, 1);
+  const tt = b.addTypeTag('user', int); // [3]
+  const pint = b.addPtr(int);
+  const ptt = b.addPtr(tt);
+  const pptt = b.addPtr(ptt);
+  const fp = b.addFuncProto(int);
+  b.addFuncParam('z', ptt);
+  b.addFuncParam('w', int);
+  const pfp = b.addPtr(fp);
+  b.addTypedef('td_tt', tt);
+  const tdp = b.addTypedef('tdp', ptt);
+  const cptt = b.addConst(ptt);
+  b.addStruct('s', 56);
+  b.addField('a', ch, 0, 0);
+  b.addField('p', pint, 64, 0);
+  b.addField('tp', ptt, 128, 0);
+  b.addField('pp', pptt, 192, 0);
+  b.addField('fn', pfp, 256, 0);
+  b.addField('cp', cptt, 320, 0);
+  b.addField('t', tdp, 384, 0);
+  b.addField('b', int, 416, 0);
+  b.addStruct('s_first', 8);
+  b.addField('first', tt, 0, 0);
+  b.addField('b', int, 32, 0);
+  return b;
+}
+
+// What pahole 1.24 printed for noLong() written as raw BTF (\`pahole -F btf FILE\`, stdout;
+// "BTF: idx: 3, Unknown kind 18" went to stderr). A union with a member of the tag's
+// type, or -R (a division by the pointer size), crash it.
+const NO_LONG_TEXT = `struct s {
+\tchar                       a;                    /*     0     1 */
+
+\t/* XXX 7 bytes hole, try to pack */
+
+\tint *                      p;                    /*     8     0 */
+
+\t/* XXX 8 bytes hole, try to pack */
+
+\t<ERROR                    > tp;                  /*    16     0 */
+
+\t/* XXX 8 bytes hole, try to pack */
+
+\t<ERROR(tag__ptr_name:496): 0x3 not found!> * * pp; /*    24     0 */
+
+\t/* XXX 8 bytes hole, try to pack */
+
+\tint                        (*fn)(<ERROR(ftype__fprintf_parms:1142): 3 not found!>
+, int w); /*    32     0 */
+
+\t/* XXX 8 bytes hole, try to pack */
+
+\tconst <ERROR              > cp;                        /*    40     0 */
+
+\t/* XXX 8 bytes hole, try to pack */
+
+\ttdp                        t;                    /*    48     0 */
+
+\t/* XXX 4 bytes hole, try to pack */
+
+\tint                        b __attribute__((__aligned__(64))); /*    52     4 */
+
+\t/* size: 56, cachelines: 1, members: 8 */
+\t/* sum members: 5, holes: 7, sum holes: 51 */
+\t/* forced alignments: 1, forced holes: 1, sum forced holes: 4 */
+\t/* last cacheline: 56 bytes */
+};
+struct s_first {
+\t<ERROR(__class__fprintf:1609): 3 not found!>
+\tint                        b __attribute__((__aligned__(8))); /*     4     4 */
+
+\t/* size: 8, cachelines: 1, members: 2 */
+\t/* forced alignments: 1 */
+\t/* last cacheline: 8 bytes */
+
+\t/* BRAIN FART ALERT! 8 bytes != 4 (member bytes) + 0 (member bits) + 0 (byte holes) + 0 (bit holes), diff = 32 bits */
+};
+`;
+
+test("raw BTF without a long: pahole's pointer size 0 and its not-found texts, as pahole printed them", () => {
+  assert.fixture(listing(noLong(), {}), NO_LONG_TEXT);
+  assert.is(
+    listing(noLong(), { classNames: ['td_tt'] }),
+    'typedef <ERROR(typedef__fprintf:317): 3 not found!>\n td_tt;\n',
+  );
+  assert.is(
+    listing(noLong(), { classNames: ['tdp'] }),
+    'typedef <ERROR(typedef__fprintf:331): 3 not found!>\n *tdp;\n',
+  );
+});
+
+test('raw BTF without a long equals pahole on the same raw BTF, with each option (live)', () => {
+  if (!havePahole()) return skip('pahole is not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-layout-'));
+  try {
+    const f = join(dir, 'nolong.btf');
+    const btf = noLong();
+    writeFileSync(f, btf.rawData());
+    const opts: ListingOptions[] = [
+      {},
+      { expand: true },
+      { sizes: true },
+      { suppressAligned: true },
+      { classNames: ['td_tt'] },
+      { classNames: ['tdp'] },
+    ];
+    for (const o of opts) same(f, o, btf);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// A bitfield of a type pahole cannot find (a type tag) after a bit hole: the error of
+// __class__fprintf's bit-hole branch, then the member as an anonymous bitfield.
+function bitHoleTag(): Btf {
+  const b = Btf.empty();
+  const ch = b.addInt('char', 1, 1);
+  const int = b.addInt('int', 4, 1);
+  b.addInt('long', 8, 1);
+  const tt = b.addTypeTag('user', int);
+  b.addStruct('s_bfh', 8);
+  b.addField('a', int, 0, 3);
+  b.addField('b', tt, 8, 5);
+  b.addField('c', int, 16, 4);
+  b.addField('d', ch, 32, 0);
+  return b;
+}
+
+test('a bitfield of a type pahole cannot find after a bit hole: its error line, as pahole printed it (and live)', () => {
+  const text = listing(bitHoleTag(), {});
+  // what pahole 1.24 printed for bitHoleTag() written as raw BTF
+  assert.ok(
+    text.includes(
+      '\t/* XXX 5 bits hole, try to pack */\n\t<ERROR(__class__fprintf:1546): 4 not found!>\n\tint                        :5;\n\n\tint                        c:4;',
+    ),
+    text,
+  );
+});
+
+test('a bitfield of a type pahole cannot find after a bit hole equals pahole on the same raw BTF (live)', () => {
+  if (!havePahole()) return skip('pahole is not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-layout-'));
+  try {
+    const f = join(dir, 'bfh.btf');
+    writeFileSync(f, bitHoleTag().rawData());
+    same(f, {}, bitHoleTag());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an object gives pahole the pointer size of its ELF class, its raw .BTF that of a long (here none: 0) (live)', async () => {
+  if (!havePahole()) return skip('pahole is not installed');
+  const obj = repoPath('golden', 'obj', 'xcheck', 'xcheck_ttag.o');
+  const elfBtf = await readBtfFile(obj);
+  assert.match(listing(elfBtf, { classNames: ['inner'] }), /ip;\s+\/\*\s+0\s+8 \*\//);
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-layout-'));
+  try {
+    const f = join(dir, 'xcheck_ttag.btf');
+    writeFileSync(f, elfBtf.rawData());
+    const raw = await readBtfFile(f);
+    assert.match(listing(raw, { classNames: ['inner'] }), /ip;\s+\/\*\s+0\s+0 \*\//);
+    for (const o of [{}, { expand: true }, { sizes: true }, { classNames: ['uip_t', 'cb_t'] }] as ListingOptions[])
+      same(f, o, raw);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('-R: the reorganized struct and its savings, as pahole printed them', () => {
   assert.fixture(listing(reorg(), { classNames: ['r'], reorganize: true }), REORG_TEXT);
   // Without -C, -R changes nothing (pahole ignores it); a -C type that is not a struct prints nothing.

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
 import { BTF_FWD_STRUCT, BTF_INT_SIGNED, BTF_KIND_INT, BTF_KIND_STRUCT } from '../lib/kinds.js';
-import { SizeFailure, flattenTypes, typeQuery } from '../lib/query.js';
+import { SizeFailure, flattenTypes, setPointerSize, typeQuery } from '../lib/query.js';
 import { compareUtf8 } from '../lib/strings.js';
 
 /** [1] int, [2] const int, [3] typedef cint_t, [4] struct s { cint_t a; char c; } */
@@ -114,3 +114,19 @@ test('compareUtf8 orders by UTF-8 bytes, not UTF-16 units', () => {
 });
 
 test.run();
+
+test("btfPointerSize is libbpf's btf__pointer_size: a long's size, 0 without one, the ELF class's after setPointerSize", () => {
+  const b = Btf.empty();
+  b.addPtr(b.addInt('int', 4, BTF_INT_SIGNED));
+  assert.is(typeQuery(b).ptrSize, 8); // btf_ptr_sz: 8 when nothing says
+  assert.is(typeQuery(b).btfPointerSize, 0);
+  const l = Btf.empty();
+  l.addInt('int', 4, BTF_INT_SIGNED);
+  l.addInt('long unsigned int', 4, 0);
+  assert.is(typeQuery(l).btfPointerSize, 4);
+  const e = Btf.empty();
+  e.addInt('long', 4, BTF_INT_SIGNED);
+  setPointerSize(e, 8); // btf__parse_elf of an ELF64 object: the class wins over the long
+  assert.is(typeQuery(e).btfPointerSize, 8);
+  assert.is(typeQuery(e).ptrSize, 8);
+});

@@ -71,6 +71,29 @@ test("maps_demo: pretty output equals libbpf 1.1.2's (the oracle's vars --pretty
   assert.fixture(text(got), fixture('maps_demo.libbpf.vars.pretty.txt')!);
 });
 
+const xdata = loaded.find((o) => o.name === 'xcheck_data')!.obj;
+
+test("xcheck_data: pretty output equals libbpf 1.1.2's (the oracle's vars --pretty), quirks included", () => {
+  const got = listVars(xdata, { compact: false, libbpf11: true });
+  assert.fixture(text(got), fixture('xcheck_data.libbpf.vars.pretty.txt')!);
+});
+
+test("a signed enum's value that no enumerator matches prints without its delimiter, in every mode (libbpf 1.1.2 to 1.8)", () => {
+  for (const libbpf11 of [true, false]) {
+    const v = (name: string, compact = true) =>
+      listVars(xdata, { libbpf11, compact }).find((x) => x.name === name)!.value;
+    // ENUM: `is_signed ? "%d" : "%u"` gets the "%s%s" of btf_dump_type_values on "%u" only
+    assert.ok(v('g_ebits').startsWith('(struct ebits){.a = (enum sgn)11.b = (enum sgn)3.c = (enum usg)5,.d ='));
+    // ENUM64: the same for "%lldLL"; a 1-byte packed enum; the last member: no comma before '}'
+    assert.ok(v('g_ebits').endsWith('.j = (enum sbig64)-11LL.k = (enum sbyte)5}'));
+    assert.is(v('g_sgn_arr'), '(enum sgn[4])[SG_NEG,07SG_POS,]');
+    // a match keeps its comma; --pretty loses the newline as well
+    assert.ok(v('g_ebits2', false).includes('\t.b = (enum sgn)14\t.c = (enum usg)UG_B,\n'));
+    // at the top level there is no delimiter to lose
+    assert.is(v('g_sgn_unk'), '(enum sgn)1234');
+  }
+});
+
 test('the char-array state: libbpf 1.1.2 leaves the next 1-byte members empty, >= 1.5 prints them', () => {
   const cfg = (legacy: boolean) => listVars(demo, { libbpf11: legacy }).find((v) => v.name === 'cfg')!.value;
   assert.ok(cfg(true).includes(".name = (char[12])['d','e','m','o',],.enabled = (_Bool).color = (enum color)GREEN,"));
@@ -148,7 +171,8 @@ test('typed data: enums, unaligned enums (libbpf reads 0), bitfields', () => {
   assert.is(d.dump(t.e, bytes(1, 0, 0, 0)).text, '(enum e)A');
   assert.is(d.dump(t.e, bytes(0xff, 0xff, 0xff, 0xff)).text, '(enum e)B');
   assert.is(d.dump(t.e, bytes(7, 0, 0, 0)).text, '(enum e)7');
-  assert.is(d.dump(t.pk, bytes(0x41, 1, 0, 0, 0)).text, '(struct pk){.c = (char)65,.v = (enum e)0,}');
+  // e is signed (B = -1): its unmatched 0 has no comma, as libbpf 1.1.2 prints it (btfh typed-data)
+  assert.is(d.dump(t.pk, bytes(0x41, 1, 0, 0, 0)).text, '(struct pk){.c = (char)65,.v = (enum e)0}');
   // x = -3 (3 bits: 0b101), y = 9, z = 1
   assert.is(d.dump(t.bf, bytes(0x4d, 0x01, 0, 0)).text, '(struct bf){.x = (int)0x5,.y = (int)0x9,.z = (enum e)A,}');
   // libbpf 1.1.2 wants the enum's 4 bytes from the bitfield's first byte on
@@ -213,7 +237,7 @@ test('typed data: without zeroes, and pretty', () => {
   );
   assert.is(
     new TypedDataDumper(t.btf, { compact: false }).dump(t.pk, bytes(0x41, 1, 0, 0, 0)).text,
-    '(struct pk){\n\t.c = (char)65,\n\t.v = (enum e)0,\n}',
+    '(struct pk){\n\t.c = (char)65,\n\t.v = (enum e)0}', // a signed enum's unmatched value: no ',\n'
   );
 });
 

@@ -25,7 +25,8 @@
  *    name): the ELF, `.BTF` after the DATASEC fixup of the 6.1 kernel's
  *    libbpf that bpftool 7.1 is built with (`__hidden` globals stay global),
  *    the maps (lib/inspect/maps.ts) and programs (lib/inspect/programs.ts) in
- *    libbpf's order. What libbpf refuses (another byte order, legacy
+ *    libbpf's order, less the `.bss.NAME` sections, which that libbpf skips
+ *    (1.1 made them maps). What libbpf refuses (another byte order, legacy
  *    `maps`, a bad map definition, a relocation against a section that has no
  *    map) is a one-line error, as bpftool's "failed to open BPF object file".
  * 2. Name everything: the object name (the file's base name without `.o`,
@@ -277,6 +278,9 @@ function model(bytes: Uint8Array, opts: SkeletonOptions, objName: string, libbpf
   const maps: SkelMap[] = [];
   for (const info of list.maps) {
     if (info.origin === 'percpu' && !percpu) continue;
+    // The 6.1 kernel's libbpf knows `.bss` alone ("elf: skipping section .bss.NAME";
+    // `.bss.*` came with 1.1): no map, and a relocation against one fails below.
+    if (info.internal && info.section.startsWith('.bss.')) continue;
     const ident = mapIdent(info, percpu);
     if (ident === null) continue;
     // The 6.1 kernel's libbpf makes every internal map mmapable (libbpf 1.1

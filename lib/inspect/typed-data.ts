@@ -31,6 +31,12 @@
  *   base type, so a bitfield near the end of a struct can fail with E2BIG;
  *   libbpf >= 1.5 checks the bytes the bitfield covers, and so do we, unless
  *   `libbpf11` is set.
+ * - A signed enum's (kind_flag set) value that no enumerator matches prints
+ *   without its comma, and without its newline under `--pretty`
+ *   (`.a = (enum e)7.b = ...`): libbpf's `btf_dump_type_values` macro appends
+ *   the delimiter to its format by string-literal concatenation, and the
+ *   format `is_signed ? "%d" : "%u"` gets it on "%u" only (1.1.2, and
+ *   still so in 1.7 and libbpf's master).
  * - An enum at an unaligned address (a packed struct) reads as 0: libbpf
  *   reads it through its bitfield helper with a bit size of 0, a 64-bit shift
  *   that the compiler folds to 0.
@@ -442,7 +448,11 @@ export class TypedDataDumper {
           return;
         }
       }
-      this.value(signed ? String(Number(BigInt.asIntN(32, value))) : String(Number(BigInt.asUintN(32, value))));
+      // libbpf: `btf_dump_type_values(d, is_signed ? "%d" : "%u", value)`, a macro that appends
+      // `"%s%s"` (delimiter, newline) to its format by string-literal concatenation, which
+      // binds to "%u" alone: a signed enum's unmatched value prints without its comma
+      if (signed) this.print(String(Number(BigInt.asIntN(32, value))));
+      else this.value(String(Number(BigInt.asUintN(32, value))));
       return;
     }
     for (let i = 0; i < vlen; i++) {
@@ -453,7 +463,9 @@ export class TypedDataDumper {
         return;
       }
     }
-    this.value(signed ? `${BigInt.asIntN(64, value)}LL` : `${BigInt.asUintN(64, value)}ULL`);
+    // the same macro, `is_signed ? "%lldLL" : "%lluULL"`: no delimiter after a signed value
+    if (signed) this.print(`${BigInt.asIntN(64, value)}LL`);
+    else this.value(`${BigInt.asUintN(64, value)}ULL`);
   }
 
   /** Pushes a frame of `kind` for type `t` at address `at` on the value stack, or throws ELOOP when `t` is under way. */

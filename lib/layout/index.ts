@@ -455,6 +455,13 @@ export class LayoutPrinter {
   };
   /** Array dimensions {@link typeOut} has met, written after the element (innermost last). */
   private readonly suffix: number[] = [];
+  /**
+   * Where {@link typeOut} wrote pahole's `<ERROR` for a type it cannot find
+   * (-1: none): its `out_type_not_found` assigns `printed` instead of adding
+   * to it, so what the member printed before (a `const `, a `/* typedef X *\/ `)
+   * is left out of the offset comment's column.
+   */
+  private errAt = -1;
   /** The string section (names are copied from it as bytes). */
   private readonly strs: Uint8Array;
   /**
@@ -520,7 +527,8 @@ export class LayoutPrinter {
     this.w = q.words;
     this.offs = q.offs;
     this.n = q.typeCount;
-    this.ptrSize = q.ptrSize;
+    // pahole's cu->addr_size is libbpf's btf__pointer_size: 0 for raw BTF without a `long`
+    this.ptrSize = q.btfPointerSize;
     this.cachelineSize = opts.cachelineSize ?? 64;
     this.expand = opts.expand ?? false;
     this.suppressAligned = opts.suppressAligned ?? false;
@@ -1217,7 +1225,7 @@ export class LayoutPrinter {
     if (k === BTF_KIND_PTR) {
       let t = this.ref(id);
       if (t === 0) s = 'void *';
-      else if (!this.known(t)) s = `${this.notFoundId(t)} *`;
+      else if (!this.known(t)) s = `${this.notFoundSn('tag__ptr_name:496', t)} *`;
       else {
         let cp = '';
         if (this.kind(t) === BTF_KIND_CONST) {
@@ -1231,13 +1239,13 @@ export class LayoutPrinter {
       }
     } else if (k === BTF_KIND_ARRAY) {
       const t = this.w[this.offs[id]! + 3]!;
-      if (!this.known(t)) s = t === 0 ? 'void' : this.notFoundId(t);
+      if (!this.known(t)) s = t === 0 ? 'void' : this.notFoundSn('__tag__name:590', t);
       else s = this.memoName(t, len) ?? (yield this.nameReq(t, len));
     } else if (k === BTF_KIND_FUNC_PROTO) {
       s = yield { what: FTYPE, id, len, name: null, inlined: false, isPtr: false };
     } else {
       const t = this.ref(id);
-      if (t !== 0 && !this.known(t)) s = this.notFoundId(t);
+      if (t !== 0 && !this.known(t)) s = this.notFoundSn('__tag__name:572', t);
       else {
         const inner = t === 0 ? 'void' : (this.memoName(t, 128) ?? (yield this.nameReq(t, 128)));
         s = `${MOD_BEFORE[k]!}${inner}${MOD_AFTER[k]!} `;
@@ -1257,8 +1265,17 @@ export class LayoutPrinter {
     return { what: NAME, id, len, name: null, inlined: false, isPtr: false };
   }
 
-  private notFoundId(id: number): string {
-    return `<ERROR: type ${id} not found>`;
+  /**
+   * pahole's `tag__id_not_found_snprintf` at `where` (its function and
+   * source line in 1.24's dwarves_fprintf.c): the id in hex, no newline.
+   */
+  private notFoundSn(where: string, id: number): string {
+    return `<ERROR(${where}): ${id === 0 ? '0' : `0x${id.toString(16)}`} not found!>`;
+  }
+
+  /** pahole's `tag__id_not_found_fprintf` at `where`: the id in decimal, then a newline. */
+  private notFoundF(where: string, id: number): string {
+    return `<ERROR(${where}): ${id} not found!>\n`;
   }
 
   /**
@@ -1291,9 +1308,11 @@ export class LayoutPrinter {
       const pn = this.str(w[b + i * 2]!);
       // The last parameter unnamed and void (`...`), or a type not known: the general path.
       if (t !== 0 ? !this.known(t) : i === n - 1 && pn === '') return null;
-      // A function type or a pointer to one prints with the parameter's name inside (ftypeSteps), whatever is memoised.
+      // A function type or a pointer to one prints with the parameter's name inside (ftypeSteps), whatever is
+      // memoised; a pointer to a type pahole cannot find prints its error line instead of a name (parmsSteps).
       const k = this.kind(t);
-      if (k === BTF_KIND_FUNC_PROTO || (k === BTF_KIND_PTR && this.kind(this.ref(t)) === BTF_KIND_FUNC_PROTO))
+      const p = k === BTF_KIND_PTR ? this.ref(t) : 0;
+      if (k === BTF_KIND_FUNC_PROTO || (p !== 0 && (!this.known(p) || this.kind(p) === BTF_KIND_FUNC_PROTO)))
         return null;
       const stype = this.memoName(t, 128);
       if (stype === undefined) return null;
@@ -1325,7 +1344,12 @@ export class LayoutPrinter {
         const k = this.kind(t);
         if (k === BTF_KIND_PTR) {
           const p = this.ref(t);
-          if (p !== 0 && this.known(p) && this.kind(p) === BTF_KIND_FUNC_PROTO) {
+          if (p !== 0 && !this.known(p)) {
+            // the pointed-to type pahole cannot find: its error line, and no name
+            s += this.notFoundF('ftype__fprintf_parms:1142', p);
+            continue;
+          }
+          if (p !== 0 && this.kind(p) === BTF_KIND_FUNC_PROTO) {
             s += yield { what: FTYPE, id: p, len: 0, name, inlined: false, isPtr: true };
             continue;
           }
@@ -1523,6 +1547,7 @@ export class LayoutPrinter {
     for (;;) {
       const expandTypes = conf.expand;
       if (!this.known(type)) {
+        this.errAt = o.offset;
         this.putLeft('<ERROR', conf.typeSpacing);
         o.ascii('> ');
         this.putName(name);
@@ -1536,6 +1561,7 @@ export class LayoutPrinter {
           expanded = true;
           const tt = this.ref(type);
           if (!this.known(tt)) {
+            this.errAt = o.offset;
             this.putLeft('<ERROR', conf.typeSpacing);
             o.ascii('> ');
             this.putName(name);
@@ -1574,6 +1600,7 @@ export class LayoutPrinter {
           const p = this.ref(type);
           if (p !== 0) {
             if (!this.known(p)) {
+              this.errAt = o.offset;
               this.putLeft('<ERROR', ts);
               o.ascii('> ');
               this.putName(nm);
@@ -1627,7 +1654,7 @@ export class LayoutPrinter {
             ac.typeSpacing = ts;
           }
           if (!this.known(elem)) {
-            o.ascii('<ERROR(array_type__fprintf): ');
+            o.ascii('<ERROR(array_type__fprintf:238): ');
             this.o.int(elem);
             o.ascii(' not found!>\n');
             return this.endType(base);
@@ -1831,7 +1858,10 @@ export class LayoutPrinter {
     const structLike = this.isStructLike(type) || this.isEnum(type);
     f.mStructLike = structLike;
     f.mAnon = structLike && !this.named(type);
-    return this.typeOut(type, structLike ? NO_NAME : name, s);
+    this.errAt = -1;
+    const nested = this.typeOut(type, structLike ? NO_NAME : name, s);
+    if (this.errAt >= 0) f.mStart = this.errAt;
+    return nested;
   }
 
   /** The rest of `class_member__fprintf` (after its type): bitfield width, alignment, the offset comment. */
@@ -2061,7 +2091,7 @@ export class LayoutPrinter {
     const t = this.mType[f.first + i]!;
     this.putTabs(u.indent);
     if (!this.known(t)) {
-      o.ascii('<ERROR(union__fprintf): ');
+      o.ascii('<ERROR(union__fprintf:1077): ');
       this.o.int(t);
       o.ascii(' not found!>\n');
       return false;
@@ -2116,7 +2146,7 @@ export class LayoutPrinter {
         let bitfieldSize = this.mBitHole[f.last]! & 0xff;
         if (!this.known(t)) {
           this.putTabs(ind);
-          o.ascii('<ERROR(__class__fprintf): ');
+          o.ascii('<ERROR(__class__fprintf:1546): ');
           this.o.int(t);
           o.ascii(' not found!>\n');
           return false;
@@ -2155,7 +2185,7 @@ export class LayoutPrinter {
     }
     this.putTabs(ind);
     if (!this.known(t)) {
-      o.ascii('<ERROR(__class__fprintf): ');
+      o.ascii('<ERROR(__class__fprintf:1609): ');
       this.o.int(t);
       o.ascii(' not found!>\n');
       return false;
@@ -2504,7 +2534,7 @@ export class LayoutPrinter {
       return;
     }
     if (!this.known(t)) {
-      o.ascii(this.notFoundId(t));
+      o.ascii(this.notFoundF('typedef__fprintf:317', t));
       o.byte(32);
       this.putName(name);
       return;
@@ -2518,7 +2548,7 @@ export class LayoutPrinter {
       const p = this.ref(t);
       if (p !== 0) {
         if (!this.known(p)) {
-          o.ascii(this.notFoundId(p));
+          o.ascii(this.notFoundF('typedef__fprintf:331', p));
           o.ascii(' *');
           this.putName(name);
           return;

@@ -24,6 +24,7 @@ import { BtfExt } from '../ext.js';
 import { inputBytes } from '../input.js';
 import { BTF_ELF_SEC, BTF_EXT_ELF_SEC } from '../kinds.js';
 import { parseElf, type ElfFile } from '../elf/read.js';
+import { setPointerSize } from '../query.js';
 import { replaceSections } from '../elf/write.js';
 import { datasecLayouts, fixupDatasecs, type DatasecLayout, type FixupOptions, type FixupResult } from './fixup.js';
 
@@ -183,12 +184,16 @@ export function parseBtf(input: Uint8Array, opts: BtfOptions = {}): Btf {
   const elf = parseElf(bytes, fileOpt);
   const sec = elf.section(BTF_ELF_SEC);
   if (!sec) throw new BtfError(BtfErrorCode.Format, 'no .BTF section in the ELF object', fileOpt);
+  let btf: Btf;
   try {
-    return Btf.parse(elf.sectionData(sec), opts);
+    btf = Btf.parse(elf.sectionData(sec), opts);
   } catch (e) {
     if (isInputError(e)) e.inSection(sec.name, sec.offset);
     throw e;
   }
+  // libbpf's btf__parse_elf: the pointer size is the ELF class's (pahole's `layout` reads it)
+  setPointerSize(btf, elf.elfClass === 64 ? 8 : 4);
+  return btf;
 }
 
 /**

@@ -33,7 +33,12 @@ export interface InspectedObject {
 }
 
 /** The directories whose objects the maps, vars and emit suites inspect (test/fixtures/maps/regen.mjs lists the same). */
-export const INSPECTED_DIRS: readonly string[] = ['golden/obj', 'golden/obj/merge', 'golden/obj/maps'];
+export const INSPECTED_DIRS: readonly string[] = [
+  'golden/obj',
+  'golden/obj/merge',
+  'golden/obj/maps',
+  'golden/obj/xcheck',
+];
 
 /** Returns every little-endian object the maps and vars suites look at: those of {@link INSPECTED_DIRS}, then linked.o. */
 export function inspectorObjects(): InspectedObject[] {
