@@ -28,11 +28,11 @@
  *     They are half of vmlinux's types and most of its names;
  *  1. chains: one pass follows each typedef/modifier/array chain to its end,
  *     memoised per type (`end`), which gives the rank and both name offsets;
- *  2. names: each distinct name offset becomes a string of one char per byte
- *     (`byteKeyAt`), sorted by the engine's own sort (char codes: unsigned
- *     bytes, strcmp's order; native code, nothing to compile or warm up),
- *     and is replaced by its place among the distinct strings (equal
- *     strings at two offsets share a place);
+ *  2. names: the distinct name offsets are sorted by the engine's
+ *     typed-array sort with a comparator that compares their bytes in place
+ *     (strcmp's order; no JS string is made), and each is replaced by its
+ *     place among the distinct strings (equal strings at two offsets share a
+ *     place);
  *  3. order: three stable counting sorts of the ids (own name, sort name,
  *     rank: least significant first) give the order of the first three keys
  *     with ties left in id order (the engine's typed-array sort is fast on
@@ -75,7 +75,6 @@ import {
 import { BtfError, BtfErrorCode } from '../errors.js';
 import { firstIdReferencingPast, idFieldCount, idFieldPos } from '../fields.js';
 import type { TypeQuery } from '../query.js';
-import { byteKeyAt } from '../strings.js';
 
 const MAX_RANK = 10;
 const TWO32 = 0x100000000;
@@ -635,7 +634,7 @@ function findRuns(ids: Uint32Array, rank: Uint32Array, sortName: Uint32Array, ow
  * Replaces the string offsets in `a` and `b` at the ids of `ids` with their
  * places among the distinct strings they name, in strcmp order (equal
  * strings at different offsets share a place; an offset past the section
- * reads as the empty string, as `byteKeyAt` reads it); returns the number of
+ * reads as the empty string, as {@link strcmpAt} reads it); returns the number of
  * places.
  */
 function nameOrdinals(strs: Uint8Array, ids: Uint32Array, a: Uint32Array, b: Uint32Array): number {
@@ -654,26 +653,39 @@ function nameOrdinals(strs: Uint8Array, ids: Uint32Array, a: Uint32Array, b: Uin
 /**
  * Sets `slot[offset]` to the place + 1 of each of the first `m` offsets of
  * `names` among the distinct strings, ordered as strcmp orders them;
- * returns the number of places. Each name becomes a string of one char per
- * byte (`byteKeyAt`), which the engine's own sort orders by char codes,
- * that is by unsigned bytes: no sort in JS to compile and warm up.
+ * returns the number of places. The offsets are sorted by the engine's
+ * typed-array sort with a comparator that compares the bytes in place
+ * ({@link strcmpAt}): no string is made (a JS string per name, a `Map` of
+ * them and a sort of strings cost about three times as much on vmlinux,
+ * cold), and the engine's sort is native code that calls one small function.
  */
 function textPlaces(strs: Uint8Array, names: Uint32Array, m: number, slot: Uint32Array): number {
-  const keys: string[] = new Array(m);
-  const place = new Map<string, number>();
-  const distinct: string[] = [];
+  const sorted = names.slice(0, m);
+  sorted.sort((a, b) => strcmpAt(strs, a, b));
+  let places = 0;
   for (let i = 0; i < m; i++) {
-    const k = byteKeyAt(strs, names[i]!);
-    keys[i] = k;
-    if (!place.has(k)) {
-      place.set(k, 0);
-      distinct.push(k);
-    }
+    const o = sorted[i]!;
+    // Equal strings at two offsets are neighbours and share a place.
+    if (i === 0 || strcmpAt(strs, sorted[i - 1]!, o) !== 0) places++;
+    slot[o] = places;
   }
-  distinct.sort();
-  for (let p = 0; p < distinct.length; p++) place.set(distinct[p]!, p + 1);
-  for (let i = 0; i < m; i++) slot[names[i]!] = place.get(keys[i]!)!;
-  return distinct.length;
+  return places;
+}
+
+/**
+ * Compares the strings at offsets `a` and `b` of `strs` as strcmp does
+ * (unsigned bytes); the end of the section ends a string.
+ */
+function strcmpAt(strs: Uint8Array, a: number, b: number): number {
+  const len = strs.length;
+  for (;;) {
+    const x = a < len ? strs[a]! : 0;
+    const y = b < len ? strs[b]! : 0;
+    if (x !== y) return x - y;
+    if (x === 0) return 0;
+    a++;
+    b++;
+  }
 }
 
 /** Adds the offsets `arr[id]` (ids of `ids`) not seen yet to `names` (from `m`), an offset past the section as 0; returns the new count. */
