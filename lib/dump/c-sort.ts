@@ -582,30 +582,50 @@ function hashRuns(
     for (let i = 0; i < top; i++) pure[path[i]!] = r;
     return r === 1;
   };
-  /** Computes the hash of each id of `ids[s .. e)` (memoised). */
-  const hashRun = (s: number, e: number): void => {
-    for (let i = s; i < e; i++) disambig(ids[i]!, true, 0);
+  /**
+   * Computes the hash of each id of the runs `ids[runs[2k] .. runs[2k + 1])`,
+   * `n / 2` of them (memoised): one loop for every run, called once, so that
+   * V8 compiles it once (on the stack, in the longest run), where a call per
+   * run compiled it a second time.
+   */
+  const hashAll = (runs: Int32Array, n: number): void => {
+    for (let k = 0; k < n; k += 2) for (let i = runs[k]!, e = runs[k + 1]!; i < e; i++) disambig(ids[i]!, true, 0);
   };
-  // Short runs are sorted here; long ones (a few, one very long: the
-  // anonymous types) after this loop, each in one go, so that this loop
-  // never meets the long path after V8 optimised it for the short one.
-  const hi0 = hashHi[0];
-  const lo0 = hashLo[0];
+  // The runs whose hashes can differ; hashed in one go, then sorted.
   const runs = findRuns(ids, rank, sortName, ownName);
-  const long = new Int32Array(runs.length);
-  let nLong = 0;
+  const kept = new Int32Array(runs.length);
+  let nKept = 0;
   for (let r = 0; r < runs.length; r += 2) {
     const s = runs[r]!;
     const e = runs[r + 1]!;
     if (sameHashes(s, e)) continue;
-    hashRun(s, e);
-    if (e - s <= SMALL_RUN) sortShortRun(ids, s, e, hi0, lo0);
+    kept[nKept++] = s;
+    kept[nKept++] = e;
+  }
+  hashAll(kept, nKept);
+  sortRuns(ids, kept, nKept, hashHi[0], hashLo[0]);
+}
+
+/**
+ * Sorts the runs `ids[runs[2k] .. runs[2k + 1])`, `n / 2` of them, by the
+ * hashes in `hi` and `lo` (per id), stably. Short runs are sorted here;
+ * long ones (a few, one very long: the anonymous types) after this loop,
+ * each in one go, so that this loop never meets the long path after V8
+ * optimised it for the short one.
+ */
+function sortRuns(ids: Uint32Array, runs: Int32Array, n: number, hi: Uint32Array, lo: Uint32Array): void {
+  const long = new Int32Array(n);
+  let nLong = 0;
+  for (let r = 0; r < n; r += 2) {
+    const s = runs[r]!;
+    const e = runs[r + 1]!;
+    if (e - s <= SMALL_RUN) sortShortRun(ids, s, e, hi, lo);
     else {
       long[nLong++] = s;
       long[nLong++] = e;
     }
   }
-  sortLongRuns(ids, long, nLong, hi0, lo0);
+  sortLongRuns(ids, long, nLong, hi, lo);
 }
 
 /**
