@@ -101,7 +101,7 @@ function isRefKind(kind: number): boolean {
  */
 export function sortedTypeIds(q: TypeQuery): Uint32Array {
   checkTypes(q);
-  return sortIds(q, allIds(q.typeCount)).ids;
+  return sortIds(q, null).ids;
 }
 
 /**
@@ -120,13 +120,6 @@ export function sortedDumpRoots(q: TypeQuery): Uint32Array {
   // comes first. So the first entry is this order's first if that ranks
   // below 10, and void otherwise.
   return ids.length !== 0 && rank[ids[0]!]! < MAX_RANK ? ids.subarray(1) : ids;
-}
-
-/** The ids 0 .. count-1. */
-function allIds(count: number): Uint32Array {
-  const ids = new Uint32Array(count);
-  for (let i = 0; i < count; i++) ids[i] = i;
-  return ids;
 }
 
 /**
@@ -152,14 +145,18 @@ function checkTypes(q: TypeQuery): void {
   }
 }
 
-/** The ids of `subset` (ascending) sorted, and the rank per id (of the ids of `subset`). */
-function sortIds(q: TypeQuery, subset: Uint32Array): { ids: Uint32Array; rank: Uint32Array } {
+/**
+ * The ids sorted, and the rank per id (of the ids sorted): every id from 0
+ * when `reached` is null, else the roots of {@link dumpCandidates}, whose
+ * `reached` marks are given.
+ */
+function sortIds(q: TypeQuery, reached: Uint8Array | null): { ids: Uint32Array; rank: Uint32Array } {
   const { words: w, offs: off, typeCount: count, strs } = q;
   const rank = new Uint32Array(count);
   const sortName = new Uint32Array(count);
   const ownName = new Uint32Array(count);
   const end = new Int32Array(count);
-  sortKeys(w, off, subset, rank, sortName, ownName, end);
+  const subset = sortKeys(w, off, reached, rank, sortName, ownName, end);
   const places = nameOrdinals(strs, subset, sortName, ownName);
   const ids = orderByKeys(subset, rank, sortName, ownName, places);
   hashRuns(q, ids, rank, sortName, ownName, end);
@@ -178,11 +175,11 @@ function sortIds(q: TypeQuery, subset: Uint32Array): { ids: Uint32Array; rank: U
  * ORDERED) are left out. DECL_TAGs stay: they are few, and they alone of
  * these can rank below 10, which {@link sortedDumpRoots} counts on.
  */
-function dumpCandidates(q: TypeQuery): Uint32Array {
+function dumpCandidates(q: TypeQuery): Uint8Array {
   const { words: w, offs: off, typeCount: count } = q;
   const reached = new Uint8Array(count);
   markOrderTargets(w, off, reached);
-  return rootsOfEffect(w, off, reached);
+  return reached;
 }
 
 /** Sets `reached[t]` for every type `t` an ordering edge of another type leads to (see {@link dumpCandidates}). */
@@ -200,19 +197,6 @@ function markOrderTargets(w: Uint32Array, off: Uint32Array, reached: Uint8Array)
     } else if (kind === BTF_KIND_ARRAY) reached[w[o + 3]!] = 1;
     else if (isRefKind(kind) && kind !== BTF_KIND_DECL_TAG) reached[w[o + 2]!] = 1;
   }
-}
-
-/** The ids 1 .. count-1 but the FUNCs, VARs and DATASECs not `reached`, ascending. */
-function rootsOfEffect(w: Uint32Array, off: Uint32Array, reached: Uint8Array): Uint32Array {
-  const count = reached.length;
-  const ids = new Uint32Array(count);
-  let n = 0;
-  for (let id = 1; id < count; id++) {
-    const kind = infoKind(w[off[id]! + 1]!);
-    if (reached[id] !== 0 || (kind !== BTF_KIND_FUNC && kind !== BTF_KIND_VAR && kind !== BTF_KIND_DATASEC))
-      ids[n++] = id;
-  }
-  return ids.subarray(0, n);
 }
 
 /** Throws the ELOOP error of a reference loop met at `id`: bpftool recurses without bound (a PTR to an array of that PTR, which the kernel accepts, never ends); every walk here is a loop or memoised. */
@@ -254,29 +238,44 @@ function namedRank(kind: number): number {
 }
 
 /**
- * Fills, per id, the rank, the sort name and own name (string offsets) and
- * `end`, the type its typedef/modifier/array/decl tag chain ends in
- * (memoised for every type on the way, so that the whole graph costs one
- * pass however long its chains).
+ * Returns the ids to sort, ascending: every id from 0 when `reached` is
+ * null, else the ids 1 .. count-1 but the FUNCs, VARs and DATASECs not
+ * `reached` (see {@link dumpCandidates}: chosen in this pass, which reads
+ * each record anyway). Fills, per id returned, the rank, the sort name and
+ * own name (string offsets) and `end`, the type its
+ * typedef/modifier/array/decl tag chain ends in (memoised for every type on
+ * the way, so that the whole graph costs one pass however long its chains).
  */
 function sortKeys(
   w: Uint32Array,
   off: Uint32Array,
-  subset: Uint32Array,
+  reached: Uint8Array | null,
   rank: Uint32Array,
   sortName: Uint32Array,
   ownName: Uint32Array,
   end: Int32Array,
-): void {
+): Uint32Array {
   const count = rank.length;
   // -1: not known yet; void ends its own chain.
   end.fill(-1);
   end[0] = 0;
   rank[0] = MAX_RANK;
+  const ids = new Uint32Array(count);
+  let nIds = 0;
+  // Void is sorted with the rest when every id is.
+  if (reached === null && count > 0) ids[nIds++] = 0;
   let path = new Int32Array(64);
-  for (let k = 0; k < subset.length; k++) {
-    const id = subset[k]!;
-    if (id === 0) continue;
+  for (let id = 1; id < count; id++) {
+    const o = off[id]!;
+    const info = w[o + 1]!;
+    const kind = infoKind(info);
+    if (
+      reached !== null &&
+      reached[id] === 0 &&
+      (kind === BTF_KIND_FUNC || kind === BTF_KIND_VAR || kind === BTF_KIND_DATASEC)
+    )
+      continue;
+    ids[nIds++] = id;
     let top = 0;
     let t = id;
     let last: number;
@@ -302,10 +301,7 @@ function sortKeys(
     }
     end[t] = last;
     for (let i = 0; i < top; i++) end[path[i]!] = last;
-    const o = off[id]!;
     const nameOff = w[o]!;
-    const info = w[o + 1]!;
-    const kind = infoKind(info);
     ownName[id] = nameOff;
     // `btf_type_rank`: once a name has been seen on the way, the rank of the
     // chain's end; before that, an anonymous reference ranks last.
@@ -318,6 +314,7 @@ function sortKeys(
       sortName[id] = w[o + 3]!;
     else sortName[id] = last ? w[off[last]!]! : 0;
   }
+  return ids.subarray(0, nIds);
 }
 
 /**
