@@ -20,12 +20,13 @@
  *
  * bpftool fills an array of structs with two string pointers and a hash per
  * type and hands it to qsort with a comparator that calls strcmp. Here the
- * keys are typed arrays, and only the distinct names become JS strings:
+ * keys are typed arrays, and no name becomes a JS string:
  *
  *  0. roots: the dump (`sortedDumpRoots`) sorts only the types whose turn as
  *     a root can change the header: a FUNC, VAR or DATASEC that no ordering
  *     edge reaches is only marked ORDERED, and that mark is never read.
- *     They are half of vmlinux's types and most of its names;
+ *     They are half of vmlinux's types and most of its names. They are left
+ *     out in the pass of step 1;
  *  1. chains: one pass follows each typedef/modifier/array chain to its end,
  *     memoised per type (`end`), which gives the rank and both name offsets;
  *  2. names: the distinct name offsets are sorted by the engine's
