@@ -826,43 +826,24 @@ function sortLongRuns(ids: Uint32Array, runs: Int32Array, n: number, hi: Uint32A
 
 /**
  * {@link sortShortRun} for a long run: hash 0 (prototypes, pointers to them:
- * most of the longest run) sorts first; the rest by an LSD radix sort, 8
- * bits at a time, low word first, skipping a digit all entries share.
+ * most of the longest run) sorts first, in id order; the rest by the
+ * engine's typed-array sort with a comparator of (hash, id), a total order,
+ * so that the sort need not be stable (a run's ids ascend, and equal hashes
+ * stay in id order). One small function to compile, where an LSD radix sort
+ * in JS compiled three times.
  */
 function sortLongRun(ids: Uint32Array, s: number, e: number, hi: Uint32Array, lo: Uint32Array): void {
-  const n = e - s;
-  const rIds = new Uint32Array(n);
-  const rHi = new Uint32Array(n);
-  const rLo = new Uint32Array(n);
-  const m = splitZeroHashes(ids, s, e, hi, lo, rIds, rHi, rLo);
-  const z = e - m;
-  let sIds: Uint32Array = rIds.subarray(0, m);
-  let sHi: Uint32Array = rHi.subarray(0, m);
-  let sLo: Uint32Array = rLo.subarray(0, m);
-  let dIds: Uint32Array = new Uint32Array(m);
-  let dHi: Uint32Array = new Uint32Array(m);
-  let dLo: Uint32Array = new Uint32Array(m);
-  const counts = new Uint32Array(257);
-  for (let pass = 0; pass < 8; pass++) {
-    if (radixPass(sIds, sHi, sLo, dIds, dHi, dLo, pass, counts)) {
-      let t = sIds;
-      sIds = dIds;
-      dIds = t;
-      t = sHi;
-      sHi = dHi;
-      dHi = t;
-      t = sLo;
-      sLo = dLo;
-      dLo = t;
-    }
-  }
-  ids.set(sIds, z);
+  const rest = new Uint32Array(e - s);
+  const m = splitZeroHashes(ids, s, e, hi, lo, rest);
+  const r = rest.subarray(0, m);
+  r.sort((a, b) => (hi[a] !== hi[b] ? hi[a]! - hi[b]! : lo[a] !== lo[b] ? lo[a]! - lo[b]! : a - b));
+  ids.set(r, e - m);
 }
 
 /**
  * Moves the ids of `ids[s .. e)` whose hash is 0 to the front of that
- * range, in order, and the others with their hashes into the `r` arrays;
- * returns how many went there. A loop of its own (see {@link countingPass}).
+ * range, in order, and the others into `rest`; returns how many went there.
+ * A loop of its own (see {@link countingPass}).
  */
 function splitZeroHashes(
   ids: Uint32Array,
@@ -870,55 +851,14 @@ function splitZeroHashes(
   e: number,
   hi: Uint32Array,
   lo: Uint32Array,
-  rIds: Uint32Array,
-  rHi: Uint32Array,
-  rLo: Uint32Array,
+  rest: Uint32Array,
 ): number {
   let z = s;
   let m = 0;
   for (let i = s; i < e; i++) {
     const id = ids[i]!;
-    const h = hi[id]!;
-    const l = lo[id]!;
-    if (h === 0 && l === 0) ids[z++] = id;
-    else {
-      rIds[m] = id;
-      rHi[m] = h;
-      rLo[m++] = l;
-    }
+    if (hi[id] === 0 && lo[id] === 0) ids[z++] = id;
+    else rest[m++] = id;
   }
   return m;
-}
-
-/**
- * One stable counting pass of {@link sortLongRun} on byte `pass` of the
- * hash (0-3 of the low word, 4-7 of the high one), from the `s` arrays into
- * the `d` arrays; false (nothing moved) when every entry has the same byte.
- */
-function radixPass(
-  sIds: Uint32Array,
-  sHi: Uint32Array,
-  sLo: Uint32Array,
-  dIds: Uint32Array,
-  dHi: Uint32Array,
-  dLo: Uint32Array,
-  pass: number,
-  counts: Uint32Array,
-): boolean {
-  const n = sIds.length;
-  const word = pass < 4 ? sLo : sHi;
-  const shift = (pass & 3) * 8;
-  counts.fill(0);
-  for (let i = 0; i < n; i++) counts[((word[i]! >>> shift) & 0xff) + 1]!++;
-  for (let k = 1; k <= 256; k++) {
-    if (counts[k] === n) return false;
-    counts[k]! += counts[k - 1]!;
-  }
-  for (let i = 0; i < n; i++) {
-    const at = counts[(word[i]! >>> shift) & 0xff]!++;
-    dIds[at] = sIds[i]!;
-    dHi[at] = sHi[i]!;
-    dLo[at] = sLo[i]!;
-  }
-  return true;
 }
