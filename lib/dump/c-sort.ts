@@ -656,7 +656,7 @@ function findRuns(ids: Uint32Array, rank: Uint32Array, sortName: Uint32Array, ow
  * Replaces the string offsets in `a` and `b` at the ids of `ids` with their
  * places among the distinct strings they name, in strcmp order (equal
  * strings at different offsets share a place; an offset past the section
- * reads as the empty string, as {@link strcmpAt} reads it); returns the number of
+ * reads as the empty string, as {@link textPlaces} reads it); returns the number of
  * places.
  */
 function nameOrdinals(strs: Uint8Array, ids: Uint32Array, a: Uint32Array, b: Uint32Array): number {
@@ -677,37 +677,33 @@ function nameOrdinals(strs: Uint8Array, ids: Uint32Array, a: Uint32Array, b: Uin
  * `names` among the distinct strings, ordered as strcmp orders them;
  * returns the number of places. The offsets are sorted by the engine's
  * typed-array sort with a comparator that compares the bytes in place
- * ({@link strcmpAt}): no string is made (a JS string per name, a `Map` of
+ * (strcmp's order): no string is made (a JS string per name, a `Map` of
  * them and a sort of strings cost about three times as much on vmlinux,
  * cold), and the engine's sort is native code that calls one small function.
  */
 function textPlaces(strs: Uint8Array, names: Uint32Array, m: number, slot: Uint32Array): number {
-  const sorted = names.slice(0, m);
-  sorted.sort((a, b) => strcmpAt(strs, a, b));
+  const len = strs.length;
+  // strcmp (unsigned bytes; the end of the section ends a string), one
+  // function for the sort and the scan below.
+  const cmp = (a: number, b: number): number => {
+    for (;;) {
+      const x = a < len ? strs[a]! : 0;
+      const y = b < len ? strs[b]! : 0;
+      if (x !== y) return x - y;
+      if (x === 0) return 0;
+      a++;
+      b++;
+    }
+  };
+  const sorted = names.subarray(0, m).sort(cmp);
   let places = 0;
   for (let i = 0; i < m; i++) {
     const o = sorted[i]!;
     // Equal strings at two offsets are neighbours and share a place.
-    if (i === 0 || strcmpAt(strs, sorted[i - 1]!, o) !== 0) places++;
+    if (i === 0 || cmp(sorted[i - 1]!, o) !== 0) places++;
     slot[o] = places;
   }
   return places;
-}
-
-/**
- * Compares the strings at offsets `a` and `b` of `strs` as strcmp does
- * (unsigned bytes); the end of the section ends a string.
- */
-function strcmpAt(strs: Uint8Array, a: number, b: number): number {
-  const len = strs.length;
-  for (;;) {
-    const x = a < len ? strs[a]! : 0;
-    const y = b < len ? strs[b]! : 0;
-    if (x !== y) return x - y;
-    if (x === 0) return 0;
-    a++;
-    b++;
-  }
 }
 
 /** Adds the offsets `arr[id]` (ids of `ids`) not seen yet to `names` (from `m`), an offset past the section as 0; returns the new count. */
