@@ -719,7 +719,16 @@ export class CDeclWriter extends ByteOut {
     if (infoKind(info) === BTF_KIND_ENUM) {
       for (let i = 0, e = o + 3; i < vlen; i++, e += 2) {
         this.enumerator(w[e]!, lvl);
-        this.int(signed ? w[e + 1]! | 0 : w[e + 1]!);
+        // The magnitude of a negative value as 2^32 minus the word, in
+        // doubles: `int`'s negation is speculated to fit 31 bits, and the
+        // first INT_MIN (early in the sorted dump's run of enums)
+        // deoptimised this function.
+        let v = w[e + 1]!;
+        if (signed && v >= 0x80000000) {
+          this.byte(45); // -
+          v = 0x100000000 - v;
+        }
+        this.uint(v);
         this.byte(44); // ,
       }
     } else {
