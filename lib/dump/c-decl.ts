@@ -541,14 +541,20 @@ export class CDeclWriter extends ByteOut {
     // once V8 optimises this function).
     while (cur !== next) {
       const bits = Math.min(next - cur, padBits);
+      // Compared on every turn: the first gap that needs a smaller type
+      // comes after V8 optimised this function, and a comparison first met
+      // there deoptimised it.
+      const le8 = bits <= 8;
+      const le16 = bits <= 16;
+      const le32 = bits <= 32;
       if (bits !== padBits) {
-        if (bits <= 8) {
+        if (le8) {
           padType = 'char';
           padBits = 8;
-        } else if (bits <= 16) {
+        } else if (le16) {
           padType = 'short';
           padBits = 16;
-        } else if (bits <= 32) {
+        } else if (le32) {
           padType = 'int';
           padBits = 32;
         } else {
