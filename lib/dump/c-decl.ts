@@ -713,11 +713,12 @@ export class CDeclWriter extends ByteOut {
     const o = this.off[id]!;
     const info = w[o + 1]!;
     const vlen = infoVlen16(info);
-    // One path for both (uniqueName writes nothing for an anonymous enum):
-    // the sorted dump prints hundreds of anonymous enums before the first
-    // named one, which deoptimised a branch of its own.
-    this.ascii(w[o] === 0 ? 'enum' : 'enum ');
-    this.uniqueName(id, this.typeNames);
+    if (w[o] === 0) {
+      this.ascii('enum');
+    } else {
+      this.ascii('enum ');
+      this.uniqueName(id, this.typeNames);
+    }
     if (!vlen) return;
     this.ascii(' {');
     const signed = infoKflag(info);
@@ -745,7 +746,7 @@ export class CDeclWriter extends ByteOut {
     this.byte(125); // }
     // `mode(byte)`/`mode(word)` for enums of unusual size came with libbpf
     // 1.1; the 6.1 kernel's libbpf that bpftool 7.1 is built from has none.
-    this.ascii(this.libbpf18 ? this.enumMode(o, info, vlen) : '');
+    if (this.libbpf18) this.enumMode(o, info, vlen);
   }
 
   /** The enumerators of the ENUM64 at word `o`, values past 32 bits through BigInt. */
@@ -766,21 +767,21 @@ export class CDeclWriter extends ByteOut {
   }
 
   /**
-   * Returns the attribute that gives an enum its size where C would not
-   * (libbpf 1.8): one byte, or eight (on 64-bit targets) when no value
-   * needs them: a 32-bit ENUM, or an ENUM64 whose values all have zero upper
-   * halves; else the empty string. Written by one call whatever it returns:
-   * the first enum of one byte comes after V8 optimised the sorted dump's
-   * run of enums, and a call of its own deoptimised emitEnumDef there.
+   * The attribute that gives an enum its size where C would not: one byte,
+   * or eight (on 64-bit targets) when no value needs them: a 32-bit ENUM, or
+   * an ENUM64 whose values all have zero upper halves.
    */
-  private enumMode(o: number, info: number, vlen: number): string {
+  private enumMode(o: number, info: number, vlen: number): void {
     const size = this.w[o + 2]!;
-    if (size === 1) return ' __attribute__((mode(byte)))';
-    if (size !== 8 || this.ptrSz !== 8) return '';
-    if (infoKind(info) === BTF_KIND_ENUM64) {
-      for (let i = 0, e = o + 3; i < vlen; i++, e += 3) if (this.w[e + 2] !== 0) return '';
+    if (size === 1) {
+      this.ascii(' __attribute__((mode(byte)))');
+      return;
     }
-    return ' __attribute__((mode(word)))';
+    if (size !== 8 || this.ptrSz !== 8) return;
+    if (infoKind(info) === BTF_KIND_ENUM64) {
+      for (let i = 0, e = o + 3; i < vlen; i++, e += 3) if (this.w[e + 2] !== 0) return;
+    }
+    this.ascii(' __attribute__((mode(word)))');
   }
 
   /** Writes the start of an enumerator line, `\n\tNAME = ` or `\n\tNAME___N = `. */
