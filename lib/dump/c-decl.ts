@@ -541,14 +541,20 @@ export class CDeclWriter extends ByteOut {
     // once V8 optimises this function).
     while (cur !== next) {
       const bits = Math.min(next - cur, padBits);
+      // Compared on every turn: the first gap that needs a smaller type
+      // comes after V8 optimised this function, and a comparison first met
+      // there deoptimised it.
+      const le8 = bits <= 8;
+      const le16 = bits <= 16;
+      const le32 = bits <= 32;
       if (bits !== padBits) {
-        if (bits <= 8) {
+        if (le8) {
           padType = 'char';
           padBits = 8;
-        } else if (bits <= 16) {
+        } else if (le16) {
           padType = 'short';
           padBits = 16;
-        } else if (bits <= 32) {
+        } else if (le32) {
           padType = 'int';
           padBits = 32;
         } else {
@@ -719,7 +725,16 @@ export class CDeclWriter extends ByteOut {
     if (infoKind(info) === BTF_KIND_ENUM) {
       for (let i = 0, e = o + 3; i < vlen; i++, e += 2) {
         this.enumerator(w[e]!, lvl);
-        this.int(signed ? w[e + 1]! | 0 : w[e + 1]!);
+        // The magnitude of a negative value as 2^32 minus the word, in
+        // doubles: `int`'s negation is speculated to fit 31 bits, and the
+        // first INT_MIN (early in the sorted dump's run of enums)
+        // deoptimised this function.
+        let v = w[e + 1]!;
+        if (signed && v >= 0x80000000) {
+          this.byte(45); // -
+          v = 0x100000000 - v;
+        }
+        this.uint(v);
         this.byte(44); // ,
       }
     } else {

@@ -20,19 +20,20 @@
  *
  * bpftool fills an array of structs with two string pointers and a hash per
  * type and hands it to qsort with a comparator that calls strcmp. Here the
- * keys are typed arrays, and only the distinct names become JS strings:
+ * keys are typed arrays, and no name becomes a JS string:
  *
  *  0. roots: the dump (`sortedDumpRoots`) sorts only the types whose turn as
  *     a root can change the header: a FUNC, VAR or DATASEC that no ordering
  *     edge reaches is only marked ORDERED, and that mark is never read.
- *     They are half of vmlinux's types and most of its names;
+ *     They are half of vmlinux's types and most of its names. They are left
+ *     out in the pass of step 1;
  *  1. chains: one pass follows each typedef/modifier/array chain to its end,
  *     memoised per type (`end`), which gives the rank and both name offsets;
- *  2. names: each distinct name offset becomes a string of one char per byte
- *     (`byteKeyAt`), sorted by the engine's own sort (char codes: unsigned
- *     bytes, strcmp's order; native code, nothing to compile or warm up),
- *     and is replaced by its place among the distinct strings (equal
- *     strings at two offsets share a place);
+ *  2. names: the distinct name offsets are sorted by the engine's
+ *     typed-array sort with a comparator that compares their bytes in place
+ *     (strcmp's order; no JS string is made), and each is replaced by its
+ *     place among the distinct strings (equal strings at two offsets share a
+ *     place);
  *  3. order: three stable counting sorts of the ids (own name, sort name,
  *     rank: least significant first) give the order of the first three keys
  *     with ties left in id order (the engine's typed-array sort is fast on
@@ -75,7 +76,6 @@ import {
 import { BtfError, BtfErrorCode } from '../errors.js';
 import { firstIdReferencingPast, idFieldCount, idFieldPos } from '../fields.js';
 import type { TypeQuery } from '../query.js';
-import { byteKeyAt } from '../strings.js';
 
 const MAX_RANK = 10;
 const TWO32 = 0x100000000;
@@ -102,7 +102,7 @@ function isRefKind(kind: number): boolean {
  */
 export function sortedTypeIds(q: TypeQuery): Uint32Array {
   checkTypes(q);
-  return sortIds(q, allIds(q.typeCount)).ids;
+  return sortIds(q, null).ids;
 }
 
 /**
@@ -121,13 +121,6 @@ export function sortedDumpRoots(q: TypeQuery): Uint32Array {
   // comes first. So the first entry is this order's first if that ranks
   // below 10, and void otherwise.
   return ids.length !== 0 && rank[ids[0]!]! < MAX_RANK ? ids.subarray(1) : ids;
-}
-
-/** The ids 0 .. count-1. */
-function allIds(count: number): Uint32Array {
-  const ids = new Uint32Array(count);
-  for (let i = 0; i < count; i++) ids[i] = i;
-  return ids;
 }
 
 /**
@@ -153,14 +146,18 @@ function checkTypes(q: TypeQuery): void {
   }
 }
 
-/** The ids of `subset` (ascending) sorted, and the rank per id (of the ids of `subset`). */
-function sortIds(q: TypeQuery, subset: Uint32Array): { ids: Uint32Array; rank: Uint32Array } {
+/**
+ * The ids sorted, and the rank per id (of the ids sorted): every id from 0
+ * when `reached` is null, else the roots of {@link dumpCandidates}, whose
+ * `reached` marks are given.
+ */
+function sortIds(q: TypeQuery, reached: Uint8Array | null): { ids: Uint32Array; rank: Uint32Array } {
   const { words: w, offs: off, typeCount: count, strs } = q;
   const rank = new Uint32Array(count);
   const sortName = new Uint32Array(count);
   const ownName = new Uint32Array(count);
   const end = new Int32Array(count);
-  sortKeys(w, off, subset, rank, sortName, ownName, end);
+  const subset = sortKeys(w, off, reached, rank, sortName, ownName, end);
   const places = nameOrdinals(strs, subset, sortName, ownName);
   const ids = orderByKeys(subset, rank, sortName, ownName, places);
   hashRuns(q, ids, rank, sortName, ownName, end);
@@ -179,11 +176,11 @@ function sortIds(q: TypeQuery, subset: Uint32Array): { ids: Uint32Array; rank: U
  * ORDERED) are left out. DECL_TAGs stay: they are few, and they alone of
  * these can rank below 10, which {@link sortedDumpRoots} counts on.
  */
-function dumpCandidates(q: TypeQuery): Uint32Array {
+function dumpCandidates(q: TypeQuery): Uint8Array {
   const { words: w, offs: off, typeCount: count } = q;
   const reached = new Uint8Array(count);
   markOrderTargets(w, off, reached);
-  return rootsOfEffect(w, off, reached);
+  return reached;
 }
 
 /** Sets `reached[t]` for every type `t` an ordering edge of another type leads to (see {@link dumpCandidates}). */
@@ -201,19 +198,6 @@ function markOrderTargets(w: Uint32Array, off: Uint32Array, reached: Uint8Array)
     } else if (kind === BTF_KIND_ARRAY) reached[w[o + 3]!] = 1;
     else if (isRefKind(kind) && kind !== BTF_KIND_DECL_TAG) reached[w[o + 2]!] = 1;
   }
-}
-
-/** The ids 1 .. count-1 but the FUNCs, VARs and DATASECs not `reached`, ascending. */
-function rootsOfEffect(w: Uint32Array, off: Uint32Array, reached: Uint8Array): Uint32Array {
-  const count = reached.length;
-  const ids = new Uint32Array(count);
-  let n = 0;
-  for (let id = 1; id < count; id++) {
-    const kind = infoKind(w[off[id]! + 1]!);
-    if (reached[id] !== 0 || (kind !== BTF_KIND_FUNC && kind !== BTF_KIND_VAR && kind !== BTF_KIND_DATASEC))
-      ids[n++] = id;
-  }
-  return ids.subarray(0, n);
 }
 
 /** Throws the ELOOP error of a reference loop met at `id`: bpftool recurses without bound (a PTR to an array of that PTR, which the kernel accepts, never ends); every walk here is a loop or memoised. */
@@ -255,29 +239,44 @@ function namedRank(kind: number): number {
 }
 
 /**
- * Fills, per id, the rank, the sort name and own name (string offsets) and
- * `end`, the type its typedef/modifier/array/decl tag chain ends in
- * (memoised for every type on the way, so that the whole graph costs one
- * pass however long its chains).
+ * Returns the ids to sort, ascending: every id from 0 when `reached` is
+ * null, else the ids 1 .. count-1 but the FUNCs, VARs and DATASECs not
+ * `reached` (see {@link dumpCandidates}: chosen in this pass, which reads
+ * each record anyway). Fills, per id returned, the rank, the sort name and
+ * own name (string offsets) and `end`, the type its
+ * typedef/modifier/array/decl tag chain ends in (memoised for every type on
+ * the way, so that the whole graph costs one pass however long its chains).
  */
 function sortKeys(
   w: Uint32Array,
   off: Uint32Array,
-  subset: Uint32Array,
+  reached: Uint8Array | null,
   rank: Uint32Array,
   sortName: Uint32Array,
   ownName: Uint32Array,
   end: Int32Array,
-): void {
+): Uint32Array {
   const count = rank.length;
   // -1: not known yet; void ends its own chain.
   end.fill(-1);
   end[0] = 0;
   rank[0] = MAX_RANK;
+  const ids = new Uint32Array(count);
+  let nIds = 0;
+  // Void is sorted with the rest when every id is.
+  if (reached === null && count > 0) ids[nIds++] = 0;
   let path = new Int32Array(64);
-  for (let k = 0; k < subset.length; k++) {
-    const id = subset[k]!;
-    if (id === 0) continue;
+  for (let id = 1; id < count; id++) {
+    const o = off[id]!;
+    const info = w[o + 1]!;
+    const kind = infoKind(info);
+    if (
+      reached !== null &&
+      reached[id] === 0 &&
+      (kind === BTF_KIND_FUNC || kind === BTF_KIND_VAR || kind === BTF_KIND_DATASEC)
+    )
+      continue;
+    ids[nIds++] = id;
     let top = 0;
     let t = id;
     let last: number;
@@ -303,10 +302,7 @@ function sortKeys(
     }
     end[t] = last;
     for (let i = 0; i < top; i++) end[path[i]!] = last;
-    const o = off[id]!;
     const nameOff = w[o]!;
-    const info = w[o + 1]!;
-    const kind = infoKind(info);
     ownName[id] = nameOff;
     // `btf_type_rank`: once a name has been seen on the way, the rank of the
     // chain's end; before that, an anonymous reference ranks last.
@@ -319,6 +315,7 @@ function sortKeys(
       sortName[id] = w[o + 3]!;
     else sortName[id] = last ? w[off[last]!]! : 0;
   }
+  return ids.subarray(0, nIds);
 }
 
 /**
@@ -480,7 +477,13 @@ function hashRuns(
     H = hashHi[mode][id]!;
     L = hashLo[mode][id]!;
   };
-  /** The hash of `id` from its name and the hashes of what it refers to. */
+  /**
+   * The hash of `id` from its name and the hashes of what it refers to
+   * (computed already). One loop over the record's items, with one place
+   * that mixes a name and one that mixes a hash, whatever the kind: V8
+   * compiles this function early, and each inlined copy of {@link mixName}
+   * made that compile several times longer.
+   */
   const disambigOf = (id: number, members: boolean): void => {
     H = 0;
     L = 0;
@@ -488,43 +491,41 @@ function hashRuns(
     const o = off[id]!;
     const info = w[o + 1]!;
     const kind = infoKind(info);
-    const vlen = infoVlen16(info);
     mixName(w[o]!);
+    // Items from word `p`, `step` words apart: a name at +0 when `named`,
+    // and a type at +`at` (hashed in mode `cm`) when `at` >= 0.
+    let n = 0;
+    let p = o + 3;
+    let step = 3;
+    let named = true;
+    let at = -1;
+    let cm = members ? 0 : 1;
     if (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) {
-      const step = kind === BTF_KIND_ENUM ? 2 : 3;
-      for (let i = 0, e = o + 3; i < vlen; i++, e += step) mixName(w[e]!);
+      n = infoVlen16(info);
+      step = kind === BTF_KIND_ENUM ? 2 : 3;
     } else if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
-      if (!members) return;
-      for (let i = 0, m = o + 3; i < vlen; i++, m += 3) {
-        mixName(w[m]!);
-        const sH = H,
-          sL = L;
-        hashOf(w[m + 1]!, false);
-        const cH = H,
-          cL = L;
-        H = sH;
-        L = sL;
-        mix(cH, cL);
-      }
+      n = members ? infoVlen16(info) : 0;
+      at = 1;
+      cm = 1;
     } else if (isRefKind(kind)) {
-      const sH = H,
-        sL = L;
-      hashOf(w[o + 2]!, members);
-      const cH = H,
-        cL = L;
-      H = sH;
-      L = sL;
-      mix(cH, cL);
+      n = 1;
+      p = o + 2;
+      named = false;
+      at = 0;
     } else if (kind === BTF_KIND_ARRAY) {
       mix(0, w[o + 5]!);
-      const sH = H,
-        sL = L;
-      hashOf(w[o + 3]!, members);
-      const cH = H,
-        cL = L;
-      H = sH;
-      L = sL;
-      mix(cH, cL);
+      n = 1;
+      named = false;
+      at = 0;
+    }
+    const hi = hashHi[cm as 0 | 1];
+    const lo = hashLo[cm as 0 | 1];
+    for (let i = 0; i < n; i++, p += step) {
+      if (named) mixName(w[p]!);
+      if (at >= 0) {
+        const c = w[p + at]!;
+        mix(hi[c]!, lo[c]!);
+      }
     }
   };
   /**
@@ -579,30 +580,50 @@ function hashRuns(
     for (let i = 0; i < top; i++) pure[path[i]!] = r;
     return r === 1;
   };
-  /** Computes the hash of each id of `ids[s .. e)` (memoised). */
-  const hashRun = (s: number, e: number): void => {
-    for (let i = s; i < e; i++) disambig(ids[i]!, true, 0);
+  /**
+   * Computes the hash of each id of the runs `ids[runs[2k] .. runs[2k + 1])`,
+   * `n / 2` of them (memoised): one loop for every run, called once, so that
+   * V8 compiles it once (on the stack, in the longest run), where a call per
+   * run compiled it a second time.
+   */
+  const hashAll = (runs: Int32Array, n: number): void => {
+    for (let k = 0; k < n; k += 2) for (let i = runs[k]!, e = runs[k + 1]!; i < e; i++) disambig(ids[i]!, true, 0);
   };
-  // Short runs are sorted here; long ones (a few, one very long: the
-  // anonymous types) after this loop, each in one go, so that this loop
-  // never meets the long path after V8 optimised it for the short one.
-  const hi0 = hashHi[0];
-  const lo0 = hashLo[0];
+  // The runs whose hashes can differ; hashed in one go, then sorted.
   const runs = findRuns(ids, rank, sortName, ownName);
-  const long = new Int32Array(runs.length);
-  let nLong = 0;
+  const kept = new Int32Array(runs.length);
+  let nKept = 0;
   for (let r = 0; r < runs.length; r += 2) {
     const s = runs[r]!;
     const e = runs[r + 1]!;
     if (sameHashes(s, e)) continue;
-    hashRun(s, e);
-    if (e - s <= SMALL_RUN) sortShortRun(ids, s, e, hi0, lo0);
+    kept[nKept++] = s;
+    kept[nKept++] = e;
+  }
+  hashAll(kept, nKept);
+  sortRuns(ids, kept, nKept, hashHi[0], hashLo[0]);
+}
+
+/**
+ * Sorts the runs `ids[runs[2k] .. runs[2k + 1])`, `n / 2` of them, by the
+ * hashes in `hi` and `lo` (per id), stably. Short runs are sorted here;
+ * long ones (a few, one very long: the anonymous types) after this loop,
+ * each in one go, so that this loop never meets the long path after V8
+ * optimised it for the short one.
+ */
+function sortRuns(ids: Uint32Array, runs: Int32Array, n: number, hi: Uint32Array, lo: Uint32Array): void {
+  const long = new Int32Array(n);
+  let nLong = 0;
+  for (let r = 0; r < n; r += 2) {
+    const s = runs[r]!;
+    const e = runs[r + 1]!;
+    if (e - s <= SMALL_RUN) sortShortRun(ids, s, e, hi, lo);
     else {
       long[nLong++] = s;
       long[nLong++] = e;
     }
   }
-  sortLongRuns(ids, long, nLong, hi0, lo0);
+  sortLongRuns(ids, long, nLong, hi, lo);
 }
 
 /**
@@ -635,7 +656,7 @@ function findRuns(ids: Uint32Array, rank: Uint32Array, sortName: Uint32Array, ow
  * Replaces the string offsets in `a` and `b` at the ids of `ids` with their
  * places among the distinct strings they name, in strcmp order (equal
  * strings at different offsets share a place; an offset past the section
- * reads as the empty string, as `byteKeyAt` reads it); returns the number of
+ * reads as the empty string, as {@link textPlaces} reads it); returns the number of
  * places.
  */
 function nameOrdinals(strs: Uint8Array, ids: Uint32Array, a: Uint32Array, b: Uint32Array): number {
@@ -654,26 +675,35 @@ function nameOrdinals(strs: Uint8Array, ids: Uint32Array, a: Uint32Array, b: Uin
 /**
  * Sets `slot[offset]` to the place + 1 of each of the first `m` offsets of
  * `names` among the distinct strings, ordered as strcmp orders them;
- * returns the number of places. Each name becomes a string of one char per
- * byte (`byteKeyAt`), which the engine's own sort orders by char codes,
- * that is by unsigned bytes: no sort in JS to compile and warm up.
+ * returns the number of places. The offsets are sorted by the engine's
+ * typed-array sort with a comparator that compares the bytes in place
+ * (strcmp's order): no string is made (a JS string per name, a `Map` of
+ * them and a sort of strings cost about three times as much on vmlinux,
+ * cold), and the engine's sort is native code that calls one small function.
  */
 function textPlaces(strs: Uint8Array, names: Uint32Array, m: number, slot: Uint32Array): number {
-  const keys: string[] = new Array(m);
-  const place = new Map<string, number>();
-  const distinct: string[] = [];
-  for (let i = 0; i < m; i++) {
-    const k = byteKeyAt(strs, names[i]!);
-    keys[i] = k;
-    if (!place.has(k)) {
-      place.set(k, 0);
-      distinct.push(k);
+  const len = strs.length;
+  // strcmp (unsigned bytes; the end of the section ends a string), one
+  // function for the sort and the scan below.
+  const cmp = (a: number, b: number): number => {
+    for (;;) {
+      const x = a < len ? strs[a]! : 0;
+      const y = b < len ? strs[b]! : 0;
+      if (x !== y) return x - y;
+      if (x === 0) return 0;
+      a++;
+      b++;
     }
+  };
+  const sorted = names.subarray(0, m).sort(cmp);
+  let places = 0;
+  for (let i = 0; i < m; i++) {
+    const o = sorted[i]!;
+    // Equal strings at two offsets are neighbours and share a place.
+    if (i === 0 || cmp(sorted[i - 1]!, o) !== 0) places++;
+    slot[o] = places;
   }
-  distinct.sort();
-  for (let p = 0; p < distinct.length; p++) place.set(distinct[p]!, p + 1);
-  for (let i = 0; i < m; i++) slot[names[i]!] = place.get(keys[i]!)!;
-  return distinct.length;
+  return places;
 }
 
 /** Adds the offsets `arr[id]` (ids of `ids`) not seen yet to `names` (from `m`), an offset past the section as 0; returns the new count. */
@@ -792,43 +822,24 @@ function sortLongRuns(ids: Uint32Array, runs: Int32Array, n: number, hi: Uint32A
 
 /**
  * {@link sortShortRun} for a long run: hash 0 (prototypes, pointers to them:
- * most of the longest run) sorts first; the rest by an LSD radix sort, 8
- * bits at a time, low word first, skipping a digit all entries share.
+ * most of the longest run) sorts first, in id order; the rest by the
+ * engine's typed-array sort with a comparator of (hash, id), a total order,
+ * so that the sort need not be stable (a run's ids ascend, and equal hashes
+ * stay in id order). One small function to compile, where an LSD radix sort
+ * in JS compiled three times.
  */
 function sortLongRun(ids: Uint32Array, s: number, e: number, hi: Uint32Array, lo: Uint32Array): void {
-  const n = e - s;
-  const rIds = new Uint32Array(n);
-  const rHi = new Uint32Array(n);
-  const rLo = new Uint32Array(n);
-  const m = splitZeroHashes(ids, s, e, hi, lo, rIds, rHi, rLo);
-  const z = e - m;
-  let sIds: Uint32Array = rIds.subarray(0, m);
-  let sHi: Uint32Array = rHi.subarray(0, m);
-  let sLo: Uint32Array = rLo.subarray(0, m);
-  let dIds: Uint32Array = new Uint32Array(m);
-  let dHi: Uint32Array = new Uint32Array(m);
-  let dLo: Uint32Array = new Uint32Array(m);
-  const counts = new Uint32Array(257);
-  for (let pass = 0; pass < 8; pass++) {
-    if (radixPass(sIds, sHi, sLo, dIds, dHi, dLo, pass, counts)) {
-      let t = sIds;
-      sIds = dIds;
-      dIds = t;
-      t = sHi;
-      sHi = dHi;
-      dHi = t;
-      t = sLo;
-      sLo = dLo;
-      dLo = t;
-    }
-  }
-  ids.set(sIds, z);
+  const rest = new Uint32Array(e - s);
+  const m = splitZeroHashes(ids, s, e, hi, lo, rest);
+  const r = rest.subarray(0, m);
+  r.sort((a, b) => (hi[a] !== hi[b] ? hi[a]! - hi[b]! : lo[a] !== lo[b] ? lo[a]! - lo[b]! : a - b));
+  ids.set(r, e - m);
 }
 
 /**
  * Moves the ids of `ids[s .. e)` whose hash is 0 to the front of that
- * range, in order, and the others with their hashes into the `r` arrays;
- * returns how many went there. A loop of its own (see {@link countingPass}).
+ * range, in order, and the others into `rest`; returns how many went there.
+ * A loop of its own (see {@link countingPass}).
  */
 function splitZeroHashes(
   ids: Uint32Array,
@@ -836,55 +847,14 @@ function splitZeroHashes(
   e: number,
   hi: Uint32Array,
   lo: Uint32Array,
-  rIds: Uint32Array,
-  rHi: Uint32Array,
-  rLo: Uint32Array,
+  rest: Uint32Array,
 ): number {
   let z = s;
   let m = 0;
   for (let i = s; i < e; i++) {
     const id = ids[i]!;
-    const h = hi[id]!;
-    const l = lo[id]!;
-    if (h === 0 && l === 0) ids[z++] = id;
-    else {
-      rIds[m] = id;
-      rHi[m] = h;
-      rLo[m++] = l;
-    }
+    if (hi[id] === 0 && lo[id] === 0) ids[z++] = id;
+    else rest[m++] = id;
   }
   return m;
-}
-
-/**
- * One stable counting pass of {@link sortLongRun} on byte `pass` of the
- * hash (0-3 of the low word, 4-7 of the high one), from the `s` arrays into
- * the `d` arrays; false (nothing moved) when every entry has the same byte.
- */
-function radixPass(
-  sIds: Uint32Array,
-  sHi: Uint32Array,
-  sLo: Uint32Array,
-  dIds: Uint32Array,
-  dHi: Uint32Array,
-  dLo: Uint32Array,
-  pass: number,
-  counts: Uint32Array,
-): boolean {
-  const n = sIds.length;
-  const word = pass < 4 ? sLo : sHi;
-  const shift = (pass & 3) * 8;
-  counts.fill(0);
-  for (let i = 0; i < n; i++) counts[((word[i]! >>> shift) & 0xff) + 1]!++;
-  for (let k = 1; k <= 256; k++) {
-    if (counts[k] === n) return false;
-    counts[k]! += counts[k - 1]!;
-  }
-  for (let i = 0; i < n; i++) {
-    const at = counts[(word[i]! >>> shift) & 0xff]!++;
-    dIds[at] = sIds[i]!;
-    dHi[at] = sHi[i]!;
-    dLo[at] = sLo[i]!;
-  }
-  return true;
 }
