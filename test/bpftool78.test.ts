@@ -126,7 +126,13 @@ for (const k of cachedKernels()) {
     }
     // 7.1 has no root_id: --type keeps the records of the module's own dump, in id order
     const own = await runCli(['dump', '-B', k.vmlinux, ...types, mod]);
-    assert.is(new TextDecoder().decode(own.stdout).match(/^\[\d+\]/gm)?.join(' '), `[${start}] [${start + 5}]`);
+    assert.is(
+      new TextDecoder()
+        .decode(own.stdout)
+        .match(/^\[\d+\]/gm)
+        ?.join(' '),
+      `[${start}] [${start + 5}]`,
+    );
   });
 }
 

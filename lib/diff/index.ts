@@ -48,7 +48,14 @@
  *   side B:  identity -> [ids]  ─┘                    └─ changed (both, differing: details)
  *
  * A split BTF (a module over its vmlinux) is compared on its own types; the
- * base's types enter only as the names its members refer to.
+ * base's types enter only as the names its members refer to. One exception:
+ * a type (not a function, variable or section) that one side's module
+ * defines and the other side's module does not, but whose vmlinux does, is
+ * compared with that vmlinux definition instead of reported added or
+ * removed: dedup leaves a copy of a vmlinux type in a module when it cannot
+ * prove them equal (6.1's modules carry `struct module` and
+ * `file_system_type` copies that 6.12's share with vmlinux), and the module
+ * still has the type.
  *
  * Keys are memoised per id and computed on an explicit stack: a key waits
  * until the keys it is made of (only unnamed types go on) are known, so a
@@ -158,6 +165,11 @@ function namedKind(k: number): boolean {
   );
 }
 
+/** Whether kind `k` is a type dedup may leave a copy of in a module (not a function, variable, section or tag). */
+function copiedKind(k: number): boolean {
+  return namedKind(k) && k !== BTF_KIND_FUNC && k !== BTF_KIND_VAR && k !== BTF_KIND_DATASEC && k !== BTF_KIND_DECL_TAG;
+}
+
 /** A member of a struct or union with the members of anonymous ones flattened in (see the essay). */
 interface FlatMember {
   path: string;
@@ -222,6 +234,32 @@ class Side {
       if (kept.length === 0) this.groups.delete(ident);
       else this.groups.set(ident, kept);
     }
+  }
+
+  /** The base's named types by identity (split BTF only; made when first asked). */
+  private baseGroups: Map<string, number[]> | undefined;
+
+  /**
+   * Returns the ids of the base's types (a split BTF's vmlinux) with this
+   * identity: structs, unions, enums, typedefs, forward declarations, INTs
+   * and FLOATs (the kinds a module may carry a copy of); [] for BTF without
+   * a base and for other kinds.
+   */
+  baseDefinitions(identity: string): readonly number[] {
+    const { btf, q } = this;
+    if (btf.startId <= 1) return [];
+    if (this.baseGroups === undefined) {
+      const groups = new Map<string, number[]>();
+      for (let id = 1; id < btf.startId; id++) {
+        if (!copiedKind(q.kind(id)) || q.nameOff(id) === 0) continue;
+        const ident = this.identity(id);
+        const g = groups.get(ident);
+        if (g) g.push(id);
+        else groups.set(ident, [id]);
+      }
+      this.baseGroups = groups;
+    }
+    return this.baseGroups.get(identity) ?? [];
   }
 
   private add(identity: string, id: number): void {
@@ -1043,6 +1081,14 @@ export function diffBtf(a: BtfContainer, b: BtfContainer, opts: DiffOptions = {}
     if (ident === 'enum ') {
       out.push(...anonEnumChanges(sa, ga, sb, gb));
       return;
+    }
+    // A module's copy of a type the other side's vmlinux defines: compared with that definition (see the essay).
+    if (ga.length === 0 && gb.length > 0 && copiedKind(sb.q.kind(gb[0]!))) {
+      const inBase = sa.baseDefinitions(ident);
+      if (inBase.length) ga = inBase;
+    } else if (gb.length === 0 && ga.length > 0 && copiedKind(sa.q.kind(ga[0]!))) {
+      const inBase = sb.baseDefinitions(ident);
+      if (inBase.length) gb = inBase;
     }
     // The common case, one definition on each side: their signatures are equal or they changed.
     if (ga.length === 1 && gb.length === 1) {
