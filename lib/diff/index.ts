@@ -236,30 +236,40 @@ class Side {
     }
   }
 
-  /** The base's named types by identity (split BTF only; made when first asked). */
-  private baseGroups: Map<string, number[]> | undefined;
-
   /**
-   * Returns the ids of the base's types (a split BTF's vmlinux) with this
-   * identity: structs, unions, enums, typedefs, forward declarations, INTs
-   * and FLOATs (the kinds a module may carry a copy of); [] for BTF without
-   * a base and for other kinds.
+   * Returns, for each of `identities` that the base (a split BTF's vmlinux)
+   * defines as a struct, union, enum, typedef, forward declaration, INT or
+   * FLOAT (the kinds a module may carry a copy of), the ids of those
+   * definitions. One pass over the base's records: a name is compared as
+   * bytes, and only when its first byte starts one of the names asked for.
    */
-  baseDefinitions(identity: string): readonly number[] {
+  baseDefinitions(identities: readonly string[]): Map<string, number[]> {
     const { btf, q } = this;
-    if (btf.startId <= 1) return [];
-    if (this.baseGroups === undefined) {
-      const groups = new Map<string, number[]>();
-      for (let id = 1; id < btf.startId; id++) {
-        if (!copiedKind(q.kind(id)) || q.nameOff(id) === 0) continue;
-        const ident = this.identity(id);
-        const g = groups.get(ident);
-        if (g) g.push(id);
-        else groups.set(ident, [id]);
-      }
-      this.baseGroups = groups;
+    const out = new Map<string, number[]>();
+    if (btf.startId <= 1 || identities.length === 0) return out;
+    const utf8 = new TextEncoder();
+    const byFirst: Array<Array<{ label: string; name: Uint8Array; ident: string }> | undefined> = [];
+    for (const ident of identities) {
+      const sp = ident.indexOf(' ');
+      const name = utf8.encode(ident.slice(sp + 1));
+      if (name.length === 0) continue;
+      (byFirst[name[0]!] ??= []).push({ label: ident.slice(0, sp), name, ident });
     }
-    return this.baseGroups.get(identity) ?? [];
+    const strs = q.strs;
+    for (let id = 1; id < btf.startId; id++) {
+      const k = q.kind(id);
+      if (!copiedKind(k)) continue;
+      const off = q.nameOff(id);
+      const wanted = off === 0 ? undefined : byFirst[strs[off]!];
+      if (wanted === undefined) continue;
+      for (const w of wanted) {
+        if (!q.strIs(off, w.name) || kindLabel(k) !== w.label) continue;
+        const g = out.get(w.ident);
+        if (g) g.push(id);
+        else out.set(w.ident, [id]);
+      }
+    }
+    return out;
   }
 
   private add(identity: string, id: number): void {
@@ -1083,13 +1093,8 @@ export function diffBtf(a: BtfContainer, b: BtfContainer, opts: DiffOptions = {}
       return;
     }
     // A module's copy of a type the other side's vmlinux defines: compared with that definition (see the essay).
-    if (ga.length === 0 && gb.length > 0 && copiedKind(sb.q.kind(gb[0]!))) {
-      const inBase = sa.baseDefinitions(ident);
-      if (inBase.length) ga = inBase;
-    } else if (gb.length === 0 && ga.length > 0 && copiedKind(sa.q.kind(ga[0]!))) {
-      const inBase = sb.baseDefinitions(ident);
-      if (inBase.length) gb = inBase;
-    }
+    if (ga.length === 0) ga = inBaseA.get(ident) ?? none;
+    else if (gb.length === 0) gb = inBaseB.get(ident) ?? none;
     // The common case, one definition on each side: their signatures are equal or they changed.
     if (ga.length === 1 && gb.length === 1) {
       if (sameSignature(sa, ga[0]!, sb, gb[0]!)) return;
@@ -1127,6 +1132,15 @@ export function diffBtf(a: BtfContainer, b: BtfContainer, opts: DiffOptions = {}
     for (let i = n; i < onlyB.length; i++) out.push({ change: 'added', kind, name, details: [] });
   };
   const none: readonly number[] = [];
+  // The copied kinds' identities one side's module lacks, looked up in that side's vmlinux at once.
+  const lacking = (from: Side, other: Side): string[] => {
+    const out: string[] = [];
+    for (const [ident, ids] of from.groups)
+      if (ident !== 'enum ' && !other.groups.has(ident) && copiedKind(from.q.kind(ids[0]!))) out.push(ident);
+    return out;
+  };
+  const inBaseA = sa.baseDefinitions(lacking(sb, sa));
+  const inBaseB = sb.baseDefinitions(lacking(sa, sb));
   for (const [ident, ga] of sa.groups) visit(ident, ga, sb.groups.get(ident) ?? none);
   for (const [ident, gb] of sb.groups) if (!sa.groups.has(ident)) visit(ident, none, gb);
   const rank = { removed: 0, added: 1, changed: 2 } as const;
