@@ -9,7 +9,7 @@
  */
 import type { Btf } from '../lib/btf.js';
 import { type BpftoolVersion, writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
-import { selectTypeIds } from '../lib/dump/select.js';
+import { rootTypeIds, selectTypeIds } from '../lib/dump/select.js';
 import type { ByteSink } from '../lib/dump/bytes.js';
 import { NR_BTF_KINDS } from '../lib/kinds.js';
 import type { ListingOptions } from '../lib/layout/index.js';
@@ -160,7 +160,11 @@ export async function runDump(job: DumpJob, btf: Btf, sink: ByteSink): Promise<v
     });
     return;
   }
-  const typeIds = selectTypeIds(btf, sel);
+  // bpftool 7.8's root_id (--type alone): the roots in the order given, a module's base types included.
+  const typeIds =
+    job.bpftool === '7.8' && job.typeNames.length && !job.kinds.length && !job.ids.length
+      ? rootTypeIds(btf, job.typeNames)
+      : selectTypeIds(btf, sel);
   const only = typeIds ? { typeIds } : {};
   if (job.format === 'json') writeJsonDump(btf, sink, { pretty: job.pretty, bpftool: job.bpftool, ...only });
   else writeRawDump(btf, sink, only);

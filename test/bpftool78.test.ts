@@ -8,8 +8,8 @@
  * tags); `format c` of Debian's 6.1 and 6.12 kernels from the kernel cache.
  * Live, when BTFKIT_BPFTOOL78 names a bpftool 7.8 binary, the same inputs are
  * dumped by it and compared (a skip of kind 'env' otherwise: CI has 7.1).
- * The CLI: the flag, BTFKIT_BPFTOOL, --no-sort, --type with ids, several
- * files.
+ * The CLI: the flag, BTFKIT_BPFTOOL, --no-sort, --type with ids (root_id
+ * over a module: ids in the order given, base types too), several files.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,6 +107,33 @@ for (const k of cachedKernels()) {
       }
     });
   }
+}
+
+// root_id over a module: bpftool 7.8 prints the ids in the order given, a
+// base (vmlinux) type too; the raw and JSON dumps of --type alone do the same.
+for (const k of cachedKernels()) {
+  test(`Debian ${k.release}: --type ids over nf_conntrack as bpftool 7.8's root_id (order given, base types too)`, async () => {
+    const start = Btf.parse(readBytes(k.vmlinux)).typeCount;
+    const mod = join(k.dir, 'modules', 'nf_conntrack.btf');
+    const types = [start + 5, 100, start, 1].flatMap((id) => ['--type', String(id)]);
+    for (const [args, ext] of [
+      [[], 'raw.txt'],
+      [['-j'], 'json'],
+    ] as const) {
+      const r = await runCli(['dump', '--bpftool', '7.8', '-B', k.vmlinux, ...args, ...types, mod]);
+      assert.is(r.error, undefined, String(r.error));
+      same(r.stdout, golden78(`root-${k.release}-nf_conntrack.${ext}`), `root ${k.release} ${ext}`);
+    }
+    // 7.1 has no root_id: --type keeps the records of the module's own dump, in id order
+    const own = await runCli(['dump', '-B', k.vmlinux, ...types, mod]);
+    assert.is(
+      new TextDecoder()
+        .decode(own.stdout)
+        .match(/^\[\d+\]/gm)
+        ?.join(' '),
+      `[${start}] [${start + 5}]`,
+    );
+  });
 }
 
 test('cli: several files merged as bpftool 7.8 merges them need a base', async () => {

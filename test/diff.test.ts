@@ -219,6 +219,46 @@ test('--type: one type and what it reaches', () => {
   assert.throws(() => diffBtf(build(false), build(true), { typeName: 'nope' }), /no type named 'nope'/);
 });
 
+/**
+ * A vmlinux with `struct s { int a; [long b;] }` and a module over it; the
+ * module carries its own copy of `struct s` (as dedup leaves one) when
+ * `copy`, and a function `f` when `func`; `struct m` points to s.
+ */
+function splitPair(opts: { grown?: boolean; copy: boolean; func: boolean }): Btf {
+  const base = Btf.empty();
+  const int = base.addInt('int', 4, BTF_INT_SIGNED);
+  const long = base.addInt('long', 8, BTF_INT_SIGNED);
+  const s = base.addStruct('s', opts.grown ? 16 : 4);
+  base.addField('a', int, 0, 0);
+  if (opts.grown) base.addField('b', long, 64, 0);
+  const mod = Btf.empty({ base });
+  let target = s;
+  if (opts.copy) {
+    target = mod.addStruct('s', 4);
+    mod.addField('a', int, 0, 0);
+  }
+  const ptr = mod.addPtr(target);
+  mod.addStruct('m', 8);
+  mod.addField('p', ptr, 0, 0);
+  if (opts.func) mod.addFunc('f', BTF_FUNC_GLOBAL, mod.addFuncProto(int));
+  return mod;
+}
+
+test("split BTF: a module's copy of a type its other side's vmlinux defines is compared with that definition", () => {
+  // 6.1's module has its own struct s, 6.12's uses vmlinux's: nothing changed
+  assert.equal(summary(diffBtf(splitPair({ copy: true, func: false }), splitPair({ copy: false, func: false }))), []);
+  assert.equal(summary(diffBtf(splitPair({ copy: false, func: false }), splitPair({ copy: true, func: false }))), []);
+  // the other side's vmlinux definition differs: a change, with its details
+  assert.equal(
+    summary(diffBtf(splitPair({ copy: true, func: false }), splitPair({ grown: true, copy: false, func: false }))),
+    ['changed struct s: ~size: 4 -> 16; +member b: long (offset 8)'],
+  );
+  // a function is the module's own: one that left it is removed, wherever vmlinux has it
+  assert.equal(summary(diffBtf(splitPair({ copy: false, func: true }), splitPair({ copy: false, func: false }))), [
+    'removed func f: ',
+  ]);
+});
+
 const kernels = cachedKernels();
 
 test('Debian 6.1 against a permutation of itself: no difference', () => {
@@ -271,6 +311,29 @@ test('CLI: a module of 6.1 against the same module of 6.12 (split BTF over each 
   const js = JSON.parse(text(r.stdout)) as TypeChange[];
   // Only the module's own types: task_struct (vmlinux's) is not among them.
   assert.not.ok(js.some((c) => c.name === 'task_struct'));
+  // 6.1's xfs carries a copy of vmlinux types that 6.12's shares with vmlinux: compared, never added or removed
+  const base1 = Btf.parse(new Uint8Array(readFileSync(k1.vmlinux)));
+  const base2 = Btf.parse(new Uint8Array(readFileSync(k2.vmlinux)));
+  for (const c of js) {
+    if (c.change === 'changed' || c.kind === 'func' || c.kind === 'var' || c.kind === 'datasec') continue;
+    const kind = { struct: 4, union: 5, enum: 6, typedef: 8 }[c.kind as string];
+    if (kind === undefined) continue;
+    const other = c.change === 'removed' ? base2 : base1;
+    assert.is(other.findByName(c.name, kind), undefined, `${c.change} ${c.kind} ${c.name}: in the other vmlinux`);
+  }
+  // 8021q of 6.1 carries struct module and file_system_type, 6.12's takes vmlinux's (dedup): not removed
+  const q1 = kernelModules(k1).find((m) => m.name === '8021q');
+  const q2 = kernelModules(k2).find((m) => m.name === '8021q');
+  if (q1 && q2) {
+    const cs = diffBtf(
+      Btf.parse(new Uint8Array(readFileSync(q1.path)), { base: base1 }),
+      Btf.parse(new Uint8Array(readFileSync(q2.path)), { base: base2 }),
+    );
+    const moved = cs.filter(
+      (c) => c.change !== 'changed' && ['module', 'file_system_type', 'rcuwait'].includes(c.name),
+    );
+    assert.equal(summary(moved), []);
+  }
   assert.ok(js.some((c) => c.kind === 'struct' && c.name === 'xfs_mount'));
 });
 

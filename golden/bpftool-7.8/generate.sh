@@ -9,7 +9,8 @@
 # and for the kernel BTF in vmlinux.btf.br (made from /sys/kernel/btf/vmlinux
 # with KERNEL=1) the same four outputs, brotli-compressed (vmlinux.*.br), and
 # for the Debian kernels that golden/kernels.sh caches, format c sorted
-# (debian-VERSION.h.br) and merges of modules (merge-VERSION-FIRST.*, below).
+# (debian-VERSION.h.br), merges of modules (merge-VERSION-FIRST.*, below) and
+# root_id over a module (root-VERSION-nf_conntrack.*).
 # VERSION records the binary's `version` output.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -51,4 +52,11 @@ for k in "$root"/golden/.cache/kernels/*/; do
 		"$BPFTOOL" -j -B "$k/vmlinux.btf" btf dump "${args[@]}" > "$out.json"
 		"$BPFTOOL" -B "$k/vmlinux.btf" btf dump "${args[@]}" format c | br > "$out.h.br"
 	done
+	# root_id over a module (split BTF): ids in the order given, base types
+	# included: the module's 6th and 1st types, vmlinux's 100th and 1st.
+	start=$(($("$BPFTOOL" btf dump file "$k/vmlinux.btf" | grep -c '^\[') + 1))
+	roots=(root_id $((start + 5)) root_id 100 root_id "$start" root_id 1)
+	out="$here/root-$v-nf_conntrack"
+	"$BPFTOOL" -B "$k/vmlinux.btf" btf dump file "$k/modules/nf_conntrack.btf" "${roots[@]}" > "$out.raw.txt"
+	"$BPFTOOL" -j -B "$k/vmlinux.btf" btf dump file "$k/modules/nf_conntrack.btf" "${roots[@]}" > "$out.json"
 done

@@ -48,7 +48,14 @@
  *   side B:  identity -> [ids]  ─┘                    └─ changed (both, differing: details)
  *
  * A split BTF (a module over its vmlinux) is compared on its own types; the
- * base's types enter only as the names its members refer to.
+ * base's types enter only as the names its members refer to. One exception:
+ * a type (not a function, variable or section) that one side's module
+ * defines and the other side's module does not, but whose vmlinux does, is
+ * compared with that vmlinux definition instead of reported added or
+ * removed: dedup leaves a copy of a vmlinux type in a module when it cannot
+ * prove them equal (6.1's modules carry `struct module` and
+ * `file_system_type` copies that 6.12's share with vmlinux), and the module
+ * still has the type.
  *
  * Keys are memoised per id and computed on an explicit stack: a key waits
  * until the keys it is made of (only unnamed types go on) are known, so a
@@ -158,6 +165,11 @@ function namedKind(k: number): boolean {
   );
 }
 
+/** Whether kind `k` is a type dedup may leave a copy of in a module (not a function, variable, section or tag). */
+function copiedKind(k: number): boolean {
+  return namedKind(k) && k !== BTF_KIND_FUNC && k !== BTF_KIND_VAR && k !== BTF_KIND_DATASEC && k !== BTF_KIND_DECL_TAG;
+}
+
 /** A member of a struct or union with the members of anonymous ones flattened in (see the essay). */
 interface FlatMember {
   path: string;
@@ -222,6 +234,42 @@ class Side {
       if (kept.length === 0) this.groups.delete(ident);
       else this.groups.set(ident, kept);
     }
+  }
+
+  /**
+   * Returns, for each of `identities` that the base (a split BTF's vmlinux)
+   * defines as a struct, union, enum, typedef, forward declaration, INT or
+   * FLOAT (the kinds a module may carry a copy of), the ids of those
+   * definitions. One pass over the base's records: a name is compared as
+   * bytes, and only when its first byte starts one of the names asked for.
+   */
+  baseDefinitions(identities: readonly string[]): Map<string, number[]> {
+    const { btf, q } = this;
+    const out = new Map<string, number[]>();
+    if (btf.startId <= 1 || identities.length === 0) return out;
+    const utf8 = new TextEncoder();
+    const byFirst: Array<Array<{ label: string; name: Uint8Array; ident: string }> | undefined> = [];
+    for (const ident of identities) {
+      const sp = ident.indexOf(' ');
+      const name = utf8.encode(ident.slice(sp + 1));
+      if (name.length === 0) continue;
+      (byFirst[name[0]!] ??= []).push({ label: ident.slice(0, sp), name, ident });
+    }
+    const strs = q.strs;
+    for (let id = 1; id < btf.startId; id++) {
+      const k = q.kind(id);
+      if (!copiedKind(k)) continue;
+      const off = q.nameOff(id);
+      const wanted = off === 0 ? undefined : byFirst[strs[off]!];
+      if (wanted === undefined) continue;
+      for (const w of wanted) {
+        if (!q.strIs(off, w.name) || kindLabel(k) !== w.label) continue;
+        const g = out.get(w.ident);
+        if (g) g.push(id);
+        else out.set(w.ident, [id]);
+      }
+    }
+    return out;
   }
 
   private add(identity: string, id: number): void {
@@ -1044,6 +1092,9 @@ export function diffBtf(a: BtfContainer, b: BtfContainer, opts: DiffOptions = {}
       out.push(...anonEnumChanges(sa, ga, sb, gb));
       return;
     }
+    // A module's copy of a type the other side's vmlinux defines: compared with that definition (see the essay).
+    if (ga.length === 0) ga = inBaseA.get(ident) ?? none;
+    else if (gb.length === 0) gb = inBaseB.get(ident) ?? none;
     // The common case, one definition on each side: their signatures are equal or they changed.
     if (ga.length === 1 && gb.length === 1) {
       if (sameSignature(sa, ga[0]!, sb, gb[0]!)) return;
@@ -1081,6 +1132,15 @@ export function diffBtf(a: BtfContainer, b: BtfContainer, opts: DiffOptions = {}
     for (let i = n; i < onlyB.length; i++) out.push({ change: 'added', kind, name, details: [] });
   };
   const none: readonly number[] = [];
+  // The copied kinds' identities one side's module lacks, looked up in that side's vmlinux at once.
+  const lacking = (from: Side, other: Side): string[] => {
+    const out: string[] = [];
+    for (const [ident, ids] of from.groups)
+      if (ident !== 'enum ' && !other.groups.has(ident) && copiedKind(from.q.kind(ids[0]!))) out.push(ident);
+    return out;
+  };
+  const inBaseA = sa.baseDefinitions(lacking(sb, sa));
+  const inBaseB = sb.baseDefinitions(lacking(sa, sb));
   for (const [ident, ga] of sa.groups) visit(ident, ga, sb.groups.get(ident) ?? none);
   for (const [ident, gb] of sb.groups) if (!sa.groups.has(ident)) visit(ident, none, gb);
   const rank = { removed: 0, added: 1, changed: 2 } as const;

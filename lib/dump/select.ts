@@ -3,7 +3,8 @@
  * (`--type 'struct task_struct'`, `--kind struct`, `--id 10-20`, or a search
  * pattern of `btfkit find`) becomes type ids. The C dump takes the ids as
  * roots (and prints what they need); the raw and JSON dumps print exactly
- * the ids chosen, as lines of their unfiltered output.
+ * the ids chosen, as lines of their unfiltered output (with bpftool 7.8's
+ * `root_id`, `--type` alone: the ids in the order given, base types too).
  *
  * Names are compared as bytes against the string section (no string is
  * decoded for an exact name); a substring or a regular expression decodes
@@ -167,6 +168,17 @@ export function selectTypeIds(btf: Btf, sel: TypeSelection): number[] | undefine
     out.push(id);
   }
   return out;
+}
+
+/**
+ * Returns the ids `names` designate as bpftool 7.8's `root_id` arguments
+ * make its raw and JSON dumps print them: in the order given, each once,
+ * a split BTF's base types included ({@link resolveTypeNames}), where
+ * {@link selectTypeIds} keeps this BTF's own types in id order.
+ * @throws BtfError as {@link resolveTypeNames}.
+ */
+export function rootTypeIds(btf: Btf, names: readonly string[]): number[] {
+  return [...new Set(resolveTypeNames(typeQuery(btf), names))];
 }
 
 /** How {@link findTypes} compares names. */
