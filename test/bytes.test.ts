@@ -1,11 +1,11 @@
 /**
  * The byte writer's decimal numbers (lib/dump/bytes.ts `putUint`): every
  * power-of-ten boundary, the out-of-line range from 2^30 up to 2^53, and
- * random values, against `String(v)`.
+ * random values, against `String(v)`; `ByteOut.cstr` across chunk ends.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { putUint } from '../lib/dump/bytes.js';
+import { ByteOut, collectBytes, putUint } from '../lib/dump/bytes.js';
 
 const text = new TextDecoder();
 
@@ -27,6 +27,36 @@ test('putUint writes String(v) at the given position and returns the end', () =>
     const end = putUint(b, 5, v);
     assert.is(text.decode(b.subarray(5, end)), String(v), String(v));
     assert.is(b[4], 0x2a);
+  }
+});
+
+test('cstr copies up to the NUL or the section end, across chunk ends, at every offset', () => {
+  const enc = new TextEncoder();
+  // Names of 0 to 40 bytes, the last one without its NUL (the section ends in it).
+  const names: string[] = [];
+  for (let i = 0; i <= 40; i++) names.push('abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH'.slice(0, i));
+  const parts = names.map((n) => `${n}\0`).join('');
+  const strs = enc.encode(`${parts}tail-without-nul`);
+  // Every string start and every offset inside strings, past the end too.
+  const offs: number[] = [];
+  for (let o = 0; o <= strs.length + 2; o++) offs.push(o);
+  const expect = offs
+    .map((o) => {
+      let e = o;
+      while (e < strs.length && strs[e] !== 0) e++;
+      return text.decode(strs.subarray(Math.min(o, strs.length), Math.max(e, o)));
+    })
+    .join('|');
+  for (const first of [1, 2, 3, 7, 16, 64, 4096]) {
+    const got = collectBytes((sink) => {
+      const o = new ByteOut(sink, first);
+      offs.forEach((off, i) => {
+        if (i) o.byte(124);
+        o.cstr(strs, off);
+      });
+      o.flush();
+    });
+    assert.is(text.decode(got), expect, `first chunk ${first}`);
   }
 });
 

@@ -114,15 +114,27 @@ export class ByteOut {
 
   /** Copies the NUL-terminated string at `off` of `src` (without the NUL). */
   cstr(src: Uint8Array, off: number): void {
-    // indexOf is native: the scan costs one call even before the JIT warms up.
-    let e = src.indexOf(0, off);
-    if (e < 0) e = src.length;
-    const n = e - off;
-    this.room(n);
-    const b = this.buf;
-    let p = this.pos;
-    for (let i = off; i < e; i++) b[p++] = src[i]!;
-    this.pos = p;
+    // One loop that copies up to the NUL while the chunk has room (names are
+    // short: a scan by the native indexOf costs a call into C++ per name); a
+    // full chunk is handed over and the copy goes on in the next. Every
+    // operation runs on every call, the chunk's end on the same path as a
+    // name's (one first met after V8 optimised a caller deoptimises it).
+    const end = src.length;
+    let i = off;
+    for (;;) {
+      this.room(1);
+      const b = this.buf;
+      let p = this.pos;
+      const lim = Math.min(end, i + b.length - p);
+      for (; i < lim; i++) {
+        const c = src[i]!;
+        if (c === 0) break;
+        b[p++] = c;
+      }
+      this.pos = p;
+      const last = lim === end;
+      if (i < lim || last) return;
+    }
   }
 
   /** Writes a non-negative integer below 2^53 in decimal. */

@@ -2390,12 +2390,21 @@ export class LayoutPrinter {
     const ind = c.indent;
     const tsize = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
     const ncl = Math.floor((Math.max(0, this.tagSize(id)) + this.cachelineSize - 1) / this.cachelineSize);
-    // Each line one string (the numbers in it by the engine): the writes V8
-    // would otherwise inline per piece make this function large to compile,
-    // and it runs once per struct.
+    // The rarer lines one string each (the numbers in it by the engine): the
+    // writes V8 would otherwise inline per piece make this function large to
+    // compile, and it runs once per struct. The size and last cacheline
+    // lines, which nearly every struct prints, by pieces: a template's string
+    // is made and then flattened again for the byte copy (measured: fewer
+    // instructions on Node 20 and 24; the padding line too paid nothing).
     o.byte(10);
     this.putTabs(ind);
-    o.ascii(`/* size: ${tsize}, cachelines: ${ncl}, members: ${nm2} */\n`);
+    o.ascii('/* size: ');
+    o.int(tsize);
+    o.ascii(', cachelines: ');
+    o.int(ncl);
+    o.ascii(', members: ');
+    o.int(nm2);
+    o.ascii(' */\n');
     if (sumHoles > 0 || sumBitHoles > 0) {
       if (sumBytes > 0) {
         this.putTabs(ind);
@@ -2438,7 +2447,9 @@ export class LayoutPrinter {
     const lastCl = (c.baseOffset + tsize) % this.cachelineSize;
     if (lastCl !== 0) {
       this.putTabs(ind);
-      o.ascii(`/* last cacheline: ${lastCl} bytes */\n`);
+      o.ascii('/* last cacheline: ');
+      o.int(lastCl);
+      o.ascii(' bytes */\n');
     }
     const diff = tsize * 8 - (sumBytes * 8 + sumBits + sumHoles * 8 + sumBitHoles + padding * 8 + this.bitPadding[id]!);
     if (diff && nm2 !== 0) {
