@@ -253,7 +253,10 @@ class Side {
       const sp = ident.indexOf(' ');
       const name = utf8.encode(ident.slice(sp + 1));
       if (name.length === 0) continue;
-      (byFirst[name[0]!] ??= []).push({ label: ident.slice(0, sp), name, ident });
+      const first = name[0]!;
+      const list = byFirst[first] ?? [];
+      byFirst[first] = list;
+      list.push({ label: ident.slice(0, sp), name, ident });
     }
     const strs = q.strs;
     for (let id = 1; id < btf.startId; id++) {
