@@ -328,7 +328,7 @@ export class BtfContainer {
       if (!this.base && strs[0] !== 0)
         fail(
           BtfErrorCode.BadString,
-          'btf string section does not start with the empty string (split BTF? it needs its base BTF: -B BASE, or the base option)',
+          'btf string section does not start with the empty string (split BTF? it is read over its base BTF, which this input lacks)',
           sBeg,
         );
     }
