@@ -95,6 +95,7 @@ import {
   memberBitOffset,
 } from '../kinds.js';
 import { typeQuery, type TypeQuery } from '../query.js';
+import { StringReader } from '../strings.js';
 
 /** One fact of a changed type (`what` says which; `text` is the human line without its sign). */
 export interface DiffDetail {
@@ -198,7 +199,7 @@ class Side {
     try {
       this.q = typeQuery(btf);
       this.keys = new Array<string | undefined>(this.q.typeCount);
-      this.strAt = new Int32Array(this.q.strs.length);
+      this.strs = new StringReader(this.q.strs);
       this.group();
     } catch (e) {
       throw this.named(e);
@@ -281,17 +282,10 @@ class Side {
     else this.groups.set(identity, [id]);
   }
 
-  /** Strings by offset, decoded once (member and parameter names repeat across thousands of types): 1 + index in strList, 0 not yet. */
-  private readonly strAt: Int32Array;
-  private readonly strList: string[] = [];
+  /** Strings by offset, each decoded once (member and parameter names repeat across thousands of types). */
+  private readonly strs: StringReader;
   str(off: number): string {
-    const at = this.strAt;
-    if (off >= at.length) return this.q.str(off);
-    const k = at[off]!;
-    if (k !== 0) return this.strList[k - 1]!;
-    const s = this.q.str(off);
-    at[off] = this.strList.push(s);
-    return s;
+    return this.strs.at(off);
   }
 
   name(id: number): string {

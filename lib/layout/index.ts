@@ -78,6 +78,7 @@ import {
   memberBitfieldSize,
 } from '../kinds.js';
 import { typeQuery, type TypeQuery } from '../query.js';
+import { StringReader } from '../strings.js';
 import { ByteOut, type ByteSink, bytesToText, collectBytes, putUint } from '../dump/bytes.js';
 
 /** Options of a {@link LayoutPrinter} (pahole's command line options of the same names). */
@@ -524,6 +525,7 @@ export class LayoutPrinter {
   constructor(btf: BtfContainer, opts: LayoutOptions = {}) {
     const q = typeQuery(btf);
     this.q = q;
+    this.strReader = new StringReader(q.strs);
     this.w = q.words;
     this.offs = q.offs;
     this.n = q.typeCount;
@@ -603,21 +605,10 @@ export class LayoutPrinter {
     // Past the end of the section: as the decoded strings compare.
     return this.str(a) === this.str(b);
   }
-  /**
-   * Strings by offset, decoded once (parameter names repeat across
-   * thousands of lists). A map: the listing decodes some ten thousand
-   * strings (member names are copied as bytes), and an index with a slot
-   * per byte of a kernel's string section (10 MB) cost more in page faults
-   * than the lookups it saved.
-   */
-  private readonly strMemo = new Map<number, string>();
+  /** Strings by offset, each decoded once (parameter names repeat across thousands of lists). */
+  private readonly strReader: StringReader;
   private str(off: number): string {
-    let s = this.strMemo.get(off);
-    if (s === undefined) {
-      s = this.q.str(off);
-      this.strMemo.set(off, s);
-    }
-    return s;
+    return this.strReader.at(off);
   }
   private vlen(id: number): number {
     return id === this.n ? this.vCount : infoVlen(this.q.info(id));
