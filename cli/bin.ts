@@ -35,6 +35,7 @@ import type * as Module from 'node:module';
 import type * as Os from 'node:os';
 import type * as Path from 'node:path';
 import type * as Url from 'node:url';
+import type * as V8 from 'node:v8';
 import type * as Vm from 'node:vm';
 import type * as WorkerThreads from 'node:worker_threads';
 
@@ -58,6 +59,22 @@ const { join } = require('node:path') as typeof Path;
 const { fileURLToPath } = require('node:url') as typeof Url;
 const { Script } = require('node:vm') as typeof Vm;
 const { isMainThread } = require('node:worker_threads') as typeof WorkerThreads;
+
+/**
+ * TurboFan's inlining budget, smaller than V8's default (920 bytes of
+ * bytecode inlined into one function, cumulative). btfkit is a one-shot
+ * command whose hot functions run for a fraction of a second, so what counts
+ * is how soon optimised code arrives more than how good it is once there:
+ * with 150, TurboFan compiles smaller graphs and hands them over sooner. On
+ * Node 20 and 22 that takes 5-15% off a kernel's layout, C dump, dedup and
+ * merge; on Node 24 a few per cent of CPU (CHANGELOG has the figures; 100
+ * and 250 measured worse or no better). Set before the bundle is compiled,
+ * so V8's code cache is made and checked under the same flags. A budget
+ * given on node's own command line wins.
+ */
+const INLINE_BUDGET = '--max-inlined-bytecode-size-cumulative';
+if (!process.execArgv.some((a) => a.startsWith(INLINE_BUDGET)))
+  (require('node:v8') as typeof V8).setFlagsFromString(`${INLINE_BUDGET}=150`);
 
 /** The bundle's id, built in by cli/bundle.mjs (esbuild's `define`). */
 declare const __BTFKIT_BUNDLE_ID__: string;

@@ -82,6 +82,21 @@ test('a cache made under other V8 flags is refused: same output', () => {
   });
 });
 
+test('the inlining budget the bin sets, or one given to node, changes no output; each run takes its own cache', () => {
+  const flags = ['--max-inlined-bytecode-size-cumulative=400'];
+  for (const opts of [{}, { flags }]) {
+    withTmp((tmp) => {
+      const want = bin(tmp, ['dump', '-f', 'c', OBJ], opts);
+      const before = cacheFiles(tmp);
+      assert.is(before.size, 1);
+      assert.equal(bin(tmp, ['dump', '-f', 'c', OBJ], opts), want);
+      // V8 took the cache (same flags as when it was made): the file is left as it is
+      assert.equal(cacheFiles(tmp), before);
+      assert.equal(bin(tmp, ['dump', '-f', 'c', OBJ], { flags: ['--no-opt'] }), want);
+    });
+  }
+});
+
 test('making a cache removes the files not written for a week, and only those', () => {
   withTmp((tmp) => {
     const dir = join(tmp, `btfkit-compile-cache-${process.getuid?.() ?? 'user'}`);
