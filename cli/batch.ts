@@ -198,6 +198,7 @@ export async function runItem(job: Job, item: BatchInput, bases: Map<string, Pro
       await runJob(
         job,
         btf,
+        item.file,
         (c) => {
           parts.push(c);
           n += c.length;

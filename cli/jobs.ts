@@ -118,13 +118,22 @@ export function runStats(job: StatsJob, btf: Btf, sink: ByteSink): void {
   sink(enc.encode(`${lines.join('\n')}\n`));
 }
 
-/** Writes `layout`'s output for `btf` to `sink`; a `-C` name that names nothing goes to `note` (stderr). */
-export async function runLayout(job: LayoutJob, btf: Btf, sink: ByteSink, note: (s: string) => void): Promise<void> {
+/**
+ * Writes `layout`'s output for `btf` (read from `file`) to `sink`; a `-C`
+ * name that names nothing goes to `note` (stderr), with the file's name.
+ */
+export async function runLayout(
+  job: LayoutJob,
+  btf: Btf,
+  file: string,
+  sink: ByteSink,
+  note: (s: string) => void,
+): Promise<void> {
   const { LayoutPrinter, listedIds, writeLayoutListing } = await import('../lib/layout/index.js');
   const lo: ListingOptions = {
     ...job.listing,
     // pahole prints nothing for a name it does not know and exits 0; btfkit says so on stderr.
-    onMissing: (name) => note(`btfkit layout: no struct or union named '${name}'\n`),
+    onMissing: (name) => note(missingNote(file, name)),
   };
   if (job.json) {
     const p = new LayoutPrinter(btf, lo);
@@ -177,10 +186,21 @@ async function runDedupJob(btf: Btf, sink: ByteSink): Promise<void> {
   sink(btf.rawData());
 }
 
-/** Writes a job's output for `btf` to `sink`, and its notes (stderr lines) to `note`. */
-export async function runJob(job: Job, btf: Btf, sink: ByteSink, note: (s: string) => void): Promise<void> {
+/** The stderr line for a `layout -C` name that names no struct or union in `file` (pahole says nothing). */
+export function missingNote(file: string, name: string): string {
+  return `btfkit layout: ${file}: no struct or union named '${name}'\n`;
+}
+
+/** Writes a job's output for `btf` (read from `file`) to `sink`, and its notes (stderr lines) to `note`. */
+export async function runJob(
+  job: Job,
+  btf: Btf,
+  file: string,
+  sink: ByteSink,
+  note: (s: string) => void,
+): Promise<void> {
   if (job.command === 'dump') await runDump(job, btf, sink);
   else if (job.command === 'stats') runStats(job, btf, sink);
   else if (job.command === 'dedup') await runDedupJob(btf, sink);
-  else await runLayout(job, btf, sink, note);
+  else await runLayout(job, btf, file, sink, note);
 }

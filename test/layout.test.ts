@@ -640,7 +640,7 @@ test('btfkit layout: CLI equals pahole, -C takes the last list, a missing name i
   const m = cli(['-C', 'nope']);
   assert.is(m.status, 0);
   assert.is(m.stdout, '');
-  assert.match(m.stderr, "no struct or union named 'nope'");
+  assert.is(m.stderr, `btfkit layout: ${f}: no struct or union named 'nope'\n`);
   const j = JSON.parse(cli(['-j', '-C', 'config']).stdout) as { name: string; members: { holeBefore: number }[] }[];
   assert.is(j[0]?.name, 'config');
   assert.is(j[0]?.members[2]?.holeBefore, 3);

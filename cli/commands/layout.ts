@@ -11,7 +11,7 @@ import { layoutSvg } from '../../lib/layout/svg.js';
 import { batchInputs, batchOptions, isBatch, jobsCount, runBatch } from '../batch.js';
 import { VMLINUX, loadBtf, usageError, writeOutput } from '../common.js';
 import type { CliIo } from '../io.js';
-import { type LayoutJob, outputSuffix, runLayout } from '../jobs.js';
+import { type LayoutJob, missingNote, outputSuffix, runLayout } from '../jobs.js';
 
 interface LayoutOpts {
   class_name?: string[];
@@ -113,7 +113,7 @@ export function register(program: Command, io: CliIo): void {
         throw usageError('layout', '--svg draws one struct or union: give its name with -C NAME');
       const lo = {
         ...job.listing,
-        onMissing: (n: string) => io.err(`btfkit layout: no struct or union named '${n}'\n`),
+        onMissing: (n: string) => io.err(missingNote(file ?? VMLINUX, n)),
       };
       let svg: string;
       try {
@@ -135,7 +135,7 @@ export function register(program: Command, io: CliIo): void {
     const toFile = opts.output !== undefined && opts.output !== '-';
     const chunks: Uint8Array[] = [];
     try {
-      await runLayout(job, btf, toFile ? (c) => chunks.push(c) : (c) => io.out(c), (s) => io.err(s));
+      await runLayout(job, btf, file ?? VMLINUX, toFile ? (c) => chunks.push(c) : (c) => io.out(c), (s) => io.err(s));
     } catch (e) {
       // Errors found while printing name the file like errors found on load.
       if (isInputError(e) && !e.file) e.withFile(file ?? VMLINUX);
