@@ -4,7 +4,8 @@
  * interleaved, on the kernel BTF the 7.8 goldens were made from
  * (golden/bpftool-7.8/vmlinux.btf.br, so that runs on any machine compare
  * the same input), on Node 20 and Node 24 (bench/node24.ts). Target: at most
- * 1.0x bpftool 7.8's wall time on Node 24 and later, 1.15x on Node 20. Needs a bpftool 7.8 binary in
+ * 1.0x bpftool 7.8's wall time on Node 24 and later, 1.15x on Node 20; each
+ * Node's floor (bench/floor.ts) beside it. Needs a bpftool 7.8 binary in
  * BTFKIT_BPFTOOL78; reported as skipped without one (Debian ships 7.1).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import { cli, fmt, ratio, timeCommands } from './common.js';
 import { repoPath } from '../test/helpers/golden.js';
+import { floorLine, measureFloor } from './floor.js';
 import { node24, nodeVersion } from './node24.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 10);
@@ -55,6 +57,9 @@ export function benchBpftool78(): void {
       console.log(
         ratio(`ratio btfkit/bpftool 7.8, node ${major}`, timings[i]!, theirs),
         `  [target <= ${target.toFixed(2)}x on Node ${major}: ${r <= target ? 'ok' : 'MISSED'}]`,
+      );
+      console.log(
+        floorLine(`floor, node ${major}`, measureFloor('c78', input, n, RUNS), timings[i]!, theirs, 'bpftool 7.8'),
       );
     });
   } finally {
