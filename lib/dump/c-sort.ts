@@ -587,7 +587,22 @@ function hashRuns(
    * run compiled it a second time.
    */
   const hashAll = (runs: Int32Array, n: number): void => {
-    for (let k = 0; k < n; k += 2) for (let i = runs[k]!, e = runs[k + 1]!; i < e; i++) disambig(ids[i]!, true, 0);
+    // One loop, not a loop per run inside a loop over the runs: Maglev
+    // (Node 22+) compiles the inner loop on the stack (OSR) and leaves that
+    // code at every exit from it, once per run (170 deopts on vmlinux).
+    let k = 0;
+    let i = n > 0 ? runs[0]! : 0;
+    let e = n > 0 ? runs[1]! : 0;
+    while (k < n) {
+      if (i < e) disambig(ids[i++]!, true, 0);
+      else {
+        k += 2;
+        if (k < n) {
+          i = runs[k]!;
+          e = runs[k + 1]!;
+        }
+      }
+    }
   };
   // The runs whose hashes can differ; hashed in one go, then sorted.
   const runs = findRuns(ids, rank, sortName, ownName);
