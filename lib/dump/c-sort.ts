@@ -26,7 +26,11 @@
  *     a root can change the header: a FUNC, VAR or DATASEC that no ordering
  *     edge reaches is only marked ORDERED, and that mark is never read.
  *     They are half of vmlinux's types and most of its names. They are left
- *     out in the pass of step 1;
+ *     out in the pass of step 1. The C dump marks what ordering edges reach
+ *     in its own pass over the records (`btf_dump_mark_referenced`,
+ *     lib/dump/c.ts), which also finds whether every kind is known and every
+ *     reference names a type, and hands the marks over
+ *     (`sortedDumpRootsOf`): the sort makes no pass of its own for them;
  *  1. chains: one pass follows each typedef/modifier/array chain to its end,
  *     memoised per type (`end`), which gives the rank and both name offsets;
  *  2. names: the distinct name offsets are sorted by the engine's
@@ -102,7 +106,7 @@ function isRefKind(kind: number): boolean {
  */
 export function sortedTypeIds(q: TypeQuery): Uint32Array {
   checkTypes(q);
-  return sortIds(q, null).ids;
+  return sortIds(q, null, 0).ids;
 }
 
 /**
@@ -115,7 +119,25 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
  */
 export function sortedDumpRoots(q: TypeQuery): Uint32Array {
   checkTypes(q);
-  const { ids, rank } = sortIds(q, dumpCandidates(q));
+  return dumpRoots(q, dumpCandidates(q), 1);
+}
+
+/**
+ * {@link sortedDumpRoots} from marks made by the caller's own pass over the
+ * records (the C dump's `btf_dump_mark_referenced`, lib/dump/c.ts):
+ * `marks[t] & bit` is set for every type `t` an ordering edge leads to (see
+ * {@link dumpCandidates}); `checked` says that pass found every kind known
+ * and every reference naming a type, so that the checks of
+ * {@link sortedTypeIds} need no pass (otherwise they run, and throw).
+ */
+export function sortedDumpRootsOf(q: TypeQuery, marks: Uint8Array, bit: number, checked: boolean): Uint32Array {
+  if (!checked) checkTypes(q);
+  return dumpRoots(q, marks, bit);
+}
+
+/** The body of {@link sortedDumpRoots}, the ordering edges' targets marked with `bit` in `reached`. */
+function dumpRoots(q: TypeQuery, reached: Uint8Array, bit: number): Uint32Array {
+  const { ids, rank } = sortIds(q, reached, bit);
   // The whole order's first entry is not dumped. Every type left out ranks
   // last (10); at rank 10 void (sort name "", own name "", hash 0, id 0)
   // comes first. So the first entry is this order's first if that ranks
@@ -151,13 +173,13 @@ function checkTypes(q: TypeQuery): void {
  * when `reached` is null, else the roots of {@link dumpCandidates}, whose
  * `reached` marks are given.
  */
-function sortIds(q: TypeQuery, reached: Uint8Array | null): { ids: Uint32Array; rank: Uint32Array } {
+function sortIds(q: TypeQuery, reached: Uint8Array | null, bit: number): { ids: Uint32Array; rank: Uint32Array } {
   const { words: w, offs: off, typeCount: count, strs } = q;
   const rank = new Uint32Array(count);
   const sortName = new Uint32Array(count);
   const ownName = new Uint32Array(count);
   const end = new Int32Array(count);
-  const subset = sortKeys(w, off, reached, rank, sortName, ownName, end);
+  const subset = sortKeys(w, off, reached, bit, rank, sortName, ownName, end);
   const places = nameOrdinals(strs, subset, sortName, ownName);
   const ids = orderByKeys(subset, rank, sortName, ownName, places);
   hashRuns(q, ids, rank, sortName, ownName, end);
@@ -251,6 +273,7 @@ function sortKeys(
   w: Uint32Array,
   off: Uint32Array,
   reached: Uint8Array | null,
+  bit: number,
   rank: Uint32Array,
   sortName: Uint32Array,
   ownName: Uint32Array,
@@ -272,7 +295,7 @@ function sortKeys(
     const kind = infoKind(info);
     if (
       reached !== null &&
-      reached[id] === 0 &&
+      (reached[id]! & bit) === 0 &&
       (kind === BTF_KIND_FUNC || kind === BTF_KIND_VAR || kind === BTF_KIND_DATASEC)
     )
       continue;
