@@ -43,8 +43,9 @@
  *     with ties left in id order (the engine's typed-array sort is fast on
  *     32-bit numbers only, and not stable);
  *  4. ties: a run of equal keys is sorted by hash, stably (insertion sort,
- *     or zero hashes first and an 8-bit LSD radix sort of the rest for long
- *     runs), so equal hashes stay in id order. Hashes are computed only for
+ *     or for a long run zero hashes first and the engine's sort of the rest
+ *     by (hash, id)), so equal hashes stay in id order. The 64-bit hash is
+ *     two int32 halves, worked on in 16-bit pieces (no heap numbers). Hashes are computed only for
  *     types in such runs, memoised; a run of anonymous pointer and
  *     modifier chains to one type hashes alike and is left as it is.
  *
@@ -82,7 +83,6 @@ import { firstIdReferencingPast, idFieldCount, idFieldPos } from '../fields.js';
 import type { TypeQuery } from '../query.js';
 
 const MAX_RANK = 10;
-const TWO32 = 0x100000000;
 /** How deep {@link sortedTypeIds}'s hash walk recurses before it goes on with an explicit stack. */
 const REC_DEPTH = 200;
 
@@ -360,32 +360,38 @@ function hashRuns(
   const hashHi = [new Uint32Array(count), new Uint32Array(count)] as const;
   const hashLo = [new Uint32Array(count), new Uint32Array(count)] as const;
   const hashDone = new Uint8Array(count);
-  // The running hash of the functions below (two 32-bit halves).
+  // The running hash of the functions below: two 32-bit halves, as int32s
+  // (the hash arrays hold the same bits unsigned). The arithmetic is on
+  // 16-bit pieces, so that every value is a small integer: a uint32 past
+  // 2^31, or x * 31 of one, is a heap number wherever V8 has not compiled
+  // the code (the interpreter, a closure variable, an argument of a call
+  // not inlined), and the hash of a cold run made millions of them.
   let H = 0;
   let L = 0;
-  /** `hasher(hash, val)`: hash * 31 + val, modulo 2^64, on (H, L). */
+  /** `hasher(hash, val)`: hash * 31 + val, modulo 2^64, on (H, L); the halves of val as int32 (or uint32). */
   const mix = (vHi: number, vLo: number): void => {
-    const lo31 = L * 31;
-    const carry = Math.floor(lo31 / TWO32);
-    const lo = (lo31 >>> 0) + vLo;
-    L = lo >>> 0;
-    H = (Math.imul(H, 31) + carry + vHi + (lo >= TWO32 ? 1 : 0)) >>> 0;
+    const b = (L & 0xffff) * 31 + (vLo & 0xffff);
+    const a = (L >>> 16) * 31 + (vLo >>> 16) + (b >>> 16);
+    L = (a << 16) | (b & 0xffff);
+    H = (Math.imul(H, 31) + vHi + (a >>> 16)) | 0;
   };
   /** Mixes in libbpf's `str_hash` of the name at `n` (chars are signed on the hosts bpftool is built for); none for 0. */
   const strsLen = strs.length;
   const mixName = (n: number): void => {
     if (!n) return;
-    // h * 31 + c in two 32-bit halves, written out: this loop runs for
-    // every byte of every name hashed, cold code included.
+    // h * 31 + c as mix does, written out: this loop runs for every byte
+    // of every name hashed, cold code included. A char above 0x7f is
+    // negative (c - 256): the shifts below are signed, so its borrow
+    // reaches the high half.
     let hi = 0;
     let lo = 0;
     for (let i = n; i < strsLen; i++) {
       const c = strs[i]!;
       if (c === 0) break;
-      // A char above 0x7f is negative: its 64-bit value is 2^64 - 256 + c.
-      const t = lo * 31 + (c < 0x80 ? c : c + 0xffffff00);
-      hi = (Math.imul(hi, 31) + Math.floor(t / TWO32) + (c < 0x80 ? 0 : 0xffffffff)) >>> 0;
-      lo = t >>> 0;
+      const b = (lo & 0xffff) * 31 + (c < 0x80 ? c : c - 256);
+      const a = (lo >>> 16) * 31 + (b >> 16);
+      lo = (a << 16) | (b & 0xffff);
+      hi = (Math.imul(hi, 31) + (a >> 16)) | 0;
     }
     mix(hi, lo);
   };
@@ -497,8 +503,8 @@ function hashRuns(
   /** Leaves the (already computed) hash of `id` in (H, L). */
   const hashOf = (id: number, members: boolean): void => {
     const mode = members ? 0 : 1;
-    H = hashHi[mode][id]!;
-    L = hashLo[mode][id]!;
+    H = hashHi[mode][id]! | 0;
+    L = hashLo[mode][id]! | 0;
   };
   /**
    * The hash of `id` from its name and the hashes of what it refers to
@@ -536,7 +542,7 @@ function hashRuns(
       named = false;
       at = 0;
     } else if (kind === BTF_KIND_ARRAY) {
-      mix(0, w[o + 5]!);
+      mix(0, w[o + 5]! | 0);
       n = 1;
       named = false;
       at = 0;
@@ -547,7 +553,7 @@ function hashRuns(
       if (named) mixName(w[p]!);
       if (at >= 0) {
         const c = w[p + at]!;
-        mix(hi[c]!, lo[c]!);
+        mix(hi[c]! | 0, lo[c]! | 0);
       }
     }
   };
