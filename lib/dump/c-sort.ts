@@ -47,7 +47,8 @@
  *     by (hash, id)), so equal hashes stay in id order. The 64-bit hash is
  *     two int32 halves, worked on in 16-bit pieces (no heap numbers). Hashes are computed only for
  *     types in such runs, memoised; a run of anonymous pointer and
- *     modifier chains to one type hashes alike and is left as it is.
+ *     modifier chains to one type hashes alike and is left as it is, and an
+ *     anonymous prototype (most of the longest run) hashes to 0 unwalked.
  *
  *   strs:      \0 i n t \0 t a s k \0 a b c \0 ...
  *   names:     [ offsets of distinct names ] -> "int" "task" "abc" -> sorted
@@ -623,8 +624,14 @@ function hashRuns(
     let i = n > 0 ? runs[0]! : 0;
     let e = n > 0 ? runs[1]! : 0;
     while (k < n) {
-      if (i < e) disambig(ids[i++]!, true, 0);
-      else {
+      if (i < e) {
+        // Void and an anonymous prototype hash to 0 (no name, no item:
+        // bpftool mixes in neither parameters nor return type), which the
+        // hash arrays hold already: two thirds of vmlinux's ids in runs.
+        const id = ids[i++]!;
+        const o = off[id]!;
+        if (id !== 0 && (w[o] !== 0 || infoKind(w[o + 1]!) !== BTF_KIND_FUNC_PROTO)) disambig(id, true, 0);
+      } else {
         k += 2;
         if (k < n) {
           i = runs[k]!;
