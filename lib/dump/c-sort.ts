@@ -45,10 +45,11 @@
  *  4. ties: a run of equal keys is sorted by hash, stably (insertion sort,
  *     or for a long run zero hashes first and the engine's sort of the rest
  *     by (hash, id)), so equal hashes stay in id order. The 64-bit hash is
- *     two int32 halves, worked on in 16-bit pieces (no heap numbers). Hashes are computed only for
- *     types in such runs, memoised; a run of anonymous pointer and
- *     modifier chains to one type hashes alike and is left as it is, and an
- *     anonymous prototype (most of the longest run) hashes to 0 unwalked.
+ *     two int32 halves, worked on in 16-bit pieces (no heap numbers).
+ *     Hashes are computed only for types in such runs, memoised; a run of
+ *     anonymous pointer and modifier chains to one type hashes alike and is
+ *     left as it is, and an anonymous prototype (most of the longest run)
+ *     hashes to 0 unwalked.
  *
  *   strs:      \0 i n t \0 t a s k \0 a b c \0 ...
  *   names:     [ offsets of distinct names ] -> "int" "task" "abc" -> sorted
