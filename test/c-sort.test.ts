@@ -9,6 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
+import { BtfErrorCode, isBtfError } from '../lib/errors.js';
 import { sortedDumpRoots, sortedTypeIds } from '../lib/dump/c-sort.js';
 import { cDump } from '../lib/dump/c.js';
 import {
@@ -277,4 +278,41 @@ test('sortedDumpRoots: a FUNC a type reaches keeps its place; void first when ev
 });
 
 budget.check();
+
+test('sorted C dump: a reference past the last type fails as sortedDumpRoots does, whatever kind holds it', () => {
+  // [1] int; then the type under test, referring to [9] (past the last).
+  const int = [...type(1, BTF_KIND_INT, 0, 0, 4), 32];
+  const cases: Array<[string, number[]]> = [
+    ['pointer', type(0, BTF_KIND_PTR, 0, 0, 9)],
+    ['typedef', type(5, BTF_KIND_TYPEDEF, 0, 0, 9)],
+    ['FUNC', type(5, BTF_KIND_FUNC, 0, 1, 9)],
+    ['VAR', [...type(5, BTF_KIND_VAR, 0, 0, 9), 1]],
+    ['decl tag', [...type(5, BTF_KIND_DECL_TAG, 0, 0, 9), 0xffffffff]],
+    ['array element', [...type(0, BTF_KIND_ARRAY, 0, 0, 0), 9, 1, 4]],
+    ['array index', [...type(0, BTF_KIND_ARRAY, 0, 0, 0), 1, 9, 4]],
+    ['prototype return', type(0, BTF_KIND_FUNC_PROTO, 0, 0, 9)],
+    ['parameter', [...type(0, BTF_KIND_FUNC_PROTO, 0, 1, 1), 0, 9]],
+    ['member', [...type(7, BTF_KIND_STRUCT, 0, 1, 4), 5, 9, 0]],
+    ['datasec entry', [...type(9, BTF_KIND_DATASEC, 0, 1, 4), 9, 0, 4]],
+  ];
+  for (const [what, words] of cases) {
+    const btf = Btf.parse(rawBtf([...int, ...words], '\0int\0x\0s\0.d\0'));
+    let want: unknown;
+    try {
+      sortedDumpRoots(typeQuery(btf));
+    } catch (e) {
+      want = e;
+    }
+    assert.ok(isBtfError(want) && want.code === BtfErrorCode.BadTypeId && want.typeId === 2, `${what}: ${want}`);
+    try {
+      cDump(btf, { sort: true });
+      assert.unreachable(`${what}: no error`);
+    } catch (e) {
+      assert.ok(isBtfError(e), `${what}: ${e}`);
+      assert.is(e.message, (want as Error).message, what);
+      assert.is(e.typeId, 2, what);
+    }
+  }
+});
+
 test.run();

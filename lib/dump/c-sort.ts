@@ -26,7 +26,11 @@
  *     a root can change the header: a FUNC, VAR or DATASEC that no ordering
  *     edge reaches is only marked ORDERED, and that mark is never read.
  *     They are half of vmlinux's types and most of its names. They are left
- *     out in the pass of step 1;
+ *     out in the pass of step 1. The C dump marks what ordering edges reach
+ *     in its own pass over the records (`btf_dump_mark_referenced`,
+ *     lib/dump/c.ts), which also finds whether every kind is known and every
+ *     reference names a type, and hands the marks over
+ *     (`sortedDumpRootsOf`): the sort makes no pass of its own for them;
  *  1. chains: one pass follows each typedef/modifier/array chain to its end,
  *     memoised per type (`end`), which gives the rank and both name offsets;
  *  2. names: the distinct name offsets are sorted by the engine's
@@ -39,10 +43,13 @@
  *     with ties left in id order (the engine's typed-array sort is fast on
  *     32-bit numbers only, and not stable);
  *  4. ties: a run of equal keys is sorted by hash, stably (insertion sort,
- *     or zero hashes first and an 8-bit LSD radix sort of the rest for long
- *     runs), so equal hashes stay in id order. Hashes are computed only for
- *     types in such runs, memoised; a run of anonymous pointer and
- *     modifier chains to one type hashes alike and is left as it is.
+ *     or for a long run zero hashes first and the engine's sort of the rest
+ *     by (hash, id)), so equal hashes stay in id order. The 64-bit hash is
+ *     two int32 halves, worked on in 16-bit pieces (no heap numbers).
+ *     Hashes are computed only for types in such runs, memoised; a run of
+ *     anonymous pointer and modifier chains to one type hashes alike and is
+ *     left as it is, and an anonymous prototype (most of the longest run)
+ *     hashes to 0 unwalked.
  *
  *   strs:      \0 i n t \0 t a s k \0 a b c \0 ...
  *   names:     [ offsets of distinct names ] -> "int" "task" "abc" -> sorted
@@ -78,7 +85,6 @@ import { firstIdReferencingPast, idFieldCount, idFieldPos } from '../fields.js';
 import type { TypeQuery } from '../query.js';
 
 const MAX_RANK = 10;
-const TWO32 = 0x100000000;
 /** How deep {@link sortedTypeIds}'s hash walk recurses before it goes on with an explicit stack. */
 const REC_DEPTH = 200;
 
@@ -102,7 +108,7 @@ function isRefKind(kind: number): boolean {
  */
 export function sortedTypeIds(q: TypeQuery): Uint32Array {
   checkTypes(q);
-  return sortIds(q, null).ids;
+  return sortIds(q, null, 0).ids;
 }
 
 /**
@@ -115,7 +121,25 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
  */
 export function sortedDumpRoots(q: TypeQuery): Uint32Array {
   checkTypes(q);
-  const { ids, rank } = sortIds(q, dumpCandidates(q));
+  return dumpRoots(q, dumpCandidates(q), 1);
+}
+
+/**
+ * {@link sortedDumpRoots} from marks made by the caller's own pass over the
+ * records (the C dump's `btf_dump_mark_referenced`, lib/dump/c.ts):
+ * `marks[t] & bit` is set for every type `t` an ordering edge leads to (see
+ * {@link dumpCandidates}); `checked` says that pass found every kind known
+ * and every reference naming a type, so that the checks of
+ * {@link sortedTypeIds} need no pass (otherwise they run, and throw).
+ */
+export function sortedDumpRootsOf(q: TypeQuery, marks: Uint8Array, bit: number, checked: boolean): Uint32Array {
+  if (!checked) checkTypes(q);
+  return dumpRoots(q, marks, bit);
+}
+
+/** The body of {@link sortedDumpRoots}, the ordering edges' targets marked with `bit` in `reached`. */
+function dumpRoots(q: TypeQuery, reached: Uint8Array, bit: number): Uint32Array {
+  const { ids, rank } = sortIds(q, reached, bit);
   // The whole order's first entry is not dumped. Every type left out ranks
   // last (10); at rank 10 void (sort name "", own name "", hash 0, id 0)
   // comes first. So the first entry is this order's first if that ranks
@@ -151,13 +175,13 @@ function checkTypes(q: TypeQuery): void {
  * when `reached` is null, else the roots of {@link dumpCandidates}, whose
  * `reached` marks are given.
  */
-function sortIds(q: TypeQuery, reached: Uint8Array | null): { ids: Uint32Array; rank: Uint32Array } {
+function sortIds(q: TypeQuery, reached: Uint8Array | null, bit: number): { ids: Uint32Array; rank: Uint32Array } {
   const { words: w, offs: off, typeCount: count, strs } = q;
   const rank = new Uint32Array(count);
   const sortName = new Uint32Array(count);
   const ownName = new Uint32Array(count);
   const end = new Int32Array(count);
-  const subset = sortKeys(w, off, reached, rank, sortName, ownName, end);
+  const subset = sortKeys(w, off, reached, bit, rank, sortName, ownName, end);
   const places = nameOrdinals(strs, subset, sortName, ownName);
   const ids = orderByKeys(subset, rank, sortName, ownName, places);
   hashRuns(q, ids, rank, sortName, ownName, end);
@@ -251,6 +275,7 @@ function sortKeys(
   w: Uint32Array,
   off: Uint32Array,
   reached: Uint8Array | null,
+  bit: number,
   rank: Uint32Array,
   sortName: Uint32Array,
   ownName: Uint32Array,
@@ -272,7 +297,7 @@ function sortKeys(
     const kind = infoKind(info);
     if (
       reached !== null &&
-      reached[id] === 0 &&
+      (reached[id]! & bit) === 0 &&
       (kind === BTF_KIND_FUNC || kind === BTF_KIND_VAR || kind === BTF_KIND_DATASEC)
     )
       continue;
@@ -337,32 +362,38 @@ function hashRuns(
   const hashHi = [new Uint32Array(count), new Uint32Array(count)] as const;
   const hashLo = [new Uint32Array(count), new Uint32Array(count)] as const;
   const hashDone = new Uint8Array(count);
-  // The running hash of the functions below (two 32-bit halves).
+  // The running hash of the functions below: two 32-bit halves, as int32s
+  // (the hash arrays hold the same bits unsigned). The arithmetic is on
+  // 16-bit pieces, so that every value is a small integer: a uint32 past
+  // 2^31, or x * 31 of one, is a heap number wherever V8 has not compiled
+  // the code (the interpreter, a closure variable, an argument of a call
+  // not inlined), and the hash of a cold run made millions of them.
   let H = 0;
   let L = 0;
-  /** `hasher(hash, val)`: hash * 31 + val, modulo 2^64, on (H, L). */
+  /** `hasher(hash, val)`: hash * 31 + val, modulo 2^64, on (H, L); the halves of val as int32 (or uint32). */
   const mix = (vHi: number, vLo: number): void => {
-    const lo31 = L * 31;
-    const carry = Math.floor(lo31 / TWO32);
-    const lo = (lo31 >>> 0) + vLo;
-    L = lo >>> 0;
-    H = (Math.imul(H, 31) + carry + vHi + (lo >= TWO32 ? 1 : 0)) >>> 0;
+    const b = (L & 0xffff) * 31 + (vLo & 0xffff);
+    const a = (L >>> 16) * 31 + (vLo >>> 16) + (b >>> 16);
+    L = (a << 16) | (b & 0xffff);
+    H = (Math.imul(H, 31) + vHi + (a >>> 16)) | 0;
   };
   /** Mixes in libbpf's `str_hash` of the name at `n` (chars are signed on the hosts bpftool is built for); none for 0. */
   const strsLen = strs.length;
   const mixName = (n: number): void => {
     if (!n) return;
-    // h * 31 + c in two 32-bit halves, written out: this loop runs for
-    // every byte of every name hashed, cold code included.
+    // h * 31 + c as mix does, written out: this loop runs for every byte
+    // of every name hashed, cold code included. A char above 0x7f is
+    // negative (c - 256): the shifts below are signed, so its borrow
+    // reaches the high half.
     let hi = 0;
     let lo = 0;
     for (let i = n; i < strsLen; i++) {
       const c = strs[i]!;
       if (c === 0) break;
-      // A char above 0x7f is negative: its 64-bit value is 2^64 - 256 + c.
-      const t = lo * 31 + (c < 0x80 ? c : c + 0xffffff00);
-      hi = (Math.imul(hi, 31) + Math.floor(t / TWO32) + (c < 0x80 ? 0 : 0xffffffff)) >>> 0;
-      lo = t >>> 0;
+      const b = (lo & 0xffff) * 31 + (c < 0x80 ? c : c - 256);
+      const a = (lo >>> 16) * 31 + (b >> 16);
+      lo = (a << 16) | (b & 0xffff);
+      hi = (Math.imul(hi, 31) + (a >> 16)) | 0;
     }
     mix(hi, lo);
   };
@@ -474,8 +505,8 @@ function hashRuns(
   /** Leaves the (already computed) hash of `id` in (H, L). */
   const hashOf = (id: number, members: boolean): void => {
     const mode = members ? 0 : 1;
-    H = hashHi[mode][id]!;
-    L = hashLo[mode][id]!;
+    H = hashHi[mode][id]! | 0;
+    L = hashLo[mode][id]! | 0;
   };
   /**
    * The hash of `id` from its name and the hashes of what it refers to
@@ -513,7 +544,7 @@ function hashRuns(
       named = false;
       at = 0;
     } else if (kind === BTF_KIND_ARRAY) {
-      mix(0, w[o + 5]!);
+      mix(0, w[o + 5]! | 0);
       n = 1;
       named = false;
       at = 0;
@@ -524,7 +555,7 @@ function hashRuns(
       if (named) mixName(w[p]!);
       if (at >= 0) {
         const c = w[p + at]!;
-        mix(hi[c]!, lo[c]!);
+        mix(hi[c]! | 0, lo[c]! | 0);
       }
     }
   };
@@ -587,7 +618,28 @@ function hashRuns(
    * run compiled it a second time.
    */
   const hashAll = (runs: Int32Array, n: number): void => {
-    for (let k = 0; k < n; k += 2) for (let i = runs[k]!, e = runs[k + 1]!; i < e; i++) disambig(ids[i]!, true, 0);
+    // One loop, not a loop per run inside a loop over the runs: Maglev
+    // (Node 22+) compiles the inner loop on the stack (OSR) and leaves that
+    // code at every exit from it, once per run (170 deopts on vmlinux).
+    let k = 0;
+    let i = n > 0 ? runs[0]! : 0;
+    let e = n > 0 ? runs[1]! : 0;
+    while (k < n) {
+      if (i < e) {
+        // Void and an anonymous prototype hash to 0 (no name, no item:
+        // bpftool mixes in neither parameters nor return type), which the
+        // hash arrays hold already: two thirds of vmlinux's ids in runs.
+        const id = ids[i++]!;
+        const o = off[id]!;
+        if (id !== 0 && (w[o] !== 0 || infoKind(w[o + 1]!) !== BTF_KIND_FUNC_PROTO)) disambig(id, true, 0);
+      } else {
+        k += 2;
+        if (k < n) {
+          i = runs[k]!;
+          e = runs[k + 1]!;
+        }
+      }
+    }
   };
   // The runs whose hashes can differ; hashed in one go, then sorted.
   const runs = findRuns(ids, rank, sortName, ownName);

@@ -82,11 +82,12 @@ import {
   BTF_KIND_VOLATILE,
   infoKind,
   infoVlen16,
+  NR_BTF_KINDS,
 } from '../kinds.js';
 import { typeQuery, type TypeQuery } from '../query.js';
 import { bytesToText, collectBytes, type ByteSink } from './bytes.js';
 import { CDeclWriter, type DeclState } from './c-decl.js';
-import { sortedDumpRoots } from './c-sort.js';
+import { sortedDumpRootsOf } from './c-sort.js';
 import { resolveTypeNames } from './select.js';
 import type { BpftoolVersion } from './raw.js';
 import { collectKfuncs, KFUNC_BLOCK_END, KFUNC_BLOCK_START, KFUNC_MACROS, type Kfuncs } from './kfuncs.js';
@@ -141,20 +142,21 @@ const EPILOGUE_GUARD = '#endif /* __VMLINUX_H__ */\n';
 export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): void {
   const pragma = opts.pragma ?? true;
   const v78 = opts.bpftool === '7.8';
-  const d = new CEmitter(btf, sink, v78);
+  const sorted = !opts.typeNames && opts.sort === true;
+  const d = new CEmitter(btf, sink, v78, sorted);
   const q = typeQuery(btf);
   let roots: ArrayLike<number> | null = null;
   let first = 1;
   if (opts.typeNames) {
     roots = resolveTypeNames(q, opts.typeNames);
     first = 0;
-  } else if (opts.sort) {
+  } else if (sorted) {
     // bpftool sorts ids 0 .. n-1, void included, and then dumps entries 1 ..
     // n-1 of the sorted array: whatever sorts first is only printed when
     // another type needs it. We keep that, to stay identical (the roots
     // come without that entry, and without the types a root visit leaves
     // as they are: lib/dump/c-sort.ts).
-    roots = sortedDumpRoots(q);
+    roots = d.sortedRoots(q);
     first = 0;
   }
   d.ascii(pragma ? PREAMBLE_GUARD + PREAMBLE_PRAGMA : PREAMBLE_GUARD);
@@ -220,7 +222,7 @@ function baseDump(base: BtfContainer, v78: boolean): BaseDump | null {
     try {
       let e!: CEmitter;
       const bytes = collectBytes((sink) => {
-        e = new CEmitter(base, sink, v78);
+        e = new CEmitter(base, sink, v78, false);
         e.dumpRange(1);
         e.flush();
       });
@@ -255,6 +257,20 @@ const STRONG = 0x40000000;
 // Per-type flags of the header dump, above the declaration writer's own.
 const FWD_EMITTED = 4;
 const REFERENCED = 8;
+/** An ordering edge of another type leads here (the sorted dump's candidates). */
+const ORDER_TARGET = 16;
+/** The marks of a reference kind's target in {@link CEmitter.markForSort}, per kind: FUNC, VAR and DECL_TAG's are no ordering edges. */
+const REF_MARKS = new Uint8Array(32);
+for (const k of [
+  BTF_KIND_VOLATILE,
+  BTF_KIND_CONST,
+  BTF_KIND_RESTRICT,
+  BTF_KIND_PTR,
+  BTF_KIND_TYPEDEF,
+  BTF_KIND_TYPE_TAG,
+])
+  REF_MARKS[k] = REFERENCED | ORDER_TARGET;
+for (const k of [BTF_KIND_FUNC, BTF_KIND_VAR, BTF_KIND_DECL_TAG]) REF_MARKS[k] = REFERENCED;
 
 /** The aliases libbpf emits for GCC's ARM SIMD base types (`missing_base_types`). */
 const MISSING_BASE_TYPES = new Map<string, string>([
@@ -279,8 +295,10 @@ class CEmitter extends CDeclWriter {
   private farg: Int32Array = new Int32Array(256);
   private fstep: Int32Array = new Int32Array(256);
   private ftop = 0;
+  /** Every kind known, every reference in range ({@link markForSort}; the sorted dump only). */
+  private wellFormed = false;
 
-  constructor(btf: BtfContainer, sink: ByteSink, libbpf18: boolean) {
+  constructor(btf: BtfContainer, sink: ByteSink, libbpf18: boolean, sorted: boolean) {
     // The first chunk is small, so that the path that hands a full chunk
     // over runs before V8 optimises the writers (it would otherwise
     // deoptimise them).
@@ -290,7 +308,8 @@ class CEmitter extends CDeclWriter {
     // VOID is special (btf_dump_resize).
     this.orderState[0] = ORDERED;
     this.emitState[0] = EMITTED;
-    this.markReferenced();
+    if (sorted) this.markForSort();
+    else this.markReferenced();
   }
 
   /** Returns the order and emit states and the declaration writer's state, for a {@link BaseDump}. */
@@ -370,6 +389,98 @@ class CEmitter extends CDeclWriter {
       }
     }
   }
+  /**
+   * {@link markReferenced} for the sorted dump (lib/dump/c-sort.ts,
+   * `sortedDumpRootsOf`), in the same pass: every type an ordering edge
+   * leads to also gets ORDER_TARGET, and {@link wellFormed} tells whether
+   * every kind is known and every reference names a type (no vlen above 16
+   * bits either), so that the sort needs no pass of its own over the
+   * records. A function of its own: the id-order dump would pay for the
+   * extra work (about 1% of its instructions, cold).
+   */
+  private markForSort(): void {
+    const { w, off, flags, count } = this;
+    const RO = REFERENCED | ORDER_TARGET;
+    // The highest id referenced, and every info word or'ed (unknown vlen bits).
+    let top = 0;
+    let infos = 0;
+    let known = true;
+    for (let id = 1; id < count; id++) {
+      const o = off[id]!;
+      const info = w[o + 1]!;
+      const vlen = infoVlen16(info);
+      infos |= info;
+      const kind = infoKind(info);
+      switch (kind) {
+        case BTF_KIND_VOLATILE:
+        case BTF_KIND_CONST:
+        case BTF_KIND_RESTRICT:
+        case BTF_KIND_PTR:
+        case BTF_KIND_TYPEDEF:
+        case BTF_KIND_FUNC:
+        case BTF_KIND_VAR:
+        case BTF_KIND_DECL_TAG:
+        case BTF_KIND_TYPE_TAG: {
+          // One body for all of them (pahole puts the FUNCs last: a body
+          // of their own would first run after V8 optimised this loop).
+          const t = w[o + 2]!;
+          flags[t]! |= REF_MARKS[kind]!;
+          if (t > top) top = t;
+          break;
+        }
+        case BTF_KIND_ARRAY: {
+          const x = w[o + 4]!;
+          const t = w[o + 3]!;
+          flags[x]! |= REFERENCED;
+          flags[t]! |= RO;
+          if (x > top) top = x;
+          if (t > top) top = t;
+          break;
+        }
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION:
+          for (let i = 0, m = o + 4; i < vlen; i++, m += 3) {
+            const t = w[m]!;
+            flags[t]! |= RO;
+            if (t > top) top = t;
+          }
+          break;
+        case BTF_KIND_FUNC_PROTO: {
+          // Parameters only: libbpf does not mark the return type (an
+          // ordering edge all the same).
+          const r = w[o + 2]!;
+          flags[r]! |= ORDER_TARGET;
+          if (r > top) top = r;
+          for (let i = 0, p = o + 4; i < vlen; i++, p += 2) {
+            const t = w[p]!;
+            flags[t]! |= RO;
+            if (t > top) top = t;
+          }
+          break;
+        }
+        case BTF_KIND_DATASEC:
+          for (let i = 0, v = o + 3; i < vlen; i++, v += 3) {
+            const t = w[v]!;
+            flags[t]! |= REFERENCED;
+            if (t > top) top = t;
+          }
+          break;
+        default:
+          if (kind >= NR_BTF_KINDS) known = false;
+          break;
+      }
+    }
+    this.wellFormed = known && top < count && (infos & 0xff0000) === 0;
+  }
+
+  /**
+   * bpftool 7.5+'s sorted roots (lib/dump/c-sort.ts) from the marks of
+   * {@link markReferenced}.
+   */
+  sortedRoots(q: TypeQuery): Uint32Array {
+    return sortedDumpRootsOf(q, this.flags, ORDER_TARGET, this.wellFormed);
+  }
+
   // ---------------------------------------------------------------- order
 
   /**
