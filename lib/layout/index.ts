@@ -575,9 +575,6 @@ export class LayoutPrinter {
     const k = this.kinds[id]!;
     return id > 0 && id < this.n && k <= BTF_KIND_ENUM64 && ((KNOWN_KINDS >>> k) & 1) !== 0;
   }
-  private kind(id: number): number {
-    return this.kinds[id]!;
-  }
   private ref(id: number): number {
     return this.w[this.offs[id]! + 2]!;
   }
@@ -614,19 +611,19 @@ export class LayoutPrinter {
     return id === this.n ? this.vCount : infoVlen(this.q.info(id));
   }
   private isStructLike(id: number): boolean {
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     return k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_FWD;
   }
   private isStruct(id: number): boolean {
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     return k === BTF_KIND_STRUCT || (k === BTF_KIND_FWD && !infoKflag(this.q.info(id)));
   }
   private isUnion(id: number): boolean {
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     return k === BTF_KIND_UNION || (k === BTF_KIND_FWD && infoKflag(this.q.info(id)));
   }
   private isEnum(id: number): boolean {
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     return k === BTF_KIND_ENUM || k === BTF_KIND_ENUM64;
   }
   private isModifier(k: number): boolean {
@@ -634,7 +631,7 @@ export class LayoutPrinter {
   }
   /** Number of members (a FWD has none). */
   private nrMembers(id: number): number {
-    return this.kind(id) === BTF_KIND_FWD ? 0 : this.vlen(id);
+    return this.kinds[id]! === BTF_KIND_FWD ? 0 : this.vlen(id);
   }
   private memberWord(id: number, i: number, j: number): number {
     if (id === this.n) return j === 0 ? this.vName[i]! : this.vType[i]!;
@@ -654,7 +651,7 @@ export class LayoutPrinter {
     const start = t;
     // more steps than types: a typedef or modifier loop, which pahole follows for ever
     for (let steps = 0; this.known(t); steps++) {
-      const k = this.kind(t);
+      const k = this.kinds[t]!;
       if (k !== BTF_KIND_TYPEDEF && !this.isModifier(k)) return t;
       if (steps > this.n) this.chainLoop(start);
       t = this.ref(t);
@@ -682,7 +679,7 @@ export class LayoutPrinter {
     let factor = 1;
     for (let steps = 0; steps <= this.n; steps++) {
       if (!this.known(id)) return -1;
-      const k = this.kind(id);
+      const k = this.kinds[id]!;
       switch (k) {
         case BTF_KIND_PTR:
           return this.ptrSize * factor;
@@ -732,7 +729,7 @@ export class LayoutPrinter {
   private naturalAlignment0(id: number): number {
     let a = 1;
     if (!this.known(id)) return 1;
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     if (k === BTF_KIND_PTR) a = this.ptrSize;
     else if (k === BTF_KIND_INT) a = Math.floor(intBits(this.w[this.offs[id]! + 3]!) / 8);
     else if (k === BTF_KIND_FLOAT || this.isEnum(id)) a = this.size(id);
@@ -740,7 +737,7 @@ export class LayoutPrinter {
     else if (k === BTF_KIND_ARRAY) {
       // The element's, down nested arrays.
       const t = this.arrayElem(id);
-      if (t !== id && !(this.known(t) && this.kind(t) === BTF_KIND_ARRAY)) a = this.naturalAlignment(t);
+      if (t !== id && !(this.known(t) && this.kinds[t]! === BTF_KIND_ARRAY)) a = this.naturalAlignment(t);
     }
     return a || 1;
   }
@@ -751,7 +748,7 @@ export class LayoutPrinter {
    * the array where the walk stops).
    */
   private arrayElem(t: number): number {
-    for (let n = 0; t && this.known(t) && this.kind(t) === BTF_KIND_ARRAY && n <= this.n; n++) {
+    for (let n = 0; t && this.known(t) && this.kinds[t]! === BTF_KIND_ARRAY && n <= this.n; n++) {
       const e = this.strip(this.w[this.offs[t]! + 3]!);
       if (!e) break;
       t = e;
@@ -788,7 +785,7 @@ export class LayoutPrinter {
       const t = this.arrayElem(this.strip(this.memberWord(id, i, 1)));
       let m = 0;
       if (t) {
-        const k = this.known(t) ? this.kind(t) : -1;
+        const k = this.known(t) ? this.kinds[t]! : -1;
         if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) {
           const fl = this.flags[t]!;
           if (!(fl & (NAT_DONE | NAT_BUSY))) {
@@ -862,7 +859,7 @@ export class LayoutPrinter {
       this.mByteSize[j] = size;
       this.mBitSize[j] = size * 8;
       if (size === 0) continue;
-      const k = this.kind(t);
+      const k = this.kinds[t]!;
       if (k === BTF_KIND_INT || k === BTF_KIND_FLOAT || this.isEnum(t)) {
         if (bfs) {
           const bits = size * 8;
@@ -919,7 +916,7 @@ export class LayoutPrinter {
     this.flags[id]! |= HOLES;
     this.nrHoles[id] = 0;
     this.nrBitHoles[id] = 0;
-    const size = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
+    const size = this.kinds[id]! === BTF_KIND_FWD ? 0 : this.size(id);
     let curBitfieldEnd = size * 8;
     let curBitfieldSize = 0;
     let lastSeen = 0;
@@ -1023,7 +1020,7 @@ export class LayoutPrinter {
         break;
       }
       if (!early) {
-        const sz = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
+        const sz = this.kinds[id]! === BTF_KIND_FWD ? 0 : this.size(id);
         if ((maxNat !== 1 && this.tAlign[id] === 1) || sz % maxNat !== 0) packed = true;
       }
     }
@@ -1078,13 +1075,13 @@ export class LayoutPrinter {
     const memo = len === 128 ? this.names128 : this.nameMemo(len);
     const m = memo[id];
     if (m !== undefined) return m;
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     let s: string;
     if (k === BTF_KIND_PTR || this.isModifier(k)) {
       // Most are a pointer or a modifier over a type that names only itself: named here, without a generator.
       const t = this.ref(id);
       if (t === 0 || !this.known(t)) return undefined;
-      const tk = this.kind(t);
+      const tk = this.kinds[t]!;
       if (tk === BTF_KIND_PTR || tk === BTF_KIND_ARRAY || tk === BTF_KIND_FUNC_PROTO || this.isModifier(tk))
         return undefined;
       const inner = clip(this.leafName(t), k === BTF_KIND_PTR ? 1024 : 128);
@@ -1109,7 +1106,7 @@ export class LayoutPrinter {
 
   /** The name of a type that refers to no other. */
   private leafName(id: number): string {
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     switch (k) {
       case BTF_KIND_INT:
         return this.name(id) || 'nameless base type!';
@@ -1189,7 +1186,7 @@ export class LayoutPrinter {
     while (this.known(t) && !met.has(t)) {
       ids.push(t);
       met.add(t);
-      t = this.kind(t) === BTF_KIND_ARRAY ? this.w[this.offs[t]! + 3]! : this.ref(t);
+      t = this.kinds[t]! === BTF_KIND_ARRAY ? this.w[this.offs[t]! + 3]! : this.ref(t);
     }
     const loop = [...ids.slice(Math.max(0, ids.indexOf(t))), t].map((x) => `[${x}]`).join(' -> ');
     throw new BtfError(
@@ -1211,7 +1208,7 @@ export class LayoutPrinter {
 
   /** `__tag__name` of a pointer, modifier, array or function type `id` in `len` bytes; yields the names it is made of. */
   private *nameSteps(id: number, len: number): NameGen {
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     let s: string;
     if (k === BTF_KIND_PTR) {
       let t = this.ref(id);
@@ -1219,9 +1216,9 @@ export class LayoutPrinter {
       else if (!this.known(t)) s = `${this.notFoundSn('tag__ptr_name:496', t)} *`;
       else {
         let cp = '';
-        if (this.kind(t) === BTF_KIND_CONST) {
+        if (this.kinds[t]! === BTF_KIND_CONST) {
           const nx = this.ref(t);
-          if (this.known(nx) && this.kind(nx) === BTF_KIND_PTR) {
+          if (this.known(nx) && this.kinds[nx]! === BTF_KIND_PTR) {
             cp = 'const ';
             t = nx;
           }
@@ -1301,9 +1298,9 @@ export class LayoutPrinter {
       if (t !== 0 ? !this.known(t) : i === n - 1 && pn === '') return null;
       // A function type or a pointer to one prints with the parameter's name inside (ftypeSteps), whatever is
       // memoised; a pointer to a type pahole cannot find prints its error line instead of a name (parmsSteps).
-      const k = this.kind(t);
+      const k = this.kinds[t]!;
       const p = k === BTF_KIND_PTR ? this.ref(t) : 0;
-      if (k === BTF_KIND_FUNC_PROTO || (p !== 0 && (!this.known(p) || this.kind(p) === BTF_KIND_FUNC_PROTO)))
+      if (k === BTF_KIND_FUNC_PROTO || (p !== 0 && (!this.known(p) || this.kinds[p]! === BTF_KIND_FUNC_PROTO)))
         return null;
       const stype = this.memoName(t, 128);
       if (stype === undefined) return null;
@@ -1332,7 +1329,7 @@ export class LayoutPrinter {
       if (t === 0) stype = 'void';
       else if (!this.known(t)) stype = `<ERROR: type ${t} not found>`;
       else {
-        const k = this.kind(t);
+        const k = this.kinds[t]!;
         if (k === BTF_KIND_PTR) {
           const p = this.ref(t);
           if (p !== 0 && !this.known(p)) {
@@ -1340,7 +1337,7 @@ export class LayoutPrinter {
             s += this.notFoundF('ftype__fprintf_parms:1142', p);
             continue;
           }
-          if (p !== 0 && this.kind(p) === BTF_KIND_FUNC_PROTO) {
+          if (p !== 0 && this.kinds[p]! === BTF_KIND_FUNC_PROTO) {
             s += yield { what: FTYPE, id: p, len: 0, name, inlined: false, isPtr: true };
             continue;
           }
@@ -1546,7 +1543,7 @@ export class LayoutPrinter {
       }
       if (expandTypes) {
         let expanded = false;
-        while (this.kind(type) === BTF_KIND_TYPEDEF) {
+        while (this.kinds[type]! === BTF_KIND_TYPEDEF) {
           o.ascii(expanded ? ' -> ' : '/* typedef ');
           o.cstr(this.strs, this.q.nameOff(type));
           expanded = true;
@@ -1575,7 +1572,7 @@ export class LayoutPrinter {
       let inner = this.isStructLike(type) || this.isEnum(type);
       let array = false;
       for (;;) {
-        const k = this.kind(type);
+        const k = this.kinds[type]!;
         // What a pointer to an anonymous struct, union or enum changes,
         // computed on every pass: an operation first met after V8 optimised
         // this function deoptimises it.
@@ -1597,7 +1594,7 @@ export class LayoutPrinter {
               this.putName(nm);
               return this.endType(base);
             }
-            if (this.kind(p) === BTF_KIND_FUNC_PROTO) {
+            if (this.kinds[p]! === BTF_KIND_FUNC_PROTO) {
               this.ftypeOut(p, nm, true, ts);
               return this.endType(base);
             }
@@ -1650,7 +1647,7 @@ export class LayoutPrinter {
             o.ascii(' not found!>\n');
             return this.endType(base);
           }
-          if (nelems === 0 && this.kind(elem) === BTF_KIND_CONST) elem = this.ref(elem);
+          if (nelems === 0 && this.kinds[elem]! === BTF_KIND_CONST) elem = this.ref(elem);
           const single = ac.lastMember && ac.firstMember;
           suffix.push(nelems !== 0 || !ac.lastMember || single || ac.unionMember ? nelems : -1);
           name = nm;
@@ -1766,7 +1763,7 @@ export class LayoutPrinter {
     }
     if (n === 0) return;
     o.ascii(' {\n');
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     const step = k === BTF_KIND_ENUM64 ? 3 : 2;
     const base = this.offs[id]! + 3;
     let max = 0;
@@ -2326,12 +2323,12 @@ export class LayoutPrinter {
   }
   private shape0(t: number): number {
     if (!this.known(t)) return SHAPE_OTHER;
-    const k = this.kind(t);
+    const k = this.kinds[t]!;
     if (k === BTF_KIND_PTR) {
       const p = this.ref(t);
       if (p === 0) return SHAPE_NAME;
       if (!this.known(p)) return SHAPE_OTHER;
-      if (this.kind(p) === BTF_KIND_FUNC_PROTO) return SHAPE_FPTR;
+      if (this.kinds[p]! === BTF_KIND_FUNC_PROTO) return SHAPE_FPTR;
       if ((this.isStructLike(p) || this.isEnum(p)) && !this.named(p)) return SHAPE_OTHER;
       return SHAPE_NAME;
     }
@@ -2379,7 +2376,7 @@ export class LayoutPrinter {
     const sumForcedHoles = f.sumForcedHoles;
     const o = this.o;
     const ind = c.indent;
-    const tsize = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
+    const tsize = this.kinds[id]! === BTF_KIND_FWD ? 0 : this.size(id);
     const ncl = Math.floor((Math.max(0, this.tagSize(id)) + this.cachelineSize - 1) / this.cachelineSize);
     // The rarer lines one string each (the numbers in it by the engine): the
     // writes V8 would otherwise inline per piece make this function large to
@@ -2505,7 +2502,7 @@ export class LayoutPrinter {
    * printed in full, with the typedef's name after it).
    */
   writeTag(id: number, out: ByteOut): void {
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) {
       this.writeStruct(id, out);
       return;
@@ -2541,7 +2538,7 @@ export class LayoutPrinter {
       this.putName(name);
       return;
     }
-    const k = this.kind(t);
+    const k = this.kinds[t]!;
     if (k === BTF_KIND_ARRAY) {
       this.typeOutNow(t, name, conf);
       return;
@@ -2555,7 +2552,7 @@ export class LayoutPrinter {
           this.putName(name);
           return;
         }
-        if (this.kind(p) === BTF_KIND_FUNC_PROTO) {
+        if (this.kinds[p]! === BTF_KIND_FUNC_PROTO) {
           this.ftypeOut(p, name, true, 0);
           return;
         }
@@ -2830,18 +2827,18 @@ export class LayoutPrinter {
 
   /** Whether `id` is a struct definition (pahole's `tag__is_struct`). */
   isPlainStruct(id: number): boolean {
-    return this.kind(id) === BTF_KIND_STRUCT;
+    return this.kinds[id]! === BTF_KIND_STRUCT;
   }
 
   /** The struct or union `id` names: itself, or what a typedef of it reaches through typedefs and modifiers (0: none). */
   aggregateOf(id: number): number {
     const t = this.strip(id);
-    return t && (this.kind(t) === BTF_KIND_STRUCT || this.kind(t) === BTF_KIND_UNION) ? t : 0;
+    return t && (this.kinds[t]! === BTF_KIND_STRUCT || this.kinds[t]! === BTF_KIND_UNION) ? t : 0;
   }
 
   /** Whether `id` is a struct or union pahole lists (a definition, named). */
   listed(id: number): boolean {
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     return (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) && this.named(id);
   }
 
@@ -2911,7 +2908,7 @@ export class LayoutPrinter {
       this.scans++;
       const q = this.q;
       for (let id = 1; id < this.n; id++) {
-        const k = this.kind(id);
+        const k = this.kinds[id]!;
         if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_TYPEDEF || this.isEnum(id)) {
           if (q.strIs(q.nameOff(id), name)) return id;
         }
@@ -2922,7 +2919,7 @@ export class LayoutPrinter {
       // Built on the first -C name: a scan per name made long -C lists quadratic.
       const m = new Map<string, number>();
       for (let id = 1; id < this.n; id++) {
-        const k = this.kind(id);
+        const k = this.kinds[id]!;
         if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_TYPEDEF || this.isEnum(id)) {
           const nm = this.name(id);
           if (!m.has(nm)) m.set(nm, id);
@@ -2938,7 +2935,7 @@ export class LayoutPrinter {
 
   /** Whether `id` is a struct or union definition (a `-C` target pahole prints as a layout). */
   isNamedAggregate(id: number): boolean {
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     return k === BTF_KIND_STRUCT || k === BTF_KIND_UNION;
   }
 
@@ -2991,7 +2988,7 @@ export class LayoutPrinter {
         sumBitHoles += this.mBitHole[first + i]!;
       }
     }
-    const size = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
+    const size = this.kinds[id]! === BTF_KIND_FWD ? 0 : this.size(id);
     return {
       id,
       kind: union ? 'union' : 'struct',
