@@ -235,6 +235,15 @@ const PACKED_INFERRED = 8;
 const PACKED_BOTH = PACKED | PACKED_INFERRED;
 /** The kinds pahole 1.24 knows, as bits: INT to ENUM64 but DECL_TAG and TYPE_TAG (a constant: see PACKED_BOTH). */
 const KNOWN_KINDS = 0x9fffe;
+// Kind classes as bits, tested as `((CLASS >>> kind) & 1) !== 0` where the
+// printers ask (no method V8 would compile on its own; kind 0, void's and
+// the -R clone's, is in none).
+/** ENUM and ENUM64. */
+const ENUM_KINDS = 0x80040;
+/** STRUCT, UNION, FWD, ENUM and ENUM64: printed inline when anonymous (pahole's struct-like or enum). */
+const AGG_KINDS = 0x800f0;
+/** VOLATILE, CONST and RESTRICT. */
+const MODIFIER_KINDS = 0xe00;
 /** The struct's natural alignment is in `natAlign`. */
 const NAT_DONE = 16;
 /** The struct's natural alignment is being computed (a struct inside itself counts for nothing). */
@@ -610,10 +619,6 @@ export class LayoutPrinter {
   private vlen(id: number): number {
     return id === this.n ? this.vCount : infoVlen(this.q.info(id));
   }
-  private isStructLike(id: number): boolean {
-    const k = this.kinds[id]!;
-    return k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_FWD;
-  }
   private isStruct(id: number): boolean {
     const k = this.kinds[id]!;
     return k === BTF_KIND_STRUCT || (k === BTF_KIND_FWD && !infoKflag(this.q.info(id)));
@@ -621,13 +626,6 @@ export class LayoutPrinter {
   private isUnion(id: number): boolean {
     const k = this.kinds[id]!;
     return k === BTF_KIND_UNION || (k === BTF_KIND_FWD && infoKflag(this.q.info(id)));
-  }
-  private isEnum(id: number): boolean {
-    const k = this.kinds[id]!;
-    return k === BTF_KIND_ENUM || k === BTF_KIND_ENUM64;
-  }
-  private isModifier(k: number): boolean {
-    return k === BTF_KIND_CONST || k === BTF_KIND_VOLATILE || k === BTF_KIND_RESTRICT;
   }
   /** Number of members (a FWD has none). */
   private nrMembers(id: number): number {
@@ -652,7 +650,7 @@ export class LayoutPrinter {
     // more steps than types: a typedef or modifier loop, which pahole follows for ever
     for (let steps = 0; this.known(t); steps++) {
       const k = this.kinds[t]!;
-      if (k !== BTF_KIND_TYPEDEF && !this.isModifier(k)) return t;
+      if (k !== BTF_KIND_TYPEDEF && ((MODIFIER_KINDS >>> k) & 1) === 0) return t;
       if (steps > this.n) this.chainLoop(start);
       t = this.ref(t);
     }
@@ -732,7 +730,7 @@ export class LayoutPrinter {
     const k = this.kinds[id]!;
     if (k === BTF_KIND_PTR) a = this.ptrSize;
     else if (k === BTF_KIND_INT) a = Math.floor(intBits(this.w[this.offs[id]! + 3]!) / 8);
-    else if (k === BTF_KIND_FLOAT || this.isEnum(id)) a = this.size(id);
+    else if (k === BTF_KIND_FLOAT || ((ENUM_KINDS >>> k) & 1) !== 0) a = this.size(id);
     else if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) a = this.typeNaturalAlignment(id);
     else if (k === BTF_KIND_ARRAY) {
       // The element's, down nested arrays.
@@ -860,7 +858,7 @@ export class LayoutPrinter {
       this.mBitSize[j] = size * 8;
       if (size === 0) continue;
       const k = this.kinds[t]!;
-      if (k === BTF_KIND_INT || k === BTF_KIND_FLOAT || this.isEnum(t)) {
+      if (k === BTF_KIND_INT || k === BTF_KIND_FLOAT || ((ENUM_KINDS >>> k) & 1) !== 0) {
         if (bfs) {
           const bits = size * 8;
           let byteOff = (Math.floor(bitOffset / bits) * bits) / 8;
@@ -1077,12 +1075,17 @@ export class LayoutPrinter {
     if (m !== undefined) return m;
     const k = this.kinds[id]!;
     let s: string;
-    if (k === BTF_KIND_PTR || this.isModifier(k)) {
+    if (k === BTF_KIND_PTR || ((MODIFIER_KINDS >>> k) & 1) !== 0) {
       // Most are a pointer or a modifier over a type that names only itself: named here, without a generator.
       const t = this.ref(id);
       if (t === 0 || !this.known(t)) return undefined;
       const tk = this.kinds[t]!;
-      if (tk === BTF_KIND_PTR || tk === BTF_KIND_ARRAY || tk === BTF_KIND_FUNC_PROTO || this.isModifier(tk))
+      if (
+        tk === BTF_KIND_PTR ||
+        tk === BTF_KIND_ARRAY ||
+        tk === BTF_KIND_FUNC_PROTO ||
+        ((MODIFIER_KINDS >>> tk) & 1) !== 0
+      )
         return undefined;
       const inner = clip(this.leafName(t), k === BTF_KIND_PTR ? 1024 : 128);
       if (k === BTF_KIND_PTR) s = `${inner} *`;
@@ -1569,7 +1572,7 @@ export class LayoutPrinter {
       // or enum (or a pointer to an anonymous one) prints it without stats and
       // with the member's name after it; one reached through `const` keeps the
       // context as it was (and prints its stats).
-      let inner = this.isStructLike(type) || this.isEnum(type);
+      let inner = ((AGG_KINDS >>> this.kinds[type]!) & 1) !== 0;
       let array = false;
       for (;;) {
         const k = this.kinds[type]!;
@@ -1598,7 +1601,7 @@ export class LayoutPrinter {
               this.ftypeOut(p, nm, true, ts);
               return this.endType(base);
             }
-            if ((this.isStructLike(p) || this.isEnum(p)) && !this.named(p)) {
+            if (((AGG_KINDS >>> this.kinds[p]!) & 1) !== 0 && !this.named(p)) {
               nm = nmStar;
               rel = true;
               ts = tsStar;
@@ -1676,7 +1679,7 @@ export class LayoutPrinter {
           t.typeSpacing -= 8;
           return this.request(type, t, true, base);
         }
-        if (this.isEnum(type)) {
+        if (((ENUM_KINDS >>> this.kinds[type]!) & 1) !== 0) {
           if (this.named(type)) {
             this.putTagged('enum ', type, ts, nm);
             return this.endType(base);
@@ -1843,7 +1846,7 @@ export class LayoutPrinter {
     f.mOffset = offset;
     f.mName = name;
     f.mStart = o.offset;
-    const structLike = this.isStructLike(type) || this.isEnum(type);
+    const structLike = ((AGG_KINDS >>> this.kinds[type]!) & 1) !== 0;
     f.mStructLike = structLike;
     f.mAnon = structLike && !this.named(type);
     this.errAt = -1;
@@ -2329,11 +2332,11 @@ export class LayoutPrinter {
       if (p === 0) return SHAPE_NAME;
       if (!this.known(p)) return SHAPE_OTHER;
       if (this.kinds[p]! === BTF_KIND_FUNC_PROTO) return SHAPE_FPTR;
-      if ((this.isStructLike(p) || this.isEnum(p)) && !this.named(p)) return SHAPE_OTHER;
+      if (((AGG_KINDS >>> this.kinds[p]!) & 1) !== 0 && !this.named(p)) return SHAPE_OTHER;
       return SHAPE_NAME;
     }
     if (k === BTF_KIND_ARRAY || k === BTF_KIND_CONST || k === BTF_KIND_FUNC_PROTO) return SHAPE_OTHER;
-    if (this.isStructLike(t) || this.isEnum(t)) return this.named(t) ? SHAPE_AGG : SHAPE_OTHER;
+    if (((AGG_KINDS >>> this.kinds[t]!) & 1) !== 0) return this.named(t) ? SHAPE_AGG : SHAPE_OTHER;
     return SHAPE_NAME;
   }
 
@@ -2511,7 +2514,7 @@ export class LayoutPrinter {
     const conf = new Conf({ v: 0 });
     conf.nameSpacing = this.expand ? 55 : 23;
     conf.expand = this.expand;
-    if (this.isEnum(id)) this.enumOut(id, conf);
+    if (((ENUM_KINDS >>> this.kinds[id]!) & 1) !== 0) this.enumOut(id, conf);
     else this.typedefOut(id, conf);
     out.byte(59);
   }
@@ -2573,7 +2576,7 @@ export class LayoutPrinter {
       c.suffix = name;
       this.printNested(t, c, false);
       return;
-    } else if (this.isEnum(t)) {
+    } else if (((ENUM_KINDS >>> this.kinds[t]!) & 1) !== 0) {
       if (this.named(t)) {
         o.ascii('enum ');
         this.putName(this.nameRef(t));
@@ -2909,7 +2912,7 @@ export class LayoutPrinter {
       const q = this.q;
       for (let id = 1; id < this.n; id++) {
         const k = this.kinds[id]!;
-        if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_TYPEDEF || this.isEnum(id)) {
+        if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_TYPEDEF || ((ENUM_KINDS >>> k) & 1) !== 0) {
           if (q.strIs(q.nameOff(id), name)) return id;
         }
       }
@@ -2920,7 +2923,7 @@ export class LayoutPrinter {
       const m = new Map<string, number>();
       for (let id = 1; id < this.n; id++) {
         const k = this.kinds[id]!;
-        if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_TYPEDEF || this.isEnum(id)) {
+        if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_TYPEDEF || ((ENUM_KINDS >>> k) & 1) !== 0) {
           const nm = this.name(id);
           if (!m.has(nm)) m.set(nm, id);
         }
