@@ -233,7 +233,13 @@ const PACKED = 4;
 const PACKED_INFERRED = 8;
 /** Both (one constant: the bundle keeps module constants in slots, and `|` of two would be an operation at run time). */
 const PACKED_BOTH = PACKED | PACKED_INFERRED;
-/** The kinds pahole 1.24 knows, as bits: INT to ENUM64 but DECL_TAG and TYPE_TAG (a constant: see PACKED_BOTH). */
+/**
+ * The kinds pahole 1.24 knows, as bits: INT to ENUM64 but DECL_TAG and
+ * TYPE_TAG (a constant: see PACKED_BOTH). pahole's `cu__type` (0 for void
+ * and for the kinds it drops) is `((KNOWN_KINDS >>> kinds[id]) & 1) !== 0`,
+ * tested where asked (no method V8 compiles on its own): void, the -R clone
+ * (id n) and ids past the table read kind 0 or undefined, bit 0, clear.
+ */
 const KNOWN_KINDS = 0x9fffe;
 // Kind classes as bits, tested as `((CLASS >>> kind) & 1) !== 0` where the
 // printers ask (no method V8 would compile on its own; kind 0, void's and
@@ -577,13 +583,6 @@ export class LayoutPrinter {
 
   // ---- the type table as pahole loads it ----
 
-  /** pahole's `cu__type`: 0 for void and for the kinds pahole 1.24 does not know (it drops them). */
-  private known(id: number): boolean {
-    // Read before the range test (an id out of range reads undefined, which
-    // fails the test after it): measured smaller than testing first.
-    const k = this.kinds[id]!;
-    return id > 0 && id < this.n && k <= BTF_KIND_ENUM64 && ((KNOWN_KINDS >>> k) & 1) !== 0;
-  }
   private ref(id: number): number {
     return this.w[this.offs[id]! + 2]!;
   }
@@ -648,7 +647,7 @@ export class LayoutPrinter {
   private strip0(t: number): number {
     const start = t;
     // more steps than types: a typedef or modifier loop, which pahole follows for ever
-    for (let steps = 0; this.known(t); steps++) {
+    for (let steps = 0; ((KNOWN_KINDS >>> this.kinds[t]!) & 1) !== 0; steps++) {
       const k = this.kinds[t]!;
       if (k !== BTF_KIND_TYPEDEF && ((MODIFIER_KINDS >>> k) & 1) === 0) return t;
       if (steps > this.n) this.chainLoop(start);
@@ -676,7 +675,7 @@ export class LayoutPrinter {
     if (id === this.n) return this.vSize === 1 && this.vCount === 0 ? 0 : this.vSize;
     let factor = 1;
     for (let steps = 0; steps <= this.n; steps++) {
-      if (!this.known(id)) return -1;
+      if (((KNOWN_KINDS >>> this.kinds[id]!) & 1) === 0) return -1;
       const k = this.kinds[id]!;
       switch (k) {
         case BTF_KIND_PTR:
@@ -700,7 +699,7 @@ export class LayoutPrinter {
         case BTF_KIND_ARRAY: {
           const o = this.offs[id]!;
           const elem = this.w[o + 3]!;
-          if (!this.known(elem)) return -1;
+          if (((KNOWN_KINDS >>> this.kinds[elem]!) & 1) === 0) return -1;
           factor *= this.w[o + 5]!;
           id = elem;
           break;
@@ -726,7 +725,7 @@ export class LayoutPrinter {
   }
   private naturalAlignment0(id: number): number {
     let a = 1;
-    if (!this.known(id)) return 1;
+    if (((KNOWN_KINDS >>> this.kinds[id]!) & 1) === 0) return 1;
     const k = this.kinds[id]!;
     if (k === BTF_KIND_PTR) a = this.ptrSize;
     else if (k === BTF_KIND_INT) a = Math.floor(intBits(this.w[this.offs[id]! + 3]!) / 8);
@@ -735,7 +734,8 @@ export class LayoutPrinter {
     else if (k === BTF_KIND_ARRAY) {
       // The element's, down nested arrays.
       const t = this.arrayElem(id);
-      if (t !== id && !(this.known(t) && this.kinds[t]! === BTF_KIND_ARRAY)) a = this.naturalAlignment(t);
+      if (t !== id && !(((KNOWN_KINDS >>> this.kinds[t]!) & 1) !== 0 && this.kinds[t]! === BTF_KIND_ARRAY))
+        a = this.naturalAlignment(t);
     }
     return a || 1;
   }
@@ -746,7 +746,11 @@ export class LayoutPrinter {
    * the array where the walk stops).
    */
   private arrayElem(t: number): number {
-    for (let n = 0; t && this.known(t) && this.kinds[t]! === BTF_KIND_ARRAY && n <= this.n; n++) {
+    for (
+      let n = 0;
+      t && ((KNOWN_KINDS >>> this.kinds[t]!) & 1) !== 0 && this.kinds[t]! === BTF_KIND_ARRAY && n <= this.n;
+      n++
+    ) {
       const e = this.strip(this.w[this.offs[t]! + 3]!);
       if (!e) break;
       t = e;
@@ -783,7 +787,7 @@ export class LayoutPrinter {
       const t = this.arrayElem(this.strip(this.memberWord(id, i, 1)));
       let m = 0;
       if (t) {
-        const k = this.known(t) ? this.kinds[t]! : -1;
+        const k = ((KNOWN_KINDS >>> this.kinds[t]!) & 1) !== 0 ? this.kinds[t]! : -1;
         if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) {
           const fl = this.flags[t]!;
           if (!(fl & (NAT_DONE | NAT_BUSY))) {
@@ -1069,7 +1073,7 @@ export class LayoutPrinter {
 
   /** The memoised name of `id` in `len` bytes, computed at once for void and the kinds that name only themselves. */
   private memoName(id: number, len: number): string | undefined {
-    if (id <= 0 || id >= this.n || !this.known(id)) return 'void';
+    if (id <= 0 || id >= this.n || ((KNOWN_KINDS >>> this.kinds[id]!) & 1) === 0) return 'void';
     const memo = len === 128 ? this.names128 : this.nameMemo(len);
     const m = memo[id];
     if (m !== undefined) return m;
@@ -1078,7 +1082,7 @@ export class LayoutPrinter {
     if (k === BTF_KIND_PTR || ((MODIFIER_KINDS >>> k) & 1) !== 0) {
       // Most are a pointer or a modifier over a type that names only itself: named here, without a generator.
       const t = this.ref(id);
-      if (t === 0 || !this.known(t)) return undefined;
+      if (t === 0 || ((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) return undefined;
       const tk = this.kinds[t]!;
       if (
         tk === BTF_KIND_PTR ||
@@ -1186,7 +1190,7 @@ export class LayoutPrinter {
     const ids: number[] = [];
     const met = new Set<number>();
     let t = start;
-    while (this.known(t) && !met.has(t)) {
+    while (((KNOWN_KINDS >>> this.kinds[t]!) & 1) !== 0 && !met.has(t)) {
       ids.push(t);
       met.add(t);
       t = this.kinds[t]! === BTF_KIND_ARRAY ? this.w[this.offs[t]! + 3]! : this.ref(t);
@@ -1216,12 +1220,12 @@ export class LayoutPrinter {
     if (k === BTF_KIND_PTR) {
       let t = this.ref(id);
       if (t === 0) s = 'void *';
-      else if (!this.known(t)) s = `${this.notFoundSn('tag__ptr_name:496', t)} *`;
+      else if (((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) s = `${this.notFoundSn('tag__ptr_name:496', t)} *`;
       else {
         let cp = '';
         if (this.kinds[t]! === BTF_KIND_CONST) {
           const nx = this.ref(t);
-          if (this.known(nx) && this.kinds[nx]! === BTF_KIND_PTR) {
+          if (((KNOWN_KINDS >>> this.kinds[nx]!) & 1) !== 0 && this.kinds[nx]! === BTF_KIND_PTR) {
             cp = 'const ';
             t = nx;
           }
@@ -1230,13 +1234,13 @@ export class LayoutPrinter {
       }
     } else if (k === BTF_KIND_ARRAY) {
       const t = this.w[this.offs[id]! + 3]!;
-      if (!this.known(t)) s = t === 0 ? 'void' : this.notFoundSn('__tag__name:590', t);
+      if (((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) s = t === 0 ? 'void' : this.notFoundSn('__tag__name:590', t);
       else s = this.memoName(t, len) ?? (yield this.nameReq(t, len));
     } else if (k === BTF_KIND_FUNC_PROTO) {
       s = yield { what: FTYPE, id, len, name: null, inlined: false, isPtr: false };
     } else {
       const t = this.ref(id);
-      if (t !== 0 && !this.known(t)) s = this.notFoundSn('__tag__name:572', t);
+      if (t !== 0 && ((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) s = this.notFoundSn('__tag__name:572', t);
       else {
         const inner = t === 0 ? 'void' : (this.memoName(t, 128) ?? (yield this.nameReq(t, 128)));
         s = `${MOD_BEFORE[k]!}${inner}${MOD_AFTER[k]!} `;
@@ -1277,7 +1281,10 @@ export class LayoutPrinter {
    */
   private *ftypeSteps(id: number, name: string | null, inlined: boolean, isPtr: boolean, spacing: number): NameGen {
     const ret = this.ref(id);
-    const stype = ret === 0 || !this.known(ret) ? 'void' : (this.memoName(ret, 128) ?? (yield this.nameReq(ret, 128)));
+    const stype =
+      ret === 0 || ((KNOWN_KINDS >>> this.kinds[ret]!) & 1) === 0
+        ? 'void'
+        : (this.memoName(ret, 128) ?? (yield this.nameReq(ret, 128)));
     const parms = yield { what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false };
     return `${inlined ? 'inline ' : ''}${left(stype, spacing)} (${isPtr ? '*' : ''}${name ?? ''})${parms}`;
   }
@@ -1298,12 +1305,15 @@ export class LayoutPrinter {
       const t = w[b + i * 2 + 1]!;
       const pn = this.str(w[b + i * 2]!);
       // The last parameter unnamed and void (`...`), or a type not known: the general path.
-      if (t !== 0 ? !this.known(t) : i === n - 1 && pn === '') return null;
+      if (t !== 0 ? ((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0 : i === n - 1 && pn === '') return null;
       // A function type or a pointer to one prints with the parameter's name inside (ftypeSteps), whatever is
       // memoised; a pointer to a type pahole cannot find prints its error line instead of a name (parmsSteps).
       const k = this.kinds[t]!;
       const p = k === BTF_KIND_PTR ? this.ref(t) : 0;
-      if (k === BTF_KIND_FUNC_PROTO || (p !== 0 && (!this.known(p) || this.kinds[p]! === BTF_KIND_FUNC_PROTO)))
+      if (
+        k === BTF_KIND_FUNC_PROTO ||
+        (p !== 0 && (((KNOWN_KINDS >>> this.kinds[p]!) & 1) === 0 || this.kinds[p]! === BTF_KIND_FUNC_PROTO))
+      )
         return null;
       const stype = this.memoName(t, 128);
       if (stype === undefined) return null;
@@ -1330,12 +1340,12 @@ export class LayoutPrinter {
       const name = pn === '' ? null : pn;
       let stype: string;
       if (t === 0) stype = 'void';
-      else if (!this.known(t)) stype = `<ERROR: type ${t} not found>`;
+      else if (((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) stype = `<ERROR: type ${t} not found>`;
       else {
         const k = this.kinds[t]!;
         if (k === BTF_KIND_PTR) {
           const p = this.ref(t);
-          if (p !== 0 && !this.known(p)) {
+          if (p !== 0 && ((KNOWN_KINDS >>> this.kinds[p]!) & 1) === 0) {
             // the pointed-to type pahole cannot find: its error line, and no name
             s += this.notFoundF('ftype__fprintf_parms:1142', p);
             continue;
@@ -1537,7 +1547,7 @@ export class LayoutPrinter {
     let steps = 0;
     for (;;) {
       const expandTypes = conf.expand;
-      if (!this.known(type)) {
+      if (((KNOWN_KINDS >>> this.kinds[type]!) & 1) === 0) {
         this.errAt = o.offset;
         this.putLeft('<ERROR', conf.typeSpacing);
         o.ascii('> ');
@@ -1551,7 +1561,7 @@ export class LayoutPrinter {
           o.cstr(this.strs, this.q.nameOff(type));
           expanded = true;
           const tt = this.ref(type);
-          if (!this.known(tt)) {
+          if (((KNOWN_KINDS >>> this.kinds[tt]!) & 1) === 0) {
             this.errAt = o.offset;
             this.putLeft('<ERROR', conf.typeSpacing);
             o.ascii('> ');
@@ -1590,7 +1600,7 @@ export class LayoutPrinter {
         if (k === BTF_KIND_PTR) {
           const p = this.ref(type);
           if (p !== 0) {
-            if (!this.known(p)) {
+            if (((KNOWN_KINDS >>> this.kinds[p]!) & 1) === 0) {
               this.errAt = o.offset;
               this.putLeft('<ERROR', ts);
               o.ascii('> ');
@@ -1623,7 +1633,7 @@ export class LayoutPrinter {
           o.ascii('const ');
           ts -= 6;
           const tt = this.ref(type);
-          if (this.known(tt)) {
+          if (((KNOWN_KINDS >>> this.kinds[tt]!) & 1) !== 0) {
             if (++steps > this.n) this.chainLoop(type0);
             type = tt;
             continue;
@@ -1644,7 +1654,7 @@ export class LayoutPrinter {
             ac = conf.copy();
             ac.typeSpacing = ts;
           }
-          if (!this.known(elem)) {
+          if (((KNOWN_KINDS >>> this.kinds[elem]!) & 1) === 0) {
             o.ascii('<ERROR(array_type__fprintf:238): ');
             this.o.int(elem);
             o.ascii(' not found!>\n');
@@ -1740,7 +1750,7 @@ export class LayoutPrinter {
   private ftypeOut(id: number, name: number, isPtr: boolean, spacing: number): void {
     const o = this.o;
     const ret = this.ref(id);
-    this.putTypeName(ret === 0 || !this.known(ret) ? 0 : ret, spacing);
+    this.putTypeName(ret === 0 || ((KNOWN_KINDS >>> this.kinds[ret]!) & 1) === 0 ? 0 : ret, spacing);
     o.ascii(isPtr ? ' (*' : ' (');
     this.putNameOrEmpty(name);
     o.byte(41);
@@ -2081,7 +2091,7 @@ export class LayoutPrinter {
     const u = f.c;
     const t = this.mType[f.first + i]!;
     this.putTabs(u.indent);
-    if (!this.known(t)) {
+    if (((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) {
       o.ascii('<ERROR(union__fprintf:1077): ');
       this.o.int(t);
       o.ascii(' not found!>\n');
@@ -2135,7 +2145,7 @@ export class LayoutPrinter {
       const lastBfs = this.mBfs[f.last]!;
       if (this.mBitHole[f.last] !== 0 && bfs) {
         let bitfieldSize = this.mBitHole[f.last]! & 0xff;
-        if (!this.known(t)) {
+        if (((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) {
           this.putTabs(ind);
           o.ascii('<ERROR(__class__fprintf:1546): ');
           this.o.int(t);
@@ -2175,7 +2185,7 @@ export class LayoutPrinter {
       f.newline = false;
     }
     this.putTabs(ind);
-    if (!this.known(t)) {
+    if (((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) {
       o.ascii('<ERROR(__class__fprintf:1609): ');
       this.o.int(t);
       o.ascii(' not found!>\n');
@@ -2325,12 +2335,12 @@ export class LayoutPrinter {
     return s;
   }
   private shape0(t: number): number {
-    if (!this.known(t)) return SHAPE_OTHER;
+    if (((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) return SHAPE_OTHER;
     const k = this.kinds[t]!;
     if (k === BTF_KIND_PTR) {
       const p = this.ref(t);
       if (p === 0) return SHAPE_NAME;
-      if (!this.known(p)) return SHAPE_OTHER;
+      if (((KNOWN_KINDS >>> this.kinds[p]!) & 1) === 0) return SHAPE_OTHER;
       if (this.kinds[p]! === BTF_KIND_FUNC_PROTO) return SHAPE_FPTR;
       if (((AGG_KINDS >>> this.kinds[p]!) & 1) !== 0 && !this.named(p)) return SHAPE_OTHER;
       return SHAPE_NAME;
@@ -2535,7 +2545,7 @@ export class LayoutPrinter {
       this.putName(name);
       return;
     }
-    if (!this.known(t)) {
+    if (((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) {
       o.ascii(this.notFoundF('typedef__fprintf:317', t));
       o.byte(32);
       this.putName(name);
@@ -2549,7 +2559,7 @@ export class LayoutPrinter {
     if (k === BTF_KIND_PTR) {
       const p = this.ref(t);
       if (p !== 0) {
-        if (!this.known(p)) {
+        if (((KNOWN_KINDS >>> this.kinds[p]!) & 1) === 0) {
           o.ascii(this.notFoundF('typedef__fprintf:331', p));
           o.ascii(' *');
           this.putName(name);
