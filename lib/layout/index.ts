@@ -2407,21 +2407,20 @@ export class LayoutPrinter {
     o.int(nm2);
     o.ascii(' */\n');
     if (sumHoles > 0 || sumBitHoles > 0) {
+      // Both texts of each line made, one written: the rarer text, first
+      // met after V8 optimised this, deoptimised it (a struct with bitfields
+      // and byte holes but no bit holes).
       if (sumBytes > 0) {
+        const holes = `/* sum members: ${sumBytes}, holes: ${this.nrHoles[id]!}, sum holes: ${sumHoles} */\n`;
+        const none = `/* sum members: ${sumBytes} */\n`;
         this.putTabs(ind);
-        o.ascii(
-          sumHoles > 0
-            ? `/* sum members: ${sumBytes}, holes: ${this.nrHoles[id]!}, sum holes: ${sumHoles} */\n`
-            : `/* sum members: ${sumBytes} */\n`,
-        );
+        o.ascii(sumHoles > 0 ? holes : none);
       }
       if (sumBits > 0) {
+        const holes = `/* sum bitfield members: ${sumBits} bits, bit holes: ${this.nrBitHoles[id]!}, sum bit holes: ${sumBitHoles} bits */\n`;
+        const none = `/* sum bitfield members: ${sumBits} bits (${Math.floor(sumBits / 8)} bytes) */\n`;
         this.putTabs(ind);
-        o.ascii(
-          sumBitHoles > 0
-            ? `/* sum bitfield members: ${sumBits} bits, bit holes: ${this.nrBitHoles[id]!}, sum bit holes: ${sumBitHoles} bits */\n`
-            : `/* sum bitfield members: ${sumBits} bits (${Math.floor(sumBits / 8)} bytes) */\n`,
-        );
+        o.ascii(sumBitHoles > 0 ? holes : none);
       }
     }
     const padding = this.padding[id]!;
