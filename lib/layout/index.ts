@@ -1964,8 +1964,12 @@ export class LayoutPrinter {
         }
       }
     } finally {
-      for (let i = bottom; i < st.length; i++) this.printing[st[i]!.id] = 0;
-      st.length = bottom;
+      // After an error only: the loop leaves the stack at bottom (and setting
+      // an array's length is a call into the runtime, once per struct).
+      if (st.length !== bottom) {
+        for (let i = bottom; i < st.length; i++) this.printing[st[i]!.id] = 0;
+        st.length = bottom;
+      }
     }
   }
 
