@@ -1720,7 +1720,8 @@ export class LayoutPrinter {
       if (s[i]! >= 0) this.o.int(s[i]!);
       o.byte(93);
     }
-    s.length = base;
+    // Only when there were some (an array's length setter is a runtime call).
+    if (s.length !== base) s.length = base;
   }
 
   /** Leaves struct or union `id` to print nested with `conf` in {@link req}, the dimensions from `base` on with it; returns true. */
@@ -1729,8 +1730,10 @@ export class LayoutPrinter {
     r.id = id;
     r.conf = conf;
     r.union = union;
-    r.suffix = this.suffix.slice(base);
-    this.suffix.length = base;
+    if (this.suffix.length > base) {
+      r.suffix = this.suffix.slice(base);
+      this.suffix.length = base;
+    } else r.suffix = NO_SUFFIX;
     return true;
   }
 
