@@ -212,11 +212,11 @@ class Conf {
 
 /**
  * The context of a type printed inside a member (pahole's `inner_struct`
- * copy): the member's type column and offset mode, and for an inner struct,
- * union or enum no stats and the member's name after it.
+ * copy), made in `into`: the member's type column and offset mode, and for
+ * an inner struct, union or enum no stats and the member's name after it.
  */
-function nestedConf(conf: Conf, inner: boolean, ts: number, rel: boolean, nm: NameRef): Conf {
-  const c = conf.copy();
+function nestedConf(into: Conf, conf: Conf, inner: boolean, ts: number, rel: boolean, nm: NameRef): Conf {
+  const c = into.assign(conf);
   c.typeSpacing = ts;
   c.relOffset = rel;
   if (inner) {
@@ -345,8 +345,6 @@ type NameGen = Generator<NameReq, string, string>;
 interface PrintFrame {
   union: boolean;
   id: number;
-  /** The context it is printed with (its suffix and indentation). */
-  outer: Conf;
   /** The context of its members. */
   c: Conf;
   indent: number;
@@ -389,7 +387,6 @@ function newFrame(conf: Conf): PrintFrame {
   return {
     union: false,
     id: 0,
-    outer: conf,
     // Its own context (openFrame makes it a copy of the one it is printed with).
     c: conf.copy(),
     indent: 0,
@@ -462,6 +459,15 @@ export class LayoutPrinter {
   private readonly nameBusy: Uint8Array;
   /** Per type id: 1 while its frame is on the print stack (met again, it is inside itself: a loop). */
   private readonly printing: Uint8Array;
+  /**
+   * The context {@link typeOut} makes for a type nested in a member, one
+   * for all: nothing keeps it once {@link openFrame} (or enumOut) has used it.
+   */
+  private readonly nestConf = new Conf({ v: 0 });
+  /** {@link writeStruct}'s context, its cacheline and the defaults it is reset to. */
+  private readonly topCl = { v: 0 };
+  private readonly topConf = new Conf(this.topCl);
+  private readonly baseConf = new Conf(this.topCl);
   /** What {@link typeOut} left to print nested. */
   private readonly req: NestRequest = {
     id: 0,
@@ -1676,7 +1682,7 @@ export class LayoutPrinter {
             return this.endType(base);
           }
           this.findHoles(type);
-          const t = nestedConf(conf, inner, ts, rel, nm);
+          const t = nestedConf(this.nestConf, conf, inner, ts, rel, nm);
           t.typeSpacing -= 8;
           return this.request(type, t, false, base);
         }
@@ -1685,7 +1691,7 @@ export class LayoutPrinter {
             this.putTagged('union ', type, ts, nm);
             return this.endType(base);
           }
-          const t = nestedConf(conf, inner, ts, rel, nm);
+          const t = nestedConf(this.nestConf, conf, inner, ts, rel, nm);
           t.typeSpacing -= 8;
           return this.request(type, t, true, base);
         }
@@ -1694,7 +1700,7 @@ export class LayoutPrinter {
             this.putTagged('enum ', type, ts, nm);
             return this.endType(base);
           }
-          this.enumOut(type, nestedConf(conf, inner, ts, rel, nm));
+          this.enumOut(type, nestedConf(this.nestConf, conf, inner, ts, rel, nm));
           return this.endType(base);
         }
         this.putTypeName(type, ts);
@@ -2000,7 +2006,6 @@ export class LayoutPrinter {
     }
     f.union = union;
     f.id = id;
-    f.outer = conf;
     // The frame's own context, reused with the frame (nothing keeps it once the frame is closed).
     const c = f.c.assign(conf);
     c.indent = indent + 1;
@@ -2120,7 +2125,7 @@ export class LayoutPrinter {
     const o = this.o;
     this.putTabs(f.indent);
     o.byte(125);
-    this.putSuffixName(f.outer.suffix);
+    this.putSuffixName(f.c.suffix);
   }
   /** `/* XXX N bits hole, try to pack *\/` (and bytes), indented. */
   private holeNote(ind: number, v: number, unit: string): void {
@@ -2488,7 +2493,9 @@ export class LayoutPrinter {
   writeStruct(id: number, out: ByteOut): void {
     this.o = out;
     const union = this.isUnion(id);
-    const conf = new Conf({ v: 0 });
+    // One context for every top-level struct (openFrame copies it into its frame's).
+    this.topCl.v = 0;
+    const conf = this.topConf.assign(this.baseConf);
     conf.nameSpacing = this.expand ? 55 : union ? 21 : 23;
     conf.expand = this.expand;
     this.printNested(id, conf, union);
