@@ -2509,8 +2509,11 @@ export class LayoutPrinter {
    * choice and the printing.
    */
   writeListing(out: ByteOut): void {
+    const kinds = this.kinds;
     for (let id = 1, n = this.n; id < n; id++) {
-      if (!this.listed(id) || this.repeatsListed(id)) continue;
+      // listed(id), read here: most ids are no struct or union.
+      const k = kinds[id]!;
+      if ((k !== BTF_KIND_STRUCT && k !== BTF_KIND_UNION) || !this.named(id) || this.repeatsListed(id)) continue;
       this.writeStruct(id, out);
       out.byte(10);
     }
