@@ -846,22 +846,28 @@ export class LayoutPrinter {
     if (this.mLen + nm > this.mByteOff.length) this.grow(this.mLen + nm);
     this.mLen += nm;
     const kflag = infoKflag(this.q.info(id));
+    // The member words read in place (memberWord's, without its test for
+    // -R's clone: the clone is made of a struct already fixed, its flags
+    // copied, so it never comes here).
+    const w = this.w;
+    const mb = this.offs[id]! + 3;
     let smallest = 0;
     for (let i = 0; i < nm; i++) {
       const j = first + i;
-      const off = this.memberWord(id, i, 2);
+      const off = w[mb + i * 3 + 2]!;
       const bitOffset = memberBitOffset(off, kflag);
       const bfs = memberBitfieldSize(off, kflag);
       this.mBitOff[j] = bitOffset;
       this.mBfs[j] = bfs;
-      this.mName[j] = this.memberWord(id, i, 0);
-      this.mType[j] = this.memberWord(id, i, 1);
+      const type = w[mb + i * 3 + 1]!;
+      this.mName[j] = w[mb + i * 3]!;
+      this.mType[j] = type;
       this.mByteOff[j] = Math.floor(bitOffset / 8);
       this.mBitfieldOff[j] = 0;
       this.mByteSize[j] = 0;
       this.mBitSize[j] = 0;
       this.mAlign[j] = 0;
-      const t = this.strip(this.memberWord(id, i, 1));
+      const t = this.strip(type);
       if (!t) continue;
       const size = Math.max(0, this.tagSize(t));
       this.mByteSize[j] = size;
