@@ -364,9 +364,22 @@ export class BtfContainer {
 
   /** Walks the type section once, recording each record's word offset. */
   private indexTypes(byteBase: number, opts: ParseOptions): void {
+    this.offs = new Uint32Array(Math.max(16, (this.typeWords / 5) | 0));
+    this.indexedLayoutOnly = 0;
+    this.nrTypes = this.indexRecords(byteBase, opts);
+  }
+
+  /**
+   * {@link indexTypes}' loop: fills `offs` (grown in place, rarely) and
+   * `indexedLayoutOnly`, returns the number of records. Nothing but the
+   * return follows the loop: V8 optimises it on the stack (OSR) during its
+   * one call, and code after the loop, never run before, had no type
+   * feedback and deoptimised it.
+   */
+  private indexRecords(byteBase: number, opts: ParseOptions): number {
     const w = this.words;
     const n = this.typeWords;
-    let offs = new Uint32Array(Math.max(16, (n / 5) | 0));
+    let offs = this.offs;
     let cnt = 0;
     let o = 0;
     let layoutOnly = 0;
@@ -408,8 +421,12 @@ export class BtfContainer {
         const g = new Uint32Array(offs.length * 2);
         g.set(offs);
         offs = g;
+        this.offs = g;
       }
-      if (layoutOnly === 0 && kind >= NR_BTF_KINDS) layoutOnly = this.startId + cnt;
+      if (layoutOnly === 0 && kind >= NR_BTF_KINDS) {
+        layoutOnly = this.startId + cnt;
+        this.indexedLayoutOnly = layoutOnly;
+      }
       offs[cnt++] = o;
       o += sz;
       if (cnt > LIBBPF_MAX_NR_TYPES) {
@@ -419,9 +436,7 @@ export class BtfContainer {
         });
       }
     }
-    this.offs = offs;
-    this.nrTypes = cnt;
-    this.indexedLayoutOnly = layoutOnly;
+    return cnt;
   }
 
   /**

@@ -212,11 +212,11 @@ class Conf {
 
 /**
  * The context of a type printed inside a member (pahole's `inner_struct`
- * copy): the member's type column and offset mode, and for an inner struct,
- * union or enum no stats and the member's name after it.
+ * copy), made in `into`: the member's type column and offset mode, and for
+ * an inner struct, union or enum no stats and the member's name after it.
  */
-function nestedConf(conf: Conf, inner: boolean, ts: number, rel: boolean, nm: NameRef): Conf {
-  const c = conf.copy();
+function nestedConf(into: Conf, conf: Conf, inner: boolean, ts: number, rel: boolean, nm: NameRef): Conf {
+  const c = into.assign(conf);
   c.typeSpacing = ts;
   c.relOffset = rel;
   if (inner) {
@@ -233,8 +233,23 @@ const PACKED = 4;
 const PACKED_INFERRED = 8;
 /** Both (one constant: the bundle keeps module constants in slots, and `|` of two would be an operation at run time). */
 const PACKED_BOTH = PACKED | PACKED_INFERRED;
-/** The kinds pahole 1.24 knows, as bits: INT to ENUM64 but DECL_TAG and TYPE_TAG (a constant: see PACKED_BOTH). */
+/**
+ * The kinds pahole 1.24 knows, as bits: INT to ENUM64 but DECL_TAG and
+ * TYPE_TAG (a constant: see PACKED_BOTH). pahole's `cu__type` (0 for void
+ * and for the kinds it drops) is `((KNOWN_KINDS >>> kinds[id]) & 1) !== 0`,
+ * tested where asked (no method V8 compiles on its own): void, the -R clone
+ * (id n) and ids past the table read kind 0 or undefined, bit 0, clear.
+ */
 const KNOWN_KINDS = 0x9fffe;
+// Kind classes as bits, tested as `((CLASS >>> kind) & 1) !== 0` where the
+// printers ask (no method V8 would compile on its own; kind 0, void's and
+// the -R clone's, is in none).
+/** ENUM and ENUM64. */
+const ENUM_KINDS = 0x80040;
+/** STRUCT, UNION, FWD, ENUM and ENUM64: printed inline when anonymous (pahole's struct-like or enum). */
+const AGG_KINDS = 0x800f0;
+/** VOLATILE, CONST and RESTRICT. */
+const MODIFIER_KINDS = 0xe00;
 /** The struct's natural alignment is in `natAlign`. */
 const NAT_DONE = 16;
 /** The struct's natural alignment is being computed (a struct inside itself counts for nothing). */
@@ -330,8 +345,6 @@ type NameGen = Generator<NameReq, string, string>;
 interface PrintFrame {
   union: boolean;
   id: number;
-  /** The context it is printed with (its suffix and indentation). */
-  outer: Conf;
   /** The context of its members. */
   c: Conf;
   indent: number;
@@ -374,7 +387,6 @@ function newFrame(conf: Conf): PrintFrame {
   return {
     union: false,
     id: 0,
-    outer: conf,
     // Its own context (openFrame makes it a copy of the one it is printed with).
     c: conf.copy(),
     indent: 0,
@@ -447,6 +459,15 @@ export class LayoutPrinter {
   private readonly nameBusy: Uint8Array;
   /** Per type id: 1 while its frame is on the print stack (met again, it is inside itself: a loop). */
   private readonly printing: Uint8Array;
+  /**
+   * The context {@link typeOut} makes for a type nested in a member, one
+   * for all: nothing keeps it once {@link openFrame} (or enumOut) has used it.
+   */
+  private readonly nestConf = new Conf({ v: 0 });
+  /** {@link writeStruct}'s context, its cacheline and the defaults it is reset to. */
+  private readonly topCl = { v: 0 };
+  private readonly topConf = new Conf(this.topCl);
+  private readonly baseConf = new Conf(this.topCl);
   /** What {@link typeOut} left to print nested. */
   private readonly req: NestRequest = {
     id: 0,
@@ -568,16 +589,6 @@ export class LayoutPrinter {
 
   // ---- the type table as pahole loads it ----
 
-  /** pahole's `cu__type`: 0 for void and for the kinds pahole 1.24 does not know (it drops them). */
-  private known(id: number): boolean {
-    // Read before the range test (an id out of range reads undefined, which
-    // fails the test after it): measured smaller than testing first.
-    const k = this.kinds[id]!;
-    return id > 0 && id < this.n && k <= BTF_KIND_ENUM64 && ((KNOWN_KINDS >>> k) & 1) !== 0;
-  }
-  private kind(id: number): number {
-    return this.kinds[id]!;
-  }
   private ref(id: number): number {
     return this.w[this.offs[id]! + 2]!;
   }
@@ -613,28 +624,17 @@ export class LayoutPrinter {
   private vlen(id: number): number {
     return id === this.n ? this.vCount : infoVlen(this.q.info(id));
   }
-  private isStructLike(id: number): boolean {
-    const k = this.kind(id);
-    return k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_FWD;
-  }
   private isStruct(id: number): boolean {
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     return k === BTF_KIND_STRUCT || (k === BTF_KIND_FWD && !infoKflag(this.q.info(id)));
   }
   private isUnion(id: number): boolean {
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     return k === BTF_KIND_UNION || (k === BTF_KIND_FWD && infoKflag(this.q.info(id)));
-  }
-  private isEnum(id: number): boolean {
-    const k = this.kind(id);
-    return k === BTF_KIND_ENUM || k === BTF_KIND_ENUM64;
-  }
-  private isModifier(k: number): boolean {
-    return k === BTF_KIND_CONST || k === BTF_KIND_VOLATILE || k === BTF_KIND_RESTRICT;
   }
   /** Number of members (a FWD has none). */
   private nrMembers(id: number): number {
-    return this.kind(id) === BTF_KIND_FWD ? 0 : this.vlen(id);
+    return this.kinds[id]! === BTF_KIND_FWD ? 0 : this.vlen(id);
   }
   private memberWord(id: number, i: number, j: number): number {
     if (id === this.n) return j === 0 ? this.vName[i]! : this.vType[i]!;
@@ -653,9 +653,9 @@ export class LayoutPrinter {
   private strip0(t: number): number {
     const start = t;
     // more steps than types: a typedef or modifier loop, which pahole follows for ever
-    for (let steps = 0; this.known(t); steps++) {
-      const k = this.kind(t);
-      if (k !== BTF_KIND_TYPEDEF && !this.isModifier(k)) return t;
+    for (let steps = 0; ((KNOWN_KINDS >>> this.kinds[t]!) & 1) !== 0; steps++) {
+      const k = this.kinds[t]!;
+      if (k !== BTF_KIND_TYPEDEF && ((MODIFIER_KINDS >>> k) & 1) === 0) return t;
       if (steps > this.n) this.chainLoop(start);
       t = this.ref(t);
     }
@@ -681,8 +681,8 @@ export class LayoutPrinter {
     if (id === this.n) return this.vSize === 1 && this.vCount === 0 ? 0 : this.vSize;
     let factor = 1;
     for (let steps = 0; steps <= this.n; steps++) {
-      if (!this.known(id)) return -1;
-      const k = this.kind(id);
+      if (((KNOWN_KINDS >>> this.kinds[id]!) & 1) === 0) return -1;
+      const k = this.kinds[id]!;
       switch (k) {
         case BTF_KIND_PTR:
           return this.ptrSize * factor;
@@ -705,7 +705,7 @@ export class LayoutPrinter {
         case BTF_KIND_ARRAY: {
           const o = this.offs[id]!;
           const elem = this.w[o + 3]!;
-          if (!this.known(elem)) return -1;
+          if (((KNOWN_KINDS >>> this.kinds[elem]!) & 1) === 0) return -1;
           factor *= this.w[o + 5]!;
           id = elem;
           break;
@@ -731,16 +731,17 @@ export class LayoutPrinter {
   }
   private naturalAlignment0(id: number): number {
     let a = 1;
-    if (!this.known(id)) return 1;
-    const k = this.kind(id);
+    if (((KNOWN_KINDS >>> this.kinds[id]!) & 1) === 0) return 1;
+    const k = this.kinds[id]!;
     if (k === BTF_KIND_PTR) a = this.ptrSize;
     else if (k === BTF_KIND_INT) a = Math.floor(intBits(this.w[this.offs[id]! + 3]!) / 8);
-    else if (k === BTF_KIND_FLOAT || this.isEnum(id)) a = this.size(id);
+    else if (k === BTF_KIND_FLOAT || ((ENUM_KINDS >>> k) & 1) !== 0) a = this.size(id);
     else if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) a = this.typeNaturalAlignment(id);
     else if (k === BTF_KIND_ARRAY) {
       // The element's, down nested arrays.
       const t = this.arrayElem(id);
-      if (t !== id && !(this.known(t) && this.kind(t) === BTF_KIND_ARRAY)) a = this.naturalAlignment(t);
+      if (t !== id && !(((KNOWN_KINDS >>> this.kinds[t]!) & 1) !== 0 && this.kinds[t]! === BTF_KIND_ARRAY))
+        a = this.naturalAlignment(t);
     }
     return a || 1;
   }
@@ -751,7 +752,11 @@ export class LayoutPrinter {
    * the array where the walk stops).
    */
   private arrayElem(t: number): number {
-    for (let n = 0; t && this.known(t) && this.kind(t) === BTF_KIND_ARRAY && n <= this.n; n++) {
+    for (
+      let n = 0;
+      t && ((KNOWN_KINDS >>> this.kinds[t]!) & 1) !== 0 && this.kinds[t]! === BTF_KIND_ARRAY && n <= this.n;
+      n++
+    ) {
       const e = this.strip(this.w[this.offs[t]! + 3]!);
       if (!e) break;
       t = e;
@@ -788,7 +793,7 @@ export class LayoutPrinter {
       const t = this.arrayElem(this.strip(this.memberWord(id, i, 1)));
       let m = 0;
       if (t) {
-        const k = this.known(t) ? this.kind(t) : -1;
+        const k = ((KNOWN_KINDS >>> this.kinds[t]!) & 1) !== 0 ? this.kinds[t]! : -1;
         if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) {
           const fl = this.flags[t]!;
           if (!(fl & (NAT_DONE | NAT_BUSY))) {
@@ -841,29 +846,35 @@ export class LayoutPrinter {
     if (this.mLen + nm > this.mByteOff.length) this.grow(this.mLen + nm);
     this.mLen += nm;
     const kflag = infoKflag(this.q.info(id));
+    // The member words read in place (memberWord's, without its test for
+    // -R's clone: the clone is made of a struct already fixed, its flags
+    // copied, so it never comes here).
+    const w = this.w;
+    const mb = this.offs[id]! + 3;
     let smallest = 0;
     for (let i = 0; i < nm; i++) {
       const j = first + i;
-      const off = this.memberWord(id, i, 2);
+      const off = w[mb + i * 3 + 2]!;
       const bitOffset = memberBitOffset(off, kflag);
       const bfs = memberBitfieldSize(off, kflag);
       this.mBitOff[j] = bitOffset;
       this.mBfs[j] = bfs;
-      this.mName[j] = this.memberWord(id, i, 0);
-      this.mType[j] = this.memberWord(id, i, 1);
+      const type = w[mb + i * 3 + 1]!;
+      this.mName[j] = w[mb + i * 3]!;
+      this.mType[j] = type;
       this.mByteOff[j] = Math.floor(bitOffset / 8);
       this.mBitfieldOff[j] = 0;
       this.mByteSize[j] = 0;
       this.mBitSize[j] = 0;
       this.mAlign[j] = 0;
-      const t = this.strip(this.memberWord(id, i, 1));
+      const t = this.strip(type);
       if (!t) continue;
       const size = Math.max(0, this.tagSize(t));
       this.mByteSize[j] = size;
       this.mBitSize[j] = size * 8;
       if (size === 0) continue;
-      const k = this.kind(t);
-      if (k === BTF_KIND_INT || k === BTF_KIND_FLOAT || this.isEnum(t)) {
+      const k = this.kinds[t]!;
+      if (k === BTF_KIND_INT || k === BTF_KIND_FLOAT || ((ENUM_KINDS >>> k) & 1) !== 0) {
         if (bfs) {
           const bits = size * 8;
           let byteOff = (Math.floor(bitOffset / bits) * bits) / 8;
@@ -919,7 +930,7 @@ export class LayoutPrinter {
     this.flags[id]! |= HOLES;
     this.nrHoles[id] = 0;
     this.nrBitHoles[id] = 0;
-    const size = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
+    const size = this.kinds[id]! === BTF_KIND_FWD ? 0 : this.size(id);
     let curBitfieldEnd = size * 8;
     let curBitfieldSize = 0;
     let lastSeen = 0;
@@ -1023,7 +1034,7 @@ export class LayoutPrinter {
         break;
       }
       if (!early) {
-        const sz = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
+        const sz = this.kinds[id]! === BTF_KIND_FWD ? 0 : this.size(id);
         if ((maxNat !== 1 && this.tAlign[id] === 1) || sz % maxNat !== 0) packed = true;
       }
     }
@@ -1031,13 +1042,21 @@ export class LayoutPrinter {
     return packed;
   }
 
-  /** `union__infer_packed_attributes`. */
-  private inferUnionPacked(id: number): void {
+  /**
+   * `union__infer_packed_attributes` of union `id`, whose members {@link fix}
+   * put in the member arrays from slot `first`. A kernel's listing calls it
+   * too few times for V8 to optimise it: its member loop reads the arrays
+   * and tests the kind in line (the calls it made per member cost more
+   * there).
+   */
+  private inferUnionPacked(id: number, first: number): void {
     if (this.flags[id]! & PACKED_INFERRED) return;
     const size = this.size(id);
     for (let i = 0, n = this.nrMembers(id); i < n; i++) {
-      const t = this.strip(this.memberWord(id, i, 1));
-      if (!t || !this.isStruct(t)) continue;
+      const t = this.strip(this.mType[first + i]!);
+      const k = this.kinds[t]!;
+      // Void's kind is 0; a FWD is a struct by its kflag.
+      if (k !== BTF_KIND_STRUCT && (k !== BTF_KIND_FWD || !this.isStruct(t))) continue;
       if (size % this.naturalAlignment(t) !== 0) this.flags[t]! |= PACKED | PACKED_INFERRED;
     }
     this.flags[id]! |= PACKED_INFERRED;
@@ -1074,18 +1093,23 @@ export class LayoutPrinter {
 
   /** The memoised name of `id` in `len` bytes, computed at once for void and the kinds that name only themselves. */
   private memoName(id: number, len: number): string | undefined {
-    if (id <= 0 || id >= this.n || !this.known(id)) return 'void';
+    if (id <= 0 || id >= this.n || ((KNOWN_KINDS >>> this.kinds[id]!) & 1) === 0) return 'void';
     const memo = len === 128 ? this.names128 : this.nameMemo(len);
     const m = memo[id];
     if (m !== undefined) return m;
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     let s: string;
-    if (k === BTF_KIND_PTR || this.isModifier(k)) {
+    if (k === BTF_KIND_PTR || ((MODIFIER_KINDS >>> k) & 1) !== 0) {
       // Most are a pointer or a modifier over a type that names only itself: named here, without a generator.
       const t = this.ref(id);
-      if (t === 0 || !this.known(t)) return undefined;
-      const tk = this.kind(t);
-      if (tk === BTF_KIND_PTR || tk === BTF_KIND_ARRAY || tk === BTF_KIND_FUNC_PROTO || this.isModifier(tk))
+      if (t === 0 || ((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) return undefined;
+      const tk = this.kinds[t]!;
+      if (
+        tk === BTF_KIND_PTR ||
+        tk === BTF_KIND_ARRAY ||
+        tk === BTF_KIND_FUNC_PROTO ||
+        ((MODIFIER_KINDS >>> tk) & 1) !== 0
+      )
         return undefined;
       const inner = clip(this.leafName(t), k === BTF_KIND_PTR ? 1024 : 128);
       if (k === BTF_KIND_PTR) s = `${inner} *`;
@@ -1109,7 +1133,7 @@ export class LayoutPrinter {
 
   /** The name of a type that refers to no other. */
   private leafName(id: number): string {
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     switch (k) {
       case BTF_KIND_INT:
         return this.name(id) || 'nameless base type!';
@@ -1186,10 +1210,10 @@ export class LayoutPrinter {
     const ids: number[] = [];
     const met = new Set<number>();
     let t = start;
-    while (this.known(t) && !met.has(t)) {
+    while (((KNOWN_KINDS >>> this.kinds[t]!) & 1) !== 0 && !met.has(t)) {
       ids.push(t);
       met.add(t);
-      t = this.kind(t) === BTF_KIND_ARRAY ? this.w[this.offs[t]! + 3]! : this.ref(t);
+      t = this.kinds[t]! === BTF_KIND_ARRAY ? this.w[this.offs[t]! + 3]! : this.ref(t);
     }
     const loop = [...ids.slice(Math.max(0, ids.indexOf(t))), t].map((x) => `[${x}]`).join(' -> ');
     throw new BtfError(
@@ -1211,17 +1235,17 @@ export class LayoutPrinter {
 
   /** `__tag__name` of a pointer, modifier, array or function type `id` in `len` bytes; yields the names it is made of. */
   private *nameSteps(id: number, len: number): NameGen {
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     let s: string;
     if (k === BTF_KIND_PTR) {
       let t = this.ref(id);
       if (t === 0) s = 'void *';
-      else if (!this.known(t)) s = `${this.notFoundSn('tag__ptr_name:496', t)} *`;
+      else if (((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) s = `${this.notFoundSn('tag__ptr_name:496', t)} *`;
       else {
         let cp = '';
-        if (this.kind(t) === BTF_KIND_CONST) {
+        if (this.kinds[t]! === BTF_KIND_CONST) {
           const nx = this.ref(t);
-          if (this.known(nx) && this.kind(nx) === BTF_KIND_PTR) {
+          if (((KNOWN_KINDS >>> this.kinds[nx]!) & 1) !== 0 && this.kinds[nx]! === BTF_KIND_PTR) {
             cp = 'const ';
             t = nx;
           }
@@ -1230,13 +1254,13 @@ export class LayoutPrinter {
       }
     } else if (k === BTF_KIND_ARRAY) {
       const t = this.w[this.offs[id]! + 3]!;
-      if (!this.known(t)) s = t === 0 ? 'void' : this.notFoundSn('__tag__name:590', t);
+      if (((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) s = t === 0 ? 'void' : this.notFoundSn('__tag__name:590', t);
       else s = this.memoName(t, len) ?? (yield this.nameReq(t, len));
     } else if (k === BTF_KIND_FUNC_PROTO) {
       s = yield { what: FTYPE, id, len, name: null, inlined: false, isPtr: false };
     } else {
       const t = this.ref(id);
-      if (t !== 0 && !this.known(t)) s = this.notFoundSn('__tag__name:572', t);
+      if (t !== 0 && ((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) s = this.notFoundSn('__tag__name:572', t);
       else {
         const inner = t === 0 ? 'void' : (this.memoName(t, 128) ?? (yield this.nameReq(t, 128)));
         s = `${MOD_BEFORE[k]!}${inner}${MOD_AFTER[k]!} `;
@@ -1277,7 +1301,10 @@ export class LayoutPrinter {
    */
   private *ftypeSteps(id: number, name: string | null, inlined: boolean, isPtr: boolean, spacing: number): NameGen {
     const ret = this.ref(id);
-    const stype = ret === 0 || !this.known(ret) ? 'void' : (this.memoName(ret, 128) ?? (yield this.nameReq(ret, 128)));
+    const stype =
+      ret === 0 || ((KNOWN_KINDS >>> this.kinds[ret]!) & 1) === 0
+        ? 'void'
+        : (this.memoName(ret, 128) ?? (yield this.nameReq(ret, 128)));
     const parms = yield { what: PARMS, id, len: 0, name: null, inlined: false, isPtr: false };
     return `${inlined ? 'inline ' : ''}${left(stype, spacing)} (${isPtr ? '*' : ''}${name ?? ''})${parms}`;
   }
@@ -1298,12 +1325,15 @@ export class LayoutPrinter {
       const t = w[b + i * 2 + 1]!;
       const pn = this.str(w[b + i * 2]!);
       // The last parameter unnamed and void (`...`), or a type not known: the general path.
-      if (t !== 0 ? !this.known(t) : i === n - 1 && pn === '') return null;
+      if (t !== 0 ? ((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0 : i === n - 1 && pn === '') return null;
       // A function type or a pointer to one prints with the parameter's name inside (ftypeSteps), whatever is
       // memoised; a pointer to a type pahole cannot find prints its error line instead of a name (parmsSteps).
-      const k = this.kind(t);
+      const k = this.kinds[t]!;
       const p = k === BTF_KIND_PTR ? this.ref(t) : 0;
-      if (k === BTF_KIND_FUNC_PROTO || (p !== 0 && (!this.known(p) || this.kind(p) === BTF_KIND_FUNC_PROTO)))
+      if (
+        k === BTF_KIND_FUNC_PROTO ||
+        (p !== 0 && (((KNOWN_KINDS >>> this.kinds[p]!) & 1) === 0 || this.kinds[p]! === BTF_KIND_FUNC_PROTO))
+      )
         return null;
       const stype = this.memoName(t, 128);
       if (stype === undefined) return null;
@@ -1330,17 +1360,17 @@ export class LayoutPrinter {
       const name = pn === '' ? null : pn;
       let stype: string;
       if (t === 0) stype = 'void';
-      else if (!this.known(t)) stype = `<ERROR: type ${t} not found>`;
+      else if (((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) stype = `<ERROR: type ${t} not found>`;
       else {
-        const k = this.kind(t);
+        const k = this.kinds[t]!;
         if (k === BTF_KIND_PTR) {
           const p = this.ref(t);
-          if (p !== 0 && !this.known(p)) {
+          if (p !== 0 && ((KNOWN_KINDS >>> this.kinds[p]!) & 1) === 0) {
             // the pointed-to type pahole cannot find: its error line, and no name
             s += this.notFoundF('ftype__fprintf_parms:1142', p);
             continue;
           }
-          if (p !== 0 && this.kind(p) === BTF_KIND_FUNC_PROTO) {
+          if (p !== 0 && this.kinds[p]! === BTF_KIND_FUNC_PROTO) {
             s += yield { what: FTYPE, id: p, len: 0, name, inlined: false, isPtr: true };
             continue;
           }
@@ -1537,7 +1567,7 @@ export class LayoutPrinter {
     let steps = 0;
     for (;;) {
       const expandTypes = conf.expand;
-      if (!this.known(type)) {
+      if (((KNOWN_KINDS >>> this.kinds[type]!) & 1) === 0) {
         this.errAt = o.offset;
         this.putLeft('<ERROR', conf.typeSpacing);
         o.ascii('> ');
@@ -1546,12 +1576,12 @@ export class LayoutPrinter {
       }
       if (expandTypes) {
         let expanded = false;
-        while (this.kind(type) === BTF_KIND_TYPEDEF) {
+        while (this.kinds[type]! === BTF_KIND_TYPEDEF) {
           o.ascii(expanded ? ' -> ' : '/* typedef ');
           o.cstr(this.strs, this.q.nameOff(type));
           expanded = true;
           const tt = this.ref(type);
-          if (!this.known(tt)) {
+          if (((KNOWN_KINDS >>> this.kinds[tt]!) & 1) === 0) {
             this.errAt = o.offset;
             this.putLeft('<ERROR', conf.typeSpacing);
             o.ascii('> ');
@@ -1572,10 +1602,10 @@ export class LayoutPrinter {
       // or enum (or a pointer to an anonymous one) prints it without stats and
       // with the member's name after it; one reached through `const` keeps the
       // context as it was (and prints its stats).
-      let inner = this.isStructLike(type) || this.isEnum(type);
+      let inner = ((AGG_KINDS >>> this.kinds[type]!) & 1) !== 0;
       let array = false;
       for (;;) {
-        const k = this.kind(type);
+        const k = this.kinds[type]!;
         // What a pointer to an anonymous struct, union or enum changes,
         // computed on every pass: an operation first met after V8 optimised
         // this function deoptimises it.
@@ -1590,18 +1620,18 @@ export class LayoutPrinter {
         if (k === BTF_KIND_PTR) {
           const p = this.ref(type);
           if (p !== 0) {
-            if (!this.known(p)) {
+            if (((KNOWN_KINDS >>> this.kinds[p]!) & 1) === 0) {
               this.errAt = o.offset;
               this.putLeft('<ERROR', ts);
               o.ascii('> ');
               this.putName(nm);
               return this.endType(base);
             }
-            if (this.kind(p) === BTF_KIND_FUNC_PROTO) {
+            if (this.kinds[p]! === BTF_KIND_FUNC_PROTO) {
               this.ftypeOut(p, nm, true, ts);
               return this.endType(base);
             }
-            if ((this.isStructLike(p) || this.isEnum(p)) && !this.named(p)) {
+            if (((AGG_KINDS >>> this.kinds[p]!) & 1) !== 0 && !this.named(p)) {
               nm = nmStar;
               rel = true;
               ts = tsStar;
@@ -1623,7 +1653,7 @@ export class LayoutPrinter {
           o.ascii('const ');
           ts -= 6;
           const tt = this.ref(type);
-          if (this.known(tt)) {
+          if (((KNOWN_KINDS >>> this.kinds[tt]!) & 1) !== 0) {
             if (++steps > this.n) this.chainLoop(type0);
             type = tt;
             continue;
@@ -1644,13 +1674,13 @@ export class LayoutPrinter {
             ac = conf.copy();
             ac.typeSpacing = ts;
           }
-          if (!this.known(elem)) {
+          if (((KNOWN_KINDS >>> this.kinds[elem]!) & 1) === 0) {
             o.ascii('<ERROR(array_type__fprintf:238): ');
             this.o.int(elem);
             o.ascii(' not found!>\n');
             return this.endType(base);
           }
-          if (nelems === 0 && this.kind(elem) === BTF_KIND_CONST) elem = this.ref(elem);
+          if (nelems === 0 && this.kinds[elem]! === BTF_KIND_CONST) elem = this.ref(elem);
           const single = ac.lastMember && ac.firstMember;
           suffix.push(nelems !== 0 || !ac.lastMember || single || ac.unionMember ? nelems : -1);
           name = nm;
@@ -1666,7 +1696,7 @@ export class LayoutPrinter {
             return this.endType(base);
           }
           this.findHoles(type);
-          const t = nestedConf(conf, inner, ts, rel, nm);
+          const t = nestedConf(this.nestConf, conf, inner, ts, rel, nm);
           t.typeSpacing -= 8;
           return this.request(type, t, false, base);
         }
@@ -1675,16 +1705,16 @@ export class LayoutPrinter {
             this.putTagged('union ', type, ts, nm);
             return this.endType(base);
           }
-          const t = nestedConf(conf, inner, ts, rel, nm);
+          const t = nestedConf(this.nestConf, conf, inner, ts, rel, nm);
           t.typeSpacing -= 8;
           return this.request(type, t, true, base);
         }
-        if (this.isEnum(type)) {
+        if (((ENUM_KINDS >>> this.kinds[type]!) & 1) !== 0) {
           if (this.named(type)) {
             this.putTagged('enum ', type, ts, nm);
             return this.endType(base);
           }
-          this.enumOut(type, nestedConf(conf, inner, ts, rel, nm));
+          this.enumOut(type, nestedConf(this.nestConf, conf, inner, ts, rel, nm));
           return this.endType(base);
         }
         this.putTypeName(type, ts);
@@ -1710,7 +1740,8 @@ export class LayoutPrinter {
       if (s[i]! >= 0) this.o.int(s[i]!);
       o.byte(93);
     }
-    s.length = base;
+    // Only when there were some (an array's length setter is a runtime call).
+    if (s.length !== base) s.length = base;
   }
 
   /** Leaves struct or union `id` to print nested with `conf` in {@link req}, the dimensions from `base` on with it; returns true. */
@@ -1719,8 +1750,10 @@ export class LayoutPrinter {
     r.id = id;
     r.conf = conf;
     r.union = union;
-    r.suffix = this.suffix.slice(base);
-    this.suffix.length = base;
+    if (this.suffix.length > base) {
+      r.suffix = this.suffix.slice(base);
+      this.suffix.length = base;
+    } else r.suffix = NO_SUFFIX;
     return true;
   }
 
@@ -1740,7 +1773,7 @@ export class LayoutPrinter {
   private ftypeOut(id: number, name: number, isPtr: boolean, spacing: number): void {
     const o = this.o;
     const ret = this.ref(id);
-    this.putTypeName(ret === 0 || !this.known(ret) ? 0 : ret, spacing);
+    this.putTypeName(ret === 0 || ((KNOWN_KINDS >>> this.kinds[ret]!) & 1) === 0 ? 0 : ret, spacing);
     o.ascii(isPtr ? ' (*' : ' (');
     this.putNameOrEmpty(name);
     o.byte(41);
@@ -1766,7 +1799,7 @@ export class LayoutPrinter {
     }
     if (n === 0) return;
     o.ascii(' {\n');
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     const step = k === BTF_KIND_ENUM64 ? 3 : 2;
     const base = this.offs[id]! + 3;
     let max = 0;
@@ -1846,7 +1879,7 @@ export class LayoutPrinter {
     f.mOffset = offset;
     f.mName = name;
     f.mStart = o.offset;
-    const structLike = this.isStructLike(type) || this.isEnum(type);
+    const structLike = ((AGG_KINDS >>> this.kinds[type]!) & 1) !== 0;
     f.mStructLike = structLike;
     f.mAnon = structLike && !this.named(type);
     this.errAt = -1;
@@ -1954,8 +1987,12 @@ export class LayoutPrinter {
         }
       }
     } finally {
-      for (let i = bottom; i < st.length; i++) this.printing[st[i]!.id] = 0;
-      st.length = bottom;
+      // After an error only: the loop leaves the stack at bottom (and setting
+      // an array's length is a call into the runtime, once per struct).
+      if (st.length !== bottom) {
+        for (let i = bottom; i < st.length; i++) this.printing[st[i]!.id] = 0;
+        st.length = bottom;
+      }
     }
   }
 
@@ -1983,7 +2020,6 @@ export class LayoutPrinter {
     }
     f.union = union;
     f.id = id;
-    f.outer = conf;
     // The frame's own context, reused with the frame (nothing keeps it once the frame is closed).
     const c = f.c.assign(conf);
     c.indent = indent + 1;
@@ -2015,9 +2051,9 @@ export class LayoutPrinter {
         this.putName(this.nameRef(id));
       }
       o.ascii(' {\n');
-      this.inferUnionPacked(id);
-      f.initial = f.c.cl.v;
       f.first = this.fix(id);
+      this.inferUnionPacked(id, f.first);
+      f.initial = f.c.cl.v;
       f.nm = this.nrMembers(id);
       return;
     }
@@ -2081,7 +2117,7 @@ export class LayoutPrinter {
     const u = f.c;
     const t = this.mType[f.first + i]!;
     this.putTabs(u.indent);
-    if (!this.known(t)) {
+    if (((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) {
       o.ascii('<ERROR(union__fprintf:1077): ');
       this.o.int(t);
       o.ascii(' not found!>\n');
@@ -2103,7 +2139,7 @@ export class LayoutPrinter {
     const o = this.o;
     this.putTabs(f.indent);
     o.byte(125);
-    this.putSuffixName(f.outer.suffix);
+    this.putSuffixName(f.c.suffix);
   }
   /** `/* XXX N bits hole, try to pack *\/` (and bytes), indented. */
   private holeNote(ind: number, v: number, unit: string): void {
@@ -2135,7 +2171,7 @@ export class LayoutPrinter {
       const lastBfs = this.mBfs[f.last]!;
       if (this.mBitHole[f.last] !== 0 && bfs) {
         let bitfieldSize = this.mBitHole[f.last]! & 0xff;
-        if (!this.known(t)) {
+        if (((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) {
           this.putTabs(ind);
           o.ascii('<ERROR(__class__fprintf:1546): ');
           this.o.int(t);
@@ -2175,7 +2211,7 @@ export class LayoutPrinter {
       f.newline = false;
     }
     this.putTabs(ind);
-    if (!this.known(t)) {
+    if (((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) {
       o.ascii('<ERROR(__class__fprintf:1609): ');
       this.o.int(t);
       o.ascii(' not found!>\n');
@@ -2325,18 +2361,18 @@ export class LayoutPrinter {
     return s;
   }
   private shape0(t: number): number {
-    if (!this.known(t)) return SHAPE_OTHER;
-    const k = this.kind(t);
+    if (((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) return SHAPE_OTHER;
+    const k = this.kinds[t]!;
     if (k === BTF_KIND_PTR) {
       const p = this.ref(t);
       if (p === 0) return SHAPE_NAME;
-      if (!this.known(p)) return SHAPE_OTHER;
-      if (this.kind(p) === BTF_KIND_FUNC_PROTO) return SHAPE_FPTR;
-      if ((this.isStructLike(p) || this.isEnum(p)) && !this.named(p)) return SHAPE_OTHER;
+      if (((KNOWN_KINDS >>> this.kinds[p]!) & 1) === 0) return SHAPE_OTHER;
+      if (this.kinds[p]! === BTF_KIND_FUNC_PROTO) return SHAPE_FPTR;
+      if (((AGG_KINDS >>> this.kinds[p]!) & 1) !== 0 && !this.named(p)) return SHAPE_OTHER;
       return SHAPE_NAME;
     }
     if (k === BTF_KIND_ARRAY || k === BTF_KIND_CONST || k === BTF_KIND_FUNC_PROTO) return SHAPE_OTHER;
-    if (this.isStructLike(t) || this.isEnum(t)) return this.named(t) ? SHAPE_AGG : SHAPE_OTHER;
+    if (((AGG_KINDS >>> this.kinds[t]!) & 1) !== 0) return this.named(t) ? SHAPE_AGG : SHAPE_OTHER;
     return SHAPE_NAME;
   }
 
@@ -2379,7 +2415,7 @@ export class LayoutPrinter {
     const sumForcedHoles = f.sumForcedHoles;
     const o = this.o;
     const ind = c.indent;
-    const tsize = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
+    const tsize = this.kinds[id]! === BTF_KIND_FWD ? 0 : this.size(id);
     const ncl = Math.floor((Math.max(0, this.tagSize(id)) + this.cachelineSize - 1) / this.cachelineSize);
     // The rarer lines one string each (the numbers in it by the engine): the
     // writes V8 would otherwise inline per piece make this function large to
@@ -2397,21 +2433,20 @@ export class LayoutPrinter {
     o.int(nm2);
     o.ascii(' */\n');
     if (sumHoles > 0 || sumBitHoles > 0) {
+      // Both texts of each line made, one written: the rarer text, first
+      // met after V8 optimised this, deoptimised it (a struct with bitfields
+      // and byte holes but no bit holes).
       if (sumBytes > 0) {
+        const holes = `/* sum members: ${sumBytes}, holes: ${this.nrHoles[id]!}, sum holes: ${sumHoles} */\n`;
+        const none = `/* sum members: ${sumBytes} */\n`;
         this.putTabs(ind);
-        o.ascii(
-          sumHoles > 0
-            ? `/* sum members: ${sumBytes}, holes: ${this.nrHoles[id]!}, sum holes: ${sumHoles} */\n`
-            : `/* sum members: ${sumBytes} */\n`,
-        );
+        o.ascii(sumHoles > 0 ? holes : none);
       }
       if (sumBits > 0) {
+        const holes = `/* sum bitfield members: ${sumBits} bits, bit holes: ${this.nrBitHoles[id]!}, sum bit holes: ${sumBitHoles} bits */\n`;
+        const none = `/* sum bitfield members: ${sumBits} bits (${Math.floor(sumBits / 8)} bytes) */\n`;
         this.putTabs(ind);
-        o.ascii(
-          sumBitHoles > 0
-            ? `/* sum bitfield members: ${sumBits} bits, bit holes: ${this.nrBitHoles[id]!}, sum bit holes: ${sumBitHoles} bits */\n`
-            : `/* sum bitfield members: ${sumBits} bits (${Math.floor(sumBits / 8)} bytes) */\n`,
-        );
+        o.ascii(sumBitHoles > 0 ? holes : none);
       }
     }
     const padding = this.padding[id]!;
@@ -2472,7 +2507,9 @@ export class LayoutPrinter {
   writeStruct(id: number, out: ByteOut): void {
     this.o = out;
     const union = this.isUnion(id);
-    const conf = new Conf({ v: 0 });
+    // One context for every top-level struct (openFrame copies it into its frame's).
+    this.topCl.v = 0;
+    const conf = this.topConf.assign(this.baseConf);
     conf.nameSpacing = this.expand ? 55 : union ? 21 : 23;
     conf.expand = this.expand;
     this.printNested(id, conf, union);
@@ -2486,8 +2523,11 @@ export class LayoutPrinter {
    * choice and the printing.
    */
   writeListing(out: ByteOut): void {
+    const kinds = this.kinds;
     for (let id = 1, n = this.n; id < n; id++) {
-      if (!this.listed(id) || this.repeatsListed(id)) continue;
+      // listed(id), read here: most ids are no struct or union.
+      const k = kinds[id]!;
+      if ((k !== BTF_KIND_STRUCT && k !== BTF_KIND_UNION) || !this.named(id) || this.repeatsListed(id)) continue;
       this.writeStruct(id, out);
       out.byte(10);
     }
@@ -2505,7 +2545,7 @@ export class LayoutPrinter {
    * printed in full, with the typedef's name after it).
    */
   writeTag(id: number, out: ByteOut): void {
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) {
       this.writeStruct(id, out);
       return;
@@ -2514,7 +2554,7 @@ export class LayoutPrinter {
     const conf = new Conf({ v: 0 });
     conf.nameSpacing = this.expand ? 55 : 23;
     conf.expand = this.expand;
-    if (this.isEnum(id)) this.enumOut(id, conf);
+    if (((ENUM_KINDS >>> this.kinds[id]!) & 1) !== 0) this.enumOut(id, conf);
     else this.typedefOut(id, conf);
     out.byte(59);
   }
@@ -2535,13 +2575,13 @@ export class LayoutPrinter {
       this.putName(name);
       return;
     }
-    if (!this.known(t)) {
+    if (((KNOWN_KINDS >>> this.kinds[t]!) & 1) === 0) {
       o.ascii(this.notFoundF('typedef__fprintf:317', t));
       o.byte(32);
       this.putName(name);
       return;
     }
-    const k = this.kind(t);
+    const k = this.kinds[t]!;
     if (k === BTF_KIND_ARRAY) {
       this.typeOutNow(t, name, conf);
       return;
@@ -2549,13 +2589,13 @@ export class LayoutPrinter {
     if (k === BTF_KIND_PTR) {
       const p = this.ref(t);
       if (p !== 0) {
-        if (!this.known(p)) {
+        if (((KNOWN_KINDS >>> this.kinds[p]!) & 1) === 0) {
           o.ascii(this.notFoundF('typedef__fprintf:331', p));
           o.ascii(' *');
           this.putName(name);
           return;
         }
-        if (this.kind(p) === BTF_KIND_FUNC_PROTO) {
+        if (this.kinds[p]! === BTF_KIND_FUNC_PROTO) {
           this.ftypeOut(p, name, true, 0);
           return;
         }
@@ -2576,7 +2616,7 @@ export class LayoutPrinter {
       c.suffix = name;
       this.printNested(t, c, false);
       return;
-    } else if (this.isEnum(t)) {
+    } else if (((ENUM_KINDS >>> this.kinds[t]!) & 1) !== 0) {
       if (this.named(t)) {
         o.ascii('enum ');
         this.putName(this.nameRef(t));
@@ -2830,18 +2870,18 @@ export class LayoutPrinter {
 
   /** Whether `id` is a struct definition (pahole's `tag__is_struct`). */
   isPlainStruct(id: number): boolean {
-    return this.kind(id) === BTF_KIND_STRUCT;
+    return this.kinds[id]! === BTF_KIND_STRUCT;
   }
 
   /** The struct or union `id` names: itself, or what a typedef of it reaches through typedefs and modifiers (0: none). */
   aggregateOf(id: number): number {
     const t = this.strip(id);
-    return t && (this.kind(t) === BTF_KIND_STRUCT || this.kind(t) === BTF_KIND_UNION) ? t : 0;
+    return t && (this.kinds[t]! === BTF_KIND_STRUCT || this.kinds[t]! === BTF_KIND_UNION) ? t : 0;
   }
 
   /** Whether `id` is a struct or union pahole lists (a definition, named). */
   listed(id: number): boolean {
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     return (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION) && this.named(id);
   }
 
@@ -2911,8 +2951,8 @@ export class LayoutPrinter {
       this.scans++;
       const q = this.q;
       for (let id = 1; id < this.n; id++) {
-        const k = this.kind(id);
-        if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_TYPEDEF || this.isEnum(id)) {
+        const k = this.kinds[id]!;
+        if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_TYPEDEF || ((ENUM_KINDS >>> k) & 1) !== 0) {
           if (q.strIs(q.nameOff(id), name)) return id;
         }
       }
@@ -2922,8 +2962,8 @@ export class LayoutPrinter {
       // Built on the first -C name: a scan per name made long -C lists quadratic.
       const m = new Map<string, number>();
       for (let id = 1; id < this.n; id++) {
-        const k = this.kind(id);
-        if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_TYPEDEF || this.isEnum(id)) {
+        const k = this.kinds[id]!;
+        if (k === BTF_KIND_STRUCT || k === BTF_KIND_UNION || k === BTF_KIND_TYPEDEF || ((ENUM_KINDS >>> k) & 1) !== 0) {
           const nm = this.name(id);
           if (!m.has(nm)) m.set(nm, id);
         }
@@ -2938,7 +2978,7 @@ export class LayoutPrinter {
 
   /** Whether `id` is a struct or union definition (a `-C` target pahole prints as a layout). */
   isNamedAggregate(id: number): boolean {
-    const k = this.kind(id);
+    const k = this.kinds[id]!;
     return k === BTF_KIND_STRUCT || k === BTF_KIND_UNION;
   }
 
@@ -2991,7 +3031,7 @@ export class LayoutPrinter {
         sumBitHoles += this.mBitHole[first + i]!;
       }
     }
-    const size = this.kind(id) === BTF_KIND_FWD ? 0 : this.size(id);
+    const size = this.kinds[id]! === BTF_KIND_FWD ? 0 : this.size(id);
     return {
       id,
       kind: union ? 'union' : 'struct',
