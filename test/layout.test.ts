@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
+import { BtfError, BtfErrorCode } from '../lib/errors.js';
 import { LayoutPrinter, type ListingOptions, paholeListing } from '../lib/layout/index.js';
+import { layoutSvg } from '../lib/layout/svg.js';
 import { readBtfFile } from '../lib/object/open.js';
 import { BIN, VMLINUX, repoPath } from './helpers/golden.js';
 import { cachedKernels, kernelModules, missingKernels, sampleModules } from './helpers/kernels.js';
@@ -140,6 +142,24 @@ test('the facts of a built struct: holes, bit holes, padding, bitfield positions
       ['c', 'char', 24, 1, 0, 0, 0],
     ],
   );
+});
+
+test('a cacheline size that is no positive whole number of bytes is refused (EINVAL), in the listing and the picture', () => {
+  for (const bad of [0, -64, 32.5, Number.NaN, 2 ** 31]) {
+    assert.throws(
+      () => new LayoutPrinter(sample(), { cachelineSize: bad }),
+      (e: Error) => {
+        return e instanceof BtfError && e.code === BtfErrorCode.InvalidArgument && /cacheline size/.test(e.message);
+      },
+    );
+    const l = new LayoutPrinter(sample()).layout(5);
+    assert.throws(
+      () => layoutSvg(l, { cachelineSize: bad }),
+      (e: Error) => e instanceof BtfError,
+    );
+  }
+  assert.is(new LayoutPrinter(sample(), { cachelineSize: 32 }).layout(5).cachelines, 1);
+  assert.is(new LayoutPrinter(sample(), { cachelineSize: 16 }).layout(5).cachelines, 2);
 });
 
 test('the text of a built struct is what pahole printed for it', () => {

@@ -81,6 +81,18 @@ import { typeQuery, type TypeQuery } from '../query.js';
 import { StringReader } from '../strings.js';
 import { ByteOut, type ByteSink, bytesToText, collectBytes, putUint } from '../dump/bytes.js';
 
+/**
+ * A cacheline size option: 64 (pahole's default) when absent, else a
+ * positive whole number of bytes below 2^31; anything else is refused with
+ * EINVAL (a cacheline of 0 would divide by zero, a fraction print fractions).
+ */
+export function cachelineSizeOf(v: number | undefined): number {
+  if (v === undefined) return 64;
+  if (!Number.isInteger(v) || v <= 0 || v > 0x7fffffff)
+    throw new BtfError(BtfErrorCode.InvalidArgument, `cacheline size ${v}: not a positive whole number of bytes`);
+  return v;
+}
+
 /** Options of a {@link LayoutPrinter} (pahole's command line options of the same names). */
 export interface LayoutOptions {
   /** Cacheline size in bytes (pahole's `--cacheline_size`, default 64). */
@@ -552,7 +564,7 @@ export class LayoutPrinter {
     this.n = q.typeCount;
     // pahole's cu->addr_size is libbpf's btf__pointer_size: 0 for raw BTF without a `long`
     this.ptrSize = q.btfPointerSize;
-    this.cachelineSize = opts.cachelineSize ?? 64;
+    this.cachelineSize = cachelineSizeOf(opts.cachelineSize);
     this.expand = opts.expand ?? false;
     this.suppressAligned = opts.suppressAligned ?? false;
     const n = this.n;

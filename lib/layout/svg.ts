@@ -17,7 +17,7 @@
  * `<title>` with the member's type, offset and size, shown on hover. The
  * members of a union all start at 0: each gets a row band of its own.
  */
-import type { Layout } from './index.js';
+import { cachelineSizeOf, type Layout } from './index.js';
 
 /** Options of {@link layoutSvg}. */
 export interface SvgOptions {
@@ -69,7 +69,7 @@ interface Span {
  * `<rect class="padding">` hatched.
  */
 export function layoutSvg(layout: Layout, opts: SvgOptions = {}): string {
-  const cls = opts.cachelineSize ?? 64;
+  const cls = cachelineSizeOf(opts.cachelineSize);
   const width = opts.width ?? 768;
   const pxPerBit = width / (cls * 8);
   const union = layout.kind === 'union';
