@@ -16,6 +16,7 @@
  * btfkit's code on that Node; one just above it needs almost no warm-up.
  */
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Timing, cli, launcherEnv, timeCommands } from './common.js';
@@ -64,7 +65,7 @@ export function measureFloor(job: FloorJob, file: string, node: string, runs: nu
     encoding: 'utf8',
     env: launcherEnv(),
   });
-  spawnSync('rm', ['-f', out]);
+  rmSync(out, { force: true });
   if (r.status !== 0) throw new Error(`floor of ${job}: ${r.stderr.slice(-400)}`);
   return { startLoad: startLoad!.median, warm: Number(r.stdout.trim()) };
 }

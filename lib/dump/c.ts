@@ -81,6 +81,7 @@ import {
   BTF_KIND_VAR,
   BTF_KIND_VOLATILE,
   infoKind,
+  infoVlen,
   infoVlen16,
   NR_BTF_KINDS,
 } from '../kinds.js';
@@ -470,12 +471,13 @@ class CEmitter extends CDeclWriter {
           break;
       }
     }
-    this.wellFormed = known && top < count && (infos & 0xff0000) === 0;
+    // No record's vlen needs more than 16 bits (what the sort reads).
+    this.wellFormed = known && top < count && infoVlen(infos) === infoVlen16(infos);
   }
 
   /**
    * bpftool 7.5+'s sorted roots (lib/dump/c-sort.ts) from the marks of
-   * {@link markReferenced}.
+   * {@link markForSort} (the emitter made for a sorted dump).
    */
   sortedRoots(q: TypeQuery): Uint32Array {
     return sortedDumpRootsOf(q, this.flags, ORDER_TARGET, this.wellFormed);
