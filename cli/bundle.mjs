@@ -63,9 +63,16 @@ function lazyBuiltin(name) {
 
 /**
  * The bin's second line, read by /bin/sh and by Node: for sh, `:` (a no-op)
- * and then the launch; for Node, the string ":" and a comment.
+ * and then the launch; for Node, the string ":" and a comment. The launch
+ * sizes V8's pool of helper threads to the online CPUs less the one the
+ * main thread runs on, at most Node's default of 4 (cli/bin.ts says why),
+ * with sh's own `read` (no process started); the variables are sh's own,
+ * not exported.
  */
-const SHELL_LINE = '":" //; unset NODE_EXTRA_CA_CERTS; exec node "$0" "$@"';
+const SHELL_LINE =
+  '":" //; unset NODE_EXTRA_CA_CERTS; btfkit_pool=4; btfkit_cpus=; read -r btfkit_cpus 2>/dev/null </sys/devices/system/cpu/online; ' +
+  'case $btfkit_cpus in 0|0-1) btfkit_pool=1;; 0-2) btfkit_pool=2;; 0-3) btfkit_pool=3;; esac; ' +
+  'exec node --v8-pool-size=$btfkit_pool "$0" "$@"';
 
 const mainFile = join(out, 'main.js');
 await build({

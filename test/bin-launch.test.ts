@@ -28,7 +28,55 @@ function viaNode(args: string[]) {
 test('the bin starts with #!/bin/sh and a line both sh and Node read', () => {
   const [first, second] = readFileSync(BIN, 'utf8').split('\n');
   assert.is(first, '#!/bin/sh');
-  assert.match(second!, /^":" \/\/; unset NODE_EXTRA_CA_CERTS; exec node "\$0" "\$@"$/);
+  assert.match(
+    second!,
+    /^":" \/\/; unset NODE_EXTRA_CA_CERTS; .*; exec node --v8-pool-size=\$btfkit_pool "\$0" "\$@"$/,
+  );
+});
+
+/** The pool size the launcher should pick: one helper per online CPU but the first, at most Node's default of 4. */
+function expectedPool(): number {
+  let online = '';
+  try {
+    online = readFileSync('/sys/devices/system/cpu/online', 'utf8').trim();
+  } catch {
+    return 4;
+  }
+  const m = /^0(?:-(\d+))?$/.exec(online);
+  if (!m) return 4;
+  const cpus = m[1] === undefined ? 1 : Number(m[1]) + 1;
+  return Math.min(4, Math.max(1, cpus - 1));
+}
+
+test("the shell line picks the pool size for each CPU list, and Node's 4 without one", () => {
+  const second = readFileSync(BIN, 'utf8').split('\n')[1]!;
+  // The shell part, with the CPU list read from a file of ours and the exec replaced by an echo.
+  const dir = mkdtempSync(join(tmpdir(), 'btfkit-launch-'));
+  try {
+    const cases: [string | null, string][] = [
+      ['0', '1'],
+      ['0-1', '1'],
+      ['0-2', '2'],
+      ['0-3', '3'],
+      ['0-4', '4'],
+      ['0-63', '4'],
+      ['0,2-3', '4'],
+      [null, '4'],
+    ];
+    for (const [online, pool] of cases) {
+      const file = join(dir, 'online');
+      rmSync(file, { force: true });
+      if (online !== null) writeFileSync(file, `${online}\n`);
+      const script = second
+        .replace('/sys/devices/system/cpu/online', file)
+        .replace(/exec node .*$/, 'echo "$btfkit_pool"');
+      const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
+      assert.is(r.stderr, '', String(online));
+      assert.is(r.stdout.trim(), pool, String(online));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('as a program: the same bytes and status as node BIN, for output, usage errors and bad input', () => {
@@ -67,9 +115,10 @@ test('as a program: NODE_EXTRA_CA_CERTS is gone from the Node process, the rest 
   child.stdout.on('data', (b: Buffer) => out.push(b));
   const done = new Promise<number | null>((resolve) => child.on('close', resolve));
   let environ = '';
+  let cmdline = '';
   for (let i = 0; i < 200; i++) {
     try {
-      const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8');
+      cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8');
       if (cmdline.split('\0')[0]!.endsWith('node')) {
         environ = readFileSync(`/proc/${child.pid}/environ`, 'utf8');
         break;
@@ -83,6 +132,11 @@ test('as a program: NODE_EXTRA_CA_CERTS is gone from the Node process, the rest 
   const status = await done;
   const vars = environ.split('\0');
   assert.ok(vars.includes('BTFKIT_LAUNCH_MARK=kept'), 'the environment was read from the node process');
+  assert.ok(cmdline.includes(`\0--v8-pool-size=${expectedPool()}\0`), cmdline);
+  assert.not.ok(
+    vars.some((v) => v.startsWith('btfkit_')),
+    "the shell's variables reached node",
+  );
   assert.not.ok(
     vars.some((v) => v.startsWith('NODE_EXTRA_CA_CERTS=')),
     'NODE_EXTRA_CA_CERTS reached node',
