@@ -21,7 +21,7 @@
  * `pahole -F btf`, issue 15), `dedup` in place and
  * `merge FILE FILE` (libbpf 1.1.2 through the C harness's `dedup` and
  * `merge`, whole process: read, dedup, write). BENCH_BIN runs another build's
- * bin (another worktree's dist/bin/btfkit.mjs); BENCH_JOBS keeps the jobs
+ * bin (another worktree's dist/bin/btfkit.cjs); BENCH_JOBS keeps the jobs
  * whose label contains one of its comma-separated words (`merge,dedup`).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';

@@ -41,6 +41,7 @@ import { dirFiles, VMLINUX, usageError } from './common.js';
 import type { CliIo } from './io.js';
 import type { Job } from './jobs.js';
 import { runJob } from './jobs.js';
+import { WORKER_ARG } from './thread.js';
 
 /** One input of a batch. */
 interface BatchInput {
@@ -327,7 +328,7 @@ function inWorkers(
       } else w.postMessage(null);
     };
     for (let t = 0; t < threads; t++) {
-      const w = new Worker(entry, { workerData: setup });
+      const w = new Worker(entry, { workerData: setup, argv: [WORKER_ARG] });
       w.on('message', (r: WorkResult) => {
         received++;
         try {

@@ -1,12 +1,18 @@
 #!/bin/sh
 /**
- * The package's `bin` (dist/bin/btfkit.mjs): runs the bundled command line
+ * The package's `bin` (dist/bin/btfkit.cjs): runs the bundled command line
  * (dist/bin/main.js, built from cli/main.ts by cli/bundle.mjs) with V8's
  * code cache, on every Node from 20 on.
  *
+ * cli/bundle.mjs builds it as a CommonJS file: an ES module entry makes
+ * Node 20 start its ES module loader first (2 ms a run; Node 24 has it in
+ * its start-up snapshot). So this file uses `require` and `__filename`,
+ * which the CommonJS wrapper gives it, and has no `await` at its top level.
+ *
  * The bundle is a script, compiled with `vm.Script`: V8 hands back cached
  * data for a script (Node 20 has no compile cache for modules, and Node
- * 22's `module.enableCompileCache` covers only modules its loader loads).
+ * 22's `module.enableCompileCache` covers only modules its loader loads,
+ * which the bundle is not).
  * The cache is made at the end of a run, so it holds the functions that run
  * compiled too, not only the top level; one file per command
  * (`dump`, `merge`, ...), since each runs different functions. It lives in
@@ -17,7 +23,8 @@
  * cache and writes a fresh file (atomically: a temporary name, then a
  * rename); files not written for a week go then (other builds' caches, or
  * a cache in use, made again). Any failure to read or write the cache is ignored. Worker
- * threads (batches, `core`) start here too and only read the cache.
+ * threads (batches, `core`) start here too and only read the cache
+ * (cli/thread.ts tells them apart).
  * NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does Node's own.
  *
  * The file is also a shell script (cli/bundle.mjs writes its first two
@@ -27,7 +34,7 @@
  * certificates that variable names at start-up, before any script runs (on
  * a machine whose variable names the system's bundle: 30 ms of a 50 ms
  * `node -e 0`); btfkit opens no TLS connection, so it needs none of them.
- * Node 22 and later read them only when TLS is used. `node btfkit.mjs` runs
+ * Node 22 and later read them only when TLS is used. `node btfkit.cjs` runs
  * it as before.
  *
  * The shell also gives Node `--v8-pool-size`: one V8 helper thread per
@@ -39,37 +46,29 @@
  * On 2 cores, one helper instead of four takes 3-9% off every command's
  * wall time over a kernel (CHANGELOG has the figures), batches over worker
  * threads unchanged. The pool is a process option, so it cannot be set from
- * JavaScript: `node btfkit.mjs` keeps Node's default.
+ * JavaScript: `node btfkit.cjs` keeps Node's default.
  */
 import type * as Fs from 'node:fs';
-import type * as Module from 'node:module';
 import type * as Os from 'node:os';
 import type * as Path from 'node:path';
 import type * as Url from 'node:url';
 import type * as V8 from 'node:v8';
 import type * as Vm from 'node:vm';
-import type * as WorkerThreads from 'node:worker_threads';
+import { isWorkerThread } from './thread.js';
 
 /**
- * Node's built-ins without `import`: an `import` of a built-in makes its ES
- * module face, which reads every export (node:fs's `promises` loads the
- * whole fs/promises, readline and streams stack; node:module's `SourceMap`
- * the source map code) and costs a few milliseconds a run.
- * `process.getBuiltinModule` (Node 20.16 and later) hands out the CommonJS
- * exports; older Nodes take `require` from node:module. The bundle reaches
- * its built-ins through the same function.
+ * Node's built-ins through CommonJS's `require`, never `import`: an import
+ * of a built-in makes its ES module face, which reads every export (node:fs's
+ * `promises` loads the whole fs/promises, readline and streams stack) and
+ * costs a few milliseconds a run. The bundle reaches its built-ins through
+ * the same function.
  */
-const require: (id: string) => unknown =
-  typeof process.getBuiltinModule === 'function'
-    ? process.getBuiltinModule.bind(process)
-    : (await import('node:module')).createRequire(import.meta.url);
 const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } =
   require('node:fs') as typeof Fs;
 const { tmpdir } = require('node:os') as typeof Os;
 const { join } = require('node:path') as typeof Path;
-const { fileURLToPath } = require('node:url') as typeof Url;
+const { pathToFileURL } = require('node:url') as typeof Url;
 const { Script } = require('node:vm') as typeof Vm;
-const { isMainThread } = require('node:worker_threads') as typeof WorkerThreads;
 
 /**
  * TurboFan's inlining budget, smaller than V8's default (920 bytes of
@@ -90,12 +89,7 @@ if (!process.execArgv.some((a) => a.startsWith(INLINE_BUDGET)))
 /** The bundle's id, built in by cli/bundle.mjs (esbuild's `define`). */
 declare const __BTFKIT_BUNDLE_ID__: string;
 
-// Node 22.1 and later: this file itself, through Node's own cache (node:module
-// loads the source map code with it: not on Node 20, which has no such cache).
-if (Number.parseInt(process.versions.node, 10) >= 22)
-  (require('node:module') as typeof Module & { enableCompileCache?: () => unknown }).enableCompileCache?.();
-
-const file = fileURLToPath(new URL('./main.js', import.meta.url));
+const file = join(__dirname, 'main.js');
 const source = readFileSync(file, 'utf8');
 let cacheFile: string | null = null;
 let cached: Buffer | undefined;
@@ -111,7 +105,7 @@ if (process.env['NODE_DISABLE_COMPILE_CACHE'] !== '1') {
   }
 }
 const script = new Script(source, { filename: file, ...(cached ? { cachedData: cached } : {}) });
-if (cacheFile && isMainThread && (!cached || script.cachedDataRejected)) {
+if (cacheFile && !isWorkerThread() && (!cached || script.cachedDataRejected)) {
   const path = cacheFile;
   process.once('exit', () => {
     try {
@@ -129,4 +123,4 @@ if (cacheFile && isMainThread && (!cached || script.cachedDataRejected)) {
 }
 const run = script.runInThisContext() as (require: (id: string) => unknown, url: string) => Promise<void>;
 // The bundle's `import.meta.url` is this file's: a worker thread it starts runs this bin again.
-await run(require, import.meta.url);
+void run(require, pathToFileURL(__filename).href);

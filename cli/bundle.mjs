@@ -9,7 +9,7 @@
 //   `__btfkitUrl`. A script is what V8 can cache: cli/bin.ts compiles it with
 //   `vm.Script` and keeps V8's code cache of it (Node 20 has no compile cache
 //   for modules; a module bundle spends some 20 ms compiling per run).
-// - btfkit.mjs, the package's bin (cli/bin.ts), with the bundle's id (a hash
+// - btfkit.cjs, the package's bin (cli/bin.ts, as CommonJS), with the bundle's id (a hash
 //   of its text: a cache made from another build is never used) built in,
 //   and a second line for /bin/sh (SHELL_LINE).
 import { createHash } from 'node:crypto';
@@ -26,25 +26,27 @@ const builtins = new Set(builtinModules);
 
 /**
  * Node built-ins as CommonJS modules over the script's `require`, so the
- * bundle holds no `import` statement. node:child_process, which commander
- * requires for the executable subcommands btfkit has none of, is loaded on
- * first use instead ({@link lazyBuiltin}): loading it loads node:net and
- * node:dgram too, some 2 ms a run.
+ * bundle holds no `import` statement. Two are loaded on first use instead
+ * ({@link lazyBuiltin}): node:child_process, which commander requires for
+ * the executable subcommands btfkit has none of (loading it loads node:net
+ * and node:dgram too, some 2 ms a run), and node:worker_threads, which only
+ * batches, `core` and the worker threads themselves use (1-2 ms a run;
+ * cli/thread.ts tells the threads apart without it).
  */
+const LAZY = new Set(['child_process', 'worker_threads']);
 const builtinsByRequire = {
   name: 'builtins-by-require',
   setup(b) {
     b.onResolve({ filter: /^[a-z_/:]+$/ }, (args) => {
       const name = args.path.replace(/^node:/, '');
       if (!builtins.has(name) || args.namespace === 'builtin') return undefined;
-      if (args.kind === 'require-call' && name !== 'child_process') return undefined;
+      if (args.kind === 'require-call' && !LAZY.has(name)) return undefined;
       return { path: `node:${name}`, namespace: 'builtin' };
     });
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      contents:
-        args.path === 'node:child_process'
-          ? lazyBuiltin(args.path)
-          : `module.exports = require(${JSON.stringify(args.path)});`,
+      contents: LAZY.has(args.path.replace(/^node:/, ''))
+        ? lazyBuiltin(args.path)
+        : `module.exports = require(${JSON.stringify(args.path)});`,
       loader: 'js',
     }));
   },
@@ -96,9 +98,11 @@ const id = createHash('sha256').update(text).digest('hex').slice(0, 16);
 
 await build({
   entryPoints: [join(root, 'dist', 'cli', 'bin.js')],
-  format: 'esm',
+  // CommonJS: cli/bin.ts says why. Bundled: it imports cli/thread.ts.
+  format: 'cjs',
+  bundle: true,
   platform: 'node',
-  outfile: join(out, 'btfkit.mjs'),
+  outfile: join(out, 'btfkit.cjs'),
   define: { __BTFKIT_BUNDLE_ID__: JSON.stringify(id) },
   // Under the hashbang (#!/bin/sh, from cli/bin.ts): the shell line, see there.
   banner: { js: SHELL_LINE },

@@ -14,7 +14,7 @@
  * so the output is the same bytes whatever the number of workers, and
  * shows `core: N/M kernels` on a terminal meanwhile.
  *
- * The worker's entry is this module: the bundle (dist/bin/btfkit.mjs) is
+ * The worker's entry is this module: the bundle (dist/bin/btfkit.cjs) is
  * one file, so a worker started on it runs cli/main.ts, which hands over
  * to {@link startWorker} instead of running the program.
  */
@@ -30,6 +30,7 @@ import type { BpfObject } from '../lib/object/open.js';
 import { osPath } from '../lib/io.js';
 import { dirFiles, loadObject, prettyJson, readBtfSync, runningModuleFiles, VMLINUX } from './common.js';
 import type { CliIo } from './io.js';
+import { WORKER_ARG } from './thread.js';
 
 /** What a cell prints: `json` one object per relocation, `log` libbpf's lines, `matrix` one line per cell. */
 export interface CellOptions {
@@ -296,7 +297,7 @@ function pool(
       finish();
     };
     for (let w = 0; w < workers; w++) {
-      const t = new Worker(new URL(import.meta.url), { workerData: setup });
+      const t = new Worker(new URL(import.meta.url), { workerData: setup, argv: [WORKER_ARG] });
       threads.push(t);
       t.on('message', (m: FromWorker) => {
         if (m.type === 'cells')

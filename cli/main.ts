@@ -6,13 +6,14 @@
  * Set BTFKIT_DEBUG=1 for stack traces.
  */
 import { readFileSync } from 'node:fs';
-import { isMainThread, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { CommanderError } from 'commander';
 import { errnoText, fromOsBytes } from '../lib/io.js';
 import { errorLine, oneLine } from '../lib/errors.js';
 import { USAGE_ERROR } from './options.js';
 import { processIo } from './io.js';
 import { createProgram } from './program.js';
+import { isWorkerThread } from './thread.js';
 
 /**
  * Returns `argv` with each argument Node could not decode as UTF-8 (a file
@@ -79,6 +80,6 @@ async function main(): Promise<number> {
 // In the bundle, worker threads start here too: `btfkit core`'s matrix
 // (cli/core-matrix.ts) and batch work items (cli/batch.ts starts this same
 // script); they serve their work instead of running the program.
-if (isMainThread) process.exitCode = await main();
+if (!isWorkerThread()) process.exitCode = await main();
 else if ((workerData as { btfkit?: string } | null)?.btfkit === 'core-matrix') await import('./core-matrix.js');
 else (await import('./worker.js')).serveWorker();
