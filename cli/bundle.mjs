@@ -26,14 +26,16 @@ const builtins = new Set(builtinModules);
 
 /**
  * Node built-ins as CommonJS modules over the script's `require`, so the
- * bundle holds no `import` statement. Two are loaded on first use instead
+ * bundle holds no `import` statement. Three are loaded on first use instead
  * ({@link lazyBuiltin}): node:child_process, which commander requires for
  * the executable subcommands btfkit has none of (loading it loads node:net
- * and node:dgram too, some 2 ms a run), and node:worker_threads, which only
+ * and node:dgram too, some 2 ms a run); node:worker_threads, which only
  * batches, `core` and the worker threads themselves use (1-2 ms a run;
- * cli/thread.ts tells the threads apart without it).
+ * cli/thread.ts tells the threads apart without it); node:fs/promises,
+ * which only output files (`-o`) and `list` use (inputs are read
+ * synchronously).
  */
-const LAZY = new Set(['child_process', 'worker_threads']);
+const LAZY = new Set(['child_process', 'worker_threads', 'fs/promises']);
 const builtinsByRequire = {
   name: 'builtins-by-require',
   setup(b) {

@@ -75,8 +75,14 @@ const FIRST_BAD = (() => {
 })();
 /** Per 16-bit unit of string bytes: 0 when both bytes may follow the first of an identifier (neither is NUL). */
 const PAIR_BAD = (() => {
+  // Row `hi` (the unit's high byte) is all 1s for a bad `hi`, else REST_BAD:
+  // 256 block copies. Every command loads this module (lib/btf.ts's
+  // `check`), and a loop over the 65536 entries cost 10 M instructions a run.
   const t = new Uint8Array(65536);
-  for (let x = 0; x < 65536; x++) t[x] = REST_BAD[x & 0xff]! | REST_BAD[x >>> 8]!;
+  for (let hi = 0; hi < 256; hi++) {
+    if (REST_BAD[hi]) t.fill(1, hi << 8, (hi + 1) << 8);
+    else t.set(REST_BAD, hi << 8);
+  }
   return t;
 })();
 
