@@ -14,11 +14,12 @@
  * 22's `module.enableCompileCache` covers only modules its loader loads,
  * which the bundle is not).
  * The cache is made at the end of a run, so it holds the functions that run
- * compiled too, not only the top level; one file per command
- * (`dump`, `merge`, ...), since each runs different functions. It lives in
+ * compiled too, not only the top level; one file per command and options
+ * (`dump.-f.c`, `merge.-o`, ...: {@link cacheTag}), since each runs
+ * different functions. It lives in
  * `$TMPDIR/btfkit-compile-cache-UID/`, named after the Node version, the
  * architecture, the bundle's id (a hash of its text, made by the build) and
- * the command. V8 checks its own version and flags and refuses data made
+ * that tag. V8 checks its own version and flags and refuses data made
  * under others (`cachedDataRejected`); the run then compiles as without a
  * cache and writes a fresh file (atomically: a temporary name, then a
  * rename); files not written for a week go then (other builds' caches, or
@@ -91,12 +92,40 @@ declare const __BTFKIT_BUNDLE_ID__: string;
 
 const file = join(__dirname, 'main.js');
 const source = readFileSync(file, 'utf8');
+/**
+ * The cache's name for a run with `args`: the command, then the name of
+ * each option given and the value of `-f`/`--format` however spelt
+ * (`dump.-f.c.--bpftool`), never a file. A cache holds the functions of the run that made it, and a
+ * C dump, a JSON dump and a raw one run different functions: with one cache
+ * per command, whichever ran first after a build would leave the others to
+ * compile theirs on every run (a kernel's sorted C dump after a raw one: 21 M
+ * instructions more per run). `-` for no command or an odd one.
+ */
+function cacheTag(args: readonly string[]): string {
+  const command = args.find((a) => !a.startsWith('-')) ?? '';
+  if (!/^[a-z0-9-]{1,20}$/.test(command)) return '-';
+  const parts = [command];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('-') || a === '-' || a === '--') continue;
+    const eq = a.indexOf('=');
+    const name = eq < 0 ? a : a.slice(0, eq);
+    let format: string | undefined;
+    if (name === '-f' || name === '--format') format = eq < 0 ? args[i + 1] : a.slice(eq + 1);
+    else if (/^-f[a-z]/.test(name)) format = name.slice(2);
+    const key = format !== undefined ? '-f' : name;
+    if (/^--?[a-z0-9][a-z0-9-]{0,23}$/.test(key) && !parts.includes(key)) parts.push(key);
+    if (format !== undefined && /^[a-z0-9]{1,8}$/.test(format) && !parts.includes(format)) parts.push(format);
+  }
+  const tag = parts.join('.');
+  return tag.length <= 80 ? tag : command;
+}
+
 let cacheFile: string | null = null;
 let cached: Buffer | undefined;
 if (process.env['NODE_DISABLE_COMPILE_CACHE'] !== '1') {
-  const command = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? '';
   const dir = join(tmpdir(), `btfkit-compile-cache-${process.getuid?.() ?? 'user'}`);
-  const tag = /^[a-z0-9-]{1,20}$/.test(command) ? command : '-';
+  const tag = cacheTag(process.argv.slice(2));
   cacheFile = join(dir, `${process.version}-${process.arch}-${__BTFKIT_BUNDLE_ID__}-${tag}.v8`);
   try {
     cached = readFileSync(cacheFile);

@@ -61,6 +61,20 @@ test('a first run makes the cache of its command, the next run prints the same b
   });
 });
 
+test('each output of a command has its cache: raw, C (however -f is spelt) and JSON dumps; files never name one', () => {
+  withTmp((tmp) => {
+    const raw = bin(tmp, ['dump', OBJ]);
+    const c = bin(tmp, ['dump', '-f', 'c', OBJ]);
+    assert.equal(bin(tmp, ['dump', '--format=c', OBJ]), c);
+    assert.equal(bin(tmp, ['dump', '-fc', OBJ]), c);
+    assert.equal(bin(tmp, ['dump', '--format', 'c', OBJ]), c);
+    bin(tmp, ['dump', '-j', OBJ]);
+    assert.equal(bin(tmp, ['dump', OBJ]), raw);
+    const tags = [...cacheFiles(tmp).keys()].map((f) => f.replace(/^v[\d.]+-[^-]+-[0-9a-f]{16}-/, '')).sort();
+    assert.equal(tags, ['dump.-f.c.v8', 'dump.-j.v8', 'dump.v8']);
+  });
+});
+
 test('a damaged cache file is refused: same output, and the file is made again', () => {
   withTmp((tmp) => {
     const want = bin(tmp, ['dump', '-j', OBJ]);
