@@ -546,7 +546,7 @@ export function progressFor(
   types: number,
   label = 'dedup',
 ): { onProgress?: (phase: DedupPass, done: number, total: number) => void; done: () => void } {
-  if (!io.stderrIsTTY || types < PROGRESS_MIN_TYPES) return { done: () => undefined };
+  if (types < PROGRESS_MIN_TYPES || !io.stderrIsTTY) return { done: () => undefined };
   let last = 0;
   let shown = false;
   return {

@@ -191,7 +191,7 @@ export async function runCells(
 
 /** `core: N/M kernels` in place on a terminal (n < 0 clears it). */
 function progressLine(io: CliIo, total: number): (n: number) => void {
-  if (!io.stderrIsTTY || total < 2) return () => undefined;
+  if (total < 2 || !io.stderrIsTTY) return () => undefined;
   let shown = false;
   return (n) => {
     if (n < 0) {

@@ -45,11 +45,10 @@ function rawArgv(argv: string[]): string[] {
 }
 
 async function main(): Promise<number> {
-  const io = processIo(new URL(import.meta.url));
   // A closed pipe (`btfkit dump | head`) ends output quietly.
   // Any other failure to write standard output (a full disk, an I/O error)
   // is one line and status 1, like any failed operation.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  const io = processIo(new URL(import.meta.url), (e) => {
     if (e.code === 'EPIPE') process.exit(0);
     process.stderr.write(`btfkit: <stdout>: ${errnoText(e)}\n`);
     process.exit(1);
