@@ -624,7 +624,10 @@ export class CDeclWriter extends ByteOut {
   private structStart(id: number, lvl: number): void {
     const o = this.off[id]!;
     const info = this.w[o + 1]!;
-    const packed = infoKind(info) === BTF_KIND_STRUCT && this.isStructPacked(o);
+    // A struct aligned to more than a byte has every member at its natural
+    // offset and a size that is a multiple of its alignment (btf__align_of
+    // checks both): not packed, without a second walk of its members.
+    const packed = infoKind(info) === BTF_KIND_STRUCT && this.alignOf(id) <= 1 && this.isStructPacked(o);
     this.enter(id);
     this.structFwd(id, info);
     this.ascii(' {');
