@@ -134,6 +134,61 @@ const QUALIFIER_AFTER: readonly string[] = Array.from({ length: NR_BTF_KINDS }, 
   k === BTF_KIND_CONST ? ' const' : k === BTF_KIND_VOLATILE ? ' volatile' : k === BTF_KIND_RESTRICT ? ' restrict' : '',
 );
 
+/** {@link TERM_KIND}: a named type written as itself (INT, FLOAT, TYPEDEF, FWD, TYPE_TAG). */
+const TERM_NAMED = 1;
+/** {@link TERM_KIND}: a struct, union or enum, defined inline where anonymous. */
+const TERM_INLINE = 2;
+/** Per kind: which kinds a declaration's chain writes through the named-type path of chainStep (0: none). */
+const TERM_KIND = new Uint8Array(32);
+for (const k of [BTF_KIND_INT, BTF_KIND_FLOAT, BTF_KIND_TYPEDEF, BTF_KIND_FWD, BTF_KIND_TYPE_TAG]) TERM_KIND[k] = TERM_NAMED;
+for (const k of [BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_ENUM, BTF_KIND_ENUM64]) TERM_KIND[k] = TERM_INLINE;
+
+/** The row of the TERM_* tables for a type of `kind`: by kind, kflag, an anonymous name and libbpf 1.8. */
+function termIndex(kind: number, info: number, anon: boolean, libbpf18: boolean): number {
+  return (kind << 3) | (infoKflag(info) ? 4 : 0) | (anon ? 2 : 0) | (libbpf18 ? 1 : 0);
+}
+
+/**
+ * What chainStep writes for a named type or a type tag, by {@link termIndex}:
+ * the text before the name, how the name is written (0 as it is, 1 unique
+ * among tags, 2 unique among ordinary identifiers) and the text after it
+ * (`btf_dump_emit_type_chain`, `btf_dump_emit_struct_fwd`,
+ * `btf_dump_emit_fwd_def`). An anonymous struct or union here is a cast's:
+ * its bare keyword.
+ */
+const TERM_BEFORE: string[] = [];
+const TERM_NAMES = new Uint8Array(32 << 3);
+const TERM_AFTER: string[] = [];
+for (let t = 0; t < 32 << 3; t++) {
+  const kind = t >> 3;
+  const kflag = (t & 4) !== 0;
+  const anon = (t & 2) !== 0;
+  const v18 = (t & 1) !== 0;
+  let before = '';
+  let after = '';
+  let names = 0;
+  if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
+    before = kind === BTF_KIND_STRUCT ? 'struct' : 'union';
+    if (!anon) before += ' ';
+    names = 1;
+  } else if (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) {
+    before = 'enum ';
+    names = 1;
+  } else if (kind === BTF_KIND_FWD) {
+    before = kflag ? 'union ' : 'struct ';
+    names = 1;
+  } else if (kind === BTF_KIND_TYPEDEF) {
+    names = 2;
+  } else if (kind === BTF_KIND_TYPE_TAG) {
+    // libbpf 1.8: a type tag with kflag is a plain attribute.
+    before = v18 && kflag ? ' __attribute__((' : ' __attribute__((btf_type_tag("';
+    after = v18 && kflag ? '))' : '")))';
+  }
+  TERM_BEFORE.push(before);
+  TERM_NAMES[t] = names;
+  TERM_AFTER.push(after);
+}
+
 // Frames of the work stack (see the essay): FRAME numbers each, the kind first.
 /** A declaration: [1] chain start, [2] name (EXT_IN_FRAME for EXT_NAME), [3] level, [4] pending base, [5] DF_* flags, [6]-[11] the cache record. */
 const F_DECL = 1;
@@ -1060,46 +1115,37 @@ export class CDeclWriter extends ByteOut {
       const o = this.off[id]!;
       const info = w[o + 1]!;
       const kind = infoKind(info);
-      switch (kind) {
-        case BTF_KIND_INT:
-        case BTF_KIND_FLOAT:
-          this.emitMods(start);
-          this.name(w[o]!);
-          break;
-        case BTF_KIND_STRUCT:
-        case BTF_KIND_UNION:
-          this.emitMods(start);
-          // Anonymous structs and unions are defined inline (not in a cast).
-          if (w[o] === 0 && !this.cast) {
-            this.inlineDefs++;
+      const term = TERM_KIND[kind]!;
+      if (term !== 0) {
+        // Named types and type tags: one path for all of them, the text
+        // around the name from tables (a kind first met late, such as
+        // vmlinux's one TYPE_TAG, meets no code V8 was never shown).
+        this.emitMods(start);
+        if (w[o] === 0 && term === TERM_INLINE && !this.cast) {
+          // Anonymous structs, unions and enums are defined inline (not in a cast).
+          this.inlineDefs++;
+          if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
             // The definition is a frame of its own; this chain goes on
             // after it, with no `*` last.
             this.fs[f + 5] = (dflags & DF_RECORD) | DF_NAMED;
             this.structStart(id, lvl);
             return;
-          } else {
-            this.structFwd(id, info);
           }
-          break;
-        case BTF_KIND_ENUM:
-        case BTF_KIND_ENUM64:
-          this.emitMods(start);
-          if (w[o] === 0 && !this.cast) {
-            this.inlineDefs++;
-            this.emitEnumDef(id, lvl);
-          } else {
-            this.ascii('enum ');
-            this.uniqueName(id, this.typeNames);
-          }
-          break;
-        case BTF_KIND_FWD:
-          this.emitMods(start);
-          this.fwdDef(id, info);
-          break;
-        case BTF_KIND_TYPEDEF:
-          this.emitMods(start);
-          this.uniqueName(id, this.identNames);
-          break;
+          this.emitEnumDef(id, lvl);
+        } else {
+          const t = termIndex(kind, info, w[o] === 0, this.libbpf18);
+          this.ascii(TERM_BEFORE[t]!);
+          const mode = TERM_NAMES[t]!;
+          this.nameSuffixed(
+            w[o]!,
+            mode === 0 ? '' : dupSuffix(this.resolveName(id, mode === 1 ? this.typeNames : this.identNames)),
+          );
+          this.ascii(TERM_AFTER[t]!);
+        }
+        lastWasPtr = false;
+        continue;
+      }
+      switch (kind) {
         case BTF_KIND_PTR:
           if (lastWasPtr)
             this.byte(42); // *
@@ -1111,19 +1157,6 @@ export class CDeclWriter extends ByteOut {
           // One call for the three: `restrict` is rare and comes late, and
           // a call of its own would deoptimise this function when it does.
           this.ascii(QUALIFIER_AFTER[kind]!);
-          break;
-        case BTF_KIND_TYPE_TAG:
-          this.emitMods(start);
-          // libbpf 1.8: a type tag with kflag is a plain attribute.
-          if (this.libbpf18 && infoKflag(w[o + 1]!)) {
-            this.ascii(' __attribute__((');
-            this.name(w[o]!);
-            this.ascii('))');
-          } else {
-            this.ascii(' __attribute__((btf_type_tag("');
-            this.name(w[o]!);
-            this.ascii('")))');
-          }
           break;
         case BTF_KIND_ARRAY:
         case BTF_KIND_FUNC_PROTO: {
