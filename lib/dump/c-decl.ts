@@ -771,12 +771,11 @@ export class CDeclWriter extends ByteOut {
     const o = this.off[id]!;
     const info = w[o + 1]!;
     const vlen = infoVlen16(info);
-    if (w[o] === 0) {
-      this.ascii('enum');
-    } else {
-      this.ascii('enum ');
-      this.uniqueName(id, this.typeNames);
-    }
+    // One path for a named enum and an anonymous one (uniqueName writes
+    // nothing for it): the sorted dump's 803 anonymous enums come before
+    // its first named one, which deoptimised this function.
+    this.ascii(w[o] === 0 ? 'enum' : 'enum ');
+    this.uniqueName(id, this.typeNames);
     if (!vlen) return;
     this.ascii(' {');
     const signed = infoKflag(info);
