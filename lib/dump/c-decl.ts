@@ -140,7 +140,8 @@ const TERM_NAMED = 1;
 const TERM_INLINE = 2;
 /** Per kind: which kinds a declaration's chain writes through the named-type path of chainStep (0: none). */
 const TERM_KIND = new Uint8Array(32);
-for (const k of [BTF_KIND_INT, BTF_KIND_FLOAT, BTF_KIND_TYPEDEF, BTF_KIND_FWD, BTF_KIND_TYPE_TAG]) TERM_KIND[k] = TERM_NAMED;
+for (const k of [BTF_KIND_INT, BTF_KIND_FLOAT, BTF_KIND_TYPEDEF, BTF_KIND_FWD, BTF_KIND_TYPE_TAG])
+  TERM_KIND[k] = TERM_NAMED;
 for (const k of [BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_ENUM, BTF_KIND_ENUM64]) TERM_KIND[k] = TERM_INLINE;
 
 /** The row of the TERM_* tables for a type of `kind`: by kind, kflag, an anonymous name and libbpf 1.8. */
