@@ -619,8 +619,11 @@ class CEmitter extends CDeclWriter {
         if (throughPtr && w[o] !== 0) return 0;
         this.orderState[id] = ORDERING;
         const vlen = infoVlen16(info);
+        // A member already ordered is a strong link and changes nothing:
+        // no call for it (most members are).
         for (let i = 0, m = o + 4; i < vlen; i++, m += 3) {
-          if (this.orderRec(w[m]!, false, depth + 1) < 0) return -1;
+          const t = w[m]!;
+          if (os[t] !== ORDERED && this.orderRec(t, false, depth + 1) < 0) return -1;
         }
         if (w[o] !== 0) this.queue.push(id);
         this.orderState[id] = ORDERED;
@@ -635,12 +638,13 @@ class CEmitter extends CDeclWriter {
         return 1;
       }
       case BTF_KIND_FUNC_PROTO: {
-        let r = this.orderRec(w[o + 2]!, throughPtr, depth + 1);
-        if (r < 0) return r;
-        let strong = r > 0;
+        // The return type, then the parameters: words o + 2, o + 4, ...; one
+        // already ordered is a strong link, without a call.
+        let strong = false;
         const vlen = infoVlen16(info);
-        for (let i = 0, p = o + 4; i < vlen; i++, p += 2) {
-          r = this.orderRec(w[p]!, throughPtr, depth + 1);
+        for (let i = 0, p = o + 2; i <= vlen; i++, p += 2) {
+          const t = w[p]!;
+          const r = os[t] === ORDERED ? 1 : this.orderRec(t, throughPtr, depth + 1);
           if (r < 0) return r;
           if (r > 0) strong = true;
         }
@@ -696,7 +700,10 @@ class CEmitter extends CDeclWriter {
         if (contId === 0 || !named) {
           const vlen = infoVlen16(info);
           const cont = named ? id : contId;
-          for (let i = 0, m = o + 4; i < vlen; i++, m += 3) this.emitRec(w[m]!, cont, depth + 1);
+          // No call for a member whose type is emitted already (most are).
+          const es = this.emitState;
+          for (let i = 0, m = o + 4; i < vlen; i++, m += 3)
+            if (es[w[m]!] !== EMITTED) this.emitRec(w[m]!, cont, depth + 1);
         } else if (!(this.flags[id]! & FWD_EMITTED) && id !== contId) {
           this.structFwd(id, info);
           this.ascii(';\n\n');
@@ -706,9 +713,11 @@ class CEmitter extends CDeclWriter {
         return;
       }
       case BTF_KIND_FUNC_PROTO: {
-        this.emitRec(w[o + 2]!, contId, depth + 1);
+        // The return type, then the parameters: words o + 2, o + 4, ...
+        const es = this.emitState;
         const vlen = infoVlen16(info);
-        for (let i = 0, p = o + 4; i < vlen; i++, p += 2) this.emitRec(w[p]!, contId, depth + 1);
+        for (let i = 0, p = o + 2; i <= vlen; i++, p += 2)
+          if (es[w[p]!] !== EMITTED) this.emitRec(w[p]!, contId, depth + 1);
         return;
       }
       case BTF_KIND_ENUM:
