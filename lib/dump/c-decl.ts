@@ -144,13 +144,9 @@ for (const k of [BTF_KIND_INT, BTF_KIND_FLOAT, BTF_KIND_TYPEDEF, BTF_KIND_FWD, B
   TERM_KIND[k] = TERM_NAMED;
 for (const k of [BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_ENUM, BTF_KIND_ENUM64]) TERM_KIND[k] = TERM_INLINE;
 
-/** The row of the TERM_* tables for a type of `kind`: by kind, kflag, an anonymous name and libbpf 1.8. */
-function termIndex(kind: number, info: number, anon: boolean, libbpf18: boolean): number {
-  return (kind << 3) | (infoKflag(info) ? 4 : 0) | (anon ? 2 : 0) | (libbpf18 ? 1 : 0);
-}
-
 /**
- * What chainStep writes for a named type or a type tag, by {@link termIndex}:
+ * What chainStep writes for a named type or a type tag, by a row of kind,
+ * kflag, an anonymous name and libbpf 1.8 (`kind << 3 | kflag << 2 | anon << 1 | v18`):
  * the text before the name, how the name is written (0 as it is, 1 unique
  * among tags, 2 unique among ordinary identifiers) and the text after it
  * (`btf_dump_emit_type_chain`, `btf_dump_emit_struct_fwd`,
@@ -189,6 +185,22 @@ for (let t = 0; t < 32 << 3; t++) {
   TERM_NAMES[t] = names;
   TERM_AFTER.push(after);
 }
+
+/** The qualifier a chain prints before a type, by kind (`'const '`); empty for other kinds (see {@link CDeclWriter.emitMods}). */
+const QUALIFIER_BEFORE: readonly string[] = QUALIFIER_AFTER.map((q) => (q === '' ? '' : `${q.slice(1)} `));
+/** {@link CHAIN_LINK}: a modifier (a type tag included). */
+const CHAIN_MOD = 4;
+/**
+ * Per kind, how a declaration's chain goes on below a type of it: 0 it ends
+ * there (a terminal type), else the word of its record that holds the next
+ * type (2, or 3 for an array), with {@link CHAIN_MOD} for a modifier.
+ */
+const CHAIN_LINK = new Uint8Array(32);
+CHAIN_LINK[BTF_KIND_PTR] = 2;
+CHAIN_LINK[BTF_KIND_FUNC_PROTO] = 2;
+CHAIN_LINK[BTF_KIND_ARRAY] = 3;
+for (const k of [BTF_KIND_CONST, BTF_KIND_VOLATILE, BTF_KIND_RESTRICT, BTF_KIND_TYPE_TAG])
+  CHAIN_LINK[k] = 2 | CHAIN_MOD;
 
 // Frames of the work stack (see the essay): FRAME numbers each, the kind first.
 /** A declaration: [1] chain start, [2] name (EXT_IN_FRAME for EXT_NAME), [3] level, [4] pending base, [5] DF_* flags, [6]-[11] the cache record. */
@@ -875,13 +887,11 @@ export class CDeclWriter extends ByteOut {
 
   // ---------------------------------------------------------- declarations
 
-  private push(id: number): void {
-    if (this.top === this.stack.length) {
-      const s = new Uint32Array(this.stack.length * 2);
-      s.set(this.stack);
-      this.stack = s;
-    }
-    this.stack[this.top++] = id;
+  /** Doubles the chain stack. */
+  private growStack(): void {
+    const s = new Uint32Array(this.stack.length * 2);
+    s.set(this.stack);
+    this.stack = s;
   }
 
   /**
@@ -980,37 +990,24 @@ export class CDeclWriter extends ByteOut {
 
   /** Pushes the chain of a declaration of `id` (modifiers, pointers, arrays, prototypes, down to the terminal type) above `start`. */
   private pushChain(id: number): void {
-    const { w } = this;
+    const { w, off } = this;
     const strip = this.stripMods;
+    // One push for every kind, the next link from a table: this loop runs
+    // for every declaration.
     for (let n = 0; ; n++) {
-      if (id === 0) {
-        this.push(id);
-        break;
+      const kind = id === 0 ? 0 : infoKind(w[off[id]! + 1]!);
+      const link = CHAIN_LINK[kind]!;
+      if (!(strip && link & CHAIN_MOD)) {
+        if (this.top === this.stack.length) this.growStack();
+        this.stack[this.top++] = id;
       }
-      const o = this.off[id]!;
-      const kind = infoKind(w[o + 1]!);
-      if (kind === BTF_KIND_PTR || kind === BTF_KIND_FUNC_PROTO) {
-        this.push(id);
-        id = w[o + 2]!;
-      } else if (
-        kind === BTF_KIND_CONST ||
-        kind === BTF_KIND_VOLATILE ||
-        kind === BTF_KIND_RESTRICT ||
-        kind === BTF_KIND_TYPE_TAG
-      ) {
-        // isModifierKind, written out: this loop runs for every declaration.
-        if (!strip) this.push(id);
-        id = w[o + 2]!;
-      } else if (kind === BTF_KIND_ARRAY) {
-        this.push(id);
-        id = w[o + 3]!;
-      } else {
+      if (link === 0) {
         // A terminal type, or one libbpf does not expect in a chain; never
         // one of a kind this version does not know.
         if (kind >= NR_BTF_KINDS) this.q.checkKnown(id);
-        this.push(id);
         break;
       }
+      id = w[off[id]! + (link & 3)]!;
       // Parsed BTF has no such loop (validation); built BTF may.
       if (n > this.count)
         throw new BtfError(BtfErrorCode.Loop, `type [${id}]: reference loop in a declaration`, { typeId: id });
@@ -1020,11 +1017,10 @@ export class CDeclWriter extends ByteOut {
   /** `btf_dump_emit_mods`: prints the cv-qualifiers on top of the frame, left of the type. */
   private emitMods(start: number): void {
     while (this.top > start) {
-      const k = this.kind(this.stack[this.top - 1]!);
-      if (k === BTF_KIND_VOLATILE) this.ascii('volatile ');
-      else if (k === BTF_KIND_CONST) this.ascii('const ');
-      else if (k === BTF_KIND_RESTRICT) this.ascii('restrict ');
-      else return;
+      const t = this.stack[this.top - 1]!;
+      const q = QUALIFIER_BEFORE[t === 0 ? 0 : infoKind(this.w[this.off[t]! + 1]!)]!;
+      if (q === '') return;
+      this.ascii(q);
       this.top--;
     }
   }
@@ -1032,8 +1028,8 @@ export class CDeclWriter extends ByteOut {
   /** `btf_dump_drop_mods`: drops the modifiers (type tags included) on top of the frame. */
   private dropMods(start: number): void {
     while (this.top > start) {
-      const k = this.kind(this.stack[this.top - 1]!);
-      if (k !== BTF_KIND_VOLATILE && k !== BTF_KIND_CONST && k !== BTF_KIND_RESTRICT && k !== BTF_KIND_TYPE_TAG) return;
+      const t = this.stack[this.top - 1]!;
+      if (t === 0 || !(CHAIN_LINK[infoKind(this.w[this.off[t]! + 1]!)]! & CHAIN_MOD)) return;
       this.top--;
     }
   }
@@ -1133,7 +1129,8 @@ export class CDeclWriter extends ByteOut {
           }
           this.emitEnumDef(id, lvl);
         } else {
-          const t = termIndex(kind, info, w[o] === 0, this.libbpf18);
+          // The row: kind, kflag, an anonymous name, libbpf 1.8.
+          const t = (kind << 3) | (infoKflag(info) ? 4 : 0) | (w[o] === 0 ? 2 : 0) | (this.libbpf18 ? 1 : 0);
           this.ascii(TERM_BEFORE[t]!);
           const mode = TERM_NAMES[t]!;
           this.nameSuffixed(
