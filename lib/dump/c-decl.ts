@@ -735,7 +735,7 @@ export class CDeclWriter extends ByteOut {
         const moff = memberBitOffset(raw, kflag);
         if (msz) {
           this.ascii(': ');
-          this.int(msz);
+          this.uint(msz);
           off = moff + msz;
           prevBitfield = true;
         } else {
@@ -1068,7 +1068,7 @@ export class CDeclWriter extends ByteOut {
       const o = this.off[id]!;
       if (infoKind(w[o + 1]!) === BTF_KIND_ARRAY) {
         this.byte(91); // [
-        this.int(w[o + 5]!);
+        this.uint(w[o + 5]!);
         this.byte(93); // ]
       } else if (this.paramsStart(id, lvl)) {
         return;

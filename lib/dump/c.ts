@@ -687,10 +687,7 @@ class CEmitter extends CDeclWriter {
       case BTF_KIND_TYPEDEF:
         this.emitState[id] = EMITTING;
         this.emitRec(w[o + 2]!, id, depth + 1);
-        if (!(this.flags[id]! & FWD_EMITTED) && !this.isBlacklisted(id)) {
-          this.emitTypedefDef(id, 0);
-          this.ascii(';\n\n');
-        }
+        if (!(this.flags[id]! & FWD_EMITTED)) this.typedefLine(id);
         this.emitState[id] = EMITTED;
         return;
       case BTF_KIND_STRUCT:
@@ -916,10 +913,17 @@ class CEmitter extends CDeclWriter {
   }
   // ----------------------------------------------------------------- emit
 
-  /** Whether `id` is named `__builtin_va_list`, the compiler's own type, which must not be redefined. */
-  private isBlacklisted(id: number): boolean {
+  /**
+   * Prints the definition of typedef `id` at top level, unless it is named
+   * `__builtin_va_list`, the compiler's own type, which must not be
+   * redefined (its first bytes tested here: no call for the others).
+   */
+  private typedefLine(id: number): void {
     const n = this.w[this.off[id]!]!;
-    return n !== 0 && this.q.strIs(n, '__builtin_va_list');
+    const s = this.strs;
+    if (n !== 0 && s[n] === 95 && s[n + 1] === 95 && s[n + 2] === 98 && this.q.strIs(n, '__builtin_va_list')) return;
+    this.emitTypedefDef(id, 0);
+    this.ascii(';\n\n');
   }
 
   /**
@@ -943,10 +947,7 @@ class CEmitter extends CDeclWriter {
         // Back in `id` after a child.
         if (kind === BTF_KIND_TYPEDEF) {
           this.ftop--;
-          if (!(this.flags[id]! & FWD_EMITTED) && !this.isBlacklisted(id)) {
-            this.emitTypedefDef(id, 0);
-            this.ascii(';\n\n');
-          }
+          if (!(this.flags[id]! & FWD_EMITTED)) this.typedefLine(id);
           emitState[id] = EMITTED;
         } else if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
           // step - 1 is the member just visited.
@@ -991,10 +992,7 @@ class CEmitter extends CDeclWriter {
           this.flags[id]! |= FWD_EMITTED;
         } else if (kind === BTF_KIND_TYPEDEF) {
           // The typedef is printed now, for use through pointers only.
-          if (!this.isBlacklisted(id)) {
-            this.emitTypedefDef(id, 0);
-            this.ascii(';\n\n');
-          }
+          this.typedefLine(id);
           this.flags[id]! |= FWD_EMITTED;
         }
         continue;
