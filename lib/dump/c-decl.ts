@@ -129,6 +129,8 @@ function dupSuffix(dup: number): string {
   return dup < DUP_SUFFIXES.length ? DUP_SUFFIXES[dup]! : `___${dup}`;
 }
 
+/** Entries of a table by kind: every value {@link infoKind} returns (7 bits; kinds this version does not know included). */
+const KIND_SLOTS = 128;
 /** The qualifier a chain prints after a type, by kind (`' const'`); empty for other kinds. */
 const QUALIFIER_AFTER: readonly string[] = Array.from({ length: NR_BTF_KINDS }, (_, k) =>
   k === BTF_KIND_CONST ? ' const' : k === BTF_KIND_VOLATILE ? ' volatile' : k === BTF_KIND_RESTRICT ? ' restrict' : '',
@@ -139,7 +141,7 @@ const TERM_NAMED = 1;
 /** {@link TERM_KIND}: a struct, union or enum, defined inline where anonymous. */
 const TERM_INLINE = 2;
 /** Per kind: which kinds a declaration's chain writes through the named-type path of chainStep (0: none). */
-const TERM_KIND = new Uint8Array(32);
+const TERM_KIND = new Uint8Array(KIND_SLOTS);
 for (const k of [BTF_KIND_INT, BTF_KIND_FLOAT, BTF_KIND_TYPEDEF, BTF_KIND_FWD, BTF_KIND_TYPE_TAG])
   TERM_KIND[k] = TERM_NAMED;
 for (const k of [BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_ENUM, BTF_KIND_ENUM64]) TERM_KIND[k] = TERM_INLINE;
@@ -154,9 +156,9 @@ for (const k of [BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_ENUM, BTF_KIND_ENUM64
  * its bare keyword.
  */
 const TERM_BEFORE: string[] = [];
-const TERM_NAMES = new Uint8Array(32 << 3);
+const TERM_NAMES = new Uint8Array(NR_BTF_KINDS << 3);
 const TERM_AFTER: string[] = [];
-for (let t = 0; t < 32 << 3; t++) {
+for (let t = 0; t < NR_BTF_KINDS << 3; t++) {
   const kind = t >> 3;
   const kflag = (t & 4) !== 0;
   const anon = (t & 2) !== 0;
@@ -187,7 +189,9 @@ for (let t = 0; t < 32 << 3; t++) {
 }
 
 /** The qualifier a chain prints before a type, by kind (`'const '`); empty for other kinds (see {@link CDeclWriter.emitMods}). */
-const QUALIFIER_BEFORE: readonly string[] = QUALIFIER_AFTER.map((q) => (q === '' ? '' : `${q.slice(1)} `));
+const QUALIFIER_BEFORE: readonly string[] = Array.from({ length: KIND_SLOTS }, (_, k) =>
+  k < QUALIFIER_AFTER.length && QUALIFIER_AFTER[k] !== '' ? `${QUALIFIER_AFTER[k]!.slice(1)} ` : '',
+);
 /** {@link CHAIN_LINK}: a modifier (a type tag included). */
 const CHAIN_MOD = 4;
 /**
@@ -195,7 +199,7 @@ const CHAIN_MOD = 4;
  * there (a terminal type), else the word of its record that holds the next
  * type (2, or 3 for an array), with {@link CHAIN_MOD} for a modifier.
  */
-const CHAIN_LINK = new Uint8Array(32);
+const CHAIN_LINK = new Uint8Array(KIND_SLOTS);
 CHAIN_LINK[BTF_KIND_PTR] = 2;
 CHAIN_LINK[BTF_KIND_FUNC_PROTO] = 2;
 CHAIN_LINK[BTF_KIND_ARRAY] = 3;
