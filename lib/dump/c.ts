@@ -289,7 +289,14 @@ const MISSING_BASE_TYPES = new Map<string, string>([
 class CEmitter extends CDeclWriter {
   private readonly orderState: Uint8Array;
   private readonly emitState: Uint8Array;
+  /**
+   * The types the order walk queued for the current root: the first `qlen`
+   * (libbpf's `emit_queue`). Reused from root to root, never shortened
+   * (setting an array's length is a call into the runtime, and a shorter
+   * array grows again).
+   */
   private readonly queue: number[] = [];
+  private qlen = 0;
   private loopId = 0;
   // The stack of the order and emit walks: type, argument, step per frame.
   private fid: Int32Array = new Int32Array(256);
@@ -512,7 +519,7 @@ class CEmitter extends CDeclWriter {
 
   /** `btf_dump__dump_type`: orders `id` and what it needs, then emits the queue. */
   dumpType(id: number): void {
-    if (this.queue.length !== 0) this.queue.length = 0;
+    this.qlen = 0;
     if (this.orderRec(id, false, 0) < 0) {
       const loop = this.loopId;
       throw new BtfError(BtfErrorCode.Loop, `type [${loop}]: unsatisfiable type cycle, C cannot declare it`, {
@@ -520,7 +527,8 @@ class CEmitter extends CDeclWriter {
       });
     }
     const q = this.queue;
-    for (let i = 0; i < q.length; i++) this.emitRec(q[i]!, 0, 0);
+    const n = this.qlen;
+    for (let i = 0; i < n; i++) this.emitRec(q[i]!, 0, 0);
   }
 
   /** Pushes a frame of the order or emit walk: type `id`, its argument `arg`, at step 0. */
@@ -596,7 +604,7 @@ class CEmitter extends CDeclWriter {
       case BTF_KIND_ENUM64:
       case BTF_KIND_FWD:
         // Named or unreferenced enums are top-level declarations; FWDs too.
-        if (w[o] !== 0 || !(this.flags[id]! & REFERENCED)) this.queue.push(id);
+        if (w[o] !== 0 || !(this.flags[id]! & REFERENCED)) this.queue[this.qlen++] = id;
         os[id] = ORDERED;
         return 1;
       case BTF_KIND_PTR: {
@@ -625,7 +633,7 @@ class CEmitter extends CDeclWriter {
           const t = w[m]!;
           if (os[t] !== ORDERED && this.orderRec(t, false, depth + 1) < 0) return -1;
         }
-        if (w[o] !== 0) this.queue.push(id);
+        if (w[o] !== 0) this.queue[this.qlen++] = id;
         this.orderState[id] = ORDERED;
         return 1;
       }
@@ -633,7 +641,7 @@ class CEmitter extends CDeclWriter {
         const strong = this.orderRec(w[o + 2]!, throughPtr, depth + 1);
         if (strong < 0) return strong;
         if (throughPtr && !strong) return 0;
-        this.queue.push(id);
+        this.queue[this.qlen++] = id;
         this.orderState[id] = ORDERED;
         return 1;
       }
@@ -749,7 +757,7 @@ class CEmitter extends CDeclWriter {
   }
 
   private orderType(root: number, rootThroughPtr: boolean): number {
-    const { w, off, orderState, queue } = this;
+    const { w, off, orderState } = this;
     const base = this.ftop;
     this.pushFrame(root, rootThroughPtr ? 1 : 0);
     let r = 0;
@@ -806,7 +814,7 @@ class CEmitter extends CDeclWriter {
             orderState[id] = ORDERING;
             if (infoVlen16(info) > 0) this.pushFrame(w[o + 4]!, 0);
             else {
-              if (w[o] !== 0) queue.push(id);
+              if (w[o] !== 0) this.queue[this.qlen++] = id;
               orderState[id] = ORDERED;
               r = 1;
               this.ftop--;
@@ -816,7 +824,7 @@ class CEmitter extends CDeclWriter {
           case BTF_KIND_ENUM64:
           case BTF_KIND_FWD:
             // Named or unreferenced enums are top-level declarations; FWDs too.
-            if (w[o] !== 0 || !(this.flags[id]! & REFERENCED)) queue.push(id);
+            if (w[o] !== 0 || !(this.flags[id]! & REFERENCED)) this.queue[this.qlen++] = id;
             orderState[id] = ORDERED;
             r = 1;
             this.ftop--;
@@ -865,7 +873,7 @@ class CEmitter extends CDeclWriter {
             this.pushFrame(w[o + 4 + step * 3]!, 0);
             break;
           }
-          if (w[o] !== 0) queue.push(id);
+          if (w[o] !== 0) this.queue[this.qlen++] = id;
           orderState[id] = ORDERED;
           r = 1;
           this.ftop--;
@@ -876,7 +884,7 @@ class CEmitter extends CDeclWriter {
           if (r < 0) break;
           // Like a struct with respect to forward declarations.
           if (throughPtr && !r) break;
-          queue.push(id);
+          this.queue[this.qlen++] = id;
           orderState[id] = ORDERED;
           r = 1;
           break;
