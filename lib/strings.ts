@@ -341,6 +341,8 @@ export function byteKeyAt(data: Uint8Array, off: number): string {
  */
 export class NameCounts {
   private keys: Int32Array;
+  /** The FNV-1a hash of each slot's name: a probe passes another name without comparing bytes. */
+  private hashes: Int32Array;
   private counts: Uint32Array;
   private used = 0;
 
@@ -352,6 +354,7 @@ export class NameCounts {
     let cap = 1024;
     while (cap < expected * 2) cap *= 2;
     this.keys = new Int32Array(cap).fill(-1);
+    this.hashes = new Int32Array(cap);
     this.counts = new Uint32Array(cap);
   }
 
@@ -363,17 +366,29 @@ export class NameCounts {
     for (let c = s[e]; c !== 0 && c !== undefined; c = s[++e]) h = Math.imul(h ^ c, 0x01000193);
     const len = e - off;
     const keys = this.keys;
+    const hashes = this.hashes;
     const mask = keys.length - 1;
     // One path for a new name and a repeated one, so that the first repeat
-    // (rare: it comes late) meets no code the optimiser was never shown.
-    let i = h & mask;
-    let k = keys[i]!;
-    while (k >= 0 && k !== off && !(sameBytes(s, k, s, off, len) && (s[k + len] ?? 0) === 0)) {
+    // or the first occupied slot (rare: they come late) meets no code the
+    // optimiser was never shown: every test runs on every turn, a slot of
+    // another hash is passed by the loop's back edge, and only a slot of the
+    // same hash at another offset (a copy of the name elsewhere in the
+    // section, or a true collision) compares bytes.
+    let i = (h - 1) & mask;
+    let k: number;
+    for (;;) {
       i = (i + 1) & mask;
       k = keys[i]!;
+      const empty = k < 0;
+      const same = k === off;
+      const other = hashes[i] !== h;
+      if (empty || same) break;
+      if (other) continue;
+      if (sameBytes(s, k, s, off, len) && (s[k + len] ?? 0) === 0) break;
     }
     if (k < 0) {
       keys[i] = off;
+      hashes[i] = h;
       this.used++;
     }
     const n = ++this.counts[i]!;
@@ -384,25 +399,27 @@ export class NameCounts {
   /** Takes the counts of `other` (a counter over a section whose first bytes are this one's, such as a base's). */
   copyFrom(other: NameCounts): void {
     this.keys = other.keys.slice();
+    this.hashes = other.hashes.slice();
     this.counts = other.counts.slice();
     this.used = other.used;
   }
 
   private grow(): void {
     const oldKeys = this.keys;
+    const oldHashes = this.hashes;
     const oldCounts = this.counts;
     const n = oldKeys.length * 2;
     this.keys = new Int32Array(n).fill(-1);
+    this.hashes = new Int32Array(n);
     this.counts = new Uint32Array(n);
-    const s = this.strs;
     for (let j = 0; j < oldKeys.length; j++) {
       const off = oldKeys[j]!;
       if (off < 0) continue;
-      let h = 0x811c9dc5;
-      for (let e = off, c = s[e]; c !== 0 && c !== undefined; c = s[++e]) h = Math.imul(h ^ c, 0x01000193);
+      const h = oldHashes[j]!;
       let i = h & (n - 1);
       while (this.keys[i]! >= 0) i = (i + 1) & (n - 1);
       this.keys[i] = off;
+      this.hashes[i] = h;
       this.counts[i] = oldCounts[j]!;
     }
   }

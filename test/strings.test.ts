@@ -8,7 +8,7 @@ import { Btf } from '../lib/btf.js';
 import { rawDump } from '../lib/dump/raw.js';
 import { isBtfError } from '../lib/errors.js';
 import { BTF_KIND_STRUCT, BTF_KIND_TYPEDEF } from '../lib/kinds.js';
-import { StrSet, StringReader, decodeStrAt } from '../lib/strings.js';
+import { NameCounts, StrSet, StringReader, decodeStrAt } from '../lib/strings.js';
 import { btfSection, goldenObject, readBytes, sameBytes } from './helpers/golden.js';
 import { intRec, rawBtf, rec, rng } from './helpers/gen.js';
 import { fuzzRuns } from './helpers/budget.js';
@@ -238,6 +238,41 @@ test('random strings: addStr and findStr agree with a Map over many seeded runs'
       assert.is(off, ref.get(s), `addStr('${s}')`);
     }
     assert.is(btf.strLen, len);
+  }
+});
+
+test('NameCounts: counts names by their bytes, copies elsewhere in the section and FNV-1a collisions included', () => {
+  const next = rng(11);
+  // A section of random names, many of them written more than once, and
+  // three pairs of names with the same FNV-1a hash.
+  const names = ['costarring', 'liquid', 'declinate', 'macallums', 'altarage', 'zinke'];
+  for (let i = 0; i < 4000; i++) {
+    const n = 1 + (next() % 5);
+    let s = '';
+    for (let j = 0; j < n; j++) s += String.fromCharCode(97 + (next() % 5));
+    names.push(s);
+  }
+  const enc = new TextEncoder();
+  const offs: number[] = [];
+  const bytes: number[] = [0];
+  for (const s of names) {
+    offs.push(bytes.length);
+    bytes.push(...enc.encode(s), 0);
+  }
+  const strs = Uint8Array.from(bytes);
+  for (const expected of [0, 1 << 14]) {
+    // Grown from the smallest table, and sized up front.
+    const counts = new NameCounts(strs, expected);
+    const ref = new Map<string, number>();
+    for (let i = 0; i < 20000; i++) {
+      const k = i < names.length ? i : next() % names.length;
+      const want = (ref.get(names[k]!) ?? 0) + 1;
+      ref.set(names[k]!, want);
+      assert.is(counts.add(offs[k]!), want, `add('${names[k]}')`);
+    }
+    const copy = new NameCounts(strs, 0);
+    copy.copyFrom(counts);
+    assert.is(copy.add(offs[1]!), ref.get('liquid')! + 1);
   }
 });
 

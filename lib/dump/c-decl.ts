@@ -129,10 +129,82 @@ function dupSuffix(dup: number): string {
   return dup < DUP_SUFFIXES.length ? DUP_SUFFIXES[dup]! : `___${dup}`;
 }
 
+/** Entries of a table by kind: every value {@link infoKind} returns (7 bits; kinds this version does not know included). */
+const KIND_SLOTS = 128;
 /** The qualifier a chain prints after a type, by kind (`' const'`); empty for other kinds. */
 const QUALIFIER_AFTER: readonly string[] = Array.from({ length: NR_BTF_KINDS }, (_, k) =>
   k === BTF_KIND_CONST ? ' const' : k === BTF_KIND_VOLATILE ? ' volatile' : k === BTF_KIND_RESTRICT ? ' restrict' : '',
 );
+
+/** {@link TERM_KIND}: a named type written as itself (INT, FLOAT, TYPEDEF, FWD, TYPE_TAG). */
+const TERM_NAMED = 1;
+/** {@link TERM_KIND}: a struct, union or enum, defined inline where anonymous. */
+const TERM_INLINE = 2;
+/** Per kind: which kinds a declaration's chain writes through the named-type path of chainStep (0: none). */
+const TERM_KIND = new Uint8Array(KIND_SLOTS);
+for (const k of [BTF_KIND_INT, BTF_KIND_FLOAT, BTF_KIND_TYPEDEF, BTF_KIND_FWD, BTF_KIND_TYPE_TAG])
+  TERM_KIND[k] = TERM_NAMED;
+for (const k of [BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_ENUM, BTF_KIND_ENUM64]) TERM_KIND[k] = TERM_INLINE;
+
+/**
+ * What chainStep writes for a named type or a type tag, by a row of kind,
+ * kflag, an anonymous name and libbpf 1.8 (`kind << 3 | kflag << 2 | anon << 1 | v18`):
+ * the text before the name, how the name is written (0 as it is, 1 unique
+ * among tags, 2 unique among ordinary identifiers) and the text after it
+ * (`btf_dump_emit_type_chain`, `btf_dump_emit_struct_fwd`,
+ * `btf_dump_emit_fwd_def`). An anonymous struct or union here is a cast's:
+ * its bare keyword.
+ */
+const TERM_BEFORE: string[] = [];
+const TERM_NAMES = new Uint8Array(NR_BTF_KINDS << 3);
+const TERM_AFTER: string[] = [];
+for (let t = 0; t < NR_BTF_KINDS << 3; t++) {
+  const kind = t >> 3;
+  const kflag = (t & 4) !== 0;
+  const anon = (t & 2) !== 0;
+  const v18 = (t & 1) !== 0;
+  let before = '';
+  let after = '';
+  let names = 0;
+  if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
+    before = kind === BTF_KIND_STRUCT ? 'struct' : 'union';
+    if (!anon) before += ' ';
+    names = 1;
+  } else if (kind === BTF_KIND_ENUM || kind === BTF_KIND_ENUM64) {
+    before = 'enum ';
+    names = 1;
+  } else if (kind === BTF_KIND_FWD) {
+    before = kflag ? 'union ' : 'struct ';
+    names = 1;
+  } else if (kind === BTF_KIND_TYPEDEF) {
+    names = 2;
+  } else if (kind === BTF_KIND_TYPE_TAG) {
+    // libbpf 1.8: a type tag with kflag is a plain attribute.
+    before = v18 && kflag ? ' __attribute__((' : ' __attribute__((btf_type_tag("';
+    after = v18 && kflag ? '))' : '")))';
+  }
+  TERM_BEFORE.push(before);
+  TERM_NAMES[t] = names;
+  TERM_AFTER.push(after);
+}
+
+/** The qualifier a chain prints before a type, by kind (`'const '`); empty for other kinds (see {@link CDeclWriter.emitMods}). */
+const QUALIFIER_BEFORE: readonly string[] = Array.from({ length: KIND_SLOTS }, (_, k) =>
+  k < QUALIFIER_AFTER.length && QUALIFIER_AFTER[k] !== '' ? `${QUALIFIER_AFTER[k]!.slice(1)} ` : '',
+);
+/** {@link CHAIN_LINK}: a modifier (a type tag included). */
+const CHAIN_MOD = 4;
+/**
+ * Per kind, how a declaration's chain goes on below a type of it: 0 it ends
+ * there (a terminal type), else the word of its record that holds the next
+ * type (2, or 3 for an array), with {@link CHAIN_MOD} for a modifier.
+ */
+const CHAIN_LINK = new Uint8Array(KIND_SLOTS);
+CHAIN_LINK[BTF_KIND_PTR] = 2;
+CHAIN_LINK[BTF_KIND_FUNC_PROTO] = 2;
+CHAIN_LINK[BTF_KIND_ARRAY] = 3;
+for (const k of [BTF_KIND_CONST, BTF_KIND_VOLATILE, BTF_KIND_RESTRICT, BTF_KIND_TYPE_TAG])
+  CHAIN_LINK[k] = 2 | CHAIN_MOD;
 
 // Frames of the work stack (see the essay): FRAME numbers each, the kind first.
 /** A declaration: [1] chain start, [2] name (EXT_IN_FRAME for EXT_NAME), [3] level, [4] pending base, [5] DF_* flags, [6]-[11] the cache record. */
@@ -624,7 +696,10 @@ export class CDeclWriter extends ByteOut {
   private structStart(id: number, lvl: number): void {
     const o = this.off[id]!;
     const info = this.w[o + 1]!;
-    const packed = infoKind(info) === BTF_KIND_STRUCT && this.isStructPacked(o);
+    // A struct aligned to more than a byte has every member at its natural
+    // offset and a size that is a multiple of its alignment (btf__align_of
+    // checks both): not packed, without a second walk of its members.
+    const packed = infoKind(info) === BTF_KIND_STRUCT && this.alignOf(id) <= 1 && this.isStructPacked(o);
     this.enter(id);
     this.structFwd(id, info);
     this.ascii(' {');
@@ -664,7 +739,7 @@ export class CDeclWriter extends ByteOut {
         const moff = memberBitOffset(raw, kflag);
         if (msz) {
           this.ascii(': ');
-          this.int(msz);
+          this.uint(msz);
           off = moff + msz;
           prevBitfield = true;
         } else {
@@ -713,12 +788,11 @@ export class CDeclWriter extends ByteOut {
     const o = this.off[id]!;
     const info = w[o + 1]!;
     const vlen = infoVlen16(info);
-    if (w[o] === 0) {
-      this.ascii('enum');
-    } else {
-      this.ascii('enum ');
-      this.uniqueName(id, this.typeNames);
-    }
+    // One path for a named enum and an anonymous one (uniqueName writes
+    // nothing for it): the sorted dump's 803 anonymous enums come before
+    // its first named one, which deoptimised this function.
+    this.ascii(w[o] === 0 ? 'enum' : 'enum ');
+    this.uniqueName(id, this.typeNames);
     if (!vlen) return;
     this.ascii(' {');
     const signed = infoKflag(info);
@@ -817,13 +891,11 @@ export class CDeclWriter extends ByteOut {
 
   // ---------------------------------------------------------- declarations
 
-  private push(id: number): void {
-    if (this.top === this.stack.length) {
-      const s = new Uint32Array(this.stack.length * 2);
-      s.set(this.stack);
-      this.stack = s;
-    }
-    this.stack[this.top++] = id;
+  /** Doubles the chain stack. */
+  private growStack(): void {
+    const s = new Uint32Array(this.stack.length * 2);
+    s.set(this.stack);
+    this.stack = s;
   }
 
   /**
@@ -922,37 +994,24 @@ export class CDeclWriter extends ByteOut {
 
   /** Pushes the chain of a declaration of `id` (modifiers, pointers, arrays, prototypes, down to the terminal type) above `start`. */
   private pushChain(id: number): void {
-    const { w } = this;
+    const { w, off } = this;
     const strip = this.stripMods;
+    // One push for every kind, the next link from a table: this loop runs
+    // for every declaration.
     for (let n = 0; ; n++) {
-      if (id === 0) {
-        this.push(id);
-        break;
+      const kind = id === 0 ? 0 : infoKind(w[off[id]! + 1]!);
+      const link = CHAIN_LINK[kind]!;
+      if (!(strip && link & CHAIN_MOD)) {
+        if (this.top === this.stack.length) this.growStack();
+        this.stack[this.top++] = id;
       }
-      const o = this.off[id]!;
-      const kind = infoKind(w[o + 1]!);
-      if (kind === BTF_KIND_PTR || kind === BTF_KIND_FUNC_PROTO) {
-        this.push(id);
-        id = w[o + 2]!;
-      } else if (
-        kind === BTF_KIND_CONST ||
-        kind === BTF_KIND_VOLATILE ||
-        kind === BTF_KIND_RESTRICT ||
-        kind === BTF_KIND_TYPE_TAG
-      ) {
-        // isModifierKind, written out: this loop runs for every declaration.
-        if (!strip) this.push(id);
-        id = w[o + 2]!;
-      } else if (kind === BTF_KIND_ARRAY) {
-        this.push(id);
-        id = w[o + 3]!;
-      } else {
+      if (link === 0) {
         // A terminal type, or one libbpf does not expect in a chain; never
         // one of a kind this version does not know.
         if (kind >= NR_BTF_KINDS) this.q.checkKnown(id);
-        this.push(id);
         break;
       }
+      id = w[off[id]! + (link & 3)]!;
       // Parsed BTF has no such loop (validation); built BTF may.
       if (n > this.count)
         throw new BtfError(BtfErrorCode.Loop, `type [${id}]: reference loop in a declaration`, { typeId: id });
@@ -962,11 +1021,10 @@ export class CDeclWriter extends ByteOut {
   /** `btf_dump_emit_mods`: prints the cv-qualifiers on top of the frame, left of the type. */
   private emitMods(start: number): void {
     while (this.top > start) {
-      const k = this.kind(this.stack[this.top - 1]!);
-      if (k === BTF_KIND_VOLATILE) this.ascii('volatile ');
-      else if (k === BTF_KIND_CONST) this.ascii('const ');
-      else if (k === BTF_KIND_RESTRICT) this.ascii('restrict ');
-      else return;
+      const t = this.stack[this.top - 1]!;
+      const q = QUALIFIER_BEFORE[t === 0 ? 0 : infoKind(this.w[this.off[t]! + 1]!)]!;
+      if (q === '') return;
+      this.ascii(q);
       this.top--;
     }
   }
@@ -974,8 +1032,8 @@ export class CDeclWriter extends ByteOut {
   /** `btf_dump_drop_mods`: drops the modifiers (type tags included) on top of the frame. */
   private dropMods(start: number): void {
     while (this.top > start) {
-      const k = this.kind(this.stack[this.top - 1]!);
-      if (k !== BTF_KIND_VOLATILE && k !== BTF_KIND_CONST && k !== BTF_KIND_RESTRICT && k !== BTF_KIND_TYPE_TAG) return;
+      const t = this.stack[this.top - 1]!;
+      if (t === 0 || !(CHAIN_LINK[infoKind(this.w[this.off[t]! + 1]!)]! & CHAIN_MOD)) return;
       this.top--;
     }
   }
@@ -1014,7 +1072,7 @@ export class CDeclWriter extends ByteOut {
       const o = this.off[id]!;
       if (infoKind(w[o + 1]!) === BTF_KIND_ARRAY) {
         this.byte(91); // [
-        this.int(w[o + 5]!);
+        this.uint(w[o + 5]!);
         this.byte(93); // ]
       } else if (this.paramsStart(id, lvl)) {
         return;
@@ -1057,46 +1115,38 @@ export class CDeclWriter extends ByteOut {
       const o = this.off[id]!;
       const info = w[o + 1]!;
       const kind = infoKind(info);
-      switch (kind) {
-        case BTF_KIND_INT:
-        case BTF_KIND_FLOAT:
-          this.emitMods(start);
-          this.name(w[o]!);
-          break;
-        case BTF_KIND_STRUCT:
-        case BTF_KIND_UNION:
-          this.emitMods(start);
-          // Anonymous structs and unions are defined inline (not in a cast).
-          if (w[o] === 0 && !this.cast) {
-            this.inlineDefs++;
+      const term = TERM_KIND[kind]!;
+      if (term !== 0) {
+        // Named types and type tags: one path for all of them, the text
+        // around the name from tables (a kind first met late, such as
+        // vmlinux's one TYPE_TAG, meets no code V8 was never shown).
+        this.emitMods(start);
+        if (w[o] === 0 && term === TERM_INLINE && !this.cast) {
+          // Anonymous structs, unions and enums are defined inline (not in a cast).
+          this.inlineDefs++;
+          if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
             // The definition is a frame of its own; this chain goes on
             // after it, with no `*` last.
             this.fs[f + 5] = (dflags & DF_RECORD) | DF_NAMED;
             this.structStart(id, lvl);
             return;
-          } else {
-            this.structFwd(id, info);
           }
-          break;
-        case BTF_KIND_ENUM:
-        case BTF_KIND_ENUM64:
-          this.emitMods(start);
-          if (w[o] === 0 && !this.cast) {
-            this.inlineDefs++;
-            this.emitEnumDef(id, lvl);
-          } else {
-            this.ascii('enum ');
-            this.uniqueName(id, this.typeNames);
-          }
-          break;
-        case BTF_KIND_FWD:
-          this.emitMods(start);
-          this.fwdDef(id, info);
-          break;
-        case BTF_KIND_TYPEDEF:
-          this.emitMods(start);
-          this.uniqueName(id, this.identNames);
-          break;
+          this.emitEnumDef(id, lvl);
+        } else {
+          // The row: kind, kflag, an anonymous name, libbpf 1.8.
+          const t = (kind << 3) | (infoKflag(info) ? 4 : 0) | (w[o] === 0 ? 2 : 0) | (this.libbpf18 ? 1 : 0);
+          this.ascii(TERM_BEFORE[t]!);
+          const mode = TERM_NAMES[t]!;
+          this.nameSuffixed(
+            w[o]!,
+            mode === 0 ? '' : dupSuffix(this.resolveName(id, mode === 1 ? this.typeNames : this.identNames)),
+          );
+          this.ascii(TERM_AFTER[t]!);
+        }
+        lastWasPtr = false;
+        continue;
+      }
+      switch (kind) {
         case BTF_KIND_PTR:
           if (lastWasPtr)
             this.byte(42); // *
@@ -1108,19 +1158,6 @@ export class CDeclWriter extends ByteOut {
           // One call for the three: `restrict` is rare and comes late, and
           // a call of its own would deoptimise this function when it does.
           this.ascii(QUALIFIER_AFTER[kind]!);
-          break;
-        case BTF_KIND_TYPE_TAG:
-          this.emitMods(start);
-          // libbpf 1.8: a type tag with kflag is a plain attribute.
-          if (this.libbpf18 && infoKflag(w[o + 1]!)) {
-            this.ascii(' __attribute__((');
-            this.name(w[o]!);
-            this.ascii('))');
-          } else {
-            this.ascii(' __attribute__((btf_type_tag("');
-            this.name(w[o]!);
-            this.ascii('")))');
-          }
           break;
         case BTF_KIND_ARRAY:
         case BTF_KIND_FUNC_PROTO: {

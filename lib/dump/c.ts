@@ -289,7 +289,14 @@ const MISSING_BASE_TYPES = new Map<string, string>([
 class CEmitter extends CDeclWriter {
   private readonly orderState: Uint8Array;
   private readonly emitState: Uint8Array;
+  /**
+   * The types the order walk queued for the current root: the first `qlen`
+   * (libbpf's `emit_queue`). Reused from root to root, never shortened
+   * (setting an array's length is a call into the runtime, and a shorter
+   * array grows again).
+   */
   private readonly queue: number[] = [];
+  private qlen = 0;
   private loopId = 0;
   // The stack of the order and emit walks: type, argument, step per frame.
   private fid: Int32Array = new Int32Array(256);
@@ -512,7 +519,7 @@ class CEmitter extends CDeclWriter {
 
   /** `btf_dump__dump_type`: orders `id` and what it needs, then emits the queue. */
   dumpType(id: number): void {
-    if (this.queue.length !== 0) this.queue.length = 0;
+    this.qlen = 0;
     if (this.orderRec(id, false, 0) < 0) {
       const loop = this.loopId;
       throw new BtfError(BtfErrorCode.Loop, `type [${loop}]: unsatisfiable type cycle, C cannot declare it`, {
@@ -520,7 +527,8 @@ class CEmitter extends CDeclWriter {
       });
     }
     const q = this.queue;
-    for (let i = 0; i < q.length; i++) this.emitRec(q[i]!, 0, 0);
+    const n = this.qlen;
+    for (let i = 0; i < n; i++) this.emitRec(q[i]!, 0, 0);
   }
 
   /** Pushes a frame of the order or emit walk: type `id`, its argument `arg`, at step 0. */
@@ -596,7 +604,7 @@ class CEmitter extends CDeclWriter {
       case BTF_KIND_ENUM64:
       case BTF_KIND_FWD:
         // Named or unreferenced enums are top-level declarations; FWDs too.
-        if (w[o] !== 0 || !(this.flags[id]! & REFERENCED)) this.queue.push(id);
+        if (w[o] !== 0 || !(this.flags[id]! & REFERENCED)) this.queue[this.qlen++] = id;
         os[id] = ORDERED;
         return 1;
       case BTF_KIND_PTR: {
@@ -619,10 +627,13 @@ class CEmitter extends CDeclWriter {
         if (throughPtr && w[o] !== 0) return 0;
         this.orderState[id] = ORDERING;
         const vlen = infoVlen16(info);
+        // A member already ordered is a strong link and changes nothing:
+        // no call for it (most members are).
         for (let i = 0, m = o + 4; i < vlen; i++, m += 3) {
-          if (this.orderRec(w[m]!, false, depth + 1) < 0) return -1;
+          const t = w[m]!;
+          if (os[t] !== ORDERED && this.orderRec(t, false, depth + 1) < 0) return -1;
         }
-        if (w[o] !== 0) this.queue.push(id);
+        if (w[o] !== 0) this.queue[this.qlen++] = id;
         this.orderState[id] = ORDERED;
         return 1;
       }
@@ -630,17 +641,18 @@ class CEmitter extends CDeclWriter {
         const strong = this.orderRec(w[o + 2]!, throughPtr, depth + 1);
         if (strong < 0) return strong;
         if (throughPtr && !strong) return 0;
-        this.queue.push(id);
+        this.queue[this.qlen++] = id;
         this.orderState[id] = ORDERED;
         return 1;
       }
       case BTF_KIND_FUNC_PROTO: {
-        let r = this.orderRec(w[o + 2]!, throughPtr, depth + 1);
-        if (r < 0) return r;
-        let strong = r > 0;
+        // The return type, then the parameters: words o + 2, o + 4, ...; one
+        // already ordered is a strong link, without a call.
+        let strong = false;
         const vlen = infoVlen16(info);
-        for (let i = 0, p = o + 4; i < vlen; i++, p += 2) {
-          r = this.orderRec(w[p]!, throughPtr, depth + 1);
+        for (let i = 0, p = o + 2; i <= vlen; i++, p += 2) {
+          const t = w[p]!;
+          const r = os[t] === ORDERED ? 1 : this.orderRec(t, throughPtr, depth + 1);
           if (r < 0) return r;
           if (r > 0) strong = true;
         }
@@ -683,10 +695,7 @@ class CEmitter extends CDeclWriter {
       case BTF_KIND_TYPEDEF:
         this.emitState[id] = EMITTING;
         this.emitRec(w[o + 2]!, id, depth + 1);
-        if (!(this.flags[id]! & FWD_EMITTED) && !this.isBlacklisted(id)) {
-          this.emitTypedefDef(id, 0);
-          this.ascii(';\n\n');
-        }
+        if (!(this.flags[id]! & FWD_EMITTED)) this.typedefLine(id);
         this.emitState[id] = EMITTED;
         return;
       case BTF_KIND_STRUCT:
@@ -696,7 +705,10 @@ class CEmitter extends CDeclWriter {
         if (contId === 0 || !named) {
           const vlen = infoVlen16(info);
           const cont = named ? id : contId;
-          for (let i = 0, m = o + 4; i < vlen; i++, m += 3) this.emitRec(w[m]!, cont, depth + 1);
+          // No call for a member whose type is emitted already (most are).
+          const es = this.emitState;
+          for (let i = 0, m = o + 4; i < vlen; i++, m += 3)
+            if (es[w[m]!] !== EMITTED) this.emitRec(w[m]!, cont, depth + 1);
         } else if (!(this.flags[id]! & FWD_EMITTED) && id !== contId) {
           this.structFwd(id, info);
           this.ascii(';\n\n');
@@ -706,9 +718,11 @@ class CEmitter extends CDeclWriter {
         return;
       }
       case BTF_KIND_FUNC_PROTO: {
-        this.emitRec(w[o + 2]!, contId, depth + 1);
+        // The return type, then the parameters: words o + 2, o + 4, ...
+        const es = this.emitState;
         const vlen = infoVlen16(info);
-        for (let i = 0, p = o + 4; i < vlen; i++, p += 2) this.emitRec(w[p]!, contId, depth + 1);
+        for (let i = 0, p = o + 2; i <= vlen; i++, p += 2)
+          if (es[w[p]!] !== EMITTED) this.emitRec(w[p]!, contId, depth + 1);
         return;
       }
       case BTF_KIND_ENUM:
@@ -743,7 +757,7 @@ class CEmitter extends CDeclWriter {
   }
 
   private orderType(root: number, rootThroughPtr: boolean): number {
-    const { w, off, orderState, queue } = this;
+    const { w, off, orderState } = this;
     const base = this.ftop;
     this.pushFrame(root, rootThroughPtr ? 1 : 0);
     let r = 0;
@@ -800,7 +814,7 @@ class CEmitter extends CDeclWriter {
             orderState[id] = ORDERING;
             if (infoVlen16(info) > 0) this.pushFrame(w[o + 4]!, 0);
             else {
-              if (w[o] !== 0) queue.push(id);
+              if (w[o] !== 0) this.queue[this.qlen++] = id;
               orderState[id] = ORDERED;
               r = 1;
               this.ftop--;
@@ -810,7 +824,7 @@ class CEmitter extends CDeclWriter {
           case BTF_KIND_ENUM64:
           case BTF_KIND_FWD:
             // Named or unreferenced enums are top-level declarations; FWDs too.
-            if (w[o] !== 0 || !(this.flags[id]! & REFERENCED)) queue.push(id);
+            if (w[o] !== 0 || !(this.flags[id]! & REFERENCED)) this.queue[this.qlen++] = id;
             orderState[id] = ORDERED;
             r = 1;
             this.ftop--;
@@ -859,7 +873,7 @@ class CEmitter extends CDeclWriter {
             this.pushFrame(w[o + 4 + step * 3]!, 0);
             break;
           }
-          if (w[o] !== 0) queue.push(id);
+          if (w[o] !== 0) this.queue[this.qlen++] = id;
           orderState[id] = ORDERED;
           r = 1;
           this.ftop--;
@@ -870,7 +884,7 @@ class CEmitter extends CDeclWriter {
           if (r < 0) break;
           // Like a struct with respect to forward declarations.
           if (throughPtr && !r) break;
-          queue.push(id);
+          this.queue[this.qlen++] = id;
           orderState[id] = ORDERED;
           r = 1;
           break;
@@ -907,10 +921,17 @@ class CEmitter extends CDeclWriter {
   }
   // ----------------------------------------------------------------- emit
 
-  /** Whether `id` is named `__builtin_va_list`, the compiler's own type, which must not be redefined. */
-  private isBlacklisted(id: number): boolean {
+  /**
+   * Prints the definition of typedef `id` at top level, unless it is named
+   * `__builtin_va_list`, the compiler's own type, which must not be
+   * redefined (its first bytes tested here: no call for the others).
+   */
+  private typedefLine(id: number): void {
     const n = this.w[this.off[id]!]!;
-    return n !== 0 && this.q.strIs(n, '__builtin_va_list');
+    const s = this.strs;
+    if (n !== 0 && s[n] === 95 && s[n + 1] === 95 && s[n + 2] === 98 && this.q.strIs(n, '__builtin_va_list')) return;
+    this.emitTypedefDef(id, 0);
+    this.ascii(';\n\n');
   }
 
   /**
@@ -934,10 +955,7 @@ class CEmitter extends CDeclWriter {
         // Back in `id` after a child.
         if (kind === BTF_KIND_TYPEDEF) {
           this.ftop--;
-          if (!(this.flags[id]! & FWD_EMITTED) && !this.isBlacklisted(id)) {
-            this.emitTypedefDef(id, 0);
-            this.ascii(';\n\n');
-          }
+          if (!(this.flags[id]! & FWD_EMITTED)) this.typedefLine(id);
           emitState[id] = EMITTED;
         } else if (kind === BTF_KIND_STRUCT || kind === BTF_KIND_UNION) {
           // step - 1 is the member just visited.
@@ -982,10 +1000,7 @@ class CEmitter extends CDeclWriter {
           this.flags[id]! |= FWD_EMITTED;
         } else if (kind === BTF_KIND_TYPEDEF) {
           // The typedef is printed now, for use through pointers only.
-          if (!this.isBlacklisted(id)) {
-            this.emitTypedefDef(id, 0);
-            this.ascii(';\n\n');
-          }
+          this.typedefLine(id);
           this.flags[id]! |= FWD_EMITTED;
         }
         continue;
