@@ -32,7 +32,9 @@
  *     reference names a type, and hands the marks over
  *     (`sortedDumpRootsOf`): the sort makes no pass of its own for them;
  *  1. chains: one pass follows each typedef/modifier/array chain to its end,
- *     memoised per type (`end`), which gives the rank and both name offsets;
+ *     memoised per type (`end`), which gives the rank and both name offsets
+ *     (and, in passing, the DECL_TAGs for the kfunc block: lib/dump/kfuncs.ts
+ *     then makes no pass of its own);
  *  2. names: the distinct name offsets (found by a small hash table: an
  *     array over every offset of the string section faulted in a page per
  *     name) are sorted by the engine's typed-array sort with a comparator
@@ -85,6 +87,7 @@ import {
 import { BtfError, BtfErrorCode } from '../errors.js';
 import { firstIdReferencingPast, idFieldCount, idFieldPos } from '../fields.js';
 import type { TypeQuery } from '../query.js';
+import { noteDeclTags } from './kfuncs.js';
 
 const MAX_RANK = 10;
 /** How deep {@link sortedTypeIds}'s hash walk recurses before it goes on with an explicit stack. */
@@ -141,7 +144,10 @@ export function sortedDumpRootsOf(q: TypeQuery, marks: Uint8Array, bit: number, 
 
 /** The body of {@link sortedDumpRoots}, the ordering edges' targets marked with `bit` in `reached`. */
 function dumpRoots(q: TypeQuery, reached: Uint8Array, bit: number): Uint32Array {
-  const { ids, rank } = sortIds(q, reached, bit);
+  const { ids, rank, tags } = sortIds(q, reached, bit);
+  // The kfunc block (lib/dump/kfuncs.ts) reads the DECL_TAGs: found here,
+  // in a pass made anyway, instead of a pass of its own.
+  noteDeclTags(q, tags);
   // The whole order's first entry is not dumped. Every type left out ranks
   // last (10); at rank 10 void (sort name "", own name "", hash 0, id 0)
   // comes first. So the first entry is this order's first if that ranks
@@ -175,19 +181,27 @@ function checkTypes(q: TypeQuery): void {
 /**
  * The ids sorted, and the rank per id (of the ids sorted): every id from 0
  * when `reached` is null, else the roots of {@link dumpCandidates}, whose
- * `reached` marks are given.
+ * `reached` marks are given. And the ids of the DECL_TAGs, ascending.
  */
-function sortIds(q: TypeQuery, reached: Uint8Array | null, bit: number): { ids: Uint32Array; rank: Uint32Array } {
+function sortIds(
+  q: TypeQuery,
+  reached: Uint8Array | null,
+  bit: number,
+): { ids: Uint32Array; rank: Uint32Array; tags: Uint32Array } {
   const { words: w, offs: off, typeCount: count, strs } = q;
   const rank = new Uint32Array(count);
   const sortName = new Uint32Array(count);
   const ownName = new Uint32Array(count);
   const end = new Int32Array(count);
-  const subset = sortKeys(w, off, reached, bit, rank, sortName, ownName, end);
+  const ids = new Uint32Array(count);
+  const tags = new Uint32Array(count);
+  const counts = new Uint32Array(2);
+  sortKeys(w, off, reached, bit, rank, sortName, ownName, end, ids, tags, counts);
+  const subset = ids.subarray(0, counts[0]);
   const places = nameOrdinals(strs, subset, sortName, ownName);
-  const ids = orderByKeys(subset, rank, sortName, ownName, places);
-  hashRuns(q, ids, rank, sortName, ownName, end);
-  return { ids, rank };
+  const sorted = orderByKeys(subset, rank, sortName, ownName, places);
+  hashRuns(q, sorted, rank, sortName, ownName, end);
+  return { ids: sorted, rank, tags: tags.subarray(0, counts[1]) };
 }
 
 /**
@@ -265,11 +279,12 @@ function namedRank(kind: number): number {
 }
 
 /**
- * Returns the ids to sort, ascending: every id from 0 when `reached` is
- * null, else the ids 1 .. count-1 but the FUNCs, VARs and DATASECs not
- * `reached` (see {@link dumpCandidates}: chosen in this pass, which reads
- * each record anyway). Fills, per id returned, the rank, the sort name and
- * own name (string offsets) and `end`, the type its
+ * Writes the ids to sort to `ids`, ascending: every id from 0 when
+ * `reached` is null, else the ids 1 .. count-1 but the FUNCs, VARs and
+ * DATASECs not `reached` (see {@link dumpCandidates}: chosen in this pass,
+ * which reads each record anyway), and the DECL_TAGs' ids to `tags`; their
+ * numbers to `counts[0]` and `counts[1]`. Fills, per id to sort, the rank,
+ * the sort name and own name (string offsets) and `end`, the type its
  * typedef/modifier/array/decl tag chain ends in (memoised for every type on
  * the way, so that the whole graph costs one pass however long its chains).
  */
@@ -282,14 +297,17 @@ function sortKeys(
   sortName: Uint32Array,
   ownName: Uint32Array,
   end: Int32Array,
-): Uint32Array {
+  ids: Uint32Array,
+  tags: Uint32Array,
+  counts: Uint32Array,
+): void {
   const count = rank.length;
   // -1: not known yet; void ends its own chain.
   end.fill(-1);
   end[0] = 0;
   rank[0] = MAX_RANK;
-  const ids = new Uint32Array(count);
   let nIds = 0;
+  let nTags = 0;
   // Void is sorted with the rest when every id is.
   if (reached === null && count > 0) ids[nIds++] = 0;
   let path = new Int32Array(64);
@@ -297,6 +315,10 @@ function sortKeys(
     const o = off[id]!;
     const info = w[o + 1]!;
     const kind = infoKind(info);
+    // Without a branch: the first DECL_TAG comes late (vmlinux), after V8
+    // optimised this loop.
+    tags[nTags] = id;
+    nTags += kind === BTF_KIND_DECL_TAG ? 1 : 0;
     if (
       reached !== null &&
       (reached[id]! & bit) === 0 &&
@@ -342,7 +364,8 @@ function sortKeys(
       sortName[id] = w[o + 3]!;
     else sortName[id] = last ? w[off[last]!]! : 0;
   }
-  return ids.subarray(0, nIds);
+  counts[0] = nIds;
+  counts[1] = nTags;
 }
 
 /**
