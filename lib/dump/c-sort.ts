@@ -253,11 +253,14 @@ function checkKinds(q: TypeQuery): void {
   for (let id = 1; id < count; id++) if (infoKind(w[off[id]! + 1]!) >= NR_BTF_KINDS) q.checkKnown(id);
 }
 
-/** The type a typedef, modifier, array or decl tag at word `o` leads to; -1 for any other kind. */
-function refNext(w: Uint32Array, o: number): number {
-  const kind = infoKind(w[o + 1]!);
-  return kind === BTF_KIND_ARRAY ? w[o + 3]! : isRefKind(kind) ? w[o + 2]! : -1;
-}
+/**
+ * Per kind (all 32 values of the info word's kind bits): the word of a
+ * record that holds the type a typedef, modifier, array or decl tag leads
+ * to; 0 for any other kind. A table, not a function: the chain walk of
+ * {@link sortKeys} reads it once per link.
+ */
+const NEXT_AT = new Uint8Array(32);
+for (let k = 0; k < 32; k++) NEXT_AT[k] = k === BTF_KIND_ARRAY ? 3 : isRefKind(k) ? 2 : 0;
 
 /** `btf_type_rank` of the type a named chain ends in (kind `kind`; void is kind 0). */
 function namedRank(kind: number): number {
@@ -334,11 +337,13 @@ function sortKeys(
         last = end[t]!;
         break;
       }
-      const n = refNext(w, off[t]!);
-      if (n < 0) {
+      const ot = off[t]!;
+      const at = NEXT_AT[infoKind(w[ot + 1]!)]!;
+      if (at === 0) {
         last = t;
         break;
       }
+      const n = w[ot + at]!;
       // A chain holds a type once: longer than there are types is a loop.
       if (top > count) loopError(id);
       if (top === path.length) {
