@@ -193,14 +193,15 @@ function sortIds(
   const sortName = new Uint32Array(count);
   const ownName = new Uint32Array(count);
   const end = new Int32Array(count);
+  const pure = new Uint8Array(count);
   const ids = new Uint32Array(count);
   const tags = new Uint32Array(count);
   const counts = new Uint32Array(2);
-  sortKeys(w, off, reached, bit, rank, sortName, ownName, end, ids, tags, counts);
+  sortKeys(w, off, reached, bit, rank, sortName, ownName, end, pure, ids, tags, counts);
   const subset = ids.subarray(0, counts[0]);
   const places = nameOrdinals(strs, subset, sortName, ownName);
   const sorted = orderByKeys(subset, rank, sortName, ownName, places);
-  hashRuns(q, sorted, rank, sortName, ownName, end);
+  hashRuns(q, sorted, rank, sortName, ownName, end, pure);
   return { ids: sorted, rank, tags: tags.subarray(0, counts[1]) };
 }
 
@@ -253,6 +254,10 @@ function checkKinds(q: TypeQuery): void {
   for (let id = 1; id < count; id++) if (infoKind(w[off[id]! + 1]!) >= NR_BTF_KINDS) q.checkKnown(id);
 }
 
+/** Per kind: 1 for the links of a chain that hashes as what it leads to when anonymous (pointer, const, volatile, restrict). */
+const PURE_LINK = new Uint8Array(32);
+PURE_LINK[BTF_KIND_PTR] = PURE_LINK[BTF_KIND_CONST] = PURE_LINK[BTF_KIND_VOLATILE] = PURE_LINK[BTF_KIND_RESTRICT] = 1;
+
 /**
  * Per kind (all 32 values of the info word's kind bits): the word of a
  * record that holds the type a typedef, modifier, array or decl tag leads
@@ -289,7 +294,9 @@ function namedRank(kind: number): number {
  * numbers to `counts[0]` and `counts[1]`. Fills, per id to sort, the rank,
  * the sort name and own name (string offsets) and `end`, the type its
  * typedef/modifier/array/decl tag chain ends in (memoised for every type on
- * the way, so that the whole graph costs one pass however long its chains).
+ * the way, so that the whole graph costs one pass however long its chains),
+ * and `pure`: 1 where that chain is anonymous pointers and cv-modifiers only
+ * (or the type ends it), 0 where not (see {@link hashRuns}).
  */
 function sortKeys(
   w: Uint32Array,
@@ -300,6 +307,7 @@ function sortKeys(
   sortName: Uint32Array,
   ownName: Uint32Array,
   end: Int32Array,
+  pure: Uint8Array,
   ids: Uint32Array,
   tags: Uint32Array,
   counts: Uint32Array,
@@ -308,6 +316,7 @@ function sortKeys(
   // -1: not known yet; void ends its own chain.
   end.fill(-1);
   end[0] = 0;
+  pure[0] = 1;
   rank[0] = MAX_RANK;
   let nIds = 0;
   let nTags = 0;
@@ -355,7 +364,16 @@ function sortKeys(
       t = n;
     }
     end[t] = last;
-    for (let i = 0; i < top; i++) end[path[i]!] = last;
+    // Purity from the chain's end (pure) or the memoised type back to `id`.
+    let r = t === last ? 1 : pure[t]!;
+    pure[t] = r;
+    for (let i = top - 1; i >= 0; i--) {
+      const p = path[i]!;
+      end[p] = last;
+      const op = off[p]!;
+      r &= w[op] === 0 ? PURE_LINK[infoKind(w[op + 1]!)]! : 0;
+      pure[p] = r;
+    }
     const nameOff = w[o]!;
     ownName[id] = nameOff;
     // `btf_type_rank`: once a name has been seen on the way, the rank of the
@@ -384,6 +402,7 @@ function hashRuns(
   sortName: Uint32Array,
   ownName: Uint32Array,
   end: Int32Array,
+  pure: Uint8Array,
 ): void {
   const { words: w, offs: off, typeCount: count, strs } = q;
   const kindOf = (id: number): number => (id ? infoKind(w[off[id]! + 1]!) : 0);
@@ -599,47 +618,9 @@ function hashRuns(
     const last = end[ids[s]!]!;
     for (let i = s; i < e; i++) {
       const t = ids[i]!;
-      if (end[t] !== last || !isPure(t)) return false;
+      if (end[t] !== last || pure[t] === 0) return false;
     }
     return true;
-  };
-  // Per type: 1 when its chain to its end is anonymous pointers and
-  // cv-modifiers only, 2 when not, 0 not known yet; memoised along the
-  // chain, so that a run of a long chain's links costs one walk.
-  const pure = new Uint8Array(count);
-  let path = new Int32Array(64);
-  const isPure = (id: number): boolean => {
-    let top = 0;
-    let t = id;
-    let r: number;
-    for (;;) {
-      if (end[t] === t) {
-        r = 1;
-        break;
-      }
-      if (pure[t] !== 0) {
-        r = pure[t]!;
-        break;
-      }
-      const o = off[t]!;
-      const k = infoKind(w[o + 1]!);
-      if (
-        w[o] !== 0 ||
-        !(k === BTF_KIND_PTR || k === BTF_KIND_CONST || k === BTF_KIND_VOLATILE || k === BTF_KIND_RESTRICT)
-      ) {
-        r = 2;
-        break;
-      }
-      if (top === path.length) {
-        const g = new Int32Array(top * 2);
-        g.set(path);
-        path = g;
-      }
-      path[top++] = t;
-      t = w[o + 2]!;
-    }
-    for (let i = 0; i < top; i++) pure[path[i]!] = r;
-    return r === 1;
   };
   /**
    * Computes the hash of each id of the runs `ids[runs[2k] .. runs[2k + 1])`,
