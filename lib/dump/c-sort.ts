@@ -35,12 +35,11 @@
  *     memoised per type (`end`), which gives the rank and both name offsets
  *     (and, in passing, the DECL_TAGs for the kfunc block: lib/dump/kfuncs.ts
  *     then makes no pass of its own);
- *  2. names: the distinct name offsets (found by a small hash table: an
- *     array over every offset of the string section faulted in a page per
- *     name) are sorted by the engine's typed-array sort with a comparator
- *     that compares their bytes in place (strcmp's order; no JS string is
- *     made), and each is replaced by its place among the distinct strings
- *     (equal strings at two offsets share a place);
+ *  2. names: the distinct name offsets are sorted by the engine's
+ *     typed-array sort with a comparator that compares their bytes in place
+ *     (strcmp's order; no JS string is made), and each is replaced by its
+ *     place among the distinct strings (equal strings at two offsets share a
+ *     place);
  *  3. order: three stable counting sorts of the ids (own name, sort name,
  *     rank: least significant first) give the order of the first three keys
  *     with ties left in id order (the engine's typed-array sort is fast on
@@ -55,9 +54,8 @@
  *     hashes to 0 unwalked.
  *
  *   strs:      \0 i n t \0 t a s k \0 a b c \0 ...
- *   table:     [ hash of offset -> index among the names + 1 ]
  *   names:     [ offsets of distinct names ] -> "int" "task" "abc" -> sorted
- *   place:     [ per name index: place among the distinct strings ]
+ *   slot:      [ per string offset: place among the names + 1 ]
  *   rank/sort/own: [ per id: 0..10 | place | place ]
  *   ids:       [ 0..n-1 ] -> by own -> by sort -> by rank -> runs by hash
  */
@@ -719,47 +717,36 @@ function findRuns(ids: Uint32Array, rank: Uint32Array, sortName: Uint32Array, ow
  * Replaces the string offsets in `a` and `b` at the ids of `ids` with their
  * places among the distinct strings they name, in strcmp order (equal
  * strings at different offsets share a place; an offset past the section
- * reads as the empty string, as {@link namePlaces} reads it); returns the
- * number of places.
- *
- * The distinct offsets are found by a hash table of their own size (at
- * least twice the offsets it may hold), not an array over every offset of
- * the section: vmlinux's 70,000 sorted types name 15,000 strings spread over
- * 2.3 MB, and the first touch of each page of a 9 MB array cost more (a page
- * fault apiece) than the sort of the names.
+ * reads as the empty string, as {@link textPlaces} reads it); returns the number of
+ * places.
  */
 function nameOrdinals(strs: Uint8Array, ids: Uint32Array, a: Uint32Array, b: Uint32Array): number {
   const len = strs.length;
-  let bits = 10;
-  while (bits < 30 && 1 << bits < 2 * ids.length) bits++;
-  // Per slot: the index + 1 among `names` of the offset hashed there (0: free).
-  const table = new Uint32Array(1 << bits);
-  const cap = Math.min(2 * ids.length, len) + 1;
-  const names = new Uint32Array(cap);
-  const order = new Uint32Array(cap);
-  const m = collectNames(ids, a, b, table, bits, names, order, len);
-  const place = new Uint32Array(m);
-  const places = namePlaces(strs, names, order.subarray(0, m), place);
-  toPlaces(ids, a, b, place);
+  // Offset -> index among `names` + 1, then place + 1 (0: not seen).
+  const slot = new Uint32Array(len + 1);
+  const names = new Uint32Array(Math.min(2 * ids.length, len + 1));
+  let m = collectNames(ids, a, slot, names, 0, len);
+  m = collectNames(ids, b, slot, names, m, len);
+  const places = textPlaces(strs, names, m, slot);
+  toPlaces(ids, a, slot);
+  toPlaces(ids, b, slot);
   return places;
 }
 
 /**
- * Sets `place[k]` to the place among the distinct strings, ordered as strcmp
- * orders them, of the string at `names[k]`, for each index `k` of `order`;
- * returns the number of places. `order` (the indices) is sorted by the
- * engine's typed-array sort with a comparator that compares the bytes in
- * place (strcmp's order): no string is made (a JS string per name, a `Map`
- * of them and a sort of strings cost about three times as much on vmlinux,
+ * Sets `slot[offset]` to the place + 1 of each of the first `m` offsets of
+ * `names` among the distinct strings, ordered as strcmp orders them;
+ * returns the number of places. The offsets are sorted by the engine's
+ * typed-array sort with a comparator that compares the bytes in place
+ * (strcmp's order): no string is made (a JS string per name, a `Map` of
+ * them and a sort of strings cost about three times as much on vmlinux,
  * cold), and the engine's sort is native code that calls one small function.
  */
-function namePlaces(strs: Uint8Array, names: Uint32Array, order: Uint32Array, place: Uint32Array): number {
+function textPlaces(strs: Uint8Array, names: Uint32Array, m: number, slot: Uint32Array): number {
   const len = strs.length;
-  // strcmp of the names at indices i and j (unsigned bytes; the end of the
-  // section ends a string), one function for the sort and the scan below.
-  const cmp = (i: number, j: number): number => {
-    let a = names[i]!;
-    let b = names[j]!;
+  // strcmp (unsigned bytes; the end of the section ends a string), one
+  // function for the sort and the scan below.
+  const cmp = (a: number, b: number): number => {
     for (;;) {
       const x = a < len ? strs[a]! : 0;
       const y = b < len ? strs[b]! : 0;
@@ -769,71 +756,43 @@ function namePlaces(strs: Uint8Array, names: Uint32Array, order: Uint32Array, pl
       b++;
     }
   };
-  const sorted = order.sort(cmp);
-  const m = sorted.length;
+  const sorted = names.subarray(0, m).sort(cmp);
   let places = 0;
   for (let i = 0; i < m; i++) {
-    const k = sorted[i]!;
+    const o = sorted[i]!;
     // Equal strings at two offsets are neighbours and share a place.
-    if (i === 0 || cmp(sorted[i - 1]!, k) !== 0) places++;
-    place[k] = places - 1;
+    if (i === 0 || cmp(sorted[i - 1]!, o) !== 0) places++;
+    slot[o] = places;
   }
   return places;
 }
 
-/**
- * Replaces the offsets `a[id]` and `b[id]` of each id of `ids` (an offset
- * past the section as 0) by their indices among `names`, which gets the
- * offsets not seen yet (index 0 is offset 0, the empty name of every
- * anonymous type, which needs no look-up), `order` the index too, and
- * `table` (open addressing, `1 << bits` slots) the index + 1; returns the
- * number of names. One loop over both arrays (see {@link countingPass}).
- */
+/** Adds the offsets `arr[id]` (ids of `ids`) not seen yet to `names` (from `m`), an offset past the section as 0; returns the new count. */
 function collectNames(
   ids: Uint32Array,
-  a: Uint32Array,
-  b: Uint32Array,
-  table: Uint32Array,
-  bits: number,
+  arr: Uint32Array,
+  slot: Uint32Array,
   names: Uint32Array,
-  order: Uint32Array,
+  m: number,
   len: number,
 ): number {
-  const mask = (1 << bits) - 1;
-  const shift = 32 - bits;
-  names[0] = 0;
-  order[0] = 0;
-  let m = 1;
-  for (let j = 0, n = 2 * ids.length; j < n; j++) {
-    const id = ids[j >>> 1]!;
-    const arr = j & 1 ? b : a;
-    const o = arr[id]!;
-    let k = 1;
-    if (o !== 0 && o < len) {
-      // Linear probing; the step is taken on every look-up (a collision
-      // first met after V8 optimised this loop would deoptimise it).
-      let h = (Math.imul(o, 0x9e3779b1) >>> shift) - 1;
-      do {
-        h = (h + 1) & mask;
-        k = table[h]!;
-      } while (k !== 0 && names[k - 1] !== o);
-      if (k === 0) {
-        names[m] = o;
-        order[m] = m;
-        k = table[h] = ++m;
-      }
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    let o = arr[id]!;
+    if (o >= len) o = arr[id] = 0;
+    if (slot[o] === 0) {
+      names[m++] = o;
+      slot[o] = m;
     }
-    arr[id] = k - 1;
   }
   return m;
 }
 
-/** Replaces the name indices `a[id]` and `b[id]` of each id of `ids` by their places. */
-function toPlaces(ids: Uint32Array, a: Uint32Array, b: Uint32Array, place: Uint32Array): void {
+/** Replaces the offset `arr[id]` of each id of `ids` by its place. */
+function toPlaces(ids: Uint32Array, arr: Uint32Array, slot: Uint32Array): void {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
-    a[id] = place[a[id]!]!;
-    b[id] = place[b[id]!]!;
+    arr[id] = slot[arr[id]!]! - 1;
   }
 }
 
