@@ -200,7 +200,9 @@ function sortIds(
   const places = nameOrdinals(strs, subset, sortName, ownName);
   const sorted = orderByKeys(subset, rank, sortName, ownName, places);
   hashRuns(q, sorted, rank, sortName, ownName, end, pure);
-  return { ids: sorted, rank, tags: tags.subarray(0, counts[1]) };
+  // A copy: the list is kept with the query layer (a few hundred ids of a
+  // count-sized array).
+  return { ids: sorted, rank, tags: tags.slice(0, counts[1]) };
 }
 
 /**
