@@ -19,6 +19,7 @@ import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
 import { collectBytes } from '../lib/dump/bytes.js';
 import { writeCDump } from '../lib/dump/c.js';
+import { sortedDumpRoots } from '../lib/dump/c-sort.js';
 import { collectKfuncs } from '../lib/dump/kfuncs.js';
 import { writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
 import { parseBtf } from '../lib/object/open.js';
@@ -200,6 +201,13 @@ test('edge: kfuncs sorted by name bytes, fastcall marked, other tags ignored', (
     'bpf_\u{1f600}',
   ]);
   assert.equal(Array.from(k.fastcall), [0, 1, 0, 0, 0, 0, 0, 0]);
+  // The sorted dump's sort finds the DECL_TAGs and hands them over: the
+  // same list as the kfuncs' own pass.
+  const sorted = typeQuery(Btf.parse(buildEdgeBtf()));
+  sortedDumpRoots(sorted);
+  const fromSort = collectKfuncs(sorted);
+  assert.equal(Array.from(fromSort.ids), Array.from(k.ids));
+  assert.equal(Array.from(fromSort.fastcall), Array.from(k.fastcall));
   // --type dumps have no kfunc block, as in bpftool.
   const only = new TextDecoder().decode(
     collectBytes((s) => writeCDump(btf, s, { bpftool: '7.8', typeNames: ['zeta'] })),

@@ -277,6 +277,27 @@ test('sortedDumpRoots: a FUNC a type reaches keeps its place; void first when ev
   assert.ok(without.indexOf('typedef ;') > without.indexOf('typedef void *S;'), without);
 });
 
+test('names: equal strings at two offsets, a name inside another, offsets past the section, thousands of names', () => {
+  // Strings: "" at 0, "ab" at 1, "ab" again at 4, "b" at 2 (inside "ab"),
+  // and "zz" at 7; 1000 is past the section (read as "").
+  const strs = '\0ab\0ab\0zz\0';
+  const words: number[] = [...type(1, BTF_KIND_INT, 0, 0, 4), 32];
+  for (const name of [4, 1, 2, 7, 1000, 0, 4, 2]) words.push(...type(name, BTF_KIND_TYPEDEF, 0, 0, 1));
+  for (const name of [4, 1000, 2]) words.push(...type(name, BTF_KIND_STRUCT, 0, 0, 4));
+  const raw = Btf.parse(rawBtf(words, strs));
+  assert.equal(Array.from(sortedTypeIds(typeQuery(raw))), reference(raw));
+  // Thousands of distinct names (a hash table with long probe chains) over
+  // typedefs to a few structs.
+  const btf = Btf.empty();
+  const int = btf.addInt('int', 4, BTF_INT_SIGNED);
+  const targets = [int];
+  for (let i = 0; i < 5; i++) targets.push(btf.addStruct(`s${i}`, 4));
+  for (let i = 0; i < 3000; i++) btf.addTypedef(`t${(i * 7919) % 3001}_${i % 13}`, targets[i % targets.length]!);
+  const many = Btf.parse(btf.rawData());
+  assert.equal(Array.from(sortedTypeIds(typeQuery(many))), reference(many));
+  assert.equal(Array.from(sortedDumpRoots(typeQuery(many))), referenceRoots(many));
+});
+
 budget.check();
 
 test('sorted C dump: a reference past the last type fails as sortedDumpRoots does, whatever kind holds it', () => {

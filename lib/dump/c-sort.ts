@@ -32,7 +32,9 @@
  *     reference names a type, and hands the marks over
  *     (`sortedDumpRootsOf`): the sort makes no pass of its own for them;
  *  1. chains: one pass follows each typedef/modifier/array chain to its end,
- *     memoised per type (`end`), which gives the rank and both name offsets;
+ *     memoised per type (`end`), which gives the rank and both name offsets
+ *     (and, in passing, the DECL_TAGs for the kfunc block: lib/dump/kfuncs.ts
+ *     then makes no pass of its own);
  *  2. names: the distinct name offsets are sorted by the engine's
  *     typed-array sort with a comparator that compares their bytes in place
  *     (strcmp's order; no JS string is made), and each is replaced by its
@@ -83,6 +85,7 @@ import {
 import { BtfError, BtfErrorCode } from '../errors.js';
 import { firstIdReferencingPast, idFieldCount, idFieldPos } from '../fields.js';
 import type { TypeQuery } from '../query.js';
+import { noteDeclTags } from './kfuncs.js';
 
 const MAX_RANK = 10;
 /** How deep {@link sortedTypeIds}'s hash walk recurses before it goes on with an explicit stack. */
@@ -139,7 +142,10 @@ export function sortedDumpRootsOf(q: TypeQuery, marks: Uint8Array, bit: number, 
 
 /** The body of {@link sortedDumpRoots}, the ordering edges' targets marked with `bit` in `reached`. */
 function dumpRoots(q: TypeQuery, reached: Uint8Array, bit: number): Uint32Array {
-  const { ids, rank } = sortIds(q, reached, bit);
+  const { ids, rank, tags } = sortIds(q, reached, bit);
+  // The kfunc block (lib/dump/kfuncs.ts) reads the DECL_TAGs: found here,
+  // in a pass made anyway, instead of a pass of its own.
+  noteDeclTags(q, tags);
   // The whole order's first entry is not dumped. Every type left out ranks
   // last (10); at rank 10 void (sort name "", own name "", hash 0, id 0)
   // comes first. So the first entry is this order's first if that ranks
@@ -173,19 +179,30 @@ function checkTypes(q: TypeQuery): void {
 /**
  * The ids sorted, and the rank per id (of the ids sorted): every id from 0
  * when `reached` is null, else the roots of {@link dumpCandidates}, whose
- * `reached` marks are given.
+ * `reached` marks are given. And the ids of the DECL_TAGs, ascending.
  */
-function sortIds(q: TypeQuery, reached: Uint8Array | null, bit: number): { ids: Uint32Array; rank: Uint32Array } {
+function sortIds(
+  q: TypeQuery,
+  reached: Uint8Array | null,
+  bit: number,
+): { ids: Uint32Array; rank: Uint32Array; tags: Uint32Array } {
   const { words: w, offs: off, typeCount: count, strs } = q;
   const rank = new Uint32Array(count);
   const sortName = new Uint32Array(count);
   const ownName = new Uint32Array(count);
   const end = new Int32Array(count);
-  const subset = sortKeys(w, off, reached, bit, rank, sortName, ownName, end);
+  const pure = new Uint8Array(count);
+  const ids = new Uint32Array(count);
+  const tags = new Uint32Array(count);
+  const counts = new Uint32Array(2);
+  sortKeys(w, off, reached, bit, rank, sortName, ownName, end, pure, ids, tags, counts);
+  const subset = ids.subarray(0, counts[0]);
   const places = nameOrdinals(strs, subset, sortName, ownName);
-  const ids = orderByKeys(subset, rank, sortName, ownName, places);
-  hashRuns(q, ids, rank, sortName, ownName, end);
-  return { ids, rank };
+  const sorted = orderByKeys(subset, rank, sortName, ownName, places);
+  hashRuns(q, sorted, rank, sortName, ownName, end, pure);
+  // A copy: the list is kept with the query layer (a few hundred ids of a
+  // count-sized array).
+  return { ids: sorted, rank, tags: tags.slice(0, counts[1]) };
 }
 
 /**
@@ -237,11 +254,18 @@ function checkKinds(q: TypeQuery): void {
   for (let id = 1; id < count; id++) if (infoKind(w[off[id]! + 1]!) >= NR_BTF_KINDS) q.checkKnown(id);
 }
 
-/** The type a typedef, modifier, array or decl tag at word `o` leads to; -1 for any other kind. */
-function refNext(w: Uint32Array, o: number): number {
-  const kind = infoKind(w[o + 1]!);
-  return kind === BTF_KIND_ARRAY ? w[o + 3]! : isRefKind(kind) ? w[o + 2]! : -1;
-}
+/** Per kind: 1 for the links of a chain that hashes as what it leads to when anonymous (pointer, const, volatile, restrict). */
+const PURE_LINK = new Uint8Array(32);
+PURE_LINK[BTF_KIND_PTR] = PURE_LINK[BTF_KIND_CONST] = PURE_LINK[BTF_KIND_VOLATILE] = PURE_LINK[BTF_KIND_RESTRICT] = 1;
+
+/**
+ * Per kind (all 32 values of the info word's kind bits): the word of a
+ * record that holds the type a typedef, modifier, array or decl tag leads
+ * to; 0 for any other kind. A table, not a function: the chain walk of
+ * {@link sortKeys} reads it once per link.
+ */
+const NEXT_AT = new Uint8Array(32);
+for (let k = 0; k < 32; k++) NEXT_AT[k] = k === BTF_KIND_ARRAY ? 3 : isRefKind(k) ? 2 : 0;
 
 /** `btf_type_rank` of the type a named chain ends in (kind `kind`; void is kind 0). */
 function namedRank(kind: number): number {
@@ -263,13 +287,16 @@ function namedRank(kind: number): number {
 }
 
 /**
- * Returns the ids to sort, ascending: every id from 0 when `reached` is
- * null, else the ids 1 .. count-1 but the FUNCs, VARs and DATASECs not
- * `reached` (see {@link dumpCandidates}: chosen in this pass, which reads
- * each record anyway). Fills, per id returned, the rank, the sort name and
- * own name (string offsets) and `end`, the type its
+ * Writes the ids to sort to `ids`, ascending: every id from 0 when
+ * `reached` is null, else the ids 1 .. count-1 but the FUNCs, VARs and
+ * DATASECs not `reached` (see {@link dumpCandidates}: chosen in this pass,
+ * which reads each record anyway), and the DECL_TAGs' ids to `tags`; their
+ * numbers to `counts[0]` and `counts[1]`. Fills, per id to sort, the rank,
+ * the sort name and own name (string offsets) and `end`, the type its
  * typedef/modifier/array/decl tag chain ends in (memoised for every type on
- * the way, so that the whole graph costs one pass however long its chains).
+ * the way, so that the whole graph costs one pass however long its chains),
+ * and `pure`: 1 where that chain is anonymous pointers and cv-modifiers only
+ * (or the type ends it), 0 where not (see {@link hashRuns}).
  */
 function sortKeys(
   w: Uint32Array,
@@ -280,14 +307,19 @@ function sortKeys(
   sortName: Uint32Array,
   ownName: Uint32Array,
   end: Int32Array,
-): Uint32Array {
+  pure: Uint8Array,
+  ids: Uint32Array,
+  tags: Uint32Array,
+  counts: Uint32Array,
+): void {
   const count = rank.length;
   // -1: not known yet; void ends its own chain.
   end.fill(-1);
   end[0] = 0;
+  pure[0] = 1;
   rank[0] = MAX_RANK;
-  const ids = new Uint32Array(count);
   let nIds = 0;
+  let nTags = 0;
   // Void is sorted with the rest when every id is.
   if (reached === null && count > 0) ids[nIds++] = 0;
   let path = new Int32Array(64);
@@ -295,6 +327,10 @@ function sortKeys(
     const o = off[id]!;
     const info = w[o + 1]!;
     const kind = infoKind(info);
+    // Without a branch: the first DECL_TAG comes late (vmlinux), after V8
+    // optimised this loop.
+    tags[nTags] = id;
+    nTags += kind === BTF_KIND_DECL_TAG ? 1 : 0;
     if (
       reached !== null &&
       (reached[id]! & bit) === 0 &&
@@ -310,11 +346,13 @@ function sortKeys(
         last = end[t]!;
         break;
       }
-      const n = refNext(w, off[t]!);
-      if (n < 0) {
+      const ot = off[t]!;
+      const at = NEXT_AT[infoKind(w[ot + 1]!)]!;
+      if (at === 0) {
         last = t;
         break;
       }
+      const n = w[ot + at]!;
       // A chain holds a type once: longer than there are types is a loop.
       if (top > count) loopError(id);
       if (top === path.length) {
@@ -326,7 +364,16 @@ function sortKeys(
       t = n;
     }
     end[t] = last;
-    for (let i = 0; i < top; i++) end[path[i]!] = last;
+    // Purity from the chain's end (pure) or the memoised type back to `id`.
+    let r = t === last ? 1 : pure[t]!;
+    pure[t] = r;
+    for (let i = top - 1; i >= 0; i--) {
+      const p = path[i]!;
+      end[p] = last;
+      const op = off[p]!;
+      r &= w[op] === 0 ? PURE_LINK[infoKind(w[op + 1]!)]! : 0;
+      pure[p] = r;
+    }
     const nameOff = w[o]!;
     ownName[id] = nameOff;
     // `btf_type_rank`: once a name has been seen on the way, the rank of the
@@ -340,7 +387,8 @@ function sortKeys(
       sortName[id] = w[o + 3]!;
     else sortName[id] = last ? w[off[last]!]! : 0;
   }
-  return ids.subarray(0, nIds);
+  counts[0] = nIds;
+  counts[1] = nTags;
 }
 
 /**
@@ -354,6 +402,7 @@ function hashRuns(
   sortName: Uint32Array,
   ownName: Uint32Array,
   end: Int32Array,
+  pure: Uint8Array,
 ): void {
   const { words: w, offs: off, typeCount: count, strs } = q;
   const kindOf = (id: number): number => (id ? infoKind(w[off[id]! + 1]!) : 0);
@@ -569,47 +618,9 @@ function hashRuns(
     const last = end[ids[s]!]!;
     for (let i = s; i < e; i++) {
       const t = ids[i]!;
-      if (end[t] !== last || !isPure(t)) return false;
+      if (end[t] !== last || pure[t] === 0) return false;
     }
     return true;
-  };
-  // Per type: 1 when its chain to its end is anonymous pointers and
-  // cv-modifiers only, 2 when not, 0 not known yet; memoised along the
-  // chain, so that a run of a long chain's links costs one walk.
-  const pure = new Uint8Array(count);
-  let path = new Int32Array(64);
-  const isPure = (id: number): boolean => {
-    let top = 0;
-    let t = id;
-    let r: number;
-    for (;;) {
-      if (end[t] === t) {
-        r = 1;
-        break;
-      }
-      if (pure[t] !== 0) {
-        r = pure[t]!;
-        break;
-      }
-      const o = off[t]!;
-      const k = infoKind(w[o + 1]!);
-      if (
-        w[o] !== 0 ||
-        !(k === BTF_KIND_PTR || k === BTF_KIND_CONST || k === BTF_KIND_VOLATILE || k === BTF_KIND_RESTRICT)
-      ) {
-        r = 2;
-        break;
-      }
-      if (top === path.length) {
-        const g = new Int32Array(top * 2);
-        g.set(path);
-        path = g;
-      }
-      path[top++] = t;
-      t = w[o + 2]!;
-    }
-    for (let i = 0; i < top; i++) pure[path[i]!] = r;
-    return r === 1;
   };
   /**
    * Computes the hash of each id of the runs `ids[runs[2k] .. runs[2k + 1])`,

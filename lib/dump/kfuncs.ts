@@ -16,6 +16,10 @@
  *
  * The macros the prototypes use (`__ksym`, `__weak`, `__bpf_fastcall`) are
  * defined at the top of the header: {@link KFUNC_MACROS}.
+ *
+ * The DECL_TAGs are found by a pass over the records ({@link declTags}),
+ * unless the sorted dump's sort, which reads every record anyway, handed
+ * them over ({@link noteDeclTags}).
  */
 import { BTF_KIND_DECL_TAG, BTF_KIND_FUNC, infoKind } from '../kinds.js';
 import type { TypeQuery } from '../query.js';
@@ -77,13 +81,26 @@ export function collectKfuncs(q: TypeQuery): Kfuncs {
   return { ids, fastcall };
 }
 
+/** DECL_TAG ids per query layer, where a pass over the records found them already ({@link noteDeclTags}). */
+const knownTags = new WeakMap<TypeQuery, Uint32Array>();
+
+/**
+ * Records `tags`, the ids of every DECL_TAG under `q`, ascending, as a pass
+ * over the records made for something else found them (the sorted C dump's
+ * sort, lib/dump/c-sort.ts), so that {@link collectKfuncs} makes no pass of
+ * its own (a query layer is replaced when its BTF changes).
+ */
+export function noteDeclTags(q: TypeQuery, tags: Uint32Array): void {
+  knownTags.set(q, tags);
+}
+
 /**
  * Appends to `kfuncs` and `fastcalls` the FUNC each `bpf_kfunc` and
  * `bpf_fastcall` tag names, in id order.
  */
 function scanTags(q: TypeQuery, kfuncs: number[], fastcalls: number[]): void {
   const { words: w, offs: off, typeCount: count } = q;
-  const tags = declTags(w, off, count);
+  const tags = knownTags.get(q) ?? declTags(w, off, count);
   for (let i = 0; i < tags.length; i++) {
     const o = off[tags[i]!]!;
     if ((w[o + 3]! | 0) !== -1) continue;
