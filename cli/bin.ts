@@ -91,7 +91,10 @@ if (!process.execArgv.some((a) => a.startsWith(INLINE_BUDGET)))
 declare const __BTFKIT_BUNDLE_ID__: string;
 
 const file = join(__dirname, 'main.js');
-const source = readFileSync(file, 'utf8');
+// The bundle is ASCII (esbuild escapes the rest; cli/bundle.mjs checks), so
+// latin1 reads the same text as UTF-8 would, without decoding it: 3 M
+// instructions (0.5 ms) less a run.
+const source = readFileSync(file, 'latin1');
 /**
  * The cache's name for a run with `args`: the command, then the name of
  * each option given and the value of `-f`/`--format` however spelt

@@ -96,6 +96,8 @@ const text = readFileSync(mainFile, 'utf8');
 // The checks that keep it a script: it compiles as one, and nothing of a module is left.
 new Script(text, { filename: mainFile });
 if (/\bimport\.meta\b/.test(text)) throw new Error(`${mainFile}: import.meta is left in the bundle`);
+// cli/bin.ts reads it as latin1.
+if (/[^\x00-\x7f]/.test(text)) throw new Error(`${mainFile}: a byte past ASCII is in the bundle`);
 const id = createHash('sha256').update(text).digest('hex').slice(0, 16);
 
 await build({
