@@ -97,7 +97,7 @@ const text = readFileSync(mainFile, 'utf8');
 new Script(text, { filename: mainFile });
 if (/\bimport\.meta\b/.test(text)) throw new Error(`${mainFile}: import.meta is left in the bundle`);
 // cli/bin.ts reads it as latin1.
-if (/[^ -~\t\n\r]/.test(text)) throw new Error(`${mainFile}: a byte past ASCII is in the bundle`);
+if (/[\u0080-\uffff]/.test(text)) throw new Error(`${mainFile}: a byte past ASCII is in the bundle`);
 const id = createHash('sha256').update(text).digest('hex').slice(0, 16);
 
 await build({
