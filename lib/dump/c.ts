@@ -365,6 +365,8 @@ class CEmitter extends CDeclWriter {
       const o = off[id]!;
       const info = w[o + 1]!;
       const vlen = infoVlen16(info);
+      let at = 0;
+      let stride = 3;
       switch (infoKind(info)) {
         case BTF_KIND_VOLATILE:
         case BTF_KIND_CONST:
@@ -381,20 +383,26 @@ class CEmitter extends CDeclWriter {
           flags[w[o + 4]!]! |= REFERENCED;
           flags[w[o + 3]!]! |= REFERENCED;
           break;
+        // The lists: where they start and their stride, set by constants
+        // only and walked by one loop, so that the one DATASEC (the last
+        // type) meets nothing V8 has not seen: an arm with work of its own
+        // deoptimised this function there.
         case BTF_KIND_STRUCT:
         case BTF_KIND_UNION:
-          for (let i = 0, m = o + 4; i < vlen; i++, m += 3) flags[w[m]!]! |= REFERENCED;
+          at = 4;
           break;
         case BTF_KIND_FUNC_PROTO:
           // Parameters only: libbpf does not mark the return type.
-          for (let i = 0, p = o + 4; i < vlen; i++, p += 2) flags[w[p]!]! |= REFERENCED;
+          at = 4;
+          stride = 2;
           break;
         case BTF_KIND_DATASEC:
-          for (let i = 0, v = o + 3; i < vlen; i++, v += 3) flags[w[v]!]! |= REFERENCED;
+          at = 3;
           break;
         default:
           break;
       }
+      if (at !== 0) for (let i = 0, m = o + at; i < vlen; i++, m += stride) flags[w[m]!]! |= REFERENCED;
     }
   }
   /**
