@@ -98,11 +98,12 @@ const source = readFileSync(file, 'latin1');
 /**
  * The cache's name for a run with `args`: the command, then the name of
  * each option given and the value of `-f`/`--format` however spelt
- * (`dump.-f.c.--bpftool`), never a file. A cache holds the functions of the run that made it, and a
- * C dump, a JSON dump and a raw one run different functions: with one cache
- * per command, whichever ran first after a build would leave the others to
- * compile theirs on every run (a kernel's sorted C dump after a raw one: 21 M
- * instructions more per run). `-` for no command or an odd one.
+ * (`dump.-f.c.--bpftool`), never a file. A cache holds the functions of
+ * the run that made it, and a C dump, a JSON dump and a raw one run
+ * different functions: with one cache per command, whichever ran first
+ * after a build would leave the others to compile theirs on every run (a
+ * kernel's sorted C dump after a raw one: 21 M instructions more per run).
+ * `-` for no command or an odd one.
  */
 function cacheTag(args: readonly string[]): string {
   const command = args.find((a) => !a.startsWith('-')) ?? '';

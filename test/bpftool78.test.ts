@@ -17,9 +17,9 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Btf } from '../lib/btf.js';
+import { BTF_KIND_DECL_TAG } from '../lib/kinds.js';
 import { collectBytes } from '../lib/dump/bytes.js';
 import { writeCDump } from '../lib/dump/c.js';
-import { sortedDumpRoots } from '../lib/dump/c-sort.js';
 import { collectKfuncs } from '../lib/dump/kfuncs.js';
 import { writeJsonDump, writeRawDump } from '../lib/dump/raw.js';
 import { parseBtf } from '../lib/object/open.js';
@@ -201,13 +201,25 @@ test('edge: kfuncs sorted by name bytes, fastcall marked, other tags ignored', (
     'bpf_\u{1f600}',
   ]);
   assert.equal(Array.from(k.fastcall), [0, 1, 0, 0, 0, 0, 0, 0]);
-  // The sorted dump's sort finds the DECL_TAGs and hands them over: the
-  // same list as the kfuncs' own pass.
-  const sorted = typeQuery(Btf.parse(buildEdgeBtf()));
-  sortedDumpRoots(sorted);
-  const fromSort = collectKfuncs(sorted);
-  assert.equal(Array.from(fromSort.ids), Array.from(k.ids));
-  assert.equal(Array.from(fromSort.fastcall), Array.from(k.fastcall));
+  // The sorted dump's sort finds the DECL_TAGs and hands them over; the
+  // unsorted dump's kfunc block makes its own pass: the same block.
+  const block = (sort: boolean) => {
+    const h = new TextDecoder().decode(
+      collectBytes((s) => writeCDump(Btf.parse(buildEdgeBtf()), s, { bpftool: '7.8', sort })),
+    );
+    return h.slice(h.indexOf('/* BPF kfuncs */'));
+  };
+  assert.ok(block(true).includes('bpf_twice'));
+  assert.is(block(true), block(false));
+  // Tags handed over give the kfuncs the own pass gives.
+  const tags = Uint32Array.from(
+    Array.from({ length: q.typeCount }, (_, id) => id).filter(
+      (id) => id > 0 && btf.type(id).kind === BTF_KIND_DECL_TAG,
+    ),
+  );
+  const given = collectKfuncs(q, tags);
+  assert.equal(Array.from(given.ids), Array.from(k.ids));
+  assert.equal(Array.from(given.fastcall), Array.from(k.fastcall));
   // --type dumps have no kfunc block, as in bpftool.
   const only = new TextDecoder().decode(
     collectBytes((s) => writeCDump(btf, s, { bpftool: '7.8', typeNames: ['zeta'] })),

@@ -85,7 +85,6 @@ import {
 import { BtfError, BtfErrorCode } from '../errors.js';
 import { firstIdReferencingPast, idFieldCount, idFieldPos } from '../fields.js';
 import type { TypeQuery } from '../query.js';
-import { noteDeclTags } from './kfuncs.js';
 
 const MAX_RANK = 10;
 /** How deep {@link sortedTypeIds}'s hash walk recurses before it goes on with an explicit stack. */
@@ -124,7 +123,7 @@ export function sortedTypeIds(q: TypeQuery): Uint32Array {
  */
 export function sortedDumpRoots(q: TypeQuery): Uint32Array {
   checkTypes(q);
-  return dumpRoots(q, dumpCandidates(q), 1);
+  return dumpRoots(q, dumpCandidates(q), 1).roots;
 }
 
 /**
@@ -134,23 +133,29 @@ export function sortedDumpRoots(q: TypeQuery): Uint32Array {
  * {@link dumpCandidates}); `checked` says that pass found every kind known
  * and every reference naming a type, so that the checks of
  * {@link sortedTypeIds} need no pass (otherwise they run, and throw).
+ * Also returns the ids of every DECL_TAG, ascending, which the sort's pass
+ * over the records finds anyway: the kfunc block (lib/dump/kfuncs.ts
+ * `collectKfuncs`) takes them instead of making a pass of its own.
  */
-export function sortedDumpRootsOf(q: TypeQuery, marks: Uint8Array, bit: number, checked: boolean): Uint32Array {
+export function sortedDumpRootsOf(q: TypeQuery, marks: Uint8Array, bit: number, checked: boolean): SortedRoots {
   if (!checked) checkTypes(q);
   return dumpRoots(q, marks, bit);
 }
 
+/** What {@link sortedDumpRootsOf} returns: the roots in dump order, and the DECL_TAGs' ids. */
+export interface SortedRoots {
+  roots: Uint32Array;
+  tags: Uint32Array;
+}
+
 /** The body of {@link sortedDumpRoots}, the ordering edges' targets marked with `bit` in `reached`. */
-function dumpRoots(q: TypeQuery, reached: Uint8Array, bit: number): Uint32Array {
+function dumpRoots(q: TypeQuery, reached: Uint8Array, bit: number): SortedRoots {
   const { ids, rank, tags } = sortIds(q, reached, bit);
-  // The kfunc block (lib/dump/kfuncs.ts) reads the DECL_TAGs: found here,
-  // in a pass made anyway, instead of a pass of its own.
-  noteDeclTags(q, tags);
   // The whole order's first entry is not dumped. Every type left out ranks
   // last (10); at rank 10 void (sort name "", own name "", hash 0, id 0)
   // comes first. So the first entry is this order's first if that ranks
   // below 10, and void otherwise.
-  return ids.length !== 0 && rank[ids[0]!]! < MAX_RANK ? ids.subarray(1) : ids;
+  return { roots: ids.length !== 0 && rank[ids[0]!]! < MAX_RANK ? ids.subarray(1) : ids, tags };
 }
 
 /**
@@ -200,9 +205,7 @@ function sortIds(
   const places = nameOrdinals(strs, subset, sortName, ownName);
   const sorted = orderByKeys(subset, rank, sortName, ownName, places);
   hashRuns(q, sorted, rank, sortName, ownName, end, pure);
-  // A copy: the list is kept with the query layer (a few hundred ids of a
-  // count-sized array).
-  return { ids: sorted, rank, tags: tags.slice(0, counts[1]) };
+  return { ids: sorted, rank, tags: tags.subarray(0, counts[1]) };
 }
 
 /**

@@ -88,7 +88,7 @@ import {
 import { typeQuery, type TypeQuery } from '../query.js';
 import { bytesToText, collectBytes, type ByteSink } from './bytes.js';
 import { CDeclWriter, type DeclState } from './c-decl.js';
-import { sortedDumpRootsOf } from './c-sort.js';
+import { type SortedRoots, sortedDumpRootsOf } from './c-sort.js';
 import { resolveTypeNames } from './select.js';
 import type { BpftoolVersion } from './raw.js';
 import { collectKfuncs, KFUNC_BLOCK_END, KFUNC_BLOCK_START, KFUNC_MACROS, type Kfuncs } from './kfuncs.js';
@@ -147,6 +147,8 @@ export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): v
   const d = new CEmitter(btf, sink, v78, sorted);
   const q = typeQuery(btf);
   let roots: ArrayLike<number> | null = null;
+  // The DECL_TAGs, when the sort found them (the kfunc block reads them).
+  let tags: Uint32Array | undefined;
   let first = 1;
   if (opts.typeNames) {
     roots = resolveTypeNames(q, opts.typeNames);
@@ -157,7 +159,7 @@ export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): v
     // another type needs it. We keep that, to stay identical (the roots
     // come without that entry, and without the types a root visit leaves
     // as they are: lib/dump/c-sort.ts).
-    roots = d.sortedRoots(q);
+    ({ roots, tags } = d.sortedRoots(q));
     first = 0;
   }
   d.ascii(pragma ? PREAMBLE_GUARD + PREAMBLE_PRAGMA : PREAMBLE_GUARD);
@@ -173,7 +175,7 @@ export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): v
     if (roots) for (let i = first; i < roots.length; i++) d.dumpType(roots[i]!);
     else d.dumpRange(from);
     // bpftool 7.8 lists kfuncs only in a dump of every type.
-    if (v78 && !opts.typeNames) d.dumpKfuncs(collectKfuncs(q));
+    if (v78 && !opts.typeNames) d.dumpKfuncs(collectKfuncs(q, tags));
   } catch (e) {
     d.flush();
     throw e;
@@ -492,9 +494,10 @@ class CEmitter extends CDeclWriter {
 
   /**
    * bpftool 7.5+'s sorted roots (lib/dump/c-sort.ts) from the marks of
-   * {@link markForSort} (the emitter made for a sorted dump).
+   * {@link markForSort} (the emitter made for a sorted dump), and the
+   * DECL_TAGs the sort found.
    */
-  sortedRoots(q: TypeQuery): Uint32Array {
+  sortedRoots(q: TypeQuery): SortedRoots {
     return sortedDumpRootsOf(q, this.flags, ORDER_TARGET, this.wellFormed);
   }
 

@@ -18,8 +18,8 @@
  * defined at the top of the header: {@link KFUNC_MACROS}.
  *
  * The DECL_TAGs are found by a pass over the records ({@link declTags}),
- * unless the sorted dump's sort, which reads every record anyway, handed
- * them over ({@link noteDeclTags}).
+ * unless the caller has them: the sorted dump's sort reads every record
+ * anyway (lib/dump/c-sort.ts `sortedDumpRootsOf`).
  */
 import { BTF_KIND_DECL_TAG, BTF_KIND_FUNC, infoKind } from '../kinds.js';
 import type { TypeQuery } from '../query.js';
@@ -59,13 +59,15 @@ const FASTCALL_TAG = new TextEncoder().encode('bpf_fastcall');
 /**
  * Returns the kfuncs of the BTF under `q` (lib/query.ts), base types
  * included for split BTF, as bpftool 7.8 lists them. A tag whose target
- * is out of range is skipped.
+ * is out of range is skipped. `tags`, when given, are the ids of every
+ * DECL_TAG under `q`, ascending (found by a pass made for something else);
+ * else they are looked for here.
  */
-export function collectKfuncs(q: TypeQuery): Kfuncs {
+export function collectKfuncs(q: TypeQuery, tags?: Uint32Array): Kfuncs {
   const { words: w, offs: off } = q;
   const kfuncs: number[] = [];
   const fastcalls: number[] = [];
-  scanTags(q, kfuncs, fastcalls);
+  scanTags(q, tags ?? declTags(w, off, q.typeCount), kfuncs, fastcalls);
   const keys = new Map<number, string>();
   for (const id of kfuncs) if (!keys.has(id)) keys.set(id, byteKeyAt(q.strs, w[off[id]!]!));
   // Array.prototype.sort is stable: equal names keep the order of their tags.
@@ -81,26 +83,12 @@ export function collectKfuncs(q: TypeQuery): Kfuncs {
   return { ids, fastcall };
 }
 
-/** DECL_TAG ids per query layer, where a pass over the records found them already ({@link noteDeclTags}). */
-const knownTags = new WeakMap<TypeQuery, Uint32Array>();
-
-/**
- * Records `tags`, the ids of every DECL_TAG under `q`, ascending, as a pass
- * over the records made for something else found them (the sorted C dump's
- * sort, lib/dump/c-sort.ts), so that {@link collectKfuncs} makes no pass of
- * its own (a query layer is replaced when its BTF changes).
- */
-export function noteDeclTags(q: TypeQuery, tags: Uint32Array): void {
-  knownTags.set(q, tags);
-}
-
 /**
  * Appends to `kfuncs` and `fastcalls` the FUNC each `bpf_kfunc` and
- * `bpf_fastcall` tag names, in id order.
+ * `bpf_fastcall` tag of `tags` (DECL_TAG ids) names, in id order.
  */
-function scanTags(q: TypeQuery, kfuncs: number[], fastcalls: number[]): void {
+function scanTags(q: TypeQuery, tags: Uint32Array, kfuncs: number[], fastcalls: number[]): void {
   const { words: w, offs: off, typeCount: count } = q;
-  const tags = knownTags.get(q) ?? declTags(w, off, count);
   for (let i = 0; i < tags.length; i++) {
     const o = off[tags[i]!]!;
     if ((w[o + 3]! | 0) !== -1) continue;
