@@ -110,7 +110,7 @@ function isRefKind(kind: number): boolean {
  */
 export function sortedTypeIds(q: TypeQuery): Uint32Array {
   checkTypes(q);
-  return sortIds(q, null, 0).ids;
+  return sortIds(q, null, 0, false).ids;
 }
 
 /**
@@ -137,9 +137,22 @@ export function sortedDumpRoots(q: TypeQuery): Uint32Array {
  * over the records finds anyway: the kfunc block (lib/dump/kfuncs.ts
  * `collectKfuncs`) takes them instead of making a pass of its own.
  */
-export function sortedDumpRootsOf(q: TypeQuery, marks: Uint8Array, bit: number, checked: boolean): SortedRoots {
+export function sortedDumpRootsOf(q: TypeQuery, marks: Uint8Array, bit: number, checked: boolean): LazyRoots {
   if (!checked) checkTypes(q);
-  return dumpRoots(q, marks, bit);
+  const { ids, rank, tags, runs } = sortIds(q, marks, bit, true);
+  const roots = firstLeftOut(ids, rank);
+  const shift = ids.length - roots.length;
+  const order = runs!.order;
+  const lazy = runs!.kept;
+  // The runs in the roots' places; one that holds the order's first entry
+  // was sorted already (see sortIds).
+  for (let i = 0; i < lazy.length; i++) lazy[i]! -= shift;
+  return {
+    roots,
+    tags,
+    runs: lazy,
+    orderRun: (s, e, state, done) => order(s + shift, e + shift, state, done),
+  };
 }
 
 /** What {@link sortedDumpRootsOf} returns: the roots in dump order, and the DECL_TAGs' ids. */
@@ -148,14 +161,38 @@ export interface SortedRoots {
   tags: Uint32Array;
 }
 
+/**
+ * {@link SortedRoots} whose runs of equal (rank, sort name, own name) are
+ * not yet ordered by hash: `runs` holds their starts and ends in `roots`
+ * (pairs, ascending), and the dump calls `orderRun(start, end, state,
+ * done)` for each when its turn comes, before dumping its first root.
+ * `state[id] === done` says the dump's walks have ordered `id` already: its
+ * turn as a root does nothing, wherever it comes. The others, the run's
+ * pending roots, move to the front of the run in bpftool's order (hash,
+ * then id); the rest follow. Only the pending roots are hashed: on a
+ * kernel, most types of the runs are ordered before their turn (every
+ * member of a struct, every type a typedef names), and hashing them was
+ * two thirds of the sort's cold time.
+ */
+export interface LazyRoots extends SortedRoots {
+  runs: Int32Array;
+  orderRun(start: number, end: number, state: Uint8Array, done: number): void;
+}
+
 /** The body of {@link sortedDumpRoots}, the ordering edges' targets marked with `bit` in `reached`. */
 function dumpRoots(q: TypeQuery, reached: Uint8Array, bit: number): SortedRoots {
-  const { ids, rank, tags } = sortIds(q, reached, bit);
-  // The whole order's first entry is not dumped. Every type left out ranks
-  // last (10); at rank 10 void (sort name "", own name "", hash 0, id 0)
-  // comes first. So the first entry is this order's first if that ranks
-  // below 10, and void otherwise.
-  return { roots: ids.length !== 0 && rank[ids[0]!]! < MAX_RANK ? ids.subarray(1) : ids, tags };
+  const { ids, rank, tags } = sortIds(q, reached, bit, false);
+  return { roots: firstLeftOut(ids, rank), tags };
+}
+
+/**
+ * The whole order `ids` without its first entry, which bpftool does not
+ * dump. Every type left out ranks last (10); at rank 10 void (sort name "",
+ * own name "", hash 0, id 0) comes first. So the first entry is this order's
+ * first if that ranks below 10, and void otherwise.
+ */
+function firstLeftOut(ids: Uint32Array, rank: Uint32Array): Uint32Array {
+  return ids.length !== 0 && rank[ids[0]!]! < MAX_RANK ? ids.subarray(1) : ids;
 }
 
 /**
@@ -190,7 +227,8 @@ function sortIds(
   q: TypeQuery,
   reached: Uint8Array | null,
   bit: number,
-): { ids: Uint32Array; rank: Uint32Array; tags: Uint32Array } {
+  lazy: boolean,
+): { ids: Uint32Array; rank: Uint32Array; tags: Uint32Array; runs: RunOrder | null } {
   const { words: w, offs: off, typeCount: count, strs } = q;
   const rank = new Uint32Array(count);
   const sortName = new Uint32Array(count);
@@ -204,8 +242,8 @@ function sortIds(
   const subset = ids.subarray(0, counts[0]);
   const places = nameOrdinals(strs, subset, sortName, ownName);
   const sorted = orderByKeys(subset, rank, sortName, ownName, places);
-  hashRuns(q, sorted, rank, sortName, ownName, end, pure);
-  return { ids: sorted, rank, tags: tags.subarray(0, counts[1]) };
+  const runs = hashRuns(q, sorted, rank, sortName, ownName, end, pure, lazy);
+  return { ids: sorted, rank, tags: tags.subarray(0, counts[1]), runs };
 }
 
 /**
@@ -394,9 +432,18 @@ function sortKeys(
   counts[1] = nTags;
 }
 
+/** The runs {@link hashRuns} left to be ordered, and the function that orders one (see {@link LazyRoots}). */
+interface RunOrder {
+  kept: Int32Array;
+  order(start: number, end: number, state: Uint8Array, done: number): void;
+}
+
 /**
  * Sorts the runs of `ids` with equal (rank, sort name, own name) by
- * `btf_type_disambig_hash`, stably: equal hashes stay in id order.
+ * `btf_type_disambig_hash`, stably: equal hashes stay in id order. When
+ * `lazy`, sorts only a run that holds the first entry (which decides what
+ * the dump leaves out) and returns the others with a function that orders
+ * one when the dump reaches it ({@link LazyRoots}).
  */
 function hashRuns(
   q: TypeQuery,
@@ -406,7 +453,8 @@ function hashRuns(
   ownName: Uint32Array,
   end: Int32Array,
   pure: Uint8Array,
-): void {
+  lazy: boolean,
+): RunOrder | null {
   const { words: w, offs: off, typeCount: count, strs } = q;
   const kindOf = (id: number): number => (id ? infoKind(w[off[id]! + 1]!) : 0);
   // 64-bit hashes, computed on demand and kept, with and without members
@@ -657,6 +705,7 @@ function hashRuns(
   };
   // The runs whose hashes can differ; hashed in one go, then sorted.
   const runs = findRuns(ids, rank, sortName, ownName);
+  (globalThis as any).__runs = { ids, runs };
   const kept = new Int32Array(runs.length);
   let nKept = 0;
   for (let r = 0; r < runs.length; r += 2) {
@@ -666,8 +715,55 @@ function hashRuns(
     kept[nKept++] = s;
     kept[nKept++] = e;
   }
-  hashAll(kept, nKept);
-  sortRuns(ids, kept, nKept, hashHi[0], hashLo[0]);
+  if (!lazy) {
+    hashAll(kept, nKept);
+    sortRuns(ids, kept, nKept, hashHi[0], hashLo[0]);
+    return null;
+  }
+  let from = 0;
+  let longest = 0;
+  if (nKept > 0 && kept[0] === 0 && rank[ids[0]!]! < MAX_RANK) {
+    hashAll(kept, 2);
+    sortRuns(ids, kept, 2, hashHi[0], hashLo[0]);
+    from = 2;
+  }
+  for (let r = from; r < nKept; r += 2) longest = Math.max(longest, kept[r + 1]! - kept[r]!);
+  // The roots a run's walks ordered already, out of the way of the others.
+  const done = new Uint32Array(longest);
+  const one = new Int32Array(2);
+  const order = (s: number, e: number, state: Uint8Array, ordered: number): void => {
+    const k = pendingFirst(ids, s, e, state, ordered, done);
+    if (k - s < 2) return;
+    one[0] = s;
+    one[1] = k;
+    hashAll(one, 2);
+    sortRuns(ids, one, 2, hashHi[0], hashLo[0]);
+  };
+  return { kept: kept.slice(from, nKept), order };
+}
+
+/**
+ * Moves the ids of `ids[s .. e)` whose `state` is not `ordered` to the
+ * front of that range, in order, and the others after them (through
+ * `spare`); returns where the others start.
+ */
+function pendingFirst(
+  ids: Uint32Array,
+  s: number,
+  e: number,
+  state: Uint8Array,
+  ordered: number,
+  spare: Uint32Array,
+): number {
+  let k = s;
+  let m = 0;
+  for (let i = s; i < e; i++) {
+    const id = ids[i]!;
+    if (state[id] !== ordered) ids[k++] = id;
+    else spare[m++] = id;
+  }
+  ids.set(spare.subarray(0, m), k);
+  return k;
 }
 
 /**
