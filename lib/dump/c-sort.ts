@@ -820,28 +820,136 @@ function findRuns(ids: Uint32Array, rank: Uint32Array, sortName: Uint32Array, ow
  * strings at different offsets share a place; an offset past the section
  * reads as the empty string, as {@link textPlaces} reads it); returns the number of
  * places.
+ *
+ * The distinct offsets are found with a small hash table (offset -> index
+ * among them), not an array indexed by offset: that array was four bytes
+ * per byte of the string section (9 MB for vmlinux), and the first touch
+ * of each of its pages (a read, then a write) cost more than the sort.
  */
 function nameOrdinals(strs: Uint8Array, ids: Uint32Array, a: Uint32Array, b: Uint32Array): number {
   const len = strs.length;
-  // Offset -> index among `names` + 1, then place + 1 (0: not seen).
-  const slot = new Uint32Array(len + 1);
+  let bits = 11;
+  while (1 << bits < ids.length) bits++;
+  let table = new NameTable(bits);
   const names = new Uint32Array(Math.min(2 * ids.length, len + 1));
-  const m = collectNames(ids, a, b, slot, names, len);
-  const places = textPlaces(strs, names, m, slot);
-  toPlaces(ids, a, b, slot);
+  let m = 0;
+  for (let from = 0; from < ids.length; ) {
+    const r = collectNames(ids, from, a, b, table, names, m, len);
+    m = r >>> 0;
+    from = collectStop;
+    if (from < ids.length) table = table.grown(names, m);
+  }
+  const placeOf = new Uint32Array(m);
+  const places = textPlaces(strs, names, m, table, placeOf);
+  toPlaces(ids, a, b, placeOf);
   return places;
 }
 
 /**
- * Sets `slot[offset]` to the place + 1 of each of the first `m` offsets of
- * `names` among the distinct strings, ordered as strcmp orders them;
- * returns the number of places. The offsets are sorted by the engine's
- * typed-array sort with a comparator that compares the bytes in place
- * (strcmp's order): no string is made (a JS string per name, a `Map` of
- * them and a sort of strings cost about three times as much on vmlinux,
- * cold), and the engine's sort is native code that calls one small function.
+ * Open addressing over string offsets: `keys` holds an offset or -1 (free),
+ * `vals` the offset's index among the distinct names. At most half full.
  */
-function textPlaces(strs: Uint8Array, names: Uint32Array, m: number, slot: Uint32Array): number {
+class NameTable {
+  readonly keys: Int32Array;
+  readonly vals: Uint32Array;
+  readonly shift: number;
+  readonly mask: number;
+  constructor(bits: number) {
+    // Every key word written before any is read (a native fill): a page's
+    // first touch is then one fault, not a read of the zero page and a
+    // copy on the write after it.
+    this.keys = new Int32Array(1 << bits).fill(-1);
+    this.vals = new Uint32Array(1 << bits);
+    this.shift = 32 - bits;
+    this.mask = (1 << bits) - 1;
+  }
+
+  /** A table twice as large holding the first `m` offsets of `names` (whose indices they are). */
+  grown(names: Uint32Array, m: number): NameTable {
+    const t = new NameTable(32 - this.shift + 1);
+    for (let i = 0; i < m; i++) {
+      const o = names[i]!;
+      let h = Math.imul(o, 0x9e3779b1) >>> t.shift;
+      while (t.keys[h]! >= 0) h = (h + 1) & t.mask;
+      t.keys[h] = o;
+      t.vals[h] = i;
+    }
+    return t;
+  }
+}
+
+/** Where {@link collectNames} stopped: the next id to look at. */
+let collectStop = 0;
+
+/**
+ * Puts the offsets `a[id]` and `b[id]` (ids of `ids` from `from`) not seen
+ * yet in `names` (from `m`) and in `table`, an offset past the section as
+ * 0, and replaces each by its index in `names`; returns the new count. Stops
+ * when the table is half full (the caller grows it), leaving the next id in
+ * {@link collectStop}. One loop for both arrays: V8 compiles it once (on the
+ * stack), where a call per array compiled it twice.
+ */
+function collectNames(
+  ids: Uint32Array,
+  from: number,
+  a: Uint32Array,
+  b: Uint32Array,
+  table: NameTable,
+  names: Uint32Array,
+  m: number,
+  len: number,
+): number {
+  const { keys, vals, shift, mask } = table;
+  const full = (mask + 1) >>> 1;
+  let i = from;
+  for (; i < ids.length && m + 2 <= full; i++) {
+    const id = ids[i]!;
+    let o = a[id]!;
+    if (o >= len) o = 0;
+    let h = Math.imul(o, 0x9e3779b1) >>> shift;
+    for (;;) {
+      const k = keys[h]!;
+      if (k === o) break;
+      if (k < 0) {
+        keys[h] = o;
+        vals[h] = m;
+        names[m++] = o;
+        break;
+      }
+      h = (h + 1) & mask;
+    }
+    a[id] = vals[h]!;
+    o = b[id]!;
+    if (o >= len) o = 0;
+    h = Math.imul(o, 0x9e3779b1) >>> shift;
+    for (;;) {
+      const k = keys[h]!;
+      if (k === o) break;
+      if (k < 0) {
+        keys[h] = o;
+        vals[h] = m;
+        names[m++] = o;
+        break;
+      }
+      h = (h + 1) & mask;
+    }
+    b[id] = vals[h]!;
+  }
+  collectStop = i;
+  return m;
+}
+
+/**
+ * Sets `placeOf[i]` to the place of the `i`th offset of `names` (of `m`)
+ * among the distinct strings, ordered as strcmp orders them; returns the
+ * number of places. The offsets are sorted by the engine's typed-array sort
+ * with a comparator that compares the bytes in place (strcmp's order): no
+ * string is made (a JS string per name, a `Map` of them and a sort of
+ * strings cost about three times as much on vmlinux, cold), and the
+ * engine's sort is native code that calls one small function. `table`
+ * gives each sorted offset's index back.
+ */
+function textPlaces(strs: Uint8Array, names: Uint32Array, m: number, table: NameTable, placeOf: Uint32Array): number {
   const len = strs.length;
   // strcmp (unsigned bytes; the end of the section ends a string), one
   // function for the sort and the scan below.
@@ -855,56 +963,26 @@ function textPlaces(strs: Uint8Array, names: Uint32Array, m: number, slot: Uint3
       b++;
     }
   };
-  const sorted = names.subarray(0, m).sort(cmp);
+  const sorted = names.slice(0, m).sort(cmp);
+  const { keys, vals, shift, mask } = table;
   let places = 0;
   for (let i = 0; i < m; i++) {
     const o = sorted[i]!;
     // Equal strings at two offsets are neighbours and share a place.
     if (i === 0 || cmp(sorted[i - 1]!, o) !== 0) places++;
-    slot[o] = places;
+    let h = Math.imul(o, 0x9e3779b1) >>> shift;
+    while (keys[h] !== o) h = (h + 1) & mask;
+    placeOf[vals[h]!] = places - 1;
   }
   return places;
 }
 
-/**
- * Puts the offsets `a[id]` and `b[id]` (ids of `ids`) not seen yet in
- * `names`, an offset past the section as 0; returns how many. One loop
- * for both arrays: V8 compiles it once (on the stack), where a call per
- * array compiled it twice.
- */
-function collectNames(
-  ids: Uint32Array,
-  a: Uint32Array,
-  b: Uint32Array,
-  slot: Uint32Array,
-  names: Uint32Array,
-  len: number,
-): number {
-  let m = 0;
+/** Replaces the indices `a[id]` and `b[id]` of each id of `ids` by their places (one loop, as {@link collectNames}). */
+function toPlaces(ids: Uint32Array, a: Uint32Array, b: Uint32Array, placeOf: Uint32Array): void {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
-    let o = a[id]!;
-    if (o >= len) o = a[id] = 0;
-    if (slot[o] === 0) {
-      names[m++] = o;
-      slot[o] = m;
-    }
-    o = b[id]!;
-    if (o >= len) o = b[id] = 0;
-    if (slot[o] === 0) {
-      names[m++] = o;
-      slot[o] = m;
-    }
-  }
-  return m;
-}
-
-/** Replaces the offsets `a[id]` and `b[id]` of each id of `ids` by their places (one loop, as {@link collectNames}). */
-function toPlaces(ids: Uint32Array, a: Uint32Array, b: Uint32Array, slot: Uint32Array): void {
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    a[id] = slot[a[id]!]! - 1;
-    b[id] = slot[b[id]!]! - 1;
+    a[id] = placeOf[a[id]!]!;
+    b[id] = placeOf[b[id]!]!;
   }
 }
 
