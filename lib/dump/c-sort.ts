@@ -35,11 +35,11 @@
  *     memoised per type (`end`), which gives the rank and both name offsets
  *     (and, in passing, the DECL_TAGs for the kfunc block: lib/dump/kfuncs.ts
  *     then makes no pass of its own);
- *  2. names: the distinct name offsets are sorted by the engine's
- *     typed-array sort with a comparator that compares their bytes in place
- *     (strcmp's order; no JS string is made), and each is replaced by its
- *     place among the distinct strings (equal strings at two offsets share a
- *     place);
+ *  2. names: the distinct name offsets (found through a small hash table
+ *     of offsets) are sorted by the engine's typed-array sort with a
+ *     comparator that compares their bytes in place (strcmp's order; no JS
+ *     string is made), and each is replaced by its place among the distinct
+ *     strings (equal strings at two offsets share a place);
  *  3. order: three stable counting sorts of the ids (own name, sort name,
  *     rank: least significant first) give the order of the first three keys
  *     with ties left in id order (the engine's typed-array sort is fast on
@@ -51,11 +51,13 @@
  *     Hashes are computed only for types in such runs, memoised; a run of
  *     anonymous pointer and modifier chains to one type hashes alike and is
  *     left as it is, and an anonymous prototype (most of the longest run)
- *     hashes to 0 unwalked.
+ *     hashes to 0 unwalked. The C dump (`sortedDumpRootsOf`) orders a run
+ *     only when its turn comes, and only its roots the dump has not ordered
+ *     yet: the others print nothing wherever they stand (`LazyRoots`).
  *
  *   strs:      \0 i n t \0 t a s k \0 a b c \0 ...
  *   names:     [ offsets of distinct names ] -> "int" "task" "abc" -> sorted
- *   slot:      [ per string offset: place among the names + 1 ]
+ *   table:     offset -> index in names; placeOf: [ per index: place ]
  *   rank/sort/own: [ per id: 0..10 | place | place ]
  *   ids:       [ 0..n-1 ] -> by own -> by sort -> by rank -> runs by hash
  */
@@ -155,26 +157,28 @@ export function sortedDumpRootsOf(q: TypeQuery, marks: Uint8Array, bit: number, 
   };
 }
 
-/** What {@link sortedDumpRootsOf} returns: the roots in dump order, and the DECL_TAGs' ids. */
-export interface SortedRoots {
+/** The roots in dump order, and the DECL_TAGs' ids. */
+interface SortedRoots {
   roots: Uint32Array;
   tags: Uint32Array;
 }
 
 /**
- * {@link SortedRoots} whose runs of equal (rank, sort name, own name) are
- * not yet ordered by hash: `runs` holds their starts and ends in `roots`
- * (pairs, ascending), and the dump calls `orderRun(start, end, state,
- * done)` for each when its turn comes, before dumping its first root.
- * `state[id] === done` says the dump's walks have ordered `id` already: its
- * turn as a root does nothing, wherever it comes. The others, the run's
- * pending roots, move to the front of the run in bpftool's order (hash,
- * then id); the rest follow. Only the pending roots are hashed: on a
- * kernel, most types of the runs are ordered before their turn (every
- * member of a struct, every type a typedef names), and hashing them was
- * two thirds of the sort's cold time.
+ * What {@link sortedDumpRootsOf} returns: the roots in dump order, except
+ * that the runs of equal (rank, sort name, own name) are not yet ordered by
+ * hash. `runs` holds their starts and ends in `roots` (pairs, ascending),
+ * and the dump calls `orderRun(start, end, state, done)` for each when its
+ * turn comes, before dumping its first root. `state[id] === done` says the
+ * dump's walks have ordered `id` already: its turn as a root does nothing,
+ * wherever it comes. The others, the run's pending roots, move to the
+ * front of the run in bpftool's order (hash, then id); the rest follow.
+ * Only pending roots are hashed: on vmlinux about 8,000 types, where the
+ * whole order hashes 20,000 (most members of runs are ordered by then:
+ * pointers and modifiers, members of structs, what typedefs name).
  */
-export interface LazyRoots extends SortedRoots {
+export interface LazyRoots {
+  roots: Uint32Array;
+  tags: Uint32Array;
   runs: Int32Array;
   orderRun(start: number, end: number, state: Uint8Array, done: number): void;
 }
@@ -705,7 +709,6 @@ function hashRuns(
   };
   // The runs whose hashes can differ; hashed in one go, then sorted.
   const runs = findRuns(ids, rank, sortName, ownName);
-  (globalThis as any).__runs = { ids, runs };
   const kept = new Int32Array(runs.length);
   let nKept = 0;
   for (let r = 0; r < runs.length; r += 2) {
@@ -829,16 +832,17 @@ function findRuns(ids: Uint32Array, rank: Uint32Array, sortName: Uint32Array, ow
 function nameOrdinals(strs: Uint8Array, ids: Uint32Array, a: Uint32Array, b: Uint32Array): number {
   const len = strs.length;
   let bits = 11;
-  while (1 << bits < ids.length) bits++;
+  while (bits < 30 && 1 << bits < ids.length) bits++;
   let table = new NameTable(bits);
   const names = new Uint32Array(Math.min(2 * ids.length, len + 1));
-  let m = 0;
-  for (let from = 0; from < ids.length; ) {
-    const r = collectNames(ids, from, a, b, table, names, m, len);
-    m = r >>> 0;
-    from = collectStop;
-    if (from < ids.length) table = table.grown(names, m);
+  // [the next id to look at, the names found so far]
+  const at = new Uint32Array(2);
+  for (;;) {
+    collectNames(ids, a, b, table, names, len, at);
+    if (at[0] === ids.length) break;
+    table = table.grown(names, at[1]!);
   }
+  const m = at[1]!;
   const placeOf = new Uint32Array(m);
   const places = textPlaces(strs, names, m, table, placeOf);
   toPlaces(ids, a, b, placeOf);
@@ -878,30 +882,27 @@ class NameTable {
   }
 }
 
-/** Where {@link collectNames} stopped: the next id to look at. */
-let collectStop = 0;
-
 /**
- * Puts the offsets `a[id]` and `b[id]` (ids of `ids` from `from`) not seen
- * yet in `names` (from `m`) and in `table`, an offset past the section as
- * 0, and replaces each by its index in `names`; returns the new count. Stops
- * when the table is half full (the caller grows it), leaving the next id in
- * {@link collectStop}. One loop for both arrays: V8 compiles it once (on the
- * stack), where a call per array compiled it twice.
+ * Puts the offsets `a[id]` and `b[id]` (ids of `ids` from `at[0]`) not seen
+ * yet in `names` (from `at[1]`) and in `table`, an offset past the section
+ * as 0, and replaces each by its index in `names`. Stops at the end of
+ * `ids`, or when the table is half full (the caller grows it); leaves where
+ * it stopped and the new count in `at`. One loop for both arrays: V8
+ * compiles it once (on the stack), where a call per array compiled it twice.
  */
 function collectNames(
   ids: Uint32Array,
-  from: number,
   a: Uint32Array,
   b: Uint32Array,
   table: NameTable,
   names: Uint32Array,
-  m: number,
   len: number,
-): number {
+  at: Uint32Array,
+): void {
   const { keys, vals, shift, mask } = table;
   const full = (mask + 1) >>> 1;
-  let i = from;
+  let i = at[0]!;
+  let m = at[1]!;
   for (; i < ids.length && m + 2 <= full; i++) {
     const id = ids[i]!;
     let o = a[id]!;
@@ -935,8 +936,8 @@ function collectNames(
     }
     b[id] = vals[h]!;
   }
-  collectStop = i;
-  return m;
+  at[0] = i;
+  at[1] = m;
 }
 
 /**
