@@ -277,6 +277,44 @@ test('sortedDumpRoots: a FUNC a type reaches keeps its place; void first when ev
   assert.ok(without.indexOf('typedef ;') > without.indexOf('typedef void *S;'), without);
 });
 
+test('sorted C dump: runs ordered by hash at their turn, some of their types ordered before it', () => {
+  // Structs named 's' of different shapes (one run of rank 3, told apart by
+  // hash), some of them ordered before the run's turn: by a typedef that
+  // sorts first (own name 'a_t' before 's') and by struct 'a' holding two
+  // of them. Anonymous unions (one run of rank 10) that each reach a FWD
+  // through a pointer, so that their order is the order of the forward
+  // declarations; a few of them members of 'a', ordered before their turn.
+  const btf = Btf.empty();
+  const int = btf.addInt('int', 4, BTF_INT_SIGNED);
+  const chr = btf.addInt('char', 1, BTF_INT_SIGNED);
+  const ss: number[] = [];
+  for (let i = 0; i < 24; i++) {
+    ss.push(btf.addStruct('s', 4));
+    btf.addField(`m${(i * 7) % 25}`, i % 2 ? int : chr, 0, 0);
+  }
+  const fwds: number[] = [];
+  for (let i = 0; i < 12; i++) fwds.push(btf.addFwd(`f${(i * 5) % 13}`, 0));
+  const ptrs = fwds.map((f) => btf.addPtr(f));
+  const us: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    us.push(btf.addUnion(null, 8));
+    btf.addField(`p${i % 4}`, ptrs[i]!, 0, 0);
+  }
+  btf.addTypedef('a_t', ss[5]!);
+  btf.addStruct('a', 40);
+  btf.addField('x', ss[7]!, 0, 0);
+  btf.addField('y', ss[19]!, 32, 0);
+  btf.addField('u', us[3]!, 64, 0);
+  btf.addField('v', us[8]!, 128, 0);
+  const raw = Btf.parse(btf.rawData());
+  const all = reference(raw)
+    .slice(1)
+    .filter((id) => id !== 0);
+  const header = cDump(raw, { sort: true });
+  assert.is(header, dumpOf(raw, all));
+  assert.ok(header.includes('struct f0;'), header);
+});
+
 test('names: equal strings at two offsets, a name inside another, offsets past the section, thousands of names', () => {
   // Strings: "" at 0, "ab" at 1, "ab" again at 4, "b" at 2 (inside "ab"),
   // and "zz" at 7; 1000 is past the section (read as "").

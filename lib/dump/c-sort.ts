@@ -35,11 +35,11 @@
  *     memoised per type (`end`), which gives the rank and both name offsets
  *     (and, in passing, the DECL_TAGs for the kfunc block: lib/dump/kfuncs.ts
  *     then makes no pass of its own);
- *  2. names: the distinct name offsets are sorted by the engine's
- *     typed-array sort with a comparator that compares their bytes in place
- *     (strcmp's order; no JS string is made), and each is replaced by its
- *     place among the distinct strings (equal strings at two offsets share a
- *     place);
+ *  2. names: the distinct name offsets (found through a small hash table
+ *     of offsets) are sorted by the engine's typed-array sort with a
+ *     comparator that compares their bytes in place (strcmp's order; no JS
+ *     string is made), and each is replaced by its place among the distinct
+ *     strings (equal strings at two offsets share a place);
  *  3. order: three stable counting sorts of the ids (own name, sort name,
  *     rank: least significant first) give the order of the first three keys
  *     with ties left in id order (the engine's typed-array sort is fast on
@@ -51,11 +51,13 @@
  *     Hashes are computed only for types in such runs, memoised; a run of
  *     anonymous pointer and modifier chains to one type hashes alike and is
  *     left as it is, and an anonymous prototype (most of the longest run)
- *     hashes to 0 unwalked.
+ *     hashes to 0 unwalked. The C dump (`sortedDumpRootsOf`) orders a run
+ *     only when its turn comes, and only its roots the dump has not ordered
+ *     yet: the others print nothing wherever they stand (`LazyRoots`).
  *
  *   strs:      \0 i n t \0 t a s k \0 a b c \0 ...
  *   names:     [ offsets of distinct names ] -> "int" "task" "abc" -> sorted
- *   slot:      [ per string offset: place among the names + 1 ]
+ *   table:     offset -> index in names; placeOf: [ per index: place ]
  *   rank/sort/own: [ per id: 0..10 | place | place ]
  *   ids:       [ 0..n-1 ] -> by own -> by sort -> by rank -> runs by hash
  */
@@ -110,7 +112,7 @@ function isRefKind(kind: number): boolean {
  */
 export function sortedTypeIds(q: TypeQuery): Uint32Array {
   checkTypes(q);
-  return sortIds(q, null, 0).ids;
+  return sortIds(q, null, 0, false).ids;
 }
 
 /**
@@ -137,25 +139,64 @@ export function sortedDumpRoots(q: TypeQuery): Uint32Array {
  * over the records finds anyway: the kfunc block (lib/dump/kfuncs.ts
  * `collectKfuncs`) takes them instead of making a pass of its own.
  */
-export function sortedDumpRootsOf(q: TypeQuery, marks: Uint8Array, bit: number, checked: boolean): SortedRoots {
+export function sortedDumpRootsOf(q: TypeQuery, marks: Uint8Array, bit: number, checked: boolean): LazyRoots {
   if (!checked) checkTypes(q);
-  return dumpRoots(q, marks, bit);
+  const { ids, rank, tags, runs } = sortIds(q, marks, bit, true);
+  const roots = firstLeftOut(ids, rank);
+  const shift = ids.length - roots.length;
+  const order = runs!.order;
+  const lazy = runs!.kept;
+  // The runs in the roots' places; one that holds the order's first entry
+  // was sorted already (see sortIds).
+  for (let i = 0; i < lazy.length; i++) lazy[i]! -= shift;
+  return {
+    roots,
+    tags,
+    runs: lazy,
+    orderRun: (s, e, state, done) => order(s + shift, e + shift, state, done),
+  };
 }
 
-/** What {@link sortedDumpRootsOf} returns: the roots in dump order, and the DECL_TAGs' ids. */
-export interface SortedRoots {
+/** The roots in dump order, and the DECL_TAGs' ids. */
+interface SortedRoots {
   roots: Uint32Array;
   tags: Uint32Array;
 }
 
+/**
+ * What {@link sortedDumpRootsOf} returns: the roots in dump order, except
+ * that the runs of equal (rank, sort name, own name) are not yet ordered by
+ * hash. `runs` holds their starts and ends in `roots` (pairs, ascending),
+ * and the dump calls `orderRun(start, end, state, done)` for each when its
+ * turn comes, before dumping its first root. `state[id] === done` says the
+ * dump's walks have ordered `id` already: its turn as a root does nothing,
+ * wherever it comes. The others, the run's pending roots, move to the
+ * front of the run in bpftool's order (hash, then id); the rest follow.
+ * Only pending roots are hashed: on vmlinux about 8,000 types, where the
+ * whole order hashes 20,000 (most members of runs are ordered by then:
+ * pointers and modifiers, members of structs, what typedefs name).
+ */
+export interface LazyRoots {
+  roots: Uint32Array;
+  tags: Uint32Array;
+  runs: Int32Array;
+  orderRun(start: number, end: number, state: Uint8Array, done: number): void;
+}
+
 /** The body of {@link sortedDumpRoots}, the ordering edges' targets marked with `bit` in `reached`. */
 function dumpRoots(q: TypeQuery, reached: Uint8Array, bit: number): SortedRoots {
-  const { ids, rank, tags } = sortIds(q, reached, bit);
-  // The whole order's first entry is not dumped. Every type left out ranks
-  // last (10); at rank 10 void (sort name "", own name "", hash 0, id 0)
-  // comes first. So the first entry is this order's first if that ranks
-  // below 10, and void otherwise.
-  return { roots: ids.length !== 0 && rank[ids[0]!]! < MAX_RANK ? ids.subarray(1) : ids, tags };
+  const { ids, rank, tags } = sortIds(q, reached, bit, false);
+  return { roots: firstLeftOut(ids, rank), tags };
+}
+
+/**
+ * The whole order `ids` without its first entry, which bpftool does not
+ * dump. Every type left out ranks last (10); at rank 10 void (sort name "",
+ * own name "", hash 0, id 0) comes first. So the first entry is this order's
+ * first if that ranks below 10, and void otherwise.
+ */
+function firstLeftOut(ids: Uint32Array, rank: Uint32Array): Uint32Array {
+  return ids.length !== 0 && rank[ids[0]!]! < MAX_RANK ? ids.subarray(1) : ids;
 }
 
 /**
@@ -190,7 +231,8 @@ function sortIds(
   q: TypeQuery,
   reached: Uint8Array | null,
   bit: number,
-): { ids: Uint32Array; rank: Uint32Array; tags: Uint32Array } {
+  lazy: boolean,
+): { ids: Uint32Array; rank: Uint32Array; tags: Uint32Array; runs: RunOrder | null } {
   const { words: w, offs: off, typeCount: count, strs } = q;
   const rank = new Uint32Array(count);
   const sortName = new Uint32Array(count);
@@ -204,8 +246,8 @@ function sortIds(
   const subset = ids.subarray(0, counts[0]);
   const places = nameOrdinals(strs, subset, sortName, ownName);
   const sorted = orderByKeys(subset, rank, sortName, ownName, places);
-  hashRuns(q, sorted, rank, sortName, ownName, end, pure);
-  return { ids: sorted, rank, tags: tags.subarray(0, counts[1]) };
+  const runs = hashRuns(q, sorted, rank, sortName, ownName, end, pure, lazy);
+  return { ids: sorted, rank, tags: tags.subarray(0, counts[1]), runs };
 }
 
 /**
@@ -394,9 +436,18 @@ function sortKeys(
   counts[1] = nTags;
 }
 
+/** The runs {@link hashRuns} left to be ordered, and the function that orders one (see {@link LazyRoots}). */
+interface RunOrder {
+  kept: Int32Array;
+  order(start: number, end: number, state: Uint8Array, done: number): void;
+}
+
 /**
  * Sorts the runs of `ids` with equal (rank, sort name, own name) by
- * `btf_type_disambig_hash`, stably: equal hashes stay in id order.
+ * `btf_type_disambig_hash`, stably: equal hashes stay in id order. When
+ * `lazy`, sorts only a run that holds the first entry (which decides what
+ * the dump leaves out) and returns the others with a function that orders
+ * one when the dump reaches it ({@link LazyRoots}).
  */
 function hashRuns(
   q: TypeQuery,
@@ -406,7 +457,8 @@ function hashRuns(
   ownName: Uint32Array,
   end: Int32Array,
   pure: Uint8Array,
-): void {
+  lazy: boolean,
+): RunOrder | null {
   const { words: w, offs: off, typeCount: count, strs } = q;
   const kindOf = (id: number): number => (id ? infoKind(w[off[id]! + 1]!) : 0);
   // 64-bit hashes, computed on demand and kept, with and without members
@@ -666,8 +718,55 @@ function hashRuns(
     kept[nKept++] = s;
     kept[nKept++] = e;
   }
-  hashAll(kept, nKept);
-  sortRuns(ids, kept, nKept, hashHi[0], hashLo[0]);
+  if (!lazy) {
+    hashAll(kept, nKept);
+    sortRuns(ids, kept, nKept, hashHi[0], hashLo[0]);
+    return null;
+  }
+  let from = 0;
+  let longest = 0;
+  if (nKept > 0 && kept[0] === 0 && rank[ids[0]!]! < MAX_RANK) {
+    hashAll(kept, 2);
+    sortRuns(ids, kept, 2, hashHi[0], hashLo[0]);
+    from = 2;
+  }
+  for (let r = from; r < nKept; r += 2) longest = Math.max(longest, kept[r + 1]! - kept[r]!);
+  // The roots a run's walks ordered already, out of the way of the others.
+  const done = new Uint32Array(longest);
+  const one = new Int32Array(2);
+  const order = (s: number, e: number, state: Uint8Array, ordered: number): void => {
+    const k = pendingFirst(ids, s, e, state, ordered, done);
+    if (k - s < 2) return;
+    one[0] = s;
+    one[1] = k;
+    hashAll(one, 2);
+    sortRuns(ids, one, 2, hashHi[0], hashLo[0]);
+  };
+  return { kept: kept.slice(from, nKept), order };
+}
+
+/**
+ * Moves the ids of `ids[s .. e)` whose `state` is not `ordered` to the
+ * front of that range, in order, and the others after them (through
+ * `spare`); returns where the others start.
+ */
+function pendingFirst(
+  ids: Uint32Array,
+  s: number,
+  e: number,
+  state: Uint8Array,
+  ordered: number,
+  spare: Uint32Array,
+): number {
+  let k = s;
+  let m = 0;
+  for (let i = s; i < e; i++) {
+    const id = ids[i]!;
+    if (state[id] !== ordered) ids[k++] = id;
+    else spare[m++] = id;
+  }
+  ids.set(spare.subarray(0, m), k);
+  return k;
 }
 
 /**
@@ -724,30 +823,134 @@ function findRuns(ids: Uint32Array, rank: Uint32Array, sortName: Uint32Array, ow
  * strings at different offsets share a place; an offset past the section
  * reads as the empty string, as {@link textPlaces} reads it); returns the number of
  * places.
+ *
+ * The distinct offsets are found with a small hash table (offset -> index
+ * among them), not an array indexed by offset: that array was four bytes
+ * per byte of the string section (9 MB for vmlinux), and the first touch
+ * of each of its pages (a read, then a write) cost more than the sort.
  */
 function nameOrdinals(strs: Uint8Array, ids: Uint32Array, a: Uint32Array, b: Uint32Array): number {
   const len = strs.length;
-  // Offset -> index among `names` + 1, then place + 1 (0: not seen).
-  const slot = new Uint32Array(len + 1);
+  let bits = 11;
+  while (bits < 30 && 1 << bits < ids.length) bits++;
+  let table = new NameTable(bits);
   const names = new Uint32Array(Math.min(2 * ids.length, len + 1));
-  let m = collectNames(ids, a, slot, names, 0, len);
-  m = collectNames(ids, b, slot, names, m, len);
-  const places = textPlaces(strs, names, m, slot);
-  toPlaces(ids, a, slot);
-  toPlaces(ids, b, slot);
+  // [the next id to look at, the names found so far]
+  const at = new Uint32Array(2);
+  for (;;) {
+    collectNames(ids, a, b, table, names, len, at);
+    if (at[0] === ids.length) break;
+    table = table.grown(names, at[1]!);
+  }
+  const m = at[1]!;
+  const placeOf = new Uint32Array(m);
+  const places = textPlaces(strs, names, m, table, placeOf);
+  toPlaces(ids, a, b, placeOf);
   return places;
 }
 
 /**
- * Sets `slot[offset]` to the place + 1 of each of the first `m` offsets of
- * `names` among the distinct strings, ordered as strcmp orders them;
- * returns the number of places. The offsets are sorted by the engine's
- * typed-array sort with a comparator that compares the bytes in place
- * (strcmp's order): no string is made (a JS string per name, a `Map` of
- * them and a sort of strings cost about three times as much on vmlinux,
- * cold), and the engine's sort is native code that calls one small function.
+ * Open addressing over string offsets: `keys` holds an offset or -1 (free),
+ * `vals` the offset's index among the distinct names. At most half full.
  */
-function textPlaces(strs: Uint8Array, names: Uint32Array, m: number, slot: Uint32Array): number {
+class NameTable {
+  readonly keys: Int32Array;
+  readonly vals: Uint32Array;
+  readonly shift: number;
+  readonly mask: number;
+  constructor(bits: number) {
+    // Every key word written before any is read (a native fill): a page's
+    // first touch is then one fault, not a read of the zero page and a
+    // copy on the write after it.
+    this.keys = new Int32Array(1 << bits).fill(-1);
+    this.vals = new Uint32Array(1 << bits);
+    this.shift = 32 - bits;
+    this.mask = (1 << bits) - 1;
+  }
+
+  /** A table twice as large holding the first `m` offsets of `names` (whose indices they are). */
+  grown(names: Uint32Array, m: number): NameTable {
+    const t = new NameTable(32 - this.shift + 1);
+    for (let i = 0; i < m; i++) {
+      const o = names[i]!;
+      let h = Math.imul(o, 0x9e3779b1) >>> t.shift;
+      while (t.keys[h]! >= 0) h = (h + 1) & t.mask;
+      t.keys[h] = o;
+      t.vals[h] = i;
+    }
+    return t;
+  }
+}
+
+/**
+ * Puts the offsets `a[id]` and `b[id]` (ids of `ids` from `at[0]`) not seen
+ * yet in `names` (from `at[1]`) and in `table`, an offset past the section
+ * as 0, and replaces each by its index in `names`. Stops at the end of
+ * `ids`, or when the table is half full (the caller grows it); leaves where
+ * it stopped and the new count in `at`. One loop for both arrays: V8
+ * compiles it once (on the stack), where a call per array compiled it twice.
+ */
+function collectNames(
+  ids: Uint32Array,
+  a: Uint32Array,
+  b: Uint32Array,
+  table: NameTable,
+  names: Uint32Array,
+  len: number,
+  at: Uint32Array,
+): void {
+  const { keys, vals, shift, mask } = table;
+  const full = (mask + 1) >>> 1;
+  let i = at[0]!;
+  let m = at[1]!;
+  for (; i < ids.length && m + 2 <= full; i++) {
+    const id = ids[i]!;
+    let o = a[id]!;
+    if (o >= len) o = 0;
+    let h = Math.imul(o, 0x9e3779b1) >>> shift;
+    for (;;) {
+      const k = keys[h]!;
+      if (k === o) break;
+      if (k < 0) {
+        keys[h] = o;
+        vals[h] = m;
+        names[m++] = o;
+        break;
+      }
+      h = (h + 1) & mask;
+    }
+    a[id] = vals[h]!;
+    o = b[id]!;
+    if (o >= len) o = 0;
+    h = Math.imul(o, 0x9e3779b1) >>> shift;
+    for (;;) {
+      const k = keys[h]!;
+      if (k === o) break;
+      if (k < 0) {
+        keys[h] = o;
+        vals[h] = m;
+        names[m++] = o;
+        break;
+      }
+      h = (h + 1) & mask;
+    }
+    b[id] = vals[h]!;
+  }
+  at[0] = i;
+  at[1] = m;
+}
+
+/**
+ * Sets `placeOf[i]` to the place of the `i`th offset of `names` (of `m`)
+ * among the distinct strings, ordered as strcmp orders them; returns the
+ * number of places. The offsets are sorted by the engine's typed-array sort
+ * with a comparator that compares the bytes in place (strcmp's order): no
+ * string is made (a JS string per name, a `Map` of them and a sort of
+ * strings cost about three times as much on vmlinux, cold), and the
+ * engine's sort is native code that calls one small function. `table`
+ * gives each sorted offset's index back.
+ */
+function textPlaces(strs: Uint8Array, names: Uint32Array, m: number, table: NameTable, placeOf: Uint32Array): number {
   const len = strs.length;
   // strcmp (unsigned bytes; the end of the section ends a string), one
   // function for the sort and the scan below.
@@ -761,43 +964,26 @@ function textPlaces(strs: Uint8Array, names: Uint32Array, m: number, slot: Uint3
       b++;
     }
   };
-  const sorted = names.subarray(0, m).sort(cmp);
+  const sorted = names.slice(0, m).sort(cmp);
+  const { keys, vals, shift, mask } = table;
   let places = 0;
   for (let i = 0; i < m; i++) {
     const o = sorted[i]!;
     // Equal strings at two offsets are neighbours and share a place.
     if (i === 0 || cmp(sorted[i - 1]!, o) !== 0) places++;
-    slot[o] = places;
+    let h = Math.imul(o, 0x9e3779b1) >>> shift;
+    while (keys[h] !== o) h = (h + 1) & mask;
+    placeOf[vals[h]!] = places - 1;
   }
   return places;
 }
 
-/** Adds the offsets `arr[id]` (ids of `ids`) not seen yet to `names` (from `m`), an offset past the section as 0; returns the new count. */
-function collectNames(
-  ids: Uint32Array,
-  arr: Uint32Array,
-  slot: Uint32Array,
-  names: Uint32Array,
-  m: number,
-  len: number,
-): number {
+/** Replaces the indices `a[id]` and `b[id]` of each id of `ids` by their places (one loop, as {@link collectNames}). */
+function toPlaces(ids: Uint32Array, a: Uint32Array, b: Uint32Array, placeOf: Uint32Array): void {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
-    let o = arr[id]!;
-    if (o >= len) o = arr[id] = 0;
-    if (slot[o] === 0) {
-      names[m++] = o;
-      slot[o] = m;
-    }
-  }
-  return m;
-}
-
-/** Replaces the offset `arr[id]` of each id of `ids` by its place. */
-function toPlaces(ids: Uint32Array, arr: Uint32Array, slot: Uint32Array): void {
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    arr[id] = slot[arr[id]!]! - 1;
+    a[id] = placeOf[a[id]!]!;
+    b[id] = placeOf[b[id]!]!;
   }
 }
 

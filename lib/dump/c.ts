@@ -88,7 +88,7 @@ import {
 import { typeQuery, type TypeQuery } from '../query.js';
 import { bytesToText, collectBytes, type ByteSink } from './bytes.js';
 import { CDeclWriter, type DeclState } from './c-decl.js';
-import { type SortedRoots, sortedDumpRootsOf } from './c-sort.js';
+import { type LazyRoots, sortedDumpRootsOf } from './c-sort.js';
 import { resolveTypeNames } from './select.js';
 import type { BpftoolVersion } from './raw.js';
 import { collectKfuncs, KFUNC_BLOCK_END, KFUNC_BLOCK_START, KFUNC_MACROS, type Kfuncs } from './kfuncs.js';
@@ -147,6 +147,7 @@ export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): v
   const d = new CEmitter(btf, sink, v78, sorted);
   const q = typeQuery(btf);
   let roots: ArrayLike<number> | null = null;
+  let sortedRoots: LazyRoots | null = null;
   // The DECL_TAGs, when the sort found them (the kfunc block reads them).
   let tags: Uint32Array | undefined;
   let first = 1;
@@ -159,7 +160,8 @@ export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): v
     // another type needs it. We keep that, to stay identical (the roots
     // come without that entry, and without the types a root visit leaves
     // as they are: lib/dump/c-sort.ts).
-    ({ roots, tags } = d.sortedRoots(q));
+    sortedRoots = d.sortedRoots(q);
+    ({ roots, tags } = sortedRoots);
     first = 0;
   }
   d.ascii(pragma ? PREAMBLE_GUARD + PREAMBLE_PRAGMA : PREAMBLE_GUARD);
@@ -172,7 +174,8 @@ export function writeCDump(btf: Btf, sink: ByteSink, opts: CDumpOptions = {}): v
     if (shared && d.continueFrom(shared)) from = shared.count;
   }
   try {
-    if (roots) for (let i = first; i < roots.length; i++) d.dumpType(roots[i]!);
+    if (sortedRoots) d.dumpSorted(sortedRoots, first);
+    else if (roots) for (let i = first; i < roots.length; i++) d.dumpType(roots[i]!);
     else d.dumpRange(from);
     // bpftool 7.8 lists kfuncs only in a dump of every type.
     if (v78 && !opts.typeNames) d.dumpKfuncs(collectKfuncs(q, tags));
@@ -497,8 +500,27 @@ class CEmitter extends CDeclWriter {
    * {@link markForSort} (the emitter made for a sorted dump), and the
    * DECL_TAGs the sort found.
    */
-  sortedRoots(q: TypeQuery): SortedRoots {
+  sortedRoots(q: TypeQuery): LazyRoots {
     return sortedDumpRootsOf(q, this.flags, ORDER_TARGET, this.wellFormed);
+  }
+
+  /**
+   * Dumps `roots[first ..]` ({@link sortedRoots}), ordering each of the
+   * sort's runs when its turn comes, from what the dump has ordered by
+   * then.
+   */
+  dumpSorted(sorted: LazyRoots, first: number): void {
+    const { roots, runs } = sorted;
+    let r = 0;
+    let next = runs.length > 0 ? runs[0]! : -1;
+    for (let i = first; i < roots.length; i++) {
+      if (i === next) {
+        sorted.orderRun(i, runs[r + 1]!, this.orderState, ORDERED);
+        r += 2;
+        next = r < runs.length ? runs[r]! : -1;
+      }
+      this.dumpType(roots[i]!);
+    }
   }
 
   // ---------------------------------------------------------------- order
