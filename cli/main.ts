@@ -79,6 +79,15 @@ async function main(): Promise<number> {
 // In the bundle, worker threads start here too: `btfkit core`'s matrix
 // (cli/core-matrix.ts) and batch work items (cli/batch.ts starts this same
 // script); they serve their work instead of running the program.
-if (!isWorkerThread()) process.exitCode = await main();
+if (!isWorkerThread()) {
+  process.exitCode = await main();
+  // With nothing left to run (no server, no stream still writing), exit now.
+  // Left to end by itself, Node first waits for every background compile V8
+  // has queued, useless by now: 3-4 ms of a kernel's C dump (a backlog of
+  // them on two cores), and on Node 22+ the window of a known deadlock at
+  // that wait (nodejs/node#54918: a Maglev job waiting for a GC the main
+  // thread, waiting for the job, never runs).
+  if (process.getActiveResourcesInfo().length === 0) process.exit();
+}
 else if ((workerData as { btfkit?: string } | null)?.btfkit === 'core-matrix') await import('./core-matrix.js');
 else (await import('./worker.js')).serveWorker();
