@@ -39,7 +39,10 @@ function forOutput(c: string | Uint8Array): string | Uint8Array {
  * every write went through it before. Standard error is the stream, made
  * when first written or asked whether it is a terminal.
  */
-export function processIo(workerEntry?: URL, onStdoutError?: (e: NodeJS.ErrnoException) => void): CliIo {
+export function processIo(
+  workerEntry?: URL,
+  onStdoutError?: (e: NodeJS.ErrnoException) => void,
+): CliIo & { streamed(): boolean } {
   let streamed = false;
   const toStream = (rest: Uint8Array): unknown => {
     if (!streamed) {
@@ -71,6 +74,8 @@ export function processIo(workerEntry?: URL, onStdoutError?: (e: NodeJS.ErrnoExc
       return Boolean(process.stderr.isTTY);
     },
     env: process.env,
+    /** Whether a failed write handed standard output to `process.stdout` (which may report on a later tick). */
+    streamed: () => streamed,
   };
 }
 

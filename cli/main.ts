@@ -11,7 +11,7 @@ import { CommanderError } from 'commander';
 import { errnoText, fromOsBytes } from '../lib/io.js';
 import { errorLine, oneLine } from '../lib/errors.js';
 import { USAGE_ERROR } from './options.js';
-import { processIo } from './io.js';
+import { type CliIo, processIo } from './io.js';
 import { createProgram } from './program.js';
 import { isWorkerThread } from './thread.js';
 
@@ -44,15 +44,20 @@ function rawArgv(argv: string[]): string[] {
   return [...argv.slice(0, 2), ...user.map((a, i) => (a.includes('\ufffd') ? mine[i]! : a))];
 }
 
-async function main(): Promise<number> {
-  // A closed pipe (`btfkit dump | head`) ends output quietly.
-  // Any other failure to write standard output (a full disk, an I/O error)
-  // is one line and status 1, like any failed operation.
-  const io = processIo(new URL(import.meta.url), (e) => {
+/**
+ * The process's io. A closed pipe (`btfkit dump | head`) ends output
+ * quietly; any other failure to write standard output (a full disk, an I/O
+ * error) is one line and status 1, like any failed operation.
+ */
+function mainIo(): ReturnType<typeof processIo> {
+  return processIo(new URL(import.meta.url), (e) => {
     if (e.code === 'EPIPE') process.exit(0);
     process.stderr.write(`btfkit: <stdout>: ${errnoText(e)}\n`);
     process.exit(1);
   });
+}
+
+async function main(io: CliIo): Promise<number> {
   const argv = rawArgv(process.argv);
   const program = await createProgram(io, argv.slice(2));
   try {
@@ -79,6 +84,18 @@ async function main(): Promise<number> {
 // In the bundle, worker threads start here too: `btfkit core`'s matrix
 // (cli/core-matrix.ts) and batch work items (cli/batch.ts starts this same
 // script); they serve their work instead of running the program.
-if (!isWorkerThread()) process.exitCode = await main();
-else if ((workerData as { btfkit?: string } | null)?.btfkit === 'core-matrix') await import('./core-matrix.js');
+if (!isWorkerThread()) {
+  const io = mainIo();
+  process.exitCode = await main(io);
+  // Done, with nothing left to run (no server, no stream still writing,
+  // standard output never handed to its stream): exit now. Left to end by
+  // itself, Node first waits for every background compile V8 has queued,
+  // useless by now: 3-4 ms of a kernel's C dump on two cores (a backlog of
+  // them). And on Node 22+ that wait can deadlock (nodejs/node#54918: a
+  // Maglev compile waits for a GC that the main thread, waiting for the
+  // compile, never runs): 25 of 400 runs of one kernel dump hung here
+  // (Node 24.22, inlining budget on node's command line), none of 500 that
+  // exit here. Exiting on a later tick hung more often than either.
+  if (!io.streamed() && process.getActiveResourcesInfo().length === 0) process.exit();
+} else if ((workerData as { btfkit?: string } | null)?.btfkit === 'core-matrix') await import('./core-matrix.js');
 else (await import('./worker.js')).serveWorker();
