@@ -42,8 +42,10 @@ function forOutput(c: string | Uint8Array): string | Uint8Array {
 export function processIo(
   workerEntry?: URL,
   onStdoutError?: (e: NodeJS.ErrnoException) => void,
-): CliIo & { streamed(): boolean } {
+): CliIo & { pendingOutput(): boolean; stdioHandles(): number } {
   let streamed = false;
+  // Whether process.stderr was made (writing to it, or asking whether it is a terminal).
+  let errMade = false;
   const toStream = (rest: Uint8Array): unknown => {
     if (!streamed) {
       streamed = true;
@@ -68,14 +70,22 @@ export function processIo(
       return CHUNK_DONE;
     },
     err: (c) => {
+      errMade = true;
       process.stderr.write(forOutput(c));
     },
     get stderrIsTTY() {
+      errMade = true;
       return Boolean(process.stderr.isTTY);
     },
     env: process.env,
-    /** Whether a failed write handed standard output to `process.stdout` (which may report on a later tick). */
-    streamed: () => streamed,
+    /**
+     * Whether output may still be on its way: a failed write handed standard
+     * output to `process.stdout` (which may report on a later tick), or
+     * standard error holds queued bytes (a non-blocking descriptor).
+     */
+    pendingOutput: () => streamed || (errMade && process.stderr.writableLength > 0),
+    /** How many handles of the event loop are this io's own: standard error's, once made (a terminal or a pipe). */
+    stdioHandles: () => (errMade ? 1 : 0),
   };
 }
 

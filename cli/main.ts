@@ -87,8 +87,8 @@ async function main(io: CliIo): Promise<number> {
 if (!isWorkerThread()) {
   const io = mainIo();
   process.exitCode = await main(io);
-  // Done, with nothing left to run (no server, no stream still writing,
-  // standard output never handed to its stream): exit now. Left to end by
+  // Done, with nothing left to run (no server, no child, no output on its
+  // way; the only handle left, if any, standard error's): exit now. Left to end by
   // itself, Node first waits for every background compile V8 has queued,
   // useless by now: 3-4 ms of a kernel's C dump on two cores (a backlog of
   // them). And on Node 22+ that wait can deadlock (nodejs/node#54918: a
@@ -96,6 +96,9 @@ if (!isWorkerThread()) {
   // compile, never runs): 25 of 400 runs of one kernel dump hung here
   // (Node 24.22, inlining budget on node's command line), none of 500 that
   // exit here. Exiting on a later tick hung more often than either.
-  if (!io.streamed() && process.getActiveResourcesInfo().length === 0) process.exit();
+  const left = process.getActiveResourcesInfo();
+  const stdio = io.stdioHandles();
+  if (!io.pendingOutput() && left.length <= stdio && left.every((t) => t === 'TTYWrap' || t === 'PipeWrap'))
+    process.exit();
 } else if ((workerData as { btfkit?: string } | null)?.btfkit === 'core-matrix') await import('./core-matrix.js');
 else (await import('./worker.js')).serveWorker();
