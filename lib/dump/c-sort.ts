@@ -835,11 +835,11 @@ function nameOrdinals(strs: Uint8Array, ids: Uint32Array, a: Uint32Array, b: Uin
   while (bits < 30 && 1 << bits < ids.length) bits++;
   let table = new NameTable(bits);
   const names = new Uint32Array(Math.min(2 * ids.length, len + 1));
-  // [the next id to look at, the names found so far]
+  // [the next step (two per id: a, then b), the names found so far]
   const at = new Uint32Array(2);
   for (;;) {
     collectNames(ids, a, b, table, names, len, at);
-    if (at[0] === ids.length) break;
+    if (at[0] === 2 * ids.length) break;
     table = table.grown(names, at[1]!);
   }
   const m = at[1]!;
@@ -848,6 +848,9 @@ function nameOrdinals(strs: Uint8Array, ids: Uint32Array, a: Uint32Array, b: Uin
   toPlaces(ids, a, b, placeOf);
   return places;
 }
+
+/** The multiplier that spreads string offsets over {@link NameTable}'s slots (Fibonacci hashing: the top bits of the product). */
+const OFFSET_MIX = 0x9e3779b1;
 
 /**
  * Open addressing over string offsets: `keys` holds an offset or -1 (free),
@@ -873,7 +876,7 @@ class NameTable {
     const t = new NameTable(32 - this.shift + 1);
     for (let i = 0; i < m; i++) {
       const o = names[i]!;
-      let h = Math.imul(o, 0x9e3779b1) >>> t.shift;
+      let h = Math.imul(o, OFFSET_MIX) >>> t.shift;
       while (t.keys[h]! >= 0) h = (h + 1) & t.mask;
       t.keys[h] = o;
       t.vals[h] = i;
@@ -883,12 +886,13 @@ class NameTable {
 }
 
 /**
- * Puts the offsets `a[id]` and `b[id]` (ids of `ids` from `at[0]`) not seen
- * yet in `names` (from `at[1]`) and in `table`, an offset past the section
- * as 0, and replaces each by its index in `names`. Stops at the end of
- * `ids`, or when the table is half full (the caller grows it); leaves where
- * it stopped and the new count in `at`. One loop for both arrays: V8
- * compiles it once (on the stack), where a call per array compiled it twice.
+ * Puts the offsets `a[id]` and `b[id]` (ids of `ids`, from step `at[0]`:
+ * two steps per id, `a` then `b`) not seen yet in `names` (from `at[1]`)
+ * and in `table`, an offset past the section as 0, and replaces each by its
+ * index in `names`. Stops at the end of `ids`, or when the table is half
+ * full (the caller grows it); leaves where it stopped and the new count in
+ * `at`. One loop for both arrays: V8 compiles it once (on the stack), where
+ * a call per array compiled it twice.
  */
 function collectNames(
   ids: Uint32Array,
@@ -901,13 +905,16 @@ function collectNames(
 ): void {
   const { keys, vals, shift, mask } = table;
   const full = (mask + 1) >>> 1;
+  // Step `i` is key array `a` (even) or `b` (odd) of `ids[i >> 1]`.
+  const steps = 2 * ids.length;
   let i = at[0]!;
   let m = at[1]!;
-  for (; i < ids.length && m + 2 <= full; i++) {
-    const id = ids[i]!;
-    let o = a[id]!;
+  for (; i < steps && m < full; i++) {
+    const arr = i & 1 ? b : a;
+    const id = ids[i >> 1]!;
+    let o = arr[id]!;
     if (o >= len) o = 0;
-    let h = Math.imul(o, 0x9e3779b1) >>> shift;
+    let h = Math.imul(o, OFFSET_MIX) >>> shift;
     for (;;) {
       const k = keys[h]!;
       if (k === o) break;
@@ -919,22 +926,7 @@ function collectNames(
       }
       h = (h + 1) & mask;
     }
-    a[id] = vals[h]!;
-    o = b[id]!;
-    if (o >= len) o = 0;
-    h = Math.imul(o, 0x9e3779b1) >>> shift;
-    for (;;) {
-      const k = keys[h]!;
-      if (k === o) break;
-      if (k < 0) {
-        keys[h] = o;
-        vals[h] = m;
-        names[m++] = o;
-        break;
-      }
-      h = (h + 1) & mask;
-    }
-    b[id] = vals[h]!;
+    arr[id] = vals[h]!;
   }
   at[0] = i;
   at[1] = m;
@@ -971,7 +963,7 @@ function textPlaces(strs: Uint8Array, names: Uint32Array, m: number, table: Name
     const o = sorted[i]!;
     // Equal strings at two offsets are neighbours and share a place.
     if (i === 0 || cmp(sorted[i - 1]!, o) !== 0) places++;
-    let h = Math.imul(o, 0x9e3779b1) >>> shift;
+    let h = Math.imul(o, OFFSET_MIX) >>> shift;
     while (keys[h] !== o) h = (h + 1) & mask;
     placeOf[vals[h]!] = places - 1;
   }
