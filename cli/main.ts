@@ -94,7 +94,7 @@ if (!isWorkerThread()) {
   // them). And on Node 22+ that wait can deadlock (nodejs/node#54918: a
   // Maglev compile waits for a GC that the main thread, waiting for the
   // compile, never runs): 25 of 400 runs of one kernel dump hung here
-  // (Node 24.22, inlining budget on node's command line), none of 500 that
+  // (Node 24.22, inlining budget on node's command line), none of 700 that
   // exit here. Exiting on a later tick hung more often than either.
   const left = process.getActiveResourcesInfo();
   const stdio = io.stdioHandles();
