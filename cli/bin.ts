@@ -56,6 +56,7 @@ import type * as Url from 'node:url';
 import type * as V8 from 'node:v8';
 import type * as Vm from 'node:vm';
 import { isWorkerThread } from './thread.js';
+import { maglevOnly } from './tiers.js';
 
 /**
  * Node's built-ins through CommonJS's `require`, never `import`: an import
@@ -125,11 +126,20 @@ function cacheTag(args: readonly string[]): string {
   return tag.length <= 80 ? tag : command;
 }
 
+const tag = cacheTag(process.argv.slice(2));
+// V8's top tier off where it slows a one-shot run (cli/tiers.ts); a
+// `--turbofan` or `--no-turbofan` given to node wins. Set before the bundle
+// is compiled, as the inlining budget is.
+if (
+  maglevOnly(tag, Number(process.versions.node.split('.')[0])) &&
+  !process.execArgv.some((a) => a === '--turbofan' || a === '--no-turbofan')
+)
+  (require('node:v8') as typeof V8).setFlagsFromString('--no-turbofan');
+
 let cacheFile: string | null = null;
 let cached: Buffer | undefined;
 if (process.env['NODE_DISABLE_COMPILE_CACHE'] !== '1') {
   const dir = join(tmpdir(), `btfkit-compile-cache-${process.getuid?.() ?? 'user'}`);
-  const tag = cacheTag(process.argv.slice(2));
   cacheFile = join(dir, `${process.version}-${process.arch}-${__BTFKIT_BUNDLE_ID__}-${tag}.v8`);
   try {
     cached = readFileSync(cacheFile);

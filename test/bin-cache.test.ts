@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { brotliDecompressSync } from 'node:zlib';
+import { maglevOnly } from '../cli/tiers.js';
 import { BIN, repoPath } from './helpers/golden.js';
 
 const OBJ = repoPath('golden', 'obj', 'maps', 'maps_demo.o');
@@ -19,6 +21,7 @@ function bin(tmp: string, args: string[], opts: { flags?: string[]; env?: Record
   const r = spawnSync(process.execPath, [...(opts.flags ?? []), BIN, ...args], {
     env: { ...process.env, TMPDIR: tmp, ...opts.env },
     encoding: 'buffer',
+    maxBuffer: 64 << 20,
   });
   assert.is(r.status, 0, String(r.stderr));
   return r.stdout;
@@ -131,6 +134,42 @@ test('NODE_DISABLE_COMPILE_CACHE=1 makes no cache', () => {
   withTmp((tmp) => {
     bin(tmp, ['dump', OBJ], { env: { NODE_DISABLE_COMPILE_CACHE: '1' } });
     assert.is(cacheFiles(tmp).size, 0);
+  });
+});
+
+test('TurboFan is off for C dumps on Node 22 and later, on for the rest (cli/tiers.ts)', () => {
+  for (const major of [20, 21]) assert.not.ok(maglevOnly('dump.-f.c', major));
+  for (const major of [22, 24, 26]) {
+    for (const tag of ['dump.-f.c', 'dump.-f.c.--bpftool', 'dump.-B.-f.c', 'dump.--no-sort.-f.c'])
+      assert.ok(maglevOnly(tag, major), tag);
+    for (const tag of [
+      'dump',
+      'dump.-j',
+      'dump.-f.raw',
+      'dump.-f.json',
+      'dump.-f.c.-O',
+      'dump.-O.-f.c',
+      'dump.--output-dir.-f.c',
+      'layout',
+      'gen.-f.c',
+      '-',
+    ])
+      assert.not.ok(maglevOnly(tag, major), tag);
+  }
+});
+
+test('a C dump of a kernel runs with the tiers cli/tiers.ts names for this Node: same bytes either way', () => {
+  withTmp((tmp) => {
+    const vmlinux = join(tmp, 'vmlinux.btf');
+    writeFileSync(vmlinux, brotliDecompressSync(readFileSync(repoPath('golden', 'bpftool-7.8', 'vmlinux.btf.br'))));
+    const major = Number(process.versions.node.split('.')[0]);
+    const traced = bin(tmp, ['dump', '-f', 'c', vmlinux], { flags: ['--trace-opt'] }).toString('latin1');
+    assert.is(/target TURBOFAN/.test(traced), !maglevOnly('dump.-f.c', major));
+    // TurboFan given back on node's command line wins, and prints the same header
+    const plain = bin(tmp, ['dump', '-f', 'c', vmlinux]);
+    assert.equal(bin(tmp, ['dump', '-f', 'c', vmlinux], { flags: ['--turbofan'] }), plain);
+    const raw = bin(tmp, ['dump', vmlinux], { flags: ['--trace-opt'] }).toString('latin1');
+    assert.ok(/target TURBOFAN/.test(raw), 'a raw dump keeps TurboFan');
   });
 });
 
