@@ -56,7 +56,7 @@ import type * as Url from 'node:url';
 import type * as V8 from 'node:v8';
 import type * as Vm from 'node:vm';
 import { isWorkerThread } from './thread.js';
-import { maglevOnly } from './tiers.js';
+import { flagGiven, tierFlags } from './tiers.js';
 
 /**
  * Node's built-ins through CommonJS's `require`, never `import`: an import
@@ -85,7 +85,7 @@ const { Script } = require('node:vm') as typeof Vm;
  * given on node's own command line wins.
  */
 const INLINE_BUDGET = '--max-inlined-bytecode-size-cumulative';
-if (!process.execArgv.some((a) => a.startsWith(INLINE_BUDGET)))
+if (!flagGiven(INLINE_BUDGET, process.execArgv))
   (require('node:v8') as typeof V8).setFlagsFromString(`${INLINE_BUDGET}=150`);
 
 /** The bundle's id, built in by cli/bundle.mjs (esbuild's `define`). */
@@ -127,14 +127,11 @@ function cacheTag(args: readonly string[]): string {
 }
 
 const tag = cacheTag(process.argv.slice(2));
-// V8's top tier off where it slows a one-shot run (cli/tiers.ts); a
-// `--turbofan` or `--no-turbofan` given to node wins. Set before the bundle
-// is compiled, as the inlining budget is.
-if (
-  maglevOnly(tag, Number(process.versions.node.split('.')[0])) &&
-  !process.execArgv.some((a) => a === '--turbofan' || a === '--no-turbofan')
-)
-  (require('node:v8') as typeof V8).setFlagsFromString('--no-turbofan');
+// V8's top tier off where it slows a one-shot run (cli/tiers.ts); a flag
+// given to node wins. Set before the bundle is compiled, as the inlining
+// budget is.
+for (const flag of tierFlags(tag, Number(process.versions.node.split('.')[0])))
+  if (!flagGiven(flag, process.execArgv)) (require('node:v8') as typeof V8).setFlagsFromString(flag);
 
 let cacheFile: string | null = null;
 let cached: Buffer | undefined;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { brotliDecompressSync } from 'node:zlib';
-import { maglevOnly } from '../cli/tiers.js';
+import { flagGiven, maglevOnly, tierFlags } from '../cli/tiers.js';
 import { BIN, repoPath } from './helpers/golden.js';
 
 const OBJ = repoPath('golden', 'obj', 'maps', 'maps_demo.o');
@@ -156,6 +156,23 @@ test('TurboFan is off for C dumps on Node 22 and later, on for the rest (cli/tie
     ])
       assert.not.ok(maglevOnly(tag, major), tag);
   }
+  assert.equal(tierFlags('dump.-j', 24), []);
+  assert.equal(tierFlags('dump.-f.c', 20), []);
+  assert.equal(tierFlags('dump.-f.c', 24), ['--no-turbofan', '--max-maglev-inlined-bytecode-size-cumulative=100']);
+});
+
+test("a V8 flag given to node is told apart from the bin's, however spelt", () => {
+  assert.ok(flagGiven('--no-turbofan', ['--turbofan']));
+  assert.ok(flagGiven('--no-turbofan', ['--inspect', '--no-turbofan']));
+  assert.ok(
+    flagGiven('--max-maglev-inlined-bytecode-size-cumulative=100', [
+      '--max_maglev_inlined_bytecode_size_cumulative=50',
+    ]),
+  );
+  assert.ok(flagGiven('--max-inlined-bytecode-size-cumulative', ['--max-inlined-bytecode-size-cumulative=400']));
+  assert.not.ok(flagGiven('--max-inlined-bytecode-size-cumulative', ['--max-inlined-bytecode-size-cumulative-x=1']));
+  assert.not.ok(flagGiven('--no-turbofan', ['--turbofan-x', '--maglev']));
+  assert.not.ok(flagGiven('--no-turbofan', []));
 });
 
 test('a C dump of a kernel runs with the tiers cli/tiers.ts names for this Node: same bytes either way', () => {
