@@ -1,10 +1,11 @@
 /**
  * Which of V8's optimising tiers a command runs with: the bin (cli/bin.ts)
  * turns TurboFan, V8's top tier, off for a C dump (`dump -f c`, either
- * bpftool's output, one input or several merged; not a batch with `-O`) on
- * Node 22 and later, where Maglev, V8's mid tier, is on by default.
+ * bpftool's output, one input or several merged) and for `layout`, neither
+ * a batch with `-O`, on Node 22 and later, where Maglev, V8's mid tier, is
+ * on by default.
  *
- * Why. A C dump's hot code is spread over a hundred functions. On two
+ * Why. A C dump's hot code (and layout's) is spread over a hundred functions. On two
  * cores TurboFan compiles them one after another on its one helper thread
  * for most of the run: its queue is full from the first struct on, and the
  * dump's drivers (`orderRec`, `emitRec`, the declaration steps) run in
@@ -21,11 +22,14 @@
  * Maglev's budget at 100 (0 and none measured alike, 200 and 300 worse);
  * `-f c` over Debian's 6.12 kernel 186 -> 165 -> 172 ms on another
  * machine state (289 -> 209 -> 221 ms CPU, bpftool 121 ms); a small object
- * unchanged. Left on, because they ran as fast or faster with TurboFan: raw
- * and JSON dumps (a few hot loops that TurboFan compiles early: `-j`
- * 133 -> 185 ms without it), layout (212 -> 214 ms wall, less CPU),
- * batches (long runs, where TurboFan's code pays). Node 20's Maglev is
- * experimental (the 7.8 dump 282 -> 827 ms with it alone) and stays off.
+ * unchanged. Layout of vmlinux: 157 -> 157 ms with TurboFan off (256 ->
+ * 233 ms CPU), 157 -> 143 and 156 -> 140 ms (256 -> 187, 252 -> 183 ms CPU)
+ * with the budget too; `layout -C task_struct` 55.5 -> 53.0 ms. Left on,
+ * because they ran faster with TurboFan: raw and JSON dumps (a few hot
+ * loops that TurboFan compiles early: `-j` 101 -> 117 ms, raw 127 -> 137
+ * ms without it, budget 100), batches (long runs, where TurboFan's code
+ * pays). Node 20's Maglev is experimental (the 7.8 dump 282 -> 827 ms with
+ * it alone) and stays off.
  *
  * `tag` is the bin's cache tag for the command line (the command, then the
  * options given, `-f` and its value however spelt: `dump.-f.c.--bpftool`);
@@ -35,13 +39,8 @@
 export function maglevOnly(tag: string, nodeMajor: number): boolean {
   if (nodeMajor < 22) return false;
   const parts = tag.split('.');
-  return (
-    parts[0] === 'dump' &&
-    parts.includes('-f') &&
-    parts.includes('c') &&
-    !parts.includes('-O') &&
-    !parts.includes('--output-dir')
-  );
+  if (parts.includes('-O') || parts.includes('--output-dir')) return false;
+  return parts[0] === 'layout' || (parts[0] === 'dump' && parts.includes('-f') && parts.includes('c'));
 }
 
 /**

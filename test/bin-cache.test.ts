@@ -137,10 +137,17 @@ test('NODE_DISABLE_COMPILE_CACHE=1 makes no cache', () => {
   });
 });
 
-test('TurboFan is off for C dumps on Node 22 and later, on for the rest (cli/tiers.ts)', () => {
+test('TurboFan is off for C dumps and layout on Node 22 and later, on for the rest (cli/tiers.ts)', () => {
   for (const major of [20, 21]) assert.not.ok(maglevOnly('dump.-f.c', major));
   for (const major of [22, 24, 26]) {
-    for (const tag of ['dump.-f.c', 'dump.-f.c.--bpftool', 'dump.-B.-f.c', 'dump.--no-sort.-f.c'])
+    for (const tag of [
+      'dump.-f.c',
+      'dump.-f.c.--bpftool',
+      'dump.-B.-f.c',
+      'dump.--no-sort.-f.c',
+      'layout',
+      'layout.-C',
+    ])
       assert.ok(maglevOnly(tag, major), tag);
     for (const tag of [
       'dump',
@@ -150,8 +157,9 @@ test('TurboFan is off for C dumps on Node 22 and later, on for the rest (cli/tie
       'dump.-f.c.-O',
       'dump.-O.-f.c',
       'dump.--output-dir.-f.c',
-      'layout',
+      'layout.-O',
       'gen.-f.c',
+      'dedup.-o',
       '-',
     ])
       assert.not.ok(maglevOnly(tag, major), tag);
