@@ -67,7 +67,7 @@ import { flagGiven, tierFlags } from './tiers.js';
  */
 const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } =
   require('node:fs') as typeof Fs;
-const { tmpdir } = require('node:os') as typeof Os;
+const { availableParallelism, tmpdir } = require('node:os') as typeof Os;
 const { join } = require('node:path') as typeof Path;
 const { pathToFileURL } = require('node:url') as typeof Url;
 const { Script } = require('node:vm') as typeof Vm;
@@ -130,7 +130,7 @@ const tag = cacheTag(process.argv.slice(2));
 // V8's top tier off where it slows a one-shot run (cli/tiers.ts); a flag
 // given to node wins. Set before the bundle is compiled, as the inlining
 // budget is.
-for (const flag of tierFlags(tag, Number(process.versions.node.split('.')[0])))
+for (const flag of tierFlags(tag, Number(process.versions.node.split('.')[0]), availableParallelism()))
   if (!flagGiven(flag, process.execArgv)) (require('node:v8') as typeof V8).setFlagsFromString(flag);
 
 let cacheFile: string | null = null;

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -138,7 +138,7 @@ test('NODE_DISABLE_COMPILE_CACHE=1 makes no cache', () => {
 });
 
 test('TurboFan is off for C dumps and layout on Node 22 and later, on for the rest (cli/tiers.ts)', () => {
-  for (const major of [20, 21]) assert.not.ok(maglevOnly('dump.-f.c', major));
+  for (const major of [20, 21]) assert.not.ok(maglevOnly('dump.-f.c', major, 2));
   for (const major of [22, 24, 26]) {
     for (const tag of [
       'dump.-f.c',
@@ -148,7 +148,8 @@ test('TurboFan is off for C dumps and layout on Node 22 and later, on for the re
       'layout',
       'layout.-C',
     ])
-      assert.ok(maglevOnly(tag, major), tag);
+      assert.ok(maglevOnly(tag, major, 2) && maglevOnly(tag, major, 1), tag);
+    for (const cpus of [3, 4, 64]) assert.not.ok(maglevOnly('dump.-f.c', major, cpus), String(cpus));
     for (const tag of [
       'dump',
       'dump.-j',
@@ -162,11 +163,11 @@ test('TurboFan is off for C dumps and layout on Node 22 and later, on for the re
       'dedup.-o',
       '-',
     ])
-      assert.not.ok(maglevOnly(tag, major), tag);
+      assert.not.ok(maglevOnly(tag, major, 2), tag);
   }
-  assert.equal(tierFlags('dump.-j', 24), []);
-  assert.equal(tierFlags('dump.-f.c', 20), []);
-  assert.equal(tierFlags('dump.-f.c', 24), ['--no-turbofan', '--max-maglev-inlined-bytecode-size-cumulative=100']);
+  assert.equal(tierFlags('dump.-j', 24, 2), []);
+  assert.equal(tierFlags('dump.-f.c', 20, 2), []);
+  assert.equal(tierFlags('dump.-f.c', 24, 2), ['--no-turbofan', '--max-maglev-inlined-bytecode-size-cumulative=100']);
 });
 
 test("a V8 flag given to node is told apart from the bin's, however spelt", () => {
@@ -189,7 +190,7 @@ test('a C dump of a kernel runs with the tiers cli/tiers.ts names for this Node:
     writeFileSync(vmlinux, brotliDecompressSync(readFileSync(repoPath('golden', 'bpftool-7.8', 'vmlinux.btf.br'))));
     const major = Number(process.versions.node.split('.')[0]);
     const traced = bin(tmp, ['dump', '-f', 'c', vmlinux], { flags: ['--trace-opt'] }).toString('latin1');
-    assert.is(/target TURBOFAN/.test(traced), !maglevOnly('dump.-f.c', major));
+    assert.is(/target TURBOFAN/.test(traced), !maglevOnly('dump.-f.c', major, availableParallelism()));
     // TurboFan given back on node's command line wins, and prints the same header
     const plain = bin(tmp, ['dump', '-f', 'c', vmlinux]);
     assert.equal(bin(tmp, ['dump', '-f', 'c', vmlinux], { flags: ['--turbofan'] }), plain);
