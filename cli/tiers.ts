@@ -1,16 +1,17 @@
 /**
  * Which of V8's optimising tiers a command runs with: the bin (cli/bin.ts)
- * turns TurboFan, V8's top tier, off for a C dump (`dump -f c`, either
- * bpftool's output, one input or several merged) and for `layout`, neither
+ * turns TurboFan, V8's top tier, off for a C dump (`dump -f c`, as bpftool
+ * 7.1 or 7.8 prints it, one input or several merged) and for `layout`, neither
  * a batch with `-O`, on Node 22 and later, where Maglev, V8's mid tier, is
  * on by default, on a machine of one or two CPUs (the bin gives V8 one
  * helper thread there).
  *
- * Why. A C dump's hot code (and layout's) is spread over a hundred functions. On two
- * cores TurboFan compiles them one after another on its one helper thread
- * for most of the run: its queue is full from the first struct on, and the
- * dump's drivers (`orderRec`, `emitRec`, the declaration steps) run in
- * baseline code for about a third of the run waiting for their turn.
+ * Why. A C dump's hot code (and layout's) is spread over a hundred
+ * functions. On two cores TurboFan compiles them one after another on its
+ * one helper thread for most of the run: its queue is full from the first
+ * struct on, and the dump's drivers (`orderRec`, `emitRec`, the declaration
+ * steps) run in baseline code for about a third of the run waiting for
+ * their turn.
  * Maglev compiles each in a fraction of the time; its code is slower once
  * there, which a one-shot C dump does not run long enough to notice. With
  * TurboFan off, Maglev's own inlining budget decides how long its compiles
