@@ -29,6 +29,7 @@
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type Btf, isElf } from '../lib/btf.js';
@@ -42,6 +43,7 @@ import type { CliIo } from './io.js';
 import type { Job } from './jobs.js';
 import { runJob } from './jobs.js';
 import { WORKER_ARG } from './thread.js';
+import { longRun } from './tiers.js';
 
 /** One input of a batch. */
 interface BatchInput {
@@ -264,6 +266,8 @@ export async function runBatch(
   inputs: readonly BatchInput[],
   opts: { jobs?: number | undefined; outDir?: string | undefined },
 ): Promise<void> {
+  // A batch runs long enough for TurboFan's code to pay (cli/tiers.ts).
+  longRun(setFlagsFromString);
   if (opts.outDir !== undefined) mkdirSync(opts.outDir, { recursive: true });
   const results: (WorkResult | undefined)[] = new Array(inputs.length);
   let next = 0;

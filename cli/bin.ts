@@ -56,7 +56,7 @@ import type * as Url from 'node:url';
 import type * as V8 from 'node:v8';
 import type * as Vm from 'node:vm';
 import { isWorkerThread } from './thread.js';
-import { flagGiven, tierFlags } from './tiers.js';
+import { flagGiven, recordTierFlags, tierFlags } from './tiers.js';
 
 /**
  * Node's built-ins through CommonJS's `require`, never `import`: an import
@@ -130,8 +130,11 @@ const tag = cacheTag(process.argv.slice(2));
 // V8's top tier off where it slows a one-shot run (cli/tiers.ts); a flag
 // given to node wins. Set before the bundle is compiled, as the inlining
 // budget is.
-for (const flag of tierFlags(tag, Number(process.versions.node.split('.')[0]), availableParallelism()))
-  if (!flagGiven(flag, process.execArgv)) (require('node:v8') as typeof V8).setFlagsFromString(flag);
+const tiers = tierFlags(tag, Number(process.versions.node.split('.')[0]), availableParallelism()).filter(
+  (flag) => !flagGiven(flag, process.execArgv),
+);
+for (const flag of tiers) (require('node:v8') as typeof V8).setFlagsFromString(flag);
+recordTierFlags(tiers);
 
 let cacheFile: string | null = null;
 let cached: Buffer | undefined;
@@ -151,6 +154,8 @@ if (cacheFile && !isWorkerThread() && (!cached || script.cachedDataRejected)) {
     try {
       mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
       const tmp = `${path}.${process.pid}.tmp`;
+      // The flags the bundle was compiled under (a batch changed them: cli/tiers.ts `longRun`).
+      for (const flag of tiers) (require('node:v8') as typeof V8).setFlagsFromString(flag);
       writeFileSync(tmp, script.createCachedData());
       renameSync(tmp, path);
       const dir = join(path, '..');

@@ -39,7 +39,7 @@ const LAZY = new Set(['child_process', 'worker_threads', 'fs/promises']);
 const builtinsByRequire = {
   name: 'builtins-by-require',
   setup(b) {
-    b.onResolve({ filter: /^[a-z_/:]+$/ }, (args) => {
+    b.onResolve({ filter: /^[a-z0-9_/:]+$/ }, (args) => {
       const name = args.path.replace(/^node:/, '');
       if (!builtins.has(name) || args.namespace === 'builtin') return undefined;
       if (args.kind === 'require-call' && !LAZY.has(name)) return undefined;

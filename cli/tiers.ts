@@ -1,10 +1,10 @@
 /**
  * Which of V8's optimising tiers a command runs with: the bin (cli/bin.ts)
  * turns TurboFan, V8's top tier, off for a C dump (`dump -f c`, as bpftool
- * 7.1 or 7.8 prints it, one input or several merged) and for `layout`, neither
- * a batch with `-O`, on Node 22 and later, where Maglev, V8's mid tier, is
- * on by default, on a machine of one or two CPUs (the bin gives V8 one
- * helper thread there).
+ * 7.1 or 7.8 prints it, one input or several merged) and for `layout`, on
+ * Node 22 and later, where Maglev, V8's mid tier, is on by default, on a
+ * machine of one or two CPUs (the bin gives V8 one helper thread there);
+ * a batch of them turns it back on ({@link longRun}).
  *
  * Why. A C dump's hot code (and layout's) is spread over a hundred
  * functions. On two cores TurboFan compiles them one after another on its
@@ -39,6 +39,12 @@
  * Long C dumps gain too: every module of Debian's 6.12 kernel merged over
  * its vmlinux (1,138 files, 3.6 MB of header from 300 of them) 408 -> 377
  * ms for 300 modules, 640 -> 621 ms for all (674 -> 460, 966 -> 734 ms CPU).
+ * A batch does not (many files, a directory: seconds to a minute on worker
+ * threads, where TurboFan's code pays back its compiles): `layout` over
+ * those 1,138 modules took 48.4 -> 69.3 s without TurboFan, `dump -f c`
+ * 7.0 -> 7.3 s. The bin cannot tell a batch from its arguments (it knows
+ * no option's value), so a batch hands TurboFan back as it starts
+ * ({@link longRun}), before its worker threads start.
  *
  * `tag` is the bin's cache tag for the command line (the command, then the
  * options given, `-f` and its value however spelt: `dump.-f.c.--bpftool`);
@@ -74,4 +80,29 @@ export function flagGiven(flag: string, execArgv: readonly string[]): boolean {
       .replace(/_/g, '-');
   const n = name(flag);
   return execArgv.some((a) => name(a) === n);
+}
+
+/** Where the bin leaves the flags it set ({@link tierFlags}), for {@link longRun} and for its own exit. */
+const SET_FLAGS = Symbol.for('btfkit.tierFlags');
+
+/** Records the flags the bin set for this process. */
+export function recordTierFlags(flags: readonly string[]): void {
+  (globalThis as Record<symbol, unknown>)[SET_FLAGS] = flags;
+}
+
+/** The flags the bin set for this process (none when it set none, or in a library). */
+function recordedTierFlags(): readonly string[] {
+  return ((globalThis as Record<symbol, unknown>)[SET_FLAGS] as readonly string[] | undefined) ?? [];
+}
+
+/**
+ * Hands TurboFan back for a long run (a batch: {@link maglevOnly} says
+ * why), when the bin turned it off for this process; worker threads started
+ * after this share the setting (V8's flags are per process). `setFlags` is
+ * node:v8's `setFlagsFromString`. The bin sets its flags again before it
+ * writes the code cache at exit, so that the cache is made under the flags
+ * the next run compiles under.
+ */
+export function longRun(setFlags: (flags: string) => void): void {
+  if (recordedTierFlags().includes('--no-turbofan')) setFlags('--turbofan');
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { brotliDecompressSync } from 'node:zlib';
-import { flagGiven, maglevOnly, tierFlags } from '../cli/tiers.js';
+import { flagGiven, longRun, maglevOnly, recordTierFlags, tierFlags } from '../cli/tiers.js';
 import { BIN, repoPath } from './helpers/golden.js';
 
 const OBJ = repoPath('golden', 'obj', 'maps', 'maps_demo.o');
@@ -168,6 +168,20 @@ test('TurboFan is off for C dumps and layout on Node 22 and later, on for the re
   assert.equal(tierFlags('dump.-j', 24, 2), []);
   assert.equal(tierFlags('dump.-f.c', 20, 2), []);
   assert.equal(tierFlags('dump.-f.c', 24, 2), ['--no-turbofan', '--max-maglev-inlined-bytecode-size-cumulative=100']);
+});
+
+test('a batch hands TurboFan back only when the bin turned it off', () => {
+  const set: string[] = [];
+  try {
+    recordTierFlags(['--no-turbofan', '--max-maglev-inlined-bytecode-size-cumulative=100']);
+    longRun((f) => set.push(f));
+    assert.equal(set, ['--turbofan']);
+    recordTierFlags([]);
+    longRun((f) => set.push(f));
+    assert.equal(set, ['--turbofan']);
+  } finally {
+    recordTierFlags([]);
+  }
 });
 
 test("a V8 flag given to node is told apart from the bin's, however spelt", () => {
