@@ -84,9 +84,7 @@ const { Script } = require('node:vm') as typeof Vm;
  * so V8's code cache is made and checked under the same flags. A budget
  * given on node's own command line wins.
  */
-const INLINE_BUDGET = '--max-inlined-bytecode-size-cumulative';
-if (!flagGiven(INLINE_BUDGET, process.execArgv))
-  (require('node:v8') as typeof V8).setFlagsFromString(`${INLINE_BUDGET}=150`);
+const INLINE_BUDGET = '--max-inlined-bytecode-size-cumulative=150';
 
 /** The bundle's id, built in by cli/bundle.mjs (esbuild's `define`). */
 declare const __BTFKIT_BUNDLE_ID__: string;
@@ -127,14 +125,21 @@ function cacheTag(args: readonly string[]): string {
 }
 
 const tag = cacheTag(process.argv.slice(2));
-// V8's top tier off where it slows a one-shot run (cli/tiers.ts); a flag
-// given to node wins. Set before the bundle is compiled, as the inlining
-// budget is.
-const tiers = tierFlags(tag, Number(process.versions.node.split('.')[0]), availableParallelism()).filter(
-  (flag) => !flagGiven(flag, process.execArgv),
-);
-for (const flag of tiers) (require('node:v8') as typeof V8).setFlagsFromString(flag);
-recordTierFlags(tiers);
+/**
+ * The V8 flags the bin sets: the inlining budget, and V8's top tier off
+ * where it slows a one-shot run (cli/tiers.ts); a flag given to node wins.
+ * Set before the bundle is compiled, so V8's code cache is made and checked
+ * under them.
+ */
+const v8Flags = [
+  INLINE_BUDGET,
+  ...tierFlags(tag, Number(process.versions.node.split('.')[0]), availableParallelism()),
+].filter((flag) => !flagGiven(flag, process.execArgv));
+const setV8Flags = (): void => {
+  for (const flag of v8Flags) (require('node:v8') as typeof V8).setFlagsFromString(flag);
+};
+setV8Flags();
+recordTierFlags(v8Flags);
 
 let cacheFile: string | null = null;
 let cached: Buffer | undefined;
@@ -155,7 +160,7 @@ if (cacheFile && !isWorkerThread() && (!cached || script.cachedDataRejected)) {
       mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
       const tmp = `${path}.${process.pid}.tmp`;
       // The flags the bundle was compiled under (a batch changed them: cli/tiers.ts `longRun`).
-      for (const flag of tiers) (require('node:v8') as typeof V8).setFlagsFromString(flag);
+      setV8Flags();
       writeFileSync(tmp, script.createCachedData());
       renameSync(tmp, path);
       const dir = join(path, '..');

@@ -82,7 +82,7 @@ export function flagGiven(flag: string, execArgv: readonly string[]): boolean {
   return execArgv.some((a) => name(a) === n);
 }
 
-/** Where the bin leaves the flags it set ({@link tierFlags}), for {@link longRun}. */
+/** Where the bin leaves the V8 flags it set (its inlining budget and {@link tierFlags}), for {@link longRun}. */
 const SET_FLAGS = Symbol.for('btfkit.tierFlags');
 
 /** Records the flags the bin set for this process. */
