@@ -88,10 +88,10 @@ if (!isWorkerThread()) {
   const io = mainIo();
   process.exitCode = await main(io);
   // Done, with nothing left to run (no server, no child, no output on its
-  // way; the only handle left, if any, standard error's): exit now. Left to end by
-  // itself, Node first waits for every background compile V8 has queued,
-  // useless by now: 3-4 ms of a kernel's C dump on two cores (a backlog of
-  // them). And on Node 22+ that wait can deadlock (nodejs/node#54918: a
+  // way; the only handle left, if any, standard error's): exit now. Left to
+  // end by itself, Node first waits for every background compile V8 has
+  // queued, useless by now: 3-4 ms of a kernel's C dump on two cores (a
+  // backlog of them). And on Node 22+ that wait can deadlock (nodejs/node#54918: a
   // Maglev compile waits for a GC that the main thread, waiting for the
   // compile, never runs): 25 of 400 runs of one kernel dump hung here
   // (Node 24.22, inlining budget on node's command line), none of 700 that
