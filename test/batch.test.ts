@@ -7,8 +7,7 @@
  * error, the others complete, and the status is 1.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -18,13 +17,13 @@ import { BIN, firstDiff, repoPath, runCli, sameBytes } from './helpers/golden.js
 import { cachedKernels, kernelModules, missingKernels, sampleModules } from './helpers/kernels.js';
 import { skip } from './helpers/skip.js';
 import { hasTool } from './helpers/tools.js';
+import { scratchDir } from './helpers/scratch.js';
 
 // Raw BTF files take the vmlinux.btf beside them or in their parent as their base:
 // the work directory sits inside a directory of its own, so that a vmlinux.btf
 // left in the system's temporary directory is never found.
-const top = mkdtempSync(join(tmpdir(), 'btfkit-batch-'));
+const top = scratchDir('batch');
 const work = mkdtempSync(join(top, 'work-'));
-process.on('exit', () => rmSync(top, { recursive: true, force: true }));
 
 const OBJS = ['global_data_layout.o', 'kprobe_latency.o', 'exec_ringbuf.o'].map((n) => repoPath('golden', 'obj', n));
 const enc = new TextEncoder();

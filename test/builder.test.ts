@@ -39,6 +39,7 @@ import { skip } from './helpers/skip.js';
 import { fuzzRuns } from './helpers/budget.js';
 import { hasTool, run } from './helpers/tools.js';
 import { parseBtf } from '../lib/object/open.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const fixtureDir = repoPath('test', 'fixtures', 'builder');
 const scripts = readdirSync(fixtureDir)
@@ -616,8 +617,7 @@ for (const s of scripts) {
 }
 
 {
-  const dir = mkdtempSync(join(tmpdir(), 'btfkit-script-'));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir('script');
 
   /** Runs a script through libbpf (btfh) and through btfkit; asserts the same lines and bytes. */
   const differential = (path: string, what: string): void => {

@@ -9,23 +9,20 @@ import {
   chmodSync,
   copyFileSync,
   lstatSync,
-  mkdtempSync,
   readFileSync,
   readlinkSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BIN, repoPath } from './helpers/golden.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const OBJ = repoPath('golden', 'obj', 'global_data_layout.o');
-const work = mkdtempSync(join(tmpdir(), 'btfkit-files-'));
-process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+const work = scratchDir('files');
 
 function btfkit(...args: string[]): { status: number | null; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });

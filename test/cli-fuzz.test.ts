@@ -18,8 +18,7 @@
 // by default, 100 s at 8), BTFKIT_CLI_FUZZ_SEED picks others, and
 // BTFKIT_CLI_FUZZ_SAVE=DIR keeps every input that showed a problem.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -32,10 +31,10 @@ import { elfMutant, sectionBoundaries } from './helpers/elf-mutate.js';
 import { memoryIo } from '../cli/io.js';
 import { BIN, btfSection, isUsageError, readBytes, repoPath } from './helpers/golden.js';
 import { rng } from './helpers/mutants.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const budget = new TimeBudget('cli-fuzz', 60_000);
-const tmp = mkdtempSync(join(tmpdir(), 'btfkit-cli-fuzz-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('cli-fuzz');
 const SLOW_MS = 2000 * timeScale();
 /** BTFKIT_CLI_FUZZ_SEED: other mutants (the default seeds are fixed). */
 const SEED = Number(process.env['BTFKIT_CLI_FUZZ_SEED'] ?? 0);

@@ -5,8 +5,7 @@
  * `module:NAME` reading a module over vmlinux without -B.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,10 +13,10 @@ import { BIN } from './helpers/golden.js';
 import { cachedKernels, kernelModules, sampleModules } from './helpers/kernels.js';
 import { skip } from './helpers/skip.js';
 import { hasTool } from './helpers/tools.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const kernel = cachedKernels()[0];
-const work = mkdtempSync(join(tmpdir(), 'btfkit-list-'));
-process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+const work = scratchDir('list');
 const mods = kernel ? sampleModules(kernelModules(kernel), 3) : [];
 if (kernel) {
   copyFileSync(kernel.vmlinux, join(work, 'vmlinux'));

@@ -5,17 +5,16 @@
  * output for every output.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BIN, repoPath } from './helpers/golden.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const OBJ = repoPath('golden', 'obj', 'xdp_pkt_counter.o');
 const DATA = repoPath('golden', 'obj', 'global_data_layout.o');
-const work = mkdtempSync(join(tmpdir(), 'btfkit-usage-'));
-process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+const work = scratchDir('usage');
 
 function btfkit(args: string[], input?: Uint8Array): { status: number | null; stdout: Buffer; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { input, maxBuffer: 1 << 28 });

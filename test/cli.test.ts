@@ -5,8 +5,7 @@
  * error format.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { test } from 'uvu';
@@ -32,6 +31,7 @@ import {
 } from './helpers/golden.js';
 import { hasTool, run } from './helpers/tools.js';
 import { skip } from './helpers/skip.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const xdp = goldenObject('xdp_pkt_counter');
 const xdpBE = goldenObject('xdp_pkt_counter.bpfeb');
@@ -54,8 +54,7 @@ const splitBase = goldenObject('sched_switch_stats').obj;
 const splitFile = repoPath('test', 'fixtures', 'btf', 'split-golden.dedup.btf');
 const splitRaw = readText(repoPath('test', 'fixtures', 'btf', 'split-golden.dedup.raw.txt'));
 
-const work = mkdtempSync(join(tmpdir(), 'btfkit-cli-'));
-process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+const work = scratchDir('cli');
 let n = 0;
 /** Returns a fresh empty directory. */
 const freshDir = (): string => {

@@ -8,8 +8,7 @@
  * trees and vary others, merged and deduplicated by btfkit and by libbpf
  * 1.1.2 (the C harness): the bytes must be equal.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -21,10 +20,10 @@ import { rng } from './helpers/gen.js';
 import { firstDiff, readBytes, sameBytes } from './helpers/golden.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
 import { skip } from './helpers/skip.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const harness = harnessPath();
-const tmp = mkdtempSync(join(tmpdir(), 'btfkit-dedup-shape-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('dedup-shape');
 
 /** Returns one unit: anonymous trees drawn from `r`, under named holders. */
 function unit(r: () => number): Btf {

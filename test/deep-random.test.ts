@@ -11,8 +11,7 @@
  * the C dump must equal bpftool's and the typed data libbpf's (through the
  * harness). The seeds share one time budget; BTFKIT_FUZZ_RUNS multiplies them.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -33,11 +32,11 @@ import { rng } from './helpers/gen.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
 import { skip } from './helpers/skip.js';
 import { hasTool, run } from './helpers/tools.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const budget = new TimeBudget('deep-random', 40_000);
 const stats = new FuzzStats('deep-random');
-const tmp = mkdtempSync(join(tmpdir(), 'btfkit-deep-random-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('deep-random');
 const SEEDS = fuzzRuns(40);
 /** Levels per seed at most. */
 const MAX_LEVELS = 3000;

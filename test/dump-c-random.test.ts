@@ -4,8 +4,7 @@
  * printed by both (`bpftool btf dump file F format c`). Each seed is a case;
  * the cases share one time budget; BTFKIT_FUZZ_RUNS multiplies the seeds.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -16,10 +15,10 @@ import { TimeBudget, fuzzRuns } from './helpers/budget.js';
 import { randomBtf } from './helpers/random-btf.js';
 import { skip } from './helpers/skip.js';
 import { hasTool, run } from './helpers/tools.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const bpftool = hasTool('bpftool');
-const tmp = mkdtempSync(join(tmpdir(), 'btfkit-dump-c-random-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('dump-c-random');
 const budget = new TimeBudget('dump-c-random', 30_000);
 const stats = new FuzzStats('dump-c-random');
 const SEEDS = fuzzRuns(300);

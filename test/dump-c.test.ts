@@ -8,8 +8,7 @@
  * libbpf, built when cc and libbpf-dev exist), and the headers compile with
  * clang-19 and reproduce every struct's size and member offsets.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -50,6 +49,7 @@ import {
 } from './helpers/golden.js';
 import { hasTool, run } from './helpers/tools.js';
 import { skip } from './helpers/skip.js';
+import { scratchDir } from './helpers/scratch.js';
 
 // ------------------------------------------------------------------ fixtures
 
@@ -92,8 +92,7 @@ const vmlinux = vmlinuxBytes();
 const kernel = vmlinux ? parseBtf(vmlinux, { file: VMLINUX }) : null;
 const bpftool = hasTool('bpftool');
 const clang = hasTool('clang-19');
-const tmp = mkdtempSync(join(tmpdir(), 'btfkit-dump-c-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('dump-c');
 
 const dumpBytes = (btf: Btf, opts: CDumpOptions = {}): Uint8Array => collectBytes((s) => writeCDump(btf, s, opts));
 

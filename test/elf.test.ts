@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BtfErrorCode, isElfError, type ElfError } from '../lib/errors.js';
@@ -23,6 +22,7 @@ import { hasTool, run } from './helpers/tools.js';
 import { skip } from './helpers/skip.js';
 import { FuzzStats } from './helpers/fuzz-stats.js';
 import { TimeBudget, fuzzRuns } from './helpers/budget.js';
+import { scratchDir } from './helpers/scratch.js';
 
 // ---------------------------------------------------------------- fixtures
 
@@ -57,8 +57,7 @@ if (small === undefined) throw new Error('golden/obj/xdp_pkt_counter.o is missin
 const smallBe = objects.find((o) => o.name === 'obj/xdp_pkt_counter.bpfeb.o');
 if (smallBe === undefined) throw new Error('golden/obj/xdp_pkt_counter.bpfeb.o is missing');
 
-const tmp = mkdtempSync(join(tmpdir(), 'btfkit-elf-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('elf');
 let tmpCount = 0;
 function tmpFile(bytes: Uint8Array, hint = 'obj'): string {
   const p = join(tmp, `${tmpCount++}-${hint.replace(/[^A-Za-z0-9_.-]/g, '_')}`);

@@ -9,8 +9,7 @@
  * Regenerate the committed CO-RE expectations (needs bpftool and a kernel
  * BTF): test/fixtures/ext/regen.sh
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -28,6 +27,7 @@ import { TimeBudget, fuzzRuns } from './helpers/budget.js';
 import { ROOT, readBytes, readText, repoPath, runCli, sameBytes, text, VMLINUX, hasVmlinux } from './helpers/golden.js';
 import { allObjectPaths } from './helpers/objects.js';
 import { hasTool, run } from './helpers/tools.js';
+import { scratchDir } from './helpers/scratch.js';
 
 // ------------------------------------------------------------- fixtures
 
@@ -83,8 +83,7 @@ const sources = new Map<string, string[]>();
   }
 })(repoPath('golden', 'src'));
 
-const tmp = mkdtempSync(join(tmpdir(), 'btfkit-ext-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('ext');
 let tmpN = 0;
 function tmpFile(bytes: Uint8Array, hint: string): string {
   const p = join(tmp, `${tmpN++}-${hint.replace(/[^A-Za-z0-9_.-]/g, '_')}`);

@@ -23,8 +23,7 @@
  * Regenerate the fixtures (needs the harness and bpftool):
  *   test/fixtures/ext/regen.sh
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -47,6 +46,7 @@ import { skip } from './helpers/skip.js';
 import { TimeBudget, fuzzRuns } from './helpers/budget.js';
 import { ROOT, readBytes, readText, repoPath, runCli, sameBytes, text } from './helpers/golden.js';
 import { hasTool, run } from './helpers/tools.js';
+import { scratchDir } from './helpers/scratch.js';
 
 // ------------------------------------------------------------- fixtures
 
@@ -122,8 +122,7 @@ function readIndex(): IndexRow[] {
 }
 let index = readIndex();
 
-const tmp = mkdtempSync(join(tmpdir(), 'btfkit-fixup-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('fixup');
 let tmpN = 0;
 function tmpFile(bytes: Uint8Array, hint: string): string {
   const p = join(tmp, `${tmpN++}-${hint.replace(/[^A-Za-z0-9_.-]/g, '_')}`);

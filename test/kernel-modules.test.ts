@@ -7,17 +7,16 @@
  * This machine's /sys/kernel/btf may have no modules: the tests use a fake
  * directory and a fake /proc/modules.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dirFiles, kernelModuleOrder, runningModuleFiles } from '../cli/common.js';
 import { kernels } from '../cli/core-matrix.js';
 import { fromOsBytes, osPath } from '../lib/io.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const work = mkdtempSync(join(tmpdir(), 'btfkit-modules-'));
-process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+const work = scratchDir('modules');
 
 /** /proc/modules as the kernel prints it: the newest module first. */
 const PROC_MODULES = [

@@ -9,8 +9,7 @@
  * dump, `readelf -a`/`llvm-readelf-19 -a` (no new warnings) and what
  * `bpftool gen object` (libbpf's linker) makes of the result.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -25,6 +24,7 @@ import { ROOT, isUsageError, readBytes, readText, repoPath, runCli, sameBytes, t
 import { allObjectPaths } from './helpers/objects.js';
 import { skip } from './helpers/skip.js';
 import { hasTool, run } from './helpers/tools.js';
+import { scratchDir } from './helpers/scratch.js';
 
 // ------------------------------------------------------------- fixtures
 
@@ -60,8 +60,7 @@ const xdp = byName.get('golden/obj/xdp_pkt_counter.o')!;
 const xdpBE = byName.get('golden/obj/xdp_pkt_counter.bpfeb.o')!;
 const xdpRaw = xdp.expectedRaw!;
 
-const tmp = mkdtempSync(join(tmpdir(), 'btfkit-object-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('object');
 let tmpN = 0;
 function tmpPath(hint: string): string {
   return join(tmp, `${tmpN++}-${hint.replace(/[^A-Za-z0-9_.-]/g, '_')}`);

@@ -5,16 +5,15 @@
  * `prepack`/`postpack` strip and restore package.json byte for byte.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { repoPath } from './helpers/golden.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const TOOL = repoPath('test', 'tools', 'pack-manifest.mjs');
-const work = mkdtempSync(join(tmpdir(), 'btfkit-pack-'));
-process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+const work = scratchDir('pack');
 
 function tool(verb: string): number | null {
   return spawnSync(process.execPath, [TOOL, verb, work], { encoding: 'utf8' }).status;

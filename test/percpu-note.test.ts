@@ -6,8 +6,7 @@
  * BPF machine is refused as libbpf refuses it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -16,9 +15,9 @@ import { harnessPath, harnessSkipReason } from './helpers/harness.js';
 import { allObjectPaths } from './helpers/objects.js';
 import { skip } from './helpers/skip.js';
 import { hasTool } from './helpers/tools.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const work = mkdtempSync(join(tmpdir(), 'btfkit-percpu-'));
-process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+const work = scratchDir('percpu');
 
 function btfkit(args: string[]): { status: number | null; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });

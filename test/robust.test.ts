@@ -17,8 +17,7 @@
  *
  * The random groups share one time budget; BTFKIT_FUZZ_RUNS multiplies them.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -51,6 +50,7 @@ import { BIN, readBytes, repoPath, runCli } from './helpers/golden.js';
 import { harnessPath, harnessSkipReason, runHarness } from './helpers/harness.js';
 import { skip } from './helpers/skip.js';
 import { hasTool, run } from './helpers/tools.js';
+import { scratchDir } from './helpers/scratch.js';
 
 // Most of it goes to the 200,000-deep chains of every shape through every walk.
 const budget = new TimeBudget('robust', 90_000);
@@ -58,8 +58,7 @@ const stats = new FuzzStats('robust');
 /** Times a deep walk (`SHAPE WALK`) in the budget and counts it under WALK. */
 const timed = <T>(what: string, fn: () => T): T =>
   budget.time(what, () => stats.call(`deep ${what.slice(what.indexOf(' ') + 1)}`, fn));
-const tmp = mkdtempSync(join(tmpdir(), 'btfkit-robust-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('robust');
 const bpftool = hasTool('bpftool');
 const harness = harnessPath();
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
