@@ -1,8 +1,9 @@
 /**
  * The bin run as a program (cli/bin.ts, first two lines from
- * cli/bundle.mjs): /bin/sh drops NODE_EXTRA_CA_CERTS and execs `node` on the
- * same file, which runs as `node BIN` does: same output, same exit status,
- * arguments and standard input passed through untouched.
+ * cli/bundle.mjs): /bin/sh drops NODE_EXTRA_CA_CERTS, puts glibc's
+ * huge-page tunable in GLIBC_TUNABLES and execs `node` on the same file,
+ * which runs as `node BIN` does: same output, same exit status, arguments
+ * and standard input passed through untouched.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -79,6 +80,31 @@ test("the shell line picks the pool size for each CPU list, and Node's 4 without
   }
 });
 
+test("the shell line puts glibc's huge-page tunable first in GLIBC_TUNABLES, before the user's own", () => {
+  const second = readFileSync(BIN, 'utf8').split('\n')[1]!;
+  const script = second.replace(/exec node .*$/, 'echo "$GLIBC_TUNABLES"; env | grep -c "^GLIBC_TUNABLES="');
+  const env = { ...process.env };
+  delete env['GLIBC_TUNABLES'];
+  const cases: [string | undefined, string][] = [
+    [undefined, 'glibc.malloc.hugetlb=1'],
+    ['', 'glibc.malloc.hugetlb=1'],
+    ['glibc.malloc.hugetlb=0', 'glibc.malloc.hugetlb=1:glibc.malloc.hugetlb=0'],
+    [
+      'glibc.cpu.hwcaps=-AVX2:glibc.malloc.check=3',
+      'glibc.malloc.hugetlb=1:glibc.cpu.hwcaps=-AVX2:glibc.malloc.check=3',
+    ],
+  ];
+  for (const [given, expected] of cases) {
+    const r = spawnSync('/bin/sh', ['-c', script], {
+      encoding: 'utf8',
+      env: given === undefined ? env : { ...env, GLIBC_TUNABLES: given },
+    });
+    assert.is(r.stderr, '', String(given));
+    // the value, and exported: the exec'd node sees it
+    assert.is(r.stdout, `${expected}\n1\n`, String(given));
+  }
+});
+
 test('as a program: the same bytes and status as node BIN, for output, usage errors and bad input', () => {
   for (const args of [['dump', OBJ], ['dump', '-j', OBJ], ['--version'], ['dump', '--bogus'], ['dump', MISSING]]) {
     const a = asProgram(args);
@@ -107,8 +133,9 @@ test('as a program: arguments with spaces, quotes, $ and globs reach btfkit as t
   }
 });
 
-test('as a program: NODE_EXTRA_CA_CERTS is gone from the Node process, the rest of the environment is kept', async () => {
-  const env = { ...ENV, NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem', BTFKIT_LAUNCH_MARK: 'kept' };
+test('as a program: NODE_EXTRA_CA_CERTS is gone from the Node process, the huge-page tunable is there, the rest of the environment is kept', async () => {
+  const env: NodeJS.ProcessEnv = { ...ENV, NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem', BTFKIT_LAUNCH_MARK: 'kept' };
+  delete env['GLIBC_TUNABLES'];
   // `dump -` waits on standard input: read the process's environment while it waits.
   const child = spawn(BIN, ['dump', '-'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
@@ -133,6 +160,7 @@ test('as a program: NODE_EXTRA_CA_CERTS is gone from the Node process, the rest 
   const vars = environ.split('\0');
   assert.ok(vars.includes('BTFKIT_LAUNCH_MARK=kept'), 'the environment was read from the node process');
   assert.ok(cmdline.includes(`\0--v8-pool-size=${expectedPool()}\0`), cmdline);
+  assert.ok(vars.includes('GLIBC_TUNABLES=glibc.malloc.hugetlb=1'), 'the huge-page tunable reached node');
   assert.not.ok(
     vars.some((v) => v.startsWith('btfkit_')),
     "the shell's variables reached node",
