@@ -76,6 +76,7 @@ function lazyBuiltin(name) {
  * cli/bin.ts says why).
  */
 const SHELL_LINE =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: `${...:+...}` is the shell's parameter expansion
   '":" //; unset NODE_EXTRA_CA_CERTS; export GLIBC_TUNABLES="glibc.malloc.hugetlb=1${GLIBC_TUNABLES:+:$GLIBC_TUNABLES}"; btfkit_pool=4; btfkit_cpus=; read -r btfkit_cpus 2>/dev/null </sys/devices/system/cpu/online; ' +
   'case $btfkit_cpus in 0|0-1) btfkit_pool=1;; 0-2) btfkit_pool=2;; 0-3) btfkit_pool=3;; esac; ' +
   'exec node --v8-pool-size=$btfkit_pool "$0" "$@"';
