@@ -92,6 +92,10 @@ await build({
   define: { 'import.meta.url': '__btfkitUrl' },
   banner: { js: '(async function (require, __btfkitUrl) {' },
   footer: { js: '})' },
+  // Whitespace only (names kept, for stacks and profiles): 1,064 -> 660 KB, which
+  // every run reads and keeps as a string, 2,817 -> 2,625 page faults a
+  // `--version` (Node 20).
+  minifyWhitespace: true,
   plugins: [builtinsByRequire],
   logLevel: 'warning',
 });
