@@ -49,21 +49,37 @@
  * threads unchanged. The pool is a process option, so it cannot be set from
  * JavaScript: `node btfkit.cjs` keeps Node's default.
  *
- * And the shell puts `glibc.malloc.hugetlb=1` first in GLIBC_TUNABLES
- * (a user's own tunables follow it, so theirs win, that one included):
- * glibc's malloc then asks the kernel for transparent huge pages
- * (`madvise`) for its heap and its large blocks, which is where the input
- * file, the typed arrays and TurboFan's compile zones live. Where THP is
- * `madvise` (many distributions' default), a kernel's worth of memory is
- * then touched in 2 MiB pages instead of 4 KiB ones: a third to a half
- * fewer page faults, RSS 0-6% higher. On a virtual machine where a fault
- * costs 10-30 us (this one) that is 5-20% of a kernel-sized job: over
- * vmlinux, interleaved medians, `dump -f c --bpftool 7.8` 386 -> 335 ms
- * (Node 24 367 -> 311), raw 182 -> 166, `-j` 196 -> 185, layout 309 ->
- * 282, dedup 308 -> 259, merge 553 -> 436; a small object's 102 -> 100 ms,
- * `node -e 0` alike. Where THP is `always` or `never`, or the C library
- * is not glibc 2.35 or later, the tunable changes nothing. btfkit starts
- * no other process, so nothing else inherits it.
+ * And the shell tunes glibc's malloc, through GLIBC_TUNABLES (its three
+ * settings first, a user's own tunables after them, so that theirs win):
+ * - `glibc.malloc.hugetlb=1`: malloc asks the kernel for transparent huge
+ *   pages (`madvise`) for its heap and its large blocks, which is where
+ *   the input file, the typed arrays and TurboFan's compile zones live.
+ *   Where THP is `madvise` (many distributions' default), memory is then
+ *   touched in 2 MiB pages instead of 4 KiB ones;
+ * - `glibc.malloc.mmap_threshold=33554432` and
+ *   `glibc.malloc.trim_threshold=268435456`: blocks under 32 MiB come from
+ *   the heap, and the heap is not given back to the kernel before 256 MiB
+ *   of it are free, so a block freed and asked for again (typed arrays,
+ *   compile zones) reuses pages already touched instead of mapping fresh
+ *   ones (the first without the second measured worse: the heap was given
+ *   back and touched again).
+ * Page faults a run (Node 20, vmlinux, medians of 5; none -> hugetlb ->
+ * all three): raw dump 5,172 -> 4,352 -> 3,646; `-j` 5,259 -> 4,564 ->
+ * 3,851; `-f c` 6,988 -> 5,005 -> 4,098; `--bpftool 7.8` 8,745 -> 5,309 ->
+ * 4,162; layout 9,817 -> 7,114 -> 5,886; dedup 9,037 -> 6,511 -> 3,938;
+ * merge of vmlinux with itself 19,380 -> 9,092 -> 4,502; a small
+ * object's 3,046 -> 3,020. Peak RSS 0-9% higher (merge 102 -> 109 MB; a
+ * batch over 1,138 modules 291 -> 334 MB). On a virtual machine where a
+ * fault costs 10-30 us (this one), interleaved medians: `dump -f c
+ * --bpftool 7.8` 386 -> 335 ms with huge pages (Node 24 367 -> 311), then
+ * 275 -> 258 ms with the thresholds too (on a quieter spell); raw 182 ->
+ * 166; `-j` 196 -> 185; layout 309 -> 282; dedup 308 -> 259, then 286 ->
+ * 235; merge 553 -> 436, then 462 -> 411; a batch `dump -f c -O` over
+ * Debian 6.12's 1,138 modules 13.2 -> 11.5 s; a small object and `node -e
+ * 0` alike. Where THP is `always` or `never` the first setting changes
+ * nothing; where the C library is not glibc (2.35 or later for the
+ * first), none does. btfkit starts no other process, so nothing else
+ * inherits them.
  */
 import type * as Fs from 'node:fs';
 import type * as Os from 'node:os';

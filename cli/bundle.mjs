@@ -71,13 +71,12 @@ function lazyBuiltin(name) {
  * sizes V8's pool of helper threads to the online CPUs less the one the
  * main thread runs on, at most Node's default of 4 (cli/bin.ts says why),
  * with sh's own `read` (no process started); the variables are sh's own,
- * not exported. It also asks glibc's malloc for transparent huge pages
- * (GLIBC_TUNABLES, before the user's own tunables, so that theirs win;
- * cli/bin.ts says why).
+ * not exported. It also tunes glibc's malloc (GLIBC_TUNABLES, before the
+ * user's own tunables, so that theirs win; cli/bin.ts says why).
  */
 const SHELL_LINE =
   // biome-ignore lint/suspicious/noTemplateCurlyInString: `${...:+...}` is the shell's parameter expansion
-  '":" //; unset NODE_EXTRA_CA_CERTS; export GLIBC_TUNABLES="glibc.malloc.hugetlb=1${GLIBC_TUNABLES:+:$GLIBC_TUNABLES}"; btfkit_pool=4; btfkit_cpus=; read -r btfkit_cpus 2>/dev/null </sys/devices/system/cpu/online; ' +
+  '":" //; unset NODE_EXTRA_CA_CERTS; export GLIBC_TUNABLES="glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456${GLIBC_TUNABLES:+:$GLIBC_TUNABLES}"; btfkit_pool=4; btfkit_cpus=; read -r btfkit_cpus 2>/dev/null </sys/devices/system/cpu/online; ' +
   'case $btfkit_cpus in 0|0-1) btfkit_pool=1;; 0-2) btfkit_pool=2;; 0-3) btfkit_pool=3;; esac; ' +
   'exec node --v8-pool-size=$btfkit_pool "$0" "$@"';
 
