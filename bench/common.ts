@@ -4,7 +4,7 @@
  * noise hits both alike, and printing medians, minimums and ratios.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BIN } from '../test/helpers/golden.js';
 
@@ -109,8 +109,8 @@ export function timeCommands(
  * The floor of any Node CLI on this machine: a command that starts Node,
  * reads `input` and writes `outBytes` bytes to stdout, doing no BTF work at
  * all. Timed beside btfkit and bpftool, it shows how much of a ratio is
- * Node's start-up and I/O rather than btfkit's code. It runs without
- * NODE_EXTRA_CA_CERTS, as btfkit's launcher does (cli/bin.ts).
+ * Node's start-up and I/O rather than btfkit's code. It runs in the
+ * environment btfkit's launcher gives Node ({@link launcherEnv}).
  */
 export function nodeFloor(input: string, outBytes: number): Command & { label: string } {
   const code = `const fs = require('node:fs'); fs.readFileSync(${JSON.stringify(input)});
@@ -124,10 +124,18 @@ export function nodeFloor(input: string, outBytes: number): Command & { label: s
   };
 }
 
-/** The environment btfkit's launcher gives Node: this one without NODE_EXTRA_CA_CERTS (cli/bin.ts). */
+/**
+ * The environment btfkit's launcher gives Node (cli/bin.ts): this one
+ * without NODE_EXTRA_CA_CERTS, with the launcher's malloc tunables first in
+ * GLIBC_TUNABLES, read from the bin's own shell line (cli/bundle.mjs).
+ */
 export function launcherEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env['NODE_EXTRA_CA_CERTS'];
+  const line = readFileSync(BIN, 'latin1').split('\n', 2)[1] ?? '';
+  const tunables = /\bexport GLIBC_TUNABLES="([^"$]*)/.exec(line)?.[1];
+  const own = env['GLIBC_TUNABLES'];
+  if (tunables) env['GLIBC_TUNABLES'] = own ? `${tunables}:${own}` : tunables;
   return env;
 }
 
