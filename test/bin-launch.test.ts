@@ -35,6 +35,13 @@ test('the bin starts with #!/bin/sh and a line both sh and Node read', () => {
   );
 });
 
+/** The bin's shell line (its second) with the `exec node ...` at its end replaced by `tail`: what sh runs before Node starts. */
+function shellPart(tail: string): string {
+  return readFileSync(BIN, 'utf8')
+    .split('\n')[1]!
+    .replace(/exec node .*$/, tail);
+}
+
 /** The pool size the launcher should pick: one helper per online CPU but the first, at most Node's default of 4. */
 function expectedPool(): number {
   let online = '';
@@ -50,7 +57,6 @@ function expectedPool(): number {
 }
 
 test("the shell line picks the pool size for each CPU list, and Node's 4 without one", () => {
-  const second = readFileSync(BIN, 'utf8').split('\n')[1]!;
   // The shell part, with the CPU list read from a file of ours and the exec replaced by an echo.
   const dir = mkdtempSync(join(tmpdir(), 'btfkit-launch-'));
   try {
@@ -68,9 +74,7 @@ test("the shell line picks the pool size for each CPU list, and Node's 4 without
       const file = join(dir, 'online');
       rmSync(file, { force: true });
       if (online !== null) writeFileSync(file, `${online}\n`);
-      const script = second
-        .replace('/sys/devices/system/cpu/online', file)
-        .replace(/exec node .*$/, 'echo "$btfkit_pool"');
+      const script = shellPart('echo "$btfkit_pool"').replace('/sys/devices/system/cpu/online', file);
       const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
       assert.is(r.stderr, '', String(online));
       assert.is(r.stdout.trim(), pool, String(online));
@@ -84,8 +88,7 @@ test("the shell line picks the pool size for each CPU list, and Node's 4 without
 const MALLOC = 'glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456';
 
 test("the shell line puts btfkit's malloc tunables first in GLIBC_TUNABLES, before the user's own", () => {
-  const second = readFileSync(BIN, 'utf8').split('\n')[1]!;
-  const script = second.replace(/exec node .*$/, 'echo "$GLIBC_TUNABLES"; env | grep -c "^GLIBC_TUNABLES="');
+  const script = shellPart('echo "$GLIBC_TUNABLES"; env | grep -c "^GLIBC_TUNABLES="');
   const env = { ...process.env };
   delete env['GLIBC_TUNABLES'];
   const cases: [string | undefined, string][] = [
@@ -163,12 +166,8 @@ test('as a program: NODE_EXTRA_CA_CERTS is gone from the Node process, the mallo
   // Its start only: glibc's loader ends each tunable it reads with a NUL in
   // the process's first copy of the environment, which /proc shows (Node's
   // process.env has the whole value; the shell test above checks it).
-  assert.ok(
-    vars.some(
-      (v) => `${MALLOC}:`.startsWith(`${v.replace(/^GLIBC_TUNABLES=/, '')}:`) && v.startsWith('GLIBC_TUNABLES='),
-    ),
-    'the malloc tunables reached node',
-  );
+  const tunables = vars.find((v) => v.startsWith('GLIBC_TUNABLES='))?.slice('GLIBC_TUNABLES='.length);
+  assert.ok(tunables && `${MALLOC}:`.startsWith(`${tunables}:`), `the malloc tunables reached node: ${tunables}`);
   assert.not.ok(
     vars.some((v) => v.startsWith('btfkit_')),
     "the shell's variables reached node",
